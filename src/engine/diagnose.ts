@@ -1,0 +1,163 @@
+import { factDefinition } from '../facts/catalog/index.js';
+import { deriveFacts } from '../facts/derive/index.js';
+import { sortFacts } from '../facts/order.js';
+import { DOMAINS, type Domain, type Fact, type Problem } from '../facts/schema.js';
+import { applyAnswers, type Answer } from './answers.js';
+import { decidingFacts, evaluate, indexFacts, type Trace } from './evaluate.js';
+import type { RuleSet } from './loadRules.js';
+import type { Cause, Question, Rule } from './ruleSchema.js';
+
+export type CauseStatus = 'confirmed' | 'likely' | 'open' | 'ruled_out';
+
+export interface RuleResult {
+  rule: Rule;
+  trace: Trace;
+  /** Observations that made the rule hold (empty unless it held). */
+  evidence: Fact[];
+}
+
+export interface CauseResult {
+  cause: Cause;
+  status: CauseStatus;
+  /** The rules whose conditions held, strongest first: they say "because …". */
+  decided: RuleResult[];
+  /** Every rule of the cause with its trace, for the full explanation. */
+  rules: RuleResult[];
+}
+
+export interface RankedQuestion {
+  question: Question;
+  /** How many unsettled causes an answer could settle. */
+  settles: string[];
+  /** Asked ahead of all others because its askWhen holds. */
+  forced: boolean;
+}
+
+export interface Conflict {
+  fact: string;
+  values: Fact[];
+}
+
+export interface Diagnosis {
+  domains: Domain[];
+  facts: Fact[];
+  causes: CauseResult[];
+  questions: RankedQuestion[];
+  conflicts: Conflict[];
+  /** Every cause of the relevant domains is ruled out: time to ask Apple. */
+  escalate: boolean;
+  problems: Problem[];
+  superseded: ReturnType<typeof applyAnswers>['superseded'];
+}
+
+const STATUS_ORDER: CauseStatus[] = ['confirmed', 'likely', 'open', 'ruled_out'];
+const OUTCOME_ORDER: Rule['outcome'][] = ['confirms', 'rules_out', 'suggests'];
+
+function relevantDomains(facts: readonly Fact[]): Domain[] {
+  const found = new Set<Domain>();
+  for (const f of facts) {
+    if (f.name === 'case.domain' && (DOMAINS as readonly string[]).includes(String(f.value))) found.add(f.value as Domain);
+    const def = factDefinition(f.name);
+    if (!def || def.marksDomain === false || f.source.kind === 'derived') continue;
+    for (const d of def.domains) found.add(d);
+  }
+  return DOMAINS.filter((d) => found.has(d));
+}
+
+function findConflicts(index: ReadonlyMap<string, readonly Fact[]>): Conflict[] {
+  const out: Conflict[] = [];
+  for (const [name, facts] of [...index].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const def = factDefinition(name);
+    if (!def || def.multi || def.type === 'time') continue;
+    const distinct = new Set(facts.map((f) => (typeof f.value === 'string' ? f.value.toLowerCase() : String(f.value))));
+    if (distinct.size > 1) out.push({ fact: name, values: [...facts] });
+  }
+  return out;
+}
+
+function judge(rules: RuleResult[]): CauseStatus {
+  const held = (o: Rule['outcome']) => rules.some((r) => r.rule.outcome === o && r.trace.result === true);
+  // A confirming observation outweighs a ruling-out one; both are shown.
+  if (held('confirms')) return 'confirmed';
+  if (held('rules_out')) return 'ruled_out';
+  if (held('suggests')) return 'likely';
+  return 'open';
+}
+
+/**
+ * The whole diagnosis: evidence facts plus answers in, causes, their
+ * evidence and the next question out. Pure: no clock, no randomness, and
+ * the output does not depend on the order facts are given in.
+ */
+export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Answer[]; problems?: readonly Problem[] }, rules: RuleSet): Diagnosis {
+  const applied = applyAnswers(input.answers ?? [], rules.questions);
+  const facts = sortFacts(deriveFacts([...input.facts, ...applied.facts]));
+  const index = indexFacts(facts);
+  const domains = relevantDomains(facts);
+
+  const causeOrder = new Map(rules.causes.map((c, i) => [c.id, i]));
+  const causes: CauseResult[] = rules.causes
+    .filter((c) => domains.includes(c.domain))
+    .map((cause) => {
+      const results = rules.rules
+        .filter((r) => r.cause === cause.id)
+        .map((rule) => {
+          const trace = evaluate(rule.when, index);
+          return { rule, trace, evidence: trace.result === true ? sortFacts(decidingFacts(trace)) : [] };
+        });
+      const status = judge(results);
+      const decided = results
+        .filter((r) => r.trace.result === true)
+        .sort((a, b) => OUTCOME_ORDER.indexOf(a.rule.outcome) - OUTCOME_ORDER.indexOf(b.rule.outcome));
+      return { cause, status, decided, rules: results };
+    })
+    .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || causeOrder.get(a.cause.id)! - causeOrder.get(b.cause.id)!);
+
+  const questions = rankQuestions(rules, causes, index, domains, applied.answered);
+  const escalate = causes.length > 0 && causes.every((c) => c.status === 'ruled_out');
+  const problems = [...(input.problems ?? []), ...applied.problems].sort((a, b) =>
+    `${a.input}\u0000${a.member ?? ''}\u0000${a.code}\u0000${a.message}` < `${b.input}\u0000${b.member ?? ''}\u0000${b.code}\u0000${b.message}` ? -1 : 1,
+  );
+  return { domains, facts, causes, questions, conflicts: findConflicts(index), escalate, problems, superseded: applied.superseded };
+}
+
+/**
+ * The question that settles the most unsettled causes goes first; ties keep
+ * the order questions have in rules/. Questions whose askWhen holds (e.g.
+ * "whose values are these?") come before all others.
+ */
+function rankQuestions(
+  rules: RuleSet,
+  causes: CauseResult[],
+  index: ReadonlyMap<string, readonly Fact[]>,
+  domains: Domain[],
+  answered: Set<string>,
+): RankedQuestion[] {
+  const unsettled = causes.filter((c) => c.status === 'open' || c.status === 'likely');
+  const ranked: (RankedQuestion & { order: number })[] = [];
+  rules.questions.forEach((question, order) => {
+    if (answered.has(question.id)) return;
+    if (question.domains && !question.domains.some((d) => domains.includes(d))) return;
+    if (question.sets === 'case.domain') {
+      // Nothing in the evidence says what kind of push problem this is.
+      if (domains.length === 0) ranked.push({ question, settles: [], forced: true, order });
+      return;
+    }
+    if (index.has(question.sets) && !question.askWhen) return;
+    if (question.askWhen) {
+      if (evaluate(question.askWhen, index).result === true) ranked.push({ question, settles: [], forced: true, order });
+      return;
+    }
+    const settles = new Set<string>();
+    for (const c of unsettled) {
+      for (const r of c.rules) {
+        if (r.trace.result !== 'unknown') continue;
+        const missing = r.trace.missing ?? [];
+        if (r.rule.questions.includes(question.id) || missing.includes(question.sets)) settles.add(c.cause.id);
+      }
+    }
+    if (settles.size) ranked.push({ question, settles: [...settles].sort(), forced: false, order });
+  });
+  ranked.sort((a, b) => Number(b.forced) - Number(a.forced) || b.settles.length - a.settles.length || a.order - b.order);
+  return ranked.map(({ order: _order, ...q }) => q);
+}

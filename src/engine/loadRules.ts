@@ -1,0 +1,152 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { factDefinition } from '../facts/catalog/index.js';
+import { RuleFileSchema, type Cause, type Condition, type Question, type Rule } from './ruleSchema.js';
+
+export interface RuleSet {
+  causes: Cause[];
+  rules: Rule[];
+  questions: Question[];
+  /** Which file each cause, rule and question came from, for messages. */
+  origin: Map<string, string>;
+}
+
+export interface RuleLoadIssue {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/** A broken rules directory: every issue found, each with its file and line. */
+export class RuleLoadError extends Error {
+  constructor(readonly issues: RuleLoadIssue[]) {
+    super(
+      'The rules could not be loaded:\n' +
+        issues.map((i) => `  ${i.file}${i.line ? `:${i.line}${i.column ? `:${i.column}` : ''}` : ''}: ${i.message}`).join('\n'),
+    );
+    this.name = 'RuleLoadError';
+  }
+}
+
+/** The rules/ directory that ships with the package (works from src/ and dist/). */
+export function defaultRulesDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return join(here, '..', '..', 'rules');
+}
+
+function positionOf(doc: Document, lc: LineCounter, path: (string | number)[]): { line?: number; column?: number } {
+  // Walk up the path until a node with a range exists (a missing key points at its parent).
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) {
+      const pos = lc.linePos(node.range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return {};
+}
+
+export function parseRuleFile(text: string, file: string): { data?: ReturnType<typeof RuleFileSchema.parse>; issues: RuleLoadIssue[]; lineOf: (path: (string | number)[]) => number | undefined } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const issues: RuleLoadIssue[] = [];
+  for (const err of doc.errors) {
+    const pos = lc.linePos(err.pos[0]);
+    issues.push({ file, line: pos.line, column: pos.col, message: err.message.split('\n')[0] });
+  }
+  const lineOf = (path: (string | number)[]) => positionOf(doc, lc, path).line;
+  if (issues.length) return { issues, lineOf };
+  const parsed = RuleFileSchema.safeParse(doc.toJS({ maxAliasCount: 1000 }) ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+      const pos = positionOf(doc, lc, path);
+      issues.push({ file, ...pos, message: `${path.join('.') || '(file)'}: ${issue.message}` });
+    }
+    return { issues, lineOf };
+  }
+  return { data: parsed.data, issues, lineOf };
+}
+
+function factsOf(cond: Condition, out: string[] = []): string[] {
+  if ('all' in cond) cond.all.forEach((c) => factsOf(c, out));
+  else if ('any' in cond) cond.any.forEach((c) => factsOf(c, out));
+  else if ('not' in cond) factsOf(cond.not, out);
+  else {
+    out.push(cond.fact);
+    if (cond.other) out.push(cond.other);
+  }
+  return out;
+}
+
+function templateFacts(text: string): string[] {
+  return [...text.matchAll(/\{\{\s*([a-z0-9_.]+)\s*\}\}/g)].map((m) => m[1]);
+}
+
+/**
+ * Loads and cross-checks every *.yml under `dir`, in file-name order so that
+ * ties between questions break the same way on every machine.
+ */
+export function loadRules(dir: string = defaultRulesDir()): RuleSet {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
+    .sort();
+  const issues: RuleLoadIssue[] = [];
+  const set: RuleSet = { causes: [], rules: [], questions: [], origin: new Map() };
+  const where = new Map<string, { file: string; line?: number }>();
+
+  for (const f of files) {
+    const file = relative(process.cwd(), join(dir, f)) || f;
+    const { data, issues: fileIssues, lineOf } = parseRuleFile(readFileSync(join(dir, f), 'utf8'), file);
+    issues.push(...fileIssues);
+    if (!data) continue;
+    const add = (kind: string, id: string, path: (string | number)[]) => {
+      const prev = where.get(id);
+      const line = lineOf(path);
+      if (prev) issues.push({ file, line, message: `${kind} ${id} is defined twice (also in ${prev.file}${prev.line ? `:${prev.line}` : ''})` });
+      where.set(id, { file, line });
+      set.origin.set(id, file);
+    };
+    data.causes.forEach((c, i) => {
+      add('cause', c.id, ['causes', i, 'id']);
+      set.causes.push(c);
+    });
+    data.rules.forEach((r, i) => {
+      add('rule', r.id, ['rules', i, 'id']);
+      set.rules.push(r);
+    });
+    data.questions.forEach((q, i) => {
+      add('question', q.id, ['questions', i, 'id']);
+      set.questions.push(q);
+    });
+  }
+
+  // Cross-references: a rule that names a fact or cause nobody defines is a typo, found now rather than in a report.
+  const causeIds = new Set(set.causes.map((c) => c.id));
+  const questionIds = new Set(set.questions.map((q) => q.id));
+  const at = (id: string) => where.get(id) ?? { file: '(rules)' };
+  for (const r of set.rules) {
+    if (!causeIds.has(r.cause)) issues.push({ ...at(r.id), message: `rule ${r.id} speaks to unknown cause ${r.cause}` });
+    for (const f of factsOf(r.when)) if (!factDefinition(f)) issues.push({ ...at(r.id), message: `rule ${r.id} uses unknown fact ${f}` });
+    for (const text of [r.because, ...r.nextSteps])
+      for (const f of templateFacts(text)) if (!factDefinition(f)) issues.push({ ...at(r.id), message: `rule ${r.id} templates unknown fact ${f}` });
+    for (const q of r.questions) if (!questionIds.has(q)) issues.push({ ...at(r.id), message: `rule ${r.id} names unknown question ${q}` });
+  }
+  for (const q of set.questions) {
+    if (!factDefinition(q.sets)) issues.push({ ...at(q.id), message: `question ${q.id} sets unknown fact ${q.sets}` });
+    if (q.askWhen) for (const f of factsOf(q.askWhen)) if (!factDefinition(f)) issues.push({ ...at(q.id), message: `question ${q.id} uses unknown fact ${f}` });
+  }
+  for (const c of set.causes) {
+    const rules = set.rules.filter((r) => r.cause === c.id);
+    if (!rules.some((r) => r.outcome !== 'rules_out'))
+      issues.push({ ...at(c.id), message: `cause ${c.id} has no rule that confirms or suggests it` });
+    if (!rules.some((r) => r.outcome === 'rules_out')) issues.push({ ...at(c.id), message: `cause ${c.id} has no rule that rules it out` });
+  }
+  if (issues.length) throw new RuleLoadError(issues);
+  return set;
+}
+
+export { factsOf as factsOfCondition };

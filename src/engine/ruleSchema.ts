@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { DOMAINS, FactValueSchema } from '../facts/schema.js';
+
+export const SourceRefSchema = z
+  .object({
+    /** A file name from shared/seeds (e.g. 000_1e36ff1c9c5c99cd.txt) or another named public document. */
+    document: z.string().min(1),
+    section: z.string().min(1),
+    /** Optional note, e.g. "the document is cut off before its iOS list". */
+    note: z.string().optional(),
+  })
+  .strict();
+export type SourceRef = z.infer<typeof SourceRefSchema>;
+
+const FactName = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, 'a fact name such as device.push_magic');
+
+export const OPS = [
+  'exists', // two-valued: is there any observation of the fact (never unknown)
+  'eq',
+  'ne',
+  'in',
+  'notIn',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'matches',
+  'startsWith',
+  'notStartsWith',
+  'contains',
+  'sameAs', // fact vs fact: the observed values share one (hex compared case-insensitively)
+  'differsFrom', // fact vs fact: no value in common
+] as const;
+export type Op = (typeof OPS)[number];
+
+export const LeafSchema = z
+  .object({
+    fact: FactName,
+    op: z.enum(OPS),
+    value: z.union([FactValueSchema, z.array(FactValueSchema)]).optional(),
+    other: FactName.optional(),
+    /** Only observations whose attrs carry these values take part. */
+    attrs: z.record(z.string(), z.string()).optional(),
+    /** How the condition reads in a trace, e.g. "the server's topic differs from the device's". */
+    says: z.string().optional(),
+  })
+  .strict()
+  .superRefine((leaf, ctx) => {
+    const needsOther = leaf.op === 'sameAs' || leaf.op === 'differsFrom';
+    if (needsOther && !leaf.other) ctx.addIssue({ code: 'custom', message: `op ${leaf.op} needs "other" (a fact name)` });
+    if (!needsOther && leaf.other) ctx.addIssue({ code: 'custom', message: `op ${leaf.op} does not take "other"` });
+    const needsValue = !needsOther && leaf.op !== 'exists';
+    if (needsValue && leaf.value === undefined) ctx.addIssue({ code: 'custom', message: `op ${leaf.op} needs a "value"` });
+    if ((leaf.op === 'in' || leaf.op === 'notIn') && !Array.isArray(leaf.value))
+      ctx.addIssue({ code: 'custom', message: `op ${leaf.op} needs a list as "value"` });
+    if (leaf.op === 'matches' && typeof leaf.value === 'string') {
+      try {
+        new RegExp(leaf.value);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `"value" is not a valid regular expression: ${(e as Error).message}` });
+      }
+    }
+  });
+export type Leaf = z.infer<typeof LeafSchema>;
+
+export type Condition = Leaf | { all: Condition[]; says?: string } | { any: Condition[]; says?: string } | { not: Condition; says?: string };
+
+export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.object({ all: z.array(ConditionSchema).min(1), says: z.string().optional() }).strict(),
+    z.object({ any: z.array(ConditionSchema).min(1), says: z.string().optional() }).strict(),
+    z.object({ not: ConditionSchema, says: z.string().optional() }).strict(),
+    LeafSchema,
+  ]),
+);
+
+const Id = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, 'a dotted lower-case id such as mdm.wrong_magic');
+const QuestionId = z.string().regex(/^q\.[a-z0-9_.]+$/, 'a question id starting with "q."');
+
+export const CauseSchema = z
+  .object({
+    id: Id,
+    domain: z.enum(DOMAINS),
+    title: z.string().min(1),
+    /** What the cause is, in a sentence or two of our own. */
+    summary: z.string().min(1),
+    source: SourceRefSchema,
+  })
+  .strict();
+export type Cause = z.infer<typeof CauseSchema>;
+
+export const OUTCOMES = ['confirms', 'suggests', 'rules_out'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const RuleSchema = z
+  .object({
+    id: Id,
+    cause: Id,
+    outcome: z.enum(OUTCOMES),
+    source: SourceRefSchema,
+    when: ConditionSchema,
+    /** One sentence, templated with {{fact.name}}, saying why the outcome holds. */
+    because: z.string().min(1),
+    nextSteps: z.array(z.string().min(1)).default([]),
+    /** Questions that would settle this rule when facts are missing. */
+    questions: z.array(QuestionId).default([]),
+  })
+  .strict();
+export type Rule = z.infer<typeof RuleSchema>;
+
+export const ANSWER_TYPES = ['yesno', 'choice', 'value', 'time'] as const;
+
+export const QuestionSchema = z
+  .object({
+    id: QuestionId,
+    text: z.string().min(1),
+    /** Why we ask, shown under the question. */
+    help: z.string().optional(),
+    type: z.enum(ANSWER_TYPES),
+    options: z.array(z.object({ value: z.string().min(1), label: z.string().min(1) }).strict()).optional(),
+    /** For type "value": the answer must match this (after trimming). */
+    pattern: z.string().optional(),
+    /** For type "value": normalise the answer first ("hex" strips spaces and <>, lower-cases; "token" also accepts base64). */
+    normalize: z.enum(['none', 'hex', 'token']).default('none'),
+    /** The fact an answer sets. */
+    sets: FactName,
+    /** For choice answers: map an option to a fact value (default: the option's value). */
+    map: z.record(z.string(), FactValueSchema).optional(),
+    /** Only ask when a domain of the case is one of these. */
+    domains: z.array(z.enum(DOMAINS)).optional(),
+    /** Ask first, whenever this holds and the question is unanswered. */
+    askWhen: ConditionSchema.optional(),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.type === 'choice' && (!q.options || q.options.length < 2))
+      ctx.addIssue({ code: 'custom', message: 'a choice question needs at least two options' });
+    if (q.pattern) {
+      try {
+        new RegExp(q.pattern);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `"pattern" is not a valid regular expression: ${(e as Error).message}` });
+      }
+    }
+  });
+export type Question = z.infer<typeof QuestionSchema>;
+
+/** One file under rules/: any of its three sections may be absent. */
+export const RuleFileSchema = z
+  .object({
+    causes: z.array(CauseSchema).default([]),
+    rules: z.array(RuleSchema).default([]),
+    questions: z.array(QuestionSchema).default([]),
+    /** Named lists other parts of the file point at with YAML anchors (e.g. exempt commands). */
+    data: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type RuleFile = z.infer<typeof RuleFileSchema>;

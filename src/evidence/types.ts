@@ -1,0 +1,109 @@
+import type { Fact, Problem, Source } from '../facts/schema.js';
+
+/** What a reader produces. Readers never throw for bad input: they return problems. */
+export interface ReadResult {
+  facts: Fact[];
+  problems: Problem[];
+}
+
+/** One piece of evidence handed to a reader: a file, an archive member, or a paste. */
+export interface Item {
+  /** The input as the user named it (path, Slack file name, "pasted text"). */
+  input: string;
+  /** Path inside an archive, when the item is a member. */
+  member?: string;
+  /** Whether the item was pasted (facts get a "pasted" source) or is a file. */
+  pasted?: boolean;
+  /** Declared size in bytes, when known up front. */
+  size?: number;
+}
+
+/** The base name used to recognise an item (member path or input path). */
+export function itemName(item: Item): string {
+  const p = item.member ?? item.input;
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** Builds the provenance for a fact read from `item`, at an optional line. */
+export function sourceOf(item: Item, line?: number): Source {
+  if (item.pasted) return { kind: 'pasted', input: item.input, ...(line ? { line } : {}) };
+  return { kind: 'file', input: item.input, ...(item.member ? { member: item.member } : {}), ...(line ? { line } : {}) };
+}
+
+export function problemOf(item: Item, code: string, message: string): Problem {
+  return { input: item.input, ...(item.member ? { member: item.member } : {}), code, message };
+}
+
+/** Limits enforced on every input; all configurable. */
+export interface Limits {
+  /** Bytes read from one input (compressed). */
+  maxInputBytes: number;
+  /** Bytes decompressed from one archive, all members together. */
+  maxExpandedBytes: number;
+  /** Entries in one archive. */
+  maxEntries: number;
+  /** Bytes buffered for one structured member (plist, xml, csv, certificate). */
+  maxMemberBytes: number;
+  /** Bytes of text scanned from one log member or file. */
+  maxLogBytes: number;
+  /** Characters kept of one text line; the rest of an over-long line is skipped. */
+  maxLineLength: number;
+  /** Wall-clock milliseconds for one input. */
+  timeoutMs: number;
+  /** Objects in one binary plist. */
+  maxPlistObjects: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxInputBytes: 2 * 1024 ** 3,
+  maxExpandedBytes: 8 * 1024 ** 3,
+  maxEntries: 200_000,
+  maxMemberBytes: 32 * 1024 ** 2,
+  maxLogBytes: 256 * 1024 ** 2,
+  maxLineLength: 64 * 1024,
+  timeoutMs: 10 * 60_000,
+  maxPlistObjects: 1_000_000,
+};
+
+export interface Progress {
+  input: string;
+  stage: 'downloading' | 'reading' | 'scanning' | 'done';
+  bytesRead: number;
+  totalBytes?: number;
+  member?: string;
+}
+
+export interface ReadContext {
+  limits: Limits;
+  /** Called now and then while an input is read; must be cheap. */
+  onProgress?: (p: Progress) => void;
+  /** Aborts the read (time limit, user cancel). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads a whole (size-capped) buffer: plists, XML, CSV, JSON, certificates,
+ * provisioning profiles. `accepts` sees the base name and the first bytes.
+ */
+export interface BufferReader {
+  id: string;
+  kind: 'buffer';
+  accepts(name: string, head: Buffer, item: Item): boolean;
+  read(data: Buffer, item: Item, ctx: ReadContext): ReadResult | Promise<ReadResult>;
+}
+
+/** Consumes text line by line; many line readers may share one pass over a log. */
+export interface LineSink {
+  line(text: string, lineNo: number): void;
+  end(): ReadResult;
+}
+
+export interface LineReader {
+  id: string;
+  kind: 'lines';
+  /** Whether this text (by name and its first bytes) can hold lines this reader knows. */
+  accepts(name: string, head: Buffer, item: Item): boolean;
+  open(item: Item, ctx: ReadContext): LineSink;
+}
+
+export type Reader = BufferReader | LineReader;

@@ -1,0 +1,22 @@
+import type { FactDefinition } from '../schema.js';
+import { apnsFacts } from './apns.js';
+import { caseFacts } from './case.js';
+import { mdmFacts } from './mdm.js';
+import { notnowFacts } from './notnow.js';
+import { securemailFacts } from './securemail.js';
+
+export const allFactDefinitions: FactDefinition[] = [...caseFacts, ...mdmFacts, ...apnsFacts, ...notnowFacts, ...securemailFacts];
+
+const byName = new Map<string, FactDefinition>();
+for (const def of allFactDefinitions) {
+  if (byName.has(def.name)) throw new Error(`fact ${def.name} is defined twice in the catalog`);
+  byName.set(def.name, def);
+}
+
+export function factDefinition(name: string): FactDefinition | undefined {
+  return byName.get(name);
+}
+
+export function isSecretFact(name: string): boolean {
+  return byName.get(name)?.secret === true;
+}

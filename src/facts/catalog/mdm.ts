@@ -1,0 +1,79 @@
+import type { FactDefinition } from '../schema.js';
+
+const d = (name: string, type: FactDefinition['type'], description: string, extra: Partial<FactDefinition> = {}): FactDefinition => ({
+  name,
+  type,
+  description,
+  domains: ['mdm'],
+  ...extra,
+});
+
+/** Facts about MDM enrollment and push, read off the device, the server, or asked. */
+export const mdmFacts: FactDefinition[] = [
+  // Read off the device (sysdiagnose: MDM.plist, profile stubs, logs).
+  d('device.topic', 'string', 'Push topic of the installed MDM payload (profile stub or MDM.plist)'),
+  d('device.push_magic', 'secret', 'PushMagic the device expects (MDM.plist)', { secret: true }),
+  d('device.push_token_hash', 'hex', 'SHA-256 of the push token the device last registered (MDM.plist LastPushTokenHash), 64 hex digits', { secret: true }),
+  d('device.server_url', 'string', 'MDM ServerURL the device contacts'),
+  d('device.checkin_url', 'string', 'MDM CheckInURL the device contacts'),
+  d('device.last_polling_attempt', 'time', 'When the device last polled the MDM server (MDM.plist)'),
+  d('device.mdm_enrolled', 'boolean', 'Whether the device holds an MDM enrollment (MDM.plist / an MDM payload stub present, or answered)'),
+  d('device.mdm_profile_installed_at', 'time', 'When the MDM profile was installed (profile stub)'),
+  d('device.mdm_identity', 'string', 'Name of the identity certificate the MDM payload uses', { multi: true }),
+  d('device.model', 'string', 'Device model (e.g. iPhone14,2)', { domains: [] }),
+  d('device.os_build', 'string', 'OS build (e.g. 21E236)', { domains: [] }),
+  d('device.os_version', 'string', 'OS version (e.g. 17.4)', { domains: [] }),
+  d('device.platform', 'string', 'ios, ipados, macos, tvos, watchos, visionos', { domains: [] }),
+  d('device.udid', 'secret', 'Device UDID', { secret: true, domains: [] }),
+  d('device.serial', 'secret', 'Device serial number', { secret: true, domains: [] }),
+  d('device.logging_profiles', 'string', 'A logging profile installed on the device (Managed Configuration, APNS/PersistentConnection)', { domains: [], multi: true }),
+  d('device.sysdiagnose_at', 'time', 'When the sysdiagnose was taken (from its folder name)', { domains: [] }),
+  d('device.wiped', 'boolean', 'Whether the device was erased since it enrolled (answered)'),
+  d('device.network_ok', 'boolean', 'Whether the device reaches the internet and Apple (17.0.0.0/8, TCP 5223/443) from its current network (answered)'),
+  d('device.mdm_server_reachable', 'boolean', 'Whether the device can reach the MDM server URL (answered)'),
+
+  // Device logs (mdmd / apsd). Event facts carry `at` when the line has a time.
+  d('device.log.magic_rejection', 'time', 'mdmd rejected a push because its PushMagic did not match'),
+  d('device.log.courier_connected', 'time', 'apsd connected to an APNs courier'),
+  d('device.log.connection_failure', 'time', 'apsd dropped its APNs connection after a failure'),
+  d('device.log.push_received', 'time', 'apsd received a message for an enabled topic (attrs.topic when not redacted)'),
+  d('device.log.token_update_skipped', 'time', 'mdmd skipped a TokenUpdate because a migration was incomplete'),
+  d('device.log.redacted', 'boolean', 'Relevant log lines are redacted (<private>): the logging profiles are needed', { marksDomain: false, domains: ['mdm', 'apns'] }),
+  d('device.log.mdm_lines', 'number', 'How many mdmd/mdmclient/apsd lines the logs hold (0 means the log does not cover the push path)', { marksDomain: false }),
+  d('device.log.checkin', 'time', 'The device contacted the MDM server (mdmclient/mdmd HTTP exchange in the log)'),
+
+  // The enrollment profile (.mobileconfig) as served.
+  d('profile.topic', 'string', 'Topic in the MDM payload of an enrollment profile'),
+  d('profile.server_url', 'string', 'ServerURL in the MDM payload of an enrollment profile'),
+  d('profile.checkin_url', 'string', 'CheckInURL in the MDM payload of an enrollment profile'),
+  d('profile.placeholder', 'string', 'A value in the enrollment profile that is a template placeholder or example URL (attrs.key names it)', { multi: true }),
+  d('profile.signed', 'boolean', 'The enrollment profile is CMS-signed', { marksDomain: false }),
+
+  // What the MDM server holds and does (pasted, check-ins it stored, its logs).
+  d('server.topic', 'string', 'Push topic the MDM server sends on'),
+  d('server.push_magic', 'secret', 'PushMagic the MDM server puts in its pushes', { secret: true }),
+  d('server.push_token', 'hex', 'Device push token the MDM server uses, 64 hex digits', { secret: true }),
+  d('server.push_token_sha256', 'hex', 'SHA-256 of server.push_token (to compare with device.push_token_hash)', { secret: true }),
+  d('server.unlock_token_present', 'boolean', 'The TokenUpdate carried an UnlockToken', { marksDomain: false }),
+  d('server.push_sent', 'time', 'The MDM server sent a push (attrs: device, status, reason)'),
+  d('server.push_status', 'number', 'HTTP status APNs answered a push with', { multi: true }),
+  d('server.retries_push', 'boolean', 'Whether the server pushes again when the device does not check in within several seconds (answered)'),
+  d('server.first_push_delay_seconds', 'number', 'Seconds between the enrollment TokenUpdate and the first push (derived)'),
+  d('server.push_retried_after_enrollment', 'boolean', 'Whether another push followed the first one after enrollment (derived)'),
+  d('mdm.checkin.authenticate', 'time', 'An Authenticate check-in (attrs: udid, topic, platform)'),
+  d('mdm.checkin.token_update', 'time', 'A TokenUpdate check-in (attrs: udid, topic)'),
+  d('mdm.checkin.checkout', 'time', 'A CheckOut check-in: the device announced it is leaving MDM'),
+  d('mdm.command.status', 'string', 'An MDM command result status: Acknowledged, Error, CommandFormatError, NotNow, Idle (attrs: command_uuid, request_type, udid, channel, connection)', { domains: ['mdm', 'notnow'] , multi: true }),
+  d('mdm.command.error', 'string', 'Error chain text of a failed MDM command (attrs: command_uuid, code, domain)', { multi: true }),
+
+  // Values pasted without saying whose they are: the engine asks which side.
+  d('pasted.topic', 'string', 'A push topic pasted without saying whether it is the server\'s or the device\'s'),
+  d('pasted.push_magic', 'secret', 'A PushMagic pasted without saying whose it is', { secret: true }),
+  d('pasted.push_token', 'hex', 'A push token pasted without saying whose it is', { secret: true }),
+  d('pasted.push_token_hash', 'hex', 'A token SHA-256 (LastPushTokenHash) pasted', { secret: true }),
+  d('case.pasted_side', 'string', 'Whose values the unlabelled pasted ones are: server or device (answered)', { marksDomain: false }),
+
+  // When the problem started, as people tell it.
+  d('case.failures_began', 'time', 'When pushes started failing (answered or from logs)', { domains: [] }),
+  d('case.push_soon_after_enrollment', 'boolean', 'Whether the failing push was sent within seconds of enrollment (answered)'),
+];

@@ -1,0 +1,13 @@
+import { indexFacts } from '../../engine/evaluate.js';
+import type { Fact } from '../schema.js';
+import { mdmDerivers } from './mdm.js';
+import type { Deriver } from './types.js';
+
+/** Run in order: later derivers see what earlier ones produced. */
+export const derivers: Deriver[] = [...mdmDerivers];
+
+export function deriveFacts(facts: readonly Fact[]): Fact[] {
+  let all = [...facts];
+  for (const d of derivers) all = all.concat(d(indexFacts(all)));
+  return all;
+}

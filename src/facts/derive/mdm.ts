@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { Fact } from '../schema.js';
+import type { Deriver } from './types.js';
+
+const SIDE_MAP: Record<string, { server: string; device: string }> = {
+  'pasted.topic': { server: 'server.topic', device: 'device.topic' },
+  'pasted.push_magic': { server: 'server.push_magic', device: 'device.push_magic' },
+  'pasted.push_token': { server: 'server.push_token', device: 'server.push_token' },
+};
+
+/** Once someone says whose the unlabelled pasted values are, they count as that side's. */
+export const pastedSide: Deriver = (index) => {
+  const side = index.get('case.pasted_side')?.at(-1)?.value;
+  if (side !== 'server' && side !== 'device') return [];
+  const out: Fact[] = [];
+  for (const [from, to] of Object.entries(SIDE_MAP)) {
+    for (const f of index.get(from) ?? []) {
+      out.push({ ...f, name: to[side], source: { kind: 'derived', how: `pasted value taken as the ${side}'s (answer to q.case.pasted_side)`, from: [from] } });
+    }
+  }
+  return out;
+};
+
+/** The device only keeps SHA-256(token); hash the server's token so the two can be compared. */
+export const serverTokenHash: Deriver = (index) =>
+  (index.get('server.push_token') ?? []).map((f) => ({
+    name: 'server.push_token_sha256',
+    value: createHash('sha256').update(Buffer.from(String(f.value), 'hex')).digest('hex'),
+    source: { kind: 'derived', how: 'SHA-256 of the server\'s push token', from: ['server.push_token'] },
+  }));
+
+/**
+ * Race after enrollment: how soon after the first TokenUpdate the first push
+ * went out, and whether any push followed it.
+ */
+export const enrollmentTiming: Deriver = (index) => {
+  const updates = (index.get('mdm.checkin.token_update') ?? []).map((f) => f.at).filter((t): t is string => !!t).sort();
+  const pushes = (index.get('server.push_sent') ?? []).map((f) => f.at).filter((t): t is string => !!t).sort();
+  if (!updates.length || !pushes.length) return [];
+  const enrolled = updates[0];
+  const after = pushes.filter((p) => p >= enrolled);
+  if (!after.length) return [];
+  const delay = (Date.parse(after[0]) - Date.parse(enrolled)) / 1000;
+  const src = { kind: 'derived' as const, how: 'time from the first TokenUpdate to the first push after it', from: ['mdm.checkin.token_update', 'server.push_sent'] };
+  return [
+    { name: 'server.first_push_delay_seconds', value: Math.round(delay * 1000) / 1000, source: src, at: after[0] },
+    {
+      name: 'server.push_retried_after_enrollment',
+      value: after.length > 1,
+      source: { kind: 'derived', how: 'whether another push followed the first one after enrollment', from: ['server.push_sent'] },
+    },
+  ];
+};
+
+export const mdmDerivers: Deriver[] = [pastedSide, serverTokenHash, enrollmentTiming];

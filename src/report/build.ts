@@ -1,0 +1,132 @@
+import { factDefinition } from '../facts/catalog/index.js';
+import { describeSource } from '../facts/order.js';
+import type { Fact } from '../facts/schema.js';
+import type { Diagnosis } from '../engine/diagnose.js';
+import type { Trace } from '../engine/evaluate.js';
+import { buildEscalation } from '../escalation/draft.js';
+import type { CauseReport, EvidenceReport, Report, TimelineEvent, TraceNode } from './types.js';
+
+export function evidenceOf(f: Fact): EvidenceReport {
+  return {
+    fact: f.name,
+    value: f.value,
+    source: describeSource(f.source),
+    origin: f.source,
+    ...(f.at ? { at: f.at } : {}),
+    ...(f.attrs ? { attrs: f.attrs } : {}),
+  };
+}
+
+/** Fills {{fact.name}} with the observed values (distinct, in fact order), or "(unknown)". */
+export function fillTemplate(text: string, index: ReadonlyMap<string, readonly Fact[]>): string {
+  return text.replace(/\{\{\s*([a-z0-9_.]+)\s*\}\}/g, (_m, name: string) => {
+    const values = [...new Set((index.get(name) ?? []).map((f) => String(f.value)))];
+    return values.length ? values.join(' / ') : '(unknown)';
+  });
+}
+
+function traceNode(t: Trace): TraceNode {
+  return {
+    says: t.says,
+    result: t.result,
+    ...(t.missing?.length ? { missing: t.missing } : {}),
+    ...(t.children ? { children: t.children.map(traceNode) } : {}),
+  };
+}
+
+function first(index: ReadonlyMap<string, readonly Fact[]>, name: string): string | undefined {
+  const v = index.get(name)?.[0]?.value;
+  return v === undefined ? undefined : String(v);
+}
+
+const STATUS_WORDS = { confirmed: 'confirmed', likely: 'likely', open: 'open', ruled_out: 'ruled out' } as const;
+
+function headline(d: Diagnosis): string {
+  if (d.domains.length === 0) return 'Not enough evidence yet to tell what kind of push problem this is.';
+  const confirmed = d.causes.filter((c) => c.status === 'confirmed');
+  if (confirmed.length) return `Found: ${confirmed.map((c) => c.cause.title).join('; ')}.`;
+  const likely = d.causes.filter((c) => c.status === 'likely');
+  if (likely.length) return `Likely: ${likely.map((c) => c.cause.title).join('; ')}.`;
+  if (d.escalate) return 'Every known cause is ruled out: this is one for Apple (a Feedback draft is below).';
+  const open = d.causes.filter((c) => c.status === 'open').length;
+  return `No cause confirmed yet; ${open} still open.`;
+}
+
+export function buildReport(d: Diagnosis): Report {
+  const index = new Map<string, Fact[]>();
+  for (const f of d.facts) index.set(f.name, [...(index.get(f.name) ?? []), f]);
+
+  const causes: CauseReport[] = d.causes.map((c) => {
+    const deciding = c.decided.filter((r) => (c.status === 'ruled_out' ? r.rule.outcome === 'rules_out' : r.rule.outcome !== 'rules_out'));
+    const evidence = new Map<string, EvidenceReport>();
+    for (const r of c.decided) for (const f of r.evidence) evidence.set(`${f.name}\u0000${String(f.value)}\u0000${describeSource(f.source)}\u0000${f.at ?? ''}`, evidenceOf(f));
+    const nextSteps = [...new Set((c.status === 'ruled_out' ? [] : deciding.length ? deciding : c.rules.filter((r) => r.trace.result === 'unknown')).flatMap((r) => r.rule.nextSteps.map((s) => fillTemplate(s, index))))];
+    return {
+      id: c.cause.id,
+      domain: c.cause.domain,
+      status: c.status,
+      title: c.cause.title,
+      summary: c.cause.summary,
+      because: c.decided.map((r) => `${r.rule.outcome === 'rules_out' ? 'Ruled out: ' : ''}${fillTemplate(r.rule.because, index)}`),
+      evidence: [...evidence.values()],
+      nextSteps,
+      source: c.cause.source,
+      rules: c.rules.map((r) => ({ id: r.rule.id, outcome: r.rule.outcome, result: r.trace.result, source: r.rule.source, trace: traceNode(r.trace) })),
+    };
+  });
+
+  const timeline: TimelineEvent[] = d.facts
+    .filter((f) => f.at)
+    .map((f) => ({
+      at: f.at!,
+      fact: f.name,
+      label: factDefinition(f.name)?.description ?? f.name,
+      value: f.value,
+      source: describeSource(f.source),
+      ...(f.attrs ? { attrs: f.attrs } : {}),
+    }))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.fact < b.fact ? -1 : a.fact > b.fact ? 1 : 0));
+
+  const report: Report = {
+    schemaVersion: 1,
+    domains: d.domains,
+    headline: headline(d),
+    device: {
+      model: first(index, 'device.model'),
+      osVersion: first(index, 'device.os_version'),
+      osBuild: first(index, 'device.os_build'),
+      platform: first(index, 'device.platform'),
+      sysdiagnoseAt: first(index, 'device.sysdiagnose_at'),
+    },
+    causes,
+    questions: d.questions.map((q) => ({
+      id: q.question.id,
+      text: q.question.text,
+      ...(q.question.help ? { help: q.question.help } : {}),
+      type: q.question.type,
+      answers:
+        q.question.type === 'yesno'
+          ? [
+              { value: 'yes', label: 'Yes' },
+              { value: 'no', label: 'No' },
+              { value: 'unknown', label: "Don't know" },
+            ]
+          : q.question.type === 'choice'
+            ? [...(q.question.options ?? []), { value: 'unknown', label: "Don't know" }]
+            : [],
+      ...(q.question.pattern ? { pattern: q.question.pattern } : {}),
+      settles: q.settles,
+    })),
+    escalation: null,
+    problems: d.problems.map((p) => ({ input: p.input, ...(p.member ? { member: p.member } : {}), code: p.code, message: p.message })),
+    conflicts: d.conflicts.map((c) => ({ fact: c.fact, values: c.values.map(evidenceOf) })),
+    facts: d.facts.map((f) => ({ ...evidenceOf(f), ...(factDefinition(f.name)?.secret ? { secret: true } : {}) })),
+    timeline,
+  };
+  // Drop undefined keys so JSON output is byte-stable.
+  report.device = JSON.parse(JSON.stringify(report.device));
+  if (d.escalate) report.escalation = buildEscalation(report);
+  return report;
+}
+
+export { STATUS_WORDS };

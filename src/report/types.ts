@@ -1,0 +1,116 @@
+import type { Domain, FactValue, Source } from '../facts/schema.js';
+import type { CauseStatus } from '../engine/diagnose.js';
+import type { SourceRef } from '../engine/ruleSchema.js';
+
+/**
+ * The JSON contract (schemaVersion 1). Fields may be added; none is renamed
+ * or removed. Documented in README.md ("JSON report").
+ */
+export interface Report {
+  schemaVersion: 1;
+  /** Domains the evidence speaks to: mdm, apns, notnow, securemail. */
+  domains: Domain[];
+  /** One line for the top of any rendering. */
+  headline: string;
+  device: DeviceSummary;
+  causes: CauseReport[];
+  questions: QuestionReport[];
+  escalation: null | Escalation;
+  problems: ProblemReport[];
+  conflicts: ConflictReport[];
+  facts: FactReport[];
+  /** Timed facts in order, for timelines. */
+  timeline: TimelineEvent[];
+}
+
+export interface DeviceSummary {
+  model?: string;
+  osVersion?: string;
+  osBuild?: string;
+  platform?: string;
+  sysdiagnoseAt?: string;
+}
+
+export interface EvidenceReport {
+  fact: string;
+  value: FactValue;
+  /** Where it was read, in words: "bundle.tgz › logs/MCState/Shared/MDM.plist". */
+  source: string;
+  origin: Source;
+  at?: string;
+  attrs?: Record<string, string>;
+}
+
+export interface CauseReport {
+  id: string;
+  domain: Domain;
+  status: CauseStatus;
+  title: string;
+  summary: string;
+  /** Sentences saying why the status holds (from the rules that decided it). */
+  because: string[];
+  evidence: EvidenceReport[];
+  nextSteps: string[];
+  source: SourceRef;
+  /** The rules that decided the status, with their condition trees. */
+  rules: RuleTraceReport[];
+}
+
+export interface RuleTraceReport {
+  id: string;
+  outcome: 'confirms' | 'suggests' | 'rules_out';
+  result: true | false | 'unknown';
+  source: SourceRef;
+  trace: TraceNode;
+}
+
+export interface TraceNode {
+  says: string;
+  result: true | false | 'unknown';
+  missing?: string[];
+  children?: TraceNode[];
+}
+
+export interface QuestionReport {
+  id: string;
+  text: string;
+  help?: string;
+  type: 'yesno' | 'choice' | 'value' | 'time';
+  /** Buttons to offer; empty for typed answers. */
+  answers: { value: string; label: string }[];
+  pattern?: string;
+  /** Causes an answer could settle. */
+  settles: string[];
+}
+
+export interface Escalation {
+  /** Plain-text Apple Feedback draft, from prompts/feedback.md. */
+  feedbackDraft: string;
+  /** What Apple asks for that the evidence does not hold yet. */
+  missing: string[];
+}
+
+export interface ProblemReport {
+  input: string;
+  member?: string;
+  code: string;
+  message: string;
+}
+
+export interface ConflictReport {
+  fact: string;
+  values: EvidenceReport[];
+}
+
+export interface FactReport extends EvidenceReport {
+  secret?: boolean;
+}
+
+export interface TimelineEvent {
+  at: string;
+  fact: string;
+  label: string;
+  value: FactValue;
+  source: string;
+  attrs?: Record<string, string>;
+}
