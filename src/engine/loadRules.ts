@@ -61,7 +61,7 @@ export function parseRuleFile(text: string, file: string): { data?: ReturnType<t
   if (issues.length) return { issues, lineOf };
   const parsed = RuleFileSchema.safeParse(doc.toJS({ maxAliasCount: 1000 }) ?? {});
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const issue of parsed.error.issues.flatMap((i) => explainUnion(i))) {
       const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
       const pos = positionOf(doc, lc, path);
       issues.push({ file, ...pos, message: `${path.join('.') || '(file)'}: ${issue.message}` });
@@ -69,6 +69,19 @@ export function parseRuleFile(text: string, file: string): { data?: ReturnType<t
     return { issues, lineOf };
   }
   return { data: parsed.data, issues, lineOf };
+}
+
+type ZIssue = { code: string; path: PropertyKey[]; message: string; errors?: ZIssue[][] };
+
+/**
+ * A condition is a union (all / any / not / leaf); zod reports a bare
+ * "Invalid input" for it. Pick the branch that came closest (fewest issues)
+ * so the message names the real mistake, e.g. an unknown op.
+ */
+function explainUnion(issue: ZIssue): ZIssue[] {
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return [issue];
+  const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+  return best.flatMap((i) => explainUnion({ ...i, path: [...issue.path, ...i.path] }));
 }
 
 function factsOf(cond: Condition, out: string[] = []): string[] {

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { serverValues } from '../evidence/paste/index.js';
+import type { Fact } from '../facts/schema.js';
+import { collectEvidence, diagnoseEvidence, type Paste } from '../pipeline.js';
+import { renderJson, renderMarkdown, renderText } from '../report/render/index.js';
+import type { Report } from '../report/types.js';
+import type { DiagnoseArgs } from './args.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function gatherPastes(args: DiagnoseArgs): Promise<{ pastes: Paste[]; problems: { input: string; code: string; message: string }[] }> {
+  const pastes: Paste[] = args.pastes.map((text, i) => ({ text, label: args.pastes.length > 1 ? `--paste ${i + 1}` : '--paste' }));
+  const problems: { input: string; code: string; message: string }[] = [];
+  for (const f of args.pasteFiles) {
+    if (f === '-') {
+      pastes.push({ text: await readStdin(), label: 'standard input' });
+      continue;
+    }
+    try {
+      pastes.push({ text: await readFile(f, 'utf8'), label: f });
+    } catch (e) {
+      problems.push({ input: f, code: 'input.unreadable', message: `could not be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    }
+  }
+  return { pastes, problems };
+}
+
+/** Runs a diagnosis from command-line arguments; returns the report. */
+export async function diagnoseFromArgs(args: DiagnoseArgs): Promise<Report> {
+  const { pastes, problems } = await gatherPastes(args);
+  const flags = serverValues({ topic: args.topic, magic: args.magic, token: args.token });
+  const extra: Fact[] = [...flags.facts];
+  if (args.now) extra.push({ name: 'case.now', value: new Date(args.now).toISOString(), source: { kind: 'pasted', input: '--now' } });
+  const evidence = await collectEvidence({ paths: args.paths, pastes, facts: extra });
+  evidence.problems.push(...flags.problems, ...problems);
+  return diagnoseEvidence(evidence, args.answers).report;
+}
+
+export function render(report: Report, args: Pick<DiagnoseArgs, 'format' | 'color'>): string {
+  switch (args.format) {
+    case 'json':
+      return renderJson(report);
+    case 'markdown':
+      return renderMarkdown(report);
+    default:
+      return renderText(report, { color: args.color });
+  }
+}

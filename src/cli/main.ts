@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { RuleLoadError } from '../engine/loadRules.js';
+import { parseDiagnoseArgs, UsageError } from './args.js';
+import { diagnoseFromArgs, render } from './diagnose.js';
+import { HELP } from './help.js';
+
+export async function main(argv: string[], io = { out: process.stdout, err: process.stderr, isTTY: !!process.stdout.isTTY }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out.write(HELP);
+        return command === undefined ? 2 : 0;
+      case 'diagnose': {
+        const args = parseDiagnoseArgs(rest, io.isTTY);
+        const report = await diagnoseFromArgs(args);
+        io.out.write(render(report, args));
+        return 0;
+      }
+      case 'feedback': {
+        const args = parseDiagnoseArgs(rest, io.isTTY);
+        const report = await diagnoseFromArgs(args);
+        if (!report.escalation) {
+          io.err.write(`No Feedback draft yet: not every known cause is ruled out.\n${report.headline}\nRun "pushcheck diagnose" with the same inputs to see what is still open.\n`);
+          return 0;
+        }
+        io.out.write(report.escalation.feedbackDraft);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}" (try: pushcheck help)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err.write(`pushcheck: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof RuleLoadError) {
+      io.err.write(`pushcheck: ${e.message}\n`);
+      return 1;
+    }
+    io.err.write(`pushcheck: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+function invokedDirectly(): boolean {
+  // npm links bin/ through a symlink: compare real paths.
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

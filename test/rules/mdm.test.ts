@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import type { Answer } from '../../src/engine/answers.js';
+import type { Fact } from '../../src/facts/schema.js';
+import { device, heldRules, run, server, statusOf } from './helpers.js';
+
+const TOPIC = 'com.apple.mgmt.External.2a3c1d2e-9f10-4b5c-8d7e-0a1b2c3d4e5f';
+const OTHER_TOPIC = 'com.apple.mgmt.External.99999999-0000-4000-8000-000000000000';
+const TOKEN = 'c0ffee'.repeat(10) + 'abcd';
+const TOKEN_SHA256 = '0b8f2d2b8f6d4c2bb3a0d1c3d1c8f0f1b3c3a6e0f6a1b2c3d4e5f60718293a4b'; // not the hash of TOKEN
+const at = (t: string) => ({ at: t });
+
+// The SHA-256 of TOKEN, as the device would store it in LastPushTokenHash.
+import { createHash } from 'node:crypto';
+const TOKEN_HASH = createHash('sha256').update(Buffer.from(TOKEN, 'hex')).digest('hex');
+
+const enrolled: Fact[] = [device('device.mdm_enrolled', true), device('device.push_magic', 'MAGIC-OK-1234'), device('device.topic', TOPIC)];
+
+interface Case {
+  step: string;
+  facts: Fact[];
+  answers?: Answer[];
+  cause: string;
+  status: 'confirmed' | 'likely' | 'ruled_out' | 'open';
+  rule?: string;
+}
+
+const cases: Case[] = [
+  // Network
+  {
+    step: 'apsd keeps failing to connect and never reaches a courier',
+    facts: [device('device.log.connection_failure', '2026-11-20T10:00:00.000Z', at('2026-11-20T10:00:00.000Z')), device('device.log.mdm_lines', 12)],
+    cause: 'mdm.network',
+    status: 'likely',
+    rule: 'mdm.network.log_connection_failures',
+  },
+  {
+    step: 'someone checked: the network blocks port 5223',
+    facts: enrolled,
+    answers: [{ question: 'q.mdm.network_ok', value: 'no' }],
+    cause: 'mdm.network',
+    status: 'confirmed',
+    rule: 'mdm.network.answered_no',
+  },
+  {
+    step: 'apsd connected to a courier and received pushes',
+    facts: [device('device.log.courier_connected', '2026-11-20T10:00:00.000Z'), device('device.log.push_received', '2026-11-20T10:01:00.000Z')],
+    cause: 'mdm.network',
+    status: 'ruled_out',
+    rule: 'mdm.network.device_talks',
+  },
+  // Unenrolled
+  {
+    step: 'the MDM profile is gone from the device',
+    facts: [server('server.topic', TOPIC)],
+    answers: [{ question: 'q.mdm.enrolled', value: 'no' }],
+    cause: 'mdm.unenrolled',
+    status: 'confirmed',
+    rule: 'mdm.unenrolled.no_enrollment',
+  },
+  {
+    step: 'the server received a CheckOut',
+    facts: [server('mdm.checkin.checkout', true, at('2026-11-19T08:00:00.000Z'))],
+    cause: 'mdm.unenrolled',
+    status: 'confirmed',
+    rule: 'mdm.unenrolled.checkout_seen',
+  },
+  { step: 'the sysdiagnose holds an MDM enrollment', facts: enrolled, cause: 'mdm.unenrolled', status: 'ruled_out', rule: 'mdm.unenrolled.still_enrolled' },
+  // Wiped
+  {
+    step: 'the device was erased',
+    facts: [server('server.topic', TOPIC)],
+    answers: [{ question: 'q.mdm.wiped', value: 'yes' }],
+    cause: 'mdm.wiped',
+    status: 'confirmed',
+    rule: 'mdm.wiped.answered',
+  },
+  { step: 'the sysdiagnose shows a live enrollment', facts: enrolled, cause: 'mdm.wiped', status: 'ruled_out', rule: 'mdm.wiped.enrolled_now' },
+  // Wrong topic
+  {
+    step: 'the server pushes on a topic other than the stub says',
+    facts: [...enrolled, server('server.topic', OTHER_TOPIC)],
+    cause: 'mdm.wrong_topic',
+    status: 'confirmed',
+    rule: 'mdm.wrong_topic.values_differ',
+  },
+  {
+    step: 'the server uses an app bundle id as the MDM topic',
+    facts: [server('server.topic', 'com.example.app')],
+    cause: 'mdm.wrong_topic',
+    status: 'confirmed',
+    rule: 'mdm.wrong_topic.not_mgmt',
+  },
+  {
+    step: 'the enrollment profile still has the template topic',
+    facts: [{ name: 'profile.placeholder', value: 'com.apple.mgmt.External.YOUR-PUSH-TOPIC-HERE', source: { kind: 'file', input: 'enroll.mobileconfig' }, attrs: { key: 'Topic' } }],
+    cause: 'mdm.wrong_topic',
+    status: 'confirmed',
+    rule: 'mdm.wrong_topic.placeholder',
+  },
+  { step: 'server and device agree on the topic', facts: [...enrolled, server('server.topic', TOPIC)], cause: 'mdm.wrong_topic', status: 'ruled_out', rule: 'mdm.wrong_topic.values_match' },
+  // Wrong token
+  {
+    step: "the server's token does not hash to LastPushTokenHash",
+    facts: [...enrolled, server('server.push_token', TOKEN), device('device.push_token_hash', TOKEN_SHA256)],
+    cause: 'mdm.wrong_token',
+    status: 'confirmed',
+    rule: 'mdm.wrong_token.hash_differs',
+  },
+  {
+    step: "the server's token hashes to LastPushTokenHash (upper-case hex pasted)",
+    facts: [...enrolled, server('server.push_token', TOKEN), device('device.push_token_hash', TOKEN_HASH.toUpperCase())],
+    cause: 'mdm.wrong_token',
+    status: 'ruled_out',
+    rule: 'mdm.wrong_token.hash_matches',
+  },
+  // Wrong magic
+  {
+    step: "the server's PushMagic is not the device's",
+    facts: [...enrolled, server('server.push_magic', 'MAGIC-OLD-9876')],
+    cause: 'mdm.wrong_magic',
+    status: 'confirmed',
+    rule: 'mdm.wrong_magic.values_differ',
+  },
+  {
+    step: 'mdmd logged the wrong-magic rejection',
+    facts: [device('device.log.magic_rejection', '2026-11-20T09:00:00.000Z', at('2026-11-20T09:00:00.000Z'))],
+    cause: 'mdm.wrong_magic',
+    status: 'confirmed',
+    rule: 'mdm.wrong_magic.log_rejection',
+  },
+  { step: 'server and device agree on PushMagic', facts: [...enrolled, server('server.push_magic', 'MAGIC-OK-1234')], cause: 'mdm.wrong_magic', status: 'ruled_out', rule: 'mdm.wrong_magic.values_match' },
+  // Enrollment race
+  {
+    step: 'one push 0.4 s after the TokenUpdate, and none after',
+    facts: [server('mdm.checkin.token_update', true, at('2026-11-20T09:00:00.000Z')), server('server.push_sent', true, at('2026-11-20T09:00:00.400Z'))],
+    cause: 'mdm.enrollment_race',
+    status: 'confirmed',
+    rule: 'mdm.enrollment_race.too_soon_no_retry',
+  },
+  {
+    step: 'the engineer says the push followed enrollment and the server never retries',
+    facts: [server('server.topic', TOPIC)],
+    answers: [
+      { question: 'q.mdm.push_soon_after_enrollment', value: 'yes' },
+      { question: 'q.mdm.server_retries', value: 'no' },
+    ],
+    cause: 'mdm.enrollment_race',
+    status: 'likely',
+    rule: 'mdm.enrollment_race.answered',
+  },
+  {
+    step: 'the server pushed again a minute later',
+    facts: [
+      server('mdm.checkin.token_update', true, at('2026-11-20T09:00:00.000Z')),
+      server('server.push_sent', true, at('2026-11-20T09:00:00.400Z')),
+      server('server.push_sent', true, at('2026-11-20T09:01:00.000Z')),
+    ],
+    cause: 'mdm.enrollment_race',
+    status: 'ruled_out',
+    rule: 'mdm.enrollment_race.not_applicable',
+  },
+];
+
+describe('MDM push returned 200 OK but the device never checked in (seed 000)', () => {
+  it.each(cases)('$cause is $status when $step', ({ facts, answers, cause, status, rule }) => {
+    const d = run(facts, answers);
+    expect(statusOf(d, cause)).toBe(status);
+    if (rule) expect(heldRules(d, cause)).toContain(rule);
+  });
+
+  it('names both PushMagic values and where each came from', () => {
+    const d = run([...enrolled, server('server.push_magic', 'MAGIC-OLD-9876')]);
+    const c = d.causes.find((x) => x.cause.id === 'mdm.wrong_magic')!;
+    const ev = c.decided[0].evidence.map((f) => `${f.name}=${f.value}@${f.source.kind}`);
+    expect(ev).toEqual(['device.push_magic=MAGIC-OK-1234@file', 'server.push_magic=MAGIC-OLD-9876@pasted']);
+  });
+
+  it('keeps contradicting device values side by side and reports them', () => {
+    const d = run([device('device.topic', TOPIC), { ...device('device.topic', OTHER_TOPIC), source: { kind: 'file', input: 'sd.tgz', member: 'logs/MCState/Shared/profile-2.stub' } }]);
+    expect(d.conflicts.map((c) => c.fact)).toEqual(['device.topic']);
+    expect(d.conflicts[0].values).toHaveLength(2);
+  });
+
+  it('asks whose values an unlabelled paste holds before anything else', () => {
+    const d = run([{ name: 'pasted.push_magic', value: 'MAGIC-OLD-9876', source: { kind: 'pasted', input: 'Slack message' } }, ...enrolled]);
+    expect(d.questions[0].question.id).toBe('q.case.pasted_side');
+    const answered = run([{ name: 'pasted.push_magic', value: 'MAGIC-OLD-9876', source: { kind: 'pasted', input: 'Slack message' } }, ...enrolled], [
+      { question: 'q.case.pasted_side', value: 'server' },
+    ]);
+    expect(statusOf(answered, 'mdm.wrong_magic')).toBe('confirmed');
+  });
+
+  it('asks what kind of problem this is when nothing in the evidence says', () => {
+    const d = run([]);
+    expect(d.causes).toEqual([]);
+    expect(d.questions.map((q) => q.question.id)).toEqual(['q.case.domain']);
+    const mdm = run([], [{ question: 'q.case.domain', value: 'mdm' }]);
+    expect(mdm.causes.length).toBeGreaterThan(0);
+    expect(mdm.causes.every((c) => c.cause.domain === 'mdm')).toBe(true);
+  });
+
+  it('ranks the question that settles the most open causes first, ties in file order', () => {
+    const d = run([server('server.topic', TOPIC)]);
+    const first = d.questions[0];
+    expect(first.settles.length).toBeGreaterThanOrEqual(d.questions[1].settles.length);
+    expect(first.question.id).toBe('q.mdm.enrolled'); // settles unenrolled and wiped
+  });
+
+  it('lets the later of two answers stand and records the earlier one', () => {
+    const d = run(enrolled, [
+      { question: 'q.mdm.network_ok', value: 'no', by: 'U1' },
+      { question: 'q.mdm.network_ok', value: 'yes', by: 'U2' },
+    ]);
+    expect(d.superseded).toHaveLength(1);
+    expect(d.superseded[0].later.by).toBe('U2');
+    expect(d.facts.filter((f) => f.name === 'device.network_ok').map((f) => f.value)).toEqual([true]);
+  });
+
+  it('escalates when every MDM cause is ruled out', () => {
+    const d = run(
+      [
+        ...enrolled,
+        server('server.topic', TOPIC),
+        server('server.push_magic', 'MAGIC-OK-1234'),
+        server('server.push_token', TOKEN),
+        device('device.push_token_hash', TOKEN_HASH),
+        device('device.log.courier_connected', '2026-11-20T10:00:00.000Z'),
+      ],
+      [{ question: 'q.mdm.push_soon_after_enrollment', value: 'no' }],
+    );
+    expect(d.causes.filter((c) => c.status !== 'ruled_out').map((c) => c.cause.id)).toEqual([]);
+    expect(d.escalate).toBe(true);
+  });
+});
