@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    setupFiles: ['test/setup/ruleCoverage.setup.ts'],
+    globalSetup: ['test/setup/ruleCoverage.global.ts'],
   },
 });

@@ -5,6 +5,7 @@ import { DOMAINS, type Domain, type Fact, type Problem } from '../facts/schema.j
 import { applyAnswers, type Answer } from './answers.js';
 import { decidingFacts, evaluate, indexFacts, type Trace } from './evaluate.js';
 import type { RuleSet } from './loadRules.js';
+import { ruleObservers } from './observe.js';
 import type { Cause, Question, Rule } from './ruleSchema.js';
 
 export type CauseStatus = 'confirmed' | 'likely' | 'open' | 'ruled_out';
@@ -103,6 +104,7 @@ export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Ans
         .filter((r) => r.cause === cause.id)
         .map((rule) => {
           const trace = evaluate(rule.when, index);
+          for (const observe of ruleObservers) observe(rule.id, trace.result);
           return { rule, trace, evidence: trace.result === true ? sortFacts(decidingFacts(trace)) : [] };
         });
       const status = judge(results);

@@ -1,0 +1,21 @@
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+
+export const REALWORLD = new URL('../../../shared/realworld/', import.meta.url);
+export const realworld = (name: string) => new URL(name, REALWORLD).pathname;
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void) {
+    this.text += chunk.toString('utf8');
+    cb();
+  }
+}
+
+/** Runs the CLI in-process, as a user would from a shell, and captures what it prints. */
+export async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new Capture();
+  const err = new Capture();
+  const code = await main(argv, { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream, isTTY: false });
+  return { code, out: out.text, err: err.text };
+}
