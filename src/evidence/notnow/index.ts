@@ -1,4 +1,5 @@
 import type { Reader } from '../types.js';
+import { mdmServerLogReader } from './serverLog.js';
 
 /** Readers of the notnow evidence, in a fixed order. */
-export const notnowReaders: Reader[] = [];
+export const notnowReaders: Reader[] = [mdmServerLogReader];

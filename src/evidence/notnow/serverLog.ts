@@ -1,0 +1,258 @@
+import type { Fact } from '../../facts/schema.js';
+import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
+import { ENROLLMENT_TYPES, enrollmentOf, isPlausibleId, splitEnrollmentId, type Enrollment } from './ids.js';
+import { lineTime } from './lineTime.js';
+import { parseLine, type LogRecord } from './logfmt.js';
+import { ConnectionTracker } from './sessions.js';
+
+/**
+ * MDM server logs: NanoMDM (logfmt, both Go-log-prefixed and NanoLIB's
+ * `ts=` form), MicroMDM (go-kit logfmt, its early "connected udid=… type=…,
+ * status=…" lines, webhook events one per line), and servers that log the
+ * same keys as JSON (Fleet) or as plain "udid=… command=… status=…".
+ */
+
+const STATUSES = new Map(['Acknowledged', 'Error', 'CommandFormatError', 'NotNow', 'Idle'].map((s) => [s.toLowerCase(), s]));
+const CHECKINS: Record<string, string> = {
+  authenticate: 'mdm.checkin.authenticate',
+  tokenupdate: 'mdm.checkin.token_update',
+  checkout: 'mdm.checkin.checkout',
+};
+const UUIDISH = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+const REQUEST_TYPE = /^[A-Z][A-Za-z0-9.]{2,80}$/;
+const MAX_ATTR = 200;
+
+/** A cheap test run on every line before parsing: server lines carry key=value pairs or are JSON objects. */
+const MAYBE = /=|^\s*\{/;
+
+const SNIFF = [
+  /\blevel=(?:info|debug|warn|error)\b[^\n]*\b(?:service|handler|component|msg|caller)=/,
+  /^connected udid=/m,
+  /\bstatus=(?:Acknowledged|NotNow|Idle|Error|CommandFormatError)\b/,
+  /"status"\s*:\s*"(?:Acknowledged|NotNow|Idle|Error|CommandFormatError)"/i,
+  /"topic"\s*:\s*"mdm\.(?:Connect|Authenticate|TokenUpdate|CheckOut)"/,
+  /\bservice=nanomdm\b|\bcomponent=(?:apns|command|queue)\b/,
+];
+
+export function looksLikeServerLog(head: string): boolean {
+  return SNIFF.some((re) => re.test(head));
+}
+
+function MDM_SERVER_LINE(f: Map<string, string>): boolean {
+  return /^(?:nanomdm|certauth|push|multi)$/.test(f.get('service') ?? '') || /^(?:apns|command|queue|checkin)$/.test(f.get('component') ?? '') || /^\/(?:mdm|checkin)\b/.test(f.get('path') ?? '');
+}
+
+function clip(v: string): string {
+  return v.length > MAX_ATTR ? `${v.slice(0, MAX_ATTR)}…` : v;
+}
+
+interface Pending {
+  name: string;
+  value: Fact['value'];
+  line: number;
+  at?: string;
+  attrs: Record<string, string>;
+}
+
+class ServerLogSink implements LineSink {
+  private out: Pending[] = [];
+  private requestTypes = new Map<string, string>();
+  private tracker = new ConnectionTracker();
+  /** Ids of the last push/enqueue API request: NanoMDM's "msg=push count=1" line does not repeat them. */
+  private pendingPush?: { ids: string[]; trace?: string };
+  private unparsed = 0;
+  private firstUnparsed = 0;
+  private seen = 0;
+  /** Whether some line was unmistakably an MDM server's (so finding nothing is worth saying). */
+  private mdmServer = false;
+
+  constructor(private readonly item: Item) {}
+
+  line(text: string, n: number): void {
+    if (!MAYBE.test(text)) return;
+    let rec: LogRecord | null;
+    try {
+      rec = parseLine(text);
+    } catch {
+      rec = null;
+    }
+    if (!rec || rec.fields.size === 0) return;
+    this.take(rec, text, n);
+  }
+
+  private push(p: Pending): void {
+    this.out.push(p);
+    this.seen++;
+  }
+
+  private bad(n: number): void {
+    this.unparsed++;
+    if (!this.firstUnparsed) this.firstUnparsed = n;
+  }
+
+  private take(rec: LogRecord, raw: string, n: number): void {
+    const f = rec.fields;
+    const at = lineTime(rec, raw);
+    const msg = (f.get('msg') ?? f.get('message') ?? '').trim();
+    const msgKey = msg.toLowerCase();
+    const trace = f.get('traceid');
+    if (!this.mdmServer && MDM_SERVER_LINE(f)) this.mdmServer = true;
+
+    // An API request to push or enqueue names its targets in the path.
+    const path = f.get('path');
+    const api = path?.match(/\/v1\/(?:push|enqueue)\/([^?\s]+)/);
+    if (api) this.pendingPush = { ids: api[1].split(',').filter(isPlausibleId), trace };
+
+    this.learnRequestType(f);
+
+    // 1. A command status the device reported.
+    const status = STATUSES.get((f.get('status') ?? '').toLowerCase());
+    if (status) {
+      const who = enrollmentOf(f);
+      if (!who) return this.bad(n);
+      const explicit = f.get('connection') ?? f.get('connectionid') ?? f.get('connid') ?? f.get('session') ?? f.get('sessionid');
+      const connection = explicit ? `${who.id}@${clip(explicit)}` : this.tracker.assign(who.id, status, at, n);
+      const attrs = this.who(who);
+      const uuid = this.commandUuid(f);
+      if (uuid && status !== 'Idle') attrs.command_uuid = uuid;
+      const rt = this.requestType(f);
+      if (rt && status !== 'Idle') attrs.request_type = rt;
+      attrs.connection = connection;
+      return this.push({ name: 'mdm.command.status', value: status, line: n, at, attrs });
+    }
+
+    // 2. Check-in messages.
+    const topic = (f.get('topic') ?? '').replace(/^mdm\./, '').toLowerCase();
+    const checkin = CHECKINS[msgKey] ?? CHECKINS[(f.get('messagetype') ?? '').toLowerCase()] ?? (f.has('checkinevent') || CHECKINS[topic] ? CHECKINS[topic] : undefined);
+    if (checkin) {
+      const who = enrollmentOf(f);
+      if (!who) return this.bad(n);
+      return this.push({ name: checkin, value: true, line: n, at, attrs: this.who(who) });
+    }
+
+    // 3. The server's push topic, from its certificate.
+    if (/push cert/i.test(msg) && f.get('topic')?.includes('.') && !f.get('err')) {
+      return this.push({ name: 'server.topic', value: f.get('topic')!, line: n, at, attrs: {} });
+    }
+
+    // 4. Pushes.
+    const isPush =
+      msgKey === 'push' ||
+      msgKey === 'sending push' ||
+      msgKey === 'pushed' ||
+      (/\bpush(?:ed)?\b/i.test(msg) && !/cert|provider|token/i.test(msg) && (f.has('udid') || f.has('id') || f.has('idfirst'))) ||
+      (f.get('method') === 'Push' && (f.get('component') === 'apns' || f.has('udid')));
+    if (isPush) return this.takePush(f, n, at, trace);
+
+    // 5. Commands the server hands out, and the end of a connection.
+    if (msgKey === 'command retrieved' || msgKey === 'command sent') {
+      const who = enrollmentOf(f);
+      if (!who) return this.bad(n);
+      const attrs = this.who(who);
+      const uuid = this.commandUuid(f);
+      if (uuid) attrs.command_uuid = uuid;
+      const rt = this.requestType(f);
+      if (rt) attrs.request_type = rt;
+      const conn = this.tracker.current(who.id);
+      if (conn) attrs.connection = conn;
+      return this.push({ name: 'notnow.command_sent', value: true, line: n, at, attrs });
+    }
+    if (msgKey === 'no command retrieved') {
+      const who = enrollmentOf(f);
+      if (who) this.tracker.close(who.id);
+    }
+  }
+
+  private takePush(f: Map<string, string>, n: number, at: string | undefined, trace: string | undefined): void {
+    let ids: string[] = [];
+    const direct = f.get('udid') ?? f.get('id') ?? f.get('idfirst') ?? f.get('deviceudid');
+    if (direct && isPlausibleId(direct)) ids = [direct];
+    if (this.pendingPush && (!trace || !this.pendingPush.trace || trace === this.pendingPush.trace)) {
+      const count = Number(f.get('idcount') ?? this.pendingPush.ids.length);
+      if (!ids.length || (this.pendingPush.ids.includes(ids[0]) && count === this.pendingPush.ids.length)) ids = this.pendingPush.ids;
+    }
+    this.pendingPush = undefined;
+    if (!ids.length) return this.bad(n);
+
+    const err = f.get('err') ?? f.get('error');
+    const failedErr = err !== undefined && err !== '' && err !== 'null' && err !== '<nil>';
+    const errs = Number(f.get('errs') ?? 0);
+    const count = f.has('count') ? Number(f.get('count')) : undefined;
+    const http = f.get('status') ?? f.get('httpstatus') ?? f.get('statuscode') ?? err?.match(/\bstatus:? (\d{3})\b/)?.[1];
+    const code = http && /^\d{3}$/.test(http) ? Number(http) : undefined;
+    const failed = failedErr || errs > 0 || count === 0 || (code !== undefined && code >= 300);
+    const apnsId = f.get('apnsid') ?? f.get('pushid') ?? f.get('pushnotificationid');
+    for (const id of ids) {
+      const who = splitEnrollmentId(id);
+      const attrs: Record<string, string> = { ...this.who(who), status: code !== undefined ? String(code) : failed ? 'failed' : 'sent' };
+      if (apnsId) attrs.apns_id = clip(apnsId);
+      if (failedErr) attrs.error = clip(err!);
+      const rt = this.requestType(f);
+      if (rt) attrs.request_type = rt;
+      this.push({ name: 'server.push_sent', value: true, line: n, at, attrs });
+      if (code !== undefined) this.push({ name: 'server.push_status', value: code, line: n, at, attrs: { ...this.who(who), ...(apnsId ? { apns_id: clip(apnsId) } : {}) } });
+    }
+  }
+
+  private who(e: Enrollment): Record<string, string> {
+    return { udid: e.udid, channel: e.channel, ...(e.user ? { user: e.user } : {}) };
+  }
+
+  private commandUuid(f: Map<string, string>): string | undefined {
+    const v = f.get('commanduuid') ?? f.get('cmduuid') ?? (UUIDISH.test(f.get('command') ?? '') ? f.get('command') : undefined);
+    return v && v.length <= 100 ? v : undefined;
+  }
+
+  /** A RequestType named on the line. NanoMDM's `type=` is the enrollment type, MicroMDM's early `type=` the RequestType. */
+  private requestType(f: Map<string, string>): string | undefined {
+    const t = f.get('type');
+    const candidates = [f.get('requesttype'), f.get('command'), t && !ENROLLMENT_TYPES.has(t.toLowerCase()) ? t : undefined];
+    for (const c of candidates) if (c && REQUEST_TYPE.test(c) && !UUIDISH.test(c)) return c;
+    const uuid = this.commandUuid(f);
+    return uuid ? this.requestTypes.get(uuid) : undefined;
+  }
+
+  private learnRequestType(f: Map<string, string>): void {
+    const uuid = this.commandUuid(f);
+    const rt = f.get('requesttype');
+    if (uuid && rt && REQUEST_TYPE.test(rt)) this.requestTypes.set(uuid, rt);
+  }
+
+  end(): ReadResult {
+    const facts: Fact[] = this.out.map((p) => {
+      // A status line seldom names its command's type; the enqueue or hand-out line earlier (or later) did.
+      if (!p.attrs.request_type && p.attrs.command_uuid) {
+        const rt = this.requestTypes.get(p.attrs.command_uuid);
+        if (rt) p.attrs.request_type = rt;
+      }
+      return { name: p.name, value: p.value, source: sourceOf(this.item, p.line), ...(p.at ? { at: p.at } : {}), attrs: p.attrs };
+    });
+    const problems = [];
+    if (this.unparsed)
+      problems.push(
+        problemOf(
+          this.item,
+          'mdmlog.incomplete_lines',
+          `${this.unparsed} MDM server log line(s) (first at line ${this.firstUnparsed}) name a status, check-in or push but no device id; they were skipped`,
+        ),
+      );
+    if (this.mdmServer && !this.seen && !this.unparsed)
+      problems.push(problemOf(this.item, 'mdmlog.nothing_found', 'looks like an MDM server log, but holds no command status, check-in or push line pushcheck knows'));
+    return { facts, problems };
+  }
+}
+
+export const mdmServerLogReader: LineReader = {
+  id: 'notnow.mdm_server_log',
+  kind: 'lines',
+  accepts(name, head, item) {
+    if (item.pasted) return true;
+    const text = head.toString('utf8');
+    if (looksLikeServerLog(text)) return true;
+    // The head is only 512 bytes: a log that starts with other lines is still taken when its name says MDM.
+    return /\.(?:log|txt|out|jsonl|ndjson)$/i.test(name) && /mdm|fleet|server|webhook/i.test(name);
+  },
+  open(item: Item) {
+    return new ServerLogSink(item);
+  },
+};
