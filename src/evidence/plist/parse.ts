@@ -1,0 +1,89 @@
+import { DEFAULT_LIMITS } from '../types.js';
+import { parseBinaryPlist } from './binary.js';
+import { cmsContent, embeddedXmlPlist } from './cms.js';
+import { contentStart, isBinaryPlist, isCmsSigned } from './sniff.js';
+import type { PlistValue } from './values.js';
+import { parseXmlPlist } from './xml.js';
+
+export interface PlistParsed {
+  ok: true;
+  value: PlistValue;
+  format: 'xml' | 'binary';
+  /** The plist came out of a CMS (PKCS#7) signed envelope. */
+  signed: boolean;
+  /**
+   * The XML text as it stands in the input, when line numbers in it are
+   * line numbers of the input (plain XML files; not for signed envelopes).
+   */
+  text?: string;
+}
+
+export interface PlistProblem {
+  ok: false;
+  /** Stable code: plist.empty, plist.not_plist, plist.truncated, plist.malformed, plist.cycle, plist.too_many_objects… */
+  code: string;
+  /** Reads after the input's name: "is a binary plist whose …". */
+  message: string;
+}
+
+export type PlistResult = PlistParsed | PlistProblem;
+
+export interface PlistOptions {
+  /** Objects (values) allowed in one plist; ctx.limits.maxPlistObjects. */
+  maxObjects?: number;
+}
+
+function decodeText(buf: Buffer): string {
+  if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
+  if (buf[0] === 0xfe && buf[1] === 0xff) {
+    const swapped = Buffer.from(buf.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  return buf.toString('utf8');
+}
+
+function parseBare(buf: Buffer, maxObjects: number, signed: boolean): PlistResult {
+  const at = contentStart(buf);
+  if (isBinaryPlist(buf.subarray(at, at + 8))) {
+    const r = parseBinaryPlist(at ? buf.subarray(at) : buf, maxObjects);
+    return r.ok ? { ok: true, value: r.value, format: 'binary', signed } : r;
+  }
+  // UTF-16 XML starts with its own BOM; contentStart only skips UTF-8's.
+  const text = decodeText(buf).replace(/^\uFEFF/, '');
+  const trimmed = text.trimStart();
+  if (!trimmed) return { ok: false, code: 'plist.empty', message: 'is empty' };
+  if (!trimmed.startsWith('<')) return { ok: false, code: 'plist.not_plist', message: 'is not a property list (neither XML nor bplist00)' };
+  const r = parseXmlPlist(text, maxObjects);
+  if (!r.ok) return r;
+  // Line numbers stay true only when nothing was stripped before the XML.
+  return { ok: true, value: r.value, format: 'xml', signed, ...(!signed && buf[0] !== 0xef && buf[0] !== 0xff && buf[0] !== 0xfe ? { text } : {}) };
+}
+
+/**
+ * Parses a property list: XML (with or without a UTF-8 BOM or leading
+ * whitespace, UTF-16 too), binary `bplist00`, or either one inside a CMS
+ * signed envelope (signed .mobileconfig, .mobileprovision). Never throws:
+ * bad input comes back as a problem whose message reads after the input's
+ * name ("… is a binary plist whose objects refer to themselves in a cycle").
+ */
+export function parsePlist(buf: Buffer, opts: PlistOptions = {}): PlistResult {
+  const maxObjects = opts.maxObjects ?? DEFAULT_LIMITS.maxPlistObjects;
+  try {
+    if (!buf.length) return { ok: false, code: 'plist.empty', message: 'is empty' };
+    if (isCmsSigned(buf)) {
+      const content = cmsContent(buf);
+      if (content) {
+        const r = parseBare(content, maxObjects, true);
+        if (r.ok || r.code !== 'plist.not_plist') return r;
+      }
+      const xml = embeddedXmlPlist(buf);
+      if (xml) return parseBare(xml, maxObjects, true);
+      return { ok: false, code: 'plist.cms_no_content', message: 'is a CMS signed envelope without a property list inside (detached signature, or not a profile)' };
+    }
+    return parseBare(buf, maxObjects, false);
+  } catch (e) {
+    // Defence in depth: the parsers above catch their own errors.
+    return { ok: false, code: 'plist.malformed', message: `could not be read as a property list: ${(e as Error).message}` };
+  }
+}
