@@ -1,0 +1,146 @@
+/**
+ * Delimited text as Secure Mail and Excel write it: comma, semicolon (Excel
+ * in many European locales), tab or pipe; fields optionally quoted with ""
+ * escapes and line breaks inside quotes. Tolerant: a stray quote that never
+ * closes does not swallow the rest of the file.
+ */
+export interface Row {
+  cells: string[];
+  /** 1-based line the row starts on. */
+  line: number;
+  /** The row's text as written (first physical line only for multi-line rows). */
+  raw: string;
+}
+
+const DELIMS = [',', ';', '\t', '|'] as const;
+/** A quoted field longer than this many lines is taken to be a stray quote. */
+const MAX_QUOTED_LINES = 64;
+
+function countOutsideQuotes(line: string, d: string): number {
+  let n = 0;
+  let q = false;
+  for (const ch of line) {
+    if (ch === '"') q = !q;
+    else if (ch === d && !q) n++;
+  }
+  return n;
+}
+
+/** The delimiter that splits the first lines most consistently, or null for free text. */
+export function detectDelimiter(lines: readonly string[]): string | null {
+  const sample = lines.filter((l) => l.trim()).slice(0, 30);
+  if (!sample.length) return null;
+  let best: { d: string; score: number } | null = null;
+  for (const d of DELIMS) {
+    const counts = sample.map((l) => countOutsideQuotes(l, d));
+    const withIt = counts.filter((c) => c > 0).length;
+    if (withIt < Math.ceil(sample.length / 2)) continue;
+    const sorted = [...counts].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)];
+    const same = counts.filter((c) => c === median).length;
+    const score = median > 0 ? same / sample.length + median / 100 : 0;
+    if (score > 0 && (!best || score > best.score)) best = { d, score };
+  }
+  return best?.d ?? null;
+}
+
+function splitPlain(line: string, d: string): string[] {
+  return line.split(d).map((c) => c.trim());
+}
+
+/** Splits `text` into rows of cells; blank lines are skipped. */
+export function parseRows(text: string, delim: string | null): Row[] {
+  const lines = text.split(/\r\n|\n|\r/);
+  const rows: Row[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const first = lines[i];
+    if (!first.trim()) {
+      i++;
+      continue;
+    }
+    if (delim === null) {
+      rows.push({ cells: [first.trim()], line: i + 1, raw: first });
+      i++;
+      continue;
+    }
+    const parsed = parseQuoted(lines, i, delim);
+    if (parsed) {
+      rows.push({ cells: parsed.cells, line: i + 1, raw: first });
+      i = parsed.next;
+    } else {
+      rows.push({ cells: splitPlain(first, delim), line: i + 1, raw: first });
+      i++;
+    }
+  }
+  return rows;
+}
+
+/** RFC 4180-ish parse of one row starting at lines[start]; null when a quote never closes. */
+function parseQuoted(lines: readonly string[], start: number, d: string): { cells: string[]; next: number } | null {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let atFieldStart = true;
+  let li = start;
+  let s = lines[li];
+  let k = 0;
+  for (;;) {
+    if (k >= s.length) {
+      if (!quoted) break;
+      // A line break inside quotes belongs to the field.
+      li++;
+      if (li >= lines.length || li - start > MAX_QUOTED_LINES) return null;
+      cell += '\n';
+      s = lines[li];
+      k = 0;
+      continue;
+    }
+    const ch = s[k];
+    if (quoted) {
+      if (ch === '"') {
+        if (s[k + 1] === '"') {
+          cell += '"';
+          k += 2;
+          continue;
+        }
+        quoted = false;
+      } else cell += ch;
+      k++;
+      continue;
+    }
+    if (ch === '"' && atFieldStart && !cell.trim()) {
+      quoted = true;
+      cell = '';
+      atFieldStart = false;
+    } else if (ch === d) {
+      cells.push(cell.trim());
+      cell = '';
+      atFieldStart = true;
+    } else {
+      cell += ch;
+      if (ch !== ' ') atFieldStart = false;
+    }
+    k++;
+  }
+  cells.push(cell.trim());
+  return { cells, next: li + 1 };
+}
+
+/**
+ * Maps fields to column indexes from a header row. `fields` is tried in
+ * order, each taking the first unused column its pattern matches; returns
+ * null unless at least `min` fields are found.
+ */
+export function mapHeader<F extends string>(cells: readonly string[], fields: readonly (readonly [F, RegExp])[], min = 2): Map<F, number> | null {
+  const used = new Set<number>();
+  const map = new Map<F, number>();
+  for (const [field, re] of fields) {
+    const idx = cells.findIndex((c, i) => !used.has(i) && re.test(c.trim()));
+    if (idx >= 0) {
+      map.set(field, idx);
+      used.add(idx);
+    }
+  }
+  return map.size >= min ? map : null;
+}
