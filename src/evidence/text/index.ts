@@ -1,4 +1,5 @@
 import type { Reader } from '../types.js';
+import { deviceLogReader } from './deviceLog.js';
 
 /** Readers of the text evidence, in a fixed order. */
-export const textReaders: Reader[] = [];
+export const textReaders: Reader[] = [deviceLogReader];

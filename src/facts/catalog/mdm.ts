@@ -39,7 +39,7 @@ export const mdmFacts: FactDefinition[] = [
   d('device.log.push_received', 'time', 'apsd received a message for an enabled topic (attrs.topic when not redacted)'),
   d('device.log.token_update_skipped', 'time', 'mdmd skipped a TokenUpdate because a migration was incomplete'),
   d('device.log.redacted', 'boolean', 'Relevant log lines are redacted (<private>): the logging profiles are needed', { marksDomain: false, domains: ['mdm', 'apns'] }),
-  d('device.log.mdm_lines', 'number', 'How many mdmd/mdmclient/apsd lines the logs hold (0 means the log does not cover the push path)', { marksDomain: false }),
+  d('device.log.mdm_lines', 'number', 'How many mdmd/mdmclient/apsd lines the logs hold (0 means the log does not cover the push path); one observation per log file', { marksDomain: false, multi: true }),
   d('device.log.checkin', 'time', 'The device contacted the MDM server (mdmclient/mdmd HTTP exchange in the log)'),
 
   // The enrollment profile (.mobileconfig) as served.
@@ -76,4 +76,13 @@ export const mdmFacts: FactDefinition[] = [
   // When the problem started, as people tell it.
   d('case.failures_began', 'time', 'When pushes started failing (answered or from logs)', { domains: [] }),
   d('case.push_soon_after_enrollment', 'boolean', 'Whether the failing push was sent within seconds of enrollment (answered)'),
+
+  // More device log lines (src/evidence/text). Event facts: value is the ISO time when the
+  // line has a full date, else the time as logged; attrs.logged_at keeps the original text.
+  d('device.log.command', 'string', 'mdmd/mdmclient processed a command the server sent, so the device had reached the server (value: RequestType; attrs: channel, process)', { multi: true }),
+  d('device.log.push_ignored', 'time', 'apsd received a message for a topic it does not listen on (ignored, recently removed, or an unknown topic hash; attrs: reason, topic when not redacted)', { domains: ['mdm', 'apns'] }),
+  d('device.log.push_unknown_token', 'time', 'apsd received a push for a topic but for a token it does not know; weak evidence: the topic is usually redacted and may be unrelated traffic', { domains: ['mdm', 'apns'] }),
+  d('device.log.aps_environment_missing', 'time', "An app's registration failed: no valid 'aps-environment' entitlement string found (TN2265)", { domains: ['apns'] }),
+  d('device.log.copy_token', 'time', 'apsd looked up an app push token (copyTokenForDomain); attrs.token is none when it had none, present otherwise (the token itself is never kept)', { domains: ['apns'] }),
+  d('device.log.push_environment', 'string', 'APNs environment apsd logged for a connection or a stored message: production or development (sandbox)', { domains: ['apns'], multi: true }),
 ];

@@ -1,0 +1,151 @@
+import type { Fact, Problem } from '../../facts/schema.js';
+import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadContext, type ReadResult } from '../types.js';
+import { JsonStyleEvents } from './jsonStyle.js';
+import { isFrameLine, parseLogLine, type LogLine } from './lineFormat.js';
+import { isPushPathLine, mayMatter, observe } from './messages.js';
+import { looksLikeDeviceLog, nameLooksLikeLog } from './recognise.js';
+import { timeOf } from './timeOf.js';
+
+/** Facts of one name kept per file: the first and the last ones (a 300 MB log can hold millions). */
+const KEEP_FIRST = 100;
+const KEEP_LAST = 100;
+/** Lines looked at to recognise a log format before giving up on lines that do not mention MDM or APNs. */
+const RECOGNISE_WITHIN = 2000;
+
+class Kept {
+  first: Fact[] = [];
+  last: Fact[] = [];
+  total = 0;
+  add(f: Fact): void {
+    this.total++;
+    if (this.first.length < KEEP_FIRST) this.first.push(f);
+    else {
+      this.last.push(f);
+      if (this.last.length > KEEP_LAST) this.last.shift();
+    }
+  }
+}
+
+// A bare message, as people paste it from Console: "mdmd: Rejecting …" or just "Rejecting …".
+const RE_BARE_PROCESS = /^([\w.-]+)(?:\(([^)]*)\))?(?:\[\d+\])?:\s+(.*)$/;
+function bareLine(text: string): LogLine {
+  const t = text.trim();
+  const m = RE_BARE_PROCESS.exec(t);
+  return m ? { format: 'bare', process: m[1], ...(m[2] ? { library: m[2] } : {}), message: m[3] } : { format: 'bare', message: t };
+}
+
+class DeviceLogSink implements LineSink {
+  private readonly kept = new Map<string, Kept>();
+  private readonly problems: Problem[] = [];
+  private readonly json = new JsonStyleEvents();
+  private recognised = false;
+  private looked = 0;
+  private relevant = 0;
+  private redactedAt = 0;
+  private plainAt = 0;
+  private bytes = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly item: Item,
+    private readonly ctx: ReadContext,
+  ) {}
+
+  line(text: string, n: number): void {
+    if (this.stopped) return;
+    this.bytes += text.length + 1;
+    if (this.bytes > this.ctx.limits.maxLogBytes) {
+      this.stopped = true;
+      this.problems.push(problemOf(this.item, 'text.log_truncated', `is longer than ${this.ctx.limits.maxLogBytes} bytes of text; lines after ${n - 1} were not scanned`));
+      return;
+    }
+    if (!text) return;
+    const c0 = text.charCodeAt(0);
+    if (c0 === 32 || c0 === 34 || c0 === 91 || c0 === 123 || c0 === 125) {
+      const r = this.json.line(text, n);
+      if (r.done) this.event(r.done.event, r.done.line, '');
+      if (r.consumed) {
+        this.recognised ||= this.json.seen;
+        return;
+      }
+    }
+    if (!mayMatter(text)) {
+      if (!this.recognised && this.looked < RECOGNISE_WITHIN) {
+        this.looked++;
+        if (isFrameLine(text) || parseLogLine(text)) this.recognised = true;
+      }
+      return;
+    }
+    if (isFrameLine(text)) {
+      this.recognised = true;
+      return;
+    }
+    const parsed = parseLogLine(text);
+    if (parsed) this.recognised = true;
+    this.event(parsed ?? bareLine(text), n, text);
+  }
+
+  private event(l: LogLine, n: number, raw: string): void {
+    const obs = observe(l);
+    const pushPath = isPushPathLine(l);
+    if (!pushPath && !obs.length) return;
+    this.recognised = true;
+    this.relevant++;
+    if (raw.includes('<private>') || l.message.includes('<private>')) this.redactedAt ||= n;
+    else this.plainAt ||= n;
+    if (!obs.length) return;
+    const t = timeOf(l.time);
+    for (const o of obs) {
+      const attrs: Record<string, string> = { ...o.attrs };
+      if (l.time) attrs.logged_at = l.time;
+      if (t.note) attrs.time_note = t.note;
+      if (l.process && !attrs.process) attrs.process = l.process;
+      const fact: Fact = {
+        name: o.name,
+        value: o.value ?? t.at ?? l.time ?? 'time not logged',
+        source: sourceOf(this.item, n),
+        ...(t.at ? { at: t.at } : {}),
+        ...(Object.keys(attrs).length ? { attrs } : {}),
+      };
+      let k = this.kept.get(o.name);
+      if (!k) this.kept.set(o.name, (k = new Kept()));
+      k.add(fact);
+    }
+  }
+
+  end(): ReadResult {
+    const last = this.json.flush();
+    if (last) this.event(last.event, last.line, '');
+    const facts: Fact[] = [];
+    for (const [name, k] of this.kept) {
+      facts.push(...k.first, ...k.last);
+      if (k.total > k.first.length + k.last.length) {
+        this.problems.push(problemOf(this.item, 'text.events_capped', `holds ${k.total} lines for ${name}; the first ${KEEP_FIRST} and the last ${KEEP_LAST} are used`));
+      }
+    }
+    if (this.recognised || this.relevant) {
+      facts.push({ name: 'device.log.mdm_lines', value: this.relevant, source: sourceOf(this.item) });
+    }
+    if (this.redactedAt) facts.push({ name: 'device.log.redacted', value: true, source: sourceOf(this.item, this.redactedAt) });
+    else if (this.plainAt) facts.push({ name: 'device.log.redacted', value: false, source: sourceOf(this.item, this.plainAt) });
+    return { facts, problems: this.problems };
+  }
+}
+
+/**
+ * mdmd / mdmclient / apsd / ManagedClient lines in every text form people
+ * hand over: `log show` (default, compact, syslog, ndjson, json styles),
+ * Console copies, old syslog and PersistentConnection logs, or a few lines
+ * pasted into a message.
+ */
+export const deviceLogReader: LineReader = {
+  id: 'text.device-log',
+  kind: 'lines',
+  accepts(name, head, item) {
+    if (item.pasted) return looksLikeDeviceLog(head);
+    return nameLooksLikeLog(name, item.member ?? item.input, head) || looksLikeDeviceLog(head);
+  },
+  open(item, ctx) {
+    return new DeviceLogSink(item, ctx);
+  },
+};

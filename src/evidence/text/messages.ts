@@ -1,0 +1,177 @@
+import type { LogLine } from './lineFormat.js';
+
+/**
+ * What an mdmd / mdmclient / apsd message means, as facts. One table, so a
+ * new log line is one entry. Values shown as <private> are never guessed:
+ * the attribute is left out and the reader records the redaction.
+ */
+
+export interface Observation {
+  /** Catalog name of the fact. */
+  name: string;
+  /** For event facts the reader puts the time here; a fixed value otherwise. */
+  value?: string;
+  attrs?: Record<string, string>;
+}
+
+const PROCESSES = new Set(['mdmd', 'mdmclient', 'apsd', 'ManagedClient', 'managedclient', 'mdmuserd']);
+
+/** Whether a line comes from the MDM / push path (what device.log.mdm_lines counts). */
+export function isPushPathLine(l: LogLine): boolean {
+  if (l.process && (PROCESSES.has(l.process) || l.process.startsWith('apsd') || l.process.startsWith('mdm'))) return true;
+  const s = l.subsystem;
+  return !!s && (s.startsWith('com.apple.ManagedClient') || s.startsWith('com.apple.apsd') || s.startsWith('com.apple.aps') || s === 'com.apple.mdm');
+}
+
+/**
+ * The cheap test run on every line of a log before any regular expression:
+ * every line a matcher below knows contains one of these.
+ */
+export function mayMatter(line: string): boolean {
+  return (
+    line.includes('mdm') ||
+    line.includes('aps') ||
+    line.includes('MDM') ||
+    line.includes('APS') ||
+    line.includes('ManagedClient') ||
+    line.includes('ourier') ||
+    line.includes('PersistentConnection')
+  );
+}
+
+const REDACTED = '<private>';
+const clean = (v: string | undefined): string | undefined => {
+  if (v === undefined) return undefined;
+  const t = v.replace(/^['"‘’“”]+|['"‘’“”.,;]+$/g, '');
+  return !t || t.includes(REDACTED) || t === '(null)' ? undefined : t;
+};
+const withAttrs = (name: string, attrs: Record<string, string | undefined>, value?: string): Observation => {
+  const a: Record<string, string> = {};
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) a[k] = v;
+  return { name, ...(value !== undefined ? { value } : {}), ...(Object.keys(a).length ? { attrs: a } : {}) };
+};
+
+const STATUSES = new Set(['Acknowledged', 'NotNow', 'Idle', 'Error', 'CommandFormatError']);
+const UUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/;
+
+/** mdmclient runs as a daemon (device channel) and as an agent per user (user channel). */
+function channelOf(l: LogLine): string | undefined {
+  const hay = `${l.category ?? ''} ${l.message}`;
+  if (/MDMDaemon|\bdaemon\b|<Device>|for: Device\b/i.test(hay)) return 'device';
+  if (/MDMAgent|MDMUser|\bagent\b|<User>|for: User\b/i.test(hay)) return 'user';
+  return undefined;
+}
+
+/** "[Acknowledged(InstallProfile):'6A1E…']" / "[NotNow]" / "[Idle]" after an HTTP response. */
+function statusFromBracket(inner: string, l: LogLine): Observation[] {
+  const m = /^(\w+)(?:\((\w+)\))?(?::(\w+))?/.exec(inner);
+  if (!m || !STATUSES.has(m[1])) return [];
+  const uuid = UUID.exec(inner)?.[0];
+  return [withAttrs('mdm.command.status', { request_type: m[2] ?? m[3], command_uuid: uuid, channel: channelOf(l), origin: 'device log' }, m[1])];
+}
+
+type Matcher = { test: RegExp; make(m: RegExpExecArray, l: LogLine): Observation[] };
+
+const COURIER_HOST = /^[\w.-]*courier\.(?:sandbox\.)?push\.apple\.com$/;
+
+const MATCHERS: Matcher[] = [
+  {
+    test: /Rejecting MDM push dictionary because it does not have the right magic string/,
+    make: () => [withAttrs('device.log.magic_rejection', {})],
+  },
+  {
+    test: /Connected to courier\s+(\S+)/,
+    make: (m, l) => {
+      const host = clean(m[1]);
+      const known = host && COURIER_HOST.test(host) ? host : undefined;
+      const env = known ? (known.includes('.sandbox.') ? 'sandbox' : 'production') : /\bdevelopment\b|sandbox/.test(l.message) ? 'sandbox' : undefined;
+      return [withAttrs('device.log.courier_connected', { host: known, env })];
+    },
+  },
+  {
+    test: /Disconnecting in response to connection failure/,
+    make: () => [withAttrs('device.log.connection_failure', {})],
+  },
+  {
+    // "Received message for enabled topic '…' onInterface…", "Received high priority message for topic '…'"
+    test: /Received (?:(high|low) priority )?message for (?:enabled )?topic:? (['"‘“]?[^\s,]+)/,
+    make: (m) => [withAttrs('device.log.push_received', { topic: clean(m[2]), priority: m[1] })],
+  },
+  {
+    test: /Received message for (ignored|recently removed) topic:? (['"‘“]?[^\s,]+)/,
+    make: (m) => [withAttrs('device.log.push_ignored', { reason: m[1], topic: clean(m[2]) })],
+  },
+  {
+    test: /Received message for unknown topic hash/,
+    make: () => [withAttrs('device.log.push_ignored', { reason: 'unknown topic hash' })],
+  },
+  {
+    test: /Received incoming push notification for topic:? (\S+) but for a completely unknown token/,
+    make: (m) => [withAttrs('device.log.push_unknown_token', { topic: clean(m[1]) })],
+  },
+  {
+    // mdmd itself got the MDM push (apsd handed it over); the magic check comes after.
+    test: /^(?:MDM\|\s*)?Received push notification\b/,
+    make: (_m, l) => [withAttrs('device.log.push_received', { process: l.process })],
+  },
+  {
+    test: /Skipped token update due to incomplete migration/,
+    make: () => [withAttrs('device.log.token_update_skipped', {})],
+  },
+  {
+    test: /Received HTTP response \((\d{3})\)(?:\s*\[([^\]]*)\]?)?/,
+    make: (m, l) => [withAttrs('device.log.checkin', { http_status: m[1], channel: channelOf(l) }), ...(m[2] ? statusFromBracket(m[2], l) : [])],
+  },
+  {
+    test: /Polling MDM server\b/,
+    make: (_m, l) => [withAttrs('device.log.checkin', { kind: 'poll', channel: channelOf(l) })],
+  },
+  {
+    test: /Processing server request:\s*(\w+)/,
+    make: (m, l) => [withAttrs('device.log.command', { channel: channelOf(l), process: l.process }, m[1])],
+  },
+  {
+    // macOS mdmclient: "[com.apple.ManagedClient.InstallApplication] Scheduled InstallApplication from: https://…"
+    test: /^Scheduled ([A-Z]\w+) from\b/,
+    make: (m, l) => [withAttrs('device.log.command', { channel: channelOf(l), process: l.process, action: 'scheduled' }, m[1])],
+  },
+  {
+    test: /\b[Ss]tatus\W{1,3}(Acknowledged|NotNow|Idle|Error|CommandFormatError)\b/,
+    make: (m, l) => {
+      const uuid = UUID.exec(l.message)?.[0];
+      const type = /RequestType\W{1,3}(\w+)/.exec(l.message)?.[1];
+      return [withAttrs('mdm.command.status', { request_type: type, command_uuid: uuid, channel: channelOf(l), origin: 'device log' }, m[1])];
+    },
+  },
+  {
+    test: /no valid ['‘]?aps-environment['’]? entitlement string found/,
+    make: () => [withAttrs('device.log.aps_environment_missing', {})],
+  },
+  {
+    // apsd(PersistentConnection): "copyTokenForDomain push.apple.com (null)"; the token is a secret, keep only whether there was one.
+    test: /copyTokenForDomain\s+(\S+)\s+(\S+)/,
+    make: (m) => [withAttrs('device.log.copy_token', { domain: clean(m[1]), token: m[2].startsWith('(null)') ? 'none' : m[2].includes(REDACTED) ? undefined : 'present' })],
+  },
+  {
+    test: /environment <APSEnvironment: [^>]*?(production|development|sandbox)>|<APSCourier[^>]*?\b(production|development)>/,
+    make: (m) => [{ name: 'device.log.push_environment', value: (m[1] ?? m[2]) === 'production' ? 'production' : 'development' }],
+  },
+];
+
+/** Facts one message yields; several matchers may fire on one line. */
+export function observe(l: LogLine): Observation[] {
+  const out: Observation[] = [];
+  let checkinStatus = false;
+  for (const mt of MATCHERS) {
+    const m = mt.test.exec(l.message);
+    if (!m) continue;
+    const obs = mt.make(m, l);
+    // The generic "status: X" pattern must not double-count the HTTP response bracket.
+    if (obs.some((o) => o.name === 'mdm.command.status')) {
+      if (checkinStatus) continue;
+      checkinStatus = true;
+    }
+    out.push(...obs);
+  }
+  return out;
+}

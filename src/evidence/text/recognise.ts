@@ -1,0 +1,41 @@
+/**
+ * Which inputs the device log reader takes: by content for anything (and
+ * always for pastes), by name for files in a sysdiagnose or saved by hand.
+ */
+
+const HEAD_PATTERNS: RegExp[] = [
+  /^Timestamp\s+(?:Thread|Ty)\b/m, // log show header
+  /^Filtering the log data/m,
+  /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{4})?\s+(?:0x[0-9a-f]+\s|[A-Z][a-z]?\s+\S+\[\d+:)/m, // default / compact
+  /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2}\S* \S+ \S+\[\d+\]/m, // syslog
+  /"eventMessage"\s*:/, // ndjson / json styles
+  /\b(?:mdmd|mdmclient|apsd|ManagedClient)\b/,
+  /Rejecting MDM push dictionary|Connected to courier|Received message for enabled topic|Skipped token update due to incomplete migration|aps-environment' entitlement/,
+];
+
+/** Whether the first bytes of a text look like a device log (or mention the push path). */
+export function looksLikeDeviceLog(head: Buffer): boolean {
+  if (!head.length) return false;
+  const text = head.toString('latin1');
+  return HEAD_PATTERNS.some((re) => re.test(text));
+}
+
+const LOG_NAME = /\.(?:log|txt|ndjson|logs|out)(?:\.\d+)?$/i;
+
+/**
+ * Text logs by name: *.log, *.txt, *.ndjson, numbered rotations, sysdiagnose
+ * text exports (system_logs text, PersistentConnection folders). A .json file
+ * only when its content is a `log show` export: other readers own JSON.
+ */
+export function nameLooksLikeLog(name: string, path: string, head: Buffer): boolean {
+  if (LOG_NAME.test(name)) return !isBinary(head);
+  if (/\.json$/i.test(name)) return head.includes('"eventMessage"');
+  return /PersistentConnection|(^|\/)system_logs[^/]*\/[^/]*$/i.test(path) && !path.includes('.logarchive/') && !isBinary(head);
+}
+
+function isBinary(head: Buffer): boolean {
+  // A few NULs in a text log are tolerated by dispatch; a head full of them is a binary file.
+  let nul = 0;
+  for (const b of head) if (b === 0) nul++;
+  return nul > head.length / 8;
+}
