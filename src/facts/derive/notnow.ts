@@ -1,4 +1,224 @@
+import { ConnectionTracker } from '../../evidence/notnow/sessions.js';
+import { describeSource } from '../order.js';
+import type { Fact, Source } from '../schema.js';
 import type { Deriver } from './types.js';
 
-/** Facts the notnow rules need that are computed from other facts. */
-export const notnowDerivers: Deriver[] = [];
+/**
+ * Rebuilds, per enrollment and per connection, the order in which a device
+ * reported command statuses, and states what Apple's NotNow rules turn on:
+ * whether a NotNow was the last status of its connection (only then does the
+ * device poll again by itself), and whether the server sent the command again
+ * once the device did poll.
+ */
+
+/** Apple's NotNow document names commands "<RequestType>Command" (DeviceLock → DeviceLockCommand). */
+export function commandName(requestType: string): string {
+  return requestType.endsWith('Command') ? requestType : `${requestType}Command`;
+}
+
+interface Ev {
+  fact: Fact;
+  kind: 'status' | 'sent';
+  status?: string;
+  enrollment: string;
+  udid: string;
+  channel: string;
+  user?: string;
+  connection?: string;
+  uuid?: string;
+  rt?: string;
+  idx: number;
+}
+
+function lineOf(s: Source): number {
+  return s.kind === 'file' || s.kind === 'pasted' ? (s.line ?? 0) : 0;
+}
+function inputOf(s: Source): string {
+  return s.kind === 'file' ? `${s.input}\u0000${s.member ?? ''}` : s.kind === 'pasted' ? s.input : '';
+}
+
+/** Time first; within one second (NanoMDM logs whole seconds) the log's own line order decides. */
+function compare(a: Ev, b: Ev): number {
+  const ta = a.fact.at ?? '';
+  const tb = b.fact.at ?? '';
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const ia = inputOf(a.fact.source);
+  const ib = inputOf(b.fact.source);
+  if (ia !== ib) return ia < ib ? -1 : 1;
+  return lineOf(a.fact.source) - lineOf(b.fact.source) || a.idx - b.idx;
+}
+
+function toEvents(facts: readonly Fact[], kind: Ev['kind'], start: number): Ev[] {
+  return facts.map((fact, i) => {
+    const a = fact.attrs ?? {};
+    const udid = a.udid ?? '(unnamed device)';
+    const user = a.user;
+    return {
+      fact,
+      kind,
+      ...(kind === 'status' ? { status: String(fact.value) } : {}),
+      enrollment: user ? `${udid}:${user}` : udid,
+      udid,
+      channel: a.channel ?? (user ? 'user' : 'device'),
+      ...(user ? { user } : {}),
+      ...(a.connection ? { connection: a.connection } : {}),
+      ...(a.command_uuid ? { uuid: a.command_uuid } : {}),
+      ...(a.request_type ? { rt: a.request_type } : {}),
+      idx: start + i,
+    };
+  });
+}
+
+function where(ev: Ev): string {
+  return describeSource(ev.fact.source) + (ev.fact.at ? ` (${ev.fact.at})` : '');
+}
+
+function what(ev: Ev): string {
+  const name = ev.rt ?? ev.uuid;
+  return `${ev.status ?? 'sent'}${name ? ` for ${name}` : ''}`;
+}
+
+/**
+ * One log line is one status report. When two readers took a status from the
+ * same line (a device-log reader can match a server's "status=NotNow"), the
+ * reading that names the device counts, so the sequence is not doubled.
+ */
+function onePerLine(facts: readonly Fact[]): Fact[] {
+  const byLine = new Map<string, Fact>();
+  const out: Fact[] = [];
+  for (const f of facts) {
+    if (!lineOf(f.source)) {
+      out.push(f);
+      continue;
+    }
+    const key = `${inputOf(f.source)}\u0000${lineOf(f.source)}\u0000${String(f.value)}`;
+    const prev = byLine.get(key);
+    if (!prev || (!prev.attrs?.udid && f.attrs?.udid)) byLine.set(key, f);
+  }
+  return [...out, ...byLine.values()];
+}
+
+export const notnowSequence: Deriver = (index) => {
+  const statusFacts = index.get('mdm.command.status') ?? [];
+  if (!statusFacts.length) return [];
+  const statuses = toEvents(onePerLine(statusFacts), 'status', 0);
+  const sent = toEvents(index.get('notnow.command_sent') ?? [], 'sent', statuses.length);
+  const out: Fact[] = [];
+  const derived = (how: string, from: string[] = ['mdm.command.status']): Source => ({ kind: 'derived', how, from });
+
+  const notNows = statuses.filter((e) => e.status === 'NotNow').sort(compare);
+  out.push({
+    name: 'notnow.seen',
+    value: notNows.length > 0,
+    source: derived(notNows.length ? `${notNows.length} NotNow status(es), first at ${where(notNows[0])}` : `none of ${statuses.length} command status(es) read was NotNow`),
+  });
+
+  // What was refused, and on which channel: also for results without a time (a single plist).
+  for (const e of notNows) {
+    const attrs: Record<string, string> = { udid: e.udid, channel: e.channel };
+    if (e.uuid) attrs.command_uuid = e.uuid;
+    if (e.connection) attrs.connection = e.connection;
+    if (e.rt)
+      out.push({
+        name: 'notnow.command',
+        value: commandName(e.rt),
+        source: derived(`RequestType ${e.rt} of the NotNow at ${where(e)}`),
+        attrs: { ...attrs, request_type: e.rt },
+      });
+    out.push({ name: 'notnow.channel', value: e.channel, source: derived(`channel of the NotNow at ${where(e)}`), attrs: { udid: e.udid, ...(e.uuid ? { command_uuid: e.uuid } : {}) } });
+  }
+
+  // Only reports with a time or a connection can be put in order.
+  const sequenced = [...statuses, ...sent].filter((e) => e.fact.at || e.connection).sort(compare);
+  const tracker = new ConnectionTracker();
+  for (const e of sequenced) {
+    if (e.kind === 'status' && !e.connection) e.connection = tracker.assign(e.enrollment, e.status!, e.fact.at);
+    if (e.kind === 'sent' && !e.connection) e.connection = tracker.current(e.enrollment);
+  }
+
+  const byEnrollment = new Map<string, Ev[]>();
+  for (const e of sequenced) byEnrollment.set(e.enrollment, [...(byEnrollment.get(e.enrollment) ?? []), e]);
+
+  for (const enrollment of [...byEnrollment.keys()].sort()) {
+    const evs = byEnrollment.get(enrollment)!;
+    const reports = evs.filter((e) => e.kind === 'status');
+    if (!reports.length) continue;
+    const last = reports[reports.length - 1];
+    out.push({
+      name: 'notnow.last_status_per_device',
+      value: last.status!,
+      source: derived(`last status of ${enrollment}, at ${where(last)}`),
+      attrs: { udid: last.udid, channel: last.channel, ...(last.user ? { user: last.user } : {}) },
+    });
+
+    // Connections in the order they began.
+    const connOrder: string[] = [];
+    const conns = new Map<string, Ev[]>();
+    for (const e of evs) {
+      if (!e.connection) continue;
+      if (!conns.has(e.connection)) {
+        conns.set(e.connection, []);
+        connOrder.push(e.connection);
+      }
+      conns.get(e.connection)!.push(e);
+    }
+
+    // Is a NotNow the last word of its connection?
+    for (const c of connOrder) {
+      const inConn = conns.get(c)!.filter((e) => e.kind === 'status');
+      const firstNotNow = inConn.findIndex((e) => e.status === 'NotNow');
+      if (firstNotNow < 0) continue;
+      const nn = inConn[firstNotNow];
+      const follower = inConn.slice(firstNotNow + 1).find((e) => e.status !== 'NotNow' && e.status !== 'Idle');
+      const lastInConn = inConn[inConn.length - 1];
+      const followed = lastInConn.status !== 'NotNow';
+      const attrs: Record<string, string> = { udid: nn.udid, channel: nn.channel, connection: c, notnow_at: where(nn) };
+      if (nn.rt) attrs.request_type = nn.rt;
+      if (nn.uuid) attrs.command_uuid = nn.uuid;
+      if (followed && follower) {
+        attrs.followed_by = what(follower);
+        attrs.followed_at = where(follower);
+      }
+      out.push({
+        name: 'notnow.followed_on_same_connection',
+        value: followed,
+        source: derived(
+          followed && follower
+            ? `NotNow${nn.rt ? ` for ${nn.rt}` : ''} at ${where(nn)}, then ${what(follower)} at ${where(follower)} on the same connection`
+            : `NotNow${nn.rt ? ` for ${nn.rt}` : ''} at ${where(nn)} was the last status of its connection`,
+        ),
+        attrs,
+      });
+    }
+
+    // After each NotNow, did the device poll again, and did the command come back?
+    for (const nn of evs.filter((e) => e.status === 'NotNow')) {
+      if (!nn.connection || (!nn.uuid && !nn.rt)) continue;
+      const at = connOrder.indexOf(nn.connection);
+      const later = connOrder.slice(at + 1);
+      if (!later.length) continue;
+      const poll = conns.get(later[0])![0];
+      const again = later
+        .flatMap((c) => conns.get(c)!)
+        .find((e) => e.status !== 'Idle' && ((nn.uuid && e.uuid === nn.uuid) || (nn.rt && e.rt === nn.rt)));
+      const attrs: Record<string, string> = { udid: nn.udid, channel: nn.channel, notnow_at: where(nn), polled_at: where(poll) };
+      if (nn.rt) attrs.request_type = nn.rt;
+      if (nn.uuid) attrs.command_uuid = nn.uuid;
+      if (again) attrs.resent_at = where(again);
+      out.push({
+        name: 'notnow.resent_after_poll',
+        value: !!again,
+        source: derived(
+          again
+            ? `the NotNow'd ${nn.rt ?? nn.uuid} came back at ${where(again)} after the device polled again at ${where(poll)}`
+            : `the device polled again at ${where(poll)} after the NotNow at ${where(nn)}, and ${nn.rt ?? nn.uuid} was not sent again`,
+          ['mdm.command.status', 'notnow.command_sent'],
+        ),
+        attrs,
+      });
+    }
+  }
+  return out;
+};
+
+export const notnowDerivers: Deriver[] = [notnowSequence];
