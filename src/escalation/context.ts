@@ -29,7 +29,13 @@ export interface FeedbackContext {
   checklist: { item: string; mark: 'x' | ' '; note?: string }[];
   missing: string[];
   /** Values the draft must carry verbatim (checked after a model rewrites it). */
-  required: string[];
+  required: RequiredValue[];
+}
+
+export interface RequiredValue {
+  /** What the value is, in words, for a rejection reason that does not repeat a secret. */
+  label: string;
+  value: string;
 }
 
 export interface PushLine {
@@ -212,15 +218,21 @@ export function feedbackContext(report: Report): FeedbackContext {
   const serial = joined(values(report, 'device.serial'));
   const failuresBegan = began ?? (earliestPush ? `${earliestPush} (earliest failed push in the evidence; failures may have begun earlier)` : NOT_IN_EVIDENCE);
 
-  const required = [
-    ...(topic ? topic.split(' / ') : []),
-    ...(token ? token.split(' / ') : []),
-    ...(magic ? magic.split(' / ') : []),
-    ...pushes.flatMap((p) => [p.at, ...(p.status ? [p.status] : []), ...(p.reason ? [p.reason] : [])]),
-    ...(began ? [began] : []),
-    ...(sysdiagnoseAt ? [sysdiagnoseAt] : []),
-    ...deviceEvents.map((e) => e.at),
-  ];
+  const required: RequiredValue[] = [];
+  const need = (label: string, v: string | undefined) => {
+    for (const value of v ? v.split(' / ') : []) if (!required.some((r) => r.value === value)) required.push({ label, value });
+  };
+  need('the push topic', topic);
+  need('the push token', token);
+  need('the PushMagic', magic);
+  pushes.forEach((p, i) => {
+    need(`the time of push ${i + 1}`, p.at);
+    need(`the APNs status of push ${i + 1}`, p.status);
+    need(`the APNs reason of push ${i + 1}`, p.reason);
+  });
+  need('when failures began', began);
+  need('the sysdiagnose time', sysdiagnoseAt);
+  deviceEvents.forEach((e) => need(`the time of "${e.what}"`, e.at));
 
   return {
     title: title(report, device.model),
@@ -249,7 +261,7 @@ export function feedbackContext(report: Report): FeedbackContext {
     notRuledOut,
     checklist,
     missing: checklist.filter((c) => c.mark === ' ').map((c) => c.item),
-    required: [...new Set(required)],
+    required,
   };
 }
 

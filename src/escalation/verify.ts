@@ -1,0 +1,48 @@
+import type { RequiredValue } from './context.js';
+import { redactValue } from './redact.js';
+
+/**
+ * The guard between a model's rewrite and a support engineer: the rewrite
+ * may change sentences, never values. Every required value must appear
+ * verbatim, and anything that looks like a token, PushMagic, UUID or time
+ * must be copied from the facts, not made up.
+ */
+export type Verdict = { ok: true } | { ok: false; reason: string };
+
+export interface VerifyInput {
+  /** Values the rewrite must carry verbatim. */
+  required: readonly RequiredValue[];
+  /** Text the facts allow identifiers to come from: the template draft (and, unredacted, the fact values). */
+  allowed: string;
+}
+
+/** Shapes of strings a model must not invent. Each match must occur in the allowed text. */
+const SUSPICIOUS: { what: string; pattern: RegExp }[] = [
+  { what: 'UUID', pattern: /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/g },
+  { what: 'token-like hex string', pattern: /(?<![0-9A-Za-z])[0-9A-Fa-f]{16,}(?![0-9A-Za-z])/g },
+  { what: 'timestamp', pattern: /\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?/g },
+  { what: 'time of day', pattern: /(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])/g },
+  {
+    what: 'date',
+    pattern: /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b|\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b/g,
+  },
+  // PushMagic and other opaque credentials: long runs of letters, digits and dashes with both a letter and a digit.
+  { what: 'token- or magic-like string', pattern: /(?<![\w.-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9_-]{12,}(?![\w-])/g },
+];
+
+function shorten(s: string): string {
+  return s.length > 12 ? redactValue(s, 'token') : s;
+}
+
+export function verifyDraft(candidate: string, input: VerifyInput): Verdict {
+  if (!candidate.trim()) return { ok: false, reason: 'the rewrite was empty' };
+  for (const r of input.required) {
+    if (!candidate.includes(r.value)) return { ok: false, reason: `the rewrite lost or changed ${r.label}` };
+  }
+  for (const { what, pattern } of SUSPICIOUS) {
+    for (const m of candidate.matchAll(pattern)) {
+      if (!input.allowed.includes(m[0])) return { ok: false, reason: `the rewrite contains a ${what} that is not in the facts (${shorten(m[0])})` };
+    }
+  }
+  return { ok: true };
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { loadRules } from '../../src/engine/loadRules.js';
+import { diagnose } from '../../src/engine/diagnose.js';
+import { buildReport } from '../../src/report/build.js';
+import { feedbackContext, renderFeedbackDraft } from '../../src/escalation/draft.js';
+import type { Fact } from '../../src/facts/schema.js';
+import { CHECKIN, MAGIC, PUSHES, SERIAL, SYSDIAGNOSE, TOKEN, TOKEN_HASH, TOPIC, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
+
+const rules = loadRules();
+const reportOf = (facts: Fact[]) => buildReport(diagnose({ facts }, rules));
+const answered = (name: string, value: Fact['value'], question: string): Fact => ({ name, value, source: { kind: 'answer', question, by: 'terminal' } });
+
+describe('Apple Feedback draft for an MDM case with every known cause ruled out', () => {
+  const report = reportOf(ruledOutFacts());
+  const draft = report.escalation?.feedbackDraft ?? '';
+
+  it('escalates, because the seven MDM causes are all ruled out', () => {
+    expect(report.causes.map((c) => c.status)).toEqual(Array(7).fill('ruled_out'));
+    expect(report.escalation).not.toBeNull();
+  });
+
+  it('carries the values Apple asks for: topic, token, PushMagic, times of failed pushes and the APNs responses', () => {
+    expect(draft).toContain(`Push topic: ${TOPIC}`);
+    expect(draft).toContain(`Push token: ${TOKEN}`);
+    expect(draft).toContain(`PushMagic: ${MAGIC}`);
+    for (const at of PUSHES) expect(draft).toMatch(new RegExp(`- ${at}: APNs answered 200; no device contact`));
+    expect(draft).toContain(`LastPushTokenHash (SHA-256 of its push token): ${TOKEN_HASH}`);
+  });
+
+  it('has a title, a summary, device and OS, and the environment', () => {
+    expect(draft).toMatch(/^Title: MDM pushes to iPhone14,2 are accepted by APNs but the device never contacts the MDM server$/m);
+    expect(draft).toContain(`Between ${PUSHES[0]} and ${PUSHES[2]} (UTC) the server sent 3 pushes`);
+    expect(draft).toContain('Each of the 7 known causes');
+    expect(draft).toContain('- OS: ios 17.4.1 (21E236)');
+    expect(draft).toContain(`- UDID: ${UDID}`);
+    expect(draft).toContain(`- Serial number: ${SERIAL}`);
+    expect(draft).toContain(`- Sysdiagnose taken: ${SYSDIAGNOSE}`);
+    expect(draft).toContain('- MDM server URL: https://mdm.example.com/mdm');
+    expect(draft).toContain(`- ${CHECKIN}: device contacted the MDM server`);
+  });
+
+  it('lists each ruled-out cause with the evidence that ruled it out', () => {
+    const section = draft.slice(draft.indexOf('Causes ruled out before filing'), draft.indexOf('Collection checklist'));
+    for (const c of report.causes) expect(section).toContain(`- ${c.title}\n  Why: `);
+    expect(section).toContain(`Evidence: server.push_token_sha256 = ${TOKEN_HASH} (SHA-256 of the server's push token)`);
+    expect(section).toContain(`Evidence: server.push_magic = ${MAGIC} (server record)`);
+    expect(section).toContain('Evidence: device.mdm_enrolled = true (sysdiagnose_2024.05.07_09-02-00.tar.gz › logs/MCState/Shared/MDM.plist)');
+    expect(section.match(/^ {2}Evidence: /gm)?.length).toBe(11);
+  });
+
+  it('checklist: exactly the start of the failures and the two logging profiles are missing', () => {
+    expect(report.escalation?.missing).toEqual([
+      'When pushes started failing (not only the latest failure)',
+      'Managed Configuration logging profile installed on the device before reproducing',
+      'APNS logging profile installed on the device before reproducing',
+    ]);
+    expect(draft.match(/^- \[ \] /gm)?.length).toBe(3);
+    expect(draft.match(/^- \[x\] /gm)?.length).toBe(6);
+    expect(draft).toContain(`the earliest failed push in the evidence is ${PUSHES[0]}; say when failures really began`);
+  });
+
+  it('once the start of the failures is answered and both profiles are installed, nothing is missing', () => {
+    const began = '2024-05-05T20:00:00Z';
+    const more = reportOf([
+      ...ruledOutFacts(),
+      answered('case.failures_began', began, 'q.case.failures_began'),
+      { name: 'device.logging_profiles', value: 'ManagedConfiguration logging', source: { kind: 'file', input: 'sd.tar.gz', member: 'logs/ProfileList.txt' } },
+      { name: 'device.logging_profiles', value: 'APNS (PersistentConnection) logging', source: { kind: 'file', input: 'sd.tar.gz', member: 'logs/ProfileList.txt' } },
+    ]);
+    expect(more.escalation?.missing).toEqual([]);
+    expect(more.escalation?.feedbackDraft).toContain(`When pushes started failing: ${began}\n`);
+    expect(more.escalation?.feedbackDraft).not.toContain('[ ]');
+  });
+
+  it('flags a sysdiagnose taken more than two days after the failures began', () => {
+    const ctx = feedbackContext(reportOf([...ruledOutFacts(), answered('case.failures_began', '2024-05-01T00:00:00Z', 'q.case.failures_began')]));
+    expect(ctx.checklist.at(-1)?.note).toBe(`taken ${SYSDIAGNOSE}, more than two days after 2024-05-01T00:00:00Z: take a fresh one`);
+  });
+
+  it('without the server side, the token, magic and push log show up as missing instead of being made up', () => {
+    const deviceOnly = reportOf(ruledOutFacts().filter((f) => !f.name.startsWith('server.')));
+    const ctx = feedbackContext(deviceOnly);
+    expect(ctx.values.token).toBe('(not in the evidence yet)');
+    expect(ctx.missing).toContain('Push token used by the server');
+    expect(ctx.missing).toContain('Times of failed pushes');
+    expect(renderFeedbackDraft(deviceOnly)).toContain("- (no timed pushes in the evidence yet: add the MDM server's push log)");
+  });
+});
+
+describe('redacted draft for a wider channel', () => {
+  const report = reportOf(ruledOutFacts());
+  const full = renderFeedbackDraft(report);
+  const redacted = renderFeedbackDraft(report, { redact: true });
+
+  it('shortens tokens, UDIDs and PushMagic and hides the serial everywhere, including the evidence lines', () => {
+    for (const secret of [TOKEN, TOKEN_HASH, MAGIC, UDID, SERIAL]) {
+      expect(full).toContain(secret);
+      expect(redacted).not.toContain(secret);
+    }
+    expect(redacted).toContain(`Push token: ${TOKEN.slice(0, 8)}…${TOKEN.slice(-4)}`);
+    expect(redacted).toContain(`UDID: ${UDID.slice(0, 8)}…${UDID.slice(-4)}`);
+    expect(redacted).toContain('Serial number: (serial hidden)');
+    expect(redacted).toContain(`PushMagic: ${MAGIC.slice(0, 4)}…${MAGIC.slice(-2)}`);
+  });
+
+  it('keeps what is not secret: the topic, the times and the APNs answers', () => {
+    expect(redacted).toContain(`Push topic: ${TOPIC}`);
+    for (const at of PUSHES) expect(redacted).toContain(`- ${at}: APNs answered 200`);
+  });
+
+  it('the full draft is what build.ts stores for Apple', () => {
+    expect(report.escalation?.feedbackDraft).toBe(full);
+  });
+});

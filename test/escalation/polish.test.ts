@@ -1,0 +1,182 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadRules } from '../../src/engine/loadRules.js';
+import { diagnose } from '../../src/engine/diagnose.js';
+import { buildReport } from '../../src/report/build.js';
+import { polishDraft } from '../../src/escalation/polish.js';
+import { renderFeedbackDraft } from '../../src/escalation/draft.js';
+import { MAGIC, PUSHES, TOKEN, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
+
+/**
+ * A stand-in for an OpenAI-compatible endpoint on 127.0.0.1: it records each
+ * chat completion request and answers with whatever the test scripted.
+ */
+type Reply = (draft: string) => { status?: number; content?: string; hang?: boolean };
+interface Seen {
+  path: string;
+  auth?: string;
+  body: { model: string; messages: { role: string; content: string }[] };
+}
+
+let server: Server;
+let baseURL: string;
+let reply: Reply;
+let seen: Seen[];
+
+beforeAll(async () => {
+  server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const body = JSON.parse(raw) as Seen['body'];
+      seen.push({ path: req.url ?? '', auth: req.headers.authorization, body });
+      const r = reply(body.messages.find((m) => m.role === 'user')?.content ?? '');
+      if (r.hang) return; // never answers: the client's deadline must fire
+      res.writeHead(r.status ?? 200, { 'content-type': 'application/json' });
+      if ((r.status ?? 200) !== 200) return res.end(JSON.stringify({ error: { message: 'upstream broke', type: 'server_error' } }));
+      res.end(
+        JSON.stringify({
+          id: 'chatcmpl-test',
+          object: 'chat.completion',
+          created: 0,
+          model: body.model,
+          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: r.content } }],
+        }),
+      );
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((ok) => server.close(() => ok()));
+});
+
+beforeEach(() => {
+  seen = [];
+});
+
+const report = buildReport(diagnose({ facts: ruledOutFacts() }, loadRules()));
+const template = renderFeedbackDraft(report);
+const options = () => ({ apiKey: 'sk-test', baseURL, model: 'test-model', maxRetries: 0, timeoutMs: 2000 });
+
+const SENTENCE = 'The evidence shows no device contact with the MDM server after any of them.';
+const REWORDED = 'The device did not contact the MDM server after any of these pushes.';
+
+describe('model polish of the Feedback draft, against a local OpenAI-compatible server', () => {
+  it('accepts a faithful rewrite that only changes prose', async () => {
+    reply = (draft) => ({ content: draft.replace(SENTENCE, REWORDED) });
+    const r = await polishDraft(report, options());
+    expect(r).toMatchObject({ polished: true, model: 'test-model' });
+    expect(r.reason).toBeUndefined();
+    expect(r.draft).toContain(REWORDED);
+    expect(r.draft).not.toContain(SENTENCE);
+    expect(r.draft).toContain(TOKEN);
+  });
+
+  it('sends the template draft with the fixed system prompt, and asks nothing about causes', async () => {
+    reply = (draft) => ({ content: draft });
+    await polishDraft(report, options());
+    expect(seen).toHaveLength(1);
+    expect(seen[0].path).toBe('/v1/chat/completions');
+    expect(seen[0].auth).toBe('Bearer sk-test');
+    expect(seen[0].body.model).toBe('test-model');
+    const [system, user] = seen[0].body.messages;
+    expect(system.role).toBe('system');
+    expect(system.content).toContain('Copy every value character for character');
+    expect(system.content).toContain('Do not guess what the cause is');
+    expect(user).toEqual({ role: 'user', content: template });
+  });
+
+  it('unwraps a rewrite the model put in a code fence', async () => {
+    reply = (draft) => ({ content: '```text\n' + draft.replace(SENTENCE, REWORDED) + '\n```' });
+    const r = await polishDraft(report, options());
+    expect(r.polished).toBe(true);
+    expect(r.draft.startsWith('Title: ')).toBe(true);
+  });
+
+  it('rejects a rewrite that changes one hex digit of the push token, and uses the template', async () => {
+    const altered = TOKEN.slice(0, 20) + (TOKEN[20] === '0' ? '1' : '0') + TOKEN.slice(21);
+    reply = (draft) => ({ content: draft.split(TOKEN).join(altered).replace(SENTENCE, REWORDED) });
+    const r = await polishDraft(report, options());
+    expect(r.polished).toBe(false);
+    expect(r.draft).toBe(template);
+    expect(r.reason).toBe("the model's rewrite was rejected: the rewrite lost or changed the push token; the template draft is used");
+  });
+
+  it('rejects a rewrite that drops the time of a failed push', async () => {
+    reply = (draft) => ({ content: draft.split('\n').filter((l) => !l.startsWith(`- ${PUSHES[1]}`)).join('\n').replace(PUSHES[1], 'mid-afternoon') });
+    const r = await polishDraft(report, options());
+    expect(r.polished).toBe(false);
+    expect(r.draft).toBe(template);
+    expect(r.reason).toContain('lost or changed the time of push 2');
+  });
+
+  it('rejects a rewrite that adds a UUID the facts do not hold', async () => {
+    reply = (draft) => ({ content: `${draft}\nApple reference: 9b2f4c1e-7a3d-4e8b-b6c5-0d1e2f3a4b5c\n` });
+    const r = await polishDraft(report, options());
+    expect(r.polished).toBe(false);
+    expect(r.draft).toBe(template);
+    expect(r.reason).toContain('contains a UUID that is not in the facts');
+  });
+
+  it('rejects a rewrite that reformats a time (Apple gets the times exactly as logged)', async () => {
+    reply = (draft) => ({ content: draft.replace(`- ${PUSHES[0]}:`, '- May 6, 2024 09:00 UTC:') });
+    const r = await polishDraft(report, options());
+    expect(r.polished).toBe(false);
+    // The ISO time still stands in the summary, so it is the invented date form that gives it away.
+    expect(r.reason).toContain('contains a date that is not in the facts (May 6, 2024)');
+  });
+
+  it('falls back when the model does not answer in time', async () => {
+    reply = () => ({ hang: true });
+    const started = performance.now();
+    const r = await polishDraft(report, { ...options(), timeoutMs: 300 });
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(r).toEqual({ draft: template, polished: false, reason: 'the model did not answer within 0.3 s; the template draft is used' });
+  });
+
+  it('falls back when the endpoint answers 500', async () => {
+    reply = () => ({ status: 500 });
+    const r = await polishDraft(report, options());
+    expect(r).toEqual({ draft: template, polished: false, reason: 'the model endpoint answered HTTP 500; the template draft is used' });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('needs no model at all: without OPENAI_API_KEY it returns the template and calls nothing', async () => {
+    reply = (draft) => ({ content: draft });
+    const r = await polishDraft(report, { env: { OPENAI_BASE_URL: baseURL } });
+    expect(r).toEqual({ draft: template, polished: false, reason: 'OPENAI_API_KEY is not set; the template draft is used' });
+    expect(seen).toHaveLength(0);
+  });
+
+  it('reads OPENAI_API_KEY, OPENAI_BASE_URL and PUSHCHECK_OPENAI_MODEL from the environment', async () => {
+    reply = (draft) => ({ content: draft });
+    const r = await polishDraft(report, { env: { OPENAI_API_KEY: 'sk-env', OPENAI_BASE_URL: baseURL, PUSHCHECK_OPENAI_MODEL: 'local-llm' }, maxRetries: 0 });
+    expect(r.polished).toBe(true);
+    expect(seen[0].auth).toBe('Bearer sk-env');
+    expect(seen[0].body.model).toBe('local-llm');
+  });
+
+  it('polishing the redacted draft never sends the full token, UDID or PushMagic to the model', async () => {
+    reply = (draft) => ({ content: draft.replace(SENTENCE, REWORDED) });
+    const r = await polishDraft(report, { ...options(), redact: true });
+    expect(r.polished).toBe(true);
+    const sent = JSON.stringify(seen[0].body);
+    for (const secret of [TOKEN, UDID, MAGIC]) {
+      expect(sent).not.toContain(secret);
+      expect(r.draft).not.toContain(secret);
+    }
+  });
+
+  it('a redacted rewrite that brings back the full token is rejected', async () => {
+    reply = (draft) => ({ content: `${draft}\nToken: ${TOKEN}\n` });
+    const r = await polishDraft(report, { ...options(), redact: true });
+    expect(r.polished).toBe(false);
+    expect(r.draft).not.toContain(TOKEN);
+    expect(r.reason).not.toContain(TOKEN);
+  });
+});
