@@ -42,6 +42,13 @@ function MDM_SERVER_LINE(f: Map<string, string>): boolean {
   return /^(?:nanomdm|certauth|push|multi)$/.test(f.get('service') ?? '') || /^(?:apns|command|queue|checkin)$/.test(f.get('component') ?? '') || /^\/(?:mdm|checkin)\b/.test(f.get('path') ?? '');
 }
 
+/** Plain servers write "<time> [level] push sent udid=…": the words before the first key are the message. */
+function plainMessage(prefix: string): string {
+  return prefix
+    .replace(/^\[?\d{4}[-/]\d{2}[-/]\d{2}[ T][\d:.,]+(?:Z|[+-]\d{2}:?\d{2})?\]?\s*/, '')
+    .replace(/^\[?(?:info|debug|warn(?:ing)?|error|notice)\]?:?\s+/i, '');
+}
+
 function clip(v: string): string {
   return v.length > MAX_ATTR ? `${v.slice(0, MAX_ATTR)}…` : v;
 }
@@ -93,7 +100,7 @@ class ServerLogSink implements LineSink {
   private take(rec: LogRecord, raw: string, n: number): void {
     const f = rec.fields;
     const at = lineTime(rec, raw);
-    const msg = (f.get('msg') ?? f.get('message') ?? '').trim();
+    const msg = (f.get('msg') ?? f.get('message') ?? plainMessage(rec.prefix)).trim();
     const msgKey = msg.toLowerCase();
     const trace = f.get('traceid');
     if (!this.mdmServer && MDM_SERVER_LINE(f)) this.mdmServer = true;
