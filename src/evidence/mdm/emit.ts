@@ -1,0 +1,52 @@
+import type { Fact, FactValue, Problem } from '../../facts/schema.js';
+import type { KeyLines } from '../plist/index.js';
+import { problemOf, sourceOf, type Item, type ReadResult } from '../types.js';
+
+/**
+ * Where facts of one plist go: the item they came from, how to find a key's
+ * line (XML only), and the time and attributes a wrapper knows (a webhook's
+ * created_at, a fragment's line) that every fact of this plist carries.
+ */
+export interface PlistOrigin {
+  item: Item;
+  lines: KeyLines;
+  /** Line used when a key's own line is unknown (webhook event, fragment start). */
+  line?: number;
+  /** When the message was received, if the wrapper says so. */
+  at?: string;
+  /** The plist came out of a CMS signed envelope. */
+  signed?: boolean;
+}
+
+export class Collector {
+  readonly facts: Fact[] = [];
+  readonly problems: Problem[] = [];
+
+  constructor(readonly origin: PlistOrigin) {}
+
+  /** Adds a fact, with the line of `key` (searched past `after`) when it is known. */
+  fact(name: string, value: FactValue, opts: { key?: string; after?: number; at?: string; attrs?: Record<string, string | undefined> } = {}): void {
+    const lines = this.origin.lines;
+    const line =
+      (opts.key && typeof value === 'string' ? lines.pairLine(opts.key, value, opts.after) : undefined) ??
+      (opts.key ? lines.line(opts.key, opts.after) : undefined) ??
+      this.origin.line;
+    const attrs = Object.fromEntries(Object.entries(opts.attrs ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+    const at = opts.at ?? this.origin.at;
+    this.facts.push({
+      name,
+      value,
+      source: sourceOf(this.origin.item, line),
+      ...(at ? { at } : {}),
+      ...(Object.keys(attrs).length ? { attrs } : {}),
+    });
+  }
+
+  problem(code: string, message: string): void {
+    this.problems.push(problemOf(this.origin.item, code, message));
+  }
+
+  result(): ReadResult {
+    return { facts: this.facts, problems: this.problems };
+  }
+}
