@@ -85,4 +85,11 @@ export const mdmFacts: FactDefinition[] = [
   d('device.log.aps_environment_missing', 'time', "An app's registration failed: no valid 'aps-environment' entitlement string found (TN2265)", { domains: ['apns'] }),
   d('device.log.copy_token', 'time', 'apsd looked up an app push token (copyTokenForDomain); attrs.token is none when it had none, present otherwise (the token itself is never kept)', { domains: ['apns'] }),
   d('device.log.push_environment', 'string', 'APNs environment apsd logged for a connection or a stored message: production or development (sandbox)', { domains: ['apns'], multi: true }),
+
+  // MDM.plist / profile stub details beyond push identity (added with the MDM plist readers).
+  d('device.last_polling_success', 'time', 'When the device last polled the MDM server successfully (MDM.plist LastPollingSuccess)'),
+  d('device.push_magic_mismatch_at', 'time', 'When mdmd marked a push whose PushMagic did not match (MDM.plist PushMagicMismatchDateMarker); the self-healing TokenUpdate counts from such a mismatch'),
+  d('device.mdm_apns_environment', 'string', 'APNs environment of the MDM enrollment: development when UseDevelopmentAPNS is set, else production (MDM.plist or the MDM payload)'),
+  d('device.mdm_user_enrollment', 'boolean', 'The enrollment is a User Enrollment (MDM.plist UserEnrollment)'),
+  d('device.mdm_managing_profile', 'string', 'Identifier of the profile that holds the MDM payload (MDM.plist ManagingProfileIdentifier)'),
 ];
