@@ -1,0 +1,88 @@
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { DiagnosisSessions } from '../session/service.js';
+import { KeyedLock } from '../session/lock.js';
+import type { SlackConfig } from './config.js';
+import type { SlackDeps } from './context.js';
+import { dedupeMiddleware } from './dedupe.js';
+import { LISTENERS } from './listeners/index.js';
+
+/**
+ * Web API retries for interactive work: a few quick attempts rather than
+ * the client's default ten retries over thirty minutes, which would hold a
+ * thread's queue far longer than anyone waits in Slack.
+ */
+export const INTERACTIVE_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000, randomize: true };
+
+/** Bolt's logger interface over pino (which redacts secrets). */
+export function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const child = log.child({ component: 'bolt' });
+  return {
+    debug: (...m) => child.debug(m.map(String).join(' ')),
+    info: (...m) => child.info(m.map(String).join(' ')),
+    warn: (...m) => child.warn(m.map(String).join(' ')),
+    error: (...m) => child.error(m.map(String).join(' ')),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+/** Socket Mode (app token) or HTTP with request signing; see config.ts for the choice. */
+export function createReceiver(config: SlackConfig, logger: Logger): Receiver {
+  const log = boltLogger(logger);
+  if (config.mode === 'socket')
+    return new SocketModeReceiver({
+      appToken: config.appToken!,
+      logger: log,
+      installerOptions: { clientOptions: { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}) } },
+    });
+  return new HTTPReceiver({ signingSecret: config.signingSecret!, logger: log, endpoints: '/slack/events' });
+}
+
+export interface CreateAppOptions {
+  receiver: Receiver;
+  config: SlackDeps['config'];
+  sessions: DiagnosisSessions;
+  logger: Logger;
+  /** Skip auth.test at start-up (tests, or when the ids are known). */
+  botId?: string;
+  botUserId?: string;
+  progressIntervalMs?: number;
+  retryConfig?: webApi.RetryOptions;
+  downloadAttempts?: number;
+  fetchImpl?: typeof fetch;
+}
+
+/** The Bolt app with every pushcheck listener, on whatever receiver it is given. */
+export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackDeps } {
+  const deps: SlackDeps = {
+    sessions: opts.sessions,
+    config: opts.config,
+    logger: opts.logger,
+    queue: new KeyedLock(),
+    progressIntervalMs: opts.progressIntervalMs ?? 1500,
+    downloadAttempts: opts.downloadAttempts ?? 3,
+    ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
+  };
+  const app = new App({
+    token: opts.config.botToken,
+    receiver: opts.receiver,
+    logger: boltLogger(opts.logger),
+    ...(opts.botId && opts.botUserId ? { botId: opts.botId, botUserId: opts.botUserId } : {}),
+    clientOptions: {
+      ...(opts.config.apiUrl ? { slackApiUrl: opts.config.apiUrl } : {}),
+      retryConfig: opts.retryConfig ?? INTERACTIVE_RETRIES,
+      timeout: 15_000,
+    },
+  });
+  app.use(dedupeMiddleware(opts.sessions.store, opts.logger));
+  for (const l of LISTENERS) l.register(app, deps);
+  app.error(async (e) => {
+    opts.logger.error({ err: e }, 'unhandled error in a listener');
+  });
+  return { app, deps };
+}

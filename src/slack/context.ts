@@ -1,0 +1,35 @@
+import type { Logger } from 'pino';
+import type { DiagnosisSessions } from '../session/service.js';
+import { KeyedLock } from '../session/lock.js';
+import type { SlackConfig } from './config.js';
+
+/** What every listener needs; built once in app.ts. */
+export interface SlackDeps {
+  sessions: DiagnosisSessions;
+  config: Pick<SlackConfig, 'botToken' | 'apiUrl' | 'maxFileBytes' | 'defaultTrigger' | 'channelTriggers'>;
+  logger: Logger;
+  /** One job at a time per thread; other threads run in parallel. */
+  queue: KeyedLock;
+  /** Minimum time between progress edits of the summary (chat.update is rate limited). */
+  progressIntervalMs: number;
+  /** Download attempts for 429/5xx before telling the thread. */
+  downloadAttempts: number;
+  fetchImpl?: typeof fetch;
+}
+
+export function sessionKey(channel: string, threadTs: string): string {
+  return `${channel}:${threadTs}`;
+}
+
+export function splitKey(key: string): { channel: string; threadTs: string } {
+  const i = key.indexOf(':');
+  return { channel: key.slice(0, i), threadTs: key.slice(i + 1) };
+}
+
+/** Slack's "1700000000.123456" as ISO 8601: answers carry the time of the click, not the server's clock. */
+export function slackTsToIso(ts: string | undefined): string {
+  const n = Number(ts);
+  return Number.isFinite(n) && n > 0 ? new Date(Math.round(n * 1000)).toISOString() : new Date().toISOString();
+}
+
+export { KeyedLock };

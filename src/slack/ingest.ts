@@ -1,0 +1,123 @@
+import type { webApi } from '@slack/bolt';
+import type { Report } from '../report/types.js';
+import type { Answer } from '../engine/answers.js';
+import type { Outcome, Who } from '../session/service.js';
+import type { ServerValues } from '../session/serverValues.js';
+import { describeChanges } from '../session/changes.js';
+import { esc } from './blocks/report.js';
+import { sessionKey, type SlackDeps } from './context.js';
+import { DownloadError, openSlackFile, slackTokenHosts, type SlackFile } from './download.js';
+import { Thread } from './thread.js';
+
+type WebClient = webApi.WebClient;
+
+/** Everything one Slack interaction contributes to a thread's diagnosis. */
+export interface Contribution {
+  channel: string;
+  threadTs: string;
+  who: Who;
+  files?: SlackFile[];
+  pastes?: { text: string; label: string }[];
+  serverValues?: { values: ServerValues; label: string };
+  answers?: Answer[];
+  /** Say so when a paste held nothing recognisable (the person addressed the bot). */
+  reportNothing?: boolean;
+  /** Show the report even if nothing changed (a new session). */
+  alwaysShow?: boolean;
+  meta?: Record<string, string>;
+}
+
+/** Resolves file stubs (file_access: check_file_info) through files.info. */
+async function resolveFile(client: WebClient, f: SlackFile): Promise<SlackFile> {
+  if (f.file_access !== 'check_file_info' && (f.url_private_download || f.url_private)) return f;
+  const info = await client.files.info({ file: f.id });
+  return { ...f, ...(info.file as SlackFile) };
+}
+
+function described(o: Outcome, input: string): string {
+  if (o.newFacts === 0 && o.newProblems.length === 0) return `*${esc(input)}*: nothing pushcheck recognises.`;
+  const parts = [`*${esc(input)}*: ${o.newFacts} observation${o.newFacts === 1 ? '' : 's'} read`];
+  if (o.newProblems.length) parts.push(`${o.newProblems.length} problem${o.newProblems.length === 1 ? '' : 's'} (listed in the summary)`);
+  return `${parts.join(', ')}.`;
+}
+
+/**
+ * Adds the contribution to the thread's session under the thread's queue,
+ * keeping the summary current and posting one short reply with what
+ * changed. Failures become a plain message in the thread.
+ */
+export function contribute(deps: SlackDeps, client: WebClient, c: Contribution): Promise<void> {
+  const key = sessionKey(c.channel, c.threadTs);
+  return deps.queue.run(key, async () => {
+    const thread = new Thread(deps, client, key, c.channel, c.threadTs);
+    try {
+      const existed = deps.sessions.has(key);
+      deps.sessions.open(key, { channel: c.channel, threadTs: c.threadTs, ...(c.meta ? { meta: c.meta } : {}) });
+      await thread.ensureSummary();
+      const before: Report | undefined = existed ? deps.sessions.current(key).report : undefined;
+      const lines: string[] = [];
+      let recognised = 0;
+      let headline = before?.headline;
+
+      const files = c.files ?? [];
+      for (const [i, stub] of files.entries()) {
+        const name = stub.name ?? stub.title ?? stub.id;
+        try {
+          const file = await resolveFile(client, stub);
+          const progress = (bytesRead: number, totalBytes?: number, stage: 'downloading' | 'reading' | 'scanning' = 'downloading', member?: string) =>
+            thread.progress({ file: name, index: i + 1, count: files.length, stage, bytesRead, ...(totalBytes ? { totalBytes } : {}), ...(member ? { member } : {}) }, headline);
+          progress(0, file.size);
+          let downloadError: unknown;
+          const { stream, size } = await openSlackFile(file, {
+            botToken: deps.config.botToken,
+            tokenHosts: slackTokenHosts(deps.config.apiUrl),
+            maxBytes: deps.config.maxFileBytes,
+            attempts: deps.downloadAttempts,
+            onBytes: (read, total) => progress(read, total),
+            ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
+          });
+          stream.on('error', (e) => (downloadError = e));
+          const o = await deps.sessions.addFile(
+            key,
+            { name, stream, ...(size !== undefined ? { size } : {}), onProgress: (p) => progress(p.bytesRead, p.totalBytes, p.stage === 'done' ? 'reading' : p.stage, p.member) },
+            c.who,
+          );
+          if (downloadError) throw downloadError;
+          recognised += o.newFacts;
+          headline = o.report.headline;
+          lines.push(described(o, name));
+        } catch (e) {
+          const err = (e as { cause?: unknown }).cause instanceof DownloadError ? (e as { cause: DownloadError }).cause : e;
+          if (err instanceof DownloadError) lines.push(`:x: ${esc(err.message)}`);
+          else await thread.fail(`read ${name}`, err);
+        }
+      }
+      for (const p of c.pastes ?? []) {
+        const o = await deps.sessions.addPaste(key, p.text, p.label, c.who);
+        recognised += o.newFacts;
+        if (o.newFacts || o.newProblems.length || c.reportNothing) lines.push(described(o, p.label));
+      }
+      if (c.serverValues) {
+        const o = await deps.sessions.addServerValues(key, c.serverValues.values, c.serverValues.label, c.who);
+        recognised += o.newFacts;
+        lines.push(described(o, c.serverValues.label));
+      }
+      for (const a of c.answers ?? []) {
+        const o = await deps.sessions.answer(key, a);
+        if (!o.ok) lines.push(`:warning: ${esc(o.message)}`);
+        else recognised++;
+      }
+
+      const { report } = deps.sessions.current(key);
+      const nothingNew = recognised === 0 && lines.length === 0;
+      if (nothingNew && existed && !c.alwaysShow) return; // chatter in the thread: stay quiet
+      await thread.showReport(report);
+      const changes = describeChanges(before, report);
+      const reply = [...lines, ...changes.map((l) => `• ${esc(l)}`)];
+      if (report.questions[0] && (recognised > 0 || !existed)) reply.push(`Next question (buttons in the summary above): ${esc(report.questions[0].text)}`);
+      if (reply.length) await thread.reply(reply.join('\n'));
+    } catch (e) {
+      await thread.fail('update the diagnosis', e);
+    }
+  });
+}

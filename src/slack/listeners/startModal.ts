@@ -1,0 +1,42 @@
+import { FIELDS } from '../blocks/modals.js';
+import { IDS } from '../blocks/ids.js';
+import { contribute } from '../ingest.js';
+import type { Listener } from './types.js';
+
+type ViewValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
+
+/** The bare-/pushcheck modal: root message in the channel, then the diagnosis in its thread. */
+export const startModalListener: Listener = {
+  registers: { views: [IDS.startModal] },
+  register(app, deps) {
+    app.view(IDS.startModal, async ({ ack, view, body, client }) => {
+      await ack();
+      const v = view.state.values as ViewValues;
+      const text = (id: string) => v[id]?.[id]?.value?.trim() || undefined;
+      const kind = v[FIELDS.kind]?.[FIELDS.kind]?.selected_option?.value;
+      const { channel } = JSON.parse(view.private_metadata || '{}') as { channel?: string };
+      if (!channel) return;
+      const user = body.user.id;
+      let root: string;
+      try {
+        const posted = await client.chat.postMessage({ channel, text: `:mag: pushcheck session started by <@${user}>. The diagnosis continues in this thread.` });
+        root = posted.ts!;
+      } catch (e) {
+        deps.logger.warn({ err: e }, 'could not post the session root from the modal');
+        return;
+      }
+      const values = { ...(text(FIELDS.topic) ? { topic: text(FIELDS.topic) } : {}), ...(text(FIELDS.magic) ? { magic: text(FIELDS.magic) } : {}), ...(text(FIELDS.token) ? { token: text(FIELDS.token) } : {}) };
+      const at = new Date().toISOString();
+      await contribute(deps, client, {
+        channel,
+        threadTs: root,
+        who: { by: user, at },
+        ...(Object.keys(values).length ? { serverValues: { values, label: 'the /pushcheck form' } } : {}),
+        ...(text(FIELDS.paste) ? { pastes: [{ text: text(FIELDS.paste)!, label: 'the /pushcheck form (pasted text)' }] } : {}),
+        ...(kind ? { answers: [{ question: 'q.case.domain', value: kind, by: user, at }] } : {}),
+        alwaysShow: true,
+        meta: { startedBy: user, trigger: 'modal' },
+      });
+    });
+  },
+};

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { webApi } from '@slack/bolt';
+import { renderMarkdown } from '../report/render/markdown.js';
+import type { Report } from '../report/types.js';
+import { maskReport } from './blocks/mask.js';
+import { progressBlocks, type ProgressState } from './blocks/progress.js';
+import { summaryBlocks } from './blocks/report.js';
+import type { Block } from './blocks/budget.js';
+import type { SlackDeps } from './context.js';
+
+type WebClient = webApi.WebClient;
+
+/**
+ * The bot's side of one thread: the summary message it keeps editing,
+ * throttled progress while a file is read, short replies, attachments, and
+ * a plain message when something failed.
+ */
+export class Thread {
+  private lastProgressAt = 0;
+  private inflight: Promise<unknown> = Promise.resolve();
+  private pendingProgress: ProgressState | undefined;
+  private lastHeadline: string | undefined;
+
+  constructor(
+    private readonly deps: SlackDeps,
+    private readonly client: WebClient,
+    readonly key: string,
+    readonly channel: string,
+    readonly threadTs: string,
+  ) {}
+
+  private get log() {
+    return this.deps.logger.child({ session: this.key });
+  }
+
+  /** Posts the summary placeholder once per thread; later calls return its ts. */
+  async ensureSummary(initial = ':mag: pushcheck is looking at this…'): Promise<string> {
+    const s = this.deps.sessions.get(this.key);
+    if (s?.summaryTs) return s.summaryTs;
+    const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text: initial });
+    const ts = res.ts!;
+    this.deps.sessions.store.setSummaryTs(this.key, ts);
+    this.deps.sessions.store.recordMessage(this.key, ts, 'summary');
+    return ts;
+  }
+
+  private async update(text: string, blocks: Block[]): Promise<void> {
+    const ts = await this.ensureSummary();
+    await this.client.chat.update({ channel: this.channel, ts, text, blocks });
+  }
+
+  /** Shows read progress, at most once per interval; never blocks the read. */
+  progress(p: ProgressState, lastHeadline?: string): void {
+    this.pendingProgress = p;
+    this.lastHeadline = lastHeadline ?? this.lastHeadline;
+    const now = Date.now();
+    if (now - this.lastProgressAt < this.deps.progressIntervalMs) return;
+    this.lastProgressAt = now;
+    this.inflight = this.inflight.then(async () => {
+      const cur = this.pendingProgress;
+      if (!cur) return;
+      const { text, blocks } = progressBlocks(cur, this.lastHeadline);
+      try {
+        await this.update(text, blocks);
+      } catch (e) {
+        this.log.warn({ err: e }, 'progress update failed');
+      }
+    });
+  }
+
+  /** Replaces the summary with the report; attaches the full Markdown report when it did not fit. */
+  async showReport(report: Report, note?: string): Promise<void> {
+    this.pendingProgress = undefined;
+    await this.inflight;
+    const masked = maskReport(report);
+    const summary = summaryBlocks(masked, { key: this.key, ...(note ? { note } : {}) });
+    await this.update(summary.text, summary.blocks);
+    if (summary.truncated) await this.attachReport(masked);
+  }
+
+  private async attachReport(report: Report): Promise<void> {
+    const markdown = renderMarkdown(report);
+    const hash = createHash('sha256').update(markdown).digest('hex').slice(0, 16);
+    const s = this.deps.sessions.get(this.key);
+    if (s?.meta.attachedReport === hash) return; // the same report is already in the thread
+    await this.client.files.uploadV2({
+      channel_id: this.channel,
+      thread_ts: this.threadTs,
+      filename: 'pushcheck-report.md',
+      title: 'pushcheck report (full)',
+      content: markdown,
+      initial_comment: 'The full report, with every cause and all the evidence:',
+    });
+    this.deps.sessions.store.setMeta(this.key, 'attachedReport', hash);
+  }
+
+  async reply(text: string, blocks?: Block[]): Promise<void> {
+    const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text, ...(blocks ? { blocks } : {}) });
+    if (res.ts) this.deps.sessions.store.recordMessage(this.key, res.ts, 'reply');
+  }
+
+  /** A plain message saying what failed and what to do; never throws. */
+  async fail(what: string, error: unknown, advice = 'Try again in a minute; if it keeps failing, run `pushcheck diagnose` on the file locally.'): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.log.error({ err: error, what }, 'slack work failed');
+    try {
+      await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text: `:x: pushcheck could not ${what}: ${reason}\n${advice}` });
+    } catch (e) {
+      this.log.error({ err: e }, 'could not tell the thread about a failure');
+    }
+  }
+}
