@@ -113,7 +113,9 @@ export function readAppPolicies(data: Buffer, item: Item): ReadResult {
   if (!decoded.ok) return { facts: [], problems: [problemOf(item, 'securemail.policies_not_text', `${decoded.reason}; expected Secure Mail's app policies as XML`)] };
   if (!decoded.text.trim()) return { facts: [], problems: [problemOf(item, 'securemail.policies_empty', 'is empty; expected Secure Mail\'s app policies as XML')] };
   const scan = scanXml(decoded.text);
-  const problems = scan.issues.slice(0, 5).map((i) =>
+  // The first sign of truncation says it all; the open elements it leaves behind are not news.
+  const issues = scan.issues.filter((i, k) => i.kind !== 'truncated' || scan.issues.findIndex((j) => j.kind === 'truncated') === k);
+  const problems = issues.slice(0, 5).map((i) =>
     problemOf(item, i.kind === 'truncated' ? 'securemail.policies_truncated' : 'securemail.policies_malformed', `is not complete XML: ${i.message}; the policies before that point were read`),
   );
   const facts: Fact[] = [];

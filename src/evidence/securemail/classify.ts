@@ -65,7 +65,8 @@ export function redactMessage(text: string, max = 300): string {
   const clean = text
     .replace(/<([0-9a-fA-F]{8}\s?){4,}>/g, '<…redacted…>')
     .replace(/\b[0-9a-fA-F]{32,}\b/g, '…redacted…')
-    .replace(/[A-Za-z0-9+/]{40,}={0,2}/g, '…redacted…')
+    // base64 runs: long, and mixing digits with both cases (so long API names survive)
+    .replace(/(?=[A-Za-z0-9+/]*\d)(?=[A-Za-z0-9+/]*[A-Z])(?=[A-Za-z0-9+/]*[a-z])[A-Za-z0-9+/]{40,}={0,2}/g, '…redacted…')
     .replace(/\s+/g, ' ')
     .trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
