@@ -54,10 +54,11 @@ function parseBare(buf: Buffer, maxObjects: number, signed: boolean): PlistResul
   const trimmed = text.trimStart();
   if (!trimmed) return { ok: false, code: 'plist.empty', message: 'is empty' };
   if (!trimmed.startsWith('<')) return { ok: false, code: 'plist.not_plist', message: 'is not a property list (neither XML nor bplist00)' };
-  const r = parseXmlPlist(text, maxObjects);
+  // The XML declaration must come first for the XML parser; what was before it holds no data.
+  const r = parseXmlPlist(trimmed, maxObjects);
   if (!r.ok) return r;
-  // Line numbers stay true only when nothing was stripped before the XML.
-  return { ok: true, value: r.value, format: 'xml', signed, ...(!signed && buf[0] !== 0xef && buf[0] !== 0xff && buf[0] !== 0xfe ? { text } : {}) };
+  // Key offsets are searched in the untrimmed text, so line numbers stay those of the input.
+  return { ok: true, value: r.value, format: 'xml', signed, ...(!signed ? { text } : {}) };
 }
 
 /**
