@@ -1,0 +1,168 @@
+import { factDefinition } from '../facts/catalog/index.js';
+import type { Report, TimelineEvent } from '../report/types.js';
+
+/**
+ * What the timeline picture shows, worked out from report.timeline alone:
+ * marks on lanes, spans (the 25-hour self-healing window, certificate
+ * validity) and vertical markers (failures began, sysdiagnose taken).
+ */
+export type LaneId = 'push' | 'contact' | 'command' | 'device' | 'enrollment' | 'certificate' | 'other';
+export type Tone = 'ok' | 'bad' | 'warn' | 'info';
+export type Shape = 'circle' | 'diamond' | 'square' | 'triangle';
+
+export const LANES: { id: LaneId; title: string }[] = [
+  { id: 'push', title: 'Pushes sent (APNs answer)' },
+  { id: 'contact', title: 'Device contacts server' },
+  { id: 'command', title: 'MDM command status' },
+  { id: 'device', title: 'Device log' },
+  { id: 'enrollment', title: 'Enrollment' },
+  { id: 'certificate', title: 'Push certificate' },
+  { id: 'other', title: 'Other events' },
+];
+
+export interface Mark {
+  at: number;
+  iso: string;
+  lane: LaneId;
+  label: string;
+  tone: Tone;
+  shape: Shape;
+}
+
+export interface Span {
+  from: number;
+  to: number;
+  lane: LaneId;
+  label: string;
+  tone: Tone;
+}
+
+export interface Marker {
+  at: number;
+  label: string;
+}
+
+export interface TimelineModel {
+  marks: Mark[];
+  spans: Span[];
+  markers: Marker[];
+  /** Lanes that hold something, in LANES order. */
+  lanes: LaneId[];
+  /** Time range the axis covers (ms since epoch), before padding. */
+  start: number;
+  end: number;
+}
+
+export const SELF_HEALING_MS = 25 * 3600 * 1000;
+
+interface Kind {
+  lane: LaneId;
+  label: (e: TimelineEvent) => string;
+  tone: (e: TimelineEvent) => Tone;
+  shape: Shape;
+}
+
+const fixed = (lane: LaneId, label: string, tone: Tone, shape: Shape): Kind => ({ lane, label: () => label, tone: () => tone, shape });
+
+function pushLabel(e: TimelineEvent): string {
+  const parts = [e.attrs?.status, e.attrs?.reason].filter(Boolean);
+  return parts.length ? parts.join(' ') : 'sent';
+}
+
+function pushTone(e: TimelineEvent): Tone {
+  const status = e.attrs?.status;
+  if (!status) return 'info';
+  return status === '200' ? 'ok' : 'bad';
+}
+
+const COMMAND_TONES: Record<string, Tone> = { Acknowledged: 'ok', Idle: 'info', NotNow: 'warn', Error: 'bad', CommandFormatError: 'bad' };
+
+const KINDS: Record<string, Kind> = {
+  'server.push_sent': { lane: 'push', label: pushLabel, tone: pushTone, shape: 'circle' },
+  'device.log.checkin': fixed('contact', 'check-in', 'ok', 'diamond'),
+  'device.last_polling_attempt': fixed('contact', 'poll', 'ok', 'diamond'),
+  'mdm.command.status': {
+    lane: 'command',
+    label: (e) => String(e.value),
+    tone: (e) => COMMAND_TONES[String(e.value)] ?? 'info',
+    shape: 'square',
+  },
+  'device.log.magic_rejection': fixed('device', 'wrong magic', 'bad', 'triangle'),
+  'device.log.push_received': fixed('device', 'push received', 'ok', 'circle'),
+  'device.log.courier_connected': fixed('device', 'APNs connected', 'info', 'circle'),
+  'device.log.connection_failure': fixed('device', 'connection failed', 'bad', 'triangle'),
+  'device.log.token_update_skipped': fixed('device', 'TokenUpdate skipped', 'warn', 'triangle'),
+  'mdm.checkin.authenticate': fixed('enrollment', 'Authenticate', 'info', 'square'),
+  'mdm.checkin.token_update': fixed('enrollment', 'TokenUpdate', 'info', 'square'),
+  'mdm.checkin.checkout': fixed('enrollment', 'CheckOut', 'bad', 'square'),
+  'device.mdm_profile_installed_at': fixed('enrollment', 'profile installed', 'info', 'square'),
+};
+
+/** APNs answers logged as facts of their own (apns.response and the like) go on the push lane. */
+function kindOf(e: TimelineEvent): Kind | undefined {
+  const known = KINDS[e.fact];
+  if (known) return known;
+  if (/^apns\.(push_)?(response|result|sent)$/.test(e.fact)) return { lane: 'push', label: pushLabel, tone: pushTone, shape: 'circle' };
+  if (/cert/.test(e.fact)) return undefined; // handled as validity
+  // Other timed events of other domains: shown, on their own lane, only if the catalog says they are events.
+  if (factDefinition(e.fact)?.type === 'time' && !/^case\.|sysdiagnose/.test(e.fact)) {
+    return fixed('other', e.fact.split('.').slice(-1)[0].replace(/_/g, ' '), 'info', 'circle');
+  }
+  return undefined;
+}
+
+const CERT_START = /cert.*(not_before|valid_from|issued|start)/;
+const CERT_END = /cert.*(not_after|valid_until|valid_to|expir|end)/;
+
+function timeOf(e: TimelineEvent): number {
+  return Date.parse(e.at);
+}
+
+export function timelineModel(report: Report): TimelineModel {
+  const events = report.timeline.filter((e) => Number.isFinite(timeOf(e)));
+  const marks: Mark[] = [];
+  for (const e of events) {
+    const k = kindOf(e);
+    if (k) marks.push({ at: timeOf(e), iso: e.at, lane: k.lane, label: k.label(e), tone: k.tone(e), shape: k.shape });
+  }
+
+  const markers: Marker[] = [];
+  const began = events.find((e) => e.fact === 'case.failures_began');
+  if (began) markers.push({ at: timeOf(began), label: 'failures began' });
+  const sysdiagnose = events.find((e) => e.fact === 'device.sysdiagnose_at');
+  if (sysdiagnose) markers.push({ at: timeOf(sysdiagnose), label: 'sysdiagnose' });
+
+  const spans: Span[] = [];
+  const firstRejection = marks.find((m) => m.label === 'wrong magic');
+  if (firstRejection) {
+    spans.push({ from: firstRejection.at, to: firstRejection.at + SELF_HEALING_MS, lane: 'device', label: '25 h self-healing window', tone: 'warn' });
+  }
+  const certStart = events.filter((e) => CERT_START.test(e.fact)).map(timeOf);
+  const certEnd = events.filter((e) => CERT_END.test(e.fact)).map(timeOf);
+  if (certStart.length || certEnd.length) {
+    const from = certStart.length ? Math.min(...certStart) : Number.NEGATIVE_INFINITY;
+    const to = certEnd.length ? Math.max(...certEnd) : Number.POSITIVE_INFINITY;
+    spans.push({ from, to, lane: 'certificate', label: 'certificate valid', tone: 'ok' });
+    for (const e of events.filter((x) => CERT_START.test(x.fact))) marks.push({ at: timeOf(e), iso: e.at, lane: 'certificate', label: 'valid from', tone: 'info', shape: 'square' });
+    for (const e of events.filter((x) => CERT_END.test(x.fact))) marks.push({ at: timeOf(e), iso: e.at, lane: 'certificate', label: 'expires', tone: 'warn', shape: 'square' });
+  }
+
+  // The axis covers the events and the self-healing window, not a certificate's years of validity.
+  const inRange = [...marks.filter((m) => m.lane !== 'certificate').map((m) => m.at), ...markers.map((m) => m.at), ...spans.filter((s) => s.lane !== 'certificate').flatMap((s) => [s.from, s.to])];
+  const times = inRange.length ? inRange : marks.map((m) => m.at);
+  const used = new Set<LaneId>([...marks.map((m) => m.lane), ...spans.map((s) => s.lane)]);
+  marks.sort((a, b) => a.at - b.at);
+  return {
+    marks,
+    spans,
+    markers,
+    lanes: LANES.map((l) => l.id).filter((id) => used.has(id)),
+    start: times.length ? Math.min(...times) : 0,
+    end: times.length ? Math.max(...times) : 0,
+  };
+}
+
+/** Timed events the picture would show: marks and vertical markers. */
+export function timedEventCount(model: TimelineModel): number {
+  return model.marks.length + model.markers.length;
+}

@@ -1,0 +1,25 @@
+import { Resvg } from '@resvg/resvg-js';
+import type { Report } from '../report/types.js';
+import { TIMELINE_FONT_FAMILY, timelineFontFile } from './font.js';
+import { timelineSvg } from './svg.js';
+
+export type SvgRenderer = (svg: string) => Buffer;
+
+/** resvg with the bundled DejaVu Sans only, so every machine draws the same pixels. */
+export const resvgRenderer: SvgRenderer = (svg) =>
+  new Resvg(svg, {
+    font: { loadSystemFonts: false, fontFiles: [timelineFontFile()], defaultFontFamily: TIMELINE_FONT_FAMILY },
+    background: '#ffffff',
+  })
+    .render()
+    .asPng();
+
+/**
+ * The push timeline as a PNG, or null when the evidence has fewer than two
+ * timed events (then the renderer is not run at all).
+ */
+export function renderTimelinePng(report: Report, options: { render?: SvgRenderer } = {}): Buffer | null {
+  const svg = timelineSvg(report);
+  if (svg === null) return null;
+  return (options.render ?? resvgRenderer)(svg);
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { inflateSync } from 'node:zlib';
+import { loadRules } from '../../src/engine/loadRules.js';
+import { diagnose } from '../../src/engine/diagnose.js';
+import { buildReport } from '../../src/report/build.js';
+import type { Fact } from '../../src/facts/schema.js';
+import { SELF_HEALING_MS, TIMELINE_WIDTH, renderTimelinePng, timelineHeight, timelineModel, timelineSvg, woffToSfnt } from '../../src/timeline/index.js';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const rules = loadRules();
+const reportOf = (facts: Fact[]) => buildReport(diagnose({ facts }, rules));
+const srv = (line: number): Fact['source'] => ({ kind: 'file', input: 'mdm-server.log', line });
+const dev = (line: number): Fact['source'] => ({ kind: 'file', input: 'sysdiagnose.tar.gz', member: 'system_logs.txt', line });
+const at = (name: string, time: string, source: Fact['source'], attrs?: Record<string, string>): Fact => ({ name, value: time, at: time, source, ...(attrs ? { attrs } : {}) });
+
+/** Wrong-magic story: pushes answered 200, mdmd rejecting them, then a check-in after the 25-hour window. */
+const wrongMagicCase = (): Fact[] => [
+  at('mdm.checkin.token_update', '2024-03-01T08:00:00Z', srv(1)),
+  at('server.push_sent', '2024-03-04T09:00:00Z', srv(10), { status: '200' }),
+  at('server.push_sent', '2024-03-04T15:00:00Z', srv(11), { status: '200' }),
+  at('server.push_sent', '2024-03-05T11:00:00Z', srv(12), { status: '200' }),
+  at('device.log.magic_rejection', '2024-03-04T09:00:01Z', dev(100)),
+  at('device.log.magic_rejection', '2024-03-04T15:00:01Z', dev(101)),
+  at('device.log.checkin', '2024-03-05T11:00:03Z', dev(200)),
+];
+
+/** PNG size from the IHDR chunk: width and height are the first two 32-bit fields after the signature and chunk header. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+/** Decodes an 8-bit RGBA PNG into rows of pixels (undoing the per-row filters), to look for drawn text. */
+function decodeRgba(png: Buffer): { width: number; rows: Buffer[] } {
+  const { width, height } = pngSize(png);
+  expect(png[24]).toBe(8); // bit depth
+  expect(png[25]).toBe(6); // RGBA
+  const idat: Buffer[] = [];
+  for (let off = 8; off < png.length; ) {
+    const len = png.readUInt32BE(off);
+    const type = png.subarray(off + 4, off + 8).toString('ascii');
+    if (type === 'IDAT') idat.push(png.subarray(off + 8, off + 8 + len));
+    off += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * 4;
+  const rows: Buffer[] = [];
+  let prev = Buffer.alloc(stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= 4 ? line[i - 4] : 0;
+      const b = prev[i];
+      const c = i >= 4 ? prev[i - 4] : 0;
+      const p = a + b - c;
+      const pr = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      line[i] = (line[i] + [0, a, b, (a + b) >> 1, pr][filter]) & 0xff;
+    }
+    rows.push(line);
+    prev = line;
+  }
+  return { width, rows };
+}
+
+describe('timeline picture of the timed evidence', () => {
+  it('draws pushes, rejections and a check-in as a PNG of the expected size', () => {
+    const report = reportOf(wrongMagicCase());
+    const model = timelineModel(report);
+    expect(model.lanes).toEqual(['push', 'contact', 'device', 'enrollment']);
+    const png = renderTimelinePng(report);
+    expect(png).not.toBeNull();
+    // 1200 wide; 90 px of title, four 90 px lanes, 64 px of axis, two legend rows.
+    expect(pngSize(png!)).toEqual({ width: 1200, height: 574 });
+    expect(timelineHeight(4)).toBe(574);
+    expect(TIMELINE_WIDTH).toBe(1200);
+  });
+
+  it('draws the 25-hour self-healing window from the first wrong-magic rejection', () => {
+    const model = timelineModel(reportOf(wrongMagicCase()));
+    const first = Date.parse('2024-03-04T09:00:01Z');
+    expect(model.spans).toContainEqual(expect.objectContaining({ lane: 'device', from: first, to: first + SELF_HEALING_MS, label: '25 h self-healing window' }));
+    const svg = timelineSvg(reportOf(wrongMagicCase()))!;
+    expect(svg).toContain('25 h self-healing window, ends 2024-03-05 10:00:01 UTC');
+  });
+
+  it('labels the axis in UTC, with a title and a legend', () => {
+    const svg = timelineSvg(reportOf(wrongMagicCase()))!;
+    expect(svg).toContain('>Time (UTC)<');
+    expect(svg).toContain('all times UTC');
+    expect(svg).toContain('>Pushes sent (APNs answer)<');
+    expect(svg).toContain('>wrong magic<');
+    expect(svg).toContain('>push accepted by APNs (200)<');
+    expect(svg).toContain('>device contacted the server<');
+  });
+
+  it('shows NotNow statuses on their own lane, in the deferred colour', () => {
+    const report = reportOf([
+      at('server.push_sent', '2024-03-04T09:00:00Z', srv(1), { status: '200' }),
+      { name: 'mdm.command.status', value: 'NotNow', at: '2024-03-04T09:00:04Z', source: srv(2), attrs: { request_type: 'InstallProfile' } },
+    ]);
+    const model = timelineModel(report);
+    expect(model.marks.find((m) => m.lane === 'command')).toMatchObject({ label: 'NotNow', tone: 'warn' });
+    expect(timelineSvg(report)).toContain('NotNow (device deferred the command)');
+  });
+
+  it('draws text: the title row of the picture is not blank (the bundled font is found)', () => {
+    const { width, rows } = decodeRgba(renderTimelinePng(reportOf(wrongMagicCase()))!);
+    let dark = 0;
+    for (const row of rows.slice(10, 35)) for (let x = 0; x < width * 4; x += 4) if (row[x] < 100 && row[x + 1] < 100 && row[x + 2] < 100) dark++;
+    expect(dark).toBeGreaterThan(200);
+  });
+
+  it('never runs the renderer with fewer than two timed events', () => {
+    let calls = 0;
+    const render = () => {
+      calls++;
+      return Buffer.alloc(0);
+    };
+    expect(renderTimelinePng(reportOf([at('server.push_sent', '2024-03-04T09:00:00Z', srv(1), { status: '200' })]), { render })).toBeNull();
+    expect(renderTimelinePng(reportOf([{ name: 'device.topic', value: 'com.apple.mgmt.External.x', source: dev(1) }]), { render })).toBeNull();
+    expect(calls).toBe(0);
+    renderTimelinePng(reportOf(wrongMagicCase()), { render });
+    expect(calls).toBe(1);
+  });
+});
+
+describe('bundled font', () => {
+  it('unwraps the fontsource WOFF into a TrueType font with the same tables', () => {
+    const require = createRequire(import.meta.url);
+    const woff = readFileSync(require.resolve('@fontsource/dejavu-sans/files/dejavu-sans-latin-400-normal.woff'));
+    const ttf = woffToSfnt(woff);
+    expect(ttf.readUInt32BE(0)).toBe(0x00010000);
+    expect(ttf.readUInt16BE(4)).toBe(woff.readUInt16BE(12));
+    expect(() => woffToSfnt(Buffer.from('not a font at all, just text here............'))).toThrow('not a WOFF 1.0 font');
+  });
+});
