@@ -1,6 +1,6 @@
 import { parseLogLine } from '../text/lineFormat.js';
 import { mayMatter, observe } from '../text/messages.js';
-import { checkValue, stripValue, type ValueKind } from './values.js';
+import { checkValue, type ValueKind } from './values.js';
 
 /**
  * Reads topic, PushMagic, push token and LastPushTokenHash out of what a
@@ -145,7 +145,7 @@ export function parsePaste(text: string): { values: PastedValue[]; issues: Paste
       const form = line.includes('=>') ? 'plutil -p' : 'key = value';
       const kind = KEY_NAMES[pl[1].toLowerCase()];
       const side: Side = kind === 'token_hash' ? 'device' : kind === 'token' ? 'unclear' : form === 'plutil -p' ? 'device' : sideNow(ctx);
-      const data = RE_PLUTIL_DATA.exec(stripValue(pl[2]));
+      const data = RE_PLUTIL_DATA.exec(pl[2].trim().replace(/;$/, ''));
       if (data) {
         if (data[2].includes('...')) {
           issues.push({ line: n, key: `"${pl[1]}" =>`, why: 'is shortened by plutil -p (it prints "..." in the middle of long data); print it with PlistBuddy … | xxd -l 32 -ps -c 32 instead' });
@@ -187,7 +187,8 @@ export function parsePaste(text: string): { values: PastedValue[]; issues: Paste
       if (kind === 'topic' || kind === 'magic') raw = raw.split(/\s+/)[0] ?? '';
       else if (!explicit) raw = /^<[^>]*>/.exec(raw)?.[0] ?? raw.split(/\s+/)[0] ?? '';
       const labelText = `${line.slice(prevEnd, keyStart)} ${key}`;
-      let side = kind === 'token_hash' && /last/i.test(key) ? 'device' : sideOf(labelText);
+      // A pushcheck flag is the server's value by definition, whatever else the command line names.
+      let side: Side = key.startsWith('--') ? 'server' : kind === 'token_hash' && /last/i.test(key) ? 'device' : sideOf(labelText);
       if (side === 'unclear' && j === 0 && hits.length === 1) side = sideOf(line.slice(valueEnd));
       if (side === 'unclear') side = sideNow(ctx);
       const c = checkValue(kind, raw);

@@ -14,9 +14,8 @@ const RE_MAGIC = /^[A-Za-z0-9-]{8,}$/;
 
 /** Quotes, brackets people type around values, and sentence punctuation after them. */
 export function stripValue(raw: string): string {
-  let v = raw.trim();
-  v = v.replace(/^[`'"‘“]+/, '').replace(/[`'"’”]*[,;.]?$/, '');
-  return v.replace(/[`'"’”]+$/, '').trim();
+  // Closing quotes, commas and braces of a JSON or plist snippet; a token's <…> stays for normalizeToken.
+  return raw.trim().replace(/^[`'"‘“]+/, '').replace(/[`'"’”,;.}\])\s]+$/, '').trim();
 }
 
 function describeTokenMistake(v: string): string {
