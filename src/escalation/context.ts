@@ -69,6 +69,7 @@ export function isDeviceContact(e: TimelineEvent): boolean {
   return (
     e.fact === 'device.log.checkin' ||
     e.fact === 'device.last_polling_attempt' ||
+    e.fact === 'device.last_polling_success' ||
     e.fact === 'mdm.command.status' ||
     e.fact === 'mdm.checkin.authenticate' ||
     e.fact === 'mdm.checkin.token_update' ||
@@ -91,6 +92,10 @@ const DEVICE_EVENT_WORDS: Record<string, string> = {
   'device.log.token_update_skipped': 'mdmd skipped a TokenUpdate',
   'device.log.checkin': 'device contacted the MDM server',
   'device.last_polling_attempt': 'device last polled the MDM server',
+  'device.last_polling_success': 'device last polled the MDM server successfully',
+  'device.push_magic_mismatch_at': 'device noted a push with the wrong PushMagic (self-healing counts 25 h from here)',
+  'device.log.push_ignored': 'apsd ignored a push for a topic it does not listen on',
+  'device.log.push_unknown_token': 'apsd received a push for a token it does not know',
   'mdm.checkin.authenticate': 'Authenticate check-in (enrollment)',
   'mdm.checkin.token_update': 'TokenUpdate check-in',
   'mdm.checkin.checkout': 'CheckOut check-in',

@@ -16,7 +16,7 @@ export const LANES: { id: LaneId; title: string }[] = [
   { id: 'command', title: 'MDM command status' },
   { id: 'device', title: 'Device log' },
   { id: 'enrollment', title: 'Enrollment' },
-  { id: 'certificate', title: 'Push certificate' },
+  { id: 'certificate', title: 'Certificates, profiles' },
   { id: 'other', title: 'Other events' },
 ];
 
@@ -81,6 +81,8 @@ const KINDS: Record<string, Kind> = {
   'server.push_sent': { lane: 'push', label: pushLabel, tone: pushTone, shape: 'circle' },
   'device.log.checkin': fixed('contact', 'check-in', 'ok', 'diamond'),
   'device.last_polling_attempt': fixed('contact', 'poll', 'ok', 'diamond'),
+  'device.last_polling_success': fixed('contact', 'poll OK', 'ok', 'diamond'),
+  'notnow.command_sent': fixed('command', 'sent', 'info', 'square'),
   'mdm.command.status': {
     lane: 'command',
     label: (e) => String(e.value),
@@ -92,6 +94,13 @@ const KINDS: Record<string, Kind> = {
   'device.log.courier_connected': fixed('device', 'APNs connected', 'info', 'circle'),
   'device.log.connection_failure': fixed('device', 'connection failed', 'bad', 'triangle'),
   'device.log.token_update_skipped': fixed('device', 'TokenUpdate skipped', 'warn', 'triangle'),
+  'device.push_magic_mismatch_at': fixed('device', 'magic mismatch noted', 'bad', 'triangle'),
+  'device.log.push_ignored': fixed('device', 'push ignored', 'warn', 'triangle'),
+  'device.log.push_unknown_token': fixed('device', 'push for unknown token', 'warn', 'triangle'),
+  'device.log.aps_environment_missing': fixed('device', 'no aps-environment', 'bad', 'triangle'),
+  'device.log.copy_token': fixed('device', 'token lookup', 'info', 'circle'),
+  'provisioning.created': fixed('certificate', 'profile created', 'info', 'square'),
+  'provisioning.expires': fixed('certificate', 'profile expires', 'warn', 'square'),
   'mdm.checkin.authenticate': fixed('enrollment', 'Authenticate', 'info', 'square'),
   'mdm.checkin.token_update': fixed('enrollment', 'TokenUpdate', 'info', 'square'),
   'mdm.checkin.checkout': fixed('enrollment', 'CheckOut', 'bad', 'square'),
@@ -133,9 +142,11 @@ export function timelineModel(report: Report): TimelineModel {
   if (sysdiagnose) markers.push({ at: timeOf(sysdiagnose), label: 'sysdiagnose' });
 
   const spans: Span[] = [];
-  const firstRejection = marks.find((m) => m.label === 'wrong magic');
-  if (firstRejection) {
-    spans.push({ from: firstRejection.at, to: firstRejection.at + SELF_HEALING_MS, lane: 'device', label: '25 h self-healing window', tone: 'warn' });
+  // The device counts 25 hours from the first wrong-magic push it noted (MDM.plist keeps that time as
+  // PushMagicMismatchDateMarker); without the plist, the first logged rejection is the best estimate.
+  const noted = marks.find((m) => m.label === 'magic mismatch noted') ?? marks.find((m) => m.label === 'wrong magic');
+  if (noted) {
+    spans.push({ from: noted.at, to: noted.at + SELF_HEALING_MS, lane: 'device', label: '25 h self-healing window', tone: 'warn' });
   }
   const certStart = events.filter((e) => CERT_START.test(e.fact)).map(timeOf);
   const certEnd = events.filter((e) => CERT_END.test(e.fact)).map(timeOf);

@@ -112,3 +112,26 @@ describe('redacted draft for a wider channel', () => {
     expect(report.escalation?.feedbackDraft).toBe(full);
   });
 });
+
+describe('the feedback package the CLI and Slack hand out', () => {
+  it('works with no model configured: template draft, checklist, picture attached', async () => {
+    const { prepareFeedback } = await import('../../src/escalation/feedback.js');
+    const report = reportOf(ruledOutFacts());
+    const pkg = await prepareFeedback(report, { env: {} });
+    expect(pkg.polished).toBe(false);
+    expect(pkg.reason).toBe('OPENAI_API_KEY is not set; the template draft is used');
+    expect(pkg.draft.startsWith(report.escalation!.feedbackDraft)).toBe(true);
+    expect(pkg.draft).toContain('- push-timeline.png: the events above on one time axis (UTC)');
+    expect(pkg.timeline?.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(pkg.checklist.split('\n')).toHaveLength(9);
+    expect(pkg.checklist.split('\n').filter((l) => l.startsWith('[ ] '))).toHaveLength(pkg.missing.length);
+  });
+
+  it('redacted, it gives the shortened values and no picture when asked for none', async () => {
+    const { prepareFeedback } = await import('../../src/escalation/feedback.js');
+    const pkg = await prepareFeedback(reportOf(ruledOutFacts()), { env: {}, redact: true, timeline: false });
+    expect(pkg.draft).not.toContain(TOKEN);
+    expect(pkg.draft).not.toContain('push-timeline.png');
+    expect(pkg.timeline).toBeNull();
+  });
+});

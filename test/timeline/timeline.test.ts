@@ -86,6 +86,12 @@ describe('timeline picture of the timed evidence', () => {
     expect(svg).toContain('25 h self-healing window, ends 2024-03-05 10:00:01 UTC');
   });
 
+  it("counts the window from the device's own PushMagicMismatchDateMarker when the sysdiagnose has it", () => {
+    const marker = '2024-03-04T08:00:00Z';
+    const model = timelineModel(reportOf([...wrongMagicCase(), at('device.push_magic_mismatch_at', marker, dev(1))]));
+    expect(model.spans.find((s) => s.lane === 'device')).toMatchObject({ from: Date.parse(marker), to: Date.parse(marker) + SELF_HEALING_MS });
+  });
+
   it('labels the axis in UTC, with a title and a legend', () => {
     const svg = timelineSvg(reportOf(wrongMagicCase()))!;
     expect(svg).toContain('>Time (UTC)<');
