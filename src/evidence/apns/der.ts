@@ -1,0 +1,101 @@
+/**
+ * Just enough DER to find what node:crypto's X509Certificate does not hand
+ * out: the subject UID (the push topic) and Apple's push extensions. Every
+ * read is bounds-checked; malformed input yields undefined, never a throw.
+ */
+
+export interface Tlv {
+  tag: number;
+  /** Offset of the value's first byte. */
+  start: number;
+  /** Offset just past the value. */
+  end: number;
+}
+
+export function readTlv(buf: Buffer, at: number, limit = buf.length): Tlv | undefined {
+  if (at + 2 > limit) return undefined;
+  const tag = buf[at];
+  let len = buf[at + 1];
+  let start = at + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || start + n > limit) return undefined;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i];
+    start += n;
+  }
+  const end = start + len;
+  if (end > limit) return undefined;
+  return { tag, start, end };
+}
+
+/** The children of a constructed value. */
+export function children(buf: Buffer, parent: Tlv): Tlv[] {
+  const out: Tlv[] = [];
+  let at = parent.start;
+  while (at < parent.end) {
+    const t = readTlv(buf, at, parent.end);
+    if (!t) break;
+    out.push(t);
+    at = t.end;
+  }
+  return out;
+}
+
+/** Encodes a dotted OID as DER content bytes (no tag, no length). */
+export function oidBytes(dotted: string): Buffer {
+  const parts = dotted.split('.').map(Number);
+  const out = [parts[0] * 40 + parts[1]];
+  for (const p of parts.slice(2)) {
+    const stack = [p & 0x7f];
+    let v = Math.floor(p / 128);
+    while (v > 0) {
+      stack.unshift((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    out.push(...stack);
+  }
+  return Buffer.from(out);
+}
+
+const STRING_TAGS = new Set([0x0c, 0x13, 0x14, 0x16, 0x1a, 0x1e]);
+
+export function stringValue(buf: Buffer, t: Tlv): string | undefined {
+  if (!STRING_TAGS.has(t.tag)) return undefined;
+  const raw = buf.subarray(t.start, t.end);
+  if (t.tag === 0x1e) {
+    const swapped = Buffer.from(raw);
+    if (swapped.length % 2) return undefined;
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  return raw.toString(t.tag === 0x0c ? 'utf8' : 'latin1');
+}
+
+/** Every SEQUENCE { OID, value… } in the tree whose OID is `oid`, depth-first, up to `max`. */
+export function findByOid(buf: Buffer, root: Tlv, oid: Buffer, max = 16, depth = 0): Tlv[][] {
+  if (depth > 12) return [];
+  const out: Tlv[][] = [];
+  const kids = children(buf, root);
+  if (kids.length >= 2 && kids[0].tag === 0x06 && buf.subarray(kids[0].start, kids[0].end).equals(oid)) {
+    out.push(kids.slice(1));
+    return out;
+  }
+  for (const k of kids) {
+    // Constructed values (bit 0x20), plus OCTET STRINGs that wrap DER (extension values).
+    if (k.tag & 0x20) out.push(...findByOid(buf, k, oid, max - out.length, depth + 1));
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** All strings anywhere under a node (for the topics extension). */
+export function stringsUnder(buf: Buffer, root: Tlv, depth = 0, out: string[] = []): string[] {
+  if (depth > 8 || out.length > 64) return out;
+  for (const k of children(buf, root)) {
+    const s = stringValue(buf, k);
+    if (s !== undefined) out.push(s);
+    else if (k.tag & 0x20) stringsUnder(buf, k, depth + 1, out);
+  }
+  return out;
+}

@@ -1,0 +1,28 @@
+import type { Item } from '../types.js';
+
+const TEXT_NAMES = /\.(log|txt|text|out|err|json|jsonl|ndjson|har|md|pem|crt|cer|entitlements|xcent)$/i;
+
+/**
+ * Whether an input is text worth scanning line by line for push evidence:
+ * anything pasted, files with a text extension, and extension-less files
+ * whose first bytes are printable (command output saved without a name).
+ */
+export function isPushText(name: string, head: Buffer, item: Item): boolean {
+  if (item.pasted) return true;
+  if (TEXT_NAMES.test(name)) return !head.includes(0) || head[0] === 0xff || head[0] === 0xfe;
+  if (/\.[A-Za-z0-9]{1,12}$/.test(name)) return false;
+  if (!head.length || head.includes(0)) return false;
+  let control = 0;
+  for (const b of head) if (b < 0x09 || (b > 0x0d && b < 0x20)) control++;
+  return control / head.length < 0.02;
+}
+
+/** The time at the start of a log line (ISO, `log show`, Go's 2021/05/30 12:26:18), as ISO 8601 UTC. */
+export function lineTime(line: string): string | undefined {
+  const m = line.match(/(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?/);
+  if (!m || (m.index ?? 0) > 40) return undefined;
+  const frac = m[5] ? m[5].slice(0, 4) : '';
+  const tz = !m[6] || m[6] === 'Z' ? 'Z' : m[6].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+  const d = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}${frac}${tz}`);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
