@@ -127,10 +127,14 @@ describe('CtxLog_APNS_Events.csv: one fact per subscription event', () => {
 
   it('rejects binary garbage named .csv', async () => {
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256));
-    for (const name of ['CtxLog_APNS_Events.csv', 'CTXLog_backgroundFetchSchedule.csv']) {
+    for (const [name, code] of [
+      ['CtxLog_APNS_Events.csv', 'securemail.csv_not_text'],
+      ['CTXLog_backgroundFetchSchedule.csv', 'securemail.csv_not_text'],
+      ['CtxLog_SecureMail.csv', 'securemail.log_not_text'],
+    ]) {
       const r = await readBuffer({ input: name }, garbage, ctx);
       expect(r.facts.filter((f) => f.name.startsWith('securemail.'))).toEqual([]);
-      expect(r.problems.find((p) => p.code === 'securemail.csv_not_text')?.message).toMatch(/not text/);
+      expect(r.problems.find((p) => p.code === code)?.message, name).toMatch(/is not text/);
     }
   });
 
