@@ -41,13 +41,13 @@ export async function collectEvidence(input: CaseInput, opts: CollectOptions = {
   // One at a time: a sysdiagnose already keeps a core busy, and memory stays bounded.
   for (const path of input.paths ?? []) {
     const r = await readPath(path, ctx);
-    facts.push(...r.facts);
-    problems.push(...r.problems);
+    for (const x of r.facts) facts.push(x); // a spread of 100k+ items overflows the call stack
+    for (const x of r.problems) problems.push(x);
   }
   for (const p of input.pastes ?? []) {
     const r = await readPaste(p.text, p.label, ctx);
-    facts.push(...r.facts);
-    problems.push(...r.problems);
+    for (const x of r.facts) facts.push(x); // a spread of 100k+ items overflows the call stack
+    for (const x of r.problems) problems.push(x);
   }
   return { facts, problems };
 }

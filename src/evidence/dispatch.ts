@@ -47,8 +47,8 @@ export async function readBuffer(item: Item, data: Buffer, ctx: ReadContext, rea
   for (const r of buf) {
     try {
       const res = await r.read(data, item, ctx);
-      facts.push(...res.facts);
-      problems.push(...res.problems);
+      for (const x of res.facts) facts.push(x); // a spread of 100k+ items overflows the call stack
+      for (const x of res.problems) problems.push(x);
     } catch (e) {
       problems.push(problemOf(item, 'reader.failed', `${r.id} could not read it: ${(e as Error).message}`));
     }
@@ -60,8 +60,8 @@ export async function readBuffer(item: Item, data: Buffer, ctx: ReadContext, rea
     feedLines(data.toString('utf8').replace(/\u0000/g, ''), sinks, ctx.limits.maxLineLength);
     for (const s of sinks) {
       const res = s.end();
-      facts.push(...res.facts);
-      problems.push(...res.problems);
+      for (const x of res.facts) facts.push(x); // a spread of 100k+ items overflows the call stack
+      for (const x of res.problems) problems.push(x);
     }
   }
   if (!buf.length && !lines.length) problems.push(problemOf(item, 'input.unrecognised', 'is not a kind of evidence pushcheck reads (plist, profile, log, certificate, archive…)'));
