@@ -38,8 +38,9 @@ const wrap = (chunk: string) => (/^\s*<dict[\s>]/.test(chunk) ? `<plist version=
 export const mdmFragmentsReader: BufferReader = {
   id: 'mdm.plist_fragments',
   kind: 'buffer',
-  accepts(_name, head) {
-    if (looksLikePlist(head)) return false;
+  accepts(_name, head, item) {
+    // Fragments are pasted or saved by hand; archive members are whole files.
+    if (item.member || looksLikePlist(head)) return false;
     const h = head.toString('utf8');
     return /<key>[^<]{1,64}<\/key>/.test(h) || /^\s*<dict>/.test(h);
   },

@@ -4,6 +4,8 @@ import { Collector } from './emit.js';
 import { isMdmName } from './names.js';
 import { readMdmPlist } from './route.js';
 
+const MDM_HEAD_KEYS = /<key>(MessageType|CommandUUID|PushMagic|LastPushTokenHash)<\/key>|com\.apple\.mdm/;
+
 /**
  * Every whole plist that may be MDM evidence: MDM.plist, profile stubs,
  * .mobileconfig (plain or signed), check-ins and command results, by name
@@ -13,8 +15,13 @@ import { readMdmPlist } from './route.js';
 export const mdmPlistReader: BufferReader = {
   id: 'mdm.plist',
   kind: 'buffer',
-  accepts(name, head) {
-    return isMdmName(name) || looksLikePlist(head);
+  accepts(name, head, item) {
+    if (isMdmName(name)) return true;
+    if (!looksLikePlist(head)) return false;
+    // A sysdiagnose holds hundreds of unrelated plists: inside an archive, only
+    // MCState's, or ones whose first bytes already show MDM keys, are worth buffering.
+    if (item.member) return /(^|\/)MCState\//.test(item.member) || MDM_HEAD_KEYS.test(head.toString('latin1'));
+    return true;
   },
   read(data, item, ctx) {
     const path = item.member ?? item.input;

@@ -80,8 +80,9 @@ function readEvent({ event, line }: EventAt, n: number, item: Item, ctx: ReadCon
 export const mdmWebhookReader: BufferReader = {
   id: 'mdm.webhook_json',
   kind: 'buffer',
-  accepts(name, head) {
+  accepts(name, head, item) {
     const h = head.toString('utf8');
+    if (item.member && !/webhook/i.test(name)) return false;
     return (/\.(nd)?json$/i.test(name) || /^\s*[[{]/.test(h)) && (EVENT_HINT.test(h) || /webhook/i.test(name));
   },
   read(data, item, ctx) {
