@@ -1,0 +1,261 @@
+import { bufferReadersFor, lineReadersFor } from '../dispatch.js';
+import { itemName, problemOf, type BufferReader, type Item } from '../types.js';
+import type { Fact, Problem } from '../../facts/schema.js';
+import { GunzipSink } from './gzip.js';
+import { LineFeeder } from './lines.js';
+import type { Scan } from './scan.js';
+import { DRAIN, then, type ChunkSink } from './sink.js';
+import { SNIFF_BYTES, sniff } from './sniff.js';
+import { TarParser } from './tar.js';
+import { ZipSpool } from './zip.js';
+
+/** Archives inside archives (a zip wrapping a .tar.gz, rotated .gz logs) are opened this deep, no deeper. */
+const MAX_DEPTH = 3;
+
+export interface MemberOptions {
+  /** Size in bytes when known up front (tar header, zip directory, file size). */
+  size?: number;
+  depth: number;
+  /**
+   * The whole input (not an archive member): archives are recognised before
+   * readers are asked, and data no reader wants is reported.
+   */
+  topLevel: boolean;
+  /** Report data no reader wants (the input itself, or the one file a top-level .gz holds). */
+  reportUnwanted?: boolean;
+}
+
+/**
+ * One file or archive member as it streams past. Collects its first bytes,
+ * asks the readers whether they want it (by name and those bytes), then
+ * buffers it for structured readers, feeds it line by line to text readers,
+ * opens it as a nested archive, or lets it drain.
+ */
+export class Member implements ChunkSink {
+  private target: ChunkSink | undefined;
+  private head: Buffer[] = [];
+  private headLength = 0;
+  private readonly want: number;
+  private draining = false;
+
+  constructor(
+    private readonly scan: Scan,
+    private readonly item: Item,
+    private readonly opts: MemberOptions,
+  ) {
+    this.want = Math.min(SNIFF_BYTES, opts.size ?? SNIFF_BYTES);
+  }
+
+  /** Nobody wants the rest: a source that can skip (zip entry, file on disk) may stop sending. */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  write(chunk: Buffer): void | Promise<void> {
+    if (this.target) return this.target.write(chunk);
+    if (this.headLength === 0 && chunk.length >= this.want) return this.decide(chunk.subarray(0, SNIFF_BYTES), [chunk]);
+    this.head.push(chunk);
+    this.headLength += chunk.length;
+    if (this.headLength >= this.want) {
+      const all = Buffer.concat(this.head);
+      this.head = [];
+      return this.decide(all.subarray(0, SNIFF_BYTES), [all]);
+    }
+  }
+
+  end(): void | Promise<void> {
+    if (!this.target) {
+      const all = Buffer.concat(this.head);
+      this.head = [];
+      if (this.opts.topLevel && all.length === 0) {
+        this.scan.problem('input.empty', 'is empty (0 bytes)');
+        this.target = DRAIN;
+        return;
+      }
+      return then(this.decide(all.subarray(0, SNIFF_BYTES), [all]), () => this.target!.end());
+    }
+    return this.target.end();
+  }
+
+  abort(): void {
+    this.target?.abort();
+    this.target = DRAIN;
+  }
+
+  private decide(head: Buffer, pending: Buffer[]): void | Promise<void> {
+    this.target = this.choose(head);
+    let r: void | Promise<void> = undefined;
+    for (const b of pending) r = then(r, () => this.target!.write(b));
+    return r;
+  }
+
+  private choose(head: Buffer): ChunkSink {
+    const { scan, item, opts } = this;
+    const kind = sniff(head);
+    const nestedOk = opts.depth < MAX_DEPTH;
+    if (opts.topLevel && kind !== 'other') return this.archive(kind);
+    const name = itemName(item);
+    const buffers = bufferReadersFor(name, head, item, scan.readers);
+    const lines = lineReadersFor(name, head, item, scan.readers);
+    if (buffers.length || lines.length) return new ReadSink(scan, item, buffers, lines.length ? new LineFeeder(item, lines, { limits: scan.limits }) : undefined, opts.size);
+    if (kind !== 'other' && nestedOk) return this.archive(kind);
+    if (kind !== 'other') scan.problem('archive.too_deep', `is an archive inside ${opts.depth} other archives; not opened`, item.member);
+    else if (opts.topLevel || opts.reportUnwanted) scan.problem('input.unrecognised', 'is not a kind of evidence pushcheck reads (plist, profile, log, certificate, archive…)');
+    scan.counts.drained++;
+    this.draining = true;
+    return DRAIN;
+  }
+
+  private archive(kind: 'gzip' | 'tar' | 'zip'): ChunkSink {
+    const { scan, item, opts } = this;
+    scan.counts.nested++;
+    const prefix = item.member ? `${item.member}!/` : '';
+    if (kind === 'tar') return new TarParser(scan, prefix, opts.depth + 1);
+    if (kind === 'zip') return new ZipSpool(scan, item.member, prefix, opts.depth + 1);
+    // gzip: the data inside is a tar, or a single compressed file (x.log.gz holds x.log).
+    const inner = stripGz(item.member ?? baseName(item.input));
+    const innerItem: Item = { input: item.input, member: item.member ? `${item.member}!/${inner}` : inner };
+    const tarOrFile = new Member(scan, innerItem, { depth: opts.depth, topLevel: false, reportUnwanted: opts.topLevel });
+    return new GunzipSink(scan, new GzipContent(scan, innerItem, tarOrFile, prefix, opts.depth, opts.topLevel), item.member);
+  }
+}
+
+/** What a gzip holds: a tar (named by its members) or one plain file. */
+class GzipContent implements ChunkSink {
+  private target: ChunkSink | undefined;
+  private head: Buffer[] = [];
+  private headLength = 0;
+
+  constructor(
+    private readonly scan: Scan,
+    private readonly item: Item,
+    private readonly file: Member,
+    private readonly prefix: string,
+    private readonly depth: number,
+    private readonly topLevel: boolean,
+  ) {}
+
+  write(chunk: Buffer): void | Promise<void> {
+    if (this.target) return this.target.write(chunk);
+    this.head.push(chunk);
+    this.headLength += chunk.length;
+    if (this.headLength >= SNIFF_BYTES) return this.decide();
+  }
+
+  end(): void | Promise<void> {
+    return then(this.target ? undefined : this.decide(), () => this.target!.end());
+  }
+
+  abort(): void {
+    (this.target ?? this.file).abort();
+  }
+
+  private decide(): void | Promise<void> {
+    const all = Buffer.concat(this.head);
+    this.head = [];
+    if (sniff(all) === 'tar') this.target = new TarParser(this.scan, this.prefix, this.depth + 1);
+    else {
+      this.target = this.file;
+      if (this.topLevel && all.length === 0) this.scan.problem('input.empty', 'is gzip data of an empty file');
+    }
+    return this.target.write(all);
+  }
+}
+
+function baseName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function stripGz(p: string): string {
+  const b = baseName(p);
+  if (/\.tgz$/i.test(b)) return b.slice(0, -4) + '.tar';
+  if (/\.gz$/i.test(b)) return b.slice(0, -3);
+  return b;
+}
+
+/**
+ * A member some reader wants: buffered (up to maxMemberBytes) for structured
+ * readers, streamed line by line to text readers, or both.
+ */
+class ReadSink implements ChunkSink {
+  private data: Buffer | undefined;
+  private parts: Buffer[] | undefined;
+  private length = 0;
+  private tooLarge = false;
+  private linesOpen: boolean;
+  private finished = false;
+
+  constructor(
+    private readonly scan: Scan,
+    private readonly item: Item,
+    private readonly buffers: BufferReader[],
+    private readonly lines: LineFeeder | undefined,
+    size: number | undefined,
+  ) {
+    this.linesOpen = !!lines;
+    if (buffers.length) {
+      scan.counts.buffered++;
+      const max = scan.limits.maxMemberBytes;
+      if (size !== undefined && size > max) this.refuseBuffer(size);
+      else if (size !== undefined) this.data = Buffer.allocUnsafe(size);
+      else this.parts = [];
+    }
+    if (lines) scan.counts.lines++;
+  }
+
+  write(chunk: Buffer): void {
+    if (this.buffers.length && !this.tooLarge) {
+      if (this.length + chunk.length > (this.data ? this.data.length : this.scan.limits.maxMemberBytes)) {
+        this.refuseBuffer(this.length + chunk.length);
+      } else if (this.data) {
+        chunk.copy(this.data, this.length);
+      } else {
+        this.parts!.push(Buffer.from(chunk));
+      }
+      this.length += chunk.length;
+    }
+    if (this.linesOpen && !this.lines!.write(chunk)) this.linesOpen = false;
+  }
+
+  async end(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.lines) this.keep(this.lines.end());
+    if (!this.buffers.length || this.tooLarge) return;
+    const data = this.data ? this.data.subarray(0, this.length) : Buffer.concat(this.parts!);
+    this.data = undefined;
+    this.parts = undefined;
+    for (const r of this.buffers) {
+      try {
+        this.keep(await r.read(data, this.item, { limits: this.scan.limits }));
+      } catch (e) {
+        this.scan.problem('reader.failed', `${r.id} could not read it: ${(e as Error).message}`, this.item.member);
+      }
+      if (this.scan.shouldYield()) await this.scan.yieldNow();
+    }
+  }
+
+  abort(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.lines) this.keep(this.lines.end());
+    if (this.buffers.length && !this.tooLarge) {
+      this.scan.problem('member.incomplete', 'was cut short, so it was not read as a whole', this.item.member);
+    }
+    this.data = undefined;
+    this.parts = undefined;
+  }
+
+  private refuseBuffer(size: number): void {
+    this.tooLarge = true;
+    this.data = undefined;
+    this.parts = undefined;
+    const p = problemOf(this.item, 'member.too_large', `is ${size} bytes or more, over the limit of ${this.scan.limits.maxMemberBytes} bytes for one structured file; not read`);
+    this.scan.problem(p.code, p.message, p.member);
+  }
+
+  private keep(res: { facts: Fact[]; problems: Problem[] }): void {
+    for (const f of res.facts) this.scan.facts.push(f);
+    for (const p of res.problems) this.scan.problem(p.code, p.message, p.member);
+  }
+}

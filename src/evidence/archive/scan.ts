@@ -1,0 +1,174 @@
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import type { Fact, Problem } from '../../facts/schema.js';
+import type { Limits, Progress, ReadContext, Reader } from '../types.js';
+
+/**
+ * Why a scan stopped early. Thrown through the stream machinery so every
+ * layer unwinds; the top level turns it into the problem it carries.
+ */
+export class ScanStop extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly member?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Problems kept per input before the rest are only counted (a tar of 200 000 bad entries must not flood the report). */
+const MAX_PROBLEMS = 100;
+/** Longest stretch of synchronous work between two visits to the event loop. */
+const SLICE_MS = 15;
+const PROGRESS_BYTES = 64 * 1024;
+const PROGRESS_MS = 100;
+
+/**
+ * The state of reading one input: what was found, what went wrong, and the
+ * budgets (bytes in, bytes expanded, entries, time) every layer charges.
+ */
+export class Scan {
+  readonly facts: Fact[] = [];
+  readonly problems: Problem[] = [];
+  inputBytes = 0;
+  expandedBytes = 0;
+  entries = 0;
+  /** The member being read now, for messages about failures that hit mid-member. */
+  current: string | undefined;
+  /** sysdiagnose folders already described, so each yields its device facts once. */
+  readonly sysdiagnoseSeen = new Set<string>();
+  /** Counts for the benchmark and for tests: how members were handled. */
+  readonly counts = { buffered: 0, lines: 0, drained: 0, nested: 0 };
+
+  private droppedProblems = 0;
+  private lastYield = performance.now();
+  private lastProgressAt = 0;
+  private lastProgressBytes = 0;
+  private readonly controller = new AbortController();
+  private stopReason: ScanStop | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onOuterAbort = () => this.stop(new ScanStop('input.cancelled', 'reading was cancelled before it finished'));
+
+  constructor(
+    readonly input: string,
+    readonly limits: Limits,
+    readonly readers: readonly Reader[],
+    private readonly ctx: ReadContext,
+    readonly totalBytes?: number,
+  ) {
+    if (limits.timeoutMs > 0 && Number.isFinite(limits.timeoutMs)) {
+      this.timer = setTimeout(
+        () => this.stop(new ScanStop('input.timeout', `reading took longer than the time limit of ${limits.timeoutMs} ms; stopped`, this.current)),
+        limits.timeoutMs,
+      );
+      this.timer.unref();
+    }
+    if (ctx.signal?.aborted) this.onOuterAbort();
+    else ctx.signal?.addEventListener('abort', this.onOuterAbort, { once: true });
+  }
+
+  /** Aborted when a limit or the clock stops the scan; streams listen to it. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get stopped(): ScanStop | undefined {
+    return this.stopReason;
+  }
+
+  stop(reason: ScanStop): void {
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    this.controller.abort(reason);
+  }
+
+  /** Throws the stop reason, if any; called once per chunk. */
+  check(): void {
+    if (this.stopReason) throw this.stopReason;
+  }
+
+  finish(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.ctx.signal?.removeEventListener('abort', this.onOuterAbort);
+    if (this.droppedProblems) {
+      this.problems.push({ input: this.input, code: 'input.more_problems', message: `${this.droppedProblems} more problems of the same kinds were found and not listed` });
+    }
+  }
+
+  problem(code: string, message: string, member?: string): void {
+    if (this.problems.length >= MAX_PROBLEMS) {
+      this.droppedProblems++;
+      return;
+    }
+    this.problems.push({ input: this.input, ...(member ? { member } : {}), code, message });
+  }
+
+  /** Charges bytes read from the input itself (compressed). */
+  addInput(n: number): void {
+    this.inputBytes += n;
+    if (this.inputBytes > this.limits.maxInputBytes) {
+      this.stop(new ScanStop('input.too_large', `is larger than the input limit of ${this.limits.maxInputBytes} bytes; stopped after reading that much`));
+    }
+    this.check();
+    this.progress();
+  }
+
+  /** Charges bytes that came out of a decompressor or an archive, all members together. */
+  addExpanded(n: number): void {
+    this.expandedBytes += n;
+    if (this.expandedBytes > this.limits.maxExpandedBytes) {
+      this.stop(
+        new ScanStop(
+          'archive.too_large_expanded',
+          `expands to more than the limit of ${this.limits.maxExpandedBytes} bytes (a decompression bomb or a far larger archive than expected); stopped there`,
+          this.current,
+        ),
+      );
+    }
+    this.check();
+  }
+
+  /** Counts one archive entry (file, folder, link) against the entry limit. */
+  addEntry(member: string): void {
+    if (++this.entries > this.limits.maxEntries) {
+      this.stop(new ScanStop('archive.too_many_entries', `holds more than the limit of ${this.limits.maxEntries} entries; stopped there`, member));
+      this.check();
+    }
+  }
+
+  progress(force = false): void {
+    const report = this.ctx.onProgress;
+    if (!report) return;
+    const now = performance.now();
+    if (!force && (this.inputBytes - this.lastProgressBytes < PROGRESS_BYTES || now - this.lastProgressAt < PROGRESS_MS)) return;
+    this.lastProgressAt = now;
+    this.lastProgressBytes = this.inputBytes;
+    const p: Progress = {
+      input: this.input,
+      stage: 'scanning',
+      bytesRead: this.inputBytes,
+      ...(this.totalBytes !== undefined ? { totalBytes: this.totalBytes } : {}),
+      ...(this.current ? { member: this.current } : {}),
+    };
+    try {
+      report(p);
+    } catch {
+      // A progress callback that fails must not fail the read.
+    }
+  }
+
+  /** Whether the current slice of synchronous work has run long enough to hand the loop back. */
+  shouldYield(): boolean {
+    return performance.now() - this.lastYield > SLICE_MS;
+  }
+
+  /** Lets timers and I/O run (the Slack bot stays responsive during a scan). */
+  async yieldNow(): Promise<void> {
+    await nextMacrotask();
+    this.lastYield = performance.now();
+  }
+
+  markYielded(): void {
+    this.lastYield = performance.now();
+  }
+}

@@ -1,0 +1,116 @@
+import { open, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { addAbortSignal, type Readable } from 'node:stream';
+import { readers as allReaders } from '../readers/index.js';
+import { sysdiagnoseFacts } from '../sysdiagnose.js';
+import type { ReadContext, ReadResult, Reader } from '../types.js';
+import { scanFolder } from './folder.js';
+import { Member } from './member.js';
+import { Scan, ScanStop } from './scan.js';
+import { SNIFF_BYTES, sniff } from './sniff.js';
+import { scanZipFile } from './zip.js';
+
+/** Reads of 1 MiB: small reads cost more in syscalls than the whole tar parsing. */
+const READ_CHUNK = 1 << 20;
+
+export interface ScanResult extends ReadResult {
+  /** How members were handled; for the benchmark and tests. */
+  counts: Scan['counts'] & { entries: number; inputBytes: number; expandedBytes: number };
+}
+
+/** Reads a file, folder or archive on disk. Never throws for bad input. */
+export async function scanPath(path: string, ctx: ReadContext, readers: readonly Reader[] = allReaders): Promise<ScanResult> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (e) {
+    return failed(path, ctx, readers, 'input.unreadable', `cannot be opened: ${(e as Error).message}`);
+  }
+  if (st.isDirectory()) return run(new Scan(path, ctx.limits, readers, ctx), (scan) => scanFolder(scan, path));
+  if (!st.isFile()) return failed(path, ctx, readers, 'input.unreadable', 'is neither a file nor a folder');
+  if (st.size === 0) return failed(path, ctx, readers, 'input.empty', 'is empty (0 bytes)');
+  if (st.size > ctx.limits.maxInputBytes) {
+    return failed(path, ctx, readers, 'input.too_large', `is ${st.size} bytes, over the input limit of ${ctx.limits.maxInputBytes} bytes; not read`);
+  }
+  const scan = new Scan(path, ctx.limits, readers, ctx, st.size);
+  return run(scan, async () => {
+    const head = Buffer.alloc(SNIFF_BYTES);
+    const fh = await open(path, 'r');
+    let n: number;
+    try {
+      n = (await fh.read(head, 0, SNIFF_BYTES, 0)).bytesRead;
+    } finally {
+      await fh.close();
+    }
+    if (sniff(head.subarray(0, n)) === 'zip') {
+      scan.addInput(st.size);
+      await scanZipFile(scan, path, '', 1);
+      return;
+    }
+    await pump(scan, createReadStream(path, { highWaterMark: READ_CHUNK }), st.size);
+  });
+}
+
+/** Reads a download (Slack file) as it arrives; archives are never held whole in memory. */
+export async function scanStream(name: string, stream: Readable, ctx: ReadContext, size?: number, readers: readonly Reader[] = allReaders): Promise<ScanResult> {
+  if (size !== undefined && size > ctx.limits.maxInputBytes) {
+    stream.destroy();
+    return failed(name, ctx, readers, 'input.too_large', `is ${size} bytes, over the input limit of ${ctx.limits.maxInputBytes} bytes; not read`);
+  }
+  const scan = new Scan(name, ctx.limits, readers, ctx, size);
+  return run(scan, () => pump(scan, stream, size));
+}
+
+async function pump(scan: Scan, source: Readable, size: number | undefined): Promise<void> {
+  addAbortSignal(scan.signal, source);
+  const sink = new Member(scan, { input: scan.input, ...(size !== undefined ? { size } : {}) }, { depth: 0, topLevel: true });
+  try {
+    for await (const chunk of source) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      scan.addInput(buf.length);
+      const r = sink.write(buf);
+      if (r) await r;
+      if (scan.shouldYield()) await scan.yieldNow();
+    }
+    await sink.end();
+  } catch (e) {
+    sink.abort();
+    throw e;
+  } finally {
+    source.destroy();
+  }
+}
+
+async function run(scan: Scan, body: (scan: Scan) => Promise<void>): Promise<ScanResult> {
+  try {
+    await body(scan);
+  } catch (e) {
+    const stop = e instanceof ScanStop ? e : scan.stopped;
+    if (stop) scan.problem(stop.code, stop.message, stop.member);
+    else scan.problem('input.unreadable', `could not be read: ${(e as Error).message}`, scan.current);
+  } finally {
+    scan.finish();
+  }
+  noteArchiveName(scan);
+  return {
+    facts: scan.facts,
+    problems: scan.problems,
+    counts: { ...scan.counts, entries: scan.entries, inputBytes: scan.inputBytes, expandedBytes: scan.expandedBytes },
+  };
+}
+
+/** A sysdiagnose archive without a top folder still names the device in its own file name. */
+function noteArchiveName(scan: Scan): void {
+  if (scan.sysdiagnoseSeen.size) return;
+  const name = basename(scan.input);
+  if (!name.startsWith('sysdiagnose')) return;
+  for (const f of sysdiagnoseFacts(name, { kind: 'file', input: scan.input })) scan.facts.push(f);
+}
+
+function failed(input: string, ctx: ReadContext, readers: readonly Reader[], code: string, message: string): ScanResult {
+  const scan = new Scan(input, { ...ctx.limits, timeoutMs: 0 }, readers, ctx);
+  scan.problem(code, message);
+  scan.finish();
+  return { facts: [], problems: scan.problems, counts: { ...scan.counts, entries: 0, inputBytes: 0, expandedBytes: 0 } };
+}

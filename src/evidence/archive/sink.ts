@@ -1,0 +1,60 @@
+import { Writable } from 'node:stream';
+import type { Scan } from './scan.js';
+
+/**
+ * Where bytes go as they arrive. `write` returns a promise only when the
+ * sink must wait (a reader is busy, a file must drain); the common case stays
+ * synchronous so thousands of small archive members cost no promise each.
+ */
+export interface ChunkSink {
+  write(chunk: Buffer): void | Promise<void>;
+  /** The data ended normally. */
+  end(): void | Promise<void>;
+  /** The data stopped early (truncated, corrupt, a limit): keep what was found, release what is held. Idempotent. */
+  abort(): void;
+}
+
+/** Runs `next` after `r`, synchronously when `r` is not a promise. */
+export function then(r: void | Promise<void>, next: () => void | Promise<void>): void | Promise<void> {
+  return r ? r.then(next) : next();
+}
+
+export const DRAIN: ChunkSink = { write() {}, end() {}, abort() {} };
+
+/**
+ * A Writable over a ChunkSink, so the output of a decompressor can be piped
+ * into it with backpressure. Hands the event loop back between chunks when
+ * the current slice of work has been long.
+ */
+export function writableOf(scan: Scan, sink: ChunkSink, chargeExpanded: boolean): Writable {
+  let ended = false;
+  return new Writable({
+    highWaterMark: 1 << 20,
+    write(chunk: Buffer, _enc, cb) {
+      try {
+        scan.check();
+        if (chargeExpanded) scan.addExpanded(chunk.length);
+        const r = sink.write(chunk);
+        if (r) r.then(() => cb(), cb);
+        else if (scan.shouldYield()) scan.yieldNow().then(() => cb(), cb);
+        else cb();
+      } catch (e) {
+        cb(e as Error);
+      }
+    },
+    final(cb) {
+      ended = true;
+      try {
+        const r = sink.end();
+        if (r) r.then(() => cb(), cb);
+        else cb();
+      } catch (e) {
+        cb(e as Error);
+      }
+    },
+    destroy(err, cb) {
+      if (!ended || err) sink.abort();
+      cb(err);
+    },
+  });
+}
