@@ -70,6 +70,12 @@ describe('bad plists become a problem that names the file and what is wrong, nev
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
+  it('…while one value shared by many references (as writers deduplicate) is fine', () => {
+    // 0: [1 × 14], 1: true
+    const r = parsePlist(bp.build([bp.array(Array(14).fill(1)), Buffer.from([0x09])]));
+    expect(r).toMatchObject({ ok: true, value: Array(14).fill(true) });
+  });
+
   it('a trailer claiming an absurd number of objects', async () => {
     const buf = bp.build([bp.ascii('x')], { count: 2 ** 31 });
     const r = await read('MDM.plist', buf);
