@@ -24,19 +24,13 @@ export function isPushPathLine(l: LogLine): boolean {
 }
 
 /**
- * The cheap test run on every line of a log before any regular expression:
- * every line a matcher below knows contains one of these.
+ * The cheap test run on every line of a log before any other regular
+ * expression: every line a matcher below knows contains one of these. One
+ * alternation is about twice as fast in V8 as the same words as includes().
  */
+const MAY_MATTER = /mdm|aps|MDM|APS|ManagedClient|ourier|PersistentConnection/;
 export function mayMatter(line: string): boolean {
-  return (
-    line.includes('mdm') ||
-    line.includes('aps') ||
-    line.includes('MDM') ||
-    line.includes('APS') ||
-    line.includes('ManagedClient') ||
-    line.includes('ourier') ||
-    line.includes('PersistentConnection')
-  );
+  return MAY_MATTER.test(line);
 }
 
 const REDACTED = '<private>';
