@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the Slack bot when Slack credentials are configured,
+ * otherwise one line on how to connect Slack and the same guided diagnosis
+ * in the terminal on the bundled example case.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from './log.js';
+import { DiagnosisSessions } from './session/service.js';
+import { runTerminal } from './session/terminal.js';
+import { ConfigError, loadDotEnv, parseConfig, type SlackConfig } from './slack/config.js';
+import { SqliteStore } from './store/sqlite.js';
+
+const HOW_TO_CONNECT =
+  'Slack is not configured: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP) to run the bot (see docs/slack.md). Meanwhile, the guided diagnosis on the bundled example case:\n';
+
+async function startBot(config: SlackConfig): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  const store = new SqliteStore({ path: config.dbPath, retentionMs: config.retentionMs });
+  const purged = store.purge();
+  logger.info({ db: config.dbPath, purged }, 'session store open');
+  const purgeTimer = setInterval(() => logger.info({ purged: store.purge() }, 'retention purge'), 3_600_000);
+  purgeTimer.unref();
+  const sessions = new DiagnosisSessions(store);
+  const { createReceiver, createSlackApp } = await import('./slack/app.js');
+  const { app } = createSlackApp({ receiver: createReceiver(config, logger), config, sessions, logger });
+  if (config.mode === 'http') await app.start(config.port);
+  else await app.start();
+  logger.info({ mode: config.mode, ...(config.mode === 'http' ? { port: config.port } : {}) }, 'pushcheck is running');
+  const stop = async () => {
+    logger.info('stopping');
+    await app.stop().catch(() => undefined);
+    store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function main(): Promise<number> {
+  loadDotEnv();
+  let config;
+  try {
+    config = parseConfig(process.env, { dbPath: join(process.cwd(), 'data', 'pushcheck.db') });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`pushcheck: configuration error: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (config.mode !== 'terminal') {
+    await startBot(config);
+    return -1; // keeps running
+  }
+  process.stdout.write(HOW_TO_CONNECT);
+  // A fresh store per run: the demo starts from the example every time.
+  const dir = mkdtempSync(join(tmpdir(), 'pushcheck-'));
+  const store = new SqliteStore({ path: join(dir, 'sessions.db'), retentionMs: config.retentionMs });
+  try {
+    const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY;
+    return await runTerminal(new DiagnosisSessions(store), { input: process.stdin, output: process.stdout, interactive, color: !!process.stdout.isTTY && !process.env.NO_COLOR });
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`pushcheck: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
