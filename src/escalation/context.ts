@@ -79,7 +79,10 @@ export function isDeviceContact(e: TimelineEvent): boolean {
 
 /** "200", "410 Unregistered", "400 BadDeviceToken": the APNs answer as the log gave it. */
 export function apnsResponse(e: TimelineEvent): string {
-  const parts = [e.attrs?.status, e.attrs?.reason].filter((s): s is string => !!s);
+  const status = e.attrs?.status;
+  const reason = e.attrs?.reason;
+  if (status && !/^\d{3}$/.test(status)) return `no APNs answer in the log (the server logged "${[status, reason].filter(Boolean).join(' ')}")`;
+  const parts = [status, reason].filter((s): s is string => !!s);
   if (parts.length) return parts.join(' ');
   return typeof e.value === 'string' && !/^\d{4}-\d{2}-\d{2}T/.test(e.value) ? e.value : 'no APNs response in the evidence';
 }
@@ -139,10 +142,12 @@ function title(report: Report, model: string | undefined): string {
 function summary(report: Report, pushes: PushLine[], ruledOut: number, notRuledOut: number): string {
   const parts: string[] = [];
   if (pushes.length) {
-    const responses = [...new Set(pushes.map((p) => p.response))];
+    const responses = [...new Set(pushes.filter((p) => p.status && /^\d{3}$/.test(p.status)).map((p) => p.response))];
     const silent = pushes.filter((p) => !p.after.startsWith('device contact')).length;
     parts.push(
-      `Between ${pushes[0].at} and ${pushes[pushes.length - 1].at} (UTC) the server sent ${pushes.length} push${pushes.length === 1 ? '' : 'es'} to this device; APNs answered ${responses.join(', ')}.`,
+      `Between ${pushes[0].at} and ${pushes[pushes.length - 1].at} (UTC) the server sent ${pushes.length} push${pushes.length === 1 ? '' : 'es'} to this device; ${
+        responses.length ? `APNs answered ${responses.join(', ')}` : "the server's log does not hold APNs's answers"
+      }.`,
       silent === pushes.length
         ? 'The evidence shows no device contact with the MDM server after any of them.'
         : `${silent} of them were followed by no device contact in the evidence.`,
@@ -186,7 +191,7 @@ export function feedbackContext(report: Report): FeedbackContext {
     { item: 'Times of failed pushes', mark: pushes.length ? 'x' : ' ', ...(pushes.length ? {} : { note: "add the MDM server's push log" }) },
     {
       item: 'APNs responses to those pushes',
-      mark: pushes.some((p) => p.response !== 'no APNs response in the evidence') ? 'x' : ' ',
+      mark: pushes.some((p) => p.status && /^\d{3}$/.test(p.status)) ? 'x' : ' ',
     },
     {
       item: 'When pushes started failing (not only the latest failure)',

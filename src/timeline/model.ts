@@ -69,10 +69,11 @@ function pushLabel(e: TimelineEvent): string {
   return parts.length ? parts.join(' ') : 'sent';
 }
 
+/** Green for a 2xx answer, red for any other HTTP status, blue when the log holds no APNs answer ("sent"). */
 function pushTone(e: TimelineEvent): Tone {
   const status = e.attrs?.status;
-  if (!status) return 'info';
-  return status === '200' ? 'ok' : 'bad';
+  if (!status || !/^\d{3}$/.test(status)) return 'info';
+  return status.startsWith('2') ? 'ok' : 'bad';
 }
 
 const COMMAND_TONES: Record<string, Tone> = { Acknowledged: 'ok', Idle: 'info', NotNow: 'warn', Error: 'bad', CommandFormatError: 'bad' };
@@ -82,7 +83,7 @@ const KINDS: Record<string, Kind> = {
   'device.log.checkin': fixed('contact', 'check-in', 'ok', 'diamond'),
   'device.last_polling_attempt': fixed('contact', 'poll', 'ok', 'diamond'),
   'device.last_polling_success': fixed('contact', 'poll OK', 'ok', 'diamond'),
-  'notnow.command_sent': fixed('command', 'sent', 'info', 'square'),
+  'notnow.command_sent': fixed('command', 'command sent', 'info', 'square'),
   'mdm.command.status': {
     lane: 'command',
     label: (e) => String(e.value),

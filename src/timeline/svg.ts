@@ -133,16 +133,26 @@ function placeLabels(items: { x: number; text: string }[], rows: number, size: n
   return { placed, hidden };
 }
 
-/** Marks at the same spot with the same label are drawn once, labelled "×n". */
-function grouped(marks: Mark[], axis: Axis): { x: number; mark: Mark; count: number }[] {
-  const out: { x: number; mark: Mark; count: number }[] = [];
+const TONE_WEIGHT: Record<Tone, number> = { bad: 3, warn: 2, ok: 1, info: 0 };
+
+/**
+ * Marks less than two pixels apart are drawn once: the loudest tone wins
+ * (an error over an Idle), and the label lists each kind with its count.
+ */
+function grouped(marks: Mark[], axis: Axis): { x: number; mark: Mark; label: string }[] {
+  const groups: { x: number; marks: Mark[] }[] = [];
   for (const m of marks) {
     const x = axis.x(m.at);
-    const last = out[out.length - 1];
-    if (last && Math.abs(last.x - x) < 1.5 && last.mark.label === m.label && last.mark.tone === m.tone) last.count++;
-    else out.push({ x, mark: m, count: 1 });
+    const last = groups[groups.length - 1];
+    if (last && Math.abs(last.x - x) < 2) last.marks.push(m);
+    else groups.push({ x, marks: [m] });
   }
-  return out;
+  return groups.map((g) => {
+    const counts = new Map<string, number>();
+    for (const m of g.marks) counts.set(m.label, (counts.get(m.label) ?? 0) + 1);
+    const loudest = g.marks.reduce((a, b) => (TONE_WEIGHT[b.tone] > TONE_WEIGHT[a.tone] ? b : a));
+    return { x: g.x, mark: loudest, label: [...counts].map(([l, n]) => (n > 1 ? `${l} ×${n}` : l)).join(', ') };
+  });
 }
 
 function laneSvg(lane: LaneId, index: number, model: TimelineModel, axis: Axis): string[] {
@@ -173,7 +183,7 @@ function laneSvg(lane: LaneId, index: number, model: TimelineModel, axis: Axis):
   const groups = grouped(inside, axis);
   for (const g of groups) out.push(shape(g.mark.shape, g.x, cy, COLORS[g.mark.tone]));
   const labels = placeLabels(
-    groups.map((g) => ({ x: g.x, text: g.count > 1 ? `${g.mark.label} ×${g.count}` : g.mark.label })),
+    groups.map((g) => ({ x: g.x, text: g.label })),
     2,
     12,
     plotL,
@@ -186,17 +196,19 @@ function laneSvg(lane: LaneId, index: number, model: TimelineModel, axis: Axis):
   const notes: string[] = [];
   if (labels.hidden) notes.push(`+${labels.hidden} more label${labels.hidden === 1 ? '' : 's'} not shown`);
   for (const m of outside) notes.push(`${m.label} ${utcLabel(m.at)} ${m.at < axis.t0 ? '(before the axis)' : '(after the axis)'}`);
-  if (notes.length) out.push(`<text x="${plotR}" y="${top + 13}" text-anchor="end" ${FONT} font-size="11" fill="#666666">${esc(notes.join('; '))}</text>`);
+  if (notes.length) out.push(`<text x="${plotR}" y="${top + LANE_H - 6}" text-anchor="end" ${FONT} font-size="11" fill="#666666" ${HALO}>${esc(notes.join('; '))}</text>`);
   return out;
 }
 
 const LEGEND: { show: (m: TimelineModel) => boolean; draw: (x: number, y: number) => string; text: string }[] = [
-  { show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'ok'), draw: (x, y) => shape('circle', x, y, COLORS.ok), text: 'push accepted by APNs (200)' },
+  { show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'ok'), draw: (x, y) => shape('circle', x, y, COLORS.ok), text: 'push accepted by APNs (2xx)' },
   { show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'bad'), draw: (x, y) => shape('circle', x, y, COLORS.bad), text: 'push refused by APNs' },
+  { show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'info'), draw: (x, y) => shape('circle', x, y, COLORS.info), text: 'push sent (no APNs answer logged)' },
   { show: (m) => m.marks.some((k) => k.lane === 'contact'), draw: (x, y) => shape('diamond', x, y, COLORS.ok), text: 'device contacted the server' },
+  { show: (m) => m.marks.some((k) => k.lane === 'command' && k.tone !== 'warn'), draw: (x, y) => shape('square', x, y, COLORS.ok), text: 'command status (green: Acknowledged, red: Error)' },
   { show: (m) => m.marks.some((k) => k.lane === 'command' && k.tone === 'warn'), draw: (x, y) => shape('square', x, y, COLORS.warn), text: 'NotNow (device deferred the command)' },
   { show: (m) => m.marks.some((k) => k.lane === 'enrollment'), draw: (x, y) => shape('square', x, y, COLORS.info), text: 'enrollment check-in (red: CheckOut)' },
-  { show: (m) => m.marks.some((k) => k.shape === 'circle' && k.tone === 'info'), draw: (x, y) => shape('circle', x, y, COLORS.info), text: 'other event' },
+  { show: (m) => m.marks.some((k) => k.lane !== 'push' && k.shape === 'circle' && k.tone === 'info'), draw: (x, y) => shape('circle', x, y, COLORS.info), text: 'other event' },
   { show: (m) => m.marks.some((k) => k.lane === 'device' && k.tone === 'bad'), draw: (x, y) => shape('triangle', x, y, COLORS.bad), text: 'device rejected a push / lost APNs' },
   {
     show: (m) => m.spans.some((s) => s.lane === 'device'),

@@ -23,7 +23,7 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
     expect(draft).toContain(`Push topic: ${TOPIC}`);
     expect(draft).toContain(`Push token: ${TOKEN}`);
     expect(draft).toContain(`PushMagic: ${MAGIC}`);
-    for (const at of PUSHES) expect(draft).toMatch(new RegExp(`- ${at}: APNs answered 200; no device contact`));
+    for (const at of PUSHES) expect(draft).toMatch(new RegExp(`- ${at}: APNs response: 200; no device contact`));
     expect(draft).toContain(`LastPushTokenHash (SHA-256 of its push token): ${TOKEN_HASH}`);
   });
 
@@ -105,7 +105,7 @@ describe('redacted draft for a wider channel', () => {
 
   it('keeps what is not secret: the topic, the times and the APNs answers', () => {
     expect(redacted).toContain(`Push topic: ${TOPIC}`);
-    for (const at of PUSHES) expect(redacted).toContain(`- ${at}: APNs answered 200`);
+    for (const at of PUSHES) expect(redacted).toContain(`- ${at}: APNs response: 200`);
   });
 
   it('the full draft is what build.ts stores for Apple', () => {

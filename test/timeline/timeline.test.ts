@@ -98,7 +98,7 @@ describe('timeline picture of the timed evidence', () => {
     expect(svg).toContain('all times UTC');
     expect(svg).toContain('>Pushes sent (APNs answer)<');
     expect(svg).toContain('>wrong magic<');
-    expect(svg).toContain('>push accepted by APNs (200)<');
+    expect(svg).toContain('>push accepted by APNs (2xx)<');
     expect(svg).toContain('>device contacted the server<');
   });
 
