@@ -24,6 +24,8 @@ const MAX_ATTR = 200;
 
 /** A cheap test run on every line before parsing: server lines carry key=value pairs or are JSON objects. */
 const MAYBE = /=|^\s*\{/;
+/** Lines worth parsing name a status, a message, a push or an API path; access-log lines for /mdm are skipped unparsed. */
+const INTERESTING = /status|msg|message|push|topic|\/v1\//i;
 
 const SNIFF = [
   /\blevel=(?:info|debug|warn|error)\b[^\n]*\b(?:service|handler|component|msg|caller)=/,
@@ -77,6 +79,10 @@ class ServerLogSink implements LineSink {
 
   line(text: string, n: number): void {
     if (!MAYBE.test(text)) return;
+    if (!INTERESTING.test(text)) {
+      if (!this.mdmServer && /\bpath=\/(?:mdm|checkin)\b|\bservice=(?:nanomdm|certauth)\b/.test(text)) this.mdmServer = true;
+      return;
+    }
     let rec: LogRecord | null;
     try {
       rec = parseLine(text);

@@ -28,6 +28,10 @@ interface Ev {
   uuid?: string;
   rt?: string;
   idx: number;
+  /** Sort keys, computed once. */
+  t: string;
+  input: string;
+  line: number;
 }
 
 function lineOf(s: Source): number {
@@ -39,13 +43,9 @@ function inputOf(s: Source): string {
 
 /** Time first; within one second (NanoMDM logs whole seconds) the log's own line order decides. */
 function compare(a: Ev, b: Ev): number {
-  const ta = a.fact.at ?? '';
-  const tb = b.fact.at ?? '';
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  const ia = inputOf(a.fact.source);
-  const ib = inputOf(b.fact.source);
-  if (ia !== ib) return ia < ib ? -1 : 1;
-  return lineOf(a.fact.source) - lineOf(b.fact.source) || a.idx - b.idx;
+  if (a.t !== b.t) return a.t < b.t ? -1 : 1;
+  if (a.input !== b.input) return a.input < b.input ? -1 : 1;
+  return a.line - b.line || a.idx - b.idx;
 }
 
 function toEvents(facts: readonly Fact[], kind: Ev['kind'], start: number): Ev[] {
@@ -65,6 +65,9 @@ function toEvents(facts: readonly Fact[], kind: Ev['kind'], start: number): Ev[]
       ...(a.command_uuid ? { uuid: a.command_uuid } : {}),
       ...(a.request_type ? { rt: a.request_type } : {}),
       idx: start + i,
+      t: fact.at ?? '',
+      input: inputOf(fact.source),
+      line: lineOf(fact.source),
     };
   });
 }
@@ -96,6 +99,39 @@ function onePerLine(facts: readonly Fact[]): Fact[] {
     if (!prev || (!prev.attrs?.udid && f.attrs?.udid)) byLine.set(key, f);
   }
   return [...out, ...byLine.values()];
+}
+
+interface Seen {
+  pos: number;
+  /** Place in the enrollment's time-ordered events. */
+  order: number;
+  ev: Ev;
+}
+
+function append(m: Map<string, Seen[]>, k: string, v: Seen): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** The earliest sighting in a connection after `pos`, by UUID or by RequestType (lists are in connection order). */
+function firstAfter(a: Seen[] | undefined, pos: number, b: Seen[] | undefined): Ev | undefined {
+  const first = (list?: Seen[]): Seen | undefined => {
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].pos <= pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return list[lo];
+  };
+  const x = first(a);
+  const y = first(b);
+  if (!x) return y?.ev;
+  if (!y) return x.ev;
+  return y.pos < x.pos || (y.pos === x.pos && y.order < x.order) ? y.ev : x.ev;
 }
 
 export const notnowSequence: Deriver = (index) => {
@@ -137,7 +173,11 @@ export const notnowSequence: Deriver = (index) => {
   }
 
   const byEnrollment = new Map<string, Ev[]>();
-  for (const e of sequenced) byEnrollment.set(e.enrollment, [...(byEnrollment.get(e.enrollment) ?? []), e]);
+  for (const e of sequenced) {
+    const list = byEnrollment.get(e.enrollment);
+    if (list) list.push(e);
+    else byEnrollment.set(e.enrollment, [e]);
+  }
 
   for (const enrollment of [...byEnrollment.keys()].sort()) {
     const evs = byEnrollment.get(enrollment)!;
@@ -162,6 +202,18 @@ export const notnowSequence: Deriver = (index) => {
       }
       conns.get(e.connection)!.push(e);
     }
+
+    const connPos = new Map(connOrder.map((c, i) => [c, i]));
+    // Where each command (by UUID, by RequestType) turns up, in connection order: one pass, not one per NotNow.
+    const byUuid = new Map<string, Seen[]>();
+    const byType = new Map<string, Seen[]>();
+    for (const [order, e] of evs.entries()) {
+      if (e.status === 'Idle' || !e.connection) continue;
+      const seen = { pos: connPos.get(e.connection)!, order, ev: e };
+      if (e.uuid) append(byUuid, e.uuid, seen);
+      if (e.rt) append(byType, e.rt, seen);
+    }
+    for (const list of [...byUuid.values(), ...byType.values()]) list.sort((x, y) => x.pos - y.pos || x.order - y.order);
 
     // Is a NotNow the last word of its connection?
     for (const c of connOrder) {
@@ -194,13 +246,11 @@ export const notnowSequence: Deriver = (index) => {
     // After each NotNow, did the device poll again, and did the command come back?
     for (const nn of evs.filter((e) => e.status === 'NotNow')) {
       if (!nn.connection || (!nn.uuid && !nn.rt)) continue;
-      const at = connOrder.indexOf(nn.connection);
+      const at = connPos.get(nn.connection)!;
       const later = connOrder.slice(at + 1);
       if (!later.length) continue;
       const poll = conns.get(later[0])![0];
-      const again = later
-        .flatMap((c) => conns.get(c)!)
-        .find((e) => e.status !== 'Idle' && ((nn.uuid && e.uuid === nn.uuid) || (nn.rt && e.rt === nn.rt)));
+      const again = firstAfter(nn.uuid ? byUuid.get(nn.uuid) : undefined, at, nn.rt ? byType.get(nn.rt) : undefined);
       const attrs: Record<string, string> = { udid: nn.udid, channel: nn.channel, notnow_at: where(nn), polled_at: where(poll) };
       if (nn.rt) attrs.request_type = nn.rt;
       if (nn.uuid) attrs.command_uuid = nn.uuid;
@@ -218,7 +268,42 @@ export const notnowSequence: Deriver = (index) => {
       });
     }
   }
-  return out;
+  return collapse(out);
 };
+
+/** Attributes that tell observations apart; the rest (which line, which connection) describe the first one seen. */
+const KEY_ATTRS: Record<string, string[]> = {
+  'notnow.command': ['udid', 'channel'],
+  'notnow.channel': ['udid'],
+  'notnow.followed_on_same_connection': ['udid', 'channel'],
+  'notnow.resent_after_poll': ['udid', 'channel', 'request_type'],
+};
+
+/**
+ * A busy server's log holds thousands of NotNows; the rules only ask whether
+ * some observation has a value. One fact per device, channel and value is
+ * kept (the earliest, with its lines) and `times` counts the rest.
+ */
+function collapse(facts: Fact[]): Fact[] {
+  const kept = new Map<string, { fact: Fact; n: number }>();
+  const out: Fact[] = [];
+  for (const f of facts) {
+    const keys = KEY_ATTRS[f.name];
+    if (!keys) {
+      out.push(f);
+      continue;
+    }
+    const k = [f.name, String(f.value), ...keys.map((a) => f.attrs?.[a] ?? '')].join('\u0000');
+    const prev = kept.get(k);
+    if (prev) prev.n++;
+    else {
+      const entry = { fact: f, n: 1 };
+      kept.set(k, entry);
+      out.push(f);
+    }
+  }
+  for (const { fact, n } of kept.values()) if (n > 1) fact.attrs = { ...fact.attrs, times: String(n) };
+  return out;
+}
 
 export const notnowDerivers: Deriver[] = [notnowSequence];
