@@ -6,7 +6,13 @@ import { parseDiagnoseArgs, UsageError } from './args.js';
 import { diagnoseFromArgs, render } from './diagnose.js';
 import { HELP } from './help.js';
 
-export async function main(argv: string[], io = { out: process.stdout, err: process.stderr, isTTY: !!process.stdout.isTTY }): Promise<number> {
+export interface CliIO {
+  out: { write(s: string): unknown };
+  err: { write(s: string): unknown };
+  isTTY: boolean;
+}
+
+export async function main(argv: string[], io: CliIO = { out: process.stdout, err: process.stderr, isTTY: !!process.stdout.isTTY }): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -16,6 +16,6 @@ class Capture extends Writable {
 export async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out = new Capture();
   const err = new Capture();
-  const code = await main(argv, { out: out as unknown as NodeJS.WriteStream, err: err as unknown as NodeJS.WriteStream, isTTY: false });
+  const code = await main(argv, { out, err, isTTY: false });
   return { code, out: out.text, err: err.text };
 }

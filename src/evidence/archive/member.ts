@@ -4,7 +4,7 @@ import type { Fact, Problem } from '../../facts/schema.js';
 import { GunzipSink } from './gzip.js';
 import { LineFeeder } from './lines.js';
 import type { Scan } from './scan.js';
-import { DRAIN, then, type ChunkSink } from './sink.js';
+import { DRAIN, andThen, type ChunkSink } from './sink.js';
 import { SNIFF_BYTES, sniff } from './sniff.js';
 import { TarParser } from './tar.js';
 import { ZipSpool } from './zip.js';
@@ -72,7 +72,7 @@ export class Member implements ChunkSink {
         this.target = DRAIN;
         return;
       }
-      return then(this.decide(all.subarray(0, SNIFF_BYTES), [all]), () => this.target!.end());
+      return andThen(this.decide(all.subarray(0, SNIFF_BYTES), [all]), () => this.target!.end());
     }
     return this.target.end();
   }
@@ -85,7 +85,7 @@ export class Member implements ChunkSink {
   private decide(head: Buffer, pending: Buffer[]): void | Promise<void> {
     this.target = this.choose(head);
     let r: void | Promise<void> = undefined;
-    for (const b of pending) r = then(r, () => this.target!.write(b));
+    for (const b of pending) r = andThen(r, () => this.target!.write(b));
     return r;
   }
 
@@ -143,7 +143,7 @@ class GzipContent implements ChunkSink {
   }
 
   end(): void | Promise<void> {
-    return then(this.target ? undefined : this.decide(), () => this.target!.end());
+    return andThen(this.target ? undefined : this.decide(), () => this.target!.end());
   }
 
   abort(): void {

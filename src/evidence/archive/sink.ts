@@ -15,7 +15,7 @@ export interface ChunkSink {
 }
 
 /** Runs `next` after `r`, synchronously when `r` is not a promise. */
-export function then(r: void | Promise<void>, next: () => void | Promise<void>): void | Promise<void> {
+export function andThen(r: void | Promise<void>, next: () => void | Promise<void>): void | Promise<void> {
   return r ? r.then(next) : next();
 }
 

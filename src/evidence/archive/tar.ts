@@ -1,7 +1,7 @@
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import { Member } from './member.js';
 import type { Scan } from './scan.js';
-import { DRAIN, then, type ChunkSink } from './sink.js';
+import { DRAIN, andThen, type ChunkSink } from './sink.js';
 
 const BLOCK = 512;
 /** pax and GNU long-name records larger than this are not believed. */
@@ -59,7 +59,7 @@ export class TarParser implements ChunkSink {
         pos += n;
         if (this.meta) this.collectMeta(slice);
         else r = this.entry!.write(slice);
-        if (this.remaining === 0) r = then(r, () => this.closeEntry());
+        if (this.remaining === 0) r = andThen(r, () => this.closeEntry());
       } else if (this.padding > 0) {
         const n = Math.min(this.padding, len - pos);
         this.padding -= n;
@@ -196,7 +196,7 @@ export class TarParser implements ChunkSink {
     }
     const entry = this.entry!;
     this.entry = undefined;
-    return then(entry.end(), () => {
+    return andThen(entry.end(), () => {
       this.scan.current = undefined;
     });
   }
