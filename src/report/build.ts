@@ -21,7 +21,7 @@ export function evidenceOf(f: Fact): EvidenceReport {
 export function fillTemplate(text: string, index: ReadonlyMap<string, readonly Fact[]>): string {
   return text.replace(/\{\{\s*([a-z0-9_.]+)\s*\}\}/g, (_m, name: string) => {
     const values = [...new Set((index.get(name) ?? []).map((f) => String(f.value)))];
-    return values.length ? values.join(' / ') : '(unknown)';
+    return values.length ? values.join(' / ') : '(not known yet)';
   });
 }
 
@@ -60,7 +60,9 @@ export function buildReport(d: Diagnosis): Report {
     const deciding = c.decided.filter((r) => (c.status === 'ruled_out' ? r.rule.outcome === 'rules_out' : r.rule.outcome !== 'rules_out'));
     const evidence = new Map<string, EvidenceReport>();
     for (const r of c.decided) for (const f of r.evidence) evidence.set(`${f.name}\u0000${String(f.value)}\u0000${describeSource(f.source)}\u0000${f.at ?? ''}`, evidenceOf(f));
-    const nextSteps = [...new Set((c.status === 'ruled_out' ? [] : deciding.length ? deciding : c.rules.filter((r) => r.trace.result === 'unknown')).flatMap((r) => r.rule.nextSteps.map((s) => fillTemplate(s, index))))];
+    // Next steps only where a rule holds; an open cause instead says which facts would settle it.
+    const nextSteps = [...new Set((c.status === 'ruled_out' ? [] : deciding).flatMap((r) => r.rule.nextSteps.map((s) => fillTemplate(s, index))))];
+    const missing = c.status === 'confirmed' || c.status === 'ruled_out' ? [] : [...new Set(c.rules.filter((r) => r.trace.result === 'unknown').flatMap((r) => r.trace.missing ?? []))].sort();
     return {
       id: c.cause.id,
       domain: c.cause.domain,
@@ -70,6 +72,7 @@ export function buildReport(d: Diagnosis): Report {
       because: c.decided.map((r) => `${r.rule.outcome === 'rules_out' ? 'Ruled out: ' : ''}${fillTemplate(r.rule.because, index)}`),
       evidence: [...evidence.values()],
       nextSteps,
+      missing,
       source: c.cause.source,
       rules: c.rules.map((r) => ({ id: r.rule.id, outcome: r.rule.outcome, result: r.trace.result, source: r.rule.source, trace: traceNode(r.trace) })),
     };

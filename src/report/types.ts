@@ -51,6 +51,8 @@ export interface CauseReport {
   because: string[];
   evidence: EvidenceReport[];
   nextSteps: string[];
+  /** For open and likely causes: the facts whose absence keeps the cause unsettled. */
+  missing: string[];
   source: SourceRef;
   /** The rules that decided the status, with their condition trees. */
   rules: RuleTraceReport[];

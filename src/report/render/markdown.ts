@@ -26,6 +26,7 @@ export function renderMarkdown(report: Report): string {
       out.push('', '**Next steps**', '');
       for (const s of c.nextSteps) out.push(`1. ${s}`);
     }
+    if (c.missing.length) out.push('', `Still needed: ${c.missing.map((m) => code(m)).join(', ')}`);
     out.push('', `_Source: ${sourceLine(c)}_`, '');
   }
   if (report.conflicts.length) {

@@ -1,4 +1,5 @@
 import type { Report } from '../types.js';
+import { factDefinition } from '../../facts/catalog/index.js';
 import { answerHint, deviceLine, sourceLine, STATUS_LABEL } from './words.js';
 
 export interface TextOptions {
@@ -6,6 +7,11 @@ export interface TextOptions {
   showRuledOut?: boolean;
   /** ANSI colour for a terminal. */
   color?: boolean;
+}
+
+function describeFact(name: string): string {
+  const d = factDefinition(name)?.description;
+  return d ? `${d.replace(/ \(.*?\)$/, '')} [${name}]` : name;
 }
 
 const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
@@ -26,6 +32,7 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
     for (const b of cause.because) out.push(`  because ${b}`);
     for (const e of cause.evidence) out.push(c('dim', `  · ${e.fact} = ${String(e.value)}  — ${e.source}${e.at ? ` @ ${e.at}` : ''}`));
     for (const s of cause.nextSteps) out.push(`  → ${s}`);
+    if (cause.missing.length) out.push(c('dim', `  needs: ${cause.missing.map(describeFact).join('; ')}`));
     if (cause.status !== 'ruled_out') out.push(c('dim', `  source: ${sourceLine(cause)}`));
     out.push('');
   }
