@@ -117,6 +117,12 @@ describe('bad plists become a problem that names the file and what is wrong, nev
     expect(r.problems[0].code).toMatch(/^plist\./);
   });
 
+  it('an XML plist too big to parse without stalling the event loop', () => {
+    const big = Buffer.from(`<plist><array>${'<string>x</string>'.repeat(2000)}</array></plist>`);
+    expect(parsePlist(big, { maxXmlBytes: 1024 })).toMatchObject({ ok: false, code: 'plist.too_large' });
+    expect(parsePlist(big)).toMatchObject({ ok: true });
+  });
+
   it('a CMS envelope with nothing inside', async () => {
     // ContentInfo { signedData OID, [0] { SignedData { version, digestAlgorithms {}, encapContentInfo { data OID } } } }
     const der = Buffer.from('3020' + '06092a864886f70d010702' + 'a013' + '3011' + '020101' + '3100' + '300b' + '06092a864886f70d010701', 'hex');
