@@ -12,7 +12,7 @@ const LANE_H = 90;
 const MARK_Y = 40;
 const AXIS_H = 64;
 const LEGEND_ROW = 24;
-const LEGEND_ROWS = 2;
+const LEGEND_ROWS = 3;
 const LEGEND_H = LEGEND_ROW * LEGEND_ROWS + 12;
 
 export function timelineHeight(lanes: number): number {
@@ -205,8 +205,8 @@ const LEGEND: { show: (m: TimelineModel) => boolean; draw: (x: number, y: number
   { show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'bad'), draw: (x, y) => shape('circle', x, y, COLORS.bad), text: 'push refused by APNs' },
   { show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'info'), draw: (x, y) => shape('circle', x, y, COLORS.info), text: 'push sent (no APNs answer logged)' },
   { show: (m) => m.marks.some((k) => k.lane === 'contact'), draw: (x, y) => shape('diamond', x, y, COLORS.ok), text: 'device contacted the server' },
-  { show: (m) => m.marks.some((k) => k.lane === 'command' && k.tone !== 'warn'), draw: (x, y) => shape('square', x, y, COLORS.ok), text: 'command status (green: Acknowledged, red: Error)' },
-  { show: (m) => m.marks.some((k) => k.lane === 'command' && k.tone === 'warn'), draw: (x, y) => shape('square', x, y, COLORS.warn), text: 'NotNow (device deferred the command)' },
+  { show: (m) => m.marks.some((k) => k.lane === 'command' && k.tone !== 'warn'), draw: (x, y) => shape('square', x, y, COLORS.ok), text: 'command status (Acknowledged / Error)' },
+  { show: (m) => m.marks.some((k) => k.lane === 'command' && k.tone === 'warn'), draw: (x, y) => shape('square', x, y, COLORS.warn), text: 'NotNow (command deferred)' },
   { show: (m) => m.marks.some((k) => k.lane === 'enrollment'), draw: (x, y) => shape('square', x, y, COLORS.info), text: 'enrollment check-in (red: CheckOut)' },
   { show: (m) => m.marks.some((k) => k.lane !== 'push' && k.shape === 'circle' && k.tone === 'info'), draw: (x, y) => shape('circle', x, y, COLORS.info), text: 'other event' },
   { show: (m) => m.marks.some((k) => k.lane === 'device' && k.tone === 'bad'), draw: (x, y) => shape('triangle', x, y, COLORS.bad), text: 'device rejected a push / lost APNs' },

@@ -72,9 +72,9 @@ describe('timeline picture of the timed evidence', () => {
     expect(model.lanes).toEqual(['push', 'contact', 'device', 'enrollment']);
     const png = renderTimelinePng(report);
     expect(png).not.toBeNull();
-    // 1200 wide; 90 px of title, four 90 px lanes, 64 px of axis, two legend rows.
-    expect(pngSize(png!)).toEqual({ width: 1200, height: 574 });
-    expect(timelineHeight(4)).toBe(574);
+    // 1200 wide; 90 px of title, four 90 px lanes, 64 px of axis, three 24 px legend rows and a margin.
+    expect(pngSize(png!)).toEqual({ width: 1200, height: 598 });
+    expect(timelineHeight(4)).toBe(598);
     expect(TIMELINE_WIDTH).toBe(1200);
   });
 
@@ -109,7 +109,7 @@ describe('timeline picture of the timed evidence', () => {
     ]);
     const model = timelineModel(report);
     expect(model.marks.find((m) => m.lane === 'command')).toMatchObject({ label: 'NotNow', tone: 'warn' });
-    expect(timelineSvg(report)).toContain('NotNow (device deferred the command)');
+    expect(timelineSvg(report)).toContain('NotNow (command deferred)');
   });
 
   it('draws text: the title row of the picture is not blank (the bundled font is found)', () => {
