@@ -47,12 +47,12 @@ async function build(): Promise<void> {
     bytes += line.length;
     i++;
     if (batch.length === 10_000) {
-      if (!out.write(batch.join(''))) await new Promise((r) => out.once('drain', r));
+      if (!out.write(batch.join(''))) await new Promise<void>((r) => out.once('drain', () => r()));
       batch = [];
     }
   }
   out.write(batch.join(''));
-  await new Promise((r) => out.end(r));
+  await new Promise<void>((r) => out.end(() => r()));
 }
 
 async function scan(makeSinks: () => LineSink[]): Promise<{ seconds: number; sinks: LineSink[] }> {
