@@ -8,6 +8,8 @@ export function describeChanges(before: Report | undefined, after: Report): stri
   for (const c of after.causes) {
     const prev = was.get(c.id);
     if (prev === c.status) continue;
+    // A first report: only what the evidence already decided; the summary lists the open ones.
+    if (!before && (c.status === 'open' || c.status === 'ruled_out')) continue;
     lines.push(prev ? `${c.title}: ${STATUS_WORDS[prev]} → ${STATUS_WORDS[c.status]}` : `${c.title}: ${STATUS_WORDS[c.status]}`);
   }
   const newDomains = after.domains.filter((d) => !(before?.domains ?? []).includes(d));

@@ -61,9 +61,10 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
 
       const files = c.files ?? [];
       for (const [i, stub] of files.entries()) {
-        const name = stub.name ?? stub.title ?? stub.id;
+        let name = stub.name ?? stub.title ?? stub.id;
         try {
           const file = await resolveFile(client, stub);
+          name = file.name ?? file.title ?? name;
           const progress = (bytesRead: number, totalBytes?: number, stage: 'downloading' | 'reading' | 'scanning' = 'downloading', member?: string) =>
             thread.progress({ file: name, index: i + 1, count: files.length, stage, bytesRead, ...(totalBytes ? { totalBytes } : {}), ...(member ? { member } : {}) }, headline);
           progress(0, file.size);

@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSlack, type Call } from './fakeSlack.js';
+import { blocksText, sign, startBot, tempDb, type RunningBot } from './harness.js';
+
+const EXAMPLE = new URL('../../examples/mdm-wrong-magic/', import.meta.url);
+const MDM_PLIST = readFileSync(new URL('MDM.plist', EXAMPLE));
+const DEVICE_MAGIC = '8E41B7C2-5D0A-4F93-A6E1-3C7B29D054F8';
+const SERVER_MAGIC = '0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03';
+const TOPIC = 'com.apple.mgmt.External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7d';
+const TOKEN = '9f3c2a71d4e85b06c1a7f02e3d9b84c65e1f07a2b3c4d5e6f708192a3b4c5d6e';
+
+let fake: FakeSlack;
+let bot: RunningBot;
+let seq = 0;
+const nextTs = () => `1700000${String(++seq).padStart(3, '0')}.000100`;
+
+const replies = (channel: string, threadTs: string) => fake.of('chat.postMessage').filter((c) => c.args.channel === channel && c.args.thread_ts === threadTs);
+const lastUpdate = (ts: string): Call | undefined => fake.of('chat.update').filter((c) => c.args.ts === ts).at(-1);
+const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+
+function fileShare(channel: string, ts: string, files: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
+  return { type: 'message', subtype: 'file_share', channel, channel_type: 'channel', user: 'U1', text: '', ts, files, ...extra };
+}
+
+function buttons(update: Call): { action_id: string; value: string; text: { text: string } }[] {
+  return (update.args.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements ?? []);
+}
+
+function click(channel: string, threadTs: string, messageTs: string, button: { action_id: string; value: string }, user: string, actionTs: string) {
+  return bot.interaction({
+    type: 'block_actions',
+    user: { id: user, username: user, team_id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    team: { id: 'T1' },
+    trigger_id: `trig-${actionTs}`,
+    container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
+    channel: { id: channel, name: 'support' },
+    message: { type: 'message', ts: messageTs, thread_ts: threadTs, text: 'summary' },
+    actions: [{ type: 'button', action_id: button.action_id, block_id: 'q', value: button.value, action_ts: actionTs, text: { type: 'plain_text', text: 'x' } }],
+  });
+}
+
+beforeAll(async () => {
+  fake = await new FakeSlack().start();
+  bot = await startBot(fake, tempDb());
+});
+afterAll(async () => {
+  await bot.stop();
+  await fake.stop();
+});
+afterEach(() => {
+  fake.failures.clear();
+});
+
+describe('a file shared in a support channel', () => {
+  it('is downloaded with the bot token (re-sent only to Slack hosts across a redirect) and diagnosed in its thread', async () => {
+    const file = fake.addFile('F1', 'MDM.plist', MDM_PLIST, 'redirect');
+    const ts = nextTs();
+    const res = await bot.event(fileShare('C1', ts, [file]));
+    expect(res.status).toBe(200);
+
+    const reply = await fake.waitFor(() => replies('C1', ts).find((c) => /MDM\.plist/.test(String(c.args.text))));
+    expect(String(reply.args.text)).toMatch(/MDM\.plist\*: \d+ observations read/);
+    const summary = bot.store.getSession(`C1:${ts}`)!.summaryTs!;
+    const update = lastUpdate(summary)!;
+    const text = blocksText(update.args);
+    expect(text).toContain('pushcheck diagnosis');
+    expect(text).toMatch(/RULED OUT: The device left MDM/); // the plist shows an enrollment
+    expect(buttons(update).length).toBeGreaterThan(0); // the next question, as buttons
+    // The device's PushMagic is shown masked, never whole, in the channel.
+    expect(JSON.stringify(fake.calls)).not.toContain(DEVICE_MAGIC);
+
+    const [first, second] = fake.downloads.filter((d) => d.path.endsWith('MDM.plist'));
+    expect(first).toMatchObject({ path: '/redirect/MDM.plist', authorization: 'Bearer xoxb-test-token' });
+    expect(second!.host).toBe(new URL(fake.cdnUrl).host);
+    expect(second!.authorization).toBeUndefined(); // the CDN origin never sees the token
+  });
+
+  it('shows read progress in the summary while the file is read (file name, MB, stage)', async () => {
+    const file = fake.addFile('F2', 'MDM-progress.plist', MDM_PLIST);
+    const ts = nextTs();
+    await bot.event(fileShare('C1', ts, [file]));
+    await fake.waitFor(() => replies('C1', ts).length >= 2);
+    const progress = fake.of('chat.update').find((c) => /Reading \*MDM-progress\.plist\*: .*MB.* read — (downloading|reading)/.test(blocksText(c.args)));
+    expect(progress).toBeDefined();
+  });
+
+  it('says which scope is missing when Slack answers with its sign-in page', async () => {
+    const file = fake.addFile('F3', 'bundle.tar.gz', 'x', 'login');
+    const ts = nextTs();
+    await bot.event(fileShare('C1', ts, [file]));
+    const r = await fake.waitFor(() => replies('C1', ts).find((c) => /files:read/.test(String(c.args.text))));
+    expect(String(r.args.text)).toMatch(/sign-in page instead of bundle\.tar\.gz.*files:read/);
+  });
+
+  it('asks files.info first for a file shared with check_file_info', async () => {
+    fake.addFile('F4', 'MDM-stub.plist', MDM_PLIST);
+    const ts = nextTs();
+    await bot.event(fileShare('C1', ts, [{ id: 'F4', file_access: 'check_file_info' }]));
+    await fake.waitFor(() => replies('C1', ts).find((c) => /MDM-stub\.plist\*: \d+ observations/.test(String(c.args.text))));
+    expect(fake.of('files.info').some((c) => c.args.file === 'F4')).toBe(true);
+  });
+
+  it('ignores the bot\'s own messages and other bots', async () => {
+    const before = fake.calls.length;
+    const file = fake.addFile('F5', 'own.plist', MDM_PLIST);
+    await bot.event(fileShare('C1', nextTs(), [file], { user: 'UBOT' }));
+    await bot.event(fileShare('C1', nextTs(), [file], { bot_id: 'BOTHER', user: undefined }));
+    await settle();
+    expect(fake.calls.length).toBe(before);
+  });
+});
+
+describe('pasted values in a diagnosis thread', () => {
+  it('become facts, update the summary and say what changed', async () => {
+    const file = fake.addFile('F6', 'MDM.plist', MDM_PLIST);
+    const root = nextTs();
+    await bot.event(fileShare('C2', root, [file]));
+    await fake.waitFor(() => replies('C2', root).length >= 2);
+    const summary = bot.store.getSession(`C2:${root}`)!.summaryTs!;
+
+    await bot.event({ type: 'message', channel: 'C2', channel_type: 'channel', user: 'U2', ts: nextTs(), thread_ts: root, client_msg_id: 'm-paste-1', text: `The server has:\nserver PushMagic: ${SERVER_MAGIC}` });
+    const reply = await fake.waitFor(() => replies('C2', root).find((c) => /PushMagic is not the one the device expects: open → confirmed/.test(String(c.args.text))));
+    expect(String(reply.args.text)).toMatch(/^\*message from U2 at .*\*: 1 observation read/);
+    const text = blocksText(lastUpdate(summary)!.args);
+    expect(text).toMatch(/CONFIRMED: The server's PushMagic is not the one the device expects/);
+    expect(text).toContain('0B9D…9F03');
+    expect(JSON.stringify(fake.calls)).not.toContain(SERVER_MAGIC);
+  });
+
+  it('stays quiet on thread chatter that holds no values', async () => {
+    const file = fake.addFile('F7', 'MDM.plist', MDM_PLIST);
+    const root = nextTs();
+    await bot.event(fileShare('C2', root, [file]));
+    await fake.waitFor(() => replies('C2', root).length >= 2);
+    const count = fake.calls.length;
+    await bot.event({ type: 'message', channel: 'C2', user: 'U2', ts: nextTs(), thread_ts: root, client_msg_id: 'm-chat', text: 'thanks, looking now' });
+    await settle();
+    expect(fake.calls.length).toBe(count);
+  });
+});
+
+describe('/pushcheck', () => {
+  it('with the server\'s values posts a root message and diagnoses in its thread', async () => {
+    const res = await bot.command({ command: '/pushcheck', text: `topic=${TOPIC} magic=${SERVER_MAGIC} token=${TOKEN}`, channel_id: 'C3', user_id: 'U3' });
+    expect(res.status).toBe(200);
+    const root = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'C3' && c.args.thread_ts === undefined));
+    expect(String(root.args.text)).toMatch(/session started by <@U3>/);
+    const threadTs = findTs(root);
+    const reply = await fake.waitFor(() => replies('C3', threadTs).find((c) => /\/pushcheck\*: 3 observations read/.test(String(c.args.text))));
+    expect(reply).toBeDefined();
+    const s = bot.store.getSession(`C3:${threadTs}`)!;
+    expect(s.evidence[0]!.facts.map((f) => f.name).sort()).toEqual(['server.push_magic', 'server.push_token', 'server.topic']);
+    expect(blocksText(lastUpdate(s.summaryTs!)!.args)).toMatch(/Looked at: mdm/);
+  });
+
+  it('help answers privately and posts nothing', async () => {
+    const before = fake.calls.length;
+    const res = await bot.command({ command: '/pushcheck', text: 'help', channel_id: 'C3', user_id: 'U3' });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toMatchObject({ response_type: 'ephemeral' });
+    expect(JSON.parse(res.text).text).toMatch(/topic=… magic=… token=…/);
+    await settle(100);
+    expect(fake.calls.length).toBe(before);
+  });
+
+  it('bare opens the modal, whose submission starts a thread with the values and the kind of problem', async () => {
+    await bot.command({ command: '/pushcheck', text: '', channel_id: 'C4', user_id: 'U4' });
+    const open = await fake.waitFor(() => fake.of('views.open').at(-1));
+    expect(open.args.trigger_id).toBe('trig1');
+    const view = open.args.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe('pushcheck_start');
+
+    const res = await bot.interaction({
+      type: 'view_submission',
+      user: { id: 'U4', team_id: 'T1' },
+      team: { id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: 'trig2',
+      view: {
+        id: 'V1',
+        type: 'modal',
+        callback_id: 'pushcheck_start',
+        private_metadata: view.private_metadata,
+        state: { values: { kind: { kind: { type: 'static_select', selected_option: { value: 'mdm' } } }, magic: { magic: { type: 'plain_text_input', value: SERVER_MAGIC } }, topic: { topic: { value: null } }, token: { token: { value: null } }, paste: { paste: { value: null } } } },
+      },
+    });
+    expect(res.status).toBe(200);
+    const root = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'C4' && c.args.thread_ts === undefined));
+    const threadTs = findTs(root);
+    await fake.waitFor(() => replies('C4', threadTs).find((c) => /the \/pushcheck form\*: 1 observation read/.test(String(c.args.text))));
+    const s = bot.store.getSession(`C4:${threadTs}`)!;
+    expect(s.answers).toEqual([expect.objectContaining({ question: 'q.case.domain', value: 'mdm', by: 'U4' })]);
+  });
+});
+
+/** The ts the fake gave a posted message. */
+function findTs(call: Call): string {
+  return String(call.result?.ts);
+}

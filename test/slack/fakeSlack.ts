@@ -1,0 +1,179 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A small fake of Slack's Web API and file hosts on 127.0.0.1: records the
+ * calls the bot makes and answers them as Slack would. Files are served
+ * directly, behind a 302 to a second "CDN" origin, or as Slack's HTML
+ * sign-in page (what a missing files:read scope looks like).
+ */
+export interface Call {
+  method: string;
+  args: Record<string, unknown>;
+  /** What the fake answered (e.g. the ts of a posted message). */
+  result?: Record<string, unknown>;
+}
+
+export interface Download {
+  path: string;
+  authorization?: string;
+  host: string;
+}
+
+async function body(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function parseArgs(req: IncomingMessage, raw: Buffer): Record<string, unknown> {
+  const type = req.headers['content-type'] ?? '';
+  if (type.includes('json')) return raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw.toString('utf8'))) {
+    out[k] = /^[[{]/.test(v) ? (() => { try { return JSON.parse(v) as unknown; } catch { return v; } })() : v;
+  }
+  return out;
+}
+
+export class FakeSlack {
+  readonly calls: Call[] = [];
+  readonly downloads: Download[] = [];
+  readonly uploads: { fileId: string; content: string }[] = [];
+  readonly files = new Map<string, { content: Buffer; contentType?: string }>();
+  /** files.info answers, by file id. */
+  readonly fileInfo = new Map<string, Record<string, unknown>>();
+  /** Methods to fail: method → Slack error code or HTTP status. */
+  readonly failures = new Map<string, string | number>();
+  private server!: Server;
+  private cdn!: Server;
+  private seq = 0;
+  url = '';
+  cdnUrl = '';
+  /** When set, apps.connections.open hands out this WebSocket URL. */
+  socketUrl?: string;
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res, false));
+    this.cdn = createServer((req, res) => void this.handle(req, res, true));
+    await Promise.all([new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r)), new Promise<void>((r) => this.cdn.listen(0, '127.0.0.1', r))]);
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.cdnUrl = `http://127.0.0.1:${(this.cdn.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    this.cdn.closeAllConnections();
+    await Promise.all([new Promise((r) => this.server.close(r)), new Promise((r) => this.cdn.close(r))]);
+  }
+
+  /** A Slack file object pointing at this server. `via`: direct, redirect (302 to the CDN), login (HTML page). */
+  addFile(id: string, name: string, content: Buffer | string, via: 'direct' | 'redirect' | 'login' = 'direct'): Record<string, unknown> {
+    const buf = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    this.files.set(name, { content: buf });
+    const path = via === 'direct' ? `/files/${name}` : via === 'redirect' ? `/redirect/${name}` : `/login/${name}`;
+    const file = { id, name, title: name, size: buf.length, mimetype: 'application/octet-stream', url_private: `${this.url}${path}`, url_private_download: `${this.url}${path}?dl=1` };
+    this.fileInfo.set(id, file);
+    return file;
+  }
+
+  of(method: string): Call[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Thread replies and summaries posted to one thread. */
+  inThread(channel: string, threadTs: string): Call[] {
+    return this.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === channel && (c.args.thread_ts === threadTs || c.args.ts !== undefined && this.threadOf.get(String(c.args.ts)) === threadTs));
+  }
+
+  private readonly threadOf = new Map<string, string>();
+
+  async waitFor<T>(check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const v = check();
+      if (v) return v;
+      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms; calls so far: ${this.calls.map((c) => c.method).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private json(res: ServerResponse, status: number, payload: Record<string, unknown>, call?: Call): void {
+    if (call) call.result = payload;
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(payload));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, isCdn: boolean): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const raw = await body(req);
+    if (req.method === 'GET' && (url.pathname.startsWith('/files/') || url.pathname.startsWith('/redirect/') || url.pathname.startsWith('/login/'))) {
+      this.downloads.push({ path: url.pathname, host: req.headers.host ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      const name = decodeURIComponent(url.pathname.split('/').slice(2).join('/'));
+      if (url.pathname.startsWith('/redirect/') && !isCdn) {
+        res.writeHead(302, { location: `${this.cdnUrl}/files/${encodeURIComponent(name)}` });
+        return void res.end();
+      }
+      if (url.pathname.startsWith('/login/')) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return void res.end('<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to your workspace</body></html>');
+      }
+      const f = this.files.get(name);
+      // Slack's file host wants the bot token; the CDN takes a signed URL instead.
+      if (!f || (!isCdn && req.headers.authorization !== 'Bearer xoxb-test-token')) {
+        res.writeHead(404);
+        return void res.end();
+      }
+      res.writeHead(200, { 'content-type': f.contentType ?? 'application/octet-stream', 'content-length': String(f.content.length) });
+      return void res.end(f.content);
+    }
+    if (url.pathname.startsWith('/upload/')) {
+      this.uploads.push({ fileId: url.pathname.slice('/upload/'.length), content: raw.toString('utf8') });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return void res.end('OK');
+    }
+    if (!url.pathname.startsWith('/api/')) {
+      res.writeHead(404);
+      return void res.end();
+    }
+    const method = url.pathname.slice('/api/'.length);
+    const args = parseArgs(req, raw);
+    const call: Call = { method, args };
+    this.calls.push(call);
+    const failure = this.failures.get(method);
+    if (typeof failure === 'number') return this.json(res, failure, { ok: false, error: 'fake_failure' });
+    if (typeof failure === 'string') return this.json(res, 200, { ok: false, error: failure });
+    switch (method) {
+      case 'auth.test':
+        return this.json(res, 200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'pushcheck' });
+      case 'apps.connections.open':
+        return this.json(res, 200, { ok: true, url: this.socketUrl });
+      case 'chat.postMessage': {
+        const ts = `1700001000.${String(++this.seq).padStart(6, '0')}`;
+        this.threadOf.set(ts, String(args.thread_ts ?? ts));
+        return this.json(res, 200, { ok: true, channel: args.channel, ts, message: { text: args.text, ts } }, call);
+      }
+      case 'chat.update':
+        return this.json(res, 200, { ok: true, channel: args.channel, ts: args.ts });
+      case 'views.open':
+        return this.json(res, 200, { ok: true, view: { id: 'V1' } });
+      case 'files.info': {
+        const file = this.fileInfo.get(String(args.file));
+        return file ? this.json(res, 200, { ok: true, file }) : this.json(res, 200, { ok: false, error: 'file_not_found' });
+      }
+      case 'files.getUploadURLExternal': {
+        const id = `F_UP${++this.seq}`;
+        return this.json(res, 200, { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal':
+        return this.json(res, 200, { ok: true, files: (args.files as { id: string }[] | undefined)?.map((f) => ({ id: f.id })) ?? [] });
+      default:
+        return this.json(res, 200, { ok: true });
+    }
+  }
+}

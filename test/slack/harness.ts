@@ -1,0 +1,117 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { App, HTTPReceiver } from '@slack/bolt';
+import { createLogger } from '../../src/log.js';
+import { DiagnosisSessions } from '../../src/session/service.js';
+import { createReceiver, createSlackApp } from '../../src/slack/app.js';
+import { parseConfig, type SlackConfig } from '../../src/slack/config.js';
+import type { SlackDeps } from '../../src/slack/context.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import type { FakeSlack } from './fakeSlack.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const BOT_TOKEN = 'xoxb-test-token';
+
+export function tempDb(): string {
+  return join(mkdtempSync(join(tmpdir(), 'pushcheck-slack-')), 'sessions.db');
+}
+
+/** Signs a request body the way Slack does (v0 HMAC-SHA256 over "v0:ts:body"). */
+export function sign(body: string, secret = SIGNING_SECRET, ts = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const sig = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
+  return { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig };
+}
+
+export interface RunningBot {
+  url: string;
+  app: App;
+  deps: SlackDeps;
+  store: SqliteStore;
+  logs: string[];
+  /** POSTs a signed Events API / interactivity / command body. */
+  send(body: string, contentType: string, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
+  event(event: Record<string, unknown>, opts?: { eventId?: string; retryNum?: number }): Promise<{ status: number; text: string }>;
+  interaction(payload: Record<string, unknown>): Promise<{ status: number; text: string }>;
+  command(fields: Record<string, string>): Promise<{ status: number; text: string }>;
+  stop(): Promise<void>;
+}
+
+let eventSeq = 0;
+
+/** The real Bolt app in HTTP mode on 127.0.0.1, talking to the fake Slack. */
+export async function startBot(fake: FakeSlack, dbPath: string, env: Record<string, string> = {}): Promise<RunningBot> {
+  const config = parseConfig(
+    { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, ...env },
+    { dbPath },
+  ) as SlackConfig;
+  const logs: string[] = [];
+  const sink = new PassThrough();
+  sink.on('data', (d: Buffer) => logs.push(d.toString('utf8')));
+  const logger = createLogger({ level: 'debug', destination: sink });
+  const store = new SqliteStore({ path: dbPath, retentionMs: config.retentionMs });
+  const sessions = new DiagnosisSessions(store);
+  const receiver = createReceiver(config, logger) as HTTPReceiver;
+  const { app, deps } = createSlackApp({
+    receiver,
+    config,
+    sessions,
+    logger,
+    botId: 'BBOT',
+    botUserId: 'UBOT',
+    progressIntervalMs: 0,
+    retryConfig: { retries: 0 },
+    downloadAttempts: 2,
+  });
+  const server: Server = createServer(receiver.requestListener);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+
+  const send = async (body: string, contentType: string, headers: Record<string, string> = sign(body)) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+    return { status: res.status, text: await res.text() };
+  };
+  return {
+    url,
+    app,
+    deps,
+    store,
+    logs,
+    send,
+    event(event, opts = {}) {
+      const body = JSON.stringify({ token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: opts.eventId ?? `Ev${++eventSeq}`, event_time: 1700000000, event });
+      const headers = { ...sign(body), ...(opts.retryNum ? { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {}) };
+      return send(body, 'application/json', headers);
+    },
+    interaction(payload) {
+      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      return send(body, 'application/x-www-form-urlencoded');
+    },
+    command(fields) {
+      const body = new URLSearchParams({ token: 'legacy', team_id: 'T1', api_app_id: 'A1', response_url: `${fake.url}/response`, trigger_id: 'trig1', ...fields }).toString();
+      return send(body, 'application/x-www-form-urlencoded');
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      // Let queued thread work finish before closing the database under it.
+      await new Promise((r) => setTimeout(r, 50));
+      store.close();
+    },
+  };
+}
+
+/** The summary (blocks) of a chat.update or postMessage call as plain text, for assertions. */
+export function blocksText(args: Record<string, unknown>): string {
+  const out: string[] = [];
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'text' && typeof x === 'string' ? out.push(x) : visit(x));
+  };
+  visit(args.blocks);
+  return out.join('\n');
+}
