@@ -1,4 +1,140 @@
+import { createHash } from 'node:crypto';
+import type { Fact } from '../schema.js';
 import type { Deriver } from './types.js';
 
-/** Facts the apns rules need that are computed from other facts. */
-export const apnsDerivers: Deriver[] = [];
+type Index = Parameters<Deriver>[0];
+const derived = (how: string, from: string[]) => ({ kind: 'derived' as const, how, from });
+
+/** TN2265 Listing 1: macOS push logs name an app by the SHA-1 of its bundle id. */
+export const bundleIdHash: Deriver = (index) => {
+  const ids = new Set<string>();
+  for (const f of index.get('app.bundle_id') ?? []) ids.add(String(f.value));
+  for (const f of index.get('cert.topic') ?? []) ids.add(String(f.value));
+  return [...ids].sort().map((id) => ({
+    name: 'apns.bundle_id_sha1',
+    value: createHash('sha1').update(id, 'utf8').digest('hex'),
+    source: derived(`SHA-1 of the bundle id ${id} (echo -n "${id}" | openssl dgst -sha1)`, ['app.bundle_id', 'cert.topic']),
+    attrs: { bundle_id: id },
+  }));
+};
+
+/**
+ * The time "expired" is judged against: case.now when the CLI or a person
+ * set it; otherwise the latest time the evidence itself carries. Against
+ * evidence times an expiry can be proved but never disproved (the present is
+ * later still), so `provable` says whether a "not expired" may be stated.
+ */
+function referenceTime(index: Index): { at: string; name: string; provable: boolean } | undefined {
+  const now = (index.get('case.now') ?? []).map((f) => String(f.value)).sort().at(-1);
+  if (now) return { at: now, name: 'case.now', provable: true };
+  let best: { at: string; name: string } | undefined;
+  for (const [name, facts] of index) {
+    if (name.startsWith('cert.') || name.startsWith('provisioning.')) continue;
+    for (const f of facts) {
+      const t = f.at ?? (name === 'case.failures_began' || name === 'device.sysdiagnose_at' ? String(f.value) : undefined);
+      if (t && !Number.isNaN(Date.parse(t)) && (!best || t > best.at)) best = { at: new Date(t).toISOString(), name };
+    }
+  }
+  return best ? { ...best, provable: false } : undefined;
+}
+
+function expiry(index: Index, from: string, to: string, what: string, keep: (f: Fact) => Record<string, string>): Fact[] {
+  const ref = referenceTime(index);
+  if (!ref) return [];
+  const out: Fact[] = [];
+  for (const f of index.get(from) ?? []) {
+    const end = new Date(String(f.value)).toISOString();
+    const expired = end < ref.at;
+    if (!expired && !ref.provable) continue;
+    out.push({
+      name: to,
+      value: expired,
+      source: derived(`${what} valid until ${end}, compared with ${ref.name} ${ref.at}`, [from, ref.name]),
+      attrs: { ...keep(f), reference: ref.name, reference_time: ref.at, not_after: end },
+    });
+  }
+  return out;
+}
+
+export const certificateExpiry: Deriver = (index) =>
+  expiry(index, 'cert.not_after', 'cert.expired', 'push certificate', (f) => ({ kind: f.attrs?.kind ?? 'app', ...(f.attrs?.topic ? { topic: f.attrs.topic } : {}) }));
+
+export const profileExpiry: Deriver = (index) => expiry(index, 'provisioning.expires', 'provisioning.expired', 'provisioning profile', () => ({}));
+
+/** Today's limits: 4096 bytes, 5120 for VoIP (TN2265's 256 bytes is the 2011 limit). */
+export const payloadLimit: Deriver = (index) => {
+  const types = (index.get('apns.push_type') ?? []).map((f) => String(f.value));
+  return (index.get('apns.payload_bytes') ?? []).map((f) => {
+    const voip = f.attrs?.push_type === 'voip' || types.includes('voip');
+    const limit = voip ? 5120 : 4096;
+    return {
+      name: 'apns.payload_over_limit',
+      value: Number(f.value) > limit,
+      source: derived(`${f.value} bytes against the ${voip ? 'VoIP ' : ''}limit of ${limit}`, ['apns.payload_bytes', 'apns.push_type']),
+      attrs: { limit: String(limit), bytes: String(f.value) },
+    };
+  });
+};
+
+const ENV = (v: unknown) => {
+  const t = String(v).toLowerCase();
+  return t === 'sandbox' || t === 'development' ? 'development' : t === 'production' ? 'production' : undefined;
+};
+
+/**
+ * Which environment the device token comes from. An answer about the build
+ * that produced the failing token outranks what the files say, since a
+ * profile may belong to another build.
+ */
+export const appEnvironment: Deriver = (index) => {
+  const answered = index.get('app.token_environment') ?? [];
+  const sources = answered.length ? ['app.token_environment'] : ['app.aps_environment', 'provisioning.aps_environment', 'device.log.push_environment'];
+  const envs = new Map<string, string[]>();
+  for (const name of sources)
+    for (const f of index.get(name) ?? []) {
+      const e = ENV(f.value);
+      if (e) envs.set(e, [...new Set([...(envs.get(e) ?? []), name])]);
+    }
+  return [...envs].sort().map(([env, from]) => ({ name: 'apns.app_environment', value: env, source: derived(`environment of the app's token, from ${from.join(', ')}`, from) }));
+};
+
+/** Which environment the provider sends to: the endpoint host, or a host on the answer's line. */
+export const providerEnvironment: Deriver = (index) => {
+  const envs = new Map<string, string[]>();
+  const add = (e: string | undefined, from: string) => {
+    if (e) envs.set(e, [...new Set([...(envs.get(e) ?? []), from])]);
+  };
+  for (const f of index.get('apns.endpoint') ?? []) add(ENV(f.value), 'apns.endpoint');
+  for (const f of index.get('apns.response') ?? []) add(ENV(f.attrs?.environment), 'apns.response');
+  return [...envs].sort().map(([env, from]) => ({ name: 'apns.provider_environment', value: env, source: derived(`environment of the APNs host the provider uses, from ${from.join(', ')}`, from) }));
+};
+
+/** Push types are topics with a suffix; the bundle id is what the token belongs to. */
+const TOPIC_SUFFIX = /\.(voip|complication|pushkit\.fileprovider|push-type\.[a-z]+|location-query|voip-ptt)$/;
+export const topicBundle: Deriver = (index) =>
+  [...new Set((index.get('apns.topic') ?? []).map((f) => String(f.value)))].sort().map((t) => ({
+    name: 'apns.topic_bundle',
+    value: t.replace(TOPIC_SUFFIX, ''),
+    source: derived(`apns-topic ${t} without its push-type suffix`, ['apns.topic']),
+  }));
+
+/** Pushes APNs accepted close together: the device keeps only the last one it missed. */
+export const pushGaps: Deriver = (index) => {
+  const times = (index.get('apns.response') ?? [])
+    .filter((f) => f.attrs?.status === '200' && f.at)
+    .map((f) => Date.parse(f.at!))
+    .filter((t) => !Number.isNaN(t))
+    .sort((a, b) => a - b);
+  if (times.length < 2) return [];
+  let min = Infinity;
+  for (let i = 1; i < times.length; i++) min = Math.min(min, times[i] - times[i - 1]);
+  return [
+    {
+      name: 'apns.min_push_gap_seconds',
+      value: Math.round(min) / 1000,
+      source: derived(`shortest gap between ${times.length} accepted pushes`, ['apns.response']),
+    },
+  ];
+};
+
+export const apnsDerivers: Deriver[] = [bundleIdHash, certificateExpiry, profileExpiry, payloadLimit, appEnvironment, providerEnvironment, topicBundle, pushGaps];
