@@ -14,8 +14,9 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
   const report = reportOf(ruledOutFacts());
   const draft = report.escalation?.feedbackDraft ?? '';
 
-  it('escalates, because the seven MDM causes are all ruled out', () => {
-    expect(report.causes.map((c) => c.status)).toEqual(Array(7).fill('ruled_out'));
+  it('escalates, because every MDM cause the rules know is ruled out', () => {
+    expect(report.causes.length).toBeGreaterThanOrEqual(7);
+    expect(report.causes.filter((c) => c.status !== 'ruled_out').map((c) => c.id)).toEqual([]);
     expect(report.escalation).not.toBeNull();
   });
 
@@ -30,7 +31,7 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
   it('has a title, a summary, device and OS, and the environment', () => {
     expect(draft).toMatch(/^Title: MDM pushes to iPhone14,2 are accepted by APNs but the device never contacts the MDM server$/m);
     expect(draft).toContain(`Between ${PUSHES[0]} and ${PUSHES[2]} (UTC) the server sent 3 pushes`);
-    expect(draft).toContain('Each of the 7 known causes');
+    expect(draft).toContain(`Each of the ${report.causes.length} known causes`);
     expect(draft).toContain('- OS: ios 17.4.1 (21E236)');
     expect(draft).toContain(`- UDID: ${UDID}`);
     expect(draft).toContain(`- Serial number: ${SERIAL}`);
@@ -45,7 +46,7 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
     expect(section).toContain(`Evidence: server.push_token_sha256 = ${TOKEN_HASH} (SHA-256 of the server's push token)`);
     expect(section).toContain(`Evidence: server.push_magic = ${MAGIC} (server record)`);
     expect(section).toContain('Evidence: device.mdm_enrolled = true (sysdiagnose_2024.05.07_09-02-00.tar.gz › logs/MCState/Shared/MDM.plist)');
-    expect(section.match(/^ {2}Evidence: /gm)?.length).toBe(11);
+    expect(section.match(/^ {2}Evidence: /gm)?.length).toBe(report.causes.reduce((n, c) => n + c.evidence.length, 0));
   });
 
   it('checklist: exactly the start of the failures and the two logging profiles are missing', () => {
