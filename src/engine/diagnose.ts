@@ -59,7 +59,7 @@ function relevantDomains(facts: readonly Fact[]): Domain[] {
   for (const f of facts) {
     if (f.name === 'case.domain' && (DOMAINS as readonly string[]).includes(String(f.value))) found.add(f.value as Domain);
     const def = factDefinition(f.name);
-    if (!def || def.marksDomain === false || f.source.kind === 'derived') continue;
+    if (!def || def.marksDomain === false) continue;
     for (const d of def.domains) found.add(d);
   }
   return DOMAINS.filter((d) => found.has(d));

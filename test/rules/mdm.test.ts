@@ -225,6 +225,7 @@ describe('MDM push returned 200 OK but the device never checked in (seed 000)', 
         server('server.push_token', TOKEN),
         device('device.push_token_hash', TOKEN_HASH),
         device('device.log.courier_connected', '2026-11-20T10:00:00.000Z'),
+        server('server.push_status', 200),
       ],
       [{ question: 'q.mdm.push_soon_after_enrollment', value: 'no' }],
     );

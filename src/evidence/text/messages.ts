@@ -132,6 +132,8 @@ const MATCHERS: Matcher[] = [
   {
     test: /\b[Ss]tatus\W{1,3}(Acknowledged|NotNow|Idle|Error|CommandFormatError)\b/,
     make: (m, l) => {
+      // Server logs ("level=info … status=NotNow id=<udid>") say the same words; only a device process's line is device evidence.
+      if (!l.process || /=/.test(l.message.slice(0, 40)) && /\blevel=/.test(l.message)) return [];
       const uuid = UUID.exec(l.message)?.[0];
       const type = /RequestType\W{1,3}(\w+)/.exec(l.message)?.[1];
       return [withAttrs('mdm.command.status', { request_type: type, command_uuid: uuid, channel: channelOf(l), origin: 'device log' }, m[1])];

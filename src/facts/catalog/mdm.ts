@@ -55,15 +55,17 @@ export const mdmFacts: FactDefinition[] = [
   d('server.push_token', 'hex', 'Device push token the MDM server uses, 64 hex digits', { secret: true }),
   d('server.push_token_sha256', 'hex', 'SHA-256 of server.push_token (to compare with device.push_token_hash)', { secret: true }),
   d('server.unlock_token_present', 'boolean', 'The TokenUpdate carried an UnlockToken', { marksDomain: false }),
-  d('server.push_sent', 'time', 'The MDM server sent a push (attrs: device, status, reason)'),
-  d('server.push_status', 'number', 'HTTP status APNs answered a push with', { multi: true }),
+  // Server-log events are context for every domain, so on their own they do not make MDM push the question.
+  d('server.push_sent', 'boolean', 'The MDM server sent a push (value true; `at` is when; attrs: udid, status, reason)', { multi: true, marksDomain: false }),
+  d('server.push_status', 'number', 'HTTP status APNs answered a push with', { multi: true, marksDomain: false }),
+  d('server.push_accepted', 'boolean', 'Whether APNs answered 200 OK to the pushes that got no check-in (answered)'),
   d('server.retries_push', 'boolean', 'Whether the server pushes again when the device does not check in within several seconds (answered)'),
   d('server.first_push_delay_seconds', 'number', 'Seconds between the enrollment TokenUpdate and the first push (derived)'),
   d('server.push_retried_after_enrollment', 'boolean', 'Whether another push followed the first one after enrollment (derived)'),
-  d('mdm.checkin.authenticate', 'time', 'An Authenticate check-in (attrs: udid, topic, platform)'),
-  d('mdm.checkin.token_update', 'time', 'A TokenUpdate check-in (attrs: udid, topic)'),
+  d('mdm.checkin.authenticate', 'time', 'An Authenticate check-in (attrs: udid, topic, platform)', { marksDomain: false }),
+  d('mdm.checkin.token_update', 'time', 'A TokenUpdate check-in (attrs: udid, topic)', { marksDomain: false }),
   d('mdm.checkin.checkout', 'time', 'A CheckOut check-in: the device announced it is leaving MDM'),
-  d('mdm.command.status', 'string', 'An MDM command result status: Acknowledged, Error, CommandFormatError, NotNow, Idle (attrs: command_uuid, request_type, udid, channel, connection)', { domains: ['mdm', 'notnow'] , multi: true }),
+  d('mdm.command.status', 'string', 'An MDM command result status: Acknowledged, Error, CommandFormatError, NotNow, Idle (attrs: command_uuid, request_type, udid, channel, connection)', { domains: ['notnow'], multi: true }),
   d('mdm.command.error', 'string', 'Error chain text of a failed MDM command (attrs: command_uuid, code, domain)', { multi: true }),
 
   // Values pasted without saying whose they are: the engine asks which side.

@@ -5,14 +5,25 @@ import type { Deriver } from './types.js';
 const SIDE_MAP: Record<string, { server: string; device: string }> = {
   'pasted.topic': { server: 'server.topic', device: 'device.topic' },
   'pasted.push_magic': { server: 'server.push_magic', device: 'device.push_magic' },
-  'pasted.push_token': { server: 'server.push_token', device: 'server.push_token' },
+};
+
+/**
+ * Only one side can hold some values, so they need no question: a push
+ * token is what the server pushes to (the device shows only its hash), and
+ * a token hash is the device's LastPushTokenHash.
+ */
+const ONE_SIDED: Record<string, { to: string; how: string }> = {
+  'pasted.push_token': { to: 'server.push_token', how: "a pasted push token is the one the server pushes to (devices show only its hash)" },
+  'pasted.push_token_hash': { to: 'device.push_token_hash', how: "a pasted token hash is the device's LastPushTokenHash" },
 };
 
 /** Once someone says whose the unlabelled pasted values are, they count as that side's. */
 export const pastedSide: Deriver = (index) => {
-  const side = index.get('case.pasted_side')?.at(-1)?.value;
-  if (side !== 'server' && side !== 'device') return [];
   const out: Fact[] = [];
+  for (const [from, { to, how }] of Object.entries(ONE_SIDED))
+    for (const f of index.get(from) ?? []) out.push({ ...f, name: to, source: { kind: 'derived', how, from: [from] } });
+  const side = index.get('case.pasted_side')?.at(-1)?.value;
+  if (side !== 'server' && side !== 'device') return out;
   for (const [from, to] of Object.entries(SIDE_MAP)) {
     for (const f of index.get(from) ?? []) {
       out.push({ ...f, name: to[side], source: { kind: 'derived', how: `pasted value taken as the ${side}'s (answer to q.case.pasted_side)`, from: [from] } });
