@@ -203,3 +203,177 @@ describe('/pushcheck', () => {
 function findTs(call: Call): string {
   return String(call.result?.ts);
 }
+
+/** Starts a thread from a file share and returns its root and summary ts. */
+async function threadWithPlist(channel: string): Promise<{ root: string; summary: string }> {
+  const file = fake.addFile(`F-${channel}-${seq}`, 'MDM.plist', MDM_PLIST);
+  const root = nextTs();
+  await bot.event(fileShare(channel, root, [file]));
+  await fake.waitFor(() => replies(channel, root).length >= 2);
+  return { root, summary: bot.store.getSession(`${channel}:${root}`)!.summaryTs! };
+}
+
+describe('answering questions', () => {
+  it('a button click records who answered and when, updates the summary and asks the next question', async () => {
+    const { root, summary } = await threadWithPlist('C5');
+    const update = lastUpdate(summary)!;
+    const no = buttons(update).find((b) => b.text.text === 'No')!;
+    const question = JSON.parse(no.value).q as string;
+    const res = await click('C5', root, summary, no, 'U5', '1700000500.123456');
+    expect(res.status).toBe(200);
+    const reply = await fake.waitFor(() => replies('C5', root).find((c) => /<@U5> answered/.test(String(c.args.text))));
+    expect(String(reply.args.text)).toMatch(/\*No\*\./);
+    expect(String(reply.args.text)).toMatch(/Next question: |No more questions/);
+    const s = bot.store.getSession(`C5:${root}`)!;
+    expect(s.answers).toEqual([{ question, value: 'no', by: 'U5', at: '2023-11-14T22:21:40.123Z' }]);
+    // The summary now asks something else.
+    const after = lastUpdate(summary)!;
+    expect(after).not.toBe(update);
+    expect(buttons(after).every((b) => JSON.parse(b.value).q !== question)).toBe(true);
+  });
+
+  it('two people answering the same question: the later answer stands and the thread says so', async () => {
+    const { root, summary } = await threadWithPlist('C6');
+    const bs = buttons(lastUpdate(summary)!);
+    const yes = bs.find((b) => b.text.text === 'Yes')!;
+    const no = bs.find((b) => b.text.text === 'No')!;
+    await click('C6', root, summary, yes, 'U6', '1700000600.000001');
+    await fake.waitFor(() => replies('C6', root).find((c) => /<@U6> answered/.test(String(c.args.text))));
+    await click('C6', root, summary, no, 'U7', '1700000601.000001');
+    const reply = await fake.waitFor(() => replies('C6', root).find((c) => /<@U7> answered/.test(String(c.args.text))));
+    expect(String(reply.args.text)).toContain("This replaces <@U6>'s earlier answer (Yes): the later answer stands.");
+    const answers = bot.store.getSession(`C6:${root}`)!.answers;
+    expect(answers.map((a) => [a.by, a.value])).toEqual([
+      ['U6', 'yes'],
+      ['U7', 'no'],
+    ]);
+  });
+
+  it('a double click (same action_ts) is recorded once', async () => {
+    const { root, summary } = await threadWithPlist('C7');
+    const yes = buttons(lastUpdate(summary)!).find((b) => b.text.text === 'Yes')!;
+    await Promise.all([click('C7', root, summary, yes, 'U8', '1700000700.000001'), click('C7', root, summary, yes, 'U8', '1700000700.000001')]);
+    await fake.waitFor(() => replies('C7', root).find((c) => /<@U8> answered/.test(String(c.args.text))));
+    await settle();
+    expect(replies('C7', root).filter((c) => /<@U8> answered/.test(String(c.args.text)))).toHaveLength(1);
+    expect(bot.store.getSession(`C7:${root}`)!.answers).toHaveLength(1);
+  });
+
+  it('a question that takes a typed value opens a modal; a malformed value keeps it open with the reason', async () => {
+    await bot.command({ command: '/pushcheck', text: `magic=${SERVER_MAGIC}`, channel_id: 'C8', user_id: 'U9' });
+    const root = findTs(await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'C8' && c.args.thread_ts === undefined)));
+    await fake.waitFor(() => replies('C8', root).length >= 2);
+    const summary = bot.store.getSession(`C8:${root}`)!.summaryTs!;
+    // "Don't know" to the button questions until one needs a typed answer.
+    let answerBtn: { action_id: string; value: string } | undefined;
+    for (let i = 0; i < 20 && !answerBtn; i++) {
+      const bs = buttons(lastUpdate(summary)!);
+      answerBtn = bs.find((b) => b.action_id === 'answer_value');
+      if (answerBtn) break;
+      const dontKnow = bs.find((b) => b.text.text === "Don't know")!;
+      const n = replies('C8', root).length;
+      await click('C8', root, summary, dontKnow, 'U9', `1700000800.0000${String(i).padStart(2, '0')}`);
+      await fake.waitFor(() => replies('C8', root).length > n);
+    }
+    expect(answerBtn).toBeDefined();
+    const opens = fake.of('views.open').length;
+    await click('C8', root, summary, answerBtn!, 'U9', '1700000899.000001');
+    const open = await fake.waitFor(() => fake.of('views.open').length > opens && fake.of('views.open').at(-1));
+    const view = open.args.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe('answer_value_modal');
+    const { question } = JSON.parse(view.private_metadata) as { question: string };
+
+    const submit = (value: string) =>
+      bot.interaction({
+        type: 'view_submission',
+        user: { id: 'U9', team_id: 'T1' },
+        team: { id: 'T1' },
+        api_app_id: 'A1',
+        token: 'legacy',
+        trigger_id: 'trig3',
+        view: { id: 'V2', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { answer: { answer: { type: 'plain_text_input', value } } } } },
+      });
+    const bad = await submit('no spaces allowed !!');
+    expect(JSON.parse(bad.text)).toMatchObject({ response_action: 'errors', errors: { answer: expect.stringContaining(question) } });
+    const good = /magic/.test(question) ? DEVICE_MAGIC : /topic/.test(question) ? TOPIC : /token|hash/.test(question) ? TOKEN : '2026-03-01T10:00:00Z';
+    expect((await submit(good)).status).toBe(200);
+    await fake.waitFor(() => replies('C8', root).find((c) => /<@U9> answered “[^”]*”: \*(?!don't know)/.test(String(c.args.text))));
+    expect(bot.store.getSession(`C8:${root}`)!.answers.at(-1)).toEqual(expect.objectContaining({ question, value: good, by: 'U9' }));
+  });
+});
+
+describe('deliveries Slack retries or forges', () => {
+  it('a forged or stale signature gets 401 and no reply', async () => {
+    const before = fake.calls.length;
+    const event = JSON.stringify({ type: 'event_callback', event_id: 'EvForged', event: { type: 'app_mention', channel: 'C9', user: 'U1', ts: nextTs(), text: '<@UBOT> help' } });
+    const forged = await bot.send(event, 'application/json', sign(event, 'not-the-secret'));
+    const stale = await bot.send(event, 'application/json', sign(event, undefined, Math.floor(Date.now() / 1000) - 600));
+    expect(forged.status).toBe(401);
+    expect(stale.status).toBe(401);
+    await settle(200);
+    expect(fake.calls.length).toBe(before);
+  });
+
+  it('a retried event (same event_id) gives exactly one reply', async () => {
+    const ts = nextTs();
+    const ev = { type: 'app_mention', channel: 'C10', user: 'U1', ts, text: `<@UBOT> server PushMagic: ${SERVER_MAGIC}`, client_msg_id: 'm-retry' };
+    expect((await bot.event(ev, { eventId: 'EvRetry1' })).status).toBe(200);
+    expect((await bot.event(ev, { eventId: 'EvRetry1', retryNum: 1 })).status).toBe(200);
+    await fake.waitFor(() => replies('C10', ts).length >= 2);
+    await bot.event(ev, { eventId: 'EvRetry1', retryNum: 2 });
+    await settle();
+    expect(replies('C10', ts).filter((c) => /observation/.test(String(c.args.text)))).toHaveLength(1);
+    expect(fake.of('chat.postMessage').filter((c) => c.args.channel === 'C10' && /looking at this/.test(String(c.args.text)))).toHaveLength(1);
+  });
+
+  it('the same message delivered as message and app_mention is handled once (client_msg_id)', async () => {
+    const { root } = await threadWithPlist('C11');
+    const text = `<@UBOT> server PushMagic: ${SERVER_MAGIC}`;
+    const ts = nextTs();
+    await Promise.all([
+      bot.event({ type: 'message', channel: 'C11', channel_type: 'channel', user: 'U1', ts, thread_ts: root, text, client_msg_id: 'm-both' }),
+      bot.event({ type: 'app_mention', channel: 'C11', user: 'U1', ts, thread_ts: root, text, client_msg_id: 'm-both' }),
+    ]);
+    await fake.waitFor(() => replies('C11', root).find((c) => /1 observation read/.test(String(c.args.text))));
+    await settle();
+    expect(replies('C11', root).filter((c) => /1 observation read/.test(String(c.args.text)))).toHaveLength(1);
+  });
+});
+
+describe('failures', () => {
+  it('a Slack API failure becomes a plain thread message, and other threads keep working', async () => {
+    fake.failures.set('chat.update', 500);
+    const file = fake.addFile('F-fail', 'MDM.plist', MDM_PLIST);
+    const root = nextTs();
+    await bot.event(fileShare('C12', root, [file]));
+    const msg = await fake.waitFor(() => replies('C12', root).find((c) => /could not update the diagnosis/.test(String(c.args.text))));
+    expect(String(msg.args.text)).toMatch(/^:x: pushcheck could not update the diagnosis: .*\nTry again/);
+    fake.failures.clear();
+    const { summary } = await threadWithPlist('C13');
+    expect(lastUpdate(summary)).toBeDefined();
+  });
+
+  it('no secret reaches the logs', () => {
+    const logs = bot.logs.join('');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of ['xoxb-test-token', SERVER_MAGIC, DEVICE_MAGIC, TOKEN, 'test-signing-secret']) expect(logs).not.toContain(secret);
+  });
+});
+
+describe('many threads at once', () => {
+  it('20 threads each get their own correct reply', async () => {
+    const magics = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(3, '0')}C2B-5D0A-4F93-A6E1-3C7B29D054F8`);
+    const roots = magics.map(() => nextTs());
+    await Promise.all(magics.map((m, i) => bot.event({ type: 'app_mention', channel: 'C20', user: `U${i}`, ts: roots[i], text: `<@UBOT> server PushMagic: ${m}`, client_msg_id: `m-many-${i}` })));
+    await fake.waitFor(() => roots.every((r) => replies('C20', r).some((c) => /observation/.test(String(c.args.text)))), 15_000);
+    roots.forEach((root, i) => {
+      const s = bot.store.getSession(`C20:${root}`)!;
+      expect(s.evidence.flatMap((e) => e.facts).map((f) => f.value)).toEqual([magics[i]]);
+      expect(s.messages.map((m) => m.kind).sort()).toEqual(['reply', 'summary']);
+      // One summary and one reply per thread, and the summary was edited into the report.
+      expect(replies('C20', root)).toHaveLength(2);
+      expect(blocksText(lastUpdate(s.summaryTs!)!.args)).toMatch(/pushcheck diagnosis[\s\S]*Looked at: mdm/);
+    });
+    expect(new Set(roots.map((r) => bot.store.getSession(`C20:${r}`)!.summaryTs)).size).toBe(20);
+  });
+});
