@@ -2,44 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
-import { readBuffer } from '../../src/evidence/dispatch.js';
-import type { ReadResult } from '../../src/evidence/types.js';
+import { readPath } from '../../src/evidence/read.js';
 import { buildReport } from '../../src/report/build.js';
 import { ctx, FIXTURES, run, statusOf } from './helpers.js';
 import { buildZip } from './zip.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pushcheck-securemail-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/**
- * Hands each member of a zip to the readers with item.member set, as the
- * archive reader does. (Until readPath streams zips itself, the test opens
- * the zip here; the readers see exactly what they will see then.)
- */
-function readZip(path: string): Promise<ReadResult> {
-  return new Promise((resolve, reject) => {
-    const out: ReadResult = { facts: [], problems: [] };
-    yauzl.open(path, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      zip.on('entry', (entry: yauzl.Entry) => {
-        if (entry.fileName.endsWith('/')) return zip.readEntry();
-        zip.openReadStream(entry, async (e, stream) => {
-          if (e || !stream) return reject(e);
-          const chunks: Buffer[] = [];
-          for await (const c of stream) chunks.push(c as Buffer);
-          const r = await readBuffer({ input: path, member: entry.fileName }, Buffer.concat(chunks), ctx);
-          out.facts.push(...r.facts);
-          out.problems.push(...r.problems);
-          zip.readEntry();
-        });
-      });
-      zip.on('end', () => resolve(out));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
 
 const fixture = (p: string) => readFileSync(join(FIXTURES, p));
 
@@ -64,7 +33,7 @@ function pushOffBundle(): string {
 describe('a Secure Mail log bundle whose policies switch push off', () => {
   it('confirms securemail.push_disabled_policy, citing the policy line inside the zip', async () => {
     const path = pushOffBundle();
-    const read = await readZip(path);
+    const read = await readPath(path, ctx);
     expect(read.problems).toEqual([]);
     const d = run(read);
     expect(statusOf(d, 'securemail.push_disabled_policy')).toBe('confirmed');
@@ -76,7 +45,7 @@ describe('a Secure Mail log bundle whose policies switch push off', () => {
   });
 
   it('lists only Secure Mail causes: nothing in the bundle is MDM, app push or NotNow evidence', async () => {
-    const d = run(await readZip(pushOffBundle()));
+    const d = run(await readPath(pushOffBundle(), ctx));
     expect(d.domains).toEqual(['securemail']);
     expect(d.causes.every((c) => c.cause.domain === 'securemail')).toBe(true);
     const report = buildReport(d);
@@ -88,9 +57,30 @@ describe('a Secure Mail log bundle whose policies switch push off', () => {
   });
 
   it('also shows, from the schedule, that no push has woken the app (only background fetches)', async () => {
-    const d = run(await readZip(pushOffBundle()));
+    const d = run(await readPath(pushOffBundle(), ctx));
     const only = d.facts.filter((f) => f.name === 'securemail.fetch.only_background_fetch').map((f) => f.value);
     expect(only).toEqual([true]);
     expect(statusOf(d, 'securemail.background_refresh_off')).toBe('ruled_out');
+  });
+});
+
+describe('a damaged Secure Mail bundle', () => {
+  it('reports each bad member by name and still reads the good ones', async () => {
+    const garbage = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) % 256));
+    const zip = buildZip([
+      { name: 'logs/CtxLog_APNS_Events.csv', data: garbage },
+      { name: 'logs/CtxLog_AppPolicies.xml', data: fixture('truncated/CtxLog_AppPolicies.xml') },
+      { name: 'logs/CTXLog_backgroundFetchSchedule.csv', data: fixture('healthy/CTXLog_backgroundFetchSchedule.csv') },
+    ]);
+    const path = join(dir, 'damaged.zip');
+    writeFileSync(path, zip);
+    const read = await readPath(path, ctx);
+    const byMember = read.problems.filter((p) => p.code.startsWith('securemail.')).map((p) => [p.member, p.code]);
+    expect(byMember).toEqual([
+      ['logs/CtxLog_APNS_Events.csv', 'securemail.csv_not_text'],
+      ['logs/CtxLog_AppPolicies.xml', 'securemail.policies_truncated'],
+    ]);
+    expect(read.facts.filter((f) => f.name === 'securemail.fetch.wakeup')).toHaveLength(11);
+    expect(read.facts.filter((f) => f.name === 'securemail.policy.push_enabled').map((f) => f.value)).toEqual([true]);
   });
 });
