@@ -7,6 +7,15 @@ import { problemOf, type Item, type LineReader, type LineSink, type ReadContext 
  * held whole: at most one line (capped at maxLineLength) is carried between
  * chunks, and the rest of an over-long line is skipped without decoding it.
  */
+/** Hands the event loop back when a slice of work has been long (see Scan). */
+export interface Slicer {
+  shouldYield(): boolean;
+  yieldNow(): Promise<void>;
+}
+
+/** Lines between two looks at the clock: cheap enough, and slow readers still yield in time. */
+const LINES_PER_CHECK = 32;
+
 export class LineFeeder {
   private readonly sinks: { id: string; sink: LineSink }[] = [];
   private readonly decoder = new StringDecoder('utf8');
@@ -14,6 +23,7 @@ export class LineFeeder {
   /** Inside an over-long line: bytes are dropped until the next newline. */
   private skipping = false;
   private lineNo = 1;
+  private sinceCheck = 0;
   private bytes = 0;
   private stoppedAtLimit = false;
   private sawNul = false;
@@ -25,6 +35,7 @@ export class LineFeeder {
     private readonly item: Item,
     readers: readonly LineReader[],
     private readonly ctx: ReadContext,
+    private readonly slicer?: Slicer,
   ) {
     for (const r of readers) {
       try {
@@ -35,8 +46,11 @@ export class LineFeeder {
     }
   }
 
-  /** Feeds one chunk; returns false once the log byte limit is reached (the caller drains the rest). */
-  write(chunk: Buffer): boolean {
+  /**
+   * Feeds one chunk; false once the log byte limit is reached (the caller
+   * drains the rest). A promise when slow readers made it pause for the loop.
+   */
+  write(chunk: Buffer): boolean | Promise<boolean> {
     if (this.stoppedAtLimit) return false;
     const { maxLogBytes } = this.ctx.limits;
     if (this.bytes + chunk.length > maxLogBytes) {
@@ -59,14 +73,21 @@ export class LineFeeder {
     }
     let text = this.decoder.write(start ? chunk.subarray(start) : chunk);
     if (this.sawNul && text.includes('\u0000')) text = text.replace(/\u0000/g, '');
-    this.feedText(text);
-    return !this.stoppedAtLimit;
+    const r = this.feedText(text, 0);
+    return r ? r.then(() => !this.stoppedAtLimit) : !this.stoppedAtLimit;
   }
 
-  private feedText(text: string): void {
+  private feedText(text: string, from: number): void | Promise<void> {
     const max = this.ctx.limits.maxLineLength;
-    let pos = 0;
+    let pos = from;
     for (;;) {
+      if (this.slicer && ++this.sinceCheck === LINES_PER_CHECK) {
+        this.sinceCheck = 0;
+        if (this.slicer.shouldYield()) {
+          const at = pos;
+          return this.slicer.yieldNow().then(() => this.feedText(text, at));
+        }
+      }
       const nl = text.indexOf('\n', pos);
       if (nl < 0) break;
       let line = this.carry ? this.carry + text.slice(pos, nl) : text.slice(pos, nl);

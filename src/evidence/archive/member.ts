@@ -97,7 +97,7 @@ export class Member implements ChunkSink {
     const name = itemName(item);
     const buffers = bufferReadersFor(name, head, item, scan.readers);
     const lines = lineReadersFor(name, head, item, scan.readers);
-    if (buffers.length || lines.length) return new ReadSink(scan, item, buffers, lines.length ? new LineFeeder(item, lines, { limits: scan.limits }) : undefined, opts.size);
+    if (buffers.length || lines.length) return new ReadSink(scan, item, buffers, lines.length ? new LineFeeder(item, lines, { limits: scan.limits }, scan) : undefined, opts.size);
     if (kind !== 'other' && nestedOk) return this.archive(kind);
     if (kind !== 'other') scan.problem('archive.too_deep', `is an archive inside ${opts.depth} other archives; not opened`, item.member);
     else if (opts.topLevel || opts.reportUnwanted) scan.problem('input.unrecognised', 'is not a kind of evidence pushcheck reads (plist, profile, log, certificate, archive…)');
@@ -203,7 +203,7 @@ class ReadSink implements ChunkSink {
     if (lines) scan.counts.lines++;
   }
 
-  write(chunk: Buffer): void {
+  write(chunk: Buffer): void | Promise<void> {
     if (this.buffers.length && !this.tooLarge) {
       if (this.length + chunk.length > (this.data ? this.data.length : this.scan.limits.maxMemberBytes)) {
         this.refuseBuffer(this.length + chunk.length);
@@ -214,7 +214,13 @@ class ReadSink implements ChunkSink {
       }
       this.length += chunk.length;
     }
-    if (this.linesOpen && !this.lines!.write(chunk)) this.linesOpen = false;
+    if (!this.linesOpen) return;
+    const r = this.lines!.write(chunk);
+    if (r === false) this.linesOpen = false;
+    else if (r !== true)
+      return r.then((open) => {
+        if (!open) this.linesOpen = false;
+      });
   }
 
   async end(): Promise<void> {

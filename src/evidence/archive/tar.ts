@@ -82,6 +82,8 @@ export class TarParser implements ChunkSink {
         }
         this.offset += BLOCK;
         r = this.onHeader(block);
+        // Many small members in one chunk: look at the clock once per member.
+        if (!r && this.scan.shouldYield()) r = this.scan.yieldNow();
       }
       if (r) {
         const at = pos;
