@@ -62,7 +62,7 @@ function findReason(line: string, context: boolean): { reason?: ApnsReason; stat
   const paired = line.match(STATUS_THEN_REASON);
   if (paired) {
     const info = reasonInfo(paired[2]);
-    if (info && Number(paired[1]) === info.status) return { reason: info, status: info.status };
+    if (info && Number(paired[1]) === info.status && (!GENERIC.has(info.reason) || context)) return { reason: info, status: info.status };
   }
   for (const [re, name] of PHRASES) if (re.test(line)) return { reason: reasonInfo(name) };
   const bare = line.match(BARE_REASON);

@@ -1,6 +1,7 @@
 import type { Item } from '../types.js';
 
-const TEXT_NAMES = /\.(log|txt|text|out|err|json|jsonl|ndjson|har|md|pem|crt|cer|entitlements|xcent)$/i;
+const TEXT_NAMES = /\.(log|txt|text|out|err|json|jsonl|ndjson|har|md|entitlements|xcent)$/i;
+const CERT_NAMES = /\.(pem|crt|cer|der|key)$/i;
 
 /**
  * Whether an input is text worth scanning line by line for push evidence:
@@ -9,7 +10,10 @@ const TEXT_NAMES = /\.(log|txt|text|out|err|json|jsonl|ndjson|har|md|pem|crt|cer
  */
 export function isPushText(name: string, head: Buffer, item: Item): boolean {
   if (item.pasted) return true;
-  if (TEXT_NAMES.test(name)) return !head.includes(0) || head[0] === 0xff || head[0] === 0xfe;
+  // Certificates: PEM is text, DER is not (the DER reader takes those).
+  if (CERT_NAMES.test(name)) return head.toString('latin1').includes('-----BEGIN ');
+  // Old codesign output carries a few binary bytes (blob magic and length) before its XML.
+  if (TEXT_NAMES.test(name)) return true;
   if (/\.[A-Za-z0-9]{1,12}$/.test(name)) return false;
   if (!head.length || head.includes(0)) return false;
   let control = 0;
