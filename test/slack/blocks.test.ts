@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { blockChars, LIMITS, sections, splitBlocks, totalChars, type Block } from '../../src/slack/blocks/budget.js';
+import { maskReport } from '../../src/slack/blocks/mask.js';
+import { summaryBlocks } from '../../src/slack/blocks/report.js';
+import type { CauseReport, Report } from '../../src/report/types.js';
+
+function cause(i: number, size: number): CauseReport {
+  return {
+    id: `mdm.c${i}`,
+    domain: 'mdm',
+    status: i % 3 === 0 ? 'confirmed' : 'open',
+    title: `Cause number ${i}`,
+    summary: 's'.repeat(200),
+    because: [`because ${'x'.repeat(size)}`],
+    evidence: [],
+    nextSteps: [`step ${'y'.repeat(size)}`],
+    source: { document: '000.txt', section: 'S' },
+    rules: [],
+  };
+}
+
+function report(causes: CauseReport[], extra: Partial<Report> = {}): Report {
+  return {
+    schemaVersion: 1,
+    domains: ['mdm'],
+    headline: 'Found: something.',
+    device: {},
+    causes,
+    questions: [{ id: 'q.mdm.enrolled', text: 'Is the MDM profile still installed?', type: 'yesno', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }, { value: 'unknown', label: "Don't know" }], settles: [] }],
+    escalation: null,
+    problems: [],
+    conflicts: [],
+    facts: [],
+    timeline: [],
+    ...extra,
+  };
+}
+
+describe('Block Kit budget', () => {
+  it('splits text longer than a section into sections of at most 3000 characters, losing nothing', () => {
+    const text = Array.from({ length: 200 }, (_, i) => `line ${i} ${'z'.repeat(60)}`).join('\n');
+    const out = sections(text);
+    expect(out.length).toBeGreaterThan(1);
+    for (const b of out) expect(blockChars(b)).toBeLessThanOrEqual(LIMITS.sectionChars);
+    expect(out.map((b) => (b as { text: { text: string } }).text.text).join('\n')).toBe(text);
+  });
+
+  it('splits blocks into messages of at most 50 blocks and the character budget, in order', () => {
+    const blocks: Block[] = Array.from({ length: 130 }, (_, i) => ({ type: 'section', text: { type: 'mrkdwn', text: `${i}:${'a'.repeat(400)}` } }));
+    const messages = splitBlocks(blocks);
+    for (const m of messages) {
+      expect(m.length).toBeLessThanOrEqual(50);
+      expect(totalChars(m)).toBeLessThanOrEqual(LIMITS.messageChars);
+    }
+    expect(messages.flat()).toEqual(blocks);
+  });
+});
+
+describe('the summary message', () => {
+  it('fits a long report into one message, keeps the question buttons, and says the full report is attached', () => {
+    const r = report(Array.from({ length: 40 }, (_, i) => cause(i, 900)), { escalation: { feedbackDraft: 'draft', missing: [] } });
+    const s = summaryBlocks(r, { key: 'C1:1.2' });
+    expect(s.truncated).toBe(true);
+    expect(s.blocks.length).toBeLessThanOrEqual(50);
+    expect(totalChars(s.blocks)).toBeLessThanOrEqual(LIMITS.messageChars);
+    const json = JSON.stringify(s.blocks);
+    expect(json).toContain('attached in this thread as a Markdown file');
+    expect(json).toContain('"action_id":"answer_0"');
+    expect(json).toContain('"action_id":"feedback_draft"');
+  });
+
+  it('a short report is shown whole, with no attachment note', () => {
+    const s = summaryBlocks(report([cause(1, 10), cause(2, 10)]), { key: 'C1:1.2' });
+    expect(s.truncated).toBe(false);
+    expect(JSON.stringify(s.blocks)).toContain('Cause number 2');
+    expect(JSON.stringify(s.blocks)).not.toContain('feedback_draft'); // no escalation, no button
+  });
+
+  it('escapes mrkdwn control characters in titles and evidence', () => {
+    const c = { ...cause(1, 1), title: 'a <b> & c', status: 'confirmed' as const };
+    expect(JSON.stringify(summaryBlocks(report([c]), { key: 'k' }).blocks)).toContain('a &lt;b&gt; &amp; c');
+  });
+});
+
+describe('secrets in channel messages', () => {
+  it('PushMagic and tokens are shown as their first and last four characters, in evidence and in sentences', () => {
+    const magic = '8E41B7C2-5D0A-4F93-A6E1-3C7B29D054F8';
+    const ev = { fact: 'device.push_magic', value: magic, source: 'MDM.plist', origin: { kind: 'file' as const, input: 'MDM.plist' } };
+    const c = { ...cause(1, 1), because: [`the device expects ${magic}`], evidence: [ev] };
+    const masked = maskReport(report([c], { facts: [{ ...ev, secret: true }] }));
+    const json = JSON.stringify(masked);
+    expect(json).not.toContain(magic);
+    expect(masked.causes[0]!.because[0]).toBe('the device expects 8E41…54F8');
+    expect(masked.causes[0]!.evidence[0]!.value).toBe('8E41…54F8');
+  });
+});

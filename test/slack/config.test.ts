@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, triggerFor } from '../../src/slack/config.js';
+
+const d = { dbPath: '/tmp/x.db' };
+const error = (env: Record<string, string>) => {
+  try {
+    parseConfig(env, d);
+  } catch (e) {
+    return e as ConfigError;
+  }
+  throw new Error('no error');
+};
+
+describe('configuration from the environment', () => {
+  it('without Slack credentials, runs in the terminal', () => {
+    expect(parseConfig({}, d).mode).toBe('terminal');
+  });
+
+  it('Socket Mode when an app token is set; HTTP when only a signing secret is', () => {
+    expect(parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_SIGNING_SECRET: 's' }, d).mode).toBe('socket');
+    expect(parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: '8080' }, d)).toMatchObject({ mode: 'http', port: 8080 });
+  });
+
+  it('a missing or malformed setting is one error naming the variable', () => {
+    expect(error({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatchObject({ variable: 'SLACK_APP_TOKEN' });
+    expect(error({ SLACK_APP_TOKEN: 'xapp-1' })).toMatchObject({ variable: 'SLACK_BOT_TOKEN' });
+    expect(error({ SLACK_BOT_TOKEN: 'xoxp-user' }).message).toBe('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
+    expect(error({ PORT: 'eighty' }).message).toBe('PORT: must be a port number');
+    expect(error({ PUSHCHECK_TRIGGER: 'always' })).toMatchObject({ variable: 'PUSHCHECK_TRIGGER' });
+    expect(error({ SLACK_API_URL: 'localhost' })).toMatchObject({ variable: 'SLACK_API_URL' });
+  });
+
+  it('SLACK_API_URL gets a trailing slash; triggers can differ per channel', () => {
+    const c = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_API_URL: 'http://127.0.0.1:9/api', PUSHCHECK_TRIGGER: 'mention', PUSHCHECK_CHANNEL_TRIGGERS: 'C1=member' }, d);
+    if (c.mode === 'terminal') throw new Error('expected slack');
+    expect(c.apiUrl).toBe('http://127.0.0.1:9/api/');
+    expect(triggerFor(c, 'C1')).toBe('member');
+    expect(triggerFor(c, 'C2')).toBe('mention');
+  });
+});

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSlack } from './fakeSlack.js';
+import { blocksText, startBot, tempDb } from './harness.js';
+
+const MDM_PLIST = readFileSync(new URL('../../examples/mdm-wrong-magic/MDM.plist', import.meta.url));
+
+let fake: FakeSlack;
+beforeAll(async () => {
+  fake = await new FakeSlack().start();
+});
+afterAll(async () => {
+  await fake.stop();
+});
+
+describe('a restart', () => {
+  it('continues a thread started before it, editing the same summary message', async () => {
+    const db = tempDb();
+    const root = '1700002000.000100';
+    const first = await startBot(fake, db);
+    await first.event({ type: 'message', subtype: 'file_share', channel: 'CR', channel_type: 'channel', user: 'U1', text: '', ts: root, files: [fake.addFile('FR', 'MDM.plist', MDM_PLIST)] }, { eventId: 'EvR1' });
+    await fake.waitFor(() => fake.of('chat.postMessage').filter((c) => c.args.thread_ts === root).length >= 2);
+    const summary = first.store.getSession(`CR:${root}`)!.summaryTs!;
+    await first.stop();
+
+    const second = await startBot(fake, db);
+    try {
+      // Slack retries an event the first process already handled: still one reply.
+      await second.event({ type: 'message', subtype: 'file_share', channel: 'CR', channel_type: 'channel', user: 'U1', text: '', ts: root, files: [] }, { eventId: 'EvR1', retryNum: 1 });
+      await second.event({ type: 'message', channel: 'CR', channel_type: 'channel', user: 'U2', ts: '1700002001.000100', thread_ts: root, client_msg_id: 'm-r', text: 'server PushMagic: 0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03' });
+      const reply = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === root && /open → confirmed/.test(String(c.args.text))));
+      expect(reply).toBeDefined();
+      const posts = fake.of('chat.postMessage').filter((c) => c.args.thread_ts === root);
+      expect(posts.filter((c) => /looking at this/.test(String(c.args.text)))).toHaveLength(1); // no second summary
+      const update = fake.of('chat.update').filter((c) => c.args.ts === summary).at(-1)!;
+      expect(blocksText(update.args)).toMatch(/CONFIRMED: The server's PushMagic is not the one the device expects/);
+      expect(second.store.getSession(`CR:${root}`)!.evidence.map((e) => e.input)).toEqual(['MDM.plist', 'message from U2 at 1700002001.000100']);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('the file size cap', () => {
+  it('refuses a file whose metadata is over the cap, and one that grows past it while streaming', async () => {
+    const bot = await startBot(fake, tempDb(), { PUSHCHECK_MAX_FILE_MB: '0.001' }); // 1048 bytes
+    try {
+      const big = fake.addFile('FBIG', 'big.tar.gz', Buffer.alloc(5000, 1));
+      await bot.event({ type: 'message', subtype: 'file_share', channel: 'CS', user: 'U1', text: '', ts: '1700003000.000100', files: [big] });
+      const r1 = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === '1700003000.000100' && /over the/.test(String(c.args.text))));
+      expect(String(r1.args.text)).toMatch(/big\.tar\.gz is 0\.0 MB, over the 0\.0 MB limit \(PUSHCHECK_MAX_FILE_MB\)/);
+      // Metadata that under-reports: the stream is cut at the cap.
+      const liar = { ...fake.addFile('FLIAR', 'liar.tar.gz', Buffer.alloc(5000, 2)), size: 10 };
+      await bot.event({ type: 'message', subtype: 'file_share', channel: 'CS', user: 'U1', text: '', ts: '1700003001.000100', files: [liar] });
+      const r2 = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === '1700003001.000100' && /liar\.tar\.gz is over the/.test(String(c.args.text))));
+      expect(String(r2.args.text)).toMatch(/stopped reading/);
+    } finally {
+      await bot.stop();
+    }
+  });
+});
