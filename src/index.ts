@@ -9,3 +9,5 @@ export type { Fact, Problem, Source } from './facts/schema.js';
 export { buildReport } from './report/build.js';
 export type { Report } from './report/types.js';
 export { renderJson, renderMarkdown, renderText } from './report/render/index.js';
+export * from './escalation/index.js';
+export { renderTimelinePng, timelineSvg } from './timeline/index.js';

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { RuleLoadError } from '../engine/loadRules.js';
+import { prepareFeedback, redactText, secretsOf } from '../escalation/index.js';
+import type { Report } from '../report/types.js';
+import { renderTimelinePng } from '../timeline/index.js';
 import { parseDiagnoseArgs, UsageError } from './args.js';
 import { diagnoseFromArgs, render } from './diagnose.js';
 import { HELP } from './help.js';
@@ -25,7 +29,9 @@ export async function main(argv: string[], io: CliIO = { out: process.stdout, er
       case 'diagnose': {
         const args = parseDiagnoseArgs(rest, io.isTTY);
         const report = await diagnoseFromArgs(args);
-        io.out.write(render(report, args));
+        const text = render(report, args);
+        io.out.write(args.redact ? redactText(text, secretsOf(report)) : text);
+        if (args.timeline) await writeTimeline(report, args.timeline, io);
         return 0;
       }
       case 'feedback': {
@@ -35,7 +41,10 @@ export async function main(argv: string[], io: CliIO = { out: process.stdout, er
           io.err.write(`No Feedback draft yet: not every known cause is ruled out.\n${report.headline}\nRun "pushcheck diagnose" with the same inputs to see what is still open.\n`);
           return 0;
         }
-        io.out.write(report.escalation.feedbackDraft);
+        const pkg = await prepareFeedback(report, { redact: args.redact, timeline: Boolean(args.timeline) });
+        io.out.write(pkg.draft);
+        if (pkg.reason && process.env.OPENAI_API_KEY) io.err.write(`pushcheck: used the template draft: ${pkg.reason}\n`);
+        if (args.timeline) await writeTimeline(report, args.timeline, io, pkg.timeline);
         return 0;
       }
       default:
@@ -53,6 +62,15 @@ export async function main(argv: string[], io: CliIO = { out: process.stdout, er
     io.err.write(`pushcheck: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   }
+}
+
+async function writeTimeline(report: Report, path: string, io: CliIO, png: Buffer | null = renderTimelinePng(report)): Promise<void> {
+  if (!png) {
+    io.err.write('pushcheck: fewer than two timed events in the evidence; no timeline written\n');
+    return;
+  }
+  await writeFile(path, png);
+  io.err.write(`pushcheck: timeline written to ${path}\n`);
 }
 
 function invokedDirectly(): boolean {
