@@ -14,6 +14,7 @@ function cause(i: number, size: number): CauseReport {
     because: [`because ${'x'.repeat(size)}`],
     evidence: [],
     nextSteps: [`step ${'y'.repeat(size)}`],
+    missing: [],
     source: { document: '000.txt', section: 'S' },
     rules: [],
   };
