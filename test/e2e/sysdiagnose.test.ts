@@ -91,4 +91,33 @@ describe('a support engineer runs pushcheck on a sysdiagnose and the server valu
     expect(JSON.parse(a.out).causes.length).toBeGreaterThan(0);
     expect(a.out).toBe(b.out);
   });
+
+  it('prints only the Feedback draft with `pushcheck feedback`, and a redacted one for wider channels', async () => {
+    const args = [quiet, '--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', 'q.mdm.push_accepted=yes'];
+    const full = await cli('feedback', ...args);
+    expect(full.code).toBe(0);
+    expect(full.out).toContain(TOKEN);
+    const redacted = await cli('feedback', ...args, '--redact');
+    expect(redacted.out).not.toContain(TOKEN);
+    expect(redacted.out).toContain(TOKEN.slice(0, 8));
+    const report = await cli('diagnose', ...args, '--redact', '--format', 'markdown');
+    expect(report.out).not.toContain(TOKEN);
+    expect(report.out).not.toContain(MAGIC);
+  });
+
+  it('says there is no draft yet while causes are still open', async () => {
+    const r = await cli('feedback', bundle, '--magic', 'OLD-MAGIC-0000-1111');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/not every known cause is ruled out/);
+  });
+
+  it('draws the timeline when asked and there are at least two timed events', async () => {
+    const png = join(dir, 'timeline.png');
+    const r = await cli('diagnose', bundle, '--magic', 'OLD-MAGIC-0000-1111', '--timeline', png);
+    expect(r.err).toMatch(/timeline written/);
+    expect(readFileSync(png).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    const none = await cli('diagnose', '--magic', 'OLD-MAGIC-0000-1111', '--timeline', join(dir, 'none.png'));
+    expect(none.err).toMatch(/fewer than two timed events/);
+  });
 });
