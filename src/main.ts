@@ -40,6 +40,11 @@ async function startBot(config: SlackConfig): Promise<void> {
 }
 
 async function main(): Promise<number> {
+  // `npm start | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   loadDotEnv();
   let config;
   try {
