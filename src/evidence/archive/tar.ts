@@ -114,10 +114,10 @@ export class TarParser implements ChunkSink {
     }
   }
 
+  /** Keeps scan.current: the message about what broke names the member it broke in. */
   abort(): void {
     this.entry?.abort();
     this.entry = undefined;
-    this.scan.current = undefined;
   }
 
   private onHeader(block: Buffer): void | Promise<void> {

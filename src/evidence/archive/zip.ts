@@ -47,7 +47,7 @@ export async function scanZipFile(scan: Scan, path: string, prefix: string, dept
 }
 
 async function scanZipEntry(scan: Scan, zip: ZipFile, entry: Entry, prefix: string, depth: number): Promise<void> {
-  const name = entry.fileName;
+  const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
   const member = prefix + name;
   scan.addEntry(member);
   noteSysdiagnose(scan, prefix, name);
@@ -121,8 +121,8 @@ function isUnsafe(name: string): boolean {
 
 function openZip(path: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
-    // File names are checked here (a bad one is a problem for that member, not for the whole zip).
-    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: true }, (err, zip) =>
+    // Names are decoded here, not by yauzl: it rejects the whole zip for one bad name, we flag that member.
+    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false }, (err, zip) =>
       err || !zip ? reject(err ?? new Error('no zip')) : resolve(zip),
     );
   });
