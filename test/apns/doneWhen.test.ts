@@ -75,3 +75,16 @@ describe('a pasted {"reason":"BadDeviceToken"} against the production endpoint',
     expect(status(d, 'apns.stale_token')).toBe('likely');
   });
 });
+
+describe("the app's registration error, pasted as the app logged it", () => {
+  it("no valid 'aps-environment' entitlement string found: the missing entitlement is confirmed", async () => {
+    const r = await readPaste(
+      `Error Domain=NSCocoaErrorDomain Code=3000 "no valid 'aps-environment' entitlement string found for application" UserInfo={NSLocalizedDescription=no valid 'aps-environment' entitlement string found for application}`,
+      'pasted text',
+      ctx,
+    );
+    const d = diagnoseRead(r);
+    expect(status(d, 'apns.missing_entitlement')).toBe('confirmed');
+    expect(d.causes.find((c) => c.cause.id === 'apns.missing_entitlement')!.decided[0].rule.id).toBe('apns.missing_entitlement.registration_error');
+  });
+});
