@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { App, HTTPReceiver } from '@slack/bolt';
+import type { RuleSet } from '../../src/engine/loadRules.js';
 import { createLogger } from '../../src/log.js';
 import { DiagnosisSessions } from '../../src/session/service.js';
 import { createReceiver, createSlackApp } from '../../src/slack/app.js';
@@ -44,7 +45,7 @@ export interface RunningBot {
 let eventSeq = 0;
 
 /** The real Bolt app in HTTP mode on 127.0.0.1, talking to the fake Slack. */
-export async function startBot(fake: FakeSlack, dbPath: string, env: Record<string, string> = {}): Promise<RunningBot> {
+export async function startBot(fake: FakeSlack, dbPath: string, env: Record<string, string> = {}, rules?: RuleSet): Promise<RunningBot> {
   const config = parseConfig(
     { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, ...env },
     { dbPath },
@@ -54,7 +55,7 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
   sink.on('data', (d: Buffer) => logs.push(d.toString('utf8')));
   const logger = createLogger({ level: 'debug', destination: sink });
   const store = new SqliteStore({ path: dbPath, retentionMs: config.retentionMs });
-  const sessions = new DiagnosisSessions(store);
+  const sessions = new DiagnosisSessions(store, rules ? { rules } : {});
   const receiver = createReceiver(config, logger) as HTTPReceiver;
   const { app, deps } = createSlackApp({
     receiver,

@@ -59,3 +59,19 @@ describe('the file size cap', () => {
     }
   });
 });
+
+describe('the per-channel trigger', () => {
+  it('in a mention-only channel, a file starts a diagnosis only when the bot is mentioned', async () => {
+    const bot = await startBot(fake, tempDb(), { PUSHCHECK_TRIGGER: 'member', PUSHCHECK_CHANNEL_TRIGGERS: 'CQUIET=mention' });
+    try {
+      const file = fake.addFile('FT', 'MDM.plist', MDM_PLIST);
+      await bot.event({ type: 'message', subtype: 'file_share', channel: 'CQUIET', user: 'U1', text: 'fyi', ts: '1700007000.000100', files: [file] });
+      await bot.event({ type: 'message', subtype: 'file_share', channel: 'CQUIET', user: 'U1', text: '<@UBOT> please look', ts: '1700007001.000100', files: [file] });
+      await bot.event({ type: 'message', subtype: 'file_share', channel: 'CLOUD', user: 'U1', text: '', ts: '1700007002.000100', files: [file] });
+      await fake.waitFor(() => ['1700007001.000100', '1700007002.000100'].every((ts) => fake.of('chat.postMessage').some((c) => c.args.thread_ts === ts && /observations read/.test(String(c.args.text)))));
+      expect(fake.of('chat.postMessage').filter((c) => c.args.thread_ts === '1700007000.000100')).toHaveLength(0);
+    } finally {
+      await bot.stop();
+    }
+  });
+});
