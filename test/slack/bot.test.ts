@@ -316,7 +316,7 @@ describe('deliveries Slack retries or forges', () => {
 
   it('a retried event (same event_id) gives exactly one reply', async () => {
     const ts = nextTs();
-    const ev = { type: 'app_mention', channel: 'C10', user: 'U1', ts, text: `<@UBOT> server PushMagic: ${SERVER_MAGIC}`, client_msg_id: 'm-retry' };
+    const ev = { type: 'app_mention', channel: 'C10', user: 'U1', ts, text: `<@UBOT> server PushMagic: ${SERVER_MAGIC}` }; // no client_msg_id: only event_id tells the retry apart
     expect((await bot.event(ev, { eventId: 'EvRetry1' })).status).toBe(200);
     expect((await bot.event(ev, { eventId: 'EvRetry1', retryNum: 1 })).status).toBe(200);
     await fake.waitFor(() => replies('C10', ts).length >= 2);
