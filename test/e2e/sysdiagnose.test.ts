@@ -74,7 +74,7 @@ describe('a support engineer runs pushcheck on a sysdiagnose and the server valu
   });
 
   it('rules topic, token and magic out when they match, and escalates once every cause is ruled out', async () => {
-    const report = await json(quiet, '--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', 'q.mdm.push_accepted=yes');
+    const report = await json(quiet, '--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', 'q.mdm.push_status=200');
     for (const id of ['mdm.wrong_topic', 'mdm.wrong_token', 'mdm.wrong_magic']) expect(cause(report, id).status).toBe('ruled_out');
     expect(report.causes.filter((c: { status: string }) => c.status !== 'ruled_out')).toEqual([]);
     expect(report.escalation.feedbackDraft).toContain(TOPIC);
@@ -93,7 +93,7 @@ describe('a support engineer runs pushcheck on a sysdiagnose and the server valu
   });
 
   it('prints only the Feedback draft with `pushcheck feedback`, and a redacted one for wider channels', async () => {
-    const args = [quiet, '--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', 'q.mdm.push_accepted=yes'];
+    const args = [quiet, '--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', 'q.mdm.push_status=200'];
     const full = await cli('feedback', ...args);
     expect(full.code).toBe(0);
     expect(full.out).toContain(TOKEN);

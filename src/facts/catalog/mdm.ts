@@ -58,7 +58,6 @@ export const mdmFacts: FactDefinition[] = [
   // Server-log events are context for every domain, so on their own they do not make MDM push the question.
   d('server.push_sent', 'boolean', 'The MDM server sent a push (value true; `at` is when; attrs: udid, status, reason)', { multi: true, marksDomain: false }),
   d('server.push_status', 'number', 'HTTP status APNs answered a push with', { multi: true, marksDomain: false }),
-  d('server.push_accepted', 'boolean', 'Whether APNs answered 200 OK to the pushes that got no check-in (answered)'),
   d('server.retries_push', 'boolean', 'Whether the server pushes again when the device does not check in within several seconds (answered)'),
   d('server.first_push_delay_seconds', 'number', 'Seconds between the enrollment TokenUpdate and the first push (derived)'),
   d('server.push_retried_after_enrollment', 'boolean', 'Whether another push followed the first one after enrollment (derived)'),
