@@ -1,5 +1,7 @@
 import type { webApi } from '@slack/bolt';
+import { TIMELINE_FILE_NAME } from '../escalation/index.js';
 import type { Report } from '../report/types.js';
+import { renderTimelinePng } from '../timeline/index.js';
 import type { Answer } from '../engine/answers.js';
 import type { Outcome, Who } from '../session/service.js';
 import type { ServerValues } from '../session/serverValues.js';
@@ -39,6 +41,26 @@ function described(o: Outcome, input: string): string {
   const parts = [`*${esc(input)}*: ${o.newFacts} observation${o.newFacts === 1 ? '' : 's'} read`];
   if (o.newProblems.length) parts.push(`${o.newProblems.length} problem${o.newProblems.length === 1 ? '' : 's'} (listed in the summary)`);
   return `${parts.join(', ')}.`;
+}
+
+/** A new picture only when the timed events differ from what the thread last saw. */
+function timelineChanged(before: Report | undefined, after: Report): boolean {
+  return JSON.stringify(before?.timeline ?? []) !== JSON.stringify(after.timeline);
+}
+
+/** The push timeline as a PNG in the thread, when the evidence has two or more timed events. */
+export async function postTimeline(client: WebClient, channel: string, threadTs: string, report: Report): Promise<boolean> {
+  const png = renderTimelinePng(report);
+  if (!png) return false;
+  await client.files.uploadV2({
+    channel_id: channel,
+    thread_ts: threadTs,
+    filename: TIMELINE_FILE_NAME,
+    title: 'Push timeline (UTC)',
+    file: png,
+    initial_comment: 'Timeline of the pushes, check-ins and device events in the evidence (times in UTC).',
+  });
+  return true;
 }
 
 /**
@@ -113,6 +135,7 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
       const nothingNew = recognised === 0 && lines.length === 0;
       if (nothingNew && existed && !c.alwaysShow) return; // chatter in the thread: stay quiet
       await thread.showReport(report);
+      if (files.length && timelineChanged(before, report)) await postTimeline(client, c.channel, c.threadTs, report);
       const changes = describeChanges(before, report);
       const reply = [...lines, ...changes.map((l) => `• ${esc(l)}`)];
       if (report.questions[0] && (recognised > 0 || !existed)) reply.push(`Next question (buttons in the summary above): ${esc(report.questions[0].text)}`);

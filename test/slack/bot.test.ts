@@ -80,6 +80,16 @@ describe('a file shared in a support channel', () => {
     expect(second!.authorization).toBeUndefined(); // the CDN origin never sees the token
   });
 
+  it('posts the push timeline as a picture in the thread when the file holds timed events', async () => {
+    const log = readFileSync(new URL('../../../shared/realworld/nanomdm_server_log_quickstart_success.log', import.meta.url));
+    const file = fake.addFile('F1T', 'nanomdm.log', log);
+    const ts = nextTs();
+    await bot.event(fileShare('C1', ts, [file]));
+    const done = await fake.waitFor(() => fake.of('files.completeUploadExternal').find((c) => c.args.thread_ts === ts));
+    expect(String(done.args.initial_comment)).toMatch(/Timeline of the pushes/);
+    expect(fake.of('files.getUploadURLExternal').some((c) => c.args.filename === 'push-timeline.png')).toBe(true);
+  });
+
   it('shows read progress in the summary while the file is read (file name, MB, stage)', async () => {
     const file = fake.addFile('F2', 'MDM-progress.plist', MDM_PLIST);
     const ts = nextTs();

@@ -1,4 +1,5 @@
 import type { BlockButtonAction } from '@slack/bolt';
+import { prepareFeedback, TIMELINE_FILE_NAME } from '../../escalation/index.js';
 import { IDS } from '../blocks/ids.js';
 import { esc } from '../blocks/report.js';
 import { splitKey } from '../context.js';
@@ -26,16 +27,23 @@ export const feedbackDraftListener: Listener = {
             await thread.reply('No Feedback draft yet: not every known cause is ruled out. The summary above shows what is still open.');
             return;
           }
+          // Apple needs the real values, so the draft is the full one; it goes in a file, not the channel's text.
+          const pkg = await prepareFeedback(report, { redact: false });
+          const polishNote = pkg.polished ? ' (wording polished by the configured model; every value was checked against the evidence)' : '';
           await client.files.uploadV2({
             channel_id: channel,
             thread_ts: threadTs,
             filename: 'apple-feedback-draft.txt',
             title: 'Apple Feedback draft',
-            content: report.escalation.feedbackDraft,
-            initial_comment: `<@${body.user.id}> asked for the Apple Feedback draft. Review it, then file it at https://feedbackassistant.apple.com.`,
+            content: pkg.draft,
+            initial_comment: `<@${body.user.id}> asked for the Apple Feedback draft${polishNote}. Review it, then file it at https://feedbackassistant.apple.com.`,
           });
-          const missing = report.escalation.missing;
-          if (missing.length) await thread.reply(`*Before filing, gather:*\n${missing.map((m) => `☐ ${esc(m)}`).join('\n')}`);
+          if (pkg.timeline)
+            await client.files.uploadV2({ channel_id: channel, thread_ts: threadTs, filename: TIMELINE_FILE_NAME, title: 'Push timeline (UTC) for the Feedback report', file: pkg.timeline });
+          const notes: string[] = [];
+          if (pkg.missing.length) notes.push(`*Before filing, gather:*\n${pkg.missing.map((m) => `☐ ${esc(m)}`).join('\n')}`);
+          if (pkg.reason && process.env.OPENAI_API_KEY) notes.push(`_The template draft was used: ${esc(pkg.reason)}_`);
+          if (notes.length) await thread.reply(notes.join('\n'));
         } catch (e) {
           await thread.fail('prepare the Feedback draft', e);
         }
