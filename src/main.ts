@@ -14,7 +14,7 @@ import { ConfigError, loadDotEnv, parseConfig, type SlackConfig } from './slack/
 import { SqliteStore } from './store/sqlite.js';
 
 const HOW_TO_CONNECT =
-  'Slack is not configured: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP) to run the bot (see docs/slack.md). Meanwhile, the guided diagnosis on the bundled example case:\n';
+  'Slack is not configured: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP) to run the bot (see README.md, "Slack"). Meanwhile, the guided diagnosis on the bundled example case:\n';
 
 async function startBot(config: SlackConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 /**
  * Every setting comes from the environment (and an optional .env). A
  * missing or malformed one is a single ConfigError naming the variable.
- * docs/slack.md lists them all.
+ * README.md ("Slack") lists them all.
  */
 export class ConfigError extends Error {
   constructor(
