@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, sourceOf, type Reader } from '../src/evidence/types.js'
  * Modes: bare (zlib gunzip, 1 MiB buffers, output discarded), scan (readPath's
  * scan with the project's readers), scan-all-text (every text log read line
  * by line and every plist buffered: the heaviest a reader set can make it),
+ * scan-no-readers (the intake alone: every member sniffed and drained),
  * tar-package (the `tar` v7 Parser over the same data, entries drained).
  */
 const [mode, file] = process.argv.slice(2) as [string, string];
@@ -58,9 +59,9 @@ async function bare(): Promise<Record<string, unknown>> {
   return { expandedBytes: out };
 }
 
-async function scan(all: boolean): Promise<Record<string, unknown>> {
+async function scan(readers?: Reader[]): Promise<Record<string, unknown>> {
   const ctx = { limits: DEFAULT_LIMITS };
-  const res = all ? await scanPath(file, ctx, everything) : await scanPath(file, ctx);
+  const res = readers ? await scanPath(file, ctx, readers) : await scanPath(file, ctx);
   return { counts: res.counts, facts: res.facts.length, factNames: [...new Set(res.facts.map((f) => f.name))].sort(), problems: res.problems };
 }
 
@@ -83,7 +84,8 @@ const rssBefore = process.memoryUsage().rss;
 h.enable();
 const cpu0 = process.cpuUsage();
 const t = performance.now();
-const detail = mode === 'bare' ? await bare() : mode === 'scan' ? await scan(false) : mode === 'scan-all-text' ? await scan(true) : await tarPackage();
+const detail =
+  mode === 'bare' ? await bare() : mode === 'scan' ? await scan() : mode === 'scan-all-text' ? await scan(everything) : mode === 'scan-no-readers' ? await scan([]) : await tarPackage();
 const ms = performance.now() - t;
 const cpu = process.cpuUsage(cpu0);
 h.disable();

@@ -66,7 +66,7 @@ console.log(
 );
 execFileSync('cat', [built.path], { stdio: ['ignore', 'ignore', 'inherit'] }); // warm the page cache
 
-const modes = ['bare', 'scan', 'gzip-dc', 'scan-all-text', 'tar-package'];
+const modes = ['bare', 'scan', 'gzip-dc', 'scan-no-readers', 'scan-all-text', 'tar-package'];
 const samples = new Map<string, Sample[]>(modes.map((m) => [m, []]));
 for (let i = 0; i < RUNS; i++) {
   for (const m of modes) samples.get(m)!.push(m === 'gzip-dc' ? gzipDc(built.path) : runChild(m, built.path));
@@ -87,6 +87,7 @@ const label: Record<string, string> = {
   scan: 'pushcheck scan (readPath, project readers)',
   'gzip-dc': 'gzip -dc > /dev/null',
   'scan-all-text': 'pushcheck scan, every text log + plist read',
+  'scan-no-readers': 'pushcheck scan, no reader wants anything',
   'tar-package': 'tar v7 Parser, entries drained',
 };
 for (const m of modes) {

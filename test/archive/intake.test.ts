@@ -125,9 +125,12 @@ describe('a sysdiagnose .tar.gz is streamed and its members reach the readers', 
       const data = tar([...sysdiagnoseEntries(), { path: `${ROOT}/big.bin`, data: Buffer.alloc(3 << 20, 1) }]);
       await writeFile(file, data);
       const seen: number[] = [];
-      await scanPath(file, { ...ctxWith(), onProgress: (p) => seen.push(p.bytesRead) }, recordingReaders().readers);
-      expect(seen.length).toBeLessThanOrEqual(Math.ceil(data.length / 65536) + 1);
+      const stages: string[] = [];
+      await scanPath(file, { ...ctxWith(), onProgress: (p) => (seen.push(p.bytesRead), stages.push(p.stage)) }, recordingReaders().readers);
+      expect(seen.length).toBeLessThanOrEqual(Math.ceil(data.length / 65536) + 2);
       expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+      expect(stages.at(-1)).toBe('done');
+      expect(seen.at(-1)).toBe(data.length);
     });
   });
 });
@@ -201,6 +204,26 @@ describe('other shapes of the same evidence', () => {
       expect(streamed.facts.map((f) => [f.name, f.value])).toEqual(res.facts.map((f) => [f.name, f.value]));
       expect(await leftoverSpools()).toEqual(before);
     });
+  });
+});
+
+describe('archives inside archives', () => {
+  it('a Secure Mail zip inside a .tar.gz is spooled, read, and its spool removed', async () => {
+    const before = await leftoverSpools();
+    const inner = zip([{ path: 'SecureMail/logs/app.log', data: `${REJECTION}\n`, deflate: true }, { path: 'SecureMail/MDM.plist', data: MDM_PLIST }]);
+    const r = recordingReaders();
+    const res = await scanStream('case.tgz', Readable.from([tgz([{ path: 'case/bundle.zip', data: inner }, { path: PLIST_PATH, data: MDM_PLIST }])]), ctxWith(), undefined, r.readers);
+    expect(res.problems).toEqual([]);
+    expect([...r.buffers.keys()]).toEqual(['case/bundle.zip!/SecureMail/MDM.plist', PLIST_PATH]);
+    expect(res.facts.find((f) => f.name === 'device.log.magic_rejection')?.source).toEqual({ kind: 'file', input: 'case.tgz', member: 'case/bundle.zip!/SecureMail/logs/app.log', line: 1 });
+    expect(await leftoverSpools()).toEqual(before);
+  });
+
+  it('a rotated .log.gz inside a tar is decompressed and read as its log', async () => {
+    const r = recordingReaders();
+    const res = await scanStream('sd.tar', Readable.from([tar([{ path: `${ROOT}/logs/mdmd.0.log.gz`, data: gzipSync(`${REJECTION}\n`) }])]), ctxWith(), undefined, r.readers);
+    expect(res.problems).toEqual([]);
+    expect(res.facts.find((f) => f.name === 'device.log.magic_rejection')?.source).toMatchObject({ member: `${ROOT}/logs/mdmd.0.log.gz!/mdmd.0.log`, line: 1 });
   });
 });
 

@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
 import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, type Item, type LineReader, type LineSink, type ReadContext } from '../types.js';
 
@@ -18,8 +17,9 @@ const LINES_PER_CHECK = 32;
 
 export class LineFeeder {
   private readonly sinks: { id: string; sink: LineSink }[] = [];
-  private readonly decoder = new StringDecoder('utf8');
-  private carry = '';
+  /** Bytes of a line that continues in the next chunk (raw, so a character split between chunks survives). */
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
   /** Inside an over-long line: bytes are dropped until the next newline. */
   private skipping = false;
   private lineNo = 1;
@@ -29,6 +29,8 @@ export class LineFeeder {
   private sawNul = false;
   private longLines = 0;
   private firstLongLine = 0;
+  /** Bytes kept of one line: enough for maxLineLength characters of any UTF-8. */
+  private readonly maxLineBytes: number;
   readonly problems: Problem[] = [];
 
   constructor(
@@ -37,6 +39,7 @@ export class LineFeeder {
     private readonly ctx: ReadContext,
     private readonly slicer?: Slicer,
   ) {
+    this.maxLineBytes = ctx.limits.maxLineLength * 4;
     for (const r of readers) {
       try {
         this.sinks.push({ id: r.id, sink: r.open(item, ctx) });
@@ -49,6 +52,10 @@ export class LineFeeder {
   /**
    * Feeds one chunk; false once the log byte limit is reached (the caller
    * drains the rest). A promise when slow readers made it pause for the loop.
+   *
+   * Lines are decoded one by one from the bytes rather than sliced out of one
+   * decoded chunk: a slice would keep its whole 1 MiB parent string alive for
+   * as long as a reader keeps any fact taken from that line.
    */
   write(chunk: Buffer): boolean | Promise<boolean> {
     if (this.stoppedAtLimit) return false;
@@ -59,61 +66,79 @@ export class LineFeeder {
       this.problems.push(problemOf(this.item, 'log.truncated', `is longer than the log limit of ${maxLogBytes} bytes; only the first ${maxLogBytes} bytes were read`));
     }
     this.bytes += chunk.length;
-    let start = 0;
-    if (this.skipping) {
-      const nl = chunk.indexOf(10);
-      if (nl < 0) return !this.stoppedAtLimit;
-      this.skipping = false;
-      this.lineNo++;
-      start = nl + 1;
-    }
-    if (chunk.indexOf(0, start) >= 0) {
-      if (!this.sawNul) this.problems.push(problemOf(this.item, 'text.nul', 'holds NUL bytes; read as text anyway, the NUL bytes ignored'));
+    if (chunk.indexOf(0) >= 0 && !this.sawNul) {
       this.sawNul = true;
+      this.problems.push(problemOf(this.item, 'text.nul', 'holds NUL bytes; read as text anyway, the NUL bytes ignored'));
     }
-    let text = this.decoder.write(start ? chunk.subarray(start) : chunk);
-    if (this.sawNul && text.includes('\u0000')) text = text.replace(/\u0000/g, '');
-    const r = this.feedText(text, 0);
+    const r = this.feed(chunk, 0);
     return r ? r.then(() => !this.stoppedAtLimit) : !this.stoppedAtLimit;
   }
 
-  private feedText(text: string, from: number): void | Promise<void> {
-    const max = this.ctx.limits.maxLineLength;
+  private feed(chunk: Buffer, from: number): void | Promise<void> {
     let pos = from;
-    for (;;) {
+    const len = chunk.length;
+    while (pos < len) {
       if (this.slicer && ++this.sinceCheck === LINES_PER_CHECK) {
         this.sinceCheck = 0;
         if (this.slicer.shouldYield()) {
           const at = pos;
-          return this.slicer.yieldNow().then(() => this.feedText(text, at));
+          return this.slicer.yieldNow().then(() => this.feed(chunk, at));
         }
       }
-      const nl = text.indexOf('\n', pos);
-      if (nl < 0) break;
-      let line = this.carry ? this.carry + text.slice(pos, nl) : text.slice(pos, nl);
-      this.carry = '';
-      if (line.length > max) {
-        this.noteLongLine();
-        line = line.slice(0, max);
+      const nl = chunk.indexOf(10, pos);
+      const end = nl < 0 ? len : nl;
+      if (this.skipping) {
+        if (nl < 0) return;
+        this.skipping = false;
+        this.lineNo++;
+        pos = nl + 1;
+        continue;
       }
-      this.emit(line);
+      if (nl < 0) {
+        this.hold(chunk.subarray(pos, end));
+        return;
+      }
+      if (this.carryBytes) {
+        this.hold(chunk.subarray(pos, end));
+        if (!this.skipping) this.emitBytes(Buffer.concat(this.carry), 0, this.carryBytes);
+        else this.skipping = false;
+        this.carry = [];
+        this.carryBytes = 0;
+      } else if (end - pos > this.maxLineBytes) {
+        this.emitBytes(chunk, pos, pos + this.maxLineBytes, true);
+      } else {
+        this.emitBytes(chunk, pos, end);
+      }
       this.lineNo++;
       pos = nl + 1;
     }
-    if (pos < text.length) {
-      const rest = pos ? text.slice(pos) : text;
-      if (this.carry.length + rest.length > max) {
-        // Keep the head of the over-long line, skip the rest of it cheaply.
-        const line = (this.carry + rest).slice(0, max);
-        this.carry = '';
-        this.noteLongLine();
-        this.emit(line);
-        this.skipping = true;
-        this.decoder.end();
-      } else {
-        this.carry += rest;
-      }
+  }
+
+  /** Keeps the start of a line that goes on in the next chunk; past the cap, emits what it has and skips the rest. */
+  private hold(part: Buffer): void {
+    if (this.carryBytes + part.length > this.maxLineBytes) {
+      const room = this.maxLineBytes - this.carryBytes;
+      if (room > 0) this.carry.push(part.subarray(0, room));
+      this.emitBytes(Buffer.concat(this.carry), 0, this.maxLineBytes, true);
+      this.carry = [];
+      this.carryBytes = 0;
+      this.skipping = true;
+      return;
     }
+    this.carry.push(Buffer.from(part));
+    this.carryBytes += part.length;
+  }
+
+  private emitBytes(buf: Buffer, start: number, end: number, cut = false): void {
+    if (end > start && buf[end - 1] === 13) end--;
+    let line = buf.toString('utf8', start, end);
+    if (this.sawNul && line.includes('\u0000')) line = line.replace(/\u0000/g, '');
+    const max = this.ctx.limits.maxLineLength;
+    if (cut || line.length > max) {
+      this.noteLongLine();
+      if (line.length > max) line = line.slice(0, max);
+    }
+    this.emit(line);
   }
 
   private noteLongLine(): void {
@@ -121,7 +146,6 @@ export class LineFeeder {
   }
 
   private emit(line: string): void {
-    if (line.endsWith('\r')) line = line.slice(0, -1);
     const n = this.lineNo;
     for (let i = 0; i < this.sinks.length; i++) {
       const s = this.sinks[i]!;
@@ -137,11 +161,10 @@ export class LineFeeder {
 
   /** Ends every reader and collects what they found (also after a failure mid-file: facts read so far are kept). */
   end(): { facts: Fact[]; problems: Problem[] } {
-    if (!this.skipping && !this.stoppedAtLimit) {
-      const tail = this.carry + this.decoder.end();
-      if (tail.length) this.emit(tail.slice(0, this.ctx.limits.maxLineLength));
-    }
-    this.carry = '';
+    // A line cut by the log byte limit is not handed over half-read.
+    if (!this.skipping && !this.stoppedAtLimit && this.carryBytes) this.emitBytes(Buffer.concat(this.carry), 0, this.carryBytes);
+    this.carry = [];
+    this.carryBytes = 0;
     const facts: Fact[] = [];
     const problems = this.problems;
     if (this.longLines) {

@@ -136,6 +136,17 @@ export class Scan {
     }
   }
 
+  /** The last progress report of an input. */
+  done(): void {
+    const report = this.ctx.onProgress;
+    if (!report) return;
+    try {
+      report({ input: this.input, stage: 'done', bytesRead: this.inputBytes, ...(this.totalBytes !== undefined ? { totalBytes: this.totalBytes } : {}) });
+    } catch {
+      // As above: progress is best effort.
+    }
+  }
+
   progress(force = false): void {
     const report = this.ctx.onProgress;
     if (!report) return;

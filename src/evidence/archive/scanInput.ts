@@ -93,6 +93,7 @@ async function run(scan: Scan, body: (scan: Scan) => Promise<void>): Promise<Sca
     scan.finish();
   }
   noteArchiveName(scan);
+  scan.done();
   return {
     facts: scan.facts,
     problems: scan.problems,

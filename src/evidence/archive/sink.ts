@@ -23,24 +23,31 @@ export const DRAIN: ChunkSink = { write() {}, end() {}, abort() {} };
 
 /**
  * A Writable over a ChunkSink, so the output of a decompressor can be piped
- * into it with backpressure. Hands the event loop back between chunks when
- * the current slice of work has been long.
+ * into it with backpressure.
+ *
+ * Each chunk is handled in its own macrotask, not inside the write call:
+ * zlib hands out a chunk and only then starts inflating the next one, so
+ * work done synchronously here would run strictly after decompression
+ * instead of beside it (the threadpool inflates while this thread parses).
+ * It also gives the event loop a turn between chunks.
  */
 export function writableOf(scan: Scan, sink: ChunkSink, chargeExpanded: boolean): Writable {
   let ended = false;
   return new Writable({
     highWaterMark: 1 << 20,
     write(chunk: Buffer, _enc, cb) {
-      try {
-        scan.check();
-        if (chargeExpanded) scan.addExpanded(chunk.length);
-        const r = sink.write(chunk);
-        if (r) r.then(() => cb(), cb);
-        else if (scan.shouldYield()) scan.yieldNow().then(() => cb(), cb);
-        else cb();
-      } catch (e) {
-        cb(e as Error);
-      }
+      setImmediate(() => {
+        scan.markYielded();
+        try {
+          scan.check();
+          if (chargeExpanded) scan.addExpanded(chunk.length);
+          const r = sink.write(chunk);
+          if (r) r.then(() => cb(), cb);
+          else cb();
+        } catch (e) {
+          cb(e as Error);
+        }
+      });
     },
     final(cb) {
       ended = true;
