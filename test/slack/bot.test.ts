@@ -29,6 +29,11 @@ function buttons(update: Call): { action_id: string; value: string; text: { text
     .flatMap((b) => b.elements ?? []);
 }
 
+/** The buttons of the question asked first, other than "Don't know" and "Answer…". */
+function answerButtons(update: Call) {
+  return buttons(update).filter((b) => b.action_id !== 'answer_modal' && !/^(Don't know|Answer)/.test(b.text.text) && JSON.parse(b.value).v !== 'unknown');
+}
+
 function click(channel: string, threadTs: string, messageTs: string, button: { action_id: string; value: string }, user: string, actionTs: string) {
   return bot.interaction({
     type: 'block_actions',
@@ -227,15 +232,16 @@ describe('answering questions', () => {
   it('a button click records who answered and when, updates the summary and asks the next question', async () => {
     const { root, summary } = await threadWithPlist('C5');
     const update = lastUpdate(summary)!;
-    const no = buttons(update).find((b) => b.text.text === 'No')!;
-    const question = JSON.parse(no.value).q as string;
-    const res = await click('C5', root, summary, no, 'U5', '1700000500.123456');
+    // Whatever the rules ask first, click its first real answer (not "Don't know").
+    const [choice] = answerButtons(update);
+    const { q: question, v: value } = JSON.parse(choice.value) as { q: string; v: string };
+    const res = await click('C5', root, summary, choice, 'U5', '1700000500.123456');
     expect(res.status).toBe(200);
     const reply = await fake.waitFor(() => replies('C5', root).find((c) => /<@U5> answered/.test(String(c.args.text))));
-    expect(String(reply.args.text)).toMatch(/\*No\*\./);
+    expect(String(reply.args.text)).toContain(`*${choice.text.text}*.`);
     expect(String(reply.args.text)).toMatch(/Next question: |No more questions/);
     const s = bot.store.getSession(`C5:${root}`)!;
-    expect(s.answers).toEqual([{ question, value: 'no', by: 'U5', at: '2023-11-14T22:21:40.123Z' }]);
+    expect(s.answers).toEqual([{ question, value, by: 'U5', at: '2023-11-14T22:21:40.123Z' }]);
     // The summary now asks something else.
     const after = lastUpdate(summary)!;
     expect(after).not.toBe(update);
@@ -244,24 +250,22 @@ describe('answering questions', () => {
 
   it('two people answering the same question: the later answer stands and the thread says so', async () => {
     const { root, summary } = await threadWithPlist('C6');
-    const bs = buttons(lastUpdate(summary)!);
-    const yes = bs.find((b) => b.text.text === 'Yes')!;
-    const no = bs.find((b) => b.text.text === 'No')!;
-    await click('C6', root, summary, yes, 'U6', '1700000600.000001');
+    const [first, second] = answerButtons(lastUpdate(summary)!);
+    await click('C6', root, summary, first, 'U6', '1700000600.000001');
     await fake.waitFor(() => replies('C6', root).find((c) => /<@U6> answered/.test(String(c.args.text))));
-    await click('C6', root, summary, no, 'U7', '1700000601.000001');
+    await click('C6', root, summary, second, 'U7', '1700000601.000001');
     const reply = await fake.waitFor(() => replies('C6', root).find((c) => /<@U7> answered/.test(String(c.args.text))));
-    expect(String(reply.args.text)).toContain("This replaces <@U6>'s earlier answer (Yes): the later answer stands.");
+    expect(String(reply.args.text)).toContain(`This replaces <@U6>'s earlier answer (${first.text.text}): the later answer stands.`);
     const answers = bot.store.getSession(`C6:${root}`)!.answers;
     expect(answers.map((a) => [a.by, a.value])).toEqual([
-      ['U6', 'yes'],
-      ['U7', 'no'],
+      ['U6', JSON.parse(first.value).v],
+      ['U7', JSON.parse(second.value).v],
     ]);
   });
 
   it('a double click (same action_ts) is recorded once', async () => {
     const { root, summary } = await threadWithPlist('C7');
-    const yes = buttons(lastUpdate(summary)!).find((b) => b.text.text === 'Yes')!;
+    const [yes] = answerButtons(lastUpdate(summary)!);
     await Promise.all([click('C7', root, summary, yes, 'U8', '1700000700.000001'), click('C7', root, summary, yes, 'U8', '1700000700.000001')]);
     await fake.waitFor(() => replies('C7', root).find((c) => /<@U8> answered/.test(String(c.args.text))));
     await settle();

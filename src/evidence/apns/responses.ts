@@ -9,6 +9,17 @@ const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopu
 /** Lines from MDM servers, or about MDM topics: their APNs answers are MDM evidence, not app evidence. */
 const MDM_CONTEXT = /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm/i;
 
+/**
+ * Everything the matchers below can use, as one alternation: reason names and their snake_case and
+ * phrase forms, statuses, TLS and connection failures, legacy-interface words, apns headers.
+ */
+const WORTH_A_LOOK = new RegExp(
+  `reason|${REASON_PATTERN}|_token|_topic|_certificate|_payload|unregistered|forbidden|shutdown|too_many|status|http|code|returned|response|` +
+    'tls|ssl|x509|handshake|certificate|eof|decrypt|revoked|timeout|timed out|refused|enotfound|eai_again|no such host|getaddrinfo|unreachable|' +
+    'gateway|219[5-7]|binary|enhanced|error|apns|push|goaway|debug=|timestamp|inactive|device token|topic header|environment|too large',
+  'i',
+);
+
 const STATUSES = new Set([200, 400, 403, 404, 405, 410, 413, 429, 500, 503]);
 /** Reasons that are ordinary English or HTTP words: only trusted as a JSON reason or next to their status. */
 const GENERIC = new Set(['Forbidden', 'Shutdown', 'Unregistered', 'InternalServerError', 'ServiceUnavailable', 'MethodNotAllowed', 'TooManyRequests', 'BadPath', 'IdleTimeout', 'BadCertificate', 'PayloadEmpty']);
@@ -131,8 +142,10 @@ export const apnsResponseReader: LineReader = {
         const context = PUSH_CONTEXT.test(text) || !!item.pasted;
         const mdm = MDM_CONTEXT.test(text);
         if (mdm) mdmItem = true;
+        // Most lines of a big provider log say nothing about APNs: one cheap test before the many below.
+        if (!context && !mdm && !pending && !WORTH_A_LOOK.test(text)) return;
         const at = lineTime(text);
-        const lineHosts = hostsIn(text).filter((h) => !h.courier);
+        const lineHosts = /push\.apple\.com/i.test(text) ? hostsIn(text).filter((h) => !h.courier) : [];
         for (const h of lineHosts) {
           if (!hosts.has(h.host)) hosts.set(h.host, { environment: h.environment, ...(h.port ? { port: h.port } : {}), line: n });
           if (/^gateway\./.test(h.host) || h.port === '2195') legacy = true;
