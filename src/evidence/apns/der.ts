@@ -1,46 +1,12 @@
+import { children, type Tlv } from '../der.js';
+
 /**
  * Just enough DER to find what node:crypto's X509Certificate does not hand
  * out: the subject UID (the push topic) and Apple's push extensions. Every
  * read is bounds-checked; malformed input yields undefined, never a throw.
  */
 
-export interface Tlv {
-  tag: number;
-  /** Offset of the value's first byte. */
-  start: number;
-  /** Offset just past the value. */
-  end: number;
-}
-
-export function readTlv(buf: Buffer, at: number, limit = buf.length): Tlv | undefined {
-  if (at + 2 > limit) return undefined;
-  const tag = buf[at];
-  let len = buf[at + 1];
-  let start = at + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4 || start + n > limit) return undefined;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[start + i];
-    start += n;
-  }
-  const end = start + len;
-  if (end > limit) return undefined;
-  return { tag, start, end };
-}
-
-/** The children of a constructed value. */
-export function children(buf: Buffer, parent: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  let at = parent.start;
-  while (at < parent.end) {
-    const t = readTlv(buf, at, parent.end);
-    if (!t) break;
-    out.push(t);
-    at = t.end;
-  }
-  return out;
-}
+export { children, readTlv, type Tlv } from '../der.js';
 
 /** Encodes a dotted OID as DER content bytes (no tag, no length). */
 export function oidBytes(dotted: string): Buffer {
