@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
-import { Member } from './member.js';
-import { ScanStop, type Scan } from './scan.js';
+import { pumpMember } from './member.js';
+import type { Scan } from './scan.js';
 
 const FILE_CHUNK = 256 * 1024;
 
@@ -70,27 +70,8 @@ async function scanFile(scan: Scan, path: string, member: string): Promise<void>
     scan.problem('folder.unreadable', `cannot be read: ${(e as Error).message}`, member);
     return;
   }
-  const sink = new Member(scan, { input: scan.input, member, size }, { size, depth: 0, topLevel: false });
-  scan.current = member;
   const stream = createReadStream(path, { highWaterMark: FILE_CHUNK, signal: scan.signal });
-  try {
-    for await (const chunk of stream) {
-      scan.addInput((chunk as Buffer).length);
-      const r = sink.write(chunk as Buffer);
-      if (r) await r;
-      if (sink.isDraining) break;
-      if (scan.shouldYield()) await scan.yieldNow();
-    }
-    await sink.end();
-  } catch (e) {
-    sink.abort();
-    if (e instanceof ScanStop) throw e;
-    if (scan.stopped) throw scan.stopped;
-    scan.problem('folder.unreadable', `cannot be read: ${(e as Error).message}`, member);
-  } finally {
-    stream.destroy();
-    scan.current = undefined;
-  }
+  await pumpMember(scan, { member, size, depth: 0 }, stream, (n) => scan.addInput(n), (e) => ({ code: 'folder.unreadable', message: `cannot be read: ${e.message}` }));
 }
 
 function noteSysdiagnose(scan: Scan, name: string, member: string | undefined): void {

@@ -3,7 +3,7 @@ import { itemName, problemOf, type BufferReader, type Item } from '../types.js';
 import type { Fact, Problem } from '../../facts/schema.js';
 import { GunzipSink } from './gzip.js';
 import { LineFeeder } from './lines.js';
-import type { Scan } from './scan.js';
+import { ScanStop, type Scan } from './scan.js';
 import { DRAIN, andThen, type ChunkSink } from './sink.js';
 import { SNIFF_BYTES, sniff } from './sniff.js';
 import { TarParser } from './tar.js';
@@ -263,5 +263,40 @@ class ReadSink implements ChunkSink {
   private keep(res: { facts: Fact[]; problems: Problem[] }): void {
     for (const f of res.facts) this.scan.facts.push(f);
     for (const p of res.problems) this.scan.problem(p.code, p.message, p.member);
+  }
+}
+
+/**
+ * Streams one member (a file in a folder, a zip entry) into a new Member
+ * sink. `count` adds the bytes to the right limit; a read failure becomes
+ * the problem `describe` words, and what was read before it is kept.
+ */
+export async function pumpMember(
+  scan: Scan,
+  item: { member: string; size: number; depth: number },
+  stream: AsyncIterable<unknown> & { destroy(): void },
+  count: (bytes: number) => void,
+  describe: (e: Error) => { code: string; message: string },
+): Promise<void> {
+  const sink = new Member(scan, { input: scan.input, member: item.member, size: item.size }, { size: item.size, depth: item.depth, topLevel: false });
+  scan.current = item.member;
+  try {
+    for await (const chunk of stream) {
+      count((chunk as Buffer).length);
+      const r = sink.write(chunk as Buffer);
+      if (r) await r;
+      if (sink.isDraining) break;
+      if (scan.shouldYield()) await scan.yieldNow();
+    }
+    await sink.end();
+  } catch (e) {
+    sink.abort();
+    if (e instanceof ScanStop) throw e;
+    if (scan.stopped) throw scan.stopped;
+    const p = describe(e as Error);
+    scan.problem(p.code, p.message, item.member);
+  } finally {
+    stream.destroy();
+    scan.current = undefined;
   }
 }

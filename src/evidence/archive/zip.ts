@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
-import { Member } from './member.js';
+import { pumpMember } from './member.js';
 import { ScanStop, type Scan } from './scan.js';
 import type { ChunkSink } from './sink.js';
 
@@ -80,26 +80,10 @@ async function scanZipEntry(scan: Scan, zip: ZipFile, entry: Entry, prefix: stri
     scan.problem('archive.corrupt', `zip member cannot be opened: ${(e as Error).message}`, member);
     return;
   }
-  const sink = new Member(scan, { input: scan.input, member, size }, { size, depth, topLevel: false });
-  scan.current = member;
-  try {
-    for await (const chunk of stream) {
-      scan.addExpanded((chunk as Buffer).length);
-      const r = sink.write(chunk as Buffer);
-      if (r) await r;
-      if (sink.isDraining) break;
-      if (scan.shouldYield()) await scan.yieldNow();
-    }
-    await sink.end();
-  } catch (e) {
-    sink.abort();
-    if (e instanceof ScanStop) throw e;
-    if (scan.stopped) throw scan.stopped;
-    scan.problem('archive.corrupt', `zip member is damaged: ${(e as Error).message}; what was read before is kept`, member);
-  } finally {
-    stream.destroy();
-    scan.current = undefined;
-  }
+  await pumpMember(scan, { member, size, depth }, stream, (n) => scan.addExpanded(n), (e) => ({
+    code: 'archive.corrupt',
+    message: `zip member is damaged: ${e.message}; what was read before is kept`,
+  }));
 }
 
 function noteSysdiagnose(scan: Scan, prefix: string, name: string): void {
