@@ -177,7 +177,7 @@ export function feedbackContext(report: Report): FeedbackContext {
   const ruledOutCauses = report.causes.filter((c) => c.status === 'ruled_out');
   const ruledOut = ruledOutCauses.map((c) => ({
     title: c.title,
-    because: c.because.map((b) => b.replace(/^Ruled out: /, '')).join(' '),
+    because: c.because.join(' '),
     evidence: c.evidence.map((e) => ({ line: evidenceLine(e) })),
   }));
   const notRuledOut = report.causes.filter((c) => c.status !== 'ruled_out').map((c) => ({ title: c.title, status: c.status.replace('_', ' ') }));

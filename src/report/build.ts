@@ -69,7 +69,8 @@ export function buildReport(d: Diagnosis): Report {
       status: c.status,
       title: c.cause.title,
       summary: c.cause.summary,
-      because: c.decided.map((r) => `${r.rule.outcome === 'rules_out' ? 'Ruled out: ' : ''}${fillTemplate(r.rule.because, index)}`),
+      // A confirmed cause can also have a ruling-out rule hold (contradicting evidence): say so.
+      because: c.decided.map((r) => `${c.status === 'confirmed' && r.rule.outcome === 'rules_out' ? 'Yet other evidence speaks against it: ' : ''}${fillTemplate(r.rule.because, index)}`),
       evidence: [...evidence.values()],
       nextSteps,
       missing,

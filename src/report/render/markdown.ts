@@ -17,7 +17,7 @@ export function renderMarkdown(report: Report): string {
   out.push('## Causes', '');
   for (const c of report.causes) {
     out.push(`### ${STATUS_EMOJI[c.status]} ${STATUS_LABEL[c.status]}: ${c.title}`, '', `${c.summary} (${code(c.id)})`, '');
-    for (const b of c.because) out.push(`- Because ${b}`);
+    for (const b of c.because) out.push(`- ${b}`);
     if (c.evidence.length) {
       out.push('', '| fact | value | source |', '|---|---|---|');
       for (const e of c.evidence) out.push(`| ${code(e.fact)} | ${code(e.value)} | ${e.source.replace(/\|/g, '\\|')}${e.at ? ` @ ${e.at}` : ''} |`);

@@ -29,7 +29,7 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
     if (cause.status === 'ruled_out' && opts.showRuledOut === false) continue;
     const colour = cause.status === 'confirmed' ? 'red' : cause.status === 'likely' ? 'yellow' : cause.status === 'ruled_out' ? 'green' : 'dim';
     out.push(`${c(colour, `[${STATUS_LABEL[cause.status]}]`)} ${cause.title}  ${c('dim', `(${cause.id})`)}`);
-    for (const b of cause.because) out.push(`  because ${b}`);
+    for (const b of cause.because) out.push(`  why: ${b}`);
     for (const e of cause.evidence) out.push(c('dim', `  · ${e.fact} = ${String(e.value)}  — ${e.source}${e.at ? ` @ ${e.at}` : ''}`));
     for (const s of cause.nextSteps) out.push(`  → ${s}`);
     if (cause.missing.length) out.push(c('dim', `  needs: ${cause.missing.map(describeFact).join('; ')}`));
