@@ -223,9 +223,11 @@ export class TarParser implements ChunkSink {
 
   private noteSysdiagnose(name: string): void {
     // Only folders: a sysdiagnose archive stored whole is described by its own members.
-    const slash = name.indexOf('/');
+    // `tar -C dir .` (how people re-pack an extracted sysdiagnose) puts "./" before every name.
+    const path = name.replace(/^(?:\.\/)+/, '');
+    const slash = path.indexOf('/');
     if (slash < 0) return;
-    const top = name.slice(0, slash);
+    const top = path.slice(0, slash);
     if (!top.startsWith('sysdiagnose')) return;
     const key = this.prefix + top;
     if (this.scan.sysdiagnoseSeen.has(key)) return;
