@@ -45,8 +45,13 @@ export async function scanFolder(scan: Scan, root: string): Promise<void> {
         let target: string;
         try {
           target = await realpath(full);
-        } catch {
-          scan.problem('folder.broken_link', 'is a symbolic link that leads nowhere; skipped', member);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ELOOP') scan.problem('folder.link_loop', 'is a symbolic link in a loop of links; not followed', member);
+          else scan.problem('folder.broken_link', 'is a symbolic link that leads nowhere; skipped', member);
+          continue;
+        }
+        if (target === rootReal) {
+          scan.problem('folder.link_loop', 'is a symbolic link back to the folder itself (a loop); not followed', member);
           continue;
         }
         if (!target.startsWith(rootReal + sep)) {
