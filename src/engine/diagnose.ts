@@ -6,7 +6,7 @@ import { applyAnswers, type Answer } from './answers.js';
 import { decidingFacts, evaluate, indexFacts, type Trace } from './evaluate.js';
 import type { RuleSet } from './loadRules.js';
 import { ruleObservers } from './observe.js';
-import type { Cause, Question, Rule } from './ruleSchema.js';
+import type { Advisory, Cause, Question, Rule } from './ruleSchema.js';
 
 export type CauseStatus = 'confirmed' | 'likely' | 'open' | 'ruled_out';
 
@@ -39,8 +39,16 @@ export interface Conflict {
   values: Fact[];
 }
 
+export interface AdvisoryResult {
+  advisory: Advisory;
+  trace: Trace;
+  evidence: Fact[];
+}
+
 export interface Diagnosis {
   domains: Domain[];
+  /** Notes for the reader that hold (redacted logs, logs without the push path…). */
+  advisories: AdvisoryResult[];
   facts: Fact[];
   causes: CauseResult[];
   questions: RankedQuestion[];
@@ -116,11 +124,16 @@ export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Ans
     .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || causeOrder.get(a.cause.id)! - causeOrder.get(b.cause.id)!);
 
   const questions = rankQuestions(rules, causes, index, domains, applied.answered);
+  const advisories = rules.advisories
+    .filter((a) => !a.domain || domains.includes(a.domain))
+    .map((advisory) => ({ advisory, trace: evaluate(advisory.when, index) }))
+    .filter((a) => a.trace.result === true)
+    .map((a) => ({ ...a, evidence: sortFacts(decidingFacts(a.trace)) }));
   const escalate = causes.length > 0 && causes.every((c) => c.status === 'ruled_out');
   const problems = [...(input.problems ?? []), ...applied.problems].sort((a, b) =>
     `${a.input}\u0000${a.member ?? ''}\u0000${a.code}\u0000${a.message}` < `${b.input}\u0000${b.member ?? ''}\u0000${b.code}\u0000${b.message}` ? -1 : 1,
   );
-  return { domains, facts, causes, questions, conflicts: findConflicts(index), escalate, problems, superseded: applied.superseded };
+  return { domains, advisories, facts, causes, questions, conflicts: findConflicts(index), escalate, problems, superseded: applied.superseded };
 }
 
 /**

@@ -3,12 +3,13 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { factDefinition } from '../facts/catalog/index.js';
-import { RuleFileSchema, type Cause, type Condition, type Question, type Rule } from './ruleSchema.js';
+import { RuleFileSchema, type Advisory, type Cause, type Condition, type Question, type Rule } from './ruleSchema.js';
 
 export interface RuleSet {
   causes: Cause[];
   rules: Rule[];
   questions: Question[];
+  advisories: Advisory[];
   /** Which file each cause, rule and question came from, for messages. */
   origin: Map<string, string>;
 }
@@ -108,7 +109,7 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
     .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
     .sort();
   const issues: RuleLoadIssue[] = [];
-  const set: RuleSet = { causes: [], rules: [], questions: [], origin: new Map() };
+  const set: RuleSet = { causes: [], rules: [], questions: [], advisories: [], origin: new Map() };
   const where = new Map<string, { file: string; line?: number }>();
 
   for (const f of files) {
@@ -135,6 +136,10 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
       add('question', q.id, ['questions', i, 'id']);
       set.questions.push(q);
     });
+    data.advisories.forEach((a, i) => {
+      add('advisory', a.id, ['advisories', i, 'id']);
+      set.advisories.push(a);
+    });
   }
 
   // Cross-references: a rule that names a fact or cause nobody defines is a typo, found now rather than in a report.
@@ -151,6 +156,9 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
   for (const q of set.questions) {
     if (!factDefinition(q.sets)) issues.push({ ...at(q.id), message: `question ${q.id} sets unknown fact ${q.sets}` });
     if (q.askWhen) for (const f of factsOf(q.askWhen)) if (!factDefinition(f)) issues.push({ ...at(q.id), message: `question ${q.id} uses unknown fact ${f}` });
+  }
+  for (const a of set.advisories) {
+    for (const f of [...factsOf(a.when), ...templateFacts(a.text)]) if (!factDefinition(f)) issues.push({ ...at(a.id), message: `advisory ${a.id} uses unknown fact ${f}` });
   }
   for (const c of set.causes) {
     const rules = set.rules.filter((r) => r.cause === c.id);

@@ -145,12 +145,30 @@ export const QuestionSchema = z
   });
 export type Question = z.infer<typeof QuestionSchema>;
 
-/** One file under rules/: any of its three sections may be absent. */
+/**
+ * Something the report should tell the reader that is not a cause: e.g.
+ * "the logs are redacted, install the logging profiles". Shown when `when` holds.
+ */
+export const AdvisorySchema = z
+  .object({
+    id: Id,
+    /** Only shown when this domain is relevant (omit for any case). */
+    domain: z.enum(DOMAINS).optional(),
+    source: SourceRefSchema,
+    when: ConditionSchema,
+    /** One or two sentences, templated with {{fact.name}}. */
+    text: z.string().min(1),
+  })
+  .strict();
+export type Advisory = z.infer<typeof AdvisorySchema>;
+
+/** One file under rules/: any of its sections may be absent. */
 export const RuleFileSchema = z
   .object({
     causes: z.array(CauseSchema).default([]),
     rules: z.array(RuleSchema).default([]),
     questions: z.array(QuestionSchema).default([]),
+    advisories: z.array(AdvisorySchema).default([]),
     /** Named lists other parts of the file point at with YAML anchors (e.g. exempt commands). */
     data: z.record(z.string(), z.unknown()).optional(),
   })

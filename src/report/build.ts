@@ -102,6 +102,7 @@ export function buildReport(d: Diagnosis): Report {
       platform: first(index, 'device.platform'),
       sysdiagnoseAt: first(index, 'device.sysdiagnose_at'),
     },
+    notes: d.advisories.map((a) => ({ id: a.advisory.id, text: fillTemplate(a.advisory.text, index), evidence: a.evidence.map(evidenceOf), source: a.advisory.source })),
     causes,
     questions: d.questions.map((q) => ({
       id: q.question.id,

@@ -13,6 +13,8 @@ export interface Report {
   /** One line for the top of any rendering. */
   headline: string;
   device: DeviceSummary;
+  /** Notes that are not causes: e.g. the logs are redacted and the logging profiles are needed. */
+  notes: NoteReport[];
   causes: CauseReport[];
   questions: QuestionReport[];
   escalation: null | Escalation;
@@ -29,6 +31,13 @@ export interface DeviceSummary {
   osBuild?: string;
   platform?: string;
   sysdiagnoseAt?: string;
+}
+
+export interface NoteReport {
+  id: string;
+  text: string;
+  evidence: EvidenceReport[];
+  source: SourceRef;
 }
 
 export interface EvidenceReport {

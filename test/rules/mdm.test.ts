@@ -232,4 +232,18 @@ describe('MDM push returned 200 OK but the device never checked in (seed 000)', 
     expect(d.causes.filter((c) => c.status !== 'ruled_out').map((c) => c.cause.id)).toEqual([]);
     expect(d.escalate).toBe(true);
   });
+
+  it('says the logging profiles are needed when the push-path log lines are redacted, instead of guessing', () => {
+    const redacted = run([...enrolled, device('device.log.redacted', true), device('device.log.mdm_lines', 4)]);
+    expect(redacted.advisories.map((a) => a.advisory.id)).toEqual(['mdm.note.redacted_logs']);
+    const plain = run([...enrolled, device('device.log.redacted', false), device('device.log.mdm_lines', 4)]);
+    expect(plain.advisories).toEqual([]);
+  });
+
+  it('says when the device logs do not cover the push path at all', () => {
+    const quiet = run([...enrolled, device('device.log.mdm_lines', 0), device('device.log.mdm_lines', 0, { source: { kind: 'file', input: 'sd.tgz', member: 'b.log' } })]);
+    expect(quiet.advisories.map((a) => a.advisory.id)).toEqual(['mdm.note.logs_without_push_path']);
+    const covered = run([...enrolled, device('device.log.mdm_lines', 0), device('device.log.mdm_lines', 7, { source: { kind: 'file', input: 'sd.tgz', member: 'b.log' } })]);
+    expect(covered.advisories).toEqual([]);
+  });
 });

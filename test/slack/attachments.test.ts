@@ -64,6 +64,7 @@ describe('a report too long for one message', () => {
         schemaVersion: 1,
         domains: ['mdm'],
         headline: 'Many causes.',
+        notes: [],
         device: {},
         causes: Array.from({ length: 30 }, (_, i) => ({
           id: `mdm.c${i}`,

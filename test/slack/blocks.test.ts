@@ -26,6 +26,7 @@ function report(causes: CauseReport[], extra: Partial<Report> = {}): Report {
     domains: ['mdm'],
     headline: 'Found: something.',
     device: {},
+    notes: [],
     causes,
     questions: [{ id: 'q.mdm.enrolled', text: 'Is the MDM profile still installed?', type: 'yesno', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }, { value: 'unknown', label: "Don't know" }], settles: [] }],
     escalation: null,

@@ -14,6 +14,11 @@ export function renderMarkdown(report: Report): string {
   if (dev) out.push(`- Device: ${dev}`);
   if (report.domains.length) out.push(`- Looked at: ${report.domains.join(', ')}`);
   out.push('');
+  if (report.notes.length) {
+    out.push('## Notes', '');
+    for (const n of report.notes) out.push(`- ${n.text}`);
+    out.push('');
+  }
   out.push('## Causes', '');
   for (const c of report.causes) {
     out.push(`### ${STATUS_EMOJI[c.status]} ${STATUS_LABEL[c.status]}: ${c.title}`, '', `${c.summary} (${code(c.id)})`, '');

@@ -25,6 +25,7 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   if (dev) out.push(`Device: ${dev}`);
   if (report.domains.length) out.push(`Looked at: ${report.domains.join(', ')}`);
   out.push('');
+  for (const n of report.notes) out.push(c('yellow', `Note: ${n.text}`), ...n.evidence.slice(0, 3).map((e) => c('dim', `  · ${e.source}`)), '');
   for (const cause of report.causes) {
     if (cause.status === 'ruled_out' && opts.showRuledOut === false) continue;
     const colour = cause.status === 'confirmed' ? 'red' : cause.status === 'likely' ? 'yellow' : cause.status === 'ruled_out' ? 'green' : 'dim';

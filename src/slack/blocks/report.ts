@@ -74,6 +74,8 @@ export function summaryBlocks(report: Report, opts: SummaryOptions): Summary {
   ];
   const ctx = [report.domains.length ? `Looked at: ${report.domains.join(', ')}` : undefined, deviceText(report), opts.note].filter(Boolean) as string[];
   if (ctx.length) head.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(esc(ctx.join(' · ')), 2000) }] });
+  if (report.notes.length)
+    head.push({ type: 'section', text: { type: 'mrkdwn', text: clip(report.notes.map((n) => `:information_source: ${esc(n.text)}`).join('\n'), LIMITS.sectionChars) } });
 
   const tail: Block[] = [];
   if (report.problems.length) {
