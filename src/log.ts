@@ -13,6 +13,10 @@ const SECRET_PATTERNS: RegExp[] = [
   /\b[0-9a-fA-F]{64}\b/g, // push tokens and their hashes
   /<[0-9a-fA-F]{8}(?: ?[0-9a-fA-F]{8}){7}>/g, // tokens as Apple prints them
   /\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b/g, // PushMagic
+  /\b[0-9a-fA-F]{8}(?: [0-9a-fA-F]{8}){7}\b/g, // tokens as hex in groups, without the brackets
+  /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])/g, // 32-byte tokens in base64, as TokenUpdate carries them
+  // A PushMagic (or token) is any string the server chose: whatever follows its key, also inside JSON.
+  /(?<=(?:push_?magic|magic|push_?token|token)\\?"?\s*[:=]\s*\\?"?)[^\s"\\,;}]+/gi,
   /\bBearer\s+\S+/gi,
 ];
 
