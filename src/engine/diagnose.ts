@@ -59,6 +59,9 @@ export interface Diagnosis {
   superseded: ReturnType<typeof applyAnswers>['superseded'];
 }
 
+/** Domains whose documents end in "file Feedback with Apple" once every known cause is ruled out. */
+const ESCALATING: Domain[] = ['mdm', 'apns'];
+
 const STATUS_ORDER: CauseStatus[] = ['confirmed', 'likely', 'open', 'ruled_out'];
 const OUTCOME_ORDER: Rule['outcome'][] = ['confirms', 'rules_out', 'suggests'];
 
@@ -129,7 +132,10 @@ export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Ans
     .map((advisory) => ({ advisory, trace: evaluate(advisory.when, index) }))
     .filter((a) => a.trace.result === true)
     .map((a) => ({ ...a, evidence: sortFacts(decidingFacts(a.trace)) }));
-  const escalate = causes.length > 0 && causes.every((c) => c.status === 'ruled_out');
+  // Apple asks for Feedback on MDM pushes that return 200 OK yet never arrive (seed 000). A case
+  // whose only domains are NotNow statuses or Secure Mail has nothing to file once its causes are
+  // ruled out: the device answers, or the fault is in the customer's setup.
+  const escalate = ESCALATING.some((d) => domains.includes(d)) && causes.length > 0 && causes.every((c) => c.status === 'ruled_out');
   const problems = [...(input.problems ?? []), ...applied.problems].sort((a, b) =>
     `${a.input}\u0000${a.member ?? ''}\u0000${a.code}\u0000${a.message}` < `${b.input}\u0000${b.member ?? ''}\u0000${b.code}\u0000${b.message}` ? -1 : 1,
   );

@@ -49,6 +49,7 @@ function headline(d: Diagnosis): string {
   if (likely.length) return `Likely: ${likely.map((c) => c.cause.title).join('; ')}.`;
   if (d.escalate) return 'Every known cause is ruled out: this is one for Apple (a Feedback draft is below).';
   const open = d.causes.filter((c) => c.status === 'open').length;
+  if (open === 0) return 'Every known cause is ruled out: the evidence shows no fault.';
   return `No cause confirmed yet; ${open} still open.`;
 }
 
