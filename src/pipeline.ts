@@ -33,6 +33,9 @@ export interface Evidence {
   problems: Problem[];
 }
 
+const PASTE_UNRECOGNISED =
+  'holds nothing pushcheck recognises (no push topic, PushMagic, push token or log line it knows); paste values as "topic=…", "magic: …", "token …", or give a log or plist as a PATH';
+
 /** Reads every input; one bad input becomes a problem and the rest are still used. */
 export async function collectEvidence(input: CaseInput, opts: CollectOptions = {}): Promise<Evidence> {
   const ctx = { limits: { ...DEFAULT_LIMITS, ...opts.limits }, onProgress: opts.onProgress, signal: opts.signal };
@@ -48,6 +51,8 @@ export async function collectEvidence(input: CaseInput, opts: CollectOptions = {
     const r = await readPaste(p.text, p.label, ctx);
     for (const x of r.facts) facts.push(x); // a spread of 100k+ items overflows the call stack
     for (const x of r.problems) problems.push(x);
+    // Someone typed this on purpose: a paste that gave nothing must say so rather than vanish.
+    if (r.facts.length === 0 && r.problems.length === 0) problems.push({ input: p.label, code: 'paste.unrecognised', message: PASTE_UNRECOGNISED });
   }
   return { facts, problems };
 }
