@@ -92,10 +92,35 @@ export interface BufferReader {
   read(data: Buffer, item: Item, ctx: ReadContext): ReadResult | Promise<ReadResult>;
 }
 
+/**
+ * What a sink promises about the lines it ignores, so that a feeder may skip
+ * them without decoding them. A line may be skipped only when it contains
+ * none of `needles` and does not start with one of `startBytes`; the sink's
+ * `line()` must then be a no-op for such a line (apart from counting it).
+ * Handing a sink more lines than it asked for must always be harmless.
+ */
+export interface LinePrefilter {
+  /** Printable ASCII substrings (no newline): every line the sink acts on contains at least one. */
+  needles: readonly string[];
+  /** First bytes of lines the sink always wants whatever they contain (e.g. JSON-style event lines). */
+  startBytes?: readonly number[];
+}
+
 /** Consumes text line by line; many line readers may share one pass over a log. */
 export interface LineSink {
   line(text: string, lineNo: number): void;
   end(): ReadResult;
+  /**
+   * Optional: lets a feeder skip lines this sink ignores. Only used when every
+   * sink of a text declares one; feeders that do not know it deliver every line.
+   */
+  prefilter?: LinePrefilter;
+  /**
+   * Optional: while true, the sink wants every line (e.g. it is still
+   * recognising the log format) and no prefilter is applied. Asked before
+   * lines are skipped; once it has answered false it must stay false.
+   */
+  wantsEveryLine?(): boolean;
 }
 
 export interface LineReader {

@@ -1,5 +1,5 @@
 import type { Fact, Problem } from '../../facts/schema.js';
-import { problemOf, type Item, type LineReader, type LineSink, type ReadContext } from '../types.js';
+import { problemOf, type Item, type LinePrefilter, type LineReader, type LineSink, type ReadContext } from '../types.js';
 
 /**
  * Feeds text to line readers as its chunks arrive, so a 200 MB log is never
@@ -14,6 +14,47 @@ export interface Slicer {
 
 /** Lines between two looks at the clock: cheap enough, and slow readers still yield in time. */
 const LINES_PER_CHECK = 32;
+
+/**
+ * The union of the sinks' prefilters, as bytes. A line is decoded only when
+ * it holds a needle or starts with one of the start bytes; the others are
+ * counted and passed over, which is most of a big log and most of the cost.
+ */
+interface ByteFilter {
+  needles: Buffer[];
+  /** 1 at a first byte that makes a line always delivered. */
+  start: Uint8Array;
+}
+
+/** Compiled once per prefilter object: a feeder is made for every log of an archive. */
+const compiled = new WeakMap<LinePrefilter, ByteFilter | null>();
+
+function compile(p: LinePrefilter): ByteFilter | null {
+  let f = compiled.get(p);
+  if (f !== undefined) return f;
+  const start = new Uint8Array(256);
+  for (const b of p.startBytes ?? []) start[b & 0xff] = 1;
+  // A needle must be found in the raw bytes exactly where the text holds it: printable ASCII only.
+  const ok = p.needles.length > 0 && p.needles.every((n) => /^[\x20-\x7e]+$/.test(n));
+  f = ok ? { needles: [...new Set(p.needles)].map((n) => Buffer.from(n, 'latin1')), start } : null;
+  compiled.set(p, f);
+  return f;
+}
+
+function byteFilterOf(sinks: readonly LineSink[]): ByteFilter | undefined {
+  let out: ByteFilter | undefined;
+  for (const s of sinks) {
+    const f = s.prefilter && compile(s.prefilter);
+    if (!f) return undefined;
+    if (!out) out = f;
+    else {
+      const needles = [...out.needles];
+      for (const n of f.needles) if (!needles.some((m) => m.equals(n))) needles.push(n);
+      out = { needles, start: out.start.map((b, i) => b | f.start[i]!) };
+    }
+  }
+  return out;
+}
 
 export class LineFeeder {
   private readonly sinks: { id: string; sink: LineSink }[] = [];
@@ -32,6 +73,15 @@ export class LineFeeder {
   /** Bytes kept of one line: enough for maxLineLength characters of any UTF-8. */
   private readonly maxLineBytes: number;
   readonly problems: Problem[] = [];
+  /** Set when every sink declared a prefilter. */
+  private readonly filter: ByteFilter | undefined;
+  /** Whether some sink may still want every line (see LineSink.wantsEveryLine). */
+  private warming: boolean;
+  /** Per needle, where it next occurs in `hitsIn` at or after the last position asked (-1: nowhere more). */
+  private hits: number[] = [];
+  private hitsIn: Buffer | undefined;
+  /** The least of `hits` that is >= the last position asked (Infinity: no needle further on). */
+  private nextHit = -1;
 
   constructor(
     private readonly item: Item,
@@ -47,6 +97,8 @@ export class LineFeeder {
         this.problems.push(problemOf(item, 'reader.failed', `${r.id} could not start reading it: ${(e as Error).message}`));
       }
     }
+    this.filter = byteFilterOf(this.sinks.map((s) => s.sink));
+    this.warming = !!this.filter && this.sinks.some((s) => typeof s.sink.wantsEveryLine === 'function');
   }
 
   /**
@@ -98,6 +150,11 @@ export class LineFeeder {
         this.hold(chunk.subarray(pos, end));
         return;
       }
+      if (this.filter && !this.carryBytes && this.canSkip(chunk, pos, end)) {
+        this.lineNo++;
+        pos = nl + 1;
+        continue;
+      }
       if (this.carryBytes) {
         this.hold(chunk.subarray(pos, end));
         if (!this.skipping) this.emitBytes(Buffer.concat(this.carry), 0, this.carryBytes);
@@ -112,6 +169,46 @@ export class LineFeeder {
       this.lineNo++;
       pos = nl + 1;
     }
+  }
+
+  /**
+   * Whether no sink needs the whole line chunk[pos, end): it holds no needle,
+   * does not start with a start byte, is short enough that it cannot be cut
+   * (cut lines are reported), and no sink still wants every line. Lines
+   * carried over from the previous chunk are never skipped (one per chunk).
+   */
+  private canSkip(chunk: Buffer, pos: number, end: number): boolean {
+    const f = this.filter!;
+    if (this.sawNul) return false; // NULs are dropped after decoding, which could join a needle's bytes
+    if (end - pos > this.ctx.limits.maxLineLength) return false;
+    if (end > pos && f.start[chunk[pos]!]) return false;
+    if (this.warming && this.stillWarming()) return false;
+    if (this.hitsIn !== chunk) {
+      this.hitsIn = chunk;
+      this.hits = f.needles.map(() => -2);
+      this.nextHit = -1;
+    }
+    if (pos > this.nextHit) this.nextHit = this.findNextHit(chunk, pos);
+    return this.nextHit >= end;
+  }
+
+  /** Moves every needle's next occurrence to at or after pos; the least of them. */
+  private findNextHit(chunk: Buffer, pos: number): number {
+    const { needles } = this.filter!;
+    const hits = this.hits;
+    let min = Infinity;
+    for (let i = 0; i < needles.length; i++) {
+      let h = hits[i]!;
+      if (h !== -1 && h < pos) hits[i] = h = chunk.indexOf(needles[i]!, pos);
+      if (h >= 0 && h < min) min = h;
+    }
+    return min;
+  }
+
+  private stillWarming(): boolean {
+    for (const s of this.sinks) if (s.sink.wantsEveryLine?.()) return true;
+    this.warming = false;
+    return false;
   }
 
   /** Keeps the start of a line that goes on in the next chunk; past the cap, emits what it has and skips the rest. */
@@ -165,6 +262,7 @@ export class LineFeeder {
     if (!this.skipping && !this.stoppedAtLimit && this.carryBytes) this.emitBytes(Buffer.concat(this.carry), 0, this.carryBytes);
     this.carry = [];
     this.carryBytes = 0;
+    this.hitsIn = undefined;
     const facts: Fact[] = [];
     const problems = this.problems;
     if (this.longLines) {

@@ -63,7 +63,11 @@ interface Pending {
   attrs: Record<string, string>;
 }
 
+/** Lines without "=" or "{" fail MAYBE and are ignored: a feeder may skip them undecoded. */
+const PREFILTER = { needles: ['=', '{'] };
+
 class ServerLogSink implements LineSink {
+  readonly prefilter = PREFILTER;
   private out: Pending[] = [];
   private requestTypes = new Map<string, string>();
   private tracker = new ConnectionTracker();

@@ -1,8 +1,8 @@
 import type { Fact, Problem } from '../../facts/schema.js';
-import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadContext, type ReadResult } from '../types.js';
+import { problemOf, sourceOf, type Item, type LinePrefilter, type LineReader, type LineSink, type ReadContext, type ReadResult } from '../types.js';
 import { JsonStyleEvents } from './jsonStyle.js';
 import { isFrameLine, parseLogLine, type LogLine } from './lineFormat.js';
-import { isPushPathLine, mayMatter, observe } from './messages.js';
+import { isPushPathLine, MAY_MATTER_NEEDLES, mayMatter, observe } from './messages.js';
 import { looksLikeDeviceLog, nameLooksLikeLog } from './recognise.js';
 import { timeOf } from './timeOf.js';
 
@@ -34,7 +34,20 @@ function bareLine(text: string): LogLine {
   return m ? { format: 'bare', process: m[1], ...(m[2] ? { library: m[2] } : {}), message: m[3] } : { format: 'bare', message: t };
 }
 
+/**
+ * Lines this sink acts on, for the feeder to skip the rest undecoded: any
+ * that may matter (the needles cover mayMatter), and every line starting
+ * like `log show --style json` output (space, quote, brackets, braces),
+ * since JsonStyleEvents keeps state across those. Until the format is
+ * recognised (or given up on), wantsEveryLine asks for all lines.
+ */
+const PREFILTER: LinePrefilter = {
+  needles: MAY_MATTER_NEEDLES,
+  startBytes: [32, 34, 91, 123, 125],
+};
+
 class DeviceLogSink implements LineSink {
+  readonly prefilter = PREFILTER;
   private readonly kept = new Map<string, Kept>();
   private readonly problems: Problem[] = [];
   private readonly json = new JsonStyleEvents();
@@ -50,6 +63,10 @@ class DeviceLogSink implements LineSink {
     private readonly item: Item,
     private readonly ctx: ReadContext,
   ) {}
+
+  wantsEveryLine(): boolean {
+    return !this.stopped && !this.recognised && this.looked < RECOGNISE_WITHIN;
+  }
 
   line(text: string, n: number): void {
     if (this.stopped) return;

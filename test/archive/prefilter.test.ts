@@ -1,0 +1,262 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { LineFeeder } from '../../src/evidence/archive/lines.js';
+import { mdmServerLogReader } from '../../src/evidence/notnow/serverLog.js';
+import { deviceLogReader } from '../../src/evidence/text/deviceLog.js';
+import { MAY_MATTER_NEEDLES, MAY_MATTER_WORDS } from '../../src/evidence/text/messages.js';
+import { DEFAULT_LIMITS, type Item, type LineReader, type LineSink, type ReadContext, type ReadResult } from '../../src/evidence/types.js';
+
+/**
+ * The line feeder skips, undecoded, the lines no reader asked for (see
+ * LinePrefilter). Skipping must change nothing a reader reports: the same
+ * logs fed with and without the prefilter give byte-identical facts and
+ * problems, whatever the log form and wherever the chunks split, and the
+ * lines that are delivered carry their exact line numbers.
+ */
+
+/** Deterministic numbers (mulberry32), so a failure can be replayed. */
+function rng(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) % n) as number;
+  };
+}
+
+const PUSH = [
+  ['mdmd', 'Rejecting MDM push dictionary because it does not have the right magic string.'],
+  ['apsd', '<APSCourier: 0x1>: Connected to courier 23-courier.push.apple.com (17.57.146.20:5223)'],
+  ['apsd', '<APSCourierConnection: 0x2>: Disconnecting in response to connection failure'],
+  ['apsd', "<APSCourier: 0x1 production>: Received message for enabled topic 'com.apple.mgmt.External.abc' onInterface: NonCellular"],
+  ['apsd', 'Received message for enabled topic <private> onInterface: NonCellular'],
+  ['apsd', "Received message for ignored topic 'com.apple.mgmt.External.old'"],
+  ['mdmd', 'MDM|Skipped token update due to incomplete migration'],
+  ['mdmd', 'MDM|Polling MDM server https://mdm.example.com/mdm for next command.'],
+  ['mdmclient', '[com.apple.ManagedClient:MDMDaemon] Received HTTP response (200) [Acknowledged(InstallProfile):\'6A1E0D3C-1111-2222-3333-444455556666\']'],
+  ['mdmclient', '[com.apple.ManagedClient:MDMAgent] Processing server request: DeviceInformation for: User'],
+  ['apsd', 'copyTokenForDomain push.apple.com (null)'],
+  ['apsd', 'environment <APSEnvironment: 0x3 production>'],
+  ['SpringBoard', 'Opened https://apps.example.com/ps with MDM-managed settings'],
+] as const;
+const NOISE = [
+  'Process 4411 state changed: running -> suspended',
+  'Assertion 3F2A acquired for pid 88',
+  'Scan results: 12 networks, best RSSI -61',
+  'Réseau préféré: Café Wi‑Fi 😀 connecté',
+  'Task <A1>.<2> finished with status 0',
+  'Memory pressure level changed to normal',
+  'Fetched https://cdn.example.com/maps/tiles/ps=2',
+];
+const PROCS = ['locationd', 'SpringBoard', 'kernel', 'wifid', 'runningboardd'];
+
+type Form = 'default' | 'compact' | 'syslog' | 'oldsyslog' | 'ndjson' | 'json' | 'console' | 'bare';
+
+function event(form: Form, r: (n: number) => number, i: number): string[] {
+  const push = r(12) === 0 ? PUSH[r(PUSH.length)]! : undefined;
+  const proc = push ? push[0] : PROCS[r(PROCS.length)]!;
+  const msg = push ? push[1] : NOISE[r(NOISE.length)]!;
+  const s = String(i % 60).padStart(2, '0');
+  const ts = `2024-03-01 10:22:${s}.123456+0100`;
+  switch (form) {
+    case 'default':
+      return [`${ts} 0x1a2b     Default     0x0                  123    0    ${proc}: (${push ? 'ManagedConfiguration' : 'CoreFoundation'}) ${msg}`];
+    case 'compact':
+      return [`2024-03-01 10:22:${s}.123 Df ${proc}[123:1a2b] ${msg}`];
+    case 'syslog':
+      return [`${ts}  localhost ${proc}[123]: ${msg}`];
+    case 'oldsyslog':
+      return [`Mar  1 10:22:${s} Johns-iPhone ${proc}[123] <Notice>: ${msg}`];
+    case 'ndjson':
+      return [JSON.stringify({ timestamp: ts, eventMessage: msg, processImagePath: `/usr/libexec/${proc}`, processID: 123 })];
+    case 'json':
+      return [
+        '{',
+        `  "timestamp" : "${ts}",`,
+        `  "processImagePath" : "/usr/libexec/${proc}",`,
+        `  "eventMessage" : ${JSON.stringify(msg)},`,
+        '  "processID" : 123',
+        '},{',
+      ];
+    case 'console':
+      return [`default\t10:22:${s}.123456+0100\t${proc}\t${msg}`];
+    case 'bare':
+      return [`${proc}: ${msg}`];
+  }
+}
+
+/** A log of `lines` events in one form, with what real logs carry besides: headers, blanks, continuations, CRLF. */
+function makeLog(form: Form, lines: number, seed: number, opts: { crlf?: boolean; lateOnly?: boolean } = {}): string {
+  const r = rng(seed);
+  const out: string[] = [];
+  if (form === 'default') out.push('Timestamp                       Thread     Type        Activity             PID    TTL  ');
+  if (form === 'json') out.push('[');
+  for (let i = 0; i < lines; i++) {
+    if (opts.lateOnly) {
+      // Nothing any format knows for thousands of lines, then one push line without a format.
+      out.push(i === lines - 1 ? 'mdmd: Rejecting MDM push dictionary because it does not have the right magic string.' : `noise ${i} ${NOISE[r(NOISE.length)]}`);
+      continue;
+    }
+    out.push(...event(form, r, i));
+    const extra = r(40);
+    if (extra === 0) out.push('');
+    else if (extra === 1) out.push('    continuation of the message above, indented');
+    else if (extra === 2) out.push('\tkey = value;');
+    else if (extra === 3) out.push('}');
+    else if (extra === 4) out.push('x'.repeat(300 + r(400)) + (r(2) ? ' mdm' : ''));
+  }
+  if (form === 'json') out.push('}]');
+  return out.join(opts.crlf ? '\r\n' : '\n') + (r(2) ? '\n' : '');
+}
+
+/** The same reader with the prefilter taken away: the feeder then delivers every line. */
+function unfiltered(reader: LineReader): LineReader {
+  return {
+    ...reader,
+    open(item, ctx) {
+      const sink = reader.open(item, ctx);
+      return { line: (t, n) => sink.line(t, n), end: () => sink.end() };
+    },
+  };
+}
+
+/** The reader as it is, counting the lines it is handed. */
+function counted(reader: LineReader, seen: { lines: number }): LineReader {
+  return {
+    ...reader,
+    open(item, ctx) {
+      const sink = reader.open(item, ctx);
+      const out: LineSink = {
+        line: (t, n) => {
+          seen.lines++;
+          sink.line(t, n);
+        },
+        end: () => sink.end(),
+      };
+      if (sink.prefilter) out.prefilter = sink.prefilter;
+      if (sink.wantsEveryLine) out.wantsEveryLine = () => sink.wantsEveryLine!();
+      return out;
+    },
+  };
+}
+
+const item: Item = { input: 'sysdiagnose.tar.gz', member: 'logs/AppSupport/com.apple.mdmd/mdmd.log' };
+const ctx: ReadContext = { limits: { ...DEFAULT_LIMITS, maxLineLength: 500 } };
+
+async function feed(data: Buffer, readers: LineReader[], chunk: number, c: ReadContext = ctx): Promise<ReadResult> {
+  const f = new LineFeeder(item, readers, c);
+  for (let i = 0; i < data.length; i += chunk) {
+    const r = f.write(data.subarray(i, i + chunk));
+    if ((typeof r === 'boolean' ? r : await r) === false) break;
+  }
+  return f.end();
+}
+
+const READERS = [deviceLogReader, mdmServerLogReader];
+const CHUNKS = [7, 113, 4096, 1 << 20];
+
+async function expectSameBothWays(data: Buffer, c: ReadContext = ctx): Promise<{ delivered: number; result: ReadResult }> {
+  const want = await feed(data, READERS.map(unfiltered), 1 << 20, c);
+  let delivered = 0;
+  for (const size of CHUNKS) {
+    const seen = { lines: 0 };
+    const got = await feed(data, [counted(deviceLogReader, seen), mdmServerLogReader], size, c);
+    expect(JSON.stringify(got), `chunks of ${size} bytes`).toBe(JSON.stringify(want));
+    if (size === 1 << 20) delivered = seen.lines;
+  }
+  return { delivered, result: want };
+}
+
+describe('the prefiltered line feeder reports exactly what the unfiltered one does', () => {
+  it('each word that makes a device log line matter holds one of the byte needles', () => {
+    for (const w of MAY_MATTER_WORDS) expect(MAY_MATTER_NEEDLES.some((n) => w.includes(n)), w).toBe(true);
+  });
+
+  const forms: Form[] = ['default', 'compact', 'syslog', 'oldsyslog', 'ndjson', 'json', 'console', 'bare'];
+  it.each(forms)('a %s-style device log', async (form) => {
+    const data = Buffer.from(makeLog(form, 6000, forms.indexOf(form) + 1));
+    const { delivered, result } = await expectSameBothWays(data);
+    expect(result.facts.some((f) => f.name === 'device.log.mdm_lines' && Number(f.value) > 0)).toBe(true);
+    // Plain text forms are mostly skipped once recognised; JSON-style lines are always delivered.
+    if (form !== 'json' && form !== 'ndjson') expect(delivered).toBeLessThan(data.toString().split('\n').length / 2);
+  });
+
+  it('with CRLF line ends', async () => {
+    await expectSameBothWays(Buffer.from(makeLog('default', 3000, 11, { crlf: true })));
+  });
+
+  it('when the only push line comes after the format-recognition window', async () => {
+    const { result } = await expectSameBothWays(Buffer.from(makeLog('bare', 4000, 12, { lateOnly: true })));
+    expect(result.facts.map((f) => f.name)).toContain('device.log.magic_rejection');
+  });
+
+  it('when a log in a known form has no push line at all (it still counts zero MDM lines)', async () => {
+    const text = Array.from({ length: 3000 }, (_, i) => `2024-03-01 10:22:33.123 Df wifid[12:3f] Scan results: ${i} networks\n`).join('');
+    const { result } = await expectSameBothWays(Buffer.from(text));
+    expect(result.facts).toEqual([expect.objectContaining({ name: 'device.log.mdm_lines', value: 0 })]);
+  });
+
+  it('when no line is ever recognised', async () => {
+    const text = Array.from({ length: 3000 }, (_, i) => `nothing to see ${i}`).join('\n');
+    const { result } = await expectSameBothWays(Buffer.from(text));
+    expect(result.facts).toEqual([]);
+  });
+
+  it('with NUL bytes inside a needle (they are dropped after decoding)', async () => {
+    const text = `${makeLog('default', 500, 13)}2024-03-01 10:22:33.123456+0100 0x1a2b     Default     0x0     123    0    m\u0000dmd: Rejecting M\u0000DM push dictionary because it does not have the right magic string.\n${makeLog('default', 500, 14)}`;
+    const { result } = await expectSameBothWays(Buffer.from(text));
+    expect(result.problems.map((p) => p.code)).toContain('text.nul');
+  });
+
+  it('with over-long lines (reported at the same line) and a log cut at the byte limit', async () => {
+    const data = Buffer.from(makeLog('compact', 4000, 15));
+    await expectSameBothWays(data);
+    await expectSameBothWays(data, { limits: { ...ctx.limits, maxLogBytes: Math.floor(data.length / 2) } });
+  });
+
+  it('for the device logs in the fixtures and the real-world files', async () => {
+    const dirs = [new URL('../fixtures/text/', import.meta.url), new URL('../fixtures/notnow/', import.meta.url), new URL('../../../shared/realworld/', import.meta.url)];
+    let files = 0;
+    for (const dir of dirs) {
+      for (const name of readdirSync(dir)) {
+        if (!/\.(log|txt|json)$/.test(name)) continue;
+        const data = readFileSync(fileURLToPath(new URL(name, dir)));
+        await expectSameBothWays(data);
+        // Repeated, so that the prefilter is past the recognition window.
+        await expectSameBothWays(Buffer.concat(Array.from({ length: 50 }, () => data)));
+        files++;
+      }
+    }
+    expect(files).toBeGreaterThan(4);
+  });
+});
+
+describe('lines a prefiltered sink gets carry their exact numbers', () => {
+  it.each(CHUNKS)('in chunks of %i bytes', async (size) => {
+    const r = rng(size);
+    const lines = Array.from({ length: 5000 }, (_, i) => {
+      const k = r(50);
+      if (k === 0) return `line ${i} has the NEEDLE in it`;
+      if (k === 1) return `# line ${i} starts with a hash`;
+      if (k === 2) return `line ${i} has the NEED LE split`;
+      if (k === 3) return `${'é'.repeat(r(20))} line ${i}\r`;
+      return `line ${i} ${'z'.repeat(r(200))}`;
+    });
+    const got: [string, number][] = [];
+    const spy: LineReader = {
+      id: 'spy',
+      kind: 'lines',
+      accepts: () => true,
+      open: () => ({ prefilter: { needles: ['NEEDLE'], startBytes: [0x23] }, line: (t, n) => void got.push([t, n]), end: () => ({ facts: [], problems: [] }) }),
+    };
+    await feed(Buffer.from(lines.join('\n')), [spy], size);
+    const wanted = lines.map((l, i) => [l.replace(/\r$/, ''), i + 1] as [string, number]).filter(([l]) => l.includes('NEEDLE') || l.startsWith('#'));
+    // Every asked-for line arrives; anything else that arrives (a line carried across chunks) is still the right text for its number.
+    for (const w of wanted) expect(got).toContainEqual(w);
+    for (const [t, n] of got) expect(t).toBe(lines[n - 1]!.replace(/\r$/, ''));
+    expect(got.length).toBeLessThan(wanted.length + Math.ceil(lines.join('\n').length / size) + 1);
+  });
+});
