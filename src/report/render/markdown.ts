@@ -1,5 +1,5 @@
 import type { Report } from '../types.js';
-import { answerHint, deviceLine, sourceLine, STATUS_EMOJI, STATUS_LABEL } from './words.js';
+import { answerHint, deviceLine, evidenceLines, placesOf, sourceLine, STATUS_EMOJI, STATUS_LABEL } from './words.js';
 
 function code(v: unknown): string {
   const s = String(v).replace(/`/g, 'ˋ');
@@ -25,7 +25,7 @@ export function renderMarkdown(report: Report): string {
     for (const b of c.because) out.push(`- ${b}`);
     if (c.evidence.length) {
       out.push('', '| fact | value | source |', '|---|---|---|');
-      for (const e of c.evidence) out.push(`| ${code(e.fact)} | ${code(e.value)} | ${e.source.replace(/\|/g, '\\|')}${e.at ? ` @ ${e.at}` : ''} |`);
+      for (const e of evidenceLines(c.evidence)) out.push(`| ${code(e.fact)} | ${code(e.value)} | ${placesOf(e.sources).replace(/\|/g, '\\|')}${e.at ? ` @ ${e.at}` : ''} |`);
     }
     if (c.nextSteps.length) {
       out.push('', '**Next steps**', '');

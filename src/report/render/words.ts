@@ -30,3 +30,35 @@ export function answerHint(q: Report['questions'][number]): string {
   if (q.type === 'time') return 'a date and time, e.g. 2026-11-20T14:05Z';
   return 'a value';
 }
+
+export interface EvidenceLine {
+  fact: string;
+  value: Report['causes'][number]['evidence'][number]['value'];
+  at?: string;
+  sources: string[];
+}
+
+const naturally = new Intl.Collator('en', { numeric: true }).compare;
+
+/**
+ * Observations of the same fact with the same value (and time) as one line:
+ * a device that rejects every push logs the same line many times, and a
+ * reader wants the places, not a wall of copies. Places in line order.
+ */
+export function evidenceLines(evidence: Report['causes'][number]['evidence']): EvidenceLine[] {
+  const lines = new Map<string, EvidenceLine>();
+  for (const e of evidence) {
+    const key = JSON.stringify([e.fact, e.value, e.at ?? '']);
+    const line = lines.get(key);
+    if (line) line.sources.push(e.source);
+    else lines.set(key, { fact: e.fact, value: e.value, ...(e.at ? { at: e.at } : {}), sources: [e.source] });
+  }
+  for (const l of lines.values()) l.sources.sort(naturally);
+  return [...lines.values()];
+}
+
+/** "a:1, a:2, a:3 and 9 more". */
+export function placesOf(sources: readonly string[], shown = 3): string {
+  const head = sources.slice(0, shown).join(', ');
+  return sources.length > shown ? `${head} and ${sources.length - shown} more` : head;
+}

@@ -1,0 +1,42 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../cli/helpers.js';
+
+/**
+ * Troubleshooting step: "look for the wrong-magic rejection in the device log".
+ * A device that rejects every push logs the same line again and again; the
+ * report should show that as one piece of evidence with its places, not as a
+ * wall of identical lines sorted 1, 10, 2, 3….
+ */
+const REJECTION = 'mdmd[412]: Rejecting MDM push dictionary because it does not have the right magic string';
+let dir: string;
+let log: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pushcheck-qa-'));
+  log = join(dir, 'mdmd.log');
+  await writeFile(log, `${Array.from({ length: 12 }, () => REJECTION).join('\n')}\n`);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('repeated log lines are one evidence line', () => {
+  it('text: the twelve rejections are one line naming the first places in line order and how many more', async () => {
+    const { out } = await cli('diagnose', log);
+    const lines = out.split('\n').filter((l) => l.includes('device.log.magic_rejection ='));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`${log}:1, ${log}:2, ${log}:3 and 9 more`);
+  });
+
+  it('markdown: one table row for them', async () => {
+    const { out } = await cli('diagnose', log, '--format', 'markdown');
+    expect(out.split('\n').filter((l) => l.includes('device.log.magic_rejection'))).toHaveLength(1);
+  });
+
+  it('json keeps every observation', async () => {
+    const report = JSON.parse((await cli('diagnose', log, '--format', 'json')).out);
+    const magic = report.causes.find((c: { id: string }) => c.id === 'mdm.wrong_magic');
+    expect(magic.evidence).toHaveLength(12);
+  });
+});
