@@ -82,6 +82,6 @@ export const apnsFacts: FactDefinition[] = [
   d('apns.payload_over_limit', 'boolean', 'The payload is over APNs\' limit: 4096 bytes, 5120 for VoIP (derived; attrs.limit)', quiet),
   d('apns.app_environment', 'string', 'Environment the app\'s token comes from, gathered from the entitlement, profile, apsd log or answer (derived)', { ...quiet, multi: true }),
   d('apns.provider_environment', 'string', 'Environment the provider sends to, from the endpoint host or the response (derived)', { ...quiet, multi: true }),
-  d('apns.topic_bundle', 'string', 'apns.topic or cert.topic without a push-type suffix (.voip, .complication…): the bundle id it addresses (derived)', { ...quiet, multi: true }),
+  d('apns.topic_bundle', 'string', 'The bundle id a push topic addresses: the APNs or certificate topic without a push-type suffix such as .voip or .complication (derived)', { ...quiet, multi: true }),
   d('apns.min_push_gap_seconds', 'number', 'Shortest time between two pushes APNs accepted (status 200) for the same device (derived)', quiet),
 ];

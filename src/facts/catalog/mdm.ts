@@ -53,7 +53,7 @@ export const mdmFacts: FactDefinition[] = [
   d('server.topic', 'string', 'Push topic the MDM server sends on'),
   d('server.push_magic', 'secret', 'PushMagic the MDM server puts in its pushes', { secret: true }),
   d('server.push_token', 'hex', 'Device push token the MDM server uses, 64 hex digits', { secret: true }),
-  d('server.push_token_sha256', 'hex', 'SHA-256 of server.push_token (to compare with device.push_token_hash)', { secret: true }),
+  d('server.push_token_sha256', 'hex', 'SHA-256 of the push token the MDM server holds (to compare with device.push_token_hash)', { secret: true }),
   d('server.unlock_token_present', 'boolean', 'The TokenUpdate carried an UnlockToken', { marksDomain: false }),
   // Server-log events are context for every domain, so on their own they do not make MDM push the question.
   d('server.push_sent', 'boolean', 'The MDM server sent a push (value true; `at` is when; attrs: udid, status, reason)', { multi: true, marksDomain: false }),

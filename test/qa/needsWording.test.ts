@@ -1,0 +1,29 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cli, REALWORLD, realworld } from '../cli/helpers.js';
+
+/**
+ * Troubleshooting step: "what is still needed to settle an open cause?"
+ * The "needs:" line is read by a support engineer: each item is a sentence,
+ * with the fact's id only in its [brackets], never an internal name inside
+ * the sentence ("SHA-256 of server.push_token").
+ */
+const INTERNAL = /\b(?:server|device|app|provisioning|cert|mdm|apns|notnow|securemail|case|pasted)\.[a-z_0-9]+/;
+const files = readdirSync(REALWORLD).filter((f) => f !== 'README.md').sort();
+
+describe('"needs:" lines speak words, not fact ids', () => {
+  it.each(files)('%s', async (file) => {
+    const { out } = await cli('diagnose', realworld(file));
+    const needs = out.split('\n').filter((l) => l.trim().startsWith('needs:'));
+    for (const line of needs) {
+      for (const item of line.trim().slice('needs:'.length).split(';')) {
+        expect(item.replace(/\[[^\]]*\]/g, ''), `${file}: ${item}`).not.toMatch(INTERNAL);
+      }
+    }
+  });
+
+  it('the server token hash an Authenticate check-in lacks is named in words', async () => {
+    const { out } = await cli('diagnose', realworld('nanomdm_checkin_Authenticate_iOS9_iPad.plist'));
+    expect(out).toMatch(/needs: SHA-256 of the push token the MDM server holds \[server\.push_token_sha256\]/);
+  });
+});
