@@ -1,3 +1,4 @@
+import { isCmsSigned } from '../plist/sniff.js';
 import type { Item } from '../types.js';
 
 const TEXT_NAMES = /\.(log|txt|text|out|err|json|jsonl|ndjson|har|md|entitlements|xcent)$/i;
@@ -16,6 +17,8 @@ export function isPushText(name: string, head: Buffer, item: Item): boolean {
   if (item.member && IN_SYSDIAGNOSE.test(item.member)) return false;
   // Certificates: PEM is text, DER is not (the DER reader takes those).
   if (CERT_NAMES.test(name)) return head.toString('latin1').includes('-----BEGIN ');
+  // A CMS envelope (a provisioning or enrollment profile saved as .txt) is binary: the plist readers take it.
+  if (isCmsSigned(head)) return false;
   // Old codesign output carries a few binary bytes (blob magic and length) before its XML.
   if (TEXT_NAMES.test(name)) return true;
   if (/\.[A-Za-z0-9]{1,12}$/.test(name)) return false;
