@@ -1,5 +1,5 @@
 import type { Report } from '../types.js';
-import { answerHint, deviceLine, evidenceLines, placesOf, sourceLine, STATUS_EMOJI, STATUS_LABEL } from './words.js';
+import { answerHint, deviceLine, evidenceLines, factWords, placesOf, sourceLine, STATUS_EMOJI, STATUS_LABEL } from './words.js';
 
 function code(v: unknown): string {
   const s = String(v).replace(/`/g, 'ˋ');
@@ -23,16 +23,18 @@ export function renderMarkdown(report: Report): string {
   for (const c of report.causes) {
     out.push(`### ${STATUS_EMOJI[c.status]} ${STATUS_LABEL[c.status]}: ${c.title}`, '', `${c.summary} (${code(c.id)})`, '');
     for (const b of c.because) out.push(`- ${b}`);
+    // Each section opens with a blank line, unless the block already ends with one.
+    const gap = () => (out[out.length - 1] === '' ? [] : ['']);
     if (c.evidence.length) {
-      out.push('', '| fact | value | source |', '|---|---|---|');
+      out.push(...gap(), '| fact | value | source |', '|---|---|---|');
       for (const e of evidenceLines(c.evidence)) out.push(`| ${code(e.fact)} | ${code(e.value)} | ${placesOf(e.sources).replace(/\|/g, '\\|')}${e.at ? ` @ ${e.at}` : ''} |`);
     }
     if (c.nextSteps.length) {
-      out.push('', '**Next steps**', '');
+      out.push(...gap(), '**Next steps**', '');
       for (const s of c.nextSteps) out.push(`1. ${s}`);
     }
-    if (c.missing.length) out.push('', `Still needed: ${c.missing.map((m) => code(m)).join(', ')}`);
-    out.push('', `_Source: ${sourceLine(c)}_`, '');
+    if (c.missing.length) out.push(...gap(), `Still needed: ${c.missing.map((m) => (factWords(m) ? `${factWords(m)} (${code(m)})` : code(m))).join('; ')}`);
+    out.push(...gap(), `_Source: ${sourceLine(c)}_`, '');
   }
   if (report.conflicts.length) {
     out.push('## Conflicting evidence', '');

@@ -1,6 +1,5 @@
 import type { Report } from '../types.js';
-import { factDefinition } from '../../facts/catalog/index.js';
-import { answerHint, deviceLine, evidenceLines, placesOf, sourceLine, STATUS_LABEL } from './words.js';
+import { answerHint, deviceLine, evidenceLines, factWords, placesOf, sourceLine, STATUS_LABEL } from './words.js';
 
 export interface TextOptions {
   /** Show ruled-out causes' reasons too (default true). */
@@ -10,8 +9,8 @@ export interface TextOptions {
 }
 
 function describeFact(name: string): string {
-  const d = factDefinition(name)?.description;
-  return d ? `${d.replace(/ \(.*?\)$/, '')} [${name}]` : name;
+  const d = factWords(name);
+  return d ? `${d} [${name}]` : name;
 }
 
 const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };

@@ -1,4 +1,5 @@
 import type { CauseStatus } from '../../engine/diagnose.js';
+import { factDefinition } from '../../facts/catalog/index.js';
 import type { Report } from '../types.js';
 
 export const STATUS_LABEL: Record<CauseStatus, string> = {
@@ -61,4 +62,9 @@ export function evidenceLines(evidence: Report['causes'][number]['evidence']): E
 export function placesOf(sources: readonly string[], shown = 3): string {
   const head = sources.slice(0, shown).join(', ');
   return sources.length > shown ? `${head} and ${sources.length - shown} more` : head;
+}
+
+/** A fact in words: its catalog description without the trailing parenthetical (ids, attrs). */
+export function factWords(name: string): string | undefined {
+  return factDefinition(name)?.description.replace(/ \(.*?\)$/, '');
 }
