@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { DEFAULT_LIMITS } from '../evidence/types.js';
 import { serverValues } from '../evidence/paste/index.js';
 import type { Fact } from '../facts/schema.js';
 import { collectEvidence, diagnoseEvidence, type Paste } from '../pipeline.js';
@@ -21,6 +22,12 @@ export async function gatherPastes(args: DiagnoseArgs): Promise<{ pastes: Paste[
       continue;
     }
     try {
+      // A paste is held whole: keep it to the size of one structured member.
+      const { size } = await stat(f);
+      if (size > DEFAULT_LIMITS.maxMemberBytes) {
+        problems.push({ input: f, code: 'input.too_large', message: `is ${size} bytes, over the ${DEFAULT_LIMITS.maxMemberBytes}-byte limit for pasted text; pass it as a path instead (pushcheck diagnose ${f})` });
+        continue;
+      }
       pastes.push({ text: await readFile(f, 'utf8'), label: f });
     } catch (e) {
       problems.push({ input: f, code: 'input.unreadable', message: `could not be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });

@@ -1,13 +1,24 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, afterAll } from 'vitest';
 import { readPaste, readPath } from '../../src/evidence/read.js';
 import { DEFAULT_LIMITS } from '../../src/evidence/types.js';
 import { APNS_REASONS } from '../../src/evidence/apns/reasons.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { pem, pushCertificate } from './certs.js';
+
+/** Temp folders of this file, removed when it ends. */
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 const ctx = { limits: DEFAULT_LIMITS };
 const realworld = (f: string) => fileURLToPath(new URL(`../../../shared/realworld/${f}`, import.meta.url));
@@ -50,7 +61,7 @@ describe('provisioning profiles from the real world, read as they are', () => {
   });
 
   it('a truncated profile is a problem, not a crash', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pushcheck-apns-'));
+    const dir = tempDir('pushcheck-apns-');
     const { readFileSync } = await import('node:fs');
     const whole = readFileSync(realworld('mobileprovision_enterprise_aps_production.mobileprovision'));
     const cut = join(dir, 'cut.mobileprovision');
@@ -118,7 +129,7 @@ describe('codesign -d --entitlements - output and .entitlements files', () => {
 });
 
 describe('push certificates', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pushcheck-certs-'));
+  const dir = tempDir('pushcheck-certs-');
   const mdmDer = pushCertificate({
     uid: 'com.apple.mgmt.External.2a3c1d2e-9f10-4b5c-8d7e-0a1b2c3d4e5f',
     cn: 'APSP:2a3c1d2e-9f10-4b5c-8d7e-0a1b2c3d4e5f',
@@ -277,7 +288,7 @@ dial tcp 17.188.138.74:443: i/o timeout (api.push.apple.com)`,
   });
 
   it('ordinary words and numbers in unrelated log lines are not APNs answers', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pushcheck-apns-'));
+    const dir = tempDir('pushcheck-apns-');
     const path = join(dir, 'web.log');
     writeFileSync(path, '10.0.0.1 - - "GET /admin HTTP/1.1" 403 Forbidden\nservice Shutdown requested\nuser Unregistered from newsletter\nunexpected EOF reading config\n');
     const r = await readPath(path, ctx);
