@@ -23,8 +23,14 @@ function attrsKey(a?: Record<string, string>): string {
 }
 
 /** A total order on facts, so reports do not depend on the order inputs were read in. */
+/** Sources in natural order: line 2 before line 10. */
+function sourceKey(s: Source): string {
+  const line = 'line' in s && s.line ? String(s.line).padStart(10, '0') : '';
+  return `${describeSource({ ...s, line: undefined } as Source)}\u0000${line}`;
+}
+
 export function factKey(f: Fact): string {
-  return [f.name, f.at ?? '', typeof f.value, String(f.value), describeSource(f.source), attrsKey(f.attrs)].join('\u0000');
+  return [f.name, f.at ?? '', typeof f.value, String(f.value), sourceKey(f.source), attrsKey(f.attrs)].join('\u0000');
 }
 
 export function sortFacts(facts: readonly Fact[]): Fact[] {
