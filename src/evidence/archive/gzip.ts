@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, type Gunzip } from 'node:zlib';
+import { createGunzip, type Gunzip, type ZlibOptions } from 'node:zlib';
 import { ScanStop, type Scan } from './scan.js';
-import { writableOf, type ChunkSink } from './sink.js';
+import { PIPELINE_BUFFER, writableOf, type ChunkSink } from './sink.js';
 
 /** Output buffers of 1 MiB: the default 16 KiB makes gunzip about three times slower. */
 export const GUNZIP_CHUNK = 1 << 20;
@@ -24,7 +24,8 @@ export class GunzipSink implements ChunkSink {
     /** The archive member holding the gzip data, when it is nested. */
     private readonly member: string | undefined,
   ) {
-    this.gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
+    // zlib streams take Transform options too, though @types/node's ZlibOptions does not list them.
+    this.gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK, readableHighWaterMark: PIPELINE_BUFFER } as ZlibOptions);
     this.done = pipeline(this.gunzip, writableOf(scan, inner, true)).catch((e: Error) => {
       this.failure ??= e;
     });

@@ -31,10 +31,17 @@ export const DRAIN: ChunkSink = { write() {}, end() {}, abort() {} };
  * instead of beside it (the threadpool inflates while this thread parses).
  * It also gives the event loop a turn between chunks.
  */
+/**
+ * Bytes queued between the decompressor and the parser: enough that zlib
+ * keeps inflating on the threadpool while this thread parses a burst of
+ * small members, without letting memory grow with the archive.
+ */
+export const PIPELINE_BUFFER = 8 << 20;
+
 export function writableOf(scan: Scan, sink: ChunkSink, chargeExpanded: boolean): Writable {
   let ended = false;
   return new Writable({
-    highWaterMark: 1 << 20,
+    highWaterMark: PIPELINE_BUFFER,
     write(chunk: Buffer, _enc, cb) {
       setImmediate(() => {
         scan.markYielded();
