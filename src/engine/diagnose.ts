@@ -135,7 +135,11 @@ export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Ans
   // Apple asks for Feedback on MDM pushes that return 200 OK yet never arrive (seed 000). A case
   // whose only domains are NotNow statuses or Secure Mail has nothing to file once its causes are
   // ruled out: the device answers, or the fault is in the customer's setup.
-  const escalate = ESCALATING.some((d) => domains.includes(d)) && causes.length > 0 && causes.every((c) => c.status === 'ruled_out');
+  const escalate =
+    ESCALATING.some((d) => domains.includes(d)) &&
+    causes.length > 0 &&
+    causes.every((c) => c.status === 'ruled_out') &&
+    !advisories.some((a) => a.advisory.noEscalation);
   const problems = [...(input.problems ?? []), ...applied.problems].sort((a, b) =>
     `${a.input}\u0000${a.member ?? ''}\u0000${a.code}\u0000${a.message}` < `${b.input}\u0000${b.member ?? ''}\u0000${b.code}\u0000${b.message}` ? -1 : 1,
   );

@@ -158,6 +158,8 @@ export const AdvisorySchema = z
     when: ConditionSchema,
     /** One or two sentences, templated with {{fact.name}}. */
     text: z.string().min(1),
+    /** When this note holds there is nothing to file with Apple, even if every cause is ruled out. */
+    noEscalation: z.boolean().default(false),
   })
   .strict();
 export type Advisory = z.infer<typeof AdvisorySchema>;

@@ -80,6 +80,9 @@ export interface FactDefinition {
   marksDomain?: boolean;
   /** Many observations are normal (events, statuses); otherwise differing values are reported as a conflict. */
   multi?: boolean;
+  /** Only ever computed from other facts: never asked for; "needed" lists `derivedFrom` instead. */
+  derived?: boolean;
+  derivedFrom?: string[];
 }
 
 export const DOMAINS = ['mdm', 'apns', 'notnow', 'securemail'] as const;

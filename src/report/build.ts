@@ -53,6 +53,13 @@ function headline(d: Diagnosis): string {
   return `No cause confirmed yet; ${open} still open.`;
 }
 
+/** What a person can supply for a missing fact: itself, or the inputs of a derived one. */
+function neededInstead(name: string): string[] {
+  const def = factDefinition(name);
+  if (!def?.derived) return [name];
+  return def.derivedFrom ?? [];
+}
+
 export function buildReport(d: Diagnosis): Report {
   const index = new Map<string, Fact[]>();
   for (const f of d.facts) index.set(f.name, [...(index.get(f.name) ?? []), f]);
@@ -63,7 +70,10 @@ export function buildReport(d: Diagnosis): Report {
     for (const r of c.decided) for (const f of r.evidence) evidence.set(`${f.name}\u0000${String(f.value)}\u0000${describeSource(f.source)}\u0000${f.at ?? ''}`, evidenceOf(f));
     // Next steps only where a rule holds; an open cause instead says which facts would settle it.
     const nextSteps = [...new Set((c.status === 'ruled_out' ? [] : deciding).flatMap((r) => r.rule.nextSteps.map((s) => fillTemplate(s, index))))];
-    const missing = c.status === 'confirmed' || c.status === 'ruled_out' ? [] : [...new Set(c.rules.filter((r) => r.trace.result === 'unknown').flatMap((r) => r.trace.missing ?? []))].sort();
+    const missing =
+      c.status === 'confirmed' || c.status === 'ruled_out'
+        ? []
+        : [...new Set(c.rules.filter((r) => r.trace.result === 'unknown').flatMap((r) => (r.trace.missing ?? []).flatMap(neededInstead)))].sort();
     return {
       id: c.cause.id,
       domain: c.cause.domain,

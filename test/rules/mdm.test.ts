@@ -246,4 +246,39 @@ describe('MDM push returned 200 OK but the device never checked in (seed 000)', 
     const covered = run([...enrolled, device('device.log.mdm_lines', 0), device('device.log.mdm_lines', 7, { source: { kind: 'file', input: 'sd.tgz', member: 'b.log' } })]);
     expect(covered.advisories).toEqual([]);
   });
+
+  describe('a push the device answered within a minute', () => {
+    const udid = { udid: '0000-DEVICE' };
+    const push = server('server.push_sent', true, { at: '2026-11-20T09:00:00.000Z', attrs: udid });
+    const answer = server('mdm.command.status', 'Idle', { at: '2026-11-20T09:00:02.000Z', attrs: udid });
+
+    it.each(['mdm.network', 'mdm.unenrolled', 'mdm.wiped', 'mdm.wrong_topic', 'mdm.wrong_token', 'mdm.wrong_magic', 'mdm.enrollment_race', 'mdm.certificate_expired'])(
+      'rules out %s',
+      (cause) => {
+        const d = run([server('server.topic', TOPIC), push, answer]);
+        expect(statusOf(d, cause)).toBe('ruled_out');
+        expect(heldRules(d, cause)).toContain(`${cause}.push_answered`);
+      },
+    );
+
+    it('is not a case for Apple, though every cause is ruled out', () => {
+      const d = run([server('server.topic', TOPIC), push, answer]);
+      expect(d.causes.every((c) => c.status === 'ruled_out')).toBe(true);
+      expect(d.escalate).toBe(false);
+      expect(d.advisories.map((a) => a.advisory.id)).toContain('mdm.note.push_answered');
+    });
+
+    it('does not count another device, or an answer after more than a minute', () => {
+      const other = server('mdm.command.status', 'Idle', { at: '2026-11-20T09:00:02.000Z', attrs: { udid: 'OTHER' } });
+      const late = server('mdm.command.status', 'Idle', { at: '2026-11-20T09:05:00.000Z', attrs: udid });
+      const d = run([server('server.topic', TOPIC), push, other, late]);
+      expect(d.facts.filter((f) => f.name === 'server.push_answered').map((f) => f.value)).toEqual([false]);
+      expect(heldRules(d, 'mdm.network')).not.toContain('mdm.network.push_answered');
+    });
+
+    it('says nothing when the evidence ends before the minute is up', () => {
+      const d = run([server('server.topic', TOPIC), push, server('mdm.command.status', 'NotNow', { at: '2026-11-20T08:59:00.000Z', attrs: udid })]);
+      expect(d.facts.some((f) => f.name === 'server.push_answered')).toBe(false);
+    });
+  });
 });

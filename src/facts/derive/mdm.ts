@@ -63,4 +63,41 @@ export const enrollmentTiming: Deriver = (index) => {
   ];
 };
 
-export const mdmDerivers: Deriver[] = [pastedSide, serverTokenHash, enrollmentTiming];
+/** How soon after a push a device contact still counts as its answer. */
+const ANSWER_WINDOW_MS = 60_000;
+const CONTACTS = ['mdm.command.status', 'mdm.checkin.authenticate', 'mdm.checkin.token_update', 'device.log.checkin'];
+
+/**
+ * Whether a push was answered: the same device (when both name it) reached
+ * the MDM server within a minute after the push. One answered push shows the
+ * topic, token and PushMagic the server used then were right.
+ */
+export const pushAnswered: Deriver = (index) => {
+  const pushes = (index.get('server.push_sent') ?? []).filter((f) => f.at);
+  if (!pushes.length) return [];
+  const contacts = CONTACTS.flatMap((n) => index.get(n) ?? []).filter((f) => f.at);
+  if (!contacts.length) return [];
+  const sameDevice = (a?: string, b?: string) => !a || !b || a === b;
+  const answered = pushes.filter((p) => {
+    const t = Date.parse(p.at!);
+    return contacts.some((c) => {
+      const dt = Date.parse(c.at!) - t;
+      return dt >= 0 && dt <= ANSWER_WINDOW_MS && sameDevice(p.attrs?.udid, c.attrs?.udid);
+    });
+  });
+  const latestContact = contacts.map((c) => c.at!).sort().at(-1)!;
+  // "Not answered" only when the evidence runs on past the window of some push and still shows no answer.
+  const unanswerable = pushes.every((p) => Date.parse(latestContact) < Date.parse(p.at!) + ANSWER_WINDOW_MS);
+  if (!answered.length && unanswerable) return [];
+  const first = answered[0] ?? pushes[0];
+  return [
+    {
+      name: 'server.push_answered',
+      value: answered.length > 0,
+      at: first.at,
+      source: { kind: 'derived', how: `whether the device reached the MDM server within a minute after a push (${answered.length} of ${pushes.length} pushes answered)`, from: ['server.push_sent', ...CONTACTS] },
+    },
+  ];
+};
+
+export const mdmDerivers: Deriver[] = [pastedSide, serverTokenHash, enrollmentTiming, pushAnswered];
