@@ -74,8 +74,10 @@ function ticks(axis: Axis): { at: number; label: string; date?: string }[] {
   for (let t = Math.ceil(axis.t0 / step) * step; t <= axis.t1; t += step) {
     const d = new Date(t);
     const date = ymd(d);
-    const label = step >= DAY ? date.slice(5) : step < MINUTE ? hms(d) : hm(d);
-    const showDate = step >= DAY ? (out.length === 0 ? String(d.getUTCFullYear()) : undefined) : date !== lastDate ? date : undefined;
+    // Month-day labels only when every tick falls in one year; otherwise the whole date.
+    const oneYear = new Date(axis.t0).getUTCFullYear() === new Date(axis.t1).getUTCFullYear();
+    const label = step >= DAY ? (oneYear ? date.slice(5) : step >= 30 * DAY ? date.slice(0, 7) : date) : step < MINUTE ? hms(d) : hm(d);
+    const showDate = step >= DAY ? (out.length === 0 && oneYear ? String(d.getUTCFullYear()) : undefined) : date !== lastDate ? date : undefined;
     out.push({ at: t, label, ...(showDate ? { date: showDate } : {}) });
     lastDate = date;
   }

@@ -27,4 +27,13 @@ describe('timeline and draft from a real NanoMDM server log (a healthy round tri
     expect(draft).toContain("the server's log does not hold APNs's answers");
     expect(draft).toMatch(/^- \[ \] APNs responses to those pushes$/m);
   });
+
+  it('labels the axis with whole dates when the evidence spans years (a 2021 server log beside a 2024 sysdiagnose)', async () => {
+    const mdmPlist = fileURLToPath(new URL('../fixtures/mdm/MDM.plist', import.meta.url));
+    const report = await runCase({ paths: [realworld('nanomdm_server_log_quickstart_success.log'), mdmPlist] });
+    const svg = timelineSvg(report)!;
+    const labels = [...svg.matchAll(/font-size="12" fill="#222222">([^<]+)</g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThan(2);
+    expect(labels.every((l) => /^\d{4}-\d{2}/.test(l))).toBe(true);
+  });
 });
