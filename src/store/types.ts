@@ -47,7 +47,7 @@ export interface Store {
   recordMessage(key: string, ts: string, kind: string): void;
   setMeta(key: string, name: string, value: string): void;
   /**
-   * Records a delivery key (event_id, client_msg_id, action key) and says
+   * Records a delivery key (event_id, message channel+ts, action key) and says
    * whether this is its first sighting. Retries of the same key return false.
    */
   claim(dedupeKey: string, ttlMs?: number): boolean;

@@ -352,6 +352,19 @@ describe('deliveries Slack retries or forges', () => {
     await settle();
     expect(replies('C11', root).filter((c) => /1 observation read/.test(String(c.args.text)))).toHaveLength(1);
   });
+
+  it('the same message delivered as message and app_mention is handled once even without a client_msg_id (API-posted, workflow messages)', async () => {
+    const { root } = await threadWithPlist('C14');
+    const text = `<@UBOT> server PushMagic: ${SERVER_MAGIC}`;
+    const ts = nextTs();
+    await Promise.all([
+      bot.event({ type: 'message', channel: 'C14', channel_type: 'channel', user: 'U1', ts, thread_ts: root, text }),
+      bot.event({ type: 'app_mention', channel: 'C14', user: 'U1', ts, thread_ts: root, text }),
+    ]);
+    await fake.waitFor(() => replies('C14', root).find((c) => /1 observation read/.test(String(c.args.text))));
+    await settle();
+    expect(replies('C14', root).filter((c) => /1 observation read/.test(String(c.args.text)))).toHaveLength(1);
+  });
 });
 
 describe('failures', () => {

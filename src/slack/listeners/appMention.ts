@@ -1,7 +1,7 @@
 import { slackTsToIso } from '../context.js';
 import { HELP_TEXT } from '../help.js';
 import { contribute } from '../ingest.js';
-import { stripMention, type Listener, type MessageLike } from './types.js';
+import { messageClaim, stripMention, type Listener, type MessageLike } from './types.js';
 
 /** "@pushcheck <pasted values>" anywhere: start or continue the diagnosis in that message's thread. */
 export const appMentionListener: Listener = {
@@ -11,7 +11,7 @@ export const appMentionListener: Listener = {
       const m = event as unknown as MessageLike;
       if (m.bot_id) return;
       if ((m.files?.length ?? 0) > 0) return; // the file_share message event carries the files
-      if (m.client_msg_id && !deps.sessions.store.claim(`msg:${m.channel}:${m.client_msg_id}`)) return;
+      if (!deps.sessions.store.claim(messageClaim(m))) return;
       const root = m.thread_ts ?? m.ts;
       const text = stripMention(m.text, context.botUserId);
       if (!text || /^help\b/i.test(text)) {

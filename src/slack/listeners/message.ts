@@ -1,7 +1,7 @@
 import { triggerFor } from '../config.js';
 import { sessionKey, slackTsToIso } from '../context.js';
 import { contribute } from '../ingest.js';
-import { mentions, stripMention, type Listener, type MessageLike } from './types.js';
+import { mentions, messageClaim, stripMention, type Listener, type MessageLike } from './types.js';
 
 // Subtypes that are people adding content; everything else (edits, joins, bot posts) is ignored.
 const HANDLED_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast']);
@@ -31,7 +31,7 @@ export const messageListener: Listener = {
         return; // top-level text: app_mention handles it when the bot is addressed
       }
       // The same message may also arrive as app_mention: whoever claims it first handles it.
-      if (m.client_msg_id && !deps.sessions.store.claim(`msg:${m.channel}:${m.client_msg_id}`)) return;
+      if (!deps.sessions.store.claim(messageClaim(m))) return;
 
       const text = stripMention(m.text, context.botUserId);
       const who = { ...(m.user ? { by: m.user } : {}), at: slackTsToIso(m.ts) };

@@ -27,8 +27,16 @@ export interface MessageLike {
   text?: string;
   ts: string;
   thread_ts?: string;
-  client_msg_id?: string;
   files?: SlackFile[];
+}
+
+/**
+ * The claim a message's first handler takes: message and app_mention events
+ * for one message carry the same channel and ts (client_msg_id is missing on
+ * messages posted through the API or by workflows).
+ */
+export function messageClaim(m: Pick<MessageLike, 'channel' | 'ts'>): string {
+  return `msg:${m.channel}:${m.ts}`;
 }
 
 /** Text without the bot's own @-mention. */
