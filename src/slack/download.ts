@@ -1,4 +1,4 @@
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 
 /** The parts of a Slack file object a download needs. */
 export interface SlackFile {
@@ -136,6 +136,8 @@ export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Pro
     },
   });
   const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  body.on('error', (e) => meter.destroy(e));
-  return { stream: body.pipe(meter), ...(total !== undefined ? { size: total } : {}) };
+  // pipeline, not pipe: when the cap trips or the reader stops early, the
+  // response is destroyed too, so the connection to Slack is closed.
+  pipeline(body, meter, () => undefined);
+  return { stream: meter, ...(total !== undefined ? { size: total } : {}) };
 }

@@ -1,0 +1,43 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DownloadError, openSlackFile } from '../../src/slack/download.js';
+
+/** A file host that streams without end (a file bigger than its metadata says) and notes when the client hangs up. */
+let server: Server;
+let url = '';
+let hungUp: Promise<void>;
+
+beforeAll(async () => {
+  let hangUp!: () => void;
+  hungUp = new Promise((r) => (hangUp = r));
+  server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    const chunk = Buffer.alloc(64 * 1024, 0x41);
+    const timer = setInterval(() => res.write(chunk), 5);
+    res.on('close', () => {
+      clearInterval(timer);
+      hangUp();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/files/endless.tar.gz`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+describe('a download that grows past the size cap', () => {
+  it('stops with a too_large error and closes the connection to Slack (no socket left open)', async () => {
+    const { stream } = await openSlackFile({ id: 'F1', name: 'endless.tar.gz', url_private_download: url }, { botToken: 'xoxb-t', tokenHosts: () => true, maxBytes: 1024 * 1024 });
+    const error = await new Promise<unknown>((resolve) => {
+      stream.on('error', resolve);
+      stream.resume();
+    });
+    expect(error).toBeInstanceOf(DownloadError);
+    expect((error as DownloadError).code).toBe('too_large');
+    const closed = await Promise.race([hungUp.then(() => true), new Promise((r) => setTimeout(() => r(false), 2000))]);
+    expect(closed).toBe(true);
+  });
+});
