@@ -22,6 +22,7 @@ const ManifestSchema = z
         .array(z.object({ command: z.string().regex(/^\//).max(32), description: z.string().max(2000), usage_hint: z.string().max(1000).optional(), should_escape: z.boolean().optional(), url: z.string().url().optional() }).strict())
         .max(50),
       shortcuts: z.array(z.object({ name: z.string().min(1), type: z.enum(['global', 'message']), callback_id: z.string().max(255), description: z.string().max(150) }).strict()).max(10),
+      app_home: z.object({ home_tab_enabled: z.boolean().optional(), messages_tab_enabled: z.boolean().optional(), messages_tab_read_only_enabled: z.boolean().optional() }).strict().optional(),
     }),
     oauth_config: z.object({ scopes: z.object({ bot: z.array(z.string()).max(255) }).strict() }),
     settings: z
@@ -74,6 +75,12 @@ describe('manifest.yml', () => {
   it('subscribes to the events the app listens to, and to no others', () => {
     const handled = new Set(manifest.settings.event_subscriptions.bot_events.map((e) => e.split('.')[0]));
     expect([...handled].sort()).toEqual([...new Set(seen.events)].sort());
+  });
+
+  it('lets people write to the bot directly when it listens to direct messages (the Messages tab is off unless the manifest turns it on)', () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toContain('message.im');
+    expect(manifest.features.app_home?.messages_tab_enabled).toBe(true);
+    expect(manifest.features.app_home?.messages_tab_read_only_enabled).toBe(false);
   });
 
   it('asks for the scopes its events and calls need, and no more', () => {
