@@ -95,4 +95,13 @@ describe('secrets in channel messages', () => {
     expect(masked.causes[0]!.because[0]).toBe('the device expects 8E41…54F8');
     expect(masked.causes[0]!.evidence[0]!.value).toBe('8E41…54F8');
   });
+
+  it('a note (advisory) that quotes a PushMagic shows it masked too, in its text and its evidence', () => {
+    const magic = '8E41B7C2-5D0A-4F93-A6E1-3C7B29D054F8';
+    const ev = { fact: 'device.push_magic', value: magic, source: 'MDM.plist', origin: { kind: 'file' as const, input: 'MDM.plist' } };
+    const note = { id: 'mdm.note', text: `The device answers with PushMagic ${magic}.`, evidence: [ev], source: { document: '000.txt', section: 'S' } };
+    const masked = maskReport(report([], { notes: [note], facts: [{ ...ev, secret: true }] }));
+    expect(JSON.stringify(masked)).not.toContain(magic);
+    expect(JSON.stringify(summaryBlocks(masked, { key: 'k' }).blocks)).toContain('PushMagic 8E41…54F8');
+  });
 });

@@ -26,6 +26,7 @@ export function maskReport(report: Report): Report {
   return {
     ...report,
     headline: maskText(report.headline, secrets),
+    notes: report.notes.map((n) => ({ ...n, text: maskText(n.text, secrets), evidence: n.evidence.map(maskEvidence) })),
     causes: report.causes.map((c) => ({
       ...c,
       because: c.because.map((b) => maskText(b, secrets)),
