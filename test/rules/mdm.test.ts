@@ -42,11 +42,21 @@ const cases: Case[] = [
     rule: 'mdm.network.answered_no',
   },
   {
-    step: 'apsd connected to a courier and received pushes',
-    facts: [device('device.log.courier_connected', '2026-11-20T10:00:00.000Z'), device('device.log.push_received', '2026-11-20T10:01:00.000Z')],
+    step: 'apsd connected to a courier and received pushes, and mdmd talked to the server',
+    facts: [
+      device('device.log.courier_connected', '2026-11-20T10:00:00.000Z'),
+      device('device.log.push_received', '2026-11-20T10:01:00.000Z'),
+      device('device.log.checkin', '2026-11-20T10:01:01.000Z'),
+    ],
     cause: 'mdm.network',
     status: 'ruled_out',
     rule: 'mdm.network.device_talks',
+  },
+  {
+    step: 'apsd is connected, but nothing shows the device reaching the MDM server (that half of the cause stays open)',
+    facts: [device('device.log.courier_connected', '2026-11-20T10:00:00.000Z'), device('device.log.push_received', '2026-11-20T10:01:00.000Z')],
+    cause: 'mdm.network',
+    status: 'open',
   },
   // Unenrolled
   {
@@ -64,6 +74,12 @@ const cases: Case[] = [
     status: 'confirmed',
     rule: 'mdm.unenrolled.checkout_seen',
   },
+  {
+    step: 'a CheckOut was received, but the device holds an enrollment again (re-enrolled; a stale record is another cause)',
+    facts: [server('mdm.checkin.checkout', true, at('2026-11-19T08:00:00.000Z')), ...enrolled],
+    cause: 'mdm.unenrolled',
+    status: 'open',
+  },
   { step: 'the sysdiagnose holds an MDM enrollment', facts: enrolled, cause: 'mdm.unenrolled', status: 'ruled_out', rule: 'mdm.unenrolled.still_enrolled' },
   // Wiped
   {
@@ -75,6 +91,14 @@ const cases: Case[] = [
     rule: 'mdm.wiped.answered',
   },
   { step: 'the sysdiagnose shows a live enrollment', facts: enrolled, cause: 'mdm.wiped', status: 'ruled_out', rule: 'mdm.wiped.enrolled_now' },
+  {
+    step: 'the device was erased but has enrolled again since',
+    facts: enrolled,
+    answers: [{ question: 'q.mdm.wiped', value: 'yes' }],
+    cause: 'mdm.wiped',
+    status: 'ruled_out',
+    rule: 'mdm.wiped.enrolled_now',
+  },
   // Wrong topic
   {
     step: 'the server pushes on a topic other than the stub says',
@@ -134,7 +158,7 @@ const cases: Case[] = [
     step: 'one push 0.4 s after the TokenUpdate, and none after',
     facts: [server('mdm.checkin.token_update', true, at('2026-11-20T09:00:00.000Z')), server('server.push_sent', true, at('2026-11-20T09:00:00.400Z'))],
     cause: 'mdm.enrollment_race',
-    status: 'confirmed',
+    status: 'likely',
     rule: 'mdm.enrollment_race.too_soon_no_retry',
   },
   {
@@ -227,7 +251,10 @@ describe('MDM push returned 200 OK but the device never checked in (seed 000)', 
         device('device.log.courier_connected', '2026-11-20T10:00:00.000Z'),
         server('server.push_status', 200),
       ],
-      [{ question: 'q.mdm.push_soon_after_enrollment', value: 'no' }],
+      [
+        { question: 'q.mdm.push_soon_after_enrollment', value: 'no' },
+        { question: 'q.mdm.server_reachable', value: 'yes' },
+      ],
     );
     expect(d.causes.filter((c) => c.status !== 'ruled_out').map((c) => c.cause.id)).toEqual([]);
     expect(d.escalate).toBe(true);
