@@ -28,8 +28,8 @@ export class DownloadError extends Error {
 
 export interface DownloadOptions {
   botToken: string;
-  /** Hosts that may receive the bot token (Slack's, plus SLACK_API_URL's host). */
-  tokenHosts: (host: string) => boolean;
+  /** Addresses that may receive the bot token (Slack's hosts over https, plus SLACK_API_URL's origin). */
+  tokenHosts: (url: URL) => boolean;
   maxBytes: number;
   /** Called as bytes arrive (cheap; the caller throttles). */
   onBytes?: (read: number, total: number | undefined) => void;
@@ -39,10 +39,14 @@ export interface DownloadOptions {
   fetchImpl?: typeof fetch;
 }
 
-/** Slack's own hosts (files.slack.com, files-origin.slack.com on Enterprise Grid, …). */
-export function slackTokenHosts(apiUrl?: string): (host: string) => boolean {
-  const extra = apiUrl ? new URL(apiUrl).host : undefined;
-  return (host) => host === 'slack.com' || host.endsWith('.slack.com') || (extra !== undefined && host === extra);
+/**
+ * Slack's own hosts (files.slack.com, files-origin.slack.com on Enterprise
+ * Grid, …) over https only, so a redirect to plain http never carries the
+ * token in clear; and the configured SLACK_API_URL's exact origin.
+ */
+export function slackTokenHosts(apiUrl?: string): (url: URL) => boolean {
+  const extra = apiUrl ? new URL(apiUrl).origin : undefined;
+  return (url) => (url.protocol === 'https:' && (url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com'))) || url.origin === extra;
 }
 
 const MB = 1024 * 1024;
@@ -62,8 +66,8 @@ async function fetchOnce(url: URL, opts: DownloadOptions): Promise<Response> {
   let current = url;
   for (let hop = 0; hop <= 5; hop++) {
     const headers: Record<string, string> = {};
-    if (opts.tokenHosts(current.host)) headers.authorization = `Bearer ${opts.botToken}`;
-    else if (hop === 0) throw new DownloadError('host', `the file's address is not on a Slack host (${current.host}), so pushcheck did not send its token there`);
+    if (opts.tokenHosts(current)) headers.authorization = `Bearer ${opts.botToken}`;
+    else if (hop === 0) throw new DownloadError('host', `the file's address (${current.origin}) is not a Slack host over https, so pushcheck did not send its token there`);
     const res = await doFetch(current, { headers, redirect: 'manual', ...(opts.signal ? { signal: opts.signal } : {}) });
     if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
       await res.body?.cancel();

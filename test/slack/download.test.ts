@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DownloadError, openSlackFile } from '../../src/slack/download.js';
+import { DownloadError, openSlackFile, slackTokenHosts } from '../../src/slack/download.js';
 
 /** A file host that streams without end (a file bigger than its metadata says) and notes when the client hangs up. */
 let server: Server;
@@ -39,5 +39,18 @@ describe('a download that grows past the size cap', () => {
     expect((error as DownloadError).code).toBe('too_large');
     const closed = await Promise.race([hungUp.then(() => true), new Promise((r) => setTimeout(() => r(false), 2000))]);
     expect(closed).toBe(true);
+  });
+});
+
+describe('where the bot token may go', () => {
+  it("only to Slack's hosts over https, or to SLACK_API_URL's own origin", () => {
+    const may = slackTokenHosts('http://127.0.0.1:4000/api/');
+    expect(may(new URL('https://files.slack.com/files-pri/T1-F1/x.tar.gz'))).toBe(true);
+    expect(may(new URL('https://files-origin.slack.com/x'))).toBe(true);
+    expect(may(new URL('http://127.0.0.1:4000/files/x'))).toBe(true);
+    // A redirect to plain http would carry the token in clear text.
+    expect(may(new URL('http://files.slack.com/x'))).toBe(false);
+    expect(may(new URL('https://slack.com.evil.example/x'))).toBe(false);
+    expect(may(new URL('http://127.0.0.1:4001/x'))).toBe(false);
   });
 });
