@@ -160,10 +160,6 @@ export class SqliteStore implements Store {
     })();
   }
 
-  release(dedupeKey: string): void {
-    this.db.prepare('DELETE FROM seen WHERE key = ?').run(dedupeKey);
-  }
-
   purge(now = this.now()): { sessions: number; claims: number } {
     const cutoff = new Date(now.getTime() - this.retentionMs).toISOString();
     const sessions = this.db.prepare('DELETE FROM sessions WHERE updated_at < ?').run(cutoff).changes;

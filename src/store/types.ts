@@ -51,8 +51,6 @@ export interface Store {
    * whether this is its first sighting. Retries of the same key return false.
    */
   claim(dedupeKey: string, ttlMs?: number): boolean;
-  /** Forgets a claim (when the first attempt failed before doing anything). */
-  release(dedupeKey: string): void;
   /** Deletes sessions untouched for longer than the retention period and expired claims. */
   purge(now?: Date): { sessions: number; claims: number };
   close(): void;
