@@ -195,9 +195,11 @@ describe('Secure Mail diagnoses: what a support engineer sees', () => {
 
   it('the failing bundle confirms each failure it shows, with the log line as evidence', async () => {
     const d = run(await readFixtures('failing'));
-    for (const id of ['tenant_id', 'missing_entitlement', 'subscription_network', 'no_apns_token', 'ews_auth_mismatch', 'http_413', 'background_refresh_off', 'low_power_mode'])
+    for (const id of ['missing_entitlement', 'subscription_network', 'no_apns_token', 'http_413', 'background_refresh_off', 'low_power_mode'])
       expect(statusOf(d, `securemail.${id}`), id).toBe('confirmed');
-    expect(statusOf(d, 'securemail.exchange_unreachable')).toBe('likely');
+    // An HTTP 500 from the listener and an EWS authentication failure point at a cause without proving it
+    // (CTX222834: check the tenant ID; a different EWS authentication is "likely").
+    for (const id of ['tenant_id', 'ews_auth_mismatch', 'exchange_unreachable']) expect(statusOf(d, `securemail.${id}`), id).toBe('likely');
     const ent = d.causes.find((c) => c.cause.id === 'securemail.missing_entitlement')!;
     expect(ent.decided[0].evidence.map((f) => (f.source.kind === 'file' ? `${f.source.input.split('/').pop()}:${f.source.line}` : ''))).toEqual(['CtxLog_SecureMail.csv:4']);
   });
