@@ -16,6 +16,9 @@ import { SqliteStore } from './store/sqlite.js';
 const HOW_TO_CONNECT =
   'Slack is not configured: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP) to run the bot (see README.md, "Slack"). Meanwhile, the guided diagnosis on the bundled example case:\n';
 
+/** How long a stopping bot waits for work in progress (a large bundle may still be downloading). */
+const SHUTDOWN_GRACE_MS = 20_000;
+
 async function startBot(config: SlackConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const store = new SqliteStore({ path: config.dbPath, retentionMs: config.retentionMs });
@@ -25,13 +28,15 @@ async function startBot(config: SlackConfig): Promise<void> {
   purgeTimer.unref();
   const sessions = new DiagnosisSessions(store);
   const { createReceiver, createSlackApp } = await import('./slack/app.js');
-  const { app } = createSlackApp({ receiver: createReceiver(config, logger), config, sessions, logger });
+  const { app, deps } = createSlackApp({ receiver: createReceiver(config, logger), config, sessions, logger });
   if (config.mode === 'http') await app.start(config.port);
   else await app.start();
   logger.info({ mode: config.mode, ...(config.mode === 'http' ? { port: config.port } : {}) }, 'pushcheck is running');
   const stop = async () => {
     logger.info('stopping');
     await app.stop().catch(() => undefined);
+    // Let threads being read or answered finish their replies (bounded) before the store closes under them.
+    await Promise.race([deps.queue.idle(), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]);
     store.close();
     process.exit(0);
   };

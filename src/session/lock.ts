@@ -16,4 +16,9 @@ export class KeyedLock {
     });
     return next;
   }
+
+  /** Resolves once the work queued so far, in every key, has finished (or failed). */
+  async idle(): Promise<void> {
+    while (this.tails.size) await Promise.all([...this.tails.values()]);
+  }
 }

@@ -303,6 +303,15 @@ describe('MDM push returned 200 OK but the device never checked in (seed 000)', 
       expect(heldRules(d, 'mdm.network')).not.toContain('mdm.network.push_answered');
     });
 
+    it('judges the latest push: an old answered push does not hide a later unanswered one', () => {
+      const later = server('server.push_sent', true, { at: '2026-11-21T09:00:00.000Z', attrs: udid });
+      const afterLater = server('mdm.checkin.token_update', true, { at: '2026-11-21T09:10:00.000Z', attrs: udid });
+      const d = run([server('server.topic', TOPIC), push, answer, later, afterLater]);
+      expect(d.facts.filter((f) => f.name === 'server.push_answered').map((f) => [f.value, f.at])).toEqual([[false, '2026-11-21T09:00:00.000Z']]);
+      expect(d.escalate).toBe(false);
+      expect(statusOf(d, 'mdm.wrong_topic')).not.toBe('ruled_out');
+    });
+
     it('says nothing when the evidence ends before the minute is up', () => {
       const d = run([server('server.topic', TOPIC), push, server('mdm.command.status', 'NotNow', { at: '2026-11-20T08:59:00.000Z', attrs: udid })]);
       expect(d.facts.some((f) => f.name === 'server.push_answered')).toBe(false);

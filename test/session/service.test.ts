@@ -90,3 +90,26 @@ describe('the terminal (npm start without Slack)', () => {
     expect(answers[0]).toMatchObject({ value: valid, by: 'terminal', at });
   });
 });
+
+describe('the per-thread queue', () => {
+  it('reports idle only after the work queued in every thread has finished', async () => {
+    const { KeyedLock } = await import('../../src/session/lock.js');
+    const lock = new KeyedLock();
+    const done: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    void lock.run('a', async () => {
+      await gate;
+      done.push('a1');
+    });
+    void lock.run('a', () => void done.push('a2'));
+    void lock.run('b', () => void done.push('b1'));
+    let idle = false;
+    const waiting = lock.idle().then(() => (idle = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(idle).toBe(false);
+    release();
+    await waiting;
+    expect(done.sort()).toEqual(['a1', 'a2', 'b1']);
+  });
+});

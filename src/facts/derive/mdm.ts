@@ -68,34 +68,40 @@ const ANSWER_WINDOW_MS = 60_000;
 const CONTACTS = ['mdm.command.status', 'mdm.checkin.authenticate', 'mdm.checkin.token_update', 'device.log.checkin'];
 
 /**
- * Whether a push was answered: the same device (when both name it) reached
- * the MDM server within a minute after the push. One answered push shows the
- * topic, token and PushMagic the server used then were right.
+ * Whether the latest push was answered: the same device (when both name it)
+ * reached the MDM server within a minute after it. An answered push shows
+ * the topic, token and PushMagic the server used then were right; judging
+ * the latest one keeps an old success from hiding a later failure (e.g. a
+ * push certificate replaced since).
  */
 export const pushAnswered: Deriver = (index) => {
-  const pushes = (index.get('server.push_sent') ?? []).filter((f) => f.at);
+  const pushes = (index.get('server.push_sent') ?? []).filter((f) => f.at).sort((a, b) => (a.at! < b.at! ? 1 : a.at! > b.at! ? -1 : 0));
   if (!pushes.length) return [];
   const contacts = CONTACTS.flatMap((n) => index.get(n) ?? []).filter((f) => f.at);
   if (!contacts.length) return [];
   const sameDevice = (a?: string, b?: string) => !a || !b || a === b;
-  const answered = pushes.filter((p) => {
+  const answered = (p: (typeof pushes)[number]) => {
     const t = Date.parse(p.at!);
     return contacts.some((c) => {
       const dt = Date.parse(c.at!) - t;
       return dt >= 0 && dt <= ANSWER_WINDOW_MS && sameDevice(p.attrs?.udid, c.attrs?.udid);
     });
-  });
-  const latestContact = contacts.map((c) => c.at!).sort().at(-1)!;
-  // "Not answered" only when the evidence runs on past the window of some push and still shows no answer.
-  const unanswerable = pushes.every((p) => Date.parse(latestContact) < Date.parse(p.at!) + ANSWER_WINDOW_MS);
-  if (!answered.length && unanswerable) return [];
-  const first = answered[0] ?? pushes[0];
+  };
+  const evidenceEnds = Math.max(...contacts.map((c) => Date.parse(c.at!)));
+  // The latest push the evidence can judge: answered, or followed by a full minute of evidence without an answer.
+  const judged = pushes.find((p) => answered(p) || evidenceEnds >= Date.parse(p.at!) + ANSWER_WINDOW_MS);
+  if (!judged) return [];
+  const count = pushes.filter(answered).length;
   return [
     {
       name: 'server.push_answered',
-      value: answered.length > 0,
-      at: first.at,
-      source: { kind: 'derived', how: `whether the device reached the MDM server within a minute after a push (${answered.length} of ${pushes.length} pushes answered)`, from: ['server.push_sent', ...CONTACTS] },
+      value: answered(judged),
+      at: judged.at,
+      source: {
+        kind: 'derived',
+        how: `whether the device reached the MDM server within a minute after the latest push (${count} of ${pushes.length} pushes answered)`,
+        from: ['server.push_sent', ...CONTACTS],
+      },
     },
   ];
 };
