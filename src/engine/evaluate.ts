@@ -51,7 +51,10 @@ function test(op: Leaf['op'], actual: FactValue, expected: Leaf['value']): boole
       return norm(actual) === norm(e);
     case 'in':
     case 'notIn':
+    case 'allIn':
       return (expected as FactValue[]).some((x) => norm(x) === norm(actual));
+    case 'someNotIn':
+      return !(expected as FactValue[]).some((x) => norm(x) === norm(actual));
     case 'gt':
       return cmp(actual, e) > 0;
     case 'gte':
@@ -81,6 +84,8 @@ const OP_WORDS: Record<Leaf['op'], string> = {
   ne: 'is not',
   in: 'is one of',
   notIn: 'is none of',
+  someNotIn: 'is at least once none of',
+  allIn: 'is always one of',
   gt: 'is more than',
   gte: 'is at least',
   lt: 'is less than',
@@ -121,6 +126,7 @@ function evalLeaf(leaf: Leaf, index: FactIndex): Trace {
 
   const passing = obs.filter((f) => test(leaf.op, f.value, leaf.value));
   if (NEGATED.has(leaf.op)) return { result: passing.length === 0, says, facts: [...obs] };
+  if (leaf.op === 'allIn') return { result: passing.length === obs.length, says, facts: [...obs] };
   return { result: passing.length > 0, says, facts: passing.length ? passing : [...obs] };
 }
 

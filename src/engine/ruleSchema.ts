@@ -19,7 +19,9 @@ export const OPS = [
   'eq',
   'ne',
   'in',
-  'notIn',
+  'notIn', // no observation is in the list
+  'someNotIn', // at least one observation is outside the list
+  'allIn', // every observation is in the list
   'gt',
   'gte',
   'lt',
@@ -51,7 +53,7 @@ export const LeafSchema = z
     if (!needsOther && leaf.other) ctx.addIssue({ code: 'custom', message: `op ${leaf.op} does not take "other"` });
     const needsValue = !needsOther && leaf.op !== 'exists';
     if (needsValue && leaf.value === undefined) ctx.addIssue({ code: 'custom', message: `op ${leaf.op} needs a "value"` });
-    if ((leaf.op === 'in' || leaf.op === 'notIn') && !Array.isArray(leaf.value))
+    if (['in', 'notIn', 'someNotIn', 'allIn'].includes(leaf.op) && !Array.isArray(leaf.value))
       ctx.addIssue({ code: 'custom', message: `op ${leaf.op} needs a list as "value"` });
     if (leaf.op === 'matches' && typeof leaf.value === 'string') {
       try {

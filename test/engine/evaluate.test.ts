@@ -28,6 +28,11 @@ const cases: [string, Condition, Truth][] = [
   ['any: true beats unknown', { any: [{ fact: 'server.push_magic', op: 'eq', value: 'x' }, { fact: 'server.topic', op: 'startsWith', value: 'com.apple.mgmt.' }] }, true],
   ['not of unknown stays unknown', { not: { fact: 'server.push_magic', op: 'eq', value: 'x' } }, 'unknown'],
   ['in takes a list', { fact: 'mdm.command.status', op: 'in', value: ['Idle', 'Acknowledged'] }, true],
+  ['someNotIn: one observation outside the list is enough', { fact: 'mdm.command.status', op: 'someNotIn', value: ['Acknowledged'] }, true],
+  ['someNotIn is false when every observation is in the list', { fact: 'mdm.command.status', op: 'someNotIn', value: ['Acknowledged', 'NotNow'] }, false],
+  ['allIn needs every observation in the list', { fact: 'mdm.command.status', op: 'allIn', value: ['Acknowledged'] }, false],
+  ['allIn holds when every observation is in the list', { fact: 'mdm.command.status', op: 'allIn', value: ['Acknowledged', 'NotNow'] }, true],
+  ['allIn is unknown without observations', { fact: 'server.push_magic', op: 'allIn', value: ['x'] }, 'unknown'],
   ['matches takes a regular expression', { fact: 'server.topic', op: 'matches', value: '^com\\.apple\\.mgmt\\.External\\.' }, true],
 ];
 
