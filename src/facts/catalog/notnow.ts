@@ -37,7 +37,7 @@ export const notnowFacts: FactDefinition[] = [
   // What a person can tell.
   d('notnow.on_battery', 'boolean', 'The Mac was running on battery when the command got NotNow (answered)'),
   d('notnow.power_nap', 'boolean', 'The Mac was asleep in Power Nap when the command got NotNow (answered)'),
-  d('notnow.keychain_locked', 'boolean', "The user's login keychain was locked (user logged out, or the session locked) when the command got NotNow (answered)"),
+  d('notnow.keychain_locked', 'boolean', "The user's login keychain was locked when the profile command got NotNow (answered)"),
   d('notnow.login_blocked', 'boolean', 'The Mac held the user at the login window while it contacted the MDM server when the command got NotNow (answered)'),
   d('notnow.unlocked_since_boot', 'boolean', 'The device was unlocked with its passcode at least once since it last restarted (answered)'),
   d('notnow.server_resends', 'boolean', 'The MDM server sends a command answered NotNow again the next time the device polls (answered)'),
