@@ -78,6 +78,37 @@ describe('the summary message', () => {
     expect(JSON.stringify(s.blocks)).not.toContain('feedback_draft'); // no escalation, no button
   });
 
+  it('a report whose headline, notes, problems and question are all very long still fits one message, with the top cause and every answer button', () => {
+    const paragraph = (n: number, word: string) => Array.from({ length: n }, (_, i) => `${word} ${i} ${'w'.repeat(90)}`).join('\n');
+    const top = { ...cause(0, 10), because: [paragraph(30, 'reason')], nextSteps: [paragraph(20, 'step')] }; // its first section alone is near 3000 characters
+    const r = report([top, cause(1, 900), cause(2, 900)], {
+      headline: `Found: ${'h'.repeat(4000)}`,
+      notes: Array.from({ length: 10 }, (_, i) => ({ id: `mdm.n${i}`, text: paragraph(6, `note ${i}`), evidence: [], source: { document: '000.txt', section: 'S' } })),
+      problems: Array.from({ length: 12 }, (_, i) => ({ input: `sysdiagnose_${i}.tar.gz`, code: 'archive.truncated', message: 'm'.repeat(600) })),
+      questions: [
+        {
+          id: 'q.mdm.vendor',
+          text: `Which MDM server? ${'q'.repeat(3500)}`,
+          help: paragraph(40, 'help'),
+          type: 'choice',
+          answers: Array.from({ length: 25 }, (_, i) => ({ value: `v${i}`, label: `${i} ${'l'.repeat(120)}` })),
+          settles: [],
+        },
+      ],
+      device: { model: 'iPhone15,2'.repeat(100), platform: 'iOS', osVersion: '17.4' },
+      escalation: { feedbackDraft: 'draft', missing: [] },
+    });
+    const s = summaryBlocks(r, { key: 'C1:1.2' });
+    expect(totalChars(s.blocks)).toBeLessThanOrEqual(LIMITS.messageChars);
+    expect(s.blocks.length).toBeLessThanOrEqual(LIMITS.blocksPerMessage);
+    for (const b of s.blocks) if (b.type === 'section') expect(blockChars(b)).toBeLessThanOrEqual(LIMITS.sectionChars);
+    const json = JSON.stringify(s.blocks);
+    expect(json).toContain('CONFIRMED: Cause number 0'); // the top cause is still named
+    for (let i = 0; i < 25; i++) expect(json).toContain(`"action_id":"answer_${i}"`);
+    expect(json).toContain('"action_id":"feedback_draft"');
+    expect(s.truncated).toBe(true); // the rest is in the attached Markdown report
+  });
+
   it('escapes mrkdwn control characters in titles and evidence', () => {
     const c = { ...cause(1, 1), title: 'a <b> & c', status: 'confirmed' as const };
     expect(JSON.stringify(summaryBlocks(report([c]), { key: 'k' }).blocks)).toContain('a &lt;b&gt; &amp; c');

@@ -81,3 +81,23 @@ export function splitBlocks(blocks: readonly Block[], budget: { maxBlocks?: numb
   if (cur.length) out.push(cur);
   return out;
 }
+
+/**
+ * Shrinks the longest section and context texts until the blocks carry at
+ * most `maxChars`, never cutting one below `floor` characters. Buttons and
+ * headers are left whole (they are short by construction). Returns copies.
+ */
+export function fitChars(blocks: readonly Block[], maxChars: number, floor = 300): Block[] {
+  const out = structuredClone(blocks) as Block[];
+  const texts: { text: string }[] = [];
+  for (const b of out) {
+    if (b.type === 'section' && b.text) texts.push(b.text);
+    if (b.type === 'context') for (const e of b.elements) if ('text' in e && typeof e.text === 'string') texts.push(e as { text: string });
+  }
+  for (let over = totalChars(out) - maxChars; over > 0; over = totalChars(out) - maxChars) {
+    const longest = texts.reduce<{ text: string } | undefined>((a, t) => (t.text.length > floor && (!a || t.text.length > a.text.length) ? t : a), undefined);
+    if (!longest) break;
+    longest.text = clip(longest.text, Math.max(floor, longest.text.length - over));
+  }
+  return out;
+}

@@ -1,7 +1,10 @@
 import type { QuestionReport, Report } from '../../report/types.js';
 import { STATUS_WORDS } from '../../report/build.js';
 import { IDS, encodeAnswer } from './ids.js';
-import { LIMITS, clip, sections, splitBlocks, totalChars, type Block } from './budget.js';
+import { LIMITS, clip, fitChars, sections, splitBlocks, totalChars, type Block } from './budget.js';
+
+/** Characters kept for the causes when the rest of the summary is long (the top cause's title and first reasons). */
+const CAUSE_ROOM = 2000;
 
 const EMOJI = { confirmed: ':red_circle:', likely: ':large_orange_circle:', open: ':white_circle:', ruled_out: ':white_check_mark:' } as const;
 
@@ -95,11 +98,17 @@ export function summaryBlocks(report: Report, opts: SummaryOptions): Summary {
   const maxBlocks = opts.budget?.maxBlocks ?? LIMITS.blocksPerMessage;
   const maxChars = opts.budget?.maxChars ?? LIMITS.messageChars;
   const note: Block = { type: 'context', elements: [{ type: 'mrkdwn', text: ':page_facing_up: The full report is attached in this thread as a Markdown file.' }] };
-  const room = { maxBlocks: maxBlocks - head.length - tail.length - 2, maxChars: maxChars - totalChars(head) - totalChars(tail) - 100 };
   const causes = [...report.causes.flatMap((c) => [...causeBlocks(c)])];
+  // Headline, notes, problems and question each fit a section, but not all
+  // together: shrink them (longest first) so the top cause keeps some room.
+  const framed = fitChars([...head, ...tail], maxChars - 100 - (causes.length ? Math.min(CAUSE_ROOM, totalChars(causes)) : 0));
+  head.splice(0, head.length, ...framed.slice(0, head.length));
+  tail.splice(0, tail.length, ...framed.slice(head.length));
+  const room = { maxBlocks: maxBlocks - head.length - tail.length - 2, maxChars: maxChars - totalChars(head) - totalChars(tail) - 100 };
   const fitted = causes.length ? splitBlocks(causes, room) : [[]];
   const truncated = fitted.length > 1;
-  const body = fitted[0] ?? [];
+  // splitBlocks always keeps the first block; when that alone is over the room, shorten it.
+  const body = fitChars(fitted[0] ?? [], room.maxChars);
   const blocks = [...head, ...(body.length ? [{ type: 'divider' } as Block, ...body] : []), ...(truncated ? [note] : []), ...tail];
   const text = `pushcheck: ${report.headline}${next ? ` — next question: ${next.text}` : ''}`;
   return { text: clip(text, 3000), blocks, truncated };
