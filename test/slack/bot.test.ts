@@ -214,6 +214,44 @@ describe('/pushcheck', () => {
   });
 });
 
+describe('/pushcheck in a channel the bot is not in', () => {
+  it('with values, tells the person privately what failed and to invite @pushcheck with /invite @pushcheck', async () => {
+    fake.failures.set('chat.postMessage:C15', 'not_in_channel');
+    const res = await bot.command({ command: '/pushcheck', text: `topic=${TOPIC} magic=${SERVER_MAGIC}`, channel_id: 'C15', user_id: 'U15' });
+    expect(res.status).toBe(200);
+    const answer = await fake.waitFor(() => fake.responses.at(-1));
+    expect(answer.response_type).toBe('ephemeral');
+    expect(String(answer.text)).toMatch(/could not post .*not_in_channel/);
+    expect(String(answer.text)).toMatch(/invite @pushcheck to this channel with \/invite @pushcheck/);
+    expect(String(answer.text)).not.toContain(SERVER_MAGIC);
+  });
+
+  it('from the form, sends the person a direct message saying what failed and to invite @pushcheck', async () => {
+    fake.failures.set('chat.postMessage:C16', 'channel_not_found');
+    const res = await bot.interaction({
+      type: 'view_submission',
+      user: { id: 'U16', team_id: 'T1' },
+      team: { id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: 'trig16',
+      view: {
+        id: 'V16',
+        type: 'modal',
+        callback_id: 'pushcheck_start',
+        private_metadata: JSON.stringify({ channel: 'C16' }),
+        state: { values: { kind: { kind: { type: 'static_select', selected_option: { value: 'mdm' } } }, magic: { magic: { type: 'plain_text_input', value: SERVER_MAGIC } }, topic: { topic: { value: null } }, token: { token: { value: null } }, paste: { paste: { value: null } } } },
+      },
+    });
+    expect(res.status).toBe(200);
+    const dm = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'U16'));
+    expect(String(dm.args.text)).toMatch(/could not post .*channel_not_found/);
+    expect(String(dm.args.text)).toMatch(/<#C16>/);
+    expect(String(dm.args.text)).toMatch(/invite @pushcheck to this channel with \/invite @pushcheck/);
+    expect(String(dm.args.text)).not.toContain(SERVER_MAGIC);
+  });
+});
+
 /** The ts the fake gave a posted message. */
 function findTs(call: Call): string {
   return String(call.result?.ts);

@@ -43,8 +43,10 @@ export class FakeSlack {
   readonly files = new Map<string, { content: Buffer; contentType?: string }>();
   /** files.info answers, by file id. */
   readonly fileInfo = new Map<string, Record<string, unknown>>();
-  /** Methods to fail: method → Slack error code or HTTP status. */
+  /** Methods to fail: method (or "method:channel", for one channel only) → Slack error code or HTTP status. */
   readonly failures = new Map<string, string | number>();
+  /** What the app posted to a slash command's response_url (`${url}/response`). */
+  readonly responses: Record<string, unknown>[] = [];
   private server!: Server;
   private cdn!: Server;
   private seq = 0;
@@ -137,6 +139,11 @@ export class FakeSlack {
       res.writeHead(200, { 'content-type': 'text/plain' });
       return void res.end('OK');
     }
+    if (url.pathname === '/response') {
+      this.responses.push(parseArgs(req, raw));
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return void res.end('ok');
+    }
     if (!url.pathname.startsWith('/api/')) {
       res.writeHead(404);
       return void res.end();
@@ -145,7 +152,7 @@ export class FakeSlack {
     const args = parseArgs(req, raw);
     const call: Call = { method, args };
     this.calls.push(call);
-    const failure = this.failures.get(method);
+    const failure = this.failures.get(`${method}:${String(args.channel)}`) ?? this.failures.get(method);
     if (typeof failure === 'number') return this.json(res, failure, { ok: false, error: 'fake_failure' });
     if (typeof failure === 'string') return this.json(res, 200, { ok: false, error: failure });
     switch (method) {

@@ -3,6 +3,7 @@ import { startModal } from '../blocks/modals.js';
 import { IDS } from '../blocks/ids.js';
 import { HELP_TEXT } from '../help.js';
 import { contribute } from '../ingest.js';
+import { rootFailureText } from '../rootFailure.js';
 import type { Listener } from './types.js';
 
 /**
@@ -35,10 +36,9 @@ export const commandListener: Listener = {
         root = posted.ts!;
       } catch (e) {
         deps.logger.warn({ err: e }, 'could not post the session root');
-        await respond({
-          response_type: 'ephemeral',
-          text: `pushcheck could not post in this channel (${(e as Error).message}). Invite the bot with /invite @pushcheck and try again.`,
-        }).catch(() => undefined);
+        await respond({ response_type: 'ephemeral', text: rootFailureText(command.channel_id, e) }).catch((err: unknown) =>
+          deps.logger.error({ err }, 'could not tell the person that the session root failed'),
+        );
         return;
       }
       await contribute(deps, client, {

@@ -1,6 +1,7 @@
 import { FIELDS } from '../blocks/modals.js';
 import { IDS } from '../blocks/ids.js';
 import { contribute } from '../ingest.js';
+import { rootFailureText } from '../rootFailure.js';
 import type { Listener } from './types.js';
 
 type ViewValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
@@ -23,6 +24,10 @@ export const startModalListener: Listener = {
         root = posted.ts!;
       } catch (e) {
         deps.logger.warn({ err: e }, 'could not post the session root from the modal');
+        // A view submission has no response_url: tell the person in a direct message (the Messages tab is on).
+        await client.chat.postMessage({ channel: user, text: rootFailureText(channel, e) }).catch((err: unknown) =>
+          deps.logger.error({ err }, 'could not tell the person that the session root failed'),
+        );
         return;
       }
       const values = { ...(text(FIELDS.topic) ? { topic: text(FIELDS.topic) } : {}), ...(text(FIELDS.magic) ? { magic: text(FIELDS.magic) } : {}), ...(text(FIELDS.token) ? { token: text(FIELDS.token) } : {}) };
