@@ -43,6 +43,8 @@ export interface FileInput {
   size?: number;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** Problems only known once the stream has ended (a download cut at the size cap), stored with the file's evidence. */
+  problemsAfterRead?: () => Problem[];
 }
 
 /**
@@ -112,7 +114,11 @@ export class DiagnosisSessions {
   /** A downloaded file, streamed into the evidence readers. */
   addFile(key: string, file: FileInput, who: Who): Promise<Outcome> {
     const ctx = { limits: this.limits, ...(file.onProgress ? { onProgress: file.onProgress } : {}), ...(file.signal ? { signal: file.signal } : {}) };
-    return this.addResult(key, file.name, who, () => readStream(file.name, file.stream, ctx, file.size));
+    return this.addResult(key, file.name, who, async () => {
+      const r = await readStream(file.name, file.stream, ctx, file.size);
+      const after = file.problemsAfterRead?.() ?? [];
+      return after.length ? { ...r, problems: [...r.problems, ...after] } : r;
+    });
   }
 
   /** A file on disk (the terminal's example case). */

@@ -1,4 +1,4 @@
-import { pipeline, Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 
 /** The parts of a Slack file object a download needs. */
 export interface SlackFile {
@@ -79,13 +79,22 @@ async function fetchOnce(url: URL, opts: DownloadOptions): Promise<Response> {
   throw new DownloadError('redirects', 'Slack redirected the download more than 5 times');
 }
 
+/** What happened to a file that grew past the cap while streaming (the reply and the summary say it). */
+export function cutAtCapMessage(maxBytes: number): string {
+  return `was cut at the ${mb(maxBytes)} limit (PUSHCHECK_MAX_FILE_MB): only its first ${mb(maxBytes)} were read`;
+}
+
 /**
  * Opens a Slack file for reading as a stream: bearer auth, manual
  * redirects, the size cap from the metadata, from Content-Length and while
  * streaming, and Slack's HTML login page recognised as the missing
  * files:read scope. Retries 429 / 5xx a few times with a short backoff.
+ *
+ * A file that grows past the cap while streaming (its metadata under-reported
+ * it) is not an error: the stream ends cleanly after the first maxBytes, so
+ * the readers keep what those bytes held, and `cut()` then says so.
  */
-export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Promise<{ stream: Readable; size?: number }> {
+export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Promise<{ stream: Readable; size?: number; cut: () => DownloadError | undefined }> {
   const name = file.name ?? file.title ?? file.id;
   if (file.size !== undefined && file.size > opts.maxBytes)
     throw new DownloadError('too_large', `${name} is ${mb(file.size)}, over the ${mb(opts.maxBytes)} limit (PUSHCHECK_MAX_FILE_MB)`);
@@ -130,18 +139,28 @@ export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Pro
   }
   if (!res.body) throw new DownloadError('http', `Slack sent an empty answer for ${name}`);
 
-  let read = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      read += chunk.length;
-      if (read > opts.maxBytes) return done(new DownloadError('too_large', `${name} is over the ${mb(opts.maxBytes)} limit (PUSHCHECK_MAX_FILE_MB); stopped reading at ${mb(read)}`));
-      opts.onBytes?.(read, total);
-      done(null, chunk);
-    },
-  });
+  let cut: DownloadError | undefined;
   const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
-  // pipeline, not pipe: when the cap trips or the reader stops early, the
-  // response is destroyed too, so the connection to Slack is closed.
-  pipeline(body, meter, () => undefined);
-  return { stream: meter, ...(total !== undefined ? { size: total } : {}) };
+  const { maxBytes, onBytes } = opts;
+  // Leaving this loop early (the cap is reached, or the reader stopped and
+  // destroyed the stream) destroys the response, closing the connection to Slack.
+  async function* capped(): AsyncGenerator<Buffer> {
+    let read = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      const room = maxBytes - read;
+      if (chunk.length > room) {
+        if (room > 0) {
+          read = maxBytes;
+          onBytes?.(read, total);
+          yield chunk.subarray(0, room);
+        }
+        cut = new DownloadError('too_large', `${name} ${cutAtCapMessage(maxBytes)}`);
+        return;
+      }
+      read += chunk.length;
+      onBytes?.(read, total);
+      yield chunk;
+    }
+  }
+  return { stream: Readable.from(capped(), { objectMode: false }), ...(total !== undefined ? { size: total } : {}), cut: () => cut };
 }

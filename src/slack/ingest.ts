@@ -8,7 +8,7 @@ import type { ServerValues } from '../session/serverValues.js';
 import { describeChanges } from '../session/changes.js';
 import { esc } from './blocks/report.js';
 import { sessionKey, type SlackDeps } from './context.js';
-import { DownloadError, openSlackFile, slackTokenHosts, type SlackFile } from './download.js';
+import { cutAtCapMessage, DownloadError, openSlackFile, slackTokenHosts, type SlackFile } from './download.js';
 import { Thread } from './thread.js';
 
 type WebClient = webApi.WebClient;
@@ -91,7 +91,7 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
             thread.progress({ file: name, index: i + 1, count: files.length, stage, bytesRead, ...(totalBytes ? { totalBytes } : {}), ...(member ? { member } : {}) }, headline);
           progress(0, file.size);
           let downloadError: unknown;
-          const { stream, size } = await openSlackFile(file, {
+          const { stream, size, cut } = await openSlackFile(file, {
             botToken: deps.config.botToken,
             tokenHosts: slackTokenHosts(deps.config.apiUrl),
             maxBytes: deps.config.maxFileBytes,
@@ -102,13 +102,21 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
           stream.on('error', (e) => (downloadError = e));
           const o = await deps.sessions.addFile(
             key,
-            { name, stream, ...(size !== undefined ? { size } : {}), onProgress: (p) => progress(p.bytesRead, p.totalBytes, p.stage === 'done' ? 'reading' : p.stage, p.member) },
+            {
+              name,
+              stream,
+              ...(size !== undefined ? { size } : {}),
+              onProgress: (p) => progress(p.bytesRead, p.totalBytes, p.stage === 'done' ? 'reading' : p.stage, p.member),
+              // A file cut at the cap keeps what its first MB held; the summary's problems say it was cut.
+              problemsAfterRead: () => (cut() ? [{ input: name, code: 'download.cut_at_size_cap', message: `${cutAtCapMessage(deps.config.maxFileBytes)}; what they held is used` }] : []),
+            },
             c.who,
           );
           if (downloadError) throw downloadError;
           recognised += o.newFacts;
           headline = o.report.headline;
           lines.push(described(o, name));
+          if (cut()) lines.push(`:warning: ${esc(cut()!.message)}; what they held is used. To read all of it, raise PUSHCHECK_MAX_FILE_MB or run \`pushcheck diagnose\` on the file locally.`);
         } catch (e) {
           const err = (e as { cause?: unknown }).cause instanceof DownloadError ? (e as { cause: DownloadError }).cause : e;
           if (err instanceof DownloadError) lines.push(`:x: ${esc(err.message)}`);

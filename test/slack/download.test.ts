@@ -29,14 +29,17 @@ afterAll(async () => {
 });
 
 describe('a download that grows past the size cap', () => {
-  it('stops with a too_large error and closes the connection to Slack (no socket left open)', async () => {
-    const { stream } = await openSlackFile({ id: 'F1', name: 'endless.tar.gz', url_private_download: url }, { botToken: 'xoxb-t', tokenHosts: () => true, maxBytes: 1024 * 1024 });
-    const error = await new Promise<unknown>((resolve) => {
-      stream.on('error', resolve);
-      stream.resume();
-    });
+  it('ends cleanly after exactly the first maxBytes (so the readers keep what they read), says it was cut, and closes the connection to Slack', async () => {
+    const maxBytes = 1024 * 1024;
+    const { stream, cut } = await openSlackFile({ id: 'F1', name: 'endless.tar.gz', url_private_download: url }, { botToken: 'xoxb-t', tokenHosts: () => true, maxBytes });
+    expect(cut()).toBeUndefined();
+    let bytes = 0;
+    for await (const chunk of stream) bytes += (chunk as Buffer).length;
+    expect(bytes).toBe(maxBytes);
+    const error = cut();
     expect(error).toBeInstanceOf(DownloadError);
-    expect((error as DownloadError).code).toBe('too_large');
+    expect(error!.code).toBe('too_large');
+    expect(error!.message).toBe('endless.tar.gz was cut at the 1.0 MB limit (PUSHCHECK_MAX_FILE_MB): only its first 1.0 MB were read');
     const closed = await Promise.race([hungUp.then(() => true), new Promise((r) => setTimeout(() => r(false), 2000))]);
     expect(closed).toBe(true);
   });

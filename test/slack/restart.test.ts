@@ -42,18 +42,39 @@ describe('a restart', () => {
 });
 
 describe('the file size cap', () => {
-  it('refuses a file whose metadata is over the cap, and one that grows past it while streaming', async () => {
+  it('refuses a file whose metadata is over the cap', async () => {
     const bot = await startBot(fake, tempDb(), { PUSHCHECK_MAX_FILE_MB: '0.001' }); // 1048 bytes
     try {
       const big = fake.addFile('FBIG', 'big.tar.gz', Buffer.alloc(5000, 1));
       await bot.event({ type: 'message', subtype: 'file_share', channel: 'CS', user: 'U1', text: '', ts: '1700003000.000100', files: [big] });
       const r1 = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === '1700003000.000100' && /over the/.test(String(c.args.text))));
       expect(String(r1.args.text)).toMatch(/big\.tar\.gz is 0\.0 MB, over the 0\.0 MB limit \(PUSHCHECK_MAX_FILE_MB\)/);
-      // Metadata that under-reports: the stream is cut at the cap.
-      const liar = { ...fake.addFile('FLIAR', 'liar.tar.gz', Buffer.alloc(5000, 2)), size: 10 };
-      await bot.event({ type: 'message', subtype: 'file_share', channel: 'CS', user: 'U1', text: '', ts: '1700003001.000100', files: [liar] });
-      const r2 = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === '1700003001.000100' && /liar\.tar\.gz is over the/.test(String(c.args.text))));
-      expect(String(r2.args.text)).toMatch(/stopped reading/);
+    } finally {
+      await bot.stop();
+    }
+  });
+});
+
+describe('a file cut at the size cap while streaming', () => {
+  it('keeps what its first MB held, and the thread reply and the summary say it was cut and only its first 0.1 MB were read', async () => {
+    const bot = await startBot(fake, tempDb(), { PUSHCHECK_MAX_FILE_MB: '0.1' });
+    try {
+      const log = readFileSync(new URL('../fixtures/text/log_show_compact_mdmclient.log', import.meta.url), 'utf8');
+      const filler = '2024-03-04 10:01:16.002 Df kernel[0:1a] (AppleUSBHostController) port reset\n'.repeat(3000); // ~230 KB
+      // The metadata under-reports the size, so only the stream can find out.
+      const file = { ...fake.addFile('FCUT', 'mdmclient-big.log', log + filler), size: 700 };
+      const root = '1700003002.000100';
+      await bot.event({ type: 'message', subtype: 'file_share', channel: 'CS', user: 'U1', text: '', ts: root, files: [file] });
+      const reply = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === root && /mdmclient-big\.log/.test(String(c.args.text))));
+      const said = String(reply.args.text);
+      expect(said).toMatch(/mdmclient-big\.log\*: \d+ observations? read/);
+      expect(said).toMatch(/cut at the 0\.1 MB limit \(PUSHCHECK_MAX_FILE_MB\): only its first 0\.1 MB were read/);
+
+      const s = bot.store.getSession(`CS:${root}`)!;
+      const evidence = s.evidence.find((e) => e.input === 'mdmclient-big.log')!;
+      expect(evidence.facts.length).toBeGreaterThan(0); // the lines before the cap still count
+      const summary = fake.of('chat.update').filter((c) => c.args.ts === s.summaryTs).at(-1)!;
+      expect(blocksText(summary.args)).toMatch(/Inputs that could not be used[\s\S]*mdmclient-big\.log`: .*cut at the 0\.1 MB limit \(PUSHCHECK_MAX_FILE_MB\): only its first 0\.1 MB were read/);
     } finally {
       await bot.stop();
     }
