@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAY_MATTER_NEEDLES } from '../src/evidence/text/messages.js';
@@ -10,7 +11,7 @@ import { MAY_MATTER_NEEDLES } from '../src/evidence/text/messages.js';
  *
  *   node --import tsx bench/needles.bench.ts [dir of extracted text logs] [needles,comma,separated]
  *
- * The directory defaults to /tmp/pcbench-text (extract the bench archive's
+ * The directory defaults to pcbench-text in the temp folder (extract the bench archive's
  * *.log and *.txt members there). Chunks split the concatenated logs every
  * 1 MiB, as gunzip's output buffers split an archive's members.
  *
@@ -24,7 +25,7 @@ import { MAY_MATTER_NEEDLES } from '../src/evidence/text/messages.js';
  * when that byte is rare and more per stop; "urier" ("u" is 2.3% of bytes)
  * is ~38 ms of the ~80, and no substring of "ourier" starts with a rarer byte.
  */
-const dir = process.argv[2] ?? '/tmp/pcbench-text';
+const dir = process.argv[2] ?? join(tmpdir(), 'pcbench-text');
 const needles = process.argv[3] ? process.argv[3].split(',') : [...MAY_MATTER_NEEDLES];
 const START = [32, 34, 91, 123, 125];
 const CHUNK = 1 << 20;
