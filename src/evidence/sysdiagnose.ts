@@ -87,3 +87,14 @@ export function sysdiagnoseFacts(name: string, source: Source): Fact[] {
   if (n.model) facts.push({ name: 'device.model', value: n.model, source, attrs });
   return facts;
 }
+
+const IN_SYSDIAGNOSE = /(^|\/)sysdiagnose_[^/]*\//;
+
+/**
+ * Whether an archive member sits inside a device's sysdiagnose folder. A
+ * sysdiagnose holds device evidence only: provider and MDM-server logs,
+ * APNs answers and certificates are never in it, so their readers skip it.
+ */
+export function isInSysdiagnose(item: { member?: string }): boolean {
+  return !!item.member && IN_SYSDIAGNOSE.test(item.member);
+}

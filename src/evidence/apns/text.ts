@@ -1,8 +1,8 @@
+import { isInSysdiagnose } from '../sysdiagnose.js';
 import { isCmsSigned } from '../plist/sniff.js';
 import type { Item } from '../types.js';
 
 const TEXT_NAMES = /\.(log|txt|text|out|err|json|jsonl|ndjson|har|md|entitlements|xcent)$/i;
-const IN_SYSDIAGNOSE = /(^|\/)sysdiagnose_[^/]*\//;
 const CERT_NAMES = /\.(pem|crt|cer|der|key)$/i;
 
 /**
@@ -14,7 +14,7 @@ export function isPushText(name: string, head: Buffer, item: Item): boolean {
   if (item.pasted) return true;
   // A device's sysdiagnose holds no provider-side evidence (APNs answers, PEM certificates, codesign
   // output); its logs belong to the device-log reader. Skipping them keeps a 300 MB scan near gunzip speed.
-  if (item.member && IN_SYSDIAGNOSE.test(item.member)) return false;
+  if (isInSysdiagnose(item)) return false;
   // Certificates: PEM is text, DER is not (the DER reader takes those).
   if (CERT_NAMES.test(name)) return head.toString('latin1').includes('-----BEGIN ');
   // A CMS envelope (a provisioning or enrollment profile saved as .txt) is binary: the plist readers take it.

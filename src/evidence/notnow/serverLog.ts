@@ -4,6 +4,7 @@ import { ENROLLMENT_TYPES, enrollmentOf, isPlausibleId, splitEnrollmentId, type 
 import { lineTime } from './lineTime.js';
 import { parseLine, type LogRecord } from './logfmt.js';
 import { ConnectionTracker } from './sessions.js';
+import { isInSysdiagnose } from '../sysdiagnose.js';
 
 /**
  * MDM server logs: NanoMDM (logfmt, both Go-log-prefixed and NanoLIB's
@@ -264,6 +265,8 @@ export const mdmServerLogReader: LineReader = {
   kind: 'lines',
   accepts(name, head, item) {
     if (item.pasted) return true;
+    // mdmd's own logs in a sysdiagnose have "mdm" in their names too, but no server ever writes there.
+    if (isInSysdiagnose(item)) return false;
     const text = head.toString('utf8');
     if (looksLikeServerLog(text)) return true;
     // The head is only 512 bytes: a log that starts with other lines is still taken when its name says MDM.
