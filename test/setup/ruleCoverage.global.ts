@@ -15,7 +15,8 @@ export default function setup() {
     for (const f of readdirSync(dir)) for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) if (line) seen.add(line);
     rmSync(dir, { recursive: true, force: true });
     const gaps: string[] = [];
-    for (const r of loadRules().rules) {
+    const shipped = loadRules().rules;
+    for (const r of shipped) {
       if (!seen.has(`${r.id}\theld`)) gaps.push(`${r.id}: no test makes it hold`);
       if (!seen.has(`${r.id}\tnot`)) gaps.push(`${r.id}: no test where it does not hold`);
     }
@@ -24,7 +25,7 @@ export default function setup() {
       console.error(`\nRule coverage: every rule needs a test that fires it and one that rules it out.\n  ${gaps.join('\n  ')}\n`);
       process.exitCode = 1;
     } else {
-      console.log(`Rule coverage: all ${seen.size / 2} rules seen holding and not holding.`);
+      console.log(`Rule coverage: all ${shipped.length} rules in rules/ seen holding and not holding.`);
     }
   };
 }
