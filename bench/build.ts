@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+// The same minimal ustar writer the archive tests use.
+import { tarHeader } from '../test/archive/support.js';
 
 /**
  * Builds a sysdiagnose-like .tar.gz deterministically: thousands of text
@@ -39,37 +41,6 @@ class Prng {
   pick<T>(xs: readonly T[]): T {
     return xs[this.int(xs.length)]!;
   }
-}
-
-function octal(n: number, width: number): string {
-  return n.toString(8).padStart(width - 1, '0') + '\0';
-}
-
-function header(path: string, size: number, type: '0' | '5'): Buffer {
-  const h = Buffer.alloc(512);
-  let name = path;
-  let prefix = '';
-  if (Buffer.byteLength(name) > 100) {
-    const cut = name.lastIndexOf('/', name.length - 2);
-    prefix = name.slice(0, cut);
-    name = name.slice(cut + 1);
-  }
-  h.write(name, 0, 100, 'utf8');
-  h.write(octal(type === '5' ? 0o755 : 0o644, 8), 100, 'latin1');
-  h.write(octal(0, 8), 108, 'latin1');
-  h.write(octal(0, 8), 116, 'latin1');
-  h.write(octal(size, 12), 124, 'latin1');
-  h.write(octal(1_709_317_353, 12), 136, 'latin1');
-  h.write('        ', 148, 'latin1');
-  h.write(type, 156, 'latin1');
-  h.write('ustar\u000000', 257, 'latin1');
-  h.write('root', 265, 'latin1');
-  h.write('wheel', 297, 'latin1');
-  h.write(prefix, 345, 155, 'utf8');
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(octal(sum, 7) + ' ', 148, 'latin1');
-  return h;
 }
 
 const PROCS = ['locationd', 'SpringBoard', 'kernel', 'wifid', 'backboardd', 'runningboardd', 'mobileassetd', 'symptomsd', 'dasd', 'nsurlsessiond'];
@@ -188,14 +159,14 @@ export async function buildArchive(targetMb: number): Promise<BuildResult> {
   };
   const addFile = async (rel: string, data: Buffer) => {
     members++;
-    await put(header(`${ROOT}/${rel}`, data.length, '0'));
+    await put(tarHeader({ path: `${ROOT}/${rel}`, size: data.length, type: '0' }));
     await put(data);
     const pad = (512 - (data.length % 512)) % 512;
     if (pad) await put(Buffer.alloc(pad));
   };
   const addDir = async (rel: string) => {
     members++;
-    await put(header(`${ROOT}/${rel}/`, 0, '5'));
+    await put(tarHeader({ path: `${ROOT}/${rel}/`, size: 0, type: '5' }));
   };
 
   const t0 = Date.UTC(2024, 1, 28);

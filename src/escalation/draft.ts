@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Mustache from 'mustache';
 import type { Escalation, Report } from '../report/types.js';
-import { feedbackContext } from './context.js';
+import { feedbackContext, type FeedbackContext } from './context.js';
 import { redactText, secretsOf } from './redact.js';
 
 export { feedbackContext } from './context.js';
@@ -33,12 +33,17 @@ export interface DraftOptions {
 
 /** The Feedback draft from prompts/feedback.md, filled with the report's facts only. */
 export function renderFeedbackDraft(report: Report, options: DraftOptions = {}): string {
-  // No HTML escaping: the draft is plain text pasted into Feedback Assistant.
-  const full = Mustache.render(promptFile('feedback.md'), feedbackContext(report), {}, { escape: (s: string) => s });
+  const full = renderTemplate(feedbackContext(report));
   return options.redact ? redactText(full, secretsOf(report)) : full;
+}
+
+function renderTemplate(ctx: FeedbackContext): string {
+  // No HTML escaping: the draft is plain text pasted into Feedback Assistant.
+  return Mustache.render(promptFile('feedback.md'), ctx, {}, { escape: (s: string) => s });
 }
 
 /** What build.ts puts under report.escalation: the full template draft and what is still missing. */
 export function buildEscalation(report: Report): Escalation {
-  return { feedbackDraft: renderFeedbackDraft(report), missing: feedbackContext(report).missing };
+  const ctx = feedbackContext(report);
+  return { feedbackDraft: renderTemplate(ctx), missing: ctx.missing };
 }

@@ -2,7 +2,7 @@ import { factDefinition } from '../facts/catalog/index.js';
 import { describeSource } from '../facts/order.js';
 import type { Fact } from '../facts/schema.js';
 import type { Diagnosis } from '../engine/diagnose.js';
-import type { Trace } from '../engine/evaluate.js';
+import { indexFacts, type Trace } from '../engine/evaluate.js';
 import { buildEscalation } from '../escalation/draft.js';
 import type { CauseReport, EvidenceReport, Report, TimelineEvent, TraceNode } from './types.js';
 
@@ -61,8 +61,7 @@ function neededInstead(name: string): string[] {
 }
 
 export function buildReport(d: Diagnosis): Report {
-  const index = new Map<string, Fact[]>();
-  for (const f of d.facts) index.set(f.name, [...(index.get(f.name) ?? []), f]);
+  const index = indexFacts(d.facts);
 
   const causes: CauseReport[] = d.causes.map((c) => {
     const deciding = c.decided.filter((r) => (c.status === 'ruled_out' ? r.rule.outcome === 'rules_out' : r.rule.outcome !== 'rules_out'));

@@ -1,3 +1,3 @@
 export { DiagnosisSessions, type AnswerOutcome, type FileInput, type Outcome, type Who } from './service.js';
 export { describeChanges } from './changes.js';
-export { parseKeyValues, serverValueFacts, type ServerValues } from './serverValues.js';
+export { parseKeyValues, type ServerValues } from './serverValues.js';

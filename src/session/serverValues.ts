@@ -1,21 +1,7 @@
-import { serverValues } from '../evidence/paste/serverValues.js';
-import type { Fact, Problem } from '../facts/schema.js';
+import type { ServerValueFlags } from '../evidence/paste/serverValues.js';
 
-export interface ServerValues {
-  topic?: string;
-  magic?: string;
-  token?: string;
-}
-
-/**
- * The MDM server's own records, given as named values (/pushcheck topic=…
- * magic=… token=…, the modal's fields): the person says whose values these
- * are, so they become server.* facts (the core's serverValues, as for the
- * CLI's --topic/--magic/--token) rather than going through side-guessing.
- */
-export function serverValueFacts(values: ServerValues, label: string): { facts: Fact[]; problems: Problem[] } {
-  return serverValues(values, label);
-}
+/** The MDM server's values as a person names them (/pushcheck topic=… magic=… token=…, the form's fields). */
+export type ServerValues = ServerValueFlags;
 
 const KEY = 'topic|magic|pushmagic|push_magic|token|push_token';
 

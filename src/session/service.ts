@@ -3,6 +3,7 @@ import { interpretAnswer, type Answer } from '../engine/answers.js';
 import { diagnose, type Diagnosis } from '../engine/diagnose.js';
 import { loadRules, type RuleSet } from '../engine/loadRules.js';
 import type { Question } from '../engine/ruleSchema.js';
+import { serverValues } from '../evidence/paste/serverValues.js';
 import { readPaste, readPath, readStream } from '../evidence/read.js';
 import { DEFAULT_LIMITS, type Limits, type Progress, type ReadResult } from '../evidence/types.js';
 import type { Fact, Problem } from '../facts/schema.js';
@@ -11,7 +12,7 @@ import type { Report } from '../report/types.js';
 import type { SessionInfo, SessionState, Store } from '../store/types.js';
 import { describeChanges } from './changes.js';
 import { KeyedLock } from './lock.js';
-import { serverValueFacts, type ServerValues } from './serverValues.js';
+import type { ServerValues } from './serverValues.js';
 
 /** What adding evidence or an answer did to the diagnosis. */
 export interface Outcome {
@@ -131,9 +132,9 @@ export class DiagnosisSessions {
     return this.addResult(key, label, who, () => readPaste(text, label, { limits: this.limits }));
   }
 
-  /** The MDM server's values, named by the person (so no side question is needed). */
+  /** The MDM server's values, named by the person (so no side question is needed): the CLI flags' reader. */
   addServerValues(key: string, values: ServerValues, label: string, who: Who): Promise<Outcome> {
-    return this.addResult(key, label, who, () => serverValueFacts(values, label));
+    return this.addResult(key, label, who, () => serverValues(values, label));
   }
 
   /** Records an answer unless it does not fit the question; the later of two answers stands. */
