@@ -80,6 +80,7 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
       const lines: string[] = [];
       let recognised = 0;
       let headline = before?.headline;
+      let latest: Report | undefined;
 
       const files = c.files ?? [];
       for (const [i, stub] of files.entries()) {
@@ -114,6 +115,7 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
           );
           if (downloadError) throw downloadError;
           recognised += o.newFacts;
+          latest = o.report;
           headline = o.report.headline;
           lines.push(described(o, name));
           if (cut()) lines.push(`:warning: ${esc(cut()!.message)}; what they held is used. To read all of it, raise PUSHCHECK_MAX_FILE_MB or run \`pushcheck diagnose\` on the file locally.`);
@@ -125,21 +127,27 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
       }
       for (const p of c.pastes ?? []) {
         const o = await deps.sessions.addPaste(key, p.text, p.label, c.who);
+        latest = o.report;
         recognised += o.newFacts;
         if (o.newFacts || o.newProblems.length || c.reportNothing) lines.push(described(o, p.label));
       }
       if (c.serverValues) {
         const o = await deps.sessions.addServerValues(key, c.serverValues.values, c.serverValues.label, c.who);
+        latest = o.report;
         recognised += o.newFacts;
         lines.push(described(o, c.serverValues.label));
       }
       for (const a of c.answers ?? []) {
         const o = await deps.sessions.answer(key, a);
         if (!o.ok) lines.push(`:warning: ${esc(o.message)}`);
-        else recognised++;
+        else {
+          latest = o.report;
+          recognised++;
+        }
       }
 
-      const { report } = deps.sessions.current(key);
+      // Each addition already re-ran the diagnosis; only re-read the session when nothing was added.
+      const report = latest ?? deps.sessions.current(key).report;
       const nothingNew = recognised === 0 && lines.length === 0;
       if (nothingNew && existed && !c.alwaysShow) return; // chatter in the thread: stay quiet
       await thread.showReport(report);
