@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Answer } from '../engine/answers.js';
-import { MIGRATIONS } from './migrations.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+import { answer, ANSWER_ORDER, evidenceBatch, sessionInfo, type AnswerRow, type EvidenceRow, type SessionRow } from './rows.js';
 import type { EvidenceBatch, SessionInfo, SessionState, Store } from './types.js';
 
 export interface SqliteStoreOptions {
@@ -16,17 +17,8 @@ export interface SqliteStoreOptions {
   now?: () => Date;
 }
 
-interface SessionRow {
-  key: string;
-  channel: string;
-  thread_ts: string;
-  created_at: string;
-  updated_at: string;
-  summary_ts: string | null;
-  meta: string;
-}
-
 const DAY = 86_400_000;
+
 
 export class SqliteStore implements Store {
   readonly db: Database.Database;
@@ -52,7 +44,7 @@ export class SqliteStore implements Store {
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const applied = new Set((this.db.prepare('SELECT version FROM migrations').all() as { version: number }[]).map((r) => r.version));
-    for (const m of MIGRATIONS) {
+    for (const m of SQLITE_MIGRATIONS) {
       if (applied.has(m.version)) continue;
       this.db.transaction(() => {
         this.db.exec(m.sql);
@@ -69,24 +61,12 @@ export class SqliteStore implements Store {
     this.db.prepare('UPDATE sessions SET updated_at = ? WHERE key = ?').run(this.now().toISOString(), key);
   }
 
-  private info(row: SessionRow): SessionInfo {
-    return {
-      key: row.key,
-      channel: row.channel,
-      threadTs: row.thread_ts,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      ...(row.summary_ts ? { summaryTs: row.summary_ts } : {}),
-      meta: JSON.parse(row.meta) as Record<string, string>,
-    };
-  }
-
   openSession(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): SessionInfo {
     const at = this.now().toISOString();
     this.db
       .prepare('INSERT INTO sessions (key, channel, thread_ts, created_at, updated_at, meta) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
       .run(key, init.channel, init.threadTs, at, at, JSON.stringify(init.meta ?? {}));
-    return this.info(this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as SessionRow);
+    return sessionInfo(this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as SessionRow);
   }
 
   hasSession(key: string): boolean {
@@ -96,33 +76,10 @@ export class SqliteStore implements Store {
   getSession(key: string): SessionState | undefined {
     const row = this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as SessionRow | undefined;
     if (!row) return undefined;
-    const evidence = (
-      this.db.prepare('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? ORDER BY id').all(key) as {
-        input: string;
-        facts: string;
-        problems: string;
-        added_by: string | null;
-        added_at: string;
-      }[]
-    ).map(
-      (r): EvidenceBatch => ({
-        input: r.input,
-        facts: JSON.parse(r.facts),
-        problems: JSON.parse(r.problems),
-        ...(r.added_by ? { addedBy: r.added_by } : {}),
-        addedAt: r.added_at,
-      }),
-    );
-    const answers = (
-      this.db.prepare('SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY id').all(key) as {
-        question: string;
-        value: string;
-        answered_by: string | null;
-        answered_at: string | null;
-      }[]
-    ).map((r): Answer => ({ question: r.question, value: r.value, ...(r.answered_by ? { by: r.answered_by } : {}), ...(r.answered_at ? { at: r.answered_at } : {}) }));
+    const evidence = (this.db.prepare('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? ORDER BY id').all(key) as EvidenceRow[]).map(evidenceBatch);
+    const answers = (this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]).map(answer);
     const messages = this.db.prepare('SELECT ts, kind FROM messages WHERE session_key = ? ORDER BY ts').all(key) as { ts: string; kind: string }[];
-    return { ...this.info(row), evidence, answers, messages };
+    return { ...sessionInfo(row), evidence, answers, messages };
   }
 
   addEvidence(key: string, batch: EvidenceBatch): void {

@@ -13,10 +13,10 @@ describe('the SQLite session store', () => {
     const path = dbPath();
     const a = new SqliteStore({ path, retentionMs: DAY });
     expect(a.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(a.appliedMigrations()).toEqual([1]);
+    expect(a.appliedMigrations()).toEqual([1, 2]);
     a.close();
     const b = new SqliteStore({ path, retentionMs: DAY });
-    expect(b.appliedMigrations()).toEqual([1]);
+    expect(b.appliedMigrations()).toEqual([1, 2]);
     b.close();
   });
 

@@ -1,0 +1,60 @@
+import { LockTimeoutError } from './errors.js';
+
+/**
+ * A mutex per key inside one process, with a bounded wait. The stores put
+ * it in front of their cross-process lock so that one process asks the
+ * database for a thread's lock once at a time, and a queue of local work
+ * cannot wait forever behind a stuck job.
+ */
+export class TimedKeyedMutex {
+  private readonly queues = new Map<string, { grant: () => void }[]>();
+  private readonly held = new Set<string>();
+
+  /** Resolves with a release function once the key is ours, or rejects with LockTimeoutError. */
+  acquire(key: string, timeoutMs: number): Promise<() => void> {
+    const release = () => this.release(key);
+    if (!this.held.has(key)) {
+      this.held.add(key);
+      return Promise.resolve(once(release));
+    }
+    return new Promise((resolve, reject) => {
+      const queue = this.queues.get(key) ?? [];
+      this.queues.set(key, queue);
+      const waiter = {
+        grant: () => {
+          clearTimeout(timer);
+          resolve(once(release));
+        },
+      };
+      const timer = setTimeout(() => {
+        const i = queue.indexOf(waiter);
+        if (i >= 0) queue.splice(i, 1);
+        if (!queue.length) this.queues.delete(key);
+        reject(new LockTimeoutError(key, timeoutMs));
+      }, timeoutMs);
+      queue.push(waiter);
+    });
+  }
+
+  private release(key: string): void {
+    const queue = this.queues.get(key);
+    const next = queue?.shift();
+    if (queue && !queue.length) this.queues.delete(key);
+    if (next) next.grant(); // the key stays held, handed straight to the next waiter
+    else this.held.delete(key);
+  }
+
+  /** Keys held or waited for right now (for tests and shutdown). */
+  get busy(): number {
+    return this.held.size;
+  }
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}
