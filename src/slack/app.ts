@@ -5,6 +5,7 @@ import { KeyedLock } from '../session/lock.js';
 import type { SlackConfig } from './config.js';
 import type { SlackDeps } from './context.js';
 import { dedupeMiddleware } from './dedupe.js';
+import { healthRoute, type HealthSource } from './health.js';
 import { LISTENERS } from './listeners/index.js';
 
 /**
@@ -31,8 +32,11 @@ export function boltLogger(log: Logger): BoltLogger {
   };
 }
 
-/** Socket Mode (app token) or HTTP with request signing; see config.ts for the choice. */
-export function createReceiver(config: SlackConfig, logger: Logger): Receiver {
+/**
+ * Socket Mode (app token) or HTTP with request signing; see config.ts for
+ * the choice. HTTP mode also answers `GET /healthz` for the load balancer.
+ */
+export function createReceiver(config: SlackConfig, logger: Logger, health?: HealthSource): Receiver {
   const log = boltLogger(logger);
   if (config.mode === 'socket')
     return new SocketModeReceiver({
@@ -40,7 +44,7 @@ export function createReceiver(config: SlackConfig, logger: Logger): Receiver {
       logger: log,
       installerOptions: { clientOptions: { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}) } },
     });
-  return new HTTPReceiver({ signingSecret: config.signingSecret!, logger: log, endpoints: '/slack/events' });
+  return new HTTPReceiver({ signingSecret: config.signingSecret!, logger: log, endpoints: '/slack/events', ...(health ? { customRoutes: [healthRoute(health)] } : {}) });
 }
 
 export interface CreateAppOptions {
