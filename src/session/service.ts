@@ -11,8 +11,10 @@ import { buildReport } from '../report/build.js';
 import type { Report } from '../report/types.js';
 import type { SessionInfo, SessionState, Store } from '../store/types.js';
 import { describeChanges } from './changes.js';
-import { KeyedLock } from './lock.js';
 import type { ServerValues } from './serverValues.js';
+
+/** What reading one input gave, before it is added to a session. */
+export type { ReadResult };
 
 /** What adding evidence or an answer did to the diagnosis. */
 export interface Outcome {
@@ -29,7 +31,13 @@ export interface Outcome {
 
 export type AnswerOutcome =
   | { ok: false; message: string }
-  | (Outcome & { ok: true; superseded?: Answer });
+  | (Outcome & {
+      ok: true;
+      /** The answer this one replaced. */
+      superseded?: Answer;
+      /** An answer given after this one (recorded first, elsewhere): it still stands. */
+      supersededBy?: Answer;
+    });
 
 export interface Who {
   /** Slack user id, "terminal", … */
@@ -51,11 +59,13 @@ export interface FileInput {
 /**
  * One guided diagnosis per session key, used by the Slack bot and the
  * terminal alike: add evidence and answers, re-run the engine, get the
- * Report and what changed. All state lives in the Store, so a restart
- * continues where the last process stopped.
+ * Report and what changed. All state lives in the Store, so a restart (or
+ * another replica on the same database) continues where one process
+ * stopped. Reading a file needs no lock; applying what was read takes the
+ * thread's lock in the store, so the "what changed" of each addition is
+ * measured against the one before it, whichever process made it.
  */
 export class DiagnosisSessions {
-  private readonly lock = new KeyedLock();
   readonly rules: RuleSet;
   private readonly limits: Limits;
 
@@ -67,15 +77,15 @@ export class DiagnosisSessions {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
   }
 
-  open(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): SessionInfo {
+  open(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<SessionInfo> {
     return this.store.openSession(key, init);
   }
 
-  has(key: string): boolean {
+  has(key: string): Promise<boolean> {
     return this.store.hasSession(key);
   }
 
-  get(key: string): SessionState | undefined {
+  get(key: string): Promise<SessionState | undefined> {
     return this.store.getSession(key);
   }
 
@@ -84,8 +94,8 @@ export class DiagnosisSessions {
   }
 
   /** The diagnosis as the stored evidence and answers stand now. */
-  current(key: string): { diagnosis: Diagnosis; report: Report } {
-    const s = this.store.getSession(key);
+  async current(key: string): Promise<{ diagnosis: Diagnosis; report: Report }> {
+    const s = await this.store.getSession(key);
     if (!s) throw new Error(`no session ${key}`);
     return this.evaluate(s);
   }
@@ -97,29 +107,36 @@ export class DiagnosisSessions {
     return { diagnosis, report: buildReport(diagnosis) };
   }
 
-  private previous(key: string): Report | undefined {
-    const s = this.store.getSession(key);
+  private async previous(key: string): Promise<Report | undefined> {
+    const s = await this.store.getSession(key);
     return s && (s.evidence.length || s.answers.length) ? this.evaluate(s).report : undefined;
   }
 
-  private async addResult(key: string, input: string, who: Who, read: () => Promise<ReadResult> | ReadResult): Promise<Outcome> {
-    return this.lock.run(key, async () => {
-      const before = this.previous(key);
-      const r = await read();
-      this.store.addEvidence(key, { input, facts: r.facts, problems: r.problems, ...(who.by ? { addedBy: who.by } : {}), addedAt: who.at });
-      const { diagnosis, report } = this.current(key);
+  /** Stores what was read and re-runs the diagnosis, under the thread's lock. */
+  apply(key: string, input: string, who: Who, r: ReadResult): Promise<Outcome> {
+    return this.store.withThreadLock(key, async () => {
+      const before = await this.previous(key);
+      await this.store.addEvidence(key, { input, facts: r.facts, problems: r.problems, ...(who.by ? { addedBy: who.by } : {}), addedAt: who.at });
+      const { diagnosis, report } = await this.current(key);
       return { before, report, diagnosis, newFacts: r.facts.length, newProblems: r.problems, changes: describeChanges(before, report) };
     });
   }
 
+  private async addResult(key: string, input: string, who: Who, read: () => Promise<ReadResult> | ReadResult): Promise<Outcome> {
+    return this.apply(key, input, who, await read());
+  }
+
+  /** Reads a downloaded file into facts without touching the session (the slow part, done outside any lock). */
+  async readFile(file: FileInput): Promise<ReadResult> {
+    const ctx = { limits: this.limits, ...(file.onProgress ? { onProgress: file.onProgress } : {}), ...(file.signal ? { signal: file.signal } : {}) };
+    const r = await readStream(file.name, file.stream, ctx, file.size);
+    const after = file.problemsAfterRead?.() ?? [];
+    return after.length ? { ...r, problems: [...r.problems, ...after] } : r;
+  }
+
   /** A downloaded file, streamed into the evidence readers. */
   addFile(key: string, file: FileInput, who: Who): Promise<Outcome> {
-    const ctx = { limits: this.limits, ...(file.onProgress ? { onProgress: file.onProgress } : {}), ...(file.signal ? { signal: file.signal } : {}) };
-    return this.addResult(key, file.name, who, async () => {
-      const r = await readStream(file.name, file.stream, ctx, file.size);
-      const after = file.problemsAfterRead?.() ?? [];
-      return after.length ? { ...r, problems: [...r.problems, ...after] } : r;
-    });
+    return this.addResult(key, file.name, who, () => this.readFile(file));
   }
 
   /** A file on disk (the terminal's example case). */
@@ -137,19 +154,23 @@ export class DiagnosisSessions {
     return this.addResult(key, label, who, () => serverValues(values, label));
   }
 
-  /** Records an answer unless it does not fit the question; the later of two answers stands. */
+  /**
+   * Records an answer unless it does not fit the question. Answers to one
+   * question are ordered by when they were given: the later one stands,
+   * whichever reached a process first, and the outcome says which one it
+   * replaced or which later one still stands.
+   */
   answer(key: string, answer: Answer): Promise<AnswerOutcome> {
-    return this.lock.run(key, async (): Promise<AnswerOutcome> => {
+    return this.store.withThreadLock(key, async (): Promise<AnswerOutcome> => {
       const q = this.question(answer.question);
       if (!q) return { ok: false, message: `There is no question ${answer.question}.` };
       const check = interpretAnswer(q, answer.value);
       if (!check.ok) return { ok: false, message: check.message };
-      const s = this.store.getSession(key);
+      const s = await this.store.getSession(key);
       if (!s) return { ok: false, message: 'This diagnosis session no longer exists (it may have been purged after the retention period).' };
-      const earlier = [...s.answers].reverse().find((a) => a.question === answer.question);
       const before = this.evaluate(s).report;
-      this.store.addAnswer(key, answer);
-      const { diagnosis, report } = this.current(key);
+      const placed = await this.store.addAnswer(key, answer);
+      const { diagnosis, report } = await this.current(key);
       return {
         ok: true,
         before,
@@ -158,7 +179,8 @@ export class DiagnosisSessions {
         newFacts: check.value === null ? 0 : 1,
         newProblems: [],
         changes: describeChanges(before, report),
-        ...(earlier ? { superseded: earlier } : {}),
+        ...(placed.superseded ? { superseded: placed.superseded } : {}),
+        ...(placed.supersededBy ? { supersededBy: placed.supersededBy } : {}),
       };
     });
   }

@@ -29,14 +29,14 @@ export function questionLine(q: QuestionReport): string {
 
 /** Loads the example case into a session: files read from disk, the server's values as a paste. */
 export async function loadExample(sessions: DiagnosisSessions, key: string, dir = EXAMPLE_DIR, at = new Date().toISOString()): Promise<Report> {
-  sessions.open(key, { channel: 'terminal', threadTs: 'example', meta: { trigger: 'terminal' } });
+  await sessions.open(key, { channel: 'terminal', threadTs: 'example', meta: { trigger: 'terminal' } });
   const files = (await readdir(dir)).filter((f) => f !== 'README.md').sort();
   const who = { by: 'terminal', at };
   // Provenance names the files as the person would type them (relative to where they are).
   const shown = (f: string) => relative(process.cwd(), `${dir}${f}`) || f;
   for (const f of files.filter((f) => !f.endsWith('.txt'))) await sessions.addPath(key, shown(f), who);
   for (const f of files.filter((f) => f.endsWith('.txt'))) await sessions.addPaste(key, await readFile(`${dir}${f}`, 'utf8'), shown(f), who);
-  return sessions.current(key).report;
+  return (await sessions.current(key)).report;
 }
 
 /**

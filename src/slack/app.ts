@@ -1,10 +1,11 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { DiagnosisSessions } from '../session/service.js';
-import { KeyedLock } from '../session/lock.js';
+import { replicaId } from '../store/scanKeeper.js';
 import type { SlackConfig } from './config.js';
 import type { SlackDeps } from './context.js';
 import { dedupeMiddleware } from './dedupe.js';
+import { Inflight } from './inflight.js';
 import { healthRoute, type HealthSource } from './health.js';
 import { LISTENERS } from './listeners/index.js';
 
@@ -59,6 +60,8 @@ export interface CreateAppOptions {
   retryConfig?: webApi.RetryOptions;
   downloadAttempts?: number;
   fetchImpl?: typeof fetch;
+  /** This process's name in the scans it records (default: host, pid and a nonce). */
+  replica?: string;
 }
 
 /** The Bolt app with every pushcheck listener, on whatever receiver it is given. */
@@ -67,7 +70,8 @@ export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackD
     sessions: opts.sessions,
     config: opts.config,
     logger: opts.logger,
-    queue: new KeyedLock(),
+    work: new Inflight(),
+    replica: opts.replica ?? replicaId(),
     progressIntervalMs: opts.progressIntervalMs ?? 1500,
     downloadAttempts: opts.downloadAttempts ?? 3,
     ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),

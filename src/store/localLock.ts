@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { LockTimeoutError } from './errors.js';
 
 /**
@@ -57,4 +58,18 @@ function once(fn: () => void): () => void {
     done = true;
     fn();
   };
+}
+
+const held = new AsyncLocalStorage<ReadonlySet<string>>();
+
+/**
+ * Runs `fn` holding `key` unless this async context holds it already: a
+ * thread's work may call helpers that take the same thread's lock (adding
+ * each file of a contribution while the contribution holds the thread)
+ * without waiting on itself.
+ */
+export function reentrant<T>(key: string, take: (fn: () => Promise<T>) => Promise<T>, fn: () => Promise<T>): Promise<T> {
+  const mine = held.getStore();
+  if (mine?.has(key)) return fn();
+  return take(() => held.run(new Set([...(mine ?? []), key]), fn));
 }

@@ -1,5 +1,5 @@
-import { SqliteAsyncStore } from './sqliteAsync.js';
-import type { AsyncStore } from './types.js';
+import { SqliteStore } from './sqlite.js';
+import type { Store } from './types.js';
 
 export interface OpenStoreOptions {
   /** postgres://… (PUSHCHECK_DATABASE_URL): the shared store for several replicas. */
@@ -16,10 +16,10 @@ export interface OpenStoreOptions {
  * otherwise the embedded SQLite file. Postgres is loaded only when used, so
  * a one-process install never pays for its client.
  */
-export async function openStore(opts: OpenStoreOptions): Promise<AsyncStore> {
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   if (opts.databaseUrl) {
     const { PostgresStore } = await import('./postgres.js');
     return PostgresStore.connect({ url: opts.databaseUrl, retentionMs: opts.retentionMs, ...(opts.onError ? { onError: opts.onError } : {}) });
   }
-  return new SqliteAsyncStore({ path: opts.sqlitePath, retentionMs: opts.retentionMs });
+  return new SqliteStore({ path: opts.sqlitePath, retentionMs: opts.retentionMs });
 }

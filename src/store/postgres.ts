@@ -2,11 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Answer } from '../engine/answers.js';
 import { LockTimeoutError, StoreUnavailableError } from './errors.js';
-import { TimedKeyedMutex } from './localLock.js';
+import { reentrant, TimedKeyedMutex } from './localLock.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, scanRecord, sessionInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
-import { DEFAULT_LOCK_TIMEOUT_MS } from './sqliteAsync.js';
-import type { AnswerRecorded, AsyncStore, EvidenceBatch, LockOptions, ScanRecord, SessionInfo, SessionState } from './types.js';
+import { DEFAULT_LOCK_TIMEOUT_MS } from './sqlite.js';
+import type { AnswerRecorded, Store, EvidenceBatch, LockOptions, ScanRecord, SessionInfo, SessionState } from './types.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -65,7 +65,7 @@ function lockId(name: string): string {
  * serialised by a transaction-scoped advisory lock held on a connection of
  * its own, which Postgres drops the moment a replica dies.
  */
-export class PostgresStore implements AsyncStore {
+export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly location: string;
   readonly schema: string;
@@ -238,7 +238,11 @@ export class PostgresStore implements AsyncStore {
     return r.rowCount === 1;
   }
 
-  async withThreadLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  withThreadLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+    return reentrant(key, (inner) => this.lockThread(key, inner, opts), fn);
+  }
+
+  private async lockThread<T>(key: string, fn: () => Promise<T>, opts: LockOptions): Promise<T> {
     const timeoutMs = opts.timeoutMs ?? this.lockTimeoutMs;
     const until = Date.now() + timeoutMs;
     const release = await this.local.acquire(key, timeoutMs);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { AsyncStore, ScanRecord } from './types.js';
+import type { Store, ScanRecord } from './types.js';
 
 /** This process's name in the scans it records: host, pid and a nonce (a restarted pid is a new owner). */
 export function replicaId(): string {
@@ -8,7 +8,7 @@ export function replicaId(): string {
 }
 
 export interface ScanKeeperOptions {
-  store: Pick<AsyncStore, 'heartbeat' | 'takeStaleScans' | 'releaseScans'>;
+  store: Pick<Store, 'heartbeat' | 'takeStaleScans' | 'releaseScans'>;
   owner: string;
   /** A replica silent for this long is taken for dead; this one beats three times as often. */
   staleMs: number;

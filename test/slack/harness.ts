@@ -99,9 +99,9 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
     async stop() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      // Let queued thread work finish before closing the database under it.
-      await new Promise((r) => setTimeout(r, 50));
-      store.close();
+      // Let thread work finish before closing the database under it.
+      await Promise.race([deps.work.idle(), new Promise((r) => setTimeout(r, 5000))]);
+      await store.close();
     },
   };
 }

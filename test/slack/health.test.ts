@@ -6,7 +6,7 @@ import { createLogger } from '../../src/log.js';
 import { createReceiver } from '../../src/slack/app.js';
 import { parseConfig, type SlackConfig } from '../../src/slack/config.js';
 import type { HealthSource } from '../../src/slack/health.js';
-import { SqliteAsyncStore } from '../../src/store/sqliteAsync.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
 import { tempDb } from './harness.js';
 
 const config = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' }, { dbPath: ':memory:' }) as SlackConfig;
@@ -25,7 +25,7 @@ async function serve(health: HealthSource): Promise<string> {
 
 describe('GET /healthz in HTTP mode', () => {
   it('is 200 while the store answers, and 503 naming the store once it does not', async () => {
-    const store = new SqliteAsyncStore({ path: tempDb(), retentionMs: 1000 });
+    const store = new SqliteStore({ path: tempDb(), retentionMs: 1000 });
     const url = await serve({ store, replica: 'r1' });
     const ok = await fetch(`${url}/healthz`);
     expect(ok.status).toBe(200);

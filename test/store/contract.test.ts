@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LockTimeoutError } from '../../src/store/errors.js';
-import type { AsyncStore } from '../../src/store/types.js';
+import type { Store } from '../../src/store/types.js';
 import { postgresAvailable, STORE_KINDS, type Database } from './stores.js';
 
 // The same contract for the embedded store and the shared one. "Two
@@ -167,7 +167,7 @@ for (const kind of STORE_KINDS) {
         fresh();
         const [a, b] = [await db.open(), await db.open()];
         const spans: { key: string; start: number; end: number }[] = [];
-        const work = (store: AsyncStore, key: string) =>
+        const work = (store: Store, key: string) =>
           store.withThreadLock(key, async () => {
             const start = performance.now();
             await new Promise((r) => setTimeout(r, 30));

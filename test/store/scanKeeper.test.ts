@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { keepScans, replicaId } from '../../src/store/scanKeeper.js';
-import { SqliteAsyncStore } from '../../src/store/sqliteAsync.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
 import type { ScanRecord } from '../../src/store/types.js';
 import { tempDb } from '../slack/harness.js';
 
 describe('keeping scans in flight', () => {
   it('keeps a live replica\'s scans, takes a dead one\'s, and hands its own over when it stops', async () => {
     const path = tempDb();
-    const store = new SqliteAsyncStore({ path, retentionMs: 86_400_000 });
+    const store = new SqliteStore({ path, retentionMs: 86_400_000 });
     await store.openSession('k', { channel: 'C', threadTs: '1' });
     const [alive, dead, taker] = [replicaId(), replicaId(), replicaId()];
     expect(new Set([alive, dead, taker]).size).toBe(3);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PostgresStore } from '../../src/store/postgres.js';
-import { SqliteAsyncStore } from '../../src/store/sqliteAsync.js';
-import type { AsyncStore } from '../../src/store/types.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/types.js';
 
 /**
  * The stores the contract tests run against. Postgres needs a server:
@@ -34,9 +34,9 @@ export interface StoreOptions {
 
 /** One database, opened by as many "processes" (store instances) as a test wants. */
 export interface Database {
-  open(opts?: StoreOptions): Promise<AsyncStore>;
+  open(opts?: StoreOptions): Promise<Store>;
   /** Kills an instance the way a crash would: its connections drop, its timers stop, nothing is cleaned up. */
-  crash(store: AsyncStore): Promise<void>;
+  crash(store: Store): Promise<void>;
   /** Closes every instance and removes the database. */
   drop(): Promise<void>;
 }
@@ -51,15 +51,15 @@ const DAY = 86_400_000;
 
 function sqliteDatabase(): Database {
   const path = join(mkdtempSync(join(tmpdir(), 'pushcheck-store-')), 'sessions.db');
-  const open: AsyncStore[] = [];
+  const open: Store[] = [];
   return {
     async open(opts = {}) {
-      const s = new SqliteAsyncStore({ path, retentionMs: opts.retentionMs ?? 30 * DAY, ...opts });
+      const s = new SqliteStore({ path, retentionMs: opts.retentionMs ?? 30 * DAY, ...opts });
       open.push(s);
       return s;
     },
     async crash(store) {
-      (store as SqliteAsyncStore).sync.db.close();
+      (store as SqliteStore).db.close();
     },
     async drop() {
       for (const s of open) await s.close();
@@ -70,7 +70,7 @@ function sqliteDatabase(): Database {
 let seq = 0;
 function postgresDatabase(): Database {
   const schema = `t_${process.pid}_${++seq}_${randomBytes(3).toString('hex')}`;
-  const open: { store: AsyncStore; app: string }[] = [];
+  const open: { store: Store; app: string }[] = [];
   const admin = () => new pg.Client({ connectionString: PG_URL });
   return {
     async open(opts = {}) {

@@ -17,12 +17,12 @@ export const feedbackDraftListener: Listener = {
     app.action<BlockButtonAction>(IDS.feedbackDraft, async ({ ack, action, client, body }) => {
       await ack();
       const key = action.value ?? '';
-      if (!deps.sessions.has(key)) return;
+      if (!(await deps.sessions.has(key))) return;
       const { channel, threadTs } = splitKey(key);
-      await deps.queue.run(key, async () => {
+      await deps.work.track(async () => {
         const thread = new Thread(deps, client, key, channel, threadTs);
         try {
-          const { report } = deps.sessions.current(key);
+          const { report } = await deps.sessions.current(key);
           if (!report.escalation) {
             await thread.reply('No Feedback draft yet: not every known cause is ruled out. The summary above shows what is still open.');
             return;
