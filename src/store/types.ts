@@ -103,7 +103,10 @@ export interface Store {
    * process or another, return false until the key expires.
    */
   claim(dedupeKey: string, ttlMs?: number): Promise<boolean>;
-  /** Runs `fn` while no other process (or task) holds the thread; LockTimeoutError if it stays busy. */
+  /**
+   * Runs `fn` while no other process (or task) holds the thread; LockTimeoutError if it stays busy.
+   * Re-entrant within one chain of calls: work holding the thread may call helpers that take it again.
+   */
   withThreadLock<T>(key: string, fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
   /** Records a read in flight for `owner`. */
   beginScan(key: string, scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string }): Promise<ScanRecord>;

@@ -111,3 +111,12 @@ export async function startReplica(name: string, env: Record<string, string>, ti
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Waits for an asynchronous condition (the fake Slack's waitFor takes synchronous ones). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

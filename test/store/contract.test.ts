@@ -196,6 +196,24 @@ for (const kind of STORE_KINDS) {
         expect(await a.withThreadLock('t', async () => 'free', { timeoutMs: 2000 })).toBe('free');
       });
 
+      it('lets work that holds the thread call helpers that take the same thread, without waiting on itself', async () => {
+        fresh();
+        const s = await db.open();
+        const order: string[] = [];
+        await s.withThreadLock('t', async () => {
+          order.push('outer');
+          await s.withThreadLock('t', async () => void order.push('inner'), { timeoutMs: 200 });
+        });
+        // Work started elsewhere still waits for the holder.
+        let release!: () => void;
+        const held = s.withThreadLock('t', () => new Promise<void>((r) => (release = r)));
+        await expect.poll(() => release).toBeTypeOf('function');
+        await expect(s.withThreadLock('t', async () => undefined, { timeoutMs: 100 })).rejects.toBeInstanceOf(LockTimeoutError);
+        release();
+        await held;
+        expect(order).toEqual(['outer', 'inner']);
+      });
+
       it('is freed when the replica holding it dies', async () => {
         fresh();
         const a = await db.open({ leaseMs: 300 });
