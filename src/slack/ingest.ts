@@ -149,13 +149,12 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
       for (const [i, stub] of files.entries())
         reads.push({ ...(await readFile(deps, client, thread, stub, { index: i + 1, count: files.length }, () => headline)), scanId: scanIds[i]! });
 
-      await store.withThreadLock(key, async () => {
-        try {
-          await applyAndReply(deps, client, thread, key, c, existed, reads);
-        } finally {
-          for (const r of reads) await store.endScan(r.scanId);
-        }
-      });
+      try {
+        await store.withThreadLock(key, () => applyAndReply(deps, client, thread, key, c, existed, reads));
+      } finally {
+        // Read and reported (or the thread told why not): nothing left for another replica to take over.
+        for (const r of reads) await store.endScan(r.scanId).catch((e: unknown) => deps.logger.warn({ err: e }, 'could not end a scan record'));
+      }
     } catch (e) {
       await thread.fail('update the diagnosis', e);
     }

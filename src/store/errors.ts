@@ -4,7 +4,7 @@ export class LockTimeoutError extends Error {
     readonly key: string,
     readonly waitedMs: number,
   ) {
-    super(`the thread ${key} stayed busy for ${Math.round(waitedMs / 1000)} s (another piece of work held it)`);
+    super(`this thread stayed busy for ${Math.round(waitedMs / 1000)} s (another file or answer was being added to it)`);
     this.name = 'LockTimeoutError';
   }
 }
