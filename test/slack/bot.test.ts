@@ -431,6 +431,8 @@ describe('many threads at once', () => {
     const roots = magics.map(() => nextTs());
     await Promise.all(magics.map((m, i) => bot.event({ type: 'app_mention', channel: 'C20', user: `U${i}`, ts: roots[i], text: `<@UBOT> server PushMagic: ${m}`, client_msg_id: `m-many-${i}` })));
     await fake.waitFor(() => roots.every((r) => replies('C20', r).some((c) => /observation/.test(String(c.args.text)))), 15_000);
+    // The reply's ts is recorded just after Slack answered the post.
+    for (const root of roots) await expect.poll(async () => (await bot.store.getSession(`C20:${root}`))!.messages.length).toBe(2);
     const summaries: (string | undefined)[] = [];
     for (const [i, root] of roots.entries()) {
       const s = (await bot.store.getSession(`C20:${root}`))!;
