@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { LockTimeoutError } from './errors.js';
 
+/** How long work waits for a busy thread by default: a thread's own steps take seconds, not minutes. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+
 /**
  * A mutex per key inside one process, with a bounded wait. The stores put
  * it in front of their cross-process lock so that one process asks the
@@ -72,4 +75,31 @@ export function reentrant<T>(key: string, take: (fn: () => Promise<T>) => Promis
   const mine = held.getStore();
   if (mine?.has(key)) return fn();
   return take(() => held.run(new Set([...(mine ?? []), key]), fn));
+}
+
+/**
+ * The frame both stores put around a thread's work: re-entrant within one
+ * chain of calls, then this process's mutex, then the database's own lock
+ * (`database`), all within one deadline.
+ */
+export function lockThread<T>(
+  local: TimedKeyedMutex,
+  key: string,
+  timeoutMs: number,
+  fn: () => Promise<T>,
+  database: (until: number, fn: () => Promise<T>) => Promise<T>,
+): Promise<T> {
+  return reentrant(
+    key,
+    async (inner) => {
+      const until = Date.now() + timeoutMs;
+      const release = await local.acquire(key, timeoutMs);
+      try {
+        return await database(until, inner);
+      } finally {
+        release();
+      }
+    },
+    fn,
+  );
 }

@@ -2,10 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Answer } from '../engine/answers.js';
 import { LockTimeoutError, StoreUnavailableError } from './errors.js';
-import { reentrant, TimedKeyedMutex } from './localLock.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, scanRecord, sessionInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
-import { DEFAULT_LOCK_TIMEOUT_MS } from './sqlite.js';
 import type { AnswerRecorded, Store, EvidenceBatch, LockOptions, ScanRecord, SessionInfo, SessionState } from './types.js';
 
 export interface PostgresStoreOptions {
@@ -239,34 +238,29 @@ export class PostgresStore implements Store {
   }
 
   withThreadLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
-    return reentrant(key, (inner) => this.lockThread(key, inner, opts), fn);
+    const timeoutMs = opts.timeoutMs ?? this.lockTimeoutMs;
+    return lockThread(this.local, key, timeoutMs, fn, (until, inner) => this.holdAdvisoryLock(key, until, timeoutMs, inner));
   }
 
-  private async lockThread<T>(key: string, fn: () => Promise<T>, opts: LockOptions): Promise<T> {
-    const timeoutMs = opts.timeoutMs ?? this.lockTimeoutMs;
-    const until = Date.now() + timeoutMs;
-    const release = await this.local.acquire(key, timeoutMs);
+  /** Runs `fn` inside a transaction holding the thread's advisory lock, on a connection of its own. */
+  private async holdAdvisoryLock<T>(key: string, until: number, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+    const c = await this.connectWithin(until, key, timeoutMs);
     try {
-      const c = await this.connectWithin(until, key, timeoutMs);
+      await c.query('BEGIN');
+      // SET takes no parameters; the value is an integer computed here.
+      await c.query(`SET LOCAL lock_timeout = ${Math.max(1, until - Date.now())}`);
       try {
-        await c.query('BEGIN');
-        // SET takes no parameters; the value is an integer computed here.
-        await c.query(`SET LOCAL lock_timeout = ${Math.max(1, until - Date.now())}`);
-        try {
-          await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockId(`pushcheck:${this.schema}:thread:${key}`)]);
-        } catch (e) {
-          if ((e as { code?: string }).code === '55P03') throw new LockTimeoutError(key, timeoutMs);
-          throw e;
-        }
-        return await fn();
-      } finally {
-        // Ending the transaction frees the lock; a connection that cannot even roll back is discarded.
-        let broken: Error | undefined;
-        await c.query('ROLLBACK').catch((e: Error) => (broken = e));
-        c.release(broken);
+        await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockId(`pushcheck:${this.schema}:thread:${key}`)]);
+      } catch (e) {
+        if ((e as { code?: string }).code === '55P03') throw new LockTimeoutError(key, timeoutMs);
+        throw e;
       }
+      return await fn();
     } finally {
-      release();
+      // Ending the transaction frees the lock; a connection that cannot even roll back is discarded.
+      let broken: Error | undefined;
+      await c.query('ROLLBACK').catch((e: Error) => (broken = e));
+      c.release(broken);
     }
   }
 

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Answer } from '../engine/answers.js';
 import { LockTimeoutError } from './errors.js';
-import { reentrant, TimedKeyedMutex } from './localLock.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, scanRecord, sessionInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
 import type { AnswerRecorded, EvidenceBatch, LockOptions, ScanRecord, SessionInfo, SessionState, Store } from './types.js';
@@ -25,7 +25,6 @@ export interface SqliteStoreOptions {
 }
 
 const DAY = 86_400_000;
-export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 const DEFAULT_LEASE_MS = 30_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -153,31 +152,26 @@ export class SqliteStore implements Store {
   }
 
   withThreadLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
-    return reentrant(key, (inner) => this.lockThread(key, inner, opts), fn);
+    const timeoutMs = opts.timeoutMs ?? this.lockTimeoutMs;
+    return lockThread(this.local, key, timeoutMs, fn, (until, inner) => this.holdLease(key, until, timeoutMs, inner));
   }
 
-  private async lockThread<T>(key: string, fn: () => Promise<T>, opts: LockOptions): Promise<T> {
-    const timeoutMs = opts.timeoutMs ?? this.lockTimeoutMs;
-    const until = Date.now() + timeoutMs;
-    const release = await this.local.acquire(key, timeoutMs);
+  /** Runs `fn` holding the thread's lease row, renewed while it runs. */
+  private async holdLease<T>(key: string, until: number, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+    const name = `thread:${key}`;
+    const token = randomUUID();
+    for (let delay = 5; !this.tryLease(name, token); delay = Math.min(delay * 2, 200)) {
+      const left = until - Date.now();
+      if (left <= 0) throw new LockTimeoutError(key, timeoutMs);
+      await sleep(Math.min(delay, left));
+    }
+    const renew = setInterval(() => this.renewLease(name, token), Math.max(10, Math.floor(this.leaseMs / 3)));
+    renew.unref();
     try {
-      const name = `thread:${key}`;
-      const token = randomUUID();
-      for (let delay = 5; !this.tryLease(name, token); delay = Math.min(delay * 2, 200)) {
-        const left = until - Date.now();
-        if (left <= 0) throw new LockTimeoutError(key, timeoutMs);
-        await sleep(Math.min(delay, left));
-      }
-      const renew = setInterval(() => this.renewLease(name, token), Math.max(10, Math.floor(this.leaseMs / 3)));
-      renew.unref();
-      try {
-        return await fn();
-      } finally {
-        clearInterval(renew);
-        if (this.db.open) this.db.prepare('DELETE FROM locks WHERE name = ? AND token = ?').run(name, token);
-      }
+      return await fn();
     } finally {
-      release();
+      clearInterval(renew);
+      if (this.db.open) this.db.prepare('DELETE FROM locks WHERE name = ? AND token = ?').run(name, token);
     }
   }
 
