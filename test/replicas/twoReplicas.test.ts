@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack, type Call } from '../slack/fakeSlack.js';
-import { blocksText } from '../slack/harness.js';
+import { blocksText, buttonClick } from '../slack/harness.js';
 import { PG_URL, postgresAvailable } from '../store/stores.js';
 import { eventually, scratchDatabase, startReplica, type Replica } from './cluster.js';
 
@@ -52,18 +52,7 @@ function answerButtons(update: Call): { action_id: string; value: string; text: 
 }
 
 function click(replica: Replica, root: string, summary: string, button: { action_id: string; value: string }, user: string, actionTs: string) {
-  return replica.interaction({
-    type: 'block_actions',
-    user: { id: user, username: user, team_id: 'T1' },
-    api_app_id: 'A1',
-    token: 'legacy',
-    team: { id: 'T1' },
-    trigger_id: `trig-${actionTs}`,
-    container: { type: 'message', message_ts: summary, channel_id: CHANNEL, is_ephemeral: false },
-    channel: { id: CHANNEL, name: 'support' },
-    message: { type: 'message', ts: summary, thread_ts: root, text: 'summary' },
-    actions: [{ type: 'button', action_id: button.action_id, block_id: 'q', value: button.value, action_ts: actionTs, text: { type: 'plain_text', text: 'x' } }],
-  });
+  return replica.interaction(buttonClick(CHANNEL, root, summary, button, user, actionTs));
 }
 
 describe.skipIf(!run)('two bot replicas on one Postgres', () => {

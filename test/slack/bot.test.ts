@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack, type Call } from './fakeSlack.js';
-import { blocksText, sign, startBot, tempDb, type RunningBot } from './harness.js';
+import { blocksText, buttonClick, sign, startBot, tempDb, type RunningBot } from './harness.js';
 
 const EXAMPLE = new URL('../../examples/mdm-wrong-magic/', import.meta.url);
 const MDM_PLIST = readFileSync(new URL('MDM.plist', EXAMPLE));
@@ -35,18 +35,7 @@ function answerButtons(update: Call) {
 }
 
 function click(channel: string, threadTs: string, messageTs: string, button: { action_id: string; value: string }, user: string, actionTs: string) {
-  return bot.interaction({
-    type: 'block_actions',
-    user: { id: user, username: user, team_id: 'T1' },
-    api_app_id: 'A1',
-    token: 'legacy',
-    team: { id: 'T1' },
-    trigger_id: `trig-${actionTs}`,
-    container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
-    channel: { id: channel, name: 'support' },
-    message: { type: 'message', ts: messageTs, thread_ts: threadTs, text: 'summary' },
-    actions: [{ type: 'button', action_id: button.action_id, block_id: 'q', value: button.value, action_ts: actionTs, text: { type: 'plain_text', text: 'x' } }],
-  });
+  return bot.interaction(buttonClick(channel, threadTs, messageTs, button, user, actionTs));
 }
 
 beforeAll(async () => {
