@@ -107,7 +107,8 @@ export class DiagnosisSessions {
     return { diagnosis, report: buildReport(diagnosis) };
   }
 
-  private async previous(key: string): Promise<Report | undefined> {
+  /** The report as the session stands, or undefined while it holds nothing yet. */
+  async reportSoFar(key: string): Promise<Report | undefined> {
     const s = await this.store.getSession(key);
     return s && (s.evidence.length || s.answers.length) ? this.evaluate(s).report : undefined;
   }
@@ -115,7 +116,7 @@ export class DiagnosisSessions {
   /** Stores what was read and re-runs the diagnosis, under the thread's lock. */
   apply(key: string, input: string, who: Who, r: ReadResult): Promise<Outcome> {
     return this.store.withThreadLock(key, async () => {
-      const before = await this.previous(key);
+      const before = await this.reportSoFar(key);
       await this.store.addEvidence(key, { input, facts: r.facts, problems: r.problems, ...(who.by ? { addedBy: who.by } : {}), addedAt: who.at });
       const { diagnosis, report } = await this.current(key);
       return { before, report, diagnosis, newFacts: r.facts.length, newProblems: r.problems, changes: describeChanges(before, report) };

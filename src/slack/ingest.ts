@@ -163,7 +163,8 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
 
 /** Under the thread's lock: what was read, pasted and answered goes in; the summary and one reply go out. */
 async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread, key: string, c: Contribution, existed: boolean, reads: FileRead[]): Promise<void> {
-  const before: Report | undefined = existed ? (await deps.sessions.current(key)).report : undefined;
+  // What the thread showed before this contribution: files added meanwhile by other work count as before.
+  const before = await deps.sessions.reportSoFar(key);
   const lines: string[] = [];
   let recognised = 0;
   let latest: Report | undefined;
