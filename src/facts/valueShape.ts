@@ -55,8 +55,8 @@ function nearUuid(v: string): boolean {
 function uuidFlaw(v: string): string {
   const groups = v.split('-').map((g) => g.length);
   const stray = v.replace(/-/g, '').match(/[^0-9A-Fa-f]/g);
-  if (groups.join('-') !== '8-4-4-4-12') return `its dash-separated groups are ${groups.join('-')} characters long, where a UUID has 8-4-4-4-12`;
-  return `it holds ${stray!.length === 1 ? 'a character' : 'characters'} that ${stray!.length === 1 ? 'is' : 'are'} not hex (${[...new Set(stray)].join(' ')})`;
+  if (groups.join('-') !== '8-4-4-4-12') return `has dash-separated groups of ${groups.join('-')} characters, where a UUID has 8-4-4-4-12`;
+  return `holds ${stray!.length === 1 ? 'a character' : 'characters'} that ${stray!.length === 1 ? 'is' : 'are'} not hex (${[...new Set(stray)].join(' ')})`;
 }
 
 const RE_TOPIC = /^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+$/;
@@ -71,7 +71,7 @@ function topicFlaw(v: string): string | undefined {
   if (lower.startsWith('com.apple.mgmt')) {
     if (lower === 'com.apple.mgmt' || lower === 'com.apple.mgmt.external') return 'stops before the UUID an MDM topic ends with (com.apple.mgmt.External.<uuid>)';
     const last = segs[segs.length - 1];
-    if (nearUuid(last) && !UUID.test(last)) return `ends in something almost a UUID: ${uuidFlaw(last)}`;
+    if (nearUuid(last) && !UUID.test(last)) return `ends in something almost a UUID, which ${uuidFlaw(last)}`;
   }
   return undefined;
 }
@@ -200,7 +200,7 @@ export function unusableValueFact(
   const question = QUESTIONS[of];
   return {
     name: judged.state === 'masked' ? 'value.masked' : 'value.garbled',
-    value: `${label} "${shown(kind, raw)}" ${judged.why}`,
+    value: `${label} "${shown(kind, raw)}" ${judged.why}${question ? ` (${question} asks for the real one)` : ''}`,
     source,
     ...(extra.at ? { at: extra.at } : {}),
     attrs: { ...extra.attrs, of, kind, state: judged.state, why: judged.why, ...(question ? { question } : {}) },
