@@ -113,7 +113,7 @@ export function judgeValue(kind: ValueKind, raw: string): Judged {
     }
     case 'udid':
       if (/^[0-9a-fA-F]{40}$/.test(v) || /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{16}$/.test(v) || UUID.test(v)) return { state: 'ok', value: v };
-      if (nearUuid(v) || mostlyHex(v.replace(/-/g, ''), 24)) return { state: 'garbled', why: 'is not shaped like a UDID (40 hex digits, 8-16 or a UUID 8-4-4-4-12)' };
+      if (nearUuid(v) || /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{10,20}$/.test(v) || mostlyHex(v.replace(/-/g, ''), 24)) return { state: 'garbled', why: 'is not shaped like a UDID (40 hex digits, 8-16 or a UUID 8-4-4-4-12)' };
       // User Enrollment's EnrollmentID and servers' own ids have no fixed shape.
       return /^[A-Za-z0-9][A-Za-z0-9:._@-]{7,199}$/.test(v) ? { state: 'ok', value: v } : { state: 'invalid', why: 'is not a device id' };
   }

@@ -17,14 +17,19 @@ import { lineTime } from './text.js';
 export type LineShape = 'log' | 'tagged' | 'prose';
 
 // Go's net/http errors start with the request: Post "https://api.push.apple.com/3/device/…": …
-const LOG_START = /^\s*(?:[<>*]\s|[{[]|HTTP\/\d|:status\b|(?:Post|Get|POST|GET|PUT)\s+"?https?:\/\/)/;
+const LOG_START = /^\s*(?:[{[]|HTTP\/\d|:status\b|(?:Post|Get|POST|GET|PUT)\s+"?https?:\/\/)/;
+/** curl -v: "> POST /3/device/…", "< HTTP/2 400", "< apns-id: …", "* Connected to …"; a Slack quote or bullet is not one. */
+const CURL = /^\s*(?:[<>]\s*(?:$|HTTP\/|[A-Z]+ \/|[\w-]+:\s)|\*\s+(?:Connected|Trying|TLS|SSL|ALPN|Using HTTP|Connection|Server certificate|Re-using|Closing|h2|Established)\b)/i;
+const QUOTE_OR_BULLET = /^\s*(?:>\s*)+|^\s*[-*•]\s+/;
 const LOGFMT_PAIRS = /\b[\w.-]+=(?:"[^"]*"|\S+)[\s,]+(?:.*\s)?[\w.-]+=(?:"[^"]*"|\S+)/;
 /** Words people start chat lines with; "Note: …" is not a program's tag. */
 const CHAT_TAGS = /^(?:note|notes|update|fyi|edit|ps|re|q|a|question|answer|context|issue|problem|summary|tl;?dr|hi|hey|hello|thanks|also|btw|ok|so|well|and|but|customer|user|me|you|us|them|todo|next|plan|idea|status update)$/i;
 const TAG = /^\s*(?:\[[^\]]{1,40}\]\s*)*([A-Za-z][\w.\-/]{0,40})(?:\[\d+\])?:\s/;
 const LEVEL = /^\s*(?:\[[^\]]{1,40}\]\s*)*\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL|CRITICAL|NOTICE|TRACE)\b|^\s*Error code \d{3}\b/i;
 
-export function lineShape(line: string): LineShape {
+export function lineShape(raw: string): LineShape {
+  if (CURL.test(raw)) return 'log';
+  const line = raw.replace(QUOTE_OR_BULLET, '');
   if (LOG_START.test(line) || lineTime(line) !== undefined || LOGFMT_PAIRS.test(line)) return 'log';
   const tag = TAG.exec(line);
   if ((tag && !CHAT_TAGS.test(tag[1])) || LEVEL.test(line)) return 'tagged';

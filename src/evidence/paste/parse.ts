@@ -121,7 +121,8 @@ function afterKey(seg: string): { rest: string; explicit: boolean; filler: strin
 function wordValue(kind: PastedKind, rest: string): string {
   const t = rest.replace(/^\s+/, '');
   if (kind === 'token' || kind === 'token_hash') {
-    const m = /^<[^>]*>|^[0-9A-Fa-f][0-9A-Fa-f \t:]*|^[A-Za-z0-9+/]+=*/.exec(t);
+    // <…> as NSData prints it, hex in spaced groups as people copy it, else one word (hex or base64).
+    const m = /^<[^>]*>/.exec(t) ?? /^(?:[0-9A-Fa-f]{2,8}[ :](?=[0-9A-Fa-f]{2}))+[0-9A-Fa-f]{2,8}(?![\w+/])/.exec(t);
     let v = m ? m[0] : (t.split(/\s+/)[0] ?? '');
     const after = t.slice(v.length);
     if (ELLIPSIS.test(after)) v += '…';
