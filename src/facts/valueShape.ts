@@ -84,6 +84,8 @@ function topicFlaw(v: string): string | undefined {
 export function judgeValue(kind: ValueKind, raw: string): Judged {
   const v = raw.trim();
   if (!v) return { state: 'invalid', why: 'is empty' };
+  // No push identity value is this long; a blob pasted as one is not worth judging character by character.
+  if (v.length > 1024) return { state: 'invalid', why: `is ${v.length} characters long, far longer than any topic, PushMagic, token or UDID` };
   const masked = maskedWhy(v);
   if (masked) return { state: 'masked', why: masked };
   switch (kind) {

@@ -21,7 +21,16 @@ const LOG_START = /^\s*(?:[{[]|HTTP\/\d|:status\b|(?:Post|Get|POST|GET|PUT)\s+"?
 /** curl -v: "> POST /3/device/…", "< HTTP/2 400", "< apns-id: …", "* Connected to …"; a Slack quote or bullet is not one. */
 const CURL = /^\s*(?:[<>]\s*(?:$|HTTP\/|[A-Z]+ \/|[\w-]+:\s)|\*\s+(?:Connected|Trying|TLS|SSL|ALPN|Using HTTP|Connection|Server certificate|Re-using|Closing|h2|Established)\b)/i;
 const QUOTE_OR_BULLET = /^\s*(?:>\s*)+|^\s*[-*•]\s+/;
-const LOGFMT_PAIRS = /\b[\w.-]+=(?:"[^"]*"|\S+)[\s,]+(?:.*\s)?[\w.-]+=(?:"[^"]*"|\S+)/;
+/** A key=value pair's start; keys are bounded so that a 64 KB line of word characters stays linear. */
+const LOGFMT_KEY = /(?:^|[\s,;{])[\w.-]{1,64}=(?=\S)/g;
+
+/** Two or more key=value pairs: logfmt, as Go servers (NanoMDM, MicroMDM) and many providers write. */
+function isLogfmt(line: string): boolean {
+  LOGFMT_KEY.lastIndex = 0;
+  let pairs = 0;
+  while (LOGFMT_KEY.exec(line)) if (++pairs >= 2) return true;
+  return false;
+}
 /** Words people start chat lines with; "Note: …" is not a program's tag. */
 const CHAT_TAGS = /^(?:note|notes|update|fyi|edit|ps|re|q|a|question|answer|context|issue|problem|summary|tl;?dr|hi|hey|hello|thanks|also|btw|ok|so|well|and|but|customer|user|me|you|us|them|todo|next|plan|idea|status update)$/i;
 const TAG = /^\s*(?:\[[^\]]{1,40}\]\s*)*([A-Za-z][\w.\-/]{0,40})(?:\[\d+\])?:\s/;
@@ -30,7 +39,7 @@ const LEVEL = /^\s*(?:\[[^\]]{1,40}\]\s*)*\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FA
 export function lineShape(raw: string): LineShape {
   if (CURL.test(raw)) return 'log';
   const line = raw.replace(QUOTE_OR_BULLET, '');
-  if (LOG_START.test(line) || lineTime(line) !== undefined || LOGFMT_PAIRS.test(line)) return 'log';
+  if (LOG_START.test(line) || lineTime(line) !== undefined || isLogfmt(line)) return 'log';
   const tag = TAG.exec(line);
   if ((tag && !CHAT_TAGS.test(tag[1])) || LEVEL.test(line)) return 'tagged';
   return 'prose';

@@ -105,9 +105,9 @@ const ELLIPSIS = /^\s*(?:…|\.{3})/;
 function afterKey(seg: string): { rest: string; explicit: boolean; filler: string; sep: string } {
   let m = /^\s*["']?\s*(=>|=|:)\s*/.exec(seg);
   if (m) return { rest: seg.slice(m[0].length), explicit: true, filler: '', sep: m[1] };
-  m = /^((?:\s+[A-Za-z][A-Za-z'()]*){1,6}?)\s*(=>|=|:)\s*/.exec(seg);
+  m = /^((?:\s+[A-Za-z][A-Za-z'()-]*){1,6}?)\s*(=>|=|:)\s*/.exec(seg);
   if (m) return { rest: seg.slice(m[0].length), explicit: true, filler: m[1], sep: m[2] };
-  m = /^((?:\s+[A-Za-z][A-Za-z'()]*){0,6}?)\s+(is|are|was|shows?|reads?|says?)\s+/i.exec(seg);
+  m = /^((?:\s+[A-Za-z][A-Za-z'()-]*){0,6}?)\s+(is|are|was|shows?|reads?|says?)\s+/i.exec(seg);
   if (m) return { rest: seg.slice(m[0].length), explicit: false, filler: m[1], sep: m[2] };
   return { rest: seg, explicit: false, filler: '', sep: ' ' };
 }

@@ -99,6 +99,11 @@ export const mdmFacts: FactDefinition[] = [
   // Authenticate / TokenUpdate is the one it enrolled with, which a replaced push certificate no longer pushes on.
   d('server.enrolled_topic', 'string', 'Topic the device sent in an Authenticate or TokenUpdate check-in, as the server stored it: the topic the device enrolled with (not necessarily the one the server pushes on)', { multi: true }),
   d('server.push_info_missing', 'time', "The MDM server had no push info (no stored TokenUpdate) for a device it was asked to push to (MicroMDM: retrieving PushInfo by UDID: not found; attrs.udid)", { multi: true }),
+  d('server.push_info_held', 'boolean', 'The MDM server holds push details for the device: a stored TokenUpdate, its token or PushMagic, or an APNs answer to its push (derived)', {
+    marksDomain: false,
+    derived: true,
+    derivedFrom: ['mdm.checkin.token_update', 'server.push_token', 'server.push_magic', 'server.push_status'],
+  }),
   // Values that cannot be compared (issue 8 item 2): masked where they were copied from, or garbled. The value says
   // which value it is and why, without repeating a secret; attrs.of is the fact it would have been, attrs.question asks for it.
   d('value.masked', 'string', 'A topic, PushMagic, token, hash or UDID that is masked or cut short (XXXX, <private>, ****, …): unknown, never compared (attrs: of, kind, why, question)', { multi: true }),
