@@ -25,7 +25,7 @@ const lines = [
 
 describe('the value and answer-shape checks on 64 KB hostile lines', () => {
   it.each(lines.map((l) => [l.slice(0, 24), l]))('%s… returns', (_head, line) => {
-    const started = process.hrtime.bigint();
+    // No clock here: the suite's per-test timeout is the bound (backtracking took tens of seconds).
     parsePaste(line);
     lineShape(line);
     isHedged(line);
@@ -34,8 +34,6 @@ describe('the value and answer-shape checks on 64 KB hostile lines', () => {
     isServerApi(line);
     isNoPushInfo(line);
     idOnLine(line);
-    for (const kind of ['topic', 'magic', 'token', 'token_hash', 'udid'] as const) judgeValue(kind, line);
-    // Generous: linear work on 64 KB takes milliseconds; backtracking took seconds.
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000);
+    for (const kind of ['topic', 'magic', 'token', 'token_hash', 'udid'] as const) expect(judgeValue(kind, line).state).not.toBe('ok');
   });
 });
