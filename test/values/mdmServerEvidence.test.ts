@@ -148,6 +148,23 @@ describe('an expired or revoked MDM push certificate is renewed at the Push Cert
   });
 });
 
+describe("an MDM server that cannot connect to APNs is the server's network, not an app provider's firewall", () => {
+  it('MicroMDM timing out on api.push.apple.com: mdm.server_network confirmed, the app-push domain stays shut', async () => {
+    const line = `level=info ts=2026-05-04T09:14:07.52Z component=apns method=Push udid=${UDID} err="Post https://api.push.apple.com/3/device/7d3c1f0a: dial tcp 17.188.143.34:443: i/o timeout"`;
+    const report = await diagnoseJson(file('micromdm-timeout.log', `${line}\n`));
+    expect(report.domains).toEqual(['mdm']);
+    expect(statusOf(report, 'mdm.server_network')).toBe('confirmed');
+    expect(factsNamed(report, 'mdm.apns_connect_error').map((f) => f.value)).toEqual(['timeout']);
+    expect(everything(report)).not.toMatch(/apns\.firewall|provider_connect_error/);
+  });
+
+  it('APNs answering the server rules it out, and the confirming rule does not hold then', () => {
+    const d = run([server('mdm.apns_response', '200', { attrs: { status: '200' } })]);
+    expect(d.causes.find((c) => c.cause.id === 'mdm.server_network')?.status).toBe('ruled_out');
+    expect(heldRules(d, 'mdm.server_network')).toEqual(['mdm.server_network.apns_reached']);
+  });
+});
+
 describe('q.case.domain=mdm really restricts the report to MDM', () => {
   const paste = [
     'server: topic=com.apple.mgmt.External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7d magic=0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03',

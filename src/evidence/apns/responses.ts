@@ -205,7 +205,7 @@ export const apnsResponseReader: LineReader = {
         }
         if (context && CONNECT.test(text) && (lineHosts.length || /apns|push/i.test(text)) && !/tls/i.test(text) && (shape === 'log' || (isTechnicalConnect(text) && !(shape === 'prose' && hedged)))) {
           const kind = /refused/i.test(text) ? 'refused' : /ENOTFOUND|EAI_AGAIN|no such host|getaddrinfo|Name or service/i.test(text) ? 'dns' : 'timeout';
-          facts.push({ name: 'apns.provider_connect_error', value: kind, source: sourceOf(item, n), ...(at ? { at } : {}), attrs: { ...(host ? { host: host.host } : {}), ...(at && zone ? { zone } : {}) } });
+          facts.push({ name: mdm ? 'mdm.apns_connect_error' : 'apns.provider_connect_error', value: kind, source: sourceOf(item, n), ...(at ? { at } : {}), attrs: { ...(host ? { host: host.host } : {}), ...(at && zone ? { zone } : {}) } });
         }
 
         const found = findReason(text, context, shape, hedged);
@@ -265,6 +265,7 @@ export const apnsResponseReader: LineReader = {
           if ((f.name === 'apns.response' || f.name === 'mdm.apns_response') && f.attrs && !f.attrs.environment && single) f.attrs.environment = single;
           // An input that is an MDM server's log makes all its answers MDM answers.
           if (mdmItem && f.name === 'apns.response') f.name = 'mdm.apns_response';
+          if (mdmItem && f.name === 'apns.provider_connect_error') f.name = 'mdm.apns_connect_error';
         }
         for (const [host, h] of provider)
           facts.push({ name: 'apns.endpoint', value: h.environment, source: sourceOf(item, h.line), attrs: { host, ...(h.port ? { port: h.port } : {}) } });

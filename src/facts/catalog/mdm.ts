@@ -104,6 +104,11 @@ export const mdmFacts: FactDefinition[] = [
     derived: true,
     derivedFrom: ['mdm.checkin.token_update', 'server.push_token', 'server.push_magic', 'server.push_status'],
   }),
+  d('server.reached_apns', 'boolean', 'The MDM server reached APNs: APNs answered one of its pushes, it got as far as a TLS handshake, or the device answered a push (derived)', {
+    marksDomain: false,
+    derived: true,
+    derivedFrom: ['mdm.apns_response', 'server.push_status', 'mdm.apns_tls_error'],
+  }),
   // Values that cannot be compared (issue 8 item 2): masked where they were copied from, or garbled. The value says
   // which value it is and why, without repeating a secret; attrs.of is the fact it would have been, attrs.question asks for it.
   d('value.masked', 'string', 'A topic, PushMagic, token, hash or UDID that is masked or cut short (XXXX, <private>, ****, …): unknown, never compared (attrs: of, kind, why, question)', { multi: true }),

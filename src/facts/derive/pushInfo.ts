@@ -30,4 +30,19 @@ export const pushInfoHeld: Deriver = (index) => {
   ];
 };
 
-export const pushInfoDerivers: Deriver[] = [pushInfoHeld];
+/** Evidence that the MDM server got through to APNs. */
+const REACHED: { name: string; holds: (f: Fact) => boolean }[] = [
+  { name: 'mdm.apns_response', holds: () => true },
+  { name: 'server.push_status', holds: () => true },
+  { name: 'mdm.apns_tls_error', holds: () => true },
+  { name: 'server.push_answered', holds: (f) => f.value === true },
+];
+
+/** Whether the MDM server reached APNs at all; one derived fact for the same reasons as above. */
+export const reachedApns: Deriver = (index) => {
+  const from = REACHED.filter((h) => (index.get(h.name) ?? []).some(h.holds)).map((h) => h.name);
+  if (!from.length) return [];
+  return [{ name: 'server.reached_apns', value: true, source: { kind: 'derived', how: `the MDM server reached APNs (${from.join(', ')})`, from } }];
+};
+
+export const pushInfoDerivers: Deriver[] = [pushInfoHeld, reachedApns];
