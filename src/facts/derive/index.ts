@@ -3,11 +3,12 @@ import type { Fact } from '../schema.js';
 import { apnsDerivers } from './apns.js';
 import { mdmDerivers } from './mdm.js';
 import { notnowDerivers } from './notnow.js';
+import { pushInfoDerivers } from './pushInfo.js';
 import { securemailDerivers } from './securemail.js';
 import type { Deriver } from './types.js';
 
 /** Run in order: later derivers see what earlier ones produced. */
-export const derivers: Deriver[] = [...mdmDerivers, ...apnsDerivers, ...notnowDerivers, ...securemailDerivers];
+export const derivers: Deriver[] = [...mdmDerivers, ...pushInfoDerivers, ...apnsDerivers, ...notnowDerivers, ...securemailDerivers];
 
 export function deriveFacts(facts: readonly Fact[]): Fact[] {
   let all = [...facts];

@@ -48,7 +48,7 @@ export function readProfileStub(d: PlistDict, out: Collector): void {
     const here = out.origin.lines.offset('PayloadType', after);
     if (p.PayloadType === 'com.apple.mdm') {
       const topic = str(p.Topic);
-      if (topic) out.fact('device.topic', topic, { key: 'Topic', after: start });
+      if (topic) out.value('device.topic', 'topic', topic, { key: 'Topic', after: start });
       const server = str(p.ServerURL);
       if (server) out.fact('device.server_url', server, { key: 'ServerURL', after: start });
       const checkin = str(p.CheckInURL);
