@@ -1,5 +1,6 @@
 import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type LineReader } from '../types.js';
+import { SECURE_MAIL_MODULE } from '../securemail/names.js';
 import { hostsIn, type ApnsEnvironment } from './hosts.js';
 import { APNS_REASONS, LEGACY_STATUSES, REASON_PATTERN, TLS_PATTERNS, reasonFromSnake, reasonInfo, type ApnsReason } from './reasons.js';
 import { isPushText, lineTime } from './text.js';
@@ -139,6 +140,8 @@ export const apnsResponseReader: LineReader = {
     return {
       line(text, n) {
         if (pending && n - pending.line > 6) flush();
+        // Secure Mail's own log: its HTTP statuses are the Citrix listener's and Exchange's answers, not APNs' (seed 003).
+        if (SECURE_MAIL_MODULE.test(text)) return;
         const context = PUSH_CONTEXT.test(text) || !!item.pasted;
         const mdm = MDM_CONTEXT.test(text);
         if (mdm) mdmItem = true;

@@ -33,6 +33,13 @@ export const deviceFacts: FactDefinition[] = [
     multi: true,
   }),
 
+  // The enrollment profile as served (.mobileconfig): what makes it unusable before any push.
+  d('profile.topic_missing', 'boolean', 'The enrollment profile\'s MDM payload has no Topic (or an empty one): the server built it without a push certificate', { domains: ['mdm'] }),
+  d('profile.defect', 'string', 'A key of the enrollment profile\'s MDM payload that cannot work, with why (value in words; attrs: key, why = missing, localhost, not_https, no_uuid, unresolved)', {
+    domains: ['mdm'],
+    multi: true,
+  }),
+
   // Derived from the lines above (src/facts/derive/deviceLog.ts).
   d('device.log.push_connection', 'string', 'Where apsd\'s push connection stood at the end of a log: down or up (one per log file; attrs: kind of the last failure, file, last_seen) (derived)', {
     marksDomain: false,

@@ -28,9 +28,16 @@ function byPosition(a: Fact, b: Fact): number {
   return ta < tb ? -1 : ta > tb ? 1 : 0;
 }
 
+/** The same observation read twice (a file given twice) counts once. */
+function distinct(facts: Fact[]): Fact[] {
+  const seen = new Map<string, Fact>();
+  for (const f of facts) seen.set(JSON.stringify([f.name, f.value, f.at ?? '', f.source, f.attrs ?? {}]), f);
+  return [...seen.values()];
+}
+
 function groupByFile(facts: Fact[]): Map<string, Fact[]> {
   const m = new Map<string, Fact[]>();
-  for (const f of facts) {
+  for (const f of distinct(facts)) {
     const k = fileOf(f);
     const list = m.get(k);
     if (list) list.push(f);

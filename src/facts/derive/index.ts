@@ -4,11 +4,12 @@ import { apnsDerivers } from './apns.js';
 import { deviceLogDerivers } from './deviceLog.js';
 import { mdmDerivers } from './mdm.js';
 import { notnowDerivers } from './notnow.js';
+import { providerDerivers } from './provider.js';
 import { securemailDerivers } from './securemail.js';
 import type { Deriver } from './types.js';
 
 /** Run in order: later derivers see what earlier ones produced. */
-export const derivers: Deriver[] = [...mdmDerivers, ...apnsDerivers, ...notnowDerivers, ...securemailDerivers, ...deviceLogDerivers];
+export const derivers: Deriver[] = [...mdmDerivers, ...apnsDerivers, ...notnowDerivers, ...securemailDerivers, ...providerDerivers, ...deviceLogDerivers];
 
 export function deriveFacts(facts: readonly Fact[]): Fact[] {
   let all = [...facts];

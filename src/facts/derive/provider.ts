@@ -1,0 +1,21 @@
+import type { Fact } from '../schema.js';
+import type { Deriver } from './types.js';
+
+/**
+ * The apns-ids the evidence names for app pushes: each is a key into the
+ * Push Notifications Console's Delivery Log, which says what APNs did with
+ * that push after accepting it.
+ */
+export const apnsIds: Deriver = (index) => {
+  const seen = new Map<string, string[]>();
+  for (const name of ['apns.response', 'apns.console.delivery'])
+    for (const f of index.get(name) ?? []) {
+      const id = f.attrs?.apns_id?.toLowerCase();
+      if (id) seen.set(id, [...new Set([...(seen.get(id) ?? []), name])]);
+    }
+  return [...seen]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, from]): Fact => ({ name: 'apns.apns_id', value: id, source: { kind: 'derived', how: `apns-id named by ${from.join(', ')}`, from } }));
+};
+
+export const providerDerivers: Deriver[] = [apnsIds];
