@@ -190,7 +190,8 @@ export const apnsResponseReader: LineReader = {
           near &&
           pending &&
           ((found.reason && !pending.reason && (status === undefined || status === pending.status)) ||
-            (!found.reason && status === undefined && legacyCode === undefined) ||
+            // …but a line naming another push's apns-id starts that push's answer.
+            (!found.reason && status === undefined && legacyCode === undefined && !(apnsId && pending.apnsId && apnsId.toLowerCase() !== pending.apnsId.toLowerCase())) ||
             (status !== undefined && pending.status === undefined && !pending.reason?.status));
         if (!merge) {
           flush();

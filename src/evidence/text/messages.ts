@@ -243,7 +243,8 @@ const MATCHERS: Matcher[] = [
     // refused or timed out, and TLS failures on that connection.
     test: /courier|\bTLS\b|\bSSL\b|boringssl/i,
     make: (_m, l) => {
-      if (!isApsd(l) || /Connected to courier|Disconnecting in response to connection failure/.test(l.message)) return [];
+      // Lines with an NSURLError code or description are the matcher above's.
+      if (!isApsd(l) || /Connected to courier|Disconnecting in response to connection failure/.test(l.message) || networkFailure(l.message)) return [];
       if (/\b(?:TLS|SSL|boringssl)\b[^]*?\b(?:fail(?:ed|ure)?|error|alert|handshake fail)/i.test(l.message) && !/succe/i.test(l.message))
         return [withAttrs('device.log.push_network_error', { kind: 'tls' })];
       if (/courier/i.test(l.message) && /\b(?:fail(?:ed|ure|s)?|could not|couldn't|unable to|timed? ?out|refused|unreachable)\b/i.test(l.message) && !RE_NET_CODE.test(l.message))

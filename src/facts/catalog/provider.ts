@@ -27,9 +27,9 @@ export const providerFacts: FactDefinition[] = [
   }),
   d('apns.console.token_validation', 'string', 'The Console\'s device token validator: valid or invalid (attrs.environment checked: development or production)', { multi: true }),
   d('apns.console.token_environment', 'string', 'The environment the Console found the device token valid in: development or production', { multi: true, marksDomain: false }),
-  d('apns.key_environment', 'string', 'The environment a token-authentication key is limited to: development or production (both facts for a key allowed in both)', { multi: true, marksDomain: false }),
-  d('apns.key_topic', 'string', 'The bundle id a topic-specific token-authentication key is limited to', { multi: true, marksDomain: false }),
+  d('apns.key_environment', 'string', 'The environment a token-authentication key is limited to: development or production (both facts for a key allowed in both)', { multi: true }),
+  d('apns.key_topic', 'string', 'The bundle id a topic-specific token-authentication key is limited to', { multi: true }),
 
   // Derived.
-  d('apns.apns_id', 'string', 'An apns-id the evidence names for a push (from an APNs answer or the Console) (derived)', { multi: true, marksDomain: false, derived: true }),
+  d('apns.apns_id', 'string', 'An apns-id of a push APNs accepted (from its 200 answer or the Console) (derived)', { multi: true, marksDomain: false, derived: true }),
 ];
