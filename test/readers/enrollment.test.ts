@@ -90,9 +90,12 @@ describe('an enrollment profile that cannot work names the key and why', () => {
     expect(c.because.join(' ')).toContain('IdentityCertificateUUID');
   });
 
-  it('template values left in are reported with the key they sit in', () => {
-    const d = run([{ name: 'profile.placeholder', value: 'com.apple.mgmt.External.YOUR-PUSH-TOPIC-HERE', source: { kind: 'file', input: 'enroll.mobileconfig', line: 55 }, attrs: { key: 'Topic' } }]);
-    expect(heldRules(d, 'mdm.enrollment_profile_unusable')).toContain('mdm.enrollment_profile_unusable.placeholder');
+  it('template values left in are reported with the key they sit in', async () => {
+    const template = readFileSync(sample('enroll_good.mobileconfig'), 'utf8').replace('https://mdm.acme-corp.net/mdm', 'https://YOUR-MDM-SERVER/mdm').replace('7c1e2f94b0a3d58e', 'CHANGEME');
+    const r = await diagnoseJson('--paste', template);
+    const c = cause(r, 'mdm.enrollment_profile_unusable');
+    expect(c.rules.find((x) => x.id === 'mdm.enrollment_profile_unusable.placeholder')?.result).toBe(true);
+    expect(c.because.join(' ')).toContain('Challenge = CHANGEME / ServerURL = https://YOUR-MDM-SERVER/mdm');
   });
 
   it('a sound profile is ruled out', async () => {

@@ -40,6 +40,13 @@ export const deviceFacts: FactDefinition[] = [
     multi: true,
   }),
 
+  d('profile.placeholder_field', 'string', 'A template value of the enrollment profile with its key, "Topic = …YOUR-PUSH-TOPIC-HERE" (derived)', {
+    domains: ['mdm'],
+    marksDomain: false,
+    multi: true,
+    derived: true,
+  }),
+
   // Derived from the lines above (src/facts/derive/deviceLog.ts).
   d('device.log.push_connection', 'string', 'Where apsd\'s push connection stood at the end of a log: down or up (one per log file; attrs: kind of the last failure, file, last_seen) (derived)', {
     marksDomain: false,
