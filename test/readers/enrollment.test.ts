@@ -83,6 +83,13 @@ describe('an enrollment profile that cannot work names the key and why', () => {
     expect(why).toContain('127.0.0.1');
   });
 
+  it('a template host is named as such', async () => {
+    const profile = readFileSync(sample('enroll_good.mobileconfig'), 'utf8').replace('https://mdm.acme-corp.net/mdm', 'https://server.url/mdm');
+    const r = await diagnoseJson('--paste', profile);
+    expect(facts(r, 'profile.defect').map((f) => [f.attrs?.key, f.attrs?.why])).toEqual([['ServerURL', 'placeholder_host']]);
+    expect(cause(r, 'mdm.enrollment_profile_unusable').because.join(' ')).toContain('ServerURL https://server.url/mdm names server.url, a template host');
+  });
+
   it('the device refused a profile for its missing identity field', async () => {
     const r = await diagnoseJson(sample('profiled_identity_missing.log'));
     const c = cause(r, 'mdm.enrollment_profile_unusable');

@@ -35,7 +35,7 @@ export const deviceFacts: FactDefinition[] = [
 
   // The enrollment profile as served (.mobileconfig): what makes it unusable before any push.
   d('profile.topic_missing', 'boolean', 'The enrollment profile\'s MDM payload has no Topic (or an empty one): the server built it without a push certificate', { domains: ['mdm'] }),
-  d('profile.defect', 'string', 'A key of the enrollment profile\'s MDM payload that cannot work, with why (value in words; attrs: key, why = missing, localhost, not_https, no_uuid, unresolved)', {
+  d('profile.defect', 'string', 'A key of the enrollment profile\'s MDM payload that cannot work, with why (value in words; attrs: key, why = missing, localhost, placeholder_host, not_https, no_uuid, unresolved)', {
     domains: ['mdm'],
     multi: true,
   }),

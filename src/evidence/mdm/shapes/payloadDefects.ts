@@ -6,7 +6,7 @@ export interface PayloadDefect {
   key: string;
   /** Whether the key is in the payload at all (its line can be cited). */
   present: boolean;
-  /** Stable code: missing, localhost, not_https, no_uuid, unresolved. */
+  /** Stable code: missing, localhost, placeholder_host, not_https, no_uuid, unresolved. */
   why: string;
   /** The key and why it cannot work, in words. */
   text: string;
@@ -15,6 +15,12 @@ export interface PayloadDefect {
 const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
 /** Hosts that are the enrolling device itself, never a server it could reach. */
 const SELF_HOST = /^(?:localhost|localhost\.localdomain|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[?::1\]?|\[?::\]?)$/i;
+/**
+ * Hosts no deployment has: the reserved .test / .example / .invalid / .localhost
+ * names (RFC 2606), "your…" labels, and template names such as server.url
+ * (example.com itself is already a placeholder value).
+ */
+const TEMPLATE_HOST = /(?:^|\.)(?:your[-_]?[a-z0-9-]*|changeme|placeholder)(?:\.|$)|\.(?:test|example|invalid|localhost|url)$/i;
 
 function hostOf(url: string): string | undefined {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/@]*@)?(\[[^\]]*\]|[^/:?#]+)/i.exec(url.trim());
@@ -28,6 +34,8 @@ function urlDefects(key: string, url: string | undefined, required: boolean): Pa
   const host = hostOf(url);
   if (host && SELF_HOST.test(host))
     return [{ key, present: true, why: 'localhost', text: `${key} ${url} names ${host}, which on the device is the device itself, not the MDM server` }];
+  if (host && TEMPLATE_HOST.test(host))
+    return [{ key, present: true, why: 'placeholder_host', text: `${key} ${url} names ${host}, a template host no device can reach` }];
   if (!/^https:\/\//i.test(url)) return [{ key, present: true, why: 'not_https', text: `${key} ${url} is not an https:// URL, which an MDM payload requires` }];
   return [];
 }
