@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Report as FullReport } from '../../src/report/types.js';
+import { summaryBlocks } from '../../src/slack/blocks/report.js';
 import { tgz } from '../archive/support.js';
 import { run, statusOf as engineStatus } from '../rules/helpers.js';
 import { diagnoseJson, diagnoseText, facts, noteIds, sample, statusOf } from './helpers.js';
@@ -117,9 +119,12 @@ describe('the log archive in a real sysdiagnose', () => {
     const note = r.notes.find((n) => n.id === 'device.note.log_archive_unread');
     expect(note?.text).toContain(`log show --archive '${ROOT}/system_logs.logarchive' --info --debug --style ndjson --predicate 'process == "apsd" OR process == "mdmd"`);
     expect(note?.text).toContain('unifiedlog_iterator --mode log-archive --input system_logs.logarchive --format csv');
-    // The text a person reads (and the Slack reply, built from the same notes) carries it too.
+    // The text a person reads and the Slack reply carry it too.
     const text = await diagnoseText(bundle('sysdiagnose2.tar.gz'));
     expect(text).toContain('log show --archive');
+    const slack = JSON.stringify(summaryBlocks(r as unknown as FullReport, { key: 'C1:1.2' }).blocks);
+    expect(slack).toContain(`log show --archive '${ROOT}/system_logs.logarchive'`);
+    expect(slack).toContain('unifiedlog_iterator');
   });
 
   it('is quiet when a readable log already holds the push path', async () => {
