@@ -1,5 +1,6 @@
 import type { Fact } from '../../facts/schema.js';
 import { sourceOf, type Item, type LineReader } from '../types.js';
+import { looksLikeDeviceLog } from '../text/recognise.js';
 import { isPushText, lineTime } from './text.js';
 
 /**
@@ -19,7 +20,7 @@ import { isPushText, lineTime } from './text.js';
  */
 const PUSH_CONTEXT = /push\.apple\.com|\bapns|\bpush\b|AuthKey_\w+\.p8|\.p8\b|provider[ _-]?token|\bjwt\b/i;
 const MDM_CONTEXT = /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm/i;
-const WORTH_A_LOOK = /key|team|kid|\biss\b|ES256|EACCES|ENOENT|permission|denied|not permitted|no such file|not found|keychain|errSec|SecIdentity|topic/i;
+const WORTH_A_LOOK = /key|team|kid|\biss\b|ES256|EACCES|ENOENT|permission|denied|not permitted|no such file|not found|keychain|errSec|SecIdentity|topic|PEM routines/i;
 
 const KEY_ERRORS: [RegExp, string][] = [
   [
@@ -45,7 +46,8 @@ const TOPIC = /(?:^|[\s,{(])["']?(?:apns_)?topic["']?\s*[=:]\s*["']?([A-Za-z0-9-
 export const providerLogReader: LineReader = {
   id: 'apns.provider',
   kind: 'lines',
-  accepts: isPushText,
+  // A device's own log (apsd, mdmd, syslog, log show) is no provider's; a big one would cost a scan for nothing.
+  accepts: (name, head, item) => isPushText(name, head, item) && (!!item.pasted || !looksLikeDeviceLog(head)),
   open(item: Item) {
     const facts: Fact[] = [];
     const at = (text: string) => {

@@ -33,12 +33,18 @@ const CONSOLE_CONTEXT = /Push Notifications Console|Delivery Log|apns-id|Notific
 const UUID = /\b([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\b/;
 const ENV_WORD = /\b(development|sandbox|production)\b/i;
 
+/** One cheap test before the others: most lines of a big log are none of this reader's business. */
+const WORTH_A_LOOK = /apns-id|notification id|delivery log|console|validat|token|key|environment|topic|bundle id|deliver|stored|discard|received by/i;
+
 const envOf = (w: string) => (/prod/i.test(w) ? 'production' : 'development');
+
+/** What a saved copy of the console shows near its top; pasted text is always looked at. */
+const CONSOLE_HEAD = /Push Notifications Console|Delivery Log|apns-id|Device Token Validat|Key ID|Stored - |Discarded - |Delivered to Device/i;
 
 export const pushConsoleReader: LineReader = {
   id: 'apns.push-console',
   kind: 'lines',
-  accepts: isPushText,
+  accepts: (name, head, item) => isPushText(name, head, item) && (!!item.pasted || CONSOLE_HEAD.test(head.toString('utf8'))),
   open(item: Item) {
     const facts: Fact[] = [];
     let context = false;
@@ -46,6 +52,7 @@ export const pushConsoleReader: LineReader = {
     let keyPage = false;
     return {
       line(text, n) {
+        if (!WORTH_A_LOOK.test(text)) return;
         if (CONSOLE_CONTEXT.test(text)) context = true;
         if (/\bKey ID\b|Key Restriction|Keys?\b.*\b(?:Apple Push Notifications service|APNs)\b/i.test(text)) keyPage = true;
         const id = /apns-id|Notification ID|Delivery Log/i.test(text) ? UUID.exec(text)?.[1] : undefined;

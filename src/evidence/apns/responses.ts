@@ -140,13 +140,13 @@ export const apnsResponseReader: LineReader = {
     return {
       line(text, n) {
         if (pending && n - pending.line > 6) flush();
-        // Secure Mail's own log: its HTTP statuses are the Citrix listener's and Exchange's answers, not APNs' (seed 003).
-        if (SECURE_MAIL_MODULE.test(text)) return;
         const context = PUSH_CONTEXT.test(text) || !!item.pasted;
         const mdm = MDM_CONTEXT.test(text);
         if (mdm) mdmItem = true;
         // Most lines of a big provider log say nothing about APNs: one cheap test before the many below.
         if (!context && !mdm && !pending && !WORTH_A_LOOK.test(text)) return;
+        // Secure Mail's own log: its HTTP statuses are the Citrix listener's and Exchange's answers, not APNs' (seed 003).
+        if (SECURE_MAIL_MODULE.test(text)) return;
         const at = lineTime(text);
         const lineHosts = /push\.apple\.com/i.test(text) ? hostsIn(text).filter((h) => !h.courier) : [];
         for (const h of lineHosts) {
