@@ -173,6 +173,18 @@ describe('the state at the end of each log decides, rule by rule', () => {
     expect(d.facts.find((f) => f.name === 'device.log.push_connection')?.value).toBe('up');
   });
 
+  it('a rotated log that connects later ends the failure of an earlier one, when both times are known', () => {
+    const at = (f: ReturnType<typeof file>, t: string, member: string, zone?: string) => ({ ...f, value: t, at: t, source: { ...f.source, member }, attrs: { ...f.attrs, ...(zone ? { zone } : {}) } });
+    const earlier = at(file('device.log.push_network_error', 12, { kind: 'dns' }), '2026-11-20T10:00:00.000Z', 'PersistentConnection/apsd.0.log');
+    const later = at(file('device.log.courier_connected', 3), '2026-11-20T11:00:00.000Z', 'PersistentConnection/apsd.1.log');
+    const d = run([earlier, later], [{ question: 'q.case.domain', value: 'apns' }]);
+    expect(d.facts.filter((f) => f.name === 'device.log.push_connection').map((f) => f.value)).toEqual(['recovered', 'up']);
+    expect(engineStatus(d, 'apns.no_connection')).toBe('ruled_out');
+    // With the zone of one log unknown, the two cannot be ordered: the failure stands.
+    const unsure = run([earlier, at(later, '2026-11-20T11:00:00.000Z', 'PersistentConnection/apsd.1.log', 'unknown')], [{ question: 'q.case.domain', value: 'apns' }]);
+    expect(engineStatus(unsure, 'apns.no_connection')).toBe('likely');
+  });
+
   it('a bare disconnect after a connection is a network change, not a broken device', () => {
     const d = run([file('device.log.courier_connected', 3), file('device.log.connection_failure', 9)]);
     expect(d.facts.find((f) => f.name === 'device.log.push_connection')?.value).toBe('up');

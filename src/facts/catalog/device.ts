@@ -48,7 +48,7 @@ export const deviceFacts: FactDefinition[] = [
   }),
 
   // Derived from the lines above (src/facts/derive/deviceLog.ts).
-  d('device.log.push_connection', 'string', 'Where apsd\'s push connection stood at the end of a log: down or up (one per log file; attrs: kind of the last failure, file, last_seen) (derived)', {
+  d('device.log.push_connection', 'string', 'Where apsd\'s push connection stood at the end of a log: down, up, or recovered (down at its end, but another log shows a connection later) (one per log file; attrs: kind of the last failure, file, last_seen, up_again_at) (derived)', {
     marksDomain: false,
     multi: true,
     derived: true,

@@ -88,23 +88,36 @@ function kindOf(f: Fact): string {
 export const pushConnection: Deriver = (index) => {
   const events = [...UP, ...DOWN, DROPPED].flatMap((n) => index.get(n) ?? []);
   if (!events.length) return [];
+  const logs = [...groupByFile(events)]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([file, list]) => {
+      const ordered = [...list].sort(byPosition);
+      const last = ordered.at(-1)!;
+      const everUp = ordered.some((f) => UP.includes(f.name));
+      return { file, ordered, last, down: DOWN.includes(last.name) || (last.name === DROPPED && !everUp) };
+    });
+  // Logs of one device compare in time only where both times are known in a known zone (a rotated
+  // PersistentConnection log, a later export): a connection logged after another log's failure ends it.
+  const comparable = (f: Fact) => !!f.at && f.attrs?.zone !== 'unknown';
+  const latestUp = logs
+    .filter((l) => !l.down && comparable(l.last))
+    .map((l) => l.last.at!)
+    .sort()
+    .at(-1);
   const out: Fact[] = [];
-  for (const [file, list] of [...groupByFile(events)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const ordered = [...list].sort(byPosition);
-    const last = ordered.at(-1)!;
-    const everUp = ordered.some((f) => UP.includes(f.name));
-    const down = DOWN.includes(last.name) || (last.name === DROPPED && !everUp);
-    const from = [...new Set(ordered.map((f) => f.name))].sort();
+  for (const { file, ordered, last, down } of logs) {
+    const recovered = down && !!latestUp && comparable(last) && last.at! < latestUp;
     const attrs: Record<string, string> = { file, last_seen: whenOf(last) };
     if (down) attrs.kind = kindOf(last);
+    if (recovered) attrs.up_again_at = latestUp!;
     out.push({
       name: 'device.log.push_connection',
-      value: down ? 'down' : 'up',
-      source: derived(`the last of apsd's ${ordered.length} connection events in ${file || 'the log'}`, from),
+      value: recovered ? 'recovered' : down ? 'down' : 'up',
+      source: derived(`the last of apsd's ${ordered.length} connection events in ${file || 'the log'}`, [...new Set(ordered.map((f) => f.name))].sort()),
       ...(last.at ? { at: last.at } : {}),
       attrs,
     });
-    if (down) {
+    if (down && !recovered) {
       const code = last.attrs?.code ? ` (error ${last.attrs.code})` : '';
       const where = lineOf(last) ? ` line ${lineOf(last)}` : '';
       out.push({
