@@ -1,5 +1,6 @@
 import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type LineReader } from '../types.js';
+import { SECURE_MAIL_MODULE } from '../securemail/names.js';
 import { hostsIn, type ApnsEnvironment } from './hosts.js';
 import { APNS_REASONS, LEGACY_STATUSES, REASON_PATTERN, TLS_PATTERNS, reasonFromSnake, reasonInfo, type ApnsReason } from './reasons.js';
 import { isAssertive, isHedged, isTechnicalConnect, isTechnicalTls, lineShape, type LineShape } from './answerShape.js';
@@ -163,6 +164,8 @@ export const apnsResponseReader: LineReader = {
         if (mdm) mdmItem = true;
         // Most lines of a big provider log say nothing about APNs: one cheap test before the many below.
         if (!context && !mdm && !pending && !WORTH_A_LOOK.test(text)) return;
+        // Secure Mail's own log: its HTTP statuses are the Citrix listener's and Exchange's answers, not APNs' (seed 003).
+        if (SECURE_MAIL_MODULE.test(text)) return;
         const shape = lineShape(text);
         // Programs write "could not send" without hedging; only a person's lines are checked for it.
         const hedged = shape !== 'log' && isHedged(text);
@@ -225,7 +228,8 @@ export const apnsResponseReader: LineReader = {
           near &&
           pending &&
           ((found.reason && !pending.reason && (status === undefined || status === pending.status)) ||
-            (!found.reason && status === undefined && legacyCode === undefined) ||
+            // …but a line naming another push's apns-id starts that push's answer.
+            (!found.reason && status === undefined && legacyCode === undefined && !(apnsId && pending.apnsId && apnsId.toLowerCase() !== pending.apnsId.toLowerCase())) ||
             (status !== undefined && pending.status === undefined && !pending.reason?.status));
         if (!merge) {
           flush();

@@ -35,7 +35,8 @@ export const mdmFacts: FactDefinition[] = [
   // Device logs (mdmd / apsd). Event facts carry `at` when the line has a time.
   d('device.log.magic_rejection', 'time', 'mdmd rejected a push because its PushMagic did not match'),
   d('device.log.courier_connected', 'time', 'apsd connected to an APNs courier'),
-  d('device.log.connection_failure', 'time', 'apsd dropped its APNs connection after a failure'),
+  // apsd serves MDM and app pushes alike: a dropped connection alone does not say which a case is about.
+  d('device.log.connection_failure', 'time', 'apsd dropped its APNs connection after a failure', { domains: ['mdm', 'apns'], marksDomain: false }),
   d('device.log.push_received', 'time', 'apsd received a message for an enabled topic (attrs.topic when not redacted)'),
   d('device.log.token_update_skipped', 'time', 'mdmd skipped a TokenUpdate because a migration was incomplete'),
   d('device.log.redacted', 'boolean', 'Relevant log lines are redacted (<private>): the logging profiles are needed', { marksDomain: false, domains: ['mdm', 'apns'] }),
