@@ -48,6 +48,8 @@ function headline(d: Diagnosis): string {
   const likely = d.causes.filter((c) => c.status === 'likely');
   if (likely.length) return `Likely: ${likely.map((c) => c.cause.title).join('; ')}.`;
   if (d.escalate) return 'Every known cause is ruled out: this is one for Apple (a Feedback draft is below).';
+  if (d.escalation?.status === 'no_failed_push')
+    return 'Every known cause is ruled out, but no failed push is on record: collect one before filing with Apple (see below).';
   const open = d.causes.filter((c) => c.status === 'open').length;
   if (open === 0) return 'Every known cause is ruled out: the evidence shows no fault.';
   return `No cause confirmed yet; ${open} still open.`;
@@ -58,6 +60,21 @@ function neededInstead(name: string): string[] {
   const def = factDefinition(name);
   if (!def?.derived) return [name];
   return def.derivedFrom ?? [];
+}
+
+/** With every cause ruled out but no failed push on record, the report says what to collect instead of drafting. */
+function collectNote(d: Diagnosis, index: ReadonlyMap<string, readonly Fact[]>): Report['notes'] {
+  const e = d.escalation;
+  if (e?.status !== 'no_failed_push') return [];
+  const items = e.collect.map((t, i) => `(${i + 1}) ${fillTemplate(t, index)}`).join(' ');
+  return [
+    {
+      id: 'case.note.collect_before_filing',
+      text: `Every known cause is ruled out, but Apple needs a failed push to look into and the evidence holds none, so there is no Feedback draft yet. Before filing, collect: ${items}`,
+      evidence: [],
+      source: e.source,
+    },
+  ];
 }
 
 export function buildReport(d: Diagnosis): Report {
@@ -112,7 +129,10 @@ export function buildReport(d: Diagnosis): Report {
       platform: first(index, 'device.platform'),
       sysdiagnoseAt: first(index, 'device.sysdiagnose_at'),
     },
-    notes: d.advisories.map((a) => ({ id: a.advisory.id, text: fillTemplate(a.advisory.text, index), evidence: a.evidence.map(evidenceOf), source: a.advisory.source })),
+    notes: [
+      ...d.advisories.map((a) => ({ id: a.advisory.id, text: fillTemplate(a.advisory.text, index), evidence: a.evidence.map(evidenceOf), source: a.advisory.source })),
+      ...collectNote(d, index),
+    ],
     causes,
     questions: d.questions.map((q) => ({
       id: q.question.id,
@@ -138,6 +158,12 @@ export function buildReport(d: Diagnosis): Report {
     facts: d.facts.map((f) => ({ ...evidenceOf(f), ...(factDefinition(f.name)?.secret ? { secret: true } : {}) })),
     timeline,
   };
+  if (d.escalation)
+    report.filing = {
+      status: d.escalation.status,
+      checklist: d.escalation.checklist.map((c) => ({ id: c.item.id, item: c.item.item, done: c.done, ...(c.todo ? { todo: fillTemplate(c.todo, index) } : {}) })),
+      collect: d.escalation.status === 'no_failed_push' ? d.escalation.collect.map((t) => fillTemplate(t, index)) : [],
+    };
   // Drop undefined keys so JSON output is byte-stable.
   report.device = JSON.parse(JSON.stringify(report.device));
   if (d.escalate) report.escalation = buildEscalation(report);

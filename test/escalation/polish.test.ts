@@ -63,7 +63,7 @@ const report = buildReport(diagnose({ facts: ruledOutFacts() }, loadRules()));
 const template = renderFeedbackDraft(report);
 const options = () => ({ apiKey: 'sk-test', baseURL, model: 'test-model', maxRetries: 0, timeoutMs: 2000 });
 
-const SENTENCE = 'The evidence shows no device contact with the MDM server after any of them.';
+const SENTENCE = 'The device did not reach the MDM server within a minute of any of them.';
 const REWORDED = 'The device did not contact the MDM server after any of these pushes.';
 
 describe('model polish of the Feedback draft, against a local OpenAI-compatible server', () => {

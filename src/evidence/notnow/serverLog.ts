@@ -64,6 +64,10 @@ interface Pending {
   attrs: Record<string, string>;
 }
 
+/** Keys some servers log a device's serial number under. */
+const SERIAL_KEYS = ['serial', 'serialnumber', 'deviceserial', 'hardwareserial'];
+const PLAUSIBLE_SERIAL = /^[A-Z0-9]{8,16}$/;
+
 /** Lines without "=" or "{" fail MAYBE and are ignored: a feeder may skip them undecoded. */
 const PREFILTER = { needles: ['=', '{'] };
 
@@ -98,7 +102,14 @@ class ServerLogSink implements LineSink {
     this.take(rec, text, n);
   }
 
+  /** The zone of the line being read, stamped on every fact it yields (see facts/time.ts). */
+  private zone?: string;
+  /** Serial number on the line being read, if the server logs one. */
+  private serial?: string;
+
   private push(p: Pending): void {
+    if (this.zone) p.attrs.zone = this.zone;
+    if (this.serial && !p.attrs.serial) p.attrs.serial = this.serial;
     this.out.push(p);
     this.seen++;
   }
@@ -110,7 +121,14 @@ class ServerLogSink implements LineSink {
 
   private take(rec: LogRecord, raw: string, n: number): void {
     const f = rec.fields;
-    const at = lineTime(rec, raw);
+    const time = lineTime(rec, raw);
+    const at = time?.at;
+    this.zone = time?.zone;
+    this.serial = undefined;
+    for (const k of SERIAL_KEYS) {
+      const v = f.get(k)?.trim().toUpperCase();
+      if (v && PLAUSIBLE_SERIAL.test(v)) this.serial = v;
+    }
     const msg = (f.get('msg') ?? f.get('message') ?? plainMessage(rec.prefix)).trim();
     const msgKey = msg.toLowerCase();
     const trace = f.get('traceid');
@@ -213,7 +231,7 @@ class ServerLogSink implements LineSink {
   }
 
   private who(e: Enrollment): Record<string, string> {
-    return { udid: e.udid, channel: e.channel, ...(e.user ? { user: e.user } : {}) };
+    return { udid: e.udid, channel: e.channel, ...(e.user ? { user: e.user } : {}), ...(e.idKey === 'enrollmentid' ? { enrollment_id: e.udid } : {}) };
   }
 
   private commandUuid(f: Map<string, string>): string | undefined {
