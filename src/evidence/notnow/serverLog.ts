@@ -217,7 +217,9 @@ class ServerLogSink implements LineSink {
     const http = f.get('status') ?? f.get('httpstatus') ?? f.get('statuscode') ?? err?.match(/\bstatus:? (\d{3})\b/)?.[1];
     const code = http && /^\d{3}$/.test(http) ? Number(http) : undefined;
     const failed = failedErr || errs > 0 || count === 0 || (code !== undefined && code >= 300);
-    const apnsId = f.get('apnsid') ?? f.get('pushid') ?? f.get('pushnotificationid');
+    // MicroMDM's push log names the device `udid` and what APNs handed back `id` (the apns-id).
+    const micromdmId = f.get('method') === 'Push' && f.has('udid') && UUIDISH.test(f.get('id') ?? '') ? f.get('id') : undefined;
+    const apnsId = f.get('apnsid') ?? f.get('pushid') ?? f.get('pushnotificationid') ?? micromdmId;
     for (const id of ids) {
       const who = splitEnrollmentId(id);
       const attrs: Record<string, string> = { ...this.who(who), status: code !== undefined ? String(code) : failed ? 'failed' : 'sent' };

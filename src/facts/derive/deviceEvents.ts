@@ -56,6 +56,11 @@ export function idsOf(f: Fact): string[] {
   return [...new Set(out)];
 }
 
+/** Read off the device itself: its own facts, and command statuses mdmclient logged. */
+export function isOwn(f: Fact): boolean {
+  return f.name.startsWith('device.') || f.attrs?.origin === 'device log';
+}
+
 function eventOf(f: Fact, kind: DeviceEvent['kind'], what: string): DeviceEvent | undefined {
   const m = momentOf(f);
   if (!m) return undefined;
@@ -65,7 +70,7 @@ function eventOf(f: Fact, kind: DeviceEvent['kind'], what: string): DeviceEvent 
     m,
     ids: idsOf(f),
     ...(f.attrs?.channel ? { channel: f.attrs.channel } : {}),
-    own: f.name.startsWith('device.'),
+    own: isOwn(f),
     what,
     where: describeSource(f.source),
     key: `${m.src ?? ''}\u0000${String(m.line).padStart(10, '0')}\u0000${f.name}`,
@@ -184,7 +189,7 @@ export function caseDevices(index: Index): CaseDevices {
     return { ids, label: labelOf(ids, evs), pushes: evs.filter((e) => e.kind === 'push').sort(byTime), contacts: evs.filter((e) => e.kind === 'contact').sort(byTime), untimed: mine };
   });
   devices.sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1));
-  const ownUntimed = untimed.filter((f) => f.name.startsWith('device.') && !idsOf(f).length);
+  const ownUntimed = untimed.filter((f) => isOwn(f) && !idsOf(f).length);
 
   const withOwn = (d: Device, chosen: string): CaseDevices => {
     const contacts = [...d.contacts, ...own.filter((e) => e.kind === 'contact')].sort(byTime);

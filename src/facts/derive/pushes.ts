@@ -1,7 +1,7 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
 import { duration, iso, momentOf, order, shift, type Moment } from '../time.js';
-import { caseDevices, type CaseDevices, type Device, type DeviceEvent } from './deviceEvents.js';
+import { caseDevices, isOwn, type CaseDevices, type Device, type DeviceEvent } from './deviceEvents.js';
 import { magicFacts } from './magic.js';
 import { evidenceEnds, judgePushes, type Verdict } from './pushVerdicts.js';
 import type { DeriveParams, Deriver } from './types.js';
@@ -372,7 +372,9 @@ function commandAnswerFacts(a: PushAnalysis, index: Index): Fact[] {
     const s = String(f.value);
     if (!['Acknowledged', 'Error', 'CommandFormatError', 'Idle'].includes(s)) continue;
     const id = (f.attrs?.udid ?? f.attrs?.device ?? f.attrs?.enrollment_id)?.toUpperCase();
-    const name = (id && label.get(id)) ?? f.attrs?.udid ?? f.attrs?.device ?? 'a device the evidence does not name';
+    // The device's own log names no device: it is the one the case is about, when that is known.
+    const own = !id && isOwn(f) && a.device ? `${a.device.label} (its own log)` : undefined;
+    const name = (id && label.get(id)) ?? own ?? f.attrs?.udid ?? f.attrs?.device ?? 'a device the evidence does not name';
     let e = per.get(name);
     if (!e) per.set(name, (e = { label: name, n: 0, statuses: new Set() }));
     e.n++;

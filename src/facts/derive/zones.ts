@@ -14,7 +14,7 @@ export function applyLogTimeZone(facts: readonly Fact[]): Fact[] {
   if (!zone) return facts as Fact[];
   const out: Fact[] = [];
   for (const f of facts) {
-    if (!f.at || !isZoneLess(f) || f.name.startsWith('device.')) {
+    if (!f.at || !isZoneLess(f) || f.name.startsWith('device.') || f.attrs?.origin === 'device log') {
       out.push(f);
       continue;
     }
