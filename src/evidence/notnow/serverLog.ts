@@ -215,11 +215,12 @@ class ServerLogSink implements LineSink {
     const errs = Number(f.get('errs') ?? 0);
     const count = f.has('count') ? Number(f.get('count')) : undefined;
     const http = f.get('status') ?? f.get('httpstatus') ?? f.get('statuscode') ?? err?.match(/\bstatus:? (\d{3})\b/)?.[1];
-    const code = http && /^\d{3}$/.test(http) ? Number(http) : undefined;
+    // MicroMDM's push returns the apns-id only from an accepted push (its APNs client turns any other
+    // answer into an error): an id with no error is APNs's 200.
+    const accepted = micromdmIdOf(f) && !failedErr ? 200 : undefined;
+    const code = http && /^\d{3}$/.test(http) ? Number(http) : accepted;
     const failed = failedErr || errs > 0 || count === 0 || (code !== undefined && code >= 300);
-    // MicroMDM's push log names the device `udid` and what APNs handed back `id` (the apns-id).
-    const micromdmId = f.get('method') === 'Push' && f.has('udid') && UUIDISH.test(f.get('id') ?? '') ? f.get('id') : undefined;
-    const apnsId = f.get('apnsid') ?? f.get('pushid') ?? f.get('pushnotificationid') ?? micromdmId;
+    const apnsId = f.get('apnsid') ?? f.get('pushid') ?? f.get('pushnotificationid') ?? micromdmIdOf(f);
     for (const id of ids) {
       const who = splitEnrollmentId(id);
       const attrs: Record<string, string> = { ...this.who(who), status: code !== undefined ? String(code) : failed ? 'failed' : 'sent' };
@@ -278,6 +279,11 @@ class ServerLogSink implements LineSink {
       problems.push(problemOf(this.item, 'mdmlog.nothing_found', 'looks like an MDM server log, but holds no command status, check-in or push line pushcheck knows'));
     return { facts, problems };
   }
+}
+
+/** MicroMDM's push log names the device `udid` and what APNs handed back `id` (the apns-id). */
+function micromdmIdOf(f: Map<string, string>): string | undefined {
+  return f.get('method') === 'Push' && f.has('udid') && UUIDISH.test(f.get('id') ?? '') ? f.get('id') : undefined;
 }
 
 export const mdmServerLogReader: LineReader = {
