@@ -2,7 +2,7 @@ import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type LineReader } from '../types.js';
 import { hostsIn, type ApnsEnvironment } from './hosts.js';
 import { APNS_REASONS, LEGACY_STATUSES, REASON_PATTERN, TLS_PATTERNS, reasonFromSnake, reasonInfo, type ApnsReason } from './reasons.js';
-import { isPushText, lineTime } from './text.js';
+import { isPushText, lineTime, lineZone } from './text.js';
 
 /** A line that is about pushing to APNs (so a bare "400" or "unexpected EOF" on it means something). */
 const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopush|buford|pushy|apns2|gorush|node-apn|\bAPN\b|RoundTrip|GOAWAY/i;
@@ -60,6 +60,8 @@ interface Pending {
   host?: string;
   environment?: ApnsEnvironment;
   at?: string;
+  /** attrs.zone of `at` (see facts/time.ts): a zone-less stamp is never compared as if it were UTC. */
+  zone?: string;
   mdm: boolean;
   context: boolean;
 }
@@ -133,6 +135,7 @@ export const apnsResponseReader: LineReader = {
       if (p.timestamp) attrs.timestamp = p.timestamp;
       if (p.host) attrs.host = p.host;
       if (p.environment) attrs.environment = p.environment;
+      if (p.at && p.zone) attrs.zone = p.zone;
       facts.push({ name: p.mdm ? 'mdm.apns_response' : 'apns.response', value, source: sourceOf(item, p.line), ...(p.at ? { at: p.at } : {}), attrs });
     };
 
@@ -207,7 +210,11 @@ export const apnsResponseReader: LineReader = {
           p.host = host.host;
           p.environment = host.environment;
         }
-        if (at && !p.at) p.at = at;
+        if (at && !p.at) {
+          p.at = at;
+          const zone = lineZone(text);
+          if (zone) p.zone = zone;
+        }
         p.mdm ||= mdm;
         p.context ||= context;
       },

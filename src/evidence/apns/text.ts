@@ -28,6 +28,18 @@ export function isPushText(name: string, head: Buffer, item: Item): boolean {
   return control / head.length < 0.02;
 }
 
+/**
+ * The zone of the time lineTime reads: "unknown" when the line wrote none (Go's log prefix writes the
+ * server's local time), "+01:00" style for a non-UTC offset, undefined for UTC (the team's attrs.zone).
+ */
+export function lineZone(line: string): string | undefined {
+  const m = line.match(/(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?/);
+  if (!m || (m.index ?? 0) > 40) return undefined;
+  if (!m[6]) return 'unknown';
+  const off = m[6] === 'Z' ? '+00:00' : m[6].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+  return off === '+00:00' || off === '-00:00' ? undefined : off;
+}
+
 /** The time at the start of a log line (ISO, `log show`, Go's 2021/05/30 12:26:18), as ISO 8601 UTC. */
 export function lineTime(line: string): string | undefined {
   const m = line.match(/(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?/);
