@@ -4,7 +4,7 @@ import { sortFacts } from '../facts/order.js';
 import { DOMAINS, type Domain, type Fact, type Problem } from '../facts/schema.js';
 import { applyAnswers, type Answer } from './answers.js';
 import { decidingFacts, evaluate, indexFacts, type Trace } from './evaluate.js';
-import type { RuleSet } from './loadRules.js';
+import { deriveParams, type RuleSet } from './loadRules.js';
 import { ruleObservers } from './observe.js';
 import type { Advisory, Cause, ChecklistItem, Question, Rule, SourceRef } from './ruleSchema.js';
 
@@ -128,12 +128,7 @@ function judge(rules: RuleResult[]): CauseStatus {
  */
 export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Answer[]; problems?: readonly Problem[] }, rules: RuleSet): Diagnosis {
   const applied = applyAnswers(input.answers ?? [], rules.questions);
-  const params = {
-    pushAnswerWindowSeconds: rules.parameters.push_answer_window_seconds?.value,
-    magicRecheckHours: rules.parameters.magic_recheck_hours?.value,
-    enrollmentRaceSeconds: rules.parameters.enrollment_race_seconds?.value,
-  };
-  const facts = sortFacts(deriveFacts([...input.facts, ...applied.facts], params));
+  const facts = sortFacts(deriveFacts([...input.facts, ...applied.facts], deriveParams(rules)));
   const index = indexFacts(facts);
   const domains = relevantDomains(facts);
 

@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { factDefinition } from '../facts/catalog/index.js';
+import type { DeriveParams } from '../facts/derive/types.js';
 import { RuleFileSchema, type Advisory, type Cause, type Condition, type Escalation, type Parameter, type ParameterName, type Question, type Rule } from './ruleSchema.js';
 
 export interface RuleSet {
@@ -194,3 +195,12 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
 }
 
 export { factsOf as factsOfCondition };
+
+/** The numbers the derivations take from rules/ (`parameters:`); one no file defines stays unset. */
+export function deriveParams(set: RuleSet): DeriveParams {
+  return {
+    pushAnswerWindowSeconds: set.parameters.push_answer_window_seconds?.value,
+    magicRecheckHours: set.parameters.magic_recheck_hours?.value,
+    enrollmentRaceSeconds: set.parameters.enrollment_race_seconds?.value,
+  };
+}
