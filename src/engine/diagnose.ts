@@ -201,7 +201,7 @@ function judgeEscalation(
       return { item, done, evidence: done ? sortFacts(decidingFacts(trace)) : [], ...(todo ? { todo } : {}) };
     });
   const base = { domains: escalating, checklist, collect: e.collect, source: e.source };
-  if (!escalating.length) return { ...base, status: 'not_for_apple' };
+  if (!escalating.length) return { ...base, checklist: [], status: 'not_for_apple' };
   const own = causes.filter((c) => escalating.includes(c.cause.domain));
   // A cause found elsewhere (a NotNow the server talked over, say) explains the failure as well.
   const foundElsewhere = causes.some((c) => !escalating.includes(c.cause.domain) && (c.status === 'confirmed' || c.status === 'likely'));

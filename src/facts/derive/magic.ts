@@ -85,9 +85,9 @@ export function magicFacts(a: PushAnalysis, index: Index, params: DeriveParams):
       return [
         {
           name: 'mdm.wrong_magic_healed',
-          value: byPeriod
-            ? `healed by the ${params.magicRecheckHours}-hour re-check at ${u.fact.at}: the first wrong-magic push was rejected at ${firstRejection.at}, the TokenUpdate ${duration(gap)} later gave the server the device's PushMagic, and the push of ${after.push.fact.at} was answered`
-            : `healed at ${u.fact.at}: a TokenUpdate ${duration(gap)} after the first rejected push (${firstRejection.at}) gave the server the device's PushMagic, and the push of ${after.push.fact.at} was answered`,
+          value: `the first wrong-magic push was rejected at ${firstRejection.at}; ${duration(gap)} later, at ${u.fact.at}, a TokenUpdate gave the server the device's PushMagic${
+            byPeriod ? ` (the ${params.magicRecheckHours}-hour re-check)` : ''
+          }, and the push of ${after.push.fact.at} was answered`,
           at: u.fact.at,
           source: derived(how, ['device.log.magic_rejection', 'mdm.checkin.token_update', 'server.push_magic', 'device.push_magic', 'server.push_sent']),
           attrs: { first_rejection: firstRejection.at, token_update: u.fact.at!, answered_push: after.push.fact.at!, mechanism: byPeriod ? 'recheck' : 'token_update' },
