@@ -1,10 +1,14 @@
 import { indexFacts } from '../../engine/evaluate.js';
 import type { Fact } from '../schema.js';
 import { apnsDerivers } from './apns.js';
+import { deviceLogDerivers } from './deviceLog.js';
+import { enrollmentDerivers } from './enrollment.js';
 import { filingDerivers } from './filing.js';
 import { mdmDerivers } from './mdm.js';
 import { notnowDerivers } from './notnow.js';
+import { providerDerivers } from './provider.js';
 import { pushFacts } from './pushes.js';
+import { pushInfoDerivers } from './pushInfo.js';
 import { securemailDerivers } from './securemail.js';
 import type { DeriveParams, Deriver } from './types.js';
 import { applyLogTimeZone } from './zones.js';
@@ -12,7 +16,19 @@ import { applyLogTimeZone } from './zones.js';
 export type { DeriveParams } from './types.js';
 
 /** Run in order: later derivers see what earlier ones produced. */
-export const derivers: Deriver[] = [...mdmDerivers, pushFacts, ...apnsDerivers, ...filingDerivers, ...notnowDerivers, ...securemailDerivers];
+export const derivers: Deriver[] = [
+  ...mdmDerivers,
+  // Before pushInfo: whether a push was answered is one of the signs that the server holds push details.
+  pushFacts,
+  ...pushInfoDerivers,
+  ...apnsDerivers,
+  ...filingDerivers,
+  ...notnowDerivers,
+  ...securemailDerivers,
+  ...providerDerivers,
+  ...enrollmentDerivers,
+  ...deviceLogDerivers,
+];
 
 /**
  * Facts computed from facts. A zone someone gave for the server log is
