@@ -16,12 +16,16 @@ const SERVER = ['--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--now', '
 const CHECKED = ['--answer', 'q.mdm.network_ok=yes'];
 
 describe('every cause ruled out, but no failed push on record', () => {
-  // A sysdiagnose that agrees with the server on topic, token and PushMagic, and the push certificate.
+  // A sysdiagnose that agrees with the server on topic, token and PushMagic, the push certificate, and the
+  // server's log: APNs accepts its pushes to other iPhones; for this one it holds no push at all.
   const bundle = sysdiagnose({ taken: '2024.05.07_09-02-00+0000', lastPollingSuccess: '2024-05-07T08:40:11Z' });
-  const args = [bundle, cert, ...SERVER, ...CHECKED, '--answer', 'q.mdm.push_soon_after_enrollment=no'];
+  const others = file(
+    'micromdm-others.log',
+    [microPush('2024-05-07T07:58:12.402113', UDID_B, '1C2D3E4F-5A6B-4C7D-8E9F-0A1B2C3D4E5F'), microPush('2024-05-07T08:05:41.902553', UDID_B, '2D3E4F5A-6B7C-4D8E-9F0A-1B2C3D4E5F6A')].join('\n') + '\n',
+  );
+  const args = [bundle, cert, others, ...SERVER, ...CHECKED, '--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', `q.case.device=${UDID_A}`];
 
   it('gives no draft; the report says exactly what to collect before filing', async () => {
-    // The certificate is only ruled out by APNs accepting pushes, or by its dates: here its dates.
     const r = await diagnose(...args);
     expect(r.causes.filter((c: { status: string }) => c.status !== 'ruled_out').map((c: { id: string }) => c.id)).toEqual([]);
     expect(r.escalation).toBeNull();

@@ -231,3 +231,18 @@ export function caseDevices(index: Index): CaseDevices {
   }
   return { devices, candidates: devices };
 }
+
+/**
+ * Whether a fact may be about the device the case is about (case.device, derived
+ * before): facts naming no device may; facts naming devices must name it. With
+ * no case device known, every fact may.
+ */
+export function aboutCaseDevice(index: Index): (f: Fact) => boolean {
+  const subject = index.get('case.device')?.[0];
+  if (!subject) return () => true;
+  const names = new Set([String(subject.value), ...Object.values(subject.attrs ?? {})].map((v) => v.trim().toUpperCase()));
+  return (f) => {
+    const ids = idsOf(f);
+    return !ids.length || ids.some((id) => names.has(id));
+  };
+}

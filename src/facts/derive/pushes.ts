@@ -231,6 +231,16 @@ function zoneAttrOf(f: Fact): Record<string, string> {
 }
 
 /**
+ * A contact only an enrolled device makes: not Authenticate (enrolling), not CheckOut (leaving), not an
+ * exchange the server refused (mdmd's "Transaction completed. Status: 401").
+ */
+function provesEnrollment(f: Fact): boolean {
+  if (f.name === 'mdm.checkin.checkout' || f.name === 'mdm.checkin.authenticate') return false;
+  if (f.name === 'device.log.checkin' && f.attrs?.http_status && !/^2\d\d$/.test(f.attrs.http_status)) return false;
+  return true;
+}
+
+/**
  * When the device last reached the MDM server, counting only contacts not
  * before the failure (an earlier poll or answered push says nothing about a
  * later failure). With no failure on record, every contact counts; with a
@@ -262,10 +272,8 @@ function reachedFacts(a: PushAnalysis): Fact[] {
     });
   // Reaching the server with its identity means it held an enrollment then; a CheckOut ends it.
   const lastCheckout = [...d.contacts].reverse().find((c) => c.fact.name === 'mdm.checkin.checkout');
-  const enrolled = [...d.contacts]
-    .reverse()
-    .find((c) => c.fact.name !== 'mdm.checkin.checkout' && c.fact.name !== 'mdm.checkin.authenticate' && after(c) && (!lastCheckout || order(lastCheckout.m, c.m) === 'before'));
-  const undatedEnrolled = !a.failure && !enrolled && !lastCheckout && !d.untimed.some((f) => f.name === 'mdm.checkin.checkout') ? d.untimed.find((f) => f.name !== 'mdm.checkin.checkout' && f.name !== 'mdm.checkin.authenticate') : undefined;
+  const enrolled = [...d.contacts].reverse().find((c) => provesEnrollment(c.fact) && after(c) && (!lastCheckout || order(lastCheckout.m, c.m) === 'before'));
+  const undatedEnrolled = !a.failure && !enrolled && !lastCheckout && !d.untimed.some((f) => f.name === 'mdm.checkin.checkout') ? d.untimed.find(provesEnrollment) : undefined;
   if (undatedEnrolled)
     out.push({
       name: 'device.mdm_enrolled',
