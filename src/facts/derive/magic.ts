@@ -1,7 +1,7 @@
 import type { Fact } from '../schema.js';
 import { duration, iso, momentOf, order, shift, type Moment } from '../time.js';
 import type { DeviceEvent } from './deviceEvents.js';
-import type { PushAnalysis } from './pushes.js';
+import type { PushAnalysis } from './pushAnalysis.js';
 import type { DeriveParams } from './types.js';
 
 /**
