@@ -2,7 +2,8 @@ import { factDefinition } from '../facts/catalog/index.js';
 import { describeSource } from '../facts/order.js';
 import type { Fact } from '../facts/schema.js';
 import type { Diagnosis } from '../engine/diagnose.js';
-import { indexFacts, type Trace } from '../engine/evaluate.js';
+import type { Trace } from '../engine/evaluate.js';
+import { indexFacts } from '../facts/byName.js';
 import { buildEscalation } from '../escalation/draft.js';
 import type { CauseReport, EvidenceReport, Report, TimelineEvent, TraceNode } from './types.js';
 
