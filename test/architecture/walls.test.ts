@@ -11,6 +11,13 @@ const WALLS: Wall[] = [
   { from: ['engine'], only: ['facts'], why: 'the engine evaluates rules over facts and knows nothing else' },
   { from: ['facts'], never: ['engine', 'evidence'], why: 'facts are the shared model: readers produce them, the engine reads them' },
   { from: ['evidence'], never: ['engine', 'report', 'case', 'slack'], why: 'readers turn inputs into facts; they do not diagnose, report or talk to Slack' },
+  { from: ['report'], never: ['escalation', 'case', 'slack'], why: 'a report describes a diagnosis; the case service adds the Feedback draft' },
+  {
+    from: ['cli', 'slack', 'terminal', 'index.ts'],
+    only: ['case', 'report/types.ts', 'report/render', 'timeline'],
+    why: 'front ends go through the case service, and show its reports with the renderers',
+  },
+  { from: ['case'], never: ['cli', 'slack', 'terminal', 'index.ts', 'main.ts'], why: 'the service serves every front end and knows none of them' },
 ];
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -44,6 +51,11 @@ describe('the wall check itself fails when a wall is crossed', () => {
   it('a type-only import crosses a wall too', () => {
     const g = graph({ 'facts/derive/index.ts': ['type engine/evaluate.ts'], 'engine/evaluate.ts': [] });
     expect(crossings(g, WALLS).map((c) => c.imports)).toEqual(['engine/evaluate.ts']);
+  });
+
+  it('a front end reaching past the service is reported; the service, report types and renderers are fine', () => {
+    const g = graph({ 'slack/ingest.ts': ['case/index.ts', 'report/types.ts', 'report/render/markdown.ts', 'timeline/png.ts', 'store/types.ts', 'type engine/answers.ts'] });
+    expect(crossings(g, WALLS).map((c) => c.imports)).toEqual(['store/types.ts', 'engine/answers.ts']);
   });
 
   it('imports inside one folder are free', () => {

@@ -1,4 +1,3 @@
-import { factDefinition } from '../../facts/catalog/index.js';
 import type { EvidenceReport, Report } from '../../report/types.js';
 
 /**
@@ -10,8 +9,8 @@ export function maskValue(value: string): string {
   return value.length <= 12 ? '••••' : `${value.slice(0, 4)}…${value.slice(-4)}`;
 }
 
-function maskEvidence<T extends EvidenceReport>(e: T): T {
-  return factDefinition(e.fact)?.secret && typeof e.value === 'string' ? { ...e, value: maskValue(e.value) } : e;
+function maskOne<T extends EvidenceReport>(e: T, secret: ReadonlySet<string>): T {
+  return secret.has(e.fact) && typeof e.value === 'string' ? { ...e, value: maskValue(e.value) } : e;
 }
 
 /** Replaces secret values inside free text (because-sentences, next steps) too. */
@@ -22,7 +21,10 @@ function maskText(text: string, secrets: readonly string[]): string {
 }
 
 export function maskReport(report: Report): Report {
-  const secrets = [...new Set(report.facts.filter((f) => (f.secret || factDefinition(f.fact)?.secret) && typeof f.value === 'string').map((f) => f.value as string))];
+  // The report marks the facts the catalog calls secret.
+  const secretFacts = new Set(report.facts.filter((f) => f.secret).map((f) => f.fact));
+  const maskEvidence = <T extends EvidenceReport>(e: T) => maskOne(e, secretFacts);
+  const secrets = [...new Set(report.facts.filter((f) => f.secret && typeof f.value === 'string').map((f) => f.value as string))];
   return {
     ...report,
     headline: maskText(report.headline, secrets),
@@ -35,6 +37,6 @@ export function maskReport(report: Report): Report {
     })),
     conflicts: report.conflicts.map((k) => ({ ...k, values: k.values.map(maskEvidence) })),
     facts: report.facts.map(maskEvidence),
-    timeline: report.timeline.map((t) => (factDefinition(t.fact)?.secret && typeof t.value === 'string' ? { ...t, value: maskValue(t.value) } : t)),
+    timeline: report.timeline.map((t) => (secretFacts.has(t.fact) && typeof t.value === 'string' ? { ...t, value: maskValue(t.value) } : t)),
   };
 }
