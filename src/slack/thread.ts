@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
+import { reportFor } from '../report/render/audience.js';
 import { renderMarkdown } from '../report/render/markdown.js';
 import type { Report } from '../report/types.js';
-import { maskReport } from './blocks/mask.js';
 import { progressBlocks, type ProgressState } from './blocks/progress.js';
 import { summaryBlocks } from './blocks/report.js';
 import type { Block } from './blocks/budget.js';
@@ -72,7 +72,8 @@ export class Thread {
   async showReport(report: Report, note?: string): Promise<void> {
     this.pendingProgress = undefined;
     await this.inflight;
-    const masked = maskReport(report);
+    // A channel is read by many and kept for years: secrets as the channel audience sees them.
+    const masked = reportFor(report, 'channel');
     const summary = summaryBlocks(masked, { key: this.key, ...(note ? { note } : {}) });
     await this.update(summary.text, summary.blocks);
     if (summary.truncated) await this.attachReport(masked);
