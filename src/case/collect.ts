@@ -37,10 +37,10 @@ export interface Evidence {
   problems: Problem[];
 }
 
-export const PASTE_UNRECOGNISED =
+const PASTE_UNRECOGNISED =
   'holds nothing pushcheck recognises (no push topic, PushMagic, push token or log line it knows); paste values as "topic=…", "magic: …", "token …", or give a log or plist as a PATH';
 
-export function readContext(opts: CollectOptions = {}): ReadContext {
+function readContext(opts: CollectOptions = {}): ReadContext {
   return { limits: { ...DEFAULT_LIMITS, ...opts.limits }, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
 }
 

@@ -1,6 +1,6 @@
 // The case service: the only door into the pipeline for the CLI, the terminal,
 // Slack and the library entry (src/index.ts). Re-exports only.
-export { collectEvidence, PASTE_UNRECOGNISED, readContext, readPasted, type CaseInput, type CollectOptions, type Evidence, type Paste } from './collect.js';
+export { collectEvidence, type CaseInput, type CollectOptions, type Evidence, type Paste } from './collect.js';
 export { buildReport, diagnoseEvidence, runCase, shippedRules } from './report.js';
 export { CaseService, type AnswerCheck, type AnswerOutcome, type FileInput, type Outcome, type PasteOptions, type Who } from './service.js';
 export { describeChanges } from './changes.js';
