@@ -43,6 +43,27 @@ describe('a paste that holds nothing pushcheck recognises', () => {
     expect(unescape(blocksText(summary.args))).toContain(fromCli!.message);
   });
 
+  it('typed into the /pushcheck form, it is said so in the thread too', async () => {
+    const res = await bot.interaction({
+      type: 'view_submission',
+      user: { id: 'U9', team_id: 'T1' },
+      team: { id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: 'trig-g',
+      view: {
+        id: 'VG',
+        type: 'modal',
+        callback_id: 'pushcheck_start',
+        private_metadata: JSON.stringify({ channel: 'CF' }),
+        state: { values: { kind: { kind: { type: 'static_select', selected_option: null } }, magic: { magic: { value: null } }, topic: { topic: { value: null } }, token: { token: { value: null } }, paste: { paste: { value: GARBAGE } } } },
+      },
+    });
+    expect(res.status).toBe(200);
+    const reply = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'CF' && c.args.thread_ts && String(c.args.text).includes('recognises')));
+    expect(String(reply.args.text)).toMatch(/^\*the \/pushcheck form \(pasted text\)\*: holds nothing pushcheck recognises/);
+  });
+
   it('said in passing in a thread being diagnosed, it is left alone (not a problem, no reply)', async () => {
     const root = '1700009100.000100';
     await bot.event({ type: 'app_mention', channel: 'CG', user: 'U7', ts: root, text: '<@UBOT> server PushMagic: 0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03', client_msg_id: 'm-values' });
