@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from './log.js';
-import { DiagnosisSessions } from './session/service.js';
-import { runTerminal } from './session/terminal.js';
+import { CaseService } from './case/index.js';
+import { runTerminal } from './terminal/guided.js';
 import { ConfigError, loadDotEnv, parseConfig, type SlackConfig } from './slack/config.js';
 import { StoreUnavailableError } from './store/errors.js';
 import { openStore } from './store/open.js';
@@ -34,11 +34,15 @@ async function startBot(config: SlackConfig): Promise<void> {
   await purge();
   const purgeTimer = setInterval(() => void purge(), 3_600_000);
   purgeTimer.unref();
-  const sessions = new DiagnosisSessions(store);
-  const [{ createReceiver, createSlackApp }, { startScanRecovery }] = await Promise.all([import('./slack/app.js'), import('./slack/recovery.js')]);
-  const { replicaId } = await import('./store/scanKeeper.js');
+  const cases = new CaseService(store);
+  const [{ createReceiver, createSlackApp }, { startScanRecovery }, { replicaId }] = await Promise.all([
+    import('./slack/app.js'),
+    import('./slack/recovery.js'),
+    import('./slack/scanKeeper.js'),
+  ]);
   const replica = replicaId();
-  const { app, deps } = createSlackApp({ receiver: createReceiver(config, logger, { store, replica }), config, sessions, logger, replica });
+  // One database: the cases (behind the service) and Slack's own book of its threads.
+  const { app, deps } = createSlackApp({ receiver: createReceiver(config, logger, { store, replica }), config, cases, threads: store, logger, replica });
   if (config.mode === 'http') await app.start(config.port);
   else await app.start();
   const keeper = startScanRecovery(app, deps, config.scanStaleMs);
@@ -92,7 +96,7 @@ async function main(): Promise<number> {
   const store = new SqliteStore({ path: join(dir, 'sessions.db'), retentionMs: config.retentionMs });
   try {
     const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY;
-    return await runTerminal(new DiagnosisSessions(store), { input: process.stdin, output: process.stdout, interactive, color: !!process.stdout.isTTY && !process.env.NO_COLOR });
+    return await runTerminal(new CaseService(store), { input: process.stdin, output: process.stdout, interactive, color: !!process.stdout.isTTY && !process.env.NO_COLOR });
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { Store } from '../store/types.js';
+import type { ThreadBook } from './threads.js';
 import type { Logger } from 'pino';
 
 /**
@@ -23,10 +23,10 @@ export function deliveryKey(body: Record<string, unknown>): string | undefined {
  * a retry that reaches the app after a restart, or reaches another replica,
  * is still recognised.
  */
-export function dedupeMiddleware(store: Store, logger: Logger): Middleware<AnyMiddlewareArgs> {
+export function dedupeMiddleware(threads: Pick<ThreadBook, 'claim'>, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const key = deliveryKey(args.body as unknown as Record<string, unknown>);
-    if (key && !(await store.claim(key))) {
+    if (key && !(await threads.claim(key))) {
       logger.info({ key, retryNum: args.context.retryNum, retryReason: args.context.retryReason }, 'duplicate delivery dropped');
       const ack = (args as { ack?: () => Promise<void> }).ack;
       if (ack) await ack();

@@ -1,16 +1,12 @@
 import type { webApi } from '@slack/bolt';
-import { TIMELINE_FILE_NAME } from '../escalation/index.js';
+import { describeChanges, TIMELINE_FILE_NAME, type Answer, type Outcome, type ReadResult, type ServerValues, type Who } from '../case/index.js';
 import type { Report } from '../report/types.js';
 import { renderTimelinePng } from '../timeline/index.js';
-import type { Answer } from '../engine/answers.js';
-import type { Outcome, ReadResult, Who } from '../session/service.js';
-import type { ScanRecord } from '../store/types.js';
-import type { ServerValues } from '../session/serverValues.js';
-import { describeChanges } from '../session/changes.js';
 import { esc } from './blocks/report.js';
 import { sessionKey, type SlackDeps } from './context.js';
 import { cutAtCapMessage, DownloadError, openSlackFile, slackTokenHosts, type SlackFile } from './download.js';
 import { Thread } from './thread.js';
+import type { FileScan } from './threads.js';
 
 type WebClient = webApi.WebClient;
 
@@ -29,7 +25,7 @@ export interface Contribution {
   alwaysShow?: boolean;
   meta?: Record<string, string>;
   /** A file another process was reading when it stopped: read it again under the same record. */
-  resumes?: ScanRecord;
+  resumes?: FileScan;
 }
 
 /** Resolves file stubs (file_access: check_file_info) through files.info. */
@@ -41,6 +37,9 @@ async function resolveFile(client: WebClient, f: SlackFile): Promise<SlackFile> 
 
 function described(o: Outcome, input: string): string {
   if (o.newFacts === 0 && o.newProblems.length === 0) return `*${esc(input)}*: nothing pushcheck recognises.`;
+  // A paste with nothing in it: the words the CLI prints for it, saying what to paste instead.
+  const unrecognised = o.newProblems.find((p) => p.code === 'paste.unrecognised');
+  if (o.newFacts === 0 && unrecognised && o.newProblems.length === 1) return `*${esc(input)}*: ${esc(unrecognised.message)}.`;
   const parts = [`*${esc(input)}*: ${o.newFacts} observation${o.newFacts === 1 ? '' : 's'} read`];
   if (o.newProblems.length) parts.push(`${o.newProblems.length} problem${o.newProblems.length === 1 ? '' : 's'} (listed in the summary)`);
   return `${parts.join(', ')}.`;
@@ -97,7 +96,7 @@ async function readFile(deps: SlackDeps, client: WebClient, thread: Thread, stub
       ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
     });
     stream.on('error', (e) => (downloadError = e));
-    const result = await deps.sessions.readFile({
+    const result = await deps.cases.readFile({
       name,
       stream,
       ...(size !== undefined ? { size } : {}),
@@ -127,14 +126,14 @@ async function readFile(deps: SlackDeps, client: WebClient, thread: Thread, stub
  */
 export function contribute(deps: SlackDeps, client: WebClient, c: Contribution): Promise<void> {
   const key = sessionKey(c.channel, c.threadTs);
-  const store = deps.sessions.store;
+  const store = deps.threads;
   const files = c.files ?? [];
   return deps.work.track(async () => {
     const thread = new Thread(deps, client, key, c.channel, c.threadTs);
     try {
       const { existed, scanIds, headline } = await store.withThreadLock(key, async () => {
-        const existed = await deps.sessions.has(key);
-        await deps.sessions.open(key, { channel: c.channel, threadTs: c.threadTs, ...(c.meta ? { meta: c.meta } : {}) });
+        const existed = await deps.cases.has(key);
+        await deps.cases.open(key, { channel: c.channel, threadTs: c.threadTs, ...(c.meta ? { meta: c.meta } : {}) });
         await thread.ensureSummary();
         const scanIds: string[] = [];
         for (const f of files)
@@ -142,7 +141,7 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
             c.resumes?.id ??
               (await store.beginScan(key, { input: fileName(f), source: { ...f }, owner: deps.replica, ...(c.who.by ? { addedBy: c.who.by } : {}), addedAt: c.who.at })).id,
           );
-        return { existed, scanIds, headline: existed && files.length ? (await deps.sessions.current(key)).report.headline : undefined };
+        return { existed, scanIds, headline: existed && files.length ? (await deps.cases.current(key)).report.headline : undefined };
       });
 
       const reads: FileRead[] = [];
@@ -164,7 +163,7 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
 /** Under the thread's lock: what was read, pasted and answered goes in; the summary and one reply go out. */
 async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread, key: string, c: Contribution, existed: boolean, reads: FileRead[]): Promise<void> {
   // What the thread showed before this contribution: files added meanwhile by other work count as before.
-  const before = await deps.sessions.reportSoFar(key);
+  const before = await deps.cases.reportSoFar(key);
   const lines: string[] = [];
   let recognised = 0;
   let latest: Report | undefined;
@@ -172,26 +171,26 @@ async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread,
   for (const r of reads) {
     if (r.line) lines.push(r.line);
     if (!r.result) continue;
-    const o = await deps.sessions.apply(key, r.name, c.who, r.result);
+    const o = await deps.cases.apply(key, r.name, c.who, r.result);
     recognised += o.newFacts;
     latest = o.report;
     lines.push(described(o, r.name));
     if (r.cut) lines.push(`:warning: ${esc(r.cut)}; what they held is used. To read all of it, raise PUSHCHECK_MAX_FILE_MB or run \`pushcheck diagnose\` on the file locally.`);
   }
   for (const p of c.pastes ?? []) {
-    const o = await deps.sessions.addPaste(key, p.text, p.label, c.who);
+    const o = await deps.cases.addPaste(key, p.text, p.label, c.who, { onPurpose: !!c.reportNothing });
     latest = o.report;
     recognised += o.newFacts;
     if (o.newFacts || o.newProblems.length || c.reportNothing) lines.push(described(o, p.label));
   }
   if (c.serverValues) {
-    const o = await deps.sessions.addServerValues(key, c.serverValues.values, c.serverValues.label, c.who);
+    const o = await deps.cases.addServerValues(key, c.serverValues.values, c.serverValues.label, c.who);
     latest = o.report;
     recognised += o.newFacts;
     lines.push(described(o, c.serverValues.label));
   }
   for (const a of c.answers ?? []) {
-    const o = await deps.sessions.answer(key, a);
+    const o = await deps.cases.answer(key, a);
     if (!o.ok) lines.push(`:warning: ${esc(o.message)}`);
     else {
       latest = o.report;
@@ -200,7 +199,7 @@ async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread,
   }
 
   // Each addition already re-ran the diagnosis; only re-read the session when nothing was added.
-  const report = latest ?? (await deps.sessions.current(key)).report;
+  const report = latest ?? (await deps.cases.current(key)).report;
   const nothingNew = recognised === 0 && lines.length === 0;
   if (nothingNew && existed && !c.alwaysShow && !reads.length) return; // chatter in the thread: stay quiet
   await thread.showReport(report);

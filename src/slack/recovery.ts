@@ -1,11 +1,11 @@
 import type { App, webApi } from '@slack/bolt';
-import { keepScans, type ScanKeeper } from '../store/scanKeeper.js';
-import type { ScanRecord } from '../store/types.js';
 import { esc } from './blocks/report.js';
 import { splitKey, type SlackDeps } from './context.js';
 import type { SlackFile } from './download.js';
 import { contribute } from './ingest.js';
+import { keepScans, type ScanKeeper } from './scanKeeper.js';
 import { Thread } from './thread.js';
+import type { FileScan } from './threads.js';
 
 /** A file that stopped its reader this often is not read again: it may be what stops it. */
 export const MAX_SCAN_ATTEMPTS = 3;
@@ -16,7 +16,7 @@ export const MAX_SCAN_ATTEMPTS = 3;
  * the file is read again from Slack under the same record, or the thread is
  * told why it will not be.
  */
-export async function resumeScans(deps: SlackDeps, client: webApi.WebClient, scans: ScanRecord[]): Promise<void> {
+export async function resumeScans(deps: SlackDeps, client: webApi.WebClient, scans: FileScan[]): Promise<void> {
   for (const scan of scans) {
     const { channel, threadTs } = splitKey(scan.key);
     const thread = new Thread(deps, client, scan.key, channel, threadTs);
@@ -27,7 +27,7 @@ export async function resumeScans(deps: SlackDeps, client: webApi.WebClient, sca
         await thread.reply(
           `:x: ${name} was interrupted ${scan.attempts - 1} times (the pushcheck process reading it stopped each time), so it will not be read again. To read it, run \`pushcheck diagnose\` on the file locally.`,
         );
-        await deps.sessions.store.endScan(scan.id);
+        await deps.threads.endScan(scan.id);
         continue;
       }
       await thread.reply(`:warning: ${name} was interrupted: the pushcheck process reading it stopped before it finished (a restart or a crash). Reading it again.`);
@@ -46,10 +46,10 @@ export async function resumeScans(deps: SlackDeps, client: webApi.WebClient, sca
   }
 }
 
-/** Beats for this process's scans and takes over those of processes that stopped (see store/scanKeeper.ts). */
+/** Beats for this process's scans and takes over those of processes that stopped (see scanKeeper.ts). */
 export function startScanRecovery(app: App, deps: SlackDeps, staleMs: number): ScanKeeper {
   return keepScans({
-    store: deps.sessions.store,
+    store: deps.threads,
     owner: deps.replica,
     staleMs,
     onTaken: (scans) => resumeScans(deps, app.client, scans),

@@ -1,5 +1,4 @@
 export { LockTimeoutError, StoreUnavailableError } from './errors.js';
 export { openStore, type OpenStoreOptions } from './open.js';
-export { keepScans, replicaId, type ScanKeeper } from './scanKeeper.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite.js';
-export type { AnswerRecorded, EvidenceBatch, LockOptions, ScanRecord, SessionInfo, SessionState, Store } from './types.js';
+export type { AnswerRecorded, CaseStore, EvidenceBatch, LockOptions, ScanRecord, SessionInfo, SessionState, Store } from './types.js';

@@ -4,7 +4,7 @@ import type { Answer } from '../engine/answers.js';
 import { LockTimeoutError, StoreUnavailableError } from './errors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
-import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, scanRecord, sessionInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
+import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, scanRecord, sessionInfo, threadInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
 import type { AnswerRecorded, Store, EvidenceBatch, LockOptions, ScanRecord, SessionInfo, SessionState } from './types.js';
 
 export interface PostgresStoreOptions {
@@ -166,6 +166,11 @@ export class PostgresStore implements Store {
     const row = (await this.pool.query<SessionRow>('SELECT * FROM sessions WHERE key = $1', [key])).rows[0];
     if (!row) throw new Error(`no session ${key}`); // purged between the two statements
     return sessionInfo(row);
+  }
+
+  async thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined> {
+    const row = (await this.pool.query<Pick<SessionRow, 'summary_ts' | 'meta'>>('SELECT summary_ts, meta FROM sessions WHERE key = $1', [key])).rows[0];
+    return row ? threadInfo(row) : undefined;
   }
 
   async hasSession(key: string): Promise<boolean> {

@@ -52,6 +52,11 @@ export function sessionInfo(row: SessionRow): SessionInfo {
   };
 }
 
+/** The part of a session a chat front end keeps beside the case. */
+export function threadInfo(row: Pick<SessionRow, 'summary_ts' | 'meta'>): { summaryTs?: string; meta: Record<string, string> } {
+  return { ...(row.summary_ts ? { summaryTs: row.summary_ts } : {}), meta: typeof row.meta === 'string' ? (JSON.parse(row.meta) as Record<string, string>) : row.meta };
+}
+
 export function evidenceBatch(r: EvidenceRow): EvidenceBatch {
   return { input: r.input, facts: JSON.parse(r.facts), problems: JSON.parse(r.problems), ...(r.added_by ? { addedBy: r.added_by } : {}), addedAt: r.added_at };
 }

@@ -6,7 +6,7 @@ import type { Answer } from '../engine/answers.js';
 import { LockTimeoutError } from './errors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, scanRecord, sessionInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
+import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, scanRecord, sessionInfo, threadInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
 import type { AnswerRecorded, EvidenceBatch, LockOptions, ScanRecord, SessionInfo, SessionState, Store } from './types.js';
 
 export interface SqliteStoreOptions {
@@ -90,6 +90,11 @@ export class SqliteStore implements Store {
       .prepare('INSERT INTO sessions (key, channel, thread_ts, created_at, updated_at, meta) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
       .run(key, init.channel, init.threadTs, at, at, JSON.stringify(init.meta ?? {}));
     return sessionInfo(this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as SessionRow);
+  }
+
+  async thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined> {
+    const row = this.db.prepare('SELECT summary_ts, meta FROM sessions WHERE key = ?').get(key) as Pick<SessionRow, 'summary_ts' | 'meta'> | undefined;
+    return row ? threadInfo(row) : undefined;
   }
 
   async hasSession(key: string): Promise<boolean> {

@@ -84,6 +84,8 @@ export interface Store {
   readonly location: string;
   /** Creates the session if it does not exist; returns it either way. */
   openSession(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<SessionInfo>;
+  /** What a chat front end keeps beside the case (its summary message, its notes), without the evidence. */
+  thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined>;
   getSession(key: string): Promise<SessionState | undefined>;
   hasSession(key: string): Promise<boolean>;
   addEvidence(key: string, batch: EvidenceBatch): Promise<void>;
@@ -132,3 +134,10 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The cases themselves: evidence and answers, and the thread's lock that
+ * orders additions. Only the case service (src/case/) uses this part; Slack
+ * keeps its own book of threads in the same database (src/slack/threads.ts).
+ */
+export type CaseStore = Pick<Store, 'openSession' | 'getSession' | 'hasSession' | 'addEvidence' | 'addAnswer' | 'withThreadLock'>;

@@ -47,7 +47,7 @@ describe('two answers to one question, the later one arriving first', () => {
       ['U1', JSON.parse(first!.value).v],
       ['U2', JSON.parse(second!.value).v],
     ]);
-    const { diagnosis } = await bot.deps.sessions.current(`CAO:${root}`);
+    const { diagnosis } = await bot.deps.cases.current(`CAO:${root}`);
     expect(diagnosis.facts.find((f) => f.source.kind === 'answer' && f.source.question === question)?.source).toMatchObject({ by: 'U2' });
   });
 });

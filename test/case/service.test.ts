@@ -1,13 +1,12 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DiagnosisSessions } from '../../src/session/service.js';
-import { parseKeyValues } from '../../src/session/serverValues.js';
-import { loadExample, runTerminal } from '../../src/session/terminal.js';
+import { CaseService, parseKeyValues } from '../../src/case/index.js';
+import { loadExample, runTerminal } from '../../src/terminal/guided.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 
 const SERVER_MAGIC = '0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03';
 const at = '2026-03-02T09:00:00.000Z';
-const newSessions = () => new DiagnosisSessions(new SqliteStore({ path: ':memory:', retentionMs: 86_400_000 }));
+const newSessions = () => new CaseService(new SqliteStore({ path: ':memory:', retentionMs: 86_400_000 }));
 
 function capture() {
   const out = new PassThrough();
