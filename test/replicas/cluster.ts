@@ -55,7 +55,7 @@ export interface Replica {
   stop(): Promise<number | null>;
 }
 
-export async function startReplica(name: string, env: Record<string, string>, timeoutMs = 20_000): Promise<Replica> {
+export async function startReplica(name: string, env: Record<string, string>, timeoutMs = 45_000): Promise<Replica> {
   const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
@@ -113,7 +113,7 @@ export async function startReplica(name: string, env: Record<string, string>, ti
 }
 
 /** Waits for an asynchronous condition (the fake Slack's waitFor takes synchronous ones). */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);

@@ -32,7 +32,7 @@ describe('a restart in the middle of a file', () => {
     running.push(first);
     const release = fake.stall('mdmclient.log', 1000);
     await first.event({ type: 'message', subtype: 'file_share', channel: 'CRS', channel_type: 'channel', user: 'U1', text: '', ts: root, files: [fake.addFile('FRS', 'mdmclient.log', LOG)] }, 'EvRestart1');
-    await fake.waitFor(() => fake.downloads.some((d) => d.path.includes('mdmclient.log')), 15_000);
+    await fake.waitFor(() => fake.downloads.some((d) => d.path.includes('mdmclient.log')), 30_000);
     await first.kill();
     release();
     // What the dead process left: a scan in flight, and a summary saying it was reading.
@@ -42,9 +42,9 @@ describe('a restart in the middle of a file', () => {
 
     const second = await startReplica('second', env);
     running.push(second);
-    const notice = await fake.waitFor(() => posts().find((c) => /mdmclient\.log\* was interrupted/.test(String(c.args.text))), 15_000);
+    const notice = await fake.waitFor(() => posts().find((c) => /mdmclient\.log\* was interrupted/.test(String(c.args.text))), 30_000);
     expect(String(notice.args.text)).toMatch(/Reading it again\./);
-    await fake.waitFor(() => posts().find((c) => /mdmclient\.log\*: \d+ observations? read/.test(String(c.args.text))), 15_000);
+    await fake.waitFor(() => posts().find((c) => /mdmclient\.log\*: \d+ observations? read/.test(String(c.args.text))), 30_000);
     const store = new SqliteStore({ path: db, retentionMs: 86_400_000 });
     try {
       expect((await store.getSession(`CRS:${root}`))!.evidence.map((e) => e.input)).toEqual(['mdmclient.log']);
@@ -54,5 +54,5 @@ describe('a restart in the middle of a file', () => {
       await store.close();
     }
     expect(posts().filter((c) => /looking at this/.test(String(c.args.text)))).toHaveLength(1);
-  });
+  }, 90_000); // two process starts: a few seconds alone, far more on a loaded machine
 });

@@ -29,5 +29,5 @@ describe('starting the bot on a database it cannot use', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^pushcheck: PUSHCHECK_DATABASE_URL: cannot use the database at 127\.0\.0\.1:\d+\/no_such_database: database "no_such_database" does not exist\n$/);
     expect(r.stderr + r.stdout).not.toMatch(/s3cret/);
-  });
+  }, 60_000);
 });

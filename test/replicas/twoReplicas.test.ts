@@ -55,7 +55,8 @@ function click(replica: Replica, root: string, summary: string, button: { action
   return replica.interaction(buttonClick(CHANNEL, root, summary, button, user, actionTs));
 }
 
-describe.skipIf(!run)('two bot replicas on one Postgres', () => {
+// Real processes over real sockets: generous time for a loaded machine; every wait is for a condition.
+describe.skipIf(!run)('two bot replicas on one Postgres', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     fake = await new FakeSlack().start();
     db = await scratchDatabase(PG_URL!);
@@ -63,7 +64,7 @@ describe.skipIf(!run)('two bot replicas on one Postgres', () => {
     [a, b] = await Promise.all([startReplica('a', env), startReplica('b', env)]);
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
-  }, 60_000);
+  }, 90_000);
 
   afterAll(async () => {
     await sql?.end();
@@ -79,7 +80,7 @@ describe.skipIf(!run)('two bot replicas on one Postgres', () => {
     const id = nextEvent();
     const [ra, rb] = await Promise.all([a.event(event, id), b.event(event, id)]);
     expect([ra.status, rb.status]).toEqual([200, 200]);
-    await fake.waitFor(() => replies(root, /MDM\.plist\*: \d+ observations? read/).length >= 1, 10_000);
+    await fake.waitFor(() => replies(root, /MDM\.plist\*: \d+ observations? read/).length >= 1, 30_000);
     await eventually(async () => (await evidenceOf(root)).length >= 1);
     expect(summaries(root)).toHaveLength(1);
     expect(replies(root, /MDM\.plist\*/)).toHaveLength(1);
@@ -89,13 +90,13 @@ describe.skipIf(!run)('two bot replicas on one Postgres', () => {
   it('two files in one thread at the same moment, one to each replica: both read, one summary, one reply each', async () => {
     const root = nextTs();
     await a.event(fileShare(root, [fake.addFile('FR2', 'MDM.plist', MDM_PLIST)]), nextEvent());
-    await fake.waitFor(() => replies(root, /MDM\.plist\*/).length === 1, 10_000);
+    await fake.waitFor(() => replies(root, /MDM\.plist\*/).length === 1, 30_000);
     const [r1, r2] = [nextTs(), nextTs()];
     await Promise.all([
       a.event(fileShare(r1, [fake.addFile('FR3', 'profile.stub', PROFILE)], root), nextEvent()),
       b.event(fileShare(r2, [fake.addFile('FR4', 'mdmclient.log', DEVICE_LOG)], root), nextEvent()),
     ]);
-    await fake.waitFor(() => replies(root, /profile\.stub\*/).length === 1 && replies(root, /mdmclient\.log\*/).length === 1, 10_000);
+    await fake.waitFor(() => replies(root, /profile\.stub\*/).length === 1 && replies(root, /mdmclient\.log\*/).length === 1, 30_000);
     expect((await evidenceOf(root)).sort()).toEqual(['MDM.plist', 'mdmclient.log', 'profile.stub']);
     expect(summaries(root)).toHaveLength(1);
     // The summary the thread ends with was built from all three files.
@@ -106,7 +107,7 @@ describe.skipIf(!run)('two bot replicas on one Postgres', () => {
   it('threads alternate between the replicas without crossing', async () => {
     const roots = [nextTs(), nextTs(), nextTs(), nextTs()];
     await Promise.all(roots.map((root, i) => (i % 2 ? b : a).event(fileShare(root, [fake.addFile(`FR-alt-${i}`, `MDM-${i}.plist`, MDM_PLIST)]), nextEvent())));
-    await fake.waitFor(() => roots.every((root, i) => replies(root, new RegExp(`MDM-${i}\\.plist\\*`)).length === 1), 15_000);
+    await fake.waitFor(() => roots.every((root, i) => replies(root, new RegExp(`MDM-${i}\\.plist\\*`)).length === 1), 30_000);
     for (const [i, root] of roots.entries()) {
       expect(summaries(root)).toHaveLength(1);
       expect(await evidenceOf(root)).toEqual([`MDM-${i}.plist`]);
@@ -116,13 +117,13 @@ describe.skipIf(!run)('two bot replicas on one Postgres', () => {
   it('two answers to the same question at once, one per replica: both kept, the later one stands and the thread says so', async () => {
     const root = nextTs();
     await b.event(fileShare(root, [fake.addFile('FR5', 'MDM.plist', MDM_PLIST)]), nextEvent());
-    await fake.waitFor(() => replies(root, /MDM\.plist\*/).length === 1, 10_000);
+    await fake.waitFor(() => replies(root, /MDM\.plist\*/).length === 1, 30_000);
     const summary = (await summaryOf(root))!;
     const [first, second] = answerButtons(lastUpdate(summary)!);
     const question = JSON.parse(first!.value).q as string;
     // U2 clicked a second after U1; the two clicks reach different replicas at the same moment.
     await Promise.all([click(a, root, summary, first!, 'U1', '1700100500.000001'), click(b, root, summary, second!, 'U2', '1700100501.000001')]);
-    await fake.waitFor(() => replies(root, /<@U1> answered/).length === 1 && replies(root, /<@U2> answered/).length === 1, 10_000);
+    await fake.waitFor(() => replies(root, /<@U1> answered/).length === 1 && replies(root, /<@U2> answered/).length === 1, 30_000);
     const answers = await row<{ answered_by: string; value: string }>('SELECT answered_by, value FROM pushcheck.answers WHERE session_key = $1 AND question = $2 ORDER BY answered_at', [
       `${CHANNEL}:${root}`,
       question,
@@ -132,7 +133,7 @@ describe.skipIf(!run)('two bot replicas on one Postgres', () => {
     const said = posts(root).map((c) => String(c.args.text)).join('\n');
     expect(said).toMatch(/This replaces <@U1>'s earlier answer .*: the later answer stands\.|<@U2>'s later answer .* stands/);
     // The summary shows U2's answer taken: the question is no longer asked.
-    await fake.waitFor(() => answerButtons(lastUpdate(summary)!).every((x) => JSON.parse(x.value).q !== question), 5000);
+    await fake.waitFor(() => answerButtons(lastUpdate(summary)!).every((x) => JSON.parse(x.value).q !== question), 15_000);
   });
 
   it('a replica killed in the middle of a file: the other one says so in the thread and reads the file again', async () => {
@@ -141,13 +142,13 @@ describe.skipIf(!run)('two bot replicas on one Postgres', () => {
     const release = fake.stall('big-mdmclient.log', 4096);
     await a.event(fileShare(root, [fake.addFile('FR6', 'big-mdmclient.log', big)]), nextEvent());
     // a is downloading the file, and has recorded that it is.
-    await fake.waitFor(() => fake.downloads.some((d) => d.path.includes('big-mdmclient.log')), 10_000);
+    await fake.waitFor(() => fake.downloads.some((d) => d.path.includes('big-mdmclient.log')), 30_000);
     await eventually(async () => (await row('SELECT 1 FROM pushcheck.scans WHERE session_key = $1', [`${CHANNEL}:${root}`])).length === 1);
     await a.kill();
     release();
-    const notice = await fake.waitFor(() => replies(root, /big-mdmclient\.log/).find((c) => /interrupted/.test(String(c.args.text))), 15_000);
+    const notice = await fake.waitFor(() => replies(root, /big-mdmclient\.log/).find((c) => /interrupted/.test(String(c.args.text))), 30_000);
     expect(String(notice.args.text)).toMatch(/Reading it again/);
-    await fake.waitFor(() => replies(root, /big-mdmclient\.log\*: \d+ observations? read/).length === 1, 15_000);
+    await fake.waitFor(() => replies(root, /big-mdmclient\.log\*: \d+ observations? read/).length === 1, 30_000);
     expect(await evidenceOf(root)).toEqual(['big-mdmclient.log']);
     // The record of the read in flight goes once the evidence is in.
     await eventually(async () => (await row('SELECT 1 FROM pushcheck.scans WHERE session_key = $1', [`${CHANNEL}:${root}`])).length === 0);
