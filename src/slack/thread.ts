@@ -20,6 +20,7 @@ export class Thread {
   private inflight: Promise<unknown> = Promise.resolve();
   private pendingProgress: ProgressState | undefined;
   private lastHeadline: string | undefined;
+  private summaryTs: string | undefined;
 
   constructor(
     private readonly deps: SlackDeps,
@@ -33,15 +34,25 @@ export class Thread {
     return this.deps.logger.child({ session: this.key });
   }
 
-  /** Posts the summary placeholder once per thread; later calls return its ts. */
+  private get store() {
+    return this.deps.threads;
+  }
+
+  /**
+   * Posts the summary placeholder once per thread; later calls return its
+   * ts. Two processes may post at the same moment (the thread lock makes it
+   * rare): the store keeps the first ts recorded, and the other process
+   * deletes its own message.
+   */
   async ensureSummary(initial = ':mag: pushcheck is looking at this…'): Promise<string> {
-    const t = await this.deps.threads.thread(this.key);
-    if (t?.summaryTs) return t.summaryTs;
+    if (this.summaryTs) return this.summaryTs;
+    const known = (await this.store.thread(this.key))?.summaryTs;
+    if (known) return (this.summaryTs = known);
     const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text: initial });
-    const ts = res.ts!;
-    await this.deps.threads.setSummaryTs(this.key, ts);
-    await this.deps.threads.recordMessage(this.key, ts, 'summary');
-    return ts;
+    const ts = await this.store.claimSummary(this.key, res.ts!);
+    if (ts === res.ts) await this.store.recordMessage(this.key, ts, 'summary');
+    else await this.client.chat.delete({ channel: this.channel, ts: res.ts! }).catch((e: unknown) => this.log.warn({ err: e }, 'could not delete a second summary'));
+    return (this.summaryTs = ts);
   }
 
   private async update(text: string, blocks: Block[]): Promise<void> {

@@ -19,7 +19,7 @@ export const feedbackDraftListener: Listener = {
       const key = action.value ?? '';
       if (!(await deps.cases.has(key))) return;
       const { channel, threadTs } = splitKey(key);
-      await deps.queue.run(key, async () => {
+      await deps.work.track(async () => {
         const thread = new Thread(deps, client, key, channel, threadTs);
         try {
           // Apple needs the real values, so the draft is the full one; it goes in a file, not the channel's text.
