@@ -41,6 +41,8 @@ export class Scan {
   readonly counts = { buffered: 0, lines: 0, drained: 0, nested: 0 };
 
   private droppedProblems = 0;
+  /** Problems added past the cap because they must be seen (why reading stopped). */
+  private kept = 0;
   private lastYield = performance.now();
   private lastProgressAt = 0;
   private lastProgressBytes = 0;
@@ -96,11 +98,22 @@ export class Scan {
   }
 
   problem(code: string, message: string, member?: string): void {
-    if (this.problems.length >= MAX_PROBLEMS) {
+    if (this.problems.length >= MAX_PROBLEMS + this.kept) {
       this.droppedProblems++;
       return;
     }
     this.problems.push({ input: this.input, ...(member ? { member } : {}), code, message });
+  }
+
+  /**
+   * The problem that says why reading stopped (a size, entry or time limit,
+   * a cancel): always listed, however many problems came before it, since it
+   * is what explains everything missing after it.
+   */
+  stopProblem(stop: ScanStop): void {
+    if (this.problems.some((p) => p.code === stop.code && p.message === stop.message)) return;
+    this.problems.push({ input: this.input, ...(stop.member ? { member: stop.member } : {}), code: stop.code, message: stop.message });
+    this.kept++;
   }
 
   /** Charges bytes read from the input itself (compressed). */

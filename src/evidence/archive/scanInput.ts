@@ -11,6 +11,9 @@ import { Scan, ScanStop } from './scan.js';
 import { SNIFF_BYTES, sniff } from './sniff.js';
 import { scanZipFile } from './zip.js';
 
+const UNRECOGNISED =
+  'holds nothing pushcheck recognises: no plist, profile, certificate or log line it knows (if it holds the server\'s push topic, PushMagic or token, paste them instead)';
+
 /** Reads of 1 MiB: small reads cost more in syscalls than the whole tar parsing. */
 const READ_CHUNK = 1 << 20;
 
@@ -87,12 +90,14 @@ async function run(scan: Scan, body: (scan: Scan) => Promise<void>): Promise<Sca
     await body(scan);
   } catch (e) {
     const stop = e instanceof ScanStop ? e : scan.stopped;
-    if (stop) scan.problem(stop.code, stop.message, stop.member);
+    if (stop) scan.stopProblem(stop);
     else scan.problem('input.unreadable', `could not be read: ${(e as Error).message}`, scan.current);
   } finally {
     scan.finish();
   }
   noteArchiveName(scan);
+  // Every input answers: one that gave neither a fact nor a problem would otherwise vanish from the report.
+  if (!scan.facts.length && !scan.problems.length) scan.problems.push({ input: scan.input, code: 'input.unrecognised', message: UNRECOGNISED });
   scan.done();
   return {
     facts: scan.facts,
