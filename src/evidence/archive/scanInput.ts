@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { readers as allReaders } from '../readers/index.js';
+import { notAFile } from '../pasteSource.js';
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import type { ReadContext, ReadResult, Reader } from '../types.js';
 import { scanFolder } from './folder.js';
@@ -31,7 +32,8 @@ export async function scanPath(path: string, ctx: ReadContext, readers: readonly
     return failed(path, ctx, readers, 'input.unreadable', `cannot be opened: ${(e as Error).message}`);
   }
   if (st.isDirectory()) return run(new Scan(path, ctx.limits, readers, ctx), (scan) => scanFolder(scan, path));
-  if (!st.isFile()) return failed(path, ctx, readers, 'input.unreadable', 'is neither a file nor a folder');
+  // Refused by type, never opened: /dev/zero never ends, and a FIFO without a writer never opens.
+  if (!st.isFile()) return failed(path, ctx, readers, 'input.not_a_file', `is ${notAFile(st)}, neither a file nor a folder; devices, FIFOs and sockets are not read`);
   if (st.size === 0) return failed(path, ctx, readers, 'input.empty', 'is empty (0 bytes)');
   if (st.size > ctx.limits.maxInputBytes) {
     return failed(path, ctx, readers, 'input.too_large', `is ${st.size} bytes, over the input limit of ${ctx.limits.maxInputBytes} bytes; not read`);
