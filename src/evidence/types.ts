@@ -52,6 +52,19 @@ export interface Limits {
   timeoutMs: number;
   /** Objects in one binary plist. */
   maxPlistObjects: number;
+  /**
+   * Bytes of text handed to line readers from one input, all its files and
+   * members together: past it, the rest of the text is skipped (with a
+   * problem naming the member where it ran out) and structured members are
+   * still read. An archive of 8 GB of log lines reads in seconds, not minutes.
+   */
+  maxTextBytes: number;
+  /**
+   * Bytes one input may write to the temp dir: a zip that arrives as a
+   * stream or inside another archive is spooled there to be read, and a
+   * small compressed input must not fill the disk.
+   */
+  maxSpoolBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -63,6 +76,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxLineLength: 64 * 1024,
   timeoutMs: 10 * 60_000,
   maxPlistObjects: 1_000_000,
+  maxTextBytes: 2 * 1024 ** 3,
+  maxSpoolBytes: 512 * 1024 ** 2,
 };
 
 export interface Progress {

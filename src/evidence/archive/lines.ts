@@ -10,6 +10,10 @@ import { problemOf, type Item, type LinePrefilter, type LineReader, type LineSin
 export interface Slicer {
   shouldYield(): boolean;
   yieldNow(): Promise<void>;
+  /** The input's text budget (see Scan.takeText): how many of n bytes may be read. */
+  takeText?(n: number, member: string | undefined): number;
+  /** Counts a member of which no text at all could be read. */
+  skippedText?(): void;
 }
 
 /** Lines between two looks at the clock: cheap enough, and slow readers still yield in time. */
@@ -116,6 +120,14 @@ export class LineFeeder {
       chunk = chunk.subarray(0, Math.max(0, maxLogBytes - this.bytes));
       this.stoppedAtLimit = true;
       this.problems.push(problemOf(this.item, 'log.truncated', `is longer than the log limit of ${maxLogBytes} bytes; only the first ${maxLogBytes} bytes were read`));
+    }
+    if (this.slicer?.takeText && chunk.length) {
+      const granted = this.slicer.takeText(chunk.length, this.item.member);
+      if (granted < chunk.length) {
+        if (this.bytes === 0 && granted === 0) this.slicer.skippedText?.();
+        chunk = chunk.subarray(0, granted);
+        this.stoppedAtLimit = true;
+      }
     }
     this.bytes += chunk.length;
     if (chunk.indexOf(0) >= 0 && !this.sawNul) {
