@@ -26,8 +26,8 @@ const MAX_CELLS = 64;
  * how things stand now). A 200,000-row export must not turn into a million
  * facts; the rows in between are counted in a problem by the reader.
  */
-export const KEEP_FIRST_ROWS = 5000;
-export const KEEP_LAST_ROWS = 5000;
+export const KEEP_FIRST_ROWS = 1000;
+export const KEEP_LAST_ROWS = 1000;
 
 function countOutsideQuotes(line: string, d: string): number {
   let n = 0;
@@ -74,12 +74,28 @@ export interface Rows extends Array<Row> {
 
 /** Splits `text` into rows of cells; blank lines are skipped; only the first and last rows of a huge table are kept. */
 export function parseRows(text: string, delim: string | null): Rows {
-  const all = allRows(text, delim);
-  if (all.length <= KEEP_FIRST_ROWS + KEEP_LAST_ROWS) return all;
-  const first = all.slice(0, KEEP_FIRST_ROWS);
-  const last = all.slice(-KEEP_LAST_ROWS);
-  const rows: Rows = [...first, ...last];
-  rows.skipped = { rows: all.length - first.length - last.length, fromLine: all[KEEP_FIRST_ROWS]!.line, toLine: last[0]!.line - 1 };
+  const first: Row[] = [];
+  // The last rows in a ring, so the rows in between are never all held at once.
+  const ring: Row[] = [];
+  let next = 0;
+  let total = 0;
+  let fromLine = 0;
+  const keep = (row: Row) => {
+    total++;
+    if (first.length < KEEP_FIRST_ROWS) {
+      first.push(row);
+      return;
+    }
+    if (ring.length < KEEP_LAST_ROWS) ring.push(row);
+    else {
+      if (!fromLine) fromLine = ring[next]!.line;
+      ring[next] = row;
+      next = (next + 1) % KEEP_LAST_ROWS;
+    }
+  };
+  eachRow(text, delim, keep);
+  const rows: Rows = [...first, ...ring.slice(next), ...ring.slice(0, next)];
+  if (total > rows.length) rows.skipped = { rows: total - rows.length, fromLine, toLine: rows[KEEP_FIRST_ROWS]!.line - 1 };
   return rows;
 }
 
@@ -89,9 +105,8 @@ export function skippedRowsMessage(rows: Rows): string | undefined {
   return s && `holds more rows than are read from one table: the first ${KEEP_FIRST_ROWS} and the last ${KEEP_LAST_ROWS} rows were read, ${s.rows} rows in between (lines ${s.fromLine}–${s.toLine}) were not`;
 }
 
-function allRows(text: string, delim: string | null): Row[] {
+function eachRow(text: string, delim: string | null, emit: (row: Row) => void): void {
   const lines = text.split(/\r\n|\n|\r/);
-  const rows: Row[] = [];
   let i = 0;
   while (i < lines.length) {
     const first = lines[i];
@@ -100,20 +115,19 @@ function allRows(text: string, delim: string | null): Row[] {
       continue;
     }
     if (delim === null) {
-      rows.push({ cells: [first.trim()], line: i + 1, raw: first });
+      emit({ cells: [first.trim()], line: i + 1, raw: first });
       i++;
       continue;
     }
     const parsed = parseQuoted(lines, i, delim);
     if (parsed) {
-      rows.push({ cells: parsed.cells, line: i + 1, raw: first });
+      emit({ cells: parsed.cells, line: i + 1, raw: first });
       i = parsed.next;
     } else {
-      rows.push({ cells: splitPlain(first, delim), line: i + 1, raw: first });
+      emit({ cells: splitPlain(first, delim), line: i + 1, raw: first });
       i++;
     }
   }
-  return rows;
 }
 
 /** RFC 4180-ish parse of one row starting at lines[start]; null when a quote never closes. */
