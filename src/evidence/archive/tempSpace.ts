@@ -59,6 +59,13 @@ export async function removeTempDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
+/** Removes a folder made by makeTempDir now (a spool given up mid-write: nothing may be left when the scan returns). */
+export function removeTempDirSync(dir: string): void {
+  live.delete(dir);
+  if (!live.size) uninstall();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 /** Folders not yet removed (for tests). */
 export function liveTempDirs(): readonly string[] {
   return [...live];

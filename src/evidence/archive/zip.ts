@@ -7,7 +7,7 @@ import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import { pumpMember, type MemberCheck } from './member.js';
 import { ScanStop, type Scan } from './scan.js';
 import type { ChunkSink } from './sink.js';
-import { makeTempDir, removeTempDir } from './tempSpace.js';
+import { makeTempDir, removeTempDir, removeTempDirSync } from './tempSpace.js';
 import type { ZipLayout } from './zipLayout.js';
 import { openZipFile } from './zipReader.js';
 
@@ -222,7 +222,12 @@ export class ZipSpool implements ChunkSink {
   abort(): void {
     if (this.failed) return;
     this.failed = true;
-    void this.cleanUp();
+    const { file, dir } = this;
+    this.file = undefined;
+    this.dir = undefined;
+    file?.destroy();
+    // At once, not after the scan has returned: an aborted spool can be hundreds of megabytes.
+    if (dir) removeTempDirSync(dir);
   }
 
   private async open(): Promise<void> {
