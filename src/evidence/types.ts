@@ -53,10 +53,11 @@ export interface Limits {
   /** Objects in one binary plist. */
   maxPlistObjects: number;
   /**
-   * Bytes of text handed to line readers from one input, all its files and
-   * members together: past it, the rest of the text is skipped (with a
-   * problem naming the member where it ran out) and structured members are
-   * still read. An archive of 8 GB of log lines reads in seconds, not minutes.
+   * Bytes of log lines handed to line readers from one input, all its files
+   * and members together (lines a reader's prefilter passes over cost almost
+   * nothing and are not counted). Past it the rest of the text is skipped,
+   * with a problem naming the member where it ran out; structured members
+   * are still read. An archive of 8 GB of push log lines reads in seconds.
    */
   maxTextBytes: number;
   /**
@@ -76,7 +77,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxLineLength: 64 * 1024,
   timeoutMs: 10 * 60_000,
   maxPlistObjects: 1_000_000,
-  maxTextBytes: 2 * 1024 ** 3,
+  maxTextBytes: 64 * 1024 ** 2,
   maxSpoolBytes: 512 * 1024 ** 2,
 };
 

@@ -33,7 +33,7 @@ export class Scan {
   inputBytes = 0;
   expandedBytes = 0;
   entries = 0;
-  /** Bytes handed to line readers (all members), against limits.maxTextBytes. */
+  /** Characters of lines handed to line readers (all members), against limits.maxTextBytes. */
   textBytes = 0;
   /** Bytes written to spool files, against limits.maxSpoolBytes. */
   spooledBytes = 0;
@@ -152,10 +152,10 @@ export class Scan {
   }
 
   /**
-   * Grants up to n bytes of text for a member's line readers; fewer (down to
-   * 0) once the input's text budget is spent. The member where it runs out
-   * is named in a problem that is always listed; members after it are only
-   * counted.
+   * Grants up to n characters of lines handed to line readers; fewer (down
+   * to 0) once the input's text budget is spent. The member where it runs
+   * out is named in a problem that is always listed; members after it are
+   * only counted.
    */
   takeText(n: number, member: string | undefined): number {
     const room = this.limits.maxTextBytes - this.textBytes;
@@ -165,7 +165,7 @@ export class Scan {
       this.stopProblem(
         new ScanStop(
           'input.text_budget',
-          `holds more text than the limit of ${this.limits.maxTextBytes} bytes read from one input; the text ran out here, so the rest of this file and the text files after it were skipped (plists, profiles and certificates were still read)`,
+          `holds more log lines worth reading than the limit of ${this.limits.maxTextBytes} bytes of them per input; the limit was reached here, so the rest of this file and the text files after it were skipped (plists, profiles and certificates were still read)`,
           member,
         ),
       );

@@ -20,7 +20,7 @@ const READ_CHUNK = 1 << 20;
 
 export interface ScanResult extends ReadResult {
   /** How members were handled; for the benchmark and tests. */
-  counts: Scan['counts'] & { entries: number; inputBytes: number; expandedBytes: number };
+  counts: Scan['counts'] & { entries: number; inputBytes: number; expandedBytes: number; textBytes: number };
 }
 
 /** Reads a file, folder or archive on disk. Never throws for bad input. */
@@ -104,7 +104,7 @@ async function run(scan: Scan, body: (scan: Scan) => Promise<void>): Promise<Sca
   return {
     facts: scan.facts,
     problems: scan.problems,
-    counts: { ...scan.counts, entries: scan.entries, inputBytes: scan.inputBytes, expandedBytes: scan.expandedBytes },
+    counts: { ...scan.counts, entries: scan.entries, inputBytes: scan.inputBytes, expandedBytes: scan.expandedBytes, textBytes: scan.textBytes },
   };
 }
 
@@ -120,5 +120,5 @@ function failed(input: string, ctx: ReadContext, readers: readonly Reader[], cod
   const scan = new Scan(input, { ...ctx.limits, timeoutMs: 0 }, readers, ctx);
   scan.problem(code, message);
   scan.finish();
-  return { facts: [], problems: scan.problems, counts: { ...scan.counts, entries: 0, inputBytes: 0, expandedBytes: 0 } };
+  return { facts: [], problems: scan.problems, counts: { ...scan.counts, entries: 0, inputBytes: 0, expandedBytes: 0, textBytes: 0 } };
 }
