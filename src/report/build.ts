@@ -2,9 +2,10 @@ import { factDefinition } from '../facts/catalog/index.js';
 import { describeSource } from '../facts/order.js';
 import type { Fact } from '../facts/schema.js';
 import type { Diagnosis } from '../engine/diagnose.js';
-import { indexFacts, type Trace } from '../engine/evaluate.js';
-import { buildEscalation } from '../escalation/draft.js';
-import type { CauseReport, EvidenceReport, Report, TimelineEvent, TraceNode } from './types.js';
+import type { Question } from '../engine/ruleSchema.js';
+import type { Trace } from '../engine/evaluate.js';
+import { indexFacts } from '../facts/byName.js';
+import type { CauseReport, EvidenceReport, QuestionReport, Report, TimelineEvent, TraceNode } from './types.js';
 
 export function evidenceOf(f: Fact): EvidenceReport {
   return {
@@ -39,8 +40,6 @@ function first(index: ReadonlyMap<string, readonly Fact[]>, name: string): strin
   return v === undefined ? undefined : String(v);
 }
 
-const STATUS_WORDS = { confirmed: 'confirmed', likely: 'likely', open: 'open', ruled_out: 'ruled out' } as const;
-
 function headline(d: Diagnosis): string {
   if (d.domains.length === 0) return 'Not enough evidence yet to tell what kind of push problem this is.';
   const confirmed = d.causes.filter((c) => c.status === 'confirmed');
@@ -48,6 +47,8 @@ function headline(d: Diagnosis): string {
   const likely = d.causes.filter((c) => c.status === 'likely');
   if (likely.length) return `Likely: ${likely.map((c) => c.cause.title).join('; ')}.`;
   if (d.escalate) return 'Every known cause is ruled out: this is one for Apple (a Feedback draft is below).';
+  if (d.escalation?.status === 'no_failed_push')
+    return 'Every known cause is ruled out, but no failed push is on record: collect one before filing with Apple (see below).';
   const open = d.causes.filter((c) => c.status === 'open').length;
   if (open === 0) return 'Every known cause is ruled out: the evidence shows no fault.';
   return `No cause confirmed yet; ${open} still open.`;
@@ -58,6 +59,43 @@ function neededInstead(name: string): string[] {
   const def = factDefinition(name);
   if (!def?.derived) return [name];
   return def.derivedFrom ?? [];
+}
+
+/** With every cause ruled out but no failed push on record, the report says what to collect instead of drafting. */
+function collectNote(d: Diagnosis, index: ReadonlyMap<string, readonly Fact[]>): Report['notes'] {
+  const e = d.escalation;
+  if (e?.status !== 'no_failed_push') return [];
+  const items = e.collect.map((t, i) => `(${i + 1}) ${fillTemplate(t, index)}`).join(' ');
+  return [
+    {
+      id: 'case.note.collect_before_filing',
+      text: `Every known cause is ruled out, but Apple needs a failed push to look into and the evidence holds none, so there is no Feedback draft yet. Before filing, collect: ${items}`,
+      evidence: [],
+      source: e.source,
+    },
+  ];
+}
+
+/** A question as the report offers it: its text, answer type and buttons. */
+export function questionReport(q: Question, settles: string[] = []): QuestionReport {
+  return {
+    id: q.id,
+    text: q.text,
+    ...(q.help ? { help: q.help } : {}),
+    type: q.type,
+    answers:
+      q.type === 'yesno'
+        ? [
+            { value: 'yes', label: 'Yes' },
+            { value: 'no', label: 'No' },
+            { value: 'unknown', label: "Don't know" },
+          ]
+        : q.type === 'choice'
+          ? [...(q.options ?? []), { value: 'unknown', label: "Don't know" }]
+          : [],
+    ...(q.pattern ? { pattern: q.pattern } : {}),
+    settles,
+  };
 }
 
 export function buildReport(d: Diagnosis): Report {
@@ -112,36 +150,27 @@ export function buildReport(d: Diagnosis): Report {
       platform: first(index, 'device.platform'),
       sysdiagnoseAt: first(index, 'device.sysdiagnose_at'),
     },
-    notes: d.advisories.map((a) => ({ id: a.advisory.id, text: fillTemplate(a.advisory.text, index), evidence: a.evidence.map(evidenceOf), source: a.advisory.source })),
+    notes: [
+      ...d.advisories.map((a) => ({ id: a.advisory.id, text: fillTemplate(a.advisory.text, index), evidence: a.evidence.map(evidenceOf), source: a.advisory.source })),
+      ...collectNote(d, index),
+    ],
     causes,
-    questions: d.questions.map((q) => ({
-      id: q.question.id,
-      text: q.question.text,
-      ...(q.question.help ? { help: q.question.help } : {}),
-      type: q.question.type,
-      answers:
-        q.question.type === 'yesno'
-          ? [
-              { value: 'yes', label: 'Yes' },
-              { value: 'no', label: 'No' },
-              { value: 'unknown', label: "Don't know" },
-            ]
-          : q.question.type === 'choice'
-            ? [...(q.question.options ?? []), { value: 'unknown', label: "Don't know" }]
-            : [],
-      ...(q.question.pattern ? { pattern: q.question.pattern } : {}),
-      settles: q.settles,
-    })),
+    questions: d.questions.map((q) => questionReport(q.question, q.settles)),
     escalation: null,
     problems: d.problems.map((p) => ({ input: p.input, ...(p.member ? { member: p.member } : {}), code: p.code, message: p.message })),
     conflicts: d.conflicts.map((c) => ({ fact: c.fact, values: c.values.map(evidenceOf) })),
     facts: d.facts.map((f) => ({ ...evidenceOf(f), ...(factDefinition(f.name)?.secret ? { secret: true } : {}) })),
     timeline,
   };
+  if (d.escalation)
+    report.filing = {
+      status: d.escalation.status,
+      checklist: d.escalation.checklist.map((c) => ({ id: c.item.id, item: c.item.item, done: c.done, ...(c.todo ? { todo: fillTemplate(c.todo, index) } : {}) })),
+      collect: d.escalation.status === 'no_failed_push' ? d.escalation.collect.map((t) => fillTemplate(t, index)) : [],
+    };
   // Drop undefined keys so JSON output is byte-stable.
   report.device = JSON.parse(JSON.stringify(report.device));
-  if (d.escalate) report.escalation = buildEscalation(report);
+  // The Feedback draft (d.escalate) is composed by the case service: the report knows nothing of escalation.
   return report;
 }
 
-export { STATUS_WORDS };

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
+import { reportFor } from '../report/render/audience.js';
 import { renderMarkdown } from '../report/render/markdown.js';
 import type { Report } from '../report/types.js';
-import { maskReport } from './blocks/mask.js';
 import { progressBlocks, type ProgressState } from './blocks/progress.js';
 import { summaryBlocks } from './blocks/report.js';
 import type { Block } from './blocks/budget.js';
@@ -35,12 +35,12 @@ export class Thread {
 
   /** Posts the summary placeholder once per thread; later calls return its ts. */
   async ensureSummary(initial = ':mag: pushcheck is looking at this…'): Promise<string> {
-    const s = this.deps.sessions.get(this.key);
-    if (s?.summaryTs) return s.summaryTs;
+    const t = await this.deps.threads.thread(this.key);
+    if (t?.summaryTs) return t.summaryTs;
     const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text: initial });
     const ts = res.ts!;
-    this.deps.sessions.store.setSummaryTs(this.key, ts);
-    this.deps.sessions.store.recordMessage(this.key, ts, 'summary');
+    await this.deps.threads.setSummaryTs(this.key, ts);
+    await this.deps.threads.recordMessage(this.key, ts, 'summary');
     return ts;
   }
 
@@ -72,7 +72,8 @@ export class Thread {
   async showReport(report: Report, note?: string): Promise<void> {
     this.pendingProgress = undefined;
     await this.inflight;
-    const masked = maskReport(report);
+    // A channel is read by many and kept for years: secrets as the channel audience sees them.
+    const masked = reportFor(report, 'channel');
     const summary = summaryBlocks(masked, { key: this.key, ...(note ? { note } : {}) });
     await this.update(summary.text, summary.blocks);
     if (summary.truncated) await this.attachReport(masked);
@@ -81,8 +82,8 @@ export class Thread {
   private async attachReport(report: Report): Promise<void> {
     const markdown = renderMarkdown(report);
     const hash = createHash('sha256').update(markdown).digest('hex').slice(0, 16);
-    const s = this.deps.sessions.get(this.key);
-    if (s?.meta.attachedReport === hash) return; // the same report is already in the thread
+    const t = await this.deps.threads.thread(this.key);
+    if (t?.meta.attachedReport === hash) return; // the same report is already in the thread
     await this.client.files.uploadV2({
       channel_id: this.channel,
       thread_ts: this.threadTs,
@@ -91,12 +92,12 @@ export class Thread {
       content: markdown,
       initial_comment: 'The full report, with every cause and all the evidence:',
     });
-    this.deps.sessions.store.setMeta(this.key, 'attachedReport', hash);
+    await this.deps.threads.setMeta(this.key, 'attachedReport', hash);
   }
 
   async reply(text: string, blocks?: Block[]): Promise<void> {
     const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text, ...(blocks ? { blocks } : {}) });
-    if (res.ts) this.deps.sessions.store.recordMessage(this.key, res.ts, 'reply');
+    if (res.ts) await this.deps.threads.recordMessage(this.key, res.ts, 'reply');
   }
 
   /** A plain message saying what failed and what to do; never throws. */

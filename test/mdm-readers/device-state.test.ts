@@ -121,14 +121,14 @@ describe('enrollment profiles as served', () => {
   });
 
   it('a topic without the com.apple.mgmt. prefix and {{…}} / CHANGEME values are kept as they are and flagged', async () => {
-    const xml = readFileSync(new URL('../../../shared/realworld/nanomdm_enroll.mobileconfig', import.meta.url), 'utf8')
-      .replace('com.apple.mgmt.External.YOUR-PUSH-TOPIC-HERE', 'com.acme.push')
-      .replace('https://mdm.example.org/mdm', 'https://{{ mdm_host }}/mdm')
-      .replace('SCEP-CHALLENGE-HERE', 'CHANGEME');
+    const xml = readFileSync(fixture('server/enroll_template.mobileconfig'), 'utf8')
+      .replace('com.apple.mgmt.External.YOUR-TOPIC-HERE', 'com.acme.push')
+      .replace('https://mdm.example.com/mdm', 'https://{{ mdm_host }}/mdm')
+      .replace('https://mdm.example.com/checkin', 'https://mdm.acme-corp.test/checkin');
     const r = await read('enroll.mobileconfig', Buffer.from(xml));
     expect(only(r, 'profile.topic').value).toBe('com.acme.push');
     const ph = Object.fromEntries(r.facts.filter((f) => f.name === 'profile.placeholder').map((f) => [f.attrs?.key, f.value]));
-    expect(ph).toEqual({ Challenge: 'CHANGEME', URL: 'https://mdm.example.org/scep', ServerURL: 'https://{{ mdm_host }}/mdm' });
+    expect(ph).toEqual({ Challenge: 'CHANGEME', URL: 'https://mdm.example.com/scep', ServerURL: 'https://{{ mdm_host }}/mdm' });
   });
 });
 
@@ -138,7 +138,9 @@ describe('check-ins and results beyond the real-world set', () => {
   it('CheckOut: the device announced it is leaving MDM', async () => {
     const r = await read('checkout.plist', xml('<key>MessageType</key><string>CheckOut</string><key>Topic</key><string>com.apple.mgmt.External.x</string><key>UDID</key><string>U-1</string>'));
     expect(only(r, 'mdm.checkin.checkout')).toMatchObject({ value: true, attrs: { udid: 'U-1', channel: 'device' } });
-    expect(only(r, 'server.topic').value).toBe('com.apple.mgmt.External.x');
+    // The Topic a check-in carries is the one the device enrolled with (issue 8 item 4), not the server's push topic.
+    expect(only(r, 'server.enrolled_topic').value).toBe('com.apple.mgmt.External.x');
+    expect(r.facts.some((f) => f.name === 'server.topic')).toBe(false);
   });
 
   it("a user-channel TokenUpdate is marked channel=user and does not pose as the device's token", async () => {

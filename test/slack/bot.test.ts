@@ -86,7 +86,7 @@ describe('a file shared in a support channel', () => {
   });
 
   it('posts the push timeline as a picture in the thread when the file holds timed events', async () => {
-    const log = readFileSync(new URL('../../../shared/realworld/nanomdm_server_log_quickstart_success.log', import.meta.url));
+    const log = readFileSync(new URL('../fixtures/notnow/nanomdm_2021_round_trip.log', import.meta.url));
     const file = fake.addFile('F1T', 'nanomdm.log', log);
     const ts = nextTs();
     await bot.event(fileShare('C1', ts, [file]));
@@ -427,10 +427,14 @@ describe('failures', () => {
 
 describe('many threads at once', () => {
   it('20 threads each get their own correct reply', async () => {
-    const magics = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(3, '0')}C2B-5D0A-4F93-A6E1-3C7B29D054F8`);
+    const magics = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(3, "0")}C2BD-5D0A-4F93-A6E1-3C7B29D054F8`);
     const roots = magics.map(() => nextTs());
     await Promise.all(magics.map((m, i) => bot.event({ type: 'app_mention', channel: 'C20', user: `U${i}`, ts: roots[i], text: `<@UBOT> server PushMagic: ${m}`, client_msg_id: `m-many-${i}` })));
-    await fake.waitFor(() => roots.every((r) => replies('C20', r).some((c) => /observation/.test(String(c.args.text)))), 15_000);
+    // The bot notes each reply once Slack has answered its post: wait for the notes too, not only the posts.
+    await fake.waitFor(
+      () => roots.every((r) => replies('C20', r).some((c) => /observation/.test(String(c.args.text))) && bot.store.getSession(`C20:${r}`)?.messages.length === 2),
+      15_000,
+    );
     roots.forEach((root, i) => {
       const s = bot.store.getSession(`C20:${root}`)!;
       expect(s.evidence.flatMap((e) => e.facts).map((f) => f.value)).toEqual([magics[i]]);

@@ -1,0 +1,19 @@
+import type { Report } from '../report/types.js';
+import { STATUS_WORDS } from '../report/render/words.js';
+
+/** One-line descriptions of what moved between two reports, for a short thread reply. */
+export function describeChanges(before: Report | undefined, after: Report): string[] {
+  const lines: string[] = [];
+  const was = new Map((before?.causes ?? []).map((c) => [c.id, c.status]));
+  for (const c of after.causes) {
+    const prev = was.get(c.id);
+    if (prev === c.status) continue;
+    // A first report: only what the evidence already decided; the summary lists the open ones.
+    if (!before && (c.status === 'open' || c.status === 'ruled_out')) continue;
+    lines.push(prev ? `${c.title}: ${STATUS_WORDS[prev]} → ${STATUS_WORDS[c.status]}` : `${c.title}: ${STATUS_WORDS[c.status]}`);
+  }
+  const newDomains = after.domains.filter((d) => !(before?.domains ?? []).includes(d));
+  if (before && newDomains.length) lines.unshift(`Now also looking at: ${newDomains.join(', ')}`);
+  if (!before?.escalation && after.escalation) lines.push('Every known cause is ruled out: an Apple Feedback draft is ready.');
+  return lines;
+}

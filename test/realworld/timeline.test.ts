@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCase } from '../../src/case/index.js';
+import { renderFeedbackDraft } from '../../src/escalation/draft.js';
+import { renderTimelinePng, timelineModel, timelineSvg } from '../../src/timeline/index.js';
+import { realworld } from './files.js';
+
+
+describe('timeline and draft from a real NanoMDM server log (a healthy round trip)', () => {
+  it('shows the enrollment, both pushes and the command statuses that answered them', async () => {
+    const report = await runCase({ paths: [realworld('nanomdm_server_log_quickstart_success.log')] });
+    const model = timelineModel(report);
+    expect(model.lanes).toEqual(expect.arrayContaining(['push', 'command', 'enrollment']));
+    const pushes = model.marks.filter((m) => m.lane === 'push');
+    expect(pushes.map((m) => m.iso)).toEqual(['2021-05-30T12:32:32.000Z', '2021-05-30T12:46:39.000Z']);
+    // NanoMDM logs that it sent the push, not what APNs answered: drawn as "sent", not as a refusal.
+    expect(pushes.every((m) => m.tone === 'info')).toBe(true);
+    expect(timelineSvg(report)).toContain('push sent (no APNs answer logged)');
+    const png = renderTimelinePng(report)!;
+    expect(png.readUInt32BE(16)).toBe(1200);
+  });
+
+  it('the draft does not claim an APNs answer the log does not hold, and the report notes the device answered the push', async () => {
+    const report = await runCase({ paths: [realworld('nanomdm_server_log_quickstart_success.log')] });
+    // Answered pushes are not failed pushes: nothing for Apple, and a draft made anyway lists none.
+    expect(report.escalation).toBeNull();
+    const draft = renderFeedbackDraft(report);
+    expect(draft).not.toMatch(/APNs response: 200/);
+    expect(draft).toContain("- (no timed pushes in the evidence yet: add the MDM server's push log)");
+    expect(draft).toMatch(/^- \[ \] APNs responses to those pushes/m);
+    const note = report.notes.find((n) => n.id === 'mdm.note.push_answered');
+    expect(note?.text).toMatch(/99385AF6-44CB-5621-A678-A321F4D9A2C8 polled \(Idle\) at 2021-05-30T12:46:40\.000Z \(zone unknown\), 1 s after the push of 2021-05-30T12:46:39\.000Z/);
+  });
+
+  it('labels the axis with whole dates when the evidence spans years (a 2021 server log beside a 2024 sysdiagnose)', async () => {
+    const mdmPlist = fileURLToPath(new URL('../fixtures/mdm/MDM.plist', import.meta.url));
+    const report = await runCase({ paths: [realworld('nanomdm_server_log_quickstart_success.log'), mdmPlist] });
+    const svg = timelineSvg(report)!;
+    const labels = [...svg.matchAll(/font-size="12" fill="#222222">([^<]+)</g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThan(2);
+    expect(labels.every((l) => /^\d{4}-\d{2}/.test(l))).toBe(true);
+  });
+});
