@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readers } from '../../src/evidence/readers/index.js';
 import { DEFAULT_LIMITS, type ReadResult, type Reader } from '../../src/evidence/types.js';
-import { settingsFor, shapesFor, type Setting, type Shape } from './shapes.js';
+import { NAME_ONLY, settingsFor, shapesFor, type Setting, type Shape } from './shapes.js';
 
 /**
  * Every registered reader (and so the paste parser, behind the paste reader)
@@ -56,6 +56,9 @@ describe('no reader backtracks catastrophically on hostile lines', () => {
     // A reader added later is picked up from the registry, with its own patterns' words.
     expect(readers.length).toBeGreaterThan(10);
     for (const r of readers) expect(shapesFor(r.id).length, r.id).toBeGreaterThan(40);
+    // …and meets them in at least one setting, unless it reads nothing but a member's name.
+    const unreached = readers.filter((r) => settingsFor(r).length === 0).map((r) => r.id);
+    expect(unreached).toEqual(NAME_ONLY);
   });
 
   it.each(readers.map((r) => [r.id, r] as const))('%s reads every hostile shape in linear time and names the input', async (_id, reader) => {

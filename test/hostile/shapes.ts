@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Item, Reader } from '../../src/evidence/types.js';
+import { itemName, type Item, type Reader } from '../../src/evidence/types.js';
 import { fragmentsOfReader } from './fragments.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -64,6 +64,9 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
+/** Readers that look only at a member's path, never at its content (they may assume accepts() said yes). */
+export const NAME_ONLY: readonly string[] = ['text.log-archive'];
+
 /** Sample files a reader meets the shapes after: enough to reach its format's code paths, few enough to stay quick. */
 const MAX_SAMPLES = 3;
 
@@ -75,22 +78,29 @@ const SAMPLES = [...filesUnder(join(ROOT, 'test/fixtures')), ...filesUnder(join(
  * format by then), as a file with a neutral name, and pasted.
  */
 export function settingsFor(reader: Reader): Setting[] {
-  const settings: Setting[] = [
+  // Settings the reader accepts come first; a reader that accepts neither (binary formats, picked by
+  // their first bytes) still gets both, since its read() must cope with any bytes. Only readers that
+  // look at nothing but a member's path are left out: no line ever reaches them.
+  const neutral: Setting[] = [
     { name: 'a file named hostile.log', item: { input: 'hostile.log' }, preamble: '' },
     { name: 'pasted', item: { input: 'pasted text', pasted: true }, preamble: '' },
   ];
+  const accepted = neutral.filter((s) => reader.accepts(itemName(s.item), Buffer.from('a'), s.item));
+  const settings: Setting[] = NAME_ONLY.includes(reader.id) ? [] : accepted.length ? accepted : neutral;
   const seen = new Set<string>();
   // Samples from the reader's own domain first (test/fixtures/apns for apns.*), then the rest.
   const own = `/${reader.id.split('.')[0]}/`;
   const samples = [...SAMPLES.filter((p) => p.includes(own)), ...SAMPLES.filter((p) => !p.includes(own))];
+  let taken = 0;
   for (const p of samples) {
-    if (settings.length >= 2 + MAX_SAMPLES) break;
+    if (taken >= MAX_SAMPLES) break;
     const data = readFileSync(p);
     if (data.includes(0)) continue; // binary: no lines to run into
     const name = basename(p);
     const item: Item = { input: `hostile.zip`, member: `logs/${name}` };
     if (!reader.accepts(name, data.subarray(0, 512), item) || seen.has(name)) continue;
     seen.add(name);
+    taken++;
     const preamble = data.toString('utf8').split('\n').slice(0, 8).join('\n') + '\n';
     settings.push({ name: `after the start of ${name}`, item, preamble });
   }
