@@ -76,8 +76,9 @@ describe('no reader backtracks catastrophically on hostile lines', () => {
           t.push(Math.max(await best(async () => (await run(reader, setting, shape, size)).ms), 1));
           if (t[t.length - 1]! > TOO_SLOW_MS) break;
         }
-        const grows = t.length === SIZES.length ? t[1]! / t[0]! > MAX_STEP && t[2]! / t[1]! > MAX_STEP : true;
-        if (t[t.length - 1]! >= FAST_MS && grows) slow.push(`${setting.name} / ${shape.name}: ${t.map((ms, i) => `${ms.toFixed(1)} ms at ${SIZES[i]}`).join(', ')} characters`);
+        // Quadratic from a slow start reaches 16x FAST_MS at 32K; a linear reader slowed by a busy machine does not.
+        const grows = t.length === SIZES.length ? t[1]! / t[0]! > MAX_STEP && t[2]! / t[1]! > MAX_STEP && t[2]! > 10 * FAST_MS : true;
+        if (grows) slow.push(`${setting.name} / ${shape.name}: ${t.map((ms, i) => `${ms.toFixed(1)} ms at ${SIZES[i]}`).join(', ')} characters`);
       }
     }
     expect(slow, 'shapes whose time grows faster than the line').toEqual([]);
