@@ -2,8 +2,8 @@ import { children, type Tlv } from '../der.js';
 
 /**
  * Just enough DER to find what node:crypto's X509Certificate does not hand
- * out: the subject UID (the push topic) and Apple's push extensions. Every
- * read is bounds-checked; malformed input yields undefined, never a throw.
+ * out: Apple's push extensions (environments, topics). Every read is
+ * bounds-checked; malformed input yields undefined, never a throw.
  */
 
 export { children, readTlv, type Tlv } from '../der.js';
