@@ -54,7 +54,10 @@ const cases: Case[] = [
   },
   {
     step: 'apsd is connected, but nothing shows the device reaching the MDM server (that half of the cause stays open)',
-    facts: [device('device.log.courier_connected', '2026-11-20T10:00:00.000Z'), device('device.log.push_received', '2026-11-20T10:01:00.000Z')],
+    facts: [
+      device('device.log.courier_connected', '2026-11-20T10:00:00.000Z'),
+      device('device.log.push_received', '2026-11-20T10:01:00.000Z', { attrs: { topic: 'com.apple.mgmt.External.2a3c4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f' } }),
+    ],
     cause: 'mdm.network',
     status: 'open',
   },
