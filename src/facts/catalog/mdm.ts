@@ -134,6 +134,11 @@ export const mdmFacts: FactDefinition[] = [
     derived: true,
     derivedFrom: ['mdm.apns_response', 'server.push_status', 'mdm.apns_tls_error'],
   }),
+  d('device.mdm_push_arrived', 'time', "An MDM push reached the device, not before the failure under diagnosis: mdmd judged its PushMagic, or apsd received it on an MDM topic; so APNs took the server's certificate and the topic and token were right then (derived)", {
+    marksDomain: false,
+    derived: true,
+    derivedFrom: ['device.log.magic_rejection', 'device.log.push_received'],
+  }),
   // Values that cannot be compared (issue 8 item 2): masked where they were copied from, or garbled. The value says
   // which value it is and why, without repeating a secret; attrs.of is the fact it would have been, attrs.question asks for it.
   d('value.masked', 'string', 'A topic, PushMagic, token, hash or UDID that is masked or cut short (XXXX, <private>, ****, …): unknown, never compared (attrs: of, kind, why, question)', { multi: true }),

@@ -1,4 +1,5 @@
 import { reachedFacts, soonAfterEnrollmentFacts } from './afterFailure.js';
+import { arrivedFacts } from './arrived.js';
 import { failedPushFacts } from './failedPushes.js';
 import { magicFacts } from './magic.js';
 import { analysePushes } from './pushAnalysis.js';
@@ -20,6 +21,7 @@ export const pushFacts: Deriver = (index, params = {}) => {
     ...zoneFacts(a),
     ...failedPushFacts(a, index),
     ...reachedFacts(a),
+    ...arrivedFacts(a, index),
     ...raceFacts(a, params),
     ...soonAfterEnrollmentFacts(a, index),
     ...commandAnswerFacts(a, index),
