@@ -36,7 +36,7 @@ function moment(f: Fact): { m?: Moment } {
   return m ? { m } : {};
 }
 
-export function arrivedFacts(a: PushAnalysis, index: Index): Fact[] {
+export function arrivedFacts(a: PushAnalysis, index: Index, enrolledKnown: boolean): Fact[] {
   if (a.failureUntimed) return [];
   const counted = arrivals(index).filter((x) => (a.failure ? !!x.m && order(a.failure.m, x.m) === 'before' : true));
   if (!counted.length) return [];
@@ -54,10 +54,15 @@ export function arrivedFacts(a: PushAnalysis, index: Index): Fact[] {
       source: derived(how, from),
       attrs: { via: pick.fact.name, ...(pick.fact.attrs?.zone ? { zone: pick.fact.attrs.zone } : {}) },
     },
-    {
-      name: 'device.mdm_enrolled',
-      value: true,
-      source: derived(`${how}; only an enrolled device's mdmd and apsd take pushes on its MDM topic`, from),
-    },
+    // Said once: another derivation (or a file) may already show the enrollment.
+    ...(enrolledKnown
+      ? []
+      : [
+          {
+            name: 'device.mdm_enrolled',
+            value: true,
+            source: derived(`${how}; only an enrolled device's mdmd and apsd take pushes on its MDM topic`, from),
+          },
+        ]),
   ];
 }

@@ -14,14 +14,16 @@ export const pushFacts: Deriver = (index, params = {}) => {
   const a = analysePushes(index, params);
   if (!a) return [];
   const magic = magicFacts(a, index, params);
+  const reached = reachedFacts(a);
+  const enrolledKnown = reached.some((f) => f.name === 'device.mdm_enrolled') || (index.get('device.mdm_enrolled') ?? []).some((f) => f.value === true);
   return [
     ...subjectFacts(a),
     ...answeredFacts(a, index),
     ...magic,
     ...zoneFacts(a),
     ...failedPushFacts(a, index),
-    ...reachedFacts(a),
-    ...arrivedFacts(a, index),
+    ...reached,
+    ...arrivedFacts(a, index, enrolledKnown),
     ...raceFacts(a, params),
     ...soonAfterEnrollmentFacts(a, index),
     ...commandAnswerFacts(a, index),
