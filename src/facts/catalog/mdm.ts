@@ -39,7 +39,8 @@ export const mdmFacts: FactDefinition[] = [
   d('device.logging_profiles', 'string', 'A logging profile installed on the device (Managed Configuration, APNS/PersistentConnection)', { domains: [], multi: true }),
   d('device.sysdiagnose_at', 'time', 'When the sysdiagnose was taken (from its folder name)', { domains: [] }),
   d('device.wiped', 'boolean', 'Whether the device was erased since it enrolled (answered)'),
-  d('device.network_ok', 'boolean', 'Whether the device reaches the internet and Apple (17.0.0.0/8, TCP 5223/443) from its current network (answered)'),
+  // Asked for MDM and app pushes alike (q.mdm.network_ok): an answer speaks to the case's domain, it does not open MDM.
+  d('device.network_ok', 'boolean', 'Whether the device reaches the internet and Apple (17.0.0.0/8, TCP 5223/443) from its current network (answered)', { domains: ['mdm', 'apns'], marksDomain: false }),
   d('device.mdm_server_reachable', 'boolean', 'Whether the device can reach the MDM server URL (answered)'),
 
   // Device logs (mdmd / apsd). Event facts carry `at` when the line has a time.
