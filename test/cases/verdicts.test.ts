@@ -35,6 +35,8 @@ interface Verdict {
   firstQuestion?: string;
   asks?: string[];
   neverAsks?: string[];
+  /** Problem codes the inputs raise; none unless listed (every file here is one pushcheck reads). */
+  problems?: string[];
 }
 
 const MDM_PUSH_CAUSES = ['mdm.network', 'mdm.unenrolled', 'mdm.wiped', 'mdm.wrong_topic', 'mdm.wrong_token', 'mdm.wrong_magic', 'mdm.certificate_expired'];
@@ -74,7 +76,7 @@ const VERDICTS: Verdict[] = [
   // ------------------------------------------------------------ seed 000 causes
   {
     case: 'wrong-topic-certificate-replaced',
-    step: "the push certificate's topic is not the one the iPhone's MDM payload listens on: certificate replaced instead of renewed",
+    step: "Fleet's JSON log (devices by host_uuid) and a certificate whose topic is not the one the iPhone listens on: replaced instead of renewed",
     domains: ['mdm'],
     causes: { 'mdm.wrong_topic': 'confirmed', 'mdm.certificate_expired': 'ruled_out', 'mdm.unenrolled': 'ruled_out' },
     filing: 'causes_open',
@@ -310,6 +312,7 @@ const VERDICTS: Verdict[] = [
     filing: 'causes_open',
     notes: ['mdm.note.value_masked'],
     asks: ['q.mdm.server_topic', 'q.mdm.server_magic', 'q.mdm.server_token'],
+    problems: ['paste.invalid_value', 'paste.invalid_value', 'paste.invalid_value'],
   },
   {
     case: 'garbled-magic-pasted',
@@ -319,6 +322,7 @@ const VERDICTS: Verdict[] = [
     filing: 'causes_open',
     notes: ['mdm.note.value_garbled'],
     asks: ['q.mdm.server_magic'],
+    problems: ['paste.invalid_value'],
   },
   {
     case: 'prose-mentions-reasons',
@@ -327,6 +331,7 @@ const VERDICTS: Verdict[] = [
     causes: {},
     notConfirmed: MDM_PUSH_CAUSES,
     filing: 'causes_open',
+    problems: ['paste.unrecognised'],
   },
   // ------------------------------------------------------------ MDM and app push side by side; domains
   {
@@ -416,6 +421,7 @@ function check(r: Report, v: Verdict): void {
   if (v.firstQuestion) expect(questionIds(r)[0]).toBe(v.firstQuestion);
   for (const id of v.asks ?? []) expect(questionIds(r)).toContain(id);
   for (const id of v.neverAsks ?? []) expect(questionIds(r)).not.toContain(id);
+  expect(r.problems.map((p) => p.code).sort()).toEqual([...(v.problems ?? [])].sort());
 }
 
 describe('the case battery, read as a support engineer would', () => {

@@ -207,7 +207,8 @@ class ServerLogSink implements LineSink {
 
   private takePush(f: Map<string, string>, n: number, at: string | undefined, trace: string | undefined, msgKey: string): void {
     let ids: string[] = [];
-    const direct = f.get('udid') ?? f.get('id') ?? f.get('idfirst') ?? f.get('deviceudid');
+    // Every key a server names a device by (Fleet's JSON lines say host_uuid), as for status lines.
+    const direct = f.get('udid') ?? f.get('id') ?? f.get('idfirst') ?? f.get('deviceudid') ?? f.get('enrollmentid') ?? f.get('hostuuid') ?? f.get('deviceid');
     if (direct && isPlausibleId(direct)) ids = [direct];
     if (this.pendingPush && (!trace || !this.pendingPush.trace || trace === this.pendingPush.trace)) {
       const count = Number(f.get('idcount') ?? this.pendingPush.ids.length);
