@@ -123,6 +123,7 @@ const cases: Case[] = [
   { step: 'the MDM server logs an alert certificate revoked', facts: [file('mdm.apns_tls_error', 'revoked')], cause: 'mdm.certificate_expired', status: 'likely', rule: 'mdm.certificate_expired.tls_revoked' },
   { step: 'the MDM push certificate is valid', facts: [...mdmCert('2027-01-01T00:00:00.000Z'), NOW('2026-11-20T12:00:00.000Z')], cause: 'mdm.certificate_expired', status: 'ruled_out', rule: 'mdm.certificate_expired.valid' },
   { step: "APNs answered the MDM server's push with 200", facts: [file('device.topic', MDM_TOPIC)], answers: [{ question: 'q.mdm.push_status', value: '200' }], cause: 'mdm.certificate_expired', status: 'ruled_out', rule: 'mdm.certificate_expired.apns_accepted' },
+  { step: "APNs answered the MDM server's push 410 Unregistered (the handshake with its certificate went through)", facts: [file('mdm.apns_response', 'Unregistered', { attrs: { status: '410', reason: 'Unregistered' } })], cause: 'mdm.certificate_expired', status: 'ruled_out', rule: 'mdm.certificate_expired.apns_answered' },
 ];
 
 describe('app push rules (TN2265 and current APNs), each fired and each ruled out', () => {

@@ -41,6 +41,15 @@ describe('the MDM Feedback draft carries the facts Apple asks for, and only thos
   });
 });
 
+describe('a failed push told in a Slack thread', () => {
+  it('goes into the draft with the time, APNs answer, apns-id and UDID the message gave', async () => {
+    const r = await diagnose(argvOf(byId('slack-thread-mdm-values-and-apns-answer', CASES)));
+    const draft = r.escalation!.feedbackDraft;
+    expect(draft).toMatch(/^- 2024-05-07T08:00:03\.000Z: APNs response: 200; no device contact with the MDM server within a minute; apns-id 4e1f7a2b-9c3d-4e5f-8a6b-7c8d9e0f1a2b; device UDID 00008120-001C35A83E91C01E \[/m);
+    expect(r.facts.filter((f) => f.fact === 'case.failed_push').map((f) => f.attrs?.domain)).toEqual(['mdm']);
+  });
+});
+
 describe('the app-push Feedback draft speaks of app pushes', () => {
   it('no MDM server, PushMagic or managed device is claimed; the provider topic and apns-id are there', async () => {
     const r = await diagnose(argvOf(byId('app-all-match-failed-push', CASES)));

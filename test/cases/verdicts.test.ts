@@ -333,6 +333,21 @@ const VERDICTS: Verdict[] = [
     filing: 'causes_open',
     problems: ['paste.unrecognised'],
   },
+  {
+    case: 'slack-thread-mdm-values-and-apns-answer',
+    step: '"APNs returned 200 at 08:00:03 UTC on 2024-05-07 for UDID …" in an MDM thread: the MDM server\'s failed push, with its time and apns-id, and "never checked in" does not hedge it',
+    domains: ['mdm'],
+    causes: allRuledOut([...MDM_PUSH_CAUSES, 'mdm.server_network', 'mdm.enrollment_race']),
+    filing: 'ready',
+  },
+  {
+    case: 'slack-thread-apns-answer-without-date',
+    step: '"APNs returned 200 at 09:05" in an MDM case is APNs\'s answer to the MDM push, not an app push: no app domain, nothing asked about it again',
+    domains: ['mdm'],
+    causes: { 'mdm.certificate_expired': 'ruled_out', 'mdm.server_network': 'ruled_out', 'mdm.no_push_info': 'ruled_out' },
+    filing: 'causes_open',
+    neverAsks: ['q.mdm.push_status'],
+  },
   // ------------------------------------------------------------ MDM and app push side by side; domains
   {
     case: 'mdm-and-app-push-side-by-side',

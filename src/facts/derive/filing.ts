@@ -1,6 +1,7 @@
 import type { Fact } from '../schema.js';
 import { duration, iso, momentOf, order, type Moment } from '../time.js';
 import { receiptOf } from './appDelivery.js';
+import { statedAnswersAreMdm } from './statedAnswer.js';
 import type { Deriver } from './types.js';
 
 /**
@@ -21,7 +22,9 @@ const derived = (how: string, from: string[]): Fact['source'] => ({ kind: 'deriv
 const KEEP = 50;
 export const appFailedPushes: Deriver = (index, params = {}) => {
   const windowMs = params.pushAnswerWindowSeconds ? params.pushAnswerWindowSeconds * 1000 : undefined;
-  const answers = [...(index.get('apns.response') ?? [])].filter((f) => !receiptOf(f, index, windowMs)).sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
+  // An answer told in words in an MDM case is the MDM server's (derive/statedAnswer.ts), not an app push's.
+  const mdmCase = statedAnswersAreMdm(index);
+  const answers = [...(index.get('apns.response') ?? [])].filter((f) => !receiptOf(f, index, windowMs) && !(f.attrs?.stated && mdmCase)).sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
   const kept = answers.length > KEEP ? [...answers.slice(0, 10), ...answers.slice(-(KEEP - 10))] : answers;
   const out: Fact[] = [];
   for (const f of kept) {

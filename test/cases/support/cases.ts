@@ -680,4 +680,32 @@ export const CASES: Case[] = [
       ),
     ],
   },
+  {
+    id: 'slack-thread-mdm-values-and-apns-answer',
+    story: 'A Slack thread: the MDM server\'s values under a header, then "APNs returned 200 at 08:00:03 UTC on 2024-05-07 for UDID …, apns-id …. The phone never checked in." Everything matches.',
+    argv: (put) => [
+      sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE, lastPollingSuccess: '2024-05-07T07:40:11Z' }),
+      VALID_CERT(put),
+      '--paste',
+      ['MDM says:', `topic: ${TOPIC}`, `magic: ${MAGIC}`, `token: ${TOKEN}`].join('\n'),
+      '--paste',
+      `APNs returned 200 at 08:00:03 UTC on 2024-05-07 for UDID ${UDID_A}, apns-id 4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B. The phone never checked in.`,
+      '--now',
+      '2024-05-07T10:00:00Z',
+      '--answer',
+      'q.mdm.network_ok=yes',
+      '--answer',
+      'q.mdm.server_reachable=yes',
+    ],
+  },
+  {
+    id: 'slack-thread-apns-answer-without-date',
+    story: 'An MDM case (sysdiagnose, the server\'s topic) where someone writes "APNs returned 200 at 09:05": the MDM server\'s push answer, with no date.',
+    argv: (put) => [
+      sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE, lastPollingSuccess: '2024-05-07T07:40:11Z' }),
+      ...SERVER,
+      '--paste',
+      'APNs returned 200 at 09:05',
+    ],
+  },
 ];
