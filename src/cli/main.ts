@@ -2,8 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { RuleLoadError } from '../engine/loadRules.js';
-import { prepareFeedback, redactText, secretsOf } from '../escalation/index.js';
+import { prepareFeedback, redactText, RuleLoadError, secretsOf } from '../case/index.js';
 import type { Report } from '../report/types.js';
 import { renderTimelinePng } from '../timeline/index.js';
 import { parseDiagnoseArgs, UsageError } from './args.js';

@@ -2,9 +2,10 @@ import { factDefinition } from '../facts/catalog/index.js';
 import { describeSource } from '../facts/order.js';
 import type { Fact } from '../facts/schema.js';
 import type { Diagnosis } from '../engine/diagnose.js';
-import { indexFacts, type Trace } from '../engine/evaluate.js';
-import { buildEscalation } from '../escalation/draft.js';
-import type { CauseReport, EvidenceReport, Report, TimelineEvent, TraceNode } from './types.js';
+import type { Question } from '../engine/ruleSchema.js';
+import type { Trace } from '../engine/evaluate.js';
+import { indexFacts } from '../facts/byName.js';
+import type { CauseReport, EvidenceReport, QuestionReport, Report, TimelineEvent, TraceNode } from './types.js';
 
 export function evidenceOf(f: Fact): EvidenceReport {
   return {
@@ -38,8 +39,6 @@ function first(index: ReadonlyMap<string, readonly Fact[]>, name: string): strin
   const v = index.get(name)?.[0]?.value;
   return v === undefined ? undefined : String(v);
 }
-
-const STATUS_WORDS = { confirmed: 'confirmed', likely: 'likely', open: 'open', ruled_out: 'ruled out' } as const;
 
 function headline(d: Diagnosis): string {
   if (d.domains.length === 0) return 'Not enough evidence yet to tell what kind of push problem this is.';
@@ -75,6 +74,28 @@ function collectNote(d: Diagnosis, index: ReadonlyMap<string, readonly Fact[]>):
       source: e.source,
     },
   ];
+}
+
+/** A question as the report offers it: its text, answer type and buttons. */
+export function questionReport(q: Question, settles: string[] = []): QuestionReport {
+  return {
+    id: q.id,
+    text: q.text,
+    ...(q.help ? { help: q.help } : {}),
+    type: q.type,
+    answers:
+      q.type === 'yesno'
+        ? [
+            { value: 'yes', label: 'Yes' },
+            { value: 'no', label: 'No' },
+            { value: 'unknown', label: "Don't know" },
+          ]
+        : q.type === 'choice'
+          ? [...(q.options ?? []), { value: 'unknown', label: "Don't know" }]
+          : [],
+    ...(q.pattern ? { pattern: q.pattern } : {}),
+    settles,
+  };
 }
 
 export function buildReport(d: Diagnosis): Report {
@@ -134,24 +155,7 @@ export function buildReport(d: Diagnosis): Report {
       ...collectNote(d, index),
     ],
     causes,
-    questions: d.questions.map((q) => ({
-      id: q.question.id,
-      text: q.question.text,
-      ...(q.question.help ? { help: q.question.help } : {}),
-      type: q.question.type,
-      answers:
-        q.question.type === 'yesno'
-          ? [
-              { value: 'yes', label: 'Yes' },
-              { value: 'no', label: 'No' },
-              { value: 'unknown', label: "Don't know" },
-            ]
-          : q.question.type === 'choice'
-            ? [...(q.question.options ?? []), { value: 'unknown', label: "Don't know" }]
-            : [],
-      ...(q.question.pattern ? { pattern: q.question.pattern } : {}),
-      settles: q.settles,
-    })),
+    questions: d.questions.map((q) => questionReport(q.question, q.settles)),
     escalation: null,
     problems: d.problems.map((p) => ({ input: p.input, ...(p.member ? { member: p.member } : {}), code: p.code, message: p.message })),
     conflicts: d.conflicts.map((c) => ({ fact: c.fact, values: c.values.map(evidenceOf) })),
@@ -166,8 +170,7 @@ export function buildReport(d: Diagnosis): Report {
     };
   // Drop undefined keys so JSON output is byte-stable.
   report.device = JSON.parse(JSON.stringify(report.device));
-  if (d.escalate) report.escalation = buildEscalation(report);
+  // The Feedback draft (d.escalate) is composed by the case service: the report knows nothing of escalation.
   return report;
 }
 
-export { STATUS_WORDS };

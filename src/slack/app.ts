@@ -1,11 +1,14 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { DiagnosisSessions } from '../session/service.js';
-import { KeyedLock } from '../session/lock.js';
+import type { CaseService } from '../case/index.js';
 import type { SlackConfig } from './config.js';
 import type { SlackDeps } from './context.js';
 import { dedupeMiddleware } from './dedupe.js';
+import { healthRoute, type HealthSource } from './health.js';
+import { Inflight } from './inflight.js';
 import { LISTENERS } from './listeners/index.js';
+import type { ThreadBook } from './threads.js';
+import { replicaId } from './scanKeeper.js';
 
 /**
  * Web API retries for interactive work: a few quick attempts rather than
@@ -31,8 +34,11 @@ export function boltLogger(log: Logger): BoltLogger {
   };
 }
 
-/** Socket Mode (app token) or HTTP with request signing; see config.ts for the choice. */
-export function createReceiver(config: SlackConfig, logger: Logger): Receiver {
+/**
+ * Socket Mode (app token) or HTTP with request signing; see config.ts for
+ * the choice. HTTP mode also answers `GET /healthz` for the load balancer.
+ */
+export function createReceiver(config: SlackConfig, logger: Logger, health?: HealthSource): Receiver {
   const log = boltLogger(logger);
   if (config.mode === 'socket')
     return new SocketModeReceiver({
@@ -40,13 +46,14 @@ export function createReceiver(config: SlackConfig, logger: Logger): Receiver {
       logger: log,
       installerOptions: { clientOptions: { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}) } },
     });
-  return new HTTPReceiver({ signingSecret: config.signingSecret!, logger: log, endpoints: '/slack/events' });
+  return new HTTPReceiver({ signingSecret: config.signingSecret!, logger: log, endpoints: '/slack/events', ...(health ? { customRoutes: [healthRoute(health)] } : {}) });
 }
 
 export interface CreateAppOptions {
   receiver: Receiver;
   config: SlackDeps['config'];
-  sessions: DiagnosisSessions;
+  cases: CaseService;
+  threads: ThreadBook;
   logger: Logger;
   /** Skip auth.test at start-up (tests, or when the ids are known). */
   botId?: string;
@@ -55,15 +62,19 @@ export interface CreateAppOptions {
   retryConfig?: webApi.RetryOptions;
   downloadAttempts?: number;
   fetchImpl?: typeof fetch;
+  /** This process's name in the scans it records (default: host, pid and a nonce). */
+  replica?: string;
 }
 
 /** The Bolt app with every pushcheck listener, on whatever receiver it is given. */
 export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackDeps } {
   const deps: SlackDeps = {
-    sessions: opts.sessions,
+    cases: opts.cases,
+    threads: opts.threads,
     config: opts.config,
     logger: opts.logger,
-    queue: new KeyedLock(),
+    work: new Inflight(),
+    replica: opts.replica ?? replicaId(),
     progressIntervalMs: opts.progressIntervalMs ?? 1500,
     downloadAttempts: opts.downloadAttempts ?? 3,
     ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
@@ -79,7 +90,7 @@ export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackD
       timeout: 15_000,
     },
   });
-  app.use(dedupeMiddleware(opts.sessions.store, opts.logger));
+  app.use(dedupeMiddleware(opts.threads, opts.logger));
   for (const l of LISTENERS) l.register(app, deps);
   app.error(async (e) => {
     opts.logger.error({ err: e }, 'unhandled error in a listener');

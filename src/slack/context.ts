@@ -1,15 +1,21 @@
 import type { Logger } from 'pino';
-import type { DiagnosisSessions } from '../session/service.js';
-import { KeyedLock } from '../session/lock.js';
+import type { CaseService } from '../case/index.js';
+import type { Inflight } from './inflight.js';
 import type { SlackConfig } from './config.js';
+import type { ThreadBook } from './threads.js';
 
 /** What every listener needs; built once in app.ts. */
 export interface SlackDeps {
-  sessions: DiagnosisSessions;
+  /** The diagnoses: evidence, answers, reports. */
+  cases: CaseService;
+  /** The bot's own book of its threads (summary message, posts, deliveries handled). */
+  threads: ThreadBook;
   config: Pick<SlackConfig, 'botToken' | 'apiUrl' | 'maxFileBytes' | 'defaultTrigger' | 'channelTriggers'>;
   logger: Logger;
-  /** One job at a time per thread; other threads run in parallel. */
-  queue: KeyedLock;
+  /** Work started and not finished (waited for when the process stops). */
+  work: Inflight;
+  /** This process's name in the scans it records (see scanKeeper.ts). */
+  replica: string;
   /** Minimum time between progress edits of the summary (chat.update is rate limited). */
   progressIntervalMs: number;
   /** Download attempts for 429/5xx before telling the thread. */
@@ -32,4 +38,3 @@ export function slackTsToIso(ts: string | undefined): string {
   return Number.isFinite(n) && n > 0 ? new Date(Math.round(n * 1000)).toISOString() : new Date().toISOString();
 }
 
-export { KeyedLock };

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
+import { reportFor } from '../report/render/audience.js';
 import { renderMarkdown } from '../report/render/markdown.js';
 import type { Report } from '../report/types.js';
-import { maskReport } from './blocks/mask.js';
 import { progressBlocks, type ProgressState } from './blocks/progress.js';
 import { summaryBlocks } from './blocks/report.js';
 import type { Block } from './blocks/budget.js';
@@ -20,6 +20,7 @@ export class Thread {
   private inflight: Promise<unknown> = Promise.resolve();
   private pendingProgress: ProgressState | undefined;
   private lastHeadline: string | undefined;
+  private summaryTs: string | undefined;
 
   constructor(
     private readonly deps: SlackDeps,
@@ -33,15 +34,25 @@ export class Thread {
     return this.deps.logger.child({ session: this.key });
   }
 
-  /** Posts the summary placeholder once per thread; later calls return its ts. */
+  private get store() {
+    return this.deps.threads;
+  }
+
+  /**
+   * Posts the summary placeholder once per thread; later calls return its
+   * ts. Two processes may post at the same moment (the thread lock makes it
+   * rare): the store keeps the first ts recorded, and the other process
+   * deletes its own message.
+   */
   async ensureSummary(initial = ':mag: pushcheck is looking at this…'): Promise<string> {
-    const s = this.deps.sessions.get(this.key);
-    if (s?.summaryTs) return s.summaryTs;
+    if (this.summaryTs) return this.summaryTs;
+    const known = (await this.store.thread(this.key))?.summaryTs;
+    if (known) return (this.summaryTs = known);
     const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text: initial });
-    const ts = res.ts!;
-    this.deps.sessions.store.setSummaryTs(this.key, ts);
-    this.deps.sessions.store.recordMessage(this.key, ts, 'summary');
-    return ts;
+    const ts = await this.store.claimSummary(this.key, res.ts!);
+    if (ts === res.ts) await this.store.recordMessage(this.key, ts, 'summary');
+    else await this.client.chat.delete({ channel: this.channel, ts: res.ts! }).catch((e: unknown) => this.log.warn({ err: e }, 'could not delete a second summary'));
+    return (this.summaryTs = ts);
   }
 
   private async update(text: string, blocks: Block[]): Promise<void> {
@@ -72,7 +83,8 @@ export class Thread {
   async showReport(report: Report, note?: string): Promise<void> {
     this.pendingProgress = undefined;
     await this.inflight;
-    const masked = maskReport(report);
+    // A channel is read by many and kept for years: secrets as the channel audience sees them.
+    const masked = reportFor(report, 'channel');
     const summary = summaryBlocks(masked, { key: this.key, ...(note ? { note } : {}) });
     await this.update(summary.text, summary.blocks);
     if (summary.truncated) await this.attachReport(masked);
@@ -81,8 +93,8 @@ export class Thread {
   private async attachReport(report: Report): Promise<void> {
     const markdown = renderMarkdown(report);
     const hash = createHash('sha256').update(markdown).digest('hex').slice(0, 16);
-    const s = this.deps.sessions.get(this.key);
-    if (s?.meta.attachedReport === hash) return; // the same report is already in the thread
+    const t = await this.deps.threads.thread(this.key);
+    if (t?.meta.attachedReport === hash) return; // the same report is already in the thread
     await this.client.files.uploadV2({
       channel_id: this.channel,
       thread_ts: this.threadTs,
@@ -91,12 +103,12 @@ export class Thread {
       content: markdown,
       initial_comment: 'The full report, with every cause and all the evidence:',
     });
-    this.deps.sessions.store.setMeta(this.key, 'attachedReport', hash);
+    await this.deps.threads.setMeta(this.key, 'attachedReport', hash);
   }
 
   async reply(text: string, blocks?: Block[]): Promise<void> {
     const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text, ...(blocks ? { blocks } : {}) });
-    if (res.ts) this.deps.sessions.store.recordMessage(this.key, res.ts, 'reply');
+    if (res.ts) await this.deps.threads.recordMessage(this.key, res.ts, 'reply');
   }
 
   /** A plain message saying what failed and what to do; never throws. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/engine/loadRules.js';
 import { diagnose } from '../../src/engine/diagnose.js';
-import { buildReport } from '../../src/report/build.js';
+import { buildReport } from '../../src/case/index.js';
 import { feedbackContext, renderFeedbackDraft } from '../../src/escalation/draft.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { CHECKIN, MAGIC, PUSHES, SERIAL, SYSDIAGNOSE, TOKEN, TOKEN_HASH, TOPIC, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';

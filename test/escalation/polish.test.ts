@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/engine/loadRules.js';
 import { diagnose } from '../../src/engine/diagnose.js';
-import { buildReport } from '../../src/report/build.js';
+import { buildReport } from '../../src/case/index.js';
 import { polishDraft } from '../../src/escalation/polish.js';
 import { renderFeedbackDraft } from '../../src/escalation/draft.js';
 import { MAGIC, PUSHES, TOKEN, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCase } from '../../src/pipeline.js';
+import { runCase } from '../../src/case/index.js';
 import { renderFeedbackDraft } from '../../src/escalation/draft.js';
 import { renderTimelinePng, timelineModel, timelineSvg } from '../../src/timeline/index.js';
 import { realworld } from './files.js';

@@ -26,7 +26,7 @@ describe('escalation: Draft Apple Feedback', () => {
     const ts = '1700005000.000100';
     await bot.event({ type: 'app_mention', channel: 'CE', user: 'U1', ts, text: '<@UBOT> server PushMagic: 0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03', client_msg_id: 'm-esc' });
     await fake.waitFor(() => fake.of('chat.postMessage').filter((c) => c.args.thread_ts === ts).length >= 2);
-    const summary = bot.store.getSession(`CE:${ts}`)!.summaryTs!;
+    const summary = (await bot.store.getSession(`CE:${ts}`))!.summaryTs!;
     const update = fake.of('chat.update').filter((c) => c.args.ts === summary).at(-1)!;
     expect(blocksText(update.args)).toMatch(/this is one for Apple/);
     const button = (update.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'feedback_draft')!;
@@ -49,7 +49,7 @@ describe('escalation: Draft Apple Feedback', () => {
     expect(String(complete.args.initial_comment)).toMatch(/<@U2> asked for the Apple Feedback draft/);
     const upload = fake.uploads.at(-1)!;
     expect(upload.content.length).toBeGreaterThan(100);
-    const { report } = bot.deps.sessions.current(`CE:${ts}`);
+    const { report } = await bot.deps.cases.current(`CE:${ts}`);
     if (report.escalation!.missing.length) await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === ts && /Before filing, gather/.test(String(c.args.text))));
   });
 });
@@ -59,7 +59,7 @@ describe('a report too long for one message', () => {
     const bot = await startBot(fake, tempDb());
     try {
       const key = 'CL:1700006000.000100';
-      bot.deps.sessions.open(key, { channel: 'CL', threadTs: '1700006000.000100' });
+      await bot.deps.cases.open(key, { channel: 'CL', threadTs: '1700006000.000100' });
       const long: Report = {
         schemaVersion: 1,
         domains: ['mdm'],

@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import type { App, HTTPReceiver } from '@slack/bolt';
 import type { RuleSet } from '../../src/engine/loadRules.js';
 import { createLogger } from '../../src/log.js';
-import { DiagnosisSessions } from '../../src/session/service.js';
+import { CaseService } from '../../src/case/index.js';
 import { createReceiver, createSlackApp } from '../../src/slack/app.js';
 import { parseConfig, type SlackConfig } from '../../src/slack/config.js';
 import type { SlackDeps } from '../../src/slack/context.js';
@@ -55,12 +55,13 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
   sink.on('data', (d: Buffer) => logs.push(d.toString('utf8')));
   const logger = createLogger({ level: 'debug', destination: sink });
   const store = new SqliteStore({ path: dbPath, retentionMs: config.retentionMs });
-  const sessions = new DiagnosisSessions(store, rules ? { rules } : {});
+  const cases = new CaseService(store, rules ? { rules } : {});
   const receiver = createReceiver(config, logger) as HTTPReceiver;
   const { app, deps } = createSlackApp({
     receiver,
     config,
-    sessions,
+    cases,
+    threads: store,
     logger,
     botId: 'BBOT',
     botUserId: 'UBOT',
@@ -99,9 +100,9 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
     async stop() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      // Let queued thread work finish before closing the database under it.
-      await new Promise((r) => setTimeout(r, 50));
-      store.close();
+      // Let thread work finish before closing the database under it.
+      await Promise.race([deps.work.idle(), new Promise((r) => setTimeout(r, 5000))]);
+      await store.close();
     },
   };
 }
@@ -115,4 +116,20 @@ export function blocksText(args: Record<string, unknown>): string {
   };
   visit(args.blocks);
   return out.join('\n');
+}
+
+/** The block_actions payload Slack sends when `user` clicks `button` in the summary `messageTs` of a thread. */
+export function buttonClick(channel: string, threadTs: string, messageTs: string, button: { action_id: string; value: string }, user: string, actionTs: string): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    user: { id: user, username: user, team_id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    team: { id: 'T1' },
+    trigger_id: `trig-${actionTs}`,
+    container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
+    channel: { id: channel, name: 'support' },
+    message: { type: 'message', ts: messageTs, thread_ts: threadTs, text: 'summary' },
+    actions: [{ type: 'button', action_id: button.action_id, block_id: 'q', value: button.value, action_ts: actionTs, text: { type: 'plain_text', text: 'x' } }],
+  };
 }

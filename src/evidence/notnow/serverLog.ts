@@ -3,7 +3,7 @@ import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type Re
 import { ENROLLMENT_TYPES, enrollmentOf, isPlausibleId, splitEnrollmentId, type Enrollment } from './ids.js';
 import { lineTime } from './lineTime.js';
 import { parseLine, type LogRecord } from './logfmt.js';
-import { ConnectionTracker } from './sessions.js';
+import { ConnectionTracker } from '../../facts/connections.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
 

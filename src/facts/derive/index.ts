@@ -1,4 +1,4 @@
-import { indexFacts } from '../../engine/evaluate.js';
+import { indexFacts } from '../byName.js';
 import type { Fact } from '../schema.js';
 import { apnsDerivers } from './apns.js';
 import { deviceLogDerivers } from './deviceLog.js';

@@ -9,6 +9,9 @@ export const STATUS_LABEL: Record<CauseStatus, string> = {
   ruled_out: 'RULED OUT',
 };
 
+/** A status in running text: "open → confirmed". */
+export const STATUS_WORDS = { confirmed: 'confirmed', likely: 'likely', open: 'open', ruled_out: 'ruled out' } as const;
+
 export const STATUS_EMOJI: Record<CauseStatus, string> = {
   confirmed: '🔴',
   likely: '🟠',

@@ -1,5 +1,5 @@
 import type { QuestionReport, Report } from '../../report/types.js';
-import { STATUS_WORDS } from '../../report/build.js';
+import { STATUS_WORDS } from '../../report/render/words.js';
 import { IDS, encodeAnswer } from './ids.js';
 import { LIMITS, clip, fitChars, sections, splitBlocks, totalChars, type Block } from './budget.js';
 

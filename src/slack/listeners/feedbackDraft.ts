@@ -1,5 +1,5 @@
 import type { BlockButtonAction } from '@slack/bolt';
-import { prepareFeedback, TIMELINE_FILE_NAME } from '../../escalation/index.js';
+import { TIMELINE_FILE_NAME } from '../../case/index.js';
 import { IDS } from '../blocks/ids.js';
 import { esc } from '../blocks/report.js';
 import { splitKey } from '../context.js';
@@ -17,18 +17,17 @@ export const feedbackDraftListener: Listener = {
     app.action<BlockButtonAction>(IDS.feedbackDraft, async ({ ack, action, client, body }) => {
       await ack();
       const key = action.value ?? '';
-      if (!deps.sessions.has(key)) return;
+      if (!(await deps.cases.has(key))) return;
       const { channel, threadTs } = splitKey(key);
-      await deps.queue.run(key, async () => {
+      await deps.work.track(async () => {
         const thread = new Thread(deps, client, key, channel, threadTs);
         try {
-          const { report } = deps.sessions.current(key);
-          if (!report.escalation) {
+          // Apple needs the real values, so the draft is the full one; it goes in a file, not the channel's text.
+          const { feedback: pkg } = await deps.cases.feedback(key, { redact: false });
+          if (!pkg) {
             await thread.reply('No Feedback draft yet: not every known cause is ruled out. The summary above shows what is still open.');
             return;
           }
-          // Apple needs the real values, so the draft is the full one; it goes in a file, not the channel's text.
-          const pkg = await prepareFeedback(report, { redact: false });
           const polishNote = pkg.polished ? ' (wording polished by the configured model; every value was checked against the evidence)' : '';
           await client.files.uploadV2({
             channel_id: channel,
