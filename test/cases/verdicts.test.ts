@@ -144,6 +144,21 @@ const VERDICTS: Verdict[] = [
     neverAsks: ['q.mdm.enrolled', 'q.case.device'],
   },
   {
+    case: 'stale-rejection-then-polls',
+    step: "a week-old wrong-magic rejection, the server's PushMagic now the device's, and a poll since: the rejection confirms nothing, and says nothing about topic or token now",
+    domains: ['mdm'],
+    causes: { 'mdm.wrong_magic': 'ruled_out', 'mdm.wrong_token': 'open', 'mdm.certificate_expired': 'open' },
+    filing: 'causes_open',
+    noNotes: ['mdm.note.magic_recheck_from'],
+  },
+  {
+    case: 'stale-rejection-before-failing-push',
+    step: "today's unanswered push is not explained by last week's rejection once the server holds the device's PushMagic",
+    domains: ['mdm'],
+    causes: { 'mdm.wrong_magic': 'ruled_out', 'mdm.wrong_token': 'open', 'mdm.network': 'open' },
+    filing: 'causes_open',
+  },
+  {
     case: 'topic-superseded-by-re-enrollment',
     step: "an old TokenUpdate's topic, superseded by the re-enrollment's: no wrong topic",
     domains: ['mdm'],

@@ -78,6 +78,10 @@ export const mdmFacts: FactDefinition[] = [
   d('device.reached_mdm_server', 'time', 'When the device last reached the MDM server, counting only contacts after the failure under diagnosis (derived)', { marksDomain: false, derived: true }),
   d('mdm.command_answers', 'string', 'Per device: which command answers it sent and when the latest was (derived)', { marksDomain: false, derived: true, multi: true }),
   d('mdm.wrong_magic_healed', 'string', 'The wrong PushMagic healed itself: a TokenUpdate after the wrong-magic rejections gave the server the device\'s PushMagic and the device answered the pushes after it (derived; at is the TokenUpdate)', { derived: true }),
+  d('mdm.magic_rejections_superseded', 'string', "mdmd's wrong-magic rejections are older than what followed: a push the device answered after the last one, or (with the server now holding the device's PushMagic) a later contact from the device or a later failed push that mdmd did not reject (derived)", {
+    derived: true,
+    derivedFrom: ['device.log.magic_rejection', 'server.push_magic', 'device.push_magic', 'server.push_sent'],
+  }),
   d('mdm.magic_recheck_from', 'time', 'From when one more push makes a device that noted a wrong PushMagic send a TokenUpdate (noted time + the re-check period; derived)', { derived: true }),
   d('server.retries_push', 'boolean', 'Whether the server pushes again when the device does not check in within several seconds (answered)'),
   d('server.first_push_delay_seconds', 'number', 'Seconds between the enrollment TokenUpdate and the first push (derived)', { derived: true }),

@@ -1,6 +1,6 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
-import { momentOf, order, type Moment } from '../time.js';
+import { momentOf, order, shift, type Moment } from '../time.js';
 import { derived, type Index, type PushAnalysis } from './pushAnalysis.js';
 
 /**
@@ -38,7 +38,11 @@ function moment(f: Fact): { m?: Moment } {
 
 export function arrivedFacts(a: PushAnalysis, index: Index, enrolledKnown: boolean): Fact[] {
   if (a.failureUntimed) return [];
-  const counted = arrivals(index).filter((x) => (a.failure ? !!x.m && order(a.failure.m, x.m) === 'before' : true));
+  // With no failure on record, an arrival speaks for now only while nothing the device did later (a
+  // push, a contact) has moved the story on: a week-old arrival before this morning's poll is history.
+  const later = [...(a.device?.pushes ?? []), ...(a.device?.contacts ?? [])];
+  const current = (x: Arrival) => !x.m || !later.some((e) => order(shift(x.m!, a.windowMs), e.m) === 'before');
+  const counted = arrivals(index).filter((x) => (a.failure ? !!x.m && order(a.failure.m, x.m) === 'before' : current(x)));
   if (!counted.length) return [];
   // The latest timed arrival speaks best for now; with none timed, any arrival still shows the path.
   const timed = counted.filter((x) => x.m).sort((p, q) => p.m!.ms - q.m!.ms || (p.fact.name < q.fact.name ? -1 : 1));

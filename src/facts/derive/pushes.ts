@@ -1,7 +1,7 @@
 import { reachedFacts, soonAfterEnrollmentFacts } from './afterFailure.js';
 import { arrivedFacts } from './arrived.js';
 import { failedPushFacts } from './failedPushes.js';
-import { magicFacts } from './magic.js';
+import { magicFacts, supersededFacts } from './magic.js';
 import { analysePushes } from './pushAnalysis.js';
 import { answeredFacts, commandAnswerFacts, subjectFacts, zoneFacts } from './pushAnswered.js';
 import { raceFacts } from './race.js';
@@ -20,6 +20,7 @@ export const pushFacts: Deriver = (index, params = {}) => {
     ...subjectFacts(a),
     ...answeredFacts(a, index),
     ...magic,
+    ...(magic.some((f) => f.name === 'mdm.wrong_magic_healed') ? [] : supersededFacts(a, index)),
     ...zoneFacts(a),
     ...failedPushFacts(a, index),
     ...reached,

@@ -708,4 +708,29 @@ export const CASES: Case[] = [
       'APNs returned 200 at 09:05',
     ],
   },
+  {
+    id: 'stale-rejection-then-polls',
+    story: "A week-old mdmd wrong-magic rejection in the log someone attached; since then the server's record was fixed (its PushMagic is the device's) and the iPhone polled this morning.",
+    argv: (put) => [
+      sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE, lastPollingSuccess: '2024-05-07T07:40:11Z' }),
+      put('mdmd-last-week.log', logShowDefault([['2024-04-29 10:00:04.201122+0000', 'mdmd', REJECTED]])),
+      '--topic',
+      TOPIC,
+      '--magic',
+      MAGIC,
+    ],
+  },
+  {
+    id: 'stale-rejection-before-failing-push',
+    story: "The same week-old rejection, the server's PushMagic now the device's, and today's push unanswered with no rejection of its own.",
+    argv: (put) => [
+      sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE, lastPollingSuccess: '2024-05-07T07:40:11Z' }),
+      put('mdmd-last-week.log', logShowDefault([['2024-04-29 10:00:04.201122+0000', 'mdmd', REJECTED]])),
+      put('nanomdm.log', lines(nanoPush(nanoLib, '2024-05-07T08:00:03', UDID_A, TOPIC))),
+      '--topic',
+      TOPIC,
+      '--magic',
+      MAGIC,
+    ],
+  },
 ];
