@@ -92,6 +92,7 @@ const DEVICE_EVENT_WORDS: Record<string, string> = {
 };
 
 const UNTIMED = 'time not in the evidence yet';
+const ZONE_UNKNOWN = ' (zone unknown)';
 
 /** The device the case is about, by every name the evidence gives it. */
 function caseDeviceIds(report: Report): Set<string> {
@@ -165,11 +166,14 @@ function summary(report: Report, pushes: PushLine[], total: number, device: stri
     : total === 1
       ? 'The notification never arrived on the device.'
       : 'None of the notifications arrived on the device.';
+  // A time read off a log that wrote no zone is the server's wall clock: never call it UTC.
+  const clock = timed.some((p) => p.at.endsWith(ZONE_UNKNOWN)) ? "(the server log's local time; its zone is not in the evidence)" : '(UTC)';
+  const bare = (p: PushLine) => p.at.replace(ZONE_UNKNOWN, '');
   if (timed.length) {
     parts.push(
       timed.length === 1 && total === 1
-        ? `At ${timed[0].at} (UTC) ${sender} sent a push to ${who}; ${answered}.`
-        : `Between ${timed[0].at} and ${timed[timed.length - 1].at} (UTC) ${sender} sent ${total} push${total === 1 ? '' : 'es'} to ${who} that ${mdm ? 'got no answer' : 'never arrived'}; ${answered}.`,
+        ? `At ${bare(timed[0])} ${clock} ${sender} sent a push to ${who}; ${answered}.`
+        : `Between ${bare(timed[0])} and ${bare(timed[timed.length - 1])} ${clock} ${sender} sent ${total} push${total === 1 ? '' : 'es'} to ${who} that ${mdm ? 'got no answer' : 'never arrived'}; ${answered}.`,
       missed,
     );
   } else if (pushes.length) {
@@ -237,7 +241,9 @@ export function feedbackContext(report: Report): FeedbackContext {
   const device = report.device;
   const udid = joined([...new Set([...report.facts.filter((f) => f.fact === 'case.device' && f.attrs?.udid).map((f) => f.attrs!.udid), ...values(report, 'device.udid')])]);
   const serial = joined(values(report, 'device.serial'));
-  const failuresBegan = began ?? (earliestPush ? `${earliestPush} (earliest failed push in the evidence; failures may have begun earlier)` : NOT_IN_EVIDENCE);
+  const earliestZoneLess = report.facts.some((f) => f.fact === 'case.failures_seen_from' && f.attrs?.zone === 'unknown');
+  const failuresBegan =
+    began ?? (earliestPush ? `${earliestPush}${earliestZoneLess ? ZONE_UNKNOWN : ''} (earliest failed push in the evidence; failures may have begun earlier)` : NOT_IN_EVIDENCE);
   const caseDevice = values(report, 'case.device')[0];
   const total = Number(values(report, 'case.failed_push_count')[0] ?? pushes.length);
 

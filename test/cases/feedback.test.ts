@@ -50,6 +50,27 @@ describe('a failed push told in a Slack thread', () => {
   });
 });
 
+describe('times without a zone in the Feedback draft', () => {
+  it('are never called UTC: the draft says they are the server log\'s local time and asks for its zone first', async () => {
+    const argv = argvOf(byId('all-match-failed-push-zone-less', CASES));
+    const r = await diagnose(argv);
+    const draft = r.escalation!.feedbackDraft;
+    expect(draft).toContain("Between 2024-05-07T10:00:03.000Z and 2024-05-07T10:15:03.000Z (the server log's local time; its zone is not in the evidence)");
+    expect(draft).toMatch(/^- 2024-05-07T10:00:03\.000Z \(zone unknown\): APNs response: 200/m);
+    expect(draft).toContain('When pushes started failing: 2024-05-07T10:00:03.000Z (zone unknown)');
+    expect(r.escalation!.missing[0]).toBe('Times of failed pushes');
+    expect(r.filing.checklist.find((c) => c.id === 'feedback.failed_push_times')?.todo).toMatch(/q\.case\.log_time_zone/);
+
+    // Said to be Berlin time (+02:00 in May), the pushes are 08:00 and 08:15 UTC: the times are Apple's to look up.
+    const berlin = await diagnose([...argv, '--answer', 'q.case.log_time_zone=Europe/Berlin']);
+    const after = berlin.escalation!.feedbackDraft;
+    expect(after).toContain('Between 2024-05-07T08:00:03.000Z and 2024-05-07T08:15:03.000Z (UTC)');
+    expect(berlin.filing.checklist.find((c) => c.id === 'feedback.failed_push_times')?.done).toBe(true);
+    // The sysdiagnose (09:02 UTC) now provably follows the failed pushes.
+    expect(berlin.filing.checklist.find((c) => c.id === 'feedback.sysdiagnose')?.done).toBe(true);
+  });
+});
+
 describe('the app-push Feedback draft speaks of app pushes', () => {
   it('no MDM server, PushMagic or managed device is claimed; the provider topic and apns-id are there', async () => {
     const r = await diagnose(argvOf(byId('app-all-match-failed-push', CASES)));

@@ -238,6 +238,13 @@ const VERDICTS: Verdict[] = [
     filing: 'ready',
   },
   {
+    case: 'all-match-failed-push-zone-less',
+    step: 'a draft from pushes logged in the server\'s local time: ready, with the zone still to add',
+    domains: ['mdm'],
+    causes: allRuledOut([...MDM_PUSH_CAUSES, 'mdm.server_network']),
+    filing: 'ready',
+  },
+  {
     case: 'all-match-no-failed-push',
     step: 'every cause ruled out but no push to this device on record: no draft, what to collect instead',
     domains: ['mdm'],

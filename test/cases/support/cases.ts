@@ -733,4 +733,28 @@ export const CASES: Case[] = [
       MAGIC,
     ],
   },
+  {
+    id: 'all-match-failed-push-zone-less',
+    story: 'Everything agrees; NanoMDM (Go log prefix, no zone) logged two pushes the iPhone never answered. The logging profiles were on since yesterday.',
+    argv: (put) => [
+      sd(put, {
+        taken: '2024.05.07_09-02-00+0000',
+        ...DEVICE,
+        lastPollingSuccess: '2024-05-06T07:40:11Z',
+        logging: [
+          { kind: 'ManagedConfiguration', installed: '2024-05-06T17:00:00Z' },
+          { kind: 'APNS', installed: '2024-05-06T17:01:00Z' },
+        ],
+      }),
+      VALID_CERT(put),
+      put('nanomdm.log', lines(nanoPush(go, '2024-05-07T10:00:03', UDID_A, TOPIC), nanoPush(go, '2024-05-07T10:15:03', UDID_A, TOPIC), go('2024-05-07T10:45:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`))),
+      ...SERVER,
+      '--now',
+      '2024-05-07T12:00:00Z',
+      '--answer',
+      'q.mdm.network_ok=yes',
+      '--answer',
+      'q.mdm.server_reachable=yes',
+    ],
+  },
 ];
