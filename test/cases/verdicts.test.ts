@@ -130,10 +130,11 @@ const VERDICTS: Verdict[] = [
   },
   {
     case: 'checkout-received',
-    step: 'the server holds the CheckOut and keeps pushing: the device left MDM',
+    step: 'the server holds the CheckOut and keeps pushing: the device left MDM, and nobody is asked whether the profile is still installed',
     domains: ['mdm'],
     causes: { 'mdm.unenrolled': 'confirmed', 'mdm.certificate_expired': 'ruled_out' },
     filing: 'causes_open',
+    neverAsks: ['q.mdm.enrolled'],
   },
   {
     case: 'old-410-superseded-by-re-enrollment',
@@ -432,6 +433,13 @@ const VERDICTS: Verdict[] = [
     domains: ['apns'],
     causes: { 'apns.no_connection': 'likely' },
     filing: 'causes_open',
+  },
+  {
+    case: 'securemail-listener-500',
+    step: "Secure Mail's log: the listener service answers HTTP 500 to the tenant request: the tenant ID, never an APNs answer",
+    domains: ['securemail'],
+    causes: { 'securemail.tenant_id': 'likely', 'securemail.push_disabled_policy': 'ruled_out' },
+    filing: 'not_for_apple',
   },
   {
     case: 'securemail-push-disabled-policy',

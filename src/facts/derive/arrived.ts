@@ -70,3 +70,23 @@ export function arrivedFacts(a: PushAnalysis, index: Index, enrolledKnown: boole
         ]),
   ];
 }
+
+/**
+ * A CheckOut is the device saying it leaves MDM (seed 000): with no contact
+ * after it and nothing else showing an enrollment, the device holds none,
+ * and "is the MDM profile still installed?" needs no asking.
+ */
+export function checkedOutFacts(a: PushAnalysis, enrolledKnown: boolean): Fact[] {
+  const d = a.device;
+  if (!d || enrolledKnown) return [];
+  const checkout = [...d.contacts].reverse().find((c) => c.fact.name === 'mdm.checkin.checkout');
+  if (!checkout || d.contacts.some((c) => c !== checkout && order(checkout.m, c.m) !== 'after')) return [];
+  return [
+    {
+      name: 'device.mdm_enrolled',
+      value: false,
+      source: derived(`${d.label} sent a CheckOut at ${checkout.fact.at} (${checkout.where}) and did not reach the MDM server after it`, ['mdm.checkin.checkout']),
+      attrs: { device: d.label },
+    },
+  ];
+}

@@ -1,5 +1,5 @@
 import { reachedFacts, soonAfterEnrollmentFacts } from './afterFailure.js';
-import { arrivedFacts } from './arrived.js';
+import { arrivedFacts, checkedOutFacts } from './arrived.js';
 import { failedPushFacts } from './failedPushes.js';
 import { magicFacts, supersededFacts } from './magic.js';
 import { analysePushes } from './pushAnalysis.js';
@@ -15,7 +15,7 @@ export const pushFacts: Deriver = (index, params = {}) => {
   if (!a) return [];
   const magic = magicFacts(a, index, params);
   const reached = reachedFacts(a);
-  const enrolledKnown = reached.some((f) => f.name === 'device.mdm_enrolled') || (index.get('device.mdm_enrolled') ?? []).some((f) => f.value === true);
+  const enrolledKnown = reached.some((f) => f.name === 'device.mdm_enrolled') || (index.get('device.mdm_enrolled') ?? []).length > 0;
   return [
     ...subjectFacts(a),
     ...answeredFacts(a, index),
@@ -25,6 +25,7 @@ export const pushFacts: Deriver = (index, params = {}) => {
     ...failedPushFacts(a, index),
     ...reached,
     ...arrivedFacts(a, index, enrolledKnown),
+    ...checkedOutFacts(a, enrolledKnown),
     ...raceFacts(a, params),
     ...soonAfterEnrollmentFacts(a, index),
     ...commandAnswerFacts(a, index),

@@ -757,4 +757,35 @@ export const CASES: Case[] = [
       'q.mdm.server_reachable=yes',
     ],
   },
+  {
+    id: 'securemail-listener-500',
+    story: "Secure Mail's policies are right, but its log shows the Citrix listener answering HTTP 500 to the tenant ID request and the subscription.",
+    argv: (put) => [
+      put(
+        'SecureMail_logs.zip',
+        secureMailZip([
+          {
+            name: 'CtxLog_AppPolicies.xml',
+            data: [
+              '<?xml version="1.0" encoding="UTF-8"?>',
+              '<AppPolicies app="Secure Mail">',
+              '  <policy name="PushNotificationsEnabled" value="true"/>',
+              '  <policy name="PushNotificationsListenerServiceHostName" value="us-east-1.mailboxlistener.xm.citrix.com"/>',
+              '  <policy name="PushNotificationsTenantId" value="0f3c9a52-1b2d-4e6f-8a9b-0c1d2e3f4a5b"/>',
+              '</AppPolicies>',
+              '',
+            ].join('\n'),
+          },
+          {
+            name: 'CtxLog_SecureMail.csv',
+            data: [
+              'Date,Category,Module,Message',
+              '07-May-2024 09:00:00:100 (+0000),ERROR,Secure Mail.APNS,Tenant ID request to listener service failed: HTTP status 500',
+              '07-May-2024 09:00:01:100 (+0000),ERROR,Secure Mail.APNS,Subscription to push notifications failed: HTTP status 500',
+            ].join('\r\n'),
+          },
+        ]),
+      ),
+    ],
+  },
 ];
