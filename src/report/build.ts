@@ -4,6 +4,9 @@ import type { Fact } from '../facts/schema.js';
 import type { Diagnosis } from '../engine/diagnose.js';
 import { indexFacts, type Trace } from '../engine/evaluate.js';
 import { buildEscalation } from '../escalation/draft.js';
+import { focusDomains } from './focus.js';
+import { nextAction } from './next.js';
+import { formatSpan, formatTime, isIsoTime } from './time.js';
 import type { CauseReport, EvidenceReport, Report, TimelineEvent, TraceNode } from './types.js';
 
 export function evidenceOf(f: Fact): EvidenceReport {
@@ -17,10 +20,31 @@ export function evidenceOf(f: Fact): EvidenceReport {
   };
 }
 
-/** Fills {{fact.name}} with the observed values (distinct, in fact order), or "(unknown)". */
+/**
+ * A fact's value as a sentence shows it: times in UTC with the zone the
+ * source wrote (or "zone unknown"), an event (a CheckOut logged as `true`)
+ * by its time rather than "true".
+ */
+function templateValue(f: Fact): string {
+  const zone = f.attrs?.zone;
+  if (factDefinition(f.name)?.type === 'time') {
+    if (isIsoTime(f.value)) return formatTime(f.value, zone);
+    if (f.at && isIsoTime(f.at)) return formatTime(f.at, zone);
+    return typeof f.value === 'boolean' ? 'time not logged' : String(f.value);
+  }
+  if (typeof f.value === 'boolean') return f.value ? 'yes' : 'no';
+  return String(f.value);
+}
+
+/** Fills {{fact.name}} with the observed values (distinct, in fact order), or "(not known yet)". */
 export function fillTemplate(text: string, index: ReadonlyMap<string, readonly Fact[]>): string {
   return text.replace(/\{\{\s*([a-z0-9_.]+)\s*\}\}/g, (_m, name: string) => {
-    const values = [...new Set((index.get(name) ?? []).map((f) => String(f.value)))];
+    const facts = index.get(name) ?? [];
+    // Many events of one kind (CheckOut logged five times) read as one span.
+    const timed = facts.filter((f) => factDefinition(f.name)?.type === 'time' && !isIsoTime(f.value) && f.at && isIsoTime(f.at));
+    if (timed.length > 1 && timed.length === facts.length && new Set(timed.map((f) => f.attrs?.zone)).size === 1)
+      return formatSpan(timed.map((f) => f.at!), timed[0]!.attrs?.zone);
+    const values = [...new Set(facts.map(templateValue))];
     return values.length ? values.join(' / ') : '(not known yet)';
   });
 }
@@ -40,18 +64,6 @@ function first(index: ReadonlyMap<string, readonly Fact[]>, name: string): strin
 }
 
 const STATUS_WORDS = { confirmed: 'confirmed', likely: 'likely', open: 'open', ruled_out: 'ruled out' } as const;
-
-function headline(d: Diagnosis): string {
-  if (d.domains.length === 0) return 'Not enough evidence yet to tell what kind of push problem this is.';
-  const confirmed = d.causes.filter((c) => c.status === 'confirmed');
-  if (confirmed.length) return `Found: ${confirmed.map((c) => c.cause.title).join('; ')}.`;
-  const likely = d.causes.filter((c) => c.status === 'likely');
-  if (likely.length) return `Likely: ${likely.map((c) => c.cause.title).join('; ')}.`;
-  if (d.escalate) return 'Every known cause is ruled out: this is one for Apple (a Feedback draft is below).';
-  const open = d.causes.filter((c) => c.status === 'open').length;
-  if (open === 0) return 'Every known cause is ruled out: the evidence shows no fault.';
-  return `No cause confirmed yet; ${open} still open.`;
-}
 
 /** What a person can supply for a missing fact: itself, or the inputs of a derived one. */
 function neededInstead(name: string): string[] {
@@ -104,7 +116,10 @@ export function buildReport(d: Diagnosis): Report {
   const report: Report = {
     schemaVersion: 1,
     domains: d.domains,
-    headline: headline(d),
+    headline: '',
+    // Filled in below, once causes, questions and the escalation are known (key order kept for the JSON).
+    nextAction: { kind: 'none', text: '' },
+    focus: [],
     device: {
       model: first(index, 'device.model'),
       osVersion: first(index, 'device.os_version'),
@@ -141,6 +156,10 @@ export function buildReport(d: Diagnosis): Report {
   // Drop undefined keys so JSON output is byte-stable.
   report.device = JSON.parse(JSON.stringify(report.device));
   if (d.escalate) report.escalation = buildEscalation(report);
+  report.focus = focusDomains(report);
+  const next = nextAction(report);
+  report.headline = next.headline;
+  report.nextAction = next.next;
   return report;
 }
 

@@ -64,7 +64,9 @@ export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackD
     config: opts.config,
     logger: opts.logger,
     queue: new KeyedLock(),
-    progressIntervalMs: opts.progressIntervalMs ?? 1500,
+    // "Every few seconds": progress is a courtesy, and chat.update shares a thread's rate limit with the answers.
+    progressIntervalMs: opts.progressIntervalMs ?? 3000,
+    progressEdits: new Map(),
     downloadAttempts: opts.downloadAttempts ?? 3,
     ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
   };

@@ -10,8 +10,10 @@ export interface SlackDeps {
   logger: Logger;
   /** One job at a time per thread; other threads run in parallel. */
   queue: KeyedLock;
-  /** Minimum time between progress edits of the summary (chat.update is rate limited). */
+  /** Minimum time between progress edits of a thread's summary (chat.update is rate limited). */
   progressIntervalMs: number;
+  /** When each thread's summary last showed progress (thread key → ms). */
+  progressEdits: Map<string, number>;
   /** Download attempts for 429/5xx before telling the thread. */
   downloadAttempts: number;
   fetchImpl?: typeof fetch;

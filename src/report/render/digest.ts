@@ -1,0 +1,103 @@
+import type { CauseStatus } from '../../engine/diagnose.js';
+import { DOMAIN_WORDS, focusDomains, focusQuestions } from '../focus.js';
+import { humanizeTimes } from '../time.js';
+import type { CauseReport, QuestionReport, Report } from '../types.js';
+import { sourceWords } from './documents.js';
+import { foldEvidence, observationLine } from './observations.js';
+import { Places, type WordsOptions } from './places.js';
+import { deviceLine, scrubIds, shortHex } from './words.js';
+
+/** Questions the 30-second view asks; the rest are one step away. */
+export const TOP_QUESTIONS = 3;
+/** Evidence lines per cause in the 30-second view. */
+const SEEN_LINES = 4;
+
+export interface FoundCause {
+  id: string;
+  status: Extract<CauseStatus, 'confirmed' | 'likely'>;
+  title: string;
+  why: string[];
+  seen: string[];
+  /** Evidence lines left out of `seen`. */
+  moreSeen: number;
+  steps: string[];
+  source: string;
+}
+
+/**
+ * The 30-second view of a report, the same for the terminal, Markdown and
+ * Slack: the headline with the next action, the confirmed and likely causes
+ * with evidence and steps, the top questions, one line per ruled-out cause,
+ * open causes by title. Only causes of the kinds of problem the case is about.
+ */
+export interface Digest {
+  headline: string;
+  /** "MDM push", "app push notifications and MDM push". */
+  about?: string;
+  device?: string;
+  /** The inputs, archives named once. */
+  inputs?: string;
+  notes: string[];
+  found: FoundCause[];
+  questions: QuestionReport[];
+  moreQuestions: QuestionReport[];
+  ruledOut: { title: string; reason: string }[];
+  open: string[];
+  problems: string[];
+  /** Apple Feedback: what the evidence does not hold yet. */
+  escalation?: { missing: string[] };
+  /** Causes left out because they are of another kind of problem. */
+  otherKinds: number;
+}
+
+/** Text from rules and notes, in people's words: no ids, times with their zone, short hashes when brief. */
+export function prose(text: string, brief = true): string {
+  const t = humanizeTimes(scrubIds(text));
+  return brief ? shortHex(t) : t;
+}
+
+/** A ruled-out cause's reason, short: its first clause, cut near 160 characters. */
+export function shortReason(c: CauseReport): string {
+  const first = c.because.find((b) => b.trim()) ?? c.summary;
+  let s = prose(first).split(/;\s+|\s+—\s+/)[0]!.trim();
+  if (s.length > 160) s = `${s.slice(0, 160).replace(/\s+\S*$/, '')}…`;
+  return /[.?!…]$/.test(s) ? s : `${s}.`;
+}
+
+function found(c: CauseReport, places: Places): FoundCause {
+  const obs = foldEvidence(c.evidence, places, { brief: true }).map(observationLine);
+  return {
+    id: c.id,
+    status: c.status as FoundCause['status'],
+    title: c.title,
+    why: c.because.map((b) => prose(b)),
+    seen: obs.slice(0, SEEN_LINES),
+    moreSeen: Math.max(0, obs.length - SEEN_LINES),
+    steps: c.nextSteps.map((s) => prose(s, false)),
+    source: sourceWords(c.source),
+  };
+}
+
+export function digest(report: Report, opts: WordsOptions = {}): Digest {
+  const places = new Places(report, opts);
+  const focus = report.focus ?? focusDomains(report);
+  const causes = report.causes.filter((c) => focus.includes(c.domain));
+  const questions = focusQuestions(report, focus);
+  const device = deviceLine(report);
+  const inputs = places.inputsLine(report);
+  return {
+    headline: prose(report.headline, false),
+    ...(focus.length ? { about: focus.map((d) => DOMAIN_WORDS[d]).join(' and ') } : {}),
+    ...(device ? { device } : {}),
+    ...(inputs ? { inputs } : {}),
+    notes: report.notes.map((n) => prose(n.text)),
+    found: causes.filter((c) => c.status === 'confirmed' || c.status === 'likely').map((c) => found(c, places)),
+    questions: questions.slice(0, TOP_QUESTIONS),
+    moreQuestions: questions.slice(TOP_QUESTIONS),
+    ruledOut: causes.filter((c) => c.status === 'ruled_out').map((c) => ({ title: c.title, reason: shortReason(c) })),
+    open: causes.filter((c) => c.status === 'open').map((c) => c.title),
+    problems: report.problems.map((p) => `${p.member ? places.member(p.input, p.member) : places.input(p.input)}: ${prose(p.message, false)}`),
+    ...(report.escalation ? { escalation: { missing: report.escalation.missing.map((m) => prose(m, false)) } } : {}),
+    otherKinds: report.causes.length - causes.length,
+  };
+}
