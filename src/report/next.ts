@@ -56,14 +56,19 @@ const PROPER = /^(Apple|Xcode|Secure|Citrix|Exchange|Mac|MDM|APNs|PushMagic|Toke
  */
 export function shortStep(step: string): string {
   let s = step.split(/(?<!\be\.g|\bi\.e|\bvs)[.;:](?:\s+|$)/)[0]!.trim();
-  if (s.length > 140) s = `${s.slice(0, 140).replace(/\s+\S*$/, '')}…`;
+  if (s.length > 140) s = s.replace(/\s+\([^()]*\)/g, '');
+  if (s.length > 140) {
+    // Whole clauses where possible: the steps below have the rest.
+    const comma = s.lastIndexOf(', ', 140);
+    s = comma > 60 ? s.slice(0, comma) : `${s.slice(0, 140).replace(/\s+\S*$/, '')}…`;
+  }
   return lowerFirst(s);
 }
 
 /** A sentence continued after a dash: its first word in lower case, unless it is a name ("PushMagic", "Apple"). */
 export function lowerFirst(s: string): string {
-  const first = /^[A-Z][a-z]+\b/.exec(s)?.[0];
-  return first && !PROPER.test(first) ? s[0]!.toLowerCase() + s.slice(1) : s;
+  const first = /^[A-Z][a-z]*\b/.exec(s)?.[0];
+  return first && first !== 'I' && !PROPER.test(first) ? s[0]!.toLowerCase() + s.slice(1) : s;
 }
 
 const end = (s: string) => (/[.?!…]$/.test(s) ? s : `${s}.`);
@@ -118,7 +123,7 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
     if (what) return attach(lead, what);
     return { headline: `${lead} — nothing more pushcheck can check by itself; the open causes below say what each needs.`, next: { kind: 'none', text: 'Check the open causes by hand.' } };
   }
-  const lead = `All known causes of ${focus.map((d) => DOMAIN_WORDS[d]).join(' and ')} failing are ruled out`;
+  const lead = `Every known cause is ruled out for ${focus.map((d) => DOMAIN_WORDS[d]).join(' and ')}`;
   if (q) return answer(lead);
   if (focus.some((d) => d === 'mdm' || d === 'apns')) return attach(lead, 'the log of a push that failed (its time and what APNs answered)');
   return { headline: `${lead}: the evidence shows no fault.`, next: { kind: 'none', text: 'Nothing to fix in what pushcheck can see.' } };

@@ -9,8 +9,9 @@ import { deviceLine, scrubIds, shortHex } from './words.js';
 
 /** Questions the 30-second view asks; the rest are one step away. */
 export const TOP_QUESTIONS = 3;
-/** Evidence lines per cause in the 30-second view. */
-const SEEN_LINES = 4;
+/** Evidence lines and next steps per cause in the 30-second view. */
+const SEEN_LINES = 3;
+const STEPS = 3;
 
 export interface FoundCause {
   id: string;
@@ -21,6 +22,8 @@ export interface FoundCause {
   /** Evidence lines left out of `seen`. */
   moreSeen: number;
   steps: string[];
+  /** Next steps left out of `steps` (two rules that hold can repeat each other's advice). */
+  moreSteps: number;
   source: string;
 }
 
@@ -73,7 +76,8 @@ function found(c: CauseReport, places: Places): FoundCause {
     why: c.because.map((b) => prose(b)),
     seen: obs.slice(0, SEEN_LINES),
     moreSeen: Math.max(0, obs.length - SEEN_LINES),
-    steps: c.nextSteps.map((s) => prose(s, false)),
+    steps: c.nextSteps.slice(0, STEPS).map((s) => prose(s, false)),
+    moreSteps: Math.max(0, c.nextSteps.length - STEPS),
     source: sourceWords(c.source),
   };
 }

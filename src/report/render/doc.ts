@@ -10,7 +10,7 @@ export type Node =
   | { t: 'meta'; label: string; text: string }
   | { t: 'heading'; text: string }
   | { t: 'cause'; status: CauseStatus; title: string; aside?: string }
-  | { t: 'field'; label: string; items: string[]; ordered?: boolean }
+  | { t: 'field'; label: string; items: string[]; ordered?: boolean; more?: string }
   | { t: 'list'; items: string[]; mark?: string }
   | { t: 'para'; text: string; dim?: boolean }
   | { t: 'tree'; lines: { depth: number; text: string }[] }
@@ -52,6 +52,7 @@ export function writeText(nodes: readonly Node[], style: TextStyle = {}): string
           const lead = i === 0 ? label : ' '.repeat(label.length);
           out.push(hang(`${lead}${n.ordered && n.items.length > 1 ? `${i + 1}. ` : ''}`, item));
         });
+        if (n.more) out.push(c('dim', `${' '.repeat(label.length)}${n.more}`));
         break;
       }
       case 'list':
@@ -113,6 +114,7 @@ export function writeMarkdown(nodes: readonly Node[]): string {
           out.push(`**${md(n.label)}:**`, '');
           n.items.forEach((item, i) => out.push(`${n.ordered ? `${i + 1}.` : '-'} ${md(item).replace(/\n/g, '  \n   ')}`));
         }
+        if (n.more) out.push('', `_${md(n.more)}_`);
         out.push('');
         break;
       case 'list':

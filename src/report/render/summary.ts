@@ -20,8 +20,7 @@ function questionItem(q: QuestionReport, how: SummaryOptions['answers']): string
 /** The 30-second view as layout nodes (text and Markdown print it). */
 export function summaryNodes(report: Report, opts: SummaryOptions = {}, d: Digest = digest(report, opts)): Node[] {
   const nodes: Node[] = [{ t: 'title', text: d.headline }];
-  if (d.about) nodes.push({ t: 'meta', label: 'About', text: d.about });
-  if (d.device) nodes.push({ t: 'meta', label: 'Device', text: d.device });
+  if (d.about || d.device) nodes.push({ t: 'meta', label: d.about ? 'About' : 'Device', text: [d.about, d.device].filter(Boolean).join(' — ') });
   if (d.inputs) nodes.push({ t: 'meta', label: 'Evidence', text: d.inputs });
   nodes.push({ t: 'gap' });
   for (const n of d.notes) nodes.push({ t: 'para', text: `Note: ${n}` }, { t: 'gap' });
@@ -29,9 +28,11 @@ export function summaryNodes(report: Report, opts: SummaryOptions = {}, d: Diges
   for (const c of d.found) {
     nodes.push({ t: 'cause', status: c.status, title: c.title });
     if (c.why.length) nodes.push({ t: 'field', label: 'Why', items: c.why });
-    if (c.seen.length) nodes.push({ t: 'field', label: 'Seen', items: [...c.seen, ...(c.moreSeen ? [`and ${c.moreSeen} more observation${c.moreSeen === 1 ? '' : 's'}`] : [])] });
-    if (c.steps.length) nodes.push({ t: 'field', label: 'Do', items: c.steps, ordered: true });
-    nodes.push({ t: 'field', label: 'Source', items: [c.source] }, { t: 'gap' });
+    if (c.seen.length) nodes.push({ t: 'field', label: 'Seen', items: c.seen, ...(c.moreSeen ? { more: `and ${c.moreSeen} more observation${c.moreSeen === 1 ? '' : 's'} in the full report` } : {}) });
+    if (c.steps.length) nodes.push({ t: 'field', label: 'Do', items: c.steps, ordered: true, ...(c.moreSteps ? { more: `and ${c.moreSteps} more step${c.moreSteps === 1 ? '' : 's'} in the full report` } : {}) });
+    // The terminal view stays short; Markdown (tickets) cites the document.
+    if (opts.answers !== 'cli') nodes.push({ t: 'field', label: 'Source', items: [c.source] });
+    nodes.push({ t: 'gap' });
   }
 
   if (d.questions.length) {
@@ -43,15 +44,18 @@ export function summaryNodes(report: Report, opts: SummaryOptions = {}, d: Diges
 
   if (d.ruledOut.length) {
     nodes.push({ t: 'heading', text: 'Ruled out' });
-    nodes.push({ t: 'list', mark: '✓', items: d.ruledOut.map((r) => `${r.title} — ${lowerFirst(r.reason)}`) }, { t: 'gap' });
+    nodes.push({ t: 'list', mark: '✓', items: d.ruledOut.map((r) => `${r.title} — ${lowerFirst(r.reason)}`) });
   }
-  if (d.open.length) nodes.push({ t: 'para', text: `Still open: ${d.open.join('; ')}.` }, { t: 'gap' });
+  if (d.open.length) nodes.push({ t: 'para', text: `Still open: ${d.open.join('; ')}.` });
+  nodes.push({ t: 'gap' });
 
   if (d.problems.length) nodes.push({ t: 'heading', text: 'Inputs that could not be used' }, { t: 'list', items: d.problems }, { t: 'gap' });
 
-  if (report.escalation) {
-    nodes.push({ t: 'heading', text: 'Apple Feedback draft' }, { t: 'code', text: report.escalation.feedbackDraft });
-    if (d.escalation?.missing.length) nodes.push({ t: 'field', label: 'Before filing, gather', items: d.escalation.missing });
+  if (d.escalation) {
+    // The draft is for Apple and runs to a page: one step away, like the rest of the detail.
+    nodes.push({ t: 'heading', text: 'Apple Feedback draft: ready' });
+    nodes.push({ t: 'para', text: opts.answers === 'cli' ? 'Print it with pushcheck feedback and the same inputs; review it, then file it with Apple.' : 'It is in the full report; review it, then file it with Apple.' });
+    if (d.escalation.missing.length) nodes.push({ t: 'field', label: 'Before filing, gather', items: d.escalation.missing });
     nodes.push({ t: 'gap' });
   }
   if (opts.fullHint) nodes.push({ t: 'para', dim: true, text: `Every cause and observation: ${opts.fullHint}.` });

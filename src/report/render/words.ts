@@ -21,11 +21,53 @@ export const STATUS_EMOJI: Record<CauseStatus, string> = {
 /** Fact ids, question ids and attribute names: what a person should never have to read. */
 export const INTERNAL_ID = /\b(?:q\.)?(?:case|device|server|mdm|apns|app|cert|provisioning|profile|notnow|securemail|pasted|attrs)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*/;
 
-/** A fact in words: its catalog description without the trailing parenthetical (sources, attribute names). */
+const PREFIX_WORDS: Record<string, string> = {
+  provisioning: 'Provisioning profile',
+  app: 'App',
+  device: 'Device',
+  server: 'MDM server',
+  cert: 'Push certificate',
+  apns: 'APNs',
+  securemail: 'Secure Mail',
+  notnow: 'NotNow',
+  mdm: 'MDM',
+  case: 'Case',
+  profile: 'Enrollment profile',
+};
+
+/** The text up to the first "; " or ". " that is not inside parentheses. */
+function firstClause(text: string): string {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (c === ';' || (c === '.' && /^\s+[A-Z]/.test(text.slice(i + 1)))) && /\s/.test(text[i + 1] ?? '')) return text.slice(0, i);
+  }
+  return text;
+}
+
+/**
+ * A fact in words, from its catalog description, which is written for the
+ * people who maintain the readers: the first sentence and clause, without
+ * lists of possible values ("…: development or production"), examples,
+ * attribute names or the trailing note on where it is read.
+ */
 export function factWords(name: string): string | undefined {
   const d = factDefinition(name)?.description;
   if (!d) return undefined;
-  return d.replace(/ \((?:[^()]|\([^()]*\))*\)$/, '').replace(/\s*\([^()]*(?:`|\battrs\b)[^()]*\)/g, '');
+  let w = firstClause(d);
+  w = w.replace(/,?\s+e\.g\.\s.*$/, '').replace(/\s*\([^()]*(?:`|\battrs\b)[^()]*\)/g, '');
+  w = w.replace(/ \((?:[^()]|\([^()]*\))*\)$/, '');
+  const colon = w.indexOf(': ');
+  if (colon >= 0 && /,|\bor\b/.test(w.slice(colon + 2))) w = w.slice(0, colon);
+  w = w.trim();
+  // A description that is only a list of values ("development, ad_hoc, enterprise or app_store"): name it from its id.
+  if (!w || /^[a-z_]+(,| or )/.test(w)) {
+    const [prefix, ...rest] = name.split('.');
+    w = `${PREFIX_WORDS[prefix!] ?? prefix} ${rest.join(' ').replace(/_/g, ' ')}`;
+  }
+  return w;
 }
 
 /**
