@@ -2,7 +2,7 @@ import type { CauseStatus } from '../../engine/diagnose.js';
 import { DOMAIN_WORDS, focusDomains, focusQuestions } from '../focus.js';
 import { humanizeTimes } from '../time.js';
 import type { CauseReport, QuestionReport, Report } from '../types.js';
-import { sourceWords } from './documents.js';
+import { documentTitle, sourceWords } from './documents.js';
 import { foldEvidence, observationLine } from './observations.js';
 import { Places, type WordsOptions } from './places.js';
 import { deviceLine, scrubIds, shortHex } from './words.js';
@@ -24,7 +24,10 @@ export interface FoundCause {
   steps: string[];
   /** Next steps left out of `steps` (two rules that hold can repeat each other's advice). */
   moreSteps: number;
+  /** Document title and section. */
   source: string;
+  /** Document title only, where room is short. */
+  document: string;
 }
 
 /**
@@ -62,7 +65,8 @@ export function prose(text: string, brief = true): string {
 /** A ruled-out cause's reason, short: its first clause, cut near 160 characters. */
 export function shortReason(c: CauseReport): string {
   const first = c.because.find((b) => b.trim()) ?? c.summary;
-  let s = prose(first).split(/;\s+|\s+—\s+/)[0]!.trim();
+  // The first clause, without its asides: "(or someone confirmed it was not erased)", "(com.apple.mgmt.External.…)".
+  let s = prose(first).split(/;\s+|\s+—\s+/)[0]!.replace(/\s+\([^()]*\)/g, '').trim();
   if (s.length > 160) s = `${s.slice(0, 160).replace(/\s+\S*$/, '')}…`;
   return /[.?!…]$/.test(s) ? s : `${s}.`;
 }
@@ -73,12 +77,14 @@ function found(c: CauseReport, places: Places): FoundCause {
     id: c.id,
     status: c.status as FoundCause['status'],
     title: c.title,
-    why: c.because.map((b) => prose(b)),
+    // The first reason, and any that speaks against the cause; the rest are in the full view.
+    why: c.because.filter((b, i) => i === 0 || b.startsWith('Yet other evidence')).map((b) => prose(b)),
     seen: obs.slice(0, SEEN_LINES),
     moreSeen: Math.max(0, obs.length - SEEN_LINES),
     steps: c.nextSteps.slice(0, STEPS).map((s) => prose(s, false)),
     moreSteps: Math.max(0, c.nextSteps.length - STEPS),
     source: sourceWords(c.source),
+    document: documentTitle(c.source.document),
   };
 }
 

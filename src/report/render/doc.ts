@@ -24,6 +24,8 @@ export interface TextStyle {
 const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
 const TONE: Record<CauseStatus, keyof typeof ANSI> = { confirmed: 'red', likely: 'yellow', open: 'dim', ruled_out: 'green' };
 
+const RULE = '─'.repeat(60);
+
 /** Continuation lines of a field item line up under its first character. */
 function hang(prefix: string, text: string): string {
   return `${prefix}${text.split('\n').join(`\n${' '.repeat(prefix.length)}`)}`;
@@ -65,7 +67,8 @@ export function writeText(nodes: readonly Node[], style: TextStyle = {}): string
         for (const l of n.lines) out.push(`${'  '.repeat(l.depth + 2)}${l.text}`);
         break;
       case 'code':
-        out.push(n.text.trimEnd());
+        // Ruled off so the text to copy (the Feedback draft) starts and ends where it is plain to see.
+        out.push(RULE, n.text.trimEnd(), RULE);
         break;
       case 'gap':
         if (out.length && out[out.length - 1] !== '') out.push('');

@@ -111,7 +111,7 @@ export class Places {
     const seen = new Map<string, string>();
     const add = (key: string, words: string) => seen.has(key) || seen.set(key, words);
     for (const f of report.facts) {
-      if (f.origin.kind === 'file') add(f.origin.input, this.archives.includes(f.origin.input) ? `${this.input(f.origin.input)} (${this.archives.length > 1 ? 'archive' : 'archive; paths below are inside it'})` : this.input(f.origin.input));
+      if (f.origin.kind === 'file') add(f.origin.input, this.archives.includes(f.origin.input) ? `${this.input(f.origin.input)} (archive)` : this.input(f.origin.input));
       if (f.origin.kind === 'pasted') add(`paste:${f.origin.input}`, this.input(f.origin.input));
     }
     for (const p of report.problems) if (!p.input.startsWith('answer ')) add(p.input, this.input(p.input));

@@ -26,13 +26,14 @@ function causeBlocks(c: FoundCause): Block[] {
     lines.push('*Do:*');
     c.steps.forEach((s, i) => lines.push(c.steps.length > 1 ? `${i + 1}. ${esc(s)}` : esc(s)));
   }
-  return [...sections(lines.join('\n')), { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`Source: ${esc(c.source)}`, 2000) }] }];
+  // The document by title; its section is in the full report.
+  return [...sections(lines.join('\n')), { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`Source: ${esc(c.document)}`, 2000) }] }];
 }
 
-/** One question, as buttons (yes/no, choices) or a button opening a modal (typed values). */
-export function questionBlocks(key: string, q: QuestionReport): Block[] {
+/** One question, as buttons (yes/no, choices) or a button opening a modal (typed values); with its help unless `brief`. */
+export function questionBlocks(key: string, q: QuestionReport, brief = false): Block[] {
   const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(`:question: *${esc(q.text)}*`, LIMITS.sectionChars) } }];
-  if (q.help) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(esc(q.help), 2000) }] });
+  if (q.help && !brief) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(esc(q.help), 2000) }] });
   const buttons =
     q.answers.length > 0
       ? q.answers.slice(0, 25).map((a, i) => ({
@@ -50,8 +51,8 @@ export function questionBlocks(key: string, q: QuestionReport): Block[] {
 }
 
 /** Several questions with their buttons (the "More questions" reply). */
-export function questionsBlocks(key: string, questions: readonly QuestionReport[]): Block[] {
-  return questions.flatMap((q) => questionBlocks(key, q));
+export function questionsBlocks(key: string, questions: readonly QuestionReport[], brief = false): Block[] {
+  return questions.flatMap((q) => questionBlocks(key, q, brief));
 }
 
 export interface SummaryOptions {
@@ -99,7 +100,8 @@ function restBlocks(d: Digest): Block[] {
 
 function askBlocks(key: string, d: Digest): Block[] {
   if (!d.questions.length) return [];
-  const blocks: Block[] = [{ type: 'divider' }, ...questionsBlocks(key, d.questions)];
+  // The summary keeps to the questions and their buttons; the help is in the answer form and under "More questions".
+  const blocks: Block[] = [{ type: 'divider' }, ...questionsBlocks(key, d.questions, true)];
   if (d.moreQuestions.length)
     blocks.push({
       type: 'actions',
