@@ -12,7 +12,7 @@ import type { Fact } from '../../src/facts/schema.js';
 
 const ctx = { limits: DEFAULT_LIMITS };
 const rules = loadRules();
-const realworld = (f: string) => fileURLToPath(new URL(`../../../shared/realworld/${f}`, import.meta.url));
+const fixture = (f: string) => fileURLToPath(new URL(`../fixtures/apns/${f}`, import.meta.url));
 const NOW: Fact = { name: 'case.now', value: '2026-11-20T12:00:00.000Z', source: { kind: 'pasted', input: '--now' } };
 
 function diagnoseRead(r: ReadResult, extra: Fact[] = [], answers: Answer[] = []) {
@@ -21,9 +21,9 @@ function diagnoseRead(r: ReadResult, extra: Fact[] = [], answers: Answer[] = [])
 const status = (d: ReturnType<typeof diagnose>, id: string) => d.causes.find((c) => c.cause.id === id)?.status;
 
 describe('a provisioning profile without aps-environment', () => {
-  for (const name of ['mobileprovision_enterprise_no_aps_environment.mobileprovision', 'mobileprovision_dev_no_aps_environment.mobileprovision']) {
+  for (const name of ['enterprise_no_aps.mobileprovision', 'dev_no_aps.mobileprovision']) {
     it(`${name}: the missing entitlement is confirmed, with the profile as evidence, and no MDM cause is listed`, async () => {
-      const path = realworld(name);
+      const path = fixture(name);
       const d = diagnoseRead(await readPath(path, ctx), [NOW]);
       expect(d.domains).toEqual(['apns']);
       expect(status(d, 'apns.missing_entitlement')).toBe('confirmed');
@@ -36,8 +36,8 @@ describe('a provisioning profile without aps-environment', () => {
     });
   }
 
-  it('the 2016 enterprise profile with aps-environment production: push-capable, but expired', async () => {
-    const d = diagnoseRead(await readPath(realworld('mobileprovision_enterprise_aps_production.mobileprovision'), ctx), [NOW]);
+  it('the 2017 enterprise profile with aps-environment production: push-capable, but expired', async () => {
+    const d = diagnoseRead(await readPath(fixture('enterprise_aps_production.mobileprovision'), ctx), [NOW]);
     expect(status(d, 'apns.missing_entitlement')).toBe('ruled_out');
     expect(status(d, 'apns.stale_provisioning_profile')).toBe('confirmed');
     expect(d.causes.find((c) => c.cause.id === 'apns.stale_provisioning_profile')!.decided.map((r) => r.rule.id)).toEqual(['apns.stale_provisioning_profile.expired']);

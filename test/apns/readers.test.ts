@@ -21,49 +21,48 @@ afterAll(() => {
 });
 
 const ctx = { limits: DEFAULT_LIMITS };
-const realworld = (f: string) => fileURLToPath(new URL(`../../../shared/realworld/${f}`, import.meta.url));
 const fixture = (f: string) => fileURLToPath(new URL(`../fixtures/apns/${f}`, import.meta.url));
 const values = (facts: Fact[], name: string) => facts.filter((f) => f.name === name).map((f) => f.value);
 const one = (facts: Fact[], name: string) => facts.find((f) => f.name === name);
 
-describe('provisioning profiles from the real world, read as they are', () => {
+describe('provisioning profiles, read as they are', () => {
   it('an Xcode team development profile: no aps-environment, one device, development kind', async () => {
-    const r = await readPath(realworld('mobileprovision_dev_no_aps_environment.mobileprovision'), ctx);
+    const r = await readPath(fixture('dev_no_aps.mobileprovision'), ctx);
     expect(r.problems).toEqual([]);
     expect(values(r.facts, 'provisioning.push_entitlement')).toEqual([false]);
     expect(values(r.facts, 'provisioning.aps_environment')).toEqual([]);
-    expect(values(r.facts, 'provisioning.expires')).toEqual(['2018-08-11T18:51:01.000Z']);
-    expect(values(r.facts, 'provisioning.team_id')).toEqual(['XAKE7QNQ2B']);
-    expect(values(r.facts, 'provisioning.app_id')).toEqual(['XAKE7QNQ2B.com.neo.SingleEmpty']);
+    expect(values(r.facts, 'provisioning.expires')).toEqual(['2019-03-19T08:14:55.000Z']);
+    expect(values(r.facts, 'provisioning.team_id')).toEqual(['Q7R2M4K9T3']);
+    expect(values(r.facts, 'provisioning.app_id')).toEqual(['Q7R2M4K9T3.com.acme.FieldNotes']);
     expect(values(r.facts, 'provisioning.devices')).toEqual([1]);
     expect(values(r.facts, 'provisioning.kind')).toEqual(['development']);
-    expect(values(r.facts, 'app.bundle_id')).toEqual(['com.neo.SingleEmpty']);
+    expect(values(r.facts, 'app.bundle_id')).toEqual(['com.acme.FieldNotes']);
   });
 
-  it('an enterprise profile with aps-environment production that expired in 2016', async () => {
-    const r = await readPath(realworld('mobileprovision_enterprise_aps_production.mobileprovision'), ctx);
+  it('an enterprise profile with aps-environment production that expired in 2017', async () => {
+    const r = await readPath(fixture('enterprise_aps_production.mobileprovision'), ctx);
     expect(r.problems).toEqual([]);
     expect(values(r.facts, 'provisioning.push_entitlement')).toEqual([true]);
     expect(values(r.facts, 'provisioning.aps_environment')).toEqual(['production']);
-    expect(values(r.facts, 'provisioning.expires')).toEqual(['2016-06-24T11:17:08.000Z']);
-    expect(values(r.facts, 'provisioning.name')).toEqual(['DIS APNS: com.TRDACMP.MutlLobby']);
-    expect(values(r.facts, 'provisioning.app_id_name')).toEqual(['TRDACMP']);
+    expect(values(r.facts, 'provisioning.expires')).toEqual(['2017-09-02T13:40:21.000Z']);
+    expect(values(r.facts, 'provisioning.name')).toEqual(['Acme Courier In House Push']);
+    expect(values(r.facts, 'provisioning.app_id_name')).toEqual(['Acme Courier']);
     expect(values(r.facts, 'provisioning.kind')).toEqual(['enterprise']);
-    expect(one(r.facts, 'provisioning.push_entitlement')!.source).toEqual({ kind: 'file', input: realworld('mobileprovision_enterprise_aps_production.mobileprovision') });
+    expect(one(r.facts, 'provisioning.push_entitlement')!.source).toEqual({ kind: 'file', input: fixture('enterprise_aps_production.mobileprovision') });
   });
 
-  it('an enterprise profile without aps-environment, its Chinese name decoded', async () => {
-    const r = await readPath(realworld('mobileprovision_enterprise_no_aps_environment.mobileprovision'), ctx);
+  it('an enterprise profile without aps-environment, its name with umlauts and a dash decoded', async () => {
+    const r = await readPath(fixture('enterprise_no_aps.mobileprovision'), ctx);
     expect(r.problems).toEqual([]);
     expect(values(r.facts, 'provisioning.push_entitlement')).toEqual([false]);
-    expect(values(r.facts, 'provisioning.name')).toEqual(['红鸟游戏整合_企业发布']);
-    expect(values(r.facts, 'app.bundle_id')).toEqual(['com.redbird.company.MixProject']);
+    expect(values(r.facts, 'provisioning.name')).toEqual(['Müller Logistik – Lager (Verteilung intern)']);
+    expect(values(r.facts, 'app.bundle_id')).toEqual(['de.muellerlogistik.lager']);
   });
 
   it('a truncated profile is a problem, not a crash', async () => {
     const dir = tempDir('pushcheck-apns-');
     const { readFileSync } = await import('node:fs');
-    const whole = readFileSync(realworld('mobileprovision_enterprise_aps_production.mobileprovision'));
+    const whole = readFileSync(fixture('enterprise_aps_production.mobileprovision'));
     const cut = join(dir, 'cut.mobileprovision');
     writeFileSync(cut, whole.subarray(0, 900));
     const r = await readPath(cut, ctx);

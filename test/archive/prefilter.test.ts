@@ -1,11 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LineFeeder } from '../../src/evidence/archive/lines.js';
-import { mdmServerLogReader } from '../../src/evidence/notnow/serverLog.js';
-import { deviceLogReader } from '../../src/evidence/text/deviceLog.js';
 import { MAY_MATTER_NEEDLES, MAY_MATTER_WORDS } from '../../src/evidence/text/messages.js';
-import { DEFAULT_LIMITS, type Item, type LineReader, type LineSink, type ReadContext, type ReadResult } from '../../src/evidence/types.js';
+import type { LineReader } from '../../src/evidence/types.js';
+import { CHUNKS, ctx, expectSameBothWays, feed } from './prefilterHarness.js';
 
 /**
  * The line feeder skips, undecoded, the lines no reader asked for (see
@@ -112,64 +110,6 @@ function makeLog(form: Form, lines: number, seed: number, opts: { crlf?: boolean
   return out.join(opts.crlf ? '\r\n' : '\n') + (r(2) ? '\n' : '');
 }
 
-/** The same reader with the prefilter taken away: the feeder then delivers every line. */
-function unfiltered(reader: LineReader): LineReader {
-  return {
-    ...reader,
-    open(item, ctx) {
-      const sink = reader.open(item, ctx);
-      return { line: (t, n) => sink.line(t, n), end: () => sink.end() };
-    },
-  };
-}
-
-/** The reader as it is, counting the lines it is handed. */
-function counted(reader: LineReader, seen: { lines: number }): LineReader {
-  return {
-    ...reader,
-    open(item, ctx) {
-      const sink = reader.open(item, ctx);
-      const out: LineSink = {
-        line: (t, n) => {
-          seen.lines++;
-          sink.line(t, n);
-        },
-        end: () => sink.end(),
-      };
-      if (sink.prefilter) out.prefilter = sink.prefilter;
-      if (sink.wantsEveryLine) out.wantsEveryLine = () => sink.wantsEveryLine!();
-      return out;
-    },
-  };
-}
-
-const item: Item = { input: 'sysdiagnose.tar.gz', member: 'logs/AppSupport/com.apple.mdmd/mdmd.log' };
-const ctx: ReadContext = { limits: { ...DEFAULT_LIMITS, maxLineLength: 500 } };
-
-async function feed(data: Buffer, readers: LineReader[], chunk: number, c: ReadContext = ctx): Promise<ReadResult> {
-  const f = new LineFeeder(item, readers, c);
-  for (let i = 0; i < data.length; i += chunk) {
-    const r = f.write(data.subarray(i, i + chunk));
-    if ((typeof r === 'boolean' ? r : await r) === false) break;
-  }
-  return f.end();
-}
-
-const READERS = [deviceLogReader, mdmServerLogReader];
-const CHUNKS = [7, 113, 4096, 1 << 20];
-
-async function expectSameBothWays(data: Buffer, c: ReadContext = ctx): Promise<{ delivered: number; result: ReadResult }> {
-  const want = await feed(data, READERS.map(unfiltered), 1 << 20, c);
-  let delivered = 0;
-  for (const size of CHUNKS) {
-    const seen = { lines: 0 };
-    const got = await feed(data, [counted(deviceLogReader, seen), mdmServerLogReader], size, c);
-    expect(JSON.stringify(got), `chunks of ${size} bytes`).toBe(JSON.stringify(want));
-    if (size === 1 << 20) delivered = seen.lines;
-  }
-  return { delivered, result: want };
-}
-
 describe('the prefiltered line feeder reports exactly what the unfiltered one does', () => {
   it('each word that makes a device log line matter holds one of the byte needles', () => {
     for (const w of MAY_MATTER_WORDS) expect(MAY_MATTER_NEEDLES.some((n) => w.includes(n)), w).toBe(true);
@@ -217,8 +157,8 @@ describe('the prefiltered line feeder reports exactly what the unfiltered one do
     await expectSameBothWays(data, { limits: { ...ctx.limits, maxLogBytes: Math.floor(data.length / 2) } });
   });
 
-  it('for the device logs in the fixtures and the real-world files', async () => {
-    const dirs = [new URL('../fixtures/text/', import.meta.url), new URL('../fixtures/notnow/', import.meta.url), new URL('../../../shared/realworld/', import.meta.url)];
+  it('for the device and server logs in the fixtures', async () => {
+    const dirs = [new URL('../fixtures/text/', import.meta.url), new URL('../fixtures/notnow/', import.meta.url), new URL('../fixtures/mdm/server/', import.meta.url)];
     let files = 0;
     for (const dir of dirs) {
       for (const name of readdirSync(dir)) {

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 
-export const REALWORLD = new URL('../../../shared/realworld/', import.meta.url);
-export const realworld = (name: string) => new URL(name, REALWORLD).pathname;
+/** An input written for the tests, as a path (test/fixtures/<path>). */
+export const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url).pathname;
 
 class Capture extends Writable {
   text = '';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as plist from 'plist';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parsePlist } from '../../src/evidence/plist/index.js';
-import { bp, fixture, mdmProblems, read, realworld } from './helpers.js';
+import { bp, fixture, mdmProblems, read } from './helpers.js';
 
 const codes = (r: { problems: { code: string }[] }) => r.problems.map((p) => p.code);
 
@@ -25,7 +25,7 @@ describe('bad plists become a problem that names the file and what is wrong, nev
   });
 
   it('XML cut off half way (a truncated download)', async () => {
-    const whole = readFileSync(realworld('nanomdm_checkin_TokenUpdate_with_UnlockToken.plist'));
+    const whole = readFileSync(fixture('server/TokenUpdate_iPhone.plist'));
     const r = await read('TokenUpdate.plist', whole.subarray(0, Math.floor(whole.length / 2)));
     expect(r.facts).toEqual([]);
     expect(codes(r)).toEqual(['plist.truncated']);

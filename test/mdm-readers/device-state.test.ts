@@ -121,14 +121,14 @@ describe('enrollment profiles as served', () => {
   });
 
   it('a topic without the com.apple.mgmt. prefix and {{…}} / CHANGEME values are kept as they are and flagged', async () => {
-    const xml = readFileSync(new URL('../../../shared/realworld/nanomdm_enroll.mobileconfig', import.meta.url), 'utf8')
-      .replace('com.apple.mgmt.External.YOUR-PUSH-TOPIC-HERE', 'com.acme.push')
-      .replace('https://mdm.example.org/mdm', 'https://{{ mdm_host }}/mdm')
-      .replace('SCEP-CHALLENGE-HERE', 'CHANGEME');
+    const xml = readFileSync(fixture('server/enroll_template.mobileconfig'), 'utf8')
+      .replace('com.apple.mgmt.External.YOUR-TOPIC-HERE', 'com.acme.push')
+      .replace('https://mdm.example.com/mdm', 'https://{{ mdm_host }}/mdm')
+      .replace('https://mdm.example.com/checkin', 'https://mdm.acme-corp.test/checkin');
     const r = await read('enroll.mobileconfig', Buffer.from(xml));
     expect(only(r, 'profile.topic').value).toBe('com.acme.push');
     const ph = Object.fromEntries(r.facts.filter((f) => f.name === 'profile.placeholder').map((f) => [f.attrs?.key, f.value]));
-    expect(ph).toEqual({ Challenge: 'CHANGEME', URL: 'https://mdm.example.org/scep', ServerURL: 'https://{{ mdm_host }}/mdm' });
+    expect(ph).toEqual({ Challenge: 'CHANGEME', URL: 'https://mdm.example.com/scep', ServerURL: 'https://{{ mdm_host }}/mdm' });
   });
 });
 

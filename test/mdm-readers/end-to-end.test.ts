@@ -4,7 +4,7 @@ import { loadRules } from '../../src/engine/loadRules.js';
 import { bufferReadersFor } from '../../src/evidence/dispatch.js';
 import { mdmReaders } from '../../src/evidence/mdm/index.js';
 import type { ReadResult } from '../../src/evidence/types.js';
-import { readFixture, readReal } from './helpers.js';
+import { readFixture } from './helpers.js';
 
 const status = (d: Diagnosis, id: string) => d.causes.find((c) => c.cause.id === id)?.status;
 const run = (...inputs: ReadResult[]) =>
@@ -13,7 +13,7 @@ const run = (...inputs: ReadResult[]) =>
 describe("the device's MDM.plist against the TokenUpdate the server stored", () => {
   it('same topic and token (hash), another PushMagic: wrong magic confirmed, topic and token ruled out', async () => {
     const device = await readFixture('MDM.plist', { input: 'sysdiagnose.tar.gz', member: 'x/logs/MCState/Shared/MDM.plist' });
-    const server = await readReal('nanomdm_checkin_TokenUpdate_with_UnlockToken.plist');
+    const server = await readFixture('server/TokenUpdate_iPhone.plist');
     expect([...device.problems, ...server.problems]).toEqual([]);
     const diagnosis = run(device, server);
     expect(status(diagnosis, 'mdm.wrong_magic')).toBe('confirmed');
@@ -21,8 +21,8 @@ describe("the device's MDM.plist against the TokenUpdate the server stored", () 
     expect(status(diagnosis, 'mdm.wrong_topic')).toBe('ruled_out');
   });
 
-  it('the nanomdm template as the enrollment profile: the placeholder topic is reported', async () => {
-    const d = run(await readReal('nanomdm_enroll.mobileconfig'));
+  it('an enrollment template as the enrollment profile: the placeholder topic is reported', async () => {
+    const d = run(await readFixture('server/enroll_template.mobileconfig'));
     const topicCause = d.causes.find((c) => c.cause.id === 'mdm.wrong_topic');
     expect(topicCause?.decided.map((r) => r.rule.id).join(' ')).toMatch(/placeholder/);
   });

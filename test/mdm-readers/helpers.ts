@@ -3,18 +3,12 @@ import { readBuffer } from '../../src/evidence/dispatch.js';
 import { DEFAULT_LIMITS, type Item, type Limits, type ReadResult, type Reader } from '../../src/evidence/types.js';
 import type { Fact } from '../../src/facts/schema.js';
 
-export const realworld = (name: string) => new URL(`../../../shared/realworld/${name}`, import.meta.url);
 export const fixture = (name: string) => new URL(`../fixtures/mdm/${name}`, import.meta.url);
 
 /** Reads bytes through the real dispatcher and every real reader, as the CLI does. */
 export function read(item: Item | string, data: Buffer, limits: Partial<Limits> = {}, readers?: readonly Reader[]): Promise<ReadResult> {
   const it = typeof item === 'string' ? { input: item } : item;
   return readBuffer(it, data, { limits: { ...DEFAULT_LIMITS, ...limits } }, readers);
-}
-
-/** Reads a file from shared/realworld exactly as it is. */
-export function readReal(name: string): Promise<ReadResult> {
-  return read(name, readFileSync(realworld(name)));
 }
 
 export function readFixture(name: string, item?: Item): Promise<ReadResult> {

@@ -6,7 +6,6 @@ import type { Fact } from '../../src/facts/schema.js';
 
 export const ctx = { limits: DEFAULT_LIMITS };
 
-export const realworld = (name: string) => new URL(`../../../shared/realworld/${name}`, import.meta.url);
 export const fixture = (name: string) => new URL(`../fixtures/notnow/${name}`, import.meta.url);
 
 /** Reads text with the server-log reader alone, as a file of this name. */

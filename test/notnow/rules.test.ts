@@ -4,7 +4,7 @@ import type { Answer } from '../../src/engine/answers.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { runCase } from '../../src/pipeline.js';
 import { heldRules, run, statusOf } from '../rules/helpers.js';
-import { fixture, handedOut, nothingLeft, readServerLog, realworld, statusLine } from './helpers.js';
+import { fixture, handedOut, nothingLeft, readServerLog, statusLine } from './helpers.js';
 
 const MAC = '5A2F6C1E-3B7D-5E90-8C41-0D2E7A9B1F34';
 const U1 = '9b1e7c44-2f0a-4d6b-a8e3-51c2d7f0b6aa';
@@ -217,8 +217,8 @@ describe('NotNow rules, one troubleshooting step at a time', () => {
 });
 
 describe('whole cases through the pipeline', () => {
-  it('the NanoMDM quickstart log: a healthy round trip, no NotNow cause', async () => {
-    const report = await runCase({ paths: [fileURLToPath(realworld('nanomdm_server_log_quickstart_success.log'))] });
+  it('a NanoMDM log of a healthy round trip: no NotNow cause', async () => {
+    const report = await runCase({ paths: [fileURLToPath(fixture('nanomdm_2021_round_trip.log'))] });
     const facts = report.facts;
     expect(facts.filter((f) => f.fact === 'server.push_sent')).toHaveLength(2);
     expect(facts.filter((f) => f.fact === 'mdm.command.status').map((f) => f.value)).toEqual(expect.arrayContaining(['Idle', 'Acknowledged']));
@@ -230,8 +230,8 @@ describe('whole cases through the pipeline', () => {
     expect(report.causes.find((c) => c.id === 'mdm.enrollment_race')?.status).toBe('ruled_out');
   });
 
-  it('the 2017 macOS log with MicroMDM lines reads without a problem from the server-log reader', async () => {
-    const report = await runCase({ paths: [fileURLToPath(realworld('macos_log_show_default_style_mdmclient_InstallApplication_2017.log'))] });
+  it('a macOS log export with MicroMDM lines below it reads without a problem from the server-log reader', async () => {
+    const report = await runCase({ paths: [fileURLToPath(new URL('../fixtures/text/log_show_default_mdmclient_with_server_lines.log', import.meta.url))] });
     expect(report.problems.filter((p) => p.code.startsWith('mdmlog.'))).toEqual([]);
     expect(report.facts.filter((f) => f.fact === 'mdm.command.status' && f.attrs?.request_type === 'InstallApplication').length).toBeGreaterThanOrEqual(2);
   });

@@ -1,50 +1,50 @@
 import { describe, expect, it } from 'vitest';
 import { mdmServerLogReader } from '../../src/evidence/notnow/serverLog.js';
-import { named, readServerLog, readServerLogFile, realworld } from './helpers.js';
+import { fixture, named, readServerLog, readServerLogFile } from './helpers.js';
 
-const UDID = '99385AF6-44CB-5621-A678-A321F4D9A2C8';
+const UDID = '6B1E0F4A-92C3-5D78-A4E6-3F8B2C1D9E07';
 
 describe('reading MDM server logs', () => {
-  it('reads the NanoMDM quickstart log as it is: check-ins, pushes, Idle polls and an Acknowledged ProfileList', async () => {
-    const { facts, problems } = await readServerLogFile(realworld('nanomdm_server_log_quickstart_success.log'));
+  it('reads a NanoMDM log of 2022 as it is: check-ins, pushes, Idle polls and an Acknowledged InstalledApplicationList', async () => {
+    const { facts, problems } = await readServerLogFile(fixture('nanomdm_2021_round_trip.log'));
     expect(problems).toEqual([]);
 
     const [auth] = named(facts, 'mdm.checkin.authenticate');
-    expect(auth.at).toBe('2021-05-30T12:25:17.000Z');
+    expect(auth.at).toBe('2022-11-08T16:05:02.000Z');
     expect(auth.attrs).toMatchObject({ udid: UDID, channel: 'device' });
-    expect(named(facts, 'mdm.checkin.token_update').map((f) => f.at)).toEqual(['2021-05-30T12:25:18.000Z']);
+    expect(named(facts, 'mdm.checkin.token_update').map((f) => f.at)).toEqual(['2022-11-08T16:05:03.000Z']);
 
     // The push line names no device; the API request just before it does.
     const pushes = named(facts, 'server.push_sent');
     expect(pushes.map((f) => [f.at, f.attrs?.udid, f.attrs?.status])).toEqual([
-      ['2021-05-30T12:32:32.000Z', UDID, 'sent'],
-      ['2021-05-30T12:46:39.000Z', UDID, 'sent'],
+      ['2022-11-08T16:11:20.000Z', UDID, 'sent'],
+      ['2022-11-08T16:20:05.000Z', UDID, 'sent'],
     ]);
     // NanoMDM does not log APNs' HTTP status, and pushcheck does not make one up.
     expect(named(facts, 'server.push_status')).toEqual([]);
 
     const statuses = named(facts, 'mdm.command.status');
     expect(statuses.map((f) => [f.value, f.at, f.source.kind === 'file' ? f.source.line : 0])).toEqual([
-      ['Idle', '2021-05-30T12:32:33.000Z', 12],
-      ['Idle', '2021-05-30T12:46:40.000Z', 18],
-      ['Acknowledged', '2021-05-30T12:46:40.000Z', 21],
+      ['Idle', '2022-11-08T16:11:22.000Z', 12],
+      ['Idle', '2022-11-08T16:20:07.000Z', 18],
+      ['Acknowledged', '2022-11-08T16:20:08.000Z', 21],
     ]);
     // The status line has only the command UUID; the enqueue line gave its RequestType.
-    expect(statuses[2].attrs).toMatchObject({ udid: UDID, command_uuid: '1ec2a267-1b32-4843-8ba0-2b06e80565c4', request_type: 'ProfileList', channel: 'device' });
+    expect(statuses[2].attrs).toMatchObject({ udid: UDID, command_uuid: 'c83f1a06-5d2e-4b97-a140-e6b9d3f72a58', request_type: 'InstalledApplicationList', channel: 'device' });
     // Two polls, two connections; the Acknowledged belongs to the second.
     expect(statuses[0].attrs?.connection).not.toBe(statuses[1].attrs?.connection);
     expect(statuses[2].attrs?.connection).toBe(statuses[1].attrs?.connection);
 
-    expect(named(facts, 'server.topic').map((f) => f.value)).toContain('com.apple.mgmt.External.e3b8ceac-1f18-2c8e-8a63-dd17d99435d9');
-    expect(named(facts, 'notnow.command_sent')[0].attrs).toMatchObject({ request_type: 'ProfileList', connection: statuses[1].attrs?.connection });
+    expect(named(facts, 'server.topic').map((f) => f.value)).toContain('com.apple.mgmt.External.5f1d2c3b-8a47-4e90-b6d1-0c9e8f7a6b52');
+    expect(named(facts, 'notnow.command_sent')[0].attrs).toMatchObject({ request_type: 'InstalledApplicationList', connection: statuses[1].attrs?.connection });
   });
 
-  it("reads the early MicroMDM lines at the end of the 2017 macOS log, and nothing from its device lines", async () => {
-    const { facts, problems } = await readServerLogFile(realworld('macos_log_show_default_style_mdmclient_InstallApplication_2017.log'));
+  it("reads the early MicroMDM lines below a macOS `log show` export, and nothing from its device lines", async () => {
+    const { facts, problems } = await readServerLogFile(new URL('../fixtures/text/log_show_default_mdmclient_with_server_lines.log', import.meta.url));
     expect(problems).toEqual([]);
     expect(facts.map((f) => [f.name, f.value, f.attrs?.udid, f.attrs?.request_type])).toEqual([
-      ['mdm.command.status', 'Acknowledged', '4A7A3EC2-6755-4113-A5AF-AC10574D953A', 'InstallApplication'],
-      ['mdm.command.status', 'Acknowledged', '4A7A3EC2-6755-4113-A5AF-AC10574D953A', 'InstallApplication'],
+      ['mdm.command.status', 'Acknowledged', '8C2D4E6F-1A3B-4C5D-9E7F-0A1B2C3D4E5F', 'InstallApplication'],
+      ['mdm.command.status', 'Acknowledged', '8C2D4E6F-1A3B-4C5D-9E7F-0A1B2C3D4E5F', 'InstallApplication'],
     ]);
     // These lines carry no time; the line number is their order.
     expect(facts.every((f) => f.at === undefined && f.source.kind === 'file' && f.source.line! >= 7)).toBe(true);

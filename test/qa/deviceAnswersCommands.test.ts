@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, realworld } from '../cli/helpers.js';
+import { cli, fixture } from '../cli/helpers.js';
 
 /**
  * Troubleshooting step: "is the device checking in at all?" A command result
@@ -26,7 +26,7 @@ const notes = (out: string): Note[] => JSON.parse(out).notes;
 
 describe('a device that answers MDM commands: the push path works', () => {
   it('an Acknowledged DeviceInformation result says the device reached the server, with no Feedback draft', async () => {
-    const { code, out } = await cli('diagnose', realworld('nanomdm_cmdresult_DeviceInformation_Acknowledged.plist'), '--format', 'json');
+    const { code, out } = await cli('diagnose', fixture('mdm/server/DeviceInformation_Acknowledged.plist'), '--format', 'json');
     expect(code).toBe(0);
     expect(JSON.parse(out).escalation).toBeNull();
     const note = notes(out).find((n) => n.id === NOTE);
@@ -34,15 +34,15 @@ describe('a device that answers MDM commands: the push path works', () => {
     expect(note?.evidence).toEqual([expect.objectContaining({ fact: 'mdm.command.status', value: 'Acknowledged' })]);
   });
 
-  it('a command that ended in Error (NSOSStatus -909) is a failure on the device, not a push problem', async () => {
-    const { code, out } = await cli('diagnose', realworld('nanocmd_cmdresponse_Error_NSOSStatus-909.plist'));
+  it('a command that ended in Error (a profile that failed to install) is a failure on the device, not a push problem', async () => {
+    const { code, out } = await cli('diagnose', fixture('mdm/server/InstallProfile_Error.plist'));
     expect(code).toBe(0);
     expect(out).toMatch(/Note: The device answered MDM commands/);
     expect(out).toMatch(/not a push problem/);
   });
 
-  it("the NanoMDM quickstart log's push followed by Idle and Acknowledged reads as a working round trip", async () => {
-    const { out } = await cli('diagnose', realworld('nanomdm_server_log_quickstart_success.log'), '--format', 'json');
+  it("a NanoMDM log's push followed by Idle and Acknowledged reads as a working round trip", async () => {
+    const { out } = await cli('diagnose', fixture('notnow/nanomdm_2021_round_trip.log'), '--format', 'json');
     expect(notes(out).map((n) => n.id)).toContain(NOTE);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cli, realworld } from '../cli/helpers.js';
+import { cli, fixture } from '../cli/helpers.js';
 
 /**
  * Troubleshooting step: "what is still needed?", read in the full Markdown
@@ -9,7 +9,7 @@ import { cli, realworld } from '../cli/helpers.js';
  */
 describe('the full Markdown report says in words what an open cause still needs', () => {
   it('an Authenticate check-in alone: the network cause needs the reachability of the MDM server, in words', async () => {
-    const { out } = await cli('diagnose', realworld('nanomdm_checkin_Authenticate_iOS9_iPad.plist'), '--format', 'markdown', '--detail', 'full');
+    const { out } = await cli('diagnose', fixture('mdm/server/Authenticate_iPad.plist'), '--format', 'markdown', '--detail', 'full');
     const network = out.slice(out.indexOf('The device cannot reach APNs or the MDM server'));
     const needs = network.slice(network.indexOf('**Needs:**'), network.indexOf('**Rules:**'));
     expect(needs).toContain('- Whether the device can reach the MDM server URL\n');
@@ -19,7 +19,7 @@ describe('the full Markdown report says in words what an open cause still needs'
 
   it('no cause block has two blank lines in a row', async () => {
     for (const detail of ['summary', 'full']) {
-      const { out } = await cli('diagnose', realworld('nanomdm_checkin_Authenticate_iOS9_iPad.plist'), '--format', 'markdown', '--detail', detail);
+      const { out } = await cli('diagnose', fixture('mdm/server/Authenticate_iPad.plist'), '--format', 'markdown', '--detail', detail);
       expect(out).not.toMatch(/\n\n\n/);
     }
   });

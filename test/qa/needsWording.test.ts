@@ -1,7 +1,7 @@
-import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { factDefinition } from '../../src/facts/catalog/index.js';
-import { cli, REALWORLD, realworld } from '../cli/helpers.js';
+import { cli, fixture } from '../cli/helpers.js';
+import { readdirSync } from 'node:fs';
 
 /**
  * Troubleshooting step: "what is still needed to settle an open cause?"
@@ -10,7 +10,13 @@ import { cli, REALWORLD, realworld } from '../cli/helpers.js';
  * server.push_token"); only the --answer hints carry question ids.
  */
 const INTERNAL = /\b(?:server|device|app|provisioning|cert|mdm|apns|notnow|securemail|case|pasted)\.[a-z_0-9]+/;
-const files = readdirSync(REALWORLD).filter((f) => f !== 'README.md').sort();
+// What MDM servers and app builds hand over: the project's check-ins, results, logs and profiles.
+const files = [
+  ...readdirSync(fixture('mdm/server')).map((f) => `mdm/server/${f}`),
+  ...['dev_no_aps', 'enterprise_aps_production', 'enterprise_no_aps'].map((f) => `apns/${f}.mobileprovision`),
+  'notnow/nanomdm_2021_round_trip.log',
+  'text/log_show_default_mdmclient_with_server_lines.log',
+].sort();
 
 /** The items of every "Needs:" field of the full text report. */
 function needs(out: string): string[] {
@@ -28,7 +34,7 @@ function needs(out: string): string[] {
 
 describe('"Needs:" items speak words, not fact ids', () => {
   it.each(files)('%s', async (file) => {
-    const { out } = await cli('diagnose', realworld(file), '--detail', 'full');
+    const { out } = await cli('diagnose', fixture(file), '--detail', 'full');
     for (const item of needs(out)) expect(item, `${file}: ${item}`).not.toMatch(INTERNAL);
     // Nor anywhere else in the report (host names like mdm.example.org are fine), apart from the --answer hints.
     for (const line of out.split('\n').filter((l) => !l.includes('--answer'))) {
@@ -38,7 +44,7 @@ describe('"Needs:" items speak words, not fact ids', () => {
   });
 
   it('the server token an Authenticate check-in lacks is named in words (not its derived hash)', async () => {
-    const { out } = await cli('diagnose', realworld('nanomdm_checkin_Authenticate_iOS9_iPad.plist'), '--detail', 'full');
+    const { out } = await cli('diagnose', fixture('mdm/server/Authenticate_iPad.plist'), '--detail', 'full');
     expect(needs(out)).toContain('Device push token the MDM server uses, 64 hex digits');
     expect(needs(out).some((n) => /SHA-256 of the push token the MDM server holds/.test(n))).toBe(false);
   });

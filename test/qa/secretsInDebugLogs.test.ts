@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { boltLogger } from '../../src/slack/app.js';
-import { realworld } from '../cli/helpers.js';
+import { fixture } from '../cli/helpers.js';
 
 /**
  * Troubleshooting step: "turn on debug logging". Bolt's debug lines carry
@@ -21,7 +21,7 @@ function capture(): { stream: Writable; text: () => string } {
   return { stream, text: () => text };
 }
 
-const tokenUpdate = readFileSync(realworld('nanomdm_checkin_TokenUpdate_with_UnlockToken.plist'), 'utf8');
+const tokenUpdate = readFileSync(fixture('mdm/server/TokenUpdate_iPhone.plist'), 'utf8');
 const base64Token = /<key>Token<\/key>\s*<data>\s*([^<]+?)\s*<\/data>/.exec(tokenUpdate)![1]!;
 const hexToken = Buffer.from(base64Token, 'base64').toString('hex');
 const spacedToken = hexToken.match(/.{8}/g)!.join(' ');

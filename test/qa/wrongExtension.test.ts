@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, realworld } from '../cli/helpers.js';
+import { cli } from '../cli/helpers.js';
 
 /**
  * Troubleshooting step: "send us the app's provisioning profile". It comes
@@ -18,7 +18,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('a provisioning profile with the wrong extension is still read', () => {
   it.each(['embedded.txt', 'embedded'])('saved as %s: no aps-environment, so the missing entitlement is confirmed', async (name) => {
     const file = join(dir, name);
-    await copyFile(realworld('mobileprovision_dev_no_aps_environment.mobileprovision'), file);
+    await copyFile(new URL('../fixtures/apns/dev_no_aps.mobileprovision', import.meta.url).pathname, file);
     const report = JSON.parse((await cli('diagnose', file, '--format', 'json')).out);
     expect(report.facts).toContainEqual(expect.objectContaining({ fact: 'provisioning.push_entitlement', value: false }));
     expect(report.causes.find((c: { id: string }) => c.id === 'apns.missing_entitlement')?.status).toBe('confirmed');

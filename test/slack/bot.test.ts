@@ -88,7 +88,7 @@ describe('a file shared in a support channel', () => {
   });
 
   it('posts the push timeline as a picture in the thread when the file holds timed events', async () => {
-    const log = readFileSync(new URL('../../../shared/realworld/nanomdm_server_log_quickstart_success.log', import.meta.url));
+    const log = readFileSync(new URL('../fixtures/notnow/nanomdm_2021_round_trip.log', import.meta.url));
     const file = fake.addFile('F1T', 'nanomdm.log', log);
     const ts = nextTs();
     await bot.event(fileShare('C1', ts, [file]));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readPath } from '../../src/evidence/read.js';
-import { ctx, fixture, named, one, realworld, scan } from './helpers.js';
+import { ctx, fixture, named, one, scan } from './helpers.js';
 
 /**
  * One line per log form people paste, each saying the same thing (mdmd
@@ -109,15 +109,15 @@ describe('json and syslog files', () => {
   });
 });
 
-describe('the real-world log', () => {
+describe('a macOS log export with server lines below it', () => {
   it('reads macOS `log show` default style with MicroMDM lines mixed in, and finds the mdmclient command', async () => {
-    const path = realworld('macos_log_show_default_style_mdmclient_InstallApplication_2017.log');
+    const path = fixture('log_show_default_mdmclient_with_server_lines.log');
     const r = await readPath(path, ctx);
     expect(r.problems).toEqual([]);
     const cmd = one(r.facts, 'device.log.command');
-    expect(cmd).toMatchObject({ value: 'InstallApplication', at: '2017-04-30T01:30:02.362Z', source: { kind: 'file', input: path, line: 2 } });
-    expect(cmd.attrs).toMatchObject({ process: 'mdmclient', logged_at: '2017-04-29 21:30:02.362540-0400' });
-    // storedownloadd is not on the push path; mdmclient is the one relevant line.
+    expect(cmd).toMatchObject({ value: 'InstallApplication', at: '2019-10-14T06:52:17.204Z', source: { kind: 'file', input: path, line: 2 } });
+    expect(cmd.attrs).toMatchObject({ process: 'mdmclient', logged_at: '2019-10-14 08:52:17.204913+0200' });
+    // appstoreagent is not on the push path; mdmclient is the one relevant line.
     expect(named(r.facts, 'device.log.mdm_lines').map((f) => f.value)).toEqual([1]);
     expect(one(r.facts, 'device.log.redacted').value).toBe(false);
   });

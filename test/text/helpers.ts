@@ -7,7 +7,6 @@ import type { Fact } from '../../src/facts/schema.js';
 export const ctx: ReadContext = { limits: DEFAULT_LIMITS };
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/text/${name}`, import.meta.url));
-export const realworld = (name: string): string => fileURLToPath(new URL(`../../../shared/realworld/${name}`, import.meta.url));
 
 /** Runs only the text readers over some text, as a file called `name` or as a paste. */
 export async function scan(text: string, opts: { name?: string; pasted?: boolean } = {}) {

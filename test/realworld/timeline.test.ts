@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { runCase } from '../../src/pipeline.js';
 import { renderFeedbackDraft } from '../../src/escalation/draft.js';
 import { renderTimelinePng, timelineModel, timelineSvg } from '../../src/timeline/index.js';
+import { realworld } from './files.js';
 
-const realworld = (name: string) => fileURLToPath(new URL(`../../../shared/realworld/${name}`, import.meta.url));
 
 describe('timeline and draft from a real NanoMDM server log (a healthy round trip)', () => {
   it('shows the enrollment, both pushes and the command statuses that answered them', async () => {

@@ -1,14 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readBuffer } from '../../src/evidence/dispatch.js';
 import { readPath, readStream } from '../../src/evidence/read.js';
 import { DEFAULT_LIMITS } from '../../src/evidence/types.js';
-import { tgz } from './support.js';
+import { tgz } from '../archive/support.js';
+import { REALWORLD_DIR } from './files.js';
 
-const REAL = fileURLToPath(new URL('../../../shared/realworld/', import.meta.url));
+const REAL = REALWORLD_DIR;
 const ctx = { limits: DEFAULT_LIMITS };
 
 describe('real-world files read through the streaming intake', () => {

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { diagnose, type Diagnosis } from '../../src/engine/diagnose.js';
+import { loadRules } from '../../src/engine/loadRules.js';
 import { parsePlist } from '../../src/evidence/plist/index.js';
-import { mdmProblems, only, readReal, realworld, values } from './helpers.js';
+import type { ReadResult } from '../../src/evidence/types.js';
+import { mdmProblems, only, read, readFixture, values } from '../mdm-readers/helpers.js';
+import { readReal, realworld } from './helpers.js';
 
 const TOPIC = 'com.apple.mgmt.External.e0bd1eac-1f17-4c8e-8a63-dd17d3dd35d9';
 
@@ -146,5 +150,47 @@ describe('real check-ins as MDM servers store them (micromdm/nanomdm test data)'
     const r = await readReal('nanomdm_checkin_TokenUpdate_with_UnlockToken.plist');
     const hash = createHash('sha256').update(Buffer.from(String(only(r, 'server.push_token').value), 'hex')).digest('hex');
     expect(hash).toBe('0a9f28fd74bf39c4cbdd7d0acb30a6598b40160d5ffe3c6de3bf319ec262bbbd');
+  });
+});
+
+describe("the device's MDM.plist against the TokenUpdate the server stored (real check-in)", () => {
+  const status = (d: Diagnosis, id: string) => d.causes.find((c) => c.cause.id === id)?.status;
+  const run = (...inputs: ReadResult[]) => diagnose({ facts: inputs.flatMap((r) => r.facts), problems: inputs.flatMap((r) => r.problems) }, loadRules());
+
+  it('same topic and token (hash), another PushMagic: wrong magic confirmed, topic and token ruled out', async () => {
+    const device = await readFixture('MDM.plist', { input: 'sysdiagnose.tar.gz', member: 'x/logs/MCState/Shared/MDM.plist' });
+    const server = await readReal('nanomdm_checkin_TokenUpdate_with_UnlockToken.plist');
+    expect([...device.problems, ...server.problems]).toEqual([]);
+    const diagnosis = run(device, server);
+    expect(status(diagnosis, 'mdm.wrong_magic')).toBe('confirmed');
+    expect(status(diagnosis, 'mdm.wrong_token')).toBe('ruled_out');
+    expect(status(diagnosis, 'mdm.wrong_topic')).toBe('ruled_out');
+  });
+
+  it('the nanomdm template as the enrollment profile: the placeholder topic is reported', async () => {
+    const d = run(await readReal('nanomdm_enroll.mobileconfig'));
+    const topicCause = d.causes.find((c) => c.cause.id === 'mdm.wrong_topic');
+    expect(topicCause?.decided.map((r) => r.rule.id).join(' ')).toMatch(/placeholder/);
+  });
+});
+
+describe('real plists damaged on the way', () => {
+  it('XML cut off half way (a truncated download)', async () => {
+    const whole = readFileSync(realworld('nanomdm_checkin_TokenUpdate_with_UnlockToken.plist'));
+    const r = await read('TokenUpdate.plist', whole.subarray(0, Math.floor(whole.length / 2)));
+    expect(r.facts).toEqual([]);
+    expect(r.problems.map((p) => p.code)).toEqual(['plist.truncated']);
+    expect(r.problems[0].message).toMatch(/cut off/);
+  });
+
+  it('a topic without the com.apple.mgmt. prefix and {{…}} / CHANGEME values are kept as they are and flagged', async () => {
+    const xml = readFileSync(realworld('nanomdm_enroll.mobileconfig'), 'utf8')
+      .replace('com.apple.mgmt.External.YOUR-PUSH-TOPIC-HERE', 'com.acme.push')
+      .replace('https://mdm.example.org/mdm', 'https://{{ mdm_host }}/mdm')
+      .replace('SCEP-CHALLENGE-HERE', 'CHANGEME');
+    const r = await read('enroll.mobileconfig', Buffer.from(xml));
+    expect(only(r, 'profile.topic').value).toBe('com.acme.push');
+    const ph = Object.fromEntries(r.facts.filter((f) => f.name === 'profile.placeholder').map((f) => [f.attrs?.key, f.value]));
+    expect(ph).toEqual({ Challenge: 'CHANGEME', URL: 'https://mdm.example.org/scep', ServerURL: 'https://{{ mdm_host }}/mdm' });
   });
 });
