@@ -30,23 +30,35 @@ const MAGIC = '5A1C0E2B-77D4-4F1A-9C3E-0D8B61F2A4C7';
 const OLD_MAGIC = '0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03';
 const TOKEN = '3f1b9a2c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8';
 
-function mdmPlist(token = TOKEN, magic = MAGIC): string {
-  const hash = createHash('sha256').update(Buffer.from(token, 'hex')).digest('base64');
-  return fixture('mdm/MDM.plist')
+interface DeviceState {
+  /** When mdmd noted a wrong-magic push (PushMagicMismatchDateMarker); absent when it never did. */
+  mismatchAt?: string;
+  lastPoll: string;
+  lastPollOk: string;
+}
+
+function mdmPlist(state: DeviceState): string {
+  const hash = createHash('sha256').update(Buffer.from(TOKEN, 'hex')).digest('base64');
+  const plist = fixture('mdm/MDM.plist')
     .toString('utf8')
     .replace(/(<key>LastPushTokenHash<\/key>\s*<data>)[^<]*(<\/data>)/, `$1${hash}$2`)
-    .replace(/(<key>PushMagic<\/key>\s*<string>)[^<]*(<\/string>)/, `$1${magic}$2`);
+    .replace(/(<key>PushMagic<\/key>\s*<string>)[^<]*(<\/string>)/, `$1${MAGIC}$2`)
+    .replace(/(<key>LastPollingAttempt<\/key>\s*<date>)[^<]*(<\/date>)/, `$1${state.lastPoll}$2`)
+    .replace(/(<key>LastPollingSuccess<\/key>\s*<date>)[^<]*(<\/date>)/, `$1${state.lastPollOk}$2`);
+  return state.mismatchAt
+    ? plist.replace(/(<key>PushMagicMismatchDateMarker<\/key>\s*<date>)[^<]*(<\/date>)/, `$1${state.mismatchAt}$2`)
+    : plist.replace(/\s*<key>PushMagicMismatchDateMarker<\/key>\s*<date>[^<]*<\/date>/, '');
 }
 
 /** A sysdiagnose as the device writes it: one folder named after it (with the device's UTC offset), the MDM state and logs inside. */
-function sysdiagnose(dir: string, file: string, log: string, opts: { token?: string; magic?: string } = {}): string {
+function sysdiagnose(dir: string, file: string, log: string, state: DeviceState): string {
   const root = 'sysdiagnose_2025.11.21_09-20-11-0800_iPhone-OS_iPhone_22B83';
   const path = join(dir, file);
   writeFileSync(
     path,
     tgz([
       { path: `${root}/`, type: 'dir' },
-      { path: `${root}/logs/MCState/Shared/MDM.plist`, data: mdmPlist(opts.token, opts.magic) },
+      { path: `${root}/logs/MCState/Shared/MDM.plist`, data: mdmPlist(state) },
       { path: `${root}/logs/MCState/Shared/profile-3f9a1c0e5b7d2e4f6a8b0c1d2e3f4a5b.stub`, data: fixture('mdm/profile-3f9a1c0e5b7d2e4f6a8b0c1d2e3f4a5b.stub') },
       { path: `${root}/logs/mdm/mdmd_excerpt.log`, data: log },
     ]),
@@ -70,7 +82,9 @@ export function buildCases(): RenderCase[] {
 
   // MDM: the device rejects every push for its magic, three times in the log, and the server's record holds an old PushMagic.
   const mdmLog = [LOG_HEAD, courier('2025-11-21 08:59:58.000000-0800'), rejection('2025-11-21 09:01:02.123456-0800'), rejection('2025-11-21 09:07:40.000000-0800'), rejection('2025-11-21 09:14:05.500000-0800'), ''].join('\n');
-  const mdm: RenderCase = { name: 'mdm', paths: [sysdiagnose(dir, 'sysdiagnose_iPhone.tar.gz', mdmLog)], paste: serverValues(OLD_MAGIC), typical: true };
+  // The device noted the first wrong-magic push (MDM.plist) when mdmd logged it, and has not reached the server since the day before.
+  const rejecting: DeviceState = { mismatchAt: '2025-11-21T17:01:02Z', lastPoll: '2025-11-21T16:40:00Z', lastPollOk: '2025-11-19T22:10:00Z' };
+  const mdm: RenderCase = { name: 'mdm', paths: [sysdiagnose(dir, 'sysdiagnose_iPhone.tar.gz', mdmLog, rejecting)], paste: serverValues(OLD_MAGIC), typical: true };
 
   // App push: the app was signed without aps-environment; the provider's pushes are accepted.
   const provider = [
@@ -110,7 +124,7 @@ export function buildCases(): RenderCase[] {
   const quietLog = [LOG_HEAD, courier('2025-11-21 08:59:58.000000-0800'), ''].join('\n');
   const escalation: RenderCase = {
     name: 'escalation',
-    paths: [sysdiagnose(dir, 'sysdiagnose_quiet.tar.gz', quietLog)],
+    paths: [sysdiagnose(dir, 'sysdiagnose_quiet.tar.gz', quietLog, { lastPoll: '2025-11-21T16:55:00Z', lastPollOk: '2025-11-21T16:55:00Z' })],
     paste: serverValues(MAGIC),
     answers: { 'q.mdm.push_soon_after_enrollment': 'no', 'q.mdm.push_status': '200' },
     typical: false,
@@ -131,7 +145,7 @@ export function buildCases(): RenderCase[] {
   ].join('\n');
   const devices: RenderCase = {
     name: 'several-devices',
-    paths: [write('nanomdm-fleet.log', fleet), sysdiagnose(dir, 'sysdiagnose_B.tar.gz', mdmLog)],
+    paths: [write('nanomdm-fleet.log', fleet), sysdiagnose(dir, 'sysdiagnose_B.tar.gz', mdmLog, rejecting)],
     paste: serverValues(OLD_MAGIC),
     typical: false,
   };
