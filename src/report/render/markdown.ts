@@ -13,6 +13,6 @@ export interface MarkdownOptions extends WordsOptions {
 
 /** The Markdown rendering: for tickets and wikis; with detail "full", the Slack "Show all evidence" file. */
 export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
-  const nodes = opts.detail === 'full' ? fullNodes(report, { ...opts, answers: 'words' }) : summaryNodes(report, { ...opts, answers: 'words' });
+  const nodes = opts.detail === 'full' ? fullNodes(report, { ...opts, answers: 'words' }) : summaryNodes(report, { ...opts, answers: 'words', sources: true });
   return writeMarkdown(nodes);
 }

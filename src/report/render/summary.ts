@@ -10,6 +10,8 @@ export interface SummaryOptions extends WordsOptions {
   answers?: 'cli' | 'words';
   /** Where the full detail is, e.g. "run again with --detail full". */
   fullHint?: string;
+  /** Name each cause's source document (Markdown, for tickets); the terminal view leaves it to the full view. */
+  sources?: boolean;
 }
 
 function questionItem(q: QuestionReport, how: SummaryOptions['answers']): string {
@@ -30,8 +32,7 @@ export function summaryNodes(report: Report, opts: SummaryOptions = {}, d: Diges
     if (c.why.length) nodes.push({ t: 'field', label: 'Why', items: c.why });
     if (c.seen.length) nodes.push({ t: 'field', label: 'Seen', items: c.seen, ...(c.moreSeen ? { more: `and ${c.moreSeen} more observation${c.moreSeen === 1 ? '' : 's'} in the full report` } : {}) });
     if (c.steps.length) nodes.push({ t: 'field', label: 'Do', items: c.steps, ordered: true, ...(c.moreSteps ? { more: `and ${c.moreSteps} more step${c.moreSteps === 1 ? '' : 's'} in the full report` } : {}) });
-    // The terminal view stays short; Markdown (tickets) cites the document.
-    if (opts.answers !== 'cli') nodes.push({ t: 'field', label: 'Source', items: [c.source] });
+    if (opts.sources) nodes.push({ t: 'field', label: 'Source', items: [c.source] });
     nodes.push({ t: 'gap' });
   }
 
