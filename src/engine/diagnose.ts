@@ -66,9 +66,12 @@ const STATUS_ORDER: CauseStatus[] = ['confirmed', 'likely', 'open', 'ruled_out']
 const OUTCOME_ORDER: Rule['outcome'][] = ['confirms', 'rules_out', 'suggests'];
 
 function relevantDomains(facts: readonly Fact[]): Domain[] {
+  // Someone said what kind of problem this is (q.case.domain, the Slack start form): the report is about
+  // that, however many other domains the evidence touches (an MDM server log mentions app-push words too).
+  const said = new Set(facts.filter((f) => f.name === 'case.domain' && (DOMAINS as readonly string[]).includes(String(f.value))).map((f) => f.value as Domain));
+  if (said.size) return DOMAINS.filter((d) => said.has(d));
   const found = new Set<Domain>();
   for (const f of facts) {
-    if (f.name === 'case.domain' && (DOMAINS as readonly string[]).includes(String(f.value))) found.add(f.value as Domain);
     const def = factDefinition(f.name);
     if (!def || def.marksDomain === false) continue;
     for (const d of def.domains) found.add(d);

@@ -113,6 +113,10 @@ const cases: Case[] = [
   { step: 'the MDM push certificate ended in March', facts: [...mdmCert('2026-03-01T00:00:00.000Z'), NOW('2026-11-20T12:00:00.000Z')], cause: 'mdm.certificate_expired', status: 'confirmed', rule: 'mdm.certificate_expired.certificate_dates' },
   { step: 'the MDM server logs tls: expired certificate', facts: [file('mdm.apns_tls_error', 'expired_certificate')], cause: 'mdm.certificate_expired', status: 'confirmed', rule: 'mdm.certificate_expired.tls_expired' },
   { step: 'the MDM server logs tls: internal error', facts: [file('mdm.apns_tls_error', 'internal_error')], cause: 'mdm.certificate_expired', status: 'likely', rule: 'mdm.certificate_expired.tls_internal_error' },
+  // Seed 000's replaced certificate, against the Topic the device enrolled with (its check-in), issue 8 item 4.
+  { step: "the MDM certificate's topic is not the one the device enrolled with", facts: [...mdmCert('2027-01-01T00:00:00.000Z'), file('server.enrolled_topic', 'com.apple.mgmt.External.99999999-0000-4000-8000-000000000000')], cause: 'mdm.wrong_topic', status: 'confirmed', rule: 'mdm.wrong_topic.certificate_differs_from_enrolled' },
+  { step: "the MDM certificate's topic is the one the device enrolled with", facts: [...mdmCert('2027-01-01T00:00:00.000Z'), file('server.enrolled_topic', MDM_TOPIC)], cause: 'mdm.wrong_topic', status: 'ruled_out', rule: 'mdm.wrong_topic.certificate_matches_enrolled' },
+  { step: 'the MDM server logs an alert certificate revoked', facts: [file('mdm.apns_tls_error', 'revoked')], cause: 'mdm.certificate_expired', status: 'likely', rule: 'mdm.certificate_expired.tls_revoked' },
   { step: 'the MDM push certificate is valid', facts: [...mdmCert('2027-01-01T00:00:00.000Z'), NOW('2026-11-20T12:00:00.000Z')], cause: 'mdm.certificate_expired', status: 'ruled_out', rule: 'mdm.certificate_expired.valid' },
   { step: "APNs answered the MDM server's push with 200", facts: [file('device.topic', MDM_TOPIC)], answers: [{ question: 'q.mdm.push_status', value: '200' }], cause: 'mdm.certificate_expired', status: 'ruled_out', rule: 'mdm.certificate_expired.apns_accepted' },
 ];

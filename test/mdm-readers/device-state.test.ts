@@ -138,7 +138,9 @@ describe('check-ins and results beyond the real-world set', () => {
   it('CheckOut: the device announced it is leaving MDM', async () => {
     const r = await read('checkout.plist', xml('<key>MessageType</key><string>CheckOut</string><key>Topic</key><string>com.apple.mgmt.External.x</string><key>UDID</key><string>U-1</string>'));
     expect(only(r, 'mdm.checkin.checkout')).toMatchObject({ value: true, attrs: { udid: 'U-1', channel: 'device' } });
-    expect(only(r, 'server.topic').value).toBe('com.apple.mgmt.External.x');
+    // The Topic a check-in carries is the one the device enrolled with (issue 8 item 4), not the server's push topic.
+    expect(only(r, 'server.enrolled_topic').value).toBe('com.apple.mgmt.External.x');
+    expect(r.facts.some((f) => f.name === 'server.topic')).toBe(false);
   });
 
   it("a user-channel TokenUpdate is marked channel=user and does not pose as the device's token", async () => {

@@ -11,14 +11,17 @@ const run = (...inputs: ReadResult[]) =>
   diagnose({ facts: inputs.flatMap((r) => r.facts), problems: inputs.flatMap((r) => r.problems) }, loadRules());
 
 describe("the device's MDM.plist against the TokenUpdate the server stored", () => {
-  it('same topic and token (hash), another PushMagic: wrong magic confirmed, topic and token ruled out', async () => {
+  // Issue 8 item 4 changed the topic half: a check-in's Topic is the topic the device enrolled with, not
+  // proof of the topic the server pushes on, so the topic stays open and the server's push topic is asked for.
+  it('same token (hash), another PushMagic: wrong magic confirmed, token ruled out; the push topic is asked for', async () => {
     const device = await readFixture('MDM.plist', { input: 'sysdiagnose.tar.gz', member: 'x/logs/MCState/Shared/MDM.plist' });
     const server = await readFixture('server/TokenUpdate_iPhone.plist');
     expect([...device.problems, ...server.problems]).toEqual([]);
     const diagnosis = run(device, server);
     expect(status(diagnosis, 'mdm.wrong_magic')).toBe('confirmed');
     expect(status(diagnosis, 'mdm.wrong_token')).toBe('ruled_out');
-    expect(status(diagnosis, 'mdm.wrong_topic')).toBe('ruled_out');
+    expect(status(diagnosis, 'mdm.wrong_topic')).toBe('open');
+    expect(diagnosis.questions.map((q) => q.question.id)).toContain('q.mdm.server_topic');
   });
 
   it('an enrollment template as the enrollment profile: the placeholder topic is reported', async () => {

@@ -24,31 +24,33 @@ describe('check-ins as MDM servers store them', () => {
     expect(auth.value).toBe(true);
     expect(auth.at).toBeUndefined(); // a stored message carries no time of its own
     expect(auth.attrs).toMatchObject({ channel: 'device', udid: '00008103-001A2B3C0E91801E', topic: TOPIC, platform: 'ipados' });
-    expect(only(r, 'server.topic').value).toBe(TOPIC);
-    expect(String(only(r, 'server.topic').value).startsWith('com.apple.mgmt.')).toBe(true);
+    // The Topic a check-in carries is the one the device enrolled with, as the server stored it (issue 8 item 4).
+    expect(only(r, 'server.enrolled_topic').value).toBe(TOPIC);
+    expect(String(only(r, 'server.enrolled_topic').value).startsWith('com.apple.mgmt.')).toBe(true);
+    expect(values(r, 'server.topic')).toEqual([]);
     expect(only(r, 'device.model').value).toBe('iPad13,18');
     expect(only(r, 'device.os_version').value).toBe('17.5.1');
     expect(only(r, 'device.os_build').value).toBe('21F90');
     expect(only(r, 'device.serial').value).toBe('DMPXK41Q7H2C');
     // Provenance: the line of <key>Topic</key> in the file.
-    expect(only(r, 'server.topic').source).toEqual({ kind: 'file', input: 'Authenticate_iPad.plist', line: 17 });
+    expect(only(r, 'server.enrolled_topic').source).toEqual({ kind: 'file', input: 'Authenticate_iPad.plist', line: 17 });
   });
 
   it('a macOS Authenticate is the Mac variant with the same topic', async () => {
     const r = await readServer('Authenticate_Mac.plist');
     expect(mdmProblems(r)).toEqual([]);
     expect(only(r, 'mdm.checkin.authenticate').attrs).toMatchObject({ platform: 'macos', udid: '5D3F1A2B-8C4E-5F60-9A7B-1C2D3E4F5A6B' });
-    expect(only(r, 'server.topic').value).toBe(TOPIC);
+    expect(only(r, 'server.enrolled_topic').value).toBe(TOPIC);
     expect(only(r, 'device.model').value).toBe('Mac14,2');
     expect(only(r, 'device.platform').value).toBe('macos');
     expect(only(r, 'device.os_build').value).toBe('23F79');
   });
 
-  it("an iPhone's TokenUpdate gives the server-side topic, PushMagic and the 32-byte token as 64 hex digits", async () => {
+  it("an iPhone's TokenUpdate gives the enrolled topic, the server-side PushMagic and the 32-byte token as 64 hex digits", async () => {
     const r = await readServer('TokenUpdate_iPhone.plist');
     expect(mdmProblems(r)).toEqual([]);
     expect(only(r, 'mdm.checkin.token_update').attrs).toMatchObject({ channel: 'device', udid: '00008110-000A1C2E3F40801E' });
-    expect(only(r, 'server.topic').value).toBe(TOPIC);
+    expect(only(r, 'server.enrolled_topic').value).toBe(TOPIC);
     expect(only(r, 'server.push_magic').value).toBe('9E47B2D1-3C5A-4F08-B6E2-7D19A0C4F385');
     const token = only(r, 'server.push_token');
     expect(token.value).toBe('47e8eec062c2f729ec1703c1b3e18f1971d85f00be76445d34080baa701b5f51');
@@ -107,7 +109,7 @@ describe('command results as MDM servers store them', () => {
     expect(tu.at).toBe('2024-06-11T07:41:27.518Z');
     expect(tu.attrs).toMatchObject({ udid: '0B4C7E21-96AD-5F38-B2E0-4D1A7C9F3E58' });
     expect(tu.source).toEqual({ kind: 'file', input: 'webhook_TokenUpdate.json', line: 8 });
-    expect(only(r, 'server.topic').value).toBe('com.apple.mgmt.External.7c2e9a40-5b13-4d6f-9e82-a04c1b3d5f67');
+    expect(only(r, 'server.enrolled_topic').value).toBe('com.apple.mgmt.External.7c2e9a40-5b13-4d6f-9e82-a04c1b3d5f67');
     expect(only(r, 'server.push_magic').value).toBe('2D6E8A41-F3B7-4C09-A5D2-8E1B7F06C934');
     expect(only(r, 'server.push_token').value).toBe('3127f7edf09f37ec3d4aba332d8690f7dd30a6cc2e456f8101ea4c941b04d354');
     expect(only(r, 'server.push_token').at).toBe('2024-06-11T07:41:27.518Z');

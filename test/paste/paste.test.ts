@@ -124,17 +124,19 @@ describe('garbage and near misses', () => {
     expect(problems).toEqual([]);
   });
 
-  const attempts: [string, string, RegExp][] = [
-    ['a token one digit short', `token=${TOKEN_HEX.slice(0, 63)}`, /token= has 63 hex digits; a push token is 32 bytes, 64 hex digits/],
-    ['a token in base64 of the wrong size', 'token: QUJDREVGR0hJSktM', /base64 of 12 bytes; a push token is 32 bytes/],
-    ['a token that is not hex or base64', 'token=not-a-token!', /neither 64 hex digits nor base64/],
-    ['a redacted value copied from a log', 'magic=<private>', /redacted \(<private>\)/],
-    ['a topic with no dots', 'topic=mdm', /not a push topic/],
-    ['a hash of the wrong length', `LastPushTokenHash: ${HASH.slice(0, 40)}`, /has 40 hex digits; a SHA-256 is 64/],
+  // Issue 8 item 2 changed these: a value that is masked or almost shaped like one is no longer dropped but kept
+  // as value.masked / value.garbled (never compared, named in a note); the problem saying what is wrong stays.
+  const attempts: [string, string, RegExp, string | undefined][] = [
+    ['a token one digit short', `token=${TOKEN_HEX.slice(0, 63)}`, /token= has 63 hex digits; a push token is 32 bytes, 64 hex digits/, 'value.garbled'],
+    ['a token in base64 of the wrong size', 'token: QUJDREVGR0hJSktM', /base64 of 12 bytes; a push token is 32 bytes/, undefined],
+    ['a token that is not hex or base64', 'token=not-a-token!', /neither 64 hex digits nor base64/, undefined],
+    ['a redacted value copied from a log', 'magic=<private>', /redacted \(<private>\)/, 'value.masked'],
+    ['a topic with no dots', 'topic=mdm', /not a push topic/, undefined],
+    ['a hash of the wrong length', `LastPushTokenHash: ${HASH.slice(0, 40)}`, /has 40 hex digits; a SHA-256 is 64/, 'value.garbled'],
   ];
-  it.each(attempts)('%s: no fact, a problem saying what is wrong', async (_what, text, message) => {
+  it.each(attempts)('%s: no comparable fact, a problem saying what is wrong', async (_what, text, message, unusable) => {
     const { pairs, problems } = await valuesOf(text);
-    expect(pairs).toEqual([]);
+    expect(pairs.map(([name]) => name)).toEqual(unusable ? [unusable] : []);
     expect(problems).toEqual([expect.stringMatching(message)]);
   });
 

@@ -18,31 +18,33 @@ describe('real check-ins as MDM servers store them (micromdm/nanomdm test data)'
     expect(auth.value).toBe(true);
     expect(auth.at).toBeUndefined(); // a stored message carries no time of its own
     expect(auth.attrs).toMatchObject({ channel: 'device', udid: '663b07bb783e9ade1dae4fbb92ea12afc0ce5b69', topic: TOPIC, platform: 'ipados' });
-    expect(only(r, 'server.topic').value).toBe(TOPIC);
-    expect(String(only(r, 'server.topic').value).startsWith('com.apple.mgmt.')).toBe(true);
+    // The Topic a check-in carries is the one the device enrolled with, as the server stored it (issue 8 item 4).
+    expect(only(r, 'server.enrolled_topic').value).toBe(TOPIC);
+    expect(String(only(r, 'server.enrolled_topic').value).startsWith('com.apple.mgmt.')).toBe(true);
+    expect(values(r, 'server.topic')).toEqual([]);
     expect(only(r, 'device.model').value).toBe('iPad2,5');
     expect(only(r, 'device.os_version').value).toBe('9.3.5');
     expect(only(r, 'device.os_build').value).toBe('13G36');
     expect(only(r, 'device.serial').value).toBe('F5JM992LF193');
     // Provenance: the line of <key>Topic</key> in the file.
-    expect(only(r, 'server.topic').source).toEqual({ kind: 'file', input: 'nanomdm_checkin_Authenticate_iOS9_iPad.plist', line: 15 });
+    expect(only(r, 'server.enrolled_topic').source).toEqual({ kind: 'file', input: 'nanomdm_checkin_Authenticate_iOS9_iPad.plist', line: 15 });
   });
 
   it('a macOS Authenticate is the Mac variant with the same topic', async () => {
     const r = await readReal('nanomdm_checkin_Authenticate_macOS10.12.plist');
     expect(mdmProblems(r)).toEqual([]);
     expect(only(r, 'mdm.checkin.authenticate').attrs).toMatchObject({ platform: 'macos', udid: '66ADE930-5FDF-5EC4-8429-15640684C489' });
-    expect(only(r, 'server.topic').value).toBe(TOPIC);
+    expect(only(r, 'server.enrolled_topic').value).toBe(TOPIC);
     expect(only(r, 'device.model').value).toBe('iMac14,2');
     expect(only(r, 'device.platform').value).toBe('macos');
     expect(only(r, 'device.os_build').value).toBe('16G2136');
   });
 
-  it('TokenUpdate.1 gives the server-side topic, PushMagic and the 32-byte token as 64 hex digits', async () => {
+  it('TokenUpdate.1 gives the enrolled topic, the server-side PushMagic and the 32-byte token as 64 hex digits', async () => {
     const r = await readReal('nanomdm_checkin_TokenUpdate_with_UnlockToken.plist');
     expect(mdmProblems(r)).toEqual([]);
     expect(only(r, 'mdm.checkin.token_update').attrs).toMatchObject({ channel: 'device', udid: '663b07bb783e9ade1dae4fbb92ea12afc0ce5b69' });
-    expect(only(r, 'server.topic').value).toBe(TOPIC);
+    expect(only(r, 'server.enrolled_topic').value).toBe(TOPIC);
     expect(only(r, 'server.push_magic').value).toBe('CEFDF0BD-E342-4A27-8742-E930EA116B0A');
     const token = only(r, 'server.push_token');
     expect(token.value).toBe('47e8eec062c2f729ec1703c1b3e18f1971d85f00be76445d34080baa701b5f51');
@@ -93,7 +95,7 @@ describe('real check-ins as MDM servers store them (micromdm/nanomdm test data)'
     expect(tu.at).toBe('2023-05-24T21:28:06.253Z');
     expect(tu.attrs).toMatchObject({ udid: 'FF269FDC-7A93-5F12-A4B7-09923F0D1F7F' });
     expect(tu.source).toEqual({ kind: 'file', input: 'micromdm_webhook_TokenUpdate_event.json', line: 8 });
-    expect(only(r, 'server.topic').value).toBe('com.apple.mgmt.External.e1bd1eac-1217-4c8e-8a67-dd17d3dd35d9');
+    expect(only(r, 'server.enrolled_topic').value).toBe('com.apple.mgmt.External.e1bd1eac-1217-4c8e-8a67-dd17d3dd35d9');
     expect(only(r, 'server.push_magic').value).toBe('04EAC351-56EA-4FFF-89A7-C76B1306F36A');
     expect(only(r, 'server.push_token').value).toBe('bca48433019af44ddb29d3e69a859f692c2ade043b429f92027172ae9926c9a4');
     expect(only(r, 'server.push_token').at).toBe('2023-05-24T21:28:06.253Z');
@@ -157,14 +159,17 @@ describe("the device's MDM.plist against the TokenUpdate the server stored (real
   const status = (d: Diagnosis, id: string) => d.causes.find((c) => c.cause.id === id)?.status;
   const run = (...inputs: ReadResult[]) => diagnose({ facts: inputs.flatMap((r) => r.facts), problems: inputs.flatMap((r) => r.problems) }, loadRules());
 
-  it('same topic and token (hash), another PushMagic: wrong magic confirmed, topic and token ruled out', async () => {
+  // Issue 8 item 4 changed the topic half: a check-in's Topic is the topic the device enrolled with, not
+  // proof of the topic the server pushes on, so the topic stays open and the server's push topic is asked for.
+  it('same token (hash), another PushMagic: wrong magic confirmed, token ruled out; the push topic is asked for', async () => {
     const device = await readFixture('MDM.plist', { input: 'sysdiagnose.tar.gz', member: 'x/logs/MCState/Shared/MDM.plist' });
     const server = await readReal('nanomdm_checkin_TokenUpdate_with_UnlockToken.plist');
     expect([...device.problems, ...server.problems]).toEqual([]);
     const diagnosis = run(device, server);
     expect(status(diagnosis, 'mdm.wrong_magic')).toBe('confirmed');
     expect(status(diagnosis, 'mdm.wrong_token')).toBe('ruled_out');
-    expect(status(diagnosis, 'mdm.wrong_topic')).toBe('ruled_out');
+    expect(status(diagnosis, 'mdm.wrong_topic')).toBe('open');
+    expect(diagnosis.questions.map((q) => q.question.id)).toContain('q.mdm.server_topic');
   });
 
   it('the nanomdm template as the enrollment profile: the placeholder topic is reported', async () => {

@@ -432,7 +432,7 @@ describe('failures', () => {
 
 describe('many threads at once', () => {
   it('20 threads each get their own correct reply', async () => {
-    const magics = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(3, '0')}C2B-5D0A-4F93-A6E1-3C7B29D054F8`);
+    const magics = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(3, "0")}C2BD-5D0A-4F93-A6E1-3C7B29D054F8`);
     const roots = magics.map(() => nextTs());
     await Promise.all(magics.map((m, i) => bot.event({ type: 'app_mention', channel: 'C20', user: `U${i}`, ts: roots[i], text: `<@UBOT> server PushMagic: ${m}`, client_msg_id: `m-many-${i}` })));
     await fake.waitFor(() => roots.every((r) => replies('C20', r).some((c) => /observation/.test(String(c.args.text)))), 15_000);

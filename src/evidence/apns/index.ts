@@ -2,7 +2,9 @@ import type { Reader } from '../types.js';
 import { derCertificateReader, p12Reader, pemCertificateReader } from './certificates.js';
 import { entitlementsReader } from './entitlements.js';
 import { payloadReader } from './payload.js';
+import { providerLogReader } from './provider.js';
 import { provisioningProfileReader } from './provisioning.js';
+import { pushConsoleReader } from './pushConsole.js';
 import { apnsResponseReader } from './responses.js';
 
 /** Readers of the apns evidence, in a fixed order. */
@@ -13,5 +15,7 @@ export const apnsReaders: Reader[] = [
   pemCertificateReader,
   entitlementsReader,
   apnsResponseReader,
+  providerLogReader,
+  pushConsoleReader,
   payloadReader,
 ];

@@ -146,7 +146,7 @@ export interface TlsPattern {
 
 export const TLS_PATTERNS: readonly TlsPattern[] = [
   { kind: 'expired_certificate', pattern: /tls: expired certificate|alert certificate expired/i, meaning: 'APNs refused the client certificate as expired (or the process still holds the old one after a renewal)' },
-  { kind: 'revoked', pattern: /certificate revoked|alert certificate revoked/i, meaning: 'APNs refused the client certificate as revoked; also what a sandbox certificate gets from the production host' },
+  { kind: 'revoked', pattern: /certificate revoked|alert certificate revoked|tls: revoked certificate/i, meaning: 'APNs refused the client certificate as revoked; also what a sandbox certificate gets from the production host' },
   { kind: 'unknown_certificate', pattern: /tls: unknown certificate(?: authority)?|alert certificate unknown|alert unknown ca/i, meaning: 'APNs did not recognise the client certificate' },
   { kind: 'bad_certificate', pattern: /tls: bad certificate|alert bad certificate/i, meaning: 'APNs rejected the client certificate' },
   { kind: 'internal_error', pattern: /tls: internal error|alert internal error/i, meaning: 'APNs aborted the handshake; usually an expired push certificate' },

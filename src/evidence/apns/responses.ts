@@ -1,13 +1,17 @@
 import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type LineReader } from '../types.js';
+import { SECURE_MAIL_MODULE } from '../securemail/names.js';
 import { hostsIn, type ApnsEnvironment } from './hosts.js';
 import { APNS_REASONS, LEGACY_STATUSES, REASON_PATTERN, TLS_PATTERNS, reasonFromSnake, reasonInfo, type ApnsReason } from './reasons.js';
-import { isPushText, lineTime } from './text.js';
+import { isAssertive, isHedged, isTechnicalConnect, isTechnicalTls, lineShape, type LineShape } from './answerShape.js';
+import { idOnLine, isNoPushInfo, isServerApi } from './serverApi.js';
+import { isPushText, lineTimeZoned } from './text.js';
+import { proseTime } from '../paste/proseTime.js';
 
 /** A line that is about pushing to APNs (so a bare "400" or "unexpected EOF" on it means something). */
 const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopush|buford|pushy|apns2|gorush|node-apn|\bAPN\b|RoundTrip|GOAWAY/i;
 /** Lines from MDM servers, or about MDM topics: their APNs answers are MDM evidence, not app evidence. */
-const MDM_CONTEXT = /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm/i;
+const MDM_CONTEXT = /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b/i;
 
 /**
  * Everything the matchers below can use, as one alternation: reason names and their snake_case and
@@ -60,21 +64,33 @@ interface Pending {
   host?: string;
   environment?: ApnsEnvironment;
   at?: string;
+  /** Zone of a time written without one ("unknown") or with an offset ("+01:00"); absent for UTC. */
+  zone?: string;
+  /** A pasted time without a date ("at 09:05"). */
+  time?: string;
   mdm: boolean;
   context: boolean;
 }
 
-function findReason(line: string, context: boolean): { reason?: ApnsReason; status?: number; via?: 'goaway' } {
+/**
+ * The reason (and status) a line states, if it is in a shape an answer takes.
+ * A person's sentence counts only with a status and a verb that reports it
+ * ("APNs returned 410 Unregistered"), and never when it hedges.
+ */
+function findReason(line: string, context: boolean, shape: LineShape, hedged: boolean): { reason?: ApnsReason; status?: number; via?: 'goaway' } {
+  if (hedged) return {};
   const json = line.match(JSON_REASON);
   if (json) {
     const info = reasonInfo(json[1]);
     if (info) return { reason: info, ...(/GOAWAY|Debug=/i.test(line) ? { via: 'goaway' as const } : {}) };
   }
   const paired = line.match(STATUS_THEN_REASON);
-  if (paired) {
+  if (paired && (shape !== 'prose' || isAssertive(line))) {
     const info = reasonInfo(paired[2]);
     if (info && Number(paired[1]) === info.status && (!GENERIC.has(info.reason) || context)) return { reason: info, status: info.status };
   }
+  // A reason without its status or JSON is an answer only where a program wrote it.
+  if (shape === 'prose') return {};
   for (const [re, name] of PHRASES) if (re.test(line)) return { reason: reasonInfo(name) };
   const bare = line.match(BARE_REASON);
   if (bare) {
@@ -104,9 +120,11 @@ export const apnsResponseReader: LineReader = {
     const problems: Problem[] = [];
     let pending: Pending | undefined;
     const hosts = new Map<string, { environment: ApnsEnvironment; port?: string; line: number }>();
-    const tls = new Map<string, { line: number; at?: string; mdm: boolean; count: number; host?: string }>();
+    const tls = new Map<string, { line: number; at?: string; zone?: string; mdm: boolean; count: number; host?: string }>();
     let legacy = false;
     let mdmItem = false;
+    /** A request to (or answer from) the MDM server's own push API was seen. */
+    let serverApi = false;
     let responses = 0;
     const MAX_RESPONSES = 5000;
 
@@ -133,6 +151,8 @@ export const apnsResponseReader: LineReader = {
       if (p.timestamp) attrs.timestamp = p.timestamp;
       if (p.host) attrs.host = p.host;
       if (p.environment) attrs.environment = p.environment;
+      if (p.time) attrs.time = p.time;
+      if (p.zone) attrs.zone = p.zone;
       facts.push({ name: p.mdm ? 'mdm.apns_response' : 'apns.response', value, source: sourceOf(item, p.line), ...(p.at ? { at: p.at } : {}), attrs });
     };
 
@@ -144,7 +164,15 @@ export const apnsResponseReader: LineReader = {
         if (mdm) mdmItem = true;
         // Most lines of a big provider log say nothing about APNs: one cheap test before the many below.
         if (!context && !mdm && !pending && !WORTH_A_LOOK.test(text)) return;
-        const at = lineTime(text);
+        // Secure Mail's own log: its HTTP statuses are the Citrix listener's and Exchange's answers, not APNs' (seed 003).
+        if (SECURE_MAIL_MODULE.test(text)) return;
+        const shape = lineShape(text);
+        // Programs write "could not send" without hedging; only a person's lines are checked for it.
+        const hedged = shape !== 'log' && isHedged(text);
+        const stamped = lineTimeZoned(text);
+        const spoken = !stamped && item.pasted ? proseTime(text) : undefined;
+        const at = stamped?.at ?? spoken?.at;
+        const zone = stamped ? stamped.zone : spoken?.attrs.zone;
         const lineHosts = /push\.apple\.com/i.test(text) ? hostsIn(text).filter((h) => !h.courier) : [];
         for (const h of lineHosts) {
           if (!hosts.has(h.host)) hosts.set(h.host, { environment: h.environment, ...(h.port ? { port: h.port } : {}), line: n });
@@ -159,21 +187,34 @@ export const apnsResponseReader: LineReader = {
         const pushType = text.match(PUSH_TYPE);
         if (pushType) facts.push({ name: 'apns.push_type', value: pushType[1].toLowerCase(), source: sourceOf(item, n) });
 
+        // The MDM server's own storage has no TokenUpdate for the device: it sent nothing to APNs.
+        if (isNoPushInfo(text)) {
+          const udid = idOnLine(text);
+          facts.push({ name: 'server.push_info_missing', value: at ?? 'unknown', source: sourceOf(item, n), ...(at ? { at } : {}), attrs: { ...(udid ? { udid } : {}), ...(zone ? { zone } : {}) } });
+          mdmItem = true;
+          return;
+        }
+        if (isServerApi(text)) serverApi = true;
+
         for (const t of TLS_PATTERNS) {
           if (!t.pattern.test(text)) continue;
           if (!context && !/tls|ssl|x509|handshake/i.test(text)) break;
+          // "Last year we had an expired certificate" is a memory, not a TLS alert.
+          if (shape !== 'log' && (!isTechnicalTls(text) || (shape === 'prose' && hedged))) break;
           const prev = tls.get(t.kind);
           if (prev) prev.count++;
-          else tls.set(t.kind, { line: n, ...(at ? { at } : {}), mdm, count: 1, ...(host ? { host: host.host } : {}) });
+          else tls.set(t.kind, { line: n, ...(at ? { at } : {}), ...(at && zone ? { zone } : {}), mdm, count: 1, ...(host ? { host: host.host } : {}) });
           break;
         }
-        if (context && CONNECT.test(text) && (lineHosts.length || /apns|push/i.test(text)) && !/tls/i.test(text)) {
+        if (context && CONNECT.test(text) && (lineHosts.length || /apns|push/i.test(text)) && !/tls/i.test(text) && (shape === 'log' || (isTechnicalConnect(text) && !(shape === 'prose' && hedged)))) {
           const kind = /refused/i.test(text) ? 'refused' : /ENOTFOUND|EAI_AGAIN|no such host|getaddrinfo|Name or service/i.test(text) ? 'dns' : 'timeout';
-          facts.push({ name: 'apns.provider_connect_error', value: kind, source: sourceOf(item, n), ...(at ? { at } : {}), attrs: host ? { host: host.host } : {} });
+          facts.push({ name: mdm ? 'mdm.apns_connect_error' : 'apns.provider_connect_error', value: kind, source: sourceOf(item, n), ...(at ? { at } : {}), attrs: { ...(host ? { host: host.host } : {}), ...(at && zone ? { zone } : {}) } });
         }
 
-        const found = findReason(text, context);
-        const statusMatch = found.status === undefined ? text.match(STATUS) : undefined;
+        const found = findReason(text, context, shape, hedged);
+        // A bare status is an answer when a program logged it, or when a person reports it ("APNs returned 200");
+        // after a request to the MDM server's own API (and no APNs host), a bare status is that API's.
+        const statusMatch = found.status === undefined && !hedged && (shape !== 'prose' || isAssertive(text)) && !(serverApi && !hosts.size) ? text.match(STATUS) : undefined;
         const status = found.status ?? (statusMatch && STATUSES.has(Number(statusMatch[1])) ? Number(statusMatch[1]) : undefined);
         const legacyMatch = legacy && !found.reason && status === undefined ? text.match(LEGACY_STATUS) : undefined;
         const legacyCode = legacyMatch && LEGACY_STATUSES.some((s) => s.code === Number(legacyMatch[1])) && Number(legacyMatch[1]) !== 0 ? Number(legacyMatch[1]) : undefined;
@@ -187,7 +228,8 @@ export const apnsResponseReader: LineReader = {
           near &&
           pending &&
           ((found.reason && !pending.reason && (status === undefined || status === pending.status)) ||
-            (!found.reason && status === undefined && legacyCode === undefined) ||
+            // …but a line naming another push's apns-id starts that push's answer.
+            (!found.reason && status === undefined && legacyCode === undefined && !(apnsId && pending.apnsId && apnsId.toLowerCase() !== pending.apnsId.toLowerCase())) ||
             (status !== undefined && pending.status === undefined && !pending.reason?.status));
         if (!merge) {
           flush();
@@ -207,7 +249,14 @@ export const apnsResponseReader: LineReader = {
           p.host = host.host;
           p.environment = host.environment;
         }
-        if (at && !p.at) p.at = at;
+        if (at && !p.at) {
+          p.at = at;
+          if (zone) p.zone = zone;
+        }
+        if (spoken && !spoken.at && !p.time) {
+          p.time = spoken.attrs.time;
+          if (spoken.attrs.zone) p.zone = spoken.attrs.zone;
+        }
         p.mdm ||= mdm;
         p.context ||= context;
       },
@@ -220,6 +269,7 @@ export const apnsResponseReader: LineReader = {
           if ((f.name === 'apns.response' || f.name === 'mdm.apns_response') && f.attrs && !f.attrs.environment && single) f.attrs.environment = single;
           // An input that is an MDM server's log makes all its answers MDM answers.
           if (mdmItem && f.name === 'apns.response') f.name = 'mdm.apns_response';
+          if (mdmItem && f.name === 'apns.provider_connect_error') f.name = 'mdm.apns_connect_error';
         }
         for (const [host, h] of provider)
           facts.push({ name: 'apns.endpoint', value: h.environment, source: sourceOf(item, h.line), attrs: { host, ...(h.port ? { port: h.port } : {}) } });
@@ -229,7 +279,7 @@ export const apnsResponseReader: LineReader = {
             value: kind,
             source: sourceOf(item, t.line),
             ...(t.at ? { at: t.at } : {}),
-            attrs: { lines: String(t.count), ...(t.host ? { host: t.host } : {}) },
+            attrs: { lines: String(t.count), ...(t.host ? { host: t.host } : {}), ...(t.zone ? { zone: t.zone } : {}) },
           });
         if (responses > MAX_RESPONSES)
           problems.push(problemOf(item, 'apns.responses_truncated', `holds ${responses} APNs answers; the first ${MAX_RESPONSES} were kept`));

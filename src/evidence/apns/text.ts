@@ -30,10 +30,21 @@ export function isPushText(name: string, head: Buffer, item: Item): boolean {
 
 /** The time at the start of a log line (ISO, `log show`, Go's 2021/05/30 12:26:18), as ISO 8601 UTC. */
 export function lineTime(line: string): string | undefined {
+  return lineTimeZoned(line)?.at;
+}
+
+/**
+ * The same, with the zone it was written in: "unknown" when it had none (Go's
+ * default log prefix is local time; it is read as if UTC and must not be
+ * compared with other inputs' times), "+01:00" for an offset, none for UTC.
+ */
+export function lineTimeZoned(line: string): { at: string; zone?: string } | undefined {
   const m = line.match(/(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?/);
   if (!m || (m.index ?? 0) > 40) return undefined;
   const frac = m[5] ? m[5].slice(0, 4) : '';
   const tz = !m[6] || m[6] === 'Z' ? 'Z' : m[6].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
   const d = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}${frac}${tz}`);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+  if (Number.isNaN(d.getTime())) return undefined;
+  const zone = !m[6] ? 'unknown' : tz === 'Z' || tz === '+00:00' || tz === '-00:00' ? undefined : tz;
+  return { at: d.toISOString(), ...(zone ? { zone } : {}) };
 }

@@ -1,4 +1,5 @@
 import type { Fact, FactValue, Problem } from '../../facts/schema.js';
+import { judgeValue, unusableValueFact, type ValueKind } from '../../facts/valueShape.js';
 import type { KeyLines } from '../plist/index.js';
 import { problemOf, sourceOf, type Item, type ReadResult } from '../types.js';
 
@@ -40,6 +41,33 @@ export class Collector {
       ...(at ? { at } : {}),
       ...(Object.keys(attrs).length ? { attrs } : {}),
     });
+  }
+
+  /**
+   * Adds a push identity value (topic, PushMagic, token, hash, UDID) once it is
+   * judged usable; a masked or garbled one becomes value.masked / value.garbled
+   * instead, so that no rule compares it. Returns whether the fact was added.
+   */
+  value(name: string, kind: ValueKind, raw: string, opts: { key?: string; after?: number; at?: string; attrs?: Record<string, string | undefined> } = {}): boolean {
+    const j = judgeValue(kind, raw);
+    if (j.state === 'ok' || j.state === 'invalid') {
+      // A value of no known shape (an EnrollmentID, a server's own magic) is still what the file says.
+      this.fact(name, j.state === 'ok' ? j.value : raw, opts);
+      return true;
+    }
+    const before = this.facts.length;
+    this.fact(name, raw, opts);
+    const placed = this.facts.splice(before, 1)[0];
+    this.facts.push(unusableValueFact(name, kind, raw, j, placed.source, { ...(placed.at ? { at: placed.at } : {}), ...(opts.key ? { attrs: { key: opts.key } } : {}) }));
+    return false;
+  }
+
+  /** Records data that should be a token or hash but has the wrong length: garbled, never compared. */
+  garbled(name: string, kind: ValueKind, bytes: Buffer, why: string, key: string): void {
+    const before = this.facts.length;
+    this.fact(name, bytes.toString('hex'), { key });
+    const placed = this.facts.splice(before, 1)[0];
+    this.facts.push(unusableValueFact(name, kind, bytes.toString('hex'), { state: 'garbled', why }, placed.source, { attrs: { key } }));
   }
 
   problem(code: string, message: string): void {

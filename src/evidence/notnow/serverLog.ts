@@ -5,6 +5,7 @@ import { lineTime } from './lineTime.js';
 import { parseLine, type LogRecord } from './logfmt.js';
 import { ConnectionTracker } from './sessions.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
+import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
 
 /**
  * MDM server logs: NanoMDM (logfmt, both Go-log-prefixed and NanoLIB's
@@ -150,7 +151,12 @@ class ServerLogSink implements LineSink {
 
     // 3. The server's push topic, from its certificate.
     if (/push cert/i.test(msg) && f.get('topic')?.includes('.') && !f.get('err')) {
-      return this.push({ name: 'server.topic', value: f.get('topic')!, line: n, at, attrs: {} });
+      const topic = f.get('topic')!;
+      const j = judgeValue('topic', topic);
+      if (j.state !== 'masked' && j.state !== 'garbled') return this.push({ name: 'server.topic', value: topic, line: n, at, attrs: {} });
+      // A masked or garbled topic is named, never compared (issue 8 item 2).
+      const u = unusableValueFact('server.topic', 'topic', topic, j, sourceOf(this.item, n));
+      return this.push({ name: u.name, value: u.value, line: n, at, attrs: u.attrs ?? {} });
     }
 
     // 4. Pushes.

@@ -5,6 +5,7 @@ import { isFrameLine, parseLogLine, type LogLine } from './lineFormat.js';
 import { isPushPathLine, MAY_MATTER_NEEDLES, mayMatter, observe } from './messages.js';
 import { looksLikeDeviceLog, nameLooksLikeLog } from './recognise.js';
 import { timeOf } from './timeOf.js';
+import { isUnifiedLogCsvHeader, UnifiedLogCsv } from './unifiedLogCsv.js';
 
 /** Facts of one name kept per file: the first and the last ones (a 300 MB log can hold millions). */
 const KEEP_FIRST = 100;
@@ -51,6 +52,8 @@ class DeviceLogSink implements LineSink {
   private readonly kept = new Map<string, Kept>();
   private readonly problems: Problem[] = [];
   private readonly json = new JsonStyleEvents();
+  /** Set once a unifiedlog_iterator CSV header is seen: the rest of the text is its records. */
+  private csv: UnifiedLogCsv | undefined;
   private recognised = false;
   private looked = 0;
   private relevant = 0;
@@ -77,6 +80,17 @@ class DeviceLogSink implements LineSink {
       return;
     }
     if (!text) return;
+    if (this.csv) {
+      if (!mayMatter(text)) return;
+      const row = this.csv.row(text);
+      if (row) this.event(row, n, text);
+      return;
+    }
+    if (!this.recognised && isUnifiedLogCsvHeader(text)) {
+      this.csv = new UnifiedLogCsv(text);
+      this.recognised = true;
+      return;
+    }
     const c0 = text.charCodeAt(0);
     if (c0 === 32 || c0 === 34 || c0 === 91 || c0 === 123 || c0 === 125) {
       const r = this.json.line(text, n);
@@ -116,7 +130,9 @@ class DeviceLogSink implements LineSink {
       const attrs: Record<string, string> = { ...o.attrs };
       if (l.time) attrs.logged_at = l.time;
       if (t.note) attrs.time_note = t.note;
+      if (t.zone) attrs.zone = t.zone;
       if (l.process && !attrs.process) attrs.process = l.process;
+      if (l.host) attrs.host = l.host;
       const fact: Fact = {
         name: o.name,
         value: o.value ?? t.at ?? l.time ?? 'time not logged',

@@ -1,5 +1,6 @@
 import type { Reader } from '../types.js';
 import { deviceLogReader } from './deviceLog.js';
+import { logArchiveReader } from './logArchive.js';
 
 /** Readers of the text evidence, in a fixed order. */
-export const textReaders: Reader[] = [deviceLogReader];
+export const textReaders: Reader[] = [deviceLogReader, logArchiveReader];

@@ -4,7 +4,7 @@
  * a message means.
  */
 
-export type LogFormat = 'default' | 'compact' | 'syslog' | 'ndjson' | 'json' | 'console' | 'bare';
+export type LogFormat = 'default' | 'compact' | 'syslog' | 'ndjson' | 'json' | 'console' | 'unifiedlog' | 'bare';
 
 export interface LogLine {
   format: LogFormat;
@@ -17,11 +17,14 @@ export interface LogLine {
   /** os_log subsystem and category when shown, e.g. "com.apple.ManagedClient", "MDMDaemon". */
   subsystem?: string;
   category?: string;
+  /** The machine's name, where the line carries it (syslog: "Johns-iPhone"). */
+  host?: string;
   message: string;
 }
 
 const ISO_TIME = String.raw`\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?`;
-const SYSLOG_TIME = String.raw`(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2}(?:\.\d+)?`;
+// Old iOS syslog sometimes starts with the weekday: "Wed Sep 29 02:09:06 unknown mdmd[1810] <Warning>: …".
+const SYSLOG_TIME = String.raw`(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2}(?:\.\d+)?`;
 
 const RE_ISO_START = new RegExp(`^(${ISO_TIME})\\s+(.*)$`);
 // "2017-04-29 21:30:02.362540-0400 0x4f27  Default  0x0  616  0  mdmclient: …" (TTL column only in newer macOS)
@@ -29,7 +32,7 @@ const RE_DEFAULT_REST = /^0x[0-9a-f]+\s+([A-Za-z]+)\s+0x[0-9a-f]+\s+(\d+)\s+(?:\
 // "Df mdmd[123:abcd] …"
 const RE_COMPACT_REST = /^([A-Z][a-z]?)\s+(.+?)\[(\d+):[0-9a-fx]+\]\s?(.*)$/;
 // "[host ]proc[(lib)][pid][ (lib)][ <Level>]: message" — old syslog and `log show --style syslog`.
-const RE_SYSLOG_REST = /^(?:\S+\s+)?([^\s[\]()]+)(?:\(([^)]*)\))?\[(\d+)(?::[0-9a-fx]+)?\](?:\s+\(([^)]*)\))?(?:\s+<(\w+)>)?:?\s+(.*)$/;
+const RE_SYSLOG_REST = /^(?:(\S+)\s+)?([^\s[\]()]+)(?:\(([^)]*)\))?\[(\d+)(?::[0-9a-fx]+)?\](?:\s+\(([^)]*)\))?(?:\s+<(\w+)>)?:?\s+(.*)$/;
 const RE_SYSLOG_START = new RegExp(`^(${SYSLOG_TIME})\\s+(.*)$`);
 // Console.app copies: tab-separated Type, Time, Process, [Subsystem, Category,] Message.
 const RE_CONSOLE_LEVEL = /^(?:default|info|debug|error|fault|notice|activity|Default|Info|Debug|Error|Fault|Notice|Activity)$/;
@@ -80,8 +83,16 @@ function parseAfterIsoTime(time: string, rest: string): LogLine | null {
   m = RE_COMPACT_REST.exec(rest);
   if (m) return splitMessage(m[4], { format: 'compact', time, process: m[2], message: '' });
   m = RE_SYSLOG_REST.exec(rest);
-  if (m) return splitMessage(m[6], { format: 'syslog', time, process: m[1], ...(m[2] || m[4] ? { library: m[2] || m[4] } : {}), message: '' });
+  if (m) return syslogLine(m, time);
   return null;
+}
+
+/** The host column is only a host when a process follows it; `localhost` is what `log show --style syslog` prints. */
+function syslogLine(m: RegExpExecArray, time: string): LogLine {
+  const [, host, process, lib1, , lib2] = m;
+  const out: LogLine = { format: 'syslog', time, process: process!, ...(lib1 || lib2 ? { library: lib1 || lib2 } : {}), message: '' };
+  if (host && host !== 'localhost' && host !== 'unknown') out.host = host;
+  return splitMessage(m[7]!, out);
 }
 
 function basename(p: string): string {
@@ -92,7 +103,7 @@ function basename(p: string): string {
 export function fromJsonEvent(o: Record<string, unknown>): LogLine | null {
   const msg = o.eventMessage ?? o.composedMessage ?? o.message;
   if (typeof msg !== 'string') return null;
-  const out: LogLine = { format: 'ndjson', message: msg };
+  const out: LogLine = { format: 'boot_uuid' in o ? 'unifiedlog' : 'ndjson', message: msg };
   if (typeof o.timestamp === 'string') out.time = o.timestamp;
   const img = o.processImagePath ?? o.process;
   if (typeof img === 'string' && img) out.process = basename(img);
@@ -126,6 +137,23 @@ function parseConsole(line: string): LogLine | null {
   return out;
 }
 
+const RE_CONSOLE_SPACED = new RegExp(
+  String.raw`^(default|info|debug|error|fault|notice|activity)\s+((?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)\s+([^\s\[]+)(?:\[\d+\])?\s+(.*)$`,
+  'i',
+);
+
+/**
+ * Console.app and Xcode's "Open Console" copy lines as type, time (of day,
+ * with the Mac's offset), process, message, separated by runs of spaces when
+ * pasted through a chat. Subsystem and category columns cannot be told apart
+ * from the message then, so they stay in it.
+ */
+function parseConsoleSpaced(line: string): LogLine | null {
+  const m = RE_CONSOLE_SPACED.exec(line);
+  if (!m) return null;
+  return { format: 'console', time: m[2]!, process: m[3]!, message: m[4]! };
+}
+
 /**
  * Parses one line. Returns null for lines that are no log event (blank,
  * frame, continuation, anything else). Cheap to call on any line, but
@@ -138,7 +166,8 @@ export function parseLogLine(line: string): LogLine | null {
     return m ? parseAfterIsoTime(m[1], m[2]) : null;
   }
   if (c === 123 /* { */) {
-    if (!line.includes('"eventMessage"') && !line.includes('"composedMessage"')) return null;
+    // `log show --style ndjson` (eventMessage) or Mandiant's unifiedlog_iterator --format jsonl (message, boot_uuid).
+    if (!line.includes('"eventMessage"') && !line.includes('"composedMessage"') && !(line.includes('"boot_uuid"') && line.includes('"message"'))) return null;
     try {
       const o: unknown = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line);
       return o && typeof o === 'object' && !Array.isArray(o) ? fromJsonEvent(o as Record<string, unknown>) : null;
@@ -150,10 +179,11 @@ export function parseLogLine(line: string): LogLine | null {
     const m = RE_SYSLOG_START.exec(line);
     if (m) {
       const r = RE_SYSLOG_REST.exec(m[2]);
-      if (r) return splitMessage(r[6], { format: 'syslog', time: m[1], process: r[1], ...(r[2] || r[4] ? { library: r[2] || r[4] } : {}), message: '' });
-      return null;
+      return r ? syslogLine(r, m[1]) : null;
     }
   }
   if (line.includes('\t')) return parseConsole(line);
+  // Console.app / Xcode's device console copied with spaces: "default 17:24:12.757668-0800  apsd  …".
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return parseConsoleSpaced(line);
   return null;
 }

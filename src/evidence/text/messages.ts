@@ -28,7 +28,7 @@ export function isPushPathLine(l: LogLine): boolean {
  * expression: every line a matcher below knows contains one of these. One
  * alternation is about twice as fast in V8 as the same words as includes().
  */
-export const MAY_MATTER_WORDS: readonly string[] = ['mdm', 'aps', 'MDM', 'APS', 'ManagedClient', 'ourier', 'PersistentConnection'];
+export const MAY_MATTER_WORDS: readonly string[] = ['mdm', 'aps', 'MDM', 'APS', 'ManagedClient', 'ourier', 'PersistentConnection', 'SCEP', 'required field'];
 const MAY_MATTER = new RegExp(MAY_MATTER_WORDS.join('|'));
 export function mayMatter(line: string): boolean {
   return MAY_MATTER.test(line);
@@ -41,7 +41,7 @@ export function mayMatter(line: string): boolean {
  * common in logs: the search stops at every occurrence of a needle's first
  * byte, and a few extra candidate lines (e.g. "https") cost little.
  */
-export const MAY_MATTER_NEEDLES: readonly string[] = ['mdm', 'MDM', 'ps', 'PS', 'Mana', 'urier', 'Pers'];
+export const MAY_MATTER_NEEDLES: readonly string[] = ['mdm', 'MDM', 'ps', 'PS', 'Mana', 'urier', 'Pers', 'SCEP', 'equired field'];
 
 const REDACTED = '<private>';
 const clean = (v: string | undefined): string | undefined => {
@@ -75,6 +75,57 @@ function statusFromBracket(inner: string, l: LogLine): Observation[] {
 }
 
 type Matcher = { test: RegExp; make(m: RegExpExecArray, l: LogLine): Observation[] };
+
+/** A line written by apsd (its process, or its os_log subsystem). */
+function isApsd(l: LogLine): boolean {
+  return (!!l.process && (l.process.startsWith('apsd') || l.process === 'applepushserviced')) || !!l.subsystem?.startsWith('com.apple.apsd');
+}
+
+/** A line written by the MDM client (mdmd on iOS, mdmclient / ManagedClient on macOS). */
+function isMdmClient(l: LogLine): boolean {
+  const p = l.process ?? '';
+  return p === 'mdmd' || p.startsWith('mdmclient') || p === 'ManagedClient' || p === 'mdmuserd' || !!l.subsystem?.startsWith('com.apple.ManagedClient');
+}
+
+/**
+ * What a network failure code means. NSURLError codes are Apple's public
+ * constants (NSURLErrorTimedOut -1001, CannotFindHost -1003, CannotConnectToHost
+ * -1004, NetworkConnectionLost -1005, NotConnectedToInternet -1009,
+ * InternationalRoamingOff -1018, DataNotAllowed -1020, SecureConnectionFailed
+ * -1200 and the certificate errors after it); -98xx are Secure Transport's
+ * errSSL codes.
+ */
+export type NetworkKind = 'dns' | 'offline' | 'timeout' | 'refused' | 'unreachable' | 'tls' | 'courier';
+function kindOfCode(code: number): NetworkKind | undefined {
+  if (code === -1001) return 'timeout';
+  if (code === -1003 || code === -1006) return 'dns';
+  if (code === -1009 || code === -1018 || code === -1020) return 'offline';
+  if (code === -1004) return 'refused';
+  if (code === -1005) return 'unreachable';
+  if ((code <= -1200 && code >= -1206) || (code <= -9800 && code >= -9899)) return 'tls';
+  return undefined;
+}
+/** The same failures by their localized English descriptions, when a line carries no code. */
+const KIND_PHRASES: [RegExp, NetworkKind][] = [
+  [/server with the specified hostname could not be found/i, 'dns'],
+  [/Internet connection appears to be offline/i, 'offline'],
+  [/request timed out/i, 'timeout'],
+  [/Could not connect to the server/i, 'refused'],
+  [/network connection was lost/i, 'unreachable'],
+  [/secure connection to the server cannot be made|SSL error has occurred/i, 'tls'],
+];
+const RE_NET_CODE = /NSURLErrorDomain Code=(-\d+)|kCFErrorDomainCFNetwork Code=(-\d+)|error code:? \(?(-1\d{3}|-9[89]\d\d)\b|finished with error \[(-\d+)\]|\berrSSL\w*\s*\(?(-98\d\d)\)?/;
+
+function networkFailure(message: string): { kind: NetworkKind; code?: string } | undefined {
+  const m = RE_NET_CODE.exec(message);
+  if (m) {
+    const raw = m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5];
+    const kind = kindOfCode(Number(raw));
+    if (kind) return { kind, code: raw };
+  }
+  for (const [re, kind] of KIND_PHRASES) if (re.test(message)) return { kind };
+  return undefined;
+}
 
 const COURIER_HOST = /^[\w.-]*courier\.(?:sandbox\.)?push\.apple\.com$/;
 
@@ -127,6 +178,17 @@ const MATCHERS: Matcher[] = [
     make: (m, l) => [withAttrs('device.log.checkin', { http_status: m[1], channel: channelOf(l) }), ...(m[2] ? statusFromBracket(m[2], l) : [])],
   },
   {
+    // Confirmed (iOS mdmd in syslog, quoted in a public MDM write-up): "MDM|Transaction completed. Status: 200".
+    test: /Transaction completed\. Status: (\d{3})/,
+    make: (m, l) => [withAttrs('device.log.checkin', { http_status: m[1], channel: channelOf(l) })],
+  },
+  {
+    // Confirmed (lionheart/openradar-mirror #19740): iOS mdmd "Handling request type: ScheduleOSUpdate",
+    // "Attempting to perform Supervised request: ScheduleOSUpdate".
+    test: /Handling request type:\s*(\w+)|Attempting to perform (?:Supervised )?request:\s*(\w+)/,
+    make: (m, l) => [withAttrs('device.log.command', { channel: channelOf(l), process: l.process }, m[1] ?? m[2])],
+  },
+  {
     test: /Polling MDM server\b/,
     make: (_m, l) => [withAttrs('device.log.checkin', { kind: 'poll', channel: channelOf(l) })],
   },
@@ -161,6 +223,65 @@ const MATCHERS: Matcher[] = [
   {
     test: /environment <APSEnvironment: [^>]*?(production|development|sandbox)>|<APSCourier[^>]*?\b(production|development)>/,
     make: (m) => [{ name: 'device.log.push_environment', value: (m[1] ?? m[2]) === 'production' ? 'production' : 'development' }],
+  },
+  // ---- The device cannot hold its push connection (seed 001 "Observing Push Status Messages"; seed 000 network).
+  {
+    // Confirmed (OneSignal/OneSignal-iOS-SDK #514, an Xcode console copy): apsd "Task <…> HTTP load failed, 0/0
+    // bytes (error code: -1003 [12:8])" and "finished with error [-1003] Error Domain=NSURLErrorDomain Code=-1003".
+    // The -1009 / -1001 forms are the same NSURLError line with Apple's other public codes.
+    test: /NSURLErrorDomain|kCFErrorDomainCFNetwork|error code:? \(?-\d{4}|finished with error \[-|errSSL|specified hostname could not be found|connection appears to be offline|request timed out|Could not connect to the server|network connection was lost|secure connection to the server/i,
+    make: (_m, l) => {
+      const f = networkFailure(l.message);
+      if (!f) return [];
+      if (isApsd(l)) return [withAttrs('device.log.push_network_error', { kind: f.kind, code: f.code })];
+      if (isMdmClient(l)) return [withAttrs('device.log.mdm_connection_error', { kind: f.kind, code: f.code })];
+      return [];
+    },
+  },
+  {
+    // Shaped from descriptions (no public apsd line found to copy): apsd naming its courier connection as failed,
+    // refused or timed out, and TLS failures on that connection.
+    test: /courier|\bTLS\b|\bSSL\b|boringssl/i,
+    make: (_m, l) => {
+      // Lines with an NSURLError code or description are the matcher above's.
+      if (!isApsd(l) || /Connected to courier|Disconnecting in response to connection failure/.test(l.message) || networkFailure(l.message)) return [];
+      if (/\b(?:TLS|SSL|boringssl)\b[^]*?\b(?:fail(?:ed|ure)?|error|alert|handshake fail)/i.test(l.message) && !/succe/i.test(l.message))
+        return [withAttrs('device.log.push_network_error', { kind: 'tls' })];
+      if (/courier/i.test(l.message) && /\b(?:fail(?:ed|ure|s)?|could not|couldn't|unable to|timed? ?out|refused|unreachable)\b/i.test(l.message) && !RE_NET_CODE.test(l.message))
+        return [withAttrs('device.log.push_network_error', { kind: 'courier' })];
+      return [];
+    },
+  },
+  {
+    // Confirmed (Der Flounder, 2026-09-15, a macOS VM's `log show`): apsd "[com.apple.apsd:courier]
+    // APSBAAClientIdentityProvider failed to obtain a BAA cert" after "(DeviceIdentity) … Failed to create reference
+    // key."; the same write-up quotes "Failed to copy AVP guest identity data" (a VM without guest provisioning).
+    test: /APSBAAClientIdentityProvider failed to obtain|Failed to create ref(?:erence)? key|Failed to copy AVP guest identity|Couldn't get device identity|failed to (?:obtain|fetch|get|copy) (?:a |the )?(?:BAA|device identity|client identity)/i,
+    make: (m) => [withAttrs('device.log.push_identity_failure', { detail: /BAA/i.test(m[0]) ? 'baa_certificate' : /AVP guest/i.test(m[0]) ? 'vm_guest_identity' : 'device_identity' })],
+  },
+  {
+    // Confirmed (same write-up): what a working guest logs instead.
+    test: /APSBAAClientIdentityProvider obtained BAA cert/i,
+    make: () => [withAttrs('device.log.push_identity_obtained', {})],
+  },
+
+  // ---- Enrollment that never completed.
+  {
+    // Confirmed: profiled "(Error) MC: Cannot retrieve SCEP identity: NSError: … Domain : MCSCEPErrorDomain Code : 22003"
+    // (wso2-attic/wso2mobileserver #2); "The SCEP server returned an invalid response." (mosen/SCEPy #1);
+    // macOS mdmclient "[MDM_SCEP_Enroll] Calling SCEPRequestCertSignature --> <NSOSStatusErrorDomain:-603>" (micromdm #436).
+    test: /Cannot retrieve SCEP identity|MCSCEPErrorDomain|SCEP server returned an invalid response|MDM_SCEP_Enroll\][^]*?-->\s*<?(\w+):?(-?\d+)?/,
+    make: (m, l) => {
+      const code = /Code\s*[:=]\s*(-?\d+)/.exec(l.message)?.[1] ?? m[2];
+      return [withAttrs('device.log.scep_failure', { code, domain: /MCSCEPErrorDomain/.test(l.message) ? 'MCSCEPErrorDomain' : m[1] })];
+    },
+  },
+  {
+    // Confirmed: "Sugg : The required field “Topic” is missing." with MCProfileErrorDomain 1000 / MCPayloadErrorDomain
+    // 2000, fixed by giving the server its push certificate (micromdm #496); the same words for
+    // IdentityCertificateUUID (thrasr/mdm-server #15).
+    test: /The required field [“"']?(\w+)[”"']? is missing/,
+    make: (m) => [withAttrs('device.log.profile_refused', {}, m[1])],
   },
 ];
 

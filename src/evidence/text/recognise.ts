@@ -9,8 +9,12 @@ const HEAD_PATTERNS: RegExp[] = [
   /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{4})?\s+(?:0x[0-9a-f]+\s|[A-Z][a-z]?\s+\S+\[\d+:)/m, // default / compact
   /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2}\S* \S+ \S+\[\d+\]/m, // syslog
   /"eventMessage"\s*:/, // ndjson / json styles
+  /^Timestamp,Event Type,Log Type,Subsystem,/m, // Mandiant unifiedlog_iterator CSV
+  /^\{"subsystem":"[^"]*","thread_id":/m, // unifiedlog_iterator JSON lines (its fields in LogData's order)
+  /^(?:default|info|debug|error|fault)[\t ]+\d{2}:\d{2}:\d{2}\S*(?:[\t ][+-]\d{4})?[\t ]+\S+[\t ]/im, // Console / Xcode copies
   /\b(?:mdmd|mdmclient|apsd|ManagedClient)\b/,
   /Rejecting MDM push dictionary|Connected to courier|Received message for enabled topic|Skipped token update due to incomplete migration|aps-environment' entitlement/,
+  /MCSCEPErrorDomain|Cannot retrieve SCEP identity|The required field \S+ is missing|APSBAAClientIdentityProvider/,
 ];
 
 /** Whether the first bytes of a text look like a device log (or mention the push path). */
@@ -20,7 +24,7 @@ export function looksLikeDeviceLog(head: Buffer): boolean {
   return HEAD_PATTERNS.some((re) => re.test(text));
 }
 
-const LOG_NAME = /\.(?:log|txt|ndjson|logs|out)(?:\.\d+)?$/i;
+const LOG_NAME = /\.(?:log|txt|ndjson|jsonl|logs|out)(?:\.\d+)?$/i;
 
 /**
  * Text logs by name: *.log, *.txt, *.ndjson, numbered rotations, sysdiagnose
@@ -29,7 +33,9 @@ const LOG_NAME = /\.(?:log|txt|ndjson|logs|out)(?:\.\d+)?$/i;
  */
 export function nameLooksLikeLog(name: string, path: string, head: Buffer): boolean {
   if (LOG_NAME.test(name)) return !isBinary(head);
-  if (/\.json$/i.test(name)) return head.includes('"eventMessage"');
+  if (/\.json$/i.test(name)) return head.includes('"eventMessage"') || head.includes('"boot_uuid"');
+  // A CSV only when it is unifiedlog_iterator's (Secure Mail's CSVs have readers of their own).
+  if (/\.csv$/i.test(name)) return head.toString('latin1').startsWith('Timestamp,Event Type,');
   return /PersistentConnection|(^|\/)system_logs[^/]*\/[^/]*$/i.test(path) && !path.includes('.logarchive/') && !isBinary(head);
 }
 

@@ -65,6 +65,7 @@ export const apnsFacts: FactDefinition[] = [
   d('mdm.apns_tls_error', 'string', 'A TLS failure an MDM server logged talking to APNs (same values as apns.tls_error)', { domains: ['mdm'], multi: true }),
   d('apns.endpoint', 'string', 'Environment of the APNs host the provider sends to: production (api.push.apple.com, gateway.push.apple.com) or development (api.sandbox.push.apple.com…) (attrs.host, attrs.port)', { ...quiet, multi: true }),
   d('apns.provider_connect_error', 'string', 'The provider could not open a connection to APNs at all: timeout, refused, dns (attrs.host)', { multi: true }),
+  d('mdm.apns_connect_error', 'string', 'An MDM server could not open a connection to APNs at all: timeout, refused, dns (attrs.host)', { domains: ['mdm'], multi: true }),
   d('apns.topic', 'string', 'The apns-topic the provider sends (header in a log, or answered)', { multi: true }),
   d('apns.push_type', 'string', 'The apns-push-type of the failing push (alert, background, voip…)', { marksDomain: false }),
   d('apns.provider_trusts_usertrust', 'boolean', "The provider's trust store holds 'USERTrust RSA Certification Authority', the root APNs' server certificates chain to since 2025 (answered)"),

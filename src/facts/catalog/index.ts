@@ -1,11 +1,13 @@
 import type { FactDefinition } from '../schema.js';
 import { apnsFacts } from './apns.js';
 import { caseFacts } from './case.js';
+import { deviceFacts } from './device.js';
+import { providerFacts } from './provider.js';
 import { mdmFacts } from './mdm.js';
 import { notnowFacts } from './notnow.js';
 import { securemailFacts } from './securemail.js';
 
-export const allFactDefinitions: FactDefinition[] = [...caseFacts, ...mdmFacts, ...apnsFacts, ...notnowFacts, ...securemailFacts];
+export const allFactDefinitions: FactDefinition[] = [...caseFacts, ...mdmFacts, ...apnsFacts, ...notnowFacts, ...securemailFacts, ...deviceFacts, ...providerFacts];
 
 const byName = new Map<string, FactDefinition>();
 for (const def of allFactDefinitions) {

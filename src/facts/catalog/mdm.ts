@@ -35,7 +35,8 @@ export const mdmFacts: FactDefinition[] = [
   // Device logs (mdmd / apsd). Event facts carry `at` when the line has a time.
   d('device.log.magic_rejection', 'time', 'mdmd rejected a push because its PushMagic did not match'),
   d('device.log.courier_connected', 'time', 'apsd connected to an APNs courier'),
-  d('device.log.connection_failure', 'time', 'apsd dropped its APNs connection after a failure'),
+  // apsd serves MDM and app pushes alike: a dropped connection alone does not say which a case is about.
+  d('device.log.connection_failure', 'time', 'apsd dropped its APNs connection after a failure', { domains: ['mdm', 'apns'], marksDomain: false }),
   d('device.log.push_received', 'time', 'apsd received a message for an enabled topic (attrs.topic when not redacted)'),
   d('device.log.token_update_skipped', 'time', 'mdmd skipped a TokenUpdate because a migration was incomplete'),
   d('device.log.redacted', 'boolean', 'Relevant log lines are redacted (<private>): the logging profiles are needed', { marksDomain: false, domains: ['mdm', 'apns'] }),
@@ -94,4 +95,24 @@ export const mdmFacts: FactDefinition[] = [
   d('device.mdm_apns_environment', 'string', 'APNs environment of the MDM enrollment: development when UseDevelopmentAPNS is set, else production (MDM.plist or the MDM payload)'),
   d('device.mdm_user_enrollment', 'boolean', 'The enrollment is a User Enrollment (MDM.plist UserEnrollment)'),
   d('device.mdm_managing_profile', 'string', 'Identifier of the profile that holds the MDM payload (MDM.plist ManagingProfileIdentifier)'),
+
+  // Where a value comes from decides what it means (issue 8 item 4): the Topic a device sends in its
+  // Authenticate / TokenUpdate is the one it enrolled with, which a replaced push certificate no longer pushes on.
+  d('server.enrolled_topic', 'string', 'Topic the device sent in an Authenticate or TokenUpdate check-in, as the server stored it: the topic the device enrolled with (not necessarily the one the server pushes on)', { multi: true }),
+  d('server.push_info_missing', 'time', "The MDM server had no push info (no stored TokenUpdate) for a device it was asked to push to (MicroMDM: retrieving PushInfo by UDID: not found; attrs.udid)", { multi: true }),
+  d('server.push_info_held', 'boolean', 'The MDM server holds push details for the device: a stored TokenUpdate, its token or PushMagic, or an APNs answer to its push (derived)', {
+    marksDomain: false,
+    derived: true,
+    derivedFrom: ['mdm.checkin.token_update', 'server.push_token', 'server.push_magic', 'server.push_status'],
+  }),
+  d('server.reached_apns', 'boolean', 'The MDM server reached APNs: APNs answered one of its pushes, it got as far as a TLS handshake, or the device answered a push (derived)', {
+    marksDomain: false,
+    derived: true,
+    derivedFrom: ['mdm.apns_response', 'server.push_status', 'mdm.apns_tls_error'],
+  }),
+  // Values that cannot be compared (issue 8 item 2): masked where they were copied from, or garbled. The value says
+  // which value it is and why, without repeating a secret; attrs.of is the fact it would have been, attrs.question asks for it.
+  d('value.masked', 'string', 'A topic, PushMagic, token, hash or UDID that is masked or cut short (XXXX, <private>, ****, …): unknown, never compared (attrs: of, kind, why, question)', { multi: true }),
+  d('value.garbled', 'string', 'A topic, PushMagic, token, hash or UDID that is almost, but not, shaped like one (wrong UUID groups, stray characters, not 32 bytes, a stray space or repeated segment): never compared (attrs: of, kind, why, question)', { multi: true }),
+  d('case.apns_id', 'string', 'An apns-id (the id APNs gave a push) the user gave, to look the push up by', { domains: [], marksDomain: false, multi: true }),
 ];

@@ -88,7 +88,7 @@ const ENV = (v: unknown) => {
  */
 export const appEnvironment: Deriver = (index) => {
   const answered = index.get('app.token_environment') ?? [];
-  const sources = answered.length ? ['app.token_environment'] : ['app.aps_environment', 'provisioning.aps_environment', 'device.log.push_environment'];
+  const sources = answered.length ? ['app.token_environment'] : ['app.aps_environment', 'provisioning.aps_environment', 'device.log.push_environment', 'apns.console.token_environment'];
   const envs = new Map<string, string[]>();
   for (const name of sources)
     for (const f of index.get(name) ?? []) {

@@ -29,9 +29,11 @@ export function readCheckin(d: PlistDict, out: Collector): void {
   else if (type === 'CheckOut') out.fact('mdm.checkin.checkout', true, { key: 'MessageType', attrs });
   else return; // other check-ins (bootstrap token, declarative management…) say nothing about pushes
 
-  // What the server received is what it will push with.
-  if (topic) out.fact('server.topic', topic, { key: 'Topic', attrs: { channel } });
-  if (udid) out.fact('device.udid', udid, { key: d.UDID !== undefined ? 'UDID' : 'EnrollmentID' });
+  // The Topic a device sends is the one it enrolled with, as the server stored it. It is not proof of the
+  // topic the server pushes on: that comes from the push certificate, and a certificate replaced instead of
+  // renewed pushes on a new topic while enrolled devices keep the old one (seed 000).
+  if (topic) out.value('server.enrolled_topic', 'topic', topic, { key: 'Topic', attrs: { channel, message: type } });
+  if (udid) out.value('device.udid', 'udid', udid, { key: d.UDID !== undefined ? 'UDID' : 'EnrollmentID' });
 
   if (type === 'Authenticate' && channel === 'device') {
     if (model) out.fact('device.model', model, { key: d.ProductName !== undefined ? 'ProductName' : 'Model' });
@@ -44,13 +46,17 @@ export function readCheckin(d: PlistDict, out: Collector): void {
   }
 
   // The user channel has its own token and magic; only the device channel's are the device's push identity.
+  // What a TokenUpdate brings is what the server stores and pushes with.
   if (type === 'TokenUpdate' && channel === 'device') {
     const magic = str(d.PushMagic);
-    if (magic) out.fact('server.push_magic', magic, { key: 'PushMagic' });
+    if (magic) out.value('server.push_magic', 'magic', magic, { key: 'PushMagic' });
     if (d.Token !== undefined) {
       const token = bytes(d.Token);
       if (!token) out.problem('mdm.token.unreadable', 'has a TokenUpdate Token that is not data');
-      else if (token.length !== 32) out.problem('mdm.token.length', `has a TokenUpdate Token of ${token.length} bytes; APNs device tokens are 32 bytes`);
+      else if (token.length !== 32) {
+        out.problem('mdm.token.length', `has a TokenUpdate Token of ${token.length} bytes; APNs device tokens are 32 bytes`);
+        out.garbled('server.push_token', 'token', token, `is ${token.length} bytes; a push token is 32`, 'Token');
+      }
       else out.fact('server.push_token', token.toString('hex'), { key: 'Token' });
     }
     out.fact('server.unlock_token_present', d.UnlockToken !== undefined, { key: d.UnlockToken !== undefined ? 'UnlockToken' : 'MessageType' });

@@ -1,6 +1,7 @@
 import { bool, isDict, isoDate, str, type PlistDict, type PlistValue } from '../../plist/index.js';
 import type { Collector } from '../emit.js';
 import { isPlaceholder } from '../placeholders.js';
+import { payloadDefects } from './payloadDefects.js';
 
 /** A configuration profile: an installed one (a stub) or one as served (.mobileconfig). */
 export function isProfile(d: PlistDict): boolean {
@@ -48,7 +49,7 @@ export function readProfileStub(d: PlistDict, out: Collector): void {
     const here = out.origin.lines.offset('PayloadType', after);
     if (p.PayloadType === 'com.apple.mdm') {
       const topic = str(p.Topic);
-      if (topic) out.fact('device.topic', topic, { key: 'Topic', after: start });
+      if (topic) out.value('device.topic', 'topic', topic, { key: 'Topic', after: start });
       const server = str(p.ServerURL);
       if (server) out.fact('device.server_url', server, { key: 'ServerURL', after: start });
       const checkin = str(p.CheckInURL);
@@ -85,10 +86,13 @@ export function readEnrollmentProfile(d: PlistDict, out: Collector): void {
       sawMdm = true;
       const topic = str(p.Topic);
       if (topic) out.fact('profile.topic', topic, { key: 'Topic', after: start });
+      else out.fact('profile.topic_missing', true, { key: p.Topic === undefined ? 'PayloadType' : 'Topic', after: start });
       const server = str(p.ServerURL);
       if (server) out.fact('profile.server_url', server, { key: 'ServerURL', after: start });
       const checkin = str(p.CheckInURL);
       if (checkin) out.fact('profile.checkin_url', checkin, { key: 'CheckInURL', after: start });
+      for (const x of payloadDefects(p, payloads(d)))
+        out.fact('profile.defect', x.text, { key: x.present ? x.key : 'PayloadType', after: start, attrs: { key: x.key, why: x.why } });
     }
     // Placeholders anywhere matter: a template SCEP URL breaks enrollment as surely as a template topic.
     for (const [key, value] of stringsOf(p, '')) {

@@ -9,18 +9,20 @@ export function isMdmState(d: PlistDict): boolean {
 
 export function readMdmState(d: PlistDict, out: Collector): void {
   const magic = str(d.PushMagic);
-  if (magic) out.fact('device.push_magic', magic, { key: 'PushMagic' });
+  if (magic) out.value('device.push_magic', 'magic', magic, { key: 'PushMagic' });
 
   if (d.LastPushTokenHash !== undefined) {
     const hash = bytes(d.LastPushTokenHash);
     if (!hash) out.problem('mdm.token_hash.unreadable', 'has a LastPushTokenHash that is not data (expected the 32-byte SHA-256 of the push token)');
-    else if (hash.length !== 32)
+    else if (hash.length !== 32) {
       out.problem('mdm.token_hash.length', `has a LastPushTokenHash of ${hash.length} bytes; a SHA-256 is 32 bytes, so it cannot be compared with the server's token`);
+      out.garbled('device.push_token_hash', 'token_hash', hash, `is ${hash.length} bytes; a SHA-256 is 32`, 'LastPushTokenHash');
+    }
     else out.fact('device.push_token_hash', hash.toString('hex'), { key: 'LastPushTokenHash' });
   }
 
   const topic = str(d.Topic);
-  if (topic) out.fact('device.topic', topic, { key: 'Topic' });
+  if (topic) out.value('device.topic', 'topic', topic, { key: 'Topic' });
   const server = str(d.ServerURL);
   if (server) out.fact('device.server_url', server, { key: 'ServerURL' });
   const checkin = str(d.CheckInURL);

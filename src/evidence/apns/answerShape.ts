@@ -1,0 +1,79 @@
+import { lineTime } from './text.js';
+
+/**
+ * Whether a line can carry an APNs answer at all (issue 8 item 8). A reason
+ * named in conversation ("if APNs answers PayloadTooLarge then …", "I do not
+ * think it is ExpiredToken", "Check for BadDeviceToken later") is not an
+ * observation. Reasons count only in the shapes an answer takes: a JSON body,
+ * an HTTP status with its reason, a provider library's or server's log line,
+ * a GOAWAY frame, a TLS alert.
+ *
+ * - `log`: a line a program wrote: a time at its start, logfmt pairs, JSON,
+ *   curl -v's `<` / `>` / `*` lines, an HTTP status line.
+ * - `tagged`: a line led by a program's tag or level ("apns: …", "rpush: …",
+ *   "ERROR …", "Error code 400 …"); it may still be a person's sentence.
+ * - `prose`: anything else, i.e. what a person typed.
+ */
+export type LineShape = 'log' | 'tagged' | 'prose';
+
+// Go's net/http errors start with the request: Post "https://api.push.apple.com/3/device/…": …
+const LOG_START = /^\s*(?:[{[]|HTTP\/\d|:status\b|(?:Post|Get|POST|GET|PUT)\s+"?https?:\/\/)/;
+/** curl -v: "> POST /3/device/…", "< HTTP/2 400", "< apns-id: …", "* Connected to …"; a Slack quote or bullet is not one. */
+const CURL = /^\s*(?:[<>]\s*(?:$|HTTP\/|[A-Z]+ \/|[\w-]+:\s)|\*\s+(?:Connected|Trying|TLS|SSL|ALPN|Using HTTP|Connection|Server certificate|Re-using|Closing|h2|Established)\b)/i;
+const QUOTE_OR_BULLET = /^\s*(?:>\s*)+|^\s*[-*•]\s+/;
+/** A key=value pair's start; keys are bounded so that a 64 KB line of word characters stays linear. */
+const LOGFMT_KEY = /(?:^|[\s,;{])[\w.-]{1,64}=(?=\S)/g;
+
+/** Two or more key=value pairs: logfmt, as Go servers (NanoMDM, MicroMDM) and many providers write. */
+function isLogfmt(line: string): boolean {
+  LOGFMT_KEY.lastIndex = 0;
+  let pairs = 0;
+  while (LOGFMT_KEY.exec(line)) if (++pairs >= 2) return true;
+  return false;
+}
+/** Words people start chat lines with; "Note: …" is not a program's tag. */
+const CHAT_TAGS = /^(?:note|notes|update|fyi|edit|ps|re|q|a|question|answer|context|issue|problem|summary|tl;?dr|hi|hey|hello|thanks|also|btw|ok|so|well|and|but|customer|user|me|you|us|them|todo|next|plan|idea|status update)$/i;
+const TAG = /^\s*(?:\[[^\]]{1,40}\]\s*)*([A-Za-z][\w.\-/]{0,40})(?:\[\d+\])?:\s/;
+const LEVEL = /^\s*(?:\[[^\]]{1,40}\]\s*)*\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL|CRITICAL|NOTICE|TRACE)\b|^\s*Error code \d{3}\b/i;
+
+export function lineShape(raw: string): LineShape {
+  if (CURL.test(raw)) return 'log';
+  const line = raw.replace(QUOTE_OR_BULLET, '');
+  if (LOG_START.test(line) || lineTime(line) !== undefined || isLogfmt(line)) return 'log';
+  const tag = TAG.exec(line);
+  if ((tag && !CHAT_TAGS.test(tag[1])) || LEVEL.test(line)) return 'tagged';
+  return 'prose';
+}
+
+/**
+ * Words that make a sentence a condition, a denial, a guess, a plan or a
+ * memory rather than a report of what APNs answered. Log lines are not
+ * checked: programs write "could not send" without hedging.
+ */
+const HEDGE =
+  /\b(?:if|unless|whether|not|no|never|nor|maybe|perhaps|possibly|probably|might|could|would|should|may|later|ago|used to|last (?:year|month|week|time)|check (?:for|if|whether)|look (?:for|out)|watch (?:for|out)|expect\w*|in case|suppose|assume|think|thought|guess|suspect|wonder|doubt|means?|docs?|documentation|e\.g|such as|for example|like|handle|handles|handling|what|why|how|instead|rather|either|else)\b|n't\b|\?/i;
+
+export function isHedged(line: string): boolean {
+  return HEDGE.test(line);
+}
+
+/** A person reporting what APNs (or the server) answered: "APNs returned 200 at 09:05", "we got 410 Unregistered". */
+const ASSERTIVE = /\b(?:returned|returns|answered|answers|responded|responds|replied|replies|gave|gives|got|get|getting|sent back|came back with|says|said|shows|showed|logged)\b/i;
+
+export function isAssertive(line: string): boolean {
+  return ASSERTIVE.test(line);
+}
+
+/** Technical text of a TLS failure, as libraries print it, not the words a person uses for it. */
+const TLS_TECHNICAL = /\btls:|\bx509:|\bssl\b|SSL routines|\balert\b|handshake|error:[0-9A-F]{8}|CERTIFICATE_VERIFY_FAILED|PKIX|remote error/i;
+
+export function isTechnicalTls(line: string): boolean {
+  return TLS_TECHNICAL.test(line);
+}
+
+/** Technical text of a connection failure (errno names, dial errors), not "it timed out" in a sentence. */
+const CONNECT_TECHNICAL = /\bdial tcp\b|i\/o timeout|ETIMEDOUT|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|getaddrinfo|no such host|Name or service not known|connect: connection refused/i;
+
+export function isTechnicalConnect(line: string): boolean {
+  return CONNECT_TECHNICAL.test(line);
+}

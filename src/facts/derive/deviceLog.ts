@@ -1,0 +1,234 @@
+import { factDefinition } from '../catalog/index.js';
+import type { Fact, Source } from '../schema.js';
+import type { Deriver } from './types.js';
+
+type Index = Parameters<Deriver>[0];
+
+const derived = (how: string, from: string[]): Source => ({ kind: 'derived', how, from });
+
+/** Which log a fact came from: facts of one file keep their line order, facts of different files may not be comparable. */
+function fileOf(f: Fact): string {
+  const s = f.source;
+  if (s.kind === 'file') return s.member ? `${s.input} › ${s.member}` : s.input;
+  if (s.kind === 'pasted') return s.input;
+  return '';
+}
+
+function lineOf(f: Fact): number | undefined {
+  return f.source.kind === 'file' || f.source.kind === 'pasted' ? f.source.line : undefined;
+}
+
+/** Order within one log: its lines when known (zone-proof), else the times. */
+function byPosition(a: Fact, b: Fact): number {
+  const la = lineOf(a);
+  const lb = lineOf(b);
+  if (la !== undefined && lb !== undefined && la !== lb) return la - lb;
+  const ta = a.at ?? '';
+  const tb = b.at ?? '';
+  return ta < tb ? -1 : ta > tb ? 1 : 0;
+}
+
+/** The same observation read twice (a file given twice) counts once. */
+function distinct(facts: Fact[]): Fact[] {
+  const seen = new Map<string, Fact>();
+  for (const f of facts) seen.set(JSON.stringify([f.name, f.value, f.at ?? '', f.source, f.attrs ?? {}]), f);
+  return [...seen.values()];
+}
+
+function groupByFile(facts: Fact[]): Map<string, Fact[]> {
+  const m = new Map<string, Fact[]>();
+  for (const f of distinct(facts)) {
+    const k = fileOf(f);
+    const list = m.get(k);
+    if (list) list.push(f);
+    else m.set(k, [f]);
+  }
+  return m;
+}
+
+/** When an event happened, as the log wrote it, with what is known of its zone. */
+function whenOf(f: Fact): string {
+  const logged = f.attrs?.logged_at;
+  const zone = f.attrs?.zone;
+  if (f.at && !zone) return f.at.replace('.000Z', 'Z');
+  if (logged) return zone === 'unknown' || !zone ? `${logged} (the log gives no zone)` : `${logged}`;
+  return f.at ?? 'a time the log does not give';
+}
+
+const UP = ['device.log.courier_connected', 'device.log.push_received', 'device.log.push_identity_obtained'];
+const DOWN = ['device.log.push_network_error', 'device.log.push_identity_failure'];
+const DROPPED = 'device.log.connection_failure';
+
+const PROBLEM_WORDS: Record<string, string> = {
+  dns: "the device could not resolve Apple's push host names (a DNS failure)",
+  offline: 'the device had no internet connection',
+  timeout: 'its connections to APNs timed out',
+  refused: 'its connections to APNs were refused',
+  unreachable: 'its network connection to APNs was lost',
+  tls: "the TLS handshake with APNs' courier failed",
+  courier: "apsd's connection to an APNs courier failed",
+  identity: 'apsd could not obtain the identity the device connects to APNs with (BAA certificate / device identity)',
+  disconnect: 'apsd dropped its connection after a failure and never connected',
+};
+
+function kindOf(f: Fact): string {
+  if (f.name === 'device.log.push_identity_failure') return 'identity';
+  if (f.name === DROPPED) return 'disconnect';
+  return f.attrs?.kind ?? 'courier';
+}
+
+/**
+ * Where apsd's push connection stood at the end of each log: down when the
+ * last connection event is a failure (DNS, offline, timeout, TLS, no push
+ * identity), up when it is a connection or a received push. A bare
+ * "Disconnecting in response to connection failure" after a connection is
+ * what any device logs when its network changes, so it counts as down only
+ * when the log never shows a connection at all.
+ */
+export const pushConnection: Deriver = (index) => {
+  const events = [...UP, ...DOWN, DROPPED].flatMap((n) => index.get(n) ?? []);
+  if (!events.length) return [];
+  const logs = [...groupByFile(events)]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([file, list]) => {
+      const ordered = [...list].sort(byPosition);
+      const last = ordered.at(-1)!;
+      const everUp = ordered.some((f) => UP.includes(f.name));
+      return { file, ordered, last, down: DOWN.includes(last.name) || (last.name === DROPPED && !everUp) };
+    });
+  // Logs of one device compare in time only where both times are known in a known zone (a rotated
+  // PersistentConnection log, a later export): a connection logged after another log's failure ends it.
+  const comparable = (f: Fact) => !!f.at && f.attrs?.zone !== 'unknown';
+  const latestUp = logs
+    .filter((l) => !l.down && comparable(l.last))
+    .map((l) => l.last.at!)
+    .sort()
+    .at(-1);
+  const out: Fact[] = [];
+  for (const { file, ordered, last, down } of logs) {
+    const recovered = down && !!latestUp && comparable(last) && last.at! < latestUp;
+    const attrs: Record<string, string> = { file, last_seen: whenOf(last) };
+    if (down) attrs.kind = kindOf(last);
+    if (recovered) attrs.up_again_at = latestUp!;
+    out.push({
+      name: 'device.log.push_connection',
+      value: recovered ? 'recovered' : down ? 'down' : 'up',
+      source: derived(`the last of apsd's ${ordered.length} connection events in ${file || 'the log'}`, [...new Set(ordered.map((f) => f.name))].sort()),
+      ...(last.at ? { at: last.at } : {}),
+      attrs,
+    });
+    if (down && !recovered) {
+      const code = last.attrs?.code ? ` (error ${last.attrs.code})` : '';
+      const where = lineOf(last) ? ` line ${lineOf(last)}` : '';
+      out.push({
+        name: 'device.log.push_connection_problem',
+        value: `${PROBLEM_WORDS[kindOf(last)] ?? PROBLEM_WORDS.courier}${code}, last logged ${whenOf(last)} (${file || 'the log'}${where})`,
+        source: derived('the last push connection failure of a log whose connection ends down', [last.name]),
+        ...(last.at ? { at: last.at } : {}),
+        attrs: { kind: kindOf(last), file },
+      });
+    }
+  }
+  return out;
+};
+
+/** apsd facts that say nothing about whether a case is about MDM or app pushes. */
+const EITHER_DOMAIN = new Set(['device.log.courier_connected', 'device.log.push_received', 'device.log.push_ignored', 'device.log.push_unknown_token', 'device.log.push_environment']);
+
+function someDomainKnown(index: Index): boolean {
+  if (index.has('case.domain')) return true;
+  for (const [name, facts] of index) {
+    const def = factDefinition(name);
+    if (!def || def.marksDomain === false || !def.domains.length) continue;
+    if (!EITHER_DOMAIN.has(name)) return true;
+    // A received push names its topic when the log is not redacted: an MDM topic or an app's bundle id.
+    if (facts.some((f) => f.attrs?.topic)) return true;
+  }
+  return false;
+}
+
+/**
+ * apsd carries MDM and app pushes alike. When its log says the device cannot
+ * hold its push connection and nothing else tells which kind of case this is,
+ * both are looked at: the device side is broken for either.
+ */
+export const pushConnectionDomain: Deriver = (index) => {
+  const down = (index.get('device.log.push_connection') ?? []).filter((f) => f.value === 'down');
+  if (!down.length || someDomainKnown(index)) return [];
+  return [
+    {
+      name: 'device.log.push_connection_failing',
+      value: true,
+      source: derived('apsd logs show the push connection down and no other evidence says whether the case is about MDM or app pushes', ['device.log.push_connection']),
+    },
+  ];
+};
+
+/** A device-log line that shows the device reaching the MDM server and being answered. */
+function reachedServer(f: Fact): boolean {
+  if (f.name === 'device.log.command') return true;
+  if (f.name === 'device.log.checkin') return /^2\d\d$/.test(f.attrs?.http_status ?? '');
+  if (f.name === 'mdm.command.status') return f.attrs?.origin === 'device log';
+  return false;
+}
+
+const CONTACTS = ['device.log.checkin', 'device.log.command', 'mdm.command.status'];
+
+function deviceName(index: Index, f: Fact): string {
+  if (f.attrs?.host) return f.attrs.host;
+  const input = f.source.kind === 'file' || f.source.kind === 'pasted' ? f.source.input : undefined;
+  const same = (name: string) => (index.get(name) ?? []).find((x) => x.source.kind === 'file' && x.source.input === input)?.value;
+  const model = same('device.model') ?? same('device.platform');
+  if (model) return `the device of ${input} (${String(model)})`;
+  return `the device whose log is ${fileOf(f) || 'this paste'}`;
+}
+
+/**
+ * The push path worked when a device's own log shows it reaching the MDM
+ * server and being answered (mdmd "Transaction completed. Status: 200",
+ * mdmclient processing a command). One note per log, at its latest such line.
+ */
+export const pushPathWorked: Deriver = (index) => {
+  const contacts = CONTACTS.flatMap((n) => index.get(n) ?? []).filter(reachedServer);
+  const out: Fact[] = [];
+  for (const [file, list] of [...groupByFile(contacts)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const last = [...list].sort(byPosition).at(-1)!;
+    out.push({
+      name: 'device.log.push_path_worked',
+      value: `${deviceName(index, last)} reached the MDM server and was answered at ${whenOf(last)}`,
+      source: derived(`the latest of ${list.length} device-log lines in ${file || 'the log'} showing the device talking to the MDM server`, [...new Set(list.map((f) => f.name))].sort()),
+      ...(last.at ? { at: last.at } : {}),
+      attrs: { file },
+    });
+  }
+  return out;
+};
+
+/**
+ * A device whose own log shows it processing MDM commands is enrolled, so
+ * nobody needs asking whether the profile is still installed. Not when a
+ * CheckOut came later, nor against an answer or an MDM.plist that says otherwise.
+ */
+export const enrolledFromDeviceLog: Deriver = (index) => {
+  if (index.has('device.mdm_enrolled')) return [];
+  const contacts = CONTACTS.flatMap((n) => index.get(n) ?? []).filter(reachedServer);
+  if (!contacts.length) return [];
+  const checkouts = index.get('mdm.checkin.checkout') ?? [];
+  if (checkouts.length) {
+    const lastCheckout = checkouts.map((f) => f.at ?? '').sort().at(-1) ?? '';
+    const lastContact = contacts.map((f) => f.at ?? '').sort().at(-1) ?? '';
+    // Times of two sources compare only when both are known and neither is of unknown zone.
+    const comparable = lastCheckout && lastContact && !checkouts.some((f) => f.attrs?.zone === 'unknown') && !contacts.some((f) => f.attrs?.zone === 'unknown');
+    if (!comparable || lastContact <= lastCheckout) return [];
+  }
+  return [
+    {
+      name: 'device.mdm_enrolled',
+      value: true,
+      source: derived('the device\'s own log shows it processing MDM commands, which only an enrolled device does', [...new Set(contacts.map((f) => f.name))].sort()),
+    },
+  ];
+};
+
+/** Run after every other deriver: the domain check looks at everything derived before it. */
+export const deviceLogDerivers: Deriver[] = [pushConnection, pushPathWorked, enrolledFromDeviceLog, pushConnectionDomain];
