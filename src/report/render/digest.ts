@@ -62,6 +62,22 @@ export function prose(text: string, brief = true): string {
   return brief ? shortHex(t) : t;
 }
 
+/**
+ * The opening sentences of a text, as many as fit in `max` characters (at
+ * least one, cut at a word if even that is longer): for places with little room.
+ */
+export function opening(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // A sentence ends at . ! ? before a space and a capital: file names (system_logs.logarchive) and "e.g. x" do not end one.
+  const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z"'(])/);
+  let out = sentences[0]!;
+  for (const s of sentences.slice(1)) {
+    if (`${out} ${s}`.length > max) break;
+    out = `${out} ${s}`;
+  }
+  return out.length <= max ? out : `${out.slice(0, max).replace(/\s+\S*$/, '')}…`;
+}
+
 /** A ruled-out cause's reason, short: its first clause, cut near 160 characters. */
 export function shortReason(c: CauseReport): string {
   const first = c.because.find((b) => b.trim()) ?? c.summary;

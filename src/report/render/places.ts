@@ -115,7 +115,7 @@ export class Places {
       if (f.origin.kind === 'pasted') add(`paste:${f.origin.input}`, this.input(f.origin.input));
     }
     for (const p of report.problems) if (!p.input.startsWith('answer ')) add(p.input, this.input(p.input));
-    const all = [...seen.values()];
+    const all = [...new Set(seen.values())];
     if (all.length === 0) return undefined;
     const shown = all.slice(0, 6);
     return `${shown.join(', ')}${all.length > shown.length ? ` and ${all.length - shown.length} more` : ''}`;

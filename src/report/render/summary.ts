@@ -22,25 +22,28 @@ function questionItem(q: QuestionReport, how: SummaryOptions['answers']): string
 /** The 30-second view as layout nodes (text and Markdown print it). */
 export function summaryNodes(report: Report, opts: SummaryOptions = {}, d: Digest = digest(report, opts)): Node[] {
   const nodes: Node[] = [{ t: 'title', text: d.headline }];
-  if (d.about || d.device) nodes.push({ t: 'meta', label: d.about ? 'About' : 'Device', text: [d.about, d.device].filter(Boolean).join(' — ') });
-  if (d.inputs) nodes.push({ t: 'meta', label: 'Evidence', text: d.inputs });
+  // One line of context, as the Slack summary has it.
+  const about = [d.about, d.device].filter(Boolean).join(' — ');
+  const context = [about && `${d.about ? 'About' : 'Device'}: ${about}`, d.inputs && `Evidence: ${d.inputs}`].filter(Boolean).join(' · ');
+  if (context) nodes.push({ t: 'para', text: context });
   nodes.push({ t: 'gap' });
   for (const n of d.notes) nodes.push({ t: 'para', text: `Note: ${n}` }, { t: 'gap' });
 
   for (const c of d.found) {
     nodes.push({ t: 'cause', status: c.status, title: c.title });
     if (c.why.length) nodes.push({ t: 'field', label: 'Why', items: c.why });
-    if (c.seen.length) nodes.push({ t: 'field', label: 'Seen', items: c.seen, ...(c.moreSeen ? { more: `and ${c.moreSeen} more observation${c.moreSeen === 1 ? '' : 's'} in the full report` } : {}) });
-    if (c.steps.length) nodes.push({ t: 'field', label: 'Do', items: c.steps, ordered: true, ...(c.moreSteps ? { more: `and ${c.moreSteps} more step${c.moreSteps === 1 ? '' : 's'} in the full report` } : {}) });
+    // "Seen (3 of 4)": the rest is in the full view.
+    if (c.seen.length) nodes.push({ t: 'field', label: c.moreSeen ? `Seen (${c.seen.length} of ${c.seen.length + c.moreSeen})` : 'Seen', items: c.seen });
+    if (c.steps.length) nodes.push({ t: 'field', label: c.moreSteps ? `Do (${c.steps.length} of ${c.steps.length + c.moreSteps})` : 'Do', items: c.steps, ordered: true });
     if (opts.sources) nodes.push({ t: 'field', label: 'Source', items: [c.source] });
     nodes.push({ t: 'gap' });
   }
 
   if (d.questions.length) {
-    nodes.push({ t: 'heading', text: opts.answers === 'cli' ? 'Questions (answer with --answer)' : 'Questions' });
-    nodes.push({ t: 'list', mark: '?', items: d.questions.map((q) => questionItem(q, opts.answers)) });
-    if (d.moreQuestions.length) nodes.push({ t: 'para', dim: true, text: `and ${d.moreQuestions.length} more question${d.moreQuestions.length === 1 ? '' : 's'}${opts.fullHint ? ` (${opts.fullHint})` : ' (in the full report)'}` });
-    nodes.push({ t: 'gap' });
+    const total = d.questions.length + d.moreQuestions.length;
+    const count = d.moreQuestions.length ? ` (the top ${d.questions.length} of ${total}; all in the full report)` : '';
+    nodes.push({ t: 'heading', text: `Questions${count}${opts.answers === 'cli' ? ', answer with --answer' : ''}` });
+    nodes.push({ t: 'list', mark: '?', items: d.questions.map((q) => questionItem(q, opts.answers)) }, { t: 'gap' });
   }
 
   if (d.ruledOut.length) {
@@ -59,6 +62,10 @@ export function summaryNodes(report: Report, opts: SummaryOptions = {}, d: Diges
     if (d.escalation.missing.length) nodes.push({ t: 'field', label: 'Before filing, gather', items: d.escalation.missing });
     nodes.push({ t: 'gap' });
   }
-  if (opts.fullHint) nodes.push({ t: 'para', dim: true, text: `Every cause and observation: ${opts.fullHint}.` });
+  if (opts.fullHint) {
+    // Straight under the last section: the pointer belongs to it, and the view stays short.
+    if (nodes.at(-1)?.t === 'gap') nodes.pop();
+    nodes.push({ t: 'para', dim: true, text: `Every cause and observation: ${opts.fullHint}.` });
+  }
   return nodes;
 }

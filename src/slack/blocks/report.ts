@@ -1,4 +1,4 @@
-import { digest, type Digest, type FoundCause } from '../../report/render/index.js';
+import { digest, opening, type Digest, type FoundCause } from '../../report/render/index.js';
 import type { QuestionReport, Report } from '../../report/types.js';
 import { SLACK_WORDS, unmention } from '../words.js';
 import { IDS, encodeAnswer } from './ids.js';
@@ -14,20 +14,62 @@ export function esc(text: string): string {
   return unmention(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
 
-function causeBlocks(c: FoundCause): Block[] {
+/**
+ * How much the summary shows. Level 0 is the whole 30-second view; each
+ * level gives up a little more (all of it is in "Show all evidence") so a
+ * case with many ruled-out causes and long advice still reads as one short
+ * message: about 3,000 characters.
+ */
+interface Compact {
+  sources: boolean;
+  seen: number;
+  steps: number;
+  /** Characters of a note and of a ruled-out cause's reason. */
+  note: number;
+  reason: number;
+  /** Ruled-out titles without their parenthetical asides. */
+  shortTitles: boolean;
+  /** The reasons a cause holds, when observations are shown too (a reason against it is always shown). */
+  why: boolean;
+  /** When the sysdiagnose was taken, beside the device. */
+  taken: boolean;
+}
+
+const LEVELS: Compact[] = [
+  { sources: true, seen: 3, steps: 3, note: Infinity, reason: 90, shortTitles: false, why: true, taken: true },
+  { sources: false, seen: 3, steps: 3, note: Infinity, reason: 90, shortTitles: false, why: true, taken: true },
+  { sources: false, seen: 3, steps: 3, note: 320, reason: 80, shortTitles: true, why: true, taken: true },
+  { sources: false, seen: 3, steps: 2, note: 200, reason: 80, shortTitles: true, why: true, taken: false },
+  { sources: false, seen: 3, steps: 2, note: 160, reason: 80, shortTitles: true, why: false, taken: false },
+  { sources: false, seen: 2, steps: 2, note: 120, reason: 60, shortTitles: true, why: false, taken: false },
+];
+
+/** The summary's target size; Slack's own limits (budget.ts) are the hard ones. */
+const SOFT_CHARS = 3000;
+
+const more = (n: number, what: string) => `_and ${n} more ${what}${n === 1 ? '' : 's'} (Show all evidence)_`;
+
+function causeBlocks(c: FoundCause, k: Compact): Block[] {
   const lines = [`${EMOJI[c.status]} *${c.status.toUpperCase()}: ${esc(c.title)}*`];
-  for (const w of c.why) lines.push(`*Why:* ${esc(w)}`);
+  for (const w of c.why) if (k.why || !c.seen.length || w.startsWith('Yet other evidence')) lines.push(`*Why:* ${esc(w)}`);
   if (c.seen.length) {
+    const seen = c.seen.slice(0, k.seen);
     lines.push('*Seen:*');
-    for (const s of c.seen) lines.push(`• ${esc(s)}`);
-    if (c.moreSeen) lines.push(`_and ${c.moreSeen} more observation${c.moreSeen === 1 ? '' : 's'} (Show all evidence)_`);
+    for (const s of seen) lines.push(`• ${esc(s)}`);
+    const left = c.moreSeen + c.seen.length - seen.length;
+    if (left) lines.push(more(left, 'observation'));
   }
   if (c.steps.length) {
+    const steps = c.steps.slice(0, k.steps);
     lines.push('*Do:*');
-    c.steps.forEach((s, i) => lines.push(c.steps.length > 1 ? `${i + 1}. ${esc(s)}` : esc(s)));
+    steps.forEach((s, i) => lines.push(c.steps.length > 1 ? `${i + 1}. ${esc(s)}` : esc(s)));
+    const left = c.moreSteps + c.steps.length - steps.length;
+    if (left) lines.push(more(left, 'step'));
   }
+  const blocks = sections(lines.join('\n'));
   // The document by title; its section is in the full report.
-  return [...sections(lines.join('\n')), { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`Source: ${esc(c.document)}`, 2000) }] }];
+  if (k.sources) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`Source: ${esc(c.document)}`, 2000) }] });
+  return blocks;
 }
 
 /** One question, as buttons (yes/no, choices) or a button opening a modal (typed values); with its help unless `brief`. */
@@ -73,22 +115,25 @@ function contextBlock(text: string): Block {
   return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 2000) }] };
 }
 
-function headBlocks(d: Digest, note: string | undefined): Block[] {
+function headBlocks(d: Digest, note: string | undefined, k: Compact): Block[] {
   const head: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: 'pushcheck diagnosis' } },
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*${esc(d.headline)}*`, LIMITS.sectionChars) } },
   ];
-  const ctx = [d.about && `About: ${d.about}`, d.device && `Device: ${d.device}`, d.inputs && `Evidence: ${d.inputs}`, note].filter(Boolean) as string[];
+  const device = d.device && (k.taken ? d.device : d.device.replace(/,? sysdiagnose taken .*$/, ''));
+  const ctx = [d.about && `About: ${d.about}`, device && `Device: ${device}`, d.inputs && `Evidence: ${d.inputs}`, note].filter(Boolean) as string[];
   if (ctx.length) head.push(contextBlock(esc(ctx.join(' · '))));
-  if (d.notes.length) head.push({ type: 'section', text: { type: 'mrkdwn', text: clip(d.notes.map((n) => `:information_source: ${esc(n)}`).join('\n'), LIMITS.sectionChars) } });
+  // Notes by their opening sentences: the full text is one click away ("Show all evidence").
+  if (d.notes.length) head.push({ type: 'section', text: { type: 'mrkdwn', text: clip(d.notes.map((n) => `:information_source: ${esc(opening(n, k.note))}`).join('\n'), LIMITS.sectionChars) } });
   return head;
 }
 
 /** Ruled out in one line each, open causes by title, inputs that could not be used. */
-function restBlocks(d: Digest): Block[] {
+function restBlocks(d: Digest, k: Compact): Block[] {
   const rest: Block[] = [];
+  const title = (t: string) => (k.shortTitles ? t.replace(/\s+\([^()]*\)$/, '') : t);
   if (d.ruledOut.length)
-    rest.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`:white_check_mark: *Ruled out*\n${d.ruledOut.map((r) => `• ${esc(r.title)} — _${esc(r.reason)}_`).join('\n')}`, LIMITS.sectionChars) } });
+    rest.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`:white_check_mark: *Ruled out*\n${d.ruledOut.map((r) => `• ${esc(title(r.title))} — _${esc(opening(r.reason, k.reason))}_`).join('\n')}`, LIMITS.sectionChars) } });
   if (d.open.length) rest.push(contextBlock(`*Still open:* ${esc(d.open.join('; '))}`));
   if (d.problems.length) {
     const lines = d.problems.slice(0, 8).map((p) => `• ${esc(p)}`);
@@ -131,13 +176,17 @@ function actionBlock(key: string, report: Report): Block {
  */
 export function summaryBlocks(report: Report, opts: SummaryOptions): Summary {
   const d = digest(report, SLACK_WORDS);
-  const head = headBlocks(d, opts.note);
-  const tail: Block[] = [...askBlocks(opts.key, d), ...restBlocks(d), actionBlock(opts.key, report)];
+  const draw = (k: Compact) => ({ head: headBlocks(d, opts.note, k), tail: [...askBlocks(opts.key, d), ...restBlocks(d, k), actionBlock(opts.key, report)], causes: d.found.flatMap((c) => causeBlocks(c, k)) });
+  let drawn = draw(LEVELS[0]!);
+  for (const k of LEVELS.slice(1)) {
+    if (totalChars([...drawn.head, ...drawn.tail, ...drawn.causes]) <= SOFT_CHARS) break;
+    drawn = draw(k);
+  }
+  const { head, tail, causes } = drawn;
 
   const maxBlocks = opts.budget?.maxBlocks ?? LIMITS.blocksPerMessage;
   const maxChars = opts.budget?.maxChars ?? LIMITS.messageChars;
   const note: Block = contextBlock(':page_facing_up: The full report is attached in this thread as a Markdown file.');
-  const causes = d.found.flatMap(causeBlocks);
   // Headline, notes, questions and the rest each fit a section, but not all
   // together: shrink them (longest first) so the top cause keeps some room.
   const framed = fitChars([...head, ...tail], maxChars - 100 - (causes.length ? Math.min(CAUSE_ROOM, totalChars(causes)) : 0));
