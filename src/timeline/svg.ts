@@ -1,4 +1,5 @@
 import type { Report } from '../report/types.js';
+import { PLATFORMS } from '../report/render/words.js';
 import { TIMELINE_FONT_FAMILY } from './font.js';
 import { LANES, timedEventCount, timelineModel, type LaneId, type Mark, type Shape, type TimelineModel, type Tone } from './model.js';
 
@@ -18,8 +19,6 @@ const LEGEND_H = LEGEND_ROW * LEGEND_ROWS + 12;
 export function timelineHeight(lanes: number): number {
   return TOP + lanes * LANE_H + AXIS_H + LEGEND_H;
 }
-
-const PLATFORMS: Record<string, string> = { ios: 'iOS', ipados: 'iPadOS', macos: 'macOS', tvos: 'tvOS', watchos: 'watchOS', visionos: 'visionOS' };
 
 const COLORS: Record<Tone, string> = { ok: '#2e7d32', bad: '#c62828', warn: '#e07b00', info: '#1565c0' };
 const FONT = `font-family="${TIMELINE_FONT_FAMILY}"`;

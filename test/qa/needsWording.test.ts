@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { factDefinition } from '../../src/facts/catalog/index.js';
-import { cli, fixture } from '../cli/helpers.js';
+import { cli, fixture, needsItems } from '../cli/helpers.js';
 import { readdirSync } from 'node:fs';
 
 /**
@@ -18,24 +18,10 @@ const files = [
   'text/log_show_default_mdmclient_with_server_lines.log',
 ].sort();
 
-/** The items of every "Needs:" field of the full text report. */
-function needs(out: string): string[] {
-  const items: string[] = [];
-  let inside = false;
-  for (const line of out.split('\n')) {
-    if (line.startsWith('  Needs:  ')) {
-      inside = true;
-      items.push(line.slice(10));
-    } else if (inside && /^ {10}\S/.test(line)) items.push(line.slice(10));
-    else inside = false;
-  }
-  return items;
-}
-
 describe('"Needs:" items speak words, not fact ids', () => {
   it.each(files)('%s', async (file) => {
     const { out } = await cli('diagnose', fixture(file), '--detail', 'full');
-    for (const item of needs(out)) expect(item, `${file}: ${item}`).not.toMatch(INTERNAL);
+    for (const item of needsItems(out)) expect(item, `${file}: ${item}`).not.toMatch(INTERNAL);
     // Nor anywhere else in the report (host names like mdm.example.org are fine), apart from the --answer hints.
     for (const line of out.split('\n').filter((l) => !l.includes('--answer'))) {
       const ids = (line.match(/\b[a-z]+(?:\.[a-z0-9_]+)+/g) ?? []).filter((w) => factDefinition(w) || w.startsWith('q.'));
@@ -45,7 +31,7 @@ describe('"Needs:" items speak words, not fact ids', () => {
 
   it('the server token an Authenticate check-in lacks is named in words (not its derived hash)', async () => {
     const { out } = await cli('diagnose', fixture('mdm/server/Authenticate_iPad.plist'), '--detail', 'full');
-    expect(needs(out)).toContain('Device push token the MDM server uses, 64 hex digits');
-    expect(needs(out).some((n) => /SHA-256 of the push token the MDM server holds/.test(n))).toBe(false);
+    expect(needsItems(out)).toContain('Device push token the MDM server uses, 64 hex digits');
+    expect(needsItems(out).some((n) => /SHA-256 of the push token the MDM server holds/.test(n))).toBe(false);
   });
 });

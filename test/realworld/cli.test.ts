@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { factDefinition } from '../../src/facts/catalog/index.js';
 import { createLogger } from '../../src/log.js';
 import { boltLogger } from '../../src/slack/app.js';
-import { cli } from '../cli/helpers.js';
+import { cli, needsItems } from '../cli/helpers.js';
 import { realworld, realworldFiles } from './files.js';
 
 type Note = { id: string; text: string; evidence: { fact: string; value: unknown }[] };
@@ -30,24 +30,10 @@ describe('the full Markdown report says in words what an open cause still needs'
   });
 });
 
-/** The items of every "Needs:" field of the full text report. */
-function needs(out: string): string[] {
-  const items: string[] = [];
-  let inside = false;
-  for (const line of out.split('\n')) {
-    if (line.startsWith('  Needs:  ')) {
-      inside = true;
-      items.push(line.slice(10));
-    } else if (inside && /^ {10}\S/.test(line)) items.push(line.slice(10));
-    else inside = false;
-  }
-  return items;
-}
-
 describe('"Needs:" items and the rest of the report speak words, not fact ids', () => {
   it.each(realworldFiles())('%s', async (file) => {
     const { out } = await cli('diagnose', realworld(file), '--detail', 'full');
-    for (const item of needs(out)) expect(item, `${file}: ${item}`).not.toMatch(/\b(?:server|device|app|provisioning|cert|mdm|apns|notnow|securemail|case|pasted)\.[a-z_0-9]+/);
+    for (const item of needsItems(out)) expect(item, `${file}: ${item}`).not.toMatch(/\b(?:server|device|app|provisioning|cert|mdm|apns|notnow|securemail|case|pasted)\.[a-z_0-9]+/);
     for (const line of out.split('\n').filter((l) => !l.includes('--answer'))) {
       const ids = (line.match(/\b[a-z]+(?:\.[a-z0-9_]+)+/g) ?? []).filter((w) => factDefinition(w) || w.startsWith('q.'));
       expect(ids, `${file}: ${line}`).toEqual([]);
@@ -56,8 +42,8 @@ describe('"Needs:" items and the rest of the report speak words, not fact ids', 
 
   it('the server token an Authenticate check-in lacks is named in words (not its derived hash)', async () => {
     const { out } = await cli('diagnose', realworld('nanomdm_checkin_Authenticate_iOS9_iPad.plist'), '--detail', 'full');
-    expect(needs(out)).toContain('Device push token the MDM server uses, 64 hex digits');
-    expect(needs(out).some((n) => /SHA-256 of the push token the MDM server holds/.test(n))).toBe(false);
+    expect(needsItems(out)).toContain('Device push token the MDM server uses, 64 hex digits');
+    expect(needsItems(out).some((n) => /SHA-256 of the push token the MDM server holds/.test(n))).toBe(false);
   });
 });
 

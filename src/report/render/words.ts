@@ -109,7 +109,8 @@ const ATTR_NAMES: Record<string, string> = {
   said_to_be: 'said to be',
 };
 
-const PLATFORMS: Record<string, string> = { ios: 'iOS', ipados: 'iPadOS', macos: 'macOS', tvos: 'tvOS', watchos: 'watchOS', visionos: 'visionOS' };
+/** Platform names as Apple writes them. */
+export const PLATFORMS: Record<string, string> = { ios: 'iOS', ipados: 'iPadOS', macos: 'macOS', tvos: 'tvOS', watchos: 'watchOS', visionos: 'visionOS' };
 
 export function deviceLine(r: Report): string | undefined {
   const d = { ...r.device, platform: r.device.platform && (PLATFORMS[r.device.platform.toLowerCase()] ?? r.device.platform) };

@@ -1,7 +1,6 @@
 import type { BlockButtonAction } from '@slack/bolt';
 import { IDS } from '../blocks/ids.js';
-import { splitKey } from '../context.js';
-import { Thread } from '../thread.js';
+import { inThread } from '../inThread.js';
 import type { Listener } from './types.js';
 
 /** "Show all evidence": the full report (every cause, rule and observation) attached as Markdown. */
@@ -11,16 +10,9 @@ export const showAllEvidenceListener: Listener = {
     app.action<BlockButtonAction>(IDS.showAllEvidence, async ({ ack, action, body, client }) => {
       await ack();
       const key = action.value ?? '';
-      if (!deps.sessions.has(key)) return;
-      const { channel, threadTs } = splitKey(key);
-      await deps.queue.run(key, async () => {
-        const thread = new Thread(deps, client, key, channel, threadTs);
-        try {
-          const { report } = deps.sessions.current(key);
-          if (!(await thread.attachReport(report, body.user.id))) await thread.reply('The full report attached above is still current: nothing changed since.');
-        } catch (e) {
-          await thread.fail('attach the full report', e);
-        }
+      await inThread(deps, client, key, 'attach the full report', async (thread) => {
+        const { report } = deps.sessions.current(key);
+        if (!(await thread.attachReport(report, body.user.id))) await thread.reply('The full report attached above is still current: nothing changed since.');
       });
     });
   },
