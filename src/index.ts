@@ -1,13 +1,48 @@
-// The library's public surface: re-exports only.
-export { collectEvidence, diagnoseEvidence, runCase, shippedRules, type CaseInput, type Evidence, type Paste } from './pipeline.js';
-export { diagnose, type Diagnosis, type CauseStatus } from './engine/diagnose.js';
-export { loadRules, RuleLoadError, type RuleSet } from './engine/loadRules.js';
-export type { Answer } from './engine/answers.js';
-export { readPath, readPaste, readStream } from './evidence/read.js';
-export { DEFAULT_LIMITS, type Limits } from './evidence/types.js';
-export type { Fact, Problem, Source } from './facts/schema.js';
-export { buildReport } from './report/build.js';
+// The library's public surface: re-exports only, from the case service, the report types and the renderers.
+export {
+  buildReport,
+  collectEvidence,
+  DEFAULT_LIMITS,
+  diagnose,
+  diagnoseEvidence,
+  loadRules,
+  readPath,
+  readPaste,
+  readStream,
+  RuleLoadError,
+  runCase,
+  shippedRules,
+  type Answer,
+  type CaseInput,
+  type CauseStatus,
+  type Diagnosis,
+  type Evidence,
+  type Fact,
+  type Limits,
+  type Paste,
+  type Problem,
+  type RuleSet,
+  type Source,
+  // The Apple Feedback draft.
+  buildEscalation,
+  DEFAULT_POLISH_MODEL,
+  DEFAULT_POLISH_TIMEOUT_MS,
+  feedbackChecklist,
+  feedbackContext,
+  polishDraft,
+  prepareFeedback,
+  redactText,
+  redactValue,
+  renderFeedbackDraft,
+  secretsOf,
+  TIMELINE_FILE_NAME,
+  verifyDraft,
+  type DraftOptions,
+  type FeedbackPackage,
+  type PolishOptions,
+  type PolishResult,
+  type Verdict,
+} from './case/index.js';
 export type { Report } from './report/types.js';
 export { renderJson, renderMarkdown, renderText } from './report/render/index.js';
-export * from './escalation/index.js';
 export { renderTimelinePng, timelineSvg } from './timeline/index.js';

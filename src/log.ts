@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { REDACTED, showSecret, type SecretKind } from './facts/secrets.js';
 
 /**
  * Structured logging (pino) that never writes a secret. Two layers: known
@@ -7,24 +8,25 @@ import { pino, type Logger } from 'pino';
  * (Slack tokens, 64-hex push tokens, UUID-shaped PushMagic), because error
  * messages and pasted text can carry them under any key.
  */
-const SECRET_PATTERNS: RegExp[] = [
-  /\bxox[a-z]-[A-Za-z0-9-]+/g, // bot, user, config tokens
-  /\bxapp-[A-Za-z0-9-]+/g, // app-level token
-  /\b[0-9a-fA-F]{64}\b/g, // push tokens and their hashes
-  /<[0-9a-fA-F]{8}(?: ?[0-9a-fA-F]{8}){7}>/g, // tokens as Apple prints them
-  /\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b/g, // PushMagic
-  /\b[0-9a-fA-F]{8}(?: [0-9a-fA-F]{8}){7}\b/g, // tokens as hex in groups, without the brackets
-  /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])/g, // 32-byte tokens in base64, as TokenUpdate carries them
+const SECRET_PATTERNS: [RegExp, SecretKind][] = [
+  [/\bxox[a-z]-[A-Za-z0-9-]+/g, 'other'], // bot, user, config tokens
+  [/\bxapp-[A-Za-z0-9-]+/g, 'other'], // app-level token
+  [/\b[0-9a-fA-F]{64}\b/g, 'token'], // push tokens and their hashes
+  [/<[0-9a-fA-F]{8}(?: ?[0-9a-fA-F]{8}){7}>/g, 'token'], // tokens as Apple prints them
+  [/\b[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\b/g, 'magic'], // PushMagic
+  [/\b[0-9a-fA-F]{8}(?: [0-9a-fA-F]{8}){7}\b/g, 'token'], // tokens as hex in groups, without the brackets
+  [/(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])/g, 'token'], // 32-byte tokens in base64, as TokenUpdate carries them
   // A PushMagic (or token) is any string the server chose: whatever follows its key, also inside JSON.
-  /(?<=(?:push_?magic|magic|push_?token|token)\\?"?\s*[:=]\s*\\?"?)[^\s"\\,;}]+/gi,
-  /\bBearer\s+\S+/gi,
+  [/(?<=(?:push_?magic|magic|push_?token|token)\\?"?\s*[:=]\s*\\?"?)[^\s"\\,;}]+/gi, 'magic'],
+  [/\bBearer\s+\S+/gi, 'other'],
 ];
 
-export const REDACTED = '[redacted]';
+export { REDACTED };
 
+/** Text as a log line may show it: every secret-shaped string as the log audience sees it (nothing of it). */
 export function scrub(text: string): string {
   let out = text;
-  for (const re of SECRET_PATTERNS) out = out.replace(re, REDACTED);
+  for (const [re, kind] of SECRET_PATTERNS) out = out.replace(re, (m) => showSecret(m, kind, 'log'));
   return out;
 }
 

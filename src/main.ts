@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from './log.js';
-import { DiagnosisSessions } from './session/service.js';
-import { runTerminal } from './session/terminal.js';
+import { CaseService } from './case/index.js';
+import { runTerminal } from './terminal/guided.js';
 import { ConfigError, loadDotEnv, parseConfig, type SlackConfig } from './slack/config.js';
 import { SqliteStore } from './store/sqlite.js';
 
@@ -26,9 +26,10 @@ async function startBot(config: SlackConfig): Promise<void> {
   logger.info({ db: config.dbPath, purged }, 'session store open');
   const purgeTimer = setInterval(() => logger.info({ purged: store.purge() }, 'retention purge'), 3_600_000);
   purgeTimer.unref();
-  const sessions = new DiagnosisSessions(store);
+  const cases = new CaseService(store);
   const { createReceiver, createSlackApp } = await import('./slack/app.js');
-  const { app, deps } = createSlackApp({ receiver: createReceiver(config, logger), config, sessions, logger });
+  // One database: the cases (behind the service) and Slack's own book of its threads.
+  const { app, deps } = createSlackApp({ receiver: createReceiver(config, logger), config, cases, threads: store, logger });
   if (config.mode === 'http') await app.start(config.port);
   else await app.start();
   logger.info({ mode: config.mode, ...(config.mode === 'http' ? { port: config.port } : {}) }, 'pushcheck is running');
@@ -71,7 +72,7 @@ async function main(): Promise<number> {
   const store = new SqliteStore({ path: join(dir, 'sessions.db'), retentionMs: config.retentionMs });
   try {
     const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY;
-    return await runTerminal(new DiagnosisSessions(store), { input: process.stdin, output: process.stdout, interactive, color: !!process.stdout.isTTY && !process.env.NO_COLOR });
+    return await runTerminal(new CaseService(store), { input: process.stdin, output: process.stdout, interactive, color: !!process.stdout.isTTY && !process.env.NO_COLOR });
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });

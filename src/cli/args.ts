@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Answer } from '../engine/answers.js';
+import type { Answer } from '../case/index.js';
 
 /** A mistake in how pushcheck was called: exit code 2 and this message. */
 export class UsageError extends Error {

@@ -1,8 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { DEFAULT_LIMITS } from '../evidence/types.js';
-import { serverValues } from '../evidence/paste/index.js';
-import type { Fact } from '../facts/schema.js';
-import { collectEvidence, diagnoseEvidence, type Paste } from '../pipeline.js';
+import { DEFAULT_LIMITS, runCase, type Paste, type Problem } from '../case/index.js';
 import { renderJson, renderMarkdown, renderText } from '../report/render/index.js';
 import type { Report } from '../report/types.js';
 import type { DiagnoseArgs } from './args.js';
@@ -13,9 +10,9 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function gatherPastes(args: DiagnoseArgs): Promise<{ pastes: Paste[]; problems: { input: string; code: string; message: string }[] }> {
+export async function gatherPastes(args: DiagnoseArgs): Promise<{ pastes: Paste[]; problems: Problem[] }> {
   const pastes: Paste[] = args.pastes.map((text, i) => ({ text, label: args.pastes.length > 1 ? `--paste ${i + 1}` : '--paste' }));
-  const problems: { input: string; code: string; message: string }[] = [];
+  const problems: Problem[] = [];
   for (const f of args.pasteFiles) {
     if (f === '-') {
       pastes.push({ text: await readStdin(), label: 'standard input' });
@@ -39,12 +36,14 @@ export async function gatherPastes(args: DiagnoseArgs): Promise<{ pastes: Paste[
 /** Runs a diagnosis from command-line arguments; returns the report. */
 export async function diagnoseFromArgs(args: DiagnoseArgs): Promise<Report> {
   const { pastes, problems } = await gatherPastes(args);
-  const flags = serverValues({ topic: args.topic, magic: args.magic, token: args.token });
-  const extra: Fact[] = [...flags.facts];
-  if (args.now) extra.push({ name: 'case.now', value: new Date(args.now).toISOString(), source: { kind: 'pasted', input: '--now' } });
-  const evidence = await collectEvidence({ paths: args.paths, pastes, facts: extra });
-  evidence.problems.push(...flags.problems, ...problems);
-  return diagnoseEvidence(evidence, args.answers).report;
+  return runCase({
+    paths: args.paths,
+    pastes,
+    serverValues: { values: { topic: args.topic, magic: args.magic, token: args.token } },
+    ...(args.now ? { now: { at: args.now, label: '--now' } } : {}),
+    problems,
+    answers: args.answers,
+  });
 }
 
 const FULL_HINT = 'run again with --detail full';

@@ -2,8 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { RuleLoadError } from '../engine/loadRules.js';
-import { prepareFeedback, redactText, secretsOf } from '../escalation/index.js';
+import { prepareFeedback, redactText, RuleLoadError, secretsOf } from '../case/index.js';
 import type { Report } from '../report/types.js';
 import { renderTimelinePng } from '../timeline/index.js';
 import { parseDiagnoseArgs, UsageError } from './args.js';
@@ -38,7 +37,7 @@ export async function main(argv: string[], io: CliIO = { out: process.stdout, er
         const args = parseDiagnoseArgs(rest, io.isTTY);
         const report = await diagnoseFromArgs(args);
         if (!report.escalation) {
-          io.err.write(`No Feedback draft yet: not every known cause is ruled out.\n${report.headline}\nRun "pushcheck diagnose" with the same inputs to see what is still open.\n`);
+          io.err.write(`${noDraftReason(report)}\n${report.headline}\nRun "pushcheck diagnose" with the same inputs to see ${report.filing?.status === 'no_failed_push' ? 'what to collect' : 'what is still open'}.\n`);
           return 0;
         }
         const pkg = await prepareFeedback(report, { redact: args.redact, timeline: Boolean(args.timeline) });
@@ -86,4 +85,18 @@ if (invokedDirectly()) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+/** Why `pushcheck feedback` has nothing to print, in the words of the filing decision. */
+function noDraftReason(report: Report): string {
+  switch (report.filing?.status) {
+    case 'no_failed_push':
+      return 'No Feedback draft yet: every known cause is ruled out, but no failed push is on record (Apple needs one, with its time and APNs answer).';
+    case 'push_answered':
+      return 'No Feedback draft: the latest push the evidence can judge was answered, so there is nothing to file.';
+    case 'not_for_apple':
+      return 'No Feedback draft: this kind of problem is not one Apple takes as Feedback.';
+    default:
+      return 'No Feedback draft yet: not every known cause is ruled out.';
+  }
 }

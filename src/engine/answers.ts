@@ -1,5 +1,6 @@
 import { normalizeHex, normalizeToken, toIsoTime } from '../facts/normalize.js';
 import type { Fact, FactValue, Problem } from '../facts/schema.js';
+import { canonicalZone } from '../facts/time.js';
 import type { Question } from './ruleSchema.js';
 
 export interface Answer {
@@ -40,6 +41,7 @@ export function interpretAnswer(q: Question, raw: string): AnswerCheck {
       let v: string | null = text;
       if (q.normalize === 'hex') v = normalizeHex(text);
       if (q.normalize === 'token') v = normalizeToken(text);
+      if (q.normalize === 'zone') v = canonicalZone(text);
       if (v === null || (q.pattern && !new RegExp(q.pattern).test(v)))
         return { ok: false, message: `${q.id}: "${text.length > 80 ? `${text.slice(0, 80)}…` : text}" is not in the expected form` };
       return { ok: true, value: v };

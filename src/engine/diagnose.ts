@@ -3,10 +3,11 @@ import { deriveFacts } from '../facts/derive/index.js';
 import { sortFacts } from '../facts/order.js';
 import { DOMAINS, type Domain, type Fact, type Problem } from '../facts/schema.js';
 import { applyAnswers, type Answer } from './answers.js';
-import { decidingFacts, evaluate, indexFacts, type Trace } from './evaluate.js';
-import type { RuleSet } from './loadRules.js';
+import { indexFacts } from '../facts/byName.js';
+import { decidingFacts, evaluate, type Trace } from './evaluate.js';
+import { deriveParams, type RuleSet } from './loadRules.js';
 import { ruleObservers } from './observe.js';
-import type { Advisory, Cause, Question, Rule } from './ruleSchema.js';
+import type { Advisory, Cause, ChecklistItem, Question, Rule, SourceRef } from './ruleSchema.js';
 
 export type CauseStatus = 'confirmed' | 'likely' | 'open' | 'ruled_out';
 
@@ -45,6 +46,29 @@ export interface AdvisoryResult {
   evidence: Fact[];
 }
 
+export interface ChecklistResult {
+  item: ChecklistItem;
+  done: boolean;
+  evidence: Fact[];
+  /** While not done: what to do, as a template (the first todo whose condition holds). */
+  todo?: string;
+}
+
+/**
+ * Whether the case goes to Apple (rules/escalation.yml). `ready` only when
+ * every cause of an escalating domain is ruled out, no cause elsewhere is
+ * confirmed or likely, no push was answered, and a failed push is on record.
+ */
+export interface EscalationJudgement {
+  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple';
+  /** Domains of the case that end in "file Feedback with Apple". */
+  domains: Domain[];
+  checklist: ChecklistResult[];
+  /** What to collect before filing (templates), when no failed push is on record. */
+  collect: string[];
+  source: SourceRef;
+}
+
 export interface Diagnosis {
   domains: Domain[];
   /** Notes for the reader that hold (redacted logs, logs without the push path…). */
@@ -53,14 +77,13 @@ export interface Diagnosis {
   causes: CauseResult[];
   questions: RankedQuestion[];
   conflicts: Conflict[];
-  /** Every cause of the relevant domains is ruled out: time to ask Apple. */
+  /** Every cause of the relevant domains is ruled out and a failed push is on record: time to ask Apple. */
   escalate: boolean;
+  /** Why the case does or does not go to Apple, and the Feedback checklist; absent when rules/ define no escalation. */
+  escalation?: EscalationJudgement;
   problems: Problem[];
   superseded: ReturnType<typeof applyAnswers>['superseded'];
 }
-
-/** Domains whose documents end in "file Feedback with Apple" once every known cause is ruled out. */
-const ESCALATING: Domain[] = ['mdm', 'apns'];
 
 const STATUS_ORDER: CauseStatus[] = ['confirmed', 'likely', 'open', 'ruled_out'];
 const OUTCOME_ORDER: Rule['outcome'][] = ['confirms', 'rules_out', 'suggests'];
@@ -73,6 +96,9 @@ function relevantDomains(facts: readonly Fact[]): Domain[] {
   const found = new Set<Domain>();
   for (const f of facts) {
     const def = factDefinition(f.name);
+    // A fact people or files normally give, here derived as a by-product (enrolled, from a server
+    // log's contacts): it speaks to the domains its inputs already marked, or chose not to.
+    if (f.source.kind === 'derived' && !def?.derived) continue;
     if (!def || def.marksDomain === false) continue;
     for (const d of def.domains) found.add(d);
   }
@@ -106,7 +132,7 @@ function judge(rules: RuleResult[]): CauseStatus {
  */
 export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Answer[]; problems?: readonly Problem[] }, rules: RuleSet): Diagnosis {
   const applied = applyAnswers(input.answers ?? [], rules.questions);
-  const facts = sortFacts(deriveFacts([...input.facts, ...applied.facts]));
+  const facts = sortFacts(deriveFacts([...input.facts, ...applied.facts], deriveParams(rules)));
   const index = indexFacts(facts);
   const domains = relevantDomains(facts);
 
@@ -129,24 +155,83 @@ export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Ans
     })
     .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || causeOrder.get(a.cause.id)! - causeOrder.get(b.cause.id)!);
 
-  const questions = rankQuestions(rules, causes, index, domains, applied.answered);
+  const questions = rankQuestions(rules, causes, index, domains, applied.answered, ownDomains(facts, domains));
   const advisories = rules.advisories
     .filter((a) => !a.domain || domains.includes(a.domain))
     .map((advisory) => ({ advisory, trace: evaluate(advisory.when, index) }))
     .filter((a) => a.trace.result === true)
     .map((a) => ({ ...a, evidence: sortFacts(decidingFacts(a.trace)) }));
-  // Apple asks for Feedback on MDM pushes that return 200 OK yet never arrive (seed 000). A case
-  // whose only domains are NotNow statuses or Secure Mail has nothing to file once its causes are
-  // ruled out: the device answers, or the fault is in the customer's setup.
-  const escalate =
-    ESCALATING.some((d) => domains.includes(d)) &&
-    causes.length > 0 &&
-    causes.every((c) => c.status === 'ruled_out') &&
-    !advisories.some((a) => a.advisory.noEscalation);
+  const escalation = judgeEscalation(rules, domains, causes, advisories, index);
+  const escalate = escalation?.status === 'ready';
   const problems = [...(input.problems ?? []), ...applied.problems].sort((a, b) =>
     `${a.input}\u0000${a.member ?? ''}\u0000${a.code}\u0000${a.message}` < `${b.input}\u0000${b.member ?? ''}\u0000${b.code}\u0000${b.message}` ? -1 : 1,
   );
-  return { domains, advisories, facts, causes, questions, conflicts: findConflicts(index), escalate, problems, superseded: applied.superseded };
+  return {
+    domains,
+    advisories,
+    facts,
+    causes,
+    questions,
+    conflicts: findConflicts(index),
+    escalate,
+    ...(escalation ? { escalation } : {}),
+    problems,
+    superseded: applied.superseded,
+  };
+}
+
+/**
+ * Apple asks for Feedback on pushes that are accepted yet never arrive, once
+ * every known cause is ruled out, with the failed pushes' times and APNs's
+ * answers (seed 000). Which domains, what counts as a failed push on record
+ * and the checklist are rules/ data; this only evaluates them.
+ */
+function judgeEscalation(
+  rules: RuleSet,
+  domains: Domain[],
+  causes: CauseResult[],
+  advisories: AdvisoryResult[],
+  index: ReadonlyMap<string, readonly Fact[]>,
+): EscalationJudgement | undefined {
+  const e = rules.escalation;
+  if (!e) return undefined;
+  const escalating = domains.filter((d) => e.domains.includes(d));
+  const checklist = e.checklist
+    .filter((item) => !item.domains || item.domains.some((d) => escalating.includes(d)))
+    .map((item): ChecklistResult => {
+      const trace = evaluate(item.when, index);
+      const done = trace.result === true;
+      const todo = done ? undefined : item.todo.find((t) => !t.when || evaluate(t.when, index).result === true)?.text;
+      return { item, done, evidence: done ? sortFacts(decidingFacts(trace)) : [], ...(todo ? { todo } : {}) };
+    });
+  const base = { domains: escalating, checklist, collect: e.collect, source: e.source };
+  if (!escalating.length) return { ...base, checklist: [], status: 'not_for_apple' };
+  const own = causes.filter((c) => escalating.includes(c.cause.domain));
+  // A cause found elsewhere (a NotNow the server talked over, say) explains the failure as well.
+  const foundElsewhere = causes.some((c) => !escalating.includes(c.cause.domain) && (c.status === 'confirmed' || c.status === 'likely'));
+  if (!own.length || own.some((c) => c.status !== 'ruled_out') || foundElsewhere) return { ...base, status: 'causes_open' };
+  if (advisories.some((a) => a.advisory.noEscalation)) return { ...base, status: 'push_answered' };
+  const failed = escalating.some((d) => e.failedPush[d] && evaluate(e.failedPush[d]!, index).result === true);
+  return { ...base, status: failed ? 'ready' : 'no_failed_push' };
+}
+
+/**
+ * The case's own domain: the one someone named (q.case.domain), else the one
+ * most of the evidence speaks to. Its questions come first.
+ */
+function ownDomains(facts: readonly Fact[], domains: Domain[]): Domain[] {
+  const named = facts.filter((f) => f.name === 'case.domain').map((f) => String(f.value)).filter((d): d is Domain => (domains as string[]).includes(d));
+  if (named.length) return [...new Set(named)];
+  const count = new Map<Domain, number>();
+  for (const f of facts) {
+    if (f.source.kind === 'derived') continue;
+    const def = factDefinition(f.name);
+    if (!def || def.marksDomain === false) continue;
+    for (const d of def.domains) if (domains.includes(d)) count.set(d, (count.get(d) ?? 0) + 1);
+  }
+  let best: Domain | undefined;
+  for (const d of domains) if (!best || (count.get(d) ?? 0) > (count.get(best) ?? 0)) best = d;
+  return best ? [best] : [];
 }
 
 /**
@@ -160,9 +245,12 @@ function rankQuestions(
   index: ReadonlyMap<string, readonly Fact[]>,
   domains: Domain[],
   answered: Set<string>,
+  own: Domain[],
 ): RankedQuestion[] {
   const unsettled = causes.filter((c) => c.status === 'open' || c.status === 'likely');
   const ranked: (RankedQuestion & { order: number })[] = [];
+  // A fact that already says what the question asks (read, derived or answered) settles it.
+  const settled = (q: Question) => index.has(q.sets) || (q.settledBy ?? []).some((f) => index.has(f));
   rules.questions.forEach((question, order) => {
     if (answered.has(question.id)) return;
     if (question.domains && !question.domains.some((d) => domains.includes(d))) return;
@@ -171,7 +259,7 @@ function rankQuestions(
       if (domains.length === 0) ranked.push({ question, settles: [], forced: true, order });
       return;
     }
-    if (index.has(question.sets) && !question.askWhen) return;
+    if (settled(question) && !question.askWhen) return;
     if (question.askWhen) {
       if (evaluate(question.askWhen, index).result === true) ranked.push({ question, settles: [], forced: true, order });
       return;
@@ -186,6 +274,7 @@ function rankQuestions(
     }
     if (settles.size) ranked.push({ question, settles: [...settles].sort(), forced: false, order });
   });
-  ranked.sort((a, b) => Number(b.forced) - Number(a.forced) || b.settles.length - a.settles.length || a.order - b.order);
+  const mine = (q: Question) => !q.domains || q.domains.some((d) => own.includes(d));
+  ranked.sort((a, b) => Number(b.forced) - Number(a.forced) || Number(mine(b.question)) - Number(mine(a.question)) || b.settles.length - a.settles.length || a.order - b.order);
   return ranked.map(({ order: _order, ...q }) => q);
 }

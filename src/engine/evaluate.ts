@@ -1,3 +1,4 @@
+import type { FactIndex } from '../facts/byName.js';
 import type { Fact, FactValue } from '../facts/schema.js';
 import type { Condition, Leaf } from './ruleSchema.js';
 
@@ -14,18 +15,6 @@ export interface Trace {
   missing?: string[];
   children?: Trace[];
   kind?: 'all' | 'any' | 'not' | 'leaf';
-}
-
-export type FactIndex = ReadonlyMap<string, readonly Fact[]>;
-
-export function indexFacts(facts: readonly Fact[]): Map<string, Fact[]> {
-  const m = new Map<string, Fact[]>();
-  for (const f of facts) {
-    const list = m.get(f.name);
-    if (list) list.push(f);
-    else m.set(f.name, [f]);
-  }
-  return m;
 }
 
 const HEXISH = /^[0-9a-fA-F]+$/;

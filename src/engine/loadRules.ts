@@ -3,13 +3,18 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { factDefinition } from '../facts/catalog/index.js';
-import { RuleFileSchema, type Advisory, type Cause, type Condition, type Question, type Rule } from './ruleSchema.js';
+import type { DeriveParams } from '../facts/derive/types.js';
+import { RuleFileSchema, type Advisory, type Cause, type Condition, type Escalation, type Parameter, type ParameterName, type Question, type Rule } from './ruleSchema.js';
 
 export interface RuleSet {
   causes: Cause[];
   rules: Rule[];
   questions: Question[];
   advisories: Advisory[];
+  /** Numbers the derivations use; one that no file defines leaves its derivation out. */
+  parameters: Partial<Record<ParameterName, Parameter>>;
+  /** When a case goes to Apple; without it no case does. */
+  escalation?: Escalation;
   /** Which file each cause, rule and question came from, for messages. */
   origin: Map<string, string>;
 }
@@ -109,7 +114,7 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
     .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
     .sort();
   const issues: RuleLoadIssue[] = [];
-  const set: RuleSet = { causes: [], rules: [], questions: [], advisories: [], origin: new Map() };
+  const set: RuleSet = { causes: [], rules: [], questions: [], advisories: [], parameters: {}, origin: new Map() };
   const where = new Map<string, { file: string; line?: number }>();
 
   for (const f of files) {
@@ -140,6 +145,15 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
       add('advisory', a.id, ['advisories', i, 'id']);
       set.advisories.push(a);
     });
+    for (const [name, p] of Object.entries(data.parameters ?? {}) as [ParameterName, RuleSet['parameters'][ParameterName]][]) {
+      if (!p) continue;
+      add('parameter', `parameters.${name}`, ['parameters', name]);
+      set.parameters[name] = p;
+    }
+    if (data.escalation) {
+      add('escalation', 'escalation', ['escalation']);
+      set.escalation = data.escalation;
+    }
   }
 
   // Cross-references: a rule that names a fact or cause nobody defines is a typo, found now rather than in a report.
@@ -160,6 +174,16 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
   for (const a of set.advisories) {
     for (const f of [...factsOf(a.when), ...templateFacts(a.text)]) if (!factDefinition(f)) issues.push({ ...at(a.id), message: `advisory ${a.id} uses unknown fact ${f}` });
   }
+  for (const q of set.questions)
+    for (const f of q.settledBy ?? []) if (!factDefinition(f)) issues.push({ ...at(q.id), message: `question ${q.id} is settled by unknown fact ${f}` });
+  if (set.escalation) {
+    const e = set.escalation;
+    const conds: Condition[] = [...Object.values(e.failedPush).filter((c): c is Condition => !!c), ...e.checklist.flatMap((c) => [c.when, ...c.todo.flatMap((t) => (t.when ? [t.when] : []))])];
+    const texts = [...e.collect, ...e.checklist.flatMap((c) => c.todo.map((t) => t.text))];
+    for (const f of [...conds.flatMap((c) => factsOf(c)), ...texts.flatMap(templateFacts)])
+      if (!factDefinition(f)) issues.push({ ...at('escalation'), message: `escalation uses unknown fact ${f}` });
+    for (const d of e.domains) if (!e.failedPush[d]) issues.push({ ...at('escalation'), message: `escalation domain ${d} has no failedPush condition` });
+  }
   for (const c of set.causes) {
     const rules = set.rules.filter((r) => r.cause === c.id);
     if (!rules.some((r) => r.outcome !== 'rules_out'))
@@ -171,3 +195,12 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
 }
 
 export { factsOf as factsOfCondition };
+
+/** The numbers the derivations take from rules/ (`parameters:`); one no file defines stays unset. */
+export function deriveParams(set: RuleSet): DeriveParams {
+  return {
+    pushAnswerWindowSeconds: set.parameters.push_answer_window_seconds?.value,
+    magicRecheckHours: set.parameters.magic_recheck_hours?.value,
+    enrollmentRaceSeconds: set.parameters.enrollment_race_seconds?.value,
+  };
+}

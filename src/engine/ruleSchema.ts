@@ -122,8 +122,11 @@ export const QuestionSchema = z
     options: z.array(z.object({ value: z.string().min(1), label: z.string().min(1) }).strict()).optional(),
     /** For type "value": the answer must match this (after trimming). */
     pattern: z.string().optional(),
-    /** For type "value": normalise the answer first ("hex" strips spaces and <>, lower-cases; "token" also accepts base64). */
-    normalize: z.enum(['none', 'hex', 'token']).default('none'),
+    /**
+     * For type "value": normalise the answer first ("hex" strips spaces and <>, lower-cases; "token" also
+     * accepts base64; "zone" turns "UTC+2", "+0200", "Europe/Berlin" into "+02:00" or the IANA name).
+     */
+    normalize: z.enum(['none', 'hex', 'token', 'zone']).default('none'),
     /** The fact an answer sets. */
     sets: FactName,
     /** For choice answers: map an option to a fact value (default: the option's value). */
@@ -132,6 +135,8 @@ export const QuestionSchema = z
     domains: z.array(z.enum(DOMAINS)).optional(),
     /** Ask first, whenever this holds and the question is unanswered. */
     askWhen: ConditionSchema.optional(),
+    /** Facts that answer the question as well as `sets` does: while one is observed, it is not asked. */
+    settledBy: z.array(FactName).optional(),
   })
   .strict()
   .superRefine((q, ctx) => {
@@ -166,6 +171,59 @@ export const AdvisorySchema = z
   .strict();
 export type Advisory = z.infer<typeof AdvisorySchema>;
 
+/**
+ * A number the derivations need (how soon an answer must follow a push, the
+ * 25-hour PushMagic re-check, the enrollment race window). Numbers that
+ * decide verdicts are data with a source, like rules.
+ */
+export const ParameterSchema = z
+  .object({
+    value: z.number().positive(),
+    /** What the number is, in a sentence. */
+    says: z.string().min(1),
+    source: SourceRefSchema,
+  })
+  .strict();
+export type Parameter = z.infer<typeof ParameterSchema>;
+
+export const PARAMETERS = ['push_answer_window_seconds', 'magic_recheck_hours', 'enrollment_race_seconds'] as const;
+export type ParameterName = (typeof PARAMETERS)[number];
+export const ParametersSchema = z.object(Object.fromEntries(PARAMETERS.map((p) => [p, ParameterSchema.optional()])) as Record<ParameterName, z.ZodOptional<typeof ParameterSchema>>).strict();
+
+/** One item of the Feedback collection checklist: ticked only while its condition holds. */
+export const ChecklistItemSchema = z
+  .object({
+    id: Id,
+    item: z.string().min(1),
+    when: ConditionSchema,
+    /** Only for cases of these domains (default: every escalating domain). */
+    domains: z.array(z.enum(DOMAINS)).optional(),
+    /** What to do while it is not ticked: the first entry whose `when` holds (or that has none), templated with {{fact.name}}. */
+    todo: z.array(z.object({ when: ConditionSchema.optional(), text: z.string().min(1) }).strict()).default([]),
+  })
+  .strict();
+export type ChecklistItem = z.infer<typeof ChecklistItemSchema>;
+
+/**
+ * When a case is one for Apple, and what Apple asks for. The draft is only
+ * offered when every cause of an escalating domain is ruled out and `failedPush`
+ * holds (a push the device did not answer, with APNs's answer to it); otherwise
+ * the report lists `collect`.
+ */
+export const EscalationSchema = z
+  .object({
+    source: SourceRefSchema,
+    /** Domains whose documents end in "file Feedback with Apple" once every known cause is ruled out. */
+    domains: z.array(z.enum(DOMAINS)).min(1),
+    /** A failed push on record, per domain: the draft needs one. */
+    failedPush: z.partialRecord(z.enum(DOMAINS), ConditionSchema),
+    /** What to collect before filing when no failed push is on record (templated). */
+    collect: z.array(z.string().min(1)).min(1),
+    checklist: z.array(ChecklistItemSchema).min(1),
+  })
+  .strict();
+export type Escalation = z.infer<typeof EscalationSchema>;
+
 /** One file under rules/: any of its sections may be absent. */
 export const RuleFileSchema = z
   .object({
@@ -173,6 +231,8 @@ export const RuleFileSchema = z
     rules: z.array(RuleSchema).default([]),
     questions: z.array(QuestionSchema).default([]),
     advisories: z.array(AdvisorySchema).default([]),
+    parameters: ParametersSchema.optional(),
+    escalation: EscalationSchema.optional(),
     /** Named lists other parts of the file point at with YAML anchors (e.g. exempt commands). */
     data: z.record(z.string(), z.unknown()).optional(),
   })

@@ -22,7 +22,12 @@ export interface FeedbackContext {
     serverTokenHash?: string;
   };
   failuresBegan: string;
+  /** The failed pushes on record for the device the case is about (a long log: the earliest and the latest). */
   pushes: PushLine[];
+  /** How many failed pushes the evidence holds in all, when more than `pushes` lists. */
+  morePushes?: number;
+  /** What Apple asks for that is not in the evidence yet, each with what to do: the draft's "still to add". */
+  stillToAdd: { item: string; note?: string }[];
   deviceEvents: { at: string; what: string; source: string }[];
   ruledOut: { title: string; because: string; evidence: { line: string }[] }[];
   notRuledOut: { title: string; status: string }[];
@@ -44,6 +49,9 @@ export interface PushLine {
   /** The APNs HTTP status and reason as logged, for the verifier. */
   status?: string;
   reason?: string;
+  /** The apns-id APNs gave the push, and the device's UDID, where the evidence has them. */
+  apnsId?: string;
+  udid?: string;
   source: string;
   after: string;
 }
@@ -64,29 +72,6 @@ export function isPushEvent(e: TimelineEvent): boolean {
   return e.fact === 'server.push_sent' || /^apns\.(push_)?(response|result|sent)$/.test(e.fact);
 }
 
-/** Events where the device reached the MDM server: what a push is meant to cause. */
-export function isDeviceContact(e: TimelineEvent): boolean {
-  return (
-    e.fact === 'device.log.checkin' ||
-    e.fact === 'device.last_polling_attempt' ||
-    e.fact === 'device.last_polling_success' ||
-    e.fact === 'mdm.command.status' ||
-    e.fact === 'mdm.checkin.authenticate' ||
-    e.fact === 'mdm.checkin.token_update' ||
-    e.fact === 'mdm.checkin.checkout'
-  );
-}
-
-/** "200", "410 Unregistered", "400 BadDeviceToken": the APNs answer as the log gave it. */
-export function apnsResponse(e: TimelineEvent): string {
-  const status = e.attrs?.status;
-  const reason = e.attrs?.reason;
-  if (status && !/^\d{3}$/.test(status)) return `no APNs answer in the log (the server logged "${[status, reason].filter(Boolean).join(' ')}")`;
-  const parts = [status, reason].filter((s): s is string => !!s);
-  if (parts.length) return parts.join(' ');
-  return typeof e.value === 'string' && !/^\d{4}-\d{2}-\d{2}T/.test(e.value) ? e.value : 'no APNs response in the evidence';
-}
-
 const DEVICE_EVENT_WORDS: Record<string, string> = {
   'device.log.magic_rejection': 'mdmd rejected a push: wrong PushMagic',
   'device.log.push_received': 'apsd received a push',
@@ -104,19 +89,43 @@ const DEVICE_EVENT_WORDS: Record<string, string> = {
   'mdm.checkin.checkout': 'CheckOut check-in',
 };
 
+const UNTIMED = 'time not in the evidence yet';
+
+/** The device the case is about, by every name the evidence gives it. */
+function caseDeviceIds(report: Report): Set<string> {
+  const ids = new Set<string>();
+  for (const f of report.facts) {
+    if (f.fact === 'case.device') {
+      ids.add(String(f.value).toUpperCase());
+      for (const v of Object.values(f.attrs ?? {})) ids.add(v.toUpperCase());
+    }
+  }
+  return ids;
+}
+
+/** Events of other devices in the same server log are not this device's history. */
+function ofCaseDevice(e: { attrs?: Record<string, string> }, ids: Set<string>): boolean {
+  if (!ids.size) return true;
+  const names = ['udid', 'device', 'enrollment_id', 'serial', 'device_id'].map((k) => e.attrs?.[k]).filter((v): v is string => !!v);
+  return !names.length || names.some((n) => ids.has(n.toUpperCase()));
+}
+
+/** The failed pushes on record (case.failed_push): each with its time, APNs's answer, apns-id and UDID where known. */
 function pushLines(report: Report): PushLine[] {
-  const timeline = report.timeline;
-  const pushes = timeline.filter(isPushEvent);
-  return pushes.map((p, i) => {
-    const next = pushes[i + 1]?.at;
-    const contact = timeline.find((e) => isDeviceContact(e) && e.at >= p.at && (!next || e.at < next));
+  const failed = report.facts.filter((f) => f.fact === 'case.failed_push');
+  failed.sort((a, b) => (a.at && b.at ? (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) : a.at ? -1 : b.at ? 1 : 0));
+  return failed.map((f) => {
+    const a = f.attrs ?? {};
+    const zone = a.zone === 'unknown' ? ' (zone unknown)' : '';
     return {
-      at: p.at,
-      response: apnsResponse(p),
-      ...(p.attrs?.status ? { status: p.attrs.status } : {}),
-      ...(p.attrs?.reason ? { reason: p.attrs.reason } : {}),
-      source: p.source,
-      after: contact ? `device contact at ${contact.at} (${contact.fact})` : next ? 'no device contact in the evidence before the next push' : 'no device contact in the evidence afterwards',
+      at: f.at ? `${f.at}${zone}` : UNTIMED,
+      response: String(f.value),
+      ...(a.status ? { status: a.status } : {}),
+      ...(a.reason ? { reason: a.reason } : {}),
+      ...(a.apns_id ? { apnsId: a.apns_id } : {}),
+      ...(a.udid ? { udid: a.udid } : {}),
+      source: a.push ?? a.response_from ?? f.source,
+      after: a.domain === 'apns' ? 'the notification never arrived' : 'no device contact with the MDM server within a minute',
     };
   });
 }
@@ -125,12 +134,6 @@ function evidenceLine(e: EvidenceReport): string {
   return `${e.fact} = ${String(e.value)}${e.at && e.at !== String(e.value) ? ` at ${e.at}` : ''} (${e.source})`;
 }
 
-const LOGGING_PROFILES = [
-  { item: 'Managed Configuration logging profile installed on the device before reproducing', pattern: /managed\s*config|managedconfiguration|\bmcprofile|mobileconfig.*logging/i },
-  { item: 'APNS logging profile installed on the device before reproducing', pattern: /\bapns\b|apsd|persistent\s*connection|push/i },
-];
-
-const TWO_DAYS_MS = 48 * 3600 * 1000;
 
 function title(report: Report, model: string | undefined): string {
   const who = model ?? 'a managed device';
@@ -139,19 +142,21 @@ function title(report: Report, model: string | undefined): string {
   return `Push notifications to ${who} are accepted by APNs but not delivered`;
 }
 
-function summary(report: Report, pushes: PushLine[], ruledOut: number, notRuledOut: number): string {
+function summary(report: Report, pushes: PushLine[], total: number, device: string | undefined, ruledOut: number, notRuledOut: number): string {
   const parts: string[] = [];
-  if (pushes.length) {
-    const responses = [...new Set(pushes.filter((p) => p.status && /^\d{3}$/.test(p.status)).map((p) => p.response))];
-    const silent = pushes.filter((p) => !p.after.startsWith('device contact')).length;
+  const who = device ? `this device (${device})` : 'this device';
+  const timed = pushes.filter((p) => p.at !== UNTIMED);
+  const responses = [...new Set(pushes.map((p) => p.response))];
+  const answered = responses.length ? `APNs answered ${responses.join(', ')}` : "the server's log does not hold APNs's answers";
+  if (timed.length) {
     parts.push(
-      `Between ${pushes[0].at} and ${pushes[pushes.length - 1].at} (UTC) the server sent ${pushes.length} push${pushes.length === 1 ? '' : 'es'} to this device; ${
-        responses.length ? `APNs answered ${responses.join(', ')}` : "the server's log does not hold APNs's answers"
-      }.`,
-      silent === pushes.length
-        ? 'The evidence shows no device contact with the MDM server after any of them.'
-        : `${silent} of them were followed by no device contact in the evidence.`,
+      timed.length === 1 && total === 1
+        ? `At ${timed[0].at} (UTC) the server sent a push to ${who}; ${answered}.`
+        : `Between ${timed[0].at} and ${timed[timed.length - 1].at} (UTC) the server sent ${total} push${total === 1 ? '' : 'es'} to ${who} that got no answer; ${answered}.`,
+      total === 1 ? 'The device did not reach the MDM server within a minute of it.' : 'The device did not reach the MDM server within a minute of any of them.',
     );
+  } else if (pushes.length) {
+    parts.push(`The server's push to ${who} got no answer; ${answered}. The time of that push is not in the evidence yet.`);
   } else {
     parts.push('The server reports that its pushes to this device are accepted by APNs, but the device does not contact the MDM server.');
   }
@@ -170,8 +175,9 @@ export function feedbackContext(report: Report): FeedbackContext {
   const began = values(report, 'case.failures_began')[0];
   const sysdiagnoseAt = report.device.sysdiagnoseAt;
   const pushes = pushLines(report);
+  const ids = caseDeviceIds(report);
   const deviceEvents = report.timeline
-    .filter((e) => !isPushEvent(e) && DEVICE_EVENT_WORDS[e.fact])
+    .filter((e) => !isPushEvent(e) && DEVICE_EVENT_WORDS[e.fact] && ofCaseDevice(e, ids))
     .map((e) => ({ at: e.at, what: DEVICE_EVENT_WORDS[e.fact], source: e.source }));
 
   const ruledOutCauses = report.causes.filter((c) => c.status === 'ruled_out');
@@ -183,30 +189,10 @@ export function feedbackContext(report: Report): FeedbackContext {
   const notRuledOut = report.causes.filter((c) => c.status !== 'ruled_out').map((c) => ({ title: c.title, status: c.status.replace('_', ' ') }));
 
   const profiles = values(report, 'device.logging_profiles');
-  const earliestPush = pushes[0]?.at;
-  const checklist: FeedbackContext['checklist'] = [
-    { item: 'Push topic used by the server', mark: topic ? 'x' : ' ' },
-    { item: 'Push token used by the server', mark: token ? 'x' : ' ', ...(token ? {} : { note: 'the device keeps only its SHA-256; take the token from the server\'s TokenUpdate record' }) },
-    { item: 'PushMagic used by the server', mark: magic ? 'x' : ' ' },
-    { item: 'Times of failed pushes', mark: pushes.length ? 'x' : ' ', ...(pushes.length ? {} : { note: "add the MDM server's push log" }) },
-    {
-      item: 'APNs responses to those pushes',
-      mark: pushes.some((p) => p.status && /^\d{3}$/.test(p.status)) ? 'x' : ' ',
-    },
-    {
-      item: 'When pushes started failing (not only the latest failure)',
-      mark: began ? 'x' : ' ',
-      ...(began ? {} : { note: earliestPush ? `the earliest failed push in the evidence is ${earliestPush}; say when failures really began` : 'answer q.case.failures_began' }),
-    },
-    ...LOGGING_PROFILES.map((p) => ({ item: p.item, mark: (profiles.some((v) => p.pattern.test(v)) ? 'x' : ' ') as 'x' | ' ' })),
-    {
-      item: 'A sysdiagnose taken after reproducing, within a day or two of the failures starting',
-      mark: (sysdiagnoseAt ? 'x' : ' ') as 'x' | ' ',
-      ...(sysdiagnoseAt && began && Date.parse(sysdiagnoseAt) - Date.parse(began) > TWO_DAYS_MS
-        ? { note: `taken ${sysdiagnoseAt}, more than two days after ${began}: take a fresh one` }
-        : {}),
-    },
-  ];
+  const earliestPush = values(report, 'case.failures_seen_from')[0];
+  // The checklist is the rules' (rules/escalation.yml), each item ticked by the engine only on proof.
+  const checklist: FeedbackContext['checklist'] = (report.filing?.checklist ?? []).map((c) => ({ item: c.item, mark: c.done ? 'x' : ' ', ...(c.done || !c.todo ? {} : { note: c.todo }) }));
+  const stillToAdd = checklist.filter((c) => c.mark === ' ').map((c) => ({ item: c.item, ...(c.note ? { note: c.note } : {}) }));
 
   const environment: FeedbackContext['environment'] = [];
   const env = (label: string, v: string | undefined) => v && environment.push({ label, value: v });
@@ -224,9 +210,11 @@ export function feedbackContext(report: Report): FeedbackContext {
   env('Device log lines redacted (<private>)', joined(values(report, 'device.log.redacted')));
 
   const device = report.device;
-  const udid = joined(values(report, 'device.udid'));
+  const udid = joined([...new Set([...report.facts.filter((f) => f.fact === 'case.device' && f.attrs?.udid).map((f) => f.attrs!.udid), ...values(report, 'device.udid')])]);
   const serial = joined(values(report, 'device.serial'));
   const failuresBegan = began ?? (earliestPush ? `${earliestPush} (earliest failed push in the evidence; failures may have begun earlier)` : NOT_IN_EVIDENCE);
+  const caseDevice = values(report, 'case.device')[0];
+  const total = Number(values(report, 'case.failed_push_count')[0] ?? pushes.length);
 
   const required: RequiredValue[] = [];
   const need = (label: string, v: string | undefined) => {
@@ -236,9 +224,10 @@ export function feedbackContext(report: Report): FeedbackContext {
   need('the push token', token);
   need('the PushMagic', magic);
   pushes.forEach((p, i) => {
-    need(`the time of push ${i + 1}`, p.at);
+    if (p.at !== UNTIMED) need(`the time of push ${i + 1}`, p.at.replace(' (zone unknown)', ''));
     need(`the APNs status of push ${i + 1}`, p.status);
     need(`the APNs reason of push ${i + 1}`, p.reason);
+    need(`the apns-id of push ${i + 1}`, p.apnsId);
   });
   need('when failures began', began);
   need('the sysdiagnose time', sysdiagnoseAt);
@@ -246,7 +235,7 @@ export function feedbackContext(report: Report): FeedbackContext {
 
   return {
     title: title(report, device.model),
-    summary: summary(report, pushes, ruledOut.length, notRuledOut.length),
+    summary: summary(report, pushes, total, caseDevice, ruledOut.length, notRuledOut.length),
     device: {
       model: device.model ?? NOT_IN_EVIDENCE,
       os: [device.platform, device.osVersion, device.osBuild && `(${device.osBuild})`].filter(Boolean).join(' ') || NOT_IN_EVIDENCE,
@@ -266,6 +255,8 @@ export function feedbackContext(report: Report): FeedbackContext {
     },
     failuresBegan,
     pushes,
+    ...(total > pushes.length ? { morePushes: total - pushes.length } : {}),
+    stillToAdd,
     deviceEvents,
     ruledOut,
     notRuledOut,

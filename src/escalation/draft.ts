@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Mustache from 'mustache';
 import type { Escalation, Report } from '../report/types.js';
 import { feedbackContext, type FeedbackContext } from './context.js';
-import { redactText, secretsOf } from './redact.js';
+import { redactText, secretsOf } from '../report/render/audience.js';
 
 export { feedbackContext } from './context.js';
 

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import type { Report } from '../report/types.js';
 import { feedbackContext } from './context.js';
 import { promptFile, renderFeedbackDraft } from './draft.js';
-import { redactText, secretsOf } from './redact.js';
+import { redactText, secretsOf } from '../report/render/audience.js';
 import { verifyDraft } from './verify.js';
 
 export const DEFAULT_POLISH_MODEL = 'gpt-4o-mini';

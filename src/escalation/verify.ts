@@ -1,5 +1,5 @@
 import type { RequiredValue } from './context.js';
-import { redactValue } from './redact.js';
+import { redactValue } from '../report/render/audience.js';
 
 /**
  * The guard between a model's rewrite and a support engineer: the rewrite

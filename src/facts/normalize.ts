@@ -24,13 +24,15 @@ export function toIsoTime(raw: string): string | null {
   const s = raw.trim();
   if (!s) return null;
   // "2024-03-01 10:22:33.123456+0100" (log show) → make Date-parsable.
-  const m = s.match(/^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$/);
+  const m = s.match(/^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2})?(\.\d+)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i);
   if (m) {
-    const frac = m[3] ? m[3].slice(0, 4) : '';
-    const tz = m[4] ? (m[4] === 'Z' ? 'Z' : m[4].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : 'Z';
-    const d = new Date(`${m[1]}T${m[2]}${frac}${tz}`);
+    const frac = m[4] ? m[4].slice(0, 4) : '';
+    const tz = !m[5] || /^(Z|UTC|GMT)$/i.test(m[5]) ? 'Z' : m[5].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+    const d = new Date(`${m[1]}T${m[2]}${m[3] ?? ':00'}${frac}${tz}`);
     return Number.isNaN(d.getTime()) ? null : d.toISOString();
   }
+  // Other shapes only with a zone written out: Date() would read a zone-less one in this machine's zone.
+  if (!/(?:\b(?:UTC|GMT|Z)\b|[+-]\d{2}:?\d{2})\s*$/i.test(s)) return null;
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }

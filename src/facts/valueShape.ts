@@ -1,5 +1,6 @@
 import type { Fact, Source } from './schema.js';
 import { normalizeHex, normalizeToken } from './normalize.js';
+import { showSecret } from './secrets.js';
 
 /**
  * Whether a push identity value (topic, PushMagic, token, token hash, UDID)
@@ -182,7 +183,9 @@ const SECRET_KINDS = new Set<ValueKind>(['magic', 'token', 'token_hash', 'udid']
 function shown(kind: ValueKind, raw: string): string {
   const v = raw.trim().replace(/\s+/g, ' ');
   if (!SECRET_KINDS.has(kind) || maskedWhy(v)) return v.length > 90 ? `${v.slice(0, 87)}…` : v;
-  return v.length > 16 ? `${v.slice(0, 8)}…${v.slice(-4)}` : `${v.slice(0, 4)}…`;
+  // A note reaches everyone the report does: the value as a shared copy shows a token, by its ends
+  // (as a token whatever it was meant to be: a value that is not well formed has no sure kind).
+  return showSecret(v, 'token', 'shared');
 }
 
 /**

@@ -2,12 +2,13 @@ import { factDefinition } from '../facts/catalog/index.js';
 import { describeSource } from '../facts/order.js';
 import type { Fact } from '../facts/schema.js';
 import type { Diagnosis } from '../engine/diagnose.js';
-import { indexFacts, type Trace } from '../engine/evaluate.js';
-import { buildEscalation } from '../escalation/draft.js';
+import type { Question } from '../engine/ruleSchema.js';
+import type { Trace } from '../engine/evaluate.js';
+import { indexFacts } from '../facts/byName.js';
 import { focusDomains } from './focus.js';
 import { nextAction } from './next.js';
-import { formatSpan, formatTime, isIsoTime } from './time.js';
-import type { CauseReport, EvidenceReport, Report, TimelineEvent, TraceNode } from './types.js';
+import { isIsoTime, isoAsWritten } from './time.js';
+import type { CauseReport, EvidenceReport, QuestionReport, Report, TimelineEvent, TraceNode } from './types.js';
 
 export function evidenceOf(f: Fact): EvidenceReport {
   return {
@@ -21,30 +22,23 @@ export function evidenceOf(f: Fact): EvidenceReport {
 }
 
 /**
- * A fact's value as a sentence shows it: times in UTC with the zone the
- * source wrote (or "zone unknown"), an event (a CheckOut logged as `true`)
- * by its time rather than "true".
+ * A fact's value in a sentence. A time stays ISO-8601 (exact, for the JSON)
+ * but as the source wrote it: with its offset ("2025-11-21T09:01:02-08:00")
+ * or, when the source wrote no zone, with none ("2025-11-21T09:01:02"), so
+ * a rendering never passes it off as UTC. An event logged as `true` (a
+ * CheckOut) is named by its time, not "true".
  */
 function templateValue(f: Fact): string {
-  const zone = f.attrs?.zone;
-  if (factDefinition(f.name)?.type === 'time') {
-    if (isIsoTime(f.value)) return formatTime(f.value, zone);
-    if (f.at && isIsoTime(f.at)) return formatTime(f.at, zone);
-    return typeof f.value === 'boolean' ? 'time not logged' : String(f.value);
-  }
-  if (typeof f.value === 'boolean') return f.value ? 'yes' : 'no';
-  return String(f.value);
+  if (factDefinition(f.name)?.type !== 'time') return String(f.value);
+  const iso = isIsoTime(f.value) ? f.value : f.at && isIsoTime(f.at) ? f.at : undefined;
+  if (!iso) return typeof f.value === 'boolean' ? 'time not logged' : String(f.value);
+  return isoAsWritten(iso, f.attrs?.zone);
 }
 
 /** Fills {{fact.name}} with the observed values (distinct, in fact order), or "(not known yet)". */
 export function fillTemplate(text: string, index: ReadonlyMap<string, readonly Fact[]>): string {
   return text.replace(/\{\{\s*([a-z0-9_.]+)\s*\}\}/g, (_m, name: string) => {
-    const facts = index.get(name) ?? [];
-    // Many events of one kind (CheckOut logged five times) read as one span.
-    const timed = facts.filter((f) => factDefinition(f.name)?.type === 'time' && !isIsoTime(f.value) && f.at && isIsoTime(f.at));
-    if (timed.length > 1 && timed.length === facts.length && new Set(timed.map((f) => f.attrs?.zone)).size === 1)
-      return formatSpan(timed.map((f) => f.at!), timed[0]!.attrs?.zone);
-    const values = [...new Set(facts.map(templateValue))];
+    const values = [...new Set((index.get(name) ?? []).map(templateValue))];
     return values.length ? values.join(' / ') : '(not known yet)';
   });
 }
@@ -63,13 +57,48 @@ function first(index: ReadonlyMap<string, readonly Fact[]>, name: string): strin
   return v === undefined ? undefined : String(v);
 }
 
-const STATUS_WORDS = { confirmed: 'confirmed', likely: 'likely', open: 'open', ruled_out: 'ruled out' } as const;
-
 /** What a person can supply for a missing fact: itself, or the inputs of a derived one. */
 function neededInstead(name: string): string[] {
   const def = factDefinition(name);
   if (!def?.derived) return [name];
   return def.derivedFrom ?? [];
+}
+
+/** With every cause ruled out but no failed push on record, the report says what to collect instead of drafting. */
+function collectNote(d: Diagnosis, index: ReadonlyMap<string, readonly Fact[]>): Report['notes'] {
+  const e = d.escalation;
+  if (e?.status !== 'no_failed_push') return [];
+  const items = e.collect.map((t, i) => `(${i + 1}) ${fillTemplate(t, index)}`).join(' ');
+  return [
+    {
+      id: 'case.note.collect_before_filing',
+      text: `Every known cause is ruled out, but Apple needs a failed push to look into and the evidence holds none, so there is no Feedback draft yet. Before filing, collect: ${items}`,
+      evidence: [],
+      source: e.source,
+    },
+  ];
+}
+
+/** A question as the report offers it: its text, answer type and buttons. */
+export function questionReport(q: Question, settles: string[] = []): QuestionReport {
+  return {
+    id: q.id,
+    text: q.text,
+    ...(q.help ? { help: q.help } : {}),
+    type: q.type,
+    answers:
+      q.type === 'yesno'
+        ? [
+            { value: 'yes', label: 'Yes' },
+            { value: 'no', label: 'No' },
+            { value: 'unknown', label: "Don't know" },
+          ]
+        : q.type === 'choice'
+          ? [...(q.options ?? []), { value: 'unknown', label: "Don't know" }]
+          : [],
+    ...(q.pattern ? { pattern: q.pattern } : {}),
+    settles,
+  };
 }
 
 export function buildReport(d: Diagnosis): Report {
@@ -117,7 +146,7 @@ export function buildReport(d: Diagnosis): Report {
     schemaVersion: 1,
     domains: d.domains,
     headline: '',
-    // Filled in below, once causes, questions and the escalation are known (key order kept for the JSON).
+    // Filled in below, once causes, questions and filing are known (key order kept for the JSON).
     nextAction: { kind: 'none', text: '' },
     focus: [],
     device: {
@@ -127,35 +156,27 @@ export function buildReport(d: Diagnosis): Report {
       platform: first(index, 'device.platform'),
       sysdiagnoseAt: first(index, 'device.sysdiagnose_at'),
     },
-    notes: d.advisories.map((a) => ({ id: a.advisory.id, text: fillTemplate(a.advisory.text, index), evidence: a.evidence.map(evidenceOf), source: a.advisory.source })),
+    notes: [
+      ...d.advisories.map((a) => ({ id: a.advisory.id, text: fillTemplate(a.advisory.text, index), evidence: a.evidence.map(evidenceOf), source: a.advisory.source })),
+      ...collectNote(d, index),
+    ],
     causes,
-    questions: d.questions.map((q) => ({
-      id: q.question.id,
-      text: q.question.text,
-      ...(q.question.help ? { help: q.question.help } : {}),
-      type: q.question.type,
-      answers:
-        q.question.type === 'yesno'
-          ? [
-              { value: 'yes', label: 'Yes' },
-              { value: 'no', label: 'No' },
-              { value: 'unknown', label: "Don't know" },
-            ]
-          : q.question.type === 'choice'
-            ? [...(q.question.options ?? []), { value: 'unknown', label: "Don't know" }]
-            : [],
-      ...(q.question.pattern ? { pattern: q.question.pattern } : {}),
-      settles: q.settles,
-    })),
+    questions: d.questions.map((q) => questionReport(q.question, q.settles)),
     escalation: null,
     problems: d.problems.map((p) => ({ input: p.input, ...(p.member ? { member: p.member } : {}), code: p.code, message: p.message })),
     conflicts: d.conflicts.map((c) => ({ fact: c.fact, values: c.values.map(evidenceOf) })),
     facts: d.facts.map((f) => ({ ...evidenceOf(f), ...(factDefinition(f.name)?.secret ? { secret: true } : {}) })),
     timeline,
   };
+  if (d.escalation)
+    report.filing = {
+      status: d.escalation.status,
+      checklist: d.escalation.checklist.map((c) => ({ id: c.item.id, item: c.item.item, done: c.done, ...(c.todo ? { todo: fillTemplate(c.todo, index) } : {}) })),
+      collect: d.escalation.status === 'no_failed_push' ? d.escalation.collect.map((t) => fillTemplate(t, index)) : [],
+    };
   // Drop undefined keys so JSON output is byte-stable.
   report.device = JSON.parse(JSON.stringify(report.device));
-  if (d.escalate) report.escalation = buildEscalation(report);
+  // The Feedback draft (d.escalate) is composed by the case service: the report knows nothing of escalation.
   report.focus = focusDomains(report);
   const next = nextAction(report);
   report.headline = next.headline;
@@ -163,4 +184,3 @@ export function buildReport(d: Diagnosis): Report {
   return report;
 }
 
-export { STATUS_WORDS };

@@ -2,7 +2,7 @@ import { factDefinition } from '../facts/catalog/index.js';
 import { DOMAIN_WORDS, focusCauses, focusDomains, focusQuestions } from './focus.js';
 import type { NextAction, Report } from './types.js';
 
-type NextInput = Pick<Report, 'domains' | 'causes' | 'facts' | 'questions' | 'escalation'>;
+type NextInput = Pick<Report, 'domains' | 'causes' | 'facts' | 'questions' | 'escalation' | 'filing'>;
 
 /**
  * Evidence a person can attach for facts the open causes still need. Only
@@ -110,7 +110,8 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
     if (step) return { headline: end(`${lead} — ${shortStep(step)}`), next: { kind: 'confirm', text: end(shortStep(step).replace(/^./, (c) => c.toUpperCase())), cause: top.id } };
     if (q) return answer(lead);
   }
-  if (r.escalation)
+  // The case service adds the draft itself after the report is built; filing says it will.
+  if (r.escalation || r.filing?.status === 'ready')
     return {
       headline: 'All known causes are ruled out: this is one for Apple — review the Apple Feedback draft and file it.',
       next: { kind: 'feedback', text: 'Review the Apple Feedback draft and file it with Apple.' },
@@ -122,6 +123,12 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
     if (q) return answer(lead);
     if (what) return attach(lead, what);
     return { headline: `${lead} — nothing more pushcheck can check by itself; the open causes below say what each needs.`, next: { kind: 'none', text: 'Check the open causes by hand.' } };
+  }
+  if (r.filing?.status === 'no_failed_push') {
+    // Apple needs a push that failed to look into; what to collect comes from the rules.
+    const lead = 'Every known cause is ruled out, but no failed push is on record';
+    const what = r.filing.collect[0];
+    if (what) return { headline: end(`${lead} — collect ${lowerFirst(shortStep(what))}`), next: { kind: 'attach', text: what, attach: what } };
   }
   const lead = `Every known cause is ruled out for ${focus.map((d) => DOMAIN_WORDS[d]).join(' and ')}`;
   if (q) return answer(lead);

@@ -88,7 +88,31 @@ export function formatSpan(isos: readonly string[], zone?: string): string {
   return `${utc} (${local} at ${z})`;
 }
 
-/** Every ISO time inside a sentence, in people's form (a rule's text filled with raw values). */
+/**
+ * A UTC time as its source wrote it, still ISO-8601: with the source's
+ * offset ("…T09:01:02-08:00"), or with no zone at all when the source gave
+ * none (`at` is then the wall clock read as if UTC). UTC stays as it is.
+ */
+export function isoAsWritten(iso: string, zone?: string): string {
+  const z = normalZone(zone);
+  if (!z) return iso;
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  if (z === ZONE_UNKNOWN) return new Date(ms).toISOString().replace(/\.000Z$|Z$/, '');
+  return `${new Date(ms + offsetMinutes(z)! * 60_000).toISOString().replace(/\.000Z$|Z$/, '')}${z}`;
+}
+
+const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?(?![\d:])/g;
+
+/**
+ * Every ISO time inside a sentence, in people's form: in UTC, with the
+ * offset it was written in, and "zone unknown" for one written without a
+ * zone (as fillTemplate writes a zone-less source's time).
+ */
 export function humanizeTimes(text: string): string {
-  return text.replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g, (m) => (isIsoTime(m) ? formatTime(m) : m));
+  return text.replace(ISO_IN_TEXT, (m, local: string, zone: string | undefined) => {
+    if (!zone) return isIsoTime(`${local}Z`) ? formatTime(`${local}Z`, ZONE_UNKNOWN) : m;
+    if (zone === 'Z') return isIsoTime(m) ? formatTime(m) : m;
+    return isIsoTime(m) ? formatTime(new Date(Date.parse(m)).toISOString(), zone) : m;
+  });
 }

@@ -27,6 +27,21 @@ export interface Report {
   facts: FactReport[];
   /** Timed facts in order, for timelines. */
   timeline: TimelineEvent[];
+  /** Whether the case goes to Apple, and what filing still needs (absent when the rules define no escalation). */
+  filing?: FilingReport;
+}
+
+/**
+ * The Feedback decision: `ready` (a draft is in `escalation`), `no_failed_push` (every cause is ruled
+ * out but Apple would need a failed push: see `collect`), `causes_open`, `push_answered` (the latest
+ * push was answered: nothing to file), `not_for_apple` (the case's domains never go to Apple).
+ */
+export interface FilingReport {
+  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple';
+  /** What Apple asks for, each ticked only when the evidence proves it. */
+  checklist: { id: string; item: string; done: boolean; todo?: string }[];
+  /** What to collect before filing, when no failed push is on record (empty otherwise). */
+  collect: string[];
 }
 
 export interface NextAction {

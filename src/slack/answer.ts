@@ -1,17 +1,15 @@
 import type { webApi } from '@slack/bolt';
-import type { Answer } from '../engine/answers.js';
+import { describeChanges, type Answer } from '../case/index.js';
 import { esc } from './blocks/report.js';
 import { splitKey, type SlackDeps } from './context.js';
-import { describeChanges } from '../session/changes.js';
 import { focusQuestions } from '../report/render/index.js';
 import { Thread } from './thread.js';
 import { answerError } from './words.js';
 
 function shown(deps: SlackDeps, questionId: string, value: string): string {
-  const q = deps.sessions.question(questionId);
   if (value === 'unknown') return "don't know";
-  if (q?.type === 'yesno') return value === 'yes' ? 'Yes' : value === 'no' ? 'No' : value;
-  return q?.options?.find((o) => o.value === value)?.label ?? value;
+  // Yes / No and the choices' labels, as the buttons showed them.
+  return deps.cases.question(questionId)?.answers.find((a) => a.value === value)?.label ?? value;
 }
 
 /**
@@ -25,13 +23,13 @@ export function recordAnswer(deps: SlackDeps, client: webApi.WebClient, key: str
   return deps.queue.run(key, async () => {
     const thread = new Thread(deps, client, key, channel, threadTs);
     try {
-      const o = await deps.sessions.answer(key, answer);
+      const o = await deps.cases.answer(key, answer);
       if (!o.ok) {
         await thread.reply(`:warning: ${esc(answerError(o.message, answer.question))}`);
         return;
       }
       await thread.showReport(o.report);
-      const q = deps.sessions.question(answer.question);
+      const q = deps.cases.question(answer.question);
       const lines = [`<@${answer.by}> answered “${esc(q?.text ?? answer.question)}”: *${esc(shown(deps, answer.question, answer.value))}*.`];
       if (o.superseded) {
         const e = o.superseded;

@@ -1,11 +1,11 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { DiagnosisSessions } from '../session/service.js';
-import { KeyedLock } from '../session/lock.js';
+import { KeyedLock, type CaseService } from '../case/index.js';
 import type { SlackConfig } from './config.js';
 import type { SlackDeps } from './context.js';
 import { dedupeMiddleware } from './dedupe.js';
 import { LISTENERS } from './listeners/index.js';
+import type { ThreadBook } from './threads.js';
 
 /**
  * Web API retries for interactive work: a few quick attempts rather than
@@ -46,7 +46,8 @@ export function createReceiver(config: SlackConfig, logger: Logger): Receiver {
 export interface CreateAppOptions {
   receiver: Receiver;
   config: SlackDeps['config'];
-  sessions: DiagnosisSessions;
+  cases: CaseService;
+  threads: ThreadBook;
   logger: Logger;
   /** Skip auth.test at start-up (tests, or when the ids are known). */
   botId?: string;
@@ -60,7 +61,8 @@ export interface CreateAppOptions {
 /** The Bolt app with every pushcheck listener, on whatever receiver it is given. */
 export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackDeps } {
   const deps: SlackDeps = {
-    sessions: opts.sessions,
+    cases: opts.cases,
+    threads: opts.threads,
     config: opts.config,
     logger: opts.logger,
     queue: new KeyedLock(),
@@ -81,7 +83,7 @@ export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackD
       timeout: 15_000,
     },
   });
-  app.use(dedupeMiddleware(opts.sessions.store, opts.logger));
+  app.use(dedupeMiddleware(opts.threads, opts.logger));
   for (const l of LISTENERS) l.register(app, deps);
   app.error(async (e) => {
     opts.logger.error({ err: e }, 'unhandled error in a listener');

@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
-import type { DiagnosisSessions } from '../session/service.js';
-import { KeyedLock } from '../session/lock.js';
+import type { CaseService, KeyedLock } from '../case/index.js';
 import type { SlackConfig } from './config.js';
+import type { ThreadBook } from './threads.js';
 
 /** What every listener needs; built once in app.ts. */
 export interface SlackDeps {
-  sessions: DiagnosisSessions;
+  /** The diagnoses: evidence, answers, reports. */
+  cases: CaseService;
+  /** The bot's own book of its threads (summary message, posts, deliveries handled). */
+  threads: ThreadBook;
   config: Pick<SlackConfig, 'botToken' | 'apiUrl' | 'maxFileBytes' | 'defaultTrigger' | 'channelTriggers'>;
   logger: Logger;
   /** One job at a time per thread; other threads run in parallel. */

@@ -1,5 +1,5 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { Store } from '../store/types.js';
+import type { ThreadBook } from './threads.js';
 import type { Logger } from 'pino';
 
 /**
@@ -22,10 +22,10 @@ export function deliveryKey(body: Record<string, unknown>): string | undefined {
  * acknowledged and dropped. Claims live in the store, so a retry that
  * reaches the app after a restart is still recognised.
  */
-export function dedupeMiddleware(store: Store, logger: Logger): Middleware<AnyMiddlewareArgs> {
+export function dedupeMiddleware(threads: Pick<ThreadBook, 'claim'>, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const key = deliveryKey(args.body as unknown as Record<string, unknown>);
-    if (key && !store.claim(key)) {
+    if (key && !(await threads.claim(key))) {
       logger.info({ key, retryNum: args.context.retryNum, retryReason: args.context.retryReason }, 'duplicate delivery dropped');
       const ack = (args as { ack?: () => Promise<void> }).ack;
       if (ack) await ack();

@@ -7,8 +7,8 @@ import { Thread } from './thread.js';
  * plain message in the thread if it fails ("pushcheck could not …").
  * Nothing happens for a session that no longer exists.
  */
-export function inThread(deps: SlackDeps, client: webApi.WebClient, key: string, what: string, work: (thread: Thread) => Promise<void>): Promise<void> {
-  if (!deps.sessions.has(key)) return Promise.resolve();
+export async function inThread(deps: SlackDeps, client: webApi.WebClient, key: string, what: string, work: (thread: Thread) => Promise<void>): Promise<void> {
+  if (!(await deps.cases.has(key))) return;
   const { channel, threadTs } = splitKey(key);
   return deps.queue.run(key, async () => {
     const thread = new Thread(deps, client, key, channel, threadTs);

@@ -1,11 +1,7 @@
 import type { webApi } from '@slack/bolt';
-import { TIMELINE_FILE_NAME } from '../escalation/index.js';
+import { describeChanges, TIMELINE_FILE_NAME, type Answer, type Outcome, type ServerValues, type Who } from '../case/index.js';
 import type { Report } from '../report/types.js';
 import { renderTimelinePng } from '../timeline/index.js';
-import type { Answer } from '../engine/answers.js';
-import type { Outcome, Who } from '../session/service.js';
-import type { ServerValues } from '../session/serverValues.js';
-import { describeChanges } from '../session/changes.js';
 import { esc } from './blocks/report.js';
 import { sessionKey, type SlackDeps } from './context.js';
 import { cutAtCapMessage, DownloadError, openSlackFile, slackTokenHosts, type SlackFile } from './download.js';
@@ -41,6 +37,9 @@ async function resolveFile(client: WebClient, f: SlackFile): Promise<SlackFile> 
 function described(o: Outcome, label: string): string {
   const input = esc(inputWords(label));
   if (o.newFacts === 0 && o.newProblems.length === 0) return `*${input}*: nothing pushcheck recognises.`;
+  // A paste with nothing in it: the words the CLI prints for it, saying what to paste instead.
+  const unrecognised = o.newProblems.find((p) => p.code === 'paste.unrecognised');
+  if (o.newFacts === 0 && unrecognised && o.newProblems.length === 1) return `*${input}*: ${esc(unrecognised.message)}.`;
   const parts = [`*${input}*: ${o.newFacts} observation${o.newFacts === 1 ? '' : 's'} read`];
   if (o.newProblems.length) parts.push(`${o.newProblems.length} problem${o.newProblems.length === 1 ? '' : 's'} (listed in the summary)`);
   return `${parts.join(', ')}.`;
@@ -76,10 +75,10 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
   return deps.queue.run(key, async () => {
     const thread = new Thread(deps, client, key, c.channel, c.threadTs);
     try {
-      const existed = deps.sessions.has(key);
-      deps.sessions.open(key, { channel: c.channel, threadTs: c.threadTs, ...(c.meta ? { meta: c.meta } : {}) });
+      const existed = await deps.cases.has(key);
+      await deps.cases.open(key, { channel: c.channel, threadTs: c.threadTs, ...(c.meta ? { meta: c.meta } : {}) });
       await thread.ensureSummary();
-      const before: Report | undefined = existed ? deps.sessions.current(key).report : undefined;
+      const before: Report | undefined = existed ? (await deps.cases.current(key)).report : undefined;
       const lines: string[] = [];
       let recognised = 0;
       let headline = before?.headline;
@@ -104,7 +103,7 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
             ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
           });
           stream.on('error', (e) => (downloadError = e));
-          const o = await deps.sessions.addFile(
+          const o = await deps.cases.addFile(
             key,
             {
               name,
@@ -129,19 +128,19 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
         }
       }
       for (const p of c.pastes ?? []) {
-        const o = await deps.sessions.addPaste(key, p.text, p.label, c.who);
+        const o = await deps.cases.addPaste(key, p.text, p.label, c.who, { onPurpose: !!c.reportNothing });
         latest = o.report;
         recognised += o.newFacts;
         if (o.newFacts || o.newProblems.length || c.reportNothing) lines.push(described(o, p.label));
       }
       if (c.serverValues) {
-        const o = await deps.sessions.addServerValues(key, c.serverValues.values, c.serverValues.label, c.who);
+        const o = await deps.cases.addServerValues(key, c.serverValues.values, c.serverValues.label, c.who);
         latest = o.report;
         recognised += o.newFacts;
         lines.push(described(o, c.serverValues.label));
       }
       for (const a of c.answers ?? []) {
-        const o = await deps.sessions.answer(key, a);
+        const o = await deps.cases.answer(key, a);
         if (!o.ok) lines.push(`:warning: ${esc(answerError(o.message, a.question))}`);
         else {
           latest = o.report;
@@ -150,7 +149,7 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
       }
 
       // Each addition already re-ran the diagnosis; only re-read the session when nothing was added.
-      const report = latest ?? deps.sessions.current(key).report;
+      const report = latest ?? (await deps.cases.current(key)).report;
       const nothingNew = recognised === 0 && lines.length === 0;
       if (nothingNew && existed && !c.alwaysShow) return; // chatter in the thread: stay quiet
       await thread.showReport(report);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
+import { reportFor } from '../report/render/audience.js';
 import { renderMarkdown } from '../report/render/markdown.js';
 import type { Report } from '../report/types.js';
-import { maskReport } from './blocks/mask.js';
 import { progressBlocks, type ProgressState } from './blocks/progress.js';
 import { summaryBlocks } from './blocks/report.js';
 import type { Block } from './blocks/budget.js';
@@ -35,12 +35,12 @@ export class Thread {
 
   /** Posts the summary placeholder once per thread; later calls return its ts. */
   async ensureSummary(initial = 'pushcheck is looking at this…'): Promise<string> {
-    const s = this.deps.sessions.get(this.key);
-    if (s?.summaryTs) return s.summaryTs;
+    const t = await this.deps.threads.thread(this.key);
+    if (t?.summaryTs) return t.summaryTs;
     const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text: initial });
     const ts = res.ts!;
-    this.deps.sessions.store.setSummaryTs(this.key, ts);
-    this.deps.sessions.store.recordMessage(this.key, ts, 'summary');
+    await this.deps.threads.setSummaryTs(this.key, ts);
+    await this.deps.threads.recordMessage(this.key, ts, 'summary');
     return ts;
   }
 
@@ -77,10 +77,11 @@ export class Thread {
   async showReport(report: Report, note?: string): Promise<void> {
     this.pendingProgress = undefined;
     await this.inflight;
-    const masked = maskReport(report);
+    // A channel is read by many and kept for years: secrets as the channel audience sees them.
+    const masked = reportFor(report, 'channel');
     const summary = summaryBlocks(masked, { key: this.key, ...(note ? { note } : {}) });
     await this.update(summary.text, summary.blocks);
-    if (summary.truncated) await this.attachReport(masked);
+    if (summary.truncated) await this.attachReport(report);
   }
 
   /**
@@ -89,10 +90,10 @@ export class Thread {
    * same report is already in the thread.
    */
   async attachReport(report: Report, by?: string): Promise<boolean> {
-    const markdown = renderMarkdown(maskReport(report), { detail: 'full', ...FILE_WORDS });
+    const markdown = renderMarkdown(reportFor(report, 'channel'), { detail: 'full', ...FILE_WORDS });
     const hash = createHash('sha256').update(markdown).digest('hex').slice(0, 16);
-    const s = this.deps.sessions.get(this.key);
-    if (s?.meta.attachedReport === hash) return false;
+    const t = await this.deps.threads.thread(this.key);
+    if (t?.meta.attachedReport === hash) return false;
     await this.client.files.uploadV2({
       channel_id: this.channel,
       thread_ts: this.threadTs,
@@ -101,13 +102,13 @@ export class Thread {
       content: markdown,
       initial_comment: `${by ? `<@${by}> asked for all the evidence. ` : ''}The full report, with every cause, the rules pushcheck checked and all the evidence:`,
     });
-    this.deps.sessions.store.setMeta(this.key, 'attachedReport', hash);
+    await this.deps.threads.setMeta(this.key, 'attachedReport', hash);
     return true;
   }
 
   async reply(text: string, blocks?: Block[]): Promise<void> {
     const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text, ...(blocks ? { blocks } : {}) });
-    if (res.ts) this.deps.sessions.store.recordMessage(this.key, res.ts, 'reply');
+    if (res.ts) await this.deps.threads.recordMessage(this.key, res.ts, 'reply');
   }
 
   /** A plain message saying what failed and what to do; never throws. */

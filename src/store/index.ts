@@ -1,2 +1,2 @@
 export { SqliteStore, type SqliteStoreOptions } from './sqlite.js';
-export type { EvidenceBatch, SessionInfo, SessionState, Store } from './types.js';
+export type { Awaitable, CaseStore, EvidenceBatch, SessionInfo, SessionState, Store } from './types.js';

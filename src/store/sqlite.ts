@@ -125,6 +125,11 @@ export class SqliteStore implements Store {
     return { ...this.info(row), evidence, answers, messages };
   }
 
+  thread(key: string): { summaryTs?: string; meta: Record<string, string> } | undefined {
+    const row = this.db.prepare('SELECT summary_ts, meta FROM sessions WHERE key = ?').get(key) as Pick<SessionRow, 'summary_ts' | 'meta'> | undefined;
+    return row ? { ...(row.summary_ts ? { summaryTs: row.summary_ts } : {}), meta: JSON.parse(row.meta) as Record<string, string> } : undefined;
+  }
+
   addEvidence(key: string, batch: EvidenceBatch): void {
     this.db
       .prepare('INSERT INTO evidence (session_key, input, facts, problems, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)')

@@ -20,7 +20,9 @@ const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 function inputs(): string[] {
   const server = join(FIXTURES, 'mdm/server');
   return [
-    ...readdirSync(server).map((n) => join(server, n)),
+    ...readdirSync(server)
+      .filter((n) => n !== 'README.md')
+      .map((n) => join(server, n)),
     ...['dev_no_aps', 'enterprise_aps_production', 'enterprise_no_aps'].map((n) => join(FIXTURES, `apns/${n}.mobileprovision`)),
     join(FIXTURES, 'notnow/nanomdm_2021_round_trip.log'),
     join(FIXTURES, 'text/log_show_default_mdmclient_with_server_lines.log'),

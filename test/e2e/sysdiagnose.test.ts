@@ -45,6 +45,9 @@ function sysdiagnose(name: string, log = systemLog): string {
   return path;
 }
 
+/** What the engineer knows about the failure: APNs answered 200, and when the failures began. */
+const FAILING = ['--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', 'q.mdm.push_status=200', '--answer', 'q.case.failures_began=2024-02-28T10:00:00Z'];
+
 const json = async (...argv: string[]) => {
   const r = await cli('diagnose', ...argv, '--format', 'json');
   expect(r.code, r.err).toBe(0);
@@ -74,7 +77,9 @@ describe('a support engineer runs pushcheck on a sysdiagnose and the server valu
   });
 
   it('rules topic, token and magic out when they match, and escalates once every cause is ruled out', async () => {
-    const report = await json(quiet, '--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', 'q.mdm.push_status=200');
+    // The device's own successful poll (MDM.plist, 2024-02-28 17:02) only counts for the network because
+    // it came after the failures began; APNs's 200 is answered, the failed push's time is not known.
+    const report = await json(quiet, '--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, ...FAILING);
     for (const id of ['mdm.wrong_topic', 'mdm.wrong_token', 'mdm.wrong_magic']) expect(cause(report, id).status).toBe('ruled_out');
     expect(report.causes.filter((c: { status: string }) => c.status !== 'ruled_out')).toEqual([]);
     expect(report.escalation.feedbackDraft).toContain(TOPIC);
@@ -93,7 +98,7 @@ describe('a support engineer runs pushcheck on a sysdiagnose and the server valu
   });
 
   it('prints only the Feedback draft with `pushcheck feedback`, and a redacted one for wider channels', async () => {
-    const args = [quiet, '--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', 'q.mdm.push_status=200'];
+    const args = [quiet, '--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, ...FAILING];
     const full = await cli('feedback', ...args);
     expect(full.code).toBe(0);
     expect(full.out).toContain(TOKEN);

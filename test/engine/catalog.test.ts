@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readPath } from '../../src/evidence/read.js';
 import { DEFAULT_LIMITS } from '../../src/evidence/types.js';
 import { factDefinition } from '../../src/facts/catalog/index.js';
+import { deriveParams, loadRules } from '../../src/engine/loadRules.js';
 import { deriveFacts } from '../../src/facts/derive/index.js';
 
 const ROOTS = ['../fixtures/', '../../examples/'].map((r) => fileURLToPath(new URL(r, import.meta.url)));
@@ -18,11 +19,13 @@ function filesUnder(dir: string): string[] {
 
 describe('the fact catalog', () => {
   it('names every fact the readers and derivers produce from the fixtures and examples', async () => {
+    // With the shipped parameters, so that the push derivations (which need them) run too.
+    const params = deriveParams(loadRules());
     const unknown = new Set<string>();
     let names = 0;
     for (const file of ROOTS.flatMap(filesUnder)) {
       const { facts } = await readPath(file, { limits: DEFAULT_LIMITS });
-      for (const f of deriveFacts(facts)) {
+      for (const f of deriveFacts(facts, params)) {
         names++;
         if (!factDefinition(f.name)) unknown.add(`${f.name} (from ${file})`);
       }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/engine/diagnose.js';
 import { loadRules } from '../../src/engine/loadRules.js';
 import type { Fact } from '../../src/facts/schema.js';
-import { buildReport } from '../../src/report/build.js';
+import { buildReport } from '../../src/case/index.js';
 import { renderJson, renderMarkdown, renderText } from '../../src/report/render/index.js';
 
 /** A seeded shuffle (mulberry32), so the test itself is repeatable. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, indexFacts, type Truth } from '../../src/engine/evaluate.js';
+import { evaluate, type Truth } from '../../src/engine/evaluate.js';
+import { indexFacts } from '../../src/facts/byName.js';
 import type { Condition } from '../../src/engine/ruleSchema.js';
 import type { Fact } from '../../src/facts/schema.js';
 

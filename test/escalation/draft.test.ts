@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/engine/loadRules.js';
 import { diagnose } from '../../src/engine/diagnose.js';
-import { buildReport } from '../../src/report/build.js';
+import { buildReport } from '../../src/case/index.js';
 import { feedbackContext, renderFeedbackDraft } from '../../src/escalation/draft.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { CHECKIN, MAGIC, PUSHES, SERIAL, SYSDIAGNOSE, TOKEN, TOKEN_HASH, TOPIC, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
@@ -65,8 +65,9 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
     const more = reportOf([
       ...ruledOutFacts(),
       answered('case.failures_began', began, 'q.case.failures_began'),
-      { name: 'device.logging_profiles', value: 'ManagedConfiguration logging', source: { kind: 'file', input: 'sd.tar.gz', member: 'logs/ProfileList.txt' } },
-      { name: 'device.logging_profiles', value: 'APNS (PersistentConnection) logging', source: { kind: 'file', input: 'sd.tar.gz', member: 'logs/ProfileList.txt' } },
+      // Installed (the stubs' InstallDate) before the failures were reproduced: only then do they count.
+      { name: 'device.logging_profiles', value: 'ManagedConfiguration logging', at: '2024-05-04T12:00:00Z', source: { kind: 'file', input: 'sd.tar.gz', member: 'logs/ProfileList.txt' } },
+      { name: 'device.logging_profiles', value: 'APNS (PersistentConnection) logging', at: '2024-05-04T12:00:00Z', source: { kind: 'file', input: 'sd.tar.gz', member: 'logs/ProfileList.txt' } },
     ]);
     expect(more.escalation?.missing).toEqual([]);
     expect(more.escalation?.feedbackDraft).toContain(`When pushes started failing: ${began}\n`);

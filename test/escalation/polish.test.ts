@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/engine/loadRules.js';
 import { diagnose } from '../../src/engine/diagnose.js';
-import { buildReport } from '../../src/report/build.js';
+import { buildReport } from '../../src/case/index.js';
 import { polishDraft } from '../../src/escalation/polish.js';
 import { renderFeedbackDraft } from '../../src/escalation/draft.js';
 import { MAGIC, PUSHES, TOKEN, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
@@ -63,7 +63,7 @@ const report = buildReport(diagnose({ facts: ruledOutFacts() }, loadRules()));
 const template = renderFeedbackDraft(report);
 const options = () => ({ apiKey: 'sk-test', baseURL, model: 'test-model', maxRetries: 0, timeoutMs: 2000 });
 
-const SENTENCE = 'The evidence shows no device contact with the MDM server after any of them.';
+const SENTENCE = 'The device did not reach the MDM server within a minute of any of them.';
 const REWORDED = 'The device did not contact the MDM server after any of these pushes.';
 
 describe('model polish of the Feedback draft, against a local OpenAI-compatible server', () => {

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/engine/answers.js';
 import type { Fact } from '../../src/facts/schema.js';
-import { runCase } from '../../src/pipeline.js';
+import { runCase } from '../../src/case/index.js';
 import { heldRules, run, statusOf } from '../rules/helpers.js';
 import { fixture, handedOut, nothingLeft, readServerLog, statusLine } from './helpers.js';
 

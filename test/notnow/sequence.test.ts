@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexFacts } from '../../src/engine/evaluate.js';
+import { indexFacts } from '../../src/facts/byName.js';
 import { commandName, notnowSequence } from '../../src/facts/derive/notnow.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { handedOut, named, nothingLeft, readServerLog, statusLine } from './helpers.js';

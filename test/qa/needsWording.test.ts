@@ -12,7 +12,9 @@ import { readdirSync } from 'node:fs';
 const INTERNAL = /\b(?:server|device|app|provisioning|cert|mdm|apns|notnow|securemail|case|pasted)\.[a-z_0-9]+/;
 // What MDM servers and app builds hand over: the project's check-ins, results, logs and profiles.
 const files = [
-  ...readdirSync(fixture('mdm/server')).map((f) => `mdm/server/${f}`),
+  ...readdirSync(fixture('mdm/server'))
+    .filter((f) => f !== 'README.md')
+    .map((f) => `mdm/server/${f}`),
   ...['dev_no_aps', 'enterprise_aps_production', 'enterprise_no_aps'].map((f) => `apns/${f}.mobileprovision`),
   'notnow/nanomdm_2021_round_trip.log',
   'text/log_show_default_mdmclient_with_server_lines.log',

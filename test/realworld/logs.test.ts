@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCase } from '../../src/pipeline.js';
+import { runCase } from '../../src/case/index.js';
 import { readBuffer } from '../../src/evidence/dispatch.js';
 import { mdmServerLogReader } from '../../src/evidence/notnow/serverLog.js';
 import { readPath } from '../../src/evidence/read.js';

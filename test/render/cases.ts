@@ -126,7 +126,7 @@ export function buildCases(): RenderCase[] {
     name: 'escalation',
     paths: [sysdiagnose(dir, 'sysdiagnose_quiet.tar.gz', quietLog, { lastPoll: '2025-11-21T16:55:00Z', lastPollOk: '2025-11-21T16:55:00Z' })],
     paste: serverValues(MAGIC),
-    answers: { 'q.mdm.push_soon_after_enrollment': 'no', 'q.mdm.push_status': '200' },
+    answers: { 'q.mdm.push_soon_after_enrollment': 'no', 'q.mdm.push_status': '200', 'q.mdm.network_ok': 'yes', 'q.mdm.server_reachable': 'yes' },
     typical: false,
   };
 

@@ -39,12 +39,12 @@ const archive = (member: string, line: number): Fact['source'] => ({ kind: 'file
 const rejection = (at: string, line: number, zone: string): Fact => ({ name: 'device.log.magic_rejection', value: at, at, source: archive('logs/mdm/mdmd.log', line), attrs: { process: 'mdmd', zone } });
 
 /** A device that rejects pushes for their magic, in a log written at -08:00, and a CheckOut from a server log with no zone. */
-function report(zone: string) {
+function report(zone: string, checkoutZone = 'unknown') {
   const facts: Fact[] = [
     rejection('2025-11-21T17:01:02Z', 12, zone),
     rejection('2025-11-21T17:07:40Z', 30, zone),
     rejection('2025-11-21T17:14:05Z', 41, zone),
-    { name: 'mdm.checkin.checkout', value: true, at: '2025-11-20T08:00:00Z', source: { kind: 'file', input: 'mdm-server.log', line: 7 }, attrs: { zone: 'unknown' } },
+    { name: 'mdm.checkin.checkout', value: true, at: '2025-11-20T08:00:00Z', source: { kind: 'file', input: 'mdm-server.log', line: 7 }, attrs: { zone: checkoutZone } },
   ];
   return buildReport(diagnose({ facts }, rules));
 }
@@ -65,7 +65,15 @@ describe('times in the reports', () => {
   it('a rule that names an event says when, not "(true)"', () => {
     const r = report('-08:00');
     const unenrolled = r.causes.find((c) => c.id === 'mdm.unenrolled')!;
-    expect(unenrolled.because.join(' ')).toContain('The device sent CheckOut (2025-11-20 08:00 (zone unknown))');
+    // The JSON keeps the time exact and as written: ISO with no zone, since the log gave none.
+    expect(unenrolled.because.join(' ')).toContain('The device sent CheckOut (2025-11-20T08:00:00)');
+    expect(renderText(r, { detail: 'full' })).toContain('The device sent CheckOut (2025-11-20 08:00 (zone unknown))');
     for (const text of [renderText(r), renderText(r, { detail: 'full' }), renderMarkdown(r), slackText(summaryBlocks(r, { key: 'C:1' }))]) expect(text).not.toMatch(/\((true|false)\)/);
+  });
+
+  it('a time the log wrote with an offset stays exact in the JSON (with that offset) and reads in UTC with it', () => {
+    const r = report('-08:00', '-08:00');
+    expect(r.causes.find((c) => c.id === 'mdm.unenrolled')!.because.join(' ')).toContain('The device sent CheckOut (2025-11-20T00:00:00-08:00)');
+    expect(renderText(r, { detail: 'full' })).toContain('The device sent CheckOut (2025-11-20 08:00 UTC (00:00 at -08:00))');
   });
 });

@@ -153,24 +153,59 @@ const cases: Case[] = [
     rule: 'mdm.wrong_magic.log_rejection',
   },
   { step: 'server and device agree on PushMagic', facts: [...enrolled, server('server.push_magic', 'MAGIC-OK-1234')], cause: 'mdm.wrong_magic', status: 'ruled_out', rule: 'mdm.wrong_magic.values_match' },
-  // Enrollment race
+  // Enrollment race (seed 000: the window is under a second, and the server's push almost never wins it)
   {
-    step: 'one push 0.4 s after the TokenUpdate, and none after',
-    facts: [server('mdm.checkin.token_update', true, at('2026-11-20T09:00:00.000Z')), server('server.push_sent', true, at('2026-11-20T09:00:00.400Z'))],
+    step: 'one push 0.4 s after the TokenUpdate, never retried, and the device never came while the log went on',
+    facts: [
+      server('mdm.checkin.token_update', true, at('2026-11-20T09:00:00.000Z')),
+      server('server.push_sent', true, at('2026-11-20T09:00:00.400Z')),
+      // The server's log goes on for an hour with other work: no push, no contact from this device.
+      server('server.topic', TOPIC, at('2026-11-20T10:00:00.000Z')),
+    ],
     cause: 'mdm.enrollment_race',
     status: 'likely',
     rule: 'mdm.enrollment_race.too_soon_no_retry',
   },
   {
-    step: 'the engineer says the push followed enrollment and the server never retries',
+    step: 'one push 0.4 s after the TokenUpdate, but the log ends with it: whether the device came is not known',
+    facts: [server('mdm.checkin.token_update', true, at('2026-11-20T09:00:00.000Z')), server('server.push_sent', true, at('2026-11-20T09:00:00.400Z'))],
+    cause: 'mdm.enrollment_race',
+    status: 'open',
+  },
+  {
+    step: 'a push 3 s after the TokenUpdate is past the race, even unretried and unanswered',
+    facts: [
+      server('mdm.checkin.token_update', true, at('2026-11-20T09:00:00.000Z')),
+      server('server.push_sent', true, at('2026-11-20T09:00:03.000Z')),
+      server('server.topic', TOPIC, at('2026-11-20T10:00:00.000Z')),
+    ],
+    cause: 'mdm.enrollment_race',
+    status: 'ruled_out',
+    rule: 'mdm.enrollment_race.not_applicable',
+  },
+  {
+    step: 'the engineer says the push left within a second of enrollment, the server never retries, and the device never came',
     facts: [server('server.topic', TOPIC)],
     answers: [
       { question: 'q.mdm.push_soon_after_enrollment', value: 'yes' },
       { question: 'q.mdm.server_retries', value: 'no' },
+      { question: 'q.mdm.device_came_since', value: 'no' },
     ],
     cause: 'mdm.enrollment_race',
     status: 'likely',
     rule: 'mdm.enrollment_race.answered',
+  },
+  {
+    step: 'the engineer says the push left right after enrollment, but the device has checked in since',
+    facts: [server('server.topic', TOPIC)],
+    answers: [
+      { question: 'q.mdm.push_soon_after_enrollment', value: 'yes' },
+      { question: 'q.mdm.server_retries', value: 'no' },
+      { question: 'q.mdm.device_came_since', value: 'yes' },
+    ],
+    cause: 'mdm.enrollment_race',
+    status: 'ruled_out',
+    rule: 'mdm.enrollment_race.not_applicable',
   },
   {
     step: 'the server pushed again a minute later',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPath } from '../../src/evidence/read.js';
-import { buildReport } from '../../src/report/build.js';
+import { buildReport } from '../../src/case/index.js';
 import { ctx, FIXTURES, run, statusOf } from './helpers.js';
 import { buildZip } from './zip.js';
 

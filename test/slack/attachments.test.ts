@@ -49,7 +49,7 @@ describe('escalation: Draft Apple Feedback', () => {
     expect(String(complete.args.initial_comment)).toMatch(/<@U2> asked for the Apple Feedback draft/);
     const upload = fake.uploads.at(-1)!;
     expect(upload.content.length).toBeGreaterThan(100);
-    const { report } = bot.deps.sessions.current(`CE:${ts}`);
+    const { report } = await bot.deps.cases.current(`CE:${ts}`);
     if (report.escalation!.missing.length) await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === ts && /Before filing, gather/.test(String(c.args.text))));
   });
 });
@@ -59,7 +59,7 @@ describe('a report too long for one message', () => {
     const bot = await startBot(fake, tempDb());
     try {
       const key = 'CL:1700006000.000100';
-      bot.deps.sessions.open(key, { channel: 'CL', threadTs: '1700006000.000100' });
+      await bot.deps.cases.open(key, { channel: 'CL', threadTs: '1700006000.000100' });
       const long: Report = {
         schemaVersion: 1,
         domains: ['mdm'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockChars, LIMITS, sections, splitBlocks, totalChars, type Block } from '../../src/slack/blocks/budget.js';
-import { maskReport } from '../../src/slack/blocks/mask.js';
+import { reportFor } from '../../src/report/render/audience.js';
 import { summaryBlocks } from '../../src/slack/blocks/report.js';
 import type { CauseReport, Report } from '../../src/report/types.js';
 
@@ -120,7 +120,7 @@ describe('secrets in channel messages', () => {
     const magic = '8E41B7C2-5D0A-4F93-A6E1-3C7B29D054F8';
     const ev = { fact: 'device.push_magic', value: magic, source: 'MDM.plist', origin: { kind: 'file' as const, input: 'MDM.plist' } };
     const c = { ...cause(1, 1), because: [`the device expects ${magic}`], evidence: [ev] };
-    const masked = maskReport(report([c], { facts: [{ ...ev, secret: true }] }));
+    const masked = reportFor(report([c], { facts: [{ ...ev, secret: true }] }), 'channel');
     const json = JSON.stringify(masked);
     expect(json).not.toContain(magic);
     expect(masked.causes[0]!.because[0]).toBe('the device expects 8E41…54F8');
@@ -131,7 +131,7 @@ describe('secrets in channel messages', () => {
     const magic = '8E41B7C2-5D0A-4F93-A6E1-3C7B29D054F8';
     const ev = { fact: 'device.push_magic', value: magic, source: 'MDM.plist', origin: { kind: 'file' as const, input: 'MDM.plist' } };
     const note = { id: 'mdm.note', text: `The device answers with PushMagic ${magic}.`, evidence: [ev], source: { document: '000.txt', section: 'S' } };
-    const masked = maskReport(report([], { notes: [note], facts: [{ ...ev, secret: true }] }));
+    const masked = reportFor(report([], { notes: [note], facts: [{ ...ev, secret: true }] }), 'channel');
     expect(JSON.stringify(masked)).not.toContain(magic);
     expect(JSON.stringify(summaryBlocks(masked, { key: 'k' }).blocks)).toContain('PushMagic 8E41…54F8');
   });

@@ -435,8 +435,11 @@ describe('many threads at once', () => {
     const magics = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(3, "0")}C2BD-5D0A-4F93-A6E1-3C7B29D054F8`);
     const roots = magics.map(() => nextTs());
     await Promise.all(magics.map((m, i) => bot.event({ type: 'app_mention', channel: 'C20', user: `U${i}`, ts: roots[i], text: `<@UBOT> server PushMagic: ${m}`, client_msg_id: `m-many-${i}` })));
-    // The reply is recorded in the store once Slack has answered the post: wait for that too, not only for the post.
-    await fake.waitFor(() => roots.every((r) => replies('C20', r).some((c) => /observation/.test(String(c.args.text))) && bot.store.getSession(`C20:${r}`)?.messages.some((m) => m.kind === 'reply')), 15_000);
+    // The bot notes each reply once Slack has answered its post: wait for the notes too, not only the posts.
+    await fake.waitFor(
+      () => roots.every((r) => replies('C20', r).some((c) => /observation/.test(String(c.args.text))) && bot.store.getSession(`C20:${r}`)?.messages.length === 2),
+      15_000,
+    );
     roots.forEach((root, i) => {
       const s = bot.store.getSession(`C20:${root}`)!;
       expect(s.evidence.flatMap((e) => e.facts).map((f) => f.value)).toEqual([magics[i]]);

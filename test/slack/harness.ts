@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import type { App, HTTPReceiver } from '@slack/bolt';
 import type { RuleSet } from '../../src/engine/loadRules.js';
 import { createLogger } from '../../src/log.js';
-import { DiagnosisSessions } from '../../src/session/service.js';
+import { CaseService } from '../../src/case/index.js';
 import { createReceiver, createSlackApp } from '../../src/slack/app.js';
 import { parseConfig, type SlackConfig } from '../../src/slack/config.js';
 import type { SlackDeps } from '../../src/slack/context.js';
@@ -55,12 +55,13 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
   sink.on('data', (d: Buffer) => logs.push(d.toString('utf8')));
   const logger = createLogger({ level: 'debug', destination: sink });
   const store = new SqliteStore({ path: dbPath, retentionMs: config.retentionMs });
-  const sessions = new DiagnosisSessions(store, rules ? { rules } : {});
+  const cases = new CaseService(store, rules ? { rules } : {});
   const receiver = createReceiver(config, logger) as HTTPReceiver;
   const { app, deps } = createSlackApp({
     receiver,
     config,
-    sessions,
+    cases,
+    threads: store,
     logger,
     botId: 'BBOT',
     botUserId: 'UBOT',

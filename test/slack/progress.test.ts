@@ -13,7 +13,7 @@ function harness(intervalMs: number) {
   const edits: { ts: string; text: string }[] = [];
   const client = { chat: { update: async (a: { ts: string; text: string }) => void edits.push({ ts: a.ts, text: a.text }) } } as unknown as webApi.WebClient;
   const deps = {
-    sessions: { get: () => ({ summaryTs: '1700000000.000200' }) },
+    threads: { thread: async () => ({ summaryTs: '1700000000.000200', meta: {} }) },
     progressIntervalMs: intervalMs,
     progressEdits: new Map<string, number>(),
     logger: { child: () => ({ warn: () => undefined }) },

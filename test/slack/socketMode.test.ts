@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import { DiagnosisSessions } from '../../src/session/service.js';
+import { CaseService } from '../../src/case/index.js';
 import { createReceiver, createSlackApp } from '../../src/slack/app.js';
 import { parseConfig, type SlackConfig } from '../../src/slack/config.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
@@ -38,7 +38,7 @@ describe('Socket Mode', () => {
     expect(config.mode).toBe('socket');
     const logger = createLogger({ level: 'warn', destination: new PassThrough() });
     const store = new SqliteStore({ path: config.dbPath, retentionMs: config.retentionMs });
-    const { app } = createSlackApp({ receiver: createReceiver(config, logger), config, sessions: new DiagnosisSessions(store), logger, botId: 'BBOT', botUserId: 'UBOT', retryConfig: { retries: 0 } });
+    const { app } = createSlackApp({ receiver: createReceiver(config, logger), config, cases: new CaseService(store), threads: store, logger, botId: 'BBOT', botUserId: 'UBOT', retryConfig: { retries: 0 } });
     await app.start();
     try {
       expect(fake.of('apps.connections.open')).toHaveLength(1);

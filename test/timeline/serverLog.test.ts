@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCase } from '../../src/pipeline.js';
+import { runCase } from '../../src/case/index.js';
 import { renderFeedbackDraft } from '../../src/escalation/draft.js';
 import { renderTimelinePng, timelineModel, timelineSvg } from '../../src/timeline/index.js';
 
@@ -21,12 +21,16 @@ describe('timeline and draft from a NanoMDM server log (a healthy round trip)', 
     expect(png.readUInt32BE(16)).toBe(1200);
   });
 
-  it('the draft does not claim an APNs answer the log does not hold, and notes the device answered each push', async () => {
+  it('the draft does not claim an APNs answer the log does not hold, and the report notes the device answered the push', async () => {
     const report = await runCase({ paths: [LOG] });
+    // Answered pushes are not failed pushes: nothing for Apple, and a draft made anyway lists none.
+    expect(report.escalation).toBeNull();
     const draft = renderFeedbackDraft(report);
-    expect(draft).toContain('- 2022-11-08T16:11:20.000Z: APNs response: no APNs answer in the log (the server logged "sent"); device contact at 2022-11-08T16:11:22.000Z');
-    expect(draft).toContain("the server's log does not hold APNs's answers");
-    expect(draft).toMatch(/^- \[ \] APNs responses to those pushes$/m);
+    expect(draft).not.toMatch(/APNs response: 200/);
+    expect(draft).toContain("- (no timed pushes in the evidence yet: add the MDM server's push log)");
+    expect(draft).toMatch(/^- \[ \] APNs responses to those pushes/m);
+    const note = report.notes.find((n) => n.id === 'mdm.note.push_answered');
+    expect(note?.text).toMatch(/6B1E0F4A-92C3-5D78-A4E6-3F8B2C1D9E07 polled \(Idle\) at 2022-11-08T16:20:07\.000Z \(zone unknown\), 2 s after the push of 2022-11-08T16:20:05\.000Z/);
   });
 
   it('a 2022 server log beside a 2024 sysdiagnose: the axis shows the device\'s 25-hour self-healing window, the 2022 events are named beside it', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inflateSync } from 'node:zlib';
 import { loadRules } from '../../src/engine/loadRules.js';
 import { diagnose } from '../../src/engine/diagnose.js';
-import { buildReport } from '../../src/report/build.js';
+import { buildReport } from '../../src/case/index.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { SELF_HEALING_MS, TIMELINE_WIDTH, renderTimelinePng, timelineHeight, timelineModel, timelineSvg, woffToSfnt } from '../../src/timeline/index.js';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectEvidence, diagnoseEvidence } from '../../src/pipeline.js';
+import { collectEvidence, diagnoseEvidence } from '../../src/case/index.js';
 import { serverValues } from '../../src/evidence/paste/index.js';
 import { judgeValue } from '../../src/facts/valueShape.js';
 import { cli } from '../cli/helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectEvidence, diagnoseEvidence } from '../../src/pipeline.js';
+import { collectEvidence, diagnoseEvidence } from '../../src/case/index.js';
 import { heldRules, run, server } from '../rules/helpers.js';
 import { diagnoseJson, factsNamed, statusOf, workdir } from './helpers.js';
 

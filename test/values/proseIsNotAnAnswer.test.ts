@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectEvidence, diagnoseEvidence } from '../../src/pipeline.js';
+import { collectEvidence, diagnoseEvidence } from '../../src/case/index.js';
 import { APNS_REASONS } from '../../src/evidence/apns/reasons.js';
 import { cli } from '../cli/helpers.js';
 

@@ -6,8 +6,6 @@ import { LineFeeder } from './lines.js';
 import { ScanStop, type Scan } from './scan.js';
 import { DRAIN, andThen, type ChunkSink } from './sink.js';
 import { SNIFF_BYTES, sniff } from './sniff.js';
-import { TarParser } from './tar.js';
-import { ZipSpool } from './zip.js';
 
 /** Archives inside archives (a zip wrapping a .tar.gz, rotated .gz logs) are opened this deep, no deeper. */
 const MAX_DEPTH = 3;
@@ -110,8 +108,7 @@ export class Member implements ChunkSink {
     const { scan, item, opts } = this;
     scan.counts.nested++;
     const prefix = item.member ? `${item.member}!/` : '';
-    if (kind === 'tar') return new TarParser(scan, prefix, opts.depth + 1);
-    if (kind === 'zip') return new ZipSpool(scan, item.member, prefix, opts.depth + 1);
+    if (kind === 'tar' || kind === 'zip') return scan.openArchive(kind, scan, item.member, prefix, opts.depth + 1);
     // gzip: the data inside is a tar, or a single compressed file (x.log.gz holds x.log).
     const inner = stripGz(item.member ?? baseName(item.input));
     const innerItem: Item = { input: item.input, member: item.member ? `${item.member}!/${inner}` : inner };
@@ -153,7 +150,7 @@ class GzipContent implements ChunkSink {
   private decide(): void | Promise<void> {
     const all = Buffer.concat(this.head);
     this.head = [];
-    if (sniff(all) === 'tar') this.target = new TarParser(this.scan, this.prefix, this.depth + 1);
+    if (sniff(all) === 'tar') this.target = this.scan.openArchive('tar', this.scan, this.item.member, this.prefix, this.depth + 1);
     else {
       this.target = this.file;
       if (this.topLevel && all.length === 0) this.scan.problem('input.empty', 'is gzip data of an empty file');

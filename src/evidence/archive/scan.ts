@@ -1,6 +1,7 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { Fact, Problem } from '../../facts/schema.js';
 import type { Limits, Progress, ReadContext, Reader } from '../types.js';
+import type { ChunkSink } from './sink.js';
 
 /**
  * Why a scan stopped early. Thrown through the stream machinery so every
@@ -15,6 +16,17 @@ export class ScanStop extends Error {
     super(message);
   }
 }
+
+/**
+ * Opens a tar or zip met inside the input. Passed in where scans are made
+ * (nested.ts): the archive parsers create Members, so member.ts cannot import
+ * them without an import cycle.
+ */
+export type ArchiveOpener = (kind: 'tar' | 'zip', scan: Scan, member: string | undefined, prefix: string, depth: number) => ChunkSink;
+
+const noNestedArchives: ArchiveOpener = () => {
+  throw new Error('this scan was made without an archive opener');
+};
 
 /** Problems kept per input before the rest are only counted (a tar of 200 000 bad entries must not flood the report). */
 const MAX_PROBLEMS = 100;
@@ -55,6 +67,7 @@ export class Scan {
     readonly readers: readonly Reader[],
     private readonly ctx: ReadContext,
     readonly totalBytes?: number,
+    readonly openArchive: ArchiveOpener = noNestedArchives,
   ) {
     if (limits.timeoutMs > 0 && Number.isFinite(limits.timeoutMs)) {
       this.timer = setTimeout(

@@ -7,6 +7,7 @@ import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import type { ReadContext, ReadResult, Reader } from '../types.js';
 import { scanFolder } from './folder.js';
 import { Member } from './member.js';
+import { openNestedArchive } from './nested.js';
 import { Scan, ScanStop } from './scan.js';
 import { SNIFF_BYTES, sniff } from './sniff.js';
 import { scanZipFile } from './zip.js';
@@ -27,13 +28,13 @@ export async function scanPath(path: string, ctx: ReadContext, readers: readonly
   } catch (e) {
     return failed(path, ctx, readers, 'input.unreadable', `cannot be opened: ${(e as Error).message}`);
   }
-  if (st.isDirectory()) return run(new Scan(path, ctx.limits, readers, ctx), (scan) => scanFolder(scan, path));
+  if (st.isDirectory()) return run(new Scan(path, ctx.limits, readers, ctx, undefined, openNestedArchive), (scan) => scanFolder(scan, path));
   if (!st.isFile()) return failed(path, ctx, readers, 'input.unreadable', 'is neither a file nor a folder');
   if (st.size === 0) return failed(path, ctx, readers, 'input.empty', 'is empty (0 bytes)');
   if (st.size > ctx.limits.maxInputBytes) {
     return failed(path, ctx, readers, 'input.too_large', `is ${st.size} bytes, over the input limit of ${ctx.limits.maxInputBytes} bytes; not read`);
   }
-  const scan = new Scan(path, ctx.limits, readers, ctx, st.size);
+  const scan = new Scan(path, ctx.limits, readers, ctx, st.size, openNestedArchive);
   return run(scan, async () => {
     const head = Buffer.alloc(SNIFF_BYTES);
     const fh = await open(path, 'r');
@@ -58,7 +59,7 @@ export async function scanStream(name: string, stream: Readable, ctx: ReadContex
     stream.destroy();
     return failed(name, ctx, readers, 'input.too_large', `is ${size} bytes, over the input limit of ${ctx.limits.maxInputBytes} bytes; not read`);
   }
-  const scan = new Scan(name, ctx.limits, readers, ctx, size);
+  const scan = new Scan(name, ctx.limits, readers, ctx, size, openNestedArchive);
   return run(scan, () => pump(scan, stream, size));
 }
 
@@ -110,7 +111,7 @@ function noteArchiveName(scan: Scan): void {
 }
 
 function failed(input: string, ctx: ReadContext, readers: readonly Reader[], code: string, message: string): ScanResult {
-  const scan = new Scan(input, { ...ctx.limits, timeoutMs: 0 }, readers, ctx);
+  const scan = new Scan(input, { ...ctx.limits, timeoutMs: 0 }, readers, ctx, undefined, openNestedArchive);
   scan.problem(code, message);
   scan.finish();
   return { facts: [], problems: scan.problems, counts: { ...scan.counts, entries: 0, inputBytes: 0, expandedBytes: 0 } };

@@ -15,6 +15,8 @@ export interface PlistOrigin {
   line?: number;
   /** When the message was received, if the wrapper says so. */
   at?: string;
+  /** attrs.zone of `at` when the wrapper wrote no zone ("unknown") or a non-UTC offset. */
+  zone?: string;
   /** The plist came out of a CMS signed envelope. */
   signed?: boolean;
 }
@@ -34,6 +36,7 @@ export class Collector {
       this.origin.line;
     const attrs = Object.fromEntries(Object.entries(opts.attrs ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
     const at = opts.at ?? this.origin.at;
+    if (!opts.at && at && this.origin.zone) attrs.zone = this.origin.zone;
     this.facts.push({
       name,
       value,

@@ -49,13 +49,16 @@ function eventsOf(raw: string): EventAt[] | { error: string } {
 }
 
 function readEvent({ event, line }: EventAt, n: number, item: Item, ctx: ReadContext, res: ReadResult): boolean {
-  const at = toIsoTime(text(event.created_at) ?? '') ?? undefined;
+  const created = text(event.created_at) ?? '';
+  const at = toIsoTime(created) ?? undefined;
+  // A created_at without a zone is the server's local time: never compared as if it were UTC.
+  const zone = at && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(created) ? 'unknown' : undefined;
   let used = false;
   for (const kind of ['checkin_event', 'acknowledge_event'] as const) {
     const body = event[kind];
     if (!isObj(body)) continue;
     used = true;
-    const out = new Collector({ item, lines: NO_LINES, ...(line ? { line } : {}), ...(at ? { at } : {}) });
+    const out = new Collector({ item, lines: NO_LINES, ...(line ? { line } : {}), ...(at ? { at } : {}), ...(zone ? { zone } : {}) });
     const b64 = text(body.raw_payload);
     if (b64) {
       const decoded = /^[A-Za-z0-9+/=\s]+$/.test(b64) ? Buffer.from(b64, 'base64') : Buffer.alloc(0);

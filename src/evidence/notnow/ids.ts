@@ -7,6 +7,8 @@ export interface Enrollment {
   channel: 'device' | 'user';
   /** The user part, for user-channel enrollments. */
   user?: string;
+  /** The log key the id came from (udid, enrollmentid, id…), when read off a line. */
+  idKey?: string;
 }
 
 /** NanoMDM's enrollment types (mdm/type.go); the others are user channels. */
@@ -42,7 +44,7 @@ export function enrollmentOf(fields: Map<string, string>): Enrollment | undefine
     if (v && isPlausibleId(v)) {
       // MicroMDM keys user-channel queues by the user's GUID and logs udid separately; prefer udid + userid.
       const user = fields.get('userid') || fields.get('enrollmentuserid');
-      return splitEnrollmentId(v, fields.get('type') ?? fields.get('enrollmenttype'), user && isPlausibleId(user) ? user : undefined);
+      return { ...splitEnrollmentId(v, fields.get('type') ?? fields.get('enrollmenttype'), user && isPlausibleId(user) ? user : undefined), idKey: k };
     }
   }
   return undefined;

@@ -3,7 +3,7 @@ import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type Re
 import { ENROLLMENT_TYPES, enrollmentOf, isPlausibleId, splitEnrollmentId, type Enrollment } from './ids.js';
 import { lineTime } from './lineTime.js';
 import { parseLine, type LogRecord } from './logfmt.js';
-import { ConnectionTracker } from './sessions.js';
+import { ConnectionTracker } from '../../facts/connections.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
 
@@ -65,6 +65,10 @@ interface Pending {
   attrs: Record<string, string>;
 }
 
+/** Keys some servers log a device's serial number under. */
+const SERIAL_KEYS = ['serial', 'serialnumber', 'deviceserial', 'hardwareserial'];
+const PLAUSIBLE_SERIAL = /^[A-Z0-9]{8,16}$/;
+
 /** Lines without "=" or "{" fail MAYBE and are ignored: a feeder may skip them undecoded. */
 const PREFILTER = { needles: ['=', '{'] };
 
@@ -99,7 +103,14 @@ class ServerLogSink implements LineSink {
     this.take(rec, text, n);
   }
 
+  /** The zone of the line being read, stamped on every fact it yields (see facts/time.ts). */
+  private zone?: string;
+  /** Serial number on the line being read, if the server logs one. */
+  private serial?: string;
+
   private push(p: Pending): void {
+    if (this.zone) p.attrs.zone = this.zone;
+    if (this.serial && !p.attrs.serial) p.attrs.serial = this.serial;
     this.out.push(p);
     this.seen++;
   }
@@ -111,7 +122,14 @@ class ServerLogSink implements LineSink {
 
   private take(rec: LogRecord, raw: string, n: number): void {
     const f = rec.fields;
-    const at = lineTime(rec, raw);
+    const time = lineTime(rec, raw);
+    const at = time?.at;
+    this.zone = time?.zone;
+    this.serial = undefined;
+    for (const k of SERIAL_KEYS) {
+      const v = f.get(k)?.trim().toUpperCase();
+      if (v && PLAUSIBLE_SERIAL.test(v)) this.serial = v;
+    }
     const msg = (f.get('msg') ?? f.get('message') ?? plainMessage(rec.prefix)).trim();
     const msgKey = msg.toLowerCase();
     const trace = f.get('traceid');
@@ -203,9 +221,12 @@ class ServerLogSink implements LineSink {
     const errs = Number(f.get('errs') ?? 0);
     const count = f.has('count') ? Number(f.get('count')) : undefined;
     const http = f.get('status') ?? f.get('httpstatus') ?? f.get('statuscode') ?? err?.match(/\bstatus:? (\d{3})\b/)?.[1];
-    const code = http && /^\d{3}$/.test(http) ? Number(http) : undefined;
+    // MicroMDM's push returns the apns-id only from an accepted push (its APNs client turns any other
+    // answer into an error): an id with no error is APNs's 200.
+    const accepted = micromdmIdOf(f) && !failedErr ? 200 : undefined;
+    const code = http && /^\d{3}$/.test(http) ? Number(http) : accepted;
     const failed = failedErr || errs > 0 || count === 0 || (code !== undefined && code >= 300);
-    const apnsId = f.get('apnsid') ?? f.get('pushid') ?? f.get('pushnotificationid');
+    const apnsId = f.get('apnsid') ?? f.get('pushid') ?? f.get('pushnotificationid') ?? micromdmIdOf(f);
     for (const id of ids) {
       const who = splitEnrollmentId(id);
       const attrs: Record<string, string> = { ...this.who(who), status: code !== undefined ? String(code) : failed ? 'failed' : 'sent' };
@@ -219,7 +240,7 @@ class ServerLogSink implements LineSink {
   }
 
   private who(e: Enrollment): Record<string, string> {
-    return { udid: e.udid, channel: e.channel, ...(e.user ? { user: e.user } : {}) };
+    return { udid: e.udid, channel: e.channel, ...(e.user ? { user: e.user } : {}), ...(e.idKey === 'enrollmentid' ? { enrollment_id: e.udid } : {}) };
   }
 
   private commandUuid(f: Map<string, string>): string | undefined {
@@ -264,6 +285,11 @@ class ServerLogSink implements LineSink {
       problems.push(problemOf(this.item, 'mdmlog.nothing_found', 'looks like an MDM server log, but holds no command status, check-in or push line pushcheck knows'));
     return { facts, problems };
   }
+}
+
+/** MicroMDM's push log names the device `udid` and what APNs handed back `id` (the apns-id). */
+function micromdmIdOf(f: Map<string, string>): string | undefined {
+  return f.get('method') === 'Push' && f.has('udid') && UUIDISH.test(f.get('id') ?? '') ? f.get('id') : undefined;
 }
 
 export const mdmServerLogReader: LineReader = {

@@ -1,4 +1,5 @@
 import type { Fact } from '../../facts/schema.js';
+import { showSecret } from '../../facts/secrets.js';
 import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } from '../types.js';
 import { classifyOperation, classifyStatus, failureReason } from './classify.js';
 import { APNS_EVENTS_FILE } from './names.js';
@@ -23,9 +24,9 @@ const HEADER: (readonly [Field, RegExp])[] = [
 ];
 const POSITIONAL: Field[] = ['time', 'operation', 'status', 'tenant', 'token', 'combination'];
 
-/** The last four characters only: enough to tell tokens apart, not enough to use one. */
+/** The token as cited beside its event: enough to tell tokens apart, not enough to use one. */
 export function tokenRef(token: string): string {
-  return token.length > 8 ? `…${token.slice(-4)}` : '…';
+  return showSecret(token, 'token', 'reference');
 }
 
 function columns(rows: Row[]): { map: Map<Field, number>; dataFrom: number } {

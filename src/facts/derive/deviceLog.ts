@@ -204,31 +204,7 @@ export const pushPathWorked: Deriver = (index) => {
   return out;
 };
 
-/**
- * A device whose own log shows it processing MDM commands is enrolled, so
- * nobody needs asking whether the profile is still installed. Not when a
- * CheckOut came later, nor against an answer or an MDM.plist that says otherwise.
- */
-export const enrolledFromDeviceLog: Deriver = (index) => {
-  if (index.has('device.mdm_enrolled')) return [];
-  const contacts = CONTACTS.flatMap((n) => index.get(n) ?? []).filter(reachedServer);
-  if (!contacts.length) return [];
-  const checkouts = index.get('mdm.checkin.checkout') ?? [];
-  if (checkouts.length) {
-    const lastCheckout = checkouts.map((f) => f.at ?? '').sort().at(-1) ?? '';
-    const lastContact = contacts.map((f) => f.at ?? '').sort().at(-1) ?? '';
-    // Times of two sources compare only when both are known and neither is of unknown zone.
-    const comparable = lastCheckout && lastContact && !checkouts.some((f) => f.attrs?.zone === 'unknown') && !contacts.some((f) => f.attrs?.zone === 'unknown');
-    if (!comparable || lastContact <= lastCheckout) return [];
-  }
-  return [
-    {
-      name: 'device.mdm_enrolled',
-      value: true,
-      source: derived('the device\'s own log shows it processing MDM commands, which only an enrolled device does', [...new Set(contacts.map((f) => f.name))].sort()),
-    },
-  ];
-};
-
 /** Run after every other deriver: the domain check looks at everything derived before it. */
-export const deviceLogDerivers: Deriver[] = [pushConnection, pushPathWorked, enrolledFromDeviceLog, pushConnectionDomain];
+// "Enrolled, because its own log shows it processing commands" is derived with the push facts
+// (derive/pushes.ts), which also keep contacts from before the failure or a CheckOut from counting.
+export const deviceLogDerivers: Deriver[] = [pushConnection, pushPathWorked, pushConnectionDomain];

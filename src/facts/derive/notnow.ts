@@ -1,4 +1,4 @@
-import { ConnectionTracker } from '../../evidence/notnow/sessions.js';
+import { ConnectionTracker } from '../connections.js';
 import { describeSource } from '../order.js';
 import type { Fact, Source } from '../schema.js';
 import type { Deriver } from './types.js';

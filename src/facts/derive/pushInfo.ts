@@ -1,4 +1,5 @@
 import type { Fact } from '../schema.js';
+import { aboutCaseDevice } from './deviceEvents.js';
 import type { Deriver } from './types.js';
 
 /** Evidence that the MDM server holds a device's push details (its stored TokenUpdate). */
@@ -19,7 +20,9 @@ const HELD: { name: string; holds: (f: Fact) => boolean }[] = [
  * questions that set these facts look more useful than they are.
  */
 export const pushInfoHeld: Deriver = (index) => {
-  const from = HELD.filter((h) => (index.get(h.name) ?? []).some(h.holds)).map((h) => h.name);
+  // Another device's TokenUpdate or APNs answer says nothing about this device's push details.
+  const mine = aboutCaseDevice(index);
+  const from = HELD.filter((h) => (index.get(h.name) ?? []).some((f) => h.holds(f) && mine(f))).map((h) => h.name);
   if (!from.length) return [];
   return [
     {

@@ -13,6 +13,8 @@ export type Node =
   | { t: 'field'; label: string; items: string[]; ordered?: boolean; more?: string }
   | { t: 'list'; items: string[]; mark?: string }
   | { t: 'para'; text: string; dim?: boolean }
+  /** A paragraph that follows the previous one without a blank line in text (Markdown needs one). */
+  | { t: 'line'; text: string }
   | { t: 'tree'; lines: { depth: number; text: string }[] }
   | { t: 'code'; text: string }
   | { t: 'gap' };
@@ -62,6 +64,9 @@ export function writeText(nodes: readonly Node[], style: TextStyle = {}): string
         break;
       case 'para':
         out.push(n.dim ? c('dim', n.text) : n.text);
+        break;
+      case 'line':
+        out.push(n.text);
         break;
       case 'tree':
         for (const l of n.lines) out.push(`${'  '.repeat(l.depth + 2)}${l.text}`);
@@ -126,8 +131,9 @@ export function writeMarkdown(nodes: readonly Node[]): string {
         out.push('');
         break;
       case 'para':
+      case 'line':
         gap();
-        out.push(n.dim ? `_${md(n.text)}_` : md(n.text), '');
+        out.push(n.t === 'para' && n.dim ? `_${md(n.text)}_` : md(n.text), '');
         break;
       case 'tree':
         gap();

@@ -77,7 +77,6 @@ export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
   if (device) nodes.push({ t: 'meta', label: 'Device', text: device });
   const inputs = places.inputsLine(report);
   if (inputs) nodes.push({ t: 'meta', label: 'Evidence', text: inputs });
-  if (report.nextAction?.text) nodes.push({ t: 'meta', label: 'Next step', text: prose(report.nextAction.text, false) });
   nodes.push({ t: 'gap' });
 
   if (report.notes.length) {
@@ -123,7 +122,7 @@ export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
     const items = report.timeline.map((e) => {
       const fact = report.facts.find((f) => f.fact === e.fact && f.at === e.at && f.source === e.source);
       const where = fact ? `${places.container(fact.origin)}${'line' in fact.origin && fact.origin.line ? ` line ${fact.origin.line}` : ''}` : scrubIds(e.source);
-      const what = observationWords(fact ?? { fact: e.fact, value: e.value, source: e.source, origin: { kind: 'pasted', input: e.source }, at: e.at, ...(e.attrs ? { attrs: e.attrs } : {}) }, false);
+      const what = observationWords(fact ?? { fact: e.fact, value: e.value, source: e.source, origin: { kind: 'pasted', input: e.source }, at: e.at, ...(e.attrs ? { attrs: e.attrs } : {}) }, false, places);
       return `${formatTime(e.at, e.attrs?.zone)}: ${what} — ${where}`;
     });
     nodes.push({ t: 'list', items }, { t: 'gap' });

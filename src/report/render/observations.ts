@@ -1,4 +1,5 @@
 import { factDefinition } from '../../facts/catalog/index.js';
+import { showSecret } from '../../facts/secrets.js';
 import { formatSpan, formatTime, isIsoTime } from '../time.js';
 import type { EvidenceReport } from '../types.js';
 import type { Places } from './places.js';
@@ -21,12 +22,12 @@ export interface FoldOptions {
 /** Attributes that tell one observation from another (which device, what APNs said), in the brief view. */
 const TELLING = ['status', 'reason', 'request_type', 'udid', 'topic', 'host', 'channel'];
 
-/** A UDID or serial (hex digits and dashes) as its first and last four; a name stays whole. */
+/** A UDID (hex digits and dashes) in its shared short form, enough to tell devices apart; a name stays whole. */
 function abbreviate(v: string): string {
-  return v.length > 12 && /^[0-9A-Fa-f-]+$/.test(v) ? `${v.slice(0, 4)}…${v.slice(-4)}` : v;
+  return v.length > 12 && /^[0-9A-Fa-f-]+$/.test(v) ? showSecret(v, 'udid', 'shared') : v;
 }
 
-function attrsWords(attrs: Record<string, string> | undefined, brief: boolean): string {
+function attrsWords(attrs: Record<string, string> | undefined, brief: boolean, places?: Places): string {
   if (!attrs) return '';
   const keys = Object.keys(attrs)
     .filter((k) => k !== 'zone' && attrs[k] !== '' && (!brief || TELLING.includes(k)))
@@ -37,7 +38,7 @@ function attrsWords(attrs: Record<string, string> | undefined, brief: boolean): 
     if (k === 'status') return `APNs answered ${v}`;
     if (k === 'reason' && brief) return v;
     if (k === 'request_type' && brief) return `${v} command`;
-    return `${attrName(k)} ${isIsoTime(v) ? formatTime(v) : v}`;
+    return `${attrName(k)} ${isIsoTime(v) ? formatTime(v) : places ? places.inWords(v) : v}`;
   });
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
@@ -50,9 +51,9 @@ function isEvent(e: EvidenceReport): boolean {
 }
 
 /** What was seen, in words: "PushMagic the device expects: 8E41…", "mdmd rejected a push …". */
-export function observationWords(e: EvidenceReport, brief: boolean): string {
+export function observationWords(e: EvidenceReport, brief: boolean, places?: Places): string {
   const words = factWords(e.fact) ?? scrubIds(e.fact);
-  const attrs = attrsWords(e.attrs, brief);
+  const attrs = attrsWords(e.attrs, brief, places);
   if (isEvent(e)) return `${words}${attrs}`;
   const def = factDefinition(e.fact);
   let value = valueWords(e.value, e.attrs?.zone);
@@ -86,7 +87,7 @@ function placeWords(p: Place): string {
 export function foldEvidence(evidence: readonly EvidenceReport[], places: Places, opts: FoldOptions): Observation[] {
   const groups = new Map<string, { what: string; places: Map<string, Place>; count: number }>();
   for (const e of evidence) {
-    const what = observationWords(e, opts.brief);
+    const what = observationWords(e, opts.brief, places);
     let g = groups.get(what);
     if (!g) groups.set(what, (g = { what, places: new Map(), count: 0 }));
     g.count++;
@@ -94,7 +95,7 @@ export function foldEvidence(evidence: readonly EvidenceReport[], places: Places
     let p = g.places.get(container);
     if (!p) g.places.set(container, (p = { container, lines: [], times: [], count: 0, ...(e.attrs?.zone ? { zone: e.attrs.zone } : {}) }));
     p.count++;
-    if ('line' in e.origin && e.origin.line) p.lines.push(e.origin.line);
+    if ('line' in e.origin && e.origin.line && !(e.origin.kind === 'pasted' && places.named(e.origin.input))) p.lines.push(e.origin.line);
     // An answer's place already says when; an event's time is the observation's.
     if (e.at && e.origin.kind !== 'answer') p.times.push(e.at);
   }

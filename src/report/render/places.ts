@@ -46,6 +46,11 @@ export class Places {
     this.archives = [...archives].sort();
   }
 
+  /** Whether the caller named this input (a Slack message): its line numbers say nothing to a reader. */
+  named(input: string): boolean {
+    return this.opts.inputName?.(input) !== undefined;
+  }
+
   /** An input (file or paste) by name. */
   input(input: string): string {
     const given = this.opts.inputName?.(input);
@@ -99,7 +104,10 @@ export class Places {
    * by their names, times in people's form and no internal ids.
    */
   inWords(text: string): string {
-    let out = text;
+    // A source described inside a sentence or an attribute: "answer to q.mdm.push_status by U123 at 2025-…Z".
+    let out = text.replace(/answer to q\.[a-z0-9_.]+(?: by (\S+))?(?: at (\S+?))?(?=[),;]|\s|$)/g, (_m, by: string | undefined, at: string | undefined) =>
+      ['answered', this.who(by), at && isIsoTime(at) ? `at ${formatTime(at)}` : undefined].filter(Boolean).join(' '),
+    );
     // Longest first, so a path is replaced before a shorter path inside it.
     for (const input of [...this.names.keys()].sort((a, b) => b.length - a.length)) if (input !== this.names.get(input)) out = out.split(input).join(this.names.get(input)!);
     out = out.replace(/(\S+?):(\d+)\b(?=[\s),;]|$)/g, (m, file: string, line: string) => ([...this.names.values()].includes(file) ? `${file} line ${line}` : m));

@@ -26,8 +26,11 @@ export function summaryNodes(report: Report, opts: SummaryOptions = {}, d: Diges
   const about = [d.about, d.device].filter(Boolean).join(' — ');
   const context = [about && `${d.about ? 'About' : 'Device'}: ${about}`, d.inputs && `Evidence: ${d.inputs}`].filter(Boolean).join(' · ');
   if (context) nodes.push({ t: 'para', text: context });
-  nodes.push({ t: 'gap' });
-  for (const n of d.notes) nodes.push({ t: 'para', text: `Note: ${n}` }, { t: 'gap' });
+  // Notes sit under the context line: both say what the case is, before what was found.
+  if (!d.notes.length) nodes.push({ t: 'gap' });
+  // Notes one under the other: each is a paragraph of its own, the block is one.
+  for (const n of d.notes) nodes.push({ t: 'line', text: `Note: ${n}` });
+  if (d.notes.length) nodes.push({ t: 'gap' });
 
   for (const c of d.found) {
     nodes.push({ t: 'cause', status: c.status, title: c.title });
@@ -41,7 +44,7 @@ export function summaryNodes(report: Report, opts: SummaryOptions = {}, d: Diges
 
   if (d.questions.length) {
     const total = d.questions.length + d.moreQuestions.length;
-    const count = d.moreQuestions.length ? ` (the top ${d.questions.length} of ${total}; all in the full report)` : '';
+    const count = d.moreQuestions.length ? ` (the top ${d.questions.length} of ${total}; all: ${opts.fullHint ?? 'the full report'})` : '';
     nodes.push({ t: 'heading', text: `Questions${count}${opts.answers === 'cli' ? ', answer with --answer' : ''}` });
     nodes.push({ t: 'list', mark: '?', items: d.questions.map((q) => questionItem(q, opts.answers)) }, { t: 'gap' });
   }
@@ -62,7 +65,8 @@ export function summaryNodes(report: Report, opts: SummaryOptions = {}, d: Diges
     if (d.escalation.missing.length) nodes.push({ t: 'field', label: 'Before filing, gather', items: d.escalation.missing });
     nodes.push({ t: 'gap' });
   }
-  if (opts.fullHint) {
+  // Said once: under the questions when some were left out, else at the end.
+  if (opts.fullHint && !d.moreQuestions.length) {
     // Straight under the last section: the pointer belongs to it, and the view stays short.
     if (nodes.at(-1)?.t === 'gap') nodes.pop();
     nodes.push({ t: 'para', dim: true, text: `Every cause and observation: ${opts.fullHint}.` });

@@ -1,6 +1,7 @@
 import type { CauseStatus } from '../../engine/diagnose.js';
 import { factDefinition } from '../../facts/catalog/index.js';
 import type { FactValue } from '../../facts/schema.js';
+import { showSecret } from '../../facts/secrets.js';
 import { formatTime, isIsoTime } from '../time.js';
 import type { Report } from '../types.js';
 
@@ -10,6 +11,9 @@ export const STATUS_LABEL: Record<CauseStatus, string> = {
   open: 'OPEN',
   ruled_out: 'RULED OUT',
 };
+
+/** A status in running text: "open → confirmed". */
+export const STATUS_WORDS = { confirmed: 'confirmed', likely: 'likely', open: 'open', ruled_out: 'ruled out' } as const;
 
 export const STATUS_EMOJI: Record<CauseStatus, string> = {
   confirmed: '🔴',
@@ -57,7 +61,8 @@ export function factWords(name: string): string | undefined {
   const d = factDefinition(name)?.description;
   if (!d) return undefined;
   let w = firstClause(d);
-  w = w.replace(/,?\s+e\.g\.\s.*$/, '').replace(/\s*\([^()]*(?:`|\battrs\b)[^()]*\)/g, '');
+  // Asides naming attributes or other facts ("(case.failed_push)") are for maintainers.
+  w = w.replace(/,?\s+e\.g\.\s.*$/, '').replace(/\s*\([^()]*(?:`|\battrs\b|\b[a-z]+\.[a-z_]+\.?[a-z_]*\b)[^()]*\)/g, (m) => (/`|\battrs\b/.test(m) || [...m.matchAll(/\b[a-z]+(?:\.[a-z0-9_]+)+/g)].some((x) => factDefinition(x[0])) ? '' : m));
   w = w.replace(/ \((?:[^()]|\([^()]*\))*\)$/, '');
   const colon = w.indexOf(': ');
   if (colon >= 0 && /,|\bor\b/.test(w.slice(colon + 2))) w = w.slice(0, colon);
@@ -81,9 +86,9 @@ export function scrubIds(text: string): string {
     .replace(new RegExp(INTERNAL_ID.source, 'g'), (m) => (factDefinition(m) ? (factWords(m) ?? m).replace(/^./, (c) => c.toLowerCase()) : m));
 }
 
-/** Hashes and tokens of 40+ hex digits as "ca1dd8ab…d256": enough to compare by eye. */
+/** Hashes and tokens of 40+ hex digits as "ca1dd8ab…d256" (the shared form of the secrets policy): enough to compare by eye. */
 export function shortHex(text: string): string {
-  return text.replace(/\b[0-9a-fA-F]{40,}\b/g, (h) => `${h.slice(0, 8)}…${h.slice(-4)}`);
+  return text.replace(/\b[0-9a-fA-F]{40,}\b/g, (h) => showSecret(h, 'token', 'shared'));
 }
 
 /** A value as a person reads it: yes/no, times with their zone. */

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import type { Question } from '../../engine/ruleSchema.js';
+import type { QuestionReport } from '../../report/types.js';
+import type { SlackDeps } from '../context.js';
 import { clip } from './budget.js';
 import { IDS } from './ids.js';
 
@@ -13,12 +14,10 @@ export const FIELDS = {
   answer: 'answer',
 } as const;
 
-const KINDS = [
-  { value: 'mdm', label: 'MDM push (device does not check in)' },
-  { value: 'apns', label: 'App push notifications' },
-  { value: 'notnow', label: 'MDM commands answered NotNow' },
-  { value: 'securemail', label: 'Citrix Secure Mail push' },
-];
+/** The kinds of push problem the form offers: the choices of the rules' q.case.domain (rules/), without "don't know". */
+export function problemKinds(deps: Pick<SlackDeps, 'cases'>): { value: string; label: string }[] {
+  return (deps.cases.question('q.case.domain')?.answers ?? []).filter((a) => a.value !== 'unknown');
+}
 
 function input(id: string, label: string, opts: { multiline?: boolean; placeholder?: string; hint?: string; optional?: boolean } = {}): types.InputBlock {
   return {
@@ -37,7 +36,7 @@ function input(id: string, label: string, opts: { multiline?: boolean; placehold
 }
 
 /** Bare /pushcheck: paste the server's values and pick the kind of problem. */
-export function startModal(channel: string): types.ModalView {
+export function startModal(channel: string, kinds: readonly { value: string; label: string }[]): types.ModalView {
   return {
     type: 'modal',
     callback_id: IDS.startModal,
@@ -55,7 +54,7 @@ export function startModal(channel: string): types.ModalView {
           type: 'static_select',
           action_id: FIELDS.kind,
           placeholder: { type: 'plain_text', text: 'Pick one (or let the evidence tell)' },
-          options: KINDS.map((k) => ({ value: k.value, text: { type: 'plain_text', text: k.label } })),
+          options: kinds.map((k) => ({ value: k.value, text: { type: 'plain_text', text: k.label } })),
         },
       },
       input(FIELDS.topic, "Server's push topic", { placeholder: 'com.apple.mgmt.External.…' }),
@@ -67,7 +66,7 @@ export function startModal(channel: string): types.ModalView {
 }
 
 /** A typed answer (a value or a time) for one question. */
-export function answerModal(key: string, q: Question): types.ModalView {
+export function answerModal(key: string, q: QuestionReport): types.ModalView {
   return {
     type: 'modal',
     callback_id: IDS.answerModal,

@@ -1,4 +1,4 @@
-import type { Progress } from '../../evidence/types.js';
+import type { Progress } from '../../case/index.js';
 import { mb } from '../download.js';
 import { esc } from './report.js';
 import type { Block } from './budget.js';

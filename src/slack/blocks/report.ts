@@ -42,6 +42,7 @@ const LEVELS: Compact[] = [
   { sources: false, seen: 3, steps: 2, note: 200, reason: 80, shortTitles: true, why: true, taken: false },
   { sources: false, seen: 3, steps: 2, note: 160, reason: 80, shortTitles: true, why: false, taken: false },
   { sources: false, seen: 2, steps: 2, note: 120, reason: 60, shortTitles: true, why: false, taken: false },
+  { sources: false, seen: 2, steps: 2, note: 120, reason: 48, shortTitles: true, why: false, taken: false },
 ];
 
 /** The summary's target size; Slack's own limits (budget.ts) are the hard ones. */

@@ -10,7 +10,7 @@ export const answerValueOpenListener: Listener = {
     app.action<BlockButtonAction>(IDS.answerModalButton, async ({ ack, action, body, client }) => {
       await ack();
       const a = decodeAnswer(action.value);
-      const q = a && deps.sessions.question(a.question);
+      const q = a && deps.cases.question(a.question);
       if (!a || !q) return;
       await client.views.open({ trigger_id: body.trigger_id, view: answerModal(a.key, q) });
     });

@@ -1,4 +1,3 @@
-import { interpretAnswer } from '../../engine/answers.js';
 import { FIELDS } from '../blocks/modals.js';
 import { IDS } from '../blocks/ids.js';
 import { recordAnswer } from '../answer.js';
@@ -12,12 +11,12 @@ export const answerValueSubmitListener: Listener = {
     app.view(IDS.answerModal, async ({ ack, view, body, client }) => {
       const meta = JSON.parse(view.private_metadata || '{}') as { key?: string; question?: string };
       const raw = (view.state.values as Record<string, Record<string, { value?: string | null }>>)[FIELDS.answer]?.[FIELDS.answer]?.value ?? '';
-      const q = meta.question ? deps.sessions.question(meta.question) : undefined;
+      const q = meta.question ? deps.cases.question(meta.question) : undefined;
       if (!meta.key || !q) {
         await ack();
         return;
       }
-      const check = interpretAnswer(q, raw);
+      const check = deps.cases.checkAnswer(q.id, raw);
       if (!check.ok) {
         // Keeps the modal open with the reason under the field.
         await ack({ response_action: 'errors', errors: { [FIELDS.answer]: answerError(check.message, q.id).slice(0, 150) } });

@@ -12,7 +12,7 @@ export const appMentionListener: Listener = {
       const m = event as unknown as MessageLike;
       if (m.bot_id) return;
       if ((m.files?.length ?? 0) > 0) return; // the file_share message event carries the files
-      if (!deps.sessions.store.claim(messageClaim(m))) return;
+      if (!(await deps.threads.claim(messageClaim(m)))) return;
       const root = m.thread_ts ?? m.ts;
       const text = stripMention(m.text, context.botUserId);
       if (!text || /^help\b/i.test(text)) {

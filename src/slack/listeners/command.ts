@@ -1,5 +1,5 @@
-import { parseKeyValues } from '../../session/serverValues.js';
-import { startModal } from '../blocks/modals.js';
+import { parseKeyValues } from '../../case/index.js';
+import { problemKinds, startModal } from '../blocks/modals.js';
 import { IDS } from '../blocks/ids.js';
 import { HELP_TEXT } from '../help.js';
 import { contribute } from '../ingest.js';
@@ -22,7 +22,7 @@ export const commandListener: Listener = {
       }
       if (!text) {
         await ack();
-        await client.views.open({ trigger_id: command.trigger_id, view: startModal(command.channel_id) });
+        await client.views.open({ trigger_id: command.trigger_id, view: startModal(command.channel_id, problemKinds(deps)) });
         return;
       }
       await ack();

@@ -1,5 +1,5 @@
 import type { BlockButtonAction } from '@slack/bolt';
-import { prepareFeedback, TIMELINE_FILE_NAME } from '../../escalation/index.js';
+import { TIMELINE_FILE_NAME } from '../../case/index.js';
 import { IDS } from '../blocks/ids.js';
 import { esc } from '../blocks/report.js';
 import { splitKey } from '../context.js';
@@ -19,13 +19,12 @@ export const feedbackDraftListener: Listener = {
       const key = action.value ?? '';
       const { channel, threadTs } = splitKey(key);
       await inThread(deps, client, key, 'prepare the Feedback draft', async (thread) => {
-        const { report } = deps.sessions.current(key);
-        if (!report.escalation) {
+        // Apple needs the real values, so the draft is the full one; it goes in a file, not the channel's text.
+        const { feedback: pkg } = await deps.cases.feedback(key, { redact: false });
+        if (!pkg) {
           await thread.reply('No Feedback draft yet: not every known cause is ruled out. The summary above shows what is still open.');
           return;
         }
-        // Apple needs the real values, so the draft is the full one; it goes in a file, not the channel's text.
-        const pkg = await prepareFeedback(report, { redact: false });
         const polishNote = pkg.polished ? ' (wording polished by the configured model; every value was checked against the evidence)' : '';
         await client.files.uploadV2({
           channel_id: channel,

@@ -21,7 +21,7 @@ export const messageListener: Listener = {
       if (!HANDLED_SUBTYPES.has(m.subtype) || m.bot_id || (context.botUserId && m.user === context.botUserId)) return;
       const root = m.thread_ts ?? m.ts;
       const key = sessionKey(m.channel, root);
-      const engaged = deps.sessions.has(key);
+      const engaged = await deps.cases.has(key);
       const addressed = mentions(m.text, context.botUserId);
       const hasFiles = m.subtype === 'file_share' && (m.files?.length ?? 0) > 0;
 
@@ -32,7 +32,7 @@ export const messageListener: Listener = {
         return; // top-level text: app_mention handles it when the bot is addressed
       }
       // The same message may also arrive as app_mention: whoever claims it first handles it.
-      if (!deps.sessions.store.claim(messageClaim(m))) return;
+      if (!(await deps.threads.claim(messageClaim(m)))) return;
 
       const text = stripMention(m.text, context.botUserId);
       const who = { ...(m.user ? { by: m.user } : {}), at: slackTsToIso(m.ts) };

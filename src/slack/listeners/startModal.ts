@@ -39,6 +39,8 @@ export const startModalListener: Listener = {
         ...(Object.keys(values).length ? { serverValues: { values, label: 'the /pushcheck form' } } : {}),
         ...(text(FIELDS.paste) ? { pastes: [{ text: text(FIELDS.paste)!, label: 'the /pushcheck form (pasted text)' }] } : {}),
         ...(kind ? { answers: [{ question: 'q.case.domain', value: kind, by: user, at }] } : {}),
+        // Typed into the form on purpose: a paste with nothing in it is said so.
+        reportNothing: true,
         alwaysShow: true,
         meta: { startedBy: user, trigger: 'modal' },
       });

@@ -1,6 +1,6 @@
 import type { Report } from '../report/types.js';
-import { STATUS_WORDS } from '../report/build.js';
 import { DOMAIN_WORDS } from '../report/focus.js';
+import { STATUS_WORDS } from '../report/render/words.js';
 
 /** One-line descriptions of what moved between two reports, for a short thread reply. */
 export function describeChanges(before: Report | undefined, after: Report): string[] {

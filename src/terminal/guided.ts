@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { focusQuestions } from '../report/render/index.js';
 import { renderText, type TextOptions } from '../report/render/text.js';
 import type { QuestionReport, Report } from '../report/types.js';
-import type { DiagnosisSessions } from './service.js';
+import type { CaseService } from '../case/index.js';
 
 /** The bundled example case (examples/ ships in the package). */
 export const EXAMPLE_DIR = fileURLToPath(new URL('../../examples/mdm-wrong-magic/', import.meta.url));
@@ -29,15 +29,15 @@ export function questionLine(q: QuestionReport): string {
 }
 
 /** Loads the example case into a session: files read from disk, the server's values as a paste. */
-export async function loadExample(sessions: DiagnosisSessions, key: string, dir = EXAMPLE_DIR, at = new Date().toISOString()): Promise<Report> {
-  sessions.open(key, { channel: 'terminal', threadTs: 'example', meta: { trigger: 'terminal' } });
+export async function loadExample(cases: CaseService, key: string, dir = EXAMPLE_DIR, at = new Date().toISOString()): Promise<Report> {
+  await cases.open(key, { channel: 'terminal', threadTs: 'example', meta: { trigger: 'terminal' } });
   const files = (await readdir(dir)).filter((f) => f !== 'README.md').sort();
   const who = { by: 'terminal', at };
   // Provenance names the files as the person would type them (relative to where they are).
   const shown = (f: string) => relative(process.cwd(), `${dir}${f}`) || f;
-  for (const f of files.filter((f) => !f.endsWith('.txt'))) await sessions.addPath(key, shown(f), who);
-  for (const f of files.filter((f) => f.endsWith('.txt'))) await sessions.addPaste(key, await readFile(`${dir}${f}`, 'utf8'), shown(f), who);
-  return sessions.current(key).report;
+  for (const f of files.filter((f) => !f.endsWith('.txt'))) await cases.addPath(key, shown(f), who);
+  for (const f of files.filter((f) => f.endsWith('.txt'))) await cases.addPaste(key, await readFile(`${dir}${f}`, 'utf8'), shown(f), who);
+  return (await cases.current(key)).report;
 }
 
 /**
@@ -45,9 +45,9 @@ export async function loadExample(sessions: DiagnosisSessions, key: string, dir 
  * time; each answer re-runs the engine and says what changed. Without a TTY
  * it prints the report and the next question and returns.
  */
-export async function runTerminal(sessions: DiagnosisSessions, io: TerminalIO, key = 'terminal:example'): Promise<number> {
+export async function runTerminal(cases: CaseService, io: TerminalIO, key = 'terminal:example'): Promise<number> {
   const write = (s: string) => io.output.write(s);
-  let report = await loadExample(sessions, key, EXAMPLE_DIR, (io.now ?? (() => new Date()))().toISOString());
+  let report = await loadExample(cases, key, EXAMPLE_DIR, (io.now ?? (() => new Date()))().toISOString());
   // Questions are asked one by one below, so the report lists them in words, not as --answer flags.
   const style: TextOptions = { color: io.color, answers: 'words', fullHint: 'pushcheck diagnose … --detail full' };
   write(renderText(report, style));
@@ -73,7 +73,7 @@ export async function runTerminal(sessions: DiagnosisSessions, io: TerminalIO, k
       const raw = String(line.value).trim();
       if (['q', 'quit', 'exit'].includes(raw.toLowerCase())) break;
       const value = raw === '' ? 'unknown' : raw;
-      const o = await sessions.answer(key, { question: q.id, value, by: 'terminal', at: (io.now ?? (() => new Date()))().toISOString() });
+      const o = await cases.answer(key, { question: q.id, value, by: 'terminal', at: (io.now ?? (() => new Date()))().toISOString() });
       if (!o.ok) {
         write(`${o.message}\n`);
         continue;

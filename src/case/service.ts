@@ -1,17 +1,19 @@
 import type { Readable } from 'node:stream';
 import { interpretAnswer, type Answer } from '../engine/answers.js';
 import { diagnose, type Diagnosis } from '../engine/diagnose.js';
-import { loadRules, type RuleSet } from '../engine/loadRules.js';
-import type { Question } from '../engine/ruleSchema.js';
+import type { RuleSet } from '../engine/loadRules.js';
+import { prepareFeedback, type FeedbackPackage } from '../escalation/index.js';
 import { serverValues } from '../evidence/paste/serverValues.js';
-import { readPaste, readPath, readStream } from '../evidence/read.js';
+import { readPath, readStream } from '../evidence/read.js';
 import { DEFAULT_LIMITS, type Limits, type Progress, type ReadResult } from '../evidence/types.js';
 import type { Fact, Problem } from '../facts/schema.js';
-import { buildReport } from '../report/build.js';
-import type { Report } from '../report/types.js';
-import type { SessionInfo, SessionState, Store } from '../store/types.js';
+import { questionReport } from '../report/build.js';
+import type { QuestionReport, Report } from '../report/types.js';
+import type { CaseStore, SessionInfo, SessionState } from '../store/types.js';
 import { describeChanges } from './changes.js';
+import { readPasted } from './collect.js';
 import { KeyedLock } from './lock.js';
+import { buildReport, shippedRules } from './report.js';
 import type { ServerValues } from './serverValues.js';
 
 /** What adding evidence or an answer did to the diagnosis. */
@@ -21,7 +23,7 @@ export interface Outcome {
   diagnosis: Diagnosis;
   /** Facts the new input contributed (0: nothing recognised). */
   newFacts: number;
-  /** Problems the new input produced (unreadable file, malformed value). */
+  /** Problems the new input produced (unreadable file, malformed value, a paste with nothing in it). */
   newProblems: Problem[];
   /** Cause status changes, in words. */
   changes: string[];
@@ -30,6 +32,8 @@ export interface Outcome {
 export type AnswerOutcome =
   | { ok: false; message: string }
   | (Outcome & { ok: true; superseded?: Answer });
+
+export type AnswerCheck = { ok: true } | { ok: false; message: string };
 
 export interface Who {
   /** Slack user id, "terminal", … */
@@ -48,46 +52,75 @@ export interface FileInput {
   problemsAfterRead?: () => Problem[];
 }
 
+export interface PasteOptions {
+  /**
+   * false: said in passing (chatter in a thread being diagnosed), so a paste
+   * with nothing in it stays quiet. Default true: given on purpose, it gets
+   * the same problem the CLI reports for it.
+   */
+  onPurpose?: boolean;
+}
+
 /**
- * One guided diagnosis per session key, used by the Slack bot and the
- * terminal alike: add evidence and answers, re-run the engine, get the
- * Report and what changed. All state lives in the Store, so a restart
- * continues where the last process stopped.
+ * The one door into the pipeline for a case that lives on: evidence and
+ * answers arrive over time (a Slack thread, the terminal), each addition
+ * re-runs the engine and says what changed. All state is in the CaseStore,
+ * so a restart continues where the last process stopped; every method that
+ * touches it returns a Promise.
  */
-export class DiagnosisSessions {
+export class CaseService {
   private readonly lock = new KeyedLock();
   readonly rules: RuleSet;
   private readonly limits: Limits;
 
   constructor(
-    readonly store: Store,
+    private readonly store: CaseStore,
     opts: { rules?: RuleSet; limits?: Partial<Limits> } = {},
   ) {
-    this.rules = opts.rules ?? loadRules();
+    this.rules = opts.rules ?? shippedRules();
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
   }
 
-  open(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): SessionInfo {
+  async open(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<SessionInfo> {
     return this.store.openSession(key, init);
   }
 
-  has(key: string): boolean {
+  async has(key: string): Promise<boolean> {
     return this.store.hasSession(key);
   }
 
-  get(key: string): SessionState | undefined {
+  async get(key: string): Promise<SessionState | undefined> {
     return this.store.getSession(key);
   }
 
-  question(id: string): Question | undefined {
-    return this.rules.questions.find((q) => q.id === id);
+  /** A question of the rules as the report offers it (text, answer type, buttons). */
+  question(id: string): QuestionReport | undefined {
+    const q = this.rules.questions.find((x) => x.id === id);
+    return q && questionReport(q);
+  }
+
+  /** Whether a typed answer fits its question, and if not why (the Slack modal shows it under the field). */
+  checkAnswer(questionId: string, raw: string): AnswerCheck {
+    const check = this.interpret(questionId, raw);
+    return check.ok ? { ok: true } : check;
+  }
+
+  private interpret(questionId: string, raw: string): ReturnType<typeof interpretAnswer> {
+    const q = this.rules.questions.find((x) => x.id === questionId);
+    return q ? interpretAnswer(q, raw) : { ok: false, message: `There is no question ${questionId}.` };
   }
 
   /** The diagnosis as the stored evidence and answers stand now. */
-  current(key: string): { diagnosis: Diagnosis; report: Report } {
-    const s = this.store.getSession(key);
+  async current(key: string): Promise<{ diagnosis: Diagnosis; report: Report }> {
+    const s = await this.store.getSession(key);
     if (!s) throw new Error(`no session ${key}`);
     return this.evaluate(s);
+  }
+
+  /** The Apple Feedback package (draft, checklist, timeline picture) for the case as it stands; null until every known cause is ruled out. */
+  async feedback(key: string, options: Parameters<typeof prepareFeedback>[1] = {}): Promise<{ report: Report; feedback: FeedbackPackage | null }> {
+    const { report } = await this.current(key);
+    return { report, feedback: report.escalation ? await prepareFeedback(report, options) : null };
   }
 
   private evaluate(s: SessionState): { diagnosis: Diagnosis; report: Report } {
@@ -97,17 +130,17 @@ export class DiagnosisSessions {
     return { diagnosis, report: buildReport(diagnosis) };
   }
 
-  private previous(key: string): Report | undefined {
-    const s = this.store.getSession(key);
+  private async previous(key: string): Promise<Report | undefined> {
+    const s = await this.store.getSession(key);
     return s && (s.evidence.length || s.answers.length) ? this.evaluate(s).report : undefined;
   }
 
-  private async addResult(key: string, input: string, who: Who, read: () => Promise<ReadResult> | ReadResult): Promise<Outcome> {
+  private addResult(key: string, input: string, who: Who, read: () => Promise<ReadResult> | ReadResult): Promise<Outcome> {
     return this.lock.run(key, async () => {
-      const before = this.previous(key);
+      const before = await this.previous(key);
       const r = await read();
-      this.store.addEvidence(key, { input, facts: r.facts, problems: r.problems, ...(who.by ? { addedBy: who.by } : {}), addedAt: who.at });
-      const { diagnosis, report } = this.current(key);
+      await this.store.addEvidence(key, { input, facts: r.facts, problems: r.problems, ...(who.by ? { addedBy: who.by } : {}), addedAt: who.at });
+      const { diagnosis, report } = await this.current(key);
       return { before, report, diagnosis, newFacts: r.facts.length, newProblems: r.problems, changes: describeChanges(before, report) };
     });
   }
@@ -128,8 +161,8 @@ export class DiagnosisSessions {
   }
 
   /** Text a person pasted; recognised values become facts with a "pasted" source. */
-  addPaste(key: string, text: string, label: string, who: Who): Promise<Outcome> {
-    return this.addResult(key, label, who, () => readPaste(text, label, { limits: this.limits }));
+  addPaste(key: string, text: string, label: string, who: Who, opts: PasteOptions = {}): Promise<Outcome> {
+    return this.addResult(key, label, who, () => readPasted(text, label, { limits: this.limits }, opts.onPurpose ?? true));
   }
 
   /** The MDM server's values, named by the person (so no side question is needed): the CLI flags' reader. */
@@ -140,16 +173,14 @@ export class DiagnosisSessions {
   /** Records an answer unless it does not fit the question; the later of two answers stands. */
   answer(key: string, answer: Answer): Promise<AnswerOutcome> {
     return this.lock.run(key, async (): Promise<AnswerOutcome> => {
-      const q = this.question(answer.question);
-      if (!q) return { ok: false, message: `There is no question ${answer.question}.` };
-      const check = interpretAnswer(q, answer.value);
+      const check = this.interpret(answer.question, answer.value);
       if (!check.ok) return { ok: false, message: check.message };
-      const s = this.store.getSession(key);
+      const s = await this.store.getSession(key);
       if (!s) return { ok: false, message: 'This diagnosis session no longer exists (it may have been purged after the retention period).' };
       const earlier = [...s.answers].reverse().find((a) => a.question === answer.question);
       const before = this.evaluate(s).report;
-      this.store.addAnswer(key, answer);
-      const { diagnosis, report } = this.current(key);
+      await this.store.addAnswer(key, answer);
+      const { diagnosis, report } = await this.current(key);
       return {
         ok: true,
         before,

@@ -1,13 +1,12 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DiagnosisSessions } from '../../src/session/service.js';
-import { parseKeyValues } from '../../src/session/serverValues.js';
-import { loadExample, runTerminal } from '../../src/session/terminal.js';
+import { CaseService, parseKeyValues } from '../../src/case/index.js';
+import { loadExample, runTerminal } from '../../src/terminal/guided.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 
 const SERVER_MAGIC = '0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03';
 const at = '2026-03-02T09:00:00.000Z';
-const newSessions = () => new DiagnosisSessions(new SqliteStore({ path: ':memory:', retentionMs: 86_400_000 }));
+const newSessions = () => new CaseService(new SqliteStore({ path: ':memory:', retentionMs: 86_400_000 }));
 
 function capture() {
   const out = new PassThrough();
@@ -28,7 +27,7 @@ describe('a diagnosis session', () => {
 
   it('adding values reports what changed; named server values become server facts', async () => {
     const sessions = newSessions();
-    sessions.open('k', { channel: 'C', threadTs: '1' });
+    await sessions.open('k', { channel: 'C', threadTs: '1' });
     const first = await sessions.addServerValues('k', { magic: SERVER_MAGIC }, '/pushcheck', { by: 'U1', at });
     expect(first.newFacts).toBe(1);
     expect(first.diagnosis.facts.find((f) => f.name === 'server.push_magic')?.value).toBe(SERVER_MAGIC);
@@ -38,21 +37,21 @@ describe('a diagnosis session', () => {
 
   it('an answer that does not fit the question is refused; a second answer stands and names the one it replaced', async () => {
     const sessions = newSessions();
-    sessions.open('k', { channel: 'C', threadTs: '1' });
+    await sessions.open('k', { channel: 'C', threadTs: '1' });
     await sessions.addServerValues('k', { magic: SERVER_MAGIC }, '/pushcheck', { at });
     expect(await sessions.answer('k', { question: 'q.mdm.enrolled', value: 'perhaps', by: 'U1', at })).toMatchObject({ ok: false, message: expect.stringContaining('yes or no') });
     const a = await sessions.answer('k', { question: 'q.mdm.enrolled', value: 'yes', by: 'U1', at });
     expect(a.ok && a.superseded).toBeFalsy();
     const b = await sessions.answer('k', { question: 'q.mdm.enrolled', value: 'no', by: 'U2', at });
     expect(b).toMatchObject({ ok: true, superseded: { by: 'U1', value: 'yes' } });
-    expect(sessions.current('k').diagnosis.facts.find((f) => f.name === 'device.mdm_enrolled')?.value).toBe(false);
+    expect((await sessions.current('k')).diagnosis.facts.find((f) => f.name === 'device.mdm_enrolled')?.value).toBe(false);
   });
 
   it('applies concurrent additions to one session one after the other, losing none', async () => {
     const sessions = newSessions();
-    sessions.open('k', { channel: 'C', threadTs: '1' });
+    await sessions.open('k', { channel: 'C', threadTs: '1' });
     await Promise.all(Array.from({ length: 10 }, (_, i) => sessions.addPaste('k', `server PushMagic: A${i}00C2B-5D0A-4F93-A6E1-3C7B29D054F8`, `p${i}`, { at })));
-    expect(sessions.get('k')!.evidence).toHaveLength(10);
+    expect((await sessions.get('k'))!.evidence).toHaveLength(10);
   });
 });
 
@@ -85,7 +84,7 @@ describe('the terminal (npm start without Slack)', () => {
     const code = await runTerminal(sessions, { input: Readable.from(['perhaps\n', `${valid}\n`, 'q\n']), output: out, interactive: true, color: false, now: () => new Date(at) }, 'term');
     expect(code).toBe(0);
     expect(text()).toMatch(/takes (yes or no|one of)/);
-    const answers = sessions.get('term')!.answers;
+    const answers = (await sessions.get('term'))!.answers;
     expect(answers).toHaveLength(1);
     expect(answers[0]).toMatchObject({ value: valid, by: 'terminal', at });
   });
@@ -93,7 +92,7 @@ describe('the terminal (npm start without Slack)', () => {
 
 describe('the per-thread queue', () => {
   it('reports idle only after the work queued in every thread has finished', async () => {
-    const { KeyedLock } = await import('../../src/session/lock.js');
+    const { KeyedLock } = await import('../../src/case/lock.js');
     const lock = new KeyedLock();
     const done: string[] = [];
     let release!: () => void;

@@ -1,0 +1,7 @@
+import type { ArchiveOpener } from './scan.js';
+import { TarParser } from './tar.js';
+import { ZipSpool } from './zip.js';
+
+/** An archive inside an archive: the tar or zip parser, one level deeper. */
+export const openNestedArchive: ArchiveOpener = (kind, scan, member, prefix, depth) =>
+  kind === 'tar' ? new TarParser(scan, prefix, depth) : new ZipSpool(scan, member, prefix, depth);

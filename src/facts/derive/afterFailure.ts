@@ -1,0 +1,88 @@
+import { describeSource } from '../order.js';
+import type { Fact } from '../schema.js';
+import { duration, order, shift } from '../time.js';
+import type { DeviceEvent } from './deviceEvents.js';
+import { derived, isoOf, latestTime, when, zoneAttr, type Index, type PushAnalysis } from './pushAnalysis.js';
+
+/** What the device did after the failure under diagnosis: only that speaks to it. */
+
+/**
+ * A contact only an enrolled device makes: not Authenticate (enrolling), not CheckOut (leaving), not an
+ * exchange the server refused (mdmd's "Transaction completed. Status: 401").
+ */
+function provesEnrollment(f: Fact): boolean {
+  if (f.name === 'mdm.checkin.checkout' || f.name === 'mdm.checkin.authenticate') return false;
+  if (f.name === 'device.log.checkin' && f.attrs?.http_status && !/^2\d\d$/.test(f.attrs.http_status)) return false;
+  return true;
+}
+
+/**
+ * When the device last reached the MDM server, counting only contacts not
+ * before the failure (an earlier poll or answered push says nothing about a
+ * later failure). With no failure on record, every contact counts; with a
+ * failure whose time is unknown, none can be placed after it.
+ */
+export function reachedFacts(a: PushAnalysis): Fact[] {
+  const d = a.device;
+  if (!d || a.failureUntimed) return [];
+  const after = (c: DeviceEvent) => !a.failure || order(a.failure.m, c.m) === 'before';
+  const out: Fact[] = [];
+  const reached = [...d.contacts].reverse().find(after);
+  const since = a.failure ? ` after ${a.failure.what}` : '';
+  // With no failure on record, a contact without a time still shows the device reaching the server.
+  const undated = !a.failure && !reached ? d.untimed[0] : undefined;
+  if (undated)
+    out.push({
+      name: 'device.reached_mdm_server',
+      value: 'time not in the evidence',
+      source: derived(`${d.label} reached the MDM server (${undated.name} = ${String(undated.value)}, ${describeSource(undated.source)}); the evidence does not say when`, [undated.name]),
+      attrs: { device: d.label },
+    });
+  if (reached)
+    out.push({
+      name: 'device.reached_mdm_server',
+      // No `at`: the contact itself is already on the timeline.
+      value: reached.fact.at!,
+      source: derived(`${d.label} ${reached.what} at ${when(reached)}${since} (${reached.where})`, [reached.fact.name]),
+      attrs: { device: d.label, ...zoneAttr(reached) },
+    });
+  // Reaching the server with its identity means it held an enrollment then; a CheckOut ends it.
+  const lastCheckout = [...d.contacts].reverse().find((c) => c.fact.name === 'mdm.checkin.checkout');
+  const enrolled = [...d.contacts].reverse().find((c) => provesEnrollment(c.fact) && after(c) && (!lastCheckout || order(lastCheckout.m, c.m) === 'before'));
+  const undatedEnrolled = !a.failure && !enrolled && !lastCheckout && !d.untimed.some((f) => f.name === 'mdm.checkin.checkout') ? d.untimed.find(provesEnrollment) : undefined;
+  if (undatedEnrolled)
+    out.push({
+      name: 'device.mdm_enrolled',
+      value: true,
+      source: derived(`${d.label} reached the MDM server with its enrollment (${undatedEnrolled.name} = ${String(undatedEnrolled.value)}, ${describeSource(undatedEnrolled.source)})`, [undatedEnrolled.name]),
+      attrs: { device: d.label },
+    });
+  if (enrolled)
+    out.push({
+      name: 'device.mdm_enrolled',
+      value: true,
+      source: derived(`${d.label} ${enrolled.what} at ${when(enrolled)}${since}, so it held an MDM enrollment then (${enrolled.where})`, [enrolled.fact.name]),
+      attrs: { device: d.label },
+    });
+  return out;
+}
+
+/**
+ * "Was the failing push sent right after enrollment?" needs no asking when
+ * the MDM profile was installed well before the failure.
+ */
+export function soonAfterEnrollmentFacts(a: PushAnalysis, index: Index): Fact[] {
+  if (!a.failure) return [];
+  const installed = latestTime(index, 'device.mdm_profile_installed_at');
+  if (!installed) return [];
+  // Well before: more than the answer window, which dwarfs the race (under a second).
+  if (order(shift(installed, a.windowMs), a.failure.m) !== 'before') return [];
+  return [
+    {
+      name: 'case.push_soon_after_enrollment',
+      value: false,
+      source: derived(`the MDM profile was installed at ${isoOf(installed)}, ${duration(a.failure.m.ms - installed.ms)} before ${a.failure.what}`, ['device.mdm_profile_installed_at', 'server.push_sent', 'case.failures_began']),
+    },
+  ];
+}
+

@@ -1,0 +1,98 @@
+import type { Fact } from '../schema.js';
+import { duration, iso, momentOf, order, type Moment } from '../time.js';
+import type { Deriver } from './types.js';
+
+/**
+ * What the Feedback checklist turns on, stated as facts the rules can test:
+ * app-push answers as failed pushes, and whether the sysdiagnose and the
+ * logging profiles came after / before the failed push (only provable
+ * orders count: a sysdiagnose is "taken after the failure" only when its
+ * time is after the failed push's).
+ */
+
+type Index = ReadonlyMap<string, readonly Fact[]>;
+const derived = (how: string, from: string[]): Fact['source'] => ({ kind: 'derived', how, from });
+
+/** App pushes: each APNs answer on record is a push whose notification the case says never arrived. */
+const KEEP = 50;
+export const appFailedPushes: Deriver = (index) => {
+  const answers = [...(index.get('apns.response') ?? [])].sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
+  const kept = answers.length > KEEP ? [...answers.slice(0, 10), ...answers.slice(-(KEEP - 10))] : answers;
+  const out: Fact[] = [];
+  for (const f of kept) {
+    const a = f.attrs ?? {};
+    const attrs: Record<string, string> = { domain: 'apns', response: [a.status, a.reason].filter(Boolean).join(' ') || String(f.value) };
+    for (const k of ['status', 'reason', 'apns_id', 'zone'] as const) if (a[k]) attrs[k] = a[k];
+    const src = derived(`an APNs answer to an app push (${f.value})`, ['apns.response']);
+    out.push({ name: 'case.failed_push', value: attrs.response, ...(f.at ? { at: f.at } : {}), source: src, attrs });
+    if (f.at) out.push({ name: 'case.failed_push_at', value: f.at, at: f.at, source: src, attrs: { domain: 'apns', ...(a.zone ? { zone: a.zone } : {}) } });
+  }
+  return out;
+};
+
+function moments(index: Index, name: string): Moment[] {
+  const out: Moment[] = [];
+  for (const f of index.get(name) ?? []) {
+    const m = momentOf({ ...f, at: f.at ?? String(f.value) });
+    if (m) out.push(m);
+  }
+  return out.sort((a, b) => a.ms - b.ms);
+}
+
+export const sysdiagnoseAfterFailure: Deriver = (index) => {
+  const failed = moments(index, 'case.failed_push_at');
+  const taken = moments(index, 'device.sysdiagnose_at').at(-1);
+  if (!failed.length || !taken) return [];
+  const last = failed.at(-1)!;
+  const o = order(last, taken);
+  if (o === 'unknown') return [];
+  const out: Fact[] = [
+    {
+      name: 'case.sysdiagnose_after_failure',
+      value: o === 'before',
+      source: derived(`the sysdiagnose was taken at ${iso(taken.ms)}, ${o === 'before' ? 'after' : 'before'} the latest failed push (${iso(last.ms)}${last.zoneLess ? ', zone unknown' : ''})`, ['device.sysdiagnose_at', 'case.failed_push_at']),
+    },
+  ];
+  const began = moments(index, 'case.failures_began')[0] ?? failed[0];
+  if (o === 'before' && !began.zoneLess)
+    out.push({
+      name: 'case.sysdiagnose_days_after_failures_began',
+      value: Math.round(((taken.ms - began.ms) / 86_400_000) * 10) / 10,
+      source: derived(`the sysdiagnose was taken ${duration(taken.ms - began.ms)} after the failures began (${iso(began.ms)})`, ['device.sysdiagnose_at', 'case.failures_began', 'case.failed_push_at']),
+    });
+  return out;
+};
+
+/** A logging profile helps only if it was installed before the failure was reproduced. */
+export const loggingBeforeFailure: Deriver = (index) => {
+  const last = moments(index, 'case.failed_push_at').at(-1);
+  if (!last) return [];
+  const out: Fact[] = [];
+  for (const f of index.get('device.logging_profiles') ?? []) {
+    const m = momentOf(f);
+    if (!m || order(m, last) !== 'before') continue;
+    out.push({
+      name: 'case.logging_profile_before_failure',
+      value: String(f.value),
+      source: derived(`the logging profile ${String(f.value)} was installed at ${f.at}, before the latest failed push (${iso(last.ms)})`, ['device.logging_profiles', 'case.failed_push_at']),
+    });
+  }
+  return out;
+};
+
+/** The earliest failed push on record: Apple wants when failures began, and this is the evidence's bound. */
+export const failuresSeenFrom: Deriver = (index) => {
+  let first: Fact | undefined;
+  for (const f of index.get('case.failed_push_at') ?? []) if (f.at && (!first || Date.parse(f.at) < Date.parse(first.at!))) first = f;
+  if (!first) return [];
+  return [
+    {
+      name: 'case.failures_seen_from',
+      value: first.at!,
+      source: derived(`the earliest failed push in the evidence${first.attrs?.zone === 'unknown' ? ' (zone unknown)' : ''}`, ['case.failed_push_at']),
+      ...(first.attrs?.zone ? { attrs: { zone: first.attrs.zone } } : {}),
+    },
+  ];
+};
+
+export const filingDerivers: Deriver[] = [appFailedPushes, failuresSeenFrom, sysdiagnoseAfterFailure, loggingBeforeFailure];

@@ -1,0 +1,134 @@
+import { describeSource } from '../order.js';
+import type { Fact } from '../schema.js';
+import { duration, order } from '../time.js';
+import { isOwn, type DeviceEvent } from './deviceEvents.js';
+import { derived, latestTime, when, zoneAttr, type Index, type PushAnalysis } from './pushAnalysis.js';
+import type { Verdict } from './pushVerdicts.js';
+
+/** Which device the case is about, whether its latest push was answered, and the zone-less logs that kept a judgement open. */
+
+/** The device the case is about, for the report and the draft. */
+export function subjectFacts(a: PushAnalysis): Fact[] {
+  const out: Fact[] = [];
+  const d = a.device;
+  if (d && d.ids.length) {
+    const attrs: Record<string, string> = {};
+    for (const e of [...d.pushes, ...d.contacts])
+      for (const k of ['udid', 'enrollment_id', 'serial', 'device_id'] as const) {
+        const v = e.fact.attrs?.[k] ?? (k === 'udid' ? e.fact.attrs?.device : undefined);
+        if (v && !attrs[k]) attrs[k] = v;
+      }
+    out.push({ name: 'case.device', value: d.label, source: derived(`the device the case is about: ${a.cases.chosen}`, ['server.push_sent', 'mdm.command.status', 'device.udid', 'case.device_id']), attrs });
+  }
+  if (!d && a.cases.candidates.length > 1) {
+    const names = a.cases.candidates.map((c) => c.label);
+    out.push({
+      name: 'case.device_unresolved',
+      value: names.length > 6 ? `${names.slice(0, 6).join(', ')} and ${names.length - 6} more` : names.join(', '),
+      source: derived(`the evidence holds ${names.length} devices and does not say which one the case is about`, ['server.push_sent', 'mdm.command.status', 'device.udid']),
+    });
+  }
+  return out;
+}
+
+/** Whether the latest push the evidence can judge was answered; a newer push that cannot be judged (zones) stops the search. */
+export function answeredFacts(a: PushAnalysis, index: Index): Fact[] {
+  const d = a.device;
+  if (!d || !a.verdicts.length) return [];
+  let judged: Verdict | undefined;
+  for (let i = a.verdicts.length - 1; i >= 0; i--) {
+    const v = a.verdicts[i];
+    if (v.verdict === 'unknown' && v.why === 'evidence_ends') continue;
+    judged = v.verdict === 'unknown' ? undefined : v;
+    break;
+  }
+  if (!judged) return [];
+  // An answered push from before the failures began says nothing about them.
+  const began = latestTime(index, 'case.failures_began');
+  if (judged.verdict === 'answered' && began && order(judged.push.m, began) === 'before') return [];
+  const count = a.verdicts.filter((v) => v.verdict === 'answered').length;
+  const from = ['server.push_sent', 'mdm.command.status', 'mdm.checkin.token_update', 'device.log.checkin'];
+  const how = `whether ${d.label} reached the MDM server within ${a.windowMs / 1000} s after its latest push (${count} of ${a.verdicts.length} pushes to it answered)`;
+  const out: Fact[] = [
+    {
+      name: 'server.push_answered',
+      value: judged.verdict === 'answered',
+      at: judged.push.fact.at,
+      source: derived(how, from),
+      attrs: { device: d.label, ...(judged.verdict === 'answered' ? { answered_at: judged.answer.fact.at!, answered_by: judged.answer.what } : {}), ...zoneAttr(judged.push) },
+    },
+  ];
+  if (judged.verdict === 'answered') {
+    const gap = judged.answer.m.ms - judged.push.m.ms;
+    out.push({
+      name: 'server.push_answer',
+      value: `${d.label} ${judged.answer.what} at ${when(judged.answer)}, ${gap < 1000 ? 'within a second' : duration(gap)} after the push of ${when(judged.push)} (${judged.answer.where})`,
+      source: derived(how, from),
+      attrs: { device: d.label },
+    });
+  }
+  return out;
+}
+
+
+/** Logs whose zone-less times blocked a judgement: the report names them and asks for the zone. */
+export function zoneFacts(a: PushAnalysis): Fact[] {
+  const blocked = new Map<string, DeviceEvent[]>();
+  const add = (e: DeviceEvent) => {
+    if (!e.m.zoneLess || e.m.src === undefined) return;
+    const l = blocked.get(e.m.src);
+    if (l) l.push(e);
+    else blocked.set(e.m.src, [e]);
+  };
+  for (const v of a.verdicts) {
+    if (v.verdict !== 'unknown' || v.why !== 'zone') continue;
+    add(v.push);
+    for (const b of v.blockers) add(b);
+  }
+  for (const e of a.zoneBlocked) add(e);
+  return [...blocked.values()].map((evs) => {
+    const first = evs.reduce((x, y) => (y.m.ms < x.m.ms ? y : x));
+    const last = evs.reduce((x, y) => (y.m.ms > x.m.ms ? y : x));
+    const src = first.fact.source;
+    const input = src.kind === 'file' ? `${src.input}${src.member ? ` › ${src.member}` : ''}` : describeSource({ ...src, line: undefined } as Fact['source']);
+    const span = first === last ? first.fact.at!.replace('T', ' ').replace(/\.000Z$/, '') : `${first.fact.at!.replace('T', ' ').replace(/\.000Z$/, '')} to ${last.fact.at!.replace('T', ' ').replace(/\.000Z$/, '')}`;
+    return {
+      name: 'case.zone_less_times',
+      value: `${input} (${span}, no zone written)`,
+      source: derived('times written without a zone that had to be compared with times from another input', ['server.push_sent', 'mdm.command.status', 'device.log.checkin']),
+    };
+  });
+}
+
+/**
+ * Every device's answers to commands, named with the time, for the note
+ * "the device answered MDM commands" (a log may hold many devices).
+ */
+export function commandAnswerFacts(a: PushAnalysis, index: Index): Fact[] {
+  const per = new Map<string, { label: string; n: number; latest?: Fact; statuses: Set<string> }>();
+  const label = new Map<string, string>();
+  for (const d of a.cases.devices) for (const id of d.ids) label.set(id, d.label);
+  for (const f of index.get('mdm.command.status') ?? []) {
+    const s = String(f.value);
+    if (!['Acknowledged', 'Error', 'CommandFormatError', 'Idle'].includes(s)) continue;
+    const id = (f.attrs?.udid ?? f.attrs?.device ?? f.attrs?.enrollment_id)?.toUpperCase();
+    // The device's own log names no device: it is the one the case is about, when that is known.
+    const own = !id && isOwn(f) && a.device ? `${a.device.label} (its own log)` : undefined;
+    const name = (id && label.get(id)) ?? own ?? f.attrs?.udid ?? f.attrs?.device ?? 'a device the evidence does not name';
+    let e = per.get(name);
+    if (!e) per.set(name, (e = { label: name, n: 0, statuses: new Set() }));
+    e.n++;
+    e.statuses.add(s);
+    if (f.at && (!e.latest?.at || f.at > e.latest.at)) e.latest = f;
+  }
+  return [...per.values()]
+    .sort((x, y) => (x.label < y.label ? -1 : 1))
+    .map((e) => ({
+      name: 'mdm.command_answers',
+      value: `${e.label}: ${[...e.statuses].sort().join(', ')}${e.latest ? `, latest at ${e.latest.at}${e.latest.attrs?.zone === 'unknown' ? ' (zone unknown)' : ''}` : ' (no time in the evidence)'}`,
+      ...(e.latest?.at ? { at: e.latest.at } : {}),
+      source: derived(`${e.n} command answer(s) from ${e.label}`, ['mdm.command.status']),
+      attrs: { device: e.label },
+    }));
+}
+

@@ -1,0 +1,103 @@
+import type { Fact } from '../schema.js';
+import { comparable, momentOf, order, type Moment } from '../time.js';
+import type { Device, DeviceEvent } from './deviceEvents.js';
+
+/**
+ * Whether each push to a device was answered: the same device reached the
+ * MDM server after it (provably after: a contact logged before the push line
+ * in the same second is not an answer) and within the answer window.
+ * Linear in the number of events: contacts are searched by time, never
+ * compared with every push.
+ */
+
+export type Verdict =
+  | { push: DeviceEvent; verdict: 'answered'; answer: DeviceEvent }
+  | { push: DeviceEvent; verdict: 'unanswered' }
+  /** zone: a contact in another log with a zone-less clock could be the answer; same_second: one in another log in the same second; evidence_ends: no evidence covers the window. */
+  | { push: DeviceEvent; verdict: 'unknown'; why: 'zone' | 'same_second' | 'evidence_ends'; blockers: DeviceEvent[] };
+
+/** Zone-less times may be off by up to 14 h either way (UTC−12…UTC+14). */
+const ZONE_SLACK_MS = 14 * 3600_000;
+
+/** First index in `list` (sorted by m.ms) whose time is >= ms. */
+export function lowerBound(list: readonly DeviceEvent[], ms: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].m.ms < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The latest time each log reaches, so that "no answer" is said only where the evidence goes on long enough. */
+export function evidenceEnds(index: ReadonlyMap<string, readonly Fact[]>): { bySource: Map<string, number>; zoned: number } {
+  const bySource = new Map<string, number>();
+  let zoned = -Infinity;
+  for (const facts of index.values())
+    for (const f of facts) {
+      const m = momentOf(f);
+      if (!m) continue;
+      if (m.src !== undefined) bySource.set(m.src, Math.max(bySource.get(m.src) ?? -Infinity, m.ms));
+      if (!m.zoneLess) zoned = Math.max(zoned, m.ms);
+    }
+  return { bySource, zoned };
+}
+
+function channelsAgree(a: DeviceEvent, b: DeviceEvent): boolean {
+  return !a.channel || !b.channel || a.channel === b.channel;
+}
+
+/** Covered: some evidence on a clock comparable with the push's reaches `until`. */
+function covered(m: Moment, until: number, ends: ReturnType<typeof evidenceEnds>): boolean {
+  if (m.src !== undefined && (ends.bySource.get(m.src) ?? -Infinity) >= until) return true;
+  return !m.zoneLess && ends.zoned >= until;
+}
+
+export function judgePushes(device: Device, windowMs: number, ends: ReturnType<typeof evidenceEnds>): Verdict[] {
+  const contacts = device.contacts;
+  // Contacts per log, for the zone check: one binary search per log and push.
+  const bySource = new Map<string, DeviceEvent[]>();
+  for (const c of contacts) {
+    const k = c.m.src ?? '';
+    const l = bySource.get(k);
+    if (l) l.push(c);
+    else bySource.set(k, [c]);
+  }
+  const out: Verdict[] = [];
+  for (const p of device.pushes) {
+    let answer: DeviceEvent | undefined;
+    const sameSecond: DeviceEvent[] = [];
+    for (let i = lowerBound(contacts, p.m.ms - 1000); i < contacts.length && contacts[i].m.ms <= p.m.ms + windowMs; i++) {
+      const c = contacts[i];
+      if (!channelsAgree(p, c) || !comparable(p.m, c.m)) continue;
+      const o = order(p.m, c.m);
+      if (o === 'before') {
+        if (c.m.ms - p.m.ms <= windowMs) {
+          answer = c;
+          break;
+        }
+      } else if (o === 'unknown') sameSecond.push(c);
+    }
+    if (answer) {
+      out.push({ push: p, verdict: 'answered', answer });
+      continue;
+    }
+    // A contact on another clock could be the answer if the zones were known.
+    const zoneBlockers: DeviceEvent[] = [];
+    for (const [src, list] of bySource) {
+      if (src === (p.m.src ?? '')) continue;
+      const first = list[0];
+      if (!first || comparable(p.m, first.m)) continue;
+      const i = lowerBound(list, p.m.ms - ZONE_SLACK_MS - 1000);
+      const c = list[i];
+      if (c && c.m.ms <= p.m.ms + windowMs + ZONE_SLACK_MS + 1000 && channelsAgree(p, c)) zoneBlockers.push(c);
+    }
+    if (zoneBlockers.length) out.push({ push: p, verdict: 'unknown', why: 'zone', blockers: zoneBlockers });
+    else if (sameSecond.length) out.push({ push: p, verdict: 'unknown', why: 'same_second', blockers: sameSecond });
+    else if (covered(p.m, p.m.ms + windowMs, ends)) out.push({ push: p, verdict: 'unanswered' });
+    else out.push({ push: p, verdict: 'unknown', why: 'evidence_ends', blockers: [] });
+  }
+  return out;
+}

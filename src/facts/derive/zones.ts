@@ -1,0 +1,39 @@
+import type { Fact } from '../schema.js';
+import { canonicalZone, isZoneLess, iso, wallClockToUtc } from '../time.js';
+
+/**
+ * Once someone says which zone the server log is in (q.case.log_time_zone),
+ * its zone-less times become real UTC times, marked with the offset that
+ * applied and where it came from. Device-side times keep their own clock:
+ * the answer is about the server's log.
+ */
+export function applyLogTimeZone(facts: readonly Fact[]): Fact[] {
+  let answer: string | undefined;
+  for (const f of facts) if (f.name === 'case.log_time_zone' && f.source.kind === 'answer') answer = String(f.value);
+  const zone = answer ? canonicalZone(answer) : null;
+  if (!zone) return facts as Fact[];
+  const out: Fact[] = [];
+  for (const f of facts) {
+    if (!f.at || !isZoneLess(f) || f.name.startsWith('device.') || f.attrs?.origin === 'device log') {
+      out.push(f);
+      continue;
+    }
+    const wall = Date.parse(f.at);
+    if (Number.isNaN(wall)) {
+      out.push(f);
+      continue;
+    }
+    const { ms, offset } = wallClockToUtc(wall, zone);
+    const at = iso(ms);
+    const { zone: _unknown, ...attrs } = f.attrs ?? {};
+    out.push({
+      ...f,
+      at,
+      // An event fact whose value is its own time moves with it.
+      ...(f.value === f.at ? { value: at } : {}),
+      // UTC times carry no zone attr (the shared convention); zone_from says the zone was answered.
+      attrs: { ...attrs, ...(offset === '+00:00' ? {} : { zone: offset }), zone_from: 'answer to q.case.log_time_zone' },
+    });
+  }
+  return out;
+}

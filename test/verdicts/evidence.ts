@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as plist from 'plist';
+import { afterAll, expect } from 'vitest';
+import { tgz } from '../archive/support.js';
+import { cli } from '../cli/helpers.js';
+
+/**
+ * Evidence as support engineers hand it over, written by us in the formats
+ * the tools print: sysdiagnoses with binary plists (what mdmd writes), `log
+ * show` exports of mdmd/mdmclient, and MDM server logs in NanoMDM's two
+ * styles (Go log prefix with one-second, zone-less stamps; NanoLIB's `ts=`)
+ * and MicroMDM's go-kit style. Every value below is made up.
+ */
+
+export const TOPIC = 'com.apple.mgmt.External.6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f';
+export const MAGIC = '7E3B1C9A-4D2F-4A6B-8C5E-0F1A2B3C4D5E';
+export const OLD_MAGIC = '2A9F6D3C-1B8E-4C7A-9D0F-5E4B3A2C1D0E';
+export const TOKEN = '9a4c2e7f1b3d5c6e8a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e0f';
+export const TOKEN_HASH = createHash('sha256').update(Buffer.from(TOKEN, 'hex')).digest();
+/** Two iPhones enrolled in the same server (UDIDs in the 00008xxx-… form of recent devices). */
+export const UDID_A = '00008110-001A2C3E4F50801E';
+export const UDID_B = '00008101-000D3A5C7E90401E';
+export const SERIAL_A = 'F4GXK2Q9N73H';
+
+const dir = mkdtempSync(join(tmpdir(), 'pushcheck-verdicts-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+export function file(name: string, content: string | Buffer): string {
+  const path = join(dir, `${++n}-${name}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+// ------------------------------------------------------------ server logs
+
+/** NanoMDM before NanoLIB: Go's log prefix, the server's local time to the second, no zone. */
+export const goLog = (t: string, rest: string) => `${t.replace(/-/g, '/').replace('T', ' ')} ${rest}`;
+/** NanoMDM with NanoLIB: `ts=` in UTC first. */
+export const nanoLib = (t: string, rest: string) => `ts=${t}Z ${rest}`;
+
+/** The lines NanoMDM writes when its push API is called for one device (pre-NanoLIB wording). */
+export function nanoPush(stamp: (t: string, rest: string) => string, t: string, udid: string): string[] {
+  return [
+    stamp(t, `level=info handler=log addr=127.0.0.1 method=GET path=/v1/push/${udid} agent=curl/8.4.0`),
+    stamp(t, `level=info service=push msg=retrieved push cert topic=${TOPIC}`),
+    stamp(t, 'level=debug handler=push msg=push count=1 errs=0'),
+  ];
+}
+
+/** A device polling after a push: the HTTP line, its Idle, and the server having nothing for it. */
+export function nanoIdle(stamp: (t: string, rest: string) => string, t: string, udid: string): string[] {
+  return [
+    stamp(t, 'level=info handler=log addr=::1 method=PUT path=/mdm agent=MDM/1.0 real_ip=198.51.100.7'),
+    stamp(t, `level=info service=nanomdm status=Idle id=${udid} type=Device`),
+    stamp(t, `level=debug service=nanomdm msg=no command retrieved id=${udid}`),
+  ];
+}
+
+export function nanoTokenUpdate(stamp: (t: string, rest: string) => string, t: string, udid: string): string[] {
+  return [
+    stamp(t, 'level=info handler=log addr=::1 method=PUT path=/mdm/checkin agent=MDM/1.0 real_ip=198.51.100.7'),
+    stamp(t, `level=info service=nanomdm msg=TokenUpdate id=${udid} type=Device`),
+  ];
+}
+
+/** MicroMDM's push log line (go-kit logfmt, UTC `ts`): `id` is the apns-id APNs handed back. */
+export const microPush = (t: string, udid: string, apnsId: string) =>
+  `level=info ts=${t}Z caller=push.go:80 component=apns method=Push udid=${udid} id=${apnsId} err=null took=183.2ms`;
+
+// ------------------------------------------------------------ device side
+
+/** `log show --style default` lines of mdmd / mdmclient, with the Mac's (or device's) offset. */
+export function logShow(lines: [time: string, proc: string, message: string][]): string {
+  return [
+    'Filtering the log data using "process == "mdmd" OR process == "mdmclient" OR process == "apsd""',
+    'Timestamp                       Thread     Type        Activity             PID    TTL  ',
+    ...lines.map(([t, proc, msg], i) => `${t} 0x${(0x2f10 + i).toString(16)}     Default     0x0                  ${proc === 'apsd' ? 98 : 231}    0    ${proc}: ${msg}`),
+    '',
+  ].join('\n');
+}
+
+export const REJECTED = 'Rejecting MDM push dictionary because it does not have the right magic string.';
+
+interface SysdiagnoseOptions {
+  /** Folder name time, e.g. 2024.05.07_09-02-00+0000 (sysdiagnose writes the device's offset). */
+  taken: string;
+  magic?: string;
+  lastPollingSuccess?: string;
+  mismatchMarker?: string;
+  installed?: string;
+  /** Logging profiles and their install dates. */
+  logging?: { kind: 'ManagedConfiguration' | 'APNS'; installed: string }[];
+}
+
+function stub(payload: Record<string, unknown>, installed: string, name: string): Buffer {
+  return Buffer.from(
+    plist.buildBinary({
+      PayloadContent: [payload],
+      PayloadDisplayName: name,
+      PayloadIdentifier: `com.example.${name.replace(/\W+/g, '.').toLowerCase()}`,
+      PayloadType: 'Configuration',
+      PayloadUUID: '3B1D2C4E-5F6A-4B7C-8D9E-0A1B2C3D4E5F',
+      PayloadVersion: 1,
+      InstallDate: new Date(installed),
+    } as never),
+  );
+}
+
+/** A sysdiagnose .tar.gz with the binary MDM.plist and profile stubs a device holds. */
+export function sysdiagnose(o: SysdiagnoseOptions): string {
+  const root = `sysdiagnose_${o.taken}_iPhone-OS_iPhone_21E236`;
+  const mdm: Record<string, unknown> = {
+    AccessRights: 8191,
+    CheckInURL: 'https://mdm.example.test/mdm/checkin',
+    ServerURL: 'https://mdm.example.test/mdm/connect',
+    PushMagic: o.magic ?? MAGIC,
+    LastPushTokenHash: TOKEN_HASH,
+    Topic: TOPIC,
+    UseDevelopmentAPNS: false,
+    SignMessage: true,
+    ...(o.lastPollingSuccess ? { LastPollingSuccess: new Date(o.lastPollingSuccess), LastPollingAttempt: new Date(o.lastPollingSuccess) } : {}),
+    ...(o.mismatchMarker ? { PushMagicMismatchDateMarker: new Date(o.mismatchMarker) } : {}),
+  };
+  const entries = [
+    { path: `${root}/`, type: 'dir' as const },
+    { path: `${root}/logs/MCState/Shared/MDM.plist`, data: Buffer.from(plist.buildBinary(mdm as never)) },
+    {
+      path: `${root}/logs/MCState/Shared/profile-5d1f0a2b3c4e.stub`,
+      data: stub(
+        { PayloadType: 'com.apple.mdm', PayloadIdentifier: 'com.example.mdm', Topic: TOPIC, ServerURL: mdm.ServerURL, CheckInURL: mdm.CheckInURL, IdentityCertificateUUID: '0C1D2E3F-4A5B-4C6D-8E7F-9A0B1C2D3E4F' },
+        o.installed ?? '2023-05-02T10:00:00Z',
+        'Example MDM',
+      ),
+    },
+    ...(o.logging ?? []).map((l, i) => ({
+      path: `${root}/logs/MCState/Shared/profile-logging-${i}.stub`,
+      data: stub(
+        l.kind === 'ManagedConfiguration'
+          ? { PayloadType: 'com.apple.system.logging', PayloadIdentifier: 'com.apple.logging.managedconfiguration', Subsystems: { 'com.apple.ManagedConfiguration': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } } }
+          : { PayloadType: 'com.apple.system.logging', PayloadIdentifier: 'com.apple.logging.apsd', Subsystems: { 'com.apple.apsd': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } } },
+        l.installed,
+        `${l.kind} Logging`,
+      ),
+    })),
+    { path: `${root}/system_logs.logarchive/00/0000000000000001.tracev3`, data: Buffer.alloc(4096, 7) },
+  ];
+  return file(`${root}.tar.gz`, tgz(entries));
+}
+
+// ------------------------------------------------------------ running it
+
+type Json = Record<string, any>;
+
+/** `pushcheck diagnose … --format json`, as a user runs it. */
+export async function diagnose(...argv: string[]): Promise<Json> {
+  const r = await cli('diagnose', ...argv, '--format', 'json');
+  expect(r.code, r.err).toBe(0);
+  return JSON.parse(r.out);
+}
+
+export const cause = (r: Json, id: string) => r.causes.find((c: Json) => c.id === id) as Json | undefined;
+export const facts = (r: Json, name: string) => r.facts.filter((f: Json) => f.fact === name) as Json[];
+export const note = (r: Json, id: string) => r.notes.find((x: Json) => x.id === id) as Json | undefined;
+export const questionIds = (r: Json) => r.questions.map((q: Json) => q.id) as string[];
