@@ -56,7 +56,7 @@ export function arrivedFacts(a: PushAnalysis, index: Index, enrolledKnown: boole
       name: 'device.mdm_push_arrived',
       value: pick.fact.at ?? 'time not in the evidence',
       source: derived(how, from),
-      attrs: { via: pick.fact.name, ...(pick.fact.attrs?.zone ? { zone: pick.fact.attrs.zone } : {}) },
+      ...(pick.fact.attrs?.zone ? { attrs: { zone: pick.fact.attrs.zone } } : {}),
     },
     // Said once: another derivation (or a file) may already show the enrollment.
     ...(enrolledKnown
@@ -71,22 +71,3 @@ export function arrivedFacts(a: PushAnalysis, index: Index, enrolledKnown: boole
   ];
 }
 
-/**
- * A CheckOut is the device saying it leaves MDM (seed 000): with no contact
- * after it and nothing else showing an enrollment, the device holds none,
- * and "is the MDM profile still installed?" needs no asking.
- */
-export function checkedOutFacts(a: PushAnalysis, enrolledKnown: boolean): Fact[] {
-  const d = a.device;
-  if (!d || enrolledKnown) return [];
-  const checkout = [...d.contacts].reverse().find((c) => c.fact.name === 'mdm.checkin.checkout');
-  if (!checkout || d.contacts.some((c) => c !== checkout && order(checkout.m, c.m) !== 'after')) return [];
-  return [
-    {
-      name: 'device.mdm_enrolled',
-      value: false,
-      source: derived(`${d.label} sent a CheckOut at ${checkout.fact.at} (${checkout.where}) and did not reach the MDM server after it`, ['mdm.checkin.checkout']),
-      attrs: { device: d.label },
-    },
-  ];
-}

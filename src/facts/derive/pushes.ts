@@ -1,5 +1,5 @@
 import { reachedFacts, soonAfterEnrollmentFacts } from './afterFailure.js';
-import { arrivedFacts, checkedOutFacts } from './arrived.js';
+import { arrivedFacts } from './arrived.js';
 import { failedPushFacts } from './failedPushes.js';
 import { magicFacts, supersededFacts } from './magic.js';
 import { analysePushes } from './pushAnalysis.js';
@@ -25,7 +25,6 @@ export const pushFacts: Deriver = (index, params = {}) => {
     ...failedPushFacts(a, index),
     ...reached,
     ...arrivedFacts(a, index, enrolledKnown),
-    ...checkedOutFacts(a, enrolledKnown),
     ...raceFacts(a, params),
     ...soonAfterEnrollmentFacts(a, index),
     ...commandAnswerFacts(a, index),
