@@ -40,13 +40,15 @@ export async function diagnoseFromArgs(args: DiagnoseArgs, opts: RunOptions = {}
   );
 }
 
-export function render(report: Report, args: Pick<DiagnoseArgs, 'format' | 'color'>): string {
+const FULL_HINT = 'run again with --detail full';
+
+export function render(report: Report, args: Pick<DiagnoseArgs, 'format' | 'color' | 'detail'>): string {
   switch (args.format) {
     case 'json':
       return renderJson(report);
     case 'markdown':
-      return renderMarkdown(report);
+      return renderMarkdown(report, { detail: args.detail, fullHint: FULL_HINT });
     default:
-      return renderText(report, { color: args.color });
+      return renderText(report, { color: args.color, detail: args.detail, fullHint: FULL_HINT });
   }
 }

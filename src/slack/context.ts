@@ -16,8 +16,10 @@ export interface SlackDeps {
   work: Inflight;
   /** This process's name in the scans it records (see scanKeeper.ts). */
   replica: string;
-  /** Minimum time between progress edits of the summary (chat.update is rate limited). */
+  /** Minimum time between progress edits of a thread's summary (chat.update is rate limited). */
   progressIntervalMs: number;
+  /** When each thread's summary last showed progress (thread key → ms). */
+  progressEdits: Map<string, number>;
   /** Download attempts for 429/5xx before telling the thread. */
   downloadAttempts: number;
   fetchImpl?: typeof fetch;
