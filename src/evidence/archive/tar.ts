@@ -1,4 +1,4 @@
-import { Parser } from 'tar/parse';
+import type { Parser } from 'tar/parse';
 import type { ReadEntry } from 'tar/read-entry';
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import { Member } from './member.js';
@@ -10,6 +10,15 @@ const BLOCK = 512;
 const MAX_META = 1 << 20;
 
 type Step = () => void | Promise<void>;
+
+let ParserClass: typeof Parser | undefined;
+let loading: Promise<void> | undefined;
+/** tar's Parser is loaded when the first tar is met: help, pastes and single files never need it. */
+function loadParser(): Promise<void> {
+  return (loading ??= import('tar/parse').then((m) => {
+    ParserClass = m.Parser;
+  }));
+}
 
 /** A member being read: the entry the parser hands out and where its bytes go. */
 interface Open {
@@ -34,7 +43,7 @@ interface Open {
  * Parser's state.
  */
 export class TarReader implements ChunkSink {
-  private readonly parser: Parser;
+  private parser: Parser | undefined;
   private steps: Step[] = [];
   private next = 0;
   private open: Open | undefined;
@@ -55,11 +64,16 @@ export class TarReader implements ChunkSink {
     /** Prefix of member paths when this tar is itself a member ("outer.zip!/"). */
     private readonly prefix: string,
     private readonly depth: number,
-  ) {
+  ) {}
+
+  /** Makes the Parser once its module is loaded; false until then. */
+  private ready(): boolean {
+    if (this.parser) return true;
+    if (!ParserClass) return false;
     // Never decompress: gzip is opened (and charged to the expansion limit) before data gets here
     // (sniff() names data starting with gzip's magic gzip, even when it also passes for tar), and
     // tar data that starts like zstd or brotli is damaged, not compressed.
-    this.parser = new Parser({
+    this.parser = new ParserClass({
       strict: false,
       zstd: false,
       brotli: false,
@@ -77,10 +91,12 @@ export class TarReader implements ChunkSink {
         this.sawEnd = true;
       });
     });
+    return true;
   }
 
   write(chunk: Buffer): void | Promise<void> {
     if (this.closed || this.halted) return;
+    if (!this.ready()) return loadParser().then(() => this.write(chunk));
     this.fed += chunk.length;
     this.feed(chunk);
     return this.run();
@@ -103,22 +119,23 @@ export class TarReader implements ChunkSink {
       const block = Buffer.concat([this.carry, chunk.subarray(0, need)]);
       this.carry = undefined;
       pos = need;
-      this.parser.write(block);
+      this.parser!.write(block);
       if (this.closed) return;
     }
     const end = pos + Math.floor((chunk.length - pos) / BLOCK) * BLOCK;
-    if (end > pos) this.parser.write(pos === 0 && end === chunk.length ? chunk : chunk.subarray(pos, end));
+    if (end > pos) this.parser!.write(pos === 0 && end === chunk.length ? chunk : chunk.subarray(pos, end));
     if (end < chunk.length) this.carry = Buffer.from(chunk.subarray(end));
   }
 
   end(): void | Promise<void> {
     if (this.halted) return;
+    if (!this.ready()) return loadParser().then(() => this.end());
     if (!this.closed) {
       this.closed = true;
       // A last partial block: part of a member's data, or of a header, which the Parser words as cut short.
-      if (this.carry) this.parser.write(this.carry);
+      if (this.carry) this.parser!.write(this.carry);
       this.carry = undefined;
-      this.parser.end();
+      this.parser!.end();
     }
     const r = this.run();
     return r ? r.then(() => this.finish()) : this.finish();
