@@ -112,11 +112,12 @@ describe('hostile tar data', () => {
     expect([...res.buffers.keys()]).toEqual([PLIST_PATH]);
   });
 
-  it('a file whose header also names a link target (a tar smuggled in its body) is damage, and its body is not read as entries', async () => {
-    const smuggled = tar([{ path: `${ROOT}/smuggled/MDM.plist`, data: MDM_PLIST }]);
-    const res = await scan('smuggle.tar', Buffer.concat([fileEntry(PLIST_PATH, MDM_PLIST), fileEntry(`${ROOT}/carrier.bin`, smuggled, { linkTarget: 'x' }), END]));
-    expect(res.problems).toEqual([expect.objectContaining({ code: 'archive.corrupt' })]);
-    expect([...res.buffers.keys()]).toEqual([PLIST_PATH]);
+  it('a tar inside a member is read as that member\'s archive, never as members of the outer one', async () => {
+    // A file whose header also names a link target: read as a file, as GNU tar reads it.
+    const inner = tar([{ path: `${ROOT}/smuggled/MDM.plist`, data: MDM_PLIST }]);
+    const res = await scan('smuggle.tar', Buffer.concat([fileEntry(PLIST_PATH, MDM_PLIST), fileEntry(`${ROOT}/carrier.bin`, inner, { linkTarget: 'x' }), END]));
+    expect(res.problems).toEqual([]);
+    expect([...res.buffers.keys()]).toEqual([PLIST_PATH, `${ROOT}/carrier.bin!/${ROOT}/smuggled/MDM.plist`]);
   });
 
   it('a symbolic link with no target is flagged and the archive reads on', async () => {
@@ -127,7 +128,7 @@ describe('hostile tar data', () => {
 
   it('a pax record over 1 MiB is not believed', async () => {
     const res = await scan('huge-pax.tar', Buffer.concat([fileEntry(PLIST_PATH, MDM_PLIST), paxEntry({ comment: 'c'.repeat(1 << 21) }), fileEntry(`${ROOT}/after.plist`, MDM_PLIST), END]));
-    expect(res.problems).toEqual([expect.objectContaining({ code: 'archive.corrupt', message: expect.stringContaining('extended header is not believable') })]);
+    expect(res.problems).toEqual([expect.objectContaining({ code: 'archive.corrupt', message: expect.stringMatching(/extended header .*is not believable/) })]);
     expect([...res.buffers.keys()]).toEqual([PLIST_PATH]);
   });
 
