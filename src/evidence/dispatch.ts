@@ -57,7 +57,7 @@ export async function readBuffer(item: Item, data: Buffer, ctx: ReadContext, rea
   if (lines.length) {
     const sinks = lines.map((r) => r.open(item, ctx));
     if (data.includes(0)) problems.push(problemOf(item, 'text.nul', 'holds NUL bytes; read as text anyway, binary parts ignored'));
-    feedLines(data.toString('utf8').replace(/\u0000/g, ''), sinks, ctx.limits.maxLineLength);
+    feedLines(data.toString('utf8').replaceAll('\u0000', ''), sinks, ctx.limits.maxLineLength);
     for (const s of sinks) {
       const res = s.end();
       for (const x of res.facts) facts.push(x); // a spread of 100k+ items overflows the call stack

@@ -17,7 +17,7 @@ export interface SysdiagnoseName {
   deviceClass?: string;
 }
 
-const NAME = /^sysdiagnose_(\d{4})[.\-]?(\d{2})[.\-]?(\d{2})_(\d{2})[-.:]?(\d{2})[-.:]?(\d{2})([+-]\d{4})?(?:_(.*))?$/;
+const NAME = /^sysdiagnose_(\d{4})[.-]?(\d{2})[.-]?(\d{2})_(\d{2})[-.:]?(\d{2})[-.:]?(\d{2})([+-]\d{4})?(?:_(.*))?$/;
 const BUILD = /^\d{1,2}[A-Z]\d{1,5}[a-z]?$/;
 const MODEL_ID = /^[A-Za-z]+\d+,\d+$/;
 

@@ -105,7 +105,7 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
   if (likely.length) {
     const top = likely[0]!;
     const lead = `Likely: ${top.title}`;
-    if (q && q.settles.includes(top.id)) return { headline: `${lead} — to confirm, answer: ${q.text}`, next: { kind: 'answer', text: `Answer: ${q.text}`, question: q.id, cause: top.id } };
+    if (q?.settles.includes(top.id)) return { headline: `${lead} — to confirm, answer: ${q.text}`, next: { kind: 'answer', text: `Answer: ${q.text}`, question: q.id, cause: top.id } };
     const step = top.nextSteps[0];
     if (step) return { headline: end(`${lead} — ${shortStep(step)}`), next: { kind: 'confirm', text: end(shortStep(step).replace(/^./, (c) => c.toUpperCase())), cause: top.id } };
     if (q) return answer(lead);

@@ -163,7 +163,7 @@ function grouped(marks: Mark[], axis: Axis): { x: number; mark: Mark; label: str
 function outsideNote(marks: readonly Mark[], side: 'before' | 'after'): string | undefined {
   if (!marks.length) return undefined;
   const star = (m: Mark) => (m.zoneless ? '*' : '');
-  if (marks.length <= 2) return marks.map((m) => `${m.label}${star(m)} ${utcLabel(m.at)}`).join(', ') + ` (${side} the axis)`;
+  if (marks.length <= 2) return `${marks.map((m) => `${m.label}${star(m)} ${utcLabel(m.at)}`).join(', ')} (${side} the axis)`;
   const kinds = [...new Set(marks.map((m) => m.label))];
   return `${marks.length} events ${side} the axis (${kinds.slice(0, 2).join(', ')}${kinds.length > 2 ? '…' : ''}), ${utcLabel(marks[0]!.at)} to ${utcLabel(marks[marks.length - 1]!.at)}`;
 }

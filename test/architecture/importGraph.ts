@@ -112,7 +112,7 @@ export function crossings(graph: ImportGraph, walls: readonly Wall[]): Crossing[
       if (!wall.from.some((p) => matches(file, p))) continue;
       for (const { to: t } of targets) {
         if (areaOf(t) === areaOf(file)) continue;
-        const blocked = (wall.only && !wall.only.some((p) => matches(t, p))) || (wall.never && wall.never.some((p) => matches(t, p)));
+        const blocked = (wall.only && !wall.only.some((p) => matches(t, p))) || (wall.never?.some((p) => matches(t, p)));
         if (blocked) out.push({ file, imports: t, why: wall.why });
       }
     }

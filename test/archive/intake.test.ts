@@ -126,7 +126,11 @@ describe('a sysdiagnose .tar.gz is streamed and its members reach the readers', 
       await writeFile(file, data);
       const seen: number[] = [];
       const stages: string[] = [];
-      await scanPath(file, { ...ctxWith(), onProgress: (p) => (seen.push(p.bytesRead), stages.push(p.stage)) }, recordingReaders().readers);
+      const onProgress = (p: { bytesRead: number; stage: string }) => {
+        seen.push(p.bytesRead);
+        stages.push(p.stage);
+      };
+      await scanPath(file, { ...ctxWith(), onProgress }, recordingReaders().readers);
       expect(seen.length).toBeLessThanOrEqual(Math.ceil(data.length / 65536) + 2);
       expect([...seen].sort((a, b) => a - b)).toEqual(seen);
       expect(stages.at(-1)).toBe('done');
@@ -232,7 +236,7 @@ describe('bad input becomes problems, and what was read before is kept', () => {
     await withTempDir(async (dir) => {
       const data = tgz([
         { path: PLIST_PATH, data: MDM_PLIST },
-        { path: `${ROOT}/logs/big.log`, data: `${REJECTION}\n` + 'x'.repeat(200) + '\n' + Buffer.alloc(400_000, 0x41).toString() },
+        { path: `${ROOT}/logs/big.log`, data: `${REJECTION}\n${'x'.repeat(200)}\n${Buffer.alloc(400_000, 0x41).toString()}` },
       ]);
       const file = join(dir, 'cut.tar.gz');
       await writeFile(file, data.subarray(0, Math.floor(data.length * 0.6)));
@@ -350,7 +354,7 @@ describe('bad input becomes problems, and what was read before is kept', () => {
 
   it('a log longer than maxLogBytes is read up to the limit', async () => {
     const r = recordingReaders();
-    const text = `${REJECTION}\n` + 'z\n'.repeat(100_000);
+    const text = `${REJECTION}\n${'z\n'.repeat(100_000)}`;
     const res = await scanStream('long.log', Readable.from([Buffer.from(text)]), ctxWith({ maxLogBytes: 10_000 }), undefined, r.readers);
     expect(res.problems).toEqual([expect.objectContaining({ code: 'log.truncated' })]);
     expect(r.lines.get('long.log')).toBeLessThan(6000);

@@ -53,7 +53,13 @@ const json = async (...argv: string[]) => {
   expect(r.code, r.err).toBe(0);
   return JSON.parse(r.out);
 };
-const cause = (report: { causes: { id: string }[] }, id: string) => report.causes.find((c) => c.id === id) as Record<string, any>;
+interface JsonCause {
+  id: string;
+  status: string;
+  because: string[];
+  evidence: { fact: string; value: string; source: string }[];
+}
+const cause = (report: { causes: JsonCause[] }, id: string) => report.causes.find((c) => c.id === id)!;
 
 describe('a support engineer runs pushcheck on a sysdiagnose and the server values', () => {
   const bundle = sysdiagnose('sysdiagnose.tar.gz');

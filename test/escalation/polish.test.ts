@@ -92,7 +92,7 @@ describe('model polish of the Feedback draft, against a local OpenAI-compatible 
   });
 
   it('unwraps a rewrite the model put in a code fence', async () => {
-    reply = (draft) => ({ content: '```text\n' + draft.replace(SENTENCE, REWORDED) + '\n```' });
+    reply = (draft) => ({ content: `\`\`\`text\n${draft.replace(SENTENCE, REWORDED)}\n\`\`\`` });
     const r = await polishDraft(report, options());
     expect(r.polished).toBe(true);
     expect(r.draft.startsWith('Title: ')).toBe(true);

@@ -49,13 +49,13 @@ function fragmentLogs(length = 65_536, lines = 4): FragmentLog[] {
   const out: FragmentLog[] = [];
   for (const k of kinds) {
     const body = k.fragments.map((f) => fill(f, length));
-    out.push({ kind: k.kind, name: k.name, text: [k.first, ...Array.from({ length: lines }, (_, i) => body[i % body.length])].join('\n') + '\n' });
+    out.push({ kind: k.kind, name: k.name, text: `${[k.first, ...Array.from({ length: lines }, (_, i) => body[i % body.length])].join('\n')}\n` });
   }
   return out;
 }
 
 export const hostile = {
-  backslashLines: (count: number, length: number) => Array.from({ length: count }, () => '\\'.repeat(length)).join('\n') + '\n',
+  backslashLines: (count: number, length: number) => `${Array.from({ length: count }, () => '\\'.repeat(length)).join('\n')}\n`,
 
   fragmentLogs,
 
@@ -66,7 +66,7 @@ export const hostile = {
       const s = String(i % 60).padStart(2, '0');
       out.push(`2024-03-01 10:22:${s}.123456-0800 0x1f2e3 Default 0x0 98 0 apsd: [com.apple.apsd:connection] Received message for enabled topic 'com.example.app' onInterface: WiFi with payload size ${100 + (i % 50)}`);
     }
-    return out.join('\n') + '\n';
+    return `${out.join('\n')}\n`;
   },
 
   /** CtxLog_APNS_Events.csv with `rows` subscription events (every seventh one failed). */

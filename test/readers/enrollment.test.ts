@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { heldRules, run, statusOf as engineStatus } from '../rules/helpers.js';
+import { run, statusOf as engineStatus } from '../rules/helpers.js';
 import { one, scan } from '../text/helpers.js';
 import { cause, diagnoseJson, facts, sample, statusOf } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { device, heldRules, run, server, statusOf } from './helpers.js';
 
 const TOPIC = 'com.apple.mgmt.External.2a3c1d2e-9f10-4b5c-8d7e-0a1b2c3d4e5f';
 const OTHER_TOPIC = 'com.apple.mgmt.External.99999999-0000-4000-8000-000000000000';
-const TOKEN = 'c0ffee'.repeat(10) + 'abcd';
+const TOKEN = `${'c0ffee'.repeat(10)}abcd`;
 const TOKEN_SHA256 = '0b8f2d2b8f6d4c2bb3a0d1c3d1c8f0f1b3c3a6e0f6a1b2c3d4e5f60718293a4b'; // not the hash of TOKEN
 const at = (t: string) => ({ at: t });
 

@@ -10,6 +10,6 @@ if (dir) {
   const seen = new Set<string>();
   ruleObservers.add((id, result) => seen.add(`${id}\t${result === true ? 'held' : 'not'}`));
   afterAll(() => {
-    if (seen.size) appendFileSync(join(dir, `${process.pid}.tsv`), [...seen].join('\n') + '\n');
+    if (seen.size) appendFileSync(join(dir, `${process.pid}.tsv`), `${[...seen].join('\n')}\n`);
   });
 }

@@ -144,7 +144,7 @@ describe('coverage of the push path', () => {
 
 describe('limits', () => {
   it('a 50 MB single line is cut by feedLines and the lines after it are still read', async () => {
-    const huge = 'mdmd: ' + 'x'.repeat(50 * 1024 * 1024);
+    const huge = `mdmd: ${'x'.repeat(50 * 1024 * 1024)}`;
     const { facts, problems } = await scan(`${huge}\nmdmd[1]: ${REJECTION}\n`, { name: 'big.log' });
     expect(problems).toEqual([]);
     expect(one(facts, 'device.log.magic_rejection').source).toMatchObject({ line: 2 });

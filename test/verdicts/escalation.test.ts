@@ -21,7 +21,7 @@ describe('every cause ruled out, but no failed push on record', () => {
   const bundle = sysdiagnose({ taken: '2024.05.07_09-02-00+0000', lastPollingSuccess: '2024-05-07T08:40:11Z' });
   const others = file(
     'micromdm-others.log',
-    [microPush('2024-05-07T07:58:12.402113', UDID_B, '1C2D3E4F-5A6B-4C7D-8E9F-0A1B2C3D4E5F'), microPush('2024-05-07T08:05:41.902553', UDID_B, '2D3E4F5A-6B7C-4D8E-9F0A-1B2C3D4E5F6A')].join('\n') + '\n',
+    `${[microPush('2024-05-07T07:58:12.402113', UDID_B, '1C2D3E4F-5A6B-4C7D-8E9F-0A1B2C3D4E5F'), microPush('2024-05-07T08:05:41.902553', UDID_B, '2D3E4F5A-6B7C-4D8E-9F0A-1B2C3D4E5F6A')].join('\n')}\n`,
   );
   const args = [bundle, cert, others, ...SERVER, ...CHECKED, '--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', `q.case.device=${UDID_A}`];
 
@@ -77,13 +77,13 @@ describe('a logged failed push', () => {
   // log, pushes to another iPhone B. A never came; its own successful poll (MDM.plist) was later.
   const log = file(
     'micromdm.log',
-    [
+    `${[
       microPush('2024-05-07T07:58:12.402113', UDID_B, '1C2D3E4F-5A6B-4C7D-8E9F-0A1B2C3D4E5F'),
       microPush('2024-05-07T08:00:03.118204', UDID_A, '4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B'),
       microPush('2024-05-07T08:05:41.902553', UDID_B, '2D3E4F5A-6B7C-4D8E-9F0A-1B2C3D4E5F6A'),
       microPush('2024-05-07T08:15:00.771349', UDID_A, '5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C'),
       microPush('2024-05-07T08:20:19.006021', UDID_B, '3E4F5A6B-7C8D-4E9F-8A1B-2C3D4E5F6A7B'),
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
   const run = (taken: string) =>
     diagnose(sysdiagnose({ taken, lastPollingSuccess: '2024-05-07T08:40:11Z', installed: '2023-05-02T10:00:00Z' }), log, cert, ...SERVER, ...CHECKED, '--answer', `q.case.device=${UDID_A}`);

@@ -153,6 +153,7 @@ export function sysdiagnose(o: SysdiagnoseOptions): string {
 
 // ------------------------------------------------------------ running it
 
+// biome-ignore lint/suspicious/noExplicitAny: the parsed JSON report, read key by key in assertions
 type Json = Record<string, any>;
 
 /** `pushcheck diagnose … --format json`, as a user runs it. */
@@ -166,3 +167,5 @@ export const cause = (r: Json, id: string) => r.causes.find((c: Json) => c.id ==
 export const facts = (r: Json, name: string) => r.facts.filter((f: Json) => f.fact === name) as Json[];
 export const note = (r: Json, id: string) => r.notes.find((x: Json) => x.id === id) as Json | undefined;
 export const questionIds = (r: Json) => r.questions.map((q: Json) => q.id) as string[];
+/** The ids of a cause's rules whose conditions held. */
+export const heldRules = (c: Json | undefined) => (c?.rules ?? []).filter((r: { result: unknown }) => r.result === true).map((r: { id: string }) => r.id) as string[];

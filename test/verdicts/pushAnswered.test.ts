@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, facts, file, goLog, logShow, nanoIdle, nanoLib, nanoPush, note, questionIds, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import { cause, heldRules, diagnose, facts, file, goLog, logShow, nanoIdle, nanoLib, nanoPush, note, questionIds, TOPIC, UDID_A, UDID_B } from './evidence.js';
 
 /**
  * Issue 8 item 1: "a push was answered" is judged per device and strictly in
@@ -9,19 +9,18 @@ import { cause, diagnose, facts, file, goLog, logShow, nanoIdle, nanoLib, nanoPu
  */
 
 const PUSH_CAUSES = ['mdm.network', 'mdm.unenrolled', 'mdm.wiped', 'mdm.wrong_topic', 'mdm.wrong_token', 'mdm.wrong_magic', 'mdm.enrollment_race'];
-const heldRules = (c: Record<string, any> | undefined) => (c?.rules ?? []).filter((r: { result: unknown }) => r.result === true).map((r: { id: string }) => r.id);
 
 describe('a NanoMDM log holding two devices, where only the other one answered', () => {
   // NanoLIB style (UTC ts=). The push goes to device A; a second later device B polls (its own push,
   // sent from another admin's script, is not in this excerpt); the log goes on for ten minutes.
   const log = file(
     'nanomdm.log',
-    [
+    `${[
       ...nanoPush(nanoLib, '2024-05-06T09:00:00', UDID_A),
       ...nanoIdle(nanoLib, '2024-05-06T09:00:01', UDID_B),
       nanoLib('2024-05-06T09:00:01', `level=info service=nanomdm status=Acknowledged id=${UDID_B} type=Device command_uuid=1d3c5e7a-9b0d-4f2e-8a6c-4e2d0b9f7a51`),
       ...nanoIdle(nanoLib, '2024-05-06T09:10:00', UDID_B),
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
 
   it('asks which device the case is about instead of crediting either one', async () => {
@@ -57,7 +56,7 @@ describe('one-second stamps: the order of the lines decides', () => {
     const idle = nanoIdle(goLog, '2024-03-04T09:14:58', UDID_A);
     return file(
       'nanomdm-go.log',
-      [...(idleFirst ? [...idle, ...push] : [...push, ...idle]), goLog('2024-03-04T09:20:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n') + '\n',
+      `${[...(idleFirst ? [...idle, ...push] : [...push, ...idle]), goLog('2024-03-04T09:20:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n')}\n`,
     );
   };
 
@@ -83,7 +82,7 @@ describe('a zone-less server log beside a device log with an offset', () => {
   // polled 1.4 s later.
   const server = file(
     'nanomdm-berlin.log',
-    [...nanoPush(goLog, '2024-03-04T10:14:58', UDID_A), goLog('2024-03-04T10:30:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n') + '\n',
+    `${[...nanoPush(goLog, '2024-03-04T10:14:58', UDID_A), goLog('2024-03-04T10:30:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n')}\n`,
   );
   const device = file(
     'mdmclient.log',
@@ -135,7 +134,7 @@ describe('a 100,000-line NanoMDM log', () => {
     }
     const last = t0 + i * 5000;
     lines.push(...nanoPush(nanoLib, stamp(last), UDID_A), nanoLib(stamp(last + 120_000), `level=info service=push msg=retrieved push cert topic=${TOPIC}`));
-    const r = await diagnose(file('nanomdm-100k.log', lines.join('\n') + '\n'), '--topic', TOPIC);
+    const r = await diagnose(file('nanomdm-100k.log', `${lines.join('\n')}\n`), '--topic', TOPIC);
     expect(facts(r, 'server.push_answered').map((f) => [f.value, f.at])).toEqual([[false, new Date(last).toISOString()]]);
     expect(facts(r, 'server.push_answered')[0].source).toMatch(new RegExp(`${i} of ${i + 1} pushes to it answered`));
   }, 120_000);

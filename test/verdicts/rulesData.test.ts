@@ -47,7 +47,7 @@ describe('the push-answered window is data', () => {
   });
 
   it('with no window in rules/, nothing is called answered or failed', () => {
-    const dir = editedRules('mdm.yml', (t) => t.replace(/  push_answer_window_seconds:\n(    .*\n|      .*\n)+/, ''));
+    const dir = editedRules('mdm.yml', (t) => t.replace(/ {2}push_answer_window_seconds:\n( {4}.*\n| {6}.*\n)+/, ''));
     expect(loadRules(dir).parameters.push_answer_window_seconds).toBeUndefined();
     expect(answered(dir)).toEqual([]);
   });
@@ -81,7 +81,7 @@ describe('a broken escalation or parameter is a clear start-up error', () => {
   });
 
   it('an escalating domain without a failed-push condition', () => {
-    const dir = editedRules('escalation.yml', (t) => t.replace(/\n    apns: \{ fact: case\.failed_push.*\n/, '\n'));
+    const dir = editedRules('escalation.yml', (t) => t.replace(/\n {4}apns: \{ fact: case\.failed_push.*\n/, '\n'));
     expect(issues(dir)).toEqual([expect.stringMatching(/escalation domain apns has no failedPush condition/)]);
   });
 });

@@ -17,7 +17,6 @@ export interface ApnsReason {
 }
 
 const APPLE = 'https://developer.apple.com/documentation/usernotifications/handling-notification-responses-from-apns';
-const APNS2 = 'https://github.com/sideshow/apns2/blob/22443bc/response.go';
 const TOKEN_DOC = 'https://developer.apple.com/documentation/usernotifications/establishing-a-token-based-connection-to-apns';
 
 const r = (status: number, reason: string, klass: ReasonClass, meaning: string, next: string, source = APPLE): ApnsReason => ({

@@ -82,6 +82,7 @@ export class Member implements ChunkSink {
 
   private decide(head: Buffer, pending: Buffer[]): void | Promise<void> {
     this.target = this.choose(head);
+    // biome-ignore lint/complexity/noUselessUndefinedInitialization: TypeScript wants a `void` variable definitely assigned
     let r: void | Promise<void> = undefined;
     for (const b of pending) r = andThen(r, () => this.target!.write(b));
     return r;
@@ -165,7 +166,7 @@ function baseName(p: string): string {
 
 function stripGz(p: string): string {
   const b = baseName(p);
-  if (/\.tgz$/i.test(b)) return b.slice(0, -4) + '.tar';
+  if (/\.tgz$/i.test(b)) return `${b.slice(0, -4)}.tar`;
   if (/\.gz$/i.test(b)) return b.slice(0, -3);
   return b;
 }

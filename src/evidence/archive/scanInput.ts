@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { basename } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { readers as allReaders } from '../readers/index.js';
@@ -26,7 +26,7 @@ export interface ScanResult extends ReadResult {
 
 /** Reads a file, folder or archive on disk. Never throws for bad input. */
 export async function scanPath(path: string, ctx: ReadContext, readers: readonly Reader[] = allReaders): Promise<ScanResult> {
-  let st;
+  let st: Stats;
   try {
     st = await stat(path);
   } catch (e) {

@@ -51,6 +51,7 @@ export class TarParser implements ChunkSink {
     const len = chunk.length;
     while (pos < len) {
       if (this.finished || this.broken) return;
+      // biome-ignore lint/complexity/noUselessUndefinedInitialization: TypeScript wants a `void` variable definitely assigned
       let r: void | Promise<void> = undefined;
       if (this.remaining > 0) {
         const n = Math.min(this.remaining, len - pos);

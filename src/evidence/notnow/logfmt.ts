@@ -22,7 +22,7 @@ export function normKey(k: string): string {
   return k.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-const KEY_START = /(^|[\s,;])([A-Za-z_][A-Za-z0-9_.\-]*)=/g;
+const KEY_START = /(^|[\s,;])([A-Za-z_][A-Za-z0-9_.-]*)=/g;
 
 /** Reads a Go-style quoted string starting at `at` (the opening quote); returns the value and the index after the closing quote. */
 function readQuoted(line: string, at: number): { value: string; end: number } {

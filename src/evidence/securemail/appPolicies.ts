@@ -45,11 +45,11 @@ function attr(el: XmlElement, names: string[]): string | undefined {
 }
 
 /** A plist <true/>/<false/> carries its value in its name. */
-function valueOf(el: XmlElement): string {
+function elementValue(el: XmlElement): string {
   if (/^(true|false)$/i.test(el.name) && !el.children.length) return el.name.toLowerCase();
   const a = attr(el, VALUE_ATTRS);
   if (a !== undefined) return a;
-  if (el.children.length === 1 && !el.text.trim()) return valueOf(el.children[0]);
+  if (el.children.length === 1 && !el.text.trim()) return elementValue(el.children[0]);
   return el.text.trim();
 }
 
@@ -71,7 +71,7 @@ function findEntities(root: XmlElement): Found[] {
   for (const el of walk(root)) {
     const byTag = entityKey(el.name);
     if (byTag) {
-      out.push({ key: byTag, raw: valueOf(el), line: el.line });
+      out.push({ key: byTag, raw: elementValue(el), line: el.line });
       continue;
     }
     const byAttr = entityKey(attr(el, NAME_ATTRS));
@@ -85,7 +85,7 @@ function findEntities(root: XmlElement): Found[] {
       const byText = entityKey(el.text);
       if (byText) {
         const v = siblingValue(el);
-        out.push({ key: byText, raw: v ? valueOf(v) : '', line: v?.line ?? el.line });
+        out.push({ key: byText, raw: v ? elementValue(v) : '', line: v?.line ?? el.line });
       }
     }
   }
@@ -96,9 +96,9 @@ function findEntities(root: XmlElement): Found[] {
 function siblinglessValue(el: XmlElement): string {
   for (const re of VALUE_TAGS) {
     const hit = el.children.find((c) => re.test(c.name));
-    if (hit) return valueOf(hit);
+    if (hit) return elementValue(hit);
   }
-  return valueOf(el);
+  return elementValue(el);
 }
 
 function parseBool(raw: string): boolean | null {

@@ -245,7 +245,7 @@ const MATCHERS: Matcher[] = [
     make: (_m, l) => {
       // Lines with an NSURLError code or description are the matcher above's.
       if (!isApsd(l) || /Connected to courier|Disconnecting in response to connection failure/.test(l.message) || networkFailure(l.message)) return [];
-      if (/\b(?:TLS|SSL|boringssl)\b[^]*?\b(?:fail(?:ed|ure)?|error|alert|handshake fail)/i.test(l.message) && !/succe/i.test(l.message))
+      if (/\b(?:TLS|SSL|boringssl)\b[\s\S]*?\b(?:fail(?:ed|ure)?|error|alert|handshake fail)/i.test(l.message) && !/succe/i.test(l.message))
         return [withAttrs('device.log.push_network_error', { kind: 'tls' })];
       if (/courier/i.test(l.message) && /\b(?:fail(?:ed|ure|s)?|could not|couldn't|unable to|timed? ?out|refused|unreachable)\b/i.test(l.message) && !RE_NET_CODE.test(l.message))
         return [withAttrs('device.log.push_network_error', { kind: 'courier' })];
@@ -270,7 +270,7 @@ const MATCHERS: Matcher[] = [
     // Confirmed: profiled "(Error) MC: Cannot retrieve SCEP identity: NSError: … Domain : MCSCEPErrorDomain Code : 22003"
     // (wso2-attic/wso2mobileserver #2); "The SCEP server returned an invalid response." (mosen/SCEPy #1);
     // macOS mdmclient "[MDM_SCEP_Enroll] Calling SCEPRequestCertSignature --> <NSOSStatusErrorDomain:-603>" (micromdm #436).
-    test: /Cannot retrieve SCEP identity|MCSCEPErrorDomain|SCEP server returned an invalid response|MDM_SCEP_Enroll\][^]*?-->\s*<?(\w+):?(-?\d+)?/,
+    test: /Cannot retrieve SCEP identity|MCSCEPErrorDomain|SCEP server returned an invalid response|MDM_SCEP_Enroll\][\s\S]*?-->\s*<?(\w+):?(-?\d+)?/,
     make: (m, l) => {
       const code = /Code\s*[:=]\s*(-?\d+)/.exec(l.message)?.[1] ?? m[2];
       return [withAttrs('device.log.scep_failure', { code, domain: /MCSCEPErrorDomain/.test(l.message) ? 'MCSCEPErrorDomain' : m[1] })];

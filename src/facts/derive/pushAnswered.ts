@@ -11,7 +11,7 @@ import type { Verdict } from './pushVerdicts.js';
 export function subjectFacts(a: PushAnalysis): Fact[] {
   const out: Fact[] = [];
   const d = a.device;
-  if (d && d.ids.length) {
+  if (d?.ids.length) {
     const attrs: Record<string, string> = {};
     for (const e of [...d.pushes, ...d.contacts])
       for (const k of ['udid', 'enrollment_id', 'serial', 'device_id'] as const) {

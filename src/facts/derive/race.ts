@@ -38,7 +38,7 @@ export function raceFacts(a: PushAnalysis, params: DeriveParams): Fact[] {
           name: 'server.first_push_within_race_window',
           value: within,
           at: first.fact.at,
-          source: derived(`the first push left ${gapLeast <= 0 ? 'at most' : 'between ' + gapLeast / 1000 + ' s and'} ${Math.max(gapMost, 0) / 1000} s after the TokenUpdate; the race window is under ${params.enrollmentRaceSeconds} s`, from),
+          source: derived(`the first push left ${gapLeast <= 0 ? 'at most' : `between ${gapLeast / 1000} s and`} ${Math.max(gapMost, 0) / 1000} s after the TokenUpdate; the race window is under ${params.enrollmentRaceSeconds} s`, from),
         });
     }
   }

@@ -35,7 +35,7 @@ export interface Case {
   argv(put: Put): string[];
 }
 
-const lines = (...ls: (string | string[])[]) => ls.flat().join('\n') + '\n';
+const lines = (...ls: (string | string[])[]) => `${ls.flat().join('\n')}\n`;
 const SERVER = ['--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN];
 const sd = (put: Put, o: Parameters<typeof sysdiagnose>[0]) => {
   const b = sysdiagnose(o);

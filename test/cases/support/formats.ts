@@ -75,22 +75,21 @@ export function logShowDefault(lines: Line[], predicate = 'process == "mdmd" OR 
 
 /** `log show --style syslog`. */
 export function logShowSyslog(lines: Line[], host = 'Annas-iPhone'): string {
-  return lines.map(([t, proc, msg]) => `${t}  ${host} ${proc}[${PID[proc]}]: ${msg}`).join('\n') + '\n';
+  return `${lines.map(([t, proc, msg]) => `${t}  ${host} ${proc}[${PID[proc]}]: ${msg}`).join('\n')}\n`;
 }
 
 /** `log show --style ndjson`. */
 export function logShowNdjson(lines: Line[]): string {
   const path = { apsd: '/System/Library/PrivateFrameworks/ApplePushService.framework/apsd', mdmd: '/usr/libexec/mdmd', mdmclient: '/usr/libexec/mdmclient', profiled: '/usr/libexec/profiled' };
-  return (
-    lines
-      .map(([t, proc, msg]) => JSON.stringify({ timestamp: t, messageType: 'Default', eventType: 'logEvent', processImagePath: path[proc], processID: PID[proc], eventMessage: msg }))
-      .join('\n') + '\n'
+  const events = lines.map(([t, proc, msg]) =>
+    JSON.stringify({ timestamp: t, messageType: 'Default', eventType: 'logEvent', processImagePath: path[proc], processID: PID[proc], eventMessage: msg }),
   );
+  return `${events.join('\n')}\n`;
 }
 
 /** `log show --style compact` (no offset written). */
 export function logShowCompact(lines: Line[]): string {
-  return ['Timestamp               Ty Process[PID:TID]', ...lines.map(([t, proc, msg]) => `${t.slice(0, 23)} Df ${proc}[${PID[proc]}:3c1f] ${msg}`)].join('\n') + '\n';
+  return `${['Timestamp               Ty Process[PID:TID]', ...lines.map(([t, proc, msg]) => `${t.slice(0, 23)} Df ${proc}[${PID[proc]}:3c1f] ${msg}`)].join('\n')}\n`;
 }
 
 export const REJECTED = 'Rejecting MDM push dictionary because it does not have the right magic string.';

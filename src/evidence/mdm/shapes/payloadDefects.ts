@@ -70,7 +70,7 @@ export function payloadDefects(mdm: PlistDict, siblings: PlistDict[]): PayloadDe
   }
 
   const topic = str(mdm.Topic);
-  if (topic && topic.startsWith('com.apple.mgmt.') && !isPlaceholder(topic)) {
+  if (topic?.startsWith('com.apple.mgmt.') && !isPlaceholder(topic)) {
     const last = topic.slice(topic.lastIndexOf('.') + 1);
     if (!UUID.test(last) || topic.split('.').length < 5)
       out.push({ key: 'Topic', present: true, why: 'no_uuid', text: `Topic ${topic} lacks the UUID part an MDM push certificate's topic ends with (com.apple.mgmt.External.<UUID>)` });
