@@ -10,12 +10,6 @@ export function lineReadersFor(name: string, head: Buffer, item: Item, readers: 
   return readers.filter((r): r is LineReader => r.kind === 'lines' && r.accepts(name, head, item));
 }
 
-/** Whether any reader wants this item; archives drain members nobody wants without buffering them. */
-export function isWanted(item: Item, head: Buffer, readers: readonly Reader[] = allReaders): boolean {
-  const name = itemName(item);
-  return readers.some((r) => r.accepts(name, head, item));
-}
-
 /**
  * Splits text into lines for line readers, keeping at most maxLineLength
  * characters of a line so one 50 MB line cannot exhaust memory.

@@ -54,7 +54,7 @@ const PROPER = /^(Apple|Xcode|Secure|Citrix|Exchange|Mac|MDM|APNs|PushMagic|Toke
  * a word near 140 characters ("Use the PushMagic from the device's latest
  * TokenUpdate; look for…" → "use the PushMagic from the device's latest TokenUpdate").
  */
-export function shortStep(step: string): string {
+function shortStep(step: string): string {
   let s = step.split(/(?<!\be\.g|\bi\.e|\bvs)[.;:](?:\s+|$)/)[0]!.trim();
   if (s.length > 140) s = s.replace(/\s+\([^()]*\)/g, '');
   if (s.length > 140) {

@@ -6,7 +6,7 @@
  * time is shown as written and never labelled UTC).
  */
 
-export const ZONE_UNKNOWN = 'unknown';
+const ZONE_UNKNOWN = 'unknown';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -28,7 +28,7 @@ function parts(ms: number): { date: string; time: string; seconds: boolean } {
 }
 
 /** "-08:00" → minutes east of UTC (-480); undefined for anything else. */
-export function offsetMinutes(zone: string | undefined): number | undefined {
+function offsetMinutes(zone: string | undefined): number | undefined {
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone ?? '');
   if (!m) return undefined;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));

@@ -8,7 +8,7 @@ import type { QuestionReport, Report } from '../report/types.js';
 import type { CaseService } from '../case/index.js';
 
 /** The bundled example case (examples/ ships in the package). */
-export const EXAMPLE_DIR = fileURLToPath(new URL('../../examples/mdm-wrong-magic/', import.meta.url));
+const EXAMPLE_DIR = fileURLToPath(new URL('../../examples/mdm-wrong-magic/', import.meta.url));
 
 export interface TerminalIO {
   input: NodeJS.ReadableStream;
@@ -24,7 +24,7 @@ function choices(q: QuestionReport): string {
   return q.type === 'time' ? 'a date and time, e.g. 2026-11-20 14:05 UTC; or unknown' : 'a value; or unknown';
 }
 
-export function questionLine(q: QuestionReport): string {
+function questionLine(q: QuestionReport): string {
   return `Next question (${q.id}): ${q.text}\n  answer: ${choices(q)}${q.help ? `\n  help: ${q.help}` : ''}\n`;
 }
 

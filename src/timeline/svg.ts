@@ -45,7 +45,7 @@ const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${p
 const hm = (d: Date) => `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
 const hms = (d: Date) => `${hm(d)}:${pad2(d.getUTCSeconds())}`;
 /** "2024-05-06 09:00 UTC" */
-export const utcLabel = (t: number) => `${ymd(new Date(t))} ${hms(new Date(t)).replace(/:00$/, '')} UTC`;
+const utcLabel = (t: number) => `${ymd(new Date(t))} ${hms(new Date(t)).replace(/:00$/, '')} UTC`;
 
 interface Axis {
   t0: number;
@@ -249,7 +249,7 @@ export function timelineSvg(report: Report): string | null {
   return modelSvg(model, report);
 }
 
-export function modelSvg(model: TimelineModel, report: Report): string {
+function modelSvg(model: TimelineModel, report: Report): string {
   const axis = axisFor(model);
   const height = timelineHeight(model.lanes.length);
   const axisY = TOP + model.lanes.length * LANE_H;

@@ -46,7 +46,7 @@ function environmentFromCn(cn: string | undefined): ApnsEnvironment[] {
  * Reads one certificate's DER. Throws only from node:crypto on input that is
  * not a certificate; callers turn that into a problem.
  */
-export function parsePushCertificate(der: Buffer): PushCertificate {
+function parsePushCertificate(der: Buffer): PushCertificate {
   const x = new X509Certificate(der);
   const subject = nameFields(x.subject);
   // Subject UID (userId, 0.9.2342.19200300.100.1.1): Apple puts the push topic here.

@@ -63,20 +63,6 @@ export const APNS_REASONS: readonly ApnsReason[] = [
   r(503, 'Shutdown', 'transient', 'The APNs server is shutting down.', 'Open a new connection and resend.'),
 ];
 
-/** Status codes APNs uses without a reason (success) or with one (errors). */
-export const APNS_STATUSES: Readonly<Record<number, string>> = {
-  200: 'Accepted by APNs (which says nothing about delivery to the device).',
-  400: 'Bad request',
-  403: 'Problem with the certificate or provider token',
-  404: 'Bad path',
-  405: 'Bad method',
-  410: 'The token is no longer active for the topic',
-  413: 'Payload too large',
-  429: 'Too many requests',
-  500: 'APNs internal error',
-  503: 'APNs unavailable',
-};
-
 const byLower = new Map(APNS_REASONS.map((x) => [x.reason.toLowerCase(), x]));
 
 export function reasonInfo(reason: string): ApnsReason | undefined {
@@ -107,8 +93,7 @@ export interface LegacyStatus {
   class: ReasonClass;
 }
 
-export const LEGACY_SOURCE = 'https://support.sparkpost.com/momentum/3/3-push/push-apple-error';
-
+// Source: https://support.sparkpost.com/momentum/3/3-push/push-apple-error
 export const LEGACY_STATUSES: readonly LegacyStatus[] = [
   { code: 0, meaning: 'No errors encountered', class: 'transient' },
   { code: 1, meaning: 'Processing error', equivalent: 'InternalServerError', class: 'transient' },

@@ -304,5 +304,3 @@ export const apnsResponseReader: LineReader = {
     };
   },
 };
-
-export { APNS_REASONS };

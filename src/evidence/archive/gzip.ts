@@ -5,7 +5,7 @@ import { ScanStop, type Scan } from './scan.js';
 import { PIPELINE_BUFFER, writableOf, type ChunkSink } from './sink.js';
 
 /** Output buffers of 1 MiB: the default 16 KiB makes gunzip about three times slower. */
-export const GUNZIP_CHUNK = 1 << 20;
+const GUNZIP_CHUNK = 1 << 20;
 
 /**
  * Decompresses gzip data into `inner` as it arrives. A gzip error (truncated,

@@ -38,7 +38,7 @@ const SNIFF = [
   /\bservice=nanomdm\b|\bcomponent=(?:apns|command|queue)\b/,
 ];
 
-export function looksLikeServerLog(head: string): boolean {
+function looksLikeServerLog(head: string): boolean {
   return SNIFF.some((re) => re.test(head));
 }
 

@@ -12,7 +12,7 @@ export type ValueKind = SharedKind;
 export type Checked = { ok: true; value: string } | { ok: false; state: 'masked' | 'garbled' | 'invalid'; why: string };
 
 /** Quotes, brackets people type around values, and sentence punctuation after them. */
-export function stripValue(raw: string): string {
+function stripValue(raw: string): string {
   // Closing quotes, commas and braces of a JSON or plist snippet; a token's <…> stays for normalizeToken.
   // A trailing "..." or "…" is a truncation, not punctuation: it stays so that it is seen.
   const v = raw.trim().replace(/^[`'"‘“]+/, '');

@@ -41,13 +41,13 @@ export interface PlistOptions {
   maxXmlObjects?: number;
 }
 
-export const DEFAULT_MAX_XML_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_XML_BYTES = 4 * 1024 * 1024;
 /**
  * Values in one XML plist. Each costs a JS value (an empty dictionary about
  * 250 bytes), so 4 MB of `<dict/>` would hold 600,000 of them; MDM plists and
  * profiles hold hundreds. Binary plists keep ctx.limits.maxPlistObjects.
  */
-export const DEFAULT_MAX_XML_OBJECTS = 200_000;
+const DEFAULT_MAX_XML_OBJECTS = 200_000;
 
 const UTF16LE = new TextDecoder('utf-16le');
 const UTF16BE = new TextDecoder('utf-16be');

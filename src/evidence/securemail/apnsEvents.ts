@@ -47,7 +47,7 @@ function columns(rows: Row[]): { map: Map<Field, number>; dataFrom: number } {
   return { map, dataFrom: 0 };
 }
 
-export function readApnsEvents(data: Buffer, item: Item): ReadResult {
+function readApnsEvents(data: Buffer, item: Item): ReadResult {
   const decoded = decodeText(data);
   if (!decoded.ok) return { facts: [], problems: [problemOf(item, 'securemail.csv_not_text', `${decoded.reason}; expected CtxLog_APNS_Events.csv (time, operation, status, tenant ID, listener token)`)] };
   const text = decoded.text;

@@ -64,7 +64,7 @@ function entries(rows: Row[], header: Map<Field, number> | null): Entry[] {
   return out;
 }
 
-export function readAppLog(data: Buffer, item: Item): ReadResult {
+function readAppLog(data: Buffer, item: Item): ReadResult {
   const decoded = decodeText(data);
   if (!decoded.ok) return { facts: [], problems: [problemOf(item, 'securemail.log_not_text', `${decoded.reason}; expected the Secure Mail app log`)] };
   const text = decoded.text;

@@ -108,7 +108,7 @@ function parseBool(raw: string): boolean | null {
   return null;
 }
 
-export function readAppPolicies(data: Buffer, item: Item): ReadResult {
+function readAppPolicies(data: Buffer, item: Item): ReadResult {
   const decoded = decodeText(data);
   if (!decoded.ok) return { facts: [], problems: [problemOf(item, 'securemail.policies_not_text', `${decoded.reason}; expected Secure Mail's app policies as XML`)] };
   if (!decoded.text.trim()) return { facts: [], problems: [problemOf(item, 'securemail.policies_empty', 'is empty; expected Secure Mail\'s app policies as XML')] };

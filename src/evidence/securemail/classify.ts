@@ -21,9 +21,6 @@ export function classifyOperation(text: string): Operation {
   return OPERATIONS.find(([, re]) => re.test(text))?.[0] ?? 'other';
 }
 
-/** Subscription steps, whose latest outcome says whether the device is subscribed now. */
-export const SUBSCRIPTION_STEPS: readonly Operation[] = ['registration', 'ews_subscription', 'listener_update', 'subscription'];
-
 export type Outcome = 'success' | 'failure' | 'unknown';
 
 export function classifyStatus(text: string): Outcome {

@@ -27,7 +27,7 @@ const RESULT = /UIBackgroundFetchResult\w+|\b(NewData|NoData|Failed)\b/;
 
 export type WakeKind = 'remote_notification' | 'background_fetch' | 'other';
 
-export function wakeKind(type: string): WakeKind {
+function wakeKind(type: string): WakeKind {
   if (/remote|push/i.test(type)) return 'remote_notification';
   if (/background\s*(fetch|app\s*refresh)/i.test(type)) return 'background_fetch';
   return 'other';
@@ -73,7 +73,7 @@ function byHeader(r: Row, map: Map<Field, number>): Wake | null {
   return { type, start: findTimes(c('start'))[0]?.iso, end: findTimes(c('end'))[0]?.iso, seconds: c('seconds') || undefined, result: c('result') || undefined };
 }
 
-export function readFetchSchedule(data: Buffer, item: Item): ReadResult {
+function readFetchSchedule(data: Buffer, item: Item): ReadResult {
   const decoded = decodeText(data);
   if (!decoded.ok)
     return { facts: [], problems: [problemOf(item, 'securemail.csv_not_text', `${decoded.reason}; expected CTXLog_backgroundFetchSchedule.csv (wake-up type, start, end, seconds, result)`)] };

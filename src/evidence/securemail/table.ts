@@ -26,8 +26,8 @@ const MAX_CELLS = 64;
  * how things stand now). A 200,000-row export must not turn into a million
  * facts; the rows in between are counted in a problem by the reader.
  */
-export const KEEP_FIRST_ROWS = 1000;
-export const KEEP_LAST_ROWS = 1000;
+const KEEP_FIRST_ROWS = 1000;
+const KEEP_LAST_ROWS = 1000;
 
 function countOutsideQuotes(line: string, d: string): number {
   let n = 0;

@@ -85,7 +85,7 @@ function kindOf(f: Fact): string {
  * what any device logs when its network changes, so it counts as down only
  * when the log never shows a connection at all.
  */
-export const pushConnection: Deriver = (index) => {
+const pushConnection: Deriver = (index) => {
   const events = [...UP, ...DOWN, DROPPED].flatMap((n) => index.get(n) ?? []);
   if (!events.length) return [];
   const logs = [...groupByFile(events)]
@@ -153,7 +153,7 @@ function someDomainKnown(index: Index): boolean {
  * hold its push connection and nothing else tells which kind of case this is,
  * both are looked at: the device side is broken for either.
  */
-export const pushConnectionDomain: Deriver = (index) => {
+const pushConnectionDomain: Deriver = (index) => {
   const down = (index.get('device.log.push_connection') ?? []).filter((f) => f.value === 'down');
   if (!down.length || someDomainKnown(index)) return [];
   return [
@@ -189,7 +189,7 @@ function deviceName(index: Index, f: Fact): string {
  * server and being answered (mdmd "Transaction completed. Status: 200",
  * mdmclient processing a command). One note per log, at its latest such line.
  */
-export const pushPathWorked: Deriver = (index) => {
+const pushPathWorked: Deriver = (index) => {
   const contacts = CONTACTS.flatMap((n) => index.get(n) ?? []).filter(reachedServer);
   const out: Fact[] = [];
   for (const [file, list] of [...groupByFile(contacts)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {

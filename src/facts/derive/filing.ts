@@ -20,7 +20,7 @@ const derived = (how: string, from: string[]): Fact['source'] => ({ kind: 'deriv
  * unless the device's own log shows it arriving (then it did not fail, and Apple has nothing to look up).
  */
 const KEEP = 50;
-export const appFailedPushes: Deriver = (index, params = {}) => {
+const appFailedPushes: Deriver = (index, params = {}) => {
   const windowMs = params.pushAnswerWindowSeconds ? params.pushAnswerWindowSeconds * 1000 : undefined;
   // An answer told in words in an MDM case is the MDM server's (derive/statedAnswer.ts), not an app push's.
   const mdmCase = statedAnswersAreMdm(index);
@@ -47,7 +47,7 @@ function moments(index: Index, name: string): Moment[] {
   return out.sort((a, b) => a.ms - b.ms);
 }
 
-export const sysdiagnoseAfterFailure: Deriver = (index) => {
+const sysdiagnoseAfterFailure: Deriver = (index) => {
   const failed = moments(index, 'case.failed_push_at');
   const taken = moments(index, 'device.sysdiagnose_at').at(-1);
   if (!failed.length || !taken) return [];
@@ -72,7 +72,7 @@ export const sysdiagnoseAfterFailure: Deriver = (index) => {
 };
 
 /** A logging profile helps only if it was installed before the failure was reproduced. */
-export const loggingBeforeFailure: Deriver = (index) => {
+const loggingBeforeFailure: Deriver = (index) => {
   const last = moments(index, 'case.failed_push_at').at(-1);
   if (!last) return [];
   const out: Fact[] = [];
@@ -89,7 +89,7 @@ export const loggingBeforeFailure: Deriver = (index) => {
 };
 
 /** The earliest failed push on record: Apple wants when failures began, and this is the evidence's bound. */
-export const failuresSeenFrom: Deriver = (index) => {
+const failuresSeenFrom: Deriver = (index) => {
   let first: Fact | undefined;
   for (const f of index.get('case.failed_push_at') ?? []) if (f.at && (!first || Date.parse(f.at) < Date.parse(first.at!))) first = f;
   if (!first) return [];

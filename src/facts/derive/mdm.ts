@@ -18,7 +18,7 @@ const ONE_SIDED: Record<string, { to: string; how: string }> = {
 };
 
 /** Once someone says whose the unlabelled pasted values are, they count as that side's. */
-export const pastedSide: Deriver = (index) => {
+const pastedSide: Deriver = (index) => {
   const out: Fact[] = [];
   for (const [from, { to, how }] of Object.entries(ONE_SIDED))
     for (const f of index.get(from) ?? []) out.push({ ...f, name: to, source: { kind: 'derived', how, from: [from] } });
@@ -33,7 +33,7 @@ export const pastedSide: Deriver = (index) => {
 };
 
 /** The device only keeps SHA-256(token); hash the server's token so the two can be compared. */
-export const serverTokenHash: Deriver = (index) =>
+const serverTokenHash: Deriver = (index) =>
   (index.get('server.push_token') ?? []).map((f) => ({
     name: 'server.push_token_sha256',
     value: createHash('sha256').update(Buffer.from(String(f.value), 'hex')).digest('hex'),

@@ -14,7 +14,7 @@ function byTime(a: Fact, b: Fact): number {
 }
 
 /** The outcome of the latest subscription step and of the latest validity check in CtxLog_APNS_Events.csv. */
-export const subscriptionState: Deriver = (index) => {
+const subscriptionState: Deriver = (index) => {
   const events = [...(index.get('securemail.apns_event') ?? [])].filter((f) => f.attrs?.outcome && f.attrs.outcome !== 'unknown').sort(byTime);
   const out: Fact[] = [];
   const latest = (pred: (f: Fact) => boolean) => events.filter(pred).at(-1);
@@ -46,7 +46,7 @@ const seconds = (from: string, to: string) => Math.round((Date.parse(to) - Date.
  * the last one, the longest silence between two, and whether only
  * BackgroundFetch wake-ups happen (the app runs, but pushes do not come).
  */
-export const wakeupSummary: Deriver = (index) => {
+const wakeupSummary: Deriver = (index) => {
   const wakes = index.get('securemail.fetch.wakeup') ?? [];
   if (!wakes.length) return [];
   const src = (how: string) => ({ kind: 'derived' as const, how, from: ['securemail.fetch.wakeup'] });
@@ -90,7 +90,7 @@ export const wakeupSummary: Deriver = (index) => {
  * Citrix's listener services (documented hosts are under xm.citrix.com,
  * e.g. us-east-1.mailboxlistener.xm.citrix.com).
  */
-export const listenerHost: Deriver = (index) =>
+const listenerHost: Deriver = (index) =>
   (index.get('securemail.policy.listener_host') ?? []).flatMap((f) => {
     const raw = String(f.value).trim();
     const host = raw

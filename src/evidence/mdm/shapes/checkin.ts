@@ -2,8 +2,6 @@ import { bytes, str, type PlistDict } from '../../plist/index.js';
 import type { Collector } from '../emit.js';
 import { platformOf } from '../platform.js';
 
-export const CHECKIN_TYPES = ['Authenticate', 'TokenUpdate', 'CheckOut'] as const;
-
 /** A check-in message the device sent to the CheckInURL (as the server stored or logged it). */
 export function isCheckin(d: PlistDict): boolean {
   return typeof d.MessageType === 'string';

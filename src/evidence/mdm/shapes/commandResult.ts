@@ -2,7 +2,7 @@ import { num, str, isDict, type PlistDict } from '../../plist/index.js';
 import type { Collector } from '../emit.js';
 import { channelOf } from './checkin.js';
 
-export const COMMAND_STATUSES = ['Acknowledged', 'Error', 'CommandFormatError', 'NotNow', 'Idle'] as const;
+const COMMAND_STATUSES = ['Acknowledged', 'Error', 'CommandFormatError', 'NotNow', 'Idle'] as const;
 
 /** A device's answer to the server (a command result or an Idle poll). */
 export function isCommandResult(d: PlistDict): boolean {
