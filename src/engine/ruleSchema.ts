@@ -14,7 +14,7 @@ export type SourceRef = z.infer<typeof SourceRefSchema>;
 
 const FactName = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, 'a fact name such as device.push_magic');
 
-const OPS = [
+export const OPS = [
   'exists', // two-valued: is there any observation of the fact (never unknown)
   'eq',
   'ne',
@@ -33,6 +33,7 @@ const OPS = [
   'sameAs', // fact vs fact: the observed values share one (hex compared case-insensitively)
   'differsFrom', // fact vs fact: no value in common
 ] as const;
+export type Op = (typeof OPS)[number];
 
 export const LeafSchema = z
   .object({
@@ -66,7 +67,7 @@ export type Leaf = z.infer<typeof LeafSchema>;
 
 export type Condition = Leaf | { all: Condition[]; says?: string } | { any: Condition[]; says?: string } | { not: Condition; says?: string };
 
-const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     z.object({ all: z.array(ConditionSchema).min(1), says: z.string().optional() }).strict(),
     z.object({ any: z.array(ConditionSchema).min(1), says: z.string().optional() }).strict(),
@@ -90,7 +91,8 @@ export const CauseSchema = z
   .strict();
 export type Cause = z.infer<typeof CauseSchema>;
 
-const OUTCOMES = ['confirms', 'suggests', 'rules_out'] as const;
+export const OUTCOMES = ['confirms', 'suggests', 'rules_out'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 export const RuleSchema = z
   .object({
@@ -108,7 +110,7 @@ export const RuleSchema = z
   .strict();
 export type Rule = z.infer<typeof RuleSchema>;
 
-const ANSWER_TYPES = ['yesno', 'choice', 'value', 'time'] as const;
+export const ANSWER_TYPES = ['yesno', 'choice', 'value', 'time'] as const;
 
 export const QuestionSchema = z
   .object({
@@ -186,7 +188,7 @@ export type Parameter = z.infer<typeof ParameterSchema>;
 
 export const PARAMETERS = ['push_answer_window_seconds', 'magic_recheck_hours', 'enrollment_race_seconds'] as const;
 export type ParameterName = (typeof PARAMETERS)[number];
-const ParametersSchema = z.object(Object.fromEntries(PARAMETERS.map((p) => [p, ParameterSchema.optional()])) as Record<ParameterName, z.ZodOptional<typeof ParameterSchema>>).strict();
+export const ParametersSchema = z.object(Object.fromEntries(PARAMETERS.map((p) => [p, ParameterSchema.optional()])) as Record<ParameterName, z.ZodOptional<typeof ParameterSchema>>).strict();
 
 /** One item of the Feedback collection checklist: ticked only while its condition holds. */
 export const ChecklistItemSchema = z
@@ -235,3 +237,4 @@ export const RuleFileSchema = z
     data: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
+export type RuleFile = z.infer<typeof RuleFileSchema>;
