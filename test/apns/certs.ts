@@ -1,7 +1,7 @@
 // Builds push certificates at test time with node:crypto and a tiny DER
 // writer, so the tests never depend on openssl or on a real Apple identity.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { oidBytes } from '../../src/evidence/apns/der.js';
+import { oidBytes } from '../../src/evidence/apns/certExtensions.js';
 
 function len(n: number): Buffer {
   if (n < 0x80) return Buffer.from([n]);

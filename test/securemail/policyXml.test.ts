@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readBuffer } from '../../src/evidence/dispatch.js';
-import { scanXml, walk } from '../../src/evidence/securemail/xml.js';
+import { scanXml, walk } from '../../src/evidence/securemail/elementTree.js';
 import { ctx, named } from './helpers.js';
 
 /** Policy files as people hand them over: cut off, hand-edited, or not policy files at all. */

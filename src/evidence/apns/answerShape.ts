@@ -1,4 +1,4 @@
-import { lineTime } from './text.js';
+import { lineTime } from './textInput.js';
 
 /**
  * Whether a line can carry an APNs answer at all (issue 8 item 8). A reason

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import type { Fact } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type ReadResult } from '../types.js';
-import { children, findByOid, oidBytes, readTlv, stringsUnder, type Tlv } from './der.js';
+import { children, readTlv, type Tlv } from '../asn1.js';
+import { findByOid, oidBytes, stringsUnder } from './certExtensions.js';
 import type { ApnsEnvironment } from './hosts.js';
 import { nameFields, nameValue } from './subject.js';
 

@@ -2,7 +2,7 @@ import type { Fact, Problem } from '../../facts/schema.js';
 import { isDict, parsePlist, type PlistDict, type PlistValue } from '../plist/index.js';
 import { problemOf, sourceOf, type Item, type LineReader } from '../types.js';
 import { APS_KEYS, entitlementFacts, isProvisioningProfile, profileFacts } from './profile.js';
-import { isPushText } from './text.js';
+import { isPushText } from './textInput.js';
 
 /** Keys that make a dictionary an entitlements dictionary (rather than any other plist). */
 const ENTITLEMENT_HINTS = [

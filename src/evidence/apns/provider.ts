@@ -1,7 +1,7 @@
 import type { Fact } from '../../facts/schema.js';
 import { sourceOf, type Item, type LineReader } from '../types.js';
 import { looksLikeDeviceLog } from '../text/recognise.js';
-import { isPushText, lineTime } from './text.js';
+import { isPushText, lineTime } from './textInput.js';
 import { anyOf, inOrder, type LineTest } from '../inOrder.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Fact } from '../../facts/schema.js';
 import { sourceOf, type Item, type LineReader } from '../types.js';
-import { isPushText, lineTime } from './text.js';
+import { isPushText, lineTime } from './textInput.js';
 import { anyOf, inOrder, type LineTest } from '../inOrder.js';
 
 /**

@@ -5,7 +5,7 @@ import { hostsIn, type ApnsEnvironment } from './hosts.js';
 import { APNS_REASONS, LEGACY_STATUSES, REASON_PATTERN, TLS_PATTERNS, reasonFromSnake, reasonInfo, type ApnsReason } from './reasons.js';
 import { answerClause, isAssertive, isHedged, isTechnicalConnect, isTechnicalTls, lineShape, type LineShape } from './answerShape.js';
 import { idOnLine, isNoPushInfo, isServerApi } from './serverApi.js';
-import { isPushText, lineTimeZoned } from './text.js';
+import { isPushText, lineTimeZoned } from './textInput.js';
 import { proseTime } from '../paste/proseTime.js';
 
 /** A line that is about pushing to APNs (so a bare "400" or "unexpected EOF" on it means something). */

@@ -1,4 +1,4 @@
-import { children, readTlv } from '../der.js';
+import { children, readTlv } from '../asn1.js';
 
 /**
  * Minimal BER/DER reading of a CMS (PKCS#7) SignedData envelope, just far

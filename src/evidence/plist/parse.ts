@@ -3,7 +3,7 @@ import { parseBinaryPlist } from './binary.js';
 import { cmsContent, embeddedXmlPlist } from './cms.js';
 import { contentStart, isBinaryPlist, isCmsSigned } from './sniff.js';
 import type { PlistValue } from './values.js';
-import { parseXmlPlist } from './xml.js';
+import { parseXmlPlist } from './xmlPlist.js';
 
 export interface PlistParsed {
   ok: true;

@@ -4,7 +4,7 @@ import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } fr
 import { classifyOperation, classifyStatus, failureReason } from './classify.js';
 import { APNS_EVENTS_FILE } from './names.js';
 import { detectDelimiter, mapHeader, parseRows, skippedRowsMessage, type Row } from './table.js';
-import { decodeText } from './text.js';
+import { decodeText } from './decode.js';
 import { isTimeCell, parseTime } from './time.js';
 
 /**

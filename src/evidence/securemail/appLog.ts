@@ -4,7 +4,7 @@ import { redactMessage } from './classify.js';
 import { apnsHits, deviceHits, PUSH_WORDS } from './logPatterns.js';
 import { APNS_EVENTS_FILE, CTXLOG_TEXT_FILE, FETCH_SCHEDULE_FILE, POLICIES_FILE, SECURE_MAIL_MODULE } from './names.js';
 import { detectDelimiter, mapHeader, parseRows, skippedRowsMessage, type Row } from './table.js';
-import { decodeText, headText } from './text.js';
+import { decodeText, headText } from './decode.js';
 import { parseTime } from './time.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Fact } from '../../facts/schema.js';
 import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } from '../types.js';
 import { POLICIES_FILE } from './names.js';
-import { decodeText } from './text.js';
-import { scanXml, walk, type XmlElement } from './xml.js';
+import { decodeText } from './decode.js';
+import { scanXml, walk, type XmlElement } from './elementTree.js';
 
 /**
  * CtxLog_AppPolicies.xml: the MDX policies Secure Mail received. No public

@@ -2,7 +2,7 @@ import type { Fact } from '../../facts/schema.js';
 import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } from '../types.js';
 import { FETCH_SCHEDULE_FILE } from './names.js';
 import { detectDelimiter, mapHeader, parseRows, skippedRowsMessage, type Row } from './table.js';
-import { decodeText } from './text.js';
+import { decodeText } from './decode.js';
 import { findTimes, isTimeCell } from './time.js';
 
 /**
