@@ -164,7 +164,9 @@ describe('every input is bounded', () => {
       expect(code).toBe(0);
       expect(codesOf(report, path)).toContain('archive.spool_too_large');
     } finally {
-      process.env.TMPDIR = saved;
+      // Assigning undefined would leave the string "undefined" for every later test in this process.
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
     }
     expect(readdirSync(tmp)).toEqual([]);
   });
