@@ -102,7 +102,8 @@ export function isoAsWritten(iso: string, zone?: string): string {
   return `${new Date(ms + offsetMinutes(z)! * 60_000).toISOString().replace(/\.000Z$|Z$/, '')}${z}`;
 }
 
-const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?(?![\d:])( \(zone unknown\)|, zone unknown)?/g;
+// The time must end where it ends ("10:00" is not read out of "10:00:05"), whatever follows its zone (a colon ends a clause).
+const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?![\d:]|\.\d)(Z|[+-]\d{2}:\d{2}(?!\d))?( \(zone unknown\)|, zone unknown)?/g;
 
 /**
  * Every ISO time inside a sentence, in people's form: in UTC, with the

@@ -118,6 +118,13 @@ export class Places {
     let out = text.replace(/answer to q\.[a-z0-9_.]+(?: by (\S+))?(?: at (\S+?))?(?=[),;]|\s|$)/g, (_m, by: string | undefined, at: string | undefined) =>
       ['answered', this.who(by), at && isIsoTime(at) ? `at ${formatTime(at)}` : undefined].filter(Boolean).join(' '),
     );
+    // An archive's member as describeSource writes it ("bundle.tar.gz › logs/x.log:88"): by its path inside the archive.
+    for (const archive of [...this.archives].sort((a, b) => b.length - a.length)) {
+      out = out.split(`${archive} › `).reduce((acc, part) => {
+        const m = /^(\S+?)(?::(\d+))?(?=[\s),;]|$)/.exec(part);
+        return m ? `${acc}${this.member(archive, m[1]!)}${m[2] ? ` line ${m[2]}` : ''}${part.slice(m[0].length)}` : `${acc}${archive} › ${part}`;
+      });
+    }
     // Longest first, so a path is replaced before a shorter path inside it.
     for (const input of [...this.names.keys()].sort((a, b) => b.length - a.length)) if (input !== this.names.get(input)) out = out.split(input).join(this.names.get(input)!);
     // A paste cited as describeSource writes it ("--paste 2 (line 1)"): by its name, its line only where the name does not already place it.
