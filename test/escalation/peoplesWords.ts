@@ -1,4 +1,6 @@
+import { loadRules } from '../../src/engine/loadRules.js';
 import { feedbackContext } from '../../src/escalation/index.js';
+import { allFactDefinitions } from '../../src/facts/catalog/index.js';
 import { formatTime } from '../../src/report/time.js';
 import type { Report } from '../../src/report/types.js';
 
@@ -12,6 +14,8 @@ const INTERNAL: { what: string; pattern: RegExp }[] = [
   { what: 'a fact id with its value', pattern: /\b[a-z]+\.[a-z_]+ =/g },
   { what: 'a raw Slack user id', pattern: /\bU[A-Z0-9]{6,}\b/g },
   { what: 'a seed file name', pattern: /\b\d{3}_[0-9a-f]{16}\.txt\b/g },
+  { what: 'a document by its file name (documents are named by their titles)', pattern: /\b[\w-]+\.md\b/g },
+  { what: 'a value the code never filled in', pattern: /\[object Object\]|\bundefined\b|\bNaN\b|\{\{|\}\}/g },
   { what: 'a question id', pattern: /\bq\.[a-z]+\.[a-z_]+/g },
   { what: 'a bare true/false', pattern: /\((?:true|false)\)|: (?:true|false)$/gm },
   { what: 'an attribute name', pattern: /\battrs\b/g },
@@ -41,12 +45,34 @@ function withoutValues(draft: string, report: Report): string {
   return out;
 }
 
+/** Slack's ids of channels, users, workspaces (C0…, U0…, W0…, T0…): the chat's names, which Apple cannot look up. */
+const SLACK_ID = /\b[CUWTGD]0[A-Z0-9]{6,}\b/g;
+
+let ids: Set<string> | undefined;
+/** Every id pushcheck gives a thing: facts, causes, rules, questions, notes. */
+function knownIds(): Set<string> {
+  if (ids) return ids;
+  const rules = loadRules();
+  ids = new Set([
+    ...allFactDefinitions.map((d) => d.name),
+    ...rules.causes.map((c) => c.id),
+    ...rules.rules.map((r) => r.id),
+    ...rules.questions.map((q) => q.id),
+    ...rules.advisories.map((a) => a.id),
+  ]);
+  return ids;
+}
+
 /** Every internal name in the draft, each with what it is; [] when it speaks in people's words only. */
 export function internalNames(draft: string, report: Report): string[] {
   const found: string[] = [];
   for (const { what, pattern } of INTERNAL) for (const m of draft.matchAll(pattern)) found.push(`${what}: ${m[0]}`);
+  const words = withoutValues(draft, report);
   // Apple's own reverse-DNS names (an MDM topic's shape, an entitlement key) are Apple's words.
-  for (const m of withoutValues(draft, report).matchAll(DOTTED_ID)) if (!m[0].startsWith('com.apple.')) found.push(`a fact or cause id: ${m[0]}`);
+  for (const m of words.matchAll(DOTTED_ID)) if (!m[0].startsWith('com.apple.')) found.push(`a fact or cause id: ${m[0]}`);
+  // Two-part ids ("server.topic", "mdm.network") look like file names, so only the ids pushcheck really uses are looked for.
+  for (const m of words.matchAll(/(?<![\w.-])[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+(?![\w-]|\.\w)/g)) if (knownIds().has(m[0])) found.push(`an id: ${m[0]}`);
+  for (const m of words.matchAll(SLACK_ID)) found.push(`a Slack id: ${m[0]}`);
   return found;
 }
 

@@ -125,6 +125,28 @@ describe('model polish of the Feedback draft, against a local OpenAI-compatible 
     expect(r.reason).toContain('contains a UUID that is not in the facts');
   });
 
+  it('rejects a rewrite that makes up an APNs answer the server never logged', async () => {
+    // The server logged 200 for every push; a rewrite that "explains" them with a 410 invents a fact.
+    reply = (draft) => ({ content: draft.replace(SENTENCE, 'APNs later answered 410 for this token.') });
+    const r = await polishDraft(report, options());
+    expect(r.polished).toBe(false);
+    expect(r.reason).toContain('contains a status code that is not in the facts (410)');
+  });
+
+  it('rejects a rewrite that names an APNs reason the evidence does not hold', async () => {
+    reply = (draft) => ({ content: draft.replace(SENTENCE, 'The pushes most likely failed with BadDeviceToken.') });
+    const r = await polishDraft(report, options());
+    expect(r.polished).toBe(false);
+    expect(r.reason).toContain('(BadDeviceToken)');
+  });
+
+  it('rejects a rewrite that adds a cause of its own, however it words it, when it brings a value', async () => {
+    reply = (draft) => ({ content: draft.replace(SENTENCE, 'The device was probably restored from backup on 2024-05-05, giving it a new token.') });
+    const r = await polishDraft(report, options());
+    expect(r.polished).toBe(false);
+    expect(r.reason).toContain('timestamp that is not in the facts (2024-05-05)');
+  });
+
   it('rejects a rewrite that reformats a time (Apple gets the times exactly as the draft states them)', async () => {
     reply = (draft) => ({ content: draft.replace(`- ${PUSHED_AT[0]}:`, '- May 6, 2024 09:00 UTC:') });
     const r = await polishDraft(report, options());
