@@ -1,6 +1,6 @@
 import type { Domain } from '../facts/schema.js';
 import { PLATFORMS } from '../report/render/words.js';
-import type { Report } from '../report/types.js';
+import type { EvidenceReport, Report } from '../report/types.js';
 import { isPushEvent, pushLines, type PushLine } from './pushes.js';
 import { DraftWords, forApple } from './words.js';
 
@@ -105,11 +105,27 @@ function caseDeviceIds(report: Report): Set<string> {
   return ids;
 }
 
+/** The attributes that name a device. */
+const DEVICE_NAMES = ['udid', 'device', 'enrollment_id', 'serial', 'device_id'];
+
 /** Events of other devices in the same server log are not this device's history. */
 function ofCaseDevice(e: { attrs?: Record<string, string> }, ids: Set<string>): boolean {
   if (!ids.size) return true;
-  const names = ['udid', 'device', 'enrollment_id', 'serial', 'device_id'].map((k) => e.attrs?.[k]).filter((v): v is string => !!v);
+  const names = DEVICE_NAMES.map((k) => e.attrs?.[k]).filter((v): v is string => !!v);
   return !names.length || names.some((n) => ids.has(n.toUpperCase()));
+}
+
+/**
+ * A ruled-out cause's evidence as Apple should see it: about this device.
+ * Another device in the same server log is not Apple's business (and its
+ * UDID would read as this case's); its observations stay only when nothing
+ * else backs the cause, and then without its name (the server reaching
+ * APNs for another device still shows the server reaches APNs).
+ */
+function thisDevicesEvidence(list: readonly EvidenceReport[], ids: Set<string>): EvidenceReport[] {
+  const own = list.filter((e) => ofCaseDevice(e, ids));
+  if (own.length) return own;
+  return list.map((e) => (e.attrs ? { ...e, attrs: Object.fromEntries(Object.entries(e.attrs).filter(([k]) => !DEVICE_NAMES.includes(k))) } : e));
 }
 
 /** Whether the case is an MDM one: an app push has no MDM server, PushMagic or enrollment to speak of. */
@@ -226,7 +242,7 @@ export function feedbackContext(report: Report): FeedbackContext {
 
   const ruledOut = report.causes
     .filter((c) => c.status === 'ruled_out')
-    .map((c) => ({ title: c.title, because: c.because.map((b) => words.sentence(b)).join(' '), evidence: words.evidence(c.evidence).map((line) => ({ line })) }));
+    .map((c) => ({ title: c.title, because: c.because.map((b) => words.sentence(b)).join(' '), evidence: words.evidence(thisDevicesEvidence(c.evidence, ids)).map((line) => ({ line })) }));
   const notRuledOut = report.causes.filter((c) => c.status !== 'ruled_out').map((c) => ({ title: c.title, status: c.status.replace('_', ' ') }));
 
   // The checklist is the rules' (rules/escalation.yml), each item ticked by the engine only on proof.
