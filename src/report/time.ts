@@ -6,7 +6,7 @@
  * time is shown as written and never labelled UTC).
  */
 
-const ZONE_UNKNOWN = 'unknown';
+export const ZONE_UNKNOWN = 'unknown';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as plist from 'plist';
-import { afterAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { tgz } from '../archive/support.js';
 import { cli } from '../cli/helpers.js';
+import { scratchDir } from '../support/scratch.js';
 
 /**
  * Evidence as support engineers hand it over, written by us in the formats
@@ -25,12 +25,9 @@ export const UDID_A = '00008110-001A2C3E4F50801E';
 export const UDID_B = '00008101-000D3A5C7E90401E';
 export const SERIAL_A = 'F4GXK2Q9N73H';
 
-const dir = mkdtempSync(join(tmpdir(), 'pushcheck-verdicts-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 let n = 0;
 export function file(name: string, content: string | Buffer): string {
-  const path = join(dir, `${++n}-${name}`);
+  const path = join(scratchDir('pushcheck-verdicts-'), `${++n}-${name}`);
   writeFileSync(path, content);
   return path;
 }

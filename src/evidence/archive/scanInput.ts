@@ -93,7 +93,9 @@ async function pump(scan: Scan, source: Readable, size: number | undefined): Pro
   }
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: the folder and stream scans are Promise<void>; only a lone file returns its bytes
 async function run(scan: Scan, body: (scan: Scan) => Promise<Buffer | undefined | void>): Promise<ScanResult> {
+  // biome-ignore lint/suspicious/noConfusingVoidType: as body's
   let whole: Buffer | undefined | void;
   try {
     whole = await body(scan);
