@@ -105,7 +105,8 @@ describe('the work in flight', () => {
     void work.track(async () => void done.push('b1'));
     let idle = false;
     const waiting = work.idle().then(() => (idle = true));
-    await new Promise((r) => setTimeout(r, 20));
+    // Everything not waiting on the gate has run by the next turn of the event loop.
+    await new Promise((r) => setImmediate(r));
     expect(idle).toBe(false);
     release();
     await waiting;
