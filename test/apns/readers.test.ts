@@ -9,6 +9,7 @@ import { APNS_REASONS } from '../../src/evidence/apns/reasons.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { nameFields } from '../../src/evidence/apns/subject.js';
 import { pem, pushCertificate } from './certs.js';
+import { checkProfileFacts, checkTruncatedProfile } from './profileChecks.js';
 
 /** Temp folders of this file, removed when it ends. */
 const made: string[] = [];
@@ -28,52 +29,41 @@ const one = (facts: Fact[], name: string) => facts.find((f) => f.name === name);
 
 describe('provisioning profiles, read as they are', () => {
   it('an Xcode team development profile: no aps-environment, one device, development kind', async () => {
-    const r = await readPath(fixture('dev_no_aps.mobileprovision'), ctx);
-    expect(r.problems).toEqual([]);
-    expect(values(r.facts, 'provisioning.push_entitlement')).toEqual([false]);
-    expect(values(r.facts, 'provisioning.aps_environment')).toEqual([]);
-    expect(values(r.facts, 'provisioning.expires')).toEqual(['2019-03-19T08:14:55.000Z']);
-    expect(values(r.facts, 'provisioning.team_id')).toEqual(['Q7R2M4K9T3']);
-    expect(values(r.facts, 'provisioning.app_id')).toEqual(['Q7R2M4K9T3.com.acme.FieldNotes']);
-    expect(values(r.facts, 'provisioning.devices')).toEqual([1]);
-    expect(values(r.facts, 'provisioning.kind')).toEqual(['development']);
-    expect(values(r.facts, 'app.bundle_id')).toEqual(['com.acme.FieldNotes']);
+    await checkProfileFacts(fixture('dev_no_aps.mobileprovision'), {
+      'provisioning.push_entitlement': [false],
+      'provisioning.aps_environment': [],
+      'provisioning.expires': ['2019-03-19T08:14:55.000Z'],
+      'provisioning.team_id': ['Q7R2M4K9T3'],
+      'provisioning.app_id': ['Q7R2M4K9T3.com.acme.FieldNotes'],
+      'provisioning.devices': [1],
+      'provisioning.kind': ['development'],
+      'app.bundle_id': ['com.acme.FieldNotes'],
+    });
   });
 
   it('an enterprise profile with aps-environment production that expired in 2017', async () => {
-    const r = await readPath(fixture('enterprise_aps_production.mobileprovision'), ctx);
-    expect(r.problems).toEqual([]);
-    expect(values(r.facts, 'provisioning.push_entitlement')).toEqual([true]);
-    expect(values(r.facts, 'provisioning.aps_environment')).toEqual(['production']);
-    expect(values(r.facts, 'provisioning.expires')).toEqual(['2017-09-02T13:40:21.000Z']);
-    expect(values(r.facts, 'provisioning.name')).toEqual(['Acme Courier In House Push']);
-    expect(values(r.facts, 'provisioning.app_id_name')).toEqual(['Acme Courier']);
-    expect(values(r.facts, 'provisioning.kind')).toEqual(['enterprise']);
-    expect(one(r.facts, 'provisioning.push_entitlement')!.source).toEqual({ kind: 'file', input: fixture('enterprise_aps_production.mobileprovision') });
+    const path = fixture('enterprise_aps_production.mobileprovision');
+    const facts = await checkProfileFacts(path, {
+      'provisioning.push_entitlement': [true],
+      'provisioning.aps_environment': ['production'],
+      'provisioning.expires': ['2017-09-02T13:40:21.000Z'],
+      'provisioning.name': ['Acme Courier In House Push'],
+      'provisioning.app_id_name': ['Acme Courier'],
+      'provisioning.kind': ['enterprise'],
+    });
+    expect(one(facts, 'provisioning.push_entitlement')!.source).toEqual({ kind: 'file', input: path });
   });
 
   it('an enterprise profile without aps-environment, its name with umlauts and a dash decoded', async () => {
-    const r = await readPath(fixture('enterprise_no_aps.mobileprovision'), ctx);
-    expect(r.problems).toEqual([]);
-    expect(values(r.facts, 'provisioning.push_entitlement')).toEqual([false]);
-    expect(values(r.facts, 'provisioning.name')).toEqual(['Müller Logistik – Lager (Verteilung intern)']);
-    expect(values(r.facts, 'app.bundle_id')).toEqual(['de.muellerlogistik.lager']);
+    await checkProfileFacts(fixture('enterprise_no_aps.mobileprovision'), {
+      'provisioning.push_entitlement': [false],
+      'provisioning.name': ['Müller Logistik – Lager (Verteilung intern)'],
+      'app.bundle_id': ['de.muellerlogistik.lager'],
+    });
   });
 
   it('a truncated profile is a problem, not a crash', async () => {
-    const dir = tempDir('pushcheck-apns-');
-    const { readFileSync } = await import('node:fs');
-    const whole = readFileSync(fixture('enterprise_aps_production.mobileprovision'));
-    const cut = join(dir, 'cut.mobileprovision');
-    writeFileSync(cut, whole.subarray(0, 900));
-    const r = await readPath(cut, ctx);
-    expect(r.facts.filter((f) => f.name.startsWith('provisioning.'))).toEqual([]);
-    expect(r.problems.length).toBeGreaterThan(0);
-    const junk = join(dir, 'junk.mobileprovision');
-    writeFileSync(junk, 'not a profile at all');
-    const j = await readPath(junk, ctx);
-    expect(j.facts).toEqual([]);
-    expect(j.problems[0].message).toMatch(/property list|profile/);
+    await checkTruncatedProfile(fixture('enterprise_aps_production.mobileprovision'), tempDir('pushcheck-apns-'));
   });
 });
 
