@@ -57,6 +57,9 @@ function clip(v: string): string {
   return v.length > MAX_ATTR ? `${v.slice(0, MAX_ATTR)}…` : v;
 }
 
+/** Keys a push line may name its device by: a server keyed on EnrollmentIDs, host UUIDs or its own device ids says so on the push line too. */
+const PUSH_ID_KEYS = ['udid', 'id', 'idfirst', 'deviceudid', 'enrollmentid', 'hostuuid', 'deviceid'];
+
 interface Pending {
   name: string;
   value: Fact['value'];
@@ -182,7 +185,7 @@ class ServerLogSink implements LineSink {
       msgKey === 'push' ||
       msgKey === 'sending push' ||
       msgKey === 'pushed' ||
-      (/\bpush(?:ed)?\b/i.test(msg) && !/cert|provider|token/i.test(msg) && (f.has('udid') || f.has('id') || f.has('idfirst'))) ||
+      (/\bpush(?:ed)?\b/i.test(msg) && !/cert|provider|token/i.test(msg) && PUSH_ID_KEYS.some((k) => f.has(k))) ||
       (f.get('method') === 'Push' && (f.get('component') === 'apns' || f.has('udid')));
     if (isPush) return this.takePush(f, n, at, trace, msgKey);
 
