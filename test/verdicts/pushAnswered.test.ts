@@ -199,7 +199,7 @@ describe('two devices in one server log, named by something other than a UDID', 
   ];
 
   describe.each(cases)('named by $by', ({ name, a, b, lines, ...c }) => {
-    const shown = 'shown' in c ? c.shown : [a, b];
+    const shown = ('shown' in c && c.shown) || [a, b];
     const log = file(name, lines.join('\n') + '\n');
 
     it('asks which device the case is about instead of crediting either one', async () => {
@@ -220,5 +220,40 @@ describe('two devices in one server log, named by something other than a UDID', 
       const r = await diagnose(log, '--topic', TOPIC, '--answer', `q.case.device=${b}`);
       expect(facts(r, 'server.push_answered')).toEqual([]);
     });
+  });
+});
+
+describe("a log that names the device by the server's id on the push and by its UDID when it checks in", () => {
+  // The admin's push API takes the server's own id; the device's check-ins carry its UDID; the line the
+  // server wrote when the device enrolled names both. Both names are the same device, so its poll a
+  // second later answers the push, and nobody needs to be asked which device this is.
+  const SERVER_ID = 'dev_7f3a9c21e4b8';
+  const plain = (t: string, rest: string) => `${t}Z INFO ${rest}`;
+  const log = file(
+    'mdm-server-ids.log',
+    [
+      plain('2024-05-06T08:00:00', `device enrolled msg=TokenUpdate udid=${UDID_A} device_id=${SERVER_ID}`),
+      plain('2024-05-06T09:00:00', `push sent device_id=${SERVER_ID} topic=${TOPIC} status=200`),
+      plain('2024-05-06T09:00:01', `device checked in udid=${UDID_A} status=Idle`),
+      plain('2024-05-06T09:10:00', `device checked in udid=${UDID_B} status=Idle`),
+    ].join('\n') + '\n',
+  );
+
+  it('credits the poll to the push, naming the device by its UDID', async () => {
+    const r = await diagnose(log, '--topic', TOPIC, '--answer', `q.case.device=${SERVER_ID}`);
+    expect(facts(r, 'server.push_answered').map((f) => [f.value, f.attrs.device])).toEqual([[true, UDID_A]]);
+    expect(note(r, 'mdm.note.push_answered')?.text).toContain(`${UDID_A} polled (Idle) at 2024-05-06T09:00:01.000Z`);
+  });
+
+  it("the device named by its UDID is the same device: the server id's push is its push", async () => {
+    const r = await diagnose(log, '--topic', TOPIC, '--answer', `q.case.device=${UDID_A}`);
+    expect(facts(r, 'server.push_answered').map((f) => f.value)).toEqual([true]);
+  });
+
+  it('the other device in the log is still another device: it is asked which one the case is about', async () => {
+    const r = await diagnose(log, '--topic', TOPIC);
+    expect(questionIds(r)[0]).toBe('q.case.device');
+    expect(note(r, 'case.note.several_devices')?.text).toContain(UDID_A);
+    expect(note(r, 'case.note.several_devices')?.text).not.toContain(SERVER_ID);
   });
 });
