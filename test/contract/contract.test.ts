@@ -48,13 +48,17 @@ function idsMadeInCode(): string[] {
   return out;
 }
 
-/** Every id the product can put in a report, as "<kind> <id>". */
+/** Every id the product can put in a report or take in an answer, as "<kind> <id>". */
 function productIds(): string[] {
   const rules = loadRules();
   return [
     ...new Set([
       ...rules.causes.map((c) => `cause ${c.id}`),
       ...rules.questions.map((q) => `question ${q.id}`),
+      // What `--answer q.…=<value>` and the Slack buttons send for a choice question.
+      ...rules.questions.flatMap((q) => (q.type === 'choice' ? (q.options ?? []).map((o) => `answer ${q.id}=${o.value}`) : [])),
+      // The Feedback checklist's items, by id in the JSON report (filing.checklist[].id).
+      ...(rules.escalation?.checklist ?? []).map((c) => `checklist ${c.id}`),
       ...rules.advisories.map((a) => `note ${a.id}`),
       ...idsMadeInCode(),
       ...allFactDefinitions.map((d) => `fact ${d.name}`),
@@ -62,7 +66,7 @@ function productIds(): string[] {
   ].sort();
 }
 
-const IDS_HEADER = '# Cause, question, note and fact ids the product emits: a public contract. Add lines; never rename or remove one.';
+const IDS_HEADER = '# Cause, question, note, fact and checklist ids and choice answers the product emits or takes: a public contract. Add lines; never rename or remove one.';
 
 describe('ids are a contract: added, never renamed or removed', () => {
   const now = productIds();
