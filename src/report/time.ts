@@ -102,7 +102,9 @@ export function isoAsWritten(iso: string, zone?: string): string {
   return `${new Date(ms + offsetMinutes(z)! * 60_000).toISOString().replace(/\.000Z$|Z$/, '')}${z}`;
 }
 
-const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?(?![\d:])/g;
+// A zone followed by a colon ("…01.412Z: apsd received it", "…+01:00: no answer") is still the time's
+// zone: only a time written without one must not run on into more digits or a colon.
+const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?:(Z)(?!\d)|([+-]\d{2}:\d{2})(?!\d)|(?![\d:Z]|[+-]\d))/g;
 
 /**
  * Every ISO time inside a sentence, in people's form: in UTC, with the
@@ -110,7 +112,8 @@ const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+
  * zone (as fillTemplate writes a zone-less source's time).
  */
 export function humanizeTimes(text: string): string {
-  return text.replace(ISO_IN_TEXT, (m, local: string, zone: string | undefined) => {
+  return text.replace(ISO_IN_TEXT, (m, local: string, utc: string | undefined, offset: string | undefined) => {
+    const zone = utc ?? offset;
     if (!zone) return isIsoTime(`${local}Z`) ? formatTime(`${local}Z`, ZONE_UNKNOWN) : m;
     if (zone === 'Z') return isIsoTime(m) ? formatTime(m) : m;
     return isIsoTime(m) ? formatTime(new Date(Date.parse(m)).toISOString(), zone) : m;
