@@ -68,84 +68,16 @@ function leafValue(name: string, text: string): PlistValue {
  * plist is worse than none (a missing key would read as "absent").
  */
 export function parseXmlPlist(text: string, maxObjects: number): XmlResult {
+  const builder = new ValueBuilder(maxObjects);
   const parser = new SaxesParser({ position: true });
-  const stack: Container[] = [];
-  let root: PlistValue[] | undefined;
-  let sawRoot = false;
-  let leaf: { name: string; text: string } | undefined;
-  let objects = 0;
-  let closing = false;
-
-  const add = (v: PlistValue, isKey: boolean) => {
-    const top = stack[stack.length - 1]!;
-    if (top.kind === 'dict') {
-      if (top.key === undefined) {
-        if (!isKey) throw new PlistError('plist.malformed', 'is an XML plist whose <dict> has a value where a <key> should be');
-        if (v === '__proto__') throw new PlistError('plist.malformed', 'is an XML plist with a key named __proto__');
-        top.key = v as string;
-      } else {
-        if (isKey) throw new PlistError('plist.malformed', 'is an XML plist whose <dict> has two <key>s in a row');
-        top.dict![top.key] = v;
-        top.key = undefined;
-      }
-    } else if (isKey) {
-      throw new PlistError('plist.malformed', `is an XML plist with a <key> inside <${top.kind}>`);
-    } else if (!(top.kind === 'array' && v === null)) {
-      top.values.push(v);
-    }
-  };
-
   parser.on('error', (e) => {
     throw e;
   });
-  parser.on('opentag', (tag) => {
-    const name = tag.name;
-    if (!sawRoot) {
-      sawRoot = true;
-      if (name !== 'plist') throw new PlistError('plist.not_plist', 'is XML but not a property list (its root element is not <plist>)');
-      stack.push({ kind: 'plist', values: [] });
-      return;
-    }
-    if (leaf) throw new PlistError('plist.malformed', `is an XML plist with <${name}> inside <${leaf.name}>`);
-    if (!stack.length) throw new PlistError('plist.malformed', `is an XML plist with <${name}> after its end`);
-    if (++objects > maxObjects) throw new PlistError('plist.too_many_objects', `is an XML plist with more than ${maxObjects} values, over the limit`);
-    if (name === 'dict' || name === 'array') {
-      if (stack.length >= MAX_DEPTH) throw new PlistError('plist.too_deep', 'is an XML plist nested too deeply to read');
-      stack.push(name === 'dict' ? { kind: 'dict', values: [], dict: Object.create(null) as PlistDict } : { kind: 'array', values: [] });
-    } else if (LEAVES.has(name)) {
-      leaf = { name, text: '' };
-    } else {
-      throw new PlistError('plist.malformed', `is an XML plist with an element <${name.slice(0, 40)}> that plists do not have`);
-    }
-  });
-  const onText = (t: string) => {
-    if (leaf) leaf.text += t;
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
-  parser.on('closetag', (tag) => {
-    if (leaf) {
-      const { name, text: body } = leaf;
-      leaf = undefined;
-      add(leafValue(name, body), name === 'key');
-      return;
-    }
-    const done = stack.pop();
-    if (!done) return;
-    if (done.kind === 'plist') {
-      root = done.values;
-      return;
-    }
-    let value: PlistValue;
-    if (done.kind === 'dict') {
-      // A key left without its value reads as an empty string (as Apple's own parser does).
-      if (done.key !== undefined) done.dict![done.key] = '';
-      value = done.dict!;
-    } else value = done.values;
-    add(value, false);
-    void tag;
-  });
-
+  parser.on('opentag', (tag) => builder.open(tag.name));
+  parser.on('text', (t) => builder.text(t));
+  parser.on('cdata', (t) => builder.text(t));
+  parser.on('closetag', () => builder.close());
+  let closing = false;
   try {
     parser.write(text);
     closing = true;
@@ -157,9 +89,83 @@ export function parseXmlPlist(text: string, maxObjects: number): XmlResult {
     if (closing) return { ok: false, code: 'plist.truncated', message: `is an XML plist that ends early or is cut off (${what})` };
     return { ok: false, code: 'plist.malformed', message: `is an XML plist with errors: ${what}` };
   }
+  const root = builder.root;
   if (!root) return { ok: false, code: 'plist.truncated', message: 'is an XML plist that ends early or is cut off (no closing </plist>)' };
   // <plist> holds one value; anything else is read as the list of what it holds.
   return { ok: true, value: root.length === 1 ? root[0]! : root };
+}
+
+/** Builds the value tree from the parser's events; throws a PlistError at the first thing a plist cannot hold. */
+class ValueBuilder {
+  /** What <plist> held, once it closed. */
+  root: PlistValue[] | undefined;
+  private readonly stack: Container[] = [];
+  private sawRoot = false;
+  private leaf: { name: string; text: string } | undefined;
+  private objects = 0;
+
+  constructor(private readonly maxObjects: number) {}
+
+  open(name: string): void {
+    if (!this.sawRoot) {
+      this.sawRoot = true;
+      if (name !== 'plist') throw new PlistError('plist.not_plist', 'is XML but not a property list (its root element is not <plist>)');
+      this.stack.push({ kind: 'plist', values: [] });
+      return;
+    }
+    if (this.leaf) throw new PlistError('plist.malformed', `is an XML plist with <${name}> inside <${this.leaf.name}>`);
+    if (!this.stack.length) throw new PlistError('plist.malformed', `is an XML plist with <${name}> after its end`);
+    if (++this.objects > this.maxObjects) throw new PlistError('plist.too_many_objects', `is an XML plist with more than ${this.maxObjects} values, over the limit`);
+    if (name === 'dict' || name === 'array') {
+      if (this.stack.length >= MAX_DEPTH) throw new PlistError('plist.too_deep', 'is an XML plist nested too deeply to read');
+      this.stack.push(name === 'dict' ? { kind: 'dict', values: [], dict: Object.create(null) as PlistDict } : { kind: 'array', values: [] });
+    } else if (LEAVES.has(name)) {
+      this.leaf = { name, text: '' };
+    } else {
+      throw new PlistError('plist.malformed', `is an XML plist with an element <${name.slice(0, 40)}> that plists do not have`);
+    }
+  }
+
+  text(t: string): void {
+    if (this.leaf) this.leaf.text += t;
+  }
+
+  close(): void {
+    if (this.leaf) {
+      const { name, text } = this.leaf;
+      this.leaf = undefined;
+      this.add(leafValue(name, text), name === 'key');
+      return;
+    }
+    const done = this.stack.pop();
+    if (!done) return;
+    if (done.kind === 'plist') {
+      this.root = done.values;
+      return;
+    }
+    if (done.kind === 'array') return this.add(done.values, false);
+    // A key left without its value reads as an empty string (as Apple's own parser does).
+    if (done.key !== undefined) done.dict![done.key] = '';
+    this.add(done.dict!, false);
+  }
+
+  private add(v: PlistValue, isKey: boolean): void {
+    const top = this.stack[this.stack.length - 1]!;
+    if (top.kind !== 'dict') {
+      if (isKey) throw new PlistError('plist.malformed', `is an XML plist with a <key> inside <${top.kind}>`);
+      if (!(top.kind === 'array' && v === null)) top.values.push(v);
+      return;
+    }
+    if (top.key === undefined) {
+      if (!isKey) throw new PlistError('plist.malformed', 'is an XML plist whose <dict> has a value where a <key> should be');
+      if (v === '__proto__') throw new PlistError('plist.malformed', 'is an XML plist with a key named __proto__');
+      top.key = v as string;
+    } else {
+      if (isKey) throw new PlistError('plist.malformed', 'is an XML plist whose <dict> has two <key>s in a row');
+      top.dict![top.key] = v;
+      top.key = undefined;
+    }
+  }
 }
 
 /** "undefined:1:45: undefined entity." → "undefined entity (line 1, column 45)"; never quotes the text itself. */
