@@ -138,19 +138,7 @@ class ServerLogSink implements LineSink {
 
   private take(rec: LogRecord, raw: string, n: number): void {
     const f = rec.fields;
-    const time = lineTime(rec, raw);
-    const at = time?.at;
-    this.zone = time?.zone;
-    this.serial = undefined;
-    this.aliases = {};
-    for (const [key, attr] of ALIAS_KEYS) {
-      const v = f.get(key)?.trim();
-      if (v && isPlausibleId(v)) this.aliases[attr] = v;
-    }
-    for (const k of SERIAL_KEYS) {
-      const v = f.get(k)?.trim().toUpperCase();
-      if (v && PLAUSIBLE_SERIAL.test(v)) this.serial = v;
-    }
+    const at = this.readLineContext(rec, raw);
     const msg = (f.get('msg') ?? f.get('message') ?? plainMessage(rec.prefix)).trim();
     const msgKey = msg.toLowerCase();
     const trace = f.get('traceid');
@@ -165,19 +153,7 @@ class ServerLogSink implements LineSink {
 
     // 1. A command status the device reported.
     const status = STATUSES.get((f.get('status') ?? '').toLowerCase());
-    if (status) {
-      const who = enrollmentOf(f);
-      if (!who) return this.bad(n);
-      const explicit = f.get('connection') ?? f.get('connectionid') ?? f.get('connid') ?? f.get('session') ?? f.get('sessionid');
-      const connection = explicit ? `${who.id}@${clip(explicit)}` : this.tracker.assign(who.id, status, at, n);
-      const attrs = this.who(who);
-      const uuid = this.commandUuid(f);
-      if (uuid && status !== 'Idle') attrs.command_uuid = uuid;
-      const rt = this.requestType(f);
-      if (rt && status !== 'Idle') attrs.request_type = rt;
-      attrs.connection = connection;
-      return this.push({ name: 'mdm.command.status', value: status, line: n, at, attrs });
-    }
+    if (status) return this.takeStatus(f, status, n, at);
 
     // 2. Check-in messages.
     const topic = (f.get('topic') ?? '').replace(/^mdm\./, '').toLowerCase();
@@ -189,14 +165,7 @@ class ServerLogSink implements LineSink {
     }
 
     // 3. The server's push topic, from its certificate.
-    if (/push cert/i.test(msg) && f.get('topic')?.includes('.') && !f.get('err')) {
-      const topic = f.get('topic')!;
-      const j = judgeValue('topic', topic);
-      if (j.state !== 'masked' && j.state !== 'garbled') return this.push({ name: 'server.topic', value: topic, line: n, at, attrs: {} });
-      // A masked or garbled topic is named, never compared (issue 8 item 2).
-      const u = unusableValueFact('server.topic', 'topic', topic, j, sourceOf(this.item, n));
-      return this.push({ name: u.name, value: u.value, line: n, at, attrs: u.attrs ?? {} });
-    }
+    if (/push cert/i.test(msg) && f.get('topic')?.includes('.') && !f.get('err')) return this.takeCertificateTopic(f.get('topic')!, n, at);
 
     // 4. Pushes.
     const isPush =
@@ -208,22 +177,64 @@ class ServerLogSink implements LineSink {
     if (isPush) return this.takePush(f, n, at, trace, msgKey);
 
     // 5. Commands the server hands out, and the end of a connection.
-    if (msgKey === 'command retrieved' || msgKey === 'command sent') {
-      const who = enrollmentOf(f);
-      if (!who) return this.bad(n);
-      const attrs = this.who(who);
-      const uuid = this.commandUuid(f);
-      if (uuid) attrs.command_uuid = uuid;
-      const rt = this.requestType(f);
-      if (rt) attrs.request_type = rt;
-      const conn = this.tracker.current(who.id);
-      if (conn) attrs.connection = conn;
-      return this.push({ name: 'notnow.command_sent', value: true, line: n, at, attrs });
-    }
+    if (msgKey === 'command retrieved' || msgKey === 'command sent') return this.takeCommandSent(f, n, at);
     if (msgKey === 'no command retrieved') {
       const who = enrollmentOf(f);
       if (who) this.tracker.close(who.id);
     }
+  }
+
+  /** The line's time, zone, serial number and the other names of its device; returns the time. */
+  private readLineContext(rec: LogRecord, raw: string): string | undefined {
+    const f = rec.fields;
+    const time = lineTime(rec, raw);
+    this.zone = time?.zone;
+    this.serial = undefined;
+    this.aliases = {};
+    for (const [key, attr] of ALIAS_KEYS) {
+      const v = f.get(key)?.trim();
+      if (v && isPlausibleId(v)) this.aliases[attr] = v;
+    }
+    for (const k of SERIAL_KEYS) {
+      const v = f.get(k)?.trim().toUpperCase();
+      if (v && PLAUSIBLE_SERIAL.test(v)) this.serial = v;
+    }
+    return time?.at;
+  }
+
+  private takeStatus(f: Map<string, string>, status: string, n: number, at: string | undefined): void {
+    const who = enrollmentOf(f);
+    if (!who) return this.bad(n);
+    const explicit = f.get('connection') ?? f.get('connectionid') ?? f.get('connid') ?? f.get('session') ?? f.get('sessionid');
+    const connection = explicit ? `${who.id}@${clip(explicit)}` : this.tracker.assign(who.id, status, at, n);
+    const attrs = this.who(who);
+    const uuid = this.commandUuid(f);
+    if (uuid && status !== 'Idle') attrs.command_uuid = uuid;
+    const rt = this.requestType(f);
+    if (rt && status !== 'Idle') attrs.request_type = rt;
+    attrs.connection = connection;
+    this.push({ name: 'mdm.command.status', value: status, line: n, at, attrs });
+  }
+
+  private takeCertificateTopic(topic: string, n: number, at: string | undefined): void {
+    const j = judgeValue('topic', topic);
+    if (j.state !== 'masked' && j.state !== 'garbled') return this.push({ name: 'server.topic', value: topic, line: n, at, attrs: {} });
+    // A masked or garbled topic is named, never compared (issue 8 item 2).
+    const u = unusableValueFact('server.topic', 'topic', topic, j, sourceOf(this.item, n));
+    this.push({ name: u.name, value: u.value, line: n, at, attrs: u.attrs ?? {} });
+  }
+
+  private takeCommandSent(f: Map<string, string>, n: number, at: string | undefined): void {
+    const who = enrollmentOf(f);
+    if (!who) return this.bad(n);
+    const attrs = this.who(who);
+    const uuid = this.commandUuid(f);
+    if (uuid) attrs.command_uuid = uuid;
+    const rt = this.requestType(f);
+    if (rt) attrs.request_type = rt;
+    const conn = this.tracker.current(who.id);
+    if (conn) attrs.connection = conn;
+    this.push({ name: 'notnow.command_sent', value: true, line: n, at, attrs });
   }
 
   private takePush(f: Map<string, string>, n: number, at: string | undefined, trace: string | undefined, msgKey: string): void {
