@@ -1,5 +1,7 @@
+import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * A small fake of Slack's Web API and file hosts on 127.0.0.1: records the
@@ -41,6 +43,8 @@ export class FakeSlack {
   readonly downloads: Download[] = [];
   readonly uploads: { fileId: string; content: string }[] = [];
   readonly files = new Map<string, { content: Buffer; contentType?: string }>();
+  /** Files served from disk as they are read (bundles too large to hold in memory), by name. */
+  private readonly diskFiles = new Map<string, { path: string; size: number }>();
   /** files.info answers, by file id. */
   readonly fileInfo = new Map<string, Record<string, unknown>>();
   /** Methods to fail: method (or "method:channel", for one channel only) → Slack error code or HTTP status. */
@@ -56,6 +60,8 @@ export class FakeSlack {
   private readonly stalls = new Map<string, { afterBytes: number; released: Promise<void>; release: () => void }>();
   /** When set, apps.connections.open hands out this WebSocket URL. */
   socketUrl?: string;
+  /** While true, Web API calls get their connection dropped without an answer (Slack unreachable). */
+  unreachable = false;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res, false));
@@ -82,6 +88,15 @@ export class FakeSlack {
     this.files.set(name, { content: buf });
     const path = via === 'direct' ? `/files/${name}` : via === 'redirect' ? `/redirect/${name}` : `/login/${name}`;
     const file = { id, name, title: name, size: buf.length, mimetype: 'application/octet-stream', url_private: `${this.url}${path}`, url_private_download: `${this.url}${path}?dl=1` };
+    this.fileInfo.set(id, file);
+    return file;
+  }
+
+  /** A Slack file object for a file on disk, streamed when downloaded (a 320 MB bundle need not sit in memory). */
+  addFileFromPath(id: string, name: string, path: string): Record<string, unknown> {
+    const size = statSync(path).size;
+    this.diskFiles.set(name, { path, size });
+    const file = { id, name, title: name, size, mimetype: 'application/gzip', url_private: `${this.url}/files/${name}`, url_private_download: `${this.url}/files/${name}?dl=1` };
     this.fileInfo.set(id, file);
     return file;
   }
@@ -141,6 +156,11 @@ export class FakeSlack {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         return void res.end('<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to your workspace</body></html>');
       }
+      const disk = this.diskFiles.get(name);
+      if (disk && req.headers.authorization === 'Bearer xoxb-test-token') {
+        res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': String(disk.size) });
+        return void (await pipeline(createReadStream(disk.path, { highWaterMark: 1 << 20 }), res).catch(() => res.destroy()));
+      }
       const f = this.files.get(name);
       // Slack's file host wants the bot token; the CDN takes a signed URL instead.
       if (!f || (!isCdn && req.headers.authorization !== 'Bearer xoxb-test-token')) {
@@ -170,6 +190,7 @@ export class FakeSlack {
       res.writeHead(404);
       return void res.end();
     }
+    if (this.unreachable) return void req.socket.destroy();
     const method = url.pathname.slice('/api/'.length);
     const args = parseArgs(req, raw);
     const call: Call = { method, args };
