@@ -1,9 +1,10 @@
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CaseService } from '../case/index.js';
 import type { SlackConfig } from './config.js';
 import type { SlackDeps } from './context.js';
 import { dedupeMiddleware } from './dedupe.js';
+import { ProgressPacer } from './edits.js';
 import { healthRoute, type HealthSource } from './health.js';
 import { Inflight } from './inflight.js';
 import { LISTENERS } from './listeners/index.js';
@@ -59,6 +60,11 @@ export interface CreateAppOptions {
   botId?: string;
   botUserId?: string;
   progressIntervalMs?: number;
+  /** Progress edits across all threads per minute (default 20: well under chat.update's ~50, which reports and answers share). */
+  progressEditsPerMinute?: number;
+  /** Tries of a report's summary edit before it is posted anew (default 4), and the longest Retry-After waited between them (default 30 s). */
+  summaryEditAttempts?: number;
+  maxRetryAfterMs?: number;
   retryConfig?: webApi.RetryOptions;
   downloadAttempts?: number;
   fetchImpl?: typeof fetch;
@@ -68,6 +74,7 @@ export interface CreateAppOptions {
 
 /** The Bolt app with every pushcheck listener, on whatever receiver it is given. */
 export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackDeps } {
+  const apiUrl = opts.config.apiUrl ? { slackApiUrl: opts.config.apiUrl } : {};
   const deps: SlackDeps = {
     cases: opts.cases,
     threads: opts.threads,
@@ -76,6 +83,10 @@ export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackD
     work: new Inflight(),
     replica: opts.replica ?? replicaId(),
     progressIntervalMs: opts.progressIntervalMs ?? 1500,
+    pacer: new ProgressPacer(opts.progressEditsPerMinute ?? 20),
+    edits: new webApi.WebClient(opts.config.botToken, { ...apiUrl, rejectRateLimitedCalls: true, retryConfig: opts.retryConfig ?? INTERACTIVE_RETRIES, timeout: 15_000, logger: boltLogger(opts.logger) }),
+    summaryEditAttempts: opts.summaryEditAttempts ?? 4,
+    maxRetryAfterMs: opts.maxRetryAfterMs ?? 30_000,
     downloadAttempts: opts.downloadAttempts ?? 3,
     ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
   };
@@ -85,7 +96,7 @@ export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackD
     logger: boltLogger(opts.logger),
     ...(opts.botId && opts.botUserId ? { botId: opts.botId, botUserId: opts.botUserId } : {}),
     clientOptions: {
-      ...(opts.config.apiUrl ? { slackApiUrl: opts.config.apiUrl } : {}),
+      ...apiUrl,
       retryConfig: opts.retryConfig ?? INTERACTIVE_RETRIES,
       timeout: 15_000,
     },

@@ -1,5 +1,7 @@
+import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { CaseService } from '../case/index.js';
+import type { ProgressPacer } from './edits.js';
 import type { Inflight } from './inflight.js';
 import type { SlackConfig } from './config.js';
 import type { ThreadBook } from './threads.js';
@@ -10,7 +12,7 @@ export interface SlackDeps {
   cases: CaseService;
   /** The bot's own book of its threads (summary message, posts, deliveries handled). */
   threads: ThreadBook;
-  config: Pick<SlackConfig, 'botToken' | 'apiUrl' | 'maxFileBytes' | 'defaultTrigger' | 'channelTriggers'>;
+  config: Pick<SlackConfig, 'botToken' | 'apiUrl' | 'maxFileBytes' | 'downloadIdleMs' | 'downloadTimeoutMs' | 'defaultTrigger' | 'channelTriggers'>;
   logger: Logger;
   /** Work started and not finished (waited for when the process stops). */
   work: Inflight;
@@ -18,6 +20,14 @@ export interface SlackDeps {
   replica: string;
   /** Minimum time between progress edits of the summary (chat.update is rate limited). */
   progressIntervalMs: number;
+  /** Progress edits of all threads, paced together under Slack's edit rate. */
+  pacer: ProgressPacer;
+  /** The client for summary edits: a 429 comes back at once (the pacer or the report's own retry waits), never pausing every other call. */
+  edits: webApi.WebClient;
+  /** Tries of the report's edit of the summary before it is posted as a new message. */
+  summaryEditAttempts: number;
+  /** The longest Retry-After the report's edit waits out before trying again. */
+  maxRetryAfterMs: number;
   /** Download attempts for 429/5xx before telling the thread. */
   downloadAttempts: number;
   fetchImpl?: typeof fetch;

@@ -92,6 +92,8 @@ async function readFile(deps: SlackDeps, client: WebClient, thread: Thread, stub
       tokenHosts: slackTokenHosts(deps.config.apiUrl),
       maxBytes: deps.config.maxFileBytes,
       attempts: deps.downloadAttempts,
+      idleTimeoutMs: deps.config.downloadIdleMs,
+      totalTimeoutMs: deps.config.downloadTimeoutMs,
       onBytes: (read, total) => progress(read, total),
       ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
     });
@@ -203,7 +205,10 @@ async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread,
   const nothingNew = recognised === 0 && lines.length === 0;
   if (nothingNew && existed && !c.alwaysShow && !reads.length) return; // chatter in the thread: stay quiet
   await thread.showReport(report);
-  if (reads.length && timelineChanged(before, report)) await postTimeline(client, c.channel, c.threadTs, report);
+  if (reads.length && timelineChanged(before, report))
+    await postTimeline(client, c.channel, c.threadTs, report).catch((e: unknown) =>
+      thread.fail('upload the push timeline picture', e, 'The diagnosis above is complete without it: the picture only puts the same events in time order.'),
+    );
   const changes = describeChanges(before, report);
   const reply = [...lines, ...changes.map((l) => `• ${esc(l)}`)];
   if (report.questions[0] && (recognised > 0 || !existed)) reply.push(`Next question (buttons in the summary above): ${esc(report.questions[0].text)}`);

@@ -7,6 +7,7 @@ import { progressBlocks, type ProgressState } from './blocks/progress.js';
 import { summaryBlocks } from './blocks/report.js';
 import type { Block } from './blocks/budget.js';
 import type { SlackDeps } from './context.js';
+import { rateLimitedFor, slackSaid } from './edits.js';
 
 type WebClient = webApi.WebClient;
 
@@ -17,7 +18,6 @@ type WebClient = webApi.WebClient;
  */
 export class Thread {
   private lastProgressAt = 0;
-  private inflight: Promise<unknown> = Promise.resolve();
   private pendingProgress: ProgressState | undefined;
   private lastHeadline: string | undefined;
   private summaryTs: string | undefined;
@@ -55,39 +55,74 @@ export class Thread {
     return (this.summaryTs = ts);
   }
 
-  private async update(text: string, blocks: Block[]): Promise<void> {
-    const ts = await this.ensureSummary();
-    await this.client.chat.update({ channel: this.channel, ts, text, blocks });
-  }
-
-  /** Shows read progress, at most once per interval; never blocks the read. */
+  /**
+   * Shows read progress, at most once per interval for this thread and
+   * within the pace all threads share (see edits.ts); never blocks the read.
+   * A progress edit Slack refuses is skipped: the next one, or the report, follows.
+   */
   progress(p: ProgressState, lastHeadline?: string): void {
     this.pendingProgress = p;
     this.lastHeadline = lastHeadline ?? this.lastHeadline;
     const now = Date.now();
     if (now - this.lastProgressAt < this.deps.progressIntervalMs) return;
     this.lastProgressAt = now;
-    this.inflight = this.inflight.then(async () => {
+    this.deps.pacer.offer(this.key, async () => {
       const cur = this.pendingProgress;
       if (!cur) return;
       const { text, blocks } = progressBlocks(cur, this.lastHeadline);
       try {
-        await this.update(text, blocks);
+        const ts = await this.ensureSummary();
+        await this.deps.edits.chat.update({ channel: this.channel, ts, text, blocks });
       } catch (e) {
+        const wait = rateLimitedFor(e);
+        if (wait !== undefined) this.deps.pacer.pause(wait * 1000);
         this.log.warn({ err: e }, 'progress update failed');
       }
     });
   }
 
-  /** Replaces the summary with the report; attaches the full Markdown report when it did not fit. */
+  /**
+   * Replaces the summary with the report; attaches the full Markdown report
+   * when it did not fit. The report must reach the thread: an edit Slack
+   * rate-limits is tried again after the wait it asks for, and when editing
+   * keeps failing the report is posted as a new message, which becomes the
+   * summary later edits go to.
+   */
   async showReport(report: Report, note?: string): Promise<void> {
     this.pendingProgress = undefined;
-    await this.inflight;
+    await this.deps.pacer.settle(this.key);
     // A channel is read by many and kept for years: secrets as the channel audience sees them.
     const masked = reportFor(report, 'channel');
     const summary = summaryBlocks(masked, { key: this.key, ...(note ? { note } : {}) });
-    await this.update(summary.text, summary.blocks);
-    if (summary.truncated) await this.attachReport(masked);
+    await this.showSummary(summary.text, summary.blocks);
+    if (summary.truncated)
+      await this.attachReport(masked).catch((e: unknown) => this.fail('attach the full report', e, 'The summary above has the main findings; the full report is what `pushcheck diagnose` prints for the same files.'));
+  }
+
+  private async showSummary(text: string, blocks: Block[]): Promise<void> {
+    const ts = await this.ensureSummary();
+    // Slack just said to wait (a progress edit got 429): an edit now would only be refused.
+    const hold = Math.min(this.deps.pacer.holdMs(), this.deps.maxRetryAfterMs);
+    if (hold > 0) await new Promise((r) => setTimeout(r, hold));
+    let failure: unknown;
+    for (let attempt = 1; attempt <= this.deps.summaryEditAttempts; attempt++) {
+      try {
+        await this.deps.edits.chat.update({ channel: this.channel, ts, text, blocks });
+        return;
+      } catch (e) {
+        failure = e;
+        const wait = rateLimitedFor(e);
+        if (wait === undefined || attempt === this.deps.summaryEditAttempts) break;
+        this.deps.pacer.pause(wait * 1000);
+        this.log.warn({ attempt, retryAfterS: wait }, 'the summary edit was rate limited; trying again after the wait Slack asked for');
+        await new Promise((r) => setTimeout(r, Math.min(wait * 1000, this.deps.maxRetryAfterMs)));
+      }
+    }
+    this.log.warn({ err: failure, reason: slackSaid(failure) }, 'the summary could not be edited; posting the report as a new message');
+    const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text, blocks });
+    if (!res.ts) return;
+    await this.store.recordMessage(this.key, res.ts, 'summary');
+    this.summaryTs = await this.store.replaceSummary(this.key, ts, res.ts);
   }
 
   private async attachReport(report: Report): Promise<void> {

@@ -223,6 +223,13 @@ export class PostgresStore implements Store {
     return row.summary_ts;
   }
 
+  async replaceSummary(key: string, from: string, to: string): Promise<string> {
+    await this.pool.query('UPDATE sessions SET summary_ts = $3, updated_at = $4 WHERE key = $1 AND summary_ts = $2', [key, from, to, this.now().toISOString()]);
+    const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM sessions WHERE key = $1', [key])).rows[0];
+    if (!row?.summary_ts) throw new Error(`no session ${key}`);
+    return row.summary_ts;
+  }
+
   async recordMessage(key: string, ts: string, kind: string): Promise<void> {
     await this.pool.query('INSERT INTO messages (session_key, ts, kind) VALUES ($1, $2, $3) ON CONFLICT (session_key, ts) DO UPDATE SET kind = EXCLUDED.kind', [key, ts, kind]);
   }

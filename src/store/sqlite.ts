@@ -139,6 +139,15 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async replaceSummary(key: string, from: string, to: string): Promise<string> {
+    return this.db.transaction(() => {
+      this.db.prepare('UPDATE sessions SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts = ?').run(to, this.now().toISOString(), key, from);
+      const row = this.db.prepare('SELECT summary_ts FROM sessions WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
+      if (!row?.summary_ts) throw new Error(`no session ${key}`);
+      return row.summary_ts;
+    })();
+  }
+
   async recordMessage(key: string, ts: string, kind: string): Promise<void> {
     this.db.prepare('INSERT OR REPLACE INTO messages (session_key, ts, kind) VALUES (?, ?, ?)').run(key, ts, kind);
   }

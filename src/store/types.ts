@@ -97,6 +97,11 @@ export interface Store {
    * message if it lost).
    */
   claimSummary(key: string, ts: string): Promise<string>;
+  /**
+   * Makes `to` the thread's summary if `from` still is (the summary could not be edited and was
+   * posted again); returns the one that stands.
+   */
+  replaceSummary(key: string, from: string, to: string): Promise<string>;
   recordMessage(key: string, ts: string, kind: string): Promise<void>;
   setMeta(key: string, name: string, value: string): Promise<void>;
   /**

@@ -12,6 +12,8 @@ import { pipeline } from 'node:stream/promises';
 export interface Call {
   method: string;
   args: Record<string, unknown>;
+  /** When the fake received it (ms since the epoch). */
+  at: number;
   /** What the fake answered (e.g. the ts of a posted message). */
   result?: Record<string, unknown>;
 }
@@ -62,6 +64,12 @@ export class FakeSlack {
   socketUrl?: string;
   /** While true, Web API calls get their connection dropped without an answer (Slack unreachable). */
   unreachable = false;
+  /** Methods answered with HTTP 429 and Retry-After (Slack's rate limit), `times` more calls (Infinity: for good). */
+  private readonly rateLimits = new Map<string, { retryAfter: number; times: number }>();
+  /** Files sent without Content-Length (chunked), so only the stream tells their size. */
+  readonly unsized = new Set<string>();
+  /** Files whose downloads get no answer at all (not even headers) until released. */
+  private readonly silent = new Map<string, Promise<void>>();
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res, false));
@@ -115,6 +123,25 @@ export class FakeSlack {
     };
   }
 
+  /** The next `times` calls of `method` (or "method:channel") are answered 429 with `Retry-After: retryAfter` and `ratelimited`. */
+  rateLimit(method: string, retryAfter: number, times = Infinity): void {
+    this.rateLimits.set(method, { retryAfter, times });
+  }
+
+  clearRateLimits(): void {
+    this.rateLimits.clear();
+  }
+
+  /** Downloads of `name` get no answer (no status, no headers) until the returned function is called. */
+  noAnswer(name: string): () => void {
+    let release!: () => void;
+    this.silent.set(name, new Promise<void>((r) => (release = r)));
+    return () => {
+      this.silent.delete(name);
+      release();
+    };
+  }
+
   of(method: string): Call[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -148,6 +175,11 @@ export class FakeSlack {
     if (req.method === 'GET' && (url.pathname.startsWith('/files/') || url.pathname.startsWith('/redirect/') || url.pathname.startsWith('/login/'))) {
       this.downloads.push({ path: url.pathname, host: req.headers.host ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
       const name = decodeURIComponent(url.pathname.split('/').slice(2).join('/'));
+      const silence = this.silent.get(name);
+      if (silence) {
+        await silence;
+        return void res.destroy();
+      }
       if (url.pathname.startsWith('/redirect/') && !isCdn) {
         res.writeHead(302, { location: `${this.cdnUrl}/files/${encodeURIComponent(name)}` });
         return void res.end();
@@ -167,7 +199,7 @@ export class FakeSlack {
         res.writeHead(404);
         return void res.end();
       }
-      res.writeHead(200, { 'content-type': f.contentType ?? 'application/octet-stream', 'content-length': String(f.content.length) });
+      res.writeHead(200, { 'content-type': f.contentType ?? 'application/octet-stream', ...(this.unsized.has(name) ? {} : { 'content-length': String(f.content.length) }) });
       const stall = this.stalls.get(name);
       if (stall) {
         res.write(f.content.subarray(0, stall.afterBytes));
@@ -193,8 +225,15 @@ export class FakeSlack {
     if (this.unreachable) return void req.socket.destroy();
     const method = url.pathname.slice('/api/'.length);
     const args = parseArgs(req, raw);
-    const call: Call = { method, args };
+    const call: Call = { method, args, at: Date.now() };
     this.calls.push(call);
+    const limit = this.rateLimits.get(`${method}:${String(args.channel)}`) ?? this.rateLimits.get(method);
+    if (limit && limit.times > 0) {
+      limit.times--;
+      call.result = { ok: false, error: 'ratelimited' };
+      res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(limit.retryAfter) });
+      return void res.end(JSON.stringify(call.result));
+    }
     const failure = this.failures.get(`${method}:${String(args.channel)}`) ?? this.failures.get(method);
     if (typeof failure === 'number') return this.json(res, failure, { ok: false, error: 'fake_failure' });
     if (typeof failure === 'string') return this.json(res, 200, { ok: false, error: failure });

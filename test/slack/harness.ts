@@ -9,7 +9,7 @@ import type { App, HTTPReceiver } from '@slack/bolt';
 import type { RuleSet } from '../../src/engine/loadRules.js';
 import { createLogger } from '../../src/log.js';
 import { CaseService } from '../../src/case/index.js';
-import { createReceiver, createSlackApp } from '../../src/slack/app.js';
+import { createReceiver, createSlackApp, type CreateAppOptions } from '../../src/slack/app.js';
 import { parseConfig, type SlackConfig } from '../../src/slack/config.js';
 import type { SlackDeps } from '../../src/slack/context.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
@@ -45,7 +45,7 @@ export interface RunningBot {
 let eventSeq = 0;
 
 /** The real Bolt app in HTTP mode on 127.0.0.1, talking to the fake Slack. */
-export async function startBot(fake: FakeSlack, dbPath: string, env: Record<string, string> = {}, rules?: RuleSet): Promise<RunningBot> {
+export async function startBot(fake: FakeSlack, dbPath: string, env: Record<string, string> = {}, rules?: RuleSet, options: Partial<CreateAppOptions> = {}): Promise<RunningBot> {
   const config = parseConfig(
     { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, ...env },
     { dbPath },
@@ -66,8 +66,10 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
     botId: 'BBOT',
     botUserId: 'UBOT',
     progressIntervalMs: 0,
+    progressEditsPerMinute: 60_000,
     retryConfig: { retries: 0 },
     downloadAttempts: 2,
+    ...options,
   });
   const server: Server = createServer(receiver.requestListener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
