@@ -10,7 +10,7 @@ export { parseKeyValues, type ServerValues } from './serverValues.js';
 export { diagnose, type CauseStatus, type Diagnosis } from '../engine/diagnose.js';
 export { loadRules, RuleLoadError, type RuleSet } from '../engine/loadRules.js';
 export type { Answer } from '../engine/answers.js';
-export { readPath, readPaste, readStream } from '../evidence/read.js';
+export { readPasteFile, readPasteStream, readPath, readPaste, readStream } from '../evidence/read.js';
 export { DEFAULT_LIMITS, type Limits, type Progress } from '../evidence/types.js';
 export type { Fact, Problem, Source } from '../facts/schema.js';
 export * from '../escalation/index.js';

@@ -6,10 +6,10 @@ import { prepareFeedback, redactText, RuleLoadError, secretsOf } from '../case/i
 import type { Report } from '../report/types.js';
 import { renderTimelinePng } from '../timeline/index.js';
 import { parseDiagnoseArgs, UsageError } from './args.js';
-import { diagnoseFromArgs, render } from './diagnose.js';
+import { diagnoseFromArgs, render, type RunOptions } from './diagnose.js';
 import { HELP } from './help.js';
 
-export interface CliIO {
+export interface CliIO extends RunOptions {
   out: { write(s: string): unknown };
   err: { write(s: string): unknown };
   isTTY: boolean;
@@ -27,7 +27,7 @@ export async function main(argv: string[], io: CliIO = { out: process.stdout, er
         return command === undefined ? 2 : 0;
       case 'diagnose': {
         const args = parseDiagnoseArgs(rest, io.isTTY);
-        const report = await diagnoseFromArgs(args);
+        const report = await diagnoseFromArgs(args, io);
         const text = render(report, args);
         io.out.write(args.redact ? redactText(text, secretsOf(report)) : text);
         if (args.timeline) await writeTimeline(report, args.timeline, io);
@@ -35,7 +35,7 @@ export async function main(argv: string[], io: CliIO = { out: process.stdout, er
       }
       case 'feedback': {
         const args = parseDiagnoseArgs(rest, io.isTTY);
-        const report = await diagnoseFromArgs(args);
+        const report = await diagnoseFromArgs(args, io);
         if (!report.escalation) {
           io.err.write(`${noDraftReason(report)}\n${report.headline}\nRun "pushcheck diagnose" with the same inputs to see ${report.filing?.status === 'no_failed_push' ? 'what to collect' : 'what is still open'}.\n`);
           return 0;

@@ -2,7 +2,9 @@ import type { webApi } from '@slack/bolt';
 import { describeChanges, type Answer } from '../case/index.js';
 import { esc } from './blocks/report.js';
 import { splitKey, type SlackDeps } from './context.js';
+import { focusQuestions } from '../report/render/index.js';
 import { Thread } from './thread.js';
+import { answerError } from './words.js';
 
 function shown(deps: SlackDeps, questionId: string, value: string): string {
   if (value === 'unknown') return "don't know";
@@ -25,7 +27,7 @@ export function recordAnswer(deps: SlackDeps, client: webApi.WebClient, key: str
     deps.threads.withThreadLock(key, async () => {
       const o = await deps.cases.answer(key, answer);
       if (!o.ok) {
-        await thread.reply(`:warning: ${esc(o.message)}`);
+        await thread.reply(`:warning: ${esc(answerError(o.message, answer.question))}`);
         return;
       }
       await thread.showReport(o.report);
@@ -48,7 +50,7 @@ export function recordAnswer(deps: SlackDeps, client: webApi.WebClient, key: str
         );
       }
       lines.push(...describeChanges(o.before, o.report).map((l) => `• ${esc(l)}`));
-      const next = o.report.questions[0];
+      const next = focusQuestions(o.report)[0];
       lines.push(next ? `Next question: ${esc(next.text)}` : 'No more questions: the summary above has the diagnosis.');
       await thread.reply(lines.join('\n'));
     }).catch((e: unknown) => thread.fail('record the answer', e)),

@@ -14,7 +14,7 @@ import { replicaId } from './scanKeeper.js';
 /**
  * Web API retries for interactive work: a few quick attempts rather than
  * the client's default ten retries over thirty minutes, which would hold a
- * thread's queue far longer than anyone waits in Slack.
+ * thread's lock far longer than anyone waits in Slack.
  */
 export const INTERACTIVE_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000, randomize: true };
 
@@ -82,7 +82,9 @@ export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackD
     logger: opts.logger,
     work: new Inflight(),
     replica: opts.replica ?? replicaId(),
-    progressIntervalMs: opts.progressIntervalMs ?? 1500,
+    // "Every few seconds": progress is a courtesy, and chat.update shares a thread's rate limit with the answers.
+    progressIntervalMs: opts.progressIntervalMs ?? 3000,
+    progressEdits: new Map(),
     pacer: new ProgressPacer(opts.progressEditsPerMinute ?? 20),
     edits: new webApi.WebClient(opts.config.botToken, { ...apiUrl, rejectRateLimitedCalls: true, retryConfig: opts.retryConfig ?? INTERACTIVE_RETRIES, timeout: 15_000, logger: boltLogger(opts.logger) }),
     summaryEditAttempts: opts.summaryEditAttempts ?? 4,

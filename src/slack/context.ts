@@ -18,8 +18,10 @@ export interface SlackDeps {
   work: Inflight;
   /** This process's name in the scans it records (see scanKeeper.ts). */
   replica: string;
-  /** Minimum time between progress edits of the summary (chat.update is rate limited). */
+  /** Minimum time between progress edits of a thread's summary (chat.update is rate limited). */
   progressIntervalMs: number;
+  /** When each thread's summary last showed progress (thread key → ms). */
+  progressEdits: Map<string, number>;
   /** Progress edits of all threads, paced together under Slack's edit rate. */
   pacer: ProgressPacer;
   /** The client for summary edits: a 429 comes back at once (the pacer or the report's own retry waits), never pausing every other call. */

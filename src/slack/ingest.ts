@@ -5,8 +5,10 @@ import { renderTimelinePng } from '../timeline/index.js';
 import { esc } from './blocks/report.js';
 import { sessionKey, type SlackDeps } from './context.js';
 import { cutAtCapMessage, DownloadError, openSlackFile, slackTokenHosts, type SlackFile } from './download.js';
+import { focusQuestions } from '../report/render/index.js';
 import { Thread } from './thread.js';
 import type { FileScan } from './threads.js';
+import { answerError, inputWords } from './words.js';
 
 type WebClient = webApi.WebClient;
 
@@ -35,12 +37,13 @@ async function resolveFile(client: WebClient, f: SlackFile): Promise<SlackFile> 
   return { ...f, ...(info.file as SlackFile) };
 }
 
-function described(o: Outcome, input: string): string {
-  if (o.newFacts === 0 && o.newProblems.length === 0) return `*${esc(input)}*: nothing pushcheck recognises.`;
+function described(o: Outcome, label: string): string {
+  const input = esc(inputWords(label));
+  if (o.newFacts === 0 && o.newProblems.length === 0) return `*${input}*: nothing pushcheck recognises.`;
   // A paste with nothing in it: the words the CLI prints for it, saying what to paste instead.
   const unrecognised = o.newProblems.find((p) => p.code === 'paste.unrecognised');
-  if (o.newFacts === 0 && unrecognised && o.newProblems.length === 1) return `*${esc(input)}*: ${esc(unrecognised.message)}.`;
-  const parts = [`*${esc(input)}*: ${o.newFacts} observation${o.newFacts === 1 ? '' : 's'} read`];
+  if (o.newFacts === 0 && unrecognised && o.newProblems.length === 1) return `*${input}*: ${esc(unrecognised.message)}.`;
+  const parts = [`*${input}*: ${o.newFacts} observation${o.newFacts === 1 ? '' : 's'} read`];
   if (o.newProblems.length) parts.push(`${o.newProblems.length} problem${o.newProblems.length === 1 ? '' : 's'} (listed in the summary)`);
   return `${parts.join(', ')}.`;
 }
@@ -193,7 +196,7 @@ async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread,
   }
   for (const a of c.answers ?? []) {
     const o = await deps.cases.answer(key, a);
-    if (!o.ok) lines.push(`:warning: ${esc(o.message)}`);
+    if (!o.ok) lines.push(`:warning: ${esc(answerError(o.message, a.question))}`);
     else {
       latest = o.report;
       recognised++;
@@ -211,6 +214,7 @@ async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread,
     );
   const changes = describeChanges(before, report);
   const reply = [...lines, ...changes.map((l) => `• ${esc(l)}`)];
-  if (report.questions[0] && (recognised > 0 || !existed)) reply.push(`Next question (buttons in the summary above): ${esc(report.questions[0].text)}`);
+  const next = focusQuestions(report)[0];
+  if (next && (recognised > 0 || !existed)) reply.push(`Next question (buttons in the summary above): ${esc(next.text)}`);
   if (reply.length) await thread.reply(reply.join('\n'));
 }

@@ -8,6 +8,7 @@ import { summaryBlocks } from './blocks/report.js';
 import type { Block } from './blocks/budget.js';
 import type { SlackDeps } from './context.js';
 import { rateLimitedFor, slackSaid } from './edits.js';
+import { FILE_WORDS } from './words.js';
 
 type WebClient = webApi.WebClient;
 
@@ -17,7 +18,6 @@ type WebClient = webApi.WebClient;
  * a plain message when something failed.
  */
 export class Thread {
-  private lastProgressAt = 0;
   private pendingProgress: ProgressState | undefined;
   private lastHeadline: string | undefined;
   private summaryTs: string | undefined;
@@ -44,7 +44,7 @@ export class Thread {
    * rare): the store keeps the first ts recorded, and the other process
    * deletes its own message.
    */
-  async ensureSummary(initial = ':mag: pushcheck is looking at this…'): Promise<string> {
+  async ensureSummary(initial = 'pushcheck is looking at this…'): Promise<string> {
     if (this.summaryTs) return this.summaryTs;
     const known = (await this.store.thread(this.key))?.summaryTs;
     if (known) return (this.summaryTs = known);
@@ -56,16 +56,19 @@ export class Thread {
   }
 
   /**
-   * Shows read progress, at most once per interval for this thread and
-   * within the pace all threads share (see edits.ts); never blocks the read.
-   * A progress edit Slack refuses is skipped: the next one, or the report, follows.
+   * Shows read progress, at most once per interval per thread (every
+   * Thread object of one thread shares the clock: two files posted at once
+   * must not double the edits) and within the pace all threads share (see
+   * edits.ts); never blocks the read. A progress edit Slack refuses is
+   * skipped: the next one, or the report, follows.
    */
   progress(p: ProgressState, lastHeadline?: string): void {
     this.pendingProgress = p;
     this.lastHeadline = lastHeadline ?? this.lastHeadline;
     const now = Date.now();
-    if (now - this.lastProgressAt < this.deps.progressIntervalMs) return;
-    this.lastProgressAt = now;
+    if (now - (this.deps.progressEdits.get(this.key) ?? Number.NEGATIVE_INFINITY) < this.deps.progressIntervalMs) return;
+    this.deps.progressEdits.set(this.key, now);
+    if (this.deps.progressEdits.size > 1000) for (const [k, t] of this.deps.progressEdits) if (now - t >= this.deps.progressIntervalMs) this.deps.progressEdits.delete(k);
     this.deps.pacer.offer(this.key, async () => {
       const cur = this.pendingProgress;
       if (!cur) return;
@@ -96,7 +99,7 @@ export class Thread {
     const summary = summaryBlocks(masked, { key: this.key, ...(note ? { note } : {}) });
     await this.showSummary(summary.text, summary.blocks);
     if (summary.truncated)
-      await this.attachReport(masked).catch((e: unknown) => this.fail('attach the full report', e, 'The summary above has the main findings; the full report is what `pushcheck diagnose` prints for the same files.'));
+      await this.attachReport(report).catch((e: unknown) => this.fail('attach the full report', e, 'The summary above has the main findings; the full report is what `pushcheck diagnose` prints for the same files.'));
   }
 
   private async showSummary(text: string, blocks: Block[]): Promise<void> {
@@ -125,20 +128,26 @@ export class Thread {
     this.summaryTs = await this.store.replaceSummary(this.key, ts, res.ts);
   }
 
-  private async attachReport(report: Report): Promise<void> {
-    const markdown = renderMarkdown(report);
+  /**
+   * Attaches the full report (every cause, rule and observation, secrets
+   * masked) as Markdown, once per distinct report. Returns false when the
+   * same report is already in the thread.
+   */
+  async attachReport(report: Report, by?: string): Promise<boolean> {
+    const markdown = renderMarkdown(reportFor(report, 'channel'), { detail: 'full', ...FILE_WORDS });
     const hash = createHash('sha256').update(markdown).digest('hex').slice(0, 16);
     const t = await this.deps.threads.thread(this.key);
-    if (t?.meta.attachedReport === hash) return; // the same report is already in the thread
+    if (t?.meta.attachedReport === hash) return false;
     await this.client.files.uploadV2({
       channel_id: this.channel,
       thread_ts: this.threadTs,
       filename: 'pushcheck-report.md',
       title: 'pushcheck report (full)',
       content: markdown,
-      initial_comment: 'The full report, with every cause and all the evidence:',
+      initial_comment: `${by ? `<@${by}> asked for all the evidence. ` : ''}The full report, with every cause, the rules pushcheck checked and all the evidence:`,
     });
     await this.deps.threads.setMeta(this.key, 'attachedReport', hash);
+    return true;
   }
 
   async reply(text: string, blocks?: Block[]): Promise<void> {

@@ -70,7 +70,7 @@ describe('the terminal (npm start without Slack)', () => {
     const { out, text } = capture();
     const code = await runTerminal(newSessions(), { input: Readable.from([]), output: out, interactive: false, color: false });
     expect(code).toBe(0);
-    expect(text()).toMatch(/CONFIRMED\] The server's PushMagic is not the one the device expects/);
+    expect(text()).toMatch(/\nCONFIRMED {2}The server's PushMagic is not the one the device expects\n/);
     expect(text()).toMatch(/\nNext question \(q\.[a-z_.]+\): .+\n {2}answer: /);
   });
 

@@ -136,6 +136,21 @@ describe.skipIf(!run)('two bot replicas on one Postgres', { timeout: 60_000 }, (
     await fake.waitFor(() => answerButtons(lastUpdate(summary)!).every((x) => JSON.parse(x.value).q !== question), 15_000);
   });
 
+  it('"Show all evidence" clicked by two people at once, one per replica: the full report is attached once, the other is told it is still current', async () => {
+    const root = nextTs();
+    await a.event(fileShare(root, [fake.addFile('FR7', 'MDM.plist', MDM_PLIST)]), nextEvent());
+    await fake.waitFor(() => replies(root, /MDM\.plist\*/).length === 1, 30_000);
+    const summary = (await summaryOf(root))!;
+    const show = (lastUpdate(summary)!.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+      .flatMap((bl) => (bl.type === 'actions' ? (bl.elements ?? []) : []))
+      .find((x) => x.action_id === 'show_all_evidence')!;
+    await Promise.all([click(a, root, summary, show, 'U1', '1700100600.000001'), click(b, root, summary, show, 'U2', '1700100600.000002')]);
+    // Each click's work runs under the thread's lock across processes: the second sees the first one's attachment.
+    await fake.waitFor(() => replies(root, /still current/).length === 1, 30_000);
+    const attached = fake.of('files.completeUploadExternal').filter((c) => c.args.thread_ts === root && /asked for all the evidence/.test(String(c.args.initial_comment)));
+    expect(attached).toHaveLength(1);
+  });
+
   it('a replica killed in the middle of a file: the other one says so in the thread and reads the file again', async () => {
     const root = nextTs();
     const big = Buffer.concat([DEVICE_LOG, Buffer.from('2024-03-04 10:01:16.002 Df kernel[0:1a] (AppleUSBHostController) port reset\n'.repeat(4000))]);

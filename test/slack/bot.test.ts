@@ -23,10 +23,12 @@ function fileShare(channel: string, ts: string, files: Record<string, unknown>[]
   return { type: 'message', subtype: 'file_share', channel, channel_type: 'channel', user: 'U1', text: '', ts, files, ...extra };
 }
 
+/** The answer buttons in a message (the summary also has "More questions" and "Show all evidence"). */
 function buttons(update: Call): { action_id: string; value: string; text: { text: string } }[] {
   return (update.args.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[])
     .filter((b) => b.type === 'actions')
-    .flatMap((b) => b.elements ?? []);
+    .flatMap((b) => b.elements ?? [])
+    .filter((e) => e.action_id.startsWith('answer_'));
 }
 
 /** The buttons of the question asked first, other than "Don't know" and "Answer…". */
@@ -63,7 +65,7 @@ describe('a file shared in a support channel', () => {
     const update = lastUpdate(summary)!;
     const text = blocksText(update.args);
     expect(text).toContain('pushcheck diagnosis');
-    expect(text).toMatch(/RULED OUT: The device left MDM/); // the plist shows an enrollment
+    expect(text).toMatch(/Ruled out\*\n(• .*\n)*• The device left MDM/); // the plist shows an enrollment: one line, with its reason
     expect(buttons(update).length).toBeGreaterThan(0); // the next question, as buttons
     // The device's PushMagic is shown masked, never whole, in the channel.
     expect(JSON.stringify(fake.calls)).not.toContain(DEVICE_MAGIC);
@@ -129,7 +131,7 @@ describe('pasted values in a diagnosis thread', () => {
 
     await bot.event({ type: 'message', channel: 'C2', channel_type: 'channel', user: 'U2', ts: nextTs(), thread_ts: root, client_msg_id: 'm-paste-1', text: `The server has:\nserver PushMagic: ${SERVER_MAGIC}` });
     const reply = await fake.waitFor(() => replies('C2', root).find((c) => /PushMagic is not the one the device expects: open → confirmed/.test(String(c.args.text))));
-    expect(String(reply.args.text)).toMatch(/^\*message from U2 at .*\*: 1 observation read/);
+    expect(String(reply.args.text)).toMatch(/^\*<@U2>'s message at \d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC\*: 1 observation read/); // a mention and a time, not an id and a ts
     const text = blocksText(lastUpdate(summary)!.args);
     expect(text).toMatch(/CONFIRMED: The server's PushMagic is not the one the device expects/);
     expect(text).toContain('0B9D…9F03');
@@ -159,7 +161,7 @@ describe('/pushcheck', () => {
     expect(reply).toBeDefined();
     const s = (await bot.store.getSession(`C3:${threadTs}`))!;
     expect(s.evidence[0]!.facts.map((f) => f.name).sort()).toEqual(['server.push_magic', 'server.push_token', 'server.topic']);
-    expect(blocksText(lastUpdate(s.summaryTs!)!.args)).toMatch(/Looked at: mdm/);
+    expect(blocksText(lastUpdate(s.summaryTs!)!.args)).toMatch(/About: MDM push/);
   });
 
   it('help answers privately and posts nothing', async () => {
@@ -335,7 +337,10 @@ describe('answering questions', () => {
         view: { id: 'V2', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { answer: { answer: { type: 'plain_text_input', value } } } } },
       });
     const bad = await submit('no spaces allowed !!');
-    expect(JSON.parse(bad.text)).toMatchObject({ response_action: 'errors', errors: { answer: expect.stringContaining(question) } });
+    // The reason in words, without the question's id (issue 12: no "q.mdm.server_topic:" in a form).
+    const reason = JSON.parse(bad.text) as { response_action: string; errors: { answer: string } };
+    expect(reason).toMatchObject({ response_action: 'errors', errors: { answer: expect.stringContaining('"no spaces allowed !!" is not in the expected form') } });
+    expect(reason.errors.answer).not.toContain(question);
     const good = /magic/.test(question) ? DEVICE_MAGIC : /topic/.test(question) ? TOPIC : /token|hash/.test(question) ? TOKEN : '2026-03-01T10:00:00Z';
     expect((await submit(good)).status).toBe(200);
     await fake.waitFor(() => replies('C8', root).find((c) => /<@U9> answered “[^”]*”: \*(?!don't know)/.test(String(c.args.text))));
@@ -432,7 +437,7 @@ describe('many threads at once', () => {
       expect(s.messages.map((m) => m.kind).sort()).toEqual(['reply', 'summary']);
       // One summary and one reply per thread, and the summary was edited into the report.
       expect(replies('C20', root)).toHaveLength(2);
-      expect(blocksText(lastUpdate(s.summaryTs!)!.args)).toMatch(/pushcheck diagnosis[\s\S]*Looked at: mdm/);
+      expect(blocksText(lastUpdate(s.summaryTs!)!.args)).toMatch(/pushcheck diagnosis[\s\S]*About: MDM push/);
     }
     expect(new Set(summaries).size).toBe(20);
   });

@@ -96,7 +96,7 @@ describe('manifest.yml', () => {
 
   it('every interactive id the blocks use has a handler', () => {
     const matches = (id: string) => seen.actions.some((a) => (typeof a === 'string' ? a === id : a.test(id)));
-    for (const id of [IDS.answerButtonId(0), IDS.answerButtonId(24), IDS.answerModalButton, IDS.feedbackDraft]) expect(matches(id), id).toBe(true);
+    for (const id of [IDS.answerButtonId(0), IDS.answerButtonId(24), IDS.answerModalButton, IDS.feedbackDraft, IDS.moreQuestions, IDS.showAllEvidence]) expect(matches(id), id).toBe(true);
     expect(seen.views.sort()).toEqual([IDS.answerModal, IDS.startModal].sort());
   });
 });

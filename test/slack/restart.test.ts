@@ -75,7 +75,7 @@ describe('a file cut at the size cap while streaming', () => {
       const evidence = s.evidence.find((e) => e.input === 'mdmclient-big.log')!;
       expect(evidence.facts.length).toBeGreaterThan(0); // the lines before the cap still count
       const summary = fake.of('chat.update').filter((c) => c.args.ts === s.summaryTs).at(-1)!;
-      expect(blocksText(summary.args)).toMatch(/Inputs that could not be used[\s\S]*mdmclient-big\.log`: .*cut at the 0\.1 MB limit \(PUSHCHECK_MAX_FILE_MB\): only its first 0\.1 MB were read/);
+      expect(blocksText(summary.args)).toMatch(/Inputs that could not be used[\s\S]*mdmclient-big\.log: .*cut at the 0\.1 MB limit \(PUSHCHECK_MAX_FILE_MB\): only its first 0\.1 MB were read/);
     } finally {
       await bot.stop();
     }
