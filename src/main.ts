@@ -43,23 +43,26 @@ async function startBot(config: SlackConfig): Promise<void> {
     import('./slack/startup.js'),
   ]);
   const replica = replicaId();
-  let started: ReturnType<typeof createSlackApp>;
+  let started: ReturnType<typeof createSlackApp> | undefined;
   try {
     // The tokens are checked (waiting while Slack is unreachable) before anything is served or said to run.
     const identity = await connectToSlack(config, { logger });
     // One database: the cases (behind the service) and Slack's own book of its threads.
-    started = createSlackApp({ receiver: createReceiver(config, logger, { store, replica }), config, cases, threads: store, logger, replica, botId: identity.botId, botUserId: identity.botUserId });
-    if (config.mode === 'http') await started.app.start(config.port);
+    const bot = (started = createSlackApp({ receiver: createReceiver(config, logger, { store, replica }), config, cases, threads: store, logger, replica, botId: identity.botId, botUserId: identity.botUserId }));
+    // The worker threads load their code now, not when the first file is shared.
+    await bot.deps.runner.ready();
+    if (config.mode === 'http') await bot.app.start(config.port);
     // Slack may go away between the check and the connection: Socket Mode's own start does not wait for it.
-    else await untilAnswered('apps.connections.open', 'SLACK_APP_TOKEN', () => started.app.start(), { logger, apiUrl: config.apiUrl ?? 'https://slack.com/api/' });
+    else await untilAnswered('apps.connections.open', 'SLACK_APP_TOKEN', () => bot.app.start(), { logger, apiUrl: config.apiUrl ?? 'https://slack.com/api/' });
   } catch (e) {
     clearInterval(purgeTimer);
+    await started?.deps.runner.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') throw new ConfigError('PORT', `cannot listen on port ${config.port} (${code === 'EADDRINUSE' ? 'another process is using it' : 'not allowed'}): set PORT to a free port`);
     throw tokenError('SLACK_APP_TOKEN', e) ?? e;
   }
-  const { app, deps } = started;
+  const { app, deps } = started!;
   const keeper = startScanRecovery(app, deps, config.scanStaleMs);
   logger.info({ mode: config.mode, replica, ...(config.mode === 'http' ? { port: config.port } : {}) }, 'pushcheck is running');
   const stop = async () => {
@@ -69,6 +72,7 @@ async function startBot(config: SlackConfig): Promise<void> {
     // files still being read then are handed to another replica (or to this one's next start).
     await Promise.race([deps.work.idle(), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]);
     await keeper.stop();
+    await deps.runner.close();
     await store.close();
     process.exit(0);
   };

@@ -2,7 +2,6 @@ import type { webApi } from '@slack/bolt';
 import { describeChanges, type Answer } from '../case/index.js';
 import { esc } from './blocks/report.js';
 import { splitKey, type SlackDeps } from './context.js';
-import { focusQuestions } from '../report/render/index.js';
 import { Thread } from './thread.js';
 import { answerError } from './words.js';
 
@@ -13,8 +12,8 @@ function shown(deps: SlackDeps, questionId: string, value: string): string {
 }
 
 /**
- * Records an answer from a button or the answer modal: re-evaluates,
- * updates the summary and says in the thread who answered what, what
+ * Records an answer from a button or the answer modal: re-evaluates (in a
+ * worker, against the case's kept evidence), updates the summary and says in the thread who answered what, what
  * changed, and the next question. Of two answers to the same question the
  * later one stands, and the thread says which one it replaced (or, when the
  * later one was recorded first, that it stands).
@@ -25,12 +24,15 @@ export function recordAnswer(deps: SlackDeps, client: webApi.WebClient, key: str
   // The whole step under the thread's lock, so the summary and the reply follow the order answers were recorded in.
   return deps.work.track(() =>
     deps.threads.withThreadLock(key, async () => {
-      const o = await deps.cases.answer(key, answer);
+      // What the thread showed before (kept: no diagnosis unless the case changed meanwhile).
+      const before = await deps.views.current(key);
+      const o = await deps.cases.recordAnswer(key, answer);
       if (!o.ok) {
         await thread.reply(`:warning: ${esc(answerError(o.message, answer.question))}`);
         return;
       }
-      await thread.showReport(o.report);
+      const after = (await deps.views.current(key))!;
+      await thread.showView(after);
       const q = deps.cases.question(answer.question);
       const lines = [`<@${answer.by}> answered “${esc(q?.text ?? answer.question)}”: *${esc(shown(deps, answer.question, answer.value))}*.`];
       if (o.supersededBy) {
@@ -49,8 +51,8 @@ export function recordAnswer(deps: SlackDeps, client: webApi.WebClient, key: str
             : `This replaces the earlier answer (${esc(shown(deps, e.question, e.value))}).`,
         );
       }
-      lines.push(...describeChanges(o.before, o.report).map((l) => `• ${esc(l)}`));
-      const next = focusQuestions(o.report)[0];
+      lines.push(...describeChanges(before?.gist, after.gist).map((l) => `• ${esc(l)}`));
+      const next = after.next;
       lines.push(next ? `Next question: ${esc(next.text)}` : 'No more questions: the summary above has the diagnosis.');
       await thread.reply(lines.join('\n'));
     }).catch((e: unknown) => thread.fail('record the answer', e)),

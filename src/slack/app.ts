@@ -1,6 +1,6 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { CaseService } from '../case/index.js';
+import { shippedRules, type CaseService } from '../case/index.js';
 import type { SlackConfig } from './config.js';
 import type { SlackDeps } from './context.js';
 import { dedupeMiddleware } from './dedupe.js';
@@ -9,6 +9,8 @@ import { healthRoute, type HealthSource } from './health.js';
 import { Inflight } from './inflight.js';
 import { LISTENERS } from './listeners/index.js';
 import type { ThreadBook } from './threads.js';
+import { CaseViews } from './views.js';
+import { createRunner, type Runner } from './work/pool.js';
 import { replicaId } from './scanKeeper.js';
 
 /**
@@ -67,7 +69,9 @@ export interface CreateAppOptions {
   maxRetryAfterMs?: number;
   retryConfig?: webApi.RetryOptions;
   downloadAttempts?: number;
-  fetchImpl?: typeof fetch;
+  /** Where files are read and cases evaluated (default: a worker pool sized by PUSHCHECK_WORKERS or the cores; 0: inline). */
+  runner?: Runner;
+  workers?: number;
   /** This process's name in the scans it records (default: host, pid and a nonce). */
   replica?: string;
 }
@@ -75,8 +79,11 @@ export interface CreateAppOptions {
 /** The Bolt app with every pushcheck listener, on whatever receiver it is given. */
 export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackDeps } {
   const apiUrl = opts.config.apiUrl ? { slackApiUrl: opts.config.apiUrl } : {};
+  const runner = opts.runner ?? createRunner({ ...(opts.workers !== undefined ? { size: opts.workers } : {}), ...(opts.cases.rules !== shippedRules() ? { rules: opts.cases.rules } : {}) });
   const deps: SlackDeps = {
     cases: opts.cases,
+    views: new CaseViews(opts.cases, runner),
+    runner,
     threads: opts.threads,
     config: opts.config,
     logger: opts.logger,
@@ -90,7 +97,6 @@ export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackD
     summaryEditAttempts: opts.summaryEditAttempts ?? 4,
     maxRetryAfterMs: opts.maxRetryAfterMs ?? 30_000,
     downloadAttempts: opts.downloadAttempts ?? 3,
-    ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
   };
   const app = new App({
     token: opts.config.botToken,

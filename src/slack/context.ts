@@ -5,11 +5,17 @@ import type { ProgressPacer } from './edits.js';
 import type { Inflight } from './inflight.js';
 import type { SlackConfig } from './config.js';
 import type { ThreadBook } from './threads.js';
+import type { CaseViews } from './views.js';
+import type { Runner } from './work/pool.js';
 
 /** What every listener needs; built once in app.ts. */
 export interface SlackDeps {
   /** The diagnoses: evidence, answers, reports. */
   cases: CaseService;
+  /** Each thread's latest view, and everything needing a case's report, done off this thread (see views.ts). */
+  views: CaseViews;
+  /** Where files are read and cases evaluated: worker threads, or inline (see work/pool.ts). */
+  runner: Runner;
   /** The bot's own book of its threads (summary message, posts, deliveries handled). */
   threads: ThreadBook;
   config: Pick<SlackConfig, 'botToken' | 'apiUrl' | 'maxFileBytes' | 'downloadIdleMs' | 'downloadTimeoutMs' | 'defaultTrigger' | 'channelTriggers'>;
@@ -32,7 +38,6 @@ export interface SlackDeps {
   maxRetryAfterMs: number;
   /** Download attempts for 429/5xx before telling the thread. */
   downloadAttempts: number;
-  fetchImpl?: typeof fetch;
 }
 
 export function sessionKey(channel: string, threadTs: string): string {

@@ -1,14 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
-import { reportFor } from '../report/render/audience.js';
-import { renderMarkdown } from '../report/render/markdown.js';
-import type { Report } from '../report/types.js';
 import { progressBlocks, type ProgressState } from './blocks/progress.js';
-import { summaryBlocks } from './blocks/report.js';
 import type { Block } from './blocks/budget.js';
 import type { SlackDeps } from './context.js';
 import { rateLimitedFor, slackSaid } from './edits.js';
-import { FILE_WORDS } from './words.js';
+import type { CaseView } from './work/jobs.js';
 
 type WebClient = webApi.WebClient;
 
@@ -91,15 +86,12 @@ export class Thread {
    * keeps failing the report is posted as a new message, which becomes the
    * summary later edits go to.
    */
-  async showReport(report: Report, note?: string): Promise<void> {
+  async showView(view: CaseView): Promise<void> {
     this.pendingProgress = undefined;
     await this.deps.pacer.settle(this.key);
-    // A channel is read by many and kept for years: secrets as the channel audience sees them.
-    const masked = reportFor(report, 'channel');
-    const summary = summaryBlocks(masked, { key: this.key, ...(note ? { note } : {}) });
-    await this.showSummary(summary.text, summary.blocks);
-    if (summary.truncated)
-      await this.attachReport(report).catch((e: unknown) => this.fail('attach the full report', e, 'The summary above has the main findings; the full report is what `pushcheck diagnose` prints for the same files.'));
+    await this.showSummary(view.summary.text, view.summary.blocks);
+    if (view.summary.truncated)
+      await this.attachReport().catch((e: unknown) => this.fail('attach the full report', e, 'The summary above has the main findings; the full report is what `pushcheck diagnose` prints for the same files.'));
   }
 
   private async showSummary(text: string, blocks: Block[]): Promise<void> {
@@ -133,9 +125,9 @@ export class Thread {
    * masked) as Markdown, once per distinct report. Returns false when the
    * same report is already in the thread.
    */
-  async attachReport(report: Report, by?: string): Promise<boolean> {
-    const markdown = renderMarkdown(reportFor(report, 'channel'), { detail: 'full', ...FILE_WORDS });
-    const hash = createHash('sha256').update(markdown).digest('hex').slice(0, 16);
+  async attachReport(by?: string): Promise<boolean> {
+    // Rendered where the case's report is kept (see views.ts), from the case as it stands now.
+    const { markdown, hash } = await this.deps.views.markdown(this.key);
     const t = await this.deps.threads.thread(this.key);
     if (t?.meta.attachedReport === hash) return false;
     await this.client.files.uploadV2({

@@ -13,6 +13,7 @@ import { createReceiver, createSlackApp, type CreateAppOptions } from '../../src
 import { parseConfig, type SlackConfig } from '../../src/slack/config.js';
 import type { SlackDeps } from '../../src/slack/context.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import { WorkerPool } from '../../src/slack/work/pool.js';
 import type { FakeSlack } from './fakeSlack.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -44,6 +45,13 @@ export interface RunningBot {
 
 let eventSeq = 0;
 
+/**
+ * The worker threads the bots of one test file share (as a bot's own pool
+ * would be shared by its threads): started once per file, not per bot.
+ * Each bot's cases stay its own in them (see views.ts).
+ */
+let shared: WorkerPool | undefined;
+
 /** The real Bolt app in HTTP mode on 127.0.0.1, talking to the fake Slack. */
 export async function startBot(fake: FakeSlack, dbPath: string, env: Record<string, string> = {}, rules?: RuleSet, options: Partial<CreateAppOptions> = {}): Promise<RunningBot> {
   const config = parseConfig(
@@ -57,6 +65,10 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
   const store = new SqliteStore({ path: dbPath, retentionMs: config.retentionMs });
   const cases = new CaseService(store, rules ? { rules } : {});
   const receiver = createReceiver(config, logger) as HTTPReceiver;
+  // A bot with rules of its own has workers of its own (they hold the rules they evaluate with).
+  const own = rules && !options.runner ? new WorkerPool({ rules }) : undefined;
+  const runner = options.runner ?? own ?? (shared ??= new WorkerPool());
+  await runner.ready();
   const { app, deps } = createSlackApp({
     receiver,
     config,
@@ -70,6 +82,7 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
     retryConfig: { retries: 0 },
     downloadAttempts: 2,
     ...options,
+    runner,
   });
   const server: Server = createServer(receiver.requestListener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -104,6 +117,7 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
       await new Promise((r) => server.close(r));
       // Let thread work finish before closing the database under it.
       await Promise.race([deps.work.idle(), new Promise((r) => setTimeout(r, 5000))]);
+      await own?.close();
       await store.close();
     },
   };

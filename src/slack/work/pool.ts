@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { RuleSet } from '../../case/index.js';
+import { CaseMemory, JOBS, rulesOf, type Ask, type JobContext, type JobInput, type JobKind, type JobOutput, type ScanNote, type StoredBatch } from './jobs.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+
+/**
+ * Where a Slack thread's heavy work runs. Two lanes, so that a click never
+ * waits behind a bundle being read:
+ * - scan: downloading and reading files, one file per worker at a time
+ *   (a 300 MB bundle keeps a core busy for seconds and holds ~100 MB);
+ * - case: evaluating cases and rendering what threads show. A case always
+ *   goes to the same case worker, which keeps its parsed evidence and
+ *   latest report between clicks.
+ * A worker that dies (out of memory, a crash) fails only its own jobs and
+ * is replaced on the next job.
+ */
+export interface Runner {
+  run<K extends JobKind>(kind: K, input: JobInput<K>, opts?: RunOptions): Promise<JobOutput<K>>;
+  /** Starts every worker and resolves once each has loaded its code (so the first file shared does not wait for it). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RunOptions {
+  /** The case a job is about (keeps each case on one case worker). */
+  affinity?: string;
+  onNote?: (note: ScanNote) => void;
+  onAsk?: (ask: Ask) => Promise<StoredBatch[]>;
+}
+
+export interface PoolOptions {
+  /** Workers in all (default: the machine's cores, at least 2: one per lane). */
+  size?: number;
+  /** The bot's own rules, when not the shipped ones (handed to each worker once). */
+  rules?: RuleSet;
+  /** JSON of parsed evidence a case worker keeps before dropping the least recent cases (default 96 MB). */
+  caseMemoryBytes?: number;
+  /** A worker's heap limit: a pathological input ends that worker, not the bot (default 768 MB). */
+  maxHeapMb?: number;
+}
+
+/** A job failed because its worker stopped (out of memory, crashed, or the pool closed). */
+export class WorkerStopped extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerStopped';
+  }
+}
+
+/** Case workers and scan workers for a pool of `size`: a quarter (at least one) keep cases, the rest read. */
+export function lanes(size: number): { scan: number; case: number } {
+  const cases = Math.max(1, Math.floor(size / 4));
+  return { case: cases, scan: Math.max(1, size - cases) };
+}
+
+/** The default pool size: PUSHCHECK_WORKERS, or the cores this process may use. */
+export function defaultPoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.PUSHCHECK_WORKERS);
+  return Number.isInteger(n) && n >= 0 ? n : availableParallelism();
+}
+
+/** A stable lane for a case key. */
+function slot(key: string, n: number): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
+  return h % n;
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+  opts: RunOptions;
+}
+
+/** One worker thread and the jobs it is running. */
+class PoolWorker {
+  readonly jobs = new Map<number, Pending>();
+  private readonly worker: Worker;
+  dead = false;
+  /** Resolves once the worker has loaded its code; rejects if it dies first. */
+  readonly loaded: Promise<void>;
+  private markLoaded!: () => void;
+  private failLoad!: (e: Error) => void;
+
+  constructor(
+    setup: WorkerSetup,
+    maxHeapMb: number,
+    private readonly onFree: (w: PoolWorker) => void,
+  ) {
+    this.loaded = new Promise<void>((resolve, reject) => ((this.markLoaded = resolve), (this.failLoad = reject)));
+    this.loaded.catch(() => undefined);
+    this.worker = spawnWorker(setup, maxHeapMb);
+    this.worker.unref();
+    this.worker.on('message', (m: FromWorker) => this.onMessage(m));
+    this.worker.on('error', (e) => this.stop(describeCrash(e)));
+    this.worker.on('exit', (code) => this.stop(`the worker thread exited (${code})`));
+  }
+
+  send(id: number, kind: JobKind, input: unknown, pending: Pending): void {
+    this.jobs.set(id, pending);
+    this.post({ type: 'run', id, kind, input });
+  }
+
+  private post(m: ToWorker): void {
+    this.worker.postMessage(m);
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.type === 'ready') return this.markLoaded();
+    const job = this.jobs.get(m.id);
+    if (!job) return;
+    if (m.type === 'note') job.opts.onNote?.(m.note);
+    else if (m.type === 'ask') {
+      const answer = job.opts.onAsk ? job.opts.onAsk(m.ask) : Promise.reject(new Error('this job cannot ask for evidence'));
+      answer.then(
+        (value) => !this.dead && this.post({ type: 'answer', id: m.id, askId: m.askId, value }),
+        (e: unknown) => !this.dead && this.post({ type: 'answer', id: m.id, askId: m.askId, error: e instanceof Error ? e.message : String(e) }),
+      );
+    } else {
+      this.jobs.delete(m.id);
+      if (m.type === 'done') job.resolve(m.value);
+      else job.reject(Object.assign(new Error(m.error.message), { name: m.error.name, ...(m.error.code ? { code: m.error.code } : {}) }));
+      if (!this.jobs.size) this.onFree(this); // idle: the pool may hand it the next file
+    }
+  }
+
+  private stop(reason: string): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.failLoad(new WorkerStopped(reason));
+    for (const job of this.jobs.values()) job.reject(new WorkerStopped(reason));
+    this.jobs.clear();
+    this.onFree(this);
+  }
+
+  async terminate(): Promise<void> {
+    this.stop('the pool closed');
+    await this.worker.terminate();
+  }
+}
+
+function describeCrash(e: Error & { code?: string }): string {
+  if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') return 'it needed more memory than a reader may use';
+  return `the worker thread failed: ${e.message}`;
+}
+
+/** tsx's ESM API (its CommonJS twin does not register for a worker's ESM imports). */
+function tsxApi(): string {
+  const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api']!.import.default)).href;
+}
+
+/**
+ * The worker's code: the compiled worker.js next to this file, or in a
+ * source checkout (tests, `tsx src/main.ts`) worker.ts through the tsx
+ * loader the process itself runs with.
+ */
+function spawnWorker(setup: WorkerSetup, maxHeapMb: number): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: maxHeapMb };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: setup, resourceLimits });
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData: setup, resourceLimits });
+}
+
+export class WorkerPool implements Runner {
+  private readonly scanWorkers: (PoolWorker | undefined)[];
+  private readonly caseWorkers: (PoolWorker | undefined)[];
+  private readonly scanQueue: { id: number; input: unknown; pending: Pending }[] = [];
+  private seq = 0;
+  private closed = false;
+  private readonly setup: WorkerSetup;
+  private readonly maxHeapMb: number;
+
+  constructor(opts: PoolOptions = {}) {
+    const n = lanes(Math.max(2, opts.size ?? defaultPoolSize()));
+    this.scanWorkers = Array.from({ length: n.scan });
+    this.caseWorkers = Array.from({ length: n.case });
+    this.setup = { ...(opts.rules ? { rules: opts.rules } : {}), caseMemoryBytes: opts.caseMemoryBytes ?? 96 * 1024 * 1024 };
+    this.maxHeapMb = opts.maxHeapMb ?? 768;
+  }
+
+  get size(): { scan: number; case: number } {
+    return { scan: this.scanWorkers.length, case: this.caseWorkers.length };
+  }
+
+  run<K extends JobKind>(kind: K, input: JobInput<K>, opts: RunOptions = {}): Promise<JobOutput<K>> {
+    if (this.closed) return Promise.reject(new WorkerStopped('the pool closed'));
+    const id = ++this.seq;
+    return new Promise<JobOutput<K>>((resolve, reject) => {
+      const pending: Pending = { resolve: resolve as (v: unknown) => void, reject, opts };
+      if (kind === 'scan') {
+        this.scanQueue.push({ id, input, pending });
+        this.dispatchScans();
+        return;
+      }
+      const i = slot(opts.affinity ?? String(id), this.caseWorkers.length);
+      this.workerAt(this.caseWorkers, i).send(id, kind, input, pending);
+    });
+  }
+
+  private workerAt(list: (PoolWorker | undefined)[], i: number): PoolWorker {
+    let w = list[i];
+    if (!w || w.dead) {
+      w = new PoolWorker(this.setup, this.maxHeapMb, (gone) => {
+        if (gone.dead && list[i] === gone) list[i] = undefined;
+        if (list === this.scanWorkers) this.dispatchScans();
+      });
+      list[i] = w;
+    }
+    return w;
+  }
+
+  /** One file per scan worker: the next waiting file goes to the first idle one. */
+  private dispatchScans(): void {
+    for (let i = 0; i < this.scanWorkers.length && this.scanQueue.length; i++) {
+      const w = this.scanWorkers[i];
+      if (w && !w.dead && w.jobs.size) continue;
+      const next = this.scanQueue.shift()!;
+      this.workerAt(this.scanWorkers, i).send(next.id, 'scan', next.input, next.pending);
+    }
+  }
+
+  async ready(): Promise<void> {
+    const all = [...this.scanWorkers.map((_, i) => this.workerAt(this.scanWorkers, i)), ...this.caseWorkers.map((_, i) => this.workerAt(this.caseWorkers, i))];
+    await Promise.all(all.map((w) => w.loaded));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const q of this.scanQueue.splice(0)) q.pending.reject(new WorkerStopped('the pool closed'));
+    await Promise.all([...this.scanWorkers, ...this.caseWorkers].map((w) => w?.terminate()));
+  }
+}
+
+/**
+ * The same jobs on the calling thread: for PUSHCHECK_WORKERS=0 and tests
+ * that do not need the threads themselves. One memory of cases, as one
+ * case worker would have.
+ */
+export class InlineRunner implements Runner {
+  private readonly cases: CaseMemory;
+  private readonly rules: RuleSet;
+
+  constructor(opts: Pick<PoolOptions, 'rules' | 'caseMemoryBytes'> & { memory?: CaseMemory } = {}) {
+    this.cases = opts.memory ?? new CaseMemory(opts.caseMemoryBytes ?? 96 * 1024 * 1024);
+    this.rules = rulesOf(opts.rules);
+  }
+
+  async run<K extends JobKind>(kind: K, input: JobInput<K>, opts: RunOptions = {}): Promise<JobOutput<K>> {
+    const ctx: JobContext = {
+      note: (n) => opts.onNote?.(n),
+      ask: (q) => (opts.onAsk ? opts.onAsk(q) : Promise.reject(new Error('this job cannot ask for evidence'))),
+      cases: this.cases,
+      rules: this.rules,
+    };
+    const job = JOBS[kind] as (input: JobInput<K>, ctx: JobContext) => Promise<JobOutput<K>>;
+    return job(input, ctx);
+  }
+
+  async ready(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}
+
+/** Worker threads unless PUSHCHECK_WORKERS=0 (or `size` 0) asks for the calling thread. */
+export function createRunner(opts: PoolOptions = {}): Runner {
+  const size = opts.size ?? defaultPoolSize();
+  return size === 0 ? new InlineRunner(opts) : new WorkerPool({ ...opts, size });
+}

@@ -1,0 +1,49 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { CaseMemory, JOBS, rulesOf, type JobContext, type StoredBatch } from './jobs.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+
+/**
+ * A worker thread of the pool (pool.ts): runs jobs as the main thread sends
+ * them, several at once when they wait (a case asking for its evidence, a
+ * model polishing a draft), and keeps its cases in memory between them.
+ */
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+const cases = new CaseMemory(setup.caseMemoryBytes);
+const rules = rulesOf(setup.rules);
+const asks = new Map<string, { resolve(v: StoredBatch[]): void; reject(e: Error): void }>();
+let askSeq = 0;
+
+const post = (m: FromWorker) => port.postMessage(m);
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'answer') {
+    const waiting = asks.get(`${m.id}:${m.askId}`);
+    asks.delete(`${m.id}:${m.askId}`);
+    if (m.error !== undefined) waiting?.reject(new Error(m.error));
+    else waiting?.resolve(m.value ?? []);
+    return;
+  }
+  const ctx: JobContext = {
+    note: (note) => post({ type: 'note', id: m.id, note }),
+    ask: (ask) =>
+      new Promise<StoredBatch[]>((resolve, reject) => {
+        const askId = ++askSeq;
+        asks.set(`${m.id}:${askId}`, { resolve, reject });
+        post({ type: 'ask', id: m.id, askId, ask });
+      }),
+    cases,
+    rules,
+  };
+  const job = JOBS[m.kind] as (input: unknown, ctx: JobContext) => Promise<unknown>;
+  job(m.input, ctx).then(
+    (value) => post({ type: 'done', id: m.id, value }),
+    (e: unknown) => {
+      const err = e as { name?: string; message?: string; code?: unknown };
+      post({ type: 'fail', id: m.id, error: { name: err.name ?? 'Error', message: err.message ?? String(e), ...(typeof err.code === 'string' ? { code: err.code } : {}) } });
+    },
+  );
+});
+
+// Loaded (the readers, the engine and the rules): jobs may come.
+post({ type: 'ready' });
