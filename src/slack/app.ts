@@ -88,6 +88,7 @@ export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackD
     config: opts.config,
     logger: opts.logger,
     work: new Inflight(),
+    answersWaiting: new Map(),
     replica: opts.replica ?? replicaId(),
     // "Every few seconds": progress is a courtesy, and chat.update shares a thread's rate limit with the answers.
     progressIntervalMs: opts.progressIntervalMs ?? 3000,

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { Answer } from '../case/index.js';
 import type { CaseService } from '../case/index.js';
 import type { ProgressPacer } from './edits.js';
 import type { Inflight } from './inflight.js';
@@ -20,6 +21,8 @@ export interface SlackDeps {
   threads: ThreadBook;
   config: Pick<SlackConfig, 'botToken' | 'apiUrl' | 'maxFileBytes' | 'downloadIdleMs' | 'downloadTimeoutMs' | 'defaultTrigger' | 'channelTriggers'>;
   logger: Logger;
+  /** Answers to a thread waiting for it to be free, recorded together when it is (see answer.ts). */
+  answersWaiting: Map<string, { answers: Answer[]; done: Promise<void> }>;
   /** Work started and not finished (waited for when the process stops). */
   work: Inflight;
   /** This process's name in the scans it records (see scanKeeper.ts). */

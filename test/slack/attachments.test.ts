@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadRules } from '../../src/engine/loadRules.js';
 import { Thread } from '../../src/slack/thread.js';
 import type { Report } from '../../src/report/types.js';
-import { CaseMemory } from '../../src/slack/work/jobs.js';
+import { CaseMemory } from '../../src/slack/work/cases.js';
 import { InlineRunner } from '../../src/slack/work/pool.js';
 import { FakeSlack } from './fakeSlack.js';
 import { blocksText, startBot, tempDb, type RunningBot } from './harness.js';
@@ -65,7 +65,7 @@ describe('a report too long for one message', () => {
         return long;
       }
     }
-    const bot = await startBot(fake, tempDb(), {}, undefined, { runner: new InlineRunner({ memory: new Holding(0) }) });
+    const bot = await startBot(fake, tempDb(), {}, undefined, { runner: new InlineRunner({ memory: new Holding(1) }) });
     try {
       const key = 'CL:1700006000.000100';
       await bot.deps.cases.open(key, { channel: 'CL', threadTs: '1700006000.000100' });

@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RuleSet } from '../../case/index.js';
-import { CaseMemory, JOBS, rulesOf, type Ask, type JobContext, type JobInput, type JobKind, type JobOutput, type ScanNote, type StoredBatch } from './jobs.js';
+import type { CaseMemory } from './cases.js';
+import { caseMemoryOnce, JOBS, type Ask, type JobContext, type JobInput, type JobKind, type JobOutput, type ScanNote, type StoredBatch } from './jobs.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
 /**
@@ -43,6 +44,8 @@ export interface PoolOptions {
   /** A worker's heap limit: a pathological input ends that worker, not the bot (default 768 MB). */
   maxHeapMb?: number;
 }
+
+const DEFAULT_CASE_MEMORY = 96 * 1024 * 1024;
 
 /** A job failed because its worker stopped (out of memory, crashed, or the pool closed). */
 export class WorkerStopped extends Error {
@@ -175,14 +178,14 @@ export class WorkerPool implements Runner {
   private readonly scanQueue: { id: number; input: unknown; pending: Pending }[] = [];
   private seq = 0;
   private closed = false;
-  private readonly setup: WorkerSetup;
+  private readonly setup: Omit<WorkerSetup, 'lane'>;
   private readonly maxHeapMb: number;
 
   constructor(opts: PoolOptions = {}) {
     const n = lanes(Math.max(2, opts.size ?? defaultPoolSize()));
     this.scanWorkers = Array.from({ length: n.scan });
     this.caseWorkers = Array.from({ length: n.case });
-    this.setup = { ...(opts.rules ? { rules: opts.rules } : {}), caseMemoryBytes: opts.caseMemoryBytes ?? 96 * 1024 * 1024 };
+    this.setup = { ...(opts.rules ? { rules: opts.rules } : {}), caseMemoryBytes: opts.caseMemoryBytes ?? DEFAULT_CASE_MEMORY };
     this.maxHeapMb = opts.maxHeapMb ?? 768;
   }
 
@@ -208,7 +211,7 @@ export class WorkerPool implements Runner {
   private workerAt(list: (PoolWorker | undefined)[], i: number): PoolWorker {
     let w = list[i];
     if (!w || w.dead) {
-      w = new PoolWorker(this.setup, this.maxHeapMb, (gone) => {
+      w = new PoolWorker({ ...this.setup, lane: list === this.scanWorkers ? 'scan' : 'case' }, this.maxHeapMb, (gone) => {
         if (gone.dead && list[i] === gone) list[i] = undefined;
         if (list === this.scanWorkers) this.dispatchScans();
       });
@@ -245,12 +248,12 @@ export class WorkerPool implements Runner {
  * case worker would have.
  */
 export class InlineRunner implements Runner {
-  private readonly cases: CaseMemory;
-  private readonly rules: RuleSet;
+  private readonly cases: () => Promise<CaseMemory>;
+  private readonly rules: RuleSet | undefined;
 
   constructor(opts: Pick<PoolOptions, 'rules' | 'caseMemoryBytes'> & { memory?: CaseMemory } = {}) {
-    this.cases = opts.memory ?? new CaseMemory(opts.caseMemoryBytes ?? 96 * 1024 * 1024);
-    this.rules = rulesOf(opts.rules);
+    this.cases = caseMemoryOnce(opts.caseMemoryBytes ?? DEFAULT_CASE_MEMORY, opts.memory);
+    this.rules = opts.rules;
   }
 
   async run<K extends JobKind>(kind: K, input: JobInput<K>, opts: RunOptions = {}): Promise<JobOutput<K>> {
@@ -258,7 +261,7 @@ export class InlineRunner implements Runner {
       note: (n) => opts.onNote?.(n),
       ask: (q) => (opts.onAsk ? opts.onAsk(q) : Promise.reject(new Error('this job cannot ask for evidence'))),
       cases: this.cases,
-      rules: this.rules,
+      ...(this.rules ? { rules: this.rules } : {}),
     };
     const job = JOBS[kind] as (input: JobInput<K>, ctx: JobContext) => Promise<JobOutput<K>>;
     return job(input, ctx);

@@ -3,6 +3,8 @@ import type { Ask, JobKind, ScanNote, StoredBatch } from './jobs.js';
 
 /** What a worker is started with. */
 export interface WorkerSetup {
+  /** What the worker is for: its code is loaded before it says it is ready. */
+  lane: 'scan' | 'case';
   /** The bot's own rules; absent: the shipped ones. */
   rules?: RuleSet;
   caseMemoryBytes: number;

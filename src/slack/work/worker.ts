@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { CaseMemory, JOBS, rulesOf, type JobContext, type StoredBatch } from './jobs.js';
+import { caseMemoryOnce, JOBS, type JobContext, type StoredBatch } from './jobs.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
 /**
@@ -9,8 +9,8 @@ import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
  */
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
-const cases = new CaseMemory(setup.caseMemoryBytes);
-const rules = rulesOf(setup.rules);
+// Made (engine and rules loaded) only when this worker first evaluates a case.
+const cases = caseMemoryOnce(setup.caseMemoryBytes);
 const asks = new Map<string, { resolve(v: StoredBatch[]): void; reject(e: Error): void }>();
 let askSeq = 0;
 
@@ -33,7 +33,7 @@ port.on('message', (m: ToWorker) => {
         post({ type: 'ask', id: m.id, askId, ask });
       }),
     cases,
-    rules,
+    ...(setup.rules ? { rules: setup.rules } : {}),
   };
   const job = JOBS[m.kind] as (input: unknown, ctx: JobContext) => Promise<unknown>;
   job(m.input, ctx).then(
@@ -45,5 +45,7 @@ port.on('message', (m: ToWorker) => {
   );
 });
 
-// Loaded (the readers, the engine and the rules): jobs may come.
+// Its lane's code loaded (the readers; or the engine, the renderers and the rules) before the first job needs it.
+if (setup.lane === 'scan') await import('./scan.js');
+else await cases();
 post({ type: 'ready' });
