@@ -205,23 +205,21 @@ export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Pro
 
   let cut: DownloadError | undefined;
   const reader = res.body.getReader();
-  const wholeStopped = new Promise<never>((_, reject) => {
-    if (whole.signal.aborted) reject(whole.signal.reason);
-    whole.signal.addEventListener('abort', () => reject(whole.signal.reason), { once: true });
-  });
-  wholeStopped.catch(() => undefined);
   const { maxBytes, onBytes } = opts;
-  /** The next chunk from Slack, given up on after idleMs of silence (or when the whole download's clock runs out). */
+  /**
+   * The next chunk from Slack. Silence past idleMs stops the whole download
+   * (the response is tied to that signal, so the pending read fails with
+   * the reason); so does the whole download's clock.
+   */
   const next = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
-    let idleTimer: NodeJS.Timeout | undefined;
-    const idle = new Promise<never>((_, reject) => {
-      idleTimer = setTimeout(
-        () => reject(new DownloadError('idle_timeout', `the download of ${name} stalled: nothing arrived for ${duration(idleMs)} after ${soFar()}, so pushcheck stopped it and used nothing from the file. ${AGAIN}`)),
-        idleMs,
-      );
-    });
+    const idleTimer = setTimeout(
+      () => whole.abort(new DownloadError('idle_timeout', `the download of ${name} stalled: nothing arrived for ${duration(idleMs)} after ${soFar()}, so pushcheck stopped it and used nothing from the file. ${AGAIN}`)),
+      idleMs,
+    );
     try {
-      return await Promise.race([reader.read(), idle, wholeStopped]);
+      return await reader.read();
+    } catch (e) {
+      throw stopped(whole.signal) ?? e;
     } finally {
       clearTimeout(idleTimer);
     }
