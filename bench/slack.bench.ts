@@ -138,6 +138,7 @@ async function main(): Promise<number> {
       PORT: String(port),
       PUSHCHECK_DB: join(dbDir, 'bench.db'),
       LOG_LEVEL: 'warn',
+      ...(process.env.PUSHCHECK_WORKERS ? { PUSHCHECK_WORKERS: process.env.PUSHCHECK_WORKERS } : {}),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { evaluateCase, shippedRules } from '../../case/evaluate.js';
 import type { Fact, FeedbackPackage, Problem, RuleSet } from '../../case/index.js';
 import { reportFor } from '../../report/render/audience.js';
@@ -12,13 +13,13 @@ import type { CaseRef, CaseView, JobContext } from './jobs.js';
 interface KeptCase {
   /** Evidence batches as stored: JSON text, a byte a character, parsed only while a case is evaluated. */
   batches: Map<string, { facts: string; problems: string }>;
-  /** The latest report, serialised (compact, off the heap). */
+  /** The latest report, serialised and deflated (a 14 MB report keeps about 1 MB). */
   report?: { version: string; data: Buffer };
 }
 
 /**
  * The cases a worker holds, compactly: each case's evidence as the store
- * keeps it (JSON text) and its latest report serialised. Evaluating a case
+ * keeps it (JSON text) and its latest report serialised and deflated. Evaluating a case
  * parses its evidence for as long as the diagnosis runs; a job about the
  * report (its Markdown, its questions, its timeline) reads the kept one,
  * and the report just made stays at hand for the job that usually follows
@@ -42,7 +43,7 @@ export class CaseMemory {
     let c = this.kept.get(id);
     if (c?.report?.version === ref.version) {
       this.touch(id, c);
-      const report = deserialize(c.report.data) as Report;
+      const report = deserialize(inflateRawSync(c.report.data)) as Report;
       this.hot = { id, version: ref.version, report };
       return report;
     }
@@ -58,7 +59,8 @@ export class CaseMemory {
     });
     this.hot = undefined; // let the last one go before this one is made
     const { report } = evaluateCase(batches, ref.answers, rules);
-    c.report = { version: ref.version, data: serialize(report) };
+    // Fast compression: a case is kept for its clicks, and a kept report is read only for Show all evidence and the like.
+    c.report = { version: ref.version, data: deflateRawSync(serialize(report), { level: 1 }) };
     this.hot = { id, version: ref.version, report };
     this.touch(id, c);
     this.trim(id);
