@@ -38,13 +38,17 @@ const rules = loadRules();
 const archive = (member: string, line: number): Fact['source'] => ({ kind: 'file', input: 'sysdiagnose_2025.11.21_09-20-11-0800_iPhone-OS_iPhone_22B83.tar.gz', member, line });
 const rejection = (at: string, line: number, zone: string): Fact => ({ name: 'device.log.magic_rejection', value: at, at, source: archive('logs/mdm/mdmd.log', line), attrs: { process: 'mdmd', zone } });
 
-/** A device that rejects pushes for their magic, in a log written at -08:00, and a CheckOut from a server log with no zone. */
+/**
+ * A device that rejects pushes for their magic, in a log written at -08:00, and, two days later, a CheckOut
+ * from a server log with no zone. (A CheckOut before the rejections would be an enrollment the device has
+ * since replaced: mdmd judging PushMagic shows it enrolled again, so the CheckOut would confirm nothing.)
+ */
 function report(zone: string, checkoutZone = 'unknown') {
   const facts: Fact[] = [
     rejection('2025-11-21T17:01:02Z', 12, zone),
     rejection('2025-11-21T17:07:40Z', 30, zone),
     rejection('2025-11-21T17:14:05Z', 41, zone),
-    { name: 'mdm.checkin.checkout', value: true, at: '2025-11-20T08:00:00Z', source: { kind: 'file', input: 'mdm-server.log', line: 7 }, attrs: { zone: checkoutZone } },
+    { name: 'mdm.checkin.checkout', value: true, at: '2025-11-23T08:00:00Z', source: { kind: 'file', input: 'mdm-server.log', line: 7 }, attrs: { zone: checkoutZone } },
   ];
   return buildReport(diagnose({ facts }, rules));
 }
@@ -66,14 +70,14 @@ describe('times in the reports', () => {
     const r = report('-08:00');
     const unenrolled = r.causes.find((c) => c.id === 'mdm.unenrolled')!;
     // The JSON keeps the time exact and as written: ISO with no zone, since the log gave none.
-    expect(unenrolled.because.join(' ')).toContain('The device sent CheckOut (2025-11-20T08:00:00)');
-    expect(renderText(r, { detail: 'full' })).toContain('The device sent CheckOut (2025-11-20 08:00 (zone unknown))');
+    expect(unenrolled.because.join(' ')).toContain('The device sent CheckOut (2025-11-23T08:00:00)');
+    expect(renderText(r, { detail: 'full' })).toContain('The device sent CheckOut (2025-11-23 08:00 (zone unknown))');
     for (const text of [renderText(r), renderText(r, { detail: 'full' }), renderMarkdown(r), slackText(summaryBlocks(r, { key: 'C:1' }))]) expect(text).not.toMatch(/\((true|false)\)/);
   });
 
   it('a time the log wrote with an offset stays exact in the JSON (with that offset) and reads in UTC with it', () => {
     const r = report('-08:00', '-08:00');
-    expect(r.causes.find((c) => c.id === 'mdm.unenrolled')!.because.join(' ')).toContain('The device sent CheckOut (2025-11-20T00:00:00-08:00)');
-    expect(renderText(r, { detail: 'full' })).toContain('The device sent CheckOut (2025-11-20 08:00 UTC (00:00 at -08:00))');
+    expect(r.causes.find((c) => c.id === 'mdm.unenrolled')!.because.join(' ')).toContain('The device sent CheckOut (2025-11-23T00:00:00-08:00)');
+    expect(renderText(r, { detail: 'full' })).toContain('The device sent CheckOut (2025-11-23 08:00 UTC (00:00 at -08:00))');
   });
 });
