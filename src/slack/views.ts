@@ -6,6 +6,10 @@ import type { RunOptions, Runner } from './work/pool.js';
 
 /** Threads whose last view is kept in memory (a view is the summary and a gist: a few KB). */
 const KEPT_VIEWS = 500;
+/** A Feedback draft may wait for a model to polish it. */
+const FEEDBACK_JOB_MS = 5 * 60_000;
+/** Beyond a scan's own download and read limits, before its worker is stopped as stuck. */
+const SCAN_MARGIN_MS = 60_000;
 
 /** A case's version: its evidence batch ids and its answers (equal versions, equal reports). */
 export function versionOf(s: CaseSnapshot): string {
@@ -92,12 +96,19 @@ export class CaseViews {
 
   /** The Apple Feedback package, or null until every known cause is ruled out. */
   async feedback(key: string, options: { redact?: boolean }): Promise<FeedbackPackage | null> {
-    const pkg = await this.withRef(key, (ref) => this.runner.run('feedback', { ref, options }, this.caseJob(key)));
+    const pkg = await this.withRef(key, (ref) => this.runner.run('feedback', { ref, options }, { ...this.caseJob(key), timeoutMs: FEEDBACK_JOB_MS }));
     return pkg && { ...pkg, timeline: pkg.timeline && Buffer.from(pkg.timeline.buffer, pkg.timeline.byteOffset, pkg.timeline.byteLength) };
   }
 
   /** Downloads and reads a file where files are read, with its progress as it goes. */
   scan(input: ScanInput, onNote: (n: ScanNote) => void): Promise<ScanOutput> {
-    return this.runner.run('scan', input, { onNote });
+    // The download and the read stop themselves at their limits; past those, the reader is stuck where it cannot see its clock.
+    const timeoutMs = input.download.totalTimeoutMs + input.limits.timeoutMs + SCAN_MARGIN_MS;
+    return this.runner.run('scan', input, { onNote, timeoutMs });
+  }
+
+  /** Diagnoses run so far by the worker that keeps this thread's case (tests, the bench). */
+  stats(key: string): Promise<{ evaluations: number; cases: number }> {
+    return this.runner.run('stats', {}, { affinity: key });
   }
 }

@@ -30,6 +30,8 @@ export class CaseMemory {
   private readonly kept = new Map<string, KeptCase>();
   /** The report last made or read, unserialised: the next job is usually about it. */
   private hot: { id: string; version: string; report: Report } | undefined;
+  /** Diagnoses run (the engine on a case's evidence and answers), for tests and the bench. */
+  evaluations = 0;
 
   constructor(private readonly budgetBytes: number) {
     shippedRules(); // loaded and checked now, not on the first click
@@ -59,6 +61,7 @@ export class CaseMemory {
     });
     this.hot = undefined; // let the last one go before this one is made
     const { report } = evaluateCase(batches, ref.answers, rules);
+    this.evaluations++;
     // Fast compression: a case is kept for its clicks, and a kept report is read only for Show all evidence and the like.
     c.report = { version: ref.version, data: deflateRawSync(serialize(report), { level: 1 }) };
     this.hot = { id, version: ref.version, report };

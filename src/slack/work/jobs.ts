@@ -94,6 +94,11 @@ export const JOBS = {
   timeline: async (input: { ref: CaseRef }, ctx: JobContext): Promise<Uint8Array | null> => (await import('./cases.js')).timeline(input, ctx),
   moreQuestions: async (input: { ref: CaseRef }, ctx: JobContext): Promise<QuestionReport[]> => (await import('./cases.js')).moreQuestions(input, ctx),
   feedback: async (input: { ref: CaseRef; options: { redact?: boolean } }, ctx: JobContext): Promise<FeedbackPackage | null> => (await import('./cases.js')).feedback(input, ctx),
+  /** How many diagnoses a case worker has run and how many cases it keeps (tests, the bench). */
+  stats: async (_input: Record<string, never>, ctx: JobContext): Promise<{ evaluations: number; cases: number }> => {
+    const memory = await ctx.cases();
+    return { evaluations: memory.evaluations, cases: memory.count };
+  },
 };
 
 export type Jobs = typeof JOBS;

@@ -18,7 +18,10 @@ import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
  *   goes to the same case worker, which keeps its parsed evidence and
  *   latest report between clicks.
  * A worker that dies (out of memory, a crash) fails only its own jobs and
- * is replaced on the next job.
+ * is replaced on the next job. A job that runs past its deadline (a reader
+ * stuck in a loop cannot be interrupted from inside: its thread is busy)
+ * has its worker stopped: that job fails, saying it took too long, and the
+ * worker's other jobs, innocent bystanders, go to its replacement once.
  */
 export interface Runner {
   run<K extends JobKind>(kind: K, input: JobInput<K>, opts?: RunOptions): Promise<JobOutput<K>>;
@@ -32,6 +35,8 @@ export interface RunOptions {
   affinity?: string;
   onNote?: (note: ScanNote) => void;
   onAsk?: (ask: Ask) => Promise<StoredBatch[]>;
+  /** How long the job may take before its worker is stopped (default: `caseJobMs` of the pool; scans should say). */
+  timeoutMs?: number;
 }
 
 export interface PoolOptions {
@@ -43,6 +48,10 @@ export interface PoolOptions {
   caseMemoryBytes?: number;
   /** A worker's heap limit: a pathological input ends that worker, not the bot (default 768 MB). */
   maxHeapMb?: number;
+  /** How long a job without a deadline of its own may take (default 2 minutes: a 320 MB bundle's case evaluates in about a second). */
+  caseJobMs?: number;
+  /** No job may take longer than this, whatever it asks for (tests). */
+  maxJobMs?: number;
 }
 
 const DEFAULT_CASE_MEMORY = 96 * 1024 * 1024;
@@ -53,6 +62,23 @@ export class WorkerStopped extends Error {
     super(message);
     this.name = 'WorkerStopped';
   }
+}
+
+/** A job ran past its deadline; its worker was stopped (and is replaced). */
+export class JobTimedOut extends WorkerStopped {
+  constructor(
+    readonly kind: JobKind,
+    readonly ms: number,
+  ) {
+    super(`${kind === 'scan' ? 'reading it' : 'working out the diagnosis'} took longer than ${duration(ms)}, so it was stopped`);
+    this.name = 'JobTimedOut';
+  }
+}
+
+function duration(ms: number): string {
+  if (ms >= 120_000) return `${Math.round(ms / 60_000)} minutes`;
+  if (ms >= 2000) return `${Math.round(ms / 1000)} seconds`;
+  return `${ms} ms`;
 }
 
 /** Case workers and scan workers for a pool of `size`: a quarter (at least one) keep cases, the rest read. */
@@ -78,6 +104,13 @@ interface Pending {
   resolve(v: unknown): void;
   reject(e: unknown): void;
   opts: RunOptions;
+  kind: JobKind;
+  input: unknown;
+  /** This job's deadline in ms (timed from when a worker got it). */
+  ms: number;
+  timer?: NodeJS.Timeout;
+  /** Sent again once already (its first worker was stopped for another job's sake). */
+  resent?: boolean;
 }
 
 /** One worker thread and the jobs it is running. */
@@ -94,6 +127,8 @@ class PoolWorker {
     setup: WorkerSetup,
     maxHeapMb: number,
     private readonly onFree: (w: PoolWorker) => void,
+    /** Jobs that were waiting on a worker stopped for another job's deadline. */
+    private readonly onStranded: (jobs: Pending[]) => void,
   ) {
     this.loaded = new Promise<void>((resolve, reject) => ((this.markLoaded = resolve), (this.failLoad = reject)));
     this.loaded.catch(() => undefined);
@@ -104,9 +139,32 @@ class PoolWorker {
     this.worker.on('exit', (code) => this.stop(`the worker thread exited (${code})`));
   }
 
-  send(id: number, kind: JobKind, input: unknown, pending: Pending): void {
+  send(id: number, pending: Pending): void {
     this.jobs.set(id, pending);
-    this.post({ type: 'run', id, kind, input });
+    // Timed from when the worker has loaded its code: a fresh worker's start is not the job's fault.
+    void this.loaded.then(
+      () => {
+        if (this.jobs.get(id) !== pending) return;
+        pending.timer = setTimeout(() => this.expire(id), pending.ms);
+        pending.timer.unref();
+      },
+      () => undefined,
+    );
+    this.post({ type: 'run', id, kind: pending.kind, input: pending.input });
+  }
+
+  /** A job ran out of time: the worker is stopped (its thread may be stuck in that job) and the others go elsewhere. */
+  private expire(id: number): void {
+    const late = this.jobs.get(id);
+    if (!late || this.dead) return;
+    this.jobs.delete(id);
+    late.reject(new JobTimedOut(late.kind, late.ms));
+    const others = [...this.jobs.values()];
+    for (const job of others) clearTimeout(job.timer);
+    this.jobs.clear();
+    this.stop('it was stopped after another job ran out of time');
+    void this.worker.terminate();
+    this.onStranded(others);
   }
 
   private post(m: ToWorker): void {
@@ -126,6 +184,7 @@ class PoolWorker {
       );
     } else {
       this.jobs.delete(m.id);
+      clearTimeout(job.timer);
       if (m.type === 'done') job.resolve(m.value);
       else job.reject(Object.assign(new Error(m.error.message), { name: m.error.name, ...(m.error.code ? { code: m.error.code } : {}) }));
       if (!this.jobs.size) this.onFree(this); // idle: the pool may hand it the next file
@@ -136,7 +195,10 @@ class PoolWorker {
     if (this.dead) return;
     this.dead = true;
     this.failLoad(new WorkerStopped(reason));
-    for (const job of this.jobs.values()) job.reject(new WorkerStopped(reason));
+    for (const job of this.jobs.values()) {
+      clearTimeout(job.timer);
+      job.reject(new WorkerStopped(reason));
+    }
     this.jobs.clear();
     this.onFree(this);
   }
@@ -148,7 +210,7 @@ class PoolWorker {
 }
 
 function describeCrash(e: Error & { code?: string }): string {
-  if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') return 'it needed more memory than a reader may use';
+  if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') return 'it needed more memory than the bot lets one piece of work use';
   return `the worker thread failed: ${e.message}`;
 }
 
@@ -175,11 +237,15 @@ function spawnWorker(setup: WorkerSetup, maxHeapMb: number): Worker {
 export class WorkerPool implements Runner {
   private readonly scanWorkers: (PoolWorker | undefined)[];
   private readonly caseWorkers: (PoolWorker | undefined)[];
-  private readonly scanQueue: { id: number; input: unknown; pending: Pending }[] = [];
+  private readonly scanQueue: { id: number; pending: Pending }[] = [];
   private seq = 0;
   private closed = false;
   private readonly setup: Omit<WorkerSetup, 'lane'>;
   private readonly maxHeapMb: number;
+  private readonly caseJobMs: number;
+  private readonly maxJobMs: number;
+  /** Workers replaced so far (after a crash or a deadline), for tests and logs. */
+  replaced = 0;
 
   constructor(opts: PoolOptions = {}) {
     const n = lanes(Math.max(2, opts.size ?? defaultPoolSize()));
@@ -187,6 +253,8 @@ export class WorkerPool implements Runner {
     this.caseWorkers = Array.from({ length: n.case });
     this.setup = { ...(opts.rules ? { rules: opts.rules } : {}), caseMemoryBytes: opts.caseMemoryBytes ?? DEFAULT_CASE_MEMORY };
     this.maxHeapMb = opts.maxHeapMb ?? 768;
+    this.caseJobMs = opts.caseJobMs ?? 120_000;
+    this.maxJobMs = opts.maxJobMs ?? Number.POSITIVE_INFINITY;
   }
 
   get size(): { scan: number; case: number } {
@@ -197,24 +265,49 @@ export class WorkerPool implements Runner {
     if (this.closed) return Promise.reject(new WorkerStopped('the pool closed'));
     const id = ++this.seq;
     return new Promise<JobOutput<K>>((resolve, reject) => {
-      const pending: Pending = { resolve: resolve as (v: unknown) => void, reject, opts };
-      if (kind === 'scan') {
-        this.scanQueue.push({ id, input, pending });
-        this.dispatchScans();
-        return;
-      }
-      const i = slot(opts.affinity ?? String(id), this.caseWorkers.length);
-      this.workerAt(this.caseWorkers, i).send(id, kind, input, pending);
+      const ms = Math.min(opts.timeoutMs ?? this.caseJobMs, this.maxJobMs);
+      this.submit(id, { resolve: resolve as (v: unknown) => void, reject, opts, kind, input, ms });
     });
+  }
+
+  private submit(id: number, pending: Pending, first = false): void {
+    if (pending.kind === 'scan') {
+      if (first) this.scanQueue.unshift({ id, pending });
+      else this.scanQueue.push({ id, pending });
+      this.dispatchScans();
+      return;
+    }
+    const i = slot(pending.opts.affinity ?? String(id), this.caseWorkers.length);
+    this.workerAt(this.caseWorkers, i).send(id, pending);
+  }
+
+  /** A stopped worker's bystanders: each is sent once more (to a fresh worker), then fails like the rest. */
+  private resend(jobs: Pending[]): void {
+    for (const job of jobs) {
+      if (this.closed || job.resent) {
+        job.reject(new WorkerStopped(this.closed ? 'the pool closed' : 'its worker was stopped twice while it waited'));
+        continue;
+      }
+      job.resent = true;
+      this.submit(++this.seq, job, true);
+    }
   }
 
   private workerAt(list: (PoolWorker | undefined)[], i: number): PoolWorker {
     let w = list[i];
     if (!w || w.dead) {
-      w = new PoolWorker({ ...this.setup, lane: list === this.scanWorkers ? 'scan' : 'case' }, this.maxHeapMb, (gone) => {
-        if (gone.dead && list[i] === gone) list[i] = undefined;
-        if (list === this.scanWorkers) this.dispatchScans();
-      });
+      w = new PoolWorker(
+        { ...this.setup, lane: list === this.scanWorkers ? 'scan' : 'case' },
+        this.maxHeapMb,
+        (gone) => {
+          if (gone.dead && list[i] === gone) {
+            list[i] = undefined;
+            if (!this.closed) this.replaced++;
+          }
+          if (list === this.scanWorkers) this.dispatchScans();
+        },
+        (jobs) => this.resend(jobs),
+      );
       list[i] = w;
     }
     return w;
@@ -226,7 +319,7 @@ export class WorkerPool implements Runner {
       const w = this.scanWorkers[i];
       if (w && !w.dead && w.jobs.size) continue;
       const next = this.scanQueue.shift()!;
-      this.workerAt(this.scanWorkers, i).send(next.id, 'scan', next.input, next.pending);
+      this.workerAt(this.scanWorkers, i).send(next.id, next.pending);
     }
   }
 
