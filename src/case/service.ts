@@ -179,6 +179,8 @@ export class CaseService {
    * of several inputs is evaluated once, by whoever shows it.
    */
   record(key: string, input: string, who: Who, r: ReadResult): Promise<Recorded> {
+    // Chatter in a thread holds nothing: stored, it would only change the case's version and cost a diagnosis.
+    if (!r.facts.length && !r.problems.length) return Promise.resolve({ newFacts: 0, newProblems: [] });
     return this.store.withThreadLock(key, async () => {
       await this.store.addEvidence(key, { input, facts: r.facts, problems: r.problems, ...(who.by ? { addedBy: who.by } : {}), addedAt: who.at });
       return { newFacts: r.facts.length, newProblems: r.problems };

@@ -149,7 +149,8 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
 /** Under the thread's lock: what was read, pasted and answered goes in; the case is evaluated once; the summary and one reply go out. */
 async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread, key: string, c: Contribution, existed: boolean, reads: FileRead[]): Promise<void> {
   // What the thread showed before this contribution: files added meanwhile by other work count as before.
-  const shown = await deps.views.current(key);
+  // A new session showed nothing yet: no diagnosis of it empty.
+  const shown = existed ? await deps.views.current(key) : undefined;
   const before = shown && !shown.empty ? shown : undefined;
   const lines: string[] = [];
   let recognised = 0;

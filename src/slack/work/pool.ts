@@ -54,7 +54,9 @@ export interface PoolOptions {
   maxJobMs?: number;
 }
 
-const DEFAULT_CASE_MEMORY = 96 * 1024 * 1024;
+const DEFAULT_CASE_MEMORY = Number(process.env.PUSHCHECK_CASE_MEMORY_MB ?? 48) * 1024 * 1024;
+const YOUNG_SCAN_MB = Number(process.env.PUSHCHECK_YOUNG_SCAN_MB ?? 24);
+const YOUNG_CASE_MB = Number(process.env.PUSHCHECK_YOUNG_CASE_MB ?? 16);
 
 /** A job failed because its worker stopped (out of memory, crashed, or the pool closed). */
 export class WorkerStopped extends Error {
@@ -227,7 +229,9 @@ function tsxApi(): string {
  * loader the process itself runs with.
  */
 function spawnWorker(setup: WorkerSetup, maxHeapMb: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: maxHeapMb };
+  // A small young generation: a worker's garbage is short-lived strings and lines, and each megabyte
+  // of nursery is resident in every worker (V8's default lets each grow to 48 MB).
+  const resourceLimits = { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: setup.lane === 'scan' ? YOUNG_SCAN_MB : YOUNG_CASE_MB };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: setup, resourceLimits });
   const entry = new URL('./worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
