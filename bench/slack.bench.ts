@@ -138,7 +138,7 @@ async function main(): Promise<number> {
       PORT: String(port),
       PUSHCHECK_DB: join(dbDir, 'bench.db'),
       LOG_LEVEL: 'warn',
-      ...Object.fromEntries(['PUSHCHECK_WORKERS', 'PUSHCHECK_CASE_MEMORY_MB', 'PUSHCHECK_YOUNG_SCAN_MB', 'PUSHCHECK_YOUNG_CASE_MB'].filter((k) => process.env[k]).map((k) => [k, process.env[k]!])),
+      ...(process.env.PUSHCHECK_WORKERS ? { PUSHCHECK_WORKERS: process.env.PUSHCHECK_WORKERS } : {}),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

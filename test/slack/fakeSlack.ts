@@ -70,6 +70,7 @@ export class FakeSlack {
   readonly unsized = new Set<string>();
   /** Files whose downloads get no answer at all (not even headers) until released. */
   private readonly silent = new Map<string, Promise<void>>();
+  private readonly trickles = new Map<string, { bytes: number; everyMs: number }>();
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res, false));
@@ -130,6 +131,11 @@ export class FakeSlack {
 
   clearRateLimits(): void {
     this.rateLimits.clear();
+  }
+
+  /** Downloads of `name` arrive `bytes` at a time, one piece every `everyMs` (a slow link: the read makes progress all along). */
+  trickle(name: string, bytes: number, everyMs: number): void {
+    this.trickles.set(name, { bytes, everyMs });
   }
 
   /** Downloads of `name` get no answer (no status, no headers) until the returned function is called. */
@@ -200,6 +206,14 @@ export class FakeSlack {
         return void res.end();
       }
       res.writeHead(200, { 'content-type': f.contentType ?? 'application/octet-stream', ...(this.unsized.has(name) ? {} : { 'content-length': String(f.content.length) }) });
+      const trickle = this.trickles.get(name);
+      if (trickle) {
+        for (let at = 0; at < f.content.length && !res.destroyed; at += trickle.bytes) {
+          res.write(f.content.subarray(at, at + trickle.bytes));
+          await new Promise((r) => setTimeout(r, trickle.everyMs));
+        }
+        return void res.end();
+      }
       const stall = this.stalls.get(name);
       if (stall) {
         res.write(f.content.subarray(0, stall.afterBytes));
