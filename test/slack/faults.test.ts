@@ -210,17 +210,17 @@ describe('the timeline picture cannot be uploaded', () => {
 });
 
 describe('four files read at once over a slow link', () => {
-  it("keep their progress edits, all threads together, within the shared pace (here 60 a minute, 3 at once), each thread gets its turn, and every report arrives", { timeout: 60_000 }, async () => {
+  it("keep their progress edits, all threads together, within the shared pace (here 120 a minute, 3 at once), each thread gets its turn, and every report arrives", { timeout: 60_000 }, async () => {
     // Four readers, so that the four files are read at the same time.
     const pool = new WorkerPool({ size: 5 });
-    const bot = await startBot(fake, tempDb(), {}, undefined, { progressEditsPerMinute: 60, runner: pool });
+    const bot = await startBot(fake, tempDb(), {}, undefined, { progressEditsPerMinute: 120, runner: pool });
     try {
-      // A server log of about 40 KB arriving at 2 KB every 100 ms: about two seconds of progress per file.
+      // A server log of about 40 KB arriving at 1 KB every 100 ms: about four seconds of progress per file.
       const log = Buffer.concat(Array.from({ length: 60 }, () => NANOMDM_LOG)).subarray(0, 40_000);
       const roots = ['CP1', 'CP2', 'CP3', 'CP4'].map((channel) => ({ channel, ts: nextTs() }));
       for (const { channel, ts } of roots) {
         const name = `slow-${channel}.log`;
-        fake.trickle(name, 2048, 100);
+        fake.trickle(name, 1024, 100);
         await bot.event(fileShare(channel, ts, [fake.addFile(`F${channel}`, name, log)]));
       }
       for (const { channel, ts } of roots) await fake.waitFor(() => replies(channel, ts).find((c) => /slow-CP\d\.log\*: \d+ observations read/.test(String(c.args.text))), 30_000);
@@ -230,7 +230,7 @@ describe('four files read at once over a slow link', () => {
       // Every thread showed its progress at least once…
       for (const ts of summaries) expect(progress.some((c) => c.args.ts === ts)).toBe(true);
       // …and in any second, all threads together made at most the burst and a second's worth of edits.
-      for (const { at } of progress) expect(progress.filter((c) => c.at >= at && c.at < at + 1000).length).toBeLessThanOrEqual(3 + 1);
+      for (const { at } of progress) expect(progress.filter((c) => c.at >= at && c.at < at + 1000).length).toBeLessThanOrEqual(3 + 2);
     } finally {
       await bot.stop();
       await pool.close();
