@@ -1,6 +1,9 @@
+import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { caseMemoryOnce, JOBS, type JobContext, type StoredBatch } from './jobs.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
+
+const WORKER_NICENESS = 10;
 
 /**
  * A worker thread of the pool (pool.ts): runs jobs as the main thread sends
@@ -8,6 +11,16 @@ import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
  * model polishing a draft), and keeps its cases in memory between them.
  */
 const setup = workerData as WorkerSetup;
+// Slack wants an answer within 3 s: the main thread, which acknowledges requests, goes before the
+// reading and diagnosing. On Linux a nice value belongs to a thread (setpriority on pid 0 is the
+// calling thread there; elsewhere it would be the whole process, so it is left alone).
+if (platform() === 'linux') {
+  try {
+    setPriority(WORKER_NICENESS);
+  } catch {
+    // Not allowed (a container without the capability to renice): the workers run at the bot's own priority.
+  }
+}
 const port = parentPort!;
 // Made (engine and rules loaded) only when this worker first evaluates a case.
 const cases = caseMemoryOnce(setup.caseMemoryBytes);
