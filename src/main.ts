@@ -87,7 +87,7 @@ async function main(): Promise<number> {
     throw e;
   });
   loadDotEnv();
-  let config;
+  let config: ReturnType<typeof parseConfig>;
   try {
     config = parseConfig(process.env, { dbPath: join(process.cwd(), 'data', 'pushcheck.db') });
   } catch (e) {

@@ -22,7 +22,7 @@ export type Trigger = 'member' | 'mention';
 const optionalText = z
   .string()
   .optional()
-  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const number = (def: number) => z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a number' }).positive({ error: 'must be above 0' }).default(def));

@@ -27,7 +27,7 @@ const SHARED_PATH = /(?:^|\/)\.\.\/shared(?:\/|$)|(?:^|\/)shared\/(?:realworld|s
  * tree: string literals and templates, `'..', 'shared'` path segments, the
  * PUSHCHECK_REALWORLD variable, imports from test/realworld. Comments are no use.
  */
-export function readsShared(source: string): string | undefined {
+function readsShared(source: string): string | undefined {
   const sf = ts.createSourceFile('x.ts', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   let found: string | undefined;
   const visit = (n: ts.Node): void => {

@@ -92,7 +92,7 @@ describe('ids are a contract: added, never renamed or removed', () => {
 });
 
 /** Key paths of a JSON value: arrays as "[]", a condition trace's nesting folded, attribute maps as one key. */
-export function keyPaths(value: unknown): string[] {
+function keyPaths(value: unknown): string[] {
   const out = new Set<string>();
   const walk = (v: unknown, path: string) => {
     if (Array.isArray(v)) {

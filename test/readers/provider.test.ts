@@ -83,11 +83,11 @@ describe("a key limited to one app's topic (the key's page in the developer acco
   // the apns-topic the provider sends (without a push-type suffix such as .voip).
   const key = () => readFileSync(sample('push_console_key_topic.txt'), 'utf8');
   const log = (topic: string, accepted: boolean) =>
-    [
+    `${[
       '2026-11-20T09:29:58.000Z INFO push-worker connected to api.push.apple.com:443',
       `2026-11-20T09:30:00.104Z INFO push-worker sending alert topic=${topic} apns-id=3b9e1f70-5c2a-4d8e-9b61-0a7c4e2f1d58 host=api.push.apple.com`,
       ...(accepted ? ['2026-11-20T09:30:00.212Z INFO push-worker APNs accepted push apns-id=3b9e1f70-5c2a-4d8e-9b61-0a7c4e2f1d58 status=200'] : []),
-    ].join('\n') + '\n';
+    ].join('\n')}\n`;
 
   it("signing pushes for another app's topic confirms the key is the problem", async () => {
     const r = await diagnoseJson('--paste', key(), '--paste', log('com.acme.mail', false));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, triggerFor } from '../../src/slack/config.js';
+import { type ConfigError, parseConfig, triggerFor } from '../../src/slack/config.js';
 
 const d = { dbPath: '/tmp/x.db' };
 const error = (env: Record<string, string>) => {

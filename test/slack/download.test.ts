@@ -11,7 +11,7 @@ let hungUp: Promise<void>;
 beforeAll(async () => {
   let hangUp!: () => void;
   hungUp = new Promise((r) => (hangUp = r));
-  server = createServer((req, res) => {
+  server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/octet-stream' });
     const chunk = Buffer.alloc(64 * 1024, 0x41);
     const timer = setInterval(() => res.write(chunk), 5);

@@ -32,15 +32,15 @@ describe('a paste that holds nothing pushcheck recognises', () => {
     await bot.event({ type: 'app_mention', channel: 'CG', user: 'U7', ts, text: `<@UBOT> ${GARBAGE}`, client_msg_id: 'm-garbage' });
     const reply = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === ts && String(c.args.text).includes('recognises')));
     // Slack escapes & < > in its text; the words are the CLI's.
-    const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-    expect(unescape(String(reply.args.text))).toContain(fromCli!.message);
+    const slackUnescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    expect(slackUnescape(String(reply.args.text))).toContain(fromCli!.message);
 
     const session = (await bot.store.getSession(`CG:${ts}`))!;
     const problems = session.evidence.flatMap((e) => e.problems);
     expect(problems).toEqual([{ input: `message from U7 at ${ts}`, code: 'paste.unrecognised', message: fromCli!.message }]);
     // And the summary lists it with the other problems, as the CLI's report does.
     const summary = fake.of('chat.update').filter((c) => c.args.ts === session.summaryTs).at(-1)!;
-    expect(unescape(blocksText(summary.args))).toContain(fromCli!.message);
+    expect(slackUnescape(blocksText(summary.args))).toContain(fromCli!.message);
   });
 
   it('typed into the /pushcheck form, it is said so in the thread too', async () => {

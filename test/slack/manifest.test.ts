@@ -47,12 +47,19 @@ function registered() {
   const app = new App({ token: 'xoxb-x', signingSecret: 's', botId: 'B', botUserId: 'U', logLevel: undefined });
   const seen = { events: [] as string[], commands: [] as string[], shortcuts: [] as string[], actions: [] as (string | RegExp)[], views: [] as string[] };
   const orig = { event: app.event.bind(app), command: app.command.bind(app), shortcut: app.shortcut.bind(app), action: app.action.bind(app), view: app.view.bind(app) };
+  // Records each id, then registers it as Bolt would.
+  const spy =
+    <K extends keyof typeof orig>(kind: K, ids: (string | RegExp)[]) =>
+    (id: string | RegExp, ...rest: unknown[]) => {
+      ids.push(id);
+      return (orig[kind] as (...a: unknown[]) => void)(id, ...rest);
+    };
   Object.assign(app, {
-    event: (id: string, ...rest: unknown[]) => (seen.events.push(id), (orig.event as (...a: unknown[]) => void)(id, ...rest)),
-    command: (id: string, ...rest: unknown[]) => (seen.commands.push(id), (orig.command as (...a: unknown[]) => void)(id, ...rest)),
-    shortcut: (id: string, ...rest: unknown[]) => (seen.shortcuts.push(id), (orig.shortcut as (...a: unknown[]) => void)(id, ...rest)),
-    action: (id: string | RegExp, ...rest: unknown[]) => (seen.actions.push(id), (orig.action as (...a: unknown[]) => void)(id, ...rest)),
-    view: (id: string, ...rest: unknown[]) => (seen.views.push(id), (orig.view as (...a: unknown[]) => void)(id, ...rest)),
+    event: spy('event', seen.events),
+    command: spy('command', seen.commands),
+    shortcut: spy('shortcut', seen.shortcuts),
+    action: spy('action', seen.actions),
+    view: spy('view', seen.views),
   });
   for (const l of LISTENERS) l.register(app, {} as never);
   return seen;

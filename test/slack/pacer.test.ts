@@ -64,7 +64,16 @@ describe('progress edits of several threads', () => {
     const pacer = new ProgressPacer(1, 1);
     let finish!: () => void;
     const events: string[] = [];
-    pacer.offer('t1', () => new Promise<void>((r) => (finish = () => (events.push('progress sent'), r()))));
+    pacer.offer(
+      't1',
+      () =>
+        new Promise<void>((r) => {
+          finish = () => {
+            events.push('progress sent');
+            r();
+          };
+        }),
+    );
     pacer.offer('t1', async () => void events.push('stale progress sent'));
     const settled = pacer.settle('t1').then(() => events.push('report may be shown'));
     await vi.advanceTimersByTimeAsync(10);

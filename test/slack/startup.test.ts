@@ -27,9 +27,20 @@ function start(env: Record<string, string>): Run {
   let err = '';
   const waiters = new Set<() => void>();
   const changed = () => waiters.forEach((w) => w());
-  proc.stdout!.on('data', (d: Buffer) => ((out += d.toString('utf8')), changed()));
-  proc.stderr!.on('data', (d: Buffer) => ((err += d.toString('utf8')), changed()));
-  const exit = new Promise<number | null>((r) => proc.once('exit', (code) => (r(code), changed())));
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+    changed();
+  });
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d.toString('utf8');
+    changed();
+  });
+  const exit = new Promise<number | null>((r) =>
+    proc.once('exit', (code) => {
+      r(code);
+      changed();
+    }),
+  );
   return {
     proc,
     out: () => out,
@@ -38,8 +49,13 @@ function start(env: Record<string, string>): Run {
     waitForOutput: (pattern) =>
       new Promise<void>((resolve, reject) => {
         const check = () => {
-          if (pattern.test(out + err)) return (waiters.delete(check), resolve());
-          if (proc.exitCode !== null) (waiters.delete(check), reject(new Error(`the bot exited (${proc.exitCode}) before printing ${pattern}:\n${out}${err}`)));
+          if (pattern.test(out + err)) {
+            waiters.delete(check);
+            resolve();
+          } else if (proc.exitCode !== null) {
+            waiters.delete(check);
+            reject(new Error(`the bot exited (${proc.exitCode}) before printing ${pattern}:\n${out}${err}`));
+          }
         };
         waiters.add(check);
         check();

@@ -199,7 +199,7 @@ describe('two devices in one server log, named by something other than a UDID', 
 
   describe.each(cases)('named by $by', ({ name, a, b, lines, ...c }) => {
     const shown = ('shown' in c && c.shown) || [a, b];
-    const log = file(name, lines.join('\n') + '\n');
+    const log = file(name, `${lines.join('\n')}\n`);
 
     it('asks which device the case is about instead of crediting either one', async () => {
       const r = await diagnose(log, '--topic', TOPIC);
@@ -230,12 +230,12 @@ describe("a log that names the device by the server's id on the push and by its 
   const plain = (t: string, rest: string) => `${t}Z INFO ${rest}`;
   const log = file(
     'mdm-server-ids.log',
-    [
+    `${[
       plain('2024-05-06T08:00:00', `device enrolled msg=TokenUpdate udid=${UDID_A} device_id=${SERVER_ID}`),
       plain('2024-05-06T09:00:00', `push sent device_id=${SERVER_ID} topic=${TOPIC} status=200`),
       plain('2024-05-06T09:00:01', `device checked in udid=${UDID_A} status=Idle`),
       plain('2024-05-06T09:10:00', `device checked in udid=${UDID_B} status=Idle`),
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
 
   it('credits the poll to the push, naming the device by its UDID', async () => {

@@ -14,7 +14,7 @@ export async function scan(input: ScanInput, ctx: JobContext): Promise<ScanOutpu
     ctx.note(n);
   };
   note({ stage: 'downloading', bytesRead: 0, ...(file.size ? { totalBytes: file.size } : {}) }, true);
-  let opened;
+  let opened: Awaited<ReturnType<typeof openSlackFile>>;
   try {
     opened = await openSlackFile(file, {
       botToken: d.botToken,
