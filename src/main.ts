@@ -31,7 +31,7 @@ async function startBot(config: SlackConfig): Promise<void> {
     onError: (e) => logger.warn({ err: e }, 'database connection error'),
   });
   const purge = () => store.purge().then((purged) => logger.info({ purged }, 'retention purge'), (e: unknown) => logger.warn({ err: e }, 'retention purge failed'));
-  logger.info({ store: store.kind, at: store.location }, 'session store open');
+  logger.info({ store: store.kind, at: store.location }, 'case store open');
   await purge();
   const purgeTimer = setInterval(() => void purge(), 3_600_000);
   purgeTimer.unref();

@@ -43,7 +43,7 @@ export interface SlackDeps {
   downloadAttempts: number;
 }
 
-export function sessionKey(channel: string, threadTs: string): string {
+export function threadKey(channel: string, threadTs: string): string {
   return `${channel}:${threadTs}`;
 }
 

@@ -21,7 +21,7 @@ export async function resumeScans(deps: SlackDeps, client: webApi.WebClient, sca
     const { channel, threadTs } = splitKey(scan.key);
     const thread = new Thread(deps, client, scan.key, channel, threadTs);
     const name = `*${esc(scan.input)}*`;
-    deps.logger.warn({ session: scan.key, input: scan.input, attempts: scan.attempts }, 'taking over an interrupted scan');
+    deps.logger.warn({ thread: scan.key, input: scan.input, attempts: scan.attempts }, 'taking over an interrupted scan');
     try {
       if (scan.attempts > MAX_SCAN_ATTEMPTS) {
         await thread.reply(
@@ -32,7 +32,7 @@ export async function resumeScans(deps: SlackDeps, client: webApi.WebClient, sca
       }
       await thread.reply(`:warning: ${name} was interrupted: the pushcheck process reading it stopped before it finished (a restart or a crash). Reading it again.`);
     } catch (e) {
-      deps.logger.error({ err: e, session: scan.key }, 'could not tell the thread about an interrupted scan');
+      deps.logger.error({ err: e, thread: scan.key }, 'could not tell the thread about an interrupted scan');
     }
     // Not awaited: the keeper's beats must go on while the file is read.
     void contribute(deps, client, {

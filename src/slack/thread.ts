@@ -26,7 +26,7 @@ export class Thread {
   ) {}
 
   private get log() {
-    return this.deps.logger.child({ session: this.key });
+    return this.deps.logger.child({ thread: this.key });
   }
 
   private get store() {

@@ -28,7 +28,7 @@ function questionLine(q: QuestionReport): string {
   return `Next question (${q.id}): ${q.text}\n  answer: ${choices(q)}${q.help ? `\n  help: ${q.help}` : ''}\n`;
 }
 
-/** Loads the example case into a session: files read from disk, the server's values as a paste. */
+/** Loads the example case: files read from disk, the server's values as a paste. */
 export async function loadExample(cases: CaseService, key: string, dir = EXAMPLE_DIR, at = new Date().toISOString()): Promise<Report> {
   await cases.open(key, { channel: 'terminal', threadTs: 'example', meta: { trigger: 'terminal' } });
   const files = (await readdir(dir)).filter((f) => f !== 'README.md').sort();

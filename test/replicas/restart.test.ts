@@ -47,7 +47,7 @@ describe('a restart in the middle of a file', () => {
     await fake.waitFor(() => posts().find((c) => /mdmclient\.log\*: \d+ observations? read/.test(String(c.args.text))), 30_000);
     const store = new SqliteStore({ path: db, retentionMs: 86_400_000 });
     try {
-      expect((await store.getSession(`CRS:${root}`))!.evidence.map((e) => e.input)).toEqual(['mdmclient.log']);
+      expect((await store.getCase(`CRS:${root}`))!.evidence.map((e) => e.input)).toEqual(['mdmclient.log']);
       // The record of the read in flight goes once the evidence is in.
       await eventually(async () => (await store.scans(`CRS:${root}`)).length === 0);
     } finally {

@@ -30,7 +30,7 @@ describe('two answers to one question, the later one arriving first', () => {
     const root = '1700300000.000100';
     await bot.event({ type: 'message', subtype: 'file_share', channel: 'CAO', channel_type: 'channel', user: 'U1', text: '', ts: root, files: [fake.addFile('FAO', 'MDM.plist', MDM_PLIST)] });
     await fake.waitFor(() => replies(root).length >= 2);
-    const summary = (await bot.store.getSession(`CAO:${root}`))!.summaryTs!;
+    const summary = (await bot.store.getCase(`CAO:${root}`))!.summaryTs!;
     const [first, second] = answerButtons(fake.of('chat.update').filter((c) => c.args.ts === summary).at(-1)!);
     const question = JSON.parse(first!.value).q as string;
 
@@ -42,7 +42,7 @@ describe('two answers to one question, the later one arriving first', () => {
     expect(String(late.args.text)).toContain(`<@U2>'s later answer (${second!.text.text}) stands: it was given after this one.`);
 
     // Both are kept, in the order given; U2's is the one the diagnosis uses.
-    const s = (await bot.store.getSession(`CAO:${root}`))!;
+    const s = (await bot.store.getCase(`CAO:${root}`))!;
     expect(s.answers.filter((a) => a.question === question).map((a) => [a.by, a.value])).toEqual([
       ['U1', JSON.parse(first!.value).v],
       ['U2', JSON.parse(second!.value).v],

@@ -61,7 +61,7 @@ describe('a file shared in a support channel', () => {
 
     const reply = await fake.waitFor(() => replies('C1', ts).find((c) => /MDM\.plist/.test(String(c.args.text))));
     expect(String(reply.args.text)).toMatch(/MDM\.plist\*: \d+ observations read/);
-    const summary = (await bot.store.getSession(`C1:${ts}`))!.summaryTs!;
+    const summary = (await bot.store.getCase(`C1:${ts}`))!.summaryTs!;
     const update = lastUpdate(summary)!;
     const text = blocksText(update.args);
     expect(text).toContain('pushcheck diagnosis');
@@ -127,7 +127,7 @@ describe('pasted values in a diagnosis thread', () => {
     const root = nextTs();
     await bot.event(fileShare('C2', root, [file]));
     await fake.waitFor(() => replies('C2', root).length >= 2);
-    const summary = (await bot.store.getSession(`C2:${root}`))!.summaryTs!;
+    const summary = (await bot.store.getCase(`C2:${root}`))!.summaryTs!;
 
     await bot.event({ type: 'message', channel: 'C2', channel_type: 'channel', user: 'U2', ts: nextTs(), thread_ts: root, client_msg_id: 'm-paste-1', text: `The server has:\nserver PushMagic: ${SERVER_MAGIC}` });
     const reply = await fake.waitFor(() => replies('C2', root).find((c) => /PushMagic is not the one the device expects: open → confirmed/.test(String(c.args.text))));
@@ -159,7 +159,7 @@ describe('/pushcheck', () => {
     const threadTs = findTs(root);
     const reply = await fake.waitFor(() => replies('C3', threadTs).find((c) => /\/pushcheck\*: 3 observations read/.test(String(c.args.text))));
     expect(reply).toBeDefined();
-    const s = (await bot.store.getSession(`C3:${threadTs}`))!;
+    const s = (await bot.store.getCase(`C3:${threadTs}`))!;
     expect(s.evidence[0]!.facts.map((f) => f.name).sort()).toEqual(['server.push_magic', 'server.push_token', 'server.topic']);
     expect(blocksText(lastUpdate(s.summaryTs!)!.args)).toMatch(/About: MDM push/);
   });
@@ -200,7 +200,7 @@ describe('/pushcheck', () => {
     const root = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'C4' && c.args.thread_ts === undefined));
     const threadTs = findTs(root);
     await fake.waitFor(() => replies('C4', threadTs).find((c) => /the \/pushcheck form\*: 1 observation read/.test(String(c.args.text))));
-    const s = (await bot.store.getSession(`C4:${threadTs}`))!;
+    const s = (await bot.store.getCase(`C4:${threadTs}`))!;
     expect(s.answers).toEqual([expect.objectContaining({ question: 'q.case.domain', value: 'mdm', by: 'U4' })]);
   });
 });
@@ -254,7 +254,7 @@ async function threadWithPlist(channel: string): Promise<{ root: string; summary
   const root = nextTs();
   await bot.event(fileShare(channel, root, [file]));
   await fake.waitFor(() => replies(channel, root).length >= 2);
-  return { root, summary: (await bot.store.getSession(`${channel}:${root}`))!.summaryTs! };
+  return { root, summary: (await bot.store.getCase(`${channel}:${root}`))!.summaryTs! };
 }
 
 describe('answering questions', () => {
@@ -269,7 +269,7 @@ describe('answering questions', () => {
     const reply = await fake.waitFor(() => replies('C5', root).find((c) => /<@U5> answered/.test(String(c.args.text))));
     expect(String(reply.args.text)).toContain(`*${choice.text.text}*.`);
     expect(String(reply.args.text)).toMatch(/Next question: |No more questions/);
-    const s = (await bot.store.getSession(`C5:${root}`))!;
+    const s = (await bot.store.getCase(`C5:${root}`))!;
     expect(s.answers).toEqual([{ question, value, by: 'U5', at: '2023-11-14T22:21:40.123Z' }]);
     // The summary now asks something else.
     const after = lastUpdate(summary)!;
@@ -285,7 +285,7 @@ describe('answering questions', () => {
     await click('C6', root, summary, second, 'U7', '1700000601.000001');
     const reply = await fake.waitFor(() => replies('C6', root).find((c) => /<@U7> answered/.test(String(c.args.text))));
     expect(String(reply.args.text)).toContain(`This replaces <@U6>'s earlier answer (${first.text.text}): the later answer stands.`);
-    const answers = (await bot.store.getSession(`C6:${root}`))!.answers;
+    const answers = (await bot.store.getCase(`C6:${root}`))!.answers;
     expect(answers.map((a) => [a.by, a.value])).toEqual([
       ['U6', JSON.parse(first.value).v],
       ['U7', JSON.parse(second.value).v],
@@ -299,14 +299,14 @@ describe('answering questions', () => {
     await fake.waitFor(() => replies('C7', root).find((c) => /<@U8> answered/.test(String(c.args.text))));
     await settle();
     expect(replies('C7', root).filter((c) => /<@U8> answered/.test(String(c.args.text)))).toHaveLength(1);
-    expect((await bot.store.getSession(`C7:${root}`))!.answers).toHaveLength(1);
+    expect((await bot.store.getCase(`C7:${root}`))!.answers).toHaveLength(1);
   });
 
   it('a question that takes a typed value opens a modal; a malformed value keeps it open with the reason', async () => {
     await bot.command({ command: '/pushcheck', text: `magic=${SERVER_MAGIC}`, channel_id: 'C8', user_id: 'U9' });
     const root = findTs(await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'C8' && c.args.thread_ts === undefined)));
     await fake.waitFor(() => replies('C8', root).length >= 2);
-    const summary = (await bot.store.getSession(`C8:${root}`))!.summaryTs!;
+    const summary = (await bot.store.getCase(`C8:${root}`))!.summaryTs!;
     // "Don't know" to the button questions until one needs a typed answer.
     let answerBtn: { action_id: string; value: string } | undefined;
     for (let i = 0; i < 20 && !answerBtn; i++) {
@@ -344,7 +344,7 @@ describe('answering questions', () => {
     const good = /magic/.test(question) ? DEVICE_MAGIC : /topic/.test(question) ? TOPIC : /token|hash/.test(question) ? TOKEN : '2026-03-01T10:00:00Z';
     expect((await submit(good)).status).toBe(200);
     await fake.waitFor(() => replies('C8', root).find((c) => /<@U9> answered “[^”]*”: \*(?!don't know)/.test(String(c.args.text))));
-    expect((await bot.store.getSession(`C8:${root}`))!.answers.at(-1)).toEqual(expect.objectContaining({ question, value: good, by: 'U9' }));
+    expect((await bot.store.getCase(`C8:${root}`))!.answers.at(-1)).toEqual(expect.objectContaining({ question, value: good, by: 'U9' }));
   });
 });
 
@@ -432,10 +432,10 @@ describe('many threads at once', () => {
     await Promise.all(magics.map((m, i) => bot.event({ type: 'app_mention', channel: 'C20', user: `U${i}`, ts: roots[i], text: `<@UBOT> server PushMagic: ${m}`, client_msg_id: `m-many-${i}` })));
     await fake.waitFor(() => roots.every((r) => replies('C20', r).some((c) => /observation/.test(String(c.args.text)))), 15_000);
     // The reply's ts is recorded just after Slack answered the post.
-    for (const root of roots) await expect.poll(async () => (await bot.store.getSession(`C20:${root}`))!.messages.length).toBe(2);
+    for (const root of roots) await expect.poll(async () => (await bot.store.getCase(`C20:${root}`))!.messages.length).toBe(2);
     const summaries: (string | undefined)[] = [];
     for (const [i, root] of roots.entries()) {
-      const s = (await bot.store.getSession(`C20:${root}`))!;
+      const s = (await bot.store.getCase(`C20:${root}`))!;
       summaries.push(s.summaryTs);
       expect(s.evidence.flatMap((e) => e.facts).map((f) => f.value)).toEqual([magics[i]]);
       expect(s.messages.map((m) => m.kind).sort()).toEqual(['reply', 'summary']);

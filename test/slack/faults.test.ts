@@ -83,7 +83,7 @@ describe('a download Slack does not finish (idle timeout 0.3 s)', () => {
       expect(String(r.args.text)).toMatch(/^:x: the download of stalled\.plist stalled: nothing arrived for 0\.3 s after 100 bytes of 664 bytes, so pushcheck stopped it and used nothing from the file\. Share the file again/);
       const summary = await summaryTs(bot, `CDL:${ts}`);
       expect(blocksText(edits(summary).at(-1)!.args)).not.toMatch(/downloading/);
-      expect((await bot.store.getSession(`CDL:${ts}`))!.evidence).toEqual([]);
+      expect((await bot.store.getCase(`CDL:${ts}`))!.evidence).toEqual([]);
 
       await bot.event({ ...fileShare('CDL', nextTs(), [fake.addFile('FOK', 'MDM.plist', MDM_PLIST)]), thread_ts: ts });
       await replyMatching('CDL', ts, /MDM\.plist\*: \d+ observations read/);

@@ -29,7 +29,7 @@ async function thread(channel: string, ts: string) {
   const file = fake.addFile(`F-${channel}`, 'MDM.plist', MDM_PLIST);
   await bot.event({ type: 'message', subtype: 'file_share', channel, channel_type: 'channel', user: 'U1', text: '', ts, files: [file] });
   await fake.waitFor(() => fake.of('chat.postMessage').filter((c) => c.args.thread_ts === ts).length >= 2);
-  const summaryTs = (await bot.store.getSession(`${channel}:${ts}`))!.summaryTs!;
+  const summaryTs = (await bot.store.getCase(`${channel}:${ts}`))!.summaryTs!;
   const summary = fake.of('chat.update').filter((c) => c.args.ts === summaryTs).at(-1)!;
   return { summaryTs, summary };
 }

@@ -23,10 +23,10 @@ export const startModalListener: Listener = {
         const posted = await client.chat.postMessage({ channel, text: `:mag: pushcheck session started by <@${user}>. The diagnosis continues in this thread.` });
         root = posted.ts!;
       } catch (e) {
-        deps.logger.warn({ err: e }, 'could not post the session root from the modal');
+        deps.logger.warn({ err: e }, 'could not post the thread root from the modal');
         // A view submission has no response_url: tell the person in a direct message (the Messages tab is on).
         await client.chat.postMessage({ channel: user, text: rootFailureText(channel, e) }).catch((err: unknown) =>
-          deps.logger.error({ err }, 'could not tell the person that the session root failed'),
+          deps.logger.error({ err }, 'could not tell the person that the thread root failed'),
         );
         return;
       }
