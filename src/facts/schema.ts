@@ -53,8 +53,26 @@ export const FactSchema = z.object({
   at: z.string().optional(),
   /** Free-form qualifiers, e.g. { device: "UDID…", command: "InstallProfile" }. Strings only, for stable output. */
   attrs: z.record(z.string(), z.string()).optional(),
+  /** Present when this fact stands for several observations of the same thing (see facts/fold.ts). */
+  fold: z
+    .object({
+      count: z.number().int().min(2),
+      firstAt: z.string().optional(),
+      lastAt: z.string().optional(),
+      each: z.object({
+        at: z.array(z.string()),
+        line: z.array(z.number().int().min(0)),
+        member: z.array(z.string()).optional(),
+        how: z.array(z.string()).optional(),
+        attrs: z.record(z.string(), z.array(z.string())).optional(),
+      }),
+    })
+    .optional(),
 });
 export type Fact = z.infer<typeof FactSchema>;
+/** How many observations a folded fact stands for, and what tells each apart (one column per field, in reading order). */
+export type Fold = NonNullable<Fact['fold']>;
+export type FoldColumns = Fold['each'];
 
 /** Something about an input that could not be used. Collected, never thrown. */
 export const ProblemSchema = z.object({
@@ -83,6 +101,11 @@ export interface FactDefinition {
   /** Only ever computed from other facts: never asked for; "needed" lists `derivedFrom` instead. */
   derived?: boolean;
   derivedFrom?: string[];
+  /**
+   * Derived once per log, so a bundle of many logs gives many of them: folded like observations
+   * (facts/fold.ts). Other derived facts are never folded (each failed push stays its own line).
+   */
+  perLog?: boolean;
 }
 
 export const DOMAINS = ['mdm', 'apns', 'notnow', 'securemail'] as const;

@@ -139,7 +139,8 @@ export const notnowSequence: Deriver = (index) => {
   if (!statusFacts.length) return [];
   const statuses = toEvents(onePerLine(statusFacts), 'status', 0);
   const sent = toEvents(index.get('notnow.command_sent') ?? [], 'sent', statuses.length);
-  const out: Fact[] = [];
+  // Collapsed as they are made: a busy log holds hundreds of thousands of NotNows, each giving several facts.
+  const out = new Collapser();
   const derived = (how: string, from: string[] = ['mdm.command.status']): Source => ({ kind: 'derived', how, from });
 
   const notNows = statuses.filter((e) => e.status === 'NotNow').sort(compare);
@@ -247,9 +248,9 @@ export const notnowSequence: Deriver = (index) => {
     for (const nn of evs.filter((e) => e.status === 'NotNow')) {
       if (!nn.connection || (!nn.uuid && !nn.rt)) continue;
       const at = connPos.get(nn.connection)!;
-      const later = connOrder.slice(at + 1);
-      if (!later.length) continue;
-      const poll = conns.get(later[0])![0];
+      // The next connection only: a slice of every later one per NotNow is quadratic in a busy log.
+      if (at + 1 >= connOrder.length) continue;
+      const poll = conns.get(connOrder[at + 1])![0];
       const again = firstAfter(nn.uuid ? byUuid.get(nn.uuid) : undefined, at, nn.rt ? byType.get(nn.rt) : undefined);
       const attrs: Record<string, string> = { udid: nn.udid, channel: nn.channel, notnow_at: where(nn), polled_at: where(poll) };
       if (nn.rt) attrs.request_type = nn.rt;
@@ -268,7 +269,7 @@ export const notnowSequence: Deriver = (index) => {
       });
     }
   }
-  return collapse(out);
+  return out.facts();
 };
 
 /** Attributes that tell observations apart; the rest (which line, which connection) describe the first one seen. */
@@ -284,26 +285,29 @@ const KEY_ATTRS: Record<string, string[]> = {
  * some observation has a value. One fact per device, channel and value is
  * kept (the earliest, with its lines) and `times` counts the rest.
  */
-function collapse(facts: Fact[]): Fact[] {
-  const kept = new Map<string, { fact: Fact; n: number }>();
-  const out: Fact[] = [];
-  for (const f of facts) {
+class Collapser {
+  private readonly out: Fact[] = [];
+  private readonly kept = new Map<string, { fact: Fact; n: number }>();
+
+  push(f: Fact): void {
     const keys = KEY_ATTRS[f.name];
     if (!keys) {
-      out.push(f);
-      continue;
+      this.out.push(f);
+      return;
     }
     const k = [f.name, String(f.value), ...keys.map((a) => f.attrs?.[a] ?? '')].join('\u0000');
-    const prev = kept.get(k);
+    const prev = this.kept.get(k);
     if (prev) prev.n++;
     else {
-      const entry = { fact: f, n: 1 };
-      kept.set(k, entry);
-      out.push(f);
+      this.kept.set(k, { fact: f, n: 1 });
+      this.out.push(f);
     }
   }
-  for (const { fact, n } of kept.values()) if (n > 1) fact.attrs = { ...fact.attrs, times: String(n) };
-  return out;
+
+  facts(): Fact[] {
+    for (const { fact, n } of this.kept.values()) if (n > 1) fact.attrs = { ...fact.attrs, times: String(n) };
+    return this.out;
+  }
 }
 
 export const notnowDerivers: Deriver[] = [notnowSequence];

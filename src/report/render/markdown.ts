@@ -27,7 +27,7 @@ export function renderMarkdown(report: Report): string {
     const gap = () => (out[out.length - 1] === '' ? [] : ['']);
     if (c.evidence.length) {
       out.push(...gap(), '| fact | value | source |', '|---|---|---|');
-      for (const e of evidenceLines(c.evidence)) out.push(`| ${code(e.fact)} | ${code(e.value)} | ${placesOf(e.sources).replace(/\|/g, '\\|')}${e.at ? ` @ ${e.at}` : ''} |`);
+      for (const e of evidenceLines(c.evidence)) out.push(`| ${code(e.fact)} | ${code(e.value)} | ${placesOf(e.sources, 3, e.count).replace(/\|/g, '\\|')}${e.at ? ` @ ${e.at}` : ''} |`);
     }
     if (c.nextSteps.length) {
       out.push(...gap(), '**Next steps**', '');

@@ -30,7 +30,7 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
     const colour = cause.status === 'confirmed' ? 'red' : cause.status === 'likely' ? 'yellow' : cause.status === 'ruled_out' ? 'green' : 'dim';
     out.push(`${c(colour, `[${STATUS_LABEL[cause.status]}]`)} ${cause.title}  ${c('dim', `(${cause.id})`)}`);
     for (const b of cause.because) out.push(`  why: ${b}`);
-    for (const e of evidenceLines(cause.evidence)) out.push(c('dim', `  · ${e.fact} = ${String(e.value)}  — ${placesOf(e.sources)}${e.at ? ` @ ${e.at}` : ''}`));
+    for (const e of evidenceLines(cause.evidence)) out.push(c('dim', `  · ${e.fact} = ${String(e.value)}  — ${placesOf(e.sources, 3, e.count)}${e.at ? ` @ ${e.at}` : ''}`));
     for (const s of cause.nextSteps) out.push(`  → ${s}`);
     if (cause.missing.length) out.push(c('dim', `  needs: ${cause.missing.map(describeFact).join('; ')}`));
     if (cause.status !== 'ruled_out') out.push(c('dim', `  source: ${sourceLine(cause)}`));

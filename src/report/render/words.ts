@@ -39,7 +39,10 @@ export interface EvidenceLine {
   fact: string;
   value: Report['causes'][number]['evidence'][number]['value'];
   at?: string;
+  /** Places to name (a folded observation brings its examples). */
   sources: string[];
+  /** How many observations the line stands for in all. */
+  count: number;
 }
 
 const naturally = new Intl.Collator('en', { numeric: true }).compare;
@@ -52,19 +55,23 @@ const naturally = new Intl.Collator('en', { numeric: true }).compare;
 export function evidenceLines(evidence: Report['causes'][number]['evidence']): EvidenceLine[] {
   const lines = new Map<string, EvidenceLine>();
   for (const e of evidence) {
+    // A folded observation brings the places of its examples and its count.
     const key = JSON.stringify([e.fact, e.value, e.at ?? '']);
+    const places = e.examples?.map((x) => x.source) ?? [e.source];
     const line = lines.get(key);
-    if (line) line.sources.push(e.source);
-    else lines.set(key, { fact: e.fact, value: e.value, ...(e.at ? { at: e.at } : {}), sources: [e.source] });
+    if (line) {
+      for (const p of places) line.sources.push(p);
+      line.count += e.count ?? 1;
+    } else lines.set(key, { fact: e.fact, value: e.value, ...(e.at ? { at: e.at } : {}), sources: places, count: e.count ?? 1 });
   }
   for (const l of lines.values()) l.sources.sort(naturally);
   return [...lines.values()];
 }
 
-/** "a:1, a:2, a:3 and 9 more". */
-export function placesOf(sources: readonly string[], shown = 3): string {
+/** "a:1, a:2, a:3 and 9 more" (`total`: how many places there are, when not all are listed). */
+export function placesOf(sources: readonly string[], shown = 3, total = sources.length): string {
   const head = sources.slice(0, shown).join(', ');
-  return sources.length > shown ? `${head} and ${sources.length - shown} more` : head;
+  return total > shown ? `${head} and ${total - Math.min(shown, sources.length)} more` : head;
 }
 
 /** A fact in words: its catalog description without the trailing parenthetical (ids, attrs). */

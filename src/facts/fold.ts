@@ -1,0 +1,258 @@
+import { factDefinition } from './catalog/index.js';
+import { factKey } from './order.js';
+import type { Fact, Fold, FoldColumns, Source } from './schema.js';
+
+/**
+ * Folding: repeated observations of one fact from one input become one fact
+ * with a count, so that a log of half a million lines yields a handful of
+ * facts, not half a million.
+ *
+ * Folding loses nothing. The folded fact is the first observation, and its
+ * `fold.each` keeps, column by column, what tells every observation from the
+ * next (time, line, archive member, and the few attributes that name one
+ * occurrence: its logged time, its connection, its command). `expandFacts`
+ * gives back every observation, so the derivations that need each event in
+ * order (a push and the same device's next contact, the NotNow sequence of
+ * a connection, the last apsd line of each log) see all of them, however the
+ * evidence was stored; what the engine and the report see is folded.
+ *
+ * Observations fold together when they agree on everything else: fact name,
+ * value (or "the value is its own time", for events), the input they were
+ * read from, and every other attribute. So the rules, which only ask whether
+ * some observation has a value, judge a folded set as they judge the full one.
+ */
+
+/**
+ * Attributes that name one occurrence rather than what was observed: never
+ * named by a rule, and different on every line of a busy log.
+ */
+export const OCCURRENCE_ATTRS: ReadonlySet<string> = new Set([
+  'logged_at',
+  'timestamp',
+  'connection',
+  'command_uuid',
+  'apns_id',
+  // Derived per log or per occurrence: which file, and where in it.
+  'file',
+  'last_seen',
+  'up_again_at',
+  'notnow_at',
+  'polled_at',
+  'resent_at',
+  'followed_at',
+  'followed_by',
+]);
+
+/** How many observations a fact stands for. */
+export function occurrences(f: Fact): number {
+  return f.fold?.count ?? 1;
+}
+
+const SEP = '\u0000';
+const OWN_TIME = '\u0001at';
+
+/** Where a group may gather observations from: one input (all its archive members), one paste, one derivation. */
+function scopeOf(f: Fact): string | undefined {
+  const s = f.source;
+  switch (s.kind) {
+    case 'file':
+      return `f${SEP}${s.input}`;
+    case 'pasted':
+      return `p${SEP}${s.input}`;
+    case 'derived':
+      // Derived facts are few and each says something of its own (a failed push, with its time):
+      // only those derived once per log are many.
+      return factDefinition(f.name)?.perLog ? `d${SEP}${s.from.join(',')}` : undefined;
+    default:
+      // An answer is one person's word at one time: never folded.
+      return undefined;
+  }
+}
+
+function keyOf(f: Fact): string | undefined {
+  const scope = scopeOf(f);
+  if (scope === undefined) return undefined;
+  const shape = f.at !== undefined && f.value === f.at ? OWN_TIME : `${typeof f.value}:${String(f.value)}`;
+  let attrs = '';
+  if (f.attrs) {
+    const keys = Object.keys(f.attrs).filter((k) => !OCCURRENCE_ATTRS.has(k));
+    keys.sort();
+    for (const k of keys) attrs += `${k}=${f.attrs[k]}${SEP}`;
+  }
+  return `${f.name}${SEP}${shape}${SEP}${scope}${SEP}${attrs}`;
+}
+
+function memberOf(f: Fact): string {
+  return f.source.kind === 'file' ? (f.source.member ?? '') : '';
+}
+function lineOf(f: Fact): number {
+  return f.source.kind === 'file' || f.source.kind === 'pasted' ? (f.source.line ?? 0) : 0;
+}
+function howOf(f: Fact): string {
+  return f.source.kind === 'derived' ? f.source.how : '';
+}
+function occurrenceAttrs(f: Fact): string {
+  if (!f.attrs) return '';
+  let s = '';
+  for (const k of Object.keys(f.attrs).sort()) if (OCCURRENCE_ATTRS.has(k)) s += `${k}=${f.attrs[k]}${SEP}`;
+  return s;
+}
+
+/** Reading order: archive member, line, time, then what tells two observations of one line apart. */
+function compareOccurrences(a: Fact, b: Fact): number {
+  const ma = memberOf(a);
+  const mb = memberOf(b);
+  if (ma !== mb) return ma < mb ? -1 : 1;
+  const la = lineOf(a);
+  const lb = lineOf(b);
+  if (la !== lb) return la - lb;
+  const ta = a.at ?? '';
+  const tb = b.at ?? '';
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const ha = howOf(a);
+  const hb = howOf(b);
+  if (ha !== hb) return ha < hb ? -1 : 1;
+  const oa = occurrenceAttrs(a);
+  const ob = occurrenceAttrs(b);
+  return oa < ob ? -1 : oa > ob ? 1 : 0;
+}
+
+function foldGroup(list: Fact[]): Fact {
+  list.sort(compareOccurrences);
+  // The same observation read twice (a file given twice) counts once.
+  const kept: Fact[] = [];
+  for (const f of list) if (!kept.length || compareOccurrences(kept[kept.length - 1], f) !== 0) kept.push(f);
+  const first = kept[0];
+  if (kept.length === 1) return first;
+
+  const cols: FoldColumns = { at: [], line: [] };
+  const members: string[] = [];
+  const hows: string[] = [];
+  const varying = new Map<string, string[]>();
+  let anyMember = false;
+  let anyHow = false;
+  let firstAt: string | undefined;
+  let lastAt: string | undefined;
+  kept.forEach((f, i) => {
+    const at = f.at ?? '';
+    cols.at.push(at);
+    cols.line.push(lineOf(f));
+    const m = memberOf(f);
+    members.push(m);
+    anyMember ||= m !== '';
+    const h = howOf(f);
+    hows.push(h);
+    anyHow ||= h !== '';
+    if (at) {
+      if (firstAt === undefined || at < firstAt) firstAt = at;
+      if (lastAt === undefined || at > lastAt) lastAt = at;
+    }
+    if (f.attrs)
+      for (const k of Object.keys(f.attrs)) {
+        if (!OCCURRENCE_ATTRS.has(k)) continue;
+        let col = varying.get(k);
+        if (!col) varying.set(k, (col = new Array<string>(i).fill('')));
+        col[i] = f.attrs[k];
+      }
+    for (const col of varying.values()) if (col.length === i) col.push('');
+  });
+  if (anyMember) cols.member = members;
+  if (anyHow) cols.how = hows;
+  if (varying.size) cols.attrs = Object.fromEntries([...varying.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  const fold: Fold = { count: kept.length, ...(firstAt !== undefined ? { firstAt } : {}), ...(lastAt !== undefined ? { lastAt } : {}), each: cols };
+  return { ...first, fold };
+}
+
+/**
+ * Folds repeated observations; every other fact passes through as it is.
+ * Linear in the number of observations (plus sorting each group into
+ * reading order), and the result does not depend on the order facts come in.
+ * Facts that are folded already are unfolded first, so folding folded facts
+ * (several inputs, a stored case) merges their groups.
+ */
+export function foldFacts(facts: readonly Fact[]): Fact[] {
+  const groups = new Map<string, Fact[]>();
+  const order: (string | Fact)[] = [];
+  const single = new Set<string>();
+  const add = (f: Fact) => {
+    const k = keyOf(f);
+    if (k === undefined) {
+      // Not folded, but the same observation given twice is still one.
+      const id = factKey(f);
+      if (!single.has(id)) {
+        single.add(id);
+        order.push(f);
+      }
+      return;
+    }
+    const g = groups.get(k);
+    if (g) g.push(f);
+    else {
+      groups.set(k, [f]);
+      order.push(k);
+    }
+  };
+  for (const f of facts) {
+    if (f.fold) for (const x of eachObservation(f)) add(x);
+    else add(f);
+  }
+  return order.map((o) => (typeof o === 'string' ? foldGroup(groups.get(o)!) : o));
+}
+
+/** One observation of a folded fact, rebuilt from its columns. */
+function observation(f: Fact, i: number): Fact {
+  const c = f.fold!.each;
+  const at = c.at[i] || undefined;
+  const line = c.line[i] || undefined;
+  let source: Source;
+  switch (f.source.kind) {
+    case 'file': {
+      const member = c.member ? c.member[i] || undefined : f.source.member;
+      source = { kind: 'file', input: f.source.input, ...(member ? { member } : {}), ...(line ? { line } : {}) };
+      break;
+    }
+    case 'pasted':
+      source = { kind: 'pasted', input: f.source.input, ...(line ? { line } : {}) };
+      break;
+    case 'derived':
+      source = { kind: 'derived', how: c.how ? c.how[i] : f.source.how, from: f.source.from };
+      break;
+    default:
+      source = f.source;
+  }
+  let attrs = f.attrs;
+  if (c.attrs) {
+    attrs = {};
+    for (const [k, v] of Object.entries(f.attrs ?? {})) if (!OCCURRENCE_ATTRS.has(k)) attrs[k] = v;
+    for (const [k, col] of Object.entries(c.attrs)) if (col[i]) attrs[k] = col[i];
+  }
+  const value = at !== undefined && f.at !== undefined && f.value === f.at ? at : f.value;
+  return { name: f.name, value, source, ...(at !== undefined ? { at } : {}), ...(attrs ? { attrs } : {}) };
+}
+
+/** Every observation a fact stands for: itself, or each one folded into it. */
+export function* eachObservation(f: Fact): Generator<Fact> {
+  if (!f.fold) {
+    yield f;
+    return;
+  }
+  for (let i = 0; i < f.fold.count; i++) yield observation(f, i);
+}
+
+/** Unfolds every folded fact: what the derivations read. */
+export function expandFacts(facts: readonly Fact[]): Fact[] {
+  const out: Fact[] = [];
+  for (const f of facts) {
+    if (!f.fold) out.push(f);
+    else for (let i = 0; i < f.fold.count; i++) out.push(observation(f, i));
+  }
+  return out;
+}
+
+/** A few of the observations a folded fact stands for, in reading order: the first `first` and the last `last`. */
+export function examplesOf(f: Fact, first = 3, last = 1): Fact[] {
+  const n = f.fold?.count ?? 0;
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) if (i < first || i >= n - last) idx.push(i);
+  return idx.map((i) => observation(f, i));
+}
