@@ -3,11 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { createRequire } from 'node:module';
+import type { Entry, ZipFile } from 'yauzl';
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import { pumpMember } from './member.js';
 import { ScanStop, type Scan } from './scan.js';
 import type { ChunkSink } from './sink.js';
+
+/** The zip library, loaded the first time a zip is read. */
+let yauzlLib: typeof import('yauzl') | undefined;
+const yauzl = () => (yauzlLib ??= createRequire(import.meta.url)('yauzl') as typeof import('yauzl'));
 
 /**
  * Reads a zip file on disk (Secure Mail log bundles, a sysdiagnose zipped for
@@ -47,7 +52,7 @@ export async function scanZipFile(scan: Scan, path: string, prefix: string, dept
 }
 
 async function scanZipEntry(scan: Scan, zip: ZipFile, entry: Entry, prefix: string, depth: number): Promise<void> {
-  const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
+  const name = yauzl().getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
   const member = prefix + name;
   scan.addEntry(member);
   noteSysdiagnose(scan, prefix, name);
@@ -106,7 +111,7 @@ function isUnsafe(name: string): boolean {
 function openZip(path: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
     // Names are decoded here, not by yauzl: it rejects the whole zip for one bad name, we flag that member.
-    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false }, (err, zip) =>
+    yauzl().open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false }, (err, zip) =>
       err || !zip ? reject(err ?? new Error('no zip')) : resolve(zip),
     );
   });
