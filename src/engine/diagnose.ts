@@ -1,5 +1,5 @@
 import { factDefinition } from '../facts/catalog/index.js';
-import { deriveFacts } from '../facts/derive/index.js';
+import { derive } from '../facts/derive/index.js';
 import { expandFacts, foldFacts, occurrences } from '../facts/fold.js';
 import { sortFacts } from '../facts/order.js';
 import { DOMAINS, type Domain, type Fact, type Problem } from '../facts/schema.js';
@@ -136,7 +136,10 @@ export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Ans
   // Derivations read every observation (a push and the device's next contact); the engine and the report read them folded.
   const observed = expandFacts(input.facts);
   for (const f of applied.facts) observed.push(f);
-  const facts = sortFacts(foldFacts(deriveFacts(observed, deriveParams(rules))));
+  const d = derive(observed, deriveParams(rules));
+  // Facts come folded from the readers: kept as they came, unless a zone someone gave moved their times.
+  const kept = foldFacts(d.rezoned ? d.observed : input.facts.concat(applied.facts));
+  const facts = sortFacts(kept.concat(foldFacts(d.derived)));
   const index = indexFacts(facts);
   const domains = relevantDomains(facts);
 

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { FactFolder } from '../facts/fold.js';
+import type { Fact } from '../facts/schema.js';
 import { scanPath, scanStream } from './archive/index.js';
-import { foldFacts } from '../facts/fold.js';
 import { readBuffer } from './dispatch.js';
 import type { ReadContext, ReadResult } from './types.js';
 
@@ -14,17 +16,34 @@ import type { ReadContext, ReadResult } from './types.js';
  */
 export async function readPath(path: string, ctx: ReadContext): Promise<ReadResult> {
   const { facts, problems } = await scanPath(path, ctx);
-  return { facts: foldFacts(facts), problems };
+  return { facts: await folded(facts), problems };
 }
 
 /** A download (Slack file) as a stream, never held whole in memory for archives. */
 export async function readStream(name: string, stream: Readable, ctx: ReadContext, size?: number): Promise<ReadResult> {
   const { facts, problems } = await scanStream(name, stream, ctx, size);
-  return { facts: foldFacts(facts), problems };
+  return { facts: await folded(facts), problems };
 }
 
 /** Text a person pasted (Slack message, --paste); facts get a "pasted" source. */
 export async function readPaste(text: string, label: string, ctx: ReadContext): Promise<ReadResult> {
   const { facts, problems } = await readBuffer({ input: label, pasted: true }, Buffer.from(text, 'utf8'), ctx);
-  return { facts: foldFacts(facts), problems };
+  return { facts: await folded(facts), problems };
+}
+
+/** Longest stretch of folding between two visits to the event loop (the bot keeps answering meanwhile). */
+const SLICE_MS = 10;
+
+/** What is kept of an input: its facts folded (facts/fold.ts), in slices short enough for the bot to stay responsive. */
+async function folded(facts: readonly Fact[]): Promise<Fact[]> {
+  const folder = new FactFolder();
+  let since = performance.now();
+  for (let i = 0; i < facts.length; i++) {
+    folder.add(facts[i]);
+    if ((i & 255) === 255 && performance.now() - since > SLICE_MS) {
+      await nextTurn();
+      since = performance.now();
+    }
+  }
+  return folder.facts();
 }

@@ -49,37 +49,89 @@ export function occurrences(f: Fact): number {
 }
 
 const SEP = '\u0000';
-const OWN_TIME = '\u0001at';
 
 /** Where a group may gather observations from: one input (all its archive members), one paste, one derivation. */
 function scopeOf(f: Fact): string | undefined {
   const s = f.source;
   switch (s.kind) {
     case 'file':
-      return `f${SEP}${s.input}`;
+      return s.input;
     case 'pasted':
-      return `p${SEP}${s.input}`;
+      return `pasted${SEP}${s.input}`;
     case 'derived':
       // Derived facts are few and each says something of its own (a failed push, with its time):
       // only those derived once per log are many.
-      return factDefinition(f.name)?.perLog ? `d${SEP}${s.from.join(',')}` : undefined;
+      return factDefinition(f.name)?.perLog ? `derived${SEP}${s.from.join(',')}` : undefined;
     default:
       // An answer is one person's word at one time: never folded.
       return undefined;
   }
 }
 
-function keyOf(f: Fact): string | undefined {
-  const scope = scopeOf(f);
-  if (scope === undefined) return undefined;
-  const shape = f.at !== undefined && f.value === f.at ? OWN_TIME : `${typeof f.value}:${String(f.value)}`;
-  let attrs = '';
-  if (f.attrs) {
-    const keys = Object.keys(f.attrs).filter((k) => !OCCURRENCE_ATTRS.has(k));
-    keys.sort();
-    for (const k of keys) attrs += `${k}=${f.attrs[k]}${SEP}`;
+/** The attributes that say what was observed, in name order (readers write them in one order; sorting a handful is cheap). */
+function attrsKey(attrs: Record<string, string>): string {
+  const keys: string[] = [];
+  for (const k in attrs) if (!OCCURRENCE_ATTRS.has(k)) keys.push(k);
+  if (keys.length > 1) keys.sort();
+  let out = '';
+  for (const k of keys) out += `${k}=${attrs[k]}${SEP}`;
+  return out;
+}
+
+/** Marks "the value is the observation's own time" in place of the value. */
+const OWN_TIME = Symbol('own time');
+
+/**
+ * Folds facts as they are added; facts() gives the result. Groups by scope,
+ * name, value and attributes, one map per level: the levels are strings and
+ * values the readers already hold, so a busy log costs no long key string
+ * per line. A folded fact joins its group whole, and is unfolded only if
+ * other observations join it (another read of the same input).
+ */
+export class FactFolder {
+  private readonly root = new Map<string, Map<string, Map<unknown, Map<string, Fact[]>>>>();
+  /** Groups and facts that are not folded, in the order they first appeared. */
+  readonly order: (Fact[] | Fact)[] = [];
+  private readonly single = new Set<string>();
+
+  add(f: Fact): void {
+    const scope = scopeOf(f);
+    if (scope === undefined) {
+      // Not folded, but the same observation given twice is still one.
+      const id = factKey(f);
+      if (!this.single.has(id)) {
+        this.single.add(id);
+        this.order.push(f);
+      }
+      return;
+    }
+    const byName = level(this.root, scope, () => new Map());
+    const byValue = level(byName, f.name, () => new Map());
+    const byAttrs = level(byValue, f.at !== undefined && f.value === f.at ? OWN_TIME : f.value, () => new Map());
+    const key = f.attrs ? attrsKey(f.attrs) : '';
+    const g = byAttrs.get(key);
+    if (g) g.push(f);
+    else {
+      const list = [f];
+      byAttrs.set(key, list);
+      this.order.push(list);
+    }
   }
-  return `${f.name}${SEP}${shape}${SEP}${scope}${SEP}${attrs}`;
+
+  facts(): Fact[] {
+    return this.order.map((o) => {
+      if (!Array.isArray(o)) return o;
+      // Alone in its group: an observation as it was read, or a fold that nothing else joins.
+      if (o.length === 1) return o[0];
+      return foldGroup(o.some((f) => f.fold) ? expandFacts(o) : o);
+    });
+  }
+}
+
+function level<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
 }
 
 function memberOf(f: Fact): string {
@@ -118,7 +170,12 @@ function compareOccurrences(a: Fact, b: Fact): number {
 }
 
 function foldGroup(list: Fact[]): Fact {
-  list.sort(compareOccurrences);
+  // Readers emit in reading order, and unfolding gives it back: sort only when the inputs interleave.
+  for (let i = 1; i < list.length; i++)
+    if (compareOccurrences(list[i - 1], list[i]) > 0) {
+      list.sort(compareOccurrences);
+      break;
+    }
   // The same observation read twice (a file given twice) counts once.
   const kept: Fact[] = [];
   for (const f of list) if (!kept.length || compareOccurrences(kept[kept.length - 1], f) !== 0) kept.push(f);
@@ -171,63 +228,41 @@ function foldGroup(list: Fact[]): Fact {
  * (several inputs, a stored case) merges their groups.
  */
 export function foldFacts(facts: readonly Fact[]): Fact[] {
-  const groups = new Map<string, Fact[]>();
-  const order: (string | Fact)[] = [];
-  const single = new Set<string>();
-  const add = (f: Fact) => {
-    const k = keyOf(f);
-    if (k === undefined) {
-      // Not folded, but the same observation given twice is still one.
-      const id = factKey(f);
-      if (!single.has(id)) {
-        single.add(id);
-        order.push(f);
-      }
-      return;
-    }
-    const g = groups.get(k);
-    if (g) g.push(f);
-    else {
-      groups.set(k, [f]);
-      order.push(k);
-    }
-  };
-  for (const f of facts) {
-    if (f.fold) for (const x of eachObservation(f)) add(x);
-    else add(f);
-  }
-  return order.map((o) => (typeof o === 'string' ? foldGroup(groups.get(o)!) : o));
+  const folder = new FactFolder();
+  for (const f of facts) folder.add(f);
+  return folder.facts();
 }
 
 /** One observation of a folded fact, rebuilt from its columns. */
 function observation(f: Fact, i: number): Fact {
+  // Built property by property: spreads of optional fields cost a busy bundle tens of milliseconds.
   const c = f.fold!.each;
-  const at = c.at[i] || undefined;
-  const line = c.line[i] || undefined;
+  const at = c.at[i];
+  const line = c.line[i];
   let source: Source;
-  switch (f.source.kind) {
-    case 'file': {
-      const member = c.member ? c.member[i] || undefined : f.source.member;
-      source = { kind: 'file', input: f.source.input, ...(member ? { member } : {}), ...(line ? { line } : {}) };
-      break;
-    }
-    case 'pasted':
-      source = { kind: 'pasted', input: f.source.input, ...(line ? { line } : {}) };
-      break;
-    case 'derived':
-      source = { kind: 'derived', how: c.how ? c.how[i] : f.source.how, from: f.source.from };
-      break;
-    default:
-      source = f.source;
-  }
-  let attrs = f.attrs;
+  const s = f.source;
+  if (s.kind === 'file') {
+    source = { kind: 'file', input: s.input };
+    const member = c.member ? c.member[i] : s.member;
+    if (member) source.member = member;
+    if (line) source.line = line;
+  } else if (s.kind === 'pasted') {
+    source = { kind: 'pasted', input: s.input };
+    if (line) source.line = line;
+  } else if (s.kind === 'derived') source = { kind: 'derived', how: c.how ? c.how[i] : s.how, from: s.from };
+  else source = s;
+  const out: Fact = { name: f.name, value: at && f.value === f.at ? at : f.value, source };
+  if (at) out.at = at;
   if (c.attrs) {
-    attrs = {};
-    for (const [k, v] of Object.entries(f.attrs ?? {})) if (!OCCURRENCE_ATTRS.has(k)) attrs[k] = v;
-    for (const [k, col] of Object.entries(c.attrs)) if (col[i]) attrs[k] = col[i];
-  }
-  const value = at !== undefined && f.at !== undefined && f.value === f.at ? at : f.value;
-  return { name: f.name, value, source, ...(at !== undefined ? { at } : {}), ...(attrs ? { attrs } : {}) };
+    const attrs: Record<string, string> = {};
+    for (const k in f.attrs) if (!OCCURRENCE_ATTRS.has(k)) attrs[k] = f.attrs[k];
+    for (const k in c.attrs) {
+      const v = c.attrs[k][i];
+      if (v) attrs[k] = v;
+    }
+    out.attrs = attrs;
+  } else if (f.attrs) out.attrs = f.attrs;
+  return out;
 }
 
 /** Every observation a fact stands for: itself, or each one folded into it. */
