@@ -11,6 +11,8 @@ import { createLogger } from './log.js';
 import { CaseService } from './case/index.js';
 import { runTerminal } from './terminal/guided.js';
 import { ConfigError, loadDotEnv, parseConfig, type SlackConfig } from './slack/config.js';
+import { StoreUnavailableError } from './store/errors.js';
+import { openStore } from './store/open.js';
 import { SqliteStore } from './store/sqlite.js';
 
 const HOW_TO_CONNECT =
@@ -21,24 +23,38 @@ const SHUTDOWN_GRACE_MS = 20_000;
 
 async function startBot(config: SlackConfig): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
-  const store = new SqliteStore({ path: config.dbPath, retentionMs: config.retentionMs });
-  const purged = store.purge();
-  logger.info({ db: config.dbPath, purged }, 'session store open');
-  const purgeTimer = setInterval(() => logger.info({ purged: store.purge() }, 'retention purge'), 3_600_000);
+  const store = await openStore({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    sqlitePath: config.dbPath,
+    retentionMs: config.retentionMs,
+    onError: (e) => logger.warn({ err: e }, 'database connection error'),
+  });
+  const purge = () => store.purge().then((purged) => logger.info({ purged }, 'retention purge'), (e: unknown) => logger.warn({ err: e }, 'retention purge failed'));
+  logger.info({ store: store.kind, at: store.location }, 'session store open');
+  await purge();
+  const purgeTimer = setInterval(() => void purge(), 3_600_000);
   purgeTimer.unref();
   const cases = new CaseService(store);
-  const { createReceiver, createSlackApp } = await import('./slack/app.js');
+  const [{ createReceiver, createSlackApp }, { startScanRecovery }, { replicaId }] = await Promise.all([
+    import('./slack/app.js'),
+    import('./slack/recovery.js'),
+    import('./slack/scanKeeper.js'),
+  ]);
+  const replica = replicaId();
   // One database: the cases (behind the service) and Slack's own book of its threads.
-  const { app, deps } = createSlackApp({ receiver: createReceiver(config, logger), config, cases, threads: store, logger });
+  const { app, deps } = createSlackApp({ receiver: createReceiver(config, logger, { store, replica }), config, cases, threads: store, logger, replica });
   if (config.mode === 'http') await app.start(config.port);
   else await app.start();
-  logger.info({ mode: config.mode, ...(config.mode === 'http' ? { port: config.port } : {}) }, 'pushcheck is running');
+  const keeper = startScanRecovery(app, deps, config.scanStaleMs);
+  logger.info({ mode: config.mode, replica, ...(config.mode === 'http' ? { port: config.port } : {}) }, 'pushcheck is running');
   const stop = async () => {
     logger.info('stopping');
     await app.stop().catch(() => undefined);
-    // Let threads being read or answered finish their replies (bounded) before the store closes under them.
-    await Promise.race([deps.queue.idle(), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]);
-    store.close();
+    // Let threads being read or answered finish their replies (bounded) before the store closes under them;
+    // files still being read then are handed to another replica (or to this one's next start).
+    await Promise.race([deps.work.idle(), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]);
+    await keeper.stop();
+    await store.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
@@ -63,7 +79,15 @@ async function main(): Promise<number> {
     throw e;
   }
   if (config.mode !== 'terminal') {
-    await startBot(config);
+    try {
+      await startBot(config);
+    } catch (e) {
+      if (e instanceof StoreUnavailableError) {
+        process.stderr.write(`pushcheck: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
     return -1; // keeps running
   }
   process.stdout.write(HOW_TO_CONNECT);
@@ -74,7 +98,7 @@ async function main(): Promise<number> {
     const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY;
     return await runTerminal(new CaseService(store), { input: process.stdin, output: process.stdout, interactive, color: !!process.stdout.isTTY && !process.env.NO_COLOR });
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,5 @@
 import type { Report } from '../report/types.js';
+import { DOMAIN_WORDS } from '../report/focus.js';
 import { STATUS_WORDS } from '../report/render/words.js';
 
 /** One-line descriptions of what moved between two reports, for a short thread reply. */
@@ -13,7 +14,7 @@ export function describeChanges(before: Report | undefined, after: Report): stri
     lines.push(prev ? `${c.title}: ${STATUS_WORDS[prev]} → ${STATUS_WORDS[c.status]}` : `${c.title}: ${STATUS_WORDS[c.status]}`);
   }
   const newDomains = after.domains.filter((d) => !(before?.domains ?? []).includes(d));
-  if (before && newDomains.length) lines.unshift(`Now also looking at: ${newDomains.join(', ')}`);
+  if (before && newDomains.length) lines.unshift(`Now also looking at: ${newDomains.map((d) => DOMAIN_WORDS[d]).join(', ')}`);
   if (!before?.escalation && after.escalation) lines.push('Every known cause is ruled out: an Apple Feedback draft is ready.');
   return lines;
 }

@@ -12,9 +12,11 @@ import type { QuestionReport, Report } from '../report/types.js';
 import type { CaseStore, SessionInfo, SessionState } from '../store/types.js';
 import { describeChanges } from './changes.js';
 import { readPasted } from './collect.js';
-import { KeyedLock } from './lock.js';
 import { buildReport, shippedRules } from './report.js';
 import type { ServerValues } from './serverValues.js';
+
+/** What reading one input gave, before it is added to a session. */
+export type { ReadResult };
 
 /** What adding evidence or an answer did to the diagnosis. */
 export interface Outcome {
@@ -31,7 +33,13 @@ export interface Outcome {
 
 export type AnswerOutcome =
   | { ok: false; message: string }
-  | (Outcome & { ok: true; superseded?: Answer });
+  | (Outcome & {
+      ok: true;
+      /** The answer this one replaced. */
+      superseded?: Answer;
+      /** An answer given after this one (recorded first, elsewhere): it still stands. */
+      supersededBy?: Answer;
+    });
 
 export type AnswerCheck = { ok: true } | { ok: false; message: string };
 
@@ -65,11 +73,12 @@ export interface PasteOptions {
  * The one door into the pipeline for a case that lives on: evidence and
  * answers arrive over time (a Slack thread, the terminal), each addition
  * re-runs the engine and says what changed. All state is in the CaseStore,
- * so a restart continues where the last process stopped; every method that
- * touches it returns a Promise.
+ * so a restart (or another replica on the same database) continues where
+ * one process stopped. Reading a file needs no lock; applying what was read
+ * takes the thread's lock in the store, so the "what changed" of each
+ * addition is measured against the one before it, whichever process made it.
  */
 export class CaseService {
-  private readonly lock = new KeyedLock();
   readonly rules: RuleSet;
   private readonly limits: Limits;
 
@@ -130,29 +139,37 @@ export class CaseService {
     return { diagnosis, report: buildReport(diagnosis) };
   }
 
-  private async previous(key: string): Promise<Report | undefined> {
+  /** The report as the session stands, or undefined while it holds nothing yet. */
+  async reportSoFar(key: string): Promise<Report | undefined> {
     const s = await this.store.getSession(key);
     return s && (s.evidence.length || s.answers.length) ? this.evaluate(s).report : undefined;
   }
 
-  private addResult(key: string, input: string, who: Who, read: () => Promise<ReadResult> | ReadResult): Promise<Outcome> {
-    return this.lock.run(key, async () => {
-      const before = await this.previous(key);
-      const r = await read();
+  /** Stores what was read and re-runs the diagnosis, under the thread's lock. */
+  apply(key: string, input: string, who: Who, r: ReadResult): Promise<Outcome> {
+    return this.store.withThreadLock(key, async () => {
+      const before = await this.reportSoFar(key);
       await this.store.addEvidence(key, { input, facts: r.facts, problems: r.problems, ...(who.by ? { addedBy: who.by } : {}), addedAt: who.at });
       const { diagnosis, report } = await this.current(key);
       return { before, report, diagnosis, newFacts: r.facts.length, newProblems: r.problems, changes: describeChanges(before, report) };
     });
   }
 
+  private async addResult(key: string, input: string, who: Who, read: () => Promise<ReadResult> | ReadResult): Promise<Outcome> {
+    return this.apply(key, input, who, await read());
+  }
+
+  /** Reads a downloaded file into facts without touching the session (the slow part, done outside any lock). */
+  async readFile(file: FileInput): Promise<ReadResult> {
+    const ctx = { limits: this.limits, ...(file.onProgress ? { onProgress: file.onProgress } : {}), ...(file.signal ? { signal: file.signal } : {}) };
+    const r = await readStream(file.name, file.stream, ctx, file.size);
+    const after = file.problemsAfterRead?.() ?? [];
+    return after.length ? { ...r, problems: [...r.problems, ...after] } : r;
+  }
+
   /** A downloaded file, streamed into the evidence readers. */
   addFile(key: string, file: FileInput, who: Who): Promise<Outcome> {
-    const ctx = { limits: this.limits, ...(file.onProgress ? { onProgress: file.onProgress } : {}), ...(file.signal ? { signal: file.signal } : {}) };
-    return this.addResult(key, file.name, who, async () => {
-      const r = await readStream(file.name, file.stream, ctx, file.size);
-      const after = file.problemsAfterRead?.() ?? [];
-      return after.length ? { ...r, problems: [...r.problems, ...after] } : r;
-    });
+    return this.addResult(key, file.name, who, () => this.readFile(file));
   }
 
   /** A file on disk (the terminal's example case). */
@@ -170,16 +187,20 @@ export class CaseService {
     return this.addResult(key, label, who, () => serverValues(values, label));
   }
 
-  /** Records an answer unless it does not fit the question; the later of two answers stands. */
+  /**
+   * Records an answer unless it does not fit the question. Answers to one
+   * question are ordered by when they were given: the later one stands,
+   * whichever reached a process first, and the outcome says which one it
+   * replaced or which later one still stands.
+   */
   answer(key: string, answer: Answer): Promise<AnswerOutcome> {
-    return this.lock.run(key, async (): Promise<AnswerOutcome> => {
+    return this.store.withThreadLock(key, async (): Promise<AnswerOutcome> => {
       const check = this.interpret(answer.question, answer.value);
       if (!check.ok) return { ok: false, message: check.message };
       const s = await this.store.getSession(key);
       if (!s) return { ok: false, message: 'This diagnosis session no longer exists (it may have been purged after the retention period).' };
-      const earlier = [...s.answers].reverse().find((a) => a.question === answer.question);
       const before = this.evaluate(s).report;
-      await this.store.addAnswer(key, answer);
+      const placed = await this.store.addAnswer(key, answer);
       const { diagnosis, report } = await this.current(key);
       return {
         ok: true,
@@ -189,7 +210,8 @@ export class CaseService {
         newFacts: check.value === null ? 0 : 1,
         newProblems: [],
         changes: describeChanges(before, report),
-        ...(earlier ? { superseded: earlier } : {}),
+        ...(placed.superseded ? { superseded: placed.superseded } : {}),
+        ...(placed.supersededBy ? { supersededBy: placed.supersededBy } : {}),
       };
     });
   }

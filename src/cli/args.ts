@@ -11,6 +11,8 @@ export class UsageError extends Error {
 
 export const FORMATS = ['text', 'markdown', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
+export const DETAILS = ['summary', 'full'] as const;
+export type Detail = (typeof DETAILS)[number];
 
 export interface DiagnoseArgs {
   paths: string[];
@@ -21,6 +23,8 @@ export interface DiagnoseArgs {
   token?: string;
   answers: Answer[];
   format: Format;
+  /** summary: the 30-second view; full: every cause and observation (text and Markdown; JSON always has everything). */
+  detail: Detail;
   timeline?: string;
   redact: boolean;
   now?: string;
@@ -42,6 +46,7 @@ export function parseDiagnoseArgs(argv: string[], isTTY: boolean): DiagnoseArgs 
         token: { type: 'string' },
         answer: { type: 'string', multiple: true, short: 'a' },
         format: { type: 'string', short: 'f', default: 'text' },
+        detail: { type: 'string', short: 'd', default: 'summary' },
         timeline: { type: 'string' },
         redact: { type: 'boolean', default: false },
         now: { type: 'string' },
@@ -54,6 +59,8 @@ export function parseDiagnoseArgs(argv: string[], isTTY: boolean): DiagnoseArgs 
   const v = parsed.values;
   const format = v.format as string;
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format takes ${FORMATS.join(', ')}, not "${format}"`);
+  const detail = v.detail as string;
+  if (!(DETAILS as readonly string[]).includes(detail)) throw new UsageError(`--detail takes ${DETAILS.join(' or ')}, not "${detail}"`);
   const answers: Answer[] = (v.answer ?? []).map((a) => {
     const eq = a.indexOf('=');
     if (eq <= 0) throw new UsageError(`--answer takes QUESTION_ID=VALUE, e.g. --answer q.mdm.wiped=no (got "${a}")`);
@@ -73,6 +80,7 @@ export function parseDiagnoseArgs(argv: string[], isTTY: boolean): DiagnoseArgs 
     token: v.token,
     answers,
     format: format as Format,
+    detail: detail as Detail,
     timeline: v.timeline,
     redact: v.redact ?? false,
     now: v.now,

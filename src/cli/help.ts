@@ -14,6 +14,9 @@ Options:
   --paste-file FILE    The same, from a file ("-" for stdin); repeatable
   --answer ID=VALUE    Answer a question the report asked (e.g. --answer q.mdm.wiped=no); repeatable
   --format FMT         text (default), markdown or json
+  --detail LEVEL       summary (default: what was found, what to do, the top questions)
+                       or full (every cause, rule, observation and the timeline in words;
+                       JSON always holds everything)
   --timeline FILE.png  Also write a timeline picture of the timed events
   --redact             Shorten tokens, magic and UDIDs (for sharing in wider channels)
   --now TIME           Reference time for "expired" checks (ISO 8601); default: none (no clock is read)

@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './args.js';
+import type { RunOptions } from './diagnose.js';
 import { HELP } from './help.js';
 
 /*
@@ -10,7 +11,7 @@ import { HELP } from './help.js';
  * for the readers, the engine and the renderers, `pushcheck help` does not.
  */
 
-export interface CliIO {
+export interface CliIO extends RunOptions {
   out: { write(s: string): unknown };
   err: { write(s: string): unknown };
   isTTY: boolean;

@@ -13,7 +13,7 @@ import type { CliIO } from './main.js';
 
 export async function diagnoseCommand(rest: string[], io: CliIO): Promise<number> {
   const args = parseDiagnoseArgs(rest, io.isTTY);
-  const report = await diagnoseFromArgs(args);
+  const report = await diagnoseFromArgs(args, io);
   const text = render(report, args);
   io.out.write(args.redact ? redactText(text, secretsOf(report)) : text);
   if (args.timeline) await writeTimeline(report, args.timeline, io);
@@ -22,7 +22,7 @@ export async function diagnoseCommand(rest: string[], io: CliIO): Promise<number
 
 export async function feedbackCommand(rest: string[], io: CliIO): Promise<number> {
   const args = parseDiagnoseArgs(rest, io.isTTY);
-  const report = await diagnoseFromArgs(args);
+  const report = await diagnoseFromArgs(args, io);
   if (!report.escalation) {
     io.err.write(`${noDraftReason(report)}\n${report.headline}\nRun "pushcheck diagnose" with the same inputs to see ${report.filing?.status === 'no_failed_push' ? 'what to collect' : 'what is still open'}.\n`);
     return 0;

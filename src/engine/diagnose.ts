@@ -1,4 +1,4 @@
-import { factDefinition } from '../facts/catalog/index.js';
+import { domainsMarkedBy, factDefinition } from '../facts/catalog/index.js';
 import { derive } from '../facts/derive/index.js';
 import { expandFacts, foldFacts, occurrences } from '../facts/fold.js';
 import { sortFacts } from '../facts/order.js';
@@ -100,8 +100,7 @@ function relevantDomains(facts: readonly Fact[]): Domain[] {
     // A fact people or files normally give, here derived as a by-product (enrolled, from a server
     // log's contacts): it speaks to the domains its inputs already marked, or chose not to.
     if (f.source.kind === 'derived' && !def?.derived) continue;
-    if (!def || def.marksDomain === false) continue;
-    for (const d of def.domains) found.add(d);
+    for (const d of domainsMarkedBy(f)) found.add(d);
   }
   return DOMAINS.filter((d) => found.has(d));
 }
@@ -232,9 +231,7 @@ function ownDomains(facts: readonly Fact[], domains: Domain[]): Domain[] {
   const count = new Map<Domain, number>();
   for (const f of facts) {
     if (f.source.kind === 'derived') continue;
-    const def = factDefinition(f.name);
-    if (!def || def.marksDomain === false) continue;
-    for (const d of def.domains) if (domains.includes(d)) count.set(d, (count.get(d) ?? 0) + occurrences(f));
+    for (const d of domainsMarkedBy(f)) if (domains.includes(d)) count.set(d, (count.get(d) ?? 0) + occurrences(f));
   }
   let best: Domain | undefined;
   for (const d of domains) if (!best || (count.get(d) ?? 0) > (count.get(best) ?? 0)) best = d;

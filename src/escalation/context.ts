@@ -7,6 +7,8 @@ import type { EvidenceReport, Report, TimelineEvent } from '../report/types.js';
  * fact's time, or a fixed sentence.
  */
 export interface FeedbackContext {
+  /** An MDM case: PushMagic and the device's MDM values belong in the draft (an app push has neither). */
+  mdm: boolean;
   title: string;
   summary: string;
   device: { model: string; os: string; udid?: string; serial?: string; sysdiagnoseAt: string };
@@ -90,6 +92,7 @@ const DEVICE_EVENT_WORDS: Record<string, string> = {
 };
 
 const UNTIMED = 'time not in the evidence yet';
+const ZONE_UNKNOWN = ' (zone unknown)';
 
 /** The device the case is about, by every name the evidence gives it. */
 function caseDeviceIds(report: Report): Set<string> {
@@ -135,30 +138,52 @@ function evidenceLine(e: EvidenceReport): string {
 }
 
 
+/** Whether the case is an MDM one: an app push has no MDM server, PushMagic or enrollment to speak of. */
+function isMdm(report: Report): boolean {
+  return report.domains.includes('mdm' as Domain);
+}
+
 function title(report: Report, model: string | undefined): string {
-  const who = model ?? 'a managed device';
-  const mdm = report.domains.includes('mdm' as Domain);
+  const mdm = isMdm(report);
+  const who = model ?? (mdm ? 'a managed device' : 'a device');
   if (mdm) return `MDM pushes to ${who} are accepted by APNs but the device never contacts the MDM server`;
   return `Push notifications to ${who} are accepted by APNs but not delivered`;
 }
 
 function summary(report: Report, pushes: PushLine[], total: number, device: string | undefined, ruledOut: number, notRuledOut: number): string {
   const parts: string[] = [];
+  const mdm = isMdm(report);
   const who = device ? `this device (${device})` : 'this device';
+  const sender = mdm ? 'the server' : 'the provider';
   const timed = pushes.filter((p) => p.at !== UNTIMED);
   const responses = [...new Set(pushes.map((p) => p.response))];
-  const answered = responses.length ? `APNs answered ${responses.join(', ')}` : "the server's log does not hold APNs's answers";
+  const answered = responses.length ? `APNs answered ${responses.join(', ')}` : `${sender}'s log does not hold APNs's answers`;
+  // What the device did not do: an MDM device does not check in; an app's notification does not arrive.
+  const missed = mdm
+    ? total === 1
+      ? 'The device did not reach the MDM server within a minute of it.'
+      : 'The device did not reach the MDM server within a minute of any of them.'
+    : total === 1
+      ? 'The notification never arrived on the device.'
+      : 'None of the notifications arrived on the device.';
+  // A time read off a log that wrote no zone is the server's wall clock: never call it UTC.
+  const clock = timed.some((p) => p.at.endsWith(ZONE_UNKNOWN)) ? "(the server log's local time; its zone is not in the evidence)" : '(UTC)';
+  const bare = (p: PushLine) => p.at.replace(ZONE_UNKNOWN, '');
   if (timed.length) {
     parts.push(
       timed.length === 1 && total === 1
-        ? `At ${timed[0].at} (UTC) the server sent a push to ${who}; ${answered}.`
-        : `Between ${timed[0].at} and ${timed[timed.length - 1].at} (UTC) the server sent ${total} push${total === 1 ? '' : 'es'} to ${who} that got no answer; ${answered}.`,
-      total === 1 ? 'The device did not reach the MDM server within a minute of it.' : 'The device did not reach the MDM server within a minute of any of them.',
+        ? `At ${bare(timed[0])} ${clock} ${sender} sent a push to ${who}; ${answered}.`
+        : `Between ${bare(timed[0])} and ${bare(timed[timed.length - 1])} ${clock} ${sender} sent ${total} push${total === 1 ? '' : 'es'} to ${who} that ${mdm ? 'got no answer' : 'never arrived'}; ${answered}.`,
+      missed,
     );
   } else if (pushes.length) {
-    parts.push(`The server's push to ${who} got no answer; ${answered}. The time of that push is not in the evidence yet.`);
+    parts.push(`${mdm ? "The server's push" : "The provider's push"} to ${who} ${mdm ? 'got no answer' : 'never arrived'}; ${answered}. The time of that push is not in the evidence yet.`);
   } else {
-    parts.push('The server reports that its pushes to this device are accepted by APNs, but the device does not contact the MDM server.');
+    parts.push(
+      mdm
+        ? 'The server reports that its pushes to this device are accepted by APNs, but the device does not contact the MDM server.'
+        : "The provider reports that APNs accepts its pushes to this device, but the notifications do not arrive.",
+    );
   }
   parts.push(
     notRuledOut === 0
@@ -169,9 +194,13 @@ function summary(report: Report, pushes: PushLine[], total: number, device: stri
 }
 
 export function feedbackContext(report: Report): FeedbackContext {
-  const topic = joined(values(report, 'server.topic')) ?? joined(values(report, 'device.topic'));
+  const mdm = isMdm(report);
+  // An app push goes out on the provider's apns-topic (its certificate's, or the app's bundle id).
+  const topic = mdm
+    ? (joined(values(report, 'server.topic')) ?? joined(values(report, 'device.topic')))
+    : (joined(values(report, 'apns.topic')) ?? joined(values(report, 'cert.topic')) ?? joined(values(report, 'app.bundle_id')));
   const token = joined(values(report, 'server.push_token'));
-  const magic = joined(values(report, 'server.push_magic')) ?? joined(values(report, 'device.push_magic'));
+  const magic = mdm ? (joined(values(report, 'server.push_magic')) ?? joined(values(report, 'device.push_magic'))) : undefined;
   const began = values(report, 'case.failures_began')[0];
   const sysdiagnoseAt = report.device.sysdiagnoseAt;
   const pushes = pushLines(report);
@@ -212,7 +241,9 @@ export function feedbackContext(report: Report): FeedbackContext {
   const device = report.device;
   const udid = joined([...new Set([...report.facts.filter((f) => f.fact === 'case.device' && f.attrs?.udid).map((f) => f.attrs!.udid), ...values(report, 'device.udid')])]);
   const serial = joined(values(report, 'device.serial'));
-  const failuresBegan = began ?? (earliestPush ? `${earliestPush} (earliest failed push in the evidence; failures may have begun earlier)` : NOT_IN_EVIDENCE);
+  const earliestZoneLess = report.facts.some((f) => f.fact === 'case.failures_seen_from' && f.attrs?.zone === 'unknown');
+  const failuresBegan =
+    began ?? (earliestPush ? `${earliestPush}${earliestZoneLess ? ZONE_UNKNOWN : ''} (earliest failed push in the evidence; failures may have begun earlier)` : NOT_IN_EVIDENCE);
   const caseDevice = values(report, 'case.device')[0];
   const total = Number(values(report, 'case.failed_push_count')[0] ?? pushes.length);
 
@@ -234,6 +265,7 @@ export function feedbackContext(report: Report): FeedbackContext {
   deviceEvents.forEach((e) => need(`the time of "${e.what}"`, e.at));
 
   return {
+    mdm,
     title: title(report, device.model),
     summary: summary(report, pushes, total, caseDevice, ruledOut.length, notRuledOut.length),
     device: {

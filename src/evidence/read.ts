@@ -6,6 +6,8 @@ import { scanPath, scanStream } from './archive/index.js';
 import { readBuffer } from './dispatch.js';
 import type { ReadContext, ReadResult } from './types.js';
 
+export { readPasteFile, readPasteStream, type PasteSource } from './pasteSource.js';
+
 /**
  * Entry points every caller uses (CLI, Slack, library). Files, folders and
  * archives (tar, tar.gz, zip, recognised by their first bytes, not their

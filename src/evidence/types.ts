@@ -52,17 +52,34 @@ export interface Limits {
   timeoutMs: number;
   /** Objects in one binary plist. */
   maxPlistObjects: number;
+  /**
+   * Bytes of log lines handed to line readers from one input, all its files
+   * and members together (lines a reader's prefilter passes over cost almost
+   * nothing and are not counted). Past it the rest of the text is skipped,
+   * with a problem naming the member where it ran out; structured members
+   * are still read. An archive of 8 GB of push log lines reads in seconds.
+   */
+  maxTextBytes: number;
+  /**
+   * Bytes one input may write to the temp dir: a zip that arrives as a
+   * stream or inside another archive is spooled there to be read, and a
+   * small compressed input must not fill the disk.
+   */
+  maxSpoolBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
   maxInputBytes: 2 * 1024 ** 3,
-  maxExpandedBytes: 8 * 1024 ** 3,
+  // A sysdiagnose expands to 1-2 GB; inflating 8 GB took half of the 30 s any input may take on a busy machine.
+  maxExpandedBytes: 4 * 1024 ** 3,
   maxEntries: 200_000,
   maxMemberBytes: 32 * 1024 ** 2,
   maxLogBytes: 256 * 1024 ** 2,
   maxLineLength: 64 * 1024,
   timeoutMs: 10 * 60_000,
   maxPlistObjects: 1_000_000,
+  maxTextBytes: 64 * 1024 ** 2,
+  maxSpoolBytes: 512 * 1024 ** 2,
 };
 
 export interface Progress {

@@ -105,6 +105,12 @@ export interface FactDefinition {
   secret?: boolean;
   /** Whether observing the fact alone makes its domain relevant (default true). */
   marksDomain?: boolean;
+  /**
+   * The domains one observation makes relevant, when that depends on what was observed (a NotNow
+   * status, unlike an Idle, opens the NotNow domain; a push received on an app's topic is app push
+   * evidence, one on an MDM topic is MDM evidence). Default: `domains`.
+   */
+  marks?: (f: Fact) => readonly Domain[];
   /** Many observations are normal (events, statuses); otherwise differing values are reported as a conflict. */
   multi?: boolean;
   /** Only ever computed from other facts: never asked for; "needed" lists `derivedFrom` instead. */

@@ -6,10 +6,17 @@ import type { Diagnosis } from '../engine/diagnose.js';
 import type { Question } from '../engine/ruleSchema.js';
 import type { Trace } from '../engine/evaluate.js';
 import { indexFacts } from '../facts/byName.js';
+import { focusDomains } from './focus.js';
+import { nextAction } from './next.js';
+import { isIsoTime, isoAsWritten } from './time.js';
 import type { CauseReport, EvidenceReport, QuestionReport, Report, TimelineEvent, TraceNode } from './types.js';
 
-/** Observations of one folded fact drawn on the timeline: the first half and the last half of this many. */
-const TIMELINE_PER_FOLD = 40;
+/**
+ * Observations of one folded fact drawn on the timeline: every one up to this many, else the first
+ * tenth and the latest nine tenths of this many (the picture centres on the latest episode of failures,
+ * and needs its pushes one by one to find where the episode starts).
+ */
+const TIMELINE_PER_FOLD = 500;
 
 export function evidenceOf(f: Fact): EvidenceReport {
   return {
@@ -40,10 +47,24 @@ function foldOf(f: Fact): Pick<EvidenceReport, 'count' | 'firstAt' | 'lastAt' | 
   };
 }
 
-/** Fills {{fact.name}} with the observed values (distinct, in fact order), or "(unknown)". */
+/**
+ * A fact's value in a sentence. A time stays ISO-8601 (exact, for the JSON)
+ * but as the source wrote it: with its offset ("2025-11-21T09:01:02-08:00")
+ * or, when the source wrote no zone, with none ("2025-11-21T09:01:02"), so
+ * a rendering never passes it off as UTC. An event logged as `true` (a
+ * CheckOut) is named by its time, not "true".
+ */
+function templateValue(f: Fact): string {
+  if (factDefinition(f.name)?.type !== 'time') return String(f.value);
+  const iso = isIsoTime(f.value) ? f.value : f.at && isIsoTime(f.at) ? f.at : undefined;
+  if (!iso) return typeof f.value === 'boolean' ? 'time not logged' : String(f.value);
+  return isoAsWritten(iso, f.attrs?.zone);
+}
+
+/** Fills {{fact.name}} with the observed values (distinct, in fact order), or "(not known yet)". */
 export function fillTemplate(text: string, index: ReadonlyMap<string, readonly Fact[]>): string {
   return text.replace(/\{\{\s*([a-z0-9_.]+)\s*\}\}/g, (_m, name: string) => {
-    const values = [...new Set((index.get(name) ?? []).map((f) => String(f.value)))];
+    const values = [...new Set((index.get(name) ?? []).map(templateValue))];
     return values.length ? values.join(' / ') : '(not known yet)';
   });
 }
@@ -60,20 +81,6 @@ function traceNode(t: Trace): TraceNode {
 function first(index: ReadonlyMap<string, readonly Fact[]>, name: string): string | undefined {
   const v = index.get(name)?.[0]?.value;
   return v === undefined ? undefined : String(v);
-}
-
-function headline(d: Diagnosis): string {
-  if (d.domains.length === 0) return 'Not enough evidence yet to tell what kind of push problem this is.';
-  const confirmed = d.causes.filter((c) => c.status === 'confirmed');
-  if (confirmed.length) return `Found: ${confirmed.map((c) => c.cause.title).join('; ')}.`;
-  const likely = d.causes.filter((c) => c.status === 'likely');
-  if (likely.length) return `Likely: ${likely.map((c) => c.cause.title).join('; ')}.`;
-  if (d.escalate) return 'Every known cause is ruled out: this is one for Apple (a Feedback draft is below).';
-  if (d.escalation?.status === 'no_failed_push')
-    return 'Every known cause is ruled out, but no failed push is on record: collect one before filing with Apple (see below).';
-  const open = d.causes.filter((c) => c.status === 'open').length;
-  if (open === 0) return 'Every known cause is ruled out: the evidence shows no fault.';
-  return `No cause confirmed yet; ${open} still open.`;
 }
 
 /** What a person can supply for a missing fact: itself, or the inputs of a derived one. */
@@ -152,8 +159,8 @@ export function buildReport(d: Diagnosis): Report {
   const timeline: TimelineEvent[] = [];
   for (const f of d.facts) {
     if (!f.at) continue;
-    // A folded fact shows its first and last observations on the timeline; the first says how many there are in all.
-    const shown = f.fold ? examplesOf(f, TIMELINE_PER_FOLD / 2, TIMELINE_PER_FOLD / 2) : [f];
+    // A folded fact shows its observations on the timeline (the latest ones when there are many); the first says how many there are in all.
+    const shown = f.fold ? examplesOf(f, TIMELINE_PER_FOLD / 10, (TIMELINE_PER_FOLD * 9) / 10) : [f];
     shown.forEach((x, i) => {
       if (!x.at) return;
       timeline.push({
@@ -172,7 +179,10 @@ export function buildReport(d: Diagnosis): Report {
   const report: Report = {
     schemaVersion: 1,
     domains: d.domains,
-    headline: headline(d),
+    headline: '',
+    // Filled in below, once causes, questions and filing are known (key order kept for the JSON).
+    nextAction: { kind: 'none', text: '' },
+    focus: [],
     device: {
       model: first(index, 'device.model'),
       osVersion: first(index, 'device.os_version'),
@@ -201,6 +211,10 @@ export function buildReport(d: Diagnosis): Report {
   // Drop undefined keys so JSON output is byte-stable.
   report.device = JSON.parse(JSON.stringify(report.device));
   // The Feedback draft (d.escalate) is composed by the case service: the report knows nothing of escalation.
+  report.focus = focusDomains(report);
+  const next = nextAction(report);
+  report.headline = next.headline;
+  report.nextAction = next.next;
   return report;
 }
 

@@ -10,8 +10,12 @@ export interface Report {
   schemaVersion: 1;
   /** Domains the evidence speaks to: mdm, apns, notnow, securemail. */
   domains: Domain[];
-  /** One line for the top of any rendering. */
+  /** One line for the top of any rendering: what was found and what to do next. */
   headline: string;
+  /** The one thing to do next (the headline's second half, as data). Added in schemaVersion 1. */
+  nextAction?: NextAction;
+  /** The kinds of problem the case is about, of `domains`: renderings show only their causes. Added in schemaVersion 1. */
+  focus?: Domain[];
   device: DeviceSummary;
   /** Notes that are not causes: e.g. the logs are redacted and the logging profiles are needed. */
   notes: NoteReport[];
@@ -38,6 +42,19 @@ export interface FilingReport {
   checklist: { id: string; item: string; done: boolean; todo?: string }[];
   /** What to collect before filing, when no failed push is on record (empty otherwise). */
   collect: string[];
+}
+
+export interface NextAction {
+  /** fix: a cause is confirmed; confirm: one is likely; answer: a question; attach: evidence; feedback: file with Apple; none: nothing pushcheck can check. */
+  kind: 'fix' | 'confirm' | 'answer' | 'attach' | 'feedback' | 'none';
+  /** The action in words. */
+  text: string;
+  /** The cause it is about. */
+  cause?: string;
+  /** The question to answer. */
+  question?: string;
+  /** What to attach. */
+  attach?: string;
 }
 
 export interface DeviceSummary {

@@ -1,16 +1,19 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { KeyedLock, type CaseService } from '../case/index.js';
+import type { CaseService } from '../case/index.js';
 import type { SlackConfig } from './config.js';
 import type { SlackDeps } from './context.js';
 import { dedupeMiddleware } from './dedupe.js';
+import { healthRoute, type HealthSource } from './health.js';
+import { Inflight } from './inflight.js';
 import { LISTENERS } from './listeners/index.js';
 import type { ThreadBook } from './threads.js';
+import { replicaId } from './scanKeeper.js';
 
 /**
  * Web API retries for interactive work: a few quick attempts rather than
  * the client's default ten retries over thirty minutes, which would hold a
- * thread's queue far longer than anyone waits in Slack.
+ * thread's lock far longer than anyone waits in Slack.
  */
 export const INTERACTIVE_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000, randomize: true };
 
@@ -31,8 +34,11 @@ export function boltLogger(log: Logger): BoltLogger {
   };
 }
 
-/** Socket Mode (app token) or HTTP with request signing; see config.ts for the choice. */
-export function createReceiver(config: SlackConfig, logger: Logger): Receiver {
+/**
+ * Socket Mode (app token) or HTTP with request signing; see config.ts for
+ * the choice. HTTP mode also answers `GET /healthz` for the load balancer.
+ */
+export function createReceiver(config: SlackConfig, logger: Logger, health?: HealthSource): Receiver {
   const log = boltLogger(logger);
   if (config.mode === 'socket')
     return new SocketModeReceiver({
@@ -40,7 +46,7 @@ export function createReceiver(config: SlackConfig, logger: Logger): Receiver {
       logger: log,
       installerOptions: { clientOptions: { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}) } },
     });
-  return new HTTPReceiver({ signingSecret: config.signingSecret!, logger: log, endpoints: '/slack/events' });
+  return new HTTPReceiver({ signingSecret: config.signingSecret!, logger: log, endpoints: '/slack/events', ...(health ? { customRoutes: [healthRoute(health)] } : {}) });
 }
 
 export interface CreateAppOptions {
@@ -56,6 +62,8 @@ export interface CreateAppOptions {
   retryConfig?: webApi.RetryOptions;
   downloadAttempts?: number;
   fetchImpl?: typeof fetch;
+  /** This process's name in the scans it records (default: host, pid and a nonce). */
+  replica?: string;
 }
 
 /** The Bolt app with every pushcheck listener, on whatever receiver it is given. */
@@ -65,8 +73,11 @@ export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackD
     threads: opts.threads,
     config: opts.config,
     logger: opts.logger,
-    queue: new KeyedLock(),
-    progressIntervalMs: opts.progressIntervalMs ?? 1500,
+    work: new Inflight(),
+    replica: opts.replica ?? replicaId(),
+    // "Every few seconds": progress is a courtesy, and chat.update shares a thread's rate limit with the answers.
+    progressIntervalMs: opts.progressIntervalMs ?? 3000,
+    progressEdits: new Map(),
     downloadAttempts: opts.downloadAttempts ?? 3,
     ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
   };

@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   SLACK_API_URL: optionalText.refine((v) => !v || /^https?:\/\/[^/]+/.test(v), 'must be an http(s) URL such as https://slack.com/api/'),
   PORT: z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535, { error: 'must be a port number from 1 to 65535' }).default(3000)),
   PUSHCHECK_DB: optionalText,
+  PUSHCHECK_DATABASE_URL: optionalText.refine((v) => !v || /^postgres(ql)?:\/\/./.test(v), 'must be a URL such as postgres://user:password@host:5432/pushcheck'),
+  PUSHCHECK_SCAN_STALE_SECONDS: number(30),
   PUSHCHECK_RETENTION_DAYS: number(30),
   PUSHCHECK_MAX_FILE_MB: number(2048),
   PUSHCHECK_TRIGGER: optionalText.pipe(z.enum(['member', 'mention']).default('member')),
@@ -46,6 +48,10 @@ const EnvSchema = z.object({
 
 export interface CommonConfig {
   dbPath: string;
+  /** The shared Postgres store (several replicas); the SQLite file at dbPath otherwise. */
+  databaseUrl?: string;
+  /** How long a replica may be silent before another one takes over the files it was reading. */
+  scanStaleMs: number;
   retentionMs: number;
   maxFileBytes: number;
   logLevel: string;
@@ -82,6 +88,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, defaults: { dbPath: string }
   const e = parsed.data;
   const common: CommonConfig = {
     dbPath: e.PUSHCHECK_DB ?? defaults.dbPath,
+    ...(e.PUSHCHECK_DATABASE_URL ? { databaseUrl: e.PUSHCHECK_DATABASE_URL } : {}),
+    scanStaleMs: Math.round(e.PUSHCHECK_SCAN_STALE_SECONDS * 1000),
     retentionMs: e.PUSHCHECK_RETENTION_DAYS * 86_400_000,
     maxFileBytes: Math.round(e.PUSHCHECK_MAX_FILE_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { CaseService, KeyedLock } from '../case/index.js';
+import type { CaseService } from '../case/index.js';
+import type { Inflight } from './inflight.js';
 import type { SlackConfig } from './config.js';
 import type { ThreadBook } from './threads.js';
 
@@ -11,10 +12,14 @@ export interface SlackDeps {
   threads: ThreadBook;
   config: Pick<SlackConfig, 'botToken' | 'apiUrl' | 'maxFileBytes' | 'defaultTrigger' | 'channelTriggers'>;
   logger: Logger;
-  /** One job at a time per thread; other threads run in parallel. */
-  queue: KeyedLock;
-  /** Minimum time between progress edits of the summary (chat.update is rate limited). */
+  /** Work started and not finished (waited for when the process stops). */
+  work: Inflight;
+  /** This process's name in the scans it records (see scanKeeper.ts). */
+  replica: string;
+  /** Minimum time between progress edits of a thread's summary (chat.update is rate limited). */
   progressIntervalMs: number;
+  /** When each thread's summary last showed progress (thread key → ms). */
+  progressEdits: Map<string, number>;
   /** Download attempts for 429/5xx before telling the thread. */
   downloadAttempts: number;
   fetchImpl?: typeof fetch;
@@ -35,4 +40,3 @@ export function slackTsToIso(ts: string | undefined): string {
   return Number.isFinite(n) && n > 0 ? new Date(Math.round(n * 1000)).toISOString() : new Date().toISOString();
 }
 
-export { KeyedLock };

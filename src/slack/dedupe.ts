@@ -19,8 +19,9 @@ export function deliveryKey(body: Record<string, unknown>): string | undefined {
 
 /**
  * Global middleware: the first delivery of a key goes through, repeats are
- * acknowledged and dropped. Claims live in the store, so a retry that
- * reaches the app after a restart is still recognised.
+ * acknowledged and dropped. Claims live in the store under a unique key, so
+ * a retry that reaches the app after a restart, or reaches another replica,
+ * is still recognised.
  */
 export function dedupeMiddleware(threads: Pick<ThreadBook, 'claim'>, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {

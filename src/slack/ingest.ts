@@ -1,11 +1,14 @@
 import type { webApi } from '@slack/bolt';
-import { describeChanges, TIMELINE_FILE_NAME, type Answer, type Outcome, type ServerValues, type Who } from '../case/index.js';
+import { describeChanges, TIMELINE_FILE_NAME, type Answer, type Outcome, type ReadResult, type ServerValues, type Who } from '../case/index.js';
 import type { Report } from '../report/types.js';
 import { renderTimelinePng } from '../timeline/index.js';
 import { esc } from './blocks/report.js';
 import { sessionKey, type SlackDeps } from './context.js';
 import { cutAtCapMessage, DownloadError, openSlackFile, slackTokenHosts, type SlackFile } from './download.js';
+import { focusQuestions } from '../report/render/index.js';
 import { Thread } from './thread.js';
+import type { FileScan } from './threads.js';
+import { answerError, inputWords } from './words.js';
 
 type WebClient = webApi.WebClient;
 
@@ -23,6 +26,8 @@ export interface Contribution {
   /** Show the report even if nothing changed (a new session). */
   alwaysShow?: boolean;
   meta?: Record<string, string>;
+  /** A file another process was reading when it stopped: read it again under the same record. */
+  resumes?: FileScan;
 }
 
 /** Resolves file stubs (file_access: check_file_info) through files.info. */
@@ -32,12 +37,13 @@ async function resolveFile(client: WebClient, f: SlackFile): Promise<SlackFile> 
   return { ...f, ...(info.file as SlackFile) };
 }
 
-function described(o: Outcome, input: string): string {
-  if (o.newFacts === 0 && o.newProblems.length === 0) return `*${esc(input)}*: nothing pushcheck recognises.`;
+function described(o: Outcome, label: string): string {
+  const input = esc(inputWords(label));
+  if (o.newFacts === 0 && o.newProblems.length === 0) return `*${input}*: nothing pushcheck recognises.`;
   // A paste with nothing in it: the words the CLI prints for it, saying what to paste instead.
   const unrecognised = o.newProblems.find((p) => p.code === 'paste.unrecognised');
-  if (o.newFacts === 0 && unrecognised && o.newProblems.length === 1) return `*${esc(input)}*: ${esc(unrecognised.message)}.`;
-  const parts = [`*${esc(input)}*: ${o.newFacts} observation${o.newFacts === 1 ? '' : 's'} read`];
+  if (o.newFacts === 0 && unrecognised && o.newProblems.length === 1) return `*${input}*: ${esc(unrecognised.message)}.`;
+  const parts = [`*${input}*: ${o.newFacts} observation${o.newFacts === 1 ? '' : 's'} read`];
   if (o.newProblems.length) parts.push(`${o.newProblems.length} problem${o.newProblems.length === 1 ? '' : 's'} (listed in the summary)`);
   return `${parts.join(', ')}.`;
 }
@@ -62,101 +68,148 @@ export async function postTimeline(client: WebClient, channel: string, threadTs:
   return true;
 }
 
+/** A file as the thread knows it: its name, or its title, or its id. */
+function fileName(f: SlackFile): string {
+  return f.name ?? f.title ?? f.id;
+}
+
+/** What reading one file gave: evidence to add, or a line saying why there is none. */
+type FileRead = { name: string; scanId: string; result?: ReadResult; cut?: string; line?: string };
+
 /**
- * Adds the contribution to the thread's session under the thread's queue,
- * keeping the summary current and posting one short reply with what
- * changed. Failures become a plain message in the thread.
+ * Downloads and reads one file into facts, without touching the session:
+ * the slow part, done outside the thread's lock so that a second file or an
+ * answer in the same thread is not held up behind it.
+ */
+async function readFile(deps: SlackDeps, client: WebClient, thread: Thread, stub: SlackFile, at: { index: number; count: number }, headline: () => string | undefined): Promise<Omit<FileRead, 'scanId'>> {
+  let name = fileName(stub);
+  try {
+    const file = await resolveFile(client, stub);
+    name = fileName({ ...file, name: file.name ?? stub.name });
+    const progress = (bytesRead: number, totalBytes?: number, stage: 'downloading' | 'reading' | 'scanning' = 'downloading', member?: string) =>
+      thread.progress({ file: name, index: at.index, count: at.count, stage, bytesRead, ...(totalBytes ? { totalBytes } : {}), ...(member ? { member } : {}) }, headline());
+    progress(0, file.size);
+    let downloadError: unknown;
+    const { stream, size, cut } = await openSlackFile(file, {
+      botToken: deps.config.botToken,
+      tokenHosts: slackTokenHosts(deps.config.apiUrl),
+      maxBytes: deps.config.maxFileBytes,
+      attempts: deps.downloadAttempts,
+      onBytes: (read, total) => progress(read, total),
+      ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
+    });
+    stream.on('error', (e) => (downloadError = e));
+    const result = await deps.cases.readFile({
+      name,
+      stream,
+      ...(size !== undefined ? { size } : {}),
+      onProgress: (p) => progress(p.bytesRead, p.totalBytes, p.stage === 'done' ? 'reading' : p.stage, p.member),
+      // A file cut at the cap keeps what its first MB held; the summary's problems say it was cut.
+      problemsAfterRead: () => (cut() ? [{ input: name, code: 'download.cut_at_size_cap', message: `${cutAtCapMessage(deps.config.maxFileBytes)}; what they held is used` }] : []),
+    });
+    if (downloadError) throw downloadError;
+    return { name, result, ...(cut() ? { cut: cut()!.message } : {}) };
+  } catch (e) {
+    const err = (e as { cause?: unknown }).cause instanceof DownloadError ? (e as { cause: DownloadError }).cause : e;
+    if (err instanceof DownloadError) return { name, line: `:x: ${esc(err.message)}` };
+    await thread.fail(`read ${name}`, err);
+    return { name };
+  }
+}
+
+/**
+ * Adds the contribution to the thread's session, keeping the summary
+ * current and posting one short reply with what changed. Across processes:
+ * the session, its one summary and a record of each file to read are made
+ * under the thread's lock; the files are read outside it; what they gave is
+ * added, shown and replied to under the lock again, so contributions to one
+ * thread never interleave their replies, whichever replica took them. A
+ * file whose reader dies stays recorded, and another process reads it
+ * again (see recovery.ts). Failures become a plain message in the thread.
  */
 export function contribute(deps: SlackDeps, client: WebClient, c: Contribution): Promise<void> {
   const key = sessionKey(c.channel, c.threadTs);
-  return deps.queue.run(key, async () => {
+  const store = deps.threads;
+  const files = c.files ?? [];
+  return deps.work.track(async () => {
     const thread = new Thread(deps, client, key, c.channel, c.threadTs);
     try {
-      const existed = await deps.cases.has(key);
-      await deps.cases.open(key, { channel: c.channel, threadTs: c.threadTs, ...(c.meta ? { meta: c.meta } : {}) });
-      await thread.ensureSummary();
-      const before: Report | undefined = existed ? (await deps.cases.current(key)).report : undefined;
-      const lines: string[] = [];
-      let recognised = 0;
-      let headline = before?.headline;
-      let latest: Report | undefined;
-
-      const files = c.files ?? [];
-      for (const [i, stub] of files.entries()) {
-        let name = stub.name ?? stub.title ?? stub.id;
-        try {
-          const file = await resolveFile(client, stub);
-          name = file.name ?? file.title ?? name;
-          const progress = (bytesRead: number, totalBytes?: number, stage: 'downloading' | 'reading' | 'scanning' = 'downloading', member?: string) =>
-            thread.progress({ file: name, index: i + 1, count: files.length, stage, bytesRead, ...(totalBytes ? { totalBytes } : {}), ...(member ? { member } : {}) }, headline);
-          progress(0, file.size);
-          let downloadError: unknown;
-          const { stream, size, cut } = await openSlackFile(file, {
-            botToken: deps.config.botToken,
-            tokenHosts: slackTokenHosts(deps.config.apiUrl),
-            maxBytes: deps.config.maxFileBytes,
-            attempts: deps.downloadAttempts,
-            onBytes: (read, total) => progress(read, total),
-            ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
-          });
-          stream.on('error', (e) => (downloadError = e));
-          const o = await deps.cases.addFile(
-            key,
-            {
-              name,
-              stream,
-              ...(size !== undefined ? { size } : {}),
-              onProgress: (p) => progress(p.bytesRead, p.totalBytes, p.stage === 'done' ? 'reading' : p.stage, p.member),
-              // A file cut at the cap keeps what its first MB held; the summary's problems say it was cut.
-              problemsAfterRead: () => (cut() ? [{ input: name, code: 'download.cut_at_size_cap', message: `${cutAtCapMessage(deps.config.maxFileBytes)}; what they held is used` }] : []),
-            },
-            c.who,
+      const { existed, scanIds, headline } = await store.withThreadLock(key, async () => {
+        const existed = await deps.cases.has(key);
+        await deps.cases.open(key, { channel: c.channel, threadTs: c.threadTs, ...(c.meta ? { meta: c.meta } : {}) });
+        await thread.ensureSummary();
+        const scanIds: string[] = [];
+        for (const f of files)
+          scanIds.push(
+            c.resumes?.id ??
+              (await store.beginScan(key, { input: fileName(f), source: { ...f }, owner: deps.replica, ...(c.who.by ? { addedBy: c.who.by } : {}), addedAt: c.who.at })).id,
           );
-          if (downloadError) throw downloadError;
-          recognised += o.newFacts;
-          latest = o.report;
-          headline = o.report.headline;
-          lines.push(described(o, name));
-          if (cut()) lines.push(`:warning: ${esc(cut()!.message)}; what they held is used. To read all of it, raise PUSHCHECK_MAX_FILE_MB or run \`pushcheck diagnose\` on the file locally.`);
-        } catch (e) {
-          const err = (e as { cause?: unknown }).cause instanceof DownloadError ? (e as { cause: DownloadError }).cause : e;
-          if (err instanceof DownloadError) lines.push(`:x: ${esc(err.message)}`);
-          else await thread.fail(`read ${name}`, err);
-        }
-      }
-      for (const p of c.pastes ?? []) {
-        const o = await deps.cases.addPaste(key, p.text, p.label, c.who, { onPurpose: !!c.reportNothing });
-        latest = o.report;
-        recognised += o.newFacts;
-        if (o.newFacts || o.newProblems.length || c.reportNothing) lines.push(described(o, p.label));
-      }
-      if (c.serverValues) {
-        const o = await deps.cases.addServerValues(key, c.serverValues.values, c.serverValues.label, c.who);
-        latest = o.report;
-        recognised += o.newFacts;
-        lines.push(described(o, c.serverValues.label));
-      }
-      for (const a of c.answers ?? []) {
-        const o = await deps.cases.answer(key, a);
-        if (!o.ok) lines.push(`:warning: ${esc(o.message)}`);
-        else {
-          latest = o.report;
-          recognised++;
-        }
-      }
+        return { existed, scanIds, headline: existed && files.length ? (await deps.cases.current(key)).report.headline : undefined };
+      });
 
-      // Each addition already re-ran the diagnosis; only re-read the session when nothing was added.
-      const report = latest ?? (await deps.cases.current(key)).report;
-      const nothingNew = recognised === 0 && lines.length === 0;
-      if (nothingNew && existed && !c.alwaysShow) return; // chatter in the thread: stay quiet
-      await thread.showReport(report);
-      if (files.length && timelineChanged(before, report)) await postTimeline(client, c.channel, c.threadTs, report);
-      const changes = describeChanges(before, report);
-      const reply = [...lines, ...changes.map((l) => `• ${esc(l)}`)];
-      if (report.questions[0] && (recognised > 0 || !existed)) reply.push(`Next question (buttons in the summary above): ${esc(report.questions[0].text)}`);
-      if (reply.length) await thread.reply(reply.join('\n'));
+      const reads: FileRead[] = [];
+      for (const [i, stub] of files.entries())
+        reads.push({ ...(await readFile(deps, client, thread, stub, { index: i + 1, count: files.length }, () => headline)), scanId: scanIds[i]! });
+
+      try {
+        await store.withThreadLock(key, () => applyAndReply(deps, client, thread, key, c, existed, reads));
+      } finally {
+        // Read and reported (or the thread told why not): nothing left for another replica to take over.
+        for (const r of reads) await store.endScan(r.scanId).catch((e: unknown) => deps.logger.warn({ err: e }, 'could not end a scan record'));
+      }
     } catch (e) {
       await thread.fail('update the diagnosis', e);
     }
   });
+}
+
+/** Under the thread's lock: what was read, pasted and answered goes in; the summary and one reply go out. */
+async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread, key: string, c: Contribution, existed: boolean, reads: FileRead[]): Promise<void> {
+  // What the thread showed before this contribution: files added meanwhile by other work count as before.
+  const before = await deps.cases.reportSoFar(key);
+  const lines: string[] = [];
+  let recognised = 0;
+  let latest: Report | undefined;
+
+  for (const r of reads) {
+    if (r.line) lines.push(r.line);
+    if (!r.result) continue;
+    const o = await deps.cases.apply(key, r.name, c.who, r.result);
+    recognised += o.newFacts;
+    latest = o.report;
+    lines.push(described(o, r.name));
+    if (r.cut) lines.push(`:warning: ${esc(r.cut)}; what they held is used. To read all of it, raise PUSHCHECK_MAX_FILE_MB or run \`pushcheck diagnose\` on the file locally.`);
+  }
+  for (const p of c.pastes ?? []) {
+    const o = await deps.cases.addPaste(key, p.text, p.label, c.who, { onPurpose: !!c.reportNothing });
+    latest = o.report;
+    recognised += o.newFacts;
+    if (o.newFacts || o.newProblems.length || c.reportNothing) lines.push(described(o, p.label));
+  }
+  if (c.serverValues) {
+    const o = await deps.cases.addServerValues(key, c.serverValues.values, c.serverValues.label, c.who);
+    latest = o.report;
+    recognised += o.newFacts;
+    lines.push(described(o, c.serverValues.label));
+  }
+  for (const a of c.answers ?? []) {
+    const o = await deps.cases.answer(key, a);
+    if (!o.ok) lines.push(`:warning: ${esc(answerError(o.message, a.question))}`);
+    else {
+      latest = o.report;
+      recognised++;
+    }
+  }
+
+  // Each addition already re-ran the diagnosis; only re-read the session when nothing was added.
+  const report = latest ?? (await deps.cases.current(key)).report;
+  const nothingNew = recognised === 0 && lines.length === 0;
+  if (nothingNew && existed && !c.alwaysShow && !reads.length) return; // chatter in the thread: stay quiet
+  await thread.showReport(report);
+  if (reads.length && timelineChanged(before, report)) await postTimeline(client, c.channel, c.threadTs, report);
+  const changes = describeChanges(before, report);
+  const reply = [...lines, ...changes.map((l) => `• ${esc(l)}`)];
+  const next = focusQuestions(report)[0];
+  if (next && (recognised > 0 || !existed)) reply.push(`Next question (buttons in the summary above): ${esc(next.text)}`);
+  if (reply.length) await thread.reply(reply.join('\n'));
 }

@@ -7,6 +7,7 @@ import { progressBlocks, type ProgressState } from './blocks/progress.js';
 import { summaryBlocks } from './blocks/report.js';
 import type { Block } from './blocks/budget.js';
 import type { SlackDeps } from './context.js';
+import { FILE_WORDS } from './words.js';
 
 type WebClient = webApi.WebClient;
 
@@ -16,10 +17,10 @@ type WebClient = webApi.WebClient;
  * a plain message when something failed.
  */
 export class Thread {
-  private lastProgressAt = 0;
   private inflight: Promise<unknown> = Promise.resolve();
   private pendingProgress: ProgressState | undefined;
   private lastHeadline: string | undefined;
+  private summaryTs: string | undefined;
 
   constructor(
     private readonly deps: SlackDeps,
@@ -33,15 +34,25 @@ export class Thread {
     return this.deps.logger.child({ session: this.key });
   }
 
-  /** Posts the summary placeholder once per thread; later calls return its ts. */
-  async ensureSummary(initial = ':mag: pushcheck is looking at this…'): Promise<string> {
-    const t = await this.deps.threads.thread(this.key);
-    if (t?.summaryTs) return t.summaryTs;
+  private get store() {
+    return this.deps.threads;
+  }
+
+  /**
+   * Posts the summary placeholder once per thread; later calls return its
+   * ts. Two processes may post at the same moment (the thread lock makes it
+   * rare): the store keeps the first ts recorded, and the other process
+   * deletes its own message.
+   */
+  async ensureSummary(initial = 'pushcheck is looking at this…'): Promise<string> {
+    if (this.summaryTs) return this.summaryTs;
+    const known = (await this.store.thread(this.key))?.summaryTs;
+    if (known) return (this.summaryTs = known);
     const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text: initial });
-    const ts = res.ts!;
-    await this.deps.threads.setSummaryTs(this.key, ts);
-    await this.deps.threads.recordMessage(this.key, ts, 'summary');
-    return ts;
+    const ts = await this.store.claimSummary(this.key, res.ts!);
+    if (ts === res.ts) await this.store.recordMessage(this.key, ts, 'summary');
+    else await this.client.chat.delete({ channel: this.channel, ts: res.ts! }).catch((e: unknown) => this.log.warn({ err: e }, 'could not delete a second summary'));
+    return (this.summaryTs = ts);
   }
 
   private async update(text: string, blocks: Block[]): Promise<void> {
@@ -49,13 +60,18 @@ export class Thread {
     await this.client.chat.update({ channel: this.channel, ts, text, blocks });
   }
 
-  /** Shows read progress, at most once per interval; never blocks the read. */
+  /**
+   * Shows read progress, at most once per interval per thread (every
+   * Thread object of one thread shares the clock: two files posted at once
+   * must not double the edits); never blocks the read.
+   */
   progress(p: ProgressState, lastHeadline?: string): void {
     this.pendingProgress = p;
     this.lastHeadline = lastHeadline ?? this.lastHeadline;
     const now = Date.now();
-    if (now - this.lastProgressAt < this.deps.progressIntervalMs) return;
-    this.lastProgressAt = now;
+    if (now - (this.deps.progressEdits.get(this.key) ?? Number.NEGATIVE_INFINITY) < this.deps.progressIntervalMs) return;
+    this.deps.progressEdits.set(this.key, now);
+    if (this.deps.progressEdits.size > 1000) for (const [k, t] of this.deps.progressEdits) if (now - t >= this.deps.progressIntervalMs) this.deps.progressEdits.delete(k);
     this.inflight = this.inflight.then(async () => {
       const cur = this.pendingProgress;
       if (!cur) return;
@@ -76,23 +92,29 @@ export class Thread {
     const masked = reportFor(report, 'channel');
     const summary = summaryBlocks(masked, { key: this.key, ...(note ? { note } : {}) });
     await this.update(summary.text, summary.blocks);
-    if (summary.truncated) await this.attachReport(masked);
+    if (summary.truncated) await this.attachReport(report);
   }
 
-  private async attachReport(report: Report): Promise<void> {
-    const markdown = renderMarkdown(report);
+  /**
+   * Attaches the full report (every cause, rule and observation, secrets
+   * masked) as Markdown, once per distinct report. Returns false when the
+   * same report is already in the thread.
+   */
+  async attachReport(report: Report, by?: string): Promise<boolean> {
+    const markdown = renderMarkdown(reportFor(report, 'channel'), { detail: 'full', ...FILE_WORDS });
     const hash = createHash('sha256').update(markdown).digest('hex').slice(0, 16);
     const t = await this.deps.threads.thread(this.key);
-    if (t?.meta.attachedReport === hash) return; // the same report is already in the thread
+    if (t?.meta.attachedReport === hash) return false;
     await this.client.files.uploadV2({
       channel_id: this.channel,
       thread_ts: this.threadTs,
       filename: 'pushcheck-report.md',
       title: 'pushcheck report (full)',
       content: markdown,
-      initial_comment: 'The full report, with every cause and all the evidence:',
+      initial_comment: `${by ? `<@${by}> asked for all the evidence. ` : ''}The full report, with every cause, the rules pushcheck checked and all the evidence:`,
     });
     await this.deps.threads.setMeta(this.key, 'attachedReport', hash);
+    return true;
   }
 
   async reply(text: string, blocks?: Block[]): Promise<void> {

@@ -1,2 +1,4 @@
+export { LockTimeoutError, StoreUnavailableError } from './errors.js';
+export { openStore, type OpenStoreOptions } from './open.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite.js';
-export type { Awaitable, CaseStore, EvidenceBatch, SessionInfo, SessionState, Store } from './types.js';
+export type { AnswerRecorded, CaseStore, EvidenceBatch, LockOptions, ScanRecord, SessionInfo, SessionState, Store } from './types.js';

@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Answer } from '../engine/answers.js';
-import { MIGRATIONS } from './migrations.js';
-import type { EvidenceBatch, SessionInfo, SessionState, Store } from './types.js';
+import { LockTimeoutError } from './errors.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, scanRecord, sessionInfo, threadInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
+import type { AnswerRecorded, EvidenceBatch, LockOptions, ScanRecord, SessionInfo, SessionState, Store } from './types.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ":memory:". */
@@ -14,28 +18,37 @@ export interface SqliteStoreOptions {
   dedupeTtlMs?: number;
   /** The clock for timestamps in the store (tests pass a fixed one). */
   now?: () => Date;
-}
-
-interface SessionRow {
-  key: string;
-  channel: string;
-  thread_ts: string;
-  created_at: string;
-  updated_at: string;
-  summary_ts: string | null;
-  meta: string;
+  /** How long a thread lease lasts without renewal (a process that died holding it frees it after this). */
+  leaseMs?: number;
+  /** Default wait for a busy thread. */
+  lockTimeoutMs?: number;
 }
 
 const DAY = 86_400_000;
+const DEFAULT_LEASE_MS = 30_000;
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The embedded store: SQLite through better-sqlite3, one file. Each call is
+ * a synchronous statement (or transaction) run to completion, so it is
+ * atomic inside the process; a lease row per thread serialises the work of
+ * several processes sharing the file.
+ */
 export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly location: string;
   readonly db: Database.Database;
   private readonly retentionMs: number;
   private readonly dedupeTtlMs: number;
   private readonly now: () => Date;
+  private readonly local = new TimedKeyedMutex();
+  private readonly leaseMs: number;
+  private readonly lockTimeoutMs: number;
 
   constructor(opts: SqliteStoreOptions) {
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+    this.location = opts.path;
     this.db = new Database(opts.path);
     // WAL: readers do not block the writer, and a crash loses nothing committed.
     this.db.pragma('journal_mode = WAL');
@@ -45,6 +58,8 @@ export class SqliteStore implements Store {
     this.retentionMs = opts.retentionMs;
     this.dedupeTtlMs = opts.dedupeTtlMs ?? DAY;
     this.now = opts.now ?? (() => new Date());
+    this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+    this.lockTimeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     this.migrate();
   }
 
@@ -52,7 +67,7 @@ export class SqliteStore implements Store {
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const applied = new Set((this.db.prepare('SELECT version FROM migrations').all() as { version: number }[]).map((r) => r.version));
-    for (const m of MIGRATIONS) {
+    for (const m of SQLITE_MIGRATIONS) {
       if (applied.has(m.version)) continue;
       this.db.transaction(() => {
         this.db.exec(m.sql);
@@ -61,7 +76,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  appliedMigrations(): number[] {
+  async appliedMigrations(): Promise<number[]> {
     return (this.db.prepare('SELECT version FROM migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
   }
 
@@ -69,95 +84,71 @@ export class SqliteStore implements Store {
     this.db.prepare('UPDATE sessions SET updated_at = ? WHERE key = ?').run(this.now().toISOString(), key);
   }
 
-  private info(row: SessionRow): SessionInfo {
-    return {
-      key: row.key,
-      channel: row.channel,
-      threadTs: row.thread_ts,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      ...(row.summary_ts ? { summaryTs: row.summary_ts } : {}),
-      meta: JSON.parse(row.meta) as Record<string, string>,
-    };
-  }
-
-  openSession(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): SessionInfo {
+  async openSession(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<SessionInfo> {
     const at = this.now().toISOString();
     this.db
       .prepare('INSERT INTO sessions (key, channel, thread_ts, created_at, updated_at, meta) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
       .run(key, init.channel, init.threadTs, at, at, JSON.stringify(init.meta ?? {}));
-    return this.info(this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as SessionRow);
+    return sessionInfo(this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as SessionRow);
   }
 
-  hasSession(key: string): boolean {
+  async thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined> {
+    const row = this.db.prepare('SELECT summary_ts, meta FROM sessions WHERE key = ?').get(key) as Pick<SessionRow, 'summary_ts' | 'meta'> | undefined;
+    return row ? threadInfo(row) : undefined;
+  }
+
+  async hasSession(key: string): Promise<boolean> {
     return this.db.prepare('SELECT 1 FROM sessions WHERE key = ?').get(key) !== undefined;
   }
 
-  getSession(key: string): SessionState | undefined {
+  async getSession(key: string): Promise<SessionState | undefined> {
     const row = this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as SessionRow | undefined;
     if (!row) return undefined;
-    const evidence = (
-      this.db.prepare('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? ORDER BY id').all(key) as {
-        input: string;
-        facts: string;
-        problems: string;
-        added_by: string | null;
-        added_at: string;
-      }[]
-    ).map(
-      (r): EvidenceBatch => ({
-        input: r.input,
-        facts: JSON.parse(r.facts),
-        problems: JSON.parse(r.problems),
-        ...(r.added_by ? { addedBy: r.added_by } : {}),
-        addedAt: r.added_at,
-      }),
-    );
-    const answers = (
-      this.db.prepare('SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY id').all(key) as {
-        question: string;
-        value: string;
-        answered_by: string | null;
-        answered_at: string | null;
-      }[]
-    ).map((r): Answer => ({ question: r.question, value: r.value, ...(r.answered_by ? { by: r.answered_by } : {}), ...(r.answered_at ? { at: r.answered_at } : {}) }));
+    const evidence = (this.db.prepare('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? ORDER BY id').all(key) as EvidenceRow[]).map(evidenceBatch);
+    const answers = (this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]).map(answer);
     const messages = this.db.prepare('SELECT ts, kind FROM messages WHERE session_key = ? ORDER BY ts').all(key) as { ts: string; kind: string }[];
-    return { ...this.info(row), evidence, answers, messages };
+    return { ...sessionInfo(row), evidence, answers, messages };
   }
 
-  thread(key: string): { summaryTs?: string; meta: Record<string, string> } | undefined {
-    const row = this.db.prepare('SELECT summary_ts, meta FROM sessions WHERE key = ?').get(key) as Pick<SessionRow, 'summary_ts' | 'meta'> | undefined;
-    return row ? { ...(row.summary_ts ? { summaryTs: row.summary_ts } : {}), meta: JSON.parse(row.meta) as Record<string, string> } : undefined;
-  }
-
-  addEvidence(key: string, batch: EvidenceBatch): void {
+  async addEvidence(key: string, batch: EvidenceBatch): Promise<void> {
     this.db
       .prepare('INSERT INTO evidence (session_key, input, facts, problems, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(key, batch.input, JSON.stringify(batch.facts), JSON.stringify(batch.problems), batch.addedBy ?? null, batch.addedAt);
     this.touch(key);
   }
 
-  addAnswer(key: string, answer: Answer): void {
-    this.db
-      .prepare('INSERT INTO answers (session_key, question, value, answered_by, answered_at) VALUES (?, ?, ?, ?, ?)')
-      .run(key, answer.question, answer.value, answer.by ?? null, answer.at ?? null);
-    this.touch(key);
+  async addAnswer(key: string, a: Answer): Promise<AnswerRecorded> {
+    return this.db.transaction(() => {
+      const id = this.db
+        .prepare('INSERT INTO answers (session_key, question, value, answered_by, answered_at) VALUES (?, ?, ?, ?, ?)')
+        .run(key, a.question, a.value, a.by ?? null, a.at ?? null).lastInsertRowid;
+      this.touch(key);
+      const ordered = this.db
+        .prepare(`SELECT id, question, value, answered_by, answered_at FROM answers WHERE session_key = ? AND question = ? ORDER BY ${ANSWER_ORDER}`)
+        .all(key, a.question) as (AnswerRow & { id: number })[];
+      return answerPlace(ordered, Number(id));
+    })();
   }
 
-  setSummaryTs(key: string, ts: string): void {
-    this.db.prepare('UPDATE sessions SET summary_ts = ?, updated_at = ? WHERE key = ?').run(ts, this.now().toISOString(), key);
+  async claimSummary(key: string, ts: string): Promise<string> {
+    return this.db.transaction(() => {
+      this.db.prepare('UPDATE sessions SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts IS NULL').run(ts, this.now().toISOString(), key);
+      const row = this.db.prepare('SELECT summary_ts FROM sessions WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
+      if (!row?.summary_ts) throw new Error(`no session ${key}`);
+      return row.summary_ts;
+    })();
   }
 
-  recordMessage(key: string, ts: string, kind: string): void {
+  async recordMessage(key: string, ts: string, kind: string): Promise<void> {
     this.db.prepare('INSERT OR REPLACE INTO messages (session_key, ts, kind) VALUES (?, ?, ?)').run(key, ts, kind);
   }
 
-  setMeta(key: string, name: string, value: string): void {
+  async setMeta(key: string, name: string, value: string): Promise<void> {
     // json_set keeps this a single statement: no read-modify-write race.
     this.db.prepare("UPDATE sessions SET meta = json_set(meta, '$.' || ?, ?) WHERE key = ?").run(name, value, key);
   }
 
-  claim(dedupeKey: string, ttlMs = this.dedupeTtlMs): boolean {
+  async claim(dedupeKey: string, ttlMs = this.dedupeTtlMs): Promise<boolean> {
     const now = this.now().getTime();
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM seen WHERE key = ? AND expires_at <= ?').run(dedupeKey, now);
@@ -165,14 +156,92 @@ export class SqliteStore implements Store {
     })();
   }
 
-  purge(now = this.now()): { sessions: number; claims: number } {
+  withThreadLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+    const timeoutMs = opts.timeoutMs ?? this.lockTimeoutMs;
+    return lockThread(this.local, key, timeoutMs, fn, (until, inner) => this.holdLease(key, until, timeoutMs, inner));
+  }
+
+  /** Runs `fn` holding the thread's lease row, renewed while it runs. */
+  private async holdLease<T>(key: string, until: number, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+    const name = `thread:${key}`;
+    const token = randomUUID();
+    for (let delay = 5; !this.tryLease(name, token); delay = Math.min(delay * 2, 200)) {
+      const left = until - Date.now();
+      if (left <= 0) throw new LockTimeoutError(key, timeoutMs);
+      await sleep(Math.min(delay, left));
+    }
+    const renew = setInterval(() => this.renewLease(name, token), Math.max(10, Math.floor(this.leaseMs / 3)));
+    renew.unref();
+    try {
+      return await fn();
+    } finally {
+      clearInterval(renew);
+      if (this.db.open) this.db.prepare('DELETE FROM locks WHERE name = ? AND token = ?').run(name, token);
+    }
+  }
+
+  /** Takes the lease if nobody holds it or the holder's lease ran out. */
+  private tryLease(name: string, token: string): boolean {
+    const now = this.now().getTime();
+    return (
+      this.db
+        .prepare(
+          'INSERT INTO locks (name, token, expires_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at WHERE locks.expires_at <= ?',
+        )
+        .run(name, token, now + this.leaseMs, now).changes === 1
+    );
+  }
+
+  private renewLease(name: string, token: string): void {
+    if (this.db.open) this.db.prepare('UPDATE locks SET expires_at = ? WHERE name = ? AND token = ?').run(this.now().getTime() + this.leaseMs, name, token);
+  }
+
+  async beginScan(key: string, scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string }): Promise<ScanRecord> {
+    const row = this.db
+      .prepare(
+        'INSERT INTO scans (id, session_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *',
+      )
+      .get(randomUUID(), key, scan.input, JSON.stringify(scan.source), scan.owner, this.now().toISOString(), this.now().getTime(), scan.addedBy ?? null, scan.addedAt) as ScanRow;
+    return scanRecord(row);
+  }
+
+  async endScan(id: string): Promise<void> {
+    this.db.prepare('DELETE FROM scans WHERE id = ?').run(id);
+  }
+
+  async heartbeat(owner: string): Promise<number> {
+    return this.db.prepare('UPDATE scans SET heartbeat_at = ? WHERE owner = ?').run(this.now().getTime(), owner).changes;
+  }
+
+  async releaseScans(owner: string): Promise<number> {
+    return this.db.prepare('UPDATE scans SET heartbeat_at = 0 WHERE owner = ?').run(owner).changes;
+  }
+
+  async takeStaleScans(owner: string, staleMs: number): Promise<ScanRecord[]> {
+    const now = this.now().getTime();
+    const rows = this.db
+      .prepare('UPDATE scans SET owner = ?, heartbeat_at = ?, attempts = attempts + 1 WHERE heartbeat_at < ? AND owner <> ? RETURNING *')
+      .all(owner, now, now - staleMs, owner) as ScanRow[];
+    return rows.map(scanRecord).sort(byStart);
+  }
+
+  async scans(key: string): Promise<ScanRecord[]> {
+    return (this.db.prepare('SELECT * FROM scans WHERE session_key = ? ORDER BY started_at, id').all(key) as ScanRow[]).map(scanRecord);
+  }
+
+  async purge(now = this.now()): Promise<{ sessions: number; claims: number }> {
     const cutoff = new Date(now.getTime() - this.retentionMs).toISOString();
     const sessions = this.db.prepare('DELETE FROM sessions WHERE updated_at < ?').run(cutoff).changes;
     const claims = this.db.prepare('DELETE FROM seen WHERE expires_at <= ?').run(now.getTime()).changes;
+    this.db.prepare('DELETE FROM locks WHERE expires_at <= ?').run(now.getTime());
     return { sessions, claims };
   }
 
-  close(): void {
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

@@ -1,12 +1,6 @@
 import type { Answer } from '../engine/answers.js';
 import type { Fact, Problem } from '../facts/schema.js';
 
-/**
- * Session storage behind a small interface: SQLite is the embedded default;
- * a shared database (Postgres) can implement the same methods to back several
- * HTTP-mode replicas. Every write is an append or a single-row upsert, so
- * concurrent writers never overwrite each other's evidence or answers.
- */
 export interface SessionInfo {
   /** `channel:thread_ts` in Slack; any stable id elsewhere (the terminal uses "terminal:<case>"). */
   key: string;
@@ -36,36 +30,114 @@ export interface SessionState extends SessionInfo {
   messages: { ts: string; kind: string }[];
 }
 
-/** A store may answer at once (SQLite) or later (a database server): callers always await. */
-export type Awaitable<T> = T | Promise<T>;
-
-/** The cases themselves: evidence and answers. Only the case service (src/case/) writes here. */
-export interface CaseStore {
-  /** Creates the session if it does not exist; returns it either way. */
-  openSession(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Awaitable<SessionInfo>;
-  getSession(key: string): Awaitable<SessionState | undefined>;
-  hasSession(key: string): Awaitable<boolean>;
-  addEvidence(key: string, batch: EvidenceBatch): Awaitable<void>;
-  addAnswer(key: string, answer: Answer): Awaitable<void>;
+/** What recording an answer did to the question's earlier or later answers. */
+export interface AnswerRecorded {
+  /** The answer this one replaces (the latest given before it). */
+  superseded?: Answer;
+  /** An answer given after this one, which still stands (two people answered at once). */
+  supersededBy?: Answer;
 }
 
 /**
- * The case store, and in the same database what a chat front-end keeps
- * beside a case (Slack declares the part it uses as its ThreadBook,
- * src/slack/threads.ts, and never sees the case methods): which message is
- * the summary, what the bot posted, deliveries already handled.
+ * A file being read, recorded while the read runs so that if the process
+ * reading it dies, another one (or the same one after a restart) finds it,
+ * tells the thread and reads it again.
  */
-export interface Store extends CaseStore {
-  thread(key: string): Awaitable<{ summaryTs?: string; meta: Record<string, string> } | undefined>;
-  setSummaryTs(key: string, ts: string): Awaitable<void>;
-  recordMessage(key: string, ts: string, kind: string): Awaitable<void>;
-  setMeta(key: string, name: string, value: string): Awaitable<void>;
+export interface ScanRecord {
+  id: string;
+  key: string;
+  /** The file's name as the thread knows it. */
+  input: string;
+  /** How to fetch it again (a Slack file's id and URLs, a path…): whatever the reader of the record needs. */
+  source: Record<string, unknown>;
+  /** The process reading it (see `Store.owner`). */
+  owner: string;
+  startedAt: string;
+  /** Last sign of life of the owner, ms since the epoch. */
+  heartbeatAt: number;
+  /** How many processes have started reading it (1 the first time). */
+  attempts: number;
+  /** Who added the file and when (the evidence keeps them when it is read again). */
+  addedBy?: string;
+  addedAt: string;
+}
+
+export interface LockOptions {
+  /** How long to wait for the thread before giving up with LockTimeoutError. */
+  timeoutMs?: number;
+}
+
+/**
+ * Session storage shared by every process that serves the same workspace:
+ * SQLite for one process (the embedded default), Postgres for several
+ * replicas behind a load balancer. Each method is one atomic step, so two
+ * replicas never lose or double each other's work:
+ * - `claim` dedupes deliveries by a unique key;
+ * - `claimSummary` lets the first summary message of a thread win;
+ * - `withThreadLock` serialises one thread's work across processes, with a timeout;
+ * - `beginScan`/`endScan`/`heartbeat`/`takeStaleScans` track reads in flight;
+ * - `addAnswer` orders answers by when they were given and says which one stands.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Where the data lives, fit for a log line (a path, or host:port/database; never a password). */
+  readonly location: string;
+  /** Creates the session if it does not exist; returns it either way. */
+  openSession(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<SessionInfo>;
+  /** What a chat front end keeps beside the case (its summary message, its notes), without the evidence. */
+  thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined>;
+  getSession(key: string): Promise<SessionState | undefined>;
+  hasSession(key: string): Promise<boolean>;
+  addEvidence(key: string, batch: EvidenceBatch): Promise<void>;
+  /** Records the answer; answers to one question are ordered by their time (then arrival), the latest stands. */
+  addAnswer(key: string, answer: Answer): Promise<AnswerRecorded>;
+  /**
+   * Records `ts` as the thread's summary message unless one is recorded
+   * already; returns the one that stands (the caller deletes its own
+   * message if it lost).
+   */
+  claimSummary(key: string, ts: string): Promise<string>;
+  recordMessage(key: string, ts: string, kind: string): Promise<void>;
+  setMeta(key: string, name: string, value: string): Promise<void>;
   /**
    * Records a delivery key (event_id, message channel+ts, action key) and says
-   * whether this is its first sighting. Retries of the same key return false.
+   * whether this is its first sighting. Retries of the same key, in this
+   * process or another, return false until the key expires.
    */
-  claim(dedupeKey: string, ttlMs?: number): Awaitable<boolean>;
+  claim(dedupeKey: string, ttlMs?: number): Promise<boolean>;
+  /**
+   * Runs `fn` while no other process (or task) holds the thread; LockTimeoutError if it stays busy.
+   * Re-entrant within one chain of calls: work holding the thread may call helpers that take it again.
+   */
+  withThreadLock<T>(key: string, fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
+  /** Records a read in flight for `owner`. */
+  beginScan(key: string, scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string }): Promise<ScanRecord>;
+  /** The read finished (or failed and the thread was told): forget it. */
+  endScan(id: string): Promise<void>;
+  /** The owner is alive: its scans are not stale. Returns how many it holds. */
+  heartbeat(owner: string): Promise<number>;
+  /** A stopping owner hands its scans over at once instead of letting them go stale. */
+  releaseScans(owner: string): Promise<number>;
+  /**
+   * Atomically moves every scan whose owner has not beaten since `staleMs`
+   * ago to `owner` (counting an attempt) and returns them: of several
+   * processes sweeping at once, each scan goes to exactly one.
+   */
+  takeStaleScans(owner: string, staleMs: number): Promise<ScanRecord[]>;
+  /** Reads in flight in one thread. */
+  scans(key: string): Promise<ScanRecord[]>;
   /** Deletes sessions untouched for longer than the retention period and expired claims. */
-  purge(now?: Date): { sessions: number; claims: number };
-  close(): void;
+  purge(now?: Date): Promise<{ sessions: number; claims: number }>;
+  /** Versions of the schema applied, in order. */
+  appliedMigrations(): Promise<number[]>;
+  /** Throws unless the database answers (the health check). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
 }
+
+/**
+ * The cases themselves: evidence and answers, and the thread's lock that
+ * orders additions. Only the case service (src/case/) uses this part; Slack
+ * keeps its own book of threads in the same database (src/slack/threads.ts).
+ */
+export type CaseStore = Pick<Store, 'openSession' | 'getSession' | 'hasSession' | 'addEvidence' | 'addAnswer' | 'withThreadLock'>;

@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { renderText } from '../report/render/text.js';
+import { focusQuestions } from '../report/render/index.js';
+import { renderText, type TextOptions } from '../report/render/text.js';
 import type { QuestionReport, Report } from '../report/types.js';
 import type { CaseService } from '../case/index.js';
 
@@ -47,8 +48,10 @@ export async function loadExample(cases: CaseService, key: string, dir = EXAMPLE
 export async function runTerminal(cases: CaseService, io: TerminalIO, key = 'terminal:example'): Promise<number> {
   const write = (s: string) => io.output.write(s);
   let report = await loadExample(cases, key, EXAMPLE_DIR, (io.now ?? (() => new Date()))().toISOString());
-  write(renderText(report, { color: io.color }));
-  const next = report.questions[0];
+  // Questions are asked one by one below, so the report lists them in words, not as --answer flags.
+  const style: TextOptions = { color: io.color, answers: 'words', fullHint: 'pushcheck diagnose … --detail full' };
+  write(renderText(report, style));
+  const next = focusQuestions(report)[0];
   if (!io.interactive) {
     if (next) write(`\n${questionLine(next)}(Run "npm start" in a terminal to answer, or: pushcheck diagnose … --answer ${next.id}=VALUE)\n`);
     return 0;
@@ -58,7 +61,7 @@ export async function runTerminal(cases: CaseService, io: TerminalIO, key = 'ter
   const lines = rl[Symbol.asyncIterator]();
   try {
     for (;;) {
-      const q = report.questions[0];
+      const q = focusQuestions(report)[0];
       if (!q) {
         write('\nNo more questions.\n');
         break;
@@ -82,6 +85,6 @@ export async function runTerminal(cases: CaseService, io: TerminalIO, key = 'ter
   } finally {
     rl.close();
   }
-  write(`\n${renderText(report, { color: io.color })}`);
+  write(`\n${renderText(report, style)}`);
   return 0;
 }

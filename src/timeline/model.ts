@@ -27,6 +27,8 @@ export interface Mark {
   label: string;
   tone: Tone;
   shape: Shape;
+  /** The source wrote the time with no zone: placed as written, marked in the picture. */
+  zoneless?: boolean;
 }
 
 export interface Span {
@@ -35,11 +37,13 @@ export interface Span {
   lane: LaneId;
   label: string;
   tone: Tone;
+  zoneless?: boolean;
 }
 
 export interface Marker {
   at: number;
   label: string;
+  zoneless?: boolean;
 }
 
 export interface TimelineModel {
@@ -48,9 +52,15 @@ export interface TimelineModel {
   markers: Marker[];
   /** Lanes that hold something, in LANES order. */
   lanes: LaneId[];
-  /** Time range the axis covers (ms since epoch), before padding. */
+  /** Time range the axis covers (ms since epoch), before padding: the failing pushes and what followed. */
   start: number;
   end: number;
+  /** What the range was chosen around: the latest failures, or (none failed) the latest activity. */
+  around: 'failures' | 'activity';
+  /** Markers (sysdiagnose, failures began) outside that range, named in words instead. */
+  markersOutside: Marker[];
+  /** Some times in the picture were written without a zone. */
+  zoneless: boolean;
 }
 
 export const SELF_HEALING_MS = 25 * 3600 * 1000;
@@ -128,26 +138,29 @@ function timeOf(e: TimelineEvent): number {
   return Date.parse(e.at);
 }
 
+const zoneless = (e: TimelineEvent) => e.attrs?.zone === 'unknown';
+
 export function timelineModel(report: Report): TimelineModel {
   const events = report.timeline.filter((e) => Number.isFinite(timeOf(e)));
   const marks: Mark[] = [];
   for (const e of events) {
     const k = kindOf(e);
-    if (k) marks.push({ at: timeOf(e), iso: e.at, lane: k.lane, label: k.label(e), tone: k.tone(e), shape: k.shape });
+    if (k) marks.push({ at: timeOf(e), iso: e.at, lane: k.lane, label: k.label(e), tone: k.tone(e), shape: k.shape, ...(zoneless(e) ? { zoneless: true } : {}) });
   }
 
   const markers: Marker[] = [];
   const began = events.find((e) => e.fact === 'case.failures_began');
-  if (began) markers.push({ at: timeOf(began), label: 'failures began' });
+  if (began) markers.push({ at: timeOf(began), label: 'failures began', ...(zoneless(began) ? { zoneless: true } : {}) });
   const sysdiagnose = events.find((e) => e.fact === 'device.sysdiagnose_at');
-  if (sysdiagnose) markers.push({ at: timeOf(sysdiagnose), label: 'sysdiagnose' });
+  if (sysdiagnose) markers.push({ at: timeOf(sysdiagnose), label: 'sysdiagnose', ...(zoneless(sysdiagnose) ? { zoneless: true } : {}) });
 
   const spans: Span[] = [];
   // The device counts 25 hours from the first wrong-magic push it noted (MDM.plist keeps that time as
   // PushMagicMismatchDateMarker); without the plist, the first logged rejection is the best estimate.
+  marks.sort((a, b) => a.at - b.at);
   const noted = marks.find((m) => m.label === 'magic mismatch noted') ?? marks.find((m) => m.label === 'wrong magic');
   if (noted) {
-    spans.push({ from: noted.at, to: noted.at + SELF_HEALING_MS, lane: 'device', label: '25 h self-healing window', tone: 'warn' });
+    spans.push({ from: noted.at, to: noted.at + SELF_HEALING_MS, lane: 'device', label: '25 h self-healing window', tone: 'warn', ...(noted.zoneless ? { zoneless: true } : {}) });
   }
   const certStart = events.filter((e) => CERT_START.test(e.fact)).map(timeOf);
   const certEnd = events.filter((e) => CERT_END.test(e.fact)).map(timeOf);
@@ -159,9 +172,8 @@ export function timelineModel(report: Report): TimelineModel {
     for (const e of events.filter((x) => CERT_END.test(x.fact))) marks.push({ at: timeOf(e), iso: e.at, lane: 'certificate', label: 'expires', tone: 'warn', shape: 'square' });
   }
 
-  // The axis covers the events and the self-healing window, not a certificate's years of validity.
-  const inRange = [...marks.filter((m) => m.lane !== 'certificate').map((m) => m.at), ...markers.map((m) => m.at), ...spans.filter((s) => s.lane !== 'certificate').flatMap((s) => [s.from, s.to])];
-  const times = inRange.length ? inRange : marks.map((m) => m.at);
+  const { start, end } = focusWindow(marks, spans, markers);
+  const around = marks.some(isFailure) ? 'failures' : 'activity';
   const used = new Set<LaneId>([...marks.map((m) => m.lane), ...spans.map((s) => s.lane)]);
   marks.sort((a, b) => a.at - b.at);
   return {
@@ -169,9 +181,58 @@ export function timelineModel(report: Report): TimelineModel {
     spans,
     markers,
     lanes: LANES.map((l) => l.id).filter((id) => used.has(id)),
-    start: times.length ? Math.min(...times) : 0,
-    end: times.length ? Math.max(...times) : 0,
+    start,
+    end,
+    around,
+    markersOutside: markers.filter((m) => m.at < start || m.at > end),
+    zoneless: marks.some((m) => m.zoneless) || markers.some((m) => m.zoneless),
   };
+}
+
+const HOUR = 3600 * 1000;
+/** Failures further apart than this are separate episodes; the picture shows the latest. */
+const EPISODE_GAP = 2 * 24 * HOUR;
+/** How far before and after the failures events still belong to the story: the device's own 25-hour clock. */
+const CONTEXT = 25 * HOUR;
+
+/** What went wrong: a refused push, a device rejecting or losing pushes, a deferred or failed command, a CheckOut. */
+function isFailure(m: Mark): boolean {
+  return m.lane !== 'certificate' && (m.tone === 'bad' || m.tone === 'warn');
+}
+
+/**
+ * The axis: the failing pushes and what followed, not the whole history.
+ * A profile installed months before (or a certificate's year of validity)
+ * would shrink a 25-hour self-healing window to a sliver; events outside
+ * the window are named beside their lane instead. The window is the latest
+ * episode of failures (with its self-healing span when the device noted a
+ * wrong magic then), widened to the events within 25 hours before and
+ * after it: the pushes that failed and what the device did next. With no
+ * failure at all, the latest episode of pushes and device activity.
+ */
+function focusWindow(marks: readonly Mark[], spans: readonly Span[], markers: readonly Marker[]): { start: number; end: number } {
+  const events = marks.filter((m) => m.lane !== 'certificate');
+  const failures = events.filter(isFailure);
+  // Nothing failed: the latest pushes, contacts and log events (a profile installed long before is context, not the story).
+  const traffic = events.filter((m) => m.lane !== 'enrollment' && m.lane !== 'other');
+  const anchors = (failures.length ? failures : traffic.length ? traffic : events).map((m) => m.at).sort((a, b) => a - b);
+  if (!anchors.length) {
+    const times = [...markers.map((m) => m.at), ...marks.map((m) => m.at)];
+    return times.length ? { start: Math.min(...times), end: Math.max(...times) } : { start: 0, end: 0 };
+  }
+  let first = anchors.length - 1;
+  while (first > 0 && anchors[first]! - anchors[first - 1]! <= EPISODE_GAP) first--;
+  let from = anchors[first]!;
+  let to = anchors[anchors.length - 1]!;
+  const healing = spans.find((s) => s.lane === 'device');
+  if (healing && healing.from >= from - EPISODE_GAP && healing.from <= to) {
+    from = Math.min(from, healing.from);
+    to = Math.max(to, healing.to);
+  }
+  const lo = from - Math.max((to - from) / 2, CONTEXT);
+  const hi = to + Math.max(to - from, CONTEXT);
+  const inside = [...events.map((m) => m.at), ...markers.map((m) => m.at)].filter((t) => t >= lo && t <= hi);
+  return { start: Math.min(from, ...inside), end: Math.max(to, ...inside) };
 }
 
 /** Timed events the picture would show: marks and vertical markers. */

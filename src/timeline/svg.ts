@@ -1,4 +1,5 @@
 import type { Report } from '../report/types.js';
+import { PLATFORMS } from '../report/render/words.js';
 import { TIMELINE_FONT_FAMILY } from './font.js';
 import { LANES, timedEventCount, timelineModel, type LaneId, type Mark, type Shape, type TimelineModel, type Tone } from './model.js';
 
@@ -151,10 +152,20 @@ function grouped(marks: Mark[], axis: Axis): { x: number; mark: Mark; label: str
   }
   return groups.map((g) => {
     const counts = new Map<string, number>();
-    for (const m of g.marks) counts.set(m.label, (counts.get(m.label) ?? 0) + 1);
+    // A time written without a zone carries a star: the legend says what it means.
+    for (const m of g.marks) counts.set(`${m.label}${m.zoneless ? '*' : ''}`, (counts.get(`${m.label}${m.zoneless ? '*' : ''}`) ?? 0) + 1);
     const loudest = g.marks.reduce((a, b) => (TONE_WEIGHT[b.tone] > TONE_WEIGHT[a.tone] ? b : a));
     return { x: g.x, mark: loudest, label: [...counts].map(([l, n]) => (n > 1 ? `${l} ×${n}` : l)).join(', ') };
   });
+}
+
+/** Events of a lane outside the axis, in words: each when there are one or two, else how many and their span. */
+function outsideNote(marks: readonly Mark[], side: 'before' | 'after'): string | undefined {
+  if (!marks.length) return undefined;
+  const star = (m: Mark) => (m.zoneless ? '*' : '');
+  if (marks.length <= 2) return marks.map((m) => `${m.label}${star(m)} ${utcLabel(m.at)}`).join(', ') + ` (${side} the axis)`;
+  const kinds = [...new Set(marks.map((m) => m.label))];
+  return `${marks.length} events ${side} the axis (${kinds.slice(0, 2).join(', ')}${kinds.length > 2 ? '…' : ''}), ${utcLabel(marks[0]!.at)} to ${utcLabel(marks[marks.length - 1]!.at)}`;
 }
 
 function laneSvg(lane: LaneId, index: number, model: TimelineModel, axis: Axis): string[] {
@@ -167,17 +178,23 @@ function laneSvg(lane: LaneId, index: number, model: TimelineModel, axis: Axis):
   out.push(`<text x="14" y="${top + LANE_H / 2 + 5}" ${FONT} font-size="14" fill="#222222">${esc(LANES.find((l) => l.id === lane)!.title)}</text>`);
   out.push(`<line x1="${plotL}" y1="${cy}" x2="${plotR}" y2="${cy}" stroke="#c9ccd1" stroke-width="1"/>`);
 
+  let spanLabelEnd = plotL;
+  const offAxis: string[] = [];
   for (const s of model.spans.filter((sp) => sp.lane === lane)) {
     const x1 = Math.max(plotL, Number.isFinite(s.from) ? axis.x(s.from) : plotL);
     const x2 = Math.min(plotR, Number.isFinite(s.to) ? axis.x(s.to) : plotR);
-    if (x2 <= x1) continue;
+    if (x2 <= x1) {
+      if (Number.isFinite(s.from) && Number.isFinite(s.to)) offAxis.push(`${s.label}${s.zoneless ? '*' : ''} ${utcLabel(s.from)} to ${utcLabel(s.to)} (${s.to < axis.t0 ? 'before' : 'after'} the axis)`);
+      continue;
+    }
     const color = COLORS[s.tone];
     out.push(`<rect x="${x1.toFixed(1)}" y="${cy - 10}" width="${(x2 - x1).toFixed(1)}" height="20" fill="${color}" fill-opacity="0.14" stroke="${color}" stroke-dasharray="4 3"/>`);
     const ends = Number.isFinite(s.to) ? `, ends ${utcLabel(s.to)}` : '';
-    const text = `${s.label}${ends}`;
+    const text = `${s.label}${s.zoneless ? '*' : ''}${ends}`;
     const tw = textWidth(text, 11);
     const tx = x2 - x1 >= tw + 8 ? x1 + 4 : Math.max(plotL, Math.min(x1, plotR - tw));
     out.push(`<text x="${tx.toFixed(1)}" y="${top + LANE_H - 6}" ${FONT} font-size="11" fill="${color}" ${HALO}>${esc(text)}</text>`);
+    spanLabelEnd = Math.max(spanLabelEnd, tx + tw);
   }
 
   const inside = model.marks.filter((m) => m.lane === lane && m.at >= axis.t0 && m.at <= axis.t1);
@@ -197,8 +214,13 @@ function laneSvg(lane: LaneId, index: number, model: TimelineModel, axis: Axis):
   }
   const notes: string[] = [];
   if (labels.hidden) notes.push(`+${labels.hidden} more label${labels.hidden === 1 ? '' : 's'} not shown`);
-  for (const m of outside) notes.push(`${m.label} ${utcLabel(m.at)} ${m.at < axis.t0 ? '(before the axis)' : '(after the axis)'}`);
-  if (notes.length) out.push(`<text x="${plotR}" y="${top + LANE_H - 6}" text-anchor="end" ${FONT} font-size="11" fill="#666666" ${HALO}>${esc(notes.join('; '))}</text>`);
+  for (const n of [outsideNote(outside.filter((m) => m.at < axis.t0), 'before'), outsideNote(outside.filter((m) => m.at > axis.t1), 'after'), ...offAxis]) if (n) notes.push(n);
+  if (notes.length) {
+    const text = notes.join('; ');
+    // Beside the span's label when there is room, else on the lane's top row (mark labels sit lower).
+    const y = plotR - textWidth(text, 11) > spanLabelEnd + 8 ? top + LANE_H - 6 : top + 13;
+    out.push(`<text x="${plotR}" y="${y}" text-anchor="end" ${FONT} font-size="11" fill="#666666" ${HALO}>${esc(text)}</text>`);
+  }
   return out;
 }
 
@@ -236,12 +258,16 @@ export function modelSvg(model: TimelineModel, report: Report): string {
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${TIMELINE_WIDTH}" height="${height}" viewBox="0 0 ${TIMELINE_WIDTH} ${height}">`);
   out.push(`<rect width="${TIMELINE_WIDTH}" height="${height}" fill="#ffffff"/>`);
 
-  const device = [report.device.model, [report.device.platform, report.device.osVersion, report.device.osBuild && `(${report.device.osBuild})`].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  const platform = report.device.platform && (PLATFORMS[report.device.platform.toLowerCase()] ?? report.device.platform);
+  const device = [report.device.model, [platform, report.device.osVersion, report.device.osBuild && `(${report.device.osBuild})`].filter(Boolean).join(' ')].filter(Boolean).join(', ');
   out.push(`<text x="14" y="30" ${FONT} font-size="20" fill="#111111">${esc(`Push timeline${device ? ` for ${device}` : ''}`)}</text>`);
   const count = model.marks.length;
-  out.push(
-    `<text x="14" y="52" ${FONT} font-size="13" fill="#555555">${esc(`${count} event${count === 1 ? '' : 's'} from ${utcLabel(model.start)} to ${utcLabel(model.end)}; all times UTC`)}</text>`,
-  );
+  const shown = model.marks.filter((m) => m.at >= axis.t0 && m.at <= axis.t1).length;
+  const events = shown === count ? `${count} event${count === 1 ? '' : 's'}` : `${shown} of ${count} events (${model.around === 'failures' ? 'the failing pushes and what followed' : 'the latest activity'})`;
+  const away = model.markersOutside.map((m) => `${m.label}${m.zoneless ? '*' : ''} ${utcLabel(m.at)}`);
+  const subtitle = `${events} from ${utcLabel(model.start)} to ${utcLabel(model.end)}; all times UTC${model.zoneless ? '; * written without a zone, placed as written' : ''}`;
+  out.push(`<text x="14" y="52" ${FONT} font-size="13" fill="#555555">${esc(subtitle)}</text>`);
+  if (away.length) out.push(`<text x="14" y="70" ${FONT} font-size="12" fill="#666666">${esc(`Outside the axis: ${away.join('; ')}`)}</text>`);
 
   // Grid first, so lanes and marks draw over it.
   const tks = ticks(axis);
@@ -251,15 +277,16 @@ export function modelSvg(model: TimelineModel, report: Report): string {
     out.push(`<line x1="${x}" y1="${TOP}" x2="${x}" y2="${axisY}" stroke="#8a8f98" stroke-opacity="0.25" stroke-width="1"/>`);
   }
 
-  // Vertical markers with their labels in two rows above the lanes.
+  // Vertical markers with their labels in two rows above the lanes (those off the axis are named under the title).
+  const onAxis = model.markers.filter((m) => m.at >= axis.t0 && m.at <= axis.t1);
   const markerLabels = placeLabels(
-    model.markers.map((m) => ({ x: axis.x(m.at), text: m.label })),
+    onAxis.map((m) => ({ x: axis.x(m.at), text: `${m.label}${m.zoneless ? '*' : ''}` })),
     2,
     12,
     LEFT,
     plotR,
   );
-  for (const m of model.markers) {
+  for (const m of onAxis) {
     const x = axis.x(m.at).toFixed(1);
     out.push(`<line x1="${x}" y1="${TOP - 4}" x2="${x}" y2="${axisY}" stroke="#555555" stroke-dasharray="4 3" stroke-width="1.5"/>`);
   }

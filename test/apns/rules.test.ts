@@ -57,11 +57,14 @@ const cases: Case[] = [
   { step: 'the provisioning profile has no aps-environment', facts: [file('provisioning.push_entitlement', false)], cause: 'apns.missing_entitlement', status: 'confirmed', rule: 'apns.missing_entitlement.profile' },
   { step: "registration failed: no valid 'aps-environment' entitlement", facts: [file('device.log.aps_environment_missing', '2026-11-20T10:00:00.000Z')], cause: 'apns.missing_entitlement', status: 'confirmed', rule: 'apns.missing_entitlement.registration_error' },
   { step: 'codesign shows aps-environment production', facts: [file('app.push_entitlement', true), file('app.aps_environment', 'production')], cause: 'apns.missing_entitlement', status: 'ruled_out', rule: 'apns.missing_entitlement.present' },
+  { step: "apsd received the app's push right after APNs's 200", facts: [BUNDLE, file('apns.push_reached_device', '2026-11-20T10:00:00.300Z', { at: '2026-11-20T10:00:00.300Z', attrs: { topic: 'com.example.demo', pushed_at: '2026-11-20T10:00:00.000Z' } })], cause: 'apns.missing_entitlement', status: 'ruled_out', rule: 'apns.missing_entitlement.push_reached_device' },
   // Stale provisioning profile
   { step: 'push is on for the App ID but the profile lacks it', facts: [file('provisioning.push_entitlement', false)], answers: [yes('q.apns.app_id_push')], cause: 'apns.stale_provisioning_profile', status: 'confirmed', rule: 'apns.stale_provisioning_profile.before_push_enabled' },
   { step: 'the profile lacks push and nobody has looked at the App ID yet', facts: [file('provisioning.push_entitlement', false)], cause: 'apns.stale_provisioning_profile', status: 'likely', rule: 'apns.stale_provisioning_profile.lacks_push' },
   { step: 'the profile expired in 2016', facts: [file('provisioning.push_entitlement', true), file('provisioning.expires', '2016-06-24T11:17:08.000Z'), NOW('2026-11-20T12:00:00.000Z')], cause: 'apns.stale_provisioning_profile', status: 'confirmed', rule: 'apns.stale_provisioning_profile.expired' },
   { step: 'the profile is current and carries push', facts: [file('provisioning.push_entitlement', true), file('provisioning.expires', '2027-06-24T00:00:00.000Z'), NOW('2026-11-20T12:00:00.000Z')], cause: 'apns.stale_provisioning_profile', status: 'ruled_out', rule: 'apns.stale_provisioning_profile.current' },
+  { step: 'codesign shows the app signed with aps-environment', facts: [file('app.push_entitlement', true), file('app.aps_environment', 'production')], cause: 'apns.stale_provisioning_profile', status: 'ruled_out', rule: 'apns.stale_provisioning_profile.app_entitled' },
+  { step: "apsd received the app's push right after APNs's 200 (the profile was fine)", facts: [BUNDLE, file('apns.push_reached_device', '2026-11-20T10:00:00.300Z', { at: '2026-11-20T10:00:00.300Z', attrs: { topic: 'com.example.demo', pushed_at: '2026-11-20T10:00:00.000Z' } })], cause: 'apns.stale_provisioning_profile', status: 'ruled_out', rule: 'apns.stale_provisioning_profile.push_reached_device' },
   // Stale token
   { step: 'APNs says ExpiredToken', facts: [answer('ExpiredToken')], cause: 'apns.stale_token', status: 'confirmed', rule: 'apns.stale_token.expired_token' },
   { step: 'APNs says Unregistered but the app is installed', facts: [answer('Unregistered')], answers: [yes('q.apns.app_installed')], cause: 'apns.stale_token', status: 'confirmed', rule: 'apns.stale_token.unregistered_but_installed' },
@@ -107,6 +110,7 @@ const cases: Case[] = [
   { step: 'remote error: tls: expired certificate', facts: [file('apns.tls_error', 'expired_certificate')], cause: 'apns.certificate_expired', status: 'confirmed', rule: 'apns.certificate_expired.tls_expired' },
   { step: 'remote error: tls: internal error', facts: [file('apns.tls_error', 'internal_error')], cause: 'apns.certificate_expired', status: 'likely', rule: 'apns.certificate_expired.tls_internal_error' },
   { step: 'the app push certificate runs until next year', facts: [...appCert('2027-06-01T00:00:00.000Z'), NOW('2026-11-20T12:00:00.000Z')], cause: 'apns.certificate_expired', status: 'ruled_out', rule: 'apns.certificate_expired.valid' },
+  { step: "APNs answered the provider's push with 200", facts: [BUNDLE, answer('200', { attrs: { status: '200' } })], cause: 'apns.certificate_expired', status: 'ruled_out', rule: 'apns.certificate_expired.apns_accepted' },
   // MDM push certificates (rules/mdm-certificate.yml)
   { step: "the MDM certificate's topic is not the device's", facts: [...mdmCert('2027-01-01T00:00:00.000Z'), file('device.topic', 'com.apple.mgmt.External.99999999-0000-4000-8000-000000000000')], cause: 'mdm.wrong_topic', status: 'confirmed', rule: 'mdm.wrong_topic.certificate_differs' },
   { step: "the MDM certificate's topic is the device's", facts: [...mdmCert('2027-01-01T00:00:00.000Z'), file('device.topic', MDM_TOPIC)], cause: 'mdm.wrong_topic', status: 'ruled_out', rule: 'mdm.wrong_topic.certificate_matches' },
@@ -119,6 +123,7 @@ const cases: Case[] = [
   { step: 'the MDM server logs an alert certificate revoked', facts: [file('mdm.apns_tls_error', 'revoked')], cause: 'mdm.certificate_expired', status: 'likely', rule: 'mdm.certificate_expired.tls_revoked' },
   { step: 'the MDM push certificate is valid', facts: [...mdmCert('2027-01-01T00:00:00.000Z'), NOW('2026-11-20T12:00:00.000Z')], cause: 'mdm.certificate_expired', status: 'ruled_out', rule: 'mdm.certificate_expired.valid' },
   { step: "APNs answered the MDM server's push with 200", facts: [file('device.topic', MDM_TOPIC)], answers: [{ question: 'q.mdm.push_status', value: '200' }], cause: 'mdm.certificate_expired', status: 'ruled_out', rule: 'mdm.certificate_expired.apns_accepted' },
+  { step: "APNs answered the MDM server's push 410 Unregistered (the handshake with its certificate went through)", facts: [file('mdm.apns_response', 'Unregistered', { attrs: { status: '410', reason: 'Unregistered' } })], cause: 'mdm.certificate_expired', status: 'ruled_out', rule: 'mdm.certificate_expired.apns_answered' },
 ];
 
 describe('app push rules (TN2265 and current APNs), each fired and each ruled out', () => {

@@ -70,7 +70,7 @@ describe('the terminal (npm start without Slack)', () => {
     const { out, text } = capture();
     const code = await runTerminal(newSessions(), { input: Readable.from([]), output: out, interactive: false, color: false });
     expect(code).toBe(0);
-    expect(text()).toMatch(/CONFIRMED\] The server's PushMagic is not the one the device expects/);
+    expect(text()).toMatch(/\nCONFIRMED {2}The server's PushMagic is not the one the device expects\n/);
     expect(text()).toMatch(/\nNext question \(q\.[a-z_.]+\): .+\n {2}answer: /);
   });
 
@@ -90,25 +90,26 @@ describe('the terminal (npm start without Slack)', () => {
   });
 });
 
-describe('the per-thread queue', () => {
-  it('reports idle only after the work queued in every thread has finished', async () => {
-    const { KeyedLock } = await import('../../src/case/lock.js');
-    const lock = new KeyedLock();
+describe('the work in flight', () => {
+  it('reports idle only after every piece of work started, and what it started, has finished', async () => {
+    const { Inflight } = await import('../../src/slack/inflight.js');
+    const work = new Inflight();
     const done: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    void lock.run('a', async () => {
+    void work.track(async () => {
       await gate;
+      void work.track(async () => void done.push('a2'));
       done.push('a1');
     });
-    void lock.run('a', () => void done.push('a2'));
-    void lock.run('b', () => void done.push('b1'));
+    void work.track(async () => void done.push('b1'));
     let idle = false;
-    const waiting = lock.idle().then(() => (idle = true));
+    const waiting = work.idle().then(() => (idle = true));
     await new Promise((r) => setTimeout(r, 20));
     expect(idle).toBe(false);
     release();
     await waiting;
     expect(done.sort()).toEqual(['a1', 'a2', 'b1']);
+    expect(work.size).toBe(0);
   });
 });

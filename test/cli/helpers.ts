@@ -19,3 +19,17 @@ export async function cli(...argv: string[]): Promise<{ code: number; out: strin
   const code = await main(argv, { out, err, isTTY: false });
   return { code, out: out.text, err: err.text };
 }
+
+/** The items of every "Needs:" field of a full text report (`--detail full`). */
+export function needsItems(out: string): string[] {
+  const items: string[] = [];
+  let inside = false;
+  for (const line of out.split('\n')) {
+    if (line.startsWith('  Needs:  ')) {
+      inside = true;
+      items.push(line.slice(10));
+    } else if (inside && /^ {10}\S/.test(line)) items.push(line.slice(10));
+    else inside = false;
+  }
+  return items;
+}

@@ -56,7 +56,15 @@ const cases: Case[] = [
     status: 'ruled_out',
     rule: 'notnow.before_first_unlock.unlocked',
   },
-  { step: 'no NotNow at all: not before-first-unlock', lines: healthy, cause: 'notnow.before_first_unlock', status: 'ruled_out', rule: 'notnow.before_first_unlock.unlocked' },
+  // A healthy log alone does not open the NotNow domain; someone said this is a NotNow case.
+  {
+    step: 'said to be a NotNow case, but no NotNow at all: not before-first-unlock',
+    lines: healthy,
+    answers: [{ question: 'q.case.domain', value: 'notnow' }],
+    cause: 'notnow.before_first_unlock',
+    status: 'ruled_out',
+    rule: 'notnow.before_first_unlock.unlocked',
+  },
   { step: 'a NotNow and no answer yet: open, ask', lines: refused('InstallProfile'), cause: 'notnow.before_first_unlock', status: 'open' },
 
   // Power Nap
@@ -209,9 +217,11 @@ describe('NotNow rules, one troubleshooting step at a time', () => {
     for (const q of ['q.notnow.on_battery', 'q.notnow.power_nap', 'q.notnow.login_blocked', 'q.notnow.unlocked_since_boot', 'q.notnow.server_resends']) expect(asked).toContain(q);
   });
 
-  it('every NotNow cause is ruled out by a healthy log', async () => {
-    const d = run(await facts(healthy));
+  it('a healthy log does not open the NotNow domain; asked about NotNow anyway, every NotNow cause is ruled out', async () => {
+    expect(run(await facts(healthy)).domains).not.toContain('notnow');
+    const d = run(await facts(healthy), [{ question: 'q.case.domain', value: 'notnow' }]);
     const notnow = d.causes.filter((c) => c.cause.domain === 'notnow');
+    expect(notnow).toHaveLength(6);
     expect(notnow.map((c) => c.status)).toEqual(notnow.map(() => 'ruled_out'));
   });
 });
@@ -226,10 +236,9 @@ describe('whole cases through the pipeline', () => {
     // Both pushes are on record: repeated observations are one fact with a count (issue 11, bounded facts).
     expect(observations(facts.filter((f) => f.fact === 'server.push_sent'))).toBe(2);
     expect(facts.filter((f) => f.fact === 'mdm.command.status').map((f) => f.value)).toEqual(expect.arrayContaining(['Idle', 'Acknowledged']));
-    const notnow = report.causes.filter((c) => c.domain === 'notnow');
-    expect(notnow.length).toBe(6);
-    expect(notnow.filter((c) => c.status === 'confirmed' || c.status === 'likely')).toEqual([]);
-    expect(report.causes.find((c) => c.id === 'notnow.poll_suppressed')?.status).toBe('ruled_out');
+    // Idle and Acknowledged are the device talking to its server: no NotNow, so the NotNow domain stays shut.
+    expect(report.domains).not.toContain('notnow');
+    expect(report.causes.filter((c) => c.domain === 'notnow')).toEqual([]);
     // The push reached the device (it polled a second later): the enrollment race is out.
     expect(report.causes.find((c) => c.id === 'mdm.enrollment_race')?.status).toBe('ruled_out');
   });

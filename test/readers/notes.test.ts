@@ -44,6 +44,8 @@ describe('healthy evidence says so', () => {
     ]);
     expect(d.facts.filter((f) => f.name === 'device.mdm_enrolled')).toEqual([]);
     expect(engineStatus(d, 'mdm.unenrolled')).toBe('confirmed');
+    // The CheckOut says the device left: whether the profile is still installed is not asked.
+    expect(d.questions.map((q) => q.question.id)).not.toContain('q.mdm.enrolled');
   });
 });
 

@@ -54,7 +54,10 @@ const cases: Case[] = [
   },
   {
     step: 'apsd is connected, but nothing shows the device reaching the MDM server (that half of the cause stays open)',
-    facts: [device('device.log.courier_connected', '2026-11-20T10:00:00.000Z'), device('device.log.push_received', '2026-11-20T10:01:00.000Z')],
+    facts: [
+      device('device.log.courier_connected', '2026-11-20T10:00:00.000Z'),
+      device('device.log.push_received', '2026-11-20T10:01:00.000Z', { attrs: { topic: 'com.apple.mgmt.External.2a3c4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f' } }),
+    ],
     cause: 'mdm.network',
     status: 'open',
   },
@@ -262,7 +265,10 @@ describe('MDM push returned 200 OK but the device never checked in (seed 000)', 
     const d = run([server('server.topic', TOPIC)]);
     const first = d.questions[0];
     expect(first.settles.length).toBeGreaterThanOrEqual(d.questions[1].settles.length);
-    expect(first.question.id).toBe('q.mdm.enrolled'); // settles unenrolled and wiped
+    // APNs's answer to the push settles the most: the expired certificate, the server's network and whether it
+    // holds push details (the server-network cause asks for it since it had no question at all).
+    expect(first.question.id).toBe('q.mdm.push_status');
+    expect(d.questions[1].question.id).toBe('q.mdm.enrolled'); // settles unenrolled and wiped
   });
 
   it('lets the later of two answers stand and records the earlier one', () => {
@@ -307,6 +313,46 @@ describe('MDM push returned 200 OK but the device never checked in (seed 000)', 
     expect(quiet.advisories.map((a) => a.advisory.id)).toEqual(['mdm.note.logs_without_push_path']);
     const covered = run([...enrolled, device('device.log.mdm_lines', 0), device('device.log.mdm_lines', 7, { source: { kind: 'file', input: 'sd.tgz', member: 'b.log' } })]);
     expect(covered.advisories).toEqual([]);
+  });
+
+  describe("a push the device's own log shows arriving, though it never checked in", () => {
+    // Seed 000: wrong-topic and wrong-token pushes never arrive; one with only the magic wrong arrives and
+    // mdmd rejects it. So an arrival proves the certificate, topic and token were right at that time.
+    const rejected = device('device.log.magic_rejection', '2026-11-20T09:00:01.000Z', { at: '2026-11-20T09:00:01.000Z', source: { kind: 'file', input: 'mdmd.log', line: 12 } });
+    const received = device('device.log.push_received', '2026-11-20T09:00:01.000Z', { at: '2026-11-20T09:00:01.000Z', attrs: { topic: TOPIC }, source: { kind: 'file', input: 'apsd.log', line: 3 } });
+
+    it.each(['mdm.wrong_topic', 'mdm.wrong_token', 'mdm.certificate_expired', 'mdm.enrollment_race'])('an mdmd rejection rules out %s', (cause) => {
+      const d = run([server('server.topic', TOPIC), rejected]);
+      expect(statusOf(d, cause)).toBe('ruled_out');
+      expect(heldRules(d, cause)).toContain(`${cause}.push_arrived`);
+    });
+
+    it('apsd receiving it on the MDM topic does the same, and shows the device enrolled', () => {
+      const d = run([server('server.topic', TOPIC), received]);
+      for (const cause of ['mdm.wrong_topic', 'mdm.wrong_token', 'mdm.certificate_expired', 'mdm.enrollment_race']) expect(heldRules(d, cause)).toContain(`${cause}.push_arrived`);
+      expect(statusOf(d, 'mdm.unenrolled')).toBe('ruled_out');
+      // Nothing to ask about APNs's answer or the device's network: the push came through.
+      expect(d.questions.map((q) => q.question.id)).not.toContain('q.mdm.push_status');
+      expect(d.questions.map((q) => q.question.id)).not.toContain('q.mdm.network_ok');
+    });
+
+    it("an app's push, or one whose topic is redacted, proves nothing about the MDM push", () => {
+      const app = device('device.log.push_received', '2026-11-20T09:00:01.000Z', { at: '2026-11-20T09:00:01.000Z', attrs: { topic: 'com.acme.chat' } });
+      const hidden = device('device.log.push_received', '2026-11-20T09:00:01.000Z', { at: '2026-11-20T09:00:01.000Z' });
+      for (const f of [app, hidden]) {
+        const d = run([server('server.topic', TOPIC), f]);
+        expect(heldRules(d, 'mdm.wrong_token')).not.toContain('mdm.wrong_token.push_arrived');
+      }
+    });
+
+    it('an arrival before the failing push says nothing about it', () => {
+      const udid = { udid: '0000-DEVICE' };
+      const failing = server('server.push_sent', true, { at: '2026-11-20T10:00:00.000Z', attrs: { ...udid, status: '200' } });
+      const later = server('mdm.command.status', 'Idle', { at: '2026-11-20T10:30:00.000Z', attrs: { udid: 'OTHER' } });
+      const d = run([server('server.topic', TOPIC), rejected, failing, later], [{ question: 'q.case.device', value: '0000-DEVICE' }]);
+      expect(heldRules(d, 'mdm.wrong_token')).not.toContain('mdm.wrong_token.push_arrived');
+      expect(statusOf(d, 'mdm.wrong_token')).not.toBe('ruled_out');
+    });
   });
 
   describe('a push the device answered within a minute', () => {

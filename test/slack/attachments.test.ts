@@ -26,7 +26,7 @@ describe('escalation: Draft Apple Feedback', () => {
     const ts = '1700005000.000100';
     await bot.event({ type: 'app_mention', channel: 'CE', user: 'U1', ts, text: '<@UBOT> server PushMagic: 0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03', client_msg_id: 'm-esc' });
     await fake.waitFor(() => fake.of('chat.postMessage').filter((c) => c.args.thread_ts === ts).length >= 2);
-    const summary = bot.store.getSession(`CE:${ts}`)!.summaryTs!;
+    const summary = (await bot.store.getSession(`CE:${ts}`))!.summaryTs!;
     const update = fake.of('chat.update').filter((c) => c.args.ts === summary).at(-1)!;
     expect(blocksText(update.args)).toMatch(/this is one for Apple/);
     const button = (update.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'feedback_draft')!;

@@ -52,6 +52,8 @@ export class FakeSlack {
   private seq = 0;
   url = '';
   cdnUrl = '';
+  /** Files whose download stops after some bytes until released (a scan in flight to interrupt). */
+  private readonly stalls = new Map<string, { afterBytes: number; released: Promise<void>; release: () => void }>();
   /** When set, apps.connections.open hands out this WebSocket URL. */
   socketUrl?: string;
 
@@ -82,6 +84,20 @@ export class FakeSlack {
     const file = { id, name, title: name, size: buf.length, mimetype: 'application/octet-stream', url_private: `${this.url}${path}`, url_private_download: `${this.url}${path}?dl=1` };
     this.fileInfo.set(id, file);
     return file;
+  }
+
+  /**
+   * The next downloads of `name` send `afterBytes` and then wait until the
+   * returned function is called (a scan caught mid-file).
+   */
+  stall(name: string, afterBytes: number): () => void {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    this.stalls.set(name, { afterBytes, released, release });
+    return () => {
+      this.stalls.delete(name);
+      release();
+    };
   }
 
   of(method: string): Call[] {
@@ -132,6 +148,12 @@ export class FakeSlack {
         return void res.end();
       }
       res.writeHead(200, { 'content-type': f.contentType ?? 'application/octet-stream', 'content-length': String(f.content.length) });
+      const stall = this.stalls.get(name);
+      if (stall) {
+        res.write(f.content.subarray(0, stall.afterBytes));
+        await stall.released;
+        return void res.end(f.content.subarray(stall.afterBytes));
+      }
       return void res.end(f.content);
     }
     if (url.pathname.startsWith('/upload/')) {

@@ -35,7 +35,7 @@ describe('a paste that holds nothing pushcheck recognises', () => {
     const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
     expect(unescape(String(reply.args.text))).toContain(fromCli!.message);
 
-    const session = bot.store.getSession(`CG:${ts}`)!;
+    const session = (await bot.store.getSession(`CG:${ts}`))!;
     const problems = session.evidence.flatMap((e) => e.problems);
     expect(problems).toEqual([{ input: `message from U7 at ${ts}`, code: 'paste.unrecognised', message: fromCli!.message }]);
     // And the summary lists it with the other problems, as the CLI's report does.
@@ -72,6 +72,6 @@ describe('a paste that holds nothing pushcheck recognises', () => {
     await bot.event({ type: 'message', channel: 'CG', user: 'U8', ts: '1700009101.000100', thread_ts: root, client_msg_id: 'm-chatter', text: GARBAGE });
     await new Promise((r) => setTimeout(r, 300));
     expect(fake.calls.length).toBe(before);
-    expect(bot.store.getSession(`CG:${root}`)!.evidence.flatMap((e) => e.problems)).toEqual([]);
+    expect((await bot.store.getSession(`CG:${root}`))!.evidence.flatMap((e) => e.problems)).toEqual([]);
   });
 });

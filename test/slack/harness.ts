@@ -100,9 +100,9 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
     async stop() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      // Let queued thread work finish before closing the database under it.
-      await new Promise((r) => setTimeout(r, 50));
-      store.close();
+      // Let thread work finish before closing the database under it.
+      await Promise.race([deps.work.idle(), new Promise((r) => setTimeout(r, 5000))]);
+      await store.close();
     },
   };
 }
@@ -116,4 +116,20 @@ export function blocksText(args: Record<string, unknown>): string {
   };
   visit(args.blocks);
   return out.join('\n');
+}
+
+/** The block_actions payload Slack sends when `user` clicks `button` in the summary `messageTs` of a thread. */
+export function buttonClick(channel: string, threadTs: string, messageTs: string, button: { action_id: string; value: string }, user: string, actionTs: string): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    user: { id: user, username: user, team_id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    team: { id: 'T1' },
+    trigger_id: `trig-${actionTs}`,
+    container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
+    channel: { id: channel, name: 'support' },
+    message: { type: 'message', ts: messageTs, thread_ts: threadTs, text: 'summary' },
+    actions: [{ type: 'button', action_id: button.action_id, block_id: 'q', value: button.value, action_ts: actionTs, text: { type: 'plain_text', text: 'x' } }],
+  };
 }

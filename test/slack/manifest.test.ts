@@ -96,7 +96,34 @@ describe('manifest.yml', () => {
 
   it('every interactive id the blocks use has a handler', () => {
     const matches = (id: string) => seen.actions.some((a) => (typeof a === 'string' ? a === id : a.test(id)));
-    for (const id of [IDS.answerButtonId(0), IDS.answerButtonId(24), IDS.answerModalButton, IDS.feedbackDraft]) expect(matches(id), id).toBe(true);
+    for (const id of [IDS.answerButtonId(0), IDS.answerButtonId(24), IDS.answerModalButton, IDS.feedbackDraft, IDS.moreQuestions, IDS.showAllEvidence]) expect(matches(id), id).toBe(true);
     expect(seen.views.sort()).toEqual([IDS.answerModal, IDS.startModal].sort());
+  });
+});
+
+describe('manifest.http.yml (HTTP mode, behind a load balancer)', () => {
+  const http = ManifestSchema.parse(parse(readFileSync(new URL('../../manifest.http.yml', import.meta.url), 'utf8')));
+  // The one endpoint createReceiver listens on for all three.
+  const receiverEndpoint = '/slack/events';
+
+  it('sends events, clicks and /pushcheck to the bot over HTTPS, with Socket Mode off', () => {
+    expect(http.settings.socket_mode_enabled).toBe(false);
+    const urls = [http.settings.event_subscriptions.request_url, http.settings.interactivity.request_url, ...http.features.slash_commands.map((c) => c.url)];
+    expect(urls).toHaveLength(3);
+    for (const u of urls) expect(new URL(u!)).toMatchObject({ protocol: 'https:', pathname: receiverEndpoint });
+  });
+
+  it('is the Socket Mode manifest in every other respect', () => {
+    const strip = (m: typeof manifest) => ({
+      ...m,
+      features: { ...m.features, slash_commands: m.features.slash_commands.map(({ url: _url, ...c }) => c) },
+      settings: {
+        ...m.settings,
+        socket_mode_enabled: undefined,
+        event_subscriptions: { ...m.settings.event_subscriptions, request_url: undefined },
+        interactivity: { ...m.settings.interactivity, request_url: undefined },
+      },
+    });
+    expect(strip(http)).toEqual(strip(manifest));
   });
 });

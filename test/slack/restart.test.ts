@@ -20,7 +20,7 @@ describe('a restart', () => {
     const first = await startBot(fake, db);
     await first.event({ type: 'message', subtype: 'file_share', channel: 'CR', channel_type: 'channel', user: 'U1', text: '', ts: root, files: [fake.addFile('FR', 'MDM.plist', MDM_PLIST)] }, { eventId: 'EvR1' });
     await fake.waitFor(() => fake.of('chat.postMessage').filter((c) => c.args.thread_ts === root).length >= 2);
-    const summary = first.store.getSession(`CR:${root}`)!.summaryTs!;
+    const summary = (await first.store.getSession(`CR:${root}`))!.summaryTs!;
     await first.stop();
 
     const second = await startBot(fake, db);
@@ -34,7 +34,7 @@ describe('a restart', () => {
       expect(posts.filter((c) => /looking at this/.test(String(c.args.text)))).toHaveLength(1); // no second summary
       const update = fake.of('chat.update').filter((c) => c.args.ts === summary).at(-1)!;
       expect(blocksText(update.args)).toMatch(/CONFIRMED: The server's PushMagic is not the one the device expects/);
-      expect(second.store.getSession(`CR:${root}`)!.evidence.map((e) => e.input)).toEqual(['MDM.plist', 'message from U2 at 1700002001.000100']);
+      expect((await second.store.getSession(`CR:${root}`))!.evidence.map((e) => e.input)).toEqual(['MDM.plist', 'message from U2 at 1700002001.000100']);
     } finally {
       await second.stop();
     }
@@ -70,11 +70,11 @@ describe('a file cut at the size cap while streaming', () => {
       expect(said).toMatch(/mdmclient-big\.log\*: \d+ observations? read/);
       expect(said).toMatch(/cut at the 0\.1 MB limit \(PUSHCHECK_MAX_FILE_MB\): only its first 0\.1 MB were read/);
 
-      const s = bot.store.getSession(`CS:${root}`)!;
+      const s = (await bot.store.getSession(`CS:${root}`))!;
       const evidence = s.evidence.find((e) => e.input === 'mdmclient-big.log')!;
       expect(evidence.facts.length).toBeGreaterThan(0); // the lines before the cap still count
       const summary = fake.of('chat.update').filter((c) => c.args.ts === s.summaryTs).at(-1)!;
-      expect(blocksText(summary.args)).toMatch(/Inputs that could not be used[\s\S]*mdmclient-big\.log`: .*cut at the 0\.1 MB limit \(PUSHCHECK_MAX_FILE_MB\): only its first 0\.1 MB were read/);
+      expect(blocksText(summary.args)).toMatch(/Inputs that could not be used[\s\S]*mdmclient-big\.log: .*cut at the 0\.1 MB limit \(PUSHCHECK_MAX_FILE_MB\): only its first 0\.1 MB were read/);
     } finally {
       await bot.stop();
     }

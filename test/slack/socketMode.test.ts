@@ -59,7 +59,7 @@ describe('Socket Mode', () => {
       await fake.waitFor(() => acks.includes('env-1'));
     } finally {
       await app.stop();
-      store.close();
+      await store.close();
     }
   });
 });

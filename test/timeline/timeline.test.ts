@@ -133,6 +133,62 @@ describe('timeline picture of the timed evidence', () => {
   });
 });
 
+describe('the window: the failing pushes and what followed', () => {
+  /** The wrong-magic story, with the profile installed and the enrollment half a year before. */
+  const withHistory = (): Fact[] => [
+    at('device.mdm_profile_installed_at', '2023-09-12T14:02:44Z', { kind: 'file', input: 'sysdiagnose.tar.gz', member: 'logs/MCState/Shared/profile-1.stub', line: 5 }),
+    ...wrongMagicCase().map((f) => (f.name === 'mdm.checkin.token_update' ? { ...f, value: '2023-09-12T14:02:50Z', at: '2023-09-12T14:02:50Z' } : f)),
+    at('device.sysdiagnose_at', '2024-03-05T12:30:00Z', dev(1)),
+  ];
+  const plotShare = (model: ReturnType<typeof timelineModel>, from: number, to: number) => (to - from) / (model.end - model.start);
+
+  it('a profile installed months before does not shrink the 25-hour self-healing window to a sliver: it is named beside its lane', () => {
+    const report = reportOf(withHistory());
+    const model = timelineModel(report);
+    const healing = model.spans.find((s) => s.lane === 'device')!;
+    expect(new Date(model.start).toISOString()).toBe('2024-03-04T09:00:00.000Z'); // the first failing push
+    expect(new Date(model.end).toISOString()).toBe('2024-03-05T12:30:00.000Z'); // the sysdiagnose taken after the check-in
+    expect(plotShare(model, healing.from, healing.to)).toBeGreaterThan(0.6);
+    const svg = timelineSvg(report)!;
+    expect(svg).toContain('profile installed 2023-09-12 14:02:44 UTC, TokenUpdate 2023-09-12 14:02:50 UTC (before the axis)');
+    expect(svg).toContain('6 of 8 events (the failing pushes and what followed)');
+  });
+
+  it('marks times written without a zone with a star, and says what the star means', () => {
+    const zoneless = withHistory().map((f) => (f.name.startsWith('device.log.') ? { ...f, attrs: { ...f.attrs, zone: 'unknown' } } : f));
+    const report = reportOf([...zoneless, at('device.log.courier_connected', '2024-03-04T12:00:00Z', dev(99), { zone: '-08:00' })]);
+    const svg = timelineSvg(report)!;
+    expect(svg).toContain('>wrong magic*<');
+    expect(svg).toContain('>check-in*<');
+    expect(svg).toContain('25 h self-healing window*, ends');
+    expect(svg).toContain('* written without a zone, placed as written');
+    expect(svg).toContain('>APNs connected<'); // an offset is known: converted to UTC, no star
+    expect(timelineSvg(reportOf(withHistory()))).not.toContain('written without a zone');
+  });
+
+  it('with nothing failing, the latest pushes and answers, not years of history', () => {
+    const report = reportOf([
+      at('device.mdm_profile_installed_at', '2021-01-10T10:00:00Z', dev(1)),
+      at('server.push_sent', '2024-03-04T09:00:00Z', srv(1), { status: '200' }),
+      at('device.log.checkin', '2024-03-04T09:00:02Z', dev(2)),
+      at('server.push_sent', '2024-03-04T09:30:00Z', srv(2), { status: '200' }),
+      at('device.log.checkin', '2024-03-04T09:30:03Z', dev(3)),
+    ]);
+    const model = timelineModel(report);
+    expect([model.start, model.end].map((t) => new Date(t).toISOString())).toEqual(['2024-03-04T09:00:00.000Z', '2024-03-04T09:30:03.000Z']);
+    expect(timelineSvg(report)).toContain('(the latest activity)');
+  });
+
+  it('failures every day for over a year: the axis spans them all, labelled with whole dates', () => {
+    const days = Array.from({ length: 400 }, (_, i) => new Date(Date.parse('2023-01-01T09:00:00Z') + i * 86_400_000).toISOString());
+    const report = reportOf(days.map((d, i) => at('server.push_sent', d, srv(i + 1), { status: '410', reason: 'Unregistered' })));
+    const svg = timelineSvg(report)!;
+    const labels = [...svg.matchAll(/font-size="12" fill="#222222">([^<]+)</g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThan(2);
+    expect(labels.every((l) => /^\d{4}-\d{2}/.test(l!))).toBe(true);
+  });
+});
+
 describe('bundled font', () => {
   it('unwraps the fontsource WOFF into a TrueType font with the same tables', () => {
     const require = createRequire(import.meta.url);

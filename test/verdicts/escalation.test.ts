@@ -30,7 +30,9 @@ describe('every cause ruled out, but no failed push on record', () => {
     expect(r.causes.filter((c: { status: string }) => c.status !== 'ruled_out').map((c: { id: string }) => c.id)).toEqual([]);
     expect(r.escalation).toBeNull();
     expect(r.filing.status).toBe('no_failed_push');
-    expect(r.headline).toBe('Every known cause is ruled out, but no failed push is on record: collect one before filing with Apple (see below).');
+    // The headline says the next action (issue 12): the first thing to collect.
+    expect(r.headline).toBe('Every known cause is ruled out, but no failed push is on record — collect a push to this device that it did not answer.');
+    expect(r.nextAction).toEqual({ kind: 'attach', text: r.filing.collect[0], attach: r.filing.collect[0] });
     const text = note(r, 'case.note.collect_before_filing')?.text as string;
     expect(text).toMatch(/^Every known cause is ruled out, but Apple needs a failed push to look into and the evidence holds none/);
     expect(text).toContain('(1) A push to this device that it did not answer');

@@ -64,6 +64,22 @@ export function isAssertive(line: string): boolean {
   return ASSERTIVE.test(line);
 }
 
+/**
+ * The sentence of a person's message that reports an answer ("APNs returned 200 at 09:05."): words in
+ * another sentence ("The phone never checked in.") neither hedge nor make it. Messages of one sentence
+ * are judged whole.
+ */
+export function answerClause(line: string): string {
+  const parts = line.split(/(?<=[.!;])\s+/);
+  if (parts.length < 2) return line;
+  const clause = parts.find((p) => ASSERTIVE.test(p) && /\b\d{3}\b/.test(p));
+  if (!clause) return line;
+  // Doubt anywhere in the message ("APNs returned 200. Not sure though.") still makes it a guess.
+  return parts.some((p) => p !== clause && UNSURE.test(p)) ? line : clause;
+}
+
+const UNSURE = /\b(?:maybe|perhaps|possibly|probably|might|not sure|unsure|I think|I guess|guess|suspect|wonder|doubt|unclear|if)\b|\?/i;
+
 /** Technical text of a TLS failure, as libraries print it, not the words a person uses for it. */
 const TLS_TECHNICAL = /\btls:|\bx509:|\bssl\b|SSL routines|\balert\b|handshake|error:[0-9A-F]{8}|CERTIFICATE_VERIFY_FAILED|PKIX|remote error/i;
 

@@ -7,7 +7,9 @@ export type ApnsEnvironment = 'development' | 'production';
  * 2195, feedback on 2196) and device courier hosts. `sandbox` anywhere in an
  * Apple push host name means the development environment.
  */
-const HOST = /\b((?:[a-z0-9-]+\.)*(?:sandbox\.)?push\.apple\.com)(?::(\d{2,5}))?/gi;
+// Labels are bounded (DNS allows 63 characters; Apple's hosts have at most four labels before
+// push.apple.com): an unbounded `(?:[a-z0-9-]+\.)*` retried at every word of "0.0.0.0…" is quadratic.
+const HOST = /\b((?:[a-z0-9-]{1,63}\.){0,6}(?:sandbox\.)?push\.apple\.com)(?::(\d{2,5}))?/gi;
 
 export interface HostMention {
   host: string;

@@ -2,6 +2,7 @@ import type { Fact } from '../../facts/schema.js';
 import { sourceOf, type Item, type LineReader } from '../types.js';
 import { looksLikeDeviceLog } from '../text/recognise.js';
 import { isPushText, lineTime } from './text.js';
+import { anyOf, inOrder, type LineTest } from '../inOrder.js';
 
 /**
  * What an app push provider's own log says about its credentials and what it
@@ -22,9 +23,13 @@ const PUSH_CONTEXT = /push\.apple\.com|\bapns|\bpush\b|AuthKey_\w+\.p8|\.p8\b|pr
 const MDM_CONTEXT = /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm/i;
 const WORTH_A_LOOK = /key|team|kid|\biss\b|ES256|EACCES|ENOENT|permission|denied|not permitted|no such file|not found|keychain|errSec|SecIdentity|topic|PEM routines/i;
 
-const KEY_ERRORS: [RegExp, string][] = [
+// `a[^\n]*b` is quadratic on a line that repeats `a`: inOrder says the same in one pass.
+const KEY_ERRORS: [LineTest, string][] = [
   [
-    /failed to parse (?:the )?(?:EC |ECDSA |PKCS ?#?8 )?private key|invalid (?:EC |ECDSA )?private key|could not (?:load|parse|decode|read) (?:the )?(?:signing |private |auth |p8 |\.p8 )key|PEM routines[^\n]*no start line|secretOrPrivateKey must be an asymmetric key/i,
+    anyOf(
+      /failed to parse (?:the )?(?:EC |ECDSA |PKCS ?#?8 )?private key|invalid (?:EC |ECDSA )?private key|could not (?:load|parse|decode|read) (?:the )?(?:signing |private |auth |p8 |\.p8 )key|secretOrPrivateKey must be an asymmetric key/i,
+      inOrder(/PEM routines/i, /no start line/i),
+    ),
     'parse_key',
   ],
   [/\b(?:invalid|wrong|unknown|bad|mismatched)\b[^.;]{0,20}\b(?:key[ _-]?id|kid)\b|\b(?:key[ _-]?id|kid)\b[^.;]{0,20}\b(?:is invalid|not found|unknown|mismatch|does not match)/i, 'key_id'],
@@ -33,8 +38,15 @@ const KEY_ERRORS: [RegExp, string][] = [
 ];
 
 const IDENTITY_FILE = /\.(?:p8|p12|pfx|pem|key|cer|crt)\b|AuthKey_|certificate|private key|identity/i;
-const UNREADABLE: [RegExp, string][] = [
-  [/errSecInteractionNotAllowed|User interaction is not allowed|errSecItemNotFound|could not be found in the keychain|keychain[^\n]*(?:locked|denied|not allowed|-25308|-25300)|SecIdentity\w*[^\n]*(?:fail|error)/i, 'keychain'],
+const UNREADABLE: [LineTest, string][] = [
+  [
+    anyOf(
+      /errSecInteractionNotAllowed|User interaction is not allowed|errSecItemNotFound|could not be found in the keychain/i,
+      inOrder(/keychain/i, /locked|denied|not allowed|-25308|-25300/i),
+      inOrder(/SecIdentity/i, /fail|error/i),
+    ),
+    'keychain',
+  ],
   [/EACCES|permission denied|operation not permitted|access is denied/i, 'permission'],
   [/ENOENT|no such file or directory|file not found|could not find (?:the )?(?:file|certificate|key)/i, 'missing_file'],
 ];

@@ -1,6 +1,7 @@
 import type { Fact } from '../../facts/schema.js';
 import { sourceOf, type Item, type LineReader } from '../types.js';
 import { isPushText, lineTime } from './text.js';
+import { anyOf, inOrder, type LineTest } from '../inOrder.js';
 
 /**
  * Text copied out of Apple's Push Notifications Console (developer account,
@@ -17,16 +18,18 @@ import { isPushText, lineTime } from './text.js';
  * Notifications Console"; developer news on team-scoped and topic-specific
  * keys), so the patterns below accept either wording.
  */
-const STATUSES: [RegExp, string][] = [
-  [/\bdelivered to (?:the )?device\b[^\n]*\bfrom storage\b|\bdelivered from storage\b/i, 'delivered_from_storage'],
+// `a[^\n]*b` is quadratic on a line that repeats `a`: inOrder says the same in one pass.
+const STATUSES: [LineTest, string][] = [
+  [anyOf(inOrder(/\bdelivered to (?:the )?device\b/i, /\bfrom storage\b/i), /\bdelivered from storage\b/i), 'delivered_from_storage'],
   [/\bdelivered to (?:the )?device\b/i, 'delivered'],
-  [/\bstored\b[^\n]*\b(?:device (?:is |was )?offline|offline device)\b|\bstored\b[^\n]*\bbecause the device (?:is|was) offline\b/i, 'stored_offline'],
-  [/\bstored\b[^\n]*\bpower\b/i, 'stored_power'],
-  [/\bdiscarded\b[^\n]*\b(?:token )?unregistered\b/i, 'discarded_unregistered'],
-  [/\bdiscarded\b[^\n]*\bexpired\b/i, 'discarded_expired'],
-  [/\bdiscarded\b[^\n]*\bdisabled\b/i, 'discarded_disabled'],
+  [inOrder(/\bstored\b/i, /\b(?:device (?:is |was )?offline|offline device)\b|\bbecause the device (?:is|was) offline\b/i), 'stored_offline'],
+  [inOrder(/\bstored\b/i, /\bpower\b/i), 'stored_power'],
+  [inOrder(/\bdiscarded\b/i, /\b(?:token )?unregistered\b/i), 'discarded_unregistered'],
+  [inOrder(/\bdiscarded\b/i, /\bexpired\b/i), 'discarded_expired'],
+  [inOrder(/\bdiscarded\b/i, /\bdisabled\b/i), 'discarded_disabled'],
   [/\breceived by APNs\b/i, 'received'],
 ];
+const KEY_PAGE = anyOf(/\bKey ID\b|Key Restriction/i, inOrder(/Keys?\b/i, /\b(?:Apple Push Notifications service|APNs)\b/i));
 /** The metric names themselves are distinctive enough to read without other context. */
 const EXACT_METRIC = /\b(?:Stored - (?:Device Offline|Power Considerations)|Discarded - (?:Token Unregistered|Expired|Disabled)|Delivered to Device)\b/;
 const CONSOLE_CONTEXT = /Push Notifications Console|Delivery Log|apns-id|Notification ID|Device Token Validat|token validator|Key ID|Key Restriction/i;
@@ -54,7 +57,7 @@ export const pushConsoleReader: LineReader = {
       line(text, n) {
         if (!WORTH_A_LOOK.test(text)) return;
         if (CONSOLE_CONTEXT.test(text)) context = true;
-        if (/\bKey ID\b|Key Restriction|Keys?\b.*\b(?:Apple Push Notifications service|APNs)\b/i.test(text)) keyPage = true;
+        if (KEY_PAGE.test(text)) keyPage = true;
         const id = /apns-id|Notification ID|Delivery Log/i.test(text) ? UUID.exec(text)?.[1] : undefined;
         if (id) apnsId = id.toLowerCase();
         const at = lineTime(text);

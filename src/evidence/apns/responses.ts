@@ -3,7 +3,7 @@ import { problemOf, sourceOf, type Item, type LineReader } from '../types.js';
 import { SECURE_MAIL_MODULE } from '../securemail/names.js';
 import { hostsIn, type ApnsEnvironment } from './hosts.js';
 import { APNS_REASONS, LEGACY_STATUSES, REASON_PATTERN, TLS_PATTERNS, reasonFromSnake, reasonInfo, type ApnsReason } from './reasons.js';
-import { isAssertive, isHedged, isTechnicalConnect, isTechnicalTls, lineShape, type LineShape } from './answerShape.js';
+import { answerClause, isAssertive, isHedged, isTechnicalConnect, isTechnicalTls, lineShape, type LineShape } from './answerShape.js';
 import { idOnLine, isNoPushInfo, isServerApi } from './serverApi.js';
 import { isPushText, lineTimeZoned } from './text.js';
 import { proseTime } from '../paste/proseTime.js';
@@ -11,7 +11,9 @@ import { proseTime } from '../paste/proseTime.js';
 /** A line that is about pushing to APNs (so a bare "400" or "unexpected EOF" on it means something). */
 const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopush|buford|pushy|apns2|gorush|node-apn|\bAPN\b|RoundTrip|GOAWAY/i;
 /** Lines from MDM servers, or about MDM topics: their APNs answers are MDM evidence, not app evidence. */
-const MDM_CONTEXT = /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b/i;
+const MDM_CONTEXT = /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b/i;
+/** A device's UDID named in a person's words ("for UDID 00008120-…"). */
+const STATED_UDID = /\budid\s*[:=]?\s*([0-9A-F]{8}-[0-9A-F]{16}|[0-9A-F]{40}|[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})\b/i;
 
 /**
  * Everything the matchers below can use, as one alternation: reason names and their snake_case and
@@ -28,13 +30,15 @@ const STATUSES = new Set([200, 400, 403, 404, 405, 410, 413, 429, 500, 503]);
 /** Reasons that are ordinary English or HTTP words: only trusted as a JSON reason or next to their status. */
 const GENERIC = new Set(['Forbidden', 'Shutdown', 'Unregistered', 'InternalServerError', 'ServiceUnavailable', 'MethodNotAllowed', 'TooManyRequests', 'BadPath', 'IdleTimeout', 'BadCertificate', 'PayloadEmpty']);
 
-const JSON_REASON = /\\*"reason\\*"\s*:\s*\\*"([A-Za-z]+)\\*"/;
+// No leading `\\*`: it adds nothing to an unanchored match, and retried at every backslash of a
+// long run it is quadratic. The escapes after "reason are kept (JSON quoted inside a log string).
+const JSON_REASON = /"reason\\*"\s*:\s*\\*"([A-Za-z]+)\\*"/;
 const BARE_REASON = new RegExp(`\\b(${REASON_PATTERN})\\b`);
 const STATUS_THEN_REASON = new RegExp(`\\b(\\d{3})\\b\\s*[:\\-(]?\\s*(?:APNs push error:\\s*)?(${REASON_PATTERN})\\b`);
 const STATUS = /(?:HTTP\/2(?:\.0)?|:status|status(?:[ _-]?code)?|HTTP status|error[ _-]?code|returned(?: HTTP)?|response(?: code)?|code)["'\s:=]*\(?\s*(\d{3})\b/i;
 const SNAKE = /:?\b([a-z]+(?:_[a-z]+){1,5})\b/g;
 const APNS_ID = /apns-id["'\s:=]+([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/i;
-const TIMESTAMP = /\\*"?timestamp\\*"?\s*[:=]?\s*(\d{10,13})\b/i;
+const TIMESTAMP = /timestamp\\*"?\s*[:=]?\s*(\d{10,13})\b/i;
 const TOPIC = /apns-topic["'\s:=]+([A-Za-z0-9][A-Za-z0-9.\-_]*)/i;
 const PUSH_TYPE = /apns-push-type["'\s:=]+([a-z]+)/i;
 const CONNECT = /i\/o timeout|ETIMEDOUT|timed out|ECONNREFUSED|connection refused|ENOTFOUND|EAI_AGAIN|no such host|getaddrinfo|Name or service not known|ENETUNREACH|network is unreachable/i;
@@ -70,6 +74,9 @@ interface Pending {
   time?: string;
   mdm: boolean;
   context: boolean;
+  /** Told by a person in words ("APNs returned 200 at 09:05"), not logged by a program. */
+  stated?: boolean;
+  udid?: string;
 }
 
 /**
@@ -153,6 +160,8 @@ export const apnsResponseReader: LineReader = {
       if (p.environment) attrs.environment = p.environment;
       if (p.time) attrs.time = p.time;
       if (p.zone) attrs.zone = p.zone;
+      if (p.stated) attrs.stated = 'words';
+      if (p.udid) attrs.udid = p.udid;
       facts.push({ name: p.mdm ? 'mdm.apns_response' : 'apns.response', value, source: sourceOf(item, p.line), ...(p.at ? { at: p.at } : {}), attrs });
     };
 
@@ -167,8 +176,10 @@ export const apnsResponseReader: LineReader = {
         // Secure Mail's own log: its HTTP statuses are the Citrix listener's and Exchange's answers, not APNs' (seed 003).
         if (SECURE_MAIL_MODULE.test(text)) return;
         const shape = lineShape(text);
+        // A person's message is judged by the sentence that reports the answer.
+        const clause = shape === 'prose' ? answerClause(text) : text;
         // Programs write "could not send" without hedging; only a person's lines are checked for it.
-        const hedged = shape !== 'log' && isHedged(text);
+        const hedged = shape !== 'log' && isHedged(clause);
         const stamped = lineTimeZoned(text);
         const spoken = !stamped && item.pasted ? proseTime(text) : undefined;
         const at = stamped?.at ?? spoken?.at;
@@ -211,10 +222,10 @@ export const apnsResponseReader: LineReader = {
           facts.push({ name: mdm ? 'mdm.apns_connect_error' : 'apns.provider_connect_error', value: kind, source: sourceOf(item, n), ...(at ? { at } : {}), attrs: { ...(host ? { host: host.host } : {}), ...(at && zone ? { zone } : {}) } });
         }
 
-        const found = findReason(text, context, shape, hedged);
+        const found = findReason(clause, context, shape, hedged);
         // A bare status is an answer when a program logged it, or when a person reports it ("APNs returned 200");
         // after a request to the MDM server's own API (and no APNs host), a bare status is that API's.
-        const statusMatch = found.status === undefined && !hedged && (shape !== 'prose' || isAssertive(text)) && !(serverApi && !hosts.size) ? text.match(STATUS) : undefined;
+        const statusMatch = found.status === undefined && !hedged && (shape !== 'prose' || isAssertive(clause)) && !(serverApi && !hosts.size) ? clause.match(STATUS) : undefined;
         const status = found.status ?? (statusMatch && STATUSES.has(Number(statusMatch[1])) ? Number(statusMatch[1]) : undefined);
         const legacyMatch = legacy && !found.reason && status === undefined ? text.match(LEGACY_STATUS) : undefined;
         const legacyCode = legacyMatch && LEGACY_STATUSES.some((s) => s.code === Number(legacyMatch[1])) && Number(legacyMatch[1]) !== 0 ? Number(legacyMatch[1]) : undefined;
@@ -259,6 +270,11 @@ export const apnsResponseReader: LineReader = {
         }
         p.mdm ||= mdm;
         p.context ||= context;
+        if (shape === 'prose' && item.pasted) {
+          p.stated = true;
+          const udid = STATED_UDID.exec(text)?.[1];
+          if (udid && !p.udid) p.udid = udid;
+        }
       },
       end() {
         flush();

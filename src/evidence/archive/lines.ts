@@ -10,6 +10,10 @@ import { problemOf, type Item, type LinePrefilter, type LineReader, type LineSin
 export interface Slicer {
   shouldYield(): boolean;
   yieldNow(): Promise<void>;
+  /** The input's budget of text handed to readers (see Scan.takeText): how many of n characters may be. */
+  takeText?(n: number, member: string | undefined): number;
+  /** Counts a member of which no text at all could be read. */
+  skippedText?(): void;
 }
 
 /** Lines between two looks at the clock: cheap enough, and slow readers still yield in time. */
@@ -67,6 +71,10 @@ export class LineFeeder {
   private sinceCheck = 0;
   private bytes = 0;
   private stoppedAtLimit = false;
+  /** The input's text budget ran out at a line of this log (see Slicer.takeText). */
+  private outOfText = false;
+  /** Lines handed to the readers so far. */
+  private delivered = 0;
   private sawNul = false;
   private longLines = 0;
   private firstLongLine = 0;
@@ -166,6 +174,7 @@ export class LineFeeder {
       } else {
         this.emitBytes(chunk, pos, end);
       }
+      if (this.outOfText) return;
       this.lineNo++;
       pos = nl + 1;
     }
@@ -243,6 +252,14 @@ export class LineFeeder {
   }
 
   private emit(line: string): void {
+    // Lines handed to readers are what reading costs (the prefilter passes the rest over cheaply): they are charged to the input's budget.
+    const budget = this.slicer?.takeText;
+    if (budget && this.slicer!.takeText!(line.length + 1, this.item.member) < line.length + 1) {
+      if (!this.delivered) this.slicer!.skippedText?.();
+      this.outOfText = this.stoppedAtLimit = true;
+      return;
+    }
+    this.delivered++;
     const n = this.lineNo;
     for (let i = 0; i < this.sinks.length; i++) {
       const s = this.sinks[i]!;

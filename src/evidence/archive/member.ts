@@ -108,7 +108,7 @@ export class Member implements ChunkSink {
     const { scan, item, opts } = this;
     scan.counts.nested++;
     const prefix = item.member ? `${item.member}!/` : '';
-    if (kind === 'tar' || kind === 'zip') return scan.openArchive(kind, scan, item.member, prefix, opts.depth + 1);
+    if (kind === 'tar' || kind === 'zip') return scan.openArchive(kind, scan, item.member, prefix, opts.depth + 1, opts.topLevel);
     // gzip: the data inside is a tar, or a single compressed file (x.log.gz holds x.log).
     const inner = stripGz(item.member ?? baseName(item.input));
     const innerItem: Item = { input: item.input, member: item.member ? `${item.member}!/${inner}` : inner };
@@ -263,10 +263,19 @@ class ReadSink implements ChunkSink {
   }
 }
 
+/** Checks a member's data as it streams past (a zip entry's CRC-32). */
+export interface MemberCheck {
+  update(chunk: Buffer): void;
+  /** Called once all the data went past: what is wrong with it, or undefined. */
+  failure(): string | undefined;
+}
+
 /**
  * Streams one member (a file in a folder, a zip entry) into a new Member
  * sink. `count` adds the bytes to the right limit; a read failure becomes
- * the problem `describe` words, and what was read before it is kept.
+ * the problem `describe` words, and what was read before it is kept. With
+ * `check`, data that fails it is reported and nothing read from the member
+ * is used.
  */
 export async function pumpMember(
   scan: Scan,
@@ -274,16 +283,31 @@ export async function pumpMember(
   stream: AsyncIterable<unknown> & { destroy(): void },
   count: (bytes: number) => void,
   describe: (e: Error) => { code: string; message: string },
+  check?: MemberCheck,
 ): Promise<void> {
   const sink = new Member(scan, { input: scan.input, member: item.member, size: item.size }, { size: item.size, depth: item.depth, topLevel: false });
+  const before = scan.mark();
   scan.current = item.member;
   try {
+    let whole = true;
     for await (const chunk of stream) {
       count((chunk as Buffer).length);
+      check?.update(chunk as Buffer);
       const r = sink.write(chunk as Buffer);
       if (r) await r;
-      if (sink.isDraining) break;
+      if (sink.isDraining) {
+        whole = false;
+        break;
+      }
       if (scan.shouldYield()) await scan.yieldNow();
+    }
+    const failure = whole ? check?.failure() : undefined;
+    if (failure) {
+      // Readers of nested members may already have reported: all of it goes.
+      sink.abort();
+      scan.rollback(before);
+      scan.problem('archive.checksum_mismatch', failure, item.member);
+      return;
     }
     await sink.end();
   } catch (e) {

@@ -22,7 +22,7 @@ export class ScanStop extends Error {
  * (nested.ts): the archive parsers create Members, so member.ts cannot import
  * them without an import cycle.
  */
-export type ArchiveOpener = (kind: 'tar' | 'zip', scan: Scan, member: string | undefined, prefix: string, depth: number) => ChunkSink;
+export type ArchiveOpener = (kind: 'tar' | 'zip', scan: Scan, member: string | undefined, prefix: string, depth: number, isInput?: boolean) => ChunkSink;
 
 const noNestedArchives: ArchiveOpener = () => {
   throw new Error('this scan was made without an archive opener');
@@ -45,6 +45,12 @@ export class Scan {
   inputBytes = 0;
   expandedBytes = 0;
   entries = 0;
+  /** Characters of lines handed to line readers (all members), against limits.maxTextBytes. */
+  textBytes = 0;
+  /** Bytes written to spool files, against limits.maxSpoolBytes. */
+  spooledBytes = 0;
+  /** Text members not read at all because the text budget was spent before them. */
+  private textSkipped = 0;
   /** The member being read now, for messages about failures that hit mid-member. */
   current: string | undefined;
   /** sysdiagnose folders already described, so each yields its device facts once. */
@@ -53,6 +59,8 @@ export class Scan {
   readonly counts = { buffered: 0, lines: 0, drained: 0, nested: 0 };
 
   private droppedProblems = 0;
+  /** Problems added past the cap because they must be seen (why reading stopped). */
+  private kept = 0;
   private lastYield = performance.now();
   private lastProgressAt = 0;
   private lastProgressBytes = 0;
@@ -103,17 +111,32 @@ export class Scan {
   finish(): void {
     if (this.timer) clearTimeout(this.timer);
     this.ctx.signal?.removeEventListener('abort', this.onOuterAbort);
+    if (this.textSkipped) {
+      this.problems.push({ input: this.input, code: 'input.text_skipped', message: `${this.textSkipped} more text files were not read: the text limit was reached before them` });
+      this.kept++;
+    }
     if (this.droppedProblems) {
       this.problems.push({ input: this.input, code: 'input.more_problems', message: `${this.droppedProblems} more problems of the same kinds were found and not listed` });
     }
   }
 
   problem(code: string, message: string, member?: string): void {
-    if (this.problems.length >= MAX_PROBLEMS) {
+    if (this.problems.length >= MAX_PROBLEMS + this.kept) {
       this.droppedProblems++;
       return;
     }
     this.problems.push({ input: this.input, ...(member ? { member } : {}), code, message });
+  }
+
+  /**
+   * The problem that says why reading stopped (a size, entry or time limit,
+   * a cancel): always listed, however many problems came before it, since it
+   * is what explains everything missing after it.
+   */
+  stopProblem(stop: ScanStop): void {
+    if (this.problems.some((p) => p.code === stop.code && p.message === stop.message)) return;
+    this.problems.push({ input: this.input, ...(stop.member ? { member: stop.member } : {}), code: stop.code, message: stop.message });
+    this.kept++;
   }
 
   /** Charges bytes read from the input itself (compressed). */
@@ -139,6 +162,59 @@ export class Scan {
       );
     }
     this.check();
+  }
+
+  /**
+   * Grants up to n characters of lines handed to line readers; fewer (down
+   * to 0) once the input's text budget is spent. The member where it runs
+   * out is named in a problem that is always listed; members after it are
+   * only counted.
+   */
+  takeText(n: number, member: string | undefined): number {
+    const room = this.limits.maxTextBytes - this.textBytes;
+    const granted = Math.max(0, Math.min(n, room));
+    this.textBytes += granted;
+    if (granted < n && room > 0) {
+      this.stopProblem(
+        new ScanStop(
+          'input.text_budget',
+          `holds more log lines worth reading than the limit of ${this.limits.maxTextBytes} bytes of them per input; the limit was reached here, so the rest of this file and the text files after it were skipped (plists, profiles and certificates were still read)`,
+          member,
+        ),
+      );
+    }
+    return granted;
+  }
+
+  /** A text member that got no text at all (the budget was spent before it). */
+  skippedText(): void {
+    this.textSkipped++;
+  }
+
+  /** Charges bytes spooled to the temp dir; stops the scan past limits.maxSpoolBytes. */
+  addSpooled(n: number, member: string | undefined): void {
+    this.spooledBytes += n;
+    if (this.spooledBytes > this.limits.maxSpoolBytes) {
+      this.stop(
+        new ScanStop(
+          'archive.spool_too_large',
+          `holds a zip that would take more than ${this.limits.maxSpoolBytes} bytes of temporary space to read (zip data inside a stream or another archive is written to disk to be read); stopped there`,
+          member,
+        ),
+      );
+      this.check();
+    }
+  }
+
+  /** Where the findings stand now, to take back what one member added (see rollback). */
+  mark(): { facts: number; problems: number } {
+    return { facts: this.facts.length, problems: this.problems.length };
+  }
+
+  /** Forgets the facts and problems added since `at`: a member found damaged afterwards must not count. */
+  rollback(at: { facts: number; problems: number }): void {
+    this.facts.length = Math.min(this.facts.length, at.facts);
+    this.problems.length = Math.min(this.problems.length, at.problems);
   }
 
   /** Counts one archive entry (file, folder, link) against the entry limit. */

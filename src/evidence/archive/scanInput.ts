@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { readers as allReaders } from '../readers/index.js';
+import { notAFile } from '../pasteSource.js';
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import type { ReadContext, ReadResult, Reader } from '../types.js';
 import { scanFolder } from './folder.js';
@@ -12,12 +13,15 @@ import { Scan, ScanStop } from './scan.js';
 import { SNIFF_BYTES, sniff } from './sniff.js';
 import { scanZipFile } from './zip.js';
 
+const UNRECOGNISED =
+  'holds nothing pushcheck recognises: no plist, profile, certificate or log line it knows (if it holds the server\'s push topic, PushMagic or token, paste them instead)';
+
 /** Reads of 1 MiB: small reads cost more in syscalls than the whole tar parsing. */
 const READ_CHUNK = 1 << 20;
 
 export interface ScanResult extends ReadResult {
   /** How members were handled; for the benchmark and tests. */
-  counts: Scan['counts'] & { entries: number; inputBytes: number; expandedBytes: number };
+  counts: Scan['counts'] & { entries: number; inputBytes: number; expandedBytes: number; textBytes: number };
 }
 
 /** Reads a file, folder or archive on disk. Never throws for bad input. */
@@ -29,7 +33,8 @@ export async function scanPath(path: string, ctx: ReadContext, readers: readonly
     return failed(path, ctx, readers, 'input.unreadable', `cannot be opened: ${(e as Error).message}`);
   }
   if (st.isDirectory()) return run(new Scan(path, ctx.limits, readers, ctx, undefined, openNestedArchive), (scan) => scanFolder(scan, path));
-  if (!st.isFile()) return failed(path, ctx, readers, 'input.unreadable', 'is neither a file nor a folder');
+  // Refused by type, never opened: /dev/zero never ends, and a FIFO without a writer never opens.
+  if (!st.isFile()) return failed(path, ctx, readers, 'input.not_a_file', `is ${notAFile(st)}, neither a file nor a folder; devices, FIFOs and sockets are not read`);
   if (st.size === 0) return failed(path, ctx, readers, 'input.empty', 'is empty (0 bytes)');
   if (st.size > ctx.limits.maxInputBytes) {
     return failed(path, ctx, readers, 'input.too_large', `is ${st.size} bytes, over the input limit of ${ctx.limits.maxInputBytes} bytes; not read`);
@@ -88,17 +93,19 @@ async function run(scan: Scan, body: (scan: Scan) => Promise<void>): Promise<Sca
     await body(scan);
   } catch (e) {
     const stop = e instanceof ScanStop ? e : scan.stopped;
-    if (stop) scan.problem(stop.code, stop.message, stop.member);
+    if (stop) scan.stopProblem(stop);
     else scan.problem('input.unreadable', `could not be read: ${(e as Error).message}`, scan.current);
   } finally {
     scan.finish();
   }
   noteArchiveName(scan);
+  // Every input answers: one that gave neither a fact nor a problem would otherwise vanish from the report.
+  if (!scan.facts.length && !scan.problems.length) scan.problems.push({ input: scan.input, code: 'input.unrecognised', message: UNRECOGNISED });
   scan.done();
   return {
     facts: scan.facts,
     problems: scan.problems,
-    counts: { ...scan.counts, entries: scan.entries, inputBytes: scan.inputBytes, expandedBytes: scan.expandedBytes },
+    counts: { ...scan.counts, entries: scan.entries, inputBytes: scan.inputBytes, expandedBytes: scan.expandedBytes, textBytes: scan.textBytes },
   };
 }
 
@@ -114,5 +121,5 @@ function failed(input: string, ctx: ReadContext, readers: readonly Reader[], cod
   const scan = new Scan(input, { ...ctx.limits, timeoutMs: 0 }, readers, ctx, undefined, openNestedArchive);
   scan.problem(code, message);
   scan.finish();
-  return { facts: [], problems: scan.problems, counts: { ...scan.counts, entries: 0, inputBytes: 0, expandedBytes: 0 } };
+  return { facts: [], problems: scan.problems, counts: { ...scan.counts, entries: 0, inputBytes: 0, expandedBytes: 0, textBytes: 0 } };
 }

@@ -1,30 +1,35 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import { createRequire } from 'node:module';
 import type { Entry, ZipFile } from 'yauzl';
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
-import { pumpMember } from './member.js';
+import { pumpMember, type MemberCheck } from './member.js';
 import { ScanStop, type Scan } from './scan.js';
 import type { ChunkSink } from './sink.js';
+import { makeTempDir, removeTempDir, removeTempDirSync } from './tempSpace.js';
+import type { ZipLayout } from './zipLayout.js';
 
-/** The zip library, loaded the first time a zip is read. */
 let yauzlLib: typeof import('yauzl') | undefined;
 const yauzl = () => (yauzlLib ??= createRequire(import.meta.url)('yauzl') as typeof import('yauzl'));
 
 /**
  * Reads a zip file on disk (Secure Mail log bundles, a sysdiagnose zipped for
  * mail). The central directory is checked against the limits before any
- * member is inflated: entry count, and each member's declared size against
- * what is left of the expansion budget (zip bombs stop there).
+ * member is inflated: entry count, entries whose data overlap (each is
+ * refused: that is how small zips claim to expand without end), and each
+ * member's declared size against what is left of the expansion budget (zip
+ * bombs stop there). Each member is checked against its CRC-32.
  */
 export async function scanZipFile(scan: Scan, path: string, prefix: string, depth: number): Promise<void> {
   const where = prefix ? prefix.slice(0, -2) : undefined;
   let zip: ZipFile;
+  let layout: ZipLayout;
   try {
-    zip = await openZip(path);
+    // The zip library loads with the first zip: a run without one never pays for it.
+    const { openZipFile } = await import('./zipReader.js');
+    ({ zip, layout } = await openZipFile(path, scan.limits.maxEntries));
   } catch (e) {
     scan.problem('archive.corrupt', `zip data cannot be read: ${(e as Error).message}`, where);
     return;
@@ -33,7 +38,8 @@ export async function scanZipFile(scan: Scan, path: string, prefix: string, dept
     if (zip.entryCount > scan.limits.maxEntries) {
       throw new ScanStop('archive.too_many_entries', `zip directory lists ${zip.entryCount} entries, over the limit of ${scan.limits.maxEntries}; not read`, where);
     }
-    for (;;) {
+    let overlapNoted = false;
+    for (let index = 0; ; index++) {
       scan.check();
       let entry: Entry | undefined;
       try {
@@ -43,6 +49,19 @@ export async function scanZipFile(scan: Scan, path: string, prefix: string, dept
         return;
       }
       if (!entry) return;
+      if (layout.overlapping[index]) {
+        const member = prefix + entryName(entry);
+        scan.addEntry(member);
+        if (!overlapNoted) {
+          overlapNoted = true;
+          scan.problem(
+            'archive.overlapping_entries',
+            `zip lists ${layout.count} entries whose data is shared with or runs into another entry's (the shape of a zip bomb: the same bytes would be inflated again and again); none of them was read, this is the first`,
+            member,
+          );
+        }
+        continue;
+      }
       await scanZipEntry(scan, zip, entry, prefix, depth);
       if (scan.shouldYield()) await scan.yieldNow();
     }
@@ -51,8 +70,27 @@ export async function scanZipFile(scan: Scan, path: string, prefix: string, dept
   }
 }
 
+function entryName(entry: Entry): string {
+  return yauzl().getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
+}
+
+/** The CRC-32 of what was inflated, against the one the directory gives. */
+function crcCheck(entry: Entry): MemberCheck {
+  let crc = 0;
+  return {
+    update(chunk) {
+      crc = crc32(chunk, crc);
+    },
+    failure() {
+      return crc >>> 0 === entry.crc32 >>> 0
+        ? undefined
+        : `zip member fails its CRC-32 check (the data is damaged or was altered: ${(crc >>> 0).toString(16).padStart(8, '0')} instead of ${(entry.crc32 >>> 0).toString(16).padStart(8, '0')}); nothing read from it is used`;
+    },
+  };
+}
+
 async function scanZipEntry(scan: Scan, zip: ZipFile, entry: Entry, prefix: string, depth: number): Promise<void> {
-  const name = yauzl().getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
+  const name = entryName(entry);
   const member = prefix + name;
   scan.addEntry(member);
   noteSysdiagnose(scan, prefix, name);
@@ -78,17 +116,25 @@ async function scanZipEntry(scan: Scan, zip: ZipFile, entry: Entry, prefix: stri
       member,
     );
   }
+  // Empty members need no stream (a zip of 200,000 empty files must not open 200,000).
   let stream: Readable;
   try {
-    stream = await openEntry(zip, entry);
+    stream = size === 0 && entry.compressedSize === 0 ? Readable.from([]) : await openEntry(zip, entry);
   } catch (e) {
     scan.problem('archive.corrupt', `zip member cannot be opened: ${(e as Error).message}`, member);
     return;
   }
-  await pumpMember(scan, { member, size, depth }, stream, (n) => scan.addExpanded(n), (e) => ({
-    code: 'archive.corrupt',
-    message: `zip member is damaged: ${e.message}; what was read before is kept`,
-  }));
+  await pumpMember(
+    scan,
+    { member, size, depth },
+    stream,
+    (n) => scan.addExpanded(n),
+    (e) => ({
+      code: 'archive.corrupt',
+      message: `zip member is damaged: ${e.message}; what was read before is kept`,
+    }),
+    crcCheck(entry),
+  );
 }
 
 function noteSysdiagnose(scan: Scan, prefix: string, name: string): void {
@@ -106,15 +152,6 @@ function noteSysdiagnose(scan: Scan, prefix: string, name: string): void {
 function isUnsafe(name: string): boolean {
   if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name)) return true;
   return name.split(/[\\/]/).includes('..');
-}
-
-function openZip(path: string): Promise<ZipFile> {
-  return new Promise((resolve, reject) => {
-    // Names are decoded here, not by yauzl: it rejects the whole zip for one bad name, we flag that member.
-    yauzl().open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false }, (err, zip) =>
-      err || !zip ? reject(err ?? new Error('no zip')) : resolve(zip),
-    );
-  });
 }
 
 function nextEntry(zip: ZipFile): Promise<Entry | undefined> {
@@ -141,14 +178,15 @@ function openEntry(zip: ZipFile, entry: Entry): Promise<Readable> {
 
 /**
  * Zip needs random access (its directory is at the end), so a zip that
- * arrives as a stream is spooled into a private temporary folder, capped at
- * the input limit while it is written, read from there, and removed.
+ * arrives as a stream is spooled into a private temporary folder, read from
+ * there, and removed (also on SIGINT/SIGTERM). A zip that is the input
+ * itself is bounded by the input limit; zip data that came out of another
+ * archive counts against the input's spool limit while it is written.
  */
 export class ZipSpool implements ChunkSink {
   private dir: string | undefined;
   private file: WriteStream | undefined;
   private opening: Promise<void> | undefined;
-  private written = 0;
   private failed = false;
 
   constructor(
@@ -156,14 +194,18 @@ export class ZipSpool implements ChunkSink {
     private readonly member: string | undefined,
     private readonly prefix: string,
     private readonly depth: number,
+    /** The zip is the input itself (a download): bounded by the input limit, already charged as it arrives. */
+    private readonly isInput = false,
   ) {}
 
   write(chunk: Buffer): void | Promise<void> {
     if (this.failed) return;
-    this.written += chunk.length;
-    if (this.written > this.scan.limits.maxInputBytes) {
+    try {
+      // Zip data from inside a stream or an archive: a few compressed bytes can expand to gigabytes of it.
+      if (!this.isInput) this.scan.addSpooled(chunk.length, this.member);
+    } catch (e) {
       this.abort();
-      throw new ScanStop('input.too_large', `zip data is larger than the input limit of ${this.scan.limits.maxInputBytes} bytes; stopped`, this.member);
+      throw e;
     }
     if (!this.file) return (this.opening ??= this.open()).then(() => (this.file ? this.writeFile(chunk) : undefined));
     return this.writeFile(chunk);
@@ -174,8 +216,8 @@ export class ZipSpool implements ChunkSink {
     if (!this.file) await (this.opening ??= this.open());
     const file = this.file;
     if (!file) return;
-    await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
     try {
+      await new Promise<void>((resolve, reject) => file.end((err?: Error | null) => (err ? reject(err) : resolve())));
       await scanZipFile(this.scan, join(this.dir!, 'spool.zip'), this.prefix, this.depth);
     } finally {
       await this.cleanUp();
@@ -185,13 +227,18 @@ export class ZipSpool implements ChunkSink {
   abort(): void {
     if (this.failed) return;
     this.failed = true;
-    void this.cleanUp();
+    const { file, dir } = this;
+    this.file = undefined;
+    this.dir = undefined;
+    file?.destroy();
+    // At once, not after the scan has returned: an aborted spool can be hundreds of megabytes.
+    if (dir) removeTempDirSync(dir);
   }
 
   private async open(): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), 'pushcheck-zip-'));
+    const dir = await makeTempDir('pushcheck-zip-');
     if (this.failed) {
-      await rm(dir, { recursive: true, force: true });
+      await removeTempDir(dir);
       return;
     }
     this.dir = dir;
@@ -209,6 +256,6 @@ export class ZipSpool implements ChunkSink {
     this.file = undefined;
     this.dir = undefined;
     if (file && !file.closed) await new Promise<void>((resolve) => file.destroy() && file.once('close', () => resolve()));
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir) await removeTempDir(dir);
   }
 }

@@ -1,4 +1,5 @@
 import { toIsoTime } from '../../facts/normalize.js';
+import { jsonTooLarge, MAX_JSON_VALUES } from '../jsonSize.js';
 import { NO_LINES, parsePlist } from '../plist/index.js';
 import { problemOf, type BufferReader, type Item, type ReadContext, type ReadResult } from '../types.js';
 import { Collector } from './emit.js';
@@ -18,34 +19,40 @@ interface EventAt {
 
 /** One JSON document (object or array of events), or NDJSON with one event per line. */
 function eventsOf(raw: string): EventAt[] | { error: string } {
-  try {
-    const doc = JSON.parse(raw) as Json;
-    const list = Array.isArray(doc) ? doc : [doc];
-    // Lines of a pretty-printed document: the n-th event's raw_payload is the n-th occurrence.
-    const payloadLines: number[] = [];
-    let line = 1;
-    let pos = 0;
-    for (let i = raw.indexOf('"raw_payload"'); i >= 0; i = raw.indexOf('"raw_payload"', i + 1)) {
-      for (let j = raw.indexOf('\n', pos); j >= 0 && j < i; j = raw.indexOf('\n', j + 1)) line++;
-      pos = i;
-      payloadLines.push(line);
-    }
-    return list.filter(isObj).map((event, n) => ({ event, line: payloadLines[n] }));
-  } catch (e) {
-    const lines = raw.split('\n');
-    const out: EventAt[] = [];
-    for (let n = 0; n < lines.length; n++) {
-      const l = lines[n].trim();
-      if (!l.startsWith('{')) continue;
-      try {
-        const v = JSON.parse(l) as Json;
-        if (isObj(v)) out.push({ event: v, line: n + 1 });
-      } catch {
-        /* a line that is not JSON: counted below */
+  // A document (or line) of more values than any export holds is not built at all: JSON.parse of it could take gigabytes.
+  const tooLarge = `holds more than ${MAX_JSON_VALUES} JSON values, over the limit for one document; not read`;
+  let failure = tooLarge;
+  if (!jsonTooLarge(raw)) {
+    try {
+      const doc = JSON.parse(raw) as Json;
+      const list = Array.isArray(doc) ? doc : [doc];
+      // Lines of a pretty-printed document: the n-th event's raw_payload is the n-th occurrence.
+      const payloadLines: number[] = [];
+      let line = 1;
+      let pos = 0;
+      for (let i = raw.indexOf('"raw_payload"'); i >= 0; i = raw.indexOf('"raw_payload"', i + 1)) {
+        for (let j = raw.indexOf('\n', pos); j >= 0 && j < i; j = raw.indexOf('\n', j + 1)) line++;
+        pos = i;
+        payloadLines.push(line);
       }
+      return list.filter(isObj).map((event, n) => ({ event, line: payloadLines[n] }));
+    } catch (e) {
+      failure = `is not valid JSON (${(e as Error).message.slice(0, 120)})`;
     }
-    return out.length ? out : { error: (e as Error).message };
   }
+  const lines = raw.split('\n');
+  const out: EventAt[] = [];
+  for (let n = 0; n < lines.length; n++) {
+    const l = lines[n].trim();
+    if (!l.startsWith('{') || jsonTooLarge(l)) continue;
+    try {
+      const v = JSON.parse(l) as Json;
+      if (isObj(v)) out.push({ event: v, line: n + 1 });
+    } catch {
+      /* a line that is not JSON: counted below */
+    }
+  }
+  return out.length ? out : { error: failure };
 }
 
 function readEvent({ event, line }: EventAt, n: number, item: Item, ctx: ReadContext, res: ReadResult): boolean {
@@ -92,7 +99,7 @@ export const mdmWebhookReader: BufferReader = {
     const res: ReadResult = { facts: [], problems: [] };
     const events = eventsOf(data.toString('utf8').replace(/^\uFEFF/, ''));
     if ('error' in events) {
-      res.problems.push(problemOf(item, 'mdm.webhook.malformed', `is not valid JSON (${events.error.slice(0, 120)})`));
+      res.problems.push(problemOf(item, 'mdm.webhook.malformed', events.error));
       return res;
     }
     let used = 0;

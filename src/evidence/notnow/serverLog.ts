@@ -184,7 +184,7 @@ class ServerLogSink implements LineSink {
       msgKey === 'pushed' ||
       (/\bpush(?:ed)?\b/i.test(msg) && !/cert|provider|token/i.test(msg) && (f.has('udid') || f.has('id') || f.has('idfirst'))) ||
       (f.get('method') === 'Push' && (f.get('component') === 'apns' || f.has('udid')));
-    if (isPush) return this.takePush(f, n, at, trace);
+    if (isPush) return this.takePush(f, n, at, trace, msgKey);
 
     // 5. Commands the server hands out, and the end of a connection.
     if (msgKey === 'command retrieved' || msgKey === 'command sent') {
@@ -205,9 +205,10 @@ class ServerLogSink implements LineSink {
     }
   }
 
-  private takePush(f: Map<string, string>, n: number, at: string | undefined, trace: string | undefined): void {
+  private takePush(f: Map<string, string>, n: number, at: string | undefined, trace: string | undefined, msgKey: string): void {
     let ids: string[] = [];
-    const direct = f.get('udid') ?? f.get('id') ?? f.get('idfirst') ?? f.get('deviceudid');
+    // Every key a server names a device by (Fleet's JSON lines say host_uuid), as for status lines.
+    const direct = f.get('udid') ?? f.get('id') ?? f.get('idfirst') ?? f.get('deviceudid') ?? f.get('enrollmentid') ?? f.get('hostuuid') ?? f.get('deviceid');
     if (direct && isPlausibleId(direct)) ids = [direct];
     if (this.pendingPush && (!trace || !this.pendingPush.trace || trace === this.pendingPush.trace)) {
       const count = Number(f.get('idcount') ?? this.pendingPush.ids.length);
@@ -222,8 +223,11 @@ class ServerLogSink implements LineSink {
     const count = f.has('count') ? Number(f.get('count')) : undefined;
     const http = f.get('status') ?? f.get('httpstatus') ?? f.get('statuscode') ?? err?.match(/\bstatus:? (\d{3})\b/)?.[1];
     // MicroMDM's push returns the apns-id only from an accepted push (its APNs client turns any other
-    // answer into an error): an id with no error is APNs's 200.
-    const accepted = micromdmIdOf(f) && !failedErr ? 200 : undefined;
+    // answer into an error): an id with no error is APNs's 200. NanoMDM's "msg=push" line counts the
+    // pushes that came back without an error (nanopush, too, makes every answer but 200 an error): every
+    // id of the request counted and no error means APNs accepted each push.
+    const nanoAccepted = msgKey === 'push' && !failedErr && errs === 0 && count !== undefined && count > 0 && count === ids.length && Number(f.get('idcount') ?? count) === count;
+    const accepted = (micromdmIdOf(f) || nanoAccepted) && !failedErr ? 200 : undefined;
     const code = http && /^\d{3}$/.test(http) ? Number(http) : accepted;
     const failed = failedErr || errs > 0 || count === 0 || (code !== undefined && code >= 300);
     const apnsId = f.get('apnsid') ?? f.get('pushid') ?? f.get('pushnotificationid') ?? micromdmIdOf(f);

@@ -1,63 +1,170 @@
-import { parse as parseXml } from 'plist';
-import { normalizeTree, type PlistValue } from './values.js';
+import { SaxesParser } from 'saxes';
+import type { PlistDict, PlistValue } from './values.js';
 
 export type XmlResult = { ok: true; value: PlistValue } | { ok: false; code: string; message: string };
 
-type ConsoleFn = (...args: unknown[]) => void;
+/** Containers open at once; Apple's plists nest a few levels, and the value tree is walked recursively later. */
+const MAX_DEPTH = 1000;
 
-/**
- * Runs fn with console output captured: the XML library reports recoverable
- * errors by printing them (and the text it prints can quote the input, which
- * may hold secrets), so they are collected here and turned into a problem.
- */
-function captureConsole<T>(fn: () => T): { result: T; printed: string[] } {
-  const printed: string[] = [];
-  const keys = ['error', 'warn', 'log', 'info'] as const;
-  const saved = keys.map((k) => console[k]);
-  const collect: ConsoleFn = (...args) => printed.push(args.map(String).join(' '));
-  for (const k of keys) console[k] = collect;
-  try {
-    return { result: fn(), printed };
-  } finally {
-    keys.forEach((k, i) => (console[k] = saved[i]));
+const LEAVES = new Set(['key', 'string', 'integer', 'real', 'date', 'data', 'true', 'false', 'null']);
+
+class PlistError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
   }
 }
 
-/** "[xmldom error]\tentity not found:&a; \n@#[line:1,col:45]" → "entity not found:&a; (line 1, column 45)" */
-function describe(printed: string): string {
-  const m = printed.match(/^\[xmldom (?:error|fatalError)\]\s*([\s\S]*?)\s*(?:@#\[line:(\d+),col:(\d+|undefined)\])?\s*$/);
-  const what = (m ? m[1] : printed).replace(/\s+/g, ' ').trim().slice(0, 160);
-  return m && m[2] && m[2] !== '0' ? `${what} (line ${m[2]}${m[3] && m[3] !== 'undefined' ? `, column ${m[3]}` : ''})` : what;
+interface Container {
+  kind: 'plist' | 'dict' | 'array';
+  values: PlistValue[];
+  dict?: PlistDict;
+  /** In a dict: the key waiting for its value (undefined: a key is expected next). */
+  key?: string;
+}
+
+/** An ISO date without a zone is read as UTC (as plists write them), never in the process's own zone. */
+function dateOf(text: string): Date {
+  const t = text.trim();
+  return new Date(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(t) ? `${t}Z` : t);
+}
+
+function leafValue(name: string, text: string): PlistValue {
+  switch (name) {
+    case 'key':
+    case 'string':
+      return text;
+    case 'integer':
+      if (!text.trim()) throw new PlistError('plist.malformed', 'is an XML plist with an empty <integer>');
+      return parseInt(text, 10);
+    case 'real':
+      if (!text.trim()) throw new PlistError('plist.malformed', 'is an XML plist with an empty <real>');
+      return parseFloat(text);
+    case 'date':
+      if (!text.trim()) throw new PlistError('plist.malformed', 'is an XML plist with an empty <date>');
+      return dateOf(text);
+    case 'data': {
+      const b64 = text.replace(/\s+/g, '');
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 === 1) throw new PlistError('plist.malformed', 'is an XML plist whose <data> is not base64');
+      return Buffer.from(b64, 'base64');
+    }
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    default:
+      return null;
+  }
 }
 
 /**
- * Parses XML plist text. Anything the XML parser complains about makes the
- * document unusable: Apple's own plists are always well-formed, so a
- * complaint means truncation or corruption, and half a plist is worse than
- * none (a missing key would read as "absent").
+ * Parses XML plist text into the value tree, with a streaming XML parser
+ * and no document tree in between: memory is the values themselves, the
+ * work is one pass, and it stops at the first error. Anything the XML
+ * parser objects to makes the document unusable: Apple's own plists are
+ * always well-formed, so an error means truncation or corruption, and half a
+ * plist is worse than none (a missing key would read as "absent").
  */
 export function parseXmlPlist(text: string, maxObjects: number): XmlResult {
-  // Each value is at least one element; counting '<' bounds the work before parsing.
-  let tags = 0;
-  for (let i = text.indexOf('<'); i >= 0; i = text.indexOf('<', i + 1)) if (++tags > maxObjects * 2 + 16) break;
-  if (tags > maxObjects * 2 + 16) return { ok: false, code: 'plist.too_many_objects', message: `is an XML plist with more than ${maxObjects} values, over the limit` };
-  let value: unknown;
-  let printed: string[];
+  const parser = new SaxesParser({ position: true });
+  const stack: Container[] = [];
+  let root: PlistValue[] | undefined;
+  let sawRoot = false;
+  let leaf: { name: string; text: string } | undefined;
+  let objects = 0;
+  let closing = false;
+
+  const add = (v: PlistValue, isKey: boolean) => {
+    const top = stack[stack.length - 1]!;
+    if (top.kind === 'dict') {
+      if (top.key === undefined) {
+        if (!isKey) throw new PlistError('plist.malformed', 'is an XML plist whose <dict> has a value where a <key> should be');
+        if (v === '__proto__') throw new PlistError('plist.malformed', 'is an XML plist with a key named __proto__');
+        top.key = v as string;
+      } else {
+        if (isKey) throw new PlistError('plist.malformed', 'is an XML plist whose <dict> has two <key>s in a row');
+        top.dict![top.key] = v;
+        top.key = undefined;
+      }
+    } else if (isKey) {
+      throw new PlistError('plist.malformed', `is an XML plist with a <key> inside <${top.kind}>`);
+    } else if (!(top.kind === 'array' && v === null)) {
+      top.values.push(v);
+    }
+  };
+
+  parser.on('error', (e) => {
+    throw e;
+  });
+  parser.on('opentag', (tag) => {
+    const name = tag.name;
+    if (!sawRoot) {
+      sawRoot = true;
+      if (name !== 'plist') throw new PlistError('plist.not_plist', 'is XML but not a property list (its root element is not <plist>)');
+      stack.push({ kind: 'plist', values: [] });
+      return;
+    }
+    if (leaf) throw new PlistError('plist.malformed', `is an XML plist with <${name}> inside <${leaf.name}>`);
+    if (!stack.length) throw new PlistError('plist.malformed', `is an XML plist with <${name}> after its end`);
+    if (++objects > maxObjects) throw new PlistError('plist.too_many_objects', `is an XML plist with more than ${maxObjects} values, over the limit`);
+    if (name === 'dict' || name === 'array') {
+      if (stack.length >= MAX_DEPTH) throw new PlistError('plist.too_deep', 'is an XML plist nested too deeply to read');
+      stack.push(name === 'dict' ? { kind: 'dict', values: [], dict: Object.create(null) as PlistDict } : { kind: 'array', values: [] });
+    } else if (LEAVES.has(name)) {
+      leaf = { name, text: '' };
+    } else {
+      throw new PlistError('plist.malformed', `is an XML plist with an element <${name.slice(0, 40)}> that plists do not have`);
+    }
+  });
+  const onText = (t: string) => {
+    if (leaf) leaf.text += t;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  parser.on('closetag', (tag) => {
+    if (leaf) {
+      const { name, text: body } = leaf;
+      leaf = undefined;
+      add(leafValue(name, body), name === 'key');
+      return;
+    }
+    const done = stack.pop();
+    if (!done) return;
+    if (done.kind === 'plist') {
+      root = done.values;
+      return;
+    }
+    let value: PlistValue;
+    if (done.kind === 'dict') {
+      // A key left without its value reads as an empty string (as Apple's own parser does).
+      if (done.key !== undefined) done.dict![done.key] = '';
+      value = done.dict!;
+    } else value = done.values;
+    add(value, false);
+    void tag;
+  });
+
   try {
-    ({ result: value, printed } = captureConsole(() => parseXml(text)));
+    parser.write(text);
+    closing = true;
+    parser.close();
   } catch (e) {
-    const msg = (e as Error).message ?? String(e);
-    if (e instanceof RangeError) return { ok: false, code: 'plist.too_deep', message: 'is an XML plist nested too deeply to read' };
-    if (/First element should be <plist>/.test(msg)) return { ok: false, code: 'plist.not_plist', message: 'is XML but not a property list (its root element is not <plist>)' };
-    if (/unclosed xml tag|missing root|end tag name|unexpected end/i.test(msg))
-      return { ok: false, code: 'plist.truncated', message: `is an XML plist that ends early or is cut off (${describe(msg)})` };
-    return { ok: false, code: 'plist.malformed', message: `is an XML plist that could not be parsed: ${describe(msg)}` };
+    if (e instanceof PlistError) return { ok: false, code: e.code, message: e.message };
+    const what = describe((e as Error).message);
+    // The parser only finds out at the end that an element was never closed: the text is cut short.
+    if (closing) return { ok: false, code: 'plist.truncated', message: `is an XML plist that ends early or is cut off (${what})` };
+    return { ok: false, code: 'plist.malformed', message: `is an XML plist with errors: ${what}` };
   }
-  const errors = printed.filter((p) => /^\[xmldom (error|fatalError)\]/.test(p));
-  if (errors.length) return { ok: false, code: 'plist.malformed', message: `is an XML plist with errors: ${describe(errors[0])}` };
-  try {
-    return { ok: true, value: normalizeTree(value) };
-  } catch {
-    return { ok: false, code: 'plist.too_deep', message: 'is an XML plist nested too deeply to read' };
-  }
+  if (!root) return { ok: false, code: 'plist.truncated', message: 'is an XML plist that ends early or is cut off (no closing </plist>)' };
+  // <plist> holds one value; anything else is read as the list of what it holds.
+  return { ok: true, value: root.length === 1 ? root[0]! : root };
+}
+
+/** "undefined:1:45: undefined entity." → "undefined entity (line 1, column 45)"; never quotes the text itself. */
+function describe(message: string): string {
+  const m = /^(?:[^:]*:)?(\d+):(\d+): ([\s\S]*)$/.exec(message);
+  const what = (m ? m[3]! : message).replace(/\s+/g, ' ').replace(/\.$/, '').trim().slice(0, 160);
+  return m ? `${what} (line ${m[1]}, column ${m[2]})` : what;
 }

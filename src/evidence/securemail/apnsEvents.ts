@@ -3,7 +3,7 @@ import { showSecret } from '../../facts/secrets.js';
 import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } from '../types.js';
 import { classifyOperation, classifyStatus, failureReason } from './classify.js';
 import { APNS_EVENTS_FILE } from './names.js';
-import { detectDelimiter, mapHeader, parseRows, type Row } from './table.js';
+import { detectDelimiter, mapHeader, parseRows, skippedRowsMessage, type Row } from './table.js';
 import { decodeText } from './text.js';
 import { isTimeCell, parseTime } from './time.js';
 
@@ -15,7 +15,7 @@ import { isTimeCell, parseTime } from './time.js';
  */
 type Field = 'time' | 'operation' | 'status' | 'combination' | 'tenant' | 'token';
 const HEADER: (readonly [Field, RegExp])[] = [
-  ['combination', /tenant.*token|token.*tenant|combin|\bkey\b/i],
+  ['combination', /^(?=[\s\S]*tenant)(?=[\s\S]*token)|combin|\bkey\b/i],
   ['time', /^(date|time|timestamp|when)/i],
   ['operation', /operation|event|action|step/i],
   ['status', /status|result|outcome|state/i],
@@ -86,6 +86,8 @@ export function readApnsEvents(data: Buffer, item: Item): ReadResult {
   const problems = [];
   if (!facts.length) problems.push(problemOf(item, 'securemail.csv_no_events', 'holds no row with an operation or a status; is it really CtxLog_APNS_Events.csv?'));
   else if (unreadable) problems.push(problemOf(item, 'securemail.csv_rows_skipped', `${unreadable} row(s) had neither an operation nor a status and were skipped`));
+  const cut = skippedRowsMessage(rows);
+  if (cut) problems.push(problemOf(item, 'securemail.table_cut', cut));
   return { facts, problems };
 }
 

@@ -3,7 +3,7 @@ import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } fr
 import { redactMessage } from './classify.js';
 import { apnsHits, deviceHits, PUSH_WORDS } from './logPatterns.js';
 import { APNS_EVENTS_FILE, CTXLOG_TEXT_FILE, FETCH_SCHEDULE_FILE, POLICIES_FILE, SECURE_MAIL_MODULE } from './names.js';
-import { detectDelimiter, mapHeader, parseRows, type Row } from './table.js';
+import { detectDelimiter, mapHeader, parseRows, skippedRowsMessage, type Row } from './table.js';
 import { decodeText, headText } from './text.js';
 import { parseTime } from './time.js';
 
@@ -98,6 +98,8 @@ export function readAppLog(data: Buffer, item: Item): ReadResult {
     problems.push(problemOf(item, 'securemail.log_no_apns', 'has no Secure Mail.APNS lines: the log does not cover the push subscription (ask for logs taken right after the problem)'));
   for (const [fact, n] of counts)
     if (n > MAX_PER_FACT) problems.push(problemOf(item, 'securemail.log_capped', `${n} lines matched ${fact}; the first ${MAX_PER_FACT} are listed`));
+  const cut = skippedRowsMessage(rows);
+  if (cut) problems.push(problemOf(item, 'securemail.table_cut', cut));
   return { facts, problems };
 }
 

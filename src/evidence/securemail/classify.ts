@@ -66,7 +66,8 @@ export function redactMessage(text: string, max = 300): string {
     .replace(/<([0-9a-fA-F]{8}\s?){4,}>/g, '<…redacted…>')
     .replace(/\b[0-9a-fA-F]{32,}\b/g, '…redacted…')
     // base64 runs: long, and mixing digits with both cases (so long API names survive)
-    .replace(/(?=[A-Za-z0-9+/]*\d)(?=[A-Za-z0-9+/]*[A-Z])(?=[A-Za-z0-9+/]*[a-z])[A-Za-z0-9+/]{40,}={0,2}/g, '…redacted…')
+    // (each run is tested once: lookaheads at every position of a long run would be quadratic)
+    .replace(/[A-Za-z0-9+/]{40,}={0,2}/g, (run) => (/\d/.test(run) && /[A-Z]/.test(run) && /[a-z]/.test(run) ? '…redacted…' : run))
     .replace(/\s+/g, ' ')
     .trim();
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;

@@ -1,7 +1,7 @@
 import type { Fact } from '../../facts/schema.js';
 import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } from '../types.js';
 import { FETCH_SCHEDULE_FILE } from './names.js';
-import { detectDelimiter, mapHeader, parseRows, type Row } from './table.js';
+import { detectDelimiter, mapHeader, parseRows, skippedRowsMessage, type Row } from './table.js';
 import { decodeText } from './text.js';
 import { findTimes, isTimeCell } from './time.js';
 
@@ -52,8 +52,16 @@ function byContent(raw: string): Wake | null {
   // Blank out (keeping positions) what was recognised, so the one remaining number is the duration.
   const spans = [...times.map((t) => [t.index, t.length] as const), [typeMatch.index!, type.length] as const];
   if (resultMatch) spans.push([resultMatch.index!, resultMatch[0].length]);
-  let rest = raw;
-  for (const [at, len] of spans) rest = rest.slice(0, at) + ' '.repeat(len) + rest.slice(at + len);
+  // Built in one pass: re-slicing the row once per time would be quadratic in a row of many times.
+  let rest = '';
+  let pos = 0;
+  for (const [at, len] of spans.sort((a, b) => a[0] - b[0])) {
+    const from = Math.max(at, pos);
+    if (at + len <= from) continue;
+    rest += raw.slice(pos, from) + ' '.repeat(at + len - from);
+    pos = at + len;
+  }
+  rest += raw.slice(pos);
   const seconds = rest.match(/(?<![\d.])\d+(?:\.\d+)?(?![\d.])/)?.[0];
   return { type, start: times[0]?.iso, end: times[1]?.iso, seconds, result };
 }
@@ -91,6 +99,8 @@ export function readFetchSchedule(data: Buffer, item: Item): ReadResult {
   const problems = [];
   if (!facts.length) problems.push(problemOf(item, 'securemail.csv_no_wakeups', 'holds no BackgroundFetch or Remote Notification row; is it really the background fetch schedule?'));
   else if (skipped) problems.push(problemOf(item, 'securemail.csv_rows_skipped', `${skipped} row(s) named no wake-up type and were skipped`));
+  const cut = skippedRowsMessage(rows);
+  if (cut) problems.push(problemOf(item, 'securemail.table_cut', cut));
   return { facts, problems };
 }
 

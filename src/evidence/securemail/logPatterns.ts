@@ -14,16 +14,31 @@ export interface Hit {
 
 const ENTITLEMENT = /aps-environment|NSCocoaErrorDomain\W+(?:error\.)?code\W*3000|error\.code\s*=\s*3000/i;
 const NO_TOKEN =
-  /fail\w*\s+to\s+(get|obtain|retrieve|receive|fetch)\s+(an?\s+|the\s+)?(apns\s+)?device\s*token|didFailToRegisterForRemoteNotifications|fail\w*\s+to\s+register\s+for\s+remote\s+notifications|\bno\s+(apns\s+)?device\s*token|device\s*token\s+(is\s+)?(nil|null|empty|missing|unavailable|not available)/i;
+  /fail\w{0,24}\s+to\s+(get|obtain|retrieve|receive|fetch)\s+(an?\s+|the\s+)?(apns\s+)?device\s*token|didFailToRegisterForRemoteNotifications|fail\w{0,24}\s+to\s+register\s+for\s+remote\s+notifications|\bno\s+(apns\s+)?device\s*token|device\s*token\s+(is\s+)?(nil|null|empty|missing|unavailable|not available)/i;
 const TOKEN_OK = /didRegisterForRemoteNotificationsWithDeviceToken|(received|got|obtained)\s+(an?\s+|the\s+)?(apns\s+)?device\s*token/i;
 const HTTP_CONTEXT = /http|status|response|code|error/i;
-const AUTH =
-  /unauthori[sz]ed|authenticat\w*\s+(fail|error|denied|challenge\s+fail)|auth\w*\s+fail|\bntlm\b.*(fail|error|denied|reject)|(fail|error|denied|reject)\w*.*\bntlm\b|client\s+certificate.*(fail|error|reject|invalid|denied|untrusted)|certificate\s+auth\w*.*(fail|error|reject|denied)/i;
+const AUTH = /unauthori[sz]ed|authenticat\w{0,24}\s+(fail|error|denied|challenge\s+fail)|auth\w{0,24}\s+fail/i;
+/** NTLM or a client certificate named together with a failure, in either order ("fail … ntlm" or "ntlm … denied"). */
+const NTLM = /\bntlm\b/i;
+const FAILED = /fail|error|denied|reject/i;
+/**
+ * `a.*b` is tried from every `a` to the end of the line, which is quadratic
+ * on a line of many `a`s; finding each part once is linear. The client
+ * certificate words must come before the failure, as people write it.
+ */
+function authFailure(msg: string): boolean {
+  if (AUTH.test(msg)) return true;
+  if (NTLM.test(msg) && FAILED.test(msg)) return true;
+  const client = /client\s+certificate/i.exec(msg);
+  if (client && /fail|error|reject|invalid|denied|untrusted/i.test(msg.slice(client.index + client[0].length))) return true;
+  const certAuth = /certificate\s+auth/i.exec(msg);
+  return !!certAuth && FAILED.test(msg.slice(certAuth.index + certAuth[0].length));
+}
 const SUBSCRI = /subscri/i;
 const INVALID = /invalid|not\s+valid|no\s+longer\s+valid|expired/i;
 const LOW_POWER = /low\s*power\s*mode|lowPowerMode|isLowPowerModeEnabled/i;
-const BAR_DENIED = /UIBackgroundRefreshStatus(Denied|Restricted)|background\s*(app\s*)?refresh\w*\s+(is\s+)?(disabled|off|denied|restricted|not\s+(enabled|available))/i;
-const BAR_OK = /UIBackgroundRefreshStatusAvailable|background\s*(app\s*)?refresh\w*\s+(is\s+)?(enabled|on|available)\b/i;
+const BAR_DENIED = /UIBackgroundRefreshStatus(Denied|Restricted)|background\s*(app\s*)?refresh\w{0,24}\s+(is\s+)?(disabled|off|denied|restricted|not\s+(enabled|available))/i;
+const BAR_OK = /UIBackgroundRefreshStatusAvailable|background\s*(app\s*)?refresh\w{0,24}\s+(is\s+)?(enabled|on|available)\b/i;
 
 /** States of the device that matter whichever module logs them. */
 export function deviceHits(msg: string): Hit[] {
@@ -48,7 +63,7 @@ export function apnsHits(msg: string, level: string): Hit[] {
   if ((/\b413\b/.test(msg) && HTTP_CONTEXT.test(msg)) || /entity\s+too\s+large|payload\s+too\s+large/i.test(msg)) hits.push({ fact: 'securemail.log.http_413' });
   if ((/\b500\b/.test(msg) && HTTP_CONTEXT.test(msg)) || /internal\s+server\s+error/i.test(msg))
     hits.push({ fact: 'securemail.log.http_500', attrs: { target: /\bews\b|exchange/i.test(msg) ? 'ews' : 'listener' } });
-  if (!entitlement && ((/\b401\b/.test(msg) && HTTP_CONTEXT.test(msg)) || AUTH.test(msg))) {
+  if (!entitlement && ((/\b401\b/.test(msg) && HTTP_CONTEXT.test(msg)) || authFailure(msg))) {
     const code = /\b401\b/.test(msg) ? '401' : /ntlm/i.test(msg) ? 'ntlm' : /certificate/i.test(msg) ? 'certificate' : 'auth';
     hits.push({ fact: 'securemail.log.ews_auth_failure', attrs: { code } });
   }

@@ -15,6 +15,19 @@ export interface Row {
 const DELIMS = [',', ';', '\t', '|'] as const;
 /** A quoted field longer than this many lines is taken to be a stray quote. */
 const MAX_QUOTED_LINES = 64;
+/**
+ * Cells split out of one row; the rest of the row stays in the last cell.
+ * Real rows have a handful of columns, and a row of 65,000 delimiters must
+ * not cost 65,000 cells' worth of matching.
+ */
+const MAX_CELLS = 64;
+/**
+ * Rows kept of one table: the first and the last (when failures began, and
+ * how things stand now). A 200,000-row export must not turn into a million
+ * facts; the rows in between are counted in a problem by the reader.
+ */
+export const KEEP_FIRST_ROWS = 1000;
+export const KEEP_LAST_ROWS = 1000;
 
 function countOutsideQuotes(line: string, d: string): number {
   let n = 0;
@@ -45,13 +58,55 @@ export function detectDelimiter(lines: readonly string[]): string | null {
 }
 
 function splitPlain(line: string, d: string): string[] {
-  return line.split(d).map((c) => c.trim());
+  const cells = line.split(d, MAX_CELLS);
+  if (cells.length === MAX_CELLS) {
+    let at = -1;
+    for (let k = 0; k < MAX_CELLS - 1; k++) at = line.indexOf(d, at + 1);
+    cells[MAX_CELLS - 1] = line.slice(at + 1);
+  }
+  return cells.map((c) => c.trim());
 }
 
-/** Splits `text` into rows of cells; blank lines are skipped. */
-export function parseRows(text: string, delim: string | null): Row[] {
+/** Rows of a table, and how many rows in its middle were passed over (see KEEP_FIRST_ROWS). */
+export interface Rows extends Array<Row> {
+  skipped?: { rows: number; fromLine: number; toLine: number };
+}
+
+/** Splits `text` into rows of cells; blank lines are skipped; only the first and last rows of a huge table are kept. */
+export function parseRows(text: string, delim: string | null): Rows {
+  const first: Row[] = [];
+  // The last rows in a ring, so the rows in between are never all held at once.
+  const ring: Row[] = [];
+  let next = 0;
+  let total = 0;
+  let fromLine = 0;
+  const keep = (row: Row) => {
+    total++;
+    if (first.length < KEEP_FIRST_ROWS) {
+      first.push(row);
+      return;
+    }
+    if (ring.length < KEEP_LAST_ROWS) ring.push(row);
+    else {
+      if (!fromLine) fromLine = ring[next]!.line;
+      ring[next] = row;
+      next = (next + 1) % KEEP_LAST_ROWS;
+    }
+  };
+  eachRow(text, delim, keep);
+  const rows: Rows = [...first, ...ring.slice(next), ...ring.slice(0, next)];
+  if (total > rows.length) rows.skipped = { rows: total - rows.length, fromLine, toLine: rows[KEEP_FIRST_ROWS]!.line - 1 };
+  return rows;
+}
+
+/** The problem a reader reports when parseRows passed rows over. */
+export function skippedRowsMessage(rows: Rows): string | undefined {
+  const s = rows.skipped;
+  return s && `holds more rows than are read from one table: the first ${KEEP_FIRST_ROWS} and the last ${KEEP_LAST_ROWS} rows were read, ${s.rows} rows in between (lines ${s.fromLine}–${s.toLine}) were not`;
+}
+
+function eachRow(text: string, delim: string | null, emit: (row: Row) => void): void {
   const lines = text.split(/\r\n|\n|\r/);
-  const rows: Row[] = [];
   let i = 0;
   while (i < lines.length) {
     const first = lines[i];
@@ -60,20 +115,19 @@ export function parseRows(text: string, delim: string | null): Row[] {
       continue;
     }
     if (delim === null) {
-      rows.push({ cells: [first.trim()], line: i + 1, raw: first });
+      emit({ cells: [first.trim()], line: i + 1, raw: first });
       i++;
       continue;
     }
     const parsed = parseQuoted(lines, i, delim);
     if (parsed) {
-      rows.push({ cells: parsed.cells, line: i + 1, raw: first });
+      emit({ cells: parsed.cells, line: i + 1, raw: first });
       i = parsed.next;
     } else {
-      rows.push({ cells: splitPlain(first, delim), line: i + 1, raw: first });
+      emit({ cells: splitPlain(first, delim), line: i + 1, raw: first });
       i++;
     }
   }
-  return rows;
 }
 
 /** RFC 4180-ish parse of one row starting at lines[start]; null when a quote never closes. */
@@ -113,7 +167,7 @@ function parseQuoted(lines: readonly string[], start: number, d: string): { cell
       quoted = true;
       cell = '';
       atFieldStart = false;
-    } else if (ch === d) {
+    } else if (ch === d && cells.length < MAX_CELLS - 1) {
       cells.push(cell.trim());
       cell = '';
       atFieldStart = true;

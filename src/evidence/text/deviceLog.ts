@@ -13,6 +13,17 @@ const KEEP_LAST = 100;
 /** Lines looked at to recognise a log format before giving up on lines that do not mention MDM or APNs. */
 const RECOGNISE_WITHIN = 2000;
 
+
+/**
+ * Whether a line hides a value that matters (a topic, token, host, PushMagic). apsd writes a
+ * push's payload as '<private>' even on a device with the logging profiles; that hides nothing
+ * pushcheck reads, so it is no reason to ask for the profiles.
+ */
+function hidesValues(text: string): boolean {
+  if (!text.includes('<private>')) return false;
+  return text.replace(/\bpayload:?\s*'?<private>'?/gi, '').includes('<private>');
+}
+
 class Kept {
   first: Fact[] = [];
   last: Fact[] = [];
@@ -122,7 +133,7 @@ class DeviceLogSink implements LineSink {
     if (!pushPath && !obs.length) return;
     this.recognised = true;
     this.relevant++;
-    if (raw.includes('<private>') || l.message.includes('<private>')) this.redactedAt ||= n;
+    if (hidesValues(raw) || hidesValues(l.message)) this.redactedAt ||= n;
     else this.plainAt ||= n;
     if (!obs.length) return;
     const t = timeOf(l.time);

@@ -21,6 +21,8 @@ const HEAD_PATTERNS: RegExp[] = [
 export function looksLikeDeviceLog(head: Buffer): boolean {
   if (!head.length) return false;
   const text = head.toString('latin1');
+  // A plist (a logging profile's stub names apsd) is a plist, whatever it mentions.
+  if (/^(?:bplist0|\s*<\?xml[^>]*>\s*(?:<!DOCTYPE plist|<plist))/.test(text)) return false;
   return HEAD_PATTERNS.some((re) => re.test(text));
 }
 

@@ -59,7 +59,12 @@ export const apnsFacts: FactDefinition[] = [
   d('cert.reloaded', 'boolean', 'The push provider was restarted (or reloaded its certificate) after the certificate was last renewed (answered)', { domains: ['apns', 'mdm'], marksDomain: false }),
 
   // The provider's side: what APNs answered, how the connection went.
-  d('apns.response', 'string', 'An APNs answer to an app push: the reason (BadDeviceToken…) or, without one, the HTTP status (attrs: status, reason, class, apns_id, environment, host, timestamp, via: http2 | goaway | legacy)', { multi: true }),
+  d('apns.response', 'string', 'An APNs answer to an app push: the reason (BadDeviceToken…) or, without one, the HTTP status (attrs: status, reason, class, apns_id, environment, host, timestamp, via: http2 | goaway | legacy; stated: words when a person told it in a message)', {
+    multi: true,
+    // "APNs returned 200 at 09:05" in a message says nothing of which kind of push it was: the case's other
+    // evidence (or q.case.domain) decides, and derive/statedAnswer.ts reads it as the MDM server's in an MDM case.
+    marks: (f) => (f.attrs?.stated ? [] : ['apns']),
+  }),
   d('mdm.apns_response', 'string', 'An APNs answer to an MDM push, as an MDM server logged it (same value and attrs as apns.response)', { domains: ['mdm'], multi: true }),
   d('apns.tls_error', 'string', 'A TLS failure the app push provider logged talking to APNs: expired_certificate, revoked, unknown_certificate, bad_certificate, internal_error, decrypt_error, unknown_authority, unexpected_eof', { multi: true }),
   d('mdm.apns_tls_error', 'string', 'A TLS failure an MDM server logged talking to APNs (same values as apns.tls_error)', { domains: ['mdm'], multi: true }),

@@ -1,4 +1,4 @@
-import type { FactDefinition } from '../schema.js';
+import type { Domain, Fact, FactDefinition } from '../schema.js';
 import { apnsFacts } from './apns.js';
 import { caseFacts } from './case.js';
 import { deviceFacts } from './device.js';
@@ -21,4 +21,11 @@ export function factDefinition(name: string): FactDefinition | undefined {
 
 export function isSecretFact(name: string): boolean {
   return byName.get(name)?.secret === true;
+}
+
+/** The domains an observed fact makes relevant (none for facts that do not mark one). */
+export function domainsMarkedBy(f: Fact): readonly Domain[] {
+  const def = byName.get(f.name);
+  if (!def || def.marksDomain === false) return [];
+  return def.marks ? def.marks(f) : def.domains;
 }

@@ -1,4 +1,14 @@
-import type { FactDefinition } from '../schema.js';
+import type { Domain, Fact, FactDefinition } from '../schema.js';
+
+/**
+ * apsd carries MDM and app pushes alike: what it logged about a push marks the MDM domain when the
+ * topic is an MDM one, app push when it is an app's, and neither when the topic is redacted or absent.
+ */
+const byTopic = (f: Fact): readonly Domain[] => {
+  const topic = f.attrs?.topic;
+  if (!topic) return [];
+  return topic.startsWith('com.apple.mgmt.') ? ['mdm'] : ['apns'];
+};
 
 const d = (name: string, type: FactDefinition['type'], description: string, extra: Partial<FactDefinition> = {}): FactDefinition => ({
   name,
@@ -29,15 +39,17 @@ export const mdmFacts: FactDefinition[] = [
   d('device.logging_profiles', 'string', 'A logging profile installed on the device (Managed Configuration, APNS/PersistentConnection)', { domains: [], multi: true }),
   d('device.sysdiagnose_at', 'time', 'When the sysdiagnose was taken (from its folder name)', { domains: [] }),
   d('device.wiped', 'boolean', 'Whether the device was erased since it enrolled (answered)'),
-  d('device.network_ok', 'boolean', 'Whether the device reaches the internet and Apple (17.0.0.0/8, TCP 5223/443) from its current network (answered)'),
+  // Asked for MDM and app pushes alike (q.mdm.network_ok): an answer speaks to the case's domain, it does not open MDM.
+  d('device.network_ok', 'boolean', 'Whether the device reaches the internet and Apple (17.0.0.0/8, TCP 5223/443) from its current network (answered)', { domains: ['mdm', 'apns'], marksDomain: false }),
   d('device.mdm_server_reachable', 'boolean', 'Whether the device can reach the MDM server URL (answered)'),
 
   // Device logs (mdmd / apsd). Event facts carry `at` when the line has a time.
   d('device.log.magic_rejection', 'time', 'mdmd rejected a push because its PushMagic did not match'),
-  d('device.log.courier_connected', 'time', 'apsd connected to an APNs courier'),
+  // A connection serves every topic: it speaks to either domain and opens neither.
+  d('device.log.courier_connected', 'time', 'apsd connected to an APNs courier', { domains: ['mdm', 'apns'], marks: () => [] }),
   // apsd serves MDM and app pushes alike: a dropped connection alone does not say which a case is about.
   d('device.log.connection_failure', 'time', 'apsd dropped its APNs connection after a failure', { domains: ['mdm', 'apns'], marksDomain: false }),
-  d('device.log.push_received', 'time', 'apsd received a message for an enabled topic (attrs.topic when not redacted)'),
+  d('device.log.push_received', 'time', 'apsd received a message for an enabled topic (attrs.topic when not redacted)', { domains: ['mdm', 'apns'], marks: byTopic }),
   d('device.log.token_update_skipped', 'time', 'mdmd skipped a TokenUpdate because a migration was incomplete'),
   d('device.log.redacted', 'boolean', 'Relevant log lines are redacted (<private>): the logging profiles are needed', { marksDomain: false, domains: ['mdm', 'apns'] }),
   d('device.log.mdm_lines', 'number', 'How many mdmd/mdmclient/apsd lines the logs hold (0 means the log does not cover the push path); one observation per log file', { marksDomain: false, multi: true }),
@@ -66,6 +78,10 @@ export const mdmFacts: FactDefinition[] = [
   d('device.reached_mdm_server', 'time', 'When the device last reached the MDM server, counting only contacts after the failure under diagnosis (derived)', { marksDomain: false, derived: true }),
   d('mdm.command_answers', 'string', 'Per device: which command answers it sent and when the latest was (derived)', { marksDomain: false, derived: true, multi: true }),
   d('mdm.wrong_magic_healed', 'string', 'The wrong PushMagic healed itself: a TokenUpdate after the wrong-magic rejections gave the server the device\'s PushMagic and the device answered the pushes after it (derived; at is the TokenUpdate)', { derived: true }),
+  d('mdm.magic_rejections_superseded', 'string', "mdmd's wrong-magic rejections are older than what followed: a push the device answered after the last one, or (with the server now holding the device's PushMagic) a later contact from the device or a later failed push that mdmd did not reject (derived)", {
+    derived: true,
+    derivedFrom: ['device.log.magic_rejection', 'server.push_magic', 'device.push_magic', 'server.push_sent'],
+  }),
   d('mdm.magic_recheck_from', 'time', 'From when one more push makes a device that noted a wrong PushMagic send a TokenUpdate (noted time + the re-check period; derived)', { derived: true }),
   d('server.retries_push', 'boolean', 'Whether the server pushes again when the device does not check in within several seconds (answered)'),
   d('server.first_push_delay_seconds', 'number', 'Seconds between the enrollment TokenUpdate and the first push (derived)', { derived: true }),
@@ -73,7 +89,13 @@ export const mdmFacts: FactDefinition[] = [
   d('mdm.checkin.authenticate', 'time', 'An Authenticate check-in (attrs: udid, topic, platform)', { marksDomain: false }),
   d('mdm.checkin.token_update', 'time', 'A TokenUpdate check-in (attrs: udid, topic)', { marksDomain: false }),
   d('mdm.checkin.checkout', 'time', 'A CheckOut check-in: the device announced it is leaving MDM'),
-  d('mdm.command.status', 'string', 'An MDM command result status: Acknowledged, Error, CommandFormatError, NotNow, Idle (attrs: command_uuid, request_type, udid, channel, connection)', { domains: ['notnow'], multi: true }),
+  d('mdm.command.status', 'string', 'An MDM command result status: Acknowledged, Error, CommandFormatError, NotNow, Idle (attrs: command_uuid, request_type, udid, channel, connection)', {
+    domains: ['notnow', 'mdm'],
+    multi: true,
+    // Only a NotNow opens the NotNow domain. The other statuses are the device talking to its MDM server:
+    // evidence for (mostly against) the MDM causes, but no sign by themselves of an MDM push problem.
+    marks: (f) => (f.value === 'NotNow' ? ['notnow'] : []),
+  }),
   d('mdm.command.error', 'string', 'Error chain text of a failed MDM command (attrs: command_uuid, code, domain)', { multi: true }),
 
   // Values pasted without saying whose they are: the engine asks which side.
@@ -90,8 +112,8 @@ export const mdmFacts: FactDefinition[] = [
   // More device log lines (src/evidence/text). Event facts: value is the ISO time when the
   // line has a full date, else the time as logged; attrs.logged_at keeps the original text.
   d('device.log.command', 'string', 'mdmd/mdmclient processed a command the server sent, so the device had reached the server (value: RequestType; attrs: channel, process)', { multi: true }),
-  d('device.log.push_ignored', 'time', 'apsd received a message for a topic it does not listen on (ignored, recently removed, or an unknown topic hash; attrs: reason, topic when not redacted)', { domains: ['mdm', 'apns'] }),
-  d('device.log.push_unknown_token', 'time', 'apsd received a push for a topic but for a token it does not know; weak evidence: the topic is usually redacted and may be unrelated traffic', { domains: ['mdm', 'apns'] }),
+  d('device.log.push_ignored', 'time', 'apsd received a message for a topic it does not listen on (ignored, recently removed, or an unknown topic hash; attrs: reason, topic when not redacted)', { domains: ['mdm', 'apns'], marks: byTopic }),
+  d('device.log.push_unknown_token', 'time', 'apsd received a push for a topic but for a token it does not know; weak evidence: the topic is usually redacted and may be unrelated traffic', { domains: ['mdm', 'apns'], marks: byTopic }),
   d('device.log.aps_environment_missing', 'time', "An app's registration failed: no valid 'aps-environment' entitlement string found (TN2265)", { domains: ['apns'] }),
   d('device.log.copy_token', 'time', 'apsd looked up an app push token (copyTokenForDomain); attrs.token is none when it had none, present otherwise (the token itself is never kept)', { domains: ['apns'] }),
   d('device.log.push_environment', 'string', 'APNs environment apsd logged for a connection or a stored message: production or development (sandbox)', { domains: ['apns'], multi: true }),
@@ -116,6 +138,11 @@ export const mdmFacts: FactDefinition[] = [
     marksDomain: false,
     derived: true,
     derivedFrom: ['mdm.apns_response', 'server.push_status', 'mdm.apns_tls_error'],
+  }),
+  d('device.mdm_push_arrived', 'time', "An MDM push reached the device, not before the failure under diagnosis: mdmd judged its PushMagic, or apsd received it on an MDM topic; so APNs took the server's certificate and the topic and token were right then (derived)", {
+    marksDomain: false,
+    derived: true,
+    derivedFrom: ['device.log.magic_rejection', 'device.log.push_received'],
   }),
   // Values that cannot be compared (issue 8 item 2): masked where they were copied from, or garbled. The value says
   // which value it is and why, without repeating a secret; attrs.of is the fact it would have been, attrs.question asks for it.

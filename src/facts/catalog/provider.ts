@@ -21,6 +21,14 @@ export const providerFacts: FactDefinition[] = [
   }),
   d('apns.provider_identity_readable', 'boolean', 'The process that sends pushes can read its certificate and key (or .p8 key): file permissions for its user, keychain access (answered)'),
 
+  // The provider's 200 met on the device: apsd's receipt of the app's topic right after it.
+  d('apns.push_reached_device', 'time', "An app push APNs accepted that the device's apsd log shows arriving on the app's topic within the answer window (attrs: topic, pushed_at, apns_id) (derived)", {
+    marksDomain: false,
+    multi: true,
+    derived: true,
+    derivedFrom: ['apns.response', 'device.log.push_received'],
+  }),
+
   // Apple's Push Notifications Console (developer account, since WWDC23).
   d('apns.console.delivery', 'string', 'A Delivery Log status for a push: received, delivered, delivered_from_storage, stored_offline, stored_power, discarded_unregistered, discarded_expired, discarded_disabled (attrs: apns_id, status as written)', {
     multi: true,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Fact } from '../schema.js';
+import { appPushReceived } from './appDelivery.js';
 import type { Deriver } from './types.js';
 
 type Index = Parameters<Deriver>[0];
@@ -139,4 +140,4 @@ export const pushGaps: Deriver = (index) => {
   ];
 };
 
-export const apnsDerivers: Deriver[] = [bundleIdHash, certificateExpiry, profileExpiry, payloadLimit, appEnvironment, providerEnvironment, topicBundle, pushGaps];
+export const apnsDerivers: Deriver[] = [bundleIdHash, certificateExpiry, profileExpiry, payloadLimit, appEnvironment, providerEnvironment, topicBundle, pushGaps, appPushReceived];

@@ -1,4 +1,4 @@
-import { factDefinition } from '../catalog/index.js';
+import { domainsMarkedBy } from '../catalog/index.js';
 import type { Fact, Source } from '../schema.js';
 import type { Deriver } from './types.js';
 
@@ -138,9 +138,10 @@ const EITHER_DOMAIN = new Set(['device.log.courier_connected', 'device.log.push_
 function someDomainKnown(index: Index): boolean {
   if (index.has('case.domain')) return true;
   for (const [name, facts] of index) {
-    const def = factDefinition(name);
-    if (!def || def.marksDomain === false || !def.domains.length) continue;
-    if (!EITHER_DOMAIN.has(name)) return true;
+    if (!EITHER_DOMAIN.has(name)) {
+      if (facts.some((f) => domainsMarkedBy(f).length)) return true;
+      continue;
+    }
     // A received push names its topic when the log is not redacted: an MDM topic or an app's bundle id.
     if (facts.some((f) => f.attrs?.topic)) return true;
   }

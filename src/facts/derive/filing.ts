@@ -1,5 +1,7 @@
 import type { Fact } from '../schema.js';
 import { duration, iso, momentOf, order, type Moment } from '../time.js';
+import { receiptOf } from './appDelivery.js';
+import { statedAnswersAreMdm } from './statedAnswer.js';
 import type { Deriver } from './types.js';
 
 /**
@@ -13,10 +15,16 @@ import type { Deriver } from './types.js';
 type Index = ReadonlyMap<string, readonly Fact[]>;
 const derived = (how: string, from: string[]): Fact['source'] => ({ kind: 'derived', how, from });
 
-/** App pushes: each APNs answer on record is a push whose notification the case says never arrived. */
+/**
+ * App pushes: each APNs answer on record is a push whose notification the case says never arrived,
+ * unless the device's own log shows it arriving (then it did not fail, and Apple has nothing to look up).
+ */
 const KEEP = 50;
-export const appFailedPushes: Deriver = (index) => {
-  const answers = [...(index.get('apns.response') ?? [])].sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
+export const appFailedPushes: Deriver = (index, params = {}) => {
+  const windowMs = params.pushAnswerWindowSeconds ? params.pushAnswerWindowSeconds * 1000 : undefined;
+  // An answer told in words in an MDM case is the MDM server's (derive/statedAnswer.ts), not an app push's.
+  const mdmCase = statedAnswersAreMdm(index);
+  const answers = [...(index.get('apns.response') ?? [])].filter((f) => !receiptOf(f, index, windowMs) && !(f.attrs?.stated && mdmCase)).sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
   const kept = answers.length > KEEP ? [...answers.slice(0, 10), ...answers.slice(-(KEEP - 10))] : answers;
   const out: Fact[] = [];
   for (const f of kept) {

@@ -10,6 +10,7 @@ import { providerDerivers } from './provider.js';
 import { pushFacts } from './pushes.js';
 import { pushInfoDerivers } from './pushInfo.js';
 import { securemailDerivers } from './securemail.js';
+import { statedAnswers } from './statedAnswer.js';
 import type { DeriveParams, Deriver } from './types.js';
 import { applyLogTimeZone } from './zones.js';
 
@@ -17,6 +18,8 @@ export type { DeriveParams } from './types.js';
 
 /** Run in order: later derivers see what earlier ones produced. */
 export const derivers: Deriver[] = [
+  // First: an APNs answer told in words becomes the MDM server's before any push is judged.
+  statedAnswers,
   ...mdmDerivers,
   // Before pushInfo: whether a push was answered is one of the signs that the server holds push details.
   pushFacts,

@@ -130,3 +130,30 @@ export function magicFacts(a: PushAnalysis, index: Index, params: DeriveParams):
     },
   ];
 }
+
+/**
+ * Newer evidence supersedes older wrong-magic rejections (issue 8 item 3):
+ * a push the device answered after the last rejection carried the right
+ * magic; and once the server holds the device's PushMagic, a contact from
+ * the device or a failed push after the last rejection (one mdmd did not
+ * reject) is not explained by it. Then a rejection confirms nothing.
+ */
+export function supersededFacts(a: PushAnalysis, index: Index): Fact[] {
+  const rejected = rejections(index);
+  const last = rejected.at(-1);
+  if (!last) return [];
+  const answered = a.verdicts.find((v) => v.verdict === 'answered' && order(last.m, v.push.m) === 'before');
+  let why: string | undefined;
+  if (answered) why = `the device answered the push of ${answered.push.fact.at} (${answered.push.where}), after mdmd's last wrong-magic rejection at ${last.at}: that push carried the right PushMagic`;
+  else {
+    const deviceMagic = new Set((index.get('device.push_magic') ?? []).map((f) => String(f.value).toUpperCase()));
+    const serverNow = (index.get('server.push_magic') ?? []).filter((f) => !f.at).map((f) => String(f.value).toUpperCase());
+    if (!deviceMagic.size || !serverNow.length || !serverNow.every((v) => deviceMagic.has(v))) return [];
+    const contact = a.device?.contacts.find((c) => order(last.m, c.m) === 'before');
+    if (contact) why = `the server now holds the device's PushMagic, and the device ${contact.what} at ${contact.fact.at} (${contact.where}), after mdmd's last wrong-magic rejection at ${last.at}`;
+    else if (a.failure && order(last.m, a.failure.m) === 'before')
+      why = `the server now holds the device's PushMagic, and ${a.failure.what} came after mdmd's last wrong-magic rejection at ${last.at}, with no rejection of its own`;
+  }
+  if (!why) return [];
+  return [{ name: 'mdm.magic_rejections_superseded', value: why, source: derived(why, ['device.log.magic_rejection', 'server.push_magic', 'device.push_magic', 'server.push_sent']) }];
+}

@@ -10,6 +10,8 @@ const HELD: { name: string; holds: (f: Fact) => boolean }[] = [
   { name: 'server.push_status', holds: () => true },
   { name: 'mdm.apns_response', holds: () => true },
   { name: 'server.push_answered', holds: (f) => f.value === true },
+  // A push reached the device: the server had its token to push to.
+  { name: 'device.mdm_push_arrived', holds: () => true },
 ];
 
 /**
@@ -39,6 +41,7 @@ const REACHED: { name: string; holds: (f: Fact) => boolean }[] = [
   { name: 'server.push_status', holds: () => true },
   { name: 'mdm.apns_tls_error', holds: () => true },
   { name: 'server.push_answered', holds: (f) => f.value === true },
+  { name: 'device.mdm_push_arrived', holds: () => true },
 ];
 
 /** Whether the MDM server reached APNs at all; one derived fact for the same reasons as above. */

@@ -1,6 +1,7 @@
 import { reachedFacts, soonAfterEnrollmentFacts } from './afterFailure.js';
+import { arrivedFacts } from './arrived.js';
 import { failedPushFacts } from './failedPushes.js';
-import { magicFacts } from './magic.js';
+import { magicFacts, supersededFacts } from './magic.js';
 import { analysePushes } from './pushAnalysis.js';
 import { answeredFacts, commandAnswerFacts, subjectFacts, zoneFacts } from './pushAnswered.js';
 import { raceFacts } from './race.js';
@@ -13,13 +14,17 @@ export const pushFacts: Deriver = (index, params = {}) => {
   const a = analysePushes(index, params);
   if (!a) return [];
   const magic = magicFacts(a, index, params);
+  const reached = reachedFacts(a);
+  const enrolledKnown = reached.some((f) => f.name === 'device.mdm_enrolled') || (index.get('device.mdm_enrolled') ?? []).length > 0;
   return [
     ...subjectFacts(a),
     ...answeredFacts(a, index),
     ...magic,
+    ...(magic.some((f) => f.name === 'mdm.wrong_magic_healed') ? [] : supersededFacts(a, index)),
     ...zoneFacts(a),
     ...failedPushFacts(a, index),
-    ...reachedFacts(a),
+    ...reached,
+    ...arrivedFacts(a, index, enrolledKnown),
     ...raceFacts(a, params),
     ...soonAfterEnrollmentFacts(a, index),
     ...commandAnswerFacts(a, index),

@@ -1,3 +1,7 @@
 export { renderJson } from './json.js';
-export { renderMarkdown } from './markdown.js';
-export { renderText, type TextOptions } from './text.js';
+export { renderMarkdown, type MarkdownOptions } from './markdown.js';
+export { renderText, type Detail, type TextOptions } from './text.js';
+export { digest, opening, TOP_QUESTIONS, type Digest, type FoundCause } from './digest.js';
+export type { WordsOptions } from './places.js';
+export { formatTime } from '../time.js';
+export { focusQuestions } from '../focus.js';

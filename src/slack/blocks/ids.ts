@@ -14,6 +14,10 @@ export const IDS = {
   answerModal: 'answer_value_modal',
   startModal: 'pushcheck_start',
   feedbackDraft: 'feedback_draft',
+  /** Posts the questions the summary leaves out, with their buttons. */
+  moreQuestions: 'more_questions',
+  /** Attaches the full report (every cause, rule and observation) as Markdown. */
+  showAllEvidence: 'show_all_evidence',
 } as const;
 
 /** A button value: session key and what it answers (≤2000 characters, no diagnosis state). */

@@ -16,18 +16,26 @@ export interface ProgressState {
 
 const STAGE = { downloading: 'downloading', reading: 'reading', scanning: 'scanning logs', done: 'done' } as const;
 
-export function progressLine(p: ProgressState): string {
+/** "Reading bundle.tar.gz (file 1 of 2): 12 MB of 80 MB read — scanning logs (logs/apsd.log)", with mrkdwn emphasis or without. */
+function progressWords(p: ProgressState, mrkdwn: boolean): string {
   const amount = p.totalBytes ? `${mb(p.bytesRead)} of ${mb(p.totalBytes)}` : mb(p.bytesRead);
   const which = p.count > 1 ? ` (file ${p.index} of ${p.count})` : '';
-  return `:hourglass_flowing_sand: Reading *${esc(p.file)}*${which}: ${amount} read — ${STAGE[p.stage]}${p.member ? ` (${esc(p.member)})` : ''}`;
+  const name = mrkdwn ? `*${esc(p.file)}*` : p.file;
+  const member = p.member ? ` (${mrkdwn ? esc(p.member) : p.member})` : '';
+  return `Reading ${name}${which}: ${amount} read — ${STAGE[p.stage]}${member}`;
+}
+
+export function progressLine(p: ProgressState): string {
+  return progressWords(p, true);
 }
 
 /** The summary while a bundle is read: what, how far, which stage; the last headline stays visible. */
 export function progressBlocks(p: ProgressState, lastHeadline?: string): { text: string; blocks: Block[] } {
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: 'pushcheck diagnosis' } },
-    { type: 'section', text: { type: 'mrkdwn', text: progressLine(p) } },
+    { type: 'section', text: { type: 'mrkdwn', text: `:hourglass_flowing_sand: ${progressLine(p)}` } },
   ];
   if (lastHeadline) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `So far: ${esc(lastHeadline)}` }] });
-  return { text: progressLine(p).replace(/[*:]/g, ''), blocks };
+  // The notification and screen-reader text: plain words, no emoji codes or mrkdwn.
+  return { text: `pushcheck: ${progressWords(p, false)}`, blocks };
 }

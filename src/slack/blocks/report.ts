@@ -1,40 +1,82 @@
+import { digest, opening, type Digest, type FoundCause } from '../../report/render/index.js';
 import type { QuestionReport, Report } from '../../report/types.js';
-import { STATUS_WORDS } from '../../report/render/words.js';
+import { SLACK_WORDS, unmention } from '../words.js';
 import { IDS, encodeAnswer } from './ids.js';
 import { LIMITS, clip, fitChars, sections, splitBlocks, totalChars, type Block } from './budget.js';
 
 /** Characters kept for the causes when the rest of the summary is long (the top cause's title and first reasons). */
 const CAUSE_ROOM = 2000;
 
-const EMOJI = { confirmed: ':red_circle:', likely: ':large_orange_circle:', open: ':white_circle:', ruled_out: ':white_check_mark:' } as const;
+const EMOJI = { confirmed: ':red_circle:', likely: ':large_orange_circle:' } as const;
 
-/** Escapes the three characters Slack mrkdwn treats as control characters. */
+/** Escapes the three characters Slack mrkdwn treats as control characters; pushcheck's own mentions survive. */
 export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return unmention(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
 
-function causeBlocks(c: Report['causes'][number]): Block[] {
-  const lines = [`${EMOJI[c.status]} *${STATUS_WORDS[c.status].toUpperCase()}: ${esc(c.title)}*`];
-  if (c.status === 'ruled_out') {
-    // Ruled-out causes stay short: one line with the reason.
-    if (c.because[0]) lines.push(`_${esc(c.because[0])}_`);
-    return sections(lines.join('\n'));
-  }
-  for (const b of c.because) lines.push(`• ${esc(b)}`);
-  for (const e of c.evidence.slice(0, 6)) lines.push(`   \`${esc(e.fact)}\` = \`${esc(String(e.value))}\` — ${esc(e.source)}${e.at ? ` @ ${e.at}` : ''}`);
-  if (c.evidence.length > 6) lines.push(`   …and ${c.evidence.length - 6} more observations (see the full report)`);
-  if (c.nextSteps.length) {
-    lines.push('*Next steps*');
-    c.nextSteps.forEach((s, i) => lines.push(`${i + 1}. ${esc(s)}`));
-  }
-  if (!c.because.length && c.summary) lines.push(`_${esc(c.summary)}_`);
-  return [...sections(lines.join('\n')), { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`Source: ${esc(c.source.document)} — ${esc(c.source.section)}`, 2000) }] }];
+/**
+ * How much the summary shows. Level 0 is the whole 30-second view; each
+ * level gives up a little more (all of it is in "Show all evidence") so a
+ * case with many ruled-out causes and long advice still reads as one short
+ * message: about 3,000 characters.
+ */
+interface Compact {
+  sources: boolean;
+  seen: number;
+  steps: number;
+  /** Characters of a note and of a ruled-out cause's reason. */
+  note: number;
+  reason: number;
+  /** Ruled-out titles without their parenthetical asides. */
+  shortTitles: boolean;
+  /** The reasons a cause holds, when observations are shown too (a reason against it is always shown). */
+  why: boolean;
+  /** When the sysdiagnose was taken, beside the device. */
+  taken: boolean;
 }
 
-/** The next question, as buttons (yes/no, choices) or a button opening a modal (typed values). */
-export function questionBlocks(key: string, q: QuestionReport): Block[] {
+const LEVELS: Compact[] = [
+  { sources: true, seen: 3, steps: 3, note: Infinity, reason: 90, shortTitles: false, why: true, taken: true },
+  { sources: false, seen: 3, steps: 3, note: Infinity, reason: 90, shortTitles: false, why: true, taken: true },
+  { sources: false, seen: 3, steps: 3, note: 320, reason: 80, shortTitles: true, why: true, taken: true },
+  { sources: false, seen: 3, steps: 2, note: 200, reason: 80, shortTitles: true, why: true, taken: false },
+  { sources: false, seen: 3, steps: 2, note: 160, reason: 80, shortTitles: true, why: false, taken: false },
+  { sources: false, seen: 2, steps: 2, note: 120, reason: 60, shortTitles: true, why: false, taken: false },
+  { sources: false, seen: 2, steps: 2, note: 120, reason: 48, shortTitles: true, why: false, taken: false },
+];
+
+/** The summary's target size; Slack's own limits (budget.ts) are the hard ones. */
+const SOFT_CHARS = 3000;
+
+const more = (n: number, what: string) => `_and ${n} more ${what}${n === 1 ? '' : 's'} (Show all evidence)_`;
+
+function causeBlocks(c: FoundCause, k: Compact): Block[] {
+  const lines = [`${EMOJI[c.status]} *${c.status.toUpperCase()}: ${esc(c.title)}*`];
+  for (const w of c.why) if (k.why || !c.seen.length || w.startsWith('Yet other evidence')) lines.push(`*Why:* ${esc(w)}`);
+  if (c.seen.length) {
+    const seen = c.seen.slice(0, k.seen);
+    lines.push('*Seen:*');
+    for (const s of seen) lines.push(`• ${esc(s)}`);
+    const left = c.moreSeen + c.seen.length - seen.length;
+    if (left) lines.push(more(left, 'observation'));
+  }
+  if (c.steps.length) {
+    const steps = c.steps.slice(0, k.steps);
+    lines.push('*Do:*');
+    steps.forEach((s, i) => lines.push(c.steps.length > 1 ? `${i + 1}. ${esc(s)}` : esc(s)));
+    const left = c.moreSteps + c.steps.length - steps.length;
+    if (left) lines.push(more(left, 'step'));
+  }
+  const blocks = sections(lines.join('\n'));
+  // The document by title; its section is in the full report.
+  if (k.sources) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(`Source: ${esc(c.document)}`, 2000) }] });
+  return blocks;
+}
+
+/** One question, as buttons (yes/no, choices) or a button opening a modal (typed values); with its help unless `brief`. */
+export function questionBlocks(key: string, q: QuestionReport, brief = false): Block[] {
   const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(`:question: *${esc(q.text)}*`, LIMITS.sectionChars) } }];
-  if (q.help) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(esc(q.help), 2000) }] });
+  if (q.help && !brief) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(esc(q.help), 2000) }] });
   const buttons =
     q.answers.length > 0
       ? q.answers.slice(0, 25).map((a, i) => ({
@@ -51,6 +93,11 @@ export function questionBlocks(key: string, q: QuestionReport): Block[] {
   return blocks;
 }
 
+/** Several questions with their buttons (the "More questions" reply). */
+export function questionsBlocks(key: string, questions: readonly QuestionReport[], brief = false): Block[] {
+  return questions.flatMap((q) => questionBlocks(key, q, brief));
+}
+
 export interface SummaryOptions {
   key: string;
   /** A line under the headline: who started it, what was read. */
@@ -65,41 +112,83 @@ export interface Summary {
   truncated: boolean;
 }
 
-/**
- * The summary message: headline, causes (as many as fit), problems, the
- * next question and the Feedback button. The question and the button
- * always fit; causes are cut at the budget and the full report attached.
- */
-export function summaryBlocks(report: Report, opts: SummaryOptions): Summary {
+function contextBlock(text: string): Block {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 2000) }] };
+}
+
+function headBlocks(d: Digest, note: string | undefined, k: Compact): Block[] {
   const head: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: 'pushcheck diagnosis' } },
-    { type: 'section', text: { type: 'mrkdwn', text: clip(`*${esc(report.headline)}*`, LIMITS.sectionChars) } },
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`*${esc(d.headline)}*`, LIMITS.sectionChars) } },
   ];
-  const ctx = [report.domains.length ? `Looked at: ${report.domains.join(', ')}` : undefined, deviceText(report), opts.note].filter(Boolean) as string[];
-  if (ctx.length) head.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(esc(ctx.join(' · ')), 2000) }] });
-  if (report.notes.length)
-    head.push({ type: 'section', text: { type: 'mrkdwn', text: clip(report.notes.map((n) => `:information_source: ${esc(n.text)}`).join('\n'), LIMITS.sectionChars) } });
+  const device = d.device && (k.taken ? d.device : d.device.replace(/,? sysdiagnose taken .*$/, ''));
+  const ctx = [d.about && `About: ${d.about}`, device && `Device: ${device}`, d.inputs && `Evidence: ${d.inputs}`, note].filter(Boolean) as string[];
+  if (ctx.length) head.push(contextBlock(esc(ctx.join(' · '))));
+  // Notes by their opening sentences: the full text is one click away ("Show all evidence").
+  if (d.notes.length) head.push({ type: 'section', text: { type: 'mrkdwn', text: clip(d.notes.map((n) => `:information_source: ${esc(opening(n, k.note))}`).join('\n'), LIMITS.sectionChars) } });
+  return head;
+}
 
-  const tail: Block[] = [];
-  if (report.problems.length) {
-    const lines = report.problems.slice(0, 8).map((p) => `• \`${esc(p.input + (p.member ? ` › ${p.member}` : ''))}\`: ${esc(p.message)}`);
-    if (report.problems.length > 8) lines.push(`…and ${report.problems.length - 8} more`);
-    tail.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`:warning: *Inputs that could not be used*\n${lines.join('\n')}`, LIMITS.sectionChars) } });
+/** Ruled out in one line each, open causes by title, inputs that could not be used. */
+function restBlocks(d: Digest, k: Compact): Block[] {
+  const rest: Block[] = [];
+  const title = (t: string) => (k.shortTitles ? t.replace(/\s+\([^()]*\)$/, '') : t);
+  if (d.ruledOut.length)
+    rest.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`:white_check_mark: *Ruled out*\n${d.ruledOut.map((r) => `• ${esc(title(r.title))} — _${esc(opening(r.reason, k.reason))}_`).join('\n')}`, LIMITS.sectionChars) } });
+  if (d.open.length) rest.push(contextBlock(`*Still open:* ${esc(d.open.join('; '))}`));
+  if (d.problems.length) {
+    const lines = d.problems.slice(0, 8).map((p) => `• ${esc(p)}`);
+    if (d.problems.length > 8) lines.push(`…and ${d.problems.length - 8} more`);
+    rest.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`:warning: *Inputs that could not be used*\n${lines.join('\n')}`, LIMITS.sectionChars) } });
   }
-  const next = report.questions[0];
-  if (next) tail.push({ type: 'divider' }, ...questionBlocks(opts.key, next));
-  if (report.escalation)
-    tail.push({
+  return rest;
+}
+
+function askBlocks(key: string, d: Digest): Block[] {
+  if (!d.questions.length) return [];
+  // The summary keeps to the questions and their buttons; the help is in the answer form and under "More questions".
+  const blocks: Block[] = [{ type: 'divider' }, ...questionsBlocks(key, d.questions, true)];
+  if (d.moreQuestions.length)
+    blocks.push({
       type: 'actions',
-      block_id: 'escalation',
-      elements: [{ type: 'button', action_id: IDS.feedbackDraft, style: 'primary', text: { type: 'plain_text', text: 'Draft Apple Feedback' }, value: opts.key }],
+      block_id: 'more_questions',
+      elements: [{ type: 'button', action_id: IDS.moreQuestions, text: { type: 'plain_text', text: `More questions (${d.moreQuestions.length})` }, value: key }],
     });
+  return blocks;
+}
+
+function actionBlock(key: string, report: Report): Block {
+  return {
+    type: 'actions',
+    block_id: 'report_actions',
+    elements: [
+      { type: 'button', action_id: IDS.showAllEvidence, text: { type: 'plain_text', text: 'Show all evidence' }, value: key },
+      ...(report.escalation ? [{ type: 'button' as const, action_id: IDS.feedbackDraft, style: 'primary' as const, text: { type: 'plain_text' as const, text: 'Draft Apple Feedback' }, value: key }] : []),
+    ],
+  };
+}
+
+/**
+ * The summary message, the 30-second view: the headline with the next
+ * action, the confirmed and likely causes, the top questions as buttons
+ * ("More questions" for the rest), one line per ruled-out cause, open
+ * causes by title, and "Show all evidence". Questions and buttons always
+ * fit; causes are cut at the budget and the full report attached.
+ */
+export function summaryBlocks(report: Report, opts: SummaryOptions): Summary {
+  const d = digest(report, SLACK_WORDS);
+  const draw = (k: Compact) => ({ head: headBlocks(d, opts.note, k), tail: [...askBlocks(opts.key, d), ...restBlocks(d, k), actionBlock(opts.key, report)], causes: d.found.flatMap((c) => causeBlocks(c, k)) });
+  let drawn = draw(LEVELS[0]!);
+  for (const k of LEVELS.slice(1)) {
+    if (totalChars([...drawn.head, ...drawn.tail, ...drawn.causes]) <= SOFT_CHARS) break;
+    drawn = draw(k);
+  }
+  const { head, tail, causes } = drawn;
 
   const maxBlocks = opts.budget?.maxBlocks ?? LIMITS.blocksPerMessage;
   const maxChars = opts.budget?.maxChars ?? LIMITS.messageChars;
-  const note: Block = { type: 'context', elements: [{ type: 'mrkdwn', text: ':page_facing_up: The full report is attached in this thread as a Markdown file.' }] };
-  const causes = [...report.causes.flatMap((c) => [...causeBlocks(c)])];
-  // Headline, notes, problems and question each fit a section, but not all
+  const note: Block = contextBlock(':page_facing_up: The full report is attached in this thread as a Markdown file.');
+  // Headline, notes, questions and the rest each fit a section, but not all
   // together: shrink them (longest first) so the top cause keeps some room.
   const framed = fitChars([...head, ...tail], maxChars - 100 - (causes.length ? Math.min(CAUSE_ROOM, totalChars(causes)) : 0));
   head.splice(0, head.length, ...framed.slice(0, head.length));
@@ -110,12 +199,8 @@ export function summaryBlocks(report: Report, opts: SummaryOptions): Summary {
   // splitBlocks always keeps the first block; when that alone is over the room, shorten it.
   const body = fitChars(fitted[0] ?? [], room.maxChars);
   const blocks = [...head, ...(body.length ? [{ type: 'divider' } as Block, ...body] : []), ...(truncated ? [note] : []), ...tail];
-  const text = `pushcheck: ${report.headline}${next ? ` — next question: ${next.text}` : ''}`;
-  return { text: clip(text, 3000), blocks, truncated };
-}
-
-function deviceText(r: Report): string | undefined {
-  const d = r.device;
-  const parts = [d.model, [d.platform, d.osVersion].filter(Boolean).join(' '), d.osBuild && `build ${d.osBuild}`].filter(Boolean);
-  return parts.length ? `Device: ${parts.join(', ')}` : undefined;
+  const next = d.questions[0];
+  // The notification: plain words, no mrkdwn or emoji codes.
+  const text = `pushcheck: ${d.headline}`.replace(/[\uE000\uE001]/g, '');
+  return { text: clip(next && !d.headline.includes(next.text) ? `${text} Next question: ${next.text}` : text, 3000), blocks, truncated };
 }

@@ -1,6 +1,7 @@
 import { FIELDS } from '../blocks/modals.js';
 import { IDS } from '../blocks/ids.js';
 import { recordAnswer } from '../answer.js';
+import { answerError } from '../words.js';
 import type { Listener } from './types.js';
 
 /** The typed answer: checked against the question before the modal closes, then recorded. */
@@ -18,7 +19,7 @@ export const answerValueSubmitListener: Listener = {
       const check = deps.cases.checkAnswer(q.id, raw);
       if (!check.ok) {
         // Keeps the modal open with the reason under the field.
-        await ack({ response_action: 'errors', errors: { [FIELDS.answer]: check.message.slice(0, 150) } });
+        await ack({ response_action: 'errors', errors: { [FIELDS.answer]: answerError(check.message, q.id).slice(0, 150) } });
         return;
       }
       await ack();

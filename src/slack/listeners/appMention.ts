@@ -1,6 +1,7 @@
 import { slackTsToIso } from '../context.js';
 import { HELP_TEXT } from '../help.js';
 import { contribute } from '../ingest.js';
+import { messageLabel } from '../words.js';
 import { messageClaim, stripMention, type Listener, type MessageLike } from './types.js';
 
 /** "@pushcheck <pasted values>" anywhere: start or continue the diagnosis in that message's thread. */
@@ -22,7 +23,7 @@ export const appMentionListener: Listener = {
         channel: m.channel,
         threadTs: root,
         who: { ...(m.user ? { by: m.user } : {}), at: slackTsToIso(m.ts) },
-        pastes: [{ text, label: `message from ${m.user ?? 'someone'} at ${m.ts}` }],
+        pastes: [{ text, label: messageLabel(m.user, m.ts) }],
         reportNothing: true,
         meta: { startedBy: m.user ?? '', trigger: 'app_mention' },
       });

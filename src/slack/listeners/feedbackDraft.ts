@@ -3,7 +3,7 @@ import { TIMELINE_FILE_NAME } from '../../case/index.js';
 import { IDS } from '../blocks/ids.js';
 import { esc } from '../blocks/report.js';
 import { splitKey } from '../context.js';
-import { Thread } from '../thread.js';
+import { inThread } from '../inThread.js';
 import type { Listener } from './types.js';
 
 /**
@@ -17,35 +17,29 @@ export const feedbackDraftListener: Listener = {
     app.action<BlockButtonAction>(IDS.feedbackDraft, async ({ ack, action, client, body }) => {
       await ack();
       const key = action.value ?? '';
-      if (!(await deps.cases.has(key))) return;
       const { channel, threadTs } = splitKey(key);
-      await deps.queue.run(key, async () => {
-        const thread = new Thread(deps, client, key, channel, threadTs);
-        try {
-          // Apple needs the real values, so the draft is the full one; it goes in a file, not the channel's text.
-          const { feedback: pkg } = await deps.cases.feedback(key, { redact: false });
-          if (!pkg) {
-            await thread.reply('No Feedback draft yet: not every known cause is ruled out. The summary above shows what is still open.');
-            return;
-          }
-          const polishNote = pkg.polished ? ' (wording polished by the configured model; every value was checked against the evidence)' : '';
-          await client.files.uploadV2({
-            channel_id: channel,
-            thread_ts: threadTs,
-            filename: 'apple-feedback-draft.txt',
-            title: 'Apple Feedback draft',
-            content: pkg.draft,
-            initial_comment: `<@${body.user.id}> asked for the Apple Feedback draft${polishNote}. Review it, then file it at https://feedbackassistant.apple.com.`,
-          });
-          if (pkg.timeline)
-            await client.files.uploadV2({ channel_id: channel, thread_ts: threadTs, filename: TIMELINE_FILE_NAME, title: 'Push timeline (UTC) for the Feedback report', file: pkg.timeline });
-          const notes: string[] = [];
-          if (pkg.missing.length) notes.push(`*Before filing, gather:*\n${pkg.missing.map((m) => `☐ ${esc(m)}`).join('\n')}`);
-          if (pkg.reason && process.env.OPENAI_API_KEY) notes.push(`_The template draft was used: ${esc(pkg.reason)}_`);
-          if (notes.length) await thread.reply(notes.join('\n'));
-        } catch (e) {
-          await thread.fail('prepare the Feedback draft', e);
+      await inThread(deps, client, key, 'prepare the Feedback draft', async (thread) => {
+        // Apple needs the real values, so the draft is the full one; it goes in a file, not the channel's text.
+        const { feedback: pkg } = await deps.cases.feedback(key, { redact: false });
+        if (!pkg) {
+          await thread.reply('No Feedback draft yet: not every known cause is ruled out. The summary above shows what is still open.');
+          return;
         }
+        const polishNote = pkg.polished ? ' (wording polished by the configured model; every value was checked against the evidence)' : '';
+        await client.files.uploadV2({
+          channel_id: channel,
+          thread_ts: threadTs,
+          filename: 'apple-feedback-draft.txt',
+          title: 'Apple Feedback draft',
+          content: pkg.draft,
+          initial_comment: `<@${body.user.id}> asked for the Apple Feedback draft${polishNote}. Review it, then file it at https://feedbackassistant.apple.com.`,
+        });
+        if (pkg.timeline)
+          await client.files.uploadV2({ channel_id: channel, thread_ts: threadTs, filename: TIMELINE_FILE_NAME, title: 'Push timeline (UTC) for the Feedback report', file: pkg.timeline });
+        const notes: string[] = [];
+        if (pkg.missing.length) notes.push(`*Before filing, gather:*\n${pkg.missing.map((m) => `☐ ${esc(m)}`).join('\n')}`);
+        if (pkg.reason && process.env.OPENAI_API_KEY) notes.push(`_The template draft was used: ${esc(pkg.reason)}_`);
+        if (notes.length) await thread.reply(notes.join('\n'));
       });
     });
   },

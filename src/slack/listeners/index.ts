@@ -6,6 +6,8 @@ import { commandListener } from './command.js';
 import { feedbackDraftListener } from './feedbackDraft.js';
 import { messageListener } from './message.js';
 import { messageShortcutListener } from './messageShortcut.js';
+import { moreQuestionsListener } from './moreQuestions.js';
+import { showAllEvidenceListener } from './showAllEvidence.js';
 import { startModalListener } from './startModal.js';
 import type { Listener } from './types.js';
 
@@ -20,4 +22,6 @@ export const LISTENERS: Listener[] = [
   answerValueSubmitListener,
   messageShortcutListener,
   feedbackDraftListener,
+  moreQuestionsListener,
+  showAllEvidenceListener,
 ];

@@ -1,6 +1,7 @@
 import { triggerFor } from '../config.js';
 import { sessionKey, slackTsToIso } from '../context.js';
 import { contribute } from '../ingest.js';
+import { messageLabel } from '../words.js';
 import { mentions, messageClaim, stripMention, type Listener, type MessageLike } from './types.js';
 
 // Subtypes that are people adding content; everything else (edits, joins, bot posts) is ignored.
@@ -40,7 +41,7 @@ export const messageListener: Listener = {
         threadTs: root,
         who,
         ...(hasFiles ? { files: m.files } : {}),
-        ...(text ? { pastes: [{ text, label: `message from ${m.user ?? 'someone'} at ${m.ts}` }] } : {}),
+        ...(text ? { pastes: [{ text, label: messageLabel(m.user, m.ts) }] } : {}),
         reportNothing: addressed && !hasFiles,
         alwaysShow: hasFiles,
         meta: { startedBy: m.user ?? '', trigger: hasFiles ? 'file_share' : 'message' },

@@ -3,6 +3,7 @@ import { IDS } from '../blocks/ids.js';
 import { slackTsToIso } from '../context.js';
 import { contribute } from '../ingest.js';
 import type { SlackFile } from '../download.js';
+import { messageLabel } from '../words.js';
 import type { Listener } from './types.js';
 
 /** "Diagnose push issue" on an existing message: its text and files, diagnosed in its thread. */
@@ -19,7 +20,7 @@ export const messageShortcutListener: Listener = {
         threadTs: root,
         who: { by: shortcut.user.id, at: slackTsToIso(shortcut.action_ts) },
         ...(m.files?.length ? { files: m.files } : {}),
-        ...(m.text?.trim() ? { pastes: [{ text: m.text, label: `message from ${m.user ?? 'someone'} at ${m.ts}` }] } : {}),
+        ...(m.text?.trim() ? { pastes: [{ text: m.text, label: messageLabel(m.user, m.ts) }] } : {}),
         reportNothing: true,
         alwaysShow: true,
         meta: { startedBy: shortcut.user.id, trigger: 'shortcut' },

@@ -1,0 +1,118 @@
+/**
+ * Times as people read them. A fact's `at` is UTC; `attrs.zone` says how
+ * the source wrote it: absent for UTC, an offset such as "-08:00" (shown
+ * next to the UTC time, as the log had it), or "unknown" for a log that
+ * wrote no zone at all (then `at` is the wall clock read as if UTC, so the
+ * time is shown as written and never labelled UTC).
+ */
+
+export const ZONE_UNKNOWN = 'unknown';
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** Whether a value is an ISO-8601 time with a zone (the only kind Date.parse may read). */
+export function isIsoTime(v: unknown): v is string {
+  return typeof v === 'string' && ISO.test(v) && Number.isFinite(Date.parse(v));
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function parts(ms: number): { date: string; time: string; seconds: boolean } {
+  const d = new Date(ms);
+  const seconds = d.getUTCSeconds() !== 0 || d.getUTCMilliseconds() !== 0;
+  return {
+    date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
+    time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}${seconds ? `:${pad(d.getUTCSeconds())}` : ''}`,
+    seconds,
+  };
+}
+
+/** "-08:00" → minutes east of UTC (-480); undefined for anything else. */
+export function offsetMinutes(zone: string | undefined): number | undefined {
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone ?? '');
+  if (!m) return undefined;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+function normalZone(zone: string | undefined): string | undefined {
+  if (!zone || zone === 'Z' || zone === 'UTC') return undefined;
+  if (zone === ZONE_UNKNOWN) return ZONE_UNKNOWN;
+  const off = offsetMinutes(zone);
+  if (off === undefined) return undefined;
+  if (off === 0) return undefined;
+  return `${off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+}
+
+/**
+ * "2025-11-21 17:01:14 UTC", "2025-11-21 17:01 UTC (09:01 at -08:00)",
+ * "2025-11-21 09:01 (zone unknown)". Seconds only when they are not zero.
+ */
+export function formatTime(iso: string, zone?: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  const z = normalZone(zone);
+  const u = parts(ms);
+  if (z === ZONE_UNKNOWN) return `${u.date} ${u.time} (zone unknown)`;
+  if (!z) return `${u.date} ${u.time} UTC`;
+  const local = parts(ms + offsetMinutes(z)! * 60_000);
+  return `${u.date} ${u.time} UTC (${local.date === u.date ? '' : `${local.date} `}${local.time} at ${z})`;
+}
+
+/**
+ * A span of times of one source, e.g. "2025-11-21 09:01–09:14 UTC" or
+ * "2025-11-21 09:01 UTC – 2025-11-22 10:02 UTC". The zone is the sources';
+ * times are given in order or not, the span is first to last.
+ */
+export function formatSpan(isos: readonly string[], zone?: string): string {
+  const ms = isos.map((t) => Date.parse(t)).filter(Number.isFinite);
+  if (ms.length === 0) return '';
+  const lo = Math.min(...ms);
+  const hi = Math.max(...ms);
+  if (lo === hi) return formatTime(new Date(lo).toISOString(), zone);
+  const z = normalZone(zone);
+  const a = parts(lo);
+  const b = parts(hi);
+  // One precision for both ends, so 09:01–09:14:30 does not look like a typo.
+  const sec = a.seconds || b.seconds;
+  const t = (ms2: number) => {
+    const d = new Date(ms2);
+    return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}${sec ? `:${pad(d.getUTCSeconds())}` : ''}`;
+  };
+  const suffix = z === ZONE_UNKNOWN ? ' (zone unknown)' : ' UTC';
+  const utc = a.date === b.date ? `${a.date} ${t(lo)}–${t(hi)}${suffix}` : `${a.date} ${t(lo)}${suffix} – ${b.date} ${t(hi)}${suffix}`;
+  if (!z || z === ZONE_UNKNOWN) return utc;
+  const off = offsetMinutes(z)! * 60_000;
+  const la = parts(lo + off);
+  const lb = parts(hi + off);
+  const local = la.date === lb.date ? `${t(lo + off)}–${t(hi + off)}` : `${la.date} ${t(lo + off)} – ${lb.date} ${t(hi + off)}`;
+  return `${utc} (${local} at ${z})`;
+}
+
+/**
+ * A UTC time as its source wrote it, still ISO-8601: with the source's
+ * offset ("…T09:01:02-08:00"), or with no zone at all when the source gave
+ * none (`at` is then the wall clock read as if UTC). UTC stays as it is.
+ */
+export function isoAsWritten(iso: string, zone?: string): string {
+  const z = normalZone(zone);
+  if (!z) return iso;
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  if (z === ZONE_UNKNOWN) return new Date(ms).toISOString().replace(/\.000Z$|Z$/, '');
+  return `${new Date(ms + offsetMinutes(z)! * 60_000).toISOString().replace(/\.000Z$|Z$/, '')}${z}`;
+}
+
+const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?(?![\d:])/g;
+
+/**
+ * Every ISO time inside a sentence, in people's form: in UTC, with the
+ * offset it was written in, and "zone unknown" for one written without a
+ * zone (as fillTemplate writes a zone-less source's time).
+ */
+export function humanizeTimes(text: string): string {
+  return text.replace(ISO_IN_TEXT, (m, local: string, zone: string | undefined) => {
+    if (!zone) return isIsoTime(`${local}Z`) ? formatTime(`${local}Z`, ZONE_UNKNOWN) : m;
+    if (zone === 'Z') return isIsoTime(m) ? formatTime(m) : m;
+    return isIsoTime(m) ? formatTime(new Date(Date.parse(m)).toISOString(), zone) : m;
+  });
+}
