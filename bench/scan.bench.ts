@@ -25,7 +25,7 @@ const RUNS = Math.max(1, Number(process.env.PUSHCHECK_BENCH_RUNS ?? 5));
 const MB = Number(process.env.PUSHCHECK_BENCH_MB ?? 300);
 const DETAIL = process.env.PUSHCHECK_BENCH_DETAIL === '1';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const CLI = here('../dist/cli/main.js');
+const CLI = here('../dist/cli/pushcheck.js');
 const TARGET = { ratio: 1.25, rssMb: 150, loopMs: 50, fixedS: 0.25 };
 
 interface Run {

@@ -49,10 +49,15 @@ export async function main(argv: string[], io: CliIO = { out: process.stdout, er
   }
 }
 
+/**
+ * Run as a script (`node dist/cli/main.js …`). The package's bin is bin.ts, bundled into
+ * pushcheck.js with this module inside it: there, this module is not main.js, and bin.ts runs main().
+ */
 function invokedDirectly(): boolean {
   // npm links bin/ through a symlink: compare real paths.
   try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+    const self = fileURLToPath(import.meta.url);
+    return /[\\/]main\.[jt]s$/.test(self) && !!process.argv[1] && realpathSync(process.argv[1]) === self;
   } catch {
     return false;
   }

@@ -16,7 +16,8 @@ import { defaultRulesDir, type RuleSet } from './ruleSet.js';
  * diagnosis of a small log; reading the cache costs a JSON.parse.
  */
 
-const CACHE = new URL('./rules.cache.json', import.meta.url);
+// Named from engine/ so the bundled CLI (dist/cli) finds it too.
+const CACHE = new URL('../engine/rules.cache.json', import.meta.url);
 /** Bump when the cached form changes shape. */
 const FORMAT = 1;
 
