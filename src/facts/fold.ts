@@ -169,6 +169,21 @@ function compareOccurrences(a: Fact, b: Fact): number {
   return oa < ob ? -1 : oa > ob ? 1 : 0;
 }
 
+/**
+ * A value as the fold keeps it: one string per distinct value, and not a
+ * slice of the log line it was read from (V8 keeps a substring's whole line
+ * alive: a column of half a million command ids would hold every line).
+ */
+function keep(v: string, seen: Map<string, string>): string {
+  let k = seen.get(v);
+  if (k === undefined) {
+    // Concatenating and cutting again makes a string of its own; short ones are copies already.
+    k = v.length < 13 ? v : (v + ' ').slice(0, -1);
+    seen.set(k, k);
+  }
+  return k;
+}
+
 function foldGroup(list: Fact[]): Fact {
   // Readers emit in reading order, and unfolding gives it back: sort only when the inputs interleave.
   for (let i = 1; i < list.length; i++)
@@ -190,8 +205,9 @@ function foldGroup(list: Fact[]): Fact {
   let anyHow = false;
   let firstAt: string | undefined;
   let lastAt: string | undefined;
+  const own = new Map<string, string>();
   kept.forEach((f, i) => {
-    const at = f.at ?? '';
+    const at = keep(f.at ?? '', own);
     cols.at.push(at);
     cols.line.push(lineOf(f));
     const m = memberOf(f);
@@ -209,7 +225,7 @@ function foldGroup(list: Fact[]): Fact {
         if (!OCCURRENCE_ATTRS.has(k)) continue;
         let col = varying.get(k);
         if (!col) varying.set(k, (col = new Array<string>(i).fill('')));
-        col[i] = f.attrs[k];
+        col[i] = keep(f.attrs[k], own);
       }
     for (const col of varying.values()) if (col.length === i) col.push('');
   });
@@ -254,16 +270,28 @@ function observation(f: Fact, i: number): Fact {
   const out: Fact = { name: f.name, value: at && f.value === f.at ? at : f.value, source };
   if (at) out.at = at;
   if (c.attrs) {
-    const attrs: Record<string, string> = {};
-    for (const k in f.attrs) if (!OCCURRENCE_ATTRS.has(k)) attrs[k] = f.attrs[k];
-    for (const k in c.attrs) {
-      const v = c.attrs[k][i];
-      if (v) attrs[k] = v;
+    // Observations in a row usually share their connection and command: they share one attrs object too (never mutated).
+    let same = i > 0;
+    for (const k in c.attrs) if (same && c.attrs[k][i] !== c.attrs[k][i - 1]) same = false;
+    if (same && lastAttrs.fact === f && lastAttrs.i === i - 1) out.attrs = lastAttrs.attrs;
+    else {
+      const attrs: Record<string, string> = {};
+      for (const k in f.attrs) if (!OCCURRENCE_ATTRS.has(k)) attrs[k] = f.attrs[k];
+      for (const k in c.attrs) {
+        const v = c.attrs[k][i];
+        if (v) attrs[k] = v;
+      }
+      out.attrs = attrs;
     }
-    out.attrs = attrs;
+    lastAttrs.fact = f;
+    lastAttrs.i = i;
+    lastAttrs.attrs = out.attrs;
   } else if (f.attrs) out.attrs = f.attrs;
   return out;
 }
+
+/** The attributes of the observation rebuilt last, to share with the next one when they agree. */
+const lastAttrs: { fact?: Fact; i: number; attrs?: Record<string, string> } = { i: -1 };
 
 /** Every observation a fact stands for: itself, or each one folded into it. */
 export function* eachObservation(f: Fact): Generator<Fact> {

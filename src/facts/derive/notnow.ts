@@ -37,8 +37,19 @@ interface Ev {
 function lineOf(s: Source): number {
   return s.kind === 'file' || s.kind === 'pasted' ? (s.line ?? 0) : 0;
 }
+const inputKeys = new Map<string, Map<string, string>>();
 function inputOf(s: Source): string {
-  return s.kind === 'file' ? `${s.input}\u0000${s.member ?? ''}` : s.kind === 'pasted' ? s.input : '';
+  if (s.kind !== 'file') return s.kind === 'pasted' ? s.input : '';
+  // One string per log, not per status line (a busy server logs hundreds of thousands).
+  let byMember = inputKeys.get(s.input);
+  if (!byMember) {
+    if (inputKeys.size > 10_000) inputKeys.clear();
+    inputKeys.set(s.input, (byMember = new Map()));
+  }
+  const member = s.member ?? '';
+  let k = byMember.get(member);
+  if (k === undefined) byMember.set(member, (k = `${s.input}\u0000${member}`));
+  return k;
 }
 
 /** Time first; within one second (NanoMDM logs whole seconds) the log's own line order decides. */
