@@ -7,6 +7,7 @@ import { readPaste, readPath } from '../../src/evidence/read.js';
 import { DEFAULT_LIMITS } from '../../src/evidence/types.js';
 import { APNS_REASONS } from '../../src/evidence/apns/reasons.js';
 import type { Fact } from '../../src/facts/schema.js';
+import { nameFields } from '../../src/evidence/apns/subject.js';
 import { pem, pushCertificate } from './certs.js';
 
 /** Temp folders of this file, removed when it ends. */
@@ -179,6 +180,23 @@ describe('push certificates', () => {
     expect(one(r.facts, 'cert.environment')!.attrs?.from).toBe('extension');
     expect(values(r.facts, 'cert.extra_topic')).toEqual(['com.example.demo.voip']);
     expect(one(r.facts, 'cert.topic')!.source).toEqual({ kind: 'pasted', input: 'pasted text', line: 2 });
+  });
+
+  it('the topic and the name are read as issued, even with characters a distinguished name escapes', async () => {
+    const odd = pushCertificate({ uid: 'com.example.a,b+c;d', cn: 'Apple Push Services: com.example.a,b+c;d', notBefore: '2025-01-01T00:00:00Z', notAfter: '2026-01-01T00:00:00Z' });
+    const r = await readPaste(pem(odd), 'pasted text', ctx);
+    expect(values(r.facts, 'cert.topic')).toEqual(['com.example.a,b+c;d']);
+    expect(values(r.facts, 'cert.subject')).toEqual(['Apple Push Services: com.example.a,b+c;d']);
+  });
+
+  it.each([
+    ['one attribute a line', 'UID=com.example.demo\nCN=Apple Push Services: com.example.demo\nC=US', [['UID', 'com.example.demo'], ['CN', 'Apple Push Services: com.example.demo'], ['C', 'US']]],
+    ['RFC 2253 escapes', 'UID=a\\,b\\+c\\\\d\\ \nCN=\\#x=y', [['UID', 'a,b+c\\d '], ['CN', '#x=y']]],
+    ['a control character as hex', 'UID=new\\0Aline', [['UID', 'new\nline']]],
+    ['a multi-valued RDN', 'UID=com.example.demo + CN=Demo\\ \nO=Example', [['UID', 'com.example.demo'], ['CN', 'Demo '], ['O', 'Example']]],
+    ['a type OpenSSL has no name for', '0.9.2342.19200300.100.1.1=com.example.demo', [['0.9.2342.19200300.100.1.1', 'com.example.demo']]],
+  ])('the subject as node:crypto prints it: %s', (_what, printed, fields) => {
+    expect(nameFields(printed)).toEqual(fields);
   });
 
   it('a certificate without a subject UID is not a push certificate; a CA in the chain is skipped quietly', async () => {

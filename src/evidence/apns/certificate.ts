@@ -1,11 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import type { Fact } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type ReadResult } from '../types.js';
-import { children, findByOid, oidBytes, readTlv, stringValue, stringsUnder, type Tlv } from './der.js';
+import { children, findByOid, oidBytes, readTlv, stringsUnder, type Tlv } from './der.js';
 import type { ApnsEnvironment } from './hosts.js';
+import { nameFields, nameValue } from './subject.js';
 
-/** Subject UID (userId): Apple puts the push topic here. */
-const UID = oidBytes('0.9.2342.19200300.100.1.1');
 /** Apple's push extensions: development, production, and the list of topics. */
 const EXT_DEVELOPMENT = oidBytes('1.2.840.113635.100.6.3.1');
 const EXT_PRODUCTION = oidBytes('1.2.840.113635.100.6.3.2');
@@ -23,15 +22,14 @@ export interface PushCertificate {
   extraTopics: string[];
 }
 
-/** The tbsCertificate's subject and extensions, by position. */
-function tbsParts(der: Buffer): { subject?: Tlv; extensions?: Tlv } {
+/**
+ * The tbsCertificate's extensions: X509Certificate hands out only the ones
+ * every certificate has, not Apple's push extensions.
+ */
+function extensionsOf(der: Buffer): Tlv | undefined {
   const cert = readTlv(der, 0);
-  if (!cert) return {};
-  const tbs = children(der, cert)[0];
-  if (!tbs) return {};
-  const kids = children(der, tbs);
-  const base = kids[0]?.tag === 0xa0 ? 1 : 0;
-  return { subject: kids[base + 4], extensions: kids.find((k) => k.tag === 0xa3) };
+  const tbs = cert && children(der, cert)[0];
+  return tbs && children(der, tbs).find((k) => k.tag === 0xa3);
 }
 
 function environmentFromCn(cn: string | undefined): ApnsEnvironment[] {
@@ -44,23 +42,16 @@ function environmentFromCn(cn: string | undefined): ApnsEnvironment[] {
   return [];
 }
 
-function cnOf(subject: string): string | undefined {
-  const line = subject.split('\n').find((l) => l.startsWith('CN='));
-  return line?.slice(3);
-}
-
 /**
  * Reads one certificate's DER. Throws only from node:crypto on input that is
  * not a certificate; callers turn that into a problem.
  */
 export function parsePushCertificate(der: Buffer): PushCertificate {
   const x = new X509Certificate(der);
-  const { subject, extensions } = tbsParts(der);
-  let topic: string | undefined;
-  if (subject) {
-    const hit = findByOid(der, subject, UID, 1)[0];
-    if (hit?.[0]) topic = stringValue(der, hit[0])?.trim();
-  }
+  const subject = nameFields(x.subject);
+  // Subject UID (userId, 0.9.2342.19200300.100.1.1): Apple puts the push topic here.
+  const topic = nameValue(subject, 'UID', '0.9.2342.19200300.100.1.1')?.trim() || undefined;
+  const extensions = extensionsOf(der);
   const envs = new Set<ApnsEnvironment>();
   const extraTopics: string[] = [];
   let environmentFrom: PushCertificate['environmentFrom'];
@@ -73,7 +64,7 @@ export function parsePushCertificate(der: Buffer): PushCertificate {
     const inner = octet ? readTlv(der, octet.start, octet.end) : undefined;
     if (inner) for (const s of stringsUnder(der, inner)) if (/\./.test(s) && s !== topic && !extraTopics.includes(s)) extraTopics.push(s);
   }
-  const subjectCn = cnOf(x.subject);
+  const subjectCn = nameValue(subject, 'CN');
   if (!envs.size) {
     for (const e of environmentFromCn(subjectCn)) envs.add(e);
     if (envs.size) environmentFrom = 'subject';

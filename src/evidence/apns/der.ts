@@ -2,8 +2,8 @@ import { children, type Tlv } from '../der.js';
 
 /**
  * Just enough DER to find what node:crypto's X509Certificate does not hand
- * out: the subject UID (the push topic) and Apple's push extensions. Every
- * read is bounds-checked; malformed input yields undefined, never a throw.
+ * out: Apple's push extensions (environments, topics). Every read is
+ * bounds-checked; malformed input yields undefined, never a throw.
  */
 
 export { children, readTlv, type Tlv } from '../der.js';
@@ -25,16 +25,13 @@ export function oidBytes(dotted: string): Buffer {
 }
 
 const STRING_TAGS = new Set([0x0c, 0x13, 0x14, 0x16, 0x1a, 0x1e]);
+/** BMPString (tag 0x1e) is UTF-16 big-endian with no BOM. */
+const BMP = new TextDecoder('utf-16be', { ignoreBOM: true });
 
 export function stringValue(buf: Buffer, t: Tlv): string | undefined {
   if (!STRING_TAGS.has(t.tag)) return undefined;
   const raw = buf.subarray(t.start, t.end);
-  if (t.tag === 0x1e) {
-    const swapped = Buffer.from(raw);
-    if (swapped.length % 2) return undefined;
-    swapped.swap16();
-    return swapped.toString('utf16le');
-  }
+  if (t.tag === 0x1e) return raw.length % 2 ? undefined : BMP.decode(raw);
   return raw.toString(t.tag === 0x0c ? 'utf8' : 'latin1');
 }
 

@@ -13,7 +13,8 @@ type Meta = 'pax' | 'global' | 'longname' | 'longlink';
  * A streaming ustar/pax/GNU tar reader. Member data is handed on as slices of
  * the incoming chunks (no copies); members nobody wants cost a subtraction.
  * Nothing is ever written to disk, so hostile paths and links are only
- * reported, never followed.
+ * reported, never followed. (Not the tar package's Parser: on the
+ * benchmark's default bundle that took 13 % longer; figures in the README.)
  */
 export class TarParser implements ChunkSink {
   private readonly header = Buffer.alloc(BLOCK);

@@ -49,13 +49,13 @@ export const DEFAULT_MAX_XML_BYTES = 4 * 1024 * 1024;
  */
 export const DEFAULT_MAX_XML_OBJECTS = 200_000;
 
+const UTF16LE = new TextDecoder('utf-16le');
+const UTF16BE = new TextDecoder('utf-16be');
+
+/** The BOM says which; the decoder drops it (and a last odd byte is half a character, not text). */
 function decodeText(buf: Buffer): string {
-  if (buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
-  if (buf[0] === 0xfe && buf[1] === 0xff) {
-    const swapped = Buffer.from(buf.subarray(2));
-    swapped.swap16();
-    return swapped.toString('utf16le');
-  }
+  if (buf[0] === 0xff && buf[1] === 0xfe) return UTF16LE.decode(buf.subarray(0, buf.length & ~1));
+  if (buf[0] === 0xfe && buf[1] === 0xff) return UTF16BE.decode(buf.subarray(0, buf.length & ~1));
   return buf.toString('utf8');
 }
 

@@ -5,13 +5,12 @@
  */
 export type Decoded = { ok: true; text: string; encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' } | { ok: false; reason: string };
 
-function swapBytes(buf: Buffer): Buffer {
-  const out = Buffer.alloc(buf.length - (buf.length % 2));
-  for (let i = 0; i + 1 < buf.length; i += 2) {
-    out[i] = buf[i + 1];
-    out[i + 1] = buf[i];
-  }
-  return out;
+const UTF16LE = new TextDecoder('utf-16le');
+const UTF16BE = new TextDecoder('utf-16be');
+
+/** UTF-16 text, without the BOM (the decoder drops it) and without a last odd byte (a file cut mid-character). */
+function utf16(buf: Buffer, decoder: typeof UTF16LE): string {
+  return decoder.decode(buf.subarray(0, buf.length & ~1));
 }
 
 /** UTF-16 without a BOM shows up as a zero in every other byte of ASCII text. */
@@ -49,15 +48,15 @@ export function decodeText(buf: Buffer): Decoded {
     text = buf.subarray(3).toString('utf8');
     encoding = 'utf-8-bom';
   } else if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
-    text = buf.subarray(2).toString('utf16le');
+    text = utf16(buf, UTF16LE);
     encoding = 'utf-16le';
   } else if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-    text = swapBytes(buf.subarray(2)).toString('utf16le');
+    text = utf16(buf, UTF16BE);
     encoding = 'utf-16be';
   } else {
     const guess = guessUtf16(buf);
-    if (guess === 'utf-16le') text = buf.toString('utf16le');
-    else if (guess === 'utf-16be') text = swapBytes(buf).toString('utf16le');
+    if (guess === 'utf-16le') text = utf16(buf, UTF16LE);
+    else if (guess === 'utf-16be') text = utf16(buf, UTF16BE);
     else text = buf.toString('utf8');
     encoding = guess ?? 'utf-8';
   }

@@ -1,9 +1,13 @@
+import { SaxesParser } from 'saxes';
+
 /**
- * A small, tolerant XML scanner for policy files. Why not a full parser: we
- * need the line of every element (for provenance), we must keep going past a
- * truncated file (support bundles get cut off), and we want no DTD or entity
- * machinery at all — only the five predefined entities and character
- * references are decoded; a DOCTYPE is skipped, never interpreted.
+ * Secure Mail's policy XML read with a streaming XML parser (saxes) into a
+ * small element tree: the policy readers need siblings and parents, and the
+ * line of every element for provenance. The parser keeps going past errors
+ * (support bundles get cut off, files get hand-edited), and each error is
+ * recorded as an issue. No entity is ever expanded: only the five predefined
+ * entities and character references are decoded; a DOCTYPE is skipped, never
+ * interpreted, and a reference to an entity it declares stays as written.
  */
 export interface XmlElement {
   name: string;
@@ -23,167 +27,165 @@ export interface XmlScan {
 }
 
 const MAX_DEPTH = 256;
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+/** Policy files hold dozens of elements; past this the file is not a policy file. */
+const MAX_ELEMENTS = 100_000;
+/** Issues kept (the reader shows five): a file of nothing but errors must not make an object per error. */
+const MAX_ISSUES = 50;
 
-export function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-fA-F]+|#\d+|[A-Za-z]+);/g, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    // Declared entities are never expanded: they stay as written.
-    return PREDEFINED[ref] ?? whole;
-  });
-}
+/** Thrown from a handler to stop reading (the parser itself would go on). */
+class Stop extends Error {}
 
-function parseAttrs(s: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of s.matchAll(/([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/g)) out[m[1]] = decodeEntities(m[2] ?? m[3] ?? m[4] ?? '');
-  return out;
-}
-
-export function scanXml(text: string): XmlScan {
+export function scanXml(input: string): XmlScan {
+  // A declaration after blank lines is an error to XML, not to the people who save these files.
+  const lead = /^\s*/.exec(input)![0];
+  const skipped = countLines(lead);
+  const text = input.slice(lead.length);
   const root: XmlElement = { name: '#document', attrs: {}, children: [], text: '', line: 1 };
   const issues: XmlScan['issues'] = [];
+  const parser = new SaxesParser({ position: true });
   let cur = root;
   let depth = 0;
-  let i = 0;
-  let line = 1;
-  const advance = (to: number) => {
-    for (let k = i; k < to; k++) if (text.charCodeAt(k) === 10) line++;
-    i = to;
+  let elements = 0;
+  let startLine = 1;
+  let closing = false;
+  const lineNow = () => parser.line + skipped;
+
+  // saxes answers an end tag that matches nothing open by closing everything open. Here such a tag
+  // is noted and ignored, as a person reading the file would: the elements one end tag closed
+  // (and the issues they raised) are kept until that tag is known to have matched.
+  // One end tag's work happens at one parser position, which is how its events are told apart.
+  let closedByOneTag: XmlElement[] = [];
+  let issuesBeforeTag = 0;
+  let tagAt = -1;
+  const sameEndTag = () => {
+    if (parser.position === tagAt) return;
+    tagAt = parser.position;
+    closedByOneTag = [];
+    issuesBeforeTag = issues.length;
   };
-  while (i < text.length) {
-    const lt = text.indexOf('<', i);
-    if (lt < 0) {
-      cur.text += decodeEntities(text.slice(i));
-      advance(text.length);
-      break;
-    }
-    if (lt > i) {
-      cur.text += decodeEntities(text.slice(i, lt));
-      advance(lt);
-    }
-    const startLine = line;
-    if (text.startsWith('<!--', i)) {
-      const end = text.indexOf('-->', i + 4);
-      if (end < 0) {
-        issues.push({ kind: 'truncated', message: 'a comment is never closed', line: startLine });
-        advance(text.length);
-        break;
-      }
-      advance(end + 3);
-      continue;
-    }
-    if (text.startsWith('<![CDATA[', i)) {
-      const end = text.indexOf(']]>', i + 9);
-      if (end < 0) {
-        issues.push({ kind: 'truncated', message: 'a CDATA section is never closed', line: startLine });
-        advance(text.length);
-        break;
-      }
-      cur.text += text.slice(i + 9, end);
-      advance(end + 3);
-      continue;
-    }
-    if (text.startsWith('<!', i)) {
-      // DOCTYPE (maybe with an internal subset in [...]): skipped, not interpreted.
-      let k = i + 2;
-      let bracket = 0;
-      while (k < text.length && !(text[k] === '>' && bracket === 0)) {
-        if (text[k] === '[') bracket++;
-        else if (text[k] === ']') bracket--;
-        k++;
-      }
-      if (k >= text.length) {
-        issues.push({ kind: 'truncated', message: 'a declaration is never closed', line: startLine });
-        advance(text.length);
-        break;
-      }
-      advance(k + 1);
-      continue;
-    }
-    if (text.startsWith('<?', i)) {
-      const end = text.indexOf('?>', i + 2);
-      if (end < 0) {
-        issues.push({ kind: 'truncated', message: 'a processing instruction is never closed', line: startLine });
-        advance(text.length);
-        break;
-      }
-      advance(end + 2);
-      continue;
-    }
-    const gt = findTagEnd(text, i + 1);
-    if (gt < 0) {
-      const next = text.indexOf('<', i + 1);
-      if (next < 0 || text.indexOf('>', i) < 0) {
-        issues.push({ kind: 'truncated', message: `the tag on line ${startLine} is cut off`, line: startLine });
-        advance(text.length);
-        break;
-      }
-      issues.push({ kind: 'malformed', message: `the tag on line ${startLine} is not closed before the next one`, line: startLine });
-      advance(next);
-      continue;
-    }
-    const body = text.slice(i + 1, gt);
-    advance(gt + 1);
-    if (body.startsWith('/')) {
-      const name = body.slice(1).trim();
-      // Close the nearest open element of that name; a stray end tag is noted and ignored.
-      let e: XmlElement | undefined = cur;
-      while (e && e !== root && e.name !== name) e = e.parent;
-      if (!e || e === root) {
-        issues.push({ kind: 'mismatch', message: `</${name}> on line ${startLine} closes nothing that is open`, line: startLine });
-        continue;
-      }
-      if (e !== cur) issues.push({ kind: 'mismatch', message: `<${cur.name}> (line ${cur.line}) is not closed before </${name}>`, line: startLine });
-      while (cur !== e) {
-        cur = cur.parent!;
-        depth--;
-      }
-      cur = e.parent!;
+  // Line of each start tag's "<" (saxes reports the line after its name, which may be a later one).
+  let countedTo = 0;
+  let linesBefore = 1 + skipped;
+  const lineOfTagAt = (lt: number) => {
+    for (let i = text.indexOf('\n', countedTo); i >= 0 && i < lt; i = text.indexOf('\n', i + 1)) linesBefore++;
+    countedTo = Math.max(countedTo, lt);
+    return linesBefore;
+  };
+
+  const closeTo = (el: XmlElement) => {
+    while (cur !== el) {
+      cur = cur.parent!;
       depth--;
-      continue;
     }
-    const selfClosing = body.endsWith('/');
-    const inner = selfClosing ? body.slice(0, -1) : body;
-    const m = inner.match(/^\s*([^\s/>]+)([\s\S]*)$/);
-    if (!m) {
-      issues.push({ kind: 'malformed', message: `an unreadable tag on line ${startLine}`, line: startLine });
-      continue;
+    cur = el.parent!;
+    depth--;
+  };
+
+  parser.on('opentagstart', () => {
+    startLine = lineOfTagAt(text.lastIndexOf('<', parser.position));
+  });
+  parser.on('opentag', (tag) => {
+    if (++elements > MAX_ELEMENTS) {
+      issues.push({ kind: 'malformed', message: `holds more than ${MAX_ELEMENTS} elements`, line: startLine });
+      throw new Stop();
     }
-    const el: XmlElement = { name: m[1], attrs: parseAttrs(m[2]), children: [], text: '', line: startLine, parent: cur };
+    const el: XmlElement = { name: tag.name, attrs: { ...(tag.attributes as Record<string, string>) }, children: [], text: '', line: startLine, parent: cur };
     cur.children.push(el);
-    if (!selfClosing) {
-      if (depth >= MAX_DEPTH) {
-        issues.push({ kind: 'malformed', message: `elements nest deeper than ${MAX_DEPTH} levels`, line: startLine });
-        break;
-      }
-      cur = el;
-      depth++;
+    if (tag.isSelfClosing) return;
+    if (depth >= MAX_DEPTH) {
+      issues.push({ kind: 'malformed', message: `elements nest deeper than ${MAX_DEPTH} levels`, line: startLine });
+      throw new Stop();
     }
-  }
-  if (cur !== root) {
+    cur = el;
+    depth++;
+  });
+  parser.on('closetag', (tag) => {
+    if (tag.isSelfClosing) return;
+    sameEndTag();
+    if (cur === root) return;
+    closedByOneTag.push(cur);
+    closeTo(cur);
+  });
+  const onText = (t: string) => {
+    if (cur !== root) cur.text += t;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  parser.on('error', (e) => {
+    const what = e.message.replace(/^\d+:\d+: /, '').replace(/\.$/, '');
+    const line = lineNow();
+    if (closing) {
+      issues.push({ kind: 'truncated', message: what, line });
+      return;
+    }
+    if (what === 'unexpected close tag') {
+      // The end tag closed an element around the one just closed for it; more of the same tag follows.
+      const el = closedByOneTag[closedByOneTag.length - 1]!;
+      if (issues.length < MAX_ISSUES) issues.push({ kind: 'mismatch', message: `<${el.name}> (line ${el.line}) is not closed before the end tag on line ${line}`, line });
+      return;
+    }
+    if (what.startsWith('unmatched closing tag: ')) {
+      sameEndTag();
+      const name = what.slice('unmatched closing tag: '.length);
+      // Take back what this tag closed, then close the nearest open element of that name, if any.
+      if (closedByOneTag.length) {
+        cur = closedByOneTag[0]!;
+        depth = 0;
+        for (let e: XmlElement | undefined = cur; e && e !== root; e = e.parent) depth++;
+        issues.length = issuesBeforeTag;
+      }
+      closedByOneTag = [];
+      let el: XmlElement | undefined = cur;
+      while (el && el !== root && el.name !== name) el = el.parent;
+      if (!el || el === root) {
+        if (issues.length < MAX_ISSUES) issues.push({ kind: 'mismatch', message: `</${name}> on line ${line} closes nothing that is open`, line });
+        return;
+      }
+      for (let e = cur; e !== el && issues.length < MAX_ISSUES; e = e.parent!) issues.push({ kind: 'mismatch', message: `<${e.name}> (line ${e.line}) is not closed before </${name}>`, line });
+      closeTo(el);
+      return;
+    }
+    // Declared entities stay as written, by design; the parser's own count of roots does not know about the
+    // tags it was told to ignore.
+    if (what === 'undefined entity') return;
+    if (cur !== root && (what === 'documents may contain only one root' || what === 'text data outside of root node')) return;
+    if (issues.length < MAX_ISSUES) issues.push({ kind: 'malformed', message: `${what} on line ${line}`, line });
+  });
+
+  // saxes makes an Error for every error it meets; without stack traces a file of errors stays cheap.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    parser.write(text);
+    closing = true;
     const open: string[] = [];
     for (let e: XmlElement | undefined = cur; e && e !== root; e = e.parent) open.push(`<${e.name}> (line ${e.line})`);
-    issues.push({ kind: 'truncated', message: `the document ends with ${open.length} element(s) still open: ${open.slice(0, 3).join(', ')}${open.length > 3 ? ', …' : ''}`, line });
+    const before = issues.length;
+    const endLine = lineNow();
+    parser.close();
+    const atEnd = issues.splice(before);
+    // One issue says it all: where the document stops and what it leaves open.
+    const cutInTag = atEnd.some((i) => i.message === 'unexpected end');
+    if (!root.children.length) {
+      // Not XML at all: what the parser made of it is beside the point.
+      issues.length = 0;
+      issues.push({ kind: 'malformed', message: 'holds no XML elements', line: 1 });
+    } else if (open.length || cutInTag) {
+      const still = open.length ? ` with ${open.length} element(s) still open: ${open.slice(0, 3).join(', ')}${open.length > 3 ? ', …' : ''}` : '';
+      issues.push({ kind: 'truncated', message: `the document is cut off${cutInTag ? ' inside a tag' : ''}${still}`, line: endLine });
+    }
+  } catch (e) {
+    if (!(e instanceof Stop)) throw e;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
-  if (!root.children.length && !issues.length) issues.push({ kind: 'malformed', message: 'holds no XML elements', line: 1 });
   return { root, issues };
 }
 
-/** The '>' that ends a tag, skipping '>' inside quoted attribute values. */
-function findTagEnd(text: string, from: number): number {
-  let q: string | null = null;
-  for (let k = from; k < text.length; k++) {
-    const ch = text[k];
-    if (q) {
-      if (ch === q) q = null;
-    } else if (ch === '"' || ch === "'") q = ch;
-    else if (ch === '>') return k;
-    else if (ch === '<') return -1;
-  }
-  return -1;
+function countLines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 export function* walk(el: XmlElement): Generator<XmlElement> {
