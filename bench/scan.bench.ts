@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildArchive } from './build.js';
 import { pushHeavyBundle } from './pushHeavy.js';
+import { apnsEventsTable, notNowServerLog } from './volume.js';
 
 /**
  * `npm run bench` (after `npm run build`: the measured processes run the
@@ -20,13 +21,18 @@ import { pushHeavyBundle } from './pushHeavy.js';
  * PUSHCHECK_BENCH_RUNS sets the pairs per bundle (5), PUSHCHECK_BENCH_MB the
  * synthetic bundle's size (300), PUSHCHECK_BENCH_DETAIL=1 adds the in-process
  * scan variants of bench/child.ts (what the scan alone costs, and its parts).
+ * PUSHCHECK_BENCH_ONLY=fixed,synthetic,push-heavy,volume runs only those parts.
+ * The volume part runs the two logs whose size used to decide a case's cost
+ * (bench/volume.ts) and prints facts, JSON size, time and peak RSS; its
+ * targets are facts in the low thousands and RSS <= 150 MB.
  */
 const RUNS = Math.max(1, Number(process.env.PUSHCHECK_BENCH_RUNS ?? 5));
 const MB = Number(process.env.PUSHCHECK_BENCH_MB ?? 300);
 const DETAIL = process.env.PUSHCHECK_BENCH_DETAIL === '1';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const CLI = here('../dist/cli/pushcheck.js');
-const TARGET = { ratio: 1.25, rssMb: 150, loopMs: 50, fixedS: 0.25 };
+const TARGET = { ratio: 1.25, rssMb: 150, loopMs: 50, fixedS: 0.25, facts: 5000 };
+const ONLY = new Set((process.env.PUSHCHECK_BENCH_ONLY ?? 'fixed,synthetic,push-heavy,volume').split(',').map((s) => s.trim()));
 
 interface Run {
   wallS: number;
@@ -129,11 +135,13 @@ console.log(`pushcheck bench: node ${process.version}, ${availableParallelism()}
 if (load > availableParallelism() * 0.5)
   console.log('note: the machine is busy; wall times include the time other processes took, and the ratios lean on a second core being free');
 
-const results: boolean[] = [fixedCost()];
+const results: boolean[] = [];
+if (ONLY.has('fixed')) results.push(fixedCost());
 
 const t0 = performance.now();
-const synthetic = await buildArchive(MB);
-results.push(
+const synthetic = ONLY.has('synthetic') || DETAIL ? await buildArchive(MB) : undefined;
+if (synthetic && ONLY.has('synthetic'))
+  results.push(
   bundle(
     `Synthetic sysdiagnose (bench/build.ts: ${built(synthetic.textBytes)} MiB text logs, ${built(synthetic.binaryBytes)} MiB logarchive; ${synthetic.cached ? 'cached' : `built in ${((performance.now() - t0) / 1000).toFixed(0)} s`})`,
     synthetic.path,
@@ -144,14 +152,59 @@ function built(n: number): string {
   return (n / 2 ** 20).toFixed(0);
 }
 
-const heavy = pushHeavyBundle('big');
+const heavy = ONLY.has('push-heavy') || DETAIL ? pushHeavyBundle('big') : { skipped: 'not asked for' };
 if ('skipped' in heavy) console.log(`\nPush-heavy sysdiagnose: ${heavy.skipped}`);
-else results.push(bundle(`Push-heavy sysdiagnose (../shared/bench/gen-sysdiagnose.js big; ${heavy.cached ? 'cached' : `made in ${heavy.seconds.toFixed(0)} s`})`, heavy.path, heavy.bytes));
+else if (ONLY.has('push-heavy')) results.push(bundle(`Push-heavy sysdiagnose (../shared/bench/gen-sysdiagnose.js big; ${heavy.cached ? 'cached' : `made in ${heavy.seconds.toFixed(0)} s`})`, heavy.path, heavy.bytes));
 
 if (DETAIL) {
   const { detail } = await import('./detail.js');
-  await detail(synthetic.path);
+  if (synthetic) await detail(synthetic.path);
   if (!('skipped' in heavy)) await detail(heavy.path);
 }
 
+if (ONLY.has('volume')) results.push(await volume());
+
 console.log(`\n${results.every(Boolean) ? 'every target met' : 'some targets MISSED'} (figures from one machine; quote them with its load)`);
+
+/**
+ * Log volume: facts per case stay in the low thousands whatever the log's
+ * size. One process per log (each runs for seconds); the report is kept to
+ * count its facts and observations.
+ */
+async function volume(): Promise<boolean> {
+  const dir = join(tmpdir(), 'pushcheck-bench', 'volume');
+  const logs: [string, string][] = [
+    ['NanoMDM log, 500,000 NotNow lines', await notNowServerLog(dir, 500_000)],
+    ['Secure Mail CtxLog_APNS_Events.csv, 200,000 rows', await apnsEventsTable(dir, 200_000)],
+  ];
+  console.log('\nLog volume (whole process, pushcheck diagnose FILE --format json, one run each):');
+  const rows: string[][] = [['input', 'MiB', 'wall s', 'cpu s', 'peak RSS MB', 'max loop delay ms', 'facts', 'observations', 'JSON MiB']];
+  let ok = true;
+  for (const [name, path] of logs) {
+    const out = join(dir, 'report.json');
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [here('./cli-process.mjs'), 'diagnose', path, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
+    const wallS = (performance.now() - t) / 1000;
+    const stats = JSON.parse(r.stderr.toString().trim().split('\n').pop() ?? '{}') as Partial<Run>;
+    writeFileSync(out, r.stdout);
+    let facts = NaN;
+    let observations = NaN;
+    try {
+      const report = JSON.parse(r.stdout.toString()) as { facts: { count?: number }[] };
+      facts = report.facts.length;
+      observations = report.facts.reduce((n, f) => n + (f.count ?? 1), 0);
+    } catch {
+      // A report that is not JSON is reported as NaN facts, and misses the target.
+    }
+    const sizeMiB = statSizeMiB(path);
+    ok &&= r.status === 0 && facts <= TARGET.facts && (stats.maxRssMb ?? Infinity) <= TARGET.rssMb;
+    rows.push([name, sizeMiB.toFixed(0), f2(wallS), f2(stats.cpuS ?? NaN), (stats.maxRssMb ?? NaN).toFixed(0), (stats.maxLoopDelayMs ?? NaN).toFixed(1), String(facts), String(observations), (r.stdout.length / 2 ** 20).toFixed(2)]);
+  }
+  table(rows);
+  console.log(`  targets: facts <= ${TARGET.facts} (low thousands), peak RSS <= ${TARGET.rssMb} MB   ${verdict(ok)}`);
+  return ok;
+}
+
+function statSizeMiB(path: string): number {
+  return statSync(path).size / 2 ** 20;
+}
