@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Answer } from '../engine/answers.js';
 import { diagnose, type Diagnosis } from '../engine/diagnose.js';
 import type { RuleSet } from '../engine/loadRules.js';
@@ -33,5 +34,11 @@ export function diagnoseEvidence(evidence: Evidence, answers: readonly Answer[] 
 /** Evidence in, report out: what the CLI and the library's users call. */
 export async function runCase(input: CaseInput, opts: CollectOptions & { rules?: RuleSet } = {}): Promise<Report> {
   const evidence = await collectEvidence(input, opts);
-  return diagnoseEvidence(evidence, input.answers ?? [], opts.rules).report;
+  // The rules, the diagnosis and the report each in a turn of their own: the event loop is not held for all three at once.
+  await nextTurn();
+  const rules = opts.rules ?? shippedRules();
+  await nextTurn();
+  const diagnosis = diagnose({ facts: evidence.facts, answers: input.answers ?? [], problems: evidence.problems }, rules);
+  await nextTurn();
+  return buildReport(diagnosis);
 }

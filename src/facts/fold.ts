@@ -119,12 +119,15 @@ export class FactFolder {
   }
 
   facts(): Fact[] {
-    return this.order.map((o) => {
-      if (!Array.isArray(o)) return o;
-      // Alone in its group: an observation as it was read, or a fold that nothing else joins.
-      if (o.length === 1) return o[0];
-      return foldGroup(o.some((f) => f.fold) ? expandFacts(o) : o);
-    });
+    return this.order.map(FactFolder.result);
+  }
+
+  /** The fact one entry of `order` stands for (callers that fold in slices take them one by one). */
+  static result(o: Fact[] | Fact): Fact {
+    if (!Array.isArray(o)) return o;
+    // Alone in its group: an observation as it was read, or a fold that nothing else joins.
+    if (o.length === 1) return o[0];
+    return foldGroup(o.some((f) => f.fold) ? expandFacts(o) : o);
   }
 }
 
