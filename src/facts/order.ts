@@ -29,7 +29,7 @@ function sourceKey(s: Source): string {
   return `${describeSource({ ...s, line: undefined } as Source)}\u0000${line}`;
 }
 
-function factKey(f: Fact): string {
+export function factKey(f: Fact): string {
   return [f.name, f.at ?? '', typeof f.value, String(f.value), sourceKey(f.source), attrsKey(f.attrs)].join('\u0000');
 }
 
