@@ -74,7 +74,7 @@ function logText(rng: Prng, bytes: number, t0: number, pushEvery: number): strin
     out.push(line);
     n += line.length + 1;
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** Mostly random (tracev3 chunks are compressed), with some structure so it is not pure noise. */

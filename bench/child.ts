@@ -90,7 +90,7 @@ const ms = performance.now() - t;
 const cpu = process.cpuUsage(cpu0);
 h.disable();
 process.stdout.write(
-  JSON.stringify({
+  `${JSON.stringify({
     mode,
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000,
@@ -98,5 +98,5 @@ process.stdout.write(
     rssBeforeMb: rssBefore / MiB,
     maxLoopDelayMs: h.max / 1e6,
     ...detail,
-  }) + '\n',
+  })}\n`,
 );

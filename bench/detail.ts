@@ -61,7 +61,7 @@ export async function detail(file: string): Promise<void> {
     rows.push([label[m]!, b.ms.toFixed(0), (b.ms / bare).toFixed(2), String(Math.round(b.cpuMs ?? 0)), (b.maxRssMb ?? 0).toFixed(0), (b.maxLoopDelayMs ?? 0).toFixed(1)]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) console.log('  ' + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  '));
+  for (const r of rows) console.log(`  ${r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ')}`);
   const s = best('scan') as Sample & { counts?: unknown; facts?: number };
   console.log(`  scan found: ${JSON.stringify(s.counts)}; facts ${String(s.facts)}`);
 }

@@ -69,8 +69,8 @@ const f2 = (x: number) => x.toFixed(2);
 function table(rows: string[][]): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   rows.forEach((r, i) => {
-    console.log('  ' + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  '));
-    if (i === 0) console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
+    console.log(`  ${r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ')}`);
+    if (i === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   });
 }
 

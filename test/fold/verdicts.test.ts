@@ -44,7 +44,7 @@ function busyServerLog(): string {
     if (udid === UDID_A || i < 200) lines.push(...nanoIdle(nanoLib, stamp(t + 1000), udid));
     if (i % 5 === 0) lines.push(nanoLib(stamp(t + 1000), `level=info service=nanomdm status=NotNow id=${udid} type=Device command_uuid=6a1b2c3d-4e5f-4a6b-8c7d-00000000000${i % 3}`));
   }
-  return file('busy-nanomdm.log', lines.join('\n') + '\n');
+  return file('busy-nanomdm.log', `${lines.join('\n')}\n`);
 }
 
 /** A device log in which apsd and mdmd repeat themselves: received pushes, wrong-magic rejections, a network drop. */

@@ -238,7 +238,7 @@ export class LineFeeder {
   private emitBytes(buf: Buffer, start: number, end: number, cut = false): void {
     if (end > start && buf[end - 1] === 13) end--;
     let line = buf.toString('utf8', start, end);
-    if (this.sawNul && line.includes('\u0000')) line = line.replace(/\u0000/g, '');
+    if (this.sawNul && line.includes('\u0000')) line = line.replaceAll('\u0000', '');
     const max = this.ctx.limits.maxLineLength;
     if (cut || line.length > max) {
       this.noteLongLine();

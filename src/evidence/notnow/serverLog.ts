@@ -162,7 +162,7 @@ class ServerLogSink implements LineSink {
   private own(v: string): string {
     let k = this.strings.get(v);
     if (k === undefined) {
-      k = v.length < 13 ? v : (v + ' ').slice(0, -1);
+      k = v.length < 13 ? v : (`${v} `).slice(0, -1);
       // Bounded: a log of only distinct values costs what it did before.
       if (this.strings.size < 50_000) this.strings.set(k, k);
     }

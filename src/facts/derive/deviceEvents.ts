@@ -170,6 +170,7 @@ class Names {
   join(a: string, b: string): void {
     const ra = this.find(a);
     const rb = this.find(b);
+    // biome-ignore lint/complexity/useMathMinMax: ids are strings; Math.max would make NaN of them
     if (ra !== rb) this.parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
   }
 }
