@@ -7,7 +7,7 @@ import { ruleSchemas, type Condition, type ParameterName, type RuleFile } from '
 import { defaultRulesDir, RuleLoadError, type RuleLoadIssue, type RuleSet } from './ruleSet.js';
 
 // The light half (the RuleSet type, its errors, deriveParams) lives in ruleSet.ts; callers may keep importing it from here.
-export { defaultRulesDir, deriveParams, RuleLoadError, type RuleLoadIssue, type RuleSet } from './ruleSet.js';
+export { defaultRulesDir, deriveParams, RuleLoadError, type RuleSet } from './ruleSet.js';
 
 /** The YAML parser, loaded when a rule file is parsed: runs that use the cached rules never need it. */
 let yamlLib: typeof import('yaml') | undefined;
@@ -28,7 +28,7 @@ function positionOf(doc: Document, lc: LineCounter, path: (string | number)[]): 
   return {};
 }
 
-export function parseRuleFile(text: string, file: string): { data?: RuleFile; issues: RuleLoadIssue[]; lineOf: (path: (string | number)[]) => number | undefined } {
+function parseRuleFile(text: string, file: string): { data?: RuleFile; issues: RuleLoadIssue[]; lineOf: (path: (string | number)[]) => number | undefined } {
   const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
@@ -167,6 +167,4 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
   if (issues.length) throw new RuleLoadError(issues);
   return set;
 }
-
-export { factsOf as factsOfCondition };
 

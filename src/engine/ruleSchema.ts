@@ -8,7 +8,7 @@ import { DOMAINS, FACT_NAME } from '../facts/schema.js';
  * (ruleSchemas()), and a run that uses the validated, cached rules never loads zod.
  */
 
-export const OPS = [
+const OPS = [
   'exists', // two-valued: is there any observation of the fact (never unknown)
   'eq',
   'ne',
@@ -27,11 +27,9 @@ export const OPS = [
   'sameAs', // fact vs fact: the observed values share one (hex compared case-insensitively)
   'differsFrom', // fact vs fact: no value in common
 ] as const;
-export const OUTCOMES = ['confirms', 'suggests', 'rules_out'] as const;
-export const ANSWER_TYPES = ['yesno', 'choice', 'value', 'time'] as const;
+const OUTCOMES = ['confirms', 'suggests', 'rules_out'] as const;
+const ANSWER_TYPES = ['yesno', 'choice', 'value', 'time'] as const;
 export const PARAMETERS = ['push_answer_window_seconds', 'magic_recheck_hours', 'enrollment_race_seconds'] as const;
-export type Op = (typeof OPS)[number];
-export type Outcome = (typeof OUTCOMES)[number];
 export type ParameterName = (typeof PARAMETERS)[number];
 
 export type Condition = Leaf | { all: Condition[]; says?: string } | { any: Condition[]; says?: string } | { not: Condition; says?: string };

@@ -4,7 +4,7 @@ import type { EvidenceReport, Report } from '../report/types.js';
 import { isPushEvent, pushLines, type PushLine } from './pushes.js';
 import { DraftWords, forApple } from './words.js';
 
-export { isPushEvent, type PushLine } from './pushes.js';
+export type { PushLine } from './pushes.js';
 
 /**
  * Everything the Feedback template shows, computed from the report alone.
@@ -53,7 +53,7 @@ export interface RequiredValue {
   value: string;
 }
 
-export const NOT_IN_EVIDENCE = '(not in the evidence yet)';
+const NOT_IN_EVIDENCE = '(not in the evidence yet)';
 
 type FactOf = Report['facts'][number];
 

@@ -18,7 +18,7 @@ import type { CauseReport, EvidenceReport, QuestionReport, Report, TimelineEvent
  */
 const TIMELINE_PER_FOLD = 500;
 
-export function evidenceOf(f: Fact): EvidenceReport {
+function evidenceOf(f: Fact): EvidenceReport {
   return {
     fact: f.name,
     value: f.value,
@@ -62,7 +62,7 @@ function templateValue(f: Fact): string {
 }
 
 /** Fills {{fact.name}} with the observed values (distinct, in fact order), or "(not known yet)". */
-export function fillTemplate(text: string, index: ReadonlyMap<string, readonly Fact[]>): string {
+function fillTemplate(text: string, index: ReadonlyMap<string, readonly Fact[]>): string {
   return text.replace(/\{\{\s*([a-z0-9_.]+)\s*\}\}/g, (_m, name: string) => {
     const values = [...new Set((index.get(name) ?? []).map(templateValue))];
     return values.length ? values.join(' / ') : '(not known yet)';

@@ -18,7 +18,7 @@ import { replicaId } from './scanKeeper.js';
  * the client's default ten retries over thirty minutes, which would hold a
  * thread's lock far longer than anyone waits in Slack.
  */
-export const INTERACTIVE_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000, randomize: true };
+const INTERACTIVE_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000, randomize: true };
 
 /** Bolt's logger interface over pino (which redacts secrets). */
 export function boltLogger(log: Logger): BoltLogger {

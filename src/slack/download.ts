@@ -59,8 +59,8 @@ export const mb = (n: number) => `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
 /** A size as a person reads it, small ones too: "1.5 MB", "48 KB", "100 bytes". */
 const size = (n: number) => (n >= MB ? mb(n) : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`);
 
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-export const DEFAULT_TOTAL_TIMEOUT_MS = 15 * 60_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+const DEFAULT_TOTAL_TIMEOUT_MS = 15 * 60_000;
 
 /** "30 s", "15 minutes": a limit as the thread reads it. */
 function duration(ms: number): string {

@@ -46,7 +46,7 @@ function described(o: Recorded, label: string): string {
 }
 
 /** The push timeline as a PNG in the thread, when the evidence has two or more timed events. */
-export async function postTimeline(deps: SlackDeps, client: WebClient, channel: string, threadTs: string): Promise<boolean> {
+async function postTimeline(deps: SlackDeps, client: WebClient, channel: string, threadTs: string): Promise<boolean> {
   const png = await deps.views.timeline(threadKey(channel, threadTs));
   if (!png) return false;
   await client.files.uploadV2({

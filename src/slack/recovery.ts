@@ -8,7 +8,7 @@ import { Thread } from './thread.js';
 import type { FileScan } from './threads.js';
 
 /** A file that stopped its reader this often is not read again: it may be what stops it. */
-export const MAX_SCAN_ATTEMPTS = 3;
+const MAX_SCAN_ATTEMPTS = 3;
 
 /**
  * Files another process was reading when it stopped (killed, out of
@@ -16,7 +16,7 @@ export const MAX_SCAN_ATTEMPTS = 3;
  * the file is read again from Slack under the same record, or the thread is
  * told why it will not be.
  */
-export async function resumeScans(deps: SlackDeps, client: webApi.WebClient, scans: FileScan[]): Promise<void> {
+async function resumeScans(deps: SlackDeps, client: webApi.WebClient, scans: FileScan[]): Promise<void> {
   for (const scan of scans) {
     const { channel, threadTs } = splitKey(scan.key);
     const thread = new Thread(deps, client, scan.key, channel, threadTs);

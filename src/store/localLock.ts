@@ -71,7 +71,7 @@ const held = new AsyncLocalStorage<ReadonlySet<string>>();
  * each file of a contribution while the contribution holds the thread)
  * without waiting on itself.
  */
-export function reentrant<T>(key: string, take: (fn: () => Promise<T>) => Promise<T>, fn: () => Promise<T>): Promise<T> {
+function reentrant<T>(key: string, take: (fn: () => Promise<T>) => Promise<T>, fn: () => Promise<T>): Promise<T> {
   const mine = held.getStore();
   if (mine?.has(key)) return fn();
   return take(() => held.run(new Set([...(mine ?? []), key]), fn));

@@ -36,7 +36,7 @@ const FATAL_CODES = new Set(['28P01', '28000', '3D000', '3F000', '42501', '22023
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** host:port/database, fit for a log line: the URL without user or password. */
-export function describeDatabaseUrl(url: string): string {
+function describeDatabaseUrl(url: string): string {
   try {
     const u = new URL(url);
     return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname && u.pathname !== '/' ? u.pathname : ''}`;

@@ -25,7 +25,6 @@ const CONTACTS: Record<string, (f: Fact) => string> = {
   'device.log.command': (f) => `processed ${String(f.value)} (device log)`,
   'device.last_polling_success': () => 'polled the MDM server successfully (MDM.plist LastPollingSuccess)',
 };
-export const CONTACT_FACTS = Object.keys(CONTACTS);
 
 export interface DeviceEvent {
   readonly fact: Fact;
@@ -82,7 +81,7 @@ function usableId(v: string): boolean {
   return v.length >= 6 && !/[*…<>]|X{4,}|redacted|private|unknown|\(unnamed/i.test(v);
 }
 
-export function idsOf(f: Fact): string[] {
+function idsOf(f: Fact): string[] {
   const out: string[] = [];
   for (const k of ID_ATTRS) {
     const v = f.attrs?.[k]?.trim();

@@ -23,7 +23,7 @@ export const STATUS_EMOJI: Record<CauseStatus, string> = {
 };
 
 /** Fact ids, question ids and attribute names: what a person should never have to read. */
-export const INTERNAL_ID = /\b(?:q\.)?(?:case|device|server|mdm|apns|app|cert|provisioning|profile|notnow|securemail|pasted|attrs)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*/;
+const INTERNAL_ID = /\b(?:q\.)?(?:case|device|server|mdm|apns|app|cert|provisioning|profile|notnow|securemail|pasted|attrs)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*/;
 
 const PREFIX_WORDS: Record<string, string> = {
   provisioning: 'Provisioning profile',

@@ -74,7 +74,7 @@ function causeBlocks(c: FoundCause, k: Compact): Block[] {
 }
 
 /** One question, as buttons (yes/no, choices) or a button opening a modal (typed values); with its help unless `brief`. */
-export function questionBlocks(key: string, q: QuestionReport, brief = false): Block[] {
+function questionBlocks(key: string, q: QuestionReport, brief = false): Block[] {
   const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(`:question: *${esc(q.text)}*`, LIMITS.sectionChars) } }];
   if (q.help && !brief) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(esc(q.help), 2000) }] });
   const buttons =
