@@ -1,7 +1,7 @@
 import { bufferReadersFor, lineReadersFor } from '../dispatch.js';
 import { itemName, type Item } from '../types.js';
 import { GunzipSink } from './gzip.js';
-import { LineFeeder } from './lines.js';
+import { LineFeeder } from './lineFeeder.js';
 import { ReadSink } from './readSink.js';
 import { ScanStop, type Scan } from './scan.js';
 import { DRAIN, andThen, type ChunkSink } from './sink.js';

@@ -1,6 +1,6 @@
 import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, type BufferReader, type Item } from '../types.js';
-import type { LineFeeder } from './lines.js';
+import type { LineFeeder } from './lineFeeder.js';
 import type { Scan } from './scan.js';
 import type { ChunkSink } from './sink.js';
 
