@@ -84,12 +84,22 @@ function templateFacts(text: string): string[] {
  * ties between questions break the same way on every machine.
  */
 export function loadRules(dir: string = defaultRulesDir()): RuleSet {
+  const { set, where, issues } = readRuleFiles(dir);
+  issues.push(...crossReferenceIssues(set, where));
+  if (issues.length) throw new RuleLoadError(issues);
+  return set;
+}
+
+type Where = Map<string, { file: string; line?: number }>;
+
+/** Every rule file of `dir`, parsed and validated, merged into one set; where each id is defined, and each id defined twice. */
+function readRuleFiles(dir: string): { set: RuleSet; where: Where; issues: RuleLoadIssue[] } {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
     .sort();
   const issues: RuleLoadIssue[] = [];
   const set: RuleSet = { causes: [], rules: [], questions: [], advisories: [], parameters: {}, origin: new Map() };
-  const where = new Map<string, { file: string; line?: number }>();
+  const where: Where = new Map();
 
   for (const f of files) {
     const file = relative(process.cwd(), join(dir, f)) || f;
@@ -129,8 +139,12 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
       set.escalation = data.escalation;
     }
   }
+  return { set, where, issues };
+}
 
-  // Cross-references: a rule that names a fact or cause nobody defines is a typo, found now rather than in a report.
+/** A rule, question or advisory that names a fact, cause or question nobody defines is a typo, found now rather than in a report. */
+function crossReferenceIssues(set: RuleSet, where: Where): RuleLoadIssue[] {
+  const issues: RuleLoadIssue[] = [];
   const causeIds = new Set(set.causes.map((c) => c.id));
   const questionIds = new Set(set.questions.map((q) => q.id));
   const at = (id: string) => where.get(id) ?? { file: '(rules)' };
@@ -164,7 +178,6 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
       issues.push({ ...at(c.id), message: `cause ${c.id} has no rule that confirms or suggests it` });
     if (!rules.some((r) => r.outcome === 'rules_out')) issues.push({ ...at(c.id), message: `cause ${c.id} has no rule that rules it out` });
   }
-  if (issues.length) throw new RuleLoadError(issues);
-  return set;
+  return issues;
 }
 
