@@ -1,8 +1,9 @@
 import type { Domain } from '../facts/schema.js';
 import { PLATFORMS } from '../report/render/words.js';
-import type { EvidenceReport, Report } from '../report/types.js';
+import type { Report } from '../report/types.js';
 import { isPushEvent, pushLines, type PushLine } from './pushes.js';
-import { DraftWords, forApple } from './words.js';
+import { caseDeviceIds, factsOf, joined, ofCaseDevice, thisDevicesEvidence, values } from './reportFacts.js';
+import { DEVICE_EVENT_WORDS, DraftWords, forApple, LOGGING_PROFILE_WORDS } from './words.js';
 
 export type { PushLine } from './pushes.js';
 
@@ -54,79 +55,6 @@ export interface RequiredValue {
 }
 
 const NOT_IN_EVIDENCE = '(not in the evidence yet)';
-
-type FactOf = Report['facts'][number];
-
-/** Facts of one name, in report order. */
-function factsOf(report: Report, name: string): FactOf[] {
-  return report.facts.filter((f) => f.fact === name);
-}
-
-/** Distinct values of a fact, in report order. */
-function values(report: Report, name: string): string[] {
-  return [...new Set(factsOf(report, name).map((f) => String(f.value)))];
-}
-
-function joined(vs: string[]): string | undefined {
-  return vs.length ? vs.join(' / ') : undefined;
-}
-
-const DEVICE_EVENT_WORDS: Record<string, string> = {
-  'device.log.magic_rejection': 'mdmd rejected a push: wrong PushMagic',
-  'device.log.push_received': 'apsd received a push',
-  'device.log.courier_connected': 'apsd connected to an APNs courier',
-  'device.log.connection_failure': 'apsd push connection failed',
-  'device.log.token_update_skipped': 'mdmd skipped a TokenUpdate',
-  'device.log.checkin': 'device contacted the MDM server',
-  'device.last_polling_attempt': 'device last polled the MDM server',
-  'device.last_polling_success': 'device last polled the MDM server successfully',
-  'device.push_magic_mismatch_at': 'device noted a push with the wrong PushMagic (self-healing counts 25 h from here)',
-  'device.log.push_ignored': 'apsd ignored a push for a topic it does not listen on',
-  'device.log.push_unknown_token': 'apsd received a push for a token it does not know',
-  'mdm.checkin.authenticate': 'Authenticate check-in (enrollment)',
-  'mdm.checkin.token_update': 'TokenUpdate check-in',
-  'mdm.checkin.checkout': 'CheckOut check-in',
-};
-
-/** Apple's logging profiles by the names Apple gives them (the reader records which kind it found). */
-const LOGGING_PROFILE_WORDS: Record<string, string> = {
-  managed_configuration: 'Managed Configuration logging profile',
-  apns: 'APNS (PersistentConnection) logging profile',
-  logging: 'a logging profile of unknown kind',
-};
-
-/** The device the case is about, by every name the evidence gives it. */
-function caseDeviceIds(report: Report): Set<string> {
-  const ids = new Set<string>();
-  for (const f of factsOf(report, 'case.device')) {
-    ids.add(String(f.value).toUpperCase());
-    for (const v of Object.values(f.attrs ?? {})) ids.add(v.toUpperCase());
-  }
-  return ids;
-}
-
-/** The attributes that name a device. */
-const DEVICE_NAMES = ['udid', 'device', 'enrollment_id', 'serial', 'device_id'];
-
-/** Events of other devices in the same server log are not this device's history. */
-function ofCaseDevice(e: { attrs?: Record<string, string> }, ids: Set<string>): boolean {
-  if (!ids.size) return true;
-  const names = DEVICE_NAMES.map((k) => e.attrs?.[k]).filter((v): v is string => !!v);
-  return !names.length || names.some((n) => ids.has(n.toUpperCase()));
-}
-
-/**
- * A ruled-out cause's evidence as Apple should see it: about this device.
- * Another device in the same server log is not Apple's business (and its
- * UDID would read as this case's); its observations stay only when nothing
- * else backs the cause, and then without its name (the server reaching
- * APNs for another device still shows the server reaches APNs).
- */
-function thisDevicesEvidence(list: readonly EvidenceReport[], ids: Set<string>): EvidenceReport[] {
-  const own = list.filter((e) => ofCaseDevice(e, ids));
-  if (own.length) return own;
-  return list.map((e) => (e.attrs ? { ...e, attrs: Object.fromEntries(Object.entries(e.attrs).filter(([k]) => !DEVICE_NAMES.includes(k))) } : e));
-}
 
 /** Whether the case is an MDM one: an app push has no MDM server, PushMagic or enrollment to speak of. */
 function isMdm(report: Report): boolean {
