@@ -6,6 +6,7 @@ import { parseLine, type LogRecord } from './logfmt.js';
 import { ConnectionTracker } from '../../facts/connections.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
+import { CHECKINS, clip, INTERESTING, looksLikeServerLog, MAYBE, MDM_SERVER_LINE, micromdmIdOf, plainMessage, PUSH_ID_KEYS, REQUEST_TYPE, STATUSES, UUIDISH } from './serverLogWords.js';
 
 /**
  * MDM server logs: NanoMDM (logfmt, both Go-log-prefixed and NanoLIB's
@@ -13,52 +14,6 @@ import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
  * status=…" lines, webhook events one per line), and servers that log the
  * same keys as JSON (Fleet) or as plain "udid=… command=… status=…".
  */
-
-const STATUSES = new Map(['Acknowledged', 'Error', 'CommandFormatError', 'NotNow', 'Idle'].map((s) => [s.toLowerCase(), s]));
-const CHECKINS: Record<string, string> = {
-  authenticate: 'mdm.checkin.authenticate',
-  tokenupdate: 'mdm.checkin.token_update',
-  checkout: 'mdm.checkin.checkout',
-};
-const UUIDISH = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
-const REQUEST_TYPE = /^[A-Z][A-Za-z0-9.]{2,80}$/;
-const MAX_ATTR = 200;
-
-/** A cheap test run on every line before parsing: server lines carry key=value pairs or are JSON objects. */
-const MAYBE = /=|^\s*\{/;
-/** Lines worth parsing name a status, a message, a push or an API path; access-log lines for /mdm are skipped unparsed. */
-const INTERESTING = /status|msg|message|push|topic|\/v1\//i;
-
-const SNIFF = [
-  /\blevel=(?:info|debug|warn|error)\b[^\n]*\b(?:service|handler|component|msg|caller)=/,
-  /^connected udid=/m,
-  /\bstatus=(?:Acknowledged|NotNow|Idle|Error|CommandFormatError)\b/,
-  /"status"\s*:\s*"(?:Acknowledged|NotNow|Idle|Error|CommandFormatError)"/i,
-  /"topic"\s*:\s*"mdm\.(?:Connect|Authenticate|TokenUpdate|CheckOut)"/,
-  /\bservice=nanomdm\b|\bcomponent=(?:apns|command|queue)\b/,
-];
-
-function looksLikeServerLog(head: string): boolean {
-  return SNIFF.some((re) => re.test(head));
-}
-
-function MDM_SERVER_LINE(f: Map<string, string>): boolean {
-  return /^(?:nanomdm|certauth|push|multi)$/.test(f.get('service') ?? '') || /^(?:apns|command|queue|checkin)$/.test(f.get('component') ?? '') || /^\/(?:mdm|checkin)\b/.test(f.get('path') ?? '');
-}
-
-/** Plain servers write "<time> [level] push sent udid=…": the words before the first key are the message. */
-function plainMessage(prefix: string): string {
-  return prefix
-    .replace(/^\[?\d{4}[-/]\d{2}[-/]\d{2}[ T][\d:.,]+(?:Z|[+-]\d{2}:?\d{2})?\]?\s*/, '')
-    .replace(/^\[?(?:info|debug|warn(?:ing)?|error|notice)\]?:?\s+/i, '');
-}
-
-function clip(v: string): string {
-  return v.length > MAX_ATTR ? `${v.slice(0, MAX_ATTR)}…` : v;
-}
-
-/** Keys a push line may name its device by: a server keyed on EnrollmentIDs, host UUIDs or its own device ids says so on the push line too. */
-const PUSH_ID_KEYS = ['udid', 'id', 'idfirst', 'deviceudid', 'enrollmentid', 'hostuuid', 'deviceid'];
 
 interface Pending {
   name: string;
@@ -359,11 +314,6 @@ class ServerLogSink implements LineSink {
       problems.push(problemOf(this.item, 'mdmlog.nothing_found', 'looks like an MDM server log, but holds no command status, check-in or push line pushcheck knows'));
     return { facts, problems };
   }
-}
-
-/** MicroMDM's push log names the device `udid` and what APNs handed back `id` (the apns-id). */
-function micromdmIdOf(f: Map<string, string>): string | undefined {
-  return f.get('method') === 'Push' && f.has('udid') && UUIDISH.test(f.get('id') ?? '') ? f.get('id') : undefined;
 }
 
 export const mdmServerLogReader: LineReader = {
