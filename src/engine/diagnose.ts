@@ -1,4 +1,4 @@
-import { domainsMarkedBy, factDefinition } from '../facts/catalog/index.js';
+import { domainsHintedBy, domainsMarkedBy, factDefinition } from '../facts/catalog/index.js';
 import { deriveFacts } from '../facts/derive/index.js';
 import { sortFacts } from '../facts/order.js';
 import { DOMAINS, type Domain, type Fact, type Problem } from '../facts/schema.js';
@@ -101,6 +101,7 @@ function relevantDomains(facts: readonly Fact[]): Domain[] {
     if (f.source.kind === 'derived' && !def?.derived) continue;
     for (const d of domainsMarkedBy(f)) found.add(d);
   }
+  if (found.size === 0) for (const f of facts) if (f.source.kind !== 'derived') for (const d of domainsHintedBy(f)) found.add(d);
   return DOMAINS.filter((d) => found.has(d));
 }
 

@@ -102,7 +102,9 @@ export function isoAsWritten(iso: string, zone?: string): string {
   return `${new Date(ms + offsetMinutes(z)! * 60_000).toISOString().replace(/\.000Z$|Z$/, '')}${z}`;
 }
 
-const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?(?![\d:])/g;
+// A time may end a clause ("answered at 2017-04-29T21:30:02-04:00: the push path…"): a colon after it is
+// punctuation, a colon and a digit would be more of a time.
+const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?(?!\d|:\d)/g;
 
 /**
  * Every ISO time inside a sentence, in people's form: in UTC, with the

@@ -173,7 +173,9 @@ const VERDICTS: Verdict[] = [
     causes: { 'mdm.wrong_token': 'likely', 'mdm.unenrolled': 'ruled_out', 'mdm.wiped': 'ruled_out' },
     filing: 'causes_open',
     firstQuestion: 'q.case.log_time_zone',
-    notes: ['case.note.zone_less_times', 'mdm.note.push_path_worked'],
+    // The device's log and its command answers: one note saying both (mdm.note.push_path_worked before they were merged).
+    notes: ['case.note.zone_less_times', 'mdm.note.device_answers_commands_and_log'],
+    noNotes: ['mdm.note.push_path_worked', 'mdm.note.device_answers_commands'],
     neverAsks: ['q.mdm.enrolled'],
   },
   {

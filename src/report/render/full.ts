@@ -82,7 +82,7 @@ export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
   if (report.notes.length) {
     nodes.push({ t: 'heading', text: 'Notes' });
     for (const n of report.notes) {
-      nodes.push({ t: 'para', text: prose(n.text, false) });
+      nodes.push({ t: 'para', text: places.inWords(n.text) });
       const obs = seen(n.evidence, places);
       if (obs.length) nodes.push({ t: 'field', label: 'Seen', items: obs });
       nodes.push({ t: 'field', label: 'Source', items: [sourceWords(n.source)] }, { t: 'gap' });
