@@ -259,8 +259,9 @@ function rankQuestions(
     }
     if (settled(question) && !question.askWhen) return;
     if (question.askWhen) {
-      if (evaluate(question.askWhen, index).result === true) ranked.push({ question, settles: [], forced: true, order });
-      return;
+      const holds = evaluate(question.askWhen, index).result === true;
+      if (holds && !question.ranked) ranked.push({ question, settles: [], forced: true, order });
+      if (!holds || !question.ranked) return;
     }
     const settles = new Set<string>();
     for (const c of unsettled) {
@@ -270,7 +271,8 @@ function rankQuestions(
         if (r.rule.questions.includes(question.id) || missing.includes(question.sets)) settles.add(c.cause.id);
       }
     }
-    if (settles.size) ranked.push({ question, settles: [...settles].sort(), forced: false, order });
+    // A gated question whose gate holds is asked even when no open cause lists it (it sorts last then).
+    if (settles.size || (question.askWhen && question.ranked)) ranked.push({ question, settles: [...settles].sort(), forced: false, order });
   });
   const mine = (q: Question) => !q.domains || q.domains.some((d) => own.includes(d));
   ranked.sort((a, b) => Number(b.forced) - Number(a.forced) || Number(mine(b.question)) - Number(mine(a.question)) || b.settles.length - a.settles.length || a.order - b.order);
