@@ -104,6 +104,7 @@ export function isoAsWritten(iso: string, zone?: string): string {
 
 // A time may end a clause ("answered at 2017-04-29T21:30:02-04:00: the push path…"): a colon after it is
 // punctuation, a colon and a digit would be more of a time.
+const WALL_CLOCK_MARKED = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)Z \(zone unknown\)/g;
 const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?(?!\d|:\d)/g;
 
 /**
@@ -112,7 +113,9 @@ const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+
  * zone (as fillTemplate writes a zone-less source's time).
  */
 export function humanizeTimes(text: string): string {
-  return text.replace(ISO_IN_TEXT, (m, local: string, zone: string | undefined) => {
+  // Derivations write a zone-less source's time as its wall clock with a Z and say "(zone unknown)" after it:
+  // that is one time of unknown zone, never "UTC (zone unknown)".
+  return text.replace(WALL_CLOCK_MARKED, '$1').replace(ISO_IN_TEXT, (m, local: string, zone: string | undefined) => {
     if (!zone) return isIsoTime(`${local}Z`) ? formatTime(`${local}Z`, ZONE_UNKNOWN) : m;
     if (zone === 'Z') return isIsoTime(m) ? formatTime(m) : m;
     return isIsoTime(m) ? formatTime(new Date(Date.parse(m)).toISOString(), zone) : m;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkin, logShowDefault, microStatus, sha256hex, sysdiagnose } from './support/formats.js';
+import { checkin, go, logShowDefault, microStatus, nanoCheckin, nanoPush, nanoStatus, sha256hex, sysdiagnose } from './support/formats.js';
 import { diagnose, diagnoseText, noteOf, questionIds, statusOf } from './support/run.js';
 import { APP, MAGIC, TOKEN, TOKEN_HASH, TOPIC, UDID_A } from './support/values.js';
 
@@ -159,5 +159,28 @@ describe("the app's provisioning profile alone (TN2265: the entitlement comes fr
   it('a push that failed before the end date: not the profile', async () => {
     const r = await diagnose([profile(), '--answer', 'q.case.now=2024-01-15T09:00:00Z']);
     expect(statusOf(r, 'apns.stale_provisioning_profile')).toBe('ruled_out');
+  });
+});
+
+describe("a healthy NanoMDM log (Go's one-second stamps, no zone)", () => {
+  const log = [
+    ...nanoCheckin(go, '2024-05-07T08:00:00', UDID_A, 'Authenticate'),
+    ...nanoCheckin(go, '2024-05-07T08:00:01', UDID_A, 'TokenUpdate'),
+    ...nanoPush(go, '2024-05-07T08:05:10', UDID_A, TOPIC),
+    ...nanoStatus(go, '2024-05-07T08:05:11', UDID_A, 'Idle'),
+  ].join('\n');
+
+  it('says the push path worked, not that every cause of a failure was ruled out, and asks for a failing push', async () => {
+    const argv = [put('nanomdm_quickstart.log', `${log}\n`)];
+    const r = await diagnose(argv);
+    expect(r.filing.status).toBe('push_answered');
+    expect(r.headline).toMatch(/^No fault found: the latest push on record arrived, so the push path worked then — attach the log of a push that failed/);
+  });
+
+  it('its zone-less times read as times of unknown zone, never as "UTC (zone unknown)", and the line is named in words', async () => {
+    const text = await diagnoseText([put('nanomdm_quickstart.log', `${log}\n`)]);
+    expect(text).toContain('polled (Idle) at 2024-05-07 08:05:11 (zone unknown), 1 s after the push of 2024-05-07 08:05:10 (zone unknown)');
+    expect(text).not.toContain('UTC (zone unknown)');
+    expect(text).toMatch(/\(nanomdm_quickstart\.log line \d+\)/);
   });
 });

@@ -110,7 +110,7 @@ export class Places {
     );
     // Longest first, so a path is replaced before a shorter path inside it.
     for (const input of [...this.names.keys()].sort((a, b) => b.length - a.length)) if (input !== this.names.get(input)) out = out.split(input).join(this.names.get(input)!);
-    out = out.replace(/(\S+?):(\d+)\b(?=[\s),;]|$)/g, (m, file: string, line: string) => ([...this.names.values()].includes(file) ? `${file} line ${line}` : m));
+    out = out.replace(/([^\s(]+?):(\d+)\b(?=[\s),;]|$)/g, (m, file: string, line: string) => ([...this.names.values()].includes(file) ? `${file} line ${line}` : m));
     return humanizeTimes(scrubIds(out));
   }
 
