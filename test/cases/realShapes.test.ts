@@ -184,3 +184,24 @@ describe("a healthy NanoMDM log (Go's one-second stamps, no zone)", () => {
     expect(text).toMatch(/\(nanomdm_quickstart\.log line \d+\)/);
   });
 });
+
+describe("a Mac's apsd log: a push received, then the network gone", () => {
+  const apsd = logShowDefault(
+    [
+      ['2024-05-07 10:00:03.551204+0200', 'apsd', "(ApplePushService) [com.apple.apsd:courier] Received message for enabled topic '<private>' onInterface: NonCellular with payload '<private>' with priority 10 for device token: YES"],
+      ['2024-05-07 10:14:40.201144+0200', 'apsd', '(ApplePushService) [com.apple.apsd:connection] <APSCourierConnection: 0x7fb1c380> Disconnecting in response to connection failure: Error Domain=NSPOSIXErrorDomain Code=60 "Operation timed out"'],
+      ['2024-05-07 10:14:41.902113+0200', 'apsd', '(ApplePushService) [com.apple.apsd:connection] <APSTCPStream: 0x7fb1c511> Connection failed with error Error Domain=NSURLErrorDomain Code=-1009 "The Internet connection appears to be offline."'],
+    ],
+    'process == "apsd"',
+  );
+
+  it('the reason given is the device going offline, never "apsd never connected" (the received push came over a connection)', async () => {
+    const argv = [put('apsd_mac.log', apsd)];
+    const r = await diagnose(argv);
+    expect(statusOf(r, 'apns.no_connection')).toBe('likely');
+    expect(statusOf(r, 'mdm.network')).toBe('likely');
+    const why = r.causes.find((c) => c.id === 'apns.no_connection')!.because.join(' ');
+    expect(why).toContain('no internet connection (error -1009)');
+    expect(why).not.toContain('never a connection to a courier');
+  });
+});
