@@ -85,6 +85,14 @@ describe('one file from the MDM server', () => {
     expect(text).toContain(`SHA-256 ${TOKEN_HASH.slice(0, 8)}…${TOKEN_HASH.slice(-4)}`);
   });
 
+  it('a TokenUpdate pasted into a ticket with its Token hidden ("<redacted>"): masked, never decoded into a short token', async () => {
+    const r = await diagnose([put('TokenUpdate_ticket.plist', checkin({ MessageType: 'TokenUpdate', Topic: TOPIC, UDID: UDID_A, PushMagic: MAGIC, Token: '<redacted>' }))]);
+    expect(noteOf(r, 'mdm.note.value_masked')?.text).toContain('"<redacted>" is redacted');
+    expect(noteOf(r, 'mdm.note.value_garbled')).toBeUndefined();
+    expect(r.facts.filter((f) => f.fact === 'server.push_token')).toEqual([]);
+    expect(r.problems.map((p) => p.code)).not.toContain('mdm.token.length');
+  });
+
   it("with the device's sysdiagnose beside the TokenUpdate the rules compare the values themselves: no note asking a person to", async () => {
     const b = sysdiagnose({ taken: '2024.05.07_09-02-00+0000', topic: TOPIC, magic: MAGIC, tokenHash: TOKEN_HASH });
     const r = await diagnose([
