@@ -57,6 +57,8 @@ export function observationWords(e: EvidenceReport, brief: boolean, places?: Pla
   if (isEvent(e)) return `${words}${attrs}`;
   const def = factDefinition(e.fact);
   let value = valueWords(e.value, e.attrs?.zone);
+  // A derived value is a sentence that may name inputs by path and times as ISO: in words like the rest.
+  if (places && e.origin.kind === 'derived' && typeof e.value === 'string' && !isIsoTime(e.value)) value = places.inWords(value);
   if (brief) value = shortHex(value);
   if (value.length > (brief ? 160 : 2000)) value = `${value.slice(0, brief ? 157 : 1997)}…`;
   // "Whether …: yes" reads; so does "How many …: 3". A description that is a statement takes "yes"/"no" as agreement.
