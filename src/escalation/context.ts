@@ -1,10 +1,16 @@
 import type { Domain } from '../facts/schema.js';
-import type { EvidenceReport, Report, TimelineEvent } from '../report/types.js';
+import { PLATFORMS } from '../report/render/words.js';
+import type { EvidenceReport, Report } from '../report/types.js';
+import { isPushEvent, pushLines, type PushLine } from './pushes.js';
+import { DraftWords, forApple } from './words.js';
+
+export { isPushEvent, type PushLine } from './pushes.js';
 
 /**
  * Everything the Feedback template shows, computed from the report alone.
  * No value here is typed by hand or guessed: each one is a fact's value, a
- * fact's time, or a fixed sentence.
+ * fact's time, or a fixed sentence. Everything is in words Apple's reader
+ * understands (see words.ts); the values themselves are whole.
  */
 export interface FeedbackContext {
   /** An MDM case: PushMagic and the device's MDM values belong in the draft (an app push has neither). */
@@ -12,6 +18,8 @@ export interface FeedbackContext {
   title: string;
   summary: string;
   device: { model: string; os: string; udid?: string; serial?: string; sysdiagnoseAt: string };
+  /** The files and pastes the case was diagnosed from, each archive once. */
+  inputs?: string;
   environment: { label: string; value: string }[];
   values: {
     topic: string;
@@ -45,33 +53,22 @@ export interface RequiredValue {
   value: string;
 }
 
-export interface PushLine {
-  at: string;
-  response: string;
-  /** The APNs HTTP status and reason as logged, for the verifier. */
-  status?: string;
-  reason?: string;
-  /** The apns-id APNs gave the push, and the device's UDID, where the evidence has them. */
-  apnsId?: string;
-  udid?: string;
-  source: string;
-  after: string;
-}
-
 export const NOT_IN_EVIDENCE = '(not in the evidence yet)';
+
+type FactOf = Report['facts'][number];
+
+/** Facts of one name, in report order. */
+function factsOf(report: Report, name: string): FactOf[] {
+  return report.facts.filter((f) => f.fact === name);
+}
 
 /** Distinct values of a fact, in report order. */
 function values(report: Report, name: string): string[] {
-  return [...new Set(report.facts.filter((f) => f.fact === name).map((f) => String(f.value)))];
+  return [...new Set(factsOf(report, name).map((f) => String(f.value)))];
 }
 
 function joined(vs: string[]): string | undefined {
   return vs.length ? vs.join(' / ') : undefined;
-}
-
-/** Timeline events that are the server sending a push (with the APNs answer in attrs) or an APNs answer on its own. */
-export function isPushEvent(e: TimelineEvent): boolean {
-  return e.fact === 'server.push_sent' || /^apns\.(push_)?(response|result|sent)$/.test(e.fact);
 }
 
 const DEVICE_EVENT_WORDS: Record<string, string> = {
@@ -91,52 +88,45 @@ const DEVICE_EVENT_WORDS: Record<string, string> = {
   'mdm.checkin.checkout': 'CheckOut check-in',
 };
 
-const UNTIMED = 'time not in the evidence yet';
-const ZONE_UNKNOWN = ' (zone unknown)';
+/** Apple's logging profiles by the names Apple gives them (the reader records which kind it found). */
+const LOGGING_PROFILE_WORDS: Record<string, string> = {
+  managed_configuration: 'Managed Configuration logging profile',
+  apns: 'APNS (PersistentConnection) logging profile',
+  logging: 'a logging profile of unknown kind',
+};
 
 /** The device the case is about, by every name the evidence gives it. */
 function caseDeviceIds(report: Report): Set<string> {
   const ids = new Set<string>();
-  for (const f of report.facts) {
-    if (f.fact === 'case.device') {
-      ids.add(String(f.value).toUpperCase());
-      for (const v of Object.values(f.attrs ?? {})) ids.add(v.toUpperCase());
-    }
+  for (const f of factsOf(report, 'case.device')) {
+    ids.add(String(f.value).toUpperCase());
+    for (const v of Object.values(f.attrs ?? {})) ids.add(v.toUpperCase());
   }
   return ids;
 }
 
+/** The attributes that name a device. */
+const DEVICE_NAMES = ['udid', 'device', 'enrollment_id', 'serial', 'device_id'];
+
 /** Events of other devices in the same server log are not this device's history. */
 function ofCaseDevice(e: { attrs?: Record<string, string> }, ids: Set<string>): boolean {
   if (!ids.size) return true;
-  const names = ['udid', 'device', 'enrollment_id', 'serial', 'device_id'].map((k) => e.attrs?.[k]).filter((v): v is string => !!v);
+  const names = DEVICE_NAMES.map((k) => e.attrs?.[k]).filter((v): v is string => !!v);
   return !names.length || names.some((n) => ids.has(n.toUpperCase()));
 }
 
-/** The failed pushes on record (case.failed_push): each with its time, APNs's answer, apns-id and UDID where known. */
-function pushLines(report: Report): PushLine[] {
-  const failed = report.facts.filter((f) => f.fact === 'case.failed_push');
-  failed.sort((a, b) => (a.at && b.at ? (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) : a.at ? -1 : b.at ? 1 : 0));
-  return failed.map((f) => {
-    const a = f.attrs ?? {};
-    const zone = a.zone === 'unknown' ? ' (zone unknown)' : '';
-    return {
-      at: f.at ? `${f.at}${zone}` : UNTIMED,
-      response: String(f.value),
-      ...(a.status ? { status: a.status } : {}),
-      ...(a.reason ? { reason: a.reason } : {}),
-      ...(a.apns_id ? { apnsId: a.apns_id } : {}),
-      ...(a.udid ? { udid: a.udid } : {}),
-      source: a.push ?? a.response_from ?? f.source,
-      after: a.domain === 'apns' ? 'the notification never arrived' : 'no device contact with the MDM server within a minute',
-    };
-  });
+/**
+ * A ruled-out cause's evidence as Apple should see it: about this device.
+ * Another device in the same server log is not Apple's business (and its
+ * UDID would read as this case's); its observations stay only when nothing
+ * else backs the cause, and then without its name (the server reaching
+ * APNs for another device still shows the server reaches APNs).
+ */
+function thisDevicesEvidence(list: readonly EvidenceReport[], ids: Set<string>): EvidenceReport[] {
+  const own = list.filter((e) => ofCaseDevice(e, ids));
+  if (own.length) return own;
+  return list.map((e) => (e.attrs ? { ...e, attrs: Object.fromEntries(Object.entries(e.attrs).filter(([k]) => !DEVICE_NAMES.includes(k))) } : e));
 }
-
-function evidenceLine(e: EvidenceReport): string {
-  return `${e.fact} = ${String(e.value)}${e.at && e.at !== String(e.value) ? ` at ${e.at}` : ''} (${e.source})`;
-}
-
 
 /** Whether the case is an MDM one: an app push has no MDM server, PushMagic or enrollment to speak of. */
 function isMdm(report: Report): boolean {
@@ -155,7 +145,7 @@ function summary(report: Report, pushes: PushLine[], total: number, device: stri
   const mdm = isMdm(report);
   const who = device ? `this device (${device})` : 'this device';
   const sender = mdm ? 'the server' : 'the provider';
-  const timed = pushes.filter((p) => p.at !== UNTIMED);
+  const timed = pushes.filter((p) => p.timed);
   const responses = [...new Set(pushes.map((p) => p.response))];
   const answered = responses.length ? `APNs answered ${responses.join(', ')}` : `${sender}'s log does not hold APNs's answers`;
   // What the device did not do: an MDM device does not check in; an app's notification does not arrive.
@@ -166,14 +156,15 @@ function summary(report: Report, pushes: PushLine[], total: number, device: stri
     : total === 1
       ? 'The notification never arrived on the device.'
       : 'None of the notifications arrived on the device.';
-  // A time read off a log that wrote no zone is the server's wall clock: never call it UTC.
-  const clock = timed.some((p) => p.at.endsWith(ZONE_UNKNOWN)) ? "(the server log's local time; its zone is not in the evidence)" : '(UTC)';
-  const bare = (p: PushLine) => p.at.replace(ZONE_UNKNOWN, '');
+  // A time read off a log that wrote no zone is the server's wall clock: never call it UTC, and say so once.
+  const zoneLess = timed.some((p) => p.zoneLess);
+  const when = (p: PushLine) => (zoneLess ? (p.bareAt ?? p.at) : p.at);
+  const clock = zoneLess ? " (the server log's local time; its zone is not in the evidence)" : '';
   if (timed.length) {
     parts.push(
       timed.length === 1 && total === 1
-        ? `At ${bare(timed[0])} ${clock} ${sender} sent a push to ${who}; ${answered}.`
-        : `Between ${bare(timed[0])} and ${bare(timed[timed.length - 1])} ${clock} ${sender} sent ${total} push${total === 1 ? '' : 'es'} to ${who} that ${mdm ? 'got no answer' : 'never arrived'}; ${answered}.`,
+        ? `At ${when(timed[0]!)}${clock} ${sender} sent a push to ${who}; ${answered}.`
+        : `Between ${when(timed[0]!)} and ${when(timed[timed.length - 1]!)}${clock} ${sender} sent ${total} push${total === 1 ? '' : 'es'} to ${who} that ${mdm ? 'got no answer' : 'never arrived'}; ${answered}.`,
       missed,
     );
   } else if (pushes.length) {
@@ -182,7 +173,7 @@ function summary(report: Report, pushes: PushLine[], total: number, device: stri
     parts.push(
       mdm
         ? 'The server reports that its pushes to this device are accepted by APNs, but the device does not contact the MDM server.'
-        : "The provider reports that APNs accepts its pushes to this device, but the notifications do not arrive.",
+        : 'The provider reports that APNs accepts its pushes to this device, but the notifications do not arrive.',
     );
   }
   parts.push(
@@ -193,57 +184,86 @@ function summary(report: Report, pushes: PushLine[], total: number, device: stri
   return parts.join(' ');
 }
 
+/** A fact's values in words (yes/no, times with their zone), distinct, in report order. */
+function valuesInWords(report: Report, words: DraftWords, ...names: string[]): string | undefined {
+  return joined([...new Set(names.flatMap((n) => factsOf(report, n)).map((f) => words.value(f)))]);
+}
+
+/** The logging profiles on the device, by Apple's names, each with when it was installed. */
+function loggingProfiles(report: Report, words: DraftWords): string | undefined {
+  const shown = factsOf(report, 'device.logging_profiles').map((f) => {
+    const name = LOGGING_PROFILE_WORDS[String(f.value)] ?? String(f.value);
+    return f.at ? `${name} (installed ${words.time(f.at, f.attrs?.zone)})` : name;
+  });
+  return shown.length ? [...new Set(shown)].join('; ') : undefined;
+}
+
+function environmentOf(report: Report, words: DraftWords): FeedbackContext['environment'] {
+  const environment: FeedbackContext['environment'] = [];
+  const env = (label: string, v: string | undefined) => v && environment.push({ label, value: v });
+  env('MDM server URL', valuesInWords(report, words, 'device.server_url') ?? valuesInWords(report, words, 'profile.server_url'));
+  env('MDM check-in URL', valuesInWords(report, words, 'device.checkin_url'));
+  env('APNs environment', joined([...new Set(report.facts.filter((f) => /(^|\.)(aps_)?environment$/.test(f.fact)).map((f) => String(f.value)))]));
+  env('Device holds an MDM enrollment', valuesInWords(report, words, 'device.mdm_enrolled'));
+  env('MDM profile installed', valuesInWords(report, words, 'device.mdm_profile_installed_at'));
+  env('Device reaches APNs from its network (as the support engineer answered)', valuesInWords(report, words, 'device.network_ok'));
+  env('Device reaches the MDM server (as the support engineer answered)', valuesInWords(report, words, 'device.mdm_server_reachable'));
+  env('Logging profiles installed', loggingProfiles(report, words) ?? 'none recorded');
+  env('Device log lines redacted (<private>)', valuesInWords(report, words, 'device.log.redacted'));
+  return environment;
+}
+
+/** A secret fact's distinct values as Apple sees them (whole: Apple asks for them). */
+function secretValues(report: Report, kind: Parameters<typeof forApple>[1], ...names: string[]): string | undefined {
+  for (const n of names) {
+    const vs = values(report, n);
+    if (vs.length) return joined(vs.map((v) => forApple(v, kind)));
+  }
+  return undefined;
+}
+
 export function feedbackContext(report: Report): FeedbackContext {
+  const words = new DraftWords(report);
   const mdm = isMdm(report);
   // An app push goes out on the provider's apns-topic (its certificate's, or the app's bundle id).
   const topic = mdm
     ? (joined(values(report, 'server.topic')) ?? joined(values(report, 'device.topic')))
     : (joined(values(report, 'apns.topic')) ?? joined(values(report, 'cert.topic')) ?? joined(values(report, 'app.bundle_id')));
-  const token = joined(values(report, 'server.push_token'));
-  const magic = mdm ? (joined(values(report, 'server.push_magic')) ?? joined(values(report, 'device.push_magic'))) : undefined;
-  const began = values(report, 'case.failures_began')[0];
-  const sysdiagnoseAt = report.device.sysdiagnoseAt;
-  const pushes = pushLines(report);
+  const token = secretValues(report, 'token', 'server.push_token');
+  const magic = mdm ? secretValues(report, 'magic', 'server.push_magic', 'device.push_magic') : undefined;
+  const pushes = pushLines(report, words);
   const ids = caseDeviceIds(report);
   const deviceEvents = report.timeline
     .filter((e) => !isPushEvent(e) && DEVICE_EVENT_WORDS[e.fact] && ofCaseDevice(e, ids))
-    .map((e) => ({ at: e.at, what: DEVICE_EVENT_WORDS[e.fact], source: e.source }));
+    .map((e) => {
+      const fact = report.facts.find((f) => f.fact === e.fact && f.at === e.at && f.source === e.source);
+      return { at: words.time(e.at, e.attrs?.zone), required: words.requiredTime(e.at, e.attrs?.zone), what: DEVICE_EVENT_WORDS[e.fact]!, source: fact ? words.origin(fact.origin) : words.where(e.source) };
+    });
 
-  const ruledOutCauses = report.causes.filter((c) => c.status === 'ruled_out');
-  const ruledOut = ruledOutCauses.map((c) => ({
-    title: c.title,
-    because: c.because.join(' '),
-    evidence: c.evidence.map((e) => ({ line: evidenceLine(e) })),
-  }));
+  const ruledOut = report.causes
+    .filter((c) => c.status === 'ruled_out')
+    .map((c) => ({ title: c.title, because: c.because.map((b) => words.sentence(b)).join(' '), evidence: words.evidence(thisDevicesEvidence(c.evidence, ids)).map((line) => ({ line })) }));
   const notRuledOut = report.causes.filter((c) => c.status !== 'ruled_out').map((c) => ({ title: c.title, status: c.status.replace('_', ' ') }));
 
-  const profiles = values(report, 'device.logging_profiles');
-  const earliestPush = values(report, 'case.failures_seen_from')[0];
   // The checklist is the rules' (rules/escalation.yml), each item ticked by the engine only on proof.
-  const checklist: FeedbackContext['checklist'] = (report.filing?.checklist ?? []).map((c) => ({ item: c.item, mark: c.done ? 'x' : ' ', ...(c.done || !c.todo ? {} : { note: c.todo }) }));
+  const checklist: FeedbackContext['checklist'] = (report.filing?.checklist ?? []).map((c) => {
+    const note = c.done || !c.todo ? '' : words.sentence(c.todo);
+    return { item: c.item, mark: c.done ? 'x' : ' ', ...(note ? { note } : {}) };
+  });
   const stillToAdd = checklist.filter((c) => c.mark === ' ').map((c) => ({ item: c.item, ...(c.note ? { note: c.note } : {}) }));
 
-  const environment: FeedbackContext['environment'] = [];
-  const env = (label: string, v: string | undefined) => v && environment.push({ label, value: v });
-  env('MDM server URL', joined(values(report, 'device.server_url')) ?? joined(values(report, 'profile.server_url')));
-  env('MDM check-in URL', joined(values(report, 'device.checkin_url')));
-  env(
-    'APNs environment',
-    joined([...new Set(report.facts.filter((f) => /(^|\.)(aps_)?environment$/.test(f.fact)).map((f) => String(f.value)))]),
-  );
-  env('Device holds an MDM enrollment', joined(values(report, 'device.mdm_enrolled')));
-  env('MDM profile installed at', joined(values(report, 'device.mdm_profile_installed_at')));
-  env('Device reaches APNs from its network (answered)', joined(values(report, 'device.network_ok')));
-  env('Device reaches the MDM server (answered)', joined(values(report, 'device.mdm_server_reachable')));
-  env('Logging profiles installed', joined(profiles) ?? 'none recorded');
-  env('Device log lines redacted (<private>)', joined(values(report, 'device.log.redacted')));
-
   const device = report.device;
-  const udid = joined([...new Set([...report.facts.filter((f) => f.fact === 'case.device' && f.attrs?.udid).map((f) => f.attrs!.udid), ...values(report, 'device.udid')])]);
-  const serial = joined(values(report, 'device.serial'));
-  const earliestZoneLess = report.facts.some((f) => f.fact === 'case.failures_seen_from' && f.attrs?.zone === 'unknown');
+  const udid = joined(
+    [...new Set([...factsOf(report, 'case.device').flatMap((f) => (f.attrs?.udid ? [f.attrs.udid] : [])), ...values(report, 'device.udid')])].map((v) => forApple(v, 'udid')),
+  );
+  const serial = secretValues(report, 'serial', 'device.serial');
+  const sysdiagnose = factsOf(report, 'device.sysdiagnose_at')[0];
+  const sysdiagnoseAt = device.sysdiagnoseAt ? words.time(device.sysdiagnoseAt, sysdiagnose?.attrs?.zone) : undefined;
+  const began = factsOf(report, 'case.failures_began')[0];
+  const earliest = factsOf(report, 'case.failures_seen_from')[0];
+  const beganWords = began ? words.value(began) : undefined;
   const failuresBegan =
-    began ?? (earliestPush ? `${earliestPush}${earliestZoneLess ? ZONE_UNKNOWN : ''} (earliest failed push in the evidence; failures may have begun earlier)` : NOT_IN_EVIDENCE);
+    beganWords ?? (earliest ? `${words.value(earliest)} (the earliest failed push in the evidence; failures may have begun earlier)` : NOT_IN_EVIDENCE);
   const caseDevice = values(report, 'case.device')[0];
   const total = Number(values(report, 'case.failed_push_count')[0] ?? pushes.length);
 
@@ -254,42 +274,47 @@ export function feedbackContext(report: Report): FeedbackContext {
   need('the push topic', topic);
   need('the push token', token);
   need('the PushMagic', magic);
+  need("the device's UDID", udid);
   pushes.forEach((p, i) => {
-    if (p.at !== UNTIMED) need(`the time of push ${i + 1}`, p.at.replace(' (zone unknown)', ''));
+    need(`the time of push ${i + 1}`, p.requiredAt);
     need(`the APNs status of push ${i + 1}`, p.status);
     need(`the APNs reason of push ${i + 1}`, p.reason);
     need(`the apns-id of push ${i + 1}`, p.apnsId);
   });
-  need('when failures began', began);
-  need('the sysdiagnose time', sysdiagnoseAt);
-  deviceEvents.forEach((e) => need(`the time of "${e.what}"`, e.at));
+  need('when failures began', began ? words.requiredTime(String(began.value), began.attrs?.zone) : undefined);
+  need('the sysdiagnose time', device.sysdiagnoseAt ? words.requiredTime(device.sysdiagnoseAt, sysdiagnose?.attrs?.zone) : undefined);
+  deviceEvents.forEach((e) => need(`the time of "${e.what}"`, e.required));
 
+  const inputs = words.inputs();
   return {
     mdm,
     title: title(report, device.model),
     summary: summary(report, pushes, total, caseDevice, ruledOut.length, notRuledOut.length),
     device: {
       model: device.model ?? NOT_IN_EVIDENCE,
-      os: [device.platform, device.osVersion, device.osBuild && `(${device.osBuild})`].filter(Boolean).join(' ') || NOT_IN_EVIDENCE,
+      os:
+        [device.platform && (PLATFORMS[device.platform.toLowerCase()] ?? device.platform), device.osVersion, device.osBuild && `(build ${device.osBuild})`].filter(Boolean).join(' ') ||
+        NOT_IN_EVIDENCE,
       ...(udid ? { udid } : {}),
       ...(serial ? { serial } : {}),
       sysdiagnoseAt: sysdiagnoseAt ?? NOT_IN_EVIDENCE,
     },
-    environment,
+    ...(inputs ? { inputs } : {}),
+    environment: environmentOf(report, words),
     values: {
       topic: topic ?? NOT_IN_EVIDENCE,
       token: token ?? NOT_IN_EVIDENCE,
       magic: magic ?? NOT_IN_EVIDENCE,
       ...optional('deviceTopic', joined(values(report, 'device.topic'))),
-      ...optional('deviceMagic', joined(values(report, 'device.push_magic'))),
-      ...optional('deviceTokenHash', joined(values(report, 'device.push_token_hash'))),
-      ...optional('serverTokenHash', joined(values(report, 'server.push_token_sha256'))),
+      ...optional('deviceMagic', secretValues(report, 'magic', 'device.push_magic')),
+      ...optional('deviceTokenHash', secretValues(report, 'token', 'device.push_token_hash')),
+      ...optional('serverTokenHash', secretValues(report, 'token', 'server.push_token_sha256')),
     },
     failuresBegan,
     pushes,
     ...(total > pushes.length ? { morePushes: total - pushes.length } : {}),
     stillToAdd,
-    deviceEvents,
+    deviceEvents: deviceEvents.map(({ at, what, source }) => ({ at, what, source })),
     ruledOut,
     notRuledOut,
     checklist,

@@ -17,7 +17,8 @@ export interface VerifyInput {
 }
 
 /** Shapes of strings a model must not invent. Each match must occur in the allowed text. */
-const SUSPICIOUS: { what: string; pattern: RegExp }[] = [
+/** `open`: the shape is never a secret, so the reason may quote it whole. */
+const SUSPICIOUS: { what: string; pattern: RegExp; open?: boolean }[] = [
   { what: 'UUID', pattern: /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/g },
   { what: 'token-like hex string', pattern: /(?<![0-9A-Za-z])[0-9A-Fa-f]{16,}(?![0-9A-Za-z])/g },
   { what: 'timestamp', pattern: /\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?/g },
@@ -26,6 +27,9 @@ const SUSPICIOUS: { what: string; pattern: RegExp }[] = [
     what: 'date',
     pattern: /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b|\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b/g,
   },
+  // What APNs answered: a status or a reason name ("410", "BadDeviceToken") the facts do not hold is an invented answer.
+  { what: 'status code', pattern: /(?<![\w.:-])[1-5]\d\d(?![\w.:-])/g, open: true },
+  { what: 'reason or key name', pattern: /\b[A-Z][a-z]+(?:[A-Z][a-z]*)+\b/g, open: true },
   // PushMagic and other opaque credentials: long runs of letters, digits and dashes with both a letter and a digit.
   { what: 'token- or magic-like string', pattern: /(?<![\w.-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9_-]{12,}(?![\w-])/g },
 ];
@@ -39,9 +43,9 @@ export function verifyDraft(candidate: string, input: VerifyInput): Verdict {
   for (const r of input.required) {
     if (!candidate.includes(r.value)) return { ok: false, reason: `the rewrite lost or changed ${r.label}` };
   }
-  for (const { what, pattern } of SUSPICIOUS) {
+  for (const { what, pattern, open } of SUSPICIOUS) {
     for (const m of candidate.matchAll(pattern)) {
-      if (!input.allowed.includes(m[0])) return { ok: false, reason: `the rewrite contains a ${what} that is not in the facts (${shorten(m[0])})` };
+      if (!input.allowed.includes(m[0])) return { ok: false, reason: `the rewrite contains a ${what} that is not in the facts (${open ? m[0] : shorten(m[0])})` };
     }
   }
   return { ok: true };

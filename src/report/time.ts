@@ -102,21 +102,23 @@ export function isoAsWritten(iso: string, zone?: string): string {
   return `${new Date(ms + offsetMinutes(z)! * 60_000).toISOString().replace(/\.000Z$|Z$/, '')}${z}`;
 }
 
-// A time may end a clause ("answered at 2017-04-29T21:30:02-04:00: the push path…"): a colon after it is
-// punctuation, a colon and a digit would be more of a time.
-const WALL_CLOCK_MARKED = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)Z \(zone unknown\)/g;
-const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:\d{2})?(?!\d|:\d)/g;
+// The time must end where it ends ("10:00" is not read out of "10:00:05"), whatever follows its zone (a colon ends a clause).
+const ISO_IN_TEXT = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?![\d:]|\.\d)(Z|[+-]\d{2}:\d{2}(?!\d))?( \(zone unknown\)|, zone unknown)?/g;
 
 /**
  * Every ISO time inside a sentence, in people's form: in UTC, with the
  * offset it was written in, and "zone unknown" for one written without a
- * zone (as fillTemplate writes a zone-less source's time).
+ * zone (as fillTemplate writes a zone-less source's time) or one a
+ * derivation marked "(zone unknown)" after it (its "Z" is then not UTC).
  */
 export function humanizeTimes(text: string): string {
-  // Derivations write a zone-less source's time as its wall clock with a Z and say "(zone unknown)" after it:
-  // that is one time of unknown zone, never "UTC (zone unknown)".
-  return text.replace(WALL_CLOCK_MARKED, '$1').replace(ISO_IN_TEXT, (m, local: string, zone: string | undefined) => {
-    if (!zone) return isIsoTime(`${local}Z`) ? formatTime(`${local}Z`, ZONE_UNKNOWN) : m;
+  return text.replace(ISO_IN_TEXT, (m, local: string, zone: string | undefined, mark: string | undefined) => {
+    if (mark && zone !== undefined && zone !== 'Z') return m;
+    if (!zone || mark) {
+      if (!isIsoTime(`${local}Z`)) return m;
+      const t = formatTime(`${local}Z`, ZONE_UNKNOWN);
+      return mark === ', zone unknown' ? `${t.replace(/ \(zone unknown\)$/, '')}, zone unknown` : t;
+    }
     if (zone === 'Z') return isIsoTime(m) ? formatTime(m) : m;
     return isIsoTime(m) ? formatTime(new Date(Date.parse(m)).toISOString(), zone) : m;
   });

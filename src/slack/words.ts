@@ -1,21 +1,14 @@
-import { formatTime, type WordsOptions } from '../report/render/index.js';
+import { messageLabel, messageTime, messageWords, parseMessageLabel, type WordsOptions } from '../report/render/index.js';
 
 /**
- * How a thread's message is named as evidence (the paste label the
- * listeners give it). Kept as it is: sessions stored with it must still
- * read; this module turns it into words.
+ * How a thread's message is named as evidence: the label is written and read
+ * in report/render/messages.ts (the Feedback draft names messages too);
+ * this module adds what only Slack shows, the author as a mention.
  */
-export function messageLabel(user: string | undefined, ts: string): string {
-  return `message from ${user ?? 'someone'} at ${ts}`;
-}
-
-const LABEL = /^message from ([UW][A-Z0-9]+|someone) at (\d{9,11})(?:\.(\d{1,6}))?$/;
+export { messageLabel };
 
 /** A Slack message ts ("1763700100.000200") as a time people read. */
-export function slackTime(ts: string): string {
-  const n = Number(ts);
-  return Number.isFinite(n) && n > 0 ? formatTime(new Date(Math.floor(n) * 1000).toISOString()) : ts;
-}
+export const slackTime = messageTime;
 
 /**
  * A mention survives escaping as these two private-use characters around
@@ -33,20 +26,17 @@ export function unmention(mrkdwn: string): string {
 export const SLACK_WORDS: WordsOptions = {
   person: (id) => (/^[UW][A-Z0-9]+$/.test(id) ? `${OPEN}${id}${CLOSE}` : undefined),
   inputName: (input) => {
-    const m = LABEL.exec(input);
+    const m = parseMessageLabel(input);
     if (!m) return undefined;
-    const who = m[1] === 'someone' ? 'a message' : `${OPEN}${m[1]}${CLOSE}'s message`;
-    return `${who} at ${slackTime(m[2]!)}`;
+    const who = m.user ? `${OPEN}${m.user}${CLOSE}'s message` : 'a message';
+    return `${who} at ${messageTime(m.ts)}`;
   },
 };
 
 /** Words for files read outside Slack (the attached Markdown report): no raw ids, times instead of ts. */
 export const FILE_WORDS: WordsOptions = {
   person: () => undefined,
-  inputName: (input) => {
-    const m = LABEL.exec(input);
-    return m ? `a Slack message at ${slackTime(m[2]!)}` : undefined;
-  },
+  inputName: messageWords,
 };
 
 /** An input label for a thread reply (mrkdwn, already escaped apart from the mention). */

@@ -301,11 +301,9 @@ describe('bad input becomes problems, and what was read before is kept', () => {
     const zeros = gzipSync(Buffer.alloc(MiB));
     const parts = [gzipSync(tar([{ path: PLIST_PATH, data: MDM_PLIST }], { endMarker: false })), gzipSync(tarHeader({ path: `${ROOT}/zeros.log`, size: 1024 * MiB, type: '0' }))].map((b, i) => (i === 1 ? gzipSync(tarHeader({ path: `${ROOT}/zeros.bin`, size: 1024 * MiB, type: '0' })) : b));
     for (let i = 0; i < 1024; i++) parts.push(zeros);
-    const t = performance.now();
     const res = await scanStream('bomb.tgz', Readable.from(parts), ctxWith({ maxExpandedBytes: 16 * MiB }), undefined, recordingReaders().readers);
     expect(res.problems).toEqual([expect.objectContaining({ code: 'archive.too_large_expanded', input: 'bomb.tgz', member: `${ROOT}/zeros.bin` })]);
     expect(res.counts.expandedBytes).toBeLessThan(20 * MiB);
-    expect(performance.now() - t).toBeLessThan(5000);
     expect(names(res.facts)).toContain('device.push_magic');
   });
 

@@ -7,6 +7,8 @@ import type { Fact } from '../../src/facts/schema.js';
 import { CHECKIN, MAGIC, PUSHES, SERIAL, SYSDIAGNOSE, TOKEN, TOKEN_HASH, TOPIC, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
 
 const rules = loadRules();
+// The fixture's times as the draft writes them: in UTC, seconds only where the log had them.
+const PUSHED_AT = ['2024-05-06 09:00 UTC', '2024-05-06 15:30 UTC', '2024-05-07 08:15 UTC'];
 const reportOf = (facts: Fact[]) => buildReport(diagnose({ facts }, rules));
 const answered = (name: string, value: Fact['value'], question: string): Fact => ({ name, value, source: { kind: 'answer', question, by: 'terminal' } });
 
@@ -24,29 +26,37 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
     expect(draft).toContain(`Push topic: ${TOPIC}`);
     expect(draft).toContain(`Push token: ${TOKEN}`);
     expect(draft).toContain(`PushMagic: ${MAGIC}`);
-    for (const at of PUSHES) expect(draft).toMatch(new RegExp(`- ${at}: APNs response: 200; no device contact`));
+    for (const at of PUSHED_AT) expect(draft).toContain(`- ${at}: APNs response: 200; no device contact with the MDM server within a minute; device UDID ${UDID} — mdm-server.log line `);
     expect(draft).toContain(`LastPushTokenHash (SHA-256 of its push token): ${TOKEN_HASH}`);
   });
 
   it('has a title, a summary, device and OS, and the environment', () => {
     expect(draft).toMatch(/^Title: MDM pushes to iPhone14,2 are accepted by APNs but the device never contacts the MDM server$/m);
-    expect(draft).toContain(`Between ${PUSHES[0]} and ${PUSHES[2]} (UTC) the server sent 3 pushes`);
+    expect(draft).toContain(`Between ${PUSHED_AT[0]} and ${PUSHED_AT[2]} the server sent 3 pushes`);
     expect(draft).toContain(`Each of the ${report.causes.length} known causes`);
-    expect(draft).toContain('- OS: ios 17.4.1 (21E236)');
+    expect(draft).toContain('- OS: iOS 17.4.1 (build 21E236)');
     expect(draft).toContain(`- UDID: ${UDID}`);
     expect(draft).toContain(`- Serial number: ${SERIAL}`);
-    expect(draft).toContain(`- Sysdiagnose taken: ${SYSDIAGNOSE}`);
+    expect(draft).toContain('- Sysdiagnose taken: 2024-05-07 09:02 UTC');
     expect(draft).toContain('- MDM server URL: https://mdm.example.com/mdm');
-    expect(draft).toContain(`- ${CHECKIN}: device contacted the MDM server`);
+    expect(draft).toContain('- 2024-05-07 08:40:11 UTC: device contacted the MDM server — system_logs.logarchive.txt line 88');
+    expect(draft).toContain('- Evidence read: time of the run, mdm-push.pem, sysdiagnose_2024.05.07_09-02-00.tar.gz (archive), mdm-server.log, server record');
   });
 
   it('lists each ruled-out cause with the evidence that ruled it out', () => {
     const section = draft.slice(draft.indexOf('Causes ruled out before filing'), draft.indexOf('Collection checklist'));
     for (const c of report.causes) expect(section).toContain(`- ${c.title}\n  Why: `);
-    expect(section).toContain(`Evidence: server.push_token_sha256 = ${TOKEN_HASH} (SHA-256 of the server's push token)`);
-    expect(section).toContain(`Evidence: server.push_magic = ${MAGIC} (server record)`);
-    expect(section).toContain('Evidence: device.mdm_enrolled = true (sysdiagnose_2024.05.07_09-02-00.tar.gz › logs/MCState/Shared/MDM.plist)');
-    expect(section.match(/^ {2}Evidence: /gm)?.length).toBe(report.causes.reduce((n, c) => n + c.evidence.length, 0));
+    // What was seen, in words, and where: the archive's members by their path inside it.
+    expect(section).toContain(`Evidence: SHA-256 of the push token the MDM server holds: ${TOKEN_HASH} — SHA-256 of the server's push token`);
+    expect(section).toContain(`Evidence: PushMagic the MDM server puts in its pushes: ${MAGIC} — server record`);
+    expect(section).toMatch(/^ {2}Evidence: Whether the device holds an MDM enrollment: yes — .*\(system_logs\.logarchive\.txt line 88\); logs\/MCState\/Shared\/MDM\.plist$/m);
+    // The same thing seen in several places is one line naming each place.
+    for (const c of report.causes) {
+      const block = section.slice(section.indexOf(`- ${c.title}\n`)).split(/\n- /)[0]!;
+      const lines = block.match(/^ {2}Evidence: /gm)?.length ?? 0;
+      expect(lines, c.id).toBeGreaterThan(0);
+      expect(lines, c.id).toBeLessThanOrEqual(c.evidence.length);
+    }
   });
 
   it('checklist: exactly the start of the failures and the two logging profiles are missing', () => {
@@ -57,7 +67,7 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
     ]);
     expect(draft.match(/^- \[ \] /gm)?.length).toBe(3);
     expect(draft.match(/^- \[x\] /gm)?.length).toBe(6);
-    expect(draft).toContain(`the earliest failed push in the evidence is ${PUSHES[0]}; say when failures really began`);
+    expect(draft).toContain(`the earliest failed push in the evidence is ${PUSHED_AT[0]}; say when failures really began`);
   });
 
   it('once the start of the failures is answered and both profiles are installed, nothing is missing', () => {
@@ -70,13 +80,14 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
       { name: 'device.logging_profiles', value: 'APNS (PersistentConnection) logging', at: '2024-05-04T12:00:00Z', source: { kind: 'file', input: 'sd.tar.gz', member: 'logs/ProfileList.txt' } },
     ]);
     expect(more.escalation?.missing).toEqual([]);
-    expect(more.escalation?.feedbackDraft).toContain(`When pushes started failing: ${began}\n`);
+    expect(more.escalation?.feedbackDraft).toContain('When pushes started failing: 2024-05-05 20:00 UTC\n');
+    expect(more.escalation?.feedbackDraft).toContain('- Logging profiles installed: APNS (PersistentConnection) logging (installed 2024-05-04 12:00 UTC); ManagedConfiguration logging (installed 2024-05-04 12:00 UTC)');
     expect(more.escalation?.feedbackDraft).not.toContain('[ ]');
   });
 
   it('flags a sysdiagnose taken more than two days after the failures began', () => {
     const ctx = feedbackContext(reportOf([...ruledOutFacts(), answered('case.failures_began', '2024-05-01T00:00:00Z', 'q.case.failures_began')]));
-    expect(ctx.checklist.at(-1)?.note).toBe(`taken ${SYSDIAGNOSE}, more than two days after 2024-05-01T00:00:00Z: take a fresh one`);
+    expect(ctx.checklist.at(-1)?.note).toBe('taken 2024-05-07 09:02 UTC, more than two days after 2024-05-01 00:00 UTC: take a fresh one');
   });
 
   it('without the server side, the token, magic and push log show up as missing instead of being made up', () => {
@@ -107,7 +118,7 @@ describe('redacted draft for a wider channel', () => {
 
   it('keeps what is not secret: the topic, the times and the APNs answers', () => {
     expect(redacted).toContain(`Push topic: ${TOPIC}`);
-    for (const at of PUSHES) expect(redacted).toContain(`- ${at}: APNs response: 200`);
+    for (const at of PUSHED_AT) expect(redacted).toContain(`- ${at}: APNs response: 200`);
   });
 
   it('the full draft is what build.ts stores for Apple', () => {

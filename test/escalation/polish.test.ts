@@ -6,7 +6,7 @@ import { diagnose } from '../../src/engine/diagnose.js';
 import { buildReport } from '../../src/case/index.js';
 import { polishDraft } from '../../src/escalation/polish.js';
 import { renderFeedbackDraft } from '../../src/escalation/draft.js';
-import { MAGIC, PUSHES, TOKEN, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
+import { MAGIC, TOKEN, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
 
 /**
  * A stand-in for an OpenAI-compatible endpoint on 127.0.0.1: it records each
@@ -64,6 +64,8 @@ const template = renderFeedbackDraft(report);
 const options = () => ({ apiKey: 'sk-test', baseURL, model: 'test-model', maxRetries: 0, timeoutMs: 2000 });
 
 const SENTENCE = 'The device did not reach the MDM server within a minute of any of them.';
+// The fixture's push times (PUSHES) as the draft writes them.
+const PUSHED_AT = ['2024-05-06 09:00 UTC', '2024-05-06 15:30 UTC', '2024-05-07 08:15 UTC'];
 const REWORDED = 'The device did not contact the MDM server after any of these pushes.';
 
 describe('model polish of the Feedback draft, against a local OpenAI-compatible server', () => {
@@ -108,7 +110,7 @@ describe('model polish of the Feedback draft, against a local OpenAI-compatible 
   });
 
   it('rejects a rewrite that drops the time of a failed push', async () => {
-    reply = (draft) => ({ content: draft.split('\n').filter((l) => !l.startsWith(`- ${PUSHES[1]}`)).join('\n').replace(PUSHES[1], 'mid-afternoon') });
+    reply = (draft) => ({ content: draft.split('\n').filter((l) => !l.startsWith(`- ${PUSHED_AT[1]}`)).join('\n').split(PUSHED_AT[1]).join('mid-afternoon') });
     const r = await polishDraft(report, options());
     expect(r.polished).toBe(false);
     expect(r.draft).toBe(template);
@@ -123,12 +125,52 @@ describe('model polish of the Feedback draft, against a local OpenAI-compatible 
     expect(r.reason).toContain('contains a UUID that is not in the facts');
   });
 
-  it('rejects a rewrite that reformats a time (Apple gets the times exactly as logged)', async () => {
-    reply = (draft) => ({ content: draft.replace(`- ${PUSHES[0]}:`, '- May 6, 2024 09:00 UTC:') });
+  it('rejects a rewrite that makes up an APNs answer the server never logged', async () => {
+    // The server logged 200 for every push; a rewrite that "explains" them with a 410 invents a fact.
+    reply = (draft) => ({ content: draft.replace(SENTENCE, 'APNs later answered 410 for this token.') });
     const r = await polishDraft(report, options());
     expect(r.polished).toBe(false);
-    // The ISO time still stands in the summary, so it is the invented date form that gives it away.
+    expect(r.reason).toContain('contains a status code that is not in the facts (410)');
+  });
+
+  it('rejects a rewrite that names an APNs reason the evidence does not hold', async () => {
+    reply = (draft) => ({ content: draft.replace(SENTENCE, 'The pushes most likely failed with BadDeviceToken.') });
+    const r = await polishDraft(report, options());
+    expect(r.polished).toBe(false);
+    expect(r.reason).toContain('(BadDeviceToken)');
+  });
+
+  it('rejects a rewrite that adds a cause of its own, however it words it, when it brings a value', async () => {
+    reply = (draft) => ({ content: draft.replace(SENTENCE, 'The device was probably restored from backup on 2024-05-05, giving it a new token.') });
+    const r = await polishDraft(report, options());
+    expect(r.polished).toBe(false);
+    expect(r.reason).toContain('timestamp that is not in the facts (2024-05-05)');
+  });
+
+  it('rejects a rewrite that reformats a time (Apple gets the times exactly as the draft states them)', async () => {
+    reply = (draft) => ({ content: draft.replace(`- ${PUSHED_AT[0]}:`, '- May 6, 2024 09:00 UTC:') });
+    const r = await polishDraft(report, options());
+    expect(r.polished).toBe(false);
+    // The time still stands in the summary, so it is the invented date form that gives it away.
     expect(r.reason).toContain('contains a date that is not in the facts (May 6, 2024)');
+  });
+
+  it('rejects a rewrite that moves a time by an hour, even when it keeps the form', async () => {
+    reply = (draft) => ({ content: draft.split(PUSHED_AT[2]).join('2024-05-07 09:15 UTC') });
+    const r = await polishDraft(report, options());
+    expect(r.polished).toBe(false);
+    expect(r.reason).toContain('lost or changed the time of push 3');
+  });
+
+  it('rejects a rewrite that drops the UDID', async () => {
+    reply = (draft) => ({ content: draft.split(UDID).join('the device') });
+    expect((await polishDraft(report, options())).reason).toContain("lost or changed the device's UDID");
+  });
+
+  it('accepts a rewrite that rewords the evidence lines but keeps every value', async () => {
+    reply = (draft) => ({ content: draft.split('  Evidence: ').join('  Seen: ').replace(SENTENCE, REWORDED) });
+    const r = await polishDraft(report, options());
+    expect(r).toMatchObject({ polished: true });
   });
 
   it('falls back when the model does not answer in time', async () => {

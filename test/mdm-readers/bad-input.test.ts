@@ -64,10 +64,9 @@ describe('bad plists become a problem that names the file and what is wrong, nev
     const objects: Buffer[] = [];
     for (let i = 0; i < 60; i++) objects.push(bp.array([i + 1, i + 1]));
     objects.push(bp.ascii('x'));
-    const started = performance.now();
+    // Expanded, it would be 2^60 objects: the test's own timeout is what an unbounded reader would hit.
     const r = await read('MDM.plist', bp.build(objects));
     expect(codes(r)).toEqual(['plist.too_many_objects']);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('…while one value shared by many references (as writers deduplicate) is fine', () => {

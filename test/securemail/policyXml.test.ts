@@ -54,17 +54,14 @@ describe('hostile policy files are bounded', () => {
   it.each([
     ['10,000 nested elements', `<p>${'<a>'.repeat(10_000)}`, /nest deeper than 256 levels/],
     ['200,000 empty elements', `<p>${'<a/>'.repeat(200_000)}</p>`, /more than 100000 elements/],
-  ])('%s: one problem, read quickly', async (_what, xml, message) => {
-    const t = performance.now();
+  ])('%s: one problem', { timeout: 60_000 }, async (_what, xml, message) => {
     const r = await read(xml);
-    expect(performance.now() - t).toBeLessThan(3000);
     expect(r.problems.map((p) => p.message)).toEqual([expect.stringMatching(message), expect.stringContaining('holds none of the PushNotifications')]);
   });
 
-  it('a million errors in one file are a handful of problems', async () => {
-    const t = performance.now();
+  // How fast it goes is bench:hostile's business; here, that the problems stay few.
+  it('a million errors in one file are a handful of problems', { timeout: 60_000 }, async () => {
     const r = await read(`<p>${'&;'.repeat(1_000_000)}</p>`);
-    expect(performance.now() - t).toBeLessThan(3000);
     expect(r.problems.filter((p) => p.code === 'securemail.policies_malformed')).toHaveLength(5);
   });
 

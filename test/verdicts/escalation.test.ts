@@ -64,7 +64,8 @@ describe('a failed push whose time is not known', () => {
     expect(still.split('\n')[1]).toBe(
       '- Times of failed pushes: a failed push is on record without its time: add the MDM server\'s log lines for it, or say when it was sent',
     );
-    expect(draft).toContain('- time not in the evidence yet: APNs response: 200; no device contact with the MDM server within a minute [answer to q.mdm.push_status by cli]');
+    // Told by the engineer, not read from a log: said so in words, not as a question id and a flag.
+    expect(draft).toContain('- time not in the evidence yet: APNs response: 200; no device contact with the MDM server within a minute — answered by the support engineer\n');
     expect(draft).toContain('When pushes started failing: (not in the evidence yet)');
     // Nothing in the draft is a time the evidence does not hold.
     expect(draft).not.toMatch(/Between \d{4}/);
@@ -92,14 +93,18 @@ describe('a logged failed push', () => {
     const r = await run('2024.05.07_09-02-00+0000');
     expect(r.filing.status).toBe('ready');
     const draft = r.escalation.feedbackDraft as string;
-    expect(draft).toContain(
-      `- 2024-05-07T08:00:03.118Z: APNs response: 200; no device contact with the MDM server within a minute; apns-id 4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B; device UDID ${UDID_A} [`,
+    // Each time in UTC with its zone said, and the log line it was read from by the log's name.
+    expect(draft).toMatch(
+      new RegExp(`^- 2024-05-07 08:00:03 UTC: APNs response: 200; no device contact with the MDM server within a minute; apns-id 4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B; device UDID ${UDID_A} — \\S*micromdm\\.log line 2$`, 'm'),
     );
-    expect(draft).toContain(`- 2024-05-07T08:15:00.771Z: APNs response: 200; no device contact with the MDM server within a minute; apns-id 5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C; device UDID ${UDID_A} [`);
-    // B's three pushes are not this device's.
+    expect(draft).toMatch(
+      new RegExp(`^- 2024-05-07 08:15:00 UTC: APNs response: 200; no device contact with the MDM server within a minute; apns-id 5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C; device UDID ${UDID_A} — \\S*micromdm\\.log line 4$`, 'm'),
+    );
+    // B's three pushes are not this device's: not in the list, and not in the evidence that ruled causes out.
     expect(draft).not.toContain(UDID_B);
-    expect(draft).toContain(`Between 2024-05-07T08:00:03.118Z and 2024-05-07T08:15:00.771Z (UTC) the server sent 2 pushes to this device (${UDID_A}) that got no answer; APNs answered 200.`);
-    expect(draft).toContain('When pushes started failing: 2024-05-07T08:00:03.118Z (earliest failed push in the evidence; failures may have begun earlier)');
+    expect(draft).toMatch(new RegExp(`^ {2}Evidence: HTTP status APNs answered a push with: 200 \\(device ${UDID_A}\\b.*micromdm\\.log: 2 lines`, 'm'));
+    expect(draft).toContain(`Between 2024-05-07 08:00:03 UTC and 2024-05-07 08:15:00 UTC the server sent 2 pushes to this device (${UDID_A}) that got no answer; APNs answered 200.`);
+    expect(draft).toContain('When pushes started failing: 2024-05-07 08:00:03 UTC (the earliest failed push in the evidence; failures may have begun earlier)');
     // The sysdiagnose (09:02) came after the failed push (08:15): ticked because the times prove it.
     expect(draft).toMatch(/^- \[x\] A sysdiagnose taken after reproducing, within a day or two of the failures starting$/m);
     expect(draft).toMatch(/^- \[x\] Times of failed pushes$/m);

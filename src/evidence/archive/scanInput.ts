@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { readers as allReaders } from '../readers/index.js';
+import { valuesFromFile, ValuesFileHead } from '../paste/file.js';
 import { notAFile } from '../pasteSource.js';
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import type { ReadContext, ReadResult, Reader } from '../types.js';
@@ -54,7 +55,7 @@ export async function scanPath(path: string, ctx: ReadContext, readers: readonly
       await scanZipFile(scan, path, '', 1);
       return;
     }
-    await pump(scan, createReadStream(path, { highWaterMark: READ_CHUNK }), st.size);
+    return pump(scan, createReadStream(path, { highWaterMark: READ_CHUNK }), st.size);
   });
 }
 
@@ -68,18 +69,22 @@ export async function scanStream(name: string, stream: Readable, ctx: ReadContex
   return run(scan, () => pump(scan, stream, size));
 }
 
-async function pump(scan: Scan, source: Readable, size: number | undefined): Promise<void> {
+/** Streams an input through its readers; returns the whole input when it is small enough to be values a person saved (see paste/file.ts). */
+async function pump(scan: Scan, source: Readable, size: number | undefined): Promise<Buffer | undefined> {
   addAbortSignal(scan.signal, source);
+  const head = new ValuesFileHead();
   const sink = new Member(scan, { input: scan.input, ...(size !== undefined ? { size } : {}) }, { depth: 0, topLevel: true });
   try {
     for await (const chunk of source) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
       scan.addInput(buf.length);
+      head.add(buf);
       const r = sink.write(buf);
       if (r) await r;
       if (scan.shouldYield()) await scan.yieldNow();
     }
     await sink.end();
+    return head.whole();
   } catch (e) {
     sink.abort();
     throw e;
@@ -88,9 +93,10 @@ async function pump(scan: Scan, source: Readable, size: number | undefined): Pro
   }
 }
 
-async function run(scan: Scan, body: (scan: Scan) => Promise<void>): Promise<ScanResult> {
+async function run(scan: Scan, body: (scan: Scan) => Promise<Buffer | undefined | void>): Promise<ScanResult> {
+  let whole: Buffer | undefined | void;
   try {
-    await body(scan);
+    whole = await body(scan);
   } catch (e) {
     const stop = e instanceof ScanStop ? e : scan.stopped;
     if (stop) scan.stopProblem(stop);
@@ -99,6 +105,7 @@ async function run(scan: Scan, body: (scan: Scan) => Promise<void>): Promise<Sca
     scan.finish();
   }
   noteArchiveName(scan);
+  if (whole && !scan.stopped) readAsValues(scan, whole);
   // Every input answers: one that gave neither a fact nor a problem would otherwise vanish from the report.
   if (!scan.facts.length && !scan.problems.length) scan.problems.push({ input: scan.input, code: 'input.unrecognised', message: UNRECOGNISED });
   scan.done();
@@ -107,6 +114,20 @@ async function run(scan: Scan, body: (scan: Scan) => Promise<void>): Promise<Sca
     problems: scan.problems,
     counts: { ...scan.counts, entries: scan.entries, inputBytes: scan.inputBytes, expandedBytes: scan.expandedBytes, textBytes: scan.textBytes },
   };
+}
+
+/**
+ * The fallback for a small text file no reader recognised: the topic,
+ * PushMagic and token lines a person would paste, saved to a file. Its
+ * values are placed by the file's name and line, and replace the
+ * "not recognised" problem; a file without values keeps that problem.
+ */
+function readAsValues(scan: Scan, whole: Buffer): void {
+  if (scan.facts.length || scan.problems.some((p) => p.code !== 'input.unrecognised')) return;
+  const { facts, problems } = valuesFromFile(whole, { input: scan.input });
+  if (!facts.length && !problems.length) return;
+  scan.problems.splice(0, scan.problems.length, ...problems);
+  for (const f of facts) scan.facts.push(f);
 }
 
 /** A sysdiagnose archive without a top folder still names the device in its own file name. */

@@ -1,6 +1,6 @@
 import type { Fact, Problem } from '../../facts/schema.js';
 import { unusableValueFact } from '../../facts/valueShape.js';
-import { problemOf, sourceOf, type BufferReader, type ReadResult } from '../types.js';
+import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } from '../types.js';
 import { parsePaste, type PastedValue } from './parse.js';
 
 /** Catalog name for a value of each kind and side. */
@@ -27,6 +27,28 @@ function factName(v: PastedValue): string {
 const MAX_PASTE_FOR_VALUES = 4 * 1024 ** 2;
 
 /**
+ * The values in text a person wrote, as facts placed by the item (the paste,
+ * or a file and its line), and a problem for each value that cannot be right.
+ */
+export function pastedValues(data: Buffer, item: Item): ReadResult {
+  if (data.length > MAX_PASTE_FOR_VALUES) return { facts: [], problems: [] };
+  const { values, issues } = parsePaste(data.toString('utf8'));
+  const facts: Fact[] = values.map((v) => {
+    const name = factName(v);
+    const source = sourceOf(item, v.line);
+    if (v.state !== 'ok' && v.kind !== 'apns_id') return unusableValueFact(name, v.kind, v.value, { state: v.state, why: v.why ?? '' }, source, { attrs: { written_as: v.form } });
+    return {
+      name,
+      value: v.value,
+      source,
+      attrs: { written_as: v.form, ...(v.kind === 'token' && v.side === 'device' ? { said_to_be: 'device' } : {}) },
+    };
+  });
+  const problems: Problem[] = issues.map((i) => problemOf(item, 'paste.invalid_value', `line ${i.line}: the value after ${i.key} ${i.why}`));
+  return { facts, problems };
+}
+
+/**
  * Pasted text (a Slack message, --paste) → the topic / PushMagic / token /
  * UDID / apns-id facts it holds. Log lines in the same paste go to the log
  * readers. Masked and garbled values become value.masked / value.garbled.
@@ -37,21 +59,5 @@ export const pasteValuesReader: BufferReader = {
   accepts(_name, _head, item) {
     return item.pasted === true;
   },
-  read(data, item): ReadResult {
-    if (data.length > MAX_PASTE_FOR_VALUES) return { facts: [], problems: [] };
-    const { values, issues } = parsePaste(data.toString('utf8'));
-    const facts: Fact[] = values.map((v) => {
-      const name = factName(v);
-      const source = sourceOf(item, v.line);
-      if (v.state !== 'ok' && v.kind !== 'apns_id') return unusableValueFact(name, v.kind, v.value, { state: v.state, why: v.why ?? '' }, source, { attrs: { written_as: v.form } });
-      return {
-        name,
-        value: v.value,
-        source,
-        attrs: { written_as: v.form, ...(v.kind === 'token' && v.side === 'device' ? { said_to_be: 'device' } : {}) },
-      };
-    });
-    const problems: Problem[] = issues.map((i) => problemOf(item, 'paste.invalid_value', `line ${i.line}: the value after ${i.key} ${i.why}`));
-    return { facts, problems };
-  },
+  read: (data, item) => pastedValues(data, item),
 };

@@ -28,7 +28,15 @@ export function documentTitle(document: string): string {
   return document.trim().replace(/^[^ ]*\//, '');
 }
 
+/** A document's file name where a citation's section or note mentions it ("as collected in shared/knowledge/apns-mdm.md, section b"). */
+const NAMED_IN_TEXT = /(?:(?:\.\.\/)?shared\/(?:seeds|knowledge)\/)?\b(?:\d{3}_[0-9a-f]{16}\.txt|apns-mdm\.md)\b/g;
+
+/** A citation's own words with every document it names by file name named by its title instead. */
+export function documentsInWords(text: string): string {
+  return text.replace(NAMED_IN_TEXT, (name) => documentTitle(name));
+}
+
 /** "Apple DTS: … — Possible causes: wrong push magic (note)". */
 export function sourceWords(source: SourceRef): string {
-  return `${documentTitle(source.document)} — ${source.section}${source.note ? ` (${source.note})` : ''}`;
+  return documentsInWords(`${documentTitle(source.document)} — ${source.section}${source.note ? ` (${source.note})` : ''}`);
 }

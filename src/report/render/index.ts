@@ -5,3 +5,4 @@ export { digest, opening, TOP_QUESTIONS, type Digest, type FoundCause } from './
 export type { WordsOptions } from './places.js';
 export { formatTime } from '../time.js';
 export { focusQuestions } from '../focus.js';
+export { messageLabel, messageTime, messageWords, parseMessageLabel } from './messages.js';

@@ -1,5 +1,5 @@
 import { factDefinition } from '../../facts/catalog/index.js';
-import { showSecret } from '../../facts/secrets.js';
+import { showSecret, type Audience } from '../../facts/secrets.js';
 import { formatSpan, formatTime, isIsoTime } from '../time.js';
 import type { EvidenceReport } from '../types.js';
 import type { Places } from './places.js';
@@ -17,24 +17,26 @@ export interface FoldOptions {
   /** The 30-second view: short hashes, the telling attributes only, at most `places` places per line. */
   brief: boolean;
   places?: number;
+  /** Who reads the brief view: hashes and UDIDs are shortened as this audience sees them (default 'shared'; Apple's draft shows them whole). */
+  audience?: Audience;
 }
 
 /** Attributes that tell one observation from another (which device, what APNs said), in the brief view. */
 const TELLING = ['status', 'reason', 'request_type', 'udid', 'topic', 'host', 'channel'];
 
 /** A UDID (hex digits and dashes) in its shared short form, enough to tell devices apart; a name stays whole. */
-function abbreviate(v: string): string {
-  return v.length > 12 && /^[0-9A-Fa-f-]+$/.test(v) ? showSecret(v, 'udid', 'shared') : v;
+function abbreviate(v: string, audience: Audience): string {
+  return v.length > 12 && /^[0-9A-Fa-f-]+$/.test(v) ? showSecret(v, 'udid', audience) : v;
 }
 
-function attrsWords(attrs: Record<string, string> | undefined, brief: boolean, places?: Places): string {
+function attrsWords(attrs: Record<string, string> | undefined, brief: boolean, places?: Places, audience: Audience = 'shared'): string {
   if (!attrs) return '';
   const keys = Object.keys(attrs)
     .filter((k) => k !== 'zone' && attrs[k] !== '' && (!brief || TELLING.includes(k)))
     .sort((a, b) => (brief ? TELLING.indexOf(a) - TELLING.indexOf(b) : a < b ? -1 : 1));
   const parts = keys.map((k) => {
     const v = attrs[k]!;
-    if (k === 'udid') return `device ${brief ? abbreviate(v) : v}`;
+    if (k === 'udid') return `device ${brief ? abbreviate(v, audience) : v}`;
     if (k === 'status') return `APNs answered ${v}`;
     if (k === 'reason' && brief) return v;
     if (k === 'request_type' && brief) return `${v} command`;
@@ -51,15 +53,14 @@ function isEvent(e: EvidenceReport): boolean {
 }
 
 /** What was seen, in words: "PushMagic the device expects: 8E41…", "mdmd rejected a push …". */
-export function observationWords(e: EvidenceReport, brief: boolean, places?: Places): string {
+export function observationWords(e: EvidenceReport, brief: boolean, places?: Places, audience: Audience = 'shared'): string {
   const words = factWords(e.fact) ?? scrubIds(e.fact);
-  const attrs = attrsWords(e.attrs, brief, places);
+  const attrs = attrsWords(e.attrs, brief, places, audience);
   if (isEvent(e)) return `${words}${attrs}`;
-  const def = factDefinition(e.fact);
   let value = valueWords(e.value, e.attrs?.zone);
   // A derived value is a sentence that may name inputs by path and times as ISO: in words like the rest.
   if (places && e.origin.kind === 'derived' && typeof e.value === 'string' && !isIsoTime(e.value)) value = places.inWords(value);
-  if (brief) value = shortHex(value);
+  if (brief) value = shortHex(value, audience);
   if (value.length > (brief ? 160 : 2000)) value = `${value.slice(0, brief ? 157 : 1997)}…`;
   // "Whether …: yes" reads; so does "How many …: 3". A description that is a statement takes "yes"/"no" as agreement.
   return `${words}: ${value}${attrs}`;
@@ -89,7 +90,7 @@ function placeWords(p: Place): string {
 export function foldEvidence(evidence: readonly EvidenceReport[], places: Places, opts: FoldOptions): Observation[] {
   const groups = new Map<string, { what: string; places: Map<string, Place>; count: number }>();
   for (const e of evidence) {
-    const what = observationWords(e, opts.brief, places);
+    const what = observationWords(e, opts.brief, places, opts.audience);
     let g = groups.get(what);
     if (!g) groups.set(what, (g = { what, places: new Map(), count: 0 }));
     g.count++;

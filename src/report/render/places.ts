@@ -1,14 +1,16 @@
 import type { Source } from '../../facts/schema.js';
 import { formatTime, humanizeTimes, isIsoTime } from '../time.js';
 import type { Report } from '../types.js';
+import { messageWords } from './messages.js';
 import { scrubIds } from './words.js';
 
 /**
  * How a rendering names people and inputs. The report layer knows nothing
- * of Slack: the Slack layer passes mentions and its message labels in.
+ * of Slack: the Slack layer passes mentions in. A chat message given as
+ * evidence is named by its time unless the caller names it better.
  */
 export interface WordsOptions {
-  /** A person who answered (a Slack user id, "cli", "terminal") in words, or undefined to leave them out. */
+  /** A person who answered (a Slack user id, "cli", "terminal") in words, or undefined for the default words ("on the command line") or none. */
   person?: (id: string) => string | undefined;
   /** An input's name in words when the caller knows better than its label (a Slack message). */
   inputName?: (input: string) => string | undefined;
@@ -26,6 +28,8 @@ const TOP_FOLDER = /^(?:\.\/)?sysdiagnose_[^/]+\//;
  */
 export class Places {
   private readonly names = new Map<string, string>();
+  /** Labels of pastes (a flag, a chat message), longest first: sentences cite them as "label (line N)". */
+  private readonly pastes: string[];
   private readonly archives: string[];
 
   constructor(
@@ -34,7 +38,9 @@ export class Places {
   ) {
     const files = new Set<string>();
     const archives = new Set<string>();
+    const pastes = new Set<string>();
     for (const f of report.facts) {
+      if (f.origin.kind === 'pasted') pastes.add(f.origin.input);
       if (f.origin.kind !== 'file') continue;
       files.add(f.origin.input);
       if (f.origin.member) archives.add(f.origin.input);
@@ -44,11 +50,12 @@ export class Places {
     for (const f of files) byBase.set(basename(f), [...(byBase.get(basename(f)) ?? []), f]);
     for (const [base, all] of byBase) for (const f of all) this.names.set(f, all.length > 1 ? f : base);
     this.archives = [...archives].sort();
+    this.pastes = [...pastes].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   }
 
   /** Whether the caller named this input (a Slack message): its line numbers say nothing to a reader. */
   named(input: string): boolean {
-    return this.opts.inputName?.(input) !== undefined;
+    return this.opts.inputName?.(input) !== undefined || messageWords(input) !== undefined;
   }
 
   /** An input (file or paste) by name. */
@@ -59,6 +66,8 @@ export class Places {
     if (file) return file;
     if (input === '--paste' || /^--paste \d+$/.test(input)) return `pasted text (${input})`;
     if (input === '/pushcheck') return 'the /pushcheck command';
+    const message = messageWords(input);
+    if (message) return message;
     // A --paste-file path: its name, as for files.
     return /[\\/]/.test(input) && !/\s/.test(input) ? basename(input) : input;
   }
@@ -76,10 +85,11 @@ export class Places {
 
   who(by: string | undefined): string | undefined {
     if (!by) return undefined;
+    const p = this.opts.person?.(by);
+    if (p) return `by ${p}`;
     if (by === 'cli') return 'on the command line';
     if (by === 'terminal') return 'at the terminal';
-    const p = this.opts.person?.(by);
-    return p ? `by ${p}` : undefined;
+    return undefined;
   }
 
   /** Where an observation came from, without its line: "logs/MCState/Shared/MDM.plist", "answered by @ann at …". */
@@ -108,8 +118,24 @@ export class Places {
     let out = text.replace(/answer to q\.[a-z0-9_.]+(?: by (\S+))?(?: at (\S+?))?(?=[),;]|\s|$)/g, (_m, by: string | undefined, at: string | undefined) =>
       ['answered', this.who(by), at && isIsoTime(at) ? `at ${formatTime(at)}` : undefined].filter(Boolean).join(' '),
     );
+    // An archive's member as describeSource writes it ("bundle.tar.gz › logs/x.log:88"): by its path inside the archive.
+    for (const archive of [...this.archives].sort((a, b) => b.length - a.length)) {
+      out = out.split(`${archive} › `).reduce((acc, part) => {
+        const m = /^(\S+?)(?::(\d+))?(?=[\s),;]|$)/.exec(part);
+        return m ? `${acc}${this.member(archive, m[1]!)}${m[2] ? ` line ${m[2]}` : ''}${part.slice(m[0].length)}` : `${acc}${archive} › ${part}`;
+      });
+    }
     // Longest first, so a path is replaced before a shorter path inside it.
     for (const input of [...this.names.keys()].sort((a, b) => b.length - a.length)) if (input !== this.names.get(input)) out = out.split(input).join(this.names.get(input)!);
+    // A paste cited as describeSource writes it ("--paste 2 (line 1)"): by its name, its line only where the name does not already place it.
+    for (const label of this.pastes) {
+      const name = this.input(label);
+      if (name === label) continue;
+      out = out.split(label).reduce((acc, part) => {
+        const line = /^ \(line (\d+)\)/.exec(part);
+        return `${acc}${name}${line && !this.named(label) ? ` line ${line[1]}` : ''}${line ? part.slice(line[0].length) : part}`;
+      });
+    }
     out = out.replace(/([^\s(]+?):(\d+)\b(?=[\s),;]|$)/g, (m, file: string, line: string) => ([...this.names.values()].includes(file) ? `${file} line ${line}` : m));
     return humanizeTimes(scrubIds(out));
   }

@@ -1,7 +1,7 @@
 import type { CauseStatus } from '../../engine/diagnose.js';
 import { factDefinition } from '../../facts/catalog/index.js';
 import type { FactValue } from '../../facts/schema.js';
-import { showSecret } from '../../facts/secrets.js';
+import { showSecret, type Audience } from '../../facts/secrets.js';
 import { formatTime, isIsoTime } from '../time.js';
 import type { Report } from '../types.js';
 
@@ -75,6 +75,11 @@ export function factWords(name: string): string | undefined {
   return w;
 }
 
+/** "Device push token" → "device push token" inside a sentence; "HTTP status" and "PushMagic" keep their capitals. */
+function lowerFirst(words: string): string {
+  return words.replace(/^[A-Z](?=[a-z]+\b)/, (c) => c.toLowerCase());
+}
+
 /**
  * Internal names that slipped into a sentence (a derived value's "how", a
  * rule's text) in words: a fact by its description, an answer by "as answered".
@@ -83,12 +88,12 @@ export function scrubIds(text: string): string {
   return text
     .replace(/\(answer to q\.[a-z0-9_.]+\)/g, '(as answered)')
     .replace(/\bq\.[a-z0-9_]+(?:\.[a-z0-9_]+)+/g, 'a question')
-    .replace(new RegExp(INTERNAL_ID.source, 'g'), (m) => (factDefinition(m) ? (factWords(m) ?? m).replace(/^./, (c) => c.toLowerCase()) : m));
+    .replace(new RegExp(INTERNAL_ID.source, 'g'), (m) => (factDefinition(m) ? lowerFirst(factWords(m) ?? m) : m));
 }
 
 /** Hashes and tokens of 40+ hex digits as "ca1dd8ab…d256" (the shared form of the secrets policy): enough to compare by eye. */
-export function shortHex(text: string): string {
-  return text.replace(/\b[0-9a-fA-F]{40,}\b/g, (h) => showSecret(h, 'token', 'shared'));
+export function shortHex(text: string, audience: Audience = 'shared'): string {
+  return text.replace(/\b[0-9a-fA-F]{40,}\b/g, (h) => showSecret(h, 'token', audience));
 }
 
 /** A value as a person reads it: yes/no, times with their zone. */

@@ -1,0 +1,63 @@
+import type { Item, ReadResult } from '../types.js';
+import { pastedValues } from './reader.js';
+
+/**
+ * A file this small that no reader recognised may be what a person would
+ * otherwise paste: the server's topic, PushMagic and token saved to a .txt
+ * and given as a path or uploaded. Anything larger is a log, not values.
+ */
+export const MAX_VALUES_FILE_BYTES = 64 * 1024;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Whether bytes are text a person wrote: valid UTF-8, no NUL, hardly any control characters. */
+function isText(data: Buffer): boolean {
+  if (data.includes(0)) return false;
+  let text: string;
+  try {
+    text = UTF8.decode(data);
+  } catch {
+    return false;
+  }
+  // eslint-disable-next-line no-control-regex
+  const controls = text.match(/[\u0001-\u0008\u000b\u000e-\u001f\u007f]/g)?.length ?? 0;
+  return controls <= text.length / 100;
+}
+
+/**
+ * Keeps the first bytes of an input while it streams by, so a small file
+ * can be read again as values once every reader has passed it over.
+ * Holds at most MAX_VALUES_FILE_BYTES + 1 bytes, whatever the input's size.
+ */
+export class ValuesFileHead {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private over = false;
+
+  add(chunk: Buffer): void {
+    if (this.over) return;
+    if (this.length + chunk.length > MAX_VALUES_FILE_BYTES) {
+      this.over = true;
+      this.chunks = [];
+      return;
+    }
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** The whole input, when it was small enough to be values; undefined otherwise. */
+  whole(): Buffer | undefined {
+    return this.over || !this.length ? undefined : Buffer.concat(this.chunks);
+  }
+}
+
+/**
+ * The values in a small text file, read as a paste would be, but placed by
+ * the file's name and line (not "pasted by the user"). Empty when the file
+ * is not text or holds no values.
+ */
+export function valuesFromFile(data: Buffer, item: Item): ReadResult {
+  if (data.length > MAX_VALUES_FILE_BYTES || !isText(data)) return { facts: [], problems: [] };
+  const file: Item = { input: item.input, ...(item.member ? { member: item.member } : {}) };
+  return pastedValues(data, file);
+}
