@@ -106,6 +106,23 @@ describe('one file from the MDM server', () => {
   });
 });
 
+describe('answers that contradict nothing', () => {
+  it('"not erased" and "the MDM profile is gone": erasure is ruled out by the answer, never by an enrollment the device no longer has', async () => {
+    const argv = [
+      put('Authenticate.plist', checkin({ MessageType: 'Authenticate', Topic: TOPIC, UDID: UDID_A, BuildVersion: '21E236', OSVersion: '17.4.1', ProductName: 'iPhone15,2' })),
+      '--answer',
+      'q.mdm.wiped=no',
+      '--answer',
+      'q.mdm.enrolled=no',
+    ];
+    const r = await diagnose(argv);
+    expect(statusOf(r, 'mdm.unenrolled')).toBe('confirmed');
+    expect(statusOf(r, 'mdm.wiped')).toBe('ruled_out');
+    expect(r.causes.find((c) => c.id === 'mdm.wiped')!.because.join(' ')).toBe('Someone who knows the device confirmed it was not erased.');
+    expect(await diagnoseText(argv)).not.toContain('still carries an MDM enrollment');
+  });
+});
+
 describe("a Mac's log show beside the MDM server's log", () => {
   const macLog = logShowDefault([['2024-05-07 10:30:02.362540-0400', 'mdmclient', '[com.apple.ManagedClient.InstallApplication] Scheduled InstallApplication from: https://mdm.acme-corp.net/repo/agent.plist']]);
   const serverLog = `${microStatus('2024-05-07T14:30:03', UDID_A, 'Acknowledged', '5c1e7a93-0d2b-4f68-9a14-e3b7c5d8f021', 'InstallApplication')}\n`;
