@@ -279,6 +279,14 @@ const VERDICTS: Verdict[] = [
     filing: 'ready',
     notes: ['apns.note.look_up_apns_id'],
   },
+  {
+    case: 'app-accepted-push-app-maybe-removed',
+    step: "APNs's 200 for a push that never showed is no proof the app is installed (TN2265, feedback service): ask, do not file with Apple",
+    domains: ['apns'],
+    causes: { 'apns.app_removed': 'open', 'apns.no_connection': 'ruled_out', 'apns.certificate_expired': 'ruled_out' },
+    filing: 'causes_open',
+    firstQuestion: 'q.apns.app_installed',
+  },
   // ------------------------------------------------------------ several devices, zones, masked values
   {
     case: 'several-devices-one-log',
