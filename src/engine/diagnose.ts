@@ -275,6 +275,18 @@ function rankQuestions(
     if (settles.size || (question.askWhen && question.ranked)) ranked.push({ question, settles: [...settles].sort(), forced: false, order });
   });
   const mine = (q: Question) => !q.domains || q.domains.some((d) => own.includes(d));
-  ranked.sort((a, b) => Number(b.forced) - Number(a.forced) || Number(mine(b.question)) - Number(mine(a.question)) || b.settles.length - a.settles.length || a.order - b.order);
+  // A question that settles a cause the evidence already makes likely decides more than one about an open cause.
+  const likely = new Set(causes.filter((c) => c.status === 'likely').map((c) => c.cause.id));
+  const onLikely = (q: RankedQuestion) => q.settles.some((id) => likely.has(id));
+  ranked.sort(
+    (a, b) =>
+      Number(b.forced) - Number(a.forced) ||
+      Number(mine(b.question)) - Number(mine(a.question)) ||
+      Number(onLikely(b)) - Number(onLikely(a)) ||
+      // A gated question ranked with the others (the reference time) supports them; it does not lead them.
+      Number(!!a.question.ranked) - Number(!!b.question.ranked) ||
+      b.settles.length - a.settles.length ||
+      a.order - b.order,
+  );
   return ranked.map(({ order: _order, ...q }) => q);
 }

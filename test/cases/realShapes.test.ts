@@ -181,6 +181,15 @@ describe("the app's provisioning profile alone (TN2265: the entitlement comes fr
     expect(statusOf(r, 'apns.stale_provisioning_profile')).toBe('confirmed');
   });
 
+  it('a profile without aps-environment: the first question is whether push is on for the App ID (it decides between a stale profile and a missing capability)', async () => {
+    const noPush = inHouseProfile.replace(/\t\t<key>aps-environment<\/key>\n\t\t<string>production<\/string>\n/, '');
+    const r = await diagnose([put('team.mobileprovision', noPush)]);
+    expect(statusOf(r, 'apns.missing_entitlement')).toBe('confirmed');
+    expect(statusOf(r, 'apns.stale_provisioning_profile')).toBe('likely');
+    expect(questionIds(r)[0]).toBe('q.apns.app_id_push');
+    expect(noteOf(r, 'apns.note.profile_environment')).toBeUndefined();
+  });
+
   it('a push that failed before the end date: not the profile', async () => {
     const r = await diagnose([profile(), '--answer', 'q.case.now=2024-01-15T09:00:00Z']);
     expect(statusOf(r, 'apns.stale_provisioning_profile')).toBe('ruled_out');
