@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkin, go, logShowDefault, microStatus, nanoCheckin, nanoPush, nanoStatus, sha256hex, sysdiagnose } from './support/formats.js';
 import { diagnose, diagnoseText, noteOf, questionIds, statusOf } from './support/run.js';
-import { APP, MAGIC, TOKEN, TOKEN_HASH, TOPIC, UDID_A } from './support/values.js';
+import { APP, MAGIC, TOKEN, TOKEN_HASH, TOPIC, UDID_A, UDID_B } from './support/values.js';
 
 /**
  * Single files as engineers bring them to a support thread, one at a time:
@@ -237,5 +237,26 @@ describe("a Mac's apsd log: a push received, then the network gone", () => {
     const why = r.causes.find((c) => c.id === 'apns.no_connection')!.because.join(' ');
     expect(why).toContain('no internet connection (error -1009)');
     expect(why).not.toContain('never a connection to a courier');
+  });
+});
+
+describe('a NanoMDM log whose pushed device id was masked for the ticket', () => {
+  const masked = `${UDID_A.slice(0, 9)}XXXXXXXXXXXXXXXX`;
+  const log = [...nanoPush(go, '2024-05-07T08:00:03', masked, TOPIC), ...nanoStatus(go, '2024-05-07T08:00:04', UDID_B, 'Idle')].join('\n');
+
+  it("another device's Idle neither answers the push nor makes that device the case: ask which device it is", async () => {
+    const r = await diagnose([put('nanomdm_ticket.log', `${log}\n`)]);
+    expect(questionIds(r)[0]).toBe('q.case.device');
+    expect(noteOf(r, 'case.note.several_devices')?.text).toContain(`${masked} (masked)`);
+    expect(noteOf(r, 'mdm.note.push_answered')).toBeUndefined();
+    // Nothing about the pushed device says it is still enrolled.
+    expect(statusOf(r, 'mdm.unenrolled')).toBe('open');
+    expect(statusOf(r, 'mdm.wiped')).toBe('open');
+  });
+
+  it('once the engineer names the device that answered, the case is about that one', async () => {
+    const r = await diagnose([put('nanomdm_ticket.log', `${log}\n`), '--answer', `q.case.device=${UDID_B}`]);
+    expect(questionIds(r)).not.toContain('q.case.device');
+    expect(r.facts.find((f) => f.fact === 'case.device')?.value).toBe(UDID_B);
   });
 });
