@@ -123,6 +123,16 @@ describe('answers that contradict nothing', () => {
   });
 });
 
+describe('a case said to be about NotNow, with only an Acknowledged result', () => {
+  it('the not-resent cause is ruled out because nothing was refused, never "the refused command was sent again"', async () => {
+    const argv = [put('DeviceInformation_result.plist', deviceInformationAcknowledged), '--answer', 'q.case.domain=notnow'];
+    const r = await diagnose(argv);
+    expect(statusOf(r, 'notnow.not_resent')).toBe('ruled_out');
+    expect(r.causes.find((c) => c.id === 'notnow.not_resent')!.because).toEqual(['No command was answered NotNow, so none waits to be sent again.']);
+    expect(await diagnoseText(argv)).not.toContain('The refused command was sent again');
+  });
+});
+
 describe("a Mac's log show beside the MDM server's log", () => {
   const macLog = logShowDefault([['2024-05-07 10:30:02.362540-0400', 'mdmclient', '[com.apple.ManagedClient.InstallApplication] Scheduled InstallApplication from: https://mdm.acme-corp.net/repo/agent.plist']]);
   const serverLog = `${microStatus('2024-05-07T14:30:03', UDID_A, 'Acknowledged', '5c1e7a93-0d2b-4f68-9a14-e3b7c5d8f021', 'InstallApplication')}\n`;
