@@ -11,6 +11,7 @@ import { createLogger } from './log.js';
 import { CaseService } from './case/index.js';
 import { runTerminal } from './terminal/guided.js';
 import { ConfigError, loadDotEnv, parseConfig, type SlackConfig } from './slack/config.js';
+import { TokenError } from './slack/tokenError.js';
 import { StoreUnavailableError } from './store/errors.js';
 import { openStore } from './store/open.js';
 import { SqliteStore } from './store/sqlite.js';
@@ -35,16 +36,33 @@ async function startBot(config: SlackConfig): Promise<void> {
   const purgeTimer = setInterval(() => void purge(), 3_600_000);
   purgeTimer.unref();
   const cases = new CaseService(store);
-  const [{ createReceiver, createSlackApp }, { startScanRecovery }, { replicaId }] = await Promise.all([
+  const [{ createReceiver, createSlackApp }, { startScanRecovery }, { replicaId }, { connectToSlack, tokenError, untilAnswered }] = await Promise.all([
     import('./slack/app.js'),
     import('./slack/recovery.js'),
     import('./slack/scanKeeper.js'),
+    import('./slack/startup.js'),
   ]);
   const replica = replicaId();
-  // One database: the cases (behind the service) and Slack's own book of its threads.
-  const { app, deps } = createSlackApp({ receiver: createReceiver(config, logger, { store, replica }), config, cases, threads: store, logger, replica });
-  if (config.mode === 'http') await app.start(config.port);
-  else await app.start();
+  let started: ReturnType<typeof createSlackApp> | undefined;
+  try {
+    // The tokens are checked (waiting while Slack is unreachable) before anything is served or said to run.
+    const identity = await connectToSlack(config, { logger });
+    // One database: the cases (behind the service) and Slack's own book of its threads.
+    const bot = (started = createSlackApp({ receiver: createReceiver(config, logger, { store, replica }), config, cases, threads: store, logger, replica, botId: identity.botId, botUserId: identity.botUserId }));
+    // The worker threads load their code now, not when the first file is shared.
+    await bot.deps.runner.ready();
+    if (config.mode === 'http') await bot.app.start(config.port);
+    // Slack may go away between the check and the connection: Socket Mode's own start does not wait for it.
+    else await untilAnswered('apps.connections.open', 'SLACK_APP_TOKEN', () => bot.app.start(), { logger, apiUrl: config.apiUrl ?? 'https://slack.com/api/' });
+  } catch (e) {
+    clearInterval(purgeTimer);
+    await started?.deps.runner.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') throw new ConfigError('PORT', `cannot listen on port ${config.port} (${code === 'EADDRINUSE' ? 'another process is using it' : 'not allowed'}): set PORT to a free port`);
+    throw tokenError('SLACK_APP_TOKEN', e) ?? e;
+  }
+  const { app, deps } = started!;
   const keeper = startScanRecovery(app, deps, config.scanStaleMs);
   logger.info({ mode: config.mode, replica, ...(config.mode === 'http' ? { port: config.port } : {}) }, 'pushcheck is running');
   const stop = async () => {
@@ -54,6 +72,7 @@ async function startBot(config: SlackConfig): Promise<void> {
     // files still being read then are handed to another replica (or to this one's next start).
     await Promise.race([deps.work.idle(), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]);
     await keeper.stop();
+    await deps.runner.close();
     await store.close();
     process.exit(0);
   };
@@ -82,8 +101,9 @@ async function main(): Promise<number> {
     try {
       await startBot(config);
     } catch (e) {
-      if (e instanceof StoreUnavailableError) {
-        process.stderr.write(`pushcheck: ${e.message}\n`);
+      // What whoever runs the bot must fix (a database, a token, a port): one line naming it, no stack trace.
+      if (e instanceof StoreUnavailableError || e instanceof TokenError || e instanceof ConfigError) {
+        process.stderr.write(`pushcheck: ${e instanceof ConfigError ? 'configuration error: ' : ''}${e.message}\n`);
         return 2;
       }
       throw e;

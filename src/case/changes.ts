@@ -1,9 +1,17 @@
-import type { Report } from '../report/types.js';
+import type { CauseReport, Report } from '../report/types.js';
 import { DOMAIN_WORDS } from '../report/focus.js';
 import { STATUS_WORDS } from '../report/render/words.js';
 
+/** What describeChanges reads of a report: a whole Report, or the gist a front end keeps of one. */
+export interface ReportGist {
+  domains: Report['domains'];
+  causes: Pick<CauseReport, 'id' | 'status' | 'title'>[];
+  /** Whether a Feedback draft is ready (the report's escalation, or just whether it has one). */
+  escalation: unknown;
+}
+
 /** One-line descriptions of what moved between two reports, for a short thread reply. */
-export function describeChanges(before: Report | undefined, after: Report): string[] {
+export function describeChanges(before: ReportGist | undefined, after: ReportGist): string[] {
   const lines: string[] = [];
   const was = new Map((before?.causes ?? []).map((c) => [c.id, c.status]));
   for (const c of after.causes) {

@@ -1,9 +1,23 @@
 // The case service: the only door into the pipeline for the CLI, the terminal,
 // Slack and the library entry (src/index.ts). Re-exports only.
 export { collectEvidence, type CaseInput, type CollectOptions, type Evidence, type Paste } from './collect.js';
-export { buildReport, diagnoseEvidence, runCase, shippedRules } from './report.js';
-export { CaseService, type AnswerCheck, type AnswerOutcome, type FileInput, type Outcome, type PasteOptions, type ReadResult, type Who } from './service.js';
-export { describeChanges } from './changes.js';
+export { buildReport, diagnoseEvidence, evaluateCase, runCase, shippedRules } from './report.js';
+export {
+  CaseService,
+  type AnswerCheck,
+  type AnswerOutcome,
+  type AnswerRecord,
+  type CaseSnapshot,
+  type EvidenceJson,
+  type FileInput,
+  type Outcome,
+  type PasteOptions,
+  type ReadJson,
+  type ReadResult,
+  type Recorded,
+  type Who,
+} from './service.js';
+export { describeChanges, type ReportGist } from './changes.js';
 export { parseKeyValues, type ServerValues } from './serverValues.js';
 
 // What callers of the service name in their own code: answers, rules, limits, facts.

@@ -1,29 +1,9 @@
-import type { Answer } from '../engine/answers.js';
-import { diagnose, type Diagnosis } from '../engine/diagnose.js';
-import { loadRules, type RuleSet } from '../engine/loadRules.js';
-import { buildEscalation } from '../escalation/draft.js';
-import { buildReport as reportOf } from '../report/build.js';
+import type { RuleSet } from '../engine/loadRules.js';
 import type { Report } from '../report/types.js';
-import { collectEvidence, type CaseInput, type CollectOptions, type Evidence } from './collect.js';
+import { collectEvidence, type CaseInput, type CollectOptions } from './collect.js';
+import { diagnoseEvidence } from './evaluate.js';
 
-let defaultRules: RuleSet | undefined;
-/** The shipped rules, loaded once (a broken rule file throws RuleLoadError here, at start-up). */
-export function shippedRules(): RuleSet {
-  defaultRules ??= loadRules();
-  return defaultRules;
-}
-
-/** The report of a diagnosis, with the Apple Feedback draft when the diagnosis escalates. */
-export function buildReport(diagnosis: Diagnosis): Report {
-  const report = reportOf(diagnosis);
-  if (diagnosis.escalate) report.escalation = buildEscalation(report);
-  return report;
-}
-
-export function diagnoseEvidence(evidence: Evidence, answers: readonly Answer[] = [], rules: RuleSet = shippedRules()): { diagnosis: Diagnosis; report: Report } {
-  const diagnosis = diagnose({ facts: evidence.facts, answers, problems: evidence.problems }, rules);
-  return { diagnosis, report: buildReport(diagnosis) };
-}
+export { buildReport, diagnoseEvidence, evaluateCase, shippedRules } from './evaluate.js';
 
 /** Evidence in, report out: what the CLI and the library's users call. */
 export async function runCase(input: CaseInput, opts: CollectOptions & { rules?: RuleSet } = {}): Promise<Report> {

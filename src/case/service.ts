@@ -1,18 +1,18 @@
 import type { Readable } from 'node:stream';
 import { interpretAnswer, type Answer } from '../engine/answers.js';
-import { diagnose, type Diagnosis } from '../engine/diagnose.js';
+import type { Diagnosis } from '../engine/diagnose.js';
 import type { RuleSet } from '../engine/loadRules.js';
 import { prepareFeedback, type FeedbackPackage } from '../escalation/index.js';
 import { serverValues } from '../evidence/paste/serverValues.js';
 import { readPath, readStream } from '../evidence/read.js';
 import { DEFAULT_LIMITS, type Limits, type Progress, type ReadResult } from '../evidence/types.js';
-import type { Fact, Problem } from '../facts/schema.js';
+import type { Problem } from '../facts/schema.js';
 import { questionReport } from '../report/build.js';
 import type { QuestionReport, Report } from '../report/types.js';
-import type { CaseStore, SessionInfo, SessionState } from '../store/types.js';
+import type { CaseSnapshot, CaseStore, EvidenceJson, SessionInfo, SessionState } from '../store/types.js';
 import { describeChanges } from './changes.js';
 import { readPasted } from './collect.js';
-import { buildReport, shippedRules } from './report.js';
+import { evaluateCase, shippedRules } from './report.js';
 import type { ServerValues } from './serverValues.js';
 
 /** What reading one input gave, before it is added to a session. */
@@ -43,6 +43,27 @@ export type AnswerOutcome =
 
 export type AnswerCheck = { ok: true } | { ok: false; message: string };
 
+/** What storing an input added, before anyone re-runs the diagnosis. */
+export interface Recorded {
+  /** Facts the input contributed (0: nothing recognised). */
+  newFacts: number;
+  /** Problems the input produced. */
+  newProblems: Problem[];
+}
+
+/** An answer stored (or why not), before anyone re-runs the diagnosis. */
+export type AnswerRecord =
+  | { ok: false; message: string }
+  | { ok: true; newFacts: number; superseded?: Answer; supersededBy?: Answer };
+
+/** What a reader in another thread hands back: facts and problems as JSON text, and what they count. */
+export interface ReadJson extends Recorded {
+  facts: string;
+  problems: string;
+}
+
+export type { CaseSnapshot, EvidenceJson };
+
 export interface Who {
   /** Slack user id, "terminal", … */
   by?: string;
@@ -69,6 +90,8 @@ export interface PasteOptions {
   onPurpose?: boolean;
 }
 
+const SESSION_GONE = 'This diagnosis session no longer exists (it may have been purged after the retention period).';
+
 /**
  * The one door into the pipeline for a case that lives on: evidence and
  * answers arrive over time (a Slack thread, the terminal), each addition
@@ -80,7 +103,8 @@ export interface PasteOptions {
  */
 export class CaseService {
   readonly rules: RuleSet;
-  private readonly limits: Limits;
+  /** The limits every reader of this service's cases uses (a reader in a worker thread is handed them). */
+  readonly limits: Limits;
 
   constructor(
     private readonly store: CaseStore,
@@ -133,10 +157,68 @@ export class CaseService {
   }
 
   private evaluate(s: SessionState): { diagnosis: Diagnosis; report: Report } {
-    const facts: Fact[] = s.evidence.flatMap((e) => e.facts);
-    const problems: Problem[] = s.evidence.flatMap((e) => e.problems);
-    const diagnosis = diagnose({ facts, answers: s.answers, problems }, this.rules);
-    return { diagnosis, report: buildReport(diagnosis) };
+    return evaluateCase(s.evidence, s.answers, this.rules);
+  }
+
+  /**
+   * What the case's diagnosis depends on, without its facts (cheap): a
+   * front end that keeps the last report of a case reuses it while this
+   * stays the same. Undefined when there is no such session.
+   */
+  snapshot(key: string): Promise<CaseSnapshot | undefined> {
+    return this.store.caseSnapshot(key);
+  }
+
+  /** Evidence batches as stored (facts as JSON text), for an evaluation in another thread. */
+  evidenceJson(key: string, ids: readonly string[]): Promise<(EvidenceJson & { id: string })[]> {
+    return this.store.evidenceJson(key, ids);
+  }
+
+  /**
+   * Stores what was read without re-running the diagnosis: a contribution
+   * of several inputs is evaluated once, by whoever shows it.
+   */
+  record(key: string, input: string, who: Who, r: ReadResult): Promise<Recorded> {
+    // Chatter in a thread holds nothing: stored, it would only change the case's version and cost a diagnosis.
+    if (!r.facts.length && !r.problems.length) return Promise.resolve({ newFacts: 0, newProblems: [] });
+    return this.store.withThreadLock(key, async () => {
+      await this.store.addEvidence(key, { input, facts: r.facts, problems: r.problems, ...(who.by ? { addedBy: who.by } : {}), addedAt: who.at });
+      return { newFacts: r.facts.length, newProblems: r.problems };
+    });
+  }
+
+  /** The same for facts already serialised where they were read (a worker thread): nothing is parsed here. */
+  recordJson(key: string, input: string, who: Who, r: ReadJson): Promise<Recorded> {
+    return this.store.withThreadLock(key, async () => {
+      await this.store.addEvidenceJson(key, { input, facts: r.facts, problems: r.problems, ...(who.by ? { addedBy: who.by } : {}), addedAt: who.at });
+      return { newFacts: r.newFacts, newProblems: r.newProblems };
+    });
+  }
+
+  /** A paste, read here (pastes are small) and stored without re-running the diagnosis. */
+  async recordPaste(key: string, text: string, label: string, who: Who, opts: PasteOptions = {}): Promise<Recorded> {
+    return this.record(key, label, who, await readPasted(text, label, { limits: this.limits }, opts.onPurpose ?? true));
+  }
+
+  /** The MDM server's values, stored without re-running the diagnosis. */
+  recordServerValues(key: string, values: ServerValues, label: string, who: Who): Promise<Recorded> {
+    return this.record(key, label, who, serverValues(values, label));
+  }
+
+  /** An answer checked against its question and stored (see answer()), without re-running the diagnosis. */
+  recordAnswer(key: string, answer: Answer): Promise<AnswerRecord> {
+    return this.store.withThreadLock(key, async (): Promise<AnswerRecord> => {
+      const check = this.interpret(answer.question, answer.value);
+      if (!check.ok) return { ok: false, message: check.message };
+      if (!(await this.store.hasSession(key))) return { ok: false, message: SESSION_GONE };
+      const placed = await this.store.addAnswer(key, answer);
+      return {
+        ok: true,
+        newFacts: check.value === null ? 0 : 1,
+        ...(placed.superseded ? { superseded: placed.superseded } : {}),
+        ...(placed.supersededBy ? { supersededBy: placed.supersededBy } : {}),
+      };
+    });
   }
 
   /** The report as the session stands, or undefined while it holds nothing yet. */
@@ -198,7 +280,7 @@ export class CaseService {
       const check = this.interpret(answer.question, answer.value);
       if (!check.ok) return { ok: false, message: check.message };
       const s = await this.store.getSession(key);
-      if (!s) return { ok: false, message: 'This diagnosis session no longer exists (it may have been purged after the retention period).' };
+      if (!s) return { ok: false, message: SESSION_GONE };
       const before = this.evaluate(s).report;
       const placed = await this.store.addAnswer(key, answer);
       const { diagnosis, report } = await this.current(key);

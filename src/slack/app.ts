@@ -1,13 +1,16 @@
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { CaseService } from '../case/index.js';
+import { shippedRules, type CaseService } from '../case/index.js';
 import type { SlackConfig } from './config.js';
 import type { SlackDeps } from './context.js';
 import { dedupeMiddleware } from './dedupe.js';
+import { ProgressPacer } from './edits.js';
 import { healthRoute, type HealthSource } from './health.js';
 import { Inflight } from './inflight.js';
 import { LISTENERS } from './listeners/index.js';
 import type { ThreadBook } from './threads.js';
+import { CaseViews } from './views.js';
+import { createRunner, type Runner } from './work/pool.js';
 import { replicaId } from './scanKeeper.js';
 
 /**
@@ -59,27 +62,42 @@ export interface CreateAppOptions {
   botId?: string;
   botUserId?: string;
   progressIntervalMs?: number;
+  /** Progress edits across all threads per minute (default 20: well under chat.update's ~50, which reports and answers share). */
+  progressEditsPerMinute?: number;
+  /** Tries of a report's summary edit before it is posted anew (default 4), and the longest Retry-After waited between them (default 30 s). */
+  summaryEditAttempts?: number;
+  maxRetryAfterMs?: number;
   retryConfig?: webApi.RetryOptions;
   downloadAttempts?: number;
-  fetchImpl?: typeof fetch;
+  /** Where files are read and cases evaluated (default: a worker pool sized by PUSHCHECK_WORKERS or the cores; 0: inline). */
+  runner?: Runner;
+  workers?: number;
   /** This process's name in the scans it records (default: host, pid and a nonce). */
   replica?: string;
 }
 
 /** The Bolt app with every pushcheck listener, on whatever receiver it is given. */
 export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackDeps } {
+  const apiUrl = opts.config.apiUrl ? { slackApiUrl: opts.config.apiUrl } : {};
+  const runner = opts.runner ?? createRunner({ ...(opts.workers !== undefined ? { size: opts.workers } : {}), ...(opts.cases.rules !== shippedRules() ? { rules: opts.cases.rules } : {}) });
   const deps: SlackDeps = {
     cases: opts.cases,
+    views: new CaseViews(opts.cases, runner),
+    runner,
     threads: opts.threads,
     config: opts.config,
     logger: opts.logger,
     work: new Inflight(),
+    answersWaiting: new Map(),
     replica: opts.replica ?? replicaId(),
     // "Every few seconds": progress is a courtesy, and chat.update shares a thread's rate limit with the answers.
     progressIntervalMs: opts.progressIntervalMs ?? 3000,
     progressEdits: new Map(),
+    pacer: new ProgressPacer(opts.progressEditsPerMinute ?? 20),
+    edits: new webApi.WebClient(opts.config.botToken, { ...apiUrl, rejectRateLimitedCalls: true, retryConfig: opts.retryConfig ?? INTERACTIVE_RETRIES, timeout: 15_000, logger: boltLogger(opts.logger) }),
+    summaryEditAttempts: opts.summaryEditAttempts ?? 4,
+    maxRetryAfterMs: opts.maxRetryAfterMs ?? 30_000,
     downloadAttempts: opts.downloadAttempts ?? 3,
-    ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
   };
   const app = new App({
     token: opts.config.botToken,
@@ -87,7 +105,7 @@ export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackD
     logger: boltLogger(opts.logger),
     ...(opts.botId && opts.botUserId ? { botId: opts.botId, botUserId: opts.botUserId } : {}),
     clientOptions: {
-      ...(opts.config.apiUrl ? { slackApiUrl: opts.config.apiUrl } : {}),
+      ...apiUrl,
       retryConfig: opts.retryConfig ?? INTERACTIVE_RETRIES,
       timeout: 15_000,
     },

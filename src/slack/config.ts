@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   PUSHCHECK_SCAN_STALE_SECONDS: number(30),
   PUSHCHECK_RETENTION_DAYS: number(30),
   PUSHCHECK_MAX_FILE_MB: number(2048),
+  PUSHCHECK_DOWNLOAD_IDLE_SECONDS: number(30),
+  PUSHCHECK_DOWNLOAD_TIMEOUT_MINUTES: number(15),
   PUSHCHECK_TRIGGER: optionalText.pipe(z.enum(['member', 'mention']).default('member')),
   PUSHCHECK_CHANNEL_TRIGGERS: optionalText.refine(
     (v) => !v || v.split(',').every((p) => /^\s*[A-Z0-9]+\s*=\s*(member|mention)\s*$/.test(p)),
@@ -54,6 +56,10 @@ export interface CommonConfig {
   scanStaleMs: number;
   retentionMs: number;
   maxFileBytes: number;
+  /** A download Slack sends nothing for this long is stopped (and the thread told). */
+  downloadIdleMs: number;
+  /** A download taking longer than this in all is stopped (and the thread told). */
+  downloadTimeoutMs: number;
   logLevel: string;
 }
 
@@ -92,6 +98,8 @@ export function parseConfig(env: NodeJS.ProcessEnv, defaults: { dbPath: string }
     scanStaleMs: Math.round(e.PUSHCHECK_SCAN_STALE_SECONDS * 1000),
     retentionMs: e.PUSHCHECK_RETENTION_DAYS * 86_400_000,
     maxFileBytes: Math.round(e.PUSHCHECK_MAX_FILE_MB * 1024 * 1024),
+    downloadIdleMs: Math.round(e.PUSHCHECK_DOWNLOAD_IDLE_SECONDS * 1000),
+    downloadTimeoutMs: Math.round(e.PUSHCHECK_DOWNLOAD_TIMEOUT_MINUTES * 60_000),
     logLevel: e.LOG_LEVEL,
   };
   if (!e.SLACK_BOT_TOKEN) {

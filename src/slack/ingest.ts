@@ -1,11 +1,8 @@
 import type { webApi } from '@slack/bolt';
-import { describeChanges, TIMELINE_FILE_NAME, type Answer, type Outcome, type ReadResult, type ServerValues, type Who } from '../case/index.js';
-import type { Report } from '../report/types.js';
-import { renderTimelinePng } from '../timeline/index.js';
+import { describeChanges, TIMELINE_FILE_NAME, type Answer, type ReadJson, type Recorded, type ServerValues, type Who } from '../case/index.js';
 import { esc } from './blocks/report.js';
 import { sessionKey, type SlackDeps } from './context.js';
-import { cutAtCapMessage, DownloadError, openSlackFile, slackTokenHosts, type SlackFile } from './download.js';
-import { focusQuestions } from '../report/render/index.js';
+import type { SlackFile } from './download.js';
 import { Thread } from './thread.js';
 import type { FileScan } from './threads.js';
 import { answerError, inputWords } from './words.js';
@@ -37,7 +34,7 @@ async function resolveFile(client: WebClient, f: SlackFile): Promise<SlackFile> 
   return { ...f, ...(info.file as SlackFile) };
 }
 
-function described(o: Outcome, label: string): string {
+function described(o: Recorded, label: string): string {
   const input = esc(inputWords(label));
   if (o.newFacts === 0 && o.newProblems.length === 0) return `*${input}*: nothing pushcheck recognises.`;
   // A paste with nothing in it: the words the CLI prints for it, saying what to paste instead.
@@ -48,14 +45,9 @@ function described(o: Outcome, label: string): string {
   return `${parts.join(', ')}.`;
 }
 
-/** A new picture only when the timed events differ from what the thread last saw. */
-function timelineChanged(before: Report | undefined, after: Report): boolean {
-  return JSON.stringify(before?.timeline ?? []) !== JSON.stringify(after.timeline);
-}
-
 /** The push timeline as a PNG in the thread, when the evidence has two or more timed events. */
-export async function postTimeline(client: WebClient, channel: string, threadTs: string, report: Report): Promise<boolean> {
-  const png = renderTimelinePng(report);
+export async function postTimeline(deps: SlackDeps, client: WebClient, channel: string, threadTs: string): Promise<boolean> {
+  const png = await deps.views.timeline(sessionKey(channel, threadTs));
   if (!png) return false;
   await client.files.uploadV2({
     channel_id: channel,
@@ -74,45 +66,35 @@ function fileName(f: SlackFile): string {
 }
 
 /** What reading one file gave: evidence to add, or a line saying why there is none. */
-type FileRead = { name: string; scanId: string; result?: ReadResult; cut?: string; line?: string };
+type FileRead = { name: string; scanId: string; result?: ReadJson; cut?: string; line?: string };
 
 /**
  * Downloads and reads one file into facts, without touching the session:
- * the slow part, done outside the thread's lock so that a second file or an
- * answer in the same thread is not held up behind it.
+ * the slow part, done where files are read (a worker thread) and outside
+ * the thread's lock, so that a second file or an answer in the same thread
+ * is not held up behind it.
  */
 async function readFile(deps: SlackDeps, client: WebClient, thread: Thread, stub: SlackFile, at: { index: number; count: number }, headline: () => string | undefined): Promise<Omit<FileRead, 'scanId'>> {
   let name = fileName(stub);
   try {
     const file = await resolveFile(client, stub);
     name = fileName({ ...file, name: file.name ?? stub.name });
-    const progress = (bytesRead: number, totalBytes?: number, stage: 'downloading' | 'reading' | 'scanning' = 'downloading', member?: string) =>
-      thread.progress({ file: name, index: at.index, count: at.count, stage, bytesRead, ...(totalBytes ? { totalBytes } : {}), ...(member ? { member } : {}) }, headline());
-    progress(0, file.size);
-    let downloadError: unknown;
-    const { stream, size, cut } = await openSlackFile(file, {
-      botToken: deps.config.botToken,
-      tokenHosts: slackTokenHosts(deps.config.apiUrl),
-      maxBytes: deps.config.maxFileBytes,
-      attempts: deps.downloadAttempts,
-      onBytes: (read, total) => progress(read, total),
-      ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
-    });
-    stream.on('error', (e) => (downloadError = e));
-    const result = await deps.cases.readFile({
-      name,
-      stream,
-      ...(size !== undefined ? { size } : {}),
-      onProgress: (p) => progress(p.bytesRead, p.totalBytes, p.stage === 'done' ? 'reading' : p.stage, p.member),
-      // A file cut at the cap keeps what its first MB held; the summary's problems say it was cut.
-      problemsAfterRead: () => (cut() ? [{ input: name, code: 'download.cut_at_size_cap', message: `${cutAtCapMessage(deps.config.maxFileBytes)}; what they held is used` }] : []),
-    });
-    if (downloadError) throw downloadError;
-    return { name, result, ...(cut() ? { cut: cut()!.message } : {}) };
+    thread.progress({ file: name, index: at.index, count: at.count, stage: 'downloading', bytesRead: 0, ...(file.size ? { totalBytes: file.size } : {}) }, headline());
+    const c = deps.config;
+    const read = await deps.views.scan(
+      {
+        name,
+        file,
+        download: { botToken: c.botToken, ...(c.apiUrl ? { apiUrl: c.apiUrl } : {}), maxBytes: c.maxFileBytes, attempts: deps.downloadAttempts, idleTimeoutMs: c.downloadIdleMs, totalTimeoutMs: c.downloadTimeoutMs },
+        limits: deps.cases.limits,
+      },
+      (n) => thread.progress({ file: name, index: at.index, count: at.count, ...n }, headline()),
+    );
+    if (!read.ok) return { name, line: `:x: ${esc(read.download.message)}` };
+    const { ok: _, cut, ...result } = read;
+    return { name, result, ...(cut ? { cut } : {}) };
   } catch (e) {
-    const err = (e as { cause?: unknown }).cause instanceof DownloadError ? (e as { cause: DownloadError }).cause : e;
-    if (err instanceof DownloadError) return { name, line: `:x: ${esc(err.message)}` };
-    await thread.fail(`read ${name}`, err);
+    await thread.fail(`read ${name}`, e);
     return { name };
   }
 }
@@ -144,7 +126,8 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
             c.resumes?.id ??
               (await store.beginScan(key, { input: fileName(f), source: { ...f }, owner: deps.replica, ...(c.who.by ? { addedBy: c.who.by } : {}), addedAt: c.who.at })).id,
           );
-        return { existed, scanIds, headline: existed && files.length ? (await deps.cases.current(key)).report.headline : undefined };
+        // The headline the thread last showed, under the progress line (never a diagnosis just for it).
+        return { existed, scanIds, headline: existed && files.length ? deps.views.peek(key)?.headline : undefined };
       });
 
       const reads: FileRead[] = [];
@@ -163,53 +146,50 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
   });
 }
 
-/** Under the thread's lock: what was read, pasted and answered goes in; the summary and one reply go out. */
+/** Under the thread's lock: what was read, pasted and answered goes in; the case is evaluated once; the summary and one reply go out. */
 async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread, key: string, c: Contribution, existed: boolean, reads: FileRead[]): Promise<void> {
   // What the thread showed before this contribution: files added meanwhile by other work count as before.
-  const before = await deps.cases.reportSoFar(key);
+  // A new session showed nothing yet: no diagnosis of it empty.
+  const shown = existed ? await deps.views.current(key) : undefined;
+  const before = shown && !shown.empty ? shown : undefined;
   const lines: string[] = [];
   let recognised = 0;
-  let latest: Report | undefined;
 
   for (const r of reads) {
     if (r.line) lines.push(r.line);
     if (!r.result) continue;
-    const o = await deps.cases.apply(key, r.name, c.who, r.result);
+    const o = await deps.cases.recordJson(key, r.name, c.who, r.result);
     recognised += o.newFacts;
-    latest = o.report;
     lines.push(described(o, r.name));
     if (r.cut) lines.push(`:warning: ${esc(r.cut)}; what they held is used. To read all of it, raise PUSHCHECK_MAX_FILE_MB or run \`pushcheck diagnose\` on the file locally.`);
   }
   for (const p of c.pastes ?? []) {
-    const o = await deps.cases.addPaste(key, p.text, p.label, c.who, { onPurpose: !!c.reportNothing });
-    latest = o.report;
+    const o = await deps.cases.recordPaste(key, p.text, p.label, c.who, { onPurpose: !!c.reportNothing });
     recognised += o.newFacts;
     if (o.newFacts || o.newProblems.length || c.reportNothing) lines.push(described(o, p.label));
   }
   if (c.serverValues) {
-    const o = await deps.cases.addServerValues(key, c.serverValues.values, c.serverValues.label, c.who);
-    latest = o.report;
+    const o = await deps.cases.recordServerValues(key, c.serverValues.values, c.serverValues.label, c.who);
     recognised += o.newFacts;
     lines.push(described(o, c.serverValues.label));
   }
   for (const a of c.answers ?? []) {
-    const o = await deps.cases.answer(key, a);
+    const o = await deps.cases.recordAnswer(key, a);
     if (!o.ok) lines.push(`:warning: ${esc(answerError(o.message, a.question))}`);
-    else {
-      latest = o.report;
-      recognised++;
-    }
+    else recognised++;
   }
 
-  // Each addition already re-ran the diagnosis; only re-read the session when nothing was added.
-  const report = latest ?? (await deps.cases.current(key)).report;
   const nothingNew = recognised === 0 && lines.length === 0;
   if (nothingNew && existed && !c.alwaysShow && !reads.length) return; // chatter in the thread: stay quiet
-  await thread.showReport(report);
-  if (reads.length && timelineChanged(before, report)) await postTimeline(client, c.channel, c.threadTs, report);
-  const changes = describeChanges(before, report);
+  // Everything this contribution added, diagnosed once (in a worker: see views.ts).
+  const view = (await deps.views.current(key))!;
+  await thread.showView(view);
+  if (reads.length && view.timeline !== (before?.timeline ?? ''))
+    await postTimeline(deps, client, c.channel, c.threadTs).catch((e: unknown) =>
+      thread.fail('upload the push timeline picture', e, 'The diagnosis above is complete without it: the picture only puts the same events in time order.'),
+    );
+  const changes = describeChanges(before?.gist, view.gist);
   const reply = [...lines, ...changes.map((l) => `• ${esc(l)}`)];
-  const next = focusQuestions(report)[0];
-  if (next && (recognised > 0 || !existed)) reply.push(`Next question (buttons in the summary above): ${esc(next.text)}`);
+  if (view.next && (recognised > 0 || !existed)) reply.push(`Next question (buttons in the summary above): ${esc(view.next.text)}`);
   if (reply.length) await thread.reply(reply.join('\n'));
 }

@@ -1,13 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
-import { reportFor } from '../report/render/audience.js';
-import { renderMarkdown } from '../report/render/markdown.js';
-import type { Report } from '../report/types.js';
 import { progressBlocks, type ProgressState } from './blocks/progress.js';
-import { summaryBlocks } from './blocks/report.js';
 import type { Block } from './blocks/budget.js';
 import type { SlackDeps } from './context.js';
-import { FILE_WORDS } from './words.js';
+import { rateLimitedFor, slackSaid } from './edits.js';
+import type { CaseView } from './work/jobs.js';
 
 type WebClient = webApi.WebClient;
 
@@ -17,7 +13,6 @@ type WebClient = webApi.WebClient;
  * a plain message when something failed.
  */
 export class Thread {
-  private inflight: Promise<unknown> = Promise.resolve();
   private pendingProgress: ProgressState | undefined;
   private lastHeadline: string | undefined;
   private summaryTs: string | undefined;
@@ -55,15 +50,12 @@ export class Thread {
     return (this.summaryTs = ts);
   }
 
-  private async update(text: string, blocks: Block[]): Promise<void> {
-    const ts = await this.ensureSummary();
-    await this.client.chat.update({ channel: this.channel, ts, text, blocks });
-  }
-
   /**
    * Shows read progress, at most once per interval per thread (every
    * Thread object of one thread shares the clock: two files posted at once
-   * must not double the edits); never blocks the read.
+   * must not double the edits) and within the pace all threads share (see
+   * edits.ts); never blocks the read. A progress edit Slack refuses is
+   * skipped: the next one, or the report, follows.
    */
   progress(p: ProgressState, lastHeadline?: string): void {
     this.pendingProgress = p;
@@ -72,27 +64,60 @@ export class Thread {
     if (now - (this.deps.progressEdits.get(this.key) ?? Number.NEGATIVE_INFINITY) < this.deps.progressIntervalMs) return;
     this.deps.progressEdits.set(this.key, now);
     if (this.deps.progressEdits.size > 1000) for (const [k, t] of this.deps.progressEdits) if (now - t >= this.deps.progressIntervalMs) this.deps.progressEdits.delete(k);
-    this.inflight = this.inflight.then(async () => {
+    this.deps.pacer.offer(this.key, async () => {
       const cur = this.pendingProgress;
       if (!cur) return;
       const { text, blocks } = progressBlocks(cur, this.lastHeadline);
       try {
-        await this.update(text, blocks);
+        const ts = await this.ensureSummary();
+        await this.deps.edits.chat.update({ channel: this.channel, ts, text, blocks });
       } catch (e) {
+        const wait = rateLimitedFor(e);
+        if (wait !== undefined) this.deps.pacer.pause(wait * 1000);
         this.log.warn({ err: e }, 'progress update failed');
       }
     });
   }
 
-  /** Replaces the summary with the report; attaches the full Markdown report when it did not fit. */
-  async showReport(report: Report, note?: string): Promise<void> {
+  /**
+   * Replaces the summary with the report; attaches the full Markdown report
+   * when it did not fit. The report must reach the thread: an edit Slack
+   * rate-limits is tried again after the wait it asks for, and when editing
+   * keeps failing the report is posted as a new message, which becomes the
+   * summary later edits go to.
+   */
+  async showView(view: CaseView): Promise<void> {
     this.pendingProgress = undefined;
-    await this.inflight;
-    // A channel is read by many and kept for years: secrets as the channel audience sees them.
-    const masked = reportFor(report, 'channel');
-    const summary = summaryBlocks(masked, { key: this.key, ...(note ? { note } : {}) });
-    await this.update(summary.text, summary.blocks);
-    if (summary.truncated) await this.attachReport(report);
+    await this.deps.pacer.settle(this.key);
+    await this.showSummary(view.summary.text, view.summary.blocks);
+    if (view.summary.truncated)
+      await this.attachReport().catch((e: unknown) => this.fail('attach the full report', e, 'The summary above has the main findings; the full report is what `pushcheck diagnose` prints for the same files.'));
+  }
+
+  private async showSummary(text: string, blocks: Block[]): Promise<void> {
+    const ts = await this.ensureSummary();
+    // Slack just said to wait (a progress edit got 429): an edit now would only be refused.
+    const hold = Math.min(this.deps.pacer.holdMs(), this.deps.maxRetryAfterMs);
+    if (hold > 0) await new Promise((r) => setTimeout(r, hold));
+    let failure: unknown;
+    for (let attempt = 1; attempt <= this.deps.summaryEditAttempts; attempt++) {
+      try {
+        await this.deps.edits.chat.update({ channel: this.channel, ts, text, blocks });
+        return;
+      } catch (e) {
+        failure = e;
+        const wait = rateLimitedFor(e);
+        if (wait === undefined || attempt === this.deps.summaryEditAttempts) break;
+        this.deps.pacer.pause(wait * 1000);
+        this.log.warn({ attempt, retryAfterS: wait }, 'the summary edit was rate limited; trying again after the wait Slack asked for');
+        await new Promise((r) => setTimeout(r, Math.min(wait * 1000, this.deps.maxRetryAfterMs)));
+      }
+    }
+    this.log.warn({ err: failure, reason: slackSaid(failure) }, 'the summary could not be edited; posting the report as a new message');
+    const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text, blocks });
+    if (!res.ts) return;
+    await this.store.recordMessage(this.key, res.ts, 'summary');
+    this.summaryTs = await this.store.replaceSummary(this.key, ts, res.ts);
   }
 
   /**
@@ -100,9 +125,9 @@ export class Thread {
    * masked) as Markdown, once per distinct report. Returns false when the
    * same report is already in the thread.
    */
-  async attachReport(report: Report, by?: string): Promise<boolean> {
-    const markdown = renderMarkdown(reportFor(report, 'channel'), { detail: 'full', ...FILE_WORDS });
-    const hash = createHash('sha256').update(markdown).digest('hex').slice(0, 16);
+  async attachReport(by?: string): Promise<boolean> {
+    // Rendered where the case's report is kept (see views.ts), from the case as it stands now.
+    const { markdown, hash } = await this.deps.views.markdown(this.key);
     const t = await this.deps.threads.thread(this.key);
     if (t?.meta.attachedReport === hash) return false;
     await this.client.files.uploadV2({

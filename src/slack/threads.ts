@@ -12,6 +12,8 @@ export interface ThreadBook {
   thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined>;
   /** Records `ts` as the thread's summary unless one is recorded already; returns the one that stands. */
   claimSummary(key: string, ts: string): Promise<string>;
+  /** Makes `to` the summary if `from` still is (the report was posted anew when editing kept failing); returns the one that stands. */
+  replaceSummary(key: string, from: string, to: string): Promise<string>;
   recordMessage(key: string, ts: string, kind: string): Promise<void>;
   setMeta(key: string, name: string, value: string): Promise<void>;
   /** Records a delivery key and says whether this is its first sighting (Slack retries, double clicks, another replica). */

@@ -4,8 +4,8 @@ import type { Answer } from '../engine/answers.js';
 import { LockTimeoutError, StoreUnavailableError } from './errors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
-import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, scanRecord, sessionInfo, threadInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
-import type { AnswerRecorded, Store, EvidenceBatch, LockOptions, ScanRecord, SessionInfo, SessionState } from './types.js';
+import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, evidenceJson, scanRecord, sessionInfo, threadInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
+import type { AnswerRecorded, CaseSnapshot, Store, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, SessionInfo, SessionState } from './types.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -190,11 +190,34 @@ export class PostgresStore implements Store {
   }
 
   async addEvidence(key: string, batch: EvidenceBatch): Promise<void> {
+    return this.addEvidenceJson(key, { ...batch, facts: JSON.stringify(batch.facts), problems: JSON.stringify(batch.problems) });
+  }
+
+  async addEvidenceJson(key: string, batch: EvidenceJson): Promise<void> {
     await this.pool.query(
       `WITH touched AS (UPDATE sessions SET updated_at = $7 WHERE key = $1)
        INSERT INTO evidence (session_key, input, facts, problems, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [key, batch.input, JSON.stringify(batch.facts), JSON.stringify(batch.problems), batch.addedBy ?? null, batch.addedAt, this.now().toISOString()],
+      [key, batch.input, batch.facts, batch.problems, batch.addedBy ?? null, batch.addedAt, this.now().toISOString()],
     );
+  }
+
+  async caseSnapshot(key: string): Promise<CaseSnapshot | undefined> {
+    // One snapshot: the batches and answers as they stood together.
+    return this.tx(async (c) => {
+      if (!(await c.query('SELECT 1 FROM sessions WHERE key = $1', [key])).rows.length) return undefined;
+      const ids = (await c.query<{ id: string }>('SELECT id FROM evidence WHERE session_key = $1 ORDER BY id', [key])).rows;
+      const answers = (await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])).rows.map(answer);
+      return { batchIds: ids.map((r) => String(r.id)), answers };
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  async evidenceJson(key: string, ids: readonly string[]): Promise<(EvidenceJson & { id: string })[]> {
+    if (!ids.length) return [];
+    const { rows } = await this.pool.query<EvidenceRow & { id: string }>(
+      'SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE session_key = $1 AND id = ANY($2::bigint[]) ORDER BY id',
+      [key, ids],
+    );
+    return rows.map(evidenceJson);
   }
 
   async addAnswer(key: string, a: Answer): Promise<AnswerRecorded> {
@@ -218,6 +241,13 @@ export class PostgresStore implements Store {
 
   async claimSummary(key: string, ts: string): Promise<string> {
     await this.pool.query('UPDATE sessions SET summary_ts = $2, updated_at = $3 WHERE key = $1 AND summary_ts IS NULL', [key, ts, this.now().toISOString()]);
+    const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM sessions WHERE key = $1', [key])).rows[0];
+    if (!row?.summary_ts) throw new Error(`no session ${key}`);
+    return row.summary_ts;
+  }
+
+  async replaceSummary(key: string, from: string, to: string): Promise<string> {
+    await this.pool.query('UPDATE sessions SET summary_ts = $3, updated_at = $4 WHERE key = $1 AND summary_ts = $2', [key, from, to, this.now().toISOString()]);
     const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM sessions WHERE key = $1', [key])).rows[0];
     if (!row?.summary_ts) throw new Error(`no session ${key}`);
     return row.summary_ts;

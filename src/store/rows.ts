@@ -1,5 +1,5 @@
 import type { Answer } from '../engine/answers.js';
-import type { EvidenceBatch, ScanRecord, SessionInfo } from './types.js';
+import type { EvidenceBatch, EvidenceJson, ScanRecord, SessionInfo } from './types.js';
 
 /** Row shapes both databases return (Postgres gives BIGINT as a string and JSONB as an object). */
 export interface SessionRow {
@@ -59,6 +59,11 @@ export function threadInfo(row: Pick<SessionRow, 'summary_ts' | 'meta'>): { summ
 
 export function evidenceBatch(r: EvidenceRow): EvidenceBatch {
   return { input: r.input, facts: JSON.parse(r.facts), problems: JSON.parse(r.problems), ...(r.added_by ? { addedBy: r.added_by } : {}), addedAt: r.added_at };
+}
+
+/** A batch as stored, facts and problems left as JSON text. */
+export function evidenceJson(r: EvidenceRow & { id: number | string }): EvidenceJson & { id: string } {
+  return { id: String(r.id), input: r.input, facts: r.facts, problems: r.problems, ...(r.added_by ? { addedBy: r.added_by } : {}), addedAt: r.added_at };
 }
 
 export function answer(r: AnswerRow): Answer {

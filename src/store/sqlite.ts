@@ -6,8 +6,8 @@ import type { Answer } from '../engine/answers.js';
 import { LockTimeoutError } from './errors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, scanRecord, sessionInfo, threadInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
-import type { AnswerRecorded, EvidenceBatch, LockOptions, ScanRecord, SessionInfo, SessionState, Store } from './types.js';
+import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, evidenceJson, scanRecord, sessionInfo, threadInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
+import type { AnswerRecorded, CaseSnapshot, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, SessionInfo, SessionState, Store } from './types.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ":memory:". */
@@ -111,10 +111,29 @@ export class SqliteStore implements Store {
   }
 
   async addEvidence(key: string, batch: EvidenceBatch): Promise<void> {
+    return this.addEvidenceJson(key, { ...batch, facts: JSON.stringify(batch.facts), problems: JSON.stringify(batch.problems) });
+  }
+
+  async addEvidenceJson(key: string, batch: EvidenceJson): Promise<void> {
     this.db
       .prepare('INSERT INTO evidence (session_key, input, facts, problems, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(key, batch.input, JSON.stringify(batch.facts), JSON.stringify(batch.problems), batch.addedBy ?? null, batch.addedAt);
+      .run(key, batch.input, batch.facts, batch.problems, batch.addedBy ?? null, batch.addedAt);
     this.touch(key);
+  }
+
+  async caseSnapshot(key: string): Promise<CaseSnapshot | undefined> {
+    if (!(await this.hasSession(key))) return undefined;
+    const ids = this.db.prepare('SELECT id FROM evidence WHERE session_key = ? ORDER BY id').all(key) as { id: number }[];
+    const answers = (this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]).map(answer);
+    return { batchIds: ids.map((r) => String(r.id)), answers };
+  }
+
+  async evidenceJson(key: string, ids: readonly string[]): Promise<(EvidenceJson & { id: string })[]> {
+    if (!ids.length) return [];
+    const rows = this.db
+      .prepare(`SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? AND id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`)
+      .all(key, ...ids.map(Number)) as (EvidenceRow & { id: number })[];
+    return rows.map(evidenceJson);
   }
 
   async addAnswer(key: string, a: Answer): Promise<AnswerRecorded> {
@@ -133,6 +152,15 @@ export class SqliteStore implements Store {
   async claimSummary(key: string, ts: string): Promise<string> {
     return this.db.transaction(() => {
       this.db.prepare('UPDATE sessions SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts IS NULL').run(ts, this.now().toISOString(), key);
+      const row = this.db.prepare('SELECT summary_ts FROM sessions WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
+      if (!row?.summary_ts) throw new Error(`no session ${key}`);
+      return row.summary_ts;
+    })();
+  }
+
+  async replaceSummary(key: string, from: string, to: string): Promise<string> {
+    return this.db.transaction(() => {
+      this.db.prepare('UPDATE sessions SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts = ?').run(to, this.now().toISOString(), key, from);
       const row = this.db.prepare('SELECT summary_ts FROM sessions WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
       if (!row?.summary_ts) throw new Error(`no session ${key}`);
       return row.summary_ts;

@@ -23,6 +23,28 @@ export interface EvidenceBatch {
   addedAt: string;
 }
 
+/** Evidence with its facts and problems as stored JSON text: what a reader in another thread parses itself. */
+export interface EvidenceJson {
+  input: string;
+  /** JSON of Fact[]. */
+  facts: string;
+  /** JSON of Problem[]. */
+  problems: string;
+  addedBy?: string;
+  addedAt: string;
+}
+
+/**
+ * What a case's diagnosis depends on, without the facts: the evidence
+ * batches by id (ids only ever grow) and the answers in order. Equal
+ * snapshots give equal reports, so a kept report is reused while its
+ * snapshot stands.
+ */
+export interface CaseSnapshot {
+  batchIds: string[];
+  answers: Answer[];
+}
+
 export interface SessionState extends SessionInfo {
   evidence: EvidenceBatch[];
   answers: Answer[];
@@ -89,6 +111,12 @@ export interface Store {
   getSession(key: string): Promise<SessionState | undefined>;
   hasSession(key: string): Promise<boolean>;
   addEvidence(key: string, batch: EvidenceBatch): Promise<void>;
+  /** The same, with facts and problems already as JSON text (read in a worker thread: nothing to parse here). */
+  addEvidenceJson(key: string, batch: EvidenceJson): Promise<void>;
+  /** The batch ids and answers of a session (cheap: no facts), or undefined when there is no such session. */
+  caseSnapshot(key: string): Promise<CaseSnapshot | undefined>;
+  /** Some of a session's evidence batches as stored, by id, in id order. */
+  evidenceJson(key: string, ids: readonly string[]): Promise<(EvidenceJson & { id: string })[]>;
   /** Records the answer; answers to one question are ordered by their time (then arrival), the latest stands. */
   addAnswer(key: string, answer: Answer): Promise<AnswerRecorded>;
   /**
@@ -97,6 +125,11 @@ export interface Store {
    * message if it lost).
    */
   claimSummary(key: string, ts: string): Promise<string>;
+  /**
+   * Makes `to` the thread's summary if `from` still is (the summary could not be edited and was
+   * posted again); returns the one that stands.
+   */
+  replaceSummary(key: string, from: string, to: string): Promise<string>;
   recordMessage(key: string, ts: string, kind: string): Promise<void>;
   setMeta(key: string, name: string, value: string): Promise<void>;
   /**
@@ -140,4 +173,4 @@ export interface Store {
  * orders additions. Only the case service (src/case/) uses this part; Slack
  * keeps its own book of threads in the same database (src/slack/threads.ts).
  */
-export type CaseStore = Pick<Store, 'openSession' | 'getSession' | 'hasSession' | 'addEvidence' | 'addAnswer' | 'withThreadLock'>;
+export type CaseStore = Pick<Store, 'openSession' | 'getSession' | 'hasSession' | 'addEvidence' | 'addEvidenceJson' | 'caseSnapshot' | 'evidenceJson' | 'addAnswer' | 'withThreadLock'>;

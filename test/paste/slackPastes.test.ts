@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readPaste } from '../../src/evidence/read.js';
 import { DEFAULT_LIMITS } from '../../src/evidence/types.js';
+import { file, logShow } from '../verdicts/evidence.js';
 import { diagnoseJson, factsNamed } from '../values/helpers.js';
 
 /**
@@ -29,6 +30,7 @@ describe('the forms people type, each read with its side', () => {
   const forms: [string, string, [string, unknown][]][] = [
     ['"server says topic is X, magic Y": the side carries to every value on the line', `server says topic is ${TOPIC}, magic ${MAGIC}`, [['server.topic', TOPIC], ['server.push_magic', MAGIC]]],
     ['"token from the DB: <hex>"', `token from the DB: ${TOKEN}`, [['server.push_token', TOKEN]]],
+    ['"token from the database: <hex>"', `token from the database: ${TOKEN}`, [['server.push_token', TOKEN]]],
     ['"the token we have on file is …" (base64, as TokenUpdate carries it)', `the token we have on file is ${TOKEN_B64}`, [['server.push_token', TOKEN]]],
     ['"PushMagic from nanomdm: …"', `PushMagic from nanomdm: ${MAGIC}`, [['server.push_magic', MAGIC]]],
     ['"server: topic=… magic=… token=…"', `server: topic=${TOPIC} magic=${MAGIC} token=${TOKEN}`, [['server.topic', TOPIC], ['server.push_magic', MAGIC], ['server.push_token', TOKEN]]],
@@ -37,6 +39,8 @@ describe('the forms people type, each read with its side', () => {
     ['a key at the end of its line announces the value on the next', `PushMagic from nanomdm:\n${MAGIC}`, [['server.push_magic', MAGIC]]],
     ['an MDM product name is the server\'s side', `Jamf shows magic ${MAGIC}`, [['server.push_magic', MAGIC]]],
     ['"the phone shows …" is the device\'s side', `the phone shows topic ${TOPIC} and magic ${MAGIC}`, [['device.topic', TOPIC], ['device.push_magic', MAGIC]]],
+    ['"on the Mac it shows …" is the device\'s side', `on the Mac it shows topic ${TOPIC}`, [['device.topic', TOPIC]]],
+    ['"iPad says topic …" is the device\'s side', `iPad says topic ${TOPIC}`, [['device.topic', TOPIC]]],
     ['"from the sysdiagnose" is the device\'s side', `from the sysdiagnose: PushMagic ${MAGIC}`, [['device.push_magic', MAGIC]]],
     ['MDM.plist is the device\'s, although it says MDM', `MDM.plist has PushMagic ${MAGIC}`, [['device.push_magic', MAGIC]]],
     ['"Topic shows …" says no side: kept for the question', `Topic shows ${TOPIC}`, [['pasted.topic', TOPIC]]],
@@ -99,5 +103,41 @@ describe('through the CLI', () => {
   it('a paste with nothing recognisable still says so, naming it', async () => {
     const report = await diagnoseJson('--paste', 'hey, any update on the iPads at the Berlin office? they stopped getting pushes');
     expect(report.problems).toEqual([expect.objectContaining({ input: '--paste', code: 'paste.unrecognised', message: expect.stringMatching(/holds nothing pushcheck recognises/) })]);
+  });
+});
+
+describe('a time typed without a zone, beside a device log that writes its offset', () => {
+  // The engineer types when the server's push went out, in the server's local time; the Mac's
+  // `log show` export says +0100. 10:05 typed could be 09:05 UTC (Berlin) or 10:05 UTC: a second
+  // apart or an hour apart from the device's poll. pushcheck asks before it compares.
+  const MDM_TOPIC = 'com.apple.mgmt.External.6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f';
+  const device = file(
+    'mdmclient-berlin.log',
+    logShow([
+      ['2024-03-04 10:05:01.412331+0100', 'apsd', `[com.apple.apsd:courier] Received message for enabled topic '${MDM_TOPIC}'`],
+      ['2024-03-04 10:05:01.801002+0100', 'mdmclient', '[com.apple.ManagedClient:MDMDaemon] Received HTTP response (200) [Idle]'],
+    ]),
+  );
+  const typed = 'our MDM pushed to the iPhone, APNs returned 200 at 2024-03-04 10:05';
+
+  it('asks for the zone first and judges nothing about the push until it is known', async () => {
+    const r = await diagnoseJson(device, '--paste', typed, '--topic', MDM_TOPIC);
+    expect(r.questions[0].id).toBe('q.case.log_time_zone');
+    expect(factsNamed(r, 'server.push_answered')).toEqual([]);
+    expect(factsNamed(r, 'mdm.apns_response')[0].attrs).toMatchObject({ zone: 'unknown' });
+    expect(r.notes.find((n) => n.id === 'case.note.zone_less_times')?.text).toContain('--paste (2024-03-04 10:05:00, no zone written)');
+  });
+
+  it('with the zone answered, the typed time is 09:05 UTC and the device\'s poll a second later answers it', async () => {
+    const r = await diagnoseJson(device, '--paste', typed, '--topic', MDM_TOPIC, '--answer', 'q.case.log_time_zone=Europe/Berlin');
+    expect(factsNamed(r, 'server.push_answered').map((f) => [f.value, f.at])).toEqual([[true, '2024-03-04T09:05:00.000Z']]);
+    expect(r.questions.map((q) => q.id)).not.toContain('q.case.log_time_zone');
+  });
+
+  it('a time with no date ("at 09:05") is kept as typed and never compared with the device\'s clock', async () => {
+    const r = await diagnoseJson(device, '--paste', 'our MDM pushed to the iPhone, APNs returned 200 at 09:05', '--topic', MDM_TOPIC);
+    expect(factsNamed(r, 'mdm.apns_response')[0]).toMatchObject({ attrs: { time: '09:05:00', zone: 'unknown' } });
+    expect(factsNamed(r, 'server.push_answered')).toEqual([]);
+    expect(r.notes.map((n) => n.id)).not.toContain('mdm.note.push_answered');
   });
 });

@@ -53,6 +53,59 @@ describe('token-based authentication refused', () => {
   });
 });
 
+describe('APNs refusing the provider token, as provider logs and pastes show it', () => {
+  // Each reason is an answer about the provider's JWT, never about the device or its token: the
+  // step is to fix how the provider signs, sends and renews its token.
+  const forms: [reason: string, how: string, argv: string[], step: RegExp][] = [
+    ['MissingProviderToken', 'a provider log (403, no token and no certificate)', [sample('provider_token_missing.log')], /authorization header \(bearer <token>\)/],
+    [
+      'InvalidProviderToken',
+      "a Go apns2 line pasted into the thread",
+      ['--paste', 'apns2 push failed: 403 InvalidProviderToken apns-id=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d topic=com.acme.chat'],
+      /ES256.*Key ID.*Team ID/,
+    ],
+    ['TooManyProviderTokenUpdates', 'a Java (Pushy) provider log (429)', [sample('provider_token_updates_pushy.log')], /no more often than every 20 minutes/],
+  ];
+
+  it.each(forms)('%s in %s confirms the provider token cause, and only it', async (reason, _how, argv, step) => {
+    const r = await diagnoseJson(...argv);
+    expect(facts(r, 'apns.response').map((f) => f.value)).toEqual([reason]);
+    const c = cause(r, 'apns.provider_token');
+    expect(c.status).toBe('confirmed');
+    expect(c.because.join(' ')).toContain(reason);
+    expect(c.nextSteps.join(' ')).toMatch(step);
+    expect(r.causes.filter((x) => x.status === 'confirmed').map((x) => x.id)).toEqual(['apns.provider_token']);
+  });
+});
+
+describe("a key limited to one app's topic (the key's page in the developer account)", () => {
+  // A topic-specific key signs pushes for one bundle id only. The step: compare the key's topic with
+  // the apns-topic the provider sends (without a push-type suffix such as .voip).
+  const key = () => readFileSync(sample('push_console_key_topic.txt'), 'utf8');
+  const log = (topic: string, accepted: boolean) =>
+    [
+      '2026-11-20T09:29:58.000Z INFO push-worker connected to api.push.apple.com:443',
+      `2026-11-20T09:30:00.104Z INFO push-worker sending alert topic=${topic} apns-id=3b9e1f70-5c2a-4d8e-9b61-0a7c4e2f1d58 host=api.push.apple.com`,
+      ...(accepted ? ['2026-11-20T09:30:00.212Z INFO push-worker APNs accepted push apns-id=3b9e1f70-5c2a-4d8e-9b61-0a7c4e2f1d58 status=200'] : []),
+    ].join('\n') + '\n';
+
+  it("signing pushes for another app's topic confirms the key is the problem", async () => {
+    const r = await diagnoseJson('--paste', key(), '--paste', log('com.acme.mail', false));
+    expect(facts(r, 'apns.key_topic').map((f) => f.value)).toEqual(['com.acme.chat']);
+    const c = cause(r, 'apns.provider_token');
+    expect(c.status).toBe('confirmed');
+    expect(c.rules.find((x) => x.id === 'apns.provider_token.key_scope')?.result).toBe(true);
+    expect(c.because.join(' ')).toMatch(/com\.acme\.chat.*com\.acme\.mail/);
+  });
+
+  it("the key's own app, even its VoIP topic, with APNs accepting the push: ruled out", async () => {
+    const r = await diagnoseJson('--paste', key(), '--paste', log('com.acme.chat.voip', true));
+    const c = cause(r, 'apns.provider_token');
+    expect(c.rules.find((x) => x.id === 'apns.provider_token.key_scope')?.result).toBe(false);
+    expect(c.status).toBe('ruled_out');
+  });
+});
+
 describe('the provider cannot read its own identity (TN2265)', () => {
   it('permission denied on the certificate confirms it and names the file', async () => {
     const r = await diagnoseJson(sample('provider_identity_unreadable.log'));

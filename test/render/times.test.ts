@@ -4,7 +4,7 @@ import { loadRules } from '../../src/engine/loadRules.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { buildReport } from '../../src/report/build.js';
 import { renderMarkdown, renderText } from '../../src/report/render/index.js';
-import { formatSpan, formatTime } from '../../src/report/time.js';
+import { formatSpan, formatTime, humanizeTimes } from '../../src/report/time.js';
 import { summaryBlocks } from '../../src/slack/blocks/report.js';
 import { slackText } from './slackText.js';
 
@@ -25,6 +25,15 @@ describe('a time in words', () => {
     ['2025-11-21T09:01:02.000Z', '+00:00', '2025-11-21 09:01:02 UTC'],
   ])('%s with zone %s reads "%s"', (iso, zone, words) => {
     expect(formatTime(iso, zone)).toBe(words);
+  });
+
+  it.each([
+    ['an MDM push reached the device at 2025-11-21T09:05:01.412Z: apsd received it', 'an MDM push reached the device at 2025-11-21 09:05:01 UTC: apsd received it'],
+    ['polled at 2025-11-21T09:05:01Z, then', 'polled at 2025-11-21 09:05:01 UTC, then'],
+    ['pushed at 2025-11-21T10:05:00+01:00: no answer', 'pushed at 2025-11-21 09:05 UTC (10:05 at +01:00): no answer'],
+    ['pushed at 2025-11-21T09:05:00 (server log)', 'pushed at 2025-11-21 09:05 (zone unknown) (server log)'],
+  ])('in a sentence, "%s" reads "%s" (a colon right after the zone does not lose it)', (text, words) => {
+    expect(humanizeTimes(text)).toBe(words);
   });
 
   it('a span of one log reads first to last, in one precision, with the zone once', () => {

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { loadRules } from '../../src/engine/loadRules.js';
 import { Thread } from '../../src/slack/thread.js';
 import type { Report } from '../../src/report/types.js';
+import { CaseMemory } from '../../src/slack/work/cases.js';
+import { InlineRunner } from '../../src/slack/work/pool.js';
 import { FakeSlack } from './fakeSlack.js';
 import { blocksText, startBot, tempDb, type RunningBot } from './harness.js';
 
@@ -56,11 +58,18 @@ describe('escalation: Draft Apple Feedback', () => {
 
 describe('a report too long for one message', () => {
   it('is cut in the summary and attached in full as Markdown, once per distinct report', async () => {
-    const bot = await startBot(fake, tempDb());
+    let long!: Report;
+    // The case's report, as a case worker would hold it: too long for one message.
+    class Holding extends CaseMemory {
+      override async report(): Promise<Report> {
+        return long;
+      }
+    }
+    const bot = await startBot(fake, tempDb(), {}, undefined, { runner: new InlineRunner({ memory: new Holding(1) }) });
     try {
       const key = 'CL:1700006000.000100';
       await bot.deps.cases.open(key, { channel: 'CL', threadTs: '1700006000.000100' });
-      const long: Report = {
+      long = {
         schemaVersion: 1,
         domains: ['mdm'],
         headline: 'Many causes.',
@@ -89,8 +98,9 @@ describe('a report too long for one message', () => {
       const { webApi } = await import('@slack/bolt');
       const client = new webApi.WebClient('xoxb-test-token', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
       const thread = new Thread(bot.deps, client, key, 'CL', '1700006000.000100');
-      await thread.showReport(long);
-      await thread.showReport(long); // the same report again: no second attachment
+      const view = (await bot.deps.views.current(key))!;
+      await thread.showView(view);
+      await thread.showView(view); // the same report again: no second attachment
       const update = fake.of('chat.update').at(-1)!;
       expect(blocksText(update.args)).toContain('The full report is attached');
       expect(blocksText(update.args).length).toBeLessThanOrEqual(11_000);

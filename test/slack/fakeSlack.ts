@@ -1,5 +1,7 @@
+import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * A small fake of Slack's Web API and file hosts on 127.0.0.1: records the
@@ -10,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 export interface Call {
   method: string;
   args: Record<string, unknown>;
+  /** When the fake received it (ms since the epoch). */
+  at: number;
   /** What the fake answered (e.g. the ts of a posted message). */
   result?: Record<string, unknown>;
 }
@@ -41,6 +45,8 @@ export class FakeSlack {
   readonly downloads: Download[] = [];
   readonly uploads: { fileId: string; content: string }[] = [];
   readonly files = new Map<string, { content: Buffer; contentType?: string }>();
+  /** Files served from disk as they are read (bundles too large to hold in memory), by name. */
+  private readonly diskFiles = new Map<string, { path: string; size: number }>();
   /** files.info answers, by file id. */
   readonly fileInfo = new Map<string, Record<string, unknown>>();
   /** Methods to fail: method (or "method:channel", for one channel only) → Slack error code or HTTP status. */
@@ -56,6 +62,15 @@ export class FakeSlack {
   private readonly stalls = new Map<string, { afterBytes: number; released: Promise<void>; release: () => void }>();
   /** When set, apps.connections.open hands out this WebSocket URL. */
   socketUrl?: string;
+  /** While true, Web API calls get their connection dropped without an answer (Slack unreachable). */
+  unreachable = false;
+  /** Methods answered with HTTP 429 and Retry-After (Slack's rate limit), `times` more calls (Infinity: for good). */
+  private readonly rateLimits = new Map<string, { retryAfter: number; times: number }>();
+  /** Files sent without Content-Length (chunked), so only the stream tells their size. */
+  readonly unsized = new Set<string>();
+  /** Files whose downloads get no answer at all (not even headers) until released. */
+  private readonly silent = new Map<string, Promise<void>>();
+  private readonly trickles = new Map<string, { bytes: number; everyMs: number }>();
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res, false));
@@ -86,6 +101,15 @@ export class FakeSlack {
     return file;
   }
 
+  /** A Slack file object for a file on disk, streamed when downloaded (a 320 MB bundle need not sit in memory). */
+  addFileFromPath(id: string, name: string, path: string): Record<string, unknown> {
+    const size = statSync(path).size;
+    this.diskFiles.set(name, { path, size });
+    const file = { id, name, title: name, size, mimetype: 'application/gzip', url_private: `${this.url}/files/${name}`, url_private_download: `${this.url}/files/${name}?dl=1` };
+    this.fileInfo.set(id, file);
+    return file;
+  }
+
   /**
    * The next downloads of `name` send `afterBytes` and then wait until the
    * returned function is called (a scan caught mid-file).
@@ -96,6 +120,30 @@ export class FakeSlack {
     this.stalls.set(name, { afterBytes, released, release });
     return () => {
       this.stalls.delete(name);
+      release();
+    };
+  }
+
+  /** The next `times` calls of `method` (or "method:channel") are answered 429 with `Retry-After: retryAfter` and `ratelimited`. */
+  rateLimit(method: string, retryAfter: number, times = Infinity): void {
+    this.rateLimits.set(method, { retryAfter, times });
+  }
+
+  clearRateLimits(): void {
+    this.rateLimits.clear();
+  }
+
+  /** Downloads of `name` arrive `bytes` at a time, one piece every `everyMs` (a slow link: the read makes progress all along). */
+  trickle(name: string, bytes: number, everyMs: number): void {
+    this.trickles.set(name, { bytes, everyMs });
+  }
+
+  /** Downloads of `name` get no answer (no status, no headers) until the returned function is called. */
+  noAnswer(name: string): () => void {
+    let release!: () => void;
+    this.silent.set(name, new Promise<void>((r) => (release = r)));
+    return () => {
+      this.silent.delete(name);
       release();
     };
   }
@@ -133,6 +181,11 @@ export class FakeSlack {
     if (req.method === 'GET' && (url.pathname.startsWith('/files/') || url.pathname.startsWith('/redirect/') || url.pathname.startsWith('/login/'))) {
       this.downloads.push({ path: url.pathname, host: req.headers.host ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
       const name = decodeURIComponent(url.pathname.split('/').slice(2).join('/'));
+      const silence = this.silent.get(name);
+      if (silence) {
+        await silence;
+        return void res.destroy();
+      }
       if (url.pathname.startsWith('/redirect/') && !isCdn) {
         res.writeHead(302, { location: `${this.cdnUrl}/files/${encodeURIComponent(name)}` });
         return void res.end();
@@ -141,13 +194,26 @@ export class FakeSlack {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         return void res.end('<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to your workspace</body></html>');
       }
+      const disk = this.diskFiles.get(name);
+      if (disk && req.headers.authorization === 'Bearer xoxb-test-token') {
+        res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': String(disk.size) });
+        return void (await pipeline(createReadStream(disk.path, { highWaterMark: 1 << 20 }), res).catch(() => res.destroy()));
+      }
       const f = this.files.get(name);
       // Slack's file host wants the bot token; the CDN takes a signed URL instead.
       if (!f || (!isCdn && req.headers.authorization !== 'Bearer xoxb-test-token')) {
         res.writeHead(404);
         return void res.end();
       }
-      res.writeHead(200, { 'content-type': f.contentType ?? 'application/octet-stream', 'content-length': String(f.content.length) });
+      res.writeHead(200, { 'content-type': f.contentType ?? 'application/octet-stream', ...(this.unsized.has(name) ? {} : { 'content-length': String(f.content.length) }) });
+      const trickle = this.trickles.get(name);
+      if (trickle) {
+        for (let at = 0; at < f.content.length && !res.destroyed; at += trickle.bytes) {
+          res.write(f.content.subarray(at, at + trickle.bytes));
+          await new Promise((r) => setTimeout(r, trickle.everyMs));
+        }
+        return void res.end();
+      }
       const stall = this.stalls.get(name);
       if (stall) {
         res.write(f.content.subarray(0, stall.afterBytes));
@@ -170,10 +236,18 @@ export class FakeSlack {
       res.writeHead(404);
       return void res.end();
     }
+    if (this.unreachable) return void req.socket.destroy();
     const method = url.pathname.slice('/api/'.length);
     const args = parseArgs(req, raw);
-    const call: Call = { method, args };
+    const call: Call = { method, args, at: Date.now() };
     this.calls.push(call);
+    const limit = this.rateLimits.get(`${method}:${String(args.channel)}`) ?? this.rateLimits.get(method);
+    if (limit && limit.times > 0) {
+      limit.times--;
+      call.result = { ok: false, error: 'ratelimited' };
+      res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(limit.retryAfter) });
+      return void res.end(JSON.stringify(call.result));
+    }
     const failure = this.failures.get(`${method}:${String(args.channel)}`) ?? this.failures.get(method);
     if (typeof failure === 'number') return this.json(res, failure, { ok: false, error: 'fake_failure' });
     if (typeof failure === 'string') return this.json(res, 200, { ok: false, error: failure });

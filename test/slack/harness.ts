@@ -9,10 +9,11 @@ import type { App, HTTPReceiver } from '@slack/bolt';
 import type { RuleSet } from '../../src/engine/loadRules.js';
 import { createLogger } from '../../src/log.js';
 import { CaseService } from '../../src/case/index.js';
-import { createReceiver, createSlackApp } from '../../src/slack/app.js';
+import { createReceiver, createSlackApp, type CreateAppOptions } from '../../src/slack/app.js';
 import { parseConfig, type SlackConfig } from '../../src/slack/config.js';
 import type { SlackDeps } from '../../src/slack/context.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import { WorkerPool } from '../../src/slack/work/pool.js';
 import type { FakeSlack } from './fakeSlack.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -44,8 +45,15 @@ export interface RunningBot {
 
 let eventSeq = 0;
 
+/**
+ * The worker threads the bots of one test file share (as a bot's own pool
+ * would be shared by its threads): started once per file, not per bot.
+ * Each bot's cases stay its own in them (see views.ts).
+ */
+let shared: WorkerPool | undefined;
+
 /** The real Bolt app in HTTP mode on 127.0.0.1, talking to the fake Slack. */
-export async function startBot(fake: FakeSlack, dbPath: string, env: Record<string, string> = {}, rules?: RuleSet): Promise<RunningBot> {
+export async function startBot(fake: FakeSlack, dbPath: string, env: Record<string, string> = {}, rules?: RuleSet, options: Partial<CreateAppOptions> = {}): Promise<RunningBot> {
   const config = parseConfig(
     { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, ...env },
     { dbPath },
@@ -57,6 +65,10 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
   const store = new SqliteStore({ path: dbPath, retentionMs: config.retentionMs });
   const cases = new CaseService(store, rules ? { rules } : {});
   const receiver = createReceiver(config, logger) as HTTPReceiver;
+  // A bot with rules of its own has workers of its own (they hold the rules they evaluate with).
+  const own = rules && !options.runner ? new WorkerPool({ rules }) : undefined;
+  const runner = options.runner ?? own ?? (shared ??= new WorkerPool());
+  await runner.ready();
   const { app, deps } = createSlackApp({
     receiver,
     config,
@@ -66,8 +78,11 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
     botId: 'BBOT',
     botUserId: 'UBOT',
     progressIntervalMs: 0,
+    progressEditsPerMinute: 60_000,
     retryConfig: { retries: 0 },
     downloadAttempts: 2,
+    ...options,
+    runner,
   });
   const server: Server = createServer(receiver.requestListener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -102,6 +117,7 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
       await new Promise((r) => server.close(r));
       // Let thread work finish before closing the database under it.
       await Promise.race([deps.work.idle(), new Promise((r) => setTimeout(r, 5000))]);
+      await own?.close();
       await store.close();
     },
   };

@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { progressBlocks } from '../../src/slack/blocks/progress.js';
 import type { SlackDeps } from '../../src/slack/context.js';
+import { ProgressPacer } from '../../src/slack/edits.js';
 import { Thread } from '../../src/slack/thread.js';
 
 /**
@@ -16,6 +17,9 @@ function harness(intervalMs: number) {
     threads: { thread: async () => ({ summaryTs: '1700000000.000200', meta: {} }) },
     progressIntervalMs: intervalMs,
     progressEdits: new Map<string, number>(),
+    // The pace all threads share (pacer.test.ts) is generous here: this is about each thread's own clock.
+    pacer: new ProgressPacer(60_000, 100),
+    edits: client,
     logger: { child: () => ({ warn: () => undefined }) },
   } as unknown as SlackDeps;
   const thread = () => new Thread(deps, client, 'C1:1700000000.000100', 'C1', '1700000000.000100');
@@ -37,8 +41,7 @@ describe('read progress in the summary', () => {
   it('another thread has its own clock', async () => {
     const { edits, deps, thread } = harness(3000);
     thread().progress(state(1));
-    const client = { chat: { update: async (a: { ts: string; text: string }) => void edits.push({ ts: a.ts, text: a.text }) } } as unknown as webApi.WebClient;
-    new Thread(deps, client, 'C2:1700000001.000100', 'C2', '1700000001.000100').progress(state(1));
+    new Thread(deps, deps.edits, 'C2:1700000001.000100', 'C2', '1700000001.000100').progress(state(1));
     await new Promise((r) => setTimeout(r, 50));
     expect(edits).toHaveLength(2);
   });

@@ -61,8 +61,9 @@ describe('a file cut at the size cap while streaming', () => {
     try {
       const log = readFileSync(new URL('../fixtures/text/log_show_compact_mdmclient.log', import.meta.url), 'utf8');
       const filler = '2024-03-04 10:01:16.002 Df kernel[0:1a] (AppleUSBHostController) port reset\n'.repeat(3000); // ~230 KB
-      // The metadata under-reports the size, so only the stream can find out.
+      // The metadata under-reports the size and the download has no Content-Length, so only the stream can find out.
       const file = { ...fake.addFile('FCUT', 'mdmclient-big.log', log + filler), size: 700 };
+      fake.unsized.add('mdmclient-big.log');
       const root = '1700003002.000100';
       await bot.event({ type: 'message', subtype: 'file_share', channel: 'CS', user: 'U1', text: '', ts: root, files: [file] });
       const reply = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === root && /mdmclient-big\.log/.test(String(c.args.text))));

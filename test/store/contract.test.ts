@@ -121,6 +121,18 @@ for (const kind of STORE_KINDS) {
         expect(await a.claimSummary('k', '1.7')).toBe(x);
         expect((await b.getSession('k'))!.summaryTs).toBe(x);
       });
+
+      it('is replaced by a report posted anew only while it is still the one replaced (two replicas: one new summary)', async () => {
+        fresh();
+        const [a, b] = [await db.open(), await db.open()];
+        await a.openSession('k', { channel: 'C', threadTs: '1' });
+        await a.claimSummary('k', '1.5');
+        const [x, y] = await Promise.all([a.replaceSummary('k', '1.5', '1.8'), b.replaceSummary('k', '1.5', '1.9')]);
+        expect(x).toBe(y);
+        expect(['1.8', '1.9']).toContain(x);
+        expect(await a.replaceSummary('k', '1.5', '2.0')).toBe(x); // the old one is no longer the summary
+        expect((await b.thread('k'))!.summaryTs).toBe(x);
+      });
     });
 
     describe('answers', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, facts, file, goLog, logShow, nanoIdle, nanoLib, nanoPush, note, questionIds, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import { cause, diagnose, facts, file, goLog, logShow, nanoIdle, nanoLib, nanoPush, note, questionIds, SERIAL_A, TOPIC, UDID_A, UDID_B } from './evidence.js';
 
 /**
  * Issue 8 item 1: "a push was answered" is judged per device and strictly in
@@ -139,4 +139,121 @@ describe('a 100,000-line NanoMDM log', () => {
     expect(facts(r, 'server.push_answered').map((f) => [f.value, f.at])).toEqual([[false, new Date(last).toISOString()]]);
     expect(facts(r, 'server.push_answered')[0].source).toMatch(new RegExp(`${i} of ${i + 1} pushes to it answered`));
   }, 120_000);
+});
+
+describe('two devices in one server log, named by something other than a UDID', () => {
+  // Servers name a device by what they key it on: NanoMDM keys a User Enrollment by its EnrollmentID
+  // (the device never reveals its UDID there); Fleet-like servers write the serial number beside the
+  // host's UUID; others log only their own device id. The step is the same in each: find the push to
+  // the device, then that same device's next contact. The other device polling a second later answers
+  // nothing for this one.
+  const ENROLLMENT_A = '6C1F9A3E-52D8-4B07-9E4A-D18B7C2F0E35';
+  const ENROLLMENT_B = 'B7E20D4F-9A61-4C3B-8F25-4E0A9D3C1B68';
+  const SERIAL_B = 'C02ZL4M1MD6T';
+  const SERVER_A = 'dev_7f3a9c21e4b8';
+  const SERVER_B = 'dev_2b8e5d10c7a4';
+  const fleet = (t: string, o: Record<string, unknown>) => JSON.stringify({ level: 'info', ts: `${t}Z`, component: 'service', ...o });
+  const plain = (t: string, rest: string) => `${t}Z INFO ${rest}`;
+
+  const cases = [
+    {
+      by: 'EnrollmentID (a User Enrollment, NanoMDM)',
+      name: 'nanomdm-user-enrollment.log',
+      a: ENROLLMENT_A,
+      b: ENROLLMENT_B,
+      lines: [
+        nanoLib('2024-05-06T09:00:00', `level=info handler=log addr=127.0.0.1 method=GET path=/v1/push/${ENROLLMENT_A} agent=curl/8.4.0`),
+        nanoLib('2024-05-06T09:00:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`),
+        nanoLib('2024-05-06T09:00:00', 'level=debug handler=push msg=push count=1 errs=0'),
+        nanoLib('2024-05-06T09:00:01', 'level=info handler=log addr=::1 method=PUT path=/mdm agent=MDM/1.0 real_ip=198.51.100.7'),
+        nanoLib('2024-05-06T09:00:01', `level=info service=nanomdm status=Idle id=${ENROLLMENT_B} type=User Enrollment (Device)`),
+        nanoLib('2024-05-06T09:00:01', `level=debug service=nanomdm msg=no command retrieved id=${ENROLLMENT_B}`),
+        nanoLib('2024-05-06T09:10:00', `level=info service=nanomdm status=Idle id=${ENROLLMENT_B} type=User Enrollment (Device)`),
+      ],
+    },
+    {
+      by: 'serial number (a Fleet-like JSON log writing the serial beside the host UUID)',
+      name: 'fleet-mdm.jsonl',
+      a: SERIAL_A,
+      b: SERIAL_B,
+      // The note names each device by its UDID, which the same lines carry.
+      shown: [UDID_A, UDID_B],
+      lines: [
+        fleet('2024-05-06T09:00:00', { msg: 'push sent', udid: UDID_A, serial: SERIAL_A, topic: TOPIC, status: 200, apns_id: '5b0e7d1c-3f2a-4c8e-9a6b-1d2e3f4a5b6c' }),
+        fleet('2024-05-06T09:00:01', { msg: 'mdm connect', udid: UDID_B, serial: SERIAL_B, status: 'Idle' }),
+        fleet('2024-05-06T09:00:01', { msg: 'mdm connect', udid: UDID_B, serial: SERIAL_B, status: 'Acknowledged', command_uuid: '1d3c5e7a-9b0d-4f2e-8a6c-4e2d0b9f7a51' }),
+        fleet('2024-05-06T09:10:00', { msg: 'mdm connect', udid: UDID_B, serial: SERIAL_B, status: 'Idle' }),
+      ],
+    },
+    {
+      by: "the server's own device id",
+      name: 'mdm-server.log',
+      a: SERVER_A,
+      b: SERVER_B,
+      lines: [
+        plain('2024-05-06T09:00:00', `push sent device_id=${SERVER_A} topic=${TOPIC} status=200`),
+        plain('2024-05-06T09:00:01', `device checked in device_id=${SERVER_B} status=Idle`),
+        plain('2024-05-06T09:10:00', `device checked in device_id=${SERVER_B} status=Idle`),
+      ],
+    },
+  ];
+
+  describe.each(cases)('named by $by', ({ name, a, b, lines, ...c }) => {
+    const shown = ('shown' in c && c.shown) || [a, b];
+    const log = file(name, lines.join('\n') + '\n');
+
+    it('asks which device the case is about instead of crediting either one', async () => {
+      const r = await diagnose(log, '--topic', TOPIC);
+      expect(questionIds(r)[0]).toBe('q.case.device');
+      expect(facts(r, 'server.push_answered')).toEqual([]);
+      for (const id of shown) expect(note(r, 'case.note.several_devices')?.text).toContain(id);
+    });
+
+    it("once the device is named by that id, its push stays unanswered: the other device's polls are not its answer", async () => {
+      const r = await diagnose(log, '--topic', TOPIC, '--answer', `q.case.device=${a}`);
+      expect(facts(r, 'server.push_answered').map((f) => [f.value, f.at])).toEqual([[false, '2024-05-06T09:00:00.000Z']]);
+      expect(note(r, 'mdm.note.push_answered')).toBeUndefined();
+      for (const id of PUSH_CAUSES) expect(heldRules(cause(r, id))).not.toContain(`${id}.push_answered`);
+    });
+
+    it('the same log judged for the other device: its polls answer nothing, because no push to it is on record', async () => {
+      const r = await diagnose(log, '--topic', TOPIC, '--answer', `q.case.device=${b}`);
+      expect(facts(r, 'server.push_answered')).toEqual([]);
+    });
+  });
+});
+
+describe("a log that names the device by the server's id on the push and by its UDID when it checks in", () => {
+  // The admin's push API takes the server's own id; the device's check-ins carry its UDID; the line the
+  // server wrote when the device enrolled names both. Both names are the same device, so its poll a
+  // second later answers the push, and nobody needs to be asked which device this is.
+  const SERVER_ID = 'dev_7f3a9c21e4b8';
+  const plain = (t: string, rest: string) => `${t}Z INFO ${rest}`;
+  const log = file(
+    'mdm-server-ids.log',
+    [
+      plain('2024-05-06T08:00:00', `device enrolled msg=TokenUpdate udid=${UDID_A} device_id=${SERVER_ID}`),
+      plain('2024-05-06T09:00:00', `push sent device_id=${SERVER_ID} topic=${TOPIC} status=200`),
+      plain('2024-05-06T09:00:01', `device checked in udid=${UDID_A} status=Idle`),
+      plain('2024-05-06T09:10:00', `device checked in udid=${UDID_B} status=Idle`),
+    ].join('\n') + '\n',
+  );
+
+  it('credits the poll to the push, naming the device by its UDID', async () => {
+    const r = await diagnose(log, '--topic', TOPIC, '--answer', `q.case.device=${SERVER_ID}`);
+    expect(facts(r, 'server.push_answered').map((f) => [f.value, f.attrs.device])).toEqual([[true, UDID_A]]);
+    expect(note(r, 'mdm.note.push_answered')?.text).toContain(`${UDID_A} polled (Idle) at 2024-05-06T09:00:01.000Z`);
+  });
+
+  it("the device named by its UDID is the same device: the server id's push is its push", async () => {
+    const r = await diagnose(log, '--topic', TOPIC, '--answer', `q.case.device=${UDID_A}`);
+    expect(facts(r, 'server.push_answered').map((f) => f.value)).toEqual([true]);
+  });
+
+  it('the other device in the log is still another device: it is asked which one the case is about', async () => {
+    const r = await diagnose(log, '--topic', TOPIC);
+    expect(questionIds(r)[0]).toBe('q.case.device');
+    expect(note(r, 'case.note.several_devices')?.text).toContain(UDID_A);
+    expect(note(r, 'case.note.several_devices')?.text).not.toContain(SERVER_ID);
+  });
 });

@@ -30,6 +30,14 @@ describe("the token's environment", () => {
     expect(r.facts.some((f: { fact: string; value: string }) => f.fact === 'apns.app_environment' && f.value === 'production')).toBe(true);
     expect(questionIds(r)).not.toContain('q.apns.token_environment');
   });
+
+  it('is not asked when the provisioning profile the app was built with states it (aps-environment)', async () => {
+    const r = await diagnose(provider, fixture('apns/enterprise_aps_production.mobileprovision'));
+    const env = r.facts.filter((f: { fact: string }) => f.fact === 'apns.app_environment');
+    expect(env.map((f: { value: string }) => f.value)).toEqual(['production']);
+    expect(env[0].source).toContain('provisioning.aps_environment');
+    expect(questionIds(r)).not.toContain('q.apns.token_environment');
+  });
 });
 
 describe('is the MDM profile still installed?', () => {

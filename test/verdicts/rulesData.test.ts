@@ -5,6 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/engine/diagnose.js';
 import { defaultRulesDir, loadRules, RuleLoadError } from '../../src/engine/loadRules.js';
 import type { Fact } from '../../src/facts/schema.js';
+import { runCase } from '../../src/index.js';
+import { pem, pushCertificate } from '../apns/certs.js';
+import { file, MAGIC, microPush, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
 
 /**
  * Issue 10 item 5: what decides a verdict lives in rules/ (which domains go
@@ -56,6 +59,51 @@ describe('the push-answered window is data', () => {
 describe('which domains go to Apple is data', () => {
   it('ships MDM and app pushes', () => {
     expect(loadRules().escalation?.domains).toEqual(['mdm', 'apns']);
+  });
+
+  // An MDM case that ends at Apple with the shipped rules: a sysdiagnose agreeing with the server on
+  // topic, token and PushMagic, the push certificate, and MicroMDM's log of two pushes APNs accepted
+  // that the device never answered. Read by the real readers, through the library's runCase.
+  const cert = file('mdm-push.pem', pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore: '2023-11-20T10:00:00Z', notAfter: '2024-11-19T10:00:00Z' })));
+  const log = file(
+    'micromdm.log',
+    [microPush('2024-05-07T08:00:03.118204', UDID_A, '4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B'), microPush('2024-05-07T08:15:00.771349', UDID_A, '5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C')].join('\n') + '\n',
+  );
+  const bundle = sysdiagnose({ taken: '2024.05.07_09-02-00+0000', lastPollingSuccess: '2024-05-07T08:40:11Z', installed: '2023-05-02T10:00:00Z' });
+  const failedMdmPush = (rulesDir?: string) =>
+    runCase(
+      {
+        paths: [bundle, log, cert],
+        serverValues: { values: { topic: TOPIC, magic: MAGIC, token: TOKEN } },
+        now: { at: '2024-05-07T10:00:00Z', label: '--now' },
+        answers: [{ question: 'q.mdm.network_ok', value: 'yes' }],
+      },
+      rulesDir ? { rules: loadRules(rulesDir) } : {},
+    );
+
+  it('with the shipped domains, the MDM case with every cause ruled out and a failed push gets a Feedback draft', async () => {
+    const r = await failedMdmPush();
+    expect(r.causes.filter((c) => c.status !== 'ruled_out').map((c) => c.id)).toEqual([]);
+    expect(r.filing?.status).toBe('ready');
+    expect(r.escalation?.feedbackDraft).toContain(TOPIC);
+  });
+
+  it('with MDM taken out of `domains` in rules/escalation.yml, the same evidence gets no draft', async () => {
+    const dir = editedRules('escalation.yml', (t) => t.replace('domains: [mdm, apns]', 'domains: [apns]'));
+    expect(loadRules(dir).escalation?.domains).toEqual(['apns']);
+    const r = await failedMdmPush(dir);
+    expect(r.causes.filter((c) => c.status !== 'ruled_out').map((c) => c.id)).toEqual([]);
+    expect(r.escalation).toBeNull();
+    expect(r.filing?.status).not.toBe('ready');
+  });
+
+  it('a checklist item reworded in rules/escalation.yml is what the draft and the report say', async () => {
+    const dir = editedRules('escalation.yml', (t) => t.replace('item: Times of failed pushes\n', 'item: Times of the failed pushes, in UTC to the second\n'));
+    const r = await failedMdmPush(dir);
+    expect(r.filing?.checklist.find((c) => c.id === 'feedback.failed_push_times')?.item).toBe('Times of the failed pushes, in UTC to the second');
+    expect(r.escalation?.feedbackDraft).toContain('Times of the failed pushes, in UTC to the second');
+    const shipped = await failedMdmPush();
+    expect(shipped.escalation?.feedbackDraft).not.toContain('in UTC to the second');
   });
 });
 

@@ -57,6 +57,9 @@ function clip(v: string): string {
   return v.length > MAX_ATTR ? `${v.slice(0, MAX_ATTR)}…` : v;
 }
 
+/** Keys a push line may name its device by: a server keyed on EnrollmentIDs, host UUIDs or its own device ids says so on the push line too. */
+const PUSH_ID_KEYS = ['udid', 'id', 'idfirst', 'deviceudid', 'enrollmentid', 'hostuuid', 'deviceid'];
+
 interface Pending {
   name: string;
   value: Fact['value'];
@@ -64,6 +67,13 @@ interface Pending {
   at?: string;
   attrs: Record<string, string>;
 }
+
+/** Keys naming the same device another way, and the attribute each becomes when a line has more than one. */
+const ALIAS_KEYS: [key: string, attr: string][] = [
+  ['udid', 'udid'],
+  ['enrollmentid', 'enrollment_id'],
+  ['deviceid', 'device_id'],
+];
 
 /** Keys some servers log a device's serial number under. */
 const SERIAL_KEYS = ['serial', 'serialnumber', 'deviceserial', 'hardwareserial'];
@@ -108,9 +118,15 @@ class ServerLogSink implements LineSink {
   /** Serial number on the line being read, if the server logs one. */
   private serial?: string;
 
+  /** Other names of the device on the line being read (its UDID beside the server's own id): they join into one device. */
+  private aliases: Record<string, string> = {};
+
   private push(p: Pending): void {
     if (this.zone) p.attrs.zone = this.zone;
     if (this.serial && !p.attrs.serial) p.attrs.serial = this.serial;
+    // A line about several devices (a push API call naming many) carries no alias for any one of them.
+    if (p.attrs.udid && (p.attrs.udid === this.aliases.udid || p.attrs.udid === this.aliases.enrollment_id || p.attrs.udid === this.aliases.device_id))
+      for (const [k, v] of Object.entries(this.aliases)) if (!p.attrs[k]) p.attrs[k] = v;
     this.out.push(p);
     this.seen++;
   }
@@ -126,6 +142,11 @@ class ServerLogSink implements LineSink {
     const at = time?.at;
     this.zone = time?.zone;
     this.serial = undefined;
+    this.aliases = {};
+    for (const [key, attr] of ALIAS_KEYS) {
+      const v = f.get(key)?.trim();
+      if (v && isPlausibleId(v)) this.aliases[attr] = v;
+    }
     for (const k of SERIAL_KEYS) {
       const v = f.get(k)?.trim().toUpperCase();
       if (v && PLAUSIBLE_SERIAL.test(v)) this.serial = v;
@@ -182,7 +203,7 @@ class ServerLogSink implements LineSink {
       msgKey === 'push' ||
       msgKey === 'sending push' ||
       msgKey === 'pushed' ||
-      (/\bpush(?:ed)?\b/i.test(msg) && !/cert|provider|token/i.test(msg) && (f.has('udid') || f.has('id') || f.has('idfirst'))) ||
+      (/\bpush(?:ed)?\b/i.test(msg) && !/cert|provider|token/i.test(msg) && PUSH_ID_KEYS.some((k) => f.has(k))) ||
       (f.get('method') === 'Push' && (f.get('component') === 'apns' || f.has('udid')));
     if (isPush) return this.takePush(f, n, at, trace, msgKey);
 

@@ -156,6 +156,8 @@ function labelOf(ids: string[], events: DeviceEvent[]): string {
   for (const k of ['udid', 'enrollment_id', 'device', 'device_id', 'serial'])
     for (const e of events) {
       const v = e.fact.attrs?.[k]?.trim().toUpperCase();
+      // A line that named the device only by the server's id carries that id as its udid too: no UDID to show.
+      if (k === 'udid' && v && v === e.fact.attrs?.device_id?.trim().toUpperCase()) continue;
       if (v && ids.includes(v)) return e.fact.attrs![k]!.trim();
     }
   return ids[0] ?? 'the device';

@@ -20,7 +20,7 @@ export const feedbackDraftListener: Listener = {
       const { channel, threadTs } = splitKey(key);
       await inThread(deps, client, key, 'prepare the Feedback draft', async (thread) => {
         // Apple needs the real values, so the draft is the full one; it goes in a file, not the channel's text.
-        const { feedback: pkg } = await deps.cases.feedback(key, { redact: false });
+        const pkg = await deps.views.feedback(key, { redact: false });
         if (!pkg) {
           await thread.reply('No Feedback draft yet: not every known cause is ruled out. The summary above shows what is still open.');
           return;

@@ -1,11 +1,8 @@
 import type { BlockButtonAction } from '@slack/bolt';
-import { digest } from '../../report/render/index.js';
 import { LIMITS, splitBlocks } from '../blocks/budget.js';
 import { IDS } from '../blocks/ids.js';
-import { reportFor } from '../../report/render/audience.js';
 import { questionsBlocks } from '../blocks/report.js';
 import { inThread } from '../inThread.js';
-import { SLACK_WORDS } from '../words.js';
 import type { Listener } from './types.js';
 
 /** "More questions": the questions the summary leaves out, each with its buttons, as a thread reply. */
@@ -17,7 +14,7 @@ export const moreQuestionsListener: Listener = {
       const key = action.value ?? '';
       await inThread(deps, client, key, 'list the other questions', async (thread) => {
         // The questions as they stand now: answers since the summary was drawn may have settled some.
-        const rest = digest(reportFor((await deps.cases.current(key)).report, 'channel'), SLACK_WORDS).moreQuestions;
+        const rest = await deps.views.moreQuestions(key);
         if (!rest.length) {
           await thread.reply('No more questions beyond those in the summary above.');
           return;

@@ -11,8 +11,7 @@ export const showAllEvidenceListener: Listener = {
       await ack();
       const key = action.value ?? '';
       await inThread(deps, client, key, 'attach the full report', async (thread) => {
-        const { report } = await deps.cases.current(key);
-        if (!(await thread.attachReport(report, body.user.id))) await thread.reply('The full report attached above is still current: nothing changed since.');
+        if (!(await thread.attachReport(body.user.id))) await thread.reply('The full report attached above is still current: nothing changed since.');
       });
     });
   },

@@ -1,0 +1,143 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadRules } from '../../src/engine/loadRules.js';
+import { allFactDefinitions } from '../../src/facts/catalog/index.js';
+import { cli } from '../cli/helpers.js';
+import { buildCases } from '../render/cases.js';
+
+/**
+ * Scripts and `--answer` name causes, questions, notes and facts by id, and
+ * read the JSON report by key: both are a public contract. Ids and keys are
+ * added, never renamed or removed. The committed lists beside this file are
+ * that contract; a test that fails here means either something a user relies
+ * on went away (put it back), or something new was added (list it:
+ * PUSHCHECK_UPDATE_CONTRACT=1 npx vitest run test/contract appends new
+ * entries and never removes one).
+ */
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const UPDATE = process.env.PUSHCHECK_UPDATE_CONTRACT === '1';
+
+function listed(file: string): string[] {
+  const path = join(HERE, file);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+/** Appends what is new (update mode only): the list only ever grows. */
+function append(file: string, header: string, added: string[]): void {
+  const all = [...new Set([...listed(file), ...added])].sort();
+  writeFileSync(join(HERE, file), `${header}\n${all.join('\n')}\n`);
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+}
+
+/** Notes and questions the code builds itself, not from rules/ (e.g. the "collect before filing" note). */
+function idsMadeInCode(): string[] {
+  const out: string[] = [];
+  for (const f of sourceFiles(SRC))
+    for (const m of readFileSync(f, 'utf8').matchAll(/\bid:\s*['"`]((?:[a-z_]+\.note|q)\.[a-z_]+(?:\.[a-z_]+)*)['"`]/g)) out.push(`${m[1].startsWith('q.') ? 'question' : 'note'} ${m[1]}`);
+  return out;
+}
+
+/** Every id the product can put in a report or take in an answer, as "<kind> <id>". */
+function productIds(): string[] {
+  const rules = loadRules();
+  return [
+    ...new Set([
+      ...rules.causes.map((c) => `cause ${c.id}`),
+      ...rules.questions.map((q) => `question ${q.id}`),
+      // What `--answer q.…=<value>` and the Slack buttons send for a choice question.
+      ...rules.questions.flatMap((q) => (q.type === 'choice' ? (q.options ?? []).map((o) => `answer ${q.id}=${o.value}`) : [])),
+      // The Feedback checklist's items, by id in the JSON report (filing.checklist[].id).
+      ...(rules.escalation?.checklist ?? []).map((c) => `checklist ${c.id}`),
+      ...rules.advisories.map((a) => `note ${a.id}`),
+      ...idsMadeInCode(),
+      ...allFactDefinitions.map((d) => `fact ${d.name}`),
+    ]),
+  ].sort();
+}
+
+const IDS_HEADER = '# Cause, question, note, fact and checklist ids and choice answers the product emits or takes: a public contract. Add lines; never rename or remove one.';
+
+describe('ids are a contract: added, never renamed or removed', () => {
+  const now = productIds();
+  const contract = listed('ids.txt');
+
+  it('the product still emits every id in test/contract/ids.txt', () => {
+    const gone = contract.filter((id) => !now.includes(id));
+    expect(gone, `These ids are gone from the product. Ids are added, never renamed or removed: bring each back (a renamed one under its old id too).\n${gone.join('\n')}`).toEqual([]);
+  });
+
+  it('every id the product emits is in test/contract/ids.txt', () => {
+    const added = now.filter((id) => !contract.includes(id));
+    if (UPDATE && added.length) append('ids.txt', IDS_HEADER, added);
+    else
+      expect(added, `New ids: add each to test/contract/ids.txt (or run PUSHCHECK_UPDATE_CONTRACT=1 npx vitest run test/contract), so that removing it later fails here.\n${added.join('\n')}`).toEqual([]);
+  });
+
+  it('holds the ids scripts use today, among them ids made in code', () => {
+    // A few that answers, scripts and the README name; the list above must never lose them.
+    for (const id of ['cause mdm.wrong_magic', 'question q.case.domain', 'question q.case.device', 'question q.case.log_time_zone', 'note case.note.several_devices', 'note case.note.collect_before_filing', 'note mdm.note.push_answered'])
+      expect(contract).toContain(id);
+  });
+});
+
+/** Key paths of a JSON value: arrays as "[]", a condition trace's nesting folded, attribute maps as one key. */
+export function keyPaths(value: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown, path: string) => {
+    if (Array.isArray(v)) {
+      out.add(`${path}[]`);
+      for (const x of v) walk(x, `${path}[]`);
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const p = `${path}.${k}`.replace(/(\.children\[\])+/g, '.children[]').replace(/\.children\[\]\.children$/, '.children');
+        out.add(p);
+        // attrs are facts' own attributes: their names vary with the evidence, not the report's shape.
+        if (k !== 'attrs') walk(x, p);
+      }
+    }
+  };
+  walk(value, '');
+  return [...out].sort();
+}
+
+const KEYS_HEADER = '# Key paths of the JSON report (schemaVersion 1) over the representative cases in test/render/cases.ts. Additions only.';
+
+describe('the JSON report (schemaVersion 1) changes only by additions', () => {
+  const cases = buildCases();
+
+  it('keeps every key path in test/contract/report-keys.txt, over the representative cases', async () => {
+    const seen = new Set<string>();
+    for (const c of cases) {
+      const argv = ['diagnose', ...c.paths, ...(c.paste ? ['--paste', c.paste] : []), ...Object.entries(c.answers ?? {}).flatMap(([q, v]) => ['--answer', `${q}=${v}`]), '--format', 'json'];
+      const r = await cli(...argv);
+      expect(r.code, r.err).toBe(0);
+      const report = JSON.parse(r.out);
+      expect(report.schemaVersion).toBe(1);
+      for (const p of keyPaths(report)) seen.add(p);
+    }
+    const contract = listed('report-keys.txt');
+    const gone = contract.filter((p) => !seen.has(p));
+    expect(gone, `These keys are gone from the JSON report. schemaVersion 1 changes only by additions: bring each back.\n${gone.join('\n')}`).toEqual([]);
+    const added = [...seen].filter((p) => !contract.includes(p)).sort();
+    if (UPDATE && added.length) append('report-keys.txt', KEYS_HEADER, added);
+    else expect(added, `New keys in the JSON report: add each to test/contract/report-keys.txt (or run PUSHCHECK_UPDATE_CONTRACT=1 npx vitest run test/contract).\n${added.join('\n')}`).toEqual([]);
+  }, 120_000);
+
+  it('reads key paths as a script would: a key that disappears is caught', () => {
+    const before = keyPaths({ schemaVersion: 1, causes: [{ id: 'x', status: 'open', rules: [{ trace: { children: [{ children: [{ says: 'a' }] }] } }] }], facts: [{ fact: 'f', attrs: { zone: 'unknown' } }] });
+    expect(before).toEqual(['.causes', '.causes[]', '.causes[].id', '.causes[].rules', '.causes[].rules[]', '.causes[].rules[].trace', '.causes[].rules[].trace.children', '.causes[].rules[].trace.children[]', '.causes[].rules[].trace.children[].says', '.causes[].status', '.facts', '.facts[]', '.facts[].attrs', '.facts[].fact', '.schemaVersion']);
+    const after = keyPaths({ schemaVersion: 1, causes: [{ id: 'x', rules: [] }], facts: [] });
+    expect(before.filter((p) => !after.includes(p))).toContain('.causes[].status');
+  });
+});
