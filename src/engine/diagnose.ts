@@ -283,8 +283,9 @@ function rankQuestions(
       Number(b.forced) - Number(a.forced) ||
       Number(mine(b.question)) - Number(mine(a.question)) ||
       Number(onLikely(b)) - Number(onLikely(a)) ||
-      // A gated question ranked with the others (the reference time) supports them; it does not lead them.
-      Number(!!a.question.ranked) - Number(!!b.question.ranked) ||
+      // Among questions on a likely cause, a gated one ranked with the others (the reference time) supports
+      // those that ask about the cause itself; it does not lead them.
+      (onLikely(a) ? Number(!!a.question.ranked) - Number(!!b.question.ranked) : 0) ||
       b.settles.length - a.settles.length ||
       a.order - b.order,
   );
