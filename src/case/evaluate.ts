@@ -1,6 +1,7 @@
 import type { Answer } from '../engine/answers.js';
 import { diagnose, type Diagnosis } from '../engine/diagnose.js';
-import { loadRules, type RuleSet } from '../engine/loadRules.js';
+import type { RuleSet } from '../engine/ruleSet.js';
+import { loadRulesCached } from '../engine/rulesCache.js';
 import { buildEscalation } from '../escalation/draft.js';
 import { buildReport as reportOf } from '../report/build.js';
 import type { Fact, Problem } from '../facts/schema.js';
@@ -11,9 +12,13 @@ import type { Evidence } from './collect.js';
 // evidence (a worker thread that only evaluates loads no reader).
 
 let defaultRules: RuleSet | undefined;
-/** The shipped rules, loaded once (a broken rule file throws RuleLoadError here, at start-up). */
+/**
+ * The shipped rules, loaded once: the build's validated copy while rules/ is
+ * as built, else validated now (a broken rule file throws RuleLoadError here,
+ * at start-up, naming its file and line).
+ */
 export function shippedRules(): RuleSet {
-  defaultRules ??= loadRules();
+  defaultRules ??= loadRulesCached();
   return defaultRules;
 }
 

@@ -1,5 +1,6 @@
 import { domainsHintedBy, domainsMarkedBy, factDefinition } from '../facts/catalog/index.js';
-import { deriveFacts } from '../facts/derive/index.js';
+import { derive } from '../facts/derive/index.js';
+import { expandFacts, foldFacts, occurrences } from '../facts/fold.js';
 import { sortFacts } from '../facts/order.js';
 import { DOMAINS, type Domain, type Fact, type Problem } from '../facts/schema.js';
 import { applyAnswers, type Answer } from './answers.js';
@@ -132,7 +133,13 @@ function judge(rules: RuleResult[]): CauseStatus {
  */
 export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Answer[]; problems?: readonly Problem[] }, rules: RuleSet): Diagnosis {
   const applied = applyAnswers(input.answers ?? [], rules.questions);
-  const facts = sortFacts(deriveFacts([...input.facts, ...applied.facts], deriveParams(rules)));
+  // Derivations read every observation (a push and the device's next contact); the engine and the report read them folded.
+  const observed = expandFacts(input.facts);
+  for (const f of applied.facts) observed.push(f);
+  const d = derive(observed, deriveParams(rules));
+  // Facts come folded from the readers: kept as they came, unless a zone someone gave moved their times.
+  const kept = foldFacts(d.rezoned ? d.observed : input.facts.concat(applied.facts));
+  const facts = sortFacts(kept.concat(foldFacts(d.derived)));
   const index = indexFacts(facts);
   const domains = relevantDomains(facts);
 
@@ -225,7 +232,7 @@ function ownDomains(facts: readonly Fact[], domains: Domain[]): Domain[] {
   const count = new Map<Domain, number>();
   for (const f of facts) {
     if (f.source.kind === 'derived') continue;
-    for (const d of domainsMarkedBy(f)) if (domains.includes(d)) count.set(d, (count.get(d) ?? 0) + 1);
+    for (const d of domainsMarkedBy(f)) if (domains.includes(d)) count.set(d, (count.get(d) ?? 0) + occurrences(f));
   }
   let best: Domain | undefined;
   for (const d of domains) if (!best || (count.get(d) ?? 0) > (count.get(best) ?? 0)) best = d;

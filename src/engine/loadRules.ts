@@ -1,53 +1,26 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import type { Document, LineCounter } from 'yaml';
 import { factDefinition } from '../facts/catalog/index.js';
-import type { DeriveParams } from '../facts/derive/types.js';
-import { RuleFileSchema, type Advisory, type Cause, type Condition, type Escalation, type Parameter, type ParameterName, type Question, type Rule } from './ruleSchema.js';
+import { ruleSchemas, type Condition, type ParameterName, type RuleFile } from './ruleSchema.js';
+import { defaultRulesDir, RuleLoadError, type RuleLoadIssue, type RuleSet } from './ruleSet.js';
 
-export interface RuleSet {
-  causes: Cause[];
-  rules: Rule[];
-  questions: Question[];
-  advisories: Advisory[];
-  /** Numbers the derivations use; one that no file defines leaves its derivation out. */
-  parameters: Partial<Record<ParameterName, Parameter>>;
-  /** When a case goes to Apple; without it no case does. */
-  escalation?: Escalation;
-  /** Which file each cause, rule and question came from, for messages. */
-  origin: Map<string, string>;
-}
+// The light half (the RuleSet type, its errors, deriveParams) lives in ruleSet.ts; callers may keep importing it from here.
+export { defaultRulesDir, deriveParams, RuleLoadError, type RuleLoadIssue, type RuleSet } from './ruleSet.js';
 
-export interface RuleLoadIssue {
-  file: string;
-  line?: number;
-  column?: number;
-  message: string;
-}
-
-/** A broken rules directory: every issue found, each with its file and line. */
-export class RuleLoadError extends Error {
-  constructor(readonly issues: RuleLoadIssue[]) {
-    super(
-      'The rules could not be loaded:\n' +
-        issues.map((i) => `  ${i.file}${i.line ? `:${i.line}${i.column ? `:${i.column}` : ''}` : ''}: ${i.message}`).join('\n'),
-    );
-    this.name = 'RuleLoadError';
-  }
-}
-
-/** The rules/ directory that ships with the package (works from src/ and dist/). */
-export function defaultRulesDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return join(here, '..', '..', 'rules');
+/** The YAML parser, loaded when a rule file is parsed: runs that use the cached rules never need it. */
+let yamlLib: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlLib;
 }
 
 function positionOf(doc: Document, lc: LineCounter, path: (string | number)[]): { line?: number; column?: number } {
   // Walk up the path until a node with a range exists (a missing key points at its parent).
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) {
+    if (yaml().isNode(node) && node.range) {
       const pos = lc.linePos(node.range[0]);
       return { line: pos.line, column: pos.col };
     }
@@ -55,7 +28,8 @@ function positionOf(doc: Document, lc: LineCounter, path: (string | number)[]): 
   return {};
 }
 
-export function parseRuleFile(text: string, file: string): { data?: ReturnType<typeof RuleFileSchema.parse>; issues: RuleLoadIssue[]; lineOf: (path: (string | number)[]) => number | undefined } {
+export function parseRuleFile(text: string, file: string): { data?: RuleFile; issues: RuleLoadIssue[]; lineOf: (path: (string | number)[]) => number | undefined } {
+  const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const issues: RuleLoadIssue[] = [];
@@ -65,7 +39,7 @@ export function parseRuleFile(text: string, file: string): { data?: ReturnType<t
   }
   const lineOf = (path: (string | number)[]) => positionOf(doc, lc, path).line;
   if (issues.length) return { issues, lineOf };
-  const parsed = RuleFileSchema.safeParse(doc.toJS({ maxAliasCount: 1000 }) ?? {});
+  const parsed = ruleSchemas().RuleFileSchema.safeParse(doc.toJS({ maxAliasCount: 1000 }) ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues.flatMap((i) => explainUnion(i))) {
       const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
@@ -196,11 +170,3 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
 
 export { factsOf as factsOfCondition };
 
-/** The numbers the derivations take from rules/ (`parameters:`); one no file defines stays unset. */
-export function deriveParams(set: RuleSet): DeriveParams {
-  return {
-    pushAnswerWindowSeconds: set.parameters.push_answer_window_seconds?.value,
-    magicRecheckHours: set.parameters.magic_recheck_hours?.value,
-    enrollmentRaceSeconds: set.parameters.enrollment_race_seconds?.value,
-  };
-}

@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Mustache from 'mustache';
+import { createRequire } from 'node:module';
 import type { Escalation, Report } from '../report/types.js';
 import { feedbackContext, type FeedbackContext } from './context.js';
 import { redactText, secretsOf } from '../report/render/audience.js';
+
+/** The template engine, loaded when a draft is written (most runs write none). */
+type MustacheApi = typeof import('mustache').default;
+let mustacheLib: MustacheApi | undefined;
+const mustache = () => (mustacheLib ??= createRequire(import.meta.url)('mustache') as MustacheApi);
 
 export { feedbackContext } from './context.js';
 
@@ -39,7 +44,7 @@ export function renderFeedbackDraft(report: Report, options: DraftOptions = {}):
 
 function renderTemplate(ctx: FeedbackContext): string {
   // No HTML escaping: the draft is plain text pasted into Feedback Assistant.
-  return Mustache.render(promptFile('feedback.md'), ctx, {}, { escape: (s: string) => s });
+  return mustache().render(promptFile('feedback.md'), ctx, {}, { escape: (s: string) => s });
 }
 
 /** What build.ts puts under report.escalation: the full template draft and what is still missing. */

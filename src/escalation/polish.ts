@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { Report } from '../report/types.js';
 import { feedbackContext } from './context.js';
 import { promptFile, renderFeedbackDraft } from './draft.js';
@@ -51,13 +51,15 @@ function settings(options: PolishOptions): Settings {
   };
 }
 
+type OpenAIClass = typeof OpenAI;
+
 /** Models sometimes wrap the answer in a code fence despite being told not to. */
 function unfence(text: string): string {
   const m = /^\s*```[a-z]*\n([\s\S]*?)\n```\s*$/.exec(text);
   return m ? m[1] : text.trim();
 }
 
-function describeError(err: unknown, s: Settings): string {
+function describeError(OpenAI: OpenAIClass, err: unknown, s: Settings): string {
   if (err instanceof OpenAI.APIConnectionTimeoutError || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')))
     return `the model did not answer within ${s.timeoutMs / 1000} s`;
   if (err instanceof OpenAI.APIUserAbortError) return `the model did not answer within ${s.timeoutMs / 1000} s`;
@@ -78,6 +80,8 @@ export async function polishDraft(report: Report, options: PolishOptions = {}): 
   const fallback = (reason: string): PolishResult => ({ draft: template, polished: false, reason: `${reason}; the template draft is used` });
   if (!s.apiKey) return fallback('OPENAI_API_KEY is not set');
 
+  // Loaded only when a model is configured: the client library is most of what a CLI run would otherwise load.
+  const { default: OpenAI } = await import('openai');
   const client = new OpenAI({ apiKey: s.apiKey, baseURL: s.baseURL, timeout: s.timeoutMs, maxRetries: s.maxRetries });
   let answer: string | null | undefined;
   try {
@@ -94,7 +98,7 @@ export async function polishDraft(report: Report, options: PolishOptions = {}): 
     );
     answer = completion.choices?.[0]?.message?.content;
   } catch (err) {
-    return fallback(describeError(err, s));
+    return fallback(describeError(OpenAI, err, s));
   }
   if (!answer) return fallback('the model returned no text');
 

@@ -1,4 +1,7 @@
 import type { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { FactFolder } from '../facts/fold.js';
+import type { Fact } from '../facts/schema.js';
 import { scanPath, scanStream } from './archive/index.js';
 import { readBuffer } from './dispatch.js';
 import type { ReadContext, ReadResult } from './types.js';
@@ -10,20 +13,48 @@ export { readPasteFile, readPasteStream, type PasteSource } from './pasteSource.
  * archives (tar, tar.gz, zip, recognised by their first bytes, not their
  * names) are streamed: nothing is extracted to disk, members no reader wants
  * are drained, and every limit in ctx.limits is enforced. Bad input becomes
- * problems; these never throw for it.
+ * problems; these never throw for it. What they return is folded (facts/fold.ts):
+ * a log's thousand lines of one kind are one fact with a count, losing nothing.
  */
 export async function readPath(path: string, ctx: ReadContext): Promise<ReadResult> {
   const { facts, problems } = await scanPath(path, ctx);
-  return { facts, problems };
+  return { facts: await folded(facts), problems };
 }
 
 /** A download (Slack file) as a stream, never held whole in memory for archives. */
 export async function readStream(name: string, stream: Readable, ctx: ReadContext, size?: number): Promise<ReadResult> {
   const { facts, problems } = await scanStream(name, stream, ctx, size);
-  return { facts, problems };
+  return { facts: await folded(facts), problems };
 }
 
 /** Text a person pasted (Slack message, --paste); facts get a "pasted" source. */
 export async function readPaste(text: string, label: string, ctx: ReadContext): Promise<ReadResult> {
-  return readBuffer({ input: label, pasted: true }, Buffer.from(text, 'utf8'), ctx);
+  const { facts, problems } = await readBuffer({ input: label, pasted: true }, Buffer.from(text, 'utf8'), ctx);
+  return { facts: await folded(facts), problems };
+}
+
+/** Longest stretch of folding between two visits to the event loop (the bot keeps answering meanwhile). */
+const SLICE_MS = 10;
+
+/** What is kept of an input: its facts folded (facts/fold.ts), in slices short enough for the bot to stay responsive. */
+async function folded(facts: readonly Fact[]): Promise<Fact[]> {
+  const folder = new FactFolder();
+  let since = performance.now();
+  for (let i = 0; i < facts.length; i++) {
+    folder.add(facts[i]);
+    if ((i & 255) === 255 && performance.now() - since > SLICE_MS) {
+      await nextTurn();
+      since = performance.now();
+    }
+  }
+  // Folding each group is a slice of its own too: a push-heavy bundle's groups took a blocking 30 ms at once.
+  const out: Fact[] = [];
+  for (const o of folder.order) {
+    out.push(FactFolder.result(o));
+    if (performance.now() - since > SLICE_MS) {
+      await nextTurn();
+      since = performance.now();
+    }
+  }
+  return out;
 }

@@ -1,70 +1,97 @@
-import { z } from 'zod';
-
 /**
  * Where a fact came from. Every fact carries one, so that a report can say
  * "because line 812 of logs/…/system.log says so" rather than just asserting.
+ * (Plain types, no schema library: every run reads facts, and loading a
+ * validator for them would cost each run for nothing; readers build them.)
  */
-export const SourceSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('file'),
-    /** The input as the user named it (a path on disk, a Slack file name). */
-    input: z.string(),
-    /** Path of the member inside an archive, when the input is an archive. */
-    member: z.string().optional(),
-    /** 1-based line number for text evidence. */
-    line: z.number().int().positive().optional(),
-  }),
-  z.object({
-    kind: z.literal('pasted'),
-    /** A label for the paste: "pasted text", "--topic", a Slack message permalink… */
-    input: z.string(),
-    line: z.number().int().positive().optional(),
-  }),
-  z.object({
-    kind: z.literal('answer'),
-    question: z.string(),
-    /** Who answered (a Slack user id, "terminal"); optional for the CLI. */
-    by: z.string().optional(),
-    /** When they answered, ISO 8601; never the engine's clock. */
-    at: z.string().optional(),
-  }),
-  z.object({
-    kind: z.literal('derived'),
-    /** Human description of the computation, e.g. "SHA-256 of server.push_token". */
-    how: z.string(),
-    from: z.array(z.string()),
-  }),
-]);
-export type Source = z.infer<typeof SourceSchema>;
+export type Source =
+  | {
+      kind: 'file';
+      /** The input as the user named it (a path on disk, a Slack file name). */
+      input: string;
+      /** Path of the member inside an archive, when the input is an archive. */
+      member?: string;
+      /** 1-based line number for text evidence. */
+      line?: number;
+    }
+  | {
+      kind: 'pasted';
+      /** A label for the paste: "pasted text", "--topic", a Slack message permalink… */
+      input: string;
+      line?: number;
+    }
+  | {
+      kind: 'answer';
+      question: string;
+      /** Who answered (a Slack user id, "terminal"); optional for the CLI. */
+      by?: string;
+      /** When they answered, ISO 8601; never the engine's clock. */
+      at?: string;
+    }
+  | {
+      kind: 'derived';
+      /** Human description of the computation, e.g. "SHA-256 of server.push_token". */
+      how: string;
+      from: string[];
+    };
 
-export const FactValueSchema = z.union([z.string(), z.number(), z.boolean()]);
-export type FactValue = z.infer<typeof FactValueSchema>;
+export type FactValue = string | number | boolean;
+
+/** A fact name: dotted lower case, e.g. "device.push_magic". */
+export const FACT_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
+
+/**
+ * What tells the observations folded into one fact apart, one column per field, in reading
+ * order: index 0 is the fact itself. See facts/fold.ts.
+ */
+export interface FoldColumns {
+  /** `at` of each observation ('' when it has none). */
+  at: string[];
+  /** Line of each (0 when none). */
+  line: number[];
+  /** Archive member of each ('' when none); absent when no observation names one. */
+  member?: string[];
+  /** `source.how` of each, for derived facts. */
+  how?: string[];
+  /** Attributes that name one occurrence (logged time, connection, command), one column each ('' when absent). */
+  attrs?: Record<string, string[]>;
+}
+
+/** How many observations a folded fact stands for. */
+export interface Fold {
+  count: number;
+  /** Earliest and latest `at` among them. */
+  firstAt?: string;
+  lastAt?: string;
+  /** Every observation, for the derivations that need each one in order; never rendered whole. */
+  each: FoldColumns;
+}
 
 /**
  * One observation. A fact name may occur many times (several stubs, several
  * log lines); contradicting values are kept side by side, never overwritten.
  */
-export const FactSchema = z.object({
+export interface Fact {
   /** A name from the catalog, e.g. "device.push_magic". */
-  name: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/),
-  value: FactValueSchema,
-  source: SourceSchema,
+  name: string;
+  value: FactValue;
+  source: Source;
   /** When the observed thing happened (ISO 8601, UTC), for events in logs. */
-  at: z.string().optional(),
+  at?: string;
   /** Free-form qualifiers, e.g. { device: "UDID…", command: "InstallProfile" }. Strings only, for stable output. */
-  attrs: z.record(z.string(), z.string()).optional(),
-});
-export type Fact = z.infer<typeof FactSchema>;
+  attrs?: Record<string, string>;
+  /** Present when this fact stands for several observations of the same thing (see facts/fold.ts). */
+  fold?: Fold;
+}
 
 /** Something about an input that could not be used. Collected, never thrown. */
-export const ProblemSchema = z.object({
-  input: z.string(),
-  member: z.string().optional(),
+export interface Problem {
+  input: string;
+  member?: string;
   /** Stable machine code, e.g. "archive.truncated", "plist.malformed". */
-  code: z.string(),
-  message: z.string(),
-});
-export type Problem = z.infer<typeof ProblemSchema>;
+  code: string;
+  message: string;
+}
 
 export type FactType = 'string' | 'number' | 'boolean' | 'time' | 'hex' | 'secret';
 
@@ -94,6 +121,11 @@ export interface FactDefinition {
   /** Only ever computed from other facts: never asked for; "needed" lists `derivedFrom` instead. */
   derived?: boolean;
   derivedFrom?: string[];
+  /**
+   * Derived once per log, so a bundle of many logs gives many of them: folded like observations
+   * (facts/fold.ts). Other derived facts are never folded (each failed push stays its own line).
+   */
+  perLog?: boolean;
 }
 
 export const DOMAINS = ['mdm', 'apns', 'notnow', 'securemail'] as const;

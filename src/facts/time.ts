@@ -28,11 +28,23 @@ export interface Moment {
   zoneLess: boolean;
 }
 
+/** Keys already made, so that a log of 500 000 lines shares one string rather than making one per line. */
+const keys = new Map<string, Map<string, string>>();
+
 /** One key per log: input and archive member, or the paste's label. */
 export function sourceKey(s: Source): string | undefined {
-  if (s.kind === 'file') return `${s.input}\u0000${s.member ?? ''}`;
-  if (s.kind === 'pasted') return `pasted\u0000${s.input}`;
-  return undefined;
+  if (s.kind !== 'file' && s.kind !== 'pasted') return undefined;
+  const first = s.kind === 'file' ? s.input : `pasted\u0000${s.input}`;
+  const second = s.kind === 'file' ? (s.member ?? '') : '';
+  let byMember = keys.get(first);
+  if (!byMember) {
+    // Bounded: a long-running bot sees many inputs; the cache only saves allocations.
+    if (keys.size > 10_000) keys.clear();
+    keys.set(first, (byMember = new Map()));
+  }
+  let k = byMember.get(second);
+  if (k === undefined) byMember.set(second, (k = s.kind === 'file' ? `${s.input}\u0000${second}` : first));
+  return k;
 }
 
 export function lineOf(s: Source): number {

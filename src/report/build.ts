@@ -1,4 +1,5 @@
 import { factDefinition } from '../facts/catalog/index.js';
+import { examplesOf } from '../facts/fold.js';
 import { describeSource } from '../facts/order.js';
 import type { Fact } from '../facts/schema.js';
 import type { Diagnosis } from '../engine/diagnose.js';
@@ -10,6 +11,13 @@ import { nextAction } from './next.js';
 import { isIsoTime, isoAsWritten } from './time.js';
 import type { CauseReport, EvidenceReport, QuestionReport, Report, TimelineEvent, TraceNode } from './types.js';
 
+/**
+ * Observations of one folded fact drawn on the timeline: every one up to this many, else the first
+ * tenth and the latest nine tenths of this many (the picture centres on the latest episode of failures,
+ * and needs its pushes one by one to find where the episode starts).
+ */
+const TIMELINE_PER_FOLD = 500;
+
 export function evidenceOf(f: Fact): EvidenceReport {
   return {
     fact: f.name,
@@ -18,6 +26,24 @@ export function evidenceOf(f: Fact): EvidenceReport {
     origin: f.source,
     ...(f.at ? { at: f.at } : {}),
     ...(f.attrs ? { attrs: f.attrs } : {}),
+    ...(f.fold ? foldOf(f) : {}),
+  };
+}
+
+/** What a folded fact adds to the JSON: the count, the span of times and a few examples (never every observation). */
+function foldOf(f: Fact): Pick<EvidenceReport, 'count' | 'firstAt' | 'lastAt' | 'examples'> {
+  const fold = f.fold!;
+  return {
+    count: fold.count,
+    ...(fold.firstAt ? { firstAt: fold.firstAt } : {}),
+    ...(fold.lastAt ? { lastAt: fold.lastAt } : {}),
+    examples: examplesOf(f).map((x) => ({
+      source: describeSource(x.source),
+      origin: x.source,
+      value: x.value,
+      ...(x.at ? { at: x.at } : {}),
+      ...(x.attrs ? { attrs: x.attrs } : {}),
+    })),
   };
 }
 
@@ -130,17 +156,25 @@ export function buildReport(d: Diagnosis): Report {
     };
   });
 
-  const timeline: TimelineEvent[] = d.facts
-    .filter((f) => f.at)
-    .map((f) => ({
-      at: f.at!,
-      fact: f.name,
-      label: factDefinition(f.name)?.description ?? f.name,
-      value: f.value,
-      source: describeSource(f.source),
-      ...(f.attrs ? { attrs: f.attrs } : {}),
-    }))
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.fact < b.fact ? -1 : a.fact > b.fact ? 1 : 0));
+  const timeline: TimelineEvent[] = [];
+  for (const f of d.facts) {
+    if (!f.at) continue;
+    // A folded fact shows its observations on the timeline (the latest ones when there are many); the first says how many there are in all.
+    const shown = f.fold ? examplesOf(f, TIMELINE_PER_FOLD / 10, (TIMELINE_PER_FOLD * 9) / 10) : [f];
+    shown.forEach((x, i) => {
+      if (!x.at) return;
+      timeline.push({
+        at: x.at,
+        fact: x.name,
+        label: factDefinition(x.name)?.description ?? x.name,
+        value: x.value,
+        source: describeSource(x.source),
+        ...(x.attrs ? { attrs: x.attrs } : {}),
+        ...(f.fold && i === 0 ? { count: f.fold.count, ...(f.fold.lastAt ? { lastAt: f.fold.lastAt } : {}) } : {}),
+      });
+    });
+  }
+  timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.fact < b.fact ? -1 : a.fact > b.fact ? 1 : a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
 
   const report: Report = {
     schemaVersion: 1,

@@ -80,6 +80,24 @@ export interface EvidenceReport {
   origin: Source;
   at?: string;
   attrs?: Record<string, string>;
+  /**
+   * Present when this stands for several observations of the same thing (a log line repeated
+   * thousands of times): how many, the earliest and latest time among them, and a few of them
+   * (the first ones and the last). `source`, `origin`, `at` and `attrs` describe the first.
+   */
+  count?: number;
+  firstAt?: string;
+  lastAt?: string;
+  examples?: ExampleReport[];
+}
+
+/** One of the observations a folded fact stands for. */
+export interface ExampleReport {
+  source: string;
+  origin: Source;
+  value: FactValue;
+  at?: string;
+  attrs?: Record<string, string>;
 }
 
 export interface CauseReport {
@@ -156,4 +174,7 @@ export interface TimelineEvent {
   value: FactValue;
   source: string;
   attrs?: Record<string, string>;
+  /** For a folded fact: how many observations, and the latest time among them (`at` is the first's). */
+  count?: number;
+  lastAt?: string;
 }

@@ -39,9 +39,13 @@ describe('repeated log lines are one evidence line', () => {
     }
   });
 
-  it('json keeps every observation', async () => {
+  // Issue 11 (bounded facts): the JSON keeps the count and a few examples, not a copy per line.
+  it('json keeps the count of observations and the first and last of them', async () => {
     const report = JSON.parse((await cli('diagnose', log, '--format', 'json')).out);
     const magic = report.causes.find((c: { id: string }) => c.id === 'mdm.wrong_magic');
-    expect(magic.evidence).toHaveLength(12);
+    expect(magic.evidence).toHaveLength(1);
+    expect(magic.evidence[0].count).toBe(12);
+    expect(magic.evidence[0].examples.map((x: { source: string }) => x.source)).toEqual([`${log}:1`, `${log}:2`, `${log}:3`, `${log}:12`]);
+    expect(report.facts.filter((f: { fact: string }) => f.fact === 'device.log.magic_rejection')).toHaveLength(1);
   });
 });

@@ -294,8 +294,9 @@ export class LineFeeder {
     for (const s of this.sinks) {
       try {
         const res = s.sink.end();
-        facts.push(...res.facts);
-        problems.push(...res.problems);
+        // A loop, not push(...): a log of 500 000 status lines yields more facts than a call may take arguments.
+        for (const f of res.facts) facts.push(f);
+        for (const p of res.problems) problems.push(p);
       } catch (e) {
         problems.push(problemOf(this.item, 'reader.failed', `${s.id} failed at the end: ${(e as Error).message}`));
       }

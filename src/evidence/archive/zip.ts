@@ -2,14 +2,17 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { createRequire } from 'node:module';
+import type { Entry, ZipFile } from 'yauzl';
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import { pumpMember, type MemberCheck } from './member.js';
 import { ScanStop, type Scan } from './scan.js';
 import type { ChunkSink } from './sink.js';
 import { makeTempDir, removeTempDir, removeTempDirSync } from './tempSpace.js';
 import type { ZipLayout } from './zipLayout.js';
-import { openZipFile } from './zipReader.js';
+
+let yauzlLib: typeof import('yauzl') | undefined;
+const yauzl = () => (yauzlLib ??= createRequire(import.meta.url)('yauzl') as typeof import('yauzl'));
 
 /**
  * Reads a zip file on disk (Secure Mail log bundles, a sysdiagnose zipped for
@@ -24,6 +27,8 @@ export async function scanZipFile(scan: Scan, path: string, prefix: string, dept
   let zip: ZipFile;
   let layout: ZipLayout;
   try {
+    // The zip library loads with the first zip: a run without one never pays for it.
+    const { openZipFile } = await import('./zipReader.js');
     ({ zip, layout } = await openZipFile(path, scan.limits.maxEntries));
   } catch (e) {
     scan.problem('archive.corrupt', `zip data cannot be read: ${(e as Error).message}`, where);
@@ -66,7 +71,7 @@ export async function scanZipFile(scan: Scan, path: string, prefix: string, dept
 }
 
 function entryName(entry: Entry): string {
-  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
+  return yauzl().getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
 }
 
 /** The CRC-32 of what was inflated, against the one the directory gives. */

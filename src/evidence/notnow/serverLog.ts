@@ -127,8 +127,46 @@ class ServerLogSink implements LineSink {
     // A line about several devices (a push API call naming many) carries no alias for any one of them.
     if (p.attrs.udid && (p.attrs.udid === this.aliases.udid || p.attrs.udid === this.aliases.enrollment_id || p.attrs.udid === this.aliases.device_id))
       for (const [k, v] of Object.entries(this.aliases)) if (!p.attrs[k]) p.attrs[k] = v;
+    p.attrs = this.shared(p.attrs);
     this.out.push(p);
     this.seen++;
+  }
+
+  /** Attribute values held as strings of their own: a slice of a log line keeps the whole line alive. */
+  private readonly strings = new Map<string, string>();
+  private last?: Record<string, string>;
+
+  /**
+   * What a busy log's lines say again and again (the same device, connection
+   * and command) is held once: the values as their own strings, and the whole
+   * set when it matches the previous line's. Half a million status lines then
+   * hold neither their lines nor half a million copies of them.
+   */
+  private shared(attrs: Record<string, string>): Record<string, string> {
+    let same = this.last !== undefined;
+    let n = 0;
+    for (const k in attrs) {
+      attrs[k] = this.own(attrs[k]);
+      n++;
+      if (same && this.last![k] !== attrs[k]) same = false;
+    }
+    if (same) {
+      let m = 0;
+      for (const _ in this.last) m++;
+      if (m === n) return this.last!;
+    }
+    this.last = attrs;
+    return attrs;
+  }
+
+  private own(v: string): string {
+    let k = this.strings.get(v);
+    if (k === undefined) {
+      k = v.length < 13 ? v : (v + ' ').slice(0, -1);
+      // Bounded: a log of only distinct values costs what it did before.
+      if (this.strings.size < 50_000) this.strings.set(k, k);
+    }
+    return k;
   }
 
   private bad(n: number): void {

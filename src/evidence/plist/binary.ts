@@ -1,4 +1,8 @@
-import { parseBuffer, setMaxObjectCount, setMaxObjectSize } from 'bplist-parser';
+import { createRequire } from 'node:module';
+
+/** Loaded the first time a binary plist is read: most runs read none, and every run would pay for it. */
+let bplistLib: typeof import('bplist-parser') | undefined;
+const bplist = () => (bplistLib ??= createRequire(import.meta.url)('bplist-parser') as typeof import('bplist-parser'));
 import { normalizeTree, type PlistValue } from './values.js';
 
 export type BinaryResult = { ok: true; value: PlistValue } | { ok: false; code: string; message: string };
@@ -171,6 +175,7 @@ function validate(buf: Buffer, tr: Trailer, maxObjects: number): void {
 export function parseBinaryPlist(buf: Buffer, maxObjects: number): BinaryResult {
   try {
     validate(buf, readTrailer(buf), maxObjects);
+    const { parseBuffer, setMaxObjectCount, setMaxObjectSize } = bplist();
     setMaxObjectCount(maxObjects);
     setMaxObjectSize(Math.max(buf.length, 1));
     const [value] = parseBuffer(buf);

@@ -14,8 +14,9 @@ const ARCHIVE_INFO = /^(.*?[^/]+\.logarchive)\/Info\.plist$/;
 export const logArchiveReader: BufferReader = {
   id: 'text.log-archive',
   kind: 'buffer',
-  accepts(_name, _head, item) {
-    return ARCHIVE_INFO.test(item.member ?? item.input);
+  accepts(name, _head, item) {
+    // The name first: the pattern is tried on every member of a sysdiagnose, thousands of long paths.
+    return name === 'Info.plist' && ARCHIVE_INFO.test(item.member ?? item.input);
   },
   read(_data, item) {
     const path = ARCHIVE_INFO.exec(item.member ?? item.input)![1]!;

@@ -52,6 +52,7 @@ export const deviceFacts: FactDefinition[] = [
     marksDomain: false,
     multi: true,
     derived: true,
+    perLog: true,
   }),
   d('device.log.push_connection_problem', 'string', 'The last push connection failure of a log whose connection ends down, in words (derived)', {
     marksDomain: false,

@@ -40,6 +40,8 @@ function referenceTime(index: Index): { at: string; name: string; provable: bool
 }
 
 function expiry(index: Index, from: string, to: string, what: string, keep: (f: Fact) => Record<string, string>): Fact[] {
+  // The reference time reads every timed fact: only worth it when there is something to judge.
+  if (!index.get(from)?.length) return [];
   const ref = referenceTime(index);
   if (!ref) return [];
   const out: Fact[] = [];

@@ -28,18 +28,53 @@ const CONTACTS: Record<string, (f: Fact) => string> = {
 export const CONTACT_FACTS = Object.keys(CONTACTS);
 
 export interface DeviceEvent {
-  fact: Fact;
-  kind: 'push' | 'contact';
-  m: Moment;
+  readonly fact: Fact;
+  readonly kind: 'push' | 'contact';
+  readonly m: Moment;
   /** Upper-cased device names the fact carries. */
-  ids: string[];
-  channel?: string;
+  readonly ids: string[];
+  readonly channel?: string;
   /** Read off the device itself (its logs, MDM.plist): about the device the sysdiagnose came from. */
-  own: boolean;
-  what: string;
-  where: string;
+  readonly own: boolean;
+  readonly what: string;
+  readonly where: string;
   /** Stable position for ties. */
-  key: string;
+  readonly key: string;
+}
+
+/**
+ * A busy server log gives hundreds of thousands of events, and only a few are
+ * ever named in a report: what they say, where and their tie-break key are
+ * worked out when first asked for.
+ */
+class Event implements DeviceEvent {
+  readonly channel?: string;
+  private said?: string;
+  private place?: string;
+  private tie?: string;
+
+  constructor(
+    readonly fact: Fact,
+    readonly kind: DeviceEvent['kind'],
+    readonly m: Moment,
+    readonly ids: string[],
+    readonly own: boolean,
+    private readonly say: (f: Fact) => string,
+  ) {
+    if (fact.attrs?.channel) this.channel = fact.attrs.channel;
+  }
+
+  get what(): string {
+    return (this.said ??= this.say(this.fact));
+  }
+
+  get where(): string {
+    return (this.place ??= describeSource(this.fact.source));
+  }
+
+  get key(): string {
+    return (this.tie ??= `${this.m.src ?? ''}\u0000${String(this.m.line).padStart(10, '0')}\u0000${this.fact.name}`);
+  }
 }
 
 /** An id hidden for a ticket or a log ("00008120-XXXX…", "<private>", "****"): some device, unnamed. */
@@ -56,7 +91,7 @@ export function idsOf(f: Fact): string[] {
     const v = f.attrs?.[k]?.trim();
     if (v && usableId(v)) out.push(v.toUpperCase());
   }
-  return [...new Set(out)];
+  return out.length < 2 ? out : [...new Set(out)];
 }
 
 /** Read off the device itself: its own facts, and command statuses mdmclient logged. */
@@ -64,21 +99,13 @@ export function isOwn(f: Fact): boolean {
   return f.name.startsWith('device.') || f.attrs?.origin === 'device log';
 }
 
-function eventOf(f: Fact, kind: DeviceEvent['kind'], what: string): DeviceEvent | undefined {
+function eventOf(f: Fact, kind: DeviceEvent['kind'], say: (f: Fact) => string): DeviceEvent | undefined {
   const m = momentOf(f);
   if (!m) return undefined;
-  return {
-    fact: f,
-    kind,
-    m,
-    ids: idsOf(f),
-    ...(f.attrs?.channel ? { channel: f.attrs.channel } : {}),
-    own: isOwn(f),
-    what,
-    where: describeSource(f.source),
-    key: `${m.src ?? ''}\u0000${String(m.line).padStart(10, '0')}\u0000${f.name}`,
-  };
+  return new Event(f, kind, m, idsOf(f), isOwn(f), say);
 }
+
+const PUSH = () => 'push';
 
 /**
  * Pushes: the server's push lines, and APNs answers to MDM pushes that no
@@ -88,14 +115,14 @@ function pushEvents(index: Index): DeviceEvent[] {
   const out: DeviceEvent[] = [];
   const lines = new Set<string>();
   for (const f of index.get('server.push_sent') ?? []) {
-    const e = eventOf(f, 'push', 'push');
+    const e = eventOf(f, 'push', PUSH);
     if (!e) continue;
     out.push(e);
     lines.add(`${sourceKey(f.source)}\u0000${lineOf(f.source)}`);
   }
   for (const f of index.get('mdm.apns_response') ?? []) {
     if (lines.has(`${sourceKey(f.source)}\u0000${lineOf(f.source)}`)) continue;
-    const e = eventOf(f, 'push', 'push');
+    const e = eventOf(f, 'push', PUSH);
     if (e) out.push(e);
   }
   return out;
@@ -105,7 +132,7 @@ function contactEvents(index: Index, untimed: Fact[]): DeviceEvent[] {
   const out: DeviceEvent[] = [];
   for (const [name, say] of Object.entries(CONTACTS))
     for (const f of index.get(name) ?? []) {
-      const e = eventOf(f, 'contact', say(f));
+      const e = eventOf(f, 'contact', say);
       if (e) out.push(e);
       else untimed.push(f);
     }

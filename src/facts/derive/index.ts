@@ -38,11 +38,29 @@ export const derivers: Deriver[] = [
  * applied first, so every derivation compares real times.
  */
 export function deriveFacts(facts: readonly Fact[], params: DeriveParams = {}): Fact[] {
-  let all = applyLogTimeZone(facts);
+  const { observed, derived } = derive(facts, params);
+  return observed.concat(derived);
+}
+
+/**
+ * The same, kept apart: the observations as the derivations read them (with
+ * a zone someone gave applied; `rezoned` says whether any time moved), and
+ * what was derived from them.
+ */
+export function derive(facts: readonly Fact[], params: DeriveParams = {}): { observed: readonly Fact[]; rezoned: boolean; derived: Fact[] } {
+  const observed = applyLogTimeZone(facts);
+  const all = observed.slice();
+  // One index, grown as derivers add to it: rebuilding it per deriver costs a pass over every observation each time.
+  const index = indexFacts(all);
   for (const d of derivers) {
-    const more = d(indexFacts(all), params);
-    // concat, not push(...more): a long log derives more facts than a call's arguments may hold.
-    if (more.length) all = all.concat(more);
+    const more = d(index, params);
+    // A loop, not push(...more): a long log derives more facts than a call's arguments may hold.
+    for (const f of more) {
+      all.push(f);
+      const list = index.get(f.name);
+      if (list) list.push(f);
+      else index.set(f.name, [f]);
+    }
   }
-  return all;
+  return { observed, rezoned: observed !== facts, derived: all.slice(observed.length) };
 }

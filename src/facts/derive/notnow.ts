@@ -37,8 +37,19 @@ interface Ev {
 function lineOf(s: Source): number {
   return s.kind === 'file' || s.kind === 'pasted' ? (s.line ?? 0) : 0;
 }
+const inputKeys = new Map<string, Map<string, string>>();
 function inputOf(s: Source): string {
-  return s.kind === 'file' ? `${s.input}\u0000${s.member ?? ''}` : s.kind === 'pasted' ? s.input : '';
+  if (s.kind !== 'file') return s.kind === 'pasted' ? s.input : '';
+  // One string per log, not per status line (a busy server logs hundreds of thousands).
+  let byMember = inputKeys.get(s.input);
+  if (!byMember) {
+    if (inputKeys.size > 10_000) inputKeys.clear();
+    inputKeys.set(s.input, (byMember = new Map()));
+  }
+  const member = s.member ?? '';
+  let k = byMember.get(member);
+  if (k === undefined) byMember.set(member, (k = `${s.input}\u0000${member}`));
+  return k;
 }
 
 /** Time first; within one second (NanoMDM logs whole seconds) the log's own line order decides. */
@@ -49,27 +60,32 @@ function compare(a: Ev, b: Ev): number {
 }
 
 function toEvents(facts: readonly Fact[], kind: Ev['kind'], start: number): Ev[] {
-  return facts.map((fact, i) => {
+  // Built property by property, in one shape: spreads per event cost a busy log seconds.
+  const out = new Array<Ev>(facts.length);
+  for (let i = 0; i < facts.length; i++) {
+    const fact = facts[i];
     const a = fact.attrs ?? {};
     const udid = a.udid ?? '(unnamed device)';
     const user = a.user;
-    return {
+    const e: Ev = {
       fact,
       kind,
-      ...(kind === 'status' ? { status: String(fact.value) } : {}),
+      status: kind === 'status' ? String(fact.value) : undefined,
       enrollment: user ? `${udid}:${user}` : udid,
       udid,
       channel: a.channel ?? (user ? 'user' : 'device'),
-      ...(user ? { user } : {}),
-      ...(a.connection ? { connection: a.connection } : {}),
-      ...(a.command_uuid ? { uuid: a.command_uuid } : {}),
-      ...(a.request_type ? { rt: a.request_type } : {}),
+      user,
+      connection: a.connection || undefined,
+      uuid: a.command_uuid || undefined,
+      rt: a.request_type || undefined,
       idx: start + i,
       t: fact.at ?? '',
       input: inputOf(fact.source),
       line: lineOf(fact.source),
     };
-  });
+    out[i] = e;
+  }
+  return out;
 }
 
 function where(ev: Ev): string {
@@ -87,18 +103,38 @@ function what(ev: Ev): string {
  * reading that names the device counts, so the sequence is not doubled.
  */
 function onePerLine(facts: readonly Fact[]): Fact[] {
-  const byLine = new Map<string, Fact>();
+  // Keyed by input, then value, then line: no key string per status line.
+  const byInput = new Map<string, Map<string, Map<number, Fact>>>();
   const out: Fact[] = [];
+  let doubled = false;
   for (const f of facts) {
-    if (!lineOf(f.source)) {
+    const line = lineOf(f.source);
+    if (!line) {
       out.push(f);
       continue;
     }
-    const key = `${inputOf(f.source)}\u0000${lineOf(f.source)}\u0000${String(f.value)}`;
-    const prev = byLine.get(key);
-    if (!prev || (!prev.attrs?.udid && f.attrs?.udid)) byLine.set(key, f);
+    let byValue = byInput.get(inputOf(f.source));
+    if (!byValue) byInput.set(inputOf(f.source), (byValue = new Map()));
+    const value = String(f.value);
+    let byLine = byValue.get(value);
+    if (!byLine) byValue.set(value, (byLine = new Map()));
+    const prev = byLine.get(line);
+    if (prev) doubled = true;
+    if (!prev || (!prev.attrs?.udid && f.attrs?.udid)) byLine.set(line, f);
   }
-  return [...out, ...byLine.values()];
+  if (!doubled && !out.length) return facts as Fact[];
+  // Each line's reading in the place its first reading had (the order the events are numbered in).
+  const placed = new Set<Fact>();
+  for (const f of facts) {
+    const line = lineOf(f.source);
+    if (!line) continue;
+    const chosen = byInput.get(inputOf(f.source))!.get(String(f.value))!.get(line)!;
+    if (!placed.has(chosen)) {
+      placed.add(chosen);
+      out.push(chosen);
+    }
+  }
+  return out;
 }
 
 interface Seen {
@@ -139,7 +175,8 @@ export const notnowSequence: Deriver = (index) => {
   if (!statusFacts.length) return [];
   const statuses = toEvents(onePerLine(statusFacts), 'status', 0);
   const sent = toEvents(index.get('notnow.command_sent') ?? [], 'sent', statuses.length);
-  const out: Fact[] = [];
+  // Collapsed as they are made: a busy log holds hundreds of thousands of NotNows, each giving several facts.
+  const out = new Collapser();
   const derived = (how: string, from: string[] = ['mdm.command.status']): Source => ({ kind: 'derived', how, from });
 
   const notNows = statuses.filter((e) => e.status === 'NotNow').sort(compare);
@@ -151,17 +188,21 @@ export const notnowSequence: Deriver = (index) => {
 
   // What was refused, and on which channel: also for results without a time (a single plist).
   for (const e of notNows) {
-    const attrs: Record<string, string> = { udid: e.udid, channel: e.channel };
-    if (e.uuid) attrs.command_uuid = e.uuid;
-    if (e.connection) attrs.connection = e.connection;
-    if (e.rt)
+    // Most NotNows of a busy log repeat one already kept: counted without building their facts.
+    const key = { udid: e.udid, channel: e.channel };
+    if (e.rt && !out.counted('notnow.command', commandName(e.rt), key)) {
+      const attrs: Record<string, string> = { udid: e.udid, channel: e.channel };
+      if (e.uuid) attrs.command_uuid = e.uuid;
+      if (e.connection) attrs.connection = e.connection;
       out.push({
         name: 'notnow.command',
         value: commandName(e.rt),
         source: derived(`RequestType ${e.rt} of the NotNow at ${where(e)}`),
         attrs: { ...attrs, request_type: e.rt },
       });
-    out.push({ name: 'notnow.channel', value: e.channel, source: derived(`channel of the NotNow at ${where(e)}`), attrs: { udid: e.udid, ...(e.uuid ? { command_uuid: e.uuid } : {}) } });
+    }
+    if (!out.counted('notnow.channel', e.channel, key))
+      out.push({ name: 'notnow.channel', value: e.channel, source: derived(`channel of the NotNow at ${where(e)}`), attrs: { udid: e.udid, ...(e.uuid ? { command_uuid: e.uuid } : {}) } });
   }
 
   // Only reports with a time or a connection can be put in order.
@@ -224,6 +265,7 @@ export const notnowSequence: Deriver = (index) => {
       const follower = inConn.slice(firstNotNow + 1).find((e) => e.status !== 'NotNow' && e.status !== 'Idle');
       const lastInConn = inConn[inConn.length - 1];
       const followed = lastInConn.status !== 'NotNow';
+      if (out.counted('notnow.followed_on_same_connection', followed, { udid: nn.udid, channel: nn.channel })) continue;
       const attrs: Record<string, string> = { udid: nn.udid, channel: nn.channel, connection: c, notnow_at: where(nn) };
       if (nn.rt) attrs.request_type = nn.rt;
       if (nn.uuid) attrs.command_uuid = nn.uuid;
@@ -247,10 +289,11 @@ export const notnowSequence: Deriver = (index) => {
     for (const nn of evs.filter((e) => e.status === 'NotNow')) {
       if (!nn.connection || (!nn.uuid && !nn.rt)) continue;
       const at = connPos.get(nn.connection)!;
-      const later = connOrder.slice(at + 1);
-      if (!later.length) continue;
-      const poll = conns.get(later[0])![0];
+      // The next connection only: a slice of every later one per NotNow is quadratic in a busy log.
+      if (at + 1 >= connOrder.length) continue;
+      const poll = conns.get(connOrder[at + 1])![0];
       const again = firstAfter(nn.uuid ? byUuid.get(nn.uuid) : undefined, at, nn.rt ? byType.get(nn.rt) : undefined);
+      if (out.counted('notnow.resent_after_poll', !!again, { udid: nn.udid, channel: nn.channel, request_type: nn.rt })) continue;
       const attrs: Record<string, string> = { udid: nn.udid, channel: nn.channel, notnow_at: where(nn), polled_at: where(poll) };
       if (nn.rt) attrs.request_type = nn.rt;
       if (nn.uuid) attrs.command_uuid = nn.uuid;
@@ -268,7 +311,7 @@ export const notnowSequence: Deriver = (index) => {
       });
     }
   }
-  return collapse(out);
+  return out.facts();
 };
 
 /** Attributes that tell observations apart; the rest (which line, which connection) describe the first one seen. */
@@ -284,26 +327,47 @@ const KEY_ATTRS: Record<string, string[]> = {
  * some observation has a value. One fact per device, channel and value is
  * kept (the earliest, with its lines) and `times` counts the rest.
  */
-function collapse(facts: Fact[]): Fact[] {
-  const kept = new Map<string, { fact: Fact; n: number }>();
-  const out: Fact[] = [];
-  for (const f of facts) {
+class Collapser {
+  private readonly out: Fact[] = [];
+  private readonly kept = new Map<string, { fact: Fact; n: number }>();
+
+  private static keyOf(name: string, value: unknown, attrs: Record<string, string | undefined> | undefined, keys: string[]): string {
+    let k = `${name}\u0000${String(value)}`;
+    for (const a of keys) k += `\u0000${attrs?.[a] ?? ''}`;
+    return k;
+  }
+
+  /**
+   * Counts one more observation if one like it is kept already (true), so the
+   * caller need not build a fact, and its descriptions, that would be dropped.
+   */
+  counted(name: string, value: unknown, attrs: Record<string, string | undefined>): boolean {
+    const keys = KEY_ATTRS[name];
+    if (!keys) return false;
+    const prev = this.kept.get(Collapser.keyOf(name, value, attrs, keys));
+    if (prev) prev.n++;
+    return !!prev;
+  }
+
+  push(f: Fact): void {
     const keys = KEY_ATTRS[f.name];
     if (!keys) {
-      out.push(f);
-      continue;
+      this.out.push(f);
+      return;
     }
-    const k = [f.name, String(f.value), ...keys.map((a) => f.attrs?.[a] ?? '')].join('\u0000');
-    const prev = kept.get(k);
+    const k = Collapser.keyOf(f.name, f.value, f.attrs, keys);
+    const prev = this.kept.get(k);
     if (prev) prev.n++;
     else {
-      const entry = { fact: f, n: 1 };
-      kept.set(k, entry);
-      out.push(f);
+      this.kept.set(k, { fact: f, n: 1 });
+      this.out.push(f);
     }
   }
-  for (const { fact, n } of kept.values()) if (n > 1) fact.attrs = { ...fact.attrs, times: String(n) };
-  return out;
+
+  facts(): Fact[] {
+    for (const { fact, n } of this.kept.values()) if (n > 1) fact.attrs = { ...fact.attrs, times: String(n) };
+    return this.out;
+  }
 }
 
 export const notnowDerivers: Deriver[] = [notnowSequence];

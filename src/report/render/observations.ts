@@ -72,14 +72,22 @@ interface Place {
   times: string[];
   zone?: string;
   count: number;
+  /** Lines of a folded fact known only by its count (its examples are in `lines`). */
+  moreLines: number;
 }
 
 function placeWords(p: Place): string {
   const lines = [...new Set(p.lines)].sort((a, b) => a - b);
   const when = p.times.length ? formatSpan(p.times, p.zone) : '';
   if (p.count === 1) return [lines.length ? `${p.container} line ${lines[0]}` : p.container, when].filter(Boolean).join(', ');
-  const what = lines.length > 1 ? `${lines.length} lines` : lines.length === 1 ? `line ${lines[0]}` : `${p.count} entries`;
+  const n = lines.length + p.moreLines;
+  const what = n > 1 ? `${n} lines` : lines.length === 1 ? `line ${lines[0]}` : `${p.count} entries`;
   return `${p.container}: ${[what, when].filter(Boolean).join(', ')}`;
+}
+
+/** The observations one evidence entry stands for that can be placed: itself, or a folded fact's examples. */
+function placed(e: EvidenceReport): Pick<EvidenceReport, 'origin' | 'at' | 'attrs'>[] {
+  return e.examples?.length ? e.examples.map((x) => ({ origin: x.origin, ...(x.at ? { at: x.at } : {}), ...(x.attrs ?? e.attrs ? { attrs: x.attrs ?? e.attrs } : {}) })) : [e];
 }
 
 /**
@@ -93,14 +101,25 @@ export function foldEvidence(evidence: readonly EvidenceReport[], places: Places
     const what = observationWords(e, opts.brief, places, opts.audience);
     let g = groups.get(what);
     if (!g) groups.set(what, (g = { what, places: new Map(), count: 0 }));
-    g.count++;
-    const container = places.container(e.origin);
-    let p = g.places.get(container);
-    if (!p) g.places.set(container, (p = { container, lines: [], times: [], count: 0, ...(e.attrs?.zone ? { zone: e.attrs.zone } : {}) }));
-    p.count++;
-    if ('line' in e.origin && e.origin.line && !(e.origin.kind === 'pasted' && places.named(e.origin.input))) p.lines.push(e.origin.line);
-    // An answer's place already says when; an event's time is the observation's.
-    if (e.at && e.origin.kind !== 'answer') p.times.push(e.at);
+    // A folded fact (issue 11) stands for `count` observations: its examples are placed, the rest counted with the last of them.
+    let p: Place | undefined;
+    for (const x of placed(e)) {
+      g.count++;
+      const container = places.container(x.origin);
+      p = g.places.get(container);
+      if (!p) g.places.set(container, (p = { container, lines: [], times: [], count: 0, moreLines: 0, ...(x.attrs?.zone ? { zone: x.attrs.zone } : {}) }));
+      p.count++;
+      if ('line' in x.origin && x.origin.line && !(x.origin.kind === 'pasted' && places.named(x.origin.input))) p.lines.push(x.origin.line);
+      // An answer's place already says when; an event's time is the observation's.
+      if (x.at && x.origin.kind !== 'answer') p.times.push(x.at);
+    }
+    const rest = (e.count ?? 1) - placed(e).length;
+    if (p && rest > 0) {
+      g.count += rest;
+      p.count += rest;
+      if ('line' in e.origin && e.origin.line) p.moreLines += rest;
+      for (const t of [e.firstAt, e.lastAt]) if (t && e.origin.kind !== 'answer') p.times.push(t);
+    }
   }
   const max = opts.places ?? (opts.brief ? 3 : Number.POSITIVE_INFINITY);
   return [...groups.values()].map((g) => {

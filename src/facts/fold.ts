@@ -1,0 +1,324 @@
+import { factDefinition } from './catalog/index.js';
+import { factKey } from './order.js';
+import type { Fact, Fold, FoldColumns, Source } from './schema.js';
+
+/**
+ * Folding: repeated observations of one fact from one input become one fact
+ * with a count, so that a log of half a million lines yields a handful of
+ * facts, not half a million.
+ *
+ * Folding loses nothing. The folded fact is the first observation, and its
+ * `fold.each` keeps, column by column, what tells every observation from the
+ * next (time, line, archive member, and the few attributes that name one
+ * occurrence: its logged time, its connection, its command). `expandFacts`
+ * gives back every observation, so the derivations that need each event in
+ * order (a push and the same device's next contact, the NotNow sequence of
+ * a connection, the last apsd line of each log) see all of them, however the
+ * evidence was stored; what the engine and the report see is folded.
+ *
+ * Observations fold together when they agree on everything else: fact name,
+ * value (or "the value is its own time", for events), the input they were
+ * read from, and every other attribute. So the rules, which only ask whether
+ * some observation has a value, judge a folded set as they judge the full one.
+ */
+
+/**
+ * Attributes that name one occurrence rather than what was observed: never
+ * named by a rule, and different on every line of a busy log.
+ */
+export const OCCURRENCE_ATTRS: ReadonlySet<string> = new Set([
+  'logged_at',
+  'timestamp',
+  'connection',
+  'command_uuid',
+  'apns_id',
+  // Derived per log or per occurrence: which file, and where in it.
+  'file',
+  'last_seen',
+  'up_again_at',
+  'notnow_at',
+  'polled_at',
+  'resent_at',
+  'followed_at',
+  'followed_by',
+]);
+
+/** How many observations a fact stands for. */
+export function occurrences(f: Fact): number {
+  return f.fold?.count ?? 1;
+}
+
+const SEP = '\u0000';
+
+/** Where a group may gather observations from: one input (all its archive members), one paste, one derivation. */
+function scopeOf(f: Fact): string | undefined {
+  const s = f.source;
+  switch (s.kind) {
+    case 'file':
+      return s.input;
+    case 'pasted':
+      return `pasted${SEP}${s.input}`;
+    case 'derived':
+      // Derived facts are few and each says something of its own (a failed push, with its time):
+      // only those derived once per log are many.
+      return factDefinition(f.name)?.perLog ? `derived${SEP}${s.from.join(',')}` : undefined;
+    default:
+      // An answer is one person's word at one time: never folded.
+      return undefined;
+  }
+}
+
+/** The attributes that say what was observed, in name order (readers write them in one order; sorting a handful is cheap). */
+function attrsKey(attrs: Record<string, string>): string {
+  const keys: string[] = [];
+  for (const k in attrs) if (!OCCURRENCE_ATTRS.has(k)) keys.push(k);
+  if (keys.length > 1) keys.sort();
+  let out = '';
+  for (const k of keys) out += `${k}=${attrs[k]}${SEP}`;
+  return out;
+}
+
+/** Marks "the value is the observation's own time" in place of the value. */
+const OWN_TIME = Symbol('own time');
+
+/**
+ * Folds facts as they are added; facts() gives the result. Groups by scope,
+ * name, value and attributes, one map per level: the levels are strings and
+ * values the readers already hold, so a busy log costs no long key string
+ * per line. A folded fact joins its group whole, and is unfolded only if
+ * other observations join it (another read of the same input).
+ */
+export class FactFolder {
+  private readonly root = new Map<string, Map<string, Map<unknown, Map<string, Fact[]>>>>();
+  /** Groups and facts that are not folded, in the order they first appeared. */
+  readonly order: (Fact[] | Fact)[] = [];
+  private readonly single = new Set<string>();
+
+  add(f: Fact): void {
+    const scope = scopeOf(f);
+    if (scope === undefined) {
+      // Not folded, but the same observation given twice is still one.
+      const id = factKey(f);
+      if (!this.single.has(id)) {
+        this.single.add(id);
+        this.order.push(f);
+      }
+      return;
+    }
+    const byName = level(this.root, scope, () => new Map());
+    const byValue = level(byName, f.name, () => new Map());
+    const byAttrs = level(byValue, f.at !== undefined && f.value === f.at ? OWN_TIME : f.value, () => new Map());
+    const key = f.attrs ? attrsKey(f.attrs) : '';
+    const g = byAttrs.get(key);
+    if (g) g.push(f);
+    else {
+      const list = [f];
+      byAttrs.set(key, list);
+      this.order.push(list);
+    }
+  }
+
+  facts(): Fact[] {
+    return this.order.map(FactFolder.result);
+  }
+
+  /** The fact one entry of `order` stands for (callers that fold in slices take them one by one). */
+  static result(o: Fact[] | Fact): Fact {
+    if (!Array.isArray(o)) return o;
+    // Alone in its group: an observation as it was read, or a fold that nothing else joins.
+    if (o.length === 1) return o[0];
+    return foldGroup(o.some((f) => f.fold) ? expandFacts(o) : o);
+  }
+}
+
+function level<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
+}
+
+function memberOf(f: Fact): string {
+  return f.source.kind === 'file' ? (f.source.member ?? '') : '';
+}
+function lineOf(f: Fact): number {
+  return f.source.kind === 'file' || f.source.kind === 'pasted' ? (f.source.line ?? 0) : 0;
+}
+function howOf(f: Fact): string {
+  return f.source.kind === 'derived' ? f.source.how : '';
+}
+function occurrenceAttrs(f: Fact): string {
+  if (!f.attrs) return '';
+  let s = '';
+  for (const k of Object.keys(f.attrs).sort()) if (OCCURRENCE_ATTRS.has(k)) s += `${k}=${f.attrs[k]}${SEP}`;
+  return s;
+}
+
+/** Reading order: archive member, line, time, then what tells two observations of one line apart. */
+function compareOccurrences(a: Fact, b: Fact): number {
+  const ma = memberOf(a);
+  const mb = memberOf(b);
+  if (ma !== mb) return ma < mb ? -1 : 1;
+  const la = lineOf(a);
+  const lb = lineOf(b);
+  if (la !== lb) return la - lb;
+  const ta = a.at ?? '';
+  const tb = b.at ?? '';
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const ha = howOf(a);
+  const hb = howOf(b);
+  if (ha !== hb) return ha < hb ? -1 : 1;
+  const oa = occurrenceAttrs(a);
+  const ob = occurrenceAttrs(b);
+  return oa < ob ? -1 : oa > ob ? 1 : 0;
+}
+
+/**
+ * A value as the fold keeps it: one string per distinct value, and not a
+ * slice of the log line it was read from (V8 keeps a substring's whole line
+ * alive: a column of half a million command ids would hold every line).
+ */
+function keep(v: string, seen: Map<string, string>): string {
+  let k = seen.get(v);
+  if (k === undefined) {
+    // Concatenating and cutting again makes a string of its own; short ones are copies already.
+    k = v.length < 13 ? v : (v + ' ').slice(0, -1);
+    seen.set(k, k);
+  }
+  return k;
+}
+
+function foldGroup(list: Fact[]): Fact {
+  // Readers emit in reading order, and unfolding gives it back: sort only when the inputs interleave.
+  for (let i = 1; i < list.length; i++)
+    if (compareOccurrences(list[i - 1], list[i]) > 0) {
+      list.sort(compareOccurrences);
+      break;
+    }
+  // The same observation read twice (a file given twice) counts once.
+  const kept: Fact[] = [];
+  for (const f of list) if (!kept.length || compareOccurrences(kept[kept.length - 1], f) !== 0) kept.push(f);
+  const first = kept[0];
+  if (kept.length === 1) return first;
+
+  const cols: FoldColumns = { at: [], line: [] };
+  const members: string[] = [];
+  const hows: string[] = [];
+  const varying = new Map<string, string[]>();
+  let anyMember = false;
+  let anyHow = false;
+  let firstAt: string | undefined;
+  let lastAt: string | undefined;
+  const own = new Map<string, string>();
+  kept.forEach((f, i) => {
+    const at = keep(f.at ?? '', own);
+    cols.at.push(at);
+    cols.line.push(lineOf(f));
+    const m = memberOf(f);
+    members.push(m);
+    anyMember ||= m !== '';
+    const h = howOf(f);
+    hows.push(h);
+    anyHow ||= h !== '';
+    if (at) {
+      if (firstAt === undefined || at < firstAt) firstAt = at;
+      if (lastAt === undefined || at > lastAt) lastAt = at;
+    }
+    if (f.attrs)
+      for (const k of Object.keys(f.attrs)) {
+        if (!OCCURRENCE_ATTRS.has(k)) continue;
+        let col = varying.get(k);
+        if (!col) varying.set(k, (col = new Array<string>(i).fill('')));
+        col[i] = keep(f.attrs[k], own);
+      }
+    for (const col of varying.values()) if (col.length === i) col.push('');
+  });
+  if (anyMember) cols.member = members;
+  if (anyHow) cols.how = hows;
+  if (varying.size) cols.attrs = Object.fromEntries([...varying.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  const fold: Fold = { count: kept.length, ...(firstAt !== undefined ? { firstAt } : {}), ...(lastAt !== undefined ? { lastAt } : {}), each: cols };
+  return { ...first, fold };
+}
+
+/**
+ * Folds repeated observations; every other fact passes through as it is.
+ * Linear in the number of observations (plus sorting each group into
+ * reading order), and the result does not depend on the order facts come in.
+ * Facts that are folded already are unfolded first, so folding folded facts
+ * (several inputs, a stored case) merges their groups.
+ */
+export function foldFacts(facts: readonly Fact[]): Fact[] {
+  const folder = new FactFolder();
+  for (const f of facts) folder.add(f);
+  return folder.facts();
+}
+
+/** One observation of a folded fact, rebuilt from its columns. */
+function observation(f: Fact, i: number): Fact {
+  // Built property by property: spreads of optional fields cost a busy bundle tens of milliseconds.
+  const c = f.fold!.each;
+  const at = c.at[i];
+  const line = c.line[i];
+  let source: Source;
+  const s = f.source;
+  if (s.kind === 'file') {
+    source = { kind: 'file', input: s.input };
+    const member = c.member ? c.member[i] : s.member;
+    if (member) source.member = member;
+    if (line) source.line = line;
+  } else if (s.kind === 'pasted') {
+    source = { kind: 'pasted', input: s.input };
+    if (line) source.line = line;
+  } else if (s.kind === 'derived') source = { kind: 'derived', how: c.how ? c.how[i] : s.how, from: s.from };
+  else source = s;
+  const out: Fact = { name: f.name, value: at && f.value === f.at ? at : f.value, source };
+  if (at) out.at = at;
+  if (c.attrs) {
+    // Observations in a row usually share their connection and command: they share one attrs object too (never mutated).
+    let same = i > 0;
+    for (const k in c.attrs) if (same && c.attrs[k][i] !== c.attrs[k][i - 1]) same = false;
+    if (same && lastAttrs.fact === f && lastAttrs.i === i - 1) out.attrs = lastAttrs.attrs;
+    else {
+      const attrs: Record<string, string> = {};
+      for (const k in f.attrs) if (!OCCURRENCE_ATTRS.has(k)) attrs[k] = f.attrs[k];
+      for (const k in c.attrs) {
+        const v = c.attrs[k][i];
+        if (v) attrs[k] = v;
+      }
+      out.attrs = attrs;
+    }
+    lastAttrs.fact = f;
+    lastAttrs.i = i;
+    lastAttrs.attrs = out.attrs;
+  } else if (f.attrs) out.attrs = f.attrs;
+  return out;
+}
+
+/** The attributes of the observation rebuilt last, to share with the next one when they agree. */
+const lastAttrs: { fact?: Fact; i: number; attrs?: Record<string, string> } = { i: -1 };
+
+/** Every observation a fact stands for: itself, or each one folded into it. */
+export function* eachObservation(f: Fact): Generator<Fact> {
+  if (!f.fold) {
+    yield f;
+    return;
+  }
+  for (let i = 0; i < f.fold.count; i++) yield observation(f, i);
+}
+
+/** Unfolds every folded fact: what the derivations read. */
+export function expandFacts(facts: readonly Fact[]): Fact[] {
+  const out: Fact[] = [];
+  for (const f of facts) {
+    if (!f.fold) out.push(f);
+    else for (let i = 0; i < f.fold.count; i++) out.push(observation(f, i));
+  }
+  return out;
+}
+
+/** A few of the observations a folded fact stands for, in reading order: the first `first` and the last `last`. */
+export function examplesOf(f: Fact, first = 3, last = 1): Fact[] {
+  const n = f.fold?.count ?? 0;
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) if (i < first || i >= n - last) idx.push(i);
+  return idx.map((i) => observation(f, i));
+}
