@@ -1,4 +1,4 @@
-import { domainsMarkedBy, factDefinition } from '../facts/catalog/index.js';
+import { domainsHintedBy, domainsMarkedBy, factDefinition } from '../facts/catalog/index.js';
 import { derive } from '../facts/derive/index.js';
 import { expandFacts, foldFacts, occurrences } from '../facts/fold.js';
 import { sortFacts } from '../facts/order.js';
@@ -102,6 +102,7 @@ function relevantDomains(facts: readonly Fact[]): Domain[] {
     if (f.source.kind === 'derived' && !def?.derived) continue;
     for (const d of domainsMarkedBy(f)) found.add(d);
   }
+  if (found.size === 0) for (const f of facts) if (f.source.kind !== 'derived') for (const d of domainsHintedBy(f)) found.add(d);
   return DOMAINS.filter((d) => found.has(d));
 }
 
@@ -265,8 +266,9 @@ function rankQuestions(
     }
     if (settled(question) && !question.askWhen) return;
     if (question.askWhen) {
-      if (evaluate(question.askWhen, index).result === true) ranked.push({ question, settles: [], forced: true, order });
-      return;
+      const holds = evaluate(question.askWhen, index).result === true;
+      if (holds && !question.ranked) ranked.push({ question, settles: [], forced: true, order });
+      if (!holds || !question.ranked) return;
     }
     const settles = new Set<string>();
     for (const c of unsettled) {
@@ -276,9 +278,23 @@ function rankQuestions(
         if (r.rule.questions.includes(question.id) || missing.includes(question.sets)) settles.add(c.cause.id);
       }
     }
-    if (settles.size) ranked.push({ question, settles: [...settles].sort(), forced: false, order });
+    // A gated question whose gate holds is asked even when no open cause lists it (it sorts last then).
+    if (settles.size || (question.askWhen && question.ranked)) ranked.push({ question, settles: [...settles].sort(), forced: false, order });
   });
   const mine = (q: Question) => !q.domains || q.domains.some((d) => own.includes(d));
-  ranked.sort((a, b) => Number(b.forced) - Number(a.forced) || Number(mine(b.question)) - Number(mine(a.question)) || b.settles.length - a.settles.length || a.order - b.order);
+  // A question that settles a cause the evidence already makes likely decides more than one about an open cause.
+  const likely = new Set(causes.filter((c) => c.status === 'likely').map((c) => c.cause.id));
+  const onLikely = (q: RankedQuestion) => q.settles.some((id) => likely.has(id));
+  ranked.sort(
+    (a, b) =>
+      Number(b.forced) - Number(a.forced) ||
+      Number(mine(b.question)) - Number(mine(a.question)) ||
+      Number(onLikely(b)) - Number(onLikely(a)) ||
+      // Among questions on a likely cause, a gated one ranked with the others (the reference time) supports
+      // those that ask about the cause itself; it does not lead them.
+      (onLikely(a) ? Number(!!a.question.ranked) - Number(!!b.question.ranked) : 0) ||
+      b.settles.length - a.settles.length ||
+      a.order - b.order,
+  );
   return ranked.map(({ order: _order, ...q }) => q);
 }

@@ -148,6 +148,12 @@ function build(z: typeof Zod) {
       domains: z.array(z.enum(DOMAINS)).optional(),
       /** Ask first, whenever this holds and the question is unanswered. */
       askWhen: ConditionSchema.optional(),
+      /**
+       * With askWhen: the condition only says when the question may be asked; it then ranks with the others by
+       * the causes it settles (the rules that list it). For a question that matters through one cause or two
+       * (the reference time for expiry dates), not a gate every other question waits behind.
+       */
+      ranked: z.boolean().optional(),
       /** Facts that answer the question as well as `sets` does: while one is observed, it is not asked. */
       settledBy: z.array(FactName).optional(),
     })

@@ -111,6 +111,11 @@ export interface FactDefinition {
    * evidence, one on an MDM topic is MDM evidence). Default: `domains`.
    */
   marks?: (f: Fact) => readonly Domain[];
+  /**
+   * The domains an observation points at when nothing in the case marks one: a lone MDM command
+   * result is MDM evidence, although beside a NotNow server log its Acknowledged lines open nothing.
+   */
+  hints?: (f: Fact) => readonly Domain[];
   /** Many observations are normal (events, statuses); otherwise differing values are reported as a conflict. */
   multi?: boolean;
   /** Only ever computed from other facts: never asked for; "needed" lists `derivedFrom` instead. */

@@ -130,6 +130,10 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
     const what = r.filing.collect[0];
     if (what) return { headline: end(`${lead} — collect ${lowerFirst(shortStep(what))}`), next: { kind: 'attach', text: what, attach: what } };
   }
+  if (r.filing?.status === 'push_answered' && !q && focus.some((d) => d === 'mdm' || d === 'apns'))
+    // "Every cause ruled out" reads like a verdict on a failure; here the evidence holds no failure at all,
+    // only a push that arrived. Say that, and what would show a failure.
+    return attach('No fault found: the latest push on record arrived, so the push path worked then', 'the log of a push that failed, if some still do (its time and what APNs answered)');
   const lead = `Every known cause is ruled out for ${focus.map((d) => DOMAIN_WORDS[d]).join(' and ')}`;
   if (q) return answer(lead);
   if (focus.some((d) => d === 'mdm' || d === 'apns')) return attach(lead, 'the log of a push that failed (its time and what APNs answered)');

@@ -173,7 +173,9 @@ const VERDICTS: Verdict[] = [
     causes: { 'mdm.wrong_token': 'likely', 'mdm.unenrolled': 'ruled_out', 'mdm.wiped': 'ruled_out' },
     filing: 'causes_open',
     firstQuestion: 'q.case.log_time_zone',
-    notes: ['case.note.zone_less_times', 'mdm.note.push_path_worked'],
+    // The device's log and its command answers: one note saying both (mdm.note.push_path_worked before they were merged).
+    notes: ['case.note.zone_less_times', 'mdm.note.device_answers_commands_and_log'],
+    noNotes: ['mdm.note.push_path_worked', 'mdm.note.device_answers_commands'],
     neverAsks: ['q.mdm.enrolled'],
   },
   {
@@ -276,6 +278,14 @@ const VERDICTS: Verdict[] = [
     causes: { 'apns.no_connection': 'ruled_out', 'apns.firewall': 'ruled_out', 'apns.coalesced': 'ruled_out', 'apns.certificate_expired': 'ruled_out' },
     filing: 'ready',
     notes: ['apns.note.look_up_apns_id'],
+  },
+  {
+    case: 'app-accepted-push-app-maybe-removed',
+    step: "APNs's 200 for a push that never showed is no proof the app is installed (TN2265, feedback service): ask, do not file with Apple",
+    domains: ['apns'],
+    causes: { 'apns.app_removed': 'open', 'apns.no_connection': 'ruled_out', 'apns.certificate_expired': 'ruled_out' },
+    filing: 'causes_open',
+    firstQuestion: 'q.apns.app_installed',
   },
   // ------------------------------------------------------------ several devices, zones, masked values
   {

@@ -14,8 +14,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('healthy evidence says so', () => {
   it('mdmd completing its transactions: a note naming the device and the time, and no question whether it is enrolled', async () => {
     const r = await diagnoseJson(sample('mdmd_healthy_syslog.log'));
-    const note = r.notes.find((n) => n.id === 'mdm.note.push_path_worked');
-    expect(note?.text).toMatch(/^Annas-iPad reached the MDM server and was answered at Nov 20 11:02:16 \(the log gives no zone\): the push path worked/);
+    // mdmd also logged the command's Acknowledged: one note says both (it used to be two saying the same).
+    const note = r.notes.find((n) => n.id === 'mdm.note.device_answers_commands_and_log');
+    expect(note?.text).toMatch(/Annas-iPad reached the MDM server and was answered at Nov 20 11:02:16 \(the log gives no zone\): the push path worked/);
+    expect(noteIds(r)).not.toContain('mdm.note.push_path_worked');
+    expect(noteIds(r)).not.toContain('mdm.note.device_answers_commands');
     expect(facts(r, 'device.mdm_enrolled').map((f) => f.value)).toEqual([true]);
     expect(r.questions.map((q) => q.id)).not.toContain('q.mdm.enrolled');
     expect(statusOf(r, 'mdm.unenrolled')).toBe('ruled_out');
@@ -26,9 +29,12 @@ describe('healthy evidence says so', () => {
     expect(r.notes.find((n) => n.id === 'mdm.note.push_path_worked')?.text).toContain('at Wed Sep 29 02:09:06');
   });
 
-  it('macOS mdmclient processing a command gives the note with the logged offset', async () => {
+  it('macOS mdmclient processing a command gives the note with the logged offset, shown in UTC beside the log\'s clock', async () => {
     const r = await diagnoseJson(sample('mdmclient_notnow.log'));
-    expect(r.notes.find((n) => n.id === 'mdm.note.push_path_worked')?.text).toContain('2026-11-20 08:31:02.402771+0100');
+    // ISO-8601 with the offset the log wrote (…+0100), not the raw log text: renderers can read it.
+    expect(r.notes.find((n) => n.id === 'mdm.note.push_path_worked')?.text).toContain('answered at 2026-11-20T08:31:02.402+01:00');
+    const text = await diagnoseText(sample('mdmclient_notnow.log'));
+    expect(text).toContain('answered at 2026-11-20 07:31:02 UTC (08:31:02 at +01:00): the push path worked');
   });
 
   it('an HTTP error from the server is not the push path working', async () => {

@@ -117,7 +117,7 @@ describe.each(cases.map((c) => [c.name, c] as const))('the %s case', (name, c) =
 
   it('opens with a headline that says what to do next', () => {
     const headline = r().text.split('\n')[0]!;
-    expect(headline).toMatch(/^pushcheck: (Found: .+ — .+|Likely: .+ — .+|Nothing confirmed yet — (answer this|attach) .+|All known causes are ruled out: this is one for Apple — .+|Every known cause is ruled out for .+)$/);
+    expect(headline).toMatch(/^pushcheck: (Found: .+ — .+|Likely: .+ — .+|Nothing confirmed yet — (answer this|attach) .+|All known causes are ruled out: this is one for Apple — .+|Every known cause is ruled out for .+|No fault found: .+ — attach .+)$/);
     if (name === 'escalation') expect(headline).toMatch(/Feedback draft/);
   });
 

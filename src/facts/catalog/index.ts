@@ -29,3 +29,8 @@ export function domainsMarkedBy(f: Fact): readonly Domain[] {
   if (!def || def.marksDomain === false) return [];
   return def.marks ? def.marks(f) : def.domains;
 }
+
+/** The domains an observed fact points at when no fact in the case marks one (see FactDefinition.hints). */
+export function domainsHintedBy(f: Fact): readonly Domain[] {
+  return byName.get(f.name)?.hints?.(f) ?? [];
+}

@@ -95,6 +95,8 @@ export const mdmFacts: FactDefinition[] = [
     // Only a NotNow opens the NotNow domain. The other statuses are the device talking to its MDM server:
     // evidence for (mostly against) the MDM causes, but no sign by themselves of an MDM push problem.
     marks: (f) => (f.value === 'NotNow' ? ['notnow'] : []),
+    // Alone (a command result plist, a webhook), the device answering its MDM server is MDM evidence.
+    hints: () => ['mdm'],
   }),
   d('mdm.command.error', 'string', 'Error chain text of a failed MDM command (attrs: command_uuid, code, domain)', { multi: true }),
 

@@ -76,6 +76,9 @@ class Event implements DeviceEvent {
   }
 }
 
+/** An id hidden for a ticket or a log ("00008120-XXXX…", "<private>", "****"): some device, unnamed. */
+const MASKED_ID = /[*…<>]|X{4,}|redacted|private/i;
+
 /** A value that is masked or cut is no name to match on. */
 function usableId(v: string): boolean {
   return v.length >= 6 && !/[*…<>]|X{4,}|redacted|private|unknown|\(unnamed/i.test(v);
@@ -251,6 +254,20 @@ export function caseDevices(index: Index): CaseDevices {
     return withOwn(d, `${d.label}, the device the evidence names as the one diagnosed`);
   }
   if (named.size > 1) return { devices, candidates: [...named].sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1)) };
+  // A push or contact whose device id is masked is some device, maybe another than the one named: the one
+  // named device is then not "the only device", and the case waits for someone to say which it is about.
+  const hidden = nameless.filter((e) => ID_ATTRS.some((k) => MASKED_ID.test(e.fact.attrs?.[k] ?? '')));
+  if (devices.length >= 1 && hidden.length) {
+    const masked = [...new Set(hidden.map((e) => ID_ATTRS.map((k) => e.fact.attrs?.[k]?.trim() ?? '').find((v) => MASKED_ID.test(v))!))].sort();
+    const unknown: Device = {
+      ids: [],
+      label: `${masked.join(', ')} (masked)`,
+      pushes: hidden.filter((e) => e.kind === 'push').sort(byTime),
+      contacts: hidden.filter((e) => e.kind === 'contact').sort(byTime),
+      untimed: [],
+    };
+    return { devices, candidates: [...devices, unknown] };
+  }
   if (devices.length === 1) return withOwn(devices[0], `${devices[0].label}, the only device the evidence names`);
   if (devices.length === 0) {
     const all = [...nameless, ...own];

@@ -14,6 +14,16 @@ function fileOf(f: Fact): string {
   return '';
 }
 
+const baseName = (p: string) => p.replace(/[\\/]+$/, '').replace(/^.*[\\/]/, '') || p;
+
+/** A log as a report names it: its file name (and place inside an archive), never where it sat on the machine that read it. */
+function shownFile(f: Fact): string {
+  const s = f.source;
+  if (s.kind === 'file') return s.member ? `${baseName(s.input)} › ${s.member}` : baseName(s.input);
+  if (s.kind === 'pasted') return s.input;
+  return '';
+}
+
 function lineOf(f: Fact): number | undefined {
   return f.source.kind === 'file' || f.source.kind === 'pasted' ? f.source.line : undefined;
 }
@@ -60,6 +70,12 @@ function whenOf(f: Fact): string {
   const logged = f.attrs?.logged_at;
   const zone = f.attrs?.zone;
   if (f.at && !zone) return f.at.replace('.000Z', 'Z');
+  // An offset the log wrote: ISO-8601 with that offset, which the report shows in UTC beside the log's own clock.
+  const off = /^([+-])(\d{2}):(\d{2})$/.exec(zone ?? '');
+  if (f.at && off && Number.isFinite(Date.parse(f.at))) {
+    const minutes = (off[1] === '-' ? -1 : 1) * (Number(off[2]) * 60 + Number(off[3]));
+    return `${new Date(Date.parse(f.at) + minutes * 60_000).toISOString().replace(/\.000Z$|Z$/, '')}${zone}`;
+  }
   if (logged) return zone === 'unknown' || !zone ? `${logged} (the log gives no zone)` : `${logged}`;
   return f.at ?? 'a time the log does not give';
 }
@@ -131,7 +147,7 @@ const pushConnection: Deriver = (index) => {
       const where = lineOf(last) ? ` line ${lineOf(last)}` : '';
       out.push({
         name: 'device.log.push_connection_problem',
-        value: `${PROBLEM_WORDS[kindOf(last)] ?? PROBLEM_WORDS.courier}${code}, last logged ${whenOf(last)} (${file || 'the log'}${where})`,
+        value: `${PROBLEM_WORDS[kindOf(last)] ?? PROBLEM_WORDS.courier}${code}, last logged ${whenOf(last)} (${shownFile(last) || 'the log'}${where})`,
         source: derived('the last push connection failure of a log whose connection ends down', [last.name]),
         ...(last.at ? { at: last.at } : {}),
         attrs: { kind: kindOf(last), file },
@@ -189,8 +205,9 @@ function deviceName(index: Index, f: Fact): string {
   const input = f.source.kind === 'file' || f.source.kind === 'pasted' ? f.source.input : undefined;
   const same = (name: string) => (index.get(name) ?? []).find((x) => x.source.kind === 'file' && x.source.input === input)?.value;
   const model = same('device.model') ?? same('device.platform');
-  if (model) return `the device of ${input} (${String(model)})`;
-  return `the device whose log is ${fileOf(f) || 'this paste'}`;
+  // Reports name inputs by their file name, never by where they sat on the machine that read them.
+  if (model) return `the device of ${baseName(input ?? '')} (${String(model)})`;
+  return `the device whose log is ${shownFile(f) || 'this paste'}`;
 }
 
 /**

@@ -116,7 +116,8 @@ export function digest(report: Report, opts: WordsOptions = {}): Digest {
     ...(focus.length ? { about: focus.map((d) => DOMAIN_WORDS[d]).join(' and ') } : {}),
     ...(device ? { device } : {}),
     ...(inputs ? { inputs } : {}),
-    notes: report.notes.map((n) => prose(n.text)),
+    // Notes quote derived sentences that name inputs by path: by their names here, as everywhere in the report.
+    notes: report.notes.map((n) => shortHex(places.inWords(n.text))),
     found: causes.filter((c) => c.status === 'confirmed' || c.status === 'likely').map((c) => found(c, places)),
     questions: questions.slice(0, TOP_QUESTIONS),
     moreQuestions: questions.slice(TOP_QUESTIONS),

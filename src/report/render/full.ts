@@ -82,7 +82,7 @@ export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
   if (report.notes.length) {
     nodes.push({ t: 'heading', text: 'Notes' });
     for (const n of report.notes) {
-      nodes.push({ t: 'para', text: prose(n.text, false) });
+      nodes.push({ t: 'para', text: places.inWords(n.text) });
       const obs = seen(n.evidence, places);
       if (obs.length) nodes.push({ t: 'field', label: 'Seen', items: obs });
       nodes.push({ t: 'field', label: 'Source', items: [sourceWords(n.source)] }, { t: 'gap' });
@@ -121,7 +121,7 @@ export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
     nodes.push({ t: 'heading', text: 'Timeline' });
     const items = report.timeline.map((e) => {
       const fact = report.facts.find((f) => f.fact === e.fact && f.at === e.at && f.source === e.source);
-      const where = fact ? `${places.container(fact.origin)}${'line' in fact.origin && fact.origin.line ? ` line ${fact.origin.line}` : ''}` : scrubIds(e.source);
+      const where = fact ? `${places.container(fact.origin)}${'line' in fact.origin && fact.origin.line ? ` line ${fact.origin.line}` : ''}` : places.inWords(e.source);
       const what = observationWords(fact ?? { fact: e.fact, value: e.value, source: e.source, origin: { kind: 'pasted', input: e.source }, at: e.at, ...(e.attrs ? { attrs: e.attrs } : {}) }, false, places);
       return `${formatTime(e.at, e.attrs?.zone)}: ${what} — ${where}`;
     });

@@ -58,6 +58,8 @@ export function observationWords(e: EvidenceReport, brief: boolean, places?: Pla
   const attrs = attrsWords(e.attrs, brief, places, audience);
   if (isEvent(e)) return `${words}${attrs}`;
   let value = valueWords(e.value, e.attrs?.zone);
+  // A derived value is a sentence that may name inputs by path and times as ISO: in words like the rest.
+  if (places && e.origin.kind === 'derived' && typeof e.value === 'string' && !isIsoTime(e.value)) value = places.inWords(value);
   if (brief) value = shortHex(value, audience);
   if (value.length > (brief ? 160 : 2000)) value = `${value.slice(0, brief ? 157 : 1997)}…`;
   // "Whether …: yes" reads; so does "How many …: 3". A description that is a statement takes "yes"/"no" as agreement.

@@ -136,7 +136,7 @@ export class Places {
         return `${acc}${name}${line && !this.named(label) ? ` line ${line[1]}` : ''}${line ? part.slice(line[0].length) : part}`;
       });
     }
-    out = out.replace(/(\S+?):(\d+)\b(?=[\s),;]|$)/g, (m, file: string, line: string) => ([...this.names.values()].includes(file) ? `${file} line ${line}` : m));
+    out = out.replace(/([^\s(]+?):(\d+)\b(?=[\s),;]|$)/g, (m, file: string, line: string) => ([...this.names.values()].includes(file) ? `${file} line ${line}` : m));
     return humanizeTimes(scrubIds(out));
   }
 

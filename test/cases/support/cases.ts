@@ -629,7 +629,18 @@ export const CASES: Case[] = [
       'q.apns.some_delivered=no',
       '--answer',
       'q.apns.burst=no',
+      // APNs' 200 does not show the app is still there (TN2265: a removed app's token can keep being accepted).
+      '--answer',
+      'q.apns.app_installed=yes',
     ],
+  },
+  {
+    id: 'app-accepted-push-app-maybe-removed',
+    story: 'As above, but nobody has checked the app is still on the iPhone: APNs answering 200 does not say so.',
+    argv: (put) => {
+      const all = byIdOf('app-all-match-failed-push').argv(put);
+      return all.slice(0, all.indexOf('q.apns.app_installed=yes') - 1);
+    },
   },
   {
     id: 'topic-superseded-by-re-enrollment',
@@ -789,3 +800,9 @@ export const CASES: Case[] = [
     ],
   },
 ];
+
+function byIdOf(id: string): Case {
+  const c = CASES.find((x) => x.id === id);
+  if (!c) throw new Error(`no case ${id}`);
+  return c;
+}

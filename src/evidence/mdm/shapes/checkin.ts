@@ -1,5 +1,6 @@
 import { bytes, str, type PlistDict } from '../../plist/index.js';
 import type { Collector } from '../emit.js';
+import { maskedWhy } from '../../../facts/valueShape.js';
 import { platformOf } from '../platform.js';
 
 /** A check-in message the device sent to the CheckInURL (as the server stored or logged it). */
@@ -48,7 +49,9 @@ export function readCheckin(d: PlistDict, out: Collector): void {
   if (type === 'TokenUpdate' && channel === 'device') {
     const magic = str(d.PushMagic);
     if (magic) out.value('server.push_magic', 'magic', magic, { key: 'PushMagic' });
-    if (d.Token !== undefined) {
+    // A Token copied into a ticket as text is often hidden ("<redacted>", "XXXX…"): masked, not base64 to decode.
+    if (typeof d.Token === 'string' && maskedWhy(d.Token)) out.value('server.push_token', 'token', d.Token, { key: 'Token' });
+    else if (d.Token !== undefined) {
       const token = bytes(d.Token);
       if (!token) out.problem('mdm.token.unreadable', 'has a TokenUpdate Token that is not data');
       else if (token.length !== 32) {
