@@ -29,7 +29,7 @@ const MASK_TAG = /<\s*(?:private|redacted|hidden|removed|masked|omitted|sanitize
 const ANGLE_PLACEHOLDER = /<[^<>]*[g-zG-Z_][^<>]*>/;
 
 /** Why a value is masked, or undefined when nothing in it is hidden. */
-function maskedWhy(v: string): string | undefined {
+export function maskedWhy(v: string): string | undefined {
   if (MASK_WORDS.test(v.trim()) || MASK_TAG.test(v)) return 'is redacted where it was copied from (a log or a ticket hides it)';
   if (/X{4,}/.test(v) || /(?:^|[.\-_:/])x{4,}(?=$|[.\-_:/])/.test(v)) return 'is masked (a run of X stands where characters were)';
   if (/[*•●#]{3,}/.test(v)) return 'is masked (a run of * stands where characters were)';
