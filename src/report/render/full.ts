@@ -69,25 +69,7 @@ function causeNodes(c: CauseReport, places: Places, focus: readonly string[]): N
 export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
   const places = new Places(report, opts);
   const focus = report.focus ?? focusDomains(report);
-  const nodes: Node[] = [{ t: 'title', text: prose(report.headline, false) }];
-  if (focus.length) nodes.push({ t: 'meta', label: 'About', text: focus.map((d) => DOMAIN_WORDS[d]).join(' and ') });
-  const other = report.domains.filter((d) => !focus.includes(d));
-  if (other.length) nodes.push({ t: 'meta', label: 'Also touched', text: other.map((d) => DOMAIN_WORDS[d]).join(' and ') });
-  const device = deviceLine(report);
-  if (device) nodes.push({ t: 'meta', label: 'Device', text: device });
-  const inputs = places.inputsLine(report);
-  if (inputs) nodes.push({ t: 'meta', label: 'Evidence', text: inputs });
-  nodes.push({ t: 'gap' });
-
-  if (report.notes.length) {
-    nodes.push({ t: 'heading', text: 'Notes' });
-    for (const n of report.notes) {
-      nodes.push({ t: 'para', text: places.inWords(n.text) });
-      const obs = seen(n.evidence, places);
-      if (obs.length) nodes.push({ t: 'field', label: 'Seen', items: obs });
-      nodes.push({ t: 'field', label: 'Source', items: [sourceWords(n.source)] }, { t: 'gap' });
-    }
-  }
+  const nodes: Node[] = [...headerNodes(report, places, focus), ...noteNodes(report, places)];
 
   for (const g of GROUPS) {
     // The case's own kinds first, then the others (marked), each in the engine's order.
@@ -103,30 +85,14 @@ export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
     nodes.push({ t: 'gap' });
   }
 
-  if (report.questions.length) {
-    nodes.push({ t: 'heading', text: opts.answers === 'cli' ? 'Questions (answer with --answer)' : 'Questions' });
-    const items = report.questions.map((q) => {
-      const how = opts.answers === 'cli' ? `--answer ${q.id}=… (${answerHint(q)})` : `answer: ${answerLabels(q)}`;
-      return `${q.text}${q.help ? `\n${prose(q.help, false)}` : ''}\n${how}`;
-    });
-    nodes.push({ t: 'list', mark: '?', items }, { t: 'gap' });
-  }
+  nodes.push(...questionNodes(report, opts));
 
   if (report.problems.length) {
     nodes.push({ t: 'heading', text: 'Inputs that could not be used' });
     nodes.push({ t: 'list', items: report.problems.map((p) => `${p.member ? places.member(p.input, p.member) : places.input(p.input)}: ${p.message}`) }, { t: 'gap' });
   }
 
-  if (report.timeline.length) {
-    nodes.push({ t: 'heading', text: 'Timeline' });
-    const items = report.timeline.map((e) => {
-      const fact = report.facts.find((f) => f.fact === e.fact && f.at === e.at && f.source === e.source);
-      const where = fact ? `${places.container(fact.origin)}${'line' in fact.origin && fact.origin.line ? ` line ${fact.origin.line}` : ''}` : places.inWords(e.source);
-      const what = observationWords(fact ?? { fact: e.fact, value: e.value, source: e.source, origin: { kind: 'pasted', input: e.source }, at: e.at, ...(e.attrs ? { attrs: e.attrs } : {}) }, false, places);
-      return `${formatTime(e.at, e.attrs?.zone)}: ${what} — ${where}`;
-    });
-    nodes.push({ t: 'list', items }, { t: 'gap' });
-  }
+  nodes.push(...timelineNodes(report, places));
 
   if (report.facts.length) {
     nodes.push({ t: 'heading', text: 'Every observation' });
@@ -138,4 +104,52 @@ export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
     if (report.escalation.missing.length) nodes.push({ t: 'field', label: 'Before filing, gather', items: report.escalation.missing.map((m) => prose(m, false)) });
   }
   return nodes;
+}
+
+/** The title and what the case is about: its kinds, the device, the evidence. */
+function headerNodes(report: Report, places: Places, focus: readonly Report['domains'][number][]): Node[] {
+  const nodes: Node[] = [{ t: 'title', text: prose(report.headline, false) }];
+  if (focus.length) nodes.push({ t: 'meta', label: 'About', text: focus.map((d) => DOMAIN_WORDS[d]).join(' and ') });
+  const other = report.domains.filter((d) => !focus.includes(d));
+  if (other.length) nodes.push({ t: 'meta', label: 'Also touched', text: other.map((d) => DOMAIN_WORDS[d]).join(' and ') });
+  const device = deviceLine(report);
+  if (device) nodes.push({ t: 'meta', label: 'Device', text: device });
+  const inputs = places.inputsLine(report);
+  if (inputs) nodes.push({ t: 'meta', label: 'Evidence', text: inputs });
+  nodes.push({ t: 'gap' });
+  return nodes;
+}
+
+function noteNodes(report: Report, places: Places): Node[] {
+  if (!report.notes.length) return [];
+  const nodes: Node[] = [{ t: 'heading', text: 'Notes' }];
+  for (const n of report.notes) {
+    nodes.push({ t: 'para', text: places.inWords(n.text) });
+    const obs = seen(n.evidence, places);
+    if (obs.length) nodes.push({ t: 'field', label: 'Seen', items: obs });
+    nodes.push({ t: 'field', label: 'Source', items: [sourceWords(n.source)] }, { t: 'gap' });
+  }
+  return nodes;
+}
+
+/** The questions, with how to answer each (the CLI's --answer, or the choices offered). */
+function questionNodes(report: Report, opts: FullOptions): Node[] {
+  if (!report.questions.length) return [];
+  const items = report.questions.map((q) => {
+    const how = opts.answers === 'cli' ? `--answer ${q.id}=… (${answerHint(q)})` : `answer: ${answerLabels(q)}`;
+    return `${q.text}${q.help ? `\n${prose(q.help, false)}` : ''}\n${how}`;
+  });
+  return [{ t: 'heading', text: opts.answers === 'cli' ? 'Questions (answer with --answer)' : 'Questions' }, { t: 'list', mark: '?', items }, { t: 'gap' }];
+}
+
+/** Every timed event, with what it was and where it was read. */
+function timelineNodes(report: Report, places: Places): Node[] {
+  if (!report.timeline.length) return [];
+  const items = report.timeline.map((e) => {
+    const fact = report.facts.find((f) => f.fact === e.fact && f.at === e.at && f.source === e.source);
+    const where = fact ? `${places.container(fact.origin)}${'line' in fact.origin && fact.origin.line ? ` line ${fact.origin.line}` : ''}` : places.inWords(e.source);
+    const what = observationWords(fact ?? { fact: e.fact, value: e.value, source: e.source, origin: { kind: 'pasted', input: e.source }, at: e.at, ...(e.attrs ? { attrs: e.attrs } : {}) }, false, places);
+    return `${formatTime(e.at, e.attrs?.zone)}: ${what} — ${where}`;
+  });
+  return [{ t: 'heading', text: 'Timeline' }, { t: 'list', items }, { t: 'gap' }];
 }
