@@ -37,7 +37,12 @@ function scrubValue(value: unknown, depth = 0, seen = new WeakSet<object>()): un
   if (seen.has(value)) return '[cycle]';
   seen.add(value);
   if (value instanceof Error) {
-    return { type: value.name, message: scrub(value.message), ...(value.stack ? { stack: scrub(value.stack) } : {}), ...((value as { code?: unknown }).code ? { code: (value as { code?: unknown }).code } : {}) };
+    return {
+      type: value.name,
+      message: scrub(value.message),
+      ...(value.stack ? { stack: scrub(value.stack) } : {}),
+      ...((value as { code?: unknown }).code ? { code: (value as { code?: unknown }).code } : {}),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1, seen));
   const out: Record<string, unknown> = {};

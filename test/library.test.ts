@@ -50,10 +50,37 @@ describe('pushcheck as a library', () => {
 
   it('keeps the names it has always exported', () => {
     for (const name of [
-      'runCase', 'collectEvidence', 'diagnoseEvidence', 'shippedRules', 'diagnose', 'loadRules', 'RuleLoadError', 'readPath', 'readPaste', 'readStream',
-      'DEFAULT_LIMITS', 'buildReport', 'renderJson', 'renderMarkdown', 'renderText', 'renderTimelinePng', 'timelineSvg',
-      'buildEscalation', 'renderFeedbackDraft', 'feedbackContext', 'polishDraft', 'DEFAULT_POLISH_MODEL', 'DEFAULT_POLISH_TIMEOUT_MS',
-      'prepareFeedback', 'feedbackChecklist', 'TIMELINE_FILE_NAME', 'verifyDraft', 'redactText', 'redactValue', 'secretsOf',
-    ]) expect(pushcheck, name).toHaveProperty(name);
+      'runCase',
+      'collectEvidence',
+      'diagnoseEvidence',
+      'shippedRules',
+      'diagnose',
+      'loadRules',
+      'RuleLoadError',
+      'readPath',
+      'readPaste',
+      'readStream',
+      'DEFAULT_LIMITS',
+      'buildReport',
+      'renderJson',
+      'renderMarkdown',
+      'renderText',
+      'renderTimelinePng',
+      'timelineSvg',
+      'buildEscalation',
+      'renderFeedbackDraft',
+      'feedbackContext',
+      'polishDraft',
+      'DEFAULT_POLISH_MODEL',
+      'DEFAULT_POLISH_TIMEOUT_MS',
+      'prepareFeedback',
+      'feedbackChecklist',
+      'TIMELINE_FILE_NAME',
+      'verifyDraft',
+      'redactText',
+      'redactValue',
+      'secretsOf',
+    ])
+      expect(pushcheck, name).toHaveProperty(name);
   });
 });

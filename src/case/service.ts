@@ -52,9 +52,7 @@ export interface Recorded {
 }
 
 /** An answer stored (or why not), before anyone re-runs the diagnosis. */
-export type AnswerRecord =
-  | { ok: false; message: string }
-  | { ok: true; newFacts: number; superseded?: Answer; supersededBy?: Answer };
+export type AnswerRecord = { ok: false; message: string } | { ok: true; newFacts: number; superseded?: Answer; supersededBy?: Answer };
 
 /** What a reader in another thread hands back: facts and problems as JSON text, and what they count. */
 export interface ReadJson extends Recorded {

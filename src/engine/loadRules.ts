@@ -160,13 +160,17 @@ function crossReferenceIssues(set: RuleSet, where: Where): RuleLoadIssue[] {
     if (q.askWhen) for (const f of factsOf(q.askWhen)) if (!factDefinition(f)) issues.push({ ...at(q.id), message: `question ${q.id} uses unknown fact ${f}` });
   }
   for (const a of set.advisories) {
-    for (const f of [...factsOf(a.when), ...templateFacts(a.text)]) if (!factDefinition(f)) issues.push({ ...at(a.id), message: `advisory ${a.id} uses unknown fact ${f}` });
+    for (const f of [...factsOf(a.when), ...templateFacts(a.text)])
+      if (!factDefinition(f)) issues.push({ ...at(a.id), message: `advisory ${a.id} uses unknown fact ${f}` });
   }
   for (const q of set.questions)
     for (const f of q.settledBy ?? []) if (!factDefinition(f)) issues.push({ ...at(q.id), message: `question ${q.id} is settled by unknown fact ${f}` });
   if (set.escalation) {
     const e = set.escalation;
-    const conds: Condition[] = [...Object.values(e.failedPush).filter((c): c is Condition => !!c), ...e.checklist.flatMap((c) => [c.when, ...c.todo.flatMap((t) => (t.when ? [t.when] : []))])];
+    const conds: Condition[] = [
+      ...Object.values(e.failedPush).filter((c): c is Condition => !!c),
+      ...e.checklist.flatMap((c) => [c.when, ...c.todo.flatMap((t) => (t.when ? [t.when] : []))]),
+    ];
     const texts = [...e.collect, ...e.checklist.flatMap((c) => c.todo.map((t) => t.text))];
     for (const f of [...conds.flatMap((c) => factsOf(c)), ...texts.flatMap(templateFacts)])
       if (!factDefinition(f)) issues.push({ ...at('escalation'), message: `escalation uses unknown fact ${f}` });
@@ -174,10 +178,8 @@ function crossReferenceIssues(set: RuleSet, where: Where): RuleLoadIssue[] {
   }
   for (const c of set.causes) {
     const rules = set.rules.filter((r) => r.cause === c.id);
-    if (!rules.some((r) => r.outcome !== 'rules_out'))
-      issues.push({ ...at(c.id), message: `cause ${c.id} has no rule that confirms or suggests it` });
+    if (!rules.some((r) => r.outcome !== 'rules_out')) issues.push({ ...at(c.id), message: `cause ${c.id} has no rule that confirms or suggests it` });
     if (!rules.some((r) => r.outcome === 'rules_out')) issues.push({ ...at(c.id), message: `cause ${c.id} has no rule that rules it out` });
   }
   return issues;
 }
-

@@ -83,8 +83,6 @@ function build(z: typeof Zod) {
     })
     .strict();
 
-
-
   const ConditionSchema: Zod.ZodType<Condition> = z.lazy(() =>
     z.union([
       z.object({ all: z.array(ConditionSchema).min(1), says: z.string().optional() }).strict(),
@@ -108,7 +106,6 @@ function build(z: typeof Zod) {
     })
     .strict();
 
-
   const RuleSchema = z
     .object({
       id: Id,
@@ -123,7 +120,6 @@ function build(z: typeof Zod) {
       questions: z.array(QuestionId).default([]),
     })
     .strict();
-
 
   const QuestionSchema = z
     .object({
@@ -202,7 +198,9 @@ function build(z: typeof Zod) {
     })
     .strict();
 
-  const ParametersSchema = z.object(Object.fromEntries(PARAMETERS.map((p) => [p, ParameterSchema.optional()])) as Record<ParameterName, Zod.ZodOptional<typeof ParameterSchema>>).strict();
+  const ParametersSchema = z
+    .object(Object.fromEntries(PARAMETERS.map((p) => [p, ParameterSchema.optional()])) as Record<ParameterName, Zod.ZodOptional<typeof ParameterSchema>>)
+    .strict();
 
   /** One item of the Feedback collection checklist: ticked only while its condition holds. */
   const ChecklistItemSchema = z
@@ -249,7 +247,20 @@ function build(z: typeof Zod) {
       data: z.record(z.string(), z.unknown()).optional(),
     })
     .strict();
-  return { LeafSchema, AdvisorySchema, CauseSchema, ChecklistItemSchema, ConditionSchema, EscalationSchema, ParameterSchema, ParametersSchema, QuestionSchema, RuleFileSchema, RuleSchema, SourceRefSchema };
+  return {
+    LeafSchema,
+    AdvisorySchema,
+    CauseSchema,
+    ChecklistItemSchema,
+    ConditionSchema,
+    EscalationSchema,
+    ParameterSchema,
+    ParametersSchema,
+    QuestionSchema,
+    RuleFileSchema,
+    RuleSchema,
+    SourceRefSchema,
+  };
 }
 
 type Schemas = ReturnType<typeof build>;

@@ -96,7 +96,9 @@ function summary(report: Report, pushes: PushLine[], total: number, device: stri
       missed,
     );
   } else if (pushes.length) {
-    parts.push(`${mdm ? "The server's push" : "The provider's push"} to ${who} ${mdm ? 'got no answer' : 'never arrived'}; ${answered}. The time of that push is not in the evidence yet.`);
+    parts.push(
+      `${mdm ? "The server's push" : "The provider's push"} to ${who} ${mdm ? 'got no answer' : 'never arrived'}; ${answered}. The time of that push is not in the evidence yet.`,
+    );
   } else {
     parts.push(
       mdm
@@ -164,14 +166,20 @@ export function feedbackContext(report: Report): FeedbackContext {
   const deviceEvents = deviceEventLines(report, words, ids);
   const ruledOut = report.causes
     .filter((c) => c.status === 'ruled_out')
-    .map((c) => ({ title: c.title, because: c.because.map((b) => words.sentence(b)).join(' '), evidence: words.evidence(thisDevicesEvidence(c.evidence, ids)).map((line) => ({ line })) }));
+    .map((c) => ({
+      title: c.title,
+      because: c.because.map((b) => words.sentence(b)).join(' '),
+      evidence: words.evidence(thisDevicesEvidence(c.evidence, ids)).map((line) => ({ line })),
+    }));
   const notRuledOut = report.causes.filter((c) => c.status !== 'ruled_out').map((c) => ({ title: c.title, status: c.status.replace('_', ' ') }));
   const checklist = checklistOf(report, words);
   const stillToAdd = checklist.filter((c) => c.mark === ' ').map((c) => ({ item: c.item, ...(c.note ? { note: c.note } : {}) }));
 
   const device = report.device;
   const udid = joined(
-    [...new Set([...factsOf(report, 'case.device').flatMap((f) => (f.attrs?.udid ? [f.attrs.udid] : [])), ...values(report, 'device.udid')])].map((v) => forApple(v, 'udid')),
+    [...new Set([...factsOf(report, 'case.device').flatMap((f) => (f.attrs?.udid ? [f.attrs.udid] : [])), ...values(report, 'device.udid')])].map((v) =>
+      forApple(v, 'udid'),
+    ),
   );
   const sysdiagnose = factsOf(report, 'device.sysdiagnose_at')[0];
   const sysdiagnoseAt = device.sysdiagnoseAt ? words.time(device.sysdiagnoseAt, sysdiagnose?.attrs?.zone) : undefined;
@@ -252,7 +260,12 @@ function deviceEventLines(report: Report, words: DraftWords, ids: ReturnType<typ
     .filter((e) => !isPushEvent(e) && DEVICE_EVENT_WORDS[e.fact] && ofCaseDevice(e, ids))
     .map((e) => {
       const fact = report.facts.find((f) => f.fact === e.fact && f.at === e.at && f.source === e.source);
-      return { at: words.time(e.at, e.attrs?.zone), required: words.requiredTime(e.at, e.attrs?.zone), what: DEVICE_EVENT_WORDS[e.fact]!, source: fact ? words.origin(fact.origin) : words.where(e.source) };
+      return {
+        at: words.time(e.at, e.attrs?.zone),
+        required: words.requiredTime(e.at, e.attrs?.zone),
+        what: DEVICE_EVENT_WORDS[e.fact]!,
+        source: fact ? words.origin(fact.origin) : words.where(e.source),
+      };
     });
 }
 

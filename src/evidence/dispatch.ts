@@ -58,6 +58,7 @@ export async function readBuffer(item: Item, data: Buffer, ctx: ReadContext, rea
       for (const x of res.problems) problems.push(x);
     }
   }
-  if (!buf.length && !lines.length) problems.push(problemOf(item, 'input.unrecognised', 'is not a kind of evidence pushcheck reads (plist, profile, log, certificate, archive…)'));
+  if (!buf.length && !lines.length)
+    problems.push(problemOf(item, 'input.unrecognised', 'is not a kind of evidence pushcheck reads (plist, profile, log, certificate, archive…)'));
   return { facts, problems };
 }

@@ -22,7 +22,10 @@ const BUILD = /^\d{1,2}[A-Z]\d{1,5}[a-z]?$/;
 const MODEL_ID = /^[A-Za-z]+\d+,\d+$/;
 
 export function parseSysdiagnoseName(raw: string): SysdiagnoseName | undefined {
-  const name = raw.replace(/\/+$/, '').replace(/\.(tar\.gz|tgz|tar|targ|gz|zip)$/i, '').replace(/\.(tar|targ)$/i, '');
+  const name = raw
+    .replace(/\/+$/, '')
+    .replace(/\.(tar\.gz|tgz|tar|targ|gz|zip)$/i, '')
+    .replace(/\.(tar|targ)$/i, '');
   const m = NAME.exec(name);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, tz, rest] = m;

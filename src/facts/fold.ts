@@ -181,7 +181,7 @@ function keep(v: string, seen: Map<string, string>): string {
   let k = seen.get(v);
   if (k === undefined) {
     // Concatenating and cutting again makes a string of its own; short ones are copies already.
-    k = v.length < 13 ? v : (`${v} `).slice(0, -1);
+    k = v.length < 13 ? v : `${v} `.slice(0, -1);
     seen.set(k, k);
   }
   return k;

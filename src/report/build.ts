@@ -148,7 +148,12 @@ export function buildReport(d: Diagnosis): Report {
       sysdiagnoseAt: first(index, 'device.sysdiagnose_at'),
     },
     notes: [
-      ...d.advisories.map((a) => ({ id: a.advisory.id, text: fillTemplate(a.advisory.text, index), evidence: a.evidence.map(evidenceOf), source: a.advisory.source })),
+      ...d.advisories.map((a) => ({
+        id: a.advisory.id,
+        text: fillTemplate(a.advisory.text, index),
+        evidence: a.evidence.map(evidenceOf),
+        source: a.advisory.source,
+      })),
       ...collectNote(d, index),
     ],
     causes,
@@ -162,7 +167,12 @@ export function buildReport(d: Diagnosis): Report {
   if (d.escalation)
     report.filing = {
       status: d.escalation.status,
-      checklist: d.escalation.checklist.map((c) => ({ id: c.item.id, item: c.item.item, done: c.done, ...(c.todo ? { todo: fillTemplate(c.todo, index) } : {}) })),
+      checklist: d.escalation.checklist.map((c) => ({
+        id: c.item.id,
+        item: c.item.item,
+        done: c.done,
+        ...(c.todo ? { todo: fillTemplate(c.todo, index) } : {}),
+      })),
       collect: d.escalation.status === 'no_failed_push' ? d.escalation.collect.map((t) => fillTemplate(t, index)) : [],
     };
   // Drop undefined keys so JSON output is byte-stable.
@@ -179,7 +189,8 @@ export function buildReport(d: Diagnosis): Report {
 function causeReport(c: Diagnosis['causes'][number], index: ReturnType<typeof indexFacts>): CauseReport {
   const deciding = c.decided.filter((r) => (c.status === 'ruled_out' ? r.rule.outcome === 'rules_out' : r.rule.outcome !== 'rules_out'));
   const evidence = new Map<string, EvidenceReport>();
-  for (const r of c.decided) for (const f of r.evidence) evidence.set(`${f.name}\u0000${String(f.value)}\u0000${describeSource(f.source)}\u0000${f.at ?? ''}`, evidenceOf(f));
+  for (const r of c.decided)
+    for (const f of r.evidence) evidence.set(`${f.name}\u0000${String(f.value)}\u0000${describeSource(f.source)}\u0000${f.at ?? ''}`, evidenceOf(f));
   // Next steps only where a rule holds; an open cause instead says which facts would settle it.
   const nextSteps = [...new Set((c.status === 'ruled_out' ? [] : deciding).flatMap((r) => r.rule.nextSteps.map((s) => fillTemplate(s, index))))];
   const missing =
@@ -193,7 +204,10 @@ function causeReport(c: Diagnosis['causes'][number], index: ReturnType<typeof in
     title: c.cause.title,
     summary: c.cause.summary,
     // A confirmed cause can also have a ruling-out rule hold (contradicting evidence): say so.
-    because: c.decided.map((r) => `${c.status === 'confirmed' && r.rule.outcome === 'rules_out' ? 'Yet other evidence speaks against it: ' : ''}${fillTemplate(r.rule.because, index)}`),
+    because: c.decided.map(
+      (r) =>
+        `${c.status === 'confirmed' && r.rule.outcome === 'rules_out' ? 'Yet other evidence speaks against it: ' : ''}${fillTemplate(r.rule.because, index)}`,
+    ),
     evidence: [...evidence.values()],
     nextSteps,
     missing,
@@ -222,6 +236,8 @@ function timelineOf(facts: Diagnosis['facts']): TimelineEvent[] {
       });
     });
   }
-  timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.fact < b.fact ? -1 : a.fact > b.fact ? 1 : a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+  timeline.sort((a, b) =>
+    a.at < b.at ? -1 : a.at > b.at ? 1 : a.fact < b.fact ? -1 : a.fact > b.fact ? 1 : a.source < b.source ? -1 : a.source > b.source ? 1 : 0,
+  );
   return timeline;
 }

@@ -57,4 +57,3 @@ export function slackTsToIso(ts: string | undefined): string {
   const n = Number(ts);
   return Number.isFinite(n) && n > 0 ? new Date(Math.round(n * 1000)).toISOString() : new Date().toISOString();
 }
-

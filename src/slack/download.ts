@@ -93,7 +93,8 @@ async function fetchOnce(url: URL, opts: DownloadOptions & { signal: AbortSignal
   for (let hop = 0; hop <= 5; hop++) {
     const headers: Record<string, string> = {};
     if (opts.tokenHosts(current)) headers.authorization = `Bearer ${opts.botToken}`;
-    else if (hop === 0) throw new DownloadError('host', `the file's address (${current.origin}) is not a Slack host over https, so pushcheck did not send its token there`);
+    else if (hop === 0)
+      throw new DownloadError('host', `the file's address (${current.origin}) is not a Slack host over https, so pushcheck did not send its token there`);
     const res = await doFetch(current, { headers, redirect: 'manual', signal: opts.signal });
     if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
       await res.body?.cancel();
@@ -127,7 +128,10 @@ export function cutAtCapMessage(maxBytes: number): string {
  * it) is not an error: the stream ends cleanly after the first maxBytes, so
  * the readers keep what those bytes held, and `cut()` then says so.
  */
-export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Promise<{ stream: Readable; size?: number; cut: () => DownloadError | undefined }> {
+export async function openSlackFile(
+  file: SlackFile,
+  opts: DownloadOptions,
+): Promise<{ stream: Readable; size?: number; cut: () => DownloadError | undefined }> {
   const name = file.name ?? file.title ?? file.id;
   if (file.size !== undefined && file.size > opts.maxBytes)
     throw new DownloadError('too_large', `${name} is ${mb(file.size)}, over the ${mb(opts.maxBytes)} limit (PUSHCHECK_MAX_FILE_MB)`);
@@ -142,7 +146,13 @@ export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Pro
   // The whole download's clock: also stops a retry's wait.
   const whole = new AbortController();
   const wholeTimer = setTimeout(
-    () => whole.abort(new DownloadError('timeout', `the download of ${name} took longer than ${duration(totalMs)} (${soFar()} had arrived), so pushcheck stopped it and used nothing from the file. ${AGAIN}`)),
+    () =>
+      whole.abort(
+        new DownloadError(
+          'timeout',
+          `the download of ${name} took longer than ${duration(totalMs)} (${soFar()} had arrived), so pushcheck stopped it and used nothing from the file. ${AGAIN}`,
+        ),
+      ),
     totalMs,
   );
   wholeTimer.unref();
@@ -172,7 +182,13 @@ export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Pro
    */
   const next = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
     const idleTimer = setTimeout(
-      () => whole.abort(new DownloadError('idle_timeout', `the download of ${name} stalled: nothing arrived for ${duration(idleMs)} after ${soFar()}, so pushcheck stopped it and used nothing from the file. ${AGAIN}`)),
+      () =>
+        whole.abort(
+          new DownloadError(
+            'idle_timeout',
+            `the download of ${name} stalled: nothing arrived for ${duration(idleMs)} after ${soFar()}, so pushcheck stopped it and used nothing from the file. ${AGAIN}`,
+          ),
+        ),
       idleMs,
     );
     try {
@@ -225,7 +241,16 @@ async function fetchWithRetries(url: URL, name: string, opts: DownloadOptions, w
   const attempts = opts.attempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     const idle = new AbortController();
-    const idleTimer = setTimeout(() => idle.abort(new DownloadError('idle_timeout', `Slack did not answer for ${duration(idleMs)} when pushcheck asked for ${name}${attempts > 1 ? ` (${attempt} tries)` : ''}, so it stopped waiting. ${AGAIN}`)), idleMs);
+    const idleTimer = setTimeout(
+      () =>
+        idle.abort(
+          new DownloadError(
+            'idle_timeout',
+            `Slack did not answer for ${duration(idleMs)} when pushcheck asked for ${name}${attempts > 1 ? ` (${attempt} tries)` : ''}, so it stopped waiting. ${AGAIN}`,
+          ),
+        ),
+      idleMs,
+    );
     const signal = AbortSignal.any([whole, idle.signal]);
     let res: Response;
     try {

@@ -74,18 +74,35 @@ type FileRead = { name: string; scanId: string; result?: ReadJson; cut?: string;
  * the thread's lock, so that a second file or an answer in the same thread
  * is not held up behind it.
  */
-async function readFile(deps: SlackDeps, client: WebClient, thread: Thread, stub: SlackFile, at: { index: number; count: number }, headline: () => string | undefined): Promise<Omit<FileRead, 'scanId'>> {
+async function readFile(
+  deps: SlackDeps,
+  client: WebClient,
+  thread: Thread,
+  stub: SlackFile,
+  at: { index: number; count: number },
+  headline: () => string | undefined,
+): Promise<Omit<FileRead, 'scanId'>> {
   let name = fileName(stub);
   try {
     const file = await resolveFile(client, stub);
     name = fileName({ ...file, name: file.name ?? stub.name });
-    thread.progress({ file: name, index: at.index, count: at.count, stage: 'downloading', bytesRead: 0, ...(file.size ? { totalBytes: file.size } : {}) }, headline());
+    thread.progress(
+      { file: name, index: at.index, count: at.count, stage: 'downloading', bytesRead: 0, ...(file.size ? { totalBytes: file.size } : {}) },
+      headline(),
+    );
     const c = deps.config;
     const read = await deps.views.scan(
       {
         name,
         file,
-        download: { botToken: c.botToken, ...(c.apiUrl ? { apiUrl: c.apiUrl } : {}), maxBytes: c.maxFileBytes, attempts: deps.downloadAttempts, idleTimeoutMs: c.downloadIdleMs, totalTimeoutMs: c.downloadTimeoutMs },
+        download: {
+          botToken: c.botToken,
+          ...(c.apiUrl ? { apiUrl: c.apiUrl } : {}),
+          maxBytes: c.maxFileBytes,
+          attempts: deps.downloadAttempts,
+          idleTimeoutMs: c.downloadIdleMs,
+          totalTimeoutMs: c.downloadTimeoutMs,
+        },
         limits: deps.cases.limits,
       },
       (n) => thread.progress({ file: name, index: at.index, count: at.count, ...n }, headline()),
@@ -124,7 +141,15 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
         for (const f of files)
           scanIds.push(
             c.resumes?.id ??
-              (await store.beginScan(key, { input: fileName(f), source: { ...f }, owner: deps.replica, ...(c.who.by ? { addedBy: c.who.by } : {}), addedAt: c.who.at })).id,
+              (
+                await store.beginScan(key, {
+                  input: fileName(f),
+                  source: { ...f },
+                  owner: deps.replica,
+                  ...(c.who.by ? { addedBy: c.who.by } : {}),
+                  addedAt: c.who.at,
+                })
+              ).id,
           );
         // The headline the thread last showed, under the progress line (never a diagnosis just for it).
         return { existed, scanIds, headline: existed && files.length ? deps.views.peek(key)?.headline : undefined };
@@ -147,7 +172,15 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
 }
 
 /** Under the thread's lock: what was read, pasted and answered goes in; the case is evaluated once; the summary and one reply go out. */
-async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread, key: string, c: Contribution, existed: boolean, reads: FileRead[]): Promise<void> {
+async function applyAndReply(
+  deps: SlackDeps,
+  client: WebClient,
+  thread: Thread,
+  key: string,
+  c: Contribution,
+  existed: boolean,
+  reads: FileRead[],
+): Promise<void> {
   // What the thread showed before this contribution: files added meanwhile by other work count as before.
   // A new case showed nothing yet: no diagnosis of it empty.
   const shown = existed ? await deps.views.current(key) : undefined;
@@ -161,7 +194,10 @@ async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread,
     const o = await deps.cases.recordJson(key, r.name, c.who, r.result);
     recognised += o.newFacts;
     lines.push(described(o, r.name));
-    if (r.cut) lines.push(`:warning: ${esc(r.cut)}; what they held is used. To read all of it, raise PUSHCHECK_MAX_FILE_MB or run \`pushcheck diagnose\` on the file locally.`);
+    if (r.cut)
+      lines.push(
+        `:warning: ${esc(r.cut)}; what they held is used. To read all of it, raise PUSHCHECK_MAX_FILE_MB or run \`pushcheck diagnose\` on the file locally.`,
+      );
   }
   for (const p of c.pastes ?? []) {
     const o = await deps.cases.recordPaste(key, p.text, p.label, c.who, { onPurpose: !!c.reportNothing });

@@ -30,7 +30,9 @@ async function resumeScans(deps: SlackDeps, client: webApi.WebClient, scans: Fil
         await deps.threads.endScan(scan.id);
         continue;
       }
-      await thread.reply(`:warning: ${name} was interrupted: the pushcheck process reading it stopped before it finished (a restart or a crash). Reading it again.`);
+      await thread.reply(
+        `:warning: ${name} was interrupted: the pushcheck process reading it stopped before it finished (a restart or a crash). Reading it again.`,
+      );
     } catch (e) {
       deps.logger.error({ err: e, thread: scan.key }, 'could not tell the thread about an interrupted scan');
     }

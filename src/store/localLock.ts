@@ -44,7 +44,8 @@ export class TimedKeyedMutex {
     const queue = this.queues.get(key);
     const next = queue?.shift();
     if (queue && !queue.length) this.queues.delete(key);
-    if (next) next.grant(); // the key stays held, handed straight to the next waiter
+    if (next)
+      next.grant(); // the key stays held, handed straight to the next waiter
     else this.held.delete(key);
   }
 

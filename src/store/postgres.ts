@@ -4,7 +4,21 @@ import type { Answer } from '../engine/answers.js';
 import { LockTimeoutError, StoreUnavailableError } from './errors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
-import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, evidenceJson, scanRecord, caseInfo, threadInfo, type AnswerRow, type EvidenceRow, type ScanRow, type CaseRow } from './rows.js';
+import {
+  answer,
+  ANSWER_ORDER,
+  answerPlace,
+  byStart,
+  evidenceBatch,
+  evidenceJson,
+  scanRecord,
+  caseInfo,
+  threadInfo,
+  type AnswerRow,
+  type EvidenceRow,
+  type ScanRow,
+  type CaseRow,
+} from './rows.js';
 import type { AnswerRecorded, CaseSnapshot, Store, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, CaseInfo, CaseState } from './types.js';
 
 export interface PostgresStoreOptions {
@@ -49,7 +63,12 @@ function reason(e: unknown): string {
   const err = e as { code?: string; message?: string; errors?: { message?: string }[] };
   // Node reports a refused dual-stack connect as an AggregateError with no message of its own.
   const message = err.message || err.errors?.map((x) => x.message).join('; ') || String(e);
-  const codes: Record<string, string> = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'host not found', ETIMEDOUT: 'connection timed out', EHOSTUNREACH: 'host unreachable' };
+  const codes: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    ETIMEDOUT: 'connection timed out',
+    EHOSTUNREACH: 'host unreachable',
+  };
   return (err.code && codes[err.code]) ?? message;
 }
 
@@ -182,8 +201,12 @@ export class PostgresStore implements Store {
     return this.tx(async (c) => {
       const row = (await c.query<CaseRow>('SELECT * FROM sessions WHERE key = $1', [key])).rows[0];
       if (!row) return undefined;
-      const evidence = (await c.query<EvidenceRow>('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = $1 ORDER BY id', [key])).rows.map(evidenceBatch);
-      const answers = (await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])).rows.map(answer);
+      const evidence = (
+        await c.query<EvidenceRow>('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = $1 ORDER BY id', [key])
+      ).rows.map(evidenceBatch);
+      const answers = (
+        await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])
+      ).rows.map(answer);
       const messages = (await c.query<{ ts: string; kind: string }>('SELECT ts, kind FROM messages WHERE session_key = $1 ORDER BY ts', [key])).rows;
       return { ...caseInfo(row), evidence, answers, messages };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -206,7 +229,9 @@ export class PostgresStore implements Store {
     return this.tx(async (c) => {
       if (!(await c.query('SELECT 1 FROM sessions WHERE key = $1', [key])).rows.length) return undefined;
       const ids = (await c.query<{ id: string }>('SELECT id FROM evidence WHERE session_key = $1 ORDER BY id', [key])).rows;
-      const answers = (await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])).rows.map(answer);
+      const answers = (
+        await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])
+      ).rows.map(answer);
       return { batchIds: ids.map((r) => String(r.id)), answers };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
@@ -230,10 +255,10 @@ export class PostgresStore implements Store {
       );
       await c.query('UPDATE sessions SET updated_at = $2 WHERE key = $1', [key, this.now().toISOString()]);
       const ordered = (
-        await c.query<AnswerRow & { id: string }>(`SELECT id, question, value, answered_by, answered_at FROM answers WHERE session_key = $1 AND question = $2 ORDER BY ${ANSWER_ORDER}`, [
-          key,
-          a.question,
-        ])
+        await c.query<AnswerRow & { id: string }>(
+          `SELECT id, question, value, answered_by, answered_at FROM answers WHERE session_key = $1 AND question = $2 ORDER BY ${ANSWER_ORDER}`,
+          [key, a.question],
+        )
       ).rows;
       return answerPlace(ordered, rows[0]!.id);
     });
@@ -254,7 +279,11 @@ export class PostgresStore implements Store {
   }
 
   async recordMessage(key: string, ts: string, kind: string): Promise<void> {
-    await this.pool.query('INSERT INTO messages (session_key, ts, kind) VALUES ($1, $2, $3) ON CONFLICT (session_key, ts) DO UPDATE SET kind = EXCLUDED.kind', [key, ts, kind]);
+    await this.pool.query('INSERT INTO messages (session_key, ts, kind) VALUES ($1, $2, $3) ON CONFLICT (session_key, ts) DO UPDATE SET kind = EXCLUDED.kind', [
+      key,
+      ts,
+      kind,
+    ]);
   }
 
   async setMeta(key: string, name: string, value: string): Promise<void> {
@@ -309,14 +338,20 @@ export class PostgresStore implements Store {
     try {
       return await Promise.race([pending, timeout]);
     } catch (e) {
-      pending.then((c) => c.release(), () => undefined);
+      pending.then(
+        (c) => c.release(),
+        () => undefined,
+      );
       throw e;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  async beginScan(key: string, scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string }): Promise<ScanRecord> {
+  async beginScan(
+    key: string,
+    scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string },
+  ): Promise<ScanRecord> {
     const now = this.now();
     const { rows } = await this.pool.query<ScanRow>(
       'INSERT INTO scans (id, session_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING *',

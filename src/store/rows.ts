@@ -54,7 +54,10 @@ export function caseInfo(row: CaseRow): CaseInfo {
 
 /** The part of a case's row a chat front end keeps beside the case. */
 export function threadInfo(row: Pick<CaseRow, 'summary_ts' | 'meta'>): { summaryTs?: string; meta: Record<string, string> } {
-  return { ...(row.summary_ts ? { summaryTs: row.summary_ts } : {}), meta: typeof row.meta === 'string' ? (JSON.parse(row.meta) as Record<string, string>) : row.meta };
+  return {
+    ...(row.summary_ts ? { summaryTs: row.summary_ts } : {}),
+    meta: typeof row.meta === 'string' ? (JSON.parse(row.meta) as Record<string, string>) : row.meta,
+  };
 }
 
 export function evidenceBatch(r: EvidenceRow): EvidenceBatch {

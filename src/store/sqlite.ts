@@ -6,7 +6,21 @@ import type { Answer } from '../engine/answers.js';
 import { LockTimeoutError } from './errors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, evidenceJson, scanRecord, caseInfo, threadInfo, type AnswerRow, type EvidenceRow, type ScanRow, type CaseRow } from './rows.js';
+import {
+  answer,
+  ANSWER_ORDER,
+  answerPlace,
+  byStart,
+  evidenceBatch,
+  evidenceJson,
+  scanRecord,
+  caseInfo,
+  threadInfo,
+  type AnswerRow,
+  type EvidenceRow,
+  type ScanRow,
+  type CaseRow,
+} from './rows.js';
 import type { AnswerRecorded, CaseSnapshot, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, CaseInfo, CaseState, Store } from './types.js';
 
 export interface SqliteStoreOptions {
@@ -104,8 +118,12 @@ export class SqliteStore implements Store {
   async getCase(key: string): Promise<CaseState | undefined> {
     const row = this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as CaseRow | undefined;
     if (!row) return undefined;
-    const evidence = (this.db.prepare('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? ORDER BY id').all(key) as EvidenceRow[]).map(evidenceBatch);
-    const answers = (this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]).map(answer);
+    const evidence = (
+      this.db.prepare('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? ORDER BY id').all(key) as EvidenceRow[]
+    ).map(evidenceBatch);
+    const answers = (
+      this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]
+    ).map(answer);
     const messages = this.db.prepare('SELECT ts, kind FROM messages WHERE session_key = ? ORDER BY ts').all(key) as { ts: string; kind: string }[];
     return { ...caseInfo(row), evidence, answers, messages };
   }
@@ -124,14 +142,18 @@ export class SqliteStore implements Store {
   async caseSnapshot(key: string): Promise<CaseSnapshot | undefined> {
     if (!(await this.hasCase(key))) return undefined;
     const ids = this.db.prepare('SELECT id FROM evidence WHERE session_key = ? ORDER BY id').all(key) as { id: number }[];
-    const answers = (this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]).map(answer);
+    const answers = (
+      this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]
+    ).map(answer);
     return { batchIds: ids.map((r) => String(r.id)), answers };
   }
 
   async evidenceJson(key: string, ids: readonly string[]): Promise<(EvidenceJson & { id: string })[]> {
     if (!ids.length) return [];
     const rows = this.db
-      .prepare(`SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? AND id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`)
+      .prepare(
+        `SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? AND id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`,
+      )
       .all(key, ...ids.map(Number)) as (EvidenceRow & { id: number })[];
     return rows.map(evidenceJson);
   }
@@ -224,12 +246,25 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.prepare('UPDATE locks SET expires_at = ? WHERE name = ? AND token = ?').run(this.now().getTime() + this.leaseMs, name, token);
   }
 
-  async beginScan(key: string, scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string }): Promise<ScanRecord> {
+  async beginScan(
+    key: string,
+    scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string },
+  ): Promise<ScanRecord> {
     const row = this.db
       .prepare(
         'INSERT INTO scans (id, session_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *',
       )
-      .get(randomUUID(), key, scan.input, JSON.stringify(scan.source), scan.owner, this.now().toISOString(), this.now().getTime(), scan.addedBy ?? null, scan.addedAt) as ScanRow;
+      .get(
+        randomUUID(),
+        key,
+        scan.input,
+        JSON.stringify(scan.source),
+        scan.owner,
+        this.now().toISOString(),
+        this.now().getTime(),
+        scan.addedBy ?? null,
+        scan.addedAt,
+      ) as ScanRow;
     return scanRecord(row);
   }
 

@@ -173,4 +173,7 @@ export interface Store {
  * orders additions. Only the case service (src/case/) uses this part; Slack
  * keeps its own book of threads in the same database (src/slack/threads.ts).
  */
-export type CaseStore = Pick<Store, 'openCase' | 'getCase' | 'hasCase' | 'addEvidence' | 'addEvidenceJson' | 'caseSnapshot' | 'evidenceJson' | 'addAnswer' | 'withThreadLock'>;
+export type CaseStore = Pick<
+  Store,
+  'openCase' | 'getCase' | 'hasCase' | 'addEvidence' | 'addEvidenceJson' | 'caseSnapshot' | 'evidenceJson' | 'addAnswer' | 'withThreadLock'
+>;

@@ -20,7 +20,11 @@ const NOW: Fact = { name: 'case.now', value: '2026-11-20T12:00:00.000Z', source:
 export async function checkProfileFacts(path: string, want: Record<string, Fact['value'][]>): Promise<Fact[]> {
   const r = await readPath(path, ctx);
   expect(r.problems).toEqual([]);
-  for (const [name, values] of Object.entries(want)) expect(r.facts.filter((f) => f.name === name).map((f) => f.value), name).toEqual(values);
+  for (const [name, values] of Object.entries(want))
+    expect(
+      r.facts.filter((f) => f.name === name).map((f) => f.value),
+      name,
+    ).toEqual(values);
   return r.facts;
 }
 
@@ -62,6 +66,8 @@ export async function checkExpiredPushProfile(path: string): Promise<void> {
   const d = await diagnoseProfile(path);
   expect(status(d, 'apns.missing_entitlement')).toBe('ruled_out');
   expect(status(d, 'apns.stale_provisioning_profile')).toBe('confirmed');
-  expect(d.causes.find((c) => c.cause.id === 'apns.stale_provisioning_profile')!.decided.map((r) => r.rule.id)).toEqual(['apns.stale_provisioning_profile.expired']);
+  expect(d.causes.find((c) => c.cause.id === 'apns.stale_provisioning_profile')!.decided.map((r) => r.rule.id)).toEqual([
+    'apns.stale_provisioning_profile.expired',
+  ]);
   expect(d.facts.find((f) => f.name === 'apns.app_environment')?.value).toBe('production');
 }

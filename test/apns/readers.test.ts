@@ -173,17 +173,45 @@ describe('push certificates', () => {
   });
 
   it('the topic and the name are read as issued, even with characters a distinguished name escapes', async () => {
-    const odd = pushCertificate({ uid: 'com.example.a,b+c;d', cn: 'Apple Push Services: com.example.a,b+c;d', notBefore: '2025-01-01T00:00:00Z', notAfter: '2026-01-01T00:00:00Z' });
+    const odd = pushCertificate({
+      uid: 'com.example.a,b+c;d',
+      cn: 'Apple Push Services: com.example.a,b+c;d',
+      notBefore: '2025-01-01T00:00:00Z',
+      notAfter: '2026-01-01T00:00:00Z',
+    });
     const r = await readPaste(pem(odd), 'pasted text', ctx);
     expect(values(r.facts, 'cert.topic')).toEqual(['com.example.a,b+c;d']);
     expect(values(r.facts, 'cert.subject')).toEqual(['Apple Push Services: com.example.a,b+c;d']);
   });
 
   it.each([
-    ['one attribute a line', 'UID=com.example.demo\nCN=Apple Push Services: com.example.demo\nC=US', [['UID', 'com.example.demo'], ['CN', 'Apple Push Services: com.example.demo'], ['C', 'US']]],
-    ['RFC 2253 escapes', 'UID=a\\,b\\+c\\\\d\\ \nCN=\\#x=y', [['UID', 'a,b+c\\d '], ['CN', '#x=y']]],
+    [
+      'one attribute a line',
+      'UID=com.example.demo\nCN=Apple Push Services: com.example.demo\nC=US',
+      [
+        ['UID', 'com.example.demo'],
+        ['CN', 'Apple Push Services: com.example.demo'],
+        ['C', 'US'],
+      ],
+    ],
+    [
+      'RFC 2253 escapes',
+      'UID=a\\,b\\+c\\\\d\\ \nCN=\\#x=y',
+      [
+        ['UID', 'a,b+c\\d '],
+        ['CN', '#x=y'],
+      ],
+    ],
     ['a control character as hex', 'UID=new\\0Aline', [['UID', 'new\nline']]],
-    ['a multi-valued RDN', 'UID=com.example.demo + CN=Demo\\ \nO=Example', [['UID', 'com.example.demo'], ['CN', 'Demo '], ['O', 'Example']]],
+    [
+      'a multi-valued RDN',
+      'UID=com.example.demo + CN=Demo\\ \nO=Example',
+      [
+        ['UID', 'com.example.demo'],
+        ['CN', 'Demo '],
+        ['O', 'Example'],
+      ],
+    ],
     ['a type OpenSSL has no name for', '0.9.2342.19200300.100.1.1=com.example.demo', [['0.9.2342.19200300.100.1.1', 'com.example.demo']]],
   ])('the subject as node:crypto prints it: %s', (_what, printed, fields) => {
     expect(nameFields(printed)).toEqual(fields);
@@ -191,7 +219,11 @@ describe('push certificates', () => {
 
   it('a certificate without a subject UID is not a push certificate; a CA in the chain is skipped quietly', async () => {
     const plain = pushCertificate({ cn: 'www.example.com', notBefore: '2025-01-01T00:00:00Z', notAfter: '2026-01-01T00:00:00Z' });
-    const ca = pushCertificate({ cn: 'Apple Worldwide Developer Relations Certification Authority', notBefore: '2025-01-01T00:00:00Z', notAfter: '2030-01-01T00:00:00Z' });
+    const ca = pushCertificate({
+      cn: 'Apple Worldwide Developer Relations Certification Authority',
+      notBefore: '2025-01-01T00:00:00Z',
+      notAfter: '2030-01-01T00:00:00Z',
+    });
     const r = await readPaste(pem(plain) + pem(ca), 'pasted text', ctx);
     expect(r.facts.filter((f) => f.name.startsWith('cert.'))).toEqual([]);
     expect(r.problems.map((p) => p.code)).toEqual(['cert.no_topic']);
@@ -239,7 +271,10 @@ Post "https://api.sandbox.push.apple.com/3/device/abc": http2: RoundTrip failure
       'pasted text',
       ctx,
     );
-    expect(one(r.facts, 'apns.response')).toMatchObject({ value: 'BadCertificateEnvironment', attrs: { via: 'goaway', status: '403', environment: 'development' } });
+    expect(one(r.facts, 'apns.response')).toMatchObject({
+      value: 'BadCertificateEnvironment',
+      attrs: { via: 'goaway', status: '403', environment: 'development' },
+    });
     expect(values(r.facts, 'apns.tls_error')).toEqual(['unexpected_eof']);
   });
 
@@ -263,14 +298,22 @@ buford: device token is inactive for the specified topic`,
       ctx,
     );
     expect(values(r.facts, 'apns.response')).toEqual([]);
-    expect(one(r.facts, 'mdm.apns_response')).toMatchObject({ value: 'Unregistered', at: '2026-11-20T10:00:00.000Z', attrs: { status: '410', timestamp: '1763632800000' } });
+    expect(one(r.facts, 'mdm.apns_response')).toMatchObject({
+      value: 'Unregistered',
+      at: '2026-11-20T10:00:00.000Z',
+      attrs: { status: '410', timestamp: '1763632800000' },
+    });
     expect(values(r.facts, 'mdm.apns_tls_error')).toEqual(['internal_error']);
   });
 
   it('a provider log file: times, 200s, repeated TLS failures counted once', async () => {
     const r = await readPath(fixture('provider_http2.log'), ctx);
     expect(values(r.facts, 'apns.response')).toEqual(['200', 'BadDeviceToken', 'Unregistered']);
-    expect(one(r.facts, 'apns.response')).toMatchObject({ at: '2026-11-20T10:00:01.004Z', source: { line: 2 }, attrs: { status: '200', environment: 'production' } });
+    expect(one(r.facts, 'apns.response')).toMatchObject({
+      at: '2026-11-20T10:00:01.004Z',
+      source: { line: 2 },
+      attrs: { status: '200', environment: 'production' },
+    });
     expect(one(r.facts, 'apns.tls_error')).toMatchObject({ value: 'expired_certificate', source: { line: 5 }, attrs: { lines: '2' } });
     expect(values(r.facts, 'apns.push_type')).toEqual(['alert']);
     // The health check's "200" is not an APNs answer.
@@ -297,7 +340,10 @@ dial tcp 17.188.138.74:443: i/o timeout (api.push.apple.com)`,
   it('ordinary words and numbers in unrelated log lines are not APNs answers', async () => {
     const dir = tempDir('pushcheck-apns-');
     const path = join(dir, 'web.log');
-    writeFileSync(path, '10.0.0.1 - - "GET /admin HTTP/1.1" 403 Forbidden\nservice Shutdown requested\nuser Unregistered from newsletter\nunexpected EOF reading config\n');
+    writeFileSync(
+      path,
+      '10.0.0.1 - - "GET /admin HTTP/1.1" 403 Forbidden\nservice Shutdown requested\nuser Unregistered from newsletter\nunexpected EOF reading config\n',
+    );
     const r = await readPath(path, ctx);
     expect(r.facts).toEqual([]);
   });
@@ -305,7 +351,18 @@ dial tcp 17.188.138.74:443: i/o timeout (api.push.apple.com)`,
   it('the reason table covers every current APNs reason once, each with a class, next step and source', () => {
     const names = APNS_REASONS.map((x) => x.reason);
     expect(new Set(names).size).toBe(names.length);
-    for (const must of ['BadDeviceToken', 'DeviceTokenNotForTopic', 'Unregistered', 'ExpiredToken', 'BadCertificateEnvironment', 'PayloadTooLarge', 'TooManyProviderTokenUpdates', 'UnrelatedKeyIdInToken', 'BadEnvironmentKeyIdInToken', 'Shutdown'])
+    for (const must of [
+      'BadDeviceToken',
+      'DeviceTokenNotForTopic',
+      'Unregistered',
+      'ExpiredToken',
+      'BadCertificateEnvironment',
+      'PayloadTooLarge',
+      'TooManyProviderTokenUpdates',
+      'UnrelatedKeyIdInToken',
+      'BadEnvironmentKeyIdInToken',
+      'Shutdown',
+    ])
       expect(names).toContain(must);
     expect(names).toHaveLength(32);
     for (const x of APNS_REASONS) {

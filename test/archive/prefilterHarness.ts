@@ -63,4 +63,3 @@ export async function expectSameBothWays(data: Buffer, c: ReadContext = ctx): Pr
   }
   return { delivered, result: want };
 }
-

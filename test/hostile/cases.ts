@@ -64,7 +64,9 @@ export const hostile = {
     const out: string[] = [];
     for (let i = 0; i < count; i++) {
       const s = String(i % 60).padStart(2, '0');
-      out.push(`2024-03-01 10:22:${s}.123456-0800 0x1f2e3 Default 0x0 98 0 apsd: [com.apple.apsd:connection] Received message for enabled topic 'com.example.app' onInterface: WiFi with payload size ${100 + (i % 50)}`);
+      out.push(
+        `2024-03-01 10:22:${s}.123456-0800 0x1f2e3 Default 0x0 98 0 apsd: [com.apple.apsd:connection] Received message for enabled topic 'com.example.app' onInterface: WiFi with payload size ${100 + (i % 50)}`,
+      );
     }
     return `${out.join('\n')}\n`;
   },
@@ -74,7 +76,9 @@ export const hostile = {
     const out = ['Time,Operation,Status,Tenant ID,Listener Token,Tenant ID + Listener Token'];
     for (let i = 0; i < rows; i++) {
       const status = i % 7 ? 'Success' : 'Failed: HTTP 500';
-      out.push(`01-Dec-2016 12:${String(i % 60).padStart(2, '0')}:02:118 (+0000),Register device ${i},${status},0f3c9a52-7e1b-4c8d-9a61-2b5e8d4f7c10,abcdef0123456789${i},0f3c9a52+abcdef${i}`);
+      out.push(
+        `01-Dec-2016 12:${String(i % 60).padStart(2, '0')}:02:118 (+0000),Register device ${i},${status},0f3c9a52-7e1b-4c8d-9a61-2b5e8d4f7c10,abcdef0123456789${i},0f3c9a52+abcdef${i}`,
+      );
     }
     return out.join('\r\n');
   },

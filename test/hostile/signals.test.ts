@@ -37,9 +37,13 @@ async function interrupt(signal: NodeJS.Signals): Promise<{ signal: NodeJS.Signa
 }
 
 describe('a scan interrupted while it spools a zip to the temp dir leaves nothing behind', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s: the spool is removed and the process still ends by the signal', async (signal) => {
-    const { signal: how, left } = await interrupt(signal);
-    expect(left).toEqual([]);
-    expect(how).toBe(signal);
-  }, 30_000);
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s: the spool is removed and the process still ends by the signal',
+    async (signal) => {
+      const { signal: how, left } = await interrupt(signal);
+      expect(left).toEqual([]);
+      expect(how).toBe(signal);
+    },
+    30_000,
+  );
 });

@@ -39,7 +39,10 @@ export function checkAuthenticate(r: ReadResult, topic: string, want: DeviceWant
 }
 
 /** A TokenUpdate: the server-side PushMagic and token (64 hex digits), and no device-side identity invented from it. */
-export function checkTokenUpdate(r: ReadResult, want: { udid?: string; topic?: string; magic: string; token: string; tokenLine?: number; unlockToken: boolean }): void {
+export function checkTokenUpdate(
+  r: ReadResult,
+  want: { udid?: string; topic?: string; magic: string; token: string; tokenLine?: number; unlockToken: boolean },
+): void {
   expect(mdmProblems(r)).toEqual([]);
   if (want.udid) expect(only(r, 'mdm.checkin.token_update').attrs).toMatchObject({ channel: 'device', udid: want.udid });
   if (want.topic) expect(only(r, 'server.enrolled_topic').value).toBe(want.topic);
@@ -54,7 +57,9 @@ export function checkTokenUpdate(r: ReadResult, want: { udid?: string; topic?: s
 
 /** The SHA-256 of the token a TokenUpdate holds: what a device with that token keeps as LastPushTokenHash. */
 export function tokenHash(r: ReadResult): string {
-  return createHash('sha256').update(Buffer.from(String(only(r, 'server.push_token').value), 'hex')).digest('hex');
+  return createHash('sha256')
+    .update(Buffer.from(String(only(r, 'server.push_token').value), 'hex'))
+    .digest('hex');
 }
 
 /** A command result Acknowledged: the device reached the server and processes commands. */

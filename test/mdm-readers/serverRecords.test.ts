@@ -24,7 +24,14 @@ const server = (name: string) => new URL(`../fixtures/mdm/server/${name}`, impor
 const apns = (name: string) => new URL(`../fixtures/apns/${name}`, import.meta.url);
 const readServer = (name: string) => read(name, readFileSync(server(name)));
 const TOKEN = '47e8eec062c2f729ec1703c1b3e18f1971d85f00be76445d34080baa701b5f51';
-const IPAD: DeviceWant = { udid: '00008103-001A2B3C0E91801E', platform: 'ipados', model: 'iPad13,18', osVersion: '17.5.1', osBuild: '21F90', serial: 'DMPXK41Q7H2C' };
+const IPAD: DeviceWant = {
+  udid: '00008103-001A2B3C0E91801E',
+  platform: 'ipados',
+  model: 'iPad13,18',
+  osVersion: '17.5.1',
+  osBuild: '21F90',
+  serial: 'DMPXK41Q7H2C',
+};
 const MAC: DeviceWant = { udid: '5D3F1A2B-8C4E-5F60-9A7B-1C2D3E4F5A6B', platform: 'macos', model: 'Mac14,2', osBuild: '23F79' };
 
 describe('check-ins as MDM servers store them', () => {
@@ -38,13 +45,24 @@ describe('check-ins as MDM servers store them', () => {
 
   it("an iPhone's TokenUpdate gives the enrolled topic, the server-side PushMagic and the 32-byte token as 64 hex digits", async () => {
     const r = await readServer('TokenUpdate_iPhone.plist');
-    checkTokenUpdate(r, { udid: '00008110-000A1C2E3F40801E', topic: TOPIC, magic: '9E47B2D1-3C5A-4F08-B6E2-7D19A0C4F385', token: TOKEN, tokenLine: 11, unlockToken: true });
+    checkTokenUpdate(r, {
+      udid: '00008110-000A1C2E3F40801E',
+      topic: TOPIC,
+      magic: '9E47B2D1-3C5A-4F08-B6E2-7D19A0C4F385',
+      token: TOKEN,
+      tokenLine: 11,
+      unlockToken: true,
+    });
     expect(only(r, 'server.push_token').value).toBe(Buffer.from('R+juwGLC9ynsFwPBs+GPGXHYXwC+dkRdNAgLqnAbX1E=', 'base64').toString('hex'));
   });
 
   it('the macOS TokenUpdate has its own token and no UnlockToken', async () => {
     const r = await readServer('TokenUpdate_Mac.plist');
-    checkTokenUpdate(r, { magic: 'B81F4C62-0D7E-4A93-8E15-62C3F9A7D0E4', token: '762bbef7e8a9f566fa2d941586479f3e1b69d5ac8aae787a0ceb9f8f2130cf94', unlockToken: false });
+    checkTokenUpdate(r, {
+      magic: 'B81F4C62-0D7E-4A93-8E15-62C3F9A7D0E4',
+      token: '762bbef7e8a9f566fa2d941586479f3e1b69d5ac8aae787a0ceb9f8f2130cf94',
+      unlockToken: false,
+    });
   });
 
   it("the iPhone's token hashes to what the device keeps as LastPushTokenHash (fixtures/mdm/MDM.plist)", async () => {

@@ -41,7 +41,14 @@ describe('real check-ins as MDM servers store them (micromdm/nanomdm test data)'
 
   it('TokenUpdate.1 gives the enrolled topic, the server-side PushMagic and the 32-byte token as 64 hex digits', async () => {
     const r = await readReal('nanomdm_checkin_TokenUpdate_with_UnlockToken.plist');
-    checkTokenUpdate(r, { udid: '663b07bb783e9ade1dae4fbb92ea12afc0ce5b69', topic: TOPIC, magic: 'CEFDF0BD-E342-4A27-8742-E930EA116B0A', token: TOKEN, tokenLine: 11, unlockToken: true });
+    checkTokenUpdate(r, {
+      udid: '663b07bb783e9ade1dae4fbb92ea12afc0ce5b69',
+      topic: TOPIC,
+      magic: 'CEFDF0BD-E342-4A27-8742-E930EA116B0A',
+      token: TOKEN,
+      tokenLine: 11,
+      unlockToken: true,
+    });
     expect(only(r, 'server.push_token').value).toBe(Buffer.from('R+juwGLC9ynsFwPBs+GPGXHYXwC+dkRdNAgLqnAbX1E=', 'base64').toString('hex'));
   });
 
@@ -112,7 +119,9 @@ describe('real check-ins as MDM servers store them (micromdm/nanomdm test data)'
   });
 
   it('the token of TokenUpdate.1 hashes to what a device with that token would keep as LastPushTokenHash', async () => {
-    expect(tokenHash(await readReal('nanomdm_checkin_TokenUpdate_with_UnlockToken.plist'))).toBe('0a9f28fd74bf39c4cbdd7d0acb30a6598b40160d5ffe3c6de3bf319ec262bbbd');
+    expect(tokenHash(await readReal('nanomdm_checkin_TokenUpdate_with_UnlockToken.plist'))).toBe(
+      '0a9f28fd74bf39c4cbdd7d0acb30a6598b40160d5ffe3c6de3bf319ec262bbbd',
+    );
   });
 });
 

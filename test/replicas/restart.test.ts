@@ -31,7 +31,19 @@ describe('a restart in the middle of a file', () => {
     const first = await startReplica('first', env);
     running.push(first);
     const release = fake.stall('mdmclient.log', 1000);
-    await first.event({ type: 'message', subtype: 'file_share', channel: 'CRS', channel_type: 'channel', user: 'U1', text: '', ts: root, files: [fake.addFile('FRS', 'mdmclient.log', LOG)] }, 'EvRestart1');
+    await first.event(
+      {
+        type: 'message',
+        subtype: 'file_share',
+        channel: 'CRS',
+        channel_type: 'channel',
+        user: 'U1',
+        text: '',
+        ts: root,
+        files: [fake.addFile('FRS', 'mdmclient.log', LOG)],
+      },
+      'EvRestart1',
+    );
     await fake.waitFor(() => fake.downloads.some((d) => d.path.includes('mdmclient.log')), 30_000);
     await first.kill();
     release();

@@ -16,7 +16,11 @@ let seq = 0;
 const nextTs = () => `1700000${String(++seq).padStart(3, '0')}.000100`;
 
 const replies = (channel: string, threadTs: string) => fake.of('chat.postMessage').filter((c) => c.args.channel === channel && c.args.thread_ts === threadTs);
-const lastUpdate = (ts: string): Call | undefined => fake.of('chat.update').filter((c) => c.args.ts === ts).at(-1);
+const lastUpdate = (ts: string): Call | undefined =>
+  fake
+    .of('chat.update')
+    .filter((c) => c.args.ts === ts)
+    .at(-1);
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
 function fileShare(channel: string, ts: string, files: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
@@ -111,7 +115,7 @@ describe('a file shared in a support channel', () => {
     expect(fake.of('files.info').some((c) => c.args.file === 'F4')).toBe(true);
   });
 
-  it('ignores the bot\'s own messages and other bots', async () => {
+  it("ignores the bot's own messages and other bots", async () => {
     const before = fake.calls.length;
     const file = fake.addFile('F5', 'own.plist', MDM_PLIST);
     await bot.event(fileShare('C1', nextTs(), [file], { user: 'UBOT' }));
@@ -129,8 +133,19 @@ describe('pasted values in a diagnosis thread', () => {
     await fake.waitFor(() => replies('C2', root).length >= 2);
     const summary = (await bot.store.getCase(`C2:${root}`))!.summaryTs!;
 
-    await bot.event({ type: 'message', channel: 'C2', channel_type: 'channel', user: 'U2', ts: nextTs(), thread_ts: root, client_msg_id: 'm-paste-1', text: `The server has:\nserver PushMagic: ${SERVER_MAGIC}` });
-    const reply = await fake.waitFor(() => replies('C2', root).find((c) => /PushMagic is not the one the device expects: open → confirmed/.test(String(c.args.text))));
+    await bot.event({
+      type: 'message',
+      channel: 'C2',
+      channel_type: 'channel',
+      user: 'U2',
+      ts: nextTs(),
+      thread_ts: root,
+      client_msg_id: 'm-paste-1',
+      text: `The server has:\nserver PushMagic: ${SERVER_MAGIC}`,
+    });
+    const reply = await fake.waitFor(() =>
+      replies('C2', root).find((c) => /PushMagic is not the one the device expects: open → confirmed/.test(String(c.args.text))),
+    );
     expect(String(reply.args.text)).toMatch(/^\*<@U2>'s message at \d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC\*: 1 observation read/); // a mention and a time, not an id and a ts
     const text = blocksText(lastUpdate(summary)!.args);
     expect(text).toMatch(/CONFIRMED: The server's PushMagic is not the one the device expects/);
@@ -151,7 +166,7 @@ describe('pasted values in a diagnosis thread', () => {
 });
 
 describe('/pushcheck', () => {
-  it('with the server\'s values posts a root message and diagnoses in its thread', async () => {
+  it("with the server's values posts a root message and diagnoses in its thread", async () => {
     const res = await bot.command({ command: '/pushcheck', text: `topic=${TOPIC} magic=${SERVER_MAGIC} token=${TOKEN}`, channel_id: 'C3', user_id: 'U3' });
     expect(res.status).toBe(200);
     const root = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'C3' && c.args.thread_ts === undefined));
@@ -193,7 +208,15 @@ describe('/pushcheck', () => {
         type: 'modal',
         callback_id: 'pushcheck_start',
         private_metadata: view.private_metadata,
-        state: { values: { kind: { kind: { type: 'static_select', selected_option: { value: 'mdm' } } }, magic: { magic: { type: 'plain_text_input', value: SERVER_MAGIC } }, topic: { topic: { value: null } }, token: { token: { value: null } }, paste: { paste: { value: null } } } },
+        state: {
+          values: {
+            kind: { kind: { type: 'static_select', selected_option: { value: 'mdm' } } },
+            magic: { magic: { type: 'plain_text_input', value: SERVER_MAGIC } },
+            topic: { topic: { value: null } },
+            token: { token: { value: null } },
+            paste: { paste: { value: null } },
+          },
+        },
       },
     });
     expect(res.status).toBe(200);
@@ -231,7 +254,15 @@ describe('/pushcheck in a channel the bot is not in', () => {
         type: 'modal',
         callback_id: 'pushcheck_start',
         private_metadata: JSON.stringify({ channel: 'C16' }),
-        state: { values: { kind: { kind: { type: 'static_select', selected_option: { value: 'mdm' } } }, magic: { magic: { type: 'plain_text_input', value: SERVER_MAGIC } }, topic: { topic: { value: null } }, token: { token: { value: null } }, paste: { paste: { value: null } } } },
+        state: {
+          values: {
+            kind: { kind: { type: 'static_select', selected_option: { value: 'mdm' } } },
+            magic: { magic: { type: 'plain_text_input', value: SERVER_MAGIC } },
+            topic: { topic: { value: null } },
+            token: { token: { value: null } },
+            paste: { paste: { value: null } },
+          },
+        },
       },
     });
     expect(res.status).toBe(200);
@@ -334,12 +365,21 @@ describe('answering questions', () => {
         api_app_id: 'A1',
         token: 'legacy',
         trigger_id: 'trig3',
-        view: { id: 'V2', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { answer: { answer: { type: 'plain_text_input', value } } } } },
+        view: {
+          id: 'V2',
+          type: 'modal',
+          callback_id: view.callback_id,
+          private_metadata: view.private_metadata,
+          state: { values: { answer: { answer: { type: 'plain_text_input', value } } } },
+        },
       });
     const bad = await submit('no spaces allowed !!');
     // The reason in words, without the question's id (issue 12: no "q.mdm.server_topic:" in a form).
     const reason = JSON.parse(bad.text) as { response_action: string; errors: { answer: string } };
-    expect(reason).toMatchObject({ response_action: 'errors', errors: { answer: expect.stringContaining('"no spaces allowed !!" is not in the expected form') } });
+    expect(reason).toMatchObject({
+      response_action: 'errors',
+      errors: { answer: expect.stringContaining('"no spaces allowed !!" is not in the expected form') },
+    });
     expect(reason.errors.answer).not.toContain(question);
     const good = /magic/.test(question) ? DEVICE_MAGIC : /topic/.test(question) ? TOPIC : /token|hash/.test(question) ? TOKEN : '2026-03-01T10:00:00Z';
     expect((await submit(good)).status).toBe(200);
@@ -351,7 +391,11 @@ describe('answering questions', () => {
 describe('deliveries Slack retries or forges', () => {
   it('a forged or stale signature gets 401 and no reply', async () => {
     const before = fake.calls.length;
-    const event = JSON.stringify({ type: 'event_callback', event_id: 'EvForged', event: { type: 'app_mention', channel: 'C9', user: 'U1', ts: nextTs(), text: '<@UBOT> help' } });
+    const event = JSON.stringify({
+      type: 'event_callback',
+      event_id: 'EvForged',
+      event: { type: 'app_mention', channel: 'C9', user: 'U1', ts: nextTs(), text: '<@UBOT> help' },
+    });
     const forged = await bot.send(event, 'application/json', sign(event, 'not-the-secret'));
     const stale = await bot.send(event, 'application/json', sign(event, undefined, Math.floor(Date.now() / 1000) - 600));
     expect(forged.status).toBe(401);
@@ -427,9 +471,13 @@ describe('failures', () => {
 
 describe('many threads at once', () => {
   it('20 threads each get their own correct reply', async () => {
-    const magics = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(3, "0")}C2BD-5D0A-4F93-A6E1-3C7B29D054F8`);
+    const magics = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(3, '0')}C2BD-5D0A-4F93-A6E1-3C7B29D054F8`);
     const roots = magics.map(() => nextTs());
-    await Promise.all(magics.map((m, i) => bot.event({ type: 'app_mention', channel: 'C20', user: `U${i}`, ts: roots[i], text: `<@UBOT> server PushMagic: ${m}`, client_msg_id: `m-many-${i}` })));
+    await Promise.all(
+      magics.map((m, i) =>
+        bot.event({ type: 'app_mention', channel: 'C20', user: `U${i}`, ts: roots[i], text: `<@UBOT> server PushMagic: ${m}`, client_msg_id: `m-many-${i}` }),
+      ),
+    );
     await fake.waitFor(() => roots.every((r) => replies('C20', r).some((c) => /observation/.test(String(c.args.text)))), 15_000);
     // The reply's ts is recorded just after Slack answered the post.
     for (const root of roots) await expect.poll(async () => (await bot.store.getCase(`C20:${root}`))!.messages.length).toBe(2);

@@ -60,7 +60,7 @@ describe('progress edits of several threads', () => {
     expect(sent).toEqual([5000]);
   });
 
-  it("stop for a thread whose report is being shown: its waiting edit is dropped and one in flight is waited for", async () => {
+  it('stop for a thread whose report is being shown: its waiting edit is dropped and one in flight is waited for', async () => {
     const pacer = new ProgressPacer(1, 1);
     let finish!: () => void;
     const events: string[] = [];

@@ -26,7 +26,15 @@ function harness(intervalMs: number) {
   return { edits, thread, deps };
 }
 
-const state = (bytesRead: number) => ({ file: 'sysdiagnose.tar.gz', index: 1, count: 2, stage: 'scanning' as const, bytesRead, totalBytes: 80 * 1024 * 1024, member: 'logs/apsd.log' });
+const state = (bytesRead: number) => ({
+  file: 'sysdiagnose.tar.gz',
+  index: 1,
+  count: 2,
+  stage: 'scanning' as const,
+  bytesRead,
+  totalBytes: 80 * 1024 * 1024,
+  member: 'logs/apsd.log',
+});
 
 describe('read progress in the summary', () => {
   it('edits the summary at most once per interval per thread, even from two files read at once', async () => {

@@ -231,10 +231,12 @@ for (const kind of STORE_KINDS) {
         const a = await db.open({ leaseMs: 300 });
         const b = await db.open({ leaseMs: 300 });
         let entered = false;
-        void a.withThreadLock('t', () => {
-          entered = true;
-          return new Promise<void>(() => undefined); // never finishes: the process dies first
-        }).catch(() => undefined);
+        void a
+          .withThreadLock('t', () => {
+            entered = true;
+            return new Promise<void>(() => undefined); // never finishes: the process dies first
+          })
+          .catch(() => undefined);
         await expect.poll(() => entered).toBe(true);
         await db.crash(a);
         expect(await b.withThreadLock('t', async () => 'taken over', { timeoutMs: 5000 })).toBe('taken over');
@@ -246,9 +248,23 @@ for (const kind of STORE_KINDS) {
         fresh();
         const s = await db.open();
         await s.openCase('k', { channel: 'C', threadTs: '1' });
-        const scan = await s.beginScan('k', { input: 'sysdiagnose.tar.gz', source: { id: 'F1', size: 5 }, owner: 'r1', addedBy: 'U1', addedAt: '2026-01-01T00:00:00.000Z' });
+        const scan = await s.beginScan('k', {
+          input: 'sysdiagnose.tar.gz',
+          source: { id: 'F1', size: 5 },
+          owner: 'r1',
+          addedBy: 'U1',
+          addedAt: '2026-01-01T00:00:00.000Z',
+        });
         expect(await s.scans('k')).toEqual([
-          expect.objectContaining({ id: scan.id, key: 'k', input: 'sysdiagnose.tar.gz', source: { id: 'F1', size: 5 }, owner: 'r1', attempts: 1, addedBy: 'U1' }),
+          expect.objectContaining({
+            id: scan.id,
+            key: 'k',
+            input: 'sysdiagnose.tar.gz',
+            source: { id: 'F1', size: 5 },
+            owner: 'r1',
+            attempts: 1,
+            addedBy: 'U1',
+          }),
         ]);
         await s.endScan(scan.id);
         expect(await s.scans('k')).toEqual([]);

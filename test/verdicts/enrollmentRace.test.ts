@@ -8,7 +8,6 @@ import { cause, heldRules, diagnose, file, goLog, nanoIdle, nanoPush, nanoTokenU
  * the push left inside the window, was never retried and the device never came.
  */
 
-
 /** NanoMDM (Go log prefix, whole seconds): A enrolls at 09:00:00; later another iPhone enrolls. */
 function log(push: string[], after: string[] = []): string {
   return file(

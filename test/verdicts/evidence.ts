@@ -75,7 +75,9 @@ export function logShow(lines: [time: string, proc: string, message: string][]):
   return [
     'Filtering the log data using "process == "mdmd" OR process == "mdmclient" OR process == "apsd""',
     'Timestamp                       Thread     Type        Activity             PID    TTL  ',
-    ...lines.map(([t, proc, msg], i) => `${t} 0x${(0x2f10 + i).toString(16)}     Default     0x0                  ${proc === 'apsd' ? 98 : 231}    0    ${proc}: ${msg}`),
+    ...lines.map(
+      ([t, proc, msg], i) => `${t} 0x${(0x2f10 + i).toString(16)}     Default     0x0                  ${proc === 'apsd' ? 98 : 231}    0    ${proc}: ${msg}`,
+    ),
     '',
   ].join('\n');
 }
@@ -128,7 +130,14 @@ export function sysdiagnose(o: SysdiagnoseOptions): string {
     {
       path: `${root}/logs/MCState/Shared/profile-5d1f0a2b3c4e.stub`,
       data: stub(
-        { PayloadType: 'com.apple.mdm', PayloadIdentifier: 'com.example.mdm', Topic: TOPIC, ServerURL: mdm.ServerURL, CheckInURL: mdm.CheckInURL, IdentityCertificateUUID: '0C1D2E3F-4A5B-4C6D-8E7F-9A0B1C2D3E4F' },
+        {
+          PayloadType: 'com.apple.mdm',
+          PayloadIdentifier: 'com.example.mdm',
+          Topic: TOPIC,
+          ServerURL: mdm.ServerURL,
+          CheckInURL: mdm.CheckInURL,
+          IdentityCertificateUUID: '0C1D2E3F-4A5B-4C6D-8E7F-9A0B1C2D3E4F',
+        },
         o.installed ?? '2023-05-02T10:00:00Z',
         'Example MDM',
       ),
@@ -137,8 +146,16 @@ export function sysdiagnose(o: SysdiagnoseOptions): string {
       path: `${root}/logs/MCState/Shared/profile-logging-${i}.stub`,
       data: stub(
         l.kind === 'ManagedConfiguration'
-          ? { PayloadType: 'com.apple.system.logging', PayloadIdentifier: 'com.apple.logging.managedconfiguration', Subsystems: { 'com.apple.ManagedConfiguration': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } } }
-          : { PayloadType: 'com.apple.system.logging', PayloadIdentifier: 'com.apple.logging.apsd', Subsystems: { 'com.apple.apsd': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } } },
+          ? {
+              PayloadType: 'com.apple.system.logging',
+              PayloadIdentifier: 'com.apple.logging.managedconfiguration',
+              Subsystems: { 'com.apple.ManagedConfiguration': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } },
+            }
+          : {
+              PayloadType: 'com.apple.system.logging',
+              PayloadIdentifier: 'com.apple.logging.apsd',
+              Subsystems: { 'com.apple.apsd': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } },
+            },
         l.installed,
         `${l.kind} Logging`,
       ),
@@ -165,4 +182,5 @@ export const facts = (r: Json, name: string) => r.facts.filter((f: Json) => f.fa
 export const note = (r: Json, id: string) => r.notes.find((x: Json) => x.id === id) as Json | undefined;
 export const questionIds = (r: Json) => r.questions.map((q: Json) => q.id) as string[];
 /** The ids of a cause's rules whose conditions held. */
-export const heldRules = (c: Json | undefined) => (c?.rules ?? []).filter((r: { result: unknown }) => r.result === true).map((r: { id: string }) => r.id) as string[];
+export const heldRules = (c: Json | undefined) =>
+  (c?.rules ?? []).filter((r: { result: unknown }) => r.result === true).map((r: { id: string }) => r.id) as string[];

@@ -26,7 +26,6 @@ import {
  * failing push never rules out the cause of that failure.
  */
 
-
 // mdmd, exported with `log show` on the Mac the iPhone was attached to (Berlin, +0100): three pushes
 // rejected for their magic on 4 March.
 const rejections = file(
@@ -88,7 +87,10 @@ describe('wrong PushMagic healed by the 25-hour re-check', () => {
 });
 
 describe('wrong PushMagic still inside the 25 hours', () => {
-  const server = file('nanomdm-march4.log', `${[...march4, nanoLib('2024-03-04T20:00:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n')}\n`);
+  const server = file(
+    'nanomdm-march4.log',
+    `${[...march4, nanoLib('2024-03-04T20:00:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n')}\n`,
+  );
   const bundle = sysdiagnose({ taken: '2024.03.04_21-00-00+0100', magic: MAGIC });
 
   it('says from when one more push makes the device re-check: the first rejection + 25 h', async () => {
@@ -100,7 +102,7 @@ describe('wrong PushMagic still inside the 25 hours', () => {
     expect(note(r, 'mdm.note.magic_recheck_from')?.text).toContain('at or after 2024-03-05T10:00:05.118Z');
   });
 
-  it("a push the device answered in between clears its note: the 25 hours count from the next rejection", async () => {
+  it('a push the device answered in between clears its note: the 25 hours count from the next rejection', async () => {
     const withReset = file(
       'nanomdm-reset.log',
       `${[
@@ -127,7 +129,10 @@ describe('wrong PushMagic still inside the 25 hours', () => {
 
 describe('evidence from before the failing push rules nothing out', () => {
   // Values all match; the server's push of 6 May 09:00 went unanswered.
-  const failing = [...nanoPush(nanoLib, '2024-05-06T09:00:00', UDID_A), nanoLib('2024-05-06T09:30:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)];
+  const failing = [
+    ...nanoPush(nanoLib, '2024-05-06T09:00:00', UDID_A),
+    nanoLib('2024-05-06T09:30:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`),
+  ];
   const args = ['--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN];
 
   it("MDM.plist's LastPollingSuccess from the day before does not show the network works now", async () => {

@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, facts, file, goLog, heldRules, logShow, nanoIdle, nanoLib, nanoPush, note, questionIds, SERIAL_A, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import {
+  cause,
+  diagnose,
+  facts,
+  file,
+  goLog,
+  heldRules,
+  logShow,
+  nanoIdle,
+  nanoLib,
+  nanoPush,
+  note,
+  questionIds,
+  SERIAL_A,
+  TOPIC,
+  UDID_A,
+  UDID_B,
+} from './evidence.js';
 
 /**
  * Issue 8 item 1: "a push was answered" is judged per device and strictly in
@@ -18,7 +35,10 @@ describe('a NanoMDM log holding two devices, where only the other one answered',
     `${[
       ...nanoPush(nanoLib, '2024-05-06T09:00:00', UDID_A),
       ...nanoIdle(nanoLib, '2024-05-06T09:00:01', UDID_B),
-      nanoLib('2024-05-06T09:00:01', `level=info service=nanomdm status=Acknowledged id=${UDID_B} type=Device command_uuid=1d3c5e7a-9b0d-4f2e-8a6c-4e2d0b9f7a51`),
+      nanoLib(
+        '2024-05-06T09:00:01',
+        `level=info service=nanomdm status=Acknowledged id=${UDID_B} type=Device command_uuid=1d3c5e7a-9b0d-4f2e-8a6c-4e2d0b9f7a51`,
+      ),
       ...nanoIdle(nanoLib, '2024-05-06T09:10:00', UDID_B),
     ].join('\n')}\n`,
   );
@@ -87,7 +107,11 @@ describe('a zone-less server log beside a device log with an offset', () => {
   const device = file(
     'mdmclient.log',
     logShow([
-      ['2024-03-04 10:14:59.412331+0100', 'apsd', '[com.apple.apsd:courier] Received message for enabled topic \'com.apple.mgmt.External.6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f\''],
+      [
+        '2024-03-04 10:14:59.412331+0100',
+        'apsd',
+        "[com.apple.apsd:courier] Received message for enabled topic 'com.apple.mgmt.External.6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f'",
+      ],
       ['2024-03-04 10:14:59.801002+0100', 'mdmclient', '[com.apple.ManagedClient:MDMDaemon] Received HTTP response (200) [Idle]'],
     ]),
   );
@@ -129,7 +153,12 @@ describe('a 100,000-line NanoMDM log', () => {
     while (lines.length < 100_000) {
       const t = t0 + i * 5000;
       lines.push(...nanoPush(nanoLib, stamp(t), UDID_A), ...nanoIdle(nanoLib, stamp(t + 1000), UDID_A));
-      lines.push(nanoLib(stamp(t + 1000), `level=info service=nanomdm status=Acknowledged id=${UDID_A} type=Device command_uuid=6a1b2c3d-4e5f-4a6b-8c7d-${String(i).padStart(12, '0')}`));
+      lines.push(
+        nanoLib(
+          stamp(t + 1000),
+          `level=info service=nanomdm status=Acknowledged id=${UDID_A} type=Device command_uuid=6a1b2c3d-4e5f-4a6b-8c7d-${String(i).padStart(12, '0')}`,
+        ),
+      );
       i++;
     }
     const last = t0 + i * 5000;
@@ -178,9 +207,22 @@ describe('two devices in one server log, named by something other than a UDID', 
       // The note names each device by its UDID, which the same lines carry.
       shown: [UDID_A, UDID_B],
       lines: [
-        fleet('2024-05-06T09:00:00', { msg: 'push sent', udid: UDID_A, serial: SERIAL_A, topic: TOPIC, status: 200, apns_id: '5b0e7d1c-3f2a-4c8e-9a6b-1d2e3f4a5b6c' }),
+        fleet('2024-05-06T09:00:00', {
+          msg: 'push sent',
+          udid: UDID_A,
+          serial: SERIAL_A,
+          topic: TOPIC,
+          status: 200,
+          apns_id: '5b0e7d1c-3f2a-4c8e-9a6b-1d2e3f4a5b6c',
+        }),
         fleet('2024-05-06T09:00:01', { msg: 'mdm connect', udid: UDID_B, serial: SERIAL_B, status: 'Idle' }),
-        fleet('2024-05-06T09:00:01', { msg: 'mdm connect', udid: UDID_B, serial: SERIAL_B, status: 'Acknowledged', command_uuid: '1d3c5e7a-9b0d-4f2e-8a6c-4e2d0b9f7a51' }),
+        fleet('2024-05-06T09:00:01', {
+          msg: 'mdm connect',
+          udid: UDID_B,
+          serial: SERIAL_B,
+          status: 'Acknowledged',
+          command_uuid: '1d3c5e7a-9b0d-4f2e-8a6c-4e2d0b9f7a51',
+        }),
         fleet('2024-05-06T09:10:00', { msg: 'mdm connect', udid: UDID_B, serial: SERIAL_B, status: 'Idle' }),
       ],
     },

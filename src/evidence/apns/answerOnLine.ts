@@ -3,14 +3,27 @@ import { isAssertive, type LineShape } from './answerShape.js';
 
 const STATUSES = new Set([200, 400, 403, 404, 405, 410, 413, 429, 500, 503]);
 /** Reasons that are ordinary English or HTTP words: only trusted as a JSON reason or next to their status. */
-const GENERIC = new Set(['Forbidden', 'Shutdown', 'Unregistered', 'InternalServerError', 'ServiceUnavailable', 'MethodNotAllowed', 'TooManyRequests', 'BadPath', 'IdleTimeout', 'BadCertificate', 'PayloadEmpty']);
+const GENERIC = new Set([
+  'Forbidden',
+  'Shutdown',
+  'Unregistered',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'MethodNotAllowed',
+  'TooManyRequests',
+  'BadPath',
+  'IdleTimeout',
+  'BadCertificate',
+  'PayloadEmpty',
+]);
 
 // No leading `\\*`: it adds nothing to an unanchored match, and retried at every backslash of a
 // long run it is quadratic. The escapes after "reason are kept (JSON quoted inside a log string).
 const JSON_REASON = /"reason\\*"\s*:\s*\\*"([A-Za-z]+)\\*"/;
 const BARE_REASON = new RegExp(`\\b(${REASON_PATTERN})\\b`);
 const STATUS_THEN_REASON = new RegExp(`\\b(\\d{3})\\b\\s*[:\\-(]?\\s*(?:APNs push error:\\s*)?(${REASON_PATTERN})\\b`);
-const STATUS = /(?:HTTP\/2(?:\.0)?|:status|status(?:[ _-]?code)?|HTTP status|error[ _-]?code|returned(?: HTTP)?|response(?: code)?|code)["'\s:=]*\(?\s*(\d{3})\b/i;
+const STATUS =
+  /(?:HTTP\/2(?:\.0)?|:status|status(?:[ _-]?code)?|HTTP status|error[ _-]?code|returned(?: HTTP)?|response(?: code)?|code)["'\s:=]*\(?\s*(\d{3})\b/i;
 const SNAKE = /:?\b([a-z]+(?:_[a-z]+){1,5})\b/g;
 const APNS_ID = /apns-id["'\s:=]+([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/i;
 const TIMESTAMP = /timestamp\\*"?\s*[:=]?\s*(\d{10,13})\b/i;
@@ -87,10 +100,12 @@ export function answerOnLine(l: AnswerLine): AnswerPart | undefined {
   const found = findReason(l.clause, l.context, l.shape, l.hedged);
   // A bare status is an answer when a program logged it, or when a person reports it ("APNs returned 200");
   // after a request to the MDM server's own API (and no APNs host), a bare status is that API's.
-  const statusMatch = found.status === undefined && !l.hedged && (l.shape !== 'prose' || isAssertive(l.clause)) && !l.serverApiOnly ? l.clause.match(STATUS) : undefined;
+  const statusMatch =
+    found.status === undefined && !l.hedged && (l.shape !== 'prose' || isAssertive(l.clause)) && !l.serverApiOnly ? l.clause.match(STATUS) : undefined;
   const status = found.status ?? (statusMatch && STATUSES.has(Number(statusMatch[1])) ? Number(statusMatch[1]) : undefined);
   const legacyMatch = l.legacy && !found.reason && status === undefined ? l.text.match(LEGACY_STATUS) : undefined;
-  const legacy = legacyMatch && LEGACY_STATUSES.some((s) => s.code === Number(legacyMatch[1])) && Number(legacyMatch[1]) !== 0 ? Number(legacyMatch[1]) : undefined;
+  const legacy =
+    legacyMatch && LEGACY_STATUSES.some((s) => s.code === Number(legacyMatch[1])) && Number(legacyMatch[1]) !== 0 ? Number(legacyMatch[1]) : undefined;
   const apnsId = l.text.match(APNS_ID)?.[1];
   const timestamp = l.text.match(TIMESTAMP)?.[1];
   if (!found.reason && status === undefined && legacy === undefined && !apnsId && !timestamp) return undefined;

@@ -149,6 +149,7 @@ class EntitlementsScan implements LineSink {
     }
     if (!isDict(parsed.value)) return;
     if (isProvisioningProfile(parsed.value)) this.facts.push(...profileFacts(parsed.value, item).map((f) => ({ ...f, source: sourceOf(item, line) })));
-    else if (isEntitlements(parsed.value)) this.facts.push(...entitlementFacts(parsed.value, 'app', item, { from: this.codesign ? 'codesign' : 'entitlements' }, line));
+    else if (isEntitlements(parsed.value))
+      this.facts.push(...entitlementFacts(parsed.value, 'app', item, { from: this.codesign ? 'codesign' : 'entitlements' }, line));
   }
 }

@@ -87,7 +87,12 @@ export function settleAnswers(facts: Fact[], hosts: ReadonlyMap<string, HostSeen
 }
 
 export function endpointFacts(hosts: ReadonlyMap<string, HostSeen>, item: Item): Fact[] {
-  return [...hosts].map(([host, h]) => ({ name: 'apns.endpoint', value: h.environment, source: sourceOf(item, h.line), attrs: { host, ...(h.port ? { port: h.port } : {}) } }));
+  return [...hosts].map(([host, h]) => ({
+    name: 'apns.endpoint',
+    value: h.environment,
+    source: sourceOf(item, h.line),
+    attrs: { host, ...(h.port ? { port: h.port } : {}) },
+  }));
 }
 
 /** One fact per kind of TLS failure, with how many lines showed it. */

@@ -13,7 +13,8 @@ import { proseTime, type ProseTime } from '../paste/proseTime.js';
 /** A line that is about pushing to APNs (so a bare "400" or "unexpected EOF" on it means something). */
 const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopush|buford|pushy|apns2|gorush|node-apn|\bAPN\b|RoundTrip|GOAWAY/i;
 /** Lines from MDM servers, or about MDM topics: their APNs answers are MDM evidence, not app evidence. */
-const MDM_CONTEXT = /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b/i;
+const MDM_CONTEXT =
+  /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b/i;
 /** A device's UDID named in a person's words ("for UDID 00008120-…"). */
 const STATED_UDID = /\budid\s*[:=]?\s*([0-9A-F]{8}-[0-9A-F]{16}|[0-9A-F]{40}|[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})\b/i;
 
@@ -30,7 +31,8 @@ const WORTH_A_LOOK = new RegExp(
 
 const TOPIC = /apns-topic["'\s:=]+([A-Za-z0-9][A-Za-z0-9.\-_]*)/i;
 const PUSH_TYPE = /apns-push-type["'\s:=]+([a-z]+)/i;
-const CONNECT = /i\/o timeout|ETIMEDOUT|timed out|ECONNREFUSED|connection refused|ENOTFOUND|EAI_AGAIN|no such host|getaddrinfo|Name or service not known|ENETUNREACH|network is unreachable/i;
+const CONNECT =
+  /i\/o timeout|ETIMEDOUT|timed out|ECONNREFUSED|connection refused|ENOTFOUND|EAI_AGAIN|no such host|getaddrinfo|Name or service not known|ENETUNREACH|network is unreachable/i;
 const LEGACY_CONTEXT = /gateway\.(?:sandbox\.)?push\.apple\.com|:2195\b|binary (?:interface|protocol)|enhanced (?:format|notification)|error[- ]response/i;
 /** The lines of one answer (curl -v prints the status and the reason apart) lie at most this far apart. */
 const ANSWER_SPAN = 6;
@@ -87,7 +89,13 @@ class ResponseScan implements LineSink {
     if (isNoPushInfo(text)) {
       const udid = idOnLine(text);
       const { at, zone } = l;
-      this.facts.push({ name: 'server.push_info_missing', value: at ?? 'unknown', source: sourceOf(this.item, n), ...(at ? { at } : {}), attrs: { ...(udid ? { udid } : {}), ...(zone ? { zone } : {}) } });
+      this.facts.push({
+        name: 'server.push_info_missing',
+        value: at ?? 'unknown',
+        source: sourceOf(this.item, n),
+        ...(at ? { at } : {}),
+        attrs: { ...(udid ? { udid } : {}), ...(zone ? { zone } : {}) },
+      });
       this.mdmItem = true;
       return;
     }
@@ -154,7 +162,13 @@ class ResponseScan implements LineSink {
       else this.tls.set(t.kind, { line: n, ...(at ? { at } : {}), ...(at && zone ? { zone } : {}), mdm, count: 1, ...(host ? { host: host.host } : {}) });
       break;
     }
-    if (context && CONNECT.test(text) && (l.hosts.length || /apns|push/i.test(text)) && !/tls/i.test(text) && (shape === 'log' || (isTechnicalConnect(text) && !(shape === 'prose' && hedged)))) {
+    if (
+      context &&
+      CONNECT.test(text) &&
+      (l.hosts.length || /apns|push/i.test(text)) &&
+      !/tls/i.test(text) &&
+      (shape === 'log' || (isTechnicalConnect(text) && !(shape === 'prose' && hedged)))
+    ) {
       const kind = /refused/i.test(text) ? 'refused' : /ENOTFOUND|EAI_AGAIN|no such host|getaddrinfo|Name or service/i.test(text) ? 'dns' : 'timeout';
       this.facts.push({
         name: mdm ? 'mdm.apns_connect_error' : 'apns.provider_connect_error',

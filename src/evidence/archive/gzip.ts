@@ -58,7 +58,11 @@ export class GunzipSink implements ChunkSink {
     const inside = this.scan.current && this.scan.current !== this.member ? `, inside ${this.scan.current}` : '';
     this.inner.abort();
     if (code === 'Z_BUF_ERROR') {
-      this.scan.problem('archive.truncated', `gzip data ends early${where}${inside} (the file is cut short); what was read before that point is kept`, this.member);
+      this.scan.problem(
+        'archive.truncated',
+        `gzip data ends early${where}${inside} (the file is cut short); what was read before that point is kept`,
+        this.member,
+      );
     } else {
       this.scan.problem('archive.corrupt', `gzip data is damaged${where}${inside} (${e.message}); what was read before that point is kept`, this.member);
     }

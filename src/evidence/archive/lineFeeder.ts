@@ -123,7 +123,9 @@ export class LineFeeder {
     if (this.bytes + chunk.length > maxLogBytes) {
       chunk = chunk.subarray(0, Math.max(0, maxLogBytes - this.bytes));
       this.stoppedAtLimit = true;
-      this.problems.push(problemOf(this.item, 'log.truncated', `is longer than the log limit of ${maxLogBytes} bytes; only the first ${maxLogBytes} bytes were read`));
+      this.problems.push(
+        problemOf(this.item, 'log.truncated', `is longer than the log limit of ${maxLogBytes} bytes; only the first ${maxLogBytes} bytes were read`),
+      );
     }
     this.bytes += chunk.length;
     if (chunk.indexOf(0) >= 0 && !this.sawNul) {

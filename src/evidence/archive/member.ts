@@ -96,10 +96,12 @@ export class Member implements ChunkSink {
     const name = itemName(item);
     const buffers = bufferReadersFor(name, head, item, scan.readers);
     const lines = lineReadersFor(name, head, item, scan.readers);
-    if (buffers.length || lines.length) return new ReadSink(scan, item, buffers, lines.length ? new LineFeeder(item, lines, { limits: scan.limits }, scan) : undefined, opts.size);
+    if (buffers.length || lines.length)
+      return new ReadSink(scan, item, buffers, lines.length ? new LineFeeder(item, lines, { limits: scan.limits }, scan) : undefined, opts.size);
     if (kind !== 'other' && nestedOk) return this.archive(kind);
     if (kind !== 'other') scan.problem('archive.too_deep', `is an archive inside ${opts.depth} other archives; not opened`, item.member);
-    else if (opts.topLevel || opts.reportUnwanted) scan.problem('input.unrecognised', 'is not a kind of evidence pushcheck reads (plist, profile, log, certificate, archive…)');
+    else if (opts.topLevel || opts.reportUnwanted)
+      scan.problem('input.unrecognised', 'is not a kind of evidence pushcheck reads (plist, profile, log, certificate, archive…)');
     scan.counts.drained++;
     this.draining = true;
     return DRAIN;

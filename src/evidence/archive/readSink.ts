@@ -87,7 +87,11 @@ export class ReadSink implements ChunkSink {
     this.tooLarge = true;
     this.data = undefined;
     this.parts = undefined;
-    const p = problemOf(this.item, 'member.too_large', `is ${size} bytes or more, over the limit of ${this.scan.limits.maxMemberBytes} bytes for one structured file; not read`);
+    const p = problemOf(
+      this.item,
+      'member.too_large',
+      `is ${size} bytes or more, over the limit of ${this.scan.limits.maxMemberBytes} bytes for one structured file; not read`,
+    );
     this.scan.problem(p.code, p.message, p.member);
   }
 

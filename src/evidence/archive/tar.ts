@@ -128,7 +128,10 @@ export class TarParser implements ChunkSink {
       return;
     }
     this.zeroBlocks = 0;
-    if (!checksumOk(block)) return this.damaged(`is not a valid header (checksum mismatch) after ${this.members} members; the rest of the archive cannot be read, what was read before is kept`);
+    if (!checksumOk(block))
+      return this.damaged(
+        `is not a valid header (checksum mismatch) after ${this.members} members; the rest of the archive cannot be read, what was read before is kept`,
+      );
     const type = block[156]!;
     const size = this.paxSize ?? readNumber(block, 124, 12);
     if (size < 0) return this.damaged('has an unreadable size');
@@ -137,7 +140,11 @@ export class TarParser implements ChunkSink {
     if (!meta) return this.startMember(block, type, size);
     if (size > MAX_META) {
       this.broken = true;
-      this.scan.problem('archive.corrupt', `tar data is damaged: a ${size}-byte extended header at byte ${this.offset - BLOCK} is not believable`, this.where());
+      this.scan.problem(
+        'archive.corrupt',
+        `tar data is damaged: a ${size}-byte extended header at byte ${this.offset - BLOCK} is not believable`,
+        this.where(),
+      );
       return;
     }
     this.meta = meta;
@@ -171,11 +178,19 @@ export class TarParser implements ChunkSink {
 
     const isFile = type === 0x30 || type === 0 || type === 0x37; // '0', NUL (old tar), '7' contiguous
     if (isUnsafe(name)) {
-      this.scan.problem('archive.unsafe_path', `has a member path that ${name.startsWith('/') ? 'is absolute' : 'climbs out of the archive with ".."'}; it was not read (nothing is ever extracted)`, member);
+      this.scan.problem(
+        'archive.unsafe_path',
+        `has a member path that ${name.startsWith('/') ? 'is absolute' : 'climbs out of the archive with ".."'}; it was not read (nothing is ever extracted)`,
+        member,
+      );
       this.entry = DRAIN;
     } else if (type === 0x31 || type === 0x32) {
       const target = readString(block, 157, 100);
-      this.scan.problem('archive.link_skipped', `is a ${type === 0x32 ? 'symbolic' : 'hard'} link (to ${target || 'nothing'}); links are never followed`, member);
+      this.scan.problem(
+        'archive.link_skipped',
+        `is a ${type === 0x32 ? 'symbolic' : 'hard'} link (to ${target || 'nothing'}); links are never followed`,
+        member,
+      );
       this.entry = DRAIN;
     } else if (!isFile) {
       this.entry = DRAIN; // folders, devices, FIFOs, sparse files: nothing a reader uses

@@ -27,7 +27,7 @@ export function readNumber(b: Buffer, off: number, len: number): number {
   if (b[off]! & 0x80) {
     let v = 0;
     for (let i = off + 1; i < off + len; i++) v = v * 256 + b[i]!;
-    return (b[off]! & 0x40) ? -1 : v + (b[off]! & 0x3f) * 256 ** (len - 1);
+    return b[off]! & 0x40 ? -1 : v + (b[off]! & 0x3f) * 256 ** (len - 1);
   }
   let v = 0;
   let seen = false;

@@ -6,7 +6,20 @@ import { parseLine, type LogRecord } from './logfmt.js';
 import { ConnectionTracker } from '../../facts/connections.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
-import { CHECKINS, clip, INTERESTING, looksLikeServerLog, MAYBE, MDM_SERVER_LINE, micromdmIdOf, plainMessage, PUSH_ID_KEYS, REQUEST_TYPE, STATUSES, UUIDISH } from './serverLogWords.js';
+import {
+  CHECKINS,
+  clip,
+  INTERESTING,
+  looksLikeServerLog,
+  MAYBE,
+  MDM_SERVER_LINE,
+  micromdmIdOf,
+  plainMessage,
+  PUSH_ID_KEYS,
+  REQUEST_TYPE,
+  STATUSES,
+  UUIDISH,
+} from './serverLogWords.js';
 
 /**
  * MDM server logs: NanoMDM (logfmt, both Go-log-prefixed and NanoLIB's
@@ -117,7 +130,7 @@ class ServerLogSink implements LineSink {
   private own(v: string): string {
     let k = this.strings.get(v);
     if (k === undefined) {
-      k = v.length < 13 ? v : (`${v} `).slice(0, -1);
+      k = v.length < 13 ? v : `${v} `.slice(0, -1);
       // Bounded: a log of only distinct values costs what it did before.
       if (this.strings.size < 50_000) this.strings.set(k, k);
     }
@@ -150,7 +163,8 @@ class ServerLogSink implements LineSink {
 
     // 2. Check-in messages.
     const topic = (f.get('topic') ?? '').replace(/^mdm\./, '').toLowerCase();
-    const checkin = CHECKINS[msgKey] ?? CHECKINS[(f.get('messagetype') ?? '').toLowerCase()] ?? (f.has('checkinevent') || CHECKINS[topic] ? CHECKINS[topic] : undefined);
+    const checkin =
+      CHECKINS[msgKey] ?? CHECKINS[(f.get('messagetype') ?? '').toLowerCase()] ?? (f.has('checkinevent') || CHECKINS[topic] ? CHECKINS[topic] : undefined);
     if (checkin) {
       const who = enrollmentOf(f);
       if (!who) return this.bad(n);
@@ -251,7 +265,8 @@ class ServerLogSink implements LineSink {
     // answer into an error): an id with no error is APNs's 200. NanoMDM's "msg=push" line counts the
     // pushes that came back without an error (nanopush, too, makes every answer but 200 an error): every
     // id of the request counted and no error means APNs accepted each push.
-    const nanoAccepted = msgKey === 'push' && !failedErr && errs === 0 && count !== undefined && count > 0 && count === ids.length && Number(f.get('idcount') ?? count) === count;
+    const nanoAccepted =
+      msgKey === 'push' && !failedErr && errs === 0 && count !== undefined && count > 0 && count === ids.length && Number(f.get('idcount') ?? count) === count;
     const accepted = (micromdmIdOf(f) || nanoAccepted) && !failedErr ? 200 : undefined;
     const code = http && /^\d{3}$/.test(http) ? Number(http) : accepted;
     const failed = failedErr || errs > 0 || count === 0 || (code !== undefined && code >= 300);
@@ -264,7 +279,8 @@ class ServerLogSink implements LineSink {
       const rt = this.requestType(f);
       if (rt) attrs.request_type = rt;
       this.push({ name: 'server.push_sent', value: true, line: n, at, attrs });
-      if (code !== undefined) this.push({ name: 'server.push_status', value: code, line: n, at, attrs: { ...this.who(who), ...(apnsId ? { apns_id: clip(apnsId) } : {}) } });
+      if (code !== undefined)
+        this.push({ name: 'server.push_status', value: code, line: n, at, attrs: { ...this.who(who), ...(apnsId ? { apns_id: clip(apnsId) } : {}) } });
     }
   }
 
@@ -311,7 +327,9 @@ class ServerLogSink implements LineSink {
         ),
       );
     if (this.mdmServer && !this.seen && !this.unparsed)
-      problems.push(problemOf(this.item, 'mdmlog.nothing_found', 'looks like an MDM server log, but holds no command status, check-in or push line pushcheck knows'));
+      problems.push(
+        problemOf(this.item, 'mdmlog.nothing_found', 'looks like an MDM server log, but holds no command status, check-in or push line pushcheck knows'),
+      );
     return { facts, problems };
   }
 }

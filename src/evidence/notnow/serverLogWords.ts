@@ -30,7 +30,11 @@ export function looksLikeServerLog(head: string): boolean {
 }
 
 export function MDM_SERVER_LINE(f: Map<string, string>): boolean {
-  return /^(?:nanomdm|certauth|push|multi)$/.test(f.get('service') ?? '') || /^(?:apns|command|queue|checkin)$/.test(f.get('component') ?? '') || /^\/(?:mdm|checkin)\b/.test(f.get('path') ?? '');
+  return (
+    /^(?:nanomdm|certauth|push|multi)$/.test(f.get('service') ?? '') ||
+    /^(?:apns|command|queue|checkin)$/.test(f.get('component') ?? '') ||
+    /^\/(?:mdm|checkin)\b/.test(f.get('path') ?? '')
+  );
 }
 
 /** Plain servers write "<time> [level] push sent udid=…": the words before the first key are the message. */

@@ -41,17 +41,17 @@ export interface PasteIssue {
   why: string;
 }
 
-
-
 // Lines that are a command someone ran on a sysdiagnose: their output follows.
 const RE_DEVICE_COMMAND = /(?:^|[\s|;$%>])(?:plutil|\/usr\/libexec\/PlistBuddy|PlistBuddy|xxd|defaults read)\b/;
-const RE_SECTION = /^(?:#+\s*|\*\*)?(?:(?:on|from|in) the |the )?(server|mdm server|device|sysdiagnose|iphone|ipad|mac)(?:'s)?(?: side| values?| records?| database)?(?:\*\*)?\s*:?\s*$/i;
+const RE_SECTION =
+  /^(?:#+\s*|\*\*)?(?:(?:on|from|in) the |the )?(server|mdm server|device|sysdiagnose|iphone|ipad|mac)(?:'s)?(?: side| values?| records?| database)?(?:\*\*)?\s*:?\s*$/i;
 const RE_PLUTIL = /^"(\w+)"\s*=>\s*(.*)$/;
 const RE_PLUTIL_DATA = /^\{length = (\d+), bytes = 0x([0-9a-f\s.]+)\}$/;
 const RE_ASSIGN = /^"?(\w+)"?\s*=\s*(.*?);?$/; // PlistBuddy dict output, NSDictionary description
 const RE_HEXISH = /^<?[0-9a-fA-F][0-9a-fA-F\s:]*>?$/;
 const RE_MGMT_TOPIC = /^com\.apple\.mgmt\.[\w.-]+$/;
-const RE_PLAUSIBLE = /topic|magic|token|hash|udid|apns|apsp|plutil|plistbuddy|xxd|server|device|^[\s<]*[0-9a-f]{8}|com\.apple\.mgmt|\bmdm\b|\bdb\b|database|on file|\bour\b/i;
+const RE_PLAUSIBLE =
+  /topic|magic|token|hash|udid|apns|apsp|plutil|plistbuddy|xxd|server|device|^[\s<]*[0-9a-f]{8}|com\.apple\.mgmt|\bmdm\b|\bdb\b|database|on file|\bour\b/i;
 /** A server's structured log line: its udid= and id= belong to the server-log reader. */
 const RE_LOGFMT = /\b(?:level|ts|msg|component|service|caller)=|(?:\b\w+=\S+\s+){3}/;
 /** A certificate subject: openssl's "UID = com.apple.mgmt…, CN = APSP:<uuid>" or its /UID=…/CN=… form. */
@@ -71,8 +71,15 @@ interface Context {
   hex?: { text: string; line: number };
 }
 
-
-const KEY_NAMES: Record<string, ValueKind> = { topic: 'topic', pushmagic: 'magic', lastpushtokenhash: 'token_hash', token: 'token', pushtoken: 'token', devicetoken: 'token', udid: 'udid' };
+const KEY_NAMES: Record<string, ValueKind> = {
+  topic: 'topic',
+  pushmagic: 'magic',
+  lastpushtokenhash: 'token_hash',
+  token: 'token',
+  pushtoken: 'token',
+  devicetoken: 'token',
+  udid: 'udid',
+};
 
 export function parsePaste(text: string): { values: PastedValue[]; issues: PasteIssue[] } {
   const parser = new PasteParser();
@@ -132,7 +139,14 @@ class PasteParser {
   }
 
   /** Judges a value and keeps it (usable, masked or garbled); says so when an explicit key's value is not one. */
-  private take(kind: PastedKind, side: Side, raw: string, line: number, form: string, opts: { key?: string; explicit?: boolean; role?: PastedValue['role'] } = {}): boolean {
+  private take(
+    kind: PastedKind,
+    side: Side,
+    raw: string,
+    line: number,
+    form: string,
+    opts: { key?: string; explicit?: boolean; role?: PastedValue['role'] } = {},
+  ): boolean {
     if (kind === 'apns_id') {
       const id = raw.replace(/^[`'"<]+|[`'">,;.)]+$/g, '');
       if (!/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/.test(id)) return false;
@@ -218,7 +232,11 @@ class PasteParser {
       return true;
     }
     if (data[2].includes('...')) {
-      this.issues.push({ line: n, key: `"${pl[1]}" =>`, why: 'is shortened by plutil -p (it prints "..." in the middle of long data); print it with PlistBuddy … | xxd -l 32 -ps -c 32 instead' });
+      this.issues.push({
+        line: n,
+        key: `"${pl[1]}" =>`,
+        why: 'is shortened by plutil -p (it prints "..." in the middle of long data); print it with PlistBuddy … | xxd -l 32 -ps -c 32 instead',
+      });
       return true;
     }
     this.take(kind, side, data[2], n, form, { key: `"${pl[1]}" =>`, explicit: true });

@@ -72,7 +72,8 @@ export function wordValue(kind: PastedKind, rest: string): string {
   }
   if (kind === 'magic' && /^-?[0-9A-Fa-f][0-9A-Fa-f-]*$/.test(bare(next)) && /^[0-9A-Fa-f-]+$/.test(first)) {
     const joined = first + bare(next);
-    if (first.endsWith('-') || next.startsWith('-') || (/^[0-9A-Fa-f]{8}-/.test(first) && joined.length >= 30 && first.length < 36)) return `${first} ${bare(next)}`;
+    if (first.endsWith('-') || next.startsWith('-') || (/^[0-9A-Fa-f]{8}-/.test(first) && joined.length >= 30 && first.length < 36))
+      return `${first} ${bare(next)}`;
   }
   return first;
 }

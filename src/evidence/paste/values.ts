@@ -26,6 +26,10 @@ export function checkValue(kind: ValueKind, raw: string): Checked {
   const j = judgeValue(kind, v);
   if (j.state === 'ok') return { ok: true, value: j.value };
   if (j.state === 'masked' && v.includes('<private>'))
-    return { ok: false, state: 'masked', why: 'is redacted (<private>) where it was copied from; read it from the source file instead (e.g. MDM.plist in a sysdiagnose)' };
+    return {
+      ok: false,
+      state: 'masked',
+      why: 'is redacted (<private>) where it was copied from; read it from the source file instead (e.g. MDM.plist in a sysdiagnose)',
+    };
   return { ok: false, state: j.state, why: j.why };
 }

@@ -91,7 +91,8 @@ function objectRefs(buf: Buffer, off: number, tr: Trailer): Uint32Array | null {
   let refs: Uint32Array | null = null;
   switch (type) {
     case 0x0:
-      if (info !== 0x0 && info !== 0x8 && info !== 0x9 && info !== 0xf) throw new Bad('plist.malformed', `is a binary plist with an unknown value type at byte ${off}`);
+      if (info !== 0x0 && info !== 0x8 && info !== 0x9 && info !== 0xf)
+        throw new Bad('plist.malformed', `is a binary plist with an unknown value type at byte ${off}`);
       end = off + 1;
       break;
     case 0x1:
@@ -150,7 +151,8 @@ function checkDictKeys(buf: Buffer, tr: Trailer, children: readonly (Uint32Array
       const keyOff = readUInt(buf, tableOffset + refs[k] * offsetSize, offsetSize);
       const kt = buf[keyOff] >> 4;
       if (kt !== 0x5 && kt !== 0x6) throw new Bad('plist.malformed', `is a binary plist with a dictionary key that is not a string (byte ${keyOff})`);
-      if (kt === 0x5 && buf.subarray(keyOff, keyOff + 10).toString('latin1') === '\x59__proto__') throw new Bad('plist.malformed', 'is a binary plist with a "__proto__" key, refused');
+      if (kt === 0x5 && buf.subarray(keyOff, keyOff + 10).toString('latin1') === '\x59__proto__')
+        throw new Bad('plist.malformed', 'is a binary plist with a "__proto__" key, refused');
     }
   }
 }
@@ -176,7 +178,8 @@ function checkExpansion(children: readonly (Uint32Array | null)[], top: number, 
     }
     let total = 1;
     if (refs) for (const c of refs) total += size[c];
-    if (total > maxObjects) throw new Bad('plist.too_many_objects', `is a binary plist whose shared references expand to more than ${maxObjects} values (crafted or corrupt)`);
+    if (total > maxObjects)
+      throw new Bad('plist.too_many_objects', `is a binary plist whose shared references expand to more than ${maxObjects} values (crafted or corrupt)`);
     size[frame.node] = total;
     state[frame.node] = 2;
     stack.pop();

@@ -66,7 +66,11 @@ function parseBare(buf: Buffer, maxObjects: number, signed: boolean, maxXmlBytes
     return r.ok ? { ok: true, value: r.value, format: 'binary', signed } : r;
   }
   if (buf.length > maxXmlBytes)
-    return { ok: false, code: 'plist.too_large', message: `is ${buf.length} bytes of XML plist, over the ${maxXmlBytes}-byte limit for XML plists (MDM plists and profiles are kilobytes)` };
+    return {
+      ok: false,
+      code: 'plist.too_large',
+      message: `is ${buf.length} bytes of XML plist, over the ${maxXmlBytes}-byte limit for XML plists (MDM plists and profiles are kilobytes)`,
+    };
   // UTF-16 XML starts with its own BOM; contentStart only skips UTF-8's.
   const text = decodeText(buf).replace(/^\uFEFF/, '');
   const trimmed = text.trimStart();
@@ -100,7 +104,11 @@ export function parsePlist(buf: Buffer, opts: PlistOptions = {}): PlistResult {
       }
       const xml = embeddedXmlPlist(buf);
       if (xml) return parseBare(xml, maxObjects, true, maxXml, maxXmlObjects);
-      return { ok: false, code: 'plist.cms_no_content', message: 'is a CMS signed envelope without a property list inside (detached signature, or not a profile)' };
+      return {
+        ok: false,
+        code: 'plist.cms_no_content',
+        message: 'is a CMS signed envelope without a property list inside (detached signature, or not a profile)',
+      };
     }
     return parseBare(buf, maxObjects, false, maxXml, maxXmlObjects);
   } catch (e) {

@@ -115,7 +115,8 @@ class ValueBuilder {
     }
     if (this.leaf) throw new PlistError('plist.malformed', `is an XML plist with <${name}> inside <${this.leaf.name}>`);
     if (!this.stack.length) throw new PlistError('plist.malformed', `is an XML plist with <${name}> after its end`);
-    if (++this.objects > this.maxObjects) throw new PlistError('plist.too_many_objects', `is an XML plist with more than ${this.maxObjects} values, over the limit`);
+    if (++this.objects > this.maxObjects)
+      throw new PlistError('plist.too_many_objects', `is an XML plist with more than ${this.maxObjects} values, over the limit`);
     if (name === 'dict' || name === 'array') {
       if (this.stack.length >= MAX_DEPTH) throw new PlistError('plist.too_deep', 'is an XML plist nested too deeply to read');
       this.stack.push(name === 'dict' ? { kind: 'dict', values: [], dict: Object.create(null) as PlistDict } : { kind: 'array', values: [] });

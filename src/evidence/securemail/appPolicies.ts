@@ -110,21 +110,31 @@ function parseBool(raw: string): boolean | null {
 
 function readAppPolicies(data: Buffer, item: Item): ReadResult {
   const decoded = decodeText(data);
-  if (!decoded.ok) return { facts: [], problems: [problemOf(item, 'securemail.policies_not_text', `${decoded.reason}; expected Secure Mail's app policies as XML`)] };
-  if (!decoded.text.trim()) return { facts: [], problems: [problemOf(item, 'securemail.policies_empty', 'is empty; expected Secure Mail\'s app policies as XML')] };
+  if (!decoded.ok)
+    return { facts: [], problems: [problemOf(item, 'securemail.policies_not_text', `${decoded.reason}; expected Secure Mail's app policies as XML`)] };
+  if (!decoded.text.trim())
+    return { facts: [], problems: [problemOf(item, 'securemail.policies_empty', "is empty; expected Secure Mail's app policies as XML")] };
   const scan = scanXml(decoded.text);
   // The first sign of truncation says it all; the open elements it leaves behind are not news.
   const issues = scan.issues.filter((i, k) => i.kind !== 'truncated' || scan.issues.findIndex((j) => j.kind === 'truncated') === k);
-  const problems = issues.slice(0, 5).map((i) =>
-    problemOf(item, i.kind === 'truncated' ? 'securemail.policies_truncated' : 'securemail.policies_malformed', `is not complete XML: ${i.message}; the policies before that point were read`),
-  );
+  const problems = issues
+    .slice(0, 5)
+    .map((i) =>
+      problemOf(
+        item,
+        i.kind === 'truncated' ? 'securemail.policies_truncated' : 'securemail.policies_malformed',
+        `is not complete XML: ${i.message}; the policies before that point were read`,
+      ),
+    );
   const facts: Fact[] = [];
   for (const f of findEntities(scan.root)) {
     const name = ENTITIES[f.key];
     if (name === 'securemail.policy.push_enabled') {
       const b = parseBool(f.raw);
       if (b === null) {
-        problems.push(problemOf(item, 'securemail.policy_value', `PushNotificationsEnabled on line ${f.line} is "${f.raw.slice(0, 40)}", which is neither true nor false`));
+        problems.push(
+          problemOf(item, 'securemail.policy_value', `PushNotificationsEnabled on line ${f.line} is "${f.raw.slice(0, 40)}", which is neither true nor false`),
+        );
         continue;
       }
       facts.push({ name, value: b, source: sourceOf(item, f.line) });
@@ -134,7 +144,11 @@ function readAppPolicies(data: Buffer, item: Item): ReadResult {
   if (complete && scan.root.children.length) facts.push({ name: 'securemail.policy.read', value: true, source: sourceOf(item) });
   if (!facts.some((f) => f.name !== 'securemail.policy.read') && scan.root.children.length)
     problems.push(
-      problemOf(item, 'securemail.policies_none', 'holds none of the PushNotifications* entities nor ExchangeServer: either push is not configured at all or the file is laid out in a way pushcheck does not know'),
+      problemOf(
+        item,
+        'securemail.policies_none',
+        'holds none of the PushNotifications* entities nor ExchangeServer: either push is not configured at all or the file is laid out in a way pushcheck does not know',
+      ),
     );
   return { facts, problems };
 }

@@ -26,7 +26,8 @@ export type Outcome = 'success' | 'failure' | 'unknown';
 export function classifyStatus(text: string): Outcome {
   const t = text.trim();
   if (!t) return 'unknown';
-  if (/fail|error|invalid|expired|denied|unauthori[sz]ed|forbidden|time[d ]?out|unreachable|refused|not valid|\bfalse\b|\bno\b|\b[45]\d\d\b|-10\d\d\b/i.test(t)) return 'failure';
+  if (/fail|error|invalid|expired|denied|unauthori[sz]ed|forbidden|time[d ]?out|unreachable|refused|not valid|\bfalse\b|\bno\b|\b[45]\d\d\b|-10\d\d\b/i.test(t))
+    return 'failure';
   if (/succe|\bok\b|\bdone\b|complete|\btrue\b|\byes\b|\bvalid\b|\bpass|\b2\d\d\b|subscribed|registered/i.test(t)) return 'success';
   return 'unknown';
 }

@@ -76,7 +76,16 @@ function byHeader(r: Row, map: Map<Field, number>): Wake | null {
 function readFetchSchedule(data: Buffer, item: Item): ReadResult {
   const decoded = decodeText(data);
   if (!decoded.ok)
-    return { facts: [], problems: [problemOf(item, 'securemail.csv_not_text', `${decoded.reason}; expected CTXLog_backgroundFetchSchedule.csv (wake-up type, start, end, seconds, result)`)] };
+    return {
+      facts: [],
+      problems: [
+        problemOf(
+          item,
+          'securemail.csv_not_text',
+          `${decoded.reason}; expected CTXLog_backgroundFetchSchedule.csv (wake-up type, start, end, seconds, result)`,
+        ),
+      ],
+    };
   const text = decoded.text;
   const rows = parseRows(text, detectDelimiter(text.split(/\r?\n/, 40)));
   if (!rows.length) return { facts: [], problems: [problemOf(item, 'securemail.csv_empty', 'holds no rows')] };
@@ -97,7 +106,10 @@ function readFetchSchedule(data: Buffer, item: Item): ReadResult {
     facts.push({ name: 'securemail.fetch.wakeup', value: wakeKind(w.type), source: sourceOf(item, r.line), ...(w.start ? { at: w.start } : {}), attrs });
   }
   const problems = [];
-  if (!facts.length) problems.push(problemOf(item, 'securemail.csv_no_wakeups', 'holds no BackgroundFetch or Remote Notification row; is it really the background fetch schedule?'));
+  if (!facts.length)
+    problems.push(
+      problemOf(item, 'securemail.csv_no_wakeups', 'holds no BackgroundFetch or Remote Notification row; is it really the background fetch schedule?'),
+    );
   else if (skipped) problems.push(problemOf(item, 'securemail.csv_rows_skipped', `${skipped} row(s) named no wake-up type and were skipped`));
   const cut = skippedRowsMessage(rows);
   if (cut) problems.push(problemOf(item, 'securemail.table_cut', cut));

@@ -102,7 +102,10 @@ export function parseRows(text: string, delim: string | null): Rows {
 /** The problem a reader reports when parseRows passed rows over. */
 export function skippedRowsMessage(rows: Rows): string | undefined {
   const s = rows.skipped;
-  return s && `holds more rows than are read from one table: the first ${KEEP_FIRST_ROWS} and the last ${KEEP_LAST_ROWS} rows were read, ${s.rows} rows in between (lines ${s.fromLine}–${s.toLine}) were not`;
+  return (
+    s &&
+    `holds more rows than are read from one table: the first ${KEEP_FIRST_ROWS} and the last ${KEEP_LAST_ROWS} rows were read, ${s.rows} rows in between (lines ${s.fromLine}–${s.toLine}) were not`
+  );
 }
 
 function eachRow(text: string, delim: string | null, emit: (row: Row) => void): void {

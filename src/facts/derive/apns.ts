@@ -26,7 +26,10 @@ const bundleIdHash: Deriver = (index) => {
  * later still), so `provable` says whether a "not expired" may be stated.
  */
 function referenceTime(index: Index): { at: string; name: string; provable: boolean } | undefined {
-  const now = (index.get('case.now') ?? []).map((f) => String(f.value)).sort().at(-1);
+  const now = (index.get('case.now') ?? [])
+    .map((f) => String(f.value))
+    .sort()
+    .at(-1);
   if (now) return { at: now, name: 'case.now', provable: true };
   let best: { at: string; name: string } | undefined;
   for (const [name, facts] of index) {
@@ -60,7 +63,10 @@ function expiry(index: Index, from: string, to: string, what: string, keep: (f: 
 }
 
 const certificateExpiry: Deriver = (index) =>
-  expiry(index, 'cert.not_after', 'cert.expired', 'push certificate', (f) => ({ kind: f.attrs?.kind ?? 'app', ...(f.attrs?.topic ? { topic: f.attrs.topic } : {}) }));
+  expiry(index, 'cert.not_after', 'cert.expired', 'push certificate', (f) => ({
+    kind: f.attrs?.kind ?? 'app',
+    ...(f.attrs?.topic ? { topic: f.attrs.topic } : {}),
+  }));
 
 const profileExpiry: Deriver = (index) => expiry(index, 'provisioning.expires', 'provisioning.expired', 'provisioning profile', () => ({}));
 
@@ -91,14 +97,18 @@ const ENV = (v: unknown) => {
  */
 const appEnvironment: Deriver = (index) => {
   const answered = index.get('app.token_environment') ?? [];
-  const sources = answered.length ? ['app.token_environment'] : ['app.aps_environment', 'provisioning.aps_environment', 'device.log.push_environment', 'apns.console.token_environment'];
+  const sources = answered.length
+    ? ['app.token_environment']
+    : ['app.aps_environment', 'provisioning.aps_environment', 'device.log.push_environment', 'apns.console.token_environment'];
   const envs = new Map<string, string[]>();
   for (const name of sources)
     for (const f of index.get(name) ?? []) {
       const e = ENV(f.value);
       if (e) envs.set(e, [...new Set([...(envs.get(e) ?? []), name])]);
     }
-  return [...envs].sort().map(([env, from]) => ({ name: 'apns.app_environment', value: env, source: derived(`environment of the app's token, from ${from.join(', ')}`, from) }));
+  return [...envs]
+    .sort()
+    .map(([env, from]) => ({ name: 'apns.app_environment', value: env, source: derived(`environment of the app's token, from ${from.join(', ')}`, from) }));
 };
 
 /** Which environment the provider sends to: the endpoint host, or a host on the answer's line. */
@@ -109,7 +119,11 @@ const providerEnvironment: Deriver = (index) => {
   };
   for (const f of index.get('apns.endpoint') ?? []) add(ENV(f.value), 'apns.endpoint');
   for (const f of index.get('apns.response') ?? []) add(ENV(f.attrs?.environment), 'apns.response');
-  return [...envs].sort().map(([env, from]) => ({ name: 'apns.provider_environment', value: env, source: derived(`environment of the APNs host the provider uses, from ${from.join(', ')}`, from) }));
+  return [...envs].sort().map(([env, from]) => ({
+    name: 'apns.provider_environment',
+    value: env,
+    source: derived(`environment of the APNs host the provider uses, from ${from.join(', ')}`, from),
+  }));
 };
 
 /** Push types are topics with a suffix; the bundle id is what the token belongs to. */
@@ -140,4 +154,14 @@ const pushGaps: Deriver = (index) => {
   ];
 };
 
-export const apnsDerivers: Deriver[] = [bundleIdHash, certificateExpiry, profileExpiry, payloadLimit, appEnvironment, providerEnvironment, topicBundle, pushGaps, appPushReceived];
+export const apnsDerivers: Deriver[] = [
+  bundleIdHash,
+  certificateExpiry,
+  profileExpiry,
+  payloadLimit,
+  appEnvironment,
+  providerEnvironment,
+  topicBundle,
+  pushGaps,
+  appPushReceived,
+];

@@ -158,7 +158,13 @@ const pushConnection: Deriver = (index) => {
 };
 
 /** apsd facts that say nothing about whether a case is about MDM or app pushes. */
-const EITHER_DOMAIN = new Set(['device.log.courier_connected', 'device.log.push_received', 'device.log.push_ignored', 'device.log.push_unknown_token', 'device.log.push_environment']);
+const EITHER_DOMAIN = new Set([
+  'device.log.courier_connected',
+  'device.log.push_received',
+  'device.log.push_ignored',
+  'device.log.push_unknown_token',
+  'device.log.push_environment',
+]);
 
 function someDomainKnown(index: Index): boolean {
   if (index.has('case.domain')) return true;
@@ -185,7 +191,9 @@ const pushConnectionDomain: Deriver = (index) => {
     {
       name: 'device.log.push_connection_failing',
       value: true,
-      source: derived('apsd logs show the push connection down and no other evidence says whether the case is about MDM or app pushes', ['device.log.push_connection']),
+      source: derived('apsd logs show the push connection down and no other evidence says whether the case is about MDM or app pushes', [
+        'device.log.push_connection',
+      ]),
     },
   ];
 };
@@ -223,7 +231,10 @@ const pushPathWorked: Deriver = (index) => {
     out.push({
       name: 'device.log.push_path_worked',
       value: `${deviceName(index, last)} reached the MDM server and was answered at ${whenOf(last)}`,
-      source: derived(`the latest of ${list.length} device-log lines in ${file || 'the log'} showing the device talking to the MDM server`, [...new Set(list.map((f) => f.name))].sort()),
+      source: derived(
+        `the latest of ${list.length} device-log lines in ${file || 'the log'} showing the device talking to the MDM server`,
+        [...new Set(list.map((f) => f.name))].sort(),
+      ),
       ...(last.at ? { at: last.at } : {}),
       attrs: { file },
     });

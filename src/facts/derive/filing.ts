@@ -24,7 +24,9 @@ const appFailedPushes: Deriver = (index, params = {}) => {
   const windowMs = params.pushAnswerWindowSeconds ? params.pushAnswerWindowSeconds * 1000 : undefined;
   // An answer told in words in an MDM case is the MDM server's (derive/statedAnswer.ts), not an app push's.
   const mdmCase = statedAnswersAreMdm(index);
-  const answers = [...(index.get('apns.response') ?? [])].filter((f) => !receiptOf(f, index, windowMs) && !(f.attrs?.stated && mdmCase)).sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
+  const answers = [...(index.get('apns.response') ?? [])]
+    .filter((f) => !receiptOf(f, index, windowMs) && !(f.attrs?.stated && mdmCase))
+    .sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
   const kept = answers.length > KEEP ? [...answers.slice(0, 10), ...answers.slice(-(KEEP - 10))] : answers;
   const out: Fact[] = [];
   for (const f of kept) {
@@ -58,7 +60,10 @@ const sysdiagnoseAfterFailure: Deriver = (index) => {
     {
       name: 'case.sysdiagnose_after_failure',
       value: o === 'before',
-      source: derived(`the sysdiagnose was taken at ${iso(taken.ms)}, ${o === 'before' ? 'after' : 'before'} the latest failed push (${iso(last.ms)}${last.zoneLess ? ', zone unknown' : ''})`, ['device.sysdiagnose_at', 'case.failed_push_at']),
+      source: derived(
+        `the sysdiagnose was taken at ${iso(taken.ms)}, ${o === 'before' ? 'after' : 'before'} the latest failed push (${iso(last.ms)}${last.zoneLess ? ', zone unknown' : ''})`,
+        ['device.sysdiagnose_at', 'case.failed_push_at'],
+      ),
     },
   ];
   const began = moments(index, 'case.failures_began')[0] ?? failed[0];
@@ -66,7 +71,11 @@ const sysdiagnoseAfterFailure: Deriver = (index) => {
     out.push({
       name: 'case.sysdiagnose_days_after_failures_began',
       value: Math.round(((taken.ms - began.ms) / 86_400_000) * 10) / 10,
-      source: derived(`the sysdiagnose was taken ${duration(taken.ms - began.ms)} after the failures began (${iso(began.ms)})`, ['device.sysdiagnose_at', 'case.failures_began', 'case.failed_push_at']),
+      source: derived(`the sysdiagnose was taken ${duration(taken.ms - began.ms)} after the failures began (${iso(began.ms)})`, [
+        'device.sysdiagnose_at',
+        'case.failures_began',
+        'case.failed_push_at',
+      ]),
     });
   return out;
 };
@@ -82,7 +91,10 @@ const loggingBeforeFailure: Deriver = (index) => {
     out.push({
       name: 'case.logging_profile_before_failure',
       value: String(f.value),
-      source: derived(`the logging profile ${String(f.value)} was installed at ${f.at}, before the latest failed push (${iso(last.ms)})`, ['device.logging_profiles', 'case.failed_push_at']),
+      source: derived(`the logging profile ${String(f.value)} was installed at ${f.at}, before the latest failed push (${iso(last.ms)})`, [
+        'device.logging_profiles',
+        'case.failed_push_at',
+      ]),
     });
   }
   return out;

@@ -13,7 +13,7 @@ const SIDE_MAP: Record<string, { server: string; device: string }> = {
  * a token hash is the device's LastPushTokenHash.
  */
 const ONE_SIDED: Record<string, { to: string; how: string }> = {
-  'pasted.push_token': { to: 'server.push_token', how: "a pasted push token is the one the server pushes to (devices show only its hash)" },
+  'pasted.push_token': { to: 'server.push_token', how: 'a pasted push token is the one the server pushes to (devices show only its hash)' },
   'pasted.push_token_hash': { to: 'device.push_token_hash', how: "a pasted token hash is the device's LastPushTokenHash" },
 };
 
@@ -36,8 +36,10 @@ const pastedSide: Deriver = (index) => {
 const serverTokenHash: Deriver = (index) =>
   (index.get('server.push_token') ?? []).map((f) => ({
     name: 'server.push_token_sha256',
-    value: createHash('sha256').update(Buffer.from(String(f.value), 'hex')).digest('hex'),
-    source: { kind: 'derived', how: 'SHA-256 of the server\'s push token', from: ['server.push_token'] },
+    value: createHash('sha256')
+      .update(Buffer.from(String(f.value), 'hex'))
+      .digest('hex'),
+    source: { kind: 'derived', how: "SHA-256 of the server's push token", from: ['server.push_token'] },
   }));
 
 export const mdmDerivers: Deriver[] = [pastedSide, serverTokenHash];

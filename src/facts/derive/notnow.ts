@@ -37,7 +37,9 @@ function refusals(out: Collapser, statuses: Ev[]): void {
   out.push({
     name: 'notnow.seen',
     value: notNows.length > 0,
-    source: derived(notNows.length ? `${notNows.length} NotNow status(es), first at ${where(notNows[0])}` : `none of ${statuses.length} command status(es) read was NotNow`),
+    source: derived(
+      notNows.length ? `${notNows.length} NotNow status(es), first at ${where(notNows[0])}` : `none of ${statuses.length} command status(es) read was NotNow`,
+    ),
   });
   for (const e of notNows) {
     // Most NotNows of a busy log repeat one already kept: counted without building their facts.
@@ -54,7 +56,12 @@ function refusals(out: Collapser, statuses: Ev[]): void {
       });
     }
     if (!out.counted('notnow.channel', e.channel, key))
-      out.push({ name: 'notnow.channel', value: e.channel, source: derived(`channel of the NotNow at ${where(e)}`), attrs: { udid: e.udid, ...(e.uuid ? { command_uuid: e.uuid } : {}) } });
+      out.push({
+        name: 'notnow.channel',
+        value: e.channel,
+        source: derived(`channel of the NotNow at ${where(e)}`),
+        attrs: { udid: e.udid, ...(e.uuid ? { command_uuid: e.uuid } : {}) },
+      });
   }
 }
 

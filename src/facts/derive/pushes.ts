@@ -28,4 +28,3 @@ export const pushFacts: Deriver = (index, params = {}) => {
     ...commandAnswerFacts(a, index),
   ];
 };
-

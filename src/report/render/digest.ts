@@ -82,7 +82,10 @@ export function opening(text: string, max: number): string {
 function shortReason(c: CauseReport): string {
   const first = c.because.find((b) => b.trim()) ?? c.summary;
   // The first clause, without its asides: "(or someone confirmed it was not erased)", "(com.apple.mgmt.External.…)".
-  let s = prose(first).split(/;\s+|\s+—\s+/)[0]!.replace(/\s+\([^()]*\)/g, '').trim();
+  let s = prose(first)
+    .split(/;\s+|\s+—\s+/)[0]!
+    .replace(/\s+\([^()]*\)/g, '')
+    .trim();
   if (s.length > 160) s = `${s.slice(0, 160).replace(/\s+\S*$/, '')}…`;
   return /[.?!…]$/.test(s) ? s : `${s}.`;
 }

@@ -30,7 +30,10 @@ function needsWords(names: readonly string[]): string {
 
 function traceLines(t: TraceNode, depth: number, out: { depth: number; text: string }[]): void {
   const says = t.says === 'all of' ? 'all of these' : t.says === 'any of' ? 'any of these' : t.says === 'not' ? 'not this' : scrubIds(t.says);
-  out.push({ depth, text: `${MARK[String(t.result) as keyof typeof MARK]} ${says}${t.result === 'unknown' && t.missing?.length ? ` (needs: ${needsWords(t.missing)})` : ''}` });
+  out.push({
+    depth,
+    text: `${MARK[String(t.result) as keyof typeof MARK]} ${says}${t.result === 'unknown' && t.missing?.length ? ` (needs: ${needsWords(t.missing)})` : ''}`,
+  });
   for (const c of t.children ?? []) traceLines(c, depth + 1, out);
 }
 
@@ -56,7 +59,8 @@ function causeNodes(c: CauseReport, places: Places, focus: readonly string[]): N
   if (obs.length) nodes.push({ t: 'field', label: 'Seen', items: obs });
   if (c.nextSteps.length) nodes.push({ t: 'field', label: 'Do', items: c.nextSteps.map((s) => prose(s, false)), ordered: true });
   if (c.missing.length) nodes.push({ t: 'field', label: 'Needs', items: c.missing.map((m) => factWords(m) ?? scrubIds(m)) });
-  if (c.rules.length) nodes.push({ t: 'field', label: 'Rules', items: ['what pushcheck checked, and how it came out:'] }, { t: 'tree', lines: ruleLines(c.rules, c) });
+  if (c.rules.length)
+    nodes.push({ t: 'field', label: 'Rules', items: ['what pushcheck checked, and how it came out:'] }, { t: 'tree', lines: ruleLines(c.rules, c) });
   nodes.push({ t: 'field', label: 'Source', items: [sourceWords(c.source)] }, { t: 'gap' });
   return nodes;
 }
@@ -89,7 +93,10 @@ export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
 
   if (report.problems.length) {
     nodes.push({ t: 'heading', text: 'Inputs that could not be used' });
-    nodes.push({ t: 'list', items: report.problems.map((p) => `${p.member ? places.member(p.input, p.member) : places.input(p.input)}: ${p.message}`) }, { t: 'gap' });
+    nodes.push(
+      { t: 'list', items: report.problems.map((p) => `${p.member ? places.member(p.input, p.member) : places.input(p.input)}: ${p.message}`) },
+      { t: 'gap' },
+    );
   }
 
   nodes.push(...timelineNodes(report, places));
@@ -101,7 +108,8 @@ export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
 
   if (report.escalation) {
     nodes.push({ t: 'heading', text: 'Apple Feedback draft' }, { t: 'code', text: report.escalation.feedbackDraft });
-    if (report.escalation.missing.length) nodes.push({ t: 'field', label: 'Before filing, gather', items: report.escalation.missing.map((m) => prose(m, false)) });
+    if (report.escalation.missing.length)
+      nodes.push({ t: 'field', label: 'Before filing, gather', items: report.escalation.missing.map((m) => prose(m, false)) });
   }
   return nodes;
 }
@@ -147,8 +155,14 @@ function timelineNodes(report: Report, places: Places): Node[] {
   if (!report.timeline.length) return [];
   const items = report.timeline.map((e) => {
     const fact = report.facts.find((f) => f.fact === e.fact && f.at === e.at && f.source === e.source);
-    const where = fact ? `${places.container(fact.origin)}${'line' in fact.origin && fact.origin.line ? ` line ${fact.origin.line}` : ''}` : places.inWords(e.source);
-    const what = observationWords(fact ?? { fact: e.fact, value: e.value, source: e.source, origin: { kind: 'pasted', input: e.source }, at: e.at, ...(e.attrs ? { attrs: e.attrs } : {}) }, false, places);
+    const where = fact
+      ? `${places.container(fact.origin)}${'line' in fact.origin && fact.origin.line ? ` line ${fact.origin.line}` : ''}`
+      : places.inWords(e.source);
+    const what = observationWords(
+      fact ?? { fact: e.fact, value: e.value, source: e.source, origin: { kind: 'pasted', input: e.source }, at: e.at, ...(e.attrs ? { attrs: e.attrs } : {}) },
+      false,
+      places,
+    );
     return `${formatTime(e.at, e.attrs?.zone)}: ${what} — ${where}`;
   });
   return [{ t: 'heading', text: 'Timeline' }, { t: 'list', items }, { t: 'gap' }];

@@ -34,7 +34,13 @@ export function readCommandResult(d: PlistDict, out: Collector): void {
       out.fact('mdm.command.error', text, {
         key,
         after,
-        attrs: { command_uuid: commandUuid, request_type: attrs.request_type, code: code !== undefined ? String(code) : undefined, domain: str(e.ErrorDomain), udid },
+        attrs: {
+          command_uuid: commandUuid,
+          request_type: attrs.request_type,
+          code: code !== undefined ? String(code) : undefined,
+          domain: str(e.ErrorDomain),
+          udid,
+        },
       });
       const here = out.origin.lines.offset(key, after);
       if (here !== undefined) after = here + 1;
