@@ -150,7 +150,9 @@ main().then(
     if (code >= 0) process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`pushcheck: ${(e as Error).stack ?? String(e)}\n`);
+    // A broken rule file is for whoever edited rules/ to fix: its message names file and line; a stack adds nothing.
+    const ruleFiles = e instanceof Error && e.name === 'RuleLoadError';
+    process.stderr.write(`pushcheck: ${ruleFiles ? e.message : ((e as Error).stack ?? String(e))}\n`);
     process.exitCode = 1;
   },
 );
