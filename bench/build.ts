@@ -69,12 +69,15 @@ function logText(rng: Prng, bytes: number, t0: number, pushEvery: number): strin
     const ts = new Date(t).toISOString().replace('T', ' ').replace('Z', '000-0800');
     const push = rng.int(pushEvery) === 0 ? rng.pick(PUSH_LINES) : undefined;
     const proc = push ? push[0] : rng.pick(PROCS);
-    const msg = (push ? push[1] : rng.pick(MSGS)).replace(/%h/g, () => String(rng.int(50))).replace(/%u/g, () => rng.bytes(8).toString('hex').toUpperCase()).replace(/%d/g, () => String(rng.int(99999)));
+    const msg = (push ? push[1] : rng.pick(MSGS))
+      .replace(/%h/g, () => String(rng.int(50)))
+      .replace(/%u/g, () => rng.bytes(8).toString('hex').toUpperCase())
+      .replace(/%d/g, () => String(rng.int(99999)));
     const line = `${ts} 0x${rng.int(0xfffff).toString(16)}   Default     0x0   ${rng.int(2000)}    0    ${proc}: (${push ? 'ManagedConfiguration' : 'CoreFoundation'}) ${msg}`;
     out.push(line);
     n += line.length + 1;
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** Mostly random (tracev3 chunks are compressed), with some structure so it is not pure noise. */
@@ -174,7 +177,17 @@ export async function buildArchive(targetMb: number): Promise<BuildResult> {
   const binaryTarget = Math.round(targetMb * 0.86 * 1024 * 1024);
   const textTarget = Math.round(targetMb * 0.45 * 1024 * 1024);
   await addDir('');
-  const textDirs = ['logs/CoreCapture', 'logs/MobileInstallation', 'logs/Networking', 'logs/powerlogs', 'logs/AppSupport/com.apple.mdmd', 'WiFi', 'logs/awdd', 'crashes_and_spins', 'logs/SystemConfiguration'];
+  const textDirs = [
+    'logs/CoreCapture',
+    'logs/MobileInstallation',
+    'logs/Networking',
+    'logs/powerlogs',
+    'logs/AppSupport/com.apple.mdmd',
+    'WiFi',
+    'logs/awdd',
+    'crashes_and_spins',
+    'logs/SystemConfiguration',
+  ];
   for (const d of textDirs) await addDir(d);
   let i = 0;
   while (textBytes < textTarget) {
@@ -190,7 +203,11 @@ export async function buildArchive(targetMb: number): Promise<BuildResult> {
   await addDir('logs/MCState/Shared');
   await addFile('logs/MCState/Shared/MDM.plist', Buffer.from(MDM_PLIST));
   for (let s = 0; s < 4; s++) {
-    const uuid = rng.bytes(16).toString('hex').toUpperCase().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const uuid = rng
+      .bytes(16)
+      .toString('hex')
+      .toUpperCase()
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
     await addFile(`logs/MCState/Shared/profile-${rng.bytes(20).toString('hex')}.stub`, Buffer.from(STUB(uuid, s === 2)));
   }
   await addDir('system_logs.logarchive');

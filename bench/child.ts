@@ -69,7 +69,12 @@ async function tarPackage(): Promise<Record<string, unknown>> {
   const { Parser } = await import('tar');
   let entries = 0;
   await new Promise<void>((resolve, reject) => {
-    const p = new Parser({ onReadEntry: (e) => { entries++; e.resume(); } });
+    const p = new Parser({
+      onReadEntry: (e) => {
+        entries++;
+        e.resume();
+      },
+    });
     p.on('end', resolve);
     p.on('error', reject);
     const src = createReadStream(file, { highWaterMark: MiB });
@@ -85,12 +90,20 @@ h.enable();
 const cpu0 = process.cpuUsage();
 const t = performance.now();
 const detail =
-  mode === 'bare' ? await bare() : mode === 'scan' ? await scan() : mode === 'scan-all-text' ? await scan(everything) : mode === 'scan-no-readers' ? await scan([]) : await tarPackage();
+  mode === 'bare'
+    ? await bare()
+    : mode === 'scan'
+      ? await scan()
+      : mode === 'scan-all-text'
+        ? await scan(everything)
+        : mode === 'scan-no-readers'
+          ? await scan([])
+          : await tarPackage();
 const ms = performance.now() - t;
 const cpu = process.cpuUsage(cpu0);
 h.disable();
 process.stdout.write(
-  JSON.stringify({
+  `${JSON.stringify({
     mode,
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000,
@@ -98,5 +111,5 @@ process.stdout.write(
     rssBeforeMb: rssBefore / MiB,
     maxLoopDelayMs: h.max / 1e6,
     ...detail,
-  }) + '\n',
+  })}\n`,
 );

@@ -19,7 +19,16 @@ async function childArgs(): Promise<string[]> {
   try {
     const { build } = await import('esbuild');
     const out = fileURLToPath(new URL('../node_modules/.cache/pushcheck-bench/child.mjs', import.meta.url));
-    await build({ entryPoints: [childSource], outfile: out, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+    await build({
+      entryPoints: [childSource],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'error',
+    });
     return [out];
   } catch (e) {
     console.log(`(esbuild unavailable, measuring under tsx: RSS includes its loader) ${(e as Error).message}`);
@@ -58,10 +67,17 @@ export async function detail(file: string): Promise<void> {
   const rows = [['measure', 'best ms', 'x bare gunzip', 'cpu ms', 'peak RSS MB', 'max loop delay ms']];
   for (const m of modes) {
     const b = best(m);
-    rows.push([label[m]!, b.ms.toFixed(0), (b.ms / bare).toFixed(2), String(Math.round(b.cpuMs ?? 0)), (b.maxRssMb ?? 0).toFixed(0), (b.maxLoopDelayMs ?? 0).toFixed(1)]);
+    rows.push([
+      label[m]!,
+      b.ms.toFixed(0),
+      (b.ms / bare).toFixed(2),
+      String(Math.round(b.cpuMs ?? 0)),
+      (b.maxRssMb ?? 0).toFixed(0),
+      (b.maxLoopDelayMs ?? 0).toFixed(1),
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows) console.log('  ' + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  '));
+  for (const r of rows) console.log(`  ${r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ')}`);
   const s = best('scan') as Sample & { counts?: unknown; facts?: number };
   console.log(`  scan found: ${JSON.stringify(s.counts)}; facts ${String(s.facts)}`);
 }

@@ -152,7 +152,9 @@ function dirBytes(dir: string): number {
 }
 
 async function main(): Promise<void> {
-  console.log(`hostile inputs through ${CLI} (node ${process.version}); targets: under ${MAX_SECONDS} s, under ${MAX_RSS_MB} MB peak RSS, exit 0, a problem naming the input`);
+  console.log(
+    `hostile inputs through ${CLI} (node ${process.version}); targets: under ${MAX_SECONDS} s, under ${MAX_RSS_MB} MB peak RSS, exit 0, a problem naming the input`,
+  );
   console.log('making the inputs…');
   const backslashes = hostile.backslashLines(12, 65_000);
   const fifo = at('fifo');
@@ -169,7 +171,10 @@ async function main(): Promise<void> {
   add('--paste-file /dev/zero', '/dev/zero', ['--paste-file', '/dev/zero']);
   add('--paste-file /dev/urandom', '/dev/urandom', ['--paste-file', '/dev/urandom']);
   add('--paste-file on a FIFO without a writer', fifo, ['--paste-file', fifo]);
-  add('a 4 MB XML plist of empty dictionaries', put('plist/MDM.plist', `<?xml version="1.0"?><plist><array>${'<dict/>'.repeat(Math.floor((4 * MiB - 64) / 7))}</array></plist>`));
+  add(
+    'a 4 MB XML plist of empty dictionaries',
+    put('plist/MDM.plist', `<?xml version="1.0"?><plist><array>${'<dict/>'.repeat(Math.floor((4 * MiB - 64) / 7))}</array></plist>`),
+  );
   add('a 30 MB JSON webhook export of empty events', put('json/webhook.json', `[${'{"checkin_event":{}},'.repeat(Math.floor((30 * MiB) / 21))}{}]`));
   add('a zip whose 1,000 entries share one 48 MB stream', put('zip/shared.zip', sharedStreamZip(1000, 48 * MiB)));
   add('a zip of 4,000 entries running into each other', put('zip/overlap.zip', overlappingZip(4000)));
@@ -190,8 +195,17 @@ async function main(): Promise<void> {
     const named = namesInput(r.stdout, c.input);
     const ok = r.code === 0 && named && r.seconds < MAX_SECONDS && (r.rssMb ?? Infinity) < MAX_RSS_MB;
     if (!ok) failed++;
-    rows.push([c.name, r.seconds.toFixed(2), r.rssMb === undefined ? '?' : r.rssMb.toFixed(0), String(r.code ?? r.signal), named ? 'yes' : 'NO', ok ? 'ok' : 'FAIL']);
-    console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${r.seconds.toFixed(2).padStart(6)} s ${(r.rssMb?.toFixed(0) ?? '?').padStart(5)} MB  exit ${r.code ?? r.signal}  names input: ${named ? 'yes' : 'NO'}  ${c.name}`);
+    rows.push([
+      c.name,
+      r.seconds.toFixed(2),
+      r.rssMb === undefined ? '?' : r.rssMb.toFixed(0),
+      String(r.code ?? r.signal),
+      named ? 'yes' : 'NO',
+      ok ? 'ok' : 'FAIL',
+    ]);
+    console.log(
+      `  ${ok ? 'ok  ' : 'FAIL'} ${r.seconds.toFixed(2).padStart(6)} s ${(r.rssMb?.toFixed(0) ?? '?').padStart(5)} MB  exit ${r.code ?? r.signal}  names input: ${named ? 'yes' : 'NO'}  ${c.name}`,
+    );
   }
 
   if (only && !'SIGTERM'.includes(only)) {
@@ -202,23 +216,28 @@ async function main(): Promise<void> {
   // SIGTERM in the middle of a spool: nothing may be left in the temp dir.
   const before = dirBytes(spoolTmp);
   let spooledAtKill = 0;
-  const killed = await runCli({ args: [bomb] }, {
-    onSpawn: (kill) => {
-      const poll = setInterval(() => {
-        const bytes = dirBytes(spoolTmp) - before;
-        if (bytes > 100 * MiB) {
-          spooledAtKill = bytes;
-          clearInterval(poll);
-          kill('SIGTERM');
-        }
-      }, 20);
-      setTimeout(() => clearInterval(poll), 60_000).unref();
+  const killed = await runCli(
+    { args: [bomb] },
+    {
+      onSpawn: (kill) => {
+        const poll = setInterval(() => {
+          const bytes = dirBytes(spoolTmp) - before;
+          if (bytes > 100 * MiB) {
+            spooledAtKill = bytes;
+            clearInterval(poll);
+            kill('SIGTERM');
+          }
+        }, 20);
+        setTimeout(() => clearInterval(poll), 60_000).unref();
+      },
     },
-  });
+  );
   const left = dirBytes(spoolTmp) - before;
   const sigOk = killed.signal === 'SIGTERM' && left === 0;
   if (!sigOk) failed++;
-  console.log(`  ${sigOk ? 'ok  ' : 'FAIL'} SIGTERM after ${(spooledAtKill / MiB).toFixed(0)} MB spooled: ended by ${killed.signal ?? `exit ${killed.code}`}, ${left} bytes left in the temp dir`);
+  console.log(
+    `  ${sigOk ? 'ok  ' : 'FAIL'} SIGTERM after ${(spooledAtKill / MiB).toFixed(0)} MB spooled: ended by ${killed.signal ?? `exit ${killed.code}`}, ${left} bytes left in the temp dir`,
+  );
 
   console.log(`${cases.length + 1} cases, ${failed} failed (figures depend on the machine and on what else runs on it)`);
   rmSync(work, { recursive: true, force: true });

@@ -69,8 +69,8 @@ const f2 = (x: number) => x.toFixed(2);
 function table(rows: string[][]): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   rows.forEach((r, i) => {
-    console.log('  ' + r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  '));
-    if (i === 0) console.log('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
+    console.log(`  ${r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ')}`);
+    if (i === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   });
 }
 
@@ -122,8 +122,22 @@ function bundle(title: string, path: string, bytes: number): boolean {
   const ratio = median(ratios);
   table([
     ['process', 'median s', 'min s', 'cpu s (all threads)', 'peak RSS MB', 'max loop delay ms'],
-    ['bare Node gunzip', f2(median(bare.map((r) => r.wallS))), f2(Math.min(...bare.map((r) => r.wallS))), f2(median(bare.map((r) => r.cpuS ?? NaN))), Math.max(...bare.map((r) => r.maxRssMb ?? 0)).toFixed(0), '-'],
-    ['pushcheck diagnose', f2(median(diag.map((r) => r.wallS))), f2(Math.min(...diag.map((r) => r.wallS))), f2(median(diag.map((r) => r.cpuS ?? NaN))), rss.toFixed(0), delay.toFixed(1)],
+    [
+      'bare Node gunzip',
+      f2(median(bare.map((r) => r.wallS))),
+      f2(Math.min(...bare.map((r) => r.wallS))),
+      f2(median(bare.map((r) => r.cpuS ?? NaN))),
+      Math.max(...bare.map((r) => r.maxRssMb ?? 0)).toFixed(0),
+      '-',
+    ],
+    [
+      'pushcheck diagnose',
+      f2(median(diag.map((r) => r.wallS))),
+      f2(Math.min(...diag.map((r) => r.wallS))),
+      f2(median(diag.map((r) => r.cpuS ?? NaN))),
+      rss.toFixed(0),
+      delay.toFixed(1),
+    ],
   ]);
   console.log(`  diagnose / gunzip    ${f2(ratio)} (pairs: ${ratios.map(f2).join(' ')})   target <= ${TARGET.ratio}   ${verdict(ratio <= TARGET.ratio)}`);
   console.log(`  cpu, all threads     ${f2(median(cpuRatios))} x (what the ratio would be with no second core to inflate on)`);
@@ -131,7 +145,9 @@ function bundle(title: string, path: string, bytes: number): boolean {
   console.log(`  max loop delay       ${delay.toFixed(1)} ms   target <= ${TARGET.loopMs}   ${verdict(delay <= TARGET.loopMs)}`);
   const block = Math.max(...diag.map((d) => d.maxBlockCpuMs ?? NaN));
   if (!Number.isNaN(block))
-    console.log(`  of which own work    ${block.toFixed(0)} ms of main-thread CPU at most between two turns of the loop (10 ms ticks; the delay on an idle core)`);
+    console.log(
+      `  of which own work    ${block.toFixed(0)} ms of main-thread CPU at most between two turns of the loop (10 ms ticks; the delay on an idle core)`,
+    );
   return ratio <= TARGET.ratio && rss <= TARGET.rssMb && delay <= TARGET.loopMs;
 }
 
@@ -147,19 +163,26 @@ const t0 = performance.now();
 const synthetic = ONLY.has('synthetic') || DETAIL ? await buildArchive(MB) : undefined;
 if (synthetic && ONLY.has('synthetic'))
   results.push(
-  bundle(
-    `Synthetic sysdiagnose (bench/build.ts: ${built(synthetic.textBytes)} MiB text logs, ${built(synthetic.binaryBytes)} MiB logarchive; ${synthetic.cached ? 'cached' : `built in ${((performance.now() - t0) / 1000).toFixed(0)} s`})`,
-    synthetic.path,
-    synthetic.bytes,
-  ),
-);
+    bundle(
+      `Synthetic sysdiagnose (bench/build.ts: ${built(synthetic.textBytes)} MiB text logs, ${built(synthetic.binaryBytes)} MiB logarchive; ${synthetic.cached ? 'cached' : `built in ${((performance.now() - t0) / 1000).toFixed(0)} s`})`,
+      synthetic.path,
+      synthetic.bytes,
+    ),
+  );
 function built(n: number): string {
   return (n / 2 ** 20).toFixed(0);
 }
 
 const heavy = ONLY.has('push-heavy') || DETAIL ? pushHeavyBundle('big') : { skipped: 'not asked for' };
 if ('skipped' in heavy) console.log(`\nPush-heavy sysdiagnose: ${heavy.skipped}`);
-else if (ONLY.has('push-heavy')) results.push(bundle(`Push-heavy sysdiagnose (../shared/bench/gen-sysdiagnose.js big; ${heavy.cached ? 'cached' : `made in ${heavy.seconds.toFixed(0)} s`})`, heavy.path, heavy.bytes));
+else if (ONLY.has('push-heavy'))
+  results.push(
+    bundle(
+      `Push-heavy sysdiagnose (../shared/bench/gen-sysdiagnose.js big; ${heavy.cached ? 'cached' : `made in ${heavy.seconds.toFixed(0)} s`})`,
+      heavy.path,
+      heavy.bytes,
+    ),
+  );
 
 if (DETAIL) {
   const { detail } = await import('./detail.js');
@@ -188,7 +211,10 @@ async function volume(): Promise<boolean> {
   for (const [name, path] of logs) {
     const out = join(dir, 'report.json');
     const t = performance.now();
-    const r = spawnSync(process.execPath, [here('./cli-process.mjs'), 'diagnose', path, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
+    const r = spawnSync(process.execPath, [here('./cli-process.mjs'), 'diagnose', path, '--format', 'json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 1 << 30,
+    });
     const wallS = (performance.now() - t) / 1000;
     const stats = JSON.parse(r.stderr.toString().trim().split('\n').pop() ?? '{}') as Partial<Run>;
     writeFileSync(out, r.stdout);
@@ -203,7 +229,18 @@ async function volume(): Promise<boolean> {
     }
     const sizeMiB = statSizeMiB(path);
     ok &&= r.status === 0 && facts <= TARGET.facts && (stats.maxRssMb ?? Infinity) <= TARGET.rssMb;
-    rows.push([name, sizeMiB.toFixed(0), f2(wallS), f2(stats.cpuS ?? NaN), (stats.maxRssMb ?? NaN).toFixed(0), (stats.maxLoopDelayMs ?? NaN).toFixed(1), (stats.maxBlockCpuMs ?? NaN).toFixed(0), String(facts), String(observations), (r.stdout.length / 2 ** 20).toFixed(2)]);
+    rows.push([
+      name,
+      sizeMiB.toFixed(0),
+      f2(wallS),
+      f2(stats.cpuS ?? NaN),
+      (stats.maxRssMb ?? NaN).toFixed(0),
+      (stats.maxLoopDelayMs ?? NaN).toFixed(1),
+      (stats.maxBlockCpuMs ?? NaN).toFixed(0),
+      String(facts),
+      String(observations),
+      (r.stdout.length / 2 ** 20).toFixed(2),
+    ]);
   }
   table(rows);
   console.log(`  targets: facts <= ${TARGET.facts} (low thousands), peak RSS <= ${TARGET.rssMb} MB   ${verdict(ok)}`);

@@ -176,13 +176,17 @@ async function main(): Promise<number> {
       'application/json',
     );
   const replies = (channel: string, ts: string) => fake.of('chat.postMessage').filter((c) => c.args.channel === channel && c.args.thread_ts === ts);
-  const fileRead = (channel: string, ts: string, name: string) => replies(channel, ts).some((c) => String(c.args.text).includes(`*${name}*`) || String(c.args.text).includes(`could not`));
+  const fileRead = (channel: string, ts: string, name: string) =>
+    replies(channel, ts).some((c) => String(c.args.text).includes(`*${name}*`) || String(c.args.text).includes(`could not`));
 
   try {
     const healthy = async () => {
       for (let i = 0; i < 600; i++) {
         if (child.exitCode !== null) throw new Error(`the bot exited (${child.exitCode}): ${stderr}`);
-        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) return;
         await sleep(100);
       }
@@ -199,7 +203,10 @@ async function main(): Promise<number> {
 
     const buttons = threads.map((t) => {
       const summaryTs = String(replies(t.channel, t.ts)[0]!.result!.ts);
-      const update = fake.of('chat.update').filter((c: Call) => c.args.ts === summaryTs).at(-1)!;
+      const update = fake
+        .of('chat.update')
+        .filter((c: Call) => c.args.ts === summaryTs)
+        .at(-1)!;
       const all = (update.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
         .filter((b) => b.type === 'actions')
         .flatMap((b) => b.elements ?? [])
@@ -224,7 +231,15 @@ async function main(): Promise<number> {
       const t = buttons[i % THREADS]!;
       const b = t.all[Math.floor(i / THREADS) % t.all.length]!;
       const actionTs = `1700200000.${String(i).padStart(6, '0')}`;
-      schedule.push({ at: i * clickMs, kind: 'click', run: () => send(new URLSearchParams({ payload: JSON.stringify(buttonClick(t.channel, t.ts, t.summaryTs, b, `UCLICK${i % 7}`, actionTs)) }).toString(), 'application/x-www-form-urlencoded') });
+      schedule.push({
+        at: i * clickMs,
+        kind: 'click',
+        run: () =>
+          send(
+            new URLSearchParams({ payload: JSON.stringify(buttonClick(t.channel, t.ts, t.summaryTs, b, `UCLICK${i % 7}`, actionTs)) }).toString(),
+            'application/x-www-form-urlencoded',
+          ),
+      });
     }
     const span = CLICKS * clickMs;
     for (let i = 0; i < HELPS; i++)
@@ -233,12 +248,27 @@ async function main(): Promise<number> {
         kind: 'help',
         run: () =>
           send(
-            new URLSearchParams({ token: 'legacy', team_id: 'T1', api_app_id: 'A1', command: '/pushcheck', text: 'help', user_id: 'UHELP', channel_id: 'CHELP', trigger_id: `trig${i}`, response_url: `${fake.url}/response` }).toString(),
+            new URLSearchParams({
+              token: 'legacy',
+              team_id: 'T1',
+              api_app_id: 'A1',
+              command: '/pushcheck',
+              text: 'help',
+              user_id: 'UHELP',
+              channel_id: 'CHELP',
+              trigger_id: `trig${i}`,
+              response_url: `${fake.url}/response`,
+            }).toString(),
             'application/x-www-form-urlencoded',
           ),
       });
     const fresh = Array.from({ length: NEW_BUNDLES }, (_, i) => ({ channel: `CNEW${i}`, ts: `1700300000.00000${i}`, name: `new-${i}.tar.gz` }));
-    for (const [i, t] of fresh.entries()) schedule.push({ at: (i + 0.25) * (span / NEW_BUNDLES), kind: 'file', run: () => fileShare(t.channel, t.ts, fake.addFileFromPath(`FNEW${i}`, t.name, file)) });
+    for (const [i, t] of fresh.entries())
+      schedule.push({
+        at: (i + 0.25) * (span / NEW_BUNDLES),
+        kind: 'file',
+        run: () => fileShare(t.channel, t.ts, fake.addFileFromPath(`FNEW${i}`, t.name, file)),
+      });
     schedule.sort((a, b) => a.at - b.at);
     for (const s of schedule) {
       const wait = start + s.at - performance.now();
@@ -251,7 +281,11 @@ async function main(): Promise<number> {
     // 3. Drained: every click answered in its thread, every new bundle read.
     let drained = true;
     try {
-      await waitFor('the replies to drain', () => answered() - answeredBefore + refused() >= CLICKS && fresh.every((t) => fileRead(t.channel, t.ts, t.name)), DRAIN_TIMEOUT_MS);
+      await waitFor(
+        'the replies to drain',
+        () => answered() - answeredBefore + refused() >= CLICKS && fresh.every((t) => fileRead(t.channel, t.ts, t.name)),
+        DRAIN_TIMEOUT_MS,
+      );
     } catch {
       drained = false;
     }
@@ -263,16 +297,40 @@ async function main(): Promise<number> {
     const p99 = percentile(sorted, 99);
     const max = sorted.at(-1) ?? NaN;
     const bad = acks.filter((a) => a.status !== 200).length;
-    console.log(`\nbench:slack: ${THREADS} threads each holding a ${fileMb} MB bundle; ${CLICKS} answer clicks at ${CLICKS_PER_S}/s spread over them, ${HELPS} /pushcheck help, ${NEW_BUNDLES} new bundles read meanwhile (${acks.length} signed requests, sent over ${sentS.toFixed(1)} s)`);
+    console.log(
+      `\nbench:slack: ${THREADS} threads each holding a ${fileMb} MB bundle; ${CLICKS} answer clicks at ${CLICKS_PER_S}/s spread over them, ${HELPS} /pushcheck help, ${NEW_BUNDLES} new bundles read meanwhile (${acks.length} signed requests, sent over ${sentS.toFixed(1)} s)`,
+    );
     console.log('(the machine may be shared: compare figures from the same run and machine)');
     console.log(`  acks, all:    ${summary(acks)}${bad ? `; ${bad} not 200` : ''}`);
     for (const kind of ['click', 'help', 'file'] as const) console.log(`  acks, ${`${kind}:`.padEnd(6)}  ${summary(acks.filter((a) => a.kind === kind))}`);
-    console.log(`  peak RSS of the bot: ${fmt(peak)} MB (sampled: ${fmt(peaks.setup)} MB while the first ${THREADS} bundles were read, ${fmt(peaks.load)} MB under load)`);
-    console.log(`  the first ${THREADS} bundles read in ${setupS.toFixed(1)} s; every click replied to and the new bundles read ${drained ? `${drainS.toFixed(1)} s after the load began` : `— not within ${DRAIN_TIMEOUT_MS / 1000} s`}`);
-    console.log(`  clicks answered in their thread: ${answered() - answeredBefore} of ${CLICKS}${refused() ? `; ${refused()} told "could not record the answer"` : ''}`);
+    console.log(
+      `  peak RSS of the bot: ${fmt(peak)} MB (sampled: ${fmt(peaks.setup)} MB while the first ${THREADS} bundles were read, ${fmt(peaks.load)} MB under load)`,
+    );
+    console.log(
+      `  the first ${THREADS} bundles read in ${setupS.toFixed(1)} s; every click replied to and the new bundles read ${drained ? `${drainS.toFixed(1)} s after the load began` : `— not within ${DRAIN_TIMEOUT_MS / 1000} s`}`,
+    );
+    console.log(
+      `  clicks answered in their thread: ${answered() - answeredBefore} of ${CLICKS}${refused() ? `; ${refused()} told "could not record the answer"` : ''}`,
+    );
     const pass = p99 < TARGET.p99Ms && max <= TARGET.maxMs && peak < TARGET.rssMb && bad === 0;
     console.log(`  targets (ack p99 < ${TARGET.p99Ms} ms, none over ${TARGET.maxMs} ms, peak RSS < ${TARGET.rssMb} MB): ${pass ? 'met' : 'NOT met'}`);
-    console.log(JSON.stringify({ bench: 'slack', bundleMb: fileMb, requests: acks.length, ackP50Ms: Math.round(percentile(sorted, 50)), ackP99Ms: Math.round(p99), ackMaxMs: Math.round(max), over1s: sorted.filter((x) => x > 1000).length, over3s: sorted.filter((x) => x > 3000).length, peakRssMb: Math.round(peak), answered: answered() - answeredBefore, refused: refused(), setupS: +setupS.toFixed(1), drainS: drained ? +drainS.toFixed(1) : null }));
+    console.log(
+      JSON.stringify({
+        bench: 'slack',
+        bundleMb: fileMb,
+        requests: acks.length,
+        ackP50Ms: Math.round(percentile(sorted, 50)),
+        ackP99Ms: Math.round(p99),
+        ackMaxMs: Math.round(max),
+        over1s: sorted.filter((x) => x > 1000).length,
+        over3s: sorted.filter((x) => x > 3000).length,
+        peakRssMb: Math.round(peak),
+        answered: answered() - answeredBefore,
+        refused: refused(),
+        setupS: +setupS.toFixed(1),
+        drainS: drained ? +drainS.toFixed(1) : null,
+      }),
+    );
     return 0;
   } finally {
     clearInterval(sampler);

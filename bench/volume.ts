@@ -26,7 +26,7 @@ export async function notNowServerLog(dir: string, notNowLines: number): Promise
   const stamp = (s: number) => `ts=${new Date(t0 + s * 1000).toISOString().slice(0, 19)}Z`;
   let chunk: string[] = [];
   const flush = async () => {
-    if (!out.write(chunk.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+    if (!out.write(`${chunk.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
     chunk = [];
   };
   for (let i = 0; i < notNowLines; i++) {

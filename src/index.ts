@@ -44,5 +44,5 @@ export {
   type Verdict,
 } from './case/index.js';
 export type { Report } from './report/types.js';
-export { renderJson, renderMarkdown, renderText } from './report/render/index.js';
+export { renderJson, renderMarkdown, renderText, type Detail, type MarkdownOptions, type TextOptions } from './report/render/index.js';
 export { renderTimelinePng, timelineSvg } from './timeline/index.js';

@@ -21,8 +21,6 @@ const SECRET_PATTERNS: [RegExp, SecretKind][] = [
   [/\bBearer\s+\S+/gi, 'other'],
 ];
 
-export { REDACTED };
-
 /** Text as a log line may show it: every secret-shaped string as the log audience sees it (nothing of it). */
 export function scrub(text: string): string {
   let out = text;
@@ -33,13 +31,18 @@ export function scrub(text: string): string {
 const SECRET_KEYS = /^(token|bot_?token|app_?token|signing_?secret|authorization|magic|push_?magic|pushmagic|push_?token|secret|password)$/i;
 
 /** Deep copy with secrets removed; cycles and depth are bounded. */
-export function scrubValue(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+function scrubValue(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
   if (typeof value === 'string') return scrub(value);
   if (value === null || typeof value !== 'object' || depth > 6) return value;
   if (seen.has(value)) return '[cycle]';
   seen.add(value);
   if (value instanceof Error) {
-    return { type: value.name, message: scrub(value.message), ...(value.stack ? { stack: scrub(value.stack) } : {}), ...((value as { code?: unknown }).code ? { code: (value as { code?: unknown }).code } : {}) };
+    return {
+      type: value.name,
+      message: scrub(value.message),
+      ...(value.stack ? { stack: scrub(value.stack) } : {}),
+      ...((value as { code?: unknown }).code ? { code: (value as { code?: unknown }).code } : {}),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1, seen));
   const out: Record<string, unknown> = {};

@@ -30,8 +30,12 @@ async function startBot(config: SlackConfig): Promise<void> {
     retentionMs: config.retentionMs,
     onError: (e) => logger.warn({ err: e }, 'database connection error'),
   });
-  const purge = () => store.purge().then((purged) => logger.info({ purged }, 'retention purge'), (e: unknown) => logger.warn({ err: e }, 'retention purge failed'));
-  logger.info({ store: store.kind, at: store.location }, 'session store open');
+  const purge = () =>
+    store.purge().then(
+      (purged) => logger.info({ purged }, 'retention purge'),
+      (e: unknown) => logger.warn({ err: e }, 'retention purge failed'),
+    );
+  logger.info({ store: store.kind, at: store.location }, 'case store open');
   await purge();
   const purgeTimer = setInterval(() => void purge(), 3_600_000);
   purgeTimer.unref();
@@ -48,7 +52,16 @@ async function startBot(config: SlackConfig): Promise<void> {
     // The tokens are checked (waiting while Slack is unreachable) before anything is served or said to run.
     const identity = await connectToSlack(config, { logger });
     // One database: the cases (behind the service) and Slack's own book of its threads.
-    const bot = (started = createSlackApp({ receiver: createReceiver(config, logger, { store, replica }), config, cases, threads: store, logger, replica, botId: identity.botId, botUserId: identity.botUserId }));
+    const bot = (started = createSlackApp({
+      receiver: createReceiver(config, logger, { store, replica }),
+      config,
+      cases,
+      threads: store,
+      logger,
+      replica,
+      botId: identity.botId,
+      botUserId: identity.botUserId,
+    }));
     // The worker threads load their code now, not when the first file is shared.
     await bot.deps.runner.ready();
     if (config.mode === 'http') await bot.app.start(config.port);
@@ -59,7 +72,11 @@ async function startBot(config: SlackConfig): Promise<void> {
     await started?.deps.runner.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') throw new ConfigError('PORT', `cannot listen on port ${config.port} (${code === 'EADDRINUSE' ? 'another process is using it' : 'not allowed'}): set PORT to a free port`);
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new ConfigError(
+        'PORT',
+        `cannot listen on port ${config.port} (${code === 'EADDRINUSE' ? 'another process is using it' : 'not allowed'}): set PORT to a free port`,
+      );
     throw tokenError('SLACK_APP_TOKEN', e) ?? e;
   }
   const { app, deps } = started!;
@@ -87,7 +104,7 @@ async function main(): Promise<number> {
     throw e;
   });
   loadDotEnv();
-  let config;
+  let config: ReturnType<typeof parseConfig>;
   try {
     config = parseConfig(process.env, { dbPath: join(process.cwd(), 'data', 'pushcheck.db') });
   } catch (e) {
@@ -116,7 +133,12 @@ async function main(): Promise<number> {
   const store = new SqliteStore({ path: join(dir, 'sessions.db'), retentionMs: config.retentionMs });
   try {
     const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY;
-    return await runTerminal(new CaseService(store), { input: process.stdin, output: process.stdout, interactive, color: !!process.stdout.isTTY && !process.env.NO_COLOR });
+    return await runTerminal(new CaseService(store), {
+      input: process.stdin,
+      output: process.stdout,
+      interactive,
+      color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+    });
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -37,12 +37,50 @@ describe('pushcheck as a library', () => {
     expect(streamed.facts.map((f) => f.name)).toContain('device.push_magic');
   });
 
+  it('diagnose → report → render: the same evidence gives the same report, byte for byte, in every format', async () => {
+    const input = { paths: [example('MDM.plist')], pastes: [{ text: `server magic: ${SERVER_MAGIC}`, label: 'ticket #4711' }] };
+    const [first, second] = [await pushcheck.runCase(input), await pushcheck.runCase(input)];
+    expect(pushcheck.renderJson(second)).toBe(pushcheck.renderJson(first));
+    expect(JSON.parse(pushcheck.renderJson(first)).causes.find((c: { id: string }) => c.id === 'mdm.wrong_magic').status).toBe('confirmed');
+    const text = pushcheck.renderText(first);
+    expect(text).toBe(pushcheck.renderText(second));
+    expect(text).toContain('PushMagic');
+    expect(pushcheck.renderMarkdown(first)).toBe(pushcheck.renderMarkdown(second));
+  });
+
   it('keeps the names it has always exported', () => {
     for (const name of [
-      'runCase', 'collectEvidence', 'diagnoseEvidence', 'shippedRules', 'diagnose', 'loadRules', 'RuleLoadError', 'readPath', 'readPaste', 'readStream',
-      'DEFAULT_LIMITS', 'buildReport', 'renderJson', 'renderMarkdown', 'renderText', 'renderTimelinePng', 'timelineSvg',
-      'buildEscalation', 'renderFeedbackDraft', 'feedbackContext', 'polishDraft', 'DEFAULT_POLISH_MODEL', 'DEFAULT_POLISH_TIMEOUT_MS',
-      'prepareFeedback', 'feedbackChecklist', 'TIMELINE_FILE_NAME', 'verifyDraft', 'redactText', 'redactValue', 'secretsOf',
-    ]) expect(pushcheck, name).toHaveProperty(name);
+      'runCase',
+      'collectEvidence',
+      'diagnoseEvidence',
+      'shippedRules',
+      'diagnose',
+      'loadRules',
+      'RuleLoadError',
+      'readPath',
+      'readPaste',
+      'readStream',
+      'DEFAULT_LIMITS',
+      'buildReport',
+      'renderJson',
+      'renderMarkdown',
+      'renderText',
+      'renderTimelinePng',
+      'timelineSvg',
+      'buildEscalation',
+      'renderFeedbackDraft',
+      'feedbackContext',
+      'polishDraft',
+      'DEFAULT_POLISH_MODEL',
+      'DEFAULT_POLISH_TIMEOUT_MS',
+      'prepareFeedback',
+      'feedbackChecklist',
+      'TIMELINE_FILE_NAME',
+      'verifyDraft',
+      'redactText',
+      'redactValue',
+      'secretsOf',
+    ])
+      expect(pushcheck, name).toHaveProperty(name);
   });
 });

@@ -4,7 +4,7 @@ import { writeSync } from 'node:fs';
 
 process.on('exit', () => {
   try {
-    writeSync(3, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }) + '\n');
+    writeSync(3, `${JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })}\n`);
   } catch {
     // Not started by the bench: nothing to report to.
   }

@@ -41,7 +41,11 @@ const PASTE_UNRECOGNISED =
   'holds nothing pushcheck recognises (no push topic, PushMagic, push token or log line it knows); paste values as "topic=…", "magic: …", "token …", or give a log or plist as a PATH';
 
 function readContext(opts: CollectOptions = {}): ReadContext {
-  return { limits: { ...DEFAULT_LIMITS, ...opts.limits }, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+  return {
+    limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
 }
 
 /**
@@ -52,7 +56,8 @@ function readContext(opts: CollectOptions = {}): ReadContext {
  */
 export async function readPasted(text: string, label: string, ctx: ReadContext, onPurpose = true): Promise<ReadResult> {
   const r = await readPaste(text, label, ctx);
-  if (onPurpose && r.facts.length === 0 && r.problems.length === 0) return { facts: [], problems: [{ input: label, code: 'paste.unrecognised', message: PASTE_UNRECOGNISED }] };
+  if (onPurpose && r.facts.length === 0 && r.problems.length === 0)
+    return { facts: [], problems: [{ input: label, code: 'paste.unrecognised', message: PASTE_UNRECOGNISED }] };
   return r;
 }
 
@@ -60,7 +65,11 @@ export async function readPasted(text: string, label: string, ctx: ReadContext, 
 export async function collectEvidence(input: CaseInput, opts: CollectOptions = {}): Promise<Evidence> {
   const ctx = readContext(opts);
   const named = input.serverValues ? readServerValues(input.serverValues.values, input.serverValues.label) : undefined;
-  const facts: Fact[] = [...(named?.facts ?? []), ...(input.now ? [{ name: 'case.now', value: new Date(input.now.at).toISOString(), source: { kind: 'pasted' as const, input: input.now.label } }] : []), ...(input.facts ?? [])];
+  const facts: Fact[] = [
+    ...(named?.facts ?? []),
+    ...(input.now ? [{ name: 'case.now', value: new Date(input.now.at).toISOString(), source: { kind: 'pasted' as const, input: input.now.label } }] : []),
+    ...(input.facts ?? []),
+  ];
   const problems: Problem[] = [];
   // One at a time: a sysdiagnose already keeps a core busy, and memory stays bounded.
   for (const path of input.paths ?? []) {

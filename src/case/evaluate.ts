@@ -29,7 +29,11 @@ export function buildReport(diagnosis: Diagnosis): Report {
   return report;
 }
 
-export function diagnoseEvidence(evidence: Evidence, answers: readonly Answer[] = [], rules: RuleSet = shippedRules()): { diagnosis: Diagnosis; report: Report } {
+export function diagnoseEvidence(
+  evidence: Evidence,
+  answers: readonly Answer[] = [],
+  rules: RuleSet = shippedRules(),
+): { diagnosis: Diagnosis; report: Report } {
   const diagnosis = diagnose({ facts: evidence.facts, answers, problems: evidence.problems }, rules);
   return { diagnosis, report: buildReport(diagnosis) };
 }
@@ -39,7 +43,11 @@ export function diagnoseEvidence(evidence: Evidence, answers: readonly Answer[] 
  * were added, and its answers. The service and a Slack worker thread (which
  * keeps a case's parsed batches between clicks) both evaluate through here.
  */
-export function evaluateCase(batches: readonly { facts: readonly Fact[]; problems: readonly Problem[] }[], answers: readonly Answer[], rules: RuleSet = shippedRules()): { diagnosis: Diagnosis; report: Report } {
+export function evaluateCase(
+  batches: readonly { facts: readonly Fact[]; problems: readonly Problem[] }[],
+  answers: readonly Answer[],
+  rules: RuleSet = shippedRules(),
+): { diagnosis: Diagnosis; report: Report } {
   const facts: Fact[] = [];
   const problems: Problem[] = [];
   for (const b of batches) {

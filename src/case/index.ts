@@ -1,19 +1,12 @@
 // The case service: the only door into the pipeline for the CLI, the terminal,
 // Slack and the library entry (src/index.ts). Re-exports only.
-export { collectEvidence, type CaseInput, type CollectOptions, type Evidence, type Paste } from './collect.js';
-export { buildReport, diagnoseEvidence, evaluateCase, runCase, shippedRules } from './report.js';
+export { collectEvidence, type CaseInput, type Evidence, type Paste } from './collect.js';
+export { buildReport, diagnoseEvidence, runCase, shippedRules } from './report.js';
 export {
   CaseService,
-  type AnswerCheck,
-  type AnswerOutcome,
   type AnswerRecord,
   type CaseSnapshot,
-  type EvidenceJson,
-  type FileInput,
-  type Outcome,
-  type PasteOptions,
   type ReadJson,
-  type ReadResult,
   type Recorded,
   type Who,
 } from './service.js';

@@ -9,13 +9,13 @@ import { DEFAULT_LIMITS, type Limits, type Progress, type ReadResult } from '../
 import type { Problem } from '../facts/schema.js';
 import { questionReport } from '../report/build.js';
 import type { QuestionReport, Report } from '../report/types.js';
-import type { CaseSnapshot, CaseStore, EvidenceJson, SessionInfo, SessionState } from '../store/types.js';
+import type { CaseSnapshot, CaseStore, EvidenceJson, CaseInfo, CaseState } from '../store/types.js';
 import { describeChanges } from './changes.js';
 import { readPasted } from './collect.js';
 import { evaluateCase, shippedRules } from './report.js';
 import type { ServerValues } from './serverValues.js';
 
-/** What reading one input gave, before it is added to a session. */
+/** What reading one input gave, before it is added to a case. */
 export type { ReadResult };
 
 /** What adding evidence or an answer did to the diagnosis. */
@@ -52,9 +52,7 @@ export interface Recorded {
 }
 
 /** An answer stored (or why not), before anyone re-runs the diagnosis. */
-export type AnswerRecord =
-  | { ok: false; message: string }
-  | { ok: true; newFacts: number; superseded?: Answer; supersededBy?: Answer };
+export type AnswerRecord = { ok: false; message: string } | { ok: true; newFacts: number; superseded?: Answer; supersededBy?: Answer };
 
 /** What a reader in another thread hands back: facts and problems as JSON text, and what they count. */
 export interface ReadJson extends Recorded {
@@ -90,7 +88,7 @@ export interface PasteOptions {
   onPurpose?: boolean;
 }
 
-const SESSION_GONE = 'This diagnosis session no longer exists (it may have been purged after the retention period).';
+const CASE_GONE = 'This diagnosis session no longer exists (it may have been purged after the retention period).';
 
 /**
  * The one door into the pipeline for a case that lives on: evidence and
@@ -114,16 +112,16 @@ export class CaseService {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
   }
 
-  async open(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<SessionInfo> {
-    return this.store.openSession(key, init);
+  async open(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<CaseInfo> {
+    return this.store.openCase(key, init);
   }
 
   async has(key: string): Promise<boolean> {
-    return this.store.hasSession(key);
+    return this.store.hasCase(key);
   }
 
-  async get(key: string): Promise<SessionState | undefined> {
-    return this.store.getSession(key);
+  async get(key: string): Promise<CaseState | undefined> {
+    return this.store.getCase(key);
   }
 
   /** A question of the rules as the report offers it (text, answer type, buttons). */
@@ -145,8 +143,8 @@ export class CaseService {
 
   /** The diagnosis as the stored evidence and answers stand now. */
   async current(key: string): Promise<{ diagnosis: Diagnosis; report: Report }> {
-    const s = await this.store.getSession(key);
-    if (!s) throw new Error(`no session ${key}`);
+    const s = await this.store.getCase(key);
+    if (!s) throw new Error(`no case ${key}`);
     return this.evaluate(s);
   }
 
@@ -156,14 +154,14 @@ export class CaseService {
     return { report, feedback: report.escalation ? await prepareFeedback(report, options) : null };
   }
 
-  private evaluate(s: SessionState): { diagnosis: Diagnosis; report: Report } {
+  private evaluate(s: CaseState): { diagnosis: Diagnosis; report: Report } {
     return evaluateCase(s.evidence, s.answers, this.rules);
   }
 
   /**
    * What the case's diagnosis depends on, without its facts (cheap): a
    * front end that keeps the last report of a case reuses it while this
-   * stays the same. Undefined when there is no such session.
+   * stays the same. Undefined when there is no such case.
    */
   snapshot(key: string): Promise<CaseSnapshot | undefined> {
     return this.store.caseSnapshot(key);
@@ -210,7 +208,7 @@ export class CaseService {
     return this.store.withThreadLock(key, async (): Promise<AnswerRecord> => {
       const check = this.interpret(answer.question, answer.value);
       if (!check.ok) return { ok: false, message: check.message };
-      if (!(await this.store.hasSession(key))) return { ok: false, message: SESSION_GONE };
+      if (!(await this.store.hasCase(key))) return { ok: false, message: CASE_GONE };
       const placed = await this.store.addAnswer(key, answer);
       return {
         ok: true,
@@ -221,9 +219,9 @@ export class CaseService {
     });
   }
 
-  /** The report as the session stands, or undefined while it holds nothing yet. */
+  /** The report as the case stands, or undefined while it holds nothing yet. */
   async reportSoFar(key: string): Promise<Report | undefined> {
-    const s = await this.store.getSession(key);
+    const s = await this.store.getCase(key);
     return s && (s.evidence.length || s.answers.length) ? this.evaluate(s).report : undefined;
   }
 
@@ -241,7 +239,7 @@ export class CaseService {
     return this.apply(key, input, who, await read());
   }
 
-  /** Reads a downloaded file into facts without touching the session (the slow part, done outside any lock). */
+  /** Reads a downloaded file into facts without touching the case (the slow part, done outside any lock). */
   async readFile(file: FileInput): Promise<ReadResult> {
     const ctx = { limits: this.limits, ...(file.onProgress ? { onProgress: file.onProgress } : {}), ...(file.signal ? { signal: file.signal } : {}) };
     const r = await readStream(file.name, file.stream, ctx, file.size);
@@ -279,8 +277,8 @@ export class CaseService {
     return this.store.withThreadLock(key, async (): Promise<AnswerOutcome> => {
       const check = this.interpret(answer.question, answer.value);
       if (!check.ok) return { ok: false, message: check.message };
-      const s = await this.store.getSession(key);
-      if (!s) return { ok: false, message: SESSION_GONE };
+      const s = await this.store.getCase(key);
+      if (!s) return { ok: false, message: CASE_GONE };
       const before = this.evaluate(s).report;
       const placed = await this.store.addAnswer(key, answer);
       const { diagnosis, report } = await this.current(key);

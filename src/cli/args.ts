@@ -31,28 +31,31 @@ export interface DiagnoseArgs {
   color: boolean;
 }
 
+const parseDiagnose = (args: string[]) =>
+  parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      paste: { type: 'string', multiple: true },
+      'paste-file': { type: 'string', multiple: true },
+      topic: { type: 'string' },
+      magic: { type: 'string' },
+      token: { type: 'string' },
+      answer: { type: 'string', multiple: true, short: 'a' },
+      format: { type: 'string', short: 'f', default: 'text' },
+      detail: { type: 'string', short: 'd', default: 'summary' },
+      timeline: { type: 'string' },
+      redact: { type: 'boolean', default: false },
+      now: { type: 'string' },
+      'no-color': { type: 'boolean', default: false },
+    },
+  });
+
 export function parseDiagnoseArgs(argv: string[], isTTY: boolean): DiagnoseArgs {
-  let parsed;
+  let parsed: ReturnType<typeof parseDiagnose>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        paste: { type: 'string', multiple: true },
-        'paste-file': { type: 'string', multiple: true },
-        topic: { type: 'string' },
-        magic: { type: 'string' },
-        token: { type: 'string' },
-        answer: { type: 'string', multiple: true, short: 'a' },
-        format: { type: 'string', short: 'f', default: 'text' },
-        detail: { type: 'string', short: 'd', default: 'summary' },
-        timeline: { type: 'string' },
-        redact: { type: 'boolean', default: false },
-        now: { type: 'string' },
-        'no-color': { type: 'boolean', default: false },
-      },
-    });
+    parsed = parseDiagnose(argv);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

@@ -10,7 +10,7 @@ export interface RunOptions {
   limits?: Partial<Limits>;
 }
 
-export async function gatherPastes(args: DiagnoseArgs, opts: RunOptions = {}): Promise<{ pastes: Paste[]; problems: Problem[] }> {
+async function gatherPastes(args: DiagnoseArgs, opts: RunOptions = {}): Promise<{ pastes: Paste[]; problems: Problem[] }> {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const pastes: Paste[] = args.pastes.map((text, i) => ({ text, label: args.pastes.length > 1 ? `--paste ${i + 1}` : '--paste' }));
   const problems: Problem[] = [];

@@ -24,7 +24,9 @@ export async function feedbackCommand(rest: string[], io: CliIO): Promise<number
   const args = parseDiagnoseArgs(rest, io.isTTY);
   const report = await diagnoseFromArgs(args, io);
   if (!report.escalation) {
-    io.err.write(`${noDraftReason(report)}\n${report.headline}\nRun "pushcheck diagnose" with the same inputs to see ${report.filing?.status === 'no_failed_push' ? 'what to collect' : 'what is still open'}.\n`);
+    io.err.write(
+      `${noDraftReason(report)}\n${report.headline}\nRun "pushcheck diagnose" with the same inputs to see ${report.filing?.status === 'no_failed_push' ? 'what to collect' : 'what is still open'}.\n`,
+    );
     return 0;
   }
   const pkg = await prepareFeedback(report, { redact: args.redact, timeline: Boolean(args.timeline) });

@@ -11,7 +11,7 @@ export interface Answer {
   at?: string;
 }
 
-export const UNKNOWN_ANSWERS = new Set(['unknown', "don't know", 'dont_know', 'skip', '?']);
+const UNKNOWN_ANSWERS = new Set(['unknown', "don't know", 'dont_know', 'skip', '?']);
 
 export type AnswerCheck = { ok: true; value: FactValue | null } | { ok: false; message: string };
 

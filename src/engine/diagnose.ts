@@ -227,7 +227,10 @@ function judgeEscalation(
  * most of the evidence speaks to. Its questions come first.
  */
 function ownDomains(facts: readonly Fact[], domains: Domain[]): Domain[] {
-  const named = facts.filter((f) => f.name === 'case.domain').map((f) => String(f.value)).filter((d): d is Domain => (domains as string[]).includes(d));
+  const named = facts
+    .filter((f) => f.name === 'case.domain')
+    .map((f) => String(f.value))
+    .filter((d): d is Domain => (domains as string[]).includes(d));
   if (named.length) return [...new Set(named)];
   const count = new Map<Domain, number>();
   for (const f of facts) {

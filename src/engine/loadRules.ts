@@ -7,7 +7,7 @@ import { ruleSchemas, type Condition, type ParameterName, type RuleFile } from '
 import { defaultRulesDir, RuleLoadError, type RuleLoadIssue, type RuleSet } from './ruleSet.js';
 
 // The light half (the RuleSet type, its errors, deriveParams) lives in ruleSet.ts; callers may keep importing it from here.
-export { defaultRulesDir, deriveParams, RuleLoadError, type RuleLoadIssue, type RuleSet } from './ruleSet.js';
+export { defaultRulesDir, deriveParams, RuleLoadError, type RuleSet } from './ruleSet.js';
 
 /** The YAML parser, loaded when a rule file is parsed: runs that use the cached rules never need it. */
 let yamlLib: typeof import('yaml') | undefined;
@@ -28,7 +28,7 @@ function positionOf(doc: Document, lc: LineCounter, path: (string | number)[]): 
   return {};
 }
 
-export function parseRuleFile(text: string, file: string): { data?: RuleFile; issues: RuleLoadIssue[]; lineOf: (path: (string | number)[]) => number | undefined } {
+function parseRuleFile(text: string, file: string): { data?: RuleFile; issues: RuleLoadIssue[]; lineOf: (path: (string | number)[]) => number | undefined } {
   const { LineCounter, parseDocument } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
@@ -84,12 +84,22 @@ function templateFacts(text: string): string[] {
  * ties between questions break the same way on every machine.
  */
 export function loadRules(dir: string = defaultRulesDir()): RuleSet {
+  const { set, where, issues } = readRuleFiles(dir);
+  issues.push(...crossReferenceIssues(set, where));
+  if (issues.length) throw new RuleLoadError(issues);
+  return set;
+}
+
+type Where = Map<string, { file: string; line?: number }>;
+
+/** Every rule file of `dir`, parsed and validated, merged into one set; where each id is defined, and each id defined twice. */
+function readRuleFiles(dir: string): { set: RuleSet; where: Where; issues: RuleLoadIssue[] } {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
     .sort();
   const issues: RuleLoadIssue[] = [];
   const set: RuleSet = { causes: [], rules: [], questions: [], advisories: [], parameters: {}, origin: new Map() };
-  const where = new Map<string, { file: string; line?: number }>();
+  const where: Where = new Map();
 
   for (const f of files) {
     const file = relative(process.cwd(), join(dir, f)) || f;
@@ -129,8 +139,12 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
       set.escalation = data.escalation;
     }
   }
+  return { set, where, issues };
+}
 
-  // Cross-references: a rule that names a fact or cause nobody defines is a typo, found now rather than in a report.
+/** A rule, question or advisory that names a fact, cause or question nobody defines is a typo, found now rather than in a report. */
+function crossReferenceIssues(set: RuleSet, where: Where): RuleLoadIssue[] {
+  const issues: RuleLoadIssue[] = [];
   const causeIds = new Set(set.causes.map((c) => c.id));
   const questionIds = new Set(set.questions.map((q) => q.id));
   const at = (id: string) => where.get(id) ?? { file: '(rules)' };
@@ -146,13 +160,17 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
     if (q.askWhen) for (const f of factsOf(q.askWhen)) if (!factDefinition(f)) issues.push({ ...at(q.id), message: `question ${q.id} uses unknown fact ${f}` });
   }
   for (const a of set.advisories) {
-    for (const f of [...factsOf(a.when), ...templateFacts(a.text)]) if (!factDefinition(f)) issues.push({ ...at(a.id), message: `advisory ${a.id} uses unknown fact ${f}` });
+    for (const f of [...factsOf(a.when), ...templateFacts(a.text)])
+      if (!factDefinition(f)) issues.push({ ...at(a.id), message: `advisory ${a.id} uses unknown fact ${f}` });
   }
   for (const q of set.questions)
     for (const f of q.settledBy ?? []) if (!factDefinition(f)) issues.push({ ...at(q.id), message: `question ${q.id} is settled by unknown fact ${f}` });
   if (set.escalation) {
     const e = set.escalation;
-    const conds: Condition[] = [...Object.values(e.failedPush).filter((c): c is Condition => !!c), ...e.checklist.flatMap((c) => [c.when, ...c.todo.flatMap((t) => (t.when ? [t.when] : []))])];
+    const conds: Condition[] = [
+      ...Object.values(e.failedPush).filter((c): c is Condition => !!c),
+      ...e.checklist.flatMap((c) => [c.when, ...c.todo.flatMap((t) => (t.when ? [t.when] : []))]),
+    ];
     const texts = [...e.collect, ...e.checklist.flatMap((c) => c.todo.map((t) => t.text))];
     for (const f of [...conds.flatMap((c) => factsOf(c)), ...texts.flatMap(templateFacts)])
       if (!factDefinition(f)) issues.push({ ...at('escalation'), message: `escalation uses unknown fact ${f}` });
@@ -160,13 +178,8 @@ export function loadRules(dir: string = defaultRulesDir()): RuleSet {
   }
   for (const c of set.causes) {
     const rules = set.rules.filter((r) => r.cause === c.id);
-    if (!rules.some((r) => r.outcome !== 'rules_out'))
-      issues.push({ ...at(c.id), message: `cause ${c.id} has no rule that confirms or suggests it` });
+    if (!rules.some((r) => r.outcome !== 'rules_out')) issues.push({ ...at(c.id), message: `cause ${c.id} has no rule that confirms or suggests it` });
     if (!rules.some((r) => r.outcome === 'rules_out')) issues.push({ ...at(c.id), message: `cause ${c.id} has no rule that rules it out` });
   }
-  if (issues.length) throw new RuleLoadError(issues);
-  return set;
+  return issues;
 }
-
-export { factsOf as factsOfCondition };
-

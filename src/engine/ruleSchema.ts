@@ -8,7 +8,7 @@ import { DOMAINS, FACT_NAME } from '../facts/schema.js';
  * (ruleSchemas()), and a run that uses the validated, cached rules never loads zod.
  */
 
-export const OPS = [
+const OPS = [
   'exists', // two-valued: is there any observation of the fact (never unknown)
   'eq',
   'ne',
@@ -27,11 +27,9 @@ export const OPS = [
   'sameAs', // fact vs fact: the observed values share one (hex compared case-insensitively)
   'differsFrom', // fact vs fact: no value in common
 ] as const;
-export const OUTCOMES = ['confirms', 'suggests', 'rules_out'] as const;
-export const ANSWER_TYPES = ['yesno', 'choice', 'value', 'time'] as const;
+const OUTCOMES = ['confirms', 'suggests', 'rules_out'] as const;
+const ANSWER_TYPES = ['yesno', 'choice', 'value', 'time'] as const;
 export const PARAMETERS = ['push_answer_window_seconds', 'magic_recheck_hours', 'enrollment_race_seconds'] as const;
-export type Op = (typeof OPS)[number];
-export type Outcome = (typeof OUTCOMES)[number];
 export type ParameterName = (typeof PARAMETERS)[number];
 
 export type Condition = Leaf | { all: Condition[]; says?: string } | { any: Condition[]; says?: string } | { not: Condition; says?: string };
@@ -85,8 +83,6 @@ function build(z: typeof Zod) {
     })
     .strict();
 
-
-
   const ConditionSchema: Zod.ZodType<Condition> = z.lazy(() =>
     z.union([
       z.object({ all: z.array(ConditionSchema).min(1), says: z.string().optional() }).strict(),
@@ -110,7 +106,6 @@ function build(z: typeof Zod) {
     })
     .strict();
 
-
   const RuleSchema = z
     .object({
       id: Id,
@@ -125,7 +120,6 @@ function build(z: typeof Zod) {
       questions: z.array(QuestionId).default([]),
     })
     .strict();
-
 
   const QuestionSchema = z
     .object({
@@ -204,7 +198,9 @@ function build(z: typeof Zod) {
     })
     .strict();
 
-  const ParametersSchema = z.object(Object.fromEntries(PARAMETERS.map((p) => [p, ParameterSchema.optional()])) as Record<ParameterName, Zod.ZodOptional<typeof ParameterSchema>>).strict();
+  const ParametersSchema = z
+    .object(Object.fromEntries(PARAMETERS.map((p) => [p, ParameterSchema.optional()])) as Record<ParameterName, Zod.ZodOptional<typeof ParameterSchema>>)
+    .strict();
 
   /** One item of the Feedback collection checklist: ticked only while its condition holds. */
   const ChecklistItemSchema = z
@@ -251,7 +247,20 @@ function build(z: typeof Zod) {
       data: z.record(z.string(), z.unknown()).optional(),
     })
     .strict();
-  return { LeafSchema, AdvisorySchema, CauseSchema, ChecklistItemSchema, ConditionSchema, EscalationSchema, ParameterSchema, ParametersSchema, QuestionSchema, RuleFileSchema, RuleSchema, SourceRefSchema };
+  return {
+    LeafSchema,
+    AdvisorySchema,
+    CauseSchema,
+    ChecklistItemSchema,
+    ConditionSchema,
+    EscalationSchema,
+    ParameterSchema,
+    ParametersSchema,
+    QuestionSchema,
+    RuleFileSchema,
+    RuleSchema,
+    SourceRefSchema,
+  };
 }
 
 type Schemas = ReturnType<typeof build>;

@@ -27,16 +27,20 @@ interface CacheFile {
   rules: Omit<RuleSet, 'origin'> & { origin: [id: string, file: string][] };
 }
 
-export function ruleFileNames(dir: string): string[] {
+function ruleFileNames(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'))
     .sort();
 }
 
 /** What the validated set depends on: the rule files, byte for byte, and the facts they may name. */
-export function rulesDigest(dir: string = defaultRulesDir()): string {
+function rulesDigest(dir: string = defaultRulesDir()): string {
   const h = createHash('sha256').update(`pushcheck rules ${FORMAT}\n`);
-  for (const name of ruleFileNames(dir)) h.update(name).update('\u0000').update(readFileSync(join(dir, name))).update('\u0000');
+  for (const name of ruleFileNames(dir))
+    h.update(name)
+      .update('\u0000')
+      .update(readFileSync(join(dir, name)))
+      .update('\u0000');
   h.update(allFactDefinitions.map((d) => d.name).join('\n'));
   return h.digest('hex');
 }

@@ -1,10 +1,11 @@
 import type { Domain } from '../facts/schema.js';
 import { PLATFORMS } from '../report/render/words.js';
-import type { EvidenceReport, Report } from '../report/types.js';
+import type { Report } from '../report/types.js';
 import { isPushEvent, pushLines, type PushLine } from './pushes.js';
-import { DraftWords, forApple } from './words.js';
+import { caseDeviceIds, factsOf, joined, ofCaseDevice, thisDevicesEvidence, values } from './reportFacts.js';
+import { DEVICE_EVENT_WORDS, DraftWords, forApple, LOGGING_PROFILE_WORDS } from './words.js';
 
-export { isPushEvent, type PushLine } from './pushes.js';
+export type { PushLine } from './pushes.js';
 
 /**
  * Everything the Feedback template shows, computed from the report alone.
@@ -53,80 +54,7 @@ export interface RequiredValue {
   value: string;
 }
 
-export const NOT_IN_EVIDENCE = '(not in the evidence yet)';
-
-type FactOf = Report['facts'][number];
-
-/** Facts of one name, in report order. */
-function factsOf(report: Report, name: string): FactOf[] {
-  return report.facts.filter((f) => f.fact === name);
-}
-
-/** Distinct values of a fact, in report order. */
-function values(report: Report, name: string): string[] {
-  return [...new Set(factsOf(report, name).map((f) => String(f.value)))];
-}
-
-function joined(vs: string[]): string | undefined {
-  return vs.length ? vs.join(' / ') : undefined;
-}
-
-const DEVICE_EVENT_WORDS: Record<string, string> = {
-  'device.log.magic_rejection': 'mdmd rejected a push: wrong PushMagic',
-  'device.log.push_received': 'apsd received a push',
-  'device.log.courier_connected': 'apsd connected to an APNs courier',
-  'device.log.connection_failure': 'apsd push connection failed',
-  'device.log.token_update_skipped': 'mdmd skipped a TokenUpdate',
-  'device.log.checkin': 'device contacted the MDM server',
-  'device.last_polling_attempt': 'device last polled the MDM server',
-  'device.last_polling_success': 'device last polled the MDM server successfully',
-  'device.push_magic_mismatch_at': 'device noted a push with the wrong PushMagic (self-healing counts 25 h from here)',
-  'device.log.push_ignored': 'apsd ignored a push for a topic it does not listen on',
-  'device.log.push_unknown_token': 'apsd received a push for a token it does not know',
-  'mdm.checkin.authenticate': 'Authenticate check-in (enrollment)',
-  'mdm.checkin.token_update': 'TokenUpdate check-in',
-  'mdm.checkin.checkout': 'CheckOut check-in',
-};
-
-/** Apple's logging profiles by the names Apple gives them (the reader records which kind it found). */
-const LOGGING_PROFILE_WORDS: Record<string, string> = {
-  managed_configuration: 'Managed Configuration logging profile',
-  apns: 'APNS (PersistentConnection) logging profile',
-  logging: 'a logging profile of unknown kind',
-};
-
-/** The device the case is about, by every name the evidence gives it. */
-function caseDeviceIds(report: Report): Set<string> {
-  const ids = new Set<string>();
-  for (const f of factsOf(report, 'case.device')) {
-    ids.add(String(f.value).toUpperCase());
-    for (const v of Object.values(f.attrs ?? {})) ids.add(v.toUpperCase());
-  }
-  return ids;
-}
-
-/** The attributes that name a device. */
-const DEVICE_NAMES = ['udid', 'device', 'enrollment_id', 'serial', 'device_id'];
-
-/** Events of other devices in the same server log are not this device's history. */
-function ofCaseDevice(e: { attrs?: Record<string, string> }, ids: Set<string>): boolean {
-  if (!ids.size) return true;
-  const names = DEVICE_NAMES.map((k) => e.attrs?.[k]).filter((v): v is string => !!v);
-  return !names.length || names.some((n) => ids.has(n.toUpperCase()));
-}
-
-/**
- * A ruled-out cause's evidence as Apple should see it: about this device.
- * Another device in the same server log is not Apple's business (and its
- * UDID would read as this case's); its observations stay only when nothing
- * else backs the cause, and then without its name (the server reaching
- * APNs for another device still shows the server reaches APNs).
- */
-function thisDevicesEvidence(list: readonly EvidenceReport[], ids: Set<string>): EvidenceReport[] {
-  const own = list.filter((e) => ofCaseDevice(e, ids));
-  if (own.length) return own;
-  return list.map((e) => (e.attrs ? { ...e, attrs: Object.fromEntries(Object.entries(e.attrs).filter(([k]) => !DEVICE_NAMES.includes(k))) } : e));
-}
+const NOT_IN_EVIDENCE = '(not in the evidence yet)';
 
 /** Whether the case is an MDM one: an app push has no MDM server, PushMagic or enrollment to speak of. */
 function isMdm(report: Report): boolean {
@@ -168,7 +96,9 @@ function summary(report: Report, pushes: PushLine[], total: number, device: stri
       missed,
     );
   } else if (pushes.length) {
-    parts.push(`${mdm ? "The server's push" : "The provider's push"} to ${who} ${mdm ? 'got no answer' : 'never arrived'}; ${answered}. The time of that push is not in the evidence yet.`);
+    parts.push(
+      `${mdm ? "The server's push" : "The provider's push"} to ${who} ${mdm ? 'got no answer' : 'never arrived'}; ${answered}. The time of that push is not in the evidence yet.`,
+    );
   } else {
     parts.push(
       mdm
@@ -233,84 +163,61 @@ export function feedbackContext(report: Report): FeedbackContext {
   const magic = mdm ? secretValues(report, 'magic', 'server.push_magic', 'device.push_magic') : undefined;
   const pushes = pushLines(report, words);
   const ids = caseDeviceIds(report);
-  const deviceEvents = report.timeline
-    .filter((e) => !isPushEvent(e) && DEVICE_EVENT_WORDS[e.fact] && ofCaseDevice(e, ids))
-    .map((e) => {
-      const fact = report.facts.find((f) => f.fact === e.fact && f.at === e.at && f.source === e.source);
-      return { at: words.time(e.at, e.attrs?.zone), required: words.requiredTime(e.at, e.attrs?.zone), what: DEVICE_EVENT_WORDS[e.fact]!, source: fact ? words.origin(fact.origin) : words.where(e.source) };
-    });
-
+  const deviceEvents = deviceEventLines(report, words, ids);
   const ruledOut = report.causes
     .filter((c) => c.status === 'ruled_out')
-    .map((c) => ({ title: c.title, because: c.because.map((b) => words.sentence(b)).join(' '), evidence: words.evidence(thisDevicesEvidence(c.evidence, ids)).map((line) => ({ line })) }));
+    .map((c) => ({
+      title: c.title,
+      because: c.because.map((b) => words.sentence(b)).join(' '),
+      evidence: words.evidence(thisDevicesEvidence(c.evidence, ids)).map((line) => ({ line })),
+    }));
   const notRuledOut = report.causes.filter((c) => c.status !== 'ruled_out').map((c) => ({ title: c.title, status: c.status.replace('_', ' ') }));
-
-  // The checklist is the rules' (rules/escalation.yml), each item ticked by the engine only on proof.
-  const checklist: FeedbackContext['checklist'] = (report.filing?.checklist ?? []).map((c) => {
-    const note = c.done || !c.todo ? '' : words.sentence(c.todo);
-    return { item: c.item, mark: c.done ? 'x' : ' ', ...(note ? { note } : {}) };
-  });
+  const checklist = checklistOf(report, words);
   const stillToAdd = checklist.filter((c) => c.mark === ' ').map((c) => ({ item: c.item, ...(c.note ? { note: c.note } : {}) }));
 
   const device = report.device;
   const udid = joined(
-    [...new Set([...factsOf(report, 'case.device').flatMap((f) => (f.attrs?.udid ? [f.attrs.udid] : [])), ...values(report, 'device.udid')])].map((v) => forApple(v, 'udid')),
+    [...new Set([...factsOf(report, 'case.device').flatMap((f) => (f.attrs?.udid ? [f.attrs.udid] : [])), ...values(report, 'device.udid')])].map((v) =>
+      forApple(v, 'udid'),
+    ),
   );
-  const serial = secretValues(report, 'serial', 'device.serial');
   const sysdiagnose = factsOf(report, 'device.sysdiagnose_at')[0];
   const sysdiagnoseAt = device.sysdiagnoseAt ? words.time(device.sysdiagnoseAt, sysdiagnose?.attrs?.zone) : undefined;
   const began = factsOf(report, 'case.failures_began')[0];
-  const earliest = factsOf(report, 'case.failures_seen_from')[0];
-  const beganWords = began ? words.value(began) : undefined;
-  const failuresBegan =
-    beganWords ?? (earliest ? `${words.value(earliest)} (the earliest failed push in the evidence; failures may have begun earlier)` : NOT_IN_EVIDENCE);
   const caseDevice = values(report, 'case.device')[0];
   const total = Number(values(report, 'case.failed_push_count')[0] ?? pushes.length);
 
-  const required: RequiredValue[] = [];
-  const need = (label: string, v: string | undefined) => {
-    for (const value of v ? v.split(' / ') : []) if (!required.some((r) => r.value === value)) required.push({ label, value });
-  };
-  need('the push topic', topic);
-  need('the push token', token);
-  need('the PushMagic', magic);
-  need("the device's UDID", udid);
-  pushes.forEach((p, i) => {
-    need(`the time of push ${i + 1}`, p.requiredAt);
-    need(`the APNs status of push ${i + 1}`, p.status);
-    need(`the APNs reason of push ${i + 1}`, p.reason);
-    need(`the apns-id of push ${i + 1}`, p.apnsId);
-  });
-  need('when failures began', began ? words.requiredTime(String(began.value), began.attrs?.zone) : undefined);
-  need('the sysdiagnose time', device.sysdiagnoseAt ? words.requiredTime(device.sysdiagnoseAt, sysdiagnose?.attrs?.zone) : undefined);
-  deviceEvents.forEach((e) => need(`the time of "${e.what}"`, e.required));
+  const required = requiredValues([
+    ['the push topic', topic],
+    ['the push token', token],
+    ['the PushMagic', magic],
+    ["the device's UDID", udid],
+    ...pushes.flatMap((p, i): Labelled[] => [
+      [`the time of push ${i + 1}`, p.requiredAt],
+      [`the APNs status of push ${i + 1}`, p.status],
+      [`the APNs reason of push ${i + 1}`, p.reason],
+      [`the apns-id of push ${i + 1}`, p.apnsId],
+    ]),
+    ['when failures began', began ? words.requiredTime(String(began.value), began.attrs?.zone) : undefined],
+    ['the sysdiagnose time', device.sysdiagnoseAt ? words.requiredTime(device.sysdiagnoseAt, sysdiagnose?.attrs?.zone) : undefined],
+    ...deviceEvents.map((e): Labelled => [`the time of "${e.what}"`, e.required]),
+  ]);
 
   const inputs = words.inputs();
   return {
     mdm,
     title: title(report, device.model),
     summary: summary(report, pushes, total, caseDevice, ruledOut.length, notRuledOut.length),
-    device: {
-      model: device.model ?? NOT_IN_EVIDENCE,
-      os:
-        [device.platform && (PLATFORMS[device.platform.toLowerCase()] ?? device.platform), device.osVersion, device.osBuild && `(build ${device.osBuild})`].filter(Boolean).join(' ') ||
-        NOT_IN_EVIDENCE,
-      ...(udid ? { udid } : {}),
-      ...(serial ? { serial } : {}),
-      sysdiagnoseAt: sysdiagnoseAt ?? NOT_IN_EVIDENCE,
-    },
+    device: deviceBlock(report, udid, sysdiagnoseAt),
     ...(inputs ? { inputs } : {}),
     environment: environmentOf(report, words),
     values: {
       topic: topic ?? NOT_IN_EVIDENCE,
       token: token ?? NOT_IN_EVIDENCE,
       magic: magic ?? NOT_IN_EVIDENCE,
-      ...optional('deviceTopic', joined(values(report, 'device.topic'))),
-      ...optional('deviceMagic', secretValues(report, 'magic', 'device.push_magic')),
-      ...optional('deviceTokenHash', secretValues(report, 'token', 'device.push_token_hash')),
-      ...optional('serverTokenHash', secretValues(report, 'token', 'server.push_token_sha256')),
+      ...deviceSideValues(report),
     },
-    failuresBegan,
+    failuresBegan: failuresBegan(report, words),
     pushes,
     ...(total > pushes.length ? { morePushes: total - pushes.length } : {}),
     stillToAdd,
@@ -321,6 +228,70 @@ export function feedbackContext(report: Report): FeedbackContext {
     missing: checklist.filter((c) => c.mark === ' ').map((c) => c.item),
     required,
   };
+}
+
+/** The device as Apple's form asks for it: model, OS, identifiers and when the sysdiagnose was taken. */
+function deviceBlock(report: Report, udid: string | undefined, sysdiagnoseAt: string | undefined): FeedbackContext['device'] {
+  const device = report.device;
+  const serial = secretValues(report, 'serial', 'device.serial');
+  const platform = device.platform && (PLATFORMS[device.platform.toLowerCase()] ?? device.platform);
+  return {
+    model: device.model ?? NOT_IN_EVIDENCE,
+    os: [platform, device.osVersion, device.osBuild && `(build ${device.osBuild})`].filter(Boolean).join(' ') || NOT_IN_EVIDENCE,
+    ...(udid ? { udid } : {}),
+    ...(serial ? { serial } : {}),
+    sysdiagnoseAt: sysdiagnoseAt ?? NOT_IN_EVIDENCE,
+  };
+}
+
+/** What the device itself holds, beside the server's values, where the evidence has it. */
+function deviceSideValues(report: Report) {
+  return {
+    ...optional('deviceTopic', joined(values(report, 'device.topic'))),
+    ...optional('deviceMagic', secretValues(report, 'magic', 'device.push_magic')),
+    ...optional('deviceTokenHash', secretValues(report, 'token', 'device.push_token_hash')),
+    ...optional('serverTokenHash', secretValues(report, 'token', 'server.push_token_sha256')),
+  };
+}
+
+/** The events on the case's device that Apple asks the times of (not the pushes: they have their own list). */
+function deviceEventLines(report: Report, words: DraftWords, ids: ReturnType<typeof caseDeviceIds>) {
+  return report.timeline
+    .filter((e) => !isPushEvent(e) && DEVICE_EVENT_WORDS[e.fact] && ofCaseDevice(e, ids))
+    .map((e) => {
+      const fact = report.facts.find((f) => f.fact === e.fact && f.at === e.at && f.source === e.source);
+      return {
+        at: words.time(e.at, e.attrs?.zone),
+        required: words.requiredTime(e.at, e.attrs?.zone),
+        what: DEVICE_EVENT_WORDS[e.fact]!,
+        source: fact ? words.origin(fact.origin) : words.where(e.source),
+      };
+    });
+}
+
+/** The checklist is the rules' (rules/escalation.yml), each item ticked by the engine only on proof. */
+function checklistOf(report: Report, words: DraftWords): FeedbackContext['checklist'] {
+  return (report.filing?.checklist ?? []).map((c) => {
+    const note = c.done || !c.todo ? '' : words.sentence(c.todo);
+    return { item: c.item, mark: c.done ? 'x' : ' ', ...(note ? { note } : {}) };
+  });
+}
+
+/** When failures began: as stated, or the earliest failed push on record, said to be the earliest seen. */
+function failuresBegan(report: Report, words: DraftWords): string {
+  const began = factsOf(report, 'case.failures_began')[0];
+  if (began) return words.value(began);
+  const earliest = factsOf(report, 'case.failures_seen_from')[0];
+  return earliest ? `${words.value(earliest)} (the earliest failed push in the evidence; failures may have begun earlier)` : NOT_IN_EVIDENCE;
+}
+
+type Labelled = [label: string, value: string | undefined];
+
+/** Each value the draft must show (one per " / "-joined part), once, under the first label that asks for it. */
+function requiredValues(wanted: Labelled[]): RequiredValue[] {
+  const required: RequiredValue[] = [];
+  for (const [label, v] of wanted) for (const value of v ? v.split(' / ') : []) if (!required.some((r) => r.value === value)) required.push({ label, value });
+  return required;
 }
 
 function optional<K extends string>(key: K, v: string | undefined): { [P in K]?: string } {

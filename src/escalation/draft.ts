@@ -13,7 +13,7 @@ const mustache = () => (mustacheLib ??= createRequire(import.meta.url)('mustache
 
 export { feedbackContext } from './context.js';
 
-export function defaultPromptsDir(): string {
+function defaultPromptsDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'prompts');
 }
 

@@ -108,7 +108,9 @@ export async function polishDraft(report: Report, options: PolishOptions = {}): 
   const required = options.redact ? ctx.required.map((r) => ({ label: r.label, value: redactText(r.value, secrets) })) : ctx.required;
   // Unredacted, a value from the facts may appear even if the template did not show it;
   // redacted, only what the redacted template shows.
-  const allowed = options.redact ? template : [template, ...report.facts.flatMap((f) => [String(f.value), f.at ?? '', ...Object.values(f.attrs ?? {})])].join('\n');
+  const allowed = options.redact
+    ? template
+    : [template, ...report.facts.flatMap((f) => [String(f.value), f.at ?? '', ...Object.values(f.attrs ?? {})])].join('\n');
   const verdict = verifyDraft(candidate, { required, allowed });
   if (!verdict.ok) return fallback(`the model's rewrite was rejected: ${verdict.reason}`);
   return { draft: candidate.endsWith('\n') ? candidate : `${candidate}\n`, polished: true, model: s.model };

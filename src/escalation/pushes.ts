@@ -25,7 +25,7 @@ export interface PushLine {
   after: string;
 }
 
-export const UNTIMED = 'time not in the evidence yet';
+const UNTIMED = 'time not in the evidence yet';
 
 /** Timeline events that are the server sending a push (with the APNs answer in attrs) or an APNs answer on its own. */
 export function isPushEvent(e: TimelineEvent): boolean {

@@ -25,7 +25,8 @@ const SUSPICIOUS: { what: string; pattern: RegExp; open?: boolean }[] = [
   { what: 'time of day', pattern: /(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])/g },
   {
     what: 'date',
-    pattern: /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b|\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b/g,
+    pattern:
+      /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b|\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b/g,
   },
   // What APNs answered: a status or a reason name ("410", "BadDeviceToken") the facts do not hold is an invented answer.
   { what: 'status code', pattern: /(?<![\w.:-])[1-5]\d\d(?![\w.:-])/g, open: true },
@@ -45,7 +46,8 @@ export function verifyDraft(candidate: string, input: VerifyInput): Verdict {
   }
   for (const { what, pattern, open } of SUSPICIOUS) {
     for (const m of candidate.matchAll(pattern)) {
-      if (!input.allowed.includes(m[0])) return { ok: false, reason: `the rewrite contains a ${what} that is not in the facts (${open ? m[0] : shorten(m[0])})` };
+      if (!input.allowed.includes(m[0]))
+        return { ok: false, reason: `the rewrite contains a ${what} that is not in the facts (${open ? m[0] : shorten(m[0])})` };
     }
   }
   return { ok: true };

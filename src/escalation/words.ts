@@ -105,3 +105,28 @@ export class DraftWords {
     return this.places.inWords(withQuestions).replace(/ \(zone unknown\)( \([^()]*zone unknown[^()]*\))/g, '$1');
   }
 }
+
+/** The device events the draft lists, in words Apple's reader understands. */
+export const DEVICE_EVENT_WORDS: Record<string, string> = {
+  'device.log.magic_rejection': 'mdmd rejected a push: wrong PushMagic',
+  'device.log.push_received': 'apsd received a push',
+  'device.log.courier_connected': 'apsd connected to an APNs courier',
+  'device.log.connection_failure': 'apsd push connection failed',
+  'device.log.token_update_skipped': 'mdmd skipped a TokenUpdate',
+  'device.log.checkin': 'device contacted the MDM server',
+  'device.last_polling_attempt': 'device last polled the MDM server',
+  'device.last_polling_success': 'device last polled the MDM server successfully',
+  'device.push_magic_mismatch_at': 'device noted a push with the wrong PushMagic (self-healing counts 25 h from here)',
+  'device.log.push_ignored': 'apsd ignored a push for a topic it does not listen on',
+  'device.log.push_unknown_token': 'apsd received a push for a token it does not know',
+  'mdm.checkin.authenticate': 'Authenticate check-in (enrollment)',
+  'mdm.checkin.token_update': 'TokenUpdate check-in',
+  'mdm.checkin.checkout': 'CheckOut check-in',
+};
+
+/** Apple's logging profiles by the names Apple gives them (the reader records which kind it found). */
+export const LOGGING_PROFILE_WORDS: Record<string, string> = {
+  managed_configuration: 'Managed Configuration logging profile',
+  apns: 'APNS (PersistentConnection) logging profile',
+  logging: 'a logging profile of unknown kind',
+};

@@ -10,12 +10,6 @@ export function lineReadersFor(name: string, head: Buffer, item: Item, readers: 
   return readers.filter((r): r is LineReader => r.kind === 'lines' && r.accepts(name, head, item));
 }
 
-/** Whether any reader wants this item; archives drain members nobody wants without buffering them. */
-export function isWanted(item: Item, head: Buffer, readers: readonly Reader[] = allReaders): boolean {
-  const name = itemName(item);
-  return readers.some((r) => r.accepts(name, head, item));
-}
-
 /**
  * Splits text into lines for line readers, keeping at most maxLineLength
  * characters of a line so one 50 MB line cannot exhaust memory.
@@ -57,13 +51,14 @@ export async function readBuffer(item: Item, data: Buffer, ctx: ReadContext, rea
   if (lines.length) {
     const sinks = lines.map((r) => r.open(item, ctx));
     if (data.includes(0)) problems.push(problemOf(item, 'text.nul', 'holds NUL bytes; read as text anyway, binary parts ignored'));
-    feedLines(data.toString('utf8').replace(/\u0000/g, ''), sinks, ctx.limits.maxLineLength);
+    feedLines(data.toString('utf8').replaceAll('\u0000', ''), sinks, ctx.limits.maxLineLength);
     for (const s of sinks) {
       const res = s.end();
       for (const x of res.facts) facts.push(x); // a spread of 100k+ items overflows the call stack
       for (const x of res.problems) problems.push(x);
     }
   }
-  if (!buf.length && !lines.length) problems.push(problemOf(item, 'input.unrecognised', 'is not a kind of evidence pushcheck reads (plist, profile, log, certificate, archive…)'));
+  if (!buf.length && !lines.length)
+    problems.push(problemOf(item, 'input.unrecognised', 'is not a kind of evidence pushcheck reads (plist, profile, log, certificate, archive…)'));
   return { facts, problems };
 }

@@ -54,7 +54,11 @@ export async function readPasteFile(path: string, limits: Pick<Limits, 'maxMembe
   }
   if (st.size > cap) {
     return {
-      problem: { input: path, code: 'input.too_large', message: `is ${st.size} bytes, over the ${cap}-byte limit for pasted text; pass it as a path instead (pushcheck diagnose ${path})` },
+      problem: {
+        input: path,
+        code: 'input.too_large',
+        message: `is ${st.size} bytes, over the ${cap}-byte limit for pasted text; pass it as a path instead (pushcheck diagnose ${path})`,
+      },
     };
   }
   try {
@@ -111,7 +115,11 @@ export async function readPasteStream(stream: Readable, label: string, limits: P
       n += chunk.length;
     }
   } catch (e) {
-    if (!timedOut) return { text: Buffer.concat(chunks).toString('utf8'), problem: { input: label, code: 'input.unreadable', message: `could not be read to the end: ${(e as Error).message}` } };
+    if (!timedOut)
+      return {
+        text: Buffer.concat(chunks).toString('utf8'),
+        problem: { input: label, code: 'input.unreadable', message: `could not be read to the end: ${(e as Error).message}` },
+      };
   } finally {
     if (timer) clearTimeout(timer);
     // Stop reading: the rest is never wanted, and an endless source must let the process exit.
@@ -119,6 +127,10 @@ export async function readPasteStream(stream: Readable, label: string, limits: P
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (cut) return { text, problem: cutProblem(label, cap) };
-  if (timedOut) return { text, problem: { input: label, code: 'input.timeout', message: `did not end within the time limit of ${limits.timeoutMs} ms; what arrived before was read` } };
+  if (timedOut)
+    return {
+      text,
+      problem: { input: label, code: 'input.timeout', message: `did not end within the time limit of ${limits.timeoutMs} ms; what arrived before was read` },
+    };
   return { text };
 }

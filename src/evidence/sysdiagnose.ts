@@ -17,12 +17,15 @@ export interface SysdiagnoseName {
   deviceClass?: string;
 }
 
-const NAME = /^sysdiagnose_(\d{4})[.\-]?(\d{2})[.\-]?(\d{2})_(\d{2})[-.:]?(\d{2})[-.:]?(\d{2})([+-]\d{4})?(?:_(.*))?$/;
+const NAME = /^sysdiagnose_(\d{4})[.-]?(\d{2})[.-]?(\d{2})_(\d{2})[-.:]?(\d{2})[-.:]?(\d{2})([+-]\d{4})?(?:_(.*))?$/;
 const BUILD = /^\d{1,2}[A-Z]\d{1,5}[a-z]?$/;
 const MODEL_ID = /^[A-Za-z]+\d+,\d+$/;
 
 export function parseSysdiagnoseName(raw: string): SysdiagnoseName | undefined {
-  const name = raw.replace(/\/+$/, '').replace(/\.(tar\.gz|tgz|tar|targ|gz|zip)$/i, '').replace(/\.(tar|targ)$/i, '');
+  const name = raw
+    .replace(/\/+$/, '')
+    .replace(/\.(tar\.gz|tgz|tar|targ|gz|zip)$/i, '')
+    .replace(/\.(tar|targ)$/i, '');
   const m = NAME.exec(name);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, tz, rest] = m;

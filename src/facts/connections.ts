@@ -14,7 +14,7 @@
  * - a connection or session id logged by the server wins over all of this.
  * NanoMDM's trace_id names one HTTP request, not a connection, so it is not used.
  */
-export const GAP_SECONDS = 120;
+const GAP_SECONDS = 120;
 
 interface Open {
   id: string;

@@ -26,7 +26,7 @@ import type { Fact, Fold, FoldColumns, Source } from './schema.js';
  * Attributes that name one occurrence rather than what was observed: never
  * named by a rule, and different on every line of a busy log.
  */
-export const OCCURRENCE_ATTRS: ReadonlySet<string> = new Set([
+const OCCURRENCE_ATTRS: ReadonlySet<string> = new Set([
   'logged_at',
   'timestamp',
   'connection',
@@ -181,7 +181,7 @@ function keep(v: string, seen: Map<string, string>): string {
   let k = seen.get(v);
   if (k === undefined) {
     // Concatenating and cutting again makes a string of its own; short ones are copies already.
-    k = v.length < 13 ? v : (v + ' ').slice(0, -1);
+    k = v.length < 13 ? v : `${v} `.slice(0, -1);
     seen.set(k, k);
   }
   return k;
@@ -295,15 +295,6 @@ function observation(f: Fact, i: number): Fact {
 
 /** The attributes of the observation rebuilt last, to share with the next one when they agree. */
 const lastAttrs: { fact?: Fact; i: number; attrs?: Record<string, string> } = { i: -1 };
-
-/** Every observation a fact stands for: itself, or each one folded into it. */
-export function* eachObservation(f: Fact): Generator<Fact> {
-  if (!f.fold) {
-    yield f;
-    return;
-  }
-  for (let i = 0; i < f.fold.count; i++) yield observation(f, i);
-}
 
 /** Unfolds every folded fact: what the derivations read. */
 export function expandFacts(facts: readonly Fact[]): Fact[] {

@@ -24,7 +24,8 @@ export type Judged =
   | { state: 'invalid'; why: string };
 
 const MASK_WORDS = /^(?:<|\[|\(|\{)?\s*(?:private|redacted|hidden|removed|masked|omitted|saniti[sz]ed|censored|secret|snip(?:ped)?)\s*(?:>|\]|\)|\})?$/i;
-const MASK_TAG = /<\s*(?:private|redacted|hidden|removed|masked|omitted|sanitized|sanitised|snip)\s*>|\[\s*(?:redacted|hidden|removed|masked|omitted|snip)\s*\]/i;
+const MASK_TAG =
+  /<\s*(?:private|redacted|hidden|removed|masked|omitted|sanitized|sanitised|snip)\s*>|\[\s*(?:redacted|hidden|removed|masked|omitted|snip)\s*\]/i;
 /** A <word> placeholder copied from documentation (<uuid>, <token>); hex in <…> is NSData's way of printing a token. */
 const ANGLE_PLACEHOLDER = /<[^<>]*[g-zG-Z_][^<>]*>/;
 
@@ -70,7 +71,8 @@ function topicFlaw(v: string): string | undefined {
   const lower = v.toLowerCase();
   if (lower.indexOf('com.apple.mgmt', 1) > 0) return 'holds com.apple.mgmt twice';
   if (lower.startsWith('com.apple.mgmt')) {
-    if (lower === 'com.apple.mgmt' || lower === 'com.apple.mgmt.external') return 'stops before the UUID an MDM topic ends with (com.apple.mgmt.External.<uuid>)';
+    if (lower === 'com.apple.mgmt' || lower === 'com.apple.mgmt.external')
+      return 'stops before the UUID an MDM topic ends with (com.apple.mgmt.External.<uuid>)';
     const last = segs[segs.length - 1];
     if (nearUuid(last) && !UUID.test(last)) return `ends in something almost a UUID, which ${uuidFlaw(last)}`;
   }
@@ -93,14 +95,19 @@ export function judgeValue(kind: ValueKind, raw: string): Judged {
     case 'topic': {
       const flaw = topicFlaw(v);
       if (flaw) return { state: 'garbled', why: flaw };
-      return RE_TOPIC.test(v) ? { state: 'ok', value: v } : { state: 'invalid', why: 'is not a push topic (a dotted name such as com.apple.mgmt.External.<uuid>)' };
+      return RE_TOPIC.test(v)
+        ? { state: 'ok', value: v }
+        : { state: 'invalid', why: 'is not a push topic (a dotted name such as com.apple.mgmt.External.<uuid>)' };
     }
     case 'magic':
       if (/\s/.test(v) && nearUuid(v.replace(/\s+/g, ''))) return { state: 'garbled', why: 'has a space inside it' };
       if (nearUuid(v) && !UUID.test(v)) return { state: 'garbled', why: `${uuidFlaw(v)}; a PushMagic is a UUID` };
       return /^[A-Za-z0-9-]{8,}$/.test(v)
         ? { state: 'ok', value: v }
-        : { state: 'invalid', why: `is not a PushMagic (letters, digits and dashes, at least 8; this has ${v.length} characters${/\s/.test(v) ? ' and spaces' : ''})` };
+        : {
+            state: 'invalid',
+            why: `is not a PushMagic (letters, digits and dashes, at least 8; this has ${v.length} characters${/\s/.test(v) ? ' and spaces' : ''})`,
+          };
     case 'token': {
       const t = normalizeToken(v);
       if (t) return { state: 'ok', value: t };
@@ -116,7 +123,8 @@ export function judgeValue(kind: ValueKind, raw: string): Judged {
     }
     case 'udid':
       if (/^[0-9a-fA-F]{40}$/.test(v) || /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{16}$/.test(v) || UUID.test(v)) return { state: 'ok', value: v };
-      if (nearUuid(v) || /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{10,20}$/.test(v) || mostlyHex(v.replace(/-/g, ''), 24)) return { state: 'garbled', why: 'is not shaped like a UDID (40 hex digits, 8-16 or a UUID 8-4-4-4-12)' };
+      if (nearUuid(v) || /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{10,20}$/.test(v) || mostlyHex(v.replace(/-/g, ''), 24))
+        return { state: 'garbled', why: 'is not shaped like a UDID (40 hex digits, 8-16 or a UUID 8-4-4-4-12)' };
       // User Enrollment's EnrollmentID and servers' own ids have no fixed shape.
       return /^[A-Za-z0-9][A-Za-z0-9:._@-]{7,199}$/.test(v) ? { state: 'ok', value: v } : { state: 'invalid', why: 'is not a device id' };
   }

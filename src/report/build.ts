@@ -18,7 +18,7 @@ import type { CauseReport, EvidenceReport, QuestionReport, Report, TimelineEvent
  */
 const TIMELINE_PER_FOLD = 500;
 
-export function evidenceOf(f: Fact): EvidenceReport {
+function evidenceOf(f: Fact): EvidenceReport {
   return {
     fact: f.name,
     value: f.value,
@@ -62,7 +62,7 @@ function templateValue(f: Fact): string {
 }
 
 /** Fills {{fact.name}} with the observed values (distinct, in fact order), or "(not known yet)". */
-export function fillTemplate(text: string, index: ReadonlyMap<string, readonly Fact[]>): string {
+function fillTemplate(text: string, index: ReadonlyMap<string, readonly Fact[]>): string {
   return text.replace(/\{\{\s*([a-z0-9_.]+)\s*\}\}/g, (_m, name: string) => {
     const values = [...new Set((index.get(name) ?? []).map(templateValue))];
     return values.length ? values.join(' / ') : '(not known yet)';
@@ -130,51 +130,8 @@ export function questionReport(q: Question, settles: string[] = []): QuestionRep
 export function buildReport(d: Diagnosis): Report {
   const index = indexFacts(d.facts);
 
-  const causes: CauseReport[] = d.causes.map((c) => {
-    const deciding = c.decided.filter((r) => (c.status === 'ruled_out' ? r.rule.outcome === 'rules_out' : r.rule.outcome !== 'rules_out'));
-    const evidence = new Map<string, EvidenceReport>();
-    for (const r of c.decided) for (const f of r.evidence) evidence.set(`${f.name}\u0000${String(f.value)}\u0000${describeSource(f.source)}\u0000${f.at ?? ''}`, evidenceOf(f));
-    // Next steps only where a rule holds; an open cause instead says which facts would settle it.
-    const nextSteps = [...new Set((c.status === 'ruled_out' ? [] : deciding).flatMap((r) => r.rule.nextSteps.map((s) => fillTemplate(s, index))))];
-    const missing =
-      c.status === 'confirmed' || c.status === 'ruled_out'
-        ? []
-        : [...new Set(c.rules.filter((r) => r.trace.result === 'unknown').flatMap((r) => (r.trace.missing ?? []).flatMap(neededInstead)))].sort();
-    return {
-      id: c.cause.id,
-      domain: c.cause.domain,
-      status: c.status,
-      title: c.cause.title,
-      summary: c.cause.summary,
-      // A confirmed cause can also have a ruling-out rule hold (contradicting evidence): say so.
-      because: c.decided.map((r) => `${c.status === 'confirmed' && r.rule.outcome === 'rules_out' ? 'Yet other evidence speaks against it: ' : ''}${fillTemplate(r.rule.because, index)}`),
-      evidence: [...evidence.values()],
-      nextSteps,
-      missing,
-      source: c.cause.source,
-      rules: c.rules.map((r) => ({ id: r.rule.id, outcome: r.rule.outcome, result: r.trace.result, source: r.rule.source, trace: traceNode(r.trace) })),
-    };
-  });
-
-  const timeline: TimelineEvent[] = [];
-  for (const f of d.facts) {
-    if (!f.at) continue;
-    // A folded fact shows its observations on the timeline (the latest ones when there are many); the first says how many there are in all.
-    const shown = f.fold ? examplesOf(f, TIMELINE_PER_FOLD / 10, (TIMELINE_PER_FOLD * 9) / 10) : [f];
-    shown.forEach((x, i) => {
-      if (!x.at) return;
-      timeline.push({
-        at: x.at,
-        fact: x.name,
-        label: factDefinition(x.name)?.description ?? x.name,
-        value: x.value,
-        source: describeSource(x.source),
-        ...(x.attrs ? { attrs: x.attrs } : {}),
-        ...(f.fold && i === 0 ? { count: f.fold.count, ...(f.fold.lastAt ? { lastAt: f.fold.lastAt } : {}) } : {}),
-      });
-    });
-  }
-  timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.fact < b.fact ? -1 : a.fact > b.fact ? 1 : a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+  const causes = d.causes.map((c) => causeReport(c, index));
+  const timeline = timelineOf(d.facts);
 
   const report: Report = {
     schemaVersion: 1,
@@ -191,7 +148,12 @@ export function buildReport(d: Diagnosis): Report {
       sysdiagnoseAt: first(index, 'device.sysdiagnose_at'),
     },
     notes: [
-      ...d.advisories.map((a) => ({ id: a.advisory.id, text: fillTemplate(a.advisory.text, index), evidence: a.evidence.map(evidenceOf), source: a.advisory.source })),
+      ...d.advisories.map((a) => ({
+        id: a.advisory.id,
+        text: fillTemplate(a.advisory.text, index),
+        evidence: a.evidence.map(evidenceOf),
+        source: a.advisory.source,
+      })),
       ...collectNote(d, index),
     ],
     causes,
@@ -205,7 +167,12 @@ export function buildReport(d: Diagnosis): Report {
   if (d.escalation)
     report.filing = {
       status: d.escalation.status,
-      checklist: d.escalation.checklist.map((c) => ({ id: c.item.id, item: c.item.item, done: c.done, ...(c.todo ? { todo: fillTemplate(c.todo, index) } : {}) })),
+      checklist: d.escalation.checklist.map((c) => ({
+        id: c.item.id,
+        item: c.item.item,
+        done: c.done,
+        ...(c.todo ? { todo: fillTemplate(c.todo, index) } : {}),
+      })),
       collect: d.escalation.status === 'no_failed_push' ? d.escalation.collect.map((t) => fillTemplate(t, index)) : [],
     };
   // Drop undefined keys so JSON output is byte-stable.
@@ -218,3 +185,59 @@ export function buildReport(d: Diagnosis): Report {
   return report;
 }
 
+/** One cause as the report shows it: why (the rules that decided it), the evidence, next steps, and what would settle it while open. */
+function causeReport(c: Diagnosis['causes'][number], index: ReturnType<typeof indexFacts>): CauseReport {
+  const deciding = c.decided.filter((r) => (c.status === 'ruled_out' ? r.rule.outcome === 'rules_out' : r.rule.outcome !== 'rules_out'));
+  const evidence = new Map<string, EvidenceReport>();
+  for (const r of c.decided)
+    for (const f of r.evidence) evidence.set(`${f.name}\u0000${String(f.value)}\u0000${describeSource(f.source)}\u0000${f.at ?? ''}`, evidenceOf(f));
+  // Next steps only where a rule holds; an open cause instead says which facts would settle it.
+  const nextSteps = [...new Set((c.status === 'ruled_out' ? [] : deciding).flatMap((r) => r.rule.nextSteps.map((s) => fillTemplate(s, index))))];
+  const missing =
+    c.status === 'confirmed' || c.status === 'ruled_out'
+      ? []
+      : [...new Set(c.rules.filter((r) => r.trace.result === 'unknown').flatMap((r) => (r.trace.missing ?? []).flatMap(neededInstead)))].sort();
+  return {
+    id: c.cause.id,
+    domain: c.cause.domain,
+    status: c.status,
+    title: c.cause.title,
+    summary: c.cause.summary,
+    // A confirmed cause can also have a ruling-out rule hold (contradicting evidence): say so.
+    because: c.decided.map(
+      (r) =>
+        `${c.status === 'confirmed' && r.rule.outcome === 'rules_out' ? 'Yet other evidence speaks against it: ' : ''}${fillTemplate(r.rule.because, index)}`,
+    ),
+    evidence: [...evidence.values()],
+    nextSteps,
+    missing,
+    source: c.cause.source,
+    rules: c.rules.map((r) => ({ id: r.rule.id, outcome: r.rule.outcome, result: r.trace.result, source: r.rule.source, trace: traceNode(r.trace) })),
+  };
+}
+
+/** Every timed observation in time order (a folded fact shows the latest of its observations). */
+function timelineOf(facts: Diagnosis['facts']): TimelineEvent[] {
+  const timeline: TimelineEvent[] = [];
+  for (const f of facts) {
+    if (!f.at) continue;
+    // A folded fact shows its observations on the timeline (the latest ones when there are many); the first says how many there are in all.
+    const shown = f.fold ? examplesOf(f, TIMELINE_PER_FOLD / 10, (TIMELINE_PER_FOLD * 9) / 10) : [f];
+    shown.forEach((x, i) => {
+      if (!x.at) return;
+      timeline.push({
+        at: x.at,
+        fact: x.name,
+        label: factDefinition(x.name)?.description ?? x.name,
+        value: x.value,
+        source: describeSource(x.source),
+        ...(x.attrs ? { attrs: x.attrs } : {}),
+        ...(f.fold && i === 0 ? { count: f.fold.count, ...(f.fold.lastAt ? { lastAt: f.fold.lastAt } : {}) } : {}),
+      });
+    });
+  }
+  timeline.sort((a, b) =>
+    a.at < b.at ? -1 : a.at > b.at ? 1 : a.fact < b.fact ? -1 : a.fact > b.fact ? 1 : a.source < b.source ? -1 : a.source > b.source ? 1 : 0,
+  );
+  return timeline;
+}

@@ -20,10 +20,22 @@ const ATTACHABLE: { needs: RegExp; have: RegExp; what: string }[] = [
     have: /^device\.(topic|push_magic|push_token_hash|mdm_enrolled)$|^device\.log\./,
     what: 'a sysdiagnose of the device (it holds MDM.plist and the push logs)',
   },
-  { needs: /^(server\.push_(status|sent)|mdm\.apns_\w+|mdm\.checkin\.\w+)$/, have: /^(server\.push_sent|mdm\.apns_\w+|mdm\.checkin\.\w+)$/, what: "the MDM server's log around a push that failed" },
+  {
+    needs: /^(server\.push_(status|sent)|mdm\.apns_\w+|mdm\.checkin\.\w+)$/,
+    have: /^(server\.push_sent|mdm\.apns_\w+|mdm\.checkin\.\w+)$/,
+    what: "the MDM server's log around a push that failed",
+  },
   { needs: /^cert\./, have: /^cert\./, what: 'the push certificate (.pem, .cer or .p12 without its key)' },
-  { needs: /^apns\.(response|tls_error|provider_\w+|min_push_gap_seconds)$/, have: /^apns\.(response|tls_error|provider_\w+)$/, what: "the push provider's log with APNs' answers to the failing pushes" },
-  { needs: /^(app\.entitlement\w*|provisioning\.\w+)$/, have: /^(app\.entitlement\w*|provisioning\.\w+)$/, what: "the app's provisioning profile (.mobileprovision)" },
+  {
+    needs: /^apns\.(response|tls_error|provider_\w+|min_push_gap_seconds)$/,
+    have: /^apns\.(response|tls_error|provider_\w+)$/,
+    what: "the push provider's log with APNs' answers to the failing pushes",
+  },
+  {
+    needs: /^(app\.entitlement\w*|provisioning\.\w+)$/,
+    have: /^(app\.entitlement\w*|provisioning\.\w+)$/,
+    what: "the app's provisioning profile (.mobileprovision)",
+  },
   { needs: /^(notnow\.|mdm\.command\.)/, have: /^mdm\.command\./, what: "the MDM server's log of the commands it sent and the device's answers" },
   { needs: /^securemail\./, have: /^securemail\./, what: 'the Secure Mail log bundle (Secure Mail › Settings › Send Logs)' },
 ];
@@ -47,14 +59,15 @@ function attachSuggestion(r: NextInput, causes: Report['causes']): string | unde
   return best;
 }
 
-const PROPER = /^(Apple|Xcode|Secure|Citrix|Exchange|Mac|MDM|APNs|PushMagic|TokenUpdate|XenMobile|Endpoint|Power|Keychain|Settings|EWS|IIS|TCP|Safari|Finder|Console|Wi)$/;
+const PROPER =
+  /^(Apple|Xcode|Secure|Citrix|Exchange|Mac|MDM|APNs|PushMagic|TokenUpdate|XenMobile|Endpoint|Power|Keychain|Settings|EWS|IIS|TCP|Safari|Finder|Console|Wi)$/;
 
 /**
  * A next step as a short instruction: its first sentence or clause, cut at
  * a word near 140 characters ("Use the PushMagic from the device's latest
  * TokenUpdate; look for…" → "use the PushMagic from the device's latest TokenUpdate").
  */
-export function shortStep(step: string): string {
+function shortStep(step: string): string {
   let s = step.split(/(?<!\be\.g|\bi\.e|\bvs)[.;:](?:\s+|$)/)[0]!.trim();
   if (s.length > 140) s = s.replace(/\s+\([^()]*\)/g, '');
   if (s.length > 140) {
@@ -99,15 +112,23 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
     const more = confirmed.length > 1 ? ` (and ${confirmed.length - 1} more)` : '';
     const step = top.nextSteps[0];
     const todo = step ? shortStep(step) : 'see the next steps below';
-    return { headline: end(`Found: ${top.title}${more} — ${todo}`), next: { kind: 'fix', text: end(step ? shortStep(step).replace(/^./, (c) => c.toUpperCase()) : 'See the next steps'), cause: top.id } };
+    return {
+      headline: end(`Found: ${top.title}${more} — ${todo}`),
+      next: { kind: 'fix', text: end(step ? shortStep(step).replace(/^./, (c) => c.toUpperCase()) : 'See the next steps'), cause: top.id },
+    };
   }
   const likely = causes.filter((c) => c.status === 'likely');
   if (likely.length) {
     const top = likely[0]!;
     const lead = `Likely: ${top.title}`;
-    if (q && q.settles.includes(top.id)) return { headline: `${lead} — to confirm, answer: ${q.text}`, next: { kind: 'answer', text: `Answer: ${q.text}`, question: q.id, cause: top.id } };
+    if (q?.settles.includes(top.id))
+      return { headline: `${lead} — to confirm, answer: ${q.text}`, next: { kind: 'answer', text: `Answer: ${q.text}`, question: q.id, cause: top.id } };
     const step = top.nextSteps[0];
-    if (step) return { headline: end(`${lead} — ${shortStep(step)}`), next: { kind: 'confirm', text: end(shortStep(step).replace(/^./, (c) => c.toUpperCase())), cause: top.id } };
+    if (step)
+      return {
+        headline: end(`${lead} — ${shortStep(step)}`),
+        next: { kind: 'confirm', text: end(shortStep(step).replace(/^./, (c) => c.toUpperCase())), cause: top.id },
+      };
     if (q) return answer(lead);
   }
   // The case service adds the draft itself after the report is built; filing says it will.
@@ -122,7 +143,10 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
     const what = attachSuggestion(r, causes);
     if (q) return answer(lead);
     if (what) return attach(lead, what);
-    return { headline: `${lead} — nothing more pushcheck can check by itself; the open causes below say what each needs.`, next: { kind: 'none', text: 'Check the open causes by hand.' } };
+    return {
+      headline: `${lead} — nothing more pushcheck can check by itself; the open causes below say what each needs.`,
+      next: { kind: 'none', text: 'Check the open causes by hand.' },
+    };
   }
   if (r.filing?.status === 'no_failed_push') {
     // Apple needs a push that failed to look into; what to collect comes from the rules.
@@ -133,7 +157,10 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
   if (r.filing?.status === 'push_answered' && !q && focus.some((d) => d === 'mdm' || d === 'apns'))
     // "Every cause ruled out" reads like a verdict on a failure; here the evidence holds no failure at all,
     // only a push that arrived. Say that, and what would show a failure.
-    return attach('No fault found: the latest push on record arrived, so the push path worked then', 'the log of a push that failed, if some still do (its time and what APNs answered)');
+    return attach(
+      'No fault found: the latest push on record arrived, so the push path worked then',
+      'the log of a push that failed, if some still do (its time and what APNs answered)',
+    );
   const lead = `Every known cause is ruled out for ${focus.map((d) => DOMAIN_WORDS[d]).join(' and ')}`;
   if (q) return answer(lead);
   if (focus.some((d) => d === 'mdm' || d === 'apns')) return attach(lead, 'the log of a push that failed (its time and what APNs answered)');

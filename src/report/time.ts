@@ -28,7 +28,7 @@ function parts(ms: number): { date: string; time: string; seconds: boolean } {
 }
 
 /** "-08:00" → minutes east of UTC (-480); undefined for anything else. */
-export function offsetMinutes(zone: string | undefined): number | undefined {
+function offsetMinutes(zone: string | undefined): number | undefined {
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone ?? '');
   if (!m) return undefined;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));

@@ -18,7 +18,7 @@ import { replicaId } from './scanKeeper.js';
  * the client's default ten retries over thirty minutes, which would hold a
  * thread's lock far longer than anyone waits in Slack.
  */
-export const INTERACTIVE_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000, randomize: true };
+const INTERACTIVE_RETRIES: webApi.RetryOptions = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000, randomize: true };
 
 /** Bolt's logger interface over pino (which redacts secrets). */
 export function boltLogger(log: Logger): BoltLogger {
@@ -49,7 +49,12 @@ export function createReceiver(config: SlackConfig, logger: Logger, health?: Hea
       logger: log,
       installerOptions: { clientOptions: { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}) } },
     });
-  return new HTTPReceiver({ signingSecret: config.signingSecret!, logger: log, endpoints: '/slack/events', ...(health ? { customRoutes: [healthRoute(health)] } : {}) });
+  return new HTTPReceiver({
+    signingSecret: config.signingSecret!,
+    logger: log,
+    endpoints: '/slack/events',
+    ...(health ? { customRoutes: [healthRoute(health)] } : {}),
+  });
 }
 
 export interface CreateAppOptions {
@@ -79,7 +84,12 @@ export interface CreateAppOptions {
 /** The Bolt app with every pushcheck listener, on whatever receiver it is given. */
 export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackDeps } {
   const apiUrl = opts.config.apiUrl ? { slackApiUrl: opts.config.apiUrl } : {};
-  const runner = opts.runner ?? createRunner({ ...(opts.workers !== undefined ? { size: opts.workers } : {}), ...(opts.cases.rules !== shippedRules() ? { rules: opts.cases.rules } : {}) });
+  const runner =
+    opts.runner ??
+    createRunner({
+      ...(opts.workers !== undefined ? { size: opts.workers } : {}),
+      ...(opts.cases.rules !== shippedRules() ? { rules: opts.cases.rules } : {}),
+    });
   const deps: SlackDeps = {
     cases: opts.cases,
     views: new CaseViews(opts.cases, runner),
@@ -94,7 +104,13 @@ export function createSlackApp(opts: CreateAppOptions): { app: App; deps: SlackD
     progressIntervalMs: opts.progressIntervalMs ?? 3000,
     progressEdits: new Map(),
     pacer: new ProgressPacer(opts.progressEditsPerMinute ?? 20),
-    edits: new webApi.WebClient(opts.config.botToken, { ...apiUrl, rejectRateLimitedCalls: true, retryConfig: opts.retryConfig ?? INTERACTIVE_RETRIES, timeout: 15_000, logger: boltLogger(opts.logger) }),
+    edits: new webApi.WebClient(opts.config.botToken, {
+      ...apiUrl,
+      rejectRateLimitedCalls: true,
+      retryConfig: opts.retryConfig ?? INTERACTIVE_RETRIES,
+      timeout: 15_000,
+      logger: boltLogger(opts.logger),
+    }),
     summaryEditAttempts: opts.summaryEditAttempts ?? 4,
     maxRetryAfterMs: opts.maxRetryAfterMs ?? 30_000,
     downloadAttempts: opts.downloadAttempts ?? 3,

@@ -22,19 +22,26 @@ export type Trigger = 'member' | 'mention';
 const optionalText = z
   .string()
   .optional()
-  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const number = (def: number) => z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a number' }).positive({ error: 'must be above 0' }).default(def));
+const number = (def: number) =>
+  z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a number' }).positive({ error: 'must be above 0' }).default(def));
 
 const EnvSchema = z.object({
   SLACK_BOT_TOKEN: optionalText.refine((v) => !v || v.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
   SLACK_APP_TOKEN: optionalText.refine((v) => !v || v.startsWith('xapp-'), 'must be an app-level token starting with xapp- (with the connections:write scope)'),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_API_URL: optionalText.refine((v) => !v || /^https?:\/\/[^/]+/.test(v), 'must be an http(s) URL such as https://slack.com/api/'),
-  PORT: z.preprocess(blankToUndefined, z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535, { error: 'must be a port number from 1 to 65535' }).default(3000)),
+  PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535, { error: 'must be a port number from 1 to 65535' }).default(3000),
+  ),
   PUSHCHECK_DB: optionalText,
-  PUSHCHECK_DATABASE_URL: optionalText.refine((v) => !v || /^postgres(ql)?:\/\/./.test(v), 'must be a URL such as postgres://user:password@host:5432/pushcheck'),
+  PUSHCHECK_DATABASE_URL: optionalText.refine(
+    (v) => !v || /^postgres(ql)?:\/\/./.test(v),
+    'must be a URL such as postgres://user:password@host:5432/pushcheck',
+  ),
   PUSHCHECK_SCAN_STALE_SECONDS: number(30),
   PUSHCHECK_RETENTION_DAYS: number(30),
   PUSHCHECK_MAX_FILE_MB: number(2048),
@@ -109,8 +116,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, defaults: { dbPath: string }
   }
   // Socket Mode unless only a signing secret is given (HTTP behind a load balancer).
   const mode = e.SLACK_APP_TOKEN ? 'socket' : e.SLACK_SIGNING_SECRET ? 'http' : undefined;
-  if (!mode)
-    throw new ConfigError('SLACK_APP_TOKEN', 'is not set: set it (xapp-…, Socket Mode) or set SLACK_SIGNING_SECRET to receive events over HTTP');
+  if (!mode) throw new ConfigError('SLACK_APP_TOKEN', 'is not set: set it (xapp-…, Socket Mode) or set SLACK_SIGNING_SECRET to receive events over HTTP');
   const channelTriggers: Record<string, Trigger> = {};
   for (const pair of e.PUSHCHECK_CHANNEL_TRIGGERS?.split(',') ?? []) {
     const [id, trigger] = pair.split('=').map((s) => s.trim());

@@ -43,7 +43,7 @@ export interface SlackDeps {
   downloadAttempts: number;
 }
 
-export function sessionKey(channel: string, threadTs: string): string {
+export function threadKey(channel: string, threadTs: string): string {
   return `${channel}:${threadTs}`;
 }
 
@@ -57,4 +57,3 @@ export function slackTsToIso(ts: string | undefined): string {
   const n = Number(ts);
   return Number.isFinite(n) && n > 0 ? new Date(Math.round(n * 1000)).toISOString() : new Date().toISOString();
 }
-

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
  * event_id; X-Slack-Retry-Num / retry_attempt) and people double-click
  * buttons (same message, action and action_ts).
  */
-export function deliveryKey(body: Record<string, unknown>): string | undefined {
+function deliveryKey(body: Record<string, unknown>): string | undefined {
   if (body.type === 'event_callback' && typeof body.event_id === 'string') return `event:${body.event_id}`;
   if (body.type === 'block_actions') {
     const container = body.container as { message_ts?: string; view_id?: string } | undefined;

@@ -59,8 +59,8 @@ export const mb = (n: number) => `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
 /** A size as a person reads it, small ones too: "1.5 MB", "48 KB", "100 bytes". */
 const size = (n: number) => (n >= MB ? mb(n) : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`);
 
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-export const DEFAULT_TOTAL_TIMEOUT_MS = 15 * 60_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+const DEFAULT_TOTAL_TIMEOUT_MS = 15 * 60_000;
 
 /** "30 s", "15 minutes": a limit as the thread reads it. */
 function duration(ms: number): string {
@@ -74,7 +74,14 @@ const AGAIN = 'Share the file again in a few minutes; if it keeps failing, run `
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -86,7 +93,8 @@ async function fetchOnce(url: URL, opts: DownloadOptions & { signal: AbortSignal
   for (let hop = 0; hop <= 5; hop++) {
     const headers: Record<string, string> = {};
     if (opts.tokenHosts(current)) headers.authorization = `Bearer ${opts.botToken}`;
-    else if (hop === 0) throw new DownloadError('host', `the file's address (${current.origin}) is not a Slack host over https, so pushcheck did not send its token there`);
+    else if (hop === 0)
+      throw new DownloadError('host', `the file's address (${current.origin}) is not a Slack host over https, so pushcheck did not send its token there`);
     const res = await doFetch(current, { headers, redirect: 'manual', signal: opts.signal });
     if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
       await res.body?.cancel();
@@ -120,7 +128,10 @@ export function cutAtCapMessage(maxBytes: number): string {
  * it) is not an error: the stream ends cleanly after the first maxBytes, so
  * the readers keep what those bytes held, and `cut()` then says so.
  */
-export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Promise<{ stream: Readable; size?: number; cut: () => DownloadError | undefined }> {
+export async function openSlackFile(
+  file: SlackFile,
+  opts: DownloadOptions,
+): Promise<{ stream: Readable; size?: number; cut: () => DownloadError | undefined }> {
   const name = file.name ?? file.title ?? file.id;
   if (file.size !== undefined && file.size > opts.maxBytes)
     throw new DownloadError('too_large', `${name} is ${mb(file.size)}, over the ${mb(opts.maxBytes)} limit (PUSHCHECK_MAX_FILE_MB)`);
@@ -135,7 +146,13 @@ export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Pro
   // The whole download's clock: also stops a retry's wait.
   const whole = new AbortController();
   const wholeTimer = setTimeout(
-    () => whole.abort(new DownloadError('timeout', `the download of ${name} took longer than ${duration(totalMs)} (${soFar()} had arrived), so pushcheck stopped it and used nothing from the file. ${AGAIN}`)),
+    () =>
+      whole.abort(
+        new DownloadError(
+          'timeout',
+          `the download of ${name} took longer than ${duration(totalMs)} (${soFar()} had arrived), so pushcheck stopped it and used nothing from the file. ${AGAIN}`,
+        ),
+      ),
     totalMs,
   );
   wholeTimer.unref();
@@ -145,66 +162,18 @@ export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Pro
     clearTimeout(wholeTimer);
     opts.signal?.removeEventListener('abort', onOuterAbort);
   };
-  /** The DownloadError a clock stopped the download with, if one did. */
-  const stopped = (signal: AbortSignal): DownloadError | undefined => (signal.aborted && signal.reason instanceof DownloadError ? signal.reason : undefined);
-
-  const attempts = opts.attempts ?? 3;
-  let res: Response | undefined;
+  let res: Response;
   try {
-    for (let attempt = 1; ; attempt++) {
-      // Waiting for Slack's answer (headers) is idle time: a host that never answers is given up on, and asked again.
-      const idle = new AbortController();
-      const idleTimer = setTimeout(() => idle.abort(new DownloadError('idle_timeout', `Slack did not answer for ${duration(idleMs)} when pushcheck asked for ${name}${attempts > 1 ? ` (${attempt} tries)` : ''}, so it stopped waiting. ${AGAIN}`)), idleMs);
-      const signal = AbortSignal.any([whole.signal, idle.signal]);
-      try {
-        res = await fetchOnce(new URL(url), { ...opts, signal });
-      } catch (e) {
-        const clock = stopped(whole.signal) ?? stopped(idle.signal);
-        // A refusal of ours (a host not Slack's, too many redirects), the whole download's clock, or the caller stopping: no retry.
-        if ((e instanceof DownloadError && e !== clock) || stopped(whole.signal) || opts.signal?.aborted) throw e instanceof DownloadError ? e : (clock ?? e);
-        if (attempt >= attempts) throw clock ?? new DownloadError('network', `could not download ${name}: ${(e as Error).message}`);
-        await sleep(250 * 2 ** attempt, whole.signal);
-        continue;
-      } finally {
-        clearTimeout(idleTimer);
-      }
-      if ((res.status === 429 || res.status >= 500) && attempt < attempts) {
-        const retryAfter = Number(res.headers.get('retry-after'));
-        await res.body?.cancel();
-        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 5000) : 250 * 2 ** attempt, whole.signal);
-        if (stopped(whole.signal)) throw stopped(whole.signal);
-        continue;
-      }
-      break;
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new DownloadError('http', `Slack answered ${res.status} when pushcheck downloaded ${name}`);
-    }
-    if ((res.headers.get('content-type') ?? '').toLowerCase().includes('text/html')) {
-      await res.body?.cancel();
-      throw new DownloadError(
-        'login_page',
-        `Slack sent a sign-in page instead of ${name}: the app is missing the files:read scope. Add it under OAuth & Permissions › Bot Token Scopes (manifest.yml has it) and reinstall the app.`,
-      );
-    }
-    // The larger of what the file's metadata and the answer's headers say: either may under-report.
-    const declared = Number(res.headers.get('content-length'));
-    const sizes = [file.size, Number.isFinite(declared) && declared > 0 ? declared : undefined].filter((n): n is number => n !== undefined);
-    total = sizes.length ? Math.max(...sizes) : undefined;
-    if (total !== undefined && total > opts.maxBytes) {
-      await res.body?.cancel();
-      const said = file.size !== undefined && total > file.size ? ` (Slack's file details said ${size(file.size)}, the download ${size(total)})` : '';
-      throw new DownloadError('too_large', `${name} is ${size(total)}${said}, over the ${size(opts.maxBytes)} limit (PUSHCHECK_MAX_FILE_MB)`);
-    }
-    if (!res.body) throw new DownloadError('http', `Slack sent an empty answer for ${name}`);
+    res = await fetchWithRetries(new URL(url), name, opts, whole.signal, idleMs);
+    total = await checkAnswer(res, file, name, opts.maxBytes);
   } catch (e) {
     finish();
     throw e;
   }
+  const body = res.body!;
 
   let cut: DownloadError | undefined;
-  const reader = res.body.getReader();
+  const reader = body.getReader();
   const { maxBytes, onBytes } = opts;
   /**
    * The next chunk from Slack. Silence past idleMs stops the whole download
@@ -213,7 +182,13 @@ export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Pro
    */
   const next = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
     const idleTimer = setTimeout(
-      () => whole.abort(new DownloadError('idle_timeout', `the download of ${name} stalled: nothing arrived for ${duration(idleMs)} after ${soFar()}, so pushcheck stopped it and used nothing from the file. ${AGAIN}`)),
+      () =>
+        whole.abort(
+          new DownloadError(
+            'idle_timeout',
+            `the download of ${name} stalled: nothing arrived for ${duration(idleMs)} after ${soFar()}, so pushcheck stopped it and used nothing from the file. ${AGAIN}`,
+          ),
+        ),
       idleMs,
     );
     try {
@@ -253,4 +228,79 @@ export async function openSlackFile(file: SlackFile, opts: DownloadOptions): Pro
     }
   }
   return { stream: Readable.from(capped(), { objectMode: false }), ...(total !== undefined ? { size: total } : {}), cut: () => cut };
+}
+
+/** The DownloadError a clock stopped the download with, if one did. */
+const stopped = (signal: AbortSignal): DownloadError | undefined => (signal.aborted && signal.reason instanceof DownloadError ? signal.reason : undefined);
+
+/**
+ * Asks Slack for the file, retrying 429 / 5xx / no answer with a short backoff. Waiting for Slack's
+ * answer (headers) is idle time: a host that never answers is given up on after idleMs, and asked again.
+ */
+async function fetchWithRetries(url: URL, name: string, opts: DownloadOptions, whole: AbortSignal, idleMs: number): Promise<Response> {
+  const attempts = opts.attempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    const idle = new AbortController();
+    const idleTimer = setTimeout(
+      () =>
+        idle.abort(
+          new DownloadError(
+            'idle_timeout',
+            `Slack did not answer for ${duration(idleMs)} when pushcheck asked for ${name}${attempts > 1 ? ` (${attempt} tries)` : ''}, so it stopped waiting. ${AGAIN}`,
+          ),
+        ),
+      idleMs,
+    );
+    const signal = AbortSignal.any([whole, idle.signal]);
+    let res: Response;
+    try {
+      res = await fetchOnce(url, { ...opts, signal });
+    } catch (e) {
+      const clock = stopped(whole) ?? stopped(idle.signal);
+      // A refusal of ours (a host not Slack's, too many redirects), the whole download's clock, or the caller stopping: no retry.
+      if ((e instanceof DownloadError && e !== clock) || stopped(whole) || opts.signal?.aborted) throw e instanceof DownloadError ? e : (clock ?? e);
+      if (attempt >= attempts) throw clock ?? new DownloadError('network', `could not download ${name}: ${(e as Error).message}`);
+      await sleep(250 * 2 ** attempt, whole);
+      continue;
+    } finally {
+      clearTimeout(idleTimer);
+    }
+    if ((res.status === 429 || res.status >= 500) && attempt < attempts) {
+      const retryAfter = Number(res.headers.get('retry-after'));
+      await res.body?.cancel();
+      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 5000) : 250 * 2 ** attempt, whole);
+      if (stopped(whole)) throw stopped(whole);
+      continue;
+    }
+    return res;
+  }
+}
+
+/**
+ * Slack's answer checked before anything is read: an error status, its HTML sign-in page (the
+ * missing files:read scope), or a size over the cap. Returns the size: the larger of what the
+ * file's metadata and the answer's headers say, since either may under-report.
+ */
+async function checkAnswer(res: Response, file: SlackFile, name: string, maxBytes: number): Promise<number | undefined> {
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new DownloadError('http', `Slack answered ${res.status} when pushcheck downloaded ${name}`);
+  }
+  if ((res.headers.get('content-type') ?? '').toLowerCase().includes('text/html')) {
+    await res.body?.cancel();
+    throw new DownloadError(
+      'login_page',
+      `Slack sent a sign-in page instead of ${name}: the app is missing the files:read scope. Add it under OAuth & Permissions › Bot Token Scopes (manifest.yml has it) and reinstall the app.`,
+    );
+  }
+  const declared = Number(res.headers.get('content-length'));
+  const sizes = [file.size, Number.isFinite(declared) && declared > 0 ? declared : undefined].filter((n): n is number => n !== undefined);
+  const total = sizes.length ? Math.max(...sizes) : undefined;
+  if (total !== undefined && total > maxBytes) {
+    await res.body?.cancel();
+    const said = file.size !== undefined && total > file.size ? ` (Slack's file details said ${size(file.size)}, the download ${size(total)})` : '';
+    throw new DownloadError('too_large', `${name} is ${size(total)}${said}, over the ${size(maxBytes)} limit (PUSHCHECK_MAX_FILE_MB)`);
+  }
+  if (!res.body) throw new DownloadError('http', `Slack sent an empty answer for ${name}`);
+  return total;
 }

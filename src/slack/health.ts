@@ -9,7 +9,7 @@ export interface HealthSource {
   timeoutMs?: number;
 }
 
-export const HEALTH_PATH = '/healthz';
+const HEALTH_PATH = '/healthz';
 
 /**
  * `GET /healthz` in HTTP mode: 200 when the store answers within the

@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import { describeChanges, TIMELINE_FILE_NAME, type Answer, type ReadJson, type Recorded, type ServerValues, type Who } from '../case/index.js';
 import { esc } from './blocks/report.js';
-import { sessionKey, type SlackDeps } from './context.js';
+import { threadKey, type SlackDeps } from './context.js';
 import type { SlackFile } from './download.js';
 import { Thread } from './thread.js';
 import type { FileScan } from './threads.js';
@@ -20,7 +20,7 @@ export interface Contribution {
   answers?: Answer[];
   /** Say so when a paste held nothing recognisable (the person addressed the bot). */
   reportNothing?: boolean;
-  /** Show the report even if nothing changed (a new session). */
+  /** Show the report even if nothing changed (a new case). */
   alwaysShow?: boolean;
   meta?: Record<string, string>;
   /** A file another process was reading when it stopped: read it again under the same record. */
@@ -46,8 +46,8 @@ function described(o: Recorded, label: string): string {
 }
 
 /** The push timeline as a PNG in the thread, when the evidence has two or more timed events. */
-export async function postTimeline(deps: SlackDeps, client: WebClient, channel: string, threadTs: string): Promise<boolean> {
-  const png = await deps.views.timeline(sessionKey(channel, threadTs));
+async function postTimeline(deps: SlackDeps, client: WebClient, channel: string, threadTs: string): Promise<boolean> {
+  const png = await deps.views.timeline(threadKey(channel, threadTs));
   if (!png) return false;
   await client.files.uploadV2({
     channel_id: channel,
@@ -69,23 +69,40 @@ function fileName(f: SlackFile): string {
 type FileRead = { name: string; scanId: string; result?: ReadJson; cut?: string; line?: string };
 
 /**
- * Downloads and reads one file into facts, without touching the session:
+ * Downloads and reads one file into facts, without touching the case:
  * the slow part, done where files are read (a worker thread) and outside
  * the thread's lock, so that a second file or an answer in the same thread
  * is not held up behind it.
  */
-async function readFile(deps: SlackDeps, client: WebClient, thread: Thread, stub: SlackFile, at: { index: number; count: number }, headline: () => string | undefined): Promise<Omit<FileRead, 'scanId'>> {
+async function readFile(
+  deps: SlackDeps,
+  client: WebClient,
+  thread: Thread,
+  stub: SlackFile,
+  at: { index: number; count: number },
+  headline: () => string | undefined,
+): Promise<Omit<FileRead, 'scanId'>> {
   let name = fileName(stub);
   try {
     const file = await resolveFile(client, stub);
     name = fileName({ ...file, name: file.name ?? stub.name });
-    thread.progress({ file: name, index: at.index, count: at.count, stage: 'downloading', bytesRead: 0, ...(file.size ? { totalBytes: file.size } : {}) }, headline());
+    thread.progress(
+      { file: name, index: at.index, count: at.count, stage: 'downloading', bytesRead: 0, ...(file.size ? { totalBytes: file.size } : {}) },
+      headline(),
+    );
     const c = deps.config;
     const read = await deps.views.scan(
       {
         name,
         file,
-        download: { botToken: c.botToken, ...(c.apiUrl ? { apiUrl: c.apiUrl } : {}), maxBytes: c.maxFileBytes, attempts: deps.downloadAttempts, idleTimeoutMs: c.downloadIdleMs, totalTimeoutMs: c.downloadTimeoutMs },
+        download: {
+          botToken: c.botToken,
+          ...(c.apiUrl ? { apiUrl: c.apiUrl } : {}),
+          maxBytes: c.maxFileBytes,
+          attempts: deps.downloadAttempts,
+          idleTimeoutMs: c.downloadIdleMs,
+          totalTimeoutMs: c.downloadTimeoutMs,
+        },
         limits: deps.cases.limits,
       },
       (n) => thread.progress({ file: name, index: at.index, count: at.count, ...n }, headline()),
@@ -100,9 +117,9 @@ async function readFile(deps: SlackDeps, client: WebClient, thread: Thread, stub
 }
 
 /**
- * Adds the contribution to the thread's session, keeping the summary
+ * Adds the contribution to the thread's case, keeping the summary
  * current and posting one short reply with what changed. Across processes:
- * the session, its one summary and a record of each file to read are made
+ * the case, its one summary and a record of each file to read are made
  * under the thread's lock; the files are read outside it; what they gave is
  * added, shown and replied to under the lock again, so contributions to one
  * thread never interleave their replies, whichever replica took them. A
@@ -110,7 +127,7 @@ async function readFile(deps: SlackDeps, client: WebClient, thread: Thread, stub
  * again (see recovery.ts). Failures become a plain message in the thread.
  */
 export function contribute(deps: SlackDeps, client: WebClient, c: Contribution): Promise<void> {
-  const key = sessionKey(c.channel, c.threadTs);
+  const key = threadKey(c.channel, c.threadTs);
   const store = deps.threads;
   const files = c.files ?? [];
   return deps.work.track(async () => {
@@ -124,7 +141,15 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
         for (const f of files)
           scanIds.push(
             c.resumes?.id ??
-              (await store.beginScan(key, { input: fileName(f), source: { ...f }, owner: deps.replica, ...(c.who.by ? { addedBy: c.who.by } : {}), addedAt: c.who.at })).id,
+              (
+                await store.beginScan(key, {
+                  input: fileName(f),
+                  source: { ...f },
+                  owner: deps.replica,
+                  ...(c.who.by ? { addedBy: c.who.by } : {}),
+                  addedAt: c.who.at,
+                })
+              ).id,
           );
         // The headline the thread last showed, under the progress line (never a diagnosis just for it).
         return { existed, scanIds, headline: existed && files.length ? deps.views.peek(key)?.headline : undefined };
@@ -147,9 +172,17 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
 }
 
 /** Under the thread's lock: what was read, pasted and answered goes in; the case is evaluated once; the summary and one reply go out. */
-async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread, key: string, c: Contribution, existed: boolean, reads: FileRead[]): Promise<void> {
+async function applyAndReply(
+  deps: SlackDeps,
+  client: WebClient,
+  thread: Thread,
+  key: string,
+  c: Contribution,
+  existed: boolean,
+  reads: FileRead[],
+): Promise<void> {
   // What the thread showed before this contribution: files added meanwhile by other work count as before.
-  // A new session showed nothing yet: no diagnosis of it empty.
+  // A new case showed nothing yet: no diagnosis of it empty.
   const shown = existed ? await deps.views.current(key) : undefined;
   const before = shown && !shown.empty ? shown : undefined;
   const lines: string[] = [];
@@ -161,7 +194,10 @@ async function applyAndReply(deps: SlackDeps, client: WebClient, thread: Thread,
     const o = await deps.cases.recordJson(key, r.name, c.who, r.result);
     recognised += o.newFacts;
     lines.push(described(o, r.name));
-    if (r.cut) lines.push(`:warning: ${esc(r.cut)}; what they held is used. To read all of it, raise PUSHCHECK_MAX_FILE_MB or run \`pushcheck diagnose\` on the file locally.`);
+    if (r.cut)
+      lines.push(
+        `:warning: ${esc(r.cut)}; what they held is used. To read all of it, raise PUSHCHECK_MAX_FILE_MB or run \`pushcheck diagnose\` on the file locally.`,
+      );
   }
   for (const p of c.pastes ?? []) {
     const o = await deps.cases.recordPaste(key, p.text, p.label, c.who, { onPurpose: !!c.reportNothing });

@@ -8,7 +8,7 @@ import { Thread } from './thread.js';
 import type { FileScan } from './threads.js';
 
 /** A file that stopped its reader this often is not read again: it may be what stops it. */
-export const MAX_SCAN_ATTEMPTS = 3;
+const MAX_SCAN_ATTEMPTS = 3;
 
 /**
  * Files another process was reading when it stopped (killed, out of
@@ -16,12 +16,12 @@ export const MAX_SCAN_ATTEMPTS = 3;
  * the file is read again from Slack under the same record, or the thread is
  * told why it will not be.
  */
-export async function resumeScans(deps: SlackDeps, client: webApi.WebClient, scans: FileScan[]): Promise<void> {
+async function resumeScans(deps: SlackDeps, client: webApi.WebClient, scans: FileScan[]): Promise<void> {
   for (const scan of scans) {
     const { channel, threadTs } = splitKey(scan.key);
     const thread = new Thread(deps, client, scan.key, channel, threadTs);
     const name = `*${esc(scan.input)}*`;
-    deps.logger.warn({ session: scan.key, input: scan.input, attempts: scan.attempts }, 'taking over an interrupted scan');
+    deps.logger.warn({ thread: scan.key, input: scan.input, attempts: scan.attempts }, 'taking over an interrupted scan');
     try {
       if (scan.attempts > MAX_SCAN_ATTEMPTS) {
         await thread.reply(
@@ -30,9 +30,11 @@ export async function resumeScans(deps: SlackDeps, client: webApi.WebClient, sca
         await deps.threads.endScan(scan.id);
         continue;
       }
-      await thread.reply(`:warning: ${name} was interrupted: the pushcheck process reading it stopped before it finished (a restart or a crash). Reading it again.`);
+      await thread.reply(
+        `:warning: ${name} was interrupted: the pushcheck process reading it stopped before it finished (a restart or a crash). Reading it again.`,
+      );
     } catch (e) {
-      deps.logger.error({ err: e, session: scan.key }, 'could not tell the thread about an interrupted scan');
+      deps.logger.error({ err: e, thread: scan.key }, 'could not tell the thread about an interrupted scan');
     }
     // Not awaited: the keeper's beats must go on while the file is read.
     void contribute(deps, client, {

@@ -9,7 +9,7 @@ const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
 
 /**
  * What to tell the person when /pushcheck (command or form) could not post
- * the session's root message: what failed, and what to do about it.
+ * the thread's root message: what failed, and what to do about it.
  */
 export function rootFailureText(channel: string, error: unknown): string {
   const reason = slackReason(error);

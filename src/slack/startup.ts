@@ -25,7 +25,10 @@ const WHERE: Record<TokenError['variable'], string> = {
 
 /** The TokenError for Slack's answer to a call made with `variable`'s token, or undefined when the failure is not the token's. */
 export function tokenError(variable: TokenError['variable'], error: unknown): TokenError | undefined {
-  const code = (error as { code?: string; data?: { error?: unknown } }).code === webApi.ErrorCode.PlatformError ? (error as { data: { error?: unknown } }).data.error : undefined;
+  const code =
+    (error as { code?: string; data?: { error?: unknown } }).code === webApi.ErrorCode.PlatformError
+      ? (error as { data: { error?: unknown } }).data.error
+      : undefined;
   if (typeof code !== 'string' || !(code in REFUSED)) return undefined;
   const kind = variable === 'SLACK_BOT_TOKEN' ? 'the bot token' : 'the app-level token';
   return new TokenError(variable, code, `Slack refused ${kind}: ${REFUSED[code]}. To fix it, ${WHERE[variable]}.`);
@@ -33,7 +36,14 @@ export function tokenError(variable: TokenError['variable'], error: unknown): To
 
 /** Why a call did not reach Slack, in a few words for the log (never the token). */
 function unreachableReason(error: unknown): string {
-  const e = error as { code?: string; statusCode?: number; retryAfter?: number; original?: { cause?: { code?: string; message?: string }; message?: string }; data?: { error?: unknown }; message?: string };
+  const e = error as {
+    code?: string;
+    statusCode?: number;
+    retryAfter?: number;
+    original?: { cause?: { code?: string; message?: string }; message?: string };
+    data?: { error?: unknown };
+    message?: string;
+  };
   if (e.code === webApi.ErrorCode.HTTPError) return `HTTP ${e.statusCode}`;
   if (e.code === webApi.ErrorCode.RateLimitedError) return `rate limited for ${e.retryAfter} s`;
   if (e.code === webApi.ErrorCode.RequestError) return e.original?.cause?.code ?? e.original?.cause?.message ?? e.original?.message ?? 'no answer';
@@ -46,7 +56,8 @@ function transient(error: unknown): boolean {
   const e = error as { code?: string; statusCode?: number; data?: { error?: unknown } };
   if (e.code === webApi.ErrorCode.RequestError || e.code === webApi.ErrorCode.RateLimitedError) return true;
   if (e.code === webApi.ErrorCode.HTTPError) return (e.statusCode ?? 0) >= 500 || e.statusCode === 429 || e.statusCode === 408;
-  if (e.code === webApi.ErrorCode.PlatformError) return ['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited'].includes(String(e.data?.error));
+  if (e.code === webApi.ErrorCode.PlatformError)
+    return ['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited'].includes(String(e.data?.error));
   return false;
 }
 
@@ -69,7 +80,14 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -78,7 +96,12 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
  * connection, 5xx, 429) it says so in the log and tries again with a growing
  * wait; a refused token ends it at once with a TokenError.
  */
-export async function untilAnswered<T>(what: string, variable: TokenError['variable'], attempt: () => Promise<T>, opts: ConnectOptions & { apiUrl: string }): Promise<T> {
+export async function untilAnswered<T>(
+  what: string,
+  variable: TokenError['variable'],
+  attempt: () => Promise<T>,
+  opts: ConnectOptions & { apiUrl: string },
+): Promise<T> {
   const first = opts.firstDelayMs ?? 1000;
   const max = opts.maxDelayMs ?? 60_000;
   for (let n = 1; ; n++) {
@@ -92,7 +115,10 @@ export async function untilAnswered<T>(what: string, variable: TokenError['varia
       if (!transient(e)) throw e;
       const retryAfterMs = ((e as { retryAfter?: number }).retryAfter ?? 0) * 1000;
       const wait = Math.max(retryAfterMs, Math.min(max, first * 2 ** (n - 1)));
-      opts.logger.warn({ attempt: n, reason: unreachableReason(e), retryInMs: wait }, `Slack is unreachable at ${opts.apiUrl} (${what}: ${unreachableReason(e)}); trying again in ${Math.round(wait / 100) / 10} s`);
+      opts.logger.warn(
+        { attempt: n, reason: unreachableReason(e), retryInMs: wait },
+        `Slack is unreachable at ${opts.apiUrl} (${what}: ${unreachableReason(e)}); trying again in ${Math.round(wait / 100) / 10} s`,
+      );
       await delay(wait, opts.signal);
     }
   }
@@ -110,7 +136,8 @@ export async function connectToSlack(config: Pick<SlackConfig, 'mode' | 'botToke
   const clientOptions = { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}), retryConfig: { retries: 0 }, timeout: 15_000, logger: quiet };
   const bot = new webApi.WebClient(config.botToken, clientOptions);
   const auth = await untilAnswered('auth.test', 'SLACK_BOT_TOKEN', () => bot.auth.test(), { ...opts, apiUrl });
-  if (!auth.bot_id || !auth.user_id) throw new TokenError('SLACK_BOT_TOKEN', 'not_a_bot_token', `Slack says this token belongs to no bot user: ${WHERE.SLACK_BOT_TOKEN}.`);
+  if (!auth.bot_id || !auth.user_id)
+    throw new TokenError('SLACK_BOT_TOKEN', 'not_a_bot_token', `Slack says this token belongs to no bot user: ${WHERE.SLACK_BOT_TOKEN}.`);
   if (config.mode === 'socket' && config.appToken) {
     const app = new webApi.WebClient(config.appToken, clientOptions);
     await untilAnswered('apps.connections.open', 'SLACK_APP_TOKEN', () => app.apps.connections.open(), { ...opts, apiUrl });

@@ -26,7 +26,7 @@ export class Thread {
   ) {}
 
   private get log() {
-    return this.deps.logger.child({ session: this.key });
+    return this.deps.logger.child({ thread: this.key });
   }
 
   private get store() {
@@ -46,7 +46,10 @@ export class Thread {
     const res = await this.client.chat.postMessage({ channel: this.channel, thread_ts: this.threadTs, text: initial });
     const ts = await this.store.claimSummary(this.key, res.ts!);
     if (ts === res.ts) await this.store.recordMessage(this.key, ts, 'summary');
-    else await this.client.chat.delete({ channel: this.channel, ts: res.ts! }).catch((e: unknown) => this.log.warn({ err: e }, 'could not delete a second summary'));
+    else
+      await this.client.chat
+        .delete({ channel: this.channel, ts: res.ts! })
+        .catch((e: unknown) => this.log.warn({ err: e }, 'could not delete a second summary'));
     return (this.summaryTs = ts);
   }
 
@@ -63,7 +66,8 @@ export class Thread {
     const now = Date.now();
     if (now - (this.deps.progressEdits.get(this.key) ?? Number.NEGATIVE_INFINITY) < this.deps.progressIntervalMs) return;
     this.deps.progressEdits.set(this.key, now);
-    if (this.deps.progressEdits.size > 1000) for (const [k, t] of this.deps.progressEdits) if (now - t >= this.deps.progressIntervalMs) this.deps.progressEdits.delete(k);
+    if (this.deps.progressEdits.size > 1000)
+      for (const [k, t] of this.deps.progressEdits) if (now - t >= this.deps.progressIntervalMs) this.deps.progressEdits.delete(k);
     this.deps.pacer.offer(this.key, async () => {
       const cur = this.pendingProgress;
       if (!cur) return;
@@ -91,7 +95,13 @@ export class Thread {
     await this.deps.pacer.settle(this.key);
     await this.showSummary(view.summary.text, view.summary.blocks);
     if (view.summary.truncated)
-      await this.attachReport().catch((e: unknown) => this.fail('attach the full report', e, 'The summary above has the main findings; the full report is what `pushcheck diagnose` prints for the same files.'));
+      await this.attachReport().catch((e: unknown) =>
+        this.fail(
+          'attach the full report',
+          e,
+          'The summary above has the main findings; the full report is what `pushcheck diagnose` prints for the same files.',
+        ),
+      );
   }
 
   private async showSummary(text: string, blocks: Block[]): Promise<void> {
@@ -148,7 +158,11 @@ export class Thread {
   }
 
   /** A plain message saying what failed and what to do; never throws. */
-  async fail(what: string, error: unknown, advice = 'Try again in a minute; if it keeps failing, run `pushcheck diagnose` on the file locally.'): Promise<void> {
+  async fail(
+    what: string,
+    error: unknown,
+    advice = 'Try again in a minute; if it keeps failing, run `pushcheck diagnose` on the file locally.',
+  ): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     this.log.error({ err: error, what }, 'slack work failed');
     try {

@@ -12,7 +12,7 @@ const FEEDBACK_JOB_MS = 5 * 60_000;
 const SCAN_MARGIN_MS = 60_000;
 
 /** A case's version: its evidence batch ids and its answers (equal versions, equal reports). */
-export function versionOf(s: CaseSnapshot): string {
+function versionOf(s: CaseSnapshot): string {
   return `${s.batchIds.join(',')}|${createHash('sha256').update(JSON.stringify(s.answers)).digest('hex').slice(0, 16)}`;
 }
 

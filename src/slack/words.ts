@@ -7,9 +7,6 @@ import { messageLabel, messageTime, messageWords, parseMessageLabel, type WordsO
  */
 export { messageLabel };
 
-/** A Slack message ts ("1763700100.000200") as a time people read. */
-export const slackTime = messageTime;
-
 /**
  * A mention survives escaping as these two private-use characters around
  * the user id, and becomes <@U…> in the finished mrkdwn (see unmention):

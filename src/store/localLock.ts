@@ -44,7 +44,8 @@ export class TimedKeyedMutex {
     const queue = this.queues.get(key);
     const next = queue?.shift();
     if (queue && !queue.length) this.queues.delete(key);
-    if (next) next.grant(); // the key stays held, handed straight to the next waiter
+    if (next)
+      next.grant(); // the key stays held, handed straight to the next waiter
     else this.held.delete(key);
   }
 
@@ -71,7 +72,7 @@ const held = new AsyncLocalStorage<ReadonlySet<string>>();
  * each file of a contribution while the contribution holds the thread)
  * without waiting on itself.
  */
-export function reentrant<T>(key: string, take: (fn: () => Promise<T>) => Promise<T>, fn: () => Promise<T>): Promise<T> {
+function reentrant<T>(key: string, take: (fn: () => Promise<T>) => Promise<T>, fn: () => Promise<T>): Promise<T> {
   const mine = held.getStore();
   if (mine?.has(key)) return fn();
   return take(() => held.run(new Set([...(mine ?? []), key]), fn));

@@ -4,8 +4,22 @@ import type { Answer } from '../engine/answers.js';
 import { LockTimeoutError, StoreUnavailableError } from './errors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
-import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, evidenceJson, scanRecord, sessionInfo, threadInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
-import type { AnswerRecorded, CaseSnapshot, Store, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, SessionInfo, SessionState } from './types.js';
+import {
+  answer,
+  ANSWER_ORDER,
+  answerPlace,
+  byStart,
+  evidenceBatch,
+  evidenceJson,
+  scanRecord,
+  caseInfo,
+  threadInfo,
+  type AnswerRow,
+  type EvidenceRow,
+  type ScanRow,
+  type CaseRow,
+} from './rows.js';
+import type { AnswerRecorded, CaseSnapshot, Store, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, CaseInfo, CaseState } from './types.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -36,7 +50,7 @@ const FATAL_CODES = new Set(['28P01', '28000', '3D000', '3F000', '42501', '22023
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** host:port/database, fit for a log line: the URL without user or password. */
-export function describeDatabaseUrl(url: string): string {
+function describeDatabaseUrl(url: string): string {
   try {
     const u = new URL(url);
     return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname && u.pathname !== '/' ? u.pathname : ''}`;
@@ -49,7 +63,12 @@ function reason(e: unknown): string {
   const err = e as { code?: string; message?: string; errors?: { message?: string }[] };
   // Node reports a refused dual-stack connect as an AggregateError with no message of its own.
   const message = err.message || err.errors?.map((x) => x.message).join('; ') || String(e);
-  const codes: Record<string, string> = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'host not found', ETIMEDOUT: 'connection timed out', EHOSTUNREACH: 'host unreachable' };
+  const codes: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    ETIMEDOUT: 'connection timed out',
+    EHOSTUNREACH: 'host unreachable',
+  };
   return (err.code && codes[err.code]) ?? message;
 }
 
@@ -157,35 +176,39 @@ export class PostgresStore implements Store {
     return (await this.pool.query<{ version: number }>('SELECT version FROM migrations ORDER BY version')).rows.map((r) => r.version);
   }
 
-  async openSession(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<SessionInfo> {
+  async openCase(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<CaseInfo> {
     const at = this.now().toISOString();
     await this.pool.query(
       'INSERT INTO sessions (key, channel, thread_ts, created_at, updated_at, meta) VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (key) DO NOTHING',
       [key, init.channel, init.threadTs, at, JSON.stringify(init.meta ?? {})],
     );
-    const row = (await this.pool.query<SessionRow>('SELECT * FROM sessions WHERE key = $1', [key])).rows[0];
-    if (!row) throw new Error(`no session ${key}`); // purged between the two statements
-    return sessionInfo(row);
+    const row = (await this.pool.query<CaseRow>('SELECT * FROM sessions WHERE key = $1', [key])).rows[0];
+    if (!row) throw new Error(`no case ${key}`); // purged between the two statements
+    return caseInfo(row);
   }
 
   async thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined> {
-    const row = (await this.pool.query<Pick<SessionRow, 'summary_ts' | 'meta'>>('SELECT summary_ts, meta FROM sessions WHERE key = $1', [key])).rows[0];
+    const row = (await this.pool.query<Pick<CaseRow, 'summary_ts' | 'meta'>>('SELECT summary_ts, meta FROM sessions WHERE key = $1', [key])).rows[0];
     return row ? threadInfo(row) : undefined;
   }
 
-  async hasSession(key: string): Promise<boolean> {
+  async hasCase(key: string): Promise<boolean> {
     return (await this.pool.query('SELECT 1 FROM sessions WHERE key = $1', [key])).rowCount === 1;
   }
 
-  async getSession(key: string): Promise<SessionState | undefined> {
+  async getCase(key: string): Promise<CaseState | undefined> {
     // One snapshot: evidence and answers as they stood together.
     return this.tx(async (c) => {
-      const row = (await c.query<SessionRow>('SELECT * FROM sessions WHERE key = $1', [key])).rows[0];
+      const row = (await c.query<CaseRow>('SELECT * FROM sessions WHERE key = $1', [key])).rows[0];
       if (!row) return undefined;
-      const evidence = (await c.query<EvidenceRow>('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = $1 ORDER BY id', [key])).rows.map(evidenceBatch);
-      const answers = (await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])).rows.map(answer);
+      const evidence = (
+        await c.query<EvidenceRow>('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = $1 ORDER BY id', [key])
+      ).rows.map(evidenceBatch);
+      const answers = (
+        await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])
+      ).rows.map(answer);
       const messages = (await c.query<{ ts: string; kind: string }>('SELECT ts, kind FROM messages WHERE session_key = $1 ORDER BY ts', [key])).rows;
-      return { ...sessionInfo(row), evidence, answers, messages };
+      return { ...caseInfo(row), evidence, answers, messages };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
@@ -206,7 +229,9 @@ export class PostgresStore implements Store {
     return this.tx(async (c) => {
       if (!(await c.query('SELECT 1 FROM sessions WHERE key = $1', [key])).rows.length) return undefined;
       const ids = (await c.query<{ id: string }>('SELECT id FROM evidence WHERE session_key = $1 ORDER BY id', [key])).rows;
-      const answers = (await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])).rows.map(answer);
+      const answers = (
+        await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])
+      ).rows.map(answer);
       return { batchIds: ids.map((r) => String(r.id)), answers };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
@@ -222,7 +247,7 @@ export class PostgresStore implements Store {
 
   async addAnswer(key: string, a: Answer): Promise<AnswerRecorded> {
     return this.tx(async (c) => {
-      // The session row's lock orders answers to one thread, whichever replica records them.
+      // The case's row lock orders answers to one thread, whichever replica records them.
       await c.query('SELECT 1 FROM sessions WHERE key = $1 FOR UPDATE', [key]);
       const { rows } = await c.query<{ id: string }>(
         'INSERT INTO answers (session_key, question, value, answered_by, answered_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
@@ -230,10 +255,10 @@ export class PostgresStore implements Store {
       );
       await c.query('UPDATE sessions SET updated_at = $2 WHERE key = $1', [key, this.now().toISOString()]);
       const ordered = (
-        await c.query<AnswerRow & { id: string }>(`SELECT id, question, value, answered_by, answered_at FROM answers WHERE session_key = $1 AND question = $2 ORDER BY ${ANSWER_ORDER}`, [
-          key,
-          a.question,
-        ])
+        await c.query<AnswerRow & { id: string }>(
+          `SELECT id, question, value, answered_by, answered_at FROM answers WHERE session_key = $1 AND question = $2 ORDER BY ${ANSWER_ORDER}`,
+          [key, a.question],
+        )
       ).rows;
       return answerPlace(ordered, rows[0]!.id);
     });
@@ -242,19 +267,23 @@ export class PostgresStore implements Store {
   async claimSummary(key: string, ts: string): Promise<string> {
     await this.pool.query('UPDATE sessions SET summary_ts = $2, updated_at = $3 WHERE key = $1 AND summary_ts IS NULL', [key, ts, this.now().toISOString()]);
     const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM sessions WHERE key = $1', [key])).rows[0];
-    if (!row?.summary_ts) throw new Error(`no session ${key}`);
+    if (!row?.summary_ts) throw new Error(`no case ${key}`);
     return row.summary_ts;
   }
 
   async replaceSummary(key: string, from: string, to: string): Promise<string> {
     await this.pool.query('UPDATE sessions SET summary_ts = $3, updated_at = $4 WHERE key = $1 AND summary_ts = $2', [key, from, to, this.now().toISOString()]);
     const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM sessions WHERE key = $1', [key])).rows[0];
-    if (!row?.summary_ts) throw new Error(`no session ${key}`);
+    if (!row?.summary_ts) throw new Error(`no case ${key}`);
     return row.summary_ts;
   }
 
   async recordMessage(key: string, ts: string, kind: string): Promise<void> {
-    await this.pool.query('INSERT INTO messages (session_key, ts, kind) VALUES ($1, $2, $3) ON CONFLICT (session_key, ts) DO UPDATE SET kind = EXCLUDED.kind', [key, ts, kind]);
+    await this.pool.query('INSERT INTO messages (session_key, ts, kind) VALUES ($1, $2, $3) ON CONFLICT (session_key, ts) DO UPDATE SET kind = EXCLUDED.kind', [
+      key,
+      ts,
+      kind,
+    ]);
   }
 
   async setMeta(key: string, name: string, value: string): Promise<void> {
@@ -309,14 +338,20 @@ export class PostgresStore implements Store {
     try {
       return await Promise.race([pending, timeout]);
     } catch (e) {
-      pending.then((c) => c.release(), () => undefined);
+      pending.then(
+        (c) => c.release(),
+        () => undefined,
+      );
       throw e;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  async beginScan(key: string, scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string }): Promise<ScanRecord> {
+  async beginScan(
+    key: string,
+    scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string },
+  ): Promise<ScanRecord> {
     const now = this.now();
     const { rows } = await this.pool.query<ScanRow>(
       'INSERT INTO scans (id, session_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING *',

@@ -1,8 +1,8 @@
 import type { Answer } from '../engine/answers.js';
-import type { EvidenceBatch, EvidenceJson, ScanRecord, SessionInfo } from './types.js';
+import type { EvidenceBatch, EvidenceJson, ScanRecord, CaseInfo } from './types.js';
 
 /** Row shapes both databases return (Postgres gives BIGINT as a string and JSONB as an object). */
-export interface SessionRow {
+export interface CaseRow {
   key: string;
   channel: string;
   thread_ts: string;
@@ -40,7 +40,7 @@ export interface ScanRow {
   added_at: string;
 }
 
-export function sessionInfo(row: SessionRow): SessionInfo {
+export function caseInfo(row: CaseRow): CaseInfo {
   return {
     key: row.key,
     channel: row.channel,
@@ -52,9 +52,12 @@ export function sessionInfo(row: SessionRow): SessionInfo {
   };
 }
 
-/** The part of a session a chat front end keeps beside the case. */
-export function threadInfo(row: Pick<SessionRow, 'summary_ts' | 'meta'>): { summaryTs?: string; meta: Record<string, string> } {
-  return { ...(row.summary_ts ? { summaryTs: row.summary_ts } : {}), meta: typeof row.meta === 'string' ? (JSON.parse(row.meta) as Record<string, string>) : row.meta };
+/** The part of a case's row a chat front end keeps beside the case. */
+export function threadInfo(row: Pick<CaseRow, 'summary_ts' | 'meta'>): { summaryTs?: string; meta: Record<string, string> } {
+  return {
+    ...(row.summary_ts ? { summaryTs: row.summary_ts } : {}),
+    meta: typeof row.meta === 'string' ? (JSON.parse(row.meta) as Record<string, string>) : row.meta,
+  };
 }
 
 export function evidenceBatch(r: EvidenceRow): EvidenceBatch {

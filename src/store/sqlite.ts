@@ -6,8 +6,22 @@ import type { Answer } from '../engine/answers.js';
 import { LockTimeoutError } from './errors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { answer, ANSWER_ORDER, answerPlace, byStart, evidenceBatch, evidenceJson, scanRecord, sessionInfo, threadInfo, type AnswerRow, type EvidenceRow, type ScanRow, type SessionRow } from './rows.js';
-import type { AnswerRecorded, CaseSnapshot, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, SessionInfo, SessionState, Store } from './types.js';
+import {
+  answer,
+  ANSWER_ORDER,
+  answerPlace,
+  byStart,
+  evidenceBatch,
+  evidenceJson,
+  scanRecord,
+  caseInfo,
+  threadInfo,
+  type AnswerRow,
+  type EvidenceRow,
+  type ScanRow,
+  type CaseRow,
+} from './rows.js';
+import type { AnswerRecorded, CaseSnapshot, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, CaseInfo, CaseState, Store } from './types.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ":memory:". */
@@ -84,30 +98,34 @@ export class SqliteStore implements Store {
     this.db.prepare('UPDATE sessions SET updated_at = ? WHERE key = ?').run(this.now().toISOString(), key);
   }
 
-  async openSession(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<SessionInfo> {
+  async openCase(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<CaseInfo> {
     const at = this.now().toISOString();
     this.db
       .prepare('INSERT INTO sessions (key, channel, thread_ts, created_at, updated_at, meta) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
       .run(key, init.channel, init.threadTs, at, at, JSON.stringify(init.meta ?? {}));
-    return sessionInfo(this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as SessionRow);
+    return caseInfo(this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as CaseRow);
   }
 
   async thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined> {
-    const row = this.db.prepare('SELECT summary_ts, meta FROM sessions WHERE key = ?').get(key) as Pick<SessionRow, 'summary_ts' | 'meta'> | undefined;
+    const row = this.db.prepare('SELECT summary_ts, meta FROM sessions WHERE key = ?').get(key) as Pick<CaseRow, 'summary_ts' | 'meta'> | undefined;
     return row ? threadInfo(row) : undefined;
   }
 
-  async hasSession(key: string): Promise<boolean> {
+  async hasCase(key: string): Promise<boolean> {
     return this.db.prepare('SELECT 1 FROM sessions WHERE key = ?').get(key) !== undefined;
   }
 
-  async getSession(key: string): Promise<SessionState | undefined> {
-    const row = this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as SessionRow | undefined;
+  async getCase(key: string): Promise<CaseState | undefined> {
+    const row = this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as CaseRow | undefined;
     if (!row) return undefined;
-    const evidence = (this.db.prepare('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? ORDER BY id').all(key) as EvidenceRow[]).map(evidenceBatch);
-    const answers = (this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]).map(answer);
+    const evidence = (
+      this.db.prepare('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? ORDER BY id').all(key) as EvidenceRow[]
+    ).map(evidenceBatch);
+    const answers = (
+      this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]
+    ).map(answer);
     const messages = this.db.prepare('SELECT ts, kind FROM messages WHERE session_key = ? ORDER BY ts').all(key) as { ts: string; kind: string }[];
-    return { ...sessionInfo(row), evidence, answers, messages };
+    return { ...caseInfo(row), evidence, answers, messages };
   }
 
   async addEvidence(key: string, batch: EvidenceBatch): Promise<void> {
@@ -122,16 +140,20 @@ export class SqliteStore implements Store {
   }
 
   async caseSnapshot(key: string): Promise<CaseSnapshot | undefined> {
-    if (!(await this.hasSession(key))) return undefined;
+    if (!(await this.hasCase(key))) return undefined;
     const ids = this.db.prepare('SELECT id FROM evidence WHERE session_key = ? ORDER BY id').all(key) as { id: number }[];
-    const answers = (this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]).map(answer);
+    const answers = (
+      this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]
+    ).map(answer);
     return { batchIds: ids.map((r) => String(r.id)), answers };
   }
 
   async evidenceJson(key: string, ids: readonly string[]): Promise<(EvidenceJson & { id: string })[]> {
     if (!ids.length) return [];
     const rows = this.db
-      .prepare(`SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? AND id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`)
+      .prepare(
+        `SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? AND id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`,
+      )
       .all(key, ...ids.map(Number)) as (EvidenceRow & { id: number })[];
     return rows.map(evidenceJson);
   }
@@ -153,7 +175,7 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       this.db.prepare('UPDATE sessions SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts IS NULL').run(ts, this.now().toISOString(), key);
       const row = this.db.prepare('SELECT summary_ts FROM sessions WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
-      if (!row?.summary_ts) throw new Error(`no session ${key}`);
+      if (!row?.summary_ts) throw new Error(`no case ${key}`);
       return row.summary_ts;
     })();
   }
@@ -162,7 +184,7 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       this.db.prepare('UPDATE sessions SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts = ?').run(to, this.now().toISOString(), key, from);
       const row = this.db.prepare('SELECT summary_ts FROM sessions WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
-      if (!row?.summary_ts) throw new Error(`no session ${key}`);
+      if (!row?.summary_ts) throw new Error(`no case ${key}`);
       return row.summary_ts;
     })();
   }
@@ -224,12 +246,25 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.prepare('UPDATE locks SET expires_at = ? WHERE name = ? AND token = ?').run(this.now().getTime() + this.leaseMs, name, token);
   }
 
-  async beginScan(key: string, scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string }): Promise<ScanRecord> {
+  async beginScan(
+    key: string,
+    scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string },
+  ): Promise<ScanRecord> {
     const row = this.db
       .prepare(
         'INSERT INTO scans (id, session_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *',
       )
-      .get(randomUUID(), key, scan.input, JSON.stringify(scan.source), scan.owner, this.now().toISOString(), this.now().getTime(), scan.addedBy ?? null, scan.addedAt) as ScanRow;
+      .get(
+        randomUUID(),
+        key,
+        scan.input,
+        JSON.stringify(scan.source),
+        scan.owner,
+        this.now().toISOString(),
+        this.now().getTime(),
+        scan.addedBy ?? null,
+        scan.addedAt,
+      ) as ScanRow;
     return scanRecord(row);
   }
 

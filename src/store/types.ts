@@ -1,7 +1,7 @@
 import type { Answer } from '../engine/answers.js';
 import type { Fact, Problem } from '../facts/schema.js';
 
-export interface SessionInfo {
+export interface CaseInfo {
   /** `channel:thread_ts` in Slack; any stable id elsewhere (the terminal uses "terminal:<case>"). */
   key: string;
   channel: string;
@@ -10,7 +10,7 @@ export interface SessionInfo {
   updatedAt: string;
   /** The summary message that is updated in place (Slack ts). */
   summaryTs?: string;
-  /** Free per-session settings: the person who started it, the trigger, … */
+  /** Free per-case settings: the person who started it, the trigger, … */
   meta: Record<string, string>;
 }
 
@@ -45,7 +45,7 @@ export interface CaseSnapshot {
   answers: Answer[];
 }
 
-export interface SessionState extends SessionInfo {
+export interface CaseState extends CaseInfo {
   evidence: EvidenceBatch[];
   answers: Answer[];
   /** Message ts's the bot posted in the thread, with what they were. */
@@ -90,7 +90,7 @@ export interface LockOptions {
 }
 
 /**
- * Session storage shared by every process that serves the same workspace:
+ * Case storage shared by every process that serves the same workspace:
  * SQLite for one process (the embedded default), Postgres for several
  * replicas behind a load balancer. Each method is one atomic step, so two
  * replicas never lose or double each other's work:
@@ -104,18 +104,18 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Where the data lives, fit for a log line (a path, or host:port/database; never a password). */
   readonly location: string;
-  /** Creates the session if it does not exist; returns it either way. */
-  openSession(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<SessionInfo>;
+  /** Creates the thread's case if it does not exist; returns it either way. */
+  openCase(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<CaseInfo>;
   /** What a chat front end keeps beside the case (its summary message, its notes), without the evidence. */
   thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined>;
-  getSession(key: string): Promise<SessionState | undefined>;
-  hasSession(key: string): Promise<boolean>;
+  getCase(key: string): Promise<CaseState | undefined>;
+  hasCase(key: string): Promise<boolean>;
   addEvidence(key: string, batch: EvidenceBatch): Promise<void>;
   /** The same, with facts and problems already as JSON text (read in a worker thread: nothing to parse here). */
   addEvidenceJson(key: string, batch: EvidenceJson): Promise<void>;
-  /** The batch ids and answers of a session (cheap: no facts), or undefined when there is no such session. */
+  /** The batch ids and answers of a case (cheap: no facts), or undefined when there is no such case. */
   caseSnapshot(key: string): Promise<CaseSnapshot | undefined>;
-  /** Some of a session's evidence batches as stored, by id, in id order. */
+  /** Some of a case's evidence batches as stored, by id, in id order. */
   evidenceJson(key: string, ids: readonly string[]): Promise<(EvidenceJson & { id: string })[]>;
   /** Records the answer; answers to one question are ordered by their time (then arrival), the latest stands. */
   addAnswer(key: string, answer: Answer): Promise<AnswerRecorded>;
@@ -159,7 +159,7 @@ export interface Store {
   takeStaleScans(owner: string, staleMs: number): Promise<ScanRecord[]>;
   /** Reads in flight in one thread. */
   scans(key: string): Promise<ScanRecord[]>;
-  /** Deletes sessions untouched for longer than the retention period and expired claims. */
+  /** Deletes cases untouched for longer than the retention period and expired claims (the table is still called sessions). */
   purge(now?: Date): Promise<{ sessions: number; claims: number }>;
   /** Versions of the schema applied, in order. */
   appliedMigrations(): Promise<number[]>;
@@ -173,4 +173,7 @@ export interface Store {
  * orders additions. Only the case service (src/case/) uses this part; Slack
  * keeps its own book of threads in the same database (src/slack/threads.ts).
  */
-export type CaseStore = Pick<Store, 'openSession' | 'getSession' | 'hasSession' | 'addEvidence' | 'addEvidenceJson' | 'caseSnapshot' | 'evidenceJson' | 'addAnswer' | 'withThreadLock'>;
+export type CaseStore = Pick<
+  Store,
+  'openCase' | 'getCase' | 'hasCase' | 'addEvidence' | 'addEvidenceJson' | 'caseSnapshot' | 'evidenceJson' | 'addAnswer' | 'withThreadLock'
+>;

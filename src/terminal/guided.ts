@@ -8,7 +8,7 @@ import type { QuestionReport, Report } from '../report/types.js';
 import type { CaseService } from '../case/index.js';
 
 /** The bundled example case (examples/ ships in the package). */
-export const EXAMPLE_DIR = fileURLToPath(new URL('../../examples/mdm-wrong-magic/', import.meta.url));
+const EXAMPLE_DIR = fileURLToPath(new URL('../../examples/mdm-wrong-magic/', import.meta.url));
 
 export interface TerminalIO {
   input: NodeJS.ReadableStream;
@@ -24,11 +24,11 @@ function choices(q: QuestionReport): string {
   return q.type === 'time' ? 'a date and time, e.g. 2026-11-20 14:05 UTC; or unknown' : 'a value; or unknown';
 }
 
-export function questionLine(q: QuestionReport): string {
+function questionLine(q: QuestionReport): string {
   return `Next question (${q.id}): ${q.text}\n  answer: ${choices(q)}${q.help ? `\n  help: ${q.help}` : ''}\n`;
 }
 
-/** Loads the example case into a session: files read from disk, the server's values as a paste. */
+/** Loads the example case: files read from disk, the server's values as a paste. */
 export async function loadExample(cases: CaseService, key: string, dir = EXAMPLE_DIR, at = new Date().toISOString()): Promise<Report> {
   await cases.open(key, { channel: 'terminal', threadTs: 'example', meta: { trigger: 'terminal' } });
   const files = (await readdir(dir)).filter((f) => f !== 'README.md').sort();

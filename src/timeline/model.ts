@@ -145,7 +145,8 @@ export function timelineModel(report: Report): TimelineModel {
   const marks: Mark[] = [];
   for (const e of events) {
     const k = kindOf(e);
-    if (k) marks.push({ at: timeOf(e), iso: e.at, lane: k.lane, label: k.label(e), tone: k.tone(e), shape: k.shape, ...(zoneless(e) ? { zoneless: true } : {}) });
+    if (k)
+      marks.push({ at: timeOf(e), iso: e.at, lane: k.lane, label: k.label(e), tone: k.tone(e), shape: k.shape, ...(zoneless(e) ? { zoneless: true } : {}) });
   }
 
   const markers: Marker[] = [];
@@ -160,7 +161,14 @@ export function timelineModel(report: Report): TimelineModel {
   marks.sort((a, b) => a.at - b.at);
   const noted = marks.find((m) => m.label === 'magic mismatch noted') ?? marks.find((m) => m.label === 'wrong magic');
   if (noted) {
-    spans.push({ from: noted.at, to: noted.at + SELF_HEALING_MS, lane: 'device', label: '25 h self-healing window', tone: 'warn', ...(noted.zoneless ? { zoneless: true } : {}) });
+    spans.push({
+      from: noted.at,
+      to: noted.at + SELF_HEALING_MS,
+      lane: 'device',
+      label: '25 h self-healing window',
+      tone: 'warn',
+      ...(noted.zoneless ? { zoneless: true } : {}),
+    });
   }
   const certStart = events.filter((e) => CERT_START.test(e.fact)).map(timeOf);
   const certEnd = events.filter((e) => CERT_END.test(e.fact)).map(timeOf);
@@ -168,8 +176,10 @@ export function timelineModel(report: Report): TimelineModel {
     const from = certStart.length ? Math.min(...certStart) : Number.NEGATIVE_INFINITY;
     const to = certEnd.length ? Math.max(...certEnd) : Number.POSITIVE_INFINITY;
     spans.push({ from, to, lane: 'certificate', label: 'certificate valid', tone: 'ok' });
-    for (const e of events.filter((x) => CERT_START.test(x.fact))) marks.push({ at: timeOf(e), iso: e.at, lane: 'certificate', label: 'valid from', tone: 'info', shape: 'square' });
-    for (const e of events.filter((x) => CERT_END.test(x.fact))) marks.push({ at: timeOf(e), iso: e.at, lane: 'certificate', label: 'expires', tone: 'warn', shape: 'square' });
+    for (const e of events.filter((x) => CERT_START.test(x.fact)))
+      marks.push({ at: timeOf(e), iso: e.at, lane: 'certificate', label: 'valid from', tone: 'info', shape: 'square' });
+    for (const e of events.filter((x) => CERT_END.test(x.fact)))
+      marks.push({ at: timeOf(e), iso: e.at, lane: 'certificate', label: 'expires', tone: 'warn', shape: 'square' });
   }
 
   const { start, end } = focusWindow(marks, spans, markers);

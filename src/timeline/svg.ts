@@ -38,14 +38,20 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const STEPS = [1, 2, 5, 10, 15, 30].map((n) => n * SECOND).concat([1, 2, 5, 10, 15, 30].map((n) => n * MINUTE), [1, 2, 3, 6, 12].map((n) => n * HOUR), [1, 2, 7, 14, 30, 91, 182, 365].map((n) => n * DAY));
+const STEPS = [1, 2, 5, 10, 15, 30]
+  .map((n) => n * SECOND)
+  .concat(
+    [1, 2, 5, 10, 15, 30].map((n) => n * MINUTE),
+    [1, 2, 3, 6, 12].map((n) => n * HOUR),
+    [1, 2, 7, 14, 30, 91, 182, 365].map((n) => n * DAY),
+  );
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
 const hm = (d: Date) => `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
 const hms = (d: Date) => `${hm(d)}:${pad2(d.getUTCSeconds())}`;
 /** "2024-05-06 09:00 UTC" */
-export const utcLabel = (t: number) => `${ymd(new Date(t))} ${hms(new Date(t)).replace(/:00$/, '')} UTC`;
+const utcLabel = (t: number) => `${ymd(new Date(t))} ${hms(new Date(t)).replace(/:00$/, '')} UTC`;
 
 interface Axis {
   t0: number;
@@ -163,7 +169,7 @@ function grouped(marks: Mark[], axis: Axis): { x: number; mark: Mark; label: str
 function outsideNote(marks: readonly Mark[], side: 'before' | 'after'): string | undefined {
   if (!marks.length) return undefined;
   const star = (m: Mark) => (m.zoneless ? '*' : '');
-  if (marks.length <= 2) return marks.map((m) => `${m.label}${star(m)} ${utcLabel(m.at)}`).join(', ') + ` (${side} the axis)`;
+  if (marks.length <= 2) return `${marks.map((m) => `${m.label}${star(m)} ${utcLabel(m.at)}`).join(', ')} (${side} the axis)`;
   const kinds = [...new Set(marks.map((m) => m.label))];
   return `${marks.length} events ${side} the axis (${kinds.slice(0, 2).join(', ')}${kinds.length > 2 ? '…' : ''}), ${utcLabel(marks[0]!.at)} to ${utcLabel(marks[marks.length - 1]!.at)}`;
 }
@@ -184,11 +190,14 @@ function laneSvg(lane: LaneId, index: number, model: TimelineModel, axis: Axis):
     const x1 = Math.max(plotL, Number.isFinite(s.from) ? axis.x(s.from) : plotL);
     const x2 = Math.min(plotR, Number.isFinite(s.to) ? axis.x(s.to) : plotR);
     if (x2 <= x1) {
-      if (Number.isFinite(s.from) && Number.isFinite(s.to)) offAxis.push(`${s.label}${s.zoneless ? '*' : ''} ${utcLabel(s.from)} to ${utcLabel(s.to)} (${s.to < axis.t0 ? 'before' : 'after'} the axis)`);
+      if (Number.isFinite(s.from) && Number.isFinite(s.to))
+        offAxis.push(`${s.label}${s.zoneless ? '*' : ''} ${utcLabel(s.from)} to ${utcLabel(s.to)} (${s.to < axis.t0 ? 'before' : 'after'} the axis)`);
       continue;
     }
     const color = COLORS[s.tone];
-    out.push(`<rect x="${x1.toFixed(1)}" y="${cy - 10}" width="${(x2 - x1).toFixed(1)}" height="20" fill="${color}" fill-opacity="0.14" stroke="${color}" stroke-dasharray="4 3"/>`);
+    out.push(
+      `<rect x="${x1.toFixed(1)}" y="${cy - 10}" width="${(x2 - x1).toFixed(1)}" height="20" fill="${color}" fill-opacity="0.14" stroke="${color}" stroke-dasharray="4 3"/>`,
+    );
     const ends = Number.isFinite(s.to) ? `, ends ${utcLabel(s.to)}` : '';
     const text = `${s.label}${s.zoneless ? '*' : ''}${ends}`;
     const tw = textWidth(text, 11);
@@ -214,7 +223,18 @@ function laneSvg(lane: LaneId, index: number, model: TimelineModel, axis: Axis):
   }
   const notes: string[] = [];
   if (labels.hidden) notes.push(`+${labels.hidden} more label${labels.hidden === 1 ? '' : 's'} not shown`);
-  for (const n of [outsideNote(outside.filter((m) => m.at < axis.t0), 'before'), outsideNote(outside.filter((m) => m.at > axis.t1), 'after'), ...offAxis]) if (n) notes.push(n);
+  for (const n of [
+    outsideNote(
+      outside.filter((m) => m.at < axis.t0),
+      'before',
+    ),
+    outsideNote(
+      outside.filter((m) => m.at > axis.t1),
+      'after',
+    ),
+    ...offAxis,
+  ])
+    if (n) notes.push(n);
   if (notes.length) {
     const text = notes.join('; ');
     // Beside the span's label when there is room, else on the lane's top row (mark labels sit lower).
@@ -225,21 +245,54 @@ function laneSvg(lane: LaneId, index: number, model: TimelineModel, axis: Axis):
 }
 
 const LEGEND: { show: (m: TimelineModel) => boolean; draw: (x: number, y: number) => string; text: string }[] = [
-  { show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'ok'), draw: (x, y) => shape('circle', x, y, COLORS.ok), text: 'push accepted by APNs (2xx)' },
+  {
+    show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'ok'),
+    draw: (x, y) => shape('circle', x, y, COLORS.ok),
+    text: 'push accepted by APNs (2xx)',
+  },
   { show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'bad'), draw: (x, y) => shape('circle', x, y, COLORS.bad), text: 'push refused by APNs' },
-  { show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'info'), draw: (x, y) => shape('circle', x, y, COLORS.info), text: 'push sent (no APNs answer logged)' },
+  {
+    show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'info'),
+    draw: (x, y) => shape('circle', x, y, COLORS.info),
+    text: 'push sent (no APNs answer logged)',
+  },
   { show: (m) => m.marks.some((k) => k.lane === 'contact'), draw: (x, y) => shape('diamond', x, y, COLORS.ok), text: 'device contacted the server' },
-  { show: (m) => m.marks.some((k) => k.lane === 'command' && k.tone !== 'warn'), draw: (x, y) => shape('square', x, y, COLORS.ok), text: 'command status (Acknowledged / Error)' },
-  { show: (m) => m.marks.some((k) => k.lane === 'command' && k.tone === 'warn'), draw: (x, y) => shape('square', x, y, COLORS.warn), text: 'NotNow (command deferred)' },
-  { show: (m) => m.marks.some((k) => k.lane === 'enrollment'), draw: (x, y) => shape('square', x, y, COLORS.info), text: 'enrollment check-in (red: CheckOut)' },
-  { show: (m) => m.marks.some((k) => k.lane !== 'push' && k.shape === 'circle' && k.tone === 'info'), draw: (x, y) => shape('circle', x, y, COLORS.info), text: 'other event' },
-  { show: (m) => m.marks.some((k) => k.lane === 'device' && k.tone === 'bad'), draw: (x, y) => shape('triangle', x, y, COLORS.bad), text: 'device rejected a push / lost APNs' },
+  {
+    show: (m) => m.marks.some((k) => k.lane === 'command' && k.tone !== 'warn'),
+    draw: (x, y) => shape('square', x, y, COLORS.ok),
+    text: 'command status (Acknowledged / Error)',
+  },
+  {
+    show: (m) => m.marks.some((k) => k.lane === 'command' && k.tone === 'warn'),
+    draw: (x, y) => shape('square', x, y, COLORS.warn),
+    text: 'NotNow (command deferred)',
+  },
+  {
+    show: (m) => m.marks.some((k) => k.lane === 'enrollment'),
+    draw: (x, y) => shape('square', x, y, COLORS.info),
+    text: 'enrollment check-in (red: CheckOut)',
+  },
+  {
+    show: (m) => m.marks.some((k) => k.lane !== 'push' && k.shape === 'circle' && k.tone === 'info'),
+    draw: (x, y) => shape('circle', x, y, COLORS.info),
+    text: 'other event',
+  },
+  {
+    show: (m) => m.marks.some((k) => k.lane === 'device' && k.tone === 'bad'),
+    draw: (x, y) => shape('triangle', x, y, COLORS.bad),
+    text: 'device rejected a push / lost APNs',
+  },
   {
     show: (m) => m.spans.some((s) => s.lane === 'device'),
-    draw: (x, y) => `<rect x="${x - 9}" y="${y - 7}" width="18" height="14" fill="${COLORS.warn}" fill-opacity="0.14" stroke="${COLORS.warn}" stroke-dasharray="4 3"/>`,
+    draw: (x, y) =>
+      `<rect x="${x - 9}" y="${y - 7}" width="18" height="14" fill="${COLORS.warn}" fill-opacity="0.14" stroke="${COLORS.warn}" stroke-dasharray="4 3"/>`,
     text: '25 h self-healing window',
   },
-  { show: (m) => m.markers.length > 0, draw: (x, y) => `<line x1="${x}" y1="${y - 8}" x2="${x}" y2="${y + 8}" stroke="#555555" stroke-dasharray="4 3" stroke-width="1.5"/>`, text: 'failures began / sysdiagnose' },
+  {
+    show: (m) => m.markers.length > 0,
+    draw: (x, y) => `<line x1="${x}" y1="${y - 8}" x2="${x}" y2="${y + 8}" stroke="#555555" stroke-dasharray="4 3" stroke-width="1.5"/>`,
+    text: 'failures began / sysdiagnose',
+  },
 ];
 
 /** The timeline as SVG, or null when fewer than two timed events would be shown. */
@@ -249,7 +302,7 @@ export function timelineSvg(report: Report): string | null {
   return modelSvg(model, report);
 }
 
-export function modelSvg(model: TimelineModel, report: Report): string {
+function modelSvg(model: TimelineModel, report: Report): string {
   const axis = axisFor(model);
   const height = timelineHeight(model.lanes.length);
   const axisY = TOP + model.lanes.length * LANE_H;
@@ -259,11 +312,16 @@ export function modelSvg(model: TimelineModel, report: Report): string {
   out.push(`<rect width="${TIMELINE_WIDTH}" height="${height}" fill="#ffffff"/>`);
 
   const platform = report.device.platform && (PLATFORMS[report.device.platform.toLowerCase()] ?? report.device.platform);
-  const device = [report.device.model, [platform, report.device.osVersion, report.device.osBuild && `(${report.device.osBuild})`].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  const device = [report.device.model, [platform, report.device.osVersion, report.device.osBuild && `(${report.device.osBuild})`].filter(Boolean).join(' ')]
+    .filter(Boolean)
+    .join(', ');
   out.push(`<text x="14" y="30" ${FONT} font-size="20" fill="#111111">${esc(`Push timeline${device ? ` for ${device}` : ''}`)}</text>`);
   const count = model.marks.length;
   const shown = model.marks.filter((m) => m.at >= axis.t0 && m.at <= axis.t1).length;
-  const events = shown === count ? `${count} event${count === 1 ? '' : 's'}` : `${shown} of ${count} events (${model.around === 'failures' ? 'the failing pushes and what followed' : 'the latest activity'})`;
+  const events =
+    shown === count
+      ? `${count} event${count === 1 ? '' : 's'}`
+      : `${shown} of ${count} events (${model.around === 'failures' ? 'the failing pushes and what followed' : 'the latest activity'})`;
   const away = model.markersOutside.map((m) => `${m.label}${m.zoneless ? '*' : ''} ${utcLabel(m.at)}`);
   const subtitle = `${events} from ${utcLabel(model.start)} to ${utcLabel(model.end)}; all times UTC${model.zoneless ? '; * written without a zone, placed as written' : ''}`;
   out.push(`<text x="14" y="52" ${FONT} font-size="13" fill="#555555">${esc(subtitle)}</text>`);
@@ -291,16 +349,32 @@ export function modelSvg(model: TimelineModel, report: Report): string {
     out.push(`<line x1="${x}" y1="${TOP - 4}" x2="${x}" y2="${axisY}" stroke="#555555" stroke-dasharray="4 3" stroke-width="1.5"/>`);
   }
   for (const p of markerLabels.placed) {
-    out.push(`<text x="${p.x.toFixed(1)}" y="${p.row === 0 ? TOP - 8 : TOP - 22}" text-anchor="${p.anchor}" ${FONT} font-size="12" fill="#333333" ${HALO}>${esc(p.text)}</text>`);
+    out.push(
+      `<text x="${p.x.toFixed(1)}" y="${p.row === 0 ? TOP - 8 : TOP - 22}" text-anchor="${p.anchor}" ${FONT} font-size="12" fill="#333333" ${HALO}>${esc(p.text)}</text>`,
+    );
   }
 
   // Axis with tick labels (time, and the date where it changes).
   out.push(`<line x1="${LEFT}" y1="${axisY}" x2="${plotR}" y2="${axisY}" stroke="#333333" stroke-width="1.5"/>`);
-  const tickLabels = placeLabels(tks.map((t) => ({ x: axis.x(t.at), text: t.label })), 1, 12, LEFT - 30, plotR + 30);
+  const tickLabels = placeLabels(
+    tks.map((t) => ({ x: axis.x(t.at), text: t.label })),
+    1,
+    12,
+    LEFT - 30,
+    plotR + 30,
+  );
   for (const t of tks) out.push(`<line x1="${axis.x(t.at).toFixed(1)}" y1="${axisY}" x2="${axis.x(t.at).toFixed(1)}" y2="${axisY + 6}" stroke="#333333"/>`);
-  for (const p of tickLabels.placed) out.push(`<text x="${p.x.toFixed(1)}" y="${axisY + 20}" text-anchor="middle" ${FONT} font-size="12" fill="#222222">${esc(p.text)}</text>`);
-  const dates = placeLabels(tks.filter((t) => t.date).map((t) => ({ x: axis.x(t.at), text: t.date! })), 1, 11, LEFT - 40, plotR + 30);
-  for (const p of dates.placed) out.push(`<text x="${p.x.toFixed(1)}" y="${axisY + 35}" text-anchor="middle" ${FONT} font-size="11" fill="#555555">${esc(p.text)}</text>`);
+  for (const p of tickLabels.placed)
+    out.push(`<text x="${p.x.toFixed(1)}" y="${axisY + 20}" text-anchor="middle" ${FONT} font-size="12" fill="#222222">${esc(p.text)}</text>`);
+  const dates = placeLabels(
+    tks.filter((t) => t.date).map((t) => ({ x: axis.x(t.at), text: t.date! })),
+    1,
+    11,
+    LEFT - 40,
+    plotR + 30,
+  );
+  for (const p of dates.placed)
+    out.push(`<text x="${p.x.toFixed(1)}" y="${axisY + 35}" text-anchor="middle" ${FONT} font-size="11" fill="#555555">${esc(p.text)}</text>`);
   out.push(`<text x="14" y="${axisY + 20}" ${FONT} font-size="13" fill="#222222">Time (UTC)</text>`);
 
   // Legend, wrapped onto a second row when it does not fit one.

@@ -1,7 +1,7 @@
 // Builds push certificates at test time with node:crypto and a tiny DER
 // writer, so the tests never depend on openssl or on a real Apple identity.
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { oidBytes } from '../../src/evidence/apns/der.js';
+import { oidBytes } from '../../src/evidence/apns/certExtensions.js';
 
 function len(n: number): Buffer {
   if (n < 0x80) return Buffer.from([n]);
@@ -49,8 +49,18 @@ let key: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
 export function pushCertificate(spec: CertSpec): Buffer {
   key ??= generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const alg = seq(oid('1.2.840.10045.4.3.2'));
-  const subject = name([...(spec.uid ? ([['UID', spec.uid]] as [Attr, string][]) : []), ['CN', spec.cn], ['OU', 'TEAMID1234'], ['O', 'Example Corp'], ['C', 'US']]);
-  const issuer = name([['CN', 'Apple Worldwide Developer Relations Certification Authority'], ['O', 'Apple Inc.'], ['C', 'US']]);
+  const subject = name([
+    ...(spec.uid ? ([['UID', spec.uid]] as [Attr, string][]) : []),
+    ['CN', spec.cn],
+    ['OU', 'TEAMID1234'],
+    ['O', 'Example Corp'],
+    ['C', 'US'],
+  ]);
+  const issuer = name([
+    ['CN', 'Apple Worldwide Developer Relations Certification Authority'],
+    ['O', 'Apple Inc.'],
+    ['C', 'US'],
+  ]);
   const exts: Buffer[] = [];
   if (spec.development) exts.push(seq(oid('1.2.840.113635.100.6.3.1'), tlv(0x04, nul())));
   if (spec.production) exts.push(seq(oid('1.2.840.113635.100.6.3.2'), tlv(0x04, nul())));
@@ -71,6 +81,9 @@ export function pushCertificate(spec: CertSpec): Buffer {
 }
 
 export function pem(der: Buffer): string {
-  const b64 = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  const b64 = der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }

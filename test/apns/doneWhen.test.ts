@@ -6,14 +6,14 @@ import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/engine/answers.js';
 import { diagnose } from '../../src/engine/diagnose.js';
 import { loadRules } from '../../src/engine/loadRules.js';
-import { readPaste, readPath } from '../../src/evidence/read.js';
+import { readPaste } from '../../src/evidence/read.js';
 import { DEFAULT_LIMITS, type ReadResult } from '../../src/evidence/types.js';
 import type { Fact } from '../../src/facts/schema.js';
+import { checkExpiredPushProfile, checkMissingEntitlement } from './profileChecks.js';
 
 const ctx = { limits: DEFAULT_LIMITS };
 const rules = loadRules();
 const fixture = (f: string) => fileURLToPath(new URL(`../fixtures/apns/${f}`, import.meta.url));
-const NOW: Fact = { name: 'case.now', value: '2026-11-20T12:00:00.000Z', source: { kind: 'pasted', input: '--now' } };
 
 function diagnoseRead(r: ReadResult, extra: Fact[] = [], answers: Answer[] = []) {
   return diagnose({ facts: [...r.facts, ...extra], problems: r.problems, answers }, rules);
@@ -23,25 +23,12 @@ const status = (d: ReturnType<typeof diagnose>, id: string) => d.causes.find((c)
 describe('a provisioning profile without aps-environment', () => {
   for (const name of ['enterprise_no_aps.mobileprovision', 'dev_no_aps.mobileprovision']) {
     it(`${name}: the missing entitlement is confirmed, with the profile as evidence, and no MDM cause is listed`, async () => {
-      const path = fixture(name);
-      const d = diagnoseRead(await readPath(path, ctx), [NOW]);
-      expect(d.domains).toEqual(['apns']);
-      expect(status(d, 'apns.missing_entitlement')).toBe('confirmed');
-      const because = d.causes.find((c) => c.cause.id === 'apns.missing_entitlement')!.decided[0];
-      expect(because.rule.id).toBe('apns.missing_entitlement.profile');
-      expect(because.evidence.map((f) => f.source)).toEqual([{ kind: 'file', input: path }]);
-      expect(d.causes.filter((c) => !c.cause.id.startsWith('apns.'))).toEqual([]);
-      // A profile this old has also expired: it is stale either way.
-      expect(status(d, 'apns.stale_provisioning_profile')).toBe('confirmed');
+      await checkMissingEntitlement(fixture(name));
     });
   }
 
   it('the 2017 enterprise profile with aps-environment production: push-capable, but expired', async () => {
-    const d = diagnoseRead(await readPath(fixture('enterprise_aps_production.mobileprovision'), ctx), [NOW]);
-    expect(status(d, 'apns.missing_entitlement')).toBe('ruled_out');
-    expect(status(d, 'apns.stale_provisioning_profile')).toBe('confirmed');
-    expect(d.causes.find((c) => c.cause.id === 'apns.stale_provisioning_profile')!.decided.map((r) => r.rule.id)).toEqual(['apns.stale_provisioning_profile.expired']);
-    expect(d.facts.find((f) => f.name === 'apns.app_environment')?.value).toBe('production');
+    await checkExpiredPushProfile(fixture('enterprise_aps_production.mobileprovision'));
   });
 });
 

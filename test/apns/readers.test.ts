@@ -9,6 +9,7 @@ import { APNS_REASONS } from '../../src/evidence/apns/reasons.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { nameFields } from '../../src/evidence/apns/subject.js';
 import { pem, pushCertificate } from './certs.js';
+import { checkProfileFacts, checkTruncatedProfile } from './profileChecks.js';
 
 /** Temp folders of this file, removed when it ends. */
 const made: string[] = [];
@@ -28,52 +29,41 @@ const one = (facts: Fact[], name: string) => facts.find((f) => f.name === name);
 
 describe('provisioning profiles, read as they are', () => {
   it('an Xcode team development profile: no aps-environment, one device, development kind', async () => {
-    const r = await readPath(fixture('dev_no_aps.mobileprovision'), ctx);
-    expect(r.problems).toEqual([]);
-    expect(values(r.facts, 'provisioning.push_entitlement')).toEqual([false]);
-    expect(values(r.facts, 'provisioning.aps_environment')).toEqual([]);
-    expect(values(r.facts, 'provisioning.expires')).toEqual(['2019-03-19T08:14:55.000Z']);
-    expect(values(r.facts, 'provisioning.team_id')).toEqual(['Q7R2M4K9T3']);
-    expect(values(r.facts, 'provisioning.app_id')).toEqual(['Q7R2M4K9T3.com.acme.FieldNotes']);
-    expect(values(r.facts, 'provisioning.devices')).toEqual([1]);
-    expect(values(r.facts, 'provisioning.kind')).toEqual(['development']);
-    expect(values(r.facts, 'app.bundle_id')).toEqual(['com.acme.FieldNotes']);
+    await checkProfileFacts(fixture('dev_no_aps.mobileprovision'), {
+      'provisioning.push_entitlement': [false],
+      'provisioning.aps_environment': [],
+      'provisioning.expires': ['2019-03-19T08:14:55.000Z'],
+      'provisioning.team_id': ['Q7R2M4K9T3'],
+      'provisioning.app_id': ['Q7R2M4K9T3.com.acme.FieldNotes'],
+      'provisioning.devices': [1],
+      'provisioning.kind': ['development'],
+      'app.bundle_id': ['com.acme.FieldNotes'],
+    });
   });
 
   it('an enterprise profile with aps-environment production that expired in 2017', async () => {
-    const r = await readPath(fixture('enterprise_aps_production.mobileprovision'), ctx);
-    expect(r.problems).toEqual([]);
-    expect(values(r.facts, 'provisioning.push_entitlement')).toEqual([true]);
-    expect(values(r.facts, 'provisioning.aps_environment')).toEqual(['production']);
-    expect(values(r.facts, 'provisioning.expires')).toEqual(['2017-09-02T13:40:21.000Z']);
-    expect(values(r.facts, 'provisioning.name')).toEqual(['Acme Courier In House Push']);
-    expect(values(r.facts, 'provisioning.app_id_name')).toEqual(['Acme Courier']);
-    expect(values(r.facts, 'provisioning.kind')).toEqual(['enterprise']);
-    expect(one(r.facts, 'provisioning.push_entitlement')!.source).toEqual({ kind: 'file', input: fixture('enterprise_aps_production.mobileprovision') });
+    const path = fixture('enterprise_aps_production.mobileprovision');
+    const facts = await checkProfileFacts(path, {
+      'provisioning.push_entitlement': [true],
+      'provisioning.aps_environment': ['production'],
+      'provisioning.expires': ['2017-09-02T13:40:21.000Z'],
+      'provisioning.name': ['Acme Courier In House Push'],
+      'provisioning.app_id_name': ['Acme Courier'],
+      'provisioning.kind': ['enterprise'],
+    });
+    expect(one(facts, 'provisioning.push_entitlement')!.source).toEqual({ kind: 'file', input: path });
   });
 
   it('an enterprise profile without aps-environment, its name with umlauts and a dash decoded', async () => {
-    const r = await readPath(fixture('enterprise_no_aps.mobileprovision'), ctx);
-    expect(r.problems).toEqual([]);
-    expect(values(r.facts, 'provisioning.push_entitlement')).toEqual([false]);
-    expect(values(r.facts, 'provisioning.name')).toEqual(['Müller Logistik – Lager (Verteilung intern)']);
-    expect(values(r.facts, 'app.bundle_id')).toEqual(['de.muellerlogistik.lager']);
+    await checkProfileFacts(fixture('enterprise_no_aps.mobileprovision'), {
+      'provisioning.push_entitlement': [false],
+      'provisioning.name': ['Müller Logistik – Lager (Verteilung intern)'],
+      'app.bundle_id': ['de.muellerlogistik.lager'],
+    });
   });
 
   it('a truncated profile is a problem, not a crash', async () => {
-    const dir = tempDir('pushcheck-apns-');
-    const { readFileSync } = await import('node:fs');
-    const whole = readFileSync(fixture('enterprise_aps_production.mobileprovision'));
-    const cut = join(dir, 'cut.mobileprovision');
-    writeFileSync(cut, whole.subarray(0, 900));
-    const r = await readPath(cut, ctx);
-    expect(r.facts.filter((f) => f.name.startsWith('provisioning.'))).toEqual([]);
-    expect(r.problems.length).toBeGreaterThan(0);
-    const junk = join(dir, 'junk.mobileprovision');
-    writeFileSync(junk, 'not a profile at all');
-    const j = await readPath(junk, ctx);
-    expect(j.facts).toEqual([]);
-    expect(j.problems[0].message).toMatch(/property list|profile/);
+    await checkTruncatedProfile(fixture('enterprise_aps_production.mobileprovision'), tempDir('pushcheck-apns-'));
   });
 });
 
@@ -183,17 +173,45 @@ describe('push certificates', () => {
   });
 
   it('the topic and the name are read as issued, even with characters a distinguished name escapes', async () => {
-    const odd = pushCertificate({ uid: 'com.example.a,b+c;d', cn: 'Apple Push Services: com.example.a,b+c;d', notBefore: '2025-01-01T00:00:00Z', notAfter: '2026-01-01T00:00:00Z' });
+    const odd = pushCertificate({
+      uid: 'com.example.a,b+c;d',
+      cn: 'Apple Push Services: com.example.a,b+c;d',
+      notBefore: '2025-01-01T00:00:00Z',
+      notAfter: '2026-01-01T00:00:00Z',
+    });
     const r = await readPaste(pem(odd), 'pasted text', ctx);
     expect(values(r.facts, 'cert.topic')).toEqual(['com.example.a,b+c;d']);
     expect(values(r.facts, 'cert.subject')).toEqual(['Apple Push Services: com.example.a,b+c;d']);
   });
 
   it.each([
-    ['one attribute a line', 'UID=com.example.demo\nCN=Apple Push Services: com.example.demo\nC=US', [['UID', 'com.example.demo'], ['CN', 'Apple Push Services: com.example.demo'], ['C', 'US']]],
-    ['RFC 2253 escapes', 'UID=a\\,b\\+c\\\\d\\ \nCN=\\#x=y', [['UID', 'a,b+c\\d '], ['CN', '#x=y']]],
+    [
+      'one attribute a line',
+      'UID=com.example.demo\nCN=Apple Push Services: com.example.demo\nC=US',
+      [
+        ['UID', 'com.example.demo'],
+        ['CN', 'Apple Push Services: com.example.demo'],
+        ['C', 'US'],
+      ],
+    ],
+    [
+      'RFC 2253 escapes',
+      'UID=a\\,b\\+c\\\\d\\ \nCN=\\#x=y',
+      [
+        ['UID', 'a,b+c\\d '],
+        ['CN', '#x=y'],
+      ],
+    ],
     ['a control character as hex', 'UID=new\\0Aline', [['UID', 'new\nline']]],
-    ['a multi-valued RDN', 'UID=com.example.demo + CN=Demo\\ \nO=Example', [['UID', 'com.example.demo'], ['CN', 'Demo '], ['O', 'Example']]],
+    [
+      'a multi-valued RDN',
+      'UID=com.example.demo + CN=Demo\\ \nO=Example',
+      [
+        ['UID', 'com.example.demo'],
+        ['CN', 'Demo '],
+        ['O', 'Example'],
+      ],
+    ],
     ['a type OpenSSL has no name for', '0.9.2342.19200300.100.1.1=com.example.demo', [['0.9.2342.19200300.100.1.1', 'com.example.demo']]],
   ])('the subject as node:crypto prints it: %s', (_what, printed, fields) => {
     expect(nameFields(printed)).toEqual(fields);
@@ -201,7 +219,11 @@ describe('push certificates', () => {
 
   it('a certificate without a subject UID is not a push certificate; a CA in the chain is skipped quietly', async () => {
     const plain = pushCertificate({ cn: 'www.example.com', notBefore: '2025-01-01T00:00:00Z', notAfter: '2026-01-01T00:00:00Z' });
-    const ca = pushCertificate({ cn: 'Apple Worldwide Developer Relations Certification Authority', notBefore: '2025-01-01T00:00:00Z', notAfter: '2030-01-01T00:00:00Z' });
+    const ca = pushCertificate({
+      cn: 'Apple Worldwide Developer Relations Certification Authority',
+      notBefore: '2025-01-01T00:00:00Z',
+      notAfter: '2030-01-01T00:00:00Z',
+    });
     const r = await readPaste(pem(plain) + pem(ca), 'pasted text', ctx);
     expect(r.facts.filter((f) => f.name.startsWith('cert.'))).toEqual([]);
     expect(r.problems.map((p) => p.code)).toEqual(['cert.no_topic']);
@@ -249,7 +271,10 @@ Post "https://api.sandbox.push.apple.com/3/device/abc": http2: RoundTrip failure
       'pasted text',
       ctx,
     );
-    expect(one(r.facts, 'apns.response')).toMatchObject({ value: 'BadCertificateEnvironment', attrs: { via: 'goaway', status: '403', environment: 'development' } });
+    expect(one(r.facts, 'apns.response')).toMatchObject({
+      value: 'BadCertificateEnvironment',
+      attrs: { via: 'goaway', status: '403', environment: 'development' },
+    });
     expect(values(r.facts, 'apns.tls_error')).toEqual(['unexpected_eof']);
   });
 
@@ -273,14 +298,22 @@ buford: device token is inactive for the specified topic`,
       ctx,
     );
     expect(values(r.facts, 'apns.response')).toEqual([]);
-    expect(one(r.facts, 'mdm.apns_response')).toMatchObject({ value: 'Unregistered', at: '2026-11-20T10:00:00.000Z', attrs: { status: '410', timestamp: '1763632800000' } });
+    expect(one(r.facts, 'mdm.apns_response')).toMatchObject({
+      value: 'Unregistered',
+      at: '2026-11-20T10:00:00.000Z',
+      attrs: { status: '410', timestamp: '1763632800000' },
+    });
     expect(values(r.facts, 'mdm.apns_tls_error')).toEqual(['internal_error']);
   });
 
   it('a provider log file: times, 200s, repeated TLS failures counted once', async () => {
     const r = await readPath(fixture('provider_http2.log'), ctx);
     expect(values(r.facts, 'apns.response')).toEqual(['200', 'BadDeviceToken', 'Unregistered']);
-    expect(one(r.facts, 'apns.response')).toMatchObject({ at: '2026-11-20T10:00:01.004Z', source: { line: 2 }, attrs: { status: '200', environment: 'production' } });
+    expect(one(r.facts, 'apns.response')).toMatchObject({
+      at: '2026-11-20T10:00:01.004Z',
+      source: { line: 2 },
+      attrs: { status: '200', environment: 'production' },
+    });
     expect(one(r.facts, 'apns.tls_error')).toMatchObject({ value: 'expired_certificate', source: { line: 5 }, attrs: { lines: '2' } });
     expect(values(r.facts, 'apns.push_type')).toEqual(['alert']);
     // The health check's "200" is not an APNs answer.
@@ -307,7 +340,10 @@ dial tcp 17.188.138.74:443: i/o timeout (api.push.apple.com)`,
   it('ordinary words and numbers in unrelated log lines are not APNs answers', async () => {
     const dir = tempDir('pushcheck-apns-');
     const path = join(dir, 'web.log');
-    writeFileSync(path, '10.0.0.1 - - "GET /admin HTTP/1.1" 403 Forbidden\nservice Shutdown requested\nuser Unregistered from newsletter\nunexpected EOF reading config\n');
+    writeFileSync(
+      path,
+      '10.0.0.1 - - "GET /admin HTTP/1.1" 403 Forbidden\nservice Shutdown requested\nuser Unregistered from newsletter\nunexpected EOF reading config\n',
+    );
     const r = await readPath(path, ctx);
     expect(r.facts).toEqual([]);
   });
@@ -315,7 +351,18 @@ dial tcp 17.188.138.74:443: i/o timeout (api.push.apple.com)`,
   it('the reason table covers every current APNs reason once, each with a class, next step and source', () => {
     const names = APNS_REASONS.map((x) => x.reason);
     expect(new Set(names).size).toBe(names.length);
-    for (const must of ['BadDeviceToken', 'DeviceTokenNotForTopic', 'Unregistered', 'ExpiredToken', 'BadCertificateEnvironment', 'PayloadTooLarge', 'TooManyProviderTokenUpdates', 'UnrelatedKeyIdInToken', 'BadEnvironmentKeyIdInToken', 'Shutdown'])
+    for (const must of [
+      'BadDeviceToken',
+      'DeviceTokenNotForTopic',
+      'Unregistered',
+      'ExpiredToken',
+      'BadCertificateEnvironment',
+      'PayloadTooLarge',
+      'TooManyProviderTokenUpdates',
+      'UnrelatedKeyIdInToken',
+      'BadEnvironmentKeyIdInToken',
+      'Shutdown',
+    ])
       expect(names).toContain(must);
     expect(names).toHaveLength(32);
     for (const x of APNS_REASONS) {

@@ -16,7 +16,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TEST = join(ROOT, 'test');
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.(?:ts|mts|js|mjs)$/.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : /\.(?:ts|mts|js|mjs)$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 /** What a string in code may say to reach the folder beside the repository. */
@@ -27,7 +29,7 @@ const SHARED_PATH = /(?:^|\/)\.\.\/shared(?:\/|$)|(?:^|\/)shared\/(?:realworld|s
  * tree: string literals and templates, `'..', 'shared'` path segments, the
  * PUSHCHECK_REALWORLD variable, imports from test/realworld. Comments are no use.
  */
-export function readsShared(source: string): string | undefined {
+function readsShared(source: string): string | undefined {
   const sf = ts.createSourceFile('x.ts', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   let found: string | undefined;
   const visit = (n: ts.Node): void => {
@@ -35,7 +37,8 @@ export function readsShared(source: string): string | undefined {
     if (ts.isStringLiteralLike(n) || ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n)) {
       if (SHARED_PATH.test(n.text)) found = `path "${n.text}"`;
       else if (n.text.includes('PUSHCHECK_REALWORLD')) found = 'PUSHCHECK_REALWORLD';
-      else if ((ts.isImportDeclaration(n.parent) || ts.isExportDeclaration(n.parent) || ts.isCallExpression(n.parent)) && /(?:^|\/)realworld\//.test(n.text)) found = `import of "${n.text}"`;
+      else if ((ts.isImportDeclaration(n.parent) || ts.isExportDeclaration(n.parent) || ts.isCallExpression(n.parent)) && /(?:^|\/)realworld\//.test(n.text))
+        found = `import of "${n.text}"`;
     } else if (ts.isIdentifier(n) && n.text === 'PUSHCHECK_REALWORLD') found = 'PUSHCHECK_REALWORLD';
     else if (ts.isCallExpression(n)) {
       const args = n.arguments.map((a) => (ts.isStringLiteralLike(a) ? a.text : undefined));

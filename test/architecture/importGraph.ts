@@ -31,7 +31,8 @@ function sources(dir: string): string[] {
 function resolveImport(from: string, spec: string): string | undefined {
   if (!spec.startsWith('.')) return undefined; // a package
   const base = resolve(dirname(from), spec);
-  for (const candidate of [base.replace(/\.js$/, '.ts'), `${base}.ts`, join(base, 'index.ts')]) if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  for (const candidate of [base.replace(/\.js$/, '.ts'), `${base}.ts`, join(base, 'index.ts')])
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
   return undefined;
 }
 
@@ -48,7 +49,12 @@ function specifiers(file: string): { spec: string; typeOnly: boolean }[] {
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause.elements : undefined;
       out.push({ spec: node.moduleSpecifier.text, typeOnly: node.isTypeOnly || (!!named && named.length > 0 && named.every((e) => e.isTypeOnly)) });
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       out.push({ spec: node.arguments[0].text, typeOnly: false });
     }
     ts.forEachChild(node, visit);
@@ -112,7 +118,7 @@ export function crossings(graph: ImportGraph, walls: readonly Wall[]): Crossing[
       if (!wall.from.some((p) => matches(file, p))) continue;
       for (const { to: t } of targets) {
         if (areaOf(t) === areaOf(file)) continue;
-        const blocked = (wall.only && !wall.only.some((p) => matches(t, p))) || (wall.never && wall.never.some((p) => matches(t, p)));
+        const blocked = (wall.only && !wall.only.some((p) => matches(t, p))) || wall.never?.some((p) => matches(t, p));
         if (blocked) out.push({ file, imports: t, why: wall.why });
       }
     }

@@ -54,7 +54,9 @@ describe('the wall check itself fails when a wall is crossed', () => {
   });
 
   it('a front end reaching past the service is reported; the service, report types and renderers are fine', () => {
-    const g = graph({ 'slack/ingest.ts': ['case/index.ts', 'report/types.ts', 'report/render/markdown.ts', 'timeline/png.ts', 'store/types.ts', 'type engine/answers.ts'] });
+    const g = graph({
+      'slack/ingest.ts': ['case/index.ts', 'report/types.ts', 'report/render/markdown.ts', 'timeline/png.ts', 'store/types.ts', 'type engine/answers.ts'],
+    });
     expect(crossings(g, WALLS).map((c) => c.imports)).toEqual(['store/types.ts', 'engine/answers.ts']);
   });
 

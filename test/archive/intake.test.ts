@@ -12,7 +12,8 @@ const ROOT = 'sysdiagnose_2024.03.01_10-22-33-0800_iPhone-OS_iPhone_21E236';
 const PLIST_PATH = `${ROOT}/logs/MCState/Shared/MDM.plist`;
 const STUB_PATH = `${ROOT}/logs/MCState/Shared/profile-4d2a6f0e8b1c.stub`;
 const LOG_PATH = `${ROOT}/logs/AppSupport/mdmd/mdmd.log`;
-const REJECTION = '2024-03-01 10:20:00.000000-0800 0x1a  Default  0x0  312  0  mdmd: Rejecting MDM push dictionary because it does not have the right magic string';
+const REJECTION =
+  '2024-03-01 10:20:00.000000-0800 0x1a  Default  0x0  312  0  mdmd: Rejecting MDM push dictionary because it does not have the right magic string';
 
 /** A small sysdiagnose: MDM.plist and a stub deep in the tree, a log with the magic rejection, and binary noise. */
 function sysdiagnoseEntries(): TarEntry[] {
@@ -126,7 +127,11 @@ describe('a sysdiagnose .tar.gz is streamed and its members reach the readers', 
       await writeFile(file, data);
       const seen: number[] = [];
       const stages: string[] = [];
-      await scanPath(file, { ...ctxWith(), onProgress: (p) => (seen.push(p.bytesRead), stages.push(p.stage)) }, recordingReaders().readers);
+      const onProgress = (p: { bytesRead: number; stage: string }) => {
+        seen.push(p.bytesRead);
+        stages.push(p.stage);
+      };
+      await scanPath(file, { ...ctxWith(), onProgress }, recordingReaders().readers);
       expect(seen.length).toBeLessThanOrEqual(Math.ceil(data.length / 65536) + 2);
       expect([...seen].sort((a, b) => a - b)).toEqual(seen);
       expect(stages.at(-1)).toBe('done');
@@ -151,7 +156,12 @@ describe('other shapes of the same evidence', () => {
       expect([...r.buffers.keys()].sort()).toEqual(['logs/MCState/Shared/MDM.plist', 'logs/inside.plist']);
       expect(res.problems).toEqual([expect.objectContaining({ input: root, member: 'logs/escape.plist', code: 'folder.link_outside' })]);
       expect(res.facts.find((f) => f.name === 'device.os_build')?.source).toEqual({ kind: 'file', input: root });
-      expect(res.facts.find((f) => f.name === 'device.log.magic_rejection')?.source).toEqual({ kind: 'file', input: root, member: 'logs/AppSupport/mdmd/mdmd.log', line: 1 });
+      expect(res.facts.find((f) => f.name === 'device.log.magic_rejection')?.source).toEqual({
+        kind: 'file',
+        input: root,
+        member: 'logs/AppSupport/mdmd/mdmd.log',
+        line: 1,
+      });
     });
   });
 
@@ -200,7 +210,13 @@ describe('other shapes of the same evidence', () => {
       expect(r.lines.get('SecureMail/logs/app.log')).toBe(1);
       expect(res.facts.find((f) => f.name === 'device.os_build')?.source).toEqual({ kind: 'file', input: file, member: `${ROOT}.tar.gz!/${ROOT}/` });
 
-      const streamed = await scanStream('bundle.zip', Readable.from([data.subarray(0, 100), data.subarray(100)]), ctxWith(), undefined, recordingReaders().readers);
+      const streamed = await scanStream(
+        'bundle.zip',
+        Readable.from([data.subarray(0, 100), data.subarray(100)]),
+        ctxWith(),
+        undefined,
+        recordingReaders().readers,
+      );
       expect(streamed.facts.map((f) => [f.name, f.value])).toEqual(res.facts.map((f) => [f.name, f.value]));
       expect(await leftoverSpools()).toEqual(before);
     });
@@ -210,18 +226,43 @@ describe('other shapes of the same evidence', () => {
 describe('archives inside archives', () => {
   it('a Secure Mail zip inside a .tar.gz is spooled, read, and its spool removed', async () => {
     const before = await leftoverSpools();
-    const inner = zip([{ path: 'SecureMail/logs/app.log', data: `${REJECTION}\n`, deflate: true }, { path: 'SecureMail/MDM.plist', data: MDM_PLIST }]);
+    const inner = zip([
+      { path: 'SecureMail/logs/app.log', data: `${REJECTION}\n`, deflate: true },
+      { path: 'SecureMail/MDM.plist', data: MDM_PLIST },
+    ]);
     const r = recordingReaders();
-    const res = await scanStream('case.tgz', Readable.from([tgz([{ path: 'case/bundle.zip', data: inner }, { path: PLIST_PATH, data: MDM_PLIST }])]), ctxWith(), undefined, r.readers);
+    const res = await scanStream(
+      'case.tgz',
+      Readable.from([
+        tgz([
+          { path: 'case/bundle.zip', data: inner },
+          { path: PLIST_PATH, data: MDM_PLIST },
+        ]),
+      ]),
+      ctxWith(),
+      undefined,
+      r.readers,
+    );
     expect(res.problems).toEqual([]);
     expect([...r.buffers.keys()]).toEqual(['case/bundle.zip!/SecureMail/MDM.plist', PLIST_PATH]);
-    expect(res.facts.find((f) => f.name === 'device.log.magic_rejection')?.source).toEqual({ kind: 'file', input: 'case.tgz', member: 'case/bundle.zip!/SecureMail/logs/app.log', line: 1 });
+    expect(res.facts.find((f) => f.name === 'device.log.magic_rejection')?.source).toEqual({
+      kind: 'file',
+      input: 'case.tgz',
+      member: 'case/bundle.zip!/SecureMail/logs/app.log',
+      line: 1,
+    });
     expect(await leftoverSpools()).toEqual(before);
   });
 
   it('a rotated .log.gz inside a tar is decompressed and read as its log', async () => {
     const r = recordingReaders();
-    const res = await scanStream('sd.tar', Readable.from([tar([{ path: `${ROOT}/logs/mdmd.0.log.gz`, data: gzipSync(`${REJECTION}\n`) }])]), ctxWith(), undefined, r.readers);
+    const res = await scanStream(
+      'sd.tar',
+      Readable.from([tar([{ path: `${ROOT}/logs/mdmd.0.log.gz`, data: gzipSync(`${REJECTION}\n`) }])]),
+      ctxWith(),
+      undefined,
+      r.readers,
+    );
     expect(res.problems).toEqual([]);
     expect(res.facts.find((f) => f.name === 'device.log.magic_rejection')?.source).toMatchObject({ member: `${ROOT}/logs/mdmd.0.log.gz!/mdmd.0.log`, line: 1 });
   });
@@ -232,7 +273,7 @@ describe('bad input becomes problems, and what was read before is kept', () => {
     await withTempDir(async (dir) => {
       const data = tgz([
         { path: PLIST_PATH, data: MDM_PLIST },
-        { path: `${ROOT}/logs/big.log`, data: `${REJECTION}\n` + 'x'.repeat(200) + '\n' + Buffer.alloc(400_000, 0x41).toString() },
+        { path: `${ROOT}/logs/big.log`, data: `${REJECTION}\n${'x'.repeat(200)}\n${Buffer.alloc(400_000, 0x41).toString()}` },
       ]);
       const file = join(dir, 'cut.tar.gz');
       await writeFile(file, data.subarray(0, Math.floor(data.length * 0.6)));
@@ -260,7 +301,10 @@ describe('bad input becomes problems, and what was read before is kept', () => {
   });
 
   it('a corrupt tar header stops that archive with a clear problem', async () => {
-    const data = tar([{ path: PLIST_PATH, data: MDM_PLIST }, { path: LOG_PATH, data: REJECTION }]);
+    const data = tar([
+      { path: PLIST_PATH, data: MDM_PLIST },
+      { path: LOG_PATH, data: REJECTION },
+    ]);
     const second = 512 + Math.ceil(Buffer.byteLength(MDM_PLIST) / 512) * 512;
     data[second + 10] ^= 0xff; // inside the second header's name
     const res = await scanStream('broken.tar', Readable.from([data]), ctxWith(), undefined, recordingReaders().readers);
@@ -299,7 +343,10 @@ describe('bad input becomes problems, and what was read before is kept', () => {
     // gzip members may be concatenated: one compressed MiB of zeros, repeated, is 1 GiB once expanded.
     const MiB = 1 << 20;
     const zeros = gzipSync(Buffer.alloc(MiB));
-    const parts = [gzipSync(tar([{ path: PLIST_PATH, data: MDM_PLIST }], { endMarker: false })), gzipSync(tarHeader({ path: `${ROOT}/zeros.log`, size: 1024 * MiB, type: '0' }))].map((b, i) => (i === 1 ? gzipSync(tarHeader({ path: `${ROOT}/zeros.bin`, size: 1024 * MiB, type: '0' })) : b));
+    const parts = [
+      gzipSync(tar([{ path: PLIST_PATH, data: MDM_PLIST }], { endMarker: false })),
+      gzipSync(tarHeader({ path: `${ROOT}/zeros.log`, size: 1024 * MiB, type: '0' })),
+    ].map((b, i) => (i === 1 ? gzipSync(tarHeader({ path: `${ROOT}/zeros.bin`, size: 1024 * MiB, type: '0' })) : b));
     for (let i = 0; i < 1024; i++) parts.push(zeros);
     const res = await scanStream('bomb.tgz', Readable.from(parts), ctxWith({ maxExpandedBytes: 16 * MiB }), undefined, recordingReaders().readers);
     expect(res.problems).toEqual([expect.objectContaining({ code: 'archive.too_large_expanded', input: 'bomb.tgz', member: `${ROOT}/zeros.bin` })]);
@@ -324,7 +371,10 @@ describe('bad input becomes problems, and what was read before is kept', () => {
     parts.push(gzipSync(Buffer.concat([Buffer.from('\n'), Buffer.alloc(511 + 1024)])));
     let seen: string[] = [];
     const reader = recordingReaders();
-    const lineReader = { ...reader.readers[1]!, open: () => ({ line: (t: string) => void seen.push(t), end: () => ({ facts: [], problems: [] }) }) } as typeof reader.readers[1];
+    const lineReader = {
+      ...reader.readers[1]!,
+      open: () => ({ line: (t: string) => void seen.push(t), end: () => ({ facts: [], problems: [] }) }),
+    } as (typeof reader.readers)[1];
     global.gc?.();
     const before = process.memoryUsage().rss;
     let peak = before;
@@ -348,7 +398,7 @@ describe('bad input becomes problems, and what was read before is kept', () => {
 
   it('a log longer than maxLogBytes is read up to the limit', async () => {
     const r = recordingReaders();
-    const text = `${REJECTION}\n` + 'z\n'.repeat(100_000);
+    const text = `${REJECTION}\n${'z\n'.repeat(100_000)}`;
     const res = await scanStream('long.log', Readable.from([Buffer.from(text)]), ctxWith({ maxLogBytes: 10_000 }), undefined, r.readers);
     expect(res.problems).toEqual([expect.objectContaining({ code: 'log.truncated' })]);
     expect(r.lines.get('long.log')).toBeLessThan(6000);
@@ -375,15 +425,29 @@ describe('bad input becomes problems, and what was read before is kept', () => {
       const file = join(dir, 'sd.tgz');
       const data = tgz(sysdiagnoseEntries());
       await writeFile(file, data);
-      expect((await scanPath(file, ctxWith({ maxInputBytes: 100 }), recordingReaders().readers)).problems).toEqual([expect.objectContaining({ code: 'input.too_large' })]);
-      const res = await scanStream('sd.tgz', Readable.from([data.subarray(0, 200), data.subarray(200)]), ctxWith({ maxInputBytes: 300 }), undefined, recordingReaders().readers);
+      expect((await scanPath(file, ctxWith({ maxInputBytes: 100 }), recordingReaders().readers)).problems).toEqual([
+        expect.objectContaining({ code: 'input.too_large' }),
+      ]);
+      const res = await scanStream(
+        'sd.tgz',
+        Readable.from([data.subarray(0, 200), data.subarray(200)]),
+        ctxWith({ maxInputBytes: 300 }),
+        undefined,
+        recordingReaders().readers,
+      );
       expect(res.problems).toEqual([expect.objectContaining({ code: 'input.too_large' })]);
     });
   });
 
   it('a plist over maxMemberBytes is not buffered', async () => {
     const r = recordingReaders();
-    const res = await scanStream('sd.tar', Readable.from([tar([{ path: PLIST_PATH, data: MDM_PLIST }])]), ctxWith({ maxMemberBytes: 100 }), undefined, r.readers);
+    const res = await scanStream(
+      'sd.tar',
+      Readable.from([tar([{ path: PLIST_PATH, data: MDM_PLIST }])]),
+      ctxWith({ maxMemberBytes: 100 }),
+      undefined,
+      r.readers,
+    );
     expect(res.problems).toEqual([expect.objectContaining({ code: 'member.too_large', member: PLIST_PATH })]);
     expect(r.buffers.size).toBe(0);
   });
@@ -453,7 +517,13 @@ describe('reading never writes outside the temp dir', () => {
       await mkdir(work);
       await mkdir(tmp);
       const zipFile = join(dir, 'bundle.zip');
-      await writeFile(zipFile, zip([{ path: 'x/MDM.plist', data: MDM_PLIST }, { path: 'x/sd.tgz', data: tgz(sysdiagnoseEntries()) }]));
+      await writeFile(
+        zipFile,
+        zip([
+          { path: 'x/MDM.plist', data: MDM_PLIST },
+          { path: 'x/sd.tgz', data: tgz(sysdiagnoseEntries()) },
+        ]),
+      );
       const script = join(dir, 'run.mts');
       const src = new URL('../../src/evidence/read.ts', import.meta.url).pathname;
       await writeFile(
@@ -481,4 +551,3 @@ describe('reading never writes outside the temp dir', () => {
     });
   });
 });
-

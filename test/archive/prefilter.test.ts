@@ -34,7 +34,7 @@ const PUSH = [
   ['apsd', "Received message for ignored topic 'com.apple.mgmt.External.old'"],
   ['mdmd', 'MDM|Skipped token update due to incomplete migration'],
   ['mdmd', 'MDM|Polling MDM server https://mdm.example.com/mdm for next command.'],
-  ['mdmclient', '[com.apple.ManagedClient:MDMDaemon] Received HTTP response (200) [Acknowledged(InstallProfile):\'6A1E0D3C-1111-2222-3333-444455556666\']'],
+  ['mdmclient', "[com.apple.ManagedClient:MDMDaemon] Received HTTP response (200) [Acknowledged(InstallProfile):'6A1E0D3C-1111-2222-3333-444455556666']"],
   ['mdmclient', '[com.apple.ManagedClient:MDMAgent] Processing server request: DeviceInformation for: User'],
   ['apsd', 'copyTokenForDomain push.apple.com (null)'],
   ['apsd', 'environment <APSEnvironment: 0x3 production>'],
@@ -95,7 +95,9 @@ function makeLog(form: Form, lines: number, seed: number, opts: { crlf?: boolean
   for (let i = 0; i < lines; i++) {
     if (opts.lateOnly) {
       // Nothing any format knows for thousands of lines, then one push line without a format.
-      out.push(i === lines - 1 ? 'mdmd: Rejecting MDM push dictionary because it does not have the right magic string.' : `noise ${i} ${NOISE[r(NOISE.length)]}`);
+      out.push(
+        i === lines - 1 ? 'mdmd: Rejecting MDM push dictionary because it does not have the right magic string.' : `noise ${i} ${NOISE[r(NOISE.length)]}`,
+      );
       continue;
     }
     out.push(...event(form, r, i));
@@ -112,7 +114,11 @@ function makeLog(form: Form, lines: number, seed: number, opts: { crlf?: boolean
 
 describe('the prefiltered line feeder reports exactly what the unfiltered one does', () => {
   it('each word that makes a device log line matter holds one of the byte needles', () => {
-    for (const w of MAY_MATTER_WORDS) expect(MAY_MATTER_NEEDLES.some((n) => w.includes(n)), w).toBe(true);
+    for (const w of MAY_MATTER_WORDS)
+      expect(
+        MAY_MATTER_NEEDLES.some((n) => w.includes(n)),
+        w,
+      ).toBe(true);
   });
 
   const forms: Form[] = ['default', 'compact', 'syslog', 'oldsyslog', 'ndjson', 'json', 'console', 'bare'];
@@ -158,7 +164,11 @@ describe('the prefiltered line feeder reports exactly what the unfiltered one do
   });
 
   it('for the device and server logs in the fixtures', async () => {
-    const dirs = [new URL('../fixtures/text/', import.meta.url), new URL('../fixtures/notnow/', import.meta.url), new URL('../fixtures/mdm/server/', import.meta.url)];
+    const dirs = [
+      new URL('../fixtures/text/', import.meta.url),
+      new URL('../fixtures/notnow/', import.meta.url),
+      new URL('../fixtures/mdm/server/', import.meta.url),
+    ];
     let files = 0;
     for (const dir of dirs) {
       for (const name of readdirSync(dir)) {

@@ -1,7 +1,7 @@
 // The prefilter check shared by the main suite and the real-world suite: the
 // same log fed with and without the prefilter, in several chunk sizes.
 import { expect } from 'vitest';
-import { LineFeeder } from '../../src/evidence/archive/lines.js';
+import { LineFeeder } from '../../src/evidence/archive/lineFeeder.js';
 import { mdmServerLogReader } from '../../src/evidence/notnow/serverLog.js';
 import { deviceLogReader } from '../../src/evidence/text/deviceLog.js';
 import { DEFAULT_LIMITS, type Item, type LineReader, type LineSink, type ReadContext, type ReadResult } from '../../src/evidence/types.js';
@@ -63,4 +63,3 @@ export async function expectSameBothWays(data: Buffer, c: ReadContext = ctx): Pr
   }
   return { delivered, result: want };
 }
-

@@ -14,7 +14,7 @@ export interface TarEntry {
 }
 
 function octal(n: number, width: number): string {
-  return n.toString(8).padStart(width - 1, '0') + '\0';
+  return `${n.toString(8).padStart(width - 1, '0')}\0`;
 }
 
 /** A minimal ustar writer (long paths go into the prefix field or a pax record). */
@@ -40,7 +40,7 @@ export function tarHeader(e: { path: string; size: number; type: string; linkTar
   h.write(prefix, 345, 155, 'utf8');
   let sum = 0;
   for (const b of h) sum += b;
-  h.write(octal(sum, 7) + ' ', 148, 'latin1');
+  h.write(`${octal(sum, 7)} `, 148, 'latin1');
   return h;
 }
 

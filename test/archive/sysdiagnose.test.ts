@@ -12,14 +12,25 @@ describe('what a sysdiagnose name says about the device', () => {
   });
 
   it('a Mac, east of UTC, across midnight', () => {
-    expect(parseSysdiagnoseName('sysdiagnose_2023.11.02_00-15-01+0100_macOS_Mac_23B81.tar.gz')).toMatchObject({ at: '2023-11-01T23:15:01Z', platform: 'macos', osBuild: '23B81' });
+    expect(parseSysdiagnoseName('sysdiagnose_2023.11.02_00-15-01+0100_macOS_Mac_23B81.tar.gz')).toMatchObject({
+      at: '2023-11-01T23:15:01Z',
+      platform: 'macos',
+      osBuild: '23B81',
+    });
   });
 
   it('the iOS 12 spelling, an iPad, a beta build, and a name whose date lost its dots in transit', () => {
-    expect(parseSysdiagnoseName('sysdiagnose_2019.02.13_15-50-14+0100_iPhone_OS_iPhone_16C101')).toMatchObject({ platform: 'ios', osBuild: '16C101', at: '2019-02-13T14:50:14Z' });
+    expect(parseSysdiagnoseName('sysdiagnose_2019.02.13_15-50-14+0100_iPhone_OS_iPhone_16C101')).toMatchObject({
+      platform: 'ios',
+      osBuild: '16C101',
+      at: '2019-02-13T14:50:14Z',
+    });
     expect(parseSysdiagnoseName('sysdiagnose_2024.05.01_08-00-00-0400_iPhone-OS_iPad_21F79')).toMatchObject({ platform: 'ipados' });
     expect(parseSysdiagnoseName('sysdiagnose_2026.08.07_21-16-27-0700_macOS_Mac_26A5388g.tar.gz')).toMatchObject({ osBuild: '26A5388g' });
-    expect(parseSysdiagnoseName('sysdiagnose_20261008_09-10-11-0000_macOS_Mac_25G229.targ.zip')).toMatchObject({ at: '2026-10-08T09:10:11Z', osBuild: '25G229' });
+    expect(parseSysdiagnoseName('sysdiagnose_20261008_09-10-11-0000_macOS_Mac_25G229.targ.zip')).toMatchObject({
+      at: '2026-10-08T09:10:11Z',
+      osBuild: '25G229',
+    });
   });
 
   it('no UTC offset means no time rather than a guessed one; other names mean nothing', () => {

@@ -85,10 +85,20 @@ describe('tar data cut short: what was read is kept and the cut is named', () =>
   const secondHeader = 512 + pad(Buffer.from(MDM_PLIST)).length;
 
   it.each([
-    ['inside the padding after the last member', secondHeader + 512 + 700 + 100, /ends inside the padding after .*second\.plist/, [PLIST_PATH, `${ROOT}/second.plist`]],
+    [
+      'inside the padding after the last member',
+      secondHeader + 512 + 700 + 100,
+      /ends inside the padding after .*second\.plist/,
+      [PLIST_PATH, `${ROOT}/second.plist`],
+    ],
     ['inside an entry header', secondHeader + 200, /ends in the middle of an entry header after 1 members/, [PLIST_PATH]],
     ['inside a member', secondHeader + 512 + 300, /ends in the middle of .*second\.plist \(300 of 700 bytes present\)/, [PLIST_PATH]],
-    ['before the end-of-archive marker', secondHeader + 512 + 1024, /ends after 2 members without its end-of-archive marker/, [PLIST_PATH, `${ROOT}/second.plist`]],
+    [
+      'before the end-of-archive marker',
+      secondHeader + 512 + 1024,
+      /ends after 2 members without its end-of-archive marker/,
+      [PLIST_PATH, `${ROOT}/second.plist`],
+    ],
   ])('%s', async (_what, at, message, read) => {
     const res = await scan('cut.tar', whole.subarray(0, at));
     expect(res.problems).toEqual([expect.objectContaining({ code: 'archive.truncated', input: 'cut.tar', message: expect.stringMatching(message) })]);
@@ -112,7 +122,7 @@ describe('hostile tar data', () => {
     expect([...res.buffers.keys()]).toEqual([PLIST_PATH]);
   });
 
-  it('a tar inside a member is read as that member\'s archive, never as members of the outer one', async () => {
+  it("a tar inside a member is read as that member's archive, never as members of the outer one", async () => {
     // A file whose header also names a link target: read as a file, as GNU tar reads it.
     const inner = tar([{ path: `${ROOT}/smuggled/MDM.plist`, data: MDM_PLIST }]);
     const res = await scan('smuggle.tar', Buffer.concat([fileEntry(PLIST_PATH, MDM_PLIST), fileEntry(`${ROOT}/carrier.bin`, inner, { linkTarget: 'x' }), END]));
@@ -122,12 +132,17 @@ describe('hostile tar data', () => {
 
   it('a symbolic link with no target is flagged and the archive reads on', async () => {
     const res = await scan('links.tar', Buffer.concat([tarHeader({ path: `${ROOT}/empty-link`, size: 0, type: '2' }), fileEntry(PLIST_PATH, MDM_PLIST), END]));
-    expect(res.problems).toEqual([expect.objectContaining({ code: 'archive.link_skipped', member: `${ROOT}/empty-link`, message: expect.stringContaining('to nothing') })]);
+    expect(res.problems).toEqual([
+      expect.objectContaining({ code: 'archive.link_skipped', member: `${ROOT}/empty-link`, message: expect.stringContaining('to nothing') }),
+    ]);
     expect([...res.buffers.keys()]).toEqual([PLIST_PATH]);
   });
 
   it('a pax record over 1 MiB is not believed', async () => {
-    const res = await scan('huge-pax.tar', Buffer.concat([fileEntry(PLIST_PATH, MDM_PLIST), paxEntry({ comment: 'c'.repeat(1 << 21) }), fileEntry(`${ROOT}/after.plist`, MDM_PLIST), END]));
+    const res = await scan(
+      'huge-pax.tar',
+      Buffer.concat([fileEntry(PLIST_PATH, MDM_PLIST), paxEntry({ comment: 'c'.repeat(1 << 21) }), fileEntry(`${ROOT}/after.plist`, MDM_PLIST), END]),
+    );
     expect(res.problems).toEqual([expect.objectContaining({ code: 'archive.corrupt', message: expect.stringMatching(/extended header .*is not believable/) })]);
     expect([...res.buffers.keys()]).toEqual([PLIST_PATH]);
   });

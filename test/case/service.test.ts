@@ -16,7 +16,7 @@ function capture() {
 }
 
 describe('a diagnosis session', () => {
-  it('the bundled example: the device plist and the server\'s pasted values confirm the wrong PushMagic', async () => {
+  it("the bundled example: the device plist and the server's pasted values confirm the wrong PushMagic", async () => {
     const sessions = newSessions();
     const report = await loadExample(sessions, 'k', undefined, at);
     const magic = report.causes.find((c) => c.id === 'mdm.wrong_magic')!;
@@ -31,7 +31,10 @@ describe('a diagnosis session', () => {
     const first = await sessions.addServerValues('k', { magic: SERVER_MAGIC }, '/pushcheck', { by: 'U1', at });
     expect(first.newFacts).toBe(1);
     expect(first.diagnosis.facts.find((f) => f.name === 'server.push_magic')?.value).toBe(SERVER_MAGIC);
-    const second = await sessions.addPaste('k', 'plutil -p MDM.plist | grep PushMagic\n  "PushMagic" => "8E41B7C2-5D0A-4F93-A6E1-3C7B29D054F8"', 'pasted', { by: 'U2', at });
+    const second = await sessions.addPaste('k', 'plutil -p MDM.plist | grep PushMagic\n  "PushMagic" => "8E41B7C2-5D0A-4F93-A6E1-3C7B29D054F8"', 'pasted', {
+      by: 'U2',
+      at,
+    });
     expect(second.changes).toContain("The server's PushMagic is not the one the device expects: open → confirmed");
   });
 
@@ -39,7 +42,10 @@ describe('a diagnosis session', () => {
     const sessions = newSessions();
     await sessions.open('k', { channel: 'C', threadTs: '1' });
     await sessions.addServerValues('k', { magic: SERVER_MAGIC }, '/pushcheck', { at });
-    expect(await sessions.answer('k', { question: 'q.mdm.enrolled', value: 'perhaps', by: 'U1', at })).toMatchObject({ ok: false, message: expect.stringContaining('yes or no') });
+    expect(await sessions.answer('k', { question: 'q.mdm.enrolled', value: 'perhaps', by: 'U1', at })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('yes or no'),
+    });
     const a = await sessions.answer('k', { question: 'q.mdm.enrolled', value: 'yes', by: 'U1', at });
     expect(a.ok && a.superseded).toBeFalsy();
     const b = await sessions.answer('k', { question: 'q.mdm.enrolled', value: 'no', by: 'U2', at });
@@ -50,7 +56,9 @@ describe('a diagnosis session', () => {
   it('applies concurrent additions to one session one after the other, losing none', async () => {
     const sessions = newSessions();
     await sessions.open('k', { channel: 'C', threadTs: '1' });
-    await Promise.all(Array.from({ length: 10 }, (_, i) => sessions.addPaste('k', `server PushMagic: A${i}00C2B-5D0A-4F93-A6E1-3C7B29D054F8`, `p${i}`, { at })));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => sessions.addPaste('k', `server PushMagic: A${i}00C2B-5D0A-4F93-A6E1-3C7B29D054F8`, `p${i}`, { at })),
+    );
     expect((await sessions.get('k'))!.evidence).toHaveLength(10);
   });
 });
@@ -81,7 +89,11 @@ describe('the terminal (npm start without Slack)', () => {
     const valid = /\n {2}answer: ([^\s|]+)/.exec(preview.text())![1];
     const { out, text } = capture();
     const sessions = newSessions();
-    const code = await runTerminal(sessions, { input: Readable.from(['perhaps\n', `${valid}\n`, 'q\n']), output: out, interactive: true, color: false, now: () => new Date(at) }, 'term');
+    const code = await runTerminal(
+      sessions,
+      { input: Readable.from(['perhaps\n', `${valid}\n`, 'q\n']), output: out, interactive: true, color: false, now: () => new Date(at) },
+      'term',
+    );
     expect(code).toBe(0);
     expect(text()).toMatch(/takes (yes or no|one of)/);
     const answers = (await sessions.get('term'))!.answers;
@@ -105,7 +117,8 @@ describe('the work in flight', () => {
     void work.track(async () => void done.push('b1'));
     let idle = false;
     const waiting = work.idle().then(() => (idle = true));
-    await new Promise((r) => setTimeout(r, 20));
+    // Everything not waiting on the gate has run by the next turn of the event loop.
+    await new Promise((r) => setImmediate(r));
     expect(idle).toBe(false);
     release();
     await waiting;

@@ -14,11 +14,18 @@ describe('the MDM Feedback draft carries the facts Apple asks for, and only thos
     const r = await diagnose(argvOf(byId('all-match-failed-push-logged', CASES)));
     const draft = r.escalation!.feedbackDraft;
     for (const v of [TOPIC, TOKEN, MAGIC]) expect(draft).toContain(v);
-    expect(draft).toMatch(/^- 2024-05-07 08:00:03 UTC: APNs response: 200; no device contact with the MDM server within a minute; apns-id 4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B; device UDID 00008120-001C35A83E91C01E — micromdm\.log line 1$/m);
+    expect(draft).toMatch(
+      /^- 2024-05-07 08:00:03 UTC: APNs response: 200; no device contact with the MDM server within a minute; apns-id 4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B; device UDID 00008120-001C35A83E91C01E — micromdm\.log line 1$/m,
+    );
     expect(draft).toMatch(/^- 2024-05-07 08:15:00 UTC: APNs response: 200; .*apns-id 5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C/m);
     // The sysdiagnose (09:02) was taken after the latest failed push (08:15), the profiles before it: ticked on proof.
     const done = Object.fromEntries(r.filing.checklist.map((c) => [c.id, c.done]));
-    expect(done).toMatchObject({ 'feedback.sysdiagnose': true, 'feedback.managed_configuration_logging': true, 'feedback.apns_logging': true, 'feedback.failures_began': false });
+    expect(done).toMatchObject({
+      'feedback.sysdiagnose': true,
+      'feedback.managed_configuration_logging': true,
+      'feedback.apns_logging': true,
+      'feedback.failures_began': false,
+    });
     // What is not in the evidence is said to be missing, never filled in.
     expect(r.escalation!.missing).toEqual(['When pushes started failing (not only the latest failure)']);
     expect(draft).not.toContain(UDID_B);
@@ -45,13 +52,15 @@ describe('a failed push told in a Slack thread', () => {
   it('goes into the draft with the time, APNs answer, apns-id and UDID the message gave', async () => {
     const r = await diagnose(argvOf(byId('slack-thread-mdm-values-and-apns-answer', CASES)));
     const draft = r.escalation!.feedbackDraft;
-    expect(draft).toMatch(/^- 2024-05-07 08:00:03 UTC: APNs response: 200; no device contact with the MDM server within a minute; apns-id 4e1f7a2b-9c3d-4e5f-8a6b-7c8d9e0f1a2b; device UDID 00008120-001C35A83E91C01E — text 2 pasted by the support engineer$/m);
+    expect(draft).toMatch(
+      /^- 2024-05-07 08:00:03 UTC: APNs response: 200; no device contact with the MDM server within a minute; apns-id 4e1f7a2b-9c3d-4e5f-8a6b-7c8d9e0f1a2b; device UDID 00008120-001C35A83E91C01E — text 2 pasted by the support engineer$/m,
+    );
     expect(r.facts.filter((f) => f.fact === 'case.failed_push').map((f) => f.attrs?.domain)).toEqual(['mdm']);
   });
 });
 
 describe('times without a zone in the Feedback draft', () => {
-  it('are never called UTC: the draft says they are the server log\'s local time and asks for its zone first', async () => {
+  it("are never called UTC: the draft says they are the server log's local time and asks for its zone first", async () => {
     const argv = argvOf(byId('all-match-failed-push-zone-less', CASES));
     const r = await diagnose(argv);
     const draft = r.escalation!.feedbackDraft;
@@ -87,7 +96,10 @@ describe('the app-push Feedback draft speaks of app pushes', () => {
     for (const id of ['healthy-app-push', 'healthy-app-push-everything-checked']) {
       const r = await diagnose(argvOf(byId(id, CASES)));
       expect(r.escalation, id).toBeNull();
-      expect(r.facts.filter((f) => f.fact === 'case.failed_push'), id).toEqual([]);
+      expect(
+        r.facts.filter((f) => f.fact === 'case.failed_push'),
+        id,
+      ).toEqual([]);
       expect(r.notes.find((n) => n.id === 'apns.note.reached_device')?.text).toMatch(/notification settings/);
     }
   });

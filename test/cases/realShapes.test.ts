@@ -72,7 +72,9 @@ describe('one file from the MDM server', () => {
   });
 
   it("a TokenUpdate alone: the report shows the topic, PushMagic and token hash it gives, to hold against the device's MDM.plist", async () => {
-    const argv = [put('TokenUpdate.plist', checkin({ MessageType: 'TokenUpdate', Topic: TOPIC, UDID: UDID_A, PushMagic: MAGIC }, { Token: Buffer.from(TOKEN, 'hex') }))];
+    const argv = [
+      put('TokenUpdate.plist', checkin({ MessageType: 'TokenUpdate', Topic: TOPIC, UDID: UDID_A, PushMagic: MAGIC }, { Token: Buffer.from(TOKEN, 'hex') })),
+    ];
     const r = await diagnose(argv);
     const note = noteOf(r, 'mdm.note.token_update_values')?.text ?? '';
     expect(note).toContain(TOPIC);
@@ -86,7 +88,9 @@ describe('one file from the MDM server', () => {
   });
 
   it('a TokenUpdate pasted into a ticket with its Token hidden ("<redacted>"): masked, never decoded into a short token', async () => {
-    const r = await diagnose([put('TokenUpdate_ticket.plist', checkin({ MessageType: 'TokenUpdate', Topic: TOPIC, UDID: UDID_A, PushMagic: MAGIC, Token: '<redacted>' }))]);
+    const r = await diagnose([
+      put('TokenUpdate_ticket.plist', checkin({ MessageType: 'TokenUpdate', Topic: TOPIC, UDID: UDID_A, PushMagic: MAGIC, Token: '<redacted>' })),
+    ]);
     expect(noteOf(r, 'mdm.note.value_masked')?.text).toContain('"<redacted>" is redacted');
     expect(noteOf(r, 'mdm.note.value_garbled')).toBeUndefined();
     expect(r.facts.filter((f) => f.fact === 'server.push_token')).toEqual([]);
@@ -109,7 +113,10 @@ describe('one file from the MDM server', () => {
 describe('answers that contradict nothing', () => {
   it('"not erased" and "the MDM profile is gone": erasure is ruled out by the answer, never by an enrollment the device no longer has', async () => {
     const argv = [
-      put('Authenticate.plist', checkin({ MessageType: 'Authenticate', Topic: TOPIC, UDID: UDID_A, BuildVersion: '21E236', OSVersion: '17.4.1', ProductName: 'iPhone15,2' })),
+      put(
+        'Authenticate.plist',
+        checkin({ MessageType: 'Authenticate', Topic: TOPIC, UDID: UDID_A, BuildVersion: '21E236', OSVersion: '17.4.1', ProductName: 'iPhone15,2' }),
+      ),
       '--answer',
       'q.mdm.wiped=no',
       '--answer',
@@ -134,7 +141,13 @@ describe('a case said to be about NotNow, with only an Acknowledged result', () 
 });
 
 describe("a Mac's log show beside the MDM server's log", () => {
-  const macLog = logShowDefault([['2024-05-07 10:30:02.362540-0400', 'mdmclient', '[com.apple.ManagedClient.InstallApplication] Scheduled InstallApplication from: https://mdm.acme-corp.net/repo/agent.plist']]);
+  const macLog = logShowDefault([
+    [
+      '2024-05-07 10:30:02.362540-0400',
+      'mdmclient',
+      '[com.apple.ManagedClient.InstallApplication] Scheduled InstallApplication from: https://mdm.acme-corp.net/repo/agent.plist',
+    ],
+  ]);
   const serverLog = `${microStatus('2024-05-07T14:30:03', UDID_A, 'Acknowledged', '5c1e7a93-0d2b-4f68-9a14-e3b7c5d8f021', 'InstallApplication')}\n`;
 
   it('one note says the device answered and when (in UTC, beside the Mac’s own clock), naming the log by its file name', async () => {
@@ -232,9 +245,21 @@ describe("a healthy NanoMDM log (Go's one-second stamps, no zone)", () => {
 describe("a Mac's apsd log: a push received, then the network gone", () => {
   const apsd = logShowDefault(
     [
-      ['2024-05-07 10:00:03.551204+0200', 'apsd', "(ApplePushService) [com.apple.apsd:courier] Received message for enabled topic '<private>' onInterface: NonCellular with payload '<private>' with priority 10 for device token: YES"],
-      ['2024-05-07 10:14:40.201144+0200', 'apsd', '(ApplePushService) [com.apple.apsd:connection] <APSCourierConnection: 0x7fb1c380> Disconnecting in response to connection failure: Error Domain=NSPOSIXErrorDomain Code=60 "Operation timed out"'],
-      ['2024-05-07 10:14:41.902113+0200', 'apsd', '(ApplePushService) [com.apple.apsd:connection] <APSTCPStream: 0x7fb1c511> Connection failed with error Error Domain=NSURLErrorDomain Code=-1009 "The Internet connection appears to be offline."'],
+      [
+        '2024-05-07 10:00:03.551204+0200',
+        'apsd',
+        "(ApplePushService) [com.apple.apsd:courier] Received message for enabled topic '<private>' onInterface: NonCellular with payload '<private>' with priority 10 for device token: YES",
+      ],
+      [
+        '2024-05-07 10:14:40.201144+0200',
+        'apsd',
+        '(ApplePushService) [com.apple.apsd:connection] <APSCourierConnection: 0x7fb1c380> Disconnecting in response to connection failure: Error Domain=NSPOSIXErrorDomain Code=60 "Operation timed out"',
+      ],
+      [
+        '2024-05-07 10:14:41.902113+0200',
+        'apsd',
+        '(ApplePushService) [com.apple.apsd:connection] <APSTCPStream: 0x7fb1c511> Connection failed with error Error Domain=NSURLErrorDomain Code=-1009 "The Internet connection appears to be offline."',
+      ],
     ],
     'process == "apsd"',
   );

@@ -59,7 +59,12 @@ const VERDICTS: Verdict[] = [
     case: 'healthy-app-push',
     step: "APNs's 200 and apsd receiving the app's topic right after it: delivered, not a failed push, and an app push opens no MDM domain",
     domains: ['apns'],
-    causes: { 'apns.no_connection': 'ruled_out', 'apns.certificate_expired': 'ruled_out', 'apns.missing_entitlement': 'ruled_out', 'apns.environment_mismatch': 'ruled_out' },
+    causes: {
+      'apns.no_connection': 'ruled_out',
+      'apns.certificate_expired': 'ruled_out',
+      'apns.missing_entitlement': 'ruled_out',
+      'apns.environment_mismatch': 'ruled_out',
+    },
     filing: 'causes_open',
     notes: ['apns.note.reached_device'],
     noNotes: ['apns.note.look_up_apns_id', 'mdm.note.redacted_logs'],
@@ -102,7 +107,14 @@ const VERDICTS: Verdict[] = [
     case: 'wrong-magic-inside-window',
     step: "mdmd rejects the server's PushMagic, still inside the 25 hours: confirmed, with the concrete re-check time; a push that reached mdmd proves topic and token",
     domains: ['mdm'],
-    causes: { 'mdm.wrong_magic': 'confirmed', 'mdm.wrong_topic': 'ruled_out', 'mdm.wrong_token': 'ruled_out', 'mdm.certificate_expired': 'ruled_out', 'mdm.server_network': 'ruled_out', 'mdm.unenrolled': 'ruled_out' },
+    causes: {
+      'mdm.wrong_magic': 'confirmed',
+      'mdm.wrong_topic': 'ruled_out',
+      'mdm.wrong_token': 'ruled_out',
+      'mdm.certificate_expired': 'ruled_out',
+      'mdm.server_network': 'ruled_out',
+      'mdm.unenrolled': 'ruled_out',
+    },
     filing: 'causes_open',
     notes: ['mdm.note.magic_recheck_from'],
     // First rejection (MDM.plist's marker) 2024-05-07T08:00:04Z + 25 h.
@@ -242,7 +254,7 @@ const VERDICTS: Verdict[] = [
   },
   {
     case: 'all-match-failed-push-zone-less',
-    step: 'a draft from pushes logged in the server\'s local time: ready, with the zone still to add',
+    step: "a draft from pushes logged in the server's local time: ready, with the zone still to add",
     domains: ['mdm'],
     causes: allRuledOut([...MDM_PUSH_CAUSES, 'mdm.server_network']),
     filing: 'ready',
@@ -384,7 +396,7 @@ const VERDICTS: Verdict[] = [
   // ------------------------------------------------------------ MDM and app push side by side; domains
   {
     case: 'mdm-and-app-push-side-by-side',
-    step: "an answered MDM push and an app push refused BadDeviceToken: each domain judged on its own evidence",
+    step: 'an answered MDM push and an app push refused BadDeviceToken: each domain judged on its own evidence',
     domains: ['mdm', 'apns'],
     causes: { 'apns.environment_mismatch': 'confirmed', 'mdm.wrong_token': 'ruled_out', 'mdm.unenrolled': 'ruled_out' },
     filing: 'causes_open',

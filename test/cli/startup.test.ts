@@ -56,7 +56,19 @@ function loadedAtStart(entry: string): { files: Set<string>; packages: Set<strin
   return { files, packages };
 }
 
-const BOT_AND_EXTRAS = ['openai', '@slack/bolt', '@slack/web-api', '@resvg/resvg-js', 'better-sqlite3', 'pino', 'zod', 'yaml', 'mustache', 'yauzl', 'bplist-parser'];
+const BOT_AND_EXTRAS = [
+  'openai',
+  '@slack/bolt',
+  '@slack/web-api',
+  '@resvg/resvg-js',
+  'better-sqlite3',
+  'pino',
+  'zod',
+  'yaml',
+  'mustache',
+  'yauzl',
+  'bplist-parser',
+];
 
 describe('what a CLI run loads before it starts work', () => {
   it('`pushcheck help` loads the argument parser and the help text, nothing else of pushcheck', () => {

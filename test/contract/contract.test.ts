@@ -37,14 +37,17 @@ function append(file: string, header: string, added: string[]): void {
 }
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Notes and questions the code builds itself, not from rules/ (e.g. the "collect before filing" note). */
 function idsMadeInCode(): string[] {
   const out: string[] = [];
   for (const f of sourceFiles(SRC))
-    for (const m of readFileSync(f, 'utf8').matchAll(/\bid:\s*['"`]((?:[a-z_]+\.note|q)\.[a-z_]+(?:\.[a-z_]+)*)['"`]/g)) out.push(`${m[1].startsWith('q.') ? 'question' : 'note'} ${m[1]}`);
+    for (const m of readFileSync(f, 'utf8').matchAll(/\bid:\s*['"`]((?:[a-z_]+\.note|q)\.[a-z_]+(?:\.[a-z_]+)*)['"`]/g))
+      out.push(`${m[1].startsWith('q.') ? 'question' : 'note'} ${m[1]}`);
   return out;
 }
 
@@ -66,7 +69,8 @@ function productIds(): string[] {
   ].sort();
 }
 
-const IDS_HEADER = '# Cause, question, note, fact and checklist ids and choice answers the product emits or takes: a public contract. Add lines; never rename or remove one.';
+const IDS_HEADER =
+  '# Cause, question, note, fact and checklist ids and choice answers the product emits or takes: a public contract. Add lines; never rename or remove one.';
 
 describe('ids are a contract: added, never renamed or removed', () => {
   const now = productIds();
@@ -74,25 +78,39 @@ describe('ids are a contract: added, never renamed or removed', () => {
 
   it('the product still emits every id in test/contract/ids.txt', () => {
     const gone = contract.filter((id) => !now.includes(id));
-    expect(gone, `These ids are gone from the product. Ids are added, never renamed or removed: bring each back (a renamed one under its old id too).\n${gone.join('\n')}`).toEqual([]);
+    expect(
+      gone,
+      `These ids are gone from the product. Ids are added, never renamed or removed: bring each back (a renamed one under its old id too).\n${gone.join('\n')}`,
+    ).toEqual([]);
   });
 
   it('every id the product emits is in test/contract/ids.txt', () => {
     const added = now.filter((id) => !contract.includes(id));
     if (UPDATE && added.length) append('ids.txt', IDS_HEADER, added);
     else
-      expect(added, `New ids: add each to test/contract/ids.txt (or run PUSHCHECK_UPDATE_CONTRACT=1 npx vitest run test/contract), so that removing it later fails here.\n${added.join('\n')}`).toEqual([]);
+      expect(
+        added,
+        `New ids: add each to test/contract/ids.txt (or run PUSHCHECK_UPDATE_CONTRACT=1 npx vitest run test/contract), so that removing it later fails here.\n${added.join('\n')}`,
+      ).toEqual([]);
   });
 
   it('holds the ids scripts use today, among them ids made in code', () => {
     // A few that answers, scripts and the README name; the list above must never lose them.
-    for (const id of ['cause mdm.wrong_magic', 'question q.case.domain', 'question q.case.device', 'question q.case.log_time_zone', 'note case.note.several_devices', 'note case.note.collect_before_filing', 'note mdm.note.push_answered'])
+    for (const id of [
+      'cause mdm.wrong_magic',
+      'question q.case.domain',
+      'question q.case.device',
+      'question q.case.log_time_zone',
+      'note case.note.several_devices',
+      'note case.note.collect_before_filing',
+      'note mdm.note.push_answered',
+    ])
       expect(contract).toContain(id);
   });
 });
 
 /** Key paths of a JSON value: arrays as "[]", a condition trace's nesting folded, attribute maps as one key. */
-export function keyPaths(value: unknown): string[] {
+function keyPaths(value: unknown): string[] {
   const out = new Set<string>();
   const walk = (v: unknown, path: string) => {
     if (Array.isArray(v)) {
@@ -119,7 +137,14 @@ describe('the JSON report (schemaVersion 1) changes only by additions', () => {
   it('keeps every key path in test/contract/report-keys.txt, over the representative cases', async () => {
     const seen = new Set<string>();
     for (const c of cases) {
-      const argv = ['diagnose', ...c.paths, ...(c.paste ? ['--paste', c.paste] : []), ...Object.entries(c.answers ?? {}).flatMap(([q, v]) => ['--answer', `${q}=${v}`]), '--format', 'json'];
+      const argv = [
+        'diagnose',
+        ...c.paths,
+        ...(c.paste ? ['--paste', c.paste] : []),
+        ...Object.entries(c.answers ?? {}).flatMap(([q, v]) => ['--answer', `${q}=${v}`]),
+        '--format',
+        'json',
+      ];
       const r = await cli(...argv);
       expect(r.code, r.err).toBe(0);
       const report = JSON.parse(r.out);
@@ -131,12 +156,36 @@ describe('the JSON report (schemaVersion 1) changes only by additions', () => {
     expect(gone, `These keys are gone from the JSON report. schemaVersion 1 changes only by additions: bring each back.\n${gone.join('\n')}`).toEqual([]);
     const added = [...seen].filter((p) => !contract.includes(p)).sort();
     if (UPDATE && added.length) append('report-keys.txt', KEYS_HEADER, added);
-    else expect(added, `New keys in the JSON report: add each to test/contract/report-keys.txt (or run PUSHCHECK_UPDATE_CONTRACT=1 npx vitest run test/contract).\n${added.join('\n')}`).toEqual([]);
+    else
+      expect(
+        added,
+        `New keys in the JSON report: add each to test/contract/report-keys.txt (or run PUSHCHECK_UPDATE_CONTRACT=1 npx vitest run test/contract).\n${added.join('\n')}`,
+      ).toEqual([]);
   }, 120_000);
 
   it('reads key paths as a script would: a key that disappears is caught', () => {
-    const before = keyPaths({ schemaVersion: 1, causes: [{ id: 'x', status: 'open', rules: [{ trace: { children: [{ children: [{ says: 'a' }] }] } }] }], facts: [{ fact: 'f', attrs: { zone: 'unknown' } }] });
-    expect(before).toEqual(['.causes', '.causes[]', '.causes[].id', '.causes[].rules', '.causes[].rules[]', '.causes[].rules[].trace', '.causes[].rules[].trace.children', '.causes[].rules[].trace.children[]', '.causes[].rules[].trace.children[].says', '.causes[].status', '.facts', '.facts[]', '.facts[].attrs', '.facts[].fact', '.schemaVersion']);
+    const before = keyPaths({
+      schemaVersion: 1,
+      causes: [{ id: 'x', status: 'open', rules: [{ trace: { children: [{ children: [{ says: 'a' }] }] } }] }],
+      facts: [{ fact: 'f', attrs: { zone: 'unknown' } }],
+    });
+    expect(before).toEqual([
+      '.causes',
+      '.causes[]',
+      '.causes[].id',
+      '.causes[].rules',
+      '.causes[].rules[]',
+      '.causes[].rules[].trace',
+      '.causes[].rules[].trace.children',
+      '.causes[].rules[].trace.children[]',
+      '.causes[].rules[].trace.children[].says',
+      '.causes[].status',
+      '.facts',
+      '.facts[]',
+      '.facts[].attrs',
+      '.facts[].fact',
+      '.schemaVersion',
+    ]);
     const after = keyPaths({ schemaVersion: 1, causes: [{ id: 'x', rules: [] }], facts: [] });
     expect(before.filter((p) => !after.includes(p))).toContain('.causes[].status');
   });

@@ -46,20 +46,39 @@ function sysdiagnose(name: string, log = systemLog): string {
 }
 
 /** What the engineer knows about the failure: APNs answered 200, and when the failures began. */
-const FAILING = ['--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', 'q.mdm.push_status=200', '--answer', 'q.case.failures_began=2024-02-28T10:00:00Z'];
+const FAILING = [
+  '--answer',
+  'q.mdm.push_soon_after_enrollment=no',
+  '--answer',
+  'q.mdm.push_status=200',
+  '--answer',
+  'q.case.failures_began=2024-02-28T10:00:00Z',
+];
 
 const json = async (...argv: string[]) => {
   const r = await cli('diagnose', ...argv, '--format', 'json');
   expect(r.code, r.err).toBe(0);
   return JSON.parse(r.out);
 };
-const cause = (report: { causes: { id: string }[] }, id: string) => report.causes.find((c) => c.id === id) as Record<string, any>;
+interface JsonCause {
+  id: string;
+  status: string;
+  because: string[];
+  evidence: { fact: string; value: string; source: string }[];
+}
+const cause = (report: { causes: JsonCause[] }, id: string) => report.causes.find((c) => c.id === id)!;
 
 describe('a support engineer runs pushcheck on a sysdiagnose and the server values', () => {
   const bundle = sysdiagnose('sysdiagnose.tar.gz');
-  const quiet = sysdiagnose('quiet.tar.gz', systemLog.split('\n').filter((l) => !l.includes('Rejecting')).join('\n'));
+  const quiet = sysdiagnose(
+    'quiet.tar.gz',
+    systemLog
+      .split('\n')
+      .filter((l) => !l.includes('Rejecting'))
+      .join('\n'),
+  );
 
-  it("confirms a wrong PushMagic with both values and where each came from", async () => {
+  it('confirms a wrong PushMagic with both values and where each came from', async () => {
     const report = await json(bundle, '--topic', TOPIC, '--magic', 'OLD-MAGIC-0000-1111', '--token', TOKEN);
     const c = cause(report, 'mdm.wrong_magic');
     expect(c.status).toBe('confirmed');

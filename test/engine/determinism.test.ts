@@ -23,7 +23,12 @@ function shuffle<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
-const file = (member: string, name: string, value: Fact['value'], at?: string): Fact => ({ name, value, source: { kind: 'file', input: 'sd.tgz', member }, ...(at ? { at } : {}) });
+const file = (member: string, name: string, value: Fact['value'], at?: string): Fact => ({
+  name,
+  value,
+  source: { kind: 'file', input: 'sd.tgz', member },
+  ...(at ? { at } : {}),
+});
 
 const facts: Fact[] = [
   file('logs/MCState/Shared/MDM.plist', 'device.push_magic', 'MAGIC-A'),

@@ -4,7 +4,12 @@ import { indexFacts } from '../../src/facts/byName.js';
 import type { Condition } from '../../src/engine/ruleSchema.js';
 import type { Fact } from '../../src/facts/schema.js';
 
-const f = (name: string, value: Fact['value'], attrs?: Record<string, string>): Fact => ({ name, value, source: { kind: 'pasted', input: 't' }, ...(attrs ? { attrs } : {}) });
+const f = (name: string, value: Fact['value'], attrs?: Record<string, string>): Fact => ({
+  name,
+  value,
+  source: { kind: 'pasted', input: 't' },
+  ...(attrs ? { attrs } : {}),
+});
 const facts = indexFacts([
   f('server.topic', 'com.apple.mgmt.External.a'),
   f('device.topic', 'com.apple.mgmt.External.a'),
@@ -24,9 +29,36 @@ const cases: [string, Condition, Truth][] = [
   ['ne is true only when no observation matches', { fact: 'mdm.command.status', op: 'ne', value: 'NotNow' }, false],
   ['attrs narrow the observations', { fact: 'mdm.command.status', op: 'eq', value: 'NotNow', attrs: { channel: 'device' } }, false],
   ['numbers compare as numbers', { fact: 'server.first_push_delay_seconds', op: 'lt', value: 5 }, true],
-  ['all: false beats unknown', { all: [{ fact: 'server.push_magic', op: 'eq', value: 'x' }, { fact: 'server.topic', op: 'eq', value: 'nope' }] }, false],
-  ['all: unknown beats true', { all: [{ fact: 'server.push_magic', op: 'eq', value: 'x' }, { fact: 'server.topic', op: 'startsWith', value: 'com.apple.mgmt.' }] }, 'unknown'],
-  ['any: true beats unknown', { any: [{ fact: 'server.push_magic', op: 'eq', value: 'x' }, { fact: 'server.topic', op: 'startsWith', value: 'com.apple.mgmt.' }] }, true],
+  [
+    'all: false beats unknown',
+    {
+      all: [
+        { fact: 'server.push_magic', op: 'eq', value: 'x' },
+        { fact: 'server.topic', op: 'eq', value: 'nope' },
+      ],
+    },
+    false,
+  ],
+  [
+    'all: unknown beats true',
+    {
+      all: [
+        { fact: 'server.push_magic', op: 'eq', value: 'x' },
+        { fact: 'server.topic', op: 'startsWith', value: 'com.apple.mgmt.' },
+      ],
+    },
+    'unknown',
+  ],
+  [
+    'any: true beats unknown',
+    {
+      any: [
+        { fact: 'server.push_magic', op: 'eq', value: 'x' },
+        { fact: 'server.topic', op: 'startsWith', value: 'com.apple.mgmt.' },
+      ],
+    },
+    true,
+  ],
   ['not of unknown stays unknown', { not: { fact: 'server.push_magic', op: 'eq', value: 'x' } }, 'unknown'],
   ['in takes a list', { fact: 'mdm.command.status', op: 'in', value: ['Idle', 'Acknowledged'] }, true],
   ['someNotIn: one observation outside the list is enough', { fact: 'mdm.command.status', op: 'someNotIn', value: ['Acknowledged'] }, true],
@@ -43,7 +75,15 @@ describe('three-valued evaluation', () => {
   });
 
   it('names the missing facts of an unknown condition', () => {
-    const t = evaluate({ all: [{ fact: 'server.push_magic', op: 'sameAs', other: 'device.push_magic' }, { fact: 'server.topic', op: 'exists' }] }, facts);
+    const t = evaluate(
+      {
+        all: [
+          { fact: 'server.push_magic', op: 'sameAs', other: 'device.push_magic' },
+          { fact: 'server.topic', op: 'exists' },
+        ],
+      },
+      facts,
+    );
     expect(t.missing).toEqual(['server.push_magic']);
   });
 });

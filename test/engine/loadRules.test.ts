@@ -57,7 +57,12 @@ describe('loading rule files', () => {
     ['a YAML syntax error', CAUSE + RULES.replace('op: eq, value: a }', 'op: eq, value: a'), 13, /flow|indent|end/i],
     ['an unknown operator', CAUSE + RULES.replace('op: eq, value: a', 'op: equals, value: a'), 12, /op/],
     ['an unknown fact', CAUSE + RULES.replace('fact: device.topic, op: eq, value: a', 'fact: device.topik, op: eq, value: a'), 8, /unknown fact device\.topik/],
-    ['a rule for a cause nobody defines', CAUSE + RULES.replace('cause: mdm.x\n    outcome: confirms', 'cause: mdm.y\n    outcome: confirms'), 8, /unknown cause mdm\.y/],
+    [
+      'a rule for a cause nobody defines',
+      CAUSE + RULES.replace('cause: mdm.x\n    outcome: confirms', 'cause: mdm.y\n    outcome: confirms'),
+      8,
+      /unknown cause mdm\.y/,
+    ],
     ['a missing section name', CAUSE.replace(', section: S }', ' }') + RULES, 6, /section/],
     ['a bad regular expression', CAUSE + RULES.replace('op: eq, value: a', 'op: matches, value: "(("'), 12, /regular expression/],
     ['a cause without a ruling-out rule', CAUSE + RULES.replace('outcome: rules_out', 'outcome: suggests'), 2, /no rule that rules it out/],

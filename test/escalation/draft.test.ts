@@ -4,7 +4,7 @@ import { diagnose } from '../../src/engine/diagnose.js';
 import { buildReport } from '../../src/case/index.js';
 import { feedbackContext, renderFeedbackDraft } from '../../src/escalation/draft.js';
 import type { Fact } from '../../src/facts/schema.js';
-import { CHECKIN, MAGIC, PUSHES, SERIAL, SYSDIAGNOSE, TOKEN, TOKEN_HASH, TOPIC, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
+import { MAGIC, SERIAL, TOKEN, TOKEN_HASH, TOPIC, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
 
 const rules = loadRules();
 // The fixture's times as the draft writes them: in UTC, seconds only where the log had them.
@@ -26,7 +26,8 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
     expect(draft).toContain(`Push topic: ${TOPIC}`);
     expect(draft).toContain(`Push token: ${TOKEN}`);
     expect(draft).toContain(`PushMagic: ${MAGIC}`);
-    for (const at of PUSHED_AT) expect(draft).toContain(`- ${at}: APNs response: 200; no device contact with the MDM server within a minute; device UDID ${UDID} — mdm-server.log line `);
+    for (const at of PUSHED_AT)
+      expect(draft).toContain(`- ${at}: APNs response: 200; no device contact with the MDM server within a minute; device UDID ${UDID} — mdm-server.log line `);
     expect(draft).toContain(`LastPushTokenHash (SHA-256 of its push token): ${TOKEN_HASH}`);
   });
 
@@ -49,7 +50,9 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
     // What was seen, in words, and where: the archive's members by their path inside it.
     expect(section).toContain(`Evidence: SHA-256 of the push token the MDM server holds: ${TOKEN_HASH} — SHA-256 of the server's push token`);
     expect(section).toContain(`Evidence: PushMagic the MDM server puts in its pushes: ${MAGIC} — server record`);
-    expect(section).toMatch(/^ {2}Evidence: Whether the device holds an MDM enrollment: yes — .*\(system_logs\.logarchive\.txt line 88\); logs\/MCState\/Shared\/MDM\.plist$/m);
+    expect(section).toMatch(
+      /^ {2}Evidence: Whether the device holds an MDM enrollment: yes — .*\(system_logs\.logarchive\.txt line 88\); logs\/MCState\/Shared\/MDM\.plist$/m,
+    );
     // The same thing seen in several places is one line naming each place.
     for (const c of report.causes) {
       const block = section.slice(section.indexOf(`- ${c.title}\n`)).split(/\n- /)[0]!;
@@ -76,12 +79,24 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
       ...ruledOutFacts(),
       answered('case.failures_began', began, 'q.case.failures_began'),
       // Installed (the stubs' InstallDate) before the failures were reproduced: only then do they count.
-      { name: 'device.logging_profiles', value: 'ManagedConfiguration logging', at: '2024-05-04T12:00:00Z', source: { kind: 'file', input: 'sd.tar.gz', member: 'logs/ProfileList.txt' } },
-      { name: 'device.logging_profiles', value: 'APNS (PersistentConnection) logging', at: '2024-05-04T12:00:00Z', source: { kind: 'file', input: 'sd.tar.gz', member: 'logs/ProfileList.txt' } },
+      {
+        name: 'device.logging_profiles',
+        value: 'ManagedConfiguration logging',
+        at: '2024-05-04T12:00:00Z',
+        source: { kind: 'file', input: 'sd.tar.gz', member: 'logs/ProfileList.txt' },
+      },
+      {
+        name: 'device.logging_profiles',
+        value: 'APNS (PersistentConnection) logging',
+        at: '2024-05-04T12:00:00Z',
+        source: { kind: 'file', input: 'sd.tar.gz', member: 'logs/ProfileList.txt' },
+      },
     ]);
     expect(more.escalation?.missing).toEqual([]);
     expect(more.escalation?.feedbackDraft).toContain('When pushes started failing: 2024-05-05 20:00 UTC\n');
-    expect(more.escalation?.feedbackDraft).toContain('- Logging profiles installed: APNS (PersistentConnection) logging (installed 2024-05-04 12:00 UTC); ManagedConfiguration logging (installed 2024-05-04 12:00 UTC)');
+    expect(more.escalation?.feedbackDraft).toContain(
+      '- Logging profiles installed: APNS (PersistentConnection) logging (installed 2024-05-04 12:00 UTC); ManagedConfiguration logging (installed 2024-05-04 12:00 UTC)',
+    );
     expect(more.escalation?.feedbackDraft).not.toContain('[ ]');
   });
 

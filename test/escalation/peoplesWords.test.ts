@@ -22,10 +22,17 @@ describe('every realistic case that ends in a Feedback draft', () => {
   const drafting = CASES.filter((c) => /all-match-failed-push|app-all-match-failed-push|slack-thread-mdm-values-and-apns-answer/.test(c.id));
 
   it('is among the cases (the check below is not looking at nothing)', () => {
-    expect(drafting.map((c) => c.id)).toEqual(expect.arrayContaining(['all-match-failed-push-logged', 'all-match-failed-push-zone-less', 'app-all-match-failed-push', 'slack-thread-mdm-values-and-apns-answer']));
+    expect(drafting.map((c) => c.id)).toEqual(
+      expect.arrayContaining([
+        'all-match-failed-push-logged',
+        'all-match-failed-push-zone-less',
+        'app-all-match-failed-push',
+        'slack-thread-mdm-values-and-apns-answer',
+      ]),
+    );
   });
 
-  it.each(drafting.map((c) => [c.id, c] as const))('%s: speaks in people\'s words and carries every value Apple asks for', async (_id, c) => {
+  it.each(drafting.map((c) => [c.id, c] as const))("%s: speaks in people's words and carries every value Apple asks for", async (_id, c) => {
     const r = (await diagnose(argvOf(c))) as unknown as Report;
     const draft = r.escalation?.feedbackDraft ?? '';
     expect(draft).toMatch(/^Title: /);
@@ -68,7 +75,7 @@ describe('the scan for internal names finds each shape Apple must never see', ()
 });
 
 describe('the drafts of a case as it grows', () => {
-  it('the zone-less case, once the zone is answered: each time in UTC with the log\'s own clock beside it, no ids', async () => {
+  it("the zone-less case, once the zone is answered: each time in UTC with the log's own clock beside it, no ids", async () => {
     const argv = [...argvOf(CASES.find((c) => c.id === 'all-match-failed-push-zone-less')!), '--answer', 'q.case.log_time_zone=Europe/Berlin'];
     const r = (await diagnose(argv)) as unknown as Report;
     const draft = r.escalation!.feedbackDraft;

@@ -94,7 +94,7 @@ describe('model polish of the Feedback draft, against a local OpenAI-compatible 
   });
 
   it('unwraps a rewrite the model put in a code fence', async () => {
-    reply = (draft) => ({ content: '```text\n' + draft.replace(SENTENCE, REWORDED) + '\n```' });
+    reply = (draft) => ({ content: `\`\`\`text\n${draft.replace(SENTENCE, REWORDED)}\n\`\`\`` });
     const r = await polishDraft(report, options());
     expect(r.polished).toBe(true);
     expect(r.draft.startsWith('Title: ')).toBe(true);
@@ -110,7 +110,14 @@ describe('model polish of the Feedback draft, against a local OpenAI-compatible 
   });
 
   it('rejects a rewrite that drops the time of a failed push', async () => {
-    reply = (draft) => ({ content: draft.split('\n').filter((l) => !l.startsWith(`- ${PUSHED_AT[1]}`)).join('\n').split(PUSHED_AT[1]).join('mid-afternoon') });
+    reply = (draft) => ({
+      content: draft
+        .split('\n')
+        .filter((l) => !l.startsWith(`- ${PUSHED_AT[1]}`))
+        .join('\n')
+        .split(PUSHED_AT[1])
+        .join('mid-afternoon'),
+    });
     const r = await polishDraft(report, options());
     expect(r.polished).toBe(false);
     expect(r.draft).toBe(template);

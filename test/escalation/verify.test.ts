@@ -25,13 +25,19 @@ describe('verifier for a model rewrite', () => {
   });
 
   it('rejects a dropped APNs reason', () => {
-    expect(verifyDraft(template.replace(' Unregistered', ''), input)).toMatchObject({ ok: false, reason: 'the rewrite lost or changed the APNs reason of push 1' });
+    expect(verifyDraft(template.replace(' Unregistered', ''), input)).toMatchObject({
+      ok: false,
+      reason: 'the rewrite lost or changed the APNs reason of push 1',
+    });
   });
 
   it('rejects an invented time of day, date, hex string or magic-like string, naming it shortened', () => {
     expect(verifyDraft(`${template}The device last checked in at 07:45.`, input)).toMatchObject({ ok: false, reason: expect.stringContaining('time of day') });
     expect(verifyDraft(`${template}Seen since 2024-04-30.`, input)).toMatchObject({ ok: false, reason: expect.stringContaining('timestamp') });
-    expect(verifyDraft(`${template}Hash: ${'ab'.repeat(16)}`, input)).toEqual({ ok: false, reason: 'the rewrite contains a token-like hex string that is not in the facts (abababab…abab)' });
+    expect(verifyDraft(`${template}Hash: ${'ab'.repeat(16)}`, input)).toEqual({
+      ok: false,
+      reason: 'the rewrite contains a token-like hex string that is not in the facts (abababab…abab)',
+    });
     expect(verifyDraft(`${template}Magic: Zx9Qw7Lm3Np5Rt`, input)).toMatchObject({ ok: false, reason: expect.stringContaining('magic-like') });
   });
 

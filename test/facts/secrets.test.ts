@@ -88,7 +88,8 @@ describe('every path shows a secret through the policy', () => {
 
   it('no other module in src/ shows a value as "…" and its last characters with its own slicing', () => {
     const src = fileURLToPath(new URL('../../src/', import.meta.url));
-    const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
     const own = /…\$\{[^}]*\.slice\(-\d+\)\}/;
     const offenders = files(src)
       .map((f) => relative(src, f))

@@ -49,11 +49,35 @@ const evidence: Fact[] = [
   { name: 'case.device_id', value: '00008110-001A2C3E4F50801E', source: { kind: 'answer', question: 'q.case.device', by: 'U1' } },
   { name: 'case.device_id', value: '00008110-001A2C3E4F50801E', source: { kind: 'answer', question: 'q.case.device', by: 'U2' } },
   // Two failed pushes with the same APNs answer: derived, each its own line in the Feedback draft.
-  { name: 'case.failed_push', value: '410', at: t(20), source: { kind: 'derived', how: 'push at line 7', from: ['server.push_sent'] }, attrs: { device: 'A', push: 'nanomdm.log:7' } },
-  { name: 'case.failed_push', value: '410', at: t(40), source: { kind: 'derived', how: 'push at line 9', from: ['server.push_sent'] }, attrs: { device: 'A', push: 'nanomdm.log:7' } },
+  {
+    name: 'case.failed_push',
+    value: '410',
+    at: t(20),
+    source: { kind: 'derived', how: 'push at line 7', from: ['server.push_sent'] },
+    attrs: { device: 'A', push: 'nanomdm.log:7' },
+  },
+  {
+    name: 'case.failed_push',
+    value: '410',
+    at: t(40),
+    source: { kind: 'derived', how: 'push at line 9', from: ['server.push_sent'] },
+    attrs: { device: 'A', push: 'nanomdm.log:7' },
+  },
   // One per log: many logs give many of them.
-  { name: 'device.log.push_connection', value: 'up', at: t(7), source: { kind: 'derived', how: 'the last of 2 events in apsd.log', from: ['device.log.push_received'] }, attrs: { file: 'apsd.log', last_seen: t(7) } },
-  { name: 'device.log.push_connection', value: 'up', at: t(2), source: { kind: 'derived', how: 'the last of 1 events in apsd.log.0', from: ['device.log.push_received'] }, attrs: { file: 'apsd.log.0', last_seen: t(2) } },
+  {
+    name: 'device.log.push_connection',
+    value: 'up',
+    at: t(7),
+    source: { kind: 'derived', how: 'the last of 2 events in apsd.log', from: ['device.log.push_received'] },
+    attrs: { file: 'apsd.log', last_seen: t(7) },
+  },
+  {
+    name: 'device.log.push_connection',
+    value: 'up',
+    at: t(2),
+    source: { kind: 'derived', how: 'the last of 1 events in apsd.log.0', from: ['device.log.push_received'] },
+    attrs: { file: 'apsd.log.0', last_seen: t(2) },
+  },
 ];
 
 function shuffled<T>(xs: readonly T[], seed: number): T[] {
@@ -97,7 +121,11 @@ describe('folding repeated observations', () => {
     // One per log, so many: folded, each log's file and time kept.
     const conn = named('device.log.push_connection');
     expect(conn.map(occurrences)).toEqual([2]);
-    expect(expandFacts(conn).map((f) => f.attrs?.file).sort()).toEqual(['apsd.log', 'apsd.log.0']);
+    expect(
+      expandFacts(conn)
+        .map((f) => f.attrs?.file)
+        .sort(),
+    ).toEqual(['apsd.log', 'apsd.log.0']);
   });
 
   it('does not depend on the order facts come in', () => {

@@ -42,9 +42,12 @@ function busyServerLog(): string {
     lines.push(...nanoPush(nanoLib, stamp(t), udid));
     // Device B stops answering half way through.
     if (udid === UDID_A || i < 200) lines.push(...nanoIdle(nanoLib, stamp(t + 1000), udid));
-    if (i % 5 === 0) lines.push(nanoLib(stamp(t + 1000), `level=info service=nanomdm status=NotNow id=${udid} type=Device command_uuid=6a1b2c3d-4e5f-4a6b-8c7d-00000000000${i % 3}`));
+    if (i % 5 === 0)
+      lines.push(
+        nanoLib(stamp(t + 1000), `level=info service=nanomdm status=NotNow id=${udid} type=Device command_uuid=6a1b2c3d-4e5f-4a6b-8c7d-00000000000${i % 3}`),
+      );
   }
-  return file('busy-nanomdm.log', lines.join('\n') + '\n');
+  return file('busy-nanomdm.log', `${lines.join('\n')}\n`);
 }
 
 /** A device log in which apsd and mdmd repeat themselves: received pushes, wrong-magic rejections, a network drop. */
@@ -110,7 +113,8 @@ describe('folded facts give the same verdicts as every observation', () => {
       if (kept.length < observed.length) foldedSomewhere++;
       const every = indexFacts(observed);
       const folded = indexFacts(kept);
-      for (const [id, cond] of conds) expect(verdict(evaluate(cond, folded)), `${id} on ${paths.join(' + ') || 'Secure Mail log lines'}`).toEqual(verdict(evaluate(cond, every)));
+      for (const [id, cond] of conds)
+        expect(verdict(evaluate(cond, folded)), `${id} on ${paths.join(' + ') || 'Secure Mail log lines'}`).toEqual(verdict(evaluate(cond, every)));
     }
     // The corpus must exercise folding for the comparison to mean anything.
     expect(foldedSomewhere).toBeGreaterThan(10);

@@ -49,13 +49,13 @@ function fragmentLogs(length = 65_536, lines = 4): FragmentLog[] {
   const out: FragmentLog[] = [];
   for (const k of kinds) {
     const body = k.fragments.map((f) => fill(f, length));
-    out.push({ kind: k.kind, name: k.name, text: [k.first, ...Array.from({ length: lines }, (_, i) => body[i % body.length])].join('\n') + '\n' });
+    out.push({ kind: k.kind, name: k.name, text: `${[k.first, ...Array.from({ length: lines }, (_, i) => body[i % body.length])].join('\n')}\n` });
   }
   return out;
 }
 
 export const hostile = {
-  backslashLines: (count: number, length: number) => Array.from({ length: count }, () => '\\'.repeat(length)).join('\n') + '\n',
+  backslashLines: (count: number, length: number) => `${Array.from({ length: count }, () => '\\'.repeat(length)).join('\n')}\n`,
 
   fragmentLogs,
 
@@ -64,9 +64,11 @@ export const hostile = {
     const out: string[] = [];
     for (let i = 0; i < count; i++) {
       const s = String(i % 60).padStart(2, '0');
-      out.push(`2024-03-01 10:22:${s}.123456-0800 0x1f2e3 Default 0x0 98 0 apsd: [com.apple.apsd:connection] Received message for enabled topic 'com.example.app' onInterface: WiFi with payload size ${100 + (i % 50)}`);
+      out.push(
+        `2024-03-01 10:22:${s}.123456-0800 0x1f2e3 Default 0x0 98 0 apsd: [com.apple.apsd:connection] Received message for enabled topic 'com.example.app' onInterface: WiFi with payload size ${100 + (i % 50)}`,
+      );
     }
-    return out.join('\n') + '\n';
+    return `${out.join('\n')}\n`;
   },
 
   /** CtxLog_APNS_Events.csv with `rows` subscription events (every seventh one failed). */
@@ -74,7 +76,9 @@ export const hostile = {
     const out = ['Time,Operation,Status,Tenant ID,Listener Token,Tenant ID + Listener Token'];
     for (let i = 0; i < rows; i++) {
       const status = i % 7 ? 'Success' : 'Failed: HTTP 500';
-      out.push(`01-Dec-2016 12:${String(i % 60).padStart(2, '0')}:02:118 (+0000),Register device ${i},${status},0f3c9a52-7e1b-4c8d-9a61-2b5e8d4f7c10,abcdef0123456789${i},0f3c9a52+abcdef${i}`);
+      out.push(
+        `01-Dec-2016 12:${String(i % 60).padStart(2, '0')}:02:118 (+0000),Register device ${i},${status},0f3c9a52-7e1b-4c8d-9a61-2b5e8d4f7c10,abcdef0123456789${i},0f3c9a52+abcdef${i}`,
+      );
     }
     return out.join('\r\n');
   },

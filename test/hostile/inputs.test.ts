@@ -78,7 +78,11 @@ describe('every input is bounded', () => {
     const { code, report } = await diagnose(['--paste-file', '/dev/zero', '--paste-file', '/dev/urandom', '--paste-file', fifo, '/dev/zero', fifo]);
     expect(code).toBe(0);
     for (const input of ['/dev/zero', '/dev/urandom', fifo]) expect(codesOf(report, input), input).toContain('input.not_a_file');
-    expect(problemsOf(report, fifo).map((p) => p.message).join(' ')).toMatch(/FIFO/);
+    expect(
+      problemsOf(report, fifo)
+        .map((p) => p.message)
+        .join(' '),
+    ).toMatch(/FIFO/);
   });
 
   it('standard input that never ends is read up to the paste limit, with a problem saying it was cut', async () => {
@@ -104,7 +108,11 @@ describe('every input is bounded', () => {
     const path = file('huge/webhook.json', `[${'{"checkin_event":{}},'.repeat(100_001)}{}]`);
     const { code, report } = await diagnose([path]);
     expect(code).toBe(0);
-    expect(problemsOf(report, path).map((p) => p.message).join(' ')).toMatch(/more than 200000 JSON values/);
+    expect(
+      problemsOf(report, path)
+        .map((p) => p.message)
+        .join(' '),
+    ).toMatch(/more than 200000 JSON values/);
   });
 
   it('a zip whose 1,000 entries share one stream is refused, naming the first entry', async () => {
@@ -164,7 +172,9 @@ describe('every input is bounded', () => {
       expect(code).toBe(0);
       expect(codesOf(report, path)).toContain('archive.spool_too_large');
     } finally {
-      process.env.TMPDIR = saved;
+      // Assigning undefined would leave the string "undefined" for every later test in this process.
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
     }
     expect(readdirSync(tmp)).toEqual([]);
   });
@@ -199,4 +209,3 @@ async function factValues(path: string): Promise<string[]> {
   const { report } = await diagnose([path]);
   return report.facts.map((f) => String(f.value));
 }
-

@@ -34,7 +34,7 @@ export function shapesFor(readerId: string): Shape[] {
   for (const run of RUNS) {
     shapes.push({
       name: `keywords + run ${JSON.stringify(run)}`,
-      line: (n) => (keywords.length < n / 2 ? keywords + ' ' + fill(run, n - keywords.length - 1) : fill(run, n)),
+      line: (n) => (keywords.length < n / 2 ? `${keywords} ${fill(run, n - keywords.length - 1)}` : fill(run, n)),
       copies: 1,
     });
   }
@@ -101,7 +101,7 @@ export function settingsFor(reader: Reader): Setting[] {
     if (!reader.accepts(name, data.subarray(0, 512), item) || seen.has(name)) continue;
     seen.add(name);
     taken++;
-    const preamble = data.toString('utf8').split('\n').slice(0, 8).join('\n') + '\n';
+    const preamble = `${data.toString('utf8').split('\n').slice(0, 8).join('\n')}\n`;
     settings.push({ name: `after the start of ${name}`, item, preamble });
   }
   return settings;

@@ -140,7 +140,11 @@ describe('bad plists become a problem that names the file and what is wrong, nev
   });
 
   it('a webhook whose raw_payload is not a plist, and JSON that is not JSON', async () => {
-    const ev = { topic: 'mdm.TokenUpdate', created_at: '2024-01-01T00:00:00Z', checkin_event: { udid: 'U', raw_payload: Buffer.from('hello').toString('base64') } };
+    const ev = {
+      topic: 'mdm.TokenUpdate',
+      created_at: '2024-01-01T00:00:00Z',
+      checkin_event: { udid: 'U', raw_payload: Buffer.from('hello').toString('base64') },
+    };
     const r = await read('webhook.json', Buffer.from(JSON.stringify(ev)));
     // Other domains' readers may have their own remarks on the same JSON; ours is the one about the payload.
     expect(codes({ problems: mdmProblems(r) })).toEqual(['mdm.webhook.plist.not_plist']);

@@ -67,9 +67,7 @@ describe('MDM.plist, as `plutil -p logs/MCState/Shared/MDM.plist` would show it'
     value.LastPushTokenHash = Buffer.alloc(31, 7);
     const r = await read('MDM.plist', Buffer.from(plist.buildBinary(value as never)));
     expect(values(r, 'device.push_token_hash')).toEqual([]);
-    expect(r.problems).toEqual([
-      { input: 'MDM.plist', code: 'mdm.token_hash.length', message: expect.stringMatching(/31 bytes.*32 bytes/) },
-    ]);
+    expect(r.problems).toEqual([{ input: 'MDM.plist', code: 'mdm.token_hash.length', message: expect.stringMatching(/31 bytes.*32 bytes/) }]);
     expect(only(r, 'device.push_magic').value).toBe('5A1C0E2B-77D4-4F1A-9C3E-0D8B61F2A4C7');
   });
 });
@@ -136,7 +134,10 @@ describe('check-ins and results beyond the real-world set', () => {
   const xml = (body: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n${body}\n</dict>\n</plist>\n`);
 
   it('CheckOut: the device announced it is leaving MDM', async () => {
-    const r = await read('checkout.plist', xml('<key>MessageType</key><string>CheckOut</string><key>Topic</key><string>com.apple.mgmt.External.x</string><key>UDID</key><string>U-1</string>'));
+    const r = await read(
+      'checkout.plist',
+      xml('<key>MessageType</key><string>CheckOut</string><key>Topic</key><string>com.apple.mgmt.External.x</string><key>UDID</key><string>U-1</string>'),
+    );
     expect(only(r, 'mdm.checkin.checkout')).toMatchObject({ value: true, attrs: { udid: 'U-1', channel: 'device' } });
     // The Topic a check-in carries is the one the device enrolled with (issue 8 item 4), not the server's push topic.
     expect(only(r, 'server.enrolled_topic').value).toBe('com.apple.mgmt.External.x');
@@ -147,7 +148,9 @@ describe('check-ins and results beyond the real-world set', () => {
     const token = Buffer.alloc(32, 0xab).toString('base64');
     const r = await read(
       'tu-user.plist',
-      xml(`<key>MessageType</key><string>TokenUpdate</string><key>PushMagic</key><string>M-USER</string><key>Token</key><data>${token}</data><key>Topic</key><string>com.apple.mgmt.External.x</string><key>UDID</key><string>U-1</string><key>UserID</key><string>A1B2</string><key>UserShortName</key><string>jdoe</string>`),
+      xml(
+        `<key>MessageType</key><string>TokenUpdate</string><key>PushMagic</key><string>M-USER</string><key>Token</key><data>${token}</data><key>Topic</key><string>com.apple.mgmt.External.x</string><key>UDID</key><string>U-1</string><key>UserID</key><string>A1B2</string><key>UserShortName</key><string>jdoe</string>`,
+      ),
     );
     expect(only(r, 'mdm.checkin.token_update').attrs).toMatchObject({ channel: 'user', user: 'jdoe' });
     expect(values(r, 'server.push_token')).toEqual([]);
@@ -155,17 +158,25 @@ describe('check-ins and results beyond the real-world set', () => {
   });
 
   it('NotNow and Idle results are statuses too; a TokenUpdate with a short token is a problem', async () => {
-    const nn = await read('r.plist', xml('<key>CommandUUID</key><string>C-1</string><key>Status</key><string>NotNow</string><key>UDID</key><string>U-1</string>'));
+    const nn = await read(
+      'r.plist',
+      xml('<key>CommandUUID</key><string>C-1</string><key>Status</key><string>NotNow</string><key>UDID</key><string>U-1</string>'),
+    );
     expect(only(nn, 'mdm.command.status')).toMatchObject({ value: 'NotNow', attrs: { command_uuid: 'C-1' } });
     const idle = await read('i.plist', xml('<key>Status</key><string>Idle</string><key>UDID</key><string>U-1</string>'));
     expect(only(idle, 'mdm.command.status').value).toBe('Idle');
-    const bad = await read('t.plist', xml(`<key>MessageType</key><string>TokenUpdate</string><key>Token</key><data>${Buffer.alloc(16).toString('base64')}</data>`));
+    const bad = await read(
+      't.plist',
+      xml(`<key>MessageType</key><string>TokenUpdate</string><key>Token</key><data>${Buffer.alloc(16).toString('base64')}</data>`),
+    );
     expect(bad.problems.map((p) => p.code)).toEqual(['mdm.token.length']);
     expect(values(bad, 'server.push_token')).toEqual([]);
   });
 
   it('a webhook acknowledge_event is read as a command result with the event time', async () => {
-    const payload = xml('<key>CommandUUID</key><string>C-9</string><key>Status</key><string>Acknowledged</string><key>UDID</key><string>U-9</string>').toString('base64');
+    const payload = xml('<key>CommandUUID</key><string>C-9</string><key>Status</key><string>Acknowledged</string><key>UDID</key><string>U-9</string>').toString(
+      'base64',
+    );
     const events = [
       { topic: 'mdm.Connect', created_at: '2024-03-01T10:00:00Z', acknowledge_event: { udid: 'U-9', status: 'Acknowledged', raw_payload: payload } },
       { topic: 'mdm.Connect', created_at: '2024-03-01T10:05:00Z', acknowledge_event: { udid: 'U-9', status: 'NotNow', command_uuid: 'C-10' } },
@@ -173,7 +184,9 @@ describe('check-ins and results beyond the real-world set', () => {
     // MDM readers only: other domains may read the same JSON lines as server log text.
     const r = await read('events.ndjson', Buffer.from(events.map((e) => JSON.stringify(e)).join('\n')), {}, mdmReaders);
     expect(mdmProblems(r)).toEqual([]);
-    expect(r.facts.filter((f) => f.name === 'mdm.command.status').map((f) => [f.value, f.at, f.attrs?.command_uuid, f.source.kind === 'file' ? f.source.line : 0])).toEqual([
+    expect(
+      r.facts.filter((f) => f.name === 'mdm.command.status').map((f) => [f.value, f.at, f.attrs?.command_uuid, f.source.kind === 'file' ? f.source.line : 0]),
+    ).toEqual([
       ['Acknowledged', '2024-03-01T10:00:00.000Z', 'C-9', 1],
       ['NotNow', '2024-03-01T10:05:00.000Z', 'C-10', 2],
     ]);

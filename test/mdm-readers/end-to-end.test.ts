@@ -7,8 +7,7 @@ import type { ReadResult } from '../../src/evidence/types.js';
 import { readFixture } from './helpers.js';
 
 const status = (d: Diagnosis, id: string) => d.causes.find((c) => c.cause.id === id)?.status;
-const run = (...inputs: ReadResult[]) =>
-  diagnose({ facts: inputs.flatMap((r) => r.facts), problems: inputs.flatMap((r) => r.problems) }, loadRules());
+const run = (...inputs: ReadResult[]) => diagnose({ facts: inputs.flatMap((r) => r.facts), problems: inputs.flatMap((r) => r.problems) }, loadRules());
 
 describe("the device's MDM.plist against the TokenUpdate the server stored", () => {
   // Issue 8 item 4 changed the topic half: a check-in's Topic is the topic the device enrolled with, not
@@ -33,7 +32,8 @@ describe("the device's MDM.plist against the TokenUpdate the server stored", () 
 
 describe('inside a sysdiagnose, only members that can be MDM evidence are buffered', () => {
   const bplistHead = Buffer.from('bplist00\xd1\x01\x02', 'latin1');
-  const wanted = (member: string, head = bplistHead) => bufferReadersFor(member.slice(member.lastIndexOf('/') + 1), head, { input: 'sd.tar.gz', member }, mdmReaders).length > 0;
+  const wanted = (member: string, head = bplistHead) =>
+    bufferReadersFor(member.slice(member.lastIndexOf('/') + 1), head, { input: 'sd.tar.gz', member }, mdmReaders).length > 0;
 
   it('MDM.plist and profile stubs by name, wherever they sit', () => {
     expect(wanted('sysdiagnose_x/logs/MCState/Shared/MDM.plist')).toBe(true);
@@ -43,7 +43,12 @@ describe('inside a sysdiagnose, only members that can be MDM evidence are buffer
   it('other plists under MCState, but not the hundreds of preference plists elsewhere', () => {
     expect(wanted('sysdiagnose_x/logs/MCState/Shared/CloudConfigurationDetails.plist')).toBe(true);
     expect(wanted('sysdiagnose_x/logs/Preferences/com.apple.springboard.plist')).toBe(false);
-    expect(wanted('sysdiagnose_x/logs/Preferences/com.apple.springboard.plist', Buffer.from('<?xml version="1.0"?>\n<plist version="1.0"><dict><key>MessageType</key>'))).toBe(true);
+    expect(
+      wanted(
+        'sysdiagnose_x/logs/Preferences/com.apple.springboard.plist',
+        Buffer.from('<?xml version="1.0"?>\n<plist version="1.0"><dict><key>MessageType</key>'),
+      ),
+    ).toBe(true);
   });
 
   it('the same plist handed in on its own is read by its content', () => {

@@ -14,14 +14,23 @@ const T1 = '2024-03-04T09:15:00Z';
 
 /** A server log in which the device polls and refuses one command with NotNow, which is its last word. */
 function refused(requestType: string, type = 'Device', id = MAC): string[] {
-  return [statusLine(T0, id, 'Idle', undefined, type), handedOut(T0, id, U1, requestType, type), statusLine(T1, id, 'NotNow', U1, type), nothingLeft(T1, id, type)];
+  return [
+    statusLine(T0, id, 'Idle', undefined, type),
+    handedOut(T0, id, U1, requestType, type),
+    statusLine(T1, id, 'NotNow', U1, type),
+    nothingLeft(T1, id, type),
+  ];
 }
 const USER_CHANNEL = `${MAC}:A1B2C3D4-0000-1111-2222-333344445555`;
 
 async function facts(lines: string[]): Promise<Fact[]> {
   return (await readServerLog(lines.join('\n'))).facts;
 }
-const platform = (value: string): Fact => ({ name: 'device.platform', value, source: { kind: 'file', input: 'sysdiagnose.tar.gz', member: 'logs/SystemVersion.plist' } });
+const platform = (value: string): Fact => ({
+  name: 'device.platform',
+  value,
+  source: { kind: 'file', input: 'sysdiagnose.tar.gz', member: 'logs/SystemVersion.plist' },
+});
 const yes = (question: string): Answer => ({ question, value: 'yes' });
 const no = (question: string): Answer => ({ question, value: 'no' });
 
@@ -102,7 +111,14 @@ const cases: Case[] = [
     status: 'ruled_out',
     rule: 'notnow.power_nap.excluded',
   },
-  { step: 'an iPad is never in Power Nap', lines: refused('InstalledApplicationList'), extra: [platform('ipados')], cause: 'notnow.power_nap', status: 'ruled_out', rule: 'notnow.power_nap.excluded' },
+  {
+    step: 'an iPad is never in Power Nap',
+    lines: refused('InstalledApplicationList'),
+    extra: [platform('ipados')],
+    cause: 'notnow.power_nap',
+    status: 'ruled_out',
+    rule: 'notnow.power_nap.excluded',
+  },
 
   // Keychain locked
   {
@@ -157,12 +173,23 @@ const cases: Case[] = [
   // Poll suppressed
   {
     step: 'after the NotNow the server sent another command on the same connection and it was acknowledged',
-    lines: [statusLine(T0, MAC, 'Idle'), statusLine(T1, MAC, 'NotNow', U1), handedOut(T1, MAC, U2, 'DeviceInformation'), statusLine(T1, MAC, 'Acknowledged', U2)],
+    lines: [
+      statusLine(T0, MAC, 'Idle'),
+      statusLine(T1, MAC, 'NotNow', U1),
+      handedOut(T1, MAC, U2, 'DeviceInformation'),
+      statusLine(T1, MAC, 'Acknowledged', U2),
+    ],
     cause: 'notnow.poll_suppressed',
     status: 'confirmed',
     rule: 'notnow.poll_suppressed.followed',
   },
-  { step: 'the NotNow was the last status of its connection', lines: refused('InstalledApplicationList'), cause: 'notnow.poll_suppressed', status: 'ruled_out', rule: 'notnow.poll_suppressed.last_word' },
+  {
+    step: 'the NotNow was the last status of its connection',
+    lines: refused('InstalledApplicationList'),
+    cause: 'notnow.poll_suppressed',
+    status: 'ruled_out',
+    rule: 'notnow.poll_suppressed.last_word',
+  },
 
   // Not resent
   {
@@ -214,7 +241,8 @@ describe('NotNow rules, one troubleshooting step at a time', () => {
   it('asks what a person can tell about a refusing Mac', async () => {
     const d = run([...(await facts(refused('InstalledApplicationList'))), platform('macos')]);
     const asked = d.questions.map((q) => q.question.id);
-    for (const q of ['q.notnow.on_battery', 'q.notnow.power_nap', 'q.notnow.login_blocked', 'q.notnow.unlocked_since_boot', 'q.notnow.server_resends']) expect(asked).toContain(q);
+    for (const q of ['q.notnow.on_battery', 'q.notnow.power_nap', 'q.notnow.login_blocked', 'q.notnow.unlocked_since_boot', 'q.notnow.server_resends'])
+      expect(asked).toContain(q);
   });
 
   it('a healthy log does not open the NotNow domain; asked about NotNow anyway, every NotNow cause is ruled out', async () => {
@@ -246,10 +274,12 @@ describe('whole cases through the pipeline', () => {
   it('a macOS log export with MicroMDM lines below it reads without a problem from the server-log reader', async () => {
     const report = await runCase({ paths: [fileURLToPath(new URL('../fixtures/text/log_show_default_mdmclient_with_server_lines.log', import.meta.url))] });
     expect(report.problems.filter((p) => p.code.startsWith('mdmlog.'))).toEqual([]);
-    expect(observations(report.facts.filter((f) => f.fact === 'mdm.command.status' && f.attrs?.request_type === 'InstallApplication'))).toBeGreaterThanOrEqual(2);
+    expect(observations(report.facts.filter((f) => f.fact === 'mdm.command.status' && f.attrs?.request_type === 'InstallApplication'))).toBeGreaterThanOrEqual(
+      2,
+    );
   });
 
-  it('done when: a NotNow followed on the same connection by another command\'s Acknowledged → poll_suppressed confirmed with its lines', async () => {
+  it("done when: a NotNow followed on the same connection by another command's Acknowledged → poll_suppressed confirmed with its lines", async () => {
     const path = fileURLToPath(fixture('nanomdm_notnow_then_acknowledged.log'));
     const report = await runCase({ paths: [path] });
     const cause = report.causes.find((c) => c.id === 'notnow.poll_suppressed')!;
@@ -258,7 +288,11 @@ describe('whole cases through the pipeline', () => {
     expect(cause.evidence.map((e) => [e.fact, e.value, e.source])).toEqual(
       expect.arrayContaining([
         ['mdm.command.status', 'NotNow', `${path}:8`],
-        ['notnow.followed_on_same_connection', true, `NotNow for InstalledApplicationList at ${path}:8 (2024-03-04T09:15:00.000Z), then Acknowledged for DeviceInformation at ${path}:11 (2024-03-04T09:15:01.000Z) on the same connection`],
+        [
+          'notnow.followed_on_same_connection',
+          true,
+          `NotNow for InstalledApplicationList at ${path}:8 (2024-03-04T09:15:00.000Z), then Acknowledged for DeviceInformation at ${path}:11 (2024-03-04T09:15:01.000Z) on the same connection`,
+        ],
       ]),
     );
     expect(cause.nextSteps.join(' ')).toMatch(/Push to the device later/);

@@ -48,7 +48,11 @@ describe('rebuilding the NotNow sequence', () => {
     const [f] = named(out, 'notnow.followed_on_same_connection');
     expect(f.value).toBe(true);
     // Same second: the log's own line order decides, and the evidence names both lines.
-    expect(f.attrs).toMatchObject({ notnow_at: 'mdm-server.log:2 (2024-03-04T09:15:00.000Z)', followed_by: 'Acknowledged for DeviceInformation', followed_at: 'mdm-server.log:4 (2024-03-04T09:15:00.000Z)' });
+    expect(f.attrs).toMatchObject({
+      notnow_at: 'mdm-server.log:2 (2024-03-04T09:15:00.000Z)',
+      followed_by: 'Acknowledged for DeviceInformation',
+      followed_at: 'mdm-server.log:4 (2024-03-04T09:15:00.000Z)',
+    });
     expect(named(out, 'notnow.last_status_per_device').map((x) => x.value)).toEqual(['Acknowledged']);
   });
 

@@ -34,7 +34,12 @@ describe('reading MDM server logs', () => {
       ['Acknowledged', '2022-11-08T16:20:08.000Z', 21],
     ]);
     // The status line has only the command UUID; the enqueue line gave its RequestType.
-    expect(statuses[2].attrs).toMatchObject({ udid: UDID, command_uuid: 'c83f1a06-5d2e-4b97-a140-e6b9d3f72a58', request_type: 'InstalledApplicationList', channel: 'device' });
+    expect(statuses[2].attrs).toMatchObject({
+      udid: UDID,
+      command_uuid: 'c83f1a06-5d2e-4b97-a140-e6b9d3f72a58',
+      request_type: 'InstalledApplicationList',
+      channel: 'device',
+    });
     // Two polls, two connections; the Acknowledged belongs to the second.
     expect(statuses[0].attrs?.connection).not.toBe(statuses[1].attrs?.connection);
     expect(statuses[2].attrs?.connection).toBe(statuses[1].attrs?.connection);
@@ -43,7 +48,7 @@ describe('reading MDM server logs', () => {
     expect(named(facts, 'notnow.command_sent')[0].attrs).toMatchObject({ request_type: 'InstalledApplicationList', connection: statuses[1].attrs?.connection });
   });
 
-  it("reads the early MicroMDM lines below a macOS `log show` export, and nothing from its device lines", async () => {
+  it('reads the early MicroMDM lines below a macOS `log show` export, and nothing from its device lines', async () => {
     const { facts, problems } = await readServerLogFile(new URL('../fixtures/text/log_show_default_mdmclient_with_server_lines.log', import.meta.url));
     expect(problems).toEqual([]);
     expect(facts.map((f) => [f.name, f.value, f.attrs?.udid, f.attrs?.request_type])).toEqual([
@@ -119,7 +124,9 @@ describe('reading MDM server logs', () => {
   });
 
   it('says so when a NanoMDM log holds nothing it can use', async () => {
-    const { facts, problems } = await readServerLog('2021/05/30 12:26:18 level=info handler=log addr=::1 method=PUT path=/mdm agent=MDM-OSX/1.0 mdmclient/1090\n');
+    const { facts, problems } = await readServerLog(
+      '2021/05/30 12:26:18 level=info handler=log addr=::1 method=PUT path=/mdm agent=MDM-OSX/1.0 mdmclient/1090\n',
+    );
     expect(facts).toEqual([]);
     expect(problems.map((p) => p.code)).toEqual(['mdmlog.nothing_found']);
   });

@@ -17,24 +17,30 @@ async function diagnoseInputs(inputs: Promise<ReadResult>[], answers: Answer[] =
 const cause = (d: Awaited<ReturnType<typeof diagnoseInputs>>, id: string) => d.causes.find((c) => c.cause.id === id);
 
 describe('pasted server magic + a device log: wrong PushMagic', () => {
-  it('the rejection line in the device log confirms mdm.wrong_magic, and the pasted magic is kept as the server\'s', async () => {
-    const d = await diagnoseInputs([readPaste(`server magic: ${SERVER_MAGIC}`, 'slack message', ctx), readPath(fixture('log_show_default_mdmd_redacted.log'), ctx)]);
+  it("the rejection line in the device log confirms mdm.wrong_magic, and the pasted magic is kept as the server's", async () => {
+    const d = await diagnoseInputs([
+      readPaste(`server magic: ${SERVER_MAGIC}`, 'slack message', ctx),
+      readPath(fixture('log_show_default_mdmd_redacted.log'), ctx),
+    ]);
     const wrongMagic = cause(d, 'mdm.wrong_magic');
     expect(wrongMagic?.status).toBe('confirmed');
     expect(wrongMagic?.decided.map((r) => r.rule.id)).toContain('mdm.wrong_magic.log_rejection');
-    expect(d.facts.find((f) => f.name === 'server.push_magic')).toMatchObject({ value: SERVER_MAGIC, source: { kind: 'pasted', input: 'slack message', line: 1 } });
+    expect(d.facts.find((f) => f.name === 'server.push_magic')).toMatchObject({
+      value: SERVER_MAGIC,
+      source: { kind: 'pasted', input: 'slack message', line: 1 },
+    });
     // The same log shows apsd receiving pushes, so APNs is reachable; nothing shows the device reaching
     // the MDM server, the other half of the network cause, so that cause stays open rather than ruled out.
     expect(cause(d, 'mdm.network')?.status).toBe('open');
   });
 
-  it('without the log the magic alone settles nothing: the cause stays open and the device\'s magic is asked for', async () => {
+  it("without the log the magic alone settles nothing: the cause stays open and the device's magic is asked for", async () => {
     const d = await diagnoseInputs([readPaste(`server magic: ${SERVER_MAGIC}`, 'slack message', ctx)]);
     expect(cause(d, 'mdm.wrong_magic')?.status).toBe('open');
     expect(d.questions.map((q) => q.question.id)).toContain('q.mdm.device_magic');
   });
 
-  it('the device\'s own magic pasted from plutil, equal to the server\'s, with no rejection logged, rules it out', async () => {
+  it("the device's own magic pasted from plutil, equal to the server's, with no rejection logged, rules it out", async () => {
     const paste = `server_magic=${SERVER_MAGIC}\n$ plutil -p logs/MCState/Shared/MDM.plist | grep PushMagic\n  "PushMagic" => "${SERVER_MAGIC}"`;
     const d = await diagnoseInputs([readPaste(paste, 'slack message', ctx)]);
     expect(cause(d, 'mdm.wrong_magic')?.status).toBe('ruled_out');

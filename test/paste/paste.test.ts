@@ -21,15 +21,38 @@ async function valuesOf(text: string): Promise<{ pairs: [string, Fact['value']][
   return { pairs: facts.map((f) => [f.name, f.value]), problems: r.problems.filter((p) => p.code.startsWith('paste.')).map((p) => p.message), facts };
 }
 
-describe('the output of the MDM document\'s own commands counts as the device\'s', () => {
+describe("the output of the MDM document's own commands counts as the device's", () => {
   const cases: [string, string, [string, string][]][] = [
-    ['plutil -p on the stubs, grep Topic', `$ for a in \`find . -name '*.stub'\`; do plutil -p $a | grep Topic; done\n    "Topic" => "${TOPIC}"`, [['device.topic', TOPIC]]],
-    ['plutil -p MDM.plist | grep PushMagic', `% plutil -p logs/MCState/Shared/MDM.plist | grep PushMagic\n  "PushMagic" => "${MAGIC}"`, [['device.push_magic', MAGIC]]],
+    [
+      'plutil -p on the stubs, grep Topic',
+      `$ for a in \`find . -name '*.stub'\`; do plutil -p $a | grep Topic; done\n    "Topic" => "${TOPIC}"`,
+      [['device.topic', TOPIC]],
+    ],
+    [
+      'plutil -p MDM.plist | grep PushMagic',
+      `% plutil -p logs/MCState/Shared/MDM.plist | grep PushMagic\n  "PushMagic" => "${MAGIC}"`,
+      [['device.push_magic', MAGIC]],
+    ],
     ['plutil -p output alone (no command shown)', `"PushMagic" => "${MAGIC}"`, [['device.push_magic', MAGIC]]],
-    ['PlistBuddy … | xxd -l 32 -ps -c 32 (LastPushTokenHash)', `$ /usr/libexec/PlistBuddy -c "Print LastPushTokenHash" logs/MCState/Shared/MDM.plist | xxd -l 32 -ps -c 32\n${HASH}`, [['device.push_token_hash', HASH]]],
-    ['xxd -p without -c 32 wraps the hash over two lines', `PlistBuddy -c 'Print LastPushTokenHash' MDM.plist | xxd -p\n${HASH.slice(0, 60)}\n${HASH.slice(60)}`, [['device.push_token_hash', HASH]]],
+    [
+      'PlistBuddy … | xxd -l 32 -ps -c 32 (LastPushTokenHash)',
+      `$ /usr/libexec/PlistBuddy -c "Print LastPushTokenHash" logs/MCState/Shared/MDM.plist | xxd -l 32 -ps -c 32\n${HASH}`,
+      [['device.push_token_hash', HASH]],
+    ],
+    [
+      'xxd -p without -c 32 wraps the hash over two lines',
+      `PlistBuddy -c 'Print LastPushTokenHash' MDM.plist | xxd -p\n${HASH.slice(0, 60)}\n${HASH.slice(60)}`,
+      [['device.push_token_hash', HASH]],
+    ],
     ['PlistBuddy Print PushMagic prints the bare value', `/usr/libexec/PlistBuddy -c "Print PushMagic" MDM.plist\n${MAGIC}`, [['device.push_magic', MAGIC]]],
-    ['PlistBuddy prints a dict', `/usr/libexec/PlistBuddy -c Print MDM.plist\nDict {\n    PushMagic = ${MAGIC}\n    Topic = ${TOPIC}\n}`, [['device.push_magic', MAGIC], ['device.topic', TOPIC]]],
+    [
+      'PlistBuddy prints a dict',
+      `/usr/libexec/PlistBuddy -c Print MDM.plist\nDict {\n    PushMagic = ${MAGIC}\n    Topic = ${TOPIC}\n}`,
+      [
+        ['device.push_magic', MAGIC],
+        ['device.topic', TOPIC],
+      ],
+    ],
   ];
   it.each(cases)('%s', async (_what, text, expected) => {
     const { pairs, problems } = await valuesOf(text);
@@ -44,14 +67,28 @@ describe('the output of the MDM document\'s own commands counts as the device\'s
   });
 });
 
-describe('values labelled as the server\'s', () => {
+describe("values labelled as the server's", () => {
   const cases: [string, string, [string, string][]][] = [
     ['server topic <value>', `server topic ${TOPIC}`, [['server.topic', TOPIC]]],
     ['server_magic=', `server_magic=${MAGIC}`, [['server.push_magic', MAGIC]]],
     ['a prose sentence', `the server uses ${TOPIC}`, [['server.topic', TOPIC]]],
     ['"the server\'s token is" in base64, as TokenUpdate carries it', `the server's token is ${TOKEN_B64}`, [['server.push_token', TOKEN_HEX]]],
-    ['a pushcheck command line', `pushcheck diagnose sysdiagnose.tar.gz --topic ${TOPIC} --magic ${MAGIC}`, [['server.topic', TOPIC], ['server.push_magic', MAGIC]]],
-    ['a "Server:" heading over key: value lines', `Server:\ntopic: ${TOPIC}\nmagic: ${MAGIC}`, [['server.topic', TOPIC], ['server.push_magic', MAGIC]]],
+    [
+      'a pushcheck command line',
+      `pushcheck diagnose sysdiagnose.tar.gz --topic ${TOPIC} --magic ${MAGIC}`,
+      [
+        ['server.topic', TOPIC],
+        ['server.push_magic', MAGIC],
+      ],
+    ],
+    [
+      'a "Server:" heading over key: value lines',
+      `Server:\ntopic: ${TOPIC}\nmagic: ${MAGIC}`,
+      [
+        ['server.topic', TOPIC],
+        ['server.push_magic', MAGIC],
+      ],
+    ],
     ['a server hash is the SHA-256 of its token', `server token hash = ${HASH}`, [['server.push_token_sha256', HASH]]],
   ];
   it.each(cases)('%s', async (_what, text, expected) => {
@@ -61,7 +98,7 @@ describe('values labelled as the server\'s', () => {
   });
 });
 
-describe('values labelled as the device\'s', () => {
+describe("values labelled as the device's", () => {
   const cases: [string, string, [string, string][]][] = [
     ['device topic: <value>', `device topic: ${TOPIC}`, [['device.topic', TOPIC]]],
     ["the device's magic is", `the device's magic is ${MAGIC}`, [['device.push_magic', MAGIC]]],
@@ -87,12 +124,27 @@ describe('unlabelled values are kept as pasted.* so the engine asks whose they a
   const cases: [string, string, [string, string][]][] = [
     ['topic=', `topic=${TOPIC}`, [['pasted.topic', TOPIC]]],
     ['magic: ', `magic: ${MAGIC}`, [['pasted.push_magic', MAGIC]]],
-    ['several key=value pairs on one line', `topic=${TOPIC} magic=${MAGIC} token=${TOKEN_HEX}`, [['pasted.topic', TOPIC], ['pasted.push_magic', MAGIC], ['pasted.push_token', TOKEN_HEX]]],
+    [
+      'several key=value pairs on one line',
+      `topic=${TOPIC} magic=${MAGIC} token=${TOKEN_HEX}`,
+      [
+        ['pasted.topic', TOPIC],
+        ['pasted.push_magic', MAGIC],
+        ['pasted.push_token', TOKEN_HEX],
+      ],
+    ],
     ['"device token" is APNs\' word for a push token, not a side', `device_token=${TOKEN_HEX.toUpperCase()}`, [['pasted.push_token', TOKEN_HEX]]],
     ['token in <…> with spaces (NSData description)', `token <${spaced(TOKEN_HEX)}>`, [['pasted.push_token', TOKEN_HEX]]],
     ['token: with spaces, no brackets', `token: ${spaced(TOKEN_HEX)}`, [['pasted.push_token', TOKEN_HEX]]],
     ['token in base64', `token: ${TOKEN_B64}`, [['pasted.push_token', TOKEN_HEX]]],
-    ['a JSON snippet', `{"topic": "${TOPIC}", "push_magic": "${MAGIC}"}`, [['pasted.topic', TOPIC], ['pasted.push_magic', MAGIC]]],
+    [
+      'a JSON snippet',
+      `{"topic": "${TOPIC}", "push_magic": "${MAGIC}"}`,
+      [
+        ['pasted.topic', TOPIC],
+        ['pasted.push_magic', MAGIC],
+      ],
+    ],
     ['a bare token on its own line', `<${spaced(TOKEN_HEX)}>`, [['pasted.push_token', TOKEN_HEX]]],
     ['a bare MDM topic', `  ${TOPIC}  `, [['pasted.topic', TOPIC]]],
     ['Slack quote and code marks around the value', `> \`topic = ${TOPIC}\``, [['pasted.topic', TOPIC]]],
@@ -105,7 +157,9 @@ describe('unlabelled values are kept as pasted.* so the engine asks whose they a
 
   it('each value says where it was pasted and how it was written', async () => {
     const { facts } = await valuesOf(`hello\nmagic=${MAGIC}`);
-    expect(facts).toEqual([{ name: 'pasted.push_magic', value: MAGIC, source: { kind: 'pasted', input: 'pasted text', line: 2 }, attrs: { written_as: 'key=value' } }]);
+    expect(facts).toEqual([
+      { name: 'pasted.push_magic', value: MAGIC, source: { kind: 'pasted', input: 'pasted text', line: 2 }, attrs: { written_as: 'key=value' } },
+    ]);
   });
 });
 
@@ -153,17 +207,23 @@ describe('a paste that holds log lines', () => {
   it('gives the log facts through the device log reader and no pasted values from the log text', async () => {
     const text = [
       `magic=${MAGIC}`,
-      '2024-03-01 10:22:33.123 Df apsd[98:1a] [com.apple.apsd:courier] Received message for enabled topic \'com.apple.mgmt.External.x\' onInterface: NonCellular for device token: <private>',
+      "2024-03-01 10:22:33.123 Df apsd[98:1a] [com.apple.apsd:courier] Received message for enabled topic 'com.apple.mgmt.External.x' onInterface: NonCellular for device token: <private>",
       'mdmd: Rejecting MDM push dictionary because it does not have the right magic string.',
     ].join('\n');
     const r = await readPaste(text, 'slack message', ctx);
     expect(r.problems).toEqual([]);
-    expect(r.facts.map((f) => f.name).sort()).toEqual(['device.log.magic_rejection', 'device.log.mdm_lines', 'device.log.push_received', 'device.log.redacted', 'pasted.push_magic']);
+    expect(r.facts.map((f) => f.name).sort()).toEqual([
+      'device.log.magic_rejection',
+      'device.log.mdm_lines',
+      'device.log.push_received',
+      'device.log.redacted',
+      'pasted.push_magic',
+    ]);
   });
 });
 
 describe('serverValues: the --topic / --magic / --token flags', () => {
-  it('turns each flag into the server\'s fact, sourced to the flag', () => {
+  it("turns each flag into the server's fact, sourced to the flag", () => {
     const r = serverValues({ topic: TOPIC, magic: MAGIC, token: spaced(TOKEN_HEX) });
     expect(r.problems).toEqual([]);
     expect(r.facts).toEqual([
@@ -181,7 +241,9 @@ describe('serverValues: the --topic / --magic / --token flags', () => {
   it('an invalid token is a problem naming the flag, not a fact', () => {
     const r = serverValues({ token: '1234' });
     expect(r.facts).toEqual([]);
-    expect(r.problems).toEqual([{ input: '--token', code: 'flag.invalid_token', message: '--token: the value has 4 hex digits; a push token is 32 bytes, 64 hex digits' }]);
+    expect(r.problems).toEqual([
+      { input: '--token', code: 'flag.invalid_token', message: '--token: the value has 4 hex digits; a push token is 32 bytes, 64 hex digits' },
+    ]);
   });
 
   it('no flags, no facts', () => {

@@ -28,25 +28,74 @@ async function pairs(text: string): Promise<[string, unknown][]> {
 
 describe('the forms people type, each read with its side', () => {
   const forms: [string, string, [string, unknown][]][] = [
-    ['"server says topic is X, magic Y": the side carries to every value on the line', `server says topic is ${TOPIC}, magic ${MAGIC}`, [['server.topic', TOPIC], ['server.push_magic', MAGIC]]],
+    [
+      '"server says topic is X, magic Y": the side carries to every value on the line',
+      `server says topic is ${TOPIC}, magic ${MAGIC}`,
+      [
+        ['server.topic', TOPIC],
+        ['server.push_magic', MAGIC],
+      ],
+    ],
     ['"token from the DB: <hex>"', `token from the DB: ${TOKEN}`, [['server.push_token', TOKEN]]],
     ['"token from the database: <hex>"', `token from the database: ${TOKEN}`, [['server.push_token', TOKEN]]],
     ['"the token we have on file is …" (base64, as TokenUpdate carries it)', `the token we have on file is ${TOKEN_B64}`, [['server.push_token', TOKEN]]],
     ['"PushMagic from nanomdm: …"', `PushMagic from nanomdm: ${MAGIC}`, [['server.push_magic', MAGIC]]],
-    ['"server: topic=… magic=… token=…"', `server: topic=${TOPIC} magic=${MAGIC} token=${TOKEN}`, [['server.topic', TOPIC], ['server.push_magic', MAGIC], ['server.push_token', TOKEN]]],
-    ['a header "server values (from our MDM DB):" over lines of values', `server values (from our MDM DB):\ntopic: ${TOPIC}\nmagic: ${MAGIC}\ntoken: ${TOKEN}`, [['server.topic', TOPIC], ['server.push_magic', MAGIC], ['server.push_token', TOKEN]]],
-    ['a header "MDM says:" over Slack bullets', `MDM says:\n• topic: ${TOPIC}\n• PushMagic: ${MAGIC}`, [['server.topic', TOPIC], ['server.push_magic', MAGIC]]],
+    [
+      '"server: topic=… magic=… token=…"',
+      `server: topic=${TOPIC} magic=${MAGIC} token=${TOKEN}`,
+      [
+        ['server.topic', TOPIC],
+        ['server.push_magic', MAGIC],
+        ['server.push_token', TOKEN],
+      ],
+    ],
+    [
+      'a header "server values (from our MDM DB):" over lines of values',
+      `server values (from our MDM DB):\ntopic: ${TOPIC}\nmagic: ${MAGIC}\ntoken: ${TOKEN}`,
+      [
+        ['server.topic', TOPIC],
+        ['server.push_magic', MAGIC],
+        ['server.push_token', TOKEN],
+      ],
+    ],
+    [
+      'a header "MDM says:" over Slack bullets',
+      `MDM says:\n• topic: ${TOPIC}\n• PushMagic: ${MAGIC}`,
+      [
+        ['server.topic', TOPIC],
+        ['server.push_magic', MAGIC],
+      ],
+    ],
     ['a key at the end of its line announces the value on the next', `PushMagic from nanomdm:\n${MAGIC}`, [['server.push_magic', MAGIC]]],
-    ['an MDM product name is the server\'s side', `Jamf shows magic ${MAGIC}`, [['server.push_magic', MAGIC]]],
-    ['"the phone shows …" is the device\'s side', `the phone shows topic ${TOPIC} and magic ${MAGIC}`, [['device.topic', TOPIC], ['device.push_magic', MAGIC]]],
+    ["an MDM product name is the server's side", `Jamf shows magic ${MAGIC}`, [['server.push_magic', MAGIC]]],
+    [
+      '"the phone shows …" is the device\'s side',
+      `the phone shows topic ${TOPIC} and magic ${MAGIC}`,
+      [
+        ['device.topic', TOPIC],
+        ['device.push_magic', MAGIC],
+      ],
+    ],
     ['"on the Mac it shows …" is the device\'s side', `on the Mac it shows topic ${TOPIC}`, [['device.topic', TOPIC]]],
     ['"iPad says topic …" is the device\'s side', `iPad says topic ${TOPIC}`, [['device.topic', TOPIC]]],
     ['"from the sysdiagnose" is the device\'s side', `from the sysdiagnose: PushMagic ${MAGIC}`, [['device.push_magic', MAGIC]]],
-    ['MDM.plist is the device\'s, although it says MDM', `MDM.plist has PushMagic ${MAGIC}`, [['device.push_magic', MAGIC]]],
+    ["MDM.plist is the device's, although it says MDM", `MDM.plist has PushMagic ${MAGIC}`, [['device.push_magic', MAGIC]]],
     ['"Topic shows …" says no side: kept for the question', `Topic shows ${TOPIC}`, [['pasted.topic', TOPIC]]],
-    ['a certificate subject: the UID is the MDM push certificate\'s topic', `subject=UID = ${TOPIC}, CN = APSP:${UUID}, OU = 2A1B3C4D5E, C = US`, [['cert.mdm_topic', TOPIC]]],
-    ['APSP:<uuid> alone (Fleet\'s wording): com.apple.mgmt.External.<that uuid>', `certificate Fleet now signs pushes with: APSP:${UUID}`, [['cert.mdm_topic', TOPIC]]],
-    ['the topic already-enrolled devices use is the enrolled one, not the push topic', `Fleet: topic already-enrolled devices still use: ${TOPIC}`, [['server.enrolled_topic', TOPIC]]],
+    [
+      "a certificate subject: the UID is the MDM push certificate's topic",
+      `subject=UID = ${TOPIC}, CN = APSP:${UUID}, OU = 2A1B3C4D5E, C = US`,
+      [['cert.mdm_topic', TOPIC]],
+    ],
+    [
+      "APSP:<uuid> alone (Fleet's wording): com.apple.mgmt.External.<that uuid>",
+      `certificate Fleet now signs pushes with: APSP:${UUID}`,
+      [['cert.mdm_topic', TOPIC]],
+    ],
+    [
+      'the topic already-enrolled devices use is the enrolled one, not the push topic',
+      `Fleet: topic already-enrolled devices still use: ${TOPIC}`,
+      [['server.enrolled_topic', TOPIC]],
+    ],
     ['a UDID', `UDID: ${UDID}`, [['device.udid', UDID]]],
     ['an apns-id', `apns-id: ${APNS_ID.toUpperCase()}`, [['case.apns_id', APNS_ID]]],
   ];
@@ -63,9 +112,13 @@ describe('times, apns-ids and UDIDs in a paste are kept', () => {
     expect(answer?.at).toBeUndefined();
   });
 
-  it('with a date the time becomes the fact\'s time, still marked zone-less; with UTC it is plain UTC', async () => {
+  it("with a date the time becomes the fact's time, still marked zone-less; with UTC it is plain UTC", async () => {
     const local = await readPaste(`our MDM pushed; APNs returned 410 Unregistered at 2026-05-04 09:05`, 'slack message', ctx);
-    expect(local.facts.find((f) => f.name === 'mdm.apns_response')).toMatchObject({ value: 'Unregistered', at: '2026-05-04T09:05:00.000Z', attrs: { zone: 'unknown' } });
+    expect(local.facts.find((f) => f.name === 'mdm.apns_response')).toMatchObject({
+      value: 'Unregistered',
+      at: '2026-05-04T09:05:00.000Z',
+      attrs: { zone: 'unknown' },
+    });
     const utc = await readPaste(`our MDM pushed; APNs returned 410 Unregistered at 2026-05-04 09:05 UTC`, 'slack message', ctx);
     const f = utc.facts.find((x) => x.name === 'mdm.apns_response');
     expect(f?.at).toBe('2026-05-04T09:05:00.000Z');
@@ -79,7 +132,7 @@ describe('times, apns-ids and UDIDs in a paste are kept', () => {
 });
 
 describe('through the CLI', () => {
-  it('a Slack-style paste of the server\'s values and the device\'s plutil output is compared, with no side question', async () => {
+  it("a Slack-style paste of the server's values and the device's plutil output is compared, with no side question", async () => {
     const paste = [
       'server values (from our MDM DB):',
       `topic: ${TOPIC}`,
@@ -102,7 +155,9 @@ describe('through the CLI', () => {
 
   it('a paste with nothing recognisable still says so, naming it', async () => {
     const report = await diagnoseJson('--paste', 'hey, any update on the iPads at the Berlin office? they stopped getting pushes');
-    expect(report.problems).toEqual([expect.objectContaining({ input: '--paste', code: 'paste.unrecognised', message: expect.stringMatching(/holds nothing pushcheck recognises/) })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ input: '--paste', code: 'paste.unrecognised', message: expect.stringMatching(/holds nothing pushcheck recognises/) }),
+    ]);
   });
 });
 
@@ -128,7 +183,7 @@ describe('a time typed without a zone, beside a device log that writes its offse
     expect(r.notes.find((n) => n.id === 'case.note.zone_less_times')?.text).toContain('--paste (2024-03-04 10:05:00, no zone written)');
   });
 
-  it('with the zone answered, the typed time is 09:05 UTC and the device\'s poll a second later answers it', async () => {
+  it("with the zone answered, the typed time is 09:05 UTC and the device's poll a second later answers it", async () => {
     const r = await diagnoseJson(device, '--paste', typed, '--topic', MDM_TOPIC, '--answer', 'q.case.log_time_zone=Europe/Berlin');
     expect(factsNamed(r, 'server.push_answered').map((f) => [f.value, f.at])).toEqual([[true, '2024-03-04T09:05:00.000Z']]);
     expect(r.questions.map((q) => q.id)).not.toContain('q.case.log_time_zone');

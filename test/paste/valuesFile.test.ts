@@ -55,7 +55,7 @@ describe('the server values saved to a .txt and given as a path', () => {
     expect(factOf(r, 'server.push_token')).toMatchObject({ value: TOKEN, origin: { kind: 'file', input: path, line: 4 } });
   });
 
-  it('the example case\'s own server-values.txt, given as a path beside the device\'s MDM.plist, confirms the wrong PushMagic', async () => {
+  it("the example case's own server-values.txt, given as a path beside the device's MDM.plist, confirms the wrong PushMagic", async () => {
     const example = (name: string) => new URL(`../../examples/mdm-wrong-magic/${name}`, import.meta.url).pathname;
     const r = await diagnose(example('server-values.txt'), example('MDM.plist'));
     expect(r.causes.find((c) => c.id === 'mdm.wrong_magic')?.status).toBe('confirmed');
@@ -70,10 +70,12 @@ describe('the server values saved to a .txt and given as a path', () => {
     const path = file('bad-values.txt', `server topic: ${TOPIC}\nserver PushMagic: not-a-magic!\n`);
     const r = await diagnose(path);
     expect(factOf(r, 'server.topic')?.origin).toMatchObject({ kind: 'file', input: path, line: 1 });
-    expect(r.problems.filter((p) => p.input === path).map((p) => [p.code, p.message])).toEqual([['paste.invalid_value', expect.stringMatching(/^line 2: the value after server PushMagic: is not a PushMagic/)]]);
+    expect(r.problems.filter((p) => p.input === path).map((p) => [p.code, p.message])).toEqual([
+      ['paste.invalid_value', expect.stringMatching(/^line 2: the value after server PushMagic: is not a PushMagic/)],
+    ]);
   });
 
-  it('both sides in one file: the device\'s PushMagic is the device\'s, and the mismatch is found', async () => {
+  it("both sides in one file: the device's PushMagic is the device's, and the mismatch is found", async () => {
     const path = file('both-sides.txt', `${VALUES}device PushMagic: ${DEVICE_MAGIC}\n`);
     const r = await diagnose(path);
     expect(factOf(r, 'device.push_magic')).toMatchObject({ value: DEVICE_MAGIC, origin: { kind: 'file', input: path, line: 5 } });
@@ -105,13 +107,17 @@ describe('what is not a file of values stays unrecognised', () => {
 });
 
 describe('the same file uploaded to a Slack thread', () => {
-  it('is read from the download stream the same way, placed by the uploaded file\'s name', async () => {
+  it("is read from the download stream the same way, placed by the uploaded file's name", async () => {
     const store = new SqliteStore({ path: ':memory:', retentionMs: 86_400_000 });
     try {
       const cases = new CaseService(store);
       const key = 'CSUPPORT:1763715600.000100';
       await cases.open(key, { channel: 'CSUPPORT', threadTs: '1763715600.000100' });
-      const out = await cases.addFile(key, { name: 'server-values.txt', stream: Readable.from([Buffer.from(VALUES)]) }, { by: 'U0HUMAN7Q2', at: '2025-11-21T09:30:00.000Z' });
+      const out = await cases.addFile(
+        key,
+        { name: 'server-values.txt', stream: Readable.from([Buffer.from(VALUES)]) },
+        { by: 'U0HUMAN7Q2', at: '2025-11-21T09:30:00.000Z' },
+      );
       expect(out.newProblems).toEqual([]);
       expect(factOf(out.report, 'server.push_magic')).toMatchObject({ value: SERVER_MAGIC, origin: { kind: 'file', input: 'server-values.txt', line: 3 } });
     } finally {

@@ -31,7 +31,11 @@ describe('repeated log lines are one evidence line', () => {
   });
 
   it('the full view lists them the same way, and so does Markdown', async () => {
-    for (const args of [['--detail', 'full'], ['--format', 'markdown'], ['--format', 'markdown', '--detail', 'full']]) {
+    for (const args of [
+      ['--detail', 'full'],
+      ['--format', 'markdown'],
+      ['--format', 'markdown', '--detail', 'full'],
+    ]) {
       const { out } = await cli('diagnose', log, ...args);
       const lines = out.split('\n').filter((l) => l.includes('mdmd rejected a push because its PushMagic did not match') && l.includes(' — '));
       expect(lines.length, args.join(' ')).toBeGreaterThanOrEqual(1);

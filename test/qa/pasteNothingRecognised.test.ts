@@ -15,7 +15,15 @@ describe('a pasted text pushcheck cannot use is reported as a problem', () => {
   });
 
   it('a huge single-line paste is reported too, and the rest of the evidence is still used', async () => {
-    const { code, out } = await cli('diagnose', '--paste', 'x'.repeat(5 * 1024 * 1024), '--paste', 'server topic: com.apple.mgmt.External.e0bd1eac-1f17-4c8e-8a63-dd17d3dd35d9', '--format', 'json');
+    const { code, out } = await cli(
+      'diagnose',
+      '--paste',
+      'x'.repeat(5 * 1024 * 1024),
+      '--paste',
+      'server topic: com.apple.mgmt.External.e0bd1eac-1f17-4c8e-8a63-dd17d3dd35d9',
+      '--format',
+      'json',
+    );
     expect(code).toBe(0);
     const report = JSON.parse(out);
     expect(report.problems).toEqual([expect.objectContaining({ input: '--paste 1', code: 'paste.unrecognised' })]);

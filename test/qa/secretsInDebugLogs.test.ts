@@ -31,7 +31,9 @@ describe('secrets never reach the logs, even at LOG_LEVEL=debug', () => {
   it('a Slack payload with a base64 token, a spaced hex token and a non-UUID PushMagic is scrubbed', () => {
     const out = capture();
     const bolt = boltLogger(createLogger({ level: 'debug', destination: out.stream }));
-    bolt.debug(`socket-mode Received a message on the WebSocket: ${JSON.stringify({ event: { text: `token ${base64Token}\nhex ${spacedToken}\nmagic: ${magic}\n"PushMagic": "${magic}"` } })}`);
+    bolt.debug(
+      `socket-mode Received a message on the WebSocket: ${JSON.stringify({ event: { text: `token ${base64Token}\nhex ${spacedToken}\nmagic: ${magic}\n"PushMagic": "${magic}"` } })}`,
+    );
     const logged = out.text();
     expect(logged).toContain('Received a message');
     expect(logged).not.toContain(base64Token);

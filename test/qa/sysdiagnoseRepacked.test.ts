@@ -17,7 +17,13 @@ describe('a re-packed sysdiagnose still identifies the device', () => {
     const dir = await mkdtemp(join(tmpdir(), 'pushcheck-qa-'));
     try {
       const file = join(dir, 'repacked.tgz');
-      await writeFile(file, tgz([{ path: `./${NAME}/`, type: 'dir' }, { path: `./${NAME}/logs/readme.txt`, data: 'hello\n' }]));
+      await writeFile(
+        file,
+        tgz([
+          { path: `./${NAME}/`, type: 'dir' },
+          { path: `./${NAME}/logs/readme.txt`, data: 'hello\n' },
+        ]),
+      );
       const report = JSON.parse((await cli('diagnose', file, '--format', 'json')).out);
       expect(report.device).toMatchObject({ osBuild: '22B83', platform: 'ios', sysdiagnoseAt: '2026-11-20T10:22:33Z' });
     } finally {

@@ -10,25 +10,66 @@ import { cause, diagnoseJson, facts, sample, statusOf } from './helpers.js';
  * cause: apsd's own lines show the device cannot hold its push connection.
  * The same failure is read in every form people share a device log in.
  */
-const M = 'Task <5C0E7A91-2B44-4F0D-9E3A-61D7C2B8F014>.<1> finished with error [-1003] Error Domain=NSURLErrorDomain Code=-1003 "A server with the specified hostname could not be found."';
+const M =
+  'Task <5C0E7A91-2B44-4F0D-9E3A-61D7C2B8F014>.<1> finished with error [-1003] Error Domain=NSURLErrorDomain Code=-1003 "A server with the specified hostname could not be found."';
 const APSD = '/System/Library/PrivateFrameworks/ApplePushService.framework/apsd';
 const CSV_HEADER =
   'Timestamp,Event Type,Log Type,Subsystem,Thread ID,PID,EUID,Library,Library UUID,Activity ID,Parent Activity ID,Category,Process,Process UUID,Message,Raw Message,Boot UUID,System Timezone Name';
-const csvRow = (msg: string) => `2026-11-21T01:24:12.758Z,Log,Error,com.apple.apsd,5120,141,0,${APSD},1A2B,0,0,connection,${APSD},0F1E,"${msg.replace(/"/g, '""')}",%@,9B2C,Los_Angeles`;
+const csvRow = (msg: string) =>
+  `2026-11-21T01:24:12.758Z,Log,Error,com.apple.apsd,5120,141,0,${APSD},1A2B,0,0,connection,${APSD},0F1E,"${msg.replace(/"/g, '""')}",%@,9B2C,Los_Angeles`;
 
 const FORMS: [string, string, string | undefined, string | undefined][] = [
-  ['log show, default style', `2026-11-20 17:24:12.758038-0800 0x2b5      Error       0x0                  141    0    apsd: ${M}`, '2026-11-21T01:24:12.758Z', '-08:00'],
+  [
+    'log show, default style',
+    `2026-11-20 17:24:12.758038-0800 0x2b5      Error       0x0                  141    0    apsd: ${M}`,
+    '2026-11-21T01:24:12.758Z',
+    '-08:00',
+  ],
   ['log show --style compact (local time, no offset)', `2026-11-20 17:24:12.758 E  apsd[141:2b5] ${M}`, '2026-11-20T17:24:12.758Z', 'unknown'],
   ['log show --style syslog', `2026-11-20 17:24:12.758038-0800  localhost apsd[141]: (CFNetwork) ${M}`, '2026-11-21T01:24:12.758Z', '-08:00'],
-  ['log show --style ndjson', JSON.stringify({ timestamp: '2026-11-20 17:24:12.758038-0800', eventMessage: M, processImagePath: APSD, subsystem: 'com.apple.apsd', category: 'connection' }), '2026-11-21T01:24:12.758Z', '-08:00'],
-  ['log show --style json', ['[{', `  "timestamp" : "2026-11-20 17:24:12.758038-0800",`, `  "eventMessage" : ${JSON.stringify(M)},`, `  "processImagePath" : "${APSD}"`, '}]'].join('\n'), '2026-11-21T01:24:12.758Z', '-08:00'],
+  [
+    'log show --style ndjson',
+    JSON.stringify({
+      timestamp: '2026-11-20 17:24:12.758038-0800',
+      eventMessage: M,
+      processImagePath: APSD,
+      subsystem: 'com.apple.apsd',
+      category: 'connection',
+    }),
+    '2026-11-21T01:24:12.758Z',
+    '-08:00',
+  ],
+  [
+    'log show --style json',
+    ['[{', `  "timestamp" : "2026-11-20 17:24:12.758038-0800",`, `  "eventMessage" : ${JSON.stringify(M)},`, `  "processImagePath" : "${APSD}"`, '}]'].join(
+      '\n',
+    ),
+    '2026-11-21T01:24:12.758Z',
+    '-08:00',
+  ],
   ['iOS syslog (no year: no time is guessed)', `Nov 20 17:24:12 Johns-iPhone apsd[141] <Error>: ${M}`, undefined, undefined],
   ['Console / Xcode copy, tab separated', `error\t17:24:12.758038-0800\tapsd\t${M}`, undefined, '-08:00'],
   ['Console / Xcode copy pasted with spaces', `error 17:24:12.758038-0800  apsd  ${M}`, undefined, '-08:00'],
-  ["Mandiant unifiedlog_iterator CSV", `${CSV_HEADER}\n${csvRow(M)}`, '2026-11-21T01:24:12.758Z', undefined],
+  ['Mandiant unifiedlog_iterator CSV', `${CSV_HEADER}\n${csvRow(M)}`, '2026-11-21T01:24:12.758Z', undefined],
   [
     'Mandiant unifiedlog_iterator JSON lines',
-    JSON.stringify({ subsystem: 'com.apple.apsd', thread_id: 5120, pid: 141, euid: 0, library: APSD, category: 'connection', event_type: 'Log', log_type: 'Error', process: APSD, message: M, raw_message: '%@', boot_uuid: '9B2C', timezone_name: 'Los_Angeles', message_entries: [], timestamp: '2026-11-21T01:24:12.758000000Z' }),
+    JSON.stringify({
+      subsystem: 'com.apple.apsd',
+      thread_id: 5120,
+      pid: 141,
+      euid: 0,
+      library: APSD,
+      category: 'connection',
+      event_type: 'Log',
+      log_type: 'Error',
+      process: APSD,
+      message: M,
+      raw_message: '%@',
+      boot_uuid: '9B2C',
+      timezone_name: 'Los_Angeles',
+      message_entries: [],
+      timestamp: '2026-11-21T01:24:12.758000000Z',
+    }),
     '2026-11-21T01:24:12.758Z',
     undefined,
   ],
@@ -47,18 +88,73 @@ describe('apsd failing to resolve the push hosts reads the same in every form it
 
 describe('what each apsd failure means', () => {
   const cases: [string, string, string, Record<string, string>][] = [
-    ['offline (-1009)', `apsd[141]: Task <1>.<1> finished with error [-1009] Error Domain=NSURLErrorDomain Code=-1009 "The Internet connection appears to be offline."`, 'device.log.push_network_error', { kind: 'offline', code: '-1009' }],
-    ['timeout (-1001)', `apsd[141]: Task <1>.<1> HTTP load failed, 0/0 bytes (error code: -1001 [4:-2102])`, 'device.log.push_network_error', { kind: 'timeout', code: '-1001' }],
-    ['refused (-1004)', `apsd[141]: Error Domain=NSURLErrorDomain Code=-1004 "Could not connect to the server."`, 'device.log.push_network_error', { kind: 'refused' }],
-    ['connection lost (-1005)', `apsd[141]: Error Domain=NSURLErrorDomain Code=-1005 "The network connection was lost."`, 'device.log.push_network_error', { kind: 'unreachable' }],
-    ['TLS (-1200)', `apsd[141]: Error Domain=NSURLErrorDomain Code=-1200 "An SSL error has occurred and a secure connection to the server cannot be made."`, 'device.log.push_network_error', { kind: 'tls' }],
-    ['TLS handshake to the courier', `apsd[141]: <APSTCPStream: 0x7b1>: TLS handshake failed with 17.57.146.20:5223, error: -9807`, 'device.log.push_network_error', { kind: 'tls' }],
-    ['courier connection failure', `apsd[141]: <APSCourierConnection: 0x2>: Failed to connect to courier 23-courier.push.apple.com: timed out`, 'device.log.push_network_error', { kind: 'courier' }],
-    ['no BAA certificate (virtual Mac)', `apsd[141]: [com.apple.apsd:courier] APSBAAClientIdentityProvider failed to obtain a BAA cert, error: Error Domain=com.apple.MobileActivation.ErrorDomain Code=-1`, 'device.log.push_identity_failure', { detail: 'baa_certificate' }],
-    ['no reference key', `apsd[141]: (DeviceIdentity) Error Domain=com.apple.MobileActivation.ErrorDomain Code=-1 "Failed to create reference key."`, 'device.log.push_identity_failure', { detail: 'device_identity' }],
-    ['a VM without guest provisioning', `apsd[141]: (DeviceIdentity) "Failed to copy AVP guest identity data" -> EINVAL`, 'device.log.push_identity_failure', { detail: 'vm_guest_identity' }],
+    [
+      'offline (-1009)',
+      `apsd[141]: Task <1>.<1> finished with error [-1009] Error Domain=NSURLErrorDomain Code=-1009 "The Internet connection appears to be offline."`,
+      'device.log.push_network_error',
+      { kind: 'offline', code: '-1009' },
+    ],
+    [
+      'timeout (-1001)',
+      `apsd[141]: Task <1>.<1> HTTP load failed, 0/0 bytes (error code: -1001 [4:-2102])`,
+      'device.log.push_network_error',
+      { kind: 'timeout', code: '-1001' },
+    ],
+    [
+      'refused (-1004)',
+      `apsd[141]: Error Domain=NSURLErrorDomain Code=-1004 "Could not connect to the server."`,
+      'device.log.push_network_error',
+      { kind: 'refused' },
+    ],
+    [
+      'connection lost (-1005)',
+      `apsd[141]: Error Domain=NSURLErrorDomain Code=-1005 "The network connection was lost."`,
+      'device.log.push_network_error',
+      { kind: 'unreachable' },
+    ],
+    [
+      'TLS (-1200)',
+      `apsd[141]: Error Domain=NSURLErrorDomain Code=-1200 "An SSL error has occurred and a secure connection to the server cannot be made."`,
+      'device.log.push_network_error',
+      { kind: 'tls' },
+    ],
+    [
+      'TLS handshake to the courier',
+      `apsd[141]: <APSTCPStream: 0x7b1>: TLS handshake failed with 17.57.146.20:5223, error: -9807`,
+      'device.log.push_network_error',
+      { kind: 'tls' },
+    ],
+    [
+      'courier connection failure',
+      `apsd[141]: <APSCourierConnection: 0x2>: Failed to connect to courier 23-courier.push.apple.com: timed out`,
+      'device.log.push_network_error',
+      { kind: 'courier' },
+    ],
+    [
+      'no BAA certificate (virtual Mac)',
+      `apsd[141]: [com.apple.apsd:courier] APSBAAClientIdentityProvider failed to obtain a BAA cert, error: Error Domain=com.apple.MobileActivation.ErrorDomain Code=-1`,
+      'device.log.push_identity_failure',
+      { detail: 'baa_certificate' },
+    ],
+    [
+      'no reference key',
+      `apsd[141]: (DeviceIdentity) Error Domain=com.apple.MobileActivation.ErrorDomain Code=-1 "Failed to create reference key."`,
+      'device.log.push_identity_failure',
+      { detail: 'device_identity' },
+    ],
+    [
+      'a VM without guest provisioning',
+      `apsd[141]: (DeviceIdentity) "Failed to copy AVP guest identity data" -> EINVAL`,
+      'device.log.push_identity_failure',
+      { detail: 'vm_guest_identity' },
+    ],
     ['the identity obtained', `apsd[141]: [com.apple.apsd:courier] APSBAAClientIdentityProvider obtained BAA certs!`, 'device.log.push_identity_obtained', {}],
-    ['mdmclient cannot reach the MDM server', `mdmclient[412]: [com.apple.ManagedClient:MDMDaemon] Error Domain=NSURLErrorDomain Code=-1003 "A server with the specified hostname could not be found."`, 'device.log.mdm_connection_error', { kind: 'dns' }],
+    [
+      'mdmclient cannot reach the MDM server',
+      `mdmclient[412]: [com.apple.ManagedClient:MDMDaemon] Error Domain=NSURLErrorDomain Code=-1003 "A server with the specified hostname could not be found."`,
+      'device.log.mdm_connection_error',
+      { kind: 'dns' },
+    ],
   ];
   it.each(cases)('%s', async (_what, line, name, attrs) => {
     const { facts: fs } = await scan(`${line}\n`, { pasted: true });
@@ -71,7 +167,10 @@ describe('what each apsd failure means', () => {
   });
 
   it('a healthy apsd line about TLS or the courier is no failure', async () => {
-    const { facts: fs } = await scan('apsd[141]: <APSCourier: 0x1>: Connected to courier 23-courier.push.apple.com (17.57.146.20:5223) connectionType WiFi\napsd[141]: <APSTCPStream: 0x7b1>: TLS handshake succeeded\n', { pasted: true });
+    const { facts: fs } = await scan(
+      'apsd[141]: <APSCourier: 0x1>: Connected to courier 23-courier.push.apple.com (17.57.146.20:5223) connectionType WiFi\napsd[141]: <APSTCPStream: 0x7b1>: TLS handshake succeeded\n',
+      { pasted: true },
+    );
     expect(named(fs, 'device.log.push_network_error')).toEqual([]);
     expect(named(fs, 'device.log.courier_connected')).toHaveLength(1);
   });
@@ -167,21 +266,33 @@ describe('the state at the end of each log decides, rule by rule', () => {
   });
 
   it('a failure earlier in the log than a connection is history, not the state', () => {
-    const d = run([file('device.log.push_network_error', 3, { kind: 'tls' }), file('device.log.courier_connected', 9)], [{ question: 'q.case.domain', value: 'apns' }]);
+    const d = run(
+      [file('device.log.push_network_error', 3, { kind: 'tls' }), file('device.log.courier_connected', 9)],
+      [{ question: 'q.case.domain', value: 'apns' }],
+    );
     expect(engineStatus(d, 'apns.no_connection')).toBe('ruled_out');
     expect(heldRules(d, 'apns.no_connection')).toContain('apns.no_connection.device_recovered');
     expect(d.facts.find((f) => f.name === 'device.log.push_connection')?.value).toBe('up');
   });
 
   it('a rotated log that connects later ends the failure of an earlier one, when both times are known', () => {
-    const at = (f: ReturnType<typeof file>, t: string, member: string, zone?: string) => ({ ...f, value: t, at: t, source: { ...f.source, member }, attrs: { ...f.attrs, ...(zone ? { zone } : {}) } });
+    const at = (f: ReturnType<typeof file>, t: string, member: string, zone?: string) => ({
+      ...f,
+      value: t,
+      at: t,
+      source: { ...f.source, member },
+      attrs: { ...f.attrs, ...(zone ? { zone } : {}) },
+    });
     const earlier = at(file('device.log.push_network_error', 12, { kind: 'dns' }), '2026-11-20T10:00:00.000Z', 'PersistentConnection/apsd.0.log');
     const later = at(file('device.log.courier_connected', 3), '2026-11-20T11:00:00.000Z', 'PersistentConnection/apsd.1.log');
     const d = run([earlier, later], [{ question: 'q.case.domain', value: 'apns' }]);
     expect(d.facts.filter((f) => f.name === 'device.log.push_connection').map((f) => f.value)).toEqual(['recovered', 'up']);
     expect(engineStatus(d, 'apns.no_connection')).toBe('ruled_out');
     // With the zone of one log unknown, the two cannot be ordered: the failure stands.
-    const unsure = run([earlier, at(later, '2026-11-20T11:00:00.000Z', 'PersistentConnection/apsd.1.log', 'unknown')], [{ question: 'q.case.domain', value: 'apns' }]);
+    const unsure = run(
+      [earlier, at(later, '2026-11-20T11:00:00.000Z', 'PersistentConnection/apsd.1.log', 'unknown')],
+      [{ question: 'q.case.domain', value: 'apns' }],
+    );
     expect(engineStatus(unsure, 'apns.no_connection')).toBe('likely');
   });
 
@@ -190,7 +301,7 @@ describe('the state at the end of each log decides, rule by rule', () => {
     expect(d.facts.find((f) => f.name === 'device.log.push_connection')?.value).toBe('up');
   });
 
-  it("mdmclient failing to reach the server makes the network cause likely, unless the log shows it got through", () => {
+  it('mdmclient failing to reach the server makes the network cause likely, unless the log shows it got through', () => {
     const err = file('device.log.mdm_connection_error', 4, { kind: 'dns' });
     expect(heldRules(run([err]), 'mdm.network')).toContain('mdm.network.mdm_server_unreachable');
     const through = { ...file('device.log.checkin', 8, { http_status: '200' }) };

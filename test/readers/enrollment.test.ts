@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { heldRules, run, statusOf as engineStatus } from '../rules/helpers.js';
+import { run, statusOf as engineStatus } from '../rules/helpers.js';
 import { one, scan } from '../text/helpers.js';
 import { cause, diagnoseJson, facts, sample, statusOf } from './helpers.js';
 
@@ -22,7 +22,9 @@ describe('the device could not get its identity from the SCEP server', () => {
   });
 
   it('macOS mdmclient names the SCEP step that failed', async () => {
-    const { facts: fs } = await scan('mdmclient[611]: [ERROR] <: [MDM_SCEP_Enroll] Calling SCEPRequestCertSignature --> <NSOSStatusErrorDomain:-603>\n', { pasted: true });
+    const { facts: fs } = await scan('mdmclient[611]: [ERROR] <: [MDM_SCEP_Enroll] Calling SCEPRequestCertSignature --> <NSOSStatusErrorDomain:-603>\n', {
+      pasted: true,
+    });
     expect(one(fs, 'device.log.scep_failure').attrs).toMatchObject({ code: '-603', domain: 'NSOSStatusErrorDomain' });
   });
 
@@ -72,7 +74,9 @@ describe('an enrollment profile that cannot work names the key and why', () => {
     expect(why).toContain('ServerURL https://localhost:9000/mdm names localhost');
     expect(why).toContain('IdentityCertificateUUID is missing');
     expect(why).toContain('Topic com.apple.mgmt.External lacks the UUID part');
-    const keys = facts(r, 'profile.defect').map((f) => f.attrs?.key).sort();
+    const keys = facts(r, 'profile.defect')
+      .map((f) => f.attrs?.key)
+      .sort();
     expect(keys).toEqual(['IdentityCertificateUUID', 'ServerURL', 'Topic']);
   });
 
@@ -98,7 +102,9 @@ describe('an enrollment profile that cannot work names the key and why', () => {
   });
 
   it('template values left in are reported with the key they sit in', async () => {
-    const template = readFileSync(sample('enroll_good.mobileconfig'), 'utf8').replace('https://mdm.acme-corp.net/mdm', 'https://YOUR-MDM-SERVER/mdm').replace('7c1e2f94b0a3d58e', 'CHANGEME');
+    const template = readFileSync(sample('enroll_good.mobileconfig'), 'utf8')
+      .replace('https://mdm.acme-corp.net/mdm', 'https://YOUR-MDM-SERVER/mdm')
+      .replace('7c1e2f94b0a3d58e', 'CHANGEME');
     const r = await diagnoseJson('--paste', template);
     const c = cause(r, 'mdm.enrollment_profile_unusable');
     expect(c.rules.find((x) => x.id === 'mdm.enrollment_profile_unusable.placeholder')?.result).toBe(true);
@@ -114,8 +120,14 @@ describe('an enrollment profile that cannot work names the key and why', () => {
   it('an enrolled device rules out every enrollment cause, whatever else is known', () => {
     const d = run([
       { name: 'server.topic', value: 'com.apple.mgmt.External.3f6c9a1e-52d7-4b80-9e14-c7a2d5f08b63', source: { kind: 'pasted', input: '--topic' } },
-      { name: 'mdm.checkin.token_update', value: '2026-11-20T10:00:00.000Z', at: '2026-11-20T10:00:00.000Z', source: { kind: 'file', input: 'server.log', line: 4 } },
+      {
+        name: 'mdm.checkin.token_update',
+        value: '2026-11-20T10:00:00.000Z',
+        at: '2026-11-20T10:00:00.000Z',
+        source: { kind: 'file', input: 'server.log', line: 4 },
+      },
     ]);
-    for (const id of ['mdm.enrollment_identity_failed', 'mdm.enrollment_topic_missing', 'mdm.enrollment_profile_unusable']) expect(engineStatus(d, id)).toBe('ruled_out');
+    for (const id of ['mdm.enrollment_identity_failed', 'mdm.enrollment_topic_missing', 'mdm.enrollment_profile_unusable'])
+      expect(engineStatus(d, id)).toBe('ruled_out');
   });
 });

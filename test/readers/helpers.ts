@@ -9,7 +9,14 @@ export interface Report {
   domains: string[];
   headline: string;
   notes: { id: string; text: string; evidence: { fact: string; source: string }[] }[];
-  causes: { id: string; status: string; because: string[]; nextSteps: string[]; evidence: { fact: string; value: unknown; source: string }[]; rules: { id: string; result: unknown }[] }[];
+  causes: {
+    id: string;
+    status: string;
+    because: string[];
+    nextSteps: string[];
+    evidence: { fact: string; value: unknown; source: string }[];
+    rules: { id: string; result: unknown }[];
+  }[];
   questions: { id: string }[];
   facts: { fact: string; value: unknown; source: string; at?: string; attrs?: Record<string, string> }[];
   problems: { input: string; code: string; message: string }[];

@@ -29,7 +29,7 @@ describe('healthy evidence says so', () => {
     expect(r.notes.find((n) => n.id === 'mdm.note.push_path_worked')?.text).toContain('at Wed Sep 29 02:09:06');
   });
 
-  it('macOS mdmclient processing a command gives the note with the logged offset, shown in UTC beside the log\'s clock', async () => {
+  it("macOS mdmclient processing a command gives the note with the logged offset, shown in UTC beside the log's clock", async () => {
     const r = await diagnoseJson(sample('mdmclient_notnow.log'));
     // ISO-8601 with the offset the log wrote (…+0100), not the raw log text: renderers can read it.
     expect(r.notes.find((n) => n.id === 'mdm.note.push_path_worked')?.text).toContain('answered at 2026-11-20T08:31:02.402+01:00');
@@ -46,7 +46,12 @@ describe('healthy evidence says so', () => {
   it('commands processed before a CheckOut do not make the device enrolled now', () => {
     const d = run([
       { name: 'device.log.command', value: 'DeviceInformation', at: '2026-11-20T10:00:00.000Z', source: { kind: 'file', input: 'd.log', line: 3 } },
-      { name: 'mdm.checkin.checkout', value: '2026-11-20T11:00:00.000Z', at: '2026-11-20T11:00:00.000Z', source: { kind: 'file', input: 'server.log', line: 9 } },
+      {
+        name: 'mdm.checkin.checkout',
+        value: '2026-11-20T11:00:00.000Z',
+        at: '2026-11-20T11:00:00.000Z',
+        source: { kind: 'file', input: 'server.log', line: 9 },
+      },
     ]);
     expect(d.facts.filter((f) => f.name === 'device.mdm_enrolled')).toEqual([]);
     expect(engineStatus(d, 'mdm.unenrolled')).toBe('confirmed');
@@ -125,7 +130,9 @@ describe('the log archive in a real sysdiagnose', () => {
     const r = await diagnoseJson(bundle('sysdiagnose.tar.gz'));
     expect(facts(r, 'device.log.archive').map((f) => f.value)).toEqual([`${ROOT}/system_logs.logarchive`]);
     const note = r.notes.find((n) => n.id === 'device.note.log_archive_unread');
-    expect(note?.text).toContain(`log show --archive '${ROOT}/system_logs.logarchive' --info --debug --style ndjson --predicate 'process == "apsd" OR process == "mdmd"`);
+    expect(note?.text).toContain(
+      `log show --archive '${ROOT}/system_logs.logarchive' --info --debug --style ndjson --predicate 'process == "apsd" OR process == "mdmd"`,
+    );
     expect(note?.text).toContain('unifiedlog_iterator --mode log-archive --input system_logs.logarchive --format csv');
     // The text a person reads and the Slack reply carry it too.
     const text = await diagnoseText(bundle('sysdiagnose2.tar.gz'));
@@ -137,7 +144,12 @@ describe('the log archive in a real sysdiagnose', () => {
 
   it('is quiet when a readable log already holds the push path', async () => {
     const r = await diagnoseJson(
-      bundle('sysdiagnose-with-text.tar.gz', [{ path: `${ROOT}/logs/apsd.log`, data: 'Nov 20 10:20:01 Johns-iPhone apsd[87] <Notice>: <APSCourier: 0x1>: Connected to courier 4-courier.push.apple.com\n' }]),
+      bundle('sysdiagnose-with-text.tar.gz', [
+        {
+          path: `${ROOT}/logs/apsd.log`,
+          data: 'Nov 20 10:20:01 Johns-iPhone apsd[87] <Notice>: <APSCourier: 0x1>: Connected to courier 4-courier.push.apple.com\n',
+        },
+      ]),
     );
     expect(noteIds(r)).not.toContain('device.note.log_archive_unread');
   });

@@ -25,7 +25,9 @@ describe('token-based authentication refused', () => {
   });
 
   it('a key limited to the other environment is the same cause, with its own steps', () => {
-    const d = run([{ name: 'apns.response', value: 'BadEnvironmentKeyIdInToken', source: { kind: 'file', input: 'provider.log', line: 3 }, attrs: { status: '403' } }]);
+    const d = run([
+      { name: 'apns.response', value: 'BadEnvironmentKeyIdInToken', source: { kind: 'file', input: 'provider.log', line: 3 }, attrs: { status: '403' } },
+    ]);
     expect(heldRules(d, 'apns.provider_token')).toContain('apns.provider_token.key_scope');
   });
 
@@ -57,10 +59,15 @@ describe('APNs refusing the provider token, as provider logs and pastes show it'
   // Each reason is an answer about the provider's JWT, never about the device or its token: the
   // step is to fix how the provider signs, sends and renews its token.
   const forms: [reason: string, how: string, argv: string[], step: RegExp][] = [
-    ['MissingProviderToken', 'a provider log (403, no token and no certificate)', [sample('provider_token_missing.log')], /authorization header \(bearer <token>\)/],
+    [
+      'MissingProviderToken',
+      'a provider log (403, no token and no certificate)',
+      [sample('provider_token_missing.log')],
+      /authorization header \(bearer <token>\)/,
+    ],
     [
       'InvalidProviderToken',
-      "a Go apns2 line pasted into the thread",
+      'a Go apns2 line pasted into the thread',
       ['--paste', 'apns2 push failed: 403 InvalidProviderToken apns-id=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d topic=com.acme.chat'],
       /ES256.*Key ID.*Team ID/,
     ],
@@ -83,11 +90,11 @@ describe("a key limited to one app's topic (the key's page in the developer acco
   // the apns-topic the provider sends (without a push-type suffix such as .voip).
   const key = () => readFileSync(sample('push_console_key_topic.txt'), 'utf8');
   const log = (topic: string, accepted: boolean) =>
-    [
+    `${[
       '2026-11-20T09:29:58.000Z INFO push-worker connected to api.push.apple.com:443',
       `2026-11-20T09:30:00.104Z INFO push-worker sending alert topic=${topic} apns-id=3b9e1f70-5c2a-4d8e-9b61-0a7c4e2f1d58 host=api.push.apple.com`,
       ...(accepted ? ['2026-11-20T09:30:00.212Z INFO push-worker APNs accepted push apns-id=3b9e1f70-5c2a-4d8e-9b61-0a7c4e2f1d58 status=200'] : []),
-    ].join('\n') + '\n';
+    ].join('\n')}\n`;
 
   it("signing pushes for another app's topic confirms the key is the problem", async () => {
     const r = await diagnoseJson('--paste', key(), '--paste', log('com.acme.mail', false));
@@ -116,7 +123,11 @@ describe('the provider cannot read its own identity (TN2265)', () => {
   });
 
   it('a keychain that refuses the provider is the same cause', async () => {
-    const { facts: fs } = await readPaste('apns: SecIdentityCopyPrivateKey failed: errSecInteractionNotAllowed (-25308) User interaction is not allowed.', 'pasted', ctx);
+    const { facts: fs } = await readPaste(
+      'apns: SecIdentityCopyPrivateKey failed: errSecInteractionNotAllowed (-25308) User interaction is not allowed.',
+      'pasted',
+      ctx,
+    );
     expect(fs.filter((f) => f.name === 'apns.provider_identity_unreadable').map((f) => f.value)).toEqual(['keychain']);
   });
 
@@ -196,7 +207,10 @@ describe("Apple's Push Notifications Console", () => {
   });
 
   it('an accepted push with an apns-id and no Delivery Log: the note says to look it up', async () => {
-    const r = await diagnoseJson('--paste', '2026-11-20T09:30:00Z push-worker sent apns-id=3b9e1f70-5c2a-4d8e-9b61-0a7c4e2f1d58 status=200 topic=com.acme.chat host=api.push.apple.com');
+    const r = await diagnoseJson(
+      '--paste',
+      '2026-11-20T09:30:00Z push-worker sent apns-id=3b9e1f70-5c2a-4d8e-9b61-0a7c4e2f1d58 status=200 topic=com.acme.chat host=api.push.apple.com',
+    );
     const note = r.notes.find((n) => n.id === 'apns.note.look_up_apns_id');
     expect(note?.text).toContain('3b9e1f70-5c2a-4d8e-9b61-0a7c4e2f1d58');
     expect(note?.text).toContain('Push Notifications Console');

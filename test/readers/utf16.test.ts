@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { stringValue } from '../../src/evidence/apns/der.js';
+import { stringValue } from '../../src/evidence/apns/certExtensions.js';
 import { parsePlist } from '../../src/evidence/plist/parse.js';
-import { decodeText } from '../../src/evidence/securemail/text.js';
+import { decodeText } from '../../src/evidence/securemail/decode.js';
 
 /** UTF-16 as Windows tools and Apple's plist writers save it: either byte order, with or without a BOM. */
 const le = (s: string) => Buffer.from(s, 'utf16le');

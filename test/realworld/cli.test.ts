@@ -33,7 +33,8 @@ describe('the full Markdown report says in words what an open cause still needs'
 describe('"Needs:" items and the rest of the report speak words, not fact ids', () => {
   it.each(realworldFiles())('%s', async (file) => {
     const { out } = await cli('diagnose', realworld(file), '--detail', 'full');
-    for (const item of needsItems(out)) expect(item, `${file}: ${item}`).not.toMatch(/\b(?:server|device|app|provisioning|cert|mdm|apns|notnow|securemail|case|pasted)\.[a-z_0-9]+/);
+    for (const item of needsItems(out))
+      expect(item, `${file}: ${item}`).not.toMatch(/\b(?:server|device|app|provisioning|cert|mdm|apns|notnow|securemail|case|pasted)\.[a-z_0-9]+/);
     for (const line of out.split('\n').filter((l) => !l.includes('--answer'))) {
       const ids = (line.match(/\b[a-z]+(?:\.[a-z0-9_]+)+/g) ?? []).filter((w) => factDefinition(w) || w.startsWith('q.'));
       expect(ids, `${file}: ${line}`).toEqual([]);
@@ -82,7 +83,9 @@ describe('secrets never reach the logs, even at LOG_LEVEL=debug', () => {
         cb();
       },
     });
-    boltLogger(createLogger({ level: 'debug', destination: stream })).debug(`socket-mode Received a message: ${JSON.stringify({ event: { text: `token ${base64Token}\nhex ${spacedToken}` } })}`);
+    boltLogger(createLogger({ level: 'debug', destination: stream })).debug(
+      `socket-mode Received a message: ${JSON.stringify({ event: { text: `token ${base64Token}\nhex ${spacedToken}` } })}`,
+    );
     expect(logged).toContain('Received a message');
     expect(logged).not.toContain(base64Token);
     expect(logged).not.toContain(spacedToken);

@@ -50,7 +50,12 @@ describe('reading real MDM server logs', () => {
       ['Acknowledged', '2021-05-30T12:46:40.000Z', 21],
     ]);
     // The status line has only the command UUID; the enqueue line gave its RequestType.
-    expect(statuses[2].attrs).toMatchObject({ udid: UDID, command_uuid: '1ec2a267-1b32-4843-8ba0-2b06e80565c4', request_type: 'ProfileList', channel: 'device' });
+    expect(statuses[2].attrs).toMatchObject({
+      udid: UDID,
+      command_uuid: '1ec2a267-1b32-4843-8ba0-2b06e80565c4',
+      request_type: 'ProfileList',
+      channel: 'device',
+    });
     // Two polls, two connections; the Acknowledged belongs to the second.
     expect(statuses[0].attrs?.connection).not.toBe(statuses[1].attrs?.connection);
     expect(statuses[2].attrs?.connection).toBe(statuses[1].attrs?.connection);
@@ -59,7 +64,7 @@ describe('reading real MDM server logs', () => {
     expect(named(facts, 'notnow.command_sent')[0].attrs).toMatchObject({ request_type: 'ProfileList', connection: statuses[1].attrs?.connection });
   });
 
-  it("reads the early MicroMDM lines at the end of the 2017 macOS log, and nothing from its device lines", async () => {
+  it('reads the early MicroMDM lines at the end of the 2017 macOS log, and nothing from its device lines', async () => {
     const { facts, problems } = await readServerLogFile(realworld('macos_log_show_default_style_mdmclient_InstallApplication_2017.log'));
     expect(problems).toEqual([]);
     expect(facts.map((f) => [f.name, f.value, f.attrs?.udid, f.attrs?.request_type])).toEqual([
@@ -69,7 +74,6 @@ describe('reading real MDM server logs', () => {
     // These lines carry no time; the line number is their order.
     expect(facts.every((f) => f.at === undefined && f.source.kind === 'file' && f.source.line! >= 7)).toBe(true);
   });
-
 });
 
 describe('whole real cases through the pipeline', () => {
@@ -89,9 +93,10 @@ describe('whole real cases through the pipeline', () => {
   it('the 2017 macOS log with MicroMDM lines reads without a problem from the server-log reader', async () => {
     const report = await runCase({ paths: [realworld('macos_log_show_default_style_mdmclient_InstallApplication_2017.log')] });
     expect(report.problems.filter((p) => p.code.startsWith('mdmlog.'))).toEqual([]);
-    expect(observations(report.facts.filter((f) => f.fact === 'mdm.command.status' && f.attrs?.request_type === 'InstallApplication'))).toBeGreaterThanOrEqual(2);
+    expect(observations(report.facts.filter((f) => f.fact === 'mdm.command.status' && f.attrs?.request_type === 'InstallApplication'))).toBeGreaterThanOrEqual(
+      2,
+    );
   });
-
 });
 
 describe('a real macOS log export with MicroMDM lines', () => {
@@ -107,4 +112,3 @@ describe('a real macOS log export with MicroMDM lines', () => {
     expect(one(r.facts, 'device.log.redacted').value).toBe(false);
   });
 });
-

@@ -5,7 +5,6 @@ import { renderFeedbackDraft } from '../../src/escalation/draft.js';
 import { renderTimelinePng, timelineModel, timelineSvg } from '../../src/timeline/index.js';
 import { realworld } from './files.js';
 
-
 describe('timeline and draft from a real NanoMDM server log (a healthy round trip)', () => {
   it('shows the enrollment, both pushes and the command statuses that answered them', async () => {
     const report = await runCase({ paths: [realworld('nanomdm_server_log_quickstart_success.log')] });
@@ -30,10 +29,12 @@ describe('timeline and draft from a real NanoMDM server log (a healthy round tri
     expect(draft).toContain("- (no timed pushes in the evidence yet: add the MDM server's push log)");
     expect(draft).toMatch(/^- \[ \] APNs responses to those pushes/m);
     const note = report.notes.find((n) => n.id === 'mdm.note.push_answered');
-    expect(note?.text).toMatch(/99385AF6-44CB-5621-A678-A321F4D9A2C8 polled \(Idle\) at 2021-05-30T12:46:40\.000Z \(zone unknown\), 1 s after the push of 2021-05-30T12:46:39\.000Z/);
+    expect(note?.text).toMatch(
+      /99385AF6-44CB-5621-A678-A321F4D9A2C8 polled \(Idle\) at 2021-05-30T12:46:40\.000Z \(zone unknown\), 1 s after the push of 2021-05-30T12:46:39\.000Z/,
+    );
   });
 
-  it('a 2021 server log beside a 2024 sysdiagnose: the axis shows the device\'s 25-hour self-healing window, the 2021 events are named beside it', async () => {
+  it("a 2021 server log beside a 2024 sysdiagnose: the axis shows the device's 25-hour self-healing window, the 2021 events are named beside it", async () => {
     const mdmPlist = fileURLToPath(new URL('../fixtures/mdm/MDM.plist', import.meta.url));
     const report = await runCase({ paths: [realworld('nanomdm_server_log_quickstart_success.log'), mdmPlist] });
     const model = timelineModel(report);

@@ -67,10 +67,12 @@ function sysdiagnose(dir: string, file: string, log: string, state: DeviceState)
 }
 
 const LOG_HEAD = 'Timestamp                       Thread     Type        Activity             PID    TTL';
-const rejection = (t: string) => `${t} 0x1a2b     Default     0x0                  231    0    mdmd: Rejecting MDM push dictionary because it does not have the right magic string.`;
+const rejection = (t: string) =>
+  `${t} 0x1a2b     Default     0x0                  231    0    mdmd: Rejecting MDM push dictionary because it does not have the right magic string.`;
 const courier = (t: string) => `${t} 0x1a2c     Default     0x0                  98     0    apsd: Connected to courier 12-courier.push.apple.com`;
 
-const serverValues = (magic: string) => `What the MDM server holds for this device:\nserver topic: ${TOPIC}\nserver PushMagic: ${magic}\nserver token: ${TOKEN}\n`;
+const serverValues = (magic: string) =>
+  `What the MDM server holds for this device:\nserver topic: ${TOPIC}\nserver PushMagic: ${magic}\nserver token: ${TOKEN}\n`;
 
 export function buildCases(): RenderCase[] {
   const dir = mkdtempSync(join(tmpdir(), 'pushcheck-render-'));
@@ -81,10 +83,22 @@ export function buildCases(): RenderCase[] {
   };
 
   // MDM: the device rejects every push for its magic, three times in the log, and the server's record holds an old PushMagic.
-  const mdmLog = [LOG_HEAD, courier('2025-11-21 08:59:58.000000-0800'), rejection('2025-11-21 09:01:02.123456-0800'), rejection('2025-11-21 09:07:40.000000-0800'), rejection('2025-11-21 09:14:05.500000-0800'), ''].join('\n');
+  const mdmLog = [
+    LOG_HEAD,
+    courier('2025-11-21 08:59:58.000000-0800'),
+    rejection('2025-11-21 09:01:02.123456-0800'),
+    rejection('2025-11-21 09:07:40.000000-0800'),
+    rejection('2025-11-21 09:14:05.500000-0800'),
+    '',
+  ].join('\n');
   // The device noted the first wrong-magic push (MDM.plist) when mdmd logged it, and has not reached the server since the day before.
   const rejecting: DeviceState = { mismatchAt: '2025-11-21T17:01:02Z', lastPoll: '2025-11-21T16:40:00Z', lastPollOk: '2025-11-19T22:10:00Z' };
-  const mdm: RenderCase = { name: 'mdm', paths: [sysdiagnose(dir, 'sysdiagnose_iPhone.tar.gz', mdmLog, rejecting)], paste: serverValues(OLD_MAGIC), typical: true };
+  const mdm: RenderCase = {
+    name: 'mdm',
+    paths: [sysdiagnose(dir, 'sysdiagnose_iPhone.tar.gz', mdmLog, rejecting)],
+    paste: serverValues(OLD_MAGIC),
+    typical: true,
+  };
 
   // App push: the app was signed without aps-environment; the provider's pushes are accepted.
   const provider = [
@@ -93,7 +107,11 @@ export function buildCases(): RenderCase[] {
     '2026-11-20T10:05:01.004Z INFO  apns: sent apns-id=6f4c2b3d-1e5a-4f7b-8c9d-0e1f2a3b4c5d apns-topic=com.example.demo apns-push-type=alert status=200',
     '',
   ].join('\n');
-  const apns: RenderCase = { name: 'apns', paths: [write('codesign-Demo.txt', fixture('apns/codesign_dict_no_aps.txt')), write('provider.log', provider)], typical: true };
+  const apns: RenderCase = {
+    name: 'apns',
+    paths: [write('codesign-Demo.txt', fixture('apns/codesign_dict_no_aps.txt')), write('provider.log', provider)],
+    typical: true,
+  };
 
   // NotNow: the server's log shows a command answered NotNow, then the device answering the next one.
   const notnow: RenderCase = { name: 'notnow', paths: [write('nanomdm.log', fixture('notnow/nanomdm_notnow_then_acknowledged.log'))], typical: true };

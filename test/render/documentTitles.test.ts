@@ -42,7 +42,8 @@ describe('every document a rule cites has a title a person would search for', ()
     (() => {
       const rules = loadRules();
       const docs = new Set<string>();
-      for (const x of [...rules.causes, ...rules.rules, ...rules.questions, ...rules.advisories] as { source?: { document: string } }[]) if (x.source) docs.add(x.source.document);
+      for (const x of [...rules.causes, ...rules.rules, ...rules.questions, ...rules.advisories] as { source?: { document: string } }[])
+        if (x.source) docs.add(x.source.document);
       return [...docs].sort().map((d) => [d]);
     })(),
   )('%s', (document) => {
@@ -58,11 +59,18 @@ describe('the reports of the case battery name their sources by title', () => {
       const report = (await diagnose(argvOf(c))) as unknown as Report;
       for (const [how, text] of Object.entries(renders(report))) {
         for (const f of fileNames(text)) found.push(`${c.id} (${how}): ${f}`);
-        for (const t of ['Apple DTS: MDM push returns 200 OK', 'Apple TN2265', 'Handling NotNow', 'Citrix CTX222834', 'pushcheck field notes on APNs and MDM']) if (text.includes(t)) seen.add(t);
+        for (const t of ['Apple DTS: MDM push returns 200 OK', 'Apple TN2265', 'Handling NotNow', 'Citrix CTX222834', 'pushcheck field notes on APNs and MDM'])
+          if (text.includes(t)) seen.add(t);
       }
     }
     expect(found).toEqual([]);
     // The check looks at sources that are really shown: each document is named by its title somewhere.
-    expect([...seen].sort()).toEqual(['Apple DTS: MDM push returns 200 OK', 'Apple TN2265', 'Citrix CTX222834', 'Handling NotNow', 'pushcheck field notes on APNs and MDM']);
+    expect([...seen].sort()).toEqual([
+      'Apple DTS: MDM push returns 200 OK',
+      'Apple TN2265',
+      'Citrix CTX222834',
+      'Handling NotNow',
+      'pushcheck field notes on APNs and MDM',
+    ]);
   }, 120_000);
 });

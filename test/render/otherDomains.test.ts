@@ -53,7 +53,10 @@ beforeAll(async () => {
   text = await run();
   markdown = await run('--format', 'markdown');
   full = await run('--detail', 'full');
-  const report = await runCase({ paths: [example('MDM.plist'), example(PROFILE), provider], pastes: [{ text: readFileSync(example('server-values.txt'), 'utf8'), label: 'server-values.txt' }] });
+  const report = await runCase({
+    paths: [example('MDM.plist'), example(PROFILE), provider],
+    pastes: [{ text: readFileSync(example('server-values.txt'), 'utf8'), label: 'server-values.txt' }],
+  });
   slack = slackText(summaryBlocks(reportFor(report, 'channel'), { key: 'CSUPPORT:1763715600.000100' }));
   others = json.causes.filter((c) => c.domain !== 'mdm');
   otherQuestions = json.questions.filter((q) => q.id.startsWith('q.apns.')).map((q) => q.text);

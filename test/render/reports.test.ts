@@ -63,7 +63,13 @@ interface Rendered {
 }
 
 async function viaCli(c: RenderCase, ...extra: string[]): Promise<string> {
-  const argv = ['diagnose', ...c.paths, ...(c.paste ? ['--paste', c.paste] : []), ...Object.entries(c.answers ?? {}).flatMap(([q, v]) => ['--answer', `${q}=${v}`]), ...extra];
+  const argv = [
+    'diagnose',
+    ...c.paths,
+    ...(c.paste ? ['--paste', c.paste] : []),
+    ...Object.entries(c.answers ?? {}).flatMap(([q, v]) => ['--answer', `${q}=${v}`]),
+    ...extra,
+  ];
   const r = await cli(...argv);
   expect(r.code, r.err).toBe(0);
   return r.out;
@@ -117,7 +123,9 @@ describe.each(cases.map((c) => [c.name, c] as const))('the %s case', (name, c) =
 
   it('opens with a headline that says what to do next', () => {
     const headline = r().text.split('\n')[0]!;
-    expect(headline).toMatch(/^pushcheck: (Found: .+ — .+|Likely: .+ — .+|Nothing confirmed yet — (answer this|attach) .+|All known causes are ruled out: this is one for Apple — .+|Every known cause is ruled out for .+|No fault found: .+ — attach .+)$/);
+    expect(headline).toMatch(
+      /^pushcheck: (Found: .+ — .+|Likely: .+ — .+|Nothing confirmed yet — (answer this|attach) .+|All known causes are ruled out: this is one for Apple — .+|Every known cause is ruled out for .+|No fault found: .+ — attach .+)$/,
+    );
     if (name === 'escalation') expect(headline).toMatch(/Feedback draft/);
   });
 
@@ -125,8 +133,12 @@ describe.each(cases.map((c) => [c.name, c] as const))('the %s case', (name, c) =
     // About 25 lines, plus one per ruled-out cause beyond six (the MDM rules know 13 causes, each ruled out
     // is one line) and one per note (a note the rules attach, such as when the self-healing push is due).
     const lines = r().text.trimEnd().split('\n').length;
-    const ruledOut = r().text.split('\n').filter((l) => l.startsWith('  ✓ ')).length;
-    const notes = r().text.split('\n').filter((l) => l.startsWith('Note: ')).length;
+    const ruledOut = r()
+      .text.split('\n')
+      .filter((l) => l.startsWith('  ✓ ')).length;
+    const notes = r()
+      .text.split('\n')
+      .filter((l) => l.startsWith('Note: ')).length;
     expect(lines, r().text).toBeLessThanOrEqual((c.typical ? 25 : 30) + Math.max(0, ruledOut - 6) + notes);
     const chars = totalChars(r().slack.blocks);
     expect(chars, r().slackPlain).toBeLessThanOrEqual(c.typical ? 3000 : LIMITS.messageChars);
@@ -135,9 +147,13 @@ describe.each(cases.map((c) => [c.name, c] as const))('the %s case', (name, c) =
   });
 
   it('asks at most three questions, with "More questions" in Slack for the rest', () => {
-    const asked = r().text.split('\n').filter((l) => l.startsWith('  ? ')).length;
+    const asked = r()
+      .text.split('\n')
+      .filter((l) => l.startsWith('  ? ')).length;
     expect(asked).toBeLessThanOrEqual(3);
-    const questionSections = r().slackPlain.split('\n').filter((l) => l.startsWith(':question:')).length;
+    const questionSections = r()
+      .slackPlain.split('\n')
+      .filter((l) => l.startsWith(':question:')).length;
     expect(questionSections).toBeLessThanOrEqual(3);
     const more = /Questions \(the top 3 of (\d+);/.exec(r().text);
     if (more) expect(r().slackPlain).toContain(`[More questions (${Number(more[1]) - 3})]`);

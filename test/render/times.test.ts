@@ -28,7 +28,10 @@ describe('a time in words', () => {
   });
 
   it.each([
-    ['an MDM push reached the device at 2025-11-21T09:05:01.412Z: apsd received it', 'an MDM push reached the device at 2025-11-21 09:05:01 UTC: apsd received it'],
+    [
+      'an MDM push reached the device at 2025-11-21T09:05:01.412Z: apsd received it',
+      'an MDM push reached the device at 2025-11-21 09:05:01 UTC: apsd received it',
+    ],
     ['polled at 2025-11-21T09:05:01Z, then', 'polled at 2025-11-21 09:05:01 UTC, then'],
     ['pushed at 2025-11-21T10:05:00+01:00: no answer', 'pushed at 2025-11-21 09:05 UTC (10:05 at +01:00): no answer'],
     ['pushed at 2025-11-21T09:05:00 (server log)', 'pushed at 2025-11-21 09:05 (zone unknown) (server log)'],
@@ -37,15 +40,28 @@ describe('a time in words', () => {
   });
 
   it('a span of one log reads first to last, in one precision, with the zone once', () => {
-    expect(formatSpan(['2025-11-21T17:14:05.500Z', '2025-11-21T17:01:02.123Z', '2025-11-21T17:07:40Z'], '-08:00')).toBe('2025-11-21 17:01:02–17:14:05 UTC (09:01:02–09:14:05 at -08:00)');
+    expect(formatSpan(['2025-11-21T17:14:05.500Z', '2025-11-21T17:01:02.123Z', '2025-11-21T17:07:40Z'], '-08:00')).toBe(
+      '2025-11-21 17:01:02–17:14:05 UTC (09:01:02–09:14:05 at -08:00)',
+    );
     expect(formatSpan(['2025-11-21T09:01:00Z', '2025-11-21T09:14:00Z'], 'unknown')).toBe('2025-11-21 09:01–09:14 (zone unknown)');
     expect(formatSpan(['2025-11-21T23:50:00Z', '2025-11-22T00:10:00Z'])).toBe('2025-11-21 23:50 UTC – 2025-11-22 00:10 UTC');
   });
 });
 
 const rules = loadRules();
-const archive = (member: string, line: number): Fact['source'] => ({ kind: 'file', input: 'sysdiagnose_2025.11.21_09-20-11-0800_iPhone-OS_iPhone_22B83.tar.gz', member, line });
-const rejection = (at: string, line: number, zone: string): Fact => ({ name: 'device.log.magic_rejection', value: at, at, source: archive('logs/mdm/mdmd.log', line), attrs: { process: 'mdmd', zone } });
+const archive = (member: string, line: number): Fact['source'] => ({
+  kind: 'file',
+  input: 'sysdiagnose_2025.11.21_09-20-11-0800_iPhone-OS_iPhone_22B83.tar.gz',
+  member,
+  line,
+});
+const rejection = (at: string, line: number, zone: string): Fact => ({
+  name: 'device.log.magic_rejection',
+  value: at,
+  at,
+  source: archive('logs/mdm/mdmd.log', line),
+  attrs: { process: 'mdmd', zone },
+});
 
 /**
  * A device that rejects pushes for their magic, in a log written at -08:00, and, two days later, a CheckOut
@@ -57,7 +73,13 @@ function report(zone: string, checkoutZone = 'unknown') {
     rejection('2025-11-21T17:01:02Z', 12, zone),
     rejection('2025-11-21T17:07:40Z', 30, zone),
     rejection('2025-11-21T17:14:05Z', 41, zone),
-    { name: 'mdm.checkin.checkout', value: true, at: '2025-11-23T08:00:00Z', source: { kind: 'file', input: 'mdm-server.log', line: 7 }, attrs: { zone: checkoutZone } },
+    {
+      name: 'mdm.checkin.checkout',
+      value: true,
+      at: '2025-11-23T08:00:00Z',
+      source: { kind: 'file', input: 'mdm-server.log', line: 7 },
+      attrs: { zone: checkoutZone },
+    },
   ];
   return buildReport(diagnose({ facts }, rules));
 }
@@ -81,7 +103,8 @@ describe('times in the reports', () => {
     // The JSON keeps the time exact and as written: ISO with no zone, since the log gave none.
     expect(unenrolled.because.join(' ')).toContain('The device sent CheckOut (2025-11-23T08:00:00)');
     expect(renderText(r, { detail: 'full' })).toContain('The device sent CheckOut (2025-11-23 08:00 (zone unknown))');
-    for (const text of [renderText(r), renderText(r, { detail: 'full' }), renderMarkdown(r), slackText(summaryBlocks(r, { key: 'C:1' }))]) expect(text).not.toMatch(/\((true|false)\)/);
+    for (const text of [renderText(r), renderText(r, { detail: 'full' }), renderMarkdown(r), slackText(summaryBlocks(r, { key: 'C:1' }))])
+      expect(text).not.toMatch(/\((true|false)\)/);
   });
 
   it('a time the log wrote with an offset stays exact in the JSON (with that offset) and reads in UTC with it', () => {

@@ -31,7 +31,19 @@ describe('a restart in the middle of a file', () => {
     const first = await startReplica('first', env);
     running.push(first);
     const release = fake.stall('mdmclient.log', 1000);
-    await first.event({ type: 'message', subtype: 'file_share', channel: 'CRS', channel_type: 'channel', user: 'U1', text: '', ts: root, files: [fake.addFile('FRS', 'mdmclient.log', LOG)] }, 'EvRestart1');
+    await first.event(
+      {
+        type: 'message',
+        subtype: 'file_share',
+        channel: 'CRS',
+        channel_type: 'channel',
+        user: 'U1',
+        text: '',
+        ts: root,
+        files: [fake.addFile('FRS', 'mdmclient.log', LOG)],
+      },
+      'EvRestart1',
+    );
     await fake.waitFor(() => fake.downloads.some((d) => d.path.includes('mdmclient.log')), 30_000);
     await first.kill();
     release();
@@ -47,7 +59,7 @@ describe('a restart in the middle of a file', () => {
     await fake.waitFor(() => posts().find((c) => /mdmclient\.log\*: \d+ observations? read/.test(String(c.args.text))), 30_000);
     const store = new SqliteStore({ path: db, retentionMs: 86_400_000 });
     try {
-      expect((await store.getSession(`CRS:${root}`))!.evidence.map((e) => e.input)).toEqual(['mdmclient.log']);
+      expect((await store.getCase(`CRS:${root}`))!.evidence.map((e) => e.input)).toEqual(['mdmclient.log']);
       // The record of the read in flight goes once the evidence is in.
       await eventually(async () => (await store.scans(`CRS:${root}`)).length === 0);
     } finally {

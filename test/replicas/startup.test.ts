@@ -10,7 +10,15 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: 'http://127.0.0.1:9/api/', PORT: '1' /* never bound: start-up stops before */, ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: 'http://127.0.0.1:9/api/',
+      PORT: '1' /* never bound: start-up stops before */,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -21,13 +29,19 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stde
 }
 
 describe('starting the bot on a database it cannot use', () => {
-  it.skipIf(!PG_URL)('says in one line which database could not be used and why, never the password, exit 2', async () => {
-    const url = new URL(PG_URL!);
-    url.pathname = '/no_such_database';
-    url.password = 's3cret';
-    const r = await start({ PUSHCHECK_DATABASE_URL: url.toString() });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^pushcheck: PUSHCHECK_DATABASE_URL: cannot use the database at 127\.0\.0\.1:\d+\/no_such_database: database "no_such_database" does not exist\n$/);
-    expect(r.stderr + r.stdout).not.toMatch(/s3cret/);
-  }, 60_000);
+  it.skipIf(!PG_URL)(
+    'says in one line which database could not be used and why, never the password, exit 2',
+    async () => {
+      const url = new URL(PG_URL!);
+      url.pathname = '/no_such_database';
+      url.password = 's3cret';
+      const r = await start({ PUSHCHECK_DATABASE_URL: url.toString() });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        /^pushcheck: PUSHCHECK_DATABASE_URL: cannot use the database at 127\.0\.0\.1:\d+\/no_such_database: database "no_such_database" does not exist\n$/,
+      );
+      expect(r.stderr + r.stdout).not.toMatch(/s3cret/);
+    },
+    60_000,
+  );
 });

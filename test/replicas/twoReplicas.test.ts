@@ -29,20 +29,36 @@ let evSeq = 0;
 const nextEvent = () => `EvRep${++evSeq}`;
 
 function fileShare(ts: string, files: Record<string, unknown>[], threadTs?: string) {
-  return { type: 'message', subtype: 'file_share', channel: CHANNEL, channel_type: 'channel', user: 'U1', text: '', ts, files, ...(threadTs ? { thread_ts: threadTs } : {}) };
+  return {
+    type: 'message',
+    subtype: 'file_share',
+    channel: CHANNEL,
+    channel_type: 'channel',
+    user: 'U1',
+    text: '',
+    ts,
+    files,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  };
 }
 
 /** Every message the bot posted in the thread (summary first), and its edits. */
 const posts = (root: string) => fake.of('chat.postMessage').filter((c) => c.args.channel === CHANNEL && c.args.thread_ts === root);
 const summaries = (root: string) => posts(root).filter((c) => /looking at this/.test(String(c.args.text)));
 const replies = (root: string, pattern: RegExp) => posts(root).filter((c) => pattern.test(String(c.args.text)));
-const lastUpdate = (ts: string) => fake.of('chat.update').filter((c) => c.args.ts === ts).at(-1);
+const lastUpdate = (ts: string) =>
+  fake
+    .of('chat.update')
+    .filter((c) => c.args.ts === ts)
+    .at(-1);
 
 async function row<T>(query: string, params: unknown[]): Promise<T[]> {
   return (await sql.query(query, params)).rows as T[];
 }
-const evidenceOf = (root: string) => row<{ input: string }>('SELECT input FROM pushcheck.evidence WHERE session_key = $1 ORDER BY id', [`${CHANNEL}:${root}`]).then((r) => r.map((x) => x.input));
-const summaryOf = async (root: string) => (await row<{ summary_ts: string }>('SELECT summary_ts FROM pushcheck.sessions WHERE key = $1', [`${CHANNEL}:${root}`]))[0]?.summary_ts;
+const evidenceOf = (root: string) =>
+  row<{ input: string }>('SELECT input FROM pushcheck.evidence WHERE session_key = $1 ORDER BY id', [`${CHANNEL}:${root}`]).then((r) => r.map((x) => x.input));
+const summaryOf = async (root: string) =>
+  (await row<{ summary_ts: string }>('SELECT summary_ts FROM pushcheck.sessions WHERE key = $1', [`${CHANNEL}:${root}`]))[0]?.summary_ts;
 
 function answerButtons(update: Call): { action_id: string; value: string; text: { text: string } }[] {
   return (update.args.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[])
@@ -124,13 +140,15 @@ describe.skipIf(!run)('two bot replicas on one Postgres', { timeout: 60_000 }, (
     // U2 clicked a second after U1; the two clicks reach different replicas at the same moment.
     await Promise.all([click(a, root, summary, first!, 'U1', '1700100500.000001'), click(b, root, summary, second!, 'U2', '1700100501.000001')]);
     await fake.waitFor(() => replies(root, /<@U1> answered/).length === 1 && replies(root, /<@U2> answered/).length === 1, 30_000);
-    const answers = await row<{ answered_by: string; value: string }>('SELECT answered_by, value FROM pushcheck.answers WHERE session_key = $1 AND question = $2 ORDER BY answered_at', [
-      `${CHANNEL}:${root}`,
-      question,
-    ]);
+    const answers = await row<{ answered_by: string; value: string }>(
+      'SELECT answered_by, value FROM pushcheck.answers WHERE session_key = $1 AND question = $2 ORDER BY answered_at',
+      [`${CHANNEL}:${root}`, question],
+    );
     expect(answers.map((x) => x.answered_by)).toEqual(['U1', 'U2']);
     // Whichever was recorded second says how the two relate.
-    const said = posts(root).map((c) => String(c.args.text)).join('\n');
+    const said = posts(root)
+      .map((c) => String(c.args.text))
+      .join('\n');
     expect(said).toMatch(/This replaces <@U1>'s earlier answer .*: the later answer stands\.|<@U2>'s later answer .* stands/);
     // The summary shows U2's answer taken: the question is no longer asked.
     await fake.waitFor(() => answerButtons(lastUpdate(summary)!).every((x) => JSON.parse(x.value).q !== question), 15_000);
@@ -147,7 +165,9 @@ describe.skipIf(!run)('two bot replicas on one Postgres', { timeout: 60_000 }, (
     await Promise.all([click(a, root, summary, show, 'U1', '1700100600.000001'), click(b, root, summary, show, 'U2', '1700100600.000002')]);
     // Each click's work runs under the thread's lock across processes: the second sees the first one's attachment.
     await fake.waitFor(() => replies(root, /still current/).length === 1, 30_000);
-    const attached = fake.of('files.completeUploadExternal').filter((c) => c.args.thread_ts === root && /asked for all the evidence/.test(String(c.args.initial_comment)));
+    const attached = fake
+      .of('files.completeUploadExternal')
+      .filter((c) => c.args.thread_ts === root && /asked for all the evidence/.test(String(c.args.initial_comment)));
     expect(attached).toHaveLength(1);
   });
 

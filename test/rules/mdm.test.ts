@@ -5,7 +5,7 @@ import { device, heldRules, run, server, statusOf } from './helpers.js';
 
 const TOPIC = 'com.apple.mgmt.External.2a3c1d2e-9f10-4b5c-8d7e-0a1b2c3d4e5f';
 const OTHER_TOPIC = 'com.apple.mgmt.External.99999999-0000-4000-8000-000000000000';
-const TOKEN = 'c0ffee'.repeat(10) + 'abcd';
+const TOKEN = `${'c0ffee'.repeat(10)}abcd`;
 const TOKEN_SHA256 = '0b8f2d2b8f6d4c2bb3a0d1c3d1c8f0f1b3c3a6e0f6a1b2c3d4e5f60718293a4b'; // not the hash of TOKEN
 const at = (t: string) => ({ at: t });
 
@@ -119,12 +119,25 @@ const cases: Case[] = [
   },
   {
     step: 'the enrollment profile still has the template topic',
-    facts: [{ name: 'profile.placeholder', value: 'com.apple.mgmt.External.YOUR-PUSH-TOPIC-HERE', source: { kind: 'file', input: 'enroll.mobileconfig' }, attrs: { key: 'Topic' } }],
+    facts: [
+      {
+        name: 'profile.placeholder',
+        value: 'com.apple.mgmt.External.YOUR-PUSH-TOPIC-HERE',
+        source: { kind: 'file', input: 'enroll.mobileconfig' },
+        attrs: { key: 'Topic' },
+      },
+    ],
     cause: 'mdm.wrong_topic',
     status: 'confirmed',
     rule: 'mdm.wrong_topic.placeholder',
   },
-  { step: 'server and device agree on the topic', facts: [...enrolled, server('server.topic', TOPIC)], cause: 'mdm.wrong_topic', status: 'ruled_out', rule: 'mdm.wrong_topic.values_match' },
+  {
+    step: 'server and device agree on the topic',
+    facts: [...enrolled, server('server.topic', TOPIC)],
+    cause: 'mdm.wrong_topic',
+    status: 'ruled_out',
+    rule: 'mdm.wrong_topic.values_match',
+  },
   // Wrong token
   {
     step: "the server's token does not hash to LastPushTokenHash",
@@ -155,7 +168,13 @@ const cases: Case[] = [
     status: 'confirmed',
     rule: 'mdm.wrong_magic.log_rejection',
   },
-  { step: 'server and device agree on PushMagic', facts: [...enrolled, server('server.push_magic', 'MAGIC-OK-1234')], cause: 'mdm.wrong_magic', status: 'ruled_out', rule: 'mdm.wrong_magic.values_match' },
+  {
+    step: 'server and device agree on PushMagic',
+    facts: [...enrolled, server('server.push_magic', 'MAGIC-OK-1234')],
+    cause: 'mdm.wrong_magic',
+    status: 'ruled_out',
+    rule: 'mdm.wrong_magic.values_match',
+  },
   // Enrollment race (seed 000: the window is under a second, and the server's push almost never wins it)
   {
     step: 'one push 0.4 s after the TokenUpdate, never retried, and the device never came while the log went on',
@@ -238,7 +257,10 @@ describe('MDM push returned 200 OK but the device never checked in (seed 000)', 
   });
 
   it('keeps contradicting device values side by side and reports them', () => {
-    const d = run([device('device.topic', TOPIC), { ...device('device.topic', OTHER_TOPIC), source: { kind: 'file', input: 'sd.tgz', member: 'logs/MCState/Shared/profile-2.stub' } }]);
+    const d = run([
+      device('device.topic', TOPIC),
+      { ...device('device.topic', OTHER_TOPIC), source: { kind: 'file', input: 'sd.tgz', member: 'logs/MCState/Shared/profile-2.stub' } },
+    ]);
     expect(d.conflicts.map((c) => c.fact)).toEqual(['device.topic']);
     expect(d.conflicts[0].values).toHaveLength(2);
   });
@@ -246,9 +268,10 @@ describe('MDM push returned 200 OK but the device never checked in (seed 000)', 
   it('asks whose values an unlabelled paste holds before anything else', () => {
     const d = run([{ name: 'pasted.push_magic', value: 'MAGIC-OLD-9876', source: { kind: 'pasted', input: 'Slack message' } }, ...enrolled]);
     expect(d.questions[0].question.id).toBe('q.case.pasted_side');
-    const answered = run([{ name: 'pasted.push_magic', value: 'MAGIC-OLD-9876', source: { kind: 'pasted', input: 'Slack message' } }, ...enrolled], [
-      { question: 'q.case.pasted_side', value: 'server' },
-    ]);
+    const answered = run(
+      [{ name: 'pasted.push_magic', value: 'MAGIC-OLD-9876', source: { kind: 'pasted', input: 'Slack message' } }, ...enrolled],
+      [{ question: 'q.case.pasted_side', value: 'server' }],
+    );
     expect(statusOf(answered, 'mdm.wrong_magic')).toBe('confirmed');
   });
 
@@ -309,17 +332,32 @@ describe('MDM push returned 200 OK but the device never checked in (seed 000)', 
   });
 
   it('says when the device logs do not cover the push path at all', () => {
-    const quiet = run([...enrolled, device('device.log.mdm_lines', 0), device('device.log.mdm_lines', 0, { source: { kind: 'file', input: 'sd.tgz', member: 'b.log' } })]);
+    const quiet = run([
+      ...enrolled,
+      device('device.log.mdm_lines', 0),
+      device('device.log.mdm_lines', 0, { source: { kind: 'file', input: 'sd.tgz', member: 'b.log' } }),
+    ]);
     expect(quiet.advisories.map((a) => a.advisory.id)).toEqual(['mdm.note.logs_without_push_path']);
-    const covered = run([...enrolled, device('device.log.mdm_lines', 0), device('device.log.mdm_lines', 7, { source: { kind: 'file', input: 'sd.tgz', member: 'b.log' } })]);
+    const covered = run([
+      ...enrolled,
+      device('device.log.mdm_lines', 0),
+      device('device.log.mdm_lines', 7, { source: { kind: 'file', input: 'sd.tgz', member: 'b.log' } }),
+    ]);
     expect(covered.advisories).toEqual([]);
   });
 
   describe("a push the device's own log shows arriving, though it never checked in", () => {
     // Seed 000: wrong-topic and wrong-token pushes never arrive; one with only the magic wrong arrives and
     // mdmd rejects it. So an arrival proves the certificate, topic and token were right at that time.
-    const rejected = device('device.log.magic_rejection', '2026-11-20T09:00:01.000Z', { at: '2026-11-20T09:00:01.000Z', source: { kind: 'file', input: 'mdmd.log', line: 12 } });
-    const received = device('device.log.push_received', '2026-11-20T09:00:01.000Z', { at: '2026-11-20T09:00:01.000Z', attrs: { topic: TOPIC }, source: { kind: 'file', input: 'apsd.log', line: 3 } });
+    const rejected = device('device.log.magic_rejection', '2026-11-20T09:00:01.000Z', {
+      at: '2026-11-20T09:00:01.000Z',
+      source: { kind: 'file', input: 'mdmd.log', line: 12 },
+    });
+    const received = device('device.log.push_received', '2026-11-20T09:00:01.000Z', {
+      at: '2026-11-20T09:00:01.000Z',
+      attrs: { topic: TOPIC },
+      source: { kind: 'file', input: 'apsd.log', line: 3 },
+    });
 
     it.each(['mdm.wrong_topic', 'mdm.wrong_token', 'mdm.certificate_expired', 'mdm.enrollment_race'])('an mdmd rejection rules out %s', (cause) => {
       const d = run([server('server.topic', TOPIC), rejected]);
@@ -329,7 +367,8 @@ describe('MDM push returned 200 OK but the device never checked in (seed 000)', 
 
     it('apsd receiving it on the MDM topic does the same, and shows the device enrolled', () => {
       const d = run([server('server.topic', TOPIC), received]);
-      for (const cause of ['mdm.wrong_topic', 'mdm.wrong_token', 'mdm.certificate_expired', 'mdm.enrollment_race']) expect(heldRules(d, cause)).toContain(`${cause}.push_arrived`);
+      for (const cause of ['mdm.wrong_topic', 'mdm.wrong_token', 'mdm.certificate_expired', 'mdm.enrollment_race'])
+        expect(heldRules(d, cause)).toContain(`${cause}.push_arrived`);
       expect(statusOf(d, 'mdm.unenrolled')).toBe('ruled_out');
       // Nothing to ask about APNs's answer or the device's network: the push came through.
       expect(d.questions.map((q) => q.question.id)).not.toContain('q.mdm.push_status');
@@ -360,14 +399,20 @@ describe('MDM push returned 200 OK but the device never checked in (seed 000)', 
     const push = server('server.push_sent', true, { at: '2026-11-20T09:00:00.000Z', attrs: udid });
     const answer = server('mdm.command.status', 'Idle', { at: '2026-11-20T09:00:02.000Z', attrs: udid });
 
-    it.each(['mdm.network', 'mdm.unenrolled', 'mdm.wiped', 'mdm.wrong_topic', 'mdm.wrong_token', 'mdm.wrong_magic', 'mdm.enrollment_race', 'mdm.certificate_expired'])(
-      'rules out %s',
-      (cause) => {
-        const d = run([server('server.topic', TOPIC), push, answer]);
-        expect(statusOf(d, cause)).toBe('ruled_out');
-        expect(heldRules(d, cause)).toContain(`${cause}.push_answered`);
-      },
-    );
+    it.each([
+      'mdm.network',
+      'mdm.unenrolled',
+      'mdm.wiped',
+      'mdm.wrong_topic',
+      'mdm.wrong_token',
+      'mdm.wrong_magic',
+      'mdm.enrollment_race',
+      'mdm.certificate_expired',
+    ])('rules out %s', (cause) => {
+      const d = run([server('server.topic', TOPIC), push, answer]);
+      expect(statusOf(d, cause)).toBe('ruled_out');
+      expect(heldRules(d, cause)).toContain(`${cause}.push_answered`);
+    });
 
     it('is not a case for Apple, though every cause is ruled out', () => {
       const d = run([server('server.topic', TOPIC), push, answer]);

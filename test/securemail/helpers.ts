@@ -23,7 +23,11 @@ export async function readFixtures(...paths: string[]): Promise<ReadResult> {
   const problems: ReadResult['problems'] = [];
   for (const p of paths) {
     const full = join(FIXTURES, p);
-    const files = p.includes('.') ? [full] : readdirSync(full).sort().map((f) => join(full, f));
+    const files = p.includes('.')
+      ? [full]
+      : readdirSync(full)
+          .sort()
+          .map((f) => join(full, f));
     for (const f of files) {
       const r = await readPath(f, ctx);
       facts.push(...r.facts);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readBuffer } from '../../src/evidence/dispatch.js';
-import { scanXml, walk } from '../../src/evidence/securemail/xml.js';
+import { scanXml, walk } from '../../src/evidence/securemail/elementTree.js';
 import { ctx, named } from './helpers.js';
 
 /** Policy files as people hand them over: cut off, hand-edited, or not policy files at all. */
@@ -26,10 +26,12 @@ describe('a policy file with damage is still read for what it holds', () => {
     const r = await read(MDX('    </Comment>\n'));
     expect(values(r.facts, 'securemail.policy.push_enabled')).toEqual([true]);
     expect(values(r.facts, 'securemail.policy.listener_host')).toEqual(['us-east-1.mailboxlistener.xm.citrix.com']);
-    expect(r.problems.map((p) => [p.code, p.message])).toEqual([['securemail.policies_malformed', expect.stringContaining('</Comment> on line 6 closes nothing that is open')]]);
+    expect(r.problems.map((p) => [p.code, p.message])).toEqual([
+      ['securemail.policies_malformed', expect.stringContaining('</Comment> on line 6 closes nothing that is open')],
+    ]);
   });
 
-  it('an element left open is closed by its parent\'s end tag, and said so', () => {
+  it("an element left open is closed by its parent's end tag, and said so", () => {
     const scan = scanXml('<a>\n  <b>\n    <c>x</c>\n</a>\n');
     expect(scan.issues).toEqual([{ kind: 'mismatch', message: expect.stringContaining('<b> (line 2) is not closed'), line: 4 }]);
     const [a] = scan.root.children;
@@ -40,7 +42,9 @@ describe('a policy file with damage is still read for what it holds', () => {
   it('a file cut off inside a tag keeps every element before it and says what was left open', () => {
     const scan = scanXml('<AppPolicies>\n  <policy name="PushNotificationsEnabled" value="true"/>\n  <policy name="ExchangeServer" val');
     expect([...walk(scan.root)].map((e) => e.attrs.name ?? e.name)).toEqual(['AppPolicies', 'PushNotificationsEnabled']);
-    expect(scan.issues).toEqual([{ kind: 'truncated', message: 'the document is cut off inside a tag with 1 element(s) still open: <AppPolicies> (line 1)', line: 3 }]);
+    expect(scan.issues).toEqual([
+      { kind: 'truncated', message: 'the document is cut off inside a tag with 1 element(s) still open: <AppPolicies> (line 1)', line: 3 },
+    ]);
   });
 
   it('lines are those of the file: blank lines before the declaration, start tags over several lines', () => {

@@ -21,7 +21,7 @@ describe('CtxLog_AppPolicies.xml: the four PushNotifications* entities, however 
     expect(value(facts, 'securemail.policy.read')).toEqual([true]);
   });
 
-  it('reads a plist (<key>…</key><true/>) without taking a neighbour key\'s value', async () => {
+  it("reads a plist (<key>…</key><true/>) without taking a neighbour key's value", async () => {
     const { facts } = await readFixtures('healthy/CtxLog_AppPolicies.xml');
     expect(value(facts, 'securemail.policy.push_enabled')).toEqual([true]);
     expect(value(facts, 'securemail.policy.listener_host')).toEqual(['https://us-east-1.mailboxlistener.xm.citrix.com']);
@@ -59,7 +59,10 @@ describe('CtxLog_AppPolicies.xml: the four PushNotifications* entities, however 
   });
 
   it('never expands declared entities (no billion laughs, no external files)', async () => {
-    const lol = ['<!ENTITY a "aaaaaaaaaa">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`)].join('\n');
+    const lol = [
+      '<!ENTITY a "aaaaaaaaaa">',
+      ...Array.from({ length: 9 }, (_, i) => `<!ENTITY ${String.fromCharCode(98 + i)} "${`&${String.fromCharCode(97 + i)};`.repeat(10)}">`),
+    ].join('\n');
     const xml = `<?xml version="1.0"?>\n<!DOCTYPE p [\n${lol}\n<!ENTITY ext SYSTEM "file:///etc/passwd">\n]>\n<p><policy name="PushNotificationsListenerServiceHostName">&j;&ext;</policy></p>`;
     const r = await readBuffer({ input: 'CtxLog_AppPolicies.xml' }, Buffer.from(xml), ctx);
     expect(value(r.facts, 'securemail.policy.listener_host')).toEqual(['&j;&ext;']);
@@ -145,12 +148,16 @@ describe('CtxLog_APNS_Events.csv: one fact per subscription event', () => {
 });
 
 describe('CTXLog_backgroundFetchSchedule.csv: when pushes woke the app', () => {
-  it('reads the seed\'s own sample, cells run together, and finds the last push and the largest gap', async () => {
+  it("reads the seed's own sample, cells run together, and finds the last push and the largest gap", async () => {
     const { facts, problems } = await readFixtures('healthy/CTXLog_backgroundFetchSchedule.csv');
     expect(problems).toEqual([]);
     const wakes = named(facts, 'securemail.fetch.wakeup');
     expect(wakes).toHaveLength(11);
-    expect(wakes[0]).toMatchObject({ value: 'background_fetch', at: '2016-12-01T12:47:19.310Z', attrs: { end: '2016-12-01T12:47:34.826Z', seconds: '15', result: 'UIBackgroundFetchResultNewData' } });
+    expect(wakes[0]).toMatchObject({
+      value: 'background_fetch',
+      at: '2016-12-01T12:47:19.310Z',
+      attrs: { end: '2016-12-01T12:47:34.826Z', seconds: '15', result: 'UIBackgroundFetchResultNewData' },
+    });
     const all = deriveFacts(facts);
     expect(value(all, 'securemail.fetch.remote_notifications')).toEqual([8]);
     expect(value(all, 'securemail.fetch.background_fetches')).toEqual([3]);
@@ -176,10 +183,13 @@ describe('CTXLog_backgroundFetchSchedule.csv: when pushes woke the app', () => {
     expect(value(all, 'securemail.fetch.last_remote_notification')).toEqual([]);
   });
 
-  it('reads a comma-separated, quoted copy with a header in the seed\'s column order', async () => {
-    const csv = 'Type,Start,End,Seconds,Result\r\n"Remote Notification","01-Dec-2016 12:47:41:727 (+0000)","01-Dec-2016 12:47:44:488 (+0000)",2,UIBackgroundFetchResultNewData\r\n';
+  it("reads a comma-separated, quoted copy with a header in the seed's column order", async () => {
+    const csv =
+      'Type,Start,End,Seconds,Result\r\n"Remote Notification","01-Dec-2016 12:47:41:727 (+0000)","01-Dec-2016 12:47:44:488 (+0000)",2,UIBackgroundFetchResultNewData\r\n';
     const r = await readBuffer({ input: 'CTXLog_backgroundFetchSchedule.csv' }, Buffer.from(csv), ctx);
-    expect(named(r.facts, 'securemail.fetch.wakeup').map((w) => [w.value, w.at, w.attrs?.seconds])).toEqual([['remote_notification', '2016-12-01T12:47:41.727Z', '2']]);
+    expect(named(r.facts, 'securemail.fetch.wakeup').map((w) => [w.value, w.at, w.attrs?.seconds])).toEqual([
+      ['remote_notification', '2016-12-01T12:47:41.727Z', '2'],
+    ]);
   });
 });
 
@@ -236,7 +246,11 @@ describe('the Secure Mail app log: errors of the Secure Mail.APNS module', () =>
     const plain = await readFixtures('failing/CtxLog_SecureMail.csv');
     for (const data of [utf16, semi]) {
       const r = await readBuffer({ input: 'CtxLog_SecureMail.csv' }, data, ctx);
-      const kinds = (fs: typeof r.facts) => fs.filter((f) => f.name.startsWith('securemail.log.')).map((f) => `${f.name}@${lineOf(f)}`).sort();
+      const kinds = (fs: typeof r.facts) =>
+        fs
+          .filter((f) => f.name.startsWith('securemail.log.'))
+          .map((f) => `${f.name}@${lineOf(f)}`)
+          .sort();
       expect(kinds(r.facts)).toEqual(kinds(plain.facts));
     }
   });

@@ -78,7 +78,7 @@ const cases: Case[] = [
   },
   {
     rule: 'securemail.missing_entitlement.log',
-    fires: { step: "the log has the aps-environment error", files: ['failing/CtxLog_SecureMail.csv'] },
+    fires: { step: 'the log has the aps-environment error', files: ['failing/CtxLog_SecureMail.csv'] },
     not: { step: 'the app got a device token', files: ['healthy'] },
   },
   {
@@ -113,8 +113,16 @@ const cases: Case[] = [
   },
   {
     rule: 'securemail.exchange_unreachable.answered',
-    fires: { step: 'the Exchange servers cannot reach the listener', files: ['healthy/CtxLog_APNS_Events.csv'], answers: [a('exchange_reaches_listener', 'no')] },
-    not: { step: 'they can, and the event log is clean', files: ['healthy/CtxLog_APNS_Events.csv'], answers: [a('exchange_reaches_listener', 'yes'), a('exchange_event_errors', 'no')] },
+    fires: {
+      step: 'the Exchange servers cannot reach the listener',
+      files: ['healthy/CtxLog_APNS_Events.csv'],
+      answers: [a('exchange_reaches_listener', 'no')],
+    },
+    not: {
+      step: 'they can, and the event log is clean',
+      files: ['healthy/CtxLog_APNS_Events.csv'],
+      answers: [a('exchange_reaches_listener', 'yes'), a('exchange_event_errors', 'no')],
+    },
   },
   {
     rule: 'securemail.exchange_unreachable.subscription_lapses',
@@ -133,7 +141,11 @@ const cases: Case[] = [
   },
   {
     rule: 'securemail.ews_auth_mismatch.answered',
-    fires: { step: 'Basic for ActiveSync but certificates on EWS', files: ['push_off'], answers: [a('activesync_auth', 'basic'), a('ews_auth', 'certificate')] },
+    fires: {
+      step: 'Basic for ActiveSync but certificates on EWS',
+      files: ['push_off'],
+      answers: [a('activesync_auth', 'basic'), a('ews_auth', 'certificate')],
+    },
     not: { step: 'Basic for ActiveSync with NTLM on EWS', files: ['push_off'], answers: [a('activesync_auth', 'basic'), a('ews_auth', 'ntlm')] },
   },
   {
@@ -201,7 +213,9 @@ describe('Secure Mail diagnoses: what a support engineer sees', () => {
     // (CTX222834: check the tenant ID; a different EWS authentication is "likely").
     for (const id of ['tenant_id', 'ews_auth_mismatch', 'exchange_unreachable']) expect(statusOf(d, `securemail.${id}`), id).toBe('likely');
     const ent = d.causes.find((c) => c.cause.id === 'securemail.missing_entitlement')!;
-    expect(ent.decided[0].evidence.map((f) => (f.source.kind === 'file' ? `${f.source.input.split('/').pop()}:${f.source.line}` : ''))).toEqual(['CtxLog_SecureMail.csv:4']);
+    expect(ent.decided[0].evidence.map((f) => (f.source.kind === 'file' ? `${f.source.input.split('/').pop()}:${f.source.line}` : ''))).toEqual([
+      'CtxLog_SecureMail.csv:4',
+    ]);
   });
 
   it('only background fetches after a successful subscription point at Exchange not reaching the listener', async () => {

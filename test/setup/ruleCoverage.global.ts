@@ -8,6 +8,8 @@ import { loadRules } from '../../src/engine/loadRules.js';
 
 export default function setup() {
   if (process.env.PUSHCHECK_RULE_COVERAGE !== '1') return undefined;
+  // Called once for the run and once for each project of vitest.config.ts: the first call owns the check.
+  if (process.env.PUSHCHECK_RULE_COVERAGE_DIR) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'pushcheck-rule-coverage-'));
   process.env.PUSHCHECK_RULE_COVERAGE_DIR = dir;
   return () => {

@@ -26,12 +26,24 @@ describe('escalation: Draft Apple Feedback', () => {
 
   it('offers the button when every cause is ruled out; the click posts the draft as a file and the checklist', async () => {
     const ts = '1700005000.000100';
-    await bot.event({ type: 'app_mention', channel: 'CE', user: 'U1', ts, text: '<@UBOT> server PushMagic: 0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03', client_msg_id: 'm-esc' });
+    await bot.event({
+      type: 'app_mention',
+      channel: 'CE',
+      user: 'U1',
+      ts,
+      text: '<@UBOT> server PushMagic: 0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03',
+      client_msg_id: 'm-esc',
+    });
     await fake.waitFor(() => fake.of('chat.postMessage').filter((c) => c.args.thread_ts === ts).length >= 2);
-    const summary = (await bot.store.getSession(`CE:${ts}`))!.summaryTs!;
-    const update = fake.of('chat.update').filter((c) => c.args.ts === summary).at(-1)!;
+    const summary = (await bot.store.getCase(`CE:${ts}`))!.summaryTs!;
+    const update = fake
+      .of('chat.update')
+      .filter((c) => c.args.ts === summary)
+      .at(-1)!;
     expect(blocksText(update.args)).toMatch(/this is one for Apple/);
-    const button = (update.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'feedback_draft')!;
+    const button = (update.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === 'feedback_draft')!;
     expect(button.value).toBe(`CE:${ts}`);
 
     await bot.interaction({
@@ -52,7 +64,8 @@ describe('escalation: Draft Apple Feedback', () => {
     const upload = fake.uploads.at(-1)!;
     expect(upload.content.length).toBeGreaterThan(100);
     const { report } = await bot.deps.cases.current(`CE:${ts}`);
-    if (report.escalation!.missing.length) await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === ts && /Before filing, gather/.test(String(c.args.text))));
+    if (report.escalation!.missing.length)
+      await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === ts && /Before filing, gather/.test(String(c.args.text))));
   });
 });
 

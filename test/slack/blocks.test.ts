@@ -28,7 +28,19 @@ function report(causes: CauseReport[], extra: Partial<Report> = {}): Report {
     device: {},
     notes: [],
     causes,
-    questions: [{ id: 'q.mdm.enrolled', text: 'Is the MDM profile still installed?', type: 'yesno', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }, { value: 'unknown', label: "Don't know" }], settles: [] }],
+    questions: [
+      {
+        id: 'q.mdm.enrolled',
+        text: 'Is the MDM profile still installed?',
+        type: 'yesno',
+        answers: [
+          { value: 'yes', label: 'Yes' },
+          { value: 'no', label: 'No' },
+          { value: 'unknown', label: "Don't know" },
+        ],
+        settles: [],
+      },
+    ],
     escalation: null,
     problems: [],
     conflicts: [],
@@ -60,7 +72,10 @@ describe('Block Kit budget', () => {
 
 describe('the summary message', () => {
   it('fits a long report into one message, keeps the question buttons, and says the full report is attached', () => {
-    const r = report(Array.from({ length: 40 }, (_, i) => cause(i, 900)), { escalation: { feedbackDraft: 'draft', missing: [] } });
+    const r = report(
+      Array.from({ length: 40 }, (_, i) => cause(i, 900)),
+      { escalation: { feedbackDraft: 'draft', missing: [] } },
+    );
     const s = summaryBlocks(r, { key: 'C1:1.2' });
     expect(s.truncated).toBe(true);
     expect(s.blocks.length).toBeLessThanOrEqual(50);
@@ -83,7 +98,12 @@ describe('the summary message', () => {
     const top = { ...cause(0, 10), because: [paragraph(30, 'reason')], nextSteps: [paragraph(20, 'step')] }; // its first section alone is near 3000 characters
     const r = report([top, cause(1, 900), cause(2, 900)], {
       headline: `Found: ${'h'.repeat(4000)}`,
-      notes: Array.from({ length: 10 }, (_, i) => ({ id: `mdm.n${i}`, text: paragraph(6, `note ${i}`), evidence: [], source: { document: '000.txt', section: 'S' } })),
+      notes: Array.from({ length: 10 }, (_, i) => ({
+        id: `mdm.n${i}`,
+        text: paragraph(6, `note ${i}`),
+        evidence: [],
+        source: { document: '000.txt', section: 'S' },
+      })),
       problems: Array.from({ length: 12 }, (_, i) => ({ input: `sysdiagnose_${i}.tar.gz`, code: 'archive.truncated', message: 'm'.repeat(600) })),
       questions: [
         {

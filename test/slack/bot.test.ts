@@ -16,7 +16,11 @@ let seq = 0;
 const nextTs = () => `1700000${String(++seq).padStart(3, '0')}.000100`;
 
 const replies = (channel: string, threadTs: string) => fake.of('chat.postMessage').filter((c) => c.args.channel === channel && c.args.thread_ts === threadTs);
-const lastUpdate = (ts: string): Call | undefined => fake.of('chat.update').filter((c) => c.args.ts === ts).at(-1);
+const lastUpdate = (ts: string): Call | undefined =>
+  fake
+    .of('chat.update')
+    .filter((c) => c.args.ts === ts)
+    .at(-1);
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 
 function fileShare(channel: string, ts: string, files: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
@@ -61,7 +65,7 @@ describe('a file shared in a support channel', () => {
 
     const reply = await fake.waitFor(() => replies('C1', ts).find((c) => /MDM\.plist/.test(String(c.args.text))));
     expect(String(reply.args.text)).toMatch(/MDM\.plist\*: \d+ observations read/);
-    const summary = (await bot.store.getSession(`C1:${ts}`))!.summaryTs!;
+    const summary = (await bot.store.getCase(`C1:${ts}`))!.summaryTs!;
     const update = lastUpdate(summary)!;
     const text = blocksText(update.args);
     expect(text).toContain('pushcheck diagnosis');
@@ -111,7 +115,7 @@ describe('a file shared in a support channel', () => {
     expect(fake.of('files.info').some((c) => c.args.file === 'F4')).toBe(true);
   });
 
-  it('ignores the bot\'s own messages and other bots', async () => {
+  it("ignores the bot's own messages and other bots", async () => {
     const before = fake.calls.length;
     const file = fake.addFile('F5', 'own.plist', MDM_PLIST);
     await bot.event(fileShare('C1', nextTs(), [file], { user: 'UBOT' }));
@@ -127,10 +131,21 @@ describe('pasted values in a diagnosis thread', () => {
     const root = nextTs();
     await bot.event(fileShare('C2', root, [file]));
     await fake.waitFor(() => replies('C2', root).length >= 2);
-    const summary = (await bot.store.getSession(`C2:${root}`))!.summaryTs!;
+    const summary = (await bot.store.getCase(`C2:${root}`))!.summaryTs!;
 
-    await bot.event({ type: 'message', channel: 'C2', channel_type: 'channel', user: 'U2', ts: nextTs(), thread_ts: root, client_msg_id: 'm-paste-1', text: `The server has:\nserver PushMagic: ${SERVER_MAGIC}` });
-    const reply = await fake.waitFor(() => replies('C2', root).find((c) => /PushMagic is not the one the device expects: open → confirmed/.test(String(c.args.text))));
+    await bot.event({
+      type: 'message',
+      channel: 'C2',
+      channel_type: 'channel',
+      user: 'U2',
+      ts: nextTs(),
+      thread_ts: root,
+      client_msg_id: 'm-paste-1',
+      text: `The server has:\nserver PushMagic: ${SERVER_MAGIC}`,
+    });
+    const reply = await fake.waitFor(() =>
+      replies('C2', root).find((c) => /PushMagic is not the one the device expects: open → confirmed/.test(String(c.args.text))),
+    );
     expect(String(reply.args.text)).toMatch(/^\*<@U2>'s message at \d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)? UTC\*: 1 observation read/); // a mention and a time, not an id and a ts
     const text = blocksText(lastUpdate(summary)!.args);
     expect(text).toMatch(/CONFIRMED: The server's PushMagic is not the one the device expects/);
@@ -151,7 +166,7 @@ describe('pasted values in a diagnosis thread', () => {
 });
 
 describe('/pushcheck', () => {
-  it('with the server\'s values posts a root message and diagnoses in its thread', async () => {
+  it("with the server's values posts a root message and diagnoses in its thread", async () => {
     const res = await bot.command({ command: '/pushcheck', text: `topic=${TOPIC} magic=${SERVER_MAGIC} token=${TOKEN}`, channel_id: 'C3', user_id: 'U3' });
     expect(res.status).toBe(200);
     const root = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'C3' && c.args.thread_ts === undefined));
@@ -159,7 +174,7 @@ describe('/pushcheck', () => {
     const threadTs = findTs(root);
     const reply = await fake.waitFor(() => replies('C3', threadTs).find((c) => /\/pushcheck\*: 3 observations read/.test(String(c.args.text))));
     expect(reply).toBeDefined();
-    const s = (await bot.store.getSession(`C3:${threadTs}`))!;
+    const s = (await bot.store.getCase(`C3:${threadTs}`))!;
     expect(s.evidence[0]!.facts.map((f) => f.name).sort()).toEqual(['server.push_magic', 'server.push_token', 'server.topic']);
     expect(blocksText(lastUpdate(s.summaryTs!)!.args)).toMatch(/About: MDM push/);
   });
@@ -193,14 +208,22 @@ describe('/pushcheck', () => {
         type: 'modal',
         callback_id: 'pushcheck_start',
         private_metadata: view.private_metadata,
-        state: { values: { kind: { kind: { type: 'static_select', selected_option: { value: 'mdm' } } }, magic: { magic: { type: 'plain_text_input', value: SERVER_MAGIC } }, topic: { topic: { value: null } }, token: { token: { value: null } }, paste: { paste: { value: null } } } },
+        state: {
+          values: {
+            kind: { kind: { type: 'static_select', selected_option: { value: 'mdm' } } },
+            magic: { magic: { type: 'plain_text_input', value: SERVER_MAGIC } },
+            topic: { topic: { value: null } },
+            token: { token: { value: null } },
+            paste: { paste: { value: null } },
+          },
+        },
       },
     });
     expect(res.status).toBe(200);
     const root = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'C4' && c.args.thread_ts === undefined));
     const threadTs = findTs(root);
     await fake.waitFor(() => replies('C4', threadTs).find((c) => /the \/pushcheck form\*: 1 observation read/.test(String(c.args.text))));
-    const s = (await bot.store.getSession(`C4:${threadTs}`))!;
+    const s = (await bot.store.getCase(`C4:${threadTs}`))!;
     expect(s.answers).toEqual([expect.objectContaining({ question: 'q.case.domain', value: 'mdm', by: 'U4' })]);
   });
 });
@@ -231,7 +254,15 @@ describe('/pushcheck in a channel the bot is not in', () => {
         type: 'modal',
         callback_id: 'pushcheck_start',
         private_metadata: JSON.stringify({ channel: 'C16' }),
-        state: { values: { kind: { kind: { type: 'static_select', selected_option: { value: 'mdm' } } }, magic: { magic: { type: 'plain_text_input', value: SERVER_MAGIC } }, topic: { topic: { value: null } }, token: { token: { value: null } }, paste: { paste: { value: null } } } },
+        state: {
+          values: {
+            kind: { kind: { type: 'static_select', selected_option: { value: 'mdm' } } },
+            magic: { magic: { type: 'plain_text_input', value: SERVER_MAGIC } },
+            topic: { topic: { value: null } },
+            token: { token: { value: null } },
+            paste: { paste: { value: null } },
+          },
+        },
       },
     });
     expect(res.status).toBe(200);
@@ -254,7 +285,7 @@ async function threadWithPlist(channel: string): Promise<{ root: string; summary
   const root = nextTs();
   await bot.event(fileShare(channel, root, [file]));
   await fake.waitFor(() => replies(channel, root).length >= 2);
-  return { root, summary: (await bot.store.getSession(`${channel}:${root}`))!.summaryTs! };
+  return { root, summary: (await bot.store.getCase(`${channel}:${root}`))!.summaryTs! };
 }
 
 describe('answering questions', () => {
@@ -269,7 +300,7 @@ describe('answering questions', () => {
     const reply = await fake.waitFor(() => replies('C5', root).find((c) => /<@U5> answered/.test(String(c.args.text))));
     expect(String(reply.args.text)).toContain(`*${choice.text.text}*.`);
     expect(String(reply.args.text)).toMatch(/Next question: |No more questions/);
-    const s = (await bot.store.getSession(`C5:${root}`))!;
+    const s = (await bot.store.getCase(`C5:${root}`))!;
     expect(s.answers).toEqual([{ question, value, by: 'U5', at: '2023-11-14T22:21:40.123Z' }]);
     // The summary now asks something else.
     const after = lastUpdate(summary)!;
@@ -285,7 +316,7 @@ describe('answering questions', () => {
     await click('C6', root, summary, second, 'U7', '1700000601.000001');
     const reply = await fake.waitFor(() => replies('C6', root).find((c) => /<@U7> answered/.test(String(c.args.text))));
     expect(String(reply.args.text)).toContain(`This replaces <@U6>'s earlier answer (${first.text.text}): the later answer stands.`);
-    const answers = (await bot.store.getSession(`C6:${root}`))!.answers;
+    const answers = (await bot.store.getCase(`C6:${root}`))!.answers;
     expect(answers.map((a) => [a.by, a.value])).toEqual([
       ['U6', JSON.parse(first.value).v],
       ['U7', JSON.parse(second.value).v],
@@ -299,14 +330,14 @@ describe('answering questions', () => {
     await fake.waitFor(() => replies('C7', root).find((c) => /<@U8> answered/.test(String(c.args.text))));
     await settle();
     expect(replies('C7', root).filter((c) => /<@U8> answered/.test(String(c.args.text)))).toHaveLength(1);
-    expect((await bot.store.getSession(`C7:${root}`))!.answers).toHaveLength(1);
+    expect((await bot.store.getCase(`C7:${root}`))!.answers).toHaveLength(1);
   });
 
   it('a question that takes a typed value opens a modal; a malformed value keeps it open with the reason', async () => {
     await bot.command({ command: '/pushcheck', text: `magic=${SERVER_MAGIC}`, channel_id: 'C8', user_id: 'U9' });
     const root = findTs(await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'C8' && c.args.thread_ts === undefined)));
     await fake.waitFor(() => replies('C8', root).length >= 2);
-    const summary = (await bot.store.getSession(`C8:${root}`))!.summaryTs!;
+    const summary = (await bot.store.getCase(`C8:${root}`))!.summaryTs!;
     // "Don't know" to the button questions until one needs a typed answer.
     let answerBtn: { action_id: string; value: string } | undefined;
     for (let i = 0; i < 20 && !answerBtn; i++) {
@@ -334,24 +365,37 @@ describe('answering questions', () => {
         api_app_id: 'A1',
         token: 'legacy',
         trigger_id: 'trig3',
-        view: { id: 'V2', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values: { answer: { answer: { type: 'plain_text_input', value } } } } },
+        view: {
+          id: 'V2',
+          type: 'modal',
+          callback_id: view.callback_id,
+          private_metadata: view.private_metadata,
+          state: { values: { answer: { answer: { type: 'plain_text_input', value } } } },
+        },
       });
     const bad = await submit('no spaces allowed !!');
     // The reason in words, without the question's id (issue 12: no "q.mdm.server_topic:" in a form).
     const reason = JSON.parse(bad.text) as { response_action: string; errors: { answer: string } };
-    expect(reason).toMatchObject({ response_action: 'errors', errors: { answer: expect.stringContaining('"no spaces allowed !!" is not in the expected form') } });
+    expect(reason).toMatchObject({
+      response_action: 'errors',
+      errors: { answer: expect.stringContaining('"no spaces allowed !!" is not in the expected form') },
+    });
     expect(reason.errors.answer).not.toContain(question);
     const good = /magic/.test(question) ? DEVICE_MAGIC : /topic/.test(question) ? TOPIC : /token|hash/.test(question) ? TOKEN : '2026-03-01T10:00:00Z';
     expect((await submit(good)).status).toBe(200);
     await fake.waitFor(() => replies('C8', root).find((c) => /<@U9> answered “[^”]*”: \*(?!don't know)/.test(String(c.args.text))));
-    expect((await bot.store.getSession(`C8:${root}`))!.answers.at(-1)).toEqual(expect.objectContaining({ question, value: good, by: 'U9' }));
+    expect((await bot.store.getCase(`C8:${root}`))!.answers.at(-1)).toEqual(expect.objectContaining({ question, value: good, by: 'U9' }));
   });
 });
 
 describe('deliveries Slack retries or forges', () => {
   it('a forged or stale signature gets 401 and no reply', async () => {
     const before = fake.calls.length;
-    const event = JSON.stringify({ type: 'event_callback', event_id: 'EvForged', event: { type: 'app_mention', channel: 'C9', user: 'U1', ts: nextTs(), text: '<@UBOT> help' } });
+    const event = JSON.stringify({
+      type: 'event_callback',
+      event_id: 'EvForged',
+      event: { type: 'app_mention', channel: 'C9', user: 'U1', ts: nextTs(), text: '<@UBOT> help' },
+    });
     const forged = await bot.send(event, 'application/json', sign(event, 'not-the-secret'));
     const stale = await bot.send(event, 'application/json', sign(event, undefined, Math.floor(Date.now() / 1000) - 600));
     expect(forged.status).toBe(401);
@@ -427,15 +471,19 @@ describe('failures', () => {
 
 describe('many threads at once', () => {
   it('20 threads each get their own correct reply', async () => {
-    const magics = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(3, "0")}C2BD-5D0A-4F93-A6E1-3C7B29D054F8`);
+    const magics = Array.from({ length: 20 }, (_, i) => `A${String(i).padStart(3, '0')}C2BD-5D0A-4F93-A6E1-3C7B29D054F8`);
     const roots = magics.map(() => nextTs());
-    await Promise.all(magics.map((m, i) => bot.event({ type: 'app_mention', channel: 'C20', user: `U${i}`, ts: roots[i], text: `<@UBOT> server PushMagic: ${m}`, client_msg_id: `m-many-${i}` })));
+    await Promise.all(
+      magics.map((m, i) =>
+        bot.event({ type: 'app_mention', channel: 'C20', user: `U${i}`, ts: roots[i], text: `<@UBOT> server PushMagic: ${m}`, client_msg_id: `m-many-${i}` }),
+      ),
+    );
     await fake.waitFor(() => roots.every((r) => replies('C20', r).some((c) => /observation/.test(String(c.args.text)))), 15_000);
     // The reply's ts is recorded just after Slack answered the post.
-    for (const root of roots) await expect.poll(async () => (await bot.store.getSession(`C20:${root}`))!.messages.length).toBe(2);
+    for (const root of roots) await expect.poll(async () => (await bot.store.getCase(`C20:${root}`))!.messages.length).toBe(2);
     const summaries: (string | undefined)[] = [];
     for (const [i, root] of roots.entries()) {
-      const s = (await bot.store.getSession(`C20:${root}`))!;
+      const s = (await bot.store.getCase(`C20:${root}`))!;
       summaries.push(s.summaryTs);
       expect(s.evidence.flatMap((e) => e.facts).map((f) => f.value)).toEqual([magics[i]]);
       expect(s.messages.map((m) => m.kind).sort()).toEqual(['reply', 'summary']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, triggerFor } from '../../src/slack/config.js';
+import { type ConfigError, parseConfig, triggerFor } from '../../src/slack/config.js';
 
 const d = { dbPath: '/tmp/x.db' };
 const error = (env: Record<string, string>) => {
@@ -31,14 +31,28 @@ describe('configuration from the environment', () => {
   });
 
   it('PUSHCHECK_DATABASE_URL chooses the shared Postgres store; anything but a postgres:// URL is refused by name', () => {
-    expect(parseConfig({ PUSHCHECK_DATABASE_URL: 'postgres://bot:pw@db:5432/pushcheck' }, d)).toMatchObject({ databaseUrl: 'postgres://bot:pw@db:5432/pushcheck', scanStaleMs: 30_000 });
+    expect(parseConfig({ PUSHCHECK_DATABASE_URL: 'postgres://bot:pw@db:5432/pushcheck' }, d)).toMatchObject({
+      databaseUrl: 'postgres://bot:pw@db:5432/pushcheck',
+      scanStaleMs: 30_000,
+    });
     expect(parseConfig({}, d)).not.toHaveProperty('databaseUrl');
-    expect(error({ PUSHCHECK_DATABASE_URL: 'db.internal:5432' }).message).toBe('PUSHCHECK_DATABASE_URL: must be a URL such as postgres://user:password@host:5432/pushcheck');
+    expect(error({ PUSHCHECK_DATABASE_URL: 'db.internal:5432' }).message).toBe(
+      'PUSHCHECK_DATABASE_URL: must be a URL such as postgres://user:password@host:5432/pushcheck',
+    );
     expect(parseConfig({ PUSHCHECK_SCAN_STALE_SECONDS: '1.5' }, d).scanStaleMs).toBe(1500);
   });
 
   it('SLACK_API_URL gets a trailing slash; triggers can differ per channel', () => {
-    const c = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_API_URL: 'http://127.0.0.1:9/api', PUSHCHECK_TRIGGER: 'mention', PUSHCHECK_CHANNEL_TRIGGERS: 'C1=member' }, d);
+    const c = parseConfig(
+      {
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_APP_TOKEN: 'xapp-1',
+        SLACK_API_URL: 'http://127.0.0.1:9/api',
+        PUSHCHECK_TRIGGER: 'mention',
+        PUSHCHECK_CHANNEL_TRIGGERS: 'C1=member',
+      },
+      d,
+    );
     if (c.mode === 'terminal') throw new Error('expected slack');
     expect(c.apiUrl).toBe('http://127.0.0.1:9/api/');
     expect(triggerFor(c, 'C1')).toBe('member');

@@ -7,13 +7,19 @@ import { describe, expect, it } from 'vitest';
 const read = (p: string) => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
 
 describe('deploy/compose.yml', () => {
-  const compose = parse(read('deploy/compose.yml')) as { services: Record<string, { environment?: Record<string, string>; depends_on?: unknown; build?: string }> };
+  const compose = parse(read('deploy/compose.yml')) as {
+    services: Record<string, { environment?: Record<string, string>; depends_on?: unknown; build?: string }>;
+  };
   const bots = Object.entries(compose.services).filter(([, s]) => s.build);
 
   it('runs two replicas in HTTP mode on the same Postgres, started once the database is healthy', () => {
     expect(bots.map(([n]) => n)).toEqual(['bot1', 'bot2']);
     for (const [, s] of bots) {
-      expect(s.environment).toMatchObject({ SLACK_SIGNING_SECRET: expect.any(String), PORT: '3000', PUSHCHECK_DATABASE_URL: expect.stringMatching(/^postgres:\/\/pushcheck:.*@db:5432\/pushcheck$/) });
+      expect(s.environment).toMatchObject({
+        SLACK_SIGNING_SECRET: expect.any(String),
+        PORT: '3000',
+        PUSHCHECK_DATABASE_URL: expect.stringMatching(/^postgres:\/\/pushcheck:.*@db:5432\/pushcheck$/),
+      });
       expect(s.environment).not.toHaveProperty('SLACK_APP_TOKEN'); // Socket Mode would split events, not balance them
       expect(s.depends_on).toEqual({ db: { condition: 'service_healthy' } });
     }

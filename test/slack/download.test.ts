@@ -11,7 +11,7 @@ let hungUp: Promise<void>;
 beforeAll(async () => {
   let hangUp!: () => void;
   hungUp = new Promise((r) => (hangUp = r));
-  server = createServer((req, res) => {
+  server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/octet-stream' });
     const chunk = Buffer.alloc(64 * 1024, 0x41);
     const timer = setInterval(() => res.write(chunk), 5);
@@ -31,7 +31,10 @@ afterAll(async () => {
 describe('a download that grows past the size cap', () => {
   it('ends cleanly after exactly the first maxBytes (so the readers keep what they read), says it was cut, and closes the connection to Slack', async () => {
     const maxBytes = 1024 * 1024;
-    const { stream, cut } = await openSlackFile({ id: 'F1', name: 'endless.tar.gz', url_private_download: url }, { botToken: 'xoxb-t', tokenHosts: () => true, maxBytes });
+    const { stream, cut } = await openSlackFile(
+      { id: 'F1', name: 'endless.tar.gz', url_private_download: url },
+      { botToken: 'xoxb-t', tokenHosts: () => true, maxBytes },
+    );
     expect(cut()).toBeUndefined();
     let bytes = 0;
     for await (const chunk of stream) bytes += (chunk as Buffer).length;

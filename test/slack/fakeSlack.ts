@@ -35,7 +35,15 @@ function parseArgs(req: IncomingMessage, raw: Buffer): Record<string, unknown> {
   if (type.includes('json')) return raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
   const out: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(raw.toString('utf8'))) {
-    out[k] = /^[[{]/.test(v) ? (() => { try { return JSON.parse(v) as unknown; } catch { return v; } })() : v;
+    out[k] = /^[[{]/.test(v)
+      ? (() => {
+          try {
+            return JSON.parse(v) as unknown;
+          } catch {
+            return v;
+          }
+        })()
+      : v;
   }
   return out;
 }
@@ -96,7 +104,15 @@ export class FakeSlack {
     const buf = Buffer.isBuffer(content) ? content : Buffer.from(content);
     this.files.set(name, { content: buf });
     const path = via === 'direct' ? `/files/${name}` : via === 'redirect' ? `/redirect/${name}` : `/login/${name}`;
-    const file = { id, name, title: name, size: buf.length, mimetype: 'application/octet-stream', url_private: `${this.url}${path}`, url_private_download: `${this.url}${path}?dl=1` };
+    const file = {
+      id,
+      name,
+      title: name,
+      size: buf.length,
+      mimetype: 'application/octet-stream',
+      url_private: `${this.url}${path}`,
+      url_private_download: `${this.url}${path}?dl=1`,
+    };
     this.fileInfo.set(id, file);
     return file;
   }
@@ -105,7 +121,15 @@ export class FakeSlack {
   addFileFromPath(id: string, name: string, path: string): Record<string, unknown> {
     const size = statSync(path).size;
     this.diskFiles.set(name, { path, size });
-    const file = { id, name, title: name, size, mimetype: 'application/gzip', url_private: `${this.url}/files/${name}`, url_private_download: `${this.url}/files/${name}?dl=1` };
+    const file = {
+      id,
+      name,
+      title: name,
+      size,
+      mimetype: 'application/gzip',
+      url_private: `${this.url}/files/${name}`,
+      url_private_download: `${this.url}/files/${name}?dl=1`,
+    };
     this.fileInfo.set(id, file);
     return file;
   }
@@ -154,7 +178,12 @@ export class FakeSlack {
 
   /** Thread replies and summaries posted to one thread. */
   inThread(channel: string, threadTs: string): Call[] {
-    return this.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === channel && (c.args.thread_ts === threadTs || c.args.ts !== undefined && this.threadOf.get(String(c.args.ts)) === threadTs));
+    return this.calls.filter(
+      (c) =>
+        (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
+        c.args.channel === channel &&
+        (c.args.thread_ts === threadTs || (c.args.ts !== undefined && this.threadOf.get(String(c.args.ts)) === threadTs)),
+    );
   }
 
   private readonly threadOf = new Map<string, string>();
@@ -179,7 +208,11 @@ export class FakeSlack {
     const url = new URL(req.url ?? '/', 'http://x');
     const raw = await body(req);
     if (req.method === 'GET' && (url.pathname.startsWith('/files/') || url.pathname.startsWith('/redirect/') || url.pathname.startsWith('/login/'))) {
-      this.downloads.push({ path: url.pathname, host: req.headers.host ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      this.downloads.push({
+        path: url.pathname,
+        host: req.headers.host ?? '',
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      });
       const name = decodeURIComponent(url.pathname.split('/').slice(2).join('/'));
       const silence = this.silent.get(name);
       if (silence) {
@@ -205,7 +238,10 @@ export class FakeSlack {
         res.writeHead(404);
         return void res.end();
       }
-      res.writeHead(200, { 'content-type': f.contentType ?? 'application/octet-stream', ...(this.unsized.has(name) ? {} : { 'content-length': String(f.content.length) }) });
+      res.writeHead(200, {
+        'content-type': f.contentType ?? 'application/octet-stream',
+        ...(this.unsized.has(name) ? {} : { 'content-length': String(f.content.length) }),
+      });
       const trickle = this.trickles.get(name);
       if (trickle) {
         for (let at = 0; at < f.content.length && !res.destroyed; at += trickle.bytes) {

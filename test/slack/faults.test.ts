@@ -33,7 +33,8 @@ function fileShare(channel: string, ts: string, files: Record<string, unknown>[]
 }
 const replies = (channel: string, ts: string) => fake.of('chat.postMessage').filter((c) => c.args.channel === channel && c.args.thread_ts === ts);
 const edits = (ts: string): Call[] => fake.of('chat.update').filter((c) => c.args.ts === ts);
-const rootOf = (channel: string) => fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === channel && !c.args.thread_ts && c.result)).then((c) => String(c.result!.ts));
+const rootOf = (channel: string) =>
+  fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === channel && !c.args.thread_ts && c.result)).then((c) => String(c.result!.ts));
 const replyMatching = (channel: string, ts: string, re: RegExp) => fake.waitFor(() => replies(channel, ts).find((c) => re.test(String(c.args.text))));
 
 async function summaryTs(bot: RunningBot, key: string): Promise<string> {
@@ -59,7 +60,9 @@ describe('a download Slack does not finish (idle timeout 0.3 s)', () => {
       const ts = nextTs();
       await bot.event(fileShare('CDL', ts, [fake.addFile('FSIL', 'silent.plist', MDM_PLIST)]));
       const r = await replyMatching('CDL', ts, /silent\.plist/);
-      expect(String(r.args.text).split('\n')[0]).toBe(':x: Slack did not answer for 0.3 s when pushcheck asked for silent.plist (2 tries), so it stopped waiting. Share the file again in a few minutes; if it keeps failing, run `pushcheck diagnose` on it locally.');
+      expect(String(r.args.text).split('\n')[0]).toBe(
+        ':x: Slack did not answer for 0.3 s when pushcheck asked for silent.plist (2 tries), so it stopped waiting. Share the file again in a few minutes; if it keeps failing, run `pushcheck diagnose` on it locally.',
+      );
       expect(fake.downloads.filter((d) => d.path.endsWith('/silent.plist'))).toHaveLength(2);
       const summary = await summaryTs(bot, `CDL:${ts}`);
       await fake.waitFor(() => edits(summary).length > 0);
@@ -80,10 +83,12 @@ describe('a download Slack does not finish (idle timeout 0.3 s)', () => {
       const ts = nextTs();
       await bot.event(fileShare('CDL', ts, [fake.addFile('FSTL', 'stalled.plist', MDM_PLIST)]));
       const r = await replyMatching('CDL', ts, /stalled\.plist/);
-      expect(String(r.args.text)).toMatch(/^:x: the download of stalled\.plist stalled: nothing arrived for 0\.3 s after 100 bytes of 664 bytes, so pushcheck stopped it and used nothing from the file\. Share the file again/);
+      expect(String(r.args.text)).toMatch(
+        /^:x: the download of stalled\.plist stalled: nothing arrived for 0\.3 s after 100 bytes of 664 bytes, so pushcheck stopped it and used nothing from the file\. Share the file again/,
+      );
       const summary = await summaryTs(bot, `CDL:${ts}`);
       expect(blocksText(edits(summary).at(-1)!.args)).not.toMatch(/downloading/);
-      expect((await bot.store.getSession(`CDL:${ts}`))!.evidence).toEqual([]);
+      expect((await bot.store.getCase(`CDL:${ts}`))!.evidence).toEqual([]);
 
       await bot.event({ ...fileShare('CDL', nextTs(), [fake.addFile('FOK', 'MDM.plist', MDM_PLIST)]), thread_ts: ts });
       await replyMatching('CDL', ts, /MDM\.plist\*: \d+ observations read/);
@@ -101,7 +106,9 @@ describe('a download slower than the total limit (0.01 minutes)', () => {
       const ts = nextTs();
       await bot.event(fileShare('CTT', ts, [fake.addFile('FCRAWL', 'crawling.plist', MDM_PLIST)]));
       const r = await replyMatching('CTT', ts, /crawling\.plist/);
-      expect(String(r.args.text)).toMatch(/^:x: the download of crawling\.plist took longer than 0\.6 s \(100 bytes of 664 bytes had arrived\), so pushcheck stopped it and used nothing from the file\./);
+      expect(String(r.args.text)).toMatch(
+        /^:x: the download of crawling\.plist took longer than 0\.6 s \(100 bytes of 664 bytes had arrived\), so pushcheck stopped it and used nothing from the file\./,
+      );
     } finally {
       release();
       await bot.stop();
@@ -117,7 +124,9 @@ describe('the size limit', () => {
       const file = { ...fake.addFile('FBIG', 'server.log', 'x'.repeat(50_000)), size: 100 }; // the event under-reports it
       await bot.event(fileShare('CSZ', ts, [file]));
       const r = await replyMatching('CSZ', ts, /server\.log/);
-      expect(String(r.args.text).split('\n')[0]).toBe(":x: server.log is 49 KB (Slack's file details said 100 bytes, the download 49 KB), over the 10 KB limit (PUSHCHECK_MAX_FILE_MB)");
+      expect(String(r.args.text).split('\n')[0]).toBe(
+        ":x: server.log is 49 KB (Slack's file details said 100 bytes, the download 49 KB), over the 10 KB limit (PUSHCHECK_MAX_FILE_MB)",
+      );
     } finally {
       await bot.stop();
     }
@@ -162,8 +171,19 @@ describe('Slack rate-limits the summary edit (HTTP 429 with Retry-After)', () =>
       ]);
 
       fake.clearRateLimits();
-      await bot.event({ type: 'message', channel: 'CRL2', channel_type: 'channel', user: 'U2', ts: nextTs(), thread_ts: root, client_msg_id: 'm-rl2', text: `server PushMagic: ${SERVER_MAGIC}` });
-      const edited = await fake.waitFor(() => edits(String(posted.result!.ts)).find((c) => c.result === undefined || (c.result as { ok?: boolean }).ok !== false));
+      await bot.event({
+        type: 'message',
+        channel: 'CRL2',
+        channel_type: 'channel',
+        user: 'U2',
+        ts: nextTs(),
+        thread_ts: root,
+        client_msg_id: 'm-rl2',
+        text: `server PushMagic: ${SERVER_MAGIC}`,
+      });
+      const edited = await fake.waitFor(() =>
+        edits(String(posted.result!.ts)).find((c) => c.result === undefined || (c.result as { ok?: boolean }).ok !== false),
+      );
       expect(blocksText(edited.args)).toContain('pushcheck diagnosis');
     } finally {
       await bot.stop();
@@ -198,7 +218,9 @@ describe('the timeline picture cannot be uploaded', () => {
       const ts = nextTs();
       await bot.event(fileShare('CTL', ts, [fake.addFile('FTL', 'nanomdm.log', NANOMDM_LOG)]));
       const failed = await replyMatching('CTL', ts, /timeline/);
-      expect(String(failed.args.text)).toMatch(/^:x: pushcheck could not upload the push timeline picture: .*internal_error\nThe diagnosis above is complete without it/);
+      expect(String(failed.args.text)).toMatch(
+        /^:x: pushcheck could not upload the push timeline picture: .*internal_error\nThe diagnosis above is complete without it/,
+      );
       await replyMatching('CTL', ts, /nanomdm\.log\*: \d+ observations read/);
       expect(replies('CTL', ts).some((c) => /could not update the diagnosis/.test(String(c.args.text)))).toBe(false);
       const summary = await summaryTs(bot, `CTL:${ts}`);
@@ -210,7 +232,9 @@ describe('the timeline picture cannot be uploaded', () => {
 });
 
 describe('four files read at once over a slow link', () => {
-  it("keep their progress edits, all threads together, within the shared pace (here 120 a minute, 3 at once), each thread gets its turn, and every report arrives", { timeout: 60_000 }, async () => {
+  it('keep their progress edits, all threads together, within the shared pace (here 120 a minute, 3 at once), each thread gets its turn, and every report arrives', {
+    timeout: 60_000,
+  }, async () => {
     // Four readers, so that the four files are read at the same time.
     const pool = new WorkerPool({ size: 5 });
     const bot = await startBot(fake, tempDb(), {}, undefined, { progressEditsPerMinute: 120, runner: pool });
@@ -223,7 +247,8 @@ describe('four files read at once over a slow link', () => {
         fake.trickle(name, 1024, 100);
         await bot.event(fileShare(channel, ts, [fake.addFile(`F${channel}`, name, log)]));
       }
-      for (const { channel, ts } of roots) await fake.waitFor(() => replies(channel, ts).find((c) => /slow-CP\d\.log\*: \d+ observations read/.test(String(c.args.text))), 30_000);
+      for (const { channel, ts } of roots)
+        await fake.waitFor(() => replies(channel, ts).find((c) => /slow-CP\d\.log\*: \d+ observations read/.test(String(c.args.text))), 30_000);
 
       const summaries = await Promise.all(roots.map(({ channel, ts }) => summaryTs(bot, `${channel}:${ts}`)));
       const progress = fake.of('chat.update').filter((c) => summaries.includes(String(c.args.ts)) && /Reading \*slow-CP/.test(blocksText(c.args)));

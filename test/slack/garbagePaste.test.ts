@@ -32,15 +32,18 @@ describe('a paste that holds nothing pushcheck recognises', () => {
     await bot.event({ type: 'app_mention', channel: 'CG', user: 'U7', ts, text: `<@UBOT> ${GARBAGE}`, client_msg_id: 'm-garbage' });
     const reply = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.thread_ts === ts && String(c.args.text).includes('recognises')));
     // Slack escapes & < > in its text; the words are the CLI's.
-    const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-    expect(unescape(String(reply.args.text))).toContain(fromCli!.message);
+    const slackUnescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    expect(slackUnescape(String(reply.args.text))).toContain(fromCli!.message);
 
-    const session = (await bot.store.getSession(`CG:${ts}`))!;
+    const session = (await bot.store.getCase(`CG:${ts}`))!;
     const problems = session.evidence.flatMap((e) => e.problems);
     expect(problems).toEqual([{ input: `message from U7 at ${ts}`, code: 'paste.unrecognised', message: fromCli!.message }]);
     // And the summary lists it with the other problems, as the CLI's report does.
-    const summary = fake.of('chat.update').filter((c) => c.args.ts === session.summaryTs).at(-1)!;
-    expect(unescape(blocksText(summary.args))).toContain(fromCli!.message);
+    const summary = fake
+      .of('chat.update')
+      .filter((c) => c.args.ts === session.summaryTs)
+      .at(-1)!;
+    expect(slackUnescape(blocksText(summary.args))).toContain(fromCli!.message);
   });
 
   it('typed into the /pushcheck form, it is said so in the thread too', async () => {
@@ -56,22 +59,39 @@ describe('a paste that holds nothing pushcheck recognises', () => {
         type: 'modal',
         callback_id: 'pushcheck_start',
         private_metadata: JSON.stringify({ channel: 'CF' }),
-        state: { values: { kind: { kind: { type: 'static_select', selected_option: null } }, magic: { magic: { value: null } }, topic: { topic: { value: null } }, token: { token: { value: null } }, paste: { paste: { value: GARBAGE } } } },
+        state: {
+          values: {
+            kind: { kind: { type: 'static_select', selected_option: null } },
+            magic: { magic: { value: null } },
+            topic: { topic: { value: null } },
+            token: { token: { value: null } },
+            paste: { paste: { value: GARBAGE } },
+          },
+        },
       },
     });
     expect(res.status).toBe(200);
-    const reply = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'CF' && c.args.thread_ts && String(c.args.text).includes('recognises')));
+    const reply = await fake.waitFor(() =>
+      fake.of('chat.postMessage').find((c) => c.args.channel === 'CF' && c.args.thread_ts && String(c.args.text).includes('recognises')),
+    );
     expect(String(reply.args.text)).toMatch(/^\*the \/pushcheck form \(pasted text\)\*: holds nothing pushcheck recognises/);
   });
 
   it('said in passing in a thread being diagnosed, it is left alone (not a problem, no reply)', async () => {
     const root = '1700009100.000100';
-    await bot.event({ type: 'app_mention', channel: 'CG', user: 'U7', ts: root, text: '<@UBOT> server PushMagic: 0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03', client_msg_id: 'm-values' });
+    await bot.event({
+      type: 'app_mention',
+      channel: 'CG',
+      user: 'U7',
+      ts: root,
+      text: '<@UBOT> server PushMagic: 0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F03',
+      client_msg_id: 'm-values',
+    });
     await fake.waitFor(() => fake.of('chat.postMessage').filter((c) => c.args.thread_ts === root).length >= 2);
     const before = fake.calls.length;
     await bot.event({ type: 'message', channel: 'CG', user: 'U8', ts: '1700009101.000100', thread_ts: root, client_msg_id: 'm-chatter', text: GARBAGE });
     await new Promise((r) => setTimeout(r, 300));
     expect(fake.calls.length).toBe(before);
-    expect((await bot.store.getSession(`CG:${root}`))!.evidence.flatMap((e) => e.problems)).toEqual([]);
+    expect((await bot.store.getCase(`CG:${root}`))!.evidence.flatMap((e) => e.problems)).toEqual([]);
   });
 });

@@ -53,7 +53,13 @@ let eventSeq = 0;
 let shared: WorkerPool | undefined;
 
 /** The real Bolt app in HTTP mode on 127.0.0.1, talking to the fake Slack. */
-export async function startBot(fake: FakeSlack, dbPath: string, env: Record<string, string> = {}, rules?: RuleSet, options: Partial<CreateAppOptions> = {}): Promise<RunningBot> {
+export async function startBot(
+  fake: FakeSlack,
+  dbPath: string,
+  env: Record<string, string> = {},
+  rules?: RuleSet,
+  options: Partial<CreateAppOptions> = {},
+): Promise<RunningBot> {
   const config = parseConfig(
     { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, ...env },
     { dbPath },
@@ -100,7 +106,15 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
     logs,
     send,
     event(event, opts = {}) {
-      const body = JSON.stringify({ token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: opts.eventId ?? `Ev${++eventSeq}`, event_time: 1700000000, event });
+      const body = JSON.stringify({
+        token: 'legacy',
+        team_id: 'T1',
+        api_app_id: 'A1',
+        type: 'event_callback',
+        event_id: opts.eventId ?? `Ev${++eventSeq}`,
+        event_time: 1700000000,
+        event,
+      });
       const headers = { ...sign(body), ...(opts.retryNum ? { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {}) };
       return send(body, 'application/json', headers);
     },
@@ -109,7 +123,14 @@ export async function startBot(fake: FakeSlack, dbPath: string, env: Record<stri
       return send(body, 'application/x-www-form-urlencoded');
     },
     command(fields) {
-      const body = new URLSearchParams({ token: 'legacy', team_id: 'T1', api_app_id: 'A1', response_url: `${fake.url}/response`, trigger_id: 'trig1', ...fields }).toString();
+      const body = new URLSearchParams({
+        token: 'legacy',
+        team_id: 'T1',
+        api_app_id: 'A1',
+        response_url: `${fake.url}/response`,
+        trigger_id: 'trig1',
+        ...fields,
+      }).toString();
       return send(body, 'application/x-www-form-urlencoded');
     },
     async stop() {
@@ -128,14 +149,21 @@ export function blocksText(args: Record<string, unknown>): string {
   const out: string[] = [];
   const visit = (v: unknown): void => {
     if (Array.isArray(v)) return v.forEach(visit);
-    if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'text' && typeof x === 'string' ? out.push(x) : visit(x));
+    if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) k === 'text' && typeof x === 'string' ? out.push(x) : visit(x);
   };
   visit(args.blocks);
   return out.join('\n');
 }
 
 /** The block_actions payload Slack sends when `user` clicks `button` in the summary `messageTs` of a thread. */
-export function buttonClick(channel: string, threadTs: string, messageTs: string, button: { action_id: string; value: string }, user: string, actionTs: string): Record<string, unknown> {
+export function buttonClick(
+  channel: string,
+  threadTs: string,
+  messageTs: string,
+  button: { action_id: string; value: string },
+  user: string,
+  actionTs: string,
+): Record<string, unknown> {
   return {
     type: 'block_actions',
     user: { id: user, username: user, team_id: 'T1' },
@@ -146,6 +174,8 @@ export function buttonClick(channel: string, threadTs: string, messageTs: string
     container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
     channel: { id: channel, name: 'support' },
     message: { type: 'message', ts: messageTs, thread_ts: threadTs, text: 'summary' },
-    actions: [{ type: 'button', action_id: button.action_id, block_id: 'q', value: button.value, action_ts: actionTs, text: { type: 'plain_text', text: 'x' } }],
+    actions: [
+      { type: 'button', action_id: button.action_id, block_id: 'q', value: button.value, action_ts: actionTs, text: { type: 'plain_text', text: 'x' } },
+    ],
   };
 }

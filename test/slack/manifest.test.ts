@@ -14,15 +14,47 @@ const ManifestSchema = z
       name: z.string().min(1).max(35),
       description: z.string().max(140).optional(),
       long_description: z.string().min(174).max(4000).optional(),
-      background_color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+      background_color: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/)
+        .optional(),
     }),
     features: z.object({
-      bot_user: z.object({ display_name: z.string().max(80).regex(/^[a-z0-9._-]+$/), always_online: z.boolean().optional() }),
+      bot_user: z.object({
+        display_name: z
+          .string()
+          .max(80)
+          .regex(/^[a-z0-9._-]+$/),
+        always_online: z.boolean().optional(),
+      }),
       slash_commands: z
-        .array(z.object({ command: z.string().regex(/^\//).max(32), description: z.string().max(2000), usage_hint: z.string().max(1000).optional(), should_escape: z.boolean().optional(), url: z.string().url().optional() }).strict())
+        .array(
+          z
+            .object({
+              command: z.string().regex(/^\//).max(32),
+              description: z.string().max(2000),
+              usage_hint: z.string().max(1000).optional(),
+              should_escape: z.boolean().optional(),
+              url: z.string().url().optional(),
+            })
+            .strict(),
+        )
         .max(50),
-      shortcuts: z.array(z.object({ name: z.string().min(1), type: z.enum(['global', 'message']), callback_id: z.string().max(255), description: z.string().max(150) }).strict()).max(10),
-      app_home: z.object({ home_tab_enabled: z.boolean().optional(), messages_tab_enabled: z.boolean().optional(), messages_tab_read_only_enabled: z.boolean().optional() }).strict().optional(),
+      shortcuts: z
+        .array(
+          z
+            .object({ name: z.string().min(1), type: z.enum(['global', 'message']), callback_id: z.string().max(255), description: z.string().max(150) })
+            .strict(),
+        )
+        .max(10),
+      app_home: z
+        .object({
+          home_tab_enabled: z.boolean().optional(),
+          messages_tab_enabled: z.boolean().optional(),
+          messages_tab_read_only_enabled: z.boolean().optional(),
+        })
+        .strict()
+        .optional(),
     }),
     oauth_config: z.object({ scopes: z.object({ bot: z.array(z.string()).max(255) }).strict() }),
     settings: z
@@ -40,19 +72,37 @@ const ManifestSchema = z
 const manifest = ManifestSchema.parse(parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8')));
 
 // What each bot event needs, so the scope list is exactly what the app uses.
-const EVENT_SCOPES: Record<string, string> = { 'message.channels': 'channels:history', 'message.groups': 'groups:history', 'message.im': 'im:history', app_mention: 'app_mentions:read' };
+const EVENT_SCOPES: Record<string, string> = {
+  'message.channels': 'channels:history',
+  'message.groups': 'groups:history',
+  'message.im': 'im:history',
+  app_mention: 'app_mentions:read',
+};
 
 /** Records what the real listeners register on a real App. */
 function registered() {
   const app = new App({ token: 'xoxb-x', signingSecret: 's', botId: 'B', botUserId: 'U', logLevel: undefined });
   const seen = { events: [] as string[], commands: [] as string[], shortcuts: [] as string[], actions: [] as (string | RegExp)[], views: [] as string[] };
-  const orig = { event: app.event.bind(app), command: app.command.bind(app), shortcut: app.shortcut.bind(app), action: app.action.bind(app), view: app.view.bind(app) };
+  const orig = {
+    event: app.event.bind(app),
+    command: app.command.bind(app),
+    shortcut: app.shortcut.bind(app),
+    action: app.action.bind(app),
+    view: app.view.bind(app),
+  };
+  // Records each id, then registers it as Bolt would.
+  const spy =
+    <K extends keyof typeof orig>(kind: K, ids: (string | RegExp)[]) =>
+    (id: string | RegExp, ...rest: unknown[]) => {
+      ids.push(id);
+      return (orig[kind] as (...a: unknown[]) => void)(id, ...rest);
+    };
   Object.assign(app, {
-    event: (id: string, ...rest: unknown[]) => (seen.events.push(id), (orig.event as (...a: unknown[]) => void)(id, ...rest)),
-    command: (id: string, ...rest: unknown[]) => (seen.commands.push(id), (orig.command as (...a: unknown[]) => void)(id, ...rest)),
-    shortcut: (id: string, ...rest: unknown[]) => (seen.shortcuts.push(id), (orig.shortcut as (...a: unknown[]) => void)(id, ...rest)),
-    action: (id: string | RegExp, ...rest: unknown[]) => (seen.actions.push(id), (orig.action as (...a: unknown[]) => void)(id, ...rest)),
-    view: (id: string, ...rest: unknown[]) => (seen.views.push(id), (orig.view as (...a: unknown[]) => void)(id, ...rest)),
+    event: spy('event', seen.events),
+    command: spy('command', seen.commands),
+    shortcut: spy('shortcut', seen.shortcuts),
+    action: spy('action', seen.actions),
+    view: spy('view', seen.views),
   });
   for (const l of LISTENERS) l.register(app, {} as never);
   return seen;
@@ -96,7 +146,8 @@ describe('manifest.yml', () => {
 
   it('every interactive id the blocks use has a handler', () => {
     const matches = (id: string) => seen.actions.some((a) => (typeof a === 'string' ? a === id : a.test(id)));
-    for (const id of [IDS.answerButtonId(0), IDS.answerButtonId(24), IDS.answerModalButton, IDS.feedbackDraft, IDS.moreQuestions, IDS.showAllEvidence]) expect(matches(id), id).toBe(true);
+    for (const id of [IDS.answerButtonId(0), IDS.answerButtonId(24), IDS.answerModalButton, IDS.feedbackDraft, IDS.moreQuestions, IDS.showAllEvidence])
+      expect(matches(id), id).toBe(true);
     expect(seen.views.sort()).toEqual([IDS.answerModal, IDS.startModal].sort());
   });
 });

@@ -60,11 +60,20 @@ describe('progress edits of several threads', () => {
     expect(sent).toEqual([5000]);
   });
 
-  it("stop for a thread whose report is being shown: its waiting edit is dropped and one in flight is waited for", async () => {
+  it('stop for a thread whose report is being shown: its waiting edit is dropped and one in flight is waited for', async () => {
     const pacer = new ProgressPacer(1, 1);
     let finish!: () => void;
     const events: string[] = [];
-    pacer.offer('t1', () => new Promise<void>((r) => (finish = () => (events.push('progress sent'), r()))));
+    pacer.offer(
+      't1',
+      () =>
+        new Promise<void>((r) => {
+          finish = () => {
+            events.push('progress sent');
+            r();
+          };
+        }),
+    );
     pacer.offer('t1', async () => void events.push('stale progress sent'));
     const settled = pacer.settle('t1').then(() => events.push('report may be shown'));
     await vi.advanceTimersByTimeAsync(10);

@@ -45,7 +45,7 @@ describe('a case job that runs past its deadline', () => {
     expect(view).toMatchObject({ version: 'b1', empty: false });
   });
 
-  it("the other jobs waiting on that worker are sent to its replacement and still answered", async () => {
+  it('the other jobs waiting on that worker are sent to its replacement and still answered', async () => {
     // One case worker: both cases share it. The first never gets its evidence; the second is merely slow to.
     let asked = 0;
     let first!: () => void;
@@ -104,7 +104,11 @@ describe('a case worker keeps each case', () => {
     await pool.run('moreQuestions', { ref: r }, { affinity: 'T5', onAsk });
     await pool.run('view', { ref: r }, { affinity: 'T5', onAsk });
     expect((await pool.run('stats', {}, { affinity: 'T5' })).evaluations - before).toBe(1);
-    await pool.run('view', { ref: { ...r, version: 'd1|answered', answers: [{ question: 'q.x', value: 'yes', by: 'U1', at: '2024-01-01T00:00:00Z' }] } }, { affinity: 'T5', onAsk });
+    await pool.run(
+      'view',
+      { ref: { ...r, version: 'd1|answered', answers: [{ question: 'q.x', value: 'yes', by: 'U1', at: '2024-01-01T00:00:00Z' }] } },
+      { affinity: 'T5', onAsk },
+    );
     expect((await pool.run('stats', {}, { affinity: 'T5' })).evaluations - before).toBe(2);
   });
 });

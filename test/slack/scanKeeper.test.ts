@@ -5,10 +5,10 @@ import type { FileScan as ScanRecord } from '../../src/slack/threads.js';
 import { tempDb } from './harness.js';
 
 describe('keeping scans in flight', () => {
-  it('keeps a live replica\'s scans, takes a dead one\'s, and hands its own over when it stops', async () => {
+  it("keeps a live replica's scans, takes a dead one's, and hands its own over when it stops", async () => {
     const path = tempDb();
     const store = new SqliteStore({ path, retentionMs: 86_400_000 });
-    await store.openSession('k', { channel: 'C', threadTs: '1' });
+    await store.openCase('k', { channel: 'C', threadTs: '1' });
     const [alive, dead, taker] = [replicaId(), replicaId(), replicaId()];
     expect(new Set([alive, dead, taker]).size).toBe(3);
     const at = new Date().toISOString();

@@ -34,11 +34,23 @@ afterAll(async () => {
 
 describe('Socket Mode', () => {
   it('is the default with an app token: connects via apps.connections.open, acks an envelope and answers it', async () => {
-    const config = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_APP_TOKEN: 'xapp-1-test', SLACK_API_URL: fake.apiUrl }, { dbPath: tempDb() }) as SlackConfig;
+    const config = parseConfig(
+      { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_APP_TOKEN: 'xapp-1-test', SLACK_API_URL: fake.apiUrl },
+      { dbPath: tempDb() },
+    ) as SlackConfig;
     expect(config.mode).toBe('socket');
     const logger = createLogger({ level: 'warn', destination: new PassThrough() });
     const store = new SqliteStore({ path: config.dbPath, retentionMs: config.retentionMs });
-    const { app } = createSlackApp({ receiver: createReceiver(config, logger), config, cases: new CaseService(store), threads: store, logger, botId: 'BBOT', botUserId: 'UBOT', retryConfig: { retries: 0 } });
+    const { app } = createSlackApp({
+      receiver: createReceiver(config, logger),
+      config,
+      cases: new CaseService(store),
+      threads: store,
+      logger,
+      botId: 'BBOT',
+      botUserId: 'UBOT',
+      retryConfig: { retries: 0 },
+    });
     await app.start();
     try {
       expect(fake.of('apps.connections.open')).toHaveLength(1);
@@ -50,7 +62,14 @@ describe('Socket Mode', () => {
           accepts_response_payload: false,
           retry_attempt: 0,
           retry_reason: '',
-          payload: { type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: 'EvSock1', event_time: 1700000000, event: { type: 'app_mention', channel: 'CSOCK', user: 'U1', ts: '1700004000.000100', text: '<@UBOT> help' } },
+          payload: {
+            type: 'event_callback',
+            team_id: 'T1',
+            api_app_id: 'A1',
+            event_id: 'EvSock1',
+            event_time: 1700000000,
+            event: { type: 'app_mention', channel: 'CSOCK', user: 'U1', ts: '1700004000.000100', text: '<@UBOT> help' },
+          },
         }),
       );
       const reply = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'CSOCK'));

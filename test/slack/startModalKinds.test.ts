@@ -5,7 +5,10 @@ import { SqliteStore } from '../../src/store/sqlite.js';
 
 /** The kinds of push problem the /pushcheck form offers are the choices of q.case.domain in rules/. */
 const options = (view: ReturnType<typeof startModal>) =>
-  (view.blocks.find((b) => b.block_id === 'kind') as { element: { options: { value: string; text: { text: string } }[] } }).element.options.map((o) => [o.value, o.text.text]);
+  (view.blocks.find((b) => b.block_id === 'kind') as { element: { options: { value: string; text: { text: string } }[] } }).element.options.map((o) => [
+    o.value,
+    o.text.text,
+  ]);
 
 describe('the start form’s kinds of problem', () => {
   const rules = loadRules();
@@ -21,7 +24,9 @@ describe('the start form’s kinds of problem', () => {
   it('follow rules/: a kind added to q.case.domain appears in the form with no code change', () => {
     const more = {
       ...rules,
-      questions: rules.questions.map((q) => (q.id === 'q.case.domain' ? { ...q, options: [...q.options!, { value: 'voip', label: 'VoIP push (PushKit)' }] } : q)),
+      questions: rules.questions.map((q) =>
+        q.id === 'q.case.domain' ? { ...q, options: [...q.options!, { value: 'voip', label: 'VoIP push (PushKit)' }] } : q,
+      ),
     };
     expect(options(startModal('C1', problemKinds({ cases: new CaseService(store(), { rules: more }) }))).at(-1)).toEqual(['voip', 'VoIP push (PushKit)']);
   });

@@ -27,9 +27,20 @@ function start(env: Record<string, string>): Run {
   let err = '';
   const waiters = new Set<() => void>();
   const changed = () => waiters.forEach((w) => w());
-  proc.stdout!.on('data', (d: Buffer) => ((out += d.toString('utf8')), changed()));
-  proc.stderr!.on('data', (d: Buffer) => ((err += d.toString('utf8')), changed()));
-  const exit = new Promise<number | null>((r) => proc.once('exit', (code) => (r(code), changed())));
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+    changed();
+  });
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d.toString('utf8');
+    changed();
+  });
+  const exit = new Promise<number | null>((r) =>
+    proc.once('exit', (code) => {
+      r(code);
+      changed();
+    }),
+  );
   return {
     proc,
     out: () => out,
@@ -38,8 +49,13 @@ function start(env: Record<string, string>): Run {
     waitForOutput: (pattern) =>
       new Promise<void>((resolve, reject) => {
         const check = () => {
-          if (pattern.test(out + err)) return (waiters.delete(check), resolve());
-          if (proc.exitCode !== null) (waiters.delete(check), reject(new Error(`the bot exited (${proc.exitCode}) before printing ${pattern}:\n${out}${err}`)));
+          if (pattern.test(out + err)) {
+            waiters.delete(check);
+            resolve();
+          } else if (proc.exitCode !== null) {
+            waiters.delete(check);
+            reject(new Error(`the bot exited (${proc.exitCode}) before printing ${pattern}:\n${out}${err}`));
+          }
         };
         waiters.add(check);
         check();
@@ -64,21 +80,27 @@ describe.concurrent('starting the bot', () => {
   it.each([
     ['invalid_auth', /Slack does not recognise it \(invalid_auth\)/],
     ['token_revoked', /it was revoked \(token_revoked\): the app was uninstalled or the token was regenerated/],
-  ])('with a bot token Slack answers %s: one line naming SLACK_BOT_TOKEN, exit 2, never "running"', async (code, says) => {
-    const fake = await new FakeSlack().start();
-    try {
-      fake.failures.set('auth.test', code);
-      const run = start({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: String(await freePort()) });
-      expect(await run.exit).toBe(2);
-      expect(run.err()).toMatch(/^pushcheck: SLACK_BOT_TOKEN: Slack refused the bot token: .*\. To fix it, set SLACK_BOT_TOKEN to the Bot User OAuth Token \(xoxb-…\).*\.\n$/);
-      expect(run.err()).toMatch(says);
-      expect(run.err()).not.toMatch(/\n\s+at /); // no stack trace
-      expect(run.out() + run.err()).not.toMatch(RUNNING);
-      expect(run.out() + run.err()).not.toContain(BOT_TOKEN);
-    } finally {
-      await fake.stop();
-    }
-  }, 60_000);
+  ])(
+    'with a bot token Slack answers %s: one line naming SLACK_BOT_TOKEN, exit 2, never "running"',
+    async (code, says) => {
+      const fake = await new FakeSlack().start();
+      try {
+        fake.failures.set('auth.test', code);
+        const run = start({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, PORT: String(await freePort()) });
+        expect(await run.exit).toBe(2);
+        expect(run.err()).toMatch(
+          /^pushcheck: SLACK_BOT_TOKEN: Slack refused the bot token: .*\. To fix it, set SLACK_BOT_TOKEN to the Bot User OAuth Token \(xoxb-…\).*\.\n$/,
+        );
+        expect(run.err()).toMatch(says);
+        expect(run.err()).not.toMatch(/\n\s+at /); // no stack trace
+        expect(run.out() + run.err()).not.toMatch(RUNNING);
+        expect(run.out() + run.err()).not.toContain(BOT_TOKEN);
+      } finally {
+        await fake.stop();
+      }
+    },
+    60_000,
+  );
 
   it('in Socket Mode with an app token Slack refuses: one line naming SLACK_APP_TOKEN, exit 2', async () => {
     const fake = await new FakeSlack().start();
@@ -86,7 +108,9 @@ describe.concurrent('starting the bot', () => {
       fake.failures.set('apps.connections.open', 'invalid_auth');
       const run = start({ SLACK_APP_TOKEN: 'xapp-1-test', SLACK_API_URL: fake.apiUrl });
       expect(await run.exit).toBe(2);
-      expect(run.err()).toMatch(/^pushcheck: SLACK_APP_TOKEN: Slack refused the app-level token: Slack does not recognise it \(invalid_auth\)\. To fix it, set SLACK_APP_TOKEN to an app-level token \(xapp-…, scope connections:write\).*\.\n$/);
+      expect(run.err()).toMatch(
+        /^pushcheck: SLACK_APP_TOKEN: Slack refused the app-level token: Slack does not recognise it \(invalid_auth\)\. To fix it, set SLACK_APP_TOKEN to an app-level token \(xapp-…, scope connections:write\).*\.\n$/,
+      );
       expect(run.out() + run.err()).not.toMatch(RUNNING);
       expect(fake.of('auth.test')).toHaveLength(1); // the bot token was fine
     } finally {
@@ -103,13 +127,32 @@ describe.concurrent('starting the bot', () => {
       await run.waitForOutput(/Slack is unreachable at http:\/\/127\.0\.0\.1:\d+\/api\/ \(auth\.test: [^)]+\); trying again in 1 s/);
       await run.waitForOutput(/trying again in 2 s/); // a second attempt, waiting longer
       expect(run.out()).not.toMatch(RUNNING);
-      expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'listening', () => 'not listening')).toBe('not listening');
+      expect(
+        await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          () => 'listening',
+          () => 'not listening',
+        ),
+      ).toBe('not listening');
 
       fake.unreachable = false;
       await run.waitForOutput(RUNNING);
       expect(run.out()).toMatch(/Slack answered auth\.test/);
-      const body = new URLSearchParams({ token: 'legacy', team_id: 'T1', api_app_id: 'A1', command: '/pushcheck', text: 'help', user_id: 'U1', channel_id: 'C1', trigger_id: 't', response_url: `${fake.url}/response` }).toString();
-      const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) }, body });
+      const body = new URLSearchParams({
+        token: 'legacy',
+        team_id: 'T1',
+        api_app_id: 'A1',
+        command: '/pushcheck',
+        text: 'help',
+        user_id: 'U1',
+        channel_id: 'C1',
+        trigger_id: 't',
+        response_url: `${fake.url}/response`,
+      }).toString();
+      const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) },
+        body,
+      });
       expect(res.status).toBe(200);
       expect(await res.text()).toMatch(/finds out why/);
       expect(run.out() + run.err()).not.toContain(BOT_TOKEN);

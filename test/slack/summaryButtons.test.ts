@@ -23,14 +23,18 @@ afterAll(async () => {
 });
 
 type Button = { action_id: string; value: string; text: { text: string } };
-const buttonsOf = (c: Call): Button[] => (c.args.blocks as { type: string; elements?: Button[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+const buttonsOf = (c: Call): Button[] =>
+  (c.args.blocks as { type: string; elements?: Button[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
 
 async function thread(channel: string, ts: string) {
   const file = fake.addFile(`F-${channel}`, 'MDM.plist', MDM_PLIST);
   await bot.event({ type: 'message', subtype: 'file_share', channel, channel_type: 'channel', user: 'U1', text: '', ts, files: [file] });
   await fake.waitFor(() => fake.of('chat.postMessage').filter((c) => c.args.thread_ts === ts).length >= 2);
-  const summaryTs = (await bot.store.getSession(`${channel}:${ts}`))!.summaryTs!;
-  const summary = fake.of('chat.update').filter((c) => c.args.ts === summaryTs).at(-1)!;
+  const summaryTs = (await bot.store.getCase(`${channel}:${ts}`))!.summaryTs!;
+  const summary = fake
+    .of('chat.update')
+    .filter((c) => c.args.ts === summaryTs)
+    .at(-1)!;
   return { summaryTs, summary };
 }
 
@@ -53,7 +57,9 @@ describe('the summary asks the top three questions', () => {
   it('"More questions" posts the rest in the thread, each with its answer buttons', async () => {
     const root = '1700009000.000100';
     const { summaryTs, summary } = await thread('CQ', root);
-    const asked = blocksText(summary.args).split('\n').filter((l) => l.startsWith(':question:'));
+    const asked = blocksText(summary.args)
+      .split('\n')
+      .filter((l) => l.startsWith(':question:'));
     expect(asked).toHaveLength(3);
     const more = buttonsOf(summary).find((b) => b.action_id === 'more_questions')!;
     const count = Number(/\((\d+)\)/.exec(more.text.text)![1]);

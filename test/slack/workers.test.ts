@@ -20,10 +20,20 @@ afterAll(async () => {
 });
 
 type Button = { action_id: string; value: string; text: { text: string } };
-const buttonsOf = (c: Call): Button[] => ((c.args.blocks ?? []) as { type: string; elements?: Button[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+const buttonsOf = (c: Call): Button[] =>
+  ((c.args.blocks ?? []) as { type: string; elements?: Button[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
 const replies = (channel: string, ts: string) => fake.of('chat.postMessage').filter((c) => c.args.channel === channel && c.args.thread_ts === ts);
 const replyMatching = (channel: string, ts: string, re: RegExp) => fake.waitFor(() => replies(channel, ts).find((c) => re.test(String(c.args.text))), 15_000);
-const fileShare = (channel: string, ts: string, files: Record<string, unknown>[]) => ({ type: 'message', subtype: 'file_share', channel, channel_type: 'channel', user: 'U1', text: '', ts, files });
+const fileShare = (channel: string, ts: string, files: Record<string, unknown>[]) => ({
+  type: 'message',
+  subtype: 'file_share',
+  channel,
+  channel_type: 'channel',
+  user: 'U1',
+  text: '',
+  ts,
+  files,
+});
 
 describe('a thread whose case is kept by a worker', () => {
   let bot: RunningBot;
@@ -47,14 +57,26 @@ describe('a thread whose case is kept by a worker', () => {
     expect(afterFile).toBe(1);
 
     const summaryTs = (await bot.store.thread(key))!.summaryTs!;
-    const summary = fake.of('chat.update').filter((c) => c.args.ts === summaryTs).at(-1)!;
-    const click = (action_id: string, at: string) => bot.interaction(buttonClick('CW1', ts, summaryTs, buttonsOf(summary).find((b) => b.action_id === action_id)!, 'U2', at));
+    const summary = fake
+      .of('chat.update')
+      .filter((c) => c.args.ts === summaryTs)
+      .at(-1)!;
+    const click = (action_id: string, at: string) =>
+      bot.interaction(buttonClick('CW1', ts, summaryTs, buttonsOf(summary).find((b) => b.action_id === action_id)!, 'U2', at));
 
     expect((await click('more_questions', '1700700002.000001')).status).toBe(200);
     await replyMatching('CW1', ts, /more questions?:/);
     expect((await click('show_all_evidence', '1700700003.000001')).status).toBe(200);
     await fake.waitFor(() => fake.of('files.completeUploadExternal').find((c) => c.args.thread_ts === ts));
-    await bot.event({ type: 'message', channel: 'CW1', channel_type: 'channel', user: 'U1', text: 'thanks, looking at it', ts: '1700700004.000100', thread_ts: ts });
+    await bot.event({
+      type: 'message',
+      channel: 'CW1',
+      channel_type: 'channel',
+      user: 'U1',
+      text: 'thanks, looking at it',
+      ts: '1700700004.000100',
+      thread_ts: ts,
+    });
     await bot.deps.work.idle();
     expect(await diagnosed()).toBe(afterFile);
 
@@ -86,7 +108,14 @@ describe('a reader that runs past its deadline (1.5 s here)', () => {
       expect(String(told.args.text)).toMatch(/^:x: pushcheck could not read stuck\.plist: reading it took longer than 1500 ms, so it was stopped\n/);
       await bot.deps.work.idle();
       const summaryTs = (await bot.store.thread(`CW2:${ts}`))!.summaryTs!;
-      expect(blocksText(fake.of('chat.update').filter((c) => c.args.ts === summaryTs).at(-1)!.args)).not.toMatch(/downloading|Reading \*stuck/);
+      expect(
+        blocksText(
+          fake
+            .of('chat.update')
+            .filter((c) => c.args.ts === summaryTs)
+            .at(-1)!.args,
+        ),
+      ).not.toMatch(/downloading|Reading \*stuck/);
     } finally {
       release();
     }

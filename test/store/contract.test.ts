@@ -29,7 +29,7 @@ for (const kind of STORE_KINDS) {
       it('keeps evidence, answers, messages, settings and the summary across a reopen', async () => {
         fresh();
         const a = await db.open();
-        await a.openSession('C1:1.1', { channel: 'C1', threadTs: '1.1', meta: { startedBy: 'U1' } });
+        await a.openCase('C1:1.1', { channel: 'C1', threadTs: '1.1', meta: { startedBy: 'U1' } });
         await a.addEvidence('C1:1.1', { input: 'MDM.plist', facts: [fact('M')], problems: [], addedBy: 'U1', addedAt: '2026-01-01T00:00:00.000Z' });
         await a.addAnswer('C1:1.1', { question: 'q.mdm.enrolled', value: 'yes', by: 'U2', at: '2026-01-01T00:01:00.000Z' });
         expect(await a.claimSummary('C1:1.1', '1.2')).toBe('1.2');
@@ -37,7 +37,7 @@ for (const kind of STORE_KINDS) {
         await a.setMeta('C1:1.1', 'attachedReport', 'abc');
         await a.close();
         const b = await db.open();
-        const s = await b.getSession('C1:1.1');
+        const s = await b.getCase('C1:1.1');
         expect(s).toMatchObject({
           channel: 'C1',
           threadTs: '1.1',
@@ -50,11 +50,11 @@ for (const kind of STORE_KINDS) {
         // Facts come back byte for byte, keys in their order: reports are compared that way.
         expect(JSON.stringify(s!.evidence[0]!.facts)).toBe(JSON.stringify([fact('M')]));
         // Opening an existing session again changes nothing.
-        await b.openSession('C1:1.1', { channel: 'C1', threadTs: '1.1', meta: { startedBy: 'someone else' } });
-        expect((await b.getSession('C1:1.1'))!.meta.startedBy).toBe('U1');
-        expect(await b.hasSession('C1:1.1')).toBe(true);
-        expect(await b.hasSession('C1:9.9')).toBe(false);
-        expect(await b.getSession('C1:9.9')).toBeUndefined();
+        await b.openCase('C1:1.1', { channel: 'C1', threadTs: '1.1', meta: { startedBy: 'someone else' } });
+        expect((await b.getCase('C1:1.1'))!.meta.startedBy).toBe('U1');
+        expect(await b.hasCase('C1:1.1')).toBe(true);
+        expect(await b.hasCase('C1:9.9')).toBe(false);
+        expect(await b.getCase('C1:9.9')).toBeUndefined();
       });
 
       it('records its migrations once, even when two replicas start together', async () => {
@@ -67,24 +67,24 @@ for (const kind of STORE_KINDS) {
       it('keeps settings two replicas write at once', async () => {
         fresh();
         const [a, b] = [await db.open(), await db.open()];
-        await a.openSession('k', { channel: 'C', threadTs: '1' });
+        await a.openCase('k', { channel: 'C', threadTs: '1' });
         await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).setMeta('k', `n${i}`, String(i))));
-        expect((await a.getSession('k'))!.meta).toEqual(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`n${i}`, String(i)])));
+        expect((await a.getCase('k'))!.meta).toEqual(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`n${i}`, String(i)])));
       });
 
       it('purges sessions untouched for longer than the retention period, with their rows', async () => {
         fresh();
         const c = clock();
         const s = await db.open({ now: c.now, retentionMs: 30 * DAY });
-        await s.openSession('old', { channel: 'C', threadTs: '1' });
+        await s.openCase('old', { channel: 'C', threadTs: '1' });
         await s.addEvidence('old', { input: 'x', facts: [fact('M')], problems: [], addedAt: c.now().toISOString() });
         await s.beginScan('old', { input: 'big.tar.gz', source: { id: 'F1' }, owner: 'r1', addedAt: c.now().toISOString() });
         c.advance(20 * DAY);
-        await s.openSession('recent', { channel: 'C', threadTs: '2' });
+        await s.openCase('recent', { channel: 'C', threadTs: '2' });
         c.advance(11 * DAY); // old: 31 days idle; recent: 11
         expect((await s.purge()).sessions).toBe(1);
-        expect(await s.hasSession('old')).toBe(false);
-        expect(await s.hasSession('recent')).toBe(true);
+        expect(await s.hasCase('old')).toBe(false);
+        expect(await s.hasCase('recent')).toBe(true);
         expect(await s.scans('old')).toEqual([]);
       });
     });
@@ -114,18 +114,18 @@ for (const kind of STORE_KINDS) {
       it('is the first one claimed; a later claim gets that one back', async () => {
         fresh();
         const [a, b] = [await db.open(), await db.open()];
-        await a.openSession('k', { channel: 'C', threadTs: '1' });
+        await a.openCase('k', { channel: 'C', threadTs: '1' });
         const [x, y] = await Promise.all([a.claimSummary('k', '1.5'), b.claimSummary('k', '1.6')]);
         expect(x).toBe(y);
         expect(['1.5', '1.6']).toContain(x);
         expect(await a.claimSummary('k', '1.7')).toBe(x);
-        expect((await b.getSession('k'))!.summaryTs).toBe(x);
+        expect((await b.getCase('k'))!.summaryTs).toBe(x);
       });
 
       it('is replaced by a report posted anew only while it is still the one replaced (two replicas: one new summary)', async () => {
         fresh();
         const [a, b] = [await db.open(), await db.open()];
-        await a.openSession('k', { channel: 'C', threadTs: '1' });
+        await a.openCase('k', { channel: 'C', threadTs: '1' });
         await a.claimSummary('k', '1.5');
         const [x, y] = await Promise.all([a.replaceSummary('k', '1.5', '1.8'), b.replaceSummary('k', '1.5', '1.9')]);
         expect(x).toBe(y);
@@ -139,7 +139,7 @@ for (const kind of STORE_KINDS) {
       it('lets the answer given later stand, whichever arrives first, and says which one it replaced', async () => {
         fresh();
         const s = await db.open();
-        await s.openSession('k', { channel: 'C', threadTs: '1' });
+        await s.openCase('k', { channel: 'C', threadTs: '1' });
         expect(await s.addAnswer('k', { question: 'q.mdm.wiped', value: 'no', by: 'U1', at: '2026-01-01T10:00:00.000Z' })).toEqual({});
         // U3 clicked before U2, but U3's click reached the bot last.
         const u2 = await s.addAnswer('k', { question: 'q.mdm.wiped', value: 'yes', by: 'U2', at: '2026-01-01T10:05:00.000Z' });
@@ -150,19 +150,19 @@ for (const kind of STORE_KINDS) {
           supersededBy: { question: 'q.mdm.wiped', value: 'yes', by: 'U2', at: '2026-01-01T10:05:00.000Z' },
         });
         // Every answer is kept, in the order given: the engine lets the last one stand.
-        expect((await s.getSession('k'))!.answers.map((a) => a.by)).toEqual(['U1', 'U3', 'U2']);
+        expect((await s.getCase('k'))!.answers.map((a) => a.by)).toEqual(['U1', 'U3', 'U2']);
       });
 
       it('records two answers given at once in two replicas, and exactly one of them stands', async () => {
         fresh();
         const [a, b] = [await db.open(), await db.open()];
-        await a.openSession('k', { channel: 'C', threadTs: '1' });
+        await a.openCase('k', { channel: 'C', threadTs: '1' });
         const at = '2026-01-01T10:00:00.000Z';
         const [ra, rb] = await Promise.all([
           a.addAnswer('k', { question: 'q.mdm.wiped', value: 'yes', by: 'UA', at }),
           b.addAnswer('k', { question: 'q.mdm.wiped', value: 'no', by: 'UB', at }),
         ]);
-        const answers = (await a.getSession('k'))!.answers;
+        const answers = (await a.getCase('k'))!.answers;
         expect(answers).toHaveLength(2);
         const standing = answers.at(-1)!;
         const [winner, loser] = standing.by === 'UA' ? [ra, rb] : [rb, ra];
@@ -231,10 +231,12 @@ for (const kind of STORE_KINDS) {
         const a = await db.open({ leaseMs: 300 });
         const b = await db.open({ leaseMs: 300 });
         let entered = false;
-        void a.withThreadLock('t', () => {
-          entered = true;
-          return new Promise<void>(() => undefined); // never finishes: the process dies first
-        }).catch(() => undefined);
+        void a
+          .withThreadLock('t', () => {
+            entered = true;
+            return new Promise<void>(() => undefined); // never finishes: the process dies first
+          })
+          .catch(() => undefined);
         await expect.poll(() => entered).toBe(true);
         await db.crash(a);
         expect(await b.withThreadLock('t', async () => 'taken over', { timeoutMs: 5000 })).toBe('taken over');
@@ -245,10 +247,24 @@ for (const kind of STORE_KINDS) {
       it('are listed while they run and forgotten when they end', async () => {
         fresh();
         const s = await db.open();
-        await s.openSession('k', { channel: 'C', threadTs: '1' });
-        const scan = await s.beginScan('k', { input: 'sysdiagnose.tar.gz', source: { id: 'F1', size: 5 }, owner: 'r1', addedBy: 'U1', addedAt: '2026-01-01T00:00:00.000Z' });
+        await s.openCase('k', { channel: 'C', threadTs: '1' });
+        const scan = await s.beginScan('k', {
+          input: 'sysdiagnose.tar.gz',
+          source: { id: 'F1', size: 5 },
+          owner: 'r1',
+          addedBy: 'U1',
+          addedAt: '2026-01-01T00:00:00.000Z',
+        });
         expect(await s.scans('k')).toEqual([
-          expect.objectContaining({ id: scan.id, key: 'k', input: 'sysdiagnose.tar.gz', source: { id: 'F1', size: 5 }, owner: 'r1', attempts: 1, addedBy: 'U1' }),
+          expect.objectContaining({
+            id: scan.id,
+            key: 'k',
+            input: 'sysdiagnose.tar.gz',
+            source: { id: 'F1', size: 5 },
+            owner: 'r1',
+            attempts: 1,
+            addedBy: 'U1',
+          }),
         ]);
         await s.endScan(scan.id);
         expect(await s.scans('k')).toEqual([]);
@@ -258,7 +274,7 @@ for (const kind of STORE_KINDS) {
         fresh();
         const c = clock();
         const [a, b, x] = [await db.open({ now: c.now }), await db.open({ now: c.now }), await db.open({ now: c.now })];
-        await a.openSession('k', { channel: 'C', threadTs: '1' });
+        await a.openCase('k', { channel: 'C', threadTs: '1' });
         const at = c.now().toISOString();
         await a.beginScan('k', { input: 'one.tar.gz', source: { id: 'F1' }, owner: 'dead', addedAt: at });
         await a.beginScan('k', { input: 'two.log', source: { id: 'F2' }, owner: 'dead', addedAt: at });
@@ -284,7 +300,7 @@ for (const kind of STORE_KINDS) {
         fresh();
         const c = clock();
         const [a, b] = [await db.open({ now: c.now }), await db.open({ now: c.now })];
-        await a.openSession('k', { channel: 'C', threadTs: '1' });
+        await a.openCase('k', { channel: 'C', threadTs: '1' });
         await a.beginScan('k', { input: 'one.tar.gz', source: { id: 'F1' }, owner: 'a', addedAt: c.now().toISOString() });
         expect(await b.takeStaleScans('b', 30_000)).toEqual([]);
         expect(await a.releaseScans('a')).toBe(1);

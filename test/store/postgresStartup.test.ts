@@ -17,7 +17,9 @@ describe('starting on a Postgres that cannot be used', () => {
   it('names the variable and where it points, never the password, when nothing answers', async () => {
     const port = await closedPort();
     const started = Date.now();
-    const e = await PostgresStore.connect({ url: `postgres://bot:s3cret-pw@127.0.0.1:${port}/pushcheck`, retentionMs: 1000, connectTimeoutMs: 300 }).catch((x: unknown) => x);
+    const e = await PostgresStore.connect({ url: `postgres://bot:s3cret-pw@127.0.0.1:${port}/pushcheck`, retentionMs: 1000, connectTimeoutMs: 300 }).catch(
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(StoreUnavailableError);
     expect((e as Error).message).toBe(`PUSHCHECK_DATABASE_URL: cannot use the database at 127.0.0.1:${port}/pushcheck: connection refused`);
     expect((e as Error).message).not.toMatch(/s3cret/);
@@ -36,7 +38,9 @@ describe('starting on a Postgres that cannot be used', () => {
     url.pathname = '/no_such_database';
     const started = Date.now();
     const e = await PostgresStore.connect({ url: url.toString(), retentionMs: 1000, connectTimeoutMs: 10_000 }).catch((x: unknown) => x);
-    expect((e as Error).message).toMatch(/^PUSHCHECK_DATABASE_URL: cannot use the database at 127\.0\.0\.1:\d+\/no_such_database: database "no_such_database" does not exist$/);
+    expect((e as Error).message).toMatch(
+      /^PUSHCHECK_DATABASE_URL: cannot use the database at 127\.0\.0\.1:\d+\/no_such_database: database "no_such_database" does not exist$/,
+    );
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });

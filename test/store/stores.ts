@@ -15,7 +15,8 @@ import type { Store } from '../../src/store/types.js';
  */
 export const PG_URL = process.env.PUSHCHECK_TEST_DATABASE_URL || undefined;
 export const PG_REQUIRED = process.env.PUSHCHECK_REQUIRE_POSTGRES === '1';
-export const PG_SKIP_REASON = 'PUSHCHECK_TEST_DATABASE_URL is not set (bash .ci/run starts a PostgreSQL server and sets it; or: eval "$(bash .ci/postgres.sh start)")';
+export const PG_SKIP_REASON =
+  'PUSHCHECK_TEST_DATABASE_URL is not set (bash .ci/run starts a PostgreSQL server and sets it; or: eval "$(bash .ci/postgres.sh start)")';
 
 /** Says once per file why the Postgres tests did not run, or fails when CI requires them. */
 export function postgresAvailable(): boolean {
@@ -75,7 +76,15 @@ function postgresDatabase(): Database {
   return {
     async open(opts = {}) {
       const app = `${schema}_${open.length}`;
-      const s = await PostgresStore.connect({ url: PG_URL!, schema, applicationName: app, retentionMs: opts.retentionMs ?? 30 * DAY, connectTimeoutMs: 2000, poolSize: 4, ...opts });
+      const s = await PostgresStore.connect({
+        url: PG_URL!,
+        schema,
+        applicationName: app,
+        retentionMs: opts.retentionMs ?? 30 * DAY,
+        connectTimeoutMs: 2000,
+        poolSize: 4,
+        ...opts,
+      });
       open.push({ store: s, app });
       return s;
     },

@@ -10,15 +10,42 @@ import { ctx, fixture, named, one, scan } from './helpers.js';
  */
 const REJECTION = 'Rejecting MDM push dictionary because it does not have the right magic string.';
 const FORMS: [string, string, string | undefined][] = [
-  ['log show default style (offset, TTL column)', `2024-03-01 10:22:33.123456+0100 0x1a2b     Default     0x0                  123    0    mdmd: (ManagedConfiguration) [com.apple.ManagedClient:MDMDaemon] ${REJECTION}`, '2024-03-01T09:22:33.123Z'],
-  ['log show default style (older, no TTL column, wide gaps)', `2024-03-01 10:22:33.123456-0400 0x1a2b        Default        0x0      123      mdmd: ${REJECTION}`, '2024-03-01T14:22:33.123Z'],
+  [
+    'log show default style (offset, TTL column)',
+    `2024-03-01 10:22:33.123456+0100 0x1a2b     Default     0x0                  123    0    mdmd: (ManagedConfiguration) [com.apple.ManagedClient:MDMDaemon] ${REJECTION}`,
+    '2024-03-01T09:22:33.123Z',
+  ],
+  [
+    'log show default style (older, no TTL column, wide gaps)',
+    `2024-03-01 10:22:33.123456-0400 0x1a2b        Default        0x0      123      mdmd: ${REJECTION}`,
+    '2024-03-01T14:22:33.123Z',
+  ],
   ['log show --style compact', `2024-03-01 10:22:33.123 Df mdmd[123:1a2b] [com.apple.ManagedClient:MDMDaemon] ${REJECTION}`, '2024-03-01T10:22:33.123Z'],
-  ['log show --style syslog', `2024-03-01 10:22:33.123456+0100  localhost mdmd[123]: (ManagedConfiguration) [com.apple.ManagedClient:MDMDaemon] ${REJECTION}`, '2024-03-01T09:22:33.123Z'],
-  ['log show --style ndjson', JSON.stringify({ timestamp: '2024-03-01 10:22:33.123456+0100', eventMessage: REJECTION, processImagePath: '/usr/libexec/mdmd', subsystem: 'com.apple.ManagedClient', category: 'MDMDaemon', processID: 123 }), '2024-03-01T09:22:33.123Z'],
+  [
+    'log show --style syslog',
+    `2024-03-01 10:22:33.123456+0100  localhost mdmd[123]: (ManagedConfiguration) [com.apple.ManagedClient:MDMDaemon] ${REJECTION}`,
+    '2024-03-01T09:22:33.123Z',
+  ],
+  [
+    'log show --style ndjson',
+    JSON.stringify({
+      timestamp: '2024-03-01 10:22:33.123456+0100',
+      eventMessage: REJECTION,
+      processImagePath: '/usr/libexec/mdmd',
+      subsystem: 'com.apple.ManagedClient',
+      category: 'MDMDaemon',
+      processID: 123,
+    }),
+    '2024-03-01T09:22:33.123Z',
+  ],
   ['old syslog (no year, so no time is guessed)', `Mar  1 10:22:33 Johns-iPhone mdmd[123] <Notice>: ${REJECTION}`, undefined],
   ['iOS syslog with a sub-component', `Mar  1 10:22:33 Johns-iPhone mdmd(ManagedConfiguration)[123] <Notice>: MDM|${REJECTION}`, undefined],
   ['Console.app copy (tab separated, time of day only)', `default\t10:22:33.123456+0100\tmdmd\t${REJECTION}`, undefined],
-  ['Console.app copy with subsystem and category', `default\t2024-03-01 10:22:33.123456+0100\tmdmd\tcom.apple.ManagedClient\tMDMDaemon\t${REJECTION}`, '2024-03-01T09:22:33.123Z'],
+  [
+    'Console.app copy with subsystem and category',
+    `default\t2024-03-01 10:22:33.123456+0100\tmdmd\tcom.apple.ManagedClient\tMDMDaemon\t${REJECTION}`,
+    '2024-03-01T09:22:33.123Z',
+  ],
   ['just the message, as pasted into a chat', `mdmd: ${REJECTION}`, undefined],
 ];
 
@@ -36,17 +63,56 @@ describe('every log form yields the magic rejection', () => {
 
 describe('what each known line means', () => {
   const cases: [string, string, string, Record<string, string>?, (string | undefined)?][] = [
-    ['courier connection (production)', 'apsd[98]: <APSCourier: 0x1>: Connected to courier 23-courier.push.apple.com (17.57.146.20:5223) connectionType WiFi', 'device.log.courier_connected', { host: '23-courier.push.apple.com', env: 'production' }],
-    ['courier connection (sandbox)', 'apsd[98]: <APSCourier: 0x1>: Connected to courier 1-courier.sandbox.push.apple.com (17.188.166.18:5223)', 'device.log.courier_connected', { host: '1-courier.sandbox.push.apple.com', env: 'sandbox' }],
+    [
+      'courier connection (production)',
+      'apsd[98]: <APSCourier: 0x1>: Connected to courier 23-courier.push.apple.com (17.57.146.20:5223) connectionType WiFi',
+      'device.log.courier_connected',
+      { host: '23-courier.push.apple.com', env: 'production' },
+    ],
+    [
+      'courier connection (sandbox)',
+      'apsd[98]: <APSCourier: 0x1>: Connected to courier 1-courier.sandbox.push.apple.com (17.188.166.18:5223)',
+      'device.log.courier_connected',
+      { host: '1-courier.sandbox.push.apple.com', env: 'sandbox' },
+    ],
     ['connection failure', 'apsd[98]: <APSCourierConnection: 0x2>: Disconnecting in response to connection failure', 'device.log.connection_failure'],
-    ['push for an enabled topic', "apsd[98]: <APSCourier: 0x1 production>: Received message for enabled topic 'com.apple.mgmt.External.abc' onInterface: NonCellular with payload '{}'", 'device.log.push_received', { topic: 'com.apple.mgmt.External.abc' }],
-    ['high priority message (debug logging)', "apsd[98]: <APSCourier: 0x1>: Received high priority message for topic 'com.example.app' with payload", 'device.log.push_received', { topic: 'com.example.app', priority: 'high' }],
-    ['push for an ignored topic', "apsd[98]: <APSCourier: 0x1>: Received message for ignored topic 'com.apple.mgmt.External.old'", 'device.log.push_ignored', { reason: 'ignored', topic: 'com.apple.mgmt.External.old' }],
-    ['push for an unknown token', 'apsd[98]: Received incoming push notification for topic: <private> but for a completely unknown token <private>', 'device.log.push_unknown_token', {}],
+    [
+      'push for an enabled topic',
+      "apsd[98]: <APSCourier: 0x1 production>: Received message for enabled topic 'com.apple.mgmt.External.abc' onInterface: NonCellular with payload '{}'",
+      'device.log.push_received',
+      { topic: 'com.apple.mgmt.External.abc' },
+    ],
+    [
+      'high priority message (debug logging)',
+      "apsd[98]: <APSCourier: 0x1>: Received high priority message for topic 'com.example.app' with payload",
+      'device.log.push_received',
+      { topic: 'com.example.app', priority: 'high' },
+    ],
+    [
+      'push for an ignored topic',
+      "apsd[98]: <APSCourier: 0x1>: Received message for ignored topic 'com.apple.mgmt.External.old'",
+      'device.log.push_ignored',
+      { reason: 'ignored', topic: 'com.apple.mgmt.External.old' },
+    ],
+    [
+      'push for an unknown token',
+      'apsd[98]: Received incoming push notification for topic: <private> but for a completely unknown token <private>',
+      'device.log.push_unknown_token',
+      {},
+    ],
     ['token update skipped', 'mdmd[241]: MDM|Skipped token update due to incomplete migration', 'device.log.token_update_skipped'],
     ['iOS mdmd polls the server', 'mdmd[241]: MDM|Polling MDM server https://mdm.example.com/mdm for next command.', 'device.log.checkin', { kind: 'poll' }],
-    ['missing aps-environment (TN2265)', `MyApp[412]: Error Domain=NSCocoaErrorDomain Code=3000 "no valid 'aps-environment' entitlement string found for application"`, 'device.log.aps_environment_missing'],
-    ['app token lookup with no token', 'apsd(PersistentConnection)[83]: copyTokenForDomain push.apple.com (null)', 'device.log.copy_token', { domain: 'push.apple.com', token: 'none' }],
+    [
+      'missing aps-environment (TN2265)',
+      `MyApp[412]: Error Domain=NSCocoaErrorDomain Code=3000 "no valid 'aps-environment' entitlement string found for application"`,
+      'device.log.aps_environment_missing',
+    ],
+    [
+      'app token lookup with no token',
+      'apsd(PersistentConnection)[83]: copyTokenForDomain push.apple.com (null)',
+      'device.log.copy_token',
+      { domain: 'push.apple.com', token: 'none' },
+    ],
   ];
   it.each(cases)('%s', async (_what, line, name, attrs, value) => {
     const { facts } = await scan(`${line}\n`, { pasted: true });
@@ -90,7 +156,11 @@ describe('json and syslog files', () => {
     const r = await readPath(fixture('log_show_json_apsd.json'), ctx);
     expect(r.problems).toEqual([]);
     const push = one(r.facts, 'device.log.push_received');
-    expect(push).toMatchObject({ at: '2024-03-04T08:20:11.552Z', attrs: { topic: 'com.apple.mgmt.External.3f1c9a2e-6b7d-4e21-9c0a-5d8e7f6a4b31', process: 'apsd' }, source: { line: 3 } });
+    expect(push).toMatchObject({
+      at: '2024-03-04T08:20:11.552Z',
+      attrs: { topic: 'com.apple.mgmt.External.3f1c9a2e-6b7d-4e21-9c0a-5d8e7f6a4b31', process: 'apsd' },
+      source: { line: 3 },
+    });
     expect(one(r.facts, 'device.log.connection_failure').at).toBe('2024-03-04T08:25:00.000Z');
     expect(one(r.facts, 'device.log.push_environment').value).toBe('production');
     expect(one(r.facts, 'device.log.mdm_lines').value).toBe(2);
@@ -144,7 +214,7 @@ describe('coverage of the push path', () => {
 
 describe('limits', () => {
   it('a 50 MB single line is cut by feedLines and the lines after it are still read', async () => {
-    const huge = 'mdmd: ' + 'x'.repeat(50 * 1024 * 1024);
+    const huge = `mdmd: ${'x'.repeat(50 * 1024 * 1024)}`;
     const { facts, problems } = await scan(`${huge}\nmdmd[1]: ${REJECTION}\n`, { name: 'big.log' });
     expect(problems).toEqual([]);
     expect(one(facts, 'device.log.magic_rejection').source).toMatchObject({ line: 2 });
@@ -152,7 +222,10 @@ describe('limits', () => {
 
   it('millions of the same event keep the first and last hundred and say how many there were', async () => {
     const lines: string[] = [];
-    for (let i = 0; i < 1000; i++) lines.push(`2024-03-01 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000+0000 0x1 Default 0x0 98 0 apsd: Disconnecting in response to connection failure`);
+    for (let i = 0; i < 1000; i++)
+      lines.push(
+        `2024-03-01 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000+0000 0x1 Default 0x0 98 0 apsd: Disconnecting in response to connection failure`,
+      );
     const { facts, problems } = await scan(lines.join('\n'));
     const kept = named(facts, 'device.log.connection_failure');
     expect(kept).toHaveLength(200);

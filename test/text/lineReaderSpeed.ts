@@ -41,7 +41,7 @@ async function build(): Promise<void> {
   while (bytes < limit) {
     const s = i % 86_400;
     const time = `2024-03-04 ${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.${String(i % 1_000_000).padStart(6, '0')}+0100`;
-    const body = i % 200 === 7 ? SIGNAL[(i / 200) % SIGNAL.length | 0] : NOISE[i % NOISE.length];
+    const body = i % 200 === 7 ? SIGNAL[((i / 200) % SIGNAL.length) | 0] : NOISE[i % NOISE.length];
     const line = `${time} 0x${(i % 0xffff).toString(16).padEnd(6)} Default     0x0                  ${100 + (i % 900)}    0    ${body}\n`;
     batch.push(line);
     bytes += line.length;

@@ -31,10 +31,12 @@ describe('timeline and draft from a NanoMDM server log (a healthy round trip)', 
     expect(draft).toContain("- (no timed pushes in the evidence yet: add the MDM server's push log)");
     expect(draft).toMatch(/^- \[ \] APNs responses to those pushes/m);
     const note = report.notes.find((n) => n.id === 'mdm.note.push_answered');
-    expect(note?.text).toMatch(/6B1E0F4A-92C3-5D78-A4E6-3F8B2C1D9E07 polled \(Idle\) at 2022-11-08T16:20:07\.000Z \(zone unknown\), 2 s after the push of 2022-11-08T16:20:05\.000Z/);
+    expect(note?.text).toMatch(
+      /6B1E0F4A-92C3-5D78-A4E6-3F8B2C1D9E07 polled \(Idle\) at 2022-11-08T16:20:07\.000Z \(zone unknown\), 2 s after the push of 2022-11-08T16:20:05\.000Z/,
+    );
   });
 
-  it('a 2022 server log beside a 2024 sysdiagnose: the axis shows the device\'s 25-hour self-healing window, the 2022 events are named beside it', async () => {
+  it("a 2022 server log beside a 2024 sysdiagnose: the axis shows the device's 25-hour self-healing window, the 2022 events are named beside it", async () => {
     const report = await runCase({ paths: [LOG, fixture('mdm/MDM.plist')] });
     const model = timelineModel(report);
     // The device noted a wrong-magic push on 2024-03-01 (MDM.plist): that and the next 25 hours are the story.

@@ -4,14 +4,29 @@ import { loadRules } from '../../src/engine/loadRules.js';
 import { diagnose } from '../../src/engine/diagnose.js';
 import { buildReport } from '../../src/case/index.js';
 import type { Fact } from '../../src/facts/schema.js';
-import { SELF_HEALING_MS, TIMELINE_WIDTH, renderTimelinePng, resvgRenderer, timelineFontFile, timelineHeight, timelineModel, timelineSvg } from '../../src/timeline/index.js';
+import {
+  SELF_HEALING_MS,
+  TIMELINE_WIDTH,
+  renderTimelinePng,
+  resvgRenderer,
+  timelineFontFile,
+  timelineHeight,
+  timelineModel,
+  timelineSvg,
+} from '../../src/timeline/index.js';
 import { readFileSync } from 'node:fs';
 
 const rules = loadRules();
 const reportOf = (facts: Fact[]) => buildReport(diagnose({ facts }, rules));
 const srv = (line: number): Fact['source'] => ({ kind: 'file', input: 'mdm-server.log', line });
 const dev = (line: number): Fact['source'] => ({ kind: 'file', input: 'sysdiagnose.tar.gz', member: 'system_logs.txt', line });
-const at = (name: string, time: string, source: Fact['source'], attrs?: Record<string, string>): Fact => ({ name, value: time, at: time, source, ...(attrs ? { attrs } : {}) });
+const at = (name: string, time: string, source: Fact['source'], attrs?: Record<string, string>): Fact => ({
+  name,
+  value: time,
+  at: time,
+  source,
+  ...(attrs ? { attrs } : {}),
+});
 
 /** Wrong-magic story: pushes answered 200, mdmd rejecting them, then a check-in after the 25-hour window. */
 const wrongMagicCase = (): Fact[] => [
@@ -80,7 +95,9 @@ describe('timeline picture of the timed evidence', () => {
   it('draws the 25-hour self-healing window from the first wrong-magic rejection', () => {
     const model = timelineModel(reportOf(wrongMagicCase()));
     const first = Date.parse('2024-03-04T09:00:01Z');
-    expect(model.spans).toContainEqual(expect.objectContaining({ lane: 'device', from: first, to: first + SELF_HEALING_MS, label: '25 h self-healing window' }));
+    expect(model.spans).toContainEqual(
+      expect.objectContaining({ lane: 'device', from: first, to: first + SELF_HEALING_MS, label: '25 h self-healing window' }),
+    );
     const svg = timelineSvg(reportOf(wrongMagicCase()))!;
     expect(svg).toContain('25 h self-healing window, ends 2024-03-05 10:00:01 UTC');
   });
@@ -135,7 +152,12 @@ describe('timeline picture of the timed evidence', () => {
 describe('the window: the failing pushes and what followed', () => {
   /** The wrong-magic story, with the profile installed and the enrollment half a year before. */
   const withHistory = (): Fact[] => [
-    at('device.mdm_profile_installed_at', '2023-09-12T14:02:44Z', { kind: 'file', input: 'sysdiagnose.tar.gz', member: 'logs/MCState/Shared/profile-1.stub', line: 5 }),
+    at('device.mdm_profile_installed_at', '2023-09-12T14:02:44Z', {
+      kind: 'file',
+      input: 'sysdiagnose.tar.gz',
+      member: 'logs/MCState/Shared/profile-1.stub',
+      line: 5,
+    }),
     ...wrongMagicCase().map((f) => (f.name === 'mdm.checkin.token_update' ? { ...f, value: '2023-09-12T14:02:50Z', at: '2023-09-12T14:02:50Z' } : f)),
     at('device.sysdiagnose_at', '2024-03-05T12:30:00Z', dev(1)),
   ];
@@ -200,7 +222,10 @@ describe('bundled font', () => {
     ['Greek', 'Ω', 'Σ'],
     ['arrows', '→', '↓'],
   ])('draws %s (device and server names are not all Latin): two letters come out as two different shapes', (_script, a, b) => {
-    const draw = (ch: string) => resvgRenderer(`<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><text x="8" y="30" font-family="DejaVu Sans" font-size="28">${ch}</text></svg>`);
+    const draw = (ch: string) =>
+      resvgRenderer(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><text x="8" y="30" font-family="DejaVu Sans" font-size="28">${ch}</text></svg>`,
+      );
     // A font without the letters draws both as the same empty box, or not at all.
     expect(draw(a).equals(draw(b))).toBe(false);
   });

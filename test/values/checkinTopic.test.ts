@@ -19,11 +19,19 @@ const MAGIC = '5A1C0E2B-77D4-4F1A-9C3E-0D8B61F2A4C7';
 const TOKEN = Buffer.from('7d3c1f0a9e8b2c4d6f1a3b5c7e9d0f2a4b6c8e0d1f3a5b7c9e0f2d4a6b8c0e1f', 'hex');
 const file = workdir('pushcheck-checkin-topic-');
 
-const tokenUpdate = (topic: string) => file(`TokenUpdate-${topic.slice(-4)}.plist`, checkin({ MessageType: 'TokenUpdate', Topic: topic, UDID, PushMagic: MAGIC }, { Token: TOKEN }));
+const tokenUpdate = (topic: string) =>
+  file(`TokenUpdate-${topic.slice(-4)}.plist`, checkin({ MessageType: 'TokenUpdate', Topic: topic, UDID, PushMagic: MAGIC }, { Token: TOKEN }));
 const mdmCertificate = (topic: string) =>
   file(
     `mdm-push-${topic.slice(-4)}.pem`,
-    pem(pushCertificate({ uid: topic, cn: `APSP:${topic.slice('com.apple.mgmt.External.'.length)}`, notBefore: '2025-11-01T00:00:00Z', notAfter: '2026-11-01T00:00:00Z' })),
+    pem(
+      pushCertificate({
+        uid: topic,
+        cn: `APSP:${topic.slice('com.apple.mgmt.External.'.length)}`,
+        notBefore: '2025-11-01T00:00:00Z',
+        notAfter: '2026-11-01T00:00:00Z',
+      }),
+    ),
   );
 
 describe("the certificate-replaced case: the check-in's topic against the push certificate's", () => {
@@ -49,7 +57,9 @@ describe("the certificate-replaced case: the check-in's topic against the push c
     const log = file('nanomdm.log', `2026/04/30 08:00:00 level=info service=push msg=retrieved push cert topic=${NEW}\n`);
     const report = await diagnoseJson(tokenUpdate(OLD), log);
     expect(factsNamed(report, 'server.topic').map((f) => f.value)).toEqual([NEW]);
-    expect(report.causes.find((c) => c.id === 'mdm.wrong_topic')!.because.join(' ')).toContain(`The server pushes on ${NEW}, but the device enrolled with ${OLD}`);
+    expect(report.causes.find((c) => c.id === 'mdm.wrong_topic')!.because.join(' ')).toContain(
+      `The server pushes on ${NEW}, but the device enrolled with ${OLD}`,
+    );
   });
 
   it('a check-in alone does not say what the server pushes on: the topic stays open and is asked for', async () => {

@@ -13,11 +13,11 @@ import { judgeValue } from '../../src/facts/valueShape.js';
  */
 const LONG = 64 * 1024;
 const lines = [
-  'com.apple.mgmt ' + '.a'.repeat(LONG / 2),
+  `com.apple.mgmt ${'.a'.repeat(LONG / 2)}`,
   'a'.repeat(LONG),
-  'topic' + ' aaaa'.repeat(LONG / 5) + '!',
-  'magic ' + '0B9D6E24-'.repeat(LONG / 9),
-  'server: ' + 'topic=x '.repeat(LONG / 8),
+  `topic${' aaaa'.repeat(LONG / 5)}!`,
+  `magic ${'0B9D6E24-'.repeat(LONG / 9)}`,
+  `server: ${'topic=x '.repeat(LONG / 8)}`,
   'udid='.repeat(LONG / 5),
   '[x] '.repeat(LONG / 4),
   '-'.repeat(LONG),

@@ -30,11 +30,15 @@ describe('a masked topic in a check-in', () => {
     // The ticket masked the topic: nothing says the certificate's topic differs from the enrolled one.
     expect(factsNamed(report, 'server.enrolled_topic')).toEqual([]);
     expect(factsNamed(report, 'value.masked')).toEqual([
-      expect.objectContaining({ attrs: expect.objectContaining({ of: 'server.enrolled_topic', kind: 'topic', state: 'masked', key: 'Topic', question: 'q.mdm.device_topic' }) }),
+      expect.objectContaining({
+        attrs: expect.objectContaining({ of: 'server.enrolled_topic', kind: 'topic', state: 'masked', key: 'Topic', question: 'q.mdm.device_topic' }),
+      }),
     ]);
     expect(statusOf(report, 'mdm.wrong_topic')).toBe('open');
     expect(report.notes.map((n) => n.id)).toContain('mdm.note.value_masked');
-    expect(report.notes.find((n) => n.id === 'mdm.note.value_masked')!.text).toMatch(/the topic in a check-in .*"com\.apple\.mgmt\.External\.XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX" is masked/);
+    expect(report.notes.find((n) => n.id === 'mdm.note.value_masked')!.text).toMatch(
+      /the topic in a check-in .*"com\.apple\.mgmt\.External\.XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX" is masked/,
+    );
     expect(report.questions.map((q) => q.id)).toContain('q.mdm.device_topic');
     // The PushMagic and token the same check-in carries are the server's, and real.
     expect(factsNamed(report, 'server.push_magic').map((f) => f.value)).toEqual([MAGIC]);
@@ -42,7 +46,10 @@ describe('a masked topic in a check-in', () => {
   });
 
   it('an MDM.plist whose PushMagic was copied from a redacted log does not make the magic "wrong"', async () => {
-    const mdmPlist = file('MDM.plist', checkin({ PushMagic: '<private>', Topic: TOPIC, ServerURL: 'https://mdm.example.net/mdm', CheckInURL: 'https://mdm.example.net/checkin' }));
+    const mdmPlist = file(
+      'MDM.plist',
+      checkin({ PushMagic: '<private>', Topic: TOPIC, ServerURL: 'https://mdm.example.net/mdm', CheckInURL: 'https://mdm.example.net/checkin' }),
+    );
     const report = await diagnoseJson(mdmPlist, '--magic', MAGIC, '--topic', TOPIC);
     expect(statusOf(report, 'mdm.wrong_magic')).toBe('open');
     expect(statusOf(report, 'mdm.wrong_topic')).toBe('ruled_out');
@@ -74,7 +81,12 @@ describe('mutated pastes lead to "check this value", never to a confirmed cause'
     ].join('\n');
 
   const mutations: { what: string; topic?: string; magic?: string; token?: string; cause: string; state: 'masked' | 'garbled' }[] = [
-    { what: 'a PushMagic with a group run together (the issue\'s own example)', magic: '0B9D6E24-C3F1111111111111111111-4A78-8E52-D17A4B6C9F03', cause: 'mdm.wrong_magic', state: 'garbled' },
+    {
+      what: "a PushMagic with a group run together (the issue's own example)",
+      magic: '0B9D6E24-C3F1111111111111111111-4A78-8E52-D17A4B6C9F03',
+      cause: 'mdm.wrong_magic',
+      state: 'garbled',
+    },
     { what: 'a PushMagic one character short', magic: '0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F0', cause: 'mdm.wrong_magic', state: 'garbled' },
     { what: 'a PushMagic with a character too many', magic: '0B9D6E24-C3F1-4A788-8E52-D17A4B6C9F03', cause: 'mdm.wrong_magic', state: 'garbled' },
     { what: 'a PushMagic with a stray letter', magic: '0B9D6E24-C3F1-4A78-8E52-D17A4B6C9FZ3', cause: 'mdm.wrong_magic', state: 'garbled' },
@@ -85,11 +97,36 @@ describe('mutated pastes lead to "check this value", never to a confirmed cause'
     { what: 'a PushMagic masked with X', magic: '0B9D6E24-XXXX-XXXX-XXXX-XXXXXXXXXXXX', cause: 'mdm.wrong_magic', state: 'masked' },
     { what: 'a PushMagic as <redacted>', magic: '<redacted>', cause: 'mdm.wrong_magic', state: 'masked' },
     { what: 'a PushMagic masked with stars', magic: '0B9D6E24-****-****-****-************', cause: 'mdm.wrong_magic', state: 'masked' },
-    { what: 'a topic with a stray space after com.apple.mgmt', topic: 'com.apple.mgmt .External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7d', cause: 'mdm.wrong_topic', state: 'garbled' },
-    { what: 'a topic with External twice', topic: 'com.apple.mgmt.External.External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7d', cause: 'mdm.wrong_topic', state: 'garbled' },
-    { what: 'a topic with com.apple.mgmt twice', topic: 'com.apple.mgmt.com.apple.mgmt.External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7d', cause: 'mdm.wrong_topic', state: 'garbled' },
-    { what: 'a topic whose UUID lost a character', topic: 'com.apple.mgmt.External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7', cause: 'mdm.wrong_topic', state: 'garbled' },
-    { what: 'a topic with two dots together', topic: 'com.apple.mgmt..External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7d', cause: 'mdm.wrong_topic', state: 'garbled' },
+    {
+      what: 'a topic with a stray space after com.apple.mgmt',
+      topic: 'com.apple.mgmt .External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7d',
+      cause: 'mdm.wrong_topic',
+      state: 'garbled',
+    },
+    {
+      what: 'a topic with External twice',
+      topic: 'com.apple.mgmt.External.External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7d',
+      cause: 'mdm.wrong_topic',
+      state: 'garbled',
+    },
+    {
+      what: 'a topic with com.apple.mgmt twice',
+      topic: 'com.apple.mgmt.com.apple.mgmt.External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7d',
+      cause: 'mdm.wrong_topic',
+      state: 'garbled',
+    },
+    {
+      what: 'a topic whose UUID lost a character',
+      topic: 'com.apple.mgmt.External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7',
+      cause: 'mdm.wrong_topic',
+      state: 'garbled',
+    },
+    {
+      what: 'a topic with two dots together',
+      topic: 'com.apple.mgmt..External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7d',
+      cause: 'mdm.wrong_topic',
+      state: 'garbled',
+    },
     { what: 'a topic cut short', topic: 'com.apple.mgmt.External.4b2d9c1e-…', cause: 'mdm.wrong_topic', state: 'masked' },
     { what: 'a topic with the UUID masked', topic: 'com.apple.mgmt.External.xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx', cause: 'mdm.wrong_topic', state: 'masked' },
     { what: 'a topic with a placeholder for the UUID', topic: 'com.apple.mgmt.External.<uuid>', cause: 'mdm.wrong_topic', state: 'masked' },
@@ -131,7 +168,13 @@ describe('mutated pastes lead to "check this value", never to a confirmed cause'
 
   it('a garbled --magic flag is named too, with the flag as its source and a problem saying what is wrong', () => {
     const r = serverValues({ magic: '0B9D6E24-C3F1-4A78-8E52-D17A4B6C9F0' });
-    expect(r.facts).toEqual([expect.objectContaining({ name: 'value.garbled', source: { kind: 'pasted', input: '--magic' }, attrs: expect.objectContaining({ of: 'server.push_magic' }) })]);
+    expect(r.facts).toEqual([
+      expect.objectContaining({
+        name: 'value.garbled',
+        source: { kind: 'pasted', input: '--magic' },
+        attrs: expect.objectContaining({ of: 'server.push_magic' }),
+      }),
+    ]);
     expect(r.problems.map((p) => p.code)).toEqual(['flag.invalid_magic']);
   });
 });

@@ -30,7 +30,11 @@ describe('an APNs 410 to an MDM push points at the MDM causes, never at a remove
     expect(report.questions[0].id).toBe('q.mdm.enrolled');
     expect(everything(report)).not.toMatch(/apns\.app_removed|app was (?:removed|deleted)/);
     // The Go log stamp has no zone: it is kept, and said to be zone-less.
-    expect(factsNamed(report, 'mdm.apns_response')[0]).toMatchObject({ value: 'Unregistered', at: '2026-05-04T09:14:07.000Z', attrs: { zone: 'unknown', status: '410' } });
+    expect(factsNamed(report, 'mdm.apns_response')[0]).toMatchObject({
+      value: 'Unregistered',
+      at: '2026-05-04T09:14:07.000Z',
+      attrs: { zone: 'unknown', status: '410' },
+    });
   });
 
   it('answered "the profile is still installed": leaving MDM and an erase are ruled out; a restored backup (new token) stays likely', async () => {
@@ -95,10 +99,13 @@ describe('MicroMDM "retrieving PushInfo by UDID: not found": the server never st
     expect(diagnoseEvidence(evidence).report.causes.find((c) => c.id === 'mdm.no_push_info')?.status).toBe('confirmed');
   });
 
-  it('a 500 from the MDM server\'s own push endpoint, said in words or as its HTTP/2 status, is no APNs answer', async () => {
+  it("a 500 from the MDM server's own push endpoint, said in words or as its HTTP/2 status, is no APNs answer", async () => {
     for (const text of ['our push endpoint returned 500 when we pushed to the iPad', `> POST /v1/push/${UDID} HTTP/2\n< HTTP/2 500`]) {
       const evidence = await collectEvidence({ pastes: [{ text, label: 'slack message' }] });
-      expect(evidence.facts.filter((f) => /response/.test(f.name)), text).toEqual([]);
+      expect(
+        evidence.facts.filter((f) => /response/.test(f.name)),
+        text,
+      ).toEqual([]);
     }
   });
 
@@ -187,7 +194,7 @@ describe('an apsd line about an MDM topic is MDM evidence', () => {
   it('"Received message for enabled topic com.apple.mgmt.…" does not open the app-push domain', async () => {
     const log = file(
       'device.log',
-      '2026-05-04 09:14:08.120455+0200 0x3f1a2    Default     0x0                  101    0    apsd: [com.apple.apsd:courier] Received message for enabled topic \'com.apple.mgmt.External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7d\' onInterface: NonCellular with payload \'<private>\' with priority 10 for device token: NO\n',
+      "2026-05-04 09:14:08.120455+0200 0x3f1a2    Default     0x0                  101    0    apsd: [com.apple.apsd:courier] Received message for enabled topic 'com.apple.mgmt.External.4b2d9c1e-7a35-4f60-9e8d-2c1b0a9f8e7d' onInterface: NonCellular with payload '<private>' with priority 10 for device token: NO\n",
     );
     const report = await diagnoseJson(log);
     expect(report.domains).toEqual(['mdm']);

@@ -52,7 +52,10 @@ describe('a reason named in conversation is not an APNs answer', () => {
     ];
     for (const [text, reason] of shapes) {
       const evidence = await collectEvidence({ pastes: [{ text, label: 'slack message' }] });
-      expect(evidence.facts.filter((f) => f.name === 'apns.response').map((f) => f.value), text).toEqual([reason]);
+      expect(
+        evidence.facts.filter((f) => f.name === 'apns.response').map((f) => f.value),
+        text,
+      ).toEqual([reason]);
     }
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, file, goLog, nanoIdle, nanoPush, nanoTokenUpdate, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import { cause, heldRules, diagnose, file, goLog, nanoIdle, nanoPush, nanoTokenUpdate, TOPIC, UDID_A, UDID_B } from './evidence.js';
 
 /**
  * Issue 8 item 9: the enrollment race follows seed 000. The window is under
@@ -8,20 +8,18 @@ import { cause, diagnose, file, goLog, nanoIdle, nanoPush, nanoTokenUpdate, TOPI
  * the push left inside the window, was never retried and the device never came.
  */
 
-const held = (c: Record<string, any> | undefined) => (c?.rules ?? []).filter((r: { result: unknown }) => r.result === true).map((r: { id: string }) => r.id);
-
 /** NanoMDM (Go log prefix, whole seconds): A enrolls at 09:00:00; later another iPhone enrolls. */
 function log(push: string[], after: string[] = []): string {
   return file(
     'nanomdm-enroll.log',
-    [
+    `${[
       goLog('2024-03-04T09:00:00', `level=info service=nanomdm msg=Authenticate id=${UDID_A} type=Device serial_number=F4GXK2Q9N73H`),
       ...nanoTokenUpdate(goLog, '2024-03-04T09:00:00', UDID_A),
       ...push,
       ...after,
       goLog('2024-03-04T09:12:30', `level=info service=nanomdm msg=Authenticate id=${UDID_B} type=Device serial_number=G7HZL3R0P84J`),
       ...nanoTokenUpdate(goLog, '2024-03-04T09:12:31', UDID_B),
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
 }
 const run = (path: string) => diagnose(path, '--topic', TOPIC, '--answer', `q.case.device=${UDID_A}`);
@@ -30,14 +28,14 @@ describe('the push right after enrollment', () => {
   it('in the same second as the TokenUpdate, never retried, device never came: likely, not confirmed', async () => {
     const r = await run(log(nanoPush(goLog, '2024-03-04T09:00:00', UDID_A)));
     expect(cause(r, 'mdm.enrollment_race')?.status).toBe('likely');
-    expect(held(cause(r, 'mdm.enrollment_race'))).toContain('mdm.enrollment_race.too_soon_no_retry');
+    expect(heldRules(cause(r, 'mdm.enrollment_race'))).toContain('mdm.enrollment_race.too_soon_no_retry');
     expect(r.facts.find((f: { fact: string }) => f.fact === 'server.first_push_within_race_window')).toMatchObject({ value: true });
   });
 
   it('three seconds after the TokenUpdate is past the window: no evidence of the race, ruled out', async () => {
     const r = await run(log(nanoPush(goLog, '2024-03-04T09:00:03', UDID_A)));
     expect(cause(r, 'mdm.enrollment_race')?.status).toBe('ruled_out');
-    expect(held(cause(r, 'mdm.enrollment_race'))).toContain('mdm.enrollment_race.not_applicable');
+    expect(heldRules(cause(r, 'mdm.enrollment_race'))).toContain('mdm.enrollment_race.not_applicable');
   });
 
   it('one second later on whole-second stamps cannot be told (0.001 s to 1.999 s): never "likely"', async () => {

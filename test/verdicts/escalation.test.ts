@@ -10,7 +10,10 @@ import { diagnose, file, MAGIC, microPush, note, sysdiagnose, TOKEN, TOPIC, UDID
  */
 
 // The MDM push certificate the server pushes with (topic = subject UID), valid at the time of the run.
-const cert = file('mdm-push.pem', pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore: '2023-11-20T10:00:00Z', notAfter: '2024-11-19T10:00:00Z' })));
+const cert = file(
+  'mdm-push.pem',
+  pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore: '2023-11-20T10:00:00Z', notAfter: '2024-11-19T10:00:00Z' })),
+);
 const SERVER = ['--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--now', '2024-05-07T10:00:00Z'];
 // Someone checked the network from the device (other devices on that Wi-Fi get pushes).
 const CHECKED = ['--answer', 'q.mdm.network_ok=yes'];
@@ -21,7 +24,7 @@ describe('every cause ruled out, but no failed push on record', () => {
   const bundle = sysdiagnose({ taken: '2024.05.07_09-02-00+0000', lastPollingSuccess: '2024-05-07T08:40:11Z' });
   const others = file(
     'micromdm-others.log',
-    [microPush('2024-05-07T07:58:12.402113', UDID_B, '1C2D3E4F-5A6B-4C7D-8E9F-0A1B2C3D4E5F'), microPush('2024-05-07T08:05:41.902553', UDID_B, '2D3E4F5A-6B7C-4D8E-9F0A-1B2C3D4E5F6A')].join('\n') + '\n',
+    `${[microPush('2024-05-07T07:58:12.402113', UDID_B, '1C2D3E4F-5A6B-4C7D-8E9F-0A1B2C3D4E5F'), microPush('2024-05-07T08:05:41.902553', UDID_B, '2D3E4F5A-6B7C-4D8E-9F0A-1B2C3D4E5F6A')].join('\n')}\n`,
   );
   const args = [bundle, cert, others, ...SERVER, ...CHECKED, '--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', `q.case.device=${UDID_A}`];
 
@@ -37,7 +40,7 @@ describe('every cause ruled out, but no failed push on record', () => {
     expect(text).toMatch(/^Every known cause is ruled out, but Apple needs a failed push to look into and the evidence holds none/);
     expect(text).toContain('(1) A push to this device that it did not answer');
     expect(text).toContain("(2) APNs's answer to that push: the HTTP status (200 when APNs accepted it)");
-    expect(text).toContain('(4) Apple\'s Managed Configuration and APNS logging profiles installed');
+    expect(text).toContain("(4) Apple's Managed Configuration and APNS logging profiles installed");
     expect(r.filing.collect).toHaveLength(4);
   });
 
@@ -56,16 +59,29 @@ describe('a failed push whose time is not known', () => {
     // The engineer read APNs's 200 off the MDM console but has no log line with its time. With no time,
     // the device's earlier poll cannot be placed after the failure, so someone checked the server URL
     // from the device as well.
-    const r = await diagnose(bundle, cert, ...SERVER, ...CHECKED, '--answer', 'q.mdm.push_soon_after_enrollment=no', '--answer', 'q.mdm.push_status=200', '--answer', 'q.mdm.server_reachable=yes');
+    const r = await diagnose(
+      bundle,
+      cert,
+      ...SERVER,
+      ...CHECKED,
+      '--answer',
+      'q.mdm.push_soon_after_enrollment=no',
+      '--answer',
+      'q.mdm.push_status=200',
+      '--answer',
+      'q.mdm.server_reachable=yes',
+    );
     expect(r.filing.status).toBe('ready');
     expect(r.escalation.missing[0]).toBe('Times of failed pushes');
     const draft = r.escalation.feedbackDraft as string;
     const still = draft.slice(draft.indexOf('Still to add before filing'));
     expect(still.split('\n')[1]).toBe(
-      '- Times of failed pushes: a failed push is on record without its time: add the MDM server\'s log lines for it, or say when it was sent',
+      "- Times of failed pushes: a failed push is on record without its time: add the MDM server's log lines for it, or say when it was sent",
     );
     // Told by the engineer, not read from a log: said so in words, not as a question id and a flag.
-    expect(draft).toContain('- time not in the evidence yet: APNs response: 200; no device contact with the MDM server within a minute — answered by the support engineer\n');
+    expect(draft).toContain(
+      '- time not in the evidence yet: APNs response: 200; no device contact with the MDM server within a minute — answered by the support engineer\n',
+    );
     expect(draft).toContain('When pushes started failing: (not in the evidence yet)');
     // Nothing in the draft is a time the evidence does not hold.
     expect(draft).not.toMatch(/Between \d{4}/);
@@ -78,16 +94,24 @@ describe('a logged failed push', () => {
   // log, pushes to another iPhone B. A never came; its own successful poll (MDM.plist) was later.
   const log = file(
     'micromdm.log',
-    [
+    `${[
       microPush('2024-05-07T07:58:12.402113', UDID_B, '1C2D3E4F-5A6B-4C7D-8E9F-0A1B2C3D4E5F'),
       microPush('2024-05-07T08:00:03.118204', UDID_A, '4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B'),
       microPush('2024-05-07T08:05:41.902553', UDID_B, '2D3E4F5A-6B7C-4D8E-9F0A-1B2C3D4E5F6A'),
       microPush('2024-05-07T08:15:00.771349', UDID_A, '5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C'),
       microPush('2024-05-07T08:20:19.006021', UDID_B, '3E4F5A6B-7C8D-4E9F-8A1B-2C3D4E5F6A7B'),
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
   const run = (taken: string) =>
-    diagnose(sysdiagnose({ taken, lastPollingSuccess: '2024-05-07T08:40:11Z', installed: '2023-05-02T10:00:00Z' }), log, cert, ...SERVER, ...CHECKED, '--answer', `q.case.device=${UDID_A}`);
+    diagnose(
+      sysdiagnose({ taken, lastPollingSuccess: '2024-05-07T08:40:11Z', installed: '2023-05-02T10:00:00Z' }),
+      log,
+      cert,
+      ...SERVER,
+      ...CHECKED,
+      '--answer',
+      `q.case.device=${UDID_A}`,
+    );
 
   it("drafts with each failed push's time, APNs answer, apns-id and the device's UDID, counted for this device only", async () => {
     const r = await run('2024.05.07_09-02-00+0000');
@@ -95,15 +119,23 @@ describe('a logged failed push', () => {
     const draft = r.escalation.feedbackDraft as string;
     // Each time in UTC with its zone said, and the log line it was read from by the log's name.
     expect(draft).toMatch(
-      new RegExp(`^- 2024-05-07 08:00:03 UTC: APNs response: 200; no device contact with the MDM server within a minute; apns-id 4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B; device UDID ${UDID_A} — \\S*micromdm\\.log line 2$`, 'm'),
+      new RegExp(
+        `^- 2024-05-07 08:00:03 UTC: APNs response: 200; no device contact with the MDM server within a minute; apns-id 4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B; device UDID ${UDID_A} — \\S*micromdm\\.log line 2$`,
+        'm',
+      ),
     );
     expect(draft).toMatch(
-      new RegExp(`^- 2024-05-07 08:15:00 UTC: APNs response: 200; no device contact with the MDM server within a minute; apns-id 5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C; device UDID ${UDID_A} — \\S*micromdm\\.log line 4$`, 'm'),
+      new RegExp(
+        `^- 2024-05-07 08:15:00 UTC: APNs response: 200; no device contact with the MDM server within a minute; apns-id 5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C; device UDID ${UDID_A} — \\S*micromdm\\.log line 4$`,
+        'm',
+      ),
     );
     // B's three pushes are not this device's: not in the list, and not in the evidence that ruled causes out.
     expect(draft).not.toContain(UDID_B);
     expect(draft).toMatch(new RegExp(`^ {2}Evidence: HTTP status APNs answered a push with: 200 \\(device ${UDID_A}\\b.*micromdm\\.log: 2 lines`, 'm'));
-    expect(draft).toContain(`Between 2024-05-07 08:00:03 UTC and 2024-05-07 08:15:00 UTC the server sent 2 pushes to this device (${UDID_A}) that got no answer; APNs answered 200.`);
+    expect(draft).toContain(
+      `Between 2024-05-07 08:00:03 UTC and 2024-05-07 08:15:00 UTC the server sent 2 pushes to this device (${UDID_A}) that got no answer; APNs answered 200.`,
+    );
     expect(draft).toContain('When pushes started failing: 2024-05-07 08:00:03 UTC (the earliest failed push in the evidence; failures may have begun earlier)');
     // The sysdiagnose (09:02) came after the failed push (08:15): ticked because the times prove it.
     expect(draft).toMatch(/^- \[x\] A sysdiagnose taken after reproducing, within a day or two of the failures starting$/m);

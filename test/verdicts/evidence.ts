@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as plist from 'plist';
-import { afterAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { tgz } from '../archive/support.js';
 import { cli } from '../cli/helpers.js';
+import { scratchDir } from '../support/scratch.js';
 
 /**
  * Evidence as support engineers hand it over, written by us in the formats
@@ -25,12 +25,9 @@ export const UDID_A = '00008110-001A2C3E4F50801E';
 export const UDID_B = '00008101-000D3A5C7E90401E';
 export const SERIAL_A = 'F4GXK2Q9N73H';
 
-const dir = mkdtempSync(join(tmpdir(), 'pushcheck-verdicts-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 let n = 0;
 export function file(name: string, content: string | Buffer): string {
-  const path = join(dir, `${++n}-${name}`);
+  const path = join(scratchDir('pushcheck-verdicts-'), `${++n}-${name}`);
   writeFileSync(path, content);
   return path;
 }
@@ -78,7 +75,9 @@ export function logShow(lines: [time: string, proc: string, message: string][]):
   return [
     'Filtering the log data using "process == "mdmd" OR process == "mdmclient" OR process == "apsd""',
     'Timestamp                       Thread     Type        Activity             PID    TTL  ',
-    ...lines.map(([t, proc, msg], i) => `${t} 0x${(0x2f10 + i).toString(16)}     Default     0x0                  ${proc === 'apsd' ? 98 : 231}    0    ${proc}: ${msg}`),
+    ...lines.map(
+      ([t, proc, msg], i) => `${t} 0x${(0x2f10 + i).toString(16)}     Default     0x0                  ${proc === 'apsd' ? 98 : 231}    0    ${proc}: ${msg}`,
+    ),
     '',
   ].join('\n');
 }
@@ -131,7 +130,14 @@ export function sysdiagnose(o: SysdiagnoseOptions): string {
     {
       path: `${root}/logs/MCState/Shared/profile-5d1f0a2b3c4e.stub`,
       data: stub(
-        { PayloadType: 'com.apple.mdm', PayloadIdentifier: 'com.example.mdm', Topic: TOPIC, ServerURL: mdm.ServerURL, CheckInURL: mdm.CheckInURL, IdentityCertificateUUID: '0C1D2E3F-4A5B-4C6D-8E7F-9A0B1C2D3E4F' },
+        {
+          PayloadType: 'com.apple.mdm',
+          PayloadIdentifier: 'com.example.mdm',
+          Topic: TOPIC,
+          ServerURL: mdm.ServerURL,
+          CheckInURL: mdm.CheckInURL,
+          IdentityCertificateUUID: '0C1D2E3F-4A5B-4C6D-8E7F-9A0B1C2D3E4F',
+        },
         o.installed ?? '2023-05-02T10:00:00Z',
         'Example MDM',
       ),
@@ -140,8 +146,16 @@ export function sysdiagnose(o: SysdiagnoseOptions): string {
       path: `${root}/logs/MCState/Shared/profile-logging-${i}.stub`,
       data: stub(
         l.kind === 'ManagedConfiguration'
-          ? { PayloadType: 'com.apple.system.logging', PayloadIdentifier: 'com.apple.logging.managedconfiguration', Subsystems: { 'com.apple.ManagedConfiguration': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } } }
-          : { PayloadType: 'com.apple.system.logging', PayloadIdentifier: 'com.apple.logging.apsd', Subsystems: { 'com.apple.apsd': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } } },
+          ? {
+              PayloadType: 'com.apple.system.logging',
+              PayloadIdentifier: 'com.apple.logging.managedconfiguration',
+              Subsystems: { 'com.apple.ManagedConfiguration': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } },
+            }
+          : {
+              PayloadType: 'com.apple.system.logging',
+              PayloadIdentifier: 'com.apple.logging.apsd',
+              Subsystems: { 'com.apple.apsd': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } },
+            },
         l.installed,
         `${l.kind} Logging`,
       ),
@@ -153,6 +167,7 @@ export function sysdiagnose(o: SysdiagnoseOptions): string {
 
 // ------------------------------------------------------------ running it
 
+// biome-ignore lint/suspicious/noExplicitAny: the parsed JSON report, read key by key in assertions
 type Json = Record<string, any>;
 
 /** `pushcheck diagnose … --format json`, as a user runs it. */
@@ -166,3 +181,6 @@ export const cause = (r: Json, id: string) => r.causes.find((c: Json) => c.id ==
 export const facts = (r: Json, name: string) => r.facts.filter((f: Json) => f.fact === name) as Json[];
 export const note = (r: Json, id: string) => r.notes.find((x: Json) => x.id === id) as Json | undefined;
 export const questionIds = (r: Json) => r.questions.map((q: Json) => q.id) as string[];
+/** The ids of a cause's rules whose conditions held. */
+export const heldRules = (c: Json | undefined) =>
+  (c?.rules ?? []).filter((r: { result: unknown }) => r.result === true).map((r: { id: string }) => r.id) as string[];

@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, facts, file, goLog, logShow, nanoIdle, nanoLib, nanoPush, note, questionIds, SERIAL_A, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import {
+  cause,
+  diagnose,
+  facts,
+  file,
+  goLog,
+  heldRules,
+  logShow,
+  nanoIdle,
+  nanoLib,
+  nanoPush,
+  note,
+  questionIds,
+  SERIAL_A,
+  TOPIC,
+  UDID_A,
+  UDID_B,
+} from './evidence.js';
 
 /**
  * Issue 8 item 1: "a push was answered" is judged per device and strictly in
@@ -9,19 +26,21 @@ import { cause, diagnose, facts, file, goLog, logShow, nanoIdle, nanoLib, nanoPu
  */
 
 const PUSH_CAUSES = ['mdm.network', 'mdm.unenrolled', 'mdm.wiped', 'mdm.wrong_topic', 'mdm.wrong_token', 'mdm.wrong_magic', 'mdm.enrollment_race'];
-const heldRules = (c: Record<string, any> | undefined) => (c?.rules ?? []).filter((r: { result: unknown }) => r.result === true).map((r: { id: string }) => r.id);
 
 describe('a NanoMDM log holding two devices, where only the other one answered', () => {
   // NanoLIB style (UTC ts=). The push goes to device A; a second later device B polls (its own push,
   // sent from another admin's script, is not in this excerpt); the log goes on for ten minutes.
   const log = file(
     'nanomdm.log',
-    [
+    `${[
       ...nanoPush(nanoLib, '2024-05-06T09:00:00', UDID_A),
       ...nanoIdle(nanoLib, '2024-05-06T09:00:01', UDID_B),
-      nanoLib('2024-05-06T09:00:01', `level=info service=nanomdm status=Acknowledged id=${UDID_B} type=Device command_uuid=1d3c5e7a-9b0d-4f2e-8a6c-4e2d0b9f7a51`),
+      nanoLib(
+        '2024-05-06T09:00:01',
+        `level=info service=nanomdm status=Acknowledged id=${UDID_B} type=Device command_uuid=1d3c5e7a-9b0d-4f2e-8a6c-4e2d0b9f7a51`,
+      ),
       ...nanoIdle(nanoLib, '2024-05-06T09:10:00', UDID_B),
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
 
   it('asks which device the case is about instead of crediting either one', async () => {
@@ -57,7 +76,7 @@ describe('one-second stamps: the order of the lines decides', () => {
     const idle = nanoIdle(goLog, '2024-03-04T09:14:58', UDID_A);
     return file(
       'nanomdm-go.log',
-      [...(idleFirst ? [...idle, ...push] : [...push, ...idle]), goLog('2024-03-04T09:20:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n') + '\n',
+      `${[...(idleFirst ? [...idle, ...push] : [...push, ...idle]), goLog('2024-03-04T09:20:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n')}\n`,
     );
   };
 
@@ -83,12 +102,16 @@ describe('a zone-less server log beside a device log with an offset', () => {
   // polled 1.4 s later.
   const server = file(
     'nanomdm-berlin.log',
-    [...nanoPush(goLog, '2024-03-04T10:14:58', UDID_A), goLog('2024-03-04T10:30:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n') + '\n',
+    `${[...nanoPush(goLog, '2024-03-04T10:14:58', UDID_A), goLog('2024-03-04T10:30:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n')}\n`,
   );
   const device = file(
     'mdmclient.log',
     logShow([
-      ['2024-03-04 10:14:59.412331+0100', 'apsd', '[com.apple.apsd:courier] Received message for enabled topic \'com.apple.mgmt.External.6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f\''],
+      [
+        '2024-03-04 10:14:59.412331+0100',
+        'apsd',
+        "[com.apple.apsd:courier] Received message for enabled topic 'com.apple.mgmt.External.6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f'",
+      ],
       ['2024-03-04 10:14:59.801002+0100', 'mdmclient', '[com.apple.ManagedClient:MDMDaemon] Received HTTP response (200) [Idle]'],
     ]),
   );
@@ -130,12 +153,17 @@ describe('a 100,000-line NanoMDM log', () => {
     while (lines.length < 100_000) {
       const t = t0 + i * 5000;
       lines.push(...nanoPush(nanoLib, stamp(t), UDID_A), ...nanoIdle(nanoLib, stamp(t + 1000), UDID_A));
-      lines.push(nanoLib(stamp(t + 1000), `level=info service=nanomdm status=Acknowledged id=${UDID_A} type=Device command_uuid=6a1b2c3d-4e5f-4a6b-8c7d-${String(i).padStart(12, '0')}`));
+      lines.push(
+        nanoLib(
+          stamp(t + 1000),
+          `level=info service=nanomdm status=Acknowledged id=${UDID_A} type=Device command_uuid=6a1b2c3d-4e5f-4a6b-8c7d-${String(i).padStart(12, '0')}`,
+        ),
+      );
       i++;
     }
     const last = t0 + i * 5000;
     lines.push(...nanoPush(nanoLib, stamp(last), UDID_A), nanoLib(stamp(last + 120_000), `level=info service=push msg=retrieved push cert topic=${TOPIC}`));
-    const r = await diagnose(file('nanomdm-100k.log', lines.join('\n') + '\n'), '--topic', TOPIC);
+    const r = await diagnose(file('nanomdm-100k.log', `${lines.join('\n')}\n`), '--topic', TOPIC);
     expect(facts(r, 'server.push_answered').map((f) => [f.value, f.at])).toEqual([[false, new Date(last).toISOString()]]);
     expect(facts(r, 'server.push_answered')[0].source).toMatch(new RegExp(`${i} of ${i + 1} pushes to it answered`));
   }, 120_000);
@@ -179,9 +207,22 @@ describe('two devices in one server log, named by something other than a UDID', 
       // The note names each device by its UDID, which the same lines carry.
       shown: [UDID_A, UDID_B],
       lines: [
-        fleet('2024-05-06T09:00:00', { msg: 'push sent', udid: UDID_A, serial: SERIAL_A, topic: TOPIC, status: 200, apns_id: '5b0e7d1c-3f2a-4c8e-9a6b-1d2e3f4a5b6c' }),
+        fleet('2024-05-06T09:00:00', {
+          msg: 'push sent',
+          udid: UDID_A,
+          serial: SERIAL_A,
+          topic: TOPIC,
+          status: 200,
+          apns_id: '5b0e7d1c-3f2a-4c8e-9a6b-1d2e3f4a5b6c',
+        }),
         fleet('2024-05-06T09:00:01', { msg: 'mdm connect', udid: UDID_B, serial: SERIAL_B, status: 'Idle' }),
-        fleet('2024-05-06T09:00:01', { msg: 'mdm connect', udid: UDID_B, serial: SERIAL_B, status: 'Acknowledged', command_uuid: '1d3c5e7a-9b0d-4f2e-8a6c-4e2d0b9f7a51' }),
+        fleet('2024-05-06T09:00:01', {
+          msg: 'mdm connect',
+          udid: UDID_B,
+          serial: SERIAL_B,
+          status: 'Acknowledged',
+          command_uuid: '1d3c5e7a-9b0d-4f2e-8a6c-4e2d0b9f7a51',
+        }),
         fleet('2024-05-06T09:10:00', { msg: 'mdm connect', udid: UDID_B, serial: SERIAL_B, status: 'Idle' }),
       ],
     },
@@ -200,7 +241,7 @@ describe('two devices in one server log, named by something other than a UDID', 
 
   describe.each(cases)('named by $by', ({ name, a, b, lines, ...c }) => {
     const shown = ('shown' in c && c.shown) || [a, b];
-    const log = file(name, lines.join('\n') + '\n');
+    const log = file(name, `${lines.join('\n')}\n`);
 
     it('asks which device the case is about instead of crediting either one', async () => {
       const r = await diagnose(log, '--topic', TOPIC);
@@ -231,12 +272,12 @@ describe("a log that names the device by the server's id on the push and by its 
   const plain = (t: string, rest: string) => `${t}Z INFO ${rest}`;
   const log = file(
     'mdm-server-ids.log',
-    [
+    `${[
       plain('2024-05-06T08:00:00', `device enrolled msg=TokenUpdate udid=${UDID_A} device_id=${SERVER_ID}`),
       plain('2024-05-06T09:00:00', `push sent device_id=${SERVER_ID} topic=${TOPIC} status=200`),
       plain('2024-05-06T09:00:01', `device checked in udid=${UDID_A} status=Idle`),
       plain('2024-05-06T09:10:00', `device checked in udid=${UDID_B} status=Idle`),
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
 
   it('credits the poll to the push, naming the device by its UDID', async () => {

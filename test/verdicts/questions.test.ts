@@ -15,10 +15,10 @@ describe("the token's environment", () => {
   // A provider log with APNs's BadDeviceToken: the classic question is which build made the token.
   const provider = file(
     'provider.log',
-    [
+    `${[
       '2026-11-20T10:00:00.120Z INFO  apns: connecting to api.push.apple.com:443',
       '2026-11-20T10:00:03.552Z WARN  apns: push failed: 400 BadDeviceToken apns-id=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d apns-topic=com.example.demo',
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
 
   it('is asked when nothing says it', async () => {
@@ -51,7 +51,9 @@ describe('is the MDM profile still installed?', () => {
     );
     const r = await diagnose(log, '--topic', TOPIC);
     expect(questionIds(r)).not.toContain('q.mdm.enrolled');
-    expect(r.facts.find((f: { fact: string }) => f.fact === 'device.mdm_enrolled')?.source).toMatch(/processed InstalledApplicationList .*so it held an MDM enrollment then/);
+    expect(r.facts.find((f: { fact: string }) => f.fact === 'device.mdm_enrolled')?.source).toMatch(
+      /processed InstalledApplicationList .*so it held an MDM enrollment then/,
+    );
   });
 
   it('is asked when nothing shows the device talking to the server', async () => {
@@ -59,14 +61,23 @@ describe('is the MDM profile still installed?', () => {
   });
 
   it('is asked again when the device processed commands only before the failed push', async () => {
-    const log = file('mdmclient-old.log', logShow([['2024-05-05 10:01:12.004311+0200', 'mdmclient', '[com.apple.ManagedClient:MDMDaemon] Processing server request: DeviceInformation']]));
-    const server = file('nanomdm.log', [...nanoPush(nanoLib, '2024-05-06T09:00:00', UDID_A), nanoLib('2024-05-06T09:30:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n') + '\n');
+    const log = file(
+      'mdmclient-old.log',
+      logShow([['2024-05-05 10:01:12.004311+0200', 'mdmclient', '[com.apple.ManagedClient:MDMDaemon] Processing server request: DeviceInformation']]),
+    );
+    const server = file(
+      'nanomdm.log',
+      `${[...nanoPush(nanoLib, '2024-05-06T09:00:00', UDID_A), nanoLib('2024-05-06T09:30:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n')}\n`,
+    );
     expect(questionIds(await diagnose(log, server, '--topic', TOPIC))).toContain('q.mdm.enrolled');
   });
 });
 
 describe('was the push sent right after enrollment?', () => {
-  const server = file('nanomdm-may.log', [...nanoPush(nanoLib, '2024-05-06T09:00:00', UDID_A), nanoLib('2024-05-06T09:30:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n') + '\n');
+  const server = file(
+    'nanomdm-may.log',
+    `${[...nanoPush(nanoLib, '2024-05-06T09:00:00', UDID_A), nanoLib('2024-05-06T09:30:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)].join('\n')}\n`,
+  );
 
   it('is not asked when the MDM profile was installed a year before the failed push', async () => {
     const bundle = sysdiagnose({ taken: '2024.05.06_10-00-00+0000', installed: '2023-05-02T10:00:00Z' });
@@ -86,7 +97,11 @@ describe("the case's own domain is asked about first", () => {
   it('an MDM case with an app-push line beside it asks the MDM questions before the app-push ones', async () => {
     // A sysdiagnose (MDM) and, pasted along, one line of an app provider's log.
     const bundle = sysdiagnose({ taken: '2024.05.06_10-00-00+0000' });
-    const r = await diagnose(bundle, '--paste', '2026-11-20T10:00:03.552Z WARN  apns: push failed: 400 BadDeviceToken apns-id=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
+    const r = await diagnose(
+      bundle,
+      '--paste',
+      '2026-11-20T10:00:03.552Z WARN  apns: push failed: 400 BadDeviceToken apns-id=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+    );
     expect(r.domains).toEqual(expect.arrayContaining(['mdm', 'apns']));
     const rules = loadRules();
     const domainOf = (id: string) => rules.questions.find((q) => q.id === id)?.domains ?? [];

@@ -36,7 +36,10 @@ const pushThenLatePoll: Fact[] = [
   { name: 'mdm.command.status', value: 'Idle', at: '2024-05-06T09:00:45.000Z', source: log(14), attrs: { udid: UDID, channel: 'device' } },
   { name: 'server.topic', value: 'com.apple.mgmt.External.6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', at: '2024-05-06T10:00:00.000Z', source: log(90) },
 ];
-const answered = (rulesDir?: string) => diagnose({ facts: pushThenLatePoll }, loadRules(rulesDir)).facts.filter((f) => f.name === 'server.push_answered').map((f) => f.value);
+const answered = (rulesDir?: string) =>
+  diagnose({ facts: pushThenLatePoll }, loadRules(rulesDir))
+    .facts.filter((f) => f.name === 'server.push_answered')
+    .map((f) => f.value);
 
 describe('the push-answered window is data', () => {
   it('with the shipped minute, a poll 45 s after the push answers it', () => {
@@ -50,7 +53,7 @@ describe('the push-answered window is data', () => {
   });
 
   it('with no window in rules/, nothing is called answered or failed', () => {
-    const dir = editedRules('mdm.yml', (t) => t.replace(/  push_answer_window_seconds:\n(    .*\n|      .*\n)+/, ''));
+    const dir = editedRules('mdm.yml', (t) => t.replace(/ {2}push_answer_window_seconds:\n( {4}.*\n| {6}.*\n)+/, ''));
     expect(loadRules(dir).parameters.push_answer_window_seconds).toBeUndefined();
     expect(answered(dir)).toEqual([]);
   });
@@ -64,10 +67,13 @@ describe('which domains go to Apple is data', () => {
   // An MDM case that ends at Apple with the shipped rules: a sysdiagnose agreeing with the server on
   // topic, token and PushMagic, the push certificate, and MicroMDM's log of two pushes APNs accepted
   // that the device never answered. Read by the real readers, through the library's runCase.
-  const cert = file('mdm-push.pem', pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore: '2023-11-20T10:00:00Z', notAfter: '2024-11-19T10:00:00Z' })));
+  const cert = file(
+    'mdm-push.pem',
+    pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore: '2023-11-20T10:00:00Z', notAfter: '2024-11-19T10:00:00Z' })),
+  );
   const log = file(
     'micromdm.log',
-    [microPush('2024-05-07T08:00:03.118204', UDID_A, '4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B'), microPush('2024-05-07T08:15:00.771349', UDID_A, '5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C')].join('\n') + '\n',
+    `${[microPush('2024-05-07T08:00:03.118204', UDID_A, '4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B'), microPush('2024-05-07T08:15:00.771349', UDID_A, '5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C')].join('\n')}\n`,
   );
   const bundle = sysdiagnose({ taken: '2024.05.07_09-02-00+0000', lastPollingSuccess: '2024-05-07T08:40:11Z', installed: '2023-05-02T10:00:00Z' });
   const failedMdmPush = (rulesDir?: string) =>
@@ -124,12 +130,15 @@ describe('a broken escalation or parameter is a clear start-up error', () => {
   });
 
   it('a parameter defined in two files', () => {
-    const dir = editedRules('escalation.yml', (t) => `${t}\nparameters:\n  magic_recheck_hours: { value: 24, says: twice, source: { document: x, section: y } }\n`);
+    const dir = editedRules(
+      'escalation.yml',
+      (t) => `${t}\nparameters:\n  magic_recheck_hours: { value: 24, says: twice, source: { document: x, section: y } }\n`,
+    );
     expect(issues(dir)).toEqual([expect.stringMatching(/parameter parameters\.magic_recheck_hours is defined twice/)]);
   });
 
   it('an escalating domain without a failed-push condition', () => {
-    const dir = editedRules('escalation.yml', (t) => t.replace(/\n    apns: \{ fact: case\.failed_push.*\n/, '\n'));
+    const dir = editedRules('escalation.yml', (t) => t.replace(/\n {4}apns: \{ fact: case\.failed_push.*\n/, '\n'));
     expect(issues(dir)).toEqual([expect.stringMatching(/escalation domain apns has no failedPush condition/)]);
   });
 });

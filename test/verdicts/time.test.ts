@@ -15,11 +15,31 @@ describe('ordering two events', () => {
   it.each([
     ['same log, later second', inLog('a.log', '2024-03-04T09:14:59.000Z', 1), inLog('a.log', '2024-03-04T09:14:58.000Z', 9), 'after'],
     ['same log, same second: the line order decides', inLog('a.log', '2024-03-04T09:14:58.000Z', 3), inLog('a.log', '2024-03-04T09:14:58.000Z', 7), 'before'],
-    ['same log, same second, zone-less: still the line order', inLog('a.log', '2024-03-04T09:14:58.000Z', 8, 'unknown'), inLog('a.log', '2024-03-04T09:14:58.000Z', 7, 'unknown'), 'after'],
-    ['two logs, whole seconds, the same second: cannot tell', inLog('a.log', '2024-03-04T09:14:58.000Z', 3), inLog('b.log', '2024-03-04T09:14:58.400Z', 1), 'unknown'],
+    [
+      'same log, same second, zone-less: still the line order',
+      inLog('a.log', '2024-03-04T09:14:58.000Z', 8, 'unknown'),
+      inLog('a.log', '2024-03-04T09:14:58.000Z', 7, 'unknown'),
+      'after',
+    ],
+    [
+      'two logs, whole seconds, the same second: cannot tell',
+      inLog('a.log', '2024-03-04T09:14:58.000Z', 3),
+      inLog('b.log', '2024-03-04T09:14:58.400Z', 1),
+      'unknown',
+    ],
     ['two logs, a second apart', inLog('a.log', '2024-03-04T09:14:58.000Z', 3), inLog('b.log', '2024-03-04T09:14:59.400Z', 1), 'before'],
-    ['a zone-less log against another, an hour apart: cannot tell', inLog('a.log', '2024-03-04T10:14:58.000Z', 3, 'unknown'), inLog('b.log', '2024-03-04T09:14:59.400Z', 1), 'unknown'],
-    ['a zone-less log against another, two days apart: no zone closes that gap', inLog('a.log', '2024-03-02T10:14:58.000Z', 3, 'unknown'), inLog('b.log', '2024-03-04T09:14:59.400Z', 1), 'before'],
+    [
+      'a zone-less log against another, an hour apart: cannot tell',
+      inLog('a.log', '2024-03-04T10:14:58.000Z', 3, 'unknown'),
+      inLog('b.log', '2024-03-04T09:14:59.400Z', 1),
+      'unknown',
+    ],
+    [
+      'a zone-less log against another, two days apart: no zone closes that gap',
+      inLog('a.log', '2024-03-02T10:14:58.000Z', 3, 'unknown'),
+      inLog('b.log', '2024-03-04T09:14:59.400Z', 1),
+      'before',
+    ],
   ] as const)('%s', (_what, a, b, expected) => {
     expect(order(m(a), m(b))).toBe(expected);
   });
@@ -42,7 +62,7 @@ describe('zones people answer with', () => {
     expect(canonicalZone(raw)).toBe(expected);
   });
 
-  it("turns a wall-clock time into UTC with the offset that applied, across daylight saving", () => {
+  it('turns a wall-clock time into UTC with the offset that applied, across daylight saving', () => {
     expect(wallClockToUtc(Date.parse('2024-03-04T10:14:58Z'), 'Europe/Berlin')).toEqual({ ms: Date.parse('2024-03-04T09:14:58Z'), offset: '+01:00' });
     expect(wallClockToUtc(Date.parse('2024-07-04T10:14:58Z'), 'Europe/Berlin')).toEqual({ ms: Date.parse('2024-07-04T08:14:58Z'), offset: '+02:00' });
     expect(wallClockToUtc(Date.parse('2024-03-04T10:14:58Z'), '-05:00')).toEqual({ ms: Date.parse('2024-03-04T15:14:58Z'), offset: '-05:00' });

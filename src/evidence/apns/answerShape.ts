@@ -1,4 +1,4 @@
-import { lineTime } from './text.js';
+import { lineTime } from './textInput.js';
 
 /**
  * Whether a line can carry an APNs answer at all (issue 8 item 8). A reason
@@ -19,7 +19,8 @@ export type LineShape = 'log' | 'tagged' | 'prose';
 // Go's net/http errors start with the request: Post "https://api.push.apple.com/3/device/…": …
 const LOG_START = /^\s*(?:[{[]|HTTP\/\d|:status\b|(?:Post|Get|POST|GET|PUT)\s+"?https?:\/\/)/;
 /** curl -v: "> POST /3/device/…", "< HTTP/2 400", "< apns-id: …", "* Connected to …"; a Slack quote or bullet is not one. */
-const CURL = /^\s*(?:[<>]\s*(?:$|HTTP\/|[A-Z]+ \/|[\w-]+:\s)|\*\s+(?:Connected|Trying|TLS|SSL|ALPN|Using HTTP|Connection|Server certificate|Re-using|Closing|h2|Established)\b)/i;
+const CURL =
+  /^\s*(?:[<>]\s*(?:$|HTTP\/|[A-Z]+ \/|[\w-]+:\s)|\*\s+(?:Connected|Trying|TLS|SSL|ALPN|Using HTTP|Connection|Server certificate|Re-using|Closing|h2|Established)\b)/i;
 const QUOTE_OR_BULLET = /^\s*(?:>\s*)+|^\s*[-*•]\s+/;
 /** A key=value pair's start; keys are bounded so that a 64 KB line of word characters stays linear. */
 const LOGFMT_KEY = /(?:^|[\s,;{])[\w.-]{1,64}=(?=\S)/g;
@@ -32,7 +33,8 @@ function isLogfmt(line: string): boolean {
   return false;
 }
 /** Words people start chat lines with; "Note: …" is not a program's tag. */
-const CHAT_TAGS = /^(?:note|notes|update|fyi|edit|ps|re|q|a|question|answer|context|issue|problem|summary|tl;?dr|hi|hey|hello|thanks|also|btw|ok|so|well|and|but|customer|user|me|you|us|them|todo|next|plan|idea|status update)$/i;
+const CHAT_TAGS =
+  /^(?:note|notes|update|fyi|edit|ps|re|q|a|question|answer|context|issue|problem|summary|tl;?dr|hi|hey|hello|thanks|also|btw|ok|so|well|and|but|customer|user|me|you|us|them|todo|next|plan|idea|status update)$/i;
 const TAG = /^\s*(?:\[[^\]]{1,40}\]\s*)*([A-Za-z][\w.\-/]{0,40})(?:\[\d+\])?:\s/;
 const LEVEL = /^\s*(?:\[[^\]]{1,40}\]\s*)*\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL|CRITICAL|NOTICE|TRACE)\b|^\s*Error code \d{3}\b/i;
 
@@ -58,7 +60,8 @@ export function isHedged(line: string): boolean {
 }
 
 /** A person reporting what APNs (or the server) answered: "APNs returned 200 at 09:05", "we got 410 Unregistered". */
-const ASSERTIVE = /\b(?:returned|returns|answered|answers|responded|responds|replied|replies|gave|gives|got|get|getting|sent back|came back with|says|said|shows|showed|logged)\b/i;
+const ASSERTIVE =
+  /\b(?:returned|returns|answered|answers|responded|responds|replied|replies|gave|gives|got|get|getting|sent back|came back with|says|said|shows|showed|logged)\b/i;
 
 export function isAssertive(line: string): boolean {
   return ASSERTIVE.test(line);
@@ -88,7 +91,8 @@ export function isTechnicalTls(line: string): boolean {
 }
 
 /** Technical text of a connection failure (errno names, dial errors), not "it timed out" in a sentence. */
-const CONNECT_TECHNICAL = /\bdial tcp\b|i\/o timeout|ETIMEDOUT|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|getaddrinfo|no such host|Name or service not known|connect: connection refused/i;
+const CONNECT_TECHNICAL =
+  /\bdial tcp\b|i\/o timeout|ETIMEDOUT|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|getaddrinfo|no such host|Name or service not known|connect: connection refused/i;
 
 export function isTechnicalConnect(line: string): boolean {
   return CONNECT_TECHNICAL.test(line);

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import type { Fact } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type ReadResult } from '../types.js';
-import { children, findByOid, oidBytes, readTlv, stringsUnder, type Tlv } from './der.js';
+import { children, readTlv, type Tlv } from '../asn1.js';
+import { findByOid, oidBytes, stringsUnder } from './certExtensions.js';
 import type { ApnsEnvironment } from './hosts.js';
 import { nameFields, nameValue } from './subject.js';
 
@@ -38,7 +39,8 @@ function environmentFromCn(cn: string | undefined): ApnsEnvironment[] {
   if (/Development .*Push Services|Sandbox .*Push/i.test(cn)) return ['development'];
   if (/Production .*Push Services/i.test(cn)) return ['production'];
   // "Apple Push Services: <bundle id>" (universal) and VoIP certificates serve both.
-  if (/Apple Push Services|VoIP Services|Pass Type ID|Website Push ID/i.test(cn)) return /Website Push ID|Pass Type ID/i.test(cn) ? ['production'] : ['development', 'production'];
+  if (/Apple Push Services|VoIP Services|Pass Type ID|Website Push ID/i.test(cn))
+    return /Website Push ID|Pass Type ID/i.test(cn) ? ['production'] : ['development', 'production'];
   return [];
 }
 
@@ -46,7 +48,7 @@ function environmentFromCn(cn: string | undefined): ApnsEnvironment[] {
  * Reads one certificate's DER. Throws only from node:crypto on input that is
  * not a certificate; callers turn that into a problem.
  */
-export function parsePushCertificate(der: Buffer): PushCertificate {
+function parsePushCertificate(der: Buffer): PushCertificate {
   const x = new X509Certificate(der);
   const subject = nameFields(x.subject);
   // Subject UID (userId, 0.9.2342.19200300.100.1.1): Apple puts the push topic here.
@@ -87,12 +89,24 @@ export function certificateFacts(der: Buffer, item: Item, line?: number): ReadRe
   try {
     cert = parsePushCertificate(der);
   } catch (e) {
-    return { facts: [], problems: [problemOf(item, 'cert.malformed', `holds a certificate that could not be parsed (${(e as Error).message})${line ? ` at line ${line}` : ''}`)] };
+    return {
+      facts: [],
+      problems: [problemOf(item, 'cert.malformed', `holds a certificate that could not be parsed (${(e as Error).message})${line ? ` at line ${line}` : ''}`)],
+    };
   }
   if (!cert.topic) {
     // Chains often travel with the push certificate; a CA certificate is not a problem.
     if (/Certification Authority|Root CA|\bCA\b/i.test(cert.subjectCn ?? '')) return { facts: [], problems: [] };
-    return { facts: [], problems: [problemOf(item, 'cert.no_topic', `holds a certificate${cert.subjectCn ? ` (${cert.subjectCn})` : ''} without a subject UID, so it is not an APNs push certificate`)] };
+    return {
+      facts: [],
+      problems: [
+        problemOf(
+          item,
+          'cert.no_topic',
+          `holds a certificate${cert.subjectCn ? ` (${cert.subjectCn})` : ''} without a subject UID, so it is not an APNs push certificate`,
+        ),
+      ],
+    };
   }
   const source = sourceOf(item, line);
   const attrs: Record<string, string> = { kind: cert.kind, topic: cert.topic };
@@ -102,7 +116,12 @@ export function certificateFacts(der: Buffer, item: Item, line?: number): ReadRe
   facts.push({ name: 'cert.not_before', value: cert.notBefore, source, attrs: { ...attrs } });
   facts.push({ name: 'cert.not_after', value: cert.notAfter, source, attrs: { ...attrs } });
   for (const env of cert.environments)
-    facts.push({ name: 'cert.environment', value: env, source, attrs: { ...attrs, from: cert.environmentFrom ?? 'subject', ...(cert.environments.length > 1 ? { universal: 'true' } : {}) } });
+    facts.push({
+      name: 'cert.environment',
+      value: env,
+      source,
+      attrs: { ...attrs, from: cert.environmentFrom ?? 'subject', ...(cert.environments.length > 1 ? { universal: 'true' } : {}) },
+    });
   for (const t of cert.extraTopics) facts.push({ name: 'cert.extra_topic', value: t, source, attrs: { ...attrs } });
   return { facts, problems: [] };
 }

@@ -1,7 +1,7 @@
 import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, type BufferReader, type LineReader } from '../types.js';
 import { certificateFacts } from './certificate.js';
-import { isPushText } from './text.js';
+import { isPushText } from './textInput.js';
 
 /** A certificate's base64 is a few KB; anything far bigger is not one. */
 const MAX_PEM_CHARS = 64 * 1024;

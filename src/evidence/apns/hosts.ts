@@ -35,7 +35,7 @@ export function hostsIn(line: string): HostMention[] {
   return out;
 }
 
-export function environmentOfHost(host: string): ApnsEnvironment {
+function environmentOfHost(host: string): ApnsEnvironment {
   return /(^|\.)sandbox\./i.test(host) || /sandbox/i.test(host) ? 'development' : 'production';
 }
 

@@ -7,7 +7,7 @@ import { normalizeEnvironment } from './hosts.js';
 export const APS_KEYS = ['aps-environment', 'com.apple.developer.aps-environment'] as const;
 
 /** "TEAMID.com.example.app" → "com.example.app"; wildcards name no single app. */
-export function bundleIdFromAppId(appId: string): string | undefined {
+function bundleIdFromAppId(appId: string): string | undefined {
   const m = appId.match(/^[A-Z0-9]{10}\.(.+)$/);
   const id = m ? m[1] : appId;
   return id.includes('*') || !id.includes('.') ? undefined : id;

@@ -1,7 +1,7 @@
 import type { Fact } from '../../facts/schema.js';
 import { sourceOf, type Item, type LineReader } from '../types.js';
 import { looksLikeDeviceLog } from '../text/recognise.js';
-import { isPushText, lineTime } from './text.js';
+import { isPushText, lineTime } from './textInput.js';
 import { anyOf, inOrder, type LineTest } from '../inOrder.js';
 
 /**
@@ -21,7 +21,8 @@ import { anyOf, inOrder, type LineTest } from '../inOrder.js';
  */
 const PUSH_CONTEXT = /push\.apple\.com|\bapns|\bpush\b|AuthKey_\w+\.p8|\.p8\b|provider[ _-]?token|\bjwt\b/i;
 const MDM_CONTEXT = /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm/i;
-const WORTH_A_LOOK = /key|team|kid|\biss\b|ES256|EACCES|ENOENT|permission|denied|not permitted|no such file|not found|keychain|errSec|SecIdentity|topic|PEM routines/i;
+const WORTH_A_LOOK =
+  /key|team|kid|\biss\b|ES256|EACCES|ENOENT|permission|denied|not permitted|no such file|not found|keychain|errSec|SecIdentity|topic|PEM routines/i;
 
 // `a[^\n]*b` is quadratic on a line that repeats `a`: inOrder says the same in one pass.
 const KEY_ERRORS: [LineTest, string][] = [
@@ -32,8 +33,14 @@ const KEY_ERRORS: [LineTest, string][] = [
     ),
     'parse_key',
   ],
-  [/\b(?:invalid|wrong|unknown|bad|mismatched)\b[^.;]{0,20}\b(?:key[ _-]?id|kid)\b|\b(?:key[ _-]?id|kid)\b[^.;]{0,20}\b(?:is invalid|not found|unknown|mismatch|does not match)/i, 'key_id'],
-  [/\b(?:invalid|wrong|unknown|bad|mismatched)\b[^.;]{0,20}\b(?:team[ _-]?id|issuer)\b|\b(?:team[ _-]?id|issuer)\b[^.;]{0,20}\b(?:is invalid|mismatch|does not match)/i, 'team_id'],
+  [
+    /\b(?:invalid|wrong|unknown|bad|mismatched)\b[^.;]{0,20}\b(?:key[ _-]?id|kid)\b|\b(?:key[ _-]?id|kid)\b[^.;]{0,20}\b(?:is invalid|not found|unknown|mismatch|does not match)/i,
+    'key_id',
+  ],
+  [
+    /\b(?:invalid|wrong|unknown|bad|mismatched)\b[^.;]{0,20}\b(?:team[ _-]?id|issuer)\b|\b(?:team[ _-]?id|issuer)\b[^.;]{0,20}\b(?:is invalid|mismatch|does not match)/i,
+    'team_id',
+  ],
   [/\binvalid (?:signing )?algorithm\b|\bES256\b[^.;]{0,40}\b(?:required|expected)/i, 'algorithm'],
 ];
 
@@ -80,14 +87,21 @@ export const providerLogReader: LineReader = {
           for (const [re, kind] of UNREADABLE) {
             if (!re.test(text)) continue;
             const path = PATH.exec(text)?.[1];
-            facts.push({ name: 'apns.provider_identity_unreadable', value: kind, source: sourceOf(item, n), ...at(text), ...(path ? { attrs: { path } } : {}) });
+            facts.push({
+              name: 'apns.provider_identity_unreadable',
+              value: kind,
+              source: sourceOf(item, n),
+              ...at(text),
+              ...(path ? { attrs: { path } } : {}),
+            });
             break;
           }
         }
         // The apns-topic header is the responses reader's; this is the provider naming what it pushed on.
         if (pushLine && !/apns-topic/i.test(text)) {
           const topic = TOPIC.exec(text)?.[1];
-          if (topic && !topic.startsWith('com.apple.')) facts.push({ name: 'apns.topic', value: topic, source: sourceOf(item, n), ...at(text), attrs: { from: 'provider log' } });
+          if (topic && !topic.startsWith('com.apple.'))
+            facts.push({ name: 'apns.topic', value: topic, source: sourceOf(item, n), ...at(text), attrs: { from: 'provider log' } });
         }
       },
       end() {

@@ -21,7 +21,10 @@ export const provisioningProfileReader: BufferReader = {
     if (!NAMED.test(itemName(item)) && (!parsed.ok || !isDict(parsed.value) || !isProvisioningProfile(parsed.value))) return { facts: [], problems: [] };
     if (!parsed.ok) return { facts: [], problems: [problemOf(item, parsed.code, parsed.message)] };
     if (!isDict(parsed.value) || !isProvisioningProfile(parsed.value)) {
-      return { facts: [], problems: [problemOf(item, 'provisioning.not_profile', 'is named like a provisioning profile but holds no Entitlements and ExpirationDate')] };
+      return {
+        facts: [],
+        problems: [problemOf(item, 'provisioning.not_profile', 'is named like a provisioning profile but holds no Entitlements and ExpirationDate')],
+      };
     }
     return { facts: profileFacts(parsed.value, item), problems: [] };
   },

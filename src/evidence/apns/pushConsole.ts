@@ -1,6 +1,6 @@
 import type { Fact } from '../../facts/schema.js';
 import { sourceOf, type Item, type LineReader } from '../types.js';
-import { isPushText, lineTime } from './text.js';
+import { isPushText, lineTime } from './textInput.js';
 import { anyOf, inOrder, type LineTest } from '../inOrder.js';
 
 /**
@@ -92,7 +92,9 @@ export const pushConsoleReader: LineReader = {
             for (const e of both ? ['development', 'production'] : ENV_WORD.test(env) ? [envOf(ENV_WORD.exec(env)![1]!)] : [])
               facts.push({ name: 'apns.key_environment', value: e, source: src });
           }
-          const topic = /^\s*(?:Topic|Bundle ID|Key Restriction)\s*[:\t]\s*(?:Topic[- ]specific\s*[:(]?\s*)?([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)\)?\s*$/i.exec(text)?.[1];
+          const topic = /^\s*(?:Topic|Bundle ID|Key Restriction)\s*[:\t]\s*(?:Topic[- ]specific\s*[:(]?\s*)?([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)\)?\s*$/i.exec(
+            text,
+          )?.[1];
           if (topic) facts.push({ name: 'apns.key_topic', value: topic, source: src });
         }
       },

@@ -8,13 +8,15 @@ import { isPlausibleId } from '../notnow/ids.js';
  */
 
 /** The server has no stored TokenUpdate (push info) for the id it was asked to push to. */
-const NO_PUSH_INFO = /retrieving PushInfo by UDID: not found|PushInfo(?: udid)? \S+ not found|PushInfo not found|push data missing for id|no push info(?:rmation)? (?:found )?for/i;
+const NO_PUSH_INFO =
+  /retrieving PushInfo by UDID: not found|PushInfo(?: udid)? \S+ not found|PushInfo not found|push data missing for id|no push info(?:rmation)? (?:found )?for/i;
 
 export function isNoPushInfo(line: string): boolean {
   return NO_PUSH_INFO.test(line);
 }
 
-const ID_AT = /\b(?:udid|id_first|idfirst|enrollment_id|device_id|id)\s*[=:]\s*"?([A-Za-z0-9][A-Za-z0-9:._@-]{7,199})|PushInfo udid ([A-Za-z0-9][A-Za-z0-9:._@-]{7,199})/i;
+const ID_AT =
+  /\b(?:udid|id_first|idfirst|enrollment_id|device_id|id)\s*[=:]\s*"?([A-Za-z0-9][A-Za-z0-9:._@-]{7,199})|PushInfo udid ([A-Za-z0-9][A-Za-z0-9:._@-]{7,199})/i;
 
 /** The device id a "no push info" line names, if any. */
 export function idOnLine(line: string): string | undefined {
@@ -28,7 +30,8 @@ export function idOnLine(line: string): string | undefined {
  * endpoint (NanoMDM /v1/push/…, MicroMDM /push/<udid>, mdmctl), its result
  * body, or a person's words for it. A bare status there is the API's.
  */
-const API = /\/v1\/(?:push|enqueue)\/|\/push\/[A-Za-z0-9-]{8,}|\bmdmctl\b|\bpush[ _-]?endpoint\b|\b(?:our|the|mdm|server'?s?) (?:mdm )?(?:server'?s? )?(?:api|endpoint)\b|\bpush_error\b|\benqueue_error\b|\bPushInfo\b/i;
+const API =
+  /\/v1\/(?:push|enqueue)\/|\/push\/[A-Za-z0-9-]{8,}|\bmdmctl\b|\bpush[ _-]?endpoint\b|\b(?:our|the|mdm|server'?s?) (?:mdm )?(?:server'?s? )?(?:api|endpoint)\b|\bpush_error\b|\benqueue_error\b|\bPushInfo\b/i;
 
 export function isServerApi(line: string): boolean {
   return API.test(line) && !/push\.apple\.com/i.test(line);

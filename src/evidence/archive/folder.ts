@@ -76,7 +76,13 @@ async function scanFile(scan: Scan, path: string, member: string): Promise<void>
     return;
   }
   const stream = createReadStream(path, { highWaterMark: FILE_CHUNK, signal: scan.signal });
-  await pumpMember(scan, { member, size, depth: 0 }, stream, (n) => scan.addInput(n), (e) => ({ code: 'folder.unreadable', message: `cannot be read: ${e.message}` }));
+  await pumpMember(
+    scan,
+    { member, size, depth: 0 },
+    stream,
+    (n) => scan.addInput(n),
+    (e) => ({ code: 'folder.unreadable', message: `cannot be read: ${e.message}` }),
+  );
 }
 
 function noteSysdiagnose(scan: Scan, name: string, member: string | undefined): void {

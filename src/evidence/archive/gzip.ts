@@ -5,7 +5,7 @@ import { ScanStop, type Scan } from './scan.js';
 import { PIPELINE_BUFFER, writableOf, type ChunkSink } from './sink.js';
 
 /** Output buffers of 1 MiB: the default 16 KiB makes gunzip about three times slower. */
-export const GUNZIP_CHUNK = 1 << 20;
+const GUNZIP_CHUNK = 1 << 20;
 
 /**
  * Decompresses gzip data into `inner` as it arrives. A gzip error (truncated,
@@ -58,7 +58,11 @@ export class GunzipSink implements ChunkSink {
     const inside = this.scan.current && this.scan.current !== this.member ? `, inside ${this.scan.current}` : '';
     this.inner.abort();
     if (code === 'Z_BUF_ERROR') {
-      this.scan.problem('archive.truncated', `gzip data ends early${where}${inside} (the file is cut short); what was read before that point is kept`, this.member);
+      this.scan.problem(
+        'archive.truncated',
+        `gzip data ends early${where}${inside} (the file is cut short); what was read before that point is kept`,
+        this.member,
+      );
     } else {
       this.scan.problem('archive.corrupt', `gzip data is damaged${where}${inside} (${e.message}); what was read before that point is kept`, this.member);
     }

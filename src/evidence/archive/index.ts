@@ -1,2 +1,1 @@
-export { scanPath, scanStream, type ScanResult } from './scanInput.js';
-export { sniff, type ContentKind } from './sniff.js';
+export { scanPath, scanStream } from './scanInput.js';

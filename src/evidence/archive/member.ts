@@ -1,8 +1,8 @@
 import { bufferReadersFor, lineReadersFor } from '../dispatch.js';
-import { itemName, problemOf, type BufferReader, type Item } from '../types.js';
-import type { Fact, Problem } from '../../facts/schema.js';
+import { itemName, type Item } from '../types.js';
 import { GunzipSink } from './gzip.js';
-import { LineFeeder } from './lines.js';
+import { LineFeeder } from './lineFeeder.js';
+import { ReadSink } from './readSink.js';
 import { ScanStop, type Scan } from './scan.js';
 import { DRAIN, andThen, type ChunkSink } from './sink.js';
 import { SNIFF_BYTES, sniff } from './sniff.js';
@@ -82,6 +82,7 @@ export class Member implements ChunkSink {
 
   private decide(head: Buffer, pending: Buffer[]): void | Promise<void> {
     this.target = this.choose(head);
+    // biome-ignore lint/complexity/noUselessUndefinedInitialization: TypeScript wants a `void` variable definitely assigned
     let r: void | Promise<void> = undefined;
     for (const b of pending) r = andThen(r, () => this.target!.write(b));
     return r;
@@ -95,10 +96,12 @@ export class Member implements ChunkSink {
     const name = itemName(item);
     const buffers = bufferReadersFor(name, head, item, scan.readers);
     const lines = lineReadersFor(name, head, item, scan.readers);
-    if (buffers.length || lines.length) return new ReadSink(scan, item, buffers, lines.length ? new LineFeeder(item, lines, { limits: scan.limits }, scan) : undefined, opts.size);
+    if (buffers.length || lines.length)
+      return new ReadSink(scan, item, buffers, lines.length ? new LineFeeder(item, lines, { limits: scan.limits }, scan) : undefined, opts.size);
     if (kind !== 'other' && nestedOk) return this.archive(kind);
     if (kind !== 'other') scan.problem('archive.too_deep', `is an archive inside ${opts.depth} other archives; not opened`, item.member);
-    else if (opts.topLevel || opts.reportUnwanted) scan.problem('input.unrecognised', 'is not a kind of evidence pushcheck reads (plist, profile, log, certificate, archive…)');
+    else if (opts.topLevel || opts.reportUnwanted)
+      scan.problem('input.unrecognised', 'is not a kind of evidence pushcheck reads (plist, profile, log, certificate, archive…)');
     scan.counts.drained++;
     this.draining = true;
     return DRAIN;
@@ -165,102 +168,9 @@ function baseName(p: string): string {
 
 function stripGz(p: string): string {
   const b = baseName(p);
-  if (/\.tgz$/i.test(b)) return b.slice(0, -4) + '.tar';
+  if (/\.tgz$/i.test(b)) return `${b.slice(0, -4)}.tar`;
   if (/\.gz$/i.test(b)) return b.slice(0, -3);
   return b;
-}
-
-/**
- * A member some reader wants: buffered (up to maxMemberBytes) for structured
- * readers, streamed line by line to text readers, or both.
- */
-class ReadSink implements ChunkSink {
-  private data: Buffer | undefined;
-  private parts: Buffer[] | undefined;
-  private length = 0;
-  private tooLarge = false;
-  private linesOpen: boolean;
-  private finished = false;
-
-  constructor(
-    private readonly scan: Scan,
-    private readonly item: Item,
-    private readonly buffers: BufferReader[],
-    private readonly lines: LineFeeder | undefined,
-    size: number | undefined,
-  ) {
-    this.linesOpen = !!lines;
-    if (buffers.length) {
-      scan.counts.buffered++;
-      const max = scan.limits.maxMemberBytes;
-      if (size !== undefined && size > max) this.refuseBuffer(size);
-      else if (size !== undefined) this.data = Buffer.allocUnsafe(size);
-      else this.parts = [];
-    }
-    if (lines) scan.counts.lines++;
-  }
-
-  write(chunk: Buffer): void | Promise<void> {
-    if (this.buffers.length && !this.tooLarge) {
-      if (this.length + chunk.length > (this.data ? this.data.length : this.scan.limits.maxMemberBytes)) {
-        this.refuseBuffer(this.length + chunk.length);
-      } else if (this.data) {
-        chunk.copy(this.data, this.length);
-      } else {
-        this.parts!.push(Buffer.from(chunk));
-      }
-      this.length += chunk.length;
-    }
-    if (!this.linesOpen) return;
-    const r = this.lines!.write(chunk);
-    if (r === false) this.linesOpen = false;
-    else if (r !== true)
-      return r.then((open) => {
-        if (!open) this.linesOpen = false;
-      });
-  }
-
-  async end(): Promise<void> {
-    if (this.finished) return;
-    this.finished = true;
-    if (this.lines) this.keep(this.lines.end());
-    if (!this.buffers.length || this.tooLarge) return;
-    const data = this.data ? this.data.subarray(0, this.length) : Buffer.concat(this.parts!);
-    this.data = undefined;
-    this.parts = undefined;
-    for (const r of this.buffers) {
-      try {
-        this.keep(await r.read(data, this.item, { limits: this.scan.limits }));
-      } catch (e) {
-        this.scan.problem('reader.failed', `${r.id} could not read it: ${(e as Error).message}`, this.item.member);
-      }
-      if (this.scan.shouldYield()) await this.scan.yieldNow();
-    }
-  }
-
-  abort(): void {
-    if (this.finished) return;
-    this.finished = true;
-    if (this.lines) this.keep(this.lines.end());
-    if (this.buffers.length && !this.tooLarge) {
-      this.scan.problem('member.incomplete', 'was cut short, so it was not read as a whole', this.item.member);
-    }
-    this.data = undefined;
-    this.parts = undefined;
-  }
-
-  private refuseBuffer(size: number): void {
-    this.tooLarge = true;
-    this.data = undefined;
-    this.parts = undefined;
-    const p = problemOf(this.item, 'member.too_large', `is ${size} bytes or more, over the limit of ${this.scan.limits.maxMemberBytes} bytes for one structured file; not read`);
-    this.scan.problem(p.code, p.message, p.member);
-  }
-
-  private keep(res: { facts: Fact[]; problems: Problem[] }): void {
-    for (const f of res.facts) this.scan.facts.push(f);
-    for (const p of res.problems) this.scan.problem(p.code, p.message, p.member);
-  }
 }
 
 /** Checks a member's data as it streams past (a zip entry's CRC-32). */

@@ -112,11 +112,19 @@ export class Scan {
     if (this.timer) clearTimeout(this.timer);
     this.ctx.signal?.removeEventListener('abort', this.onOuterAbort);
     if (this.textSkipped) {
-      this.problems.push({ input: this.input, code: 'input.text_skipped', message: `${this.textSkipped} more text files were not read: the text limit was reached before them` });
+      this.problems.push({
+        input: this.input,
+        code: 'input.text_skipped',
+        message: `${this.textSkipped} more text files were not read: the text limit was reached before them`,
+      });
       this.kept++;
     }
     if (this.droppedProblems) {
-      this.problems.push({ input: this.input, code: 'input.more_problems', message: `${this.droppedProblems} more problems of the same kinds were found and not listed` });
+      this.problems.push({
+        input: this.input,
+        code: 'input.more_problems',
+        message: `${this.droppedProblems} more problems of the same kinds were found and not listed`,
+      });
     }
   }
 

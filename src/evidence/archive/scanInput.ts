@@ -1,5 +1,5 @@
 import { open, stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { basename } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { readers as allReaders } from '../readers/index.js';
@@ -15,7 +15,7 @@ import { SNIFF_BYTES, sniff } from './sniff.js';
 import { scanZipFile } from './zip.js';
 
 const UNRECOGNISED =
-  'holds nothing pushcheck recognises: no plist, profile, certificate or log line it knows (if it holds the server\'s push topic, PushMagic or token, paste them instead)';
+  "holds nothing pushcheck recognises: no plist, profile, certificate or log line it knows (if it holds the server's push topic, PushMagic or token, paste them instead)";
 
 /** Reads of 1 MiB: small reads cost more in syscalls than the whole tar parsing. */
 const READ_CHUNK = 1 << 20;
@@ -27,7 +27,7 @@ export interface ScanResult extends ReadResult {
 
 /** Reads a file, folder or archive on disk. Never throws for bad input. */
 export async function scanPath(path: string, ctx: ReadContext, readers: readonly Reader[] = allReaders): Promise<ScanResult> {
-  let st;
+  let st: Stats;
   try {
     st = await stat(path);
   } catch (e) {
@@ -35,7 +35,8 @@ export async function scanPath(path: string, ctx: ReadContext, readers: readonly
   }
   if (st.isDirectory()) return run(new Scan(path, ctx.limits, readers, ctx, undefined, openNestedArchive), (scan) => scanFolder(scan, path));
   // Refused by type, never opened: /dev/zero never ends, and a FIFO without a writer never opens.
-  if (!st.isFile()) return failed(path, ctx, readers, 'input.not_a_file', `is ${notAFile(st)}, neither a file nor a folder; devices, FIFOs and sockets are not read`);
+  if (!st.isFile())
+    return failed(path, ctx, readers, 'input.not_a_file', `is ${notAFile(st)}, neither a file nor a folder; devices, FIFOs and sockets are not read`);
   if (st.size === 0) return failed(path, ctx, readers, 'input.empty', 'is empty (0 bytes)');
   if (st.size > ctx.limits.maxInputBytes) {
     return failed(path, ctx, readers, 'input.too_large', `is ${st.size} bytes, over the input limit of ${ctx.limits.maxInputBytes} bytes; not read`);
@@ -60,7 +61,13 @@ export async function scanPath(path: string, ctx: ReadContext, readers: readonly
 }
 
 /** Reads a download (Slack file) as it arrives; archives are never held whole in memory. */
-export async function scanStream(name: string, stream: Readable, ctx: ReadContext, size?: number, readers: readonly Reader[] = allReaders): Promise<ScanResult> {
+export async function scanStream(
+  name: string,
+  stream: Readable,
+  ctx: ReadContext,
+  size?: number,
+  readers: readonly Reader[] = allReaders,
+): Promise<ScanResult> {
   if (size !== undefined && size > ctx.limits.maxInputBytes) {
     stream.destroy();
     return failed(name, ctx, readers, 'input.too_large', `is ${size} bytes, over the input limit of ${ctx.limits.maxInputBytes} bytes; not read`);
@@ -93,7 +100,9 @@ async function pump(scan: Scan, source: Readable, size: number | undefined): Pro
   }
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: the folder and stream scans are Promise<void>; only a lone file returns its bytes
 async function run(scan: Scan, body: (scan: Scan) => Promise<Buffer | undefined | void>): Promise<ScanResult> {
+  // biome-ignore lint/suspicious/noConfusingVoidType: as body's
   let whole: Buffer | undefined | void;
   try {
     whole = await body(scan);

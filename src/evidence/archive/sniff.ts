@@ -12,7 +12,3 @@ export function sniff(head: Buffer): ContentKind {
   if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') return 'tar';
   return 'other';
 }
-
-export function describeKind(kind: ContentKind): string {
-  return kind === 'gzip' ? 'gzip data' : kind === 'tar' ? 'a tar archive' : kind === 'zip' ? 'a zip archive' : 'not an archive';
-}

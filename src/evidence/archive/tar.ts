@@ -2,8 +2,8 @@ import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import { Member } from './member.js';
 import type { Scan } from './scan.js';
 import { DRAIN, andThen, type ChunkSink } from './sink.js';
+import { BLOCK, checksumOk, cString, isUnsafe, isZero, parsePax, readNumber, readPath, readString } from './tarHeader.js';
 
-const BLOCK = 512;
 /** pax and GNU long-name records larger than this are not believed. */
 const MAX_META = 1 << 20;
 
@@ -51,6 +51,7 @@ export class TarParser implements ChunkSink {
     const len = chunk.length;
     while (pos < len) {
       if (this.finished || this.broken) return;
+      // biome-ignore lint/complexity/noUselessUndefinedInitialization: TypeScript wants a `void` variable definitely assigned
       let r: void | Promise<void> = undefined;
       if (this.remaining > 0) {
         const n = Math.min(this.remaining, len - pos);
@@ -95,7 +96,7 @@ export class TarParser implements ChunkSink {
 
   end(): void | Promise<void> {
     if (this.finished || this.broken) return;
-    const where = this.prefix ? this.prefix.slice(0, -2) : undefined;
+    const where = this.where();
     if (this.remaining > 0 && !this.meta) {
       const name = this.entryName;
       this.abort();
@@ -127,35 +128,43 @@ export class TarParser implements ChunkSink {
       return;
     }
     this.zeroBlocks = 0;
-    if (!checksumOk(block)) {
+    if (!checksumOk(block))
+      return this.damaged(
+        `is not a valid header (checksum mismatch) after ${this.members} members; the rest of the archive cannot be read, what was read before is kept`,
+      );
+    const type = block[156]!;
+    const size = this.paxSize ?? readNumber(block, 124, 12);
+    if (size < 0) return this.damaged('has an unreadable size');
+    // 'x' pax, 'g' global pax, 'L'/'K' GNU long name/link: records about the next entry.
+    const meta: Meta | undefined = type === 0x78 ? 'pax' : type === 0x67 ? 'global' : type === 0x4c ? 'longname' : type === 0x4b ? 'longlink' : undefined;
+    if (!meta) return this.startMember(block, type, size);
+    if (size > MAX_META) {
       this.broken = true;
       this.scan.problem(
         'archive.corrupt',
-        `tar data is damaged: the entry header at byte ${this.offset - BLOCK} is not a valid header (checksum mismatch) after ${this.members} members; the rest of the archive cannot be read, what was read before is kept`,
-        this.prefix ? this.prefix.slice(0, -2) : undefined,
+        `tar data is damaged: a ${size}-byte extended header at byte ${this.offset - BLOCK} is not believable`,
+        this.where(),
       );
       return;
     }
-    const type = block[156]!;
-    const size = this.paxSize ?? readNumber(block, 124, 12);
-    if (size < 0) {
-      this.broken = true;
-      this.scan.problem('archive.corrupt', `tar data is damaged: the entry header at byte ${this.offset - BLOCK} has an unreadable size`, this.prefix ? this.prefix.slice(0, -2) : undefined);
-      return;
-    }
-    // 'x' pax, 'g' global pax, 'L'/'K' GNU long name/link: records about the next entry.
-    const meta: Meta | undefined = type === 0x78 ? 'pax' : type === 0x67 ? 'global' : type === 0x4c ? 'longname' : type === 0x4b ? 'longlink' : undefined;
-    if (meta) {
-      if (size > MAX_META) {
-        this.broken = true;
-        this.scan.problem('archive.corrupt', `tar data is damaged: a ${size}-byte extended header at byte ${this.offset - BLOCK} is not believable`, this.prefix ? this.prefix.slice(0, -2) : undefined);
-        return;
-      }
-      this.meta = meta;
-      this.metaParts = [];
-      return this.startData(size);
-    }
+    this.meta = meta;
+    this.metaParts = [];
+    return this.startData(size);
+  }
 
+  /** The archive outside this one, when it is a member, for problems about the whole tar. */
+  private where(): string | undefined {
+    return this.prefix ? this.prefix.slice(0, -2) : undefined;
+  }
+
+  /** A header that cannot be read: nothing after it can be found. */
+  private damaged(what: string): void {
+    this.broken = true;
+    this.scan.problem('archive.corrupt', `tar data is damaged: the entry header at byte ${this.offset - BLOCK} ${what}`, this.where());
+  }
+
+  /** A member's header: files go to a Member to be read; links, unsafe paths and the rest are drained. */
+  private startMember(block: Buffer, type: number, size: number): void | Promise<void> {
     const name = this.paxPath ?? this.longName ?? readPath(block);
     this.paxPath = undefined;
     this.paxSize = undefined;
@@ -169,11 +178,19 @@ export class TarParser implements ChunkSink {
 
     const isFile = type === 0x30 || type === 0 || type === 0x37; // '0', NUL (old tar), '7' contiguous
     if (isUnsafe(name)) {
-      this.scan.problem('archive.unsafe_path', `has a member path that ${name.startsWith('/') ? 'is absolute' : 'climbs out of the archive with ".."'}; it was not read (nothing is ever extracted)`, member);
+      this.scan.problem(
+        'archive.unsafe_path',
+        `has a member path that ${name.startsWith('/') ? 'is absolute' : 'climbs out of the archive with ".."'}; it was not read (nothing is ever extracted)`,
+        member,
+      );
       this.entry = DRAIN;
     } else if (type === 0x31 || type === 0x32) {
       const target = readString(block, 157, 100);
-      this.scan.problem('archive.link_skipped', `is a ${type === 0x32 ? 'symbolic' : 'hard'} link (to ${target || 'nothing'}); links are never followed`, member);
+      this.scan.problem(
+        'archive.link_skipped',
+        `is a ${type === 0x32 ? 'symbolic' : 'hard'} link (to ${target || 'nothing'}); links are never followed`,
+        member,
+      );
       this.entry = DRAIN;
     } else if (!isFile) {
       this.entry = DRAIN; // folders, devices, FIFOs, sparse files: nothing a reader uses
@@ -235,85 +252,4 @@ export class TarParser implements ChunkSink {
     this.scan.sysdiagnoseSeen.add(key);
     for (const f of sysdiagnoseFacts(top, { kind: 'file', input: this.scan.input, member: `${key}/` })) this.scan.facts.push(f);
   }
-}
-
-function isZero(b: Buffer): boolean {
-  for (let i = 0; i < BLOCK; i++) if (b[i] !== 0) return false;
-  return true;
-}
-
-function checksumOk(b: Buffer): boolean {
-  const stored = readNumber(b, 148, 8);
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    const v = i >= 148 && i < 156 ? 32 : b[i]!;
-    unsigned += v;
-    signed += v > 127 ? v - 256 : v;
-  }
-  return stored === unsigned || stored === signed;
-}
-
-/** Octal (NUL/space terminated) or GNU base-256 numbers; -1 when unreadable. */
-function readNumber(b: Buffer, off: number, len: number): number {
-  if (b[off]! & 0x80) {
-    let v = 0;
-    for (let i = off + 1; i < off + len; i++) v = v * 256 + b[i]!;
-    return (b[off]! & 0x40) ? -1 : v + (b[off]! & 0x3f) * 256 ** (len - 1);
-  }
-  let v = 0;
-  let seen = false;
-  for (let i = off; i < off + len; i++) {
-    const c = b[i]!;
-    if (c === 0 || c === 0x20) {
-      if (seen) break;
-      continue;
-    }
-    if (c < 0x30 || c > 0x37) return -1;
-    v = v * 8 + (c - 0x30);
-    seen = true;
-  }
-  return v;
-}
-
-function cString(b: Buffer, off: number, len: number): string {
-  let end = b.indexOf(0, off);
-  if (end < 0 || end > off + len) end = off + len;
-  return b.toString('utf8', off, end);
-}
-
-function readString(b: Buffer, off: number, len: number): string {
-  return cString(b, off, len);
-}
-
-function readPath(b: Buffer): string {
-  const name = cString(b, 0, 100);
-  const isUstar = b.toString('latin1', 257, 262) === 'ustar';
-  const prefix = isUstar && b[345] !== 0 ? cString(b, 345, 155) : '';
-  return prefix ? `${prefix}/${name}` : name;
-}
-
-function parsePax(data: Buffer): { path?: string; size?: number } {
-  const out: { path?: string; size?: number } = {};
-  let pos = 0;
-  while (pos < data.length) {
-    const sp = data.indexOf(0x20, pos);
-    if (sp < 0) break;
-    const len = Number(data.toString('latin1', pos, sp));
-    if (!Number.isInteger(len) || len <= 0 || pos + len > data.length) break;
-    const rec = data.toString('utf8', sp + 1, pos + len - 1);
-    const eq = rec.indexOf('=');
-    const key = rec.slice(0, eq);
-    const value = rec.slice(eq + 1);
-    if (key === 'path') out.path = value;
-    else if (key === 'size' && /^\d+$/.test(value)) out.size = Number(value);
-    pos += len;
-  }
-  return out;
-}
-
-function isUnsafe(name: string): boolean {
-  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name)) return true;
-  for (const seg of name.split(/[\\/]/)) if (seg === '..') return true;
-  return false;
 }

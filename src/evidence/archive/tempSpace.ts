@@ -65,8 +65,3 @@ export function removeTempDirSync(dir: string): void {
   if (!live.size) uninstall();
   rmSync(dir, { recursive: true, force: true });
 }
-
-/** Folders not yet removed (for tests). */
-export function liveTempDirs(): readonly string[] {
-  return [...live];
-}

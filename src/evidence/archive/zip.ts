@@ -36,7 +36,11 @@ export async function scanZipFile(scan: Scan, path: string, prefix: string, dept
   }
   try {
     if (zip.entryCount > scan.limits.maxEntries) {
-      throw new ScanStop('archive.too_many_entries', `zip directory lists ${zip.entryCount} entries, over the limit of ${scan.limits.maxEntries}; not read`, where);
+      throw new ScanStop(
+        'archive.too_many_entries',
+        `zip directory lists ${zip.entryCount} entries, over the limit of ${scan.limits.maxEntries}; not read`,
+        where,
+      );
     }
     let overlapNoted = false;
     for (let index = 0; ; index++) {
@@ -96,7 +100,11 @@ async function scanZipEntry(scan: Scan, zip: ZipFile, entry: Entry, prefix: stri
   noteSysdiagnose(scan, prefix, name);
   if (name.endsWith('/')) return;
   if (isUnsafe(name)) {
-    scan.problem('archive.unsafe_path', `has a member path that ${name.startsWith('/') ? 'is absolute' : 'climbs out of the archive with ".."'}; it was not read (nothing is ever extracted)`, member);
+    scan.problem(
+      'archive.unsafe_path',
+      `has a member path that ${name.startsWith('/') ? 'is absolute' : 'climbs out of the archive with ".."'}; it was not read (nothing is ever extracted)`,
+      member,
+    );
     return;
   }
   const mode = (entry.externalFileAttributes >>> 16) & 0o170000;

@@ -77,7 +77,9 @@ export async function openZipFile(path: string, maxEntries: number): Promise<Ope
   try {
     const size = (await call<import('node:fs').Stats>((cb) => fstat(fd, cb))).size;
     // Names are decoded here, not by yauzl: it rejects the whole zip for one bad name, we flag that member.
-    zip = await call<ZipFile>((cb) => yauzl.fromRandomAccessReader(reader, size, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false }, cb));
+    zip = await call<ZipFile>((cb) =>
+      yauzl.fromRandomAccessReader(reader, size, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false }, cb),
+    );
   } catch (e) {
     close(fd, () => {});
     throw e;

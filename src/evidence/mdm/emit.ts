@@ -51,7 +51,12 @@ export class Collector {
    * judged usable; a masked or garbled one becomes value.masked / value.garbled
    * instead, so that no rule compares it. Returns whether the fact was added.
    */
-  value(name: string, kind: ValueKind, raw: string, opts: { key?: string; after?: number; at?: string; attrs?: Record<string, string | undefined> } = {}): boolean {
+  value(
+    name: string,
+    kind: ValueKind,
+    raw: string,
+    opts: { key?: string; after?: number; at?: string; attrs?: Record<string, string | undefined> } = {},
+  ): boolean {
     const j = judgeValue(kind, raw);
     if (j.state === 'ok' || j.state === 'invalid') {
       // A value of no known shape (an EnrollmentID, a server's own magic) is still what the file says.
@@ -61,7 +66,9 @@ export class Collector {
     const before = this.facts.length;
     this.fact(name, raw, opts);
     const placed = this.facts.splice(before, 1)[0];
-    this.facts.push(unusableValueFact(name, kind, raw, j, placed.source, { ...(placed.at ? { at: placed.at } : {}), ...(opts.key ? { attrs: { key: opts.key } } : {}) }));
+    this.facts.push(
+      unusableValueFact(name, kind, raw, j, placed.source, { ...(placed.at ? { at: placed.at } : {}), ...(opts.key ? { attrs: { key: opts.key } } : {}) }),
+    );
     return false;
   }
 

@@ -64,10 +64,16 @@ export const mdmFragmentsReader: BufferReader = {
     }
     if (failed.length)
       res.problems.push(
-        problemOf(item, 'mdm.plist.fragment_unreadable', `holds plist fragments, not a whole plist; ${failed.length} of ${chunks.length} could not be read (${failed.slice(0, 3).join('; ')})`),
+        problemOf(
+          item,
+          'mdm.plist.fragment_unreadable',
+          `holds plist fragments, not a whole plist; ${failed.length} of ${chunks.length} could not be read (${failed.slice(0, 3).join('; ')})`,
+        ),
       );
     else if (!read && chunks.length)
-      res.problems.push(problemOf(item, 'mdm.plist.fragments_unrecognised', `holds ${chunks.length} plist fragment(s), none of them an MDM check-in or command result`));
+      res.problems.push(
+        problemOf(item, 'mdm.plist.fragments_unrecognised', `holds ${chunks.length} plist fragment(s), none of them an MDM check-in or command result`),
+      );
     return res;
   },
 };

@@ -1,7 +1,7 @@
 /** File names that announce MDM evidence whatever their content looks like. */
-export const MDM_STATE_NAME = /^(User)?MDM\.plist$/i;
-export const STUB_NAME = /\.stub$/i;
-export const PROFILE_NAME = /\.mobileconfig$/i;
+const MDM_STATE_NAME = /^(User)?MDM\.plist$/i;
+const STUB_NAME = /\.stub$/i;
+const PROFILE_NAME = /\.mobileconfig$/i;
 
 /** Names we expect to hold MDM data: a plist of another kind under such a name is worth a problem. */
 export function isMdmName(name: string): boolean {

@@ -70,13 +70,21 @@ function readEvent({ event, line }: EventAt, n: number, item: Item, ctx: ReadCon
     if (b64) {
       const decoded = /^[A-Za-z0-9+/=\s]+$/.test(b64) ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
       const parsed = parsePlist(decoded, { maxObjects: ctx.limits.maxPlistObjects });
-      if (!parsed.ok) out.problem(`mdm.webhook.${parsed.code}`, `event ${n + 1} (${kind}): its raw_payload ${parsed.code === 'plist.empty' ? 'is not base64' : parsed.message}`);
+      if (!parsed.ok)
+        out.problem(
+          `mdm.webhook.${parsed.code}`,
+          `event ${n + 1} (${kind}): its raw_payload ${parsed.code === 'plist.empty' ? 'is not base64' : parsed.message}`,
+        );
       else if (!readMdmPlist(parsed.value, item.member ?? item.input, out))
         out.problem('mdm.webhook.unrecognised', `event ${n + 1} (${kind}): its raw_payload is a plist but neither a check-in nor a command result`);
     } else if (kind === 'acknowledge_event' && text(body.status)) {
       // Without the payload the event still says how the device answered.
       out.fact('mdm.command.status', text(body.status)!, {
-        attrs: { command_uuid: text(body.command_uuid), udid: text(body.udid), channel: text(body.enrollment_id) && text(body.enrollment_id) !== text(body.udid) ? 'user' : 'device' },
+        attrs: {
+          command_uuid: text(body.command_uuid),
+          udid: text(body.udid),
+          channel: text(body.enrollment_id) && text(body.enrollment_id) !== text(body.udid) ? 'user' : 'device',
+        },
       });
     } else {
       out.problem('mdm.webhook.no_payload', `event ${n + 1} (${kind}) has no raw_payload to read`);

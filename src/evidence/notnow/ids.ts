@@ -17,11 +17,11 @@ const USER_TYPES = new Set(['user', 'user enrollment', 'shared ipad']);
 export const ENROLLMENT_TYPES = new Set([...DEVICE_TYPES, ...USER_TYPES]);
 
 const ID_KEYS = ['udid', 'deviceudid', 'enrollmentid', 'id', 'idfirst', 'deviceid', 'hostuuid'];
-const PLAUSIBLE_ID = /^[A-Za-z0-9][A-Za-z0-9:._@\-]{7,199}$/;
+const PLAUSIBLE_ID = /^[A-Za-z0-9][A-Za-z0-9:._@-]{7,199}$/;
 
 export function isPlausibleId(v: string): boolean {
   // "id=5" or "id=true" in some unrelated line is not a device.
-  return PLAUSIBLE_ID.test(v) && /[A-Za-z\-]/.test(v) && /\d/.test(v);
+  return PLAUSIBLE_ID.test(v) && /[A-Za-z-]/.test(v) && /\d/.test(v);
 }
 
 export function splitEnrollmentId(raw: string, typeHint?: string, userHint?: string): Enrollment {

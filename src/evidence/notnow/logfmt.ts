@@ -18,11 +18,11 @@ export interface LogRecord {
   json: boolean;
 }
 
-export function normKey(k: string): string {
+function normKey(k: string): string {
   return k.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-const KEY_START = /(^|[\s,;])([A-Za-z_][A-Za-z0-9_.\-]*)=/g;
+const KEY_START = /(^|[\s,;])([A-Za-z_][A-Za-z0-9_.-]*)=/g;
 
 /** Reads a Go-style quoted string starting at `at` (the opening quote); returns the value and the index after the closing quote. */
 function readQuoted(line: string, at: number): { value: string; end: number } {
@@ -44,7 +44,7 @@ function readQuoted(line: string, at: number): { value: string; end: number } {
   return { value: out, end: line.length };
 }
 
-export function parseLogfmt(line: string): LogRecord | null {
+function parseLogfmt(line: string): LogRecord | null {
   const fields = new Map<string, string>();
   KEY_START.lastIndex = 0;
   let m = KEY_START.exec(line);
@@ -89,7 +89,7 @@ function flatten(obj: Record<string, unknown>, into: Map<string, string>, depth:
   }
 }
 
-export function parseJsonLine(line: string): LogRecord | null {
+function parseJsonLine(line: string): LogRecord | null {
   const t = line.trim();
   if (!t.startsWith('{') || !t.endsWith('}')) return null;
   let parsed: unknown;

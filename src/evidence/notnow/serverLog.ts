@@ -6,6 +6,20 @@ import { parseLine, type LogRecord } from './logfmt.js';
 import { ConnectionTracker } from '../../facts/connections.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
+import {
+  CHECKINS,
+  clip,
+  INTERESTING,
+  looksLikeServerLog,
+  MAYBE,
+  MDM_SERVER_LINE,
+  micromdmIdOf,
+  plainMessage,
+  PUSH_ID_KEYS,
+  REQUEST_TYPE,
+  STATUSES,
+  UUIDISH,
+} from './serverLogWords.js';
 
 /**
  * MDM server logs: NanoMDM (logfmt, both Go-log-prefixed and NanoLIB's
@@ -13,52 +27,6 @@ import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
  * status=…" lines, webhook events one per line), and servers that log the
  * same keys as JSON (Fleet) or as plain "udid=… command=… status=…".
  */
-
-const STATUSES = new Map(['Acknowledged', 'Error', 'CommandFormatError', 'NotNow', 'Idle'].map((s) => [s.toLowerCase(), s]));
-const CHECKINS: Record<string, string> = {
-  authenticate: 'mdm.checkin.authenticate',
-  tokenupdate: 'mdm.checkin.token_update',
-  checkout: 'mdm.checkin.checkout',
-};
-const UUIDISH = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
-const REQUEST_TYPE = /^[A-Z][A-Za-z0-9.]{2,80}$/;
-const MAX_ATTR = 200;
-
-/** A cheap test run on every line before parsing: server lines carry key=value pairs or are JSON objects. */
-const MAYBE = /=|^\s*\{/;
-/** Lines worth parsing name a status, a message, a push or an API path; access-log lines for /mdm are skipped unparsed. */
-const INTERESTING = /status|msg|message|push|topic|\/v1\//i;
-
-const SNIFF = [
-  /\blevel=(?:info|debug|warn|error)\b[^\n]*\b(?:service|handler|component|msg|caller)=/,
-  /^connected udid=/m,
-  /\bstatus=(?:Acknowledged|NotNow|Idle|Error|CommandFormatError)\b/,
-  /"status"\s*:\s*"(?:Acknowledged|NotNow|Idle|Error|CommandFormatError)"/i,
-  /"topic"\s*:\s*"mdm\.(?:Connect|Authenticate|TokenUpdate|CheckOut)"/,
-  /\bservice=nanomdm\b|\bcomponent=(?:apns|command|queue)\b/,
-];
-
-export function looksLikeServerLog(head: string): boolean {
-  return SNIFF.some((re) => re.test(head));
-}
-
-function MDM_SERVER_LINE(f: Map<string, string>): boolean {
-  return /^(?:nanomdm|certauth|push|multi)$/.test(f.get('service') ?? '') || /^(?:apns|command|queue|checkin)$/.test(f.get('component') ?? '') || /^\/(?:mdm|checkin)\b/.test(f.get('path') ?? '');
-}
-
-/** Plain servers write "<time> [level] push sent udid=…": the words before the first key are the message. */
-function plainMessage(prefix: string): string {
-  return prefix
-    .replace(/^\[?\d{4}[-/]\d{2}[-/]\d{2}[ T][\d:.,]+(?:Z|[+-]\d{2}:?\d{2})?\]?\s*/, '')
-    .replace(/^\[?(?:info|debug|warn(?:ing)?|error|notice)\]?:?\s+/i, '');
-}
-
-function clip(v: string): string {
-  return v.length > MAX_ATTR ? `${v.slice(0, MAX_ATTR)}…` : v;
-}
-
-/** Keys a push line may name its device by: a server keyed on EnrollmentIDs, host UUIDs or its own device ids says so on the push line too. */
-const PUSH_ID_KEYS = ['udid', 'id', 'idfirst', 'deviceudid', 'enrollmentid', 'hostuuid', 'deviceid'];
 
 interface Pending {
   name: string;
@@ -162,7 +130,7 @@ class ServerLogSink implements LineSink {
   private own(v: string): string {
     let k = this.strings.get(v);
     if (k === undefined) {
-      k = v.length < 13 ? v : (v + ' ').slice(0, -1);
+      k = v.length < 13 ? v : `${v} `.slice(0, -1);
       // Bounded: a log of only distinct values costs what it did before.
       if (this.strings.size < 50_000) this.strings.set(k, k);
     }
@@ -176,19 +144,7 @@ class ServerLogSink implements LineSink {
 
   private take(rec: LogRecord, raw: string, n: number): void {
     const f = rec.fields;
-    const time = lineTime(rec, raw);
-    const at = time?.at;
-    this.zone = time?.zone;
-    this.serial = undefined;
-    this.aliases = {};
-    for (const [key, attr] of ALIAS_KEYS) {
-      const v = f.get(key)?.trim();
-      if (v && isPlausibleId(v)) this.aliases[attr] = v;
-    }
-    for (const k of SERIAL_KEYS) {
-      const v = f.get(k)?.trim().toUpperCase();
-      if (v && PLAUSIBLE_SERIAL.test(v)) this.serial = v;
-    }
+    const at = this.readLineContext(rec, raw);
     const msg = (f.get('msg') ?? f.get('message') ?? plainMessage(rec.prefix)).trim();
     const msgKey = msg.toLowerCase();
     const trace = f.get('traceid');
@@ -203,23 +159,12 @@ class ServerLogSink implements LineSink {
 
     // 1. A command status the device reported.
     const status = STATUSES.get((f.get('status') ?? '').toLowerCase());
-    if (status) {
-      const who = enrollmentOf(f);
-      if (!who) return this.bad(n);
-      const explicit = f.get('connection') ?? f.get('connectionid') ?? f.get('connid') ?? f.get('session') ?? f.get('sessionid');
-      const connection = explicit ? `${who.id}@${clip(explicit)}` : this.tracker.assign(who.id, status, at, n);
-      const attrs = this.who(who);
-      const uuid = this.commandUuid(f);
-      if (uuid && status !== 'Idle') attrs.command_uuid = uuid;
-      const rt = this.requestType(f);
-      if (rt && status !== 'Idle') attrs.request_type = rt;
-      attrs.connection = connection;
-      return this.push({ name: 'mdm.command.status', value: status, line: n, at, attrs });
-    }
+    if (status) return this.takeStatus(f, status, n, at);
 
     // 2. Check-in messages.
     const topic = (f.get('topic') ?? '').replace(/^mdm\./, '').toLowerCase();
-    const checkin = CHECKINS[msgKey] ?? CHECKINS[(f.get('messagetype') ?? '').toLowerCase()] ?? (f.has('checkinevent') || CHECKINS[topic] ? CHECKINS[topic] : undefined);
+    const checkin =
+      CHECKINS[msgKey] ?? CHECKINS[(f.get('messagetype') ?? '').toLowerCase()] ?? (f.has('checkinevent') || CHECKINS[topic] ? CHECKINS[topic] : undefined);
     if (checkin) {
       const who = enrollmentOf(f);
       if (!who) return this.bad(n);
@@ -227,14 +172,7 @@ class ServerLogSink implements LineSink {
     }
 
     // 3. The server's push topic, from its certificate.
-    if (/push cert/i.test(msg) && f.get('topic')?.includes('.') && !f.get('err')) {
-      const topic = f.get('topic')!;
-      const j = judgeValue('topic', topic);
-      if (j.state !== 'masked' && j.state !== 'garbled') return this.push({ name: 'server.topic', value: topic, line: n, at, attrs: {} });
-      // A masked or garbled topic is named, never compared (issue 8 item 2).
-      const u = unusableValueFact('server.topic', 'topic', topic, j, sourceOf(this.item, n));
-      return this.push({ name: u.name, value: u.value, line: n, at, attrs: u.attrs ?? {} });
-    }
+    if (/push cert/i.test(msg) && f.get('topic')?.includes('.') && !f.get('err')) return this.takeCertificateTopic(f.get('topic')!, n, at);
 
     // 4. Pushes.
     const isPush =
@@ -246,22 +184,64 @@ class ServerLogSink implements LineSink {
     if (isPush) return this.takePush(f, n, at, trace, msgKey);
 
     // 5. Commands the server hands out, and the end of a connection.
-    if (msgKey === 'command retrieved' || msgKey === 'command sent') {
-      const who = enrollmentOf(f);
-      if (!who) return this.bad(n);
-      const attrs = this.who(who);
-      const uuid = this.commandUuid(f);
-      if (uuid) attrs.command_uuid = uuid;
-      const rt = this.requestType(f);
-      if (rt) attrs.request_type = rt;
-      const conn = this.tracker.current(who.id);
-      if (conn) attrs.connection = conn;
-      return this.push({ name: 'notnow.command_sent', value: true, line: n, at, attrs });
-    }
+    if (msgKey === 'command retrieved' || msgKey === 'command sent') return this.takeCommandSent(f, n, at);
     if (msgKey === 'no command retrieved') {
       const who = enrollmentOf(f);
       if (who) this.tracker.close(who.id);
     }
+  }
+
+  /** The line's time, zone, serial number and the other names of its device; returns the time. */
+  private readLineContext(rec: LogRecord, raw: string): string | undefined {
+    const f = rec.fields;
+    const time = lineTime(rec, raw);
+    this.zone = time?.zone;
+    this.serial = undefined;
+    this.aliases = {};
+    for (const [key, attr] of ALIAS_KEYS) {
+      const v = f.get(key)?.trim();
+      if (v && isPlausibleId(v)) this.aliases[attr] = v;
+    }
+    for (const k of SERIAL_KEYS) {
+      const v = f.get(k)?.trim().toUpperCase();
+      if (v && PLAUSIBLE_SERIAL.test(v)) this.serial = v;
+    }
+    return time?.at;
+  }
+
+  private takeStatus(f: Map<string, string>, status: string, n: number, at: string | undefined): void {
+    const who = enrollmentOf(f);
+    if (!who) return this.bad(n);
+    const explicit = f.get('connection') ?? f.get('connectionid') ?? f.get('connid') ?? f.get('session') ?? f.get('sessionid');
+    const connection = explicit ? `${who.id}@${clip(explicit)}` : this.tracker.assign(who.id, status, at, n);
+    const attrs = this.who(who);
+    const uuid = this.commandUuid(f);
+    if (uuid && status !== 'Idle') attrs.command_uuid = uuid;
+    const rt = this.requestType(f);
+    if (rt && status !== 'Idle') attrs.request_type = rt;
+    attrs.connection = connection;
+    this.push({ name: 'mdm.command.status', value: status, line: n, at, attrs });
+  }
+
+  private takeCertificateTopic(topic: string, n: number, at: string | undefined): void {
+    const j = judgeValue('topic', topic);
+    if (j.state !== 'masked' && j.state !== 'garbled') return this.push({ name: 'server.topic', value: topic, line: n, at, attrs: {} });
+    // A masked or garbled topic is named, never compared (issue 8 item 2).
+    const u = unusableValueFact('server.topic', 'topic', topic, j, sourceOf(this.item, n));
+    this.push({ name: u.name, value: u.value, line: n, at, attrs: u.attrs ?? {} });
+  }
+
+  private takeCommandSent(f: Map<string, string>, n: number, at: string | undefined): void {
+    const who = enrollmentOf(f);
+    if (!who) return this.bad(n);
+    const attrs = this.who(who);
+    const uuid = this.commandUuid(f);
+    if (uuid) attrs.command_uuid = uuid;
+    const rt = this.requestType(f);
+    if (rt) attrs.request_type = rt;
+    const conn = this.tracker.current(who.id);
+    if (conn) attrs.connection = conn;
+    this.push({ name: 'notnow.command_sent', value: true, line: n, at, attrs });
   }
 
   private takePush(f: Map<string, string>, n: number, at: string | undefined, trace: string | undefined, msgKey: string): void {
@@ -285,7 +265,8 @@ class ServerLogSink implements LineSink {
     // answer into an error): an id with no error is APNs's 200. NanoMDM's "msg=push" line counts the
     // pushes that came back without an error (nanopush, too, makes every answer but 200 an error): every
     // id of the request counted and no error means APNs accepted each push.
-    const nanoAccepted = msgKey === 'push' && !failedErr && errs === 0 && count !== undefined && count > 0 && count === ids.length && Number(f.get('idcount') ?? count) === count;
+    const nanoAccepted =
+      msgKey === 'push' && !failedErr && errs === 0 && count !== undefined && count > 0 && count === ids.length && Number(f.get('idcount') ?? count) === count;
     const accepted = (micromdmIdOf(f) || nanoAccepted) && !failedErr ? 200 : undefined;
     const code = http && /^\d{3}$/.test(http) ? Number(http) : accepted;
     const failed = failedErr || errs > 0 || count === 0 || (code !== undefined && code >= 300);
@@ -298,7 +279,8 @@ class ServerLogSink implements LineSink {
       const rt = this.requestType(f);
       if (rt) attrs.request_type = rt;
       this.push({ name: 'server.push_sent', value: true, line: n, at, attrs });
-      if (code !== undefined) this.push({ name: 'server.push_status', value: code, line: n, at, attrs: { ...this.who(who), ...(apnsId ? { apns_id: clip(apnsId) } : {}) } });
+      if (code !== undefined)
+        this.push({ name: 'server.push_status', value: code, line: n, at, attrs: { ...this.who(who), ...(apnsId ? { apns_id: clip(apnsId) } : {}) } });
     }
   }
 
@@ -345,14 +327,11 @@ class ServerLogSink implements LineSink {
         ),
       );
     if (this.mdmServer && !this.seen && !this.unparsed)
-      problems.push(problemOf(this.item, 'mdmlog.nothing_found', 'looks like an MDM server log, but holds no command status, check-in or push line pushcheck knows'));
+      problems.push(
+        problemOf(this.item, 'mdmlog.nothing_found', 'looks like an MDM server log, but holds no command status, check-in or push line pushcheck knows'),
+      );
     return { facts, problems };
   }
-}
-
-/** MicroMDM's push log names the device `udid` and what APNs handed back `id` (the apns-id). */
-function micromdmIdOf(f: Map<string, string>): string | undefined {
-  return f.get('method') === 'Push' && f.has('udid') && UUIDISH.test(f.get('id') ?? '') ? f.get('id') : undefined;
 }
 
 export const mdmServerLogReader: LineReader = {

@@ -36,7 +36,8 @@ export function pastedValues(data: Buffer, item: Item): ReadResult {
   const facts: Fact[] = values.map((v) => {
     const name = factName(v);
     const source = sourceOf(item, v.line);
-    if (v.state !== 'ok' && v.kind !== 'apns_id') return unusableValueFact(name, v.kind, v.value, { state: v.state, why: v.why ?? '' }, source, { attrs: { written_as: v.form } });
+    if (v.state !== 'ok' && v.kind !== 'apns_id')
+      return unusableValueFact(name, v.kind, v.value, { state: v.state, why: v.why ?? '' }, source, { attrs: { written_as: v.form } });
     return {
       name,
       value: v.value,

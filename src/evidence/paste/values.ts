@@ -12,7 +12,7 @@ export type ValueKind = SharedKind;
 export type Checked = { ok: true; value: string } | { ok: false; state: 'masked' | 'garbled' | 'invalid'; why: string };
 
 /** Quotes, brackets people type around values, and sentence punctuation after them. */
-export function stripValue(raw: string): string {
+function stripValue(raw: string): string {
   // Closing quotes, commas and braces of a JSON or plist snippet; a token's <…> stays for normalizeToken.
   // A trailing "..." or "…" is a truncation, not punctuation: it stays so that it is seen.
   const v = raw.trim().replace(/^[`'"‘“]+/, '');
@@ -26,6 +26,10 @@ export function checkValue(kind: ValueKind, raw: string): Checked {
   const j = judgeValue(kind, v);
   if (j.state === 'ok') return { ok: true, value: j.value };
   if (j.state === 'masked' && v.includes('<private>'))
-    return { ok: false, state: 'masked', why: 'is redacted (<private>) where it was copied from; read it from the source file instead (e.g. MDM.plist in a sysdiagnose)' };
+    return {
+      ok: false,
+      state: 'masked',
+      why: 'is redacted (<private>) where it was copied from; read it from the source file instead (e.g. MDM.plist in a sysdiagnose)',
+    };
   return { ok: false, state: j.state, why: j.why };
 }

@@ -64,74 +64,85 @@ function lengthOf(buf: Buffer, off: number, info: number, end: number): { len: n
  * a recursive decoder would otherwise expand without end).
  */
 function validate(buf: Buffer, tr: Trailer, maxObjects: number): void {
-  const { offsetSize, refSize, count, top, tableOffset } = tr;
+  const { offsetSize, count, top, tableOffset } = tr;
   if (count === 0) throw new Bad('plist.malformed', 'is a binary plist with no objects');
   if (count > maxObjects) throw new Bad('plist.too_many_objects', `is a binary plist claiming ${count} objects, over the limit of ${maxObjects}`);
   if (top >= count) throw new Bad('plist.malformed', 'is a binary plist whose top object does not exist');
-  const areaEnd = tableOffset;
   if (tableOffset < 9 || tableOffset + count * offsetSize > buf.length - 32)
     throw new Bad('plist.malformed', 'is a binary plist whose offset table lies outside the file (truncated or corrupt)');
-
   const children: (Uint32Array | null)[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const off = readUInt(buf, tableOffset + i * offsetSize, offsetSize);
-    if (off < 8 || off >= areaEnd) throw new Bad('plist.malformed', `is a binary plist whose object ${i} has an offset outside the object area`);
-    const marker = buf[off];
-    const type = marker >> 4;
-    const info = marker & 0x0f;
-    let end: number;
-    let refs: Uint32Array | null = null;
-    switch (type) {
-      case 0x0:
-        if (info !== 0x0 && info !== 0x8 && info !== 0x9 && info !== 0xf) throw new Bad('plist.malformed', `is a binary plist with an unknown value type at byte ${off}`);
-        end = off + 1;
-        break;
-      case 0x1:
-        if (info > 4) throw new Bad('plist.malformed', `is a binary plist with an oversized integer at byte ${off}`);
-        end = off + 1 + (1 << info);
-        break;
-      case 0x2:
-        if (info !== 2 && info !== 3) throw new Bad('plist.malformed', `is a binary plist with a malformed real number at byte ${off}`);
-        end = off + 1 + (1 << info);
-        break;
-      case 0x3:
-        if (info !== 3) throw new Bad('plist.malformed', `is a binary plist with a malformed date at byte ${off}`);
-        end = off + 9;
-        break;
-      case 0x4:
-      case 0x5:
-      case 0x6: {
-        const { len, hdr } = lengthOf(buf, off, info, areaEnd);
-        end = off + hdr + len * (type === 0x6 ? 2 : 1);
-        break;
-      }
-      case 0x8:
-        end = off + 2 + info;
-        break;
-      case 0xa:
-      case 0xd: {
-        const { len, hdr } = lengthOf(buf, off, info, areaEnd);
-        const n = type === 0xd ? len * 2 : len;
-        // Writers share equal values, so n may well exceed the object count; the bytes bound it.
-        end = off + hdr + n * refSize;
-        if (end > areaEnd) break;
-        refs = new Uint32Array(n);
-        for (let k = 0; k < n; k++) {
-          const r = readUInt(buf, off + hdr + k * refSize, refSize);
-          if (r >= count) throw new Bad('plist.malformed', `is a binary plist whose container at byte ${off} refers to object ${r}, which does not exist`);
-          refs[k] = r;
-        }
-        break;
-      }
-      default:
-        throw new Bad('plist.unsupported', `is a binary plist with an object type pushcheck does not read (0x${type.toString(16)}) at byte ${off}`);
-    }
-    if (end > areaEnd) throw new Bad('plist.malformed', `is a binary plist whose object at byte ${off} runs past the object area (truncated or corrupt)`);
-    children[i] = refs;
+    // The object area ends where the offset table begins.
+    if (off < 8 || off >= tableOffset) throw new Bad('plist.malformed', `is a binary plist whose object ${i} has an offset outside the object area`);
+    children[i] = objectRefs(buf, off, tr);
   }
+  checkDictKeys(buf, tr, children);
+  checkExpansion(children, top, maxObjects);
+}
 
-  // Dictionary keys must be strings; "__proto__" would reach Object.prototype.
-  for (let i = 0; i < count; i++) {
+/** Checks that the object at `off` lies inside the object area; returns what it refers to (containers), or null. */
+function objectRefs(buf: Buffer, off: number, tr: Trailer): Uint32Array | null {
+  const { refSize, count, tableOffset: areaEnd } = tr;
+  const marker = buf[off];
+  const type = marker >> 4;
+  const info = marker & 0x0f;
+  let end: number;
+  let refs: Uint32Array | null = null;
+  switch (type) {
+    case 0x0:
+      if (info !== 0x0 && info !== 0x8 && info !== 0x9 && info !== 0xf)
+        throw new Bad('plist.malformed', `is a binary plist with an unknown value type at byte ${off}`);
+      end = off + 1;
+      break;
+    case 0x1:
+      if (info > 4) throw new Bad('plist.malformed', `is a binary plist with an oversized integer at byte ${off}`);
+      end = off + 1 + (1 << info);
+      break;
+    case 0x2:
+      if (info !== 2 && info !== 3) throw new Bad('plist.malformed', `is a binary plist with a malformed real number at byte ${off}`);
+      end = off + 1 + (1 << info);
+      break;
+    case 0x3:
+      if (info !== 3) throw new Bad('plist.malformed', `is a binary plist with a malformed date at byte ${off}`);
+      end = off + 9;
+      break;
+    case 0x4:
+    case 0x5:
+    case 0x6: {
+      const { len, hdr } = lengthOf(buf, off, info, areaEnd);
+      end = off + hdr + len * (type === 0x6 ? 2 : 1);
+      break;
+    }
+    case 0x8:
+      end = off + 2 + info;
+      break;
+    case 0xa:
+    case 0xd: {
+      const { len, hdr } = lengthOf(buf, off, info, areaEnd);
+      const n = type === 0xd ? len * 2 : len;
+      // Writers share equal values, so n may well exceed the object count; the bytes bound it.
+      end = off + hdr + n * refSize;
+      if (end > areaEnd) break;
+      refs = new Uint32Array(n);
+      for (let k = 0; k < n; k++) {
+        const r = readUInt(buf, off + hdr + k * refSize, refSize);
+        if (r >= count) throw new Bad('plist.malformed', `is a binary plist whose container at byte ${off} refers to object ${r}, which does not exist`);
+        refs[k] = r;
+      }
+      break;
+    }
+    default:
+      throw new Bad('plist.unsupported', `is a binary plist with an object type pushcheck does not read (0x${type.toString(16)}) at byte ${off}`);
+  }
+  if (end > areaEnd) throw new Bad('plist.malformed', `is a binary plist whose object at byte ${off} runs past the object area (truncated or corrupt)`);
+  return refs;
+}
+
+/** Dictionary keys must be strings; "__proto__" would reach Object.prototype. */
+function checkDictKeys(buf: Buffer, tr: Trailer, children: readonly (Uint32Array | null)[]): void {
+  const { offsetSize, tableOffset } = tr;
+  for (let i = 0; i < children.length; i++) {
     const refs = children[i];
     if (!refs) continue;
     const off = readUInt(buf, tableOffset + i * offsetSize, offsetSize);
@@ -140,13 +151,16 @@ function validate(buf: Buffer, tr: Trailer, maxObjects: number): void {
       const keyOff = readUInt(buf, tableOffset + refs[k] * offsetSize, offsetSize);
       const kt = buf[keyOff] >> 4;
       if (kt !== 0x5 && kt !== 0x6) throw new Bad('plist.malformed', `is a binary plist with a dictionary key that is not a string (byte ${keyOff})`);
-      if (kt === 0x5 && buf.subarray(keyOff, keyOff + 10).toString('latin1') === '\x59__proto__') throw new Bad('plist.malformed', 'is a binary plist with a "__proto__" key, refused');
+      if (kt === 0x5 && buf.subarray(keyOff, keyOff + 10).toString('latin1') === '\x59__proto__')
+        throw new Bad('plist.malformed', 'is a binary plist with a "__proto__" key, refused');
     }
   }
+}
 
-  // Iterative DFS from the top object: cycles, depth, expanded size.
-  const state = new Uint8Array(count); // 0 unseen, 1 on the path, 2 done
-  const size = new Float64Array(count);
+/** Iterative depth-first walk from the top object: no cycles, bounded depth, a bounded expanded size. */
+function checkExpansion(children: readonly (Uint32Array | null)[], top: number, maxObjects: number): void {
+  const state = new Uint8Array(children.length); // 0 unseen, 1 on the path, 2 done
+  const size = new Float64Array(children.length);
   const stack: { node: number; next: number }[] = [{ node: top, next: 0 }];
   state[top] = 1;
   while (stack.length) {
@@ -164,7 +178,8 @@ function validate(buf: Buffer, tr: Trailer, maxObjects: number): void {
     }
     let total = 1;
     if (refs) for (const c of refs) total += size[c];
-    if (total > maxObjects) throw new Bad('plist.too_many_objects', `is a binary plist whose shared references expand to more than ${maxObjects} values (crafted or corrupt)`);
+    if (total > maxObjects)
+      throw new Bad('plist.too_many_objects', `is a binary plist whose shared references expand to more than ${maxObjects} values (crafted or corrupt)`);
     size[frame.node] = total;
     state[frame.node] = 2;
     stack.pop();

@@ -1,4 +1,4 @@
-import { children, readTlv } from '../der.js';
+import { children, readTlv } from '../asn1.js';
 
 /**
  * Minimal BER/DER reading of a CMS (PKCS#7) SignedData envelope, just far
@@ -10,15 +10,15 @@ import { children, readTlv } from '../der.js';
 /** The signed content of a CMS SignedData buffer, or null if it is not one we can walk. */
 export function cmsContent(buf: Buffer): Buffer | null {
   const ci = readTlv(buf, 0, buf.length);
-  if (!ci || ci.tag !== 0x30) return null;
+  if (ci?.tag !== 0x30) return null;
   const [oid, explicit] = children(buf, ci);
-  if (!oid || oid.tag !== 0x06 || !explicit || explicit.tag !== 0xa0) return null;
+  if (oid?.tag !== 0x06 || !explicit || explicit.tag !== 0xa0) return null;
   const [sd] = children(buf, explicit);
-  if (!sd || sd.tag !== 0x30) return null;
+  if (sd?.tag !== 0x30) return null;
   const eci = children(buf, sd).find((c, i) => i >= 2 && c.tag === 0x30);
   if (!eci) return null;
   const [, wrapped] = children(buf, eci);
-  if (!wrapped || wrapped.tag !== 0xa0) return null; // detached signature: no content
+  if (wrapped?.tag !== 0xa0) return null; // detached signature: no content
   const [octets] = children(buf, wrapped);
   if (!octets) return null;
   if (octets.tag === 0x04) return buf.subarray(octets.start, octets.end);

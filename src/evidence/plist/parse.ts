@@ -3,7 +3,7 @@ import { parseBinaryPlist } from './binary.js';
 import { cmsContent, embeddedXmlPlist } from './cms.js';
 import { contentStart, isBinaryPlist, isCmsSigned } from './sniff.js';
 import type { PlistValue } from './values.js';
-import { parseXmlPlist } from './xml.js';
+import { parseXmlPlist } from './xmlPlist.js';
 
 export interface PlistParsed {
   ok: true;
@@ -41,13 +41,13 @@ export interface PlistOptions {
   maxXmlObjects?: number;
 }
 
-export const DEFAULT_MAX_XML_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_XML_BYTES = 4 * 1024 * 1024;
 /**
  * Values in one XML plist. Each costs a JS value (an empty dictionary about
  * 250 bytes), so 4 MB of `<dict/>` would hold 600,000 of them; MDM plists and
  * profiles hold hundreds. Binary plists keep ctx.limits.maxPlistObjects.
  */
-export const DEFAULT_MAX_XML_OBJECTS = 200_000;
+const DEFAULT_MAX_XML_OBJECTS = 200_000;
 
 const UTF16LE = new TextDecoder('utf-16le');
 const UTF16BE = new TextDecoder('utf-16be');
@@ -66,7 +66,11 @@ function parseBare(buf: Buffer, maxObjects: number, signed: boolean, maxXmlBytes
     return r.ok ? { ok: true, value: r.value, format: 'binary', signed } : r;
   }
   if (buf.length > maxXmlBytes)
-    return { ok: false, code: 'plist.too_large', message: `is ${buf.length} bytes of XML plist, over the ${maxXmlBytes}-byte limit for XML plists (MDM plists and profiles are kilobytes)` };
+    return {
+      ok: false,
+      code: 'plist.too_large',
+      message: `is ${buf.length} bytes of XML plist, over the ${maxXmlBytes}-byte limit for XML plists (MDM plists and profiles are kilobytes)`,
+    };
   // UTF-16 XML starts with its own BOM; contentStart only skips UTF-8's.
   const text = decodeText(buf).replace(/^\uFEFF/, '');
   const trimmed = text.trimStart();
@@ -100,7 +104,11 @@ export function parsePlist(buf: Buffer, opts: PlistOptions = {}): PlistResult {
       }
       const xml = embeddedXmlPlist(buf);
       if (xml) return parseBare(xml, maxObjects, true, maxXml, maxXmlObjects);
-      return { ok: false, code: 'plist.cms_no_content', message: 'is a CMS signed envelope without a property list inside (detached signature, or not a profile)' };
+      return {
+        ok: false,
+        code: 'plist.cms_no_content',
+        message: 'is a CMS signed envelope without a property list inside (detached signature, or not a profile)',
+      };
     }
     return parseBare(buf, maxObjects, false, maxXml, maxXmlObjects);
   } catch (e) {

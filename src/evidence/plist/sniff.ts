@@ -2,7 +2,7 @@
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** DER of the OID 1.2.840.113549.1.7.2 (PKCS#7 / CMS signedData). */
-export const SIGNED_DATA_OID = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]);
+const SIGNED_DATA_OID = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]);
 
 /** Offset of the first byte after a UTF-8 BOM and leading whitespace. */
 export function contentStart(buf: Buffer): number {
@@ -17,7 +17,7 @@ export function isBinaryPlist(head: Buffer): boolean {
 }
 
 /** An XML property list (its prologue, DOCTYPE or root element is in the head). */
-export function isXmlPlist(head: Buffer): boolean {
+function isXmlPlist(head: Buffer): boolean {
   const i = contentStart(head);
   const text = head.subarray(i).toString('utf8');
   if (text.startsWith('<plist')) return true;

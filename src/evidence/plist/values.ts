@@ -41,9 +41,6 @@ export function bytes(v: unknown): Buffer | undefined {
   return undefined;
 }
 
-export const hexOf = (b: Buffer): string => b.toString('hex');
-export const base64Of = (b: Buffer): string => b.toString('base64');
-
 /** A plist date as ISO 8601 UTC, or undefined when it is missing or invalid. */
 export function isoDate(v: unknown): string | undefined {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString();

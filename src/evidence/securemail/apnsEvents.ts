@@ -4,7 +4,7 @@ import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } fr
 import { classifyOperation, classifyStatus, failureReason } from './classify.js';
 import { APNS_EVENTS_FILE } from './names.js';
 import { detectDelimiter, mapHeader, parseRows, skippedRowsMessage, type Row } from './table.js';
-import { decodeText } from './text.js';
+import { decodeText } from './decode.js';
 import { isTimeCell, parseTime } from './time.js';
 
 /**
@@ -47,9 +47,15 @@ function columns(rows: Row[]): { map: Map<Field, number>; dataFrom: number } {
   return { map, dataFrom: 0 };
 }
 
-export function readApnsEvents(data: Buffer, item: Item): ReadResult {
+function readApnsEvents(data: Buffer, item: Item): ReadResult {
   const decoded = decodeText(data);
-  if (!decoded.ok) return { facts: [], problems: [problemOf(item, 'securemail.csv_not_text', `${decoded.reason}; expected CtxLog_APNS_Events.csv (time, operation, status, tenant ID, listener token)`)] };
+  if (!decoded.ok)
+    return {
+      facts: [],
+      problems: [
+        problemOf(item, 'securemail.csv_not_text', `${decoded.reason}; expected CtxLog_APNS_Events.csv (time, operation, status, tenant ID, listener token)`),
+      ],
+    };
   const text = decoded.text;
   const rows = parseRows(text, detectDelimiter(text.split(/\r?\n/, 40)));
   if (!rows.length) return { facts: [], problems: [problemOf(item, 'securemail.csv_empty', 'holds no rows')] };
@@ -84,8 +90,10 @@ export function readApnsEvents(data: Buffer, item: Item): ReadResult {
     if (combination) facts.push({ name: 'securemail.apns.listener_key', value: combination, source, ...when });
   }
   const problems = [];
-  if (!facts.length) problems.push(problemOf(item, 'securemail.csv_no_events', 'holds no row with an operation or a status; is it really CtxLog_APNS_Events.csv?'));
-  else if (unreadable) problems.push(problemOf(item, 'securemail.csv_rows_skipped', `${unreadable} row(s) had neither an operation nor a status and were skipped`));
+  if (!facts.length)
+    problems.push(problemOf(item, 'securemail.csv_no_events', 'holds no row with an operation or a status; is it really CtxLog_APNS_Events.csv?'));
+  else if (unreadable)
+    problems.push(problemOf(item, 'securemail.csv_rows_skipped', `${unreadable} row(s) had neither an operation nor a status and were skipped`));
   const cut = skippedRowsMessage(rows);
   if (cut) problems.push(problemOf(item, 'securemail.table_cut', cut));
   return { facts, problems };

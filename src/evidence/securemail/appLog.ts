@@ -4,7 +4,7 @@ import { redactMessage } from './classify.js';
 import { apnsHits, deviceHits, PUSH_WORDS } from './logPatterns.js';
 import { APNS_EVENTS_FILE, CTXLOG_TEXT_FILE, FETCH_SCHEDULE_FILE, POLICIES_FILE, SECURE_MAIL_MODULE } from './names.js';
 import { detectDelimiter, mapHeader, parseRows, skippedRowsMessage, type Row } from './table.js';
-import { decodeText, headText } from './text.js';
+import { decodeText, headText } from './decode.js';
 import { parseTime } from './time.js';
 
 /**
@@ -57,14 +57,16 @@ function entries(rows: Row[], header: Map<Field, number> | null): Entry[] {
     const at = parseTime(text);
     // A line with neither a time nor a module continues the entry above it.
     const cont = !module && !at && prev;
-    const e: Entry = cont ? { line: r.line, module: prev!.module, level: prev!.level, at: prev!.at, message: text } : { line: r.line, module, level, at, message: text };
+    const e: Entry = cont
+      ? { line: r.line, module: prev!.module, level: prev!.level, at: prev!.at, message: text }
+      : { line: r.line, module, level, at, message: text };
     out.push(e);
     prev = e;
   }
   return out;
 }
 
-export function readAppLog(data: Buffer, item: Item): ReadResult {
+function readAppLog(data: Buffer, item: Item): ReadResult {
   const decoded = decodeText(data);
   if (!decoded.ok) return { facts: [], problems: [problemOf(item, 'securemail.log_not_text', `${decoded.reason}; expected the Secure Mail app log`)] };
   const text = decoded.text;
@@ -82,7 +84,13 @@ export function readAppLog(data: Buffer, item: Item): ReadResult {
     counts.set(fact, n);
     if (n > MAX_PER_FACT) return;
     const a: Record<string, string> = { ...(e.module ? { module: e.module } : {}), ...(e.level ? { level: e.level } : {}), ...attrs };
-    facts.push({ name: fact, value: redactMessage(e.message), source: sourceOf(item, e.line), ...(e.at ? { at: e.at } : {}), ...(Object.keys(a).length ? { attrs: a } : {}) });
+    facts.push({
+      name: fact,
+      value: redactMessage(e.message),
+      source: sourceOf(item, e.line),
+      ...(e.at ? { at: e.at } : {}),
+      ...(Object.keys(a).length ? { attrs: a } : {}),
+    });
   };
   for (const e of list) {
     for (const h of deviceHits(e.message)) emit(e, h.fact, h.attrs);
@@ -95,7 +103,13 @@ export function readAppLog(data: Buffer, item: Item): ReadResult {
   if (anyModule || apnsLines) facts.push({ name: 'securemail.log.apns_lines', value: apnsLines, source: sourceOf(item) });
   if (!list.length) problems.push(problemOf(item, 'securemail.log_empty', 'is empty'));
   else if (anyModule && !apnsLines)
-    problems.push(problemOf(item, 'securemail.log_no_apns', 'has no Secure Mail.APNS lines: the log does not cover the push subscription (ask for logs taken right after the problem)'));
+    problems.push(
+      problemOf(
+        item,
+        'securemail.log_no_apns',
+        'has no Secure Mail.APNS lines: the log does not cover the push subscription (ask for logs taken right after the problem)',
+      ),
+    );
   for (const [fact, n] of counts)
     if (n > MAX_PER_FACT) problems.push(problemOf(item, 'securemail.log_capped', `${n} lines matched ${fact}; the first ${MAX_PER_FACT} are listed`));
   const cut = skippedRowsMessage(rows);

@@ -1,8 +1,8 @@
 import type { Fact } from '../../facts/schema.js';
 import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } from '../types.js';
 import { POLICIES_FILE } from './names.js';
-import { decodeText } from './text.js';
-import { scanXml, walk, type XmlElement } from './xml.js';
+import { decodeText } from './decode.js';
+import { scanXml, walk, type XmlElement } from './elementTree.js';
 
 /**
  * CtxLog_AppPolicies.xml: the MDX policies Secure Mail received. No public
@@ -45,11 +45,11 @@ function attr(el: XmlElement, names: string[]): string | undefined {
 }
 
 /** A plist <true/>/<false/> carries its value in its name. */
-function valueOf(el: XmlElement): string {
+function elementValue(el: XmlElement): string {
   if (/^(true|false)$/i.test(el.name) && !el.children.length) return el.name.toLowerCase();
   const a = attr(el, VALUE_ATTRS);
   if (a !== undefined) return a;
-  if (el.children.length === 1 && !el.text.trim()) return valueOf(el.children[0]);
+  if (el.children.length === 1 && !el.text.trim()) return elementValue(el.children[0]);
   return el.text.trim();
 }
 
@@ -71,7 +71,7 @@ function findEntities(root: XmlElement): Found[] {
   for (const el of walk(root)) {
     const byTag = entityKey(el.name);
     if (byTag) {
-      out.push({ key: byTag, raw: valueOf(el), line: el.line });
+      out.push({ key: byTag, raw: elementValue(el), line: el.line });
       continue;
     }
     const byAttr = entityKey(attr(el, NAME_ATTRS));
@@ -85,7 +85,7 @@ function findEntities(root: XmlElement): Found[] {
       const byText = entityKey(el.text);
       if (byText) {
         const v = siblingValue(el);
-        out.push({ key: byText, raw: v ? valueOf(v) : '', line: v?.line ?? el.line });
+        out.push({ key: byText, raw: v ? elementValue(v) : '', line: v?.line ?? el.line });
       }
     }
   }
@@ -96,9 +96,9 @@ function findEntities(root: XmlElement): Found[] {
 function siblinglessValue(el: XmlElement): string {
   for (const re of VALUE_TAGS) {
     const hit = el.children.find((c) => re.test(c.name));
-    if (hit) return valueOf(hit);
+    if (hit) return elementValue(hit);
   }
-  return valueOf(el);
+  return elementValue(el);
 }
 
 function parseBool(raw: string): boolean | null {
@@ -108,23 +108,33 @@ function parseBool(raw: string): boolean | null {
   return null;
 }
 
-export function readAppPolicies(data: Buffer, item: Item): ReadResult {
+function readAppPolicies(data: Buffer, item: Item): ReadResult {
   const decoded = decodeText(data);
-  if (!decoded.ok) return { facts: [], problems: [problemOf(item, 'securemail.policies_not_text', `${decoded.reason}; expected Secure Mail's app policies as XML`)] };
-  if (!decoded.text.trim()) return { facts: [], problems: [problemOf(item, 'securemail.policies_empty', 'is empty; expected Secure Mail\'s app policies as XML')] };
+  if (!decoded.ok)
+    return { facts: [], problems: [problemOf(item, 'securemail.policies_not_text', `${decoded.reason}; expected Secure Mail's app policies as XML`)] };
+  if (!decoded.text.trim())
+    return { facts: [], problems: [problemOf(item, 'securemail.policies_empty', "is empty; expected Secure Mail's app policies as XML")] };
   const scan = scanXml(decoded.text);
   // The first sign of truncation says it all; the open elements it leaves behind are not news.
   const issues = scan.issues.filter((i, k) => i.kind !== 'truncated' || scan.issues.findIndex((j) => j.kind === 'truncated') === k);
-  const problems = issues.slice(0, 5).map((i) =>
-    problemOf(item, i.kind === 'truncated' ? 'securemail.policies_truncated' : 'securemail.policies_malformed', `is not complete XML: ${i.message}; the policies before that point were read`),
-  );
+  const problems = issues
+    .slice(0, 5)
+    .map((i) =>
+      problemOf(
+        item,
+        i.kind === 'truncated' ? 'securemail.policies_truncated' : 'securemail.policies_malformed',
+        `is not complete XML: ${i.message}; the policies before that point were read`,
+      ),
+    );
   const facts: Fact[] = [];
   for (const f of findEntities(scan.root)) {
     const name = ENTITIES[f.key];
     if (name === 'securemail.policy.push_enabled') {
       const b = parseBool(f.raw);
       if (b === null) {
-        problems.push(problemOf(item, 'securemail.policy_value', `PushNotificationsEnabled on line ${f.line} is "${f.raw.slice(0, 40)}", which is neither true nor false`));
+        problems.push(
+          problemOf(item, 'securemail.policy_value', `PushNotificationsEnabled on line ${f.line} is "${f.raw.slice(0, 40)}", which is neither true nor false`),
+        );
         continue;
       }
       facts.push({ name, value: b, source: sourceOf(item, f.line) });
@@ -134,7 +144,11 @@ export function readAppPolicies(data: Buffer, item: Item): ReadResult {
   if (complete && scan.root.children.length) facts.push({ name: 'securemail.policy.read', value: true, source: sourceOf(item) });
   if (!facts.some((f) => f.name !== 'securemail.policy.read') && scan.root.children.length)
     problems.push(
-      problemOf(item, 'securemail.policies_none', 'holds none of the PushNotifications* entities nor ExchangeServer: either push is not configured at all or the file is laid out in a way pushcheck does not know'),
+      problemOf(
+        item,
+        'securemail.policies_none',
+        'holds none of the PushNotifications* entities nor ExchangeServer: either push is not configured at all or the file is laid out in a way pushcheck does not know',
+      ),
     );
   return { facts, problems };
 }

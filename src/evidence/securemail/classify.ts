@@ -21,15 +21,13 @@ export function classifyOperation(text: string): Operation {
   return OPERATIONS.find(([, re]) => re.test(text))?.[0] ?? 'other';
 }
 
-/** Subscription steps, whose latest outcome says whether the device is subscribed now. */
-export const SUBSCRIPTION_STEPS: readonly Operation[] = ['registration', 'ews_subscription', 'listener_update', 'subscription'];
-
 export type Outcome = 'success' | 'failure' | 'unknown';
 
 export function classifyStatus(text: string): Outcome {
   const t = text.trim();
   if (!t) return 'unknown';
-  if (/fail|error|invalid|expired|denied|unauthori[sz]ed|forbidden|time[d ]?out|unreachable|refused|not valid|\bfalse\b|\bno\b|\b[45]\d\d\b|-10\d\d\b/i.test(t)) return 'failure';
+  if (/fail|error|invalid|expired|denied|unauthori[sz]ed|forbidden|time[d ]?out|unreachable|refused|not valid|\bfalse\b|\bno\b|\b[45]\d\d\b|-10\d\d\b/i.test(t))
+    return 'failure';
   if (/succe|\bok\b|\bdone\b|complete|\btrue\b|\byes\b|\bvalid\b|\bpass|\b2\d\d\b|subscribed|registered/i.test(t)) return 'success';
   return 'unknown';
 }

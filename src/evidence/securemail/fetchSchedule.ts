@@ -2,7 +2,7 @@ import type { Fact } from '../../facts/schema.js';
 import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } from '../types.js';
 import { FETCH_SCHEDULE_FILE } from './names.js';
 import { detectDelimiter, mapHeader, parseRows, skippedRowsMessage, type Row } from './table.js';
-import { decodeText } from './text.js';
+import { decodeText } from './decode.js';
 import { findTimes, isTimeCell } from './time.js';
 
 /**
@@ -27,7 +27,7 @@ const RESULT = /UIBackgroundFetchResult\w+|\b(NewData|NoData|Failed)\b/;
 
 export type WakeKind = 'remote_notification' | 'background_fetch' | 'other';
 
-export function wakeKind(type: string): WakeKind {
+function wakeKind(type: string): WakeKind {
   if (/remote|push/i.test(type)) return 'remote_notification';
   if (/background\s*(fetch|app\s*refresh)/i.test(type)) return 'background_fetch';
   return 'other';
@@ -73,10 +73,19 @@ function byHeader(r: Row, map: Map<Field, number>): Wake | null {
   return { type, start: findTimes(c('start'))[0]?.iso, end: findTimes(c('end'))[0]?.iso, seconds: c('seconds') || undefined, result: c('result') || undefined };
 }
 
-export function readFetchSchedule(data: Buffer, item: Item): ReadResult {
+function readFetchSchedule(data: Buffer, item: Item): ReadResult {
   const decoded = decodeText(data);
   if (!decoded.ok)
-    return { facts: [], problems: [problemOf(item, 'securemail.csv_not_text', `${decoded.reason}; expected CTXLog_backgroundFetchSchedule.csv (wake-up type, start, end, seconds, result)`)] };
+    return {
+      facts: [],
+      problems: [
+        problemOf(
+          item,
+          'securemail.csv_not_text',
+          `${decoded.reason}; expected CTXLog_backgroundFetchSchedule.csv (wake-up type, start, end, seconds, result)`,
+        ),
+      ],
+    };
   const text = decoded.text;
   const rows = parseRows(text, detectDelimiter(text.split(/\r?\n/, 40)));
   if (!rows.length) return { facts: [], problems: [problemOf(item, 'securemail.csv_empty', 'holds no rows')] };
@@ -97,7 +106,10 @@ export function readFetchSchedule(data: Buffer, item: Item): ReadResult {
     facts.push({ name: 'securemail.fetch.wakeup', value: wakeKind(w.type), source: sourceOf(item, r.line), ...(w.start ? { at: w.start } : {}), attrs });
   }
   const problems = [];
-  if (!facts.length) problems.push(problemOf(item, 'securemail.csv_no_wakeups', 'holds no BackgroundFetch or Remote Notification row; is it really the background fetch schedule?'));
+  if (!facts.length)
+    problems.push(
+      problemOf(item, 'securemail.csv_no_wakeups', 'holds no BackgroundFetch or Remote Notification row; is it really the background fetch schedule?'),
+    );
   else if (skipped) problems.push(problemOf(item, 'securemail.csv_rows_skipped', `${skipped} row(s) named no wake-up type and were skipped`));
   const cut = skippedRowsMessage(rows);
   if (cut) problems.push(problemOf(item, 'securemail.table_cut', cut));

@@ -37,7 +37,8 @@ function authFailure(msg: string): boolean {
 const SUBSCRI = /subscri/i;
 const INVALID = /invalid|not\s+valid|no\s+longer\s+valid|expired/i;
 const LOW_POWER = /low\s*power\s*mode|lowPowerMode|isLowPowerModeEnabled/i;
-const BAR_DENIED = /UIBackgroundRefreshStatus(Denied|Restricted)|background\s*(app\s*)?refresh\w{0,24}\s+(is\s+)?(disabled|off|denied|restricted|not\s+(enabled|available))/i;
+const BAR_DENIED =
+  /UIBackgroundRefreshStatus(Denied|Restricted)|background\s*(app\s*)?refresh\w{0,24}\s+(is\s+)?(disabled|off|denied|restricted|not\s+(enabled|available))/i;
 const BAR_OK = /UIBackgroundRefreshStatusAvailable|background\s*(app\s*)?refresh\w{0,24}\s+(is\s+)?(enabled|on|available)\b/i;
 
 /** States of the device that matter whichever module logs them. */
@@ -48,7 +49,8 @@ export function deviceHits(msg: string): Hit[] {
     else if (/enabled|\bon\b|\byes\b|true|=\s*1\b|activated|\bin\s+low\s*power|enter/i.test(msg)) hits.push({ fact: 'securemail.log.low_power_on' });
   }
   const denied = msg.match(BAR_DENIED);
-  if (denied) hits.push({ fact: 'securemail.log.background_refresh_denied', attrs: { status: denied[1] ? `UIBackgroundRefreshStatus${denied[1]}` : 'disabled' } });
+  if (denied)
+    hits.push({ fact: 'securemail.log.background_refresh_denied', attrs: { status: denied[1] ? `UIBackgroundRefreshStatus${denied[1]}` : 'disabled' } });
   else if (BAR_OK.test(msg)) hits.push({ fact: 'securemail.log.background_refresh_available' });
   return hits;
 }
@@ -60,7 +62,8 @@ export function apnsHits(msg: string, level: string): Hit[] {
   if (entitlement) hits.push({ fact: 'securemail.log.missing_entitlement' });
   else if (NO_TOKEN.test(msg)) hits.push({ fact: 'securemail.log.no_device_token' });
   else if (TOKEN_OK.test(msg)) hits.push({ fact: 'securemail.log.device_token_received' });
-  if ((/\b413\b/.test(msg) && HTTP_CONTEXT.test(msg)) || /entity\s+too\s+large|payload\s+too\s+large/i.test(msg)) hits.push({ fact: 'securemail.log.http_413' });
+  if ((/\b413\b/.test(msg) && HTTP_CONTEXT.test(msg)) || /entity\s+too\s+large|payload\s+too\s+large/i.test(msg))
+    hits.push({ fact: 'securemail.log.http_413' });
   if ((/\b500\b/.test(msg) && HTTP_CONTEXT.test(msg)) || /internal\s+server\s+error/i.test(msg))
     hits.push({ fact: 'securemail.log.http_500', attrs: { target: /\bews\b|exchange/i.test(msg) ? 'ews' : 'listener' } });
   if (!entitlement && ((/\b401\b/.test(msg) && HTTP_CONTEXT.test(msg)) || authFailure(msg))) {
@@ -74,7 +77,8 @@ export function apnsHits(msg: string, level: string): Hit[] {
     else if (/fail|error|unable|could\s*n[o']t/i.test(msg)) hits.push({ fact: 'securemail.log.subscription_failed' });
     else if (/succe|subscribed|complete/i.test(msg)) hits.push({ fact: 'securemail.log.subscription_succeeded' });
   }
-  if (/(received|didReceive)\s*remote\s*notification|remote\s+notification\s+(received|arrived)/i.test(msg)) hits.push({ fact: 'securemail.log.remote_notification' });
+  if (/(received|didReceive)\s*remote\s*notification|remote\s+notification\s+(received|arrived)/i.test(msg))
+    hits.push({ fact: 'securemail.log.remote_notification' });
   if (/err|warn|fatal|crit/i.test(level)) hits.push({ fact: 'securemail.log.apns_error' });
   return hits;
 }

@@ -26,8 +26,8 @@ const MAX_CELLS = 64;
  * how things stand now). A 200,000-row export must not turn into a million
  * facts; the rows in between are counted in a problem by the reader.
  */
-export const KEEP_FIRST_ROWS = 1000;
-export const KEEP_LAST_ROWS = 1000;
+const KEEP_FIRST_ROWS = 1000;
+const KEEP_LAST_ROWS = 1000;
 
 function countOutsideQuotes(line: string, d: string): number {
   let n = 0;
@@ -102,7 +102,10 @@ export function parseRows(text: string, delim: string | null): Rows {
 /** The problem a reader reports when parseRows passed rows over. */
 export function skippedRowsMessage(rows: Rows): string | undefined {
   const s = rows.skipped;
-  return s && `holds more rows than are read from one table: the first ${KEEP_FIRST_ROWS} and the last ${KEEP_LAST_ROWS} rows were read, ${s.rows} rows in between (lines ${s.fromLine}–${s.toLine}) were not`;
+  return (
+    s &&
+    `holds more rows than are read from one table: the first ${KEEP_FIRST_ROWS} and the last ${KEEP_LAST_ROWS} rows were read, ${s.rows} rows in between (lines ${s.fromLine}–${s.toLine}) were not`
+  );
 }
 
 function eachRow(text: string, delim: string | null, emit: (row: Row) => void): void {

@@ -13,7 +13,6 @@ const KEEP_LAST = 100;
 /** Lines looked at to recognise a log format before giving up on lines that do not mention MDM or APNs. */
 const RECOGNISE_WITHIN = 2000;
 
-
 /**
  * Whether a line hides a value that matters (a topic, token, host, PushMagic). apsd writes a
  * push's payload as '<private>' even on a device with the logging profiles; that hides nothing
@@ -87,7 +86,9 @@ class DeviceLogSink implements LineSink {
     this.bytes += text.length + 1;
     if (this.bytes > this.ctx.limits.maxLogBytes) {
       this.stopped = true;
-      this.problems.push(problemOf(this.item, 'text.log_truncated', `is longer than ${this.ctx.limits.maxLogBytes} bytes of text; lines after ${n - 1} were not scanned`));
+      this.problems.push(
+        problemOf(this.item, 'text.log_truncated', `is longer than ${this.ctx.limits.maxLogBytes} bytes of text; lines after ${n - 1} were not scanned`),
+      );
       return;
     }
     if (!text) return;
@@ -164,7 +165,9 @@ class DeviceLogSink implements LineSink {
     for (const [name, k] of this.kept) {
       facts.push(...k.first, ...k.last);
       if (k.total > k.first.length + k.last.length) {
-        this.problems.push(problemOf(this.item, 'text.events_capped', `holds ${k.total} lines for ${name}; the first ${KEEP_FIRST} and the last ${KEEP_LAST} are used`));
+        this.problems.push(
+          problemOf(this.item, 'text.events_capped', `holds ${k.total} lines for ${name}; the first ${KEEP_FIRST} and the last ${KEEP_LAST} are used`),
+        );
       }
     }
     if (this.recognised || this.relevant) {

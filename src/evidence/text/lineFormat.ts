@@ -41,7 +41,8 @@ const RE_CONSOLE_TIME = /^(?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}(?:\.\d+)?(
 const RE_MESSAGE_PREFIX = /^(?:\(([^)]*)\)\s+)?(?:\[([\w.-]+)(?::([\w.-]+))?\]\s+)?/;
 
 /** Lines `log show` prints around the events; never events themselves. */
-const RE_FRAME = /^(?:Timestamp\s+(?:Thread|Ty)\b|Filtering the log data|Skipping info and debug messages|-{8,}|Log\s+- Default:|\s*Events:|\s*Activities:|\s*Signposts:|\s*Oversize:|\s*Errors:|\s*Faults:|\s*Backtraces?:)/;
+const RE_FRAME =
+  /^(?:Timestamp\s+(?:Thread|Ty)\b|Filtering the log data|Skipping info and debug messages|-{8,}|Log\s+- Default:|\s*Events:|\s*Activities:|\s*Signposts:|\s*Oversize:|\s*Errors:|\s*Faults:|\s*Backtraces?:)/;
 
 export function isFrameLine(line: string): boolean {
   return RE_FRAME.test(line);
@@ -49,10 +50,10 @@ export function isFrameLine(line: string): boolean {
 
 function splitMessage(body: string, out: LogLine): LogLine {
   const m = RE_MESSAGE_PREFIX.exec(body);
-  if (m && m[0].length) {
+  if (m?.[0].length) {
     if (m[1] !== undefined) out.library ??= m[1];
     // "[com.apple.ManagedClient.InstallApplication]" — only dotted names are subsystems; "[Acknowledged(…)]" is message.
-    if (m[2] !== undefined && m[2].includes('.')) {
+    if (m[2]?.includes('.')) {
       out.subsystem = m[2];
       if (m[3] !== undefined) out.category = m[3];
       out.message = body.slice(m[0].length);
@@ -137,10 +138,8 @@ function parseConsole(line: string): LogLine | null {
   return out;
 }
 
-const RE_CONSOLE_SPACED = new RegExp(
-  String.raw`^(default|info|debug|error|fault|notice|activity)\s+((?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)\s+([^\s\[]+)(?:\[\d+\])?\s+(.*)$`,
-  'i',
-);
+const RE_CONSOLE_SPACED =
+  /^(default|info|debug|error|fault|notice|activity)\s+((?:\d{4}-\d{2}-\d{2}[ T])?\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)\s+([^\s[]+)(?:\[\d+\])?\s+(.*)$/i;
 
 /**
  * Console.app and Xcode's "Open Console" copy lines as type, time (of day,

@@ -114,7 +114,8 @@ const KIND_PHRASES: [RegExp, NetworkKind][] = [
   [/network connection was lost/i, 'unreachable'],
   [/secure connection to the server cannot be made|SSL error has occurred/i, 'tls'],
 ];
-const RE_NET_CODE = /NSURLErrorDomain Code=(-\d+)|kCFErrorDomainCFNetwork Code=(-\d+)|error code:? \(?(-1\d{3}|-9[89]\d\d)\b|finished with error \[(-\d+)\]|\berrSSL\w*\s*\(?(-98\d\d)\)?/;
+const RE_NET_CODE =
+  /NSURLErrorDomain Code=(-\d+)|kCFErrorDomainCFNetwork Code=(-\d+)|error code:? \(?(-1\d{3}|-9[89]\d\d)\b|finished with error \[(-\d+)\]|\berrSSL\w*\s*\(?(-98\d\d)\)?/;
 
 function networkFailure(message: string): { kind: NetworkKind; code?: string } | undefined {
   const m = RE_NET_CODE.exec(message);
@@ -205,7 +206,7 @@ const MATCHERS: Matcher[] = [
     test: /\b[Ss]tatus\W{1,3}(Acknowledged|NotNow|Idle|Error|CommandFormatError)\b/,
     make: (m, l) => {
       // Server logs ("level=info … status=NotNow id=<udid>") say the same words; only a device process's line is device evidence.
-      if (!l.process || /=/.test(l.message.slice(0, 40)) && /\blevel=/.test(l.message)) return [];
+      if (!l.process || (/=/.test(l.message.slice(0, 40)) && /\blevel=/.test(l.message))) return [];
       const uuid = UUID.exec(l.message)?.[0];
       const type = /RequestType\W{1,3}(\w+)/.exec(l.message)?.[1];
       return [withAttrs('mdm.command.status', { request_type: type, command_uuid: uuid, channel: channelOf(l), origin: 'device log' }, m[1])];
@@ -218,7 +219,9 @@ const MATCHERS: Matcher[] = [
   {
     // apsd(PersistentConnection): "copyTokenForDomain push.apple.com (null)"; the token is a secret, keep only whether there was one.
     test: /copyTokenForDomain\s+(\S+)\s+(\S+)/,
-    make: (m) => [withAttrs('device.log.copy_token', { domain: clean(m[1]), token: m[2].startsWith('(null)') ? 'none' : m[2].includes(REDACTED) ? undefined : 'present' })],
+    make: (m) => [
+      withAttrs('device.log.copy_token', { domain: clean(m[1]), token: m[2].startsWith('(null)') ? 'none' : m[2].includes(REDACTED) ? undefined : 'present' }),
+    ],
   },
   {
     test: /environment <APSEnvironment: [^>]*?(production|development|sandbox)>|<APSCourier[^>]*?\b(production|development)>/,
@@ -245,9 +248,13 @@ const MATCHERS: Matcher[] = [
     make: (_m, l) => {
       // Lines with an NSURLError code or description are the matcher above's.
       if (!isApsd(l) || /Connected to courier|Disconnecting in response to connection failure/.test(l.message) || networkFailure(l.message)) return [];
-      if (/\b(?:TLS|SSL|boringssl)\b[^]*?\b(?:fail(?:ed|ure)?|error|alert|handshake fail)/i.test(l.message) && !/succe/i.test(l.message))
+      if (/\b(?:TLS|SSL|boringssl)\b[\s\S]*?\b(?:fail(?:ed|ure)?|error|alert|handshake fail)/i.test(l.message) && !/succe/i.test(l.message))
         return [withAttrs('device.log.push_network_error', { kind: 'tls' })];
-      if (/courier/i.test(l.message) && /\b(?:fail(?:ed|ure|s)?|could not|couldn't|unable to|timed? ?out|refused|unreachable)\b/i.test(l.message) && !RE_NET_CODE.test(l.message))
+      if (
+        /courier/i.test(l.message) &&
+        /\b(?:fail(?:ed|ure|s)?|could not|couldn't|unable to|timed? ?out|refused|unreachable)\b/i.test(l.message) &&
+        !RE_NET_CODE.test(l.message)
+      )
         return [withAttrs('device.log.push_network_error', { kind: 'courier' })];
       return [];
     },
@@ -257,7 +264,11 @@ const MATCHERS: Matcher[] = [
     // APSBAAClientIdentityProvider failed to obtain a BAA cert" after "(DeviceIdentity) … Failed to create reference
     // key."; the same write-up quotes "Failed to copy AVP guest identity data" (a VM without guest provisioning).
     test: /APSBAAClientIdentityProvider failed to obtain|Failed to create ref(?:erence)? key|Failed to copy AVP guest identity|Couldn't get device identity|failed to (?:obtain|fetch|get|copy) (?:a |the )?(?:BAA|device identity|client identity)/i,
-    make: (m) => [withAttrs('device.log.push_identity_failure', { detail: /BAA/i.test(m[0]) ? 'baa_certificate' : /AVP guest/i.test(m[0]) ? 'vm_guest_identity' : 'device_identity' })],
+    make: (m) => [
+      withAttrs('device.log.push_identity_failure', {
+        detail: /BAA/i.test(m[0]) ? 'baa_certificate' : /AVP guest/i.test(m[0]) ? 'vm_guest_identity' : 'device_identity',
+      }),
+    ],
   },
   {
     // Confirmed (same write-up): what a working guest logs instead.
@@ -270,7 +281,7 @@ const MATCHERS: Matcher[] = [
     // Confirmed: profiled "(Error) MC: Cannot retrieve SCEP identity: NSError: … Domain : MCSCEPErrorDomain Code : 22003"
     // (wso2-attic/wso2mobileserver #2); "The SCEP server returned an invalid response." (mosen/SCEPy #1);
     // macOS mdmclient "[MDM_SCEP_Enroll] Calling SCEPRequestCertSignature --> <NSOSStatusErrorDomain:-603>" (micromdm #436).
-    test: /Cannot retrieve SCEP identity|MCSCEPErrorDomain|SCEP server returned an invalid response|MDM_SCEP_Enroll\][^]*?-->\s*<?(\w+):?(-?\d+)?/,
+    test: /Cannot retrieve SCEP identity|MCSCEPErrorDomain|SCEP server returned an invalid response|MDM_SCEP_Enroll\][\s\S]*?-->\s*<?(\w+):?(-?\d+)?/,
     make: (m, l) => {
       const code = /Code\s*[:=]\s*(-?\d+)/.exec(l.message)?.[1] ?? m[2];
       return [withAttrs('device.log.scep_failure', { code, domain: /MCSCEPErrorDomain/.test(l.message) ? 'MCSCEPErrorDomain' : m[1] })];

@@ -23,7 +23,7 @@ export function isUnifiedLogCsvHeader(line: string): boolean {
  * end of the line (a message with a newline in it) keeps what the line holds;
  * its continuation lines are not records and are skipped by the caller.
  */
-export function splitCsv(line: string): string[] {
+function splitCsv(line: string): string[] {
   const out: string[] = [];
   let i = 0;
   while (i <= line.length) {

@@ -7,7 +7,15 @@ import { mdmFacts } from './mdm.js';
 import { notnowFacts } from './notnow.js';
 import { securemailFacts } from './securemail.js';
 
-export const allFactDefinitions: FactDefinition[] = [...caseFacts, ...mdmFacts, ...apnsFacts, ...notnowFacts, ...securemailFacts, ...deviceFacts, ...providerFacts];
+export const allFactDefinitions: FactDefinition[] = [
+  ...caseFacts,
+  ...mdmFacts,
+  ...apnsFacts,
+  ...notnowFacts,
+  ...securemailFacts,
+  ...deviceFacts,
+  ...providerFacts,
+];
 
 const byName = new Map<string, FactDefinition>();
 for (const def of allFactDefinitions) {

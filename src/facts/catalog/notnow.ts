@@ -22,17 +22,32 @@ export const notnowFacts: FactDefinition[] = [
 
   // Rebuilt from the status sequence (src/facts/derive/notnow.ts).
   d('notnow.seen', 'boolean', 'Whether any command status read from the evidence was NotNow', { marksDomain: false }),
-  d('notnow.command', 'string', "A command the device answered NotNow, named as Apple's NotNow list names commands: RequestType + \"Command\", e.g. DeviceLockCommand (attrs: request_type, udid, channel, command_uuid, connection)", {
-    multi: true,
-  }),
+  d(
+    'notnow.command',
+    'string',
+    'A command the device answered NotNow, named as Apple\'s NotNow list names commands: RequestType + "Command", e.g. DeviceLockCommand (attrs: request_type, udid, channel, command_uuid, connection)',
+    {
+      multi: true,
+    },
+  ),
   d('notnow.channel', 'string', 'Channel of a command answered NotNow: device or user (attrs: udid, command_uuid)', { multi: true }),
-  d('notnow.last_status_per_device', 'string', "The last status an enrollment reported, in time order (attrs: udid, channel)", { multi: true }),
-  d('notnow.followed_on_same_connection', 'boolean', 'For a connection with a NotNow: whether a later status on the same connection was something other than NotNow (attrs: udid, connection, notnow_at, followed_by, followed_at)', {
-    multi: true,
-  }),
-  d('notnow.resent_after_poll', 'boolean', 'For a command answered NotNow after which the device polled again: whether the server sent that command (same CommandUUID or RequestType) again (attrs: udid, request_type, command_uuid, polled_at)', {
-    multi: true,
-  }),
+  d('notnow.last_status_per_device', 'string', 'The last status an enrollment reported, in time order (attrs: udid, channel)', { multi: true }),
+  d(
+    'notnow.followed_on_same_connection',
+    'boolean',
+    'For a connection with a NotNow: whether a later status on the same connection was something other than NotNow (attrs: udid, connection, notnow_at, followed_by, followed_at)',
+    {
+      multi: true,
+    },
+  ),
+  d(
+    'notnow.resent_after_poll',
+    'boolean',
+    'For a command answered NotNow after which the device polled again: whether the server sent that command (same CommandUUID or RequestType) again (attrs: udid, request_type, command_uuid, polled_at)',
+    {
+      multi: true,
+    },
+  ),
 
   // What a person can tell.
   d('notnow.on_battery', 'boolean', 'The Mac was running on battery when the command got NotNow (answered)'),

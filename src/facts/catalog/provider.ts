@@ -15,29 +15,70 @@ const d = (name: string, type: FactDefinition['type'], description: string, extr
  */
 export const providerFacts: FactDefinition[] = [
   // The provider's log.
-  d('apns.provider_key_error', 'string', 'The provider cannot use its token-signing key: parse_key (the .p8 does not parse), key_id (wrong or unknown Key ID), team_id (wrong Team ID / issuer), algorithm (not ES256) (attrs.detail)', { multi: true }),
-  d('apns.provider_identity_unreadable', 'string', 'The provider cannot read its own push identity (certificate, private key or .p8): permission (file permissions), missing_file, keychain (keychain access refused) (attrs.path when logged)', {
-    multi: true,
-  }),
-  d('apns.provider_identity_readable', 'boolean', 'The process that sends pushes can read its certificate and key (or .p8 key): file permissions for its user, keychain access (answered)'),
+  d(
+    'apns.provider_key_error',
+    'string',
+    'The provider cannot use its token-signing key: parse_key (the .p8 does not parse), key_id (wrong or unknown Key ID), team_id (wrong Team ID / issuer), algorithm (not ES256) (attrs.detail)',
+    { multi: true },
+  ),
+  d(
+    'apns.provider_identity_unreadable',
+    'string',
+    'The provider cannot read its own push identity (certificate, private key or .p8): permission (file permissions), missing_file, keychain (keychain access refused) (attrs.path when logged)',
+    {
+      multi: true,
+    },
+  ),
+  d(
+    'apns.provider_identity_readable',
+    'boolean',
+    'The process that sends pushes can read its certificate and key (or .p8 key): file permissions for its user, keychain access (answered)',
+  ),
 
   // The provider's 200 met on the device: apsd's receipt of the app's topic right after it.
-  d('apns.push_reached_device', 'time', "An app push APNs accepted that the device's apsd log shows arriving on the app's topic within the answer window (attrs: topic, pushed_at, apns_id) (derived)", {
-    marksDomain: false,
-    multi: true,
-    derived: true,
-    derivedFrom: ['apns.response', 'device.log.push_received'],
-  }),
+  d(
+    'apns.push_reached_device',
+    'time',
+    "An app push APNs accepted that the device's apsd log shows arriving on the app's topic within the answer window (attrs: topic, pushed_at, apns_id) (derived)",
+    {
+      marksDomain: false,
+      multi: true,
+      derived: true,
+      derivedFrom: ['apns.response', 'device.log.push_received'],
+    },
+  ),
 
   // Apple's Push Notifications Console (developer account, since WWDC23).
-  d('apns.console.delivery', 'string', 'A Delivery Log status for a push: received, delivered, delivered_from_storage, stored_offline, stored_power, discarded_unregistered, discarded_expired, discarded_disabled (attrs: apns_id, status as written)', {
+  d(
+    'apns.console.delivery',
+    'string',
+    'A Delivery Log status for a push: received, delivered, delivered_from_storage, stored_offline, stored_power, discarded_unregistered, discarded_expired, discarded_disabled (attrs: apns_id, status as written)',
+    {
+      multi: true,
+    },
+  ),
+  d(
+    'apns.console.token_validation',
+    'string',
+    "The Console's device token validator: valid or invalid (attrs.environment checked: development or production)",
+    { multi: true },
+  ),
+  d('apns.console.token_environment', 'string', 'The environment the Console found the device token valid in: development or production', {
     multi: true,
+    marksDomain: false,
   }),
-  d('apns.console.token_validation', 'string', 'The Console\'s device token validator: valid or invalid (attrs.environment checked: development or production)', { multi: true }),
-  d('apns.console.token_environment', 'string', 'The environment the Console found the device token valid in: development or production', { multi: true, marksDomain: false }),
-  d('apns.key_environment', 'string', 'The environment a token-authentication key is limited to: development or production (both facts for a key allowed in both)', { multi: true }),
+  d(
+    'apns.key_environment',
+    'string',
+    'The environment a token-authentication key is limited to: development or production (both facts for a key allowed in both)',
+    { multi: true },
+  ),
   d('apns.key_topic', 'string', 'The bundle id a topic-specific token-authentication key is limited to', { multi: true }),
 
   // Derived.
-  d('apns.apns_id', 'string', 'An apns-id of a push APNs accepted (from its 200 answer or the Console) (derived)', { multi: true, marksDomain: false, derived: true }),
+  d('apns.apns_id', 'string', 'An apns-id of a push APNs accepted (from its 200 answer or the Console) (derived)', {
+    multi: true,
+    marksDomain: false,
+    derived: true,
+  }),
 ];

@@ -35,7 +35,10 @@ export function reachedFacts(a: PushAnalysis): Fact[] {
     out.push({
       name: 'device.reached_mdm_server',
       value: 'time not in the evidence',
-      source: derived(`${d.label} reached the MDM server (${undated.name} = ${String(undated.value)}, ${describeSource(undated.source)}); the evidence does not say when`, [undated.name]),
+      source: derived(
+        `${d.label} reached the MDM server (${undated.name} = ${String(undated.value)}, ${describeSource(undated.source)}); the evidence does not say when`,
+        [undated.name],
+      ),
       attrs: { device: d.label },
     });
   if (reached)
@@ -49,12 +52,16 @@ export function reachedFacts(a: PushAnalysis): Fact[] {
   // Reaching the server with its identity means it held an enrollment then; a CheckOut ends it.
   const lastCheckout = [...d.contacts].reverse().find((c) => c.fact.name === 'mdm.checkin.checkout');
   const enrolled = [...d.contacts].reverse().find((c) => provesEnrollment(c.fact) && after(c) && (!lastCheckout || order(lastCheckout.m, c.m) === 'before'));
-  const undatedEnrolled = !a.failure && !enrolled && !lastCheckout && !d.untimed.some((f) => f.name === 'mdm.checkin.checkout') ? d.untimed.find(provesEnrollment) : undefined;
+  const undatedEnrolled =
+    !a.failure && !enrolled && !lastCheckout && !d.untimed.some((f) => f.name === 'mdm.checkin.checkout') ? d.untimed.find(provesEnrollment) : undefined;
   if (undatedEnrolled)
     out.push({
       name: 'device.mdm_enrolled',
       value: true,
-      source: derived(`${d.label} reached the MDM server with its enrollment (${undatedEnrolled.name} = ${String(undatedEnrolled.value)}, ${describeSource(undatedEnrolled.source)})`, [undatedEnrolled.name]),
+      source: derived(
+        `${d.label} reached the MDM server with its enrollment (${undatedEnrolled.name} = ${String(undatedEnrolled.value)}, ${describeSource(undatedEnrolled.source)})`,
+        [undatedEnrolled.name],
+      ),
       attrs: { device: d.label },
     });
   if (enrolled)
@@ -81,8 +88,11 @@ export function soonAfterEnrollmentFacts(a: PushAnalysis, index: Index): Fact[] 
     {
       name: 'case.push_soon_after_enrollment',
       value: false,
-      source: derived(`the MDM profile was installed at ${isoOf(installed)}, ${duration(a.failure.m.ms - installed.ms)} before ${a.failure.what}`, ['device.mdm_profile_installed_at', 'server.push_sent', 'case.failures_began']),
+      source: derived(`the MDM profile was installed at ${isoOf(installed)}, ${duration(a.failure.m.ms - installed.ms)} before ${a.failure.what}`, [
+        'device.mdm_profile_installed_at',
+        'server.push_sent',
+        'case.failures_began',
+      ]),
     },
   ];
 }
-

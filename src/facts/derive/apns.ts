@@ -7,7 +7,7 @@ type Index = Parameters<Deriver>[0];
 const derived = (how: string, from: string[]) => ({ kind: 'derived' as const, how, from });
 
 /** TN2265 Listing 1: macOS push logs name an app by the SHA-1 of its bundle id. */
-export const bundleIdHash: Deriver = (index) => {
+const bundleIdHash: Deriver = (index) => {
   const ids = new Set<string>();
   for (const f of index.get('app.bundle_id') ?? []) ids.add(String(f.value));
   for (const f of index.get('cert.topic') ?? []) ids.add(String(f.value));
@@ -26,7 +26,10 @@ export const bundleIdHash: Deriver = (index) => {
  * later still), so `provable` says whether a "not expired" may be stated.
  */
 function referenceTime(index: Index): { at: string; name: string; provable: boolean } | undefined {
-  const now = (index.get('case.now') ?? []).map((f) => String(f.value)).sort().at(-1);
+  const now = (index.get('case.now') ?? [])
+    .map((f) => String(f.value))
+    .sort()
+    .at(-1);
   if (now) return { at: now, name: 'case.now', provable: true };
   let best: { at: string; name: string } | undefined;
   for (const [name, facts] of index) {
@@ -59,13 +62,16 @@ function expiry(index: Index, from: string, to: string, what: string, keep: (f: 
   return out;
 }
 
-export const certificateExpiry: Deriver = (index) =>
-  expiry(index, 'cert.not_after', 'cert.expired', 'push certificate', (f) => ({ kind: f.attrs?.kind ?? 'app', ...(f.attrs?.topic ? { topic: f.attrs.topic } : {}) }));
+const certificateExpiry: Deriver = (index) =>
+  expiry(index, 'cert.not_after', 'cert.expired', 'push certificate', (f) => ({
+    kind: f.attrs?.kind ?? 'app',
+    ...(f.attrs?.topic ? { topic: f.attrs.topic } : {}),
+  }));
 
-export const profileExpiry: Deriver = (index) => expiry(index, 'provisioning.expires', 'provisioning.expired', 'provisioning profile', () => ({}));
+const profileExpiry: Deriver = (index) => expiry(index, 'provisioning.expires', 'provisioning.expired', 'provisioning profile', () => ({}));
 
 /** Today's limits: 4096 bytes, 5120 for VoIP (TN2265's 256 bytes is the 2011 limit). */
-export const payloadLimit: Deriver = (index) => {
+const payloadLimit: Deriver = (index) => {
   const types = (index.get('apns.push_type') ?? []).map((f) => String(f.value));
   return (index.get('apns.payload_bytes') ?? []).map((f) => {
     const voip = f.attrs?.push_type === 'voip' || types.includes('voip');
@@ -89,32 +95,40 @@ const ENV = (v: unknown) => {
  * that produced the failing token outranks what the files say, since a
  * profile may belong to another build.
  */
-export const appEnvironment: Deriver = (index) => {
+const appEnvironment: Deriver = (index) => {
   const answered = index.get('app.token_environment') ?? [];
-  const sources = answered.length ? ['app.token_environment'] : ['app.aps_environment', 'provisioning.aps_environment', 'device.log.push_environment', 'apns.console.token_environment'];
+  const sources = answered.length
+    ? ['app.token_environment']
+    : ['app.aps_environment', 'provisioning.aps_environment', 'device.log.push_environment', 'apns.console.token_environment'];
   const envs = new Map<string, string[]>();
   for (const name of sources)
     for (const f of index.get(name) ?? []) {
       const e = ENV(f.value);
       if (e) envs.set(e, [...new Set([...(envs.get(e) ?? []), name])]);
     }
-  return [...envs].sort().map(([env, from]) => ({ name: 'apns.app_environment', value: env, source: derived(`environment of the app's token, from ${from.join(', ')}`, from) }));
+  return [...envs]
+    .sort()
+    .map(([env, from]) => ({ name: 'apns.app_environment', value: env, source: derived(`environment of the app's token, from ${from.join(', ')}`, from) }));
 };
 
 /** Which environment the provider sends to: the endpoint host, or a host on the answer's line. */
-export const providerEnvironment: Deriver = (index) => {
+const providerEnvironment: Deriver = (index) => {
   const envs = new Map<string, string[]>();
   const add = (e: string | undefined, from: string) => {
     if (e) envs.set(e, [...new Set([...(envs.get(e) ?? []), from])]);
   };
   for (const f of index.get('apns.endpoint') ?? []) add(ENV(f.value), 'apns.endpoint');
   for (const f of index.get('apns.response') ?? []) add(ENV(f.attrs?.environment), 'apns.response');
-  return [...envs].sort().map(([env, from]) => ({ name: 'apns.provider_environment', value: env, source: derived(`environment of the APNs host the provider uses, from ${from.join(', ')}`, from) }));
+  return [...envs].sort().map(([env, from]) => ({
+    name: 'apns.provider_environment',
+    value: env,
+    source: derived(`environment of the APNs host the provider uses, from ${from.join(', ')}`, from),
+  }));
 };
 
 /** Push types are topics with a suffix; the bundle id is what the token belongs to. */
 const TOPIC_SUFFIX = /\.(voip|complication|pushkit\.fileprovider|push-type\.[a-z]+|location-query|voip-ptt)$/;
-export const topicBundle: Deriver = (index) =>
+const topicBundle: Deriver = (index) =>
   [...new Set((index.get('apns.topic') ?? []).map((f) => String(f.value)))].sort().map((t) => ({
     name: 'apns.topic_bundle',
     value: t.replace(TOPIC_SUFFIX, ''),
@@ -122,7 +136,7 @@ export const topicBundle: Deriver = (index) =>
   }));
 
 /** Pushes APNs accepted close together: the device keeps only the last one it missed. */
-export const pushGaps: Deriver = (index) => {
+const pushGaps: Deriver = (index) => {
   const times = (index.get('apns.response') ?? [])
     .filter((f) => f.attrs?.status === '200' && f.at)
     .map((f) => Date.parse(f.at!))
@@ -140,4 +154,14 @@ export const pushGaps: Deriver = (index) => {
   ];
 };
 
-export const apnsDerivers: Deriver[] = [bundleIdHash, certificateExpiry, profileExpiry, payloadLimit, appEnvironment, providerEnvironment, topicBundle, pushGaps, appPushReceived];
+export const apnsDerivers: Deriver[] = [
+  bundleIdHash,
+  certificateExpiry,
+  profileExpiry,
+  payloadLimit,
+  appEnvironment,
+  providerEnvironment,
+  topicBundle,
+  pushGaps,
+  appPushReceived,
+];

@@ -24,7 +24,8 @@ interface Arrival {
 
 function arrivals(index: Index): Arrival[] {
   const out: Arrival[] = [];
-  for (const f of index.get('device.log.magic_rejection') ?? []) out.push({ fact: f, ...moment(f), how: 'mdmd rejected it for its PushMagic, so it had come through on the right topic and token' });
+  for (const f of index.get('device.log.magic_rejection') ?? [])
+    out.push({ fact: f, ...moment(f), how: 'mdmd rejected it for its PushMagic, so it had come through on the right topic and token' });
   for (const f of index.get('device.log.push_received') ?? []) {
     if (f.attrs?.topic?.startsWith('com.apple.mgmt.')) out.push({ fact: f, ...moment(f), how: `apsd received it on the MDM topic ${f.attrs.topic}` });
   }
@@ -70,4 +71,3 @@ export function arrivedFacts(a: PushAnalysis, index: Index, enrolledKnown: boole
         ]),
   ];
 }
-

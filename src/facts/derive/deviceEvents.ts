@@ -17,7 +17,8 @@ const ID_ATTRS = ['udid', 'device', 'enrollment_id', 'serial', 'device_id'] as c
 
 /** Facts that mean the device reached the MDM server, and how to say so. */
 const CONTACTS: Record<string, (f: Fact) => string> = {
-  'mdm.command.status': (f) => `answered ${f.attrs?.request_type ? `${f.attrs.request_type} ` : ''}${String(f.value)}`.replace(/answered (\S+ )?Idle$/, 'polled (Idle)'),
+  'mdm.command.status': (f) =>
+    `answered ${f.attrs?.request_type ? `${f.attrs.request_type} ` : ''}${String(f.value)}`.replace(/answered (\S+ )?Idle$/, 'polled (Idle)'),
   'mdm.checkin.authenticate': () => 'sent Authenticate',
   'mdm.checkin.token_update': () => 'sent TokenUpdate',
   'mdm.checkin.checkout': () => 'sent CheckOut',
@@ -25,7 +26,6 @@ const CONTACTS: Record<string, (f: Fact) => string> = {
   'device.log.command': (f) => `processed ${String(f.value)} (device log)`,
   'device.last_polling_success': () => 'polled the MDM server successfully (MDM.plist LastPollingSuccess)',
 };
-export const CONTACT_FACTS = Object.keys(CONTACTS);
 
 export interface DeviceEvent {
   readonly fact: Fact;
@@ -85,7 +85,7 @@ function usableId(v: string): boolean {
   return v.length >= 6 && !/[*…<>]|X{4,}|redacted|private|unknown|\(unnamed/i.test(v);
 }
 
-export function idsOf(f: Fact): string[] {
+function idsOf(f: Fact): string[] {
   const out: string[] = [];
   for (const k of ID_ATTRS) {
     const v = f.attrs?.[k]?.trim();
@@ -173,6 +173,7 @@ class Names {
   join(a: string, b: string): void {
     const ra = this.find(a);
     const rb = this.find(b);
+    // biome-ignore lint/complexity/useMathMinMax: ids are strings; Math.max would make NaN of them
     if (ra !== rb) this.parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
   }
 }
@@ -218,7 +219,13 @@ export function caseDevices(index: Index): CaseDevices {
   const devices: Device[] = [...groups.entries()].map(([root, evs]) => {
     const ids = [...new Set(evs.flatMap((e) => e.ids))].sort();
     const mine = untimed.filter((f) => idsOf(f).some((id) => names.find(id) === root));
-    return { ids, label: labelOf(ids, evs), pushes: evs.filter((e) => e.kind === 'push').sort(byTime), contacts: evs.filter((e) => e.kind === 'contact').sort(byTime), untimed: mine };
+    return {
+      ids,
+      label: labelOf(ids, evs),
+      pushes: evs.filter((e) => e.kind === 'push').sort(byTime),
+      contacts: evs.filter((e) => e.kind === 'contact').sort(byTime),
+      untimed: mine,
+    };
   });
   devices.sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1));
   const ownUntimed = untimed.filter((f) => isOwn(f) && !idsOf(f).length);
@@ -272,7 +279,13 @@ export function caseDevices(index: Index): CaseDevices {
   if (devices.length === 0) {
     const all = [...nameless, ...own];
     if (!all.length && !untimed.length) return { devices, candidates: [] };
-    const d: Device = { ids: [], label: 'the device', pushes: all.filter((e) => e.kind === 'push').sort(byTime), contacts: all.filter((e) => e.kind === 'contact').sort(byTime), untimed };
+    const d: Device = {
+      ids: [],
+      label: 'the device',
+      pushes: all.filter((e) => e.kind === 'push').sort(byTime),
+      contacts: all.filter((e) => e.kind === 'contact').sort(byTime),
+      untimed,
+    };
     return { devices: [d], subject: d, chosen: 'the evidence names no device, so all of it is taken to be about one', candidates: [d] };
   }
   return { devices, candidates: devices };

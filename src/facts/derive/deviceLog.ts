@@ -110,7 +110,7 @@ function kindOf(f: Fact): string {
  * what any device logs when its network changes, so it counts as down only
  * when the log never shows a connection at all.
  */
-export const pushConnection: Deriver = (index) => {
+const pushConnection: Deriver = (index) => {
   const events = [...UP, ...DOWN, DROPPED].flatMap((n) => index.get(n) ?? []);
   if (!events.length) return [];
   const logs = [...groupByFile(events)]
@@ -158,7 +158,13 @@ export const pushConnection: Deriver = (index) => {
 };
 
 /** apsd facts that say nothing about whether a case is about MDM or app pushes. */
-const EITHER_DOMAIN = new Set(['device.log.courier_connected', 'device.log.push_received', 'device.log.push_ignored', 'device.log.push_unknown_token', 'device.log.push_environment']);
+const EITHER_DOMAIN = new Set([
+  'device.log.courier_connected',
+  'device.log.push_received',
+  'device.log.push_ignored',
+  'device.log.push_unknown_token',
+  'device.log.push_environment',
+]);
 
 function someDomainKnown(index: Index): boolean {
   if (index.has('case.domain')) return true;
@@ -178,14 +184,16 @@ function someDomainKnown(index: Index): boolean {
  * hold its push connection and nothing else tells which kind of case this is,
  * both are looked at: the device side is broken for either.
  */
-export const pushConnectionDomain: Deriver = (index) => {
+const pushConnectionDomain: Deriver = (index) => {
   const down = (index.get('device.log.push_connection') ?? []).filter((f) => f.value === 'down');
   if (!down.length || someDomainKnown(index)) return [];
   return [
     {
       name: 'device.log.push_connection_failing',
       value: true,
-      source: derived('apsd logs show the push connection down and no other evidence says whether the case is about MDM or app pushes', ['device.log.push_connection']),
+      source: derived('apsd logs show the push connection down and no other evidence says whether the case is about MDM or app pushes', [
+        'device.log.push_connection',
+      ]),
     },
   ];
 };
@@ -215,7 +223,7 @@ function deviceName(index: Index, f: Fact): string {
  * server and being answered (mdmd "Transaction completed. Status: 200",
  * mdmclient processing a command). One note per log, at its latest such line.
  */
-export const pushPathWorked: Deriver = (index) => {
+const pushPathWorked: Deriver = (index) => {
   const contacts = CONTACTS.flatMap((n) => index.get(n) ?? []).filter(reachedServer);
   const out: Fact[] = [];
   for (const [file, list] of [...groupByFile(contacts)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
@@ -223,7 +231,10 @@ export const pushPathWorked: Deriver = (index) => {
     out.push({
       name: 'device.log.push_path_worked',
       value: `${deviceName(index, last)} reached the MDM server and was answered at ${whenOf(last)}`,
-      source: derived(`the latest of ${list.length} device-log lines in ${file || 'the log'} showing the device talking to the MDM server`, [...new Set(list.map((f) => f.name))].sort()),
+      source: derived(
+        `the latest of ${list.length} device-log lines in ${file || 'the log'} showing the device talking to the MDM server`,
+        [...new Set(list.map((f) => f.name))].sort(),
+      ),
       ...(last.at ? { at: last.at } : {}),
       attrs: { file },
     });

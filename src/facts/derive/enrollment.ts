@@ -5,7 +5,7 @@ import type { Deriver } from './types.js';
  * com.apple.mgmt.External.YOUR-PUSH-TOPIC-HERE" says what to fix, the bare
  * value does not.
  */
-export const placeholderFields: Deriver = (index) =>
+const placeholderFields: Deriver = (index) =>
   [...new Set((index.get('profile.placeholder') ?? []).map((f) => `${f.attrs?.key ?? 'a value'} = ${String(f.value)}`))].sort().map((value) => ({
     name: 'profile.placeholder_field',
     value,

@@ -30,7 +30,11 @@ export function failedPushFacts(a: PushAnalysis, index: Index): Fact[] {
         name: 'case.failed_push',
         value: answer.value,
         at: v.push.fact.at,
-        source: derived(`a push to ${d.label} (${v.push.where}) that got no answer within ${a.windowMs / 1000} s, with APNs's answer ${answer.value}`, ['server.push_sent', 'mdm.apns_response', 'server.push_status']),
+        source: derived(`a push to ${d.label} (${v.push.where}) that got no answer within ${a.windowMs / 1000} s, with APNs's answer ${answer.value}`, [
+          'server.push_sent',
+          'mdm.apns_response',
+          'server.push_status',
+        ]),
         attrs,
       });
     }
@@ -40,17 +44,29 @@ export function failedPushFacts(a: PushAnalysis, index: Index): Fact[] {
       name: 'case.failed_push',
       value: String(untimed.value),
       source: derived(`APNs's answer to a push that failed, stated without its time (${describeSource(untimed.source)})`, ['server.push_status']),
-      attrs: { domain: 'mdm', response: String(untimed.value), status: String(untimed.value), response_from: describeSource(untimed.source), ...(d ? { device: d.label } : {}) },
+      attrs: {
+        domain: 'mdm',
+        response: String(untimed.value),
+        status: String(untimed.value),
+        response_from: describeSource(untimed.source),
+        ...(d ? { device: d.label } : {}),
+      },
     });
   }
   const kept = failed.length > KEEP_EARLIEST + KEEP_LATEST ? [...failed.slice(0, KEEP_EARLIEST), ...failed.slice(-KEEP_LATEST)] : failed;
   out.push(...kept);
-  for (const f of kept) out.push({ name: 'case.failed_push_at', value: f.at!, at: f.at, source: f.source, attrs: { device: f.attrs!.device, ...zoneAttrOf(f) } });
-  if (failed.length) out.push({ name: 'case.failed_push_count', value: failed.length, source: derived(`pushes to ${d!.label} that got no answer, with APNs's answer on record`, ['server.push_sent']), attrs: { device: d!.label } });
+  for (const f of kept)
+    out.push({ name: 'case.failed_push_at', value: f.at!, at: f.at, source: f.source, attrs: { device: f.attrs!.device, ...zoneAttrOf(f) } });
+  if (failed.length)
+    out.push({
+      name: 'case.failed_push_count',
+      value: failed.length,
+      source: derived(`pushes to ${d!.label} that got no answer, with APNs's answer on record`, ['server.push_sent']),
+      attrs: { device: d!.label },
+    });
   return out;
 }
 
 function zoneAttrOf(f: Fact): Record<string, string> {
   return f.attrs?.zone ? { zone: f.attrs.zone } : {};
 }
-

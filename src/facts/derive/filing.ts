@@ -20,11 +20,13 @@ const derived = (how: string, from: string[]): Fact['source'] => ({ kind: 'deriv
  * unless the device's own log shows it arriving (then it did not fail, and Apple has nothing to look up).
  */
 const KEEP = 50;
-export const appFailedPushes: Deriver = (index, params = {}) => {
+const appFailedPushes: Deriver = (index, params = {}) => {
   const windowMs = params.pushAnswerWindowSeconds ? params.pushAnswerWindowSeconds * 1000 : undefined;
   // An answer told in words in an MDM case is the MDM server's (derive/statedAnswer.ts), not an app push's.
   const mdmCase = statedAnswersAreMdm(index);
-  const answers = [...(index.get('apns.response') ?? [])].filter((f) => !receiptOf(f, index, windowMs) && !(f.attrs?.stated && mdmCase)).sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
+  const answers = [...(index.get('apns.response') ?? [])]
+    .filter((f) => !receiptOf(f, index, windowMs) && !(f.attrs?.stated && mdmCase))
+    .sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
   const kept = answers.length > KEEP ? [...answers.slice(0, 10), ...answers.slice(-(KEEP - 10))] : answers;
   const out: Fact[] = [];
   for (const f of kept) {
@@ -47,7 +49,7 @@ function moments(index: Index, name: string): Moment[] {
   return out.sort((a, b) => a.ms - b.ms);
 }
 
-export const sysdiagnoseAfterFailure: Deriver = (index) => {
+const sysdiagnoseAfterFailure: Deriver = (index) => {
   const failed = moments(index, 'case.failed_push_at');
   const taken = moments(index, 'device.sysdiagnose_at').at(-1);
   if (!failed.length || !taken) return [];
@@ -58,7 +60,10 @@ export const sysdiagnoseAfterFailure: Deriver = (index) => {
     {
       name: 'case.sysdiagnose_after_failure',
       value: o === 'before',
-      source: derived(`the sysdiagnose was taken at ${iso(taken.ms)}, ${o === 'before' ? 'after' : 'before'} the latest failed push (${iso(last.ms)}${last.zoneLess ? ', zone unknown' : ''})`, ['device.sysdiagnose_at', 'case.failed_push_at']),
+      source: derived(
+        `the sysdiagnose was taken at ${iso(taken.ms)}, ${o === 'before' ? 'after' : 'before'} the latest failed push (${iso(last.ms)}${last.zoneLess ? ', zone unknown' : ''})`,
+        ['device.sysdiagnose_at', 'case.failed_push_at'],
+      ),
     },
   ];
   const began = moments(index, 'case.failures_began')[0] ?? failed[0];
@@ -66,13 +71,17 @@ export const sysdiagnoseAfterFailure: Deriver = (index) => {
     out.push({
       name: 'case.sysdiagnose_days_after_failures_began',
       value: Math.round(((taken.ms - began.ms) / 86_400_000) * 10) / 10,
-      source: derived(`the sysdiagnose was taken ${duration(taken.ms - began.ms)} after the failures began (${iso(began.ms)})`, ['device.sysdiagnose_at', 'case.failures_began', 'case.failed_push_at']),
+      source: derived(`the sysdiagnose was taken ${duration(taken.ms - began.ms)} after the failures began (${iso(began.ms)})`, [
+        'device.sysdiagnose_at',
+        'case.failures_began',
+        'case.failed_push_at',
+      ]),
     });
   return out;
 };
 
 /** A logging profile helps only if it was installed before the failure was reproduced. */
-export const loggingBeforeFailure: Deriver = (index) => {
+const loggingBeforeFailure: Deriver = (index) => {
   const last = moments(index, 'case.failed_push_at').at(-1);
   if (!last) return [];
   const out: Fact[] = [];
@@ -82,14 +91,17 @@ export const loggingBeforeFailure: Deriver = (index) => {
     out.push({
       name: 'case.logging_profile_before_failure',
       value: String(f.value),
-      source: derived(`the logging profile ${String(f.value)} was installed at ${f.at}, before the latest failed push (${iso(last.ms)})`, ['device.logging_profiles', 'case.failed_push_at']),
+      source: derived(`the logging profile ${String(f.value)} was installed at ${f.at}, before the latest failed push (${iso(last.ms)})`, [
+        'device.logging_profiles',
+        'case.failed_push_at',
+      ]),
     });
   }
   return out;
 };
 
 /** The earliest failed push on record: Apple wants when failures began, and this is the evidence's bound. */
-export const failuresSeenFrom: Deriver = (index) => {
+const failuresSeenFrom: Deriver = (index) => {
   let first: Fact | undefined;
   for (const f of index.get('case.failed_push_at') ?? []) if (f.at && (!first || Date.parse(f.at) < Date.parse(first.at!))) first = f;
   if (!first) return [];

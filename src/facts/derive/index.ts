@@ -17,7 +17,7 @@ import { applyLogTimeZone } from './zones.js';
 export type { DeriveParams } from './types.js';
 
 /** Run in order: later derivers see what earlier ones produced. */
-export const derivers: Deriver[] = [
+const derivers: Deriver[] = [
   // First: an APNs answer told in words becomes the MDM server's before any push is judged.
   statedAnswers,
   ...mdmDerivers,

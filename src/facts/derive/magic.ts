@@ -40,7 +40,13 @@ function magicOf(update: DeviceEvent, index: Index): string | undefined {
   const src = update.fact.source;
   for (const f of index.get('server.push_magic') ?? []) {
     const s = f.source;
-    if (s.kind === src.kind && 'input' in s && 'input' in src && s.input === src.input && (s.kind !== 'file' || src.kind !== 'file' || s.member === src.member)) {
+    if (
+      s.kind === src.kind &&
+      'input' in s &&
+      'input' in src &&
+      s.input === src.input &&
+      (s.kind !== 'file' || src.kind !== 'file' || s.member === src.member)
+    ) {
       if ((f.at && f.at === update.fact.at) || ('line' in s && 'line' in src && s.line && s.line === src.line)) return String(f.value);
     }
   }
@@ -49,56 +55,75 @@ function magicOf(update: DeviceEvent, index: Index): string | undefined {
 
 export function magicFacts(a: PushAnalysis, index: Index, params: DeriveParams): Fact[] {
   if (!params.magicRecheckHours) return [];
-  const periodMs = params.magicRecheckHours * 3600_000;
   const rejected = rejections(index);
-  const marker = (index.get('device.push_magic_mismatch_at') ?? []).map((f) => momentOf({ ...f, at: f.at ?? String(f.value) })).filter((m): m is Moment => !!m).sort((x, y) => x.ms - y.ms).at(-1);
+  const marker = (index.get('device.push_magic_mismatch_at') ?? [])
+    .map((f) => momentOf({ ...f, at: f.at ?? String(f.value) }))
+    .filter((m): m is Moment => !!m)
+    .sort((x, y) => x.ms - y.ms)
+    .at(-1);
   if (!rejected.length && !marker) return [];
+  const healed = healedFact(a, index, params, rejected);
+  if (healed) return [healed];
+  return recheckFacts(a, params, rejected, marker);
+}
+
+/**
+ * Healed: a TokenUpdate after the first rejection that carries the device's magic (or, when the
+ * message does not show it, the server now holds the device's magic), answered pushes after it,
+ * and every rejection before it.
+ */
+function healedFact(a: PushAnalysis, index: Index, params: DeriveParams, rejected: Rejection[]): Fact | undefined {
   const device = a.device;
-  const deviceMagic = new Set((index.get('device.push_magic') ?? []).map((f) => String(f.value).toUpperCase()));
   const firstRejection = rejected[0];
-
-  // Healed: a TokenUpdate after the first rejection that carries the device's magic (or, when the
-  // message does not show it, the server now holds the device's magic), answered pushes after it,
-  // and every rejection before it.
-  if (device && firstRejection) {
-    const answered = a.verdicts.filter((v) => v.verdict === 'answered');
-    const updates = device.contacts.filter((c) => c.fact.name === 'mdm.checkin.token_update' && order(firstRejection.m, c.m) === 'before');
-    for (const u of updates) {
-      // The wrong-magic push that sets off the re-check may itself be logged as rejected just before.
-      const orders = rejected.map((r) => ({ r, o: order(r.m, u.m) }));
-      if (orders.some(({ r, o }) => o === 'unknown' && (r.m.zoneLess || u.m.zoneLess) && Math.abs(r.m.ms - u.m.ms) > 60_000)) {
-        a.zoneBlocked.push(u);
-        continue;
-      }
-      if (!orders.every(({ r, o }) => o === 'before' || (o === 'unknown' && Math.abs(r.m.ms - u.m.ms) <= 60_000))) continue;
-      const given = magicOf(u, index);
-      const serverNow = (index.get('server.push_magic') ?? []).filter((f) => !f.at).map((f) => String(f.value).toUpperCase());
-      const holds = given ? deviceMagic.has(given.toUpperCase()) : serverNow.length > 0 && serverNow.every((v) => deviceMagic.has(v));
-      if (!holds || !deviceMagic.size) continue;
-      const after = answered.find((v) => order(u.m, v.push.m) !== 'after' && v.verdict === 'answered');
-      if (!after) continue;
-      const gap = u.m.ms - firstRejection.m.ms;
-      const byPeriod = order(shift(firstRejection.m, periodMs), u.m) !== 'after' && gap >= periodMs - 60_000;
-      const how = byPeriod
-        ? `the ${params.magicRecheckHours}-hour re-check: mdmd rejected a wrong-magic push first at ${firstRejection.at}; ${duration(gap)} later, at ${u.fact.at}, the device sent a TokenUpdate that gave the server its PushMagic (${u.where}), and it answered the push of ${after.push.fact.at}`
-        : `a TokenUpdate at ${u.fact.at} (${u.where}), ${duration(gap)} after the first wrong-magic rejection (${firstRejection.at}), gave the server the device's PushMagic, and the device answered the push of ${after.push.fact.at}`;
-      return [
-        {
-          name: 'mdm.wrong_magic_healed',
-          value: `the first wrong-magic push was rejected at ${firstRejection.at}; ${duration(gap)} later, at ${u.fact.at}, a TokenUpdate gave the server the device's PushMagic${
-            byPeriod ? ` (the ${params.magicRecheckHours}-hour re-check)` : ''
-          }, and the push of ${after.push.fact.at} was answered`,
-          at: u.fact.at,
-          source: derived(how, ['device.log.magic_rejection', 'mdm.checkin.token_update', 'server.push_magic', 'device.push_magic', 'server.push_sent']),
-          attrs: { first_rejection: firstRejection.at, token_update: u.fact.at!, answered_push: after.push.fact.at!, mechanism: byPeriod ? 'recheck' : 'token_update' },
-        },
-      ];
+  if (!device || !firstRejection) return undefined;
+  const periodMs = params.magicRecheckHours! * 3600_000;
+  const deviceMagic = new Set((index.get('device.push_magic') ?? []).map((f) => String(f.value).toUpperCase()));
+  const answered = a.verdicts.filter((v) => v.verdict === 'answered');
+  const updates = device.contacts.filter((c) => c.fact.name === 'mdm.checkin.token_update' && order(firstRejection.m, c.m) === 'before');
+  for (const u of updates) {
+    // The wrong-magic push that sets off the re-check may itself be logged as rejected just before.
+    const orders = rejected.map((r) => ({ r, o: order(r.m, u.m) }));
+    if (orders.some(({ r, o }) => o === 'unknown' && (r.m.zoneLess || u.m.zoneLess) && Math.abs(r.m.ms - u.m.ms) > 60_000)) {
+      a.zoneBlocked.push(u);
+      continue;
     }
+    if (!orders.every(({ r, o }) => o === 'before' || (o === 'unknown' && Math.abs(r.m.ms - u.m.ms) <= 60_000))) continue;
+    const given = magicOf(u, index);
+    const serverNow = (index.get('server.push_magic') ?? []).filter((f) => !f.at).map((f) => String(f.value).toUpperCase());
+    const holds = given ? deviceMagic.has(given.toUpperCase()) : serverNow.length > 0 && serverNow.every((v) => deviceMagic.has(v));
+    if (!holds || !deviceMagic.size) continue;
+    const after = answered.find((v) => order(u.m, v.push.m) !== 'after' && v.verdict === 'answered');
+    if (!after) continue;
+    const gap = u.m.ms - firstRejection.m.ms;
+    const byPeriod = order(shift(firstRejection.m, periodMs), u.m) !== 'after' && gap >= periodMs - 60_000;
+    const how = byPeriod
+      ? `the ${params.magicRecheckHours}-hour re-check: mdmd rejected a wrong-magic push first at ${firstRejection.at}; ${duration(gap)} later, at ${u.fact.at}, the device sent a TokenUpdate that gave the server its PushMagic (${u.where}), and it answered the push of ${after.push.fact.at}`
+      : `a TokenUpdate at ${u.fact.at} (${u.where}), ${duration(gap)} after the first wrong-magic rejection (${firstRejection.at}), gave the server the device's PushMagic, and the device answered the push of ${after.push.fact.at}`;
+    return {
+      name: 'mdm.wrong_magic_healed',
+      value: `the first wrong-magic push was rejected at ${firstRejection.at}; ${duration(gap)} later, at ${u.fact.at}, a TokenUpdate gave the server the device's PushMagic${
+        byPeriod ? ` (the ${params.magicRecheckHours}-hour re-check)` : ''
+      }, and the push of ${after.push.fact.at} was answered`,
+      at: u.fact.at,
+      source: derived(how, ['device.log.magic_rejection', 'mdm.checkin.token_update', 'server.push_magic', 'device.push_magic', 'server.push_sent']),
+      attrs: {
+        first_rejection: firstRejection.at,
+        token_update: u.fact.at!,
+        answered_push: after.push.fact.at!,
+        mechanism: byPeriod ? 'recheck' : 'token_update',
+      },
+    };
   }
+  return undefined;
+}
 
-  // Still inside the period: when does one more push make the device re-check? The device's own
-  // marker (MDM.plist PushMagicMismatchDateMarker) says when it noted the wrong magic; without it,
-  // replay the rejections and the right-magic (answered) pushes that clear the note.
+/**
+ * Still inside the period: when does one more push make the device re-check? The device's own
+ * marker (MDM.plist PushMagicMismatchDateMarker) says when it noted the wrong magic; without it,
+ * replay the rejections and the right-magic (answered) pushes that clear the note.
+ */
+function recheckFacts(a: PushAnalysis, params: DeriveParams, rejected: Rejection[], marker: Moment | undefined): Fact[] {
+  const periodMs = params.magicRecheckHours! * 3600_000;
   let noted: Moment | undefined;
   let from = '';
   if (marker) {
@@ -125,7 +150,10 @@ export function magicFacts(a: PushAnalysis, index: Index, params: DeriveParams):
     {
       name: 'mdm.magic_recheck_from',
       value: recheck,
-      source: derived(`${iso(noted.ms)}${noted.zoneLess ? ' (zone unknown)' : ''}, ${from}, plus ${params.magicRecheckHours} h; a right-magic push before then clears the note`, ['device.log.magic_rejection', 'device.push_magic_mismatch_at']),
+      source: derived(
+        `${iso(noted.ms)}${noted.zoneLess ? ' (zone unknown)' : ''}, ${from}, plus ${params.magicRecheckHours} h; a right-magic push before then clears the note`,
+        ['device.log.magic_rejection', 'device.push_magic_mismatch_at'],
+      ),
       attrs: { noted_at: iso(noted.ms) },
     },
   ];
@@ -144,16 +172,24 @@ export function supersededFacts(a: PushAnalysis, index: Index): Fact[] {
   if (!last) return [];
   const answered = a.verdicts.find((v) => v.verdict === 'answered' && order(last.m, v.push.m) === 'before');
   let why: string | undefined;
-  if (answered) why = `the device answered the push of ${answered.push.fact.at} (${answered.push.where}), after mdmd's last wrong-magic rejection at ${last.at}: that push carried the right PushMagic`;
+  if (answered)
+    why = `the device answered the push of ${answered.push.fact.at} (${answered.push.where}), after mdmd's last wrong-magic rejection at ${last.at}: that push carried the right PushMagic`;
   else {
     const deviceMagic = new Set((index.get('device.push_magic') ?? []).map((f) => String(f.value).toUpperCase()));
     const serverNow = (index.get('server.push_magic') ?? []).filter((f) => !f.at).map((f) => String(f.value).toUpperCase());
     if (!deviceMagic.size || !serverNow.length || !serverNow.every((v) => deviceMagic.has(v))) return [];
     const contact = a.device?.contacts.find((c) => order(last.m, c.m) === 'before');
-    if (contact) why = `the server now holds the device's PushMagic, and the device ${contact.what} at ${contact.fact.at} (${contact.where}), after mdmd's last wrong-magic rejection at ${last.at}`;
+    if (contact)
+      why = `the server now holds the device's PushMagic, and the device ${contact.what} at ${contact.fact.at} (${contact.where}), after mdmd's last wrong-magic rejection at ${last.at}`;
     else if (a.failure && order(last.m, a.failure.m) === 'before')
       why = `the server now holds the device's PushMagic, and ${a.failure.what} came after mdmd's last wrong-magic rejection at ${last.at}, with no rejection of its own`;
   }
   if (!why) return [];
-  return [{ name: 'mdm.magic_rejections_superseded', value: why, source: derived(why, ['device.log.magic_rejection', 'server.push_magic', 'device.push_magic', 'server.push_sent']) }];
+  return [
+    {
+      name: 'mdm.magic_rejections_superseded',
+      value: why,
+      source: derived(why, ['device.log.magic_rejection', 'server.push_magic', 'device.push_magic', 'server.push_sent']),
+    },
+  ];
 }

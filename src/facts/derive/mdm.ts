@@ -13,12 +13,12 @@ const SIDE_MAP: Record<string, { server: string; device: string }> = {
  * a token hash is the device's LastPushTokenHash.
  */
 const ONE_SIDED: Record<string, { to: string; how: string }> = {
-  'pasted.push_token': { to: 'server.push_token', how: "a pasted push token is the one the server pushes to (devices show only its hash)" },
+  'pasted.push_token': { to: 'server.push_token', how: 'a pasted push token is the one the server pushes to (devices show only its hash)' },
   'pasted.push_token_hash': { to: 'device.push_token_hash', how: "a pasted token hash is the device's LastPushTokenHash" },
 };
 
 /** Once someone says whose the unlabelled pasted values are, they count as that side's. */
-export const pastedSide: Deriver = (index) => {
+const pastedSide: Deriver = (index) => {
   const out: Fact[] = [];
   for (const [from, { to, how }] of Object.entries(ONE_SIDED))
     for (const f of index.get(from) ?? []) out.push({ ...f, name: to, source: { kind: 'derived', how, from: [from] } });
@@ -33,11 +33,13 @@ export const pastedSide: Deriver = (index) => {
 };
 
 /** The device only keeps SHA-256(token); hash the server's token so the two can be compared. */
-export const serverTokenHash: Deriver = (index) =>
+const serverTokenHash: Deriver = (index) =>
   (index.get('server.push_token') ?? []).map((f) => ({
     name: 'server.push_token_sha256',
-    value: createHash('sha256').update(Buffer.from(String(f.value), 'hex')).digest('hex'),
-    source: { kind: 'derived', how: 'SHA-256 of the server\'s push token', from: ['server.push_token'] },
+    value: createHash('sha256')
+      .update(Buffer.from(String(f.value), 'hex'))
+      .digest('hex'),
+    source: { kind: 'derived', how: "SHA-256 of the server's push token", from: ['server.push_token'] },
   }));
 
 export const mdmDerivers: Deriver[] = [pastedSide, serverTokenHash];

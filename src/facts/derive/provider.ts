@@ -6,7 +6,7 @@ import type { Deriver } from './types.js';
  * Notifications Console's Delivery Log, which says what APNs did with that
  * push afterwards. A rejected push's fate is its answer already.
  */
-export const apnsIds: Deriver = (index) => {
+const apnsIds: Deriver = (index) => {
   const seen = new Map<string, string[]>();
   const accepted = (f: Fact) => f.name !== 'apns.response' || f.attrs?.status === '200' || f.value === '200';
   for (const name of ['apns.response', 'apns.console.delivery'])

@@ -42,8 +42,10 @@ export function when(e: DeviceEvent): string {
 /** The APNs answer to a push, when the evidence has it: the logged HTTP status, or an apns-id with no error. */
 export function apnsAnswer(e: DeviceEvent): { value: string; status?: string; reason?: string } | undefined {
   const a = e.fact.attrs ?? {};
-  if (e.fact.name === 'mdm.apns_response') return { value: String(e.fact.value), ...(a.status ? { status: a.status } : {}), ...(a.reason ? { reason: a.reason } : {}) };
-  if (a.status && /^\d{3}$/.test(a.status)) return { value: [a.status, a.reason].filter(Boolean).join(' '), status: a.status, ...(a.reason ? { reason: a.reason } : {}) };
+  if (e.fact.name === 'mdm.apns_response')
+    return { value: String(e.fact.value), ...(a.status ? { status: a.status } : {}), ...(a.reason ? { reason: a.reason } : {}) };
+  if (a.status && /^\d{3}$/.test(a.status))
+    return { value: [a.status, a.reason].filter(Boolean).join(' '), status: a.status, ...(a.reason ? { reason: a.reason } : {}) };
   // APNs hands back an apns-id only with an accepted push; servers log it beside pushes that raised no error.
   if (a.apns_id && !a.error && a.status !== 'failed') return { value: '200', status: '200' };
   return undefined;
@@ -77,7 +79,16 @@ export function analysePushes(index: Index, params: DeriveParams): PushAnalysis 
   if (began && (!failure || order(failure.m, began) === 'before')) failure = { m: began, what: `when pushes started failing (${isoOf(began)}, answered)` };
   const untimed = verdicts.some((v) => v.verdict === 'answered') ? undefined : untimedStatus(index);
   const failureUntimed = !failure && !!untimed;
-  return { cases, device, verdicts, windowMs, ...(failure ? { failure } : {}), failureUntimed, ...(untimed ? { untimedFailure: untimed } : {}), zoneBlocked: [] };
+  return {
+    cases,
+    device,
+    verdicts,
+    windowMs,
+    ...(failure ? { failure } : {}),
+    failureUntimed,
+    ...(untimed ? { untimedFailure: untimed } : {}),
+    zoneBlocked: [],
+  };
 }
 
 export function zoneAttr(e: DeviceEvent): Record<string, string> {

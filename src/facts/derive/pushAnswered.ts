@@ -11,21 +11,30 @@ import type { Verdict } from './pushVerdicts.js';
 export function subjectFacts(a: PushAnalysis): Fact[] {
   const out: Fact[] = [];
   const d = a.device;
-  if (d && d.ids.length) {
+  if (d?.ids.length) {
     const attrs: Record<string, string> = {};
     for (const e of [...d.pushes, ...d.contacts])
       for (const k of ['udid', 'enrollment_id', 'serial', 'device_id'] as const) {
         const v = e.fact.attrs?.[k] ?? (k === 'udid' ? e.fact.attrs?.device : undefined);
         if (v && !attrs[k]) attrs[k] = v;
       }
-    out.push({ name: 'case.device', value: d.label, source: derived(`the device the case is about: ${a.cases.chosen}`, ['server.push_sent', 'mdm.command.status', 'device.udid', 'case.device_id']), attrs });
+    out.push({
+      name: 'case.device',
+      value: d.label,
+      source: derived(`the device the case is about: ${a.cases.chosen}`, ['server.push_sent', 'mdm.command.status', 'device.udid', 'case.device_id']),
+      attrs,
+    });
   }
   if (!d && a.cases.candidates.length > 1) {
     const names = a.cases.candidates.map((c) => c.label);
     out.push({
       name: 'case.device_unresolved',
       value: names.length > 6 ? `${names.slice(0, 6).join(', ')} and ${names.length - 6} more` : names.join(', '),
-      source: derived(`the evidence holds ${names.length} devices and does not say which one the case is about`, ['server.push_sent', 'mdm.command.status', 'device.udid']),
+      source: derived(`the evidence holds ${names.length} devices and does not say which one the case is about`, [
+        'server.push_sent',
+        'mdm.command.status',
+        'device.udid',
+      ]),
     });
   }
   return out;
@@ -55,7 +64,11 @@ export function answeredFacts(a: PushAnalysis, index: Index): Fact[] {
       value: judged.verdict === 'answered',
       at: judged.push.fact.at,
       source: derived(how, from),
-      attrs: { device: d.label, ...(judged.verdict === 'answered' ? { answered_at: judged.answer.fact.at!, answered_by: judged.answer.what } : {}), ...zoneAttr(judged.push) },
+      attrs: {
+        device: d.label,
+        ...(judged.verdict === 'answered' ? { answered_at: judged.answer.fact.at!, answered_by: judged.answer.what } : {}),
+        ...zoneAttr(judged.push),
+      },
     },
   ];
   if (judged.verdict === 'answered') {
@@ -69,7 +82,6 @@ export function answeredFacts(a: PushAnalysis, index: Index): Fact[] {
   }
   return out;
 }
-
 
 /** Logs whose zone-less times blocked a judgement: the report names them and asks for the zone. */
 export function zoneFacts(a: PushAnalysis): Fact[] {
@@ -91,11 +103,18 @@ export function zoneFacts(a: PushAnalysis): Fact[] {
     const last = evs.reduce((x, y) => (y.m.ms > x.m.ms ? y : x));
     const src = first.fact.source;
     const input = src.kind === 'file' ? `${src.input}${src.member ? ` › ${src.member}` : ''}` : describeSource({ ...src, line: undefined } as Fact['source']);
-    const span = first === last ? first.fact.at!.replace('T', ' ').replace(/\.000Z$/, '') : `${first.fact.at!.replace('T', ' ').replace(/\.000Z$/, '')} to ${last.fact.at!.replace('T', ' ').replace(/\.000Z$/, '')}`;
+    const span =
+      first === last
+        ? first.fact.at!.replace('T', ' ').replace(/\.000Z$/, '')
+        : `${first.fact.at!.replace('T', ' ').replace(/\.000Z$/, '')} to ${last.fact.at!.replace('T', ' ').replace(/\.000Z$/, '')}`;
     return {
       name: 'case.zone_less_times',
       value: `${input} (${span}, no zone written)`,
-      source: derived('times written without a zone that had to be compared with times from another input', ['server.push_sent', 'mdm.command.status', 'device.log.checkin']),
+      source: derived('times written without a zone that had to be compared with times from another input', [
+        'server.push_sent',
+        'mdm.command.status',
+        'device.log.checkin',
+      ]),
     };
   });
 }
@@ -131,4 +150,3 @@ export function commandAnswerFacts(a: PushAnalysis, index: Index): Fact[] {
       attrs: { device: e.label },
     }));
 }
-

@@ -21,7 +21,7 @@ const HELD: { name: string; holds: (f: Fact) => boolean }[] = [
  * out "no push info" neither repeats every push as evidence nor makes the
  * questions that set these facts look more useful than they are.
  */
-export const pushInfoHeld: Deriver = (index) => {
+const pushInfoHeld: Deriver = (index) => {
   // Another device's TokenUpdate or APNs answer says nothing about this device's push details.
   const mine = aboutCaseDevice(index);
   const from = HELD.filter((h) => (index.get(h.name) ?? []).some((f) => h.holds(f) && mine(f))).map((h) => h.name);
@@ -45,7 +45,7 @@ const REACHED: { name: string; holds: (f: Fact) => boolean }[] = [
 ];
 
 /** Whether the MDM server reached APNs at all; one derived fact for the same reasons as above. */
-export const reachedApns: Deriver = (index) => {
+const reachedApns: Deriver = (index) => {
   const from = REACHED.filter((h) => (index.get(h.name) ?? []).some(h.holds)).map((h) => h.name);
   if (!from.length) return [];
   return [{ name: 'server.reached_apns', value: true, source: { kind: 'derived', how: `the MDM server reached APNs (${from.join(', ')})`, from } }];

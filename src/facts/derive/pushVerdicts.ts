@@ -20,7 +20,7 @@ export type Verdict =
 const ZONE_SLACK_MS = 14 * 3600_000;
 
 /** First index in `list` (sorted by m.ms) whose time is >= ms. */
-export function lowerBound(list: readonly DeviceEvent[], ms: number): number {
+function lowerBound(list: readonly DeviceEvent[], ms: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {

@@ -7,8 +7,6 @@ import { answeredFacts, commandAnswerFacts, subjectFacts, zoneFacts } from './pu
 import { raceFacts } from './race.js';
 import type { Deriver } from './types.js';
 
-export type { PushAnalysis } from './pushAnalysis.js';
-
 /** All push facts in one pass over the evidence (the grouping is the costly part). */
 export const pushFacts: Deriver = (index, params = {}) => {
   const a = analysePushes(index, params);
@@ -30,4 +28,3 @@ export const pushFacts: Deriver = (index, params = {}) => {
     ...commandAnswerFacts(a, index),
   ];
 };
-

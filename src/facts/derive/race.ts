@@ -28,7 +28,10 @@ export function raceFacts(a: PushAnalysis, params: DeriveParams): Fact[] {
       name: 'server.first_push_delay_seconds',
       value: Math.round(first.m.ms - update.m.ms) / 1000,
       at: first.fact.at,
-      source: derived(`time from ${d.label}'s TokenUpdate (${when(update)}) to the first push after it (${when(first)}); stamps of ${update.m.res === 1000 || first.m.res === 1000 ? 'whole seconds' : 'milliseconds'}`, from),
+      source: derived(
+        `time from ${d.label}'s TokenUpdate (${when(update)}) to the first push after it (${when(first)}); stamps of ${update.m.res === 1000 || first.m.res === 1000 ? 'whole seconds' : 'milliseconds'}`,
+        from,
+      ),
     });
     if (params.enrollmentRaceSeconds) {
       const windowMs = params.enrollmentRaceSeconds * 1000;
@@ -38,7 +41,10 @@ export function raceFacts(a: PushAnalysis, params: DeriveParams): Fact[] {
           name: 'server.first_push_within_race_window',
           value: within,
           at: first.fact.at,
-          source: derived(`the first push left ${gapLeast <= 0 ? 'at most' : 'between ' + gapLeast / 1000 + ' s and'} ${Math.max(gapMost, 0) / 1000} s after the TokenUpdate; the race window is under ${params.enrollmentRaceSeconds} s`, from),
+          source: derived(
+            `the first push left ${gapLeast <= 0 ? 'at most' : `between ${gapLeast / 1000} s and`} ${Math.max(gapMost, 0) / 1000} s after the TokenUpdate; the race window is under ${params.enrollmentRaceSeconds} s`,
+            from,
+          ),
         });
     }
   }
@@ -56,8 +62,10 @@ export function raceFacts(a: PushAnalysis, params: DeriveParams): Fact[] {
     out.push({
       name: 'server.device_came_after_push',
       value: came,
-      source: derived(`whether ${d.label} reached the MDM server at any time after the first push following its TokenUpdate (${when(first)})`, ['server.push_sent', 'mdm.command.status']),
+      source: derived(`whether ${d.label} reached the MDM server at any time after the first push following its TokenUpdate (${when(first)})`, [
+        'server.push_sent',
+        'mdm.command.status',
+      ]),
     });
   return out;
 }
-

@@ -14,7 +14,7 @@ function byTime(a: Fact, b: Fact): number {
 }
 
 /** The outcome of the latest subscription step and of the latest validity check in CtxLog_APNS_Events.csv. */
-export const subscriptionState: Deriver = (index) => {
+const subscriptionState: Deriver = (index) => {
   const events = [...(index.get('securemail.apns_event') ?? [])].filter((f) => f.attrs?.outcome && f.attrs.outcome !== 'unknown').sort(byTime);
   const out: Fact[] = [];
   const latest = (pred: (f: Fact) => boolean) => events.filter(pred).at(-1);
@@ -46,7 +46,7 @@ const seconds = (from: string, to: string) => Math.round((Date.parse(to) - Date.
  * the last one, the longest silence between two, and whether only
  * BackgroundFetch wake-ups happen (the app runs, but pushes do not come).
  */
-export const wakeupSummary: Deriver = (index) => {
+const wakeupSummary: Deriver = (index) => {
   const wakes = index.get('securemail.fetch.wakeup') ?? [];
   if (!wakes.length) return [];
   const src = (how: string) => ({ kind: 'derived' as const, how, from: ['securemail.fetch.wakeup'] });
@@ -55,24 +55,48 @@ export const wakeupSummary: Deriver = (index) => {
   const out: Fact[] = [
     { name: 'securemail.fetch.remote_notifications', value: pushes.length, source: src('count of Remote Notification wake-ups') },
     { name: 'securemail.fetch.background_fetches', value: fetches.length, source: src('count of BackgroundFetch wake-ups') },
-    { name: 'securemail.fetch.only_background_fetch', value: fetches.length > 0 && pushes.length === 0, source: src('BackgroundFetch wake-ups without any Remote Notification') },
+    {
+      name: 'securemail.fetch.only_background_fetch',
+      value: fetches.length > 0 && pushes.length === 0,
+      source: src('BackgroundFetch wake-ups without any Remote Notification'),
+    },
   ];
-  const times = wakes.map((w) => w.at).filter((t): t is string => !!t).sort();
-  const pushTimes = pushes.map((w) => w.at).filter((t): t is string => !!t).sort();
+  const times = wakes
+    .map((w) => w.at)
+    .filter((t): t is string => !!t)
+    .sort();
+  const pushTimes = pushes
+    .map((w) => w.at)
+    .filter((t): t is string => !!t)
+    .sort();
   if (times.length) {
     const first = times[0];
     const last = times[times.length - 1];
-    out.push({ name: 'securemail.fetch.span_seconds', value: seconds(first, last), source: src('time from the first to the last wake-up'), attrs: { from: first, to: last } });
+    out.push({
+      name: 'securemail.fetch.span_seconds',
+      value: seconds(first, last),
+      source: src('time from the first to the last wake-up'),
+      attrs: { from: first, to: last },
+    });
     const quietSince = pushTimes.at(-1) ?? first;
     out.push({
       name: 'securemail.fetch.push_silence_seconds',
       value: seconds(quietSince, last),
-      source: src(pushTimes.length ? 'time from the last Remote Notification to the last wake-up' : 'time from the first wake-up to the last, with no Remote Notification'),
+      source: src(
+        pushTimes.length
+          ? 'time from the last Remote Notification to the last wake-up'
+          : 'time from the first wake-up to the last, with no Remote Notification',
+      ),
       attrs: { from: quietSince, to: last },
     });
   }
   if (pushTimes.length) {
-    out.push({ name: 'securemail.fetch.last_remote_notification', value: pushTimes.at(-1)!, at: pushTimes.at(-1)!, source: src('start of the latest Remote Notification wake-up') });
+    out.push({
+      name: 'securemail.fetch.last_remote_notification',
+      value: pushTimes.at(-1)!,
+      at: pushTimes.at(-1)!,
+      source: src('start of the latest Remote Notification wake-up'),
+    });
     let gap = -1;
     let from = '';
     let to = '';
@@ -80,7 +104,13 @@ export const wakeupSummary: Deriver = (index) => {
       const g = seconds(pushTimes[i - 1], pushTimes[i]);
       if (g > gap) [gap, from, to] = [g, pushTimes[i - 1], pushTimes[i]];
     }
-    if (gap >= 0) out.push({ name: 'securemail.fetch.largest_gap_seconds', value: gap, source: src('longest time between two consecutive Remote Notification wake-ups'), attrs: { from, to } });
+    if (gap >= 0)
+      out.push({
+        name: 'securemail.fetch.largest_gap_seconds',
+        value: gap,
+        source: src('longest time between two consecutive Remote Notification wake-ups'),
+        attrs: { from, to },
+      });
   }
   return out;
 };
@@ -90,7 +120,7 @@ export const wakeupSummary: Deriver = (index) => {
  * Citrix's listener services (documented hosts are under xm.citrix.com,
  * e.g. us-east-1.mailboxlistener.xm.citrix.com).
  */
-export const listenerHost: Deriver = (index) =>
+const listenerHost: Deriver = (index) =>
   (index.get('securemail.policy.listener_host') ?? []).flatMap((f) => {
     const raw = String(f.value).trim();
     const host = raw
@@ -101,7 +131,11 @@ export const listenerHost: Deriver = (index) =>
     const how = (what: string) => ({ kind: 'derived' as const, how: `${what} (${raw || 'empty'})`, from: ['securemail.policy.listener_host'] });
     return [
       { name: 'securemail.policy.listener_host_valid', value: valid, source: how('whether the listener host policy is a usable host name or URL') },
-      { name: 'securemail.policy.listener_host_known', value: valid && host.endsWith('.xm.citrix.com'), source: how('whether the listener host is a Citrix listener service under xm.citrix.com') },
+      {
+        name: 'securemail.policy.listener_host_known',
+        value: valid && host.endsWith('.xm.citrix.com'),
+        source: how('whether the listener host is a Citrix listener service under xm.citrix.com'),
+      },
     ];
   });
 

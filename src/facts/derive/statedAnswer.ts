@@ -41,7 +41,13 @@ export const statedAnswers: Deriver = (index) => {
     out.push({ name: 'mdm.apns_response', value: f.value, source, ...(f.at ? { at: f.at } : {}), attrs: { ...f.attrs } });
     // Without a time it is what an answer to q.mdm.push_status says: APNs's answer to the failing push.
     const status = Number(f.attrs?.status);
-    if (!f.at && Number.isInteger(status)) out.push({ name: 'server.push_status', value: status, source, attrs: { ...(f.attrs?.time ? { time: f.attrs.time } : {}), ...(f.attrs?.zone ? { zone: f.attrs.zone } : {}) } });
+    if (!f.at && Number.isInteger(status))
+      out.push({
+        name: 'server.push_status',
+        value: status,
+        source,
+        attrs: { ...(f.attrs?.time ? { time: f.attrs.time } : {}), ...(f.attrs?.zone ? { zone: f.attrs.zone } : {}) },
+      });
   }
   return out;
 };

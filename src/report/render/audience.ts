@@ -1,7 +1,7 @@
 import { secretKindOf, secretKindOfAttr, showSecret, showSecretsIn, type Audience, type SecretKind } from '../../facts/secrets.js';
 import type { EvidenceReport, Report } from '../types.js';
 
-export { REDACTED, showSecret, type Audience, type SecretKind } from '../../facts/secrets.js';
+export type { Audience, SecretKind } from '../../facts/secrets.js';
 
 /**
  * A report, or text rendered from one, as an audience sees it (the policy is
@@ -10,7 +10,7 @@ export { REDACTED, showSecret, type Audience, type SecretKind } from '../../fact
  */
 
 /** Every secret value of the report (secret facts, secret attributes), with its kind. */
-export function secretValues(report: Report): Map<string, SecretKind> {
+function secretValues(report: Report): Map<string, SecretKind> {
   const out = new Map<string, SecretKind>();
   const add = (value: string, kind: SecretKind) => {
     if (!out.has(value)) out.set(value, kind);

@@ -8,7 +8,7 @@ import { Places, type WordsOptions } from './places.js';
 import { deviceLine, scrubIds, shortHex } from './words.js';
 
 /** Questions the 30-second view asks; the rest are one step away. */
-export const TOP_QUESTIONS = 3;
+const TOP_QUESTIONS = 3;
 /** Evidence lines and next steps per cause in the 30-second view. */
 const SEEN_LINES = 3;
 const STEPS = 3;
@@ -79,10 +79,13 @@ export function opening(text: string, max: number): string {
 }
 
 /** A ruled-out cause's reason, short: its first clause, cut near 160 characters. */
-export function shortReason(c: CauseReport): string {
+function shortReason(c: CauseReport): string {
   const first = c.because.find((b) => b.trim()) ?? c.summary;
   // The first clause, without its asides: "(or someone confirmed it was not erased)", "(com.apple.mgmt.External.…)".
-  let s = prose(first).split(/;\s+|\s+—\s+/)[0]!.replace(/\s+\([^()]*\)/g, '').trim();
+  let s = prose(first)
+    .split(/;\s+|\s+—\s+/)[0]!
+    .replace(/\s+\([^()]*\)/g, '')
+    .trim();
   if (s.length > 160) s = `${s.slice(0, 160).replace(/\s+\S*$/, '')}…`;
   return /[.?!…]$/.test(s) ? s : `${s}.`;
 }

@@ -113,7 +113,10 @@ export function writeMarkdown(nodes: readonly Node[]): string {
         break;
       case 'cause':
         gap();
-        out.push(`### ${STATUS_EMOJI[n.status]} ${STATUS_LABEL[n.status].charAt(0)}${STATUS_LABEL[n.status].slice(1).toLowerCase()}: ${md(n.title)}${n.aside ? ` _(${md(n.aside)})_` : ''}`, '');
+        out.push(
+          `### ${STATUS_EMOJI[n.status]} ${STATUS_LABEL[n.status].charAt(0)}${STATUS_LABEL[n.status].slice(1).toLowerCase()}: ${md(n.title)}${n.aside ? ` _(${md(n.aside)})_` : ''}`,
+          '',
+        );
         break;
       case 'field':
         gap();
@@ -150,5 +153,8 @@ export function writeMarkdown(nodes: readonly Node[]): string {
     }
   }
   if (!titled) out.unshift('# pushcheck report', '');
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

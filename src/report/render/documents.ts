@@ -32,7 +32,7 @@ export function documentTitle(document: string): string {
 const NAMED_IN_TEXT = /(?:(?:\.\.\/)?shared\/(?:seeds|knowledge)\/)?\b(?:\d{3}_[0-9a-f]{16}\.txt|apns-mdm\.md)\b/g;
 
 /** A citation's own words with every document it names by file name named by its title instead. */
-export function documentsInWords(text: string): string {
+function documentsInWords(text: string): string {
   return text.replace(NAMED_IN_TEXT, (name) => documentTitle(name));
 }
 

@@ -30,7 +30,10 @@ function needsWords(names: readonly string[]): string {
 
 function traceLines(t: TraceNode, depth: number, out: { depth: number; text: string }[]): void {
   const says = t.says === 'all of' ? 'all of these' : t.says === 'any of' ? 'any of these' : t.says === 'not' ? 'not this' : scrubIds(t.says);
-  out.push({ depth, text: `${MARK[String(t.result) as keyof typeof MARK]} ${says}${t.result === 'unknown' && t.missing?.length ? ` (needs: ${needsWords(t.missing)})` : ''}` });
+  out.push({
+    depth,
+    text: `${MARK[String(t.result) as keyof typeof MARK]} ${says}${t.result === 'unknown' && t.missing?.length ? ` (needs: ${needsWords(t.missing)})` : ''}`,
+  });
   for (const c of t.children ?? []) traceLines(c, depth + 1, out);
 }
 
@@ -56,7 +59,8 @@ function causeNodes(c: CauseReport, places: Places, focus: readonly string[]): N
   if (obs.length) nodes.push({ t: 'field', label: 'Seen', items: obs });
   if (c.nextSteps.length) nodes.push({ t: 'field', label: 'Do', items: c.nextSteps.map((s) => prose(s, false)), ordered: true });
   if (c.missing.length) nodes.push({ t: 'field', label: 'Needs', items: c.missing.map((m) => factWords(m) ?? scrubIds(m)) });
-  if (c.rules.length) nodes.push({ t: 'field', label: 'Rules', items: ['what pushcheck checked, and how it came out:'] }, { t: 'tree', lines: ruleLines(c.rules, c) });
+  if (c.rules.length)
+    nodes.push({ t: 'field', label: 'Rules', items: ['what pushcheck checked, and how it came out:'] }, { t: 'tree', lines: ruleLines(c.rules, c) });
   nodes.push({ t: 'field', label: 'Source', items: [sourceWords(c.source)] }, { t: 'gap' });
   return nodes;
 }
@@ -69,25 +73,7 @@ function causeNodes(c: CauseReport, places: Places, focus: readonly string[]): N
 export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
   const places = new Places(report, opts);
   const focus = report.focus ?? focusDomains(report);
-  const nodes: Node[] = [{ t: 'title', text: prose(report.headline, false) }];
-  if (focus.length) nodes.push({ t: 'meta', label: 'About', text: focus.map((d) => DOMAIN_WORDS[d]).join(' and ') });
-  const other = report.domains.filter((d) => !focus.includes(d));
-  if (other.length) nodes.push({ t: 'meta', label: 'Also touched', text: other.map((d) => DOMAIN_WORDS[d]).join(' and ') });
-  const device = deviceLine(report);
-  if (device) nodes.push({ t: 'meta', label: 'Device', text: device });
-  const inputs = places.inputsLine(report);
-  if (inputs) nodes.push({ t: 'meta', label: 'Evidence', text: inputs });
-  nodes.push({ t: 'gap' });
-
-  if (report.notes.length) {
-    nodes.push({ t: 'heading', text: 'Notes' });
-    for (const n of report.notes) {
-      nodes.push({ t: 'para', text: places.inWords(n.text) });
-      const obs = seen(n.evidence, places);
-      if (obs.length) nodes.push({ t: 'field', label: 'Seen', items: obs });
-      nodes.push({ t: 'field', label: 'Source', items: [sourceWords(n.source)] }, { t: 'gap' });
-    }
-  }
+  const nodes: Node[] = [...headerNodes(report, places, focus), ...noteNodes(report, places)];
 
   for (const g of GROUPS) {
     // The case's own kinds first, then the others (marked), each in the engine's order.
@@ -103,30 +89,17 @@ export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
     nodes.push({ t: 'gap' });
   }
 
-  if (report.questions.length) {
-    nodes.push({ t: 'heading', text: opts.answers === 'cli' ? 'Questions (answer with --answer)' : 'Questions' });
-    const items = report.questions.map((q) => {
-      const how = opts.answers === 'cli' ? `--answer ${q.id}=… (${answerHint(q)})` : `answer: ${answerLabels(q)}`;
-      return `${q.text}${q.help ? `\n${prose(q.help, false)}` : ''}\n${how}`;
-    });
-    nodes.push({ t: 'list', mark: '?', items }, { t: 'gap' });
-  }
+  nodes.push(...questionNodes(report, opts));
 
   if (report.problems.length) {
     nodes.push({ t: 'heading', text: 'Inputs that could not be used' });
-    nodes.push({ t: 'list', items: report.problems.map((p) => `${p.member ? places.member(p.input, p.member) : places.input(p.input)}: ${p.message}`) }, { t: 'gap' });
+    nodes.push(
+      { t: 'list', items: report.problems.map((p) => `${p.member ? places.member(p.input, p.member) : places.input(p.input)}: ${p.message}`) },
+      { t: 'gap' },
+    );
   }
 
-  if (report.timeline.length) {
-    nodes.push({ t: 'heading', text: 'Timeline' });
-    const items = report.timeline.map((e) => {
-      const fact = report.facts.find((f) => f.fact === e.fact && f.at === e.at && f.source === e.source);
-      const where = fact ? `${places.container(fact.origin)}${'line' in fact.origin && fact.origin.line ? ` line ${fact.origin.line}` : ''}` : places.inWords(e.source);
-      const what = observationWords(fact ?? { fact: e.fact, value: e.value, source: e.source, origin: { kind: 'pasted', input: e.source }, at: e.at, ...(e.attrs ? { attrs: e.attrs } : {}) }, false, places);
-      return `${formatTime(e.at, e.attrs?.zone)}: ${what} — ${where}`;
-    });
-    nodes.push({ t: 'list', items }, { t: 'gap' });
-  }
+  nodes.push(...timelineNodes(report, places));
 
   if (report.facts.length) {
     nodes.push({ t: 'heading', text: 'Every observation' });
@@ -135,7 +108,62 @@ export function fullNodes(report: Report, opts: FullOptions = {}): Node[] {
 
   if (report.escalation) {
     nodes.push({ t: 'heading', text: 'Apple Feedback draft' }, { t: 'code', text: report.escalation.feedbackDraft });
-    if (report.escalation.missing.length) nodes.push({ t: 'field', label: 'Before filing, gather', items: report.escalation.missing.map((m) => prose(m, false)) });
+    if (report.escalation.missing.length)
+      nodes.push({ t: 'field', label: 'Before filing, gather', items: report.escalation.missing.map((m) => prose(m, false)) });
   }
   return nodes;
+}
+
+/** The title and what the case is about: its kinds, the device, the evidence. */
+function headerNodes(report: Report, places: Places, focus: readonly Report['domains'][number][]): Node[] {
+  const nodes: Node[] = [{ t: 'title', text: prose(report.headline, false) }];
+  if (focus.length) nodes.push({ t: 'meta', label: 'About', text: focus.map((d) => DOMAIN_WORDS[d]).join(' and ') });
+  const other = report.domains.filter((d) => !focus.includes(d));
+  if (other.length) nodes.push({ t: 'meta', label: 'Also touched', text: other.map((d) => DOMAIN_WORDS[d]).join(' and ') });
+  const device = deviceLine(report);
+  if (device) nodes.push({ t: 'meta', label: 'Device', text: device });
+  const inputs = places.inputsLine(report);
+  if (inputs) nodes.push({ t: 'meta', label: 'Evidence', text: inputs });
+  nodes.push({ t: 'gap' });
+  return nodes;
+}
+
+function noteNodes(report: Report, places: Places): Node[] {
+  if (!report.notes.length) return [];
+  const nodes: Node[] = [{ t: 'heading', text: 'Notes' }];
+  for (const n of report.notes) {
+    nodes.push({ t: 'para', text: places.inWords(n.text) });
+    const obs = seen(n.evidence, places);
+    if (obs.length) nodes.push({ t: 'field', label: 'Seen', items: obs });
+    nodes.push({ t: 'field', label: 'Source', items: [sourceWords(n.source)] }, { t: 'gap' });
+  }
+  return nodes;
+}
+
+/** The questions, with how to answer each (the CLI's --answer, or the choices offered). */
+function questionNodes(report: Report, opts: FullOptions): Node[] {
+  if (!report.questions.length) return [];
+  const items = report.questions.map((q) => {
+    const how = opts.answers === 'cli' ? `--answer ${q.id}=… (${answerHint(q)})` : `answer: ${answerLabels(q)}`;
+    return `${q.text}${q.help ? `\n${prose(q.help, false)}` : ''}\n${how}`;
+  });
+  return [{ t: 'heading', text: opts.answers === 'cli' ? 'Questions (answer with --answer)' : 'Questions' }, { t: 'list', mark: '?', items }, { t: 'gap' }];
+}
+
+/** Every timed event, with what it was and where it was read. */
+function timelineNodes(report: Report, places: Places): Node[] {
+  if (!report.timeline.length) return [];
+  const items = report.timeline.map((e) => {
+    const fact = report.facts.find((f) => f.fact === e.fact && f.at === e.at && f.source === e.source);
+    const where = fact
+      ? `${places.container(fact.origin)}${'line' in fact.origin && fact.origin.line ? ` line ${fact.origin.line}` : ''}`
+      : places.inWords(e.source);
+    const what = observationWords(
+      fact ?? { fact: e.fact, value: e.value, source: e.source, origin: { kind: 'pasted', input: e.source }, at: e.at, ...(e.attrs ? { attrs: e.attrs } : {}) },
+      false,
+      places,
+    );
+    return `${formatTime(e.at, e.attrs?.zone)}: ${what} — ${where}`;
+  });
+  return [{ t: 'heading', text: 'Timeline' }, { t: 'list', items }, { t: 'gap' }];
 }

@@ -2,7 +2,7 @@ import { formatTime } from '../time.js';
 
 /**
  * A chat message given as evidence is stored under a label naming who wrote
- * it and the message's timestamp. Sessions stored with it must still read,
+ * it and the message's timestamp. Cases stored with it must still read,
  * so the label stays as it is; this module is the one place that writes it
  * and turns it back into words. It lives with the renderers because every
  * text shown outside the chat (the attached report, the Feedback draft for

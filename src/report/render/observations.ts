@@ -87,7 +87,9 @@ function placeWords(p: Place): string {
 
 /** The observations one evidence entry stands for that can be placed: itself, or a folded fact's examples. */
 function placed(e: EvidenceReport): Pick<EvidenceReport, 'origin' | 'at' | 'attrs'>[] {
-  return e.examples?.length ? e.examples.map((x) => ({ origin: x.origin, ...(x.at ? { at: x.at } : {}), ...(x.attrs ?? e.attrs ? { attrs: x.attrs ?? e.attrs } : {}) })) : [e];
+  return e.examples?.length
+    ? e.examples.map((x) => ({ origin: x.origin, ...(x.at ? { at: x.at } : {}), ...((x.attrs ?? e.attrs) ? { attrs: x.attrs ?? e.attrs } : {}) }))
+    : [e];
 }
 
 /**

@@ -126,7 +126,8 @@ export class Places {
       });
     }
     // Longest first, so a path is replaced before a shorter path inside it.
-    for (const input of [...this.names.keys()].sort((a, b) => b.length - a.length)) if (input !== this.names.get(input)) out = out.split(input).join(this.names.get(input)!);
+    for (const input of [...this.names.keys()].sort((a, b) => b.length - a.length))
+      if (input !== this.names.get(input)) out = out.split(input).join(this.names.get(input)!);
     // A paste cited as describeSource writes it ("--paste 2 (line 1)"): by its name, its line only where the name does not already place it.
     for (const label of this.pastes) {
       const name = this.input(label);
@@ -136,7 +137,9 @@ export class Places {
         return `${acc}${name}${line && !this.named(label) ? ` line ${line[1]}` : ''}${line ? part.slice(line[0].length) : part}`;
       });
     }
-    out = out.replace(/([^\s(]+?):(\d+)\b(?=[\s),;]|$)/g, (m, file: string, line: string) => ([...this.names.values()].includes(file) ? `${file} line ${line}` : m));
+    out = out.replace(/([^\s(]+?):(\d+)\b(?=[\s),;]|$)/g, (m, file: string, line: string) =>
+      [...this.names.values()].includes(file) ? `${file} line ${line}` : m,
+    );
     return humanizeTimes(scrubIds(out));
   }
 
@@ -145,7 +148,8 @@ export class Places {
     const seen = new Map<string, string>();
     const add = (key: string, words: string) => seen.has(key) || seen.set(key, words);
     for (const f of report.facts) {
-      if (f.origin.kind === 'file') add(f.origin.input, this.archives.includes(f.origin.input) ? `${this.input(f.origin.input)} (archive)` : this.input(f.origin.input));
+      if (f.origin.kind === 'file')
+        add(f.origin.input, this.archives.includes(f.origin.input) ? `${this.input(f.origin.input)} (archive)` : this.input(f.origin.input));
       if (f.origin.kind === 'pasted') add(`paste:${f.origin.input}`, this.input(f.origin.input));
     }
     for (const p of report.problems) if (!p.input.startsWith('answer ')) add(p.input, this.input(p.input));

@@ -15,7 +15,8 @@ export interface SummaryOptions extends WordsOptions {
 }
 
 function questionItem(q: QuestionReport, how: SummaryOptions['answers']): string {
-  if (how === 'cli') return `${q.text}  → --answer ${q.id}=${q.answers.length ? q.answers.map((a) => a.value).join('|') : answerHint(q).includes('date') ? 'TIME' : 'VALUE'}`;
+  if (how === 'cli')
+    return `${q.text}  → --answer ${q.id}=${q.answers.length ? q.answers.map((a) => a.value).join('|') : answerHint(q).includes('date') ? 'TIME' : 'VALUE'}`;
   return `${q.text} (${answerLabels(q)})`;
 }
 
@@ -37,7 +38,8 @@ export function summaryNodes(report: Report, opts: SummaryOptions = {}, d: Diges
     if (c.why.length) nodes.push({ t: 'field', label: 'Why', items: c.why });
     // "Seen (3 of 4)": the rest is in the full view.
     if (c.seen.length) nodes.push({ t: 'field', label: c.moreSeen ? `Seen (${c.seen.length} of ${c.seen.length + c.moreSeen})` : 'Seen', items: c.seen });
-    if (c.steps.length) nodes.push({ t: 'field', label: c.moreSteps ? `Do (${c.steps.length} of ${c.steps.length + c.moreSteps})` : 'Do', items: c.steps, ordered: true });
+    if (c.steps.length)
+      nodes.push({ t: 'field', label: c.moreSteps ? `Do (${c.steps.length} of ${c.steps.length + c.moreSteps})` : 'Do', items: c.steps, ordered: true });
     if (opts.sources) nodes.push({ t: 'field', label: 'Source', items: [c.source] });
     nodes.push({ t: 'gap' });
   }
@@ -61,7 +63,13 @@ export function summaryNodes(report: Report, opts: SummaryOptions = {}, d: Diges
   if (d.escalation) {
     // The draft is for Apple and runs to a page: one step away, like the rest of the detail.
     nodes.push({ t: 'heading', text: 'Apple Feedback draft: ready' });
-    nodes.push({ t: 'para', text: opts.answers === 'cli' ? 'Print it with pushcheck feedback and the same inputs; review it, then file it with Apple.' : 'It is in the full report; review it, then file it with Apple.' });
+    nodes.push({
+      t: 'para',
+      text:
+        opts.answers === 'cli'
+          ? 'Print it with pushcheck feedback and the same inputs; review it, then file it with Apple.'
+          : 'It is in the full report; review it, then file it with Apple.',
+    });
     if (d.escalation.missing.length) nodes.push({ t: 'field', label: 'Before filing, gather', items: d.escalation.missing });
     nodes.push({ t: 'gap' });
   }

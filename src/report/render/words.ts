@@ -23,7 +23,7 @@ export const STATUS_EMOJI: Record<CauseStatus, string> = {
 };
 
 /** Fact ids, question ids and attribute names: what a person should never have to read. */
-export const INTERNAL_ID = /\b(?:q\.)?(?:case|device|server|mdm|apns|app|cert|provisioning|profile|notnow|securemail|pasted|attrs)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*/;
+const INTERNAL_ID = /\b(?:q\.)?(?:case|device|server|mdm|apns|app|cert|provisioning|profile|notnow|securemail|pasted|attrs)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*/;
 
 const PREFIX_WORDS: Record<string, string> = {
   provisioning: 'Provisioning profile',
@@ -62,7 +62,11 @@ export function factWords(name: string): string | undefined {
   if (!d) return undefined;
   let w = firstClause(d);
   // Asides naming attributes or other facts ("(case.failed_push)") are for maintainers.
-  w = w.replace(/,?\s+e\.g\.\s.*$/, '').replace(/\s*\([^()]*(?:`|\battrs\b|\b[a-z]+\.[a-z_]+\.?[a-z_]*\b)[^()]*\)/g, (m) => (/`|\battrs\b/.test(m) || [...m.matchAll(/\b[a-z]+(?:\.[a-z0-9_]+)+/g)].some((x) => factDefinition(x[0])) ? '' : m));
+  w = w
+    .replace(/,?\s+e\.g\.\s.*$/, '')
+    .replace(/\s*\([^()]*(?:`|\battrs\b|\b[a-z]+\.[a-z_]+\.?[a-z_]*\b)[^()]*\)/g, (m) =>
+      /`|\battrs\b/.test(m) || [...m.matchAll(/\b[a-z]+(?:\.[a-z0-9_]+)+/g)].some((x) => factDefinition(x[0])) ? '' : m,
+    );
   w = w.replace(/ \((?:[^()]|\([^()]*\))*\)$/, '');
   const colon = w.indexOf(': ');
   if (colon >= 0 && /,|\bor\b/.test(w.slice(colon + 2))) w = w.slice(0, colon);
@@ -124,8 +128,12 @@ export const PLATFORMS: Record<string, string> = { ios: 'iOS', ipados: 'iPadOS',
 
 export function deviceLine(r: Report): string | undefined {
   const d = { ...r.device, platform: r.device.platform && (PLATFORMS[r.device.platform.toLowerCase()] ?? r.device.platform) };
-  const taken = d.sysdiagnoseAt && (isIsoTime(d.sysdiagnoseAt) ? formatTime(d.sysdiagnoseAt, r.facts.find((f) => f.fact === 'device.sysdiagnose_at')?.attrs?.zone) : d.sysdiagnoseAt);
-  const parts = [d.model, [d.platform, d.osVersion].filter(Boolean).join(' '), d.osBuild && `build ${d.osBuild}`, taken && `sysdiagnose taken ${taken}`].filter(Boolean);
+  const taken =
+    d.sysdiagnoseAt &&
+    (isIsoTime(d.sysdiagnoseAt) ? formatTime(d.sysdiagnoseAt, r.facts.find((f) => f.fact === 'device.sysdiagnose_at')?.attrs?.zone) : d.sysdiagnoseAt);
+  const parts = [d.model, [d.platform, d.osVersion].filter(Boolean).join(' '), d.osBuild && `build ${d.osBuild}`, taken && `sysdiagnose taken ${taken}`].filter(
+    Boolean,
+  );
   return parts.length ? parts.join(', ') : undefined;
 }
 

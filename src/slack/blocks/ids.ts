@@ -20,7 +20,7 @@ export const IDS = {
   showAllEvidence: 'show_all_evidence',
 } as const;
 
-/** A button value: session key and what it answers (≤2000 characters, no diagnosis state). */
+/** A button value: thread key and what it answers (≤2000 characters, no diagnosis state). */
 export function encodeAnswer(key: string, question: string, value: string): string {
   return JSON.stringify({ k: key, q: question, v: value });
 }

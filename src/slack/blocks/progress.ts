@@ -25,7 +25,7 @@ function progressWords(p: ProgressState, mrkdwn: boolean): string {
   return `Reading ${name}${which}: ${amount} read — ${STAGE[p.stage]}${member}`;
 }
 
-export function progressLine(p: ProgressState): string {
+function progressLine(p: ProgressState): string {
   return progressWords(p, true);
 }
 

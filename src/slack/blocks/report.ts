@@ -74,7 +74,7 @@ function causeBlocks(c: FoundCause, k: Compact): Block[] {
 }
 
 /** One question, as buttons (yes/no, choices) or a button opening a modal (typed values); with its help unless `brief`. */
-export function questionBlocks(key: string, q: QuestionReport, brief = false): Block[] {
+function questionBlocks(key: string, q: QuestionReport, brief = false): Block[] {
   const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(`:question: *${esc(q.text)}*`, LIMITS.sectionChars) } }];
   if (q.help && !brief) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(esc(q.help), 2000) }] });
   const buttons =
@@ -86,8 +86,19 @@ export function questionBlocks(key: string, q: QuestionReport, brief = false): B
           value: encodeAnswer(key, q.id, a.value),
         }))
       : [
-          { type: 'button' as const, action_id: IDS.answerModalButton, style: 'primary' as const, text: { type: 'plain_text' as const, text: 'Answer…' }, value: encodeAnswer(key, q.id, '') },
-          { type: 'button' as const, action_id: IDS.answerButtonId(0), text: { type: 'plain_text' as const, text: "Don't know" }, value: encodeAnswer(key, q.id, 'unknown') },
+          {
+            type: 'button' as const,
+            action_id: IDS.answerModalButton,
+            style: 'primary' as const,
+            text: { type: 'plain_text' as const, text: 'Answer…' },
+            value: encodeAnswer(key, q.id, ''),
+          },
+          {
+            type: 'button' as const,
+            action_id: IDS.answerButtonId(0),
+            text: { type: 'plain_text' as const, text: "Don't know" },
+            value: encodeAnswer(key, q.id, 'unknown'),
+          },
         ];
   blocks.push({ type: 'actions', block_id: `q:${q.id}`.slice(0, 255), elements: buttons });
   return blocks;
@@ -125,7 +136,11 @@ function headBlocks(d: Digest, note: string | undefined, k: Compact): Block[] {
   const ctx = [d.about && `About: ${d.about}`, device && `Device: ${device}`, d.inputs && `Evidence: ${d.inputs}`, note].filter(Boolean) as string[];
   if (ctx.length) head.push(contextBlock(esc(ctx.join(' · '))));
   // Notes by their opening sentences: the full text is one click away ("Show all evidence").
-  if (d.notes.length) head.push({ type: 'section', text: { type: 'mrkdwn', text: clip(d.notes.map((n) => `:information_source: ${esc(opening(n, k.note))}`).join('\n'), LIMITS.sectionChars) } });
+  if (d.notes.length)
+    head.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(d.notes.map((n) => `:information_source: ${esc(opening(n, k.note))}`).join('\n'), LIMITS.sectionChars) },
+    });
   return head;
 }
 
@@ -134,7 +149,16 @@ function restBlocks(d: Digest, k: Compact): Block[] {
   const rest: Block[] = [];
   const title = (t: string) => (k.shortTitles ? t.replace(/\s+\([^()]*\)$/, '') : t);
   if (d.ruledOut.length)
-    rest.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`:white_check_mark: *Ruled out*\n${d.ruledOut.map((r) => `• ${esc(title(r.title))} — _${esc(opening(r.reason, k.reason))}_`).join('\n')}`, LIMITS.sectionChars) } });
+    rest.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: clip(
+          `:white_check_mark: *Ruled out*\n${d.ruledOut.map((r) => `• ${esc(title(r.title))} — _${esc(opening(r.reason, k.reason))}_`).join('\n')}`,
+          LIMITS.sectionChars,
+        ),
+      },
+    });
   if (d.open.length) rest.push(contextBlock(`*Still open:* ${esc(d.open.join('; '))}`));
   if (d.problems.length) {
     const lines = d.problems.slice(0, 8).map((p) => `• ${esc(p)}`);
@@ -152,7 +176,9 @@ function askBlocks(key: string, d: Digest): Block[] {
     blocks.push({
       type: 'actions',
       block_id: 'more_questions',
-      elements: [{ type: 'button', action_id: IDS.moreQuestions, text: { type: 'plain_text', text: `More questions (${d.moreQuestions.length})` }, value: key }],
+      elements: [
+        { type: 'button', action_id: IDS.moreQuestions, text: { type: 'plain_text', text: `More questions (${d.moreQuestions.length})` }, value: key },
+      ],
     });
   return blocks;
 }
@@ -163,7 +189,17 @@ function actionBlock(key: string, report: Report): Block {
     block_id: 'report_actions',
     elements: [
       { type: 'button', action_id: IDS.showAllEvidence, text: { type: 'plain_text', text: 'Show all evidence' }, value: key },
-      ...(report.escalation ? [{ type: 'button' as const, action_id: IDS.feedbackDraft, style: 'primary' as const, text: { type: 'plain_text' as const, text: 'Draft Apple Feedback' }, value: key }] : []),
+      ...(report.escalation
+        ? [
+            {
+              type: 'button' as const,
+              action_id: IDS.feedbackDraft,
+              style: 'primary' as const,
+              text: { type: 'plain_text' as const, text: 'Draft Apple Feedback' },
+              value: key,
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -177,7 +213,11 @@ function actionBlock(key: string, report: Report): Block {
  */
 export function summaryBlocks(report: Report, opts: SummaryOptions): Summary {
   const d = digest(report, SLACK_WORDS);
-  const draw = (k: Compact) => ({ head: headBlocks(d, opts.note, k), tail: [...askBlocks(opts.key, d), ...restBlocks(d, k), actionBlock(opts.key, report)], causes: d.found.flatMap((c) => causeBlocks(c, k)) });
+  const draw = (k: Compact) => ({
+    head: headBlocks(d, opts.note, k),
+    tail: [...askBlocks(opts.key, d), ...restBlocks(d, k), actionBlock(opts.key, report)],
+    causes: d.found.flatMap((c) => causeBlocks(c, k)),
+  });
   let drawn = draw(LEVELS[0]!);
   for (const k of LEVELS.slice(1)) {
     if (totalChars([...drawn.head, ...drawn.tail, ...drawn.causes]) <= SOFT_CHARS) break;

@@ -35,9 +35,9 @@ export const commandListener: Listener = {
         });
         root = posted.ts!;
       } catch (e) {
-        deps.logger.warn({ err: e }, 'could not post the session root');
+        deps.logger.warn({ err: e }, 'could not post the thread root');
         await respond({ response_type: 'ephemeral', text: rootFailureText(command.channel_id, e) }).catch((err: unknown) =>
-          deps.logger.error({ err }, 'could not tell the person that the session root failed'),
+          deps.logger.error({ err }, 'could not tell the person that the thread root failed'),
         );
         return;
       }

@@ -35,7 +35,13 @@ export const feedbackDraftListener: Listener = {
           initial_comment: `<@${body.user.id}> asked for the Apple Feedback draft${polishNote}. Review it, then file it at https://feedbackassistant.apple.com.`,
         });
         if (pkg.timeline)
-          await client.files.uploadV2({ channel_id: channel, thread_ts: threadTs, filename: TIMELINE_FILE_NAME, title: 'Push timeline (UTC) for the Feedback report', file: pkg.timeline });
+          await client.files.uploadV2({
+            channel_id: channel,
+            thread_ts: threadTs,
+            filename: TIMELINE_FILE_NAME,
+            title: 'Push timeline (UTC) for the Feedback report',
+            file: pkg.timeline,
+          });
         const notes: string[] = [];
         if (pkg.missing.length) notes.push(`*Before filing, gather:*\n${pkg.missing.map((m) => `☐ ${esc(m)}`).join('\n')}`);
         if (pkg.reason && process.env.OPENAI_API_KEY) notes.push(`_The template draft was used: ${esc(pkg.reason)}_`);

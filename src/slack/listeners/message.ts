@@ -1,5 +1,5 @@
 import { triggerFor } from '../config.js';
-import { sessionKey, slackTsToIso } from '../context.js';
+import { threadKey, slackTsToIso } from '../context.js';
 import { contribute } from '../ingest.js';
 import { messageLabel } from '../words.js';
 import { mentions, messageClaim, stripMention, type Listener, type MessageLike } from './types.js';
@@ -20,7 +20,7 @@ export const messageListener: Listener = {
       const m = event as unknown as MessageLike;
       if (!HANDLED_SUBTYPES.has(m.subtype) || m.bot_id || (context.botUserId && m.user === context.botUserId)) return;
       const root = m.thread_ts ?? m.ts;
-      const key = sessionKey(m.channel, root);
+      const key = threadKey(m.channel, root);
       const engaged = await deps.cases.has(key);
       const addressed = mentions(m.text, context.botUserId);
       const hasFiles = m.subtype === 'file_share' && (m.files?.length ?? 0) > 0;

@@ -22,7 +22,11 @@ export const moreQuestionsListener: Listener = {
         const n = `${rest.length} more question${rest.length === 1 ? '' : 's'}`;
         const messages = splitBlocks(questionsBlocks(key, rest), { maxBlocks: LIMITS.blocksPerMessage - 1 });
         for (const [i, blocks] of messages.entries()) {
-          if (i === 0) await thread.reply(`${n}: ${rest[0]!.text}`, [{ type: 'section', text: { type: 'mrkdwn', text: `*${n}* (the summary above keeps the top three)` } }, ...blocks]);
+          if (i === 0)
+            await thread.reply(`${n}: ${rest[0]!.text}`, [
+              { type: 'section', text: { type: 'mrkdwn', text: `*${n}* (the summary above keeps the top three)` } },
+              ...blocks,
+            ]);
           else await thread.reply('More questions', blocks);
         }
       });

@@ -20,17 +20,24 @@ export const startModalListener: Listener = {
       const user = body.user.id;
       let root: string;
       try {
-        const posted = await client.chat.postMessage({ channel, text: `:mag: pushcheck session started by <@${user}>. The diagnosis continues in this thread.` });
+        const posted = await client.chat.postMessage({
+          channel,
+          text: `:mag: pushcheck session started by <@${user}>. The diagnosis continues in this thread.`,
+        });
         root = posted.ts!;
       } catch (e) {
-        deps.logger.warn({ err: e }, 'could not post the session root from the modal');
+        deps.logger.warn({ err: e }, 'could not post the thread root from the modal');
         // A view submission has no response_url: tell the person in a direct message (the Messages tab is on).
-        await client.chat.postMessage({ channel: user, text: rootFailureText(channel, e) }).catch((err: unknown) =>
-          deps.logger.error({ err }, 'could not tell the person that the session root failed'),
-        );
+        await client.chat
+          .postMessage({ channel: user, text: rootFailureText(channel, e) })
+          .catch((err: unknown) => deps.logger.error({ err }, 'could not tell the person that the thread root failed'));
         return;
       }
-      const values = { ...(text(FIELDS.topic) ? { topic: text(FIELDS.topic) } : {}), ...(text(FIELDS.magic) ? { magic: text(FIELDS.magic) } : {}), ...(text(FIELDS.token) ? { token: text(FIELDS.token) } : {}) };
+      const values = {
+        ...(text(FIELDS.topic) ? { topic: text(FIELDS.topic) } : {}),
+        ...(text(FIELDS.magic) ? { magic: text(FIELDS.magic) } : {}),
+        ...(text(FIELDS.token) ? { token: text(FIELDS.token) } : {}),
+      };
       const at = new Date().toISOString();
       await contribute(deps, client, {
         channel,

@@ -149,4 +149,3 @@ export async function feedback(input: { ref: CaseRef; options: { redact?: boolea
   const { prepareFeedback } = await import('../../case/index.js');
   return prepareFeedback(report, input.options);
 }
-

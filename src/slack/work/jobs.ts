@@ -85,7 +85,6 @@ export interface JobContext {
   rules?: RuleSet;
 }
 
-
 /** Every kind of job, each loaded when first run. */
 export const JOBS = {
   scan: async (input: ScanInput, ctx: JobContext): Promise<ScanOutput> => (await import('./scan.js')).scan(input, ctx),
@@ -93,7 +92,8 @@ export const JOBS = {
   markdown: async (input: { ref: CaseRef }, ctx: JobContext): Promise<{ markdown: string; hash: string }> => (await import('./cases.js')).markdown(input, ctx),
   timeline: async (input: { ref: CaseRef }, ctx: JobContext): Promise<Uint8Array | null> => (await import('./cases.js')).timeline(input, ctx),
   moreQuestions: async (input: { ref: CaseRef }, ctx: JobContext): Promise<QuestionReport[]> => (await import('./cases.js')).moreQuestions(input, ctx),
-  feedback: async (input: { ref: CaseRef; options: { redact?: boolean } }, ctx: JobContext): Promise<FeedbackPackage | null> => (await import('./cases.js')).feedback(input, ctx),
+  feedback: async (input: { ref: CaseRef; options: { redact?: boolean } }, ctx: JobContext): Promise<FeedbackPackage | null> =>
+    (await import('./cases.js')).feedback(input, ctx),
   /** How many diagnoses a case worker has run and how many cases it keeps (tests, the bench). */
   stats: async (_input: Record<string, never>, ctx: JobContext): Promise<{ evaluations: number; cases: number }> => {
     const memory = await ctx.cases();

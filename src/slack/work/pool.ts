@@ -135,7 +135,10 @@ class PoolWorker {
     /** Jobs that were waiting on a worker stopped for another job's deadline. */
     private readonly onStranded: (jobs: Pending[]) => void,
   ) {
-    this.loaded = new Promise<void>((resolve, reject) => ((this.markLoaded = resolve), (this.failLoad = reject)));
+    this.loaded = new Promise<void>((resolve, reject) => {
+      this.markLoaded = resolve;
+      this.failLoad = reject;
+    });
     this.loaded.catch(() => undefined);
     this.worker = spawnWorker(setup, maxHeapMb);
     this.worker.unref();

@@ -14,7 +14,7 @@ export async function scan(input: ScanInput, ctx: JobContext): Promise<ScanOutpu
     ctx.note(n);
   };
   note({ stage: 'downloading', bytesRead: 0, ...(file.size ? { totalBytes: file.size } : {}) }, true);
-  let opened;
+  let opened: Awaited<ReturnType<typeof openSlackFile>>;
   try {
     opened = await openSlackFile(file, {
       botToken: d.botToken,
@@ -32,10 +32,21 @@ export async function scan(input: ScanInput, ctx: JobContext): Promise<ScanOutpu
   const { stream, size, cut } = opened;
   let downloadError: unknown;
   stream.on('error', (e) => (downloadError = e));
-  const r = await readStream(name, stream, {
-    limits: input.limits,
-    onProgress: (p) => note({ stage: p.stage === 'done' ? 'reading' : p.stage, bytesRead: p.bytesRead, ...(p.totalBytes ? { totalBytes: p.totalBytes } : {}), ...(p.member ? { member: p.member } : {}) }),
-  }, size);
+  const r = await readStream(
+    name,
+    stream,
+    {
+      limits: input.limits,
+      onProgress: (p) =>
+        note({
+          stage: p.stage === 'done' ? 'reading' : p.stage,
+          bytesRead: p.bytesRead,
+          ...(p.totalBytes ? { totalBytes: p.totalBytes } : {}),
+          ...(p.member ? { member: p.member } : {}),
+        }),
+    },
+    size,
+  );
   const err = downloadError ?? undefined;
   const cause = (err as { cause?: unknown } | undefined)?.cause;
   const failed = err instanceof DownloadError ? err : cause instanceof DownloadError ? cause : undefined;
@@ -43,7 +54,15 @@ export async function scan(input: ScanInput, ctx: JobContext): Promise<ScanOutpu
   if (err) throw err;
   const cutBy = cut();
   // A file cut at the cap keeps what its first MB held; the summary's problems say it was cut.
-  const problems = cutBy ? [...r.problems, { input: name, code: 'download.cut_at_size_cap', message: `${cutAtCapMessage(d.maxBytes)}; what they held is used` }] : r.problems;
-  return { ok: true, facts: JSON.stringify(r.facts), problems: JSON.stringify(problems), newFacts: r.facts.length, newProblems: problems, ...(cutBy ? { cut: cutBy.message } : {}) };
+  const problems = cutBy
+    ? [...r.problems, { input: name, code: 'download.cut_at_size_cap', message: `${cutAtCapMessage(d.maxBytes)}; what they held is used` }]
+    : r.problems;
+  return {
+    ok: true,
+    facts: JSON.stringify(r.facts),
+    problems: JSON.stringify(problems),
+    newFacts: r.facts.length,
+    newProblems: problems,
+    ...(cutBy ? { cut: cutBy.message } : {}),
+  };
 }
-

@@ -53,7 +53,11 @@ port.on('message', (m: ToWorker) => {
     (value) => post({ type: 'done', id: m.id, value }),
     (e: unknown) => {
       const err = e as { name?: string; message?: string; code?: unknown };
-      post({ type: 'fail', id: m.id, error: { name: err.name ?? 'Error', message: err.message ?? String(e), ...(typeof err.code === 'string' ? { code: err.code } : {}) } });
+      post({
+        type: 'fail',
+        id: m.id,
+        error: { name: err.name ?? 'Error', message: err.message ?? String(e), ...(typeof err.code === 'string' ? { code: err.code } : {}) },
+      });
     },
   );
 });

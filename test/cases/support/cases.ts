@@ -18,7 +18,21 @@ import {
   secureMailZip,
   sysdiagnose,
 } from './formats.js';
-import { APP, APP_TOKEN, MAGIC, NEW_TOPIC, OLD_MAGIC, RESTORED_TOKEN, RESTORED_TOKEN_HASH, TOKEN, TOKEN_HASH, TOPIC, UDID_A, UDID_B, UDID_C } from './values.js';
+import {
+  APP,
+  APP_TOKEN,
+  MAGIC,
+  NEW_TOPIC,
+  OLD_MAGIC,
+  RESTORED_TOKEN,
+  RESTORED_TOKEN_HASH,
+  TOKEN,
+  TOKEN_HASH,
+  TOPIC,
+  UDID_A,
+  UDID_B,
+  UDID_C,
+} from './values.js';
 
 /** Writes one input of a case and returns its path. */
 export type Put = (name: string, data: string | Buffer) => string;
@@ -35,7 +49,7 @@ export interface Case {
   argv(put: Put): string[];
 }
 
-const lines = (...ls: (string | string[])[]) => ls.flat().join('\n') + '\n';
+const lines = (...ls: (string | string[])[]) => `${ls.flat().join('\n')}\n`;
 const SERVER = ['--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN];
 const sd = (put: Put, o: Parameters<typeof sysdiagnose>[0]) => {
   const b = sysdiagnose(o);
@@ -47,7 +61,8 @@ const DEVICE = { topic: TOPIC, magic: MAGIC, tokenHash: TOKEN_HASH };
 export const CASES: Case[] = [
   {
     id: 'healthy-mdm-round-trip',
-    story: 'NanoMDM (Go log prefix) pushes to the iPhone; the iPhone polls a second later and acknowledges the queued command. Sysdiagnose agrees with the server.',
+    story:
+      'NanoMDM (Go log prefix) pushes to the iPhone; the iPhone polls a second later and acknowledges the queued command. Sysdiagnose agrees with the server.',
     argv: (put) => [
       sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE, lastPollingSuccess: '2024-05-07T08:00:04Z' }),
       put(
@@ -55,7 +70,10 @@ export const CASES: Case[] = [
         lines(
           nanoPush(go, '2024-05-07T08:00:03', UDID_A, TOPIC),
           nanoStatus(go, '2024-05-07T08:00:04', UDID_A, 'Idle'),
-          go('2024-05-07T08:00:04', `level=info service=nanomdm msg=command retrieved id=${UDID_A} command_uuid=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d request_type=DeviceInformation`),
+          go(
+            '2024-05-07T08:00:04',
+            `level=info service=nanomdm msg=command retrieved id=${UDID_A} command_uuid=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d request_type=DeviceInformation`,
+          ),
           nanoStatus(go, '2024-05-07T08:00:05', UDID_A, 'Acknowledged', ' command_uuid=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'),
         ),
       ),
@@ -66,7 +84,7 @@ export const CASES: Case[] = [
   },
   {
     id: 'healthy-app-push',
-    story: 'The chat app: the provider logs APNs 200 with an apns-id, and the iPhone\'s apsd log shows the message arriving for the app\'s topic.',
+    story: "The chat app: the provider logs APNs 200 with an apns-id, and the iPhone's apsd log shows the message arriving for the app's topic.",
     argv: (put) => [
       put(
         'push-worker.log',
@@ -78,15 +96,24 @@ export const CASES: Case[] = [
       put(
         'apsd.log',
         logShowDefault([
-          ['2024-05-07 10:29:58.117203+0200', 'apsd', '(PersistentConnection) [com.apple.apsd:connection] <APSCourier: 0x282f1c000>: Connected to courier 31-courier.push.apple.com (17.57.146.52:5223) connectionType WiFi'],
-          ['2024-05-07 10:30:00.412900+0200', 'apsd', `[com.apple.apsd:courier] <APSCourier: 0x282f1c000>: Received message for enabled topic '${APP}' onInterface: NonCellular with payload '<private>' with priority 10`],
+          [
+            '2024-05-07 10:29:58.117203+0200',
+            'apsd',
+            '(PersistentConnection) [com.apple.apsd:connection] <APSCourier: 0x282f1c000>: Connected to courier 31-courier.push.apple.com (17.57.146.52:5223) connectionType WiFi',
+          ],
+          [
+            '2024-05-07 10:30:00.412900+0200',
+            'apsd',
+            `[com.apple.apsd:courier] <APSCourier: 0x282f1c000>: Received message for enabled topic '${APP}' onInterface: NonCellular with payload '<private>' with priority 10`,
+          ],
         ]),
       ),
     ],
   },
   {
     id: 'healthy-app-push-everything-checked',
-    story: 'The same delivered chat push, with the app\'s entitlements, its valid push certificate and the team\'s answers: every cause ruled out. The push arrived, so this is not one for Apple.',
+    story:
+      "The same delivered chat push, with the app's entitlements, its valid push certificate and the team's answers: every cause ruled out. The push arrived, so this is not one for Apple.",
     argv: (put) => [
       put('chat_push.pem', appPushCert(APP, '2024-01-10T00:00:00Z', '2025-01-10T00:00:00Z', { production: true })),
       put('Chat.entitlements', checkin({ 'aps-environment': 'production', 'application-identifier': `ABCDE12345.${APP}` })),
@@ -100,8 +127,16 @@ export const CASES: Case[] = [
       put(
         'apsd.log',
         logShowDefault([
-          ['2024-05-07 10:29:58.117203+0200', 'apsd', '(PersistentConnection) [com.apple.apsd:connection] <APSCourier: 0x282f1c000>: Connected to courier 31-courier.push.apple.com (17.57.146.52:5223) connectionType WiFi'],
-          ['2024-05-07 10:30:00.412900+0200', 'apsd', `[com.apple.apsd:courier] <APSCourier: 0x282f1c000>: Received message for enabled topic '${APP}' onInterface: NonCellular with payload '<private>' with priority 10`],
+          [
+            '2024-05-07 10:29:58.117203+0200',
+            'apsd',
+            '(PersistentConnection) [com.apple.apsd:connection] <APSCourier: 0x282f1c000>: Connected to courier 31-courier.push.apple.com (17.57.146.52:5223) connectionType WiFi',
+          ],
+          [
+            '2024-05-07 10:30:00.412900+0200',
+            'apsd',
+            `[com.apple.apsd:courier] <APSCourier: 0x282f1c000>: Received message for enabled topic '${APP}' onInterface: NonCellular with payload '<private>' with priority 10`,
+          ],
         ]),
       ),
       '--now',
@@ -114,7 +149,8 @@ export const CASES: Case[] = [
   },
   {
     id: 'wrong-topic-certificate-replaced',
-    story: 'Fleet: after the yearly certificate renewal pushes go out "completed" but no iPhone checks in. Someone created a new certificate instead of renewing; the iPhone still listens on the old topic.',
+    story:
+      'Fleet: after the yearly certificate renewal pushes go out "completed" but no iPhone checks in. Someone created a new certificate instead of renewing; the iPhone still listens on the old topic.',
     argv: (put) => [
       sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE, lastPollingSuccess: '2024-04-29T17:12:40Z' }),
       put('fleet_apns_cert.pem', mdmPushCert(NEW_TOPIC, '2024-04-30T09:00:00Z', '2025-04-30T09:00:00Z')),
@@ -131,7 +167,8 @@ export const CASES: Case[] = [
   },
   {
     id: 'wrong-topic-checkin-vs-certificate',
-    story: 'NanoMDM: the stored TokenUpdate carries the topic the iPhone enrolled with; the server now pushes with a certificate whose subject UID is another topic.',
+    story:
+      'NanoMDM: the stored TokenUpdate carries the topic the iPhone enrolled with; the server now pushes with a certificate whose subject UID is another topic.',
     argv: (put) => [
       put('TokenUpdate.plist', checkin({ MessageType: 'TokenUpdate', Topic: TOPIC, UDID: UDID_A, PushMagic: MAGIC }, { Token: Buffer.from(TOKEN, 'hex') })),
       put('push.pem', mdmPushCert(NEW_TOPIC, '2024-04-30T09:00:00Z', '2025-04-30T09:00:00Z')),
@@ -141,12 +178,17 @@ export const CASES: Case[] = [
   },
   {
     id: 'wrong-token-after-restore',
-    story: 'The iPhone was restored from a backup last week. The server still pushes (APNs 200) to the token it stored before; the sysdiagnose\'s LastPushTokenHash is the new token\'s.',
+    story:
+      "The iPhone was restored from a backup last week. The server still pushes (APNs 200) to the token it stored before; the sysdiagnose's LastPushTokenHash is the new token's.",
     argv: (put) => [
       sd(put, { taken: '2024.05.07_09-02-00+0000', topic: TOPIC, magic: MAGIC, tokenHash: RESTORED_TOKEN_HASH }),
       put(
         'nanomdm.log',
-        lines(nanoPush(nanoLib, '2024-05-07T08:00:03', UDID_A, TOPIC), nanoPush(nanoLib, '2024-05-07T08:20:03', UDID_A, TOPIC), nanoStatus(nanoLib, '2024-05-07T08:45:00', UDID_B, 'Idle')),
+        lines(
+          nanoPush(nanoLib, '2024-05-07T08:00:03', UDID_A, TOPIC),
+          nanoPush(nanoLib, '2024-05-07T08:20:03', UDID_A, TOPIC),
+          nanoStatus(nanoLib, '2024-05-07T08:45:00', UDID_B, 'Idle'),
+        ),
       ),
       '--paste',
       `token from the DB: ${TOKEN}\nserver topic: ${TOPIC}\nPushMagic from nanomdm: ${MAGIC}`,
@@ -154,13 +196,18 @@ export const CASES: Case[] = [
   },
   {
     id: 'wrong-magic-inside-window',
-    story: 'The server kept an old enrollment record after a lost CheckOut and pushes with its PushMagic. mdmd rejects the pushes; the sysdiagnose is from the same afternoon, within 25 hours of the first rejection.',
+    story:
+      'The server kept an old enrollment record after a lost CheckOut and pushes with its PushMagic. mdmd rejects the pushes; the sysdiagnose is from the same afternoon, within 25 hours of the first rejection.',
     argv: (put) => [
       sd(put, { taken: '2024.05.07_16-02-00+0200', ...DEVICE, mismatchMarker: '2024-05-07T08:00:04Z' }),
       put(
         'mdmd.log',
         logShowDefault([
-          ['2024-05-07 10:00:04.118733+0200', 'apsd', `[com.apple.apsd:courier] <APSCourier: 0x1>: Received message for enabled topic '${TOPIC}' onInterface: NonCellular with payload '<private>' with priority 10`],
+          [
+            '2024-05-07 10:00:04.118733+0200',
+            'apsd',
+            `[com.apple.apsd:courier] <APSCourier: 0x1>: Received message for enabled topic '${TOPIC}' onInterface: NonCellular with payload '<private>' with priority 10`,
+          ],
           ['2024-05-07 10:00:04.201122+0200', 'mdmd', REJECTED],
           ['2024-05-07 14:00:07.554310+0200', 'mdmd', REJECTED],
         ]),
@@ -171,7 +218,8 @@ export const CASES: Case[] = [
   },
   {
     id: 'wrong-magic-healed',
-    story: 'Rejected pushes on Monday; on Tuesday, 25.5 hours after the first, another push made the iPhone send a TokenUpdate with its PushMagic, which NanoMDM stored; pushes since are answered.',
+    story:
+      'Rejected pushes on Monday; on Tuesday, 25.5 hours after the first, another push made the iPhone send a TokenUpdate with its PushMagic, which NanoMDM stored; pushes since are answered.',
     argv: (put) => [
       put(
         'mdmd.ndjson',
@@ -192,13 +240,17 @@ export const CASES: Case[] = [
           nanoStatus(nanoLib, '2024-05-07T10:00:04', UDID_A, 'Idle'),
         ),
       ),
-      put('TokenUpdate-2024-05-07.plist', checkin({ MessageType: 'TokenUpdate', Topic: TOPIC, UDID: UDID_A, PushMagic: MAGIC }, { Token: Buffer.from(TOKEN, 'hex') })),
+      put(
+        'TokenUpdate-2024-05-07.plist',
+        checkin({ MessageType: 'TokenUpdate', Topic: TOPIC, UDID: UDID_A, PushMagic: MAGIC }, { Token: Buffer.from(TOKEN, 'hex') }),
+      ),
       sd(put, { taken: '2024.05.07_10-30-00+0000', ...DEVICE, lastPollingSuccess: '2024-05-07T10:00:04Z' }),
     ],
   },
   {
     id: 'unenrolled-lost-checkout',
-    story: 'The user removed the management profile while offline; the CheckOut never reached NanoMDM. APNs now answers the server\'s pushes 410 Unregistered; the sysdiagnose shows no MDM profile.',
+    story:
+      "The user removed the management profile while offline; the CheckOut never reached NanoMDM. APNs now answers the server's pushes 410 Unregistered; the sysdiagnose shows no MDM profile.",
     argv: (put) => [
       sd(put, { taken: '2024.05.07_09-02-00+0000', unenrolled: true }),
       put(
@@ -219,15 +271,24 @@ export const CASES: Case[] = [
         lines(
           nanoPush(go, '2024-05-07T07:00:00', UDID_C, TOPIC),
           nanoStatus(go, '2024-05-07T07:00:01', UDID_C, 'Idle'),
-          go('2024-05-07T07:00:01', `level=info service=nanomdm msg=command retrieved id=${UDID_C} command_uuid=7f3e1d2c-0b9a-4c8d-9e7f-6a5b4c3d2e1f request_type=InstallProfile`),
+          go(
+            '2024-05-07T07:00:01',
+            `level=info service=nanomdm msg=command retrieved id=${UDID_C} command_uuid=7f3e1d2c-0b9a-4c8d-9e7f-6a5b4c3d2e1f request_type=InstallProfile`,
+          ),
           nanoStatus(go, '2024-05-07T07:00:02', UDID_C, 'NotNow', ' command_uuid=7f3e1d2c-0b9a-4c8d-9e7f-6a5b4c3d2e1f'),
           nanoPush(go, '2024-05-07T07:05:00', UDID_C, TOPIC),
           nanoStatus(go, '2024-05-07T07:05:01', UDID_C, 'Idle'),
-          go('2024-05-07T07:05:01', `level=info service=nanomdm msg=command retrieved id=${UDID_C} command_uuid=7f3e1d2c-0b9a-4c8d-9e7f-6a5b4c3d2e1f request_type=InstallProfile`),
+          go(
+            '2024-05-07T07:05:01',
+            `level=info service=nanomdm msg=command retrieved id=${UDID_C} command_uuid=7f3e1d2c-0b9a-4c8d-9e7f-6a5b4c3d2e1f request_type=InstallProfile`,
+          ),
           nanoStatus(go, '2024-05-07T07:05:02', UDID_C, 'NotNow', ' command_uuid=7f3e1d2c-0b9a-4c8d-9e7f-6a5b4c3d2e1f'),
           nanoPush(go, '2024-05-07T07:10:00', UDID_C, TOPIC),
           nanoStatus(go, '2024-05-07T07:10:01', UDID_C, 'Idle'),
-          go('2024-05-07T07:10:01', `level=info service=nanomdm msg=command retrieved id=${UDID_C} command_uuid=7f3e1d2c-0b9a-4c8d-9e7f-6a5b4c3d2e1f request_type=InstallProfile`),
+          go(
+            '2024-05-07T07:10:01',
+            `level=info service=nanomdm msg=command retrieved id=${UDID_C} command_uuid=7f3e1d2c-0b9a-4c8d-9e7f-6a5b4c3d2e1f request_type=InstallProfile`,
+          ),
           nanoStatus(go, '2024-05-07T07:10:02', UDID_C, 'NotNow', ' command_uuid=7f3e1d2c-0b9a-4c8d-9e7f-6a5b4c3d2e1f'),
         ),
       ),
@@ -242,7 +303,12 @@ export const CASES: Case[] = [
         'micromdm.log',
         lines(
           microPush('2024-05-07T08:00:03.118204', UDID_A, null, `Post "https://api.push.apple.com/3/device/${TOKEN}": remote error: tls: internal error`),
-          microPush('2024-05-07T08:00:04.220911', UDID_B, null, `Post "https://api.push.apple.com/3/device/${RESTORED_TOKEN}": remote error: tls: internal error`),
+          microPush(
+            '2024-05-07T08:00:04.220911',
+            UDID_B,
+            null,
+            `Post "https://api.push.apple.com/3/device/${RESTORED_TOKEN}": remote error: tls: internal error`,
+          ),
         ),
       ),
       '--now',
@@ -278,7 +344,7 @@ export const CASES: Case[] = [
   },
   {
     id: 'securemail-push-disabled-policy',
-    story: 'Secure Mail on an iPhone shows no new-mail notifications; the app\'s log bundle has push switched off by policy.',
+    story: "Secure Mail on an iPhone shows no new-mail notifications; the app's log bundle has push switched off by policy.",
     argv: (put) => [
       put(
         'SecureMail_logs.zip',
@@ -310,13 +376,25 @@ export const CASES: Case[] = [
   },
   {
     id: 'all-match-failed-push-logged',
-    story: 'Everything agrees (topic, token, PushMagic, certificate valid); MicroMDM logged two pushes APNs accepted with their apns-ids; the iPhone never came. The network was checked.',
+    story:
+      'Everything agrees (topic, token, PushMagic, certificate valid); MicroMDM logged two pushes APNs accepted with their apns-ids; the iPhone never came. The network was checked.',
     argv: (put) => [
-      sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE, lastPollingSuccess: '2024-05-07T07:40:11Z', logging: [{ kind: 'ManagedConfiguration', installed: '2024-05-06T17:00:00Z' }, { kind: 'APNS', installed: '2024-05-06T17:01:00Z' }] }),
+      sd(put, {
+        taken: '2024.05.07_09-02-00+0000',
+        ...DEVICE,
+        lastPollingSuccess: '2024-05-07T07:40:11Z',
+        logging: [
+          { kind: 'ManagedConfiguration', installed: '2024-05-06T17:00:00Z' },
+          { kind: 'APNS', installed: '2024-05-06T17:01:00Z' },
+        ],
+      }),
       VALID_CERT(put),
       put(
         'micromdm.log',
-        lines(microPush('2024-05-07T08:00:03.118204', UDID_A, '4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B'), microPush('2024-05-07T08:15:00.771349', UDID_A, '5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C')),
+        lines(
+          microPush('2024-05-07T08:00:03.118204', UDID_A, '4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B'),
+          microPush('2024-05-07T08:15:00.771349', UDID_A, '5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C'),
+        ),
       ),
       ...SERVER,
       '--now',
@@ -329,7 +407,7 @@ export const CASES: Case[] = [
   },
   {
     id: 'all-match-no-server-log',
-    story: 'Everything agrees and the certificate is valid, but nobody has the MDM server\'s push log yet.',
+    story: "Everything agrees and the certificate is valid, but nobody has the MDM server's push log yet.",
     argv: (put) => [
       sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE, lastPollingSuccess: '2024-05-07T07:40:11Z' }),
       VALID_CERT(put),
@@ -344,11 +422,18 @@ export const CASES: Case[] = [
   },
   {
     id: 'all-match-no-failed-push',
-    story: 'Everything agrees and the certificate is valid; the MicroMDM log shows APNs accepting pushes to other iPhones, but none to this one: no failed push is on record.',
+    story:
+      'Everything agrees and the certificate is valid; the MicroMDM log shows APNs accepting pushes to other iPhones, but none to this one: no failed push is on record.',
     argv: (put) => [
       sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE, lastPollingSuccess: '2024-05-07T07:40:11Z' }),
       VALID_CERT(put),
-      put('micromdm.log', lines(microPush('2024-05-07T07:58:12.402113', UDID_B, '1C2D3E4F-5A6B-4C7D-8E9F-0A1B2C3D4E5F'), microPush('2024-05-07T08:05:41.902553', UDID_C, '2D3E4F5A-6B7C-4D8E-9F0A-1B2C3D4E5F6A'))),
+      put(
+        'micromdm.log',
+        lines(
+          microPush('2024-05-07T07:58:12.402113', UDID_B, '1C2D3E4F-5A6B-4C7D-8E9F-0A1B2C3D4E5F'),
+          microPush('2024-05-07T08:05:41.902553', UDID_C, '2D3E4F5A-6B7C-4D8E-9F0A-1B2C3D4E5F6A'),
+        ),
+      ),
       ...SERVER,
       '--answer',
       `q.case.device=${UDID_A}`,
@@ -383,13 +468,21 @@ export const CASES: Case[] = [
   },
   {
     id: 'zone-less-server-log-beside-device-log',
-    story: 'NanoMDM (Go prefix, server in Berlin) and the iPhone\'s `log show --style syslog` export with +0200: an apsd receipt and an mdmclient poll right after the push, on the device\'s clock.',
+    story:
+      "NanoMDM (Go prefix, server in Berlin) and the iPhone's `log show --style syslog` export with +0200: an apsd receipt and an mdmclient poll right after the push, on the device's clock.",
     argv: (put) => [
-      put('nanomdm.log', lines(nanoPush(go, '2024-05-07T10:00:03', UDID_A, TOPIC), go('2024-05-07T10:30:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`))),
+      put(
+        'nanomdm.log',
+        lines(nanoPush(go, '2024-05-07T10:00:03', UDID_A, TOPIC), go('2024-05-07T10:30:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`)),
+      ),
       put(
         'device-syslog.log',
         logShowSyslog([
-          ['2024-05-07 10:00:04.118733+0200', 'apsd', `Received message for enabled topic '${TOPIC}' onInterface: NonCellular with payload '<private>' with priority 10`],
+          [
+            '2024-05-07 10:00:04.118733+0200',
+            'apsd',
+            `Received message for enabled topic '${TOPIC}' onInterface: NonCellular with payload '<private>' with priority 10`,
+          ],
           ['2024-05-07 10:00:04.801002+0200', 'mdmclient', '[com.apple.ManagedClient:MDMDaemon] Received HTTP response (200) [Idle]'],
         ]),
       ),
@@ -399,7 +492,7 @@ export const CASES: Case[] = [
   },
   {
     id: 'masked-values-pasted',
-    story: 'Someone pasted the server\'s record from a ticket where the values were masked before sharing.',
+    story: "Someone pasted the server's record from a ticket where the values were masked before sharing.",
     argv: (put) => [
       sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE }),
       '--paste',
@@ -408,12 +501,17 @@ export const CASES: Case[] = [
   },
   {
     id: 'garbled-magic-pasted',
-    story: 'The server\'s PushMagic, retyped by hand in Slack with a run of repeated digits and a missing group.',
-    argv: (put) => [sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE }), '--paste', `PushMagic from nanomdm: D3A4C1B2-7E8F11111111111111-8C0D-1E2F3A4B5C6D\nserver topic: ${TOPIC}`],
+    story: "The server's PushMagic, retyped by hand in Slack with a run of repeated digits and a missing group.",
+    argv: (put) => [
+      sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE }),
+      '--paste',
+      `PushMagic from nanomdm: D3A4C1B2-7E8F11111111111111-8C0D-1E2F3A4B5C6D\nserver topic: ${TOPIC}`,
+    ],
   },
   {
     id: 'old-410-superseded-by-re-enrollment',
-    story: 'Last week APNs answered 410 while the iPhone was unenrolled; it re-enrolled two days ago (Authenticate, TokenUpdate) and today\'s pushes are accepted but unanswered.',
+    story:
+      "Last week APNs answered 410 while the iPhone was unenrolled; it re-enrolled two days ago (Authenticate, TokenUpdate) and today's pushes are accepted but unanswered.",
     argv: (put) => [
       sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE, mdmInstalled: '2024-05-05T11:20:00Z' }),
       put(
@@ -435,7 +533,8 @@ export const CASES: Case[] = [
   },
   {
     id: 'mdm-and-app-push-side-by-side',
-    story: 'One ticket, two complaints: MDM commands arrive (NanoMDM push answered), but the chat app\'s notifications do not (its development build gets pushes from the production provider).',
+    story:
+      "One ticket, two complaints: MDM commands arrive (NanoMDM push answered), but the chat app's notifications do not (its development build gets pushes from the production provider).",
     argv: (put) => [
       put('nanomdm.log', lines(nanoPush(nanoLib, '2024-05-07T08:00:03', UDID_A, TOPIC), nanoStatus(nanoLib, '2024-05-07T08:00:04', UDID_A, 'Idle'))),
       put(
@@ -455,13 +554,15 @@ export const CASES: Case[] = [
     argv: (put) => [
       put(
         'micromdm.log',
-        lines(`level=info ts=2024-05-07T08:00:03.52Z component=apns method=Push udid=${UDID_A} err="retrieving PushInfo by UDID: not found: PushInfo udid ${UDID_A} not found"`),
+        lines(
+          `level=info ts=2024-05-07T08:00:03.52Z component=apns method=Push udid=${UDID_A} err="retrieving PushInfo by UDID: not found: PushInfo udid ${UDID_A} not found"`,
+        ),
       ),
     ],
   },
   {
     id: 'mdm-server-api-500',
-    story: 'The engineer called NanoMDM\'s push API with curl; the server answered 500 because it holds no push data for that id. Not an APNs answer.',
+    story: "The engineer called NanoMDM's push API with curl; the server answered 500 because it holds no push data for that id. Not an APNs answer.",
     argv: (put) => [
       put(
         'curl-push.txt',
@@ -496,7 +597,8 @@ export const CASES: Case[] = [
   },
   {
     id: 'device-dns-failure',
-    story: 'The iPhone sits on a guest Wi-Fi whose DNS cannot resolve Apple\'s courier; Console copy of apsd lines, and NanoMDM\'s accepted pushes go unanswered.',
+    story:
+      "The iPhone sits on a guest Wi-Fi whose DNS cannot resolve Apple's courier; Console copy of apsd lines, and NanoMDM's accepted pushes go unanswered.",
     argv: (put) => [
       put(
         'console.txt',
@@ -536,12 +638,16 @@ export const CASES: Case[] = [
   },
   {
     id: 'mdm-domain-with-apsd-mgmt-receipt',
-    story: 'An MDM case: apsd logged the MDM topic\'s message arriving, then mdmd rejected it. The engineer says it is an MDM case.',
+    story: "An MDM case: apsd logged the MDM topic's message arriving, then mdmd rejected it. The engineer says it is an MDM case.",
     argv: (put) => [
       put(
         'apsd-mdmd.log',
         logShowCompact([
-          ['2024-05-07 10:00:04.118+0200', 'apsd', `[com.apple.apsd:courier] <APSCourier: 0x1>: Received message for enabled topic '${TOPIC}' onInterface: NonCellular with payload '<private>' with priority 10`],
+          [
+            '2024-05-07 10:00:04.118+0200',
+            'apsd',
+            `[com.apple.apsd:courier] <APSCourier: 0x1>: Received message for enabled topic '${TOPIC}' onInterface: NonCellular with payload '<private>' with priority 10`,
+          ],
           ['2024-05-07 10:00:04.201+0200', 'mdmd', REJECTED],
         ]),
       ),
@@ -551,7 +657,8 @@ export const CASES: Case[] = [
   },
   {
     id: 'mdm-410-device-still-answers-commands',
-    story: 'APNs answers 410 to the server\'s push, yet the iPhone (its own mdmclient log) is still enrolled and processing commands: the server holds a stale token.',
+    story:
+      "APNs answers 410 to the server's push, yet the iPhone (its own mdmclient log) is still enrolled and processing commands: the server holds a stale token.",
     argv: (put) => [
       put(
         'nanomdm.log',
@@ -561,21 +668,23 @@ export const CASES: Case[] = [
         'mdmclient.log',
         logShowDefault([
           ['2024-05-07 09:15:02.118733+0000', 'mdmclient', '[com.apple.ManagedClient:MDMDaemon] Processing server request: DeviceInformation for: <Device>'],
-          ['2024-05-07 09:15:02.418733+0000', 'mdmclient', '[com.apple.ManagedClient:MDMDaemon] Received HTTP response (200) [Acknowledged(DeviceInformation):\'0F6C2A31-91B4-4A52-8D3B-6E1C5A7B9D20\'] - No more commands'],
+          [
+            '2024-05-07 09:15:02.418733+0000',
+            'mdmclient',
+            "[com.apple.ManagedClient:MDMDaemon] Received HTTP response (200) [Acknowledged(DeviceInformation):'0F6C2A31-91B4-4A52-8D3B-6E1C5A7B9D20'] - No more commands",
+          ],
         ]),
       ),
     ],
   },
   {
     id: 'mdm-topic-disallowed',
-    story: 'NanoMDM\'s pushes come back 400 TopicDisallowed: the certificate the server loaded is not the MDM push certificate for its topic.',
-    argv: (put) => [
-      put('nanomdm.log', lines(nanoPush(go, '2024-05-07T08:00:03', UDID_A, TOPIC, 'push HTTP status: 400: APNs push error: TopicDisallowed'))),
-    ],
+    story: "NanoMDM's pushes come back 400 TopicDisallowed: the certificate the server loaded is not the MDM push certificate for its topic.",
+    argv: (put) => [put('nanomdm.log', lines(nanoPush(go, '2024-05-07T08:00:03', UDID_A, TOPIC, 'push HTTP status: 400: APNs push error: TopicDisallowed')))],
   },
   {
     id: 'wrong-magic-syslog-and-checkin',
-    story: 'An older iPad: syslog-style PersistentConnection log with rejections, and the server\'s stored TokenUpdate from an earlier enrollment.',
+    story: "An older iPad: syslog-style PersistentConnection log with rejections, and the server's stored TokenUpdate from an earlier enrollment.",
     argv: (put) => [
       put(
         'ipad-syslog.log',
@@ -585,28 +694,43 @@ export const CASES: Case[] = [
           '',
         ].join('\n'),
       ),
-      put('TokenUpdate-2023.plist', checkin({ MessageType: 'TokenUpdate', Topic: TOPIC, UDID: UDID_C, PushMagic: OLD_MAGIC }, { Token: Buffer.from(TOKEN, 'hex') })),
+      put(
+        'TokenUpdate-2023.plist',
+        checkin({ MessageType: 'TokenUpdate', Topic: TOPIC, UDID: UDID_C, PushMagic: OLD_MAGIC }, { Token: Buffer.from(TOKEN, 'hex') }),
+      ),
       sd(put, { taken: '2024.05.07_10-10-00+0000', ...DEVICE, model: 'iPad' }),
     ],
   },
   {
     id: 'app-push-console-offline',
-    story: 'The app team looked up an apns-id in Apple\'s Push Notifications Console: stored, device offline.',
-    argv: () => ['--paste', ['Push Notifications Console — Delivery Log', 'apns-id: 7d2e9c41-0b5a-4f3e-8c16-a94d2b7e05f1', 'May 7, 2024 09:05:12  Received by APNs', 'May 7, 2024 09:05:12  Stored - Device Offline'].join('\n')],
+    story: "The app team looked up an apns-id in Apple's Push Notifications Console: stored, device offline.",
+    argv: () => [
+      '--paste',
+      [
+        'Push Notifications Console — Delivery Log',
+        'apns-id: 7d2e9c41-0b5a-4f3e-8c16-a94d2b7e05f1',
+        'May 7, 2024 09:05:12  Received by APNs',
+        'May 7, 2024 09:05:12  Stored - Device Offline',
+      ].join('\n'),
+    ],
   },
   {
     id: 'app-certificate-expired',
     story: 'An app push certificate that expired; the provider logs a TLS expired-certificate failure.',
     argv: (put) => [
       put('chat_push.pem', appPushCert(APP, '2023-04-01T00:00:00Z', '2024-04-01T00:00:00Z', { production: true })),
-      put('provider.log', lines(`2024-05-07T08:30:00.104Z ERROR apns: Post "https://api.push.apple.com/3/device/${APP_TOKEN}": remote error: tls: expired certificate`)),
+      put(
+        'provider.log',
+        lines(`2024-05-07T08:30:00.104Z ERROR apns: Post "https://api.push.apple.com/3/device/${APP_TOKEN}": remote error: tls: expired certificate`),
+      ),
       '--now',
       '2024-05-07T10:00:00Z',
     ],
   },
   {
     id: 'app-all-match-failed-push',
-    story: 'The chat app is signed for production, the provider pushes to production with a valid certificate, APNs answers 200, the iPhone holds its push connection, yet the notification never arrives.',
+    story:
+      'The chat app is signed for production, the provider pushes to production with a valid certificate, APNs answers 200, the iPhone holds its push connection, yet the notification never arrives.',
     argv: (put) => [
       put('chat_push.pem', appPushCert(APP, '2024-01-10T00:00:00Z', '2025-01-10T00:00:00Z', { production: true })),
       put('Chat.entitlements', checkin({ 'aps-environment': 'production', 'application-identifier': `ABCDE12345.${APP}` })),
@@ -619,7 +743,13 @@ export const CASES: Case[] = [
       ),
       put(
         'apsd.log',
-        logShowDefault([['2024-05-07 10:29:58.117203+0200', 'apsd', '(PersistentConnection) [com.apple.apsd:connection] <APSCourier: 0x282f1c000>: Connected to courier 31-courier.push.apple.com (17.57.146.52:5223) connectionType WiFi']]),
+        logShowDefault([
+          [
+            '2024-05-07 10:29:58.117203+0200',
+            'apsd',
+            '(PersistentConnection) [com.apple.apsd:connection] <APSCourier: 0x282f1c000>: Connected to courier 31-courier.push.apple.com (17.57.146.52:5223) connectionType WiFi',
+          ],
+        ]),
       ),
       '--now',
       '2024-05-07T10:00:00Z',
@@ -644,9 +774,13 @@ export const CASES: Case[] = [
   },
   {
     id: 'topic-superseded-by-re-enrollment',
-    story: 'The server replaced its certificate in April; the iPhone was re-enrolled on May 6 and its new TokenUpdate carries the new topic. The old TokenUpdate from 2023 is still in the ticket.',
+    story:
+      'The server replaced its certificate in April; the iPhone was re-enrolled on May 6 and its new TokenUpdate carries the new topic. The old TokenUpdate from 2023 is still in the ticket.',
     argv: (put) => [
-      put('TokenUpdate-2023-05-02.plist', checkin({ MessageType: 'TokenUpdate', Topic: TOPIC, UDID: UDID_A, PushMagic: OLD_MAGIC }, { Token: Buffer.from(TOKEN, 'hex') })),
+      put(
+        'TokenUpdate-2023-05-02.plist',
+        checkin({ MessageType: 'TokenUpdate', Topic: TOPIC, UDID: UDID_A, PushMagic: OLD_MAGIC }, { Token: Buffer.from(TOKEN, 'hex') }),
+      ),
       put(
         'nanomdm.log',
         lines(
@@ -655,7 +789,10 @@ export const CASES: Case[] = [
           nanoPush(nanoLib, '2024-05-07T08:00:03', UDID_A, NEW_TOPIC),
         ),
       ),
-      put('TokenUpdate-2024-05-06.plist', checkin({ MessageType: 'TokenUpdate', Topic: NEW_TOPIC, UDID: UDID_A, PushMagic: MAGIC }, { Token: Buffer.from(RESTORED_TOKEN, 'hex') })),
+      put(
+        'TokenUpdate-2024-05-06.plist',
+        checkin({ MessageType: 'TokenUpdate', Topic: NEW_TOPIC, UDID: UDID_A, PushMagic: MAGIC }, { Token: Buffer.from(RESTORED_TOKEN, 'hex') }),
+      ),
       put('push.pem', mdmPushCert(NEW_TOPIC, '2024-04-30T09:00:00Z', '2025-04-30T09:00:00Z')),
       sd(put, { taken: '2024.05.07_09-02-00+0000', topic: NEW_TOPIC, magic: MAGIC, tokenHash: RESTORED_TOKEN_HASH, mdmInstalled: '2024-05-06T11:20:00Z' }),
       '--now',
@@ -680,7 +817,7 @@ export const CASES: Case[] = [
   },
   {
     id: 'checkout-received',
-    story: 'NanoMDM received the iPhone\'s CheckOut yesterday; today\'s pushes get 410 Unregistered.',
+    story: "NanoMDM received the iPhone's CheckOut yesterday; today's pushes get 410 Unregistered.",
     argv: (put) => [
       put(
         'nanomdm.log',
@@ -693,7 +830,8 @@ export const CASES: Case[] = [
   },
   {
     id: 'slack-thread-mdm-values-and-apns-answer',
-    story: 'A Slack thread: the MDM server\'s values under a header, then "APNs returned 200 at 08:00:03 UTC on 2024-05-07 for UDID …, apns-id …. The phone never checked in." Everything matches.',
+    story:
+      'A Slack thread: the MDM server\'s values under a header, then "APNs returned 200 at 08:00:03 UTC on 2024-05-07 for UDID …, apns-id …. The phone never checked in." Everything matches.',
     argv: (put) => [
       sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE, lastPollingSuccess: '2024-05-07T07:40:11Z' }),
       VALID_CERT(put),
@@ -721,7 +859,8 @@ export const CASES: Case[] = [
   },
   {
     id: 'stale-rejection-then-polls',
-    story: "A week-old mdmd wrong-magic rejection in the log someone attached; since then the server's record was fixed (its PushMagic is the device's) and the iPhone polled this morning.",
+    story:
+      "A week-old mdmd wrong-magic rejection in the log someone attached; since then the server's record was fixed (its PushMagic is the device's) and the iPhone polled this morning.",
     argv: (put) => [
       sd(put, { taken: '2024.05.07_09-02-00+0000', ...DEVICE, lastPollingSuccess: '2024-05-07T07:40:11Z' }),
       put('mdmd-last-week.log', logShowDefault([['2024-04-29 10:00:04.201122+0000', 'mdmd', REJECTED]])),
@@ -758,7 +897,14 @@ export const CASES: Case[] = [
         ],
       }),
       VALID_CERT(put),
-      put('nanomdm.log', lines(nanoPush(go, '2024-05-07T10:00:03', UDID_A, TOPIC), nanoPush(go, '2024-05-07T10:15:03', UDID_A, TOPIC), go('2024-05-07T10:45:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`))),
+      put(
+        'nanomdm.log',
+        lines(
+          nanoPush(go, '2024-05-07T10:00:03', UDID_A, TOPIC),
+          nanoPush(go, '2024-05-07T10:15:03', UDID_A, TOPIC),
+          go('2024-05-07T10:45:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`),
+        ),
+      ),
       ...SERVER,
       '--now',
       '2024-05-07T12:00:00Z',

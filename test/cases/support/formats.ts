@@ -33,7 +33,13 @@ export function nanoPush(stamp: (t: string, rest: string) => string, t: string, 
 }
 
 /** A device's poll after a push: the HTTP access line, its status, and what the server did next. */
-export function nanoStatus(stamp: (t: string, rest: string) => string, t: string, id: string, status: 'Idle' | 'Acknowledged' | 'NotNow' | 'Error', extra = ''): string[] {
+export function nanoStatus(
+  stamp: (t: string, rest: string) => string,
+  t: string,
+  id: string,
+  status: 'Idle' | 'Acknowledged' | 'NotNow' | 'Error',
+  extra = '',
+): string[] {
   return [
     stamp(t, 'level=info handler=log addr=::1 method=PUT path=/mdm agent=MDM/1.0 real_ip=198.51.100.7'),
     stamp(t, `level=info service=nanomdm status=${status} id=${id} type=Device${extra}`),
@@ -75,22 +81,26 @@ export function logShowDefault(lines: Line[], predicate = 'process == "mdmd" OR 
 
 /** `log show --style syslog`. */
 export function logShowSyslog(lines: Line[], host = 'Annas-iPhone'): string {
-  return lines.map(([t, proc, msg]) => `${t}  ${host} ${proc}[${PID[proc]}]: ${msg}`).join('\n') + '\n';
+  return `${lines.map(([t, proc, msg]) => `${t}  ${host} ${proc}[${PID[proc]}]: ${msg}`).join('\n')}\n`;
 }
 
 /** `log show --style ndjson`. */
 export function logShowNdjson(lines: Line[]): string {
-  const path = { apsd: '/System/Library/PrivateFrameworks/ApplePushService.framework/apsd', mdmd: '/usr/libexec/mdmd', mdmclient: '/usr/libexec/mdmclient', profiled: '/usr/libexec/profiled' };
-  return (
-    lines
-      .map(([t, proc, msg]) => JSON.stringify({ timestamp: t, messageType: 'Default', eventType: 'logEvent', processImagePath: path[proc], processID: PID[proc], eventMessage: msg }))
-      .join('\n') + '\n'
+  const path = {
+    apsd: '/System/Library/PrivateFrameworks/ApplePushService.framework/apsd',
+    mdmd: '/usr/libexec/mdmd',
+    mdmclient: '/usr/libexec/mdmclient',
+    profiled: '/usr/libexec/profiled',
+  };
+  const events = lines.map(([t, proc, msg]) =>
+    JSON.stringify({ timestamp: t, messageType: 'Default', eventType: 'logEvent', processImagePath: path[proc], processID: PID[proc], eventMessage: msg }),
   );
+  return `${events.join('\n')}\n`;
 }
 
 /** `log show --style compact` (no offset written). */
 export function logShowCompact(lines: Line[]): string {
-  return ['Timestamp               Ty Process[PID:TID]', ...lines.map(([t, proc, msg]) => `${t.slice(0, 23)} Df ${proc}[${PID[proc]}:3c1f] ${msg}`)].join('\n') + '\n';
+  return `${['Timestamp               Ty Process[PID:TID]', ...lines.map(([t, proc, msg]) => `${t.slice(0, 23)} Df ${proc}[${PID[proc]}:3c1f] ${msg}`)].join('\n')}\n`;
 }
 
 export const REJECTED = 'Rejecting MDM push dictionary because it does not have the right magic string.';
@@ -150,7 +160,14 @@ export function sysdiagnose(o: DeviceState): { name: string; data: Buffer } {
       {
         path: `${root}/logs/MCState/Shared/profile-7a1c3e5b9d2f.stub`,
         data: stub(
-          { PayloadType: 'com.apple.mdm', PayloadIdentifier: 'com.example.mdm', Topic: o.topic, ServerURL: mdm.ServerURL, CheckInURL: mdm.CheckInURL, IdentityCertificateUUID: '0C1D2E3F-4A5B-4C6D-8E7F-9A0B1C2D3E4F' },
+          {
+            PayloadType: 'com.apple.mdm',
+            PayloadIdentifier: 'com.example.mdm',
+            Topic: o.topic,
+            ServerURL: mdm.ServerURL,
+            CheckInURL: mdm.CheckInURL,
+            IdentityCertificateUUID: '0C1D2E3F-4A5B-4C6D-8E7F-9A0B1C2D3E4F',
+          },
           o.mdmInstalled ?? '2023-05-02T10:00:00Z',
           'Example MDM',
         ),
@@ -162,8 +179,16 @@ export function sysdiagnose(o: DeviceState): { name: string; data: Buffer } {
       path: `${root}/logs/MCState/Shared/profile-logging-${i}.stub`,
       data: stub(
         l.kind === 'ManagedConfiguration'
-          ? { PayloadType: 'com.apple.system.logging', PayloadIdentifier: 'com.apple.logging.managedconfiguration', Subsystems: { 'com.apple.ManagedConfiguration': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } } }
-          : { PayloadType: 'com.apple.system.logging', PayloadIdentifier: 'com.apple.logging.apsd', Subsystems: { 'com.apple.apsd': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } } },
+          ? {
+              PayloadType: 'com.apple.system.logging',
+              PayloadIdentifier: 'com.apple.logging.managedconfiguration',
+              Subsystems: { 'com.apple.ManagedConfiguration': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } },
+            }
+          : {
+              PayloadType: 'com.apple.system.logging',
+              PayloadIdentifier: 'com.apple.logging.apsd',
+              Subsystems: { 'com.apple.apsd': { 'DEFAULT-OPTIONS': { Level: { Enable: 'Debug' } } } },
+            },
         l.installed,
         `${l.kind} Logging`,
       ),

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { cli } from '../../cli/helpers.js';
+import { scratchDir } from '../../support/scratch.js';
 import type { Case } from './cases.js';
 
 /** The JSON report as the tests read it (schemaVersion 1). */
@@ -18,12 +18,9 @@ export interface Report {
   facts: { fact: string; value: string | number | boolean; at?: string; attrs?: Record<string, string>; source: string }[];
 }
 
-const root = mkdtempSync(join(tmpdir(), 'pushcheck-cases-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
 /** Writes a case's inputs into a folder of its own and returns what follows `pushcheck diagnose`. */
 export function argvOf(c: Case): string[] {
-  const dir = mkdtempSync(join(root, `${c.id}-`));
+  const dir = mkdtempSync(join(scratchDir('pushcheck-cases-'), `${c.id}-`));
   return c.argv((name, data) => {
     const path = join(dir, name);
     writeFileSync(path, data);

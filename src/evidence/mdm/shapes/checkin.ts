@@ -3,8 +3,6 @@ import type { Collector } from '../emit.js';
 import { maskedWhy } from '../../../facts/valueShape.js';
 import { platformOf } from '../platform.js';
 
-export const CHECKIN_TYPES = ['Authenticate', 'TokenUpdate', 'CheckOut'] as const;
-
 /** A check-in message the device sent to the CheckInURL (as the server stored or logged it). */
 export function isCheckin(d: PlistDict): boolean {
   return typeof d.MessageType === 'string';
@@ -26,7 +24,11 @@ export function readCheckin(d: PlistDict, out: Collector): void {
   const attrs = { udid, topic, channel, platform, model, user: str(d.UserShortName) ?? str(d.UserID) };
 
   if (type === 'Authenticate') out.fact('mdm.checkin.authenticate', true, { key: 'MessageType', attrs });
-  else if (type === 'TokenUpdate') out.fact('mdm.checkin.token_update', true, { key: 'MessageType', attrs: { ...attrs, awaiting_configuration: d.AwaitingConfiguration === true ? 'true' : undefined } });
+  else if (type === 'TokenUpdate')
+    out.fact('mdm.checkin.token_update', true, {
+      key: 'MessageType',
+      attrs: { ...attrs, awaiting_configuration: d.AwaitingConfiguration === true ? 'true' : undefined },
+    });
   else if (type === 'CheckOut') out.fact('mdm.checkin.checkout', true, { key: 'MessageType', attrs });
   else return; // other check-ins (bootstrap token, declarative management…) say nothing about pushes
 
@@ -59,8 +61,7 @@ export function readCheckin(d: PlistDict, out: Collector): void {
       else if (token.length !== 32) {
         out.problem('mdm.token.length', `has a TokenUpdate Token of ${token.length} bytes; APNs device tokens are 32 bytes`);
         out.garbled('server.push_token', 'token', token, `is ${token.length} bytes; a push token is 32`, 'Token');
-      }
-      else out.fact('server.push_token', token.toString('hex'), { key: 'Token' });
+      } else out.fact('server.push_token', token.toString('hex'), { key: 'Token' });
     }
     out.fact('server.unlock_token_present', d.UnlockToken !== undefined, { key: d.UnlockToken !== undefined ? 'UnlockToken' : 'MessageType' });
   }

@@ -2,7 +2,7 @@ import { num, str, isDict, type PlistDict } from '../../plist/index.js';
 import type { Collector } from '../emit.js';
 import { channelOf } from './checkin.js';
 
-export const COMMAND_STATUSES = ['Acknowledged', 'Error', 'CommandFormatError', 'NotNow', 'Idle'] as const;
+const COMMAND_STATUSES = ['Acknowledged', 'Error', 'CommandFormatError', 'NotNow', 'Idle'] as const;
 
 /** A device's answer to the server (a command result or an Idle poll). */
 export function isCommandResult(d: PlistDict): boolean {
@@ -34,7 +34,13 @@ export function readCommandResult(d: PlistDict, out: Collector): void {
       out.fact('mdm.command.error', text, {
         key,
         after,
-        attrs: { command_uuid: commandUuid, request_type: attrs.request_type, code: code !== undefined ? String(code) : undefined, domain: str(e.ErrorDomain), udid },
+        attrs: {
+          command_uuid: commandUuid,
+          request_type: attrs.request_type,
+          code: code !== undefined ? String(code) : undefined,
+          domain: str(e.ErrorDomain),
+          udid,
+        },
       });
       const here = out.origin.lines.offset(key, after);
       if (here !== undefined) after = here + 1;

@@ -57,7 +57,12 @@ export function payloadDefects(mdm: PlistDict, siblings: PlistDict[]): PayloadDe
 
   const identity = str(mdm.IdentityCertificateUUID);
   if (!identity) {
-    out.push({ key: 'IdentityCertificateUUID', present: false, why: 'missing', text: 'IdentityCertificateUUID is missing: the device has no identity to enroll with, so it never sends a TokenUpdate' });
+    out.push({
+      key: 'IdentityCertificateUUID',
+      present: false,
+      why: 'missing',
+      text: 'IdentityCertificateUUID is missing: the device has no identity to enroll with, so it never sends a TokenUpdate',
+    });
   } else if (!isPlaceholder(identity)) {
     const uuids = new Set(siblings.map((p) => str(p.PayloadUUID)?.toUpperCase()).filter(Boolean));
     if (!uuids.has(identity.toUpperCase()))
@@ -70,10 +75,15 @@ export function payloadDefects(mdm: PlistDict, siblings: PlistDict[]): PayloadDe
   }
 
   const topic = str(mdm.Topic);
-  if (topic && topic.startsWith('com.apple.mgmt.') && !isPlaceholder(topic)) {
+  if (topic?.startsWith('com.apple.mgmt.') && !isPlaceholder(topic)) {
     const last = topic.slice(topic.lastIndexOf('.') + 1);
     if (!UUID.test(last) || topic.split('.').length < 5)
-      out.push({ key: 'Topic', present: true, why: 'no_uuid', text: `Topic ${topic} lacks the UUID part an MDM push certificate's topic ends with (com.apple.mgmt.External.<UUID>)` });
+      out.push({
+        key: 'Topic',
+        present: true,
+        why: 'no_uuid',
+        text: `Topic ${topic} lacks the UUID part an MDM push certificate's topic ends with (com.apple.mgmt.External.<UUID>)`,
+      });
   }
   return out;
 }

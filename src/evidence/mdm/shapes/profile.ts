@@ -27,8 +27,10 @@ function* stringsOf(v: PlistValue, key: string, depth = 0): Generator<[string, s
  * are what makes mdmd and apsd lines readable instead of <private>.
  */
 function loggingKind(p: PlistDict, profile: PlistDict): 'managed_configuration' | 'apns' | 'logging' | undefined {
-  const names = [p.PayloadType, p.PayloadIdentifier, p.PayloadDisplayName, profile.PayloadIdentifier, profile.PayloadDisplayName].map((x) => (typeof x === 'string' ? x : '')).join(' ');
-  const inner = [...stringsOf(p, '')].map(([k, v]) => `${k} ${v}`).join(' ') + ' ' + Object.keys(isDict(p.Subsystems) ? p.Subsystems : {}).join(' ');
+  const names = [p.PayloadType, p.PayloadIdentifier, p.PayloadDisplayName, profile.PayloadIdentifier, profile.PayloadDisplayName]
+    .map((x) => (typeof x === 'string' ? x : ''))
+    .join(' ');
+  const inner = `${[...stringsOf(p, '')].map(([k, v]) => `${k} ${v}`).join(' ')} ${Object.keys(isDict(p.Subsystems) ? p.Subsystems : {}).join(' ')}`;
   const hay = `${names} ${inner}`;
   const logging = p.PayloadType === 'com.apple.system.logging' || /logging|debug/i.test(names) || /persistentconnection|APSLog|APSWriteLogs/i.test(hay);
   if (!logging) return undefined;

@@ -15,10 +15,12 @@ export function readMdmState(d: PlistDict, out: Collector): void {
     const hash = bytes(d.LastPushTokenHash);
     if (!hash) out.problem('mdm.token_hash.unreadable', 'has a LastPushTokenHash that is not data (expected the 32-byte SHA-256 of the push token)');
     else if (hash.length !== 32) {
-      out.problem('mdm.token_hash.length', `has a LastPushTokenHash of ${hash.length} bytes; a SHA-256 is 32 bytes, so it cannot be compared with the server's token`);
+      out.problem(
+        'mdm.token_hash.length',
+        `has a LastPushTokenHash of ${hash.length} bytes; a SHA-256 is 32 bytes, so it cannot be compared with the server's token`,
+      );
       out.garbled('device.push_token_hash', 'token_hash', hash, `is ${hash.length} bytes; a SHA-256 is 32`, 'LastPushTokenHash');
-    }
-    else out.fact('device.push_token_hash', hash.toString('hex'), { key: 'LastPushTokenHash' });
+    } else out.fact('device.push_token_hash', hash.toString('hex'), { key: 'LastPushTokenHash' });
   }
 
   const topic = str(d.Topic);

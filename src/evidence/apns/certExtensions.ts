@@ -1,12 +1,10 @@
-import { children, type Tlv } from '../der.js';
+import { children, type Tlv } from '../asn1.js';
 
 /**
  * Just enough DER to find what node:crypto's X509Certificate does not hand
  * out: Apple's push extensions (environments, topics). Every read is
  * bounds-checked; malformed input yields undefined, never a throw.
  */
-
-export { children, readTlv, type Tlv } from '../der.js';
 
 /** Encodes a dotted OID as DER content bytes (no tag, no length). */
 export function oidBytes(dotted: string): Buffer {

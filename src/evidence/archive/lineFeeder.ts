@@ -123,7 +123,9 @@ export class LineFeeder {
     if (this.bytes + chunk.length > maxLogBytes) {
       chunk = chunk.subarray(0, Math.max(0, maxLogBytes - this.bytes));
       this.stoppedAtLimit = true;
-      this.problems.push(problemOf(this.item, 'log.truncated', `is longer than the log limit of ${maxLogBytes} bytes; only the first ${maxLogBytes} bytes were read`));
+      this.problems.push(
+        problemOf(this.item, 'log.truncated', `is longer than the log limit of ${maxLogBytes} bytes; only the first ${maxLogBytes} bytes were read`),
+      );
     }
     this.bytes += chunk.length;
     if (chunk.indexOf(0) >= 0 && !this.sawNul) {
@@ -238,7 +240,7 @@ export class LineFeeder {
   private emitBytes(buf: Buffer, start: number, end: number, cut = false): void {
     if (end > start && buf[end - 1] === 13) end--;
     let line = buf.toString('utf8', start, end);
-    if (this.sawNul && line.includes('\u0000')) line = line.replace(/\u0000/g, '');
+    if (this.sawNul && line.includes('\u0000')) line = line.replaceAll('\u0000', '');
     const max = this.ctx.limits.maxLineLength;
     if (cut || line.length > max) {
       this.noteLongLine();
