@@ -10,7 +10,7 @@ import { Inflight } from './inflight.js';
 import { LISTENERS } from './listeners/index.js';
 import type { ThreadBook } from './threads.js';
 import { CaseViews } from './views.js';
-import { createRunner, type Runner } from './work/pool.js';
+import { createRunner, type Runner } from './workers/pool.js';
 import { replicaId } from './scanKeeper.js';
 
 /**

@@ -3,7 +3,7 @@ import { progressBlocks, type ProgressState } from './blocks/progress.js';
 import type { Block } from './blocks/budget.js';
 import type { SlackDeps } from './context.js';
 import { rateLimitedFor, slackSaid } from './edits.js';
-import type { CaseView } from './work/jobs.js';
+import type { CaseView } from './workers/jobs.js';
 
 type WebClient = webApi.WebClient;
 

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { loadRules } from '../../src/engine/loadRules.js';
 import { Thread } from '../../src/slack/thread.js';
 import type { Report } from '../../src/report/types.js';
-import { CaseMemory } from '../../src/slack/work/cases.js';
-import { InlineRunner } from '../../src/slack/work/pool.js';
+import { CaseMemory } from '../../src/slack/workers/cases.js';
+import { InlineRunner } from '../../src/slack/workers/pool.js';
 import { FakeSlack } from './fakeSlack.js';
 import { blocksText, startBot, tempDb, type RunningBot } from './harness.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerPool } from '../../src/slack/work/pool.js';
+import { WorkerPool } from '../../src/slack/workers/pool.js';
 import { FakeSlack, type Call } from './fakeSlack.js';
 import { blocksText, startBot, tempDb, type RunningBot } from './harness.js';
 

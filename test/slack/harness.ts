@@ -13,7 +13,7 @@ import { createReceiver, createSlackApp, type CreateAppOptions } from '../../src
 import { parseConfig, type SlackConfig } from '../../src/slack/config.js';
 import type { SlackDeps } from '../../src/slack/context.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { WorkerPool } from '../../src/slack/work/pool.js';
+import { WorkerPool } from '../../src/slack/workers/pool.js';
 import type { FakeSlack } from './fakeSlack.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';

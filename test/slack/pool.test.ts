@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseRef, StoredBatch } from '../../src/slack/work/jobs.js';
-import { defaultPoolSize, JobTimedOut, lanes, WorkerPool, WorkerStopped } from '../../src/slack/work/pool.js';
+import type { CaseRef, StoredBatch } from '../../src/slack/workers/jobs.js';
+import { defaultPoolSize, JobTimedOut, lanes, WorkerPool, WorkerStopped } from '../../src/slack/workers/pool.js';
 
 // The worker threads a bot reads files and diagnoses cases in. A worker that crashes or runs past
 // its deadline is replaced; the job that caused it fails with words a thread can show, and the
