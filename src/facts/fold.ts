@@ -89,9 +89,9 @@ const OWN_TIME = Symbol('own time');
  * other observations join it (another read of the same input).
  */
 export class FactFolder {
-  private readonly root = new Map<string, Map<string, Map<unknown, Map<string, Fact[]>>>>();
+  private readonly root = new Map<string, Map<string, Map<unknown, Map<string, Group>>>>();
   /** Groups and facts that are not folded, in the order they first appeared. */
-  readonly order: (Fact[] | Fact)[] = [];
+  readonly order: (Group | Fact)[] = [];
   private readonly single = new Set<string>();
 
   add(f: Fact): void {
@@ -110,11 +110,11 @@ export class FactFolder {
     const byAttrs = level(byValue, f.at !== undefined && f.value === f.at ? OWN_TIME : f.value, () => new Map());
     const key = f.attrs ? attrsKey(f.attrs) : '';
     const g = byAttrs.get(key);
-    if (g) g.push(f);
+    if (g) g.add(f);
     else {
-      const list = [f];
-      byAttrs.set(key, list);
-      this.order.push(list);
+      const group = new Group(f);
+      byAttrs.set(key, group);
+      this.order.push(group);
     }
   }
 
@@ -123,8 +123,59 @@ export class FactFolder {
   }
 
   /** The fact one entry of `order` stands for (callers that fold in slices take them one by one). */
-  static result(o: Fact[] | Fact): Fact {
-    if (!Array.isArray(o)) return o;
+  static result(o: Group | Fact): Fact {
+    return o instanceof Group ? o.result() : o;
+  }
+}
+
+/**
+ * One group's observations. Readers give them in reading order, so they are
+ * folded into columns as they come and none is kept whole: half a million
+ * status lines hold their columns, not half a million facts. Only when one
+ * comes out of order, twice, or already folded (inputs that interleave) is
+ * the group kept as facts and folded at the end.
+ */
+class Group {
+  private list?: Fact[];
+  private readonly first: Fact;
+  private last: Fact;
+  private count = 1;
+  private cols?: Columns;
+
+  constructor(f: Fact) {
+    this.first = f;
+    this.last = f;
+    if (f.fold) this.list = [f];
+  }
+
+  add(f: Fact): void {
+    if (!this.list && (f.fold || compareOccurrences(this.last, f) >= 0)) this.list = this.facts();
+    if (this.list) {
+      this.list.push(f);
+      return;
+    }
+    if (!this.cols) {
+      this.cols = new Columns();
+      this.cols.push(this.first, 0);
+    }
+    this.cols.push(f, this.count);
+    this.count++;
+    this.last = f;
+  }
+
+  /** The observations taken so far, as facts (the first as it came). */
+  private facts(): Fact[] {
+    if (!this.cols) return [this.first];
+    const folded: Fact = { ...this.first, fold: this.cols.fold(this.count) };
+    const out = expandFacts([folded]);
+    out[0] = this.first;
+    this.cols = undefined;
+    return out;
+  }
+
+  result(): Fact {
+    const o = this.list;
+    if (!o) return this.cols ? { ...this.first, fold: this.cols.fold(this.count) } : this.first;
     // Alone in its group: an observation as it was read, or a fold that nothing else joins.
     if (o.length === 1) return o[0];
     return foldGroup(o.some((f) => f.fold) ? expandFacts(o) : o);
@@ -199,44 +250,57 @@ function foldGroup(list: Fact[]): Fact {
   for (const f of list) if (!kept.length || compareOccurrences(kept[kept.length - 1], f) !== 0) kept.push(f);
   const first = kept[0];
   if (kept.length === 1) return first;
+  const cols = new Columns();
+  kept.forEach((f, i) => cols.push(f, i));
+  return { ...first, fold: cols.fold(kept.length) };
+}
 
-  const cols: FoldColumns = { at: [], line: [] };
-  const members: string[] = [];
-  const hows: string[] = [];
-  const varying = new Map<string, string[]>();
-  let anyMember = false;
-  let anyHow = false;
-  let firstAt: string | undefined;
-  let lastAt: string | undefined;
-  const own = new Map<string, string>();
-  kept.forEach((f, i) => {
-    const at = keep(f.at ?? '', own);
-    cols.at.push(at);
-    cols.line.push(lineOf(f));
+/** The columns of a fold, filled one observation at a time in reading order. */
+class Columns {
+  private readonly cols: FoldColumns = { at: [], line: [] };
+  private readonly members: string[] = [];
+  private readonly hows: string[] = [];
+  private readonly varying = new Map<string, string[]>();
+  private anyMember = false;
+  private anyHow = false;
+  private firstAt: string | undefined;
+  private lastAt: string | undefined;
+  private readonly own = new Map<string, string>();
+
+  /** Adds observation number `i` (0, 1, 2… in turn). */
+  push(f: Fact, i: number): void {
+    const at = keep(f.at ?? '', this.own);
+    this.cols.at.push(at);
+    this.cols.line.push(lineOf(f));
     const m = memberOf(f);
-    members.push(m);
-    anyMember ||= m !== '';
+    this.members.push(m);
+    this.anyMember ||= m !== '';
     const h = howOf(f);
-    hows.push(h);
-    anyHow ||= h !== '';
+    this.hows.push(h);
+    this.anyHow ||= h !== '';
     if (at) {
-      if (firstAt === undefined || at < firstAt) firstAt = at;
-      if (lastAt === undefined || at > lastAt) lastAt = at;
+      if (this.firstAt === undefined || at < this.firstAt) this.firstAt = at;
+      if (this.lastAt === undefined || at > this.lastAt) this.lastAt = at;
     }
     if (f.attrs)
       for (const k of Object.keys(f.attrs)) {
         if (!OCCURRENCE_ATTRS.has(k)) continue;
-        let col = varying.get(k);
-        if (!col) varying.set(k, (col = new Array<string>(i).fill('')));
-        col[i] = keep(f.attrs[k], own);
+        let col = this.varying.get(k);
+        if (!col) this.varying.set(k, (col = new Array<string>(i).fill('')));
+        col[i] = keep(f.attrs[k], this.own);
       }
-    for (const col of varying.values()) if (col.length === i) col.push('');
-  });
-  if (anyMember) cols.member = members;
-  if (anyHow) cols.how = hows;
-  if (varying.size) cols.attrs = Object.fromEntries([...varying.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
-  const fold: Fold = { count: kept.length, ...(firstAt !== undefined ? { firstAt } : {}), ...(lastAt !== undefined ? { lastAt } : {}), each: cols };
-  return { ...first, fold };
+    for (const col of this.varying.values()) if (col.length === i) col.push('');
+  }
+
+  fold(count: number): Fold {
+    const cols: FoldColumns = { at: this.cols.at, line: this.cols.line };
+    if (this.anyMember) cols.member = this.members;
+    if (this.anyHow) cols.how = this.hows;
+    if (this.varying.size) cols.attrs = Object.fromEntries([...this.varying.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    const firstAt = this.firstAt;
+    const lastAt = this.lastAt;
+    return { count, ...(firstAt !== undefined ? { firstAt } : {}), ...(lastAt !== undefined ? { lastAt } : {}), each: cols };
+  }
 }
 
 /**

@@ -85,13 +85,28 @@ function usableId(v: string): boolean {
   return v.length >= 6 && !/[*…<>]|X{4,}|redacted|private|unknown|\(unnamed/i.test(v);
 }
 
+/** Upper-cased names already made, and the last list of them: a busy log names its few devices on every line. */
+const upper = new Map<string, string>();
+let lastIds: string[] = [];
+
+/** The device names a fact carries (never mutated by callers: consecutive facts naming the same devices share one list). */
 function idsOf(f: Fact): string[] {
-  const out: string[] = [];
+  const found: string[] = [];
   for (const k of ID_ATTRS) {
     const v = f.attrs?.[k]?.trim();
-    if (v && usableId(v)) out.push(v.toUpperCase());
+    if (!v || !usableId(v)) continue;
+    let u = upper.get(v);
+    if (u === undefined) {
+      // Bounded: a long-running bot sees many devices; the cache only saves allocations.
+      if (upper.size > 10_000) upper.clear();
+      upper.set(v, (u = v.toUpperCase()));
+    }
+    found.push(u);
   }
-  return out.length < 2 ? out : [...new Set(out)];
+  const out = found.length < 2 ? found : [...new Set(found)];
+  if (out.length === lastIds.length && out.every((id, i) => id === lastIds[i])) return lastIds;
+  lastIds = out;
+  return out;
 }
 
 /** Read off the device itself: its own facts, and command statuses mdmclient logged. */

@@ -85,24 +85,27 @@ function sequenced(statuses: Ev[], sent: Ev[]): Map<string, Ev[]> {
 /** One enrollment's connections in the order they began, and where each command (by UUID, by RequestType) turns up in them. */
 interface Connections {
   order: string[];
-  events: Map<string, Ev[]>;
+  /** Each connection's events, by its place in `order`. */
+  events: Ev[][];
   pos: Map<string, number>;
   byUuid: Map<string, Seen[]>;
   byType: Map<string, Seen[]>;
 }
 
 function connectionsOf(evs: Ev[]): Connections {
+  // One map, connection to place: a busy log opens a connection per NotNow, and a second map of lists cost tens of MB.
   const order: string[] = [];
-  const events = new Map<string, Ev[]>();
+  const events: Ev[][] = [];
+  const pos = new Map<string, number>();
   for (const e of evs) {
     if (!e.connection) continue;
-    if (!events.has(e.connection)) {
-      events.set(e.connection, []);
+    const at = pos.get(e.connection);
+    if (at === undefined) {
+      pos.set(e.connection, order.length);
       order.push(e.connection);
-    }
-    events.get(e.connection)!.push(e);
+      events.push([e]);
+    } else events[at].push(e);
   }
-  const pos = new Map(order.map((c, i) => [c, i]));
   // One pass, not one per NotNow.
   const byUuid = new Map<string, Seen[]>();
   const byType = new Map<string, Seen[]>();
@@ -133,8 +136,8 @@ function enrollmentFacts(out: Collapser, enrollment: string, evs: Ev[]): void {
 
 /** Is a NotNow the last word of its connection? */
 function lastWords(out: Collapser, conns: Connections): void {
-  for (const c of conns.order) {
-    const inConn = conns.events.get(c)!.filter((e) => e.kind === 'status');
+  for (const [i, c] of conns.order.entries()) {
+    const inConn = conns.events[i].filter((e) => e.kind === 'status');
     const firstNotNow = inConn.findIndex((e) => e.status === 'NotNow');
     if (firstNotNow < 0) continue;
     const nn = inConn[firstNotNow];
@@ -169,7 +172,7 @@ function resent(out: Collapser, evs: Ev[], conns: Connections): void {
     const at = conns.pos.get(nn.connection)!;
     // The next connection only: a slice of every later one per NotNow is quadratic in a busy log.
     if (at + 1 >= conns.order.length) continue;
-    const poll = conns.events.get(conns.order[at + 1])![0];
+    const poll = conns.events[at + 1][0];
     const again = firstAfter(nn.uuid ? conns.byUuid.get(nn.uuid) : undefined, at, nn.rt ? conns.byType.get(nn.rt) : undefined);
     if (out.counted('notnow.resent_after_poll', !!again, { udid: nn.udid, channel: nn.channel, request_type: nn.rt })) continue;
     const attrs: Record<string, string> = { udid: nn.udid, channel: nn.channel, notnow_at: where(nn), polled_at: where(poll) };
