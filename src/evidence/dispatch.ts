@@ -31,27 +31,77 @@ export function feedLines(text: string, sinks: { line(t: string, n: number): voi
   return n;
 }
 
+/**
+ * One in-memory item, as bytes or as text already decoded (a paste). Each
+ * form is made from the other only when a reader needs it: a 32 MiB paste
+ * held as text, as bytes and as text again tripled its memory.
+ */
+interface Held {
+  head: Buffer;
+  bytes(): Buffer;
+  /** The text as line readers see it: decoded from the bytes, NUL characters dropped. */
+  text(): string;
+  hasNul(): boolean;
+}
+
+function heldBytes(data: Buffer): Held {
+  return {
+    head: data.subarray(0, 512),
+    bytes: () => data,
+    text: () => data.toString('utf8').replaceAll('\u0000', ''),
+    hasNul: () => data.includes(0),
+  };
+}
+
+/** ES2024 string methods (Node 20 has them; the project's TypeScript lib is ES2023). */
+interface WellFormed {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/** Text as if encoded to UTF-8 and decoded again (a lone surrogate reads as U+FFFD), without making the bytes. */
+function heldText(text: string): Held {
+  return {
+    head: Buffer.from(text.slice(0, 512), 'utf8').subarray(0, 512),
+    bytes: () => Buffer.from(text, 'utf8'),
+    text: () => ((text as unknown as WellFormed).isWellFormed() ? text : (text as unknown as WellFormed).toWellFormed()).replaceAll('\u0000', ''),
+    hasNul: () => text.includes('\u0000'),
+  };
+}
+
 /** Reads one in-memory item with every reader that accepts it. */
-export async function readBuffer(item: Item, data: Buffer, ctx: ReadContext, readers: readonly Reader[] = allReaders): Promise<ReadResult> {
+export function readBuffer(item: Item, data: Buffer, ctx: ReadContext, readers: readonly Reader[] = allReaders): Promise<ReadResult> {
+  return readHeld(item, heldBytes(data), ctx, readers);
+}
+
+/** Reads text already decoded (a paste) like readBuffer reads its UTF-8 bytes. */
+export function readText(item: Item, text: string, ctx: ReadContext, readers: readonly Reader[] = allReaders): Promise<ReadResult> {
+  return readHeld(item, heldText(text), ctx, readers);
+}
+
+async function readHeld(item: Item, held: Held, ctx: ReadContext, readers: readonly Reader[]): Promise<ReadResult> {
   const facts: Fact[] = [];
   const problems: Problem[] = [];
   const name = itemName(item);
-  const head = data.subarray(0, 512);
+  const head = held.head;
   const buf = bufferReadersFor(name, head, item, readers);
-  for (const r of buf) {
-    try {
-      const res = await r.read(data, item, ctx);
-      for (const x of res.facts) facts.push(x); // a spread of 100k+ items overflows the call stack
-      for (const x of res.problems) problems.push(x);
-    } catch (e) {
-      problems.push(problemOf(item, 'reader.failed', `${r.id} could not read it: ${(e as Error).message}`));
+  if (buf.length) {
+    const data = held.bytes();
+    for (const r of buf) {
+      try {
+        const res = await r.read(data, item, ctx);
+        for (const x of res.facts) facts.push(x); // a spread of 100k+ items overflows the call stack
+        for (const x of res.problems) problems.push(x);
+      } catch (e) {
+        problems.push(problemOf(item, 'reader.failed', `${r.id} could not read it: ${(e as Error).message}`));
+      }
     }
   }
   const lines = lineReadersFor(name, head, item, readers);
   if (lines.length) {
     const sinks = lines.map((r) => r.open(item, ctx));
-    if (data.includes(0)) problems.push(problemOf(item, 'text.nul', 'holds NUL bytes; read as text anyway, binary parts ignored'));
-    feedLines(data.toString('utf8').replaceAll('\u0000', ''), sinks, ctx.limits.maxLineLength);
+    if (held.hasNul()) problems.push(problemOf(item, 'text.nul', 'holds NUL bytes; read as text anyway, binary parts ignored'));
+    feedLines(held.text(), sinks, ctx.limits.maxLineLength);
     for (const s of sinks) {
       const res = s.end();
       for (const x of res.facts) facts.push(x); // a spread of 100k+ items overflows the call stack

@@ -82,6 +82,24 @@ export async function readPasteFile(path: string, limits: Pick<Limits, 'maxMembe
   }
 }
 
+/** Bytes of a stream in one buffer that doubles as they arrive. */
+class Held {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  length = 0;
+  add(chunk: Buffer): void {
+    if (this.length + chunk.length > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + chunk.length));
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    chunk.copy(this.buf, this.length);
+    this.length += chunk.length;
+  }
+  text(): string {
+    return this.buf.toString('utf8', 0, this.length);
+  }
+}
+
 /**
  * Reads pasted text from a stream (standard input), up to the paste cap and
  * the time limit: `< /dev/zero` or a pipe that never closes must not grow
@@ -89,8 +107,9 @@ export async function readPasteFile(path: string, limits: Pick<Limits, 'maxMembe
  */
 export async function readPasteStream(stream: Readable, label: string, limits: Pick<Limits, 'maxMemberBytes' | 'timeoutMs'>): Promise<PasteSource> {
   const cap = capOf(limits);
-  const chunks: Buffer[] = [];
-  let n = 0;
+  // Each chunk is copied as it arrives and let go: chunks kept for one concat lived long enough to
+  // reach the old generation, and 300 MB on standard input held 32 MiB of them twice over.
+  const held = new Held();
   let cut = false;
   let timedOut = false;
   const timer =
@@ -104,20 +123,18 @@ export async function readPasteStream(stream: Readable, label: string, limits: P
   try {
     for await (const c of stream) {
       const chunk = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
-      const room = cap - n;
+      const room = cap - held.length;
       if (chunk.length > room) {
-        chunks.push(chunk.subarray(0, room));
-        n = cap;
+        held.add(chunk.subarray(0, room));
         cut = true;
         break;
       }
-      chunks.push(chunk);
-      n += chunk.length;
+      held.add(chunk);
     }
   } catch (e) {
     if (!timedOut)
       return {
-        text: Buffer.concat(chunks).toString('utf8'),
+        text: held.text(),
         problem: { input: label, code: 'input.unreadable', message: `could not be read to the end: ${(e as Error).message}` },
       };
   } finally {
@@ -125,7 +142,7 @@ export async function readPasteStream(stream: Readable, label: string, limits: P
     // Stop reading: the rest is never wanted, and an endless source must let the process exit.
     if (cut || timedOut) stream.destroy();
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = held.text();
   if (cut) return { text, problem: cutProblem(label, cap) };
   if (timedOut)
     return {

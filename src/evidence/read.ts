@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { FactFolder } from '../facts/fold.js';
 import type { Fact } from '../facts/schema.js';
 import { scanPath, scanStream } from './archive/index.js';
-import { readBuffer } from './dispatch.js';
+import { readText } from './dispatch.js';
 import type { ReadContext, ReadResult } from './types.js';
 
 export { readPasteFile, readPasteStream, type PasteSource } from './pasteSource.js';
@@ -29,7 +29,7 @@ export async function readStream(name: string, stream: Readable, ctx: ReadContex
 
 /** Text a person pasted (Slack message, --paste); facts get a "pasted" source. */
 export async function readPaste(text: string, label: string, ctx: ReadContext): Promise<ReadResult> {
-  const { facts, problems } = await readBuffer({ input: label, pasted: true }, Buffer.from(text, 'utf8'), ctx);
+  const { facts, problems } = await readText({ input: label, pasted: true }, text, ctx);
   return { facts: await folded(facts), problems };
 }
 
