@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack, type Call } from './fakeSlack.js';
-import { blocksText, buttonClick, sign, startBot, tempDb, type RunningBot } from './harness.js';
+import { blocksText, buttonClick, sign, startBot, startFormSubmission, tempDb, type RunningBot } from './harness.js';
 
 const EXAMPLE = new URL('../../examples/mdm-wrong-magic/', import.meta.url);
 const MDM_PLIST = readFileSync(new URL('MDM.plist', EXAMPLE));
@@ -196,29 +196,9 @@ describe('/pushcheck', () => {
     const view = open.args.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe('pushcheck_start');
 
-    const res = await bot.interaction({
-      type: 'view_submission',
-      user: { id: 'U4', team_id: 'T1' },
-      team: { id: 'T1' },
-      api_app_id: 'A1',
-      token: 'legacy',
-      trigger_id: 'trig2',
-      view: {
-        id: 'V1',
-        type: 'modal',
-        callback_id: 'pushcheck_start',
-        private_metadata: view.private_metadata,
-        state: {
-          values: {
-            kind: { kind: { type: 'static_select', selected_option: { value: 'mdm' } } },
-            magic: { magic: { type: 'plain_text_input', value: SERVER_MAGIC } },
-            topic: { topic: { value: null } },
-            token: { token: { value: null } },
-            paste: { paste: { value: null } },
-          },
-        },
-      },
-    });
+    const res = await bot.interaction(
+      startFormSubmission('U4', { id: 'V1', trigger: 'trig2', privateMetadata: view.private_metadata }, { kind: 'mdm', magic: SERVER_MAGIC }),
+    );
     expect(res.status).toBe(200);
     const root = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'C4' && c.args.thread_ts === undefined));
     const threadTs = findTs(root);
@@ -242,29 +222,9 @@ describe('/pushcheck in a channel the bot is not in', () => {
 
   it('from the form, sends the person a direct message saying what failed and to invite @pushcheck', async () => {
     fake.failures.set('chat.postMessage:C16', 'channel_not_found');
-    const res = await bot.interaction({
-      type: 'view_submission',
-      user: { id: 'U16', team_id: 'T1' },
-      team: { id: 'T1' },
-      api_app_id: 'A1',
-      token: 'legacy',
-      trigger_id: 'trig16',
-      view: {
-        id: 'V16',
-        type: 'modal',
-        callback_id: 'pushcheck_start',
-        private_metadata: JSON.stringify({ channel: 'C16' }),
-        state: {
-          values: {
-            kind: { kind: { type: 'static_select', selected_option: { value: 'mdm' } } },
-            magic: { magic: { type: 'plain_text_input', value: SERVER_MAGIC } },
-            topic: { topic: { value: null } },
-            token: { token: { value: null } },
-            paste: { paste: { value: null } },
-          },
-        },
-      },
-    });
+    const res = await bot.interaction(
+      startFormSubmission('U16', { id: 'V16', trigger: 'trig16', privateMetadata: JSON.stringify({ channel: 'C16' }) }, { kind: 'mdm', magic: SERVER_MAGIC }),
+    );
     expect(res.status).toBe(200);
     const dm = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'U16'));
     expect(String(dm.args.text)).toMatch(/could not post .*channel_not_found/);

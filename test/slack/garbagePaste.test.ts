@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
 import { FakeSlack } from './fakeSlack.js';
-import { blocksText, startBot, tempDb, type RunningBot } from './harness.js';
+import { blocksText, startBot, startFormSubmission, tempDb, type RunningBot } from './harness.js';
 
 /**
  * Troubleshooting step: "paste the server's values". When the text holds
@@ -47,29 +47,9 @@ describe('a paste that holds nothing pushcheck recognises', () => {
   });
 
   it('typed into the /pushcheck form, it is said so in the thread too', async () => {
-    const res = await bot.interaction({
-      type: 'view_submission',
-      user: { id: 'U9', team_id: 'T1' },
-      team: { id: 'T1' },
-      api_app_id: 'A1',
-      token: 'legacy',
-      trigger_id: 'trig-g',
-      view: {
-        id: 'VG',
-        type: 'modal',
-        callback_id: 'pushcheck_start',
-        private_metadata: JSON.stringify({ channel: 'CF' }),
-        state: {
-          values: {
-            kind: { kind: { type: 'static_select', selected_option: null } },
-            magic: { magic: { value: null } },
-            topic: { topic: { value: null } },
-            token: { token: { value: null } },
-            paste: { paste: { value: GARBAGE } },
-          },
-        },
-      },
-    });
+    const res = await bot.interaction(
+      startFormSubmission('U9', { id: 'VG', trigger: 'trig-g', privateMetadata: JSON.stringify({ channel: 'CF' }) }, { paste: GARBAGE }),
+    );
     expect(res.status).toBe(200);
     const reply = await fake.waitFor(() =>
       fake.of('chat.postMessage').find((c) => c.args.channel === 'CF' && c.args.thread_ts && String(c.args.text).includes('recognises')),

@@ -179,3 +179,37 @@ export function buttonClick(
     ],
   };
 }
+
+/**
+ * The view_submission payload Slack sends when `user` submits the /pushcheck start form: the kind of
+ * problem, the three values and the pasted text, each left empty (null) unless given.
+ */
+export function startFormSubmission(
+  user: string,
+  view: { id: string; trigger: string; privateMetadata: string },
+  fields: { kind?: string; magic?: string; paste?: string },
+): Record<string, unknown> {
+  return {
+    type: 'view_submission',
+    user: { id: user, team_id: 'T1' },
+    team: { id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    trigger_id: view.trigger,
+    view: {
+      id: view.id,
+      type: 'modal',
+      callback_id: 'pushcheck_start',
+      private_metadata: view.privateMetadata,
+      state: {
+        values: {
+          kind: { kind: { type: 'static_select', selected_option: fields.kind ? { value: fields.kind } : null } },
+          magic: { magic: fields.magic ? { type: 'plain_text_input', value: fields.magic } : { value: null } },
+          topic: { topic: { value: null } },
+          token: { token: { value: null } },
+          paste: { paste: { value: fields.paste ?? null } },
+        },
+      },
+    },
+  };
+}
