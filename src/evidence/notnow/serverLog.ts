@@ -1,8 +1,9 @@
-import type { Fact } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
 import { ENROLLMENT_TYPES, enrollmentOf, isPlausibleId, splitEnrollmentId, type Enrollment } from './ids.js';
 import { lineTime } from './lineTime.js';
 import { parseLine, type LogRecord } from './logfmt.js';
+import { ServerLogFacts, type Observed } from './serverLogFacts.js';
+import { pushOutcome } from './serverLogPush.js';
 import { ConnectionTracker } from '../../facts/connections.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
@@ -13,7 +14,6 @@ import {
   looksLikeServerLog,
   MAYBE,
   MDM_SERVER_LINE,
-  micromdmIdOf,
   plainMessage,
   PUSH_ID_KEYS,
   REQUEST_TYPE,
@@ -27,14 +27,6 @@ import {
  * status=…" lines, webhook events one per line), and servers that log the
  * same keys as JSON (Fleet) or as plain "udid=… command=… status=…".
  */
-
-interface Pending {
-  name: string;
-  value: Fact['value'];
-  line: number;
-  at?: string;
-  attrs: Record<string, string>;
-}
 
 /** Keys naming the same device another way, and the attribute each becomes when a line has more than one. */
 const ALIAS_KEYS: [key: string, attr: string][] = [
@@ -52,8 +44,8 @@ const PREFILTER = { needles: ['=', '{'] };
 
 class ServerLogSink implements LineSink {
   readonly prefilter = PREFILTER;
-  private out: Pending[] = [];
   private requestTypes = new Map<string, string>();
+  private readonly out: ServerLogFacts;
   private tracker = new ConnectionTracker();
   /** Ids of the last push/enqueue API request: NanoMDM's "msg=push count=1" line does not repeat them. */
   private pendingPush?: { ids: string[]; trace?: string };
@@ -63,7 +55,9 @@ class ServerLogSink implements LineSink {
   /** Whether some line was unmistakably an MDM server's (so finding nothing is worth saying). */
   private mdmServer = false;
 
-  constructor(private readonly item: Item) {}
+  constructor(private readonly item: Item) {
+    this.out = new ServerLogFacts(item, this.requestTypes);
+  }
 
   line(text: string, n: number): void {
     if (!MAYBE.test(text)) return;
@@ -89,52 +83,14 @@ class ServerLogSink implements LineSink {
   /** Other names of the device on the line being read (its UDID beside the server's own id): they join into one device. */
   private aliases: Record<string, string> = {};
 
-  private push(p: Pending): void {
+  private push(p: Observed): void {
     if (this.zone) p.attrs.zone = this.zone;
     if (this.serial && !p.attrs.serial) p.attrs.serial = this.serial;
     // A line about several devices (a push API call naming many) carries no alias for any one of them.
     if (p.attrs.udid && (p.attrs.udid === this.aliases.udid || p.attrs.udid === this.aliases.enrollment_id || p.attrs.udid === this.aliases.device_id))
       for (const [k, v] of Object.entries(this.aliases)) if (!p.attrs[k]) p.attrs[k] = v;
-    p.attrs = this.shared(p.attrs);
-    this.out.push(p);
+    this.out.add(p);
     this.seen++;
-  }
-
-  /** Attribute values held as strings of their own: a slice of a log line keeps the whole line alive. */
-  private readonly strings = new Map<string, string>();
-  private last?: Record<string, string>;
-
-  /**
-   * What a busy log's lines say again and again (the same device, connection
-   * and command) is held once: the values as their own strings, and the whole
-   * set when it matches the previous line's. Half a million status lines then
-   * hold neither their lines nor half a million copies of them.
-   */
-  private shared(attrs: Record<string, string>): Record<string, string> {
-    let same = this.last !== undefined;
-    let n = 0;
-    for (const k in attrs) {
-      attrs[k] = this.own(attrs[k]);
-      n++;
-      if (same && this.last![k] !== attrs[k]) same = false;
-    }
-    if (same) {
-      let m = 0;
-      for (const _ in this.last) m++;
-      if (m === n) return this.last!;
-    }
-    this.last = attrs;
-    return attrs;
-  }
-
-  private own(v: string): string {
-    let k = this.strings.get(v);
-    if (k === undefined) {
-      k = v.length < 13 ? v : `${v} `.slice(0, -1);
-      // Bounded: a log of only distinct values costs what it did before.
-      if (this.strings.size < 50_000) this.strings.set(k, k);
-    }
-    return k;
   }
 
   private bad(n: number): void {
@@ -256,31 +212,17 @@ class ServerLogSink implements LineSink {
     this.pendingPush = undefined;
     if (!ids.length) return this.bad(n);
 
-    const err = f.get('err') ?? f.get('error');
-    const failedErr = err !== undefined && err !== '' && err !== 'null' && err !== '<nil>';
-    const errs = Number(f.get('errs') ?? 0);
-    const count = f.has('count') ? Number(f.get('count')) : undefined;
-    const http = f.get('status') ?? f.get('httpstatus') ?? f.get('statuscode') ?? err?.match(/\bstatus:? (\d{3})\b/)?.[1];
-    // MicroMDM's push returns the apns-id only from an accepted push (its APNs client turns any other
-    // answer into an error): an id with no error is APNs's 200. NanoMDM's "msg=push" line counts the
-    // pushes that came back without an error (nanopush, too, makes every answer but 200 an error): every
-    // id of the request counted and no error means APNs accepted each push.
-    const nanoAccepted =
-      msgKey === 'push' && !failedErr && errs === 0 && count !== undefined && count > 0 && count === ids.length && Number(f.get('idcount') ?? count) === count;
-    const accepted = (micromdmIdOf(f) || nanoAccepted) && !failedErr ? 200 : undefined;
-    const code = http && /^\d{3}$/.test(http) ? Number(http) : accepted;
-    const failed = failedErr || errs > 0 || count === 0 || (code !== undefined && code >= 300);
-    const apnsId = f.get('apnsid') ?? f.get('pushid') ?? f.get('pushnotificationid') ?? micromdmIdOf(f);
+    const { code, status, apnsId, error } = pushOutcome(f, ids.length, msgKey);
     for (const id of ids) {
       const who = splitEnrollmentId(id);
-      const attrs: Record<string, string> = { ...this.who(who), status: code !== undefined ? String(code) : failed ? 'failed' : 'sent' };
-      if (apnsId) attrs.apns_id = clip(apnsId);
-      if (failedErr) attrs.error = clip(err!);
+      const attrs: Record<string, string> = { ...this.who(who), status };
+      if (apnsId) attrs.apns_id = apnsId;
+      if (error) attrs.error = error;
       const rt = this.requestType(f);
       if (rt) attrs.request_type = rt;
       this.push({ name: 'server.push_sent', value: true, line: n, at, attrs });
       if (code !== undefined)
-        this.push({ name: 'server.push_status', value: code, line: n, at, attrs: { ...this.who(who), ...(apnsId ? { apns_id: clip(apnsId) } : {}) } });
+        this.push({ name: 'server.push_status', value: code, line: n, at, attrs: { ...this.who(who), ...(apnsId ? { apns_id: apnsId } : {}) } });
     }
   }
 
@@ -309,14 +251,7 @@ class ServerLogSink implements LineSink {
   }
 
   end(): ReadResult {
-    const facts: Fact[] = this.out.map((p) => {
-      // A status line seldom names its command's type; the enqueue or hand-out line earlier (or later) did.
-      if (!p.attrs.request_type && p.attrs.command_uuid) {
-        const rt = this.requestTypes.get(p.attrs.command_uuid);
-        if (rt) p.attrs.request_type = rt;
-      }
-      return { name: p.name, value: p.value, source: sourceOf(this.item, p.line), ...(p.at ? { at: p.at } : {}), attrs: p.attrs };
-    });
+    const facts = this.out.facts();
     const problems = [];
     if (this.unparsed)
       problems.push(
