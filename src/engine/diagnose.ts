@@ -1,6 +1,6 @@
 import { domainsHintedBy, domainsMarkedBy, factDefinition } from '../facts/catalog/index.js';
 import { derive } from '../facts/derive/index.js';
-import { expandFacts, foldFacts, occurrences } from '../facts/fold.js';
+import { foldFacts, occurrences } from '../facts/fold.js';
 import { sortFacts } from '../facts/order.js';
 import { DOMAINS, type Domain, type Fact, type Problem } from '../facts/schema.js';
 import { applyAnswers, type Answer } from './answers.js';
@@ -133,12 +133,12 @@ function judge(rules: RuleResult[]): CauseStatus {
  */
 export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Answer[]; problems?: readonly Problem[] }, rules: RuleSet): Diagnosis {
   const applied = applyAnswers(input.answers ?? [], rules.questions);
-  // Derivations read every observation (a push and the device's next contact); the engine and the report read them folded.
-  const observed = expandFacts(input.facts);
-  for (const f of applied.facts) observed.push(f);
+  // Facts come folded from the readers. Derivations see every observation (a push and the device's next
+  // contact), a busy log's statuses read from their folds (facts/derive/index.ts); the engine and the report read them folded.
+  const observed = input.facts.concat(applied.facts);
   const d = derive(observed, deriveParams(rules));
-  // Facts come folded from the readers: kept as they came, unless a zone someone gave moved their times.
-  const kept = foldFacts(d.rezoned ? d.observed : input.facts.concat(applied.facts));
+  // Kept as they came, unless a zone someone gave moved their times.
+  const kept = foldFacts(d.rezoned ? d.observed : observed);
   const facts = sortFacts(kept.concat(foldFacts(d.derived)));
   const index = indexFacts(facts);
   const domains = relevantDomains(facts);

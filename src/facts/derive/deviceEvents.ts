@@ -1,6 +1,7 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
-import { lineOf, momentOf, sourceKey, type Moment } from '../time.js';
+import { expandFacts, lineAt, msOf, observation, sourceAt } from '../fold.js';
+import { isZoneLess, lineOf, momentOf, sourceKey, type Moment } from '../time.js';
 
 /**
  * The pushes a server sent and the times devices reached it, grouped by
@@ -45,23 +46,41 @@ export interface DeviceEvent {
 /**
  * A busy server log gives hundreds of thousands of events, and only a few are
  * ever named in a report: what they say, where and their tie-break key are
- * worked out when first asked for.
+ * worked out when first asked for. An event of a folded fact keeps the fact
+ * and its place in it, and rebuilds the observation only when asked; it is
+ * its own moment (no second object per event).
  */
-class Event implements DeviceEvent {
+class Event implements DeviceEvent, Moment {
   readonly channel?: string;
+  readonly res: number;
   private said?: string;
   private place?: string;
   private tie?: string;
 
   constructor(
-    readonly fact: Fact,
+    private readonly from: Fact,
+    /** Place of the observation in the folded fact `from` (-1: `from` is the observation). */
+    private readonly i: number,
     readonly kind: DeviceEvent['kind'],
-    readonly m: Moment,
+    readonly ms: number,
+    readonly src: string | undefined,
+    readonly line: number,
+    readonly zoneLess: boolean,
     readonly ids: string[],
     readonly own: boolean,
     private readonly say: (f: Fact) => string,
   ) {
-    if (fact.attrs?.channel) this.channel = fact.attrs.channel;
+    this.res = ms % 1000 === 0 ? 1000 : 1;
+    if (from.attrs?.channel) this.channel = from.attrs.channel;
+  }
+
+  get fact(): Fact {
+    // Not kept: half a million rebuilt observations would cost what folding saved.
+    return this.i < 0 ? this.from : observation(this.from, this.i);
+  }
+
+  get m(): Moment {
+    return this;
   }
 
   get what(): string {
@@ -73,7 +92,7 @@ class Event implements DeviceEvent {
   }
 
   get key(): string {
-    return (this.tie ??= `${this.m.src ?? ''}\u0000${String(this.m.line).padStart(10, '0')}\u0000${this.fact.name}`);
+    return (this.tie ??= `${this.src ?? ''}\u0000${String(this.line).padStart(10, '0')}\u0000${this.from.name}`);
   }
 }
 
@@ -117,7 +136,33 @@ export function isOwn(f: Fact): boolean {
 function eventOf(f: Fact, kind: DeviceEvent['kind'], say: (f: Fact) => string): DeviceEvent | undefined {
   const m = momentOf(f);
   if (!m) return undefined;
-  return new Event(f, kind, m, idsOf(f), isOwn(f), say);
+  return new Event(f, -1, kind, m.ms, m.src, m.line, m.zoneLess, idsOf(f), isOwn(f), say);
+}
+
+/**
+ * The events of a fact: one per observation of a folded fact (read from its
+ * columns); observations without a time go to `untimed`.
+ */
+function eventsOf(f: Fact, kind: DeviceEvent['kind'], say: (f: Fact) => string, out: DeviceEvent[], untimed?: Fact[]): void {
+  if (!f.fold) {
+    const e = eventOf(f, kind, say);
+    if (e) out.push(e);
+    else untimed?.push(f);
+    return;
+  }
+  const ids = idsOf(f);
+  const own = isOwn(f);
+  const zoneLess = isZoneLess(f);
+  const members = f.fold.each.member;
+  const src = members ? undefined : sourceKey(f.source);
+  for (let i = 0; i < f.fold.count; i++) {
+    const ms = msOf(f, i);
+    if (Number.isNaN(ms)) {
+      untimed?.push(observation(f, i));
+      continue;
+    }
+    out.push(new Event(f, i, kind, ms, members ? sourceKey(sourceAt(f, i)) : src, lineAt(f, i), zoneLess, ids, own, say));
+  }
 }
 
 const PUSH = () => 'push';
@@ -129,13 +174,13 @@ const PUSH = () => 'push';
 function pushEvents(index: Index): DeviceEvent[] {
   const out: DeviceEvent[] = [];
   const lines = new Set<string>();
-  for (const f of index.get('server.push_sent') ?? []) {
+  for (const f of expandFacts(index.get('server.push_sent') ?? [])) {
     const e = eventOf(f, 'push', PUSH);
     if (!e) continue;
     out.push(e);
     lines.add(`${sourceKey(f.source)}\u0000${lineOf(f.source)}`);
   }
-  for (const f of index.get('mdm.apns_response') ?? []) {
+  for (const f of expandFacts(index.get('mdm.apns_response') ?? [])) {
     if (lines.has(`${sourceKey(f.source)}\u0000${lineOf(f.source)}`)) continue;
     const e = eventOf(f, 'push', PUSH);
     if (e) out.push(e);
@@ -145,12 +190,7 @@ function pushEvents(index: Index): DeviceEvent[] {
 
 function contactEvents(index: Index, untimed: Fact[]): DeviceEvent[] {
   const out: DeviceEvent[] = [];
-  for (const [name, say] of Object.entries(CONTACTS))
-    for (const f of index.get(name) ?? []) {
-      const e = eventOf(f, 'contact', say);
-      if (e) out.push(e);
-      else untimed.push(f);
-    }
+  for (const [name, say] of Object.entries(CONTACTS)) for (const f of index.get(name) ?? []) eventsOf(f, 'contact', say, out, untimed);
   return out;
 }
 

@@ -1,34 +1,33 @@
+import { atOf, attrAt, lineAt, sourceAt } from '../fold.js';
 import { describeSource } from '../order.js';
 import type { Fact, Source } from '../schema.js';
 
-// The command statuses and commands sent that the NotNow derivation orders: one event per report,
-// with its sort keys, and the lookups the sequence needs (where a command turns up again).
+/**
+ * The command statuses and commands sent that the NotNow derivation orders,
+ * read straight from the facts as they are kept (folded: one fact with a
+ * column per field for a busy log's half a million lines). Each report is a
+ * number; its fields are read from the fact and column it came from, and no
+ * object is built per report. Only the few reports a derived fact names are
+ * described in words.
+ */
 
-export interface Ev {
+/** What one fact says for every report it stands for (folding keeps these the same within a fact). */
+interface Common {
   fact: Fact;
-  kind: 'status' | 'sent';
   status?: string;
   enrollment: string;
   udid: string;
   channel: string;
   user?: string;
-  connection?: string;
-  uuid?: string;
   rt?: string;
-  idx: number;
-  /** Sort keys, computed once. */
-  t: string;
-  input: string;
-  line: number;
+  /** input and member, when every report of the fact is in one. */
+  input?: string;
 }
 
-function lineOf(s: Source): number {
-  return s.kind === 'file' || s.kind === 'pasted' ? (s.line ?? 0) : 0;
-}
 const inputKeys = new Map<string, Map<string, string>>();
+/** One sort key per log (input and archive member): never one string per status line. */
 function inputOf(s: Source): string {
   if (s.kind !== 'file') return s.kind === 'pasted' ? s.input : '';
-  // One string per log, not per status line (a busy server logs hundreds of thousands).
   let byMember = inputKeys.get(s.input);
   if (!byMember) {
     if (inputKeys.size > 10_000) inputKeys.clear();
@@ -40,120 +39,255 @@ function inputOf(s: Source): string {
   return k;
 }
 
-/** Time first; within one second (NanoMDM logs whole seconds) the log's own line order decides. */
-export function compare(a: Ev, b: Ev): number {
-  if (a.t !== b.t) return a.t < b.t ? -1 : 1;
-  if (a.input !== b.input) return a.input < b.input ? -1 : 1;
-  return a.line - b.line || a.idx - b.idx;
+function commonOf(fact: Fact, kind: 'status' | 'sent'): Common {
+  const a = fact.attrs ?? {};
+  const udid = a.udid ?? '(unnamed device)';
+  const user = a.user;
+  return {
+    fact,
+    status: kind === 'status' ? String(fact.value) : undefined,
+    enrollment: user ? `${udid}:${user}` : udid,
+    udid,
+    channel: a.channel ?? (user ? 'user' : 'device'),
+    user,
+    rt: a.request_type || undefined,
+    input: fact.fold?.each.member ? undefined : inputOf(fact.source),
+  };
 }
 
-export function toEvents(facts: readonly Fact[], kind: Ev['kind'], start: number): Ev[] {
-  // Built property by property, in one shape: spreads per event cost a busy log seconds.
-  const out = new Array<Ev>(facts.length);
-  for (let i = 0; i < facts.length; i++) {
-    const fact = facts[i];
-    const a = fact.attrs ?? {};
-    const udid = a.udid ?? '(unnamed device)';
-    const user = a.user;
-    const e: Ev = {
-      fact,
-      kind,
-      status: kind === 'status' ? String(fact.value) : undefined,
-      enrollment: user ? `${udid}:${user}` : udid,
-      udid,
-      channel: a.channel ?? (user ? 'user' : 'device'),
-      user,
-      connection: a.connection || undefined,
-      uuid: a.command_uuid || undefined,
-      rt: a.request_type || undefined,
-      idx: start + i,
-      t: fact.at ?? '',
-      input: inputOf(fact.source),
-      line: lineOf(fact.source),
-    };
-    out[i] = e;
+/** Reports in the order the derivation numbers them: statuses first (one per log line), then commands sent. */
+export class Reports {
+  private readonly commons: Common[] = [];
+  /** Per report: its fact's place in `commons`, and its observation in that fact (-1: the fact is not folded). */
+  private fi: Int32Array;
+  private oi: Int32Array;
+  /** Per report: its connection (assigned later for those that name none). */
+  readonly connection: (string | undefined)[];
+  private readonly t: string[];
+  private readonly lines: Int32Array;
+  private readonly inputs: string[];
+  /** How many of the reports are statuses (they come first). */
+  readonly statuses: number;
+  readonly length: number;
+
+  constructor(statusFacts: readonly Fact[], sentFacts: readonly Fact[]) {
+    let n = 0;
+    for (const f of statusFacts) n += f.fold?.count ?? 1;
+    let m = 0;
+    for (const f of sentFacts) m += f.fold?.count ?? 1;
+    this.fi = new Int32Array(n + m);
+    this.oi = new Int32Array(n + m);
+    let k = 0;
+    for (const [facts, kind] of [
+      [statusFacts, 'status'],
+      [sentFacts, 'sent'],
+    ] as const)
+      for (const f of facts) {
+        const c = this.commons.length;
+        this.commons.push(commonOf(f, kind));
+        if (!f.fold) {
+          this.fi[k] = c;
+          this.oi[k++] = -1;
+        } else
+          for (let i = 0; i < f.fold.count; i++) {
+            this.fi[k] = c;
+            this.oi[k++] = i;
+          }
+      }
+    const kept = onePerLine(this, n);
+    if (kept) {
+      // Reports renumbered: the chosen statuses in their order, then every command sent.
+      const fi = new Int32Array(kept.length + m);
+      const oi = new Int32Array(kept.length + m);
+      kept.forEach((r, j) => {
+        fi[j] = this.fi[r];
+        oi[j] = this.oi[r];
+      });
+      fi.set(this.fi.subarray(n), kept.length);
+      oi.set(this.oi.subarray(n), kept.length);
+      this.fi = fi;
+      this.oi = oi;
+      n = kept.length;
+    }
+    this.statuses = n;
+    this.length = n + m;
+    this.connection = new Array(this.length);
+    this.t = new Array(this.length);
+    this.lines = new Int32Array(this.length);
+    this.inputs = new Array(this.length);
+    for (let r = 0; r < this.length; r++) {
+      const c = this.commons[this.fi[r]];
+      this.connection[r] = this.attr(r, 'connection');
+      this.t[r] = this.at(r);
+      this.lines[r] = this.line(r);
+      this.inputs[r] = c.input ?? inputOf(this.source(r));
+    }
   }
-  return out;
-}
 
-export function where(ev: Ev): string {
-  return describeSource(ev.fact.source) + (ev.fact.at ? ` (${ev.fact.at})` : '');
-}
+  private common(r: number): Common {
+    return this.commons[this.fi[r]];
+  }
 
-export function what(ev: Ev): string {
-  const name = ev.rt ?? ev.uuid;
-  return `${ev.status ?? 'sent'}${name ? ` for ${name}` : ''}`;
+  fact(r: number): Fact {
+    return this.common(r).fact;
+  }
+  isStatus(r: number): boolean {
+    return r < this.statuses;
+  }
+  status(r: number): string | undefined {
+    return this.common(r).status;
+  }
+  enrollment(r: number): string {
+    return this.common(r).enrollment;
+  }
+  udid(r: number): string {
+    return this.common(r).udid;
+  }
+  channel(r: number): string {
+    return this.common(r).channel;
+  }
+  user(r: number): string | undefined {
+    return this.common(r).user;
+  }
+  rt(r: number): string | undefined {
+    return this.common(r).rt;
+  }
+  uuid(r: number): string | undefined {
+    return this.attr(r, 'command_uuid');
+  }
+  /** The report's time ('' when it has none). */
+  time(r: number): string {
+    return this.t[r];
+  }
+
+  private attr(r: number, k: string): string | undefined {
+    const f = this.fact(r);
+    const i = this.oi[r];
+    return (i < 0 ? f.attrs?.[k] : attrAt(f, i, k)) || undefined;
+  }
+  private at(r: number): string {
+    const f = this.fact(r);
+    const i = this.oi[r];
+    return i < 0 ? (f.at ?? '') : atOf(f, i);
+  }
+  line(r: number): number {
+    const f = this.fact(r);
+    const i = this.oi[r];
+    if (i >= 0) return lineAt(f, i);
+    return f.source.kind === 'file' || f.source.kind === 'pasted' ? (f.source.line ?? 0) : 0;
+  }
+  source(r: number): Source {
+    const f = this.fact(r);
+    const i = this.oi[r];
+    return i < 0 ? f.source : sourceAt(f, i);
+  }
+  /** Input and member of a report, as one key (status reports, before numbering: see onePerLine). */
+  inputKey(r: number): string {
+    return this.common(r).input ?? inputOf(this.source(r));
+  }
+
+  /** Time first; within one second (NanoMDM logs whole seconds) the log's own line order decides. */
+  readonly compare = (a: number, b: number): number => {
+    const ta = this.t[a];
+    const tb = this.t[b];
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    const ia = this.inputs[a];
+    const ib = this.inputs[b];
+    if (ia !== ib) return ia < ib ? -1 : 1;
+    return this.lines[a] - this.lines[b] || a - b;
+  };
+
+  /** Where a report was read, and when. */
+  where(r: number): string {
+    const t = this.t[r];
+    return describeSource(this.source(r)) + (t ? ` (${t})` : '');
+  }
+
+  /** What a report says: "NotNow for DeviceLock", "sent for <uuid>". */
+  what(r: number): string {
+    const name = this.rt(r) ?? this.uuid(r);
+    return `${this.status(r) ?? 'sent'}${name ? ` for ${name}` : ''}`;
+  }
 }
 
 /**
  * One log line is one status report. When two readers took a status from the
  * same line (a device-log reader can match a server's "status=NotNow"), the
  * reading that names the device counts, so the sequence is not doubled.
+ * Returns the status reports to keep, in order, or undefined when all are kept as they are.
  */
-export function onePerLine(facts: readonly Fact[]): Fact[] {
-  // Keyed by input, then value, then line: no key string per status line.
-  const byInput = new Map<string, Map<string, Map<number, Fact>>>();
-  const out: Fact[] = [];
+function onePerLine(reports: Reports, n: number): number[] | undefined {
+  // Per input and value, the report chosen for each line.
+  const byInput = new Map<string, Map<string, LineTable>>();
+  const lineless: number[] = [];
+  const bucket = (r: number) => {
+    const input = reports.inputKey(r);
+    let byValue = byInput.get(input);
+    if (!byValue) byInput.set(input, (byValue = new Map()));
+    const value = reports.status(r)!;
+    let t = byValue.get(value);
+    if (!t) byValue.set(value, (t = new LineTable()));
+    return t;
+  };
+  // First pass: how far each table's lines go, so that a dense log gets an array rather than a map.
+  for (let r = 0; r < n; r++) {
+    const line = reports.line(r);
+    if (line) bucket(r).see(line);
+  }
   let doubled = false;
-  for (const f of facts) {
-    const line = lineOf(f.source);
+  for (let r = 0; r < n; r++) {
+    const line = reports.line(r);
     if (!line) {
-      out.push(f);
+      lineless.push(r);
       continue;
     }
-    let byValue = byInput.get(inputOf(f.source));
-    if (!byValue) byInput.set(inputOf(f.source), (byValue = new Map()));
-    const value = String(f.value);
-    let byLine = byValue.get(value);
-    if (!byLine) byValue.set(value, (byLine = new Map()));
+    const byLine = bucket(r);
     const prev = byLine.get(line);
-    if (prev) doubled = true;
-    if (!prev || (!prev.attrs?.udid && f.attrs?.udid)) byLine.set(line, f);
+    if (prev >= 0) doubled = true;
+    if (prev < 0 || (!reports.fact(prev).attrs?.udid && reports.fact(r).attrs?.udid)) byLine.set(line, r);
   }
-  if (!doubled && !out.length) return facts as Fact[];
+  if (!doubled && !lineless.length) return undefined;
   // Each line's reading in the place its first reading had (the order the events are numbered in).
-  const placed = new Set<Fact>();
-  for (const f of facts) {
-    const line = lineOf(f.source);
+  const out = lineless;
+  const placed = new Uint8Array(n);
+  for (let r = 0; r < n; r++) {
+    const line = reports.line(r);
     if (!line) continue;
-    const chosen = byInput.get(inputOf(f.source))!.get(String(f.value))!.get(line)!;
-    if (!placed.has(chosen)) {
-      placed.add(chosen);
+    const chosen = bucket(r).get(line);
+    if (!placed[chosen]) {
+      placed[chosen] = 1;
       out.push(chosen);
     }
   }
   return out;
 }
 
-export interface Seen {
-  pos: number;
-  /** Place in the enrollment's time-ordered events. */
-  order: number;
-  ev: Ev;
-}
+/** Report by line number: an array when the lines are dense (a busy log), else a map. */
+class LineTable {
+  private max = 0;
+  private count = 0;
+  private dense?: Int32Array;
+  private sparse?: Map<number, number>;
 
-export function append(m: Map<string, Seen[]>, k: string, v: Seen): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
-}
+  see(line: number): void {
+    if (line > this.max) this.max = line;
+    this.count++;
+  }
 
-/** The earliest sighting in a connection after `pos`, by UUID or by RequestType (lists are in connection order). */
-export function firstAfter(a: Seen[] | undefined, pos: number, b: Seen[] | undefined): Ev | undefined {
-  const first = (list?: Seen[]): Seen | undefined => {
-    if (!list) return undefined;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].pos <= pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return list[lo];
-  };
-  const x = first(a);
-  const y = first(b);
-  if (!x) return y?.ev;
-  if (!y) return x.ev;
-  return y.pos < x.pos || (y.pos === x.pos && y.order < x.order) ? y.ev : x.ev;
+  private ready(): void {
+    if (this.dense || this.sparse) return;
+    if (this.max <= 4 * this.count + 1024) this.dense = new Int32Array(this.max + 1).fill(-1);
+    else this.sparse = new Map();
+  }
+
+  get(line: number): number {
+    this.ready();
+    return this.dense ? (this.dense[line] ?? -1) : (this.sparse!.get(line) ?? -1);
+  }
+
+  set(line: number, r: number): void {
+    this.ready();
+    if (this.dense) this.dense[line] = r;
+    else this.sparse!.set(line, r);
+  }
 }

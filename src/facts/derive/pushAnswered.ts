@@ -1,4 +1,5 @@
 import { describeSource } from '../order.js';
+import { occurrences } from '../fold.js';
 import type { Fact } from '../schema.js';
 import { duration, order } from '../time.js';
 import { isOwn, type DeviceEvent } from './deviceEvents.js';
@@ -136,9 +137,11 @@ export function commandAnswerFacts(a: PushAnalysis, index: Index): Fact[] {
     const name = (id && label.get(id)) ?? own ?? f.attrs?.udid ?? f.attrs?.device ?? 'a device the evidence does not name';
     let e = per.get(name);
     if (!e) per.set(name, (e = { label: name, n: 0, statuses: new Set() }));
-    e.n++;
+    // Statuses come folded (derive/index.ts): a fact counts for each of its observations, its latest time is the fold's.
+    e.n += occurrences(f);
     e.statuses.add(s);
-    if (f.at && (!e.latest?.at || f.at > e.latest.at)) e.latest = f;
+    const at = f.fold?.lastAt ?? f.at;
+    if (at && (!e.latest?.at || at > e.latest.at)) e.latest = at === f.at ? f : { ...f, at };
   }
   return [...per.values()]
     .sort((x, y) => (x.label < y.label ? -1 : 1))

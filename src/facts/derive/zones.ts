@@ -1,3 +1,4 @@
+import { expandFacts } from '../fold.js';
 import type { Fact } from '../schema.js';
 import { canonicalZone, isZoneLess, iso, wallClockToUtc } from '../time.js';
 
@@ -13,27 +14,28 @@ export function applyLogTimeZone(facts: readonly Fact[]): Fact[] {
   const zone = answer ? canonicalZone(answer) : null;
   if (!zone) return facts as Fact[];
   const out: Fact[] = [];
-  for (const f of facts) {
-    if (!f.at || !isZoneLess(f) || f.name.startsWith('device.') || f.attrs?.origin === 'device log') {
-      out.push(f);
-      continue;
-    }
-    const wall = Date.parse(f.at);
-    if (Number.isNaN(wall)) {
-      out.push(f);
-      continue;
-    }
-    const { ms, offset } = wallClockToUtc(wall, zone);
-    const at = iso(ms);
-    const { zone: _unknown, ...attrs } = f.attrs ?? {};
-    out.push({
-      ...f,
-      at,
-      // An event fact whose value is its own time moves with it.
-      ...(f.value === f.at ? { value: at } : {}),
-      // UTC times carry no zone attr (the shared convention); zone_from says the zone was answered.
-      attrs: { ...attrs, ...(offset === '+00:00' ? {} : { zone: offset }), zone_from: 'answer to q.case.log_time_zone' },
-    });
+  for (const folded of facts) {
+    // A folded fact's observations share their zone; each moves by its own time.
+    const obs =
+      folded.fold && isZoneLess(folded) && !folded.name.startsWith('device.') && folded.attrs?.origin !== 'device log' ? expandFacts([folded]) : [folded];
+    for (const f of obs) out.push(rezoned(f, zone));
   }
   return out;
+}
+
+function rezoned(f: Fact, zone: string): Fact {
+  if (!f.at || !isZoneLess(f) || f.name.startsWith('device.') || f.attrs?.origin === 'device log') return f;
+  const wall = Date.parse(f.at);
+  if (Number.isNaN(wall)) return f;
+  const { ms, offset } = wallClockToUtc(wall, zone);
+  const at = iso(ms);
+  const { zone: _unknown, ...attrs } = f.attrs ?? {};
+  return {
+    ...f,
+    at,
+    // An event fact whose value is its own time moves with it.
+    ...(f.value === f.at ? { value: at } : {}),
+    // UTC times carry no zone attr (the shared convention); zone_from says the zone was answered.
+    attrs: { ...attrs, ...(offset === '+00:00' ? {} : { zone: offset }), zone_from: 'answer to q.case.log_time_zone' },
+  };
 }
