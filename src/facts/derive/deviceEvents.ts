@@ -43,40 +43,76 @@ export interface DeviceEvent {
   readonly key: string;
 }
 
+/** What the events of one fact (one log) share: kept once, not per event. */
+interface Shared {
+  readonly from: Fact;
+  readonly kind: DeviceEvent['kind'];
+  readonly src: string | undefined;
+  readonly zoneLess: boolean;
+  readonly ids: string[];
+  readonly own: boolean;
+  readonly channel?: string;
+  readonly say: (f: Fact) => string;
+}
+
+function sharedOf(from: Fact, kind: DeviceEvent['kind'], src: string | undefined, say: (f: Fact) => string): Shared {
+  return {
+    from,
+    kind,
+    src,
+    zoneLess: isZoneLess(from),
+    ids: idsOf(from),
+    own: isOwn(from),
+    say,
+    ...(from.attrs?.channel ? { channel: from.attrs.channel } : {}),
+  };
+}
+
 /**
  * A busy server log gives hundreds of thousands of events, and only a few are
  * ever named in a report: what they say, where and their tie-break key are
  * worked out when first asked for. An event of a folded fact keeps the fact
  * and its place in it, and rebuilds the observation only when asked; it is
- * its own moment (no second object per event).
+ * its own moment, and what it shares with the fact's other events is kept once.
  */
 class Event implements DeviceEvent, Moment {
-  readonly channel?: string;
-  readonly res: number;
   private said?: string;
   private place?: string;
   private tie?: string;
 
   constructor(
-    private readonly from: Fact,
-    /** Place of the observation in the folded fact `from` (-1: `from` is the observation). */
+    private readonly g: Shared,
+    /** Place of the observation in the folded fact (-1: the fact is the observation). */
     private readonly i: number,
-    readonly kind: DeviceEvent['kind'],
     readonly ms: number,
-    readonly src: string | undefined,
     readonly line: number,
-    readonly zoneLess: boolean,
-    readonly ids: string[],
-    readonly own: boolean,
-    private readonly say: (f: Fact) => string,
-  ) {
-    this.res = ms % 1000 === 0 ? 1000 : 1;
-    if (from.attrs?.channel) this.channel = from.attrs.channel;
+  ) {}
+
+  get kind(): DeviceEvent['kind'] {
+    return this.g.kind;
+  }
+  get ids(): string[] {
+    return this.g.ids;
+  }
+  get own(): boolean {
+    return this.g.own;
+  }
+  get channel(): string | undefined {
+    return this.g.channel;
+  }
+  get src(): string | undefined {
+    return this.g.src;
+  }
+  get zoneLess(): boolean {
+    return this.g.zoneLess;
+  }
+  get res(): number {
+    return this.ms % 1000 === 0 ? 1000 : 1;
   }
 
   get fact(): Fact {
     // Not kept: half a million rebuilt observations would cost what folding saved.
-    return this.i < 0 ? this.from : observation(this.from, this.i);
+    return this.i < 0 ? this.g.from : observation(this.g.from, this.i);
   }
 
   get m(): Moment {
@@ -84,7 +120,7 @@ class Event implements DeviceEvent, Moment {
   }
 
   get what(): string {
-    return (this.said ??= this.say(this.fact));
+    return (this.said ??= this.g.say(this.fact));
   }
 
   get where(): string {
@@ -92,7 +128,7 @@ class Event implements DeviceEvent, Moment {
   }
 
   get key(): string {
-    return (this.tie ??= `${this.src ?? ''}\u0000${String(this.line).padStart(10, '0')}\u0000${this.from.name}`);
+    return (this.tie ??= `${this.src ?? ''}\u0000${String(this.line).padStart(10, '0')}\u0000${this.g.from.name}`);
   }
 }
 
@@ -136,7 +172,7 @@ export function isOwn(f: Fact): boolean {
 function eventOf(f: Fact, kind: DeviceEvent['kind'], say: (f: Fact) => string): DeviceEvent | undefined {
   const m = momentOf(f);
   if (!m) return undefined;
-  return new Event(f, -1, kind, m.ms, m.src, m.line, m.zoneLess, idsOf(f), isOwn(f), say);
+  return new Event(sharedOf(f, kind, m.src, say), -1, m.ms, m.line);
 }
 
 /**
@@ -150,18 +186,22 @@ function eventsOf(f: Fact, kind: DeviceEvent['kind'], say: (f: Fact) => string, 
     else untimed?.push(f);
     return;
   }
-  const ids = idsOf(f);
-  const own = isOwn(f);
-  const zoneLess = isZoneLess(f);
   const members = f.fold.each.member;
-  const src = members ? undefined : sourceKey(f.source);
+  const one = members ? undefined : sharedOf(f, kind, sourceKey(f.source), say);
+  const byMember = new Map<string | undefined, Shared>();
   for (let i = 0; i < f.fold.count; i++) {
     const ms = msOf(f, i);
     if (Number.isNaN(ms)) {
       untimed?.push(observation(f, i));
       continue;
     }
-    out.push(new Event(f, i, kind, ms, members ? sourceKey(sourceAt(f, i)) : src, lineAt(f, i), zoneLess, ids, own, say));
+    let g = one;
+    if (!g) {
+      const src = sourceKey(sourceAt(f, i));
+      g = byMember.get(src);
+      if (!g) byMember.set(src, (g = sharedOf(f, kind, src, say)));
+    }
+    out.push(new Event(g, i, ms, lineAt(f, i)));
   }
 }
 

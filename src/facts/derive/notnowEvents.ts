@@ -1,4 +1,4 @@
-import { atOf, attrAt, lineAt, sourceAt } from '../fold.js';
+import { atOf, attrAt, lineAt, msOf, sourceAt } from '../fold.js';
 import { describeSource } from '../order.js';
 import type { Fact, Source } from '../schema.js';
 
@@ -63,7 +63,12 @@ export class Reports {
   private oi: Int32Array;
   /** Per report: its connection (assigned later for those that name none). */
   readonly connection: (string | undefined)[];
-  private readonly t: string[];
+  /**
+   * Per report, its time as milliseconds (-Infinity: none): ISO times compare as their instants do.
+   * Only when some time is not in the canonical form are the strings themselves kept (`texts`).
+   */
+  private readonly ms: Float64Array;
+  private texts?: string[];
   private readonly lines: Int32Array;
   private readonly inputs: string[];
   /** How many of the reports are statuses (they come first). */
@@ -112,13 +117,13 @@ export class Reports {
     this.statuses = n;
     this.length = n + m;
     this.connection = new Array(this.length);
-    this.t = new Array(this.length);
+    this.ms = new Float64Array(this.length);
     this.lines = new Int32Array(this.length);
     this.inputs = new Array(this.length);
     for (let r = 0; r < this.length; r++) {
       const c = this.commons[this.fi[r]];
       this.connection[r] = this.attr(r, 'connection');
-      this.t[r] = this.at(r);
+      this.ms[r] = this.timeKey(r);
       this.lines[r] = this.line(r);
       this.inputs[r] = c.input ?? inputOf(this.source(r));
     }
@@ -157,7 +162,25 @@ export class Reports {
   }
   /** The report's time ('' when it has none). */
   time(r: number): string {
-    return this.t[r];
+    if (this.texts) return this.texts[r];
+    const ms = this.ms[r];
+    return ms === Number.NEGATIVE_INFINITY ? '' : new Date(ms).toISOString();
+  }
+
+  /** The report's time as a number that sorts as its string does; the strings are kept instead at the first that would not. */
+  private timeKey(r: number): number {
+    const f = this.fact(r);
+    const i = this.oi[r];
+    // A time kept as an offset in the fold was canonical when it was read.
+    if (i >= 0 && typeof f.fold!.each.at[i] === 'number') return msOf(f, i);
+    const at = this.at(r);
+    if (!at) return Number.NEGATIVE_INFINITY;
+    const ms = Date.parse(at);
+    if (!this.texts && !(ms >= 0 && ms < 253402300800000 && new Date(ms).toISOString() === at)) {
+      this.texts = [];
+      for (let q = 0; q < this.length; q++) this.texts.push(this.at(q));
+    }
+    return ms;
   }
 
   private attr(r: number, k: string): string | undefined {
@@ -188,9 +211,15 @@ export class Reports {
 
   /** Time first; within one second (NanoMDM logs whole seconds) the log's own line order decides. */
   readonly compare = (a: number, b: number): number => {
-    const ta = this.t[a];
-    const tb = this.t[b];
-    if (ta !== tb) return ta < tb ? -1 : 1;
+    if (this.texts) {
+      const ta = this.texts[a];
+      const tb = this.texts[b];
+      if (ta !== tb) return ta < tb ? -1 : 1;
+    } else {
+      const ta = this.ms[a];
+      const tb = this.ms[b];
+      if (ta !== tb) return ta < tb ? -1 : 1;
+    }
     const ia = this.inputs[a];
     const ib = this.inputs[b];
     if (ia !== ib) return ia < ib ? -1 : 1;
@@ -199,7 +228,7 @@ export class Reports {
 
   /** Where a report was read, and when. */
   where(r: number): string {
-    const t = this.t[r];
+    const t = this.time(r);
     return describeSource(this.source(r)) + (t ? ` (${t})` : '');
   }
 

@@ -1,5 +1,6 @@
 import type { Fact } from '../schema.js';
-import { comparable, momentOf, order, type Moment } from '../time.js';
+import { msOf, sourceAt } from '../fold.js';
+import { comparable, isZoneLess, momentOf, order, sourceKey, type Moment } from '../time.js';
 import type { Device, DeviceEvent } from './deviceEvents.js';
 
 /**
@@ -35,12 +36,24 @@ function lowerBound(list: readonly DeviceEvent[], ms: number): number {
 export function evidenceEnds(index: ReadonlyMap<string, readonly Fact[]>): { bySource: Map<string, number>; zoned: number } {
   const bySource = new Map<string, number>();
   let zoned = -Infinity;
+  const reach = (src: string | undefined, ms: number, zoneLess: boolean) => {
+    if (src !== undefined) bySource.set(src, Math.max(bySource.get(src) ?? -Infinity, ms));
+    if (!zoneLess) zoned = Math.max(zoned, ms);
+  };
   for (const facts of index.values())
     for (const f of facts) {
+      if (f.fold) {
+        // A folded fact (a busy log's statuses): every observation's time, read from its columns.
+        const zoneLess = isZoneLess(f);
+        const src = f.fold.each.member ? undefined : sourceKey(f.source);
+        for (let i = 0; i < f.fold.count; i++) {
+          const ms = msOf(f, i);
+          if (!Number.isNaN(ms)) reach(src ?? sourceKey(sourceAt(f, i)), ms, zoneLess);
+        }
+        continue;
+      }
       const m = momentOf(f);
-      if (!m) continue;
-      if (m.src !== undefined) bySource.set(m.src, Math.max(bySource.get(m.src) ?? -Infinity, m.ms));
-      if (!m.zoneLess) zoned = Math.max(zoned, m.ms);
+      if (m) reach(m.src, m.ms, m.zoneLess);
     }
   return { bySource, zoned };
 }
