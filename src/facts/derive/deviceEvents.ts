@@ -4,17 +4,17 @@ import { expandFacts, lineAt, msOf, observation, sourceAt } from '../fold.js';
 import { isZoneLess, lineOf, momentOf, sourceKey, type Moment } from '../time.js';
 
 /**
- * The pushes a server sent and the times devices reached it, grouped by
- * device. A log may hold many devices; a contact only ever answers a push to
- * the same device. Devices are named by whatever the evidence carries (UDID,
- * EnrollmentID, serial number, the server's device id), and two names on one
- * line are the same device.
+ * The pushes a server sent and the times devices reached it, as events with
+ * the names of their device (grouped by device in derive/caseDevices.ts). A
+ * log may hold many devices; a contact only ever answers a push to the same
+ * device. Devices are named by whatever the evidence carries (UDID,
+ * EnrollmentID, serial number, the server's device id).
  */
 
 type Index = ReadonlyMap<string, readonly Fact[]>;
 
 /** Attributes that name a device. `device` is the older spelling some callers use for the UDID. */
-const ID_ATTRS = ['udid', 'device', 'enrollment_id', 'serial', 'device_id'] as const;
+export const ID_ATTRS = ['udid', 'device', 'enrollment_id', 'serial', 'device_id'] as const;
 
 /** Facts that mean the device reached the MDM server, and how to say so. */
 const CONTACTS: Record<string, (f: Fact) => string> = {
@@ -133,7 +133,7 @@ class Event implements DeviceEvent, Moment {
 }
 
 /** An id hidden for a ticket or a log ("00008120-XXXX…", "<private>", "****"): some device, unnamed. */
-const MASKED_ID = /[*…<>]|X{4,}|redacted|private/i;
+export const MASKED_ID = /[*…<>]|X{4,}|redacted|private/i;
 
 /** A value that is masked or cut is no name to match on. */
 function usableId(v: string): boolean {
@@ -145,7 +145,7 @@ const upper = new Map<string, string>();
 let lastIds: string[] = [];
 
 /** The device names a fact carries (never mutated by callers: consecutive facts naming the same devices share one list). */
-function idsOf(f: Fact): string[] {
+export function idsOf(f: Fact): string[] {
   const found: string[] = [];
   for (const k of ID_ATTRS) {
     const v = f.attrs?.[k]?.trim();
@@ -211,7 +211,7 @@ const PUSH = () => 'push';
  * Pushes: the server's push lines, and APNs answers to MDM pushes that no
  * push line stands for already (a provider log beside the server log).
  */
-function pushEvents(index: Index): DeviceEvent[] {
+export function pushEvents(index: Index): DeviceEvent[] {
   const out: DeviceEvent[] = [];
   const lines = new Set<string>();
   for (const f of expandFacts(index.get('server.push_sent') ?? [])) {
@@ -228,175 +228,8 @@ function pushEvents(index: Index): DeviceEvent[] {
   return out;
 }
 
-function contactEvents(index: Index, untimed: Fact[]): DeviceEvent[] {
+export function contactEvents(index: Index, untimed: Fact[]): DeviceEvent[] {
   const out: DeviceEvent[] = [];
   for (const [name, say] of Object.entries(CONTACTS)) for (const f of index.get(name) ?? []) eventsOf(f, 'contact', say, out, untimed);
   return out;
-}
-
-export interface Device {
-  /** Every name the device goes by in the evidence, sorted. */
-  ids: string[];
-  /** The name to show: a UDID or EnrollmentID before a serial or server id. */
-  label: string;
-  pushes: DeviceEvent[];
-  contacts: DeviceEvent[];
-  /** Contacts whose time the evidence does not give (a command result saved on its own, a syslog line without a year). */
-  untimed: Fact[];
-}
-
-export interface CaseDevices {
-  devices: Device[];
-  /** The device the case is about, or undefined when the evidence cannot tell. */
-  subject?: Device;
-  /** How the subject was chosen, in words, for derived facts' provenance. */
-  chosen?: string;
-  /** Devices that could be the subject, when it is ambiguous. */
-  candidates: Device[];
-}
-
-class Names {
-  private parent = new Map<string, string>();
-  find(x: string): string {
-    let p = this.parent.get(x) ?? x;
-    if (p !== x) {
-      p = this.find(p);
-      this.parent.set(x, p);
-    }
-    return p;
-  }
-  join(a: string, b: string): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    // biome-ignore lint/complexity/useMathMinMax: ids are strings; Math.max would make NaN of them
-    if (ra !== rb) this.parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
-  }
-}
-
-const byTime = (a: DeviceEvent, b: DeviceEvent) => a.m.ms - b.m.ms || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-
-function labelOf(ids: string[], events: DeviceEvent[]): string {
-  for (const k of ['udid', 'enrollment_id', 'device', 'device_id', 'serial'])
-    for (const e of events) {
-      const v = e.fact.attrs?.[k]?.trim().toUpperCase();
-      // A line that named the device only by the server's id carries that id as its udid too: no UDID to show.
-      if (k === 'udid' && v && v === e.fact.attrs?.device_id?.trim().toUpperCase()) continue;
-      if (v && ids.includes(v)) return e.fact.attrs![k]!.trim();
-    }
-  return ids[0] ?? 'the device';
-}
-
-/**
- * Groups pushes and contacts by device and picks the device the case is
- * about: the one someone named (q.case.device), else the one the device's
- * own evidence names (its UDID or serial), else the only device in the
- * evidence. Events that name no device belong to the subject only when the
- * evidence names no device at all, or they were read off the device itself.
- */
-export function caseDevices(index: Index): CaseDevices {
-  const untimed: Fact[] = [];
-  const events = [...pushEvents(index), ...contactEvents(index, untimed)];
-  const names = new Names();
-  for (const e of events) for (let i = 1; i < e.ids.length; i++) names.join(e.ids[0], e.ids[i]);
-
-  const groups = new Map<string, DeviceEvent[]>();
-  const nameless: DeviceEvent[] = [];
-  const own: DeviceEvent[] = [];
-  for (const e of events) {
-    if (e.ids.length) {
-      const root = names.find(e.ids[0]);
-      const g = groups.get(root);
-      if (g) g.push(e);
-      else groups.set(root, [e]);
-    } else if (e.own) own.push(e);
-    else nameless.push(e);
-  }
-  const devices: Device[] = [...groups.entries()].map(([root, evs]) => {
-    const ids = [...new Set(evs.flatMap((e) => e.ids))].sort();
-    const mine = untimed.filter((f) => idsOf(f).some((id) => names.find(id) === root));
-    return {
-      ids,
-      label: labelOf(ids, evs),
-      pushes: evs.filter((e) => e.kind === 'push').sort(byTime),
-      contacts: evs.filter((e) => e.kind === 'contact').sort(byTime),
-      untimed: mine,
-    };
-  });
-  devices.sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1));
-  const ownUntimed = untimed.filter((f) => isOwn(f) && !idsOf(f).length);
-
-  const withOwn = (d: Device, chosen: string): CaseDevices => {
-    const contacts = [...d.contacts, ...own.filter((e) => e.kind === 'contact')].sort(byTime);
-    const pushes = [...d.pushes, ...own.filter((e) => e.kind === 'push')].sort(byTime);
-    const subject = { ...d, contacts, pushes, untimed: [...d.untimed, ...ownUntimed] };
-    return { devices: devices.map((x) => (x === d ? subject : x)), subject, chosen, candidates: [subject] };
-  };
-  const find = (id: string) => {
-    const root = names.find(id.trim().toUpperCase());
-    return devices.find((d) => d.ids.some((x) => names.find(x) === root));
-  };
-
-  const answered = (index.get('case.device_id') ?? []).filter((f) => f.source.kind === 'answer').at(-1);
-  if (answered) {
-    const id = String(answered.value).trim();
-    const d = find(id);
-    if (d) return withOwn(d, `the device named in the answer to q.case.device (${id})`);
-    // Named, but nothing in the evidence is about it.
-    return withOwn({ ids: [id.toUpperCase()], label: id, pushes: [], contacts: [], untimed: [] }, `the device named in the answer to q.case.device (${id})`);
-  }
-
-  const named = new Set<Device>();
-  for (const n of ['device.udid', 'device.serial'])
-    for (const f of index.get(n) ?? []) {
-      const d = find(String(f.value));
-      if (d) named.add(d);
-    }
-  if (named.size === 1) {
-    const d = [...named][0];
-    return withOwn(d, `${d.label}, the device the evidence names as the one diagnosed`);
-  }
-  if (named.size > 1) return { devices, candidates: [...named].sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1)) };
-  // A push or contact whose device id is masked is some device, maybe another than the one named: the one
-  // named device is then not "the only device", and the case waits for someone to say which it is about.
-  const hidden = nameless.filter((e) => ID_ATTRS.some((k) => MASKED_ID.test(e.fact.attrs?.[k] ?? '')));
-  if (devices.length >= 1 && hidden.length) {
-    const masked = [...new Set(hidden.map((e) => ID_ATTRS.map((k) => e.fact.attrs?.[k]?.trim() ?? '').find((v) => MASKED_ID.test(v))!))].sort();
-    const unknown: Device = {
-      ids: [],
-      label: `${masked.join(', ')} (masked)`,
-      pushes: hidden.filter((e) => e.kind === 'push').sort(byTime),
-      contacts: hidden.filter((e) => e.kind === 'contact').sort(byTime),
-      untimed: [],
-    };
-    return { devices, candidates: [...devices, unknown] };
-  }
-  if (devices.length === 1) return withOwn(devices[0], `${devices[0].label}, the only device the evidence names`);
-  if (devices.length === 0) {
-    const all = [...nameless, ...own];
-    if (!all.length && !untimed.length) return { devices, candidates: [] };
-    const d: Device = {
-      ids: [],
-      label: 'the device',
-      pushes: all.filter((e) => e.kind === 'push').sort(byTime),
-      contacts: all.filter((e) => e.kind === 'contact').sort(byTime),
-      untimed,
-    };
-    return { devices: [d], subject: d, chosen: 'the evidence names no device, so all of it is taken to be about one', candidates: [d] };
-  }
-  return { devices, candidates: devices };
-}
-
-/**
- * Whether a fact may be about the device the case is about (case.device, derived
- * before): facts naming no device may; facts naming devices must name it. With
- * no case device known, every fact may.
- */
-export function aboutCaseDevice(index: Index): (f: Fact) => boolean {
-  const subject = index.get('case.device')?.[0];
-  if (!subject) return () => true;
-  const names = new Set([String(subject.value), ...Object.values(subject.attrs ?? {})].map((v) => v.trim().toUpperCase()));
-  return (f) => {
-    const ids = idsOf(f);
-    return !ids.length || ids.some((id) => names.has(id));
-  };
 }

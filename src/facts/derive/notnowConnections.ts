@@ -18,7 +18,7 @@ export class Connections {
   private readonly byType = new Map<string, number[]>();
 
   constructor(
-    private readonly reports: Reports,
+    reports: Reports,
     /** The enrollment's reports in time order. */
     readonly evs: readonly number[],
   ) {

@@ -1,7 +1,8 @@
 import type { Fact } from '../schema.js';
 import { msOf, sourceAt } from '../fold.js';
 import { comparable, isZoneLess, momentOf, order, sourceKey, type Moment } from '../time.js';
-import type { Device, DeviceEvent } from './deviceEvents.js';
+import type { Device } from './caseDevices.js';
+import type { DeviceEvent } from './deviceEvents.js';
 
 /**
  * Whether each push to a device was answered: the same device reached the
