@@ -52,10 +52,10 @@ const byTime = (a: DeviceEvent, b: DeviceEvent) => a.m.ms - b.m.ms || (a.key < b
 function labelOf(ids: string[], events: DeviceEvent[]): string {
   for (const k of ['udid', 'enrollment_id', 'device', 'device_id', 'serial'])
     for (const e of events) {
-      const v = e.fact.attrs?.[k]?.trim().toUpperCase();
+      const v = e.attr(k)?.trim().toUpperCase();
       // A line that named the device only by the server's id carries that id as its udid too: no UDID to show.
-      if (k === 'udid' && v && v === e.fact.attrs?.device_id?.trim().toUpperCase()) continue;
-      if (v && ids.includes(v)) return e.fact.attrs![k]!.trim();
+      if (k === 'udid' && v && v === e.attr('device_id')?.trim().toUpperCase()) continue;
+      if (v && ids.includes(v)) return e.attr(k)!.trim();
     }
   return ids[0] ?? 'the device';
 }
@@ -132,9 +132,9 @@ export function caseDevices(index: Index): CaseDevices {
   if (named.size > 1) return { devices, candidates: [...named].sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1)) };
   // A push or contact whose device id is masked is some device, maybe another than the one named: the one
   // named device is then not "the only device", and the case waits for someone to say which it is about.
-  const hidden = nameless.filter((e) => ID_ATTRS.some((k) => MASKED_ID.test(e.fact.attrs?.[k] ?? '')));
+  const hidden = nameless.filter((e) => ID_ATTRS.some((k) => MASKED_ID.test(e.attr(k) ?? '')));
   if (devices.length >= 1 && hidden.length) {
-    const masked = [...new Set(hidden.map((e) => ID_ATTRS.map((k) => e.fact.attrs?.[k]?.trim() ?? '').find((v) => MASKED_ID.test(v))!))].sort();
+    const masked = [...new Set(hidden.map((e) => ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find((v) => MASKED_ID.test(v))!))].sort();
     const unknown: Device = {
       ids: [],
       label: `${masked.join(', ')} (masked)`,

@@ -1,6 +1,6 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
-import { expandFacts, lineAt, msOf, observation, sourceAt } from '../fold.js';
+import { attrAt, expandFacts, lineAt, msOf, observation, sourceAt } from '../fold.js';
 import { isZoneLess, lineOf, momentOf, sourceKey, type Moment } from '../time.js';
 
 /**
@@ -29,7 +29,12 @@ const CONTACTS: Record<string, (f: Fact) => string> = {
 };
 
 export interface DeviceEvent {
+  /** The observation (rebuilt on each access for a folded fact's event: read `name` and `attr` in loops). */
   readonly fact: Fact;
+  /** The fact's name. */
+  readonly name: string;
+  /** One attribute of the observation, without rebuilding it. */
+  attr(k: string): string | undefined;
   readonly kind: 'push' | 'contact';
   readonly m: Moment;
   /** Upper-cased device names the fact carries. */
@@ -88,6 +93,12 @@ class Event implements DeviceEvent, Moment {
     readonly line: number,
   ) {}
 
+  get name(): string {
+    return this.g.from.name;
+  }
+  attr(k: string): string | undefined {
+    return this.i < 0 ? this.g.from.attrs?.[k] : attrAt(this.g.from, this.i, k);
+  }
   get kind(): DeviceEvent['kind'] {
     return this.g.kind;
   }

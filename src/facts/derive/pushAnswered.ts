@@ -16,7 +16,7 @@ export function subjectFacts(a: PushAnalysis): Fact[] {
     const attrs: Record<string, string> = {};
     for (const e of [...d.pushes, ...d.contacts])
       for (const k of ['udid', 'enrollment_id', 'serial', 'device_id'] as const) {
-        const v = e.fact.attrs?.[k] ?? (k === 'udid' ? e.fact.attrs?.device : undefined);
+        const v = e.attr(k) ?? (k === 'udid' ? e.attr('device') : undefined);
         if (v && !attrs[k]) attrs[k] = v;
       }
     out.push({
