@@ -1,5 +1,5 @@
 import type { Fact } from '../schema.js';
-import { contactEvents, type DeviceEvent, ID_ATTRS, idsOf, isOwn, MASKED_ID, pushEvents } from './deviceEvents.js';
+import { contactItems, type DeviceEvent, type EventBatch, ID_ATTRS, idsOf, isOwn, MASKED_ID, pushEvents } from './deviceEvents.js';
 
 /**
  * The devices of a case: pushes and contacts grouped by device (two names on
@@ -47,9 +47,19 @@ class Names {
   }
 }
 
+/** Events, with the batches among them made into their events, in order. */
+function eventsOfItems(items: readonly (DeviceEvent | EventBatch)[]): DeviceEvent[] {
+  const out: DeviceEvent[] = [];
+  for (const e of items) {
+    if ('batch' in e) e.expand(out);
+    else out.push(e);
+  }
+  return out;
+}
+
 const byTime = (a: DeviceEvent, b: DeviceEvent) => a.m.ms - b.m.ms || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
-function labelOf(ids: string[], events: DeviceEvent[]): string {
+function labelOf(ids: string[], events: readonly (DeviceEvent | EventBatch)[]): string {
   for (const k of ['udid', 'enrollment_id', 'device', 'device_id', 'serial'])
     for (const e of events) {
       const v = e.attr(k)?.trim().toUpperCase();
@@ -69,30 +79,36 @@ function labelOf(ids: string[], events: DeviceEvent[]): string {
  */
 export function caseDevices(index: Index): CaseDevices {
   const untimed: Fact[] = [];
-  const events = [...pushEvents(index), ...contactEvents(index, untimed)];
+  const items: (DeviceEvent | EventBatch)[] = [...pushEvents(index), ...contactItems(index, untimed)];
   const names = new Names();
-  for (const e of events) for (let i = 1; i < e.ids.length; i++) names.join(e.ids[0], e.ids[i]);
+  for (const e of items) for (let i = 1; i < e.ids.length; i++) names.join(e.ids[0], e.ids[i]);
 
-  const groups = new Map<string, DeviceEvent[]>();
+  const groups = new Map<string, (DeviceEvent | EventBatch)[]>();
   const nameless: DeviceEvent[] = [];
   const own: DeviceEvent[] = [];
-  for (const e of events) {
+  for (const e of items) {
     if (e.ids.length) {
       const root = names.find(e.ids[0]);
       const g = groups.get(root);
       if (g) g.push(e);
       else groups.set(root, [e]);
-    } else if (e.own) own.push(e);
-    else nameless.push(e);
+    } else for (const x of eventsOfItems([e])) (x.own ? own : nameless).push(x);
   }
   const devices: Device[] = [...groups.entries()].map(([root, evs]) => {
     const ids = [...new Set(evs.flatMap((e) => e.ids))].sort();
     const mine = untimed.filter((f) => idsOf(f).some((id) => names.find(id) === root));
+    // Made when first asked for: most devices of a busy server's log are never the subject.
+    let pushes: DeviceEvent[] | undefined;
+    let contacts: DeviceEvent[] | undefined;
     return {
       ids,
       label: labelOf(ids, evs),
-      pushes: evs.filter((e) => e.kind === 'push').sort(byTime),
-      contacts: evs.filter((e) => e.kind === 'contact').sort(byTime),
+      get pushes() {
+        return (pushes ??= eventsOfItems(evs.filter((e) => e.kind === 'push')).sort(byTime));
+      },
+      get contacts() {
+        return (contacts ??= eventsOfItems(evs.filter((e) => e.kind === 'contact')).sort(byTime));
+      },
       untimed: mine,
     };
   });

@@ -239,8 +239,44 @@ export function pushEvents(index: Index): DeviceEvent[] {
   return out;
 }
 
-export function contactEvents(index: Index, untimed: Fact[]): DeviceEvent[] {
-  const out: DeviceEvent[] = [];
-  for (const [name, say] of Object.entries(CONTACTS)) for (const f of index.get(name) ?? []) eventsOf(f, 'contact', say, out, untimed);
+/**
+ * The events of a folded fact, as one entry until some device's events are
+ * asked for: a busy log of many devices is grouped by device without an
+ * object per line, and only the device the case is about has its events made.
+ */
+export interface EventBatch {
+  readonly batch: true;
+  readonly ids: string[];
+  readonly own: boolean;
+  readonly kind: DeviceEvent['kind'];
+  /** An attribute every observation shares (a device name). */
+  attr(k: string): string | undefined;
+  expand(out: DeviceEvent[]): void;
+}
+
+/** Contacts: events, and batches of a folded fact's events (its untimed observations go to `untimed` at once). */
+export function contactItems(index: Index, untimed: Fact[]): (DeviceEvent | EventBatch)[] {
+  const out: (DeviceEvent | EventBatch)[] = [];
+  for (const [name, say] of Object.entries(CONTACTS))
+    for (const f of index.get(name) ?? []) {
+      if (!f.fold) {
+        eventsOf(f, 'contact', say, out as DeviceEvent[], untimed);
+        continue;
+      }
+      let timed = 0;
+      const at = f.fold.each.at;
+      for (let i = 0; i < f.fold.count; i++)
+        if (at[i] === '' || Number.isNaN(msOf(f, i))) untimed.push(observation(f, i));
+        else timed++;
+      if (timed)
+        out.push({
+          batch: true,
+          ids: idsOf(f),
+          own: isOwn(f),
+          kind: 'contact',
+          attr: (k) => f.attrs?.[k],
+          expand: (to) => eventsOf(f, 'contact', say, to),
+        });
+    }
   return out;
 }
