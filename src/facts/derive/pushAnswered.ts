@@ -120,23 +120,33 @@ export function zoneFacts(a: PushAnalysis): Fact[] {
 }
 
 /**
- * Every device's answers to commands, named with the time, for the note
- * "the device answered MDM commands" (a log may hold many devices).
+ * Answers to commands, named by device with the time, for the note "the
+ * device answered MDM commands" (a log may hold many devices). Once the case
+ * is known to be about one device, only its answers count: another device
+ * answering says nothing about this one's push path.
  */
 export function commandAnswerFacts(a: PushAnalysis, index: Index): Fact[] {
-  const per = new Map<string, { label: string; n: number; latest?: Fact; statuses: Set<string> }>();
+  const per = new Map<string, { label: string; n: number; latest?: Fact; where: Set<string>; statuses: Set<string> }>();
   const label = new Map<string, string>();
   for (const d of a.cases.devices) for (const id of d.ids) label.set(id, d.label);
+  const subject = a.device;
   for (const f of index.get('mdm.command.status') ?? []) {
     const s = String(f.value);
     if (!['Acknowledged', 'Error', 'CommandFormatError', 'Idle'].includes(s)) continue;
     const id = (f.attrs?.udid ?? f.attrs?.device ?? f.attrs?.enrollment_id)?.toUpperCase();
     // The device's own log names no device: it is the one the case is about, when that is known.
-    const own = !id && isOwn(f) && a.device ? `${a.device.label} (its own log)` : undefined;
-    const name = (id && label.get(id)) ?? own ?? f.attrs?.udid ?? f.attrs?.device ?? 'a device the evidence does not name';
+    const own = !id && isOwn(f) && subject ? `${subject.label} (its own log)` : undefined;
+    const known = id ? label.get(id) : undefined;
+    if (subject && !own) {
+      // A subject with no ids is "all the evidence is about one device": only another known device's answer is not its.
+      const other = id ? (known ? known !== subject.label : subject.ids.length > 0 && !subject.ids.includes(id)) : subject.ids.length > 0;
+      if (other) continue;
+    }
+    const name = known ?? own ?? f.attrs?.udid ?? f.attrs?.device ?? 'a device the evidence does not name';
     let e = per.get(name);
-    if (!e) per.set(name, (e = { label: name, n: 0, statuses: new Set() }));
+    if (!e) per.set(name, (e = { label: name, n: 0, where: new Set(), statuses: new Set() }));
     e.n++;
+    e.where.add(describeSource({ ...f.source, line: undefined } as Fact['source']));
     e.statuses.add(s);
     if (f.at && (!e.latest?.at || f.at > e.latest.at)) e.latest = f;
   }
@@ -146,7 +156,8 @@ export function commandAnswerFacts(a: PushAnalysis, index: Index): Fact[] {
       name: 'mdm.command_answers',
       value: `${e.label}: ${[...e.statuses].sort().join(', ')}${e.latest ? `, latest at ${e.latest.at}${e.latest.attrs?.zone === 'unknown' ? ' (zone unknown)' : ''}` : ' (no time in the evidence)'}`,
       ...(e.latest?.at ? { at: e.latest.at } : {}),
-      source: derived(`${e.n} command answer(s) from ${e.label}`, ['mdm.command.status']),
+      // Where they were read, so the note's evidence still points at the files.
+      source: derived(`${e.n} command answer(s) from ${e.label} in ${[...e.where].sort().join(', ')}`, ['mdm.command.status']),
       attrs: { device: e.label },
     }));
 }
