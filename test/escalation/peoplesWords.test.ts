@@ -124,7 +124,7 @@ describe('a case diagnosed in a Slack thread', () => {
     const draft = r.escalation!.feedbackDraft;
     // Before: "[answer to q.mdm.push_status by U0HUMAN7Q2 at 2025-11-21T09:30:00.000Z]", "message from U0HUMAN7Q2 at 1763715700.000200 (line 2)".
     expect(draft).toContain('a Slack message at 2025-11-21 09:01:40 UTC');
-    expect(draft).toContain('answered by the support engineer at 2025-11-21 09:30 UTC');
+    expect(draft).toContain('answered by the support engineer at 2025-11-21 09:30:00 UTC');
     expect(internalNames(draft, r)).toEqual([]);
     expect(missingValues(draft, r)).toEqual([]);
   });
