@@ -81,3 +81,16 @@ describe('a push from NanoMDM, and Jamf Pro saying the device has been quiet sin
     expect(facts(r, 'server.push_answered').map((f) => [f.value, f.at])).toEqual([[false, '2024-05-06T09:00:00.000Z']]);
   });
 });
+
+describe('the shapes Jamf Pro and engineers write it in', () => {
+  it.each([
+    [`Jamf Pro: mobile device (UDID ${UDID_A}) has not checked in since 2024-05-07 08:15:20 UTC`, '2024-05-07T08:15:20.000Z', undefined],
+    ["iPad hasn't checked in since 2024-05-07 08:15:20+0200", '2024-05-07T06:15:20.000Z', '+02:00'],
+    ['Last Check-in: 2024-05-07 at 8:58 PM', '2024-05-07T20:58:00.000Z', 'unknown'],
+    ['Last Check-in: 2024-05-07 at 12:05 AM', '2024-05-07T00:05:00.000Z', 'unknown'],
+  ])('"%s" is a last check-in at %s (zone %s)', async (line, at, zone) => {
+    const r = await diagnose('--paste', line);
+    const f = facts(r, 'server.device_last_checkin');
+    expect(f.map((x) => [x.at, x.attrs.zone])).toEqual([[at, zone]]);
+  });
+});

@@ -33,13 +33,13 @@ export function lastCheckinOf(line: string): LastCheckin | undefined {
   const m = SINCE.exec(line);
   if (!m) return undefined;
   let hour = Number(m[4]);
-  const ampm = m[8]?.toUpperCase();
+  const ampm = m[7]?.toUpperCase();
   if (ampm) {
     if (hour < 1 || hour > 12) return undefined;
     hour = (hour % 12) + (ampm === 'PM' ? 12 : 0);
   }
   if (hour > 23) return undefined;
-  const zoneText = m[9];
+  const zoneText = m[8];
   const at = toIsoTime(`${m[1]}-${m[2]}-${m[3]} ${String(hour).padStart(2, '0')}:${m[5]}:${m[6] ?? '00'}${zoneText ? zoneText : 'Z'}`);
   if (!at) return undefined;
   const out: LastCheckin = { at };
