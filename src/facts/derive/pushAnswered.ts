@@ -180,6 +180,14 @@ export function commandAnswerFacts(a: PushAnalysis, index: Index): Fact[] {
  * "has not checked in since"), latest per device. A contact, never an APNs
  * answer: it tells that the device has not been reaching the server since.
  */
+/** Later check-in, then later report, then source: never the order the inputs came in. */
+function later(f: Fact, g: Fact): boolean {
+  if (f.at !== g.at) return f.at! > g.at!;
+  const [a, b] = [f.attrs?.reported_at ?? '', g.attrs?.reported_at ?? ''];
+  if (a !== b) return a > b;
+  return describeSource(f.source) < describeSource(g.source);
+}
+
 export function lastCheckinFacts(a: PushAnalysis, index: Index): Fact[] {
   const nameOf = caseDeviceNamer(a);
   const latest = new Map<string, Fact>();
@@ -187,7 +195,7 @@ export function lastCheckinFacts(a: PushAnalysis, index: Index): Fact[] {
     const name = nameOf(f);
     if (name === undefined || !f.at) continue;
     const seen = latest.get(name);
-    if (!seen || f.at > seen.at! || (f.at === seen.at && (f.attrs?.reported_at ?? '') > (seen.attrs?.reported_at ?? ''))) latest.set(name, f);
+    if (!seen || later(f, seen)) latest.set(name, f);
   }
   const unknown = (zone: string | undefined) => (zone === 'unknown' ? ' (zone unknown)' : '');
   return [...latest.entries()]
