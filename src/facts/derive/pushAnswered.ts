@@ -124,7 +124,7 @@ export function zoneFacts(a: PushAnalysis): Fact[] {
  * known to be about another device: once the case's device is known, only
  * its facts count (never mix devices).
  */
-export function caseDeviceNamer(a: PushAnalysis): (f: Fact) => string | undefined {
+function caseDeviceNamer(a: PushAnalysis): (f: Fact) => string | undefined {
   const label = new Map<string, string>();
   for (const d of a.cases.devices) for (const id of d.ids) label.set(id, d.label);
   const subject = a.device;
