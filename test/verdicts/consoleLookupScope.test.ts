@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, file, logShow, nanoIdle, nanoLib, nanoPush, note, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import { diagnose, facts, file, logShow, nanoIdle, nanoLib, nanoPush, note, TOPIC, UDID_A, UDID_B } from './evidence.js';
 
 /**
  * Troubleshooting step: "look the push up by its apns-id in the Push
@@ -44,6 +44,16 @@ describe("the MDM server's push, APNs's answer with its apns-id typed in the thr
   it('said to be an MDM case: still none', async () => {
     const r = await diagnose(server, device, '--topic', TOPIC, '--paste', typed, '--answer', `q.case.device=${UDID_A}`, '--answer', 'q.case.domain=mdm');
     expect(note(r, LOOKUP)).toBeUndefined();
+  });
+});
+
+describe('the same case read as a whole: an MDM push case, not an app one', () => {
+  it("the typed answer is APNs's answer to the MDM server's push, which the device never answered; no app cause is judged on it", async () => {
+    const r = await diagnose(server, device, '--topic', TOPIC, '--paste', typed, '--answer', `q.case.device=${UDID_A}`);
+    expect(r.domains).toEqual(['mdm']);
+    expect(facts(r, 'mdm.apns_response').map((f) => [f.value, f.at])).toEqual([['200', '2024-05-06T09:00:00.000Z']]);
+    expect(facts(r, 'server.push_answered').map((f) => f.value)).toEqual([false]);
+    expect(r.causes.filter((c: { id: string }) => c.id.startsWith('apns.'))).toEqual([]);
   });
 });
 
