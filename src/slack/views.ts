@@ -44,7 +44,7 @@ export class CaseViews {
     return { affinity: key, onAsk: ({ batches }) => this.cases.evidenceJson(key, batches) };
   }
 
-  /** The case as it stands; evaluated again only when its evidence or answers changed. Undefined when there is no such session. */
+  /** The case as it stands; evaluated again only when its evidence or answers changed. Undefined when there is no such case. */
   async current(key: string): Promise<CaseView | undefined> {
     const ref = await this.ref(key);
     if (!ref) return undefined;
@@ -74,7 +74,7 @@ export class CaseViews {
 
   private async withRef<T>(key: string, run: (ref: CaseRef) => Promise<T>): Promise<T> {
     const ref = await this.ref(key);
-    if (!ref) throw new Error('this diagnosis session no longer exists');
+    if (!ref) throw new Error('this diagnosis no longer exists');
     return run(ref);
   }
 

@@ -179,35 +179,35 @@ export class PostgresStore implements Store {
   async openCase(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<CaseInfo> {
     const at = this.now().toISOString();
     await this.pool.query(
-      'INSERT INTO sessions (key, channel, thread_ts, created_at, updated_at, meta) VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (key) DO NOTHING',
+      'INSERT INTO cases (key, channel, thread_ts, created_at, updated_at, meta) VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (key) DO NOTHING',
       [key, init.channel, init.threadTs, at, JSON.stringify(init.meta ?? {})],
     );
-    const row = (await this.pool.query<CaseRow>('SELECT * FROM sessions WHERE key = $1', [key])).rows[0];
+    const row = (await this.pool.query<CaseRow>('SELECT * FROM cases WHERE key = $1', [key])).rows[0];
     if (!row) throw new Error(`no case ${key}`); // purged between the two statements
     return caseInfo(row);
   }
 
   async thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined> {
-    const row = (await this.pool.query<Pick<CaseRow, 'summary_ts' | 'meta'>>('SELECT summary_ts, meta FROM sessions WHERE key = $1', [key])).rows[0];
+    const row = (await this.pool.query<Pick<CaseRow, 'summary_ts' | 'meta'>>('SELECT summary_ts, meta FROM cases WHERE key = $1', [key])).rows[0];
     return row ? threadInfo(row) : undefined;
   }
 
   async hasCase(key: string): Promise<boolean> {
-    return (await this.pool.query('SELECT 1 FROM sessions WHERE key = $1', [key])).rowCount === 1;
+    return (await this.pool.query('SELECT 1 FROM cases WHERE key = $1', [key])).rowCount === 1;
   }
 
   async getCase(key: string): Promise<CaseState | undefined> {
     // One snapshot: evidence and answers as they stood together.
     return this.tx(async (c) => {
-      const row = (await c.query<CaseRow>('SELECT * FROM sessions WHERE key = $1', [key])).rows[0];
+      const row = (await c.query<CaseRow>('SELECT * FROM cases WHERE key = $1', [key])).rows[0];
       if (!row) return undefined;
       const evidence = (
-        await c.query<EvidenceRow>('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = $1 ORDER BY id', [key])
+        await c.query<EvidenceRow>('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE case_key = $1 ORDER BY id', [key])
       ).rows.map(evidenceBatch);
       const answers = (
-        await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])
+        await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE case_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])
       ).rows.map(answer);
-      const messages = (await c.query<{ ts: string; kind: string }>('SELECT ts, kind FROM messages WHERE session_key = $1 ORDER BY ts', [key])).rows;
+      const messages = (await c.query<{ ts: string; kind: string }>('SELECT ts, kind FROM messages WHERE case_key = $1 ORDER BY ts', [key])).rows;
       return { ...caseInfo(row), evidence, answers, messages };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
@@ -218,8 +218,8 @@ export class PostgresStore implements Store {
 
   async addEvidenceJson(key: string, batch: EvidenceJson): Promise<void> {
     await this.pool.query(
-      `WITH touched AS (UPDATE sessions SET updated_at = $7 WHERE key = $1)
-       INSERT INTO evidence (session_key, input, facts, problems, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      `WITH touched AS (UPDATE cases SET updated_at = $7 WHERE key = $1)
+       INSERT INTO evidence (case_key, input, facts, problems, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6)`,
       [key, batch.input, batch.facts, batch.problems, batch.addedBy ?? null, batch.addedAt, this.now().toISOString()],
     );
   }
@@ -227,10 +227,10 @@ export class PostgresStore implements Store {
   async caseSnapshot(key: string): Promise<CaseSnapshot | undefined> {
     // One snapshot: the batches and answers as they stood together.
     return this.tx(async (c) => {
-      if (!(await c.query('SELECT 1 FROM sessions WHERE key = $1', [key])).rows.length) return undefined;
-      const ids = (await c.query<{ id: string }>('SELECT id FROM evidence WHERE session_key = $1 ORDER BY id', [key])).rows;
+      if (!(await c.query('SELECT 1 FROM cases WHERE key = $1', [key])).rows.length) return undefined;
+      const ids = (await c.query<{ id: string }>('SELECT id FROM evidence WHERE case_key = $1 ORDER BY id', [key])).rows;
       const answers = (
-        await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])
+        await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE case_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])
       ).rows.map(answer);
       return { batchIds: ids.map((r) => String(r.id)), answers };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -239,7 +239,7 @@ export class PostgresStore implements Store {
   async evidenceJson(key: string, ids: readonly string[]): Promise<(EvidenceJson & { id: string })[]> {
     if (!ids.length) return [];
     const { rows } = await this.pool.query<EvidenceRow & { id: string }>(
-      'SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE session_key = $1 AND id = ANY($2::bigint[]) ORDER BY id',
+      'SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE case_key = $1 AND id = ANY($2::bigint[]) ORDER BY id',
       [key, ids],
     );
     return rows.map(evidenceJson);
@@ -248,15 +248,15 @@ export class PostgresStore implements Store {
   async addAnswer(key: string, a: Answer): Promise<AnswerRecorded> {
     return this.tx(async (c) => {
       // The case's row lock orders answers to one thread, whichever replica records them.
-      await c.query('SELECT 1 FROM sessions WHERE key = $1 FOR UPDATE', [key]);
+      await c.query('SELECT 1 FROM cases WHERE key = $1 FOR UPDATE', [key]);
       const { rows } = await c.query<{ id: string }>(
-        'INSERT INTO answers (session_key, question, value, answered_by, answered_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        'INSERT INTO answers (case_key, question, value, answered_by, answered_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
         [key, a.question, a.value, a.by ?? null, a.at ?? null],
       );
-      await c.query('UPDATE sessions SET updated_at = $2 WHERE key = $1', [key, this.now().toISOString()]);
+      await c.query('UPDATE cases SET updated_at = $2 WHERE key = $1', [key, this.now().toISOString()]);
       const ordered = (
         await c.query<AnswerRow & { id: string }>(
-          `SELECT id, question, value, answered_by, answered_at FROM answers WHERE session_key = $1 AND question = $2 ORDER BY ${ANSWER_ORDER}`,
+          `SELECT id, question, value, answered_by, answered_at FROM answers WHERE case_key = $1 AND question = $2 ORDER BY ${ANSWER_ORDER}`,
           [key, a.question],
         )
       ).rows;
@@ -265,21 +265,21 @@ export class PostgresStore implements Store {
   }
 
   async claimSummary(key: string, ts: string): Promise<string> {
-    await this.pool.query('UPDATE sessions SET summary_ts = $2, updated_at = $3 WHERE key = $1 AND summary_ts IS NULL', [key, ts, this.now().toISOString()]);
-    const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM sessions WHERE key = $1', [key])).rows[0];
+    await this.pool.query('UPDATE cases SET summary_ts = $2, updated_at = $3 WHERE key = $1 AND summary_ts IS NULL', [key, ts, this.now().toISOString()]);
+    const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM cases WHERE key = $1', [key])).rows[0];
     if (!row?.summary_ts) throw new Error(`no case ${key}`);
     return row.summary_ts;
   }
 
   async replaceSummary(key: string, from: string, to: string): Promise<string> {
-    await this.pool.query('UPDATE sessions SET summary_ts = $3, updated_at = $4 WHERE key = $1 AND summary_ts = $2', [key, from, to, this.now().toISOString()]);
-    const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM sessions WHERE key = $1', [key])).rows[0];
+    await this.pool.query('UPDATE cases SET summary_ts = $3, updated_at = $4 WHERE key = $1 AND summary_ts = $2', [key, from, to, this.now().toISOString()]);
+    const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM cases WHERE key = $1', [key])).rows[0];
     if (!row?.summary_ts) throw new Error(`no case ${key}`);
     return row.summary_ts;
   }
 
   async recordMessage(key: string, ts: string, kind: string): Promise<void> {
-    await this.pool.query('INSERT INTO messages (session_key, ts, kind) VALUES ($1, $2, $3) ON CONFLICT (session_key, ts) DO UPDATE SET kind = EXCLUDED.kind', [
+    await this.pool.query('INSERT INTO messages (case_key, ts, kind) VALUES ($1, $2, $3) ON CONFLICT (case_key, ts) DO UPDATE SET kind = EXCLUDED.kind', [
       key,
       ts,
       kind,
@@ -288,7 +288,7 @@ export class PostgresStore implements Store {
 
   async setMeta(key: string, name: string, value: string): Promise<void> {
     // One statement: no read-modify-write race between replicas.
-    await this.pool.query('UPDATE sessions SET meta = jsonb_set(meta, ARRAY[$2::text], to_jsonb($3::text)) WHERE key = $1', [key, name, value]);
+    await this.pool.query('UPDATE cases SET meta = jsonb_set(meta, ARRAY[$2::text], to_jsonb($3::text)) WHERE key = $1', [key, name, value]);
   }
 
   async claim(dedupeKey: string, ttlMs = this.dedupeTtlMs): Promise<boolean> {
@@ -354,7 +354,7 @@ export class PostgresStore implements Store {
   ): Promise<ScanRecord> {
     const now = this.now();
     const { rows } = await this.pool.query<ScanRow>(
-      'INSERT INTO scans (id, session_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING *',
+      'INSERT INTO scans (id, case_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING *',
       [randomUUID(), key, scan.input, JSON.stringify(scan.source), scan.owner, now.toISOString(), now.getTime(), scan.addedBy ?? null, scan.addedAt],
     );
     return scanRecord(rows[0]!);
@@ -383,14 +383,14 @@ export class PostgresStore implements Store {
   }
 
   async scans(key: string): Promise<ScanRecord[]> {
-    return (await this.pool.query<ScanRow>('SELECT * FROM scans WHERE session_key = $1 ORDER BY started_at, id', [key])).rows.map(scanRecord);
+    return (await this.pool.query<ScanRow>('SELECT * FROM scans WHERE case_key = $1 ORDER BY started_at, id', [key])).rows.map(scanRecord);
   }
 
-  async purge(now = this.now()): Promise<{ sessions: number; claims: number }> {
+  async purge(now = this.now()): Promise<{ cases: number; claims: number }> {
     const cutoff = new Date(now.getTime() - this.retentionMs).toISOString();
-    const sessions = (await this.pool.query('DELETE FROM sessions WHERE updated_at < $1', [cutoff])).rowCount ?? 0;
+    const cases = (await this.pool.query('DELETE FROM cases WHERE updated_at < $1', [cutoff])).rowCount ?? 0;
     const claims = (await this.pool.query('DELETE FROM seen WHERE expires_at <= $1', [now.getTime()])).rowCount ?? 0;
-    return { sessions, claims };
+    return { cases, claims };
   }
 
   async ping(): Promise<void> {

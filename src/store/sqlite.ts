@@ -26,7 +26,7 @@ import type { AnswerRecorded, CaseSnapshot, EvidenceBatch, EvidenceJson, LockOpt
 export interface SqliteStoreOptions {
   /** File path, or ":memory:". */
   path: string;
-  /** Sessions untouched for longer than this are purged. */
+  /** Cases untouched for longer than this are purged. */
   retentionMs: number;
   /** How long a delivery key is remembered (Slack retries within minutes). */
   dedupeTtlMs?: number;
@@ -95,36 +95,36 @@ export class SqliteStore implements Store {
   }
 
   private touch(key: string): void {
-    this.db.prepare('UPDATE sessions SET updated_at = ? WHERE key = ?').run(this.now().toISOString(), key);
+    this.db.prepare('UPDATE cases SET updated_at = ? WHERE key = ?').run(this.now().toISOString(), key);
   }
 
   async openCase(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<CaseInfo> {
     const at = this.now().toISOString();
     this.db
-      .prepare('INSERT INTO sessions (key, channel, thread_ts, created_at, updated_at, meta) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
+      .prepare('INSERT INTO cases (key, channel, thread_ts, created_at, updated_at, meta) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
       .run(key, init.channel, init.threadTs, at, at, JSON.stringify(init.meta ?? {}));
-    return caseInfo(this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as CaseRow);
+    return caseInfo(this.db.prepare('SELECT * FROM cases WHERE key = ?').get(key) as CaseRow);
   }
 
   async thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined> {
-    const row = this.db.prepare('SELECT summary_ts, meta FROM sessions WHERE key = ?').get(key) as Pick<CaseRow, 'summary_ts' | 'meta'> | undefined;
+    const row = this.db.prepare('SELECT summary_ts, meta FROM cases WHERE key = ?').get(key) as Pick<CaseRow, 'summary_ts' | 'meta'> | undefined;
     return row ? threadInfo(row) : undefined;
   }
 
   async hasCase(key: string): Promise<boolean> {
-    return this.db.prepare('SELECT 1 FROM sessions WHERE key = ?').get(key) !== undefined;
+    return this.db.prepare('SELECT 1 FROM cases WHERE key = ?').get(key) !== undefined;
   }
 
   async getCase(key: string): Promise<CaseState | undefined> {
-    const row = this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as CaseRow | undefined;
+    const row = this.db.prepare('SELECT * FROM cases WHERE key = ?').get(key) as CaseRow | undefined;
     if (!row) return undefined;
     const evidence = (
-      this.db.prepare('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? ORDER BY id').all(key) as EvidenceRow[]
+      this.db.prepare('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE case_key = ? ORDER BY id').all(key) as EvidenceRow[]
     ).map(evidenceBatch);
     const answers = (
-      this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]
+      this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE case_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]
     ).map(answer);
-    const messages = this.db.prepare('SELECT ts, kind FROM messages WHERE session_key = ? ORDER BY ts').all(key) as { ts: string; kind: string }[];
+    const messages = this.db.prepare('SELECT ts, kind FROM messages WHERE case_key = ? ORDER BY ts').all(key) as { ts: string; kind: string }[];
     return { ...caseInfo(row), evidence, answers, messages };
   }
 
@@ -134,16 +134,16 @@ export class SqliteStore implements Store {
 
   async addEvidenceJson(key: string, batch: EvidenceJson): Promise<void> {
     this.db
-      .prepare('INSERT INTO evidence (session_key, input, facts, problems, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare('INSERT INTO evidence (case_key, input, facts, problems, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(key, batch.input, batch.facts, batch.problems, batch.addedBy ?? null, batch.addedAt);
     this.touch(key);
   }
 
   async caseSnapshot(key: string): Promise<CaseSnapshot | undefined> {
     if (!(await this.hasCase(key))) return undefined;
-    const ids = this.db.prepare('SELECT id FROM evidence WHERE session_key = ? ORDER BY id').all(key) as { id: number }[];
+    const ids = this.db.prepare('SELECT id FROM evidence WHERE case_key = ? ORDER BY id').all(key) as { id: number }[];
     const answers = (
-      this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]
+      this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE case_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]
     ).map(answer);
     return { batchIds: ids.map((r) => String(r.id)), answers };
   }
@@ -152,7 +152,7 @@ export class SqliteStore implements Store {
     if (!ids.length) return [];
     const rows = this.db
       .prepare(
-        `SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? AND id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`,
+        `SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE case_key = ? AND id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`,
       )
       .all(key, ...ids.map(Number)) as (EvidenceRow & { id: number })[];
     return rows.map(evidenceJson);
@@ -161,11 +161,11 @@ export class SqliteStore implements Store {
   async addAnswer(key: string, a: Answer): Promise<AnswerRecorded> {
     return this.db.transaction(() => {
       const id = this.db
-        .prepare('INSERT INTO answers (session_key, question, value, answered_by, answered_at) VALUES (?, ?, ?, ?, ?)')
+        .prepare('INSERT INTO answers (case_key, question, value, answered_by, answered_at) VALUES (?, ?, ?, ?, ?)')
         .run(key, a.question, a.value, a.by ?? null, a.at ?? null).lastInsertRowid;
       this.touch(key);
       const ordered = this.db
-        .prepare(`SELECT id, question, value, answered_by, answered_at FROM answers WHERE session_key = ? AND question = ? ORDER BY ${ANSWER_ORDER}`)
+        .prepare(`SELECT id, question, value, answered_by, answered_at FROM answers WHERE case_key = ? AND question = ? ORDER BY ${ANSWER_ORDER}`)
         .all(key, a.question) as (AnswerRow & { id: number })[];
       return answerPlace(ordered, Number(id));
     })();
@@ -173,8 +173,8 @@ export class SqliteStore implements Store {
 
   async claimSummary(key: string, ts: string): Promise<string> {
     return this.db.transaction(() => {
-      this.db.prepare('UPDATE sessions SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts IS NULL').run(ts, this.now().toISOString(), key);
-      const row = this.db.prepare('SELECT summary_ts FROM sessions WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
+      this.db.prepare('UPDATE cases SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts IS NULL').run(ts, this.now().toISOString(), key);
+      const row = this.db.prepare('SELECT summary_ts FROM cases WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
       if (!row?.summary_ts) throw new Error(`no case ${key}`);
       return row.summary_ts;
     })();
@@ -182,20 +182,20 @@ export class SqliteStore implements Store {
 
   async replaceSummary(key: string, from: string, to: string): Promise<string> {
     return this.db.transaction(() => {
-      this.db.prepare('UPDATE sessions SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts = ?').run(to, this.now().toISOString(), key, from);
-      const row = this.db.prepare('SELECT summary_ts FROM sessions WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
+      this.db.prepare('UPDATE cases SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts = ?').run(to, this.now().toISOString(), key, from);
+      const row = this.db.prepare('SELECT summary_ts FROM cases WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
       if (!row?.summary_ts) throw new Error(`no case ${key}`);
       return row.summary_ts;
     })();
   }
 
   async recordMessage(key: string, ts: string, kind: string): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO messages (session_key, ts, kind) VALUES (?, ?, ?)').run(key, ts, kind);
+    this.db.prepare('INSERT OR REPLACE INTO messages (case_key, ts, kind) VALUES (?, ?, ?)').run(key, ts, kind);
   }
 
   async setMeta(key: string, name: string, value: string): Promise<void> {
     // json_set keeps this a single statement: no read-modify-write race.
-    this.db.prepare("UPDATE sessions SET meta = json_set(meta, '$.' || ?, ?) WHERE key = ?").run(name, value, key);
+    this.db.prepare("UPDATE cases SET meta = json_set(meta, '$.' || ?, ?) WHERE key = ?").run(name, value, key);
   }
 
   async claim(dedupeKey: string, ttlMs = this.dedupeTtlMs): Promise<boolean> {
@@ -252,7 +252,7 @@ export class SqliteStore implements Store {
   ): Promise<ScanRecord> {
     const row = this.db
       .prepare(
-        'INSERT INTO scans (id, session_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *',
+        'INSERT INTO scans (id, case_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *',
       )
       .get(
         randomUUID(),
@@ -289,15 +289,15 @@ export class SqliteStore implements Store {
   }
 
   async scans(key: string): Promise<ScanRecord[]> {
-    return (this.db.prepare('SELECT * FROM scans WHERE session_key = ? ORDER BY started_at, id').all(key) as ScanRow[]).map(scanRecord);
+    return (this.db.prepare('SELECT * FROM scans WHERE case_key = ? ORDER BY started_at, id').all(key) as ScanRow[]).map(scanRecord);
   }
 
-  async purge(now = this.now()): Promise<{ sessions: number; claims: number }> {
+  async purge(now = this.now()): Promise<{ cases: number; claims: number }> {
     const cutoff = new Date(now.getTime() - this.retentionMs).toISOString();
-    const sessions = this.db.prepare('DELETE FROM sessions WHERE updated_at < ?').run(cutoff).changes;
+    const cases = this.db.prepare('DELETE FROM cases WHERE updated_at < ?').run(cutoff).changes;
     const claims = this.db.prepare('DELETE FROM seen WHERE expires_at <= ?').run(now.getTime()).changes;
     this.db.prepare('DELETE FROM locks WHERE expires_at <= ?').run(now.getTime());
-    return { sessions, claims };
+    return { cases, claims };
   }
 
   async ping(): Promise<void> {
