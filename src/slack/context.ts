@@ -7,7 +7,7 @@ import type { Inflight } from './inflight.js';
 import type { SlackConfig } from './config.js';
 import type { ThreadBook } from './threads.js';
 import type { CaseViews } from './views.js';
-import type { Runner } from './workers/pool.js';
+import type { Runner } from './workers/runner.js';
 
 /** What every listener needs; built once in app.ts. */
 export interface SlackDeps {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { CaseService, CaseSnapshot, FeedbackPackage } from '../case/index.js';
 import type { QuestionReport } from '../report/types.js';
 import type { CaseRef, CaseView, ScanInput, ScanNote, ScanOutput } from './workers/jobs.js';
-import type { RunOptions, Runner } from './workers/pool.js';
+import type { RunOptions, Runner } from './workers/runner.js';
 
 /** Threads whose last view is kept in memory (a view is the summary and a gist: a few KB). */
 const KEPT_VIEWS = 500;
