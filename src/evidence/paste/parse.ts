@@ -16,8 +16,6 @@ import { tidy } from './valueWords.js';
  * as such (state), so that they are named and never compared.
  */
 
-export type { Side } from './side.js';
-
 const RE_MGMT_TOPIC = /^com\.apple\.mgmt\.[\w.-]+$/;
 const RE_PLAUSIBLE =
   /topic|magic|token|hash|udid|apns|apsp|plutil|plistbuddy|xxd|server|device|^[\s<]*[0-9a-f]{8}|com\.apple\.mgmt|\bmdm\b|\bdb\b|database|on file|\bour\b/i;
