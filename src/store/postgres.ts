@@ -1,22 +1,19 @@
-import { createHash, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Answer } from '../engine/answers.js';
-import { LockTimeoutError, StoreUnavailableError } from './errors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
-import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { holdAdvisoryLock } from './postgresLocks.js';
+import { PostgresScans } from './postgresScans.js';
+import { applyMigrations, checkSettings, describeDatabaseUrl, openPools, startWhenReachable } from './postgresStartup.js';
 import {
   answer,
   ANSWER_ORDER,
   answerPlace,
-  byStart,
   evidenceBatch,
   evidenceJson,
-  scanRecord,
   caseInfo,
   threadInfo,
   type AnswerRow,
   type EvidenceRow,
-  type ScanRow,
   type CaseRow,
 } from './rows.js';
 import type { AnswerRecorded, CaseSnapshot, Store, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, CaseInfo, CaseState } from './types.js';
@@ -43,40 +40,6 @@ export interface PostgresStoreOptions {
 }
 
 const DAY = 86_400_000;
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-/** Server errors no retry will heal: bad password, unknown role or database, bad parameters. */
-const FATAL_CODES = new Set(['28P01', '28000', '3D000', '3F000', '42501', '22023', '08P01']);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** host:port/database, fit for a log line: the URL without user or password. */
-function describeDatabaseUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname && u.pathname !== '/' ? u.pathname : ''}`;
-  } catch {
-    return '(an unparseable URL)';
-  }
-}
-
-function reason(e: unknown): string {
-  const err = e as { code?: string; message?: string; errors?: { message?: string }[] };
-  // Node reports a refused dual-stack connect as an AggregateError with no message of its own.
-  const message = err.message || err.errors?.map((x) => x.message).join('; ') || String(e);
-  const codes: Record<string, string> = {
-    ECONNREFUSED: 'connection refused',
-    ENOTFOUND: 'host not found',
-    ETIMEDOUT: 'connection timed out',
-    EHOSTUNREACH: 'host unreachable',
-  };
-  return (err.code && codes[err.code]) ?? message;
-}
-
-/** A 64-bit advisory lock id for a name (Postgres takes a bigint). */
-function lockId(name: string): string {
-  return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
-}
-
 /**
  * The shared store for several replicas: Postgres through `pg`. Atomic
  * steps are single statements or short transactions; a thread's work is
@@ -94,6 +57,8 @@ export class PostgresStore implements Store {
   private readonly dedupeTtlMs: number;
   private readonly lockTimeoutMs: number;
   private readonly now: () => Date;
+  /** Reads in flight. */
+  private readonly inFlight: PostgresScans;
 
   private constructor(opts: PostgresStoreOptions) {
     this.schema = opts.schema ?? 'pushcheck';
@@ -102,44 +67,22 @@ export class PostgresStore implements Store {
     this.dedupeTtlMs = opts.dedupeTtlMs ?? DAY;
     this.lockTimeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     this.now = opts.now ?? (() => new Date());
-    const base: pg.PoolConfig = {
-      connectionString: opts.url,
-      options: `-c search_path=${this.schema}`,
-      application_name: opts.applicationName ?? 'pushcheck',
-      connectionTimeoutMillis: 10_000,
-      idleTimeoutMillis: 30_000,
-    };
-    this.pool = new pg.Pool({ ...base, max: opts.poolSize ?? 10 });
-    this.lockPool = new pg.Pool({ ...base, max: opts.poolSize ?? 10, application_name: `${opts.applicationName ?? 'pushcheck'}-locks` });
-    const onError = opts.onError ?? (() => undefined);
-    // Idle connections report to the pool, connections in use to themselves: both must be listened to, or a server restart kills the process.
-    for (const pool of [this.pool, this.lockPool]) {
-      pool.on('error', onError);
-      pool.on('connect', (client) => client.on('error', onError));
-    }
+    ({ pool: this.pool, lockPool: this.lockPool } = openPools(opts.url, this.schema, opts));
+    this.inFlight = new PostgresScans(this.pool, this.now);
   }
 
   /** Connects (waiting a while for a database that is still starting) and applies the migrations. */
   static async connect(opts: PostgresStoreOptions): Promise<PostgresStore> {
     const variable = opts.variable ?? 'PUSHCHECK_DATABASE_URL';
-    if (!/^postgres(ql)?:\/\//.test(opts.url)) throw new StoreUnavailableError(variable, 'must be a URL starting with postgres:// or postgresql://');
-    const schema = opts.schema ?? 'pushcheck';
-    if (!SCHEMA_NAME.test(schema)) throw new StoreUnavailableError(variable, `the schema name "${schema}" must be lower-case letters, digits and _`);
+    checkSettings(opts.url, opts.schema ?? 'pushcheck', variable);
     const store = new PostgresStore(opts);
-    const until = Date.now() + (opts.connectTimeoutMs ?? 30_000);
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
-      try {
-        await store.migrate();
-        return store;
-      } catch (e) {
-        const code = (e as { code?: string }).code ?? '';
-        if (FATAL_CODES.has(code) || Date.now() >= until) {
-          await store.close();
-          throw new StoreUnavailableError(variable, `cannot use the database at ${store.location}: ${reason(e)}`, { cause: e });
-        }
-        await sleep(Math.min(delay, until - Date.now()));
-      }
-    }
+    await startWhenReachable(() => store.tx((c) => applyMigrations(c, store.schema, store.now)), {
+      timeoutMs: opts.connectTimeoutMs ?? 30_000,
+      variable,
+      location: store.location,
+      close: () => store.close(),
+    });
+    return store;
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
@@ -155,21 +98,6 @@ export class PostgresStore implements Store {
     } finally {
       c.release();
     }
-  }
-
-  /** Every missing migration, in one transaction, under a lock: replicas starting together apply each once. */
-  private async migrate(): Promise<void> {
-    await this.tx(async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockId(`pushcheck:migrate:${this.schema}`)]);
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-      await c.query('CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-      const applied = new Set((await c.query<{ version: number }>('SELECT version FROM migrations')).rows.map((r) => r.version));
-      for (const m of POSTGRES_MIGRATIONS) {
-        if (applied.has(m.version)) continue;
-        await c.query(m.sql);
-        await c.query('INSERT INTO migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, this.now().toISOString()]);
-      }
-    });
   }
 
   async appliedMigrations(): Promise<number[]> {
@@ -303,87 +231,33 @@ export class PostgresStore implements Store {
 
   withThreadLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
     const timeoutMs = opts.timeoutMs ?? this.lockTimeoutMs;
-    return lockThread(this.local, key, timeoutMs, fn, (until, inner) => this.holdAdvisoryLock(key, until, timeoutMs, inner));
-  }
-
-  /** Runs `fn` inside a transaction holding the thread's advisory lock, on a connection of its own. */
-  private async holdAdvisoryLock<T>(key: string, until: number, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-    const c = await this.connectWithin(until, key, timeoutMs);
-    try {
-      await c.query('BEGIN');
-      // SET takes no parameters; the value is an integer computed here.
-      await c.query(`SET LOCAL lock_timeout = ${Math.max(1, until - Date.now())}`);
-      try {
-        await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockId(`pushcheck:${this.schema}:thread:${key}`)]);
-      } catch (e) {
-        if ((e as { code?: string }).code === '55P03') throw new LockTimeoutError(key, timeoutMs);
-        throw e;
-      }
-      return await fn();
-    } finally {
-      // Ending the transaction frees the lock; a connection that cannot even roll back is discarded.
-      let broken: Error | undefined;
-      await c.query('ROLLBACK').catch((e: Error) => (broken = e));
-      c.release(broken);
-    }
-  }
-
-  /** A lock connection, or LockTimeoutError if none frees up in time. */
-  private async connectWithin(until: number, key: string, timeoutMs: number): Promise<pg.PoolClient> {
-    const pending = this.lockPool.connect();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LockTimeoutError(key, timeoutMs)), Math.max(0, until - Date.now()));
-    });
-    try {
-      return await Promise.race([pending, timeout]);
-    } catch (e) {
-      pending.then(
-        (c) => c.release(),
-        () => undefined,
-      );
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async beginScan(
-    key: string,
-    scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string },
-  ): Promise<ScanRecord> {
-    const now = this.now();
-    const { rows } = await this.pool.query<ScanRow>(
-      'INSERT INTO scans (id, case_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING *',
-      [randomUUID(), key, scan.input, JSON.stringify(scan.source), scan.owner, now.toISOString(), now.getTime(), scan.addedBy ?? null, scan.addedAt],
+    return lockThread(this.local, key, timeoutMs, fn, (until, inner) =>
+      holdAdvisoryLock(this.lockPool, `pushcheck:${this.schema}:thread:${key}`, key, until, timeoutMs, inner),
     );
-    return scanRecord(rows[0]!);
   }
 
-  async endScan(id: string): Promise<void> {
-    await this.pool.query('DELETE FROM scans WHERE id = $1', [id]);
+  beginScan(key: string, scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string }): Promise<ScanRecord> {
+    return this.inFlight.beginScan(key, scan);
   }
 
-  async heartbeat(owner: string): Promise<number> {
-    return (await this.pool.query('UPDATE scans SET heartbeat_at = $2 WHERE owner = $1', [owner, this.now().getTime()])).rowCount ?? 0;
+  endScan(id: string): Promise<void> {
+    return this.inFlight.endScan(id);
   }
 
-  async releaseScans(owner: string): Promise<number> {
-    return (await this.pool.query('UPDATE scans SET heartbeat_at = 0 WHERE owner = $1', [owner])).rowCount ?? 0;
+  heartbeat(owner: string): Promise<number> {
+    return this.inFlight.heartbeat(owner);
   }
 
-  async takeStaleScans(owner: string, staleMs: number): Promise<ScanRecord[]> {
-    const now = this.now().getTime();
-    // A row another sweeper updated first no longer matches when this one re-checks it: each scan goes to one owner.
-    const { rows } = await this.pool.query<ScanRow>(
-      'UPDATE scans SET owner = $1, heartbeat_at = $2, attempts = attempts + 1 WHERE heartbeat_at < $3 AND owner <> $1 RETURNING *',
-      [owner, now, now - staleMs],
-    );
-    return rows.map(scanRecord).sort(byStart);
+  releaseScans(owner: string): Promise<number> {
+    return this.inFlight.releaseScans(owner);
   }
 
-  async scans(key: string): Promise<ScanRecord[]> {
-    return (await this.pool.query<ScanRow>('SELECT * FROM scans WHERE case_key = $1 ORDER BY started_at, id', [key])).rows.map(scanRecord);
+  takeStaleScans(owner: string, staleMs: number): Promise<ScanRecord[]> {
+    return this.inFlight.takeStaleScans(owner, staleMs);
+  }
+
+  scans(key: string): Promise<ScanRecord[]> {
+    return this.inFlight.scans(key);
   }
 
   async purge(now = this.now()): Promise<{ cases: number; claims: number }> {

@@ -1,24 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Answer } from '../engine/answers.js';
-import { LockTimeoutError } from './errors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { SqliteLease } from './sqliteLease.js';
+import { SqliteScans } from './sqliteScans.js';
 import {
   answer,
   ANSWER_ORDER,
   answerPlace,
-  byStart,
   evidenceBatch,
   evidenceJson,
-  scanRecord,
   caseInfo,
   threadInfo,
   type AnswerRow,
   type EvidenceRow,
-  type ScanRow,
   type CaseRow,
 } from './rows.js';
 import type { AnswerRecorded, CaseSnapshot, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, CaseInfo, CaseState, Store } from './types.js';
@@ -41,8 +38,6 @@ export interface SqliteStoreOptions {
 const DAY = 86_400_000;
 const DEFAULT_LEASE_MS = 30_000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * The embedded store: SQLite through better-sqlite3, one file. Each call is
  * a synchronous statement (or transaction) run to completion, so it is
@@ -57,7 +52,10 @@ export class SqliteStore implements Store {
   private readonly dedupeTtlMs: number;
   private readonly now: () => Date;
   private readonly local = new TimedKeyedMutex();
-  private readonly leaseMs: number;
+  /** The thread's lease row, for several processes on one file. */
+  private readonly lease: SqliteLease;
+  /** Reads in flight. */
+  private readonly inFlight: SqliteScans;
   private readonly lockTimeoutMs: number;
 
   constructor(opts: SqliteStoreOptions) {
@@ -72,7 +70,8 @@ export class SqliteStore implements Store {
     this.retentionMs = opts.retentionMs;
     this.dedupeTtlMs = opts.dedupeTtlMs ?? DAY;
     this.now = opts.now ?? (() => new Date());
-    this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+    this.lease = new SqliteLease(this.db, this.now, opts.leaseMs ?? DEFAULT_LEASE_MS);
+    this.inFlight = new SqliteScans(this.db, this.now);
     this.lockTimeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     this.migrate();
   }
@@ -208,88 +207,31 @@ export class SqliteStore implements Store {
 
   withThreadLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
     const timeoutMs = opts.timeoutMs ?? this.lockTimeoutMs;
-    return lockThread(this.local, key, timeoutMs, fn, (until, inner) => this.holdLease(key, until, timeoutMs, inner));
+    return lockThread(this.local, key, timeoutMs, fn, (until, inner) => this.lease.hold(key, until, timeoutMs, inner));
   }
 
-  /** Runs `fn` holding the thread's lease row, renewed while it runs. */
-  private async holdLease<T>(key: string, until: number, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-    const name = `thread:${key}`;
-    const token = randomUUID();
-    for (let delay = 5; !this.tryLease(name, token); delay = Math.min(delay * 2, 200)) {
-      const left = until - Date.now();
-      if (left <= 0) throw new LockTimeoutError(key, timeoutMs);
-      await sleep(Math.min(delay, left));
-    }
-    const renew = setInterval(() => this.renewLease(name, token), Math.max(10, Math.floor(this.leaseMs / 3)));
-    renew.unref();
-    try {
-      return await fn();
-    } finally {
-      clearInterval(renew);
-      if (this.db.open) this.db.prepare('DELETE FROM locks WHERE name = ? AND token = ?').run(name, token);
-    }
+  beginScan(key: string, scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string }): Promise<ScanRecord> {
+    return this.inFlight.beginScan(key, scan);
   }
 
-  /** Takes the lease if nobody holds it or the holder's lease ran out. */
-  private tryLease(name: string, token: string): boolean {
-    const now = this.now().getTime();
-    return (
-      this.db
-        .prepare(
-          'INSERT INTO locks (name, token, expires_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at WHERE locks.expires_at <= ?',
-        )
-        .run(name, token, now + this.leaseMs, now).changes === 1
-    );
+  endScan(id: string): Promise<void> {
+    return this.inFlight.endScan(id);
   }
 
-  private renewLease(name: string, token: string): void {
-    if (this.db.open) this.db.prepare('UPDATE locks SET expires_at = ? WHERE name = ? AND token = ?').run(this.now().getTime() + this.leaseMs, name, token);
+  heartbeat(owner: string): Promise<number> {
+    return this.inFlight.heartbeat(owner);
   }
 
-  async beginScan(
-    key: string,
-    scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string },
-  ): Promise<ScanRecord> {
-    const row = this.db
-      .prepare(
-        'INSERT INTO scans (id, case_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *',
-      )
-      .get(
-        randomUUID(),
-        key,
-        scan.input,
-        JSON.stringify(scan.source),
-        scan.owner,
-        this.now().toISOString(),
-        this.now().getTime(),
-        scan.addedBy ?? null,
-        scan.addedAt,
-      ) as ScanRow;
-    return scanRecord(row);
+  releaseScans(owner: string): Promise<number> {
+    return this.inFlight.releaseScans(owner);
   }
 
-  async endScan(id: string): Promise<void> {
-    this.db.prepare('DELETE FROM scans WHERE id = ?').run(id);
+  takeStaleScans(owner: string, staleMs: number): Promise<ScanRecord[]> {
+    return this.inFlight.takeStaleScans(owner, staleMs);
   }
 
-  async heartbeat(owner: string): Promise<number> {
-    return this.db.prepare('UPDATE scans SET heartbeat_at = ? WHERE owner = ?').run(this.now().getTime(), owner).changes;
-  }
-
-  async releaseScans(owner: string): Promise<number> {
-    return this.db.prepare('UPDATE scans SET heartbeat_at = 0 WHERE owner = ?').run(owner).changes;
-  }
-
-  async takeStaleScans(owner: string, staleMs: number): Promise<ScanRecord[]> {
-    const now = this.now().getTime();
-    const rows = this.db
-      .prepare('UPDATE scans SET owner = ?, heartbeat_at = ?, attempts = attempts + 1 WHERE heartbeat_at < ? AND owner <> ? RETURNING *')
-      .all(owner, now, now - staleMs, owner) as ScanRow[];
-    return rows.map(scanRecord).sort(byStart);
-  }
-
-  async scans(key: string): Promise<ScanRecord[]> {
-    return (this.db.prepare('SELECT * FROM scans WHERE case_key = ? ORDER BY started_at, id').all(key) as ScanRow[]).map(scanRecord);
+  scans(key: string): Promise<ScanRecord[]> {
+    return this.inFlight.scans(key);
   }
 
   async purge(now = this.now()): Promise<{ cases: number; claims: number }> {
