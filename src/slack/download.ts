@@ -143,33 +143,10 @@ function cappedBody(
   body: NonNullable<Response['body']>,
   r: { name: string; maxBytes: number; idleMs: number; onBytes: DownloadOptions['onBytes']; progress: Progress; soFar: () => string; clock: Clock },
 ): { chunks: () => AsyncGenerator<Buffer>; cut: () => DownloadError | undefined } {
-  const { name, maxBytes, idleMs, onBytes, progress, soFar, clock } = r;
+  const { name, maxBytes, onBytes, progress, clock } = r;
   let cut: DownloadError | undefined;
   const reader = body.getReader();
-  /**
-   * The next chunk from Slack. Silence past idleMs stops the whole download
-   * (the response is tied to that signal, so the pending read fails with
-   * the reason); so does the whole download's clock.
-   */
-  const next = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
-    const idleTimer = setTimeout(
-      () =>
-        clock.whole.abort(
-          new DownloadError(
-            'idle_timeout',
-            `the download of ${name} stalled: nothing arrived for ${duration(idleMs)} after ${soFar()}, so pushcheck stopped it and used nothing from the file. ${AGAIN}`,
-          ),
-        ),
-      idleMs,
-    );
-    try {
-      return await reader.read();
-    } catch (e) {
-      throw stopped(clock.whole.signal) ?? e;
-    } finally {
-      clearTimeout(idleTimer);
-    }
-  };
+  const next = () => nextChunk(reader, r);
   // Leaving this loop early (the cap is reached, a clock ran out, or the
   // reader stopped and destroyed the stream) cancels the response, closing
   // the connection to Slack.
@@ -199,4 +176,32 @@ function cappedBody(
     }
   }
   return { chunks, cut: () => cut };
+}
+
+/**
+ * The next chunk from Slack. Silence past idleMs stops the whole download
+ * (the response is tied to that signal, so the pending read fails with
+ * the reason); so does the whole download's clock.
+ */
+async function nextChunk(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  r: { name: string; idleMs: number; soFar: () => string; clock: Clock },
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  const idleTimer = setTimeout(
+    () =>
+      r.clock.whole.abort(
+        new DownloadError(
+          'idle_timeout',
+          `the download of ${r.name} stalled: nothing arrived for ${duration(r.idleMs)} after ${r.soFar()}, so pushcheck stopped it and used nothing from the file. ${AGAIN}`,
+        ),
+      ),
+    r.idleMs,
+  );
+  try {
+    return await reader.read();
+  } catch (e) {
+    throw stopped(r.clock.whole.signal) ?? e;
+  } finally {
+    clearTimeout(idleTimer);
+  }
 }
