@@ -3,6 +3,7 @@ import type { Answer } from '../engine/answers.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { holdAdvisoryLock } from './postgresLocks.js';
 import { PostgresScans } from './postgresScans.js';
+import { DelegatesScans } from './scanDelegate.js';
 import { applyMigrations, checkSettings, describeDatabaseUrl, openPools, startWhenReachable } from './postgresStartup.js';
 import {
   answer,
@@ -16,7 +17,7 @@ import {
   type EvidenceRow,
   type CaseRow,
 } from './rows.js';
-import type { AnswerRecorded, CaseSnapshot, Store, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, CaseInfo, CaseState } from './types.js';
+import type { AnswerRecorded, CaseSnapshot, Store, EvidenceBatch, EvidenceJson, LockOptions, CaseInfo, CaseState } from './types.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -46,7 +47,7 @@ const DAY = 86_400_000;
  * serialised by a transaction-scoped advisory lock held on a connection of
  * its own, which Postgres drops the moment a replica dies.
  */
-export class PostgresStore implements Store {
+export class PostgresStore extends DelegatesScans implements Store {
   readonly kind = 'postgres' as const;
   readonly location: string;
   readonly schema: string;
@@ -58,9 +59,10 @@ export class PostgresStore implements Store {
   private readonly lockTimeoutMs: number;
   private readonly now: () => Date;
   /** Reads in flight. */
-  private readonly inFlight: PostgresScans;
+  protected readonly inFlight: PostgresScans;
 
   private constructor(opts: PostgresStoreOptions) {
+    super();
     this.schema = opts.schema ?? 'pushcheck';
     this.location = describeDatabaseUrl(opts.url);
     this.retentionMs = opts.retentionMs;
@@ -234,30 +236,6 @@ export class PostgresStore implements Store {
     return lockThread(this.local, key, timeoutMs, fn, (until, inner) =>
       holdAdvisoryLock(this.lockPool, `pushcheck:${this.schema}:thread:${key}`, key, until, timeoutMs, inner),
     );
-  }
-
-  beginScan(key: string, scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string }): Promise<ScanRecord> {
-    return this.inFlight.beginScan(key, scan);
-  }
-
-  endScan(id: string): Promise<void> {
-    return this.inFlight.endScan(id);
-  }
-
-  heartbeat(owner: string): Promise<number> {
-    return this.inFlight.heartbeat(owner);
-  }
-
-  releaseScans(owner: string): Promise<number> {
-    return this.inFlight.releaseScans(owner);
-  }
-
-  takeStaleScans(owner: string, staleMs: number): Promise<ScanRecord[]> {
-    return this.inFlight.takeStaleScans(owner, staleMs);
-  }
-
-  scans(key: string): Promise<ScanRecord[]> {
-    return this.inFlight.scans(key);
   }
 
   async purge(now = this.now()): Promise<{ cases: number; claims: number }> {

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { byStart, scanRecord, type ScanRow } from './rows.js';
-import type { ScanRecord, Store } from './types.js';
-
-type ScanStore = Pick<Store, 'beginScan' | 'endScan' | 'heartbeat' | 'releaseScans' | 'takeStaleScans' | 'scans'>;
+import type { ScanRecord, ScanStore } from './types.js';
 
 /** Reads in flight, in the shared database: any replica may find another's stale scans and take them over. */
 export class PostgresScans implements ScanStore {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Answer } from '../engine/answers.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { DelegatesScans } from './scanDelegate.js';
 import { SqliteLease } from './sqliteLease.js';
 import { SqliteScans } from './sqliteScans.js';
 import {
@@ -18,7 +19,7 @@ import {
   type EvidenceRow,
   type CaseRow,
 } from './rows.js';
-import type { AnswerRecorded, CaseSnapshot, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, CaseInfo, CaseState, Store } from './types.js';
+import type { AnswerRecorded, CaseSnapshot, EvidenceBatch, EvidenceJson, LockOptions, CaseInfo, CaseState, Store } from './types.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ":memory:". */
@@ -44,7 +45,7 @@ const DEFAULT_LEASE_MS = 30_000;
  * atomic inside the process; a lease row per thread serialises the work of
  * several processes sharing the file.
  */
-export class SqliteStore implements Store {
+export class SqliteStore extends DelegatesScans implements Store {
   readonly kind = 'sqlite' as const;
   readonly location: string;
   readonly db: Database.Database;
@@ -55,10 +56,11 @@ export class SqliteStore implements Store {
   /** The thread's lease row, for several processes on one file. */
   private readonly lease: SqliteLease;
   /** Reads in flight. */
-  private readonly inFlight: SqliteScans;
+  protected readonly inFlight: SqliteScans;
   private readonly lockTimeoutMs: number;
 
   constructor(opts: SqliteStoreOptions) {
+    super();
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
     this.location = opts.path;
     this.db = new Database(opts.path);
@@ -208,30 +210,6 @@ export class SqliteStore implements Store {
   withThreadLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
     const timeoutMs = opts.timeoutMs ?? this.lockTimeoutMs;
     return lockThread(this.local, key, timeoutMs, fn, (until, inner) => this.lease.hold(key, until, timeoutMs, inner));
-  }
-
-  beginScan(key: string, scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string }): Promise<ScanRecord> {
-    return this.inFlight.beginScan(key, scan);
-  }
-
-  endScan(id: string): Promise<void> {
-    return this.inFlight.endScan(id);
-  }
-
-  heartbeat(owner: string): Promise<number> {
-    return this.inFlight.heartbeat(owner);
-  }
-
-  releaseScans(owner: string): Promise<number> {
-    return this.inFlight.releaseScans(owner);
-  }
-
-  takeStaleScans(owner: string, staleMs: number): Promise<ScanRecord[]> {
-    return this.inFlight.takeStaleScans(owner, staleMs);
-  }
-
-  scans(key: string): Promise<ScanRecord[]> {
-    return this.inFlight.scans(key);
   }
 
   async purge(now = this.now()): Promise<{ cases: number; claims: number }> {

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { byStart, scanRecord, type ScanRow } from './rows.js';
-import type { ScanRecord, Store } from './types.js';
-
-type ScanStore = Pick<Store, 'beginScan' | 'endScan' | 'heartbeat' | 'releaseScans' | 'takeStaleScans' | 'scans'>;
+import type { ScanRecord, ScanStore } from './types.js';
 
 /** Reads in flight, in the SQLite file: another process on the same file (or this one after a restart) finds stale ones. */
 export class SqliteScans implements ScanStore {

@@ -177,3 +177,6 @@ export type CaseStore = Pick<
   Store,
   'openCase' | 'getCase' | 'hasCase' | 'addEvidence' | 'addEvidenceJson' | 'caseSnapshot' | 'evidenceJson' | 'addAnswer' | 'withThreadLock'
 >;
+
+/** Reads in flight: the part of a store that tracks files being read (see ScanRecord). */
+export type ScanStore = Pick<Store, 'beginScan' | 'endScan' | 'heartbeat' | 'releaseScans' | 'takeStaleScans' | 'scans'>;
