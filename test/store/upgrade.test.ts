@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Migration, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from '../../src/store/migrations.js';
 import { PostgresStore } from '../../src/store/postgres.js';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/types.js';
 import { PG_URL, postgresAvailable } from './stores.js';
 
@@ -84,14 +84,19 @@ describe('a SQLite file written before cases were called cases', () => {
     }
     old.close();
 
-    const store = new SqliteStore({ path, retentionMs: 30 * DAY });
+    // The way the bot opens it at start (main.ts: openStore with PUSHCHECK_DB).
+    const store = await openStore({ sqlitePath: path, retentionMs: 30 * DAY });
     try {
-      const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name").all() as { name: string }[]).map(
+      expect(store.location).toBe(path);
+      const look = new Database(path, { readonly: true });
+      const names = (look.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name").all() as { name: string }[]).map(
         (r) => r.name,
       );
-      expect(tables.filter((n) => /session/.test(n))).toEqual([]);
-      expect(tables).toEqual(expect.arrayContaining(['cases', 'cases_updated_at', 'evidence_case', 'answers_case', 'scans_case']));
-      expect(store.db.pragma('foreign_key_check')).toEqual([]);
+      const foreignKeys = look.pragma('foreign_key_check');
+      look.close();
+      expect(names.filter((n) => /session/.test(n))).toEqual([]);
+      expect(names).toEqual(expect.arrayContaining(['cases', 'cases_updated_at', 'evidence_case', 'answers_case', 'scans_case']));
+      expect(foreignKeys).toEqual([]);
       await expectOldCaseKept(store);
     } finally {
       await store.close();
