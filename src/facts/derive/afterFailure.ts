@@ -12,6 +12,8 @@ import { derived, isoOf, latestTime, when, zoneAttr, type Index, type PushAnalys
  */
 function provesEnrollment(name: string, httpStatus: string | undefined): boolean {
   if (name === 'mdm.checkin.checkout' || name === 'mdm.checkin.authenticate') return false;
+  // "Has not checked in since": the server reporting the device gone quiet, which a wipe or unenrollment also looks like.
+  if (name === 'server.device_last_checkin') return false;
   if (name === 'device.log.checkin' && httpStatus && !/^2\d\d$/.test(httpStatus)) return false;
   return true;
 }

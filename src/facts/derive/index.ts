@@ -12,6 +12,7 @@ import { pushFacts } from './pushes.js';
 import { pushInfoDerivers } from './pushInfo.js';
 import { securemailDerivers } from './securemail.js';
 import { statedAnswers } from './statedAnswer.js';
+import { placeTypedTimes } from './typedTimes.js';
 import type { DeriveParams, Deriver } from './types.js';
 import { applyLogTimeZone } from './zones.js';
 
@@ -57,7 +58,8 @@ export function deriveFacts(facts: readonly Fact[], params: DeriveParams = {}): 
  * what was derived from them.
  */
 export function derive(facts: readonly Fact[], params: DeriveParams = {}): { observed: readonly Fact[]; rezoned: boolean; derived: Fact[] } {
-  const observed = applyLogTimeZone(facts);
+  // A time typed without a date gets the evidence's date first, so an answered zone then applies to it too.
+  const observed = applyLogTimeZone(placeTypedTimes(facts));
   // Facts come folded (facts/fold.ts). Those only derivations that read folds look at stay folded; the
   // rest are unfolded, so each deriver sees every observation.
   const all: Fact[] = [];
