@@ -1,26 +1,15 @@
 import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
-import { ENROLLMENT_TYPES, enrollmentOf, isPlausibleId, splitEnrollmentId, type Enrollment } from './ids.js';
+import { enrollmentOf, isPlausibleId, splitEnrollmentId, type Enrollment } from './ids.js';
 import { CHECKIN_NEEDLES, CHECKIN_WORDS, lastCheckinOf } from './lastCheckin.js';
 import { lineTime } from './lineTime.js';
 import { parseLine, type LogRecord } from './logfmt.js';
 import { ServerLogFacts, type Observed } from './serverLogFacts.js';
 import { pushOutcome } from './serverLogPush.js';
+import { Commands } from './serverLogCommands.js';
 import { ConnectionTracker } from '../../facts/connections.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
-import {
-  CHECKINS,
-  clip,
-  INTERESTING,
-  looksLikeServerLog,
-  MAYBE,
-  MDM_SERVER_LINE,
-  plainMessage,
-  PUSH_ID_KEYS,
-  REQUEST_TYPE,
-  STATUSES,
-  UUIDISH,
-} from './serverLogWords.js';
+import { CHECKINS, clip, INTERESTING, looksLikeServerLog, MAYBE, MDM_SERVER_LINE, plainMessage, PUSH_ID_KEYS, STATUSES } from './serverLogWords.js';
 
 /**
  * MDM server logs: NanoMDM (logfmt, both Go-log-prefixed and NanoLIB's
@@ -45,7 +34,7 @@ const PREFILTER = { needles: ['=', '{', ...CHECKIN_NEEDLES] };
 
 class ServerLogSink implements LineSink {
   readonly prefilter = PREFILTER;
-  private requestTypes = new Map<string, string>();
+  private readonly commands = new Commands();
   private readonly out: ServerLogFacts;
   private tracker = new ConnectionTracker();
   /** Ids of the last push/enqueue API request: NanoMDM's "msg=push count=1" line does not repeat them. */
@@ -57,7 +46,7 @@ class ServerLogSink implements LineSink {
   private mdmServer = false;
 
   constructor(private readonly item: Item) {
-    this.out = new ServerLogFacts(item, this.requestTypes);
+    this.out = new ServerLogFacts(item, this.commands.types);
   }
 
   line(text: string, n: number): void {
@@ -113,7 +102,7 @@ class ServerLogSink implements LineSink {
     const api = path?.match(/\/v1\/(?:push|enqueue)\/([^?\s]+)/);
     if (api) this.pendingPush = { ids: api[1].split(',').filter(isPlausibleId), trace };
 
-    this.learnRequestType(f);
+    this.commands.learn(f);
 
     // 1. A command status the device reported.
     const status = STATUSES.get((f.get('status') ?? '').toLowerCase());
@@ -173,9 +162,9 @@ class ServerLogSink implements LineSink {
     const explicit = f.get('connection') ?? f.get('connectionid') ?? f.get('connid') ?? f.get('session') ?? f.get('sessionid');
     const connection = explicit ? `${who.id}@${clip(explicit)}` : this.tracker.assign(who.id, status, at, n);
     const attrs = this.who(who);
-    const uuid = this.commandUuid(f);
+    const uuid = this.commands.uuid(f);
     if (uuid && status !== 'Idle') attrs.command_uuid = uuid;
-    const rt = this.requestType(f);
+    const rt = this.commands.requestType(f);
     if (rt && status !== 'Idle') attrs.request_type = rt;
     attrs.connection = connection;
     this.push({ name: 'mdm.command.status', value: status, line: n, at, attrs });
@@ -193,9 +182,9 @@ class ServerLogSink implements LineSink {
     const who = enrollmentOf(f);
     if (!who) return this.bad(n);
     const attrs = this.who(who);
-    const uuid = this.commandUuid(f);
+    const uuid = this.commands.uuid(f);
     if (uuid) attrs.command_uuid = uuid;
-    const rt = this.requestType(f);
+    const rt = this.commands.requestType(f);
     if (rt) attrs.request_type = rt;
     const conn = this.tracker.current(who.id);
     if (conn) attrs.connection = conn;
@@ -220,7 +209,7 @@ class ServerLogSink implements LineSink {
       const attrs: Record<string, string> = { ...this.who(who), status };
       if (apnsId) attrs.apns_id = apnsId;
       if (error) attrs.error = error;
-      const rt = this.requestType(f);
+      const rt = this.commands.requestType(f);
       if (rt) attrs.request_type = rt;
       this.push({ name: 'server.push_sent', value: true, line: n, at, attrs });
       if (code !== undefined)
@@ -249,26 +238,6 @@ class ServerLogSink implements LineSink {
 
   private who(e: Enrollment): Record<string, string> {
     return { udid: e.udid, channel: e.channel, ...(e.user ? { user: e.user } : {}), ...(e.idKey === 'enrollmentid' ? { enrollment_id: e.udid } : {}) };
-  }
-
-  private commandUuid(f: Map<string, string>): string | undefined {
-    const v = f.get('commanduuid') ?? f.get('cmduuid') ?? (UUIDISH.test(f.get('command') ?? '') ? f.get('command') : undefined);
-    return v && v.length <= 100 ? v : undefined;
-  }
-
-  /** A RequestType named on the line. NanoMDM's `type=` is the enrollment type, MicroMDM's early `type=` the RequestType. */
-  private requestType(f: Map<string, string>): string | undefined {
-    const t = f.get('type');
-    const candidates = [f.get('requesttype'), f.get('command'), t && !ENROLLMENT_TYPES.has(t.toLowerCase()) ? t : undefined];
-    for (const c of candidates) if (c && REQUEST_TYPE.test(c) && !UUIDISH.test(c)) return c;
-    const uuid = this.commandUuid(f);
-    return uuid ? this.requestTypes.get(uuid) : undefined;
-  }
-
-  private learnRequestType(f: Map<string, string>): void {
-    const uuid = this.commandUuid(f);
-    const rt = f.get('requesttype');
-    if (uuid && rt && REQUEST_TYPE.test(rt)) this.requestTypes.set(uuid, rt);
   }
 
   end(): ReadResult {
