@@ -12,11 +12,6 @@ import { PIPELINE_BUFFER, writableOf, type ChunkSink } from './sink.js';
  * waiting for that turn.
  */
 const GUNZIP_CHUNK = 2 << 20;
-/**
- * Compressed input queued ahead of zlib: it moves on to the next chunk of the
- * file inside its own callback, not after the reading loop's next turn.
- */
-const GUNZIP_INPUT_QUEUE = 4 << 20;
 
 /**
  * Decompresses gzip data into `inner` as it arrives. A gzip error (truncated,
@@ -36,11 +31,7 @@ export class GunzipSink implements ChunkSink {
     private readonly member: string | undefined,
   ) {
     // zlib streams take Transform options too, though @types/node's ZlibOptions does not list them.
-    this.gunzip = createGunzip({
-      chunkSize: GUNZIP_CHUNK,
-      readableHighWaterMark: PIPELINE_BUFFER,
-      writableHighWaterMark: GUNZIP_INPUT_QUEUE,
-    } as ZlibOptions);
+    this.gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK, readableHighWaterMark: PIPELINE_BUFFER } as ZlibOptions);
     this.done = pipeline(this.gunzip, writableOf(scan, inner, true)).catch((e: Error) => {
       this.failure ??= e;
     });
