@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import type { FactFolder } from '../../facts/fold.js';
 import { readers as allReaders } from '../readers/index.js';
-import { valuesFromFile, ValuesFileHead } from '../paste/file.js';
+import { MAX_VALUES_FILE_BYTES, valuesFromFile, ValuesFileHead } from '../paste/file.js';
 import { notAFile } from '../pasteSource.js';
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import type { ReadContext, ReadResult, Reader } from '../types.js';
@@ -56,11 +56,14 @@ export async function scanPath(path: string, ctx: ReadContext, readers: readonly
     } finally {
       await fh.close();
     }
-    if (sniff(head.subarray(0, n)) === 'zip') {
+    const kind = sniff(head.subarray(0, n));
+    if (kind === 'zip') {
       scan.addInput(st.size);
       await scanZipFile(scan, path, '', 1);
       return;
     }
+    // Too large to be values a person saved (see pump): nothing keeps the reads but zlib.
+    if (kind === 'gzip' && st.size > MAX_VALUES_FILE_BYTES) return pumpGzipFile(scan, path, st.size);
     return pump(scan, createReadStream(path, { highWaterMark: READ_CHUNK }), st.size);
   });
 }
@@ -103,6 +106,49 @@ async function pump(scan: Scan, source: Readable, size: number | undefined): Pro
     throw e;
   } finally {
     source.destroy();
+  }
+}
+
+/**
+ * A .tar.gz (or other gzip file) on disk, read into two buffers in turn
+ * rather than a new one per read: the next read fills one while zlib inflates
+ * the other. A write that had to wait returns once zlib has consumed the chunk
+ * (its input queue holds less than one read), so that buffer is free again;
+ * one that did not wait may still be queued, and is replaced. A bundle's
+ * hundreds of 1 MiB reads then leave no garbage behind: on a small heap, that
+ * churn of buffers brought on repeated full collections.
+ */
+async function pumpGzipFile(scan: Scan, path: string, size: number): Promise<void> {
+  const sink = new Member(scan, { input: scan.input, size }, { depth: 0, topLevel: true });
+  const fh = await open(path, 'r');
+  const buffers = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
+  let which = 0;
+  let pos = 0;
+  let next: Promise<{ bytesRead: number }> | undefined = fh.read(buffers[0]!, 0, READ_CHUNK, 0);
+  try {
+    for (;;) {
+      const { bytesRead } = await next;
+      next = undefined;
+      if (bytesRead === 0) break;
+      scan.addInput(bytesRead);
+      const chunk = buffers[which]!.subarray(0, bytesRead);
+      pos += bytesRead;
+      const other = which ^ 1;
+      next = fh.read(buffers[other]!, 0, READ_CHUNK, pos);
+      const r = sink.write(chunk);
+      if (r) await r;
+      else buffers[which] = Buffer.allocUnsafe(READ_CHUNK);
+      which = other;
+      if (scan.shouldYield()) await scan.yieldNow();
+    }
+    await sink.end();
+  } catch (e) {
+    sink.abort();
+    throw e;
+  } finally {
+    // A read still under way must not land in a buffer after the file is closed.
+    await next?.catch(() => undefined);
+    await fh.close();
   }
 }
 
