@@ -104,6 +104,8 @@ function relevantDomains(facts: readonly Fact[]): Domain[] {
     if (f.source.kind === 'derived' && !def?.derived) continue;
     for (const d of domainsMarkedBy(f)) if (!(d === 'apns' && serverPushed && f.name.startsWith('device.'))) found.add(d);
   }
+  // An MDM server only ever sends MDM pushes; beside the device's NotNow statuses they are that NotNow case's pushes.
+  if (serverPushed && !found.has('notnow')) found.add('mdm');
   if (found.size === 0) for (const f of facts) if (f.source.kind !== 'derived') for (const d of domainsHintedBy(f)) found.add(d);
   return DOMAINS.filter((d) => found.has(d));
 }
