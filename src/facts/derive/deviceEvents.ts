@@ -291,7 +291,16 @@ export function caseDevices(index: Index): CaseDevices {
     };
     return { devices, candidates: [...devices, unknown] };
   }
-  if (devices.length === 1) return withOwn(devices[0], `${devices[0].label}, the only device the evidence names`);
+  if (devices.length === 1) {
+    // A device named only by a message without a time (a check-in or command result saved on its own, a
+    // sysdiagnose's UDID) is another device beside the log's one: the case is not plainly about "the only device".
+    const others = [...new Set([...untimed.flatMap(idsOf), ...(index.get('device.udid') ?? []).map((f) => String(f.value).trim().toUpperCase())])]
+      .filter((id) => usableId(id) && !find(id))
+      .sort();
+    if (!others.length) return withOwn(devices[0], `${devices[0].label}, the only device the evidence names`);
+    const named = others.map((id): Device => ({ ids: [id], label: id, pushes: [], contacts: [], untimed: untimed.filter((f) => idsOf(f).includes(id)) }));
+    return { devices, candidates: [devices[0], ...named] };
+  }
   if (devices.length === 0) {
     const all = [...nameless, ...own];
     if (!all.length && !untimed.length) return { devices, candidates: [] };
