@@ -24,7 +24,7 @@ const otherDevicesLog = () =>
   );
 
 describe("a device's check-in beside a server log of another device", () => {
-  it('asks which device the case is about instead of taking the log'\''s device as the only one', async () => {
+  it("asks which device the case is about instead of taking the log's device as the only one", async () => {
     const r = await diagnose(checkin, otherDevicesLog());
     expect(facts(r, 'case.device')).toEqual([]);
     expect(questionIds(r)[0]).toBe('q.case.device');
