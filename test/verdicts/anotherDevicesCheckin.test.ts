@@ -46,3 +46,23 @@ describe("a device's check-in beside a server log of another device", () => {
     expect(questionIds(r)).not.toContain('q.case.device');
   });
 });
+
+describe('check-ins and command results of several devices, none with a time', () => {
+  const server = (p: string) => fileURLToPath(new URL(`../fixtures/mdm/server/${p}`, import.meta.url));
+
+  it("an iPhone's TokenUpdate and a Mac's: asks which device, instead of mixing their PushMagics into one", async () => {
+    const r = await diagnose(checkin, server('TokenUpdate_Mac.plist'));
+    expect(questionIds(r)[0]).toBe('q.case.device');
+  });
+
+  it("a Mac's Authenticate, TokenUpdate and command result are one device: nothing to ask", async () => {
+    const r = await diagnose(server('Authenticate_Mac.plist'), server('TokenUpdate_Mac.plist'), server('DeviceInformation_Acknowledged.plist'));
+    expect(questionIds(r)).not.toContain('q.case.device');
+  });
+
+  it("a timed webhook TokenUpdate of one device beside another device's check-in plist: asks which device", async () => {
+    const r = await diagnose(server('webhook_TokenUpdate.json'), checkin);
+    expect(facts(r, 'case.device')).toEqual([]);
+    expect(questionIds(r)[0]).toBe('q.case.device');
+  });
+});
