@@ -174,6 +174,7 @@ export function buildReport(d: Diagnosis): Report {
         ...(c.todo ? { todo: fillTemplate(c.todo, index) } : {}),
       })),
       collect: d.escalation.status === 'no_failed_push' ? d.escalation.collect.map((t) => fillTemplate(t, index)) : [],
+      ...(d.escalation.heldBack ? { heldBack: d.escalation.heldBack } : {}),
     };
   // Drop undefined keys so JSON output is byte-stable.
   report.device = JSON.parse(JSON.stringify(report.device));

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
 import { cause, diagnose, facts, file, MAGIC, microPush, nanoLib, questionIds, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
@@ -105,5 +106,64 @@ describe('a NotNow server log', () => {
     const r = await diagnose(log, provider());
     expect(r.domains).not.toContain('mdm');
     expect(r.domains).toContain('notnow');
+  });
+});
+
+describe("an MDM push that arrived beside an app's failing pushes", () => {
+  // The MDM server's push was answered by the iPhone's poll a second later; the app's two pushes never
+  // showed, and the team checked every app cause. The answered MDM push says nothing of the app's.
+  const server = () =>
+    file(
+      'nanomdm.log',
+      `${[
+        nanoLib('2026-11-20T10:00:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`),
+        nanoLib('2026-11-20T10:00:00', `level=debug handler=push msg=push count=1 errs=0 id_count=1 id_first=${UDID_A}`),
+        nanoLib('2026-11-20T10:00:01', `level=info service=nanomdm status=Idle id=${UDID_A} type=Device`),
+      ].join('\n')}\n`,
+    );
+  const failingApp = () =>
+    file(
+      'provider.log',
+      `${[
+        '2026-11-20T09:40:03.552Z WARN  apns: push failed: 400 BadDeviceToken apns-id=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d apns-topic=com.example.demo',
+        '2026-11-20T10:05:01.004Z INFO  apns: sent apns-id=5e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c apns-topic=com.example.demo apns-push-type=alert status=200',
+      ].join('\n')}\n`,
+    );
+  const entitlements = fileURLToPath(new URL('../fixtures/apns/codesign_dict_production.txt', import.meta.url));
+  const answers = [
+    'q.apns.registration=token',
+    'q.apns.app_id_push=yes',
+    'q.apns.token_environment=production',
+    'q.apns.token_fresh=yes',
+    'q.apns.app_installed=yes',
+    'q.apns.other_network=no',
+    'q.apns.some_delivered=no',
+    'q.apns.burst=no',
+    'q.mdm.network_ok=yes',
+  ].flatMap((a) => ['--answer', a]);
+
+  it('is not "no fault found": the app pushes go to Apple, the MDM side held back', async () => {
+    const r = await diagnose(server(), failingApp(), entitlements, ...answers);
+    expect(r.domains).toEqual(['mdm', 'apns']);
+    expect(r.filing.status).toBe('ready');
+    expect(r.filing.heldBack).toEqual(['mdm']);
+    expect(r.headline).not.toMatch(/^No fault found/);
+  });
+
+  it("the Feedback draft is the app's: no MDM title, causes, enrollment or device of the MDM log", async () => {
+    const { code, out } = await cli('feedback', server(), failingApp(), entitlements, ...answers);
+    expect(code).toBe(0);
+    expect(out).toContain('Title: Push notifications to a device are accepted by APNs but not delivered');
+    expect(out).toContain('Push topic: com.example.demo');
+    expect(out).not.toContain('The MDM push certificate expired');
+    expect(out).not.toContain('Device holds an MDM enrollment');
+    expect(out).not.toContain(UDID_A);
+    expect(out).not.toContain('PushMagic');
+  });
+
+  it('with the MDM push answered and no app push on record, nothing goes to Apple', async () => {
+    const r = await diagnose(server());
+    expect(r.filing.status).toBe('push_answered');
+    expect(r.headline).toMatch(/^No fault found/);
   });
 });
