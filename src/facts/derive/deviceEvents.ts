@@ -148,7 +148,7 @@ class Event implements DeviceEvent, Moment {
 export const MASKED_ID = /[*…<>]|X{4,}|redacted|private/i;
 
 /** A value that is masked or cut is no name to match on. */
-function usableId(v: string): boolean {
+export function usableId(v: string): boolean {
   return v.length >= 6 && !/[*…<>]|X{4,}|redacted|private|unknown|\(unnamed/i.test(v);
 }
 
