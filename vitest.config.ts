@@ -14,7 +14,7 @@ export default defineConfig({
     hookTimeout: 20_000,
     pool: 'forks',
     setupFiles: ['test/setup/ruleCoverage.setup.ts', 'test/setup/scratch.setup.ts'],
-    globalSetup: ['test/setup/ruleCoverage.global.ts'],
+    globalSetup: ['test/setup/ruleCoverage.global.ts', 'test/setup/build.global.ts'],
     projects: [
       {
         extends: true,

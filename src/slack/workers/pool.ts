@@ -52,6 +52,8 @@ export interface PoolOptions {
   caseJobMs?: number;
   /** No job may take longer than this, whatever it asks for (tests). */
   maxJobMs?: number;
+  /** The worker's code, when not the one beside this module (tests: worker.ts bundled once, not compiled by tsx in every thread). */
+  workerScript?: URL;
 }
 
 /** About eight 320 MB bundles' evidence (4.3 MB of facts as JSON each) and their deflated reports. */
@@ -131,6 +133,7 @@ class PoolWorker {
   constructor(
     setup: WorkerSetup,
     maxHeapMb: number,
+    script: URL | undefined,
     private readonly onFree: (w: PoolWorker) => void,
     /** Jobs that were waiting on a worker stopped for another job's deadline. */
     private readonly onStranded: (jobs: Pending[]) => void,
@@ -140,7 +143,7 @@ class PoolWorker {
       this.failLoad = reject;
     });
     this.loaded.catch(() => undefined);
-    this.worker = spawnWorker(setup, maxHeapMb);
+    this.worker = spawnWorker(setup, maxHeapMb, script);
     this.worker.unref();
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
     this.worker.on('error', (e) => this.stop(describeCrash(e)));
@@ -234,10 +237,11 @@ function tsxApi(): string {
  * source checkout (tests, `tsx src/main.ts`) worker.ts through the tsx
  * loader the process itself runs with.
  */
-function spawnWorker(setup: WorkerSetup, maxHeapMb: number): Worker {
+function spawnWorker(setup: WorkerSetup, maxHeapMb: number, script: URL | undefined): Worker {
   // A small young generation: a worker's garbage is short-lived strings and lines, and each megabyte
   // of nursery is resident in every worker (V8's default lets each grow to 48 MB).
   const resourceLimits = { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: setup.lane === 'scan' ? YOUNG_SCAN_MB : YOUNG_CASE_MB };
+  if (script) return new Worker(script, { workerData: setup, resourceLimits });
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: setup, resourceLimits });
   const entry = new URL('./worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
@@ -254,6 +258,7 @@ export class WorkerPool implements Runner {
   private readonly maxHeapMb: number;
   private readonly caseJobMs: number;
   private readonly maxJobMs: number;
+  private readonly workerScript: URL | undefined;
   /** Workers replaced so far (after a crash or a deadline), for tests and logs. */
   replaced = 0;
 
@@ -265,6 +270,7 @@ export class WorkerPool implements Runner {
     this.maxHeapMb = opts.maxHeapMb ?? 768;
     this.caseJobMs = opts.caseJobMs ?? 120_000;
     this.maxJobMs = opts.maxJobMs ?? Number.POSITIVE_INFINITY;
+    this.workerScript = opts.workerScript;
   }
 
   get size(): { scan: number; case: number } {
@@ -309,6 +315,7 @@ export class WorkerPool implements Runner {
       w = new PoolWorker(
         { ...this.setup, lane: list === this.scanWorkers ? 'scan' : 'case' },
         this.maxHeapMb,
+        this.workerScript,
         (gone) => {
           if (gone.dead && list[i] === gone) {
             list[i] = undefined;
