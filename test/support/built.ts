@@ -16,6 +16,8 @@ export const ENTRIES = {
   worker: 'src/slack/workers/worker.ts',
   /** hostile/signals.test.ts's child: a read that is spooling when the signal comes. */
   spoolChild: 'test/hostile/spoolChild.ts',
+  /** archive/intake.test.ts's child: reads an archive in a working folder and a temp dir of the test's. */
+  readChild: 'test/archive/readChild.ts',
 } as const;
 
 /** The path of a bundled entry, to run with `node`. */
