@@ -130,7 +130,7 @@ async function main(): Promise<number> {
   process.stdout.write(HOW_TO_CONNECT);
   // A fresh store per run: the demo starts from the example every time.
   const dir = mkdtempSync(join(tmpdir(), 'pushcheck-'));
-  const store = new SqliteStore({ path: join(dir, 'sessions.db'), retentionMs: config.retentionMs });
+  const store = new SqliteStore({ path: join(dir, 'cases.db'), retentionMs: config.retentionMs });
   try {
     const interactive = !!process.stdin.isTTY && !!process.stdout.isTTY;
     return await runTerminal(new CaseService(store), {

@@ -88,7 +88,7 @@ export interface PasteOptions {
   onPurpose?: boolean;
 }
 
-const CASE_GONE = 'This diagnosis session no longer exists (it may have been purged after the retention period).';
+const CASE_GONE = 'This diagnosis no longer exists (it may have been purged after the retention period).';
 
 /**
  * The one door into the pipeline for a case that lives on: evidence and

@@ -95,12 +95,14 @@ function relevantDomains(facts: readonly Fact[]): Domain[] {
   const said = new Set(facts.filter((f) => f.name === 'case.domain' && (DOMAINS as readonly string[]).includes(String(f.value))).map((f) => f.value as Domain));
   if (said.size) return DOMAINS.filter((d) => said.has(d));
   const found = new Set<Domain>();
+  // Beside an MDM server's push log, apsd's lines about other apps' pushes (in every device log) open no app case.
+  const serverPushed = facts.some((f) => f.name === 'server.push_sent');
   for (const f of facts) {
     const def = factDefinition(f.name);
     // A fact people or files normally give, here derived as a by-product (enrolled, from a server
     // log's contacts): it speaks to the domains its inputs already marked, or chose not to.
     if (f.source.kind === 'derived' && !def?.derived) continue;
-    for (const d of domainsMarkedBy(f)) found.add(d);
+    for (const d of domainsMarkedBy(f)) if (!(d === 'apns' && serverPushed && f.name.startsWith('device.'))) found.add(d);
   }
   if (found.size === 0) for (const f of facts) if (f.source.kind !== 'derived') for (const d of domainsHintedBy(f)) found.add(d);
   return DOMAINS.filter((d) => found.has(d));

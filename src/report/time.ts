@@ -17,14 +17,13 @@ export function isIsoTime(v: unknown): v is string {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-function parts(ms: number): { date: string; time: string; seconds: boolean } {
+// Seconds always: a push at 10:00:00 and an answer at 10:00:59 must not both read "10:00", and a time should look
+// the same in every line of a report whether or not its seconds happen to be zero.
+const clock = (d: Date) => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+
+function parts(ms: number): { date: string; time: string } {
   const d = new Date(ms);
-  const seconds = d.getUTCSeconds() !== 0 || d.getUTCMilliseconds() !== 0;
-  return {
-    date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
-    time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}${seconds ? `:${pad(d.getUTCSeconds())}` : ''}`,
-    seconds,
-  };
+  return { date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`, time: clock(d) };
 }
 
 /** "-08:00" → minutes east of UTC (-480); undefined for anything else. */
@@ -44,8 +43,8 @@ function normalZone(zone: string | undefined): string | undefined {
 }
 
 /**
- * "2025-11-21 17:01:14 UTC", "2025-11-21 17:01 UTC (09:01 at -08:00)",
- * "2025-11-21 09:01 (zone unknown)". Seconds only when they are not zero.
+ * "2025-11-21 17:01:14 UTC", "2025-11-21 17:01:00 UTC (09:01:00 at -08:00)",
+ * "2025-11-21 09:01:00 (zone unknown)". Always with seconds.
  */
 export function formatTime(iso: string, zone?: string): string {
   const ms = Date.parse(iso);
@@ -59,8 +58,8 @@ export function formatTime(iso: string, zone?: string): string {
 }
 
 /**
- * A span of times of one source, e.g. "2025-11-21 09:01–09:14 UTC" or
- * "2025-11-21 09:01 UTC – 2025-11-22 10:02 UTC". The zone is the sources';
+ * A span of times of one source, e.g. "2025-11-21 09:01:00–09:14:30 UTC" or
+ * "2025-11-21 09:01:00 UTC – 2025-11-22 10:02:00 UTC". The zone is the sources';
  * times are given in order or not, the span is first to last.
  */
 export function formatSpan(isos: readonly string[], zone?: string): string {
@@ -72,12 +71,7 @@ export function formatSpan(isos: readonly string[], zone?: string): string {
   const z = normalZone(zone);
   const a = parts(lo);
   const b = parts(hi);
-  // One precision for both ends, so 09:01–09:14:30 does not look like a typo.
-  const sec = a.seconds || b.seconds;
-  const t = (ms2: number) => {
-    const d = new Date(ms2);
-    return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}${sec ? `:${pad(d.getUTCSeconds())}` : ''}`;
-  };
+  const t = (ms2: number) => clock(new Date(ms2));
   const suffix = z === ZONE_UNKNOWN ? ' (zone unknown)' : ' UTC';
   const utc = a.date === b.date ? `${a.date} ${t(lo)}–${t(hi)}${suffix}` : `${a.date} ${t(lo)}${suffix} – ${b.date} ${t(hi)}${suffix}`;
   if (!z || z === ZONE_UNKNOWN) return utc;

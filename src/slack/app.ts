@@ -10,7 +10,8 @@ import { Inflight } from './inflight.js';
 import { LISTENERS } from './listeners/index.js';
 import type { ThreadBook } from './threads.js';
 import { CaseViews } from './views.js';
-import { createRunner, type Runner } from './workers/pool.js';
+import { createRunner } from './workers/pool.js';
+import type { Runner } from './workers/runner.js';
 import { replicaId } from './scanKeeper.js';
 
 /**

@@ -7,7 +7,7 @@ import type { Inflight } from './inflight.js';
 import type { SlackConfig } from './config.js';
 import type { ThreadBook } from './threads.js';
 import type { CaseViews } from './views.js';
-import type { Runner } from './workers/pool.js';
+import type { Runner } from './workers/runner.js';
 
 /** What every listener needs; built once in app.ts. */
 export interface SlackDeps {
@@ -15,7 +15,7 @@ export interface SlackDeps {
   cases: CaseService;
   /** Each thread's latest view, and everything needing a case's report, done off this thread (see views.ts). */
   views: CaseViews;
-  /** Where files are read and cases evaluated: worker threads, or inline (see work/pool.ts). */
+  /** Where files are read and cases evaluated: worker threads, or inline (see workers/pool.ts). */
   runner: Runner;
   /** The bot's own book of its threads (summary message, posts, deliveries handled). */
   threads: ThreadBook;

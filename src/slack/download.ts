@@ -1,5 +1,10 @@
 import { Readable } from 'node:stream';
 import type { ReadableStreamReadResult } from 'node:stream/web';
+import { AGAIN, DownloadError, duration, mb, size, stopped } from './downloadError.js';
+import { checkAnswer, fetchWithRetries } from './downloadRequest.js';
+
+// Callers know a download's failure and its words by this module.
+export { DownloadError, mb } from './downloadError.js';
 
 /** The parts of a Slack file object a download needs. */
 export interface SlackFile {
@@ -12,19 +17,6 @@ export interface SlackFile {
   url_private_download?: string;
   /** "check_file_info": the event carries a stub; call files.info for the rest. */
   file_access?: string;
-}
-
-export type DownloadErrorCode = 'too_large' | 'login_page' | 'http' | 'redirects' | 'host' | 'no_url' | 'network' | 'idle_timeout' | 'timeout';
-
-/** A download that failed, with a message for the thread saying what to do. */
-export class DownloadError extends Error {
-  constructor(
-    readonly code: DownloadErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'DownloadError';
-  }
 }
 
 export interface DownloadOptions {
@@ -54,57 +46,8 @@ export function slackTokenHosts(apiUrl?: string): (url: URL) => boolean {
   return (url) => (url.protocol === 'https:' && (url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com'))) || url.origin === extra;
 }
 
-const MB = 1024 * 1024;
-export const mb = (n: number) => `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
-/** A size as a person reads it, small ones too: "1.5 MB", "48 KB", "100 bytes". */
-const size = (n: number) => (n >= MB ? mb(n) : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`);
-
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 const DEFAULT_TOTAL_TIMEOUT_MS = 15 * 60_000;
-
-/** "30 s", "15 minutes": a limit as the thread reads it. */
-function duration(ms: number): string {
-  if (ms < 60_000) return `${Math.round(ms / 100) / 10} s`;
-  const min = Math.round(ms / 6000) / 10;
-  return `${min} minute${min === 1 ? '' : 's'}`;
-}
-
-const AGAIN = 'Share the file again in a few minutes; if it keeps failing, run `pushcheck diagnose` on it locally.';
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}
-
-async function fetchOnce(url: URL, opts: DownloadOptions & { signal: AbortSignal }): Promise<Response> {
-  const doFetch = opts.fetchImpl ?? fetch;
-  // Follow redirects by hand: fetch would drop (or worse, forward) the bearer
-  // on a cross-origin hop; we re-send it only to Slack's hosts.
-  let current = url;
-  for (let hop = 0; hop <= 5; hop++) {
-    const headers: Record<string, string> = {};
-    if (opts.tokenHosts(current)) headers.authorization = `Bearer ${opts.botToken}`;
-    else if (hop === 0)
-      throw new DownloadError('host', `the file's address (${current.origin}) is not a Slack host over https, so pushcheck did not send its token there`);
-    const res = await doFetch(current, { headers, redirect: 'manual', signal: opts.signal });
-    if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
-      await res.body?.cancel();
-      current = new URL(res.headers.get('location')!, current);
-      continue;
-    }
-    return res;
-  }
-  throw new DownloadError('redirects', 'Slack redirected the download more than 5 times');
-}
 
 /** What happened to a file that grew past the cap while streaming (the reply and the summary say it). */
 export function cutAtCapMessage(maxBytes: number): string {
@@ -139,11 +82,36 @@ export async function openSlackFile(
   if (!url) throw new DownloadError('no_url', `Slack gave no download address for ${name}`);
 
   const idleMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-  const totalMs = opts.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
-  let read = 0;
-  let total: number | undefined;
-  const soFar = () => `${size(read)}${total !== undefined ? ` of ${size(total)}` : ''}`;
-  // The whole download's clock: also stops a retry's wait.
+  const progress: Progress = { read: 0 };
+  const soFar = () => `${size(progress.read)}${progress.total !== undefined ? ` of ${size(progress.total)}` : ''}`;
+  const clock = wholeDownloadClock(name, opts.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS, soFar, opts.signal);
+  let res: Response;
+  try {
+    res = await fetchWithRetries(new URL(url), name, opts, clock.whole.signal, idleMs);
+    progress.total = await checkAnswer(res, file, name, opts.maxBytes);
+  } catch (e) {
+    clock.finish();
+    throw e;
+  }
+  const body = cappedBody(res.body!, { name, maxBytes: opts.maxBytes, idleMs, onBytes: opts.onBytes, progress, soFar, clock });
+  return { stream: Readable.from(body.chunks(), { objectMode: false }), ...(progress.total !== undefined ? { size: progress.total } : {}), cut: body.cut };
+}
+
+/** Bytes read so far, and the size Slack said the file has. */
+interface Progress {
+  read: number;
+  total?: number;
+}
+
+interface Clock {
+  /** Aborted with the DownloadError of the clock that ran out, or the caller's reason. */
+  whole: AbortController;
+  /** Stops the clock and lets go of the caller's signal. */
+  finish: () => void;
+}
+
+/** The whole download's clock: also stops a retry's wait, and the caller's signal stops it too. */
+function wholeDownloadClock(name: string, totalMs: number, soFar: () => string, outer: AbortSignal | undefined): Clock {
   const whole = new AbortController();
   const wholeTimer = setTimeout(
     () =>
@@ -156,151 +124,84 @@ export async function openSlackFile(
     totalMs,
   );
   wholeTimer.unref();
-  const onOuterAbort = () => whole.abort(opts.signal!.reason);
-  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const finish = () => {
-    clearTimeout(wholeTimer);
-    opts.signal?.removeEventListener('abort', onOuterAbort);
+  const onOuterAbort = () => whole.abort(outer!.reason);
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  return {
+    whole,
+    finish: () => {
+      clearTimeout(wholeTimer);
+      outer?.removeEventListener('abort', onOuterAbort);
+    },
   };
-  let res: Response;
-  try {
-    res = await fetchWithRetries(new URL(url), name, opts, whole.signal, idleMs);
-    total = await checkAnswer(res, file, name, opts.maxBytes);
-  } catch (e) {
-    finish();
-    throw e;
-  }
-  const body = res.body!;
+}
 
+/**
+ * The body of Slack's answer as chunks, cut at maxBytes (then `cut()` says
+ * so), stopped by silence past idleMs or by the whole download's clock.
+ */
+function cappedBody(
+  body: NonNullable<Response['body']>,
+  r: { name: string; maxBytes: number; idleMs: number; onBytes: DownloadOptions['onBytes']; progress: Progress; soFar: () => string; clock: Clock },
+): { chunks: () => AsyncGenerator<Buffer>; cut: () => DownloadError | undefined } {
+  const { name, maxBytes, onBytes, progress, clock } = r;
   let cut: DownloadError | undefined;
   const reader = body.getReader();
-  const { maxBytes, onBytes } = opts;
-  /**
-   * The next chunk from Slack. Silence past idleMs stops the whole download
-   * (the response is tied to that signal, so the pending read fails with
-   * the reason); so does the whole download's clock.
-   */
-  const next = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
-    const idleTimer = setTimeout(
-      () =>
-        whole.abort(
-          new DownloadError(
-            'idle_timeout',
-            `the download of ${name} stalled: nothing arrived for ${duration(idleMs)} after ${soFar()}, so pushcheck stopped it and used nothing from the file. ${AGAIN}`,
-          ),
-        ),
-      idleMs,
-    );
-    try {
-      return await reader.read();
-    } catch (e) {
-      throw stopped(whole.signal) ?? e;
-    } finally {
-      clearTimeout(idleTimer);
-    }
-  };
+  const next = () => nextChunk(reader, r);
   // Leaving this loop early (the cap is reached, a clock ran out, or the
   // reader stopped and destroyed the stream) cancels the response, closing
   // the connection to Slack.
-  async function* capped(): AsyncGenerator<Buffer> {
+  async function* chunks(): AsyncGenerator<Buffer> {
     try {
       for (;;) {
         const { done, value } = await next();
         if (done) return;
         const chunk = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-        const room = maxBytes - read;
+        const room = maxBytes - progress.read;
         if (chunk.length > room) {
           if (room > 0) {
-            read = maxBytes;
-            onBytes?.(read, total);
+            progress.read = maxBytes;
+            onBytes?.(progress.read, progress.total);
             yield chunk.subarray(0, room);
           }
           cut = new DownloadError('too_large', `${name} ${cutAtCapMessage(maxBytes)}`);
           return;
         }
-        read += chunk.length;
-        onBytes?.(read, total);
+        progress.read += chunk.length;
+        onBytes?.(progress.read, progress.total);
         yield chunk;
       }
     } finally {
-      finish();
+      clock.finish();
       await reader.cancel().catch(() => undefined);
     }
   }
-  return { stream: Readable.from(capped(), { objectMode: false }), ...(total !== undefined ? { size: total } : {}), cut: () => cut };
+  return { chunks, cut: () => cut };
 }
 
-/** The DownloadError a clock stopped the download with, if one did. */
-const stopped = (signal: AbortSignal): DownloadError | undefined => (signal.aborted && signal.reason instanceof DownloadError ? signal.reason : undefined);
-
 /**
- * Asks Slack for the file, retrying 429 / 5xx / no answer with a short backoff. Waiting for Slack's
- * answer (headers) is idle time: a host that never answers is given up on after idleMs, and asked again.
+ * The next chunk from Slack. Silence past idleMs stops the whole download
+ * (the response is tied to that signal, so the pending read fails with
+ * the reason); so does the whole download's clock.
  */
-async function fetchWithRetries(url: URL, name: string, opts: DownloadOptions, whole: AbortSignal, idleMs: number): Promise<Response> {
-  const attempts = opts.attempts ?? 3;
-  for (let attempt = 1; ; attempt++) {
-    const idle = new AbortController();
-    const idleTimer = setTimeout(
-      () =>
-        idle.abort(
-          new DownloadError(
-            'idle_timeout',
-            `Slack did not answer for ${duration(idleMs)} when pushcheck asked for ${name}${attempts > 1 ? ` (${attempt} tries)` : ''}, so it stopped waiting. ${AGAIN}`,
-          ),
+async function nextChunk(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  r: { name: string; idleMs: number; soFar: () => string; clock: Clock },
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  const idleTimer = setTimeout(
+    () =>
+      r.clock.whole.abort(
+        new DownloadError(
+          'idle_timeout',
+          `the download of ${r.name} stalled: nothing arrived for ${duration(r.idleMs)} after ${r.soFar()}, so pushcheck stopped it and used nothing from the file. ${AGAIN}`,
         ),
-      idleMs,
-    );
-    const signal = AbortSignal.any([whole, idle.signal]);
-    let res: Response;
-    try {
-      res = await fetchOnce(url, { ...opts, signal });
-    } catch (e) {
-      const clock = stopped(whole) ?? stopped(idle.signal);
-      // A refusal of ours (a host not Slack's, too many redirects), the whole download's clock, or the caller stopping: no retry.
-      if ((e instanceof DownloadError && e !== clock) || stopped(whole) || opts.signal?.aborted) throw e instanceof DownloadError ? e : (clock ?? e);
-      if (attempt >= attempts) throw clock ?? new DownloadError('network', `could not download ${name}: ${(e as Error).message}`);
-      await sleep(250 * 2 ** attempt, whole);
-      continue;
-    } finally {
-      clearTimeout(idleTimer);
-    }
-    if ((res.status === 429 || res.status >= 500) && attempt < attempts) {
-      const retryAfter = Number(res.headers.get('retry-after'));
-      await res.body?.cancel();
-      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 5000) : 250 * 2 ** attempt, whole);
-      if (stopped(whole)) throw stopped(whole);
-      continue;
-    }
-    return res;
+      ),
+    r.idleMs,
+  );
+  try {
+    return await reader.read();
+  } catch (e) {
+    throw stopped(r.clock.whole.signal) ?? e;
+  } finally {
+    clearTimeout(idleTimer);
   }
-}
-
-/**
- * Slack's answer checked before anything is read: an error status, its HTML sign-in page (the
- * missing files:read scope), or a size over the cap. Returns the size: the larger of what the
- * file's metadata and the answer's headers say, since either may under-report.
- */
-async function checkAnswer(res: Response, file: SlackFile, name: string, maxBytes: number): Promise<number | undefined> {
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new DownloadError('http', `Slack answered ${res.status} when pushcheck downloaded ${name}`);
-  }
-  if ((res.headers.get('content-type') ?? '').toLowerCase().includes('text/html')) {
-    await res.body?.cancel();
-    throw new DownloadError(
-      'login_page',
-      `Slack sent a sign-in page instead of ${name}: the app is missing the files:read scope. Add it under OAuth & Permissions › Bot Token Scopes (manifest.yml has it) and reinstall the app.`,
-    );
-  }
-  const declared = Number(res.headers.get('content-length'));
-  const sizes = [file.size, Number.isFinite(declared) && declared > 0 ? declared : undefined].filter((n): n is number => n !== undefined);
-  const total = sizes.length ? Math.max(...sizes) : undefined;
-  if (total !== undefined && total > maxBytes) {
-    await res.body?.cancel();
-    const said = file.size !== undefined && total > file.size ? ` (Slack's file details said ${size(file.size)}, the download ${size(total)})` : '';
-    throw new DownloadError('too_large', `${name} is ${size(total)}${said}, over the ${size(maxBytes)} limit (PUSHCHECK_MAX_FILE_MB)`);
-  }
-  if (!res.body) throw new DownloadError('http', `Slack sent an empty answer for ${name}`);
-  return total;
 }

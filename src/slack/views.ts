@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { CaseService, CaseSnapshot, FeedbackPackage } from '../case/index.js';
 import type { QuestionReport } from '../report/types.js';
 import type { CaseRef, CaseView, ScanInput, ScanNote, ScanOutput } from './workers/jobs.js';
-import type { RunOptions, Runner } from './workers/pool.js';
+import type { RunOptions, Runner } from './workers/runner.js';
 
 /** Threads whose last view is kept in memory (a view is the summary and a gist: a few KB). */
 const KEPT_VIEWS = 500;
@@ -44,7 +44,7 @@ export class CaseViews {
     return { affinity: key, onAsk: ({ batches }) => this.cases.evidenceJson(key, batches) };
   }
 
-  /** The case as it stands; evaluated again only when its evidence or answers changed. Undefined when there is no such session. */
+  /** The case as it stands; evaluated again only when its evidence or answers changed. Undefined when there is no such case. */
   async current(key: string): Promise<CaseView | undefined> {
     const ref = await this.ref(key);
     if (!ref) return undefined;
@@ -74,7 +74,7 @@ export class CaseViews {
 
   private async withRef<T>(key: string, run: (ref: CaseRef) => Promise<T>): Promise<T> {
     const ref = await this.ref(key);
-    if (!ref) throw new Error('this diagnosis session no longer exists');
+    if (!ref) throw new Error('this diagnosis no longer exists');
     return run(ref);
   }
 

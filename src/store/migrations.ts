@@ -2,6 +2,8 @@
  * Schema changes in order, one list per database. A migration is never
  * edited once released: add a new one. Applied versions are recorded in
  * `migrations`. The two lists keep the same versions for the same change.
+ * The case was first called a session: versions 1 and 2 create `sessions`
+ * and `session_key`, version 3 renames them.
  */
 export interface Migration {
   version: number;
@@ -85,6 +87,28 @@ export const SQLITE_MIGRATIONS: Migration[] = [
       CREATE INDEX answers_question ON answers(session_key, question);
     `,
   },
+  {
+    version: 3,
+    name: 'sessions renamed cases, session_key renamed case_key',
+    // ALTER TABLE … RENAME keeps every row and rewrites the REFERENCES clauses
+    // of the other tables; SQLite cannot rename an index, so the indexes named
+    // after sessions are made again under their new names.
+    sql: `
+      ALTER TABLE sessions RENAME TO cases;
+      ALTER TABLE evidence RENAME COLUMN session_key TO case_key;
+      ALTER TABLE answers RENAME COLUMN session_key TO case_key;
+      ALTER TABLE messages RENAME COLUMN session_key TO case_key;
+      ALTER TABLE scans RENAME COLUMN session_key TO case_key;
+      DROP INDEX sessions_updated_at;
+      CREATE INDEX cases_updated_at ON cases(updated_at);
+      DROP INDEX evidence_session;
+      CREATE INDEX evidence_case ON evidence(case_key);
+      DROP INDEX answers_session;
+      CREATE INDEX answers_case ON answers(case_key);
+      DROP INDEX scans_session;
+      CREATE INDEX scans_case ON scans(case_key);
+    `,
+  },
 ];
 
 /** The same schema in Postgres: identity columns, JSONB for the settings merged in place, BIGINT times in ms. */
@@ -156,6 +180,30 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
       CREATE INDEX scans_owner ON scans(owner);
       CREATE INDEX scans_heartbeat ON scans(heartbeat_at);
       CREATE INDEX answers_question ON answers(session_key, question);
+    `,
+  },
+  {
+    version: 3,
+    name: 'sessions renamed cases, session_key renamed case_key',
+    // Renames only: rows, identity sequences and foreign keys (bound to the
+    // table, not its name) stay as they are. The constraints Postgres named
+    // after the old names are renamed too, so an upgraded schema and a new one
+    // look the same.
+    sql: `
+      ALTER TABLE sessions RENAME TO cases;
+      ALTER TABLE cases RENAME CONSTRAINT sessions_pkey TO cases_pkey;
+      ALTER INDEX sessions_updated_at RENAME TO cases_updated_at;
+      ALTER TABLE evidence RENAME COLUMN session_key TO case_key;
+      ALTER TABLE evidence RENAME CONSTRAINT evidence_session_key_fkey TO evidence_case_key_fkey;
+      ALTER INDEX evidence_session RENAME TO evidence_case;
+      ALTER TABLE answers RENAME COLUMN session_key TO case_key;
+      ALTER TABLE answers RENAME CONSTRAINT answers_session_key_fkey TO answers_case_key_fkey;
+      ALTER INDEX answers_session RENAME TO answers_case;
+      ALTER TABLE messages RENAME COLUMN session_key TO case_key;
+      ALTER TABLE messages RENAME CONSTRAINT messages_session_key_fkey TO messages_case_key_fkey;
+      ALTER TABLE scans RENAME COLUMN session_key TO case_key;
+      ALTER TABLE scans RENAME CONSTRAINT scans_session_key_fkey TO scans_case_key_fkey;
+      ALTER INDEX scans_session RENAME TO scans_case;
     `,
   },
 ];

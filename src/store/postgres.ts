@@ -1,25 +1,23 @@
-import { createHash, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Answer } from '../engine/answers.js';
-import { LockTimeoutError, StoreUnavailableError } from './errors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
-import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { holdAdvisoryLock } from './postgresLocks.js';
+import { PostgresScans } from './postgresScans.js';
+import { DelegatesScans } from './scanDelegate.js';
+import { applyMigrations, checkSettings, describeDatabaseUrl, openPools, startWhenReachable } from './postgresStartup.js';
 import {
   answer,
   ANSWER_ORDER,
   answerPlace,
-  byStart,
   evidenceBatch,
   evidenceJson,
-  scanRecord,
   caseInfo,
   threadInfo,
   type AnswerRow,
   type EvidenceRow,
-  type ScanRow,
   type CaseRow,
 } from './rows.js';
-import type { AnswerRecorded, CaseSnapshot, Store, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, CaseInfo, CaseState } from './types.js';
+import type { AnswerRecorded, CaseSnapshot, Store, EvidenceBatch, EvidenceJson, LockOptions, CaseInfo, CaseState } from './types.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -43,47 +41,13 @@ export interface PostgresStoreOptions {
 }
 
 const DAY = 86_400_000;
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-/** Server errors no retry will heal: bad password, unknown role or database, bad parameters. */
-const FATAL_CODES = new Set(['28P01', '28000', '3D000', '3F000', '42501', '22023', '08P01']);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** host:port/database, fit for a log line: the URL without user or password. */
-function describeDatabaseUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname && u.pathname !== '/' ? u.pathname : ''}`;
-  } catch {
-    return '(an unparseable URL)';
-  }
-}
-
-function reason(e: unknown): string {
-  const err = e as { code?: string; message?: string; errors?: { message?: string }[] };
-  // Node reports a refused dual-stack connect as an AggregateError with no message of its own.
-  const message = err.message || err.errors?.map((x) => x.message).join('; ') || String(e);
-  const codes: Record<string, string> = {
-    ECONNREFUSED: 'connection refused',
-    ENOTFOUND: 'host not found',
-    ETIMEDOUT: 'connection timed out',
-    EHOSTUNREACH: 'host unreachable',
-  };
-  return (err.code && codes[err.code]) ?? message;
-}
-
-/** A 64-bit advisory lock id for a name (Postgres takes a bigint). */
-function lockId(name: string): string {
-  return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
-}
-
 /**
  * The shared store for several replicas: Postgres through `pg`. Atomic
  * steps are single statements or short transactions; a thread's work is
  * serialised by a transaction-scoped advisory lock held on a connection of
  * its own, which Postgres drops the moment a replica dies.
  */
-export class PostgresStore implements Store {
+export class PostgresStore extends DelegatesScans implements Store {
   readonly kind = 'postgres' as const;
   readonly location: string;
   readonly schema: string;
@@ -94,52 +58,33 @@ export class PostgresStore implements Store {
   private readonly dedupeTtlMs: number;
   private readonly lockTimeoutMs: number;
   private readonly now: () => Date;
+  /** Reads in flight. */
+  protected readonly inFlight: PostgresScans;
 
   private constructor(opts: PostgresStoreOptions) {
+    super();
     this.schema = opts.schema ?? 'pushcheck';
     this.location = describeDatabaseUrl(opts.url);
     this.retentionMs = opts.retentionMs;
     this.dedupeTtlMs = opts.dedupeTtlMs ?? DAY;
     this.lockTimeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     this.now = opts.now ?? (() => new Date());
-    const base: pg.PoolConfig = {
-      connectionString: opts.url,
-      options: `-c search_path=${this.schema}`,
-      application_name: opts.applicationName ?? 'pushcheck',
-      connectionTimeoutMillis: 10_000,
-      idleTimeoutMillis: 30_000,
-    };
-    this.pool = new pg.Pool({ ...base, max: opts.poolSize ?? 10 });
-    this.lockPool = new pg.Pool({ ...base, max: opts.poolSize ?? 10, application_name: `${opts.applicationName ?? 'pushcheck'}-locks` });
-    const onError = opts.onError ?? (() => undefined);
-    // Idle connections report to the pool, connections in use to themselves: both must be listened to, or a server restart kills the process.
-    for (const pool of [this.pool, this.lockPool]) {
-      pool.on('error', onError);
-      pool.on('connect', (client) => client.on('error', onError));
-    }
+    ({ pool: this.pool, lockPool: this.lockPool } = openPools(opts.url, this.schema, opts));
+    this.inFlight = new PostgresScans(this.pool, this.now);
   }
 
   /** Connects (waiting a while for a database that is still starting) and applies the migrations. */
   static async connect(opts: PostgresStoreOptions): Promise<PostgresStore> {
     const variable = opts.variable ?? 'PUSHCHECK_DATABASE_URL';
-    if (!/^postgres(ql)?:\/\//.test(opts.url)) throw new StoreUnavailableError(variable, 'must be a URL starting with postgres:// or postgresql://');
-    const schema = opts.schema ?? 'pushcheck';
-    if (!SCHEMA_NAME.test(schema)) throw new StoreUnavailableError(variable, `the schema name "${schema}" must be lower-case letters, digits and _`);
+    checkSettings(opts.url, opts.schema ?? 'pushcheck', variable);
     const store = new PostgresStore(opts);
-    const until = Date.now() + (opts.connectTimeoutMs ?? 30_000);
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
-      try {
-        await store.migrate();
-        return store;
-      } catch (e) {
-        const code = (e as { code?: string }).code ?? '';
-        if (FATAL_CODES.has(code) || Date.now() >= until) {
-          await store.close();
-          throw new StoreUnavailableError(variable, `cannot use the database at ${store.location}: ${reason(e)}`, { cause: e });
-        }
-        await sleep(Math.min(delay, until - Date.now()));
-      }
-    }
+    await startWhenReachable(() => store.tx((c) => applyMigrations(c, store.schema, store.now)), {
+      timeoutMs: opts.connectTimeoutMs ?? 30_000,
+      variable,
+      location: store.location,
+      close: () => store.close(),
+    });
+    return store;
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
@@ -157,21 +102,6 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** Every missing migration, in one transaction, under a lock: replicas starting together apply each once. */
-  private async migrate(): Promise<void> {
-    await this.tx(async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockId(`pushcheck:migrate:${this.schema}`)]);
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-      await c.query('CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-      const applied = new Set((await c.query<{ version: number }>('SELECT version FROM migrations')).rows.map((r) => r.version));
-      for (const m of POSTGRES_MIGRATIONS) {
-        if (applied.has(m.version)) continue;
-        await c.query(m.sql);
-        await c.query('INSERT INTO migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, this.now().toISOString()]);
-      }
-    });
-  }
-
   async appliedMigrations(): Promise<number[]> {
     return (await this.pool.query<{ version: number }>('SELECT version FROM migrations ORDER BY version')).rows.map((r) => r.version);
   }
@@ -179,35 +109,35 @@ export class PostgresStore implements Store {
   async openCase(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<CaseInfo> {
     const at = this.now().toISOString();
     await this.pool.query(
-      'INSERT INTO sessions (key, channel, thread_ts, created_at, updated_at, meta) VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (key) DO NOTHING',
+      'INSERT INTO cases (key, channel, thread_ts, created_at, updated_at, meta) VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (key) DO NOTHING',
       [key, init.channel, init.threadTs, at, JSON.stringify(init.meta ?? {})],
     );
-    const row = (await this.pool.query<CaseRow>('SELECT * FROM sessions WHERE key = $1', [key])).rows[0];
+    const row = (await this.pool.query<CaseRow>('SELECT * FROM cases WHERE key = $1', [key])).rows[0];
     if (!row) throw new Error(`no case ${key}`); // purged between the two statements
     return caseInfo(row);
   }
 
   async thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined> {
-    const row = (await this.pool.query<Pick<CaseRow, 'summary_ts' | 'meta'>>('SELECT summary_ts, meta FROM sessions WHERE key = $1', [key])).rows[0];
+    const row = (await this.pool.query<Pick<CaseRow, 'summary_ts' | 'meta'>>('SELECT summary_ts, meta FROM cases WHERE key = $1', [key])).rows[0];
     return row ? threadInfo(row) : undefined;
   }
 
   async hasCase(key: string): Promise<boolean> {
-    return (await this.pool.query('SELECT 1 FROM sessions WHERE key = $1', [key])).rowCount === 1;
+    return (await this.pool.query('SELECT 1 FROM cases WHERE key = $1', [key])).rowCount === 1;
   }
 
   async getCase(key: string): Promise<CaseState | undefined> {
     // One snapshot: evidence and answers as they stood together.
     return this.tx(async (c) => {
-      const row = (await c.query<CaseRow>('SELECT * FROM sessions WHERE key = $1', [key])).rows[0];
+      const row = (await c.query<CaseRow>('SELECT * FROM cases WHERE key = $1', [key])).rows[0];
       if (!row) return undefined;
       const evidence = (
-        await c.query<EvidenceRow>('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = $1 ORDER BY id', [key])
+        await c.query<EvidenceRow>('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE case_key = $1 ORDER BY id', [key])
       ).rows.map(evidenceBatch);
       const answers = (
-        await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])
+        await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE case_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])
       ).rows.map(answer);
-      const messages = (await c.query<{ ts: string; kind: string }>('SELECT ts, kind FROM messages WHERE session_key = $1 ORDER BY ts', [key])).rows;
+      const messages = (await c.query<{ ts: string; kind: string }>('SELECT ts, kind FROM messages WHERE case_key = $1 ORDER BY ts', [key])).rows;
       return { ...caseInfo(row), evidence, answers, messages };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
@@ -218,8 +148,8 @@ export class PostgresStore implements Store {
 
   async addEvidenceJson(key: string, batch: EvidenceJson): Promise<void> {
     await this.pool.query(
-      `WITH touched AS (UPDATE sessions SET updated_at = $7 WHERE key = $1)
-       INSERT INTO evidence (session_key, input, facts, problems, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      `WITH touched AS (UPDATE cases SET updated_at = $7 WHERE key = $1)
+       INSERT INTO evidence (case_key, input, facts, problems, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6)`,
       [key, batch.input, batch.facts, batch.problems, batch.addedBy ?? null, batch.addedAt, this.now().toISOString()],
     );
   }
@@ -227,10 +157,10 @@ export class PostgresStore implements Store {
   async caseSnapshot(key: string): Promise<CaseSnapshot | undefined> {
     // One snapshot: the batches and answers as they stood together.
     return this.tx(async (c) => {
-      if (!(await c.query('SELECT 1 FROM sessions WHERE key = $1', [key])).rows.length) return undefined;
-      const ids = (await c.query<{ id: string }>('SELECT id FROM evidence WHERE session_key = $1 ORDER BY id', [key])).rows;
+      if (!(await c.query('SELECT 1 FROM cases WHERE key = $1', [key])).rows.length) return undefined;
+      const ids = (await c.query<{ id: string }>('SELECT id FROM evidence WHERE case_key = $1 ORDER BY id', [key])).rows;
       const answers = (
-        await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])
+        await c.query<AnswerRow>(`SELECT question, value, answered_by, answered_at FROM answers WHERE case_key = $1 ORDER BY ${ANSWER_ORDER}`, [key])
       ).rows.map(answer);
       return { batchIds: ids.map((r) => String(r.id)), answers };
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -239,7 +169,7 @@ export class PostgresStore implements Store {
   async evidenceJson(key: string, ids: readonly string[]): Promise<(EvidenceJson & { id: string })[]> {
     if (!ids.length) return [];
     const { rows } = await this.pool.query<EvidenceRow & { id: string }>(
-      'SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE session_key = $1 AND id = ANY($2::bigint[]) ORDER BY id',
+      'SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE case_key = $1 AND id = ANY($2::bigint[]) ORDER BY id',
       [key, ids],
     );
     return rows.map(evidenceJson);
@@ -248,15 +178,15 @@ export class PostgresStore implements Store {
   async addAnswer(key: string, a: Answer): Promise<AnswerRecorded> {
     return this.tx(async (c) => {
       // The case's row lock orders answers to one thread, whichever replica records them.
-      await c.query('SELECT 1 FROM sessions WHERE key = $1 FOR UPDATE', [key]);
+      await c.query('SELECT 1 FROM cases WHERE key = $1 FOR UPDATE', [key]);
       const { rows } = await c.query<{ id: string }>(
-        'INSERT INTO answers (session_key, question, value, answered_by, answered_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        'INSERT INTO answers (case_key, question, value, answered_by, answered_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
         [key, a.question, a.value, a.by ?? null, a.at ?? null],
       );
-      await c.query('UPDATE sessions SET updated_at = $2 WHERE key = $1', [key, this.now().toISOString()]);
+      await c.query('UPDATE cases SET updated_at = $2 WHERE key = $1', [key, this.now().toISOString()]);
       const ordered = (
         await c.query<AnswerRow & { id: string }>(
-          `SELECT id, question, value, answered_by, answered_at FROM answers WHERE session_key = $1 AND question = $2 ORDER BY ${ANSWER_ORDER}`,
+          `SELECT id, question, value, answered_by, answered_at FROM answers WHERE case_key = $1 AND question = $2 ORDER BY ${ANSWER_ORDER}`,
           [key, a.question],
         )
       ).rows;
@@ -265,21 +195,21 @@ export class PostgresStore implements Store {
   }
 
   async claimSummary(key: string, ts: string): Promise<string> {
-    await this.pool.query('UPDATE sessions SET summary_ts = $2, updated_at = $3 WHERE key = $1 AND summary_ts IS NULL', [key, ts, this.now().toISOString()]);
-    const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM sessions WHERE key = $1', [key])).rows[0];
+    await this.pool.query('UPDATE cases SET summary_ts = $2, updated_at = $3 WHERE key = $1 AND summary_ts IS NULL', [key, ts, this.now().toISOString()]);
+    const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM cases WHERE key = $1', [key])).rows[0];
     if (!row?.summary_ts) throw new Error(`no case ${key}`);
     return row.summary_ts;
   }
 
   async replaceSummary(key: string, from: string, to: string): Promise<string> {
-    await this.pool.query('UPDATE sessions SET summary_ts = $3, updated_at = $4 WHERE key = $1 AND summary_ts = $2', [key, from, to, this.now().toISOString()]);
-    const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM sessions WHERE key = $1', [key])).rows[0];
+    await this.pool.query('UPDATE cases SET summary_ts = $3, updated_at = $4 WHERE key = $1 AND summary_ts = $2', [key, from, to, this.now().toISOString()]);
+    const row = (await this.pool.query<{ summary_ts: string | null }>('SELECT summary_ts FROM cases WHERE key = $1', [key])).rows[0];
     if (!row?.summary_ts) throw new Error(`no case ${key}`);
     return row.summary_ts;
   }
 
   async recordMessage(key: string, ts: string, kind: string): Promise<void> {
-    await this.pool.query('INSERT INTO messages (session_key, ts, kind) VALUES ($1, $2, $3) ON CONFLICT (session_key, ts) DO UPDATE SET kind = EXCLUDED.kind', [
+    await this.pool.query('INSERT INTO messages (case_key, ts, kind) VALUES ($1, $2, $3) ON CONFLICT (case_key, ts) DO UPDATE SET kind = EXCLUDED.kind', [
       key,
       ts,
       kind,
@@ -288,7 +218,7 @@ export class PostgresStore implements Store {
 
   async setMeta(key: string, name: string, value: string): Promise<void> {
     // One statement: no read-modify-write race between replicas.
-    await this.pool.query('UPDATE sessions SET meta = jsonb_set(meta, ARRAY[$2::text], to_jsonb($3::text)) WHERE key = $1', [key, name, value]);
+    await this.pool.query('UPDATE cases SET meta = jsonb_set(meta, ARRAY[$2::text], to_jsonb($3::text)) WHERE key = $1', [key, name, value]);
   }
 
   async claim(dedupeKey: string, ttlMs = this.dedupeTtlMs): Promise<boolean> {
@@ -303,94 +233,16 @@ export class PostgresStore implements Store {
 
   withThreadLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
     const timeoutMs = opts.timeoutMs ?? this.lockTimeoutMs;
-    return lockThread(this.local, key, timeoutMs, fn, (until, inner) => this.holdAdvisoryLock(key, until, timeoutMs, inner));
-  }
-
-  /** Runs `fn` inside a transaction holding the thread's advisory lock, on a connection of its own. */
-  private async holdAdvisoryLock<T>(key: string, until: number, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-    const c = await this.connectWithin(until, key, timeoutMs);
-    try {
-      await c.query('BEGIN');
-      // SET takes no parameters; the value is an integer computed here.
-      await c.query(`SET LOCAL lock_timeout = ${Math.max(1, until - Date.now())}`);
-      try {
-        await c.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockId(`pushcheck:${this.schema}:thread:${key}`)]);
-      } catch (e) {
-        if ((e as { code?: string }).code === '55P03') throw new LockTimeoutError(key, timeoutMs);
-        throw e;
-      }
-      return await fn();
-    } finally {
-      // Ending the transaction frees the lock; a connection that cannot even roll back is discarded.
-      let broken: Error | undefined;
-      await c.query('ROLLBACK').catch((e: Error) => (broken = e));
-      c.release(broken);
-    }
-  }
-
-  /** A lock connection, or LockTimeoutError if none frees up in time. */
-  private async connectWithin(until: number, key: string, timeoutMs: number): Promise<pg.PoolClient> {
-    const pending = this.lockPool.connect();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LockTimeoutError(key, timeoutMs)), Math.max(0, until - Date.now()));
-    });
-    try {
-      return await Promise.race([pending, timeout]);
-    } catch (e) {
-      pending.then(
-        (c) => c.release(),
-        () => undefined,
-      );
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async beginScan(
-    key: string,
-    scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string },
-  ): Promise<ScanRecord> {
-    const now = this.now();
-    const { rows } = await this.pool.query<ScanRow>(
-      'INSERT INTO scans (id, session_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9) RETURNING *',
-      [randomUUID(), key, scan.input, JSON.stringify(scan.source), scan.owner, now.toISOString(), now.getTime(), scan.addedBy ?? null, scan.addedAt],
+    return lockThread(this.local, key, timeoutMs, fn, (until, inner) =>
+      holdAdvisoryLock(this.lockPool, `pushcheck:${this.schema}:thread:${key}`, key, until, timeoutMs, inner),
     );
-    return scanRecord(rows[0]!);
   }
 
-  async endScan(id: string): Promise<void> {
-    await this.pool.query('DELETE FROM scans WHERE id = $1', [id]);
-  }
-
-  async heartbeat(owner: string): Promise<number> {
-    return (await this.pool.query('UPDATE scans SET heartbeat_at = $2 WHERE owner = $1', [owner, this.now().getTime()])).rowCount ?? 0;
-  }
-
-  async releaseScans(owner: string): Promise<number> {
-    return (await this.pool.query('UPDATE scans SET heartbeat_at = 0 WHERE owner = $1', [owner])).rowCount ?? 0;
-  }
-
-  async takeStaleScans(owner: string, staleMs: number): Promise<ScanRecord[]> {
-    const now = this.now().getTime();
-    // A row another sweeper updated first no longer matches when this one re-checks it: each scan goes to one owner.
-    const { rows } = await this.pool.query<ScanRow>(
-      'UPDATE scans SET owner = $1, heartbeat_at = $2, attempts = attempts + 1 WHERE heartbeat_at < $3 AND owner <> $1 RETURNING *',
-      [owner, now, now - staleMs],
-    );
-    return rows.map(scanRecord).sort(byStart);
-  }
-
-  async scans(key: string): Promise<ScanRecord[]> {
-    return (await this.pool.query<ScanRow>('SELECT * FROM scans WHERE session_key = $1 ORDER BY started_at, id', [key])).rows.map(scanRecord);
-  }
-
-  async purge(now = this.now()): Promise<{ sessions: number; claims: number }> {
+  async purge(now = this.now()): Promise<{ cases: number; claims: number }> {
     const cutoff = new Date(now.getTime() - this.retentionMs).toISOString();
-    const sessions = (await this.pool.query('DELETE FROM sessions WHERE updated_at < $1', [cutoff])).rowCount ?? 0;
+    const cases = (await this.pool.query('DELETE FROM cases WHERE updated_at < $1', [cutoff])).rowCount ?? 0;
     const claims = (await this.pool.query('DELETE FROM seen WHERE expires_at <= $1', [now.getTime()])).rowCount ?? 0;
-    return { sessions, claims };
+    return { cases, claims };
   }
 
   async ping(): Promise<void> {

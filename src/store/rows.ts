@@ -29,7 +29,7 @@ export interface AnswerRow {
 
 export interface ScanRow {
   id: string;
-  session_key: string;
+  case_key: string;
   input: string;
   source: string;
   owner: string;
@@ -76,7 +76,7 @@ export function answer(r: AnswerRow): Answer {
 export function scanRecord(r: ScanRow): ScanRecord {
   return {
     id: r.id,
-    key: r.session_key,
+    key: r.case_key,
     input: r.input,
     source: JSON.parse(r.source) as Record<string, unknown>,
     owner: r.owner,

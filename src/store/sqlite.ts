@@ -1,32 +1,30 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Answer } from '../engine/answers.js';
-import { LockTimeoutError } from './errors.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, lockThread, TimedKeyedMutex } from './localLock.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { DelegatesScans } from './scanDelegate.js';
+import { SqliteLease } from './sqliteLease.js';
+import { SqliteScans } from './sqliteScans.js';
 import {
   answer,
   ANSWER_ORDER,
   answerPlace,
-  byStart,
   evidenceBatch,
   evidenceJson,
-  scanRecord,
   caseInfo,
   threadInfo,
   type AnswerRow,
   type EvidenceRow,
-  type ScanRow,
   type CaseRow,
 } from './rows.js';
-import type { AnswerRecorded, CaseSnapshot, EvidenceBatch, EvidenceJson, LockOptions, ScanRecord, CaseInfo, CaseState, Store } from './types.js';
+import type { AnswerRecorded, CaseSnapshot, EvidenceBatch, EvidenceJson, LockOptions, CaseInfo, CaseState, Store } from './types.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ":memory:". */
   path: string;
-  /** Sessions untouched for longer than this are purged. */
+  /** Cases untouched for longer than this are purged. */
   retentionMs: number;
   /** How long a delivery key is remembered (Slack retries within minutes). */
   dedupeTtlMs?: number;
@@ -41,15 +39,13 @@ export interface SqliteStoreOptions {
 const DAY = 86_400_000;
 const DEFAULT_LEASE_MS = 30_000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * The embedded store: SQLite through better-sqlite3, one file. Each call is
  * a synchronous statement (or transaction) run to completion, so it is
  * atomic inside the process; a lease row per thread serialises the work of
  * several processes sharing the file.
  */
-export class SqliteStore implements Store {
+export class SqliteStore extends DelegatesScans implements Store {
   readonly kind = 'sqlite' as const;
   readonly location: string;
   readonly db: Database.Database;
@@ -57,10 +53,14 @@ export class SqliteStore implements Store {
   private readonly dedupeTtlMs: number;
   private readonly now: () => Date;
   private readonly local = new TimedKeyedMutex();
-  private readonly leaseMs: number;
+  /** The thread's lease row, for several processes on one file. */
+  private readonly lease: SqliteLease;
+  /** Reads in flight. */
+  protected readonly inFlight: SqliteScans;
   private readonly lockTimeoutMs: number;
 
   constructor(opts: SqliteStoreOptions) {
+    super();
     if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
     this.location = opts.path;
     this.db = new Database(opts.path);
@@ -72,7 +72,8 @@ export class SqliteStore implements Store {
     this.retentionMs = opts.retentionMs;
     this.dedupeTtlMs = opts.dedupeTtlMs ?? DAY;
     this.now = opts.now ?? (() => new Date());
-    this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+    this.lease = new SqliteLease(this.db, this.now, opts.leaseMs ?? DEFAULT_LEASE_MS);
+    this.inFlight = new SqliteScans(this.db, this.now);
     this.lockTimeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     this.migrate();
   }
@@ -95,36 +96,36 @@ export class SqliteStore implements Store {
   }
 
   private touch(key: string): void {
-    this.db.prepare('UPDATE sessions SET updated_at = ? WHERE key = ?').run(this.now().toISOString(), key);
+    this.db.prepare('UPDATE cases SET updated_at = ? WHERE key = ?').run(this.now().toISOString(), key);
   }
 
   async openCase(key: string, init: { channel: string; threadTs: string; meta?: Record<string, string> }): Promise<CaseInfo> {
     const at = this.now().toISOString();
     this.db
-      .prepare('INSERT INTO sessions (key, channel, thread_ts, created_at, updated_at, meta) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
+      .prepare('INSERT INTO cases (key, channel, thread_ts, created_at, updated_at, meta) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
       .run(key, init.channel, init.threadTs, at, at, JSON.stringify(init.meta ?? {}));
-    return caseInfo(this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as CaseRow);
+    return caseInfo(this.db.prepare('SELECT * FROM cases WHERE key = ?').get(key) as CaseRow);
   }
 
   async thread(key: string): Promise<{ summaryTs?: string; meta: Record<string, string> } | undefined> {
-    const row = this.db.prepare('SELECT summary_ts, meta FROM sessions WHERE key = ?').get(key) as Pick<CaseRow, 'summary_ts' | 'meta'> | undefined;
+    const row = this.db.prepare('SELECT summary_ts, meta FROM cases WHERE key = ?').get(key) as Pick<CaseRow, 'summary_ts' | 'meta'> | undefined;
     return row ? threadInfo(row) : undefined;
   }
 
   async hasCase(key: string): Promise<boolean> {
-    return this.db.prepare('SELECT 1 FROM sessions WHERE key = ?').get(key) !== undefined;
+    return this.db.prepare('SELECT 1 FROM cases WHERE key = ?').get(key) !== undefined;
   }
 
   async getCase(key: string): Promise<CaseState | undefined> {
-    const row = this.db.prepare('SELECT * FROM sessions WHERE key = ?').get(key) as CaseRow | undefined;
+    const row = this.db.prepare('SELECT * FROM cases WHERE key = ?').get(key) as CaseRow | undefined;
     if (!row) return undefined;
     const evidence = (
-      this.db.prepare('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? ORDER BY id').all(key) as EvidenceRow[]
+      this.db.prepare('SELECT input, facts, problems, added_by, added_at FROM evidence WHERE case_key = ? ORDER BY id').all(key) as EvidenceRow[]
     ).map(evidenceBatch);
     const answers = (
-      this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]
+      this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE case_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]
     ).map(answer);
-    const messages = this.db.prepare('SELECT ts, kind FROM messages WHERE session_key = ? ORDER BY ts').all(key) as { ts: string; kind: string }[];
+    const messages = this.db.prepare('SELECT ts, kind FROM messages WHERE case_key = ? ORDER BY ts').all(key) as { ts: string; kind: string }[];
     return { ...caseInfo(row), evidence, answers, messages };
   }
 
@@ -134,16 +135,16 @@ export class SqliteStore implements Store {
 
   async addEvidenceJson(key: string, batch: EvidenceJson): Promise<void> {
     this.db
-      .prepare('INSERT INTO evidence (session_key, input, facts, problems, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare('INSERT INTO evidence (case_key, input, facts, problems, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(key, batch.input, batch.facts, batch.problems, batch.addedBy ?? null, batch.addedAt);
     this.touch(key);
   }
 
   async caseSnapshot(key: string): Promise<CaseSnapshot | undefined> {
     if (!(await this.hasCase(key))) return undefined;
-    const ids = this.db.prepare('SELECT id FROM evidence WHERE session_key = ? ORDER BY id').all(key) as { id: number }[];
+    const ids = this.db.prepare('SELECT id FROM evidence WHERE case_key = ? ORDER BY id').all(key) as { id: number }[];
     const answers = (
-      this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE session_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]
+      this.db.prepare(`SELECT question, value, answered_by, answered_at FROM answers WHERE case_key = ? ORDER BY ${ANSWER_ORDER}`).all(key) as AnswerRow[]
     ).map(answer);
     return { batchIds: ids.map((r) => String(r.id)), answers };
   }
@@ -152,7 +153,7 @@ export class SqliteStore implements Store {
     if (!ids.length) return [];
     const rows = this.db
       .prepare(
-        `SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE session_key = ? AND id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`,
+        `SELECT id, input, facts, problems, added_by, added_at FROM evidence WHERE case_key = ? AND id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`,
       )
       .all(key, ...ids.map(Number)) as (EvidenceRow & { id: number })[];
     return rows.map(evidenceJson);
@@ -161,11 +162,11 @@ export class SqliteStore implements Store {
   async addAnswer(key: string, a: Answer): Promise<AnswerRecorded> {
     return this.db.transaction(() => {
       const id = this.db
-        .prepare('INSERT INTO answers (session_key, question, value, answered_by, answered_at) VALUES (?, ?, ?, ?, ?)')
+        .prepare('INSERT INTO answers (case_key, question, value, answered_by, answered_at) VALUES (?, ?, ?, ?, ?)')
         .run(key, a.question, a.value, a.by ?? null, a.at ?? null).lastInsertRowid;
       this.touch(key);
       const ordered = this.db
-        .prepare(`SELECT id, question, value, answered_by, answered_at FROM answers WHERE session_key = ? AND question = ? ORDER BY ${ANSWER_ORDER}`)
+        .prepare(`SELECT id, question, value, answered_by, answered_at FROM answers WHERE case_key = ? AND question = ? ORDER BY ${ANSWER_ORDER}`)
         .all(key, a.question) as (AnswerRow & { id: number })[];
       return answerPlace(ordered, Number(id));
     })();
@@ -173,8 +174,8 @@ export class SqliteStore implements Store {
 
   async claimSummary(key: string, ts: string): Promise<string> {
     return this.db.transaction(() => {
-      this.db.prepare('UPDATE sessions SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts IS NULL').run(ts, this.now().toISOString(), key);
-      const row = this.db.prepare('SELECT summary_ts FROM sessions WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
+      this.db.prepare('UPDATE cases SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts IS NULL').run(ts, this.now().toISOString(), key);
+      const row = this.db.prepare('SELECT summary_ts FROM cases WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
       if (!row?.summary_ts) throw new Error(`no case ${key}`);
       return row.summary_ts;
     })();
@@ -182,20 +183,20 @@ export class SqliteStore implements Store {
 
   async replaceSummary(key: string, from: string, to: string): Promise<string> {
     return this.db.transaction(() => {
-      this.db.prepare('UPDATE sessions SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts = ?').run(to, this.now().toISOString(), key, from);
-      const row = this.db.prepare('SELECT summary_ts FROM sessions WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
+      this.db.prepare('UPDATE cases SET summary_ts = ?, updated_at = ? WHERE key = ? AND summary_ts = ?').run(to, this.now().toISOString(), key, from);
+      const row = this.db.prepare('SELECT summary_ts FROM cases WHERE key = ?').get(key) as { summary_ts: string | null } | undefined;
       if (!row?.summary_ts) throw new Error(`no case ${key}`);
       return row.summary_ts;
     })();
   }
 
   async recordMessage(key: string, ts: string, kind: string): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO messages (session_key, ts, kind) VALUES (?, ?, ?)').run(key, ts, kind);
+    this.db.prepare('INSERT OR REPLACE INTO messages (case_key, ts, kind) VALUES (?, ?, ?)').run(key, ts, kind);
   }
 
   async setMeta(key: string, name: string, value: string): Promise<void> {
     // json_set keeps this a single statement: no read-modify-write race.
-    this.db.prepare("UPDATE sessions SET meta = json_set(meta, '$.' || ?, ?) WHERE key = ?").run(name, value, key);
+    this.db.prepare("UPDATE cases SET meta = json_set(meta, '$.' || ?, ?) WHERE key = ?").run(name, value, key);
   }
 
   async claim(dedupeKey: string, ttlMs = this.dedupeTtlMs): Promise<boolean> {
@@ -208,96 +209,15 @@ export class SqliteStore implements Store {
 
   withThreadLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
     const timeoutMs = opts.timeoutMs ?? this.lockTimeoutMs;
-    return lockThread(this.local, key, timeoutMs, fn, (until, inner) => this.holdLease(key, until, timeoutMs, inner));
+    return lockThread(this.local, key, timeoutMs, fn, (until, inner) => this.lease.hold(key, until, timeoutMs, inner));
   }
 
-  /** Runs `fn` holding the thread's lease row, renewed while it runs. */
-  private async holdLease<T>(key: string, until: number, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-    const name = `thread:${key}`;
-    const token = randomUUID();
-    for (let delay = 5; !this.tryLease(name, token); delay = Math.min(delay * 2, 200)) {
-      const left = until - Date.now();
-      if (left <= 0) throw new LockTimeoutError(key, timeoutMs);
-      await sleep(Math.min(delay, left));
-    }
-    const renew = setInterval(() => this.renewLease(name, token), Math.max(10, Math.floor(this.leaseMs / 3)));
-    renew.unref();
-    try {
-      return await fn();
-    } finally {
-      clearInterval(renew);
-      if (this.db.open) this.db.prepare('DELETE FROM locks WHERE name = ? AND token = ?').run(name, token);
-    }
-  }
-
-  /** Takes the lease if nobody holds it or the holder's lease ran out. */
-  private tryLease(name: string, token: string): boolean {
-    const now = this.now().getTime();
-    return (
-      this.db
-        .prepare(
-          'INSERT INTO locks (name, token, expires_at) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at WHERE locks.expires_at <= ?',
-        )
-        .run(name, token, now + this.leaseMs, now).changes === 1
-    );
-  }
-
-  private renewLease(name: string, token: string): void {
-    if (this.db.open) this.db.prepare('UPDATE locks SET expires_at = ? WHERE name = ? AND token = ?').run(this.now().getTime() + this.leaseMs, name, token);
-  }
-
-  async beginScan(
-    key: string,
-    scan: { input: string; source: Record<string, unknown>; owner: string; addedBy?: string; addedAt: string },
-  ): Promise<ScanRecord> {
-    const row = this.db
-      .prepare(
-        'INSERT INTO scans (id, session_key, input, source, owner, started_at, heartbeat_at, attempts, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *',
-      )
-      .get(
-        randomUUID(),
-        key,
-        scan.input,
-        JSON.stringify(scan.source),
-        scan.owner,
-        this.now().toISOString(),
-        this.now().getTime(),
-        scan.addedBy ?? null,
-        scan.addedAt,
-      ) as ScanRow;
-    return scanRecord(row);
-  }
-
-  async endScan(id: string): Promise<void> {
-    this.db.prepare('DELETE FROM scans WHERE id = ?').run(id);
-  }
-
-  async heartbeat(owner: string): Promise<number> {
-    return this.db.prepare('UPDATE scans SET heartbeat_at = ? WHERE owner = ?').run(this.now().getTime(), owner).changes;
-  }
-
-  async releaseScans(owner: string): Promise<number> {
-    return this.db.prepare('UPDATE scans SET heartbeat_at = 0 WHERE owner = ?').run(owner).changes;
-  }
-
-  async takeStaleScans(owner: string, staleMs: number): Promise<ScanRecord[]> {
-    const now = this.now().getTime();
-    const rows = this.db
-      .prepare('UPDATE scans SET owner = ?, heartbeat_at = ?, attempts = attempts + 1 WHERE heartbeat_at < ? AND owner <> ? RETURNING *')
-      .all(owner, now, now - staleMs, owner) as ScanRow[];
-    return rows.map(scanRecord).sort(byStart);
-  }
-
-  async scans(key: string): Promise<ScanRecord[]> {
-    return (this.db.prepare('SELECT * FROM scans WHERE session_key = ? ORDER BY started_at, id').all(key) as ScanRow[]).map(scanRecord);
-  }
-
-  async purge(now = this.now()): Promise<{ sessions: number; claims: number }> {
+  async purge(now = this.now()): Promise<{ cases: number; claims: number }> {
     const cutoff = new Date(now.getTime() - this.retentionMs).toISOString();
-    const sessions = this.db.prepare('DELETE FROM sessions WHERE updated_at < ?').run(cutoff).changes;
+    const cases = this.db.prepare('DELETE FROM cases WHERE updated_at < ?').run(cutoff).changes;
     const claims = this.db.prepare('DELETE FROM seen WHERE expires_at <= ?').run(now.getTime()).changes;
     this.db.prepare('DELETE FROM locks WHERE expires_at <= ?').run(now.getTime());
-    return { sessions, claims };
+    return { cases, claims };
   }
 
   async ping(): Promise<void> {

@@ -159,8 +159,8 @@ export interface Store {
   takeStaleScans(owner: string, staleMs: number): Promise<ScanRecord[]>;
   /** Reads in flight in one thread. */
   scans(key: string): Promise<ScanRecord[]>;
-  /** Deletes cases untouched for longer than the retention period and expired claims (the table is still called sessions). */
-  purge(now?: Date): Promise<{ sessions: number; claims: number }>;
+  /** Deletes cases untouched for longer than the retention period and expired claims. */
+  purge(now?: Date): Promise<{ cases: number; claims: number }>;
   /** Versions of the schema applied, in order. */
   appliedMigrations(): Promise<number[]>;
   /** Throws unless the database answers (the health check). */
@@ -177,3 +177,6 @@ export type CaseStore = Pick<
   Store,
   'openCase' | 'getCase' | 'hasCase' | 'addEvidence' | 'addEvidenceJson' | 'caseSnapshot' | 'evidenceJson' | 'addAnswer' | 'withThreadLock'
 >;
+
+/** Reads in flight: the part of a store that tracks files being read (see ScanRecord). */
+export type ScanStore = Pick<Store, 'beginScan' | 'endScan' | 'heartbeat' | 'releaseScans' | 'takeStaleScans' | 'scans'>;

@@ -142,46 +142,10 @@ const zoneless = (e: TimelineEvent) => e.attrs?.zone === 'unknown';
 
 export function timelineModel(report: Report): TimelineModel {
   const events = report.timeline.filter((e) => Number.isFinite(timeOf(e)));
-  const marks: Mark[] = [];
-  for (const e of events) {
-    const k = kindOf(e);
-    if (k)
-      marks.push({ at: timeOf(e), iso: e.at, lane: k.lane, label: k.label(e), tone: k.tone(e), shape: k.shape, ...(zoneless(e) ? { zoneless: true } : {}) });
-  }
-
-  const markers: Marker[] = [];
-  const began = events.find((e) => e.fact === 'case.failures_began');
-  if (began) markers.push({ at: timeOf(began), label: 'failures began', ...(zoneless(began) ? { zoneless: true } : {}) });
-  const sysdiagnose = events.find((e) => e.fact === 'device.sysdiagnose_at');
-  if (sysdiagnose) markers.push({ at: timeOf(sysdiagnose), label: 'sysdiagnose', ...(zoneless(sysdiagnose) ? { zoneless: true } : {}) });
-
-  const spans: Span[] = [];
-  // The device counts 25 hours from the first wrong-magic push it noted (MDM.plist keeps that time as
-  // PushMagicMismatchDateMarker); without the plist, the first logged rejection is the best estimate.
+  const marks = eventMarks(events);
+  const markers = eventMarkers(events);
   marks.sort((a, b) => a.at - b.at);
-  const noted = marks.find((m) => m.label === 'magic mismatch noted') ?? marks.find((m) => m.label === 'wrong magic');
-  if (noted) {
-    spans.push({
-      from: noted.at,
-      to: noted.at + SELF_HEALING_MS,
-      lane: 'device',
-      label: '25 h self-healing window',
-      tone: 'warn',
-      ...(noted.zoneless ? { zoneless: true } : {}),
-    });
-  }
-  const certStart = events.filter((e) => CERT_START.test(e.fact)).map(timeOf);
-  const certEnd = events.filter((e) => CERT_END.test(e.fact)).map(timeOf);
-  if (certStart.length || certEnd.length) {
-    const from = certStart.length ? Math.min(...certStart) : Number.NEGATIVE_INFINITY;
-    const to = certEnd.length ? Math.max(...certEnd) : Number.POSITIVE_INFINITY;
-    spans.push({ from, to, lane: 'certificate', label: 'certificate valid', tone: 'ok' });
-    for (const e of events.filter((x) => CERT_START.test(x.fact)))
-      marks.push({ at: timeOf(e), iso: e.at, lane: 'certificate', label: 'valid from', tone: 'info', shape: 'square' });
-    for (const e of events.filter((x) => CERT_END.test(x.fact)))
-      marks.push({ at: timeOf(e), iso: e.at, lane: 'certificate', label: 'expires', tone: 'warn', shape: 'square' });
-  }
-
+  const spans = [...selfHealingSpan(marks), ...certificateSpan(events, marks)];
   const { start, end } = focusWindow(marks, spans, markers);
   const around = marks.some(isFailure) ? 'failures' : 'activity';
   const used = new Set<LaneId>([...marks.map((m) => m.lane), ...spans.map((s) => s.lane)]);
@@ -197,6 +161,61 @@ export function timelineModel(report: Report): TimelineModel {
     markersOutside: markers.filter((m) => m.at < start || m.at > end),
     zoneless: marks.some((m) => m.zoneless) || markers.some((m) => m.zoneless),
   };
+}
+
+/** One mark per event of a kind the picture shows. */
+function eventMarks(events: readonly TimelineEvent[]): Mark[] {
+  const marks: Mark[] = [];
+  for (const e of events) {
+    const k = kindOf(e);
+    if (k)
+      marks.push({ at: timeOf(e), iso: e.at, lane: k.lane, label: k.label(e), tone: k.tone(e), shape: k.shape, ...(zoneless(e) ? { zoneless: true } : {}) });
+  }
+  return marks;
+}
+
+/** The vertical lines: when the failures began, when the sysdiagnose was taken. */
+function eventMarkers(events: readonly TimelineEvent[]): Marker[] {
+  const markers: Marker[] = [];
+  const began = events.find((e) => e.fact === 'case.failures_began');
+  if (began) markers.push({ at: timeOf(began), label: 'failures began', ...(zoneless(began) ? { zoneless: true } : {}) });
+  const sysdiagnose = events.find((e) => e.fact === 'device.sysdiagnose_at');
+  if (sysdiagnose) markers.push({ at: timeOf(sysdiagnose), label: 'sysdiagnose', ...(zoneless(sysdiagnose) ? { zoneless: true } : {}) });
+  return markers;
+}
+
+/**
+ * The device counts 25 hours from the first wrong-magic push it noted (MDM.plist keeps that time as
+ * PushMagicMismatchDateMarker); without the plist, the first logged rejection is the best estimate.
+ * `marks` are in time order.
+ */
+function selfHealingSpan(marks: readonly Mark[]): Span[] {
+  const noted = marks.find((m) => m.label === 'magic mismatch noted') ?? marks.find((m) => m.label === 'wrong magic');
+  if (!noted) return [];
+  return [
+    {
+      from: noted.at,
+      to: noted.at + SELF_HEALING_MS,
+      lane: 'device',
+      label: '25 h self-healing window',
+      tone: 'warn',
+      ...(noted.zoneless ? { zoneless: true } : {}),
+    },
+  ];
+}
+
+/** The certificate's validity as a span, with its start and end added to `marks` as marks of their own. */
+function certificateSpan(events: readonly TimelineEvent[], marks: Mark[]): Span[] {
+  const certStart = events.filter((e) => CERT_START.test(e.fact)).map(timeOf);
+  const certEnd = events.filter((e) => CERT_END.test(e.fact)).map(timeOf);
+  if (!certStart.length && !certEnd.length) return [];
+  const from = certStart.length ? Math.min(...certStart) : Number.NEGATIVE_INFINITY;
+  const to = certEnd.length ? Math.max(...certEnd) : Number.POSITIVE_INFINITY;
+  for (const e of events.filter((x) => CERT_START.test(x.fact)))
+    marks.push({ at: timeOf(e), iso: e.at, lane: 'certificate', label: 'valid from', tone: 'info', shape: 'square' });
+  for (const e of events.filter((x) => CERT_END.test(x.fact)))
+    marks.push({ at: timeOf(e), iso: e.at, lane: 'certificate', label: 'expires', tone: 'warn', shape: 'square' });
+  return [{ from, to, lane: 'certificate', label: 'certificate valid', tone: 'ok' }];
 }
 
 const HOUR = 3600 * 1000;

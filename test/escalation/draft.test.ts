@@ -8,7 +8,7 @@ import { shipped } from '../support/rules.js';
 
 const rules = shipped();
 // The fixture's times as the draft writes them: in UTC, seconds only where the log had them.
-const PUSHED_AT = ['2024-05-06 09:00 UTC', '2024-05-06 15:30 UTC', '2024-05-07 08:15 UTC'];
+const PUSHED_AT = ['2024-05-06 09:00:00 UTC', '2024-05-06 15:30:00 UTC', '2024-05-07 08:15:00 UTC'];
 const reportOf = (facts: Fact[]) => buildReport(diagnose({ facts }, rules));
 const answered = (name: string, value: Fact['value'], question: string): Fact => ({ name, value, source: { kind: 'answer', question, by: 'terminal' } });
 
@@ -38,7 +38,7 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
     expect(draft).toContain('- OS: iOS 17.4.1 (build 21E236)');
     expect(draft).toContain(`- UDID: ${UDID}`);
     expect(draft).toContain(`- Serial number: ${SERIAL}`);
-    expect(draft).toContain('- Sysdiagnose taken: 2024-05-07 09:02 UTC');
+    expect(draft).toContain('- Sysdiagnose taken: 2024-05-07 09:02:00 UTC');
     expect(draft).toContain('- MDM server URL: https://mdm.example.com/mdm');
     expect(draft).toContain('- 2024-05-07 08:40:11 UTC: device contacted the MDM server — system_logs.logarchive.txt line 88');
     expect(draft).toContain('- Evidence read: time of the run, mdm-push.pem, sysdiagnose_2024.05.07_09-02-00.tar.gz (archive), mdm-server.log, server record');
@@ -93,16 +93,16 @@ describe('Apple Feedback draft for an MDM case with every known cause ruled out'
       },
     ]);
     expect(more.escalation?.missing).toEqual([]);
-    expect(more.escalation?.feedbackDraft).toContain('When pushes started failing: 2024-05-05 20:00 UTC\n');
+    expect(more.escalation?.feedbackDraft).toContain('When pushes started failing: 2024-05-05 20:00:00 UTC\n');
     expect(more.escalation?.feedbackDraft).toContain(
-      '- Logging profiles installed: APNS (PersistentConnection) logging (installed 2024-05-04 12:00 UTC); ManagedConfiguration logging (installed 2024-05-04 12:00 UTC)',
+      '- Logging profiles installed: APNS (PersistentConnection) logging (installed 2024-05-04 12:00:00 UTC); ManagedConfiguration logging (installed 2024-05-04 12:00:00 UTC)',
     );
     expect(more.escalation?.feedbackDraft).not.toContain('[ ]');
   });
 
   it('flags a sysdiagnose taken more than two days after the failures began', () => {
     const ctx = feedbackContext(reportOf([...ruledOutFacts(), answered('case.failures_began', '2024-05-01T00:00:00Z', 'q.case.failures_began')]));
-    expect(ctx.checklist.at(-1)?.note).toBe('taken 2024-05-07 09:02 UTC, more than two days after 2024-05-01 00:00 UTC: take a fresh one');
+    expect(ctx.checklist.at(-1)?.note).toBe('taken 2024-05-07 09:02:00 UTC, more than two days after 2024-05-01 00:00:00 UTC: take a fresh one');
   });
 
   it('without the server side, the token, magic and push log show up as missing instead of being made up', () => {

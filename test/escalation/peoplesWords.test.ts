@@ -3,11 +3,13 @@ import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CaseService } from '../../src/case/index.js';
 import { renderFeedbackDraft } from '../../src/escalation/draft.js';
+import { feedbackContext } from '../../src/escalation/index.js';
 import { messageLabel } from '../../src/report/render/messages.js';
 import type { Report } from '../../src/report/types.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { CASES } from '../cases/support/cases.js';
 import { argvOf, diagnose, feedback } from '../cases/support/run.js';
+import { fixture } from '../cli/helpers.js';
 import { buildCases } from '../render/cases.js';
 import { internalNames, missingValues } from './peoplesWords.js';
 
@@ -68,9 +70,22 @@ describe('the scan for internal names finds each shape Apple must never see', ()
     ['a value never filled in', 'Push token: undefined'],
     ['a template tag left over', 'Model: {{device.model}}'],
     ['a flag', 'as given with --magic'],
+    ['an MDM channel as its raw attribute', '- NotNow (InstalledApplicationList command, channel device)'],
   ])('%s', (_what, planted) => {
     expect(internalNames(clean, none)).toEqual([]);
     expect(internalNames(`${clean}${planted}\n`, none)).not.toEqual([]);
+  });
+});
+
+describe('a NanoMDM log with a NotNow: the evidence lines the draft cites', () => {
+  // The NotNow causes are ruled out with the NotNow line as evidence; the draft lists that evidence,
+  // and the MDM channel the command went on must read as a channel, not as "(channel device)".
+  it('say "on the device channel" and "the device channel", never the attribute as stored', async () => {
+    const r = (await diagnose([fixture('notnow/nanomdm_notnow_then_acknowledged.log')])) as unknown as Report;
+    const lines = feedbackContext(r).ruledOut.flatMap((c) => c.evidence.map((e) => e.line));
+    expect(lines.join('\n')).toContain('InstalledApplicationList command, device 5A2F6C1E-3B7D-5E90-8C41-0D2E7A9B1F34, on the device channel)');
+    expect(lines.join('\n')).toContain('Channel of a command answered NotNow: the device channel');
+    expect(lines.join('\n')).not.toMatch(/channel device|: device \(/);
   });
 });
 
@@ -124,7 +139,7 @@ describe('a case diagnosed in a Slack thread', () => {
     const draft = r.escalation!.feedbackDraft;
     // Before: "[answer to q.mdm.push_status by U0HUMAN7Q2 at 2025-11-21T09:30:00.000Z]", "message from U0HUMAN7Q2 at 1763715700.000200 (line 2)".
     expect(draft).toContain('a Slack message at 2025-11-21 09:01:40 UTC');
-    expect(draft).toContain('answered by the support engineer at 2025-11-21 09:30 UTC');
+    expect(draft).toContain('answered by the support engineer at 2025-11-21 09:30:00 UTC');
     expect(internalNames(draft, r)).toEqual([]);
     expect(missingValues(draft, r)).toEqual([]);
   });

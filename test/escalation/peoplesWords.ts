@@ -19,6 +19,7 @@ const INTERNAL: { what: string; pattern: RegExp }[] = [
   { what: 'a question id', pattern: /\bq\.[a-z]+\.[a-z_]+/g },
   { what: 'a bare true/false', pattern: /\((?:true|false)\)|: (?:true|false)$/gm },
   { what: 'an attribute name', pattern: /\battrs\b/g },
+  { what: 'an attribute shown as its key and raw value', pattern: /\bchannel (?:device|user)\b/g },
   { what: 'an ISO time (times are written in words, with their zone)', pattern: /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/g },
   { what: 'a command-line flag', pattern: /(?<![\w-])--(?:topic|magic|token|paste|answer|now)\b/g },
   { what: 'a chat message label', pattern: /message from \S+ at \d{9,}/g },

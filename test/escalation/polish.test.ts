@@ -65,7 +65,7 @@ const options = () => ({ apiKey: 'sk-test', baseURL, model: 'test-model', maxRet
 
 const SENTENCE = 'The device did not reach the MDM server within a minute of any of them.';
 // The fixture's push times (PUSHES) as the draft writes them.
-const PUSHED_AT = ['2024-05-06 09:00 UTC', '2024-05-06 15:30 UTC', '2024-05-07 08:15 UTC'];
+const PUSHED_AT = ['2024-05-06 09:00:00 UTC', '2024-05-06 15:30:00 UTC', '2024-05-07 08:15:00 UTC'];
 const REWORDED = 'The device did not contact the MDM server after any of these pushes.';
 
 describe('model polish of the Feedback draft, against a local OpenAI-compatible server', () => {
@@ -155,7 +155,7 @@ describe('model polish of the Feedback draft, against a local OpenAI-compatible 
   });
 
   it('rejects a rewrite that reformats a time (Apple gets the times exactly as the draft states them)', async () => {
-    reply = (draft) => ({ content: draft.replace(`- ${PUSHED_AT[0]}:`, '- May 6, 2024 09:00 UTC:') });
+    reply = (draft) => ({ content: draft.replace(`- ${PUSHED_AT[0]}:`, '- May 6, 2024 09:00:00 UTC:') });
     const r = await polishDraft(report, options());
     expect(r.polished).toBe(false);
     // The time still stands in the summary, so it is the invented date form that gives it away.
@@ -163,7 +163,7 @@ describe('model polish of the Feedback draft, against a local OpenAI-compatible 
   });
 
   it('rejects a rewrite that moves a time by an hour, even when it keeps the form', async () => {
-    reply = (draft) => ({ content: draft.split(PUSHED_AT[2]).join('2024-05-07 09:15 UTC') });
+    reply = (draft) => ({ content: draft.split(PUSHED_AT[2]).join('2024-05-07 09:15:00 UTC') });
     const r = await polishDraft(report, options());
     expect(r.polished).toBe(false);
     expect(r.reason).toContain('lost or changed the time of push 3');

@@ -31,7 +31,14 @@ describe('a device that answers MDM commands: the push path works', () => {
     expect(JSON.parse(out).escalation).toBeNull();
     const note = notes(out).find((n) => n.id === NOTE);
     expect(note?.text).toMatch(/push path worked/);
-    expect(note?.evidence).toEqual([expect.objectContaining({ fact: 'mdm.command.status', value: 'Acknowledged' })]);
+    // The evidence is the device's answers, with the file they were read from.
+    expect(note?.evidence).toEqual([
+      expect.objectContaining({
+        fact: 'mdm.command_answers',
+        value: expect.stringContaining('Acknowledged'),
+        source: expect.stringContaining('DeviceInformation_Acknowledged.plist'),
+      }),
+    ]);
   });
 
   it('a command that ended in Error (a profile that failed to install) is a failure on the device, not a push problem', async () => {

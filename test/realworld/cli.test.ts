@@ -55,7 +55,14 @@ describe('a device that answers MDM commands: the push path works', () => {
     expect(JSON.parse(out).escalation).toBeNull();
     const note = notes(out).find((n) => n.id === NOTE);
     expect(note?.text).toMatch(/push path worked/);
-    expect(note?.evidence).toEqual([expect.objectContaining({ fact: 'mdm.command.status', value: 'Acknowledged' })]);
+    // The evidence is the device's answers (per device, never another's), with the file they were read from.
+    expect(note?.evidence).toEqual([
+      expect.objectContaining({
+        fact: 'mdm.command_answers',
+        value: expect.stringContaining('Acknowledged'),
+        source: expect.stringContaining('nanomdm_cmdresult_DeviceInformation_Acknowledged.plist'),
+      }),
+    ]);
   });
 
   it('a command that ended in Error (NSOSStatus -909) is a failure on the device, not a push problem', async () => {

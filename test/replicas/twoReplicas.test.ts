@@ -56,9 +56,9 @@ async function row<T>(query: string, params: unknown[]): Promise<T[]> {
   return (await sql.query(query, params)).rows as T[];
 }
 const evidenceOf = (root: string) =>
-  row<{ input: string }>('SELECT input FROM pushcheck.evidence WHERE session_key = $1 ORDER BY id', [`${CHANNEL}:${root}`]).then((r) => r.map((x) => x.input));
+  row<{ input: string }>('SELECT input FROM pushcheck.evidence WHERE case_key = $1 ORDER BY id', [`${CHANNEL}:${root}`]).then((r) => r.map((x) => x.input));
 const summaryOf = async (root: string) =>
-  (await row<{ summary_ts: string }>('SELECT summary_ts FROM pushcheck.sessions WHERE key = $1', [`${CHANNEL}:${root}`]))[0]?.summary_ts;
+  (await row<{ summary_ts: string }>('SELECT summary_ts FROM pushcheck.cases WHERE key = $1', [`${CHANNEL}:${root}`]))[0]?.summary_ts;
 
 function answerButtons(update: Call): { action_id: string; value: string; text: { text: string } }[] {
   return (update.args.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[])
@@ -141,7 +141,7 @@ describe.skipIf(!run)('two bot replicas on one Postgres', { timeout: 60_000 }, (
     await Promise.all([click(a, root, summary, first!, 'U1', '1700100500.000001'), click(b, root, summary, second!, 'U2', '1700100501.000001')]);
     await fake.waitFor(() => replies(root, /<@U1> answered/).length === 1 && replies(root, /<@U2> answered/).length === 1, 30_000);
     const answers = await row<{ answered_by: string; value: string }>(
-      'SELECT answered_by, value FROM pushcheck.answers WHERE session_key = $1 AND question = $2 ORDER BY answered_at',
+      'SELECT answered_by, value FROM pushcheck.answers WHERE case_key = $1 AND question = $2 ORDER BY answered_at',
       [`${CHANNEL}:${root}`, question],
     );
     expect(answers.map((x) => x.answered_by)).toEqual(['U1', 'U2']);
@@ -178,7 +178,7 @@ describe.skipIf(!run)('two bot replicas on one Postgres', { timeout: 60_000 }, (
     await a.event(fileShare(root, [fake.addFile('FR6', 'big-mdmclient.log', big)]), nextEvent());
     // a is downloading the file, and has recorded that it is.
     await fake.waitFor(() => fake.downloads.some((d) => d.path.includes('big-mdmclient.log')), 30_000);
-    await eventually(async () => (await row('SELECT 1 FROM pushcheck.scans WHERE session_key = $1', [`${CHANNEL}:${root}`])).length === 1);
+    await eventually(async () => (await row('SELECT 1 FROM pushcheck.scans WHERE case_key = $1', [`${CHANNEL}:${root}`])).length === 1);
     await a.kill();
     release();
     const notice = await fake.waitFor(() => replies(root, /big-mdmclient\.log/).find((c) => /interrupted/.test(String(c.args.text))), 30_000);
@@ -186,7 +186,7 @@ describe.skipIf(!run)('two bot replicas on one Postgres', { timeout: 60_000 }, (
     await fake.waitFor(() => replies(root, /big-mdmclient\.log\*: \d+ observations? read/).length === 1, 30_000);
     expect(await evidenceOf(root)).toEqual(['big-mdmclient.log']);
     // The record of the read in flight goes once the evidence is in.
-    await eventually(async () => (await row('SELECT 1 FROM pushcheck.scans WHERE session_key = $1', [`${CHANNEL}:${root}`])).length === 0);
+    await eventually(async () => (await row('SELECT 1 FROM pushcheck.scans WHERE case_key = $1', [`${CHANNEL}:${root}`])).length === 0);
     expect(summaries(root)).toHaveLength(1);
     // The summary no longer says it is reading.
     expect(blocksText(lastUpdate((await summaryOf(root))!)!.args)).not.toMatch(/Reading|downloading/);

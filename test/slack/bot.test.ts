@@ -170,7 +170,7 @@ describe('/pushcheck', () => {
     const res = await bot.command({ command: '/pushcheck', text: `topic=${TOPIC} magic=${SERVER_MAGIC} token=${TOKEN}`, channel_id: 'C3', user_id: 'U3' });
     expect(res.status).toBe(200);
     const root = await fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === 'C3' && c.args.thread_ts === undefined));
-    expect(String(root.args.text)).toMatch(/session started by <@U3>/);
+    expect(String(root.args.text)).toMatch(/diagnosis started by <@U3>/);
     const threadTs = findTs(root);
     const reply = await fake.waitFor(() => replies('C3', threadTs).find((c) => /\/pushcheck\*: 3 observations read/.test(String(c.args.text))));
     expect(reply).toBeDefined();

@@ -25,7 +25,7 @@ for (const kind of STORE_KINDS) {
       await db?.drop();
     });
 
-    describe('sessions', () => {
+    describe('cases', () => {
       it('keeps evidence, answers, messages, settings and the summary across a reopen', async () => {
         fresh();
         const a = await db.open();
@@ -60,8 +60,8 @@ for (const kind of STORE_KINDS) {
       it('records its migrations once, even when two replicas start together', async () => {
         fresh();
         const [a, b] = await Promise.all([db.open(), db.open()]);
-        expect(await a.appliedMigrations()).toEqual([1, 2]);
-        expect(await b.appliedMigrations()).toEqual([1, 2]);
+        expect(await a.appliedMigrations()).toEqual([1, 2, 3]);
+        expect(await b.appliedMigrations()).toEqual([1, 2, 3]);
       });
 
       it('keeps settings two replicas write at once', async () => {
@@ -72,7 +72,7 @@ for (const kind of STORE_KINDS) {
         expect((await a.getCase('k'))!.meta).toEqual(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`n${i}`, String(i)])));
       });
 
-      it('purges sessions untouched for longer than the retention period, with their rows', async () => {
+      it('purges cases untouched for longer than the retention period, with their rows', async () => {
         fresh();
         const c = clock();
         const s = await db.open({ now: c.now, retentionMs: 30 * DAY });
@@ -82,7 +82,7 @@ for (const kind of STORE_KINDS) {
         c.advance(20 * DAY);
         await s.openCase('recent', { channel: 'C', threadTs: '2' });
         c.advance(11 * DAY); // old: 31 days idle; recent: 11
-        expect((await s.purge()).sessions).toBe(1);
+        expect((await s.purge()).cases).toBe(1);
         expect(await s.hasCase('old')).toBe(false);
         expect(await s.hasCase('recent')).toBe(true);
         expect(await s.scans('old')).toEqual([]);

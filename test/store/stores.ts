@@ -51,7 +51,7 @@ export interface StoreKind {
 const DAY = 86_400_000;
 
 function sqliteDatabase(): Database {
-  const path = join(mkdtempSync(join(tmpdir(), 'pushcheck-store-')), 'sessions.db');
+  const path = join(mkdtempSync(join(tmpdir(), 'pushcheck-store-')), 'cases.db');
   const open: Store[] = [];
   return {
     async open(opts = {}) {

@@ -57,14 +57,49 @@ describe('a NanoMDM log holding two devices, where only the other one answered',
     expect(facts(r, 'server.push_answered').map((f) => [f.value, f.at, f.attrs.device])).toEqual([[false, '2024-05-06T09:00:00.000Z', UDID_A]]);
     expect(note(r, 'mdm.note.push_answered')).toBeUndefined();
     for (const id of PUSH_CAUSES) expect(cause(r, id)?.status).not.toBe('ruled_out');
-    // The note about command answers names the device that answered, and when.
-    expect(note(r, 'mdm.note.device_answers_commands')?.text).toContain(`${UDID_B}: Acknowledged, Idle, latest at 2024-05-06T09:10:00.000Z`);
-    expect(note(r, 'mdm.note.device_answers_commands')?.text).not.toContain(UDID_A);
+    // A answered no command: B's answers are not A's, so no note says "the device answered MDM commands".
+    expect(note(r, 'mdm.note.device_answers_commands')).toBeUndefined();
+    expect(note(r, 'mdm.note.device_answers_commands_and_log')).toBeUndefined();
+    expect(facts(r, 'mdm.command_answers')).toEqual([]);
   });
 
   it('the same log judged for B: its poll answers nothing, because no push to B is on record', async () => {
     const r = await diagnose(log, '--topic', TOPIC, '--answer', `q.case.device=${UDID_B}`);
     expect(facts(r, 'server.push_answered')).toEqual([]);
+    // B's own answers are the note's, and only B is named in it.
+    expect(note(r, 'mdm.note.device_answers_commands')?.text).toContain(`${UDID_B}: Acknowledged, Idle, latest at 2024-05-06T09:10:00.000Z`);
+    expect(note(r, 'mdm.note.device_answers_commands')?.text).not.toContain(UDID_A);
+  });
+
+  it('before anyone says which device the case is about, the note names each device that answered, apart', async () => {
+    const r = await diagnose(log, '--topic', TOPIC);
+    expect(facts(r, 'mdm.command_answers').map((f) => f.attrs.device)).toEqual([UDID_B]);
+  });
+});
+
+describe('a server log where two devices answered commands, and the case is about one of them', () => {
+  // Both devices poll at different times; the note about command answers is the named device's alone.
+  const log = file(
+    'nanomdm-two.log',
+    `${[
+      ...nanoIdle(nanoLib, '2024-05-06T08:58:12', UDID_A),
+      ...nanoPush(nanoLib, '2024-05-06T09:00:00', UDID_A),
+      ...nanoIdle(nanoLib, '2024-05-06T09:00:03', UDID_B),
+      ...nanoIdle(nanoLib, '2024-05-06T09:10:41', UDID_B),
+    ].join('\n')}\n`,
+  );
+
+  it("naming A: the note lists A's answer with its time and says nothing of B's", async () => {
+    const r = await diagnose(log, '--topic', TOPIC, '--answer', `q.case.device=${UDID_A}`);
+    expect(facts(r, 'mdm.command_answers').map((f) => f.value)).toEqual([`${UDID_A}: Idle, latest at 2024-05-06T08:58:12.000Z`]);
+    expect(note(r, 'mdm.note.device_answers_commands')?.text).not.toContain(UDID_B);
+    expect(JSON.stringify(note(r, 'mdm.note.device_answers_commands')?.evidence)).not.toContain(UDID_B);
+  });
+
+  it("naming B: only B's answers", async () => {
+    const r = await diagnose(log, '--topic', TOPIC, '--answer', `q.case.device=${UDID_B}`);
+    expect(facts(r, 'mdm.command_answers').map((f) => f.value)).toEqual([`${UDID_B}: Idle, latest at 2024-05-06T09:10:41.000Z`]);
+    expect(note(r, 'mdm.note.device_answers_commands')?.text).not.toContain(UDID_A);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Fact } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
 import { ENROLLMENT_TYPES, enrollmentOf, isPlausibleId, splitEnrollmentId, type Enrollment } from './ids.js';
+import { CHECKIN_NEEDLES, CHECKIN_WORDS, lastCheckinOf } from './lastCheckin.js';
 import { lineTime } from './lineTime.js';
 import { parseLine, type LogRecord } from './logfmt.js';
 import { ConnectionTracker } from '../../facts/connections.js';
@@ -48,7 +49,7 @@ const SERIAL_KEYS = ['serial', 'serialnumber', 'deviceserial', 'hardwareserial']
 const PLAUSIBLE_SERIAL = /^[A-Z0-9]{8,16}$/;
 
 /** Lines without "=" or "{" fail MAYBE and are ignored: a feeder may skip them undecoded. */
-const PREFILTER = { needles: ['=', '{'] };
+const PREFILTER = { needles: ['=', '{', ...CHECKIN_NEEDLES] };
 
 class ServerLogSink implements LineSink {
   readonly prefilter = PREFILTER;
@@ -66,6 +67,7 @@ class ServerLogSink implements LineSink {
   constructor(private readonly item: Item) {}
 
   line(text: string, n: number): void {
+    if (CHECKIN_WORDS.test(text) && this.lastCheckin(text, n)) return;
     if (!MAYBE.test(text)) return;
     if (!INTERESTING.test(text)) {
       if (!this.mdmServer && /\bpath=\/(?:mdm|checkin)\b|\bservice=(?:nanomdm|certauth)\b/.test(text)) this.mdmServer = true;
@@ -284,6 +286,25 @@ class ServerLogSink implements LineSink {
     }
   }
 
+  /** The server's own record of the device's last check-in (Jamf Pro): a contact at that time, nothing about APNs. */
+  private lastCheckin(text: string, n: number): boolean {
+    const c = lastCheckinOf(text);
+    if (!c) return false;
+    const attrs: Record<string, string> = {};
+    if (c.udid) attrs.udid = c.udid;
+    if (c.serial) attrs.serial = c.serial;
+    if (c.zone) attrs.zone = c.zone;
+    // When the server wrote the line: the device had not checked in between the two times.
+    const said = lineTime({ fields: new Map(), prefix: '', json: false }, text);
+    if (said) {
+      attrs.reported_at = said.at;
+      if (said.zone) attrs.reported_zone = said.zone;
+    }
+    this.out.push({ name: 'server.device_last_checkin', value: c.at, line: n, at: c.at, attrs });
+    this.seen++;
+    return true;
+  }
+
   private who(e: Enrollment): Record<string, string> {
     return { udid: e.udid, channel: e.channel, ...(e.user ? { user: e.user } : {}), ...(e.idKey === 'enrollmentid' ? { enrollment_id: e.udid } : {}) };
   }
@@ -344,7 +365,7 @@ export const mdmServerLogReader: LineReader = {
     const text = head.toString('utf8');
     if (looksLikeServerLog(text)) return true;
     // The head is only 512 bytes: a log that starts with other lines is still taken when its name says MDM.
-    return /\.(?:log|txt|out|jsonl|ndjson)$/i.test(name) && /mdm|fleet|server|webhook/i.test(name);
+    return /\.(?:log|txt|out|jsonl|ndjson)$/i.test(name) && /mdm|fleet|jamf|server|webhook/i.test(name);
   },
   open(item: Item) {
     return new ServerLogSink(item);

@@ -1,7 +1,2 @@
-import type { Reader } from '../types.js';
-import { pasteValuesReader } from './reader.js';
-
+export { pasteReaders } from './readerList.js';
 export { serverValues } from './serverValues.js';
-
-/** Readers of the paste evidence, in a fixed order. */
-export const pasteReaders: Reader[] = [pasteValuesReader];

@@ -1,7 +1,8 @@
 import type { Fact, Problem } from '../../facts/schema.js';
 import { unusableValueFact } from '../../facts/valueShape.js';
 import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } from '../types.js';
-import { parsePaste, type PastedValue } from './parse.js';
+import { parsePaste } from './parse.js';
+import type { PastedValue } from './pasteState.js';
 
 /** Catalog name for a value of each kind and side. */
 const FACT: Record<Exclude<PastedValue['kind'], 'apns_id' | 'udid'>, Record<PastedValue['side'], string>> = {

@@ -1,4 +1,4 @@
-import type { PastedKind } from './parse.js';
+import type { PastedKind } from './pasteState.js';
 
 // The words of a pasted line around a value: the keys people write, what follows a key, and the
 // value itself, joined again where chat or a terminal cut it.

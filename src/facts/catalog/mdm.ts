@@ -114,6 +114,16 @@ export const mdmFacts: FactDefinition[] = [
     marksDomain: false,
     derived: true,
   }),
+  d(
+    'server.device_last_checkin',
+    'time',
+    'When the MDM server says the device last checked in (Jamf Pro\'s "has not checked in since"); attrs: udid, serial, zone, reported_at (when the server said so). A contact, never an APNs answer',
+  ),
+  d('mdm.server_last_checkin', 'string', 'Per device: when the MDM server says it last checked in, and when the server said so (derived)', {
+    marksDomain: false,
+    derived: true,
+    multi: true,
+  }),
   d('mdm.command_answers', 'string', 'Per device: which command answers it sent and when the latest was (derived)', {
     marksDomain: false,
     derived: true,

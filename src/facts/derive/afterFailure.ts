@@ -12,6 +12,8 @@ import { derived, isoOf, latestTime, when, zoneAttr, type Index, type PushAnalys
  */
 function provesEnrollment(f: Fact): boolean {
   if (f.name === 'mdm.checkin.checkout' || f.name === 'mdm.checkin.authenticate') return false;
+  // "Has not checked in since": the server reporting the device gone quiet, which a wipe or unenrollment also looks like.
+  if (f.name === 'server.device_last_checkin') return false;
   if (f.name === 'device.log.checkin' && f.attrs?.http_status && !/^2\d\d$/.test(f.attrs.http_status)) return false;
   return true;
 }

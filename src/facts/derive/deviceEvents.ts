@@ -25,6 +25,7 @@ const CONTACTS: Record<string, (f: Fact) => string> = {
   'device.log.checkin': () => 'contacted the MDM server (device log)',
   'device.log.command': (f) => `processed ${String(f.value)} (device log)`,
   'device.last_polling_success': () => 'polled the MDM server successfully (MDM.plist LastPollingSuccess)',
+  'server.device_last_checkin': () => 'last checked in, as the MDM server reports it',
 };
 
 export interface DeviceEvent {

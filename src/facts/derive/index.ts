@@ -11,6 +11,7 @@ import { pushFacts } from './pushes.js';
 import { pushInfoDerivers } from './pushInfo.js';
 import { securemailDerivers } from './securemail.js';
 import { statedAnswers } from './statedAnswer.js';
+import { placeTypedTimes } from './typedTimes.js';
 import type { DeriveParams, Deriver } from './types.js';
 import { applyLogTimeZone } from './zones.js';
 
@@ -48,7 +49,8 @@ export function deriveFacts(facts: readonly Fact[], params: DeriveParams = {}): 
  * what was derived from them.
  */
 export function derive(facts: readonly Fact[], params: DeriveParams = {}): { observed: readonly Fact[]; rezoned: boolean; derived: Fact[] } {
-  const observed = applyLogTimeZone(facts);
+  // A time typed without a date gets the evidence's date first, so an answered zone then applies to it too.
+  const observed = applyLogTimeZone(placeTypedTimes(facts));
   const all = observed.slice();
   // One index, grown as derivers add to it: rebuilding it per deriver costs a pass over every observation each time.
   const index = indexFacts(all);

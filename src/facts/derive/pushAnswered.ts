@@ -120,23 +120,46 @@ export function zoneFacts(a: PushAnalysis): Fact[] {
 }
 
 /**
- * Every device's answers to commands, named with the time, for the note
- * "the device answered MDM commands" (a log may hold many devices).
+ * The name to give the device a fact is about, or undefined when the case is
+ * known to be about another device: once the case's device is known, only
+ * its facts count (never mix devices).
  */
-export function commandAnswerFacts(a: PushAnalysis, index: Index): Fact[] {
-  const per = new Map<string, { label: string; n: number; latest?: Fact; statuses: Set<string> }>();
+function caseDeviceNamer(a: PushAnalysis): (f: Fact) => string | undefined {
   const label = new Map<string, string>();
   for (const d of a.cases.devices) for (const id of d.ids) label.set(id, d.label);
+  const subject = a.device;
+  return (f) => {
+    const id = (f.attrs?.udid ?? f.attrs?.device ?? f.attrs?.enrollment_id ?? f.attrs?.serial)?.toUpperCase();
+    // The device's own log names no device: it is the one the case is about, when that is known.
+    const own = !id && isOwn(f) && subject ? `${subject.label} (its own log)` : undefined;
+    const known = id ? label.get(id) : undefined;
+    if (subject && !own) {
+      // A subject with no ids is "all the evidence is about one device": only another known device's fact is not its.
+      const other = id ? (known ? known !== subject.label : subject.ids.length > 0 && !subject.ids.includes(id)) : subject.ids.length > 0;
+      if (other) return undefined;
+    }
+    return known ?? own ?? f.attrs?.udid ?? f.attrs?.device ?? f.attrs?.serial ?? 'a device the evidence does not name';
+  };
+}
+
+/**
+ * Answers to commands, named by device with the time, for the note "the
+ * device answered MDM commands" (a log may hold many devices). Once the case
+ * is known to be about one device, only its answers count: another device
+ * answering says nothing about this one's push path.
+ */
+export function commandAnswerFacts(a: PushAnalysis, index: Index): Fact[] {
+  const per = new Map<string, { label: string; n: number; latest?: Fact; where: Set<string>; statuses: Set<string> }>();
+  const nameOf = caseDeviceNamer(a);
   for (const f of index.get('mdm.command.status') ?? []) {
     const s = String(f.value);
     if (!['Acknowledged', 'Error', 'CommandFormatError', 'Idle'].includes(s)) continue;
-    const id = (f.attrs?.udid ?? f.attrs?.device ?? f.attrs?.enrollment_id)?.toUpperCase();
-    // The device's own log names no device: it is the one the case is about, when that is known.
-    const own = !id && isOwn(f) && a.device ? `${a.device.label} (its own log)` : undefined;
-    const name = (id && label.get(id)) ?? own ?? f.attrs?.udid ?? f.attrs?.device ?? 'a device the evidence does not name';
+    const name = nameOf(f);
+    if (name === undefined) continue;
     let e = per.get(name);
-    if (!e) per.set(name, (e = { label: name, n: 0, statuses: new Set() }));
+    if (!e) per.set(name, (e = { label: name, n: 0, where: new Set(), statuses: new Set() }));
     e.n++;
+    e.where.add(describeSource({ ...f.source, line: undefined } as Fact['source']));
     e.statuses.add(s);
     if (f.at && (!e.latest?.at || f.at > e.latest.at)) e.latest = f;
   }
@@ -146,7 +169,45 @@ export function commandAnswerFacts(a: PushAnalysis, index: Index): Fact[] {
       name: 'mdm.command_answers',
       value: `${e.label}: ${[...e.statuses].sort().join(', ')}${e.latest ? `, latest at ${e.latest.at}${e.latest.attrs?.zone === 'unknown' ? ' (zone unknown)' : ''}` : ' (no time in the evidence)'}`,
       ...(e.latest?.at ? { at: e.latest.at } : {}),
-      source: derived(`${e.n} command answer(s) from ${e.label}`, ['mdm.command.status']),
+      // Where they were read, so the note's evidence still points at the files.
+      source: derived(`${e.n} command answer(s) from ${e.label} in ${[...e.where].sort().join(', ')}`, ['mdm.command.status']),
       attrs: { device: e.label },
     }));
+}
+
+/**
+ * When the MDM server says the case's device last checked in (Jamf Pro's
+ * "has not checked in since"), latest per device. A contact, never an APNs
+ * answer: it tells that the device has not been reaching the server since.
+ */
+/** Later check-in, then later report, then source: never the order the inputs came in. */
+function later(f: Fact, g: Fact): boolean {
+  if (f.at !== g.at) return f.at! > g.at!;
+  const [a, b] = [f.attrs?.reported_at ?? '', g.attrs?.reported_at ?? ''];
+  if (a !== b) return a > b;
+  return describeSource(f.source) < describeSource(g.source);
+}
+
+export function lastCheckinFacts(a: PushAnalysis, index: Index): Fact[] {
+  const nameOf = caseDeviceNamer(a);
+  const latest = new Map<string, Fact>();
+  for (const f of index.get('server.device_last_checkin') ?? []) {
+    const name = nameOf(f);
+    if (name === undefined || !f.at) continue;
+    const seen = latest.get(name);
+    if (!seen || later(f, seen)) latest.set(name, f);
+  }
+  const unknown = (zone: string | undefined) => (zone === 'unknown' ? ' (zone unknown)' : '');
+  return [...latest.entries()]
+    .sort(([x], [y]) => (x < y ? -1 : 1))
+    .map(([label, f]) => {
+      const said = f.attrs?.reported_at ? `, as the server logged at ${f.attrs.reported_at}${unknown(f.attrs.reported_zone ?? 'unknown')}` : '';
+      return {
+        name: 'mdm.server_last_checkin',
+        value: `${label}: last checked in at ${f.at}${unknown(f.attrs?.zone)}${said}`,
+        at: f.at!,
+        source: derived(`the MDM server's record of ${label}'s last check-in (${describeSource(f.source)})`, ['server.device_last_checkin']),
+        attrs: { device: label, ...(f.attrs?.zone ? { zone: f.attrs.zone } : {}) },
+      };
+    });
 }

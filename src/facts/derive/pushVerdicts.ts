@@ -32,6 +32,12 @@ function lowerBound(list: readonly DeviceEvent[], ms: number): number {
 }
 
 /** The latest time each log reaches, so that "no answer" is said only where the evidence goes on long enough. */
+/** The time a server wrote a "not since" line, in that line's own zone. */
+function reportedAt(f: Fact): Fact {
+  const { reported_at, reported_zone, zone: _zone, ...rest } = f.attrs!;
+  return { ...f, at: reported_at, attrs: reported_zone ? { ...rest, zone: reported_zone } : rest };
+}
+
 export function evidenceEnds(index: ReadonlyMap<string, readonly Fact[]>): { bySource: Map<string, number>; zoned: number } {
   const bySource = new Map<string, number>();
   let zoned = -Infinity;
@@ -41,6 +47,10 @@ export function evidenceEnds(index: ReadonlyMap<string, readonly Fact[]>): { byS
       if (!m) continue;
       if (m.src !== undefined) bySource.set(m.src, Math.max(bySource.get(m.src) ?? -Infinity, m.ms));
       if (!m.zoneLess) zoned = Math.max(zoned, m.ms);
+      // "Has not checked in since X", written at T: the evidence reaches T.
+      const said = f.attrs?.reported_at ? momentOf(reportedAt(f)) : undefined;
+      if (said?.src !== undefined) bySource.set(said.src, Math.max(bySource.get(said.src) ?? -Infinity, said.ms));
+      if (said && !said.zoneLess) zoned = Math.max(zoned, said.ms);
     }
   return { bySource, zoned };
 }

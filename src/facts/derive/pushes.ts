@@ -3,7 +3,7 @@ import { arrivedFacts } from './arrived.js';
 import { failedPushFacts } from './failedPushes.js';
 import { magicFacts, supersededFacts } from './magic.js';
 import { analysePushes } from './pushAnalysis.js';
-import { answeredFacts, commandAnswerFacts, subjectFacts, zoneFacts } from './pushAnswered.js';
+import { answeredFacts, commandAnswerFacts, lastCheckinFacts, subjectFacts, zoneFacts } from './pushAnswered.js';
 import { raceFacts } from './race.js';
 import type { Deriver } from './types.js';
 
@@ -26,5 +26,6 @@ export const pushFacts: Deriver = (index, params = {}) => {
     ...raceFacts(a, params),
     ...soonAfterEnrollmentFacts(a, index),
     ...commandAnswerFacts(a, index),
+    ...lastCheckinFacts(a, index),
   ];
 };

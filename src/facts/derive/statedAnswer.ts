@@ -17,12 +17,15 @@ type Index = ReadonlyMap<string, readonly Fact[]>;
 export function statedAnswersAreMdm(index: Index): boolean {
   const said = (index.get('case.domain') ?? []).map((f) => String(f.value));
   if (said.length) return said.includes('mdm') && !said.includes('apns');
-  let mdm = false;
+  // With an MDM server's push log in the case, apsd's lines about other apps' pushes (every device log has
+  // them) make no app provider's evidence: only the provider's own logs, certificates or app would.
+  const serverPushed = (index.get('server.push_sent') ?? []).length > 0;
+  let mdm = serverPushed;
   for (const [, facts] of index)
     for (const f of facts) {
       if (f.source.kind === 'derived') continue;
       const marked = domainsMarkedBy(f);
-      if (marked.includes('apns')) return false;
+      if (marked.includes('apns') && !(serverPushed && f.name.startsWith('device.'))) return false;
       if (marked.includes('mdm')) mdm = true;
     }
   return mdm;

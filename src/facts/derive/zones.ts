@@ -26,6 +26,13 @@ export function applyLogTimeZone(facts: readonly Fact[]): Fact[] {
     const { ms, offset } = wallClockToUtc(wall, zone);
     const at = iso(ms);
     const { zone: _unknown, ...attrs } = f.attrs ?? {};
+    // A "not checked in since" line carries the time the server wrote it, on the same clock.
+    if (attrs.reported_at && attrs.reported_zone === 'unknown') {
+      const r = wallClockToUtc(Date.parse(attrs.reported_at), zone);
+      attrs.reported_at = iso(r.ms);
+      if (r.offset === '+00:00') delete attrs.reported_zone;
+      else attrs.reported_zone = r.offset;
+    }
     out.push({
       ...f,
       at,

@@ -40,6 +40,8 @@ function attrsWords(attrs: Record<string, string> | undefined, brief: boolean, p
     if (k === 'status') return `APNs answered ${v}`;
     if (k === 'reason' && brief) return v;
     if (k === 'request_type' && brief) return `${v} command`;
+    // The MDM channel a command went on: "device" and "user" alone read as a device or person named "device".
+    if (k === 'channel') return v === 'user' ? 'on the user channel' : v === 'device' ? 'on the device channel' : `channel ${v}`;
     return `${attrName(k)} ${isIsoTime(v) ? formatTime(v) : places ? places.inWords(v) : v}`;
   });
   return parts.length ? ` (${parts.join(', ')})` : '';
@@ -58,6 +60,7 @@ export function observationWords(e: EvidenceReport, brief: boolean, places?: Pla
   const attrs = attrsWords(e.attrs, brief, places, audience);
   if (isEvent(e)) return `${words}${attrs}`;
   let value = valueWords(e.value, e.attrs?.zone);
+  if (e.fact === 'notnow.channel' && (value === 'device' || value === 'user')) value = `the ${value} channel`;
   // A derived value is a sentence that may name inputs by path and times as ISO: in words like the rest.
   if (places && e.origin.kind === 'derived' && typeof e.value === 'string' && !isIsoTime(e.value)) value = places.inWords(value);
   if (brief) value = shortHex(value, audience);

@@ -31,7 +31,7 @@ export const commandListener: Listener = {
       try {
         const posted = await client.chat.postMessage({
           channel: command.channel_id,
-          text: `:mag: pushcheck session started by <@${command.user_id}> with the MDM server's values. The diagnosis continues in this thread.`,
+          text: `:mag: pushcheck diagnosis started by <@${command.user_id}> with the MDM server's values. It continues in this thread.`,
         });
         root = posted.ts!;
       } catch (e) {

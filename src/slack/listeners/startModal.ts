@@ -22,7 +22,7 @@ export const startModalListener: Listener = {
       try {
         const posted = await client.chat.postMessage({
           channel,
-          text: `:mag: pushcheck session started by <@${user}>. The diagnosis continues in this thread.`,
+          text: `:mag: pushcheck diagnosis started by <@${user}>. It continues in this thread.`,
         });
         root = posted.ts!;
       } catch (e) {

@@ -7,9 +7,9 @@ import type { CaseMemory } from './cases.js';
 /**
  * The work a Slack thread's evidence costs, done away from the thread that
  * answers Slack: reading a file (download included) into facts
- * (work/scan.ts), and evaluating a case into what the thread shows
- * (work/cases.ts). Each job is a plain function of its input; work/pool.ts
- * runs them in worker threads (or inline, in tests that ask for it). A
+ * (workers/scan.ts), and evaluating a case into what the thread shows
+ * (workers/cases.ts). Each job is a plain function of its input; workers/pool.ts
+ * runs them in worker threads (or inline.ts on the calling thread, in tests that ask for it). A
  * case's parsed evidence and its latest report stay with its worker between
  * jobs, so a click re-diagnoses only when the evidence or the answers
  * changed, and the main thread never parses a fact. Each kind of job loads

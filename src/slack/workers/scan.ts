@@ -4,19 +4,31 @@ import type { JobContext, ScanInput, ScanNote, ScanOutput } from './jobs.js';
 
 /** Downloads and reads one Slack file into facts, handed back as JSON text for the store. */
 export async function scan(input: ScanInput, ctx: JobContext): Promise<ScanOutput> {
-  const { name, file, download: d } = input;
+  const note = throttledNotes(ctx);
+  note({ stage: 'downloading', bytesRead: 0, ...(input.file.size ? { totalBytes: input.file.size } : {}) }, true);
+  const opened = await download(input, note);
+  return 'stream' in opened ? readDownload(input, opened, note) : opened;
+}
+
+type Note = (n: ScanNote, force?: boolean) => void;
+type Opened = Awaited<ReturnType<typeof openSlackFile>>;
+
+/** Progress for the thread, cheap for it: at most a few notes a second cross back (a forced one always does). */
+function throttledNotes(ctx: JobContext): Note {
   let last = 0;
-  const note = (n: ScanNote, force = false) => {
-    // Cheap for the thread: at most a few notes a second cross back.
+  return (n, force = false) => {
     const now = Date.now();
     if (!force && now - last < 250) return;
     last = now;
     ctx.note(n);
   };
-  note({ stage: 'downloading', bytesRead: 0, ...(file.size ? { totalBytes: file.size } : {}) }, true);
-  let opened: Awaited<ReturnType<typeof openSlackFile>>;
+}
+
+/** Asks Slack for the file; a refusal (too large, no scope, no answer…) is the job's answer. */
+async function download(input: ScanInput, note: Note): Promise<Opened | ScanOutput> {
+  const { file, download: d } = input;
   try {
-    opened = await openSlackFile(file, {
+    return await openSlackFile(file, {
       botToken: d.botToken,
       tokenHosts: slackTokenHosts(d.apiUrl),
       maxBytes: d.maxBytes,
@@ -29,6 +41,11 @@ export async function scan(input: ScanInput, ctx: JobContext): Promise<ScanOutpu
     if (e instanceof DownloadError) return { ok: false, download: { code: e.code, message: e.message } };
     throw e;
   }
+}
+
+/** Reads the file as it arrives; a download that fails midway is the answer instead of what was read. */
+async function readDownload(input: ScanInput, opened: Opened, note: Note): Promise<ScanOutput> {
+  const { name, download: d } = input;
   const { stream, size, cut } = opened;
   let downloadError: unknown;
   stream.on('error', (e) => (downloadError = e));

@@ -759,6 +759,9 @@ export const CASES: Case[] = [
       'q.apns.some_delivered=no',
       '--answer',
       'q.apns.burst=no',
+      // Nor that the provider's token is the app's current one (a token from before a restore is still accepted).
+      '--answer',
+      'q.apns.token_fresh=yes',
       // APNs' 200 does not show the app is still there (TN2265: a removed app's token can keep being accepted).
       '--answer',
       'q.apns.app_installed=yes',

@@ -1,0 +1,21 @@
+import type { Reader } from '../types.js';
+import { derCertificateReader, p12Reader, pemCertificateReader } from './certificates.js';
+import { entitlementsReader } from './entitlements.js';
+import { payloadReader } from './payload.js';
+import { providerLogReader } from './provider.js';
+import { provisioningProfileReader } from './provisioning.js';
+import { pushConsoleReader } from './pushConsole.js';
+import { apnsResponseReader } from './responses.js';
+
+/** Readers of the apns evidence, in a fixed order. */
+export const apnsReaders: Reader[] = [
+  provisioningProfileReader,
+  derCertificateReader,
+  p12Reader,
+  pemCertificateReader,
+  entitlementsReader,
+  apnsResponseReader,
+  providerLogReader,
+  pushConsoleReader,
+  payloadReader,
+];
