@@ -33,7 +33,7 @@ process.on('exit', (code) => {
   loop.disable();
   const ru = process.resourceUsage();
   process.stderr.write(
-    `${JSON.stringify({ code, cpuS: (ru.userCPUTime + ru.systemCPUTime) / 1e6, maxLoopDelayMs: loop.max / 1e6, maxBlockCpuMs: lastCpu === undefined ? undefined : maxBlockCpuMs, maxRssMb: ru.maxRSS / 1024 })}\n`,
+    `${JSON.stringify({ code, cpuS: (ru.userCPUTime + ru.systemCPUTime) / 1e6, maxLoopDelayMs: loop.max / 1e6, maxBlockCpuMs: lastCpu === undefined ? undefined : maxBlockCpuMs, mainCpuS: lastCpu === undefined ? undefined : (mainThreadCpuMs() ?? NaN) / 1000, maxRssMb: ru.maxRSS / 1024 })}\n`,
   );
 });
 await import('../dist/cli/pushcheck.js');

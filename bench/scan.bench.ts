@@ -41,6 +41,8 @@ interface Run {
   maxLoopDelayMs?: number;
   /** Main-thread CPU between two turns of the loop (Linux): the stall with no time spent waiting for a core. */
   maxBlockCpuMs?: number;
+  /** The main thread's CPU over the whole run (Linux): pushcheck's own work, whatever the machine's load. */
+  mainCpuS?: number;
 }
 
 /** One whole process, timed from the outside; the wrappers report their peak RSS (and loop delay) on stderr. */
@@ -141,6 +143,11 @@ function bundle(title: string, path: string, bytes: number): boolean {
   ]);
   console.log(`  diagnose / gunzip    ${f2(ratio)} (pairs: ${ratios.map(f2).join(' ')})   target <= ${TARGET.ratio}   ${verdict(ratio <= TARGET.ratio)}`);
   console.log(`  cpu, all threads     ${f2(median(cpuRatios))} x (what the ratio would be with no second core to inflate on)`);
+  const mainCpu = median(diag.map((d) => d.mainCpuS ?? NaN));
+  if (!Number.isNaN(mainCpu))
+    console.log(
+      `  main thread          ${f2(mainCpu)} s of CPU (start-up, parsing, diagnosis, report; inflating is on the threadpool): ${f2(mainCpu / median(bare.map((r) => r.wallS)))} x the bare gunzip's wall time`,
+    );
   console.log(`  peak RSS             ${rss.toFixed(0)} MB   target <= ${TARGET.rssMb}   ${verdict(rss <= TARGET.rssMb)}`);
   console.log(`  max loop delay       ${delay.toFixed(1)} ms   target <= ${TARGET.loopMs}   ${verdict(delay <= TARGET.loopMs)}`);
   const block = Math.max(...diag.map((d) => d.maxBlockCpuMs ?? NaN));

@@ -67,6 +67,8 @@ export interface EscalationJudgement {
   checklist: ChecklistResult[];
   /** What to collect before filing (templates), when no failed push is on record. */
   collect: string[];
+  /** Domains whose filing a push of theirs that arrived holds back, beside another domain's failures (ready / no_failed_push). */
+  heldBack?: Domain[];
   source: SourceRef;
 }
 
@@ -104,6 +106,8 @@ function relevantDomains(facts: readonly Fact[]): Domain[] {
     if (f.source.kind === 'derived' && !def?.derived) continue;
     for (const d of domainsMarkedBy(f)) if (!(d === 'apns' && serverPushed && f.name.startsWith('device.'))) found.add(d);
   }
+  // An MDM server only ever sends MDM pushes; beside the device's NotNow statuses they are that NotNow case's pushes.
+  if (serverPushed && !found.has('notnow')) found.add('mdm');
   if (found.size === 0) for (const f of facts) if (f.source.kind !== 'derived') for (const d of domainsHintedBy(f)) found.add(d);
   return DOMAINS.filter((d) => found.has(d));
 }
@@ -205,23 +209,30 @@ function judgeEscalation(
   const e = rules.escalation;
   if (!e) return undefined;
   const escalating = domains.filter((d) => e.domains.includes(d));
-  const checklist = e.checklist
-    .filter((item) => !item.domains || item.domains.some((d) => escalating.includes(d)))
-    .map((item): ChecklistResult => {
-      const trace = evaluate(item.when, index);
-      const done = trace.result === true;
-      const todo = done ? undefined : item.todo.find((t) => !t.when || evaluate(t.when, index).result === true)?.text;
-      return { item, done, evidence: done ? sortFacts(decidingFacts(trace)) : [], ...(todo ? { todo } : {}) };
-    });
-  const base = { domains: escalating, checklist, collect: e.collect, source: e.source };
+  const checklistFor = (ds: Domain[]) =>
+    e.checklist
+      .filter((item) => !item.domains || item.domains.some((d) => ds.includes(d)))
+      .map((item): ChecklistResult => {
+        const trace = evaluate(item.when, index);
+        const done = trace.result === true;
+        const todo = done ? undefined : item.todo.find((t) => !t.when || evaluate(t.when, index).result === true)?.text;
+        return { item, done, evidence: done ? sortFacts(decidingFacts(trace)) : [], ...(todo ? { todo } : {}) };
+      });
+  const base = { domains: escalating, checklist: checklistFor(escalating), collect: e.collect, source: e.source };
   if (!escalating.length) return { ...base, checklist: [], status: 'not_for_apple' };
   const own = causes.filter((c) => escalating.includes(c.cause.domain));
   // A cause found elsewhere (a NotNow the server talked over, say) explains the failure as well.
   const foundElsewhere = causes.some((c) => !escalating.includes(c.cause.domain) && (c.status === 'confirmed' || c.status === 'likely'));
   if (!own.length || own.some((c) => c.status !== 'ruled_out') || foundElsewhere) return { ...base, status: 'causes_open' };
-  if (advisories.some((a) => a.advisory.noEscalation)) return { ...base, status: 'push_answered' };
-  const failed = escalating.some((d) => e.failedPush[d] && evaluate(e.failedPush[d]!, index).result === true);
-  return { ...base, status: failed ? 'ready' : 'no_failed_push' };
+  // A push of one kind that arrived holds back that kind's filing only: an MDM push answered beside an app's failing pushes.
+  const held = new Set<Domain>();
+  for (const a of advisories)
+    if (a.advisory.noEscalation) for (const d of a.advisory.noEscalationFor ?? (a.advisory.domain ? [a.advisory.domain] : escalating)) held.add(d);
+  const live = escalating.filter((d) => !held.has(d));
+  if (!live.length) return { ...base, status: 'push_answered' };
+  const failed = live.some((d) => e.failedPush[d] && evaluate(e.failedPush[d]!, index).result === true);
+  const judged = live.length === escalating.length ? base : { ...base, domains: live, checklist: checklistFor(live), heldBack: [...held].sort() };
+  return { ...judged, status: failed ? 'ready' : 'no_failed_push' };
 }
 
 /**

@@ -181,6 +181,11 @@ function build(z: typeof Zod) {
       text: z.string().min(1),
       /** When this note holds there is nothing to file with Apple, even if every cause is ruled out. */
       noEscalation: z.boolean().default(false),
+      /**
+       * The kinds of push whose filing the note holds back: the arrived push was of that kind, and says
+       * nothing of another kind's failures beside it. Default: the note's domain, or every kind when it has none.
+       */
+      noEscalationFor: z.array(z.enum(DOMAINS)).optional(),
     })
     .strict();
 

@@ -58,7 +58,12 @@ const NOT_IN_EVIDENCE = '(not in the evidence yet)';
 
 /** Whether the case is an MDM one: an app push has no MDM server, PushMagic or enrollment to speak of. */
 function isMdm(report: Report): boolean {
-  return report.domains.includes('mdm' as Domain);
+  return filed(report, 'mdm' as Domain);
+}
+
+/** Whether the filing is about this kind of push: an MDM push that arrived beside an app's failing ones is not. */
+function filed(report: Report, d: Domain): boolean {
+  return report.domains.includes(d) && !report.filing?.heldBack?.includes(d);
 }
 
 function title(report: Report, model: string | undefined): string {
@@ -134,7 +139,7 @@ function environmentOf(report: Report, words: DraftWords): FeedbackContext['envi
   env('MDM server URL', valuesInWords(report, words, 'device.server_url') ?? valuesInWords(report, words, 'profile.server_url'));
   env('MDM check-in URL', valuesInWords(report, words, 'device.checkin_url'));
   env('APNs environment', joined([...new Set(report.facts.filter((f) => /(^|\.)(aps_)?environment$/.test(f.fact)).map((f) => String(f.value)))]));
-  env('Device holds an MDM enrollment', valuesInWords(report, words, 'device.mdm_enrolled'));
+  if (isMdm(report)) env('Device holds an MDM enrollment', valuesInWords(report, words, 'device.mdm_enrolled'));
   env('MDM profile installed', valuesInWords(report, words, 'device.mdm_profile_installed_at'));
   env('Device reaches APNs from its network (as the support engineer answered)', valuesInWords(report, words, 'device.network_ok'));
   env('Device reaches the MDM server (as the support engineer answered)', valuesInWords(report, words, 'device.mdm_server_reachable'));
@@ -163,28 +168,29 @@ export function feedbackContext(report: Report): FeedbackContext {
   const magic = mdm ? secretValues(report, 'magic', 'server.push_magic', 'device.push_magic') : undefined;
   const pushes = pushLines(report, words);
   const ids = caseDeviceIds(report);
-  const deviceEvents = deviceEventLines(report, words, ids);
-  const ruledOut = report.causes
+  const deviceEvents = deviceEventLines(report, words, ids, !report.filing?.heldBack?.includes('mdm' as Domain));
+  const causes = report.causes.filter((c) => !report.filing?.heldBack?.includes(c.domain));
+  const ruledOut = causes
     .filter((c) => c.status === 'ruled_out')
     .map((c) => ({
       title: c.title,
       because: c.because.map((b) => words.sentence(b)).join(' '),
       evidence: words.evidence(thisDevicesEvidence(c.evidence, ids)).map((line) => ({ line })),
     }));
-  const notRuledOut = report.causes.filter((c) => c.status !== 'ruled_out').map((c) => ({ title: c.title, status: c.status.replace('_', ' ') }));
+  const notRuledOut = causes.filter((c) => c.status !== 'ruled_out').map((c) => ({ title: c.title, status: c.status.replace('_', ' ') }));
   const checklist = checklistOf(report, words);
   const stillToAdd = checklist.filter((c) => c.mark === ' ').map((c) => ({ item: c.item, ...(c.note ? { note: c.note } : {}) }));
 
   const device = report.device;
+  // The device the MDM server's log is about is not known to be the app's when that MDM push is held back (it arrived).
+  const mdmDevice = report.filing?.heldBack?.includes('mdm' as Domain) ? [] : factsOf(report, 'case.device');
   const udid = joined(
-    [...new Set([...factsOf(report, 'case.device').flatMap((f) => (f.attrs?.udid ? [f.attrs.udid] : [])), ...values(report, 'device.udid')])].map((v) =>
-      forApple(v, 'udid'),
-    ),
+    [...new Set([...mdmDevice.flatMap((f) => (f.attrs?.udid ? [f.attrs.udid] : [])), ...values(report, 'device.udid')])].map((v) => forApple(v, 'udid')),
   );
   const sysdiagnose = factsOf(report, 'device.sysdiagnose_at')[0];
   const sysdiagnoseAt = device.sysdiagnoseAt ? words.time(device.sysdiagnoseAt, sysdiagnose?.attrs?.zone) : undefined;
   const began = factsOf(report, 'case.failures_began')[0];
-  const caseDevice = values(report, 'case.device')[0];
+  const caseDevice = mdmDevice.length ? values(report, 'case.device')[0] : undefined;
   const total = Number(values(report, 'case.failed_push_count')[0] ?? pushes.length);
 
   const required = requiredValues([
@@ -255,9 +261,10 @@ function deviceSideValues(report: Report) {
 }
 
 /** The events on the case's device that Apple asks the times of (not the pushes: they have their own list). */
-function deviceEventLines(report: Report, words: DraftWords, ids: ReturnType<typeof caseDeviceIds>) {
+/** Without the MDM side (an app filing beside an MDM push that arrived), the MDM server's check-ins are left out. */
+function deviceEventLines(report: Report, words: DraftWords, ids: ReturnType<typeof caseDeviceIds>, withServer: boolean) {
   return report.timeline
-    .filter((e) => !isPushEvent(e) && DEVICE_EVENT_WORDS[e.fact] && ofCaseDevice(e, ids))
+    .filter((e) => !isPushEvent(e) && DEVICE_EVENT_WORDS[e.fact] && ofCaseDevice(e, ids) && (withServer || !e.fact.startsWith('mdm.')))
     .map((e) => {
       const fact = report.facts.find((f) => f.fact === e.fact && f.at === e.at && f.source === e.source);
       return {

@@ -17,14 +17,16 @@ export { readPasteFile, readPasteStream } from './pasteSource.js';
  * a log's thousand lines of one kind are one fact with a count, losing nothing.
  */
 export async function readPath(path: string, ctx: ReadContext): Promise<ReadResult> {
-  const { facts, problems } = await scanPath(path, ctx);
-  return { facts: await folded(facts), problems };
+  const folder = new FactFolder();
+  const { problems } = await scanPath(path, ctx, undefined, folder);
+  return { facts: await results(folder, performance.now()), problems };
 }
 
 /** A download (Slack file) as a stream, never held whole in memory for archives. */
 export async function readStream(name: string, stream: Readable, ctx: ReadContext, size?: number): Promise<ReadResult> {
-  const { facts, problems } = await scanStream(name, stream, ctx, size);
-  return { facts: await folded(facts), problems };
+  const folder = new FactFolder();
+  const { problems } = await scanStream(name, stream, ctx, size, undefined, folder);
+  return { facts: await results(folder, performance.now()), problems };
 }
 
 /** Text a person pasted (Slack message, --paste); facts get a "pasted" source. */
@@ -36,7 +38,11 @@ export async function readPaste(text: string, label: string, ctx: ReadContext): 
 /** Longest stretch of folding between two visits to the event loop (the bot keeps answering meanwhile). */
 const SLICE_MS = 10;
 
-/** What is kept of an input: its facts folded (facts/fold.ts), in slices short enough for the bot to stay responsive. */
+/**
+ * What is kept of an input: its facts folded (facts/fold.ts), in slices short
+ * enough for the bot to stay responsive. (Files and archives are folded as
+ * they are scanned, see archive/scan.ts.)
+ */
 async function folded(facts: readonly Fact[]): Promise<Fact[]> {
   const folder = new FactFolder();
   let since = performance.now();
@@ -47,7 +53,11 @@ async function folded(facts: readonly Fact[]): Promise<Fact[]> {
       since = performance.now();
     }
   }
-  // Folding each group is a slice of its own too: a push-heavy bundle's groups took a blocking 30 ms at once.
+  return results(folder, since);
+}
+
+/** Each group's folded fact, in slices: a push-heavy bundle's groups took a blocking 30 ms at once. */
+async function results(folder: FactFolder, since: number): Promise<Fact[]> {
   const out: Fact[] = [];
   for (const o of folder.order) {
     out.push(FactFolder.result(o));

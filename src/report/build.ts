@@ -174,6 +174,7 @@ export function buildReport(d: Diagnosis): Report {
         ...(c.todo ? { todo: fillTemplate(c.todo, index) } : {}),
       })),
       collect: d.escalation.status === 'no_failed_push' ? d.escalation.collect.map((t) => fillTemplate(t, index)) : [],
+      ...(d.escalation.heldBack ? { heldBack: d.escalation.heldBack } : {}),
     };
   // Drop undefined keys so JSON output is byte-stable.
   report.device = JSON.parse(JSON.stringify(report.device));
@@ -188,8 +189,11 @@ export function buildReport(d: Diagnosis): Report {
 /** One cause as the report shows it: why (the rules that decided it), the evidence, next steps, and what would settle it while open. */
 function causeReport(c: Diagnosis['causes'][number], index: ReturnType<typeof indexFacts>): CauseReport {
   const deciding = c.decided.filter((r) => (c.status === 'ruled_out' ? r.rule.outcome === 'rules_out' : r.rule.outcome !== 'rules_out'));
+  // A ruled-out cause is explained by what ruled it out: an older observation that once pointed at it (a
+  // BadDeviceToken before the token was shown current) is in its rules' trace, not in its reasons.
+  const shown = c.status === 'ruled_out' ? deciding : c.decided;
   const evidence = new Map<string, EvidenceReport>();
-  for (const r of c.decided)
+  for (const r of shown)
     for (const f of r.evidence) evidence.set(`${f.name}\u0000${String(f.value)}\u0000${describeSource(f.source)}\u0000${f.at ?? ''}`, evidenceOf(f));
   // Next steps only where a rule holds; an open cause instead says which facts would settle it.
   const nextSteps = [...new Set((c.status === 'ruled_out' ? [] : deciding).flatMap((r) => r.rule.nextSteps.map((s) => fillTemplate(s, index))))];
@@ -204,7 +208,7 @@ function causeReport(c: Diagnosis['causes'][number], index: ReturnType<typeof in
     title: c.cause.title,
     summary: c.cause.summary,
     // A confirmed cause can also have a ruling-out rule hold (contradicting evidence): say so.
-    because: c.decided.map(
+    because: shown.map(
       (r) =>
         `${c.status === 'confirmed' && r.rule.outcome === 'rules_out' ? 'Yet other evidence speaks against it: ' : ''}${fillTemplate(r.rule.because, index)}`,
     ),

@@ -38,6 +38,8 @@ export interface Report {
  */
 export interface FilingReport {
   status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple';
+  /** Kinds of push left out of the filing: a push of theirs arrived (the MDM push answered beside an app's failing pushes). */
+  heldBack?: Domain[];
   /** What Apple asks for, each ticked only when the evidence proves it. */
   checklist: { id: string; item: string; done: boolean; todo?: string }[];
   /** What to collect before filing, when no failed push is on record (empty otherwise). */

@@ -17,8 +17,11 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
 const hm = (d: Date) => `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
 const hms = (d: Date) => `${hm(d)}:${pad2(d.getUTCSeconds())}`;
-/** "2024-05-06 09:00 UTC" */
-export const utcLabel = (t: number) => `${ymd(new Date(t))} ${hms(new Date(t)).replace(/:00$/, '')} UTC`;
+/**
+ * "2024-05-06 09:00:00 UTC": the time of an event, written as the reports write it (to the second, ":00"
+ * included), so a time read off the picture is found as it is in the text. Axis ticks stay short (ticks()).
+ */
+export const utcLabel = (t: number) => `${ymd(new Date(t))} ${hms(new Date(t))} UTC`;
 
 /** The time axis: its ends and where a time falls on the picture. */
 export interface Axis {
@@ -58,6 +61,7 @@ export function ticks(axis: Axis): Tick[] {
     const date = ymd(d);
     // Month-day labels only when every tick falls in one year; otherwise the whole date.
     const oneYear = new Date(axis.t0).getUTCFullYear() === new Date(axis.t1).getUTCFullYear();
+    // A tick is a round point on the scale, not an event's time: "09:30" says it, a ":00" would only crowd the axis.
     const label = step >= DAY ? (oneYear ? date.slice(5) : step >= 30 * DAY ? date.slice(0, 7) : date) : step < MINUTE ? hms(d) : hm(d);
     const showDate = step >= DAY ? (out.length === 0 && oneYear ? String(d.getUTCFullYear()) : undefined) : date !== lastDate ? date : undefined;
     out.push({ at: t, label, ...(showDate ? { date: showDate } : {}) });

@@ -82,3 +82,29 @@ describe('a healthy NanoMDM round trip', () => {
     expect(r.headline).toMatch(/^No fault found: the latest push on record arrived/);
   });
 });
+
+describe('real files handed over together', () => {
+  const several = async (...files: string[]) => {
+    const r = await cli('diagnose', ...files.map(realworld), '--format', 'json');
+    expect(r.code, r.err).toBe(0);
+    return JSON.parse(r.out) as Report & { facts: { fact: string; value: unknown }[] };
+  };
+
+  it("a TokenUpdate of one device beside the NanoMDM log of another: asks which device, instead of judging one by the other's pushes", async () => {
+    const r = await several('nanomdm_checkin_TokenUpdate_with_UnlockToken.plist', 'nanomdm_server_log_quickstart_success.log');
+    expect(r.questions[0]?.id).toBe('q.case.device');
+    expect(r.facts.filter((f) => f.fact === 'case.device')).toEqual([]);
+  });
+
+  it('the NanoMDM enrollment template beside a real macOS TokenUpdate: the template cannot work, but the device did not enroll with its placeholder', async () => {
+    const r = await several('nanomdm_checkin_TokenUpdate_macOS.plist', 'nanomdm_enroll.mobileconfig');
+    expect(r.causes.find((c) => c.id === 'mdm.enrollment_profile_unusable')?.status).toBe('confirmed');
+    expect(r.causes.find((c) => c.id === 'mdm.wrong_topic')?.status).toBe('open');
+  });
+
+  it('an Authenticate and a TokenUpdate of the same iPad are one device: no question which', async () => {
+    const r = await several('nanomdm_checkin_Authenticate_iOS9_iPad.plist', 'nanomdm_checkin_TokenUpdate_with_UnlockToken.plist');
+    expect(r.domains).toEqual(['mdm']);
+    expect(r.questions.map((q) => q.id)).not.toContain('q.case.device');
+  });
+});

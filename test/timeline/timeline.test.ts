@@ -175,6 +175,17 @@ describe('the window: the failing pushes and what followed', () => {
     expect(svg).toContain('6 of 8 events (the failing pushes and what followed)');
   });
 
+  it('writes the times of events to the second, as the report does (09:00:00, not 09:00); axis ticks stay short', () => {
+    const report = reportOf(withHistory());
+    const svg = timelineSvg(report)!;
+    // The subtitle's range is the first failing push and the sysdiagnose, both on the minute.
+    expect(svg).toContain('from 2024-03-04 09:00:00 UTC to 2024-03-05 12:30:00 UTC');
+    expect(report.timeline.some((e) => e.at === '2024-03-04T09:00:00Z')).toBe(true);
+    expect(svg).not.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    // A tick is a point on the scale: hours and minutes.
+    expect(svg).toMatch(/>\d{2}:\d{2}</);
+  });
+
   it('marks times written without a zone with a star, and says what the star means', () => {
     const zoneless = withHistory().map((f) => (f.name.startsWith('device.log.') ? { ...f, attrs: { ...f.attrs, zone: 'unknown' } } : f));
     const report = reportOf([...zoneless, at('device.log.courier_connected', '2024-03-04T12:00:00Z', dev(99), { zone: '-08:00' })]);

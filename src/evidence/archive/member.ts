@@ -227,6 +227,7 @@ export async function pumpMember(
     const p = describe(e as Error);
     scan.problem(p.code, p.message, item.member);
   } finally {
+    scan.release();
     stream.destroy();
     scan.current = undefined;
   }

@@ -1,4 +1,5 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import type { FactFolder } from '../../facts/fold.js';
 import type { Fact, Problem } from '../../facts/schema.js';
 import type { Limits, Progress, ReadContext, Reader } from '../types.js';
 import type { ChunkSink } from './sink.js';
@@ -30,8 +31,13 @@ const noNestedArchives: ArchiveOpener = () => {
 
 /** Problems kept per input before the rest are only counted (a tar of 200 000 bad entries must not flood the report). */
 const MAX_PROBLEMS = 100;
-/** Longest stretch of synchronous work between two visits to the event loop. */
-const SLICE_MS = 15;
+/**
+ * Longest stretch of synchronous work between two visits to the event loop.
+ * Short, for two reasons: the bot keeps answering, and each visit lets zlib's
+ * callback start inflating the next buffer on the threadpool, so inflating
+ * runs ahead of the parsing instead of waiting for it (see gzip.ts).
+ */
+const SLICE_MS = 5;
 const PROGRESS_BYTES = 64 * 1024;
 const PROGRESS_MS = 100;
 
@@ -40,6 +46,7 @@ const PROGRESS_MS = 100;
  * budgets (bytes in, bytes expanded, entries, time) every layer charges.
  */
 export class Scan {
+  /** Facts found and not yet handed to the folder (all of them, without one). */
   readonly facts: Fact[] = [];
   readonly problems: Problem[] = [];
   inputBytes = 0;
@@ -58,6 +65,11 @@ export class Scan {
   /** Counts for the benchmark and for tests: how members were handled. */
   readonly counts = { buffered: 0, lines: 0, drained: 0, nested: 0 };
 
+  /** Facts already handed to the folder; those before `settledHead` in `facts` are among them. */
+  private settled = 0;
+  private settledHead = 0;
+  /** Members being read whose facts may still be taken back (see mark). */
+  private pins = 0;
   private droppedProblems = 0;
   /** Problems added past the cap because they must be seen (why reading stopped). */
   private kept = 0;
@@ -76,6 +88,13 @@ export class Scan {
     private readonly ctx: ReadContext,
     readonly totalBytes?: number,
     readonly openArchive: ArchiveOpener = noNestedArchives,
+    /**
+     * Where facts are folded as the scan goes (facts/fold.ts), rather than
+     * all at the end: a bundle's thousands of log events are let go while
+     * the rest of it is still inflating, and folding them costs no time
+     * after the last byte.
+     */
+    private readonly folder?: FactFolder,
   ) {
     if (limits.timeoutMs > 0 && Number.isFinite(limits.timeoutMs)) {
       this.timer = setTimeout(
@@ -214,8 +233,12 @@ export class Scan {
     }
   }
 
-  /** Where the findings stand now, to take back what one member added (see rollback). */
+  /**
+   * Where the findings stand now, to take back what one member added (see
+   * rollback). Until `release`, its facts stay out of the folder.
+   */
   mark(): { facts: number; problems: number } {
+    this.pins++;
     return { facts: this.facts.length, problems: this.problems.length };
   }
 
@@ -223,6 +246,47 @@ export class Scan {
   rollback(at: { facts: number; problems: number }): void {
     this.facts.length = Math.min(this.facts.length, at.facts);
     this.problems.length = Math.min(this.problems.length, at.problems);
+  }
+
+  /** The member of a mark was read (or rolled back): its facts may be folded. */
+  release(): void {
+    this.pins--;
+  }
+
+  /** Facts found so far, folded or not. */
+  get factCount(): number {
+    return this.settled + this.facts.length - this.settledHead;
+  }
+
+  /**
+   * Hands facts found so far to the folder, in the order they were found (so
+   * the folded result is the one folding them all at the end gives), for at
+   * most about `ms`. Not while a member that may be taken back is being read.
+   * Whether facts are left to hand over.
+   */
+  settle(ms = SLICE_MS): boolean {
+    const facts = this.facts;
+    if (!this.folder || this.pins > 0) return false;
+    const start = performance.now();
+    let i = this.settledHead;
+    while (i < facts.length) {
+      this.folder.add(facts[i]!);
+      i++;
+      if ((i & 255) === 0 && performance.now() - start > ms) break;
+    }
+    this.settled += i - this.settledHead;
+    if (i < facts.length) {
+      this.settledHead = i;
+      return true;
+    }
+    facts.length = 0;
+    this.settledHead = 0;
+    return false;
+  }
+
+  /** Every fact to the folder, in slices (a server log's 500 000 facts arrive at once, when it ends). */
+  async settleAll(): Promise<void> {
+    while (this.settle()) await nextMacrotask();
   }
 
   /** Counts one archive entry (file, folder, link) against the entry limit. */
@@ -272,6 +336,7 @@ export class Scan {
 
   /** Lets timers and I/O run (the Slack bot stays responsive during a scan). */
   async yieldNow(): Promise<void> {
+    this.settle();
     await nextMacrotask();
     this.lastYield = performance.now();
   }

@@ -2,8 +2,9 @@ import { open, stat } from 'node:fs/promises';
 import { createReadStream, type Stats } from 'node:fs';
 import { basename } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
+import type { FactFolder } from '../../facts/fold.js';
 import { readers as allReaders } from '../readers/index.js';
-import { valuesFromFile, ValuesFileHead } from '../paste/file.js';
+import { MAX_VALUES_FILE_BYTES, valuesFromFile, ValuesFileHead } from '../paste/file.js';
 import { notAFile } from '../pasteSource.js';
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import type { ReadContext, ReadResult, Reader } from '../types.js';
@@ -25,15 +26,19 @@ export interface ScanResult extends ReadResult {
   counts: Scan['counts'] & { entries: number; inputBytes: number; expandedBytes: number; textBytes: number };
 }
 
-/** Reads a file, folder or archive on disk. Never throws for bad input. */
-export async function scanPath(path: string, ctx: ReadContext, readers: readonly Reader[] = allReaders): Promise<ScanResult> {
+/**
+ * Reads a file, folder or archive on disk. Never throws for bad input. With
+ * a folder, the facts are folded into it as they are found, and the result's
+ * `facts` is empty.
+ */
+export async function scanPath(path: string, ctx: ReadContext, readers: readonly Reader[] = allReaders, folder?: FactFolder): Promise<ScanResult> {
   let st: Stats;
   try {
     st = await stat(path);
   } catch (e) {
     return failed(path, ctx, readers, 'input.unreadable', `cannot be opened: ${(e as Error).message}`);
   }
-  if (st.isDirectory()) return run(new Scan(path, ctx.limits, readers, ctx, undefined, openNestedArchive), (scan) => scanFolder(scan, path));
+  if (st.isDirectory()) return run(new Scan(path, ctx.limits, readers, ctx, undefined, openNestedArchive, folder), (scan) => scanFolder(scan, path));
   // Refused by type, never opened: /dev/zero never ends, and a FIFO without a writer never opens.
   if (!st.isFile())
     return failed(path, ctx, readers, 'input.not_a_file', `is ${notAFile(st)}, neither a file nor a folder; devices, FIFOs and sockets are not read`);
@@ -41,7 +46,7 @@ export async function scanPath(path: string, ctx: ReadContext, readers: readonly
   if (st.size > ctx.limits.maxInputBytes) {
     return failed(path, ctx, readers, 'input.too_large', `is ${st.size} bytes, over the input limit of ${ctx.limits.maxInputBytes} bytes; not read`);
   }
-  const scan = new Scan(path, ctx.limits, readers, ctx, st.size, openNestedArchive);
+  const scan = new Scan(path, ctx.limits, readers, ctx, st.size, openNestedArchive, folder);
   return run(scan, async () => {
     const head = Buffer.alloc(SNIFF_BYTES);
     const fh = await open(path, 'r');
@@ -51,28 +56,32 @@ export async function scanPath(path: string, ctx: ReadContext, readers: readonly
     } finally {
       await fh.close();
     }
-    if (sniff(head.subarray(0, n)) === 'zip') {
+    const kind = sniff(head.subarray(0, n));
+    if (kind === 'zip') {
       scan.addInput(st.size);
       await scanZipFile(scan, path, '', 1);
       return;
     }
+    // Too large to be values a person saved (see pump): nothing keeps the reads but zlib.
+    if (kind === 'gzip' && st.size > MAX_VALUES_FILE_BYTES) return pumpGzipFile(scan, path, st.size);
     return pump(scan, createReadStream(path, { highWaterMark: READ_CHUNK }), st.size);
   });
 }
 
-/** Reads a download (Slack file) as it arrives; archives are never held whole in memory. */
+/** Reads a download (Slack file) as it arrives; archives are never held whole in memory. With a folder, as scanPath. */
 export async function scanStream(
   name: string,
   stream: Readable,
   ctx: ReadContext,
   size?: number,
   readers: readonly Reader[] = allReaders,
+  folder?: FactFolder,
 ): Promise<ScanResult> {
   if (size !== undefined && size > ctx.limits.maxInputBytes) {
     stream.destroy();
     return failed(name, ctx, readers, 'input.too_large', `is ${size} bytes, over the input limit of ${ctx.limits.maxInputBytes} bytes; not read`);
   }
-  const scan = new Scan(name, ctx.limits, readers, ctx, size, openNestedArchive);
+  const scan = new Scan(name, ctx.limits, readers, ctx, size, openNestedArchive, folder);
   return run(scan, () => pump(scan, stream, size));
 }
 
@@ -100,6 +109,49 @@ async function pump(scan: Scan, source: Readable, size: number | undefined): Pro
   }
 }
 
+/**
+ * A .tar.gz (or other gzip file) on disk, read into two buffers in turn
+ * rather than a new one per read: the next read fills one while zlib inflates
+ * the other. A write that had to wait returns once zlib has consumed the chunk
+ * (its input queue holds less than one read), so that buffer is free again;
+ * one that did not wait may still be queued, and is replaced. A bundle's
+ * hundreds of 1 MiB reads then leave no garbage behind: on a small heap, that
+ * churn of buffers brought on repeated full collections.
+ */
+async function pumpGzipFile(scan: Scan, path: string, size: number): Promise<void> {
+  const sink = new Member(scan, { input: scan.input, size }, { depth: 0, topLevel: true });
+  const fh = await open(path, 'r');
+  const buffers = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
+  let which = 0;
+  let pos = 0;
+  let next: Promise<{ bytesRead: number }> | undefined = fh.read(buffers[0]!, 0, READ_CHUNK, 0);
+  try {
+    for (;;) {
+      const { bytesRead } = await next;
+      next = undefined;
+      if (bytesRead === 0) break;
+      scan.addInput(bytesRead);
+      const chunk = buffers[which]!.subarray(0, bytesRead);
+      pos += bytesRead;
+      const other = which ^ 1;
+      next = fh.read(buffers[other]!, 0, READ_CHUNK, pos);
+      const r = sink.write(chunk);
+      if (r) await r;
+      else buffers[which] = Buffer.allocUnsafe(READ_CHUNK);
+      which = other;
+      if (scan.shouldYield()) await scan.yieldNow();
+    }
+    await sink.end();
+  } catch (e) {
+    sink.abort();
+    throw e;
+  } finally {
+    // A read still under way must not land in a buffer after the file is closed.
+    await next?.catch(() => undefined);
+    await fh.close();
+  }
+}
+
 // biome-ignore lint/suspicious/noConfusingVoidType: the folder and stream scans are Promise<void>; only a lone file returns its bytes
 async function run(scan: Scan, body: (scan: Scan) => Promise<Buffer | undefined | void>): Promise<ScanResult> {
   // biome-ignore lint/suspicious/noConfusingVoidType: as body's
@@ -116,7 +168,8 @@ async function run(scan: Scan, body: (scan: Scan) => Promise<Buffer | undefined 
   noteArchiveName(scan);
   if (whole && !scan.stopped) readAsValues(scan, whole);
   // Every input answers: one that gave neither a fact nor a problem would otherwise vanish from the report.
-  if (!scan.facts.length && !scan.problems.length) scan.problems.push({ input: scan.input, code: 'input.unrecognised', message: UNRECOGNISED });
+  if (!scan.factCount && !scan.problems.length) scan.problems.push({ input: scan.input, code: 'input.unrecognised', message: UNRECOGNISED });
+  await scan.settleAll();
   scan.done();
   return {
     facts: scan.facts,
@@ -132,7 +185,7 @@ async function run(scan: Scan, body: (scan: Scan) => Promise<Buffer | undefined 
  * "not recognised" problem; a file without values keeps that problem.
  */
 function readAsValues(scan: Scan, whole: Buffer): void {
-  if (scan.facts.length || scan.problems.some((p) => p.code !== 'input.unrecognised')) return;
+  if (scan.factCount || scan.problems.some((p) => p.code !== 'input.unrecognised')) return;
   const { facts, problems } = valuesFromFile(whole, { input: scan.input });
   if (!facts.length && !problems.length) return;
   scan.problems.splice(0, scan.problems.length, ...problems);

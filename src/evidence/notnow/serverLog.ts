@@ -273,6 +273,7 @@ class ServerLogSink implements LineSink {
     const code = http && /^\d{3}$/.test(http) ? Number(http) : accepted;
     const failed = failedErr || errs > 0 || count === 0 || (code !== undefined && code >= 300);
     const apnsId = f.get('apnsid') ?? f.get('pushid') ?? f.get('pushnotificationid') ?? micromdmIdOf(f);
+    const pushIdentity = this.pushIdentity(f, n, at);
     for (const id of ids) {
       const who = splitEnrollmentId(id);
       const attrs: Record<string, string> = { ...this.who(who), status: code !== undefined ? String(code) : failed ? 'failed' : 'sent' };
@@ -280,10 +281,53 @@ class ServerLogSink implements LineSink {
       if (failedErr) attrs.error = clip(err!);
       const rt = this.requestType(f);
       if (rt) attrs.request_type = rt;
+      Object.assign(attrs, pushIdentity);
+      this.pushedTo.add(who.udid);
       this.push({ name: 'server.push_sent', value: true, line: n, at, attrs });
       if (code !== undefined)
         this.push({ name: 'server.push_status', value: code, line: n, at, attrs: { ...this.who(who), ...(apnsId ? { apns_id: clip(apnsId) } : {}) } });
     }
+  }
+
+  /**
+   * What a push line says of the push itself: its topic (the server's push topic, as from its certificate)
+   * and whether it names the PushMagic or token it carried. The values of the last two stay out of the
+   * facts (a log of many devices holds many); that they were there makes the push an MDM push.
+   */
+  private pushIdentity(f: Map<string, string>, n: number, at: string | undefined): Record<string, string> {
+    const out: Record<string, string> = {};
+    const topic = f.get('topic') ?? f.get('pushtopic') ?? f.get('apnstopic');
+    if (topic?.includes('.')) {
+      this.takeCertificateTopic(topic, n, at);
+      if (judgeValue('topic', topic).state === 'ok') out.topic = clip(topic);
+    }
+    const magic = f.get('pushmagic') ?? f.get('magic');
+    const m = magic ? judgeValue('magic', magic) : undefined;
+    if (m && m.state !== 'invalid') out.push_magic = 'logged';
+    const token = f.get('pushtoken') ?? f.get('devicetoken') ?? f.get('token');
+    const t = token ? judgeValue('token', token) : undefined;
+    if (t && t.state !== 'invalid') out.push_token = 'logged';
+    if (m?.state === 'ok' || t?.state === 'ok')
+      this.lastIdentity = { n, ...(m?.state === 'ok' ? { magic: m.value } : {}), ...(t?.state === 'ok' ? { token: t.value } : {}) };
+    return out;
+  }
+
+  /** The PushMagic and token of the latest push line that named them, and every device a push went to. */
+  private lastIdentity?: { n: number; magic?: string; token?: string };
+  private pushedTo = new Set<string>();
+
+  /**
+   * A log of one device's pushes says which PushMagic and token the server uses now: the latest push's
+   * (an older line may be from before a TokenUpdate). With several devices nothing says which is the case's.
+   */
+  private pushedValues(): Fact[] {
+    const last = this.lastIdentity;
+    if (!last || this.pushedTo.size !== 1) return [];
+    const source = sourceOf(this.item, last.n);
+    const out: Fact[] = [];
+    if (last.magic) out.push({ name: 'server.push_magic', value: last.magic, source, attrs: { udid: [...this.pushedTo][0] } });
+    if (last.token) out.push({ name: 'server.push_token', value: last.token, source, attrs: { udid: [...this.pushedTo][0] } });
+    return out;
   }
 
   /** The server's own record of the device's last check-in (Jamf Pro): a contact at that time, nothing about APNs. */
@@ -338,6 +382,7 @@ class ServerLogSink implements LineSink {
       }
       return { name: p.name, value: p.value, source: sourceOf(this.item, p.line), ...(p.at ? { at: p.at } : {}), attrs: p.attrs };
     });
+    facts.push(...this.pushedValues());
     const problems = [];
     if (this.unparsed)
       problems.push(

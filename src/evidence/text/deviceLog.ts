@@ -2,7 +2,7 @@ import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type LinePrefilter, type LineReader, type LineSink, type ReadContext, type ReadResult } from '../types.js';
 import { JsonStyleEvents } from './jsonStyle.js';
 import { isFrameLine, parseLogLine, type LogLine } from './lineFormat.js';
-import { isPushPathLine, MAY_MATTER_NEEDLES, mayMatter, observe } from './messages.js';
+import { isPushPathLine, MAY_MATTER_NEEDLES, mayMatter, observe, type Observation } from './messages.js';
 import { looksLikeDeviceLog, nameLooksLikeLog } from './recognise.js';
 import { timeOf } from './timeOf.js';
 import { isUnifiedLogCsvHeader, UnifiedLogCsv } from './unifiedLogCsv.js';
@@ -23,17 +23,40 @@ function hidesValues(text: string): boolean {
   return text.replace(/\bpayload:?\s*'?<private>'?/gi, '').includes('<private>');
 }
 
+/** One observation of a line, kept as read: its fact is built only if it is among the ones used. */
+interface Seen {
+  l: LogLine;
+  n: number;
+  o: Observation;
+}
+
+/**
+ * The first KEEP_FIRST and the last KEEP_LAST observations of one fact name,
+ * and how many there were. A push-heavy log holds thousands: the ones in the
+ * middle are only counted, so no fact (attributes, time, source) is built
+ * for them.
+ */
 class Kept {
-  first: Fact[] = [];
-  last: Fact[] = [];
+  readonly first: Seen[] = [];
+  /** The last ones, as a ring: `next` is where the oldest sits once it is full. */
+  private readonly ring: Seen[] = [];
+  private next = 0;
   total = 0;
-  add(f: Fact): void {
+  add(s: Seen): void {
     this.total++;
-    if (this.first.length < KEEP_FIRST) this.first.push(f);
+    if (this.first.length < KEEP_FIRST) this.first.push(s);
+    else if (this.ring.length < KEEP_LAST) this.ring.push(s);
     else {
-      this.last.push(f);
-      if (this.last.length > KEEP_LAST) this.last.shift();
+      this.ring[this.next] = s;
+      this.next = (this.next + 1) % KEEP_LAST;
     }
+  }
+  /** The kept observations in the order they were read. */
+  kept(): Seen[] {
+    return [...this.first, ...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+  }
+  get keptCount(): number {
+    return this.first.length + this.ring.length;
   }
 }
 
@@ -136,26 +159,28 @@ class DeviceLogSink implements LineSink {
     this.relevant++;
     if (hidesValues(raw) || hidesValues(l.message)) this.redactedAt ||= n;
     else this.plainAt ||= n;
-    if (!obs.length) return;
-    const t = timeOf(l.time);
     for (const o of obs) {
-      const attrs: Record<string, string> = { ...o.attrs };
-      if (l.time) attrs.logged_at = l.time;
-      if (t.note) attrs.time_note = t.note;
-      if (t.zone) attrs.zone = t.zone;
-      if (l.process && !attrs.process) attrs.process = l.process;
-      if (l.host) attrs.host = l.host;
-      const fact: Fact = {
-        name: o.name,
-        value: o.value ?? t.at ?? l.time ?? 'time not logged',
-        source: sourceOf(this.item, n),
-        ...(t.at ? { at: t.at } : {}),
-        ...(Object.keys(attrs).length ? { attrs } : {}),
-      };
       let k = this.kept.get(o.name);
       if (!k) this.kept.set(o.name, (k = new Kept()));
-      k.add(fact);
+      k.add({ l, n, o });
     }
+  }
+
+  private factOf({ l, n, o }: Seen): Fact {
+    const t = timeOf(l.time);
+    const attrs: Record<string, string> = { ...o.attrs };
+    if (l.time) attrs.logged_at = l.time;
+    if (t.note) attrs.time_note = t.note;
+    if (t.zone) attrs.zone = t.zone;
+    if (l.process && !attrs.process) attrs.process = l.process;
+    if (l.host) attrs.host = l.host;
+    return {
+      name: o.name,
+      value: o.value ?? t.at ?? l.time ?? 'time not logged',
+      source: sourceOf(this.item, n),
+      ...(t.at ? { at: t.at } : {}),
+      ...(Object.keys(attrs).length ? { attrs } : {}),
+    };
   }
 
   end(): ReadResult {
@@ -163,8 +188,8 @@ class DeviceLogSink implements LineSink {
     if (last) this.event(last.event, last.line, '');
     const facts: Fact[] = [];
     for (const [name, k] of this.kept) {
-      facts.push(...k.first, ...k.last);
-      if (k.total > k.first.length + k.last.length) {
+      for (const seen of k.kept()) facts.push(this.factOf(seen));
+      if (k.total > k.keptCount) {
         this.problems.push(
           problemOf(this.item, 'text.events_capped', `holds ${k.total} lines for ${name}; the first ${KEEP_FIRST} and the last ${KEEP_LAST} are used`),
         );

@@ -89,8 +89,14 @@ export const mdmFacts: FactDefinition[] = [
     derivedFrom: ['server.push_token'],
   }),
   d('server.unlock_token_present', 'boolean', 'The TokenUpdate carried an UnlockToken', { marksDomain: false }),
-  // Server-log events are context for every domain, so on their own they do not make MDM push the question.
-  d('server.push_sent', 'boolean', 'The MDM server sent a push (value true; `at` is when; attrs: udid, status, reason)', { multi: true, marksDomain: false }),
+  // Server-log events are context for every domain, so on their own they do not make MDM push the question
+  // (a NotNow log's pushes stay a NotNow case); a push the line shows on an MDM topic, or with a PushMagic, is an MDM push.
+  d(
+    'server.push_sent',
+    'boolean',
+    'The MDM server sent a push (value true; `at` is when; attrs: udid, status, reason; topic when the line names it; push_magic / push_token "logged" when it carried them)',
+    { multi: true, marks: (f) => (f.attrs?.topic?.startsWith('com.apple.mgmt.') || f.attrs?.push_magic ? ['mdm'] : []) },
+  ),
   d('server.push_status', 'number', 'HTTP status APNs answered a push with', { multi: true, marksDomain: false }),
   d(
     'server.push_answered',

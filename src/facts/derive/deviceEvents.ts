@@ -272,11 +272,12 @@ export function caseDevices(index: Index): CaseDevices {
       const d = find(String(f.value));
       if (d) named.add(d);
     }
-  if (named.size === 1) {
+  const quiet = quietDevices(index, untimed, names, find, named.size > 0 && (index.get('device.serial') ?? []).some((f) => find(String(f.value))));
+  if (named.size === 1 && !quiet.length) {
     const d = [...named][0];
     return withOwn(d, `${d.label}, the device the evidence names as the one diagnosed`);
   }
-  if (named.size > 1) return { devices, candidates: [...named].sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1)) };
+  if (named.size >= 1) return { devices, candidates: [...[...named].sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1)), ...quiet] };
   // A push or contact whose device id is masked is some device, maybe another than the one named: the one
   // named device is then not "the only device", and the case waits for someone to say which it is about.
   const hidden = nameless.filter((e) => ID_ATTRS.some((k) => MASKED_ID.test(e.fact.attrs?.[k] ?? '')));
@@ -291,7 +292,14 @@ export function caseDevices(index: Index): CaseDevices {
     };
     return { devices, candidates: [...devices, unknown] };
   }
-  if (devices.length === 1) return withOwn(devices[0], `${devices[0].label}, the only device the evidence names`);
+  if (devices.length === 1) {
+    // A device named only by a message without a time (a check-in or command result saved on its own, a
+    // sysdiagnose's UDID) is another device beside the log's one: the case is not plainly about "the only device".
+    if (!quiet.length) return withOwn(devices[0], `${devices[0].label}, the only device the evidence names`);
+    return { devices, candidates: [devices[0], ...quiet] };
+  }
+  // Check-ins or command results of two devices, none with a time: which one is the case's?
+  if (devices.length === 0 && quiet.length > 1) return { devices, candidates: quiet };
   if (devices.length === 0) {
     const all = [...nameless, ...own];
     if (!all.length && !untimed.length) return { devices, candidates: [] };
@@ -305,6 +313,34 @@ export function caseDevices(index: Index): CaseDevices {
     return { devices: [d], subject: d, chosen: 'the evidence names no device, so all of it is taken to be about one', candidates: [d] };
   }
   return { devices, candidates: devices };
+}
+
+/**
+ * Devices the evidence names with no timed push or contact: by a message without a time (a check-in or
+ * command result saved on its own) or by a device's own UDID (a sysdiagnose's). The ids one message gives
+ * are one device. A device's own UDID is left out when its serial already names a device of the logs
+ * (a log that keys devices by serial).
+ */
+function quietDevices(index: Index, untimed: Fact[], names: Names, find: (id: string) => Device | undefined, serialNamed: boolean): Device[] {
+  for (const f of untimed) {
+    const ids = idsOf(f);
+    for (let i = 1; i < ids.length; i++) names.join(ids[0], ids[i]);
+  }
+  const own = serialNamed ? [] : (index.get('device.udid') ?? []).map((f) => String(f.value).trim().toUpperCase());
+  const byRoot = new Map<string, string[]>();
+  for (const id of new Set([...untimed.flatMap(idsOf), ...own])) {
+    if (!usableId(id) || find(id)) continue;
+    const root = names.find(id);
+    byRoot.set(root, [...(byRoot.get(root) ?? []), id]);
+  }
+  return [...byRoot.values()]
+    .map((ids): Device => {
+      const sorted = ids.sort();
+      const mine = untimed.filter((f) => idsOf(f).some((id) => sorted.includes(id)));
+      const udid = mine.map((f) => f.attrs?.udid?.trim()).find((v) => v && sorted.includes(v.toUpperCase()));
+      return { ids: sorted, label: udid ?? sorted[0], pushes: [], contacts: [], untimed: mine };
+    })
+    .sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1));
 }
 
 /**

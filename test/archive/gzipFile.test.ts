@@ -1,0 +1,81 @@
+import { createReadStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readPath, readStream } from '../../src/evidence/read.js';
+import { ctxWith, tgz, withTempDir } from './support.js';
+
+/**
+ * A .tar.gz on disk is read into two buffers taken in turn (archive/scanInput.ts),
+ * not a new buffer per read. Whatever the reads' boundaries, it must give
+ * exactly what the same bytes give when streamed (a Slack download), also
+ * when the file is cut short.
+ */
+
+const ROOT = 'sysdiagnose_2026.11.22_10-00-00+0000_iPhone-OS_iPhone_22A100';
+
+/** Bytes gzip cannot shrink (tracev3 data is compressed already), deterministic. */
+function incompressible(n: number, seed: number): Buffer {
+  const out = Buffer.alloc(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+function apsdLog(seed: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = `2026-11-22 09:${String(i % 60).padStart(2, '0')}:${String((seed + i) % 60).padStart(2, '0')}.000000+0000`;
+    lines.push(
+      i % 4 === 0
+        ? `${t} iPhone apsd[112] <Notice>: Received message for enabled topic 'com.apple.mgmt.External.${seed}' onInterface: NonCellular`
+        : `${t} iPhone wifid[88] <Info>: SSID network RSSI -61 channel 36 tx rate 866 Mbps`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Logs with megabytes of log archive between them: the logs' bytes straddle many 1 MiB reads. */
+function bundle(): Buffer {
+  const entries = [];
+  for (let i = 0; i < 6; i++) {
+    entries.push({ path: `${ROOT}/logs/apsd/apsd.${i}.log`, data: apsdLog(i) });
+    entries.push({ path: `${ROOT}/system_logs.logarchive/Persist/000000000000000${i}.tracev3`, data: incompressible(700_000 + i * 1000, i + 1) });
+  }
+  return tgz(entries);
+}
+
+describe('a .tar.gz read from disk gives what the same bytes give streamed', () => {
+  it('a bundle of several megabytes: the same facts and problems', async () => {
+    await withTempDir(async (dir) => {
+      const data = bundle();
+      expect(data.length).toBeGreaterThan(4 << 20);
+      const file = join(dir, `${ROOT}.tar.gz`);
+      await writeFile(file, data);
+      const fromDisk = await readPath(file, ctxWith());
+      const streamed = await readStream(file, createReadStream(file, { highWaterMark: 64 * 1024 }), ctxWith(), data.length);
+      expect(fromDisk).toEqual(streamed);
+      expect(fromDisk.problems).toEqual([]);
+      const members = new Set(fromDisk.facts.flatMap((f) => (f.source.kind === 'file' && f.source.member?.endsWith('.log') ? [f.source.member] : [])));
+      expect(members.size).toBe(6);
+    });
+  });
+
+  it('the same bundle cut short: the problem says so, and what came before is kept, as when streamed', async () => {
+    await withTempDir(async (dir) => {
+      const data = bundle();
+      const file = join(dir, `${ROOT}.tar.gz`);
+      await writeFile(file, data.subarray(0, Math.floor(data.length * 0.6)));
+      const fromDisk = await readPath(file, ctxWith());
+      const streamed = await readStream(file, createReadStream(file), ctxWith());
+      expect(fromDisk).toEqual(streamed);
+      expect(fromDisk.problems.map((p) => p.code)).toContain('archive.truncated');
+      expect(fromDisk.facts.some((f) => f.source.kind === 'file' && f.source.member?.endsWith('apsd.0.log'))).toBe(true);
+    });
+  });
+});
