@@ -6,7 +6,7 @@ import { scanPath, scanStream } from './archive/index.js';
 import { readText } from './dispatch.js';
 import type { ReadContext, ReadResult } from './types.js';
 
-export { readPasteFile, readPasteStream, type PasteSource } from './pasteSource.js';
+export { readPasteFile, readPasteStream } from './pasteSource.js';
 
 /**
  * Entry points every caller uses (CLI, Slack, library). Files, folders and

@@ -5,14 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/engine/answers.js';
 import { diagnose } from '../../src/engine/diagnose.js';
-import { loadRules } from '../../src/engine/loadRules.js';
 import { readPaste } from '../../src/evidence/read.js';
 import { DEFAULT_LIMITS, type ReadResult } from '../../src/evidence/types.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { checkExpiredPushProfile, checkMissingEntitlement } from './profileChecks.js';
+import { shipped } from '../support/rules.js';
 
 const ctx = { limits: DEFAULT_LIMITS };
-const rules = loadRules();
+const rules = shipped();
 const fixture = (f: string) => fileURLToPath(new URL(`../fixtures/apns/${f}`, import.meta.url));
 
 function diagnoseRead(r: ReadResult, extra: Fact[] = [], answers: Answer[] = []) {

@@ -4,10 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../src/engine/answers.js';
 import { diagnose, type Diagnosis } from '../../src/engine/diagnose.js';
-import { loadRules } from '../../src/engine/loadRules.js';
 import type { Fact, FactValue } from '../../src/facts/schema.js';
+import { shipped } from '../support/rules.js';
 
-const rules = loadRules();
+const rules = shipped();
 const run = (facts: Fact[], answers: Answer[] = []): Diagnosis => diagnose({ facts, answers }, rules);
 const statusOf = (d: Diagnosis, cause: string) => d.causes.find((c) => c.cause.id === cause)?.status;
 const held = (d: Diagnosis, cause: string) => d.causes.find((c) => c.cause.id === cause)?.decided.map((r) => r.rule.id) ?? [];

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { scanPath, scanStream } from '../../src/evidence/archive/index.js';
 import { readPath, readStream } from '../../src/evidence/read.js';
 import { MDM_PLIST, ctxWith, leftoverSpools, recordingReaders, tar, tarHeader, tgz, withTempDir, zip, type TarEntry } from './support.js';
+import { built } from '../support/built.js';
 
 const ROOT = 'sysdiagnose_2024.03.01_10-22-33-0800_iPhone-OS_iPhone_21E236';
 const PLIST_PATH = `${ROOT}/logs/MCState/Shared/MDM.plist`;
@@ -524,20 +525,8 @@ describe('reading never writes outside the temp dir', () => {
           { path: 'x/sd.tgz', data: tgz(sysdiagnoseEntries()) },
         ]),
       );
-      const script = join(dir, 'run.mts');
-      const src = new URL('../../src/evidence/read.ts', import.meta.url).pathname;
-      await writeFile(
-        script,
-        `import { createReadStream } from 'node:fs';
-         import { readStream, readPath } from ${JSON.stringify(src)};
-         const ctx = { limits: (await import(${JSON.stringify(new URL('../../src/evidence/types.ts', import.meta.url).pathname)})).DEFAULT_LIMITS };
-         const a = await readStream('bundle.zip', createReadStream(${JSON.stringify(zipFile)}), ctx);
-         const b = await readPath(${JSON.stringify(zipFile)}, ctx);
-         console.log(JSON.stringify({ a: a.facts.length, b: b.facts.length }));`,
-      );
       const { execFileSync } = await import('node:child_process');
-      const tsx = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-      const out = execFileSync(process.execPath, ['--import', tsx, script], {
+      const out = execFileSync(process.execPath, [built('readChild'), zipFile], {
         cwd: work,
         env: { ...process.env, TMPDIR: tmp },
         encoding: 'utf8',

@@ -2,10 +2,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadRules } from '../../src/engine/loadRules.js';
 import { allFactDefinitions } from '../../src/facts/catalog/index.js';
 import { cli } from '../cli/helpers.js';
 import { buildCases } from '../render/cases.js';
+import { shipped } from '../support/rules.js';
 
 /**
  * Scripts and `--answer` name causes, questions, notes and facts by id, and
@@ -53,7 +53,7 @@ function idsMadeInCode(): string[] {
 
 /** Every id the product can put in a report or take in an answer, as "<kind> <id>". */
 function productIds(): string[] {
-  const rules = loadRules();
+  const rules = shipped();
   return [
     ...new Set([
       ...rules.causes.map((c) => `cause ${c.id}`),

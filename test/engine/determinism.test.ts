@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/engine/diagnose.js';
-import { loadRules } from '../../src/engine/loadRules.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { buildReport } from '../../src/case/index.js';
 import { renderJson, renderMarkdown, renderText } from '../../src/report/render/index.js';
+import { shipped } from '../support/rules.js';
 
 /** A seeded shuffle (mulberry32), so the test itself is repeatable. */
 function shuffle<T>(items: readonly T[], seed: number): T[] {
@@ -44,7 +44,7 @@ const facts: Fact[] = [
 ];
 
 describe('same evidence in, same report out', () => {
-  const rules = loadRules();
+  const rules = shipped();
   const render = (fs: Fact[]) => {
     const r = buildReport(diagnose({ facts: fs, answers: [{ question: 'q.mdm.wiped', value: 'no' }] }, rules));
     return renderJson(r) + renderMarkdown(r) + renderText(r);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { loadRules } from '../../src/engine/loadRules.js';
 import { diagnose } from '../../src/engine/diagnose.js';
 import { buildReport } from '../../src/case/index.js';
 import { feedbackContext, renderFeedbackDraft } from '../../src/escalation/draft.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { MAGIC, SERIAL, TOKEN, TOKEN_HASH, TOPIC, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
+import { shipped } from '../support/rules.js';
 
-const rules = loadRules();
+const rules = shipped();
 // The fixture's times as the draft writes them: in UTC, seconds only where the log had them.
 const PUSHED_AT = ['2024-05-06 09:00:00 UTC', '2024-05-06 15:30:00 UTC', '2024-05-07 08:15:00 UTC'];
 const reportOf = (facts: Fact[]) => buildReport(diagnose({ facts }, rules));

@@ -1,8 +1,8 @@
-import { loadRules } from '../../src/engine/loadRules.js';
 import { feedbackContext } from '../../src/escalation/index.js';
 import { allFactDefinitions } from '../../src/facts/catalog/index.js';
 import { formatTime } from '../../src/report/time.js';
 import type { Report } from '../../src/report/types.js';
+import { shipped } from '../support/rules.js';
 
 /**
  * What Apple's reader must never have to decode in a Feedback draft, and
@@ -53,7 +53,7 @@ let ids: Set<string> | undefined;
 /** Every id pushcheck gives a thing: facts, causes, rules, questions, notes. */
 function knownIds(): Set<string> {
   if (ids) return ids;
-  const rules = loadRules();
+  const rules = shipped();
   ids = new Set([
     ...allFactDefinitions.map((d) => d.name),
     ...rules.causes.map((c) => c.id),

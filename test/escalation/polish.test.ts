@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadRules } from '../../src/engine/loadRules.js';
 import { diagnose } from '../../src/engine/diagnose.js';
 import { buildReport } from '../../src/case/index.js';
 import { polishDraft } from '../../src/escalation/polish.js';
 import { renderFeedbackDraft } from '../../src/escalation/draft.js';
 import { MAGIC, TOKEN, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
+import { shipped } from '../support/rules.js';
 
 /**
  * A stand-in for an OpenAI-compatible endpoint on 127.0.0.1: it records each
@@ -59,7 +59,7 @@ beforeEach(() => {
   seen = [];
 });
 
-const report = buildReport(diagnose({ facts: ruledOutFacts() }, loadRules()));
+const report = buildReport(diagnose({ facts: ruledOutFacts() }, shipped()));
 const template = renderFeedbackDraft(report);
 const options = () => ({ apiKey: 'sk-test', baseURL, model: 'test-model', maxRetries: 0, timeoutMs: 2000 });
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluate, type Trace } from '../../src/engine/evaluate.js';
 import { indexFacts } from '../../src/facts/byName.js';
-import { deriveParams, loadRules } from '../../src/engine/loadRules.js';
+import { deriveParams, type RuleSet } from '../../src/engine/loadRules.js';
 import type { Condition } from '../../src/engine/ruleSchema.js';
 import { readPath } from '../../src/evidence/read.js';
 import { DEFAULT_LIMITS } from '../../src/evidence/types.js';
@@ -12,6 +12,7 @@ import { deriveFacts } from '../../src/facts/derive/index.js';
 import { expandFacts, foldFacts } from '../../src/facts/fold.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { file, logShow, MAGIC, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, REJECTED, sysdiagnose, TOPIC, UDID_A, UDID_B } from '../verdicts/evidence.js';
+import { shipped } from '../support/rules.js';
 
 /**
  * Folding must not move a verdict. Every input the project's tests read (and a
@@ -71,7 +72,7 @@ const secureMailFiveHundreds: Fact[] = ['ews', 'listener', 'ews'].map((target, i
   attrs: { target },
 }));
 
-function conditions(rules: ReturnType<typeof loadRules>): [string, Condition][] {
+function conditions(rules: RuleSet): [string, Condition][] {
   const out: [string, Condition][] = [];
   for (const r of rules.rules) out.push([r.id, r.when]);
   for (const a of rules.advisories) out.push([a.id, a.when]);
@@ -90,7 +91,7 @@ function conditions(rules: ReturnType<typeof loadRules>): [string, Condition][] 
 const verdict = (t: Trace) => ({ result: t.result, missing: t.missing ?? [] });
 
 describe('folded facts give the same verdicts as every observation', () => {
-  const rules = loadRules();
+  const rules = shipped();
   const params = deriveParams(rules);
   const conds = conditions(rules);
 

@@ -2,10 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const child = fileURLToPath(new URL('./spoolChild.ts', import.meta.url));
+import { built } from '../support/built.js';
 
 /** Waits until `done` holds or the deadline passes (checking every 25 ms). */
 async function until(done: () => boolean, deadline: number): Promise<void> {
@@ -24,7 +22,7 @@ function spooled(tmp: string): number {
 async function interrupt(signal: NodeJS.Signals): Promise<{ signal: NodeJS.Signals | null; left: string[] }> {
   const tmp = mkdtempSync(join(tmpdir(), 'pushcheck-signal-'));
   try {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
+    const proc = spawn(process.execPath, [built('spoolChild')], { env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
     const ended = new Promise<NodeJS.Signals | null>((resolve) => proc.on('exit', (_code, sig) => resolve(sig)));
     await until(() => spooled(tmp) > 0, Date.now() + 15_000);
     expect(spooled(tmp), 'the child has written to its spool').toBeGreaterThan(0);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, type Diagnosis } from '../../src/engine/diagnose.js';
-import { loadRules } from '../../src/engine/loadRules.js';
 import { bufferReadersFor } from '../../src/evidence/dispatch.js';
 import { mdmReaders } from '../../src/evidence/mdm/index.js';
 import type { ReadResult } from '../../src/evidence/types.js';
 import { readFixture } from './helpers.js';
+import { shipped } from '../support/rules.js';
 
 const status = (d: Diagnosis, id: string) => d.causes.find((c) => c.cause.id === id)?.status;
-const run = (...inputs: ReadResult[]) => diagnose({ facts: inputs.flatMap((r) => r.facts), problems: inputs.flatMap((r) => r.problems) }, loadRules());
+const run = (...inputs: ReadResult[]) => diagnose({ facts: inputs.flatMap((r) => r.facts), problems: inputs.flatMap((r) => r.problems) }, shipped());
 
 describe("the device's MDM.plist against the TokenUpdate the server stored", () => {
   // Issue 8 item 4 changed the topic half: a check-in's Topic is the topic the device enrolled with, not

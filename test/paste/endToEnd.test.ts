@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/engine/diagnose.js';
-import { loadRules } from '../../src/engine/loadRules.js';
 import { readPaste, readPath } from '../../src/evidence/read.js';
 import { DEFAULT_LIMITS, type ReadResult } from '../../src/evidence/types.js';
 import type { Answer } from '../../src/engine/answers.js';
 import { fixture } from '../text/helpers.js';
+import { shipped } from '../support/rules.js';
 
 const ctx = { limits: DEFAULT_LIMITS };
-const rules = loadRules();
+const rules = shipped();
 const SERVER_MAGIC = 'CEFDF0BD-E342-4A27-8742-E930EA116B0A';
 
 async function diagnoseInputs(inputs: Promise<ReadResult>[], answers: Answer[] = []) {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { loadRules } from '../../src/engine/loadRules.js';
 import { renderMarkdown, renderText } from '../../src/report/render/index.js';
 import { documentTitle } from '../../src/report/render/documents.js';
 import type { Report } from '../../src/report/types.js';
@@ -7,6 +6,7 @@ import { summaryBlocks } from '../../src/slack/blocks/report.js';
 import { CASES } from '../cases/support/cases.js';
 import { argvOf, diagnose } from '../cases/support/run.js';
 import { slackText } from './slackText.js';
+import { shipped } from '../support/rules.js';
 
 /**
  * Rules cite the documents they were written from by file name (the seed
@@ -40,7 +40,7 @@ function renders(report: Report): Record<string, string> {
 describe('every document a rule cites has a title a person would search for', () => {
   it.each(
     (() => {
-      const rules = loadRules();
+      const rules = shipped();
       const docs = new Set<string>();
       for (const x of [...rules.causes, ...rules.rules, ...rules.questions, ...rules.advisories] as { source?: { document: string } }[])
         if (x.source) docs.add(x.source.document);

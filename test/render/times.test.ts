@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/engine/diagnose.js';
-import { loadRules } from '../../src/engine/loadRules.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { buildReport } from '../../src/report/build.js';
 import { renderMarkdown, renderText } from '../../src/report/render/index.js';
 import { formatSpan, formatTime, humanizeTimes } from '../../src/report/time.js';
 import { summaryBlocks } from '../../src/slack/blocks/report.js';
 import { slackText } from './slackText.js';
+import { shipped } from '../support/rules.js';
 
 /**
  * Troubleshooting step: "when did it fail?" Every time is read in UTC, with
@@ -56,7 +56,7 @@ describe('a time in words', () => {
   });
 });
 
-const rules = loadRules();
+const rules = shipped();
 const archive = (member: string, line: number): Fact['source'] => ({
   kind: 'file',
   input: 'sysdiagnose_2025.11.21_09-20-11-0800_iPhone-OS_iPhone_22B83.tar.gz',

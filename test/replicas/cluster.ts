@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { BOT_TOKEN, sign, SIGNING_SECRET } from '../slack/harness.js';
+import { built } from '../support/built.js';
 
 /**
  * Real bot processes (`src/main.ts`, HTTP mode) for the multi-replica
@@ -57,7 +58,7 @@ export interface Replica {
 
 export async function startReplica(name: string, env: Record<string, string>, timeoutMs = 45_000): Promise<Replica> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const proc = spawn(process.execPath, [built('main')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

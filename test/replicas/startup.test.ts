@@ -3,12 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BOT_TOKEN, SIGNING_SECRET } from '../slack/harness.js';
 import { PG_URL } from '../store/stores.js';
+import { built } from '../support/built.js';
 
 // What whoever runs the bot sees when PUSHCHECK_DATABASE_URL names a database that cannot be used.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const proc = spawn(process.execPath, [built('main')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

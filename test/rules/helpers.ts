@@ -1,13 +1,7 @@
 import { diagnose, type Diagnosis } from '../../src/engine/diagnose.js';
 import type { Answer } from '../../src/engine/answers.js';
-import { loadRules, type RuleSet } from '../../src/engine/loadRules.js';
 import type { Fact, FactValue } from '../../src/facts/schema.js';
-
-let rules: RuleSet | undefined;
-export function shipped(): RuleSet {
-  rules ??= loadRules();
-  return rules;
-}
+import { shipped } from '../support/rules.js';
 
 /** A fact read off a sysdiagnose member. */
 export function device(name: string, value: FactValue, extra: Partial<Fact> = {}): Fact {

@@ -3,19 +3,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Answer } from '../../src/engine/answers.js';
 import { diagnose, type Diagnosis } from '../../src/engine/diagnose.js';
-import { loadRules, type RuleSet } from '../../src/engine/loadRules.js';
 import { readPath } from '../../src/evidence/read.js';
 import { DEFAULT_LIMITS, type ReadResult } from '../../src/evidence/types.js';
 import type { Fact } from '../../src/facts/schema.js';
+import { shipped } from '../support/rules.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/securemail/', import.meta.url));
 export const ctx = { limits: DEFAULT_LIMITS };
 
-let rules: RuleSet | undefined;
-export function shipped(): RuleSet {
-  rules ??= loadRules();
-  return rules;
-}
+export { shipped };
 
 /** Reads fixture files (paths under test/fixtures/securemail) through the same entry point the CLI uses. */
 export async function readFixtures(...paths: string[]): Promise<ReadResult> {

@@ -206,13 +206,17 @@ export class FakeSlack {
 
   private async handle(req: IncomingMessage, res: ServerResponse, isCdn: boolean): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
-    const raw = await body(req);
-    if (req.method === 'GET' && (url.pathname.startsWith('/files/') || url.pathname.startsWith('/redirect/') || url.pathname.startsWith('/login/'))) {
+    const download =
+      req.method === 'GET' && (url.pathname.startsWith('/files/') || url.pathname.startsWith('/redirect/') || url.pathname.startsWith('/login/'));
+    // On record as soon as it arrives: a client that gave up waiting may be gone before its request is read to the end.
+    if (download)
       this.downloads.push({
         path: url.pathname,
         host: req.headers.host ?? '',
         ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
       });
+    const raw = await body(req);
+    if (download) {
       const name = decodeURIComponent(url.pathname.split('/').slice(2).join('/'));
       const silence = this.silent.get(name);
       if (silence) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CaseService, loadRules } from '../../src/case/index.js';
+import { CaseService } from '../../src/case/index.js';
 import { problemKinds, startModal } from '../../src/slack/blocks/modals.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import { shipped } from '../support/rules.js';
 
 /** The kinds of push problem the /pushcheck form offers are the choices of q.case.domain in rules/. */
 const options = (view: ReturnType<typeof startModal>) =>
@@ -11,7 +12,7 @@ const options = (view: ReturnType<typeof startModal>) =>
   ]);
 
 describe('the start form’s kinds of problem', () => {
-  const rules = loadRules();
+  const rules = shipped();
   const store = () => new SqliteStore({ path: ':memory:', retentionMs: 86_400_000 });
 
   it('are the choices the shipped rules give q.case.domain, without "don\'t know"', () => {

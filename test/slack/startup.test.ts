@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FakeSlack } from './fakeSlack.js';
 import { BOT_TOKEN, sign, SIGNING_SECRET, tempDb } from './harness.js';
+import { built } from '../support/built.js';
 
 // What whoever runs the bot sees when Slack cannot be reached or refuses a token at start-up: the real
-// `src/main.ts` in a child process, against the fake Slack.
+// `src/main.ts` (bundled, as `npm start` runs the build) in a child process, against the fake Slack.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Run {
@@ -18,7 +19,7 @@ interface Run {
 }
 
 function start(env: Record<string, string>): Run {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const proc = spawn(process.execPath, [built('main')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, PUSHCHECK_DB: tempDb(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

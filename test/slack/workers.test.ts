@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../src/slack/workers/pool.js';
 import { FakeSlack, type Call } from './fakeSlack.js';
 import { blocksText, buttonClick, startBot, tempDb, type RunningBot } from './harness.js';
+import { workerScript } from '../support/built.js';
 
 // A thread's evidence is read and diagnosed in worker threads. The bot keeps each thread's latest
 // report: a click that changes nothing (More questions, Show all evidence, chatter) is answered from
@@ -39,7 +40,7 @@ describe('a thread whose case is kept by a worker', () => {
   let bot: RunningBot;
   let pool: WorkerPool;
   beforeAll(async () => {
-    pool = new WorkerPool({ size: 2 });
+    pool = new WorkerPool({ workerScript: workerScript(), size: 2 });
     bot = await startBot(fake, tempDb(), {}, undefined, { runner: pool });
   });
   afterAll(async () => {
@@ -91,7 +92,7 @@ describe('a reader that runs past its deadline (1.5 s here)', () => {
   let bot: RunningBot;
   let pool: WorkerPool;
   beforeAll(async () => {
-    pool = new WorkerPool({ size: 2, maxJobMs: 1500 });
+    pool = new WorkerPool({ workerScript: workerScript(), size: 2, maxJobMs: 1500 });
     bot = await startBot(fake, tempDb(), {}, undefined, { runner: pool });
   });
   afterAll(async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { inflateSync } from 'node:zlib';
-import { loadRules } from '../../src/engine/loadRules.js';
 import { diagnose } from '../../src/engine/diagnose.js';
 import { buildReport } from '../../src/case/index.js';
 import type { Fact } from '../../src/facts/schema.js';
@@ -15,8 +14,9 @@ import {
   timelineSvg,
 } from '../../src/timeline/index.js';
 import { readFileSync } from 'node:fs';
+import { shipped } from '../support/rules.js';
 
-const rules = loadRules();
+const rules = shipped();
 const reportOf = (facts: Fact[]) => buildReport(diagnose({ facts }, rules));
 const srv = (line: number): Fact['source'] => ({ kind: 'file', input: 'mdm-server.log', line });
 const dev = (line: number): Fact['source'] => ({ kind: 'file', input: 'sysdiagnose.tar.gz', member: 'system_logs.txt', line });

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadRules } from '../../src/engine/loadRules.js';
 import { diagnose, file, logShow, MAGIC, nanoLib, nanoPush, questionIds, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
+import { shipped } from '../support/rules.js';
 
 /**
  * Issue 8 item 7: ask nothing the evidence already answers. A question is
@@ -103,7 +103,7 @@ describe("the case's own domain is asked about first", () => {
       '2026-11-20T10:00:03.552Z WARN  apns: push failed: 400 BadDeviceToken apns-id=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
     );
     expect(r.domains).toEqual(expect.arrayContaining(['mdm', 'apns']));
-    const rules = loadRules();
+    const rules = shipped();
     const domainOf = (id: string) => rules.questions.find((q) => q.id === id)?.domains ?? [];
     const ids = questionIds(r);
     const firstApp = ids.findIndex((id) => !domainOf(id).includes('mdm') && domainOf(id).includes('apns'));

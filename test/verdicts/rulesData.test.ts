@@ -8,6 +8,7 @@ import type { Fact } from '../../src/facts/schema.js';
 import { runCase } from '../../src/index.js';
 import { pem, pushCertificate } from '../apns/certs.js';
 import { file, MAGIC, microPush, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
+import { shipped } from '../support/rules.js';
 
 /**
  * Issue 10 item 5: what decides a verdict lives in rules/ (which domains go
@@ -43,7 +44,7 @@ const answered = (rulesDir?: string) =>
 
 describe('the push-answered window is data', () => {
   it('with the shipped minute, a poll 45 s after the push answers it', () => {
-    expect(loadRules().parameters.push_answer_window_seconds?.value).toBe(60);
+    expect(shipped().parameters.push_answer_window_seconds?.value).toBe(60);
     expect(answered()).toEqual([true]);
   });
 
@@ -61,7 +62,7 @@ describe('the push-answered window is data', () => {
 
 describe('which domains go to Apple is data', () => {
   it('ships MDM and app pushes', () => {
-    expect(loadRules().escalation?.domains).toEqual(['mdm', 'apns']);
+    expect(shipped().escalation?.domains).toEqual(['mdm', 'apns']);
   });
 
   // An MDM case that ends at Apple with the shipped rules: a sysdiagnose agreeing with the server on

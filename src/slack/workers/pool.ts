@@ -40,6 +40,7 @@ export class WorkerPool implements Runner {
   private readonly maxHeapMb: number;
   private readonly caseJobMs: number;
   private readonly maxJobMs: number;
+  private readonly workerScript: URL | undefined;
   /** Workers replaced so far (after a crash or a deadline), for tests and logs. */
   replaced = 0;
 
@@ -51,6 +52,7 @@ export class WorkerPool implements Runner {
     this.maxHeapMb = opts.maxHeapMb ?? 768;
     this.caseJobMs = opts.caseJobMs ?? 120_000;
     this.maxJobMs = opts.maxJobMs ?? Number.POSITIVE_INFINITY;
+    this.workerScript = opts.workerScript;
   }
 
   get size(): { scan: number; case: number } {
@@ -95,6 +97,7 @@ export class WorkerPool implements Runner {
       w = new PoolWorker(
         { ...this.setup, lane: list === this.scanWorkers ? 'scan' : 'case' },
         this.maxHeapMb,
+        this.workerScript,
         (gone) => {
           if (gone.dead && list[i] === gone) {
             list[i] = undefined;

@@ -40,6 +40,7 @@ export class PoolWorker {
   constructor(
     setup: WorkerSetup,
     maxHeapMb: number,
+    script: URL | undefined,
     private readonly onFree: (w: PoolWorker) => void,
     /** Jobs that were waiting on a worker stopped for another job's deadline. */
     private readonly onStranded: (jobs: Pending[]) => void,
@@ -49,7 +50,7 @@ export class PoolWorker {
       this.failLoad = reject;
     });
     this.loaded.catch(() => undefined);
-    this.worker = spawnWorker(setup, maxHeapMb);
+    this.worker = spawnWorker(setup, maxHeapMb, script);
     this.worker.unref();
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
     this.worker.on('error', (e) => this.stop(describeCrash(e)));
@@ -143,10 +144,11 @@ function tsxApi(): string {
  * source checkout (tests, `tsx src/main.ts`) worker.ts through the tsx
  * loader the process itself runs with.
  */
-function spawnWorker(setup: WorkerSetup, maxHeapMb: number): Worker {
+function spawnWorker(setup: WorkerSetup, maxHeapMb: number, script: URL | undefined): Worker {
   // A small young generation: a worker's garbage is short-lived strings and lines, and each megabyte
   // of nursery is resident in every worker (V8's default lets each grow to 48 MB).
   const resourceLimits = { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: setup.lane === 'scan' ? YOUNG_SCAN_MB : YOUNG_CASE_MB };
+  if (script) return new Worker(script, { workerData: setup, resourceLimits });
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: setup, resourceLimits });
   const entry = new URL('./worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;

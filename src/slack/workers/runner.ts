@@ -44,6 +44,8 @@ export interface PoolOptions {
   caseJobMs?: number;
   /** No job may take longer than this, whatever it asks for (tests). */
   maxJobMs?: number;
+  /** The worker's code, when not the one beside this module (tests: worker.ts bundled once, not compiled by tsx in every thread). */
+  workerScript?: URL;
 }
 
 /** About eight 320 MB bundles' evidence (4.3 MB of facts as JSON each) and their deflated reports. */
