@@ -1,6 +1,6 @@
 import { domainsHintedBy, domainsMarkedBy, factDefinition } from '../facts/catalog/index.js';
 import { derive } from '../facts/derive/index.js';
-import { expandFacts, foldFacts, occurrences } from '../facts/fold.js';
+import { foldFacts } from '../facts/fold.js';
 import { sortFacts } from '../facts/order.js';
 import { DOMAINS, type Domain, type Fact, type Problem } from '../facts/schema.js';
 import { applyAnswers, type Answer } from './answers.js';
@@ -8,6 +8,7 @@ import { indexFacts } from '../facts/byName.js';
 import { decidingFacts, evaluate, type Trace } from './evaluate.js';
 import { deriveParams, type RuleSet } from './loadRules.js';
 import { ruleObservers } from './observe.js';
+import { ownDomains, rankQuestions } from './rankQuestions.js';
 import type { Advisory, Cause, ChecklistItem, Question, Rule, SourceRef } from './ruleSchema.js';
 
 export type CauseStatus = 'confirmed' | 'likely' | 'open' | 'ruled_out';
@@ -139,12 +140,12 @@ function judge(rules: RuleResult[]): CauseStatus {
  */
 export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Answer[]; problems?: readonly Problem[] }, rules: RuleSet): Diagnosis {
   const applied = applyAnswers(input.answers ?? [], rules.questions);
-  // Derivations read every observation (a push and the device's next contact); the engine and the report read them folded.
-  const observed = expandFacts(input.facts);
-  for (const f of applied.facts) observed.push(f);
+  // Facts come folded from the readers. Derivations see every observation (a push and the device's next
+  // contact), a busy log's statuses read from their folds (facts/derive/index.ts); the engine and the report read them folded.
+  const observed = input.facts.concat(applied.facts);
   const d = derive(observed, deriveParams(rules));
-  // Facts come folded from the readers: kept as they came, unless a zone someone gave moved their times.
-  const kept = foldFacts(d.rezoned ? d.observed : input.facts.concat(applied.facts));
+  // Kept as they came, unless a zone someone gave moved their times.
+  const kept = foldFacts(d.rezoned ? d.observed : observed);
   const facts = sortFacts(kept.concat(foldFacts(d.derived)));
   const index = indexFacts(facts);
   const domains = relevantDomains(facts);
@@ -233,84 +234,4 @@ function judgeEscalation(
   const failed = live.some((d) => e.failedPush[d] && evaluate(e.failedPush[d]!, index).result === true);
   const judged = live.length === escalating.length ? base : { ...base, domains: live, checklist: checklistFor(live), heldBack: [...held].sort() };
   return { ...judged, status: failed ? 'ready' : 'no_failed_push' };
-}
-
-/**
- * The case's own domain: the one someone named (q.case.domain), else the one
- * most of the evidence speaks to. Its questions come first.
- */
-function ownDomains(facts: readonly Fact[], domains: Domain[]): Domain[] {
-  const named = facts
-    .filter((f) => f.name === 'case.domain')
-    .map((f) => String(f.value))
-    .filter((d): d is Domain => (domains as string[]).includes(d));
-  if (named.length) return [...new Set(named)];
-  const count = new Map<Domain, number>();
-  for (const f of facts) {
-    if (f.source.kind === 'derived') continue;
-    for (const d of domainsMarkedBy(f)) if (domains.includes(d)) count.set(d, (count.get(d) ?? 0) + occurrences(f));
-  }
-  let best: Domain | undefined;
-  for (const d of domains) if (!best || (count.get(d) ?? 0) > (count.get(best) ?? 0)) best = d;
-  return best ? [best] : [];
-}
-
-/**
- * The question that settles the most unsettled causes goes first; ties keep
- * the order questions have in rules/. Questions whose askWhen holds (e.g.
- * "whose values are these?") come before all others.
- */
-function rankQuestions(
-  rules: RuleSet,
-  causes: CauseResult[],
-  index: ReadonlyMap<string, readonly Fact[]>,
-  domains: Domain[],
-  answered: Set<string>,
-  own: Domain[],
-): RankedQuestion[] {
-  const unsettled = causes.filter((c) => c.status === 'open' || c.status === 'likely');
-  const ranked: (RankedQuestion & { order: number })[] = [];
-  // A fact that already says what the question asks (read, derived or answered) settles it.
-  const settled = (q: Question) => index.has(q.sets) || (q.settledBy ?? []).some((f) => index.has(f));
-  rules.questions.forEach((question, order) => {
-    if (answered.has(question.id)) return;
-    if (question.domains && !question.domains.some((d) => domains.includes(d))) return;
-    if (question.sets === 'case.domain') {
-      // Nothing in the evidence says what kind of push problem this is.
-      if (domains.length === 0) ranked.push({ question, settles: [], forced: true, order });
-      return;
-    }
-    if (settled(question) && !question.askWhen) return;
-    if (question.askWhen) {
-      const holds = evaluate(question.askWhen, index).result === true;
-      if (holds && !question.ranked) ranked.push({ question, settles: [], forced: true, order });
-      if (!holds || !question.ranked) return;
-    }
-    const settles = new Set<string>();
-    for (const c of unsettled) {
-      for (const r of c.rules) {
-        if (r.trace.result !== 'unknown') continue;
-        const missing = r.trace.missing ?? [];
-        if (r.rule.questions.includes(question.id) || missing.includes(question.sets)) settles.add(c.cause.id);
-      }
-    }
-    // A gated question whose gate holds is asked even when no open cause lists it (it sorts last then).
-    if (settles.size || (question.askWhen && question.ranked)) ranked.push({ question, settles: [...settles].sort(), forced: false, order });
-  });
-  const mine = (q: Question) => !q.domains || q.domains.some((d) => own.includes(d));
-  // A question that settles a cause the evidence already makes likely decides more than one about an open cause.
-  const likely = new Set(causes.filter((c) => c.status === 'likely').map((c) => c.cause.id));
-  const onLikely = (q: RankedQuestion) => q.settles.some((id) => likely.has(id));
-  ranked.sort(
-    (a, b) =>
-      Number(b.forced) - Number(a.forced) ||
-      Number(mine(b.question)) - Number(mine(a.question)) ||
-      Number(onLikely(b)) - Number(onLikely(a)) ||
-      // Among questions on a likely cause, a gated one ranked with the others (the reference time) supports
-      // those that ask about the cause itself; it does not lead them.
-      (onLikely(a) ? Number(!!a.question.ranked) - Number(!!b.question.ranked) : 0) ||
-      b.settles.length - a.settles.length ||
-      a.order - b.order,
-  );
-  return ranked.map(({ order: _order, ...q }) => q);
 }

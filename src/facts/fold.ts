@@ -1,6 +1,9 @@
 import { factDefinition } from './catalog/index.js';
 import { factKey } from './order.js';
-import type { Fact, Fold, FoldColumns, Source } from './schema.js';
+import { Columns, expandFacts, howOf, lineOf, memberOf, OCCURRENCE_ATTRS } from './foldColumns.js';
+import type { Fact } from './schema.js';
+
+export { atOf, attrAt, examplesOf, expandFacts, lineAt, msOf, observation, sourceAt } from './foldColumns.js';
 
 /**
  * Folding: repeated observations of one fact from one input become one fact
@@ -21,27 +24,6 @@ import type { Fact, Fold, FoldColumns, Source } from './schema.js';
  * read from, and every other attribute. So the rules, which only ask whether
  * some observation has a value, judge a folded set as they judge the full one.
  */
-
-/**
- * Attributes that name one occurrence rather than what was observed: never
- * named by a rule, and different on every line of a busy log.
- */
-const OCCURRENCE_ATTRS: ReadonlySet<string> = new Set([
-  'logged_at',
-  'timestamp',
-  'connection',
-  'command_uuid',
-  'apns_id',
-  // Derived per log or per occurrence: which file, and where in it.
-  'file',
-  'last_seen',
-  'up_again_at',
-  'notnow_at',
-  'polled_at',
-  'resent_at',
-  'followed_at',
-  'followed_by',
-]);
 
 /** How many observations a fact stands for. */
 export function occurrences(f: Fact): number {
@@ -188,15 +170,6 @@ function level<K, V>(m: Map<K, V>, k: K, make: () => V): V {
   return v;
 }
 
-function memberOf(f: Fact): string {
-  return f.source.kind === 'file' ? (f.source.member ?? '') : '';
-}
-function lineOf(f: Fact): number {
-  return f.source.kind === 'file' || f.source.kind === 'pasted' ? (f.source.line ?? 0) : 0;
-}
-function howOf(f: Fact): string {
-  return f.source.kind === 'derived' ? f.source.how : '';
-}
 function occurrenceAttrs(f: Fact): string {
   if (!f.attrs) return '';
   let s = '';
@@ -223,21 +196,6 @@ function compareOccurrences(a: Fact, b: Fact): number {
   return oa < ob ? -1 : oa > ob ? 1 : 0;
 }
 
-/**
- * A value as the fold keeps it: one string per distinct value, and not a
- * slice of the log line it was read from (V8 keeps a substring's whole line
- * alive: a column of half a million command ids would hold every line).
- */
-function keep(v: string, seen: Map<string, string>): string {
-  let k = seen.get(v);
-  if (k === undefined) {
-    // Concatenating and cutting again makes a string of its own; short ones are copies already.
-    k = v.length < 13 ? v : `${v} `.slice(0, -1);
-    seen.set(k, k);
-  }
-  return k;
-}
-
 function foldGroup(list: Fact[]): Fact {
   // Readers emit in reading order, and unfolding gives it back: sort only when the inputs interleave.
   for (let i = 1; i < list.length; i++)
@@ -255,54 +213,6 @@ function foldGroup(list: Fact[]): Fact {
   return { ...first, fold: cols.fold(kept.length) };
 }
 
-/** The columns of a fold, filled one observation at a time in reading order. */
-class Columns {
-  private readonly cols: FoldColumns = { at: [], line: [] };
-  private readonly members: string[] = [];
-  private readonly hows: string[] = [];
-  private readonly varying = new Map<string, string[]>();
-  private anyMember = false;
-  private anyHow = false;
-  private firstAt: string | undefined;
-  private lastAt: string | undefined;
-  private readonly own = new Map<string, string>();
-
-  /** Adds observation number `i` (0, 1, 2… in turn). */
-  push(f: Fact, i: number): void {
-    const at = keep(f.at ?? '', this.own);
-    this.cols.at.push(at);
-    this.cols.line.push(lineOf(f));
-    const m = memberOf(f);
-    this.members.push(m);
-    this.anyMember ||= m !== '';
-    const h = howOf(f);
-    this.hows.push(h);
-    this.anyHow ||= h !== '';
-    if (at) {
-      if (this.firstAt === undefined || at < this.firstAt) this.firstAt = at;
-      if (this.lastAt === undefined || at > this.lastAt) this.lastAt = at;
-    }
-    if (f.attrs)
-      for (const k of Object.keys(f.attrs)) {
-        if (!OCCURRENCE_ATTRS.has(k)) continue;
-        let col = this.varying.get(k);
-        if (!col) this.varying.set(k, (col = new Array<string>(i).fill('')));
-        col[i] = keep(f.attrs[k], this.own);
-      }
-    for (const col of this.varying.values()) if (col.length === i) col.push('');
-  }
-
-  fold(count: number): Fold {
-    const cols: FoldColumns = { at: this.cols.at, line: this.cols.line };
-    if (this.anyMember) cols.member = this.members;
-    if (this.anyHow) cols.how = this.hows;
-    if (this.varying.size) cols.attrs = Object.fromEntries([...this.varying.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
-    const firstAt = this.firstAt;
-    const lastAt = this.lastAt;
-    return { count, ...(firstAt !== undefined ? { firstAt } : {}), ...(lastAt !== undefined ? { lastAt } : {}), each: cols };
-  }
-}
-
 /**
  * Folds repeated observations; every other fact passes through as it is.
  * Linear in the number of observations (plus sorting each group into
@@ -314,66 +224,4 @@ export function foldFacts(facts: readonly Fact[]): Fact[] {
   const folder = new FactFolder();
   for (const f of facts) folder.add(f);
   return folder.facts();
-}
-
-/** One observation of a folded fact, rebuilt from its columns. */
-function observation(f: Fact, i: number): Fact {
-  // Built property by property: spreads of optional fields cost a busy bundle tens of milliseconds.
-  const c = f.fold!.each;
-  const at = c.at[i];
-  const line = c.line[i];
-  let source: Source;
-  const s = f.source;
-  if (s.kind === 'file') {
-    source = { kind: 'file', input: s.input };
-    const member = c.member ? c.member[i] : s.member;
-    if (member) source.member = member;
-    if (line) source.line = line;
-  } else if (s.kind === 'pasted') {
-    source = { kind: 'pasted', input: s.input };
-    if (line) source.line = line;
-  } else if (s.kind === 'derived') source = { kind: 'derived', how: c.how ? c.how[i] : s.how, from: s.from };
-  else source = s;
-  const out: Fact = { name: f.name, value: at && f.value === f.at ? at : f.value, source };
-  if (at) out.at = at;
-  if (c.attrs) {
-    // Observations in a row usually share their connection and command: they share one attrs object too (never mutated).
-    let same = i > 0;
-    for (const k in c.attrs) if (same && c.attrs[k][i] !== c.attrs[k][i - 1]) same = false;
-    if (same && lastAttrs.fact === f && lastAttrs.i === i - 1) out.attrs = lastAttrs.attrs;
-    else {
-      const attrs: Record<string, string> = {};
-      for (const k in f.attrs) if (!OCCURRENCE_ATTRS.has(k)) attrs[k] = f.attrs[k];
-      for (const k in c.attrs) {
-        const v = c.attrs[k][i];
-        if (v) attrs[k] = v;
-      }
-      out.attrs = attrs;
-    }
-    lastAttrs.fact = f;
-    lastAttrs.i = i;
-    lastAttrs.attrs = out.attrs;
-  } else if (f.attrs) out.attrs = f.attrs;
-  return out;
-}
-
-/** The attributes of the observation rebuilt last, to share with the next one when they agree. */
-const lastAttrs: { fact?: Fact; i: number; attrs?: Record<string, string> } = { i: -1 };
-
-/** Unfolds every folded fact: what the derivations read. */
-export function expandFacts(facts: readonly Fact[]): Fact[] {
-  const out: Fact[] = [];
-  for (const f of facts) {
-    if (!f.fold) out.push(f);
-    else for (let i = 0; i < f.fold.count; i++) out.push(observation(f, i));
-  }
-  return out;
-}
-
-/** A few of the observations a folded fact stands for, in reading order: the first `first` and the last `last`. */
-export function examplesOf(f: Fact, first = 3, last = 1): Fact[] {
-  const n = f.fold?.count ?? 0;
-  const idx: number[] = [];
-  for (let i = 0; i < n; i++) if (i < first || i >= n - last) idx.push(i);
-  return idx.map((i) => observation(f, i));
 }

@@ -45,8 +45,11 @@ export const FACT_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
  * order: index 0 is the fact itself. See facts/fold.ts.
  */
 export interface FoldColumns {
-  /** `at` of each observation ('' when it has none). */
-  at: string[];
+  /**
+   * `at` of each observation ('' when it has none). After the first, a number is the time as
+   * milliseconds from the first observation's (a busy log's times cost no string each; facts/foldColumns.ts).
+   */
+  at: (string | number)[];
   /** Line of each (0 when none). */
   line: number[];
   /** Archive member of each ('' when none); absent when no observation names one. */

@@ -51,6 +51,9 @@ interface LineView {
   zone?: string;
   spoken?: ProseTime;
   hosts: HostMention[];
+  /** Set before the line is judged (see AnswerLine). */
+  serverApiOnly: boolean;
+  legacy: boolean;
 }
 
 /**
@@ -101,7 +104,10 @@ class ResponseScan implements LineSink {
     }
     if (isServerApi(text)) this.serverApi = true;
     this.connectionFailures(l, n);
-    const part = answerOnLine({ ...l, serverApiOnly: this.serverApi && !this.hosts.size, legacy: this.legacy });
+    // Set on the view rather than spread into a copy: a copy per line of a busy log went to V8's old space.
+    l.serverApiOnly = this.serverApi && !this.hosts.size;
+    l.legacy = this.legacy;
+    const part = answerOnLine(l);
     if (part) this.addPart(part, l, n);
   }
 
@@ -136,7 +142,20 @@ class ResponseScan implements LineSink {
       if (/^gateway\./.test(h.host) || h.port === '2195') this.legacy = true;
     }
     if (LEGACY_CONTEXT.test(text)) this.legacy = true;
-    return { text, clause, context, mdm, shape, hedged, at: stamped?.at ?? spoken?.at, zone: stamped ? stamped.zone : spoken?.attrs.zone, spoken, hosts };
+    return {
+      text,
+      clause,
+      context,
+      mdm,
+      shape,
+      hedged,
+      at: stamped?.at ?? spoken?.at,
+      zone: stamped ? stamped.zone : spoken?.attrs.zone,
+      spoken,
+      hosts,
+      serverApiOnly: false,
+      legacy: false,
+    };
   }
 
   /** The topic and push type a request names. */

@@ -1,5 +1,6 @@
 import type { Fact, Problem } from '../../facts/schema.js';
-import { problemOf, type Item, type LinePrefilter, type LineReader, type LineSink, type ReadContext } from '../types.js';
+import { problemOf, type Item, type LineReader, type LineSink, type ReadContext } from '../types.js';
+import { byteFilterOf, type ByteFilter } from './linePrefilter.js';
 
 /**
  * Feeds text to line readers as its chunks arrive, so a 200 MB log is never
@@ -18,47 +19,6 @@ export interface Slicer {
 
 /** Lines between two looks at the clock: cheap enough, and slow readers still yield in time. */
 const LINES_PER_CHECK = 32;
-
-/**
- * The union of the sinks' prefilters, as bytes. A line is decoded only when
- * it holds a needle or starts with one of the start bytes; the others are
- * counted and passed over, which is most of a big log and most of the cost.
- */
-interface ByteFilter {
-  needles: Buffer[];
-  /** 1 at a first byte that makes a line always delivered. */
-  start: Uint8Array;
-}
-
-/** Compiled once per prefilter object: a feeder is made for every log of an archive. */
-const compiled = new WeakMap<LinePrefilter, ByteFilter | null>();
-
-function compile(p: LinePrefilter): ByteFilter | null {
-  let f = compiled.get(p);
-  if (f !== undefined) return f;
-  const start = new Uint8Array(256);
-  for (const b of p.startBytes ?? []) start[b & 0xff] = 1;
-  // A needle must be found in the raw bytes exactly where the text holds it: printable ASCII only.
-  const ok = p.needles.length > 0 && p.needles.every((n) => /^[\x20-\x7e]+$/.test(n));
-  f = ok ? { needles: [...new Set(p.needles)].map((n) => Buffer.from(n, 'latin1')), start } : null;
-  compiled.set(p, f);
-  return f;
-}
-
-function byteFilterOf(sinks: readonly LineSink[]): ByteFilter | undefined {
-  let out: ByteFilter | undefined;
-  for (const s of sinks) {
-    const f = s.prefilter && compile(s.prefilter);
-    if (!f) return undefined;
-    if (!out) out = f;
-    else {
-      const needles = [...out.needles];
-      for (const n of f.needles) if (!needles.some((m) => m.equals(n))) needles.push(n);
-      out = { needles, start: out.start.map((b, i) => b | f.start[i]!) };
-    }
-  }
-  return out;
-}
 
 export class LineFeeder {
   private readonly sinks: { id: string; sink: LineSink }[] = [];

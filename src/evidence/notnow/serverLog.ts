@@ -1,26 +1,15 @@
-import type { Fact } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
-import { ENROLLMENT_TYPES, enrollmentOf, isPlausibleId, splitEnrollmentId, type Enrollment } from './ids.js';
+import { enrollmentOf, isPlausibleId, splitEnrollmentId, type Enrollment } from './ids.js';
 import { CHECKIN_NEEDLES, CHECKIN_WORDS, lastCheckinOf } from './lastCheckin.js';
 import { lineTime } from './lineTime.js';
 import { parseLine, type LogRecord } from './logfmt.js';
+import { ServerLogFacts, type Observed } from './serverLogFacts.js';
+import { PushIdentities, pushOutcome } from './serverLogPush.js';
+import { Commands } from './serverLogCommands.js';
 import { ConnectionTracker } from '../../facts/connections.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
-import {
-  CHECKINS,
-  clip,
-  INTERESTING,
-  looksLikeServerLog,
-  MAYBE,
-  MDM_SERVER_LINE,
-  micromdmIdOf,
-  plainMessage,
-  PUSH_ID_KEYS,
-  REQUEST_TYPE,
-  STATUSES,
-  UUIDISH,
-} from './serverLogWords.js';
+import { CHECKINS, clip, INTERESTING, looksLikeServerLog, MAYBE, MDM_SERVER_LINE, plainMessage, PUSH_ID_KEYS, STATUSES } from './serverLogWords.js';
 
 /**
  * MDM server logs: NanoMDM (logfmt, both Go-log-prefixed and NanoLIB's
@@ -28,14 +17,6 @@ import {
  * status=…" lines, webhook events one per line), and servers that log the
  * same keys as JSON (Fleet) or as plain "udid=… command=… status=…".
  */
-
-interface Pending {
-  name: string;
-  value: Fact['value'];
-  line: number;
-  at?: string;
-  attrs: Record<string, string>;
-}
 
 /** Keys naming the same device another way, and the attribute each becomes when a line has more than one. */
 const ALIAS_KEYS: [key: string, attr: string][] = [
@@ -53,8 +34,8 @@ const PREFILTER = { needles: ['=', '{', ...CHECKIN_NEEDLES] };
 
 class ServerLogSink implements LineSink {
   readonly prefilter = PREFILTER;
-  private out: Pending[] = [];
-  private requestTypes = new Map<string, string>();
+  private readonly commands = new Commands();
+  private readonly out: ServerLogFacts;
   private tracker = new ConnectionTracker();
   /** Ids of the last push/enqueue API request: NanoMDM's "msg=push count=1" line does not repeat them. */
   private pendingPush?: { ids: string[]; trace?: string };
@@ -64,7 +45,9 @@ class ServerLogSink implements LineSink {
   /** Whether some line was unmistakably an MDM server's (so finding nothing is worth saying). */
   private mdmServer = false;
 
-  constructor(private readonly item: Item) {}
+  constructor(private readonly item: Item) {
+    this.out = new ServerLogFacts(item, this.commands.types);
+  }
 
   line(text: string, n: number): void {
     if (CHECKIN_WORDS.test(text) && this.lastCheckin(text, n)) return;
@@ -91,52 +74,14 @@ class ServerLogSink implements LineSink {
   /** Other names of the device on the line being read (its UDID beside the server's own id): they join into one device. */
   private aliases: Record<string, string> = {};
 
-  private push(p: Pending): void {
+  private push(p: Observed): void {
     if (this.zone) p.attrs.zone = this.zone;
     if (this.serial && !p.attrs.serial) p.attrs.serial = this.serial;
     // A line about several devices (a push API call naming many) carries no alias for any one of them.
     if (p.attrs.udid && (p.attrs.udid === this.aliases.udid || p.attrs.udid === this.aliases.enrollment_id || p.attrs.udid === this.aliases.device_id))
       for (const [k, v] of Object.entries(this.aliases)) if (!p.attrs[k]) p.attrs[k] = v;
-    p.attrs = this.shared(p.attrs);
-    this.out.push(p);
+    this.out.add(p);
     this.seen++;
-  }
-
-  /** Attribute values held as strings of their own: a slice of a log line keeps the whole line alive. */
-  private readonly strings = new Map<string, string>();
-  private last?: Record<string, string>;
-
-  /**
-   * What a busy log's lines say again and again (the same device, connection
-   * and command) is held once: the values as their own strings, and the whole
-   * set when it matches the previous line's. Half a million status lines then
-   * hold neither their lines nor half a million copies of them.
-   */
-  private shared(attrs: Record<string, string>): Record<string, string> {
-    let same = this.last !== undefined;
-    let n = 0;
-    for (const k in attrs) {
-      attrs[k] = this.own(attrs[k]);
-      n++;
-      if (same && this.last![k] !== attrs[k]) same = false;
-    }
-    if (same) {
-      let m = 0;
-      for (const _ in this.last) m++;
-      if (m === n) return this.last!;
-    }
-    this.last = attrs;
-    return attrs;
-  }
-
-  private own(v: string): string {
-    let k = this.strings.get(v);
-    if (k === undefined) {
-      k = v.length < 13 ? v : `${v} `.slice(0, -1);
-      // Bounded: a log of only distinct values costs what it did before.
-      if (this.strings.size < 50_000) this.strings.set(k, k);
-    }
-    return k;
   }
 
   private bad(n: number): void {
@@ -157,7 +102,7 @@ class ServerLogSink implements LineSink {
     const api = path?.match(/\/v1\/(?:push|enqueue)\/([^?\s]+)/);
     if (api) this.pendingPush = { ids: api[1].split(',').filter(isPlausibleId), trace };
 
-    this.learnRequestType(f);
+    this.commands.learn(f);
 
     // 1. A command status the device reported.
     const status = STATUSES.get((f.get('status') ?? '').toLowerCase());
@@ -217,9 +162,9 @@ class ServerLogSink implements LineSink {
     const explicit = f.get('connection') ?? f.get('connectionid') ?? f.get('connid') ?? f.get('session') ?? f.get('sessionid');
     const connection = explicit ? `${who.id}@${clip(explicit)}` : this.tracker.assign(who.id, status, at, n);
     const attrs = this.who(who);
-    const uuid = this.commandUuid(f);
+    const uuid = this.commands.uuid(f);
     if (uuid && status !== 'Idle') attrs.command_uuid = uuid;
-    const rt = this.requestType(f);
+    const rt = this.commands.requestType(f);
     if (rt && status !== 'Idle') attrs.request_type = rt;
     attrs.connection = connection;
     this.push({ name: 'mdm.command.status', value: status, line: n, at, attrs });
@@ -237,9 +182,9 @@ class ServerLogSink implements LineSink {
     const who = enrollmentOf(f);
     if (!who) return this.bad(n);
     const attrs = this.who(who);
-    const uuid = this.commandUuid(f);
+    const uuid = this.commands.uuid(f);
     if (uuid) attrs.command_uuid = uuid;
-    const rt = this.requestType(f);
+    const rt = this.commands.requestType(f);
     if (rt) attrs.request_type = rt;
     const conn = this.tracker.current(who.id);
     if (conn) attrs.connection = conn;
@@ -258,77 +203,31 @@ class ServerLogSink implements LineSink {
     this.pendingPush = undefined;
     if (!ids.length) return this.bad(n);
 
-    const err = f.get('err') ?? f.get('error');
-    const failedErr = err !== undefined && err !== '' && err !== 'null' && err !== '<nil>';
-    const errs = Number(f.get('errs') ?? 0);
-    const count = f.has('count') ? Number(f.get('count')) : undefined;
-    const http = f.get('status') ?? f.get('httpstatus') ?? f.get('statuscode') ?? err?.match(/\bstatus:? (\d{3})\b/)?.[1];
-    // MicroMDM's push returns the apns-id only from an accepted push (its APNs client turns any other
-    // answer into an error): an id with no error is APNs's 200. NanoMDM's "msg=push" line counts the
-    // pushes that came back without an error (nanopush, too, makes every answer but 200 an error): every
-    // id of the request counted and no error means APNs accepted each push.
-    const nanoAccepted =
-      msgKey === 'push' && !failedErr && errs === 0 && count !== undefined && count > 0 && count === ids.length && Number(f.get('idcount') ?? count) === count;
-    const accepted = (micromdmIdOf(f) || nanoAccepted) && !failedErr ? 200 : undefined;
-    const code = http && /^\d{3}$/.test(http) ? Number(http) : accepted;
-    const failed = failedErr || errs > 0 || count === 0 || (code !== undefined && code >= 300);
-    const apnsId = f.get('apnsid') ?? f.get('pushid') ?? f.get('pushnotificationid') ?? micromdmIdOf(f);
+    const { code, status, apnsId, error } = pushOutcome(f, ids.length, msgKey);
     const pushIdentity = this.pushIdentity(f, n, at);
     for (const id of ids) {
       const who = splitEnrollmentId(id);
-      const attrs: Record<string, string> = { ...this.who(who), status: code !== undefined ? String(code) : failed ? 'failed' : 'sent' };
-      if (apnsId) attrs.apns_id = clip(apnsId);
-      if (failedErr) attrs.error = clip(err!);
-      const rt = this.requestType(f);
+      const attrs: Record<string, string> = { ...this.who(who), status };
+      if (apnsId) attrs.apns_id = apnsId;
+      if (error) attrs.error = error;
+      const rt = this.commands.requestType(f);
       if (rt) attrs.request_type = rt;
       Object.assign(attrs, pushIdentity);
-      this.pushedTo.add(who.udid);
+      this.identities.pushedTo.add(who.udid);
       this.push({ name: 'server.push_sent', value: true, line: n, at, attrs });
       if (code !== undefined)
-        this.push({ name: 'server.push_status', value: code, line: n, at, attrs: { ...this.who(who), ...(apnsId ? { apns_id: clip(apnsId) } : {}) } });
+        this.push({ name: 'server.push_status', value: code, line: n, at, attrs: { ...this.who(who), ...(apnsId ? { apns_id: apnsId } : {}) } });
     }
   }
 
-  /**
-   * What a push line says of the push itself: its topic (the server's push topic, as from its certificate)
-   * and whether it names the PushMagic or token it carried. The values of the last two stay out of the
-   * facts (a log of many devices holds many); that they were there makes the push an MDM push.
-   */
+  /** What a push line says of the push itself (its topic, whether it named the PushMagic or token); the topic is also the server's. */
   private pushIdentity(f: Map<string, string>, n: number, at: string | undefined): Record<string, string> {
-    const out: Record<string, string> = {};
     const topic = f.get('topic') ?? f.get('pushtopic') ?? f.get('apnstopic');
-    if (topic?.includes('.')) {
-      this.takeCertificateTopic(topic, n, at);
-      if (judgeValue('topic', topic).state === 'ok') out.topic = clip(topic);
-    }
-    const magic = f.get('pushmagic') ?? f.get('magic');
-    const m = magic ? judgeValue('magic', magic) : undefined;
-    if (m && m.state !== 'invalid') out.push_magic = 'logged';
-    const token = f.get('pushtoken') ?? f.get('devicetoken') ?? f.get('token');
-    const t = token ? judgeValue('token', token) : undefined;
-    if (t && t.state !== 'invalid') out.push_token = 'logged';
-    if (m?.state === 'ok' || t?.state === 'ok')
-      this.lastIdentity = { n, ...(m?.state === 'ok' ? { magic: m.value } : {}), ...(t?.state === 'ok' ? { token: t.value } : {}) };
-    return out;
+    if (topic?.includes('.')) this.takeCertificateTopic(topic, n, at);
+    return this.identities.of(f, n);
   }
 
-  /** The PushMagic and token of the latest push line that named them, and every device a push went to. */
-  private lastIdentity?: { n: number; magic?: string; token?: string };
-  private pushedTo = new Set<string>();
-
-  /**
-   * A log of one device's pushes says which PushMagic and token the server uses now: the latest push's
-   * (an older line may be from before a TokenUpdate). With several devices nothing says which is the case's.
-   */
-  private pushedValues(): Fact[] {
-    const last = this.lastIdentity;
-    if (!last || this.pushedTo.size !== 1) return [];
-    const source = sourceOf(this.item, last.n);
-    const out: Fact[] = [];
-    if (last.magic) out.push({ name: 'server.push_magic', value: last.magic, source, attrs: { udid: [...this.pushedTo][0] } });
-    if (last.token) out.push({ name: 'server.push_token', value: last.token, source, attrs: { udid: [...this.pushedTo][0] } });
-    return out;
-  }
+  private readonly identities = new PushIdentities();
 
   /** The server's own record of the device's last check-in (Jamf Pro): a contact at that time, nothing about APNs. */
   private lastCheckin(text: string, n: number): boolean {
@@ -344,7 +243,7 @@ class ServerLogSink implements LineSink {
       attrs.reported_at = said.at;
       if (said.zone) attrs.reported_zone = said.zone;
     }
-    this.out.push({ name: 'server.device_last_checkin', value: c.at, line: n, at: c.at, attrs });
+    this.out.add({ name: 'server.device_last_checkin', value: c.at, line: n, at: c.at, attrs });
     this.seen++;
     return true;
   }
@@ -353,36 +252,9 @@ class ServerLogSink implements LineSink {
     return { udid: e.udid, channel: e.channel, ...(e.user ? { user: e.user } : {}), ...(e.idKey === 'enrollmentid' ? { enrollment_id: e.udid } : {}) };
   }
 
-  private commandUuid(f: Map<string, string>): string | undefined {
-    const v = f.get('commanduuid') ?? f.get('cmduuid') ?? (UUIDISH.test(f.get('command') ?? '') ? f.get('command') : undefined);
-    return v && v.length <= 100 ? v : undefined;
-  }
-
-  /** A RequestType named on the line. NanoMDM's `type=` is the enrollment type, MicroMDM's early `type=` the RequestType. */
-  private requestType(f: Map<string, string>): string | undefined {
-    const t = f.get('type');
-    const candidates = [f.get('requesttype'), f.get('command'), t && !ENROLLMENT_TYPES.has(t.toLowerCase()) ? t : undefined];
-    for (const c of candidates) if (c && REQUEST_TYPE.test(c) && !UUIDISH.test(c)) return c;
-    const uuid = this.commandUuid(f);
-    return uuid ? this.requestTypes.get(uuid) : undefined;
-  }
-
-  private learnRequestType(f: Map<string, string>): void {
-    const uuid = this.commandUuid(f);
-    const rt = f.get('requesttype');
-    if (uuid && rt && REQUEST_TYPE.test(rt)) this.requestTypes.set(uuid, rt);
-  }
-
   end(): ReadResult {
-    const facts: Fact[] = this.out.map((p) => {
-      // A status line seldom names its command's type; the enqueue or hand-out line earlier (or later) did.
-      if (!p.attrs.request_type && p.attrs.command_uuid) {
-        const rt = this.requestTypes.get(p.attrs.command_uuid);
-        if (rt) p.attrs.request_type = rt;
-      }
-      return { name: p.name, value: p.value, source: sourceOf(this.item, p.line), ...(p.at ? { at: p.at } : {}), attrs: p.attrs };
-    });
-    facts.push(...this.pushedValues());
+    const facts = this.out.facts();
+    for (const f of this.identities.values(this.item)) facts.push(f);
     const problems = [];
     if (this.unparsed)
       problems.push(

@@ -10,11 +10,11 @@ import { derived, isoOf, latestTime, when, zoneAttr, type Index, type PushAnalys
  * A contact only an enrolled device makes: not Authenticate (enrolling), not CheckOut (leaving), not an
  * exchange the server refused (mdmd's "Transaction completed. Status: 401").
  */
-function provesEnrollment(f: Fact): boolean {
-  if (f.name === 'mdm.checkin.checkout' || f.name === 'mdm.checkin.authenticate') return false;
+function provesEnrollment(name: string, httpStatus: string | undefined): boolean {
+  if (name === 'mdm.checkin.checkout' || name === 'mdm.checkin.authenticate') return false;
   // "Has not checked in since": the server reporting the device gone quiet, which a wipe or unenrollment also looks like.
-  if (f.name === 'server.device_last_checkin') return false;
-  if (f.name === 'device.log.checkin' && f.attrs?.http_status && !/^2\d\d$/.test(f.attrs.http_status)) return false;
+  if (name === 'server.device_last_checkin') return false;
+  if (name === 'device.log.checkin' && httpStatus && !/^2\d\d$/.test(httpStatus)) return false;
   return true;
 }
 
@@ -52,10 +52,14 @@ export function reachedFacts(a: PushAnalysis): Fact[] {
       attrs: { device: d.label, ...zoneAttr(reached) },
     });
   // Reaching the server with its identity means it held an enrollment then; a CheckOut ends it.
-  const lastCheckout = [...d.contacts].reverse().find((c) => c.fact.name === 'mdm.checkin.checkout');
-  const enrolled = [...d.contacts].reverse().find((c) => provesEnrollment(c.fact) && after(c) && (!lastCheckout || order(lastCheckout.m, c.m) === 'before'));
+  const lastCheckout = [...d.contacts].reverse().find((c) => c.name === 'mdm.checkin.checkout');
+  const enrolled = [...d.contacts]
+    .reverse()
+    .find((c) => provesEnrollment(c.name, c.attr('http_status')) && after(c) && (!lastCheckout || order(lastCheckout.m, c.m) === 'before'));
   const undatedEnrolled =
-    !a.failure && !enrolled && !lastCheckout && !d.untimed.some((f) => f.name === 'mdm.checkin.checkout') ? d.untimed.find(provesEnrollment) : undefined;
+    !a.failure && !enrolled && !lastCheckout && !d.untimed.some((f) => f.name === 'mdm.checkin.checkout')
+      ? d.untimed.find((f) => provesEnrollment(f.name, f.attrs?.http_status))
+      : undefined;
   if (undatedEnrolled)
     out.push({
       name: 'device.mdm_enrolled',

@@ -35,7 +35,8 @@ function referenceTime(index: Index): { at: string; name: string; provable: bool
   for (const [name, facts] of index) {
     if (name.startsWith('cert.') || name.startsWith('provisioning.')) continue;
     for (const f of facts) {
-      const t = f.at ?? (name === 'case.failures_began' || name === 'device.sysdiagnose_at' ? String(f.value) : undefined);
+      // A folded fact (statuses stay folded for the derivations) stands for its latest time.
+      const t = (f.fold?.lastAt ?? f.at) || (name === 'case.failures_began' || name === 'device.sysdiagnose_at' ? String(f.value) : undefined);
       if (t && !Number.isNaN(Date.parse(t)) && (!best || t > best.at)) best = { at: new Date(t).toISOString(), name };
     }
   }

@@ -1,4 +1,5 @@
 import { domainsMarkedBy } from '../catalog/index.js';
+import { expandFacts } from '../fold.js';
 import type { Fact, Source } from '../schema.js';
 import type { Deriver } from './types.js';
 
@@ -224,7 +225,8 @@ function deviceName(index: Index, f: Fact): string {
  * mdmclient processing a command). One note per log, at its latest such line.
  */
 const pushPathWorked: Deriver = (index) => {
-  const contacts = CONTACTS.flatMap((n) => index.get(n) ?? []).filter(reachedServer);
+  // Command statuses come folded (derive/index.ts); what makes one a contact is the same for all its observations.
+  const contacts = expandFacts(CONTACTS.flatMap((n) => index.get(n) ?? []).filter(reachedServer));
   const out: Fact[] = [];
   for (const [file, list] of [...groupByFile(contacts)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const last = [...list].sort(byPosition).at(-1)!;

@@ -1,4 +1,5 @@
 import { indexFacts } from '../byName.js';
+import { observation } from '../fold.js';
 import type { Fact } from '../schema.js';
 import { apnsDerivers } from './apns.js';
 import { deviceLogDerivers } from './deviceLog.js';
@@ -16,6 +17,14 @@ import type { DeriveParams, Deriver } from './types.js';
 import { applyLogTimeZone } from './zones.js';
 
 export type { DeriveParams } from './types.js';
+
+/**
+ * Facts that every deriver reading them reads folded, one observation at a
+ * time from the fold's columns: a busy server log's half a million statuses
+ * are never rebuilt as facts (derive/notnowEvents.ts, derive/deviceEvents.ts,
+ * the command answers, the device-log contacts and the reference time).
+ */
+const READ_FOLDED: ReadonlySet<string> = new Set(['mdm.command.status', 'notnow.command_sent']);
 
 /** Run in order: later derivers see what earlier ones produced. */
 const derivers: Deriver[] = [
@@ -51,7 +60,14 @@ export function deriveFacts(facts: readonly Fact[], params: DeriveParams = {}): 
 export function derive(facts: readonly Fact[], params: DeriveParams = {}): { observed: readonly Fact[]; rezoned: boolean; derived: Fact[] } {
   // A time typed without a date gets the evidence's date first, so an answered zone then applies to it too.
   const observed = applyLogTimeZone(placeTypedTimes(facts));
-  const all = observed.slice();
+  // Facts come folded (facts/fold.ts). Those only derivations that read folds look at stay folded; the
+  // rest are unfolded, so each deriver sees every observation.
+  const all: Fact[] = [];
+  for (const f of observed) {
+    if (!f.fold || READ_FOLDED.has(f.name)) all.push(f);
+    else for (let i = 0; i < f.fold.count; i++) all.push(observation(f, i));
+  }
+  const start = all.length;
   // One index, grown as derivers add to it: rebuilding it per deriver costs a pass over every observation each time.
   const index = indexFacts(all);
   for (const d of derivers) {
@@ -64,5 +80,5 @@ export function derive(facts: readonly Fact[], params: DeriveParams = {}): { obs
       else index.set(f.name, [f]);
     }
   }
-  return { observed, rezoned: observed !== facts, derived: all.slice(observed.length) };
+  return { observed, rezoned: observed !== facts, derived: all.slice(start) };
 }

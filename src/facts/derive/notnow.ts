@@ -1,6 +1,7 @@
 import { ConnectionTracker } from '../connections.js';
 import type { Fact, Source } from '../schema.js';
-import { append, compare, firstAfter, onePerLine, toEvents, what, where, type Ev, type Seen } from './notnowEvents.js';
+import { Connections } from './notnowConnections.js';
+import { Reports } from './notnowEvents.js';
 import type { Deriver } from './types.js';
 
 /**
@@ -21,144 +22,128 @@ const derived = (how: string, from: string[] = ['mdm.command.status']): Source =
 export const notnowSequence: Deriver = (index) => {
   const statusFacts = index.get('mdm.command.status') ?? [];
   if (!statusFacts.length) return [];
-  const statuses = toEvents(onePerLine(statusFacts), 'status', 0);
-  const sent = toEvents(index.get('notnow.command_sent') ?? [], 'sent', statuses.length);
+  const reports = new Reports(statusFacts, index.get('notnow.command_sent') ?? []);
   // Collapsed as they are made: a busy log holds hundreds of thousands of NotNows, each giving several facts.
   const out = new Collapser();
-  refusals(out, statuses);
-  const byEnrollment = sequenced(statuses, sent);
-  for (const enrollment of [...byEnrollment.keys()].sort()) enrollmentFacts(out, enrollment, byEnrollment.get(enrollment)!);
+  refusals(out, reports);
+  const byEnrollment = sequenced(reports);
+  for (const enrollment of [...byEnrollment.keys()].sort()) enrollmentFacts(out, reports, enrollment, byEnrollment.get(enrollment)!);
   return out.facts();
 };
 
 /** Whether any NotNow was seen, and what was refused on which channel: also for results without a time (a single plist). */
-function refusals(out: Collapser, statuses: Ev[]): void {
-  const notNows = statuses.filter((e) => e.status === 'NotNow').sort(compare);
+function refusals(out: Collapser, reports: Reports): void {
+  const notNows: number[] = [];
+  for (let r = 0; r < reports.statuses; r++) if (reports.status(r) === 'NotNow') notNows.push(r);
+  notNows.sort(reports.compare);
   out.push({
     name: 'notnow.seen',
     value: notNows.length > 0,
     source: derived(
-      notNows.length ? `${notNows.length} NotNow status(es), first at ${where(notNows[0])}` : `none of ${statuses.length} command status(es) read was NotNow`,
+      notNows.length
+        ? `${notNows.length} NotNow status(es), first at ${reports.where(notNows[0])}`
+        : `none of ${reports.statuses} command status(es) read was NotNow`,
     ),
   });
   for (const e of notNows) {
     // Most NotNows of a busy log repeat one already kept: counted without building their facts.
-    const key = { udid: e.udid, channel: e.channel };
-    if (e.rt && !out.counted('notnow.command', commandName(e.rt), key)) {
-      const attrs: Record<string, string> = { udid: e.udid, channel: e.channel };
-      if (e.uuid) attrs.command_uuid = e.uuid;
-      if (e.connection) attrs.connection = e.connection;
+    const key = { udid: reports.udid(e), channel: reports.channel(e) };
+    const rt = reports.rt(e);
+    const uuid = reports.uuid(e);
+    if (rt && !out.counted('notnow.command', commandName(rt), key)) {
+      const attrs: Record<string, string> = { udid: key.udid, channel: key.channel };
+      if (uuid) attrs.command_uuid = uuid;
+      const connection = reports.connection[e];
+      if (connection) attrs.connection = connection;
       out.push({
         name: 'notnow.command',
-        value: commandName(e.rt),
-        source: derived(`RequestType ${e.rt} of the NotNow at ${where(e)}`),
-        attrs: { ...attrs, request_type: e.rt },
+        value: commandName(rt),
+        source: derived(`RequestType ${rt} of the NotNow at ${reports.where(e)}`),
+        attrs: { ...attrs, request_type: rt },
       });
     }
-    if (!out.counted('notnow.channel', e.channel, key))
+    if (!out.counted('notnow.channel', key.channel, key))
       out.push({
         name: 'notnow.channel',
-        value: e.channel,
-        source: derived(`channel of the NotNow at ${where(e)}`),
-        attrs: { udid: e.udid, ...(e.uuid ? { command_uuid: e.uuid } : {}) },
+        value: key.channel,
+        source: derived(`channel of the NotNow at ${reports.where(e)}`),
+        attrs: { udid: key.udid, ...(uuid ? { command_uuid: uuid } : {}) },
       });
   }
 }
 
 /** The reports that can be put in order (a time or a connection), each on its connection, by enrollment. */
-function sequenced(statuses: Ev[], sent: Ev[]): Map<string, Ev[]> {
-  const ordered = [...statuses, ...sent].filter((e) => e.fact.at || e.connection).sort(compare);
+function sequenced(reports: Reports): Map<string, number[]> {
+  const ordered: number[] = [];
+  for (let r = 0; r < reports.length; r++) if (reports.time(r) || reports.connection[r]) ordered.push(r);
+  ordered.sort(reports.compare);
   const tracker = new ConnectionTracker();
-  for (const e of ordered) {
-    if (e.kind === 'status' && !e.connection) e.connection = tracker.assign(e.enrollment, e.status!, e.fact.at);
-    if (e.kind === 'sent' && !e.connection) e.connection = tracker.current(e.enrollment);
+  for (const r of ordered) {
+    if (reports.connection[r]) continue;
+    const enrollment = reports.enrollment(r);
+    if (reports.isStatus(r)) reports.connection[r] = tracker.assign(enrollment, reports.status(r)!, reports.time(r) || undefined);
+    else reports.connection[r] = tracker.current(enrollment);
   }
-  const byEnrollment = new Map<string, Ev[]>();
-  for (const e of ordered) {
-    const list = byEnrollment.get(e.enrollment);
-    if (list) list.push(e);
-    else byEnrollment.set(e.enrollment, [e]);
+  const byEnrollment = new Map<string, number[]>();
+  for (const r of ordered) {
+    const e = reports.enrollment(r);
+    const list = byEnrollment.get(e);
+    if (list) list.push(r);
+    else byEnrollment.set(e, [r]);
   }
   return byEnrollment;
 }
 
-/** One enrollment's connections in the order they began, and where each command (by UUID, by RequestType) turns up in them. */
-interface Connections {
-  order: string[];
-  /** Each connection's events, by its place in `order`. */
-  events: Ev[][];
-  pos: Map<string, number>;
-  byUuid: Map<string, Seen[]>;
-  byType: Map<string, Seen[]>;
-}
-
-function connectionsOf(evs: Ev[]): Connections {
-  // One map, connection to place: a busy log opens a connection per NotNow, and a second map of lists cost tens of MB.
-  const order: string[] = [];
-  const events: Ev[][] = [];
-  const pos = new Map<string, number>();
-  for (const e of evs) {
-    if (!e.connection) continue;
-    const at = pos.get(e.connection);
-    if (at === undefined) {
-      pos.set(e.connection, order.length);
-      order.push(e.connection);
-      events.push([e]);
-    } else events[at].push(e);
-  }
-  // One pass, not one per NotNow.
-  const byUuid = new Map<string, Seen[]>();
-  const byType = new Map<string, Seen[]>();
-  for (const [i, e] of evs.entries()) {
-    if (e.status === 'Idle' || !e.connection) continue;
-    const seen = { pos: pos.get(e.connection)!, order: i, ev: e };
-    if (e.uuid) append(byUuid, e.uuid, seen);
-    if (e.rt) append(byType, e.rt, seen);
-  }
-  for (const list of [...byUuid.values(), ...byType.values()]) list.sort((x, y) => x.pos - y.pos || x.order - y.order);
-  return { order, events, pos, byUuid, byType };
-}
-
-function enrollmentFacts(out: Collapser, enrollment: string, evs: Ev[]): void {
-  const reports = evs.filter((e) => e.kind === 'status');
-  if (!reports.length) return;
-  const last = reports[reports.length - 1];
+function enrollmentFacts(out: Collapser, reports: Reports, enrollment: string, evs: number[]): void {
+  let last = -1;
+  for (let j = evs.length - 1; j >= 0 && last < 0; j--) if (reports.isStatus(evs[j])) last = evs[j];
+  if (last < 0) return;
+  const user = reports.user(last);
   out.push({
     name: 'notnow.last_status_per_device',
-    value: last.status!,
-    source: derived(`last status of ${enrollment}, at ${where(last)}`),
-    attrs: { udid: last.udid, channel: last.channel, ...(last.user ? { user: last.user } : {}) },
+    value: reports.status(last)!,
+    source: derived(`last status of ${enrollment}, at ${reports.where(last)}`),
+    attrs: { udid: reports.udid(last), channel: reports.channel(last), ...(user ? { user } : {}) },
   });
-  const conns = connectionsOf(evs);
-  lastWords(out, conns);
-  resent(out, evs, conns);
+  const conns = new Connections(reports, evs);
+  lastWords(out, reports, conns);
+  resent(out, reports, conns);
 }
 
 /** Is a NotNow the last word of its connection? */
-function lastWords(out: Collapser, conns: Connections): void {
-  for (const [i, c] of conns.order.entries()) {
-    const inConn = conns.events[i].filter((e) => e.kind === 'status');
-    const firstNotNow = inConn.findIndex((e) => e.status === 'NotNow');
-    if (firstNotNow < 0) continue;
-    const nn = inConn[firstNotNow];
-    const follower = inConn.slice(firstNotNow + 1).find((e) => e.status !== 'NotNow' && e.status !== 'Idle');
-    const lastInConn = inConn[inConn.length - 1];
-    const followed = lastInConn.status !== 'NotNow';
-    if (out.counted('notnow.followed_on_same_connection', followed, { udid: nn.udid, channel: nn.channel })) continue;
-    const attrs: Record<string, string> = { udid: nn.udid, channel: nn.channel, connection: c, notnow_at: where(nn) };
-    if (nn.rt) attrs.request_type = nn.rt;
-    if (nn.uuid) attrs.command_uuid = nn.uuid;
-    if (followed && follower) {
-      attrs.followed_by = what(follower);
-      attrs.followed_at = where(follower);
+function lastWords(out: Collapser, reports: Reports, conns: Connections): void {
+  for (let c = 0; c < conns.order.length; c++) {
+    const members = conns.of(c);
+    let nn = -1;
+    let follower = -1;
+    let lastStatus = -1;
+    for (const r of members) {
+      if (!reports.isStatus(r)) continue;
+      lastStatus = r;
+      const s = reports.status(r);
+      if (nn < 0) {
+        if (s === 'NotNow') nn = r;
+      } else if (follower < 0 && s !== 'NotNow' && s !== 'Idle') follower = r;
+    }
+    if (nn < 0) continue;
+    const followed = reports.status(lastStatus) !== 'NotNow';
+    if (out.counted('notnow.followed_on_same_connection', followed, { udid: reports.udid(nn), channel: reports.channel(nn) })) continue;
+    const attrs: Record<string, string> = { udid: reports.udid(nn), channel: reports.channel(nn), connection: conns.order[c], notnow_at: reports.where(nn) };
+    const rt = reports.rt(nn);
+    const uuid = reports.uuid(nn);
+    if (rt) attrs.request_type = rt;
+    if (uuid) attrs.command_uuid = uuid;
+    if (followed && follower >= 0) {
+      attrs.followed_by = reports.what(follower);
+      attrs.followed_at = reports.where(follower);
     }
     out.push({
       name: 'notnow.followed_on_same_connection',
       value: followed,
       source: derived(
-        followed && follower
-          ? `NotNow${nn.rt ? ` for ${nn.rt}` : ''} at ${where(nn)}, then ${what(follower)} at ${where(follower)} on the same connection`
-          : `NotNow${nn.rt ? ` for ${nn.rt}` : ''} at ${where(nn)} was the last status of its connection`,
+        followed && follower >= 0
+          ? `NotNow${rt ? ` for ${rt}` : ''} at ${reports.where(nn)}, then ${reports.what(follower)} at ${reports.where(follower)} on the same connection`
+          : `NotNow${rt ? ` for ${rt}` : ''} at ${reports.where(nn)} was the last status of its connection`,
       ),
       attrs,
     });
@@ -166,26 +151,36 @@ function lastWords(out: Collapser, conns: Connections): void {
 }
 
 /** After each NotNow, did the device poll again, and did the command come back? */
-function resent(out: Collapser, evs: Ev[], conns: Connections): void {
-  for (const nn of evs.filter((e) => e.status === 'NotNow')) {
-    if (!nn.connection || (!nn.uuid && !nn.rt)) continue;
-    const at = conns.pos.get(nn.connection)!;
+function resent(out: Collapser, reports: Reports, conns: Connections): void {
+  const evs = conns.evs;
+  for (let j = 0; j < evs.length; j++) {
+    const nn = evs[j];
+    if (reports.status(nn) !== 'NotNow') continue;
+    const uuid = reports.uuid(nn);
+    const rt = reports.rt(nn);
+    if (!reports.connection[nn] || (!uuid && !rt)) continue;
+    const at = conns.posOf[j];
     // The next connection only: a slice of every later one per NotNow is quadratic in a busy log.
     if (at + 1 >= conns.order.length) continue;
-    const poll = conns.events[at + 1][0];
-    const again = firstAfter(nn.uuid ? conns.byUuid.get(nn.uuid) : undefined, at, nn.rt ? conns.byType.get(nn.rt) : undefined);
-    if (out.counted('notnow.resent_after_poll', !!again, { udid: nn.udid, channel: nn.channel, request_type: nn.rt })) continue;
-    const attrs: Record<string, string> = { udid: nn.udid, channel: nn.channel, notnow_at: where(nn), polled_at: where(poll) };
-    if (nn.rt) attrs.request_type = nn.rt;
-    if (nn.uuid) attrs.command_uuid = nn.uuid;
-    if (again) attrs.resent_at = where(again);
+    const poll = conns.of(at + 1)[0];
+    const again = conns.firstAfter(at, uuid, rt);
+    if (out.counted('notnow.resent_after_poll', again !== undefined, { udid: reports.udid(nn), channel: reports.channel(nn), request_type: rt })) continue;
+    const attrs: Record<string, string> = {
+      udid: reports.udid(nn),
+      channel: reports.channel(nn),
+      notnow_at: reports.where(nn),
+      polled_at: reports.where(poll),
+    };
+    if (rt) attrs.request_type = rt;
+    if (uuid) attrs.command_uuid = uuid;
+    if (again !== undefined) attrs.resent_at = reports.where(again);
     out.push({
       name: 'notnow.resent_after_poll',
-      value: !!again,
+      value: again !== undefined,
       source: derived(
-        again
-          ? `the NotNow'd ${nn.rt ?? nn.uuid} came back at ${where(again)} after the device polled again at ${where(poll)}`
-          : `the device polled again at ${where(poll)} after the NotNow at ${where(nn)}, and ${nn.rt ?? nn.uuid} was not sent again`,
+        again !== undefined
+          ? `the NotNow'd ${rt ?? uuid} came back at ${reports.where(again)} after the device polled again at ${reports.where(poll)}`
+          : `the device polled again at ${reports.where(poll)} after the NotNow at ${reports.where(nn)}, and ${rt ?? uuid} was not sent again`,
         ['mdm.command.status', 'notnow.command_sent'],
       ),
       attrs,

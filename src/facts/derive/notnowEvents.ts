@@ -1,34 +1,34 @@
+import { atOf, attrAt, lineAt, msOf, sourceAt } from '../fold.js';
 import { describeSource } from '../order.js';
 import type { Fact, Source } from '../schema.js';
+import { onePerLine } from './notnowLines.js';
 
-// The command statuses and commands sent that the NotNow derivation orders: one event per report,
-// with its sort keys, and the lookups the sequence needs (where a command turns up again).
+/**
+ * The command statuses and commands sent that the NotNow derivation orders,
+ * read straight from the facts as they are kept (folded: one fact with a
+ * column per field for a busy log's half a million lines). Each report is a
+ * number; its fields are read from the fact and column it came from, and no
+ * object is built per report. Only the few reports a derived fact names are
+ * described in words.
+ */
 
-export interface Ev {
+/** What one fact says for every report it stands for (folding keeps these the same within a fact). */
+interface Common {
   fact: Fact;
-  kind: 'status' | 'sent';
   status?: string;
   enrollment: string;
   udid: string;
   channel: string;
   user?: string;
-  connection?: string;
-  uuid?: string;
   rt?: string;
-  idx: number;
-  /** Sort keys, computed once. */
-  t: string;
-  input: string;
-  line: number;
+  /** input and member, when every report of the fact is in one. */
+  input?: string;
 }
 
-function lineOf(s: Source): number {
-  return s.kind === 'file' || s.kind === 'pasted' ? (s.line ?? 0) : 0;
-}
 const inputKeys = new Map<string, Map<string, string>>();
+/** One sort key per log (input and archive member): never one string per status line. */
 function inputOf(s: Source): string {
   if (s.kind !== 'file') return s.kind === 'pasted' ? s.input : '';
-  // One string per log, not per status line (a busy server logs hundreds of thousands).
   let byMember = inputKeys.get(s.input);
   if (!byMember) {
     if (inputKeys.size > 10_000) inputKeys.clear();
@@ -40,120 +40,202 @@ function inputOf(s: Source): string {
   return k;
 }
 
-/** Time first; within one second (NanoMDM logs whole seconds) the log's own line order decides. */
-export function compare(a: Ev, b: Ev): number {
-  if (a.t !== b.t) return a.t < b.t ? -1 : 1;
-  if (a.input !== b.input) return a.input < b.input ? -1 : 1;
-  return a.line - b.line || a.idx - b.idx;
-}
-
-export function toEvents(facts: readonly Fact[], kind: Ev['kind'], start: number): Ev[] {
-  // Built property by property, in one shape: spreads per event cost a busy log seconds.
-  const out = new Array<Ev>(facts.length);
-  for (let i = 0; i < facts.length; i++) {
-    const fact = facts[i];
-    const a = fact.attrs ?? {};
-    const udid = a.udid ?? '(unnamed device)';
-    const user = a.user;
-    const e: Ev = {
-      fact,
-      kind,
-      status: kind === 'status' ? String(fact.value) : undefined,
-      enrollment: user ? `${udid}:${user}` : udid,
-      udid,
-      channel: a.channel ?? (user ? 'user' : 'device'),
-      user,
-      connection: a.connection || undefined,
-      uuid: a.command_uuid || undefined,
-      rt: a.request_type || undefined,
-      idx: start + i,
-      t: fact.at ?? '',
-      input: inputOf(fact.source),
-      line: lineOf(fact.source),
-    };
-    out[i] = e;
-  }
-  return out;
-}
-
-export function where(ev: Ev): string {
-  return describeSource(ev.fact.source) + (ev.fact.at ? ` (${ev.fact.at})` : '');
-}
-
-export function what(ev: Ev): string {
-  const name = ev.rt ?? ev.uuid;
-  return `${ev.status ?? 'sent'}${name ? ` for ${name}` : ''}`;
-}
-
-/**
- * One log line is one status report. When two readers took a status from the
- * same line (a device-log reader can match a server's "status=NotNow"), the
- * reading that names the device counts, so the sequence is not doubled.
- */
-export function onePerLine(facts: readonly Fact[]): Fact[] {
-  // Keyed by input, then value, then line: no key string per status line.
-  const byInput = new Map<string, Map<string, Map<number, Fact>>>();
-  const out: Fact[] = [];
-  let doubled = false;
-  for (const f of facts) {
-    const line = lineOf(f.source);
-    if (!line) {
-      out.push(f);
-      continue;
-    }
-    let byValue = byInput.get(inputOf(f.source));
-    if (!byValue) byInput.set(inputOf(f.source), (byValue = new Map()));
-    const value = String(f.value);
-    let byLine = byValue.get(value);
-    if (!byLine) byValue.set(value, (byLine = new Map()));
-    const prev = byLine.get(line);
-    if (prev) doubled = true;
-    if (!prev || (!prev.attrs?.udid && f.attrs?.udid)) byLine.set(line, f);
-  }
-  if (!doubled && !out.length) return facts as Fact[];
-  // Each line's reading in the place its first reading had (the order the events are numbered in).
-  const placed = new Set<Fact>();
-  for (const f of facts) {
-    const line = lineOf(f.source);
-    if (!line) continue;
-    const chosen = byInput.get(inputOf(f.source))!.get(String(f.value))!.get(line)!;
-    if (!placed.has(chosen)) {
-      placed.add(chosen);
-      out.push(chosen);
-    }
-  }
-  return out;
-}
-
-export interface Seen {
-  pos: number;
-  /** Place in the enrollment's time-ordered events. */
-  order: number;
-  ev: Ev;
-}
-
-export function append(m: Map<string, Seen[]>, k: string, v: Seen): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
-}
-
-/** The earliest sighting in a connection after `pos`, by UUID or by RequestType (lists are in connection order). */
-export function firstAfter(a: Seen[] | undefined, pos: number, b: Seen[] | undefined): Ev | undefined {
-  const first = (list?: Seen[]): Seen | undefined => {
-    if (!list) return undefined;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].pos <= pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return list[lo];
+function commonOf(fact: Fact, kind: 'status' | 'sent'): Common {
+  const a = fact.attrs ?? {};
+  const udid = a.udid ?? '(unnamed device)';
+  const user = a.user;
+  return {
+    fact,
+    status: kind === 'status' ? String(fact.value) : undefined,
+    enrollment: user ? `${udid}:${user}` : udid,
+    udid,
+    channel: a.channel ?? (user ? 'user' : 'device'),
+    user,
+    rt: a.request_type || undefined,
+    input: fact.fold?.each.member ? undefined : inputOf(fact.source),
   };
-  const x = first(a);
-  const y = first(b);
-  if (!x) return y?.ev;
-  if (!y) return x.ev;
-  return y.pos < x.pos || (y.pos === x.pos && y.order < x.order) ? y.ev : x.ev;
+}
+
+/** Reports in the order the derivation numbers them: statuses first (one per log line), then commands sent. */
+export class Reports {
+  private readonly commons: Common[] = [];
+  /** Per report: its fact's place in `commons`, and its observation in that fact (-1: the fact is not folded). */
+  private fi: Int32Array;
+  private oi: Int32Array;
+  /** Per report: its connection (assigned later for those that name none). */
+  readonly connection: (string | undefined)[];
+  /**
+   * Per report, its time as milliseconds (-Infinity: none): ISO times compare as their instants do.
+   * Only when some time is not in the canonical form are the strings themselves kept (`texts`).
+   */
+  private readonly ms: Float64Array;
+  private texts?: string[];
+  private readonly lines: Int32Array;
+  private readonly inputs: string[];
+  /** How many of the reports are statuses (they come first). */
+  readonly statuses: number;
+  readonly length: number;
+
+  constructor(statusFacts: readonly Fact[], sentFacts: readonly Fact[]) {
+    let n = 0;
+    for (const f of statusFacts) n += f.fold?.count ?? 1;
+    let m = 0;
+    for (const f of sentFacts) m += f.fold?.count ?? 1;
+    this.fi = new Int32Array(n + m);
+    this.oi = new Int32Array(n + m);
+    let k = 0;
+    for (const [facts, kind] of [
+      [statusFacts, 'status'],
+      [sentFacts, 'sent'],
+    ] as const)
+      for (const f of facts) {
+        const c = this.commons.length;
+        this.commons.push(commonOf(f, kind));
+        if (!f.fold) {
+          this.fi[k] = c;
+          this.oi[k++] = -1;
+        } else
+          for (let i = 0; i < f.fold.count; i++) {
+            this.fi[k] = c;
+            this.oi[k++] = i;
+          }
+      }
+    const kept = onePerLine(this, n);
+    if (kept) {
+      // Reports renumbered: the chosen statuses in their order, then every command sent.
+      const fi = new Int32Array(kept.length + m);
+      const oi = new Int32Array(kept.length + m);
+      kept.forEach((r, j) => {
+        fi[j] = this.fi[r];
+        oi[j] = this.oi[r];
+      });
+      fi.set(this.fi.subarray(n), kept.length);
+      oi.set(this.oi.subarray(n), kept.length);
+      this.fi = fi;
+      this.oi = oi;
+      n = kept.length;
+    }
+    this.statuses = n;
+    this.length = n + m;
+    this.connection = new Array(this.length);
+    this.ms = new Float64Array(this.length);
+    this.lines = new Int32Array(this.length);
+    this.inputs = new Array(this.length);
+    for (let r = 0; r < this.length; r++) {
+      const c = this.commons[this.fi[r]];
+      this.connection[r] = this.attr(r, 'connection');
+      this.ms[r] = this.timeKey(r);
+      this.lines[r] = this.line(r);
+      this.inputs[r] = c.input ?? inputOf(this.source(r));
+    }
+  }
+
+  private common(r: number): Common {
+    return this.commons[this.fi[r]];
+  }
+
+  fact(r: number): Fact {
+    return this.common(r).fact;
+  }
+  isStatus(r: number): boolean {
+    return r < this.statuses;
+  }
+  status(r: number): string | undefined {
+    return this.common(r).status;
+  }
+  enrollment(r: number): string {
+    return this.common(r).enrollment;
+  }
+  udid(r: number): string {
+    return this.common(r).udid;
+  }
+  channel(r: number): string {
+    return this.common(r).channel;
+  }
+  user(r: number): string | undefined {
+    return this.common(r).user;
+  }
+  rt(r: number): string | undefined {
+    return this.common(r).rt;
+  }
+  uuid(r: number): string | undefined {
+    return this.attr(r, 'command_uuid');
+  }
+  /** The report's time ('' when it has none). */
+  time(r: number): string {
+    if (this.texts) return this.texts[r];
+    const ms = this.ms[r];
+    return ms === Number.NEGATIVE_INFINITY ? '' : new Date(ms).toISOString();
+  }
+
+  /** The report's time as a number that sorts as its string does; the strings are kept instead at the first that would not. */
+  private timeKey(r: number): number {
+    const f = this.fact(r);
+    const i = this.oi[r];
+    // A time kept as an offset in the fold was canonical when it was read.
+    if (i >= 0 && typeof f.fold!.each.at[i] === 'number') return msOf(f, i);
+    const at = this.at(r);
+    if (!at) return Number.NEGATIVE_INFINITY;
+    const ms = Date.parse(at);
+    if (!this.texts && !(ms >= 0 && ms < 253402300800000 && new Date(ms).toISOString() === at)) {
+      this.texts = [];
+      for (let q = 0; q < this.length; q++) this.texts.push(this.at(q));
+    }
+    return ms;
+  }
+
+  private attr(r: number, k: string): string | undefined {
+    const f = this.fact(r);
+    const i = this.oi[r];
+    return (i < 0 ? f.attrs?.[k] : attrAt(f, i, k)) || undefined;
+  }
+  private at(r: number): string {
+    const f = this.fact(r);
+    const i = this.oi[r];
+    return i < 0 ? (f.at ?? '') : atOf(f, i);
+  }
+  line(r: number): number {
+    const f = this.fact(r);
+    const i = this.oi[r];
+    if (i >= 0) return lineAt(f, i);
+    return f.source.kind === 'file' || f.source.kind === 'pasted' ? (f.source.line ?? 0) : 0;
+  }
+  source(r: number): Source {
+    const f = this.fact(r);
+    const i = this.oi[r];
+    return i < 0 ? f.source : sourceAt(f, i);
+  }
+  /** Input and member of a report, as one key (status reports, before numbering: see onePerLine). */
+  inputKey(r: number): string {
+    return this.common(r).input ?? inputOf(this.source(r));
+  }
+
+  /** Time first; within one second (NanoMDM logs whole seconds) the log's own line order decides. */
+  readonly compare = (a: number, b: number): number => {
+    if (this.texts) {
+      const ta = this.texts[a];
+      const tb = this.texts[b];
+      if (ta !== tb) return ta < tb ? -1 : 1;
+    } else {
+      const ta = this.ms[a];
+      const tb = this.ms[b];
+      if (ta !== tb) return ta < tb ? -1 : 1;
+    }
+    const ia = this.inputs[a];
+    const ib = this.inputs[b];
+    if (ia !== ib) return ia < ib ? -1 : 1;
+    return this.lines[a] - this.lines[b] || a - b;
+  };
+
+  /** Where a report was read, and when. */
+  where(r: number): string {
+    const t = this.time(r);
+    return describeSource(this.source(r)) + (t ? ` (${t})` : '');
+  }
+
+  /** What a report says: "NotNow for DeviceLock", "sent for <uuid>". */
+  what(r: number): string {
+    const name = this.rt(r) ?? this.uuid(r);
+    return `${this.status(r) ?? 'sent'}${name ? ` for ${name}` : ''}`;
+  }
 }

@@ -1,6 +1,7 @@
 import type { Fact } from '../schema.js';
 import { iso, momentOf, order, type Moment } from '../time.js';
-import { caseDevices, type CaseDevices, type Device, type DeviceEvent } from './deviceEvents.js';
+import { caseDevices, type CaseDevices, type Device } from './caseDevices.js';
+import type { DeviceEvent } from './deviceEvents.js';
 import { evidenceEnds, judgePushes, type Verdict } from './pushVerdicts.js';
 import type { DeriveParams } from './types.js';
 

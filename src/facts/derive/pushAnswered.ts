@@ -1,4 +1,5 @@
 import { describeSource } from '../order.js';
+import { occurrences, sourceAt } from '../fold.js';
 import type { Fact } from '../schema.js';
 import { duration, order } from '../time.js';
 import { isOwn, type DeviceEvent } from './deviceEvents.js';
@@ -15,7 +16,7 @@ export function subjectFacts(a: PushAnalysis): Fact[] {
     const attrs: Record<string, string> = {};
     for (const e of [...d.pushes, ...d.contacts])
       for (const k of ['udid', 'enrollment_id', 'serial', 'device_id'] as const) {
-        const v = e.fact.attrs?.[k] ?? (k === 'udid' ? e.fact.attrs?.device : undefined);
+        const v = e.attr(k) ?? (k === 'udid' ? e.attr('device') : undefined);
         if (v && !attrs[k]) attrs[k] = v;
       }
     out.push({
@@ -158,10 +159,13 @@ export function commandAnswerFacts(a: PushAnalysis, index: Index): Fact[] {
     if (name === undefined) continue;
     let e = per.get(name);
     if (!e) per.set(name, (e = { label: name, n: 0, where: new Set(), statuses: new Set() }));
-    e.n++;
-    e.where.add(describeSource({ ...f.source, line: undefined } as Fact['source']));
+    // Statuses come folded (derive/index.ts): a fact counts for each of its observations, its latest time is the fold's.
+    e.n += occurrences(f);
+    if (f.fold?.each.member) for (let i = 0; i < f.fold.count; i++) e.where.add(describeSource({ ...sourceAt(f, i), line: undefined } as Fact['source']));
+    else e.where.add(describeSource({ ...f.source, line: undefined } as Fact['source']));
     e.statuses.add(s);
-    if (f.at && (!e.latest?.at || f.at > e.latest.at)) e.latest = f;
+    const at = f.fold?.lastAt ?? f.at;
+    if (at && (!e.latest?.at || at > e.latest.at)) e.latest = at === f.at ? f : { ...f, at };
   }
   return [...per.values()]
     .sort((x, y) => (x.label < y.label ? -1 : 1))

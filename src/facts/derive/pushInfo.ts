@@ -1,5 +1,5 @@
 import type { Fact } from '../schema.js';
-import { aboutCaseDevice } from './deviceEvents.js';
+import { aboutCaseDevice } from './caseDevices.js';
 import type { Deriver } from './types.js';
 
 /** Evidence that the MDM server holds a device's push details (its stored TokenUpdate). */

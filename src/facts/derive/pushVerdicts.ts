@@ -1,6 +1,8 @@
 import type { Fact } from '../schema.js';
-import { comparable, momentOf, order, type Moment } from '../time.js';
-import type { Device, DeviceEvent } from './deviceEvents.js';
+import { expandFacts, msOf, sourceAt } from '../fold.js';
+import { comparable, isZoneLess, momentOf, order, sourceKey, type Moment } from '../time.js';
+import type { Device } from './caseDevices.js';
+import type { DeviceEvent } from './deviceEvents.js';
 
 /**
  * Whether each push to a device was answered: the same device reached the
@@ -31,26 +33,41 @@ function lowerBound(list: readonly DeviceEvent[], ms: number): number {
   return lo;
 }
 
-/** The latest time each log reaches, so that "no answer" is said only where the evidence goes on long enough. */
 /** The time a server wrote a "not since" line, in that line's own zone. */
 function reportedAt(f: Fact): Fact {
   const { reported_at, reported_zone, zone: _zone, ...rest } = f.attrs!;
   return { ...f, at: reported_at, attrs: reported_zone ? { ...rest, zone: reported_zone } : rest };
 }
 
+/** The latest time each log reaches, so that "no answer" is said only where the evidence goes on long enough. */
 export function evidenceEnds(index: ReadonlyMap<string, readonly Fact[]>): { bySource: Map<string, number>; zoned: number } {
   const bySource = new Map<string, number>();
   let zoned = -Infinity;
+  const reach = (src: string | undefined, ms: number, zoneLess: boolean) => {
+    if (src !== undefined) bySource.set(src, Math.max(bySource.get(src) ?? -Infinity, ms));
+    if (!zoneLess) zoned = Math.max(zoned, ms);
+  };
+  const observe = (f: Fact) => {
+    const m = momentOf(f);
+    if (!m) return;
+    reach(m.src, m.ms, m.zoneLess);
+    // "Has not checked in since X", written at T: the evidence reaches T.
+    const said = f.attrs?.reported_at ? momentOf(reportedAt(f)) : undefined;
+    if (said) reach(said.src, said.ms, said.zoneLess);
+  };
   for (const facts of index.values())
     for (const f of facts) {
-      const m = momentOf(f);
-      if (!m) continue;
-      if (m.src !== undefined) bySource.set(m.src, Math.max(bySource.get(m.src) ?? -Infinity, m.ms));
-      if (!m.zoneLess) zoned = Math.max(zoned, m.ms);
-      // "Has not checked in since X", written at T: the evidence reaches T.
-      const said = f.attrs?.reported_at ? momentOf(reportedAt(f)) : undefined;
-      if (said?.src !== undefined) bySource.set(said.src, Math.max(bySource.get(said.src) ?? -Infinity, said.ms));
-      if (said && !said.zoneLess) zoned = Math.max(zoned, said.ms);
+      if (!f.fold) observe(f);
+      else if (f.attrs?.reported_at) for (const o of expandFacts([f])) observe(o);
+      else {
+        // A folded fact (a busy log's statuses): every observation's time, read from its columns.
+        const zoneLess = isZoneLess(f);
+        const src = f.fold.each.member ? undefined : sourceKey(f.source);
+        for (let i = 0; i < f.fold.count; i++) {
+          const ms = msOf(f, i);
+          if (!Number.isNaN(ms)) reach(src ?? sourceKey(sourceAt(f, i)), ms, zoneLess);
+        }
+      }
     }
   return { bySource, zoned };
 }

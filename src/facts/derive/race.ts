@@ -12,8 +12,8 @@ import type { DeriveParams } from './types.js';
 export function raceFacts(a: PushAnalysis, params: DeriveParams): Fact[] {
   const d = a.device;
   if (!d) return [];
-  const auth = [...d.contacts].reverse().find((c) => c.fact.name === 'mdm.checkin.authenticate');
-  const update = d.contacts.find((c) => c.fact.name === 'mdm.checkin.token_update' && (!auth || order(auth.m, c.m) === 'before'));
+  const auth = [...d.contacts].reverse().find((c) => c.name === 'mdm.checkin.authenticate');
+  const update = d.contacts.find((c) => c.name === 'mdm.checkin.token_update' && (!auth || order(auth.m, c.m) === 'before'));
   if (!update) return [];
   const idx = a.verdicts.findIndex((v) => order(update.m, v.push.m) === 'before');
   if (idx < 0) return [];

@@ -30,11 +30,14 @@ function evidenceDate(facts: readonly Fact[]): string | undefined {
   let date: string | undefined;
   for (const f of facts) {
     if (!f.at || f.source.kind === 'derived' || f.source.kind === 'answer') continue;
-    const ms = Date.parse(f.at);
-    if (Number.isNaN(ms)) continue;
-    const d = iso(ms + offsetMinutes(f.attrs?.zone) * 60_000).slice(0, 10);
-    if (date && d !== date) return undefined;
-    date = d;
+    // A folded fact's observations lie between its first and last time, all on one clock: those two tell its days.
+    for (const t of f.fold ? [f.fold.firstAt ?? f.at, f.fold.lastAt ?? f.at] : [f.at]) {
+      const ms = Date.parse(t);
+      if (Number.isNaN(ms)) continue;
+      const d = iso(ms + offsetMinutes(f.attrs?.zone) * 60_000).slice(0, 10);
+      if (date && d !== date) return undefined;
+      date = d;
+    }
   }
   return date;
 }

@@ -1,0 +1,228 @@
+import type { Fact } from '../schema.js';
+import { contactItems, type DeviceEvent, type EventBatch, ID_ATTRS, idsOf, isOwn, MASKED_ID, pushEvents, usableId } from './deviceEvents.js';
+
+/**
+ * The devices of a case: pushes and contacts grouped by device (two names on
+ * one line are one device), and the device the case is about.
+ */
+
+type Index = ReadonlyMap<string, readonly Fact[]>;
+
+export interface Device {
+  /** Every name the device goes by in the evidence, sorted. */
+  ids: string[];
+  /** The name to show: a UDID or EnrollmentID before a serial or server id. */
+  label: string;
+  pushes: DeviceEvent[];
+  contacts: DeviceEvent[];
+  /** Contacts whose time the evidence does not give (a command result saved on its own, a syslog line without a year). */
+  untimed: Fact[];
+}
+
+export interface CaseDevices {
+  devices: Device[];
+  /** The device the case is about, or undefined when the evidence cannot tell. */
+  subject?: Device;
+  /** How the subject was chosen, in words, for derived facts' provenance. */
+  chosen?: string;
+  /** Devices that could be the subject, when it is ambiguous. */
+  candidates: Device[];
+}
+
+class Names {
+  private parent = new Map<string, string>();
+  find(x: string): string {
+    let p = this.parent.get(x) ?? x;
+    if (p !== x) {
+      p = this.find(p);
+      this.parent.set(x, p);
+    }
+    return p;
+  }
+  join(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    // biome-ignore lint/complexity/useMathMinMax: ids are strings; Math.max would make NaN of them
+    if (ra !== rb) this.parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  }
+}
+
+/** Events, with the batches among them made into their events, in order. */
+function eventsOfItems(items: readonly (DeviceEvent | EventBatch)[]): DeviceEvent[] {
+  const out: DeviceEvent[] = [];
+  for (const e of items) {
+    if ('batch' in e) e.expand(out);
+    else out.push(e);
+  }
+  return out;
+}
+
+const byTime = (a: DeviceEvent, b: DeviceEvent) => a.m.ms - b.m.ms || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+function labelOf(ids: string[], events: readonly (DeviceEvent | EventBatch)[]): string {
+  for (const k of ['udid', 'enrollment_id', 'device', 'device_id', 'serial'])
+    for (const e of events) {
+      const v = e.attr(k)?.trim().toUpperCase();
+      // A line that named the device only by the server's id carries that id as its udid too: no UDID to show.
+      if (k === 'udid' && v && v === e.attr('device_id')?.trim().toUpperCase()) continue;
+      if (v && ids.includes(v)) return e.attr(k)!.trim();
+    }
+  return ids[0] ?? 'the device';
+}
+
+/**
+ * Groups pushes and contacts by device and picks the device the case is
+ * about: the one someone named (q.case.device), else the one the device's
+ * own evidence names (its UDID or serial), else the only device in the
+ * evidence. Events that name no device belong to the subject only when the
+ * evidence names no device at all, or they were read off the device itself.
+ */
+export function caseDevices(index: Index): CaseDevices {
+  const untimed: Fact[] = [];
+  const items: (DeviceEvent | EventBatch)[] = [...pushEvents(index), ...contactItems(index, untimed)];
+  const names = new Names();
+  for (const e of items) for (let i = 1; i < e.ids.length; i++) names.join(e.ids[0], e.ids[i]);
+
+  const groups = new Map<string, (DeviceEvent | EventBatch)[]>();
+  const nameless: DeviceEvent[] = [];
+  const own: DeviceEvent[] = [];
+  for (const e of items) {
+    if (e.ids.length) {
+      const root = names.find(e.ids[0]);
+      const g = groups.get(root);
+      if (g) g.push(e);
+      else groups.set(root, [e]);
+    } else for (const x of eventsOfItems([e])) (x.own ? own : nameless).push(x);
+  }
+  const devices: Device[] = [...groups.entries()].map(([root, evs]) => {
+    const ids = [...new Set(evs.flatMap((e) => e.ids))].sort();
+    const mine = untimed.filter((f) => idsOf(f).some((id) => names.find(id) === root));
+    // Made when first asked for: most devices of a busy server's log are never the subject.
+    let pushes: DeviceEvent[] | undefined;
+    let contacts: DeviceEvent[] | undefined;
+    return {
+      ids,
+      label: labelOf(ids, evs),
+      get pushes() {
+        return (pushes ??= eventsOfItems(evs.filter((e) => e.kind === 'push')).sort(byTime));
+      },
+      get contacts() {
+        return (contacts ??= eventsOfItems(evs.filter((e) => e.kind === 'contact')).sort(byTime));
+      },
+      untimed: mine,
+    };
+  });
+  devices.sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1));
+  const ownUntimed = untimed.filter((f) => isOwn(f) && !idsOf(f).length);
+
+  const withOwn = (d: Device, chosen: string): CaseDevices => {
+    const contacts = [...d.contacts, ...own.filter((e) => e.kind === 'contact')].sort(byTime);
+    const pushes = [...d.pushes, ...own.filter((e) => e.kind === 'push')].sort(byTime);
+    const subject = { ...d, contacts, pushes, untimed: [...d.untimed, ...ownUntimed] };
+    return { devices: devices.map((x) => (x === d ? subject : x)), subject, chosen, candidates: [subject] };
+  };
+  const find = (id: string) => {
+    const root = names.find(id.trim().toUpperCase());
+    return devices.find((d) => d.ids.some((x) => names.find(x) === root));
+  };
+
+  const answered = (index.get('case.device_id') ?? []).filter((f) => f.source.kind === 'answer').at(-1);
+  if (answered) {
+    const id = String(answered.value).trim();
+    const d = find(id);
+    if (d) return withOwn(d, `the device named in the answer to q.case.device (${id})`);
+    // Named, but nothing in the evidence is about it.
+    return withOwn({ ids: [id.toUpperCase()], label: id, pushes: [], contacts: [], untimed: [] }, `the device named in the answer to q.case.device (${id})`);
+  }
+
+  const named = new Set<Device>();
+  for (const n of ['device.udid', 'device.serial'])
+    for (const f of index.get(n) ?? []) {
+      const d = find(String(f.value));
+      if (d) named.add(d);
+    }
+  const quiet = quietDevices(index, untimed, names, find, named.size > 0 && (index.get('device.serial') ?? []).some((f) => find(String(f.value))));
+  if (named.size === 1 && !quiet.length) {
+    const d = [...named][0];
+    return withOwn(d, `${d.label}, the device the evidence names as the one diagnosed`);
+  }
+  if (named.size >= 1) return { devices, candidates: [...[...named].sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1)), ...quiet] };
+  // A push or contact whose device id is masked is some device, maybe another than the one named: the one
+  // named device is then not "the only device", and the case waits for someone to say which it is about.
+  const hidden = nameless.filter((e) => ID_ATTRS.some((k) => MASKED_ID.test(e.attr(k) ?? '')));
+  if (devices.length >= 1 && hidden.length) {
+    const masked = [...new Set(hidden.map((e) => ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find((v) => MASKED_ID.test(v))!))].sort();
+    const unknown: Device = {
+      ids: [],
+      label: `${masked.join(', ')} (masked)`,
+      pushes: hidden.filter((e) => e.kind === 'push').sort(byTime),
+      contacts: hidden.filter((e) => e.kind === 'contact').sort(byTime),
+      untimed: [],
+    };
+    return { devices, candidates: [...devices, unknown] };
+  }
+  if (devices.length === 1) {
+    // A device named only by a message without a time (a check-in or command result saved on its own, a
+    // sysdiagnose's UDID) is another device beside the log's one: the case is not plainly about "the only device".
+    if (!quiet.length) return withOwn(devices[0], `${devices[0].label}, the only device the evidence names`);
+    return { devices, candidates: [devices[0], ...quiet] };
+  }
+  // Check-ins or command results of two devices, none with a time: which one is the case's?
+  if (devices.length === 0 && quiet.length > 1) return { devices, candidates: quiet };
+  if (devices.length === 0) {
+    const all = [...nameless, ...own];
+    if (!all.length && !untimed.length) return { devices, candidates: [] };
+    const d: Device = {
+      ids: [],
+      label: 'the device',
+      pushes: all.filter((e) => e.kind === 'push').sort(byTime),
+      contacts: all.filter((e) => e.kind === 'contact').sort(byTime),
+      untimed,
+    };
+    return { devices: [d], subject: d, chosen: 'the evidence names no device, so all of it is taken to be about one', candidates: [d] };
+  }
+  return { devices, candidates: devices };
+}
+
+/**
+ * Devices the evidence names with no timed push or contact: by a message without a time (a check-in or
+ * command result saved on its own) or by a device's own UDID (a sysdiagnose's). The ids one message gives
+ * are one device. A device's own UDID is left out when its serial already names a device of the logs
+ * (a log that keys devices by serial).
+ */
+function quietDevices(index: Index, untimed: Fact[], names: Names, find: (id: string) => Device | undefined, serialNamed: boolean): Device[] {
+  for (const f of untimed) {
+    const ids = idsOf(f);
+    for (let i = 1; i < ids.length; i++) names.join(ids[0], ids[i]);
+  }
+  const own = serialNamed ? [] : (index.get('device.udid') ?? []).map((f) => String(f.value).trim().toUpperCase());
+  const byRoot = new Map<string, string[]>();
+  for (const id of new Set([...untimed.flatMap(idsOf), ...own])) {
+    if (!usableId(id) || find(id)) continue;
+    const root = names.find(id);
+    byRoot.set(root, [...(byRoot.get(root) ?? []), id]);
+  }
+  return [...byRoot.values()]
+    .map((ids): Device => {
+      const sorted = ids.sort();
+      const mine = untimed.filter((f) => idsOf(f).some((id) => sorted.includes(id)));
+      const udid = mine.map((f) => f.attrs?.udid?.trim()).find((v) => v && sorted.includes(v.toUpperCase()));
+      return { ids: sorted, label: udid ?? sorted[0], pushes: [], contacts: [], untimed: mine };
+    })
+    .sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1));
+}
+
+/**
+ * Whether a fact may be about the device the case is about (case.device, derived
+ * before): facts naming no device may; facts naming devices must name it. With
+ * no case device known, every fact may.
+ */
+export function aboutCaseDevice(index: Index): (f: Fact) => boolean {
+  const subject = index.get('case.device')?.[0];
+  if (!subject) return () => true;
+  const names = new Set([String(subject.value), ...Object.values(subject.attrs ?? {})].map((v) => v.trim().toUpperCase()));
+  return (f) => {
+    const ids = idsOf(f);
+    return !ids.length || ids.some((id) => names.has(id));
+  };
+}

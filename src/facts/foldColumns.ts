@@ -1,0 +1,239 @@
+import type { Fact, Fold, FoldColumns, Source } from './schema.js';
+
+/**
+ * The columns of a folded fact (facts/fold.ts): how they are filled as
+ * observations arrive, and how each observation is read back, whole or one
+ * field at a time. Derivations that walk hundreds of thousands of
+ * observations read the fields they need from here, without rebuilding a
+ * fact per observation.
+ */
+
+/**
+ * Attributes that name one occurrence rather than what was observed: never
+ * named by a rule, and different on every line of a busy log.
+ */
+export const OCCURRENCE_ATTRS: ReadonlySet<string> = new Set([
+  'logged_at',
+  'timestamp',
+  'connection',
+  'command_uuid',
+  'apns_id',
+  // Derived per log or per occurrence: which file, and where in it.
+  'file',
+  'last_seen',
+  'up_again_at',
+  'notnow_at',
+  'polled_at',
+  'resent_at',
+  'followed_at',
+  'followed_by',
+]);
+
+/**
+ * Times after the first are kept as milliseconds from the first when that
+ * gives the same ISO string back: a small integer costs a column slot, a
+ * string per line costs tens of bytes. Beyond about twelve days from the
+ * first (where V8's small integers end) the time is kept as written.
+ */
+const MAX_OFFSET = 2 ** 30 - 1;
+
+/**
+ * A value as the fold keeps it: one string per distinct value, and not a
+ * slice of the log line it was read from (V8 keeps a substring's whole line
+ * alive: a column of half a million command ids would hold every line).
+ */
+function keep(v: string, seen: Map<string, string>): string {
+  let k = seen.get(v);
+  if (k === undefined) {
+    // Concatenating and cutting again makes a string of its own; short ones are copies already.
+    k = v.length < 13 ? v : `${v} `.slice(0, -1);
+    // Bounded: values that never repeat (one connection per line) cost their copy, not a map entry as well.
+    if (seen.size < 50_000) seen.set(k, k);
+  }
+  return k;
+}
+
+export function memberOf(f: Fact): string {
+  return f.source.kind === 'file' ? (f.source.member ?? '') : '';
+}
+export function lineOf(f: Fact): number {
+  return f.source.kind === 'file' || f.source.kind === 'pasted' ? (f.source.line ?? 0) : 0;
+}
+export function howOf(f: Fact): string {
+  return f.source.kind === 'derived' ? f.source.how : '';
+}
+
+/** A column that stays absent until some observation has a value for it (then '' for those before). */
+function fillTo(col: string[] | undefined, i: number, v: string): string[] | undefined {
+  if (col) {
+    col.push(v);
+    return col;
+  }
+  if (v === '') return undefined;
+  const out = new Array<string>(i).fill('');
+  out.push(v);
+  return out;
+}
+
+/** The columns of a fold, filled one observation at a time in reading order. */
+export class Columns {
+  private readonly at: (string | number)[] = [];
+  private readonly line: number[] = [];
+  private members?: string[];
+  private hows?: string[];
+  private readonly varying = new Map<string, string[]>();
+  private base = Number.NaN;
+  private firstAt: string | undefined;
+  private lastAt: string | undefined;
+  private prevAt = '';
+  private readonly own = new Map<string, string>();
+
+  /** Adds observation number `i` (0, 1, 2… in turn). */
+  push(f: Fact, i: number): void {
+    this.pushAt(f.at ?? '', i);
+    this.line.push(lineOf(f));
+    this.members = fillTo(this.members, i, memberOf(f));
+    this.hows = fillTo(this.hows, i, howOf(f));
+    if (f.attrs)
+      for (const k in f.attrs) {
+        if (!OCCURRENCE_ATTRS.has(k)) continue;
+        let col = this.varying.get(k);
+        if (!col) this.varying.set(k, (col = new Array<string>(i).fill('')));
+        col[i] = keep(f.attrs[k], this.own);
+      }
+    for (const col of this.varying.values()) if (col.length === i) col.push('');
+  }
+
+  private pushAt(at: string, i: number): void {
+    if (at) {
+      if (this.firstAt === undefined || at < this.firstAt) this.firstAt = at;
+      if (this.lastAt === undefined || at > this.lastAt) this.lastAt = at;
+    }
+    if (i === 0 || !at || Number.isNaN(this.base)) {
+      const kept = at === this.prevAt ? at : at.length < 13 ? at : `${at} `.slice(0, -1);
+      this.at.push(kept);
+      if (i === 0 && kept) this.base = Date.parse(kept);
+      this.prevAt = kept;
+      return;
+    }
+    const ms = Date.parse(at);
+    const d = ms - this.base;
+    if (d >= -MAX_OFFSET && d <= MAX_OFFSET && new Date(ms).toISOString() === at) this.at.push(d);
+    else this.at.push(at === this.prevAt ? this.prevAt : (this.prevAt = `${at} `.slice(0, -1)));
+  }
+
+  fold(count: number): Fold {
+    const cols: FoldColumns = { at: this.at, line: this.line };
+    if (this.members) cols.member = this.members;
+    if (this.hows) cols.how = this.hows;
+    if (this.varying.size) cols.attrs = Object.fromEntries([...this.varying.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    const firstAt = this.firstAt;
+    const lastAt = this.lastAt;
+    return { count, ...(firstAt !== undefined ? { firstAt } : {}), ...(lastAt !== undefined ? { lastAt } : {}), each: cols };
+  }
+}
+
+/** The first observation's time in ms, per column set: what the later times are counted from. */
+const bases = new WeakMap<FoldColumns, number>();
+
+/** `at` of observation i of a folded fact ('' when it has none). */
+export function atOf(f: Fact, i: number): string {
+  const c = f.fold!.each;
+  const v = c.at[i];
+  if (typeof v === 'string') return v;
+  let base = bases.get(c);
+  if (base === undefined) bases.set(c, (base = Date.parse(String(c.at[0]))));
+  return new Date(base + v).toISOString();
+}
+
+/** `at` of observation i in ms since the epoch (NaN when it has none), without building its string when it can. */
+export function msOf(f: Fact, i: number): number {
+  const c = f.fold!.each;
+  const v = c.at[i];
+  if (typeof v === 'string') return v ? Date.parse(v) : Number.NaN;
+  let base = bases.get(c);
+  if (base === undefined) bases.set(c, (base = Date.parse(String(c.at[0]))));
+  return base + v;
+}
+
+/** The line of observation i. */
+export function lineAt(f: Fact, i: number): number {
+  return f.fold!.each.line[i];
+}
+
+/** An attribute of observation i ('' or undefined when it has none). */
+export function attrAt(f: Fact, i: number, k: string): string | undefined {
+  const col = f.fold!.each.attrs?.[k];
+  if (col) return col[i] || undefined;
+  return OCCURRENCE_ATTRS.has(k) ? undefined : f.attrs?.[k];
+}
+
+/** The source of observation i. */
+export function sourceAt(f: Fact, i: number): Source {
+  const c = f.fold!.each;
+  const line = c.line[i];
+  const s = f.source;
+  if (s.kind === 'file') {
+    const source: Source = { kind: 'file', input: s.input };
+    const member = c.member ? c.member[i] : s.member;
+    if (member) source.member = member;
+    if (line) source.line = line;
+    return source;
+  }
+  if (s.kind === 'pasted') {
+    const source: Source = { kind: 'pasted', input: s.input };
+    if (line) source.line = line;
+    return source;
+  }
+  if (s.kind === 'derived') return { kind: 'derived', how: c.how ? c.how[i] : s.how, from: s.from };
+  return s;
+}
+
+/** The attributes of the observation rebuilt last, to share with the next one when they agree. */
+const lastAttrs: { fact?: Fact; i: number; attrs?: Record<string, string> } = { i: -1 };
+
+/** One observation of a folded fact, rebuilt from its columns. */
+export function observation(f: Fact, i: number): Fact {
+  // Built property by property: spreads of optional fields cost a busy bundle tens of milliseconds.
+  const c = f.fold!.each;
+  const at = atOf(f, i);
+  const out: Fact = { name: f.name, value: at && f.value === f.at ? at : f.value, source: sourceAt(f, i) };
+  if (at) out.at = at;
+  if (c.attrs) {
+    // Observations in a row usually share their connection and command: they share one attrs object too (never mutated).
+    let same = i > 0;
+    for (const k in c.attrs) if (same && c.attrs[k][i] !== c.attrs[k][i - 1]) same = false;
+    if (same && lastAttrs.fact === f && lastAttrs.i === i - 1) out.attrs = lastAttrs.attrs;
+    else {
+      const attrs: Record<string, string> = {};
+      for (const k in f.attrs) if (!OCCURRENCE_ATTRS.has(k)) attrs[k] = f.attrs[k];
+      for (const k in c.attrs) {
+        const v = c.attrs[k][i];
+        if (v) attrs[k] = v;
+      }
+      out.attrs = attrs;
+    }
+    lastAttrs.fact = f;
+    lastAttrs.i = i;
+    lastAttrs.attrs = out.attrs;
+  } else if (f.attrs) out.attrs = f.attrs;
+  return out;
+}
+
+/** Unfolds every folded fact: every observation, as read. */
+export function expandFacts(facts: readonly Fact[]): Fact[] {
+  const out: Fact[] = [];
+  for (const f of facts) {
+    if (!f.fold) out.push(f);
+    else for (let i = 0; i < f.fold.count; i++) out.push(observation(f, i));
+  }
+  return out;
+}
+
+/** A few of the observations a folded fact stands for, in reading order: the first `first` and the last `last`. */
+export function examplesOf(f: Fact, first = 3, last = 1): Fact[] {
+  const n = f.fold?.count ?? 0;
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) if (i < first || i >= n - last) idx.push(i);
+  return idx.map((i) => observation(f, i));
+}
