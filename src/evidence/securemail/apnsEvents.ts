@@ -1,11 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } from '../types.js';
+import { problemOf, type BufferReader, type Item, type ReadResult } from '../types.js';
 import { APNS_EVENTS_FILE } from './names.js';
 import { EventFacts } from './eventFacts.js';
 
 export { tokenRef } from './eventFacts.js';
 import { detectDelimiter, mapHeader, rowsOf, type Row } from './table.js';
-import { decodeText } from './decode.js';
+import { decodeChunks } from './decode.js';
 import { isTimeCell, parseTime } from './time.js';
 
 /**
@@ -49,7 +49,7 @@ const HEAD_ROWS = 1000;
 const SLICE_MS = 10;
 
 async function readApnsEvents(data: Buffer, item: Item): Promise<ReadResult> {
-  const decoded = decodeText(data);
+  const decoded = decodeChunks(data);
   if (!decoded.ok)
     return {
       facts: [],
@@ -57,8 +57,8 @@ async function readApnsEvents(data: Buffer, item: Item): Promise<ReadResult> {
         problemOf(item, 'securemail.csv_not_text', `${decoded.reason}; expected CtxLog_APNS_Events.csv (time, operation, status, tenant ID, listener token)`),
       ],
     };
-  const text = decoded.text;
-  const rows = rowsOf(text, detectDelimiter(firstLines(text, 40)));
+  // The first chunk (a megabyte) holds the lines the delimiter is told from.
+  const rows = rowsOf(decoded.chunks, detectDelimiter(firstLines(decoded.first, 40)));
   const head: Row[] = [];
   for (let r = rows.next(); !r.done; r = head.length < HEAD_ROWS ? rows.next() : { done: true, value: undefined }) head.push(r.value);
   if (!head.length) return { facts: [], problems: [problemOf(item, 'securemail.csv_empty', 'holds no rows')] };

@@ -39,8 +39,9 @@ export class EventFacts {
 
   constructor(private readonly item: Item) {}
 
-  row(line: number, at: string | null, operation: string, status: string, tenant: string, token: string, combination: string): void {
+  row(line: number, at: string | null, ...cells: [operation: string, status: string, tenant: string, token: string, combination: string]): void {
     this.rows++;
+    const [operation, status, tenant, token, combination] = cells.map((c) => this.own(c));
     const op = classifyOperation(operation);
     const outcome = classifyStatus(status);
     const reason = outcome === 'failure' ? failureReason(status) : undefined;
@@ -60,6 +61,18 @@ export class EventFacts {
     if (tenant) this.value('securemail.apns.tenant_id', tenant, source, when);
     if (token) this.value('securemail.apns.listener_token', token, source, when);
     if (combination) this.value('securemail.apns.listener_key', combination, source, when);
+  }
+
+  /** Values held as strings of their own: a cell is a slice of the megabyte of text it was read from, and would keep it alive. */
+  private readonly strings = new Map<string, string>();
+  private own(v: string): string {
+    let k = this.strings.get(v);
+    if (k === undefined) {
+      k = v.length < 13 ? v : `${v} `.slice(0, -1);
+      // Bounded: a table of only distinct values costs its copies, not a map entry as well.
+      if (this.strings.size < 10_000) this.strings.set(k, k);
+    }
+    return k;
   }
 
   facts(): Fact[] {

@@ -113,19 +113,20 @@ function eachRow(text: string, delim: string | null, emit: (row: Row) => void): 
 }
 
 /**
- * The lines of `text` one at a time, never split into an array of them all
- * (a 200,000-row table would hold 200,000 strings at once), with a window of
- * lines ahead kept only while a quoted field spans lines.
+ * The lines of a text one at a time, from the text or its chunks, never split
+ * into an array of them all (a 200,000-row table would hold 200,000 strings
+ * at once), with a window of lines ahead kept only while a quoted field spans lines.
  */
 class LineCursor {
   private readonly ahead: string[] = [];
   /** Index (0-based line number) of ahead[0]. */
   private base = 0;
+  private text = '';
   private pos = 0;
   private done = false;
   private static readonly BREAK = /\r\n|\n|\r/g;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly chunks: Iterator<string>) {}
 
   /** Line number i (0-based), or undefined past the end. Lines before the last `drop` are gone. */
   at(i: number): string | undefined {
@@ -144,21 +145,36 @@ class LineCursor {
 
   private pull(): void {
     const re = LineCursor.BREAK;
-    re.lastIndex = this.pos;
-    const m = re.exec(this.text);
-    if (!m) {
-      this.ahead.push(this.text.slice(this.pos));
-      this.done = true;
-      return;
+    for (;;) {
+      re.lastIndex = this.pos;
+      const m = re.exec(this.text);
+      // A break at the very end of a chunk may be the first half of \r\n: the next chunk says.
+      if (m && (m.index + m[0].length < this.text.length || m[0] === '\r\n' || m[0] === '\n' || !this.more())) {
+        this.ahead.push(this.text.slice(this.pos, m.index));
+        this.pos = m.index + m[0].length;
+        return;
+      }
+      if (!m && !this.more()) {
+        this.ahead.push(this.text.slice(this.pos));
+        this.done = true;
+        return;
+      }
     }
-    this.ahead.push(this.text.slice(this.pos, m.index));
-    this.pos = m.index + m[0].length;
+  }
+
+  /** Appends the next chunk to what is left of the text; false at the end. */
+  private more(): boolean {
+    const next = this.chunks.next();
+    if (next.done) return false;
+    this.text = this.text.slice(this.pos) + next.value;
+    this.pos = 0;
+    return true;
   }
 }
 
-/** The rows of `text` in order, read line by line; blank lines are skipped. */
-export function* rowsOf(text: string, delim: string | null): Generator<Row> {
-  const lines = new LineCursor(text);
+/** The rows of `text` (or its chunks) in order, read line by line; blank lines are skipped. */
+export function* rowsOf(text: string | Iterable<string>, delim: string | null): Generator<Row> {
+  const lines = new LineCursor((typeof text === 'string' ? [text] : text)[Symbol.iterator]());
   let i = 0;
   for (let first = lines.at(0); first !== undefined; first = lines.at(i)) {
     lines.drop(i);
@@ -171,7 +187,8 @@ export function* rowsOf(text: string, delim: string | null): Generator<Row> {
       i++;
       continue;
     }
-    const parsed = parseQuoted(lines, i, delim);
+    // Most rows quote nothing: split as they are (the same cells parseQuoted gives them).
+    const parsed = first.includes('"') ? parseQuoted(lines, i, delim) : null;
     if (parsed) {
       yield { cells: parsed.cells, line: i + 1, raw: first };
       i = parsed.next;
