@@ -16,7 +16,6 @@ import { placeTypedTimes } from './typedTimes.js';
 import type { DeriveParams, Deriver } from './types.js';
 import { applyLogTimeZone } from './zones.js';
 
-
 /**
  * Facts that every deriver reading them reads folded, one observation at a
  * time from the fold's columns: a busy server log's half a million statuses
