@@ -41,7 +41,7 @@ export class EventFacts {
 
   row(line: number, at: string | null, ...cells: [operation: string, status: string, tenant: string, token: string, combination: string]): void {
     this.rows++;
-    const [operation, status, tenant, token, combination] = cells.map((c) => this.own(c));
+    const [operation, status, tenant, token, combination] = cells;
     const op = classifyOperation(operation);
     const outcome = classifyStatus(status);
     const reason = outcome === 'failure' ? failureReason(status) : undefined;
@@ -63,18 +63,6 @@ export class EventFacts {
     if (combination) this.value('securemail.apns.listener_key', combination, source, when);
   }
 
-  /** Values held as strings of their own: a cell is a slice of the megabyte of text it was read from, and would keep it alive. */
-  private readonly strings = new Map<string, string>();
-  private own(v: string): string {
-    let k = this.strings.get(v);
-    if (k === undefined) {
-      k = v.length < 13 ? v : `${v} `.slice(0, -1);
-      // Bounded: a table of only distinct values costs its copies, not a map entry as well.
-      if (this.strings.size < 10_000) this.strings.set(k, k);
-    }
-    return k;
-  }
-
   facts(): Fact[] {
     return this.folder.facts();
   }
@@ -94,14 +82,18 @@ export class EventFacts {
   private add(f: Fact & { attrs: Record<string, string> }, kind: string): boolean {
     const ways = level(this.seen, f.name);
     const way = `${String(f.value)}\u0000${attrsText(f.attrs)}`;
-    if (ways.has(way) || ways.size < MAX_DISTINCT) {
-      ways.add(way);
+    if (ways.has(way)) {
       this.folder.add(f);
+      return false;
+    }
+    if (ways.size < MAX_DISTINCT) {
+      ways.add(way);
+      this.folder.add(ownStrings(f));
       return false;
     }
     const key = `${f.name}\u0000${kind}`;
     let model = this.byKind.get(key);
-    if (!model) this.byKind.set(key, (model = { ...f, attrs: { ...f.attrs, folded: 'by kind' } }));
+    if (!model) this.byKind.set(key, (model = ownStrings({ ...f, attrs: { ...f.attrs, folded: 'by kind' } })));
     const { source, at } = f;
     this.folder.add({ name: model.name, value: model.value, source, ...(at ? { at } : {}), attrs: model.attrs });
     return true;
@@ -109,9 +101,13 @@ export class EventFacts {
 
   private value(name: string, value: string, source: Fact['source'], when: { at?: string }): void {
     const ways = level(this.seen, name);
-    if (ways.has(value) || ways.size < MAX_DISTINCT) {
-      ways.add(value);
+    if (ways.has(value)) {
       this.folder.add({ name, value, source, ...when });
+      return;
+    }
+    if (ways.size < MAX_DISTINCT) {
+      ways.add(value);
+      this.folder.add(ownStrings({ name, value, source, ...when }));
       return;
     }
     this.unlisted.set(name, (this.unlisted.get(name) ?? 0) + 1);
@@ -122,6 +118,22 @@ function level(m: Map<string, Set<string>>, k: string): Set<string> {
   let v = m.get(k);
   if (!v) m.set(k, (v = new Set()));
   return v;
+}
+
+/**
+ * The fact with its value and attributes as strings of their own: the fact
+ * that starts a group is kept to the end, and a cell is a slice of the chunk
+ * of text it was read from, which it would keep alive.
+ */
+function ownStrings<F extends Fact>(f: F): F {
+  const attrs: Record<string, string> = {};
+  for (const k in f.attrs) attrs[k] = copy(f.attrs[k]);
+  return { ...f, value: typeof f.value === 'string' ? copy(f.value) : f.value, ...(f.attrs ? { attrs } : {}) };
+}
+
+function copy(v: string): string {
+  // Short strings are copies already; concatenating and cutting again makes one of its own.
+  return v.length < 13 ? v : `${v} `.slice(0, -1);
 }
 
 function attrsText(attrs: Record<string, string>): string {
