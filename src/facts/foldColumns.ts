@@ -75,6 +75,20 @@ function fillTo(col: string[] | undefined, i: number, v: string): string[] | und
   return out;
 }
 
+/**
+ * The time in ms when that gives `at` back exactly, else NaN. The last answer
+ * is kept: a reader folds several facts of one line in turn, all with its time.
+ */
+const lastExact = { at: '', ms: Number.NaN };
+function msIfExact(at: string): number {
+  if (at !== lastExact.at) {
+    const ms = Date.parse(at);
+    lastExact.at = at;
+    lastExact.ms = !Number.isNaN(ms) && new Date(ms).toISOString() === at ? ms : Number.NaN;
+  }
+  return lastExact.ms;
+}
+
 /** The columns of a fold, filled one observation at a time in reading order. */
 export class Columns {
   private readonly at: (string | number)[] = [];
@@ -116,9 +130,9 @@ export class Columns {
       this.prevAt = kept;
       return;
     }
-    const ms = Date.parse(at);
+    const ms = msIfExact(at);
     const d = ms - this.base;
-    if (d >= -MAX_OFFSET && d <= MAX_OFFSET && new Date(ms).toISOString() === at) this.at.push(d);
+    if (d >= -MAX_OFFSET && d <= MAX_OFFSET) this.at.push(d);
     else this.at.push(at === this.prevAt ? this.prevAt : (this.prevAt = `${at} `.slice(0, -1)));
   }
 

@@ -121,6 +121,53 @@ describe('CtxLog_APNS_Events.csv: one fact per subscription event', () => {
     expect(named(facts, 'securemail.apns_event')[1].attrs?.token).toBe('…3d8c');
   });
 
+  it('folds a day of repeated validity checks into one fact per outcome, and the latest check still decides', async () => {
+    // Secure Mail checks its subscription every half hour: 40 passes, then 8 failures, then passes again.
+    const header = 'Time,Operation,Status,Tenant ID,Listener Token,Tenant ID + Listener Token';
+    const tenant = '0f3c9a52-7e1b-4c8d-9a61-2b5e8d4f7c10';
+    const token = 'c3f1a7d2e9b84f6a0d5c2e7b9a1f3d8c';
+    const at = (i: number) => `0${1 + Math.floor(i / 48)}-Dec-2016 ${String(Math.floor((i % 48) / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}:00:000 (+0000)`;
+    const rows = Array.from({ length: 60 }, (_, i) => {
+      const status = i >= 40 && i < 48 ? 'Failed: subscription not valid' : 'Valid';
+      return `${at(i)},Validate subscription,${status},${tenant},${token},${tenant}${token}`;
+    });
+    const csv = [header, ...rows].join('\r\n');
+    const r = await readBuffer({ input: 'CtxLog_APNS_Events.csv' }, Buffer.from(csv), ctx);
+    expect(r.problems).toEqual([]);
+    const events = named(r.facts, 'securemail.apns_event');
+    expect(events.map((e) => [e.attrs?.outcome, e.fold?.count ?? 1])).toEqual([
+      ['success', 52],
+      ['failure', 8],
+    ]);
+    expect(events[0].fold?.firstAt).toBe('2016-12-01T00:00:00.000Z');
+    expect(events[0].fold?.lastAt).toBe('2016-12-02T05:30:00.000Z');
+    expect(named(r.facts, 'securemail.apns.listener_token').map((f) => f.fold?.count)).toEqual([60]);
+    // The passes after the failures are the latest: the last row, not the first of its fold, decides.
+    const latest = named(deriveFacts(r.facts), 'securemail.apns.last_validation_status');
+    expect(latest.map((f) => [f.value, f.at])).toEqual([['success', '2016-12-02T05:30:00.000Z']]);
+  });
+
+  it('a table whose every row is written differently still comes to a few hundred facts, every row counted', async () => {
+    const header = 'Time,Operation,Status,Tenant ID,Listener Token';
+    const rows = Array.from(
+      { length: 1000 },
+      (_, i) => `2016-12-01 10:${String(i % 60).padStart(2, '0')}:00,Register device ${i},${i % 2 ? 'Success' : `Error ${i}: timed out`},t${i},tok${i}`,
+    );
+    const r = await readBuffer({ input: 'CtxLog_APNS_Events.csv' }, Buffer.from([header, ...rows].join('\n')), ctx);
+    expect(r.facts.length).toBeLessThan(1000);
+    const events = named(r.facts, 'securemail.apns_event');
+    expect(events.reduce((n, e) => n + (e.fold?.count ?? 1), 0)).toBe(1000);
+    const byKind = events.filter((e) => e.attrs?.folded === 'by kind');
+    expect(byKind.map((e) => [e.attrs?.operation, e.attrs?.outcome, e.attrs?.reason])).toEqual([
+      ['registration', 'failure', 'network'],
+      ['registration', 'success', undefined],
+      // Row 500's status, "Error 500: timed out", reads as an HTTP 500: a kind of its own.
+      ['registration', 'failure', 'http_500'],
+    ]);
+    expect(r.problems.map((p) => p.code)).toEqual(['securemail.csv_folded']);
+    expect(r.problems[0].message).toMatch(/800 row\(s\) wrote their step or status .*; 800 row\(s\) gave a securemail.apns.tenant_id beyond the first 200/);
+  });
+
   it('works out the latest subscription and validation outcomes', async () => {
     const { facts } = await readFixtures('headerless');
     const all = deriveFacts(facts);

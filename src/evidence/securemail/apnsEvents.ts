@@ -1,10 +1,11 @@
-import type { Fact } from '../../facts/schema.js';
-import { showSecret } from '../../facts/secrets.js';
-import { problemOf, sourceOf, type BufferReader, type Item, type ReadResult } from '../types.js';
-import { classifyOperation, classifyStatus, failureReason } from './classify.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { problemOf, type BufferReader, type Item, type ReadResult } from '../types.js';
 import { APNS_EVENTS_FILE } from './names.js';
-import { detectDelimiter, mapHeader, parseRows, skippedRowsMessage, type Row } from './table.js';
-import { decodeText } from './decode.js';
+import { EventFacts } from './eventFacts.js';
+
+export { tokenRef } from './eventFacts.js';
+import { detectDelimiter, mapHeader, rowsOf, type Row } from './table.js';
+import { decodeChunks } from './decode.js';
 import { isTimeCell, parseTime } from './time.js';
 
 /**
@@ -24,11 +25,6 @@ const HEADER: (readonly [Field, RegExp])[] = [
 ];
 const POSITIONAL: Field[] = ['time', 'operation', 'status', 'tenant', 'token', 'combination'];
 
-/** The token as cited beside its event: enough to tell tokens apart, not enough to use one. */
-export function tokenRef(token: string): string {
-  return showSecret(token, 'token', 'reference');
-}
-
 function columns(rows: Row[]): { map: Map<Field, number>; dataFrom: number } {
   const first = rows[0];
   const header = first && !first.cells.some(isTimeCell) ? mapHeader(first.cells, HEADER) : null;
@@ -47,8 +43,13 @@ function columns(rows: Row[]): { map: Map<Field, number>; dataFrom: number } {
   return { map, dataFrom: 0 };
 }
 
-function readApnsEvents(data: Buffer, item: Item): ReadResult {
-  const decoded = decodeText(data);
+/** Rows looked at before the rest to tell a header from data and find the time column. */
+const HEAD_ROWS = 1000;
+/** Longest stretch of reading between two visits to the event loop (the bot keeps answering meanwhile). */
+const SLICE_MS = 10;
+
+async function readApnsEvents(data: Buffer, item: Item): Promise<ReadResult> {
+  const decoded = decodeChunks(data);
   if (!decoded.ok)
     return {
       facts: [],
@@ -56,47 +57,59 @@ function readApnsEvents(data: Buffer, item: Item): ReadResult {
         problemOf(item, 'securemail.csv_not_text', `${decoded.reason}; expected CtxLog_APNS_Events.csv (time, operation, status, tenant ID, listener token)`),
       ],
     };
-  const text = decoded.text;
-  const rows = parseRows(text, detectDelimiter(text.split(/\r?\n/, 40)));
-  if (!rows.length) return { facts: [], problems: [problemOf(item, 'securemail.csv_empty', 'holds no rows')] };
-  const { map, dataFrom } = columns(rows);
+  // The first chunk (a megabyte) holds the lines the delimiter is told from.
+  const rows = rowsOf(decoded.chunks, detectDelimiter(firstLines(decoded.first, 40)));
+  const head: Row[] = [];
+  for (let r = rows.next(); !r.done; r = head.length < HEAD_ROWS ? rows.next() : { done: true, value: undefined }) head.push(r.value);
+  if (!head.length) return { facts: [], problems: [problemOf(item, 'securemail.csv_empty', 'holds no rows')] };
+  const { map, dataFrom } = columns(head);
   const cell = (r: Row, f: Field) => (map.has(f) ? (r.cells[map.get(f)!] ?? '').trim() : '');
-  const facts: Fact[] = [];
+  const facts = new EventFacts(item);
   let unreadable = 0;
-  for (const r of rows.slice(dataFrom)) {
+  const readRow = (r: Row) => {
     const operation = cell(r, 'operation');
     const status = cell(r, 'status');
-    const at = parseTime(cell(r, 'time')) ?? parseTime(r.raw);
     if (!operation && !status) {
       unreadable++;
-      continue;
+      return;
     }
-    const op = classifyOperation(operation);
-    const outcome = classifyStatus(status);
-    const tenant = cell(r, 'tenant');
-    const token = cell(r, 'token');
-    const combination = cell(r, 'combination');
-    const source = sourceOf(item, r.line);
-    const when = at ? { at } : {};
-    const attrs: Record<string, string> = { operation: op, status, outcome };
-    if (outcome === 'failure') attrs.reason = failureReason(status);
-    if (tenant) attrs.tenant = tenant;
-    if (token) attrs.token = tokenRef(token);
-    facts.push({ name: 'securemail.apns_event', value: operation || '(no operation)', source, ...when, attrs });
-    if (outcome === 'failure') facts.push({ name: 'securemail.apns.failed_operation', value: op, source, ...when, attrs: { reason: attrs.reason, status } });
-    if (outcome === 'success') facts.push({ name: 'securemail.apns.succeeded_operation', value: op, source, ...when, attrs: { status } });
-    if (tenant) facts.push({ name: 'securemail.apns.tenant_id', value: tenant, source, ...when });
-    if (token) facts.push({ name: 'securemail.apns.listener_token', value: token, source, ...when });
-    if (combination) facts.push({ name: 'securemail.apns.listener_key', value: combination, source, ...when });
+    facts.row(r.line, parseTime(cell(r, 'time')) ?? parseTime(r.raw), operation, status, cell(r, 'tenant'), cell(r, 'token'), cell(r, 'combination'));
+  };
+  let since = performance.now();
+  let n = 0;
+  const pause = async () => {
+    if ((++n & 255) === 0 && performance.now() - since > SLICE_MS) {
+      await nextTurn();
+      since = performance.now();
+    }
+  };
+  for (const r of head.slice(dataFrom)) {
+    readRow(r);
+    await pause();
+  }
+  head.length = 0;
+  for (let r = rows.next(); !r.done; r = rows.next()) {
+    readRow(r.value);
+    await pause();
   }
   const problems = [];
-  if (!facts.length)
+  if (!facts.rows)
     problems.push(problemOf(item, 'securemail.csv_no_events', 'holds no row with an operation or a status; is it really CtxLog_APNS_Events.csv?'));
   else if (unreadable)
     problems.push(problemOf(item, 'securemail.csv_rows_skipped', `${unreadable} row(s) had neither an operation nor a status and were skipped`));
-  const cut = skippedRowsMessage(rows);
-  if (cut) problems.push(problemOf(item, 'securemail.table_cut', cut));
-  return { facts, problems };
+  const folded = facts.foldedMessage();
+  if (folded) problems.push(problemOf(item, 'securemail.csv_folded', folded));
+  return { facts: facts.facts(), problems };
+}
+
+/** The first `n` lines of `text`, without splitting all of it. */
+function firstLines(text: string, n: number): string[] {
+  let end = -1;
+  for (let k = 0; k < n; k++) {
+    end = text.indexOf('\n', end + 1);
+    if (end < 0) break;
+  }
+  return (end < 0 ? text : text.slice(0, end)).split(/\r?\n/, n);
 }
 
 export const apnsEventsReader: BufferReader = {

@@ -41,28 +41,62 @@ function junkRatio(text: string): number {
   return junk / sample.length;
 }
 
+type Encoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
+
+/** The encoding of `buf` (a BOM, else zeros in every other byte), and where its text starts. */
+function encodingOf(buf: Buffer): { encoding: Encoding; start: number } {
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { encoding: 'utf-8-bom', start: 3 };
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { encoding: 'utf-16le', start: 0 };
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { encoding: 'utf-16be', start: 0 };
+  return { encoding: guessUtf16(buf) ?? 'utf-8', start: 0 };
+}
+
+function decodeAll(buf: Buffer, encoding: Encoding, start: number): string {
+  if (encoding === 'utf-16le') return utf16(buf, UTF16LE);
+  if (encoding === 'utf-16be') return utf16(buf, UTF16BE);
+  return buf.subarray(start).toString('utf8');
+}
+
+function notText(junk: number): { ok: false; reason: string } {
+  return { ok: false, reason: `is not text (${Math.round(junk * 100)}% of the first characters are binary or undecodable)` };
+}
+
 export function decodeText(buf: Buffer): Decoded {
-  let text: string;
-  let encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
-    text = buf.subarray(3).toString('utf8');
-    encoding = 'utf-8-bom';
-  } else if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) {
-    text = utf16(buf, UTF16LE);
-    encoding = 'utf-16le';
-  } else if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-    text = utf16(buf, UTF16BE);
-    encoding = 'utf-16be';
-  } else {
-    const guess = guessUtf16(buf);
-    if (guess === 'utf-16le') text = utf16(buf, UTF16LE);
-    else if (guess === 'utf-16be') text = utf16(buf, UTF16BE);
-    else text = buf.toString('utf8');
-    encoding = guess ?? 'utf-8';
-  }
+  const { encoding, start } = encodingOf(buf);
+  const text = decodeAll(buf, encoding, start);
   const junk = junkRatio(text);
-  if (junk > 0.02) return { ok: false, reason: `is not text (${Math.round(junk * 100)}% of the first characters are binary or undecodable)` };
+  if (junk > 0.02) return notText(junk);
   return { ok: true, text, encoding };
+}
+
+/** Bytes of the first chunk: enough to hold the 64K characters junkRatio samples, in any encoding. */
+const FIRST_CHUNK_BYTES = 256 * 1024;
+/**
+ * Bytes of each later chunk. Small on purpose: strings this size die young and
+ * cheaply, where megabyte strings go straight to the large-object space and
+ * stay there (in RSS) until a full collection.
+ */
+const CHUNK_BYTES = 32 * 1024;
+
+/**
+ * The same text as decodeText, as a series of short strings: a 30 MB table
+ * is never one 30 MB string next to its 30 MB buffer.
+ */
+export function decodeChunks(buf: Buffer): { ok: true; first: string; chunks: Iterable<string> } | { ok: false; reason: string } {
+  const { encoding, start } = encodingOf(buf);
+  const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be';
+  const end = utf16 ? buf.length & ~1 : buf.length;
+  const decoder = new TextDecoder(utf16 ? encoding : 'utf-8');
+  const firstEnd = Math.min(end, start + FIRST_CHUNK_BYTES);
+  const first = decoder.decode(buf.subarray(start, firstEnd), { stream: firstEnd < end });
+  const junk = junkRatio(first);
+  if (junk > 0.02) return notText(junk);
+  function* chunks(): Generator<string> {
+    yield first;
+    for (let at = firstEnd; at < end; at += CHUNK_BYTES)
+      yield decoder.decode(buf.subarray(at, Math.min(end, at + CHUNK_BYTES)), { stream: at + CHUNK_BYTES < end });
+  }
+  return { ok: true, first, chunks: chunks() };
 }
 
 /** Decodes just enough of the first bytes to look for a marker, whatever the encoding. */

@@ -109,47 +109,114 @@ export function skippedRowsMessage(rows: Rows): string | undefined {
 }
 
 function eachRow(text: string, delim: string | null, emit: (row: Row) => void): void {
-  const lines = text.split(/\r\n|\n|\r/);
+  for (const row of rowsOf(text, delim)) emit(row);
+}
+
+/**
+ * The lines of a text one at a time, from the text or its chunks, never split
+ * into an array of them all (a 200,000-row table would hold 200,000 strings
+ * at once), with a window of lines ahead kept only while a quoted field spans lines.
+ */
+class LineCursor {
+  private readonly ahead: string[] = [];
+  /** Index (0-based line number) of ahead[0]. */
+  private base = 0;
+  private text = '';
+  private pos = 0;
+  private done = false;
+  private static readonly BREAK = /\r\n|\n|\r/g;
+
+  constructor(private readonly chunks: Iterator<string>) {}
+
+  /** Line number i (0-based), or undefined past the end. Lines before the last `drop` are gone. */
+  at(i: number): string | undefined {
+    while (i - this.base >= this.ahead.length && !this.done) this.pull();
+    return this.ahead[i - this.base];
+  }
+
+  /** Forgets the lines before line i. */
+  drop(i: number): void {
+    const n = Math.min(i - this.base, this.ahead.length);
+    if (n > 0) {
+      this.ahead.splice(0, n);
+      this.base += n;
+    }
+  }
+
+  private pull(): void {
+    const re = LineCursor.BREAK;
+    for (;;) {
+      re.lastIndex = this.pos;
+      const m = re.exec(this.text);
+      // A break at the very end of a chunk may be the first half of \r\n: the next chunk says.
+      if (m && (m.index + m[0].length < this.text.length || m[0] === '\r\n' || m[0] === '\n' || !this.more())) {
+        this.ahead.push(this.text.slice(this.pos, m.index));
+        this.pos = m.index + m[0].length;
+        return;
+      }
+      if (!m && !this.more()) {
+        this.ahead.push(this.text.slice(this.pos));
+        this.done = true;
+        return;
+      }
+    }
+  }
+
+  /** Appends the next chunk to what is left of the text; false at the end. */
+  private more(): boolean {
+    const next = this.chunks.next();
+    if (next.done) return false;
+    this.text = this.text.slice(this.pos) + next.value;
+    this.pos = 0;
+    return true;
+  }
+}
+
+/** The rows of `text` (or its chunks) in order, read line by line; blank lines are skipped. */
+export function* rowsOf(text: string | Iterable<string>, delim: string | null): Generator<Row> {
+  const lines = new LineCursor((typeof text === 'string' ? [text] : text)[Symbol.iterator]());
   let i = 0;
-  while (i < lines.length) {
-    const first = lines[i];
+  for (let first = lines.at(0); first !== undefined; first = lines.at(i)) {
+    lines.drop(i);
     if (!first.trim()) {
       i++;
       continue;
     }
     if (delim === null) {
-      emit({ cells: [first.trim()], line: i + 1, raw: first });
+      yield { cells: [first.trim()], line: i + 1, raw: first };
       i++;
       continue;
     }
-    const parsed = parseQuoted(lines, i, delim);
+    // Most rows quote nothing: split as they are (the same cells parseQuoted gives them).
+    const parsed = first.includes('"') ? parseQuoted(lines, i, delim) : null;
     if (parsed) {
-      emit({ cells: parsed.cells, line: i + 1, raw: first });
+      yield { cells: parsed.cells, line: i + 1, raw: first };
       i = parsed.next;
     } else {
-      emit({ cells: splitPlain(first, delim), line: i + 1, raw: first });
+      yield { cells: splitPlain(first, delim), line: i + 1, raw: first };
       i++;
     }
   }
 }
 
 /** RFC 4180-ish parse of one row starting at lines[start]; null when a quote never closes. */
-function parseQuoted(lines: readonly string[], start: number, d: string): { cells: string[]; next: number } | null {
+function parseQuoted(lines: LineCursor, start: number, d: string): { cells: string[]; next: number } | null {
   const cells: string[] = [];
   let cell = '';
   let quoted = false;
   let atFieldStart = true;
   let li = start;
-  let s = lines[li];
+  let s = lines.at(li)!;
   let k = 0;
   for (;;) {
     if (k >= s.length) {
       if (!quoted) break;
       // A line break inside quotes belongs to the field.
       li++;
-      if (li >= lines.length || li - start > MAX_QUOTED_LINES) return null;
+      const next = li - start > MAX_QUOTED_LINES ? undefined : lines.at(li);
+      if (next === undefined) return null;
       cell += '\n';
-      s = lines[li];
+      s = next;
       k = 0;
       continue;
     }

@@ -22,7 +22,17 @@ import { applyLogTimeZone } from './zones.js';
  * are never rebuilt as facts (derive/notnowEvents.ts, derive/deviceEvents.ts,
  * the command answers, the device-log contacts and the reference time).
  */
-const READ_FOLDED: ReadonlySet<string> = new Set(['mdm.command.status', 'notnow.command_sent']);
+const READ_FOLDED: ReadonlySet<string> = new Set([
+  'mdm.command.status',
+  'notnow.command_sent',
+  // A Secure Mail events table of 200,000 rows (derive/securemail.ts reads the latest row of each fold).
+  'securemail.apns_event',
+  'securemail.apns.failed_operation',
+  'securemail.apns.succeeded_operation',
+  'securemail.apns.tenant_id',
+  'securemail.apns.listener_token',
+  'securemail.apns.listener_key',
+]);
 
 /** Run in order: later derivers see what earlier ones produced. */
 const derivers: Deriver[] = [

@@ -1,41 +1,72 @@
+import { atOf, lineAt, msOf } from '../fold.js';
 import type { Fact } from '../schema.js';
 import type { Deriver } from './types.js';
 
 const SUBSCRIPTION_STEPS = new Set(['registration', 'ews_subscription', 'listener_update', 'subscription']);
 
+interface Latest {
+  event: Fact;
+  /** ms since the epoch, -Infinity when untimed (untimed rows come first, as '' sorts first). */
+  ms: number;
+  line: number;
+  i: number;
+}
+
+/** The latest observation an event stands for (a folded event stands for many rows): by time, then line. */
+function latestOf(event: Fact): Latest {
+  const line = (f: Fact) => (f.source.kind === 'file' || f.source.kind === 'pasted' ? (f.source.line ?? 0) : 0);
+  if (!event.fold) return { event, ms: event.at ? Date.parse(event.at) : -Infinity, line: line(event), i: -1 };
+  let best: Latest = { event, ms: -Infinity, line: -1, i: 0 };
+  for (let i = 0; i < event.fold.count; i++) {
+    const t = msOf(event, i);
+    const ms = Number.isNaN(t) ? -Infinity : t;
+    const l = lineAt(event, i);
+    if (ms > best.ms || (ms === best.ms && l >= best.line)) best = { event, ms, line: l, i };
+  }
+  return best;
+}
+
 /** Orders events by their time, then where they were read, so "latest" never depends on input order. */
-function byTime(a: Fact, b: Fact): number {
-  const ta = a.at ?? '';
-  const tb = b.at ?? '';
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  const la = a.source.kind === 'file' || a.source.kind === 'pasted' ? (a.source.line ?? 0) : 0;
-  const lb = b.source.kind === 'file' || b.source.kind === 'pasted' ? (b.source.line ?? 0) : 0;
-  return la - lb;
+function byTime(a: Latest, b: Latest): number {
+  return a.ms !== b.ms ? (a.ms < b.ms ? -1 : 1) : a.line - b.line;
+}
+
+/** The time of the observation `l` names, if it has one. */
+function timeOf(l: Latest): { at?: string } {
+  const at = l.i < 0 ? l.event.at : atOf(l.event, l.i);
+  return at ? { at } : {};
 }
 
 /** The outcome of the latest subscription step and of the latest validity check in CtxLog_APNS_Events.csv. */
 const subscriptionState: Deriver = (index) => {
-  const events = [...(index.get('securemail.apns_event') ?? [])].filter((f) => f.attrs?.outcome && f.attrs.outcome !== 'unknown').sort(byTime);
+  const events = (index.get('securemail.apns_event') ?? [])
+    .filter((f) => f.attrs?.outcome && f.attrs.outcome !== 'unknown')
+    .map(latestOf)
+    .sort(byTime);
   const out: Fact[] = [];
-  const latest = (pred: (f: Fact) => boolean) => events.filter(pred).at(-1);
-  const sub = latest((f) => SUBSCRIPTION_STEPS.has(f.attrs?.operation ?? ''));
-  if (sub)
+  const latest = (pred: (f: Fact) => boolean) => events.filter((l) => pred(l.event)).at(-1);
+  const subLatest = latest((f) => SUBSCRIPTION_STEPS.has(f.attrs?.operation ?? ''));
+  if (subLatest) {
+    const sub = subLatest.event;
     out.push({
       name: 'securemail.apns.last_subscription_status',
       value: sub.attrs!.outcome,
-      ...(sub.at ? { at: sub.at } : {}),
+      ...timeOf(subLatest),
       attrs: { operation: sub.attrs!.operation, status: sub.attrs!.status ?? '' },
       source: { kind: 'derived', how: 'outcome of the latest subscription step in the APNs events file', from: ['securemail.apns_event'] },
     });
-  const val = latest((f) => f.attrs?.operation === 'validation');
-  if (val)
+  }
+  const valLatest = latest((f) => f.attrs?.operation === 'validation');
+  if (valLatest) {
+    const val = valLatest.event;
     out.push({
       name: 'securemail.apns.last_validation_status',
       value: val.attrs!.outcome,
-      ...(val.at ? { at: val.at } : {}),
+      ...timeOf(valLatest),
       attrs: { status: val.attrs!.status ?? '' },
       source: { kind: 'derived', how: 'outcome of the latest subscription validity check in the APNs events file', from: ['securemail.apns_event'] },
     });
+  }
   return out;
 };
 

@@ -1,0 +1,143 @@
+import { FactFolder } from '../../facts/fold.js';
+import type { Fact } from '../../facts/schema.js';
+import { showSecret } from '../../facts/secrets.js';
+import { sourceOf, type Item } from '../types.js';
+import { classifyOperation, classifyStatus, failureReason } from './classify.js';
+
+/** The token as cited beside its event: enough to tell tokens apart, not enough to use one. */
+export function tokenRef(token: string): string {
+  return showSecret(token, 'token', 'reference');
+}
+
+/**
+ * Ways one fact of the events table may be written (operation text, status,
+ * tenant, token) before further ones are no longer listed one by one. A
+ * device's table repeats a handful of steps, statuses and one or two tokens;
+ * a table whose every row is written differently must still come to a few
+ * hundred facts, not one per row.
+ */
+const MAX_DISTINCT = 200;
+
+/**
+ * The facts of CtxLog_APNS_Events.csv, folded as the rows are read
+ * (facts/fold.ts): rows that say the same thing become one fact with a count,
+ * first and last time and the lines they were read from. Past MAX_DISTINCT
+ * ways of writing an event, a new one is counted with the first row of its
+ * kind of step and outcome (attrs.folded = "by kind"), so every row still
+ * counts, and the latest outcome of each step is still known.
+ */
+export class EventFacts {
+  private readonly folder = new FactFolder();
+  /** Per fact name, the ways it has been written so far (bounded by MAX_DISTINCT). */
+  private readonly seen = new Map<string, Set<string>>();
+  /** Per fact name and kind, what a row past the bound is counted as. */
+  private readonly byKind = new Map<string, Fact>();
+  /** Rows counted by kind, and rows whose tenant/token was not listed, past the bound. */
+  private foldedRows = 0;
+  private readonly unlisted = new Map<string, number>();
+  rows = 0;
+
+  constructor(private readonly item: Item) {}
+
+  row(line: number, at: string | null, ...cells: [operation: string, status: string, tenant: string, token: string, combination: string]): void {
+    this.rows++;
+    const [operation, status, tenant, token, combination] = cells;
+    const op = classifyOperation(operation);
+    const outcome = classifyStatus(status);
+    const reason = outcome === 'failure' ? failureReason(status) : undefined;
+    const source = sourceOf(this.item, line);
+    const when = at ? { at } : {};
+    const attrs: Record<string, string> = { operation: op, status, outcome };
+    if (reason) attrs.reason = reason;
+    if (tenant) attrs.tenant = tenant;
+    if (token) attrs.token = tokenRef(token);
+    let folded = false;
+    const event = { name: 'securemail.apns_event', value: operation || '(no operation)', source, ...when, attrs };
+    folded = this.add(event, `${op}\u0000${outcome}\u0000${reason ?? ''}`) || folded;
+    if (reason)
+      folded = this.add({ name: 'securemail.apns.failed_operation', value: op, source, ...when, attrs: { reason, status } }, `${op}\u0000${reason}`) || folded;
+    if (outcome === 'success') folded = this.add({ name: 'securemail.apns.succeeded_operation', value: op, source, ...when, attrs: { status } }, op) || folded;
+    if (folded) this.foldedRows++;
+    if (tenant) this.value('securemail.apns.tenant_id', tenant, source, when);
+    if (token) this.value('securemail.apns.listener_token', token, source, when);
+    if (combination) this.value('securemail.apns.listener_key', combination, source, when);
+  }
+
+  facts(): Fact[] {
+    return this.folder.facts();
+  }
+
+  /** What the problem says when rows were counted by kind or values were not listed, if any were. */
+  foldedMessage(): string | undefined {
+    const parts: string[] = [];
+    if (this.foldedRows)
+      parts.push(
+        `${this.foldedRows} row(s) wrote their step or status in a way not seen in the first ${MAX_DISTINCT}; each is counted with the first such row of its kind of step and outcome`,
+      );
+    for (const [name, n] of this.unlisted) parts.push(`${n} row(s) gave a ${name} beyond the first ${MAX_DISTINCT} listed`);
+    return parts.length ? `holds events written in many different ways: ${parts.join('; ')}` : undefined;
+  }
+
+  /** Adds `f` as written, or counted with its kind past the bound; says whether it was counted by kind. */
+  private add(f: Fact & { attrs: Record<string, string> }, kind: string): boolean {
+    const ways = level(this.seen, f.name);
+    const way = `${String(f.value)}\u0000${attrsText(f.attrs)}`;
+    if (ways.has(way)) {
+      this.folder.add(f);
+      return false;
+    }
+    if (ways.size < MAX_DISTINCT) {
+      ways.add(way);
+      this.folder.add(ownStrings(f));
+      return false;
+    }
+    const key = `${f.name}\u0000${kind}`;
+    let model = this.byKind.get(key);
+    if (!model) this.byKind.set(key, (model = ownStrings({ ...f, attrs: { ...f.attrs, folded: 'by kind' } })));
+    const { source, at } = f;
+    this.folder.add({ name: model.name, value: model.value, source, ...(at ? { at } : {}), attrs: model.attrs });
+    return true;
+  }
+
+  private value(name: string, value: string, source: Fact['source'], when: { at?: string }): void {
+    const ways = level(this.seen, name);
+    if (ways.has(value)) {
+      this.folder.add({ name, value, source, ...when });
+      return;
+    }
+    if (ways.size < MAX_DISTINCT) {
+      ways.add(value);
+      this.folder.add(ownStrings({ name, value, source, ...when }));
+      return;
+    }
+    this.unlisted.set(name, (this.unlisted.get(name) ?? 0) + 1);
+  }
+}
+
+function level(m: Map<string, Set<string>>, k: string): Set<string> {
+  let v = m.get(k);
+  if (!v) m.set(k, (v = new Set()));
+  return v;
+}
+
+/**
+ * The fact with its value and attributes as strings of their own: the fact
+ * that starts a group is kept to the end, and a cell is a slice of the chunk
+ * of text it was read from, which it would keep alive.
+ */
+function ownStrings<F extends Fact>(f: F): F {
+  const attrs: Record<string, string> = {};
+  for (const k in f.attrs) attrs[k] = copy(f.attrs[k]);
+  return { ...f, value: typeof f.value === 'string' ? copy(f.value) : f.value, ...(f.attrs ? { attrs } : {}) };
+}
+
+function copy(v: string): string {
+  // Short strings are copies already; concatenating and cutting again makes one of its own.
+  return v.length < 13 ? v : `${v} `.slice(0, -1);
+}
+
+function attrsText(attrs: Record<string, string>): string {
+  let s = '';
+  for (const k in attrs) s += `${k}=${attrs[k]}\u0000`;
+  return s;
+}
