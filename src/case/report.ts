@@ -3,7 +3,7 @@ import { diagnoseSteps } from '../engine/diagnose.js';
 import type { RuleSet } from '../engine/loadRules.js';
 import type { Report } from '../report/types.js';
 import { collectEvidence, type CaseInput, type CollectOptions, type Evidence } from './collect.js';
-import { buildReport, shippedRules } from './evaluate.js';
+import { reportSteps, shippedRules } from './evaluate.js';
 import { inSlices } from './steps.js';
 
 export { buildReport, diagnoseEvidence, evaluateCase, shippedRules } from './evaluate.js';
@@ -20,5 +20,5 @@ export async function runCase(input: CaseInput, opts: CollectOptions & { rules?:
   evidence = undefined;
   const diagnosis = await inSlices(steps);
   await nextTurn();
-  return buildReport(diagnosis);
+  return inSlices(reportSteps(diagnosis));
 }

@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Steps } from '../facts/steps.js';
 
 /** Main-thread work between two turns of the event loop, at most (give or take one step). */
-const SLICE_MS = 8;
+const SLICE_MS = 5;
 
 /**
  * Runs a computation that yields between its phases (facts/steps.ts), letting

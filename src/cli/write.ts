@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 /** Bytes gathered into one write: few calls, yet no string of megabytes. */
 const CHUNK = 64 * 1024;
 /** Main-thread work between two turns of the event loop, at most. */
-const SLICE_MS = 8;
+const SLICE_MS = 5;
 
 interface Out {
   write(s: string): unknown;
