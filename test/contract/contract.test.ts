@@ -6,6 +6,7 @@ import { allFactDefinitions } from '../../src/facts/catalog/index.js';
 import { cli } from '../cli/helpers.js';
 import { buildCases } from '../render/cases.js';
 import { shipped } from '../support/rules.js';
+import { APP_CHECKED_ANSWERS, file, nanoLib, TOPIC, UDID_A } from '../verdicts/evidence.js';
 
 /**
  * Scripts and `--answer` name causes, questions, notes and facts by id, and
@@ -132,19 +133,18 @@ function keyPaths(value: unknown): string[] {
 const KEYS_HEADER = '# Key paths of the JSON report (schemaVersion 1) over the representative cases in test/render/cases.ts. Additions only.';
 
 describe('the JSON report (schemaVersion 1) changes only by additions', () => {
-  const cases = buildCases();
+  const cases = buildCases().map((c) => [
+    ...c.paths,
+    ...(c.paste ? ['--paste', c.paste] : []),
+    ...Object.entries(c.answers ?? {}).flatMap(([q, v]) => ['--answer', `${q}=${v}`]),
+  ]);
+  // Keys only some reports have, which none of the representative cases reach.
+  cases.push(mdmAnsweredBesideFailingApp(true), mdmAnsweredBesideFailingApp(false));
 
   it('keeps every key path in test/contract/report-keys.txt, over the representative cases', async () => {
     const seen = new Set<string>();
     for (const c of cases) {
-      const argv = [
-        'diagnose',
-        ...c.paths,
-        ...(c.paste ? ['--paste', c.paste] : []),
-        ...Object.entries(c.answers ?? {}).flatMap(([q, v]) => ['--answer', `${q}=${v}`]),
-        '--format',
-        'json',
-      ];
+      const argv = ['diagnose', ...c, '--format', 'json'];
       const r = await cli(...argv);
       expect(r.code, r.err).toBe(0);
       const report = JSON.parse(r.out);
@@ -190,3 +190,30 @@ describe('the JSON report (schemaVersion 1) changes only by additions', () => {
     expect(before.filter((p) => !after.includes(p))).toContain('.causes[].status');
   });
 });
+
+/**
+ * An MDM push the device answered beside an app whose every cause is ruled out and whose pushes
+ * failed: the app goes to Apple, the MDM side is held back (`filing.heldBack`). With only the
+ * app's BadDeviceToken on record, a question is what to do next (`nextAction.question`).
+ */
+function mdmAnsweredBesideFailingApp(laterAccepted: boolean): string[] {
+  const server = file(
+    'nanomdm.log',
+    `${[
+      nanoLib('2026-11-20T10:00:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`),
+      nanoLib('2026-11-20T10:00:00', `level=debug handler=push msg=push count=1 errs=0 id_count=1 id_first=${UDID_A}`),
+      nanoLib('2026-11-20T10:00:01', `level=info service=nanomdm status=Idle id=${UDID_A} type=Device`),
+    ].join('\n')}\n`,
+  );
+  const provider = file(
+    'provider.log',
+    `${[
+      '2026-11-20T09:40:03.552Z WARN  apns: push failed: 400 BadDeviceToken apns-id=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d apns-topic=com.example.demo',
+      ...(laterAccepted
+        ? ['2026-11-20T10:05:01.004Z INFO  apns: sent apns-id=5e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c apns-topic=com.example.demo apns-push-type=alert status=200']
+        : []),
+    ].join('\n')}\n`,
+  );
+  const entitlements = fileURLToPath(new URL('../fixtures/apns/codesign_dict_production.txt', import.meta.url));
+  return [server, provider, entitlements, ...APP_CHECKED_ANSWERS];
+}

@@ -184,3 +184,16 @@ export const questionIds = (r: Json) => r.questions.map((q: Json) => q.id) as st
 /** The ids of a cause's rules whose conditions held. */
 export const heldRules = (c: Json | undefined) =>
   (c?.rules ?? []).filter((r: { result: unknown }) => r.result === true).map((r: { id: string }) => r.id) as string[];
+
+/** Every question an app push case asks, answered as a team that checked each one would: the app side has nothing left open. */
+export const APP_CHECKED_ANSWERS = [
+  'q.apns.registration=token',
+  'q.apns.app_id_push=yes',
+  'q.apns.token_environment=production',
+  'q.apns.token_fresh=yes',
+  'q.apns.app_installed=yes',
+  'q.apns.other_network=no',
+  'q.apns.some_delivered=no',
+  'q.apns.burst=no',
+  'q.mdm.network_ok=yes',
+].flatMap((a) => ['--answer', a]);

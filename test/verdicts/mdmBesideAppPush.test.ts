@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
-import { cause, diagnose, facts, file, MAGIC, microPush, nanoLib, questionIds, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import { APP_CHECKED_ANSWERS, cause, diagnose, facts, file, MAGIC, microPush, nanoLib, questionIds, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
 
 /**
  * An MDM server's push log beside an app's provider log, with no sysdiagnose: the engineer
@@ -130,20 +130,9 @@ describe("an MDM push that arrived beside an app's failing pushes", () => {
       ].join('\n')}\n`,
     );
   const entitlements = fileURLToPath(new URL('../fixtures/apns/codesign_dict_production.txt', import.meta.url));
-  const answers = [
-    'q.apns.registration=token',
-    'q.apns.app_id_push=yes',
-    'q.apns.token_environment=production',
-    'q.apns.token_fresh=yes',
-    'q.apns.app_installed=yes',
-    'q.apns.other_network=no',
-    'q.apns.some_delivered=no',
-    'q.apns.burst=no',
-    'q.mdm.network_ok=yes',
-  ].flatMap((a) => ['--answer', a]);
 
   it('is not "no fault found": the app pushes go to Apple, the MDM side held back', async () => {
-    const r = await diagnose(server(), failingApp(), entitlements, ...answers);
+    const r = await diagnose(server(), failingApp(), entitlements, ...APP_CHECKED_ANSWERS);
     expect(r.domains).toEqual(['mdm', 'apns']);
     expect(r.filing.status).toBe('ready');
     expect(r.filing.heldBack).toEqual(['mdm']);
@@ -151,7 +140,7 @@ describe("an MDM push that arrived beside an app's failing pushes", () => {
   });
 
   it("the Feedback draft is the app's: no MDM title, causes, enrollment or device of the MDM log", async () => {
-    const { code, out } = await cli('feedback', server(), failingApp(), entitlements, ...answers);
+    const { code, out } = await cli('feedback', server(), failingApp(), entitlements, ...APP_CHECKED_ANSWERS);
     expect(code).toBe(0);
     expect(out).toContain('Title: Push notifications to a device are accepted by APNs but not delivered');
     expect(out).toContain('Push topic: com.example.demo');

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
-import { cause, diagnose, file } from './evidence.js';
+import { APP_CHECKED_ANSWERS, cause, diagnose, file } from './evidence.js';
 
 /**
  * A cause ruled out is explained by what ruled it out. An app's provider got BadDeviceToken for a
@@ -20,24 +20,12 @@ const provider = () =>
       '2026-11-20T10:05:01.004Z INFO  apns: sent apns-id=5e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c apns-topic=com.example.demo apns-push-type=alert status=200',
     ].join('\n')}\n`,
   );
-/** Every question the app case asks, answered as a team that checked each one would. */
-const answers = [
-  'q.apns.registration=token',
-  'q.apns.app_id_push=yes',
-  'q.apns.token_environment=production',
-  'q.apns.token_fresh=yes',
-  'q.apns.app_installed=yes',
-  'q.apns.other_network=no',
-  'q.apns.some_delivered=no',
-  'q.apns.burst=no',
-  'q.mdm.network_ok=yes',
-].flatMap((a) => ['--answer', a]);
 
 const STALE_WHY = "The provider's token is not the one the app registered most recently";
 
 describe('an old BadDeviceToken, a later 200, and the token of the latest launch', () => {
   it('rules the stale token out with only the reason that ruled it out', async () => {
-    const r = await diagnose(provider(), entitlements, ...answers);
+    const r = await diagnose(provider(), entitlements, ...APP_CHECKED_ANSWERS);
     const stale = cause(r, 'apns.stale_token');
     expect(stale?.status).toBe('ruled_out');
     expect(stale?.because).toEqual(['The provider uses the token the app sent at its latest launch, or a push to that token reached the device.']);
@@ -48,7 +36,7 @@ describe('an old BadDeviceToken, a later 200, and the token of the latest launch
   });
 
   it("the Feedback draft's ruled-out section gives no reason that speaks for the cause", async () => {
-    const { code, out } = await cli('feedback', provider(), entitlements, ...answers);
+    const { code, out } = await cli('feedback', provider(), entitlements, ...APP_CHECKED_ANSWERS);
     expect(code).toBe(0);
     const section = out.slice(out.indexOf('Causes ruled out before filing'));
     const stale = section.slice(section.indexOf("- The provider sends to a device token that is no longer the app's")).split(/\n- /)[0];
@@ -59,7 +47,7 @@ describe('an old BadDeviceToken, a later 200, and the token of the latest launch
   });
 
   it('the text report says the same', async () => {
-    const { out } = await cli('diagnose', provider(), entitlements, ...answers, '--detail', 'full');
+    const { out } = await cli('diagnose', provider(), entitlements, ...APP_CHECKED_ANSWERS, '--detail', 'full');
     expect(out).not.toContain(STALE_WHY);
   });
 });
