@@ -71,7 +71,12 @@ export function* deriveSteps(facts: readonly Fact[], params: DeriveParams = {}):
   const all: Fact[] = [];
   for (const f of observed) {
     if (!f.fold || READ_FOLDED.has(f.name)) all.push(f);
-    else for (let i = 0; i < f.fold.count; i++) all.push(observation(f, i));
+    else
+      for (let i = 0; i < f.fold.count; i++) {
+        all.push(observation(f, i));
+        // A push-heavy bundle unfolds tens of thousands of observations here.
+        if ((all.length & 4095) === 0) yield;
+      }
   }
   const start = all.length;
   yield;
