@@ -3,7 +3,8 @@ import { diagnose, type Diagnosis } from '../engine/diagnose.js';
 import type { RuleSet } from '../engine/ruleSet.js';
 import { loadRulesCached } from '../engine/rulesCache.js';
 import { buildEscalation } from '../escalation/draft.js';
-import { buildReport as reportOf } from '../report/build.js';
+import { buildReportSteps } from '../report/build.js';
+import { finish, type Steps } from '../facts/steps.js';
 import type { Fact, Problem } from '../facts/schema.js';
 import type { Report } from '../report/types.js';
 import type { Evidence } from './collect.js';
@@ -24,7 +25,12 @@ export function shippedRules(): RuleSet {
 
 /** The report of a diagnosis, with the Apple Feedback draft when the diagnosis escalates. */
 export function buildReport(diagnosis: Diagnosis): Report {
-  const report = reportOf(diagnosis);
+  return finish(reportSteps(diagnosis));
+}
+
+/** The same, pausing between its phases (case/steps.ts runs it in slices). */
+export function* reportSteps(diagnosis: Diagnosis): Steps<Report> {
+  const report = yield* buildReportSteps(diagnosis);
   if (diagnosis.escalate) report.escalation = buildEscalation(report);
   return report;
 }

@@ -1,20 +1,24 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { diagnose } from '../engine/diagnose.js';
+import { diagnoseSteps } from '../engine/diagnose.js';
 import type { RuleSet } from '../engine/loadRules.js';
 import type { Report } from '../report/types.js';
-import { collectEvidence, type CaseInput, type CollectOptions } from './collect.js';
-import { buildReport, shippedRules } from './evaluate.js';
+import { collectEvidence, type CaseInput, type CollectOptions, type Evidence } from './collect.js';
+import { reportSteps, shippedRules } from './evaluate.js';
+import { inSlices } from './steps.js';
 
 export { buildReport, diagnoseEvidence, evaluateCase, shippedRules } from './evaluate.js';
 
 /** Evidence in, report out: what the CLI and the library's users call. */
 export async function runCase(input: CaseInput, opts: CollectOptions & { rules?: RuleSet } = {}): Promise<Report> {
-  const evidence = await collectEvidence(input, opts);
+  let evidence: Evidence | undefined = await collectEvidence(input, opts);
   // The rules, the diagnosis and the report each in a turn of their own: the event loop is not held for all three at once.
   await nextTurn();
   const rules = opts.rules ?? shippedRules();
   await nextTurn();
-  const diagnosis = diagnose({ facts: evidence.facts, answers: input.answers ?? [], problems: evidence.problems }, rules);
+  const steps = diagnoseSteps({ facts: evidence.facts, answers: input.answers ?? [], problems: evidence.problems }, rules);
+  // The scan's facts are the diagnosis's to hold (and drop) from here: not kept beside the report being built.
+  evidence = undefined;
+  const diagnosis = await inSlices(steps);
   await nextTurn();
-  return buildReport(diagnosis);
+  return inSlices(reportSteps(diagnosis));
 }

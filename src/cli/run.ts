@@ -1,10 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { prepareFeedback, redactText, secretsOf } from '../case/index.js';
+import { renderJsonPieces } from '../report/render/index.js';
 import type { Report } from '../report/types.js';
 import { renderTimelinePng } from '../timeline/index.js';
 import { parseDiagnoseArgs } from './args.js';
 import { diagnoseFromArgs, render } from './diagnose.js';
 import type { CliIO } from './main.js';
+import { writePieces } from './write.js';
 
 /*
  * The commands that read evidence. main.ts loads this module only for them,
@@ -14,8 +16,12 @@ import type { CliIO } from './main.js';
 export async function diagnoseCommand(rest: string[], io: CliIO): Promise<number> {
   const args = parseDiagnoseArgs(rest, io.isTTY);
   const report = await diagnoseFromArgs(args, io);
-  const text = render(report, args);
-  io.out.write(args.redact ? redactText(text, secretsOf(report)) : text);
+  // The JSON of a push-heavy bundle runs to megabytes: written as it is rendered, unless it is redacted as a whole.
+  if (args.format === 'json' && !args.redact) await writePieces(io.out, renderJsonPieces(report));
+  else {
+    const text = render(report, args);
+    io.out.write(args.redact ? redactText(text, secretsOf(report)) : text);
+  }
   if (args.timeline) await writeTimeline(report, args.timeline, io);
   return 0;
 }

@@ -1,8 +1,9 @@
 import { domainsHintedBy, domainsMarkedBy, factDefinition } from '../facts/catalog/index.js';
-import { derive } from '../facts/derive/index.js';
+import { deriveSteps } from '../facts/derive/index.js';
 import { foldFacts } from '../facts/fold.js';
 import { sortFacts } from '../facts/order.js';
 import { DOMAINS, type Domain, type Fact, type Problem } from '../facts/schema.js';
+import { finish, type Steps } from '../facts/steps.js';
 import { applyAnswers, type Answer } from './answers.js';
 import { indexFacts } from '../facts/byName.js';
 import { decidingFacts, evaluate, type Trace } from './evaluate.js';
@@ -138,36 +139,50 @@ function judge(rules: RuleResult[]): CauseStatus {
  * evidence and the next question out. Pure: no clock, no randomness, and
  * the output does not depend on the order facts are given in.
  */
-export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Answer[]; problems?: readonly Problem[] }, rules: RuleSet): Diagnosis {
+export function diagnose(input: DiagnoseInput, rules: RuleSet): Diagnosis {
+  return finish(diagnoseSteps(input, rules));
+}
+
+type DiagnoseInput = { facts: readonly Fact[]; answers?: readonly Answer[]; problems?: readonly Problem[] };
+
+/**
+ * The same, pausing between its phases (derivations, folding, each cause's rules…), so that a caller can
+ * let the event loop turn: on a push-heavy bundle the whole takes tens of ms (case/steps.ts).
+ */
+export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diagnosis> {
   const applied = applyAnswers(input.answers ?? [], rules.questions);
   // Facts come folded from the readers. Derivations see every observation (a push and the device's next
   // contact), a busy log's statuses read from their folds (facts/derive/index.ts); the engine and the report read them folded.
   const observed = input.facts.concat(applied.facts);
-  const d = derive(observed, deriveParams(rules));
+  const d = yield* deriveSteps(observed, deriveParams(rules));
   // Kept as they came, unless a zone someone gave moved their times.
   const kept = foldFacts(d.rezoned ? d.observed : observed);
+  yield;
   const facts = sortFacts(kept.concat(foldFacts(d.derived)));
+  yield;
   const index = indexFacts(facts);
   const domains = relevantDomains(facts);
+  yield;
 
   const causeOrder = new Map(rules.causes.map((c, i) => [c.id, i]));
-  const causes: CauseResult[] = rules.causes
-    .filter((c) => domains.includes(c.domain))
-    .map((cause) => {
-      const results = rules.rules
-        .filter((r) => r.cause === cause.id)
-        .map((rule) => {
-          const trace = evaluate(rule.when, index);
-          for (const observe of ruleObservers) observe(rule.id, trace.result);
-          return { rule, trace, evidence: trace.result === true ? sortFacts(decidingFacts(trace)) : [] };
-        });
-      const status = judge(results);
-      const decided = results
-        .filter((r) => r.trace.result === true)
-        .sort((a, b) => OUTCOME_ORDER.indexOf(a.rule.outcome) - OUTCOME_ORDER.indexOf(b.rule.outcome));
-      return { cause, status, decided, rules: results };
-    })
-    .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || causeOrder.get(a.cause.id)! - causeOrder.get(b.cause.id)!);
+  const causes: CauseResult[] = [];
+  for (const cause of rules.causes) {
+    if (!domains.includes(cause.domain)) continue;
+    const results = rules.rules
+      .filter((r) => r.cause === cause.id)
+      .map((rule) => {
+        const trace = evaluate(rule.when, index);
+        for (const observe of ruleObservers) observe(rule.id, trace.result);
+        return { rule, trace, evidence: trace.result === true ? sortFacts(decidingFacts(trace)) : [] };
+      });
+    const status = judge(results);
+    const decided = results
+      .filter((r) => r.trace.result === true)
+      .sort((a, b) => OUTCOME_ORDER.indexOf(a.rule.outcome) - OUTCOME_ORDER.indexOf(b.rule.outcome));
+    causes.push({ cause, status, decided, rules: results });
+    yield;
+  }
+  causes.sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || causeOrder.get(a.cause.id)! - causeOrder.get(b.cause.id)!);
 
   const questions = rankQuestions(rules, causes, index, domains, applied.answered, ownDomains(facts, domains));
   const advisories = rules.advisories
@@ -177,6 +192,7 @@ export function diagnose(input: { facts: readonly Fact[]; answers?: readonly Ans
     .map((a) => ({ ...a, evidence: sortFacts(decidingFacts(a.trace)) }));
   const escalation = judgeEscalation(rules, domains, causes, advisories, index);
   const escalate = escalation?.status === 'ready';
+  yield;
   const problems = [...(input.problems ?? []), ...applied.problems].sort((a, b) =>
     `${a.input}\u0000${a.member ?? ''}\u0000${a.code}\u0000${a.message}` < `${b.input}\u0000${b.member ?? ''}\u0000${b.code}\u0000${b.message}` ? -1 : 1,
   );

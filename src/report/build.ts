@@ -6,6 +6,7 @@ import type { Diagnosis } from '../engine/diagnose.js';
 import type { Question } from '../engine/ruleSchema.js';
 import type { Trace } from '../engine/evaluate.js';
 import { indexFacts } from '../facts/byName.js';
+import { finish, type Steps } from '../facts/steps.js';
 import { focusDomains } from './focus.js';
 import { nextAction } from './next.js';
 import { isIsoTime, isoAsWritten } from './time.js';
@@ -128,10 +129,17 @@ export function questionReport(q: Question, settles: string[] = []): QuestionRep
 }
 
 export function buildReport(d: Diagnosis): Report {
+  return finish(buildReportSteps(d));
+}
+
+/** The same, pausing after the causes and after the timeline (a push-heavy bundle's is thousands of events). */
+export function* buildReportSteps(d: Diagnosis): Steps<Report> {
   const index = indexFacts(d.facts);
 
   const causes = d.causes.map((c) => causeReport(c, index));
+  yield;
   const timeline = timelineOf(d.facts);
+  yield;
 
   const report: Report = {
     schemaVersion: 1,

@@ -1,6 +1,7 @@
 import { indexFacts } from '../byName.js';
 import { observation } from '../fold.js';
 import type { Fact } from '../schema.js';
+import { finish, type Steps } from '../steps.js';
 import { apnsDerivers } from './apns.js';
 import { deviceLogDerivers } from './deviceLog.js';
 import { enrollmentDerivers } from './enrollment.js';
@@ -65,7 +66,14 @@ export function deriveFacts(facts: readonly Fact[], params: DeriveParams = {}): 
  * a zone someone gave applied; `rezoned` says whether any time moved), and
  * what was derived from them.
  */
-export function derive(facts: readonly Fact[], params: DeriveParams = {}): { observed: readonly Fact[]; rezoned: boolean; derived: Fact[] } {
+function derive(facts: readonly Fact[], params: DeriveParams = {}): Derived {
+  return finish(deriveSteps(facts, params));
+}
+
+type Derived = { observed: readonly Fact[]; rezoned: boolean; derived: Fact[] };
+
+/** The same, pausing after the unfolding and after each deriver (a push-heavy bundle's derivations take tens of ms). */
+export function* deriveSteps(facts: readonly Fact[], params: DeriveParams = {}): Steps<Derived> {
   // A time typed without a date gets the evidence's date first, so an answered zone then applies to it too.
   const observed = applyLogTimeZone(placeTypedTimes(facts));
   // Facts come folded (facts/fold.ts). Those only derivations that read folds look at stay folded; the
@@ -73,9 +81,15 @@ export function derive(facts: readonly Fact[], params: DeriveParams = {}): { obs
   const all: Fact[] = [];
   for (const f of observed) {
     if (!f.fold || READ_FOLDED.has(f.name)) all.push(f);
-    else for (let i = 0; i < f.fold.count; i++) all.push(observation(f, i));
+    else
+      for (let i = 0; i < f.fold.count; i++) {
+        all.push(observation(f, i));
+        // A push-heavy bundle unfolds tens of thousands of observations here.
+        if ((all.length & 4095) === 0) yield;
+      }
   }
   const start = all.length;
+  yield;
   // One index, grown as derivers add to it: rebuilding it per deriver costs a pass over every observation each time.
   const index = indexFacts(all);
   for (const d of derivers) {
@@ -87,6 +101,7 @@ export function derive(facts: readonly Fact[], params: DeriveParams = {}): { obs
       if (list) list.push(f);
       else index.set(f.name, [f]);
     }
+    yield;
   }
   return { observed, rezoned: observed !== facts, derived: all.slice(start) };
 }

@@ -1,4 +1,5 @@
 export { renderJson } from './json.js';
+export { renderJsonPieces } from './jsonPieces.js';
 export { renderMarkdown, type MarkdownOptions } from './markdown.js';
 export { renderText, type Detail, type TextOptions } from './text.js';
 export { digest, opening, type Digest, type FoundCause } from './digest.js';
