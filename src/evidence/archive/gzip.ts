@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, type Gunzip, type ZlibOptions } from 'node:zlib';
+import type { Writable } from 'node:stream';
+import { constants, createGunzip, type Gunzip, type ZlibOptions } from 'node:zlib';
 import { ScanStop, type Scan } from './scan.js';
 import { PIPELINE_BUFFER, writableOf, type ChunkSink } from './sink.js';
 
@@ -20,6 +21,7 @@ const GUNZIP_CHUNK = 2 << 20;
  */
 export class GunzipSink implements ChunkSink {
   private readonly gunzip: Gunzip;
+  private readonly out: Writable;
   private readonly done: Promise<void>;
   private failure: Error | undefined;
   private aborted = false;
@@ -32,7 +34,8 @@ export class GunzipSink implements ChunkSink {
   ) {
     // zlib streams take Transform options too, though @types/node's ZlibOptions does not list them.
     this.gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK, readableHighWaterMark: PIPELINE_BUFFER } as ZlibOptions);
-    this.done = pipeline(this.gunzip, writableOf(scan, inner, true)).catch((e: Error) => {
+    this.out = writableOf(scan, inner, true);
+    this.done = pipeline(this.gunzip, this.out).catch((e: Error) => {
       this.failure ??= e;
     });
   }
@@ -43,9 +46,27 @@ export class GunzipSink implements ChunkSink {
   }
 
   async end(): Promise<void> {
-    if (!this.aborted && !this.failure) this.gunzip.end();
+    if (!this.aborted && !this.failure) {
+      await this.handOverEverything();
+      if (!this.aborted && !this.failure) this.gunzip.end();
+    }
     await this.done;
     if (this.failure) this.report(this.failure);
+  }
+
+  /**
+   * Inflates all the input holds and waits until the readers took it, before
+   * the end is declared. Data cut short fails only at the end, and zlib then
+   * drops the inflated bytes still queued: how much of the last member was
+   * read would depend on how busy the readers were (a download and the same
+   * file from disk would disagree). A sync flush yields every byte the input
+   * holds without failing.
+   */
+  private async handOverEverything(): Promise<void> {
+    await Promise.race([new Promise<void>((resolve) => this.gunzip.flush(constants.Z_SYNC_FLUSH, () => resolve())), this.done]);
+    while (!this.aborted && !this.failure && (this.gunzip.readableLength > 0 || this.out.writableLength > 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   }
 
   abort(): void {
