@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { diagnose, facts, file, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, questionIds, UDID_B } from './evidence.js';
+import { cause, diagnose, facts, file, MAGIC, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, questionIds, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
 
 /**
  * The engineer attaches a device's TokenUpdate (as the MDM server stored it) and the server's log, but
@@ -64,5 +64,69 @@ describe('check-ins and command results of several devices, none with a time', (
     const r = await diagnose(server('webhook_TokenUpdate.json'), checkin);
     expect(facts(r, 'case.device')).toEqual([]);
     expect(questionIds(r)[0]).toBe('q.case.device');
+  });
+});
+
+/**
+ * A MicroMDM webhook event as the server posts it: the device's TokenUpdate plist, base64 in `raw_payload`,
+ * beside the time the server received it. Unlike a check-in saved on its own, it carries a time.
+ */
+function webhookTokenUpdate(udid: string, createdAt: string): string {
+  const plist = `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+\t<key>AwaitingConfiguration</key>
+\t<false/>
+\t<key>MessageType</key>
+\t<string>TokenUpdate</string>
+\t<key>PushMagic</key>
+\t<string>${MAGIC}</string>
+\t<key>Token</key>
+\t<data>${Buffer.from(TOKEN, 'hex').toString('base64')}</data>
+\t<key>Topic</key>
+\t<string>${TOPIC}</string>
+\t<key>UDID</key>
+\t<string>${udid}</string>
+</dict>
+</plist>
+`;
+  const event = {
+    topic: 'mdm.TokenUpdate',
+    event_id: '3c7d9e1f-2a4b-4c6d-8e0f-1a2b3c4d5e6f',
+    created_at: createdAt,
+    checkin_event: { udid, url_params: {}, raw_payload: Buffer.from(plist).toString('base64'), token_update_tally: 2 },
+  };
+  return file('webhook-tokenupdate.json', `${JSON.stringify(event, null, 4)}\n`);
+}
+
+describe('a timed webhook check-in of one device beside a server log of another', () => {
+  it("asks which device the case is about instead of joining the check-in to the log's device", async () => {
+    const r = await diagnose(webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00.412Z'), otherDevicesLog());
+    expect(facts(r, 'case.device')).toEqual([]);
+    expect(questionIds(r)[0]).toBe('q.case.device');
+    // Neither device's pushes are judged while the case has no device.
+    expect(facts(r, 'server.push_answered').filter((f) => f.value === true)).toEqual([]);
+    // Nor is the check-in's PushMagic or token held against the other device's answered push.
+    for (const id of ['mdm.wrong_magic', 'mdm.wrong_token', 'mdm.unenrolled']) expect(cause(r, id)?.status, id).toBe('open');
+  });
+
+  it("judges the check-in's device alone once it is named: the other device's answered push proves nothing for it", async () => {
+    const r = await diagnose(webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00.412Z'), otherDevicesLog(), '--answer', `q.case.device=${UDID_A}`);
+    expect(facts(r, 'case.device').map((f) => f.value)).toEqual([UDID_A]);
+    expect(facts(r, 'server.push_answered').filter((f) => f.value === true)).toEqual([]);
+    expect(questionIds(r)).not.toContain('q.case.device');
+  });
+
+  it("judges the log's device alone once it is named: its check-in values are not the webhook's", async () => {
+    const r = await diagnose(webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00.412Z'), otherDevicesLog(), '--answer', `q.case.device=${UDID_B}`);
+    expect(facts(r, 'case.device').map((f) => f.value)).toEqual([UDID_B]);
+    expect(questionIds(r)).not.toContain('q.case.device');
+  });
+
+  it("with the webhook check-in and the log of the same device, that device is the case's without asking", async () => {
+    const r = await diagnose(webhookTokenUpdate(UDID_B, '2026-11-20T09:30:00.412Z'), otherDevicesLog());
+    expect(facts(r, 'case.device').map((f) => f.value)).toEqual([UDID_B]);
+    expect(questionIds(r)).not.toContain('q.case.device');
   });
 });

@@ -1,4 +1,5 @@
-import type { Fact } from '../schema.js';
+import type { Fact, Source } from '../schema.js';
+import { lineOf, sourceKey } from '../time.js';
 import { contactItems, type DeviceEvent, type EventBatch, ID_ATTRS, idsOf, isOwn, MASKED_ID, pushEvents, usableId } from './deviceEvents.js';
 
 /**
@@ -135,18 +136,29 @@ export function caseDevices(index: Index): CaseDevices {
     return withOwn({ ids: [id.toUpperCase()], label: id, pushes: [], contacts: [], untimed: [] }, `the device named in the answer to q.case.device (${id})`);
   }
 
-  const named = new Set<Device>();
+  const namedBy = new Map<Device, Set<string>>();
   for (const n of ['device.udid', 'device.serial'])
     for (const f of index.get(n) ?? []) {
       const d = find(String(f.value));
-      if (d) named.add(d);
+      if (!d) continue;
+      const at = namedBy.get(d) ?? new Set<string>();
+      namedBy.set(d, at.add(placeOf(f.source)));
     }
+  // A check-in the server kept with its time (a webhook event) names its device and is, at once, that device's
+  // only contact: beside a log of another device it says no more than an untimed check-in does about which
+  // device the case is about. Only a device something else speaks of (a log line, another file) is named.
+  const named = new Set<Device>();
+  const alone: Device[] = [];
+  for (const [d, at] of namedBy) {
+    if (spokenOfElsewhere(d, at)) named.add(d);
+    else alone.push(d);
+  }
   const quiet = quietDevices(index, untimed, names, find, named.size > 0 && (index.get('device.serial') ?? []).some((f) => find(String(f.value))));
-  if (named.size === 1 && !quiet.length) {
+  if (named.size === 1 && !quiet.length && !alone.length) {
     const d = [...named][0];
     return withOwn(d, `${d.label}, the device the evidence names as the one diagnosed`);
   }
-  if (named.size >= 1) return { devices, candidates: [...[...named].sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1)), ...quiet] };
+  if (named.size >= 1) return { devices, candidates: [...[...named, ...alone].sort((a, b) => (a.ids[0] < b.ids[0] ? -1 : 1)), ...quiet] };
   // A push or contact whose device id is masked is some device, maybe another than the one named: the one
   // named device is then not "the only device", and the case waits for someone to say which it is about.
   const hidden = nameless.filter((e) => ID_ATTRS.some((k) => MASKED_ID.test(e.attr(k) ?? '')));
@@ -182,6 +194,17 @@ export function caseDevices(index: Index): CaseDevices {
     return { devices: [d], subject: d, chosen: 'the evidence names no device, so all of it is taken to be about one', candidates: [d] };
   }
   return { devices, candidates: devices };
+}
+
+/** Where a fact was read: its file (or archive member, or paste) and line. */
+function placeOf(s: Source): string {
+  return `${sourceKey(s) ?? ''}\u0000${lineOf(s)}`;
+}
+
+/** Whether some push or contact of the device was read elsewhere than in the messages that name it. */
+function spokenOfElsewhere(d: Device, namedAt: ReadonlySet<string>): boolean {
+  const elsewhere = (e: DeviceEvent) => !namedAt.has(`${e.m.src ?? ''}\u0000${e.m.line}`);
+  return d.pushes.some(elsewhere) || d.contacts.some(elsewhere);
 }
 
 /**
