@@ -1,6 +1,23 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, facts, file, MAGIC, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, note, OLD_MAGIC, questionIds, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import {
+  cause,
+  diagnose,
+  facts,
+  file,
+  MAGIC,
+  nanoIdle,
+  nanoLib,
+  nanoPush,
+  nanoTokenUpdate,
+  note,
+  OLD_MAGIC,
+  questionIds,
+  TOKEN,
+  TOPIC,
+  UDID_A,
+  UDID_B,
+} from './evidence.js';
 
 /**
  * The engineer attaches a device's TokenUpdate (as the MDM server stored it) and the server's log, but
