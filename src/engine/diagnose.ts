@@ -6,6 +6,7 @@ import { DOMAINS, type Domain, type Fact, type Problem } from '../facts/schema.j
 import { finish, type Steps } from '../facts/steps.js';
 import { applyAnswers, type Answer } from './answers.js';
 import { indexFacts } from '../facts/byName.js';
+import { caseOwnFacts } from '../facts/caseOwn.js';
 import { decidingFacts, evaluate, type Trace } from './evaluate.js';
 import { deriveParams, type RuleSet } from './loadRules.js';
 import { ruleObservers } from './observe.js';
@@ -160,7 +161,8 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
   yield;
   const facts = sortFacts(kept.concat(foldFacts(d.derived)));
   yield;
-  const index = indexFacts(facts);
+  // Rules read the case's device's push details only; the report still lists every fact.
+  const index = indexFacts(caseOwnFacts(facts));
   const domains = relevantDomains(facts);
   yield;
 

@@ -6,6 +6,7 @@ import type { Diagnosis } from '../engine/diagnose.js';
 import type { Question } from '../engine/ruleSchema.js';
 import type { Trace } from '../engine/evaluate.js';
 import { indexFacts } from '../facts/byName.js';
+import { caseOwnFacts } from '../facts/caseOwn.js';
 import { finish, type Steps } from '../facts/steps.js';
 import { focusDomains } from './focus.js';
 import { nextAction } from './next.js';
@@ -134,7 +135,8 @@ export function buildReport(d: Diagnosis): Report {
 
 /** The same, pausing after the causes and after the timeline (a push-heavy bundle's is thousands of events). */
 export function* buildReportSteps(d: Diagnosis): Steps<Report> {
-  const index = indexFacts(d.facts);
+  // Notes are filled with the case's device's push details, as the rules read them.
+  const index = indexFacts(caseOwnFacts(d.facts));
 
   const causes = d.causes.map((c) => causeReport(c, index));
   yield;

@@ -1,6 +1,23 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, facts, file, MAGIC, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, questionIds, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import {
+  cause,
+  diagnose,
+  facts,
+  file,
+  MAGIC,
+  nanoIdle,
+  nanoLib,
+  nanoPush,
+  nanoTokenUpdate,
+  note,
+  OLD_MAGIC,
+  questionIds,
+  TOKEN,
+  TOPIC,
+  UDID_A,
+  UDID_B,
+} from './evidence.js';
 
 /**
  * The engineer attaches a device's TokenUpdate (as the MDM server stored it) and the server's log, but
@@ -55,6 +72,13 @@ describe('check-ins and command results of several devices, none with a time', (
     expect(questionIds(r)[0]).toBe('q.case.device');
   });
 
+  it("once the case is named as the Mac, the push details shown are the Mac's TokenUpdate's alone", async () => {
+    const r = await diagnose(checkin, server('TokenUpdate_Mac.plist'), '--answer', 'q.case.device=5D3F1A2B-8C4E-5F60-9A7B-1C2D3E4F5A6B');
+    const shown = JSON.stringify(note(r, 'mdm.note.token_update_values'));
+    expect(shown).toContain('B81F4C62-0D7E-4A93-8E15-62C3F9A7D0E4');
+    expect(shown).not.toContain('9E47B2D1-3C5A-4F08-B6E2-7D19A0C4F385');
+  });
+
   it("a Mac's Authenticate, TokenUpdate and command result are one device: nothing to ask", async () => {
     const r = await diagnose(server('Authenticate_Mac.plist'), server('TokenUpdate_Mac.plist'), server('DeviceInformation_Acknowledged.plist'));
     expect(questionIds(r)).not.toContain('q.case.device');
@@ -71,7 +95,7 @@ describe('check-ins and command results of several devices, none with a time', (
  * A MicroMDM webhook event as the server posts it: the device's TokenUpdate plist, base64 in `raw_payload`,
  * beside the time the server received it. Unlike a check-in saved on its own, it carries a time.
  */
-function webhookTokenUpdate(udid: string, createdAt: string): string {
+function webhookTokenUpdate(udid: string, createdAt: string, magic = MAGIC): string {
   const plist = `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">
@@ -81,7 +105,7 @@ function webhookTokenUpdate(udid: string, createdAt: string): string {
 \t<key>MessageType</key>
 \t<string>TokenUpdate</string>
 \t<key>PushMagic</key>
-\t<string>${MAGIC}</string>
+\t<string>${magic}</string>
 \t<key>Token</key>
 \t<data>${Buffer.from(TOKEN, 'hex').toString('base64')}</data>
 \t<key>Topic</key>
@@ -122,6 +146,33 @@ describe('a timed webhook check-in of one device beside a server log of another'
     const r = await diagnose(webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00.412Z'), otherDevicesLog(), '--answer', `q.case.device=${UDID_B}`);
     expect(facts(r, 'case.device').map((f) => f.value)).toEqual([UDID_B]);
     expect(questionIds(r)).not.toContain('q.case.device');
+    // The push details the webhook's TokenUpdate gave are the other device's: not shown as this case's.
+    expect(JSON.stringify(note(r, 'mdm.note.token_update_values') ?? {})).not.toContain(MAGIC);
+  });
+
+  it("never holds the other device's check-in PushMagic against the case device's own", async () => {
+    const r = await diagnose(
+      webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00.412Z', OLD_MAGIC),
+      otherDevicesLog(),
+      '--answer',
+      `q.case.device=${UDID_B}`,
+      '--answer',
+      `q.mdm.device_magic=${MAGIC}`,
+    );
+    expect(cause(r, 'mdm.wrong_magic')?.status).not.toBe('confirmed');
+    expect(cause(r, 'mdm.wrong_token')?.status).not.toBe('confirmed');
+  });
+
+  it("still compares the case device's own check-in PushMagic with its own", async () => {
+    const r = await diagnose(
+      webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00.412Z', OLD_MAGIC),
+      otherDevicesLog(),
+      '--answer',
+      `q.case.device=${UDID_A}`,
+      '--answer',
+      `q.mdm.device_magic=${MAGIC}`,
+    );
+    expect(cause(r, 'mdm.wrong_magic')?.status).toBe('confirmed');
   });
 
   it("with the webhook check-in and the log of the same device, that device is the case's without asking", async () => {

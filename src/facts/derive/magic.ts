@@ -53,6 +53,17 @@ function magicOf(update: DeviceEvent, index: Index): string | undefined {
   return undefined;
 }
 
+/** The PushMagic the server now holds for the case's device: another device's check-in gave it none. */
+function serverMagicNow(a: PushAnalysis, index: Index): string[] {
+  const ids = a.device?.ids ?? [];
+  return (index.get('server.push_magic') ?? [])
+    .filter((f) => {
+      const udid = f.attrs?.udid?.trim().toUpperCase();
+      return !f.at && (!udid || !ids.length || ids.includes(udid));
+    })
+    .map((f) => String(f.value).toUpperCase());
+}
+
 export function magicFacts(a: PushAnalysis, index: Index, params: DeriveParams): Fact[] {
   if (!params.magicRecheckHours) return [];
   const rejected = rejections(index);
@@ -89,7 +100,7 @@ function healedFact(a: PushAnalysis, index: Index, params: DeriveParams, rejecte
     }
     if (!orders.every(({ r, o }) => o === 'before' || (o === 'unknown' && Math.abs(r.m.ms - u.m.ms) <= 60_000))) continue;
     const given = magicOf(u, index);
-    const serverNow = (index.get('server.push_magic') ?? []).filter((f) => !f.at).map((f) => String(f.value).toUpperCase());
+    const serverNow = serverMagicNow(a, index);
     const holds = given ? deviceMagic.has(given.toUpperCase()) : serverNow.length > 0 && serverNow.every((v) => deviceMagic.has(v));
     if (!holds || !deviceMagic.size) continue;
     const after = answered.find((v) => order(u.m, v.push.m) !== 'after' && v.verdict === 'answered');
@@ -176,7 +187,7 @@ export function supersededFacts(a: PushAnalysis, index: Index): Fact[] {
     why = `the device answered the push of ${answered.push.fact.at} (${answered.push.where}), after mdmd's last wrong-magic rejection at ${last.at}: that push carried the right PushMagic`;
   else {
     const deviceMagic = new Set((index.get('device.push_magic') ?? []).map((f) => String(f.value).toUpperCase()));
-    const serverNow = (index.get('server.push_magic') ?? []).filter((f) => !f.at).map((f) => String(f.value).toUpperCase());
+    const serverNow = serverMagicNow(a, index);
     if (!deviceMagic.size || !serverNow.length || !serverNow.every((v) => deviceMagic.has(v))) return [];
     const contact = a.device?.contacts.find((c) => order(last.m, c.m) === 'before');
     if (contact)

@@ -35,7 +35,7 @@ export function readCheckin(d: PlistDict, out: Collector): void {
   // The Topic a device sends is the one it enrolled with, as the server stored it. It is not proof of the
   // topic the server pushes on: that comes from the push certificate, and a certificate replaced instead of
   // renewed pushes on a new topic while enrolled devices keep the old one (seed 000).
-  if (topic) out.value('server.enrolled_topic', 'topic', topic, { key: 'Topic', attrs: { channel, message: type } });
+  if (topic) out.value('server.enrolled_topic', 'topic', topic, { key: 'Topic', attrs: { channel, message: type, udid } });
   if (udid) out.value('device.udid', 'udid', udid, { key: d.UDID !== undefined ? 'UDID' : 'EnrollmentID' });
 
   if (type === 'Authenticate' && channel === 'device') {
@@ -50,18 +50,20 @@ export function readCheckin(d: PlistDict, out: Collector): void {
 
   // The user channel has its own token and magic; only the device channel's are the device's push identity.
   // What a TokenUpdate brings is what the server stores and pushes with.
+  // Each value names the device it came from, so a case about another device never reads it as its own.
   if (type === 'TokenUpdate' && channel === 'device') {
+    const own = { udid };
     const magic = str(d.PushMagic);
-    if (magic) out.value('server.push_magic', 'magic', magic, { key: 'PushMagic' });
+    if (magic) out.value('server.push_magic', 'magic', magic, { key: 'PushMagic', attrs: own });
     // A Token copied into a ticket as text is often hidden ("<redacted>", "XXXX…"): masked, not base64 to decode.
-    if (typeof d.Token === 'string' && maskedWhy(d.Token)) out.value('server.push_token', 'token', d.Token, { key: 'Token' });
+    if (typeof d.Token === 'string' && maskedWhy(d.Token)) out.value('server.push_token', 'token', d.Token, { key: 'Token', attrs: own });
     else if (d.Token !== undefined) {
       const token = bytes(d.Token);
       if (!token) out.problem('mdm.token.unreadable', 'has a TokenUpdate Token that is not data');
       else if (token.length !== 32) {
         out.problem('mdm.token.length', `has a TokenUpdate Token of ${token.length} bytes; APNs device tokens are 32 bytes`);
         out.garbled('server.push_token', 'token', token, `is ${token.length} bytes; a push token is 32`, 'Token');
-      } else out.fact('server.push_token', token.toString('hex'), { key: 'Token' });
+      } else out.fact('server.push_token', token.toString('hex'), { key: 'Token', attrs: own });
     }
     out.fact('server.unlock_token_present', d.UnlockToken !== undefined, { key: d.UnlockToken !== undefined ? 'UnlockToken' : 'MessageType' });
   }
