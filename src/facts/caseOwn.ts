@@ -21,8 +21,11 @@ export function caseOwnFacts<F extends Fact>(facts: readonly F[]): readonly F[] 
   if (subjects.length !== 1) return facts;
   const s = subjects[0];
   const ids = new Set([String(s.value), ...Object.values(s.attrs ?? {})].map((v) => v.trim().toUpperCase()).filter(Boolean));
-  return facts.filter((f) => {
-    const udid = f.attrs?.udid?.trim().toUpperCase();
-    return !PER_DEVICE.has(f.name) || !udid || ids.has(udid);
-  });
+  return facts.filter((f) => !PER_DEVICE.has(f.name) || isDevicesOwn(f, ids));
+}
+
+/** Whether a push detail belongs to the device known by `ids` (upper case): it names that device, or none. */
+export function isDevicesOwn(f: Fact, ids: ReadonlySet<string>): boolean {
+  const udid = f.attrs?.udid?.trim().toUpperCase();
+  return !udid || ids.has(udid);
 }

@@ -1,4 +1,5 @@
 import type { Fact } from '../schema.js';
+import { isDevicesOwn } from '../caseOwn.js';
 import { duration, iso, momentOf, order, shift, type Moment } from '../time.js';
 import type { DeviceEvent } from './deviceEvents.js';
 import type { PushAnalysis } from './pushAnalysis.js';
@@ -55,13 +56,8 @@ function magicOf(update: DeviceEvent, index: Index): string | undefined {
 
 /** The PushMagic the server now holds for the case's device: another device's check-in gave it none. */
 function serverMagicNow(a: PushAnalysis, index: Index): string[] {
-  const ids = a.device?.ids ?? [];
-  return (index.get('server.push_magic') ?? [])
-    .filter((f) => {
-      const udid = f.attrs?.udid?.trim().toUpperCase();
-      return !f.at && (!udid || !ids.length || ids.includes(udid));
-    })
-    .map((f) => String(f.value).toUpperCase());
+  const ids = new Set(a.device?.ids ?? []);
+  return (index.get('server.push_magic') ?? []).filter((f) => !f.at && (!ids.size || isDevicesOwn(f, ids))).map((f) => String(f.value).toUpperCase());
 }
 
 export function magicFacts(a: PushAnalysis, index: Index, params: DeriveParams): Fact[] {
