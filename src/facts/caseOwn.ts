@@ -10,6 +10,8 @@ const PER_DEVICE: ReadonlySet<string> = new Set([
   'server.push_token_sha256',
   'server.enrolled_topic',
   'mdm.checkin.token_update',
+  // What APNs answered a push to one device (410 Unregistered…) says nothing of another's token.
+  'mdm.apns_response',
 ]);
 
 /**

@@ -13,7 +13,10 @@ const log = file(
   `${[
     ...nanoTokenUpdate(goLog, '2022-11-08 16:05:03', UDID_A),
     ...nanoPush(goLog, '2022-11-08 16:11:20', UDID_A),
-    goLog('2022-11-08 16:12:20', `level=info service=push msg=push id=${UDID_B} err="push HTTP status: 410: APNs push error: Unregistered: timestamp 1667923940"`),
+    goLog(
+      '2022-11-08 16:12:20',
+      `level=info service=push msg=push id=${UDID_B} err="push HTTP status: 410: APNs push error: Unregistered: timestamp 1667923940"`,
+    ),
   ].join('\n')}\n`,
 );
 
