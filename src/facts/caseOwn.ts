@@ -15,12 +15,30 @@ const PER_DEVICE: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Several devices and none named yet: APNs failing the push of one of them is not yet the case's (the case
+ * asks which). Only when every one of them got a failed answer does that speak for whichever it is. An
+ * accepted push (200) speaks for the server (its certificate works), so it always stays.
+ */
+function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: string): readonly F[] {
+  const failed = (f: Fact) => f.name === 'mdm.apns_response' && String(f.value) !== '200' && !!f.attrs?.udid;
+  const named = new Set<string>();
+  for (const f of facts) if (failed(f)) for (const k of ['udid', 'device_id']) if (f.attrs?.[k]) named.add(f.attrs[k].trim().toUpperCase());
+  const more = /^(.*) and (\d+) more$/.exec(devices);
+  const listed = (more ? more[1] : devices).split(', ').map((d) => d.trim().toUpperCase());
+  const everyOne = listed.every((d) => named.has(d)) && (!more || named.size >= listed.length + Number(more[2]));
+  return everyOne ? facts : facts.filter((f) => !failed(f));
+}
+
+/**
  * The facts that rules and notes read for the case: every fact, less the push details another device's
  * check-in or log gave, once the case names its device. A value that names no device stays.
  */
 export function caseOwnFacts<F extends Fact>(facts: readonly F[]): readonly F[] {
   const subjects = facts.filter((f) => f.name === 'case.device');
-  if (subjects.length !== 1) return facts;
+  if (subjects.length !== 1) {
+    const unresolved = facts.find((f) => f.name === 'case.device_unresolved');
+    return unresolved ? withoutOneOfSeveral(facts, String(unresolved.value)) : facts;
+  }
   const s = subjects[0];
   const ids = new Set([String(s.value), ...Object.values(s.attrs ?? {})].map((v) => v.trim().toUpperCase()).filter(Boolean));
   return facts.filter((f) => !PER_DEVICE.has(f.name) || isDevicesOwn(f, ids));

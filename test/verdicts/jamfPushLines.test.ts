@@ -34,8 +34,8 @@ describe("Jamf Pro's push lines: each push, to which device, and what APNs answe
     const r = await diagnose(twoDevices);
     const sent = facts(r, 'server.push_sent').map((f) => [f.at, f.attrs.udid, f.attrs.device_id, f.attrs.status, f.attrs.reason, f.attrs.zone]);
     expect(sent).toEqual([
-      ['2024-05-06T09:14:02.117Z', UDID_A, 'mobile device id 412', '200', undefined, 'unknown'],
-      ['2024-05-06T09:14:02.602Z', UDID_B, 'mobile device id 97', '410', 'Unregistered', 'unknown'],
+      ['2024-05-06T09:14:02.117Z', UDID_A, 'mobile-device-412', '200', undefined, 'unknown'],
+      ['2024-05-06T09:14:02.602Z', UDID_B, 'mobile-device-97', '410', 'Unregistered', 'unknown'],
     ]);
     expect(facts(r, 'server.push_sent')[0].attrs).toMatchObject({ apns_id: APNS_ID_A, topic: TOPIC });
     expect(facts(r, 'server.push_status').map((f) => [f.value, f.attrs.udid])).toEqual([
@@ -70,7 +70,7 @@ describe("Jamf Pro's push lines: each push, to which device, and what APNs answe
   });
 
   it('accepts the device by the id Jamf shows in its inventory as well', async () => {
-    const r = await diagnose(twoDevices, '--answer', 'q.case.device=mobile device id 97');
+    const r = await diagnose(twoDevices, '--answer', 'q.case.device=mobile-device-97');
     expect(cause(r, 'mdm.unenrolled')?.status).toBe('likely');
   });
 });
@@ -85,7 +85,7 @@ describe('the shapes Jamf push lines come in', () => {
     [
       'a UDID masked before the log was shared: Jamf’s own id still names the device',
       jamf('2024-05-06 09:14:02,117', 'ERROR', SENDER, 'APNs rejected push notification. Device ID: 97, UDID: <redacted>, Status: 400, Reason: BadDeviceToken'),
-      { udid: 'mobile device id 97', device_id: 'mobile device id 97', status: '400', reason: 'BadDeviceToken' },
+      { udid: 'mobile-device-97', device_id: 'mobile-device-97', status: '400', reason: 'BadDeviceToken' },
     ],
     [
       'a reason with no status: the status is the reason’s',
@@ -100,7 +100,7 @@ describe('the shapes Jamf push lines come in', () => {
     [
       'a computer rather than a mobile device',
       jamf('2024-05-06 09:14:02,117', 'INFO', SENDER, 'Sending push notification. Computer ID: 87, UDID: 6B1E0F4A-92C3-5D78-A4E6-3F8B2C1D9E07'),
-      { udid: '6B1E0F4A-92C3-5D78-A4E6-3F8B2C1D9E07', device_id: 'computer id 87', status: 'sent' },
+      { udid: '6B1E0F4A-92C3-5D78-A4E6-3F8B2C1D9E07', device_id: 'computer-87', status: 'sent' },
     ],
   ])('%s', async (_shape, line, expected) => {
     const r = await diagnose(file('JAMFSoftwareServer.log', `${line}\n`));

@@ -11,7 +11,7 @@ import type { JamfLine } from './line.js';
 export interface JamfPush {
   /** The device's UDID, or Jamf's id in words when the line gives no UDID. */
   udid: string;
-  /** "mobile device id 412" / "computer id 87": Jamf's id, as Jamf says it. */
+  /** "mobile-device-412" / "computer-87": Jamf's own id, in a form an answer can name. */
   deviceId?: string;
   serial?: string;
   /** The line reports a push leaving (no answer on it yet). */
@@ -74,7 +74,7 @@ function deviceOf(f: Map<string, string>): Pick<JamfPush, 'udid' | 'deviceId' | 
   const jamfId = f.get('mobiledeviceid') ?? f.get('deviceid');
   const computerId = f.get('computerid');
   const deviceId =
-    jamfId && /^\d{1,9}$/.test(jamfId) ? `mobile device id ${jamfId}` : computerId && /^\d{1,9}$/.test(computerId) ? `computer id ${computerId}` : undefined;
+    jamfId && /^\d{1,9}$/.test(jamfId) ? `mobile-device-${jamfId}` : computerId && /^\d{1,9}$/.test(computerId) ? `computer-${computerId}` : undefined;
   const serial = f.get('serialnumber') ?? f.get('serial');
   const out: Pick<JamfPush, 'udid' | 'deviceId' | 'serial'> = { udid: '' };
   if (deviceId) out.deviceId = deviceId;
