@@ -10,7 +10,7 @@ export type LaneId = 'push' | 'app_push' | 'contact' | 'command' | 'device' | 'e
 export type Tone = 'ok' | 'bad' | 'warn' | 'info';
 export type Shape = 'circle' | 'diamond' | 'square' | 'triangle';
 
-export const LANES: { id: LaneId; title: string }[] = [
+const LANES: { id: LaneId; title: string }[] = [
   { id: 'push', title: 'Pushes sent (APNs answer)' },
   { id: 'app_push', title: 'App pushes (APNs answer)' },
   { id: 'contact', title: 'Device contacts server' },
