@@ -135,3 +135,17 @@ describe('the shapes Jamf push lines come in', () => {
     expect(out).toContain('Unregistered');
   });
 });
+
+describe('what a Jamf push line already answers is not asked', () => {
+  it('the topic the push went out on is the server’s topic: q.mdm.server_topic is not asked', async () => {
+    const r = await diagnose(twoDevices, '--answer', `q.case.device=${UDID_A}`);
+    expect(facts(r, 'server.topic').map((f) => f.value)).toEqual([TOPIC]);
+    expect(questionIds(r)).not.toContain('q.mdm.server_topic');
+  });
+
+  it('a masked topic is named, never compared', async () => {
+    const line = jamf('2024-05-06 09:14:02,117', 'INFO', SENDER, `Sending MDM push notification. Device ID: 412, UDID: ${UDID_A}, Topic: com.apple.mgmt.External.<redacted>`);
+    const r = await diagnose(file('JAMFSoftwareServer.log', `${line}\n`));
+    expect(facts(r, 'server.topic')).toEqual([]);
+  });
+});
