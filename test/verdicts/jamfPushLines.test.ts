@@ -144,7 +144,12 @@ describe('what a Jamf push line already answers is not asked', () => {
   });
 
   it('a masked topic is named, never compared', async () => {
-    const line = jamf('2024-05-06 09:14:02,117', 'INFO', SENDER, `Sending MDM push notification. Device ID: 412, UDID: ${UDID_A}, Topic: com.apple.mgmt.External.<redacted>`);
+    const line = jamf(
+      '2024-05-06 09:14:02,117',
+      'INFO',
+      SENDER,
+      `Sending MDM push notification. Device ID: 412, UDID: ${UDID_A}, Topic: com.apple.mgmt.External.<redacted>`,
+    );
     const r = await diagnose(file('JAMFSoftwareServer.log', `${line}\n`));
     expect(facts(r, 'server.topic')).toEqual([]);
   });

@@ -22,6 +22,8 @@ export interface JamfPush {
   /** The push failed with no status or reason on the line. */
   failed: boolean;
   topic?: string;
+  /** A topic masked or garbled where the log was copied: named, never compared. */
+  unusableTopic?: { raw: string; judged: { state: 'masked' | 'garbled'; why: string } };
   magic?: 'logged';
   token?: 'logged';
 }
@@ -59,7 +61,11 @@ export function jamfPushOf(l: JamfLine): JamfPush | undefined {
   const apnsId = f.get('apnsid');
   if (apnsId && APNS_ID.test(apnsId)) out.apnsId = apnsId.toLowerCase();
   const topic = f.get('topic');
-  if (topic?.includes('.') && judgeValue('topic', topic).state === 'ok') out.topic = topic;
+  if (topic?.includes('.')) {
+    const j = judgeValue('topic', topic);
+    if (j.state === 'ok') out.topic = topic;
+    else if (j.state !== 'invalid') out.unusableTopic = { raw: topic, judged: j };
+  }
   const magic = f.get('pushmagic');
   if (magic && judgeValue('magic', magic).state !== 'invalid') out.magic = 'logged';
   const token = f.get('devicetoken') ?? f.get('pushtoken') ?? f.get('token');

@@ -1,4 +1,5 @@
 import { foldFacts } from '../../facts/fold.js';
+import { unusableValueFact } from '../../facts/valueShape.js';
 import type { Fact } from '../../facts/schema.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
@@ -65,6 +66,11 @@ class JamfLogSink implements LineSink {
     return { facts: foldFacts(facts), problems };
   }
 
+  private topicOf(s: Sent, out: Fact[]): void {
+    const f = topicFact(s, this.item);
+    if (f) out.push(f);
+  }
+
   private factsOf(s: Sent, out: Fact[]): void {
     const p = s.p;
     const a = s.answer?.p;
@@ -85,12 +91,22 @@ class JamfLogSink implements LineSink {
     if (p.magic ?? a?.magic) attrs.push_magic = 'logged';
     if (p.token ?? a?.token) attrs.push_token = 'logged';
     out.push({ name: 'server.push_sent', value: true, source: sourceOf(this.item, s.line), at: s.l.at, attrs });
+    this.topicOf(s, out);
     if (code === undefined) return;
     const answeredOn = s.answer ?? s;
     const statusAttrs: Record<string, string> = { ...who, ...(answeredOn.l.zone ? { zone: answeredOn.l.zone } : {}) };
     if (apnsId) statusAttrs.apns_id = apnsId;
     out.push({ name: 'server.push_status', value: code, source: sourceOf(this.item, answeredOn.line), at: answeredOn.l.at, attrs: statusAttrs });
   }
+}
+
+/** The topic a push went out on is the server's push topic (its certificate's); a masked one is named, never compared. */
+function topicFact(s: Sent, item: Item): Fact | undefined {
+  const source = sourceOf(item, s.line);
+  const zone = s.l.zone ? { zone: s.l.zone } : undefined;
+  if (s.p.topic) return { name: 'server.topic', value: s.p.topic, source, at: s.l.at, ...(zone ? { attrs: zone } : {}) };
+  const u = s.p.unusableTopic;
+  return u ? unusableValueFact('server.topic', 'topic', u.raw, u.judged, source, { at: s.l.at, ...(zone ? { attrs: zone } : {}) }) : undefined;
 }
 
 export const jamfServerLogReader: LineReader = {
