@@ -1,7 +1,7 @@
 import type { Fact } from './schema.js';
 
 /**
- * Push details a check-in or a server log gave for one device. Once the case's device is known, another
+ * Push details a check-in or a server log gave for one device, and what it answered. Once the case's device is known, another
  * device's are not the case's: the server pushes that device with its own PushMagic, token and topic.
  */
 const PER_DEVICE: ReadonlySet<string> = new Set([
@@ -12,6 +12,13 @@ const PER_DEVICE: ReadonlySet<string> = new Set([
   'mdm.checkin.token_update',
   // What APNs answered a push to one device (410 Unregistered…) says nothing of another's token.
   'mdm.apns_response',
+  // What one device answered its commands, and what followed on its connections, is that device's alone.
+  'mdm.command.status',
+  'notnow.command',
+  'notnow.channel',
+  'notnow.followed_on_same_connection',
+  'notnow.resent_after_poll',
+  'notnow.last_status_per_device',
 ]);
 
 /**
