@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cause, diagnose, facts, file, goLog, questionIds } from './evidence.js';
 
@@ -59,5 +60,24 @@ describe('NotNow from two devices in one server log', () => {
   it('for Mac B, whose NotNow the server talked over, it is confirmed', async () => {
     const r = await diagnose(log, '--answer', `q.case.device=${B}`);
     expect(cause(r, 'notnow.poll_suppressed')?.status).toBe('confirmed');
+  });
+});
+
+describe('the same log with its HTTP access lines filtered out (grep -v handler=log), as engineers often paste it', () => {
+  const grepped = file(
+    'nanomdm-grepped.log',
+    `${readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => !l.includes('handler=log'))
+      .join('\n')}`,
+  );
+
+  it("still reads each push as the device's: the enqueue line just before names it", async () => {
+    const r = await diagnose(grepped);
+    expect(facts(r, 'server.push_sent').map((f) => [f.attrs.udid, f.attrs.status])).toEqual([
+      [A, '200'],
+      [B, '200'],
+    ]);
+    expect(r.problems.map((p: { code: string }) => p.code)).not.toContain('mdmlog.incomplete_lines');
   });
 });
