@@ -1,4 +1,5 @@
 import type { Fact } from './schema.js';
+import { withoutSuperseded } from './supersede.js';
 
 /**
  * Push details a check-in or a server log gave for one device, and what it answered. Once the case's device is known, another
@@ -37,10 +38,12 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
 }
 
 /**
- * The facts that rules and notes read for the case: every fact, less the push details another device's
- * check-in or log gave, once the case names its device. A value that names no device stays.
+ * The facts that rules and notes read for the case: every fact, less a server value a newer one of the same
+ * device superseded (facts/supersede.ts), and less the push details another device's check-in or log gave,
+ * once the case names its device. A value that names no device stays.
  */
-export function caseOwnFacts<F extends Fact>(facts: readonly F[]): readonly F[] {
+export function caseOwnFacts<F extends Fact>(all: readonly F[]): readonly F[] {
+  const facts = withoutSuperseded(all);
   const subjects = facts.filter((f) => f.name === 'case.device');
   if (subjects.length !== 1) {
     const unresolved = facts.find((f) => f.name === 'case.device_unresolved');

@@ -227,7 +227,7 @@ class ServerLogSink implements LineSink {
   private pushIdentity(f: Map<string, string>, n: number, at: string | undefined): Record<string, string> {
     const topic = f.get('topic') ?? f.get('pushtopic') ?? f.get('apnstopic');
     if (topic?.includes('.')) this.takeCertificateTopic(topic, n, at);
-    return this.identities.of(f, n);
+    return this.identities.of(f, n, at, this.zone);
   }
 
   private readonly identities = new PushIdentities();
