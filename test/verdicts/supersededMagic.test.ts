@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, file, MAGIC, OLD_MAGIC, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
+import { cause, diagnose, file, goLog, MAGIC, nanoPush, nanoTokenUpdate, OLD_MAGIC, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
 
 /**
  * Troubleshooting step: "which PushMagic does the server put in its pushes
@@ -56,5 +56,25 @@ describe('the PushMagic the server uses now is what it did last', () => {
   it('a TokenUpdate with the new magic after the old-magic pushes: the server has the device’s magic now', async () => {
     const r = await diagnose(oldMagicPushes(), webhookTokenUpdate('2026-11-20T10:00:00Z', MAGIC), device());
     expect(cause(r, 'mdm.wrong_magic')?.status).toBe('ruled_out');
+  });
+});
+
+describe("APNs's answer about a token is superseded by a later answer for the same device", () => {
+  const dead = (t: string) =>
+    goLog(t, `level=info service=push msg=push id=${UDID_A} err="push HTTP status: 410: APNs push error: Unregistered: timestamp 1763629200"`);
+
+  it('410 Unregistered, then a TokenUpdate and a push APNs accepted: the old 410 no longer makes a dead token likely', async () => {
+    const log = file(
+      'nanomdm.log',
+      `${[dead('2026-11-20 09:00:00'), ...nanoTokenUpdate(goLog, '2026-11-20 10:00:00', UDID_A), ...nanoPush(goLog, '2026-11-20 10:05:00', UDID_A)].join('\n')}\n`,
+    );
+    const r = await diagnose(log);
+    for (const id of ['mdm.wrong_token', 'mdm.unenrolled', 'mdm.wiped']) expect(cause(r, id)?.status, id).not.toBe('likely');
+  });
+
+  it('a push APNs accepted before the 410 does not hide it', async () => {
+    const log = file('nanomdm.log', `${[...nanoPush(goLog, '2026-11-20 08:00:00', UDID_A), dead('2026-11-20 09:00:00')].join('\n')}\n`);
+    const r = await diagnose(log);
+    expect(cause(r, 'mdm.unenrolled')?.status).toBe('likely');
   });
 });
