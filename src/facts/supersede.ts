@@ -1,3 +1,4 @@
+import { msOf, occurrences } from './fold.js';
 import type { Fact } from './schema.js';
 
 /**
@@ -6,6 +7,7 @@ import type { Fact } from './schema.js';
  * device's values, the latest is what the server uses now; an older, different value is history. Only
  * times that can be compared count: UTC or an offset, or times without a zone from the same input.
  * Values without any time (pasted, a check-in saved on its own) are never superseded and supersede nothing.
+ * Likewise APNs refusing a device's push is history once APNs accepted a later push to the same device.
  */
 const BY_TIME: ReadonlySet<string> = new Set(['server.push_magic', 'server.push_token']);
 
@@ -15,13 +17,42 @@ interface Timed {
   clock: string;
 }
 
+/** When the fact was last seen: a folded fact's latest observation. */
 function timeOf(f: Fact): Timed | undefined {
   const at = f.at ?? f.attrs?.pushed_at;
   if (!at) return undefined;
-  const ms = Date.parse(at);
+  let ms = Date.parse(at);
+  if (f.at && f.fold) for (let i = 1; i < occurrences(f); i++) ms = Math.max(ms, msOf(f, i) || ms);
   if (!Number.isFinite(ms)) return undefined;
   const zone = f.at ? f.attrs?.zone : f.attrs?.pushed_zone;
   return { ms, clock: zone === 'unknown' ? `unknown@${'input' in f.source ? f.source.input : ''}` : 'utc' };
+}
+
+/** APNs refusing one device's push (410 Unregistered, BadDeviceToken…) is history once APNs accepted a later push to it. */
+function acceptedLater<F extends Fact>(facts: readonly F[]): Map<string, Timed[]> {
+  const accepted = new Map<string, Timed[]>();
+  for (const f of facts) {
+    const ok = (f.name === 'server.push_status' && Number(f.value) === 200) || (f.name === 'mdm.apns_response' && String(f.value) === '200');
+    const udid = f.attrs?.udid?.trim().toUpperCase();
+    const t = ok && udid ? timeOf(f) : undefined;
+    if (!t) continue;
+    const list = accepted.get(udid!);
+    if (list) list.push(t);
+    else accepted.set(udid!, [t]);
+  }
+  return accepted;
+}
+
+function refusalsSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  let accepted: Map<string, Timed[]> | undefined;
+  for (const f of facts) {
+    if (f.name !== 'mdm.apns_response' || String(f.value) === '200') continue;
+    const udid = f.attrs?.udid?.trim().toUpperCase();
+    const t = udid ? timeOf(f) : undefined;
+    if (!t) continue;
+    accepted ??= acceptedLater(facts);
+    if (accepted.get(udid!)?.some((a) => a.clock === t.clock && a.ms > t.ms)) dropped.add(f);
+  }
 }
 
 export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly F[] {
@@ -43,6 +74,7 @@ export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly
       if (newer) dropped.add(f);
     }
   }
+  refusalsSuperseded(facts, dropped);
   return dropped.size ? facts.filter((f) => !dropped.has(f)) : facts;
 }
 
