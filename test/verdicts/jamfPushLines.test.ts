@@ -154,3 +154,18 @@ describe('what a Jamf push line already answers is not asked', () => {
     expect(facts(r, 'server.topic')).toEqual([]);
   });
 });
+
+describe('a Jamf log whose push lines name no usable device', () => {
+  it('says so, instead of leaving the engineer with nothing', async () => {
+    const line = jamf(
+      '2024-05-06 09:14:03,002',
+      'ERROR',
+      SENDER,
+      'APNs rejected push notification. Device ID: ***, UDID: <redacted>, Status: 410, Reason: Unregistered',
+    );
+    const r = await diagnose(file('JAMFSoftwareServer.log', `${line}\n`));
+    expect(facts(r, 'server.push_sent')).toEqual([]);
+    const p = r.problems.find((x: { code: string }) => x.code === 'jamflog.incomplete_lines');
+    expect(p?.message).toMatch(/1 Jamf Pro push line.*line 1.*no device/);
+  });
+});
