@@ -36,13 +36,18 @@ const FAILED = /\b(?:fail(?:ed|ure|s)?|rejected|unable|could not|error)\b/i;
 const ACCEPTED = /\b(?:accepted|success(?:ful(?:ly)?)?|delivered to apns)\b/i;
 const UDID = /^(?:[0-9A-F]{8}-[0-9A-F]{16}|[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}|[0-9a-f]{40})$/i;
 const SERIAL = /^[A-Z0-9]{8,14}$/;
+/** Keys a push line names its device by: present but unusable (masked, cut) means the line is about someone unknown. */
+const NAMES_A_DEVICE = ['udid', 'deviceid', 'mobiledeviceid', 'computerid'];
 const APNS_ID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/i;
 
-export function jamfPushOf(l: JamfLine): JamfPush | undefined {
+/** A push line whose device is masked or missing: it cannot be anyone's push. */
+export const NO_DEVICE = 'no device';
+
+export function jamfPushOf(l: JamfLine): JamfPush | typeof NO_DEVICE | undefined {
   const f = l.fields;
   if (!PUSH_WORDS.test(l.message) || NOT_A_PUSH.test(l.message.replace(/\b(?:udid|device id)\s*:.*$/i, ''))) return undefined;
   const who = deviceOf(f);
-  if (!who) return undefined;
+  if (!who) return NAMES_A_DEVICE.some((k) => f.has(k)) ? NO_DEVICE : undefined;
   const code = statusOf(f);
   const reasonText = f.get('reason');
   const reason = reasonText ? reasonInfo(reasonText) : undefined;

@@ -4,7 +4,7 @@ import type { Fact } from '../../facts/schema.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
 import { looksLikeJamfLog, readJamfLine, type JamfLine } from './line.js';
-import { jamfPushOf, type JamfPush } from './pushes.js';
+import { jamfPushOf, NO_DEVICE, type JamfPush } from './pushes.js';
 
 /**
  * Jamf Pro's server log: its push lines become the facts every MDM server
@@ -32,6 +32,8 @@ class JamfLogSink implements LineSink {
   /** The latest push to each device still waiting for its answer. */
   private readonly waiting = new Map<string, Sent>();
   private dropped = 0;
+  private unnamed = 0;
+  private firstUnnamed = 0;
 
   constructor(private readonly item: Item) {}
 
@@ -40,6 +42,11 @@ class JamfLogSink implements LineSink {
     if (!l) return;
     const p = jamfPushOf(l);
     if (!p) return;
+    if (p === NO_DEVICE) {
+      this.unnamed++;
+      this.firstUnnamed ||= n;
+      return;
+    }
     const key = (p.deviceId ?? p.udid).toUpperCase();
     const w = this.waiting.get(key);
     if (!p.sending && w && Date.parse(l.at) - Date.parse(w.l.at) <= ANSWER_WITHIN_MS) {
@@ -60,9 +67,17 @@ class JamfLogSink implements LineSink {
   end(): ReadResult {
     const facts: Fact[] = [];
     for (const s of this.pushes) this.factsOf(s, facts);
-    const problems = this.dropped
-      ? [problemOf(this.item, 'jamflog.pushes_truncated', `holds more than ${MAX_PUSHES} push lines; the first ${MAX_PUSHES} were read`)]
-      : [];
+    const problems = [];
+    if (this.dropped)
+      problems.push(problemOf(this.item, 'jamflog.pushes_truncated', `holds more than ${MAX_PUSHES} push lines; the first ${MAX_PUSHES} were read`));
+    if (this.unnamed)
+      problems.push(
+        problemOf(
+          this.item,
+          'jamflog.incomplete_lines',
+          `${this.unnamed} Jamf Pro push line(s) (first at line ${this.firstUnnamed}) name no device (the UDID and device id are masked, cut or missing); they were skipped`,
+        ),
+      );
     return { facts: foldFacts(facts), problems };
   }
 
