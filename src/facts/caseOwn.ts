@@ -22,19 +22,43 @@ const PER_DEVICE: ReadonlySet<string> = new Set([
   'notnow.last_status_per_device',
 ]);
 
+/** Push details of one device that say nothing of another (the first entries of PER_DEVICE). */
+const DETAILS = ['server.push_magic', 'server.push_token', 'server.push_token_sha256', 'server.enrolled_topic', 'mdm.checkin.token_update'];
+
 /**
- * Several devices and none named yet: APNs failing the push of one of them is not yet the case's (the case
- * asks which). Only when every one of them got a failed answer does that speak for whichever it is. An
- * accepted push (200) speaks for the server (its certificate works), so it always stays.
+ * Several devices and none named yet (the case asks which): what one of them holds or was answered is not yet
+ * the case's. A push detail naming a device (its check-in's topic, PushMagic, token) speaks for the case only
+ * when every device has the same; APNs failing a push only when every device got a failed answer. An accepted
+ * push (200) speaks for the server (its certificate works), so it always stays.
  */
 function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: string): readonly F[] {
-  const failed = (f: Fact) => f.name === 'mdm.apns_response' && String(f.value) !== '200' && !!f.attrs?.udid;
-  const named = new Set<string>();
-  for (const f of facts) if (failed(f)) for (const k of ['udid', 'device_id']) if (f.attrs?.[k]) named.add(f.attrs[k].trim().toUpperCase());
   const more = /^(.*) and (\d+) more$/.exec(devices);
   const listed = (more ? more[1] : devices).split(', ').map((d) => d.trim().toUpperCase());
-  const everyOne = listed.every((d) => named.has(d)) && (!more || named.size >= listed.length + Number(more[2]));
-  return everyOne ? facts : facts.filter((f) => !failed(f));
+  const covers = (named: ReadonlySet<string>) => listed.every((d) => named.has(d)) && (!more || named.size >= listed.length + Number(more[2]));
+  const deviceOf = (f: Fact) => f.attrs?.udid?.trim().toUpperCase();
+
+  const failed = (f: Fact) => f.name === 'mdm.apns_response' && String(f.value) !== '200' && !!deviceOf(f);
+  const failedFor = new Set<string>();
+  for (const f of facts) if (failed(f)) for (const k of ['udid', 'device_id']) if (f.attrs?.[k]) failedFor.add(f.attrs[k].trim().toUpperCase());
+  const dropFailed = !covers(failedFor);
+
+  // A detail stays when every device gave it, all alike.
+  const unshared = new Set<string>();
+  for (const name of DETAILS) {
+    const values = new Map<string, Set<string>>();
+    for (const f of facts) {
+      const d = f.name === name ? deviceOf(f) : undefined;
+      if (!d) continue;
+      const v = values.get(d) ?? new Set<string>();
+      v.add(String(f.value).toUpperCase());
+      values.set(d, v);
+    }
+    if (!values.size) continue;
+    const all = new Set([...values.values()].flatMap((v) => [...v]));
+    if (!covers(new Set(values.keys())) || all.size > 1) unshared.add(name);
+  }
+  if (!dropFailed && !unshared.size) return facts;
+  return facts.filter((f) => !((dropFailed && failed(f)) || (unshared.has(f.name) && deviceOf(f))));
 }
 
 /**
