@@ -52,6 +52,12 @@ describe('NotNow from two devices in one server log', () => {
     expect(questionIds(r)).toContain('q.case.device');
   });
 
+  it("with neither named, what followed on one device's connection confirms nothing yet: it asks which device first", async () => {
+    const r = await diagnose(log);
+    expect(questionIds(r)[0]).toBe('q.case.device');
+    expect(cause(r, 'notnow.poll_suppressed')?.status).not.toBe('confirmed');
+  });
+
   it("for Mac A, whose NotNow was its last word, B's connection does not confirm that the server kept talking", async () => {
     const r = await diagnose(log, '--answer', `q.case.device=${A}`);
     expect(cause(r, 'notnow.poll_suppressed')?.status).toBe('ruled_out');
