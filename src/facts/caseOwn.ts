@@ -22,13 +22,21 @@ const PER_DEVICE: ReadonlySet<string> = new Set([
   'notnow.last_status_per_device',
 ]);
 
-/** Push details of one device that say nothing of another (the first entries of PER_DEVICE). */
-const DETAILS = ['server.push_magic', 'server.push_token', 'server.push_token_sha256', 'server.enrolled_topic', 'mdm.checkin.token_update'];
+/** What one device holds or did that says nothing of another: push details, and what followed its NotNows. */
+const DETAILS = [
+  'server.push_magic',
+  'server.push_token',
+  'server.push_token_sha256',
+  'server.enrolled_topic',
+  'mdm.checkin.token_update',
+  'notnow.followed_on_same_connection',
+  'notnow.resent_after_poll',
+];
 
 /**
  * Several devices and none named yet (the case asks which): what one of them holds or was answered is not yet
- * the case's. A push detail naming a device (its check-in's topic, PushMagic, token) speaks for the case only
- * when every device has the same; APNs failing a push only when every device got a failed answer. An accepted
+ * the case's. A push detail naming a device (its check-in's topic, PushMagic, token), or what followed its
+ * NotNow, speaks for the case only when every device has the same; APNs failing a push only when every device got a failed answer. An accepted
  * push (200) speaks for the server (its certificate works), so it always stays.
  */
 function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: string): readonly F[] {
