@@ -22,6 +22,9 @@ const STATED_UDID = /\budid\s*[:=]?\s*([0-9A-F]{8}-[0-9A-F]{16}|[0-9A-F]{40}|[0-
 /** A device id a server's log line names (NanoMDM's id=, MicroMDM's udid=, Jamf's "UDID: …"), never an apns-id. */
 const DEVICE_ON_LINE = /(?<![\w-])(?:udid|id_?first|enrollment_?id|device_?id|host_?uuid|id)"?\s*[=:]\s*"?([A-Za-z0-9][A-Za-z0-9:._@-]{7,199})/gi;
 
+/** The device token an app provider's line names (token=…, device_token, /3/device/<token>): 64 hex digits, whole. */
+const TOKEN_ON_LINE = /(?:\/3\/device\/|\b(?:device[_-]?)?token"?\s*[=:]\s*"?)([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
+
 function deviceOnLine(text: string, apnsId: string | undefined): string | undefined {
   for (const m of text.matchAll(DEVICE_ON_LINE)) {
     const id = m[1].replace(/[.:]+$/, '');
@@ -216,11 +219,13 @@ class ResponseScan implements LineSink {
     const { reason, status, legacy, apnsId } = part;
     // A server log holds every device's pushes: an answer names the device its line names, and never joins another's.
     const udid = l.shape === 'prose' && this.item.pasted ? undefined : deviceOnLine(l.text, apnsId);
+    const token = TOKEN_ON_LINE.exec(l.text)?.[1]?.toLowerCase();
     const q = this.pending;
     const merge =
       q &&
       n - q.line <= ANSWER_SPAN &&
       !(udid && q.udid && udid !== q.udid) &&
+      !(token && q.token && token !== q.token) &&
       ((reason && !q.reason && (status === undefined || status === q.status)) ||
         // …but a line naming another push's apns-id starts that push's answer.
         (!reason && status === undefined && legacy === undefined && !(apnsId && q.apnsId && apnsId.toLowerCase() !== q.apnsId.toLowerCase())) ||
@@ -231,6 +236,7 @@ class ResponseScan implements LineSink {
     }
     const p = this.pending!;
     if (udid && !p.udid) p.udid = udid;
+    if (token && !p.token) p.token = token;
     if (reason) p.reason = reason;
     if (part.via) p.via = part.via;
     if (status !== undefined) p.status = status;
