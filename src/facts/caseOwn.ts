@@ -75,15 +75,34 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
  * once the case names its device. A value that names no device stays.
  */
 export function caseOwnFacts<F extends Fact>(all: readonly F[]): readonly F[] {
-  const facts = withoutSuperseded(all);
-  const subjects = facts.filter((f) => f.name === 'case.device');
-  if (subjects.length !== 1) {
-    const unresolved = facts.find((f) => f.name === 'case.device_unresolved');
+  const subjects = all.filter((f) => f.name === 'case.device');
+  const s = subjects.length === 1 ? subjects[0] : undefined;
+  const ids = s ? new Set([String(s.value), ...Object.values(s.attrs ?? {})].map((v) => v.trim().toUpperCase()).filter(Boolean)) : undefined;
+  const facts = ownTokens(withoutSuperseded(all), ids);
+  if (!ids) {
+    const unresolved = facts.find((f) => f.name === 'case.device_unresolved' && f.attrs?.by !== 'token');
     return unresolved ? withoutOneOfSeveral(facts, String(unresolved.value)) : facts;
   }
-  const s = subjects[0];
-  const ids = new Set([String(s.value), ...Object.values(s.attrs ?? {})].map((v) => v.trim().toUpperCase()).filter(Boolean));
   return facts.filter((f) => !PER_DEVICE.has(f.name) || isDevicesOwn(f, ids));
+}
+
+/**
+ * An app provider's answers for several device tokens: once the case names its device's token, the others'
+ * answers are not the case's; until then APNs refusing one token speaks for the case only when it refused
+ * every token. An accepted push stays (it speaks for the provider's certificate, key and topic).
+ */
+function ownTokens<F extends Fact>(facts: readonly F[], ids: ReadonlySet<string> | undefined): readonly F[] {
+  const tokenOf = (f: Fact) => (f.name === 'apns.response' ? f.attrs?.token?.toUpperCase() : undefined);
+  const tokens = new Set<string>();
+  for (const f of facts) {
+    const t = tokenOf(f);
+    if (t) tokens.add(t);
+  }
+  if (tokens.size < 2) return facts;
+  if (ids && [...tokens].some((t) => ids.has(t))) return facts.filter((f) => !tokenOf(f) || ids.has(tokenOf(f)!));
+  const refused = (f: Fact) => !!tokenOf(f) && String(f.value) !== '200' && f.attrs?.status !== '200';
+  const refusedTokens = new Set(facts.filter(refused).map((f) => tokenOf(f)!));
+  return [...tokens].every((t) => refusedTokens.has(t)) ? facts : facts.filter((f) => !refused(f));
 }
 
 /** Whether a push detail belongs to the device known by `ids` (upper case): it names that device, or none. */
