@@ -82,11 +82,47 @@ function fillTo(col: string[] | undefined, i: number, v: string): string[] | und
 const lastExact = { at: '', ms: Number.NaN };
 function msIfExact(at: string): number {
   if (at !== lastExact.at) {
-    const ms = Date.parse(at);
     lastExact.at = at;
-    lastExact.ms = !Number.isNaN(ms) && new Date(ms).toISOString() === at ? ms : Number.NaN;
+    lastExact.ms = exactMs(at);
   }
   return lastExact.ms;
+}
+
+/**
+ * The minute of the last time read ("2026-11-22T09:00:") and its ms (NaN when that minute is not
+ * one toISOString writes). A time in that minute, written as toISOString writes it, is read from
+ * its seconds and milliseconds: folding a busy log parsed and re-wrote every line's time.
+ */
+const lastMinute = { prefix: '', ms: Number.NaN };
+
+function exactMs(at: string): number {
+  // "YYYY-MM-DDTHH:MM:SS.mmmZ": a canonical minute and any SS (00–59) and mmm give a canonical time.
+  if (at.length === 24 && at.charCodeAt(16) === 58 && at.charCodeAt(19) === 46 && at.charCodeAt(23) === 90) {
+    const sec = digits(at, 17, 19);
+    const milli = digits(at, 20, 23);
+    if (sec >= 0 && sec < 60 && milli >= 0) {
+      if (lastMinute.prefix === '' || !at.startsWith(lastMinute.prefix)) {
+        const minute = `${at.slice(0, 17)}00.000Z`;
+        const ms = Date.parse(minute);
+        lastMinute.prefix = minute.slice(0, 17);
+        lastMinute.ms = !Number.isNaN(ms) && new Date(ms).toISOString() === minute ? ms : Number.NaN;
+      }
+      return lastMinute.ms + sec * 1000 + milli;
+    }
+  }
+  const ms = Date.parse(at);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === at ? ms : Number.NaN;
+}
+
+/** The decimal number written in at[from, to), or -1 when a character there is not a digit. */
+function digits(at: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = at.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 /** The columns of a fold, filled one observation at a time in reading order. */
