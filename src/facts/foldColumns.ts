@@ -89,25 +89,27 @@ function msIfExact(at: string): number {
 }
 
 /**
- * The minute of the last time read ("2026-11-22T09:00:") and its ms (NaN when that minute is not
- * one toISOString writes). A time in that minute, written as toISOString writes it, is read from
- * its seconds and milliseconds: folding a busy log parsed and re-wrote every line's time.
+ * The day of the last time read ("2026-11-22T") and its ms (NaN when that day is not one
+ * toISOString writes). A time on that day written as toISOString writes it is read from its
+ * digits: folding a busy log parsed and re-wrote every line's time.
  */
-const lastMinute = { prefix: '', ms: Number.NaN };
+const lastDay = { prefix: '', ms: Number.NaN };
 
 function exactMs(at: string): number {
-  // "YYYY-MM-DDTHH:MM:SS.mmmZ": a canonical minute and any SS (00–59) and mmm give a canonical time.
-  if (at.length === 24 && at.charCodeAt(16) === 58 && at.charCodeAt(19) === 46 && at.charCodeAt(23) === 90) {
+  // "YYYY-MM-DDTHH:MM:SS.mmmZ": a canonical day and in-range hours, minutes and seconds give a canonical time.
+  if (at.length === 24 && at.charCodeAt(13) === 58 && at.charCodeAt(16) === 58 && at.charCodeAt(19) === 46 && at.charCodeAt(23) === 90) {
+    const h = digits(at, 11, 13);
+    const mi = digits(at, 14, 16);
     const sec = digits(at, 17, 19);
     const milli = digits(at, 20, 23);
-    if (sec >= 0 && sec < 60 && milli >= 0) {
-      if (lastMinute.prefix === '' || !at.startsWith(lastMinute.prefix)) {
-        const minute = `${at.slice(0, 17)}00.000Z`;
-        const ms = Date.parse(minute);
-        lastMinute.prefix = minute.slice(0, 17);
-        lastMinute.ms = !Number.isNaN(ms) && new Date(ms).toISOString() === minute ? ms : Number.NaN;
+    if (h >= 0 && h < 24 && mi >= 0 && mi < 60 && sec >= 0 && sec < 60 && milli >= 0) {
+      if (lastDay.prefix === '' || !at.startsWith(lastDay.prefix)) {
+        const day = `${at.slice(0, 11)}00:00:00.000Z`;
+        const ms = Date.parse(day);
+        lastDay.prefix = day.slice(0, 11);
+        lastDay.ms = !Number.isNaN(ms) && new Date(ms).toISOString() === day ? ms : Number.NaN;
       }
-      return lastMinute.ms + sec * 1000 + milli;
+      return lastDay.ms + ((h * 60 + mi) * 60 + sec) * 1000 + milli;
     }
   }
   const ms = Date.parse(at);

@@ -29,7 +29,7 @@ export function toIsoTime(raw: string): string | null {
     const frac = m[4] ? m[4].slice(0, 4) : '';
     const tz = !m[5] || /^(Z|UTC|GMT)$/i.test(m[5]) ? 'Z' : m[5].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
     const sec = m[3] ?? ':00';
-    const fast = inLastMinute(m[1], m[2], tz, sec, frac);
+    const fast = shortcut(m[1], m[2], tz, sec, frac);
     if (fast !== undefined) return fast;
     const d = new Date(`${m[1]}T${m[2]}${sec}${frac}${tz}`);
     return Number.isNaN(d.getTime()) ? null : d.toISOString();
@@ -41,47 +41,42 @@ export function toIsoTime(raw: string): string | null {
 }
 
 /**
- * The last minute a time was read in (date, "HH:MM", zone) and the UTC ISO text of its start up to
- * the seconds ("2024-03-01T09:22:"), '' when that minute is not one this shortcut takes. A log's
- * lines come minute after minute: each line's time is its minute's start plus its seconds and
- * milliseconds, written without parsing a date and writing it out again for every line.
+ * The day and zone of the last time read, and the ms of that day's start ("2024-03-01" at
+ * "+01:00"); NaN when the day is not one this shortcut takes. A time on that day with its fields
+ * in range is that start plus its hours, minutes, seconds and milliseconds: a log's lines are
+ * not each turned into text for Date to parse.
  */
-const lastMinute = { date: '', hm: '', tz: '', iso: '' };
+const lastDay = { date: '', tz: '', ms: Number.NaN };
 
-/** The ISO time when it is in the last minute read (or the minute is new and plainly valid), else undefined: parse it. */
-function inLastMinute(date: string, hm: string, tz: string, sec: string, frac: string): string | undefined {
-  // ":SS" below 60, and no fraction or three digits of one: what toISOString writes back digit for digit.
+/** The ISO time of a plainly valid time, else undefined: parse it. */
+function shortcut(date: string, hm: string, tz: string, sec: string, frac: string): string | undefined {
+  // Seconds below 60, and no fraction or three digits of one (Date reads a shorter one its own way).
   if (sec.charCodeAt(1) > 53 || (frac !== '' && frac.length !== 4)) return undefined;
-  if (date !== lastMinute.date || hm !== lastMinute.hm || tz !== lastMinute.tz) {
-    lastMinute.date = date;
-    lastMinute.hm = hm;
-    lastMinute.tz = tz;
-    lastMinute.iso = minuteStart(date, hm, tz);
+  const h = Number(hm.slice(0, 2));
+  const mi = Number(hm.slice(3, 5));
+  if (h > 23 || mi > 59) return undefined;
+  if (date !== lastDay.date || tz !== lastDay.tz) {
+    lastDay.date = date;
+    lastDay.tz = tz;
+    lastDay.ms = dayStart(date, tz);
   }
-  if (lastMinute.iso === '') return undefined;
-  return `${lastMinute.iso}${sec.slice(1)}.${frac === '' ? '000' : frac.slice(1)}Z`;
+  if (Number.isNaN(lastDay.ms)) return undefined;
+  return new Date(lastDay.ms + ((h * 60 + mi) * 60 + Number(sec.slice(1))) * 1000 + (frac === '' ? 0 : Number(frac.slice(1)))).toISOString();
 }
 
-/** The UTC ISO start of a minute whose every field is in range, up to its seconds; '' otherwise. */
-function minuteStart(date: string, hm: string, tz: string): string {
+/** The ms of a day's start in a zone ("Z", "+01:00"), when every field is in range; NaN otherwise. */
+function dayStart(date: string, tz: string): number {
   const y = Number(date.slice(0, 4));
   const mo = Number(date.slice(5, 7));
   const d = Number(date.slice(8, 10));
-  const h = Number(hm.slice(0, 2));
-  const mi = Number(hm.slice(3, 5));
-  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(2000, mo, 0)).getUTCDate() || h > 23 || mi > 59) return '';
-  // February 29th only in a leap year.
-  if (mo === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return '';
+  // Date.UTC reads years 0–99 as 1900–1999: those go the long way.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return Number.NaN;
   let offset = 0;
   if (tz !== 'Z') {
     const oh = Number(tz.slice(1, 3));
     const om = Number(tz.slice(4, 6));
-    if (oh > 23 || om > 59) return '';
+    if (oh > 23 || om > 59) return Number.NaN;
     offset = (tz[0] === '-' ? -1 : 1) * (oh * 60 + om);
   }
-  const ms = Date.UTC(y, mo - 1, d, h, mi) - offset * 60_000;
-  // Date.UTC reads years 0–99 as 1900–1999: those go the long way, as do years that leave four digits.
-  if (y < 100) return '';
-  const iso = new Date(ms).toISOString();
-  return iso.length === 24 ? iso.slice(0, 17) : '';
+  return Date.UTC(y, mo - 1, d) - offset * 60_000;
 }
