@@ -52,6 +52,19 @@ function scopeOf(f: Fact): string | undefined {
 
 /** The attributes that say what was observed, in name order (readers write them in one order; sorting a handful is cheap). */
 function attrsKey(attrs: Record<string, string>): string {
+  // Most readers write them in name order already: then the key is built in one pass, with no list to sort.
+  let inOrder = '';
+  let prev = '';
+  for (const k in attrs) {
+    if (OCCURRENCE_ATTRS.has(k)) continue;
+    if (k < prev) return sortedAttrsKey(attrs);
+    prev = k;
+    inOrder += `${k}=${attrs[k]}${SEP}`;
+  }
+  return inOrder;
+}
+
+function sortedAttrsKey(attrs: Record<string, string>): string {
   const keys: string[] = [];
   for (const k in attrs) if (!OCCURRENCE_ATTRS.has(k)) keys.push(k);
   if (keys.length > 1) keys.sort();
