@@ -8,12 +8,11 @@ import { readFileSync } from 'node:fs';
  */
 const on = !!process.env.PUSHCHECK_TRACE_PHASES;
 
-/** The main thread's CPU in ms (Linux; clock ticks of 10 ms), else the whole process's. */
+/** The main thread's CPU in ms (Linux: schedstat's nanoseconds on a CPU), else the whole process's. */
 function mainThreadCpuMs(): number {
   try {
-    const s = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
+    const s = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8');
+    return Math.round(Number(s.slice(0, s.indexOf(' '))) / 1e5) / 10;
   } catch {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
