@@ -122,7 +122,7 @@ export class LineFeeder {
       }
       if (this.filter && !this.carryBytes && this.canSkip(chunk, pos, end)) {
         this.lineNo++;
-        pos = nl + 1;
+        pos = this.skipMore(chunk, nl + 1);
         continue;
       }
       if (this.carryBytes) {
@@ -161,6 +161,28 @@ export class LineFeeder {
     }
     if (pos > this.nextHit) this.nextHit = this.findNextHit(chunk, pos);
     return this.nextHit >= end;
+  }
+
+  /**
+   * After a line canSkip passed over: passes over the lines that follow it
+   * for the same reasons, up to the line of the next needle, in a loop that
+   * does only that (most lines of a big log go this way). Whatever canSkip
+   * checked once per chunk or for good (NUL bytes, warming) still holds.
+   */
+  private skipMore(chunk: Buffer, pos: number): number {
+    const hit = this.nextHit;
+    const { start } = this.filter!;
+    const max = this.ctx.limits.maxLineLength;
+    let lines = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, pos);
+      // hit >= pos: the line [pos, nl) holds it when nl is past it.
+      if (nl < 0 || nl > hit || nl - pos > max || (nl > pos && start[chunk[pos]!])) break;
+      lines++;
+      pos = nl + 1;
+    }
+    this.lineNo += lines;
+    return pos;
   }
 
   /**
