@@ -66,9 +66,13 @@ describe('a download Slack does not finish (idle timeout 1 s)', () => {
       expect(String(r.args.text).split('\n')[0]).toBe(
         ':x: Slack did not answer for 1 s when pushcheck asked for silent.plist (2 tries), so it stopped waiting. Share the file again in a few minutes; if it keeps failing, run `pushcheck diagnose` on it locally.',
       );
-      // The second try may reach the fake Slack just after the reply, on a busy machine.
-      await fake.waitFor(() => fake.downloads.filter((d) => d.path.endsWith('/silent.plist')).length >= 2);
-      expect(fake.downloads.filter((d) => d.path.endsWith('/silent.plist'))).toHaveLength(2);
+      // The reply counts the bot's own tries. The fake sees a try only once it has read its request: on a starved
+      // machine the bot's 1 s timer can fire before the second connection has written anything, so the fake may
+      // see one try or two, never more.
+      const seen = () => fake.downloads.filter((d) => d.path.endsWith('/silent.plist')).length;
+      await fake.waitFor(() => seen() >= 2, 2000).catch(() => undefined);
+      expect(seen()).toBeGreaterThanOrEqual(1);
+      expect(seen()).toBeLessThanOrEqual(2);
       const summary = await summaryTs(bot, `CDL:${ts}`);
       await fake.waitFor(() => edits(summary).length > 0);
       expect(blocksText(edits(summary).at(-1)!.args)).not.toMatch(/downloading/);
