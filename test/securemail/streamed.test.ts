@@ -37,6 +37,17 @@ describe('a large Secure Mail APNs events table, read as it arrives', () => {
     });
   });
 
+  it('cut short inside a .tar.gz, gives none of its facts and says the table was not read whole', async () => {
+    await withTempDir(async (dir) => {
+      const whole = tgz([{ path: MEMBER, data: csv }]);
+      const bundle = join(dir, 'securemail.tar.gz');
+      await writeFile(bundle, whole.subarray(0, Math.floor(whole.length / 2)));
+      const read = await readPath(bundle, ctx);
+      expect(own(read).facts).toEqual([]);
+      expect(read.problems.map((p) => p.code)).toEqual(expect.arrayContaining(['member.incomplete', 'archive.truncated']));
+    });
+  });
+
   it('is refused as not text from its first bytes, as when read whole', async () => {
     const junk = Buffer.alloc(600_000, 1);
     await withTempDir(async (dir) => {

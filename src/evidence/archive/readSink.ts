@@ -99,7 +99,9 @@ export class ReadSink implements ChunkSink {
    * threw would be.
    */
   private stream(chunk: Buffer, from = 0): void | Promise<void> {
-    const streams = this.streams!;
+    // Gone once the member was cut short or refused while a reader was still busy with a chunk.
+    const streams = this.streams;
+    if (!streams) return;
     for (let i = from; i < streams.length; i++) {
       const s = streams[i]!;
       if (!s.sink) continue;
