@@ -11,6 +11,7 @@ export {
   type Who,
 } from './service.js';
 export { describeChanges, type ReportGist } from './changes.js';
+export { tracePhase } from './trace.js';
 export { parseKeyValues, type ServerValues } from './serverValues.js';
 
 // What callers of the service name in their own code: answers, rules, limits, facts.

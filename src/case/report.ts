@@ -5,12 +5,14 @@ import type { Report } from '../report/types.js';
 import { collectEvidence, type CaseInput, type CollectOptions, type Evidence } from './collect.js';
 import { reportSteps, shippedRules } from './evaluate.js';
 import { inSlices } from './steps.js';
+import { tracePhase } from './trace.js';
 
 export { buildReport, diagnoseEvidence, evaluateCase, shippedRules } from './evaluate.js';
 
 /** Evidence in, report out: what the CLI and the library's users call. */
 export async function runCase(input: CaseInput, opts: CollectOptions & { rules?: RuleSet } = {}): Promise<Report> {
   let evidence: Evidence | undefined = await collectEvidence(input, opts);
+  tracePhase('scanned');
   // The rules, the diagnosis and the report each in a turn of their own: the event loop is not held for all three at once.
   await nextTurn();
   const rules = opts.rules ?? shippedRules();

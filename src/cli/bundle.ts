@@ -1,6 +1,8 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
 
 /**
  * Run by `npm run build`: bundles the CLI (dist/cli/bin.js and everything it
@@ -41,6 +43,7 @@ export async function bundleCli(to: string = outdir, from: string = entry): Prom
     minifyWhitespace: true,
     minifySyntax: true,
     logLevel: 'error',
+    plugins: [commonJsByRequire(from)],
   });
   return 'bundled';
 }
@@ -49,4 +52,44 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   bundleCli().then((how) => {
     if (how === 'plain') console.log('pushcheck: esbuild is not installed; dist/cli/pushcheck.js runs the unbundled CLI');
   });
+}
+
+/** What marks a package as ES modules: its own `type`, or an `import` condition among its exports. */
+function isEsmPackage(pkg: { type?: string; exports?: unknown }): boolean {
+  return pkg.type === 'module' || (typeof pkg.exports === 'object' && pkg.exports !== null && JSON.stringify(pkg.exports).includes('"import"'));
+}
+
+/**
+ * A CommonJS package imported with `import` (saxes) costs every run a pass of Node's CommonJS
+ * lexer over its source, to find its named exports: a tenth of the CLI's start-up for saxes
+ * alone. In the bundle such an import loads the package with require() instead, its export
+ * names listed at build time, and the lexer never runs. ES module packages are left as they are.
+ */
+function commonJsByRequire(entry: string): Plugin {
+  const req = createRequire(entry);
+  return {
+    name: 'commonjs-by-require',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith('node:') || args.kind !== 'import-statement') return undefined;
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0]!;
+        let pkg: { type?: string; exports?: unknown };
+        try {
+          pkg = JSON.parse(readFileSync(req.resolve(`${name}/package.json`), 'utf8'));
+        } catch {
+          return undefined;
+        }
+        return isEsmPackage(pkg) ? undefined : { path: args.path, namespace: 'commonjs-by-require' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'commonjs-by-require' }, (args) => {
+        const names = Object.keys(req(args.path) as object).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
+        const spec = JSON.stringify(args.path);
+        return {
+          contents: `import { createRequire } from 'node:module';\nconst m = createRequire(import.meta.url)(${spec});\nexport default m;\n${names.length ? `export const { ${names.join(', ')} } = m;\n` : ''}`,
+          loader: 'js',
+          resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+        };
+      });
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { prepareFeedback, redactText, secretsOf } from '../case/index.js';
+import { prepareFeedback, redactText, secretsOf, tracePhase } from '../case/index.js';
 import { renderJsonPieces } from '../report/render/index.js';
 import type { Report } from '../report/types.js';
 import { renderTimelinePng } from '../timeline/index.js';
@@ -22,6 +22,7 @@ export async function diagnoseCommand(rest: string[], io: CliIO): Promise<number
     const text = render(report, args);
     io.out.write(args.redact ? redactText(text, secretsOf(report)) : text);
   }
+  tracePhase('written');
   if (args.timeline) await writeTimeline(report, args.timeline, io);
   return 0;
 }

@@ -1,7 +1,8 @@
 import type { Fact } from './schema.js';
+import { withoutSuperseded } from './supersede.js';
 
 /**
- * Push details a check-in or a server log gave for one device. Once the case's device is known, another
+ * Push details a check-in or a server log gave for one device, and what it answered. Once the case's device is known, another
  * device's are not the case's: the server pushes that device with its own PushMagic, token and topic.
  */
 const PER_DEVICE: ReadonlySet<string> = new Set([
@@ -10,18 +11,98 @@ const PER_DEVICE: ReadonlySet<string> = new Set([
   'server.push_token_sha256',
   'server.enrolled_topic',
   'mdm.checkin.token_update',
+  // What APNs answered a push to one device (410 Unregistered…) says nothing of another's token.
+  'mdm.apns_response',
+  // What one device answered its commands, and what followed on its connections, is that device's alone.
+  'mdm.command.status',
+  'notnow.command',
+  'notnow.channel',
+  'notnow.followed_on_same_connection',
+  'notnow.resent_after_poll',
+  'notnow.last_status_per_device',
 ]);
 
+/** What one device holds or did that says nothing of another: push details, and what followed its NotNows. */
+const DETAILS = [
+  'server.push_magic',
+  'server.push_token',
+  'server.push_token_sha256',
+  'server.enrolled_topic',
+  'mdm.checkin.token_update',
+  'notnow.followed_on_same_connection',
+  'notnow.resent_after_poll',
+];
+
 /**
- * The facts that rules and notes read for the case: every fact, less the push details another device's
- * check-in or log gave, once the case names its device. A value that names no device stays.
+ * Several devices and none named yet (the case asks which): what one of them holds or was answered is not yet
+ * the case's. A push detail naming a device (its check-in's topic, PushMagic, token), or what followed its
+ * NotNow, speaks for the case only when every device has the same; APNs failing a push only when every device got a failed answer. An accepted
+ * push (200) speaks for the server (its certificate works), so it always stays.
  */
-export function caseOwnFacts<F extends Fact>(facts: readonly F[]): readonly F[] {
-  const subjects = facts.filter((f) => f.name === 'case.device');
-  if (subjects.length !== 1) return facts;
-  const s = subjects[0];
-  const ids = new Set([String(s.value), ...Object.values(s.attrs ?? {})].map((v) => v.trim().toUpperCase()).filter(Boolean));
+function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: string): readonly F[] {
+  const more = /^(.*) and (\d+) more$/.exec(devices);
+  const listed = (more ? more[1] : devices).split(', ').map((d) => d.trim().toUpperCase());
+  const covers = (named: ReadonlySet<string>) => listed.every((d) => named.has(d)) && (!more || named.size >= listed.length + Number(more[2]));
+  const deviceOf = (f: Fact) => f.attrs?.udid?.trim().toUpperCase();
+
+  const failed = (f: Fact) => f.name === 'mdm.apns_response' && String(f.value) !== '200' && !!deviceOf(f);
+  const failedFor = new Set<string>();
+  for (const f of facts) if (failed(f)) for (const k of ['udid', 'device_id']) if (f.attrs?.[k]) failedFor.add(f.attrs[k].trim().toUpperCase());
+  const dropFailed = !covers(failedFor);
+
+  // A detail stays when every device gave it, all alike.
+  const unshared = new Set<string>();
+  for (const name of DETAILS) {
+    const values = new Map<string, Set<string>>();
+    for (const f of facts) {
+      const d = f.name === name ? deviceOf(f) : undefined;
+      if (!d) continue;
+      const v = values.get(d) ?? new Set<string>();
+      v.add(String(f.value).toUpperCase());
+      values.set(d, v);
+    }
+    if (!values.size) continue;
+    const all = new Set([...values.values()].flatMap((v) => [...v]));
+    if (!covers(new Set(values.keys())) || all.size > 1) unshared.add(name);
+  }
+  if (!dropFailed && !unshared.size) return facts;
+  return facts.filter((f) => !((dropFailed && failed(f)) || (unshared.has(f.name) && deviceOf(f))));
+}
+
+/**
+ * The facts that rules and notes read for the case: every fact, less a server value a newer one of the same
+ * device superseded (facts/supersede.ts), and less the push details another device's check-in or log gave,
+ * once the case names its device. A value that names no device stays.
+ */
+export function caseOwnFacts<F extends Fact>(all: readonly F[]): readonly F[] {
+  const subjects = all.filter((f) => f.name === 'case.device');
+  const s = subjects.length === 1 ? subjects[0] : undefined;
+  const ids = s ? new Set([String(s.value), ...Object.values(s.attrs ?? {})].map((v) => v.trim().toUpperCase()).filter(Boolean)) : undefined;
+  const facts = ownTokens(withoutSuperseded(all), ids);
+  if (!ids) {
+    const unresolved = facts.find((f) => f.name === 'case.device_unresolved' && f.attrs?.by !== 'token');
+    return unresolved ? withoutOneOfSeveral(facts, String(unresolved.value)) : facts;
+  }
   return facts.filter((f) => !PER_DEVICE.has(f.name) || isDevicesOwn(f, ids));
+}
+
+/**
+ * An app provider's answers for several device tokens: once the case names its device's token, the others'
+ * answers are not the case's; until then APNs refusing one token speaks for the case only when it refused
+ * every token. An accepted push stays (it speaks for the provider's certificate, key and topic).
+ */
+function ownTokens<F extends Fact>(facts: readonly F[], ids: ReadonlySet<string> | undefined): readonly F[] {
+  const tokenOf = (f: Fact) => (f.name === 'apns.response' ? f.attrs?.token?.toUpperCase() : undefined);
+  const tokens = new Set<string>();
+  for (const f of facts) {
+    const t = tokenOf(f);
+    if (t) tokens.add(t);
+  }
+  if (tokens.size < 2) return facts;
+  if (ids && [...tokens].some((t) => ids.has(t))) return facts.filter((f) => !tokenOf(f) || ids.has(tokenOf(f)!));
+  const refused = (f: Fact) => !!tokenOf(f) && String(f.value) !== '200' && f.attrs?.status !== '200';
+  const refusedTokens = new Set(facts.filter(refused).map((f) => tokenOf(f)!));
+  return [...tokens].every((t) => refusedTokens.has(t)) ? facts : facts.filter((f) => !refused(f));
 }
 
 /** Whether a push detail belongs to the device known by `ids` (upper case): it names that device, or none. */

@@ -82,11 +82,49 @@ function fillTo(col: string[] | undefined, i: number, v: string): string[] | und
 const lastExact = { at: '', ms: Number.NaN };
 function msIfExact(at: string): number {
   if (at !== lastExact.at) {
-    const ms = Date.parse(at);
     lastExact.at = at;
-    lastExact.ms = !Number.isNaN(ms) && new Date(ms).toISOString() === at ? ms : Number.NaN;
+    lastExact.ms = exactMs(at);
   }
   return lastExact.ms;
+}
+
+/**
+ * The day of the last time read ("2026-11-22T") and its ms (NaN when that day is not one
+ * toISOString writes). A time on that day written as toISOString writes it is read from its
+ * digits: folding a busy log parsed and re-wrote every line's time.
+ */
+const lastDay = { prefix: '', ms: Number.NaN };
+
+function exactMs(at: string): number {
+  // "YYYY-MM-DDTHH:MM:SS.mmmZ": a canonical day and in-range hours, minutes and seconds give a canonical time.
+  if (at.length === 24 && at.charCodeAt(13) === 58 && at.charCodeAt(16) === 58 && at.charCodeAt(19) === 46 && at.charCodeAt(23) === 90) {
+    const h = digits(at, 11, 13);
+    const mi = digits(at, 14, 16);
+    const sec = digits(at, 17, 19);
+    const milli = digits(at, 20, 23);
+    if (h >= 0 && h < 24 && mi >= 0 && mi < 60 && sec >= 0 && sec < 60 && milli >= 0) {
+      if (lastDay.prefix === '' || !at.startsWith(lastDay.prefix)) {
+        const day = `${at.slice(0, 11)}00:00:00.000Z`;
+        const ms = Date.parse(day);
+        lastDay.prefix = day.slice(0, 11);
+        lastDay.ms = !Number.isNaN(ms) && new Date(ms).toISOString() === day ? ms : Number.NaN;
+      }
+      return lastDay.ms + ((h * 60 + mi) * 60 + sec) * 1000 + milli;
+    }
+  }
+  const ms = Date.parse(at);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === at ? ms : Number.NaN;
+}
+
+/** The decimal number written in at[from, to), or -1 when a character there is not a digit. */
+function digits(at: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = at.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 /** The columns of a fold, filled one observation at a time in reading order. */

@@ -1,7 +1,7 @@
 import { type Axis, utcLabel } from './axis.js';
 import { COLORS, esc, FONT, HALO, placeLabels, shape, textWidth } from './draw.js';
 import { LANE_H, LEFT, MARK_Y, PLOT_RIGHT, TIMELINE_WIDTH, TOP } from './geometry.js';
-import { LANES, type LaneId, type Mark, type Span, type TimelineModel, type Tone } from './model.js';
+import { type LaneId, laneTitle, type Mark, type Span, type TimelineModel, type Tone } from './model.js';
 
 const TONE_WEIGHT: Record<Tone, number> = { bad: 3, warn: 2, ok: 1, info: 0 };
 
@@ -100,7 +100,7 @@ export function laneSvg(lane: LaneId, index: number, model: TimelineModel, axis:
   const box = { top, cy: top + MARK_Y };
   const out: string[] = [];
   out.push(`<rect x="0" y="${top}" width="${TIMELINE_WIDTH}" height="${LANE_H}" fill="${index % 2 ? '#ffffff' : '#f5f6f8'}"/>`);
-  out.push(`<text x="14" y="${top + LANE_H / 2 + 5}" ${FONT} font-size="14" fill="#222222">${esc(LANES.find((l) => l.id === lane)!.title)}</text>`);
+  out.push(`<text x="14" y="${top + LANE_H / 2 + 5}" ${FONT} font-size="14" fill="#222222">${esc(laneTitle(model, lane))}</text>`);
   out.push(`<line x1="${LEFT}" y1="${box.cy}" x2="${PLOT_RIGHT}" y2="${box.cy}" stroke="#c9ccd1" stroke-width="1"/>`);
 
   const spans = spansSvg(

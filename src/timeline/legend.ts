@@ -1,17 +1,17 @@
 import { COLORS, esc, FONT, shape, textWidth } from './draw.js';
 import { AXIS_H, LEGEND_ROW, LEGEND_ROWS, TIMELINE_WIDTH } from './geometry.js';
-import type { TimelineModel } from './model.js';
+import { isPushLane, type TimelineModel } from './model.js';
 
 /** What each kind of mark means, shown only for the kinds the picture has. */
 const LEGEND: { show: (m: TimelineModel) => boolean; draw: (x: number, y: number) => string; text: string }[] = [
   {
-    show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'ok'),
+    show: (m) => m.marks.some((k) => isPushLane(k.lane) && k.tone === 'ok'),
     draw: (x, y) => shape('circle', x, y, COLORS.ok),
     text: 'push accepted by APNs (2xx)',
   },
-  { show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'bad'), draw: (x, y) => shape('circle', x, y, COLORS.bad), text: 'push refused by APNs' },
+  { show: (m) => m.marks.some((k) => isPushLane(k.lane) && k.tone === 'bad'), draw: (x, y) => shape('circle', x, y, COLORS.bad), text: 'push refused by APNs' },
   {
-    show: (m) => m.marks.some((k) => k.lane === 'push' && k.tone === 'info'),
+    show: (m) => m.marks.some((k) => isPushLane(k.lane) && k.tone === 'info'),
     draw: (x, y) => shape('circle', x, y, COLORS.info),
     text: 'push sent (no APNs answer logged)',
   },
@@ -32,7 +32,7 @@ const LEGEND: { show: (m: TimelineModel) => boolean; draw: (x: number, y: number
     text: 'enrollment check-in (red: CheckOut)',
   },
   {
-    show: (m) => m.marks.some((k) => k.lane !== 'push' && k.shape === 'circle' && k.tone === 'info'),
+    show: (m) => m.marks.some((k) => !isPushLane(k.lane) && k.shape === 'circle' && k.tone === 'info'),
     draw: (x, y) => shape('circle', x, y, COLORS.info),
     text: 'other event',
   },

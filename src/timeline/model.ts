@@ -6,12 +6,13 @@ import type { Report, TimelineEvent } from '../report/types.js';
  * marks on lanes, spans (the 25-hour self-healing window, certificate
  * validity) and vertical markers (failures began, sysdiagnose taken).
  */
-export type LaneId = 'push' | 'contact' | 'command' | 'device' | 'enrollment' | 'certificate' | 'other';
+export type LaneId = 'push' | 'app_push' | 'contact' | 'command' | 'device' | 'enrollment' | 'certificate' | 'other';
 export type Tone = 'ok' | 'bad' | 'warn' | 'info';
 export type Shape = 'circle' | 'diamond' | 'square' | 'triangle';
 
-export const LANES: { id: LaneId; title: string }[] = [
+const LANES: { id: LaneId; title: string }[] = [
   { id: 'push', title: 'Pushes sent (APNs answer)' },
+  { id: 'app_push', title: 'App pushes (APNs answer)' },
   { id: 'contact', title: 'Device contacts server' },
   { id: 'command', title: 'MDM command status' },
   { id: 'device', title: 'Device log' },
@@ -29,6 +30,8 @@ export interface Mark {
   shape: Shape;
   /** The source wrote the time with no zone: placed as written, marked in the picture. */
   zoneless?: boolean;
+  /** A push's kind: the MDM server's, or an app provider's (drawn apart when a case holds both). */
+  push?: 'mdm' | 'app';
 }
 
 export interface Span {
@@ -61,6 +64,18 @@ export interface TimelineModel {
   markersOutside: Marker[];
   /** Some times in the picture were written without a zone. */
   zoneless: boolean;
+  /** Lane titles that differ from LANES' (MDM and app pushes side by side name their lanes). */
+  titles: Partial<Record<LaneId, string>>;
+}
+
+/** The title a lane is drawn with. */
+export function laneTitle(model: TimelineModel, lane: LaneId): string {
+  return model.titles[lane] ?? LANES.find((l) => l.id === lane)!.title;
+}
+
+/** Lanes that hold pushes and their APNs answers. */
+export function isPushLane(lane: LaneId): boolean {
+  return lane === 'push' || lane === 'app_push';
 }
 
 export const SELF_HEALING_MS = 25 * 3600 * 1000;
@@ -70,6 +85,7 @@ interface Kind {
   label: (e: TimelineEvent) => string;
   tone: (e: TimelineEvent) => Tone;
   shape: Shape;
+  push?: 'mdm' | 'app';
 }
 
 const fixed = (lane: LaneId, label: string, tone: Tone, shape: Shape): Kind => ({ lane, label: () => label, tone: () => tone, shape });
@@ -89,7 +105,7 @@ function pushTone(e: TimelineEvent): Tone {
 const COMMAND_TONES: Record<string, Tone> = { Acknowledged: 'ok', Idle: 'info', NotNow: 'warn', Error: 'bad', CommandFormatError: 'bad' };
 
 const KINDS: Record<string, Kind> = {
-  'server.push_sent': { lane: 'push', label: pushLabel, tone: pushTone, shape: 'circle' },
+  'server.push_sent': { lane: 'push', label: pushLabel, tone: pushTone, shape: 'circle', push: 'mdm' },
   'device.log.checkin': fixed('contact', 'check-in', 'ok', 'diamond'),
   'device.last_polling_attempt': fixed('contact', 'poll', 'ok', 'diamond'),
   'device.last_polling_success': fixed('contact', 'poll OK', 'ok', 'diamond'),
@@ -122,7 +138,7 @@ const KINDS: Record<string, Kind> = {
 function kindOf(e: TimelineEvent): Kind | undefined {
   const known = KINDS[e.fact];
   if (known) return known;
-  if (/^apns\.(push_)?(response|result|sent)$/.test(e.fact)) return { lane: 'push', label: pushLabel, tone: pushTone, shape: 'circle' };
+  if (/^apns\.(push_)?(response|result|sent)$/.test(e.fact)) return { lane: 'push', label: pushLabel, tone: pushTone, shape: 'circle', push: 'app' };
   if (/cert/.test(e.fact)) return undefined; // handled as validity
   // Other timed events of other domains: shown, on their own lane, only if the catalog says they are events.
   if (factDefinition(e.fact)?.type === 'time' && !/^case\.|sysdiagnose/.test(e.fact)) {
@@ -143,6 +159,7 @@ const zoneless = (e: TimelineEvent) => e.attrs?.zone === 'unknown';
 export function timelineModel(report: Report): TimelineModel {
   const events = report.timeline.filter((e) => Number.isFinite(timeOf(e)));
   const marks = eventMarks(events);
+  const titles = pushLanes(marks);
   const markers = eventMarkers(events);
   marks.sort((a, b) => a.at - b.at);
   const spans = [...selfHealingSpan(marks), ...certificateSpan(events, marks)];
@@ -160,7 +177,19 @@ export function timelineModel(report: Report): TimelineModel {
     around,
     markersOutside: markers.filter((m) => m.at < start || m.at > end),
     zoneless: marks.some((m) => m.zoneless) || markers.some((m) => m.zoneless),
+    titles,
   };
+}
+
+/**
+ * MDM pushes and an app's pushes are different journeys (the MDM server's certificate and topic, the
+ * app provider's): when a case holds both, each gets its own lane, named, so a refused app push is not
+ * read as the MDM server's. With one kind only, its lane keeps the one title.
+ */
+function pushLanes(marks: Mark[]): Partial<Record<LaneId, string>> {
+  if (!marks.some((m) => m.push === 'mdm') || !marks.some((m) => m.push === 'app')) return {};
+  for (const m of marks) if (m.push === 'app') m.lane = 'app_push';
+  return { push: 'MDM pushes (APNs answer)', app_push: 'App pushes (APNs answer)' };
 }
 
 /** One mark per event of a kind the picture shows. */
@@ -169,7 +198,16 @@ function eventMarks(events: readonly TimelineEvent[]): Mark[] {
   for (const e of events) {
     const k = kindOf(e);
     if (k)
-      marks.push({ at: timeOf(e), iso: e.at, lane: k.lane, label: k.label(e), tone: k.tone(e), shape: k.shape, ...(zoneless(e) ? { zoneless: true } : {}) });
+      marks.push({
+        at: timeOf(e),
+        iso: e.at,
+        lane: k.lane,
+        label: k.label(e),
+        tone: k.tone(e),
+        shape: k.shape,
+        ...(zoneless(e) ? { zoneless: true } : {}),
+        ...(k.push ? { push: k.push } : {}),
+      });
   }
   return marks;
 }

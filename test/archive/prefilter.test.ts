@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { MAY_MATTER_NEEDLES, MAY_MATTER_WORDS } from '../../src/evidence/text/messages.js';
+import { MAY_MATTER_WORDS, mayMatter } from '../../src/evidence/text/messages.js';
 import type { LineReader } from '../../src/evidence/types.js';
 import { CHUNKS, ctx, expectSameBothWays, feed } from './prefilterHarness.js';
 
@@ -113,14 +113,6 @@ function makeLog(form: Form, lines: number, seed: number, opts: { crlf?: boolean
 }
 
 describe('the prefiltered line feeder reports exactly what the unfiltered one does', () => {
-  it('each word that makes a device log line matter holds one of the byte needles', () => {
-    for (const w of MAY_MATTER_WORDS)
-      expect(
-        MAY_MATTER_NEEDLES.some((n) => w.includes(n)),
-        w,
-      ).toBe(true);
-  });
-
   const forms: Form[] = ['default', 'compact', 'syslog', 'oldsyslog', 'ndjson', 'json', 'console', 'bare'];
   it.each(forms)('a %s-style device log', async (form) => {
     const data = Buffer.from(makeLog(form, 6000, forms.indexOf(form) + 1));
@@ -208,5 +200,96 @@ describe('lines a prefiltered sink gets carry their exact numbers', () => {
     for (const w of wanted) expect(got).toContainEqual(w);
     for (const [t, n] of got) expect(t).toBe(lines[n - 1]!.replace(/\r$/, ''));
     expect(got.length).toBeLessThan(wanted.length + Math.ceil(lines.join('\n').length / size) + 1);
+  });
+});
+
+/** A sink asking for `needles` and recording what it gets. */
+function spyOn(needles: readonly string[], got: [string, number][]): LineReader {
+  return {
+    id: 'spy',
+    kind: 'lines',
+    accepts: () => true,
+    open: () => ({ prefilter: { needles }, line: (t, n) => void got.push([t, n]), end: () => ({ facts: [], problems: [] }) }),
+  };
+}
+
+/**
+ * The feeder looks for each needle by its least common bytes (the piece
+ * from there on) and checks the bytes around what it finds: a line holding
+ * a needle anywhere must arrive, a line holding only pieces of one may be
+ * passed over.
+ */
+describe('the prefilter finds a needle by its rarest piece, and only whole needles', () => {
+  const MUST: string[] = [
+    'apsd[123]: Connected', // 'aps' is searched as 'ps', checked for the 'a' before it
+    'x aps',
+    'aps at the start',
+    'APS',
+    'mdm',
+    'an mdmd line',
+    'MDM|Polling',
+    'com.apple.ManagedClient:MDMDaemon',
+    '<APSCourier: 0x1>',
+    'Connected to courier 1-courier.push.apple.com',
+    'Courier',
+    'PersistentConnection',
+    'MCSCEPErrorDomain',
+    'The required field Topic is missing',
+    'required field',
+    'apaps',
+    'psaps',
+    'pps aps',
+  ];
+  const MAY_SKIP: string[] = [
+    'Fetched https://cdn.example.com/tiles/ps=2',
+    'tx rate 2458 Mbps',
+    'ps -ax',
+    'PS',
+    'AP S',
+    'a ps',
+    'Managed',
+    'ManagedClien',
+    'courie',
+    'ourie r',
+    'Persistent Connection',
+    'SCE P',
+    'required  field',
+    'the required fiel',
+    'md m',
+    'MD M',
+    'pushes',
+  ];
+
+  it('the tables agree with the word test the device log reader applies', () => {
+    for (const l of MUST) expect(mayMatter(l), l).toBe(true);
+    for (const l of MAY_SKIP) expect(mayMatter(l), l).toBe(false);
+  });
+
+  it.each(CHUNKS)('in chunks of %i bytes, every line holding a needle arrives and (past chunk ends) no other', async (size) => {
+    const r = rng(size + 7);
+    const lines: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const pool = r(3) === 0 ? MUST : MAY_SKIP;
+      const pad = 'z'.repeat(r(30));
+      // Needles at the very start and end of lines, and lines at the very start and end of the data.
+      lines.push(r(2) ? `${pad}${pool[r(pool.length)]!}` : `${pool[r(pool.length)]!}${pad}`);
+    }
+    const data = Buffer.from(`${lines.join('\n')}\n`);
+    const got: [string, number][] = [];
+    await feed(data, [spyOn(MAY_MATTER_WORDS, got)], size);
+    const wanted = lines.map((l, i) => [l, i + 1] as [string, number]).filter(([l]) => mayMatter(l));
+    for (const w of wanted) expect(got).toContainEqual(w);
+    // Lines carried across a chunk end are delivered whatever they hold: at most one per chunk.
+    const extra = got.filter(([t]) => !mayMatter(t)).length;
+    expect(extra).toBeLessThanOrEqual(Math.ceil(data.length / size));
+    if (size >= data.length) expect(extra).toBe(0);
+  });
+
+  it('a needle that holds another is found by the shorter one, and needles sharing a piece are each checked', async () => {
+    const got: [string, number][] = [];
+    // 'aps' and 'ips' are both searched as 'ps'; 'capsule' holds 'aps'.
+    const lines = ['one aps', 'two capsule', 'three ps', 'four tips', 'five ops', 'six lapse', 'seven map'];
+    await feed(Buffer.from(`${lines.join('\n')}\n`), [spyOn(['aps', 'ips', 'capsule', 'lapse'], got)], 1 << 20);
+    expect(got.map(([, n]) => n)).toEqual([1, 2, 4, 6]);
   });
 });

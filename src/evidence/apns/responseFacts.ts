@@ -24,6 +24,8 @@ export interface PendingAnswer {
   /** Told by a person in words ("APNs returned 200 at 09:05"), not logged by a program. */
   stated?: boolean;
   udid?: string;
+  /** The device token the push went to, when the line names it whole. */
+  token?: string;
 }
 
 export interface HostSeen {
@@ -69,6 +71,7 @@ export function answerFact(p: PendingAnswer, item: Item): Fact {
   if (p.zone) attrs.zone = p.zone;
   if (p.stated) attrs.stated = 'words';
   if (p.udid) attrs.udid = p.udid;
+  if (p.token) attrs.token = p.token;
   return { name: p.mdm ? 'mdm.apns_response' : 'apns.response', value, source: sourceOf(item, p.line), ...(p.at ? { at: p.at } : {}), attrs };
 }
 

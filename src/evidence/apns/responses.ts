@@ -7,6 +7,7 @@ import { answerClause, isHedged, isTechnicalConnect, isTechnicalTls, lineShape, 
 import { answerOnLine, type AnswerPart } from './answerOnLine.js';
 import { answerFact, endpointFacts, isAnswer, settleAnswers, tlsFacts, type HostSeen, type PendingAnswer, type TlsSeen } from './responseFacts.js';
 import { idOnLine, isNoPushInfo, isServerApi } from './serverApi.js';
+import { isPlausibleId } from '../notnow/ids.js';
 import { isPushText, lineTimeZoned } from './textInput.js';
 import { proseTime, type ProseTime } from '../paste/proseTime.js';
 
@@ -17,6 +18,20 @@ const MDM_CONTEXT =
   /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b/i;
 /** A device's UDID named in a person's words ("for UDID 00008120-…"). */
 const STATED_UDID = /\budid\s*[:=]?\s*([0-9A-F]{8}-[0-9A-F]{16}|[0-9A-F]{40}|[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})\b/i;
+
+/** A device id a server's log line names (NanoMDM's id=, MicroMDM's udid=, Jamf's "UDID: …"), never an apns-id. */
+const DEVICE_ON_LINE = /(?<![\w-])(?:udid|id_?first|enrollment_?id|device_?id|host_?uuid|id)"?\s*[=:]\s*"?([A-Za-z0-9][A-Za-z0-9:._@-]{7,199})/gi;
+
+/** The device token an app provider's line names (token=…, device_token, /3/device/<token>): 64 hex digits, whole. */
+const TOKEN_ON_LINE = /(?:\/3\/device\/|\b(?:device[_-]?)?token"?\s*[=:]\s*"?)([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
+
+function deviceOnLine(text: string, apnsId: string | undefined): string | undefined {
+  for (const m of text.matchAll(DEVICE_ON_LINE)) {
+    const id = m[1].replace(/[.:]+$/, '');
+    if (isPlausibleId(id) && id.toLowerCase() !== apnsId?.toLowerCase()) return id;
+  }
+  return undefined;
+}
 
 /**
  * Everything the matchers can use, as one alternation: reason names and their snake_case and
@@ -202,10 +217,15 @@ class ResponseScan implements LineSink {
   /** Adds a line's part of an answer to the answer a few lines up, as curl -v prints them, or starts a new one. */
   private addPart(part: AnswerPart, l: LineView, n: number): void {
     const { reason, status, legacy, apnsId } = part;
+    // A server log holds every device's pushes: an answer names the device its line names, and never joins another's.
+    const udid = l.shape === 'prose' && this.item.pasted ? undefined : deviceOnLine(l.text, apnsId);
+    const token = TOKEN_ON_LINE.exec(l.text)?.[1]?.toLowerCase();
     const q = this.pending;
     const merge =
       q &&
       n - q.line <= ANSWER_SPAN &&
+      !(udid && q.udid && udid !== q.udid) &&
+      !(token && q.token && token !== q.token) &&
       ((reason && !q.reason && (status === undefined || status === q.status)) ||
         // …but a line naming another push's apns-id starts that push's answer.
         (!reason && status === undefined && legacy === undefined && !(apnsId && q.apnsId && apnsId.toLowerCase() !== q.apnsId.toLowerCase())) ||
@@ -215,6 +235,8 @@ class ResponseScan implements LineSink {
       this.pending = { line: n, via: 'http2', mdm: l.mdm, context: l.context };
     }
     const p = this.pending!;
+    if (udid && !p.udid) p.udid = udid;
+    if (token && !p.token) p.token = token;
     if (reason) p.reason = reason;
     if (part.via) p.via = part.via;
     if (status !== undefined) p.status = status;

@@ -1,6 +1,6 @@
 import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, type Item, type LineReader, type LineSink, type ReadContext } from '../types.js';
-import { byteFilterOf, type ByteFilter } from './linePrefilter.js';
+import { byteFilterOf, nextNeedle, type ByteFilter } from './linePrefilter.js';
 
 /**
  * Feeds text to line readers as its chunks arrive, so a 200 MB log is never
@@ -45,7 +45,7 @@ export class LineFeeder {
   private readonly filter: ByteFilter | undefined;
   /** Whether some sink may still want every line (see LineSink.wantsEveryLine). */
   private warming: boolean;
-  /** Per needle, where it next occurs in `hitsIn` at or after the last position asked (-1: nowhere more). */
+  /** Per key of the filter, where its next needle sits in `hitsIn` at or after the last position asked (-1: nowhere more). */
   private hits: number[] = [];
   private hitsIn: Buffer | undefined;
   /** The least of `hits` that is >= the last position asked (Infinity: no needle further on). */
@@ -122,7 +122,7 @@ export class LineFeeder {
       }
       if (this.filter && !this.carryBytes && this.canSkip(chunk, pos, end)) {
         this.lineNo++;
-        pos = nl + 1;
+        pos = this.skipMore(chunk, nl + 1);
         continue;
       }
       if (this.carryBytes) {
@@ -156,21 +156,47 @@ export class LineFeeder {
     if (this.warming && this.stillWarming()) return false;
     if (this.hitsIn !== chunk) {
       this.hitsIn = chunk;
-      this.hits = f.needles.map(() => -2);
+      this.hits = f.keys.map(() => -2);
       this.nextHit = -1;
     }
     if (pos > this.nextHit) this.nextHit = this.findNextHit(chunk, pos);
     return this.nextHit >= end;
   }
 
-  /** Moves every needle's next occurrence to at or after pos; the least of them. */
+  /**
+   * After a line canSkip passed over: passes over the lines that follow it
+   * for the same reasons, up to the line of the next needle, in a loop that
+   * does only that (most lines of a big log go this way). Whatever canSkip
+   * checked once per chunk or for good (NUL bytes, warming) still holds.
+   */
+  private skipMore(chunk: Buffer, pos: number): number {
+    const hit = this.nextHit;
+    const { start } = this.filter!;
+    const max = this.ctx.limits.maxLineLength;
+    let lines = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, pos);
+      // hit >= pos: the line [pos, nl) holds it when nl is past it.
+      if (nl < 0 || nl > hit || nl - pos > max || (nl > pos && start[chunk[pos]!])) break;
+      lines++;
+      pos = nl + 1;
+    }
+    this.lineNo += lines;
+    return pos;
+  }
+
+  /**
+   * Moves every key's next needle to at or after pos; the least of them. A
+   * position is that of the key inside its needle: on the needle's line,
+   * since a needle holds no newline.
+   */
   private findNextHit(chunk: Buffer, pos: number): number {
-    const { needles } = this.filter!;
+    const { keys } = this.filter!;
     const hits = this.hits;
     let min = Infinity;
-    for (let i = 0; i < needles.length; i++) {
+    for (let i = 0; i < keys.length; i++) {
       let h = hits[i]!;
-      if (h !== -1 && h < pos) hits[i] = h = chunk.indexOf(needles[i]!, pos);
+      if (h !== -1 && h < pos) hits[i] = h = nextNeedle(chunk, keys[i]!, pos);
       if (h >= 0 && h < min) min = h;
     }
     return min;

@@ -6,6 +6,7 @@ import { ReadSink } from './readSink.js';
 import { ScanStop, type Scan } from './scan.js';
 import { DRAIN, andThen, type ChunkSink } from './sink.js';
 import { SNIFF_BYTES, sniff } from './sniff.js';
+import { withValuesFallback } from './valuesMember.js';
 
 /** Archives inside archives (a zip wrapping a .tar.gz, rotated .gz logs) are opened this deep, no deeper. */
 const MAX_DEPTH = 3;
@@ -96,9 +97,14 @@ export class Member implements ChunkSink {
     const name = itemName(item);
     const buffers = bufferReadersFor(name, head, item, scan.readers);
     const lines = lineReadersFor(name, head, item, scan.readers);
-    if (buffers.length || lines.length)
-      return new ReadSink(scan, item, buffers, lines.length ? new LineFeeder(item, lines, { limits: scan.limits }, scan) : undefined, opts.size);
+    if (buffers.length || lines.length) {
+      const read = new ReadSink(scan, item, buffers, lines.length ? new LineFeeder(item, lines, { limits: scan.limits }, scan) : undefined, opts.size);
+      return opts.topLevel ? read : withValuesFallback(scan, item, opts.size, read)!;
+    }
     if (kind !== 'other' && nestedOk) return this.archive(kind);
+    // A case folder's small .txt may hold the server's values: read as such when nothing else comes of it.
+    const values = kind === 'other' && !opts.topLevel ? withValuesFallback(scan, item, opts.size, undefined) : undefined;
+    if (values) return values;
     if (kind !== 'other') scan.problem('archive.too_deep', `is an archive inside ${opts.depth} other archives; not opened`, item.member);
     else if (opts.topLevel || opts.reportUnwanted)
       scan.problem('input.unrecognised', 'is not a kind of evidence pushcheck reads (plist, profile, log, certificate, archive…)');

@@ -101,6 +101,9 @@ class ServerLogSink implements LineSink {
     const path = f.get('path');
     const api = path?.match(/\/v1\/(?:push|enqueue)\/([^?\s]+)/);
     if (api) this.pendingPush = { ids: api[1].split(',').filter(isPlausibleId), trace };
+    // With the access lines filtered out of a log, NanoMDM's enqueue line is what names the one device the push is for.
+    else if (!this.pendingPush && msgKey === 'enqueue' && f.get('idcount') === '1' && isPlausibleId(f.get('idfirst') ?? ''))
+      this.pendingPush = { ids: [f.get('idfirst')!], trace };
 
     this.commands.learn(f);
 
@@ -224,7 +227,7 @@ class ServerLogSink implements LineSink {
   private pushIdentity(f: Map<string, string>, n: number, at: string | undefined): Record<string, string> {
     const topic = f.get('topic') ?? f.get('pushtopic') ?? f.get('apnstopic');
     if (topic?.includes('.')) this.takeCertificateTopic(topic, n, at);
-    return this.identities.of(f, n);
+    return this.identities.of(f, n, at, this.zone);
   }
 
   private readonly identities = new PushIdentities();

@@ -43,13 +43,13 @@ export function pushOutcome(f: Map<string, string>, targets: number, msgKey: str
  * many); that they were there makes the push an MDM push.
  */
 export class PushIdentities {
-  /** The PushMagic and token of the latest push line that named them. */
-  private last?: { n: number; magic?: string; token?: string };
+  /** The PushMagic and token of the latest push line that named them, and when that push went out. */
+  private last?: { n: number; magic?: string; token?: string; at?: string; zone?: string };
   /** Every device a push went to. */
   readonly pushedTo = new Set<string>();
 
   /** The push line's identity attributes (topic, push_magic / push_token "logged"). */
-  of(f: Map<string, string>, n: number): Record<string, string> {
+  of(f: Map<string, string>, n: number, at?: string, zone?: string): Record<string, string> {
     const out: Record<string, string> = {};
     const topic = f.get('topic') ?? f.get('pushtopic') ?? f.get('apnstopic');
     if (topic?.includes('.') && judgeValue('topic', topic).state === 'ok') out.topic = clip(topic);
@@ -60,7 +60,13 @@ export class PushIdentities {
     const t = token ? judgeValue('token', token) : undefined;
     if (t && t.state !== 'invalid') out.push_token = 'logged';
     if (m?.state === 'ok' || t?.state === 'ok')
-      this.last = { n, ...(m?.state === 'ok' ? { magic: m.value } : {}), ...(t?.state === 'ok' ? { token: t.value } : {}) };
+      this.last = {
+        n,
+        ...(m?.state === 'ok' ? { magic: m.value } : {}),
+        ...(t?.state === 'ok' ? { token: t.value } : {}),
+        ...(at ? { at } : {}),
+        ...(at && zone ? { zone } : {}),
+      };
     return out;
   }
 
@@ -72,9 +78,15 @@ export class PushIdentities {
     const last = this.last;
     if (!last || this.pushedTo.size !== 1) return [];
     const source = sourceOf(item, last.n);
+    // When the push carrying them went out: a TokenUpdate before it is superseded by it, one after it supersedes it.
+    const attrs: Record<string, string> = {
+      udid: [...this.pushedTo][0],
+      ...(last.at ? { pushed_at: last.at } : {}),
+      ...(last.zone ? { pushed_zone: last.zone } : {}),
+    };
     const out: Fact[] = [];
-    if (last.magic) out.push({ name: 'server.push_magic', value: last.magic, source, attrs: { udid: [...this.pushedTo][0] } });
-    if (last.token) out.push({ name: 'server.push_token', value: last.token, source, attrs: { udid: [...this.pushedTo][0] } });
+    if (last.magic) out.push({ name: 'server.push_magic', value: last.magic, source, attrs: { ...attrs } });
+    if (last.token) out.push({ name: 'server.push_token', value: last.token, source, attrs: { ...attrs } });
     return out;
   }
 }

@@ -1,4 +1,5 @@
 import { apnsReaders } from '../apns/index.js';
+import { jamfReaders } from '../jamf/index.js';
 import { mdmReaders } from '../mdm/index.js';
 import { notnowReaders } from '../notnow/index.js';
 import { pasteReaders } from '../paste/index.js';
@@ -11,4 +12,4 @@ import type { Reader } from '../types.js';
  * readers in its own folder under src/evidence/ and exports their list, in
  * its order, from its index.
  */
-export const readers: Reader[] = [...pasteReaders, ...mdmReaders, ...textReaders, ...apnsReaders, ...notnowReaders, ...securemailReaders];
+export const readers: Reader[] = [...pasteReaders, ...mdmReaders, ...textReaders, ...apnsReaders, ...notnowReaders, ...jamfReaders, ...securemailReaders];

@@ -2,7 +2,7 @@ import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type LinePrefilter, type LineReader, type LineSink, type ReadContext, type ReadResult } from '../types.js';
 import { JsonStyleEvents } from './jsonStyle.js';
 import { isFrameLine, parseLogLine, type LogLine } from './lineFormat.js';
-import { isPushPathLine, MAY_MATTER_NEEDLES, mayMatter, observe, type Observation } from './messages.js';
+import { isPushPathLine, MAY_MATTER_WORDS, mayMatter, observe, type Observation } from './messages.js';
 import { looksLikeDeviceLog, nameLooksLikeLog } from './recognise.js';
 import { timeOf } from './timeOf.js';
 import { isUnifiedLogCsvHeader, UnifiedLogCsv } from './unifiedLogCsv.js';
@@ -70,13 +70,13 @@ function bareLine(text: string): LogLine {
 
 /**
  * Lines this sink acts on, for the feeder to skip the rest undecoded: any
- * that may matter (the needles cover mayMatter), and every line starting
+ * that may matter (the needles are mayMatter's words), and every line starting
  * like `log show --style json` output (space, quote, brackets, braces),
  * since JsonStyleEvents keeps state across those. Until the format is
  * recognised (or given up on), wantsEveryLine asks for all lines.
  */
 const PREFILTER: LinePrefilter = {
-  needles: MAY_MATTER_NEEDLES,
+  needles: MAY_MATTER_WORDS,
   startBytes: [32, 34, 91, 123, 125],
 };
 
@@ -168,19 +168,23 @@ class DeviceLogSink implements LineSink {
 
   private factOf({ l, n, o }: Seen): Fact {
     const t = timeOf(l.time);
-    const attrs: Record<string, string> = { ...o.attrs };
+    // Copied key by key: a spread of objects of many shapes takes V8's slow path.
+    const attrs: Record<string, string> = {};
+    const from = o.attrs;
+    if (from) for (const k in from) attrs[k] = from[k]!;
     if (l.time) attrs.logged_at = l.time;
     if (t.note) attrs.time_note = t.note;
     if (t.zone) attrs.zone = t.zone;
     if (l.process && !attrs.process) attrs.process = l.process;
     if (l.host) attrs.host = l.host;
-    return {
-      name: o.name,
-      value: o.value ?? t.at ?? l.time ?? 'time not logged',
-      source: sourceOf(this.item, n),
-      ...(t.at ? { at: t.at } : {}),
-      ...(Object.keys(attrs).length ? { attrs } : {}),
-    };
+    // Assigned in this order (no spreads): it is the order of the report's keys.
+    const fact: Fact = { name: o.name, value: o.value ?? t.at ?? l.time ?? 'time not logged', source: sourceOf(this.item, n) };
+    if (t.at) fact.at = t.at;
+    for (const _ in attrs) {
+      fact.attrs = attrs;
+      break;
+    }
+    return fact;
   }
 
   end(): ReadResult {

@@ -81,6 +81,7 @@ export const mdmFacts: FactDefinition[] = [
 
   // What the MDM server holds and does (pasted, check-ins it stored, its logs).
   d('server.topic', 'string', 'Push topic the MDM server sends on'),
+  // attrs.pushed_at (and pushed_zone): when the push line that carried the value went out; the latest value of a device wins.
   d('server.push_magic', 'secret', 'PushMagic the MDM server puts in its pushes', { secret: true }),
   d('server.push_token', 'hex', 'Device push token the MDM server uses, 64 hex digits', { secret: true }),
   d('server.push_token_sha256', 'hex', 'SHA-256 of the push token the MDM server holds (to compare with device.push_token_hash)', {

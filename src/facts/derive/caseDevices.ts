@@ -163,15 +163,7 @@ export function caseDevices(index: Index): CaseDevices {
   // named device is then not "the only device", and the case waits for someone to say which it is about.
   const hidden = nameless.filter((e) => ID_ATTRS.some((k) => MASKED_ID.test(e.attr(k) ?? '')));
   if (devices.length >= 1 && hidden.length) {
-    const masked = [...new Set(hidden.map((e) => ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find((v) => MASKED_ID.test(v))!))].sort();
-    const unknown: Device = {
-      ids: [],
-      label: `${masked.join(', ')} (masked)`,
-      pushes: hidden.filter((e) => e.kind === 'push').sort(byTime),
-      contacts: hidden.filter((e) => e.kind === 'contact').sort(byTime),
-      untimed: [],
-    };
-    return { devices, candidates: [...devices, unknown] };
+    return { devices, candidates: [...devices, maskedDevice(hidden)] };
   }
   if (devices.length === 1) {
     // A device named only by a message without a time (a check-in or command result saved on its own, a
@@ -181,6 +173,11 @@ export function caseDevices(index: Index): CaseDevices {
   }
   // Check-ins or command results of two devices, none with a time: which one is the case's?
   if (devices.length === 0 && quiet.length > 1) return { devices, candidates: quiet };
+  // Every device id masked (a log shared with its UDIDs hidden, all alike): a masked poll may be any device's,
+  // so no push is judged answered by it. The pushes stay some device's, none the case's.
+  if (devices.length === 0 && hidden.some((e) => e.kind === 'push')) {
+    return { devices, candidates: [maskedDevice(hidden)] };
+  }
   if (devices.length === 0) {
     const all = [...nameless, ...own];
     if (!all.length && !untimed.length) return { devices, candidates: [] };
@@ -194,6 +191,18 @@ export function caseDevices(index: Index): CaseDevices {
     return { devices: [d], subject: d, chosen: 'the evidence names no device, so all of it is taken to be about one', candidates: [d] };
   }
   return { devices, candidates: devices };
+}
+
+/** The pushes and contacts whose device id is masked, as one unknown device (named by its masks). */
+function maskedDevice(hidden: readonly DeviceEvent[]): Device {
+  const masked = [...new Set(hidden.map((e) => ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find((v) => MASKED_ID.test(v))!))].sort();
+  return {
+    ids: [],
+    label: `${masked.join(', ')} (masked)`,
+    pushes: hidden.filter((e) => e.kind === 'push').sort(byTime),
+    contacts: hidden.filter((e) => e.kind === 'contact').sort(byTime),
+    untimed: [],
+  };
 }
 
 /** Where a fact was read: its file (or archive member, or paste) and line. */

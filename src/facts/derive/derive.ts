@@ -1,4 +1,3 @@
-import { indexFacts } from '../byName.js';
 import { observation } from '../fold.js';
 import type { Fact } from '../schema.js';
 import { finish, type Steps } from '../steps.js';
@@ -72,36 +71,86 @@ function derive(facts: readonly Fact[], params: DeriveParams = {}): Derived {
 
 type Derived = { observed: readonly Fact[]; rezoned: boolean; derived: Fact[] };
 
-/** The same, pausing after the unfolding and after each deriver (a push-heavy bundle's derivations take tens of ms). */
+/** The same, pausing after each deriver (a push-heavy bundle's derivations take tens of ms). */
 export function* deriveSteps(facts: readonly Fact[], params: DeriveParams = {}): Steps<Derived> {
   // A time typed without a date gets the evidence's date first, so an answered zone then applies to it too.
   const observed = applyLogTimeZone(placeTypedTimes(facts));
-  // Facts come folded (facts/fold.ts). Those only derivations that read folds look at stay folded; the
-  // rest are unfolded, so each deriver sees every observation.
-  const all: Fact[] = [];
-  for (const f of observed) {
-    if (!f.fold || READ_FOLDED.has(f.name)) all.push(f);
-    else
-      for (let i = 0; i < f.fold.count; i++) {
-        all.push(observation(f, i));
-        // A push-heavy bundle unfolds tens of thousands of observations here.
-        if ((all.length & 4095) === 0) yield;
-      }
-  }
-  const start = all.length;
-  yield;
   // One index, grown as derivers add to it: rebuilding it per deriver costs a pass over every observation each time.
-  const index = indexFacts(all);
+  const index = new UnfoldingIndex(observed);
+  const derived: Fact[] = [];
+  yield;
   for (const d of derivers) {
     const more = d(index, params);
     // A loop, not push(...more): a long log derives more facts than a call's arguments may hold.
     for (const f of more) {
-      all.push(f);
+      derived.push(f);
       const list = index.get(f.name);
       if (list) list.push(f);
       else index.set(f.name, [f]);
     }
     yield;
   }
-  return { observed, rezoned: observed !== facts, derived: all.slice(start) };
+  return { observed, rezoned: observed !== facts, derived };
+}
+
+/**
+ * The derivers' facts by name. Facts come folded (facts/fold.ts): those only derivations that read
+ * folds look at stay folded, the rest are unfolded so that each deriver sees every observation. A
+ * name's folds are unfolded when it is first looked up (or the index walked), not before: a busy
+ * bundle's folds that no deriver reads (MDM lines, redacted-line counts: half of a push-heavy
+ * bundle's observations) are never rebuilt one observation at a time.
+ */
+class UnfoldingIndex extends Map<string, Fact[]> {
+  /** Names whose list still holds folded facts. */
+  private readonly folded = new Set<string>();
+
+  constructor(facts: readonly Fact[]) {
+    super();
+    for (const f of facts) {
+      const list = super.get(f.name);
+      if (list) list.push(f);
+      else super.set(f.name, [f]);
+      if (f.fold && !READ_FOLDED.has(f.name)) this.folded.add(f.name);
+    }
+  }
+
+  override get(name: string): Fact[] | undefined {
+    const list = super.get(name);
+    return list && this.folded.has(name) ? this.unfold(name, list) : list;
+  }
+
+  private unfold(name: string, list: Fact[]): Fact[] {
+    this.folded.delete(name);
+    const all: Fact[] = [];
+    for (const f of list)
+      if (!f.fold || READ_FOLDED.has(f.name)) all.push(f);
+      else for (let i = 0; i < f.fold.count; i++) all.push(observation(f, i));
+    super.set(name, all);
+    return all;
+  }
+
+  /** Walking the index sees every observation, as looking a name up does. */
+  private unfoldAll(): void {
+    for (const name of [...this.folded]) this.unfold(name, super.get(name)!);
+  }
+
+  override entries(): MapIterator<[string, Fact[]]> {
+    this.unfoldAll();
+    return super.entries();
+  }
+
+  override values(): MapIterator<Fact[]> {
+    this.unfoldAll();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, Fact[]]> {
+    this.unfoldAll();
+    return super[Symbol.iterator]();
+  }
+
+  override forEach(fn: (value: Fact[], key: string, map: Map<string, Fact[]>) => void, thisArg?: unknown): void {
+    this.unfoldAll();
+    super.forEach(fn, thisArg);
+  }
 }

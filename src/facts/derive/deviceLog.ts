@@ -39,11 +39,44 @@ function byPosition(a: Fact, b: Fact): number {
   return ta < tb ? -1 : ta > tb ? 1 : 0;
 }
 
-/** The same observation read twice (a file given twice) counts once. */
-function distinct(facts: Fact[]): Fact[] {
-  const seen = new Map<string, Fact>();
-  for (const f of facts) seen.set(identity(f), f);
-  return [...seen.values()];
+/**
+ * The same observation read twice (a file given twice) counts once: the first place, the last reading.
+ * Two readings of one observation share their line, so a fact is compared whole (its identity string
+ * built) only when another fact of its log is on the same line: a log's events cost no string each.
+ */
+function distinct(facts: readonly Fact[]): Fact[] {
+  const out: Fact[] = [];
+  /** Line → where in `out` the first fact on it is, until a second fact on that line makes it -1. */
+  const firstOnLine = new Map<number, number>();
+  /** Identity → where in `out`: facts with no line, and facts on a line shared with another. */
+  const seen = new Map<string, number>();
+  const keep = (f: Fact) => {
+    const id = identity(f);
+    const at = seen.get(id);
+    if (at === undefined) {
+      seen.set(id, out.length);
+      out.push(f);
+    } else out[at] = f;
+  };
+  for (const f of facts) {
+    const line = lineOf(f);
+    if (line === undefined) {
+      keep(f);
+      continue;
+    }
+    const first = firstOnLine.get(line);
+    if (first === undefined) {
+      firstOnLine.set(line, out.length);
+      out.push(f);
+      continue;
+    }
+    if (first >= 0) {
+      seen.set(identity(out[first]), first);
+      firstOnLine.set(line, -1);
+    }
+    keep(f);
+  }
+  return out;
 }
 
 /** Everything a fact says, as one string: built by hand (a JSON.stringify per event was a fifth of a busy bundle's diagnosis). */
@@ -55,14 +88,30 @@ function identity(f: Fact): string {
   return k;
 }
 
-function groupByFile(facts: Fact[]): Map<string, Fact[]> {
+/**
+ * Facts by the log they came from, each log's facts distinct (see distinct()). The log's name is
+ * made once per archive member, not once per fact: a busy bundle's logs hold thousands of events.
+ */
+function groupByFile(facts: readonly Fact[]): Map<string, Fact[]> {
+  const names = new Map<string, Map<string, string>>();
   const m = new Map<string, Fact[]>();
-  for (const f of distinct(facts)) {
-    const k = fileOf(f);
+  for (const f of facts) {
+    const s = f.source;
+    let k: string;
+    if (s.kind === 'file') {
+      let byMember = names.get(s.input);
+      if (!byMember) names.set(s.input, (byMember = new Map()));
+      const member = s.member ?? '';
+      const known = byMember.get(member);
+      if (known === undefined) byMember.set(member, (k = fileOf(f)));
+      else k = known;
+    } else k = fileOf(f);
     const list = m.get(k);
     if (list) list.push(f);
     else m.set(k, [f]);
   }
+  // The same observation is always of the same log: each log's facts are made distinct on their own.
+  for (const [k, list] of m) m.set(k, distinct(list));
   return m;
 }
 

@@ -22,9 +22,11 @@ const derived = (how: string, from: string[]): Fact['source'] => ({ kind: 'deriv
 const KEEP = 50;
 const appFailedPushes: Deriver = (index, params = {}) => {
   const windowMs = params.pushAnswerWindowSeconds ? params.pushAnswerWindowSeconds * 1000 : undefined;
+  const all = index.get('apns.response') ?? [];
   // An answer told in words in an MDM case is the MDM server's (derive/statedAnswer.ts), not an app push's.
-  const mdmCase = statedAnswersAreMdm(index);
-  const answers = [...(index.get('apns.response') ?? [])]
+  // Asked only when some answer was told in words: the question walks every fact of the case.
+  const mdmCase = all.some((f) => f.attrs?.stated) && statedAnswersAreMdm(index);
+  const answers = [...all]
     .filter((f) => !receiptOf(f, index, windowMs) && !(f.attrs?.stated && mdmCase))
     .sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
   const kept = answers.length > KEEP ? [...answers.slice(0, 10), ...answers.slice(-(KEEP - 10))] : answers;

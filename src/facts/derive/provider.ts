@@ -1,4 +1,5 @@
 import type { Fact } from '../schema.js';
+import { showSecret } from '../secrets.js';
 import type { Deriver } from './types.js';
 
 /**
@@ -20,4 +21,25 @@ const apnsIds: Deriver = (index) => {
     .map(([id, from]): Fact => ({ name: 'apns.apns_id', value: id, source: { kind: 'derived', how: `apns-id named by ${from.join(', ')}`, from } }));
 };
 
-export const providerDerivers: Deriver[] = [apnsIds];
+/**
+ * A provider's log of pushes to several device tokens, and no word on which device the case is about:
+ * APNs's answer for one token says nothing of another's, so the case asks (q.case.device takes the token).
+ */
+const severalTokens: Deriver = (index) => {
+  if ((index.get('case.device_id') ?? []).some((f) => f.source.kind === 'answer')) return [];
+  const tokens = new Set<string>();
+  for (const f of index.get('apns.response') ?? []) if (f.attrs?.token) tokens.add(f.attrs.token.toLowerCase());
+  if (tokens.size < 2) return [];
+  // Named as a channel shows a token: enough to tell them apart by eye, not to push to one.
+  const names = [...tokens].sort().map((t) => `token ${showSecret(t, 'token', 'channel')}`);
+  return [
+    {
+      name: 'case.device_unresolved',
+      value: names.length > 6 ? `${names.slice(0, 6).join(', ')} and ${names.length - 6} more` : names.join(', '),
+      source: { kind: 'derived', how: `the provider's log holds pushes to ${tokens.size} device tokens`, from: ['apns.response'] },
+      attrs: { by: 'token' },
+    },
+  ];
+};
+
+export const providerDerivers: Deriver[] = [apnsIds, severalTokens];

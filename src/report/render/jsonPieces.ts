@@ -17,9 +17,12 @@ const SPLIT_DEPTH = 2;
 
 function* pieces(value: unknown, indent: string, depth: number): Generator<string, void, void> {
   const v = toJsonValue(value);
-  if (depth >= SPLIT_DEPTH || v === null || typeof v !== 'object') {
-    // Indented as JSON.stringify indents it in place; a string's own newlines are escaped, so every newline here is layout.
-    yield (JSON.stringify(v, null, 2) ?? 'null').replaceAll('\n', `\n${indent}`);
+  if (v === null || typeof v !== 'object') {
+    yield JSON.stringify(v) ?? 'null';
+    return;
+  }
+  if (depth >= SPLIT_DEPTH) {
+    yield inPlace(v, depth);
     return;
   }
   const inner = `${indent}  `;
@@ -42,6 +45,19 @@ function* pieces(value: unknown, indent: string, depth: number): Generator<strin
     yield i < keys.length - 1 ? ',\n' : '\n';
   }
   yield `${indent}}`;
+}
+
+/**
+ * JSON.stringify(v, null, 2) indented as it stands `depth` levels deep: stringified inside `depth`
+ * arrays, so JSON.stringify indents it there itself, and cut out of them (a slice, not a copy; a
+ * second pass putting the indent after every newline cost a push-heavy report a third of its JSON).
+ */
+function inPlace(v: object, depth: number): string {
+  let wrapped: unknown = v;
+  for (let k = 0; k < depth; k++) wrapped = [wrapped];
+  const s = JSON.stringify(wrapped, null, 2);
+  // Before the value: "[\n", "  [\n"… and its own indent (depth² + 3·depth); after it: "\n  ]", "\n]"… (depth² + depth).
+  return s.slice(depth * depth + 3 * depth, s.length - depth * depth - depth);
 }
 
 function toJsonValue(v: unknown): unknown {

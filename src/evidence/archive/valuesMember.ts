@@ -1,0 +1,37 @@
+import { MAX_VALUES_FILE_BYTES, valuesFromFile, ValuesFileHead } from '../paste/file.js';
+import { isInSysdiagnose } from '../sysdiagnose.js';
+import { itemName, type Item } from '../types.js';
+import type { Scan } from './scan.js';
+import { andThen, DRAIN, type ChunkSink } from './sink.js';
+
+/**
+ * A small .txt in a case folder or zip that gave no fact is read as the values
+ * it may hold (the server's topic, PushMagic and token a person saved beside
+ * the device's files), as the same file is when given on its own. A name like
+ * "server-values.txt" draws in the server-log readers, which find nothing in
+ * it: what they make of it decides, not that they wanted it. Files inside a
+ * sysdiagnose are the device's own, never values a person saved.
+ */
+export function withValuesFallback(scan: Scan, item: Item, size: number | undefined, inner: ChunkSink | undefined): ChunkSink | undefined {
+  if (!item.member || !/\.txt$/i.test(itemName(item)) || isInSysdiagnose(item)) return inner;
+  if (size !== undefined && size > MAX_VALUES_FILE_BYTES) return inner;
+  const head = new ValuesFileHead();
+  const target = inner ?? DRAIN;
+  return {
+    write: (chunk) => {
+      head.add(chunk);
+      return target.write(chunk);
+    },
+    end: () => {
+      const before = scan.facts.length;
+      return andThen(target.end(), () => {
+        const whole = head.whole();
+        if (!whole || scan.facts.slice(before).some((f) => f.source.kind === 'file' && f.source.member === item.member)) return;
+        const { facts, problems } = valuesFromFile(whole, item);
+        for (const f of facts) scan.facts.push(f);
+        for (const p of problems) scan.problem(p.code, p.message, p.member);
+      });
+    },
+    abort: () => target.abort(),
+  };
+}
