@@ -107,6 +107,19 @@ export interface BufferReader {
   kind: 'buffer';
   accepts(name: string, head: Buffer, item: Item): boolean;
   read(data: Buffer, item: Item, ctx: ReadContext): ReadResult | Promise<ReadResult>;
+  /**
+   * The same reading as `read`, given the bytes as they arrive instead of
+   * whole: a reader of large tables offers it so that a member is never held
+   * in memory whole. Used when every buffer reader of a member offers it.
+   */
+  stream?(item: Item, ctx: ReadContext): ByteSink;
+}
+
+/** Takes a member's bytes in order; `end` gives what `read` would have given for all of them. */
+export interface ByteSink {
+  /** The chunk is the caller's again once this returns (or its promise settles): keep a copy of what is needed later. */
+  write(chunk: Buffer): void | Promise<void>;
+  end(): ReadResult | Promise<ReadResult>;
 }
 
 /**

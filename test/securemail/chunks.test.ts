@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeChunks, decodeText } from '../../src/evidence/securemail/decode.js';
-import { rowsOf } from '../../src/evidence/securemail/table.js';
+import { decodeText, TextPieces } from '../../src/evidence/securemail/decode.js';
+import { MORE_TEXT, rowsOf, TextQueue } from '../../src/evidence/securemail/table.js';
 
 /**
  * The events table is decoded in chunks and split into rows across them:
@@ -19,18 +19,52 @@ function table(rows: number): string {
 
 const rowsOfWhole = (text: string) => [...rowsOf(text, ';')].map((r) => [r.line, ...r.cells]);
 
-describe('a table read in chunks gives the rows of the whole text', () => {
-  const text = table(20_000);
+/** The bytes handed over `size` at a time, as a download or an archive member gives them: the text and its rows. */
+function inPieces(buf: Buffer, size: number): { text: string; rows: (string | number)[][]; refused?: string } {
+  const decoder = new TextPieces();
+  const queue = new TextQueue(';');
+  const text: string[] = [];
+  const rows: (string | number)[][] = [];
+  const take = (pieces: string[]) => {
+    for (const p of pieces) text.push(p);
+    queue.add(pieces);
+    for (let r = queue.rows.next(); !r.done && r.value !== MORE_TEXT; r = queue.rows.next()) rows.push([r.value.line, ...r.value.cells]);
+  };
+  for (let at = 0; at < buf.length; at += size) {
+    const pieces: string[] = [];
+    decoder.add(buf.subarray(at, at + size), pieces);
+    take(pieces);
+  }
+  const pieces: string[] = [];
+  decoder.end(pieces);
+  queue.end();
+  take(pieces);
+  const r = decoder.result;
+  return { text: text.join(''), rows, ...(r && !r.ok ? { refused: r.reason } : {}) };
+}
+
+describe('a table read as its bytes arrive gives the rows of the whole text', () => {
+  const big = table(20_000);
+  const small = table(300);
+  const bom8 = Buffer.from([0xef, 0xbb, 0xbf]);
+  const bom16 = Buffer.from([0xff, 0xfe]);
+  const be = (text: string) => Buffer.from(text, 'utf16le').swap16();
   it.each([
-    ['UTF-8', Buffer.from(text, 'utf8')],
-    ['UTF-8 with a BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])],
-    ['UTF-16LE with a BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
-  ])('%s', (_, buf) => {
+    ['UTF-8', big, Buffer.from(big, 'utf8'), [65_536, 262_147, 1 << 20]],
+    ['UTF-8 with a BOM', big, Buffer.concat([bom8, Buffer.from(big, 'utf8')]), [4096, 262_145, 1 << 20]],
+    ['UTF-16LE with a BOM', big, Buffer.concat([bom16, Buffer.from(big, 'utf16le')]), [4095, 262_147, 1 << 20]],
+    ['UTF-16BE without a BOM', big, be(big), [65_537, 1 << 20]],
+    ['UTF-8, a byte at a time', small, Buffer.from(small, 'utf8'), [1, 3]],
+    ['UTF-16LE, a byte at a time, cut after an odd byte', small, Buffer.concat([bom16, Buffer.from(small, 'utf16le'), Buffer.from([0x41])]), [1, 7]],
+  ])('%s', (_, text, buf, sizes) => {
     const whole = decodeText(buf);
-    const chunked = decodeChunks(buf);
-    if (!whole.ok || !chunked.ok) throw new Error('not decoded');
+    if (!whole.ok) throw new Error('not decoded');
     expect(whole.text).toBe(text);
-    expect([...rowsOf(chunked.chunks, ';')].map((r) => [r.line, ...r.cells])).toEqual(rowsOfWhole(text));
+    for (const size of sizes) {
+      const got = inPieces(buf, size);
+      expect(got.text).toBe(text);
+      expect(got.rows).toEqual(rowsOfWhole(text));
+    }
   });
 
   it('a CR LF split across two chunks is one line break', () => {
@@ -42,9 +76,21 @@ describe('a table read in chunks gives the rows of the whole text', () => {
     ]);
   });
 
+  it('a quoted field still open at the end of the text so far waits for the rest', () => {
+    const queue = new TextQueue(';');
+    queue.add(['a;"b\r', '\nc"']);
+    expect(queue.rows.next().value).toBe(MORE_TEXT);
+    queue.add([';d\r\ne;f']);
+    queue.end();
+    expect([...queue.rows].map((r) => (r === MORE_TEXT ? r : [r.line, ...r.cells]))).toEqual([
+      [1, 'a', 'b\nc', 'd'],
+      [3, 'e', 'f'],
+    ]);
+  });
+
   it('binary data is still refused from its first bytes', () => {
     const junk = Buffer.alloc(4096, 1);
-    expect(decodeChunks(junk).ok).toBe(false);
+    expect(inPieces(junk, 1000).refused).toMatch(/is not text/);
     expect(decodeText(junk).ok).toBe(false);
   });
 });

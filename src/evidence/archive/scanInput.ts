@@ -20,6 +20,15 @@ const UNRECOGNISED =
 
 /** Reads of 1 MiB: small reads cost more in syscalls than the whole tar parsing. */
 const READ_CHUNK = 1 << 20;
+/**
+ * Reads of a lone file that is not an archive (a server log, a table): its
+ * readers parse each chunk as it arrives, so the chunk stays in use as long
+ * as its lines take. A 1 MiB one outlives a few young-generation
+ * collections, is promoted, and is freed only by a full one: on a 500,000-line
+ * server log, 20-45 MB of read chunks no longer in use were still held. One of
+ * 64 KiB is parsed in a few milliseconds and dies young.
+ */
+const FILE_READ_CHUNK = 64 << 10;
 
 export interface ScanResult extends ReadResult {
   /** How members were handled; for the benchmark and tests. */
@@ -64,7 +73,7 @@ export async function scanPath(path: string, ctx: ReadContext, readers: readonly
     }
     // Too large to be values a person saved (see pump): nothing keeps the reads but zlib.
     if (kind === 'gzip' && st.size > MAX_VALUES_FILE_BYTES) return pumpGzipFile(scan, path, st.size);
-    return pump(scan, createReadStream(path, { highWaterMark: READ_CHUNK }), st.size);
+    return pump(scan, createReadStream(path, { highWaterMark: kind === 'other' ? FILE_READ_CHUNK : READ_CHUNK }), st.size);
   });
 }
 

@@ -1,11 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { problemOf, type BufferReader, type Item, type ReadResult } from '../types.js';
+import { problemOf, type BufferReader, type ByteSink, type Item, type ReadResult } from '../types.js';
 import { APNS_EVENTS_FILE } from './names.js';
 import { EventFacts } from './eventFacts.js';
 
 export { tokenRef } from './eventFacts.js';
-import { detectDelimiter, mapHeader, rowsOf, type Row } from './table.js';
-import { decodeChunks } from './decode.js';
+import { detectDelimiter, mapHeader, MORE_TEXT, TextQueue, type Row } from './table.js';
+import { TextPieces } from './decode.js';
 import { isTimeCell, parseTime } from './time.js';
 
 /**
@@ -47,59 +47,114 @@ function columns(rows: Row[]): { map: Map<Field, number>; dataFrom: number } {
 const HEAD_ROWS = 1000;
 /** Longest stretch of reading between two visits to the event loop (the bot keeps answering meanwhile). */
 const SLICE_MS = 10;
+/** Bytes decoded and split into rows at a time: a table given whole is still never held whole as text. */
+const FEED_BYTES = 1 << 20;
 
-async function readApnsEvents(data: Buffer, item: Item): Promise<ReadResult> {
-  const decoded = decodeChunks(data);
-  if (!decoded.ok)
-    return {
-      facts: [],
-      problems: [
-        problemOf(item, 'securemail.csv_not_text', `${decoded.reason}; expected CtxLog_APNS_Events.csv (time, operation, status, tenant ID, listener token)`),
-      ],
-    };
-  // The first chunk (a megabyte) holds the lines the delimiter is told from.
-  const rows = rowsOf(decoded.chunks, detectDelimiter(firstLines(decoded.first, 40)));
-  const head: Row[] = [];
-  for (let r = rows.next(); !r.done; r = head.length < HEAD_ROWS ? rows.next() : { done: true, value: undefined }) head.push(r.value);
-  if (!head.length) return { facts: [], problems: [problemOf(item, 'securemail.csv_empty', 'holds no rows')] };
-  const { map, dataFrom } = columns(head);
-  const cell = (r: Row, f: Field) => (map.has(f) ? (r.cells[map.get(f)!] ?? '').trim() : '');
-  const facts = new EventFacts(item);
-  let unreadable = 0;
-  const readRow = (r: Row) => {
+/**
+ * The table read as its bytes arrive (a 200,000-row export is never held
+ * whole): rows are read as soon as the text holds them, the first
+ * HEAD_ROWS of them once there, to tell the columns.
+ */
+class EventsTable implements ByteSink {
+  private readonly text = new TextPieces();
+  private table?: TextQueue;
+  private readonly head: Row[] = [];
+  private cell?: (r: Row, f: Field) => string;
+  private readonly facts: EventFacts;
+  private unreadable = 0;
+  private since = performance.now();
+  private n = 0;
+
+  constructor(private readonly item: Item) {
+    this.facts = new EventFacts(item);
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    for (let at = 0; at < chunk.length; at += FEED_BYTES) {
+      const pieces: string[] = [];
+      this.text.add(chunk.subarray(at, at + FEED_BYTES), pieces);
+      await this.take(pieces, false);
+    }
+  }
+
+  async end(): Promise<ReadResult> {
+    const pieces: string[] = [];
+    this.text.end(pieces);
+    await this.take(pieces, true);
+    const decoded = this.text.result!;
+    if (!decoded.ok)
+      return {
+        facts: [],
+        problems: [
+          problemOf(
+            this.item,
+            'securemail.csv_not_text',
+            `${decoded.reason}; expected CtxLog_APNS_Events.csv (time, operation, status, tenant ID, listener token)`,
+          ),
+        ],
+      };
+    if (!this.cell) return { facts: [], problems: [problemOf(this.item, 'securemail.csv_empty', 'holds no rows')] };
+    const facts = this.facts;
+    const problems = [];
+    if (!facts.rows)
+      problems.push(problemOf(this.item, 'securemail.csv_no_events', 'holds no row with an operation or a status; is it really CtxLog_APNS_Events.csv?'));
+    else if (this.unreadable)
+      problems.push(problemOf(this.item, 'securemail.csv_rows_skipped', `${this.unreadable} row(s) had neither an operation nor a status and were skipped`));
+    const folded = facts.foldedMessage();
+    if (folded) problems.push(problemOf(this.item, 'securemail.csv_folded', folded));
+    return { facts: facts.facts(), problems };
+  }
+
+  /** Reads the rows the text decoded so far holds; at the end, all that are left. */
+  private async take(pieces: string[], ended: boolean): Promise<void> {
+    const decoded = this.text.result;
+    if (!decoded?.ok) return;
+    // The first chunk (a megabyte) holds the lines the delimiter is told from.
+    this.table ??= new TextQueue(detectDelimiter(firstLines(decoded.first, 40)));
+    this.table.add(pieces);
+    if (ended) this.table.end();
+    const rows = this.table.rows;
+    for (let r = rows.next(); !r.done && r.value !== MORE_TEXT; r = rows.next()) {
+      if (this.cell) {
+        const paused = this.readRow(r.value);
+        if (paused) await paused;
+        continue;
+      }
+      this.head.push(r.value);
+      if (this.head.length === HEAD_ROWS) await this.readHead();
+    }
+    if (ended && !this.cell && this.head.length) await this.readHead();
+  }
+
+  private async readHead(): Promise<void> {
+    const { map, dataFrom } = columns(this.head);
+    this.cell = (r, f) => (map.has(f) ? (r.cells[map.get(f)!] ?? '').trim() : '');
+    for (const r of this.head.slice(dataFrom)) {
+      const paused = this.readRow(r);
+      if (paused) await paused;
+    }
+    this.head.length = 0;
+  }
+
+  private readRow(r: Row): void | Promise<void> {
+    const cell = this.cell!;
     const operation = cell(r, 'operation');
     const status = cell(r, 'status');
-    if (!operation && !status) {
-      unreadable++;
-      return;
-    }
-    facts.row(r.line, parseTime(cell(r, 'time')) ?? parseTime(r.raw), operation, status, cell(r, 'tenant'), cell(r, 'token'), cell(r, 'combination'));
-  };
-  let since = performance.now();
-  let n = 0;
-  const pause = async () => {
-    if ((++n & 255) === 0 && performance.now() - since > SLICE_MS) {
-      await nextTurn();
-      since = performance.now();
-    }
-  };
-  for (const r of head.slice(dataFrom)) {
-    readRow(r);
-    await pause();
+    if (!operation && !status) this.unreadable++;
+    else this.facts.row(r.line, parseTime(cell(r, 'time')) ?? parseTime(r.raw), operation, status, cell(r, 'tenant'), cell(r, 'token'), cell(r, 'combination'));
+    if ((++this.n & 255) === 0 && performance.now() - this.since > SLICE_MS) return this.pause();
   }
-  head.length = 0;
-  for (let r = rows.next(); !r.done; r = rows.next()) {
-    readRow(r.value);
-    await pause();
+
+  private async pause(): Promise<void> {
+    await nextTurn();
+    this.since = performance.now();
   }
-  const problems = [];
-  if (!facts.rows)
-    problems.push(problemOf(item, 'securemail.csv_no_events', 'holds no row with an operation or a status; is it really CtxLog_APNS_Events.csv?'));
-  else if (unreadable)
-    problems.push(problemOf(item, 'securemail.csv_rows_skipped', `${unreadable} row(s) had neither an operation nor a status and were skipped`));
-  const folded = facts.foldedMessage();
-  if (folded) problems.push(problemOf(item, 'securemail.csv_folded', folded));
-  return { facts: facts.facts(), problems };
+}
+
+async function readApnsEvents(data: Buffer, item: Item): Promise<ReadResult> {
+  const table = new EventsTable(item);
+  await table.write(data);
+  return table.end();
 }
 
 /** The first `n` lines of `text`, without splitting all of it. */
@@ -117,4 +172,5 @@ export const apnsEventsReader: BufferReader = {
   kind: 'buffer',
   accepts: (name) => APNS_EVENTS_FILE.test(name),
   read: (data, item) => readApnsEvents(data, item),
+  stream: (item) => new EventsTable(item),
 };

@@ -78,29 +78,85 @@ const FIRST_CHUNK_BYTES = 256 * 1024;
  */
 const CHUNK_BYTES = 32 * 1024;
 
-/**
- * The same text as decodeText, as a series of short strings: a 30 MB table
- * is never one 30 MB string next to its 30 MB buffer.
- */
-export function decodeChunks(buf: Buffer): { ok: true; first: string; chunks: Iterable<string> } | { ok: false; reason: string } {
-  const { encoding, start } = encodingOf(buf);
-  const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be';
-  const end = utf16 ? buf.length & ~1 : buf.length;
-  const decoder = new TextDecoder(utf16 ? encoding : 'utf-8');
-  const firstEnd = Math.min(end, start + FIRST_CHUNK_BYTES);
-  const first = decoder.decode(buf.subarray(start, firstEnd), { stream: firstEnd < end });
-  const junk = junkRatio(first);
-  if (junk > 0.02) return notText(junk);
-  function* chunks(): Generator<string> {
-    yield first;
-    for (let at = firstEnd; at < end; at += CHUNK_BYTES)
-      yield decoder.decode(buf.subarray(at, Math.min(end, at + CHUNK_BYTES)), { stream: at + CHUNK_BYTES < end });
-  }
-  return { ok: true, first, chunks: chunks() };
-}
-
 /** Decodes just enough of the first bytes to look for a marker, whatever the encoding. */
 export function headText(head: Buffer): string {
   const d = decodeText(head.length % 2 && (head[0] === 0xff || head[0] === 0xfe) ? head.subarray(0, head.length - 1) : head);
   return d.ok ? d.text : head.toString('latin1');
+}
+
+/**
+ * The same text as decodeText, as a series of short strings, from bytes
+ * that arrive in pieces: a 30 MB table is never one 30 MB string next to its
+ * 30 MB buffer. The first bytes are gathered until they tell
+ * the encoding and hold the sample the junk test reads; after that each
+ * piece is decoded as it comes, and only a byte that cannot be decoded yet
+ * (half of a UTF-16 unit) waits for the next. The first chunk's text is the
+ * one the junk test and the delimiter are told from.
+ */
+export class TextPieces {
+  private head: Buffer[] = [];
+  private headLength = 0;
+  private decoder?: InstanceType<typeof TextDecoder>;
+  private utf16 = false;
+  /** The last byte of UTF-16 text while it is the odd one (decodeText drops a last odd byte). */
+  private odd?: Buffer;
+  private ended = false;
+  /** The first chunk's text once the encoding is known, or why the bytes are not text. */
+  result?: { ok: true; first: string } | { ok: false; reason: string };
+
+  /** Takes the next bytes (copied where kept); the text decoded from them goes to `out`. */
+  add(chunk: Buffer, out: string[]): void {
+    if (this.result && !this.result.ok) return;
+    if (!this.decoder) {
+      this.head.push(Buffer.from(chunk));
+      this.headLength += chunk.length;
+      // One byte past the first chunk (after a BOM of up to 3) shows that more follows it.
+      if (this.headLength > 3 + FIRST_CHUNK_BYTES) this.start(out);
+      return;
+    }
+    this.decode(chunk, out);
+  }
+
+  /** The bytes ended: what the decoder still holds goes to `out`. */
+  end(out: string[]): void {
+    this.ended = true;
+    if (!this.decoder) this.start(out);
+    if (!this.result?.ok) return;
+    const rest = this.decoder!.decode();
+    if (rest) out.push(rest);
+  }
+
+  private start(out: string[]): void {
+    const buf = Buffer.concat(this.head);
+    this.head = [];
+    const { encoding, start } = encodingOf(buf);
+    this.utf16 = encoding === 'utf-16le' || encoding === 'utf-16be';
+    this.decoder = new TextDecoder(this.utf16 ? encoding : 'utf-8');
+    const end = this.utf16 ? buf.length & ~1 : buf.length;
+    const firstEnd = Math.min(end, start + FIRST_CHUNK_BYTES);
+    const first = this.decoder.decode(buf.subarray(start, firstEnd), { stream: !this.ended || firstEnd < end });
+    const junk = junkRatio(first);
+    if (junk > 0.02) {
+      this.result = notText(junk);
+      return;
+    }
+    this.result = { ok: true, first };
+    out.push(first);
+    if (firstEnd < buf.length) this.decode(buf.subarray(firstEnd), out);
+  }
+
+  private decode(chunk: Buffer, out: string[]): void {
+    let bytes = chunk;
+    if (this.utf16) {
+      if (this.odd) {
+        bytes = Buffer.concat([this.odd, chunk]);
+        this.odd = undefined;
+      }
+      if (bytes.length & 1) {
+        this.odd = Buffer.from(bytes.subarray(bytes.length - 1));
+        bytes = bytes.subarray(0, bytes.length - 1);
+      }
+    }
+    for (let at = 0; at < bytes.length; at += CHUNK_BYTES) out.push(this.decoder!.decode(bytes.subarray(at, at + CHUNK_BYTES), { stream: true }));
+  }
 }

@@ -173,29 +173,82 @@ class LineCursor {
 }
 
 /** The rows of `text` (or its chunks) in order, read line by line; blank lines are skipped. */
-export function* rowsOf(text: string | Iterable<string>, delim: string | null): Generator<Row> {
-  const lines = new LineCursor((typeof text === 'string' ? [text] : text)[Symbol.iterator]());
+export function rowsOf(text: string | Iterable<string>, delim: string | null): Generator<Row> {
+  // A source that is all there never runs dry, so MORE_TEXT is never given.
+  return rows(new LineCursor((typeof text === 'string' ? [text] : text)[Symbol.iterator]()), delim) as Generator<Row>;
+}
+
+/** Given by `TextQueue.rows` when the text so far ends before the next row does: add more, then ask again. */
+export const MORE_TEXT = Symbol('more text');
+/** Thrown by a TextQueue's iterator when it has no text yet but has not ended. */
+const DRY = new Error('the text so far has been read');
+
+/**
+ * Text that arrives in pieces, split into the same rows as rowsOf would
+ * split all of it: a row that reaches past the text so far (a line not yet
+ * ended, a quoted field still open, a CR that may be half of a CRLF) waits
+ * for more, and is read again from its start.
+ */
+export class TextQueue {
+  private readonly pieces: string[] = [];
+  private next = 0;
+  private ended = false;
+  readonly rows: Generator<Row | typeof MORE_TEXT>;
+
+  constructor(delim: string | null) {
+    const source: Iterator<string> = {
+      next: () => {
+        if (this.next < this.pieces.length) {
+          const value = this.pieces[this.next]!;
+          this.pieces[this.next++] = '';
+          if (this.next === this.pieces.length) this.pieces.length = this.next = 0;
+          return { done: false, value };
+        }
+        if (this.ended) return { done: true, value: undefined };
+        throw DRY;
+      },
+    };
+    this.rows = rows(new LineCursor(source), delim);
+  }
+
+  add(pieces: readonly string[]): void {
+    for (const p of pieces) this.pieces.push(p);
+  }
+
+  end(): void {
+    this.ended = true;
+  }
+}
+
+function* rows(lines: LineCursor, delim: string | null): Generator<Row | typeof MORE_TEXT> {
   let i = 0;
-  for (let first = lines.at(0); first !== undefined; first = lines.at(i)) {
-    lines.drop(i);
-    if (!first.trim()) {
-      i++;
+  for (;;) {
+    let row: Row;
+    let next: number;
+    try {
+      const first = lines.at(i);
+      if (first === undefined) return;
+      lines.drop(i);
+      if (!first.trim()) {
+        i++;
+        continue;
+      }
+      if (delim === null) {
+        row = { cells: [first.trim()], line: i + 1, raw: first };
+        next = i + 1;
+      } else {
+        // Most rows quote nothing: split as they are (the same cells parseQuoted gives them).
+        const parsed = first.includes('"') ? parseQuoted(lines, i, delim) : null;
+        row = parsed ? { cells: parsed.cells, line: i + 1, raw: first } : { cells: splitPlain(first, delim), line: i + 1, raw: first };
+        next = parsed ? parsed.next : i + 1;
+      }
+    } catch (e) {
+      if (e !== DRY) throw e;
+      yield MORE_TEXT;
       continue;
     }
-    if (delim === null) {
-      yield { cells: [first.trim()], line: i + 1, raw: first };
-      i++;
-      continue;
-    }
-    // Most rows quote nothing: split as they are (the same cells parseQuoted gives them).
-    const parsed = first.includes('"') ? parseQuoted(lines, i, delim) : null;
-    if (parsed) {
-      yield { cells: parsed.cells, line: i + 1, raw: first };
-      i = parsed.next;
-    } else {
-      yield { cells: splitPlain(first, delim), line: i + 1, raw: first };
-      i++;
-    }
+    i = next;
+    yield row;
   }
 }
 
