@@ -129,8 +129,8 @@ function digits(at: string, from: number, to: number): number {
 
 /** The columns of a fold, filled one observation at a time in reading order. */
 export class Columns {
-  private readonly at: (string | number)[] = [];
-  private readonly line: number[] = [];
+  private at: (string | number)[] = [];
+  private line: number[] = [];
   private members?: string[];
   private hows?: string[];
   private readonly varying = new Map<string, string[]>();
@@ -174,6 +174,38 @@ export class Columns {
     else this.at.push(at === this.prevAt ? this.prevAt : (this.prevAt = `${at} `.slice(0, -1)));
   }
 
+  /**
+   * Puts the observations in another order: the runs [from, to) of the present order, one after
+   * the other. Every column is what pushing the observations one by one in that order would have
+   * made of it: the times are counted again from the new first one (or kept as written when they
+   * fall too far from it, or it has none).
+   */
+  reorder(runs: readonly (readonly [number, number])[]): void {
+    const oldAt = this.at;
+    const oldBase = this.base;
+    const written = (v: string | number): string => (typeof v === 'string' ? v : new Date(oldBase + v).toISOString());
+    const first = written(oldAt[runs[0][0]]);
+    const base = first ? Date.parse(first) : Number.NaN;
+    const at: (string | number)[] = [first];
+    for (let r = 0; r < runs.length; r++)
+      for (let i = r === 0 ? runs[0][0] + 1 : runs[r][0]; i < runs[r][1]; i++) {
+        const v = oldAt[i];
+        if (v === '' || Number.isNaN(base)) {
+          at.push(written(v));
+          continue;
+        }
+        const d = (typeof v === 'string' ? msIfExact(v) : oldBase + v) - base;
+        at.push(d >= -MAX_OFFSET && d <= MAX_OFFSET ? d : written(v));
+      }
+    this.at = at;
+    this.base = base;
+    this.prevAt = '';
+    this.line = inRuns(this.line, runs);
+    if (this.members) this.members = inRuns(this.members, runs);
+    if (this.hows) this.hows = inRuns(this.hows, runs);
+    for (const [k, col] of this.varying) this.varying.set(k, inRuns(col, runs));
+  }
+
   fold(count: number): Fold {
     const cols: FoldColumns = { at: this.at, line: this.line };
     if (this.members) cols.member = this.members;
@@ -183,6 +215,13 @@ export class Columns {
     const lastAt = this.lastAt;
     return { count, ...(firstAt !== undefined ? { firstAt } : {}), ...(lastAt !== undefined ? { lastAt } : {}), each: cols };
   }
+}
+
+/** A column's entries in the runs [from, to) given, one run after the other. */
+function inRuns<T>(col: readonly T[], runs: readonly (readonly [number, number])[]): T[] {
+  const out: T[] = [];
+  for (const [from, to] of runs) for (let i = from; i < to; i++) out.push(col[i]);
+  return out;
 }
 
 /** The first observation's time in ms, per column set: what the later times are counted from. */
