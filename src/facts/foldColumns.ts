@@ -116,6 +116,33 @@ function exactMs(at: string): number {
   return !Number.isNaN(ms) && new Date(ms).toISOString() === at ? ms : Number.NaN;
 }
 
+/**
+ * What new Date(ms).toISOString() writes, its day ("2026-11-22T") worked out once per day: a
+ * report rebuilds thousands of observations' times (the timeline, the derivations), and a Date
+ * and its string per observation were a tenth of the end of a push-heavy run.
+ */
+const isoDay = { start: Number.NaN, prefix: '' };
+const DAY_MS = 86_400_000;
+
+function isoOf(ms: number): string {
+  let t = ms - isoDay.start;
+  if (!(t >= 0 && t < DAY_MS)) {
+    // toISOString throws for a time out of range, as before; a year it writes with a sign is written by it.
+    const whole = new Date(ms).toISOString();
+    if (whole.length !== 24) return whole;
+    isoDay.start = Math.floor(ms / DAY_MS) * DAY_MS;
+    isoDay.prefix = whole.slice(0, 11);
+    t = ms - isoDay.start;
+  }
+  const milli = t % 1000;
+  const secs = (t - milli) / 1000;
+  const sec = secs % 60;
+  const mins = (secs - sec) / 60;
+  const min = mins % 60;
+  const h = (mins - min) / 60;
+  return `${isoDay.prefix}${h < 10 ? '0' : ''}${h}:${min < 10 ? '0' : ''}${min}:${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
 /** The decimal number written in at[from, to), or -1 when a character there is not a digit. */
 function digits(at: string, from: number, to: number): number {
   let n = 0;
@@ -183,7 +210,7 @@ export class Columns {
   reorder(runs: readonly (readonly [number, number])[]): void {
     const oldAt = this.at;
     const oldBase = this.base;
-    const written = (v: string | number): string => (typeof v === 'string' ? v : new Date(oldBase + v).toISOString());
+    const written = (v: string | number): string => (typeof v === 'string' ? v : isoOf(oldBase + v));
     const first = written(oldAt[runs[0][0]]);
     const base = first ? Date.parse(first) : Number.NaN;
     const at: (string | number)[] = [first];
@@ -234,7 +261,7 @@ export function atOf(f: Fact, i: number): string {
   if (typeof v === 'string') return v;
   let base = bases.get(c);
   if (base === undefined) bases.set(c, (base = Date.parse(String(c.at[0]))));
-  return new Date(base + v).toISOString();
+  return isoOf(base + v);
 }
 
 /** `at` of observation i in ms since the epoch (NaN when it has none), without building its string when it can. */
