@@ -1,6 +1,6 @@
 import { factDefinition } from './catalog/index.js';
 import { factKey } from './order.js';
-import { Columns, expandFacts, howOf, lineOf, memberOf, OCCURRENCE_ATTRS } from './foldColumns.js';
+import { Columns, expandFacts, howOf, lineOf, memberOf, OCCURRENCE_ATTRS, observation } from './foldColumns.js';
 import type { Fact } from './schema.js';
 
 export { atOf, attrAt, examplesOf, expandFacts, lineAt, msOf, observation, sourceAt } from './foldColumns.js';
@@ -126,9 +126,13 @@ export class FactFolder {
 /**
  * One group's observations. Readers give them in reading order, so they are
  * folded into columns as they come and none is kept whole: half a million
- * status lines hold their columns, not half a million facts. Only when one
- * comes out of order, twice, or already folded (inputs that interleave) is
- * the group kept as facts and folded at the end.
+ * status lines hold their columns, not half a million facts. An archive's
+ * members come in archive order, not name order: the columns are kept in
+ * the order the observations came, in runs of one member each, and put in
+ * reading order at the end (the runs sorted by member), none kept whole.
+ * Only a fact that comes folded already (a stored case) or out of order
+ * within one member (a file given twice, derivations from many logs) makes
+ * the group keep its observations as facts, to fold at the end.
  */
 class Group {
   private list?: Fact[];
@@ -136,6 +140,9 @@ class Group {
   private last: Fact;
   private count = 1;
   private cols?: Columns;
+  /** Where each run after the first starts, and its first observation (as read: the result may start with it). */
+  private runStarts?: number[];
+  private runFirsts?: Fact[];
 
   constructor(f: Fact) {
     this.first = f;
@@ -144,7 +151,15 @@ class Group {
   }
 
   add(f: Fact): void {
-    if (!this.list && (f.fold || compareOccurrences(this.last, f) >= 0)) this.list = this.facts();
+    if (!this.list) {
+      // A new member starts a run of its own; out of order within one member (a file read twice, derivations
+      // of many logs), the group is kept as facts from here on.
+      if (f.fold) this.list = this.facts();
+      else if (memberOf(f) !== memberOf(this.last)) {
+        (this.runStarts ??= []).push(this.count);
+        (this.runFirsts ??= []).push(f);
+      } else if (compareOccurrences(this.last, f) >= 0) this.list = this.facts();
+    }
     if (this.list) {
       this.list.push(f);
       return;
@@ -158,22 +173,56 @@ class Group {
     this.last = f;
   }
 
-  /** The observations taken so far, as facts (the first as it came). */
+  /** The observations taken so far, as facts, in the order they came (the first of each run as it came). */
   private facts(): Fact[] {
     if (!this.cols) return [this.first];
-    const folded: Fact = { ...this.first, fold: this.cols.fold(this.count) };
-    const out = expandFacts([folded]);
+    const out = expandFacts([{ ...this.first, fold: this.cols.fold(this.count) }]);
     out[0] = this.first;
+    const starts = this.runStarts ?? [];
+    for (let r = 0; r < starts.length; r++) out[starts[r]] = this.runFirsts![r];
     this.cols = undefined;
+    this.runStarts = undefined;
+    this.runFirsts = undefined;
     return out;
   }
 
+  private folded?: Fact;
+
+  /** The folded fact (worked out once: putting the runs in order changes the columns). */
   result(): Fact {
+    return (this.folded ??= this.fold());
+  }
+
+  private fold(): Fact {
     const o = this.list;
-    if (!o) return this.cols ? { ...this.first, fold: this.cols.fold(this.count) } : this.first;
-    // Alone in its group: an observation as it was read, or a fold that nothing else joins.
-    if (o.length === 1) return o[0];
-    return foldGroup(o.some((f) => f.fold) ? expandFacts(o) : o);
+    if (o) {
+      // Alone in its group: an observation as it was read, or a fold that nothing else joins.
+      if (o.length === 1) return o[0];
+      return foldGroup(o.some((f) => f.fold) ? expandFacts(o) : o);
+    }
+    if (!this.cols) return this.first;
+    if (!this.runStarts) return { ...this.first, fold: this.cols.fold(this.count) };
+    return this.runsInReadingOrder();
+  }
+
+  /** The runs sorted by member (stable): reading order, unless a member's runs overlap (then folded from facts). */
+  private runsInReadingOrder(): Fact {
+    const starts = [0, ...this.runStarts!];
+    const firsts = [this.first, ...this.runFirsts!];
+    const runs = starts.map((from, r) => ({ from, to: r + 1 < starts.length ? starts[r + 1] : this.count, first: firsts[r], member: memberOf(firsts[r]) }));
+    runs.sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : a.from - b.from));
+    let asCame = true;
+    let folded: Fact | undefined;
+    for (let r = 1; r < runs.length; r++) {
+      if (runs[r].from < runs[r - 1].from) asCame = false;
+      if (runs[r].member !== runs[r - 1].member) continue;
+      // The same member in two runs (a member that comes back): in reading order only if the second starts after the first ends.
+      folded ??= { ...this.first, fold: this.cols!.fold(this.count) };
+      if (compareOccurrences(observation(folded, runs[r - 1].to - 1), runs[r].first) >= 0) return foldGroup(this.facts());
+    }
+    const cols = this.cols!;
+    if (!asCame) cols.reorder(runs.map((r) => [r.from, r.to] as const));
+    return { ...runs[0].first, fold: cols.fold(this.count) };
   }
 }
 

@@ -116,6 +116,33 @@ function exactMs(at: string): number {
   return !Number.isNaN(ms) && new Date(ms).toISOString() === at ? ms : Number.NaN;
 }
 
+/**
+ * What new Date(ms).toISOString() writes, its day ("2026-11-22T") worked out once per day: a
+ * report rebuilds thousands of observations' times (the timeline, the derivations), and a Date
+ * and its string per observation were a tenth of the end of a push-heavy run.
+ */
+const isoDay = { start: Number.NaN, prefix: '' };
+const DAY_MS = 86_400_000;
+
+function isoOf(ms: number): string {
+  let t = ms - isoDay.start;
+  if (!(t >= 0 && t < DAY_MS)) {
+    // toISOString throws for a time out of range, as before; a year it writes with a sign is written by it.
+    const whole = new Date(ms).toISOString();
+    if (whole.length !== 24) return whole;
+    isoDay.start = Math.floor(ms / DAY_MS) * DAY_MS;
+    isoDay.prefix = whole.slice(0, 11);
+    t = ms - isoDay.start;
+  }
+  const milli = t % 1000;
+  const secs = (t - milli) / 1000;
+  const sec = secs % 60;
+  const mins = (secs - sec) / 60;
+  const min = mins % 60;
+  const h = (mins - min) / 60;
+  return `${isoDay.prefix}${h < 10 ? '0' : ''}${h}:${min < 10 ? '0' : ''}${min}:${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
 /** The decimal number written in at[from, to), or -1 when a character there is not a digit. */
 function digits(at: string, from: number, to: number): number {
   let n = 0;
@@ -129,8 +156,8 @@ function digits(at: string, from: number, to: number): number {
 
 /** The columns of a fold, filled one observation at a time in reading order. */
 export class Columns {
-  private readonly at: (string | number)[] = [];
-  private readonly line: number[] = [];
+  private at: (string | number)[] = [];
+  private line: number[] = [];
   private members?: string[];
   private hows?: string[];
   private readonly varying = new Map<string, string[]>();
@@ -174,6 +201,38 @@ export class Columns {
     else this.at.push(at === this.prevAt ? this.prevAt : (this.prevAt = `${at} `.slice(0, -1)));
   }
 
+  /**
+   * Puts the observations in another order: the runs [from, to) of the present order, one after
+   * the other. Every column is what pushing the observations one by one in that order would have
+   * made of it: the times are counted again from the new first one (or kept as written when they
+   * fall too far from it, or it has none).
+   */
+  reorder(runs: readonly (readonly [number, number])[]): void {
+    const oldAt = this.at;
+    const oldBase = this.base;
+    const written = (v: string | number): string => (typeof v === 'string' ? v : isoOf(oldBase + v));
+    const first = written(oldAt[runs[0][0]]);
+    const base = first ? Date.parse(first) : Number.NaN;
+    const at: (string | number)[] = [first];
+    for (let r = 0; r < runs.length; r++)
+      for (let i = r === 0 ? runs[0][0] + 1 : runs[r][0]; i < runs[r][1]; i++) {
+        const v = oldAt[i];
+        if (v === '' || Number.isNaN(base)) {
+          at.push(written(v));
+          continue;
+        }
+        const d = (typeof v === 'string' ? msIfExact(v) : oldBase + v) - base;
+        at.push(d >= -MAX_OFFSET && d <= MAX_OFFSET ? d : written(v));
+      }
+    this.at = at;
+    this.base = base;
+    this.prevAt = '';
+    this.line = inRuns(this.line, runs);
+    if (this.members) this.members = inRuns(this.members, runs);
+    if (this.hows) this.hows = inRuns(this.hows, runs);
+    for (const [k, col] of this.varying) this.varying.set(k, inRuns(col, runs));
+  }
+
   fold(count: number): Fold {
     const cols: FoldColumns = { at: this.at, line: this.line };
     if (this.members) cols.member = this.members;
@@ -183,6 +242,13 @@ export class Columns {
     const lastAt = this.lastAt;
     return { count, ...(firstAt !== undefined ? { firstAt } : {}), ...(lastAt !== undefined ? { lastAt } : {}), each: cols };
   }
+}
+
+/** A column's entries in the runs [from, to) given, one run after the other. */
+function inRuns<T>(col: readonly T[], runs: readonly (readonly [number, number])[]): T[] {
+  const out: T[] = [];
+  for (const [from, to] of runs) for (let i = from; i < to; i++) out.push(col[i]);
+  return out;
 }
 
 /** The first observation's time in ms, per column set: what the later times are counted from. */
@@ -195,7 +261,7 @@ export function atOf(f: Fact, i: number): string {
   if (typeof v === 'string') return v;
   let base = bases.get(c);
   if (base === undefined) bases.set(c, (base = Date.parse(String(c.at[0]))));
-  return new Date(base + v).toISOString();
+  return isoOf(base + v);
 }
 
 /** `at` of observation i in ms since the epoch (NaN when it has none), without building its string when it can. */

@@ -76,3 +76,19 @@ describe('folded observations give their times back as read', () => {
     expect(expandFacts(folded).map((f) => f.at)).toEqual(at);
   });
 });
+
+describe('times counted from a fold’s first come back as Date writes them', () => {
+  // Around midnight, the epoch, a leap day and the last day Date writes without a sign, back and forth.
+  const around = [Date.UTC(2026, 10, 22, 23, 59, 59, 990), Date.UTC(1970, 0, 1), Date.UTC(2024, 1, 29, 12), Date.UTC(9999, 11, 31, 23, 59)];
+  const steps = [0, 1, 9, 10, 999, 1000, 59_999, 60_000, -1, -1000, -3_600_001, 86_400_000, -86_400_001, 7 * 86_400_000 + 3];
+  it.each(around.map((ms) => [new Date(ms).toISOString(), ms] as const))('around %s', (_, ms) => {
+    const at = steps.map((d) => new Date(ms + d).toISOString());
+    const facts: Fact[] = at.map((t, i) => ({
+      name: 'device.log.push_received',
+      value: t,
+      at: t,
+      source: { kind: 'file', input: 'bundle.tar.gz', member: 'logs/apsd.log', line: i + 1 },
+    }));
+    expect(expandFacts(foldFacts(facts)).map((f) => f.at)).toEqual(at);
+  });
+});

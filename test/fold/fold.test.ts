@@ -147,4 +147,50 @@ describe('folding repeated observations', () => {
     expect(one[0].fold?.count).toBe(200_000);
     expect(expandFacts(one)).toHaveLength(200_000);
   });
+
+  describe('a bundle whose logs come in archive order, not name order', () => {
+    // Thirty logs of one bundle, each with its own lines in order; the times run over a month (beyond what a
+    // fold counts in milliseconds from its first time), some lines have none and one is not a time Date writes.
+    const day = 24 * 3600 * 1000;
+    const logs = Array.from({ length: 30 }, (_, m) => `logs/${['apsd', 'Apsd', 'mdmd'][m % 3]}-${(m * 7919) % 101}.log`);
+    const lineOf = (m: number, l: number): Fact => {
+      const at =
+        l === 2 && m % 5 === 0
+          ? ''
+          : m === 7 && l === 1
+            ? '2026-11-22T09:00:00Z'
+            : new Date(Date.UTC(2026, 10, 1) + ((m * 13 + l) % 40) * day + l * 1000).toISOString();
+      return {
+        ...received(logs[m], 10 * l + m, 0),
+        value: at || 'no time',
+        ...(at ? { at } : { at: undefined }),
+        attrs: { process: 'apsd', host: 'iPhone', connection: `c${l % 3}` },
+      };
+    };
+    const withoutUndefined = (f: Fact): Fact => JSON.parse(JSON.stringify(f));
+    const read = (order: readonly number[], lines: (m: number) => number[]) => order.flatMap((m) => lines(m).map((l) => withoutUndefined(lineOf(m, l))));
+    const archiveOrder = shuffled(
+      logs.map((_, m) => m),
+      3,
+    );
+    const nameOrder = [...archiveOrder].sort((a, b) => (`${ROOT}/${logs[a]}` < `${ROOT}/${logs[b]}` ? -1 : 1));
+    const lines = (m: number) => Array.from({ length: 1 + (m % 4) }, (_, i) => i + 1);
+    const reference = JSON.stringify(foldFacts(read(nameOrder, lines)));
+
+    it('folds them as it folds the same lines read in name order', () => {
+      expect(JSON.stringify(foldFacts(read(archiveOrder, lines)))).toBe(reference);
+      expect(expandFacts(foldFacts(read(archiveOrder, lines)))).toHaveLength(read(nameOrder, lines).length);
+    });
+
+    it('puts a log that comes back (a member read in two parts) in its place, and counts a line read twice once', () => {
+      const first = archiveOrder.slice(0, 10);
+      const rest = archiveOrder.slice(10);
+      const head = (m: number) => lines(m).slice(0, 2);
+      const tail = (m: number) => lines(m).slice(2);
+      const inTwoParts = [...read(first, head), ...read(rest, lines), ...read(first, tail)];
+      expect(JSON.stringify(foldFacts(inTwoParts))).toBe(reference);
+      const overlapping = [...read(first, lines), ...read(rest, lines), ...read(first, (m) => lines(m).slice(1))];
+      expect(JSON.stringify(foldFacts(overlapping))).toBe(reference);
+    });
+  });
 });
