@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { cause, diagnose, facts, file, note, questionIds } from './evidence.js';
+
+/**
+ * Troubleshooting step: "what did APNs answer the provider?", read from the log of the library the
+ * provider is built on, in the shape that library prints it: node-apn's failed entries, PyAPNs2's
+ * exception at the end of a traceback, apns2 (Go) printing status, apns-id and reason, and a provider
+ * logging APNs' transient answers. Every value below is made up.
+ */
+
+const FIRST = '5f1c0a9d2b7e4c3f8a6d1e0b9c2f4a7d5e8b1c3f6a9d2e0b7c4f1a8d5e2b9c6f';
+const SECOND = '0b9c2f4a7d5e8b1c3f6a9d2e0b7c4f1a8d5e2b9c6f5f1c0a9d2b7e4c3f8a6d1e';
+
+describe("node-apn's failed entries for two devices", () => {
+  const log = () =>
+    file(
+      'push-worker.log',
+      [
+        `2026-11-30T09:14:02.412Z error: apn failed { device: '${FIRST}', status: '400', response: { reason: 'BadDeviceToken' } }`,
+        `2026-11-30T09:14:02.413Z error: apn failed { device: '${SECOND}', status: '410', response: { reason: 'Unregistered', timestamp: 1764493200000 } }`,
+        '',
+      ].join('\n'),
+    );
+
+  it('each answer names the token it was for', async () => {
+    const r = await diagnose(log());
+    expect(facts(r, 'apns.response').map((f) => [f.value, f.attrs.token])).toEqual([
+      ['BadDeviceToken', FIRST],
+      ['Unregistered', SECOND],
+    ]);
+  });
+
+  it('with no word on which device the case is about, asks instead of calling the app removed', async () => {
+    const r = await diagnose(log());
+    expect(cause(r, 'apns.app_removed')?.status).not.toBe('likely');
+    expect(questionIds(r)).toContain('q.case.device');
+  });
+});
+
+describe("PyAPNs2's exception at the end of a traceback", () => {
+  it('is the answer APNs gave: a bad device token, most often the other environment', async () => {
+    const r = await diagnose(
+      file(
+        'worker.log',
+        [
+          'Traceback (most recent call last):',
+          '  File "/srv/app/push.py", line 41, in send',
+          '    client.send_notification(token_hex, payload, topic)',
+          '  File "/usr/lib/python3/site-packages/apns2/client.py", line 106, in send_notification',
+          '    raise exception_class_for_reason(result)',
+          'apns2.errors.BadDeviceToken',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(facts(r, 'apns.response').map((f) => f.value)).toEqual(['BadDeviceToken']);
+    expect(cause(r, 'apns.environment_mismatch')?.status).toBe('likely');
+  });
+
+  it('a sentence naming an exception is still no answer', async () => {
+    const r = await diagnose(file('chat.txt', 'we should catch apns2.errors.BadDeviceToken in the worker\n'));
+    expect(facts(r, 'apns.response')).toEqual([]);
+  });
+});
+
+describe('a provider token that is stale or renewed too often', () => {
+  const apns2 = (reason: string, status: number) => file('apns2.log', `2026/11/30 10:02:12 Error: ${status} 9A0B1C2D-3E4F-5061-7283-94A5B6C7D8E9 ${reason}\n`);
+
+  it('ExpiredProviderToken: the first step is to renew the token on a schedule, not to re-sign it differently', async () => {
+    const r = await diagnose(apns2('ExpiredProviderToken', 403));
+    const c = cause(r, 'apns.provider_token');
+    expect(c?.status).toBe('confirmed');
+    expect(c?.nextSteps[0]).toMatch(/20 minutes/);
+    expect(r.headline).toMatch(/20 minutes/);
+  });
+
+  it('TooManyProviderTokenUpdates: the same', async () => {
+    const r = await diagnose(apns2('TooManyProviderTokenUpdates', 429));
+    expect(cause(r, 'apns.provider_token')?.nextSteps[0]).toMatch(/20 minutes/);
+  });
+
+  it('InvalidProviderToken: the first step is how to sign it', async () => {
+    const r = await diagnose(apns2('InvalidProviderToken', 403));
+    expect(cause(r, 'apns.provider_token')?.nextSteps[0]).toMatch(/ES256/);
+  });
+});
+
+describe("APNs' transient answers (429 TooManyRequests, 500, 503)", () => {
+  const log = () =>
+    file(
+      'sender.log',
+      [
+        `2026-11-30 14:00:00 apns response 429 TooManyRequests token=${FIRST}`,
+        '2026-11-30 14:00:05 apns response 503 ServiceUnavailable',
+        '2026-11-30 14:00:07 apns response 500 InternalServerError',
+        '',
+      ].join('\n'),
+    );
+
+  it('are said in the report: back off and retry, they say nothing of the token', async () => {
+    const r = await diagnose(log());
+    expect(note(r, 'apns.note.transient_answer')?.text).toMatch(/back off/i);
+  });
+
+  it('an accepted push alone brings no such note', async () => {
+    const r = await diagnose(file('ok.log', `2026-11-30 14:00:00 apns response 200 token=${FIRST}\n`));
+    expect(note(r, 'apns.note.transient_answer')).toBeUndefined();
+  });
+});
