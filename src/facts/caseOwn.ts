@@ -101,8 +101,12 @@ function ownTokens<F extends Fact>(facts: readonly F[], ids: ReadonlySet<string>
   if (tokens.size < 2) return facts;
   if (ids && [...tokens].some((t) => ids.has(t))) return facts.filter((f) => !tokenOf(f) || ids.has(tokenOf(f)!));
   const refused = (f: Fact) => !!tokenOf(f) && String(f.value) !== '200' && f.attrs?.status !== '200';
-  const refusedTokens = new Set(facts.filter(refused).map((f) => tokenOf(f)!));
-  return [...tokens].every((t) => refusedTokens.has(t)) ? facts : facts.filter((f) => !refused(f));
+  // A refusal speaks for every token (a provider-wide fault: wrong host, wrong topic) only when each token got
+  // that same answer; BadDeviceToken for one token and Unregistered for another are two devices' stories.
+  const tokensRefusedWith = new Map<string, Set<string>>();
+  for (const f of facts) if (refused(f)) tokensRefusedWith.set(String(f.value), (tokensRefusedWith.get(String(f.value)) ?? new Set()).add(tokenOf(f)!));
+  const everyToken = (f: Fact) => tokensRefusedWith.get(String(f.value))?.size === tokens.size;
+  return facts.filter((f) => !refused(f) || everyToken(f));
 }
 
 /** Whether a push detail belongs to the device known by `ids` (upper case): it names that device, or none. */
