@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { cause, diagnose } from './evidence.js';
+
+/**
+ * Troubleshooting step (seed 003, the APNs events file): "which subscription step failed?". A step that
+ * failed once and succeeded on a later try is history: the listener accepted the tenant ID the second time,
+ * so the earlier HTTP 500 no longer points at a wrong tenant ID. The tenant ID and listener token are
+ * masked, as support bundles often are.
+ */
+const RECOVERED = fileURLToPath(new URL('../fixtures/securemail/recovered/', import.meta.url));
+
+describe('a listener registration that failed with HTTP 500, then succeeded five minutes later', () => {
+  it('does not call the tenant ID wrong: the listener accepted it on the retry', async () => {
+    const r = await diagnose(RECOVERED);
+    expect(cause(r, 'securemail.tenant_id')?.status).toBe('ruled_out');
+  });
+
+  it('the failure still stands when no later try of that step succeeded', async () => {
+    const r = await diagnose(fileURLToPath(new URL('../fixtures/securemail/failing/CtxLog_APNS_Events.csv', import.meta.url)));
+    expect(cause(r, 'securemail.tenant_id')?.status).toBe('likely');
+  });
+});
