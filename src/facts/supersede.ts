@@ -75,7 +75,29 @@ export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly
     }
   }
   refusalsSuperseded(facts, dropped);
+  retriedSteps(facts, dropped);
   return dropped.size ? facts.filter((f) => !dropped.has(f)) : facts;
+}
+
+/**
+ * A Secure Mail subscription step (tenant ID, listener registration, EWS subscription…) that failed is
+ * history once the same step succeeded later: the app retries, and the latest try is what holds now.
+ */
+function retriedSteps<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  let succeeded: Map<string, Timed[]> | undefined;
+  for (const f of facts) {
+    if (f.name !== 'securemail.apns.failed_operation') continue;
+    const t = timeOf(f);
+    if (!t) continue;
+    if (!succeeded) {
+      succeeded = new Map();
+      for (const s of facts) {
+        const st = s.name === 'securemail.apns.succeeded_operation' ? timeOf(s) : undefined;
+        if (st) succeeded.set(String(s.value), [...(succeeded.get(String(s.value)) ?? []), st]);
+      }
+    }
+    if (succeeded.get(String(f.value))?.some((s) => s.clock === t.clock && s.ms > t.ms)) dropped.add(f);
+  }
 }
 
 const norm = (v: Fact['value']) => String(v).trim().toUpperCase();
