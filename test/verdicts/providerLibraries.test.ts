@@ -107,3 +107,44 @@ describe("APNs' transient answers (429 TooManyRequests, 500, 503)", () => {
     expect(note(r, 'apns.note.transient_answer')).toBeUndefined();
   });
 });
+
+describe('Firebase Cloud Messaging relaying that APNs refused the credentials uploaded to it', () => {
+  const v1 = () =>
+    file(
+      'fcm-response.json',
+      `${JSON.stringify(
+        {
+          error: {
+            code: 401,
+            message: 'Auth error from APNS or Web Push Service',
+            status: 'UNAUTHENTICATED',
+            details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode: 'THIRD_PARTY_AUTH_ERROR' }],
+          },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+
+  it("FCM v1's THIRD_PARTY_AUTH_ERROR: an app push case, pointing at the APNs key or certificate in the Firebase project", async () => {
+    const r = await diagnose(v1());
+    expect(r.domains).toEqual(['apns']);
+    expect(facts(r, 'apns.relay_credentials_refused').map((f) => f.value)).toEqual(['fcm']);
+    expect(note(r, 'apns.note.relay_credentials')?.text).toMatch(/Cloud Messaging/);
+  });
+
+  it("the Admin SDK's messaging/third-party-auth-error says the same", async () => {
+    const r = await diagnose(
+      file(
+        'functions.log',
+        '2026-11-30T12:00:01.220Z E sendPush: FirebaseMessagingError: Auth error from APNS or Web Push Service code=messaging/third-party-auth-error\n',
+      ),
+    );
+    expect(note(r, 'apns.note.relay_credentials')).toBeDefined();
+  });
+
+  it('a delivered FCM message brings no such note', async () => {
+    const r = await diagnose(file('fcm-ok.json', '{ "name": "projects/demo-app/messages/0:1764504000000000%31bd1c9631bd1c96" }\n'));
+    expect(note(r, 'apns.note.relay_credentials')).toBeUndefined();
+  });
+});
