@@ -148,3 +148,34 @@ describe('Firebase Cloud Messaging relaying that APNs refused the credentials up
     expect(note(r, 'apns.note.relay_credentials')).toBeUndefined();
   });
 });
+
+describe('APNs refused a token, then accepted a later push to the same token', () => {
+  const log = () =>
+    file(
+      'provider.log',
+      [
+        `2026-11-30T10:00:00Z WARN apns: POST https://api.push.apple.com/3/device/${FIRST} status=410 reason=Unregistered timestamp=1764490000000`,
+        `2026-11-30T11:00:00Z INFO apns: POST https://api.push.apple.com/3/device/${FIRST} status=200 apns-id=5e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c`,
+        '',
+      ].join('\n'),
+    );
+
+  it('the refusal is history: the app is not called removed from the device', async () => {
+    const r = await diagnose(log());
+    expect(cause(r, 'apns.app_removed')?.status).not.toBe('likely');
+  });
+
+  it('accepted first and refused later, the refusal is what holds now', async () => {
+    const r = await diagnose(
+      file(
+        'provider.log',
+        [
+          `2026-11-30T10:00:00Z INFO apns: POST https://api.push.apple.com/3/device/${FIRST} status=200 apns-id=5e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c`,
+          `2026-11-30T11:00:00Z WARN apns: POST https://api.push.apple.com/3/device/${FIRST} status=410 reason=Unregistered timestamp=1764493000000`,
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(cause(r, 'apns.app_removed')?.status).toBe('likely');
+  });
+});
