@@ -7,7 +7,8 @@ import type { Fact } from './schema.js';
  * device's values, the latest is what the server uses now; an older, different value is history. Only
  * times that can be compared count: UTC or an offset, or times without a zone from the same input.
  * Values without any time (pasted, a check-in saved on its own) are never superseded and supersede nothing.
- * Likewise APNs refusing a device's push is history once APNs accepted a later push to the same device.
+ * Likewise APNs refusing a device's push is history once APNs accepted a later push to the same device
+ * (MDM: the same UDID; app push: the same device token).
  */
 const BY_TIME: ReadonlySet<string> = new Set(['server.push_magic', 'server.push_token']);
 
@@ -28,17 +29,34 @@ function timeOf(f: Fact): Timed | undefined {
   return { ms, clock: zone === 'unknown' ? `unknown@${'input' in f.source ? f.source.input : ''}` : 'utc' };
 }
 
+/**
+ * Which device (MDM: its UDID) or which app copy (app push: its device token) an APNs answer was for. The
+ * key's kind is part of it, so a UDID never meets a token.
+ */
+function answeredFor(f: Fact): string | undefined {
+  if (f.name === 'apns.response') {
+    const token = f.attrs?.token?.trim().toLowerCase();
+    return token ? `token:${token}` : undefined;
+  }
+  const udid = f.attrs?.udid?.trim().toUpperCase();
+  return udid ? `udid:${udid}` : undefined;
+}
+
+const isAccepted = (f: Fact) =>
+  (f.name === 'server.push_status' && Number(f.value) === 200) ||
+  ((f.name === 'mdm.apns_response' || f.name === 'apns.response') && (String(f.value) === '200' || f.attrs?.status === '200'));
+
 /** APNs refusing one device's push (410 Unregistered, BadDeviceToken…) is history once APNs accepted a later push to it. */
 function acceptedLater<F extends Fact>(facts: readonly F[]): Map<string, Timed[]> {
   const accepted = new Map<string, Timed[]>();
   for (const f of facts) {
-    const ok = (f.name === 'server.push_status' && Number(f.value) === 200) || (f.name === 'mdm.apns_response' && String(f.value) === '200');
-    const udid = f.attrs?.udid?.trim().toUpperCase();
-    const t = ok && udid ? timeOf(f) : undefined;
+    const ok = isAccepted(f);
+    const key = ok ? answeredFor(f) : undefined;
+    const t = ok && key ? timeOf(f) : undefined;
     if (!t) continue;
-    const list = accepted.get(udid!);
+    const list = accepted.get(key!);
     if (list) list.push(t);
-    else accepted.set(udid!, [t]);
+    else accepted.set(key!, [t]);
   }
   return accepted;
 }
@@ -46,12 +64,12 @@ function acceptedLater<F extends Fact>(facts: readonly F[]): Map<string, Timed[]
 function refusalsSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
   let accepted: Map<string, Timed[]> | undefined;
   for (const f of facts) {
-    if (f.name !== 'mdm.apns_response' || String(f.value) === '200') continue;
-    const udid = f.attrs?.udid?.trim().toUpperCase();
-    const t = udid ? timeOf(f) : undefined;
+    if ((f.name !== 'mdm.apns_response' && f.name !== 'apns.response') || isAccepted(f)) continue;
+    const key = answeredFor(f);
+    const t = key ? timeOf(f) : undefined;
     if (!t) continue;
     accepted ??= acceptedLater(facts);
-    if (accepted.get(udid!)?.some((a) => a.clock === t.clock && a.ms > t.ms)) dropped.add(f);
+    if (accepted.get(key!)?.some((a) => a.clock === t.clock && a.ms > t.ms)) dropped.add(f);
   }
 }
 
