@@ -179,3 +179,23 @@ describe('APNs refused a token, then accepted a later push to the same token', (
     expect(cause(r, 'apns.app_removed')?.status).toBe('likely');
   });
 });
+
+describe("Azure Notification Hubs' Test Send saying an Apple registration's handle is invalid", () => {
+  it("the portal's result row: the hub's APNs environment and the app's build are probably mixed up", async () => {
+    const r = await diagnose(
+      file('test-send.txt', 'apple | 6321218213637372908-5225854469778412245-3 | The Push Notification System handle for the registration is invalid\n'),
+    );
+    expect(facts(r, 'apns.response').map((f) => f.value)).toEqual(['BadDeviceToken']);
+    expect(cause(r, 'apns.environment_mismatch')?.status).toBe('likely');
+  });
+
+  it("the same outcome for an Android (fcmv1) registration is not APNs'", async () => {
+    const r = await diagnose(
+      file(
+        'send.json',
+        "{'applicationPlatform': 'fcmv1', 'registrationId': '6434333482963711563-7173100684780204633-3', 'outcome': 'The Push Notification System handle for the registration is invalid'}\n",
+      ),
+    );
+    expect(facts(r, 'apns.response')).toEqual([]);
+  });
+});
