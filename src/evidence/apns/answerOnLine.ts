@@ -38,6 +38,10 @@ const PHRASES: [RegExp, string][] = [
   [/client certificate was for the wrong environment/i, 'BadCertificateEnvironment'],
   [/device token has expired/i, 'ExpiredToken'],
   [/message payload was too large/i, 'PayloadTooLarge'],
+  // Azure Notification Hubs' outcome for an Apple registration whose token APNs refused; the hub then drops the
+  // registration. Its own issue threads trace it to a hub set to one APNs environment and a build of the other.
+  // Only for an Apple registration: the hub words an Android (fcmv1) handle's refusal the same way.
+  [/\bapple\b[^\n]{0,300}?handle for the registration is invalid/i, 'BadDeviceToken'],
 ];
 
 /**
