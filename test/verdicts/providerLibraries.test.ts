@@ -199,3 +199,19 @@ describe("Azure Notification Hubs' Test Send saying an Apple registration's hand
     expect(facts(r, 'apns.response')).toEqual([]);
   });
 });
+
+describe("Pushy's response printed whole (SimplePushNotificationResponse)", () => {
+  const response = (success: boolean, status: number, reason: string) =>
+    `2026-11-30 10:15:04,002 INFO  PushService - SimplePushNotificationResponse{pushNotification=SimpleApnsPushNotification{token='${FIRST}', topic='com.example.shop'}, success=${success}, apnsId=7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d, statusCode=${status}, rejectionReason=${reason}, tokenExpirationTimestamp=Optional.empty}\n`;
+
+  it('an accepted push: its apnsId is the key to look up in the Push Notifications Console', async () => {
+    const r = await diagnose(file('pushy.log', response(true, 200, 'Optional.empty')));
+    expect(facts(r, 'apns.apns_id').map((f) => f.value)).toEqual(['7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d']);
+    expect(note(r, 'apns.note.look_up_apns_id')).toBeDefined();
+  });
+
+  it('a rejected push: the reason in Optional[…] is the answer', async () => {
+    const r = await diagnose(file('pushy.log', response(false, 400, 'Optional[BadDeviceToken]')));
+    expect(facts(r, 'apns.response').map((f) => [f.value, f.attrs.token])).toEqual([['BadDeviceToken', FIRST]]);
+  });
+});
