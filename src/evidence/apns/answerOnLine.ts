@@ -25,7 +25,8 @@ const STATUS_THEN_REASON = new RegExp(`\\b(\\d{3})\\b\\s*[:\\-(]?\\s*(?:APNs pus
 const STATUS =
   /(?:HTTP\/2(?:\.0)?|:status|status(?:[ _-]?code)?|HTTP status|error[ _-]?code|returned(?: HTTP)?|response(?: code)?|code)["'\s:=]*\(?\s*(\d{3})\b/i;
 const SNAKE = /:?\b([a-z]+(?:_[a-z]+){1,5})\b/g;
-const APNS_ID = /apns-id["'\s:=]+([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/i;
+// The header's name (apns-id), or a library's field for it (Pushy's and apns2's apnsId / ApnsID, apns_id).
+const APNS_ID = /apns[-_]?id["'\s:=]+([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/i;
 const TIMESTAMP = /timestamp\\*"?\s*[:=]?\s*(\d{10,13})\b/i;
 const LEGACY_STATUS = /status(?:[ _-]?code)?["'\s:=]*\(?(\d{1,3})\b/i;
 
