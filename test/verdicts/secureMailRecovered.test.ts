@@ -21,3 +21,19 @@ describe('a listener registration that failed with HTTP 500, then succeeded five
     expect(cause(r, 'securemail.tenant_id')?.status).toBe('likely');
   });
 });
+
+describe('an app log whose subscription failed (HTTP 500, then a timeout) and succeeded five minutes later', () => {
+  const log = fileURLToPath(new URL('../fixtures/securemail/recovered_log/', import.meta.url));
+
+  it('neither the network nor the tenant ID is blamed: the later subscription went through and a push arrived', async () => {
+    const r = await diagnose(log);
+    expect(cause(r, 'securemail.subscription_network')?.status).not.toMatch(/confirmed|likely/);
+    expect(cause(r, 'securemail.tenant_id')?.status).not.toMatch(/confirmed|likely/);
+  });
+
+  it('the same failures with no later success still point at the network', async () => {
+    const failing = fileURLToPath(new URL('../fixtures/securemail/failing/CtxLog_SecureMail.csv', import.meta.url));
+    const r = await diagnose(failing);
+    expect(cause(r, 'securemail.subscription_network')?.status).toBe('confirmed');
+  });
+});
