@@ -97,25 +97,46 @@ export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly
   return dropped.size ? facts.filter((f) => !dropped.has(f)) : facts;
 }
 
+/** What a failed Secure Mail subscription leaves in the app log; all of it is history once a later subscription went through. */
+const SUBSCRIPTION_FAILURES: ReadonlySet<string> = new Set([
+  'securemail.apns.failed_operation',
+  'securemail.log.subscription_failed',
+  'securemail.log.network_error',
+  'securemail.log.http_500',
+  'securemail.log.http_413',
+  'securemail.log.ews_auth_failure',
+]);
+/** The steps that end a subscription: once one succeeds, the steps before it worked too. */
+const FINAL_STEPS: ReadonlySet<string> = new Set(['subscription', 'ews_subscription', 'listener_update']);
+
 /**
- * A Secure Mail subscription step (tenant ID, listener registration, EWS subscription…) that failed is
- * history once the same step succeeded later: the app retries, and the latest try is what holds now.
+ * A Secure Mail subscription that failed is history once a later one went through (the app retries, and
+ * the latest try is what holds now): a step of the APNs events file once the same step, or a final step,
+ * succeeded later; a failure the app log recorded once the log or the events file shows a later success.
  */
 function retriedSteps<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
   let succeeded: Map<string, Timed[]> | undefined;
   for (const f of facts) {
-    if (f.name !== 'securemail.apns.failed_operation') continue;
+    if (!SUBSCRIPTION_FAILURES.has(f.name)) continue;
     const t = timeOf(f);
     if (!t) continue;
-    if (!succeeded) {
-      succeeded = new Map();
-      for (const s of facts) {
-        const st = s.name === 'securemail.apns.succeeded_operation' ? timeOf(s) : undefined;
-        if (st) succeeded.set(String(s.value), [...(succeeded.get(String(s.value)) ?? []), st]);
-      }
-    }
-    if (succeeded.get(String(f.value))?.some((s) => s.clock === t.clock && s.ms > t.ms)) dropped.add(f);
+    succeeded ??= subscriptionSuccesses(facts);
+    const later = (key: string) => succeeded!.get(key)?.some((s) => s.clock === t.clock && s.ms > t.ms);
+    if (later('subscribed') || (f.name === 'securemail.apns.failed_operation' && later(`step:${String(f.value)}`))) dropped.add(f);
   }
+}
+
+/** Successes by step ("step:<operation>") and of a whole subscription ("subscribed"), with their times. */
+function subscriptionSuccesses(facts: readonly Fact[]): Map<string, Timed[]> {
+  const out = new Map<string, Timed[]>();
+  const add = (key: string, t: Timed) => out.set(key, [...(out.get(key) ?? []), t]);
+  for (const s of facts) {
+    const t = s.name === 'securemail.apns.succeeded_operation' || s.name === 'securemail.log.subscription_succeeded' ? timeOf(s) : undefined;
+    if (!t) continue;
+    if (s.name === 'securemail.log.subscription_succeeded' || FINAL_STEPS.has(String(s.value))) add('subscribed', t);
+    if (s.name === 'securemail.apns.succeeded_operation') add(`step:${String(s.value)}`, t);
+  }
+  return out;
 }
 
 const norm = (v: Fact['value']) => String(v).trim().toUpperCase();
