@@ -102,6 +102,16 @@ describe("APNs' transient answers (429 TooManyRequests, 500, 503)", () => {
     expect(note(r, 'apns.note.transient_answer')?.text).toMatch(/back off/i);
   });
 
+  it('a push refused as one of too many to the same token is no failed push to file with Apple: the provider must send fewer', async () => {
+    const r = await diagnose(file('sender.log', `2026-11-30 14:00:00 apns response 429 TooManyRequests token=${FIRST}\n`));
+    expect(facts(r, 'case.failed_push')).toEqual([]);
+  });
+
+  it('APNs unavailable (503) stays on record as a failed push: if it lasts, it is for Apple', async () => {
+    const r = await diagnose(file('sender.log', '2026-11-30 14:00:05 apns response 503 ServiceUnavailable\n'));
+    expect(facts(r, 'case.failed_push').map((f) => f.value)).toEqual(['503 ServiceUnavailable']);
+  });
+
   it('an accepted push alone brings no such note', async () => {
     const r = await diagnose(file('ok.log', `2026-11-30 14:00:00 apns response 200 token=${FIRST}\n`));
     expect(note(r, 'apns.note.transient_answer')).toBeUndefined();
