@@ -64,3 +64,26 @@ describe('an app push case refined step by step in one thread', () => {
     for (let i = 1; i < reports.length; i++) expect(contradictions(reports[i - 1]!, reports[i]!), `step ${i}`).toEqual([]);
   });
 });
+
+describe('a second file with newer evidence of the same kind', () => {
+  it('a later accepted push to the token replaces the earlier Unregistered, and the thread is told what changed', async () => {
+    const sessions = new CaseService(new SqliteStore({ path: ':memory:', retentionMs: 86_400_000 }));
+    await sessions.open('k', { channel: 'C', threadTs: '1' });
+    const first = await sessions.addPath(
+      'k',
+      file('monday.log', `2026-11-30T10:00:00Z WARN apns: POST https://api.push.apple.com/3/device/${SECOND} status=410 reason=Unregistered\n`),
+      who,
+    );
+    expect(first.report.causes.find((c) => c.id === 'apns.app_removed')?.status).toBe('likely');
+    const second = await sessions.addPath(
+      'k',
+      file(
+        'tuesday.log',
+        `2026-12-01T10:00:00Z INFO apns: POST https://api.push.apple.com/3/device/${SECOND} status=200 apns-id=5e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c\n`,
+      ),
+      who,
+    );
+    expect(second.report.causes.find((c) => c.id === 'apns.app_removed')?.status).not.toBe('likely');
+    expect(second.changes.join('\n')).toMatch(/The app was removed from the device: likely → /);
+  });
+});
