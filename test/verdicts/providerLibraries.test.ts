@@ -225,3 +225,19 @@ describe("Pushy's response printed whole (SimplePushNotificationResponse)", () =
     expect(facts(r, 'apns.response').map((f) => [f.value, f.attrs.token])).toEqual([['BadDeviceToken', FIRST]]);
   });
 });
+
+describe("two tokens refused for the provider's own token (JWT), each with its own wording", () => {
+  it('InvalidProviderToken for one and ExpiredProviderToken for the other: the provider token is still the fault', async () => {
+    const r = await diagnose(
+      file(
+        'push-worker.log',
+        [
+          `2026-11-30T09:14:02.412Z error: apn failed { device: '${FIRST}', status: '403', response: { reason: 'InvalidProviderToken' } }`,
+          `2026-11-30T09:14:02.413Z error: apn failed { device: '${SECOND}', status: '403', response: { reason: 'ExpiredProviderToken' } }`,
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(cause(r, 'apns.provider_token')?.status).toBe('confirmed');
+  });
+});
