@@ -37,3 +37,10 @@ describe('an app log whose subscription failed (HTTP 500, then a timeout) and su
     expect(cause(r, 'securemail.subscription_network')?.status).toBe('confirmed');
   });
 });
+
+describe('getting the tenant ID failed, and a later try got as far as registering with the listener', () => {
+  it('the tenant ID is not blamed: registering needs one, and the listener took it', async () => {
+    const r = await diagnose(fileURLToPath(new URL('../fixtures/securemail/recovered_tenant/', import.meta.url)));
+    expect(cause(r, 'securemail.tenant_id')?.status).not.toMatch(/confirmed|likely/);
+  });
+});
