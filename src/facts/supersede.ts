@@ -108,6 +108,8 @@ const SUBSCRIPTION_FAILURES: ReadonlySet<string> = new Set([
 ]);
 /** The steps that end a subscription: once one succeeds, the steps before it worked too. */
 const FINAL_STEPS: ReadonlySet<string> = new Set(['subscription', 'ews_subscription', 'listener_update']);
+/** The subscription's steps in the order the app takes them (seed 003): a step succeeding means those before it did. */
+const STEP_ORDER = ['tenant_id', 'registration', 'ews_subscription', 'listener_update'];
 
 /**
  * A Secure Mail subscription that failed is history once a later one went through (the app retries, and
@@ -134,7 +136,9 @@ function subscriptionSuccesses(facts: readonly Fact[]): Map<string, Timed[]> {
     const t = s.name === 'securemail.apns.succeeded_operation' || s.name === 'securemail.log.subscription_succeeded' ? timeOf(s) : undefined;
     if (!t) continue;
     if (s.name === 'securemail.log.subscription_succeeded' || FINAL_STEPS.has(String(s.value))) add('subscribed', t);
-    if (s.name === 'securemail.apns.succeeded_operation') add(`step:${String(s.value)}`, t);
+    if (s.name !== 'securemail.apns.succeeded_operation') continue;
+    add(`step:${String(s.value)}`, t);
+    for (const before of STEP_ORDER.slice(0, Math.max(0, STEP_ORDER.indexOf(String(s.value))))) add(`step:${before}`, t);
   }
   return out;
 }
