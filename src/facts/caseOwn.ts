@@ -86,6 +86,9 @@ export function caseOwnFacts<F extends Fact>(all: readonly F[]): readonly F[] {
   return facts.filter((f) => !PER_DEVICE.has(f.name) || isDevicesOwn(f, ids));
 }
 
+/** APNs reasons about one device token, not about the provider's credentials, topic or request. */
+const TOKEN_REASONS: ReadonlySet<string> = new Set(['BadDeviceToken', 'Unregistered', 'ExpiredToken', 'DeviceTokenNotForTopic']);
+
 /**
  * An app provider's answers for several device tokens: once the case names its device's token, the others'
  * answers are not the case's; until then APNs refusing one token speaks for the case only when it refused
@@ -101,8 +104,16 @@ function ownTokens<F extends Fact>(facts: readonly F[], ids: ReadonlySet<string>
   if (tokens.size < 2) return facts;
   if (ids && [...tokens].some((t) => ids.has(t))) return facts.filter((f) => !tokenOf(f) || ids.has(tokenOf(f)!));
   const refused = (f: Fact) => !!tokenOf(f) && String(f.value) !== '200' && f.attrs?.status !== '200';
-  const refusedTokens = new Set(facts.filter(refused).map((f) => tokenOf(f)!));
-  return [...tokens].every((t) => refusedTokens.has(t)) ? facts : facts.filter((f) => !refused(f));
+  // A refusal speaks for the case when every token was refused: then it is the provider's fault (its JWT, its
+  // topic, its host), however each answer words it. A reason about the token itself (BadDeviceToken,
+  // Unregistered…) must be the same for every token: BadDeviceToken for one token and Unregistered for another
+  // are two devices' stories.
+  const kindOf = (f: Fact) => (TOKEN_REASONS.has(String(f.value)) ? String(f.value) : 'provider');
+  const byKind = new Map<string, Set<string>>();
+  for (const f of facts) if (refused(f)) byKind.set(kindOf(f), (byKind.get(kindOf(f)) ?? new Set()).add(tokenOf(f)!));
+  const everyRefused = new Set(facts.filter(refused).map((f) => tokenOf(f)!)).size === tokens.size;
+  const speaksForCase = (f: Fact) => everyRefused && (kindOf(f) === 'provider' || byKind.get(kindOf(f))?.size === tokens.size);
+  return facts.filter((f) => !refused(f) || speaksForCase(f));
 }
 
 /** Whether a push detail belongs to the device known by `ids` (upper case): it names that device, or none. */

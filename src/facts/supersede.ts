@@ -7,7 +7,8 @@ import type { Fact } from './schema.js';
  * device's values, the latest is what the server uses now; an older, different value is history. Only
  * times that can be compared count: UTC or an offset, or times without a zone from the same input.
  * Values without any time (pasted, a check-in saved on its own) are never superseded and supersede nothing.
- * Likewise APNs refusing a device's push is history once APNs accepted a later push to the same device.
+ * Likewise APNs refusing a device's push is history once APNs accepted a later push to the same device
+ * (MDM: the same UDID; app push: the same device token).
  */
 const BY_TIME: ReadonlySet<string> = new Set(['server.push_magic', 'server.push_token']);
 
@@ -28,17 +29,34 @@ function timeOf(f: Fact): Timed | undefined {
   return { ms, clock: zone === 'unknown' ? `unknown@${'input' in f.source ? f.source.input : ''}` : 'utc' };
 }
 
+/**
+ * Which device (MDM: its UDID) or which app copy (app push: its device token) an APNs answer was for. The
+ * key's kind is part of it, so a UDID never meets a token.
+ */
+function answeredFor(f: Fact): string | undefined {
+  if (f.name === 'apns.response') {
+    const token = f.attrs?.token?.trim().toLowerCase();
+    return token ? `token:${token}` : undefined;
+  }
+  const udid = f.attrs?.udid?.trim().toUpperCase();
+  return udid ? `udid:${udid}` : undefined;
+}
+
+const isAccepted = (f: Fact) =>
+  (f.name === 'server.push_status' && Number(f.value) === 200) ||
+  ((f.name === 'mdm.apns_response' || f.name === 'apns.response') && (String(f.value) === '200' || f.attrs?.status === '200'));
+
 /** APNs refusing one device's push (410 Unregistered, BadDeviceToken…) is history once APNs accepted a later push to it. */
 function acceptedLater<F extends Fact>(facts: readonly F[]): Map<string, Timed[]> {
   const accepted = new Map<string, Timed[]>();
   for (const f of facts) {
-    const ok = (f.name === 'server.push_status' && Number(f.value) === 200) || (f.name === 'mdm.apns_response' && String(f.value) === '200');
-    const udid = f.attrs?.udid?.trim().toUpperCase();
-    const t = ok && udid ? timeOf(f) : undefined;
+    const ok = isAccepted(f);
+    const key = ok ? answeredFor(f) : undefined;
+    const t = ok && key ? timeOf(f) : undefined;
     if (!t) continue;
-    const list = accepted.get(udid!);
+    const list = accepted.get(key!);
     if (list) list.push(t);
-    else accepted.set(udid!, [t]);
+    else accepted.set(key!, [t]);
   }
   return accepted;
 }
@@ -46,12 +64,12 @@ function acceptedLater<F extends Fact>(facts: readonly F[]): Map<string, Timed[]
 function refusalsSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
   let accepted: Map<string, Timed[]> | undefined;
   for (const f of facts) {
-    if (f.name !== 'mdm.apns_response' || String(f.value) === '200') continue;
-    const udid = f.attrs?.udid?.trim().toUpperCase();
-    const t = udid ? timeOf(f) : undefined;
+    if ((f.name !== 'mdm.apns_response' && f.name !== 'apns.response') || isAccepted(f)) continue;
+    const key = answeredFor(f);
+    const t = key ? timeOf(f) : undefined;
     if (!t) continue;
     accepted ??= acceptedLater(facts);
-    if (accepted.get(udid!)?.some((a) => a.clock === t.clock && a.ms > t.ms)) dropped.add(f);
+    if (accepted.get(key!)?.some((a) => a.clock === t.clock && a.ms > t.ms)) dropped.add(f);
   }
 }
 
@@ -75,7 +93,54 @@ export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly
     }
   }
   refusalsSuperseded(facts, dropped);
+  retriedSteps(facts, dropped);
   return dropped.size ? facts.filter((f) => !dropped.has(f)) : facts;
+}
+
+/** What a failed Secure Mail subscription leaves in the app log; all of it is history once a later subscription went through. */
+const SUBSCRIPTION_FAILURES: ReadonlySet<string> = new Set([
+  'securemail.apns.failed_operation',
+  'securemail.log.subscription_failed',
+  'securemail.log.network_error',
+  'securemail.log.http_500',
+  'securemail.log.http_413',
+  'securemail.log.ews_auth_failure',
+]);
+/** The steps that end a subscription: once one succeeds, the steps before it worked too. */
+const FINAL_STEPS: ReadonlySet<string> = new Set(['subscription', 'ews_subscription', 'listener_update']);
+/** The subscription's steps in the order the app takes them (seed 003): a step succeeding means those before it did. */
+const STEP_ORDER = ['tenant_id', 'registration', 'ews_subscription', 'listener_update'];
+
+/**
+ * A Secure Mail subscription that failed is history once a later one went through (the app retries, and
+ * the latest try is what holds now): a step of the APNs events file once the same step, or a final step,
+ * succeeded later; a failure the app log recorded once the log or the events file shows a later success.
+ */
+function retriedSteps<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  let succeeded: Map<string, Timed[]> | undefined;
+  for (const f of facts) {
+    if (!SUBSCRIPTION_FAILURES.has(f.name)) continue;
+    const t = timeOf(f);
+    if (!t) continue;
+    succeeded ??= subscriptionSuccesses(facts);
+    const later = (key: string) => succeeded!.get(key)?.some((s) => s.clock === t.clock && s.ms > t.ms);
+    if (later('subscribed') || (f.name === 'securemail.apns.failed_operation' && later(`step:${String(f.value)}`))) dropped.add(f);
+  }
+}
+
+/** Successes by step ("step:<operation>") and of a whole subscription ("subscribed"), with their times. */
+function subscriptionSuccesses(facts: readonly Fact[]): Map<string, Timed[]> {
+  const out = new Map<string, Timed[]>();
+  const add = (key: string, t: Timed) => out.set(key, [...(out.get(key) ?? []), t]);
+  for (const s of facts) {
+    const t = s.name === 'securemail.apns.succeeded_operation' || s.name === 'securemail.log.subscription_succeeded' ? timeOf(s) : undefined;
+    if (!t) continue;
+    if (s.name === 'securemail.log.subscription_succeeded' || FINAL_STEPS.has(String(s.value))) add('subscribed', t);
+    if (s.name !== 'securemail.apns.succeeded_operation') continue;
+    add(`step:${String(s.value)}`, t);
+    for (const before of STEP_ORDER.slice(0, Math.max(0, STEP_ORDER.indexOf(String(s.value))))) add(`step:${before}`, t);
+  }
+  return out;
 }
 
 const norm = (v: Fact['value']) => String(v).trim().toUpperCase();

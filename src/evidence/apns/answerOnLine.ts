@@ -25,7 +25,8 @@ const STATUS_THEN_REASON = new RegExp(`\\b(\\d{3})\\b\\s*[:\\-(]?\\s*(?:APNs pus
 const STATUS =
   /(?:HTTP\/2(?:\.0)?|:status|status(?:[ _-]?code)?|HTTP status|error[ _-]?code|returned(?: HTTP)?|response(?: code)?|code)["'\s:=]*\(?\s*(\d{3})\b/i;
 const SNAKE = /:?\b([a-z]+(?:_[a-z]+){1,5})\b/g;
-const APNS_ID = /apns-id["'\s:=]+([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/i;
+// The header's name (apns-id), or a library's field for it (Pushy's and apns2's apnsId / ApnsID, apns_id).
+const APNS_ID = /apns[-_]?id["'\s:=]+([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/i;
 const TIMESTAMP = /timestamp\\*"?\s*[:=]?\s*(\d{10,13})\b/i;
 const LEGACY_STATUS = /status(?:[ _-]?code)?["'\s:=]*\(?(\d{1,3})\b/i;
 
@@ -38,6 +39,10 @@ const PHRASES: [RegExp, string][] = [
   [/client certificate was for the wrong environment/i, 'BadCertificateEnvironment'],
   [/device token has expired/i, 'ExpiredToken'],
   [/message payload was too large/i, 'PayloadTooLarge'],
+  // Azure Notification Hubs' outcome for an Apple registration whose token APNs refused; the hub then drops the
+  // registration. Its own issue threads trace it to a hub set to one APNs environment and a build of the other.
+  // Only for an Apple registration: the hub words an Android (fcmv1) handle's refusal the same way.
+  [/\bapple\b[^\n]{0,300}?handle for the registration is invalid/i, 'BadDeviceToken'],
 ];
 
 /**

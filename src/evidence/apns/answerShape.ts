@@ -38,8 +38,17 @@ const CHAT_TAGS =
 const TAG = /^\s*(?:\[[^\]]{1,40}\]\s*)*([A-Za-z][\w.\-/]{0,40})(?:\[\d+\])?:\s/;
 const LEVEL = /^\s*(?:\[[^\]]{1,40}\]\s*)*\[?(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL|CRITICAL|NOTICE|TRACE)\b|^\s*Error code \d{3}\b/i;
 
+/**
+ * The last line of a Python traceback when the exception has no message: its qualified class name alone
+ * (`apns2.errors.BadDeviceToken`, how PyAPNs2 raises APNs' reason). A person does not type that on a line.
+ */
+const EXCEPTION_NAME = /^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*\.[A-Z][A-Za-z0-9]*\s*$/;
+
+/** A row of Azure Notification Hubs' Test Send results: platform | registration id | outcome. */
+const HUB_RESULT_ROW = /^\s*(?:apple|fcm\w*|gcm|wns|baidu|adm)\s*\|\s*[\w-]+\s*\|/i;
+
 export function lineShape(raw: string): LineShape {
-  if (CURL.test(raw)) return 'log';
+  if (CURL.test(raw) || EXCEPTION_NAME.test(raw) || HUB_RESULT_ROW.test(raw)) return 'log';
   const line = raw.replace(QUOTE_OR_BULLET, '');
   if (LOG_START.test(line) || lineTime(line) !== undefined || isLogfmt(line)) return 'log';
   const tag = TAG.exec(line);

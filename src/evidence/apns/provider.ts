@@ -44,6 +44,14 @@ const KEY_ERRORS: [LineTest, string][] = [
   [/\binvalid (?:signing )?algorithm\b|\bES256\b[^.;]{0,40}\b(?:required|expected)/i, 'algorithm'],
 ];
 
+/**
+ * A push relay saying APNs refused the credentials it holds for the app: Firebase Cloud Messaging's v1
+ * error code THIRD_PARTY_AUTH_ERROR (its Admin SDKs: messaging/third-party-auth-error; its message: "Auth
+ * error from APNS or Web Push Service"; the legacy API: InvalidApnsCredential), as Firebase's error
+ * reference names them.
+ */
+const RELAY_REFUSED = /THIRD_PARTY_AUTH_ERROR|third-party-auth-error|Auth error from APNS\b|InvalidApnsCredential/;
+
 const IDENTITY_FILE = /\.(?:p8|p12|pfx|pem|key|cer|crt)\b|AuthKey_|certificate|private key|identity/i;
 const UNREADABLE: [LineTest, string][] = [
   [
@@ -75,6 +83,10 @@ export const providerLogReader: LineReader = {
     };
     return {
       line(text, n) {
+        if (RELAY_REFUSED.test(text)) {
+          facts.push({ name: 'apns.relay_credentials_refused', value: 'fcm', source: sourceOf(item, n), ...at(text) });
+          return;
+        }
         if (!WORTH_A_LOOK.test(text) || MDM_CONTEXT.test(text)) return;
         const pushLine = PUSH_CONTEXT.test(text);
         if (!pushLine && !item.pasted) return;

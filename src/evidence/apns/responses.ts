@@ -22,8 +22,11 @@ const STATED_UDID = /\budid\s*[:=]?\s*([0-9A-F]{8}-[0-9A-F]{16}|[0-9A-F]{40}|[0-
 /** A device id a server's log line names (NanoMDM's id=, MicroMDM's udid=, Jamf's "UDID: …"), never an apns-id. */
 const DEVICE_ON_LINE = /(?<![\w-])(?:udid|id_?first|enrollment_?id|device_?id|host_?uuid|id)"?\s*[=:]\s*"?([A-Za-z0-9][A-Za-z0-9:._@-]{7,199})/gi;
 
-/** The device token an app provider's line names (token=…, device_token, /3/device/<token>): 64 hex digits, whole. */
-const TOKEN_ON_LINE = /(?:\/3\/device\/|\b(?:device[_-]?)?token"?\s*[=:]\s*"?)([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
+/**
+ * The device token an app provider's line names (token=…, device_token, /3/device/<token>, node-apn's
+ * failed entry `device: '<token>'`): 64 hex digits, whole.
+ */
+const TOKEN_ON_LINE = /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?)([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
 
 function deviceOnLine(text: string, apnsId: string | undefined): string | undefined {
   for (const m of text.matchAll(DEVICE_ON_LINE)) {

@@ -30,6 +30,12 @@ export const notnowFacts: FactDefinition[] = [
       multi: true,
     },
   ),
+  d(
+    'notnow.done_later',
+    'string',
+    'A command the device answered NotNow and later Acknowledged (same device and CommandUUID): the command and where it was acknowledged (attrs: udid, command_uuid, request_type, acknowledged_at)',
+    { multi: true },
+  ),
   d('notnow.channel', 'string', 'Channel of a command answered NotNow: device or user (attrs: udid, command_uuid)', { multi: true }),
   d('notnow.last_status_per_device', 'string', 'The last status an enrollment reported, in time order (attrs: udid, channel)', { multi: true }),
   d(

@@ -30,6 +30,12 @@ export const providerFacts: FactDefinition[] = [
     },
   ),
   d(
+    'apns.relay_credentials_refused',
+    'string',
+    'A push relay the app sends through reports that APNs refused the APNs credentials (auth key or certificate) it holds for the app: fcm (Firebase Cloud Messaging, THIRD_PARTY_AUTH_ERROR)',
+    { multi: true },
+  ),
+  d(
     'apns.provider_identity_readable',
     'boolean',
     'The process that sends pushes can read its certificate and key (or .p8 key): file permissions for its user, keychain access (answered)',

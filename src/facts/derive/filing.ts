@@ -27,7 +27,7 @@ const appFailedPushes: Deriver = (index, params = {}) => {
   // Asked only when some answer was told in words: the question walks every fact of the case.
   const mdmCase = all.some((f) => f.attrs?.stated) && statedAnswersAreMdm(index);
   const answers = [...all]
-    .filter((f) => !receiptOf(f, index, windowMs) && !(f.attrs?.stated && mdmCase))
+    .filter((f) => !tooManyToOneToken(f) && !receiptOf(f, index, windowMs) && !(f.attrs?.stated && mdmCase))
     .sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
   const kept = answers.length > KEEP ? [...answers.slice(0, 10), ...answers.slice(-(KEEP - 10))] : answers;
   const out: Fact[] = [];
@@ -41,6 +41,9 @@ const appFailedPushes: Deriver = (index, params = {}) => {
   }
   return out;
 };
+
+/** 429 TooManyRequests: the provider sent too many pushes to one token too fast; its fix is to send fewer, not Apple's. */
+const tooManyToOneToken = (f: Fact) => f.value === 'TooManyRequests' || f.attrs?.reason === 'TooManyRequests';
 
 function moments(index: Index, name: string): Moment[] {
   const out: Moment[] = [];

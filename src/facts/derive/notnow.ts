@@ -1,4 +1,5 @@
 import { ConnectionTracker } from '../connections.js';
+import { describeSource } from '../order.js';
 import type { Fact, Source } from '../schema.js';
 import { Connections } from './notnowConnections.js';
 import { Reports } from './notnowEvents.js';
@@ -45,6 +46,7 @@ function refusals(out: Collapser, reports: Reports): void {
         : `none of ${reports.statuses} command status(es) read was NotNow`,
     ),
   });
+  const acknowledged = acknowledgedByCommand(reports);
   for (const e of notNows) {
     // Most NotNows of a busy log repeat one already kept: counted without building their facts.
     const key = { udid: reports.udid(e), channel: reports.channel(e) };
@@ -62,6 +64,7 @@ function refusals(out: Collapser, reports: Reports): void {
         attrs: { ...attrs, request_type: rt },
       });
     }
+    doneLater(out, reports, e, acknowledged);
     if (!out.counted('notnow.channel', key.channel, key))
       out.push({
         name: 'notnow.channel',
@@ -70,6 +73,49 @@ function refusals(out: Collapser, reports: Reports): void {
         attrs: { udid: key.udid, ...(uuid ? { command_uuid: uuid } : {}) },
       });
   }
+}
+
+/** Per device and CommandUUID, the latest report of that command Acknowledged. */
+function acknowledgedByCommand(reports: Reports): Map<string, number> {
+  const acks = new Map<string, number>();
+  for (let r = 0; r < reports.statuses; r++) {
+    const uuid = reports.status(r) === 'Acknowledged' ? reports.uuid(r) : undefined;
+    if (!uuid) continue;
+    const k = `${reports.udid(r)}\u0000${uuid.toLowerCase()}`;
+    const prev = acks.get(k);
+    if (prev === undefined || reports.compare(r, prev) > 0) acks.set(k, r);
+  }
+  return acks;
+}
+
+/**
+ * A command put off with NotNow and later Acknowledged (same device, same CommandUUID) was carried out: the
+ * NotNow was a delay that ended. A device does not answer NotNow to a command it already carried out, so
+ * results without times (single plists) count too; with times, the Acknowledged must be the later.
+ */
+function doneLater(out: Collapser, reports: Reports, notNow: number, acknowledged: Map<string, number>): void {
+  const uuid = reports.uuid(notNow);
+  if (!uuid) return;
+  const ack = acknowledged.get(`${reports.udid(notNow)}\u0000${uuid.toLowerCase()}`);
+  if (ack === undefined) return;
+  if (reports.time(ack) && reports.time(notNow) && reports.compare(ack, notNow) < 0) return;
+  const udid = reports.udid(notNow);
+  const rt = reports.rt(notNow) ?? reports.rt(ack);
+  const value = `${rt ? `${rt} ` : ''}${uuid}, Acknowledged at ${whereInItsZone(reports, ack)}`;
+  if (out.counted('notnow.done_later', value, { udid })) return;
+  out.push({
+    name: 'notnow.done_later',
+    value,
+    source: derived(`the NotNow at ${reports.where(notNow)} and the Acknowledged of the same command at ${reports.where(ack)}`),
+    attrs: { udid, command_uuid: uuid, ...(rt ? { request_type: rt } : {}), acknowledged_at: reports.where(ack) },
+  });
+}
+
+/** Where and when a report was made; a time read without a zone is said as such, not as UTC. */
+function whereInItsZone(reports: Reports, r: number): string {
+  const t = reports.time(r);
+  if (!t || reports.fact(r).attrs?.zone !== 'unknown') return reports.where(r);
+  return `${describeSource(reports.source(r))} (${t.slice(0, 10)} ${t.slice(11, 19)}, zone unknown)`;
 }
 
 /** The reports that can be put in order (a time or a connection), each on its connection, by enrollment. */
@@ -194,6 +240,7 @@ const KEY_ATTRS: Record<string, string[]> = {
   'notnow.channel': ['udid'],
   'notnow.followed_on_same_connection': ['udid', 'channel'],
   'notnow.resent_after_poll': ['udid', 'channel', 'request_type'],
+  'notnow.done_later': ['udid'],
 };
 
 /**

@@ -29,7 +29,13 @@ function abbreviate(v: string, audience: Audience): string {
   return v.length > 12 && /^[0-9A-Fa-f-]+$/.test(v) ? showSecret(v, 'udid', audience) : v;
 }
 
-function attrsWords(attrs: Record<string, string> | undefined, brief: boolean, places?: Places, audience: Audience = 'shared'): string {
+/**
+ * Secure Mail's files record the Citrix listener's, Exchange's and iOS's statuses (seed 003), never an
+ * answer from APNs: their status is said as a status.
+ */
+const notFromApns = (fact: string) => fact.startsWith('securemail.');
+
+function attrsWords(attrs: Record<string, string> | undefined, brief: boolean, places?: Places, audience: Audience = 'shared', apnsStatus = true): string {
   if (!attrs) return '';
   const keys = Object.keys(attrs)
     .filter((k) => k !== 'zone' && attrs[k] !== '' && (!brief || TELLING.includes(k)))
@@ -37,7 +43,7 @@ function attrsWords(attrs: Record<string, string> | undefined, brief: boolean, p
   const parts = keys.map((k) => {
     const v = attrs[k]!;
     if (k === 'udid') return `device ${brief ? abbreviate(v, audience) : v}`;
-    if (k === 'status') return `APNs answered ${v}`;
+    if (k === 'status') return apnsStatus ? `APNs answered ${v}` : `status ${v}`;
     if (k === 'reason' && brief) return v;
     if (k === 'request_type' && brief) return `${v} command`;
     // The MDM channel a command went on: "device" and "user" alone read as a device or person named "device".
@@ -57,7 +63,7 @@ function isEvent(e: EvidenceReport): boolean {
 /** What was seen, in words: "PushMagic the device expects: 8E41…", "mdmd rejected a push …". */
 export function observationWords(e: EvidenceReport, brief: boolean, places?: Places, audience: Audience = 'shared'): string {
   const words = factWords(e.fact) ?? scrubIds(e.fact);
-  const attrs = attrsWords(e.attrs, brief, places, audience);
+  const attrs = attrsWords(e.attrs, brief, places, audience, !notFromApns(e.fact));
   if (isEvent(e)) return `${words}${attrs}`;
   let value = valueWords(e.value, e.attrs?.zone);
   if (e.fact === 'notnow.channel' && (value === 'device' || value === 'user')) value = `the ${value} channel`;
