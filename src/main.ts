@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from './log.js';
-import { freeDeadBuffersWithinScavenges } from './runtime/gcTuning.js';
+import { freeDeadBuffersWithinScavenges } from './cli/gcTuning.js';
 import { CaseService } from './case/index.js';
 import { runTerminal } from './terminal/guided.js';
 import { ConfigError, loadDotEnv, parseConfig, type SlackConfig } from './slack/config.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `pushcheck` command (package.json "bin"). The build bundles it into one file (src/cli/bundle.ts):
 // a run then opens a handful of files instead of a hundred and eighty modules.
-import { freeDeadBuffersWithinScavenges } from '../runtime/gcTuning.js';
+import { freeDeadBuffersWithinScavenges } from './gcTuning.js';
 import { main } from './main.js';
 
 freeDeadBuffersWithinScavenges();

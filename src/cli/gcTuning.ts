@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
  * collection after nearly every scavenge: 25-30 full collections on the push-heavy bench bundle,
  * where a bare gunzip (a 4 MB heap) does none. Freeing them within the scavenge keeps that check
  * to what is alive: on that bundle, a median of 26 full collections to 6 and process CPU 2.93 s to
- * 2.62 s. A process-wide setting: the command and the bot make it for their own processes; the library never does.
+ * 2.62 s. A process-wide setting: the command (bin.ts) and the bot (main.ts) make it for their own processes; the library never does.
  */
 export function freeDeadBuffersWithinScavenges(): void {
   setFlagsFromString('--no-concurrent-array-buffer-sweeping');
