@@ -62,8 +62,13 @@ export class Reports {
   /** Per report: its fact's place in `commons`, and its observation in that fact (-1: the fact is not folded). */
   private fi: Int32Array;
   private oi: Int32Array;
-  /** Per report: its connection (assigned later for those that name none). */
-  readonly connection: (string | undefined)[];
+  /**
+   * Per report: its connection as a number (-1: none; assigned later for those that name none), and
+   * each number's id. A busy log's half a million reports hold two numbers' worth, not a string each.
+   */
+  private readonly conn: Int32Array;
+  private readonly connNames: string[] = [];
+  private readonly connIds = new Map<string, number>();
   /**
    * Per report, its time as milliseconds (-Infinity: none): ISO times compare as their instants do.
    * Only when some time is not in the canonical form are the strings themselves kept (`texts`).
@@ -71,7 +76,9 @@ export class Reports {
   private readonly ms: Float64Array;
   private texts?: string[];
   private readonly lines: Int32Array;
-  private readonly inputs: string[];
+  /** Per report: its input and member as a number into `inputNames` (a log's reports share one). */
+  private readonly inputs: Int32Array;
+  private readonly inputNames: string[] = [];
   /** How many of the reports are statuses (they come first). */
   readonly statuses: number;
   readonly length: number;
@@ -117,17 +124,50 @@ export class Reports {
     }
     this.statuses = n;
     this.length = n + m;
-    this.connection = new Array(this.length);
+    this.conn = new Int32Array(this.length);
     this.ms = new Float64Array(this.length);
     this.lines = new Int32Array(this.length);
-    this.inputs = new Array(this.length);
+    this.inputs = new Int32Array(this.length);
+    const inputIds = new Map<string, number>();
     for (let r = 0; r < this.length; r++) {
       const c = this.commons[this.fi[r]];
-      this.connection[r] = this.attr(r, 'connection');
+      this.conn[r] = this.connIdOf(this.attr(r, 'connection'));
       this.ms[r] = this.timeKey(r);
       this.lines[r] = this.line(r);
-      this.inputs[r] = c.input ?? inputOf(this.source(r));
+      const input = c.input ?? inputOf(this.source(r));
+      let id = inputIds.get(input);
+      if (id === undefined) {
+        inputIds.set(input, (id = this.inputNames.length));
+        this.inputNames.push(input);
+      }
+      this.inputs[r] = id;
     }
+  }
+
+  private connIdOf(name: string | undefined): number {
+    if (!name) return -1;
+    let id = this.connIds.get(name);
+    if (id === undefined) {
+      this.connIds.set(name, (id = this.connNames.length));
+      this.connNames.push(name);
+    }
+    return id;
+  }
+
+  /** The report's connection as a number (-1: none); numbers are the same for the same id. */
+  connectionOf(r: number): number {
+    return this.conn[r];
+  }
+  /** The id a connection number stands for. */
+  connectionName(c: number): string {
+    return this.connNames[c];
+  }
+  setConnection(r: number, name: string | undefined): void {
+    this.conn[r] = this.connIdOf(name);
+  }
+  /** Whether the report has a time (without writing it out). */
+  hasTime(r: number): boolean {
+    return this.texts ? this.texts[r] !== '' : this.ms[r] !== Number.NEGATIVE_INFINITY;
   }
 
   private common(r: number): Common {
@@ -223,7 +263,7 @@ export class Reports {
     }
     const ia = this.inputs[a];
     const ib = this.inputs[b];
-    if (ia !== ib) return ia < ib ? -1 : 1;
+    if (ia !== ib) return this.inputNames[ia] < this.inputNames[ib] ? -1 : 1;
     return this.lines[a] - this.lines[b] || a - b;
   };
 
