@@ -25,19 +25,20 @@ export const notnowSequence: Deriver = (index) => {
   const reports = new Reports(statusFacts, index.get('notnow.command_sent') ?? []);
   // Collapsed as they are made: a busy log holds hundreds of thousands of NotNows, each giving several facts.
   const out = new Collapser();
-  refusals(out, reports);
-  const byEnrollment = sequenced(reports);
+  // One buffer of report numbers for the NotNows, then for the reports by enrollment: two never live at once.
+  const scratch = new Int32Array(reports.length);
+  refusals(out, reports, scratch);
+  const byEnrollment = sequenced(reports, scratch);
   for (const enrollment of [...byEnrollment.keys()].sort()) enrollmentFacts(out, reports, enrollment, byEnrollment.get(enrollment)!);
   return out.facts();
 };
 
 /** Whether any NotNow was seen, and what was refused on which channel: also for results without a time (a single plist). */
-function refusals(out: Collapser, reports: Reports): void {
+function refusals(out: Collapser, reports: Reports, scratch: Int32Array): void {
   // Numbers in a typed array: a busy log's half a million NotNows in 2 MB, not an array grown push by push.
-  const all = new Int32Array(reports.statuses);
   let count = 0;
-  for (let r = 0; r < reports.statuses; r++) if (reports.status(r) === 'NotNow') all[count++] = r;
-  const notNows = all.subarray(0, count).sort(reports.compare);
+  for (let r = 0; r < reports.statuses; r++) if (reports.status(r) === 'NotNow') scratch[count++] = r;
+  const notNows = scratch.subarray(0, count).sort(reports.compare);
   out.push({
     name: 'notnow.seen',
     value: notNows.length > 0,
@@ -74,8 +75,11 @@ function refusals(out: Collapser, reports: Reports): void {
   }
 }
 
-/** The reports that can be put in order (a time or a connection), each on its connection, by enrollment. */
-function sequenced(reports: Reports): Map<string, Int32Array> {
+/**
+ * The reports that can be put in order (a time or a connection), each on its connection, by enrollment
+ * (each enrollment's a part of `scratch`).
+ */
+function sequenced(reports: Reports, scratch: Int32Array): Map<string, Int32Array> {
   const all = new Int32Array(reports.length);
   let count = 0;
   for (let r = 0; r < reports.length; r++) if (reports.hasTime(r) || reports.connectionOf(r) >= 0) all[count++] = r;
@@ -87,14 +91,18 @@ function sequenced(reports: Reports): Map<string, Int32Array> {
     if (reports.isStatus(r)) reports.setConnection(r, tracker.assign(enrollment, reports.status(r)!, reports.time(r) || undefined));
     else reports.setConnection(r, tracker.current(enrollment));
   }
-  // Counted first, then each enrollment's reports in a typed array of its own size.
+  // Counted first, then each enrollment's reports in a part of the scratch buffer of its own size.
   const sizes = new Map<string, number>();
   for (const r of ordered) {
     const e = reports.enrollment(r);
     sizes.set(e, (sizes.get(e) ?? 0) + 1);
   }
   const byEnrollment = new Map<string, Int32Array>();
-  for (const [e, size] of sizes) byEnrollment.set(e, new Int32Array(size));
+  let from = 0;
+  for (const [e, size] of sizes) {
+    byEnrollment.set(e, scratch.subarray(from, from + size));
+    from += size;
+  }
   const filled = new Map<string, number>();
   for (const r of ordered) {
     const e = reports.enrollment(r);

@@ -61,7 +61,13 @@ export class Reports {
   private readonly commons: Common[] = [];
   /** Per report: its fact's place in `commons`, and its observation in that fact (-1: the fact is not folded). */
   private fi: Int32Array;
-  private oi: Int32Array;
+  /**
+   * Per report, its observation in the fact, only once reports are renumbered (see onePerLine): until then a
+   * folded fact's reports are numbered in its observations' order from `first[c]`, so it is computed.
+   */
+  private oi?: Int32Array;
+  /** Per fact (its place in `commons`): its first report's number, before any renumbering. */
+  private readonly first: Int32Array;
   /**
    * Per report: its connection as a number (-1: none; assigned later for those that name none), and
    * each number's id. A busy log's half a million reports hold two numbers' worth, not a string each.
@@ -77,7 +83,7 @@ export class Reports {
   private texts?: string[];
   private readonly lines: Int32Array;
   /** Per report: its input and member as a number into `inputNames` (a log's reports share one). */
-  private readonly inputs: Int32Array;
+  private inputs?: Int32Array;
   private readonly inputNames: string[] = [];
   /** How many of the reports are statuses (they come first). */
   readonly statuses: number;
@@ -89,7 +95,7 @@ export class Reports {
     let m = 0;
     for (const f of sentFacts) m += f.fold?.count ?? 1;
     this.fi = new Int32Array(n + m);
-    this.oi = new Int32Array(n + m);
+    this.first = new Int32Array(statusFacts.length + sentFacts.length);
     let k = 0;
     for (const [facts, kind] of [
       [statusFacts, 'status'],
@@ -98,14 +104,9 @@ export class Reports {
       for (const f of facts) {
         const c = this.commons.length;
         this.commons.push(commonOf(f, kind));
-        if (!f.fold) {
-          this.fi[k] = c;
-          this.oi[k++] = -1;
-        } else
-          for (let i = 0; i < f.fold.count; i++) {
-            this.fi[k] = c;
-            this.oi[k++] = i;
-          }
+        this.first[c] = k;
+        const count = f.fold ? f.fold.count : 1;
+        for (let i = 0; i < count; i++) this.fi[k++] = c;
       }
     const kept = onePerLine(this, n);
     if (kept) {
@@ -114,10 +115,10 @@ export class Reports {
       const oi = new Int32Array(kept.length + m);
       kept.forEach((r, j) => {
         fi[j] = this.fi[r];
-        oi[j] = this.oi[r];
+        oi[j] = this.obs(r);
       });
       fi.set(this.fi.subarray(n), kept.length);
-      oi.set(this.oi.subarray(n), kept.length);
+      for (let r = n; r < n + m; r++) oi[kept.length + r - n] = this.obs(r);
       this.fi = fi;
       this.oi = oi;
       n = kept.length;
@@ -127,7 +128,6 @@ export class Reports {
     this.conn = new Int32Array(this.length);
     this.ms = new Float64Array(this.length);
     this.lines = new Int32Array(this.length);
-    this.inputs = new Int32Array(this.length);
     const inputIds = new Map<string, number>();
     for (let r = 0; r < this.length; r++) {
       const c = this.commons[this.fi[r]];
@@ -140,7 +140,9 @@ export class Reports {
         inputIds.set(input, (id = this.inputNames.length));
         this.inputNames.push(input);
       }
-      this.inputs[r] = id;
+      // Allocated at the first report of a second log: most cases have one.
+      if (id > 0 && !this.inputs) this.inputs = new Int32Array(this.length);
+      if (this.inputs) this.inputs[r] = id;
     }
   }
 
@@ -168,6 +170,13 @@ export class Reports {
   /** Whether the report has a time (without writing it out). */
   hasTime(r: number): boolean {
     return this.texts ? this.texts[r] !== '' : this.ms[r] !== Number.NEGATIVE_INFINITY;
+  }
+
+  /** The report's observation in its fact (-1: the fact is not folded). */
+  private obs(r: number): number {
+    if (this.oi) return this.oi[r];
+    const c = this.fi[r];
+    return this.commons[c].fact.fold ? r - this.first[c] : -1;
   }
 
   private common(r: number): Common {
@@ -211,7 +220,7 @@ export class Reports {
   /** The report's time as a number that sorts as its string does; the strings are kept instead at the first that would not. */
   private timeKey(r: number): number {
     const f = this.fact(r);
-    const i = this.oi[r];
+    const i = this.obs(r);
     // A time kept as an offset in the fold was canonical when it was read.
     if (i >= 0 && typeof f.fold!.each.at[i] === 'number') return msOf(f, i);
     const at = this.at(r);
@@ -226,23 +235,23 @@ export class Reports {
 
   private attr(r: number, k: string): string | undefined {
     const f = this.fact(r);
-    const i = this.oi[r];
+    const i = this.obs(r);
     return (i < 0 ? f.attrs?.[k] : attrAt(f, i, k)) || undefined;
   }
   private at(r: number): string {
     const f = this.fact(r);
-    const i = this.oi[r];
+    const i = this.obs(r);
     return i < 0 ? (f.at ?? '') : atOf(f, i);
   }
   line(r: number): number {
     const f = this.fact(r);
-    const i = this.oi[r];
+    const i = this.obs(r);
     if (i >= 0) return lineAt(f, i);
     return f.source.kind === 'file' || f.source.kind === 'pasted' ? (f.source.line ?? 0) : 0;
   }
   source(r: number): Source {
     const f = this.fact(r);
-    const i = this.oi[r];
+    const i = this.obs(r);
     return i < 0 ? f.source : sourceAt(f, i);
   }
   /** Input and member of a report, as one key (status reports, before numbering: see onePerLine). */
@@ -261,8 +270,8 @@ export class Reports {
       const tb = this.ms[b];
       if (ta !== tb) return ta < tb ? -1 : 1;
     }
-    const ia = this.inputs[a];
-    const ib = this.inputs[b];
+    const ia = this.inputs ? this.inputs[a] : 0;
+    const ib = this.inputs ? this.inputs[b] : 0;
     if (ia !== ib) return this.inputNames[ia] < this.inputNames[ib] ? -1 : 1;
     return this.lines[a] - this.lines[b] || a - b;
   };
