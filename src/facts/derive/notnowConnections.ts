@@ -39,9 +39,19 @@ export class Connections {
     }
     this.start = new Int32Array(this.order.length + 1);
     for (let c = 0; c < sizes.length; c++) this.start[c + 1] = this.start[c] + sizes[c];
-    this.members = new Int32Array(this.start[this.order.length]);
-    const fill = this.start.slice(0, this.order.length);
-    for (let j = 0; j < evs.length; j++) if (this.posOf[j] >= 0) this.members[fill[this.posOf[j]]++] = evs[j];
+    // Every report on a connection and each connection's reports in one run (a log read in order): the
+    // members are the reports themselves, in their order.
+    let runs = true;
+    for (let j = 0; j < evs.length && runs; j++) {
+      const step = this.posOf[j] - (j ? this.posOf[j - 1] : 0);
+      runs = this.posOf[j] >= 0 && (step === 0 || step === 1);
+    }
+    if (runs) this.members = evs;
+    else {
+      this.members = new Int32Array(this.start[this.order.length]);
+      const fill = this.start.slice(0, this.order.length);
+      for (let j = 0; j < evs.length; j++) if (this.posOf[j] >= 0) this.members[fill[this.posOf[j]]++] = evs[j];
+    }
     // One pass, not one per NotNow.
     for (let j = 0; j < evs.length; j++) {
       const r = evs[j];

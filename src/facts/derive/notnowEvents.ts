@@ -60,7 +60,11 @@ function commonOf(fact: Fact, kind: 'status' | 'sent'): Common {
 export class Reports {
   private readonly commons: Common[] = [];
   /** Per report: its fact's place in `commons`, and its observation in that fact (-1: the fact is not folded). */
-  private fi: Int32Array;
+  /**
+   * Per report: its fact's place in `commons`. Kept only for many facts or once reports are renumbered: a
+   * busy log's reports are a few folded facts' observations, found from `first` by a search.
+   */
+  private fi?: Int32Array;
   /**
    * Per report, its observation in the fact, only once reports are renumbered (see onePerLine): until then a
    * folded fact's reports are numbered in its observations' order from `first[c]`, so it is computed.
@@ -81,7 +85,6 @@ export class Reports {
    */
   private readonly ms: Float64Array;
   private texts?: string[];
-  private readonly lines: Int32Array;
   /** Per report: its input and member as a number into `inputNames` (a log's reports share one). */
   private inputs?: Int32Array;
   private readonly inputNames: string[] = [];
@@ -94,7 +97,9 @@ export class Reports {
     for (const f of statusFacts) n += f.fold?.count ?? 1;
     let m = 0;
     for (const f of sentFacts) m += f.fold?.count ?? 1;
-    this.fi = new Int32Array(n + m);
+    const facts = statusFacts.length + sentFacts.length;
+    const fi = facts > 256 ? new Int32Array(n + m) : undefined;
+    this.fi = fi;
     this.first = new Int32Array(statusFacts.length + sentFacts.length);
     let k = 0;
     for (const [facts, kind] of [
@@ -106,7 +111,8 @@ export class Reports {
         this.commons.push(commonOf(f, kind));
         this.first[c] = k;
         const count = f.fold ? f.fold.count : 1;
-        for (let i = 0; i < count; i++) this.fi[k++] = c;
+        if (fi) fi.fill(c, k, k + count);
+        k += count;
       }
     const kept = onePerLine(this, n);
     if (kept) {
@@ -114,11 +120,13 @@ export class Reports {
       const fi = new Int32Array(kept.length + m);
       const oi = new Int32Array(kept.length + m);
       kept.forEach((r, j) => {
-        fi[j] = this.fi[r];
+        fi[j] = this.factIndex(r);
         oi[j] = this.obs(r);
       });
-      fi.set(this.fi.subarray(n), kept.length);
-      for (let r = n; r < n + m; r++) oi[kept.length + r - n] = this.obs(r);
+      for (let r = n; r < n + m; r++) {
+        fi[kept.length + r - n] = this.factIndex(r);
+        oi[kept.length + r - n] = this.obs(r);
+      }
       this.fi = fi;
       this.oi = oi;
       n = kept.length;
@@ -127,13 +135,11 @@ export class Reports {
     this.length = n + m;
     this.conn = new Int32Array(this.length);
     this.ms = new Float64Array(this.length);
-    this.lines = new Int32Array(this.length);
     const inputIds = new Map<string, number>();
     for (let r = 0; r < this.length; r++) {
-      const c = this.commons[this.fi[r]];
+      const c = this.commons[this.factIndex(r)];
       this.conn[r] = this.connIdOf(this.attr(r, 'connection'));
       this.ms[r] = this.timeKey(r);
-      this.lines[r] = this.line(r);
       const input = c.input ?? inputOf(this.source(r));
       let id = inputIds.get(input);
       if (id === undefined) {
@@ -175,12 +181,26 @@ export class Reports {
   /** The report's observation in its fact (-1: the fact is not folded). */
   private obs(r: number): number {
     if (this.oi) return this.oi[r];
-    const c = this.fi[r];
+    const c = this.factIndex(r);
     return this.commons[c].fact.fold ? r - this.first[c] : -1;
   }
 
+  /** The report's fact's place in `commons`: the last fact whose first report is at or before it. */
+  private factIndex(r: number): number {
+    if (this.fi) return this.fi[r];
+    const first = this.first;
+    let lo = 0;
+    let hi = first.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (first[mid] <= r) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   private common(r: number): Common {
-    return this.commons[this.fi[r]];
+    return this.commons[this.factIndex(r)];
   }
 
   fact(r: number): Fact {
@@ -273,7 +293,8 @@ export class Reports {
     const ia = this.inputs ? this.inputs[a] : 0;
     const ib = this.inputs ? this.inputs[b] : 0;
     if (ia !== ib) return this.inputNames[ia] < this.inputNames[ib] ? -1 : 1;
-    return this.lines[a] - this.lines[b] || a - b;
+    // Lines read from the facts when times and logs tie (a whole-second log's lines within one second).
+    return this.line(a) - this.line(b) || a - b;
   };
 
   /** Where a report was read, and when. */
