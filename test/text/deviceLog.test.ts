@@ -243,3 +243,23 @@ describe('limits', () => {
     expect(named(r.facts, 'device.log.magic_rejection').length).toBeLessThan(100);
   });
 });
+
+describe('an MDM server log handed to the device-log reader', () => {
+  const SERVER = [
+    'ts=2024-03-04T06:00:01Z level=info service=nanomdm status=NotNow id=00008110-001A2C3E4F50801E type=Device command_uuid=6a1b2c3d-4e5f-4a6b-8c7d-000000000001',
+    'level=info ts=2024-03-04T06:00:02Z caller=mdm.go:41 msg="status NotNow" udid=00008110-001A2C3E4F50801E',
+    'ts=2024-03-04T06:00:03Z level=debug handler=push msg=push count=1 errs=0',
+  ];
+
+  it('yields nothing from the server lines (the server-log reader reads them), not even a count of MDM lines', async () => {
+    const res = await scan(SERVER.join('\n'), { name: 'nanomdm.log' });
+    expect(res.facts).toEqual([]);
+  });
+
+  it('still reads a device line among them', async () => {
+    const device = `2024-03-04 06:00:04.123 Df mdmd[123:1a2b] [com.apple.ManagedClient:MDMDaemon] ${REJECTION}`;
+    const res = await scan([...SERVER, device].join('\n'), { name: 'mixed.log' });
+    expect(one(res.facts, 'device.log.mdm_lines').value).toBe(1);
+    expect(named(res.facts, 'device.log.magic_rejection')).toHaveLength(1);
+  });
+});

@@ -80,6 +80,18 @@ const PREFILTER: LinePrefilter = {
   startBytes: [32, 34, 91, 123, 125],
 };
 
+/**
+ * An MDM server's own logfmt line (NanoMDM, MicroMDM, NanoLIB: `ts=… level=info service=nanomdm …`). Every
+ * NanoMDM line holds "mdm", so without this a server log of half a million lines went through the device
+ * matchers line by line to yield nothing: no device process writes these, and the server-log reader reads them.
+ */
+const SERVER_LOGFMT = /^(?:(?:ts|time)=\S+ )?level=[a-z]+ (?:\S+=\S* )*?(?:service|handler|component|caller|msg)=/;
+function isServerLogfmt(text: string): boolean {
+  const c = text.charCodeAt(0);
+  // 't' (ts=, time=) or 'l' (level=): one comparison for most lines of every other log.
+  return (c === 116 || c === 108) && SERVER_LOGFMT.test(text);
+}
+
 class DeviceLogSink implements LineSink {
   readonly prefilter = PREFILTER;
   private readonly kept = new Map<string, Kept>();
@@ -115,6 +127,11 @@ class DeviceLogSink implements LineSink {
       return;
     }
     if (!text) return;
+    if (isServerLogfmt(text)) {
+      // Counted towards recognising the format as before, so the lines looked at after it are the same.
+      if (!this.recognised && this.looked < RECOGNISE_WITHIN && !mayMatter(text)) this.looked++;
+      return;
+    }
     if (this.csv) {
       if (!mayMatter(text)) return;
       const row = this.csv.row(text);

@@ -7,8 +7,8 @@ import type { Reports } from './notnowEvents.js';
  * numbers, never an object per report (a busy log opens a connection per NotNow).
  */
 export class Connections {
-  /** Connection ids in the order they began. */
-  readonly order: string[] = [];
+  /** Connections (the reports' numbers for them) in the order they began. */
+  readonly order: number[] = [];
   /** Per report of the enrollment: the place of its connection in `order` (-1: none). */
   readonly posOf: Int32Array;
   /** The reports of each connection, in time order: `members` from `start[c]` to `start[c + 1]`. */
@@ -20,14 +20,14 @@ export class Connections {
   constructor(
     reports: Reports,
     /** The enrollment's reports in time order. */
-    readonly evs: readonly number[],
+    readonly evs: Int32Array,
   ) {
-    const pos = new Map<string, number>();
+    const pos = new Map<number, number>();
     this.posOf = new Int32Array(evs.length).fill(-1);
     const sizes: number[] = [];
     for (let j = 0; j < evs.length; j++) {
-      const c = reports.connection[evs[j]];
-      if (!c) continue;
+      const c = reports.connectionOf(evs[j]);
+      if (c < 0) continue;
       let at = pos.get(c);
       if (at === undefined) {
         pos.set(c, (at = this.order.length));
@@ -39,9 +39,19 @@ export class Connections {
     }
     this.start = new Int32Array(this.order.length + 1);
     for (let c = 0; c < sizes.length; c++) this.start[c + 1] = this.start[c] + sizes[c];
-    this.members = new Int32Array(this.start[this.order.length]);
-    const fill = this.start.slice(0, this.order.length);
-    for (let j = 0; j < evs.length; j++) if (this.posOf[j] >= 0) this.members[fill[this.posOf[j]]++] = evs[j];
+    // Every report on a connection and each connection's reports in one run (a log read in order): the
+    // members are the reports themselves, in their order.
+    let runs = true;
+    for (let j = 0; j < evs.length && runs; j++) {
+      const step = this.posOf[j] - (j ? this.posOf[j - 1] : 0);
+      runs = this.posOf[j] >= 0 && (step === 0 || step === 1);
+    }
+    if (runs) this.members = evs;
+    else {
+      this.members = new Int32Array(this.start[this.order.length]);
+      const fill = this.start.slice(0, this.order.length);
+      for (let j = 0; j < evs.length; j++) if (this.posOf[j] >= 0) this.members[fill[this.posOf[j]]++] = evs[j];
+    }
     // One pass, not one per NotNow.
     for (let j = 0; j < evs.length; j++) {
       const r = evs[j];

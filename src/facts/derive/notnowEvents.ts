@@ -60,18 +60,34 @@ function commonOf(fact: Fact, kind: 'status' | 'sent'): Common {
 export class Reports {
   private readonly commons: Common[] = [];
   /** Per report: its fact's place in `commons`, and its observation in that fact (-1: the fact is not folded). */
-  private fi: Int32Array;
-  private oi: Int32Array;
-  /** Per report: its connection (assigned later for those that name none). */
-  readonly connection: (string | undefined)[];
+  /**
+   * Per report: its fact's place in `commons`. Kept only for many facts or once reports are renumbered: a
+   * busy log's reports are a few folded facts' observations, found from `first` by a search.
+   */
+  private fi?: Int32Array;
+  /**
+   * Per report, its observation in the fact, only once reports are renumbered (see onePerLine): until then a
+   * folded fact's reports are numbered in its observations' order from `first[c]`, so it is computed.
+   */
+  private oi?: Int32Array;
+  /** Per fact (its place in `commons`): its first report's number, before any renumbering. */
+  private readonly first: Int32Array;
+  /**
+   * Per report: its connection as a number (-1: none; assigned later for those that name none), and
+   * each number's id. A busy log's half a million reports hold two numbers' worth, not a string each.
+   */
+  private readonly conn: Int32Array;
+  private readonly connNames: string[] = [];
+  private readonly connIds = new Map<string, number>();
   /**
    * Per report, its time as milliseconds (-Infinity: none): ISO times compare as their instants do.
    * Only when some time is not in the canonical form are the strings themselves kept (`texts`).
    */
   private readonly ms: Float64Array;
   private texts?: string[];
-  private readonly lines: Int32Array;
-  private readonly inputs: string[];
+  /** Per report: its input and member as a number into `inputNames` (a log's reports share one). */
+  private inputs?: Int32Array;
+  private readonly inputNames: string[] = [];
   /** How many of the reports are statuses (they come first). */
   readonly statuses: number;
   readonly length: number;
@@ -81,8 +97,10 @@ export class Reports {
     for (const f of statusFacts) n += f.fold?.count ?? 1;
     let m = 0;
     for (const f of sentFacts) m += f.fold?.count ?? 1;
-    this.fi = new Int32Array(n + m);
-    this.oi = new Int32Array(n + m);
+    const facts = statusFacts.length + sentFacts.length;
+    const fi = facts > 256 ? new Int32Array(n + m) : undefined;
+    this.fi = fi;
+    this.first = new Int32Array(statusFacts.length + sentFacts.length);
     let k = 0;
     for (const [facts, kind] of [
       [statusFacts, 'status'],
@@ -91,14 +109,10 @@ export class Reports {
       for (const f of facts) {
         const c = this.commons.length;
         this.commons.push(commonOf(f, kind));
-        if (!f.fold) {
-          this.fi[k] = c;
-          this.oi[k++] = -1;
-        } else
-          for (let i = 0; i < f.fold.count; i++) {
-            this.fi[k] = c;
-            this.oi[k++] = i;
-          }
+        this.first[c] = k;
+        const count = f.fold ? f.fold.count : 1;
+        if (fi) fi.fill(c, k, k + count);
+        k += count;
       }
     const kept = onePerLine(this, n);
     if (kept) {
@@ -106,32 +120,87 @@ export class Reports {
       const fi = new Int32Array(kept.length + m);
       const oi = new Int32Array(kept.length + m);
       kept.forEach((r, j) => {
-        fi[j] = this.fi[r];
-        oi[j] = this.oi[r];
+        fi[j] = this.factIndex(r);
+        oi[j] = this.obs(r);
       });
-      fi.set(this.fi.subarray(n), kept.length);
-      oi.set(this.oi.subarray(n), kept.length);
+      for (let r = n; r < n + m; r++) {
+        fi[kept.length + r - n] = this.factIndex(r);
+        oi[kept.length + r - n] = this.obs(r);
+      }
       this.fi = fi;
       this.oi = oi;
       n = kept.length;
     }
     this.statuses = n;
     this.length = n + m;
-    this.connection = new Array(this.length);
+    this.conn = new Int32Array(this.length);
     this.ms = new Float64Array(this.length);
-    this.lines = new Int32Array(this.length);
-    this.inputs = new Array(this.length);
+    const inputIds = new Map<string, number>();
     for (let r = 0; r < this.length; r++) {
-      const c = this.commons[this.fi[r]];
-      this.connection[r] = this.attr(r, 'connection');
+      const c = this.commons[this.factIndex(r)];
+      this.conn[r] = this.connIdOf(this.attr(r, 'connection'));
       this.ms[r] = this.timeKey(r);
-      this.lines[r] = this.line(r);
-      this.inputs[r] = c.input ?? inputOf(this.source(r));
+      const input = c.input ?? inputOf(this.source(r));
+      let id = inputIds.get(input);
+      if (id === undefined) {
+        inputIds.set(input, (id = this.inputNames.length));
+        this.inputNames.push(input);
+      }
+      // Allocated at the first report of a second log: most cases have one.
+      if (id > 0 && !this.inputs) this.inputs = new Int32Array(this.length);
+      if (this.inputs) this.inputs[r] = id;
     }
   }
 
+  private connIdOf(name: string | undefined): number {
+    if (!name) return -1;
+    let id = this.connIds.get(name);
+    if (id === undefined) {
+      this.connIds.set(name, (id = this.connNames.length));
+      this.connNames.push(name);
+    }
+    return id;
+  }
+
+  /** The report's connection as a number (-1: none); numbers are the same for the same id. */
+  connectionOf(r: number): number {
+    return this.conn[r];
+  }
+  /** The id a connection number stands for. */
+  connectionName(c: number): string {
+    return this.connNames[c];
+  }
+  setConnection(r: number, name: string | undefined): void {
+    this.conn[r] = this.connIdOf(name);
+  }
+  /** Whether the report has a time (without writing it out). */
+  hasTime(r: number): boolean {
+    return this.texts ? this.texts[r] !== '' : this.ms[r] !== Number.NEGATIVE_INFINITY;
+  }
+
+  /** The report's observation in its fact (-1: the fact is not folded). */
+  private obs(r: number): number {
+    if (this.oi) return this.oi[r];
+    const c = this.factIndex(r);
+    return this.commons[c].fact.fold ? r - this.first[c] : -1;
+  }
+
+  /** The report's fact's place in `commons`: the last fact whose first report is at or before it. */
+  private factIndex(r: number): number {
+    if (this.fi) return this.fi[r];
+    const first = this.first;
+    let lo = 0;
+    let hi = first.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (first[mid] <= r) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   private common(r: number): Common {
-    return this.commons[this.fi[r]];
+    return this.commons[this.factIndex(r)];
   }
 
   fact(r: number): Fact {
@@ -171,7 +240,7 @@ export class Reports {
   /** The report's time as a number that sorts as its string does; the strings are kept instead at the first that would not. */
   private timeKey(r: number): number {
     const f = this.fact(r);
-    const i = this.oi[r];
+    const i = this.obs(r);
     // A time kept as an offset in the fold was canonical when it was read.
     if (i >= 0 && typeof f.fold!.each.at[i] === 'number') return msOf(f, i);
     const at = this.at(r);
@@ -186,23 +255,23 @@ export class Reports {
 
   private attr(r: number, k: string): string | undefined {
     const f = this.fact(r);
-    const i = this.oi[r];
+    const i = this.obs(r);
     return (i < 0 ? f.attrs?.[k] : attrAt(f, i, k)) || undefined;
   }
   private at(r: number): string {
     const f = this.fact(r);
-    const i = this.oi[r];
+    const i = this.obs(r);
     return i < 0 ? (f.at ?? '') : atOf(f, i);
   }
   line(r: number): number {
     const f = this.fact(r);
-    const i = this.oi[r];
+    const i = this.obs(r);
     if (i >= 0) return lineAt(f, i);
     return f.source.kind === 'file' || f.source.kind === 'pasted' ? (f.source.line ?? 0) : 0;
   }
   source(r: number): Source {
     const f = this.fact(r);
-    const i = this.oi[r];
+    const i = this.obs(r);
     return i < 0 ? f.source : sourceAt(f, i);
   }
   /** Input and member of a report, as one key (status reports, before numbering: see onePerLine). */
@@ -221,10 +290,11 @@ export class Reports {
       const tb = this.ms[b];
       if (ta !== tb) return ta < tb ? -1 : 1;
     }
-    const ia = this.inputs[a];
-    const ib = this.inputs[b];
-    if (ia !== ib) return ia < ib ? -1 : 1;
-    return this.lines[a] - this.lines[b] || a - b;
+    const ia = this.inputs ? this.inputs[a] : 0;
+    const ib = this.inputs ? this.inputs[b] : 0;
+    if (ia !== ib) return this.inputNames[ia] < this.inputNames[ib] ? -1 : 1;
+    // Lines read from the facts when times and logs tie (a whole-second log's lines within one second).
+    return this.line(a) - this.line(b) || a - b;
   };
 
   /** Where a report was read, and when. */
