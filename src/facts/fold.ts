@@ -3,7 +3,7 @@ import { factKey } from './order.js';
 import { Columns, expandFacts, howOf, lineOf, memberOf, OCCURRENCE_ATTRS, observation } from './foldColumns.js';
 import type { Fact } from './schema.js';
 
-export { atOf, attrAt, examplesOf, expandFacts, lineAt, msOf, observation, sourceAt } from './foldColumns.js';
+export { atOf, attrAt, entry, examplesOf, expandFacts, lineAt, msOf, observation, sourceAt } from './foldColumns.js';
 
 /**
  * Folding: repeated observations of one fact from one input become one fact

@@ -1,4 +1,4 @@
-import type { Fact, Fold, FoldColumns, Source } from './schema.js';
+import type { Fact, Fold, FoldColumn, FoldColumns, Source } from './schema.js';
 
 /**
  * The columns of a folded fact (facts/fold.ts): how they are filled as
@@ -63,16 +63,125 @@ export function howOf(f: Fact): string {
   return f.source.kind === 'derived' ? f.source.how : '';
 }
 
-/** A column that stays absent until some observation has a value for it (then '' for those before). */
-function fillTo(col: string[] | undefined, i: number, v: string): string[] | undefined {
-  if (col) {
-    col.push(v);
-    return col;
+/**
+ * Columns are kept in blocks of BLOCK entries: a column of half a million grows without copying
+ * itself (each copy of a big array stayed in V8's large-object space until a full collection),
+ * and each block is a small allocation. Numbers are kept in typed arrays, 4 bytes an entry.
+ */
+const SHIFT = 13;
+const BLOCK = 1 << SHIFT;
+const MASK = BLOCK - 1;
+/** In a column of times, the entry whose time is kept as written (its string is beside it). */
+const TEXT = -(2 ** 31);
+
+/** Entry i of a column, plain (from JSON) or in blocks. */
+export function entry<T>(col: FoldColumn<T>, i: number): T {
+  return Array.isArray(col) ? col[i] : col.get(i);
+}
+
+/** A column of strings in blocks; the entries before the first pushed are ''. */
+class TextBlocks {
+  private readonly blocks: (string[] | undefined)[] = [];
+  length: number;
+
+  constructor(from = 0) {
+    this.length = from;
+    for (let b = 0; b < from >>> SHIFT; b++) this.blocks.push(undefined);
+    if (from & MASK) this.blocks.push(new Array<string>(from & MASK).fill(''));
   }
-  if (v === '') return undefined;
-  const out = new Array<string>(i).fill('');
-  out.push(v);
-  return out;
+
+  push(v: string): void {
+    if ((this.length & MASK) === 0) this.blocks.push([v]);
+    else (this.blocks[this.blocks.length - 1] as string[]).push(v);
+    this.length++;
+  }
+
+  get(i: number): string {
+    const b = this.blocks[i >>> SHIFT];
+    return b === undefined ? '' : b[i & MASK];
+  }
+
+  toJSON(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.get(i));
+    return out;
+  }
+}
+
+/** A column of numbers in typed blocks: 32-bit integers until a block holds another number (then 64-bit). */
+class NumberBlocks {
+  protected readonly blocks: (Int32Array | Float64Array)[] = [];
+  length = 0;
+
+  push(v: number): void {
+    const j = this.length & MASK;
+    const last = this.blocks.length - 1;
+    let blk = j === 0 ? undefined : this.blocks[last];
+    if (blk === undefined) {
+      // A fold's first block starts small (most folds are a few observations) and doubles up to BLOCK.
+      blk = new Int32Array(this.length === 0 ? 16 : BLOCK);
+      this.blocks.push(blk);
+    } else if (j === blk.length) {
+      const grown = blk instanceof Int32Array ? new Int32Array(blk.length * 2) : new Float64Array(blk.length * 2);
+      grown.set(blk);
+      this.blocks[last] = blk = grown;
+    }
+    if ((v | 0) !== v || Object.is(v, -0)) {
+      if (blk instanceof Int32Array) this.blocks[this.blocks.length - 1] = blk = Float64Array.from(blk);
+    }
+    blk[j] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.blocks[i >>> SHIFT][i & MASK];
+  }
+
+  toJSON(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.get(i));
+    return out;
+  }
+}
+
+/** A column of times: offsets in ms as numbers, and the times kept as written beside them. */
+class AtBlocks {
+  private readonly nums = new NumberBlocks();
+  /** Per block, its strings at their places ('' elsewhere), from the first time kept as written. */
+  private readonly texts: (string[] | undefined)[] = [];
+
+  get length(): number {
+    return this.nums.length;
+  }
+
+  push(v: string | number): void {
+    const i = this.nums.length;
+    const b = i >>> SHIFT;
+    const j = i & MASK;
+    let t = this.texts[b];
+    if (typeof v === 'string') {
+      this.nums.push(TEXT);
+      if (t === undefined) {
+        while (this.texts.length <= b) this.texts.push(undefined);
+        this.texts[b] = t = new Array<string>(j).fill('');
+      }
+      t.push(v);
+      return;
+    }
+    this.nums.push(v);
+    if (t !== undefined) t.push('');
+  }
+
+  get(i: number): string | number {
+    const n = this.nums.get(i);
+    return n === TEXT ? (this.texts[i >>> SHIFT] as string[])[i & MASK] : n;
+  }
+
+  toJSON(): (string | number)[] {
+    const out: (string | number)[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.get(i));
+    return out;
+  }
 }
 
 /**
@@ -156,11 +265,11 @@ function digits(at: string, from: number, to: number): number {
 
 /** The columns of a fold, filled one observation at a time in reading order. */
 export class Columns {
-  private at: (string | number)[] = [];
-  private line: number[] = [];
-  private members?: string[];
-  private hows?: string[];
-  private readonly varying = new Map<string, string[]>();
+  private at = new AtBlocks();
+  private line = new NumberBlocks();
+  private members?: TextBlocks;
+  private hows?: TextBlocks;
+  private readonly varying = new Map<string, TextBlocks>();
   private base = Number.NaN;
   private firstAt: string | undefined;
   private lastAt: string | undefined;
@@ -177,8 +286,8 @@ export class Columns {
       for (const k in f.attrs) {
         if (!OCCURRENCE_ATTRS.has(k)) continue;
         let col = this.varying.get(k);
-        if (!col) this.varying.set(k, (col = new Array<string>(i).fill('')));
-        col[i] = keep(f.attrs[k], this.own);
+        if (!col) this.varying.set(k, (col = new TextBlocks(i)));
+        if (col.length === i) col.push(keep(f.attrs[k], this.own));
       }
     for (const col of this.varying.values()) if (col.length === i) col.push('');
   }
@@ -211,12 +320,13 @@ export class Columns {
     const oldAt = this.at;
     const oldBase = this.base;
     const written = (v: string | number): string => (typeof v === 'string' ? v : isoOf(oldBase + v));
-    const first = written(oldAt[runs[0][0]]);
+    const first = written(oldAt.get(runs[0][0]));
     const base = first ? Date.parse(first) : Number.NaN;
-    const at: (string | number)[] = [first];
+    const at = new AtBlocks();
+    at.push(first);
     for (let r = 0; r < runs.length; r++)
       for (let i = r === 0 ? runs[0][0] + 1 : runs[r][0]; i < runs[r][1]; i++) {
-        const v = oldAt[i];
+        const v = oldAt.get(i);
         if (v === '' || Number.isNaN(base)) {
           at.push(written(v));
           continue;
@@ -227,7 +337,9 @@ export class Columns {
     this.at = at;
     this.base = base;
     this.prevAt = '';
-    this.line = inRuns(this.line, runs);
+    const line = new NumberBlocks();
+    for (const [from, to] of runs) for (let i = from; i < to; i++) line.push(this.line.get(i));
+    this.line = line;
     if (this.members) this.members = inRuns(this.members, runs);
     if (this.hows) this.hows = inRuns(this.hows, runs);
     for (const [k, col] of this.varying) this.varying.set(k, inRuns(col, runs));
@@ -244,10 +356,22 @@ export class Columns {
   }
 }
 
+/** A column that stays absent until some observation has a value for it (then '' for those before). */
+function fillTo(col: TextBlocks | undefined, i: number, v: string): TextBlocks | undefined {
+  if (col) {
+    col.push(v);
+    return col;
+  }
+  if (v === '') return undefined;
+  const out = new TextBlocks(i);
+  out.push(v);
+  return out;
+}
+
 /** A column's entries in the runs [from, to) given, one run after the other. */
-function inRuns<T>(col: readonly T[], runs: readonly (readonly [number, number])[]): T[] {
-  const out: T[] = [];
-  for (const [from, to] of runs) for (let i = from; i < to; i++) out.push(col[i]);
+function inRuns(col: TextBlocks, runs: readonly (readonly [number, number])[]): TextBlocks {
+  const out = new TextBlocks();
+  for (const [from, to] of runs) for (let i = from; i < to; i++) out.push(col.get(i));
   return out;
 }
 
@@ -257,43 +381,43 @@ const bases = new WeakMap<FoldColumns, number>();
 /** `at` of observation i of a folded fact ('' when it has none). */
 export function atOf(f: Fact, i: number): string {
   const c = f.fold!.each;
-  const v = c.at[i];
+  const v = entry(c.at, i);
   if (typeof v === 'string') return v;
   let base = bases.get(c);
-  if (base === undefined) bases.set(c, (base = Date.parse(String(c.at[0]))));
+  if (base === undefined) bases.set(c, (base = Date.parse(String(entry(c.at, 0)))));
   return isoOf(base + v);
 }
 
 /** `at` of observation i in ms since the epoch (NaN when it has none), without building its string when it can. */
 export function msOf(f: Fact, i: number): number {
   const c = f.fold!.each;
-  const v = c.at[i];
+  const v = entry(c.at, i);
   if (typeof v === 'string') return v ? Date.parse(v) : Number.NaN;
   let base = bases.get(c);
-  if (base === undefined) bases.set(c, (base = Date.parse(String(c.at[0]))));
+  if (base === undefined) bases.set(c, (base = Date.parse(String(entry(c.at, 0)))));
   return base + v;
 }
 
 /** The line of observation i. */
 export function lineAt(f: Fact, i: number): number {
-  return f.fold!.each.line[i];
+  return entry(f.fold!.each.line, i);
 }
 
 /** An attribute of observation i ('' or undefined when it has none). */
 export function attrAt(f: Fact, i: number, k: string): string | undefined {
   const col = f.fold!.each.attrs?.[k];
-  if (col) return col[i] || undefined;
+  if (col) return entry(col, i) || undefined;
   return OCCURRENCE_ATTRS.has(k) ? undefined : f.attrs?.[k];
 }
 
 /** The source of observation i. */
 export function sourceAt(f: Fact, i: number): Source {
   const c = f.fold!.each;
-  const line = c.line[i];
+  const line = entry(c.line, i);
   const s = f.source;
   if (s.kind === 'file') {
     const source: Source = { kind: 'file', input: s.input };
-    const member = c.member ? c.member[i] : s.member;
+    const member = c.member ? entry(c.member, i) : s.member;
     if (member) source.member = member;
     if (line) source.line = line;
     return source;
@@ -303,7 +427,7 @@ export function sourceAt(f: Fact, i: number): Source {
     if (line) source.line = line;
     return source;
   }
-  if (s.kind === 'derived') return { kind: 'derived', how: c.how ? c.how[i] : s.how, from: s.from };
+  if (s.kind === 'derived') return { kind: 'derived', how: c.how ? entry(c.how, i) : s.how, from: s.from };
   return s;
 }
 
@@ -320,13 +444,13 @@ export function observation(f: Fact, i: number): Fact {
   if (c.attrs) {
     // Observations in a row usually share their connection and command: they share one attrs object too (never mutated).
     let same = i > 0;
-    for (const k in c.attrs) if (same && c.attrs[k][i] !== c.attrs[k][i - 1]) same = false;
+    for (const k in c.attrs) if (same && entry(c.attrs[k], i) !== entry(c.attrs[k], i - 1)) same = false;
     if (same && lastAttrs.fact === f && lastAttrs.i === i - 1) out.attrs = lastAttrs.attrs;
     else {
       const attrs: Record<string, string> = {};
       for (const k in f.attrs) if (!OCCURRENCE_ATTRS.has(k)) attrs[k] = f.attrs[k];
       for (const k in c.attrs) {
-        const v = c.attrs[k][i];
+        const v = entry(c.attrs[k], i);
         if (v) attrs[k] = v;
       }
       out.attrs = attrs;

@@ -41,6 +41,13 @@ export type FactValue = string | number | boolean;
 export const FACT_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
 
 /**
+ * One column of a fold: a plain array (as a stored case's JSON holds it), or blocks of entries
+ * that are never copied as the column grows, read with get(i) (facts/foldColumns.ts: entry()).
+ * Blocks write themselves to JSON as the plain array.
+ */
+export type FoldColumn<T> = T[] | { readonly length: number; get(i: number): T; toJSON(): T[] };
+
+/**
  * What tells the observations folded into one fact apart, one column per field, in reading
  * order: index 0 is the fact itself. See facts/fold.ts.
  */
@@ -49,15 +56,15 @@ export interface FoldColumns {
    * `at` of each observation ('' when it has none). After the first, a number is the time as
    * milliseconds from the first observation's (a busy log's times cost no string each; facts/foldColumns.ts).
    */
-  at: (string | number)[];
+  at: FoldColumn<string | number>;
   /** Line of each (0 when none). */
-  line: number[];
+  line: FoldColumn<number>;
   /** Archive member of each ('' when none); absent when no observation names one. */
-  member?: string[];
+  member?: FoldColumn<string>;
   /** `source.how` of each, for derived facts. */
-  how?: string[];
+  how?: FoldColumn<string>;
   /** Attributes that name one occurrence (logged time, connection, command), one column each ('' when absent). */
-  attrs?: Record<string, string[]>;
+  attrs?: Record<string, FoldColumn<string>>;
 }
 
 /** How many observations a folded fact stands for. */

@@ -193,4 +193,40 @@ describe('folding repeated observations', () => {
       expect(JSON.stringify(foldFacts(overlapping))).toBe(reference);
     });
   });
+
+  describe('a fold of tens of thousands of observations (its columns kept in blocks)', () => {
+    const at = (i: number): string | undefined => {
+      const ms = Date.UTC(2026, 10, 22, 9) + i * 1000;
+      if (i % 7 === 0) return undefined; // no time
+      if (i % 7 === 1) return new Date(ms + 20 * 86_400_000).toISOString(); // beyond an offset from the first
+      if (i % 7 === 2) return new Date(ms).toISOString().replace('.000Z', 'Z'); // not as toISOString writes it
+      return new Date(ms).toISOString();
+    };
+    const obs = (member: string, i: number): Fact => {
+      const when = at(i);
+      return {
+        name: 'device.log.push_received',
+        value: 'x',
+        ...(when ? { at: when } : {}),
+        // Past 2^31 from some line on: the line column holds numbers of any size.
+        source: { kind: 'file', input: BUNDLE, member: `${ROOT}/${member}`, line: i < 6000 ? i + 1 : 3_000_000_000 + i },
+        attrs: { process: 'apsd', ...(i >= 10_000 ? { command_uuid: `u${i % 3}` } : {}), ...(i % 5000 === 4999 ? { connection: `c${i}` } : {}) },
+      };
+    };
+    // Archive order: the second log's lines first.
+    const evidence = [...Array.from({ length: 9000 }, (_, i) => obs('logs/b.log', i)), ...Array.from({ length: 12_000 }, (_, i) => obs('logs/a.log', i))];
+    const folded = foldFacts(evidence);
+
+    it('gives back every observation as read', () => {
+      expect(folded).toHaveLength(1);
+      expect(folded[0].fold?.count).toBe(evidence.length);
+      expect(sortFacts(expandFacts(folded))).toEqual(sortFacts(evidence));
+    });
+
+    it('writes its columns to JSON as plain arrays, and reads them back from there', () => {
+      const stored = JSON.parse(JSON.stringify(folded)) as Fact[];
+      expect(Array.isArray(stored[0].fold?.each.at)).toBe(true);
+      expect(expandFacts(stored)).toEqual(expandFacts(folded));
+    });
+  });
 });

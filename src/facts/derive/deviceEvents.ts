@@ -1,6 +1,6 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
-import { attrAt, expandFacts, lineAt, msOf, observation, sourceAt } from '../fold.js';
+import { attrAt, entry, expandFacts, lineAt, msOf, observation, sourceAt } from '../fold.js';
 import { isZoneLess, lineOf, momentOf, sourceKey, type Moment } from '../time.js';
 
 /**
@@ -267,7 +267,7 @@ export function contactItems(index: Index, untimed: Fact[]): (DeviceEvent | Even
       let timed = 0;
       const at = f.fold.each.at;
       for (let i = 0; i < f.fold.count; i++)
-        if (at[i] === '' || Number.isNaN(msOf(f, i))) untimed.push(observation(f, i));
+        if (entry(at, i) === '' || Number.isNaN(msOf(f, i))) untimed.push(observation(f, i));
         else timed++;
       if (timed)
         out.push({

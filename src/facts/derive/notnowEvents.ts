@@ -1,4 +1,4 @@
-import { atOf, attrAt, lineAt, msOf, sourceAt } from '../fold.js';
+import { atOf, attrAt, entry, lineAt, msOf, sourceAt } from '../fold.js';
 import { describeSource } from '../order.js';
 import type { Fact, Source } from '../schema.js';
 import { onePerLine } from './notnowLines.js';
@@ -242,7 +242,7 @@ export class Reports {
     const f = this.fact(r);
     const i = this.obs(r);
     // A time kept as an offset in the fold was canonical when it was read.
-    if (i >= 0 && typeof f.fold!.each.at[i] === 'number') return msOf(f, i);
+    if (i >= 0 && typeof entry(f.fold!.each.at, i) === 'number') return msOf(f, i);
     const at = this.at(r);
     if (!at) return Number.NEGATIVE_INFINITY;
     const ms = Date.parse(at);
