@@ -306,6 +306,29 @@ buford: device token is inactive for the specified topic`,
     expect(values(r.facts, 'mdm.apns_tls_error')).toEqual(['internal_error']);
   });
 
+  it("an MDM server's command statuses are skipped early, but answers among them are still read", async () => {
+    const dir = tempDir('pushcheck-apns-');
+    const path = join(dir, 'nanomdm.log');
+    const notNow = (s: number) =>
+      `ts=2026-11-20T10:00:0${s}Z level=info service=nanomdm status=NotNow id=00008110-001A2C3E4F50801E type=Device command_uuid=6a1b2c3d-4e5f-4a6b-8c7d-00000000000${s}`;
+    writeFileSync(
+      path,
+      [
+        notNow(1),
+        'ts=2026-11-20T10:00:02Z level=info service=nanopush msg=push err="push HTTP status: 410: APNs push error: Unregistered: timestamp 1763632800000"',
+        notNow(3),
+        'ts=2026-11-20T10:00:04Z level=info service=nanomdm status=Acknowledged id=00008110-001A2C3E4F50801E type=Device',
+        ...[5, 6, 7, 8, 9].map(notNow),
+        // A command status beside a reason in snake case, well after the answer: read in full, as before.
+        'ts=2026-11-20T10:00:20Z level=info service=nanomdm status=Idle id=00008101-000D3A5C7E90401E detail=topic_disallowed',
+        notNow(9),
+      ].join('\n'),
+    );
+    const r = await readPath(path, ctx);
+    expect(values(r.facts, 'mdm.apns_response')).toEqual(['Unregistered', 'TopicDisallowed']);
+    expect(one(r.facts, 'mdm.apns_response')).toMatchObject({ at: '2026-11-20T10:00:02.000Z', attrs: { status: '410' } });
+  });
+
   it('a provider log file: times, 200s, repeated TLS failures counted once', async () => {
     const r = await readPath(fixture('provider_http2.log'), ctx);
     expect(values(r.facts, 'apns.response')).toEqual(['200', 'BadDeviceToken', 'Unregistered']);

@@ -2,7 +2,7 @@ import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
 import { SECURE_MAIL_MODULE } from '../securemail/names.js';
 import { hostsIn, type HostMention } from './hosts.js';
-import { REASON_PATTERN, TLS_PATTERNS } from './reasons.js';
+import { APNS_REASONS, REASON_PATTERN, TLS_PATTERNS } from './reasons.js';
 import { answerClause, isHedged, isTechnicalConnect, isTechnicalTls, lineShape, type LineShape } from './answerShape.js';
 import { answerOnLine, type AnswerPart } from './answerOnLine.js';
 import { answerFact, endpointFacts, isAnswer, settleAnswers, tlsFacts, type HostSeen, type PendingAnswer, type TlsSeen } from './responseFacts.js';
@@ -46,6 +46,48 @@ const WORTH_A_LOOK = new RegExp(
     'gateway|219[5-7]|binary|enhanced|error|apns|push|goaway|debug=|timestamp|inactive|device token|topic header|environment|too large',
   'i',
 );
+
+/**
+ * An MDM server's logfmt status of a command (NanoMDM's `status=NotNow`, `status=Acknowledged`, `status=Idle`):
+ * the device's answer to the server, never an APNs answer. Error statuses are left to the full reading.
+ */
+const COMMAND_STATUSES = ['NotNow', 'Acknowledged', 'Idle'];
+
+/** A letter, digit, "_", "-" or ".": what may not stand right before `status=` or right after its value. */
+function inWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46;
+}
+
+/** Where the line's first `status=` starts and its command-status value ends, when the value is one. */
+function commandStatusAt(text: string): [number, number] | undefined {
+  const at = text.indexOf('status=');
+  if (at < 0 || (at > 0 && inWord(text.charCodeAt(at - 1)))) return undefined;
+  for (const s of COMMAND_STATUSES) {
+    const end = at + 7 + s.length;
+    if (text.startsWith(s, at + 7) && (end === text.length || !inWord(text.charCodeAt(end)))) return [at, end];
+  }
+  return undefined;
+}
+
+/** What the matchers read on a line beyond WORTH_A_LOOK: the server's own API (isServerApi), Azure's Apple phrase. */
+const OTHER_SIGNS = /apple|mdmctl|enqueue|api|endpoint/i;
+/** snake_case words, as answerOnLine reads them for reasons, and the reasons they name without their underscores (reasonFromSnake). */
+const SNAKE_WORD = /\b[a-z]+(?:_[a-z]+){1,5}\b/g;
+const SNAKE_REASONS = new Set(APNS_REASONS.map((x) => x.reason.toLowerCase()));
+
+/**
+ * Whether a line's only word worth a look is a command status (half a million NotNow lines in a busy
+ * NanoMDM log): nothing else on it is something the matchers below read, so it cannot be, or be part of,
+ * an APNs answer, a header, a host, a connection or TLS failure, or the server's own API.
+ */
+function onlyCommandStatus(text: string): boolean {
+  const status = commandStatusAt(text);
+  if (!status) return false;
+  if (WORTH_A_LOOK.test(text.slice(0, status[0])) || WORTH_A_LOOK.test(text.slice(status[1])) || OTHER_SIGNS.test(text)) return false;
+  SNAKE_WORD.lastIndex = 0;
+  for (let w = SNAKE_WORD.exec(text); w; w = SNAKE_WORD.exec(text)) if (SNAKE_REASONS.has(w[0].replace(/_/g, ''))) return false;
+  return true;
+}
 
 const TOPIC = /apns-topic["'\s:=]+([A-Za-z0-9][A-Za-z0-9.\-_]*)/i;
 const PUSH_TYPE = /apns-push-type["'\s:=]+([a-z]+)/i;
@@ -146,6 +188,8 @@ class ResponseScan implements LineSink {
     if (mdm) this.mdmItem = true;
     // Most lines of a big provider log say nothing about APNs: one cheap test before the many below.
     if (!context && !mdm && !this.pending && !WORTH_A_LOOK.test(text)) return undefined;
+    // An MDM server's command status (every line of a NotNow storm): before the shape and time, which cost the most.
+    if (!context && !this.pending && onlyCommandStatus(text)) return undefined;
     // Secure Mail's own log: its HTTP statuses are the Citrix listener's and Exchange's answers, not APNs' (seed 003).
     if (SECURE_MAIL_MODULE.test(text)) return undefined;
     const shape = lineShape(text);
