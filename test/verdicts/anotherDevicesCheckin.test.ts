@@ -17,6 +17,7 @@ import {
   TOPIC,
   UDID_A,
   UDID_B,
+  webhookTokenUpdate,
 } from './evidence.js';
 
 /**
@@ -91,42 +92,9 @@ describe('check-ins and command results of several devices, none with a time', (
   });
 });
 
-/**
- * A MicroMDM webhook event as the server posts it: the device's TokenUpdate plist, base64 in `raw_payload`,
- * beside the time the server received it. Unlike a check-in saved on its own, it carries a time.
- */
-function webhookTokenUpdate(udid: string, createdAt: string, magic = MAGIC): string {
-  const plist = `<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-<plist version="1.0">
-<dict>
-\t<key>AwaitingConfiguration</key>
-\t<false/>
-\t<key>MessageType</key>
-\t<string>TokenUpdate</string>
-\t<key>PushMagic</key>
-\t<string>${magic}</string>
-\t<key>Token</key>
-\t<data>${Buffer.from(TOKEN, 'hex').toString('base64')}</data>
-\t<key>Topic</key>
-\t<string>${TOPIC}</string>
-\t<key>UDID</key>
-\t<string>${udid}</string>
-</dict>
-</plist>
-`;
-  const event = {
-    topic: 'mdm.TokenUpdate',
-    event_id: '3c7d9e1f-2a4b-4c6d-8e0f-1a2b3c4d5e6f',
-    created_at: createdAt,
-    checkin_event: { udid, url_params: {}, raw_payload: Buffer.from(plist).toString('base64'), token_update_tally: 2 },
-  };
-  return file('webhook-tokenupdate.json', `${JSON.stringify(event, null, 4)}\n`);
-}
-
 describe('a timed webhook check-in of one device beside a server log of another', () => {
   it("asks which device the case is about instead of joining the check-in to the log's device", async () => {
-    const r = await diagnose(webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00.412Z'), otherDevicesLog());
+    const r = await diagnose(webhookTokenUpdate({ udid: UDID_A, createdAt: '2026-11-20T09:30:00.412Z', tally: 2 }), otherDevicesLog());
     expect(facts(r, 'case.device')).toEqual([]);
     expect(questionIds(r)[0]).toBe('q.case.device');
     // Neither device's pushes are judged while the case has no device.
@@ -136,14 +104,24 @@ describe('a timed webhook check-in of one device beside a server log of another'
   });
 
   it("judges the check-in's device alone once it is named: the other device's answered push proves nothing for it", async () => {
-    const r = await diagnose(webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00.412Z'), otherDevicesLog(), '--answer', `q.case.device=${UDID_A}`);
+    const r = await diagnose(
+      webhookTokenUpdate({ udid: UDID_A, createdAt: '2026-11-20T09:30:00.412Z', tally: 2 }),
+      otherDevicesLog(),
+      '--answer',
+      `q.case.device=${UDID_A}`,
+    );
     expect(facts(r, 'case.device').map((f) => f.value)).toEqual([UDID_A]);
     expect(facts(r, 'server.push_answered').filter((f) => f.value === true)).toEqual([]);
     expect(questionIds(r)).not.toContain('q.case.device');
   });
 
   it("judges the log's device alone once it is named: its check-in values are not the webhook's", async () => {
-    const r = await diagnose(webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00.412Z'), otherDevicesLog(), '--answer', `q.case.device=${UDID_B}`);
+    const r = await diagnose(
+      webhookTokenUpdate({ udid: UDID_A, createdAt: '2026-11-20T09:30:00.412Z', tally: 2 }),
+      otherDevicesLog(),
+      '--answer',
+      `q.case.device=${UDID_B}`,
+    );
     expect(facts(r, 'case.device').map((f) => f.value)).toEqual([UDID_B]);
     expect(questionIds(r)).not.toContain('q.case.device');
     // The push details the webhook's TokenUpdate gave are the other device's: not shown as this case's.
@@ -152,7 +130,7 @@ describe('a timed webhook check-in of one device beside a server log of another'
 
   it("never holds the other device's check-in PushMagic against the case device's own", async () => {
     const r = await diagnose(
-      webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00.412Z', OLD_MAGIC),
+      webhookTokenUpdate({ udid: UDID_A, createdAt: '2026-11-20T09:30:00.412Z', magic: OLD_MAGIC, tally: 2 }),
       otherDevicesLog(),
       '--answer',
       `q.case.device=${UDID_B}`,
@@ -165,7 +143,7 @@ describe('a timed webhook check-in of one device beside a server log of another'
 
   it("still compares the case device's own check-in PushMagic with its own", async () => {
     const r = await diagnose(
-      webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00.412Z', OLD_MAGIC),
+      webhookTokenUpdate({ udid: UDID_A, createdAt: '2026-11-20T09:30:00.412Z', magic: OLD_MAGIC, tally: 2 }),
       otherDevicesLog(),
       '--answer',
       `q.case.device=${UDID_A}`,
@@ -176,7 +154,7 @@ describe('a timed webhook check-in of one device beside a server log of another'
   });
 
   it("with the webhook check-in and the log of the same device, that device is the case's without asking", async () => {
-    const r = await diagnose(webhookTokenUpdate(UDID_B, '2026-11-20T09:30:00.412Z'), otherDevicesLog());
+    const r = await diagnose(webhookTokenUpdate({ udid: UDID_B, createdAt: '2026-11-20T09:30:00.412Z', tally: 2 }), otherDevicesLog());
     expect(facts(r, 'case.device').map((f) => f.value)).toEqual([UDID_B]);
     expect(questionIds(r)).not.toContain('q.case.device');
   });

@@ -32,6 +32,50 @@ export function file(name: string, content: string | Buffer): string {
   return path;
 }
 
+/**
+ * A MicroMDM webhook event as the server posts it: the device's TokenUpdate plist, base64 in `raw_payload`,
+ * beside the time the server received it. Unlike a check-in saved on its own, it carries a time.
+ */
+export function webhookTokenUpdate(o: {
+  udid: string;
+  createdAt: string;
+  magic?: string;
+  topic?: string;
+  /** The tally of TokenUpdates, written with AwaitingConfiguration (false) as MicroMDM does once a device has sent several. */
+  tally?: number;
+}): string {
+  const awaiting = o.tally === undefined ? '' : '\t<key>AwaitingConfiguration</key>\n\t<false/>\n';
+  const plist = `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+${awaiting}\t<key>MessageType</key>
+\t<string>TokenUpdate</string>
+\t<key>PushMagic</key>
+\t<string>${o.magic ?? MAGIC}</string>
+\t<key>Token</key>
+\t<data>${Buffer.from(TOKEN, 'hex').toString('base64')}</data>
+\t<key>Topic</key>
+\t<string>${o.topic ?? TOPIC}</string>
+\t<key>UDID</key>
+\t<string>${o.udid}</string>
+</dict>
+</plist>
+`;
+  const event = {
+    topic: 'mdm.TokenUpdate',
+    event_id: '3c7d9e1f-2a4b-4c6d-8e0f-1a2b3c4d5e6f',
+    created_at: o.createdAt,
+    checkin_event: {
+      udid: o.udid,
+      url_params: {},
+      raw_payload: Buffer.from(plist).toString('base64'),
+      ...(o.tally === undefined ? {} : { token_update_tally: o.tally }),
+    },
+  };
+  return file('webhook-tokenupdate.json', `${JSON.stringify(event, null, 4)}\n`);
+}
+
 // ------------------------------------------------------------ server logs
 
 /** NanoMDM before NanoLIB: Go's log prefix, the server's local time to the second, no zone. */

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, file, goLog, MAGIC, nanoPush, nanoTokenUpdate, OLD_MAGIC, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
+import {
+  cause,
+  diagnose,
+  file,
+  goLog,
+  MAGIC,
+  nanoPush,
+  nanoTokenUpdate,
+  OLD_MAGIC,
+  sysdiagnose,
+  TOKEN,
+  TOPIC,
+  UDID_A,
+  webhookTokenUpdate,
+} from './evidence.js';
 
 /**
  * Troubleshooting step: "which PushMagic does the server put in its pushes
@@ -16,45 +30,17 @@ import { cause, diagnose, file, goLog, MAGIC, nanoPush, nanoTokenUpdate, OLD_MAG
 /** An in-house server logging each push with what it carried (UTC stamps). */
 const pushLine = (t: string, magic: string) => `${t}Z [info] push sent udid=${UDID_A} topic=${TOPIC} push_magic=${magic} token=${TOKEN} status=200`;
 
-/** The webhook event MicroMDM posts for a TokenUpdate: the check-in plist in base64, beside its time. */
-function webhookTokenUpdate(createdAt: string, magic: string): string {
-  const plist = `<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-<plist version="1.0">
-<dict>
-\t<key>MessageType</key>
-\t<string>TokenUpdate</string>
-\t<key>PushMagic</key>
-\t<string>${magic}</string>
-\t<key>Token</key>
-\t<data>${Buffer.from(TOKEN, 'hex').toString('base64')}</data>
-\t<key>Topic</key>
-\t<string>${TOPIC}</string>
-\t<key>UDID</key>
-\t<string>${UDID_A}</string>
-</dict>
-</plist>
-`;
-  const event = {
-    topic: 'mdm.TokenUpdate',
-    event_id: '3c7d9e1f-2a4b-4c6d-8e0f-1a2b3c4d5e6f',
-    created_at: createdAt,
-    checkin_event: { udid: UDID_A, url_params: {}, raw_payload: Buffer.from(plist).toString('base64') },
-  };
-  return file('webhook-tokenupdate.json', `${JSON.stringify(event, null, 4)}\n`);
-}
-
 const device = () => sysdiagnose({ taken: '2026.11.20_10-30-00+0000', magic: MAGIC });
 const oldMagicPushes = () => file('mdm-server.log', `${[pushLine('2026-11-20T09:00:00', OLD_MAGIC), pushLine('2026-11-20T09:30:00', OLD_MAGIC)].join('\n')}\n`);
 
 describe('the PushMagic the server uses now is what it did last', () => {
   it('pushes with the old magic after a TokenUpdate gave it the new one: the wrong magic is confirmed, not ruled out', async () => {
-    const r = await diagnose(oldMagicPushes(), webhookTokenUpdate('2026-11-20T08:00:00Z', MAGIC), device());
+    const r = await diagnose(oldMagicPushes(), webhookTokenUpdate({ udid: UDID_A, createdAt: '2026-11-20T08:00:00Z', magic: MAGIC }), device());
     expect(cause(r, 'mdm.wrong_magic')?.status).toBe('confirmed');
   });
 
   it('a TokenUpdate with the new magic after the old-magic pushes: the server has the device’s magic now', async () => {
-    const r = await diagnose(oldMagicPushes(), webhookTokenUpdate('2026-11-20T10:00:00Z', MAGIC), device());
+    const r = await diagnose(oldMagicPushes(), webhookTokenUpdate({ udid: UDID_A, createdAt: '2026-11-20T10:00:00Z', magic: MAGIC }), device());
     expect(cause(r, 'mdm.wrong_magic')?.status).toBe('ruled_out');
   });
 });

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, file, MAGIC, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, questionIds, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import {
+  cause,
+  diagnose,
+  file,
+  MAGIC,
+  nanoIdle,
+  nanoLib,
+  nanoPush,
+  nanoTokenUpdate,
+  questionIds,
+  TOKEN,
+  TOPIC,
+  UDID_A,
+  UDID_B,
+  webhookTokenUpdate,
+} from './evidence.js';
 
 /**
  * Troubleshooting step: "does the server push on the topic the device enrolled with?" The engineer hands
@@ -10,33 +25,6 @@ import { cause, diagnose, file, MAGIC, nanoIdle, nanoLib, nanoPush, nanoTokenUpd
  */
 
 const OTHER_TOPIC = 'com.apple.mgmt.External.0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a';
-
-function webhookTokenUpdate(udid: string, createdAt: string, topic: string): string {
-  const plist = `<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-<plist version="1.0">
-<dict>
-\t<key>MessageType</key>
-\t<string>TokenUpdate</string>
-\t<key>PushMagic</key>
-\t<string>${MAGIC}</string>
-\t<key>Token</key>
-\t<data>${Buffer.from(TOKEN, 'hex').toString('base64')}</data>
-\t<key>Topic</key>
-\t<string>${topic}</string>
-\t<key>UDID</key>
-\t<string>${udid}</string>
-</dict>
-</plist>
-`;
-  const event = {
-    topic: 'mdm.TokenUpdate',
-    event_id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b',
-    created_at: createdAt,
-    checkin_event: { udid, url_params: {}, raw_payload: Buffer.from(plist).toString('base64') },
-  };
-  return file('webhook-tokenupdate.json', `${JSON.stringify(event, null, 4)}\n`);
-}
 
 const serverLogOfB = () =>
   file(
@@ -50,23 +38,38 @@ const serverLogOfB = () =>
 
 describe("one device's check-in on another topic beside a server log of another device", () => {
   it('asks which device first, and confirms no wrong topic while the case names none', async () => {
-    const r = await diagnose(webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00Z', OTHER_TOPIC), serverLogOfB());
+    const r = await diagnose(webhookTokenUpdate({ udid: UDID_A, createdAt: '2026-11-20T09:30:00Z', topic: OTHER_TOPIC }), serverLogOfB());
     expect(questionIds(r)[0]).toBe('q.case.device');
     expect(cause(r, 'mdm.wrong_topic')?.status).not.toBe('confirmed');
   });
 
   it("once the check-in's device is named, the server pushing on another topic than it enrolled with is confirmed", async () => {
-    const r = await diagnose(webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00Z', OTHER_TOPIC), serverLogOfB(), '--answer', `q.case.device=${UDID_A}`);
+    const r = await diagnose(
+      webhookTokenUpdate({ udid: UDID_A, createdAt: '2026-11-20T09:30:00Z', topic: OTHER_TOPIC }),
+      serverLogOfB(),
+      '--answer',
+      `q.case.device=${UDID_A}`,
+    );
     expect(cause(r, 'mdm.wrong_topic')?.status).toBe('confirmed');
   });
 
   it("once the log's device is named, the other device's check-in topic says nothing of it", async () => {
-    const r = await diagnose(webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00Z', OTHER_TOPIC), serverLogOfB(), '--answer', `q.case.device=${UDID_B}`);
+    const r = await diagnose(
+      webhookTokenUpdate({ udid: UDID_A, createdAt: '2026-11-20T09:30:00Z', topic: OTHER_TOPIC }),
+      serverLogOfB(),
+      '--answer',
+      `q.case.device=${UDID_B}`,
+    );
     expect(cause(r, 'mdm.wrong_topic')?.status).not.toBe('confirmed');
   });
 
   it('the same check-in with the topic the server pushes on: no wrong topic either way', async () => {
-    const r = await diagnose(webhookTokenUpdate(UDID_A, '2026-11-20T09:30:00Z', TOPIC), serverLogOfB(), '--answer', `q.case.device=${UDID_A}`);
+    const r = await diagnose(
+      webhookTokenUpdate({ udid: UDID_A, createdAt: '2026-11-20T09:30:00Z', topic: TOPIC }),
+      serverLogOfB(),
+      '--answer',
+      `q.case.device=${UDID_A}`,
+    );
     expect(cause(r, 'mdm.wrong_topic')?.status).not.toBe('confirmed');
   });
 });
