@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli } from '../cli/helpers.js';
 import { scratchDir } from '../support/scratch.js';
 import { cause, diagnose, facts } from './evidence.js';
 
@@ -67,5 +68,23 @@ describe('an Excel-re-saved APNs events file (times without a zone) beside the a
     );
     const r = await diagnose(log, events);
     expect(cause(r, 'securemail.subscription_network')?.status).not.toMatch(/confirmed|likely/);
+  });
+
+  it('the text report gives such a time as "zone unknown", never as UTC', async () => {
+    const events = file('CtxLog_APNS_Events.csv', excelEvents(['2016-12-02 07:30:05,Register device with listener service,Failed: HTTP 500']));
+    const r = await cli('diagnose', events, '--detail', 'full');
+    expect(r.out).toMatch(/2016-12-02 07:30:05 \(zone unknown\)/);
+    expect(r.out).not.toMatch(/07:30:05 UTC/);
+  });
+
+  it('the background fetch schedule, re-saved the same way, marks its wake-ups and the latest push zone unknown', async () => {
+    const schedule = file(
+      'CTXLog_backgroundFetchSchedule.csv',
+      ['Type,Start,End,Seconds,Result', 'Remote Notification,12/2/2016 7:30,12/2/2016 7:30,2,NewData'].join('\r\n'),
+    );
+    const r = await diagnose(schedule);
+    const last = facts(r, 'securemail.fetch.last_remote_notification');
+    expect(last.length).toBe(1);
+    expect(last[0].attrs?.zone).toBe('unknown');
   });
 });

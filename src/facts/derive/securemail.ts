@@ -131,6 +131,8 @@ const wakeupSummary: Deriver = (index) => {
       name: 'securemail.fetch.last_remote_notification',
       value: pushTimes.at(-1)!,
       at: pushTimes.at(-1)!,
+      // Written without a zone (the schedule re-saved in Excel): a wall clock, not UTC.
+      ...(pushes.some((w) => w.at === pushTimes.at(-1) && w.attrs?.zone === 'unknown') ? { attrs: { zone: 'unknown' } } : {}),
       source: src('start of the latest Remote Notification wake-up'),
     });
     let gap = -1;
