@@ -6,7 +6,7 @@ import { EventFacts } from './eventFacts.js';
 export { tokenRef } from './eventFacts.js';
 import { detectDelimiter, mapHeader, MORE_TEXT, TextQueue, type Row } from './table.js';
 import { TextPieces } from './decode.js';
-import { isTimeCell, parseTime } from './time.js';
+import { isTimeCell, parseTimeZoned } from './time.js';
 
 /**
  * CtxLog_APNS_Events.csv (Secure Mail 10.5.5+). Seed 003 lists its columns:
@@ -141,7 +141,16 @@ class EventsTable implements ByteSink {
     const operation = cell(r, 'operation');
     const status = cell(r, 'status');
     if (!operation && !status) this.unreadable++;
-    else this.facts.row(r.line, parseTime(cell(r, 'time')) ?? parseTime(r.raw), operation, status, cell(r, 'tenant'), cell(r, 'token'), cell(r, 'combination'));
+    else
+      this.facts.row(
+        r.line,
+        parseTimeZoned(cell(r, 'time')) ?? parseTimeZoned(r.raw),
+        operation,
+        status,
+        cell(r, 'tenant'),
+        cell(r, 'token'),
+        cell(r, 'combination'),
+      );
     if ((++this.n & 255) === 0 && performance.now() - this.since > SLICE_MS) return this.pause();
   }
 

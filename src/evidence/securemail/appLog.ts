@@ -5,7 +5,7 @@ import { apnsHits, deviceHits, PUSH_WORDS } from './logPatterns.js';
 import { APNS_EVENTS_FILE, CTXLOG_TEXT_FILE, FETCH_SCHEDULE_FILE, POLICIES_FILE, SECURE_MAIL_MODULE } from './names.js';
 import { detectDelimiter, mapHeader, parseRows, skippedRowsMessage, type Row } from './table.js';
 import { decodeText, headText } from './decode.js';
-import { parseTime } from './time.js';
+import { parseTimeZoned } from './time.js';
 
 /**
  * The Secure Mail app log. Seed 003 only says it opens in Excel and has a
@@ -35,6 +35,8 @@ interface Entry {
   module: string;
   level: string;
   at: string | null;
+  /** The time was written without a zone (e.g. the log re-saved in Excel): a wall clock, not UTC. */
+  zoneLess?: boolean;
   message: string;
 }
 
@@ -45,7 +47,8 @@ function entries(rows: Row[], header: Map<Field, number> | null): Entry[] {
     for (const r of rows) {
       const c = (f: Field) => (header.has(f) ? (r.cells[header.get(f)!] ?? '').trim() : '');
       const message = header.has('message') ? c('message') : r.cells.filter((_, i) => !fixed.has(i)).join(' ');
-      out.push({ line: r.line, module: c('module'), level: c('level'), at: parseTime(c('time')) ?? parseTime(r.raw), message });
+      const t = parseTimeZoned(c('time')) ?? parseTimeZoned(r.raw);
+      out.push({ line: r.line, module: c('module'), level: c('level'), at: t?.iso ?? null, zoneLess: t?.zoneLess, message });
     }
     return out;
   }
@@ -54,12 +57,13 @@ function entries(rows: Row[], header: Map<Field, number> | null): Entry[] {
     const text = r.cells.join(' ');
     const module = text.match(/Secure\s?Mail\.[\w.]+/)?.[0] ?? '';
     const level = text.match(/\b(ERROR|ERR|WARNING|WARN|INFO|DEBUG|VERBOSE|FATAL|CRITICAL)\b/)?.[0] ?? '';
-    const at = parseTime(text);
+    const t = parseTimeZoned(text);
+    const at = t?.iso ?? null;
     // A line with neither a time nor a module continues the entry above it.
     const cont = !module && !at && prev;
     const e: Entry = cont
-      ? { line: r.line, module: prev!.module, level: prev!.level, at: prev!.at, message: text }
-      : { line: r.line, module, level, at, message: text };
+      ? { line: r.line, module: prev!.module, level: prev!.level, at: prev!.at, zoneLess: prev!.zoneLess, message: text }
+      : { line: r.line, module, level, at, zoneLess: t?.zoneLess, message: text };
     out.push(e);
     prev = e;
   }
@@ -83,7 +87,12 @@ function readAppLog(data: Buffer, item: Item): ReadResult {
     const n = (counts.get(fact) ?? 0) + 1;
     counts.set(fact, n);
     if (n > MAX_PER_FACT) return;
-    const a: Record<string, string> = { ...(e.module ? { module: e.module } : {}), ...(e.level ? { level: e.level } : {}), ...attrs };
+    const a: Record<string, string> = {
+      ...(e.module ? { module: e.module } : {}),
+      ...(e.level ? { level: e.level } : {}),
+      ...attrs,
+      ...(e.at && e.zoneLess ? { zone: 'unknown' } : {}),
+    };
     facts.push({
       name: fact,
       value: redactMessage(e.message),

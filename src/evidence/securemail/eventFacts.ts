@@ -3,6 +3,7 @@ import type { Fact } from '../../facts/schema.js';
 import { showSecret } from '../../facts/secrets.js';
 import { sourceOf, type Item } from '../types.js';
 import { classifyOperation, classifyStatus, failureReason } from './classify.js';
+import type { ParsedTime } from './time.js';
 
 /** The token as cited beside its event: enough to tell tokens apart, not enough to use one. */
 export function tokenRef(token: string): string {
@@ -39,15 +40,17 @@ export class EventFacts {
 
   constructor(private readonly item: Item) {}
 
-  row(line: number, at: string | null, ...cells: [operation: string, status: string, tenant: string, token: string, combination: string]): void {
+  row(line: number, time: ParsedTime | null, ...cells: [operation: string, status: string, tenant: string, token: string, combination: string]): void {
     this.rows++;
     const [operation, status, tenant, token, combination] = cells;
     const op = classifyOperation(operation);
     const outcome = classifyStatus(status);
     const reason = outcome === 'failure' ? failureReason(status) : undefined;
     const source = sourceOf(this.item, line);
-    const when = at ? { at } : {};
-    const attrs: Record<string, string> = { operation: op, status, outcome };
+    const when = time ? { at: time.iso } : {};
+    // A time without a zone (Excel drops it when the table is re-saved) is a wall clock, not UTC.
+    const zone: Record<string, string> = time?.zoneLess ? { zone: 'unknown' } : {};
+    const attrs: Record<string, string> = { operation: op, status, outcome, ...zone };
     if (reason) attrs.reason = reason;
     if (tenant) attrs.tenant = tenant;
     if (token) attrs.token = tokenRef(token);
@@ -55,12 +58,16 @@ export class EventFacts {
     const event = { name: 'securemail.apns_event', value: operation || '(no operation)', source, ...when, attrs };
     folded = this.add(event, `${op}\u0000${outcome}\u0000${reason ?? ''}`) || folded;
     if (reason)
-      folded = this.add({ name: 'securemail.apns.failed_operation', value: op, source, ...when, attrs: { reason, status } }, `${op}\u0000${reason}`) || folded;
-    if (outcome === 'success') folded = this.add({ name: 'securemail.apns.succeeded_operation', value: op, source, ...when, attrs: { status } }, op) || folded;
+      folded =
+        this.add({ name: 'securemail.apns.failed_operation', value: op, source, ...when, attrs: { reason, status, ...zone } }, `${op}\u0000${reason}`) ||
+        folded;
+    if (outcome === 'success')
+      folded = this.add({ name: 'securemail.apns.succeeded_operation', value: op, source, ...when, attrs: { status, ...zone } }, op) || folded;
     if (folded) this.foldedRows++;
-    if (tenant) this.value('securemail.apns.tenant_id', tenant, source, when);
-    if (token) this.value('securemail.apns.listener_token', token, source, when);
-    if (combination) this.value('securemail.apns.listener_key', combination, source, when);
+    const at = time ? { ...when, ...(time.zoneLess ? { attrs: zone } : {}) } : {};
+    if (tenant) this.value('securemail.apns.tenant_id', tenant, source, at);
+    if (token) this.value('securemail.apns.listener_token', token, source, at);
+    if (combination) this.value('securemail.apns.listener_key', combination, source, at);
   }
 
   facts(): Fact[] {
@@ -99,7 +106,7 @@ export class EventFacts {
     return true;
   }
 
-  private value(name: string, value: string, source: Fact['source'], when: { at?: string }): void {
+  private value(name: string, value: string, source: Fact['source'], when: { at?: string; attrs?: Record<string, string> }): void {
     const ways = level(this.seen, name);
     if (ways.has(value)) {
       this.folder.add({ name, value, source, ...when });

@@ -39,6 +39,8 @@ interface Wake {
   end?: string;
   seconds?: string;
   result?: string;
+  /** The start was written without a zone (the table re-saved in Excel): a wall clock, not UTC. */
+  zoneLess?: boolean;
 }
 
 /** Reads a row by what its text holds, in whatever order the values come. */
@@ -63,14 +65,22 @@ function byContent(raw: string): Wake | null {
   }
   rest += raw.slice(pos);
   const seconds = rest.match(/(?<![\d.])\d+(?:\.\d+)?(?![\d.])/)?.[0];
-  return { type, start: times[0]?.iso, end: times[1]?.iso, seconds, result };
+  return { type, start: times[0]?.iso, end: times[1]?.iso, seconds, result, zoneLess: times[0]?.zoneLess };
 }
 
 function byHeader(r: Row, map: Map<Field, number>): Wake | null {
   const c = (f: Field) => (map.has(f) ? (r.cells[map.get(f)!] ?? '').trim() : '');
   const type = c('type');
   if (!type) return null;
-  return { type, start: findTimes(c('start'))[0]?.iso, end: findTimes(c('end'))[0]?.iso, seconds: c('seconds') || undefined, result: c('result') || undefined };
+  const start = findTimes(c('start'))[0];
+  return {
+    type,
+    start: start?.iso,
+    end: findTimes(c('end'))[0]?.iso,
+    seconds: c('seconds') || undefined,
+    result: c('result') || undefined,
+    zoneLess: start?.zoneLess,
+  };
 }
 
 function readFetchSchedule(data: Buffer, item: Item): ReadResult {
@@ -103,6 +113,7 @@ function readFetchSchedule(data: Buffer, item: Item): ReadResult {
     if (w.end) attrs.end = w.end;
     if (w.seconds) attrs.seconds = w.seconds;
     if (w.result) attrs.result = w.result;
+    if (w.start && w.zoneLess) attrs.zone = 'unknown';
     facts.push({ name: 'securemail.fetch.wakeup', value: wakeKind(w.type), source: sourceOf(item, r.line), ...(w.start ? { at: w.start } : {}), attrs });
   }
   const problems = [];

@@ -2,7 +2,9 @@
  * Times as Secure Mail writes them, e.g. `01-Dec-2016 12:47:19:310 (+0000)`
  * (milliseconds after a colon, the zone in brackets), plus ISO-like and
  * US-style forms Excel produces when a CSV is re-saved. A time without a
- * zone is taken as UTC so results do not depend on the machine's zone.
+ * zone (Excel drops it) is its wall clock read as if UTC, so results do not
+ * depend on the machine's zone, and is said to be zone-less: its facts carry
+ * `attrs.zone = "unknown"` and are ordered against other files' only loosely.
  */
 const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 
@@ -16,6 +18,14 @@ export interface TimeMatch {
   iso: string;
   index: number;
   length: number;
+  /** Written without a zone: `iso` is the wall clock read as if UTC. */
+  zoneLess: boolean;
+}
+
+/** A time and whether it was written without a zone. */
+export interface ParsedTime {
+  iso: string;
+  zoneLess: boolean;
 }
 
 function build(y: number, mo: number, d: number, h: number, mi: number, s: number, frac: string | undefined, zone: string | undefined): string | null {
@@ -37,12 +47,12 @@ export function findTimes(text: string): TimeMatch[] {
   for (const m of text.matchAll(DMY_NAMED)) {
     const mo = MONTHS[m[2].toLowerCase()];
     const iso = mo ? build(+m[3], mo, +m[1], +m[4], +m[5], +m[6], m[7], m[8]) : null;
-    if (iso) out.push({ iso, index: m.index!, length: m[0].length });
+    if (iso) out.push({ iso, index: m.index!, length: m[0].length, zoneLess: !m[8] });
   }
   for (const m of text.matchAll(ISO)) {
     if (taken(m.index!)) continue;
     const iso = build(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], m[7], m[8]);
-    if (iso) out.push({ iso, index: m.index!, length: m[0].length });
+    if (iso) out.push({ iso, index: m.index!, length: m[0].length, zoneLess: !m[8] });
   }
   for (const m of text.matchAll(SLASHED)) {
     if (taken(m.index!)) continue;
@@ -57,7 +67,7 @@ export function findTimes(text: string): TimeMatch[] {
     if (ampm === 'pm' && h < 12) h += 12;
     if (ampm === 'am' && h === 12) h = 0;
     const iso = build(y, mo, d, h, +m[5], m[6] ? +m[6] : 0, m[7], m[9]);
-    if (iso) out.push({ iso, index: m.index!, length: m[0].length });
+    if (iso) out.push({ iso, index: m.index!, length: m[0].length, zoneLess: !m[9] });
   }
   return out.sort((x, y) => x.index - y.index);
 }
@@ -68,19 +78,25 @@ const ISO_AT_START = new RegExp(ISO.source, 'y');
 
 /** The first time in `text`, as ISO 8601 UTC, or null. */
 export function parseTime(text: string): string | null {
+  return parseTimeZoned(text)?.iso ?? null;
+}
+
+/** The first time in `text`, as ISO 8601 UTC, and whether it was written without a zone; or null. */
+export function parseTimeZoned(text: string): ParsedTime | null {
   // A time at the very start is the first findTimes would give (named months first, then ISO, at one index).
   DMY_NAMED_AT_START.lastIndex = 0;
   const d = DMY_NAMED_AT_START.exec(text);
   const mo = d ? MONTHS[d[2].toLowerCase()] : undefined;
   const named = d && mo ? build(+d[3], mo, +d[1], +d[4], +d[5], +d[6], d[7], d[8]) : null;
-  if (named) return named;
+  if (named) return { iso: named, zoneLess: !d![8] };
   if (!d) {
     ISO_AT_START.lastIndex = 0;
     const m = ISO_AT_START.exec(text);
     const iso = m ? build(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], m[7], m[8]) : null;
-    if (iso) return iso;
+    if (iso) return { iso, zoneLess: !m![8] };
   }
-  return findTimes(text)[0]?.iso ?? null;
+  const first = findTimes(text)[0];
+  return first ? { iso: first.iso, zoneLess: first.zoneLess } : null;
 }
 
 /** Whether a whole cell is a time (so a header row can be told from data). */

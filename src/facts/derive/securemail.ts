@@ -37,6 +37,11 @@ function timeOf(l: Latest): { at?: string } {
   return at ? { at } : {};
 }
 
+/** The events file's "zone unknown" mark (Excel drops the zone when it re-saves the table), kept with its time. */
+function zoneOf(l: Latest): { zone?: string } {
+  return l.event.attrs?.zone === 'unknown' && timeOf(l).at ? { zone: 'unknown' } : {};
+}
+
 /** The outcome of the latest subscription step and of the latest validity check in CtxLog_APNS_Events.csv. */
 const subscriptionState: Deriver = (index) => {
   const events = (index.get('securemail.apns_event') ?? [])
@@ -52,7 +57,7 @@ const subscriptionState: Deriver = (index) => {
       name: 'securemail.apns.last_subscription_status',
       value: sub.attrs!.outcome,
       ...timeOf(subLatest),
-      attrs: { operation: sub.attrs!.operation, status: sub.attrs!.status ?? '' },
+      attrs: { operation: sub.attrs!.operation, status: sub.attrs!.status ?? '', ...zoneOf(subLatest) },
       source: { kind: 'derived', how: 'outcome of the latest subscription step in the APNs events file', from: ['securemail.apns_event'] },
     });
   }
@@ -63,7 +68,7 @@ const subscriptionState: Deriver = (index) => {
       name: 'securemail.apns.last_validation_status',
       value: val.attrs!.outcome,
       ...timeOf(valLatest),
-      attrs: { status: val.attrs!.status ?? '' },
+      attrs: { status: val.attrs!.status ?? '', ...zoneOf(valLatest) },
       source: { kind: 'derived', how: 'outcome of the latest subscription validity check in the APNs events file', from: ['securemail.apns_event'] },
     });
   }
@@ -126,6 +131,8 @@ const wakeupSummary: Deriver = (index) => {
       name: 'securemail.fetch.last_remote_notification',
       value: pushTimes.at(-1)!,
       at: pushTimes.at(-1)!,
+      // Written without a zone (the schedule re-saved in Excel): a wall clock, not UTC.
+      ...(pushes.some((w) => w.at === pushTimes.at(-1) && w.attrs?.zone === 'unknown') ? { attrs: { zone: 'unknown' } } : {}),
       source: src('start of the latest Remote Notification wake-up'),
     });
     let gap = -1;
