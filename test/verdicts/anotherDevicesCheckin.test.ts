@@ -18,6 +18,7 @@ import {
   UDID_A,
   UDID_B,
   webhookTokenUpdate,
+  answeredPushLog,
 } from './evidence.js';
 
 /**
@@ -31,15 +32,7 @@ import {
 const checkin = fileURLToPath(new URL('../fixtures/mdm/server/TokenUpdate_iPhone.plist', import.meta.url));
 const CHECKIN_UDID = '00008110-000A1C2E3F40801E';
 
-const otherDevicesLog = () =>
-  file(
-    'nanomdm.log',
-    `${[
-      ...nanoTokenUpdate(nanoLib, '2026-11-20T09:00:00', UDID_B),
-      ...nanoPush(nanoLib, '2026-11-20T10:00:00', UDID_B),
-      ...nanoIdle(nanoLib, '2026-11-20T10:00:02', UDID_B),
-    ].join('\n')}\n`,
-  );
+const otherDevicesLog = () => answeredPushLog(UDID_B);
 
 describe("a device's check-in beside a server log of another device", () => {
   it("asks which device the case is about instead of taking the log's device as the only one", async () => {

@@ -109,6 +109,17 @@ export function nanoTokenUpdate(stamp: (t: string, rest: string) => string, t: s
 }
 
 /** MicroMDM's push log line (go-kit logfmt, UTC `ts`): `id` is the apns-id APNs handed back. */
+/** A NanoMDM log of one device: its TokenUpdate at 09:00, a push at 10:00 and the Idle poll that answered it. */
+export const answeredPushLog = (udid: string) =>
+  file(
+    'nanomdm.log',
+    `${[
+      ...nanoTokenUpdate(nanoLib, '2026-11-20T09:00:00', udid),
+      ...nanoPush(nanoLib, '2026-11-20T10:00:00', udid),
+      ...nanoIdle(nanoLib, '2026-11-20T10:00:02', udid),
+    ].join('\n')}\n`,
+  );
+
 export const microPush = (t: string, udid: string, apnsId: string) =>
   `level=info ts=${t}Z caller=push.go:80 component=apns method=Push udid=${udid} id=${apnsId} err=null took=183.2ms`;
 

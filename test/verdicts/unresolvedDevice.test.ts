@@ -14,6 +14,7 @@ import {
   UDID_A,
   UDID_B,
   webhookTokenUpdate,
+  answeredPushLog,
 } from './evidence.js';
 
 /**
@@ -26,15 +27,7 @@ import {
 
 const OTHER_TOPIC = 'com.apple.mgmt.External.0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a';
 
-const serverLogOfB = () =>
-  file(
-    'nanomdm.log',
-    `${[
-      ...nanoTokenUpdate(nanoLib, '2026-11-20T09:00:00', UDID_B),
-      ...nanoPush(nanoLib, '2026-11-20T10:00:00', UDID_B),
-      ...nanoIdle(nanoLib, '2026-11-20T10:00:02', UDID_B),
-    ].join('\n')}\n`,
-  );
+const serverLogOfB = () => answeredPushLog(UDID_B);
 
 describe("one device's check-in on another topic beside a server log of another device", () => {
   it('asks which device first, and confirms no wrong topic while the case names none', async () => {
