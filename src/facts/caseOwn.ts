@@ -92,7 +92,8 @@ const TOKEN_REASONS: ReadonlySet<string> = new Set(['BadDeviceToken', 'Unregiste
 /**
  * An app provider's answers for several device tokens: once the case names its device's token, the others'
  * answers are not the case's; until then APNs refusing one token speaks for the case only when it refused
- * every token. An accepted push stays (it speaks for the provider's certificate, key and topic).
+ * every token. An accepted push stays (it speaks for the provider's certificate, key and topic), unless another
+ * token's own refusal was set aside: then which token is the case's decides, and the case asks.
  */
 function ownTokens<F extends Fact>(facts: readonly F[], ids: ReadonlySet<string> | undefined): readonly F[] {
   const tokenOf = (f: Fact) => (f.name === 'apns.response' ? f.attrs?.token?.toUpperCase() : undefined);
@@ -113,7 +114,10 @@ function ownTokens<F extends Fact>(facts: readonly F[], ids: ReadonlySet<string>
   for (const f of facts) if (refused(f)) byKind.set(kindOf(f), (byKind.get(kindOf(f)) ?? new Set()).add(tokenOf(f)!));
   const everyRefused = new Set(facts.filter(refused).map((f) => tokenOf(f)!)).size === tokens.size;
   const speaksForCase = (f: Fact) => everyRefused && (kindOf(f) === 'provider' || byKind.get(kindOf(f))?.size === tokens.size);
-  return facts.filter((f) => !refused(f) || speaksForCase(f));
+  // Likewise an accepted push speaks for the case only while no token's own refusal is set aside: one token's
+  // 200 beside another's BadDeviceToken says nothing of the case's token (its environment, its app, its topic).
+  const setAside = facts.some((f) => refused(f) && !speaksForCase(f) && kindOf(f) !== 'provider');
+  return facts.filter((f) => (refused(f) ? speaksForCase(f) : !(setAside && tokenOf(f))));
 }
 
 /** Whether a push detail belongs to the device known by `ids` (upper case): it names that device, or none. */

@@ -51,3 +51,26 @@ describe("one token of several in a provider's log is no longer registered", () 
     expect(questionIds(r)).not.toContain('q.case.device');
   });
 });
+
+describe("one token's push accepted, another's refused as BadDeviceToken", () => {
+  const badToken = (t: string, token: string) =>
+    `${t} WARN  apns: apns-id=2b4d6f8a-1c3e-4a5b-9d7f-0e2c4a6b8d1f token=${token} apns-topic=com.example.demo status=400 reason=BadDeviceToken`;
+  const mixed = () => provider([accepted('2026-11-20T10:01:00.004Z', KEPT), badToken('2026-11-20T10:01:01.110Z', GONE)]);
+
+  it("with no word on which device the case is about, the other token's 200 does not rule out sandbox and production mixed up", async () => {
+    const r = await diagnose(mixed());
+    expect(cause(r, 'apns.environment_mismatch')?.status).not.toBe('ruled_out');
+    expect(cause(r, 'apns.wrong_topic')?.status).not.toBe('ruled_out');
+    expect(questionIds(r)[0]).toBe('q.case.device');
+  });
+
+  it("named as the refused token's device: sandbox and production mixed up is likely", async () => {
+    const r = await diagnose(mixed(), '--answer', `q.case.device=${GONE}`);
+    expect(cause(r, 'apns.environment_mismatch')?.status).toBe('likely');
+  });
+
+  it("named as the accepted token's device: its own 200 rules the mix-up out", async () => {
+    const r = await diagnose(mixed(), '--answer', `q.case.device=${KEPT}`);
+    expect(cause(r, 'apns.environment_mismatch')?.status).toBe('ruled_out');
+  });
+});
