@@ -3,6 +3,7 @@ import { derCertificateReader, p12Reader, pemCertificateReader } from './certifi
 import { entitlementsReader } from './entitlements.js';
 import { payloadReader } from './payload.js';
 import { providerLogReader } from './provider.js';
+import { relayAnswerReader } from './relayAnswers.js';
 import { provisioningProfileReader } from './provisioning.js';
 import { pushConsoleReader } from './pushConsole.js';
 import { apnsResponseReader } from './responses.js';
@@ -16,6 +17,7 @@ export const apnsReaders: Reader[] = [
   entitlementsReader,
   apnsResponseReader,
   providerLogReader,
+  relayAnswerReader,
   pushConsoleReader,
   payloadReader,
 ];

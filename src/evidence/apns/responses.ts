@@ -9,6 +9,7 @@ import { answerFact, endpointFacts, isAnswer, settleAnswers, tlsFacts, type Host
 import { idOnLine, isNoPushInfo, isServerApi } from './serverApi.js';
 import { isPlausibleId } from '../notnow/ids.js';
 import { isPushText, lineTimeZoned } from './textInput.js';
+import { isRelayOwnAnswer } from './relayAnswers.js';
 import { proseTime, type ProseTime } from '../paste/proseTime.js';
 
 /** A line that is about pushing to APNs (so a bare "400" or "unexpected EOF" on it means something). */
@@ -192,6 +193,8 @@ class ResponseScan implements LineSink {
     if (!context && !this.pending && onlyCommandStatus(text)) return undefined;
     // Secure Mail's own log: its HTTP statuses are the Citrix listener's and Exchange's answers, not APNs' (seed 003).
     if (SECURE_MAIL_MODULE.test(text)) return undefined;
+    // A push relay's own error (FCM's, OneSignal's API): its status is the relay's answer to the server, not APNs's.
+    if (isRelayOwnAnswer(text)) return undefined;
     const shape = lineShape(text);
     const clause = shape === 'prose' ? answerClause(text) : text;
     // Programs write "could not send" without hedging; only a person's lines are checked for it.

@@ -1,0 +1,178 @@
+import type { Fact } from '../../facts/schema.js';
+import { sourceOf, type Item, type LineReader } from '../types.js';
+import { looksLikeDeviceLog } from '../text/recognise.js';
+import { isPushText, lineTimeZoned } from './textInput.js';
+
+/**
+ * What Firebase Cloud Messaging answered a server that sends an iOS app's pushes through it. FCM holds
+ * its own registration token for the app on the device and relays the push to APNs with the APNs token
+ * the app gave it, so its answers speak of its token, not of APNs's: UNREGISTERED means FCM's token is no
+ * longer valid (the app was removed, its token was refreshed, or APNs told FCM the APNs token is dead),
+ * never by itself that APNs answered 410.
+ *
+ * The forms read, as Firebase's error references and its SDKs print them (shapes, not copies):
+ * - HTTP v1: a `details` entry of type `…fcm.v1.FcmError` with `"errorCode": "UNREGISTERED"`, as JSON,
+ *   a Python or Elixir dict, or Java's `MessagingErrorCode.UNREGISTERED`;
+ * - the retired legacy API: `"results":[{"error":"NotRegistered"}]`, also quoted by push dashboards
+ *   ("Push bounced: NotRegistered");
+ * - the Admin SDKs: Node's `code: 'messaging/registration-token-not-registered'`, Python's
+ *   `UnregisteredError` / `SenderIdMismatchError` / `QuotaExceededError`;
+ * - the messages alone when no code is near: "SenderId mismatch", "is not a valid FCM registration token".
+ * THIRD_PARTY_AUTH_ERROR (APNs refused FCM's credentials) is the provider reader's.
+ */
+
+type Value =
+  | 'unregistered'
+  | 'sender_id_mismatch'
+  | 'invalid_registration'
+  | 'invalid_argument'
+  | 'quota_exceeded'
+  | 'unavailable'
+  | 'internal'
+  | 'message_too_big';
+
+const V1: Record<string, Value> = {
+  UNREGISTERED: 'unregistered',
+  SENDER_ID_MISMATCH: 'sender_id_mismatch',
+  INVALID_ARGUMENT: 'invalid_argument',
+  QUOTA_EXCEEDED: 'quota_exceeded',
+  UNAVAILABLE: 'unavailable',
+  INTERNAL: 'internal',
+};
+// `errorCode: UNREGISTERED`, `"errorCode":"UNREGISTERED"`, `'errorCode' => 'UNREGISTERED'`, `MessagingErrorCode.UNREGISTERED`.
+const V1_CODE =
+  /(?:\berrorCode["']?\s*(?:=>|[:=])\s*["']?|\bMessagingErrorCode\.)(UNREGISTERED|SENDER_ID_MISMATCH|INVALID_ARGUMENT|QUOTA_EXCEEDED|UNAVAILABLE|INTERNAL)\b/g;
+
+const LEGACY: Record<string, Value> = {
+  NotRegistered: 'unregistered',
+  MismatchSenderId: 'sender_id_mismatch',
+  InvalidRegistration: 'invalid_registration',
+  MissingRegistration: 'invalid_registration',
+  MessageTooBig: 'message_too_big',
+  DeviceMessageRateExceeded: 'quota_exceeded',
+  Unavailable: 'unavailable',
+  InternalServerError: 'internal',
+};
+// The three names FCM alone uses are read anywhere on a line; the generic ones only as a result's quoted
+// `error`, in a file that has named FCM.
+const LEGACY_OWN = /\b(NotRegistered|MismatchSenderId|InvalidRegistration)\b/g;
+const LEGACY_ERROR = /\berror["']?\s*(?:=>|[:=])\s*["'](MissingRegistration|MessageTooBig|DeviceMessageRateExceeded|Unavailable|InternalServerError)["']/g;
+
+const ADMIN: Record<string, Value> = {
+  'registration-token-not-registered': 'unregistered',
+  'mismatched-credential': 'sender_id_mismatch',
+  'invalid-registration-token': 'invalid_registration',
+  'invalid-argument': 'invalid_argument',
+  'message-rate-exceeded': 'quota_exceeded',
+  'device-message-rate-exceeded': 'quota_exceeded',
+  'server-unavailable': 'unavailable',
+  'internal-error': 'internal',
+  'payload-size-limit-exceeded': 'message_too_big',
+};
+const ADMIN_CODE =
+  /\bmessaging\/(registration-token-not-registered|mismatched-credential|invalid-registration-token|invalid-argument|device-message-rate-exceeded|message-rate-exceeded|server-unavailable|internal-error|payload-size-limit-exceeded)\b/g;
+
+const PYTHON: Record<string, Value> = {
+  UnregisteredError: 'unregistered',
+  SenderIdMismatchError: 'sender_id_mismatch',
+  QuotaExceededError: 'quota_exceeded',
+};
+// Python's exception classes, named with their module so a class of another library is not taken.
+const PYTHON_CLASS = /\b(?:firebase_admin\.[\w.]{0,40}|messaging\.)(UnregisteredError|SenderIdMismatchError|QuotaExceededError)\b/g;
+
+// Messages that say it with no code on the line (the code may follow a few lines down, in the same body).
+const MESSAGES: [RegExp, Value][] = [
+  [/\bSenderId mismatch\b/i, 'sender_id_mismatch'],
+  [/\bis not a valid FCM registration token\b/i, 'invalid_registration'],
+];
+
+/**
+ * A line holding a push relay's own answer (FCM's error body, its Admin SDK's error, OneSignal's API
+ * error): the HTTP status on it is the relay's, never APNs's. A body that passes on APNs's own answer
+ * (FCM's ApnsError detail) is left to the APNs answer reader.
+ */
+const RELAY_OWN = /FcmError|fcm\.googleapis\.com|FirebaseMessaging(?:Error|Exception)|\bmessaging\/[a-z]+-[a-z-]+|multicast_id|OneSignalError/;
+export function isRelayOwnAnswer(text: string): boolean {
+  return RELAY_OWN.test(text) && !text.includes('ApnsError');
+}
+
+/** A multi-line body's code replaces its message read a few lines above; a log entry's lines share its time. */
+const SAME_BODY_LINES = 12;
+const ENTRY_LINES = 40;
+/** Longer lines are cut: every answer form above is short and near the start of what it is in. */
+const MAX_LINE = 8192;
+
+interface Found {
+  value: Value;
+  code: string;
+}
+
+// Where a generic legacy name (Unavailable…) counts: the file has spoken of FCM by then.
+const FCM_CONTEXT = /\bfcm\b|firebase|\bgcm\b|multicast_id|googleapis|FcmError/i;
+
+function codesOn(text: string, fcmSeen: boolean): Found[] {
+  const found: Found[] = [];
+  const add = (value: Value | undefined, code: string) => {
+    if (value && !found.some((f) => f.value === value)) found.push({ value, code });
+  };
+  for (const m of text.matchAll(V1_CODE)) add(V1[m[1]!], m[1]!);
+  for (const m of text.matchAll(ADMIN_CODE)) add(ADMIN[m[1]!], `messaging/${m[1]!}`);
+  for (const m of text.matchAll(PYTHON_CLASS)) add(PYTHON[m[1]!], m[1]!);
+  for (const m of text.matchAll(LEGACY_OWN)) add(LEGACY[m[1]!], m[1]!);
+  if (fcmSeen || found.length) for (const m of text.matchAll(LEGACY_ERROR)) add(LEGACY[m[1]!], m[1]!);
+  return found;
+}
+
+export const relayAnswerReader: LineReader = {
+  id: 'apns.relay_answer',
+  kind: 'lines',
+  // A device's own log holds no server's FCM answers (the app's FCM SDK logs its own token, not answers).
+  accepts: (name, head, item) => isPushText(name, head, item) && (!!item.pasted || !looksLikeDeviceLog(head)),
+  open(item: Item) {
+    const facts: Fact[] = [];
+    // Where each value was last read: a message read just above a code for the same value is the same answer.
+    const last = new Map<Value, { line: number; index: number; weak: boolean }>();
+    let entryTime: { at: string; zone?: string; line: number } | undefined;
+    let fcmSeen = false;
+    return {
+      line(raw, n) {
+        const text = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
+        const t = lineTimeZoned(text);
+        if (t) entryTime = { ...t, line: n };
+        const time = entryTime && n - entryTime.line <= ENTRY_LINES ? entryTime : undefined;
+        if (!fcmSeen) fcmSeen = FCM_CONTEXT.test(text);
+        const found = codesOn(text, fcmSeen);
+        const weak = !found.length;
+        if (weak) for (const [re, value] of MESSAGES) if (re.test(text)) found.push({ value, code: re.source.replaceAll('\\b', '') });
+        // INVALID_ARGUMENT is any bad field; with its message (here or just above) naming the token, it is the token.
+        const bad = found.find((f) => f.value === 'invalid_argument');
+        if (bad) {
+          const above = last.get('invalid_registration');
+          if (MESSAGES[1]![0].test(text) || (above?.weak && n - above.line <= SAME_BODY_LINES)) bad.value = 'invalid_registration';
+        }
+        for (const f of found) {
+          const before = last.get(f.value);
+          const near = before && n - before.line <= SAME_BODY_LINES;
+          if (near && weak) continue;
+          const fact: Fact = {
+            name: 'apns.relay_answer',
+            value: f.value,
+            source: sourceOf(item, n),
+            ...(time ? { at: time.at } : {}),
+            attrs: { relay: 'fcm', code: f.code, ...(time?.zone ? { zone: time.zone } : {}) },
+          };
+          if (near && before.weak) {
+            facts[before.index] = fact;
+            last.set(f.value, { line: n, index: before.index, weak: false });
+          } else {
+            last.set(f.value, { line: n, index: facts.length, weak });
+            facts.push(fact);
+          }
+        }
+      },
+      end() {
+        return { facts, problems: [] };
+      },
+    };
+  },
+};
