@@ -205,7 +205,7 @@ const cases: Case[] = [
   },
   {
     step: "FCM, which relays the app's pushes, says its token is unregistered though the app is installed",
-    facts: [file('apns.relay_answer', 'unregistered', { attrs: { relay: 'fcm', code: 'UNREGISTERED' } })],
+    facts: [file('apns.relay_answer', 'unregistered', { attrs: { relay: 'fcm', scope: 'one', code: 'UNREGISTERED' } })],
     answers: [yes('q.apns.app_installed')],
     cause: 'apns.stale_token',
     status: 'likely',
@@ -358,7 +358,7 @@ const cases: Case[] = [
   },
   {
     step: 'FCM says its token for the device is unregistered (not an APNs answer)',
-    facts: [file('apns.relay_answer', 'unregistered', { attrs: { relay: 'fcm', code: 'NotRegistered' } })],
+    facts: [file('apns.relay_answer', 'unregistered', { attrs: { relay: 'fcm', scope: 'one', code: 'NotRegistered' } })],
     cause: 'apns.app_removed',
     status: 'likely',
     rule: 'apns.app_removed.relay_unregistered',

@@ -201,6 +201,18 @@ describe("FCM's other answers, as notes: none is an APNs answer or a device faul
       ),
     );
     expect(facts(r, 'apns.relay_answer').map((f) => f.value)).toEqual(['invalid_registration', 'sender_id_mismatch', 'unavailable', 'unregistered']);
+    // One token's NotRegistered in a batch of five is not this case's device: asked, not called likely.
+    expect(facts(r, 'apns.relay_answer').every((f) => f.attrs.scope === 'several')).toBe(true);
+    expect(cause(r, 'apns.app_removed')?.status).not.toBe('likely');
+    expect(note(r, 'apns.note.relay_several_devices')).toBeDefined();
+  });
+
+  it('a batch of one (success 0, failure 1) is that one device’s answer', async () => {
+    const r = await diagnose(
+      file('gcm.json', '{"multicast_id":5123412341234123412,"success":0,"failure":1,"canonical_ids":0,"results":[{"error":"NotRegistered"}]}\n'),
+    );
+    expect(facts(r, 'apns.relay_answer').map((f) => f.attrs.scope)).toEqual(['one']);
+    expect(note(r, 'apns.note.relay_several_devices')).toBeUndefined();
   });
 });
 

@@ -3,6 +3,7 @@ import { derCertificateReader, p12Reader, pemCertificateReader } from './certifi
 import { entitlementsReader } from './entitlements.js';
 import { payloadReader } from './payload.js';
 import { providerLogReader } from './provider.js';
+import { oneSignalExportReader } from './oneSignalExport.js';
 import { relayAnswerReader } from './relayAnswers.js';
 import { provisioningProfileReader } from './provisioning.js';
 import { pushConsoleReader } from './pushConsole.js';
@@ -18,6 +19,7 @@ export const apnsReaders: Reader[] = [
   apnsResponseReader,
   providerLogReader,
   relayAnswerReader,
+  oneSignalExportReader,
   pushConsoleReader,
   payloadReader,
 ];

@@ -96,6 +96,10 @@ export function isRelayOwnAnswer(text: string): boolean {
   return RELAY_OWN.test(text) && !text.includes('ApnsError');
 }
 
+// A multicast answer (the legacy API's, or a library's batch) holds one result per token sent: several devices.
+const RESULT_ENTRY = /\b(?:error|message_id)["']?\s*(?:=>|[:=])/g;
+const COUNT = /\b(success|failure)["']?\s*(?:=>|[:=])\s*(\d{1,9})\b/g;
+
 /** A multi-line body's code replaces its message read a few lines above; a log entry's lines share its time. */
 const SAME_BODY_LINES = 12;
 const ENTRY_LINES = 40;
@@ -134,6 +138,8 @@ export const relayAnswerReader: LineReader = {
     const last = new Map<Value, { line: number; index: number; weak: boolean }>();
     let entryTime: { at: string; zone?: string; line: number } | undefined;
     let fcmSeen = false;
+    // The success and failure counts a multicast answer printed just above its results.
+    let counted: { total: number; line: number } | undefined;
     return {
       line(raw, n) {
         const text = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
@@ -142,6 +148,11 @@ export const relayAnswerReader: LineReader = {
         const time = entryTime && n - entryTime.line <= ENTRY_LINES ? entryTime : undefined;
         if (!fcmSeen) fcmSeen = FCM_CONTEXT.test(text);
         const found = codesOn(text, fcmSeen);
+        let total = 0;
+        for (const m of text.matchAll(COUNT)) total += Number(m[2]);
+        if (total) counted = { total, line: n };
+        const entries = found.length ? (text.match(RESULT_ENTRY)?.length ?? 0) : 0;
+        const several = entries > 1 || (!!counted && counted.total > 1 && n - counted.line <= SAME_BODY_LINES);
         const weak = !found.length;
         if (weak) for (const [re, value] of MESSAGES) if (re.test(text)) found.push({ value, code: re.source.replaceAll('\\b', '') });
         // INVALID_ARGUMENT is any bad field; with its message (here or just above) naming the token, it is the token.
@@ -159,7 +170,7 @@ export const relayAnswerReader: LineReader = {
             value: f.value,
             source: sourceOf(item, n),
             ...(time ? { at: time.at } : {}),
-            attrs: { relay: 'fcm', code: f.code, ...(time?.zone ? { zone: time.zone } : {}) },
+            attrs: { relay: 'fcm', scope: several ? 'several' : 'one', code: f.code, ...(time?.zone ? { zone: time.zone } : {}) },
           };
           if (near && before.weak) {
             facts[before.index] = fact;
