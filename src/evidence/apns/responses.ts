@@ -4,7 +4,7 @@ import { SECURE_MAIL_MODULE } from '../securemail/names.js';
 import { hostsIn, type HostMention } from './hosts.js';
 import { APNS_REASONS, REASON_PATTERN, TLS_PATTERNS } from './reasons.js';
 import { answerClause, isHedged, isTechnicalConnect, isTechnicalTls, lineShape, type LineShape } from './answerShape.js';
-import { answerOnLine, type AnswerPart } from './answerOnLine.js';
+import { answerOnLine, isApplePhraseLine, type AnswerPart } from './answerOnLine.js';
 import { answerFact, endpointFacts, isAnswer, settleAnswers, tlsFacts, type HostSeen, type PendingAnswer, type TlsSeen } from './responseFacts.js';
 import { idOnLine, isNoPushInfo, isServerApi } from './serverApi.js';
 import { isPlausibleId } from '../notnow/ids.js';
@@ -13,10 +13,10 @@ import { isRelayOwnAnswer } from './relayAnswers.js';
 import { proseTime, type ProseTime } from '../paste/proseTime.js';
 
 /** A line that is about pushing to APNs (so a bare "400" or "unexpected EOF" on it means something). */
-const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopush|buford|pushy|apns2|gorush|node-apn|\bAPN\b|RoundTrip|GOAWAY/i;
+const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopush|buford|pushy|apns2|gorush|node-apn|\bAPN\b|RoundTrip|GOAWAY|\bxapsd\b/i;
 /** Lines from MDM servers, or about MDM topics: their APNs answers are MDM evidence, not app evidence. */
 const MDM_CONTEXT =
-  /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b/i;
+  /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b|\bdevice_udid=|\brequest_type=[A-Z]/i;
 /** A device's UDID named in a person's words ("for UDID 00008120-…"). */
 const STATED_UDID = /\budid\s*[:=]?\s*([0-9A-F]{8}-[0-9A-F]{16}|[0-9A-F]{40}|[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})\b/i;
 
@@ -195,7 +195,8 @@ class ResponseScan implements LineSink {
     if (SECURE_MAIL_MODULE.test(text)) return undefined;
     // A push relay's own error (FCM's, OneSignal's API): its status is the relay's answer to the server, not APNs's.
     if (isRelayOwnAnswer(text)) return undefined;
-    const shape = lineShape(text);
+    // Apple's own description of a reason alone on a line of a log file is the server's output, not a person's words.
+    const shape = !this.item.pasted && isApplePhraseLine(text) ? 'log' : lineShape(text);
     const clause = shape === 'prose' ? answerClause(text) : text;
     // Programs write "could not send" without hedging; only a person's lines are checked for it.
     const hedged = shape !== 'log' && isHedged(clause);
