@@ -126,6 +126,25 @@ describe('FCM says its token for the device is no longer registered', () => {
   });
 });
 
+describe("Expo, which relays an iOS app's pushes to APNs the same way", () => {
+  it('a receipt\'s DeviceNotRegistered (expo/expo #18174\'s layout): the app likely removed, and its "status":"error" is no MDM command status', async () => {
+    const r = await diagnose(
+      file(
+        'receipts.json',
+        '{"data":{"status":"error","message":"\\"ExponentPushToken[Zk3mQ1a8bW2cX9dE4fG7hJ]\\" is not a registered push notification recipient","details":{"error":"DeviceNotRegistered","expoPushToken":"ExponentPushToken[Zk3mQ1a8bW2cX9dE4fG7hJ]"}}}\n',
+      ),
+    );
+    expect(facts(r, 'apns.relay_answer').map((f) => [f.value, f.attrs.relay, f.attrs.scope])).toEqual([['unregistered', 'expo', 'one']]);
+    expect(r.problems).toEqual([]);
+    expect(cause(r, 'apns.app_removed')?.status).toBe('likely');
+  });
+
+  it("Expo's generic names count only in a file that has named Expo", async () => {
+    const r = await diagnose(file('other.json', '{"status":"error","details":{"error":"MessageTooBig"}}\n'), '--answer', 'q.case.domain=apns');
+    expect(facts(r, 'apns.relay_answer')).toEqual([]);
+  });
+});
+
 describe("FCM's other answers, as notes: none is an APNs answer or a device fault", () => {
   it('SENDER_ID_MISMATCH: the token is another Firebase project’s (a Tornado log of the dict, airnotifier’s layout)', async () => {
     const r = await diagnose(

@@ -38,3 +38,52 @@ describe('APNs answers in MDM and mail server output', () => {
     expect(facts(r, 'apns.response').map((f) => f.value)).toEqual(['200']);
   });
 });
+
+describe('APNs answers that push services and libraries print in words', () => {
+  const TOKEN = '0b9c2f4a7d5e8b1c3f6a9d2e0b7c4f1a8d5e2b9c6f5f1c0a9d2b7e4c3f8a6d1e';
+
+  it("Braze's message activity log (Appboy/appboy-ios-sdk #271's layout): the reason, for the token it names", async () => {
+    const r = await diagnose(file('activity.txt', `Received 'BadDeviceToken' sending error to ${TOKEN}\n`));
+    expect(facts(r, 'apns.response').map((f) => [f.value, f.attrs.token])).toEqual([['BadDeviceToken', TOKEN]]);
+  });
+
+  it("Expo's receipt passing on APNs's reason and status (slopeninja-backend #2's layout)", async () => {
+    const r = await diagnose(
+      file(
+        'receipt.txt',
+        'The Apple Push Notification service failed to send the notification (reason: Unregistered, status code: 410). Read Apple\'s docs about "Communicating with APNs" to learn what this error means.\n',
+      ),
+    );
+    expect(facts(r, 'apns.response').map((f) => [f.value, f.attrs.status])).toEqual([['Unregistered', '410']]);
+  });
+
+  it("gorush's failed-push line (gorush #351's layout): the reason, the token and the time, with no zone written", async () => {
+    const r = await diagnose(
+      file('gorush.log', `ERRO[2026/11/20 - 09:15:11] | failed-push | ios [${TOKEN}] | You have 2 new messages | Error Message: BadDeviceToken\n`),
+    );
+    expect(facts(r, 'apns.response').map((f) => [f.value, f.attrs.token, f.at, f.attrs.zone])).toEqual([
+      ['BadDeviceToken', TOKEN, '2026-11-20T09:15:11.000Z', 'unknown'],
+    ]);
+  });
+
+  it("a Python exception with its message at the end of a traceback (sygnal #105's layout)", async () => {
+    const r = await diagnose(
+      file(
+        'sygnal.log',
+        [
+          '2026-11-20 10:05:36,030 [28411] WARNING sygnal.http [1fc01ce6] Failed to dispatch notification.',
+          'Traceback (most recent call last):',
+          '  File "/opt/sygnal/sygnal/apnspushkin.py", line 185, in _dispatch_request',
+          'sygnal.exceptions.NotificationDispatchException: 400 BadDeviceToken',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(facts(r, 'apns.response').map((f) => [f.value, f.attrs.status])).toEqual([['BadDeviceToken', '400']]);
+  });
+
+  it('a person writing "Received \'BadDeviceToken\'…" about something else is still judged as a person: no answer without the token layout', async () => {
+    const r = await diagnose('--paste', "we might have received 'BadDeviceToken' errors last year?", '--answer', 'q.case.domain=apns');
+    expect(facts(r, 'apns.response')).toEqual([]);
+  });
+});

@@ -17,7 +17,8 @@ import { isPushText, lineTimeZoned } from './textInput.js';
  *   ("Push bounced: NotRegistered");
  * - the Admin SDKs: Node's `code: 'messaging/registration-token-not-registered'`, Python's
  *   `UnregisteredError` / `SenderIdMismatchError` / `QuotaExceededError`;
- * - the messages alone when no code is near: "SenderId mismatch", "is not a valid FCM registration token".
+ * - the messages alone when no code is near: "SenderId mismatch", "is not a valid FCM registration token";
+ * - Expo's push tickets and receipts (it relays an iOS app's pushes to APNs the same way): DeviceNotRegistered.
  * THIRD_PARTY_AUTH_ERROR (APNs refused FCM's credentials) is the provider reader's.
  */
 
@@ -80,6 +81,16 @@ const PYTHON: Record<string, Value> = {
 // Python's exception classes, named with their module so a class of another library is not taken.
 const PYTHON_CLASS = /\b(?:firebase_admin\.[\w.]{0,40}|messaging\.)(UnregisteredError|SenderIdMismatchError|QuotaExceededError)\b/g;
 
+// Expo's push tickets and receipts: `"details":{"error":"DeviceNotRegistered"}`; the generic names only in a file that has named Expo.
+const EXPO: Record<string, Value> = {
+  DeviceNotRegistered: 'unregistered',
+  MessageTooBig: 'message_too_big',
+  MessageRateExceeded: 'quota_exceeded',
+};
+const EXPO_OWN = /\b(DeviceNotRegistered)\b/g;
+const EXPO_ERROR = /\berror["']?\s*(?:=>|[:=])\s*["'](MessageTooBig|MessageRateExceeded)["']/g;
+const EXPO_CONTEXT = /ExponentPushToken|ExpoPushToken|\bexpo\b/i;
+
 // Messages that say it with no code on the line (the code may follow a few lines down, in the same body).
 const MESSAGES: [RegExp, Value][] = [
   [/\bSenderId mismatch\b/i, 'sender_id_mismatch'],
@@ -88,12 +99,16 @@ const MESSAGES: [RegExp, Value][] = [
 
 /**
  * A line holding a push relay's own answer (FCM's error body, its Admin SDK's error, OneSignal's API
- * error): the HTTP status on it is the relay's, never APNs's. A body that passes on APNs's own answer
+ * error, Expo's ticket or receipt): the HTTP status on it is the relay's, never APNs's, and its "status"
+ * is no MDM command status. A body that passes on APNs's own answer
  * (FCM's ApnsError detail) is left to the APNs answer reader.
  */
-const RELAY_OWN = /FcmError|fcm\.googleapis\.com|FirebaseMessaging(?:Error|Exception)|\bmessaging\/[a-z]+-[a-z-]+|multicast_id|OneSignalError/;
+const RELAY_OWN =
+  /FcmError|fcm\.googleapis\.com|FirebaseMessaging(?:Error|Exception)|\bmessaging\/[a-z]+-[a-z-]+|multicast_id|OneSignalError|ExponentPushToken|DeviceNotRegistered/;
+/** What a relay passes on of APNs's own answer: FCM's ApnsError detail, Expo's "(reason: Unregistered, status code: 410)". */
+const RELAYED_APNS = /ApnsError|Apple Push Notification service failed to send/;
 export function isRelayOwnAnswer(text: string): boolean {
-  return RELAY_OWN.test(text) && !text.includes('ApnsError');
+  return RELAY_OWN.test(text) && !RELAYED_APNS.test(text);
 }
 
 // A multicast answer (the legacy API's, or a library's batch) holds one result per token sent: several devices.
@@ -109,16 +124,19 @@ const MAX_LINE = 8192;
 interface Found {
   value: Value;
   code: string;
+  relay: 'fcm' | 'expo';
 }
 
 // Where a generic legacy name (Unavailable…) counts: the file has spoken of FCM by then.
 const FCM_CONTEXT = /\bfcm\b|firebase|\bgcm\b|multicast_id|googleapis|FcmError/i;
 
-function codesOn(text: string, fcmSeen: boolean): Found[] {
+function codesOn(text: string, fcmSeen: boolean, expoSeen: boolean): Found[] {
   const found: Found[] = [];
-  const add = (value: Value | undefined, code: string) => {
-    if (value && !found.some((f) => f.value === value)) found.push({ value, code });
+  const add = (value: Value | undefined, code: string, relay: Found['relay'] = 'fcm') => {
+    if (value && !found.some((f) => f.value === value)) found.push({ value, code, relay });
   };
+  for (const m of text.matchAll(EXPO_OWN)) add(EXPO[m[1]!], m[1]!, 'expo');
+  if (expoSeen) for (const m of text.matchAll(EXPO_ERROR)) add(EXPO[m[1]!], m[1]!, 'expo');
   for (const m of text.matchAll(V1_CODE)) add(V1[m[1]!], m[1]!);
   for (const m of text.matchAll(ADMIN_CODE)) add(ADMIN[m[1]!], `messaging/${m[1]!}`);
   for (const m of text.matchAll(PYTHON_CLASS)) add(PYTHON[m[1]!], m[1]!);
@@ -138,6 +156,7 @@ export const relayAnswerReader: LineReader = {
     const last = new Map<Value, { line: number; index: number; weak: boolean }>();
     let entryTime: { at: string; zone?: string; line: number } | undefined;
     let fcmSeen = false;
+    let expoSeen = false;
     // The success and failure counts a multicast answer printed just above its results.
     let counted: { total: number; line: number } | undefined;
     return {
@@ -147,14 +166,15 @@ export const relayAnswerReader: LineReader = {
         if (t) entryTime = { ...t, line: n };
         const time = entryTime && n - entryTime.line <= ENTRY_LINES ? entryTime : undefined;
         if (!fcmSeen) fcmSeen = FCM_CONTEXT.test(text);
-        const found = codesOn(text, fcmSeen);
+        if (!expoSeen) expoSeen = EXPO_CONTEXT.test(text);
+        const found = codesOn(text, fcmSeen && !expoSeen, expoSeen);
         let total = 0;
         for (const m of text.matchAll(COUNT)) total += Number(m[2]);
         if (total) counted = { total, line: n };
         const entries = found.length ? (text.match(RESULT_ENTRY)?.length ?? 0) : 0;
         const several = entries > 1 || (!!counted && counted.total > 1 && n - counted.line <= SAME_BODY_LINES);
         const weak = !found.length;
-        if (weak) for (const [re, value] of MESSAGES) if (re.test(text)) found.push({ value, code: re.source.replaceAll('\\b', '') });
+        if (weak) for (const [re, value] of MESSAGES) if (re.test(text)) found.push({ value, code: re.source.replaceAll('\\b', ''), relay: 'fcm' });
         // INVALID_ARGUMENT is any bad field; with its message (here or just above) naming the token, it is the token.
         const bad = found.find((f) => f.value === 'invalid_argument');
         if (bad) {
@@ -170,7 +190,7 @@ export const relayAnswerReader: LineReader = {
             value: f.value,
             source: sourceOf(item, n),
             ...(time ? { at: time.at } : {}),
-            attrs: { relay: 'fcm', scope: several ? 'several' : 'one', code: f.code, ...(time?.zone ? { zone: time.zone } : {}) },
+            attrs: { relay: f.relay, scope: several ? 'several' : 'one', code: f.code, ...(time?.zone ? { zone: time.zone } : {}) },
           };
           if (near && before.weak) {
             facts[before.index] = fact;

@@ -25,9 +25,10 @@ const DEVICE_ON_LINE = /(?<![\w-])(?:udid|id_?first|enrollment_?id|device_?id|ho
 
 /**
  * The device token an app provider's line names (token=…, device_token, /3/device/<token>, node-apn's
- * failed entry `device: '<token>'`): 64 hex digits, whole.
+ * failed entry `device: '<token>'`, gorush's `ios [<token>]`, Braze's "sending error to <token>"): 64 hex
+ * digits, whole.
  */
-const TOKEN_ON_LINE = /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?)([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
+const TOKEN_ON_LINE = /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?|\bios \[|\bsending error to )([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
 
 function deviceOnLine(text: string, apnsId: string | undefined): string | undefined {
   for (const m of text.matchAll(DEVICE_ON_LINE)) {
