@@ -3,6 +3,7 @@ import { derCertificateReader, p12Reader, pemCertificateReader } from './certifi
 import { entitlementsReader } from './entitlements.js';
 import { payloadReader } from './payload.js';
 import { providerLogReader } from './provider.js';
+import { appRegistrationReader } from './appRegistration.js';
 import { oneSignalExportReader } from './oneSignalExport.js';
 import { relayAnswerReader } from './relayAnswers.js';
 import { provisioningProfileReader } from './provisioning.js';
@@ -20,6 +21,7 @@ export const apnsReaders: Reader[] = [
   providerLogReader,
   relayAnswerReader,
   oneSignalExportReader,
+  appRegistrationReader,
   pushConsoleReader,
   payloadReader,
 ];
