@@ -1,5 +1,6 @@
 import type { Reader } from '../types.js';
-import { derCertificateReader, p12Reader, pemCertificateReader } from './certificates.js';
+import { derCertificateReader, pemCertificateReader } from './certificates.js';
+import { p12Reader } from './p12.js';
 import { entitlementsReader } from './entitlements.js';
 import { payloadReader } from './payload.js';
 import { providerLogReader } from './provider.js';
