@@ -86,4 +86,11 @@ describe('APNs answers that push services and libraries print in words', () => {
     const r = await diagnose('--paste', "we might have received 'BadDeviceToken' errors last year?", '--answer', 'q.case.domain=apns');
     expect(facts(r, 'apns.response')).toEqual([]);
   });
+
+  it("Amazon SNS telling the retired interface's status with its meaning (PushSharp #196's report): an invalid token", async () => {
+    const r = await diagnose(file('sns.txt', 'Status code: 8 - Invalid token\n'));
+    expect(facts(r, 'apns.response').map((f) => [f.value, f.attrs.via, f.attrs.legacy_status])).toEqual([['BadDeviceToken', 'legacy', '8']]);
+    const other = await diagnose(file('other.txt', 'Status code: 8 - Retrying later\n'), '--answer', 'q.case.domain=apns');
+    expect(facts(other, 'apns.response')).toEqual([]);
+  });
 });

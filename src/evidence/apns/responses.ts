@@ -2,7 +2,7 @@ import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
 import { SECURE_MAIL_MODULE } from '../securemail/names.js';
 import { hostsIn, type HostMention } from './hosts.js';
-import { APNS_REASONS, REASON_PATTERN, TLS_PATTERNS } from './reasons.js';
+import { APNS_REASONS, LEGACY_STATUSES, REASON_PATTERN, TLS_PATTERNS } from './reasons.js';
 import { answerClause, isHedged, isTechnicalConnect, isTechnicalTls, lineShape, type LineShape } from './answerShape.js';
 import { answerOnLine, isApplePhraseLine, type AnswerPart } from './answerOnLine.js';
 import { answerFact, endpointFacts, isAnswer, settleAnswers, tlsFacts, type HostSeen, type PendingAnswer, type TlsSeen } from './responseFacts.js';
@@ -96,6 +96,17 @@ const PUSH_TYPE = /apns-push-type["'\s:=]+([a-z]+)/i;
 const CONNECT =
   /i\/o timeout|ETIMEDOUT|timed out|ECONNREFUSED|connection refused|ENOTFOUND|EAI_AGAIN|no such host|getaddrinfo|Name or service not known|ENETUNREACH|network is unreachable/i;
 const LEGACY_CONTEXT = /gateway\.(?:sandbox\.)?push\.apple\.com|:2195\b|binary (?:interface|protocol)|enhanced (?:format|notification)|error[- ]response/i;
+/**
+ * A retired binary interface's status told with its own meaning, as services relaying it logged it
+ * (Amazon SNS: "Status code: 8 - Invalid token"): the number alone could be anything, the pair is APNs's.
+ */
+const LEGACY_SAID = /\bstatus(?: ?code)?\s*[:=]?\s*(\d{1,2})\s*[-–:]\s*([A-Za-z][A-Za-z ]{2,30})/i;
+function isLegacyStatusSaid(text: string): boolean {
+  const m = LEGACY_SAID.exec(text);
+  if (!m) return false;
+  const said = m[2]!.trim().toLowerCase();
+  return LEGACY_STATUSES.some((s) => s.code === Number(m[1]) && s.code !== 0 && said.startsWith(s.meaning.toLowerCase()));
+}
 /** The lines of one answer (curl -v prints the status and the reason apart) lie at most this far apart. */
 const ANSWER_SPAN = 6;
 const MAX_RESPONSES = 5000;
@@ -208,7 +219,7 @@ class ResponseScan implements LineSink {
       if (!this.hosts.has(h.host)) this.hosts.set(h.host, { environment: h.environment, ...(h.port ? { port: h.port } : {}), line: n });
       if (/^gateway\./.test(h.host) || h.port === '2195') this.legacy = true;
     }
-    if (LEGACY_CONTEXT.test(text)) this.legacy = true;
+    if (LEGACY_CONTEXT.test(text) || isLegacyStatusSaid(text)) this.legacy = true;
     return {
       text,
       clause,
