@@ -30,6 +30,8 @@ export const appRegistrationReader: LineReader = {
     let refused: { fact: Fact; line: number } | undefined;
     return {
       line(raw, n) {
+        // Every line read here names a registration (or, below OneSignal's refusal, its reason): one search passes the rest.
+        if (!raw.includes('egist') && !(refused && raw.includes('Identifier invalid format'))) return;
         const text = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
         const t = lineTimeZoned(text);
         const at = t ? { at: t.at } : {};

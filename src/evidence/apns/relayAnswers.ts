@@ -115,6 +115,15 @@ export function isRelayOwnAnswer(text: string): boolean {
 const RESULT_ENTRY = /\b(?:error|message_id)["']?\s*(?:=>|[:=])/g;
 const COUNT = /\b(success|failure)["']?\s*(?:=>|[:=])\s*(\d{1,9})\b/g;
 
+/**
+ * Every form above holds one of these words: a line without any is passed over at the cost of one search
+ * (a server log of half a million lines holds none).
+ */
+const GATE =
+  /errorCode|MessagingErrorCode|messaging[/.]|NotRegistered|MismatchSenderId|InvalidRegistration|MissingRegistration|MessageTooBig|MessageRateExceeded|Unavailable|InternalServerError|UnregisteredError|SenderIdMismatchError|QuotaExceededError|SenderId mismatch|FCM registration token|DeviceNotRegistered/;
+/** How many of the latest lines are kept to look up from a code: the longest look (a log entry's time) and one. */
+const RECENT = 41;
+
 /** A multi-line body's code replaces its message read a few lines above; a log entry's lines share its time. */
 const SAME_BODY_LINES = 12;
 const ENTRY_LINES = 40;
@@ -154,32 +163,49 @@ export const relayAnswerReader: LineReader = {
     const facts: Fact[] = [];
     // Where each value was last read: a message read just above a code for the same value is the same answer.
     const last = new Map<Value, { line: number; index: number; weak: boolean }>();
-    let entryTime: { at: string; zone?: string; line: number } | undefined;
+    // The latest lines, kept by reference: a log entry's time, the service's name and a batch's counts lie a
+    // few lines above the code, and are looked for only when a code is found (most lines have none).
+    const recent: string[] = new Array(RECENT);
     let fcmSeen = false;
     let expoSeen = false;
-    // The success and failure counts a multicast answer printed just above its results.
-    let counted: { total: number; line: number } | undefined;
+    /** The nearest line at or above n (within `span`) that the test finds something on. */
+    const above = <T>(n: number, span: number, find: (text: string) => T | undefined): T | undefined => {
+      for (let k = n; k > n - span && k > 0; k--) {
+        const text = recent[k % RECENT];
+        if (text === undefined) break;
+        const got = find(text.length > MAX_LINE ? text.slice(0, MAX_LINE) : text);
+        if (got !== undefined) return got;
+      }
+      return undefined;
+    };
     return {
       line(raw, n) {
+        recent[n % RECENT] = raw;
+        if (!GATE.test(raw)) return;
         const text = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
-        const t = lineTimeZoned(text);
-        if (t) entryTime = { ...t, line: n };
-        const time = entryTime && n - entryTime.line <= ENTRY_LINES ? entryTime : undefined;
-        if (!fcmSeen) fcmSeen = FCM_CONTEXT.test(text);
-        if (!expoSeen) expoSeen = EXPO_CONTEXT.test(text);
+        // A file that has named FCM (or Expo) by now: its generic result names count.
+        if (!fcmSeen && above(n, RECENT, (t) => (FCM_CONTEXT.test(t) ? true : undefined))) fcmSeen = true;
+        if (!expoSeen && above(n, RECENT, (t) => (EXPO_CONTEXT.test(t) ? true : undefined))) expoSeen = true;
         const found = codesOn(text, fcmSeen && !expoSeen, expoSeen);
-        let total = 0;
-        for (const m of text.matchAll(COUNT)) total += Number(m[2]);
-        if (total) counted = { total, line: n };
-        const entries = found.length ? (text.match(RESULT_ENTRY)?.length ?? 0) : 0;
-        const several = entries > 1 || (!!counted && counted.total > 1 && n - counted.line <= SAME_BODY_LINES);
+        for (const f of found)
+          if (f.relay === 'fcm') fcmSeen = true;
+          else expoSeen = true;
         const weak = !found.length;
         if (weak) for (const [re, value] of MESSAGES) if (re.test(text)) found.push({ value, code: re.source.replaceAll('\\b', ''), relay: 'fcm' });
+        if (!found.length) return;
+        const time = above(n, ENTRY_LINES, (t) => lineTimeZoned(t));
+        const entries = text.match(RESULT_ENTRY)?.length ?? 0;
+        const counted = above(n, SAME_BODY_LINES, (t) => {
+          let total = 0;
+          for (const m of t.matchAll(COUNT)) total += Number(m[2]);
+          return total || undefined;
+        });
+        const several = entries > 1 || (counted ?? 0) > 1;
         // INVALID_ARGUMENT is any bad field; with its message (here or just above) naming the token, it is the token.
         const bad = found.find((f) => f.value === 'invalid_argument');
         if (bad) {
-          const above = last.get('invalid_registration');
-          if (MESSAGES[1]![0].test(text) || (above?.weak && n - above.line <= SAME_BODY_LINES)) bad.value = 'invalid_registration';
+          const before = last.get('invalid_registration');
+          if (MESSAGES[1]![0].test(text) || (before?.weak && n - before.line <= SAME_BODY_LINES)) bad.value = 'invalid_registration';
         }
         for (const f of found) {
           const before = last.get(f.value);

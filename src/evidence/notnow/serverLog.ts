@@ -53,8 +53,8 @@ class ServerLogSink implements LineSink {
   line(text: string, n: number): void {
     if (CHECKIN_WORDS.test(text) && this.lastCheckin(text, n)) return;
     if (!MAYBE.test(text)) return;
-    // A push relay's answer (Expo's `"status":"error"`, FCM's error body) is no MDM server's line.
-    if (isRelayOwnAnswer(text)) return;
+    // A push relay's answer (Expo's `"status":"error"`) is no MDM server's line.
+    if (text.includes('"status"') && isRelayOwnAnswer(text)) return;
     if (!INTERESTING.test(text)) {
       if (!this.mdmServer && /\bpath=\/(?:mdm|checkin)\b|\bservice=(?:nanomdm|certauth)\b/.test(text)) this.mdmServer = true;
       return;
