@@ -164,7 +164,7 @@ describe("FCM's other answers, as notes: none is an APNs answer or a device faul
     expect(facts(r, 'apns.relay_answer').map((f) => [f.value, f.source])).toEqual([['sender_id_mismatch', expect.stringMatching(/:9$/)]]);
   });
 
-  it('INVALID_ARGUMENT naming the registration token, and Python exceptions per token (values cut short are FCM tokens, not APNs ones)', async () => {
+  it('INVALID_ARGUMENT naming the registration token, and Python exceptions per token (values cut short are FCM tokens, not APNs ones; two tokens are two devices)', async () => {
     const v1 = await diagnose(
       file('fcm-400.json', v1Body(400, 'INVALID_ARGUMENT', 'The registration token is not a valid FCM registration token', 'INVALID_ARGUMENT')),
     );
@@ -181,7 +181,13 @@ describe("FCM's other answers, as notes: none is an APNs answer or a device faul
         ].join('\n'),
       ),
     );
-    expect(facts(py, 'apns.relay_answer').map((f) => f.value)).toEqual(['unregistered', 'sender_id_mismatch']);
+    expect(facts(py, 'apns.relay_answer').map((f) => [f.value, f.attrs.scope])).toEqual([
+      ['unregistered', 'several'],
+      ['sender_id_mismatch', 'several'],
+    ]);
+    // Two tokens' answers in one worker log: one device's UNREGISTERED is not taken for the case's device.
+    expect(cause(py, 'apns.app_removed')?.status).not.toBe('likely');
+    expect(note(py, 'apns.note.relay_several_devices')).toBeDefined();
     // Read as FCM answers, the file is no list of pasted MDM values with a token cut short.
     expect(facts(py, 'value.masked')).toEqual([]);
     expect(py.problems).toEqual([]);
@@ -248,5 +254,22 @@ describe('one provider log holding several kinds of FCM answer (test/fixtures/ap
     // `"code":403` in FCM's body is FCM's status: no APNs 403, so no failed push for an Apple Feedback.
     expect(facts(r, 'apns.response')).toEqual([]);
     expect(facts(r, 'case.failed_push')).toEqual([]);
+  });
+});
+
+describe("one token's answers, logged line by line", () => {
+  it('the same token refused twice is still one device: the app likely removed', async () => {
+    const r = await diagnose(
+      file(
+        'tasks.log',
+        [
+          '2026-11-20 11:03:27,555 ERROR notify.tasks: FCM send failed token=eXk3Qm9...: firebase_admin._messaging_utils.UnregisteredError: Requested entity was not found.',
+          '2026-11-20 11:13:27,102 ERROR notify.tasks: FCM send failed token=eXk3Qm9...: firebase_admin._messaging_utils.UnregisteredError: Requested entity was not found.',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(facts(r, 'apns.relay_answer').every((f) => f.attrs.scope === 'one')).toBe(true);
+    expect(cause(r, 'apns.app_removed')?.status).toBe('likely');
   });
 });

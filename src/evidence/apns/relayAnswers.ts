@@ -121,6 +121,12 @@ const COUNT = /\b(success|failure)["']?\s*(?:=>|[:=])\s*(\d{1,9})\b/g;
  */
 const GATE =
   /errorCode|MessagingErrorCode|messaging[/.]|NotRegistered|MismatchSenderId|InvalidRegistration|MissingRegistration|MessageTooBig|MessageRateExceeded|Unavailable|InternalServerError|UnregisteredError|SenderIdMismatchError|QuotaExceededError|SenderId mismatch|FCM registration token|DeviceNotRegistered/;
+/**
+ * The relay token a line names (`token=eXk3…`, `"token": "…"`, `registration_token: …`): answers naming
+ * two or more tokens are several devices' answers, each one's only.
+ */
+const TOKEN_NAMED = /\b(?:registration_?token|registrationToken|fcm_?token|token)["']?\s*[=:]\s*["']?([A-Za-z0-9_:.\-[\]]{4,300})/i;
+
 /** How many of the latest lines are kept to look up from a code: the longest look (a log entry's time) and one. */
 const RECENT = 41;
 
@@ -168,6 +174,7 @@ export const relayAnswerReader: LineReader = {
     const recent: string[] = new Array(RECENT);
     let fcmSeen = false;
     let expoSeen = false;
+    const tokens = new Set<string>();
     /** The nearest line at or above n (within `span`) that the test finds something on. */
     const above = <T>(n: number, span: number, find: (text: string) => T | undefined): T | undefined => {
       for (let k = n; k > n - span && k > 0; k--) {
@@ -201,6 +208,8 @@ export const relayAnswerReader: LineReader = {
           return total || undefined;
         });
         const several = entries > 1 || (counted ?? 0) > 1;
+        const token = TOKEN_NAMED.exec(text)?.[1];
+        if (token) tokens.add(token);
         // INVALID_ARGUMENT is any bad field; with its message (here or just above) naming the token, it is the token.
         const bad = found.find((f) => f.value === 'invalid_argument');
         if (bad) {
@@ -228,6 +237,8 @@ export const relayAnswerReader: LineReader = {
         }
       },
       end() {
+        // Answers for two or more tokens in one file are several devices': none is the case's device's yet.
+        if (tokens.size > 1) for (const f of facts) f.attrs = { ...f.attrs, scope: 'several' };
         return { facts, problems: [] };
       },
     };
