@@ -23,6 +23,11 @@ describe('APNs answers in MDM and mail server output', () => {
     expect(cause(r, 'mdm.wrong_topic')?.status).toBe('likely');
   });
 
+  it("Apple's phrase alone in a file of notes (no program's line in it) stays a sentence", async () => {
+    const r = await diagnose(file('notes.txt', 'things to check\ndevice token has expired\n'), '--answer', 'q.case.domain=apns');
+    expect(facts(r, 'apns.response')).toEqual([]);
+  });
+
   it('the same words in a person\'s message are no answer ("not specified" is theirs to hedge)', async () => {
     const r = await diagnose('--paste', 'maybe the Topic header of the request was not specified and was required?', '--answer', 'q.case.domain=mdm');
     expect(facts(r, 'mdm.apns_response')).toEqual([]);

@@ -153,6 +153,8 @@ class ResponseScan implements LineSink {
   /** A request to (or answer from) the MDM server's own push API was seen. */
   private serverApi = false;
   private responses = 0;
+  /** A line of this input was a program's (a log line): Apple's phrase alone on a later line is its output too. */
+  private logLines = false;
 
   constructor(private readonly item: Item) {}
 
@@ -207,8 +209,11 @@ class ResponseScan implements LineSink {
     if (SECURE_MAIL_MODULE.test(text)) return undefined;
     // A push relay's own error (FCM's, OneSignal's API): its status is the relay's answer to the server, not APNs's.
     if (isRelayOwnAnswer(text)) return undefined;
-    // Apple's own description of a reason alone on a line of a log file is the server's output, not a person's words.
-    const shape = !this.item.pasted && isApplePhraseLine(text) ? 'log' : lineShape(text);
+    // Apple's own description of a reason alone on a line of a log file (one whose other lines are a program's)
+    // is the server's output, not a person's words; in a file of notes it stays a sentence.
+    let shape = lineShape(text);
+    if (shape === 'log') this.logLines = true;
+    else if (this.logLines && !this.item.pasted && isApplePhraseLine(text)) shape = 'log';
     const clause = shape === 'prose' ? answerClause(text) : text;
     // Programs write "could not send" without hedging; only a person's lines are checked for it.
     const hedged = shape !== 'log' && isHedged(clause);
