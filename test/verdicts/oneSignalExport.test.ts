@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { cause, diagnose, facts, file, note } from './evidence.js';
 
@@ -57,6 +58,12 @@ describe("OneSignal's delivery export for a whole audience", () => {
     ]);
     expect(cause(r, 'apns.app_removed')?.status).not.toBe('likely');
     expect(note(r, 'apns.note.relay_several_devices')?.text).toMatch(/subscription id/);
+  });
+
+  it('as the export API hands it over (a .csv.gz named events_audience-activity-…): read from inside the gzip', async () => {
+    const csv = `${[HEADER, row({ user: 'user-1042', sub: SUB_A, failed: '2026-11-20 09:30:03 UTC', message: 'Unregistered' })].join('\n')}\n`;
+    const r = await diagnose(file('events_audience-activity-5b2e7c1d-push-2026-11-20T09-30-00PMUTC.csv.gz', gzipSync(csv)));
+    expect(facts(r, 'apns.relay_answer').map((f) => [f.value, f.source])).toEqual([['unregistered', expect.stringMatching(/\.csv\.gz › .*\.csv:2$/)]]);
   });
 
   it('a CSV of another kind is not taken for an export', async () => {
