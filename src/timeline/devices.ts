@@ -17,6 +17,8 @@ export interface DeviceGroups {
   order: string[];
   /** How each group is named beside its lanes (no more of a token or UDID than a channel may see). */
   labels: Map<string, string>;
+  /** The group of the case's device, when the case names one. */
+  subject?: string;
 }
 
 const KINDS: Record<string, SecretKind> = { udid: 'udid', device: 'udid', enrollment_id: 'udid', device_id: 'other', serial: 'serial', token: 'token' };
@@ -66,7 +68,11 @@ export function deviceGroups(report: Report, events: readonly TimelineEvent[]): 
   if (roots.size < 2) return undefined;
   const subject = new Set(subjectNames(report).map((n) => names.find(n)));
   const order = [...roots].sort((a, b) => Number(subject.has(b)) - Number(subject.has(a)) || (a < b ? -1 : a > b ? 1 : 0));
-  return { of: (e) => namesOf(e).map((n) => names.find(n[1]))[0], order, labels: labelsOf(order, names, first, subject) };
+  const of = (e: TimelineEvent) => {
+    const n = namesOf(e)[0];
+    return n && names.find(n[1]);
+  };
+  return { of, order, labels: labelsOf(order, names, first, subject), ...(subject.size ? { subject: order[0] } : {}) };
 }
 
 /** A name per group: a UDID before a serial or server id, a token for an app's copy; shortened as a channel may see it. */

@@ -173,8 +173,9 @@ const zoneless = (e: TimelineEvent) => e.attrs?.zone === 'unknown';
 
 export function timelineModel(report: Report): TimelineModel {
   const events = report.timeline.filter((e) => Number.isFinite(timeOf(e)));
-  const groups = deviceGroups(report, events);
-  const marks = eventMarks(events, groups);
+  const all = deviceGroups(report, events);
+  const marks = eventMarks(events, all);
+  const groups = all && fewerDevices(all, marks);
   const titles = pushLanes(marks);
   const markers = eventMarkers(events);
   marks.sort((a, b) => a.at - b.at);
@@ -206,6 +207,28 @@ export function timelineModel(report: Report): TimelineModel {
  * sysdiagnose's own logs, a certificate) keep one row; on a lane of device
  * events, that row says they name none.
  */
+/** At most this many devices get rows of their own; a busy server's other devices share one row. */
+const DEVICE_ROWS = 4;
+const OTHERS = '\u0000others';
+
+/**
+ * A server log of hundreds of devices would make a picture nobody scrolls:
+ * the case's device and those with failures keep their rows, up to
+ * DEVICE_ROWS, and the rest are drawn together on one row that says how many.
+ */
+function fewerDevices(groups: DeviceGroups, marks: Mark[]): DeviceGroups {
+  if (groups.order.length <= DEVICE_ROWS) return groups;
+  const failing = new Set(marks.filter(isFailure).map((m) => m.device));
+  const rank = (d: string) => (d === groups.subject ? 0 : failing.has(d) ? 1 : 2);
+  const kept = [...groups.order].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1)).slice(0, DEVICE_ROWS);
+  const keep = new Set(kept);
+  const order = groups.order.filter((d) => keep.has(d));
+  for (const m of marks) if (m.device && !keep.has(m.device)) m.device = OTHERS;
+  const labels = new Map(order.map((d) => [d, groups.labels.get(d)!]));
+  labels.set(OTHERS, `${groups.order.length - order.length} other devices`);
+  return { ...groups, order: [...order, OTHERS], labels };
+}
+
 /** Lanes whose events are some one device's: beside other devices' rows, one that names none says so. */
 const DEVICE_LANES = new Set<LaneId>(['push', 'app_push', 'contact', 'command', 'device', 'enrollment']);
 

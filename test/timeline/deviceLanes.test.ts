@@ -105,6 +105,28 @@ describe('a server log of several devices on the timeline', () => {
   });
 });
 
+describe('a busy server log', () => {
+  /** Seven devices pushed a minute apart, each answered by its poll. */
+  const udids = Array.from({ length: 7 }, (_, i) => `00008110-001A2C3E4F5080${i}E`);
+  const busy = () =>
+    file(
+      'nanomdm.log',
+      `${udids.flatMap((u, i) => [...nanoPush(nanoLib, `2026-11-20T10:0${i}:00`, u), ...nanoIdle(nanoLib, `2026-11-20T10:0${i}:02`, u)]).join('\n')}\n`,
+    );
+
+  it("keeps the case's device and three more on rows of their own; the rest share one row that says how many", async () => {
+    const model = timelineModel(await reportOf(busy(), '--answer', `q.case.device=${udids[6]}`));
+    expect(model.rows.filter((r) => r.lane === 'push').map((r) => r.label)).toEqual([
+      'device 0000…806E (this case)',
+      'device 0000…800E',
+      'device 0000…801E',
+      'device 0000…802E',
+      '3 other devices',
+    ]);
+    expect(model.marks.filter((m) => m.lane === 'push' && m.device === model.rows[4]!.device)).toHaveLength(3);
+  });
+});
+
 describe('a case of one device', () => {
   it('is drawn as before, byte for byte: no device names beside the lanes', async () => {
     // SHA-256 of the SVGs before rows per device (same evidence, same report).
