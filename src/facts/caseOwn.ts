@@ -1,5 +1,5 @@
 import type { Fact } from './schema.js';
-import { withoutSuperseded } from './supersede.js';
+import { withoutSuperseded, withoutSupersededSnapshots } from './supersede.js';
 
 /**
  * Push details a check-in or a server log gave for one device, and what it answered. Once the case's device is known, another
@@ -71,14 +71,15 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
 
 /**
  * The facts that rules and notes read for the case: every fact, less a server value a newer one of the same
- * device superseded (facts/supersede.ts), and less the push details another device's check-in or log gave,
+ * device superseded (facts/supersede.ts), less what a sysdiagnose showed the case's device holding before a
+ * later TokenUpdate of it, and less the push details another device's check-in or log gave,
  * once the case names its device. A value that names no device stays.
  */
 export function caseOwnFacts<F extends Fact>(all: readonly F[]): readonly F[] {
   const subjects = all.filter((f) => f.name === 'case.device');
   const s = subjects.length === 1 ? subjects[0] : undefined;
   const ids = s ? new Set([String(s.value), ...Object.values(s.attrs ?? {})].map((v) => v.trim().toUpperCase()).filter(Boolean)) : undefined;
-  const facts = ownTokens(withoutSuperseded(all), ids);
+  const facts = ownTokens(ids ? withoutSupersededSnapshots(withoutSuperseded(all), ids) : withoutSuperseded(all), ids);
   if (!ids) {
     const unresolved = facts.find((f) => f.name === 'case.device_unresolved' && f.attrs?.by !== 'token');
     return unresolved ? withoutOneOfSeveral(facts, String(unresolved.value)) : facts;

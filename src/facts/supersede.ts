@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { msOf, occurrences } from './fold.js';
 import type { Fact } from './schema.js';
 
@@ -144,3 +145,59 @@ function subscriptionSuccesses(facts: readonly Fact[]): Map<string, Timed[]> {
 }
 
 const norm = (v: Fact['value']) => String(v).trim().toUpperCase();
+
+/**
+ * What the device holds, read from a sysdiagnose, and what its TokenUpdate carries of the same: the token
+ * (the sysdiagnose keeps only its SHA-256), the PushMagic and the topic.
+ */
+const SNAPSHOT: Record<string, { sent: string; as: (v: string) => string }> = {
+  'device.push_token_hash': { sent: 'server.push_token', as: (v) => tokenHash(v) },
+  'device.push_magic': { sent: 'server.push_magic', as: (v) => v.trim().toUpperCase() },
+  'device.topic': { sent: 'server.enrolled_topic', as: (v) => v.trim() },
+};
+
+function tokenHash(token: string): string {
+  const t = token.replace(/[\s<>]/g, '');
+  const bytes = /^[0-9a-f]+$/i.test(t) && t.length % 2 === 0 ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+const MASKED = /[*…]|X{4,}|redacted|private|\.\.\./i;
+const utcMs = (f: Fact) => (f.at && f.attrs?.zone !== 'unknown' && !f.fold ? Date.parse(f.at) : Number.NaN);
+const lineKey = (f: Fact) => (f.source.kind === 'file' ? `${f.source.input}\u0000${f.source.member ?? ''}\u0000${f.source.line ?? 0}` : undefined);
+
+/**
+ * A sysdiagnose shows what the device held when it was taken. A TokenUpdate the case's device sent after
+ * that (it re-enrolled, or was restored from a backup) is what it holds now: a different PushMagic, token or
+ * topic in the sysdiagnose is history, and no longer says the server's (taken from that TokenUpdate) is
+ * wrong. Only times with a zone are compared; a TokenUpdate from before the sysdiagnose supersedes nothing.
+ */
+export function withoutSupersededSnapshots<F extends Fact>(facts: readonly F[], ids: ReadonlySet<string>): readonly F[] {
+  const taken = new Map<string, number>();
+  for (const f of facts) if (f.name === 'device.sysdiagnose_at' && f.source.kind === 'file' && Number.isFinite(utcMs(f))) taken.set(f.source.input, utcMs(f));
+  if (!taken.size) return facts;
+  // The times of the case device's TokenUpdates, by the line that holds them.
+  const updates = new Map<string, number>();
+  for (const f of facts) {
+    const key = f.name === 'mdm.checkin.token_update' ? lineKey(f) : undefined;
+    const udid = f.attrs?.udid?.trim().toUpperCase();
+    if (key && udid && ids.has(udid) && Number.isFinite(utcMs(f))) updates.set(key, utcMs(f));
+  }
+  if (!updates.size) return facts;
+  const sent = new Map<string, { ms: number; value: string }[]>();
+  for (const f of facts) {
+    const key = lineKey(f);
+    const ms = key === undefined ? undefined : updates.get(key);
+    if (ms === undefined) continue;
+    // A masked or cut value is never compared (it would differ from anything).
+    if (MASKED.test(String(f.value))) continue;
+    for (const [name, s] of Object.entries(SNAPSHOT)) if (s.sent === f.name) sent.set(name, [...(sent.get(name) ?? []), { ms, value: s.as(String(f.value)) }]);
+  }
+  const stale = (f: F) => {
+    const t = f.source.kind === 'file' && !f.at ? taken.get(f.source.input) : undefined;
+    const held = String(f.value).trim().toLowerCase();
+    return t !== undefined && (sent.get(f.name) ?? []).some((u) => u.ms > t && u.value.toLowerCase() !== held);
+  };
+  const kept = facts.filter((f) => !stale(f));
+  return kept.length === facts.length ? facts : kept;
+}
