@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { cause, diagnose, file, TOKEN, UDID_A } from './evidence.js';
+
+/**
+ * Troubleshooting step: "is the push certificate the server uses now still refused?" A server that logged
+ * APNs refusing its certificate as expired, and later pushes APNs accepted (the certificate was renewed and
+ * loaded), no longer has an expired certificate: the refusal is history. A refusal after the last accepted
+ * push is not.
+ */
+
+const mdmLog = (lines: string[]) => file('micromdm.log', `${lines.join('\n')}\n`);
+const mdmRefused = (t: string) =>
+  `level=info ts=${t}Z caller=push.go:80 component=apns method=Push udid=${UDID_A} err="Post https://api.push.apple.com/3/device/${TOKEN}: remote error: tls: expired certificate" took=83.2ms`;
+const mdmAccepted = (t: string) =>
+  `level=info ts=${t}Z caller=push.go:80 component=apns method=Push udid=${UDID_A} id=5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C err=null took=183.2ms`;
+
+const providerLog = (lines: string[]) => file('provider.log', `${lines.join('\n')}\n`);
+const appRefused = (t: string) => `${t}Z ERROR apns: Post "https://api.push.apple.com/3/device/${TOKEN}": remote error: tls: expired certificate`;
+const appAccepted = (t: string) =>
+  `${t}Z INFO  apns: sent apns-id=5e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c token=${TOKEN} apns-topic=com.example.demo apns-push-type=alert status=200`;
+
+describe('an MDM server whose certificate APNs refused as expired, renewed since', () => {
+  it('pushes accepted after the refusal: the expired certificate is history, not confirmed', async () => {
+    const r = await diagnose(mdmLog([mdmRefused('2024-05-07T08:00:03.118'), mdmAccepted('2024-05-07T09:00:03.118')]));
+    expect(cause(r, 'mdm.certificate_expired')?.status).toBe('ruled_out');
+  });
+
+  it('refused after the last accepted push: still confirmed', async () => {
+    const r = await diagnose(mdmLog([mdmAccepted('2024-05-07T08:00:03.118'), mdmRefused('2024-05-07T09:00:03.118')]));
+    expect(cause(r, 'mdm.certificate_expired')?.status).toBe('confirmed');
+  });
+});
+
+describe('an app provider whose certificate APNs refused as expired, renewed since', () => {
+  it('a push accepted after the refusal: the expired certificate is history, not confirmed', async () => {
+    const r = await diagnose(providerLog([appRefused('2024-05-07T08:00:03.120'), appAccepted('2024-05-07T09:00:01.004')]));
+    expect(cause(r, 'apns.certificate_expired')?.status).toBe('ruled_out');
+  });
+
+  it('refused after the last accepted push: still confirmed', async () => {
+    const r = await diagnose(providerLog([appAccepted('2024-05-07T08:00:01.004'), appRefused('2024-05-07T09:00:03.120')]));
+    expect(cause(r, 'apns.certificate_expired')?.status).toBe('confirmed');
+  });
+});
