@@ -74,6 +74,37 @@ function refusalsSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>
   }
 }
 
+/** Which APNs environment a fact's connection went to, when it says. */
+function environmentOf(f: Fact): string | undefined {
+  const host = f.attrs?.host ?? '';
+  if (host) return /sandbox|development/i.test(host) ? 'sandbox' : 'production';
+  const env = f.attrs?.environment;
+  return env ? (/sandbox|development/i.test(env) ? 'sandbox' : 'production') : undefined;
+}
+
+/**
+ * A TLS failure talking to APNs (a certificate refused as expired or revoked, a handshake aborted, a
+ * server certificate not trusted) is history once APNs accepted a later push from the same sender: the
+ * certificate was renewed and loaded, the trust store fixed. The MDM server's failures are judged by its
+ * own accepted pushes, an app provider's by its own; a push to the other APNs environment says nothing.
+ */
+function handshakesSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  const senderOf = (f: Fact): 'mdm' | 'app' | undefined => (f.name === 'mdm.apns_tls_error' ? 'mdm' : f.name === 'apns.tls_error' ? 'app' : undefined);
+  let accepted: { sender: 'mdm' | 'app'; t: Timed; env?: string }[] | undefined;
+  for (const f of facts) {
+    const sender = senderOf(f);
+    const t = sender ? timeOf(f) : undefined;
+    if (!t) continue;
+    accepted ??= facts.flatMap((a) => {
+      const by = a.name === 'apns.response' ? 'app' : a.name === 'server.push_status' || a.name === 'mdm.apns_response' ? 'mdm' : undefined;
+      const at = by && isAccepted(a) ? timeOf(a) : undefined;
+      return at ? [{ sender: by!, t: at, env: environmentOf(a) }] : [];
+    });
+    const env = environmentOf(f);
+    if (accepted.some((a) => a.sender === sender && a.t.clock === t.clock && a.t.ms > t.ms && (!env || !a.env || env === a.env))) dropped.add(f);
+  }
+}
+
 export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly F[] {
   const groups = new Map<string, { f: F; t: Timed }[]>();
   for (const f of facts) {
@@ -94,6 +125,7 @@ export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly
     }
   }
   refusalsSuperseded(facts, dropped);
+  handshakesSuperseded(facts, dropped);
   retriedSteps(facts, dropped);
   return dropped.size ? facts.filter((f) => !dropped.has(f)) : facts;
 }
