@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, file, TOKEN, UDID_A } from './evidence.js';
+import { pem, pushCertificate } from '../apns/certs.js';
+import { cause, diagnose, file, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
 
 /**
  * Troubleshooting step: "is the push certificate the server uses now still refused?" A server that logged
@@ -40,5 +41,31 @@ describe('an app provider whose certificate APNs refused as expired, renewed sin
   it('refused after the last accepted push: still confirmed', async () => {
     const r = await diagnose(providerLog([appAccepted('2024-05-07T08:00:01.004'), appRefused('2024-05-07T09:00:03.120')]));
     expect(cause(r, 'apns.certificate_expired')?.status).toBe('confirmed');
+  });
+});
+
+describe('the old, expired MDM push certificate attached beside the one the server uses now', () => {
+  const cert = (uid: string, notBefore: string, notAfter: string) =>
+    file('push.pem', pem(pushCertificate({ uid, cn: `APSP:${uid.slice(-36)}`, notBefore, notAfter })));
+  const OLD = () => cert(TOPIC, '2023-04-30T10:00:00Z', '2024-04-30T10:00:00Z');
+  const NEW_TOPIC = 'com.apple.mgmt.External.11111111-2222-4333-8444-555555555555';
+  const accepted = () => mdmLog([mdmAccepted('2024-05-07T08:00:03.118')]);
+  const bundle = () => sysdiagnose({ taken: '2024.05.07_09-02-00+0000', lastPollingSuccess: '2024-05-07T07:40:11Z' });
+  const NOW = ['--now', '2024-05-07T10:00:00Z', '--answer', `q.case.device=${UDID_A}`];
+
+  it('renewed (same topic), APNs accepting pushes after the old one expired: not an expired certificate', async () => {
+    const r = await diagnose(bundle(), accepted(), OLD(), cert(TOPIC, '2024-04-29T10:00:00Z', '2025-04-29T10:00:00Z'), ...NOW);
+    expect(cause(r, 'mdm.certificate_expired')?.status).toBe('ruled_out');
+  });
+
+  it('replaced with a new topic (Create, not Renew): the new topic is what the server pushes on, so the wrong topic is confirmed', async () => {
+    const r = await diagnose(bundle(), accepted(), OLD(), cert(NEW_TOPIC, '2024-04-29T10:00:00Z', '2025-04-29T10:00:00Z'), ...NOW);
+    expect(cause(r, 'mdm.certificate_expired')?.status).toBe('ruled_out');
+    expect(cause(r, 'mdm.wrong_topic')?.status).toBe('confirmed');
+  });
+
+  it('the expired certificate alone, with no push accepted after it expired: still confirmed', async () => {
+    const r = await diagnose(bundle(), mdmLog([mdmAccepted('2024-04-29T08:00:03.118')]), OLD(), ...NOW);
+    expect(cause(r, 'mdm.certificate_expired')?.status).toBe('confirmed');
   });
 });
