@@ -105,6 +105,39 @@ function handshakesSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<
   }
 }
 
+/**
+ * APNs refuses a connection made with an expired certificate, so an MDM push certificate that had expired
+ * before APNs accepted a push from the MDM server is not the one the server pushes with (an old file
+ * attached beside the renewed or replacing one): its expiry and its topic say nothing of the pushes.
+ */
+function certificatesOutOfUse<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  const certKey = (f: Fact) =>
+    f.name.startsWith('cert.') && f.attrs?.kind === 'mdm' && f.source.kind === 'file'
+      ? `${f.source.input}\u0000${f.source.member ?? ''}\u0000${f.source.line ?? 0}`
+      : undefined;
+  const expiredAt = new Map<string, number>();
+  for (const f of facts) {
+    const key = f.name === 'cert.not_after' ? certKey(f) : undefined;
+    const ms = key ? Date.parse(String(f.value)) : Number.NaN;
+    if (key && Number.isFinite(ms)) expiredAt.set(key, ms);
+  }
+  if (!expiredAt.size) return;
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const f of facts) {
+    if (!(f.name === 'server.push_status' || f.name === 'mdm.apns_response') || !isAccepted(f)) continue;
+    const t = timeOf(f);
+    if (t && t.clock === 'utc') latest = Math.max(latest, t.ms);
+  }
+  const outOfUse = new Set([...expiredAt].filter(([, ms]) => ms < latest).map(([key]) => key));
+  if (!outOfUse.size) return;
+  // What was worked out from such a certificate (has it expired by now?) names it by its expiry.
+  const expiries = new Set(facts.filter((f) => f.name === 'cert.not_after' && outOfUse.has(certKey(f)!)).map((f) => Date.parse(String(f.value))));
+  for (const f of facts) {
+    const derivedFromIt = f.name === 'cert.expired' && f.attrs?.kind === 'mdm' && expiries.has(Date.parse(f.attrs?.not_after ?? ''));
+    if (outOfUse.has(certKey(f) ?? '') || derivedFromIt) dropped.add(f);
+  }
+}
+
 export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly F[] {
   const groups = new Map<string, { f: F; t: Timed }[]>();
   for (const f of facts) {
@@ -126,6 +159,7 @@ export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly
   }
   refusalsSuperseded(facts, dropped);
   handshakesSuperseded(facts, dropped);
+  certificatesOutOfUse(facts, dropped);
   retriedSteps(facts, dropped);
   return dropped.size ? facts.filter((f) => !dropped.has(f)) : facts;
 }
