@@ -138,6 +138,24 @@ function certificatesOutOfUse<F extends Fact>(facts: readonly F[], dropped: Set<
   }
 }
 
+/** A CheckOut is history once the same device enrolled again after it (Authenticate or TokenUpdate). */
+function checkoutsSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  const udidOf = (f: Fact) => f.attrs?.udid?.trim().toUpperCase();
+  let enrolled: Map<string, Timed[]> | undefined;
+  for (const f of facts) {
+    const udid = f.name === 'mdm.checkin.checkout' ? udidOf(f) : undefined;
+    const t = udid ? timeOf(f) : undefined;
+    if (!t) continue;
+    enrolled ??= facts.reduce((m, e) => {
+      const u = e.name === 'mdm.checkin.authenticate' || e.name === 'mdm.checkin.token_update' ? udidOf(e) : undefined;
+      const et = u ? timeOf(e) : undefined;
+      if (et) m.set(u!, [...(m.get(u!) ?? []), et]);
+      return m;
+    }, new Map<string, Timed[]>());
+    if (enrolled.get(udid!)?.some((e) => e.clock === t.clock && e.ms > t.ms)) dropped.add(f);
+  }
+}
+
 export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly F[] {
   const groups = new Map<string, { f: F; t: Timed }[]>();
   for (const f of facts) {
@@ -160,6 +178,7 @@ export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly
   refusalsSuperseded(facts, dropped);
   handshakesSuperseded(facts, dropped);
   certificatesOutOfUse(facts, dropped);
+  checkoutsSuperseded(facts, dropped);
   retriedSteps(facts, dropped);
   return dropped.size ? facts.filter((f) => !dropped.has(f)) : facts;
 }
