@@ -176,7 +176,8 @@ export function feedbackContext(report: Report): FeedbackContext {
   const topic = mdm
     ? (joined(values(report, 'server.topic')) ?? joined(values(report, 'device.topic')))
     : (joined(values(report, 'apns.topic')) ?? joined(values(report, 'cert.topic')) ?? joined(values(report, 'app.bundle_id')));
-  const token = secretValues(report, 'token', 'server.push_token');
+  // An app's failed pushes name the device token they went to in the provider's log.
+  const token = secretValues(report, 'token', 'server.push_token') ?? (mdm ? undefined : secretValues(report, 'token', 'case.failed_push_token'));
   const magic = mdm ? secretValues(report, 'magic', 'server.push_magic', 'device.push_magic') : undefined;
   const pushes = pushLines(report, words);
   const ids = caseDeviceIds(report);
