@@ -1,4 +1,5 @@
 import type { FactIndex } from '../facts/byName.js';
+import { factDefinition } from '../facts/catalog/index.js';
 import type { Fact, FactValue } from '../facts/schema.js';
 import type { Condition, Leaf } from './ruleSchema.js';
 
@@ -107,7 +108,9 @@ function observations(index: FactIndex, name: string, attrs?: Record<string, str
  */
 function toldOtherwise(index: FactIndex, a: readonly Fact[], bValues: ReadonlySet<FactValue>, b: readonly Fact[], aValues: ReadonlySet<FactValue>): boolean {
   const person = (f: Fact) => f.source.kind === 'answer' || f.source.kind === 'pasted';
-  const told = (f: Fact) => person(f) || (f.source.kind === 'derived' && f.source.from.some((n) => (index.get(n) ?? []).some(person)));
+  // Only a value that has one right answer (the server's PushMagic), not a list (the environments a key allows).
+  const told = (f: Fact) =>
+    !factDefinition(f.name)?.multi && (person(f) || (f.source.kind === 'derived' && f.source.from.some((n) => (index.get(n) ?? []).some(person))));
   return a.some((f) => !bValues.has(norm(f.value)) && told(f)) || b.some((f) => !aValues.has(norm(f.value)) && told(f));
 }
 
