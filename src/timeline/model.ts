@@ -173,8 +173,10 @@ const zoneless = (e: TimelineEvent) => e.attrs?.zone === 'unknown';
 
 export function timelineModel(report: Report): TimelineModel {
   const events = report.timeline.filter((e) => Number.isFinite(timeOf(e)));
-  const all = deviceGroups(report, events);
-  const marks = eventMarks(events, all);
+  const named = deviceGroups(report, events);
+  const marks = eventMarks(events, named);
+  const all = named && severalOnALane(marks) ? named : undefined;
+  if (!all) for (const m of marks) delete m.device;
   const groups = all && fewerDevices(all, marks);
   const titles = pushLanes(marks);
   const markers = eventMarkers(events);
@@ -207,6 +209,22 @@ export function timelineModel(report: Report): TimelineModel {
  * sysdiagnose's own logs, a certificate) keep one row; on a lane of device
  * events, that row says they name none.
  */
+/**
+ * Whether some lane holds events of two devices. An MDM server's device beside an app's token (two lanes,
+ * likely one phone) is drawn as before.
+ */
+function severalOnALane(marks: readonly Mark[]): boolean {
+  const seen = new Map<LaneId, string>();
+  for (const m of marks) {
+    if (!m.device) continue;
+    const lane = m.push === 'app' ? 'app_push' : m.lane;
+    const had = seen.get(lane);
+    if (had === undefined) seen.set(lane, m.device);
+    else if (had !== m.device) return true;
+  }
+  return false;
+}
+
 /** At most this many devices get rows of their own; a busy server's other devices share one row. */
 const DEVICE_ROWS = 4;
 const OTHERS = '\u0000others';

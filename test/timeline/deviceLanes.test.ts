@@ -127,6 +127,18 @@ describe('a busy server log', () => {
   });
 });
 
+describe('an MDM server log of one device beside an app provider log of one token', () => {
+  it('keeps its lanes unnamed: each lane holds one device (likely one phone)', async () => {
+    const provider = file(
+      'provider.log',
+      `2026-11-20T10:01:00.004Z INFO  apns: sent apns-id=5e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c token=${T1} apns-topic=com.example.demo status=200\n`,
+    );
+    const model = timelineModel(await reportOf(answeredPushLog(UDID_A), provider));
+    expect(model.rows).toEqual(model.lanes.map((lane) => ({ lane })));
+    expect(model.lanes.slice(0, 2)).toEqual(['push', 'app_push']);
+  });
+});
+
 describe('a case of one device', () => {
   it('is drawn as before, byte for byte: no device names beside the lanes', async () => {
     // SHA-256 of the SVGs before rows per device (same evidence, same report).
