@@ -138,6 +138,42 @@ function certificatesOutOfUse<F extends Fact>(facts: readonly F[], dropped: Set<
   }
 }
 
+/** When a fact was first seen: a folded fact's `at` is its first observation's. */
+function firstTimeOf(f: Fact): Timed | undefined {
+  const t = timeOf(f);
+  if (!t || !f.fold) return t;
+  const first = Date.parse(f.at!);
+  return Number.isFinite(first) ? { ...t, ms: first } : t;
+}
+
+/**
+ * The topic a server pushes on, as its log names it push by push: a topic is history once the server
+ * switched to another for good (every push on the old one before every push on the new one: a certificate
+ * replaced). Two topics used by turns (a certificate per group of devices) overlap, and neither is history.
+ */
+function topicsSwitched<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  const spans = new Map<string, { first: number; last: number; clock: string; facts: F[] }>();
+  for (const f of facts) {
+    if (f.name !== 'server.topic' || f.attrs?.udid) continue;
+    const last = timeOf(f);
+    const first = firstTimeOf(f);
+    if (!last || !first) continue;
+    // One log shows a switch; two logs of two servers (or two certificates' groups) do not.
+    const input = f.source.kind === 'file' || f.source.kind === 'pasted' ? f.source.input : '';
+    const key = `${input}\u0000${last.clock}\u0000${norm(f.value)}`;
+    const s = spans.get(key);
+    if (!s) spans.set(key, { first: first.ms, last: last.ms, clock: `${input}\u0000${last.clock}`, facts: [f] });
+    else {
+      s.first = Math.min(s.first, first.ms);
+      s.last = Math.max(s.last, last.ms);
+      s.facts.push(f);
+    }
+  }
+  if (spans.size < 2) return;
+  for (const a of spans.values())
+    if ([...spans.values()].some((b) => b !== a && b.clock === a.clock && b.first > a.last)) for (const f of a.facts) dropped.add(f);
+}
+
 /** A CheckOut is history once the same device enrolled again after it (Authenticate or TokenUpdate). */
 function checkoutsSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
   const udidOf = (f: Fact) => f.attrs?.udid?.trim().toUpperCase();
@@ -179,6 +215,7 @@ export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly
   handshakesSuperseded(facts, dropped);
   certificatesOutOfUse(facts, dropped);
   checkoutsSuperseded(facts, dropped);
+  topicsSwitched(facts, dropped);
   retriedSteps(facts, dropped);
   return dropped.size ? facts.filter((f) => !dropped.has(f)) : facts;
 }
