@@ -69,3 +69,32 @@ describe('the old, expired MDM push certificate attached beside the one the serv
     expect(cause(r, 'mdm.certificate_expired')?.status).toBe('confirmed');
   });
 });
+
+describe("an app's expired push certificate attached, while APNs accepts the provider's pushes for that app", () => {
+  const appCert = (notAfter: string) =>
+    file(
+      'app-push.pem',
+      pem(
+        pushCertificate({
+          uid: 'com.example.demo',
+          cn: 'Apple Push Services: com.example.demo',
+          notBefore: '2023-04-30T10:00:00Z',
+          notAfter,
+          production: true,
+          topics: ['com.example.demo'],
+        }),
+      ),
+    );
+  const NOW = ['--now', '2024-05-07T10:00:00Z'];
+
+  it('accepted after the certificate expired: the provider signs with something else, not confirmed expired', async () => {
+    const r = await diagnose(providerLog([appAccepted('2024-05-07T08:00:01.004')]), appCert('2024-04-30T10:00:00Z'), ...NOW);
+    expect(cause(r, 'apns.certificate_expired')?.status).not.toBe('confirmed');
+  });
+
+  it('a push for another app accepted says nothing of this certificate: still confirmed', async () => {
+    const other = `2024-05-07T08:00:01.004Z INFO  apns: sent apns-id=5e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c token=${TOKEN} apns-topic=com.example.other apns-push-type=alert status=200`;
+    const r = await diagnose(providerLog([other]), appCert('2024-04-30T10:00:00Z'), ...NOW);
+    expect(cause(r, 'apns.certificate_expired')?.status).toBe('confirmed');
+  });
+});
