@@ -106,34 +106,44 @@ function handshakesSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<
 }
 
 /**
- * APNs refuses a connection made with an expired certificate, so an MDM push certificate that had expired
- * before APNs accepted a push from the MDM server is not the one the server pushes with (an old file
- * attached beside the renewed or replacing one): its expiry and its topic say nothing of the pushes.
+ * APNs refuses a connection made with an expired certificate, so a push certificate that had expired before
+ * APNs accepted a push it would have signed is not the one the sender uses (an old file attached beside the
+ * renewed or replacing one, or a provider that moved to token authentication): its expiry and its topic say
+ * nothing of the pushes. An MDM certificate is judged by the MDM server's accepted pushes; an app's by the
+ * provider's accepted pushes, when the provider pushes on that app's topic.
  */
 function certificatesOutOfUse<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  const kindOf = (f: Fact) => (f.attrs?.kind === 'mdm' || f.attrs?.kind === 'app' ? f.attrs.kind : undefined);
   const certKey = (f: Fact) =>
-    f.name.startsWith('cert.') && f.attrs?.kind === 'mdm' && f.source.kind === 'file'
+    f.name.startsWith('cert.') && kindOf(f) && f.source.kind === 'file'
       ? `${f.source.input}\u0000${f.source.member ?? ''}\u0000${f.source.line ?? 0}`
       : undefined;
-  const expiredAt = new Map<string, number>();
+  const certs = new Map<string, { kind: string; topic: string; notAfter: number }>();
   for (const f of facts) {
     const key = f.name === 'cert.not_after' ? certKey(f) : undefined;
     const ms = key ? Date.parse(String(f.value)) : Number.NaN;
-    if (key && Number.isFinite(ms)) expiredAt.set(key, ms);
+    if (key && Number.isFinite(ms)) certs.set(key, { kind: kindOf(f)!, topic: f.attrs?.topic ?? '', notAfter: ms });
   }
-  if (!expiredAt.size) return;
-  let latest = Number.NEGATIVE_INFINITY;
+  if (!certs.size) return;
+  let latestMdm = Number.NEGATIVE_INFINITY;
+  let latestApp = Number.NEGATIVE_INFINITY;
+  const appTopics = new Set<string>();
   for (const f of facts) {
-    if (!(f.name === 'server.push_status' || f.name === 'mdm.apns_response') || !isAccepted(f)) continue;
-    const t = timeOf(f);
-    if (t && t.clock === 'utc') latest = Math.max(latest, t.ms);
+    if (f.name === 'apns.topic' || f.name === 'apns.topic_bundle') appTopics.add(String(f.value).trim());
+    const mdm = (f.name === 'server.push_status' || f.name === 'mdm.apns_response') && isAccepted(f);
+    const app = f.name === 'apns.response' && isAccepted(f);
+    const t = mdm || app ? timeOf(f) : undefined;
+    if (!t || t.clock !== 'utc') continue;
+    if (mdm) latestMdm = Math.max(latestMdm, t.ms);
+    else latestApp = Math.max(latestApp, t.ms);
   }
-  const outOfUse = new Set([...expiredAt].filter(([, ms]) => ms < latest).map(([key]) => key));
+  const outOfUse = new Set<string>();
+  for (const [key, c] of certs) if (c.kind === 'mdm' ? c.notAfter < latestMdm : c.notAfter < latestApp && appTopics.has(c.topic)) outOfUse.add(key);
   if (!outOfUse.size) return;
-  // What was worked out from such a certificate (has it expired by now?) names it by its expiry.
-  const expiries = new Set(facts.filter((f) => f.name === 'cert.not_after' && outOfUse.has(certKey(f)!)).map((f) => Date.parse(String(f.value))));
+  // What was worked out from such a certificate (has it expired by now?) names it by its kind, topic and expiry.
+  const gone = new Set([...outOfUse].map((k) => `${certs.get(k)!.kind}\u0000${certs.get(k)!.topic}\u0000${certs.get(k)!.notAfter}`));
   for (const f of facts) {
-    const derivedFromIt = f.name === 'cert.expired' && f.attrs?.kind === 'mdm' && expiries.has(Date.parse(f.attrs?.not_after ?? ''));
+    const derivedFromIt = f.name === 'cert.expired' && gone.has(`${kindOf(f)}\u0000${f.attrs?.topic ?? ''}\u0000${Date.parse(f.attrs?.not_after ?? '')}`);
     if (outOfUse.has(certKey(f) ?? '') || derivedFromIt) dropped.add(f);
   }
 }
