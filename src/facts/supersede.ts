@@ -133,7 +133,7 @@ function certificatesOutOfUse<F extends Fact>(facts: readonly F[], dropped: Set<
     const mdm = (f.name === 'server.push_status' || f.name === 'mdm.apns_response') && isAccepted(f);
     const app = f.name === 'apns.response' && isAccepted(f);
     const t = mdm || app ? timeOf(f) : undefined;
-    if (!t || t.clock !== 'utc') continue;
+    if (t?.clock !== 'utc') continue;
     if (mdm) latestMdm = Math.max(latestMdm, t.ms);
     else latestApp = Math.max(latestApp, t.ms);
   }
