@@ -98,3 +98,23 @@ describe("an app's expired push certificate attached, while APNs accepts the pro
     expect(cause(r, 'apns.certificate_expired')?.status).toBe('confirmed');
   });
 });
+
+describe('an MDM server with a push certificate per topic', () => {
+  it("one topic's certificate expired while the log shows pushes accepted on another topic only: still confirmed", async () => {
+    const OTHER = 'com.apple.mgmt.External.11111111-2222-4333-8444-555555555555';
+    const nano = file(
+      'nanomdm.log',
+      `${[
+        `ts=2024-05-07T08:00:00Z level=info handler=log addr=127.0.0.1 method=GET path=/v1/push/${UDID_A} agent=curl/8.4.0`,
+        `ts=2024-05-07T08:00:00Z level=info service=push msg=retrieved push cert topic=${OTHER}`,
+        'ts=2024-05-07T08:00:00Z level=debug handler=push msg=push count=1 errs=0',
+      ].join('\n')}\n`,
+    );
+    const expired = file(
+      'push.pem',
+      pem(pushCertificate({ uid: TOPIC, cn: `APSP:${TOPIC.slice(-36)}`, notBefore: '2023-04-30T10:00:00Z', notAfter: '2024-04-30T10:00:00Z' })),
+    );
+    const r = await diagnose(nano, expired, '--now', '2024-05-07T10:00:00Z');
+    expect(cause(r, 'mdm.certificate_expired')?.status).toBe('confirmed');
+  });
+});
