@@ -128,8 +128,12 @@ function certificatesOutOfUse<F extends Fact>(facts: readonly F[], dropped: Set<
   let latestMdm = Number.NEGATIVE_INFINITY;
   let latestApp = Number.NEGATIVE_INFINITY;
   const appTopics = new Set<string>();
+  // The topics an MDM server's log shows it pushing on: one with several certificates (one per topic) may
+  // push fine on one while another has expired.
+  const mdmTopics = new Set<string>();
   for (const f of facts) {
     if (f.name === 'apns.topic' || f.name === 'apns.topic_bundle') appTopics.add(String(f.value).trim());
+    if (f.name === 'server.topic' && f.at) mdmTopics.add(String(f.value).trim());
     const mdm = (f.name === 'server.push_status' || f.name === 'mdm.apns_response') && isAccepted(f);
     const app = f.name === 'apns.response' && isAccepted(f);
     const t = mdm || app ? timeOf(f) : undefined;
@@ -138,7 +142,9 @@ function certificatesOutOfUse<F extends Fact>(facts: readonly F[], dropped: Set<
     else latestApp = Math.max(latestApp, t.ms);
   }
   const outOfUse = new Set<string>();
-  for (const [key, c] of certs) if (c.kind === 'mdm' ? c.notAfter < latestMdm : c.notAfter < latestApp && appTopics.has(c.topic)) outOfUse.add(key);
+  for (const [key, c] of certs)
+    if (c.kind === 'mdm' ? c.notAfter < latestMdm && (!mdmTopics.size || mdmTopics.has(c.topic)) : c.notAfter < latestApp && appTopics.has(c.topic))
+      outOfUse.add(key);
   if (!outOfUse.size) return;
   // What was worked out from such a certificate (has it expired by now?) names it by its kind, topic and expiry.
   const gone = new Set([...outOfUse].map((k) => `${certs.get(k)!.kind}\u0000${certs.get(k)!.topic}\u0000${certs.get(k)!.notAfter}`));
