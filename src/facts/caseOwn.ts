@@ -103,14 +103,18 @@ function ownTokens<F extends Fact>(facts: readonly F[], ids: ReadonlySet<string>
     const t = tokenOf(f);
     if (t) tokens.add(t);
   }
+  const refused = (f: Fact) => !!tokenOf(f) && String(f.value) !== '200' && f.attrs?.status !== '200';
+  const kindOf = (f: Fact) => (TOKEN_REASONS.has(String(f.value)) ? String(f.value) : 'provider');
+  // The case named its device by a push token the log never pushed to: the log's tokens are another
+  // device's (or an old token of this one). Only what APNs said of the provider itself speaks for the case.
+  if (ids && tokens.size && ![...tokens].some((t) => ids.has(t)) && [...ids].some((id) => /^[0-9A-F]{64}$/.test(id)))
+    return facts.filter((f) => !tokenOf(f) || (refused(f) && kindOf(f) === 'provider'));
   if (tokens.size < 2) return facts;
   if (ids && [...tokens].some((t) => ids.has(t))) return facts.filter((f) => !tokenOf(f) || ids.has(tokenOf(f)!));
-  const refused = (f: Fact) => !!tokenOf(f) && String(f.value) !== '200' && f.attrs?.status !== '200';
   // A refusal speaks for the case when every token was refused: then it is the provider's fault (its JWT, its
   // topic, its host), however each answer words it. A reason about the token itself (BadDeviceToken,
   // Unregistered…) must be the same for every token: BadDeviceToken for one token and Unregistered for another
   // are two devices' stories.
-  const kindOf = (f: Fact) => (TOKEN_REASONS.has(String(f.value)) ? String(f.value) : 'provider');
   const byKind = new Map<string, Set<string>>();
   for (const f of facts) if (refused(f)) byKind.set(kindOf(f), (byKind.get(kindOf(f)) ?? new Set()).add(tokenOf(f)!));
   const everyRefused = new Set(facts.filter(refused).map((f) => tokenOf(f)!)).size === tokens.size;

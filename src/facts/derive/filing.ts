@@ -56,7 +56,6 @@ const appFailedPushes: Deriver = (index, params = {}) => {
 function thisTokensAnswers(answers: Fact[], index: Index): { mine: Fact[]; token?: string } {
   const tokenOf = (f: Fact) => f.attrs?.token?.trim().toLowerCase() || undefined;
   const tokens = new Set(answers.map(tokenOf).filter((t): t is string => !!t));
-  if (tokens.size === 1) return { mine: answers, token: [...tokens][0] };
   if (tokens.size === 0) return { mine: answers };
   const named = (index.get('case.device_id') ?? [])
     .filter((f) => f.source.kind === 'answer')
@@ -64,6 +63,9 @@ function thisTokensAnswers(answers: Fact[], index: Index): { mine: Fact[]; token
     ?.value.toString()
     .trim()
     .toLowerCase();
+  // Named by a token the log never pushed to: the log's pushes are another device's.
+  if (named && /^[0-9a-f]{64}$/.test(named) && !tokens.has(named)) return { mine: answers.filter((f) => !tokenOf(f)) };
+  if (tokens.size === 1) return { mine: answers, token: [...tokens][0] };
   if (!named || !tokens.has(named)) return { mine: [] };
   return { mine: answers.filter((f) => !tokenOf(f) || tokenOf(f) === named), token: named };
 }
