@@ -204,6 +204,14 @@ const cases: Case[] = [
     rule: 'apns.stale_token.unregistered_but_installed',
   },
   {
+    step: "FCM, which relays the app's pushes, says its token is unregistered though the app is installed",
+    facts: [file('apns.relay_answer', 'unregistered', { attrs: { relay: 'fcm', scope: 'one', code: 'UNREGISTERED' } })],
+    answers: [yes('q.apns.app_installed')],
+    cause: 'apns.stale_token',
+    status: 'likely',
+    rule: 'apns.stale_token.relay_unregistered_but_installed',
+  },
+  {
     step: 'the provider keeps a token from an old launch and APNs rejects it',
     facts: [answer('BadDeviceToken')],
     answers: [no('q.apns.token_fresh')],
@@ -347,6 +355,13 @@ const cases: Case[] = [
     cause: 'apns.app_removed',
     status: 'likely',
     rule: 'apns.app_removed.unregistered',
+  },
+  {
+    step: 'FCM says its token for the device is unregistered (not an APNs answer)',
+    facts: [file('apns.relay_answer', 'unregistered', { attrs: { relay: 'fcm', scope: 'one', code: 'NotRegistered' } })],
+    cause: 'apns.app_removed',
+    status: 'likely',
+    rule: 'apns.app_removed.relay_unregistered',
   },
   {
     step: 'the app is installed',

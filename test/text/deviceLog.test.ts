@@ -108,6 +108,12 @@ describe('what each known line means', () => {
       'device.log.aps_environment_missing',
     ],
     [
+      // Firebase's iOS SDK repeats the registration error in its own log, with double quotes.
+      'missing aps-environment, as Firebase Messaging logs it',
+      `Acme[512:20931] 11.4.0 - [FirebaseMessaging][I-FCM012002] Error in application:didFailToRegisterForRemoteNotificationsWithError: no valid "aps-environment" entitlement string found for application`,
+      'device.log.aps_environment_missing',
+    ],
+    [
       'app token lookup with no token',
       'apsd(PersistentConnection)[83]: copyTokenForDomain push.apple.com (null)',
       'device.log.copy_token',

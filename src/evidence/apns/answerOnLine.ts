@@ -46,6 +46,19 @@ const PHRASES: [RegExp, string][] = [
 ];
 
 /**
+ * A line that is nothing but one of Apple's descriptions of a reason, as an MDM server prints APNs's error
+ * on a line of its own (MicroMDM: "the Topic header of the request was not specified and was required",
+ * micromdm #765): a program's output in a log file, though it reads like a sentence (and its "not" like a
+ * hedge).
+ */
+const WHOLE_PHRASE =
+  /^\s*(?:the )?(?:device token is inactive for the specified topic|specified device token was bad|device token does not match the specified topic|Topic header of the request was not specified and was required|client certificate was for the wrong environment|device token has expired|message payload was too large)\.?\s*$/i;
+
+export function isApplePhraseLine(text: string): boolean {
+  return WHOLE_PHRASE.test(text);
+}
+
+/**
  * The reason (and status) a line states, if it is in a shape an answer takes.
  * A person's sentence counts only with a status and a verb that reports it
  * ("APNs returned 410 Unregistered"), and never when it hedges.

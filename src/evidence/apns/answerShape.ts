@@ -47,8 +47,18 @@ const EXCEPTION_NAME = /^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*\.[A-Z][A-Za-z0-
 /** A row of Azure Notification Hubs' Test Send results: platform | registration id | outcome. */
 const HUB_RESULT_ROW = /^\s*(?:apple|fcm\w*|gcm|wns|baidu|adm)\s*\|\s*[\w-]+\s*\|/i;
 
+/**
+ * Lines push services and servers print in words, which read like a person's sentence but are program
+ * output: Braze's message activity ("Received 'BadDeviceToken' sending error to <token>"), Expo's receipt
+ * message ("The Apple Push Notification service failed to send the notification (reason: …"), gorush's
+ * log ("ERRO[2026/11/20 - 09:15:11] | failed-push | ios [<token>] | …"), and a Python exception with its
+ * message ("sygnal.exceptions.NotificationDispatchException: 400 BadDeviceToken").
+ */
+const PROGRAM_SENTENCE =
+  /^\s*(?:Received '[A-Za-z]{3,40}' sending error to [0-9A-Fa-f]{64}\b|"?The Apple Push Notification service failed to send the notification \(reason: |(?:INFO|ERRO|WARN|DEBU)\[\d{4}\/\d{2}\/\d{2} - \d{2}:\d{2}:\d{2}\]|[a-z_][a-z0-9_]{0,40}(?:\.[a-z_][a-z0-9_]{0,40}){0,6}\.[A-Z][A-Za-z0-9]{0,60}(?:Error|Exception): )/;
+
 export function lineShape(raw: string): LineShape {
-  if (CURL.test(raw) || EXCEPTION_NAME.test(raw) || HUB_RESULT_ROW.test(raw)) return 'log';
+  if (CURL.test(raw) || EXCEPTION_NAME.test(raw) || HUB_RESULT_ROW.test(raw) || PROGRAM_SENTENCE.test(raw)) return 'log';
   const line = raw.replace(QUOTE_OR_BULLET, '');
   if (LOG_START.test(line) || lineTime(line) !== undefined || isLogfmt(line)) return 'log';
   const tag = TAG.exec(line);

@@ -57,20 +57,3 @@ export const derCertificateReader: BufferReader = {
   accepts: (name, head) => /\.(cer|der|crt)$/i.test(name) && head[0] === 0x30 && (head[1] & 0x80) !== 0,
   read: (data, item) => certificateFacts(data, item),
 };
-
-/** PKCS#12 needs its password and a decoder node:crypto lacks: say how to turn it into PEM. */
-export const p12Reader: BufferReader = {
-  id: 'apns.certificate.p12',
-  kind: 'buffer',
-  accepts: (name) => /\.(p12|pfx)$/i.test(name),
-  read: (_data, item) => ({
-    facts: [],
-    problems: [
-      problemOf(
-        item,
-        'cert.p12_unsupported',
-        'is a PKCS#12 bundle, which pushcheck does not open (it needs the password and holds the private key). Export only the certificate and attach that: openssl pkcs12 -in cert.p12 -clcerts -nokeys -out cert.pem',
-      ),
-    ],
-  }),
-};

@@ -1,8 +1,12 @@
 import type { Reader } from '../types.js';
-import { derCertificateReader, p12Reader, pemCertificateReader } from './certificates.js';
+import { derCertificateReader, pemCertificateReader } from './certificates.js';
+import { p12Reader } from './p12.js';
 import { entitlementsReader } from './entitlements.js';
 import { payloadReader } from './payload.js';
 import { providerLogReader } from './provider.js';
+import { appRegistrationReader } from './appRegistration.js';
+import { oneSignalExportReader } from './oneSignalExport.js';
+import { relayAnswerReader } from './relayAnswers.js';
 import { provisioningProfileReader } from './provisioning.js';
 import { pushConsoleReader } from './pushConsole.js';
 import { apnsResponseReader } from './responses.js';
@@ -16,6 +20,9 @@ export const apnsReaders: Reader[] = [
   entitlementsReader,
   apnsResponseReader,
   providerLogReader,
+  relayAnswerReader,
+  oneSignalExportReader,
+  appRegistrationReader,
   pushConsoleReader,
   payloadReader,
 ];

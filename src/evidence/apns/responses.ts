@@ -2,20 +2,21 @@ import type { Fact, Problem } from '../../facts/schema.js';
 import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
 import { SECURE_MAIL_MODULE } from '../securemail/names.js';
 import { hostsIn, type HostMention } from './hosts.js';
-import { APNS_REASONS, REASON_PATTERN, TLS_PATTERNS } from './reasons.js';
+import { APNS_REASONS, LEGACY_STATUSES, REASON_PATTERN, TLS_PATTERNS } from './reasons.js';
 import { answerClause, isHedged, isTechnicalConnect, isTechnicalTls, lineShape, type LineShape } from './answerShape.js';
-import { answerOnLine, type AnswerPart } from './answerOnLine.js';
+import { answerOnLine, isApplePhraseLine, type AnswerPart } from './answerOnLine.js';
 import { answerFact, endpointFacts, isAnswer, settleAnswers, tlsFacts, type HostSeen, type PendingAnswer, type TlsSeen } from './responseFacts.js';
 import { idOnLine, isNoPushInfo, isServerApi } from './serverApi.js';
 import { isPlausibleId } from '../notnow/ids.js';
 import { isPushText, lineTimeZoned } from './textInput.js';
+import { isRelayOwnAnswer } from './relayAnswers.js';
 import { proseTime, type ProseTime } from '../paste/proseTime.js';
 
 /** A line that is about pushing to APNs (so a bare "400" or "unexpected EOF" on it means something). */
-const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopush|buford|pushy|apns2|gorush|node-apn|\bAPN\b|RoundTrip|GOAWAY/i;
+const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopush|buford|pushy|apns2|gorush|node-apn|\bAPN\b|RoundTrip|GOAWAY|\bxapsd\b/i;
 /** Lines from MDM servers, or about MDM topics: their APNs answers are MDM evidence, not app evidence. */
 const MDM_CONTEXT =
-  /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b/i;
+  /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b|\bdevice_udid=|\brequest_type=[A-Z]/i;
 /** A device's UDID named in a person's words ("for UDID 00008120-…"). */
 const STATED_UDID = /\budid\s*[:=]?\s*([0-9A-F]{8}-[0-9A-F]{16}|[0-9A-F]{40}|[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})\b/i;
 
@@ -24,9 +25,10 @@ const DEVICE_ON_LINE = /(?<![\w-])(?:udid|id_?first|enrollment_?id|device_?id|ho
 
 /**
  * The device token an app provider's line names (token=…, device_token, /3/device/<token>, node-apn's
- * failed entry `device: '<token>'`): 64 hex digits, whole.
+ * failed entry `device: '<token>'`, gorush's `ios [<token>]`, Braze's "sending error to <token>"): 64 hex
+ * digits, whole.
  */
-const TOKEN_ON_LINE = /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?)([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
+const TOKEN_ON_LINE = /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?|\bios \[|\bsending error to )([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
 
 function deviceOnLine(text: string, apnsId: string | undefined): string | undefined {
   for (const m of text.matchAll(DEVICE_ON_LINE)) {
@@ -94,6 +96,17 @@ const PUSH_TYPE = /apns-push-type["'\s:=]+([a-z]+)/i;
 const CONNECT =
   /i\/o timeout|ETIMEDOUT|timed out|ECONNREFUSED|connection refused|ENOTFOUND|EAI_AGAIN|no such host|getaddrinfo|Name or service not known|ENETUNREACH|network is unreachable/i;
 const LEGACY_CONTEXT = /gateway\.(?:sandbox\.)?push\.apple\.com|:2195\b|binary (?:interface|protocol)|enhanced (?:format|notification)|error[- ]response/i;
+/**
+ * A retired binary interface's status told with its own meaning, as services relaying it logged it
+ * (Amazon SNS: "Status code: 8 - Invalid token"): the number alone could be anything, the pair is APNs's.
+ */
+const LEGACY_SAID = /\bstatus(?: ?code)?\s*[:=]?\s*(\d{1,2})\s*[-–:]\s*([A-Za-z][A-Za-z ]{2,30})/i;
+function isLegacyStatusSaid(text: string): boolean {
+  const m = LEGACY_SAID.exec(text);
+  if (!m) return false;
+  const said = m[2]!.trim().toLowerCase();
+  return LEGACY_STATUSES.some((s) => s.code === Number(m[1]) && s.code !== 0 && said.startsWith(s.meaning.toLowerCase()));
+}
 /** The lines of one answer (curl -v prints the status and the reason apart) lie at most this far apart. */
 const ANSWER_SPAN = 6;
 const MAX_RESPONSES = 5000;
@@ -140,6 +153,8 @@ class ResponseScan implements LineSink {
   /** A request to (or answer from) the MDM server's own push API was seen. */
   private serverApi = false;
   private responses = 0;
+  /** A line of this input was a program's (a log line): Apple's phrase alone on a later line is its output too. */
+  private logLines = false;
 
   constructor(private readonly item: Item) {}
 
@@ -192,7 +207,13 @@ class ResponseScan implements LineSink {
     if (!context && !this.pending && onlyCommandStatus(text)) return undefined;
     // Secure Mail's own log: its HTTP statuses are the Citrix listener's and Exchange's answers, not APNs' (seed 003).
     if (SECURE_MAIL_MODULE.test(text)) return undefined;
-    const shape = lineShape(text);
+    // A push relay's own error (FCM's, OneSignal's API): its status is the relay's answer to the server, not APNs's.
+    if (isRelayOwnAnswer(text)) return undefined;
+    // Apple's own description of a reason alone on a line of a log file (one whose other lines are a program's)
+    // is the server's output, not a person's words; in a file of notes it stays a sentence.
+    let shape = lineShape(text);
+    if (shape === 'log') this.logLines = true;
+    else if (this.logLines && !this.item.pasted && isApplePhraseLine(text)) shape = 'log';
     const clause = shape === 'prose' ? answerClause(text) : text;
     // Programs write "could not send" without hedging; only a person's lines are checked for it.
     const hedged = shape !== 'log' && isHedged(clause);
@@ -203,7 +224,7 @@ class ResponseScan implements LineSink {
       if (!this.hosts.has(h.host)) this.hosts.set(h.host, { environment: h.environment, ...(h.port ? { port: h.port } : {}), line: n });
       if (/^gateway\./.test(h.host) || h.port === '2195') this.legacy = true;
     }
-    if (LEGACY_CONTEXT.test(text)) this.legacy = true;
+    if (LEGACY_CONTEXT.test(text) || isLegacyStatusSaid(text)) this.legacy = true;
     return {
       text,
       clause,

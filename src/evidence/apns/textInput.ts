@@ -39,7 +39,8 @@ export function lineTime(line: string): string | undefined {
  * compared with other inputs' times), "+01:00" for an offset, none for UTC.
  */
 export function lineTimeZoned(line: string): { at: string; zone?: string } | undefined {
-  const m = line.match(/(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?/);
+  // gorush writes "2026/11/20 - 09:15:11" (a dash between date and time).
+  const m = line.match(/(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ]| - )(\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?/);
   if (!m || (m.index ?? 0) > 40) return undefined;
   const frac = m[5] ? m[5].slice(0, 4) : '';
   const tz = !m[6] || m[6] === 'Z' ? 'Z' : m[6].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');

@@ -10,6 +10,7 @@ import { ConnectionTracker } from '../../facts/connections.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
 import { CHECKINS, clip, INTERESTING, looksLikeServerLog, MAYBE, MDM_SERVER_LINE, plainMessage, PUSH_ID_KEYS, STATUSES } from './serverLogWords.js';
+import { isRelayOwnAnswer } from '../apns/relayAnswers.js';
 
 /**
  * MDM server logs: NanoMDM (logfmt, both Go-log-prefixed and NanoLIB's
@@ -52,6 +53,8 @@ class ServerLogSink implements LineSink {
   line(text: string, n: number): void {
     if (CHECKIN_WORDS.test(text) && this.lastCheckin(text, n)) return;
     if (!MAYBE.test(text)) return;
+    // A push relay's answer (Expo's `"status":"error"`) is no MDM server's line.
+    if (text.includes('"status"') && isRelayOwnAnswer(text)) return;
     if (!INTERESTING.test(text)) {
       if (!this.mdmServer && /\bpath=\/(?:mdm|checkin)\b|\bservice=(?:nanomdm|certauth)\b/.test(text)) this.mdmServer = true;
       return;

@@ -145,7 +145,8 @@ export const MATCHERS: Matcher[] = [
     },
   },
   {
-    test: /no valid ['‘]?aps-environment['’]? entitlement string found/,
+    // Quoted as Apple writes it ('…'), and as Firebase's iOS SDK repeats it ("…", I-FCM012002).
+    test: /no valid ['‘"“]?aps-environment['’"”]? entitlement string found/,
     make: () => [withAttrs('device.log.aps_environment_missing', {})],
   },
   {

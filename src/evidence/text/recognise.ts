@@ -13,7 +13,7 @@ const HEAD_PATTERNS: RegExp[] = [
   /^\{"subsystem":"[^"]*","thread_id":/m, // unifiedlog_iterator JSON lines (its fields in LogData's order)
   /^(?:default|info|debug|error|fault)[\t ]+\d{2}:\d{2}:\d{2}\S*(?:[\t ][+-]\d{4})?[\t ]+\S+[\t ]/im, // Console / Xcode copies
   /\b(?:mdmd|mdmclient|apsd|ManagedClient)\b/,
-  /Rejecting MDM push dictionary|Connected to courier|Received message for enabled topic|Skipped token update due to incomplete migration|aps-environment' entitlement/,
+  /Rejecting MDM push dictionary|Connected to courier|Received message for enabled topic|Skipped token update due to incomplete migration|aps-environment['’"”] entitlement/,
   /MCSCEPErrorDomain|Cannot retrieve SCEP identity|The required field \S+ is missing|APSBAAClientIdentityProvider/,
 ];
 

@@ -36,6 +36,18 @@ export const providerFacts: FactDefinition[] = [
     { multi: true },
   ),
   d(
+    'apns.relay_answer',
+    'string',
+    "What a push service that relays to APNs (Firebase Cloud Messaging, OneSignal…) answered about a device's push: unregistered (the service's token for the device is no longer valid), sender_id_mismatch (the token belongs to another sender or project), invalid_registration (what was sent is not one of the service's tokens), invalid_argument, quota_exceeded, unavailable, internal, message_too_big, apns_reason (the service passed on an APNs reason, attrs.reason), other (attrs: relay: fcm or onesignal, scope: one or several devices in the answer, code as written, reason, subscription)",
+    { multi: true },
+  ),
+  d(
+    'apns.relay_delivered',
+    'time',
+    "When a push service that relays to APNs reports a device confirmed receiving a push (OneSignal's Confirmed Delivery, reported by the app on the device) (attrs: relay, scope: one or several devices in the export, subscription)",
+    { multi: true },
+  ),
+  d(
     'apns.provider_identity_readable',
     'boolean',
     'The process that sends pushes can read its certificate and key (or .p8 key): file permissions for its user, keychain access (answered)',
