@@ -102,7 +102,10 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
   });
 
   if (r.domains.length === 0) {
-    const lead = 'Not enough evidence yet to tell what kind of push problem this is';
+    // A push apsd dropped for a token it does not hold is worth saying first, though its hidden topic leaves the kind open.
+    const lead = r.facts.some((f) => f.fact === 'device.log.push_unknown_token')
+      ? "apsd dropped a push for a token it does not hold, but its log hides the topic, so it does not tell an MDM push from an app's"
+      : 'Not enough evidence yet to tell what kind of push problem this is';
     if (q) return answer(lead);
     return attach(lead, 'a sysdiagnose of the device, or paste the values the server pushes with');
   }
