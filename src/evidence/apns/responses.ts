@@ -17,8 +17,8 @@ const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopu
 /** Lines from MDM servers, or about MDM topics: their APNs answers are MDM evidence, not app evidence. */
 const MDM_CONTEXT =
   /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b|\bdevice_udid=|\brequest_type=[A-Z]/i;
-/** File names of an MDM server's logs and tools' output. */
-const MDM_TOOL_FILE = /(?:^|[^a-z])mdm|micromdm|nanomdm|send_push_notification/i;
+/** File names of MicroMDM's and NanoMDM's logs and tools' output. */
+const MDM_TOOL_FILE = /micromdm|nanomdm|mdmctl|send_push_notification/i;
 /** A device's UDID named in a person's words ("for UDID 00008120-…"). */
 const STATED_UDID = /\budid\s*[:=]?\s*([0-9A-F]{8}-[0-9A-F]{16}|[0-9A-F]{40}|[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})\b/i;
 
@@ -158,10 +158,14 @@ class ResponseScan implements LineSink {
   /** A line of this input was a program's (a log line): Apple's phrase alone on a later line is its output too. */
   private logLines = false;
 
+  /**
+   * The output of an MDM server's tool, or its log, named for it (MicroMDM's send_push_notification prints only
+   * the push API's answer, with nothing in it that says MDM): its TLS failures are the MDM server's.
+   */
+  private readonly mdmByName: boolean;
+
   constructor(private readonly item: Item) {
-    // An MDM server's tool output or log named for it (MicroMDM's send_push_notification prints only the push
-    // API's answer, with nothing in it that says MDM): its TLS failures are the MDM server's.
-    this.mdmItem = MDM_TOOL_FILE.test(itemName(item));
+    this.mdmByName = MDM_TOOL_FILE.test(itemName(item));
   }
 
   line(text: string, n: number): void {
@@ -195,7 +199,7 @@ class ResponseScan implements LineSink {
   end(): ReadResult {
     this.flush();
     settleAnswers(this.facts, this.hosts, this.mdmItem);
-    const facts = [...this.facts, ...endpointFacts(this.hosts, this.item), ...tlsFacts(this.tls, this.mdmItem, this.item)];
+    const facts = [...this.facts, ...endpointFacts(this.hosts, this.item), ...tlsFacts(this.tls, this.mdmItem || this.mdmByName, this.item)];
     const problems: Problem[] = [];
     if (this.responses > MAX_RESPONSES)
       problems.push(problemOf(this.item, 'apns.responses_truncated', `holds ${this.responses} APNs answers; the first ${MAX_RESPONSES} were kept`));
