@@ -33,7 +33,7 @@ beforeAll(async () => {
   mkdirSync(join(PKG, 'dist/engine'), { recursive: true });
   cpSync(defaultRulesDir(), RULES, { recursive: true });
   cpSync(fileURLToPath(new URL('../../prompts', import.meta.url)), join(PKG, 'prompts'), { recursive: true });
-  expect(await bundleCli(join(PKG, 'dist/cli'), fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url)))).toBe('bundled');
+  expect(await bundleCli(join(PKG, 'dist/cli'), fileURLToPath(new URL('../../src/cli/', import.meta.url)))).toBe('bundled');
   // What `npm run build` does after compiling: validate rules/ once and cache the result.
   writeRulesCache(loadRules(RULES), RULES, join(PKG, 'dist/engine/rules.cache.json'));
 }, 60_000);
