@@ -72,15 +72,18 @@ export function loadBundle(file: string): LoadedBundle {
   return { exports: module.exports, cached: !!cachedData && !script.cachedDataRejected };
 }
 
-/** At the end of a training run: the code of every function it ran, written whole and then renamed into place. */
+/**
+ * At the end of a training run: the code of every function it ran, written whole and then renamed into
+ * place. A cache that cannot be written is left out (the build says so), never a failed run.
+ */
 function writeCache(script: vm.Script, source: Buffer, cacheFile: string): void {
-  const data = script.createCachedData();
   const tmp = `${cacheFile}.${process.pid}`;
   try {
+    const data = script.createCachedData();
     writeFileSync(tmp, Buffer.concat([sha256(source), sha256(data), data]));
     renameSync(tmp, cacheFile);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    process.stderr.write(`pushcheck: no code cache written: ${(e as Error).message}\n`);
   }
 }

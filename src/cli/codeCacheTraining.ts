@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,7 +120,7 @@ export function trainCodeCache(bin: string, bundle: string): boolean {
         return false;
       }
     }
-    return true;
+    return existsSync(cacheFileOf(bundle));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
