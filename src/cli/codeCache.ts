@@ -62,7 +62,8 @@ export function loadBundle(file: string): LoadedBundle {
   let text = source.toString('utf8');
   // A bundle keeps its entry's "#!" line: a comment to the function it is wrapped in (lines stay where they were).
   if (text.startsWith('#!')) text = `//${text.slice(2)}`;
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, {
+  // Strict, as the ES modules it was bundled from (the bundle's own "use strict" comes after its banner, too late to count).
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {"use strict";${text}\n})`, {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
   });
