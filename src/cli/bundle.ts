@@ -20,7 +20,8 @@ import { trainCodeCache } from './codeCacheTraining.js';
  */
 const outdir = fileURLToPath(new URL('.', import.meta.url));
 
-export async function bundleCli(to: string = outdir, from: string = outdir): Promise<'bundled' | 'plain'> {
+/** `codeCache: false` leaves the cache out (the command then compiles its bundle on every run). */
+export async function bundleCli(to: string = outdir, from: string = outdir, { codeCache = true } = {}): Promise<'bundled' | 'plain'> {
   mkdirSync(to, { recursive: true });
   let esbuild: typeof import('esbuild');
   try {
@@ -57,7 +58,8 @@ export async function bundleCli(to: string = outdir, from: string = outdir): Pro
   if (/\bimport\(/.test(readFileSync(bundle, 'utf8'))) throw new Error(`${bundle} calls import(), which a script compiled by vm.Script cannot run`);
   const bin = join(to, 'pushcheck.js');
   await esbuild.build({ ...common, entryPoints: [join(from, `launch${ext}`)], outfile: bin, format: 'esm', banner: { js: '#!/usr/bin/env node' } });
-  if (!trainCodeCache(bin, bundle)) console.log('pushcheck: the training runs of the built command failed; it runs without a code cache');
+  if (!codeCache) rmSync(`${bundle}.cache`, { force: true });
+  else if (!trainCodeCache(bin, bundle)) console.log('pushcheck: the training runs of the built command failed; it runs without a code cache');
   return 'bundled';
 }
 
