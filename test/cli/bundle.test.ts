@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,22 @@ describe('the bundled pushcheck command', () => {
   it('is built from the sources with a code cache it uses, and answers as they do, once per run', async () => {
     expect(runTraced([], 'help').cached).toBe(true);
     await answersAsSourcesDo();
+  }, 60_000);
+
+  it('ends only once the whole report is out, into a pipe read slowly (more than a pipe holds)', async () => {
+    const json = ['diagnose', fixture('notnow/nanomdm_2021_round_trip.log'), '--format', 'json'];
+    const expected = (await cli(...json)).out;
+    expect(Buffer.byteLength(expected)).toBeGreaterThan(128 * 1024);
+    const child = spawn(process.execPath, [`${OUT}pushcheck.js`, ...json], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const ended = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Read slowly (the first chunk held for a while): the command's writes wait in its queue.
+    const chunks: Buffer[] = [];
+    for await (const c of child.stdout) {
+      await sleep(chunks.length ? 20 : 300);
+      chunks.push(c as Buffer);
+    }
+    expect(await ended).toBe(0);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
   }, 60_000);
 
   it('answers the same from source when its code cache is damaged, made for other bytes or other V8 flags, or missing', async () => {
