@@ -61,6 +61,8 @@ function noDraftReason(report: Report): string {
       return 'No Feedback draft: the latest push the evidence can judge was answered, so there is nothing to file.';
     case 'not_for_apple':
       return 'No Feedback draft: this kind of problem is not one Apple takes as Feedback.';
+    case 'values_conflict':
+      return "No Feedback draft yet: an answer and the evidence disagree on what APNs answered the failed push; settle which one holds (the report's conflicts list both).";
     default:
       return 'No Feedback draft yet: not every known cause is ruled out.';
   }

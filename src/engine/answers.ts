@@ -42,6 +42,8 @@ export function interpretAnswer(q: Question, raw: string): AnswerCheck {
       if (q.normalize === 'hex') v = normalizeHex(text);
       if (q.normalize === 'token') v = normalizeToken(text);
       if (q.normalize === 'zone') v = canonicalZone(text);
+      // A device named by its push token, in whichever form it was copied (NSData's <…>, base64), is that token in hex.
+      if (q.normalize === 'device') v = normalizeToken(text) ?? text.trim();
       if (v === null || (q.pattern && !new RegExp(q.pattern).test(v)))
         return { ok: false, message: `${q.id}: "${text.length > 80 ? `${text.slice(0, 80)}…` : text}" is not in the expected form` };
       return { ok: true, value: v };

@@ -64,7 +64,7 @@ export interface ChecklistResult {
  * confirmed or likely, no push was answered, and a failed push is on record.
  */
 export interface EscalationJudgement {
-  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple';
+  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple' | 'values_conflict';
   /** Domains of the case that end in "file Feedback with Apple". */
   domains: Domain[];
   checklist: ChecklistResult[];
@@ -117,11 +117,22 @@ function relevantDomains(facts: readonly Fact[]): Domain[] {
 
 function findConflicts(index: ReadonlyMap<string, readonly Fact[]>): Conflict[] {
   const out: Conflict[] = [];
+  const key = (f: Fact) => (typeof f.value === 'string' ? f.value.toLowerCase() : String(f.value));
   for (const [name, facts] of [...index].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const def = factDefinition(name);
-    if (!def || def.multi || def.type === 'time') continue;
-    const distinct = new Set(facts.map((f) => (typeof f.value === 'string' ? f.value.toLowerCase() : String(f.value))));
-    if (distinct.size > 1) out.push({ fact: name, values: [...facts] });
+    if (!def || def.type === 'time') continue;
+    if (!def.multi) {
+      const distinct = new Set(facts.map(key));
+      if (distinct.size > 1) out.push({ fact: name, values: [...facts] });
+      continue;
+    }
+    // Many values are normal here (one APNs answer per push); an answer none of the evidence's values
+    // agrees with is not: someone says APNs refused while the server's log shows every push accepted.
+    const answered = facts.filter((f) => f.source.kind === 'answer');
+    const read = facts.filter((f) => f.source.kind === 'file');
+    if (!answered.length || !read.length) continue;
+    const seen = new Set(read.map(key));
+    if (answered.some((f) => !seen.has(key(f)))) out.push({ fact: name, values: [...facts] });
   }
   return out;
 }
@@ -192,7 +203,8 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
     .map((advisory) => ({ advisory, trace: evaluate(advisory.when, index) }))
     .filter((a) => a.trace.result === true)
     .map((a) => ({ ...a, evidence: sortFacts(decidingFacts(a.trace)) }));
-  const escalation = judgeEscalation(rules, domains, causes, advisories, index);
+  const conflicts = findConflicts(index);
+  const escalation = judgeEscalation(rules, domains, causes, advisories, index, conflicts);
   const escalate = escalation?.status === 'ready';
   yield;
   const problems = [...(input.problems ?? []), ...applied.problems].sort((a, b) =>
@@ -204,7 +216,7 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
     facts,
     causes,
     questions,
-    conflicts: findConflicts(index),
+    conflicts,
     escalate,
     ...(escalation ? { escalation } : {}),
     problems,
@@ -218,12 +230,16 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
  * answers (seed 000). Which domains, what counts as a failed push on record
  * and the checklist are rules/ data; this only evaluates them.
  */
+/** APNs's answers to the failed pushes, as a draft for Apple states them. */
+const ANSWER_FACTS: ReadonlySet<string> = new Set(['server.push_status', 'mdm.apns_response', 'apns.response']);
+
 function judgeEscalation(
   rules: RuleSet,
   domains: Domain[],
   causes: CauseResult[],
   advisories: AdvisoryResult[],
   index: ReadonlyMap<string, readonly Fact[]>,
+  conflicts: readonly Conflict[],
 ): EscalationJudgement | undefined {
   const e = rules.escalation;
   if (!e) return undefined;
@@ -251,5 +267,9 @@ function judgeEscalation(
   if (!live.length) return { ...base, status: 'push_answered' };
   const failed = live.some((d) => e.failedPush[d] && evaluate(e.failedPush[d]!, index).result === true);
   const judged = live.length === escalating.length ? base : { ...base, domains: live, checklist: checklistFor(live), heldBack: [...held].sort() };
+  // What APNs answered is what Apple looks up: while an answer and the evidence disagree on it, the draft
+  // would state one of them as fact. Settle it first.
+  if (failed && conflicts.some((k) => ANSWER_FACTS.has(k.fact) && k.values.some((f) => f.source.kind === 'answer')))
+    return { ...judged, status: 'values_conflict' };
   return { ...judged, status: failed ? 'ready' : 'no_failed_push' };
 }

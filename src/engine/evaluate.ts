@@ -1,4 +1,5 @@
 import type { FactIndex } from '../facts/byName.js';
+import { factDefinition } from '../facts/catalog/index.js';
 import type { Fact, FactValue } from '../facts/schema.js';
 import type { Condition, Leaf } from './ruleSchema.js';
 
@@ -99,6 +100,20 @@ function observations(index: FactIndex, name: string, attrs?: Record<string, str
   return all.filter((f) => Object.entries(attrs).every(([k, v]) => f.attrs?.[k] === v));
 }
 
+/**
+ * A person said one side holds a value the other side does not have (an answer naming another PushMagic
+ * than the one pasted or read): with one value matching and theirs not, which holds is not settled yet.
+ * A value worked out from what a person said (the hash of a pasted token) counts as said. Files alone
+ * that disagree (old and new check-ins saved without a time) still match on any value.
+ */
+function toldOtherwise(index: FactIndex, a: readonly Fact[], bValues: ReadonlySet<FactValue>, b: readonly Fact[], aValues: ReadonlySet<FactValue>): boolean {
+  const person = (f: Fact) => f.source.kind === 'answer' || f.source.kind === 'pasted';
+  // Only a value that has one right answer (the server's PushMagic), not a list (the environments a key allows).
+  const told = (f: Fact) =>
+    !factDefinition(f.name)?.multi && (person(f) || (f.source.kind === 'derived' && f.source.from.some((n) => (index.get(n) ?? []).some(person))));
+  return a.some((f) => !bValues.has(norm(f.value)) && told(f)) || b.some((f) => !aValues.has(norm(f.value)) && told(f));
+}
+
 function evalLeaf(leaf: Leaf, index: FactIndex): Trace {
   const says = describeLeaf(leaf);
   const obs = observations(index, leaf.fact, leaf.attrs);
@@ -109,7 +124,9 @@ function evalLeaf(leaf: Leaf, index: FactIndex): Trace {
     const other = observations(index, leaf.other!);
     if (other.length === 0) return { result: 'unknown', says, missing: [leaf.other!] };
     const right = new Set(other.map((f) => norm(f.value)));
-    const shared = obs.some((f) => right.has(norm(f.value)));
+    const left = new Set(obs.map((f) => norm(f.value)));
+    const shared = [...left].some((v) => right.has(v));
+    if (shared && toldOtherwise(index, obs, right, other, left)) return { result: 'unknown', says, facts: [...obs, ...other], missing: [] };
     return { result: leaf.op === 'sameAs' ? shared : !shared, says, facts: [...obs, ...other] };
   }
 

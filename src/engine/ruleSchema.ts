@@ -135,7 +135,7 @@ function build(z: typeof Zod) {
        * For type "value": normalise the answer first ("hex" strips spaces and <>, lower-cases; "token" also
        * accepts base64; "zone" turns "UTC+2", "+0200", "Europe/Berlin" into "+02:00" or the IANA name).
        */
-      normalize: z.enum(['none', 'hex', 'token', 'zone']).default('none'),
+      normalize: z.enum(['none', 'hex', 'token', 'zone', 'device']).default('none'),
       /** The fact an answer sets. */
       sets: FactName,
       /** For choice answers: map an option to a fact value (default: the option's value). */

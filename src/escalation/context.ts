@@ -66,11 +66,23 @@ function filed(report: Report, d: Domain): boolean {
   return report.domains.includes(d) && !report.filing?.heldBack?.includes(d);
 }
 
-function title(report: Report, model: string | undefined): string {
+/** A push APNs accepted (2xx); a push whose answer is not on record counts as neither. */
+const acceptedPush = (p: PushLine) => /^2\d\d$/.test(p.status ?? p.response);
+
+/** What APNs answered the failed pushes, in the title's words: never "accepted" for a push APNs refused. */
+function title(report: Report, model: string | undefined, pushes: readonly PushLine[]): string {
   const mdm = isMdm(report);
   const who = model ?? (mdm ? 'a managed device' : 'a device');
-  if (mdm) return `MDM pushes to ${who} are accepted by APNs but the device never contacts the MDM server`;
-  return `Push notifications to ${who} are accepted by APNs but not delivered`;
+  const refused = [...new Set(pushes.filter((p) => !acceptedPush(p)).map((p) => p.response))];
+  const accepted = !refused.length || pushes.some(acceptedPush);
+  const answered = !refused.length
+    ? 'are accepted by APNs but'
+    : accepted
+      ? `are accepted by APNs or refused (${refused.join(', ')}), and`
+      : `are refused by APNs (${refused.join(', ')}), and`;
+  if (mdm) return `MDM pushes to ${who} ${answered} the device never contacts the MDM server`;
+  if (!accepted) return `Push notifications to ${who} are refused by APNs (${refused.join(', ')})`;
+  return `Push notifications to ${who} ${answered} not delivered`;
 }
 
 function summary(report: Report, pushes: PushLine[], total: number, device: string | undefined, ruledOut: number, notRuledOut: number): string {
@@ -164,7 +176,8 @@ export function feedbackContext(report: Report): FeedbackContext {
   const topic = mdm
     ? (joined(values(report, 'server.topic')) ?? joined(values(report, 'device.topic')))
     : (joined(values(report, 'apns.topic')) ?? joined(values(report, 'cert.topic')) ?? joined(values(report, 'app.bundle_id')));
-  const token = secretValues(report, 'token', 'server.push_token');
+  // An app's failed pushes name the device token they went to in the provider's log.
+  const token = secretValues(report, 'token', 'server.push_token') ?? (mdm ? undefined : secretValues(report, 'token', 'case.failed_push_token'));
   const magic = mdm ? secretValues(report, 'magic', 'server.push_magic', 'device.push_magic') : undefined;
   const pushes = pushLines(report, words);
   const ids = caseDeviceIds(report);
@@ -212,7 +225,7 @@ export function feedbackContext(report: Report): FeedbackContext {
   const inputs = words.inputs();
   return {
     mdm,
-    title: title(report, device.model),
+    title: title(report, device.model, pushes),
     summary: summary(report, pushes, total, caseDevice, ruledOut.length, notRuledOut.length),
     device: deviceBlock(report, udid, sysdiagnoseAt),
     ...(inputs ? { inputs } : {}),

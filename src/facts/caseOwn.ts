@@ -1,5 +1,5 @@
 import type { Fact } from './schema.js';
-import { withoutSuperseded } from './supersede.js';
+import { withoutSuperseded, withoutSupersededSnapshots } from './supersede.js';
 
 /**
  * Push details a check-in or a server log gave for one device, and what it answered. Once the case's device is known, another
@@ -71,14 +71,15 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
 
 /**
  * The facts that rules and notes read for the case: every fact, less a server value a newer one of the same
- * device superseded (facts/supersede.ts), and less the push details another device's check-in or log gave,
+ * device superseded (facts/supersede.ts), less what a sysdiagnose showed the case's device holding before a
+ * later TokenUpdate of it, and less the push details another device's check-in or log gave,
  * once the case names its device. A value that names no device stays.
  */
 export function caseOwnFacts<F extends Fact>(all: readonly F[]): readonly F[] {
   const subjects = all.filter((f) => f.name === 'case.device');
   const s = subjects.length === 1 ? subjects[0] : undefined;
   const ids = s ? new Set([String(s.value), ...Object.values(s.attrs ?? {})].map((v) => v.trim().toUpperCase()).filter(Boolean)) : undefined;
-  const facts = ownTokens(withoutSuperseded(all), ids);
+  const facts = ownTokens(ids ? withoutSupersededSnapshots(withoutSuperseded(all), ids) : withoutSuperseded(all), ids);
   if (!ids) {
     const unresolved = facts.find((f) => f.name === 'case.device_unresolved' && f.attrs?.by !== 'token');
     return unresolved ? withoutOneOfSeveral(facts, String(unresolved.value)) : facts;
@@ -102,14 +103,18 @@ function ownTokens<F extends Fact>(facts: readonly F[], ids: ReadonlySet<string>
     const t = tokenOf(f);
     if (t) tokens.add(t);
   }
+  const refused = (f: Fact) => !!tokenOf(f) && String(f.value) !== '200' && f.attrs?.status !== '200';
+  const kindOf = (f: Fact) => (TOKEN_REASONS.has(String(f.value)) ? String(f.value) : 'provider');
+  // The case named its device by a push token the log never pushed to: the log's tokens are another
+  // device's (or an old token of this one). Only what APNs said of the provider itself speaks for the case.
+  if (ids && tokens.size && ![...tokens].some((t) => ids.has(t)) && [...ids].some((id) => /^[0-9A-F]{64}$/.test(id)))
+    return facts.filter((f) => !tokenOf(f) || (refused(f) && kindOf(f) === 'provider'));
   if (tokens.size < 2) return facts;
   if (ids && [...tokens].some((t) => ids.has(t))) return facts.filter((f) => !tokenOf(f) || ids.has(tokenOf(f)!));
-  const refused = (f: Fact) => !!tokenOf(f) && String(f.value) !== '200' && f.attrs?.status !== '200';
   // A refusal speaks for the case when every token was refused: then it is the provider's fault (its JWT, its
   // topic, its host), however each answer words it. A reason about the token itself (BadDeviceToken,
   // Unregistered…) must be the same for every token: BadDeviceToken for one token and Unregistered for another
   // are two devices' stories.
-  const kindOf = (f: Fact) => (TOKEN_REASONS.has(String(f.value)) ? String(f.value) : 'provider');
   const byKind = new Map<string, Set<string>>();
   for (const f of facts) if (refused(f)) byKind.set(kindOf(f), (byKind.get(kindOf(f)) ?? new Set()).add(tokenOf(f)!));
   const everyRefused = new Set(facts.filter(refused).map((f) => tokenOf(f)!)).size === tokens.size;

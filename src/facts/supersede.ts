@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { msOf, occurrences } from './fold.js';
 import type { Fact } from './schema.js';
 
@@ -73,6 +74,140 @@ function refusalsSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>
   }
 }
 
+/** Which APNs environment a fact's connection went to, when it says. */
+function environmentOf(f: Fact): string | undefined {
+  const host = f.attrs?.host ?? '';
+  if (host) return /sandbox|development/i.test(host) ? 'sandbox' : 'production';
+  const env = f.attrs?.environment;
+  return env ? (/sandbox|development/i.test(env) ? 'sandbox' : 'production') : undefined;
+}
+
+/**
+ * A TLS failure talking to APNs (a certificate refused as expired or revoked, a handshake aborted, a
+ * server certificate not trusted) is history once APNs accepted a later push from the same sender: the
+ * certificate was renewed and loaded, the trust store fixed. The MDM server's failures are judged by its
+ * own accepted pushes, an app provider's by its own; a push to the other APNs environment says nothing.
+ */
+function handshakesSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  const senderOf = (f: Fact): 'mdm' | 'app' | undefined => (f.name === 'mdm.apns_tls_error' ? 'mdm' : f.name === 'apns.tls_error' ? 'app' : undefined);
+  let accepted: { sender: 'mdm' | 'app'; t: Timed; env?: string }[] | undefined;
+  for (const f of facts) {
+    const sender = senderOf(f);
+    const t = sender ? timeOf(f) : undefined;
+    if (!t) continue;
+    accepted ??= facts.flatMap((a) => {
+      const by = a.name === 'apns.response' ? 'app' : a.name === 'server.push_status' || a.name === 'mdm.apns_response' ? 'mdm' : undefined;
+      const at = by && isAccepted(a) ? timeOf(a) : undefined;
+      return at ? [{ sender: by!, t: at, env: environmentOf(a) }] : [];
+    });
+    const env = environmentOf(f);
+    if (accepted.some((a) => a.sender === sender && a.t.clock === t.clock && a.t.ms > t.ms && (!env || !a.env || env === a.env))) dropped.add(f);
+  }
+}
+
+/**
+ * APNs refuses a connection made with an expired certificate, so a push certificate that had expired before
+ * APNs accepted a push it would have signed is not the one the sender uses (an old file attached beside the
+ * renewed or replacing one, or a provider that moved to token authentication): its expiry and its topic say
+ * nothing of the pushes. An MDM certificate is judged by the MDM server's accepted pushes; an app's by the
+ * provider's accepted pushes, when the provider pushes on that app's topic.
+ */
+function certificatesOutOfUse<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  const kindOf = (f: Fact) => (f.attrs?.kind === 'mdm' || f.attrs?.kind === 'app' ? f.attrs.kind : undefined);
+  const certKey = (f: Fact) =>
+    f.name.startsWith('cert.') && kindOf(f) && f.source.kind === 'file'
+      ? `${f.source.input}\u0000${f.source.member ?? ''}\u0000${f.source.line ?? 0}`
+      : undefined;
+  const certs = new Map<string, { kind: string; topic: string; notAfter: number }>();
+  for (const f of facts) {
+    const key = f.name === 'cert.not_after' ? certKey(f) : undefined;
+    const ms = key ? Date.parse(String(f.value)) : Number.NaN;
+    if (key && Number.isFinite(ms)) certs.set(key, { kind: kindOf(f)!, topic: f.attrs?.topic ?? '', notAfter: ms });
+  }
+  if (!certs.size) return;
+  let latestMdm = Number.NEGATIVE_INFINITY;
+  let latestApp = Number.NEGATIVE_INFINITY;
+  const appTopics = new Set<string>();
+  // The topics an MDM server's log shows it pushing on: one with several certificates (one per topic) may
+  // push fine on one while another has expired.
+  const mdmTopics = new Set<string>();
+  for (const f of facts) {
+    if (f.name === 'apns.topic' || f.name === 'apns.topic_bundle') appTopics.add(String(f.value).trim());
+    if (f.name === 'server.topic' && f.at) mdmTopics.add(String(f.value).trim());
+    const mdm = (f.name === 'server.push_status' || f.name === 'mdm.apns_response') && isAccepted(f);
+    const app = f.name === 'apns.response' && isAccepted(f);
+    const t = mdm || app ? timeOf(f) : undefined;
+    if (t?.clock !== 'utc') continue;
+    if (mdm) latestMdm = Math.max(latestMdm, t.ms);
+    else latestApp = Math.max(latestApp, t.ms);
+  }
+  const outOfUse = new Set<string>();
+  for (const [key, c] of certs)
+    if (c.kind === 'mdm' ? c.notAfter < latestMdm && (!mdmTopics.size || mdmTopics.has(c.topic)) : c.notAfter < latestApp && appTopics.has(c.topic))
+      outOfUse.add(key);
+  if (!outOfUse.size) return;
+  // What was worked out from such a certificate (has it expired by now?) names it by its kind, topic and expiry.
+  const gone = new Set([...outOfUse].map((k) => `${certs.get(k)!.kind}\u0000${certs.get(k)!.topic}\u0000${certs.get(k)!.notAfter}`));
+  for (const f of facts) {
+    const derivedFromIt = f.name === 'cert.expired' && gone.has(`${kindOf(f)}\u0000${f.attrs?.topic ?? ''}\u0000${Date.parse(f.attrs?.not_after ?? '')}`);
+    if (outOfUse.has(certKey(f) ?? '') || derivedFromIt) dropped.add(f);
+  }
+}
+
+/** When a fact was first seen: a folded fact's `at` is its first observation's. */
+function firstTimeOf(f: Fact): Timed | undefined {
+  const t = timeOf(f);
+  if (!t || !f.fold) return t;
+  const first = Date.parse(f.at!);
+  return Number.isFinite(first) ? { ...t, ms: first } : t;
+}
+
+/**
+ * The topic a server pushes on, as its log names it push by push: a topic is history once the server
+ * switched to another for good (every push on the old one before every push on the new one: a certificate
+ * replaced). Two topics used by turns (a certificate per group of devices) overlap, and neither is history.
+ */
+function topicsSwitched<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  const spans = new Map<string, { first: number; last: number; clock: string; facts: F[] }>();
+  for (const f of facts) {
+    if (f.name !== 'server.topic' || f.attrs?.udid) continue;
+    const last = timeOf(f);
+    const first = firstTimeOf(f);
+    if (!last || !first) continue;
+    // One log shows a switch; two logs of two servers (or two certificates' groups) do not.
+    const input = f.source.kind === 'file' || f.source.kind === 'pasted' ? f.source.input : '';
+    const key = `${input}\u0000${last.clock}\u0000${norm(f.value)}`;
+    const s = spans.get(key);
+    if (!s) spans.set(key, { first: first.ms, last: last.ms, clock: `${input}\u0000${last.clock}`, facts: [f] });
+    else {
+      s.first = Math.min(s.first, first.ms);
+      s.last = Math.max(s.last, last.ms);
+      s.facts.push(f);
+    }
+  }
+  if (spans.size < 2) return;
+  for (const a of spans.values())
+    if ([...spans.values()].some((b) => b !== a && b.clock === a.clock && b.first > a.last)) for (const f of a.facts) dropped.add(f);
+}
+
+/** A CheckOut is history once the same device enrolled again after it (Authenticate or TokenUpdate). */
+function checkoutsSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  const udidOf = (f: Fact) => f.attrs?.udid?.trim().toUpperCase();
+  let enrolled: Map<string, Timed[]> | undefined;
+  for (const f of facts) {
+    const udid = f.name === 'mdm.checkin.checkout' ? udidOf(f) : undefined;
+    const t = udid ? timeOf(f) : undefined;
+    if (!t) continue;
+    enrolled ??= facts.reduce((m, e) => {
+      const u = e.name === 'mdm.checkin.authenticate' || e.name === 'mdm.checkin.token_update' ? udidOf(e) : undefined;
+      const et = u ? timeOf(e) : undefined;
+      if (et) m.set(u!, [...(m.get(u!) ?? []), et]);
+      return m;
+    }, new Map<string, Timed[]>());
+    if (enrolled.get(udid!)?.some((e) => e.clock === t.clock && e.ms > t.ms)) dropped.add(f);
+  }
+}
+
 export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly F[] {
   const groups = new Map<string, { f: F; t: Timed }[]>();
   for (const f of facts) {
@@ -93,6 +228,10 @@ export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly
     }
   }
   refusalsSuperseded(facts, dropped);
+  handshakesSuperseded(facts, dropped);
+  certificatesOutOfUse(facts, dropped);
+  checkoutsSuperseded(facts, dropped);
+  topicsSwitched(facts, dropped);
   retriedSteps(facts, dropped);
   return dropped.size ? facts.filter((f) => !dropped.has(f)) : facts;
 }
@@ -144,3 +283,59 @@ function subscriptionSuccesses(facts: readonly Fact[]): Map<string, Timed[]> {
 }
 
 const norm = (v: Fact['value']) => String(v).trim().toUpperCase();
+
+/**
+ * What the device holds, read from a sysdiagnose, and what its TokenUpdate carries of the same: the token
+ * (the sysdiagnose keeps only its SHA-256), the PushMagic and the topic.
+ */
+const SNAPSHOT: Record<string, { sent: string; as: (v: string) => string }> = {
+  'device.push_token_hash': { sent: 'server.push_token', as: (v) => tokenHash(v) },
+  'device.push_magic': { sent: 'server.push_magic', as: (v) => v.trim().toUpperCase() },
+  'device.topic': { sent: 'server.enrolled_topic', as: (v) => v.trim() },
+};
+
+function tokenHash(token: string): string {
+  const t = token.replace(/[\s<>]/g, '');
+  const bytes = /^[0-9a-f]+$/i.test(t) && t.length % 2 === 0 ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+const MASKED = /[*…]|X{4,}|redacted|private|\.\.\./i;
+const utcMs = (f: Fact) => (f.at && f.attrs?.zone !== 'unknown' && !f.fold ? Date.parse(f.at) : Number.NaN);
+const lineKey = (f: Fact) => (f.source.kind === 'file' ? `${f.source.input}\u0000${f.source.member ?? ''}\u0000${f.source.line ?? 0}` : undefined);
+
+/**
+ * A sysdiagnose shows what the device held when it was taken. A TokenUpdate the case's device sent after
+ * that (it re-enrolled, or was restored from a backup) is what it holds now: a different PushMagic, token or
+ * topic in the sysdiagnose is history, and no longer says the server's (taken from that TokenUpdate) is
+ * wrong. Only times with a zone are compared; a TokenUpdate from before the sysdiagnose supersedes nothing.
+ */
+export function withoutSupersededSnapshots<F extends Fact>(facts: readonly F[], ids: ReadonlySet<string>): readonly F[] {
+  const taken = new Map<string, number>();
+  for (const f of facts) if (f.name === 'device.sysdiagnose_at' && f.source.kind === 'file' && Number.isFinite(utcMs(f))) taken.set(f.source.input, utcMs(f));
+  if (!taken.size) return facts;
+  // The times of the case device's TokenUpdates, by the line that holds them.
+  const updates = new Map<string, number>();
+  for (const f of facts) {
+    const key = f.name === 'mdm.checkin.token_update' ? lineKey(f) : undefined;
+    const udid = f.attrs?.udid?.trim().toUpperCase();
+    if (key && udid && ids.has(udid) && Number.isFinite(utcMs(f))) updates.set(key, utcMs(f));
+  }
+  if (!updates.size) return facts;
+  const sent = new Map<string, { ms: number; value: string }[]>();
+  for (const f of facts) {
+    const key = lineKey(f);
+    const ms = key === undefined ? undefined : updates.get(key);
+    if (ms === undefined) continue;
+    // A masked or cut value is never compared (it would differ from anything).
+    if (MASKED.test(String(f.value))) continue;
+    for (const [name, s] of Object.entries(SNAPSHOT)) if (s.sent === f.name) sent.set(name, [...(sent.get(name) ?? []), { ms, value: s.as(String(f.value)) }]);
+  }
+  const stale = (f: F) => {
+    const t = f.source.kind === 'file' && !f.at ? taken.get(f.source.input) : undefined;
+    const held = String(f.value).trim().toLowerCase();
+    return t !== undefined && (sent.get(f.name) ?? []).some((u) => u.ms > t && u.value.toLowerCase() !== held);
+  };
+  const kept = facts.filter((f) => !stale(f));
+  return kept.length === facts.length ? facts : kept;
+}

@@ -148,9 +148,17 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
       next: { kind: 'none', text: 'Check the open causes by hand.' },
     };
   }
+  if (r.filing?.status === 'values_conflict')
+    return {
+      headline:
+        'Every known cause is ruled out, but an answer and the evidence disagree on what APNs answered the failed push — settle which one holds before filing with Apple.',
+      next: { kind: 'none', text: "Check which APNs answer holds (the report's conflicts list both) and answer again." },
+    };
   if (r.filing?.status === 'no_failed_push') {
     // Apple needs a push that failed to look into; what to collect comes from the rules.
     const lead = 'Every known cause is ruled out, but no failed push is on record';
+    // Several devices and none named: which one the case is about decides which pushes are its failed ones.
+    if (q?.id === 'q.case.device') return answer("Every known cause is ruled out, but the evidence holds several devices' pushes");
     const what = r.filing.collect[0];
     if (what) return { headline: end(`${lead} — collect ${lowerFirst(shortStep(what))}`), next: { kind: 'attach', text: what, attach: what } };
   }

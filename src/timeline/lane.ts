@@ -1,7 +1,7 @@
 import { type Axis, utcLabel } from './axis.js';
 import { COLORS, esc, FONT, HALO, placeLabels, shape, textWidth } from './draw.js';
 import { LANE_H, LEFT, MARK_Y, PLOT_RIGHT, TIMELINE_WIDTH, TOP } from './geometry.js';
-import { type LaneId, laneTitle, type Mark, type Span, type TimelineModel, type Tone } from './model.js';
+import { laneTitle, type Mark, onRow, type Row, type Span, type TimelineModel, type Tone } from './model.js';
 
 const TONE_WEIGHT: Record<Tone, number> = { bad: 3, warn: 2, ok: 1, info: 0 };
 
@@ -94,23 +94,34 @@ function marksSvg(inside: Mark[], box: LaneBox, axis: Axis): { svg: string[]; hi
   return { svg, hidden: labels.hidden };
 }
 
-/** One lane: its band and title, spans, marks, and a note of what did not fit or falls off the axis. */
-export function laneSvg(lane: LaneId, index: number, model: TimelineModel, axis: Axis): string[] {
+/** The lane's title, with the device under it when the case holds several. */
+function titleSvg(row: Row, top: number, model: TimelineModel): string[] {
+  const title = esc(laneTitle(model, row.lane));
+  if (!row.label) return [`<text x="14" y="${top + LANE_H / 2 + 5}" ${FONT} font-size="14" fill="#222222">${title}</text>`];
+  return [
+    `<text x="14" y="${top + LANE_H / 2 - 3}" ${FONT} font-size="14" fill="#222222">${title}</text>`,
+    `<text x="14" y="${top + LANE_H / 2 + 14}" ${FONT} font-size="12" fill="#555555">${esc(row.label)}</text>`,
+  ];
+}
+
+/** One lane (of one device): its band and title, spans, marks, and a note of what did not fit or falls off the axis. */
+export function laneSvg(row: Row, index: number, model: TimelineModel, axis: Axis): string[] {
   const top = TOP + index * LANE_H;
   const box = { top, cy: top + MARK_Y };
   const out: string[] = [];
   out.push(`<rect x="0" y="${top}" width="${TIMELINE_WIDTH}" height="${LANE_H}" fill="${index % 2 ? '#ffffff' : '#f5f6f8'}"/>`);
-  out.push(`<text x="14" y="${top + LANE_H / 2 + 5}" ${FONT} font-size="14" fill="#222222">${esc(laneTitle(model, lane))}</text>`);
+  out.push(...titleSvg(row, top, model));
   out.push(`<line x1="${LEFT}" y1="${box.cy}" x2="${PLOT_RIGHT}" y2="${box.cy}" stroke="#c9ccd1" stroke-width="1"/>`);
 
   const spans = spansSvg(
-    model.spans.filter((sp) => sp.lane === lane),
+    model.spans.filter((sp) => onRow(row, sp)),
     box,
     axis,
   );
   out.push(...spans.svg);
-  const inside = model.marks.filter((m) => m.lane === lane && m.at >= axis.t0 && m.at <= axis.t1);
-  const outside = model.marks.filter((m) => m.lane === lane && (m.at < axis.t0 || m.at > axis.t1));
+  const mine = model.marks.filter((m) => onRow(row, m));
+  const inside = mine.filter((m) => m.at >= axis.t0 && m.at <= axis.t1);
+  const outside = mine.filter((m) => m.at < axis.t0 || m.at > axis.t1);
   const marks = marksSvg(inside, box, axis);
   out.push(...marks.svg);
 

@@ -1,5 +1,6 @@
 import { factDefinition } from '../facts/catalog/index.js';
 import type { Report, TimelineEvent } from '../report/types.js';
+import { deviceGroups, type DeviceGroups } from './devices.js';
 
 /**
  * What the timeline picture shows, worked out from report.timeline alone:
@@ -32,6 +33,8 @@ export interface Mark {
   zoneless?: boolean;
   /** A push's kind: the MDM server's, or an app provider's (drawn apart when a case holds both). */
   push?: 'mdm' | 'app';
+  /** The device the event is about, when the case holds several (each gets rows of its own). */
+  device?: string;
 }
 
 export interface Span {
@@ -41,6 +44,7 @@ export interface Span {
   label: string;
   tone: Tone;
   zoneless?: boolean;
+  device?: string;
 }
 
 export interface Marker {
@@ -66,6 +70,17 @@ export interface TimelineModel {
   zoneless: boolean;
   /** Lane titles that differ from LANES' (MDM and app pushes side by side name their lanes). */
   titles: Partial<Record<LaneId, string>>;
+  /** The rows drawn, top to bottom: one per lane, or, when the case holds several devices, one per lane and device. */
+  rows: Row[];
+}
+
+/** One row of the picture: a lane, for one device when the case holds several. */
+export interface Row {
+  lane: LaneId;
+  /** The device's group key; absent for a lane of one device's events, or events that name no device. */
+  device?: string;
+  /** Named beside the lane: the device, or that its events name none. */
+  label?: string;
 }
 
 /** The title a lane is drawn with. */
@@ -158,7 +173,11 @@ const zoneless = (e: TimelineEvent) => e.attrs?.zone === 'unknown';
 
 export function timelineModel(report: Report): TimelineModel {
   const events = report.timeline.filter((e) => Number.isFinite(timeOf(e)));
-  const marks = eventMarks(events);
+  const named = deviceGroups(report, events);
+  const marks = eventMarks(events, named);
+  const all = named && severalOnALane(marks) ? named : undefined;
+  if (!all) for (const m of marks) delete m.device;
+  const groups = all && fewerDevices(all, marks);
   const titles = pushLanes(marks);
   const markers = eventMarkers(events);
   marks.sort((a, b) => a.at - b.at);
@@ -167,18 +186,85 @@ export function timelineModel(report: Report): TimelineModel {
   const around = marks.some(isFailure) ? 'failures' : 'activity';
   const used = new Set<LaneId>([...marks.map((m) => m.lane), ...spans.map((s) => s.lane)]);
   marks.sort((a, b) => a.at - b.at);
+  const lanes = LANES.map((l) => l.id).filter((id) => used.has(id));
   return {
     marks,
     spans,
     markers,
-    lanes: LANES.map((l) => l.id).filter((id) => used.has(id)),
+    lanes,
     start,
     end,
     around,
     markersOutside: markers.filter((m) => m.at < start || m.at > end),
     zoneless: marks.some((m) => m.zoneless) || markers.some((m) => m.zoneless),
     titles,
+    rows: rowsOf(lanes, marks, spans, groups),
   };
+}
+
+/**
+ * A server log of many devices drawn on shared lanes reads as one device
+ * whose pushes were answered by another's polls: each device gets its own
+ * rows (the case's device first), named. Events that name no device (the
+ * sysdiagnose's own logs, a certificate) keep one row; on a lane of device
+ * events, that row says they name none.
+ */
+/**
+ * Whether some lane holds events of two devices. An MDM server's device beside an app's token (two lanes,
+ * likely one phone) is drawn as before.
+ */
+function severalOnALane(marks: readonly Mark[]): boolean {
+  const seen = new Map<LaneId, string>();
+  for (const m of marks) {
+    if (!m.device) continue;
+    const lane = m.push === 'app' ? 'app_push' : m.lane;
+    const had = seen.get(lane);
+    if (had === undefined) seen.set(lane, m.device);
+    else if (had !== m.device) return true;
+  }
+  return false;
+}
+
+/** At most this many devices get rows of their own; a busy server's other devices share one row. */
+const DEVICE_ROWS = 4;
+const OTHERS = '\u0000others';
+
+/**
+ * A server log of hundreds of devices would make a picture nobody scrolls:
+ * the case's device and those with failures keep their rows, up to
+ * DEVICE_ROWS, and the rest are drawn together on one row that says how many.
+ */
+function fewerDevices(groups: DeviceGroups, marks: Mark[]): DeviceGroups {
+  if (groups.order.length <= DEVICE_ROWS) return groups;
+  const failing = new Set(marks.filter(isFailure).map((m) => m.device));
+  const rank = (d: string) => (d === groups.subject ? 0 : failing.has(d) ? 1 : 2);
+  const kept = [...groups.order].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1)).slice(0, DEVICE_ROWS);
+  const keep = new Set(kept);
+  const order = groups.order.filter((d) => keep.has(d));
+  for (const m of marks) if (m.device && !keep.has(m.device)) m.device = OTHERS;
+  const labels = new Map(order.map((d) => [d, groups.labels.get(d)!]));
+  labels.set(OTHERS, `${groups.order.length - order.length} other devices`);
+  return { ...groups, order: [...order, OTHERS], labels };
+}
+
+/** Lanes whose events are some one device's: beside other devices' rows, one that names none says so. */
+const DEVICE_LANES = new Set<LaneId>(['push', 'app_push', 'contact', 'command', 'device', 'enrollment']);
+
+function rowsOf(lanes: readonly LaneId[], marks: readonly Mark[], spans: readonly Span[], groups: DeviceGroups | undefined): Row[] {
+  if (!groups) return lanes.map((lane) => ({ lane }));
+  const rows: Row[] = [];
+  for (const lane of lanes) {
+    const here = new Set<string | undefined>([...marks, ...spans].filter((x) => x.lane === lane).map((x) => x.device));
+    const named = groups.order.filter((d) => here.has(d));
+    for (const device of named) rows.push({ lane, device, label: groups.labels.get(device)! });
+    if (here.has(undefined)) rows.push(named.length || DEVICE_LANES.has(lane) ? { lane, label: 'no device named' } : { lane });
+  }
+  return rows;
+}
+
+/** Whether a mark or span is drawn on a row. */
+export function onRow(row: Row, x: { lane: LaneId; device?: string }): boolean {
+  return x.lane === row.lane && x.device === row.device;
 }
 
 /**
@@ -193,10 +279,11 @@ function pushLanes(marks: Mark[]): Partial<Record<LaneId, string>> {
 }
 
 /** One mark per event of a kind the picture shows. */
-function eventMarks(events: readonly TimelineEvent[]): Mark[] {
+function eventMarks(events: readonly TimelineEvent[], groups: DeviceGroups | undefined): Mark[] {
   const marks: Mark[] = [];
   for (const e of events) {
     const k = kindOf(e);
+    const device = groups?.of(e);
     if (k)
       marks.push({
         at: timeOf(e),
@@ -207,6 +294,7 @@ function eventMarks(events: readonly TimelineEvent[]): Mark[] {
         shape: k.shape,
         ...(zoneless(e) ? { zoneless: true } : {}),
         ...(k.push ? { push: k.push } : {}),
+        ...(device ? { device } : {}),
       });
   }
   return marks;
@@ -238,6 +326,7 @@ function selfHealingSpan(marks: readonly Mark[]): Span[] {
       label: '25 h self-healing window',
       tone: 'warn',
       ...(noted.zoneless ? { zoneless: true } : {}),
+      ...(noted.device ? { device: noted.device } : {}),
     },
   ];
 }

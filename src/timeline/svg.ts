@@ -16,8 +16,8 @@ export function timelineSvg(report: Report): string | null {
 
 function modelSvg(model: TimelineModel, report: Report): string {
   const axis = axisFor(model);
-  const height = timelineHeight(model.lanes.length);
-  const axisY = TOP + model.lanes.length * LANE_H;
+  const height = timelineHeight(model.rows.length);
+  const axisY = TOP + model.rows.length * LANE_H;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${TIMELINE_WIDTH}" height="${height}" viewBox="0 0 ${TIMELINE_WIDTH} ${height}">`);
   out.push(`<rect width="${TIMELINE_WIDTH}" height="${height}" fill="#ffffff"/>`);
@@ -25,7 +25,7 @@ function modelSvg(model: TimelineModel, report: Report): string {
 
   // The lanes, then the grid over them: faint enough that the marks stay readable.
   const tks = ticks(axis);
-  model.lanes.forEach((lane, i) => out.push(...laneSvg(lane, i, model, axis)));
+  model.rows.forEach((row, i) => out.push(...laneSvg(row, i, model, axis)));
   for (const t of tks) {
     const x = axis.x(t.at).toFixed(1);
     out.push(`<line x1="${x}" y1="${TOP}" x2="${x}" y2="${axisY}" stroke="#8a8f98" stroke-opacity="0.25" stroke-width="1"/>`);

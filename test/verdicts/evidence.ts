@@ -41,6 +41,8 @@ export function webhookTokenUpdate(o: {
   createdAt: string;
   magic?: string;
   topic?: string;
+  /** The device's push token, hex (TOKEN unless given). */
+  token?: string;
   /** The tally of TokenUpdates, written with AwaitingConfiguration (false) as MicroMDM does once a device has sent several. */
   tally?: number;
 }): string {
@@ -54,7 +56,7 @@ ${awaiting}\t<key>MessageType</key>
 \t<key>PushMagic</key>
 \t<string>${o.magic ?? MAGIC}</string>
 \t<key>Token</key>
-\t<data>${Buffer.from(TOKEN, 'hex').toString('base64')}</data>
+\t<data>${Buffer.from(o.token ?? TOKEN, 'hex').toString('base64')}</data>
 \t<key>Topic</key>
 \t<string>${o.topic ?? TOPIC}</string>
 \t<key>UDID</key>

@@ -142,7 +142,7 @@ describe("an MDM push that arrived beside an app's failing pushes", () => {
   it("the Feedback draft is the app's: no MDM title, causes, enrollment or device of the MDM log", async () => {
     const { code, out } = await cli('feedback', server(), failingApp(), entitlements, ...APP_CHECKED_ANSWERS);
     expect(code).toBe(0);
-    expect(out).toContain('Title: Push notifications to a device are accepted by APNs but not delivered');
+    expect(out).toContain('Title: Push notifications to a device are accepted by APNs or refused (400 BadDeviceToken), and not delivered');
     expect(out).toContain('Push topic: com.example.demo');
     expect(out).not.toContain('The MDM push certificate expired');
     expect(out).not.toContain('Device holds an MDM enrollment');

@@ -43,6 +43,12 @@ export const caseFacts: FactDefinition[] = [
         { derived: true, multi: true },
       ],
       ['case.failed_push_at', 'time', 'When a failed push (case.failed_push) was sent (derived)', { derived: true, multi: true }],
+      [
+        'case.failed_push_token',
+        'hex',
+        "The device token the failed app pushes went to, from the provider's log: its only token, or the one the case named (derived)",
+        { derived: true, secret: true },
+      ],
       ['case.failures_seen_from', 'time', 'The earliest failed push in the evidence: failures began then or earlier (derived)', { derived: true }],
       ['case.failed_push_count', 'number', 'How many pushes to the device got no answer, with the APNs answer on record (derived)', { derived: true }],
       ['case.sysdiagnose_after_failure', 'boolean', 'The sysdiagnose was taken after the latest failed push (derived)', { derived: true }],

@@ -29,8 +29,15 @@ const appFailedPushes: Deriver = (index, params = {}) => {
   const answers = [...all]
     .filter((f) => !tooManyToOneToken(f) && !receiptOf(f, index, windowMs) && !(f.attrs?.stated && mdmCase))
     .sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
-  const kept = answers.length > KEEP ? [...answers.slice(0, 10), ...answers.slice(-(KEEP - 10))] : answers;
+  const { mine, token } = thisTokensAnswers(answers, index);
+  const kept = mine.length > KEEP ? [...mine.slice(0, 10), ...mine.slice(-(KEEP - 10))] : mine;
   const out: Fact[] = [];
+  if (token && kept.length)
+    out.push({
+      name: 'case.failed_push_token',
+      value: token,
+      source: derived("the device token of the failed app pushes in the provider's log", ['apns.response', 'case.device_id']),
+    });
   for (const f of kept) {
     const a = f.attrs ?? {};
     const attrs: Record<string, string> = { domain: 'apns', response: [a.status, a.reason].filter(Boolean).join(' ') || String(f.value) };
@@ -41,6 +48,27 @@ const appFailedPushes: Deriver = (index, params = {}) => {
   }
   return out;
 };
+
+/**
+ * A provider's log answers pushes to every copy of the app. Apple looks up one device's pushes: with
+ * several tokens, those of the token the case named (q.case.device), and none while it names none.
+ */
+function thisTokensAnswers(answers: Fact[], index: Index): { mine: Fact[]; token?: string } {
+  const tokenOf = (f: Fact) => f.attrs?.token?.trim().toLowerCase() || undefined;
+  const tokens = new Set(answers.map(tokenOf).filter((t): t is string => !!t));
+  if (tokens.size === 0) return { mine: answers };
+  const named = (index.get('case.device_id') ?? [])
+    .filter((f) => f.source.kind === 'answer')
+    .at(-1)
+    ?.value.toString()
+    .trim()
+    .toLowerCase();
+  // Named by a token the log never pushed to: the log's pushes are another device's.
+  if (named && /^[0-9a-f]{64}$/.test(named) && !tokens.has(named)) return { mine: answers.filter((f) => !tokenOf(f)) };
+  if (tokens.size === 1) return { mine: answers, token: [...tokens][0] };
+  if (!named || !tokens.has(named)) return { mine: [] };
+  return { mine: answers.filter((f) => !tokenOf(f) || tokenOf(f) === named), token: named };
+}
 
 /** 429 TooManyRequests: the provider sent too many pushes to one token too fast; its fix is to send fewer, not Apple's. */
 const tooManyToOneToken = (f: Fact) => f.value === 'TooManyRequests' || f.attrs?.reason === 'TooManyRequests';
