@@ -4,6 +4,7 @@ import type { RuleSet } from '../engine/loadRules.js';
 import type { Report } from '../report/types.js';
 import { collectEvidence, type CaseInput, type CollectOptions, type Evidence } from './collect.js';
 import { reportSteps, shippedRules } from './evaluate.js';
+import { whenIdle } from './idle.js';
 import { inSlices } from './steps.js';
 import { tracePhase } from './trace.js';
 
@@ -11,7 +12,19 @@ export { buildReport, diagnoseEvidence, evaluateCase, shippedRules } from './eva
 
 /** Evidence in, report out: what the CLI and the library's users call. */
 export async function runCase(input: CaseInput, opts: CollectOptions & { rules?: RuleSet } = {}): Promise<Report> {
-  let evidence: Evidence | undefined = await collectEvidence(input, opts);
+  // The rules are needed once the evidence is read: loaded meanwhile, when reading leaves the main thread idle.
+  const cancel = opts.rules
+    ? undefined
+    : whenIdle(() => {
+        shippedRules();
+        tracePhase('rules loaded (while reading)');
+      });
+  let evidence: Evidence | undefined;
+  try {
+    evidence = await collectEvidence(input, opts);
+  } finally {
+    cancel?.();
+  }
   tracePhase('scanned');
   // The rules, the diagnosis and the report each in a turn of their own: the event loop is not held for all three at once.
   await nextTurn();

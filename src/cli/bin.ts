@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-// The `pushcheck` command (package.json "bin"). The build bundles it into one file (src/cli/bundle.ts):
-// a run then opens a handful of files instead of a hundred and eighty modules.
+// The `pushcheck` command unbundled: dist/cli/pushcheck.js imports it when the build had no esbuild
+// (src/cli/bundle.ts); otherwise pushcheck.js is launch.ts, running the bundle with its code cache.
+import { exitOnceWritten } from './exit.js';
 import { freeDeadBuffersWithinScavenges } from './gcTuning.js';
 import { main } from './main.js';
 
 freeDeadBuffersWithinScavenges();
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+main(process.argv.slice(2)).then(exitOnceWritten);

@@ -40,6 +40,22 @@ describe('the JSON report written in pieces', () => {
     expect([...renderJsonPieces(odd)].join('')).toBe(renderJson(odd));
   });
 
+  it('writes long arrays in runs of elements exactly as JSON.stringify does, whatever their sizes', () => {
+    const big = 'x'.repeat(70_000);
+    const odd = {
+      schemaVersion: 1,
+      timeline: Array.from({ length: 5_001 }, (_, i) => (i % 997 === 0 ? { text: big, i } : { at: `t${i}`, attrs: { n: String(i), list: [i, [i]] } })),
+      mixed: Array.from({ length: 300 }, (_, i) => [undefined, null, i, `s${i}`, [], {}, { y: undefined }, [[i]], () => i][i % 9]),
+      one: [{ only: true }],
+      hugeOnly: [big, big, big],
+      nested: { list: Array.from({ length: 3_000 }, (_, i) => ({ i })) },
+    } as unknown as Report;
+    const got = [...renderJsonPieces(odd)];
+    expect(got.join('')).toBe(renderJson(odd));
+    // In runs, not one piece per element or per key.
+    expect(got.length).toBeLessThan(200);
+  });
+
   it('waits for a slow reader to drain and lets the event loop turn while writing', async () => {
     const report = {
       schemaVersion: 1,

@@ -1,19 +1,23 @@
 import type { Report } from '../types.js';
 
 /**
- * renderJson's text in pieces, each a report key's value or one element of
- * a long array (the timeline is most of a push-heavy report): concatenated,
- * byte for byte what JSON.stringify(report, null, 2) gives, plus the newline.
- * A writer can send them as they come instead of building one string of
- * megabytes first.
+ * renderJson's text in pieces, each a report key's value or a run of
+ * elements of a long array (the timeline is most of a push-heavy report):
+ * concatenated, byte for byte what JSON.stringify(report, null, 2) gives,
+ * plus the newline. A writer can send them as they come instead of building
+ * one string of megabytes first.
  */
 export function* renderJsonPieces(report: Report): Generator<string, void, void> {
   yield* pieces(report, '', 0);
   yield '\n';
 }
 
-/** Above this depth a value is one piece: JSON.stringify is faster than walking it here. */
-const SPLIT_DEPTH = 2;
+/**
+ * Characters a run of array elements is stringified in, about: one JSON.stringify call per run, not
+ * per element or per key of each (a push-heavy report's 3,000 timeline events in pieces of a few
+ * bytes were 50,000 pieces and as many calls; the call and the piece cost more than the text).
+ */
+const RUN_CHARS = 32 * 1024;
 
 function* pieces(value: unknown, indent: string, depth: number): Generator<string, void, void> {
   const v = toJsonValue(value);
@@ -21,21 +25,16 @@ function* pieces(value: unknown, indent: string, depth: number): Generator<strin
     yield JSON.stringify(v) ?? 'null';
     return;
   }
-  if (depth >= SPLIT_DEPTH) {
+  if (Array.isArray(v)) {
+    yield* arrayPieces(v, indent, depth);
+    return;
+  }
+  // The report's own keys one by one; a value inside one of them (a cause, the filing) is one piece.
+  if (depth > 0) {
     yield inPlace(v, depth);
     return;
   }
   const inner = `${indent}  `;
-  if (Array.isArray(v)) {
-    if (!v.length) return yield '[]';
-    yield '[\n';
-    for (let i = 0; i < v.length; i++) {
-      yield inner;
-      yield* pieces(omitted(toJsonValue(v[i])) ? null : v[i], inner, depth + 1);
-      yield i < v.length - 1 ? ',\n' : '\n';
-    }
-    return yield `${indent}]`;
-  }
   const keys = Object.keys(v).filter((k) => !omitted(toJsonValue((v as Record<string, unknown>)[k])));
   if (!keys.length) return yield '{}';
   yield '{\n';
@@ -45,6 +44,34 @@ function* pieces(value: unknown, indent: string, depth: number): Generator<strin
     yield i < keys.length - 1 ? ',\n' : '\n';
   }
   yield `${indent}}`;
+}
+
+/** An array in runs of elements, each run about RUN_CHARS long (the run grows or shrinks with what its elements came to). */
+function* arrayPieces(v: unknown[], indent: string, depth: number): Generator<string, void, void> {
+  if (!v.length) return yield '[]';
+  const inner = `${indent}  `;
+  yield `[\n${inner}`;
+  let n = 8;
+  for (let i = 0; i < v.length; ) {
+    const run = v.slice(i, i + n);
+    const text = elementsInPlace(run, depth + 1);
+    i += run.length;
+    yield i < v.length ? `${text},\n${inner}` : text;
+    if (text.length < RUN_CHARS / 2 && n < 4096) n *= 2;
+    else if (text.length > RUN_CHARS * 2 && n > 1) n >>= 1;
+  }
+  yield `\n${indent}]`;
+}
+
+/**
+ * Array elements as they stand `depth` levels deep, separated as JSON.stringify separates them there:
+ * the run stringified one level up (inPlace) without its own brackets. JSON.stringify writes an element
+ * it leaves out of objects (undefined, a function) as null, as it does in the array itself.
+ */
+function elementsInPlace(run: unknown[], depth: number): string {
+  const s = inPlace(run, depth - 1);
+  // Its "[\n" and the first element's indent; its last newline, the indent one level up and "]".
+  return s.slice(2 + 2 * depth, s.length - 2 * depth);
 }
 
 /**
