@@ -18,6 +18,8 @@ export const OCCURRENCE_ATTRS: ReadonlySet<string> = new Set([
   'connection',
   'command_uuid',
   'apns_id',
+  // The devices a push on the server's topic was for (NanoMDM's topic line): one topic fact stands for every device's pushes.
+  'pushed_to',
   // Derived per log or per occurrence: which file, and where in it.
   'file',
   'last_seen',

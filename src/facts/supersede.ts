@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { msOf, occurrences } from './fold.js';
+import { attrAt, msOf, occurrences } from './fold.js';
 import type { Fact } from './schema.js';
 
 /**
@@ -162,13 +162,22 @@ function firstTimeOf(f: Fact): Timed | undefined {
   return Number.isFinite(first) ? { ...t, ms: first } : t;
 }
 
+/** The devices each observation of a server's topic was pushed to (empty when its line named none). */
+function pushedTo(f: Fact): string[] {
+  const each = f.fold ? Array.from({ length: occurrences(f) }, (_, i) => attrAt(f, i, 'pushed_to')) : [f.attrs?.pushed_to];
+  return each.flatMap((v) => (v ? v.split(',').map((d) => d.trim().toUpperCase()) : []));
+}
+
 /**
  * The topic a server pushes on, as its log names it push by push: a topic is history once the server
  * switched to another for good (every push on the old one before every push on the new one: a certificate
  * replaced). Two topics used by turns (a certificate per group of devices) overlap, and neither is history.
+ * Where the log says which devices each push was for, a switch also needs a device pushed on both, old then
+ * new: one group of devices pushed entirely before another group on another topic is two certificates, not one replaced.
  */
 function topicsSwitched<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
-  const spans = new Map<string, { first: number; last: number; clock: string; facts: F[] }>();
+  const spans = new Map<string, { first: number; last: number; clock: string; facts: F[]; devices: Set<string> }>();
+  const tagged = new Set<string>();
   for (const f of facts) {
     if (f.name !== 'server.topic' || f.attrs?.udid) continue;
     const last = timeOf(f);
@@ -176,18 +185,24 @@ function topicsSwitched<F extends Fact>(facts: readonly F[], dropped: Set<F>): v
     if (!last || !first) continue;
     // One log shows a switch; two logs of two servers (or two certificates' groups) do not.
     const input = f.source.kind === 'file' || f.source.kind === 'pasted' ? f.source.input : '';
-    const key = `${input}\u0000${last.clock}\u0000${norm(f.value)}`;
+    const clock = `${input}\u0000${last.clock}`;
+    const key = `${clock}\u0000${norm(f.value)}`;
+    const devices = pushedTo(f);
+    if (devices.length) tagged.add(clock);
     const s = spans.get(key);
-    if (!s) spans.set(key, { first: first.ms, last: last.ms, clock: `${input}\u0000${last.clock}`, facts: [f] });
+    if (!s) spans.set(key, { first: first.ms, last: last.ms, clock, facts: [f], devices: new Set(devices) });
     else {
       s.first = Math.min(s.first, first.ms);
       s.last = Math.max(s.last, last.ms);
       s.facts.push(f);
+      for (const d of devices) s.devices.add(d);
     }
   }
   if (spans.size < 2) return;
+  const movedFrom = (a: { devices: Set<string>; clock: string }, b: { devices: Set<string> }) =>
+    !tagged.has(a.clock) || [...a.devices].some((d) => b.devices.has(d));
   for (const a of spans.values())
-    if ([...spans.values()].some((b) => b !== a && b.clock === a.clock && b.first > a.last)) for (const f of a.facts) dropped.add(f);
+    if ([...spans.values()].some((b) => b !== a && b.clock === a.clock && b.first > a.last && movedFrom(a, b))) for (const f of a.facts) dropped.add(f);
 }
 
 /** A CheckOut is history once the same device enrolled again after it (Authenticate or TokenUpdate). */

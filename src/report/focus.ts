@@ -41,5 +41,18 @@ export function focusCauses(r: FocusInput, focus: readonly Domain[] = focusDomai
  */
 export function focusQuestions(r: Pick<Report, 'domains' | 'causes' | 'facts' | 'questions'>, focus: readonly Domain[] = focusDomains(r)): QuestionReport[] {
   const ids = new Set(focusCauses(r, focus).map((c) => c.id));
-  return r.questions.filter((q) => q.settles.length === 0 || q.settles.some((id) => ids.has(id)));
+  const asked = r.questions.filter((q) => q.settles.length === 0 || q.settles.some((id) => ids.has(id)));
+  return relayedOnly(r) ? [...asked.filter((q) => !HOST_QUESTIONS.has(q.id)), ...asked.filter((q) => HOST_QUESTIONS.has(q.id))] : asked;
+}
+
+/** Questions about the APNs host a provider connects to, which only a provider talking to APNs itself chooses. */
+const HOST_QUESTIONS: ReadonlySet<string> = new Set(['q.apns.provider_host']);
+
+/**
+ * Whether the app's pushes went through a relay (FCM, Expo, OneSignal) and nothing shows APNs answering the
+ * server itself: the relay picks the APNs host from the token the app registered with it (a development or a
+ * production build), so the person is asked about the build before the host, which they cannot set.
+ */
+function relayedOnly(r: Pick<Report, 'facts'>): boolean {
+  return r.facts.some((f) => f.fact === 'apns.relay_answer') && !r.facts.some((f) => f.fact === 'apns.response' || f.fact === 'apns.endpoint');
 }

@@ -86,6 +86,25 @@ export function lowerFirst(s: string): string {
 
 const end = (s: string) => (/[.?!…]$/.test(s) ? s : `${s}.`);
 
+/**
+ * What the evidence shows that no cause takes up, said before what to do next while nothing is confirmed or
+ * likely: a line a person would otherwise have to find among the notes.
+ */
+function evidenceLead(r: NextInput): { lead: string; step?: string } | undefined {
+  const has = (name: string, values?: readonly string[]) => r.facts.some((f) => f.fact === name && (!values || values.includes(String(f.value))));
+  if (has('mdm.apns_tls_error', CUT) || has('apns.tls_error', CUT))
+    return {
+      lead: 'APNs closed the push connection at the TLS handshake (unexpected EOF or a decrypt error): most often the push certificate and its private key do not belong together',
+      step: 'Check that the certificate and key match (see the note), load the matching pair and restart the server',
+    };
+  // A push apsd dropped for a token it does not hold is worth saying first, though its hidden topic leaves the kind open.
+  if (r.domains.length === 0 && has('device.log.push_unknown_token'))
+    return { lead: "apsd dropped a push for a token it does not hold, but its log hides the topic, so it does not tell an MDM push from an app's" };
+  return undefined;
+}
+
+const CUT = ['unexpected_eof', 'decrypt_error'];
+
 /** The one thing to do next, and the headline that says it (JSON: additions to schemaVersion 1). */
 export function nextAction(r: NextInput): { headline: string; next: NextAction } {
   const focus = focusDomains(r);
@@ -101,8 +120,11 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
     next: { kind: 'attach', text: end(`Attach ${what}`), attach: what },
   });
 
+  const seen = evidenceLead(r);
+  const byHand = seen?.step ? { headline: end(`${seen.lead} — ${lowerFirst(seen.step)}`), next: { kind: 'none' as const, text: end(seen.step) } } : undefined;
   if (r.domains.length === 0) {
-    const lead = 'Not enough evidence yet to tell what kind of push problem this is';
+    if (byHand) return byHand;
+    const lead = seen?.lead ?? 'Not enough evidence yet to tell what kind of push problem this is';
     if (q) return answer(lead);
     return attach(lead, 'a sysdiagnose of the device, or paste the values the server pushes with');
   }
@@ -139,7 +161,8 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
     };
   const open = causes.filter((c) => c.status === 'open' || c.status === 'likely');
   if (open.length) {
-    const lead = 'Nothing confirmed yet';
+    if (byHand) return byHand;
+    const lead = seen?.lead ?? 'Nothing confirmed yet';
     const what = attachSuggestion(r, causes);
     if (q) return answer(lead);
     if (what) return attach(lead, what);

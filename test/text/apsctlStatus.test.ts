@@ -41,4 +41,19 @@ describe('apsctl status on a Mac', () => {
     );
     expect(facts(r, 'device.log.push_received')).toEqual([]);
   });
+
+  it("the connection was last seen up at the newest channel's push, whichever block apsctl printed last", async () => {
+    // apsctl prints one block per port, not in time order: the user channel's older push comes after the device channel's.
+    const r = await diagnose(
+      file(
+        'apsctl-status.txt',
+        `${[status('com.apple.aps.mdmclient.daemon.push.production', 'Nov 20, 2026 at 9:31:02\u202fAM'), status('com.apple.aps.mdmclient.agent.push.production', 'Nov 19, 2026 at 4:02:44 PM')].join('\n')}\n`,
+      ),
+    );
+    const [connection] = facts(r, 'device.log.push_connection');
+    expect(connection?.value).toBe('up');
+    expect(connection?.at).toBe('2026-11-20T09:31:02.000Z');
+    // The Mac's local time, as apsctl wrote it: not passed off as UTC.
+    expect(connection?.attrs.last_seen).toBe('Nov 20, 2026 at 9:31:02 AM (the log gives no zone)');
+  });
 });

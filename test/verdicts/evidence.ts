@@ -85,11 +85,11 @@ export const goLog = (t: string, rest: string) => `${t.replace(/-/g, '/').replac
 /** NanoMDM with NanoLIB: `ts=` in UTC first. */
 export const nanoLib = (t: string, rest: string) => `ts=${t}Z ${rest}`;
 
-/** The lines NanoMDM writes when its push API is called for one device (pre-NanoLIB wording). */
-export function nanoPush(stamp: (t: string, rest: string) => string, t: string, udid: string): string[] {
+/** The lines NanoMDM writes when its push API is called for one device (pre-NanoLIB wording); its topic line names no device. */
+export function nanoPush(stamp: (t: string, rest: string) => string, t: string, udid: string, topic = TOPIC): string[] {
   return [
     stamp(t, `level=info handler=log addr=127.0.0.1 method=GET path=/v1/push/${udid} agent=curl/8.4.0`),
-    stamp(t, `level=info service=push msg=retrieved push cert topic=${TOPIC}`),
+    stamp(t, `level=info service=push msg=retrieved push cert topic=${topic}`),
     stamp(t, 'level=debug handler=push msg=push count=1 errs=0'),
   ];
 }

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, facts, file, heldRules, note } from './evidence.js';
+import { cause, diagnose, facts, file, heldRules, note, questionIds } from './evidence.js';
 
 /**
  * Troubleshooting step: "the app's pushes go through Firebase Cloud Messaging; what did FCM answer?"
@@ -271,5 +271,25 @@ describe("one token's answers, logged line by line", () => {
     );
     expect(facts(r, 'apns.relay_answer').every((f) => f.attrs.scope === 'one')).toBe(true);
     expect(cause(r, 'apns.app_removed')?.status).toBe('likely');
+  });
+});
+
+describe('a case whose only answers are the relay’s (FCM), none from APNs: the first question fits a relayed push', () => {
+  it('does not ask which APNs host the provider sends to (FCM picks it from the token the app registered), but which build made the token', async () => {
+    const r = await diagnose(file('fcm-403.json', v1Body(403, 'PERMISSION_DENIED', 'SenderId mismatch', 'SENDER_ID_MISMATCH')));
+    expect(facts(r, 'apns.response')).toEqual([]);
+    expect(r.headline).not.toMatch(/APNs host/);
+    expect(r.nextAction.question).toBe('q.apns.token_environment');
+    // The question stays in the list for whoever knows; it is only not asked first.
+    expect(questionIds(r)).toContain('q.apns.provider_host');
+  });
+
+  it('with APNs’s own answer beside it (a provider of its own), the host is still asked first', async () => {
+    const r = await diagnose(
+      file('fcm-403.json', v1Body(403, 'PERMISSION_DENIED', 'SenderId mismatch', 'SENDER_ID_MISMATCH')),
+      file('provider.log', '2026-11-20T09:20:00Z ERROR apns: push failed status=400 reason=BadDeviceToken apns-id=5E8C3B2A-1D4F-4E6A-9B7C-0D1E2F3A4B5C\n'),
+    );
+    expect(facts(r, 'apns.response').length).toBeGreaterThan(0);
+    expect(r.nextAction.question).toBe('q.apns.provider_host');
   });
 });

@@ -16,8 +16,9 @@ import { lineTime } from './textInput.js';
  */
 export type LineShape = 'log' | 'tagged' | 'prose';
 
-// Go's net/http errors start with the request: Post "https://api.push.apple.com/3/device/…": …
-const LOG_START = /^\s*(?:[{[]|HTTP\/\d|:status\b|(?:Post|Get|POST|GET|PUT)\s+"?https?:\/\/)/;
+// Go's net/http errors start with the request: Post "https://api.push.apple.com/3/device/…": …, also as a
+// push API's JSON answer carries it (MicroMDM's send_push_notification: `"error": "Post \"https://…\": unexpected EOF"`).
+const LOG_START = /^\s*(?:[{[]|HTTP\/\d|:status\b|(?:"(?:error|err|push_error)"\s*:\s*")?(?:Post|Get|POST|GET|PUT)\s+\\?"?https?:\/\/)/;
 /** curl -v: "> POST /3/device/…", "< HTTP/2 400", "< apns-id: …", "* Connected to …"; a Slack quote or bullet is not one. */
 const CURL =
   /^\s*(?:[<>]\s*(?:$|HTTP\/|[A-Z]+ \/|[\w-]+:\s)|\*\s+(?:Connected|Trying|TLS|SSL|ALPN|Using HTTP|Connection|Server certificate|Re-using|Closing|h2|Established)\b)/i;

@@ -1,5 +1,5 @@
 import type { Fact, Problem } from '../../facts/schema.js';
-import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
+import { itemName, problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
 import { SECURE_MAIL_MODULE } from '../securemail/names.js';
 import { hostsIn, type HostMention } from './hosts.js';
 import { APNS_REASONS, LEGACY_STATUSES, REASON_PATTERN, TLS_PATTERNS } from './reasons.js';
@@ -17,6 +17,8 @@ const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopu
 /** Lines from MDM servers, or about MDM topics: their APNs answers are MDM evidence, not app evidence. */
 const MDM_CONTEXT =
   /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b|\bdevice_udid=|\brequest_type=[A-Z]/i;
+/** File names of MicroMDM's and NanoMDM's logs and tools' output. */
+const MDM_TOOL_FILE = /micromdm|nanomdm|mdmctl|send_push_notification/i;
 /** A device's UDID named in a person's words ("for UDID 00008120-…"). */
 const STATED_UDID = /\budid\s*[:=]?\s*([0-9A-F]{8}-[0-9A-F]{16}|[0-9A-F]{40}|[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12})\b/i;
 
@@ -156,7 +158,15 @@ class ResponseScan implements LineSink {
   /** A line of this input was a program's (a log line): Apple's phrase alone on a later line is its output too. */
   private logLines = false;
 
-  constructor(private readonly item: Item) {}
+  /**
+   * The output of an MDM server's tool, or its log, named for it (MicroMDM's send_push_notification prints only
+   * the push API's answer, with nothing in it that says MDM): its TLS failures are the MDM server's.
+   */
+  private readonly mdmByName: boolean;
+
+  constructor(private readonly item: Item) {
+    this.mdmByName = MDM_TOOL_FILE.test(itemName(item));
+  }
 
   line(text: string, n: number): void {
     if (this.pending && n - this.pending.line > ANSWER_SPAN) this.flush();
@@ -189,7 +199,7 @@ class ResponseScan implements LineSink {
   end(): ReadResult {
     this.flush();
     settleAnswers(this.facts, this.hosts, this.mdmItem);
-    const facts = [...this.facts, ...endpointFacts(this.hosts, this.item), ...tlsFacts(this.tls, this.mdmItem, this.item)];
+    const facts = [...this.facts, ...endpointFacts(this.hosts, this.item), ...tlsFacts(this.tls, this.mdmItem || this.mdmByName, this.item)];
     const problems: Problem[] = [];
     if (this.responses > MAX_RESPONSES)
       problems.push(problemOf(this.item, 'apns.responses_truncated', `holds ${this.responses} APNs answers; the first ${MAX_RESPONSES} were kept`));

@@ -125,7 +125,8 @@ class ServerLogSink implements LineSink {
     }
 
     // 3. The server's push topic, from its certificate.
-    if (/push cert/i.test(msg) && f.get('topic')?.includes('.') && !f.get('err')) return this.takeCertificateTopic(f.get('topic')!, n, at);
+    if (/push cert/i.test(msg) && f.get('topic')?.includes('.') && !f.get('err'))
+      return this.takeCertificateTopic(f.get('topic')!, n, at, this.pendingFor(trace));
 
     // 4. Pushes.
     const isPush =
@@ -176,9 +177,18 @@ class ServerLogSink implements LineSink {
     this.push({ name: 'mdm.command.status', value: status, line: n, at, attrs });
   }
 
-  private takeCertificateTopic(topic: string, n: number, at: string | undefined): void {
+  /** The devices of the push request being served, when the line belongs to it (NanoMDM's topic line names none itself). */
+  private pendingFor(trace: string | undefined): string[] | undefined {
+    const p = this.pendingPush;
+    return p && (!trace || !p.trace || trace === p.trace) && p.ids.length ? p.ids : undefined;
+  }
+
+  private takeCertificateTopic(topic: string, n: number, at: string | undefined, pushedTo?: readonly string[]): void {
     const j = judgeValue('topic', topic);
-    if (j.state !== 'masked' && j.state !== 'garbled') return this.push({ name: 'server.topic', value: topic, line: n, at, attrs: {} });
+    // Which devices this push was on the topic for: a server with a certificate per group of devices pushes one group on
+    // one topic and another on another, which a log read as a whole would take for a switch (facts/supersede.ts).
+    const attrs: Record<string, string> = pushedTo?.length ? { pushed_to: pushedTo.join(',') } : {};
+    if (j.state !== 'masked' && j.state !== 'garbled') return this.push({ name: 'server.topic', value: topic, line: n, at, attrs });
     // A masked or garbled topic is named, never compared (issue 8 item 2).
     const u = unusableValueFact('server.topic', 'topic', topic, j, sourceOf(this.item, n));
     this.push({ name: u.name, value: u.value, line: n, at, attrs: u.attrs ?? {} });
@@ -210,7 +220,7 @@ class ServerLogSink implements LineSink {
     if (!ids.length) return this.bad(n);
 
     const { code, status, apnsId, error } = pushOutcome(f, ids.length, msgKey);
-    const pushIdentity = this.pushIdentity(f, n, at);
+    const pushIdentity = this.pushIdentity(f, n, at, ids);
     for (const id of ids) {
       const who = splitEnrollmentId(id);
       const attrs: Record<string, string> = { ...this.who(who), status };
@@ -227,9 +237,9 @@ class ServerLogSink implements LineSink {
   }
 
   /** What a push line says of the push itself (its topic, whether it named the PushMagic or token); the topic is also the server's. */
-  private pushIdentity(f: Map<string, string>, n: number, at: string | undefined): Record<string, string> {
+  private pushIdentity(f: Map<string, string>, n: number, at: string | undefined, ids: readonly string[]): Record<string, string> {
     const topic = f.get('topic') ?? f.get('pushtopic') ?? f.get('apnstopic');
-    if (topic?.includes('.')) this.takeCertificateTopic(topic, n, at);
+    if (topic?.includes('.')) this.takeCertificateTopic(topic, n, at, ids);
     return this.identities.of(f, n, at, this.zone);
   }
 

@@ -23,8 +23,11 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\s*([+-]
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The time a field states, as ISO UTC, with the zone it was written in ("unknown" when none). */
-function apsctlTime(text: string): { at: string; zone?: string } | undefined {
+/** How a time was written, one space between words (macOS puts a narrow no-break space before AM). */
+const asWritten = (s: string) => s.replace(/[\s\u202f\u00a0]+/g, ' ').trim();
+
+/** The time a field states, as ISO UTC, with the zone it was written in ("unknown" when none) and the text that wrote it. */
+function apsctlTime(text: string): { at: string; zone?: string; logged: string } | undefined {
   const s = SPOKEN_DATE.exec(text);
   if (s) {
     const month = MONTHS.indexOf(s[1]!.toLowerCase());
@@ -32,7 +35,7 @@ function apsctlTime(text: string): { at: string; zone?: string } | undefined {
     if (s[7]) hour = (hour % 12) + (/^p/i.test(s[7]) ? 12 : 0);
     if (month < 0 || hour > 23) return undefined;
     const d = new Date(`${s[3]}-${pad(month + 1)}-${pad(Number(s[2]))}T${pad(hour)}:${s[5]}:${s[6]}Z`);
-    return Number.isNaN(d.getTime()) ? undefined : { at: d.toISOString(), zone: 'unknown' };
+    return Number.isNaN(d.getTime()) ? undefined : { at: d.toISOString(), zone: 'unknown', logged: asWritten(s[0]) };
   }
   const i = ISO_DATE.exec(text);
   if (!i) return undefined;
@@ -40,13 +43,13 @@ function apsctlTime(text: string): { at: string; zone?: string } | undefined {
   const d = new Date(`${i[1]}-${i[2]}-${i[3]}T${i[4]}:${i[5]}:${i[6]}${offset ?? 'Z'}`);
   if (Number.isNaN(d.getTime())) return undefined;
   const zone = offset === undefined ? 'unknown' : offset === 'Z' || /^[+-]00:00$/.test(offset) ? undefined : offset;
-  return { at: d.toISOString(), ...(zone ? { zone } : {}) };
+  return { at: d.toISOString(), ...(zone ? { zone } : {}), logged: asWritten(i[0]) };
 }
 
 interface Channel {
   channel: string;
   environment: string;
-  last?: { at: string; zone?: string; line: number };
+  last?: { at: string; zone?: string; logged: string; line: number };
   topic?: string;
 }
 
@@ -97,6 +100,7 @@ export const apsctlStatusReader: LineReader = {
               environment: c.environment,
               ...(c.topic ? { topic: c.topic } : {}),
               ...(c.last.zone ? { zone: c.last.zone } : {}),
+              logged_at: c.last.logged,
             },
           });
         }

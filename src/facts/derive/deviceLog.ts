@@ -40,6 +40,18 @@ function byPosition(a: Fact, b: Fact): number {
 }
 
 /**
+ * A status snapshot (`apsctl status`) prints one block per port, each with its own last push: its lines are
+ * not in time order, so its events are ordered by their times (one file, one clock), and by line on a tie.
+ */
+const fromSnapshot = (f: Fact) => f.attrs?.from === 'apsctl status';
+
+function byTime(a: Fact, b: Fact): number {
+  const ta = a.at ?? '';
+  const tb = b.at ?? '';
+  return ta < tb ? -1 : ta > tb ? 1 : (lineOf(a) ?? 0) - (lineOf(b) ?? 0);
+}
+
+/**
  * The same observation read twice (a file given twice) counts once: the first place, the last reading.
  * Two readings of one observation share their line, so a fact is compared whole (its identity string
  * built) only when another fact of its log is on the same line: a log's events cost no string each.
@@ -166,7 +178,7 @@ const pushConnection: Deriver = (index) => {
   const logs = [...groupByFile(events)]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([file, list]) => {
-      const ordered = [...list].sort(byPosition);
+      const ordered = [...list].sort(list.every(fromSnapshot) ? byTime : byPosition);
       const last = ordered.at(-1)!;
       const everUp = ordered.some((f) => UP.includes(f.name));
       return { file, ordered, last, down: DOWN.includes(last.name) || (last.name === DROPPED && !everUp) };
