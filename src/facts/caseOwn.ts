@@ -84,7 +84,40 @@ export function caseOwnFacts<F extends Fact>(all: readonly F[]): readonly F[] {
     const unresolved = facts.find((f) => f.name === 'case.device_unresolved' && f.attrs?.by !== 'token');
     return unresolved ? withoutOneOfSeveral(facts, String(unresolved.value)) : facts;
   }
-  return facts.filter((f) => !PER_DEVICE.has(f.name) || isDevicesOwn(f, ids));
+  return ownNotNow(
+    facts.filter((f) => !PER_DEVICE.has(f.name) || isDevicesOwn(f, ids)),
+    facts,
+    ids,
+  );
+}
+
+/**
+ * Whether the case's device answered NotNow: the log-wide "a NotNow was seen" is another device's once every
+ * NotNow read names a device and none names the case's. A NotNow naming no device (a single plist) still counts.
+ */
+function ownNotNow<F extends Fact>(own: readonly F[], all: readonly F[], ids: ReadonlySet<string>): readonly F[] {
+  const seen = own.find((f) => f.name === 'notnow.seen' && f.value === true);
+  if (!seen) return own;
+  const others = new Set<string>();
+  for (const f of all) {
+    if (f.name !== 'mdm.command.status' || f.value !== 'NotNow') continue;
+    const udid = f.attrs?.udid?.trim().toUpperCase();
+    if (!udid || ids.has(udid)) return own;
+    others.add(f.attrs!.udid!.trim());
+  }
+  if (!others.size) return own;
+  const list = [...others].sort();
+  const named = list.length > 3 ? `${list.slice(0, 3).join(', ')} and ${list.length - 3} more` : list.join(', ');
+  const mine: Fact = {
+    ...seen,
+    value: false,
+    source: {
+      kind: 'derived',
+      how: `every NotNow read was another device's (${named}), none the case's device's`,
+      from: ['notnow.seen', 'mdm.command.status'],
+    },
+  };
+  return own.map((f) => (f === seen ? (mine as F) : f));
 }
 
 /** APNs reasons about one device token, not about the provider's credentials, topic or request. */
