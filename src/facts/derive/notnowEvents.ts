@@ -44,12 +44,14 @@ function commonOf(fact: Fact, kind: 'status' | 'sent'): Common {
   const a = fact.attrs ?? {};
   const udid = a.udid ?? '(unnamed device)';
   const user = a.user;
+  const channel = a.channel ?? (user ? 'user' : 'device');
   return {
     fact,
     status: kind === 'status' ? String(fact.value) : undefined,
-    enrollment: user ? `${udid}:${user}` : udid,
+    // A user channel named by its type alone (no user id) is still an enrollment apart from the device channel.
+    enrollment: user ? `${udid}:${user}` : channel === 'user' ? `${udid} (user channel)` : udid,
     udid,
-    channel: a.channel ?? (user ? 'user' : 'device'),
+    channel,
     user,
     rt: a.request_type || undefined,
     input: fact.fold?.each.member ? undefined : inputOf(fact.source),
