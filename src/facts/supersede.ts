@@ -233,6 +233,7 @@ export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly
   checkoutsSuperseded(facts, dropped);
   topicsSwitched(facts, dropped);
   retriedSteps(facts, dropped);
+  statesSuperseded(facts, dropped);
   return dropped.size ? facts.filter((f) => !dropped.has(f)) : facts;
 }
 
@@ -286,6 +287,39 @@ function namedTenants(facts: readonly Fact[]): Set<string> {
     if (t) out.add(t);
   }
   return out;
+}
+
+/**
+ * What Secure Mail's app log reports of a device setting, each with what a later line reporting the opposite
+ * makes history: the latest word is what holds now (the user switched Background App Refresh on, left Low
+ * Power Mode, or a build that registers for pushes was installed). A device token received makes an earlier
+ * failure to register history, not the other way round: the token stays the app's until it registers again.
+ */
+const STATE_OPPOSITES: Record<string, readonly string[]> = {
+  'securemail.log.background_refresh_denied': ['securemail.log.background_refresh_available'],
+  'securemail.log.background_refresh_available': ['securemail.log.background_refresh_denied'],
+  'securemail.log.low_power_on': ['securemail.log.low_power_off'],
+  'securemail.log.low_power_off': ['securemail.log.low_power_on'],
+  'securemail.log.missing_entitlement': ['securemail.log.device_token_received'],
+  'securemail.log.no_device_token': ['securemail.log.device_token_received'],
+};
+
+function statesSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  let latest: Map<string, Timed[]> | undefined;
+  for (const f of facts) {
+    const opposites = STATE_OPPOSITES[f.name];
+    if (!opposites) continue;
+    const t = timeOf(f);
+    if (!t) continue;
+    if (!latest) {
+      latest = new Map();
+      for (const o of facts) {
+        const ot = o.name.startsWith('securemail.log.') ? timeOf(o) : undefined;
+        if (ot) latest.set(o.name, [...(latest.get(o.name) ?? []), ot]);
+      }
+    }
+    if (opposites.some((name) => latest!.get(name)?.some((o) => o.clock === t.clock && o.ms > t.ms))) dropped.add(f);
+  }
 }
 
 /** Successes by step ("step:<operation>") and of a whole subscription ("subscribed"), with their times and tenant. */
