@@ -43,3 +43,10 @@ describe("a server log where another device answered NotNow, the case's device a
     expect(cause(r, 'notnow.before_first_unlock')?.status).toBe('confirmed');
   });
 });
+
+describe('the case names a device this log never mentions', () => {
+  it("another device's NotNow neither confirms nor rules out that the named device was turned down", async () => {
+    const r = await diagnose(log, '--answer', 'q.case.device=00008030-000A1B2C3D4E5F60', ...answers);
+    expect(cause(r, 'notnow.before_first_unlock')?.status).not.toMatch(/confirmed|ruled_out/);
+  });
+});
