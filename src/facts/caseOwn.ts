@@ -93,19 +93,29 @@ export function caseOwnFacts<F extends Fact>(all: readonly F[]): readonly F[] {
 
 /**
  * Whether the case's device answered NotNow: the log-wide "a NotNow was seen" is another device's once every
- * NotNow read names a device and none names the case's. A NotNow naming no device (a single plist) still counts.
+ * NotNow read names a device, none names the case's, and the case's device answered other commands in the
+ * evidence; when it answered none there, whether it answered NotNow is not known. A NotNow naming no device (a
+ * single plist) still counts.
  */
 function ownNotNow<F extends Fact>(own: readonly F[], all: readonly F[], ids: ReadonlySet<string>): readonly F[] {
   const seen = own.find((f) => f.name === 'notnow.seen' && f.value === true);
   if (!seen) return own;
   const others = new Set<string>();
+  let answered = false;
   for (const f of all) {
-    if (f.name !== 'mdm.command.status' || f.value !== 'NotNow') continue;
+    if (f.name !== 'mdm.command.status') continue;
     const udid = f.attrs?.udid?.trim().toUpperCase();
+    if (f.value !== 'NotNow') {
+      answered ||= !!udid && ids.has(udid);
+      continue;
+    }
     if (!udid || ids.has(udid)) return own;
     others.add(f.attrs!.udid!.trim());
   }
   if (!others.size) return own;
+  // Only a device the log shows answering other statuses is known to have answered no NotNow there; of a
+  // device it never mentions, the NotNows (another device's) say nothing either way.
+  if (!answered) return own.filter((f) => f !== seen);
   const list = [...others].sort();
   const named = list.length > 3 ? `${list.slice(0, 3).join(', ')} and ${list.length - 3} more` : list.join(', ');
   const mine: Fact = {
