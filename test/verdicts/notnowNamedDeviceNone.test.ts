@@ -50,3 +50,10 @@ describe('the case names a device this log never mentions', () => {
     expect(cause(r, 'notnow.before_first_unlock')?.status).not.toMatch(/confirmed|ruled_out/);
   });
 });
+
+describe('both devices in the log and neither named yet', () => {
+  it("A's NotNow does not confirm the case's device was turned down: it may be B, which acknowledged", async () => {
+    const r = await diagnose(log, ...answers);
+    expect(cause(r, 'notnow.before_first_unlock')?.status).not.toMatch(/confirmed|ruled_out/);
+  });
+});
