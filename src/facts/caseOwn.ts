@@ -33,6 +33,9 @@ const DETAILS = [
   'notnow.resent_after_poll',
 ];
 
+/** What says a NotNow was answered, and to what: the case's only if the case's device is among those that answered one. */
+const NOTNOW_SEEN = ['notnow.seen', 'notnow.command', 'notnow.channel'];
+
 /**
  * Several devices and none named yet (the case asks which): what one of them holds or was answered is not yet
  * the case's. A push detail naming a device (its check-in's topic, PushMagic, token), or what followed its
@@ -65,8 +68,19 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
     const all = new Set([...values.values()].flatMap((v) => [...v]));
     if (!covers(new Set(values.keys())) || all.size > 1) unshared.add(name);
   }
+  // A NotNow speaks for the case only when every device answered one (a NotNow naming no device always does).
+  const notNowFor = new Set<string>();
+  let unnamedNotNow = false;
+  for (const f of facts)
+    if (f.name === 'mdm.command.status' && f.value === 'NotNow') {
+      const d = deviceOf(f);
+      if (d) notNowFor.add(d);
+      else unnamedNotNow = true;
+    }
+  if (notNowFor.size && !unnamedNotNow && !covers(notNowFor)) for (const name of NOTNOW_SEEN) unshared.add(name);
+
   if (!dropFailed && !unshared.size) return facts;
-  return facts.filter((f) => !((dropFailed && failed(f)) || (unshared.has(f.name) && deviceOf(f))));
+  return facts.filter((f) => !((dropFailed && failed(f)) || (unshared.has(f.name) && (deviceOf(f) || NOTNOW_SEEN.includes(f.name)))));
 }
 
 /**
