@@ -36,3 +36,13 @@ describe('a NotNow, then a new connection within the same second that acknowledg
     expect(cause(r, 'notnow.not_resent')?.status).toBe('confirmed');
   });
 });
+
+describe('two rotated logs of the same server whose lines share one second', () => {
+  it("a connection in one file is not merged with another file's connection of the same second", async () => {
+    // The newer file is written first, so its name sorts first, as nanomdm.log does before nanomdm.log.1.
+    const newer = file('nanomdm.log', `${lines.slice(0, 4).join('\n')}\n`);
+    const older = file('nanomdm.log.1', `${lines.slice(4).join('\n')}\n`);
+    const r = await diagnose(newer, older);
+    expect(cause(r, 'notnow.poll_suppressed')?.status).not.toBe('confirmed');
+  });
+});
