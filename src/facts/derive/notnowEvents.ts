@@ -140,9 +140,10 @@ export class Reports {
     const inputIds = new Map<string, number>();
     for (let r = 0; r < this.length; r++) {
       const c = this.commons[this.factIndex(r)];
-      this.conn[r] = this.connIdOf(this.attr(r, 'connection'));
-      this.ms[r] = this.timeKey(r);
       const input = c.input ?? inputOf(this.source(r));
+      // A connection is one log's: two files (rotated logs) may each name one opened in the same second.
+      this.conn[r] = this.connIdOf(this.attr(r, 'connection'), input);
+      this.ms[r] = this.timeKey(r);
       let id = inputIds.get(input);
       if (id === undefined) {
         inputIds.set(input, (id = this.inputNames.length));
@@ -154,11 +155,12 @@ export class Reports {
     }
   }
 
-  private connIdOf(name: string | undefined): number {
+  private connIdOf(name: string | undefined, input: string): number {
     if (!name) return -1;
-    let id = this.connIds.get(name);
+    const key = input ? `${input}\u0000${name}` : name;
+    let id = this.connIds.get(key);
     if (id === undefined) {
-      this.connIds.set(name, (id = this.connNames.length));
+      this.connIds.set(key, (id = this.connNames.length));
       this.connNames.push(name);
     }
     return id;
@@ -173,7 +175,7 @@ export class Reports {
     return this.connNames[c];
   }
   setConnection(r: number, name: string | undefined): void {
-    this.conn[r] = this.connIdOf(name);
+    this.conn[r] = this.connIdOf(name, '');
   }
   /** Whether the report has a time (without writing it out). */
   hasTime(r: number): boolean {
