@@ -80,7 +80,8 @@ export class Reports {
    */
   private readonly conn: Int32Array;
   private readonly connNames: string[] = [];
-  private readonly connIds = new Map<string, number>();
+  /** Connection numbers by log, then by id (no key string made per report). */
+  private readonly connIds = new Map<string, Map<string, number>>();
   /**
    * Per report, its time as milliseconds (-Infinity: none): ISO times compare as their instants do.
    * Only when some time is not in the canonical form are the strings themselves kept (`texts`).
@@ -157,10 +158,11 @@ export class Reports {
 
   private connIdOf(name: string | undefined, input: string): number {
     if (!name) return -1;
-    const key = input ? `${input}\u0000${name}` : name;
-    let id = this.connIds.get(key);
+    let ids = this.connIds.get(input);
+    if (!ids) this.connIds.set(input, (ids = new Map()));
+    let id = ids.get(name);
     if (id === undefined) {
-      this.connIds.set(key, (id = this.connNames.length));
+      ids.set(name, (id = this.connNames.length));
       this.connNames.push(name);
     }
     return id;
