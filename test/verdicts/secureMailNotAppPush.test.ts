@@ -10,7 +10,7 @@ import { diagnose, questionIds } from './evidence.js';
  */
 const HEALTHY = fileURLToPath(new URL('../fixtures/securemail/healthy/', import.meta.url));
 
-describe("a Secure Mail log bundle whose app log shows the device token it registered with", () => {
+describe('a Secure Mail log bundle whose app log shows the device token it registered with', () => {
   it('is a Secure Mail case, not an app push case asking about the provider', async () => {
     const r = await diagnose(HEALTHY);
     expect(r.domains).toEqual(['securemail']);
