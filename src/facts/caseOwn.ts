@@ -33,6 +33,9 @@ const DETAILS = [
   'notnow.resent_after_poll',
 ];
 
+/** What says a NotNow was answered, and to what: the case's only if the case's device is among those that answered one. */
+const NOTNOW_SEEN = ['notnow.seen', 'notnow.command', 'notnow.channel'];
+
 /**
  * Several devices and none named yet (the case asks which): what one of them holds or was answered is not yet
  * the case's. A push detail naming a device (its check-in's topic, PushMagic, token), or what followed its
@@ -65,8 +68,19 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
     const all = new Set([...values.values()].flatMap((v) => [...v]));
     if (!covers(new Set(values.keys())) || all.size > 1) unshared.add(name);
   }
+  // A NotNow speaks for the case only when every device answered one (a NotNow naming no device always does).
+  const notNowFor = new Set<string>();
+  let unnamedNotNow = false;
+  for (const f of facts)
+    if (f.name === 'mdm.command.status' && f.value === 'NotNow') {
+      const d = deviceOf(f);
+      if (d) notNowFor.add(d);
+      else unnamedNotNow = true;
+    }
+  if (notNowFor.size && !unnamedNotNow && !covers(notNowFor)) for (const name of NOTNOW_SEEN) unshared.add(name);
+
   if (!dropFailed && !unshared.size) return facts;
-  return facts.filter((f) => !((dropFailed && failed(f)) || (unshared.has(f.name) && deviceOf(f))));
+  return facts.filter((f) => !((dropFailed && failed(f)) || (unshared.has(f.name) && (deviceOf(f) || NOTNOW_SEEN.includes(f.name)))));
 }
 
 /**
@@ -84,7 +98,50 @@ export function caseOwnFacts<F extends Fact>(all: readonly F[]): readonly F[] {
     const unresolved = facts.find((f) => f.name === 'case.device_unresolved' && f.attrs?.by !== 'token');
     return unresolved ? withoutOneOfSeveral(facts, String(unresolved.value)) : facts;
   }
-  return facts.filter((f) => !PER_DEVICE.has(f.name) || isDevicesOwn(f, ids));
+  return ownNotNow(
+    facts.filter((f) => !PER_DEVICE.has(f.name) || isDevicesOwn(f, ids)),
+    facts,
+    ids,
+  );
+}
+
+/**
+ * Whether the case's device answered NotNow: the log-wide "a NotNow was seen" is another device's once every
+ * NotNow read names a device, none names the case's, and the case's device answered other commands in the
+ * evidence; when it answered none there, whether it answered NotNow is not known. A NotNow naming no device (a
+ * single plist) still counts.
+ */
+function ownNotNow<F extends Fact>(own: readonly F[], all: readonly F[], ids: ReadonlySet<string>): readonly F[] {
+  const seen = own.find((f) => f.name === 'notnow.seen' && f.value === true);
+  if (!seen) return own;
+  const others = new Set<string>();
+  let answered = false;
+  for (const f of all) {
+    if (f.name !== 'mdm.command.status') continue;
+    const udid = f.attrs?.udid?.trim().toUpperCase();
+    if (f.value !== 'NotNow') {
+      answered ||= !!udid && ids.has(udid);
+      continue;
+    }
+    if (!udid || ids.has(udid)) return own;
+    others.add(f.attrs!.udid!.trim());
+  }
+  if (!others.size) return own;
+  // Only a device the log shows answering other statuses is known to have answered no NotNow there; of a
+  // device it never mentions, the NotNows (another device's) say nothing either way.
+  if (!answered) return own.filter((f) => f !== seen);
+  const list = [...others].sort();
+  const named = list.length > 3 ? `${list.slice(0, 3).join(', ')} and ${list.length - 3} more` : list.join(', ');
+  const mine: Fact = {
+    ...seen,
+    value: false,
+    source: {
+      kind: 'derived',
+      how: `every NotNow read was another device's (${named}), none the case's device's`,
+      from: ['notnow.seen', 'mdm.command.status'],
+    },
+  };
+  return own.map((f) => (f === seen ? (mine as F) : f));
 }
 
 /** APNs reasons about one device token, not about the provider's credentials, topic or request. */

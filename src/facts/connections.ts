@@ -20,6 +20,9 @@ interface Open {
   id: string;
   lastAt?: string;
   closed: boolean;
+  /** The id before any same-second count, and how many connections opened under it so far. */
+  base: string;
+  opened: number;
 }
 
 export class ConnectionTracker {
@@ -33,8 +36,11 @@ export class ConnectionTracker {
     if (!cur || cur.closed || status === 'Idle' || gap > GAP_SECONDS) {
       const n = (this.counters.get(enrollment) ?? 0) + 1;
       this.counters.set(enrollment, n);
-      const id = `${enrollment}@${at ?? (lineNo ? `line ${lineNo}` : `#${n}`)}`;
-      this.open.set(enrollment, { id, lastAt: at, closed: false });
+      const base = `${enrollment}@${at ?? (lineNo ? `line ${lineNo}` : `#${n}`)}`;
+      // A server logging to the second can show two connections opened in the same second; they stay two.
+      const opened = cur?.base === base ? cur.opened + 1 : 1;
+      const id = opened > 1 ? `${base} (${opened})` : base;
+      this.open.set(enrollment, { id, lastAt: at, closed: false, base, opened });
       return id;
     }
     if (at) cur.lastAt = at;

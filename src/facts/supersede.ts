@@ -248,6 +248,7 @@ export function withoutSuperseded<F extends Fact>(facts: readonly F[]): readonly
   checkoutsSuperseded(facts, dropped);
   topicsSwitched(facts, dropped);
   retriedSteps(facts, dropped);
+  statesSuperseded(facts, dropped);
   return dropped.size ? facts.filter((f) => !dropped.has(f)) : facts;
 }
 
@@ -271,24 +272,79 @@ const STEP_ORDER = ['tenant_id', 'registration', 'ews_subscription', 'listener_u
  * succeeded later; a failure the app log recorded once the log or the events file shows a later success.
  */
 function retriedSteps<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
-  let succeeded: Map<string, Timed[]> | undefined;
+  let succeeded: Map<string, (Timed & { tenant?: string })[]> | undefined;
+  let tenants: Set<string> | undefined;
   for (const f of facts) {
     if (!SUBSCRIPTION_FAILURES.has(f.name)) continue;
     const t = timeOf(f);
     if (!t) continue;
     succeeded ??= subscriptionSuccesses(facts);
-    const later = (key: string) => succeeded!.get(key)?.some((s) => s.clock === t.clock && s.ms > t.ms);
+    tenants ??= namedTenants(facts);
+    // With two or more tenants named, another tenant's success says nothing of this one's failure.
+    const tenant = tenants.size > 1 ? namedTenant(f) : undefined;
+    const later = (key: string) => succeeded!.get(key)?.some((s) => s.clock === t.clock && s.ms > t.ms && (tenant === undefined || s.tenant === tenant));
     if (later('subscribed') || (f.name === 'securemail.apns.failed_operation' && later(`step:${String(f.value)}`))) dropped.add(f);
   }
 }
 
-/** Successes by step ("step:<operation>") and of a whole subscription ("subscribed"), with their times. */
-function subscriptionSuccesses(facts: readonly Fact[]): Map<string, Timed[]> {
-  const out = new Map<string, Timed[]>();
-  const add = (key: string, t: Timed) => out.set(key, [...(out.get(key) ?? []), t]);
-  for (const s of facts) {
-    const t = s.name === 'securemail.apns.succeeded_operation' || s.name === 'securemail.log.subscription_succeeded' ? timeOf(s) : undefined;
+/** The tenant a Secure Mail step names, unless it names none or masks it. */
+function namedTenant(f: Fact): string | undefined {
+  const t = f.attrs?.tenant?.trim().toLowerCase();
+  return t && !MASKED.test(t) ? t : undefined;
+}
+
+/** The tenants the events file's steps name in the clear. */
+function namedTenants(facts: readonly Fact[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of facts) {
+    if (f.name !== 'securemail.apns.failed_operation' && f.name !== 'securemail.apns.succeeded_operation') continue;
+    const t = namedTenant(f);
+    if (t) out.add(t);
+  }
+  return out;
+}
+
+/**
+ * What Secure Mail's app log reports of a device setting, each with what a later line reporting the opposite
+ * makes history: the latest word is what holds now (the user switched Background App Refresh on, left Low
+ * Power Mode, or a build that registers for pushes was installed). A device token received makes an earlier
+ * failure to register history, not the other way round: the token stays the app's until it registers again.
+ */
+const STATE_OPPOSITES: Record<string, readonly string[]> = {
+  'securemail.log.background_refresh_denied': ['securemail.log.background_refresh_available'],
+  'securemail.log.background_refresh_available': ['securemail.log.background_refresh_denied'],
+  'securemail.log.low_power_on': ['securemail.log.low_power_off'],
+  'securemail.log.low_power_off': ['securemail.log.low_power_on'],
+  'securemail.log.missing_entitlement': ['securemail.log.device_token_received'],
+  'securemail.log.no_device_token': ['securemail.log.device_token_received'],
+};
+
+function statesSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
+  let latest: Map<string, Timed[]> | undefined;
+  for (const f of facts) {
+    const opposites = STATE_OPPOSITES[f.name];
+    if (!opposites) continue;
+    const t = timeOf(f);
     if (!t) continue;
+    if (!latest) {
+      latest = new Map();
+      for (const o of facts) {
+        const ot = o.name.startsWith('securemail.log.') ? timeOf(o) : undefined;
+        if (ot) latest.set(o.name, [...(latest.get(o.name) ?? []), ot]);
+      }
+    }
+    if (opposites.some((name) => latest!.get(name)?.some((o) => o.clock === t.clock && o.ms > t.ms))) dropped.add(f);
+  }
+}
+
+/** Successes by step ("step:<operation>") and of a whole subscription ("subscribed"), with their times and tenant. */
+function subscriptionSuccesses(facts: readonly Fact[]): Map<string, (Timed & { tenant?: string })[]> {
+  const out = new Map<string, (Timed & { tenant?: string })[]>();
+  const add = (key: string, t: Timed & { tenant?: string }) => out.set(key, [...(out.get(key) ?? []), t]);
+  for (const s of facts) {
+    const at = s.name === 'securemail.apns.succeeded_operation' || s.name === 'securemail.log.subscription_succeeded' ? timeOf(s) : undefined;
+    if (!at) continue;
+    const t = { ...at, tenant: namedTenant(s) };
     if (s.name === 'securemail.log.subscription_succeeded' || FINAL_STEPS.has(String(s.value))) add('subscribed', t);
     if (s.name !== 'securemail.apns.succeeded_operation') continue;
     add(`step:${String(s.value)}`, t);

@@ -1,4 +1,5 @@
 import type { Fact } from '../../facts/schema.js';
+import { CTXLOG_TEXT_FILE, SECURE_MAIL_MODULE } from '../securemail/names.js';
 import { sourceOf, type Item, type LineReader } from '../types.js';
 import { isPushText, lineTimeZoned } from './textInput.js';
 
@@ -24,7 +25,9 @@ const MAX_LINE = 4096;
 export const appRegistrationReader: LineReader = {
   id: 'apns.app_registration',
   kind: 'lines',
-  accepts: isPushText,
+  // Secure Mail's app log prints the same callbacks; its reader reads them for Secure Mail, whose pushes come
+  // from Citrix's listener service, not from an app provider of the customer's.
+  accepts: (name, head, item) => isPushText(name, head, item) && !CTXLOG_TEXT_FILE.test(name) && !SECURE_MAIL_MODULE.test(head.toString('latin1')),
   open(item: Item) {
     const facts: Fact[] = [];
     let refused: { fact: Fact; line: number } | undefined;

@@ -18,6 +18,8 @@ export function tokenRef(token: string): string {
  * hundred facts, not one per row.
  */
 const MAX_DISTINCT = 200;
+/** Tenants a step's outcome is told apart by (see stepTenant). */
+const MAX_STEP_TENANTS = 8;
 
 /**
  * The facts of CtxLog_APNS_Events.csv, folded as the rows are read
@@ -37,6 +39,7 @@ export class EventFacts {
   private foldedRows = 0;
   private readonly unlisted = new Map<string, number>();
   rows = 0;
+  private readonly stepTenants = new Set<string>();
 
   constructor(private readonly item: Item) {}
 
@@ -54,15 +57,19 @@ export class EventFacts {
     if (reason) attrs.reason = reason;
     if (tenant) attrs.tenant = tenant;
     if (token) attrs.token = tokenRef(token);
+    // A step's outcome is its tenant's: two accounts (or tenants) in one table succeed and fail apart.
+    const tenantOf: Record<string, string> = tenant ? { tenant: this.stepTenant(tenant) } : {};
     let folded = false;
     const event = { name: 'securemail.apns_event', value: operation || '(no operation)', source, ...when, attrs };
     folded = this.add(event, `${op}\u0000${outcome}\u0000${reason ?? ''}`) || folded;
     if (reason)
       folded =
-        this.add({ name: 'securemail.apns.failed_operation', value: op, source, ...when, attrs: { reason, status, ...zone } }, `${op}\u0000${reason}`) ||
-        folded;
+        this.add(
+          { name: 'securemail.apns.failed_operation', value: op, source, ...when, attrs: { reason, status, ...tenantOf, ...zone } },
+          `${op}\u0000${reason}`,
+        ) || folded;
     if (outcome === 'success')
-      folded = this.add({ name: 'securemail.apns.succeeded_operation', value: op, source, ...when, attrs: { status, ...zone } }, op) || folded;
+      folded = this.add({ name: 'securemail.apns.succeeded_operation', value: op, source, ...when, attrs: { status, ...tenantOf, ...zone } }, op) || folded;
     if (folded) this.foldedRows++;
     const at = time ? { ...when, ...(time.zoneLess ? { attrs: zone } : {}) } : {};
     if (tenant) this.value('securemail.apns.tenant_id', tenant, source, at);
@@ -72,6 +79,18 @@ export class EventFacts {
 
   facts(): Fact[] {
     return this.folder.facts();
+  }
+
+  /**
+   * The tenant a step's outcome is kept under: a device holds one or two accounts, so past a few tenants a
+   * table of garbage would make a fact per row; the rest share one name, which matches none of the first.
+   */
+  private stepTenant(tenant: string): string {
+    if (this.stepTenants.has(tenant) || this.stepTenants.size < MAX_STEP_TENANTS) {
+      this.stepTenants.add(tenant);
+      return tenant;
+    }
+    return '(one of many tenants)';
   }
 
   /** What the problem says when rows were counted by kind or values were not listed, if any were. */

@@ -44,12 +44,14 @@ function commonOf(fact: Fact, kind: 'status' | 'sent'): Common {
   const a = fact.attrs ?? {};
   const udid = a.udid ?? '(unnamed device)';
   const user = a.user;
+  const channel = a.channel ?? (user ? 'user' : 'device');
   return {
     fact,
     status: kind === 'status' ? String(fact.value) : undefined,
-    enrollment: user ? `${udid}:${user}` : udid,
+    // A user channel named by its type alone (no user id) is still an enrollment apart from the device channel.
+    enrollment: user ? `${udid}:${user}` : channel === 'user' ? `${udid} (user channel)` : udid,
     udid,
-    channel: a.channel ?? (user ? 'user' : 'device'),
+    channel,
     user,
     rt: a.request_type || undefined,
     input: fact.fold?.each.member ? undefined : inputOf(fact.source),
@@ -78,7 +80,8 @@ export class Reports {
    */
   private readonly conn: Int32Array;
   private readonly connNames: string[] = [];
-  private readonly connIds = new Map<string, number>();
+  /** Connection numbers by log, then by id (no key string made per report). */
+  private readonly connIds = new Map<string, Map<string, number>>();
   /**
    * Per report, its time as milliseconds (-Infinity: none): ISO times compare as their instants do.
    * Only when some time is not in the canonical form are the strings themselves kept (`texts`).
@@ -138,9 +141,10 @@ export class Reports {
     const inputIds = new Map<string, number>();
     for (let r = 0; r < this.length; r++) {
       const c = this.commons[this.factIndex(r)];
-      this.conn[r] = this.connIdOf(this.attr(r, 'connection'));
-      this.ms[r] = this.timeKey(r);
       const input = c.input ?? inputOf(this.source(r));
+      // A connection is one log's: two files (rotated logs) may each name one opened in the same second.
+      this.conn[r] = this.connIdOf(this.attr(r, 'connection'), input);
+      this.ms[r] = this.timeKey(r);
       let id = inputIds.get(input);
       if (id === undefined) {
         inputIds.set(input, (id = this.inputNames.length));
@@ -152,11 +156,13 @@ export class Reports {
     }
   }
 
-  private connIdOf(name: string | undefined): number {
+  private connIdOf(name: string | undefined, input: string): number {
     if (!name) return -1;
-    let id = this.connIds.get(name);
+    let ids = this.connIds.get(input);
+    if (!ids) this.connIds.set(input, (ids = new Map()));
+    let id = ids.get(name);
     if (id === undefined) {
-      this.connIds.set(name, (id = this.connNames.length));
+      ids.set(name, (id = this.connNames.length));
       this.connNames.push(name);
     }
     return id;
@@ -171,7 +177,7 @@ export class Reports {
     return this.connNames[c];
   }
   setConnection(r: number, name: string | undefined): void {
-    this.conn[r] = this.connIdOf(name);
+    this.conn[r] = this.connIdOf(name, '');
   }
   /** Whether the report has a time (without writing it out). */
   hasTime(r: number): boolean {
