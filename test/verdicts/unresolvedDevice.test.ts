@@ -1,21 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cause,
-  diagnose,
-  file,
-  MAGIC,
-  nanoIdle,
-  nanoLib,
-  nanoPush,
-  nanoTokenUpdate,
-  questionIds,
-  TOKEN,
-  TOPIC,
-  UDID_A,
-  UDID_B,
-  webhookTokenUpdate,
-  answeredPushLog,
-} from './evidence.js';
+import { cause, diagnose, questionIds, TOPIC, UDID_A, UDID_B, webhookTokenUpdate, answeredPushLog } from './evidence.js';
 
 /**
  * Troubleshooting step: "does the server push on the topic the device enrolled with?" The engineer hands
