@@ -111,7 +111,7 @@ export async function polishDraft(report: Report, options: PolishOptions = {}): 
   const allowed = options.redact
     ? template
     : [template, ...report.facts.flatMap((f) => [String(f.value), f.at ?? '', ...Object.values(f.attrs ?? {})])].join('\n');
-  const verdict = verifyDraft(candidate, { required, allowed });
+  const verdict = verifyDraft(candidate, { required, allowed, template });
   if (!verdict.ok) return fallback(`the model's rewrite was rejected: ${verdict.reason}`);
   return { draft: candidate.endsWith('\n') ? candidate : `${candidate}\n`, polished: true, model: s.model };
 }

@@ -5,7 +5,7 @@ import { diagnose } from '../../src/engine/diagnose.js';
 import { buildReport } from '../../src/case/index.js';
 import { polishDraft } from '../../src/escalation/polish.js';
 import { renderFeedbackDraft } from '../../src/escalation/draft.js';
-import { MAGIC, TOKEN, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
+import { MAGIC, TOKEN, UDID, ruledOutFacts, zoneLessServerLogFacts } from '../fixtures/escalation/mdmRuledOut.js';
 import { shipped } from '../support/rules.js';
 
 /**
@@ -167,6 +167,26 @@ describe('model polish of the Feedback draft, against a local OpenAI-compatible 
     const r = await polishDraft(report, options());
     expect(r.polished).toBe(false);
     expect(r.reason).toContain('lost or changed the time of push 3');
+  });
+
+  it("rejects a rewrite that calls the server log's zone-less times UTC, and says so", async () => {
+    // The same case, with the server's log writing its local time and no zone (NanoMDM's Go log, Jamf Pro's log4j).
+    const local = buildReport(diagnose({ facts: zoneLessServerLogFacts() }, shipped()));
+    const draft = renderFeedbackDraft(local);
+    expect(draft).toContain("Between 2024-05-06 09:00:00 and 2024-05-06 15:30:00 (the server log's local time; its zone is not in the evidence)");
+    // The push list keeps its "(zone unknown)" marks; only the summary's clock is made UTC.
+    reply = (d) => ({
+      content: d.replace(
+        "Between 2024-05-06 09:00:00 and 2024-05-06 15:30:00 (the server log's local time; its zone is not in the evidence)",
+        'Between 2024-05-06 09:00:00 UTC and 2024-05-06 15:30:00 UTC',
+      ),
+    });
+    const r = await polishDraft(local, options());
+    expect(r.polished).toBe(false);
+    expect(r.draft).toBe(draft);
+    expect(r.reason).toBe(
+      "the model's rewrite was rejected: the rewrite gives a zone (2024-05-06 09:00:00 UTC) to a time the evidence holds without one; the template draft is used",
+    );
   });
 
   it('rejects a rewrite that drops the UDID', async () => {
