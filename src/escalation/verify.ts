@@ -1,4 +1,4 @@
-import type { RequiredValue } from './context.js';
+import type { LinkedValues, RequiredValue } from './context.js';
 import { redactValue } from '../report/render/audience.js';
 
 /**
@@ -20,6 +20,8 @@ export interface VerifyInput {
    * ISO times end in Z even when their log wrote no zone, so `allowed` cannot tell.
    */
   template?: string;
+  /** Values that must stand on one line with their anchor (each failed push's answer with its time). */
+  linked?: readonly LinkedValues[];
 }
 
 /** A time with a zone said after it: "2024-05-06 09:00:00 UTC", "09:00 GMT", "09:00:00Z". */
@@ -52,6 +54,11 @@ export function verifyDraft(candidate: string, input: VerifyInput): Verdict {
   if (!candidate.trim()) return { ok: false, reason: 'the rewrite was empty' };
   for (const r of input.required) {
     if (!candidate.includes(r.value)) return { ok: false, reason: `the rewrite lost or changed ${r.label}` };
+  }
+  const lines = candidate.split('\n');
+  for (const { anchor, values } of input.linked ?? []) {
+    const own = lines.filter((l) => l.includes(anchor));
+    for (const v of values) if (!own.some((l) => l.includes(v.value))) return { ok: false, reason: `the rewrite moved ${v.label} off that push's line` };
   }
   for (const { what, pattern, open } of SUSPICIOUS) {
     for (const m of candidate.matchAll(pattern)) {
