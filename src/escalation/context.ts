@@ -112,7 +112,7 @@ function summary(report: Report, pushes: PushLine[], total: number, device: stri
   // A time read off a log that wrote no zone is the server's wall clock: never call it UTC, and say so once.
   const zoneLess = timed.some((p) => p.zoneLess);
   const when = (p: PushLine) => (zoneLess ? (p.bareAt ?? p.at) : p.at);
-  const clock = zoneLess ? " (the server log's local time; its zone is not in the evidence)" : '';
+  const clock = zoneLess ? ` (${mdm ? "the server log's" : "the provider log's"} local time; its zone is not in the evidence)` : '';
   if (timed.length) {
     parts.push(
       timed.length === 1 && total === 1
