@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pem, pushCertificate } from '../apns/certs.js';
-import { diagnose, facts, file, jamf, MAGIC, sysdiagnose, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import { diagnose, facts, file, jamf, note, MAGIC, sysdiagnose, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
 
 /**
  * Troubleshooting step: "give Apple the time of each failed push and what
@@ -69,5 +69,13 @@ describe("Jamf Pro's push and APNs answer lines in the Feedback draft", () => {
     expect(section.slice(0, section.indexOf('\n\n'))).not.toMatch(/07:40:02|08:40:00/);
     expect(draft.slice(0, draft.indexOf('Causes ruled out'))).not.toMatch(/07:40:02|08:40:00/);
     expect(draft).not.toContain(ID_B);
+  });
+
+  it('before the zone is known, the note on zone-less times writes them as the log did: no Z on a millisecond time', async () => {
+    const bundle = sysdiagnose({ taken: '2024.05.07_09-02-00+0000', lastPollingSuccess: '2024-05-07T07:50:11Z' });
+    const r = await diagnose(bundle, log, cert, '--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--now', '2024-05-07T10:00:00Z', ...CHECKED);
+    const text = note(r, 'case.note.zone_less_times')?.text as string;
+    expect(text).toMatch(/JAMFSoftwareServer\.log \(2024-05-07 08:00:03\.117 to 2024-05-07 08:15:00\.117, no zone written\)/);
+    expect(text).not.toMatch(/\d(\.\d+)?Z\b/);
   });
 });
