@@ -46,6 +46,14 @@ export interface FeedbackContext {
   missing: string[];
   /** Values the draft must carry verbatim (checked after a model rewrites it). */
   required: RequiredValue[];
+  /** Each failed push's values that must stay on the line with its time (a rewrite must not trade them between pushes). */
+  linked: LinkedValues[];
+}
+
+export interface LinkedValues {
+  /** The push's time as the draft writes it: the line the values belong on. */
+  anchor: string;
+  values: RequiredValue[];
 }
 
 export interface RequiredValue {
@@ -104,7 +112,7 @@ function summary(report: Report, pushes: PushLine[], total: number, device: stri
   // A time read off a log that wrote no zone is the server's wall clock: never call it UTC, and say so once.
   const zoneLess = timed.some((p) => p.zoneLess);
   const when = (p: PushLine) => (zoneLess ? (p.bareAt ?? p.at) : p.at);
-  const clock = zoneLess ? " (the server log's local time; its zone is not in the evidence)" : '';
+  const clock = zoneLess ? ` (${mdm ? "the server log's" : "the provider log's"} local time; its zone is not in the evidence)` : '';
   if (timed.length) {
     parts.push(
       timed.length === 1 && total === 1
@@ -222,6 +230,21 @@ export function feedbackContext(report: Report): FeedbackContext {
     ...deviceEvents.map((e): Labelled => [`the time of "${e.what}"`, e.required]),
   ]);
 
+  const linked = pushes.flatMap((p, i): LinkedValues[] =>
+    p.requiredAt
+      ? [
+          {
+            anchor: p.requiredAt,
+            values: requiredValues([
+              [`the APNs status of push ${i + 1}`, p.status],
+              [`the APNs reason of push ${i + 1}`, p.reason],
+              [`the apns-id of push ${i + 1}`, p.apnsId],
+            ]),
+          },
+        ]
+      : [],
+  );
+
   const inputs = words.inputs();
   return {
     mdm,
@@ -246,6 +269,7 @@ export function feedbackContext(report: Report): FeedbackContext {
     checklist,
     missing: checklist.filter((c) => c.mark === ' ').map((c) => c.item),
     required,
+    linked,
   };
 }
 

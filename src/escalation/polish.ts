@@ -105,13 +105,15 @@ export async function polishDraft(report: Report, options: PolishOptions = {}): 
   const candidate = unfence(answer);
   const secrets = secretsOf(report);
   const ctx = feedbackContext(report);
-  const required = options.redact ? ctx.required.map((r) => ({ label: r.label, value: redactText(r.value, secrets) })) : ctx.required;
+  const hide = (r: { label: string; value: string }) => ({ label: r.label, value: redactText(r.value, secrets) });
+  const required = options.redact ? ctx.required.map(hide) : ctx.required;
+  const linked = options.redact ? ctx.linked.map((l) => ({ anchor: redactText(l.anchor, secrets), values: l.values.map(hide) })) : ctx.linked;
   // Unredacted, a value from the facts may appear even if the template did not show it;
   // redacted, only what the redacted template shows.
   const allowed = options.redact
     ? template
     : [template, ...report.facts.flatMap((f) => [String(f.value), f.at ?? '', ...Object.values(f.attrs ?? {})])].join('\n');
-  const verdict = verifyDraft(candidate, { required, allowed });
+  const verdict = verifyDraft(candidate, { required, allowed, template, linked });
   if (!verdict.ok) return fallback(`the model's rewrite was rejected: ${verdict.reason}`);
   return { draft: candidate.endsWith('\n') ? candidate : `${candidate}\n`, polished: true, model: s.model };
 }

@@ -1,4 +1,4 @@
-import type { RequiredValue } from './context.js';
+import type { LinkedValues, RequiredValue } from './context.js';
 import { redactValue } from '../report/render/audience.js';
 
 /**
@@ -14,7 +14,18 @@ export interface VerifyInput {
   required: readonly RequiredValue[];
   /** Text the facts allow identifiers to come from: the template draft (and, unredacted, the fact values). */
   allowed: string;
+  /**
+   * The template draft: where pushcheck said each time's zone. A time the
+   * rewrite gives a zone (UTC, GMT, Z) must stand so in it; the facts' own
+   * ISO times end in Z even when their log wrote no zone, so `allowed` cannot tell.
+   */
+  template?: string;
+  /** Values that must stand on one line with their anchor (each failed push's answer with its time). */
+  linked?: readonly LinkedValues[];
 }
+
+/** A time with a zone said after it: "2024-05-06 09:00:00 UTC", "09:00 GMT", "09:00:00Z". */
+const ZONED_TIME = /(?:\d{4}-\d{2}-\d{2}[T ])?(?<![\d:])\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s?(?:UTC|GMT|Z)(?![A-Za-z])/g;
 
 /** Shapes of strings a model must not invent. Each match must occur in the allowed text. */
 /** `open`: the shape is never a secret, so the reason may quote it whole. */
@@ -44,10 +55,20 @@ export function verifyDraft(candidate: string, input: VerifyInput): Verdict {
   for (const r of input.required) {
     if (!candidate.includes(r.value)) return { ok: false, reason: `the rewrite lost or changed ${r.label}` };
   }
+  const lines = candidate.split('\n');
+  for (const { anchor, values } of input.linked ?? []) {
+    const own = lines.filter((l) => l.includes(anchor));
+    for (const v of values) if (!own.some((l) => l.includes(v.value))) return { ok: false, reason: `the rewrite moved ${v.label} off that push's line` };
+  }
   for (const { what, pattern, open } of SUSPICIOUS) {
     for (const m of candidate.matchAll(pattern)) {
       if (!input.allowed.includes(m[0]))
         return { ok: false, reason: `the rewrite contains a ${what} that is not in the facts (${open ? m[0] : shorten(m[0])})` };
+    }
+  }
+  if (input.template !== undefined) {
+    for (const m of candidate.matchAll(ZONED_TIME)) {
+      if (!input.template.includes(m[0])) return { ok: false, reason: `the rewrite gives a zone (${m[0]}) to a time the evidence holds without one` };
     }
   }
   return { ok: true };

@@ -3,7 +3,7 @@ import { diagnose } from '../../src/engine/diagnose.js';
 import { buildReport } from '../../src/case/index.js';
 import { feedbackContext, renderFeedbackDraft } from '../../src/escalation/draft.js';
 import type { Fact } from '../../src/facts/schema.js';
-import { MAGIC, SERIAL, TOKEN, TOKEN_HASH, TOPIC, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
+import { MAGIC, SERIAL, TOKEN, TOKEN_HASH, TOPIC, UDID, ruledOutFacts, zoneLessServerLogFacts } from '../fixtures/escalation/mdmRuledOut.js';
 import { shipped } from '../support/rules.js';
 
 const rules = shipped();
@@ -161,5 +161,15 @@ describe('the feedback package the CLI and Slack hand out', () => {
     expect(pkg.draft).not.toContain(TOKEN);
     expect(pkg.draft).not.toContain('push-timeline.png');
     expect(pkg.timeline).toBeNull();
+  });
+});
+
+describe('a server log that writes no zone, in the Feedback draft', () => {
+  it('never gives its times a zone: the pushes, the TokenUpdate and the enrollment-race evidence keep "zone unknown"', () => {
+    const draft = renderFeedbackDraft(buildReport(diagnose({ facts: zoneLessServerLogFacts() }, shipped())));
+    expect(draft).toMatch(/^- 2024-05-06 09:00:00 \(zone unknown\): APNs response: 200/m);
+    // The server's times (TokenUpdate 2024-05-02 10:00:00, pushes 2024-05-06 09:00:00, 15:30:00, 2024-05-07 08:15:00), never as UTC.
+    for (const t of ['2024-05-02 10:00:00', '2024-05-06 09:00:00', '2024-05-06 15:30:00', '2024-05-07 08:15:00']) expect(draft).not.toContain(`${t} UTC`);
+    expect(draft).toMatch(/race window is under 1 s, 2024-05-06 09:00:00 \(zone unknown\)/);
   });
 });

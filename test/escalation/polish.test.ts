@@ -5,7 +5,7 @@ import { diagnose } from '../../src/engine/diagnose.js';
 import { buildReport } from '../../src/case/index.js';
 import { polishDraft } from '../../src/escalation/polish.js';
 import { renderFeedbackDraft } from '../../src/escalation/draft.js';
-import { MAGIC, TOKEN, UDID, ruledOutFacts } from '../fixtures/escalation/mdmRuledOut.js';
+import { MAGIC, TOKEN, UDID, ruledOutFacts, zoneLessServerLogFacts } from '../fixtures/escalation/mdmRuledOut.js';
 import { shipped } from '../support/rules.js';
 
 /**
@@ -167,6 +167,40 @@ describe('model polish of the Feedback draft, against a local OpenAI-compatible 
     const r = await polishDraft(report, options());
     expect(r.polished).toBe(false);
     expect(r.reason).toContain('lost or changed the time of push 3');
+  });
+
+  it("rejects a rewrite that calls the server log's zone-less times UTC, and says so", async () => {
+    // The same case, with the server's log writing its local time and no zone (NanoMDM's Go log, Jamf Pro's log4j).
+    const local = buildReport(diagnose({ facts: zoneLessServerLogFacts() }, shipped()));
+    const draft = renderFeedbackDraft(local);
+    expect(draft).toContain("Between 2024-05-06 09:00:00 and 2024-05-06 15:30:00 (the server log's local time; its zone is not in the evidence)");
+    // The push list keeps its "(zone unknown)" marks; only the summary's clock is made UTC.
+    reply = (d) => ({
+      content: d.replace(
+        "Between 2024-05-06 09:00:00 and 2024-05-06 15:30:00 (the server log's local time; its zone is not in the evidence)",
+        'Between 2024-05-06 09:00:00 UTC and 2024-05-06 15:30:00 UTC',
+      ),
+    });
+    const r = await polishDraft(local, options());
+    expect(r.polished).toBe(false);
+    expect(r.draft).toBe(draft);
+    expect(r.reason).toBe(
+      "the model's rewrite was rejected: the rewrite gives a zone (2024-05-06 09:00:00 UTC) to a time the evidence holds without one; the template draft is used",
+    );
+  });
+
+  it("rejects a rewrite that swaps two pushes' apns-ids (each push keeps its own answer on its own line)", async () => {
+    const ids = ['4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B', '5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C', '6A3B9C4D-1E5F-4A7B-8C9D-0E1F2A3B4C5D'];
+    let n = 0;
+    const facts = ruledOutFacts().map((f) => (f.name === 'server.push_sent' ? { ...f, attrs: { ...f.attrs, apns_id: ids[n++]! } } : f));
+    const withIds = buildReport(diagnose({ facts }, shipped()));
+    const draft = renderFeedbackDraft(withIds);
+    expect(draft).toContain(`- ${PUSHED_AT[0]}: APNs response: 200; no device contact with the MDM server within a minute; apns-id ${ids[0]};`);
+    reply = (d) => ({ content: d.replace(ids[0]!, 'FIRST').replace(ids[1]!, ids[0]!).replace('FIRST', ids[1]!) });
+    const r = await polishDraft(withIds, options());
+    expect(r.polished).toBe(false);
+    expect(r.draft).toBe(draft);
+    expect(r.reason).toBe("the model's rewrite was rejected: the rewrite moved the apns-id of push 1 off that push's line; the template draft is used");
   });
 
   it('rejects a rewrite that drops the UDID', async () => {

@@ -37,3 +37,30 @@ describe('an app provider log of two tokens, every app cause checked', () => {
     expect(r.headline).toMatch(/Which one is this case about/);
   });
 });
+
+describe("a provider log that writes its local time to the second, several pushes to the case's token", () => {
+  it('lists each push with its own log line, and calls the clock the provider log’s, never UTC', async () => {
+    const log = file(
+      'provider.log',
+      `${[
+        `2026-11-20 09:58:00 INFO  apns: sent apns-id=1e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c token=${OTHER} apns-topic=com.example.demo status=200`,
+        `2026-11-20 10:01:00 INFO  apns: sent apns-id=5e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c token=${ONE} apns-topic=com.example.demo status=200`,
+        `2026-11-20 10:05:00 INFO  apns: sent apns-id=6e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c token=${ONE} apns-topic=com.example.demo status=200`,
+        `2026-11-20 10:12:00 INFO  apns: sent apns-id=9e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c token=${OTHER} apns-topic=com.example.demo status=200`,
+      ].join('\n')}\n`,
+    );
+    const { out } = await cli('feedback', log, entitlements, ...APP_CHECKED_ANSWERS, '--answer', `q.case.device=${ONE}`);
+    expect(out).toMatch(
+      /^- 2026-11-20 10:01:00 \(zone unknown\): APNs response: 200; the notification never arrived; apns-id 5e3b1a2c-\S+ — \S*provider\.log line 2$/m,
+    );
+    expect(out).toMatch(
+      /^- 2026-11-20 10:05:00 \(zone unknown\): APNs response: 200; the notification never arrived; apns-id 6e3b1a2c-\S+ — \S*provider\.log line 3$/m,
+    );
+    expect(out).toContain(
+      "Between 2026-11-20 10:01:00 and 2026-11-20 10:05:00 (the provider log's local time; its zone is not in the evidence) the provider sent 2 pushes",
+    );
+    // The other copy's pushes (09:58, 10:12) are not when this device's failures began.
+    expect(out).toContain('When pushes started failing: 2026-11-20 10:01:00 (zone unknown)');
+    expect(out).not.toMatch(/09:58:00|10:12:00|\d UTC/);
+  });
+});

@@ -125,6 +125,10 @@ export const answeredPushLog = (udid: string) =>
 export const microPush = (t: string, udid: string, apnsId: string) =>
   `level=info ts=${t}Z caller=push.go:80 component=apns method=Push udid=${udid} id=${apnsId} err=null took=183.2ms`;
 
+/** A line of Jamf Pro's JAMFSoftwareServer.log (log4j: the server's local time with milliseconds, no zone). */
+export const jamf = (t: string, level: string, logger: string, msg: string) =>
+  `${t} [${level.padEnd(5)}] [duledPool-3    ] [${logger.padEnd(25).slice(0, 25)}] - ${msg}`;
+
 // ------------------------------------------------------------ device side
 
 /** `log show --style default` lines of mdmd / mdmclient, with the Mac's (or device's) offset. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
-import { cause, diagnose, facts, file, questionIds, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import { cause, diagnose, facts, file, jamf, questionIds, TOPIC, UDID_A, UDID_B } from './evidence.js';
 
 /**
  * Troubleshooting step: "find the push in the MDM server's log and read what
@@ -13,8 +13,6 @@ import { cause, diagnose, facts, file, questionIds, TOPIC, UDID_A, UDID_B } from
  * value below is made up.
  */
 
-const jamf = (t: string, level: string, logger: string, msg: string) =>
-  `${t} [${level.padEnd(5)}] [duledPool-3    ] [${logger.padEnd(25).slice(0, 25)}] - ${msg}`;
 const SENDER = 'PushNotificationSender';
 const APNS_ID_A = '5e6f7a8b-1c2d-4e3f-9a0b-1c2d3e4f5a6b';
 

@@ -226,18 +226,42 @@ const PUSH = () => 'push';
 export function pushEvents(index: Index): DeviceEvent[] {
   const out: DeviceEvent[] = [];
   const lines = new Set<string>();
+  const answered: Fact[] = [];
   for (const f of expandFacts(index.get('server.push_sent') ?? [])) {
     const e = eventOf(f, 'push', PUSH);
     if (!e) continue;
     out.push(e);
     lines.add(`${sourceKey(f.source)}\u0000${lineOf(f.source)}`);
+    if (f.attrs?.status) answered.push(f);
   }
   for (const f of expandFacts(index.get('mdm.apns_response') ?? [])) {
     if (lines.has(`${sourceKey(f.source)}\u0000${lineOf(f.source)}`)) continue;
+    if (answered.some((p) => answers(f, p))) continue;
     const e = eventOf(f, 'push', PUSH);
     if (e) out.push(e);
   }
   return out;
+}
+
+/** How long after its push a server logs APNs's answer on a line of its own (Jamf Pro: a fraction of a second). */
+const ANSWER_LINE_MS = 60_000;
+
+/**
+ * An answer line the server's push line already carries (Jamf Pro logs the
+ * push, then APNs's answer on the next line; its reader joins the two): the
+ * same push, not a second one. Same log, same device, same status, the same
+ * apns-id when both have one, and written within a minute after the push
+ * (a second before too: some readers keep only whole seconds of the answer).
+ */
+function answers(answer: Fact, push: Fact): boolean {
+  const a = answer.attrs ?? {};
+  const p = push.attrs ?? {};
+  if (sourceKey(answer.source) !== sourceKey(push.source)) return false;
+  if (!a.udid || a.udid !== p.udid || a.status !== p.status) return false;
+  if (a.apns_id && p.apns_id && a.apns_id !== p.apns_id) return false;
+  if (!answer.at || !push.at || (a.zone ?? '') !== (p.zone ?? '')) return false;
+  const gap = Date.parse(answer.at) - Date.parse(push.at);
+  return gap >= -1000 && gap <= ANSWER_LINE_MS;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
 import { duration, iso, momentOf, order, type Moment } from '../time.js';
 import { receiptOf } from './appDelivery.js';
@@ -42,6 +43,8 @@ const appFailedPushes: Deriver = (index, params = {}) => {
     const a = f.attrs ?? {};
     const attrs: Record<string, string> = { domain: 'apns', response: [a.status, a.reason].filter(Boolean).join(' ') || String(f.value) };
     for (const k of ['status', 'reason', 'apns_id', 'zone'] as const) if (a[k]) attrs[k] = a[k];
+    // Its own log line: an answer folded with others (same token, same status) is still a push of its own there.
+    if (f.source.kind !== 'derived') attrs.push = describeSource(f.source);
     const src = derived(`an APNs answer to an app push (${f.value})`, ['apns.response']);
     out.push({ name: 'case.failed_push', value: attrs.response, ...(f.at ? { at: f.at } : {}), source: src, attrs });
     if (f.at) out.push({ name: 'case.failed_push_at', value: f.at, at: f.at, source: src, attrs: { domain: 'apns', ...(a.zone ? { zone: a.zone } : {}) } });

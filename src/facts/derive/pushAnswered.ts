@@ -104,10 +104,9 @@ export function zoneFacts(a: PushAnalysis): Fact[] {
     const last = evs.reduce((x, y) => (y.m.ms > x.m.ms ? y : x));
     const src = first.fact.source;
     const input = src.kind === 'file' ? `${src.input}${src.member ? ` › ${src.member}` : ''}` : describeSource({ ...src, line: undefined } as Fact['source']);
-    const span =
-      first === last
-        ? first.fact.at!.replace('T', ' ').replace(/\.000Z$/, '')
-        : `${first.fact.at!.replace('T', ' ').replace(/\.000Z$/, '')} to ${last.fact.at!.replace('T', ' ').replace(/\.000Z$/, '')}`;
+    // The wall clock as written: a zone-less time never gets the Z of the ISO form it is kept in.
+    const wall = (e: DeviceEvent) => e.fact.at!.replace('T', ' ').replace(/(\.000)?Z$/, '');
+    const span = first === last ? wall(first) : `${wall(first)} to ${wall(last)}`;
     return {
       name: 'case.zone_less_times',
       value: `${input} (${span}, no zone written)`,

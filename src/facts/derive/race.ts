@@ -1,6 +1,6 @@
 import type { Fact } from '../schema.js';
 import { order } from '../time.js';
-import { derived, when, type PushAnalysis } from './pushAnalysis.js';
+import { derived, when, zoneAttr, type PushAnalysis } from './pushAnalysis.js';
 import type { DeriveParams } from './types.js';
 
 /**
@@ -20,6 +20,9 @@ export function raceFacts(a: PushAnalysis, params: DeriveParams): Fact[] {
   const first = a.verdicts[idx].push;
   const from = ['mdm.checkin.token_update', 'server.push_sent'];
   const out: Fact[] = [];
+  // Dated by the push: a zone-less log's time keeps its "zone unknown" wherever it is shown.
+  const zone = zoneAttr(first);
+  const zoned = Object.keys(zone).length ? { attrs: zone } : {};
   const gapLeast = first.m.ms - (update.m.ms + update.m.res - 1);
   const gapMost = first.m.ms + first.m.res - 1 - update.m.ms;
   const sameClock = update.m.src === first.m.src || (!update.m.zoneLess && !first.m.zoneLess);
@@ -28,6 +31,7 @@ export function raceFacts(a: PushAnalysis, params: DeriveParams): Fact[] {
       name: 'server.first_push_delay_seconds',
       value: Math.round(first.m.ms - update.m.ms) / 1000,
       at: first.fact.at,
+      ...zoned,
       source: derived(
         `time from ${d.label}'s TokenUpdate (${when(update)}) to the first push after it (${when(first)}); stamps of ${update.m.res === 1000 || first.m.res === 1000 ? 'whole seconds' : 'milliseconds'}`,
         from,
@@ -41,6 +45,7 @@ export function raceFacts(a: PushAnalysis, params: DeriveParams): Fact[] {
           name: 'server.first_push_within_race_window',
           value: within,
           at: first.fact.at,
+          ...zoned,
           source: derived(
             `the first push left ${gapLeast <= 0 ? 'at most' : `between ${gapLeast / 1000} s and`} ${Math.max(gapMost, 0) / 1000} s after the TokenUpdate; the race window is under ${params.enrollmentRaceSeconds} s`,
             from,
