@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { diagnose, facts, named, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, note, TOPIC, UDID_A } from './evidence.js';
+import { tgz } from '../archive/support.js';
+import { cause, diagnose, facts, file, goLog, named, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, note, TOPIC, UDID_A } from './evidence.js';
 
 /**
  * Server logs arrive rotated: `nanomdm.log` holds the newest lines, `nanomdm.log.1` the ones before, `.2`
@@ -41,6 +43,22 @@ describe('a NotNow at the end of nanomdm.log.1 and the Acknowledged at the start
   });
 });
 
+describe('the same rotations as members of one archive of the server folder', () => {
+  it('orders them by the rotation too', async () => {
+    const [newer, older] = notNowThenAck('nanomdm.log.1', 'nanomdm.log').map((p) => readFileSync(p, 'utf8'));
+    const archive = file(
+      'mdm-server-logs.tar.gz',
+      tgz([
+        { path: 'var/log/nanomdm/nanomdm.log', data: newer! },
+        { path: 'var/log/nanomdm/nanomdm.log.1', data: older! },
+      ]),
+    );
+    const r = await diagnose(archive);
+    expect(note(r, 'notnow.note.done_later')).toBeDefined();
+    expect(facts(r, 'notnow.last_status_per_device').map((f) => f.value)).toEqual(['Acknowledged']);
+  });
+});
+
 describe('a NotNow and an Acknowledged in the same second in two logs whose names tell nothing of their age', () => {
   // A device does not answer NotNow to a command it already carried out: an Acknowledged that cannot be put
   // before the NotNow means done later, whichever way the names sort (as for two result plists without times).
@@ -61,5 +79,20 @@ describe('a push at the end of nanomdm.log.1 and the device polling at the start
   it('counts the poll as the answer to the push', async () => {
     const r = await diagnose(older, newer, '--topic', TOPIC);
     expect(facts(r, 'server.push_answered').map((f) => f.value)).toContain(true);
+  });
+});
+
+describe("APNs's 410 in nanomdm.log.1, then a TokenUpdate and an accepted push in nanomdm.log (zone-less stamps)", () => {
+  const dead = (t: string) =>
+    goLog(t, `level=info service=push msg=push id=${UDID_A} err="push HTTP status: 410: APNs push error: Unregistered: timestamp 1763629200"`);
+
+  it('the rotations share one clock: the later lines supersede the 410, which no longer makes a dead token likely', async () => {
+    const r = await diagnose(
+      ...named(
+        ['nanomdm.log', `${[...nanoTokenUpdate(goLog, '2026-11-20 10:00:00', UDID_A), ...nanoPush(goLog, '2026-11-20 10:05:00', UDID_A)].join('\n')}\n`],
+        ['nanomdm.log.1', `${dead('2026-11-20 09:00:00')}\n`],
+      ),
+    );
+    for (const id of ['mdm.wrong_token', 'mdm.unenrolled', 'mdm.wiped']) expect(cause(r, id)?.status, id).not.toBe('likely');
   });
 });
