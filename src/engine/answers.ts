@@ -51,6 +51,13 @@ export function interpretAnswer(q: Question, raw: string): AnswerCheck {
   }
 }
 
+/** The offset a time was typed with ("2026-11-30T09:00+02:00" → "+02:00"); none for UTC or no offset. */
+function typedOffset(raw: string): string | undefined {
+  const m = /[T\d\s]([+-]\d{2}:?\d{2})\s*$/.exec(raw.trim());
+  const zone = m ? canonicalZone(m[1]) : null;
+  return zone && zone !== 'UTC' ? zone : undefined;
+}
+
 export interface AppliedAnswers {
   facts: Fact[];
   /** Questions somebody answered (including "unknown"): not asked again. */
@@ -84,8 +91,16 @@ export function applyAnswers(answers: readonly Answer[], questions: readonly Que
   for (const [id, a] of [...latest].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
     const q = byId.get(id)!;
     const check = interpretAnswer(q, a.value);
-    if (check.ok && check.value !== null)
-      facts.push({ name: q.sets, value: check.value, source: { kind: 'answer', question: id, ...(a.by ? { by: a.by } : {}), ...(a.at ? { at: a.at } : {}) } });
+    if (check.ok && check.value !== null) {
+      const zone = q.type === 'time' ? typedOffset(a.value) : undefined;
+      facts.push({
+        name: q.sets,
+        value: check.value,
+        source: { kind: 'answer', question: id, ...(a.by ? { by: a.by } : {}), ...(a.at ? { at: a.at } : {}) },
+        // The value is UTC; the offset it was typed with is shown beside it, so the person finds their own time.
+        ...(zone ? { attrs: { zone } } : {}),
+      });
+    }
   }
   return { facts, answered: new Set(latest.keys()), problems, superseded };
 }

@@ -85,6 +85,52 @@ function sameLog(a: Moment, b: Moment): boolean {
   return a.src !== undefined && a.src === b.src;
 }
 
+/** A rotated log's place among its rotations: the log it belongs to, and a rank (higher is newer). */
+interface Rotation {
+  log: string;
+  kind: 'live' | 'numbered' | 'dated';
+  rank: number | string;
+}
+
+const rotations = new Map<string, Rotation | null>();
+
+/** `nanomdm.log.2.gz` → nanomdm.log, numbered 2; `micromdm.log.2026-11-30` → dated; `nanomdm.log` → the live file. */
+function rotationOf(src: string): Rotation | null {
+  let r = rotations.get(src);
+  if (r !== undefined) return r;
+  // The key is `input\0member`: a member names the log inside its archive, else the input does.
+  const [input, member = ''] = src.split('\u0000');
+  const path = member || input;
+  const cut = path.lastIndexOf('/');
+  const dir = `${member ? `${input}\u0000` : ''}${path.slice(0, cut + 1)}`;
+  const name = path.slice(cut + 1).replace(/\.(?:gz|bz2|xz|zst)$/i, '');
+  const numbered = /^(.+\.log)\.(\d{1,3})$/i.exec(name);
+  const dated = /^(.+\.log)[.-](\d{4})-?(\d{2})-?(\d{2})$/i.exec(name);
+  if (numbered) r = { log: dir + numbered[1], kind: 'numbered', rank: -Number(numbered[2]) };
+  else if (dated) r = { log: dir + dated[1], kind: 'dated', rank: `${dated[2]}-${dated[3]}-${dated[4]}` };
+  else if (/\.log$/i.test(name)) r = { log: dir + name, kind: 'live', rank: 0 };
+  else r = null;
+  if (rotations.size > 10_000) rotations.clear();
+  rotations.set(src, r);
+  return r;
+}
+
+/**
+ * Which of two logs is older when their names say they are rotations of one log (`nanomdm.log.1` before
+ * `nanomdm.log`, `.2` before `.1`, an earlier date before a later one): -1 when `a`'s lines were all written
+ * before `b`'s, 1 when after, 0 when the names tell nothing (or they are the same log).
+ */
+export function rotationOrder(a: string | undefined, b: string | undefined): number {
+  if (a === undefined || b === undefined || a === b) return 0;
+  const ra = rotationOf(a);
+  const rb = rotationOf(b);
+  if (!ra || !rb || ra.log !== rb.log) return 0;
+  if (ra.kind === 'live' || rb.kind === 'live') return ra.kind === rb.kind ? 0 : ra.kind === 'live' ? 1 : -1;
+  // A numbered and a dated rotation of one log say nothing of each other.
+  if (ra.kind !== rb.kind || ra.rank === rb.rank) return 0;
+  return ra.rank < rb.rank ? -1 : 1;
+}
+
 export type Order = 'before' | 'after' | 'unknown';
 
 /**
@@ -99,6 +145,12 @@ export function order(a: Moment, b: Moment): Order {
     if (a.line && b.line && a.line !== b.line) return a.line < b.line ? 'before' : 'after';
     return 'unknown';
   }
+  // Rotations of one log share its clock, and the older file's lines were all written first.
+  const rotated = rotationOrder(a.src, b.src);
+  if (rotated) {
+    if (a.ms !== b.ms) return a.ms < b.ms ? 'before' : 'after';
+    return rotated < 0 ? 'before' : 'after';
+  }
   const [alo, ahi] = span(a);
   const [blo, bhi] = span(b);
   if (ahi < blo) return 'before';
@@ -108,7 +160,7 @@ export function order(a: Moment, b: Moment): Order {
 
 /** Whether two times share a clock (same log, or both with a known zone), so that their gap means something. */
 export function comparable(a: Moment, b: Moment): boolean {
-  return sameLog(a, b) || (!a.zoneLess && !b.zoneLess);
+  return sameLog(a, b) || (!a.zoneLess && !b.zoneLess) || rotationOrder(a.src, b.src) !== 0;
 }
 
 /** The gap from `a` to `b` in ms, as far as the stamps tell: [least, most]; undefined without a common clock. */

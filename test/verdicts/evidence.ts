@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import * as plist from 'plist';
 import { expect } from 'vitest';
 import { tgz } from '../archive/support.js';
@@ -30,6 +31,20 @@ export function file(name: string, content: string | Buffer): string {
   const path = join(scratchDir('pushcheck-verdicts-'), `${++n}-${name}`);
   writeFileSync(path, content);
   return path;
+}
+
+/**
+ * Files under exactly their own names, side by side in one folder (a rotated log's name says its age:
+ * `nanomdm.log.1` beside `nanomdm.log`); gzipped when a name ends in `.gz`. Paths in the order given.
+ */
+export function named(...files: [name: string, content: string][]): string[] {
+  const dir = join(scratchDir('pushcheck-verdicts-'), `named-${++n}`);
+  mkdirSync(dir);
+  return files.map(([name, content]) => {
+    const path = join(dir, name);
+    writeFileSync(path, name.endsWith('.gz') ? gzipSync(content) : content);
+    return path;
+  });
 }
 
 /**

@@ -40,6 +40,36 @@ describe('ordering two events', () => {
       inLog('b.log', '2024-03-04T09:14:59.400Z', 1),
       'before',
     ],
+    [
+      'a rotated log, the same second: the older file (.1) first',
+      inLog('srv/nanomdm.log', '2024-03-04T09:14:58.000Z', 1),
+      inLog('srv/nanomdm.log.1', '2024-03-04T09:14:58.000Z', 900),
+      'after',
+    ],
+    [
+      'a rotated log, zone-less, an hour apart: one clock, so the times decide',
+      inLog('srv/nanomdm.log.2.gz', '2024-03-04T09:14:58.000Z', 3, 'unknown'),
+      inLog('srv/nanomdm.log.1.gz', '2024-03-04T10:14:58.000Z', 1, 'unknown'),
+      'before',
+    ],
+    [
+      'dated rotations, the same second: the earlier date first',
+      inLog('srv/micromdm.log.2026-11-30', '2026-12-01T00:00:00.000Z', 5000),
+      inLog('srv/micromdm.log.2026-12-01', '2026-12-01T00:00:00.000Z', 1),
+      'before',
+    ],
+    [
+      'same names in two folders (two servers): cannot tell',
+      inLog('a/nanomdm.log.1', '2024-03-04T09:14:58.000Z', 3),
+      inLog('b/nanomdm.log', '2024-03-04T09:14:58.000Z', 1),
+      'unknown',
+    ],
+    [
+      'a numbered and a dated rotation: the names say nothing of each other',
+      inLog('srv/nanomdm.log.1', '2024-03-04T09:14:58.000Z', 3),
+      inLog('srv/nanomdm.log.2024-03-03', '2024-03-04T09:14:58.000Z', 1),
+      'unknown',
+    ],
   ] as const)('%s', (_what, a, b, expected) => {
     expect(order(m(a), m(b))).toBe(expected);
   });

@@ -1,5 +1,5 @@
 import type { Fact, Source } from '../schema.js';
-import { lineOf, sourceKey } from '../time.js';
+import { lineOf, rotationOrder, sourceKey } from '../time.js';
 import { contactItems, type DeviceEvent, type EventBatch, ID_ATTRS, idsOf, isOwn, MASKED_ID, pushEvents, usableId } from './deviceEvents.js';
 
 /**
@@ -58,7 +58,8 @@ function eventsOfItems(items: readonly (DeviceEvent | EventBatch)[]): DeviceEven
   return out;
 }
 
-const byTime = (a: DeviceEvent, b: DeviceEvent) => a.m.ms - b.m.ms || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+/** Time, then a rotated log's older file first (`nanomdm.log.1` before `nanomdm.log`), then a stable key. */
+const byTime = (a: DeviceEvent, b: DeviceEvent) => a.m.ms - b.m.ms || rotationOrder(a.m.src, b.m.src) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 function labelOf(ids: string[], events: readonly (DeviceEvent | EventBatch)[]): string {
   for (const k of ['udid', 'enrollment_id', 'device', 'device_id', 'serial'])

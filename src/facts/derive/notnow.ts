@@ -111,7 +111,8 @@ function doneLater(out: Collapser, reports: Reports, notNow: number, acknowledge
   if (!uuid) return;
   const ack = acknowledged.get(`${reports.udid(notNow)}\u0000${uuid.toLowerCase()}`);
   if (ack === undefined) return;
-  if (reports.time(ack) && reports.time(notNow) && reports.compare(ack, notNow) < 0) return;
+  // Logged in the same second in two logs that do not say which is older: no order, as without times.
+  if (reports.time(ack) && reports.time(notNow) && reports.compare(ack, notNow) < 0 && !reports.tied(ack, notNow)) return;
   const udid = reports.udid(notNow);
   const rt = reports.rt(notNow) ?? reports.rt(ack);
   const value = `${rt ? `${rt} ` : ''}${uuid}, Acknowledged at ${whereInItsZone(reports, ack)}`;

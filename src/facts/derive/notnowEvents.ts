@@ -1,6 +1,7 @@
 import { atOf, attrAt, entry, lineAt, msOf, sourceAt } from '../fold.js';
 import { describeSource } from '../order.js';
 import type { Fact, Source } from '../schema.js';
+import { rotationOrder } from '../time.js';
 import { onePerLine } from './notnowLines.js';
 
 /**
@@ -298,10 +299,20 @@ export class Reports {
     }
     const ia = this.inputs ? this.inputs[a] : 0;
     const ib = this.inputs ? this.inputs[b] : 0;
-    if (ia !== ib) return this.inputNames[ia] < this.inputNames[ib] ? -1 : 1;
+    // Two logs in one second: a rotated log's older file first (its name says so), else by name, which is only a
+    // stable order: see `tied`.
+    if (ia !== ib) return rotationOrder(this.inputNames[ia], this.inputNames[ib]) || (this.inputNames[ia] < this.inputNames[ib] ? -1 : 1);
     // Lines read from the facts when times and logs tie (a whole-second log's lines within one second).
     return this.line(a) - this.line(b) || a - b;
   };
+
+  /** Whether two reports share a time but not a log, and nothing says which came first: `compare` ordered them by name only. */
+  tied(a: number, b: number): boolean {
+    if (this.time(a) !== this.time(b) || !this.time(a)) return false;
+    const ia = this.inputs ? this.inputs[a] : 0;
+    const ib = this.inputs ? this.inputs[b] : 0;
+    return ia !== ib && rotationOrder(this.inputNames[ia], this.inputNames[ib]) === 0;
+  }
 
   /** Where a report was read, and when. */
   where(r: number): string {
