@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pem, pushCertificate } from '../apns/certs.js';
-import { diagnose, facts, file, jamf, note, MAGIC, sysdiagnose, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import { diagnose, facts, file, jamf, MAGIC, named, note, sysdiagnose, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
 
 /**
  * Troubleshooting step: "give Apple the time of each failed push and what
@@ -77,5 +77,39 @@ describe("Jamf Pro's push and APNs answer lines in the Feedback draft", () => {
     const text = note(r, 'case.note.zone_less_times')?.text as string;
     expect(text).toMatch(/JAMFSoftwareServer\.log \(2024-05-07 08:00:03\.117 to 2024-05-07 08:15:00\.117, no zone written\)/);
     expect(text).not.toMatch(/\d(\.\d+)?Z\b/);
+  });
+});
+
+describe('a Jamf Pro push at the end of JAMFSoftwareServer.log.1 and its answer at the start of JAMFSoftwareServer.log', () => {
+  const rejected = (t: string, id: number, udid: string, apnsId: string) =>
+    jamf(t, 'INFO', SENDER, `APNs response. Device ID: ${id}, UDID: ${udid}, Status: 410, Reason: Unregistered, apns-id: ${apnsId}`);
+  const logs = () =>
+    // The newer file first, as a listing sorted by name gives them.
+    named(
+      ['JAMFSoftwareServer.log', `${[rejected('2024-05-07 08:15:00,741', 412, UDID_A, ID_A2), sending('2024-05-07 08:40:00,004', 97, UDID_B)].join('\n')}\n`],
+      [
+        'JAMFSoftwareServer.log.1',
+        `${[
+          sending('2024-05-07 08:00:03,117', 412, UDID_A),
+          rejected('2024-05-07 08:00:03,741', 412, UDID_A, ID_A1),
+          sending('2024-05-07 08:15:00,117', 412, UDID_A),
+        ].join('\n')}\n`,
+      ],
+    );
+
+  it('is one push, answered by the line in the newer file, not a push without an answer beside a second one', async () => {
+    const bundle = sysdiagnose({ taken: '2024.05.07_09-02-00+0000' });
+    const r = await diagnose(bundle, ...logs(), cert, '--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--now', '2024-05-07T10:00:00Z', ...CHECKED);
+    expect(facts(r, 'case.failed_push_count')[0]?.value).toBe(2);
+    const draft = r.escalation.feedbackDraft as string;
+    const section = draft.slice(draft.indexOf('Failed pushes to this device'));
+    const pushes = section
+      .slice(0, section.indexOf('\n\n'))
+      .split('\n')
+      .filter((l) => l.startsWith('- '));
+    expect(pushes).toHaveLength(2);
+    expect(pushes[1]).toMatch(new RegExp(`410 Unregistered; .*apns-id ${ID_A2}`));
+    expect(draft).toContain('the server sent 2 pushes to this device');
+    expect(facts(r, 'server.push_answered').map((f) => f.source)).toEqual([expect.stringContaining('(0 of 2 pushes to it answered)')]);
   });
 });

@@ -1,7 +1,7 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
 import { attrAt, entry, expandFacts, lineAt, msOf, observation, sourceAt } from '../fold.js';
-import { isZoneLess, lineOf, momentOf, sourceKey, type Moment } from '../time.js';
+import { isZoneLess, lineOf, momentOf, rotationOrder, sourceKey, type Moment } from '../time.js';
 
 /**
  * The pushes a server sent and the times devices reached it, as events with
@@ -227,7 +227,10 @@ export function pushEvents(index: Index): DeviceEvent[] {
   const out: DeviceEvent[] = [];
   const lines = new Set<string>();
   const answered: Fact[] = [];
-  for (const f of expandFacts(index.get('server.push_sent') ?? [])) {
+  const sent = expandFacts(index.get('server.push_sent') ?? []);
+  const joined = answeredInNextRotation(sent);
+  for (const f of sent) {
+    if (joined.has(f)) continue;
     const e = eventOf(f, 'push', PUSH);
     if (!e) continue;
     out.push(e);
@@ -247,17 +250,48 @@ export function pushEvents(index: Index): DeviceEvent[] {
 const ANSWER_LINE_MS = 60_000;
 
 /**
+ * Pushes logged without an answer whose answer line opens the next rotation of the same log (Jamf Pro's
+ * push at the end of `JAMFSoftwareServer.log.1`, APNs's answer at the start of `JAMFSoftwareServer.log`):
+ * each reader reads one file, so the answer became a push of its own. It is the same push: the answer,
+ * which carries APNs's status and apns-id, stands for it, and the line without one is left out.
+ */
+function answeredInNextRotation(pushes: readonly Fact[]): Set<Fact> {
+  const out = new Set<Fact>();
+  const byDevice = new Map<string, Fact[]>();
+  for (const f of pushes) {
+    const s = f.attrs?.status;
+    if (!f.attrs?.udid || !s || s === 'sent' || s === 'failed') continue;
+    const list = byDevice.get(f.attrs.udid);
+    if (list) list.push(f);
+    else byDevice.set(f.attrs.udid, [f]);
+  }
+  if (!byDevice.size) return out;
+  const taken = new Set<Fact>();
+  for (const p of pushes) {
+    if (p.attrs?.status !== 'sent' || !p.attrs.udid) continue;
+    const src = sourceKey(p.source);
+    const a = byDevice.get(p.attrs.udid)?.find((f) => !taken.has(f) && rotationOrder(src, sourceKey(f.source)) < 0 && answers(f, p, true));
+    if (!a) continue;
+    taken.add(a);
+    out.add(p);
+  }
+  return out;
+}
+
+/**
  * An answer line the server's push line already carries (Jamf Pro logs the
  * push, then APNs's answer on the next line; its reader joins the two): the
  * same push, not a second one. Same log, same device, same status, the same
  * apns-id when both have one, and written within a minute after the push
  * (a second before too: some readers keep only whole seconds of the answer).
  */
-function answers(answer: Fact, push: Fact): boolean {
+function answers(answer: Fact, push: Fact, rotated = false): boolean {
   const a = answer.attrs ?? {};
   const p = push.attrs ?? {};
-  if (sourceKey(answer.source) !== sourceKey(push.source)) return false;
-  if (!a.udid || a.udid !== p.udid || a.status !== p.status) return false;
+  // Across rotations the caller has checked the files, and the push line carries no status yet.
+  if (!rotated && sourceKey(answer.source) !== sourceKey(push.source)) return false;
+  if (!a.udid || a.udid !== p.udid || (!rotated && a.status !== p.status)) return false;
+  if (rotated && a.device_id && p.device_id && a.device_id !== p.device_id) return false;
   if (a.apns_id && p.apns_id && a.apns_id !== p.apns_id) return false;
   if (!answer.at || !push.at || (a.zone ?? '') !== (p.zone ?? '')) return false;
   const gap = Date.parse(answer.at) - Date.parse(push.at);
