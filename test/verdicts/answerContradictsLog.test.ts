@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
 import { pem, pushCertificate } from '../apns/certs.js';
-import { diagnose, file, MAGIC, microPush, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
+import { diagnose, file, microPush, sysdiagnose, TOPIC, UDID_A, serverValues } from './evidence.js';
 
 /**
  * Troubleshooting step: "what did APNs answer the push?" The engineer answers 410 (read off the MDM
@@ -28,14 +28,7 @@ const CASE = () => [
   bundle(),
   log(),
   cert(),
-  '--topic',
-  TOPIC,
-  '--magic',
-  MAGIC,
-  '--token',
-  TOKEN,
-  '--now',
-  '2024-05-07T10:00:00Z',
+  ...serverValues('2024-05-07T10:00:00Z'),
   '--answer',
   'q.mdm.network_ok=yes',
   '--answer',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pem, pushCertificate } from '../apns/certs.js';
-import { cause, diagnose, file, MAGIC, microPush, OLD_MAGIC, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
+import { cause, diagnose, file, microPush, OLD_MAGIC, sysdiagnose, TOPIC, UDID_A, serverValues } from './evidence.js';
 
 /**
  * Troubleshooting step: "does the server push with the PushMagic (topic, token) the device expects?" When
@@ -22,20 +22,7 @@ const log = file(
   ].join('\n')}\n`,
 );
 const bundle = () => sysdiagnose({ taken: '2024.05.07_09-02-00+0000', lastPollingSuccess: '2024-05-07T08:40:11Z', installed: '2023-05-02T10:00:00Z' });
-const SERVER = [
-  '--topic',
-  TOPIC,
-  '--magic',
-  MAGIC,
-  '--token',
-  TOKEN,
-  '--now',
-  '2024-05-07T10:00:00Z',
-  '--answer',
-  'q.mdm.network_ok=yes',
-  '--answer',
-  `q.case.device=${UDID_A}`,
-];
+const SERVER = [...serverValues('2024-05-07T10:00:00Z'), '--answer', 'q.mdm.network_ok=yes', '--answer', `q.case.device=${UDID_A}`];
 
 describe('every cause ruled out on values the engineer pasted', () => {
   it('is one for Apple (the case the checks below change)', async () => {

@@ -137,6 +137,9 @@ export const answeredPushLog = (udid: string) =>
     ].join('\n')}\n`,
   );
 
+/** The push values the server uses, pasted as an engineer would (`--topic`, `--magic`, `--token`), and the moment of the diagnosis. */
+export const serverValues = (now: string) => ['--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--now', now];
+
 export const microPush = (t: string, udid: string, apnsId: string) =>
   `level=info ts=${t}Z caller=push.go:80 component=apns method=Push udid=${udid} id=${apnsId} err=null took=183.2ms`;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pem, pushCertificate } from '../apns/certs.js';
-import { diagnose, facts, file, MAGIC, sysdiagnose, TOKEN, TOPIC } from './evidence.js';
+import { diagnose, facts, file, sysdiagnose, TOPIC, serverValues } from './evidence.js';
 
 /**
  * Troubleshooting step: "when did the failures begin?" The engineer types it on their own clock, with its
@@ -14,14 +14,7 @@ const cert = () =>
   );
 const bundle = () => sysdiagnose({ taken: '2026.12.01_09-02-00+0000', lastPollingSuccess: '2026-12-01T08:40:11Z', installed: '2026-05-02T10:00:00Z' });
 const CHECKED = [
-  '--topic',
-  TOPIC,
-  '--magic',
-  MAGIC,
-  '--token',
-  TOKEN,
-  '--now',
-  '2026-12-01T10:00:00Z',
+  ...serverValues('2026-12-01T10:00:00Z'),
   ...['q.mdm.network_ok=yes', 'q.mdm.server_reachable=yes', 'q.mdm.push_soon_after_enrollment=no', 'q.mdm.push_status=200'].flatMap((a) => ['--answer', a]),
 ];
 

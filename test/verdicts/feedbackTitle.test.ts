@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pem, pushCertificate } from '../apns/certs.js';
-import { diagnose, file, MAGIC, microPush, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
+import { diagnose, file, microPush, sysdiagnose, TOPIC, UDID_A, serverValues } from './evidence.js';
 
 /**
  * Troubleshooting step: "what exactly do we tell Apple?" The Feedback draft's title and summary state what
@@ -15,14 +15,7 @@ const cert = () =>
   );
 const bundle = () => sysdiagnose({ taken: '2024.05.07_09-02-00+0000', lastPollingSuccess: '2024-05-07T08:40:11Z', installed: '2023-05-02T10:00:00Z' });
 const CHECKED = [
-  '--topic',
-  TOPIC,
-  '--magic',
-  MAGIC,
-  '--token',
-  TOKEN,
-  '--now',
-  '2024-05-07T10:00:00Z',
+  ...serverValues('2024-05-07T10:00:00Z'),
   ...['q.mdm.network_ok=yes', 'q.mdm.server_reachable=yes', 'q.mdm.push_soon_after_enrollment=no'].flatMap((a) => ['--answer', a]),
 ];
 
