@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
-import { pem, pushCertificate } from '../apns/certs.js';
-import { diagnose, file, microPush, sysdiagnose, TOPIC, UDID_A, serverValues } from './evidence.js';
+import { diagnose, file, microPush, sysdiagnose, UDID_A, serverValues, mdmPushCert } from './evidence.js';
 
 /**
  * Troubleshooting step: "what did APNs answer the push?" The engineer answers 410 (read off the MDM
@@ -10,11 +9,7 @@ import { diagnose, file, microPush, sysdiagnose, TOPIC, UDID_A, serverValues } f
  * settled (a draft would tell Apple either a refused push was accepted, or drop what the engineer said).
  */
 
-const cert = () =>
-  file(
-    'mdm-push.pem',
-    pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore: '2023-11-20T10:00:00Z', notAfter: '2024-11-19T10:00:00Z' })),
-  );
+const cert = () => mdmPushCert();
 const log = () =>
   file(
     'micromdm.log',

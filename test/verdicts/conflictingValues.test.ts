@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pem, pushCertificate } from '../apns/certs.js';
-import { cause, diagnose, file, microPush, OLD_MAGIC, sysdiagnose, TOPIC, UDID_A, serverValues } from './evidence.js';
+import { cause, diagnose, file, microPush, OLD_MAGIC, sysdiagnose, UDID_A, serverValues, mdmPushCert } from './evidence.js';
 
 /**
  * Troubleshooting step: "does the server push with the PushMagic (topic, token) the device expects?" When
@@ -9,10 +8,7 @@ import { cause, diagnose, file, microPush, OLD_MAGIC, sysdiagnose, TOPIC, UDID_A
  * differing one rules nothing out, and a case with that question open is not one for Apple.
  */
 
-const cert = file(
-  'mdm-push.pem',
-  pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore: '2023-11-20T10:00:00Z', notAfter: '2024-11-19T10:00:00Z' })),
-);
+const cert = mdmPushCert();
 /** MicroMDM's pushes to the device; it never came (its last poll, in the sysdiagnose, is later). */
 const log = file(
   'micromdm.log',

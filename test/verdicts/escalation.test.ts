@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
-import { pem, pushCertificate } from '../apns/certs.js';
-import { diagnose, file, MAGIC, microPush, note, sysdiagnose, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import { diagnose, file, MAGIC, microPush, note, sysdiagnose, TOKEN, TOPIC, UDID_A, UDID_B, mdmPushCert } from './evidence.js';
 
 /**
  * Issue 8 item 6: escalate only what seed 000 says Apple needs. Every cause
@@ -10,10 +9,7 @@ import { diagnose, file, MAGIC, microPush, note, sysdiagnose, TOKEN, TOPIC, UDID
  */
 
 // The MDM push certificate the server pushes with (topic = subject UID), valid at the time of the run.
-const cert = file(
-  'mdm-push.pem',
-  pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore: '2023-11-20T10:00:00Z', notAfter: '2024-11-19T10:00:00Z' })),
-);
+const cert = mdmPushCert();
 const SERVER = ['--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--now', '2024-05-07T10:00:00Z'];
 // Someone checked the network from the device (other devices on that Wi-Fi get pushes).
 const CHECKED = ['--answer', 'q.mdm.network_ok=yes'];

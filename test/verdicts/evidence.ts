@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as plist from 'plist';
 import { expect } from 'vitest';
+import { pem, pushCertificate } from '../apns/certs.js';
 import { tgz } from '../archive/support.js';
 import { cli } from '../cli/helpers.js';
 import { scratchDir } from '../support/scratch.js';
@@ -32,6 +33,10 @@ export function file(name: string, content: string | Buffer): string {
   writeFileSync(path, content);
   return path;
 }
+
+/** The MDM push certificate the server pushes with (its subject UID is TOPIC), valid from notBefore to notAfter. */
+export const mdmPushCert = (notBefore = '2023-11-20T10:00:00Z', notAfter = '2024-11-19T10:00:00Z') =>
+  file('mdm-push.pem', pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore, notAfter })));
 
 /**
  * Files under exactly their own names, side by side in one folder (a rotated log's name says its age:

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { pem, pushCertificate } from '../apns/certs.js';
-import { diagnose, facts, file, sysdiagnose, TOPIC, serverValues } from './evidence.js';
+import { diagnose, facts, sysdiagnose, serverValues, mdmPushCert } from './evidence.js';
 
 /**
  * Troubleshooting step: "when did the failures begin?" The engineer types it on their own clock, with its
  * offset (`2026-11-30T09:00+02:00`). The report and the Feedback draft give it in UTC, and beside it the
  * time as it was typed, so that the engineer recognises their answer and Apple sees both.
  */
-const cert = () =>
-  file(
-    'mdm-push.pem',
-    pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore: '2026-01-20T10:00:00Z', notAfter: '2027-01-19T10:00:00Z' })),
-  );
+const cert = () => mdmPushCert('2026-01-20T10:00:00Z', '2027-01-19T10:00:00Z');
 const bundle = () => sysdiagnose({ taken: '2026.12.01_09-02-00+0000', lastPollingSuccess: '2026-12-01T08:40:11Z', installed: '2026-05-02T10:00:00Z' });
 const CHECKED = [
   ...serverValues('2026-12-01T10:00:00Z'),

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pem, pushCertificate } from '../apns/certs.js';
-import { diagnose, file, microPush, sysdiagnose, TOPIC, UDID_A, serverValues } from './evidence.js';
+import { diagnose, file, microPush, sysdiagnose, UDID_A, serverValues, mdmPushCert } from './evidence.js';
 
 /**
  * Troubleshooting step: "what exactly do we tell Apple?" The Feedback draft's title and summary state what
@@ -8,11 +7,7 @@ import { diagnose, file, microPush, sysdiagnose, TOPIC, UDID_A, serverValues } f
  * it off the MDM console), the draft must not tell Apple that APNs accepted it.
  */
 
-const cert = () =>
-  file(
-    'mdm-push.pem',
-    pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore: '2023-11-20T10:00:00Z', notAfter: '2024-11-19T10:00:00Z' })),
-  );
+const cert = () => mdmPushCert();
 const bundle = () => sysdiagnose({ taken: '2024.05.07_09-02-00+0000', lastPollingSuccess: '2024-05-07T08:40:11Z', installed: '2023-05-02T10:00:00Z' });
 const CHECKED = [
   ...serverValues('2024-05-07T10:00:00Z'),

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pem, pushCertificate } from '../apns/certs.js';
-import { diagnose, facts, file, jamf, MAGIC, named, note, sysdiagnose, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import { diagnose, facts, file, jamf, MAGIC, named, note, sysdiagnose, TOKEN, TOPIC, UDID_A, UDID_B, mdmPushCert } from './evidence.js';
 
 /**
  * Troubleshooting step: "give Apple the time of each failed push and what
@@ -33,10 +32,7 @@ const log = file(
     sending('2024-05-07 08:40:00,004', 97, UDID_B),
   ].join('\n')}\n`,
 );
-const cert = file(
-  'mdm-push.pem',
-  pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore: '2023-11-20T10:00:00Z', notAfter: '2024-11-19T10:00:00Z' })),
-);
+const cert = mdmPushCert();
 const CHECKED = ['q.mdm.network_ok=yes', 'q.mdm.server_reachable=yes', 'q.mdm.push_soon_after_enrollment=no', `q.case.device=${UDID_A}`].flatMap((a) => [
   '--answer',
   a,

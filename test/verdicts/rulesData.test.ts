@@ -6,8 +6,7 @@ import { diagnose } from '../../src/engine/diagnose.js';
 import { defaultRulesDir, loadRules, RuleLoadError } from '../../src/engine/loadRules.js';
 import type { Fact } from '../../src/facts/schema.js';
 import { runCase } from '../../src/index.js';
-import { pem, pushCertificate } from '../apns/certs.js';
-import { file, MAGIC, microPush, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
+import { file, MAGIC, microPush, sysdiagnose, TOKEN, TOPIC, UDID_A, mdmPushCert } from './evidence.js';
 import { shipped } from '../support/rules.js';
 
 /**
@@ -68,10 +67,7 @@ describe('which domains go to Apple is data', () => {
   // An MDM case that ends at Apple with the shipped rules: a sysdiagnose agreeing with the server on
   // topic, token and PushMagic, the push certificate, and MicroMDM's log of two pushes APNs accepted
   // that the device never answered. Read by the real readers, through the library's runCase.
-  const cert = file(
-    'mdm-push.pem',
-    pem(pushCertificate({ uid: TOPIC, cn: 'APSP:6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f', notBefore: '2023-11-20T10:00:00Z', notAfter: '2024-11-19T10:00:00Z' })),
-  );
+  const cert = mdmPushCert();
   const log = file(
     'micromdm.log',
     `${[microPush('2024-05-07T08:00:03.118204', UDID_A, '4E1F7A2B-9C3D-4E5F-8A6B-7C8D9E0F1A2B'), microPush('2024-05-07T08:15:00.771349', UDID_A, '5F2A8B3C-0D4E-4F6A-9B7C-8D9E0F1A2B3C')].join('\n')}\n`,
