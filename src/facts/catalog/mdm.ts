@@ -143,6 +143,12 @@ export const mdmFacts: FactDefinition[] = [
     { derived: true },
   ),
   d(
+    'mdm.token_update_of_other_devices',
+    'string',
+    "The case names its device, and every TokenUpdate in the evidence that gives push details (PushMagic, token) is another device's: whose, where, whether the device's own TokenUpdate is there without its values, and whether a value given for the server is one of those others' (derived)",
+    { derived: true, marksDomain: false, derivedFrom: ['case.device', 'mdm.checkin.token_update', 'server.push_magic', 'server.push_token'] },
+  ),
+  d(
     'mdm.magic_rejections_superseded',
     'string',
     "mdmd's wrong-magic rejections are older than what followed: a push the device answered after the last one, or (with the server now holding the device's PushMagic) a later contact from the device or a later failed push that mdmd did not reject (derived)",

@@ -12,6 +12,7 @@ import { pushFacts } from './pushes.js';
 import { pushInfoDerivers } from './pushInfo.js';
 import { securemailDerivers } from './securemail.js';
 import { statedAnswers } from './statedAnswer.js';
+import { tokenUpdateOfOtherDevices } from './tokenUpdates.js';
 import { placeTypedTimes } from './typedTimes.js';
 import type { DeriveParams, Deriver } from './types.js';
 import { applyLogTimeZone } from './zones.js';
@@ -41,6 +42,8 @@ const derivers: Deriver[] = [
   ...mdmDerivers,
   // Before pushInfo: whether a push was answered is one of the signs that the server holds push details.
   pushFacts,
+  // After pushFacts: it needs the case's device.
+  tokenUpdateOfOtherDevices,
   ...pushInfoDerivers,
   ...apnsDerivers,
   ...filingDerivers,

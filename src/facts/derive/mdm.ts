@@ -40,8 +40,10 @@ const serverTokenHash: Deriver = (index) =>
       .update(Buffer.from(String(f.value), 'hex'))
       .digest('hex'),
     source: { kind: 'derived', how: "SHA-256 of the server's push token", from: ['server.push_token'] },
-    // The hash is of the same device's token as the token it was made from.
-    ...(f.attrs?.udid ? { attrs: { udid: f.attrs.udid } } : {}),
+    // The hash is of the same device's token as the token it was made from, and from the same message.
+    ...(f.attrs?.udid || f.attrs?.message
+      ? { attrs: { ...(f.attrs.udid ? { udid: f.attrs.udid } : {}), ...(f.attrs.message ? { message: f.attrs.message } : {}) } }
+      : {}),
   }));
 
 export const mdmDerivers: Deriver[] = [pastedSide, serverTokenHash];
