@@ -141,7 +141,9 @@ export function buildReport(d: Diagnosis): Report {
 /** The same, pausing after the causes and after the timeline (a push-heavy bundle's is thousands of events). */
 export function* buildReportSteps(d: Diagnosis): Steps<Report> {
   // Notes are filled with the case's device's push details, as the rules read them.
-  const index = indexFacts(caseOwnFacts(d.facts));
+  const own = caseOwnFacts(d.facts);
+  const index = indexFacts(own);
+  const read = new Set<Fact>(own);
 
   const causes = d.causes.map((c) => causeReport(c, index));
   yield;
@@ -176,7 +178,11 @@ export function* buildReportSteps(d: Diagnosis): Steps<Report> {
     escalation: null,
     problems: d.problems.map((p) => ({ input: p.input, ...(p.member ? { member: p.member } : {}), code: p.code, message: p.message })),
     conflicts: d.conflicts.map((c) => ({ fact: c.fact, values: c.values.map(evidenceOf) })),
-    facts: d.facts.map((f) => ({ ...evidenceOf(f), ...(factDefinition(f.name)?.secret ? { secret: true } : {}) })),
+    facts: d.facts.map((f) => ({
+      ...evidenceOf(f),
+      ...(factDefinition(f.name)?.secret ? { secret: true } : {}),
+      ...(read.has(f) ? {} : { setAside: true as const }),
+    })),
     timeline,
   };
   if (d.escalation)
