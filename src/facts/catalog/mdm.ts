@@ -143,6 +143,12 @@ export const mdmFacts: FactDefinition[] = [
     { derived: true },
   ),
   d(
+    'mdm.token_given_is_hash',
+    'secret',
+    "A value given as the server's push token that is the device's LastPushTokenHash itself: a hash copied for the token, so hashing it again proves nothing (derived)",
+    { derived: true, secret: true, marksDomain: false, derivedFrom: ['server.push_token', 'device.push_token_hash'] },
+  ),
+  d(
     'mdm.token_update_of_other_devices',
     'string',
     "The case names its device, and every TokenUpdate in the evidence that gives push details (PushMagic, token) is another device's: whose, where, whether the device's own TokenUpdate is there without its values, and whether a value given for the server is one of those others' (derived)",

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { bareHex } from '../hashAsToken.js';
+import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
 import type { Deriver } from './types.js';
 
@@ -46,4 +48,29 @@ const serverTokenHash: Deriver = (index) =>
       : {}),
   }));
 
-export const mdmDerivers: Deriver[] = [pastedSide, serverTokenHash];
+/**
+ * A token and a LastPushTokenHash are both 64 hex digits: a value given as the server's token that is the
+ * device's LastPushTokenHash itself was copied from the hash (MDM.plist, a dashboard). Hashing it again proves
+ * nothing about the server's real token, so the comparison waits for the token itself.
+ */
+const tokenGivenIsHash: Deriver = (index) => {
+  const hashes = new Set((index.get('device.push_token_hash') ?? []).map((f) => bareHex(f.value)));
+  if (!hashes.size) return [];
+  const out: Fact[] = [];
+  for (const f of index.get('server.push_token') ?? []) {
+    const v = bareHex(f.value);
+    if (!hashes.has(v) || out.some((o) => o.value === v)) continue;
+    out.push({
+      name: 'mdm.token_given_is_hash',
+      value: v,
+      source: {
+        kind: 'derived',
+        how: `the token given for the server (${describeSource(f.source)}) is the device's LastPushTokenHash itself`,
+        from: ['server.push_token', 'device.push_token_hash'],
+      },
+    });
+  }
+  return out;
+};
+
+export const mdmDerivers: Deriver[] = [pastedSide, serverTokenHash, tokenGivenIsHash];
