@@ -143,6 +143,12 @@ export const mdmFacts: FactDefinition[] = [
     { derived: true },
   ),
   d(
+    'mdm.magic_differs_in_case',
+    'secret',
+    "The server's PushMagic is the device's but for letter case (every one the server holds for the case's device): the two values (derived)",
+    { derived: true, secret: true, marksDomain: false, derivedFrom: ['server.push_magic', 'device.push_magic'] },
+  ),
+  d(
     'mdm.token_given_is_hash',
     'secret',
     "A value given as the server's push token that is the device's LastPushTokenHash itself: a hash copied for the token, so hashing it again proves nothing (derived)",

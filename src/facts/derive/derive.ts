@@ -5,6 +5,7 @@ import { apnsDerivers } from './apns.js';
 import { deviceLogDerivers } from './deviceLog.js';
 import { enrollmentDerivers } from './enrollment.js';
 import { filingDerivers } from './filing.js';
+import { magicDiffersInCase } from './magicCase.js';
 import { mdmDerivers } from './mdm.js';
 import { notnowDerivers } from './notnow.js';
 import { providerDerivers } from './provider.js';
@@ -44,6 +45,7 @@ const derivers: Deriver[] = [
   pushFacts,
   // After pushFacts: it needs the case's device.
   tokenUpdateOfOtherDevices,
+  magicDiffersInCase,
   ...pushInfoDerivers,
   ...apnsDerivers,
   ...filingDerivers,
