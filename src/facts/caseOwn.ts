@@ -1,6 +1,6 @@
 import type { Fact } from './schema.js';
 import { withoutHashGivenAsToken } from './hashAsToken.js';
-import { withoutSuperseded, withoutSupersededSnapshots } from './supersede.js';
+import { withoutEnrollmentBeforeFailure, withoutSuperseded, withoutSupersededSnapshots } from './supersede.js';
 
 /**
  * Push details a check-in or a server log gave for one device, and what it answered. Once the case's device is known, another
@@ -86,13 +86,13 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
 
 /**
  * The facts that rules and notes read for the case: every fact, less a device's LastPushTokenHash given as the
- * server's token (facts/hashAsToken.ts), less a server value a newer one of the same
+ * server's token (facts/hashAsToken.ts), less a sysdiagnose's enrollment from before the failure, less a server value a newer one of the same
  * device superseded (facts/supersede.ts), less what a sysdiagnose showed the case's device holding before a
  * later TokenUpdate of it, and less the push details another device's check-in or log gave,
  * once the case names its device. A value that names no device stays.
  */
 export function caseOwnFacts<F extends Fact>(every: readonly F[]): readonly F[] {
-  const all = withoutHashGivenAsToken(every);
+  const all = withoutEnrollmentBeforeFailure(withoutHashGivenAsToken(every));
   const subjects = all.filter((f) => f.name === 'case.device');
   const s = subjects.length === 1 ? subjects[0] : undefined;
   const ids = s ? new Set([String(s.value), ...Object.values(s.attrs ?? {})].map((v) => v.trim().toUpperCase()).filter(Boolean)) : undefined;
