@@ -1,6 +1,6 @@
 import type { Fact } from './schema.js';
 import { withoutHashGivenAsToken } from './hashAsToken.js';
-import { withoutEnrollmentBeforeFailure, withoutSuperseded, withoutSupersededSnapshots } from './supersede.js';
+import { pushedTo, withoutEnrollmentBeforeFailure, withoutSuperseded, withoutSupersededSnapshots } from './supersede.js';
 
 /**
  * Push details a check-in or a server log gave for one device, and what it answered. Once the case's device is known, another
@@ -102,7 +102,7 @@ export function caseOwnFacts<F extends Fact>(every: readonly F[]): readonly F[] 
     return unresolved ? withoutOneOfSeveral(facts, String(unresolved.value)) : facts;
   }
   return ownNotNow(
-    facts.filter((f) => !PER_DEVICE.has(f.name) || isDevicesOwn(f, ids)),
+    facts.filter((f) => (!PER_DEVICE.has(f.name) || isDevicesOwn(f, ids)) && !anotherDevicesTopic(f, ids)),
     facts,
     ids,
   );
@@ -145,6 +145,17 @@ function ownNotNow<F extends Fact>(own: readonly F[], all: readonly F[], ids: Re
     },
   };
   return own.map((f) => (f === seen ? (mine as F) : f));
+}
+
+/**
+ * A topic the server's log names for pushes to other devices only (NanoMDM tags its topic line with the devices
+ * of the push it serves): a server with a push certificate per group of devices pushes the case's device on its
+ * own topic, so another group's topic neither shows nor rules out what the case's device was pushed on.
+ */
+function anotherDevicesTopic(f: Fact, ids: ReadonlySet<string>): boolean {
+  if (f.name !== 'server.topic') return false;
+  const to = pushedTo(f);
+  return to.length > 0 && !to.some((d) => ids.has(d));
 }
 
 /** APNs reasons about one device token, not about the provider's credentials, topic or request. */

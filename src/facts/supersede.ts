@@ -163,7 +163,7 @@ function firstTimeOf(f: Fact): Timed | undefined {
 }
 
 /** The devices each observation of a server's topic was pushed to (empty when its line named none). */
-function pushedTo(f: Fact): string[] {
+export function pushedTo(f: Fact): string[] {
   const each = f.fold ? Array.from({ length: occurrences(f) }, (_, i) => attrAt(f, i, 'pushed_to')) : [f.attrs?.pushed_to];
   return each.flatMap((v) => (v ? v.split(',').map((d) => d.trim().toUpperCase()) : []));
 }
