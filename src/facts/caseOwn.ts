@@ -14,8 +14,10 @@ const PER_DEVICE: ReadonlySet<string> = new Set([
   'mdm.checkin.token_update',
   // What APNs answered a push to one device (410 Unregistered…) says nothing of another's token.
   'mdm.apns_response',
-  // Nor does the server holding no push details for one device (MicroMDM: PushInfo not found) of another's.
+  // Nor does the server holding no push details for one device (MicroMDM: PushInfo not found) of another's,
+  // nor one device's CheckOut (it left MDM) of whether another did.
   'server.push_info_missing',
+  'mdm.checkin.checkout',
   // What one device answered its commands, and what followed on its connections, is that device's alone.
   'mdm.command.status',
   'notnow.command',
@@ -51,11 +53,12 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
   const covers = (named: ReadonlySet<string>) => listed.every((d) => named.has(d)) && (!more || named.size >= listed.length + Number(more[2]));
   const deviceOf = (f: Fact) => f.attrs?.udid?.trim().toUpperCase();
 
-  // A failure of one device's pushes (APNs refusing it, the server holding no push details for it) speaks for
-  // the case only when every device had one of the same kind.
+  // A failure of one device's pushes (APNs refusing it, the server holding no push details for it, its CheckOut)
+  // speaks for the case only when every device had one of the same kind.
   const failures = [
     (f: Fact) => f.name === 'mdm.apns_response' && String(f.value) !== '200' && !!deviceOf(f),
     (f: Fact) => f.name === 'server.push_info_missing' && !!deviceOf(f),
+    (f: Fact) => f.name === 'mdm.checkin.checkout' && !!deviceOf(f),
   ].filter((kind) => {
     const failedFor = new Set<string>();
     for (const f of facts) if (kind(f)) for (const k of ['udid', 'device_id']) if (f.attrs?.[k]) failedFor.add(f.attrs[k].trim().toUpperCase());
