@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { factDefinition } from '../facts/catalog/index.js';
-import { ruleSchemas, type Condition, type ParameterName, type RuleFile } from './ruleSchema.js';
+import { ruleSchemas, TEMPLATE_FIELD, type Condition, type ParameterName, type RuleFile } from './ruleSchema.js';
 import { defaultRulesDir, RuleLoadError, type RuleLoadIssue, type RuleSet } from './ruleSet.js';
 
 // The light half (the RuleSet type, its errors, deriveParams) lives in ruleSet.ts; callers may keep importing it from here.
@@ -76,7 +76,7 @@ function factsOf(cond: Condition, out: string[] = []): string[] {
 }
 
 function templateFacts(text: string): string[] {
-  return [...text.matchAll(/\{\{\s*([a-z0-9_.]+)\s*\}\}/g)].map((m) => m[1]);
+  return [...text.matchAll(TEMPLATE_FIELD)].map((m) => m[1]);
 }
 
 /**

@@ -32,6 +32,12 @@ const ANSWER_TYPES = ['yesno', 'choice', 'value', 'time'] as const;
 export const PARAMETERS = ['push_answer_window_seconds', 'magic_recheck_hours', 'enrollment_race_seconds'] as const;
 export type ParameterName = (typeof PARAMETERS)[number];
 
+/**
+ * A fact in a rule's or note's text: {{fact.name}}, or {{fact.name[key=value]}} for only the observations
+ * whose attrs carry that value. Capture groups: name, key, value.
+ */
+export const TEMPLATE_FIELD = /\{\{\s*([a-z0-9_.]+)(?:\[([a-z_]+)=([^\]\s]+)\])?\s*\}\}/g;
+
 export type Condition = Leaf | { all: Condition[]; says?: string } | { any: Condition[]; says?: string } | { not: Condition; says?: string };
 
 function buildLeaf(z: typeof Zod) {

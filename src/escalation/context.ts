@@ -205,8 +205,15 @@ export function feedbackContext(report: Report): FeedbackContext {
   const device = report.device;
   // The device the MDM server's log is about is not known to be the app's when that MDM push is held back (it arrived).
   const mdmDevice = report.filing?.heldBack?.includes('mdm' as Domain) ? [] : factsOf(report, 'case.device');
+  // Once the case names its device, a UDID the evidence holds is another device's unless it is one of its names.
+  const named = mdmDevice.length ? caseDeviceIds(report) : undefined;
   const udid = joined(
-    [...new Set([...mdmDevice.flatMap((f) => (f.attrs?.udid ? [f.attrs.udid] : [])), ...values(report, 'device.udid')])].map((v) => forApple(v, 'udid')),
+    [
+      ...new Set([
+        ...mdmDevice.flatMap((f) => (f.attrs?.udid ? [f.attrs.udid] : [])),
+        ...values(report, 'device.udid').filter((v) => !named || named.has(v.toUpperCase())),
+      ]),
+    ].map((v) => forApple(v, 'udid')),
   );
   const sysdiagnose = factsOf(report, 'device.sysdiagnose_at')[0];
   const sysdiagnoseAt = device.sysdiagnoseAt ? words.time(device.sysdiagnoseAt, sysdiagnose?.attrs?.zone) : undefined;

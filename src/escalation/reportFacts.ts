@@ -10,9 +10,12 @@ export function factsOf(report: Report, name: string): FactOf[] {
   return report.facts.filter((f) => f.fact === name);
 }
 
-/** Distinct values of a fact, in report order. */
+/**
+ * Distinct values of a fact, in report order, as the rules read them for the case: not another device's
+ * push detail nor a value newer evidence superseded (the report lists those, set aside).
+ */
 export function values(report: Report, name: string): string[] {
-  return [...new Set(factsOf(report, name).map((f) => String(f.value)))];
+  return [...new Set(factsOf(report, name).flatMap((f) => (f.setAside ? [] : [String(f.value)])))];
 }
 
 export function joined(vs: string[]): string | undefined {

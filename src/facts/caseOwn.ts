@@ -1,5 +1,6 @@
 import type { Fact } from './schema.js';
-import { withoutSuperseded, withoutSupersededSnapshots } from './supersede.js';
+import { withoutHashGivenAsToken } from './hashAsToken.js';
+import { pushedTo, withoutEnrollmentBeforeFailure, withoutSuperseded, withoutSupersededSnapshots } from './supersede.js';
 
 /**
  * Push details a check-in or a server log gave for one device, and what it answered. Once the case's device is known, another
@@ -13,6 +14,10 @@ const PER_DEVICE: ReadonlySet<string> = new Set([
   'mdm.checkin.token_update',
   // What APNs answered a push to one device (410 Unregistered…) says nothing of another's token.
   'mdm.apns_response',
+  // Nor does the server holding no push details for one device (MicroMDM: PushInfo not found) of another's,
+  // nor one device's CheckOut (it left MDM) of whether another did.
+  'server.push_info_missing',
+  'mdm.checkin.checkout',
   // What one device answered its commands, and what followed on its connections, is that device's alone.
   'mdm.command.status',
   'notnow.command',
@@ -48,10 +53,19 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
   const covers = (named: ReadonlySet<string>) => listed.every((d) => named.has(d)) && (!more || named.size >= listed.length + Number(more[2]));
   const deviceOf = (f: Fact) => f.attrs?.udid?.trim().toUpperCase();
 
-  const failed = (f: Fact) => f.name === 'mdm.apns_response' && String(f.value) !== '200' && !!deviceOf(f);
-  const failedFor = new Set<string>();
-  for (const f of facts) if (failed(f)) for (const k of ['udid', 'device_id']) if (f.attrs?.[k]) failedFor.add(f.attrs[k].trim().toUpperCase());
-  const dropFailed = !covers(failedFor);
+  // A failure of one device's pushes (APNs refusing it, the server holding no push details for it, its CheckOut)
+  // speaks for the case only when every device had one of the same kind.
+  const failures = [
+    (f: Fact) => f.name === 'mdm.apns_response' && String(f.value) !== '200' && !!deviceOf(f),
+    (f: Fact) => f.name === 'server.push_info_missing' && !!deviceOf(f),
+    (f: Fact) => f.name === 'mdm.checkin.checkout' && !!deviceOf(f),
+  ].filter((kind) => {
+    const failedFor = new Set<string>();
+    for (const f of facts) if (kind(f)) for (const k of ['udid', 'device_id']) if (f.attrs?.[k]) failedFor.add(f.attrs[k].trim().toUpperCase());
+    return !covers(failedFor);
+  });
+  const failed = (f: Fact) => failures.some((kind) => kind(f));
+  const dropFailed = failures.length > 0;
 
   // A detail stays when every device gave it, all alike.
   const unshared = new Set<string>();
@@ -84,12 +98,14 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
 }
 
 /**
- * The facts that rules and notes read for the case: every fact, less a server value a newer one of the same
+ * The facts that rules and notes read for the case: every fact, less a device's LastPushTokenHash given as the
+ * server's token (facts/hashAsToken.ts), less a sysdiagnose's enrollment from before the failure, less a server value a newer one of the same
  * device superseded (facts/supersede.ts), less what a sysdiagnose showed the case's device holding before a
  * later TokenUpdate of it, and less the push details another device's check-in or log gave,
  * once the case names its device. A value that names no device stays.
  */
-export function caseOwnFacts<F extends Fact>(all: readonly F[]): readonly F[] {
+export function caseOwnFacts<F extends Fact>(every: readonly F[]): readonly F[] {
+  const all = withoutEnrollmentBeforeFailure(withoutHashGivenAsToken(every));
   const subjects = all.filter((f) => f.name === 'case.device');
   const s = subjects.length === 1 ? subjects[0] : undefined;
   const ids = s ? new Set([String(s.value), ...Object.values(s.attrs ?? {})].map((v) => v.trim().toUpperCase()).filter(Boolean)) : undefined;
@@ -99,7 +115,7 @@ export function caseOwnFacts<F extends Fact>(all: readonly F[]): readonly F[] {
     return unresolved ? withoutOneOfSeveral(facts, String(unresolved.value)) : facts;
   }
   return ownNotNow(
-    facts.filter((f) => !PER_DEVICE.has(f.name) || isDevicesOwn(f, ids)),
+    facts.filter((f) => (!PER_DEVICE.has(f.name) || isDevicesOwn(f, ids)) && !anotherDevicesTopic(f, ids)),
     facts,
     ids,
   );
@@ -142,6 +158,17 @@ function ownNotNow<F extends Fact>(own: readonly F[], all: readonly F[], ids: Re
     },
   };
   return own.map((f) => (f === seen ? (mine as F) : f));
+}
+
+/**
+ * A topic the server's log names for pushes to other devices only (NanoMDM tags its topic line with the devices
+ * of the push it serves): a server with a push certificate per group of devices pushes the case's device on its
+ * own topic, so another group's topic neither shows nor rules out what the case's device was pushed on.
+ */
+function anotherDevicesTopic(f: Fact, ids: ReadonlySet<string>): boolean {
+  if (f.name !== 'server.topic') return false;
+  const to = pushedTo(f);
+  return to.length > 0 && !to.some((d) => ids.has(d));
 }
 
 /** APNs reasons about one device token, not about the provider's credentials, topic or request. */

@@ -163,7 +163,7 @@ function firstTimeOf(f: Fact): Timed | undefined {
 }
 
 /** The devices each observation of a server's topic was pushed to (empty when its line named none). */
-function pushedTo(f: Fact): string[] {
+export function pushedTo(f: Fact): string[] {
   const each = f.fold ? Array.from({ length: occurrences(f) }, (_, i) => attrAt(f, i, 'pushed_to')) : [f.attrs?.pushed_to];
   return each.flatMap((v) => (v ? v.split(',').map((d) => d.trim().toUpperCase()) : []));
 }
@@ -408,5 +408,29 @@ export function withoutSupersededSnapshots<F extends Fact>(facts: readonly F[], 
     return t !== undefined && (sent.get(f.name) ?? []).some((u) => u.ms > t && u.value.toLowerCase() !== held);
   };
   const kept = facts.filter((f) => !stale(f));
+  return kept.length === facts.length ? facts : kept;
+}
+
+/**
+ * A sysdiagnose shows what the device held when it was taken. Taken before the failure under diagnosis (the
+ * latest failed push of the case, or when failures began if later), its "the device holds an MDM enrollment"
+ * says nothing of the device when the failing pushes went out: it may have left MDM or been erased in between.
+ * Only times with a zone are compared.
+ */
+export function withoutEnrollmentBeforeFailure<F extends Fact>(facts: readonly F[]): readonly F[] {
+  let failure = Number.NaN;
+  for (const f of facts) {
+    if (f.name !== 'case.failed_push_at' && f.name !== 'case.failures_began') continue;
+    const ms = utcMs(f.at ? f : { ...f, at: String(f.value) });
+    if (Number.isFinite(ms) && !(ms <= failure)) failure = ms;
+  }
+  if (!Number.isFinite(failure)) return facts;
+  const taken = new Map<string, number>();
+  for (const f of facts) if (f.name === 'device.sysdiagnose_at' && f.source.kind === 'file' && Number.isFinite(utcMs(f))) taken.set(f.source.input, utcMs(f));
+  const before = (f: F) => {
+    const t = f.name === 'device.mdm_enrolled' && f.value === true && f.source.kind === 'file' ? taken.get(f.source.input) : undefined;
+    return t !== undefined && t < failure;
+  };
+  const kept = facts.filter((f) => !before(f));
   return kept.length === facts.length ? facts : kept;
 }

@@ -3,7 +3,7 @@ import { examplesOf } from '../facts/fold.js';
 import { describeSource } from '../facts/order.js';
 import type { Fact } from '../facts/schema.js';
 import type { Diagnosis } from '../engine/diagnose.js';
-import type { Question } from '../engine/ruleSchema.js';
+import { TEMPLATE_FIELD, type Question } from '../engine/ruleSchema.js';
 import type { Trace } from '../engine/evaluate.js';
 import { indexFacts } from '../facts/byName.js';
 import { caseOwnFacts } from '../facts/caseOwn.js';
@@ -63,10 +63,15 @@ function templateValue(f: Fact): string {
   return isoAsWritten(iso, f.attrs?.zone);
 }
 
-/** Fills {{fact.name}} with the observed values (distinct, in fact order), or "(not known yet)". */
+/**
+ * Fills {{fact.name}} with the observed values (distinct, in fact order), or "(not known yet)";
+ * {{fact.name[key=value]}} with only the observations whose attrs carry that value (a TokenUpdate's
+ * PushMagic, not one pasted beside it).
+ */
 function fillTemplate(text: string, index: ReadonlyMap<string, readonly Fact[]>): string {
-  return text.replace(/\{\{\s*([a-z0-9_.]+)\s*\}\}/g, (_m, name: string) => {
-    const values = [...new Set((index.get(name) ?? []).map(templateValue))];
+  return text.replace(TEMPLATE_FIELD, (_m, name: string, key?: string, want?: string) => {
+    const facts = (index.get(name) ?? []).filter((f) => !key || f.attrs?.[key] === want);
+    const values = [...new Set(facts.map(templateValue))];
     return values.length ? values.join(' / ') : '(not known yet)';
   });
 }
@@ -136,7 +141,9 @@ export function buildReport(d: Diagnosis): Report {
 /** The same, pausing after the causes and after the timeline (a push-heavy bundle's is thousands of events). */
 export function* buildReportSteps(d: Diagnosis): Steps<Report> {
   // Notes are filled with the case's device's push details, as the rules read them.
-  const index = indexFacts(caseOwnFacts(d.facts));
+  const own = caseOwnFacts(d.facts);
+  const index = indexFacts(own);
+  const read = new Set<Fact>(own);
 
   const causes = d.causes.map((c) => causeReport(c, index));
   yield;
@@ -171,7 +178,11 @@ export function* buildReportSteps(d: Diagnosis): Steps<Report> {
     escalation: null,
     problems: d.problems.map((p) => ({ input: p.input, ...(p.member ? { member: p.member } : {}), code: p.code, message: p.message })),
     conflicts: d.conflicts.map((c) => ({ fact: c.fact, values: c.values.map(evidenceOf) })),
-    facts: d.facts.map((f) => ({ ...evidenceOf(f), ...(factDefinition(f.name)?.secret ? { secret: true } : {}) })),
+    facts: d.facts.map((f) => ({
+      ...evidenceOf(f),
+      ...(factDefinition(f.name)?.secret ? { secret: true } : {}),
+      ...(read.has(f) ? {} : { setAside: true as const }),
+    })),
     timeline,
   };
   if (d.escalation)

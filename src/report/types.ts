@@ -168,6 +168,11 @@ export interface ConflictReport {
 
 export interface FactReport extends EvidenceReport {
   secret?: boolean;
+  /**
+   * Listed, but not read by the rules for this case: another device's push detail once the case names its
+   * device, or a value newer evidence superseded (an older enrollment's PushMagic). The Feedback draft leaves it out.
+   */
+  setAside?: true;
 }
 
 export interface TimelineEvent {

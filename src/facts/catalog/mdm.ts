@@ -143,6 +143,24 @@ export const mdmFacts: FactDefinition[] = [
     { derived: true },
   ),
   d(
+    'mdm.magic_differs_in_case',
+    'secret',
+    "The server's PushMagic is the device's but for letter case (every one the server holds for the case's device): the two values (derived)",
+    { derived: true, secret: true, marksDomain: false, derivedFrom: ['server.push_magic', 'device.push_magic'] },
+  ),
+  d(
+    'mdm.token_given_is_hash',
+    'secret',
+    "A value given as the server's push token that is the device's LastPushTokenHash itself: a hash copied for the token, so hashing it again proves nothing (derived)",
+    { derived: true, secret: true, marksDomain: false, derivedFrom: ['server.push_token', 'device.push_token_hash'] },
+  ),
+  d(
+    'mdm.token_update_of_other_devices',
+    'string',
+    "The case names its device, and every TokenUpdate in the evidence that gives push details (PushMagic, token) is another device's: whose, where, whether the device's own TokenUpdate is there without its values, and whether a value given for the server is one of those others' (derived)",
+    { derived: true, marksDomain: false, derivedFrom: ['case.device', 'mdm.checkin.token_update', 'server.push_magic', 'server.push_token'] },
+  ),
+  d(
     'mdm.magic_rejections_superseded',
     'string',
     "mdmd's wrong-magic rejections are older than what followed: a push the device answered after the last one, or (with the server now holding the device's PushMagic) a later contact from the device or a later failed push that mdmd did not reject (derived)",

@@ -27,12 +27,21 @@ function provesEnrollment(name: string, httpStatus: string | undefined): boolean
 export function reachedFacts(a: PushAnalysis): Fact[] {
   const d = a.device;
   if (!d || a.failureUntimed) return [];
-  const after = (c: DeviceEvent) => !a.failure || order(a.failure.m, c.m) === 'before';
+  // With no failure on record, a latest push the evidence cannot judge because it ends inside the push's answer
+  // window (the log exported right after pushing) may be the failure itself: only a contact after it speaks for
+  // it. (A push whose answer sits on a clock without a zone is left to the zone question, as before.)
+  const latest = a.verdicts.at(-1);
+  const from =
+    a.failure ??
+    (latest?.verdict === 'unknown' && latest.why === 'evidence_ends'
+      ? { m: latest.push.m, what: `the latest push, whose answer the evidence does not show (${when(latest.push)}, ${latest.push.where})` }
+      : undefined);
+  const after = (c: DeviceEvent) => !from || order(from.m, c.m) === 'before';
   const out: Fact[] = [];
   const reached = [...d.contacts].reverse().find(after);
-  const since = a.failure ? ` after ${a.failure.what}` : '';
+  const since = from ? ` after ${from.what}` : '';
   // With no failure on record, a contact without a time still shows the device reaching the server.
-  const undated = !a.failure && !reached ? d.untimed[0] : undefined;
+  const undated = !from && !reached ? d.untimed[0] : undefined;
   if (undated)
     out.push({
       name: 'device.reached_mdm_server',
@@ -57,7 +66,7 @@ export function reachedFacts(a: PushAnalysis): Fact[] {
     .reverse()
     .find((c) => provesEnrollment(c.name, c.attr('http_status')) && after(c) && (!lastCheckout || order(lastCheckout.m, c.m) === 'before'));
   const undatedEnrolled =
-    !a.failure && !enrolled && !lastCheckout && !d.untimed.some((f) => f.name === 'mdm.checkin.checkout')
+    !from && !enrolled && !lastCheckout && !d.untimed.some((f) => f.name === 'mdm.checkin.checkout')
       ? d.untimed.find((f) => provesEnrollment(f.name, f.attrs?.http_status))
       : undefined;
   if (undatedEnrolled)

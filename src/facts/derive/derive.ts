@@ -5,6 +5,7 @@ import { apnsDerivers } from './apns.js';
 import { deviceLogDerivers } from './deviceLog.js';
 import { enrollmentDerivers } from './enrollment.js';
 import { filingDerivers } from './filing.js';
+import { magicDiffersInCase } from './magicCase.js';
 import { mdmDerivers } from './mdm.js';
 import { notnowDerivers } from './notnow.js';
 import { providerDerivers } from './provider.js';
@@ -12,6 +13,7 @@ import { pushFacts } from './pushes.js';
 import { pushInfoDerivers } from './pushInfo.js';
 import { securemailDerivers } from './securemail.js';
 import { statedAnswers } from './statedAnswer.js';
+import { tokenUpdateOfOtherDevices } from './tokenUpdates.js';
 import { placeTypedTimes } from './typedTimes.js';
 import type { DeriveParams, Deriver } from './types.js';
 import { applyLogTimeZone } from './zones.js';
@@ -41,6 +43,9 @@ const derivers: Deriver[] = [
   ...mdmDerivers,
   // Before pushInfo: whether a push was answered is one of the signs that the server holds push details.
   pushFacts,
+  // After pushFacts: it needs the case's device.
+  tokenUpdateOfOtherDevices,
+  magicDiffersInCase,
   ...pushInfoDerivers,
   ...apnsDerivers,
   ...filingDerivers,

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { bareHex } from '../hashAsToken.js';
+import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
 import type { Deriver } from './types.js';
 
@@ -40,8 +42,35 @@ const serverTokenHash: Deriver = (index) =>
       .update(Buffer.from(String(f.value), 'hex'))
       .digest('hex'),
     source: { kind: 'derived', how: "SHA-256 of the server's push token", from: ['server.push_token'] },
-    // The hash is of the same device's token as the token it was made from.
-    ...(f.attrs?.udid ? { attrs: { udid: f.attrs.udid } } : {}),
+    // The hash is of the same device's token as the token it was made from, and from the same message.
+    ...(f.attrs?.udid || f.attrs?.message
+      ? { attrs: { ...(f.attrs.udid ? { udid: f.attrs.udid } : {}), ...(f.attrs.message ? { message: f.attrs.message } : {}) } }
+      : {}),
   }));
 
-export const mdmDerivers: Deriver[] = [pastedSide, serverTokenHash];
+/**
+ * A token and a LastPushTokenHash are both 64 hex digits: a value given as the server's token that is the
+ * device's LastPushTokenHash itself was copied from the hash (MDM.plist, a dashboard). Hashing it again proves
+ * nothing about the server's real token, so the comparison waits for the token itself.
+ */
+const tokenGivenIsHash: Deriver = (index) => {
+  const hashes = new Set((index.get('device.push_token_hash') ?? []).map((f) => bareHex(f.value)));
+  if (!hashes.size) return [];
+  const out: Fact[] = [];
+  for (const f of index.get('server.push_token') ?? []) {
+    const v = bareHex(f.value);
+    if (!hashes.has(v) || out.some((o) => o.value === v)) continue;
+    out.push({
+      name: 'mdm.token_given_is_hash',
+      value: v,
+      source: {
+        kind: 'derived',
+        how: `the token given for the server (${describeSource(f.source)}) is the device's LastPushTokenHash itself`,
+        from: ['server.push_token', 'device.push_token_hash'],
+      },
+    });
+  }
+  return out;
+};
+
+export const mdmDerivers: Deriver[] = [pastedSide, serverTokenHash, tokenGivenIsHash];

@@ -50,9 +50,10 @@ export function readCheckin(d: PlistDict, out: Collector): void {
 
   // The user channel has its own token and magic; only the device channel's are the device's push identity.
   // What a TokenUpdate brings is what the server stores and pushes with.
-  // Each value names the device it came from, so a case about another device never reads it as its own.
+  // Each value names the device it came from, so a case about another device never reads it as its own,
+  // and the message, so a value pasted or read off a push line is never presented as the TokenUpdate's.
   if (type === 'TokenUpdate' && channel === 'device') {
-    const own = { udid };
+    const own = { udid, message: type };
     const magic = str(d.PushMagic);
     if (magic) out.value('server.push_magic', 'magic', magic, { key: 'PushMagic', attrs: own });
     // A Token copied into a ticket as text is often hidden ("<redacted>", "XXXX…"): masked, not base64 to decode.
