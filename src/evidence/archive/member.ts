@@ -2,6 +2,7 @@ import { bufferReadersFor, lineReadersFor } from '../dispatch.js';
 import { itemName, type Item } from '../types.js';
 import { GunzipSink } from './gzip.js';
 import { LineFeeder } from './lineFeeder.js';
+import { mayNeedNormalising, NormaliseSink } from './normalise.js';
 import { ReadSink } from './readSink.js';
 import { ScanStop, type Scan } from './scan.js';
 import { DRAIN, andThen, type ChunkSink } from './sink.js';
@@ -22,6 +23,17 @@ export interface MemberOptions {
   topLevel: boolean;
   /** Report data no reader wants (the input itself, or the one file a top-level .gz holds). */
   reportUnwanted?: boolean;
+  /** The data is already plain UTF-8 text as the readers know it, or was let through as it was (see normalise.ts). */
+  normalised?: boolean;
+}
+
+/**
+ * What macOS adds to a zip it makes (Finder's Compress) or a folder copied to
+ * another disk: `__MACOSX/` copies of each file's resource fork and `._name`
+ * AppleDouble files. They hold no evidence and are passed over without a word.
+ */
+function isMacMetadata(path: string): boolean {
+  return /(?:^|\/)__MACOSX(?:\/|$)|(?:^|\/)\._[^/]*$/.test(path);
 }
 
 /**
@@ -47,7 +59,7 @@ export class Member implements ChunkSink {
 
   /** Nobody wants the rest: a source that can skip (zip entry, file on disk) may stop sending. */
   get isDraining(): boolean {
-    return this.draining;
+    return this.draining || (this.target instanceof NormaliseSink && this.target.isDraining);
   }
 
   write(chunk: Buffer): void | Promise<void> {
@@ -91,9 +103,18 @@ export class Member implements ChunkSink {
 
   private choose(head: Buffer): ChunkSink {
     const { scan, item, opts } = this;
+    if (item.member && isMacMetadata(item.member)) {
+      this.draining = true;
+      return DRAIN;
+    }
     const kind = sniff(head);
     const nestedOk = opts.depth < MAX_DEPTH;
     if (opts.topLevel && kind !== 'other') return this.archive(kind);
+    if (kind === 'other' && !opts.normalised && mayNeedNormalising(head))
+      return new NormaliseSink(scan, item, (changed) => {
+        const { size: _size, ...rest } = item;
+        return new Member(scan, changed ? rest : item, { ...opts, ...(changed ? { size: undefined } : {}), normalised: true });
+      });
     const name = itemName(item);
     const buffers = bufferReadersFor(name, head, item, scan.readers);
     const lines = lineReadersFor(name, head, item, scan.readers);

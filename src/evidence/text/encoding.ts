@@ -1,0 +1,49 @@
+/**
+ * How a text file's bytes are encoded, from its byte order mark. Windows
+ * Notepad and PowerShell's `Out-File` save logs as UTF-16 with a BOM, and
+ * many Windows editors put a BOM before UTF-8: the readers expect UTF-8
+ * lines, so such a file is decoded first (see archive/normalise.ts).
+ */
+export type TextEncoding = 'utf-8-bom' | 'utf-16le' | 'utf-16be';
+
+/** The encoding a BOM at the start of `head` names, or undefined for plain UTF-8 (or anything else). */
+export function bomEncoding(head: Buffer): TextEncoding | undefined {
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8-bom';
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) {
+    // FF FE 00 00 is UTF-32 LE, which no tool hands over as a log: not ours to guess at.
+    if (head.length >= 4 && head[2] === 0 && head[3] === 0) return undefined;
+    return 'utf-16le';
+  }
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return undefined;
+}
+
+/**
+ * Decodes a stream of chunks in one encoding, dropping the BOM. A character
+ * split between two chunks is carried over by the decoder; one cut off by the
+ * end of the file is said by `truncated`.
+ */
+export class StreamDecoder {
+  private readonly decoder: InstanceType<typeof TextDecoder>;
+  /** Bytes seen, for UTF-16: an odd count at the end is half a character. */
+  private bytes = 0;
+
+  constructor(readonly encoding: TextEncoding) {
+    // The decoder drops the BOM itself (ignoreBOM: false).
+    this.decoder = new TextDecoder(encoding === 'utf-8-bom' ? 'utf-8' : encoding);
+  }
+
+  decode(chunk: Buffer): string {
+    this.bytes += chunk.length;
+    return this.decoder.decode(chunk, { stream: true });
+  }
+
+  /** What is left at the end, and whether the file ended inside a character. */
+  end(): { text: string; truncated: boolean } {
+    const odd = this.encoding !== 'utf-8-bom' && this.bytes % 2 === 1;
+    let text = this.decoder.decode();
+    // The decoder turns a last odd byte into U+FFFD: it is half a character, not text.
+    if (odd && text.endsWith('\uFFFD')) text = text.slice(0, -1);
+    return { text, truncated: odd };
+  }
+}

@@ -1,0 +1,296 @@
+import { gzipSync } from 'node:zlib';
+import { zip } from '../archive/support.js';
+
+/**
+ * The same logs in the forms support engineers really hand them over: saved
+ * by Notepad or PowerShell (UTF-16, a BOM, CRLF), pulled from Docker,
+ * journald, Kubernetes or CloudWatch, exported as CSV from a log console,
+ * zipped by Finder, reformatted by jq. Each form is made at test time from
+ * the plain log, so a test (and bench/formats.ts) can check it gives the same
+ * facts as the plain log. Every value is made up.
+ */
+
+const UDID = '00008110-001A2C3E4F50801E';
+const TOPIC = 'com.apple.mgmt.External.6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f';
+const CMD = '9b1e7c44-2f0a-4d6b-a8e3-51c2d7f0b6aa';
+
+/** A line of the plain log: its time (UTC) and the rest as the server writes it after its `ts=`. */
+type Stamped = [at: string, rest: string];
+
+/** NanoMDM (NanoLIB logfmt): a TokenUpdate, a push, a NotNow and the Acknowledged after it. */
+const NANOMDM: Stamped[] = [
+  ['2026-11-20T09:00:00', 'level=info handler=log addr=::1 method=PUT path=/mdm/checkin agent=MDM/1.0 real_ip=198.51.100.7'],
+  ['2026-11-20T09:00:00', `level=info service=nanomdm msg=TokenUpdate id=${UDID} type=Device`],
+  ['2026-11-20T10:00:00', `level=info handler=log addr=127.0.0.1 method=GET path=/v1/push/${UDID} agent=curl/8.4.0`],
+  ['2026-11-20T10:00:00', `level=info service=push msg=retrieved push cert topic=${TOPIC}`],
+  ['2026-11-20T10:00:00', 'level=debug handler=push msg=push count=1 errs=0'],
+  ['2026-11-20T10:00:02', `level=info service=nanomdm id=${UDID} type=Device status=Idle`],
+  ['2026-11-20T10:00:02', `level=info service=nanomdm id=${UDID} type=Device msg=command retrieved command_uuid=${CMD} request_type=InstallProfile`],
+  ['2026-11-20T10:00:03', `level=info service=nanomdm id=${UDID} type=Device status=NotNow command_uuid=${CMD}`],
+  ['2026-11-20T10:05:00', `level=info service=nanomdm id=${UDID} type=Device status=Acknowledged command_uuid=${CMD}`],
+];
+
+const plainLine = ([at, rest]: Stamped) => `ts=${at}Z ${rest}`;
+
+/** mdmd refusing pushes on the device, `log show` default style. */
+const DEVICE = [
+  'Filtering the log data using "process == "mdmd" OR process == "apsd""',
+  'Timestamp                       Thread     Type        Activity             PID    TTL  ',
+  "2026-11-20 10:00:01.120000+0000 0x2f10     Default     0x0                  98     0    apsd: Received message for enabled topic 'com.apple.mgmt.External.6c2f4e1a-8b3d-4a5e-9f70-1d2c3b4a5e6f'",
+  '2026-11-20 10:00:01.130000+0000 0x2f11     Default     0x0                  231    0    mdmd: Rejecting MDM push dictionary because it does not have the right magic string.',
+];
+
+/** The same device events as `log show --style ndjson` writes them (one object a line). */
+const EVENTS = [
+  {
+    timestamp: '2026-11-20 10:00:01.120000+0000',
+    messageType: 'Default',
+    eventType: 'logEvent',
+    subsystem: 'com.apple.apsd',
+    category: 'connection',
+    processImagePath: '/System/Library/PrivateFrameworks/ApplePushService.framework/apsd',
+    processID: 98,
+    eventMessage: `Received message for enabled topic '${TOPIC}'`,
+    backtrace: { frames: [{ imageOffset: 1234, imageUUID: '5B2A3C4D-1E2F-4A5B-8C6D-7E8F9A0B1C2D' }] },
+  },
+  {
+    timestamp: '2026-11-20 10:00:01.130000+0000',
+    messageType: 'Default',
+    eventType: 'logEvent',
+    subsystem: 'com.apple.ManagedClient',
+    category: 'MDMDaemon',
+    processImagePath: '/usr/libexec/mdmd',
+    processID: 231,
+    eventMessage: 'Rejecting MDM push dictionary because it does not have the right magic string.',
+    backtrace: { frames: [{ imageOffset: 5678, imageUUID: '6C3B4D5E-2F3A-4B5C-9D7E-8F9A0B1C2D3E' }] },
+  },
+];
+
+export interface Sample {
+  /** What the log is, for test names. */
+  name: string;
+  /** File name of the plain form. */
+  file: string;
+  plain: string;
+}
+
+export const SAMPLES = {
+  server: { name: 'NanoMDM server log', file: 'nanomdm.log', plain: `${NANOMDM.map(plainLine).join('\n')}\n` },
+  device: { name: 'mdmd log show export', file: 'mdmd.log', plain: `${DEVICE.join('\n')}\n` },
+  events: { name: 'log show ndjson export', file: 'device.ndjson', plain: `${EVENTS.map((e) => JSON.stringify(e)).join('\n')}\n` },
+} satisfies Record<string, Sample>;
+
+/** One form of a sample: the files it comes as (name, bytes). */
+export interface Shape {
+  name: string;
+  /** Which samples it applies to. */
+  of: (keyof typeof SAMPLES)[];
+  make(sample: Sample): { name: string; data: Buffer }[];
+}
+
+const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
+const lines = (s: string) => s.replace(/\n$/, '').split('\n');
+const serverOnly: (keyof typeof SAMPLES)[] = ['server'];
+const ALL: (keyof typeof SAMPLES)[] = ['server', 'device', 'events'];
+
+/** Docker's json-file driver: RFC 3339 with nanoseconds. */
+const nano = (at: string, n: number) => `${at}.${String(123456789 + n).padStart(9, '0')}Z`;
+const epochMs = (at: string) => Date.parse(`${at}Z`);
+
+export const SHAPES: Shape[] = [
+  { name: 'UTF-8 with a BOM', of: ALL, make: (s) => [{ name: s.file, data: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(s.plain)]) }] },
+  {
+    name: 'UTF-16 LE with a BOM (Notepad, PowerShell Out-File)',
+    of: ALL,
+    make: (s) => [{ name: s.file, data: Buffer.from(`\uFEFF${s.plain.replace(/\n/g, '\r\n')}`, 'utf16le') }],
+  },
+  { name: 'UTF-16 BE with a BOM', of: ALL, make: (s) => [{ name: s.file, data: utf16be(`\uFEFF${s.plain}`) }] },
+  { name: 'Windows line ends (CRLF)', of: ALL, make: (s) => [{ name: s.file, data: Buffer.from(s.plain.replace(/\n/g, '\r\n')) }] },
+  {
+    name: 'zipped by Finder (__MACOSX and ._ members beside it)',
+    of: ALL,
+    make: (s) => [
+      {
+        name: 'logs.zip',
+        data: zip([
+          { path: `logs/${s.file}`, data: s.plain, deflate: true },
+          { path: `__MACOSX/logs/._${s.file}`, data: Buffer.from([0, 5, 22, 7, 0, 2, 0, 0, ...Buffer.from('Mac OS X        ')]) },
+          { path: 'logs/._notes.plist', data: Buffer.from([0, 5, 22, 7, 0, 2, 0, 0]) },
+        ]),
+      },
+    ],
+  },
+  {
+    name: 'Docker json-file log (the line keeps its own ts)',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'container-json.log',
+        data: Buffer.from(`${NANOMDM.map((l, i) => JSON.stringify({ log: `${plainLine(l)}\n`, stream: 'stderr', time: nano(l[0], i) })).join('\n')}\n`),
+      },
+    ],
+  },
+  {
+    name: 'Docker json-file log (only Docker dates the line)',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'container-json.log',
+        data: Buffer.from(
+          `${NANOMDM.map(([at, rest], i) => JSON.stringify({ log: `${rest}\n`, stream: 'stdout', time: `${at}.${String(i).padStart(9, '0')}Z` })).join('\n')}\n`,
+        ),
+      },
+    ],
+  },
+  {
+    name: 'journalctl -o json',
+    of: serverOnly,
+    make: () => [{ name: 'nanomdm-journal.json', data: Buffer.from(`${NANOMDM.map((l, i) => JSON.stringify(journal(l, i))).join('\n')}\n`) }],
+  },
+  {
+    name: 'journalctl -o json-pretty',
+    of: serverOnly,
+    make: () => [{ name: 'nanomdm-journal.json', data: Buffer.from(`${NANOMDM.map((l, i) => JSON.stringify(journal(l, i), null, '\t')).join('\n')}\n`) }],
+  },
+  {
+    name: 'kubectl logs --timestamps',
+    of: serverOnly,
+    make: (s) => [
+      {
+        name: 'nanomdm-pod.log',
+        data: Buffer.from(
+          `${lines(s.plain)
+            .map((l, i) => `${nano(NANOMDM[i]![0], i)} ${l}`)
+            .join('\n')}\n`,
+        ),
+      },
+    ],
+  },
+  {
+    name: 'CloudWatch Logs JSON export (aws logs filter-log-events)',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'cloudwatch-events.json',
+        data: Buffer.from(
+          JSON.stringify(
+            {
+              events: NANOMDM.map(([at, rest], i) => ({
+                logStreamName: 'nanomdm/nanomdm/4f1c2a',
+                timestamp: epochMs(at),
+                message: rest,
+                ingestionTime: epochMs(at) + 400,
+                eventId: `3788${i}`,
+              })),
+              searchedLogStreams: [],
+            },
+            null,
+            4,
+          ),
+        ),
+      },
+    ],
+  },
+  {
+    name: 'CloudWatch Logs Insights CSV export',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'logs-insights-results.csv',
+        data: Buffer.from(`@timestamp,@message\n${NANOMDM.map(([at, rest]) => `${at.replace('T', ' ')}.000,"${rest.replace(/"/g, '""')}"`).join('\n')}\n`),
+      },
+    ],
+  },
+  {
+    name: 'CloudWatch Logs Insights JSON export',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'logs-insights-results.json',
+        data: Buffer.from(
+          JSON.stringify(
+            NANOMDM.map(([at, rest]) => ({ '@timestamp': `${at.replace('T', ' ')}.000`, '@message': rest })),
+            null,
+            2,
+          ),
+        ),
+      },
+    ],
+  },
+  {
+    name: 'CSV saved by Excel (sep= line, semicolons, CRLF)',
+    of: serverOnly,
+    make: () => [
+      { name: 'export.csv', data: Buffer.from(`sep=;\r\ntimestamp;message\r\n${NANOMDM.map(([at, rest]) => `${at}Z;"${rest}"`).join('\r\n')}\r\n`) },
+    ],
+  },
+  {
+    name: 'Graylog CSV export',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'graylog-search-result.csv',
+        data: Buffer.from(`"timestamp","source","message"\n${NANOMDM.map(([at, rest]) => `"${at}.000Z","mdm-1","${rest}"`).join('\n')}\n`),
+      },
+    ],
+  },
+  {
+    name: 'rotated by date, gzipped (two files)',
+    of: serverOnly,
+    make: () => [
+      { name: 'nanomdm.log.2026-11-19.gz', data: gzipSync(`${NANOMDM.slice(0, 5).map(plainLine).join('\n')}\n`) },
+      { name: 'nanomdm.log', data: Buffer.from(`${NANOMDM.slice(5).map(plainLine).join('\n')}\n`) },
+    ],
+  },
+  {
+    name: 'log show --style json, reformatted by jq (an array)',
+    of: ['events'],
+    make: () => [{ name: 'device.json', data: Buffer.from(JSON.stringify(EVENTS, null, 2)) }],
+  },
+  {
+    name: 'log show --style ndjson, piped through jq . (one object over many lines each)',
+    of: ['events'],
+    make: () => [{ name: 'device-events.json', data: Buffer.from(`${EVENTS.map((e) => JSON.stringify(e, null, 2)).join('\n')}\n`) }],
+  },
+];
+
+function journal([at, rest]: Stamped, i: number): Record<string, unknown> {
+  const us = `${epochMs(at)}${String(i).padStart(3, '0')}`;
+  return {
+    __CURSOR: `s=6a1f0e;i=${(0x1a2b + i).toString(16)};b=2c4e;m=${i.toString(16)};t=${us};x=9d`,
+    __REALTIME_TIMESTAMP: us,
+    __MONOTONIC_TIMESTAMP: String(1_000_000 + i),
+    _BOOT_ID: '2c4e6a8b0d1f4e3a9c7b5d3f1e0a2c4e',
+    PRIORITY: '6',
+    SYSLOG_IDENTIFIER: 'nanomdm',
+    _PID: '812',
+    _COMM: 'nanomdm',
+    MESSAGE: rest,
+    _SYSTEMD_UNIT: 'nanomdm.service',
+  };
+}
+
+/** Broken forms: each must give a problem naming the file, never a crash. */
+export const BROKEN: { name: string; file: string; data: Buffer; problem: RegExp }[] = [
+  {
+    name: 'UTF-16 cut in the middle of a character',
+    file: 'nanomdm.log',
+    // Cut after the TokenUpdate line, one byte into the next character.
+    data: Buffer.from(`\uFEFF${SAMPLES.server.plain}`, 'utf16le').subarray(0, 2 * (2 + lines(SAMPLES.server.plain).slice(0, 2).join('\n').length) + 1),
+    problem: /half a UTF-16LE character/,
+  },
+  {
+    name: 'a Docker log with a garbled line',
+    file: 'container-json.log',
+    data: Buffer.from(
+      `${JSON.stringify({ log: `${plainLine(NANOMDM[1]!)}\n`, stream: 'stderr', time: nano(NANOMDM[1]![0], 1) })}\n{"log":"ts=2026-11-20T10:00:00Z lev\u0000\u0001@@\n${JSON.stringify({ log: 'x', stream: 'stdout', time: 5 })}z}\n`,
+    ),
+    problem: /not a whole record of a Docker json-file log/,
+  },
+  {
+    name: 'a journal export cut short',
+    file: 'journal.json',
+    data: Buffer.from(`${JSON.stringify(journal(NANOMDM[1]!, 1), null, 2)}\n${JSON.stringify(journal(NANOMDM[2]!, 2), null, 2).slice(0, 300)}`),
+    problem: /ends inside a record of a journalctl JSON export/,
+  },
+];
