@@ -29,6 +29,11 @@ export interface CauseResult {
   decided: RuleResult[];
   /** Every rule of the cause with its trace, for the full explanation. */
   rules: RuleResult[];
+  /**
+   * Facts an answer and the evidence disagree on, which held rules of this cause read: those rules do not
+   * decide it (it stays open) until someone settles which value holds.
+   */
+  contested?: string[];
 }
 
 export interface RankedQuestion {
@@ -137,6 +142,21 @@ function findConflicts(index: ReadonlyMap<string, readonly Fact[]>): Conflict[] 
   return out;
 }
 
+/**
+ * Single-valued facts on which what someone answered and what the evidence shows disagree (an answer says the
+ * MDM profile is gone, a sysdiagnose shows MDM.plist): neither side is taken over the other.
+ */
+function contestedFacts(conflicts: readonly Conflict[]): Set<string> {
+  const out = new Set<string>();
+  const key = (f: Fact) => (typeof f.value === 'string' ? f.value.toLowerCase() : String(f.value));
+  for (const k of conflicts) {
+    if (factDefinition(k.fact)?.multi) continue;
+    const answered = new Set(k.values.filter((f) => f.source.kind === 'answer').map(key));
+    if (answered.size && k.values.some((f) => f.source.kind !== 'answer' && !answered.has(key(f)))) out.add(k.fact);
+  }
+  return out;
+}
+
 function judge(rules: RuleResult[]): CauseStatus {
   const held = (o: Rule['outcome']) => rules.some((r) => r.rule.outcome === o && r.trace.result === true);
   // A confirming observation outweighs a ruling-out one; both are shown.
@@ -177,6 +197,8 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
   const domains = relevantDomains(facts);
   yield;
 
+  const conflicts = findConflicts(index);
+  const contested = contestedFacts(conflicts);
   const causeOrder = new Map(rules.causes.map((c, i) => [c.id, i]));
   const causes: CauseResult[] = [];
   for (const cause of rules.causes) {
@@ -188,11 +210,15 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
         for (const observe of ruleObservers) observe(rule.id, trace.result);
         return { rule, trace, evidence: trace.result === true ? sortFacts(decidingFacts(trace)) : [] };
       });
-    const status = judge(results);
+    // A rule that holds on a contested fact (on either side of the disagreement) decides nothing yet.
+    const onContested = (r: RuleResult) => r.trace.result === true && r.evidence.some((f) => contested.has(f.name));
+    const held = results.filter(onContested);
+    const status = judge(results.filter((r) => !onContested(r)));
     const decided = results
-      .filter((r) => r.trace.result === true)
+      .filter((r) => r.trace.result === true && !onContested(r))
       .sort((a, b) => OUTCOME_ORDER.indexOf(a.rule.outcome) - OUTCOME_ORDER.indexOf(b.rule.outcome));
-    causes.push({ cause, status, decided, rules: results });
+    const names = [...new Set(held.flatMap((r) => r.evidence.map((f) => f.name)).filter((n) => contested.has(n)))].sort();
+    causes.push({ cause, status, decided, rules: results, ...(names.length ? { contested: names } : {}) });
     yield;
   }
   causes.sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || causeOrder.get(a.cause.id)! - causeOrder.get(b.cause.id)!);
@@ -203,7 +229,6 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
     .map((advisory) => ({ advisory, trace: evaluate(advisory.when, index) }))
     .filter((a) => a.trace.result === true)
     .map((a) => ({ ...a, evidence: sortFacts(decidingFacts(a.trace)) }));
-  const conflicts = findConflicts(index);
   const escalation = judgeEscalation(rules, domains, causes, advisories, index, conflicts);
   const escalate = escalation?.status === 'ready';
   yield;

@@ -9,7 +9,7 @@ import { indexFacts } from '../facts/byName.js';
 import { caseOwnFacts } from '../facts/caseOwn.js';
 import { finish, type Steps } from '../facts/steps.js';
 import { focusDomains } from './focus.js';
-import { nextAction } from './next.js';
+import { contestedWords, nextAction } from './next.js';
 import { isIsoTime, isoAsWritten } from './time.js';
 import type { CauseReport, EvidenceReport, QuestionReport, Report, TimelineEvent, TraceNode } from './types.js';
 
@@ -229,15 +229,21 @@ function causeReport(c: Diagnosis['causes'][number], index: ReturnType<typeof in
     title: c.cause.title,
     summary: c.cause.summary,
     // A confirmed cause can also have a ruling-out rule hold (contradicting evidence): say so.
-    because: shown.map(
-      (r) =>
-        `${c.status === 'confirmed' && r.rule.outcome === 'rules_out' ? 'Yet other evidence speaks against it: ' : ''}${fillTemplate(r.rule.because, index)}`,
-    ),
+    because: [
+      ...shown.map(
+        (r) =>
+          `${c.status === 'confirmed' && r.rule.outcome === 'rules_out' ? 'Yet other evidence speaks against it: ' : ''}${fillTemplate(r.rule.because, index)}`,
+      ),
+      ...(c.contested ?? []).map(
+        (name) => `An answer and the evidence disagree on ${contestedWords(name)} (see the conflicts): this stays open until one of them is settled.`,
+      ),
+    ],
     evidence: [...evidence.values()],
     nextSteps,
     missing,
     source: c.cause.source,
     rules: c.rules.map((r) => ({ id: r.rule.id, outcome: r.rule.outcome, result: r.trace.result, source: r.rule.source, trace: traceNode(r.trace) })),
+    ...(c.contested ? { contested: c.contested } : {}),
   };
 }
 

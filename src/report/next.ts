@@ -2,7 +2,37 @@ import { factDefinition } from '../facts/catalog/index.js';
 import { DOMAIN_WORDS, focusCauses, focusDomains, focusQuestions } from './focus.js';
 import type { NextAction, Report } from './types.js';
 
-type NextInput = Pick<Report, 'domains' | 'causes' | 'facts' | 'questions' | 'escalation' | 'filing'>;
+type NextInput = Pick<Report, 'domains' | 'causes' | 'facts' | 'questions' | 'escalation' | 'filing'> & Partial<Pick<Report, 'conflicts'>>;
+
+/** A fact named in a sentence, from its description: "whether the device holds an MDM enrollment". */
+export function contestedWords(name: string): string {
+  const d = factDefinition(name)?.description;
+  const w = d?.split(/ \(|: |; /)[0]?.trim();
+  return w ? w.replace(/^[A-Z](?=[a-z]+\b)/, (c) => c.toLowerCase()) : name;
+}
+
+const valueWords = (v: unknown) => (v === true ? 'yes' : v === false ? 'no' : String(v));
+
+/**
+ * An answer the evidence contradicts on a fact a cause turns on (the profile said gone, a sysdiagnose shows
+ * MDM.plist): neither is taken, the cause stays open, and settling it comes first.
+ */
+function contestedLead(r: NextInput, causes: Report['causes']): { headline: string; next: NextAction } | undefined {
+  const name = causes.flatMap((c) => c.contested ?? [])[0];
+  const k = name ? r.conflicts?.find((x) => x.fact === name) : undefined;
+  if (!k) return undefined;
+  const answer = k.values.find((v) => v.origin.kind === 'answer');
+  const shown = [...new Set(k.values.filter((v) => v.origin.kind !== 'answer' && v.value !== answer?.value).map((v) => valueWords(v.value)))];
+  const question = answer?.origin.kind === 'answer' ? answer.origin.question : undefined;
+  const held = causes.filter((c) => c.contested?.includes(name!)).map((c) => c.title);
+  const lead = `An answer and the evidence disagree on ${contestedWords(name!)}: ${question ? `the answer to ${question}` : 'the answer'} says ${valueWords(answer?.value)}, the evidence shows ${shown.join(' or ')}`;
+  const step = `Check which holds (the report's conflicts list where each comes from) and answer ${question ? `${question} again` : 'again'}`;
+  const more = held.length > 1 ? ` (and ${held.length - 1} more)` : '';
+  return {
+    headline: end(`${lead} — ${lowerFirst(step)}; until then, ${lowerFirst(held[0]!)}${more} stays open`),
+    next: { kind: 'none', text: end(step) },
+  };
+}
 
 /**
  * Evidence a person can attach for facts the open causes still need. Only
@@ -129,6 +159,8 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
     return attach(lead, 'a sysdiagnose of the device, or paste the values the server pushes with');
   }
   const confirmed = causes.filter((c) => c.status === 'confirmed');
+  const contested = confirmed.length ? undefined : contestedLead(r, causes);
+  if (contested) return contested;
   if (confirmed.length) {
     const top = confirmed[0]!;
     const more = confirmed.length > 1 ? ` (and ${confirmed.length - 1} more)` : '';

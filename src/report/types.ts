@@ -118,6 +118,8 @@ export interface CauseReport {
   source: SourceRef;
   /** The rules that decided the status, with their condition trees. */
   rules: RuleTraceReport[];
+  /** Facts an answer and the evidence disagree on (see `conflicts`), which keep this cause open until settled. Added in schemaVersion 1. */
+  contested?: string[];
 }
 
 export interface RuleTraceReport {
