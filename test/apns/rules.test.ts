@@ -371,6 +371,29 @@ const cases: Case[] = [
     status: 'ruled_out',
     rule: 'apns.app_removed.installed',
   },
+  // Malformed request
+  {
+    step: 'APNs says BadExpirationDate',
+    facts: [answer('BadExpirationDate')],
+    cause: 'apns.malformed_request',
+    status: 'confirmed',
+    rule: 'apns.malformed_request.apns_says',
+  },
+  {
+    step: 'a 400 whose reason the log cut off, and the reason told: BadPriority',
+    facts: [answer('400', { attrs: { status: '400' } })],
+    answers: [{ question: 'q.apns.refusal_reason', value: 'BadPriority' }],
+    cause: 'apns.malformed_request',
+    status: 'confirmed',
+    rule: 'apns.malformed_request.reason_told',
+  },
+  {
+    step: 'APNs accepted the push',
+    facts: [answer('200', { attrs: { status: '200' } })],
+    cause: 'apns.malformed_request',
+    status: 'ruled_out',
+    rule: 'apns.malformed_request.well_formed',
+  },
   // Wrong topic
   {
     step: 'APNs says DeviceTokenNotForTopic',

@@ -20,6 +20,13 @@ const GENERIC = new Set([
 // No leading `\\*`: it adds nothing to an unanchored match, and retried at every backslash of a
 // long run it is quadratic. The escapes after "reason are kept (JSON quoted inside a log string).
 const JSON_REASON = /"reason\\*"\s*:\s*\\*"([A-Za-z]+)\\*"/;
+/**
+ * A JSON body the log cut off inside its reason (`{"reason":"BadCertifi`, `{"reas`, `{"reason":"BadDeviceTo…`):
+ * APNs refused, but the word left is no reason (`BadCertificate` may be the start of
+ * `BadCertificateEnvironment`). Optionally led by the status it answered with (`400 {"reas`).
+ */
+const CUT_JSON_REASON =
+  /(?:\b(\d{3})\s*[:-]?\s*(?:body\s*[=:]\s*)?)?\{\s*\\*"?(?:r(?:e(?:a(?:s(?:o(?:n(?:\\*"\s*(?::\s*(?:\\*"[A-Za-z]*)?)?)?)?)?)?)?)?)?\s*(?:…|\.{3}|\[truncated\])?\s*$/;
 const BARE_REASON = new RegExp(`\\b(${REASON_PATTERN})\\b`);
 const STATUS_THEN_REASON = new RegExp(`\\b(\\d{3})\\b\\s*[:\\-(]?\\s*(?:APNs push error:\\s*)?(${REASON_PATTERN})\\b`);
 const STATUS =
@@ -70,6 +77,8 @@ function findReason(line: string, context: boolean, shape: LineShape, hedged: bo
     const info = reasonInfo(json[1]);
     if (info) return { reason: info, ...(/GOAWAY|Debug=/i.test(line) ? { via: 'goaway' as const } : {}) };
   }
+  const cut = line.match(CUT_JSON_REASON);
+  if (cut) return cut[1] && STATUSES.has(Number(cut[1])) && Number(cut[1]) !== 200 ? { status: Number(cut[1]) } : {};
   const paired = line.match(STATUS_THEN_REASON);
   if (paired && (shape !== 'prose' || isAssertive(line))) {
     const info = reasonInfo(paired[2]);

@@ -134,6 +134,7 @@ export const apnsFacts: FactDefinition[] = [
     'boolean',
     "The provider's trust store holds 'USERTrust RSA Certification Authority', the root APNs' server certificates chain to since 2025 (answered)",
   ),
+  d('apns.refusal_reason', 'string', 'The reason APNs gave for refusing a push whose reason the log cut off or garbled (answered)'),
   d('apns.works_on_other_network', 'boolean', 'Pushes arrive when the device is on another network (cellular with Wi-Fi off, another Wi-Fi) (answered)'),
   d('apns.some_delivered', 'boolean', 'Some notifications arrive, but not all (answered)'),
   d('apns.pushes_in_burst', 'boolean', 'Several notifications went to the same device within seconds, or while it was offline (answered)'),
