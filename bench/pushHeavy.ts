@@ -14,9 +14,13 @@ import { join, resolve } from 'node:path';
 
 export type PushHeavy = { path: string; bytes: number; cached: boolean; seconds: number } | { skipped: string };
 
-/** ../shared/bench beside the repository (the bench runs from the repository's root). */
+/**
+ * ../shared/bench beside the repository (the bench runs from the repository's root), or the folder
+ * PUSHCHECK_BENCH_SHARED names (a git worktree kept elsewhere has no ../shared beside it).
+ */
 export function sharedBenchDir(root: string = process.cwd()): string {
-  return resolve(root, '..', 'shared', 'bench');
+  const named = process.env.PUSHCHECK_BENCH_SHARED;
+  return named ? resolve(named) : resolve(root, '..', 'shared', 'bench');
 }
 
 export function pushHeavyBundle(scale: 'big' | 'small' = 'big', root?: string): PushHeavy {

@@ -22,6 +22,7 @@ import { apnsEventsTable, notNowServerLog } from './volume.js';
  * synthetic bundle's size (300), PUSHCHECK_BENCH_DETAIL=1 adds the in-process
  * scan variants of bench/child.ts (what the scan alone costs, and its parts).
  * PUSHCHECK_BENCH_ONLY=fixed,synthetic,push-heavy,volume runs only those parts.
+ * PUSHCHECK_BENCH_SHARED names the folder holding the push-heavy generator when ../shared/bench is not beside the repository.
  * The volume part runs the two logs whose size used to decide a case's cost
  * (bench/volume.ts) and prints facts, JSON size, time and peak RSS; its
  * targets are facts in the low thousands and RSS <= 150 MB.
