@@ -34,3 +34,30 @@ describe('a log that is damaged in its wrapping', () => {
     expect(got.facts.length).toBeGreaterThan(0);
   });
 });
+
+describe('a wrapped log of long lines', () => {
+  it('is unwrapped in linear time: a line made to make a pattern backtrack costs no more than its length', async () => {
+    const { unwrapperFor } = await import('../../src/evidence/text/unwrap.js');
+    const cpu = () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    };
+    // Inner lines that open like JSON and repeat the time keys' words without ever holding one.
+    const hostile = (n: number) => `{${'"ts" "time" "timestamp" {'.repeat(n / 26)}`;
+    const docker = (n: number) =>
+      `${Array.from({ length: 20 }, () => JSON.stringify({ log: `${hostile(n)}\n`, stream: 'stdout', time: '2026-11-20T09:00:00.000000000Z' })).join('\n')}\n`;
+    const timeOf = (n: number) => {
+      const text = docker(n);
+      const started = cpu();
+      const u = unwrapperFor(text)!;
+      u.push(text);
+      u.end();
+      return cpu() - started;
+    };
+    timeOf(16384);
+    const small = Math.max(timeOf(16384), 5);
+    const large = timeOf(131072);
+    // Eight times the length: linear work is about eight times slower, quadratic sixty-four.
+    expect(large).toBeLessThan(small * 24);
+  });
+});

@@ -28,11 +28,17 @@ export interface Unwrapper {
   readonly problems: UnwrapProblem[];
 }
 
-/** A line that already says when it was written: a leading date, or a time field (logfmt, JSON). */
-const OWN_TIME = /^\s*\[?\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}|(?:^|[\s{,])"?(?:ts|time|timestamp)"?\s*[=:]\s*"?\d/;
+/**
+ * A line that already says when it was written: a leading date, a logfmt
+ * time field, or a JSON line's time key. Not a "timestamp: 176…" further in
+ * (an object a provider printed), which says when something else happened.
+ */
+const OWN_TIME = /^\s*\[?\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}|(?:^|\s)(?:ts|time|timestamp)=\S/;
+/** A JSON line's time key (a separate test: one pattern for both would backtrack over a long line). */
+const JSON_TIME = /"(?:ts|time|timestamp|@timestamp)"\s*:\s*"?\d/;
 
 function hasOwnTime(line: string): boolean {
-  return OWN_TIME.test(line);
+  return OWN_TIME.test(line) || (/^\s*\{/.test(line) && JSON_TIME.test(line));
 }
 
 const STAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
@@ -349,14 +355,22 @@ class KubectlPrefix extends LineUnwrapper {
   }
 }
 
+/**
+ * kubectl's prefix only when every line of the head has it and, after it, a
+ * time of the container's own: many logs start their lines with an ISO time
+ * (a Node provider's, say), and those are read as they are.
+ */
 function kubectlFor(head: string): Unwrapper | undefined {
   const lines = head
     .split('\n')
     .slice(0, -1)
+    .map((l) => l.replace(/\r$/, ''))
     .filter((l) => l.trim());
-  if (lines.length === 0 || !lines.every((l) => KUBECTL.test(l.replace(/\r$/, '')))) return undefined;
-  // Only when some line carries a time of its own after the prefix: else the prefix is the line's time, and nothing is unwrapped.
-  if (!lines.some((l) => hasOwnTime(KUBECTL.exec(l.replace(/\r$/, ''))![2]!))) return undefined;
+  if (lines.length === 0) return undefined;
+  for (const l of lines) {
+    const m = KUBECTL.exec(l);
+    if (!m || !hasOwnTime(m[2]!)) return undefined;
+  }
   return new KubectlPrefix();
 }
 
