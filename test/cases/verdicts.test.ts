@@ -180,15 +180,16 @@ const VERDICTS: Verdict[] = [
   },
   {
     case: 'mdm-410-device-still-answers-commands',
-    step: 'APNs says 410 but the device is processing commands: a stale token on the server, not an unenrolled device',
+    // The 410 push is the failure; its time has no zone, so the device's commands (09:15 UTC) cannot be placed
+    // after it: that the device is still enrolled is not shown until the server log's zone is said (a later
+    // contact then rules both out, test/verdicts/refusedPushFailure.test.ts).
+    step: 'APNs says 410 and the device processed commands at a time the zone-less push cannot be ordered against: a stale token or a lost enrollment, not yet told apart',
     domains: ['mdm'],
-    causes: { 'mdm.wrong_token': 'likely', 'mdm.unenrolled': 'ruled_out', 'mdm.wiped': 'ruled_out' },
+    causes: { 'mdm.wrong_token': 'likely', 'mdm.unenrolled': 'likely', 'mdm.wiped': 'likely' },
     filing: 'causes_open',
-    firstQuestion: 'q.case.log_time_zone',
     // The device's log and its command answers: one note saying both (mdm.note.push_path_worked before they were merged).
     notes: ['case.note.zone_less_times', 'mdm.note.device_answers_commands_and_log'],
     noNotes: ['mdm.note.push_path_worked', 'mdm.note.device_answers_commands'],
-    neverAsks: ['q.mdm.enrolled'],
   },
   {
     case: 'mdm-topic-disallowed',

@@ -1,6 +1,7 @@
 import { keyLines, looksLikePlist, parsePlist } from '../plist/index.js';
 import { problemOf, type BufferReader, type ReadResult } from '../types.js';
 import { Collector } from './emit.js';
+import { pastedUnderCommand } from './plistReader.js';
 import { readMdmPlist } from './route.js';
 
 /**
@@ -41,6 +42,8 @@ export const mdmFragmentsReader: BufferReader = {
   accepts(_name, head, item) {
     // Fragments are pasted or saved by hand; archive members are whole files.
     if (item.member || looksLikePlist(head)) return false;
+    // A whole plist under the command that printed it is the plist reader's.
+    if (item.pasted && pastedUnderCommand(head)) return false;
     const h = head.toString('utf8');
     return /<key>[^<]{1,64}<\/key>/.test(h) || /^\s*<dict>/.test(h);
   },

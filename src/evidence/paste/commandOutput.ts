@@ -81,7 +81,13 @@ export function plutilValue(s: PasteState, line: string, n: number): boolean {
   const form = line.includes('=>') ? 'plutil -p' : 'key = value';
   const kind = KEY_NAMES[pl[1].toLowerCase()];
   const side: Side = kind === 'token_hash' ? 'device' : kind === 'token' ? 'unclear' : form === 'plutil -p' ? 'device' : s.sideNow();
-  const data = RE_PLUTIL_DATA.exec(pl[2].trim().replace(/;$/, ''));
+  // plutil -p quotes strings and closes data in "}": a value without its end is cut off where the paste ends.
+  const raw = pl[2].trim();
+  if (form === 'plutil -p' && ((raw.startsWith('"') && (raw.length < 2 || !raw.endsWith('"'))) || (raw.startsWith('{') && !raw.endsWith('}')))) {
+    s.issues.push({ line: n, key: `"${pl[1]}" =>`, why: 'is cut off (the paste ends inside it); paste the whole output' });
+    return true;
+  }
+  const data = RE_PLUTIL_DATA.exec(raw.replace(/;$/, ''));
   if (!data) {
     s.take(kind, side, pl[2], n, form, { key: form === 'plutil -p' ? `"${pl[1]}" =>` : `${pl[1]}=`, explicit: true });
     return true;

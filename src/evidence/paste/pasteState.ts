@@ -36,12 +36,22 @@ export interface Context {
   expectSide?: Side;
   /** Hex lines waiting to be joined (xxd -p without -c 32 wraps at 60 digits). */
   hex?: { text: string; line: number };
+  /** A plutil -p dictionary being printed: the line of its "{", how deep it is now, and its latest line. */
+  plutil?: { from: number; depth: number; last: number; pairs: number };
+}
+
+/** plutil -p output that ends before its closing "}": the paste was cut after line `last`. */
+export interface PasteCut {
+  from: number;
+  last: number;
 }
 
 /** What the parser has found so far and where it stands in the paste; the steps of reading a line share it. */
 export class PasteState {
   readonly values: PastedValue[] = [];
   readonly issues: PasteIssue[] = [];
+  /** plutil -p output cut before its end (set once the whole paste is read). */
+  cut?: PasteCut;
   readonly ctx: Context = { section: 'unclear', command: false };
 
   /** The side of a value with nothing of its own to say: a device command's output, else the section's. */

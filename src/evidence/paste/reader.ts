@@ -33,7 +33,7 @@ const MAX_PASTE_FOR_VALUES = 4 * 1024 ** 2;
  */
 export function pastedValues(data: Buffer, item: Item): ReadResult {
   if (data.length > MAX_PASTE_FOR_VALUES) return { facts: [], problems: [] };
-  const { values, issues } = parsePaste(data.toString('utf8'));
+  const { values, issues, cut } = parsePaste(data.toString('utf8'));
   const facts: Fact[] = values.map((v) => {
     const name = factName(v);
     const source = sourceOf(item, v.line);
@@ -47,6 +47,14 @@ export function pastedValues(data: Buffer, item: Item): ReadResult {
     };
   });
   const problems: Problem[] = issues.map((i) => problemOf(item, 'paste.invalid_value', `line ${i.line}: the value after ${i.key} ${i.why}`));
+  if (cut)
+    problems.push(
+      problemOf(
+        item,
+        'paste.cut',
+        `is cut off: the plutil -p output that opens on line ${cut.from} ends at line ${cut.last} without its closing "}". The values before the cut were read; whatever came after it is missing (paste the whole output, or attach the sysdiagnose)`,
+      ),
+    );
   return { facts, problems };
 }
 

@@ -3,7 +3,7 @@ import { parseBinaryPlist } from './binary.js';
 import { cmsContent, embeddedXmlPlist } from './cms.js';
 import { contentStart, isBinaryPlist, isCmsSigned } from './sniff.js';
 import type { PlistValue } from './values.js';
-import { parseXmlPlist } from './xmlPlist.js';
+import { parseXmlPlist, parseXmlPlistPrefix } from './xmlPlist.js';
 
 export interface PlistParsed {
   ok: true;
@@ -115,4 +115,20 @@ export function parsePlist(buf: Buffer, opts: PlistOptions = {}): PlistResult {
     // Defence in depth: the parsers above catch their own errors.
     return { ok: false, code: 'plist.malformed', message: `could not be read as a property list: ${(e as Error).message}` };
   }
+}
+
+/**
+ * What an XML plist cut off part way still holds (parsePlist said plist.truncated): its whole values before the
+ * cut, the line of the last one, and the text for line numbers. Plain XML only (not signed, not binary).
+ */
+export function parseTruncatedXmlPlist(buf: Buffer, opts: PlistOptions = {}): { value: PlistValue; lastLine: number; text: string } | undefined {
+  const maxObjects = Math.min(opts.maxObjects ?? DEFAULT_LIMITS.maxPlistObjects, opts.maxXmlObjects ?? DEFAULT_MAX_XML_OBJECTS);
+  if (buf.length > (opts.maxXmlBytes ?? DEFAULT_MAX_XML_BYTES) || isCmsSigned(buf) || isBinaryPlist(buf.subarray(contentStart(buf), contentStart(buf) + 8)))
+    return undefined;
+  const text = decodeText(buf).replace(/^\uFEFF/, '');
+  const start = text.length - text.trimStart().length;
+  const r = parseXmlPlistPrefix(text.slice(start), maxObjects);
+  if (!r) return undefined;
+  // Lines are counted in the trimmed text: add back the lines the leading whitespace held.
+  return { value: r.value, lastLine: r.lastLine + (text.slice(0, start).split('\n').length - 1), text };
 }

@@ -95,6 +95,38 @@ export function parseXmlPlist(text: string, maxObjects: number): XmlResult {
   return { ok: true, value: root.length === 1 ? root[0]! : root };
 }
 
+/** The end of a whole value: a closed leaf other than a key, an empty element, or a closed container. */
+const VALUE_END = /<\/(?:string|integer|real|date|data|dict|array)\s*>|<(?:true|false|dict|array|string)\s*\/>/g;
+const CONTAINER_TAG = /<(\/?)(plist|dict|array)\b[^>]*?(\/?)>/g;
+
+/**
+ * XML plist text cut off part way (a paste that stopped short, `plutil -convert xml1 -o -` copied in part):
+ * the values that end before the cut, with the containers open there closed, and the line of the last one.
+ * Undefined when nothing whole is left. A value cut in the middle, and a key whose value never came, are left out.
+ */
+export function parseXmlPlistPrefix(text: string, maxObjects: number): { value: PlistValue; lastLine: number } | undefined {
+  let end = -1;
+  for (const m of text.matchAll(VALUE_END)) end = m.index + m[0].length;
+  if (end < 0) return undefined;
+  const prefix = text.slice(0, end);
+  const open: string[] = [];
+  for (const m of prefix.matchAll(CONTAINER_TAG)) {
+    if (m[3]) continue;
+    if (m[1]) open.pop();
+    else open.push(m[2]!);
+  }
+  if (open[0] !== 'plist') return undefined;
+  const r = parseXmlPlist(
+    `${prefix}${open
+      .reverse()
+      .map((t) => `</${t}>`)
+      .join('')}`,
+    maxObjects,
+  );
+  if (!r.ok) return undefined;
+  return { value: r.value, lastLine: prefix.split('\n').length };
+}
+
 /** Builds the value tree from the parser's events; throws a PlistError at the first thing a plist cannot hold. */
 class ValueBuilder {
   /** What <plist> held, once it closed. */

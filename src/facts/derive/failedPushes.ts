@@ -30,11 +30,12 @@ export function failedPushFacts(a: PushAnalysis, index: Index): Fact[] {
         name: 'case.failed_push',
         value: answer.value,
         at: v.push.fact.at,
-        source: derived(`a push to ${d.label} (${v.push.where}) that got no answer within ${a.windowMs / 1000} s, with APNs's answer ${answer.value}`, [
-          'server.push_sent',
-          'mdm.apns_response',
-          'server.push_status',
-        ]),
+        source: derived(
+          v.refused
+            ? `a push to ${d.label} (${v.push.where}) that APNs refused with ${answer.value}, so it never reached the device`
+            : `a push to ${d.label} (${v.push.where}) that got no answer within ${a.windowMs / 1000} s, with APNs's answer ${answer.value}`,
+          ['server.push_sent', 'mdm.apns_response', 'server.push_status'],
+        ),
         attrs,
       });
     }

@@ -73,10 +73,15 @@ export function analysePushes(index: Index, params: DeriveParams): PushAnalysis 
   const device = cases.subject;
   const verdicts = device ? judgePushes(device, windowMs, evidenceEnds(index)) : [];
   const unanswered = verdicts.filter((v) => v.verdict === 'unanswered');
-  const lastFailed = unanswered.at(-1)?.push;
+  const last = unanswered.at(-1);
+  const lastFailed = last?.push;
   const began = latestTime(index, 'case.failures_began');
   let failure: PushAnalysis['failure'];
-  if (lastFailed) failure = { m: lastFailed.m, what: `the latest push it did not answer (${when(lastFailed)}, ${lastFailed.where})` };
+  if (lastFailed)
+    failure = {
+      m: lastFailed.m,
+      what: `the latest push ${last?.verdict === 'unanswered' && last.refused ? 'APNs refused' : 'it did not answer'} (${when(lastFailed)}, ${lastFailed.where})`,
+    };
   if (began && (!failure || order(failure.m, began) === 'before')) failure = { m: began, what: `when pushes started failing (${isoOf(began)}, answered)` };
   const untimed = verdicts.some((v) => v.verdict === 'answered') ? undefined : untimedStatus(index);
   const failureUntimed = !failure && !!untimed;

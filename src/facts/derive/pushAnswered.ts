@@ -94,9 +94,11 @@ export function zoneFacts(a: PushAnalysis): Fact[] {
     else blocked.set(e.m.src, [e]);
   };
   for (const v of a.verdicts) {
-    if (v.verdict !== 'unknown' || v.why !== 'zone') continue;
+    // A push APNs refused is the failure either way; the zone decides whether the device's contacts came after it.
+    const blockers = v.verdict === 'unknown' ? (v.why === 'zone' ? v.blockers : undefined) : v.verdict === 'unanswered' ? v.blockers : undefined;
+    if (!blockers) continue;
     add(v.push);
-    for (const b of v.blockers) add(b);
+    for (const b of blockers) add(b);
   }
   for (const e of a.zoneBlocked) add(e);
   return [...blocked.values()].map((evs) => {

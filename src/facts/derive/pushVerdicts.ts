@@ -14,7 +14,11 @@ import type { DeviceEvent } from './deviceEvents.js';
 
 export type Verdict =
   | { push: DeviceEvent; verdict: 'answered'; answer: DeviceEvent }
-  | { push: DeviceEvent; verdict: 'unanswered' }
+  /**
+   * refused: APNs refused the push itself (410, 400…), so it never reached the device whatever it did next;
+   * blockers: the device's contacts on another clock that a zone-less time keeps from being placed before or after it.
+   */
+  | { push: DeviceEvent; verdict: 'unanswered'; refused?: true; blockers?: DeviceEvent[] }
   /** zone: a contact in another log with a zone-less clock could be the answer; same_second: one in another log in the same second; evidence_ends: no evidence covers the window. */
   | { push: DeviceEvent; verdict: 'unknown'; why: 'zone' | 'same_second' | 'evidence_ends'; blockers: DeviceEvent[] };
 
@@ -82,6 +86,16 @@ function covered(m: Moment, until: number, ends: ReturnType<typeof evidenceEnds>
   return !m.zoneLess && ends.zoned >= until;
 }
 
+/**
+ * A push APNs refused (410 Unregistered, 400 BadDeviceToken, 429, 5xx…) never went on to the device: it failed,
+ * whatever the device did next. A contact in its answer window is the device's own poll, not its answer.
+ */
+function refusedByApns(p: DeviceEvent): boolean {
+  const status = p.attr('status');
+  if (status && /^\d{3}$/.test(status)) return !/^2\d\d$/.test(status);
+  return p.name === 'mdm.apns_response' && !!p.attr('reason');
+}
+
 export function judgePushes(device: Device, windowMs: number, ends: ReturnType<typeof evidenceEnds>): Verdict[] {
   const contacts = device.contacts;
   // Contacts per log, for the zone check: one binary search per log and push.
@@ -92,8 +106,26 @@ export function judgePushes(device: Device, windowMs: number, ends: ReturnType<t
     if (l) l.push(c);
     else bySource.set(k, [c]);
   }
+  // A contact on another clock could be the answer (or come after the push) if the zones were known.
+  const zoneBlockersOf = (p: DeviceEvent): DeviceEvent[] => {
+    const blockers: DeviceEvent[] = [];
+    for (const [src, list] of bySource) {
+      if (src === (p.m.src ?? '')) continue;
+      const first = list[0];
+      if (!first || comparable(p.m, first.m)) continue;
+      const i = lowerBound(list, p.m.ms - ZONE_SLACK_MS - 1000);
+      const c = list[i];
+      if (c && c.m.ms <= p.m.ms + windowMs + ZONE_SLACK_MS + 1000 && channelsAgree(p, c)) blockers.push(c);
+    }
+    return blockers;
+  };
   const out: Verdict[] = [];
   for (const p of device.pushes) {
+    if (refusedByApns(p)) {
+      const blockers = zoneBlockersOf(p);
+      out.push({ push: p, verdict: 'unanswered', refused: true, ...(blockers.length ? { blockers } : {}) });
+      continue;
+    }
     let answer: DeviceEvent | undefined;
     const sameSecond: DeviceEvent[] = [];
     for (let i = lowerBound(contacts, p.m.ms - 1000); i < contacts.length && contacts[i].m.ms <= p.m.ms + windowMs; i++) {
@@ -111,16 +143,7 @@ export function judgePushes(device: Device, windowMs: number, ends: ReturnType<t
       out.push({ push: p, verdict: 'answered', answer });
       continue;
     }
-    // A contact on another clock could be the answer if the zones were known.
-    const zoneBlockers: DeviceEvent[] = [];
-    for (const [src, list] of bySource) {
-      if (src === (p.m.src ?? '')) continue;
-      const first = list[0];
-      if (!first || comparable(p.m, first.m)) continue;
-      const i = lowerBound(list, p.m.ms - ZONE_SLACK_MS - 1000);
-      const c = list[i];
-      if (c && c.m.ms <= p.m.ms + windowMs + ZONE_SLACK_MS + 1000 && channelsAgree(p, c)) zoneBlockers.push(c);
-    }
+    const zoneBlockers = zoneBlockersOf(p);
     if (zoneBlockers.length) out.push({ push: p, verdict: 'unknown', why: 'zone', blockers: zoneBlockers });
     else if (sameSecond.length) out.push({ push: p, verdict: 'unknown', why: 'same_second', blockers: sameSecond });
     else if (covered(p.m, p.m.ms + windowMs, ends)) out.push({ push: p, verdict: 'unanswered' });
