@@ -167,7 +167,29 @@ const pushGaps: Deriver = (index) => {
   ];
 };
 
+/**
+ * APNs refused a push and the log kept its status only (the JSON body cut off or garbled), and someone told
+ * the reason it gave (q.apns.refusal_reason): that refusal, with its reason, is an answer the rules read as
+ * if the log had shown it whole (a 410 told as Unregistered speaks of the app removed, a 403 told as
+ * InvalidProviderToken of the provider's token).
+ */
+const toldRefusal: Deriver = (index) => {
+  const told = index.get('apns.refusal_reason') ?? [];
+  if (!told.length) return [];
+  const bare = (index.get('apns.response') ?? []).filter((f) => /^[45]\d\d$/.test(String(f.value)));
+  return bare.flatMap((f) =>
+    told.map((t) => ({
+      name: 'apns.response',
+      value: String(t.value),
+      ...(f.at ? { at: f.at } : {}),
+      attrs: { ...f.attrs, reason: String(t.value), told: 'answer' },
+      source: derived(`APNs's ${String(f.value)} refusal, with the reason someone told for it`, ['apns.response', 'apns.refusal_reason']),
+    })),
+  );
+};
+
 export const apnsDerivers: Deriver[] = [
+  toldRefusal,
   bundleIdHash,
   certificateExpiry,
   profileExpiry,
