@@ -171,6 +171,9 @@ function anotherDevicesTopic(f: Fact, ids: ReadonlySet<string>): boolean {
   return to.length > 0 && !to.some((d) => ids.has(d));
 }
 
+/** What a provider log says of one push beside its answer, kept with the device token the push went to. */
+const PUSH_DETAILS_BY_TOKEN: ReadonlySet<string> = new Set(['apns.topic', 'apns.topic_bundle']);
+
 /** APNs reasons about one device token, not about the provider's credentials, topic or request. */
 const TOKEN_REASONS: ReadonlySet<string> = new Set(['BadDeviceToken', 'Unregistered', 'ExpiredToken', 'DeviceTokenNotForTopic']);
 
@@ -180,7 +183,11 @@ const TOKEN_REASONS: ReadonlySet<string> = new Set(['BadDeviceToken', 'Unregiste
  * every token. An accepted push stays (it speaks for the provider's certificate, key and topic), unless another
  * token's own refusal was set aside: then which token is the case's decides, and the case asks.
  */
-function ownTokens<F extends Fact>(facts: readonly F[], ids: ReadonlySet<string> | undefined): readonly F[] {
+function ownTokens<F extends Fact>(every: readonly F[], ids: ReadonlySet<string> | undefined): readonly F[] {
+  // The topic another token's push went out on is that app's, not the case's, once the case names its token.
+  const detailToken = (f: Fact) => (PUSH_DETAILS_BY_TOKEN.has(f.name) ? f.attrs?.token?.toUpperCase() : undefined);
+  const namedToken = !!ids && [...ids].some((id) => /^[0-9A-F]{64}$/.test(id));
+  const facts = namedToken ? every.filter((f) => !detailToken(f) || ids!.has(detailToken(f)!)) : every;
   const tokenOf = (f: Fact) => (f.name === 'apns.response' ? f.attrs?.token?.toUpperCase() : undefined);
   const tokens = new Set<string>();
   for (const f of facts) {

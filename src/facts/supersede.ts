@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { attrAt, msOf, occurrences } from './fold.js';
+import { atOf, attrAt, msOf, occurrences } from './fold.js';
 import type { Fact } from './schema.js';
 
 /**
@@ -19,15 +19,105 @@ interface Timed {
   clock: string;
 }
 
-/** When the fact was last seen: a folded fact's latest observation. */
-function timeOf(f: Fact): Timed | undefined {
+/**
+ * When the fact was last seen: a folded fact's latest observation. `clocks` names, for an input whose times
+ * carry no zone, the input whose wall clock it shares (see sharedEventClocks).
+ */
+function timeOf(f: Fact, clocks?: ReadonlyMap<string, string>): Timed | undefined {
   const at = f.at ?? f.attrs?.pushed_at;
   if (!at) return undefined;
   let ms = Date.parse(at);
   if (f.at && f.fold) for (let i = 1; i < occurrences(f); i++) ms = Math.max(ms, msOf(f, i) || ms);
   if (!Number.isFinite(ms)) return undefined;
   const zone = f.at ? f.attrs?.zone : f.attrs?.pushed_zone;
-  return { ms, clock: zone === 'unknown' ? `unknown@${'input' in f.source ? f.source.input : ''}` : 'utc' };
+  const input = 'input' in f.source ? f.source.input : '';
+  return { ms, clock: zone === 'unknown' ? `unknown@${clocks?.get(input) ?? input}` : 'utc' };
+}
+
+/** The Secure Mail events file's facts: its rows, and each step's failure or success. */
+const EVENT_ROWS: ReadonlySet<string> = new Set(['securemail.apns_event', 'securemail.apns.failed_operation', 'securemail.apns.succeeded_operation']);
+/** Rows two exports must share, at least, to be taken for one device's events file exported twice. */
+const SHARED_ROWS = 2;
+
+/** Every observation's time of a (folded) fact. */
+function timesOf(f: Fact): string[] {
+  if (!f.fold) return f.at ? [f.at] : [];
+  const out: string[] = [];
+  for (let i = 0; i < occurrences(f); i++) out.push(atOf(f, i));
+  return out;
+}
+
+const rowKey = (f: Fact) => `${f.name}\u0000${String(f.value)}\u0000${f.attrs?.status ?? ''}\u0000${f.attrs?.tenant ?? ''}\u0000${f.attrs?.token ?? ''}`;
+
+/**
+ * CtxLog_APNS_Events.csv re-saved in Excel keeps only the wall clock, and each input's wall clock is its own.
+ * Two exports of one device's events file (taken a day apart, the later one repeating the rows the earlier
+ * held) share rows: the same step, status, tenant and token at the same wall-clock time. Inputs that share
+ * SHARED_ROWS rows or more are one device's file, on one clock: the map names, per input, the input whose
+ * clock it is on (the first by name of its group).
+ */
+function sharedEventClocks(facts: readonly Fact[]): Map<string, string> {
+  const inputsOf = new Map<string, Set<string>>();
+  for (const f of facts) {
+    if (f.name !== 'securemail.apns_event' || f.attrs?.zone !== 'unknown' || f.source.kind !== 'file') continue;
+    for (const at of timesOf(f)) {
+      const key = `${rowKey(f)}\u0000${at}`;
+      const set = inputsOf.get(key);
+      if (set) set.add(f.source.input);
+      else inputsOf.set(key, new Set([f.source.input]));
+    }
+  }
+  const shared = new Map<string, number>();
+  for (const inputs of inputsOf.values()) {
+    if (inputs.size < 2) continue;
+    const list = [...inputs].sort();
+    for (let i = 0; i < list.length; i++)
+      for (let j = i + 1; j < list.length; j++) {
+        const pair = `${list[i]}\u0000${list[j]}`;
+        shared.set(pair, (shared.get(pair) ?? 0) + 1);
+      }
+  }
+  const clock = new Map<string, string>();
+  const root = (x: string): string => {
+    const up = clock.get(x);
+    return up === undefined || up === x ? x : root(up);
+  };
+  for (const [pair, n] of [...shared].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (n < SHARED_ROWS) continue;
+    const [a, b] = pair.split('\u0000').map(root);
+    if (a === b) continue;
+    const [first, second] = [a, b].sort();
+    clock.set(second!, first!);
+  }
+  const members = new Set([...clock.keys(), ...clock.values()]);
+  return new Map([...members].map((x) => [x, root(x)]));
+}
+
+/**
+ * A row two exports of one events file both hold is one event: the copy in the export that holds fewer of
+ * its rows (or, for two alike, the later by name) is dropped, so a step is not counted twice.
+ */
+function repeatedEventRows<F extends Fact>(facts: readonly F[], clocks: ReadonlyMap<string, string>, dropped: Set<F>): void {
+  const byKey = new Map<string, { f: F; input: string; times: Set<string> }[]>();
+  for (const f of facts) {
+    if (!EVENT_ROWS.has(f.name) || f.attrs?.zone !== 'unknown' || f.source.kind !== 'file' || !clocks.has(f.source.input)) continue;
+    const key = `${clocks.get(f.source.input)}\u0000${rowKey(f)}`;
+    const entry = { f, input: f.source.input, times: new Set(timesOf(f)) };
+    const list = byKey.get(key);
+    if (list) list.push(entry);
+    else byKey.set(key, [entry]);
+  }
+  for (const list of byKey.values())
+    for (const a of list)
+      if (
+        list.some(
+          (b) =>
+            b.input !== a.input &&
+            [...a.times].every((t) => b.times.has(t)) &&
+            (b.times.size > a.times.size || (b.times.size === a.times.size && b.input < a.input)),
+        )
+      )
+        dropped.add(a.f);
 }
 
 /**
@@ -274,11 +364,13 @@ const STEP_ORDER = ['tenant_id', 'registration', 'ews_subscription', 'listener_u
 function retriedSteps<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
   let succeeded: Map<string, (Timed & { tenant?: string })[]> | undefined;
   let tenants: Set<string> | undefined;
+  const clocks = facts.some((f) => f.name === 'securemail.apns_event' && f.attrs?.zone === 'unknown') ? sharedEventClocks(facts) : undefined;
+  if (clocks?.size) repeatedEventRows(facts, clocks, dropped);
   for (const f of facts) {
     if (!SUBSCRIPTION_FAILURES.has(f.name)) continue;
-    const t = timeOf(f);
+    const t = timeOf(f, clocks);
     if (!t) continue;
-    succeeded ??= subscriptionSuccesses(facts);
+    succeeded ??= subscriptionSuccesses(facts, clocks);
     tenants ??= namedTenants(facts);
     // With two or more tenants named, another tenant's success says nothing of this one's failure.
     const tenant = tenants.size > 1 ? namedTenant(f) : undefined;
@@ -338,11 +430,11 @@ function statesSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>):
 }
 
 /** Successes by step ("step:<operation>") and of a whole subscription ("subscribed"), with their times and tenant. */
-function subscriptionSuccesses(facts: readonly Fact[]): Map<string, (Timed & { tenant?: string })[]> {
+function subscriptionSuccesses(facts: readonly Fact[], clocks?: ReadonlyMap<string, string>): Map<string, (Timed & { tenant?: string })[]> {
   const out = new Map<string, (Timed & { tenant?: string })[]>();
   const add = (key: string, t: Timed & { tenant?: string }) => out.set(key, [...(out.get(key) ?? []), t]);
   for (const s of facts) {
-    const at = s.name === 'securemail.apns.succeeded_operation' || s.name === 'securemail.log.subscription_succeeded' ? timeOf(s) : undefined;
+    const at = s.name === 'securemail.apns.succeeded_operation' || s.name === 'securemail.log.subscription_succeeded' ? timeOf(s, clocks) : undefined;
     if (!at) continue;
     const t = { ...at, tenant: namedTenant(s) };
     if (s.name === 'securemail.log.subscription_succeeded' || FINAL_STEPS.has(String(s.value))) add('subscribed', t);

@@ -254,8 +254,16 @@ class ResponseScan implements LineSink {
   /** The topic and push type a request names. */
   private headerFacts(l: LineView, n: number): void {
     const topic = l.text.match(TOPIC);
+    // A provider log holds every app's pushes: the topic is kept with the token its line pushed to.
+    const token = topic ? TOKEN_ON_LINE.exec(l.text)?.[1]?.toLowerCase() : undefined;
     if (topic && !topic[1].startsWith('com.apple.mgmt.'))
-      this.facts.push({ name: 'apns.topic', value: topic[1], source: sourceOf(this.item, n), ...(l.at ? { at: l.at } : {}) });
+      this.facts.push({
+        name: 'apns.topic',
+        value: topic[1],
+        source: sourceOf(this.item, n),
+        ...(l.at ? { at: l.at } : {}),
+        ...(token ? { attrs: { token } } : {}),
+      });
     const pushType = l.text.match(PUSH_TYPE);
     if (pushType) this.facts.push({ name: 'apns.push_type', value: pushType[1].toLowerCase(), source: sourceOf(this.item, n) });
   }

@@ -129,12 +129,24 @@ const providerEnvironment: Deriver = (index) => {
 
 /** Push types are topics with a suffix; the bundle id is what the token belongs to. */
 const TOPIC_SUFFIX = /\.(voip|complication|pushkit\.fileprovider|push-type\.[a-z]+|location-query|voip-ptt)$/;
-const topicBundle: Deriver = (index) =>
-  [...new Set((index.get('apns.topic') ?? []).map((f) => String(f.value)))].sort().map((t) => ({
-    name: 'apns.topic_bundle',
-    value: t.replace(TOPIC_SUFFIX, ''),
-    source: derived(`apns-topic ${t} without its push-type suffix`, ['apns.topic']),
-  }));
+const topicBundle: Deriver = (index) => {
+  // One per topic and the device token its push went to (a provider log holds several apps' pushes), so that
+  // once the case names its token, another app's topic is not read as the case's.
+  const seen = new Map<string, { topic: string; token?: string }>();
+  for (const f of index.get('apns.topic') ?? []) {
+    const topic = String(f.value);
+    const token = f.attrs?.token;
+    seen.set(`${topic}\u0000${token ?? ''}`, { topic, ...(token ? { token } : {}) });
+  }
+  return [...seen]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([, { topic, token }]) => ({
+      name: 'apns.topic_bundle',
+      value: topic.replace(TOPIC_SUFFIX, ''),
+      source: derived(`apns-topic ${topic} without its push-type suffix`, ['apns.topic']),
+      ...(token ? { attrs: { token } } : {}),
+    }));
+};
 
 /** Pushes APNs accepted close together: the device keeps only the last one it missed. */
 const pushGaps: Deriver = (index) => {
@@ -155,7 +167,29 @@ const pushGaps: Deriver = (index) => {
   ];
 };
 
+/**
+ * APNs refused a push and the log kept its status only (the JSON body cut off or garbled), and someone told
+ * the reason it gave (q.apns.refusal_reason): that refusal, with its reason, is an answer the rules read as
+ * if the log had shown it whole (a 410 told as Unregistered speaks of the app removed, a 403 told as
+ * InvalidProviderToken of the provider's token).
+ */
+const toldRefusal: Deriver = (index) => {
+  const told = index.get('apns.refusal_reason') ?? [];
+  if (!told.length) return [];
+  const bare = (index.get('apns.response') ?? []).filter((f) => /^[45]\d\d$/.test(String(f.value)));
+  return bare.flatMap((f) =>
+    told.map((t) => ({
+      name: 'apns.response',
+      value: String(t.value),
+      ...(f.at ? { at: f.at } : {}),
+      attrs: { ...f.attrs, reason: String(t.value), told: 'answer' },
+      source: derived(`APNs's ${String(f.value)} refusal, with the reason someone told for it`, ['apns.response', 'apns.refusal_reason']),
+    })),
+  );
+};
+
 export const apnsDerivers: Deriver[] = [
+  toldRefusal,
   bundleIdHash,
   certificateExpiry,
   profileExpiry,
