@@ -139,7 +139,9 @@ describe('the JSON report (schemaVersion 1) changes only by additions', () => {
     ...Object.entries(c.answers ?? {}).flatMap(([q, v]) => ['--answer', `${q}=${v}`]),
   ]);
   // Keys only some reports have, which none of the representative cases reach.
-  cases.push(mdmAnsweredBesideFailingApp(true), mdmAnsweredBesideFailingApp(false));
+  // An accepted push the device never shows, every app cause checked, beside an MDM push the device answered:
+  // the app case goes to Apple and the MDM one is held back (filing.heldBack).
+  cases.push(mdmAnsweredBesideFailingApp(true), mdmAnsweredBesideFailingApp(false), mdmAnsweredBesideFailingApp(true, false));
 
   it('keeps every key path in test/contract/report-keys.txt, over the representative cases', async () => {
     const seen = new Set<string>();
@@ -196,7 +198,7 @@ describe('the JSON report (schemaVersion 1) changes only by additions', () => {
  * failed: the app goes to Apple, the MDM side is held back (`filing.heldBack`). With only the
  * app's BadDeviceToken on record, a question is what to do next (`nextAction.question`).
  */
-function mdmAnsweredBesideFailingApp(laterAccepted: boolean): string[] {
+function mdmAnsweredBesideFailingApp(laterAccepted: boolean, refused = true): string[] {
   const server = file(
     'nanomdm.log',
     `${[
@@ -208,7 +210,9 @@ function mdmAnsweredBesideFailingApp(laterAccepted: boolean): string[] {
   const provider = file(
     'provider.log',
     `${[
-      '2026-11-20T09:40:03.552Z WARN  apns: push failed: 400 BadDeviceToken apns-id=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d apns-topic=com.example.demo',
+      ...(refused
+        ? ['2026-11-20T09:40:03.552Z WARN  apns: push failed: 400 BadDeviceToken apns-id=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d apns-topic=com.example.demo']
+        : []),
       ...(laterAccepted
         ? ['2026-11-20T10:05:01.004Z INFO  apns: sent apns-id=5e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b2c apns-topic=com.example.demo apns-push-type=alert status=200']
         : []),
