@@ -1,5 +1,6 @@
 import type { Fact, Problem } from '../facts/schema.js';
 import { readers as allReaders } from './readers/index.js';
+import { unwrapperFor } from './text/unwrap.js';
 import { itemName, problemOf, type BufferReader, type Item, type LineReader, type ReadContext, type ReadResult, type Reader } from './types.js';
 
 export function bufferReadersFor(name: string, head: Buffer, item: Item, readers: readonly Reader[] = allReaders): BufferReader[] {
@@ -74,10 +75,23 @@ export function readBuffer(item: Item, data: Buffer, ctx: ReadContext, readers: 
   return readHeld(item, heldBytes(data), ctx, readers);
 }
 
-/** Reads text already decoded (a paste) like readBuffer reads its UTF-8 bytes. */
-export function readText(item: Item, text: string, ctx: ReadContext, readers: readonly Reader[] = allReaders): Promise<ReadResult> {
-  return readHeld(item, heldText(text), ctx, readers);
+/**
+ * Reads text already decoded (a paste) like readBuffer reads its UTF-8 bytes.
+ * Lines pasted as a collector shows them (Docker's JSON, journalctl's, a
+ * console's CSV export, kubectl's time prefix) are unwrapped first, as a file
+ * of them is (archive/normalise.ts).
+ */
+export async function readText(item: Item, text: string, ctx: ReadContext, readers: readonly Reader[] = allReaders): Promise<ReadResult> {
+  const u = unwrapperFor(text.slice(0, UNWRAP_HEAD));
+  if (!u) return readHeld(item, heldText(text), ctx, readers);
+  const inner = u.push(text) + u.end();
+  const r = await readHeld(item, heldText(inner), ctx, readers);
+  for (const p of u.problems) r.problems.push(problemOf(item, p.code, p.message));
+  return r;
 }
+
+/** Characters of a paste looked at to tell a wrapper (as archive/normalise.ts looks at a file's first 64 KiB). */
+const UNWRAP_HEAD = 64 << 10;
 
 async function readHeld(item: Item, held: Held, ctx: ReadContext, readers: readonly Reader[]): Promise<ReadResult> {
   const facts: Fact[] = [];

@@ -106,9 +106,15 @@ function rotationOf(src: string): Rotation | null {
   const name = path.slice(cut + 1).replace(/\.(?:gz|bz2|xz|zst)$/i, '');
   const numbered = /^(.+\.log)\.(\d{1,3})$/i.exec(name);
   const dated = /^(.+\.log)[.-](\d{4})-?(\d{2})-?(\d{2})$/i.exec(name);
+  // The date inside the name, before `.log`: winston's daily files (`server-2026-11-30.log`), lumberjack's
+  // backups of `nanomdm.log` (`nanomdm-2026-11-30T10-15-00.000.log`, the time it was rotated).
+  const datedStem = /^(.+?)[._-](\d{4})-?(\d{2})-?(\d{2})(?:[T_-](\d{2})[-:]?(\d{2})[-:]?(\d{2})(?:\.\d+)?)?\.log$/i.exec(name);
   if (numbered) r = { log: dir + numbered[1], kind: 'numbered', rank: -Number(numbered[2]) };
   else if (dated) r = { log: dir + dated[1], kind: 'dated', rank: `${dated[2]}-${dated[3]}-${dated[4]}` };
-  else if (/\.log$/i.test(name)) r = { log: dir + name, kind: 'live', rank: 0 };
+  else if (datedStem) {
+    const [, stem, y, mo, d, h, mi, sec] = datedStem;
+    r = { log: `${dir}${stem}.log`, kind: 'dated', rank: `${y}-${mo}-${d}${h ? `T${h}:${mi}:${sec}` : ''}` };
+  } else if (/\.log$/i.test(name)) r = { log: dir + name, kind: 'live', rank: 0 };
   else r = null;
   if (rotations.size > 10_000) rotations.clear();
   rotations.set(src, r);

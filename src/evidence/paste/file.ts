@@ -1,3 +1,4 @@
+import { bomEncoding, StreamDecoder } from '../text/encoding.js';
 import type { Item, ReadResult } from '../types.js';
 import { pastedValues } from './reader.js';
 
@@ -57,7 +58,14 @@ export class ValuesFileHead {
  * is not text or holds no values.
  */
 export function valuesFromFile(data: Buffer, item: Item): ReadResult {
-  if (data.length > MAX_VALUES_FILE_BYTES || !isText(data)) return { facts: [], problems: [] };
+  if (data.length > MAX_VALUES_FILE_BYTES) return { facts: [], problems: [] };
+  // Saved by Notepad or PowerShell: UTF-16, or UTF-8 behind a BOM.
+  const encoding = bomEncoding(data);
+  if (encoding) {
+    const decoder = new StreamDecoder(encoding);
+    data = Buffer.from(decoder.decode(data) + decoder.end().text, 'utf8');
+  }
+  if (!isText(data)) return { facts: [], problems: [] };
   const file: Item = { input: item.input, ...(item.member ? { member: item.member } : {}) };
   return pastedValues(data, file);
 }

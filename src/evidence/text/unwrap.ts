@@ -452,19 +452,29 @@ class CsvExport extends LineUnwrapper {
     }
     this.pending.push(line);
     for (let at = line.indexOf('"'); at >= 0; at = line.indexOf('"', at + 1)) this.quotes++;
-    // An odd count of quotes: a quoted field goes on in the next line.
+    // An odd count of quotes: a quoted field goes on in the next line (which gets its own blank line meanwhile).
     if (this.quotes % 2 === 1 && this.pending.length < 10_000) return '';
+    return this.record();
+  }
+
+  /** A quoted field still open when the text ended: what it holds is read all the same. */
+  override end(): string {
+    const last = super.end();
+    if (!this.pending.length) return last;
+    const rest = this.record();
+    return last ? `${last}\n${rest}` : rest;
+  }
+
+  /** The inner lines of the record in `pending`. */
+  private record(): string {
     const record = this.pending.join('\n');
-    const lines = this.pending.length;
     this.pending = [];
     this.quotes = 0;
     if (!record.trim()) return '';
     const f = csvFields(record, this.sep);
     const msg = f[this.message];
-    if (msg === undefined) return '\n'.repeat(lines - 1);
-    const out = dated(msg, stampOf(f[this.time], this.utc)).join('\n');
-    // A record over several input lines kept its place: blank lines before it.
-    return `${'\n'.repeat(Math.max(0, lines - 1 - (out.split('\n').length - 1)))}${out}`;
+    if (msg === undefined) return '';
+    return dated(msg, stampOf(f[this.time], this.utc)).join('\n');
   }
 }
 
