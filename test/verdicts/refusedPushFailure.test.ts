@@ -90,3 +90,25 @@ describe("a 410 in a log without a zone, and the device's own log of commands an
     expect(cause(r, 'mdm.unenrolled')?.status).not.toBe('ruled_out');
   });
 });
+
+describe('a push the server logged as failed with no HTTP status (NanoMDM\'s err="Unregistered"), and a poll soon after', () => {
+  const log = (err: string) =>
+    file(
+      'nanomdm.log',
+      `${[
+        ...nanoPush(nanoLib, '2026-11-30T09:00:00', UDID_A),
+        ...nanoIdle(nanoLib, '2026-11-30T09:00:02', UDID_A),
+        nanoLib('2026-11-30T10:00:00', `level=info service=push msg=push id=${UDID_A} err="${err}"`),
+        ...nanoIdle(nanoLib, '2026-11-30T10:00:20', UDID_A),
+        ...nanoIdle(nanoLib, '2026-11-30T10:30:00', UDID_B),
+      ].join('\n')}\n`,
+    );
+
+  for (const err of ['Unregistered', 'no push info'])
+    it(`err="${err}": the poll is not its answer, and nothing is called "no fault"`, async () => {
+      const r = await diagnose(log(err), '--now', '2026-11-30T11:00:00Z', '--answer', `q.case.device=${UDID_A}`);
+      expect(r.headline).not.toMatch(/No fault found/);
+      expect(facts(r, 'server.push_answered').map((f) => f.value)).toEqual([false]);
+      for (const id of ['mdm.wrong_token', 'mdm.wrong_magic', 'mdm.wrong_topic']) expect(cause(r, id)?.status, id).not.toBe('ruled_out');
+    });
+});

@@ -80,7 +80,7 @@ export function analysePushes(index: Index, params: DeriveParams): PushAnalysis 
   if (lastFailed)
     failure = {
       m: lastFailed.m,
-      what: `the latest push ${last?.verdict === 'unanswered' && last.refused ? 'APNs refused' : 'it did not answer'} (${when(lastFailed)}, ${lastFailed.where})`,
+      what: `the latest push ${last?.verdict === 'unanswered' && last.refused ? 'that failed' : 'it did not answer'} (${when(lastFailed)}, ${lastFailed.where})`,
     };
   if (began && (!failure || order(failure.m, began) === 'before')) failure = { m: began, what: `when pushes started failing (${isoOf(began)}, answered)` };
   const untimed = verdicts.some((v) => v.verdict === 'answered') ? undefined : untimedStatus(index);

@@ -87,12 +87,15 @@ function covered(m: Moment, until: number, ends: ReturnType<typeof evidenceEnds>
 }
 
 /**
- * A push APNs refused (410 Unregistered, 400 BadDeviceToken, 429, 5xx…) never went on to the device: it failed,
+ * A push APNs refused (410 Unregistered, 400 BadDeviceToken, 429, 5xx…), or one the server logged as failed, never went on to the device: it failed,
  * whatever the device did next. A contact in its answer window is the device's own poll, not its answer.
  */
 function refusedByApns(p: DeviceEvent): boolean {
   const status = p.attr('status');
   if (status && /^\d{3}$/.test(status)) return !/^2\d\d$/.test(status);
+  // A push line that logged an error and no status ("err=\"Unregistered\"", "no push info", count=0): the server
+  // has no push it knows went out, so a poll after it is not its answer.
+  if (status === 'failed') return true;
   return p.name === 'mdm.apns_response' && !!p.attr('reason');
 }
 
