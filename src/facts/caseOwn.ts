@@ -1,5 +1,6 @@
 import type { Fact } from './schema.js';
 import { withoutHashGivenAsToken } from './hashAsToken.js';
+import { maskedTokenFits } from './maskedToken.js';
 import { pushedTo, withoutEnrollmentBeforeFailure, withoutSuperseded, withoutSupersededSnapshots } from './supersede.js';
 
 /**
@@ -187,7 +188,12 @@ function ownTokens<F extends Fact>(every: readonly F[], ids: ReadonlySet<string>
   // The topic another token's push went out on is that app's, not the case's, once the case names its token.
   const detailToken = (f: Fact) => (PUSH_DETAILS_BY_TOKEN.has(f.name) ? f.attrs?.token?.toUpperCase() : undefined);
   const namedToken = !!ids && [...ids].some((id) => /^[0-9A-F]{64}$/.test(id));
-  const facts = namedToken ? every.filter((f) => !detailToken(f) || ids!.has(detailToken(f)!)) : every;
+  // An answer whose line masked the token speaks for the case only if its two ends can be the case's token's.
+  const maskedOther = (f: Fact) => {
+    const masked = f.name === 'apns.response' ? f.attrs?.token_masked : undefined;
+    return !!masked && ![...ids!].some((id) => /^[0-9A-F]{64}$/.test(id) && maskedTokenFits(masked, id));
+  };
+  const facts = namedToken ? every.filter((f) => (!detailToken(f) || ids!.has(detailToken(f)!)) && !maskedOther(f)) : every;
   const tokenOf = (f: Fact) => (f.name === 'apns.response' ? f.attrs?.token?.toUpperCase() : undefined);
   const tokens = new Set<string>();
   for (const f of facts) {

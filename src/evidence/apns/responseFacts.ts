@@ -26,6 +26,8 @@ export interface PendingAnswer {
   udid?: string;
   /** The device token the push went to, when the line names it whole. */
   token?: string;
+  /** The device token, when the line names it masked in its middle: `<first>…<last>`. */
+  tokenMasked?: string;
 }
 
 export interface HostSeen {
@@ -72,6 +74,7 @@ export function answerFact(p: PendingAnswer, item: Item): Fact {
   if (p.stated) attrs.stated = 'words';
   if (p.udid) attrs.udid = p.udid;
   if (p.token) attrs.token = p.token;
+  if (p.tokenMasked) attrs.token_masked = p.tokenMasked;
   return { name: p.mdm ? 'mdm.apns_response' : 'apns.response', value, source: sourceOf(item, p.line), ...(p.at ? { at: p.at } : {}), attrs };
 }
 

@@ -32,6 +32,16 @@ const DEVICE_ON_LINE = /(?<![\w-])(?:udid|id_?first|enrollment_?id|device_?id|ho
  */
 const TOKEN_ON_LINE = /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?|\bios \[|\bsending error to )([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
 
+/** The same, masked in its middle (`token=9a4c2e7f…7d9e0f`, `9a4c...9e0f`, `9a4c****9e0f`): its two ends. */
+const MASKED_TOKEN_ON_LINE =
+  /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?|\bios \[|\bsending error to )([0-9A-Fa-f]{4,40})(?:…|\.{2,3}|\*{2,})([0-9A-Fa-f]{4,40})(?![0-9A-Fa-f])/i;
+
+/** A masked token on a line, as `<first>…<last>` in lower case. */
+function maskedTokenOnLine(text: string): string | undefined {
+  const m = MASKED_TOKEN_ON_LINE.exec(text);
+  return m ? `${m[1]}…${m[2]}`.toLowerCase() : undefined;
+}
+
 function deviceOnLine(text: string, apnsId: string | undefined): string | undefined {
   for (const m of text.matchAll(DEVICE_ON_LINE)) {
     const id = m[1].replace(/[.:]+$/, '');
@@ -306,12 +316,14 @@ class ResponseScan implements LineSink {
     // A server log holds every device's pushes: an answer names the device its line names, and never joins another's.
     const udid = l.shape === 'prose' && this.item.pasted ? undefined : deviceOnLine(l.text, apnsId);
     const token = TOKEN_ON_LINE.exec(l.text)?.[1]?.toLowerCase();
+    const masked = token ? undefined : maskedTokenOnLine(l.text);
     const q = this.pending;
     const merge =
       q &&
       n - q.line <= ANSWER_SPAN &&
       !(udid && q.udid && udid !== q.udid) &&
       !(token && q.token && token !== q.token) &&
+      !(masked && q.tokenMasked && masked !== q.tokenMasked) &&
       ((reason && !q.reason && (status === undefined || status === q.status)) ||
         // …but a line naming another push's apns-id starts that push's answer.
         (!reason && status === undefined && legacy === undefined && !(apnsId && q.apnsId && apnsId.toLowerCase() !== q.apnsId.toLowerCase())) ||
@@ -323,6 +335,7 @@ class ResponseScan implements LineSink {
     const p = this.pending!;
     if (udid && !p.udid) p.udid = udid;
     if (token && !p.token) p.token = token;
+    if (masked && !p.token && !p.tokenMasked) p.tokenMasked = masked;
     if (reason) p.reason = reason;
     if (part.via) p.via = part.via;
     if (status !== undefined) p.status = status;

@@ -1,5 +1,6 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
+import { maskedTokenFits } from '../maskedToken.js';
 import { duration, iso, momentOf, order, type Moment } from '../time.js';
 import { receiptOf } from './appDelivery.js';
 import { statedAnswersAreMdm } from './statedAnswer.js';
@@ -56,16 +57,18 @@ const appFailedPushes: Deriver = (index, params = {}) => {
  * A provider's log answers pushes to every copy of the app. Apple looks up one device's pushes: with
  * several tokens, those of the token the case named (q.case.device), and none while it names none.
  */
-function thisTokensAnswers(answers: Fact[], index: Index): { mine: Fact[]; token?: string } {
+function thisTokensAnswers(every: Fact[], index: Index): { mine: Fact[]; token?: string } {
   const tokenOf = (f: Fact) => f.attrs?.token?.trim().toLowerCase() || undefined;
-  const tokens = new Set(answers.map(tokenOf).filter((t): t is string => !!t));
-  if (tokens.size === 0) return { mine: answers };
   const named = (index.get('case.device_id') ?? [])
     .filter((f) => f.source.kind === 'answer')
     .at(-1)
     ?.value.toString()
     .trim()
     .toLowerCase();
+  // A push whose line masked its token is another device's when the token's two ends cannot be the case's.
+  const answers = named && /^[0-9a-f]{64}$/.test(named) ? every.filter((f) => !f.attrs?.token_masked || maskedTokenFits(f.attrs.token_masked, named)) : every;
+  const tokens = new Set(answers.map(tokenOf).filter((t): t is string => !!t));
+  if (tokens.size === 0) return { mine: answers };
   // Named by a token the log never pushed to: the log's pushes are another device's.
   if (named && /^[0-9a-f]{64}$/.test(named) && !tokens.has(named)) return { mine: answers.filter((f) => !tokenOf(f)) };
   if (tokens.size === 1) return { mine: answers, token: [...tokens][0] };
