@@ -76,8 +76,13 @@ function thisTokensAnswers(every: Fact[], index: Index): { mine: Fact[]; token?:
   return { mine: answers.filter((f) => !tokenOf(f) || tokenOf(f) === named), token: named };
 }
 
-/** 429 TooManyRequests: the provider sent too many pushes to one token too fast; its fix is to send fewer, not Apple's. */
-const tooManyToOneToken = (f: Fact) => f.value === 'TooManyRequests' || f.attrs?.reason === 'TooManyRequests';
+/**
+ * Answers whose fix is the provider's, never Apple's: 429 TooManyRequests (too many pushes to one token too
+ * fast: send fewer) and 400 IdleTimeout (APNs closed a connection the provider left idle: reconnect and send
+ * again). Neither is a failed push to file.
+ */
+const PROVIDER_PACE = new Set(['TooManyRequests', 'IdleTimeout']);
+const tooManyToOneToken = (f: Fact) => PROVIDER_PACE.has(String(f.value)) || PROVIDER_PACE.has(f.attrs?.reason ?? '');
 
 function moments(index: Index, name: string): Moment[] {
   const out: Moment[] = [];
