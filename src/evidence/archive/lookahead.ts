@@ -21,7 +21,7 @@ import { BLOCK, checksumOk, cString, isUnsafe, isZero, parsePax, readNumber, rea
  */
 
 /** Bytes of the queue between the lookahead and the parser that may wait there: a burst of text logs inflated ahead. */
-const QUEUE_CAP = 16 << 20;
+const QUEUE_CAP = 8 << 20;
 /** Members smaller than this are handed on whole: passing over them saves little, and asking the readers costs each time. */
 const MIN_PASSED_OVER = 256 << 10;
 /** A buffer mostly passed over: its few bytes kept (headers, first blocks) are copied out, so the buffer itself is let go. */
