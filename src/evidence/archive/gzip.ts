@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { constants, createGunzip, type Gunzip, type ZlibOptions } from 'node:zlib';
-import { LookaheadWritable } from './lookahead.js';
 import { ScanStop, type Scan } from './scan.js';
 import { PIPELINE_BUFFER, writableOf, type ChunkSink } from './sink.js';
 
@@ -23,7 +22,6 @@ const GUNZIP_CHUNK = 2 << 20;
 export class GunzipSink implements ChunkSink {
   private readonly gunzip: Gunzip;
   private readonly out: Writable;
-  private readonly lookahead: LookaheadWritable | undefined;
   private readonly done: Promise<void>;
   private failure: Error | undefined;
   private aborted = false;
@@ -36,8 +34,7 @@ export class GunzipSink implements ChunkSink {
   ) {
     // zlib streams take Transform options too, though @types/node's ZlibOptions does not list them.
     this.gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK, readableHighWaterMark: PIPELINE_BUFFER } as ZlibOptions);
-    // The input itself (a sysdiagnose .tar.gz): its tar is walked ahead of the parser (lookahead.ts).
-    this.out = member === undefined ? (this.lookahead = new LookaheadWritable(scan, inner)) : writableOf(scan, inner, true);
+    this.out = writableOf(scan, inner, true);
     this.done = pipeline(this.gunzip, this.out).catch((e: Error) => {
       this.failure ??= e;
     });
@@ -67,7 +64,7 @@ export class GunzipSink implements ChunkSink {
    */
   private async handOverEverything(): Promise<void> {
     await Promise.race([new Promise<void>((resolve) => this.gunzip.flush(constants.Z_SYNC_FLUSH, () => resolve())), this.done]);
-    while (!this.aborted && !this.failure && (this.gunzip.readableLength > 0 || this.out.writableLength > 0 || this.lookahead?.idle === false)) {
+    while (!this.aborted && !this.failure && (this.gunzip.readableLength > 0 || this.out.writableLength > 0)) {
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }

@@ -101,7 +101,6 @@ export class Member implements ChunkSink {
     return r;
   }
 
-  /** Drains the members drained.ts says it drains (the tar lookahead has passed over their data): keep the two in step. */
   private choose(head: Buffer): ChunkSink {
     const { scan, item, opts } = this;
     if (item.member && isMacMetadata(item.member)) {
@@ -176,12 +175,6 @@ class GzipContent implements ChunkSink {
 
   abort(): void {
     (this.target ?? this.file).abort();
-  }
-
-  /** The lookahead passes over data only inside a tar, so after its first block: the target is the tar by then. */
-  skip(n: number): void | Promise<void> {
-    if (!this.target?.skip) throw new Error('data was passed over before the gzip content was known to be a tar');
-    return this.target.skip(n);
   }
 
   private decide(): void | Promise<void> {

@@ -12,12 +12,6 @@ export interface ChunkSink {
   end(): void | Promise<void>;
   /** The data stopped early (truncated, corrupt, a limit): keep what was found, release what is held. Idempotent. */
   abort(): void;
-  /**
-   * Passes over n bytes without being given them: data of a tar member that
-   * is drained unread, which the tar lookahead (lookahead.ts) found ahead of
-   * the parser. Only the sinks on its way (the gzip's content, the tar) have it.
-   */
-  skip?(n: number): void | Promise<void>;
 }
 
 /** Runs `next` after `r`, synchronously when `r` is not a promise. */

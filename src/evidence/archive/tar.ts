@@ -94,21 +94,6 @@ export class TarParser implements ChunkSink {
     }
   }
 
-  /**
-   * n bytes of the current member's data, passed over by the lookahead
-   * (lookahead.ts) because the member is drained unread: the same as
-   * handing them to its drained Member, without the bytes.
-   */
-  skip(n: number): void | Promise<void> {
-    if (this.finished || this.broken) return;
-    const entry = this.entry;
-    if (this.meta || n > this.remaining || !(entry instanceof Member) || !entry.isDraining)
-      throw new Error(`the tar lookahead passed over ${n} bytes of ${this.entryName}, which is not a member drained unread`);
-    this.remaining -= n;
-    this.offset += n;
-    if (this.remaining === 0) return this.closeEntry();
-  }
-
   end(): void | Promise<void> {
     if (this.finished || this.broken) return;
     const where = this.where();

@@ -12,14 +12,9 @@ import { andThen, DRAIN, type ChunkSink } from './sink.js';
  * it: what they make of it decides, not that they wanted it. Files inside a
  * sysdiagnose are the device's own, never values a person saved.
  */
-/** Whether a member may be values a person saved, read as such when nothing else comes of it (see withValuesFallback). */
-export function mayHoldValues(item: Item, size: number | undefined): boolean {
-  if (!item.member || !/\.txt$/i.test(itemName(item)) || isInSysdiagnose(item)) return false;
-  return size === undefined || size <= MAX_VALUES_FILE_BYTES;
-}
-
 export function withValuesFallback(scan: Scan, item: Item, size: number | undefined, inner: ChunkSink | undefined): ChunkSink | undefined {
-  if (!mayHoldValues(item, size)) return inner;
+  if (!item.member || !/\.txt$/i.test(itemName(item)) || isInSysdiagnose(item)) return inner;
+  if (size !== undefined && size > MAX_VALUES_FILE_BYTES) return inner;
   const head = new ValuesFileHead();
   const target = inner ?? DRAIN;
   return {
