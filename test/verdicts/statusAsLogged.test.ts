@@ -21,6 +21,13 @@ describe('a status and a JSON reason on one line', () => {
     expect(r.headline).not.toMatch(/one for Apple/);
   });
 
+  it('`400 PayloadTooLarge` (no JSON) alike: status 400 beside the reason, the payload the cause', async () => {
+    const r = await diagnose(failed('400 PayloadTooLarge'));
+    expect(facts(r, 'apns.response').map((f) => [f.value, f.attrs.status])).toEqual([['PayloadTooLarge', '400']]);
+    expect(cause(r, 'apns.invalid_payload')?.status).toBe('confirmed');
+    expect(r.escalation).toBeNull();
+  });
+
   it('`413 {"reason":"PayloadTooLarge"}` as before', async () => {
     const r = await diagnose(failed('413 {"reason":"PayloadTooLarge"}'));
     expect(facts(r, 'apns.response').map((f) => [f.value, f.attrs.status])).toEqual([['PayloadTooLarge', '413']]);

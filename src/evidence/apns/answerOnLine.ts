@@ -92,6 +92,10 @@ function findReason(line: string, context: boolean, shape: LineShape, hedged: bo
   if (paired && (shape !== 'prose' || isAssertive(line))) {
     const info = reasonInfo(paired[2]);
     if (info && Number(paired[1]) === info.status && (!GENERIC.has(info.reason) || context)) return { reason: info, status: info.status };
+    // A program's `400 PayloadTooLarge`: a reason no English word could be, led by a status other than Apple's
+    // table gives it. The status is kept as logged beside the reason, not replaced by the table's.
+    const logged = Number(paired[1]);
+    if (info && shape !== 'prose' && !GENERIC.has(info.reason) && STATUSES.has(logged) && logged !== 200) return { reason: info, status: logged };
   }
   // A reason without its status or JSON is an answer only where a program wrote it.
   if (shape === 'prose') return {};
