@@ -27,6 +27,11 @@ const JSON_REASON = /"reason\\*"\s*:\s*\\*"([A-Za-z]+)\\*"/;
  */
 const CUT_JSON_REASON =
   /(?:\b(\d{3})\s*[:-]?\s*(?:body\s*[=:]\s*)?)?\{\s*\\*"?(?:r(?:e(?:a(?:s(?:o(?:n(?:\\*"\s*(?::\s*(?:\\*"[A-Za-z]*)?)?)?)?)?)?)?)?)?\s*(?:…|\.{3}|\[truncated\])?\s*$/;
+/**
+ * The status a JSON body is led by (`push failed: 400 {"reason":"PayloadTooLarge"}`, `403 body={"reason":…`):
+ * the status the log gave, kept as logged even when Apple's table gives the reason another (413).
+ */
+const STATUS_BEFORE_JSON = /\b(\d{3})\s*[:-]?\s*(?:body\s*[=:]\s*)?\{[^{}]{0,200}?"reason\\*"\s*:/;
 const BARE_REASON = new RegExp(`\\b(${REASON_PATTERN})\\b`);
 const STATUS_THEN_REASON = new RegExp(`\\b(\\d{3})\\b\\s*[:\\-(]?\\s*(?:APNs push error:\\s*)?(${REASON_PATTERN})\\b`);
 const STATUS =
@@ -75,7 +80,11 @@ function findReason(line: string, context: boolean, shape: LineShape, hedged: bo
   const json = line.match(JSON_REASON);
   if (json) {
     const info = reasonInfo(json[1]);
-    if (info) return { reason: info, ...(/GOAWAY|Debug=/i.test(line) ? { via: 'goaway' as const } : {}) };
+    if (info) {
+      const led = line.match(STATUS_BEFORE_JSON);
+      const status = led && STATUSES.has(Number(led[1])) && Number(led[1]) !== 200 ? Number(led[1]) : undefined;
+      return { reason: info, ...(status !== undefined ? { status } : {}), ...(/GOAWAY|Debug=/i.test(line) ? { via: 'goaway' as const } : {}) };
+    }
   }
   const cut = line.match(CUT_JSON_REASON);
   if (cut) return cut[1] && STATUSES.has(Number(cut[1])) && Number(cut[1]) !== 200 ? { status: Number(cut[1]) } : {};
@@ -83,6 +92,10 @@ function findReason(line: string, context: boolean, shape: LineShape, hedged: bo
   if (paired && (shape !== 'prose' || isAssertive(line))) {
     const info = reasonInfo(paired[2]);
     if (info && Number(paired[1]) === info.status && (!GENERIC.has(info.reason) || context)) return { reason: info, status: info.status };
+    // A program's `400 PayloadTooLarge`: a reason no English word could be, led by a status other than Apple's
+    // table gives it. The status is kept as logged beside the reason, not replaced by the table's.
+    const logged = Number(paired[1]);
+    if (info && shape !== 'prose' && !GENERIC.has(info.reason) && STATUSES.has(logged) && logged !== 200) return { reason: info, status: logged };
   }
   // A reason without its status or JSON is an answer only where a program wrote it.
   if (shape === 'prose') return {};
