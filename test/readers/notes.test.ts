@@ -53,7 +53,8 @@ describe('healthy evidence says so', () => {
         source: { kind: 'file', input: 'server.log', line: 9 },
       },
     ]);
-    expect(d.facts.filter((f) => f.name === 'device.mdm_enrolled')).toEqual([]);
+    // Nothing of the device follows the CheckOut: the evidence says it holds no enrollment, never that it does.
+    expect(d.facts.filter((f) => f.name === 'device.mdm_enrolled').map((f) => f.value)).toEqual([false]);
     expect(engineStatus(d, 'mdm.unenrolled')).toBe('confirmed');
     // The CheckOut says the device left: whether the profile is still installed is not asked.
     expect(d.questions.map((q) => q.question.id)).not.toContain('q.mdm.enrolled');

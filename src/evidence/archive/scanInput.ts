@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { addAbortSignal, type Readable } from 'node:stream';
 import type { FactFolder } from '../../facts/fold.js';
 import { readers as allReaders } from '../readers/index.js';
-import { MAX_VALUES_FILE_BYTES, valuesFromFile, ValuesFileHead } from '../paste/file.js';
+import { MAX_VALUES_FILE_BYTES, saysNothing, valuesFromFile, ValuesFileHead } from '../paste/file.js';
 import { notAFile } from '../pasteSource.js';
 import { sysdiagnoseFacts } from '../sysdiagnose.js';
 import type { ReadContext, ReadResult, Reader } from '../types.js';
@@ -194,10 +194,14 @@ async function run(scan: Scan, body: (scan: Scan) => Promise<Buffer | undefined 
  * "not recognised" problem; a file without values keeps that problem.
  */
 function readAsValues(scan: Scan, whole: Buffer): void {
-  if (scan.factCount || scan.problems.some((p) => p.code !== 'input.unrecognised')) return;
+  // Facts that say only "a log with nothing of the push path in it" leave the file to be read as values.
+  const empty = scan.facts.filter(saysNothing).length;
+  if (scan.factCount > empty || scan.problems.some((p) => p.code !== 'input.unrecognised')) return;
   const { facts, problems } = valuesFromFile(whole, { input: scan.input });
   if (!facts.length && !problems.length) return;
   scan.problems.splice(0, scan.problems.length, ...problems);
+  // Read as values, it is not a log without push-path lines (that would say the device's logs show nothing).
+  if (empty) scan.facts.splice(0, scan.facts.length, ...scan.facts.filter((f) => !saysNothing(f)));
   for (const f of facts) scan.facts.push(f);
 }
 

@@ -1,4 +1,4 @@
-import { MAX_VALUES_FILE_BYTES, valuesFromFile, ValuesFileHead } from '../paste/file.js';
+import { MAX_VALUES_FILE_BYTES, saysNothing, valuesFromFile, ValuesFileHead } from '../paste/file.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { itemName, type Item } from '../types.js';
 import type { Scan } from './scan.js';
@@ -26,8 +26,14 @@ export function withValuesFallback(scan: Scan, item: Item, size: number | undefi
       const before = scan.facts.length;
       return andThen(target.end(), () => {
         const whole = head.whole();
-        if (!whole || scan.facts.slice(before).some((f) => f.source.kind === 'file' && f.source.member === item.member)) return;
+        if (!whole || scan.facts.slice(before).some((f) => f.source.kind === 'file' && f.source.member === item.member && !saysNothing(f))) return;
         const { facts, problems } = valuesFromFile(whole, item);
+        // Read as values, it is not a log without push-path lines (that would say the device's logs show nothing).
+        if (facts.length)
+          for (let i = scan.facts.length - 1; i >= before; i--) {
+            const f = scan.facts[i]!;
+            if (f.source.kind === 'file' && f.source.member === item.member && saysNothing(f)) scan.facts.splice(i, 1);
+          }
         for (const f of facts) scan.facts.push(f);
         for (const p of problems) scan.problem(p.code, p.message, p.member);
       });

@@ -43,7 +43,7 @@ export const mdmFragmentsReader: BufferReader = {
     // Fragments are pasted or saved by hand; archive members are whole files.
     if (item.member || looksLikePlist(head)) return false;
     // A whole plist under the command that printed it is the plist reader's.
-    if (item.pasted && pastedUnderCommand(head)) return false;
+    if (pastedUnderCommand(head)) return false;
     const h = head.toString('utf8');
     return /<key>[^<]{1,64}<\/key>/.test(h) || /^\s*<dict>/.test(h);
   },

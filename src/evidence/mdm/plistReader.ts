@@ -31,7 +31,8 @@ export const mdmPlistReader: BufferReader = {
   kind: 'buffer',
   accepts(name, head, item) {
     if (isMdmName(name)) return true;
-    if (item.pasted && pastedUnderCommand(head)) return true;
+    // Pasted, or saved to a file as printed (a .txt of `plutil -convert xml1 -o - MDM.plist`); archive members are whole files.
+    if (!item.member && pastedUnderCommand(head)) return true;
     if (!looksLikePlist(head)) return false;
     // A sysdiagnose holds hundreds of unrelated plists: inside an archive, only
     // MCState's, or ones whose first bytes already show MDM keys, are worth buffering.
@@ -39,7 +40,7 @@ export const mdmPlistReader: BufferReader = {
     return true;
   },
   read(whole, item, ctx) {
-    const under = item.pasted && !looksLikePlist(whole.subarray(0, 512)) ? pastedUnderCommand(whole) : undefined;
+    const under = !item.member && !looksLikePlist(whole.subarray(0, 512)) ? pastedUnderCommand(whole) : undefined;
     const data = under?.data ?? whole;
     const base = under?.base ?? 0;
     const path = item.member ?? item.input;

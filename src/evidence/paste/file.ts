@@ -53,6 +53,13 @@ export class ValuesFileHead {
 }
 
 /**
+ * A fact that says only that a text reader took the file for a log and found nothing of the push path in it
+ * (`device.log.mdm_lines` 0): plutil -p output of MDM.plist has dated lines ("LastPollingSuccess" => 2026-…)
+ * that a log reader recognises. It does not make the file a log whose values may be passed over.
+ */
+export const saysNothing = (f: { name: string; value: unknown }) => f.name === 'device.log.mdm_lines' && f.value === 0;
+
+/**
  * The values in a small text file, read as a paste would be, but placed by
  * the file's name and line (not "pasted by the user"). Empty when the file
  * is not text or holds no values.

@@ -24,7 +24,7 @@ function provesEnrollment(name: string, httpStatus: string | undefined): boolean
  * later failure). With no failure on record, every contact counts; with a
  * failure whose time is unknown, none can be placed after it.
  */
-export function reachedFacts(a: PushAnalysis): Fact[] {
+export function reachedFacts(a: PushAnalysis, index: Index): Fact[] {
   const d = a.device;
   if (!d || a.failureUntimed) return [];
   // With no failure on record, a latest push the evidence cannot judge because it ends inside the push's answer
@@ -77,6 +77,26 @@ export function reachedFacts(a: PushAnalysis): Fact[] {
         `${d.label} reached the MDM server with its enrollment (${undatedEnrolled.name} = ${String(undatedEnrolled.value)}, ${describeSource(undatedEnrolled.source)})`,
         [undatedEnrolled.name],
       ),
+      attrs: { device: d.label },
+    });
+  // A CheckOut after the failure that nothing of the device follows (no enrollment, no poll, no other contact):
+  // the evidence shows the device holding no enrollment since. Said as a fact, so that an answer that it still
+  // holds one (q.mdm.enrolled) meets it as a disagreement instead of quietly outweighing it. Evidence of its
+  // enrollment read elsewhere (a sysdiagnose's MDM.plist) is left to speak for itself.
+  const leftSince =
+    lastCheckout &&
+    !(index.get('device.mdm_enrolled') ?? []).some((f) => f.source.kind !== 'answer') &&
+    !enrolled &&
+    after(lastCheckout) &&
+    d.contacts.every((c) => c === lastCheckout || order(c.m, lastCheckout.m) === 'before') &&
+    !d.untimed.some((f) => f.name !== 'mdm.checkin.checkout' && provesEnrollment(f.name, f.attrs?.http_status));
+  if (leftSince)
+    out.push({
+      name: 'device.mdm_enrolled',
+      value: false,
+      source: derived(`${d.label} ${lastCheckout.what} at ${when(lastCheckout)}${since}, and nothing of it follows in the evidence (${lastCheckout.where})`, [
+        lastCheckout.fact.name,
+      ]),
       attrs: { device: d.label },
     });
   if (enrolled)

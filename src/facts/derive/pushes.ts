@@ -5,6 +5,7 @@ import { magicFacts, supersededFacts } from './magic.js';
 import { analysePushes } from './pushAnalysis.js';
 import { answeredFacts, commandAnswerFacts, lastCheckinFacts, subjectFacts, zoneFacts } from './pushAnswered.js';
 import { raceFacts } from './race.js';
+import type { Fact } from '../schema.js';
 import type { Deriver } from './types.js';
 
 /** All push facts in one pass over the evidence (the grouping is the costly part). */
@@ -12,8 +13,12 @@ export const pushFacts: Deriver = (index, params = {}) => {
   const a = analysePushes(index, params);
   if (!a) return [];
   const magic = magicFacts(a, index, params);
-  const reached = reachedFacts(a);
-  const enrolledKnown = reached.some((f) => f.name === 'device.mdm_enrolled') || (index.get('device.mdm_enrolled') ?? []).length > 0;
+  const left = (f: Fact) => f.name === 'device.mdm_enrolled' && f.value === false;
+  let reached = reachedFacts(a, index);
+  const enrolledKnown = reached.some((f) => f.name === 'device.mdm_enrolled' && !left(f)) || (index.get('device.mdm_enrolled') ?? []).length > 0;
+  const arrived = arrivedFacts(a, index, enrolledKnown);
+  // A push reaching the device after the failure is the device's word, not to be met with "it left" from a CheckOut.
+  if (arrived.length) reached = reached.filter((f) => !left(f));
   return [
     ...subjectFacts(a),
     ...answeredFacts(a, index),
@@ -22,7 +27,7 @@ export const pushFacts: Deriver = (index, params = {}) => {
     ...zoneFacts(a),
     ...failedPushFacts(a, index),
     ...reached,
-    ...arrivedFacts(a, index, enrolledKnown),
+    ...arrived,
     ...raceFacts(a, params),
     ...soonAfterEnrollmentFacts(a, index),
     ...commandAnswerFacts(a, index),
