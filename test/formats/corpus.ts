@@ -18,7 +18,7 @@ const CMD = '9b1e7c44-2f0a-4d6b-a8e3-51c2d7f0b6aa';
 type Stamped = [at: string, rest: string];
 
 /** NanoMDM (NanoLIB logfmt): a TokenUpdate, a push, a NotNow and the Acknowledged after it. */
-const NANOMDM: Stamped[] = [
+export const NANOMDM: Stamped[] = [
   ['2026-11-20T09:00:00', 'level=info handler=log addr=::1 method=PUT path=/mdm/checkin agent=MDM/1.0 real_ip=198.51.100.7'],
   ['2026-11-20T09:00:00', `level=info service=nanomdm msg=TokenUpdate id=${UDID} type=Device`],
   ['2026-11-20T10:00:00', `level=info handler=log addr=127.0.0.1 method=GET path=/v1/push/${UDID} agent=curl/8.4.0`],
@@ -30,7 +30,7 @@ const NANOMDM: Stamped[] = [
   ['2026-11-20T10:05:00', `level=info service=nanomdm id=${UDID} type=Device status=Acknowledged command_uuid=${CMD}`],
 ];
 
-const plainLine = ([at, rest]: Stamped) => `ts=${at}Z ${rest}`;
+export const plainLine = ([at, rest]: Stamped) => `ts=${at}Z ${rest}`;
 
 /** mdmd refusing pushes on the device, `log show` default style. */
 const DEVICE = [
@@ -500,5 +500,32 @@ export const BROKEN: { name: string; file: string; data: Buffer; problem: RegExp
     file: 'journal.json',
     data: Buffer.from(`${JSON.stringify(journal(NANOMDM[1]!, 1), null, 2)}\n${JSON.stringify(journal(NANOMDM[2]!, 2), null, 2).slice(0, 300)}`),
     problem: /ends inside a record of a journalctl JSON export/,
+  },
+  {
+    name: 'an Elasticsearch answer cut short',
+    file: 'search-results.json',
+    data: Buffer.from(elasticSearch().slice(0, elasticSearch().indexOf('"hit-4"'))),
+    problem: /ends inside a record of an Elasticsearch export \(line \d+\)/,
+  },
+  {
+    name: 'a Splunk JSON export with a garbled line',
+    file: 'splunk-results.json',
+    data: Buffer.from(
+      [
+        JSON.stringify({ preview: false, result: { _raw: plainLine(NANOMDM[1]!), _time: '2026-11-20T09:00:00.000+00:00' } }),
+        '{"preview":false,"result":{"_raw":"ts=2026-11-20T10:00:00Z level=info ser',
+        JSON.stringify({ preview: false, result: { _raw: plainLine(NANOMDM[2]!), _time: '2026-11-20T10:00:00.000+00:00' } }),
+        '',
+      ].join('\n'),
+    ),
+    problem: /line 2 is not a whole record of a Splunk JSON export/,
+  },
+  {
+    name: 'a Kibana CSV whose quoted message never closes',
+    file: 'Discover search.csv',
+    data: Buffer.from(
+      `"@timestamp",message\n"Nov 20, 2026 @ 09:00:00.000","${plainLine(NANOMDM[1]!)}"\n"Nov 20, 2026 @ 10:00:00.000","ts=2026-11-20T10:00:00Z level=info msg=\n`,
+    ),
+    problem: /line 3 opens a quoted field of a Kibana CSV export that never closes/,
   },
 ];

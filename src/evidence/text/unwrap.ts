@@ -213,6 +213,11 @@ const LOG_SHOW: RecordKind = {
   lines: (o) => ('eventMessage' in o || 'composedMessage' in o ? [JSON.stringify(o)] : undefined),
 };
 
+/** "a Docker json-file log", "an Elasticsearch export". */
+function article(label: string): string {
+  return `${/^[AEIOU]/.test(label) ? 'an' : 'a'} ${label}`;
+}
+
 /** Most records kept unparsed, in characters: a record longer than any log line is not one. */
 const MAX_RECORD = 4 << 20;
 
@@ -234,6 +239,9 @@ class JsonRecords implements Unwrapper {
   private inRecord = false;
   private line = 1;
   private recordLine = 0;
+  /** The depth at the start of the current line, and of the line the record being read started on. */
+  private lineDepth = 0;
+  private recordLineDepth = 0;
   /** Inner lines of the records read so far in this push, each ended by a newline. */
   private out = '';
   private garbled = 0;
@@ -254,11 +262,15 @@ class JsonRecords implements Unwrapper {
       if (c === 10) {
         if (this.inString) {
           // A JSON string holds no raw newline: the record was cut short (a line of a log cut by a crash).
+          // The next line starts where the cut record's line did (one object a line: outside any).
+          const inRecord = this.inRecord;
           this.dropRecord();
+          if (inRecord) this.depth = this.recordLineDepth;
         }
         this.take(input, from, i);
         from = i + 1;
         this.line++;
+        this.lineDepth = this.depth;
         continue;
       }
       if (this.inString) {
@@ -272,6 +284,7 @@ class JsonRecords implements Unwrapper {
         if (c === 123 && this.depth === this.recordDepth && !this.inRecord) {
           this.inRecord = true;
           this.recordLine = this.line;
+          this.recordLineDepth = this.lineDepth;
           from = i;
         }
         this.depth++;
@@ -294,7 +307,7 @@ class JsonRecords implements Unwrapper {
     if (this.inRecord) {
       this.problems.push({
         code: 'wrapper.cut',
-        message: `ends inside a record of a ${this.label} (line ${this.recordLine}): the file was cut short; the records before it were read`,
+        message: `ends inside a record of ${article(this.label)} (line ${this.recordLine}): the file was cut short; the records before it were read`,
       });
       this.parts = [];
       this.inRecord = false;
@@ -302,7 +315,7 @@ class JsonRecords implements Unwrapper {
     if (this.garbled)
       this.problems.push({
         code: 'wrapper.garbled',
-        message: `${this.garbled === 1 ? `line ${this.firstGarbled} is` : `${this.garbled} records (first at line ${this.firstGarbled}) are`} not a whole record of a ${this.label}; skipped, the rest was read`,
+        message: `${this.garbled === 1 ? `line ${this.firstGarbled} is` : `${this.garbled} records (first at line ${this.firstGarbled}) are`} not a whole record of ${article(this.label)}; skipped, the rest was read`,
       });
     const last = this.out;
     this.out = '';
@@ -543,12 +556,18 @@ function csvFields(record: string, sep: string): string[] {
  * its `sep=` line): the message column, dated by the time column. A quoted
  * message may run over several lines.
  */
+/** Lines of one CSV record at most: a message (a stack trace) runs to a few hundred. */
+const MAX_RECORD_LINES = 10_000;
+
 class CsvExport extends LineUnwrapper {
   readonly label: string;
   private header = true;
   private pending: string[] = [];
   private pendingFrom = 0;
+  private pendingChars = 0;
   private quotes = 0;
+  /** Records cut at MAX_RECORD_LINES. */
+  private cut = 0;
 
   constructor(
     private readonly sep: string,
@@ -567,19 +586,35 @@ class CsvExport extends LineUnwrapper {
       if (!(n === 1 && this.sepLine)) this.header = false;
       return { lines: [], from: n };
     }
-    if (!this.pending.length) this.pendingFrom = n;
+    if (!this.pending.length) {
+      this.pendingFrom = n;
+      this.pendingChars = 0;
+    }
     this.pending.push(line);
+    this.pendingChars += line.length + 1;
     for (let at = line.indexOf('"'); at >= 0; at = line.indexOf('"', at + 1)) this.quotes++;
     // An odd count of quotes: a quoted field goes on in the next line.
-    if (this.quotes % 2 === 1 && this.pending.length < 10_000) return { lines: [], from: n };
+    if (this.quotes % 2 === 1) {
+      if (this.pending.length < MAX_RECORD_LINES && this.pendingChars < MAX_RECORD) return { lines: [], from: n };
+      if (!this.cut++)
+        this.problems.push({
+          code: 'wrapper.garbled',
+          message: `line ${this.pendingFrom} opens a quoted field of ${article(this.label)} that runs over ${this.pending.length} lines: read as one record, and the lines after it as new records`,
+        });
+    }
     return { lines: this.record(), from: this.pendingFrom };
   }
 
-  /** A quoted field still open when the text ended: what it holds is read all the same. */
+  /** A quoted field still open when the text ended: what it holds is read all the same, and said. */
   override end(): string {
     const last = super.end();
     if (!this.pending.length) return last;
     const from = this.pendingFrom;
+    if (this.quotes % 2 === 1)
+      this.problems.push({
+        code: 'wrapper.garbled',
+        message: `line ${from} opens a quoted field of ${article(this.label)} that never closes: the ${this.pending.length} lines from there to the end were read as one record`,
+      });
     let out = last;
     for (const l of this.record()) {
       out += `${l}\n`;
