@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SAMPLES, SHAPES } from '../test/formats/corpus.js';
-import { outcomeOf, plainFiles } from '../test/formats/measure.js';
+import { linesRight, outcomeOf, plainFiles } from '../test/formats/measure.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pushcheck-formats-'));
 let forms = 0;
@@ -17,11 +17,17 @@ let sameFacts = 0;
 let sameVerdict = 0;
 let n = 0;
 let extraProblems = 0;
+let placed = 0;
+let linesOk = 0;
 try {
   for (const [key, sample] of Object.entries(SAMPLES)) {
     const plain = await outcomeOf(join(root, `${++n}`), plainFiles(sample));
     for (const shape of SHAPES.filter((s) => s.of.includes(key as keyof typeof SAMPLES))) {
-      const got = await outcomeOf(join(root, `${++n}`), shape.make(sample));
+      const files = shape.make(sample);
+      const got = await outcomeOf(join(root, `${++n}`), files);
+      const lines = linesRight(shape, plain, got, files);
+      if (lines) placed++;
+      if (lines?.right) linesOk++;
       forms++;
       const facts = JSON.stringify(got.facts) === JSON.stringify(plain.facts);
       const verdict = JSON.stringify(got.verdict) === JSON.stringify(plain.verdict);
@@ -31,7 +37,7 @@ try {
       const problems = got.problems.filter((p) => !plain.problems.some((q) => q.code === p.code));
       if (problems.length) extraProblems++;
       console.log(
-        `${facts ? 'same facts' : verdict ? 'same verdict' : got.facts.length ? 'other facts' : 'no fact'}\t${sample.name}\t${shape.name}${problems.length ? `\t(${problems.map((p) => p.code).join(', ')})` : ''}`,
+        `${facts ? 'same facts' : verdict ? 'same verdict' : got.facts.length ? 'other facts' : 'no fact'}${lines && !lines.right ? ', wrong lines' : ''}\t${sample.name}\t${shape.name}${problems.length ? `\t(${problems.map((p) => p.code).join(', ')})` : ''}`,
       );
     }
   }
@@ -39,5 +45,5 @@ try {
   rmSync(root, { recursive: true, force: true });
 }
 console.log(
-  `\n${forms} forms: ${noFact} gave no fact, ${sameFacts} the plain log's facts, ${sameVerdict} the plain log's verdict, ${extraProblems} problems the plain log did not`,
+  `\n${forms} forms: ${noFact} gave no fact, ${sameFacts} the plain log's facts, ${sameVerdict} the plain log's verdict, ${extraProblems} problems the plain log did not; lines right in ${linesOk} of the ${placed} forms placed`,
 );

@@ -1,6 +1,7 @@
 import type { Fact, Problem } from '../facts/schema.js';
 import { readers as allReaders } from './readers/index.js';
 import { unwrapperFor } from './text/unwrap.js';
+import type { LineOrigin } from './text/lineOrigin.js';
 import { itemName, problemOf, type BufferReader, type Item, type LineReader, type ReadContext, type ReadResult, type Reader } from './types.js';
 
 export function bufferReadersFor(name: string, head: Buffer, item: Item, readers: readonly Reader[] = allReaders): BufferReader[] {
@@ -15,7 +16,7 @@ export function lineReadersFor(name: string, head: Buffer, item: Item, readers: 
  * Splits text into lines for line readers, keeping at most maxLineLength
  * characters of a line so one 50 MB line cannot exhaust memory.
  */
-export function feedLines(text: string, sinks: { line(t: string, n: number): void }[], maxLineLength: number, firstLine = 1): number {
+export function feedLines(text: string, sinks: { line(t: string, n: number): void }[], maxLineLength: number, firstLine = 1, origin?: LineOrigin): number {
   let n = firstLine;
   let start = 0;
   while (start <= text.length) {
@@ -24,7 +25,8 @@ export function feedLines(text: string, sinks: { line(t: string, n: number): voi
     if (end > start || end < text.length) {
       let line = text.slice(start, Math.min(end, start + maxLineLength));
       if (line.endsWith('\r')) line = line.slice(0, -1);
-      for (const s of sinks) s.line(line, n);
+      const at = origin ? origin.of(n) : n;
+      for (const s of sinks) s.line(line, at);
     }
     n++;
     start = end + 1;
@@ -85,7 +87,7 @@ export async function readText(item: Item, text: string, ctx: ReadContext, reade
   const u = unwrapperFor(text.slice(0, UNWRAP_HEAD));
   if (!u) return readHeld(item, heldText(text), ctx, readers);
   const inner = u.push(text) + u.end();
-  const r = await readHeld(item, heldText(inner), ctx, readers);
+  const r = await readHeld(item, heldText(inner), ctx, readers, u.origin);
   for (const p of u.problems) r.problems.push(problemOf(item, p.code, p.message));
   return r;
 }
@@ -93,7 +95,7 @@ export async function readText(item: Item, text: string, ctx: ReadContext, reade
 /** Characters of a paste looked at to tell a wrapper (as archive/normalise.ts looks at a file's first 64 KiB). */
 const UNWRAP_HEAD = 64 << 10;
 
-async function readHeld(item: Item, held: Held, ctx: ReadContext, readers: readonly Reader[]): Promise<ReadResult> {
+async function readHeld(item: Item, held: Held, ctx: ReadContext, readers: readonly Reader[], origin?: LineOrigin): Promise<ReadResult> {
   const facts: Fact[] = [];
   const problems: Problem[] = [];
   const name = itemName(item);
@@ -115,7 +117,7 @@ async function readHeld(item: Item, held: Held, ctx: ReadContext, readers: reado
   if (lines.length) {
     const sinks = lines.map((r) => r.open(item, ctx));
     if (held.hasNul()) problems.push(problemOf(item, 'text.nul', 'holds NUL bytes; read as text anyway, binary parts ignored'));
-    feedLines(held.text(), sinks, ctx.limits.maxLineLength);
+    feedLines(held.text(), sinks, ctx.limits.maxLineLength, 1, origin);
     for (const s of sinks) {
       const res = s.end();
       for (const x of res.facts) facts.push(x); // a spread of 100k+ items overflows the call stack

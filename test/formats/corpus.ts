@@ -18,7 +18,7 @@ const CMD = '9b1e7c44-2f0a-4d6b-a8e3-51c2d7f0b6aa';
 type Stamped = [at: string, rest: string];
 
 /** NanoMDM (NanoLIB logfmt): a TokenUpdate, a push, a NotNow and the Acknowledged after it. */
-const NANOMDM: Stamped[] = [
+export const NANOMDM: Stamped[] = [
   ['2026-11-20T09:00:00', 'level=info handler=log addr=::1 method=PUT path=/mdm/checkin agent=MDM/1.0 real_ip=198.51.100.7'],
   ['2026-11-20T09:00:00', `level=info service=nanomdm msg=TokenUpdate id=${UDID} type=Device`],
   ['2026-11-20T10:00:00', `level=info handler=log addr=127.0.0.1 method=GET path=/v1/push/${UDID} agent=curl/8.4.0`],
@@ -30,7 +30,7 @@ const NANOMDM: Stamped[] = [
   ['2026-11-20T10:05:00', `level=info service=nanomdm id=${UDID} type=Device status=Acknowledged command_uuid=${CMD}`],
 ];
 
-const plainLine = ([at, rest]: Stamped) => `ts=${at}Z ${rest}`;
+export const plainLine = ([at, rest]: Stamped) => `ts=${at}Z ${rest}`;
 
 /** mdmd refusing pushes on the device, `log show` default style. */
 const DEVICE = [
@@ -86,6 +86,12 @@ export interface Shape {
   /** Which samples it applies to. */
   of: (keyof typeof SAMPLES)[];
   make(sample: Sample): { name: string; data: Buffer }[];
+  /**
+   * The line of the form's file (one file) that a line of the plain log is
+   * read from: a fact read there must name it. Forms without one are not
+   * checked for lines.
+   */
+  lineOf?: (plainLine: number, file: string) => number;
 }
 
 const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
@@ -98,16 +104,23 @@ const nano = (at: string, n: number) => `${at}.${String(123456789 + n).padStart(
 const epochMs = (at: string) => Date.parse(`${at}Z`);
 
 export const SHAPES: Shape[] = [
-  { name: 'UTF-8 with a BOM', of: ALL, make: (s) => [{ name: s.file, data: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(s.plain)]) }] },
+  {
+    name: 'UTF-8 with a BOM',
+    lineOf: same,
+    of: ALL,
+    make: (s) => [{ name: s.file, data: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(s.plain)]) }],
+  },
   {
     name: 'UTF-16 LE with a BOM (Notepad, PowerShell Out-File)',
+    lineOf: same,
     of: ALL,
     make: (s) => [{ name: s.file, data: Buffer.from(`\uFEFF${s.plain.replace(/\n/g, '\r\n')}`, 'utf16le') }],
   },
-  { name: 'UTF-16 BE with a BOM', of: ALL, make: (s) => [{ name: s.file, data: utf16be(`\uFEFF${s.plain}`) }] },
-  { name: 'Windows line ends (CRLF)', of: ALL, make: (s) => [{ name: s.file, data: Buffer.from(s.plain.replace(/\n/g, '\r\n')) }] },
+  { name: 'UTF-16 BE with a BOM', lineOf: same, of: ALL, make: (s) => [{ name: s.file, data: utf16be(`\uFEFF${s.plain}`) }] },
+  { name: 'Windows line ends (CRLF)', lineOf: same, of: ALL, make: (s) => [{ name: s.file, data: Buffer.from(s.plain.replace(/\n/g, '\r\n')) }] },
   {
     name: 'zipped by Finder (__MACOSX and ._ members beside it)',
+    lineOf: same,
     of: ALL,
     make: (s) => [
       {
@@ -122,6 +135,7 @@ export const SHAPES: Shape[] = [
   },
   {
     name: 'Docker json-file log (the line keeps its own ts)',
+    lineOf: same,
     of: serverOnly,
     make: () => [
       {
@@ -132,6 +146,7 @@ export const SHAPES: Shape[] = [
   },
   {
     name: 'Docker json-file log (only Docker dates the line)',
+    lineOf: same,
     of: serverOnly,
     make: () => [
       {
@@ -144,16 +159,19 @@ export const SHAPES: Shape[] = [
   },
   {
     name: 'journalctl -o json',
+    lineOf: same,
     of: serverOnly,
     make: () => [{ name: 'nanomdm-journal.json', data: Buffer.from(`${NANOMDM.map((l, i) => JSON.stringify(journal(l, i))).join('\n')}\n`) }],
   },
   {
     name: 'journalctl -o json-pretty',
+    lineOf: (n, text) => lineHolding(text, `i=${(0x1a2b + n - 1).toString(16)};`) - 1,
     of: serverOnly,
     make: () => [{ name: 'nanomdm-journal.json', data: Buffer.from(`${NANOMDM.map((l, i) => JSON.stringify(journal(l, i), null, '\t')).join('\n')}\n`) }],
   },
   {
     name: 'kubectl logs --timestamps',
+    lineOf: same,
     of: serverOnly,
     make: (s) => [
       {
@@ -166,8 +184,11 @@ export const SHAPES: Shape[] = [
       },
     ],
   },
+  { name: 'UTF-16 LE without a BOM', of: ALL, make: (s) => [{ name: s.file, data: Buffer.from(s.plain.replace(/\n/g, '\r\n'), 'utf16le') }], lineOf: same },
+  { name: 'UTF-16 BE without a BOM', of: ALL, make: (s) => [{ name: s.file, data: utf16be(s.plain) }], lineOf: same },
   {
     name: 'CloudWatch Logs JSON export (aws logs filter-log-events)',
+    lineOf: (n, text) => lineHolding(text, `"eventId": "3788${n - 1}"`) - 5,
     of: serverOnly,
     make: () => [
       {
@@ -182,7 +203,7 @@ export const SHAPES: Shape[] = [
                 ingestionTime: epochMs(at) + 400,
                 eventId: `3788${i}`,
               })),
-              searchedLogStreams: [],
+              searchedLogStreams: [{ logStreamName: 'nanomdm/nanomdm/4f1c2a', searchedCompletely: true }],
             },
             null,
             4,
@@ -193,6 +214,7 @@ export const SHAPES: Shape[] = [
   },
   {
     name: 'CloudWatch Logs Insights CSV export',
+    lineOf: (n) => n + 1,
     of: serverOnly,
     make: () => [
       {
@@ -203,6 +225,7 @@ export const SHAPES: Shape[] = [
   },
   {
     name: 'CloudWatch Logs Insights JSON export',
+    lineOf: (n, text) => lineHolding(text, `"@message": ${JSON.stringify(NANOMDM[n - 1]![1])}`) - 2,
     of: serverOnly,
     make: () => [
       {
@@ -219,6 +242,7 @@ export const SHAPES: Shape[] = [
   },
   {
     name: 'CSV saved by Excel (sep= line, semicolons, CRLF)',
+    lineOf: (n) => n + 2,
     of: serverOnly,
     make: () => [
       { name: 'export.csv', data: Buffer.from(`sep=;\r\ntimestamp;message\r\n${NANOMDM.map(([at, rest]) => `${at}Z;"${rest}"`).join('\r\n')}\r\n`) },
@@ -226,6 +250,7 @@ export const SHAPES: Shape[] = [
   },
   {
     name: 'Graylog CSV export',
+    lineOf: (n) => n + 1,
     of: serverOnly,
     make: () => [
       {
@@ -244,15 +269,198 @@ export const SHAPES: Shape[] = [
   },
   {
     name: 'log show --style json, reformatted by jq (an array)',
+    lineOf: (n, text) => lineHolding(text, EVENTS[n - 1]!.timestamp) - 1,
     of: ['events'],
     make: () => [{ name: 'device.json', data: Buffer.from(JSON.stringify(EVENTS, null, 2)) }],
   },
   {
     name: 'log show --style ndjson, piped through jq . (one object over many lines each)',
+    lineOf: (n, text) => lineHolding(text, EVENTS[n - 1]!.timestamp) - 1,
     of: ['events'],
     make: () => [{ name: 'device-events.json', data: Buffer.from(`${EVENTS.map((e) => JSON.stringify(e, null, 2)).join('\n')}\n`) }],
   },
 ];
+
+SHAPES.push(
+  {
+    name: 'Kibana CSV export (its date format, quoted message)',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'Discover search.csv',
+        data: Buffer.from(`"@timestamp",message\n${NANOMDM.map((l) => `"${kibanaDate(l[0])}","${plainLine(l).replace(/"/g, '""')}"`).join('\n')}\n`),
+      },
+    ],
+    lineOf: (n) => n + 1,
+  },
+  {
+    name: 'Kibana CSV export of an ECS index (event.original beside a cut message)',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'nanomdm-export.csv',
+        data: Buffer.from(
+          `"@timestamp","host.name","log.level",message,"event.original"\n${NANOMDM.map(
+            (l) => `"${kibanaDate(l[0])}","mdm-1",info,"${l[1].slice(0, 20)}","${plainLine(l)}"`,
+          ).join('\n')}\n`,
+        ),
+      },
+    ],
+    lineOf: (n) => n + 1,
+  },
+  {
+    name: 'Elasticsearch _search answer (hits, pretty-printed)',
+    of: serverOnly,
+    make: () => [{ name: 'search-results.json', data: Buffer.from(elasticSearch()) }],
+    lineOf: (n) => lineHolding(elasticSearch(), `"_id": "hit-${n}"`) - 2,
+  },
+  {
+    name: 'elasticdump NDJSON (a hit a line, _source inside)',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'nanomdm-logs.ndjson',
+        data: Buffer.from(
+          `${NANOMDM.map(([at, rest], i) => JSON.stringify({ _index: 'logs-nanomdm-2026.11.20', _type: '_doc', _id: `hit-${i + 1}`, _score: 1, _source: { '@timestamp': `${at}.000Z`, message: rest, host: { name: 'mdm-1' } } })).join('\n')}\n`,
+        ),
+      },
+    ],
+    lineOf: same,
+  },
+  {
+    name: 'Filebeat NDJSON (ECS fields, log.original)',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'filebeat-20261120.ndjson',
+        data: Buffer.from(`${NANOMDM.map((l, i) => JSON.stringify(filebeat(l, i))).join('\n')}\n`),
+      },
+    ],
+    lineOf: same,
+  },
+  {
+    name: 'Splunk CSV export (_time, _raw)',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'splunk-results.csv',
+        data: Buffer.from(
+          `"_serial","_time",host,source,sourcetype,"_raw"\n${NANOMDM.map((l, i) => `${i},"${l[0]}.000+00:00","mdm-1","/var/log/nanomdm.log",nanomdm,"${plainLine(l).replace(/"/g, '""')}"`).join('\n')}\n`,
+        ),
+      },
+    ],
+    lineOf: (n) => n + 1,
+  },
+  {
+    name: 'Splunk JSON export (a result a line)',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'splunk-results.json',
+        data: Buffer.from(
+          `${NANOMDM.map(([at, rest], i) =>
+            JSON.stringify({
+              preview: false,
+              offset: i,
+              ...(i === NANOMDM.length - 1 ? { lastrow: true } : {}),
+              result: { _raw: rest, _time: `${at}.000+00:00`, host: 'mdm-1', source: '/var/log/nanomdm.log', sourcetype: 'nanomdm' },
+            }),
+          ).join('\n')}\n`,
+        ),
+      },
+    ],
+    lineOf: same,
+  },
+  {
+    name: 'Datadog Logs API answer (data[].attributes, pretty-printed)',
+    of: serverOnly,
+    make: () => [{ name: 'datadog-logs.json', data: Buffer.from(datadog()) }],
+    // A log's record opens at its `{`, above its attributes.
+    lineOf: (n, text) => {
+      const lines = text.split('\n');
+      let at = lineHolding(text, `"message": ${JSON.stringify(NANOMDM[n - 1]![1])}`) - 1;
+      while (at > 0 && lines[at] !== '        {') at--;
+      return at + 1;
+    },
+  },
+);
+
+function same(n: number): number {
+  return n;
+}
+
+/** The 1-based line of `text` holding `needle`. */
+function lineHolding(text: string, needle: string): number {
+  const at = text.indexOf(needle);
+  if (at < 0) throw new Error(`no ${needle}`);
+  return text.slice(0, at).split('\n').length;
+}
+
+const MONTH = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Kibana's default date format: "Nov 20, 2026 @ 09:00:00.000". */
+function kibanaDate(at: string): string {
+  const [y, mo, d] = at.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return `${MONTH[mo - 1]} ${d}, ${y} @ ${at.slice(11)}.000`;
+}
+
+function elasticSearch(): string {
+  return JSON.stringify(
+    {
+      took: 12,
+      timed_out: false,
+      _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+      hits: {
+        total: { value: NANOMDM.length, relation: 'eq' },
+        max_score: 1,
+        hits: NANOMDM.map(([at, rest], i) => ({
+          _index: '.ds-logs-nanomdm-2026.11.20-000001',
+          _id: `hit-${i + 1}`,
+          _score: 1,
+          _source: { '@timestamp': `${at}.000Z`, message: rest, 'log.level': 'info', service: { name: 'nanomdm' } },
+        })),
+      },
+    },
+    null,
+    2,
+  );
+}
+
+function filebeat([at, rest]: Stamped, i: number): Record<string, unknown> {
+  return {
+    '@timestamp': `${at}.${String(i).padStart(3, '0')}Z`,
+    '@metadata': { beat: 'filebeat', type: '_doc', version: '8.11.0' },
+    log: { offset: i * 120, file: { path: '/var/log/nanomdm.log' }, original: plainLine([at, rest]) },
+    message: rest,
+    input: { type: 'filestream' },
+    ecs: { version: '8.0.0' },
+    host: { name: 'mdm-1' },
+    agent: { type: 'filebeat', version: '8.11.0', name: 'mdm-1' },
+  };
+}
+
+function datadog(): string {
+  return JSON.stringify(
+    {
+      meta: { page: { after: 'eyJhZnRlciI6IkFRQUFBWFVBWFJZVkpHeHZEUUFBQUFCQldGVkJXRkpaVm1kMlpsa3RiVWRVWmpSQlFRIn0' } },
+      data: NANOMDM.map(([at, rest], i) => ({
+        attributes: {
+          status: 'info',
+          service: 'nanomdm',
+          tags: ['source:nanomdm', 'env:prod'],
+          timestamp: `${at}.000Z`,
+          host: 'mdm-1',
+          attributes: { hostname: 'mdm-1', service: 'nanomdm' },
+          message: rest,
+        },
+        type: 'log',
+        id: `AQAAAY${i + 1}`,
+      })),
+      links: { next: 'https://example.invalid/api/v2/logs/events?page%5Bcursor%5D=eyJhZnRlciI6' },
+    },
+    null,
+    4,
+  );
+}
 
 function journal([at, rest]: Stamped, i: number): Record<string, unknown> {
   const us = `${epochMs(at)}${String(i).padStart(3, '0')}`;
@@ -292,5 +500,32 @@ export const BROKEN: { name: string; file: string; data: Buffer; problem: RegExp
     file: 'journal.json',
     data: Buffer.from(`${JSON.stringify(journal(NANOMDM[1]!, 1), null, 2)}\n${JSON.stringify(journal(NANOMDM[2]!, 2), null, 2).slice(0, 300)}`),
     problem: /ends inside a record of a journalctl JSON export/,
+  },
+  {
+    name: 'an Elasticsearch answer cut short',
+    file: 'search-results.json',
+    data: Buffer.from(elasticSearch().slice(0, elasticSearch().indexOf('"hit-4"'))),
+    problem: /ends inside a record of an Elasticsearch export \(line \d+\)/,
+  },
+  {
+    name: 'a Splunk JSON export with a garbled line',
+    file: 'splunk-results.json',
+    data: Buffer.from(
+      [
+        JSON.stringify({ preview: false, result: { _raw: plainLine(NANOMDM[1]!), _time: '2026-11-20T09:00:00.000+00:00' } }),
+        '{"preview":false,"result":{"_raw":"ts=2026-11-20T10:00:00Z level=info ser',
+        JSON.stringify({ preview: false, result: { _raw: plainLine(NANOMDM[2]!), _time: '2026-11-20T10:00:00.000+00:00' } }),
+        '',
+      ].join('\n'),
+    ),
+    problem: /line 2 is not a whole record of a Splunk JSON export/,
+  },
+  {
+    name: 'a Kibana CSV whose quoted message never closes',
+    file: 'Discover search.csv',
+    data: Buffer.from(
+      `"@timestamp",message\n"Nov 20, 2026 @ 09:00:00.000","${plainLine(NANOMDM[1]!)}"\n"Nov 20, 2026 @ 10:00:00.000","ts=2026-11-20T10:00:00Z level=info msg=\n`,
+    ),
+    problem: /line 3 opens a quoted field of a Kibana CSV export that never closes/,
   },
 ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../support/scratch.js';
 import { BROKEN, SAMPLES, SHAPES } from './corpus.js';
-import { outcomeOf, plainFiles } from './measure.js';
+import { linesRight, outcomeOf, plainFiles } from './measure.js';
 
 /**
  * An engineer hands over the log as it came to them: saved by Notepad, pulled
@@ -18,10 +18,14 @@ describe.each(Object.entries(SAMPLES))('the %s', (key, sample) => {
   it.each(shapes.map((s) => [s.name, s] as const))('%s gives the facts and verdict of the plain log, and no problem', async (_name, shape) => {
     const plain = await outcomeOf(dir(), plainFiles(sample));
     expect(plain.facts.length).toBeGreaterThan(0);
-    const got = await outcomeOf(dir(), shape.make(sample));
+    const files = shape.make(sample);
+    const got = await outcomeOf(dir(), files);
     expect(got.facts).toEqual(plain.facts);
     expect(got.verdict).toEqual(plain.verdict);
     expect(got.problems).toEqual(plain.problems);
+    // Each fact names the line of the file its record starts at.
+    const lines = linesRight(shape, plain, got, files);
+    if (lines) expect(lines.have).toEqual(lines.want);
   });
 });
 

@@ -10,6 +10,8 @@ export interface Outcome {
   problems: Problem[];
   /** Each cause's status, in report order: `id=status`. */
   verdict: string[];
+  /** Each fact with the line it was read from (of one file). */
+  lines: { fact: string; line: number | undefined }[];
 }
 
 /**
@@ -30,14 +32,36 @@ export async function outcomeOf(dir: string, files: { name: string; data: Buffer
     return p;
   });
   const facts: string[] = [];
+  const lines: Outcome['lines'] = [];
   const problems: Problem[] = [];
   for (const p of paths) {
     const r = await readPath(p, ctxWith());
-    for (const f of r.facts) facts.push(weighed(f));
+    for (const f of r.facts) {
+      facts.push(weighed(f));
+      lines.push({ fact: weighed(f), line: (f.source as { line?: number }).line });
+    }
     problems.push(...r.problems);
   }
   const report = await runCase({ paths, now: { at: '2026-11-21T00:00:00Z', label: '--now' } });
-  return { facts: facts.sort(), problems, verdict: report.causes.map((c) => `${c.id}=${c.status}`) };
+  return { facts: facts.sort(), problems, verdict: report.causes.map((c) => `${c.id}=${c.status}`), lines };
+}
+
+/**
+ * Whether each fact of the form names the line of its file the plain log's
+ * fact was read from, as the form's lineOf places it; undefined when the
+ * form does not say (two files, or not placed).
+ */
+export function linesRight(
+  shape: Shape,
+  plain: Outcome,
+  got: Outcome,
+  files: { name: string; data: Buffer }[],
+): { right: boolean; want: string[]; have: string[] } | undefined {
+  if (!shape.lineOf || files.length !== 1) return undefined;
+  const text = files[0]!.data.toString('utf8');
+  const want = plain.lines.map((l) => `${l.line === undefined ? '-' : shape.lineOf!(l.line, text)} ${l.fact}`).sort();
+  const have = got.lines.map((l) => `${l.line ?? '-'} ${l.fact}`).sort();
+  return { right: JSON.stringify(want) === JSON.stringify(have), want, have };
 }
 
 export const plainFiles = (s: Sample) => [{ name: s.file, data: s.plain }];

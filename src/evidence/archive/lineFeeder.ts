@@ -1,4 +1,5 @@
 import type { Fact, Problem } from '../../facts/schema.js';
+import type { LineOrigin } from '../text/lineOrigin.js';
 import { problemOf, type Item, type LineReader, type LineSink, type ReadContext } from '../types.js';
 import { byteFilterOf, nextNeedle, type ByteFilter } from './linePrefilter.js';
 
@@ -56,6 +57,8 @@ export class LineFeeder {
     readers: readonly LineReader[],
     private readonly ctx: ReadContext,
     private readonly slicer?: Slicer,
+    /** Where each line comes from in the file, when the text was unwrapped (see text/lineOrigin.ts). */
+    private readonly origin?: LineOrigin,
   ) {
     this.maxLineBytes = ctx.limits.maxLineLength * 4;
     for (const r of readers) {
@@ -236,7 +239,7 @@ export class LineFeeder {
   }
 
   private noteLongLine(): void {
-    if (!this.longLines++) this.firstLongLine = this.lineNo;
+    if (!this.longLines++) this.firstLongLine = this.origin ? this.origin.of(this.lineNo) : this.lineNo;
   }
 
   private emit(line: string): void {
@@ -248,7 +251,7 @@ export class LineFeeder {
       return;
     }
     this.delivered++;
-    const n = this.lineNo;
+    const n = this.origin ? this.origin.of(this.lineNo) : this.lineNo;
     for (let i = 0; i < this.sinks.length; i++) {
       const s = this.sinks[i]!;
       try {

@@ -1,4 +1,5 @@
 import { bufferReadersFor, lineReadersFor } from '../dispatch.js';
+import type { LineOrigin } from '../text/lineOrigin.js';
 import { itemName, type Item } from '../types.js';
 import { GunzipSink } from './gzip.js';
 import { LineFeeder } from './lineFeeder.js';
@@ -25,6 +26,8 @@ export interface MemberOptions {
   reportUnwanted?: boolean;
   /** The data is already plain UTF-8 text as the readers know it, or was let through as it was (see normalise.ts). */
   normalised?: boolean;
+  /** The file line each line of the (unwrapped) text comes from, when not its own. */
+  origin?: LineOrigin;
 }
 
 /**
@@ -111,15 +114,21 @@ export class Member implements ChunkSink {
     const nestedOk = opts.depth < MAX_DEPTH;
     if (opts.topLevel && kind !== 'other') return this.archive(kind);
     if (kind === 'other' && !opts.normalised && mayNeedNormalising(head))
-      return new NormaliseSink(scan, item, (changed) => {
+      return new NormaliseSink(scan, item, (changed, origin) => {
         const { size: _size, ...rest } = item;
-        return new Member(scan, changed ? rest : item, { ...opts, ...(changed ? { size: undefined } : {}), normalised: true });
+        return new Member(scan, changed ? rest : item, { ...opts, ...(changed ? { size: undefined } : {}), normalised: true, ...(origin ? { origin } : {}) });
       });
     const name = itemName(item);
     const buffers = bufferReadersFor(name, head, item, scan.readers);
     const lines = lineReadersFor(name, head, item, scan.readers);
     if (buffers.length || lines.length) {
-      const read = new ReadSink(scan, item, buffers, lines.length ? new LineFeeder(item, lines, { limits: scan.limits }, scan) : undefined, opts.size);
+      const read = new ReadSink(
+        scan,
+        item,
+        buffers,
+        lines.length ? new LineFeeder(item, lines, { limits: scan.limits }, scan, opts.origin) : undefined,
+        opts.size,
+      );
       return opts.topLevel ? read : withValuesFallback(scan, item, opts.size, read)!;
     }
     if (kind !== 'other' && nestedOk) return this.archive(kind);

@@ -1,4 +1,5 @@
-import { bomEncoding, StreamDecoder, type TextEncoding } from '../text/encoding.js';
+import { StreamDecoder, textEncoding, type TextEncoding } from '../text/encoding.js';
+import type { LineOrigin } from '../text/lineOrigin.js';
 import { unwrapperFor, type Unwrapper } from '../text/unwrap.js';
 import type { Item } from '../types.js';
 import type { Scan } from './scan.js';
@@ -16,7 +17,7 @@ const DECIDE_BYTES = 64 << 10;
 
 /** Whether a file whose first bytes are `head` may need normalising (cheap: most members are plainly not). */
 export function mayNeedNormalising(head: Buffer): boolean {
-  if (bomEncoding(head)) return true;
+  if (textEncoding(head)) return true;
   let i = 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
   const c = head[i];
@@ -47,8 +48,12 @@ export class NormaliseSink implements ChunkSink {
   constructor(
     private readonly scan: Scan,
     private readonly item: Item,
-    /** The sink for what comes out: `changed` says the bytes differ from the file's (its size no longer holds). */
-    private readonly open: (changed: boolean) => ChunkSink & { readonly isDraining?: boolean },
+    /**
+     * The sink for what comes out: `changed` says the bytes differ from the
+     * file's (its size no longer holds); `origin`, where its lines come from
+     * when they are no longer the file's lines one for one.
+     */
+    private readonly open: (changed: boolean, origin: LineOrigin | undefined) => ChunkSink & { readonly isDraining?: boolean },
   ) {}
 
   get isDraining(): boolean {
@@ -93,13 +98,13 @@ export class NormaliseSink implements ChunkSink {
   private decide(): void | Promise<void> {
     const all = Buffer.concat(this.head);
     this.head = [];
-    const encoding: TextEncoding | undefined = bomEncoding(all);
+    const encoding: TextEncoding | undefined = textEncoding(all);
     if (encoding) this.decoder = new StreamDecoder(encoding);
     const headText = encoding ? new StreamDecoder(encoding).decode(all) : all.toString('utf8');
     // Secure Mail's own CSVs have readers that know their columns.
     const name = this.item.member ?? this.item.input;
     if (!/(?:^|\/)CtxLog_[^/]*$/i.test(name)) this.unwrapper = unwrapperFor(headText);
-    this.target = this.open(!!(this.decoder || this.unwrapper));
+    this.target = this.open(!!(this.decoder || this.unwrapper), this.unwrapper?.origin);
     return this.forward(all);
   }
 

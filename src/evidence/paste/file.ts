@@ -1,4 +1,4 @@
-import { bomEncoding, StreamDecoder } from '../text/encoding.js';
+import { StreamDecoder, textEncoding } from '../text/encoding.js';
 import type { Item, ReadResult } from '../types.js';
 import { pastedValues } from './reader.js';
 
@@ -67,7 +67,7 @@ export const saysNothing = (f: { name: string; value: unknown }) => f.name === '
 export function valuesFromFile(data: Buffer, item: Item): ReadResult {
   if (data.length > MAX_VALUES_FILE_BYTES) return { facts: [], problems: [] };
   // Saved by Notepad or PowerShell: UTF-16, or UTF-8 behind a BOM.
-  const encoding = bomEncoding(data);
+  const encoding = textEncoding(data);
   if (encoding) {
     const decoder = new StreamDecoder(encoding);
     data = Buffer.from(decoder.decode(data) + decoder.end().text, 'utf8');

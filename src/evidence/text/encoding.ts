@@ -6,8 +6,47 @@
  */
 export type TextEncoding = 'utf-8-bom' | 'utf-16le' | 'utf-16be';
 
+/**
+ * The encoding of text that starts with `head`: the one its BOM names, else
+ * UTF-16 told by its NUL bytes (`head` of a few hundred bytes or more), else
+ * undefined for plain UTF-8 (or anything else).
+ */
+export function textEncoding(head: Buffer): TextEncoding | undefined {
+  return bomEncoding(head) ?? nulPattern(head);
+}
+
+/** Bytes a character of text may have in UTF-16 beside its NUL: tab, line ends, printable ASCII, Latin-1. */
+function isTextByte(b: number): boolean {
+  return b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f) || b >= 0xa0;
+}
+
+/**
+ * UTF-16 without a BOM (PowerShell's `Out-File -Encoding Unicode` piped on,
+ * a log cut from the middle of a UTF-16 file, .NET's `Encoding.Unicode`
+ * writers): text in Latin script is a NUL after (LE) or before (BE) each
+ * byte of ASCII. Said only when nearly every pair of the head is so, and no
+ * pair is two NULs, which binary data (a DER certificate, a binary plist)
+ * never keeps up for long.
+ */
+function nulPattern(head: Buffer): TextEncoding | undefined {
+  const pairs = Math.min(head.length, 4096) >> 1;
+  if (pairs < 8) return undefined;
+  let le = 0;
+  let be = 0;
+  for (let i = 0; i < pairs; i++) {
+    const a = head[2 * i]!;
+    const b = head[2 * i + 1]!;
+    if (a === 0 && b === 0) return undefined;
+    if (b === 0 && isTextByte(a)) le++;
+    else if (a === 0 && isTextByte(b)) be++;
+  }
+  if (le >= pairs * 0.9) return 'utf-16le';
+  if (be >= pairs * 0.9) return 'utf-16be';
+  return undefined;
+}
+
 /** The encoding a BOM at the start of `head` names, or undefined for plain UTF-8 (or anything else). */
-export function bomEncoding(head: Buffer): TextEncoding | undefined {
+function bomEncoding(head: Buffer): TextEncoding | undefined {
   if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8-bom';
   if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) {
     // FF FE 00 00 is UTF-32 LE, which no tool hands over as a log: not ours to guess at.

@@ -8,10 +8,11 @@
  *
  * When the inner line carries no time of its own, the wrapper's time is put
  * before it (ISO 8601, as servers write it), so that the readers still date
- * it. One output line per input line where it can be, so a fact's line number
- * still points at the record in the file: a record over many lines yields
- * blank lines before its inner line.
+ * it. Each inner line is noted with the file line its record starts at (see
+ * lineOrigin.ts), so a fact read from it names that line, however many lines
+ * the record took or its message holds.
  */
+import { LineOrigin } from './lineOrigin.js';
 
 export interface UnwrapProblem {
   code: string;
@@ -26,6 +27,8 @@ export interface Unwrapper {
   /** The last of the text, once it ended. */
   end(): string;
   readonly problems: UnwrapProblem[];
+  /** The file line each inner line written so far comes from. */
+  readonly origin: LineOrigin;
 }
 
 /**
@@ -43,6 +46,10 @@ function hasOwnTime(line: string): boolean {
 
 const STAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 
+/** Kibana's default `dateFormat`: "Nov 20, 2026 @ 09:00:00.000". */
+const KIBANA = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2}), (\d{4}) @ (\d{2}:\d{2}:\d{2})(\.\d+)?$/;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /** A wrapper's time as a line's leading stamp: ISO 8601, at most milliseconds; `utc` when the wrapper writes UTC without saying so. */
 function stampOf(value: unknown, utc: boolean): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return epochStamp(value);
@@ -50,6 +57,10 @@ function stampOf(value: unknown, utc: boolean): string | undefined {
   const s = value.trim();
   if (/^\d{16}$/.test(s)) return epochStamp(Number(s) / 1000); // journald: microseconds
   if (/^\d{13}$/.test(s)) return epochStamp(Number(s));
+  if (/^\d{10}(?:\.\d{1,9})?$/.test(s)) return epochStamp(Number(s) * 1000); // Splunk's _time: seconds
+  const k = KIBANA.exec(s);
+  // Kibana's default date format, in the zone of the browser that asked for the export: said as it is, without a zone.
+  if (k) return `${k[3]}-${String(MONTHS.indexOf(k[1]!) + 1).padStart(2, '0')}-${k[2]!.padStart(2, '0')}T${k[4]}${k[5] ? k[5].slice(0, 4) : ''}`;
   const m = STAMP.exec(s);
   if (!m) return undefined;
   return `${m[1]}T${m[2]}${m[3] ? m[3].slice(0, 4) : ''}${m[4] ?? (utc ? 'Z' : '')}`;
@@ -109,6 +120,8 @@ const CLOUDWATCH: RecordKind = {
   label: 'CloudWatch Logs JSON export',
   key: /"(?:ingestionTime|logStreamName)"\s*:/,
   lines: (o) => {
+    // `searchedLogStreams` lists the streams looked in, beside the events: no line.
+    if (o.message === undefined && 'searchedCompletely' in o) return [];
     const m = text(o.message);
     return m === undefined ? undefined : dated(m, stampOf(o.timestamp, true));
   },
@@ -124,12 +137,86 @@ const INSIGHTS: RecordKind = {
   },
 };
 
+/** A field by its ECS name, written dotted (`"log.original"`) or nested (`"log": {"original"}`). */
+function field(o: Record<string, unknown>, name: string): unknown {
+  if (name in o) return o[name];
+  const dot = name.indexOf('.');
+  if (dot < 0) return undefined;
+  const inner = o[name.slice(0, dot)];
+  return inner && typeof inner === 'object' && !Array.isArray(inner) ? field(inner as Record<string, unknown>, name.slice(dot + 1)) : undefined;
+}
+
+/**
+ * An Elastic document's line: as the server wrote it (`event.original`,
+ * `log.original`) before the message a pipeline may have cut out of it; [] for
+ * a document without one (nothing to read), undefined for one that is no object.
+ */
+function elasticLines(doc: unknown): string[] | undefined {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  const o = doc as Record<string, unknown>;
+  for (const name of ['event.original', 'log.original', 'message']) {
+    const m = text(field(o, name));
+    if (m !== undefined) return dated(m, stampOf(o['@timestamp'], true));
+  }
+  return [];
+}
+
+/** Elasticsearch search hits (`_search`'s answer, elasticdump's or Kibana's Inspect): the document is in `_source`. */
+const ELASTIC_HIT: RecordKind = {
+  label: 'Elasticsearch export',
+  key: /"_source"\s*:/,
+  // Objects beside the hits (`_shards`' failures) hold no document.
+  lines: (o) => ('_source' in o ? elasticLines(o._source) : []),
+};
+
+/**
+ * Documents as Filebeat or Logstash write them (Elastic Common Schema): the
+ * line with `@timestamp` and the shipper's fields. Only with those fields: a
+ * server's own JSON log with an `@timestamp` and a `message` is read as it is.
+ */
+const ELASTIC_DOC: RecordKind = {
+  label: 'Elastic (Filebeat, Logstash) export',
+  key: /"@timestamp"\s*:/,
+  lines: elasticLines,
+};
+const ELASTIC_MARKS = /"(?:ecs|agent|@metadata|input|event\.original|log\.original|log\.file\.path)"\s*:|"log"\s*:\s*\{\s*"(?:offset|file|original)"/;
+
+/** Splunk's JSON export (`output_mode=json`, the search page's Export): each result's `_raw` and `_time`. */
+const SPLUNK: RecordKind = {
+  label: 'Splunk JSON export',
+  key: /"_raw"\s*:/,
+  lines: (o) => {
+    const m = text(o._raw);
+    return m === undefined ? undefined : dated(m, stampOf(o._time, false));
+  },
+};
+
+/** Datadog's Logs API answer (`/api/v2/logs/events/search`, `{"data": [{"type": "log", "attributes": …}]}`). */
+const DATADOG: RecordKind = {
+  label: 'Datadog logs export',
+  key: /"attributes"\s*:/,
+  lines: (o) => {
+    const a = o.attributes;
+    // Objects beside the logs (`meta`'s page) hold no line.
+    if (a === undefined) return [];
+    if (!a || typeof a !== 'object' || Array.isArray(a)) return undefined;
+    const at = a as Record<string, unknown>;
+    const m = text(at.message);
+    return m === undefined ? [] : dated(m, stampOf(at.timestamp, true));
+  },
+};
+
 /** `log show --style json` events: one object per line is the ndjson style its reader knows. */
 const LOG_SHOW: RecordKind = {
   label: 'log show JSON export',
   key: /"eventMessage"\s*:/,
   lines: (o) => ('eventMessage' in o || 'composedMessage' in o ? [JSON.stringify(o)] : undefined),
 };
+
+/** "a Docker json-file log", "an Elasticsearch export". */
+function article(label: string): string {
+  return `${/^[AEIOU]/.test(label) ? 'an' : 'a'} ${label}`;
+}
 
 /** Most records kept unparsed, in characters: a record longer than any log line is not one. */
 const MAX_RECORD = 4 << 20;
@@ -141,6 +228,7 @@ const MAX_RECORD = 4 << 20;
  */
 class JsonRecords implements Unwrapper {
   readonly problems: UnwrapProblem[] = [];
+  readonly origin = new LineOrigin();
   readonly label: string;
   private depth = 0;
   private inString = false;
@@ -151,8 +239,11 @@ class JsonRecords implements Unwrapper {
   private inRecord = false;
   private line = 1;
   private recordLine = 0;
-  /** Inner lines of records that ended on the current input line. */
-  private ready: string[] = [];
+  /** The depth at the start of the current line, and of the line the record being read started on. */
+  private lineDepth = 0;
+  private recordLineDepth = 0;
+  /** Inner lines of the records read so far in this push, each ended by a newline. */
+  private out = '';
   private garbled = 0;
   private firstGarbled = 0;
 
@@ -165,20 +256,21 @@ class JsonRecords implements Unwrapper {
   }
 
   push(input: string): string {
-    let out = '';
     let from = 0;
     for (let i = 0; i < input.length; i++) {
       const c = input.charCodeAt(i);
       if (c === 10) {
         if (this.inString) {
           // A JSON string holds no raw newline: the record was cut short (a line of a log cut by a crash).
+          // The next line starts where the cut record's line did (one object a line: outside any).
+          const inRecord = this.inRecord;
           this.dropRecord();
+          if (inRecord) this.depth = this.recordLineDepth;
         }
         this.take(input, from, i);
         from = i + 1;
-        out += this.ready.length ? `${this.ready.join('\n')}\n` : '\n';
-        this.ready = [];
         this.line++;
+        this.lineDepth = this.depth;
         continue;
       }
       if (this.inString) {
@@ -192,6 +284,7 @@ class JsonRecords implements Unwrapper {
         if (c === 123 && this.depth === this.recordDepth && !this.inRecord) {
           this.inRecord = true;
           this.recordLine = this.line;
+          this.recordLineDepth = this.lineDepth;
           from = i;
         }
         this.depth++;
@@ -205,6 +298,8 @@ class JsonRecords implements Unwrapper {
       }
     }
     this.take(input, from, input.length);
+    const out = this.out;
+    this.out = '';
     return out;
   }
 
@@ -212,7 +307,7 @@ class JsonRecords implements Unwrapper {
     if (this.inRecord) {
       this.problems.push({
         code: 'wrapper.cut',
-        message: `ends inside a record of a ${this.label} (line ${this.recordLine}): the file was cut short; the records before it were read`,
+        message: `ends inside a record of ${article(this.label)} (line ${this.recordLine}): the file was cut short; the records before it were read`,
       });
       this.parts = [];
       this.inRecord = false;
@@ -220,10 +315,10 @@ class JsonRecords implements Unwrapper {
     if (this.garbled)
       this.problems.push({
         code: 'wrapper.garbled',
-        message: `${this.garbled === 1 ? `line ${this.firstGarbled} is` : `${this.garbled} records (first at line ${this.firstGarbled}) are`} not a whole record of a ${this.label}; skipped, the rest was read`,
+        message: `${this.garbled === 1 ? `line ${this.firstGarbled} is` : `${this.garbled} records (first at line ${this.firstGarbled}) are`} not a whole record of ${article(this.label)}; skipped, the rest was read`,
       });
-    const last = this.ready.join('\n');
-    this.ready = [];
+    const last = this.out;
+    this.out = '';
     return last;
   }
 
@@ -250,8 +345,14 @@ class JsonRecords implements Unwrapper {
     } catch {
       lines = undefined;
     }
-    if (lines) for (const l of lines) this.ready.push(l);
-    else this.noteGarbled(this.recordLine);
+    if (!lines) {
+      this.noteGarbled(this.recordLine);
+      return;
+    }
+    for (const l of lines) {
+      this.out += `${l}\n`;
+      this.origin.note(this.recordLine);
+    }
   }
 
   private dropRecord(): void {
@@ -293,9 +394,11 @@ const NDJSON_EVENT = /^\{.*"eventMessage".*\}\s*$/;
 function jsonRecordsFor(head: string): Unwrapper | undefined {
   const start = /^\s*[[{]/.exec(head);
   if (!start) return undefined;
-  for (const kind of [DOCKER, JOURNAL, CLOUDWATCH, INSIGHTS, LOG_SHOW]) {
+  for (const kind of [DOCKER, JOURNAL, CLOUDWATCH, INSIGHTS, LOG_SHOW, ELASTIC_HIT, SPLUNK, DATADOG, ELASTIC_DOC]) {
     const m = kind.key.exec(head);
     if (!m) continue;
+    if (kind === ELASTIC_DOC && !ELASTIC_MARKS.test(head)) continue;
+    if (kind === DATADOG && !/"type"\s*:\s*"log"/.test(head)) continue;
     if (kind === LOG_SHOW && (NATIVE_LOG_SHOW.test(head) || NDJSON_EVENT.test(head.split('\n', 1)[0]!))) return undefined;
     // A Docker record is a line of the json-file driver: with its stream beside the log.
     if (kind === DOCKER && !/"stream"\s*:\s*"std(?:out|err)"/.test(head)) continue;
@@ -308,39 +411,60 @@ function jsonRecordsFor(head: string): Unwrapper | undefined {
 
 // ------------------------------------------------------------ lines
 
-/** Whole lines out of text as it streams past; a line longer than this is handed on as it is, in pieces. */
+/** Whole lines out of text as it streams past; a line longer than this is cut there (the readers keep less of it still). */
 const MAX_CARRY = 1 << 20;
 
 abstract class LineUnwrapper implements Unwrapper {
   readonly problems: UnwrapProblem[] = [];
+  readonly origin = new LineOrigin();
   abstract readonly label: string;
   private carry = '';
+  /** Inside a line longer than MAX_CARRY: the rest of it is skipped. */
+  private skipping = false;
   protected line = 0;
 
   push(input: string): string {
-    let text = this.carry + input;
-    this.carry = '';
-    const last = text.lastIndexOf('\n');
-    if (last < 0) {
-      if (text.length > MAX_CARRY) return text;
-      this.carry = text;
-      return '';
-    }
-    this.carry = text.slice(last + 1);
-    text = text.slice(0, last);
     let out = '';
-    for (const l of text.split('\n')) out += `${this.lineOf(l.endsWith('\r') ? l.slice(0, -1) : l, ++this.line)}\n`;
+    let from = 0;
+    for (;;) {
+      const nl = input.indexOf('\n', from);
+      if (nl < 0) break;
+      if (this.skipping) this.skipping = false;
+      else out += this.whole(this.carry + input.slice(from, nl));
+      this.carry = '';
+      from = nl + 1;
+    }
+    if (!this.skipping && from < input.length) {
+      this.carry += input.slice(from);
+      if (this.carry.length > MAX_CARRY) {
+        out += this.whole(this.carry.slice(0, MAX_CARRY));
+        this.carry = '';
+        this.skipping = true;
+      }
+    }
     return out;
   }
 
   end(): string {
     const rest = this.carry;
     this.carry = '';
-    return rest ? this.lineOf(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++this.line) : '';
+    return rest && !this.skipping ? this.whole(rest) : '';
   }
 
-  /** The inner line(s) of one input line, joined by newlines. */
-  protected abstract lineOf(line: string, n: number): string;
+  /** The inner lines of one input line, each ended by a newline and noted with the file line its record starts at. */
+  private whole(line: string): string {
+    const n = ++this.line;
+    const { lines, from } = this.lineOf(line.endsWith('\r') ? line.slice(0, -1) : line, n);
+    let out = '';
+    for (const l of lines) {
+      out += `${l}\n`;
+      this.origin.note(from);
+    }
+    return out;
+  }
+
+  /** The inner lines of one input line, and the file line their record starts at. */
+  protected abstract lineOf(line: string, n: number): { lines: readonly string[]; from: number };
 }
 
 /** `kubectl logs --timestamps`: RFC 3339 with nanoseconds, a space, the container's line. */
@@ -348,10 +472,10 @@ const KUBECTL = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\
 
 class KubectlPrefix extends LineUnwrapper {
   readonly label = 'kubectl logs --timestamps output';
-  protected lineOf(line: string): string {
+  protected lineOf(line: string, n: number): { lines: readonly string[]; from: number } {
     const m = KUBECTL.exec(line);
     // The container's own time wins: it is what the server wrote (and its zone, as written).
-    return m && hasOwnTime(m[2]!) ? m[2]! : line;
+    return { lines: [m && hasOwnTime(m[2]!) ? m[2]! : line], from: n };
   }
 }
 
@@ -376,14 +500,19 @@ function kubectlFor(head: string): Unwrapper | undefined {
 
 // ------------------------------------------------------------ CSV exports
 
-const TIME_COLUMNS = ['@timestamp', 'timestamp', 'time', '_time'];
+const TIME_COLUMNS = ['@timestamp', 'timestamp', 'time', '_time', 'date'];
 /**
  * Columns of CSVs other readers own, whose rows are not one log line each:
  * unifiedlog_iterator's (`Event Type`, `Subsystem`), Secure Mail's
  * (`Category`, `Module`).
  */
 const OTHER_READERS = ['event type', 'log type', 'subsystem', 'module', 'category'];
-const MESSAGE_COLUMNS = ['@message', 'message', '_raw', 'msg', 'log'];
+/**
+ * Columns holding the line, the best first: the line as the server wrote it
+ * (Elastic's `event.original` and `log.original`, Splunk's `_raw`) before a
+ * message a pipeline may have cut out of it.
+ */
+const MESSAGE_COLUMNS = ['event.original', 'log.original', '_raw', '@message', 'message', 'msg', 'log'];
 
 /** Fields of one CSV record (RFC 4180 quoting). */
 function csvFields(record: string, sep: string): string[] {
@@ -427,11 +556,18 @@ function csvFields(record: string, sep: string): string[] {
  * its `sep=` line): the message column, dated by the time column. A quoted
  * message may run over several lines.
  */
+/** Lines of one CSV record at most: a message (a stack trace) runs to a few hundred. */
+const MAX_RECORD_LINES = 10_000;
+
 class CsvExport extends LineUnwrapper {
   readonly label: string;
   private header = true;
   private pending: string[] = [];
+  private pendingFrom = 0;
+  private pendingChars = 0;
   private quotes = 0;
+  /** Records cut at MAX_RECORD_LINES. */
+  private cut = 0;
 
   constructor(
     private readonly sep: string,
@@ -439,42 +575,64 @@ class CsvExport extends LineUnwrapper {
     private readonly time: number,
     private readonly message: number,
     private readonly utc: boolean,
+    label: string,
   ) {
     super();
-    this.label = utc ? 'CloudWatch Logs Insights CSV export' : 'CSV log export';
+    this.label = label;
   }
 
-  protected lineOf(line: string, n: number): string {
-    if (n === 1 && this.sepLine) return '';
-    if (this.header) {
-      this.header = false;
-      return '';
+  protected lineOf(line: string, n: number): { lines: readonly string[]; from: number } {
+    if ((n === 1 && this.sepLine) || this.header) {
+      if (!(n === 1 && this.sepLine)) this.header = false;
+      return { lines: [], from: n };
+    }
+    if (!this.pending.length) {
+      this.pendingFrom = n;
+      this.pendingChars = 0;
     }
     this.pending.push(line);
+    this.pendingChars += line.length + 1;
     for (let at = line.indexOf('"'); at >= 0; at = line.indexOf('"', at + 1)) this.quotes++;
-    // An odd count of quotes: a quoted field goes on in the next line (which gets its own blank line meanwhile).
-    if (this.quotes % 2 === 1 && this.pending.length < 10_000) return '';
-    return this.record();
+    // An odd count of quotes: a quoted field goes on in the next line.
+    if (this.quotes % 2 === 1) {
+      if (this.pending.length < MAX_RECORD_LINES && this.pendingChars < MAX_RECORD) return { lines: [], from: n };
+      if (!this.cut++)
+        this.problems.push({
+          code: 'wrapper.garbled',
+          message: `line ${this.pendingFrom} opens a quoted field of ${article(this.label)} that runs over ${this.pending.length} lines: read as one record, and the lines after it as new records`,
+        });
+    }
+    return { lines: this.record(), from: this.pendingFrom };
   }
 
-  /** A quoted field still open when the text ended: what it holds is read all the same. */
+  /** A quoted field still open when the text ended: what it holds is read all the same, and said. */
   override end(): string {
     const last = super.end();
     if (!this.pending.length) return last;
-    const rest = this.record();
-    return last ? `${last}\n${rest}` : rest;
+    const from = this.pendingFrom;
+    if (this.quotes % 2 === 1)
+      this.problems.push({
+        code: 'wrapper.garbled',
+        message: `line ${from} opens a quoted field of ${article(this.label)} that never closes: the ${this.pending.length} lines from there to the end were read as one record`,
+      });
+    let out = last;
+    for (const l of this.record()) {
+      out += `${l}\n`;
+      this.origin.note(from);
+    }
+    return out;
   }
 
   /** The inner lines of the record in `pending`. */
-  private record(): string {
+  private record(): string[] {
     const record = this.pending.join('\n');
     this.pending = [];
     this.quotes = 0;
-    if (!record.trim()) return '';
+    if (!record.trim()) return [];
     const f = csvFields(record, this.sep);
     const msg = f[this.message];
-    if (msg === undefined) return '';
-    return dated(msg, stampOf(f[this.time], this.utc)).join('\n');
+    if (msg === undefined) return [];
+    return dated(msg, stampOf(f[this.time], this.utc));
   }
 }
 
@@ -488,7 +646,7 @@ function csvFor(head: string): Unwrapper | undefined {
     at = 1;
   }
   const headerLine = lines[at];
-  if (!headerLine || headerLine.length > 2000) return undefined;
+  if (!headerLine || headerLine.length > 8000) return undefined;
   if (!sepLine && !headerLine.includes(',')) {
     if (headerLine.includes('\t')) sep = '\t';
     else if (headerLine.includes(';')) sep = ';';
@@ -496,9 +654,18 @@ function csvFor(head: string): Unwrapper | undefined {
   }
   const cols = csvFields(headerLine, sep).map((c) => c.trim().toLowerCase());
   const time = cols.findIndex((c) => TIME_COLUMNS.includes(c));
-  const message = cols.findIndex((c) => MESSAGE_COLUMNS.includes(c));
-  if (time < 0 || message < 0 || cols.length > 40 || cols.some((c) => OTHER_READERS.includes(c))) return undefined;
-  return new CsvExport(sep, !!sepLine, time, message, cols[time] === '@timestamp');
+  const name = MESSAGE_COLUMNS.find((c) => cols.includes(c));
+  if (time < 0 || !name || cols.length > 200 || cols.some((c) => OTHER_READERS.includes(c))) return undefined;
+  // Logs Insights writes its times in UTC without saying so; Kibana in the zone of the browser that asked.
+  const insights = name === '@message';
+  const label = insights
+    ? 'CloudWatch Logs Insights CSV export'
+    : name === '_raw'
+      ? 'Splunk CSV export'
+      : cols[time] === '@timestamp'
+        ? 'Kibana CSV export'
+        : 'CSV log export';
+  return new CsvExport(sep, !!sepLine, time, cols.indexOf(name), insights, label);
 }
 
 /**
