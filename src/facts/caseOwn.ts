@@ -1,6 +1,6 @@
 import type { Fact } from './schema.js';
 import { withoutHashGivenAsToken } from './hashAsToken.js';
-import { maskedTokenFits } from './maskedToken.js';
+import { maskedTokenFits, tokenKey } from './maskedToken.js';
 import { pushedTo, withoutEnrollmentBeforeFailure, withoutSuperseded, withoutSupersededSnapshots } from './supersede.js';
 
 /**
@@ -194,7 +194,9 @@ function ownTokens<F extends Fact>(every: readonly F[], ids: ReadonlySet<string>
     return !!masked && ![...ids!].some((id) => /^[0-9A-F]{64}$/.test(id) && maskedTokenFits(masked, id));
   };
   const facts = namedToken ? every.filter((f) => (!detailToken(f) || ids!.has(detailToken(f)!)) && !maskedOther(f)) : every;
-  const tokenOf = (f: Fact) => (f.name === 'apns.response' ? f.attrs?.token?.toUpperCase() : undefined);
+  // A masked token is the whole token (of the log, or the case's) its ends fit, else a device of its own.
+  const whole = [...(ids ?? []), ...facts.flatMap((f) => (f.name === 'apns.response' && f.attrs?.token ? [f.attrs.token] : []))];
+  const tokenOf = (f: Fact) => (f.name === 'apns.response' ? tokenKey(f.attrs, whole) : undefined);
   const tokens = new Set<string>();
   for (const f of facts) {
     const t = tokenOf(f);

@@ -126,6 +126,7 @@ describe('the summary message', () => {
     expect(json).toContain('CONFIRMED: Cause number 0'); // the top cause is still named
     for (let i = 0; i < 25; i++) expect(json).toContain(`"action_id":"answer_${i}"`);
     expect(json).toContain('"action_id":"feedback_draft"');
+    expect(json).toContain('Notes shortened here'); // the notes cut to fit say where their full text is
     expect(s.truncated).toBe(true); // the rest is in the attached Markdown report
   });
 

@@ -1,6 +1,6 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
-import { maskedTokenFits } from '../maskedToken.js';
+import { maskedTokenFits, tokenKey } from '../maskedToken.js';
 import { duration, iso, momentOf, order, type Moment } from '../time.js';
 import { receiptOf } from './appDelivery.js';
 import { statedAnswersAreMdm } from './statedAnswer.js';
@@ -58,13 +58,15 @@ const appFailedPushes: Deriver = (index, params = {}) => {
  * several tokens, those of the token the case named (q.case.device), and none while it names none.
  */
 function thisTokensAnswers(every: Fact[], index: Index): { mine: Fact[]; token?: string } {
-  const tokenOf = (f: Fact) => f.attrs?.token?.trim().toLowerCase() || undefined;
   const named = (index.get('case.device_id') ?? [])
     .filter((f) => f.source.kind === 'answer')
     .at(-1)
     ?.value.toString()
     .trim()
     .toLowerCase();
+  // A masked token is the whole token (the log's or the case's) its ends fit, else a device of its own.
+  const whole = [...(named ? [named] : []), ...every.flatMap((f) => (f.attrs?.token ? [f.attrs.token] : []))];
+  const tokenOf = (f: Fact) => tokenKey(f.attrs, whole)?.toLowerCase();
   // A push whose line masked its token is another device's when the token's two ends cannot be the case's.
   const answers = named && /^[0-9a-f]{64}$/.test(named) ? every.filter((f) => !f.attrs?.token_masked || maskedTokenFits(f.attrs.token_masked, named)) : every;
   const tokens = new Set(answers.map(tokenOf).filter((t): t is string => !!t));

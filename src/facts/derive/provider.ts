@@ -1,4 +1,5 @@
 import type { Fact } from '../schema.js';
+import { tokenKey } from '../maskedToken.js';
 import { showSecret } from '../secrets.js';
 import type { Deriver } from './types.js';
 
@@ -27,11 +28,17 @@ const apnsIds: Deriver = (index) => {
  */
 const severalTokens: Deriver = (index) => {
   if ((index.get('case.device_id') ?? []).some((f) => f.source.kind === 'answer')) return [];
+  const answers = index.get('apns.response') ?? [];
+  const whole = answers.map((f) => f.attrs?.token).filter((t): t is string => !!t);
+  // A token the log masked in its middle is a device of its own unless its ends fit a whole token the log names.
   const tokens = new Set<string>();
-  for (const f of index.get('apns.response') ?? []) if (f.attrs?.token) tokens.add(f.attrs.token.toLowerCase());
+  for (const f of answers) {
+    const key = tokenKey(f.attrs, whole);
+    if (key) tokens.add(key.toLowerCase());
+  }
   if (tokens.size < 2) return [];
-  // Named as a channel shows a token: enough to tell them apart by eye, not to push to one.
-  const names = [...tokens].sort().map((t) => `token ${showSecret(t, 'token', 'channel')}`);
+  // Named as a channel shows a token: enough to tell them apart by eye, not to push to one. A masked one as the log wrote it.
+  const names = [...tokens].sort().map((t) => `token ${t.startsWith('masked ') ? t.slice(7) : showSecret(t, 'token', 'channel')}`);
   return [
     {
       name: 'case.device_unresolved',

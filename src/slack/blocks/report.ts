@@ -41,6 +41,8 @@ const LEVELS: Compact[] = [
   { sources: false, seen: 3, steps: 3, note: 320, reason: 80, shortTitles: true, why: true, taken: true },
   { sources: false, seen: 3, steps: 2, note: 200, reason: 80, shortTitles: true, why: true, taken: false },
   { sources: false, seen: 3, steps: 2, note: 160, reason: 80, shortTitles: true, why: false, taken: false },
+  // Shorter notes and reasons before fewer observations: what was seen is the evidence, the rest is a click away.
+  { sources: false, seen: 3, steps: 2, note: 120, reason: 60, shortTitles: true, why: false, taken: false },
   { sources: false, seen: 2, steps: 2, note: 120, reason: 60, shortTitles: true, why: false, taken: false },
   { sources: false, seen: 2, steps: 2, note: 120, reason: 48, shortTitles: true, why: false, taken: false },
 ];
@@ -135,13 +137,38 @@ function headBlocks(d: Digest, note: string | undefined, k: Compact): Block[] {
   const device = d.device && (k.taken ? d.device : d.device.replace(/,? sysdiagnose taken .*$/, ''));
   const ctx = [d.about && `About: ${d.about}`, device && `Device: ${device}`, d.inputs && `Evidence: ${d.inputs}`, note].filter(Boolean) as string[];
   if (ctx.length) head.push(contextBlock(esc(ctx.join(' · '))));
-  // Notes by their opening sentences: the full text is one click away ("Show all evidence").
-  if (d.notes.length)
-    head.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: clip(d.notes.map((n) => `:information_source: ${esc(opening(n, k.note))}`).join('\n'), LIMITS.sectionChars) },
+  // Notes by their opening sentences: the full text is one click away ("Show all evidence"), and the summary says so
+  // whenever it shortened one, so that a note's advice cut after its first sentence is not taken for all of it.
+  if (d.notes.length) {
+    const shown = d.notes.map((n) => {
+      const o = opening(n, k.note);
+      return o === n || o.endsWith('…') ? o : `${o} …`;
     });
+    const text = shown.map((o) => `:information_source: ${esc(o)}`).join('\n');
+    head.push({ type: 'section', block_id: NOTES_ID, text: { type: 'mrkdwn', text: clip(text, LIMITS.sectionChars) } });
+    if (shown.some((o, i) => o !== d.notes[i]) || text.length > LIMITS.sectionChars) head.push(notesPointer());
+  }
   return head;
+}
+
+const NOTES_ID = 'notes';
+const NOTES_MORE_ID = 'notes_more';
+/** Short (under fitChars' floor), so it is never shortened itself. */
+const notesPointer = (): Block => ({
+  type: 'context',
+  block_id: NOTES_MORE_ID,
+  elements: [{ type: 'mrkdwn', text: ':information_source: _Notes shortened here: each one in full in the full report (Show all evidence)._' }],
+});
+
+/** The notes section shortened to fit the message: the pointer to their full text goes under it, if not there yet. */
+function withNotesPointer(head: Block[], drawn: readonly Block[]): Block[] {
+  const text = (bs: readonly Block[]) => {
+    const b = bs.find((x) => x.block_id === NOTES_ID);
+    return b?.type === 'section' ? b.text?.text : undefined;
+  };
+  if (text(head) === text(drawn) || head.some((b) => b.block_id === NOTES_MORE_ID)) return head;
+  const at = head.findIndex((b) => b.block_id === NOTES_ID);
+  return [...head.slice(0, at + 1), notesPointer(), ...head.slice(at + 1)];
 }
 
 /** Ruled out in one line each, open causes by title, inputs that could not be used. */
@@ -231,7 +258,8 @@ export function summaryBlocks(report: Report, opts: SummaryOptions): Summary {
   // Headline, notes, questions and the rest each fit a section, but not all
   // together: shrink them (longest first) so the top cause keeps some room.
   const framed = fitChars([...head, ...tail], maxChars - 100 - (causes.length ? Math.min(CAUSE_ROOM, totalChars(causes)) : 0));
-  head.splice(0, head.length, ...framed.slice(0, head.length));
+  const drawnHead = [...head];
+  head.splice(0, head.length, ...withNotesPointer(framed.slice(0, head.length), drawnHead));
   tail.splice(0, tail.length, ...framed.slice(head.length));
   const room = { maxBlocks: maxBlocks - head.length - tail.length - 2, maxChars: maxChars - totalChars(head) - totalChars(tail) - 100 };
   const fitted = causes.length ? splitBlocks(causes, room) : [[]];
