@@ -396,6 +396,83 @@ function lineHolding(text: string, needle: string): number {
   return text.slice(0, at).split('\n').length;
 }
 
+SHAPES.push(
+  {
+    name: 'syslog file (RFC 3164: journalctl, rsyslog traditional format)',
+    of: serverOnly,
+    make: () => [{ name: 'syslog', data: Buffer.from(`${NANOMDM.map((l) => `${bsdDate(l[0])} mdm-1 nanomdm[812]: ${plainLine(l)}`).join('\n')}\n`) }],
+    lineOf: same,
+  },
+  {
+    name: 'syslog as received (RFC 3164 with its <PRI>)',
+    of: serverOnly,
+    make: () => [
+      { name: 'syslog-remote.log', data: Buffer.from(`${NANOMDM.map((l) => `<30>${bsdDate(l[0])} mdm-1 nanomdm[812]: ${plainLine(l)}`).join('\n')}\n`) },
+    ],
+    lineOf: same,
+  },
+  {
+    name: 'syslog RFC 5424 (only syslog dates the line)',
+    of: serverOnly,
+    make: () => [
+      { name: 'nanomdm-5424.log', data: Buffer.from(`${NANOMDM.map(([at, rest]) => `<30>1 ${at}.000Z mdm-1 nanomdm 812 - - ${rest}`).join('\n')}\n`) },
+    ],
+    lineOf: same,
+  },
+  {
+    name: 'syslog RFC 5424 with structured data (the line keeps its own ts)',
+    of: serverOnly,
+    make: () => [
+      {
+        name: 'nanomdm-5424.log',
+        data: Buffer.from(
+          `${NANOMDM.map((l) => `<14>1 ${l[0]}.000+00:00 mdm-1.example.com nanomdm 812 ID47 [meta sequenceId="1"] ${plainLine(l)}`).join('\n')}\n`,
+        ),
+      },
+    ],
+    lineOf: same,
+  },
+  {
+    name: 'rsyslog high-precision file format (only syslog dates the line)',
+    of: serverOnly,
+    make: () => [{ name: 'syslog', data: Buffer.from(`${NANOMDM.map(([at, rest]) => `${at}.000000+00:00 mdm-1 nanomdm[812]: ${rest}`).join('\n')}\n`) }],
+    lineOf: same,
+  },
+  {
+    name: 'journalctl -o short-iso (only journald dates the line)',
+    of: serverOnly,
+    make: () => [{ name: 'nanomdm-journal.txt', data: Buffer.from(`${NANOMDM.map(([at, rest]) => `${at}+0000 mdm-1 nanomdm[812]: ${rest}`).join('\n')}\n`) }],
+    lineOf: same,
+  },
+  {
+    name: 'mixed line ends (CRLF and LF, as after an edit on Windows)',
+    of: ALL,
+    make: (s) => [
+      {
+        name: s.file,
+        data: Buffer.from(
+          lines(s.plain)
+            .map((l, i) => `${l}${i % 2 ? '\r\n' : '\n'}`)
+            .join(''),
+        ),
+      },
+    ],
+    lineOf: same,
+  },
+  {
+    name: 'gzipped single log (.log.gz)',
+    of: ALL,
+    make: (s) => [{ name: `${s.file}.gz`, data: gzipSync(s.plain) }],
+    lineOf: same,
+  },
+);
+
+/** RFC 3164's time: no year, no zone, the day padded with a space. */
+function bsdDate(at: string): string {
+  const [, mo, d] = at.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return `${MONTH[mo - 1]} ${String(d).padStart(2, ' ')} ${at.slice(11)}`;
+}
+
 const MONTH = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** Kibana's default date format: "Nov 20, 2026 @ 09:00:00.000". */
 function kibanaDate(at: string): string {

@@ -64,4 +64,36 @@ describe('a wrapped log of long lines', () => {
     // Eight times the length: linear work is about eight times slower, quadratic sixty-four.
     expect(large).toBeLessThan(small * 24);
   });
+
+  it('is read through a syslog prefix in linear time, whatever repeats in the line', async () => {
+    const { unwrapperFor } = await import('../../src/evidence/text/unwrap.js');
+    const cpu = () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    };
+    // Prefixes that open like syslog and never close: hosts without a program, structured data without its bracket, tags without a colon.
+    const shapes = (n: number) => [
+      `<30>1 2026-11-20T09:00:00Z mdm-1 nanomdm 812 - - ts=2026-11-20T09:00:00Z ${'a '.repeat(n / 2)}`,
+      `<30>1 2026-11-20T09:00:00Z mdm-1 nanomdm 812 ID [x a="${'\\]'.repeat(n / 3)}`,
+      `Nov 20 09:00:00 ${'mdm-1'.repeat(n / 5)}`,
+      `Nov 20 09:00:00 mdm-1 ${'nanomdm['.repeat(n / 8)}`,
+      `2026-11-20T09:00:00Z mdm-1 ${'x'.repeat(n)}[1`,
+    ];
+    const timeOf = (n: number) => {
+      const text = `${shapes(n)
+        .flatMap((l) => [l, l])
+        .join('\n')}\n`;
+      const started = cpu();
+      // A head of syslog lines chose the unwrapper; the hostile lines come after it.
+      const u = unwrapperFor('<30>1 2026-11-20T09:00:00Z mdm-1 nanomdm 812 - - level=info\n')!;
+      expect(u.label).toBe('syslog file');
+      u.push(text);
+      u.end();
+      return cpu() - started;
+    };
+    timeOf(16384);
+    const small = Math.max(timeOf(16384), 5);
+    const large = timeOf(131072);
+    expect(large).toBeLessThan(small * 24);
+  });
 });

@@ -21,11 +21,13 @@ export function mayNeedNormalising(head: Buffer): boolean {
   let i = 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
   const c = head[i];
-  // JSON ({ [), a kubectl or CSV export's first digit or letter of a header, Excel's "sep=" line.
+  // JSON ({ [), a kubectl or CSV export's first digit or letter of a header, Excel's "sep=" line, a syslog prefix.
   if (c === 0x7b || c === 0x5b) return true;
   const text = head.subarray(i, i + 200).toString('latin1');
   return (
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}) /.test(text) ||
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}) /.test(text) ||
+    // Syslog: RFC 5424, RFC 3164 with or without its <PRI>.
+    /^(?:<\d{1,3}>(?:1 )?)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:|^<\d{1,3}>1 /.test(text) ||
     /^"?(?:sep=|[^\n]*\b(?:message|_raw|msg|log)\b"?\s*(?:[,;\t]|\r?\n))/i.test(text)
   );
 }

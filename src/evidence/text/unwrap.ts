@@ -498,6 +498,83 @@ function kubectlFor(head: string): Unwrapper | undefined {
   return new KubectlPrefix();
 }
 
+// ------------------------------------------------------------ syslog
+
+const MONTH_NAMES = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
+/** RFC 3164 (journalctl's short output, rsyslog's traditional file format), with the <PRI> a receiver keeps or without. */
+const BSD_SYSLOG = new RegExp(`^(?:<\\d{1,3}>)?(?:${MONTH_NAMES}) [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\S+ ([^\\s:[]+)(?:\\[\\d+\\])?: ?`);
+/** rsyslog's high-precision file format, journalctl -o short-iso: a whole time, host, program. */
+const ISO_SYSLOG = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) \S+ ([^\s:[]+)(?:\[\d+\])?: ?/;
+/** RFC 5424: <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID, then the structured data and the message. */
+const SYSLOG_5424 = /^<\d{1,3}>1 (\S+) \S+ (\S+) \S+ \S+ /;
+/** Apple's own processes: their syslog lines are a device's, which the device log reader reads as they are. */
+const DEVICE_PROCESS = /\b(?:mdmd|mdmclient|apsd|ManagedClient|dasd|profiled|SpringBoard|kernel\[0\])\b/;
+
+/** RFC 5424's structured data (`-` or `[id k="v"]…`, `\]` escaped) from `at`: where the message starts, or -1. */
+function afterStructuredData(line: string, at: number): number {
+  if (line[at] === '-') return at + 1;
+  let i = at;
+  while (line[i] === '[') {
+    i++;
+    while (i < line.length && line[i] !== ']') i += line[i] === '\\' ? 2 : 1;
+    if (i >= line.length) return -1;
+    i++;
+  }
+  return i === at ? -1 : i;
+}
+
+/** A syslog line's time (undefined for RFC 3164's, which has no year) and message, or undefined for no syslog line. */
+function syslogParts(line: string): { stamp: string | undefined; message: string } | undefined {
+  let m = SYSLOG_5424.exec(line);
+  if (m) {
+    const end = afterStructuredData(line, m[0].length);
+    if (end < 0) return undefined;
+    // The message may open with a BOM (RFC 5424 6.4).
+    const message = line.slice(end).replace(/^ ?\uFEFF?/, '');
+    return { stamp: m[1] === '-' ? undefined : stampOf(m[1], false), message };
+  }
+  m = ISO_SYSLOG.exec(line);
+  if (m) return { stamp: stampOf(m[1], false), message: line.slice(m[0].length) };
+  m = BSD_SYSLOG.exec(line);
+  if (m) return { stamp: undefined, message: line.slice(m[0].length) };
+  return undefined;
+}
+
+/**
+ * A server's lines as syslog kept them: the prefix goes when the line after
+ * it carries its own time; otherwise a whole syslog time (RFC 5424, ISO)
+ * takes the prefix's place, and an RFC 3164 line (no year) stays as it is,
+ * its <PRI> dropped.
+ */
+class SyslogPrefix extends LineUnwrapper {
+  readonly label = 'syslog file';
+  protected lineOf(line: string, n: number): { lines: readonly string[]; from: number } {
+    const p = syslogParts(line);
+    if (!p) return { lines: [line], from: n };
+    if (hasOwnTime(p.message)) return { lines: [p.message], from: n };
+    if (p.stamp) return { lines: [`${p.stamp} ${p.message}`], from: n };
+    return { lines: [line.replace(/^<\d{1,3}>/, '')], from: n };
+  }
+}
+
+/** Syslog prefixes when the head's lines (but continuations and journalctl's `-- Boot … --` lines) all have one, and none is a device's. */
+function syslogFor(head: string): Unwrapper | undefined {
+  const lines = head
+    .split('\n', 40)
+    .slice(0, -1)
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.trim() && !/^\s/.test(l) && !/^-- .* --$/.test(l));
+  if (lines.length === 0 || DEVICE_PROCESS.test(head)) return undefined;
+  let changes = false;
+  for (const l of lines) {
+    const p = l.length > 8000 ? undefined : syslogParts(l);
+    if (!p) return undefined;
+    changes ||= !!p.stamp || l.startsWith('<') || hasOwnTime(p.message);
+  }
+  // RFC 3164 lines whose messages carry no time of their own would come out as they went in: read as they are.
+  return changes ? new SyslogPrefix() : undefined;
+}
+
 // ------------------------------------------------------------ CSV exports
 
 const TIME_COLUMNS = ['@timestamp', 'timestamp', 'time', '_time', 'date'];
@@ -674,5 +751,5 @@ function csvFor(head: string): Unwrapper | undefined {
  * text is read as it is.
  */
 export function unwrapperFor(head: string): Unwrapper | undefined {
-  return jsonRecordsFor(head) ?? kubectlFor(head) ?? csvFor(head);
+  return jsonRecordsFor(head) ?? syslogFor(head) ?? kubectlFor(head) ?? csvFor(head);
 }
