@@ -5,27 +5,37 @@ import { magicFacts, supersededFacts } from './magic.js';
 import { analysePushes } from './pushAnalysis.js';
 import { answeredFacts, commandAnswerFacts, lastCheckinFacts, subjectFacts, zoneFacts } from './pushAnswered.js';
 import { raceFacts } from './race.js';
-import type { Deriver } from './types.js';
+import type { Fact } from '../schema.js';
+import type { SteppedDeriver } from './types.js';
 
 /** All push facts in one pass over the evidence (the grouping is the costly part). */
-export const pushFacts: Deriver = (index, params = {}) => {
+export const pushFacts: SteppedDeriver = function* (index, params = {}) {
   const a = analysePushes(index, params);
   if (!a) return [];
+  yield;
   const magic = magicFacts(a, index, params);
   const reached = reachedFacts(a);
   const enrolledKnown = reached.some((f) => f.name === 'device.mdm_enrolled') || (index.get('device.mdm_enrolled') ?? []).length > 0;
-  return [
-    ...subjectFacts(a),
-    ...answeredFacts(a, index),
-    ...magic,
-    ...(magic.some((f) => f.name === 'mdm.wrong_magic_healed') ? [] : supersededFacts(a, index)),
-    ...zoneFacts(a),
-    ...failedPushFacts(a, index),
-    ...reached,
-    ...arrivedFacts(a, index, enrolledKnown),
-    ...raceFacts(a, params),
-    ...soonAfterEnrollmentFacts(a, index),
-    ...commandAnswerFacts(a, index),
-    ...lastCheckinFacts(a, index),
+  yield;
+  // In this order in the result, each part in a step of its own (a push-heavy bundle's took 20-30 ms together).
+  const parts: (readonly Fact[] | (() => readonly Fact[]))[] = [
+    () => subjectFacts(a),
+    () => answeredFacts(a, index),
+    magic,
+    () => (magic.some((f) => f.name === 'mdm.wrong_magic_healed') ? [] : supersededFacts(a, index)),
+    () => zoneFacts(a),
+    () => failedPushFacts(a, index),
+    reached,
+    () => arrivedFacts(a, index, enrolledKnown),
+    () => raceFacts(a, params),
+    () => soonAfterEnrollmentFacts(a, index),
+    () => commandAnswerFacts(a, index),
+    () => lastCheckinFacts(a, index),
   ];
+  const out: Fact[] = [];
+  for (const part of parts) {
+    for (const f of typeof part === 'function' ? part() : part) out.push(f);
+    if (typeof part === 'function') yield;
+  }
+  return out;
 };
