@@ -235,6 +235,7 @@ const pushConnection: SteppedDeriver = function* (index) {
         attrs: { kind: kindOf(last), file },
       });
     }
+    yield;
   }
   return out;
 };
