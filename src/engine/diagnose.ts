@@ -1,6 +1,6 @@
 import { domainsHintedBy, domainsMarkedBy, factDefinition } from '../facts/catalog/index.js';
 import { deriveSteps } from '../facts/derive/index.js';
-import { foldFacts } from '../facts/fold.js';
+import { foldFactsSteps } from '../facts/fold.js';
 import { sortFacts } from '../facts/order.js';
 import { DOMAINS, type Domain, type Fact, type Problem } from '../facts/schema.js';
 import { finish, type Steps } from '../facts/steps.js';
@@ -188,9 +188,11 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
   const observed = input.facts.concat(applied.facts);
   const d = yield* deriveSteps(observed, deriveParams(rules));
   // Kept as they came, unless a zone someone gave moved their times.
-  const kept = foldFacts(d.rezoned ? d.observed : observed);
+  const kept = yield* foldFactsSteps(d.rezoned ? d.observed : observed);
   yield;
-  const facts = sortFacts(kept.concat(foldFacts(d.derived)));
+  const derived = yield* foldFactsSteps(d.derived);
+  yield;
+  const facts = sortFacts(kept.concat(derived));
   yield;
   // Rules read the case's device's push details only; the report still lists every fact.
   const index = indexFacts(caseOwnFacts(facts));

@@ -2,6 +2,7 @@ import { factDefinition } from './catalog/index.js';
 import { factKey } from './order.js';
 import { Columns, expandFacts, howOf, lineOf, memberOf, OCCURRENCE_ATTRS, observation } from './foldColumns.js';
 import type { Fact } from './schema.js';
+import type { Steps } from './steps.js';
 
 export { atOf, attrAt, entry, examplesOf, expandFacts, lineAt, msOf, observation, sourceAt } from './foldColumns.js';
 
@@ -308,4 +309,27 @@ export function foldFacts(facts: readonly Fact[]): Fact[] {
   const folder = new FactFolder();
   for (const f of facts) folder.add(f);
   return folder.facts();
+}
+
+/** Facts added between two pauses of foldFactsSteps. */
+const FOLD_BATCH = 1024;
+
+/**
+ * foldFacts, pausing every thousand facts and after each group's fold (a
+ * push-heavy bundle's derived observations took 30-40 ms folded at once):
+ * the same facts in the same order.
+ */
+export function* foldFactsSteps(facts: readonly Fact[]): Steps<Fact[]> {
+  const folder = new FactFolder();
+  for (let i = 0; i < facts.length; i++) {
+    folder.add(facts[i]!);
+    if (i % FOLD_BATCH === FOLD_BATCH - 1) yield;
+  }
+  yield;
+  const out: Fact[] = [];
+  for (const o of folder.order) {
+    out.push(FactFolder.result(o));
+    yield;
+  }
+  return out;
 }

@@ -15,7 +15,7 @@ import { securemailDerivers } from './securemail.js';
 import { statedAnswers } from './statedAnswer.js';
 import { tokenUpdateOfOtherDevices } from './tokenUpdates.js';
 import { placeTypedTimes } from './typedTimes.js';
-import type { DeriveParams, Deriver } from './types.js';
+import type { DeriveParams, Deriver, SteppedDeriver } from './types.js';
 import { applyLogTimeZone } from './zones.js';
 
 /**
@@ -37,7 +37,7 @@ const READ_FOLDED: ReadonlySet<string> = new Set([
 ]);
 
 /** Run in order: later derivers see what earlier ones produced. */
-const derivers: Deriver[] = [
+const derivers: (Deriver | SteppedDeriver)[] = [
   // First: an APNs answer told in words becomes the MDM server's before any push is judged.
   statedAnswers,
   ...mdmDerivers,
@@ -85,7 +85,8 @@ export function* deriveSteps(facts: readonly Fact[], params: DeriveParams = {}):
   const derived: Fact[] = [];
   yield;
   for (const d of derivers) {
-    const more = d(index, params);
+    const r = d(index, params);
+    const more = Array.isArray(r) ? r : yield* r;
     // A loop, not push(...more): a long log derives more facts than a call's arguments may hold.
     for (const f of more) {
       derived.push(f);

@@ -1,7 +1,8 @@
 import { domainsMarkedBy } from '../catalog/index.js';
 import { expandFacts } from '../fold.js';
 import type { Fact, Source } from '../schema.js';
-import type { Deriver } from './types.js';
+import { finish, type Steps } from '../steps.js';
+import type { Deriver, SteppedDeriver } from './types.js';
 
 type Index = Parameters<Deriver>[0];
 
@@ -105,9 +106,19 @@ function identity(f: Fact): string {
  * made once per archive member, not once per fact: a busy bundle's logs hold thousands of events.
  */
 function groupByFile(facts: readonly Fact[]): Map<string, Fact[]> {
+  return finish(groupByFileSteps(facts));
+}
+
+/** Facts between two pauses of groupByFileSteps. */
+const GROUP_BATCH = 1024;
+
+/** The same, pausing every thousand facts and after each log's facts are made distinct. */
+function* groupByFileSteps(facts: readonly Fact[]): Steps<Map<string, Fact[]>> {
   const names = new Map<string, Map<string, string>>();
   const m = new Map<string, Fact[]>();
-  for (const f of facts) {
+  for (let i = 0; i < facts.length; i++) {
+    if (i % GROUP_BATCH === GROUP_BATCH - 1) yield;
+    const f = facts[i]!;
     const s = f.source;
     let k: string;
     if (s.kind === 'file') {
@@ -123,7 +134,10 @@ function groupByFile(facts: readonly Fact[]): Map<string, Fact[]> {
     else m.set(k, [f]);
   }
   // The same observation is always of the same log: each log's facts are made distinct on their own.
-  for (const [k, list] of m) m.set(k, distinct(list));
+  for (const [k, list] of m) {
+    m.set(k, distinct(list));
+    yield;
+  }
   return m;
 }
 
@@ -172,17 +186,23 @@ function kindOf(f: Fact): string {
  * what any device logs when its network changes, so it counts as down only
  * when the log never shows a connection at all.
  */
-const pushConnection: Deriver = (index) => {
-  const events = [...UP, ...DOWN, DROPPED].flatMap((n) => index.get(n) ?? []);
+const pushConnection: SteppedDeriver = function* (index) {
+  const events: Fact[] = [];
+  // Each name's observations are unfolded when first looked up (derive.ts): a pause after each.
+  for (const n of [...UP, ...DOWN, DROPPED]) {
+    for (const f of index.get(n) ?? []) events.push(f);
+    yield;
+  }
   if (!events.length) return [];
-  const logs = [...groupByFile(events)]
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([file, list]) => {
-      const ordered = [...list].sort(list.every(fromSnapshot) ? byTime : byPosition);
-      const last = ordered.at(-1)!;
-      const everUp = ordered.some((f) => UP.includes(f.name));
-      return { file, ordered, last, down: DOWN.includes(last.name) || (last.name === DROPPED && !everUp) };
-    });
+  const byFile = [...(yield* groupByFileSteps(events))].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const logs: { file: string; ordered: Fact[]; last: Fact; down: boolean }[] = [];
+  for (const [file, list] of byFile) {
+    const ordered = [...list].sort(list.every(fromSnapshot) ? byTime : byPosition);
+    const last = ordered.at(-1)!;
+    const everUp = ordered.some((f) => UP.includes(f.name));
+    logs.push({ file, ordered, last, down: DOWN.includes(last.name) || (last.name === DROPPED && !everUp) });
+    yield;
+  }
   // Logs of one device compare in time only where both times are known in a known zone (a rotated
   // PersistentConnection log, a later export): a connection logged after another log's failure ends it.
   const comparable = (f: Fact) => !!f.at && f.attrs?.zone !== 'unknown';
@@ -215,6 +235,7 @@ const pushConnection: Deriver = (index) => {
         attrs: { kind: kindOf(last), file },
       });
     }
+    yield;
   }
   return out;
 };
@@ -308,4 +329,4 @@ const pushPathWorked: Deriver = (index) => {
 /** Run after every other deriver: the domain check looks at everything derived before it. */
 // "Enrolled, because its own log shows it processing commands" is derived with the push facts
 // (derive/pushes.ts), which also keep contacts from before the failure or a CheckOut from counting.
-export const deviceLogDerivers: Deriver[] = [pushConnection, pushPathWorked, pushConnectionDomain];
+export const deviceLogDerivers: (Deriver | SteppedDeriver)[] = [pushConnection, pushPathWorked, pushConnectionDomain];

@@ -1,4 +1,5 @@
 import type { Fact } from '../schema.js';
+import type { Steps } from '../steps.js';
 
 /**
  * Numbers some derivations need, taken from rules/ (`parameters:`). A
@@ -15,3 +16,9 @@ export interface DeriveParams {
 
 /** Computes facts from facts (hashes, time gaps, sequences). Pure and deterministic. */
 export type Deriver = (index: ReadonlyMap<string, readonly Fact[]>, params?: DeriveParams) => Fact[];
+
+/**
+ * A deriver that reads thousands of observations (a push-heavy bundle's apsd events), written as
+ * steps that pause between its parts (facts/steps.ts): the same facts as run at once.
+ */
+export type SteppedDeriver = (index: ReadonlyMap<string, readonly Fact[]>, params?: DeriveParams) => Steps<Fact[]>;
