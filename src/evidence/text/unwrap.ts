@@ -501,10 +501,15 @@ function kubectlFor(head: string): Unwrapper | undefined {
 // ------------------------------------------------------------ syslog
 
 const MONTH_NAMES = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
+/** A log level (any case) where syslog puts the host is an application's own `TIME LEVEL logger: message` line, not syslog. */
+const NOT_A_LEVEL = '(?!(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRIT|CRITICAL|ALERT|EMERG)\\b)';
 /** RFC 3164 (journalctl's short output, rsyslog's traditional file format), with the <PRI> a receiver keeps or without. */
-const BSD_SYSLOG = new RegExp(`^(?:<\\d{1,3}>)?(?:${MONTH_NAMES}) [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\S+ ([^\\s:[]+)(?:\\[\\d+\\])?: ?`);
+const BSD_SYSLOG = new RegExp(`^(?:<\\d{1,3}>)?(?:${MONTH_NAMES}) [ \\d]\\d \\d{2}:\\d{2}:\\d{2} ${NOT_A_LEVEL}\\S+ ([^\\s:[]+)(?:\\[\\d+\\])?: ?`, 'i');
 /** rsyslog's high-precision file format, journalctl -o short-iso: a whole time, host, program. */
-const ISO_SYSLOG = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) \S+ ([^\s:[]+)(?:\[\d+\])?: ?/;
+const ISO_SYSLOG = new RegExp(
+  `^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:?\\d{2})) ${NOT_A_LEVEL}\\S+ ([^\\s:[]+)(?:\\[\\d+\\])?: ?`,
+  'i',
+);
 /** RFC 5424: <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID, then the structured data and the message. */
 const SYSLOG_5424 = /^<\d{1,3}>1 (\S+) \S+ (\S+) \S+ \S+ /;
 /** Apple's own processes: their syslog lines are a device's, which the device log reader reads as they are. */
