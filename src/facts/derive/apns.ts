@@ -173,6 +173,9 @@ const pushGaps: Deriver = (index) => {
  * if the log had shown it whole (a 410 told as Unregistered speaks of the app removed, a 403 told as
  * InvalidProviderToken of the provider's token).
  */
+/** The reasons APNs gives for its own passing state or the provider's pace (class "transient", as the log readers mark them). */
+const TRANSIENT = new Set(['TooManyRequests', 'IdleTimeout', 'InternalServerError', 'ServiceUnavailable', 'Shutdown']);
+
 const toldRefusal: Deriver = (index) => {
   const told = index.get('apns.refusal_reason') ?? [];
   if (!told.length) return [];
@@ -182,7 +185,7 @@ const toldRefusal: Deriver = (index) => {
       name: 'apns.response',
       value: String(t.value),
       ...(f.at ? { at: f.at } : {}),
-      attrs: { ...f.attrs, reason: String(t.value), told: 'answer' },
+      attrs: { ...f.attrs, reason: String(t.value), told: 'answer', ...(TRANSIENT.has(String(t.value)) ? { class: 'transient' } : {}) },
       source: derived(`APNs's ${String(f.value)} refusal, with the reason someone told for it`, ['apns.response', 'apns.refusal_reason']),
     })),
   );
