@@ -138,7 +138,7 @@ export const apnsFacts: FactDefinition[] = [
   d(
     'apns.refusal_unexplained',
     'string',
-    'The status of a refusal logged without its reason that the reason told (q.apns.refusal_reason) cannot be the reason of: APNs gives that reason with another status',
+    'The status of a refusal logged without its reason that the reason someone told cannot be the reason of: APNs gives that reason with another status',
     { derived: true, marksDomain: false, multi: true, derivedFrom: ['apns.response', 'apns.refusal_reason'] },
   ),
   d('apns.works_on_other_network', 'boolean', 'Pushes arrive when the device is on another network (cellular with Wi-Fi off, another Wi-Fi) (answered)'),
