@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { APP_CHECKED_ANSWERS, cause, diagnose, facts, file, questionIds } from './evidence.js';
+import { APP_CHECKED_ANSWERS, cause, diagnose, facts, file, note, questionIds } from './evidence.js';
 
 /**
  * Troubleshooting step: "APNs answered 429: is it the provider's pace or its token?" A 429 is either
@@ -59,5 +59,12 @@ describe('a 429 whose reason the log does not show', () => {
     expect(cause(r, 'apns.provider_token')?.status).toBe('ruled_out');
     expect(questionIds(r)).not.toContain('q.apns.refusal_reason');
     expect(facts(r, 'case.failed_push').map((f) => f.value)).toEqual(['200']);
+    // The note on transient answers names the transient one, not the accepted push beside it.
+    expect(note(r, 'apns.note.transient_answer')?.text).toMatch(/^APNs answered some pushes with a transient error \(TooManyRequests\)\./);
+  });
+
+  it('told TooManyRequests: the note names it as the transient answer, not the 200 beside it', async () => {
+    const r = await diagnose(provider(), ...told('TooManyRequests'));
+    expect(note(r, 'apns.note.transient_answer')?.text).toMatch(/^APNs answered some pushes with a transient error \(TooManyRequests\)\./);
   });
 });

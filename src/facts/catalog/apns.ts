@@ -135,6 +135,12 @@ export const apnsFacts: FactDefinition[] = [
     "The provider's trust store holds 'USERTrust RSA Certification Authority', the root APNs' server certificates chain to since 2025 (answered)",
   ),
   d('apns.refusal_reason', 'string', 'The reason APNs gave for refusing a push whose reason the log cut off or garbled (answered)'),
+  d(
+    'apns.refusal_unexplained',
+    'string',
+    'The status of a refusal logged without its reason that the reason someone told cannot be the reason of: APNs gives that reason with another status',
+    { derived: true, marksDomain: false, multi: true, derivedFrom: ['apns.response', 'apns.refusal_reason'] },
+  ),
   d('apns.works_on_other_network', 'boolean', 'Pushes arrive when the device is on another network (cellular with Wi-Fi off, another Wi-Fi) (answered)'),
   d('apns.some_delivered', 'boolean', 'Some notifications arrive, but not all (answered)'),
   d('apns.pushes_in_burst', 'boolean', 'Several notifications went to the same device within seconds, or while it was offline (answered)'),

@@ -173,18 +173,88 @@ const pushGaps: Deriver = (index) => {
  * if the log had shown it whole (a 410 told as Unregistered speaks of the app removed, a 403 told as
  * InvalidProviderToken of the provider's token).
  */
+/** The reasons APNs gives for its own passing state or the provider's pace (class "transient", as the log readers mark them). */
+const TRANSIENT = new Set(['TooManyRequests', 'IdleTimeout', 'InternalServerError', 'ServiceUnavailable', 'Shutdown']);
+
+/** The status APNs gives each reason with (shared/knowledge/apns-mdm.md, section b). */
+const STATUS_OF: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    [
+      'BadCollapseId',
+      'BadDeviceToken',
+      'BadExpirationDate',
+      'BadMessageId',
+      'BadPriority',
+      'BadTopic',
+      'DeviceTokenNotForTopic',
+      'DuplicateHeaders',
+      'IdleTimeout',
+      'InvalidPushType',
+      'MissingDeviceToken',
+      'MissingTopic',
+      'PayloadEmpty',
+      'TopicDisallowed',
+    ].map((r) => [r, '400']),
+  ),
+  ...Object.fromEntries(
+    [
+      'BadCertificate',
+      'BadCertificateEnvironment',
+      'ExpiredProviderToken',
+      'Forbidden',
+      'InvalidProviderToken',
+      'MissingProviderToken',
+      'UnrelatedKeyIdInToken',
+      'BadEnvironmentKeyIdInToken',
+    ].map((r) => [r, '403']),
+  ),
+  BadPath: '404',
+  MethodNotAllowed: '405',
+  ExpiredToken: '410',
+  Unregistered: '410',
+  PayloadTooLarge: '413',
+  TooManyProviderTokenUpdates: '429',
+  TooManyRequests: '429',
+  InternalServerError: '500',
+  ServiceUnavailable: '503',
+  Shutdown: '503',
+};
+
+/**
+ * The told reason is the reason of the bare refusals whose status APNs gives it with. Beside refusals of another
+ * status (a bare 403 and a bare 410, told Unregistered), those others stay unexplained: the reason told is not
+ * theirs, and the rules do not read it as clearing what they may be (apns.refusal_unexplained). A reason that fits
+ * none of the bare statuses is taken for all of them, as the person said.
+ */
 const toldRefusal: Deriver = (index) => {
   const told = index.get('apns.refusal_reason') ?? [];
   if (!told.length) return [];
-  const bare = (index.get('apns.response') ?? []).filter((f) => /^[45]\d\d$/.test(String(f.value)));
-  return bare.flatMap((f) =>
-    told.map((t) => ({
-      name: 'apns.response',
-      value: String(t.value),
-      ...(f.at ? { at: f.at } : {}),
-      attrs: { ...f.attrs, reason: String(t.value), told: 'answer' },
-      source: derived(`APNs's ${String(f.value)} refusal, with the reason someone told for it`, ['apns.response', 'apns.refusal_reason']),
-    })),
+  const all = (index.get('apns.response') ?? []).filter((f) => /^[45]\d\d$/.test(String(f.value)));
+  const fits = (f: Fact, t: Fact) => STATUS_OF[String(t.value)] === String(f.value);
+  const out: Fact[] = [];
+  for (const t of told) {
+    if (!all.some((f) => fits(f, t))) continue;
+    for (const status of new Set(all.filter((f) => !fits(f, t)).map((f) => String(f.value))))
+      out.push({
+        name: 'apns.refusal_unexplained',
+        value: status,
+        source: derived(
+          `APNs gives ${String(t.value)} with ${STATUS_OF[String(t.value)]}, not ${status}: the ${status} logged without its reason is still unexplained`,
+          ['apns.response', 'apns.refusal_reason'],
+        ),
+      });
+  }
+  const bare = (t: Fact) => (all.some((f) => fits(f, t)) ? all.filter((f) => fits(f, t)) : all);
+  return out.concat(
+    told.flatMap((t) =>
+      bare(t).map((f) => ({
+        name: 'apns.response',
+        value: String(t.value),
+        ...(f.at ? { at: f.at } : {}),
+        attrs: { ...f.attrs, reason: String(t.value), told: 'answer', ...(TRANSIENT.has(String(t.value)) ? { class: 'transient' } : {}) },
+        source: derived(`APNs's ${String(f.value)} refusal, with the reason someone told for it`, ['apns.response', 'apns.refusal_reason']),
+      })),
+    ),
   );
 };
 
