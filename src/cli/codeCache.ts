@@ -56,11 +56,13 @@ export interface LoadedBundle {
 
 /**
  * Compiles and runs the CommonJS bundle at `file` (an absolute path), with its code cache when it fits.
- * Reading and checking, compiling, and running the bundle's top level each take a turn of the event
- * loop of their own (together 40-80 ms of main-thread CPU on the bench machine): a process watching
- * its loop (the bench, a host embedding the command) waits for one of them, not for all three.
+ * Reading and checking, decoding, compiling, and running the bundle's top level each take a turn of
+ * the event loop of their own (together 40-80 ms of main-thread CPU on the bench machine): a process
+ * watching its loop (the bench, a host embedding the command) waits for one of them, not for all.
  */
 export async function loadBundle(file: string): Promise<LoadedBundle> {
+  // After the modules the command's entry imports are set up (node:crypto, node:vm …).
+  await loopTurn();
   const cacheFile = cacheFileOf(file);
   const source = readFileSync(file);
   // A training run starts from the cache of the one before, and adds what it ran besides.
@@ -70,7 +72,9 @@ export async function loadBundle(file: string): Promise<LoadedBundle> {
   // A bundle keeps its entry's "#!" line: a comment to the function it is wrapped in (lines stay where they were).
   if (text.startsWith('#!')) text = `//${text.slice(2)}`;
   // Strict, as the ES modules it was bundled from (the bundle's own "use strict" comes after its banner, too late to count).
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {"use strict";${text}\n})`, {
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {"use strict";${text}\n})`;
+  await loopTurn();
+  const script = new vm.Script(wrapped, {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
   });

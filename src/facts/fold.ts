@@ -317,19 +317,23 @@ const FOLD_BATCH = 1024;
 /**
  * foldFacts, pausing every thousand facts and after each group's fold (a
  * push-heavy bundle's derived observations took 30-40 ms folded at once):
- * the same facts in the same order.
+ * the same facts in the same order. The adding runs in a plain function,
+ * which V8 optimises as it would without the pauses.
  */
 export function* foldFactsSteps(facts: readonly Fact[]): Steps<Fact[]> {
   const folder = new FactFolder();
-  for (let i = 0; i < facts.length; i++) {
-    folder.add(facts[i]!);
-    if (i % FOLD_BATCH === FOLD_BATCH - 1) yield;
+  for (let i = 0; i < facts.length; i += FOLD_BATCH) {
+    addAll(folder, facts, i, Math.min(facts.length, i + FOLD_BATCH));
+    yield;
   }
-  yield;
   const out: Fact[] = [];
   for (const o of folder.order) {
     out.push(FactFolder.result(o));
     yield;
   }
   return out;
+}
+
+function addAll(folder: FactFolder, facts: readonly Fact[], from: number, to: number): void {
+  for (let i = from; i < to; i++) folder.add(facts[i]!);
 }

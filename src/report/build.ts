@@ -256,24 +256,28 @@ function* timelineSteps(facts: Diagnosis['facts']): Steps<TimelineEvent[]> {
   for (const f of facts) {
     if (!f.at) continue;
     if (f.fold) yield;
-    // A folded fact shows its observations on the timeline (the latest ones when there are many); the first says how many there are in all.
-    const shown = f.fold ? examplesOf(f, TIMELINE_PER_FOLD / 10, (TIMELINE_PER_FOLD * 9) / 10) : [f];
-    shown.forEach((x, i) => {
-      if (!x.at) return;
-      timeline.push({
-        at: x.at,
-        fact: x.name,
-        label: factDefinition(x.name)?.description ?? x.name,
-        value: x.value,
-        source: describeSource(x.source),
-        ...(x.attrs ? { attrs: x.attrs } : {}),
-        ...(f.fold && i === 0 ? { count: f.fold.count, ...(f.fold.lastAt ? { lastAt: f.fold.lastAt } : {}) } : {}),
-      });
-    });
+    timelineEvents(timeline, f);
   }
   yield;
   timeline.sort((a, b) =>
     a.at < b.at ? -1 : a.at > b.at ? 1 : a.fact < b.fact ? -1 : a.fact > b.fact ? 1 : a.source < b.source ? -1 : a.source > b.source ? 1 : 0,
   );
   return timeline;
+}
+
+/** A fact's events on the timeline, appended: a folded fact shows its observations (the latest ones when there are many); the first says how many there are in all. */
+function timelineEvents(timeline: TimelineEvent[], f: Diagnosis['facts'][number]): void {
+  const shown = f.fold ? examplesOf(f, TIMELINE_PER_FOLD / 10, (TIMELINE_PER_FOLD * 9) / 10) : [f];
+  shown.forEach((x, i) => {
+    if (!x.at) return;
+    timeline.push({
+      at: x.at,
+      fact: x.name,
+      label: factDefinition(x.name)?.description ?? x.name,
+      value: x.value,
+      source: describeSource(x.source),
+      ...(x.attrs ? { attrs: x.attrs } : {}),
+      ...(f.fold && i === 0 ? { count: f.fold.count, ...(f.fold.lastAt ? { lastAt: f.fold.lastAt } : {}) } : {}),
+    });
+  });
 }

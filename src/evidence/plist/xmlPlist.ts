@@ -1,4 +1,4 @@
-import { SaxesParser } from 'saxes';
+import { saxes } from '../saxes.js';
 import type { PlistDict, PlistValue } from './values.js';
 
 export type XmlResult = { ok: true; value: PlistValue } | { ok: false; code: string; message: string };
@@ -69,7 +69,7 @@ function leafValue(name: string, text: string): PlistValue {
  */
 export function parseXmlPlist(text: string, maxObjects: number): XmlResult {
   const builder = new ValueBuilder(maxObjects);
-  const parser = new SaxesParser({ position: true });
+  const parser = new (saxes().SaxesParser)({ position: true });
   parser.on('error', (e) => {
     throw e;
   });

@@ -1,4 +1,4 @@
-import { SaxesParser } from 'saxes';
+import { saxes } from '../saxes.js';
 
 /**
  * Secure Mail's policy XML read with a streaming XML parser (saxes) into a
@@ -62,7 +62,7 @@ interface Tag {
 class TreeBuilder {
   readonly root: XmlElement = { name: '#document', attrs: {}, children: [], text: '', line: 1 };
   readonly issues: XmlScan['issues'] = [];
-  private readonly parser = new SaxesParser({ position: true });
+  private readonly parser = new (saxes().SaxesParser)({ position: true });
   private cur: XmlElement = this.root;
   private depth = 0;
   private elements = 0;

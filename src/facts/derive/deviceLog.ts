@@ -112,12 +112,28 @@ function groupByFile(facts: readonly Fact[]): Map<string, Fact[]> {
 /** Facts between two pauses of groupByFileSteps. */
 const GROUP_BATCH = 1024;
 
-/** The same, pausing every thousand facts and after each log's facts are made distinct. */
+/**
+ * The same, pausing every thousand facts and after each log's facts are made distinct. The loops
+ * run in plain functions (groupInto, distinct), which V8 optimises as it would without the pauses.
+ */
 function* groupByFileSteps(facts: readonly Fact[]): Steps<Map<string, Fact[]>> {
   const names = new Map<string, Map<string, string>>();
   const m = new Map<string, Fact[]>();
-  for (let i = 0; i < facts.length; i++) {
-    if (i % GROUP_BATCH === GROUP_BATCH - 1) yield;
+  for (let i = 0; i < facts.length; i += GROUP_BATCH) {
+    groupInto(m, names, facts, i, Math.min(facts.length, i + GROUP_BATCH));
+    yield;
+  }
+  // The same observation is always of the same log: each log's facts are made distinct on their own.
+  for (const [k, list] of m) {
+    m.set(k, distinct(list));
+    yield;
+  }
+  return m;
+}
+
+/** facts[from, to) added to their log's list in m (names: each archive member's log name, made once). */
+function groupInto(m: Map<string, Fact[]>, names: Map<string, Map<string, string>>, facts: readonly Fact[], from: number, to: number): void {
+  for (let i = from; i < to; i++) {
     const f = facts[i]!;
     const s = f.source;
     let k: string;
@@ -133,12 +149,6 @@ function* groupByFileSteps(facts: readonly Fact[]): Steps<Map<string, Fact[]>> {
     if (list) list.push(f);
     else m.set(k, [f]);
   }
-  // The same observation is always of the same log: each log's facts are made distinct on their own.
-  for (const [k, list] of m) {
-    m.set(k, distinct(list));
-    yield;
-  }
-  return m;
 }
 
 /** When an event happened, as the log wrote it, with what is known of its zone. */
@@ -178,6 +188,55 @@ function kindOf(f: Fact): string {
   return f.attrs?.kind ?? 'courier';
 }
 
+/** Where one log's events leave apsd's connection: its last event, and whether that is a failure. */
+interface LogEnd {
+  file: string;
+  ordered: Fact[];
+  last: Fact;
+  down: boolean;
+}
+
+function logEnd(file: string, list: Fact[]): LogEnd {
+  const ordered = [...list].sort(list.every(fromSnapshot) ? byTime : byPosition);
+  const last = ordered.at(-1)!;
+  const everUp = ordered.some((f) => UP.includes(f.name));
+  return { file, ordered, last, down: DOWN.includes(last.name) || (last.name === DROPPED && !everUp) };
+}
+
+/** Appends every fact of `from` (a loop: a long log's events are more than a call's arguments may hold). */
+function appendAll(to: Fact[], from: readonly Fact[]): void {
+  for (const f of from) to.push(f);
+}
+
+/** Times both known in a known zone: logs of one device compare in time only then. */
+const comparable = (f: Fact) => !!f.at && f.attrs?.zone !== 'unknown';
+
+/** One log's connection fact (and its problem, when it ends down and never came back), appended to out. */
+function connectionFacts(out: Fact[], { file, ordered, last, down }: LogEnd, latestUp: string | undefined): void {
+  const recovered = down && !!latestUp && comparable(last) && last.at! < latestUp;
+  const attrs: Record<string, string> = { file, last_seen: whenOf(last) };
+  if (down) attrs.kind = kindOf(last);
+  if (recovered) attrs.up_again_at = latestUp!;
+  out.push({
+    name: 'device.log.push_connection',
+    value: recovered ? 'recovered' : down ? 'down' : 'up',
+    source: derived(`the last of apsd's ${ordered.length} connection events in ${file || 'the log'}`, [...new Set(ordered.map((f) => f.name))].sort()),
+    ...(last.at ? { at: last.at } : {}),
+    attrs,
+  });
+  if (down && !recovered) {
+    const code = last.attrs?.code ? ` (error ${last.attrs.code})` : '';
+    const where = lineOf(last) ? ` line ${lineOf(last)}` : '';
+    out.push({
+      name: 'device.log.push_connection_problem',
+      value: `${PROBLEM_WORDS[kindOf(last)] ?? PROBLEM_WORDS.courier}${code}, last logged ${whenOf(last)} (${shownFile(last) || 'the log'}${where})`,
+      source: derived('the last push connection failure of a log whose connection ends down', [last.name]),
+      ...(last.at ? { at: last.at } : {}),
+      attrs: { kind: kindOf(last), file },
+    });
+  }
+}
+
 /**
  * Where apsd's push connection stood at the end of each log: down when the
  * last connection event is a failure (DNS, offline, timeout, TLS, no push
@@ -190,51 +249,26 @@ const pushConnection: SteppedDeriver = function* (index) {
   const events: Fact[] = [];
   // Each name's observations are unfolded when first looked up (derive.ts): a pause after each.
   for (const n of [...UP, ...DOWN, DROPPED]) {
-    for (const f of index.get(n) ?? []) events.push(f);
+    appendAll(events, index.get(n) ?? []);
     yield;
   }
   if (!events.length) return [];
   const byFile = [...(yield* groupByFileSteps(events))].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const logs: { file: string; ordered: Fact[]; last: Fact; down: boolean }[] = [];
+  const logs: LogEnd[] = [];
   for (const [file, list] of byFile) {
-    const ordered = [...list].sort(list.every(fromSnapshot) ? byTime : byPosition);
-    const last = ordered.at(-1)!;
-    const everUp = ordered.some((f) => UP.includes(f.name));
-    logs.push({ file, ordered, last, down: DOWN.includes(last.name) || (last.name === DROPPED && !everUp) });
+    logs.push(logEnd(file, list));
     yield;
   }
   // Logs of one device compare in time only where both times are known in a known zone (a rotated
   // PersistentConnection log, a later export): a connection logged after another log's failure ends it.
-  const comparable = (f: Fact) => !!f.at && f.attrs?.zone !== 'unknown';
   const latestUp = logs
     .filter((l) => !l.down && comparable(l.last))
     .map((l) => l.last.at!)
     .sort()
     .at(-1);
   const out: Fact[] = [];
-  for (const { file, ordered, last, down } of logs) {
-    const recovered = down && !!latestUp && comparable(last) && last.at! < latestUp;
-    const attrs: Record<string, string> = { file, last_seen: whenOf(last) };
-    if (down) attrs.kind = kindOf(last);
-    if (recovered) attrs.up_again_at = latestUp!;
-    out.push({
-      name: 'device.log.push_connection',
-      value: recovered ? 'recovered' : down ? 'down' : 'up',
-      source: derived(`the last of apsd's ${ordered.length} connection events in ${file || 'the log'}`, [...new Set(ordered.map((f) => f.name))].sort()),
-      ...(last.at ? { at: last.at } : {}),
-      attrs,
-    });
-    if (down && !recovered) {
-      const code = last.attrs?.code ? ` (error ${last.attrs.code})` : '';
-      const where = lineOf(last) ? ` line ${lineOf(last)}` : '';
-      out.push({
-        name: 'device.log.push_connection_problem',
-        value: `${PROBLEM_WORDS[kindOf(last)] ?? PROBLEM_WORDS.courier}${code}, last logged ${whenOf(last)} (${shownFile(last) || 'the log'}${where})`,
-        source: derived('the last push connection failure of a log whose connection ends down', [last.name]),
-        ...(last.at ? { at: last.at } : {}),
-        attrs: { kind: kindOf(last), file },
-      });
-    }
+  for (const log of logs) {
+    connectionFacts(out, log, latestUp);
     yield;
   }
   return out;
