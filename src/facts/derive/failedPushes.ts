@@ -1,5 +1,6 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
+import { isProviderPace } from './providerPace.js';
 import { apnsAnswer, derived, untimedStatus, zoneAttr, type Index, type PushAnalysis } from './pushAnalysis.js';
 
 /** Failed pushes kept as facts: the earliest and the latest (a long log can hold thousands). */
@@ -17,7 +18,8 @@ export function failedPushFacts(a: PushAnalysis, index: Index): Fact[] {
       if (v.verdict !== 'unanswered') continue;
       const logged = apnsAnswer(v.push);
       const answer = logged ?? (untimed ? { value: String(untimed.value), status: String(untimed.value) } : undefined);
-      if (!answer) continue;
+      // A 429 (or IdleTimeout) is the server's pace: its fix is the server's, never a failed push for Apple.
+      if (!answer || isProviderPace(answer.value, answer.status, answer.reason)) continue;
       const attrs: Record<string, string> = { domain: 'mdm', device: d.label, response: answer.value, push: v.push.where };
       const pa = v.push.fact.attrs ?? {};
       if (pa.apns_id) attrs.apns_id = pa.apns_id;
@@ -40,7 +42,7 @@ export function failedPushFacts(a: PushAnalysis, index: Index): Fact[] {
       });
     }
   }
-  if (!failed.length && a.untimedFailure && untimed) {
+  if (!failed.length && a.untimedFailure && untimed && !isProviderPace(String(untimed.value))) {
     out.push({
       name: 'case.failed_push',
       value: String(untimed.value),

@@ -3,6 +3,7 @@ import type { Fact } from '../schema.js';
 import { maskedTokenFits, tokenKey } from '../maskedToken.js';
 import { duration, iso, momentOf, order, type Moment } from '../time.js';
 import { receiptOf } from './appDelivery.js';
+import { isProviderPace } from './providerPace.js';
 import { statedAnswersAreMdm } from './statedAnswer.js';
 import type { Deriver } from './types.js';
 
@@ -78,15 +79,7 @@ function thisTokensAnswers(every: Fact[], index: Index): { mine: Fact[]; token?:
   return { mine: answers.filter((f) => !tokenOf(f) || tokenOf(f) === named), token: named };
 }
 
-/**
- * Answers whose fix is the provider's, never Apple's: 429 TooManyRequests (too many pushes to one token too
- * fast: send fewer) and 400 IdleTimeout (APNs closed a connection the provider left idle: reconnect and send
- * again). Neither is a failed push to file. Any 429 is the provider's pace, whatever its reason (the other
- * one, TooManyProviderTokenUpdates, is its token renewed too often), so a 429 logged without its reason is
- * not filed either.
- */
-const PROVIDER_PACE = new Set(['TooManyRequests', 'IdleTimeout', '429']);
-const tooManyToOneToken = (f: Fact) => PROVIDER_PACE.has(String(f.value)) || PROVIDER_PACE.has(f.attrs?.reason ?? '') || f.attrs?.status === '429';
+const tooManyToOneToken = (f: Fact) => isProviderPace(String(f.value), f.attrs?.status, f.attrs?.reason);
 
 function moments(index: Index, name: string): Moment[] {
   const out: Moment[] = [];

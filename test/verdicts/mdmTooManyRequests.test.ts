@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose, facts, file, jamf, MAGIC, mdmPushCert, nanoLib, nanoTokenUpdate, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
+
+/**
+ * Troubleshooting step: "APNs answered the MDM server's push with 429: whose is it to fix?" A 429 is
+ * TooManyRequests (too many pushes to one device token too quickly) or TooManyProviderTokenUpdates: either
+ * way the server's pace, never Apple's. So when every other cause is ruled out, the 429 is not a failed push
+ * to file with Apple, and the case is not "one for Apple" on its strength: the engineer collects a push the
+ * device did not answer (sent at a pace APNs accepts). Every value below is made up.
+ */
+
+const SENDER = 'PushNotificationSender';
+const CHECKED = ['q.mdm.network_ok=yes', 'q.mdm.server_reachable=yes', 'q.mdm.push_soon_after_enrollment=no', `q.case.device=${UDID_A}`].flatMap((a) => [
+  '--answer',
+  a,
+]);
+const jamfLog = (status: string) =>
+  file(
+    'JAMFSoftwareServer.log',
+    `${[
+      jamf('2024-05-07 08:00:03,117', 'INFO', SENDER, `Sending MDM push notification. Device ID: 412, UDID: ${UDID_A}, Topic: ${TOPIC}`),
+      jamf(
+        '2024-05-07 08:00:03,741',
+        'INFO',
+        SENDER,
+        `APNs response. Device ID: 412, UDID: ${UDID_A}, Status: ${status}, apns-id: 5e6f7a8b-1c2d-4e3f-9a0b-1c2d3e4f5a6b`,
+      ),
+      // The log goes on past a minute after the push: it had time to be answered.
+      jamf('2024-05-07 08:40:00,004', 'INFO', SENDER, `Sending MDM push notification. Device ID: 412, UDID: ${UDID_A}, Topic: ${TOPIC}`),
+    ].join('\n')}\n`,
+  );
+const run = (log: string) =>
+  diagnose(
+    sysdiagnose({ taken: '2024.05.07_09-02-00+0000' }),
+    log,
+    mdmPushCert(),
+    '--topic',
+    TOPIC,
+    '--magic',
+    MAGIC,
+    '--token',
+    TOKEN,
+    '--now',
+    '2024-05-07T10:00:00Z',
+    ...CHECKED,
+  );
+
+describe("a 429 in an MDM server's log, every other cause ruled out", () => {
+  it('Jamf Pro: the 429 is not filed with Apple, and the case is not "one for Apple"', async () => {
+    const r = await run(jamfLog('429'));
+    expect(facts(r, 'mdm.apns_response').map((f) => f.value)).toEqual(['429']);
+    expect(facts(r, 'case.failed_push')).toEqual([]);
+    expect(r.headline).not.toMatch(/one for Apple/);
+    expect(r.escalation).toBeNull();
+    expect(r.filing.status).toBe('no_failed_push');
+  });
+
+  it('NanoMDM (push HTTP status: 429 TooManyRequests): likewise not filed with Apple', async () => {
+    const log = file(
+      'nanomdm.log',
+      `${[
+        ...nanoTokenUpdate(nanoLib, '2024-05-07T07:00:00', UDID_A),
+        nanoLib('2024-05-07T08:00:03', `level=info service=push msg=push id=${UDID_A} err="push HTTP status: 429: APNs push error: TooManyRequests"`),
+        nanoLib('2024-05-07T08:40:00', 'level=info handler=log addr=127.0.0.1 method=GET path=/version agent=curl/8.4.0'),
+      ].join('\n')}\n`,
+    );
+    const r = await run(log);
+    expect(facts(r, 'case.failed_push')).toEqual([]);
+    expect(r.headline).not.toMatch(/one for Apple/);
+    expect(r.escalation).toBeNull();
+  });
+
+  it('the same push answered 200 and never reaching the device is still one for Apple', async () => {
+    const r = await run(jamfLog('200'));
+    expect(facts(r, 'case.failed_push').map((f) => f.value)).toEqual(['200']);
+    expect(r.filing.status).toBe('ready');
+  });
+});
