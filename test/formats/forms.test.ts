@@ -117,4 +117,12 @@ describe('a wrapped log of long lines', () => {
       `Nov 30 10:00:00 mdm-1 provider[812]: POST /3/device/${token} status=410 timestamp=1764490000000\n`,
     );
   });
+
+  it("dates a provider's Docker line by Docker when the line's only time is an APNs answer's timestamp= further in", async () => {
+    const { unwrapperFor } = await import('../../src/evidence/text/unwrap.js');
+    const line = `POST /3/device/${'b'.repeat(64)} status=410 reason=Unregistered timestamp=1764490000000`;
+    const text = `${JSON.stringify({ log: `${line}\n`, stream: 'stdout', time: '2026-11-30T10:00:00.123456789Z' })}\n`;
+    const u = unwrapperFor(text)!;
+    expect(u.push(text) + u.end()).toBe(`2026-11-30T10:00:00.123Z ${line}\n`);
+  });
 });
