@@ -1,13 +1,16 @@
 /**
  * How many forms of the formats corpus (test/formats/corpus.ts) pushcheck
  * reads: for each sample log and each form it arrives in, whether the form
- * gives any fact, the plain log's facts, and the plain log's verdict.
- * Run: `npx tsx bench/formats.ts`.
+ * gives any fact, the plain log's facts, the plain log's verdict, and
+ * whether each fact names the line of the file its record starts at.
+ * Run: `npx tsx bench/formats.ts`; with PUSHCHECK_REALWORLD set to the folder
+ * of real-world inputs, its real logs go through every form made from the
+ * plain text alone too.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SAMPLES, SHAPES } from '../test/formats/corpus.js';
+import { realSamples, SAMPLES, SHAPES, type Sample } from '../test/formats/corpus.js';
 import { linesRight, outcomeOf, plainFiles } from '../test/formats/measure.js';
 
 const root = mkdtempSync(join(tmpdir(), 'pushcheck-formats-'));
@@ -20,9 +23,14 @@ let extraProblems = 0;
 let placed = 0;
 let linesOk = 0;
 try {
-  for (const [key, sample] of Object.entries(SAMPLES)) {
+  const real = process.env.PUSHCHECK_REALWORLD ? realSamples(process.env.PUSHCHECK_REALWORLD) : [];
+  const runs: { key: keyof typeof SAMPLES; sample: Sample; real?: boolean }[] = [
+    ...Object.entries(SAMPLES).map(([key, sample]) => ({ key: key as keyof typeof SAMPLES, sample })),
+    ...real.map((r) => ({ ...r, real: true })),
+  ];
+  for (const { key, sample, real } of runs) {
     const plain = await outcomeOf(join(root, `${++n}`), plainFiles(sample));
-    for (const shape of SHAPES.filter((s) => s.of.includes(key as keyof typeof SAMPLES))) {
+    for (const shape of SHAPES.filter((s) => s.of.includes(key) && (!real || s.anyLog))) {
       const files = shape.make(sample);
       const got = await outcomeOf(join(root, `${++n}`), files);
       const lines = linesRight(shape, plain, got, files);

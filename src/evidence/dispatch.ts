@@ -95,6 +95,13 @@ export async function readText(item: Item, text: string, ctx: ReadContext, reade
 /** Characters of a paste looked at to tell a wrapper (as archive/normalise.ts looks at a file's first 64 KiB). */
 const UNWRAP_HEAD = 64 << 10;
 
+/** A fact a structured reader read from unwrapped text, named by the line of the text as it was given. */
+function fromFileLine(f: Fact, origin: LineOrigin): Fact {
+  const s = f.source;
+  if ((s.kind !== 'file' && s.kind !== 'pasted') || s.line === undefined) return f;
+  return { ...f, source: { ...s, line: origin.lineAt(s.line) } };
+}
+
 async function readHeld(item: Item, held: Held, ctx: ReadContext, readers: readonly Reader[], origin?: LineOrigin): Promise<ReadResult> {
   const facts: Fact[] = [];
   const problems: Problem[] = [];
@@ -106,7 +113,7 @@ async function readHeld(item: Item, held: Held, ctx: ReadContext, readers: reado
     for (const r of buf) {
       try {
         const res = await r.read(data, item, ctx);
-        for (const x of res.facts) facts.push(x); // a spread of 100k+ items overflows the call stack
+        for (const x of res.facts) facts.push(origin ? fromFileLine(x, origin) : x); // a spread of 100k+ items overflows the call stack
         for (const x of res.problems) problems.push(x);
       } catch (e) {
         problems.push(problemOf(item, 'reader.failed', `${r.id} could not read it: ${(e as Error).message}`));

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zip } from '../archive/support.js';
 
@@ -80,6 +82,18 @@ export const SAMPLES = {
   events: { name: 'log show ndjson export', file: 'device.ndjson', plain: `${EVENTS.map((e) => JSON.stringify(e)).join('\n')}\n` },
 } satisfies Record<string, Sample>;
 
+/**
+ * Real logs (the project's real-world inputs, in `dir`) to put through every
+ * form made from the plain text alone: a server's and a device's.
+ */
+export function realSamples(dir: string): { key: keyof typeof SAMPLES; sample: Sample }[] {
+  const real = (file: string, name: string): Sample => ({ name, file, plain: readFileSync(join(dir, file), 'utf8') });
+  return [
+    { key: 'server', sample: real('nanomdm_server_log_quickstart_success.log', 'real NanoMDM quickstart log') },
+    { key: 'device', sample: real('macos_log_show_default_style_mdmclient_InstallApplication_2017.log', 'real mdmclient log show export') },
+  ];
+}
+
 /** One form of a sample: the files it comes as (name, bytes). */
 export interface Shape {
   name: string;
@@ -92,6 +106,8 @@ export interface Shape {
    * checked for lines.
    */
   lineOf?: (plainLine: number, file: string) => number;
+  /** Made from the plain text alone, so it applies to any log of its kinds (a real one too). */
+  anyLog?: true;
 }
 
 const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
@@ -105,20 +121,23 @@ const epochMs = (at: string) => Date.parse(`${at}Z`);
 
 export const SHAPES: Shape[] = [
   {
+    anyLog: true,
     name: 'UTF-8 with a BOM',
     lineOf: same,
     of: ALL,
     make: (s) => [{ name: s.file, data: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(s.plain)]) }],
   },
   {
+    anyLog: true,
     name: 'UTF-16 LE with a BOM (Notepad, PowerShell Out-File)',
     lineOf: same,
     of: ALL,
     make: (s) => [{ name: s.file, data: Buffer.from(`\uFEFF${s.plain.replace(/\n/g, '\r\n')}`, 'utf16le') }],
   },
-  { name: 'UTF-16 BE with a BOM', lineOf: same, of: ALL, make: (s) => [{ name: s.file, data: utf16be(`\uFEFF${s.plain}`) }] },
-  { name: 'Windows line ends (CRLF)', lineOf: same, of: ALL, make: (s) => [{ name: s.file, data: Buffer.from(s.plain.replace(/\n/g, '\r\n')) }] },
+  { anyLog: true, name: 'UTF-16 BE with a BOM', lineOf: same, of: ALL, make: (s) => [{ name: s.file, data: utf16be(`\uFEFF${s.plain}`) }] },
+  { anyLog: true, name: 'Windows line ends (CRLF)', lineOf: same, of: ALL, make: (s) => [{ name: s.file, data: Buffer.from(s.plain.replace(/\n/g, '\r\n')) }] },
   {
+    anyLog: true,
     name: 'zipped by Finder (__MACOSX and ._ members beside it)',
     lineOf: same,
     of: ALL,
@@ -134,13 +153,18 @@ export const SHAPES: Shape[] = [
     ],
   },
   {
+    anyLog: true,
     name: 'Docker json-file log (the line keeps its own ts)',
     lineOf: same,
     of: serverOnly,
-    make: () => [
+    make: (s) => [
       {
         name: 'container-json.log',
-        data: Buffer.from(`${NANOMDM.map((l, i) => JSON.stringify({ log: `${plainLine(l)}\n`, stream: 'stderr', time: nano(l[0], i) })).join('\n')}\n`),
+        data: Buffer.from(
+          `${wrapped(s)
+            .map(([at, l], i) => JSON.stringify({ log: `${l}\n`, stream: 'stderr', time: nano(at, i) }))
+            .join('\n')}\n`,
+        ),
       },
     ],
   },
@@ -170,6 +194,7 @@ export const SHAPES: Shape[] = [
     make: () => [{ name: 'nanomdm-journal.json', data: Buffer.from(`${NANOMDM.map((l, i) => JSON.stringify(journal(l, i), null, '\t')).join('\n')}\n`) }],
   },
   {
+    anyLog: true,
     name: 'kubectl logs --timestamps',
     lineOf: same,
     of: serverOnly,
@@ -177,15 +202,21 @@ export const SHAPES: Shape[] = [
       {
         name: 'nanomdm-pod.log',
         data: Buffer.from(
-          `${lines(s.plain)
-            .map((l, i) => `${nano(NANOMDM[i]![0], i)} ${l}`)
+          `${wrapped(s)
+            .map(([at, l], i) => `${nano(at, i)} ${l}`)
             .join('\n')}\n`,
         ),
       },
     ],
   },
-  { name: 'UTF-16 LE without a BOM', of: ALL, make: (s) => [{ name: s.file, data: Buffer.from(s.plain.replace(/\n/g, '\r\n'), 'utf16le') }], lineOf: same },
-  { name: 'UTF-16 BE without a BOM', of: ALL, make: (s) => [{ name: s.file, data: utf16be(s.plain) }], lineOf: same },
+  {
+    anyLog: true,
+    name: 'UTF-16 LE without a BOM',
+    of: ALL,
+    make: (s) => [{ name: s.file, data: Buffer.from(s.plain.replace(/\n/g, '\r\n'), 'utf16le') }],
+    lineOf: same,
+  },
+  { anyLog: true, name: 'UTF-16 BE without a BOM', of: ALL, make: (s) => [{ name: s.file, data: utf16be(s.plain) }], lineOf: same },
   {
     name: 'CloudWatch Logs JSON export (aws logs filter-log-events)',
     lineOf: (n, text) => lineHolding(text, `"eventId": "3788${n - 1}"`) - 5,
@@ -283,26 +314,32 @@ export const SHAPES: Shape[] = [
 
 SHAPES.push(
   {
+    anyLog: true,
     name: 'Kibana CSV export (its date format, quoted message)',
     of: serverOnly,
-    make: () => [
+    make: (s) => [
       {
         name: 'Discover search.csv',
-        data: Buffer.from(`"@timestamp",message\n${NANOMDM.map((l) => `"${kibanaDate(l[0])}","${plainLine(l).replace(/"/g, '""')}"`).join('\n')}\n`),
+        data: Buffer.from(
+          `"@timestamp",message\n${wrapped(s)
+            .map(([at, l]) => `"${kibanaDate(at)}","${l.replace(/"/g, '""')}"`)
+            .join('\n')}\n`,
+        ),
       },
     ],
     lineOf: (n) => n + 1,
   },
   {
+    anyLog: true,
     name: 'Kibana CSV export of an ECS index (event.original beside a cut message)',
     of: serverOnly,
-    make: () => [
+    make: (s) => [
       {
         name: 'nanomdm-export.csv',
         data: Buffer.from(
-          `"@timestamp","host.name","log.level",message,"event.original"\n${NANOMDM.map(
-            (l) => `"${kibanaDate(l[0])}","mdm-1",info,"${l[1].slice(0, 20)}","${plainLine(l)}"`,
-          ).join('\n')}\n`,
+          `"@timestamp","host.name","log.level",message,"event.original"\n${wrapped(s)
+            .map(([at, l]) => `"${kibanaDate(at)}","mdm-1",info,"${l.slice(20, 40).replace(/"/g, '""')}","${l.replace(/"/g, '""')}"`)
+            .join('\n')}\n`,
         ),
       },
     ],
@@ -339,13 +376,16 @@ SHAPES.push(
     lineOf: same,
   },
   {
+    anyLog: true,
     name: 'Splunk CSV export (_time, _raw)',
     of: serverOnly,
-    make: () => [
+    make: (s) => [
       {
         name: 'splunk-results.csv',
         data: Buffer.from(
-          `"_serial","_time",host,source,sourcetype,"_raw"\n${NANOMDM.map((l, i) => `${i},"${l[0]}.000+00:00","mdm-1","/var/log/nanomdm.log",nanomdm,"${plainLine(l).replace(/"/g, '""')}"`).join('\n')}\n`,
+          `"_serial","_time",host,source,sourcetype,"_raw"\n${wrapped(s)
+            .map(([at, l], i) => `${i},"${at}.000+00:00","mdm-1","/var/log/nanomdm.log",nanomdm,"${l.replace(/"/g, '""')}"`)
+            .join('\n')}\n`,
         ),
       },
     ],
@@ -385,6 +425,11 @@ SHAPES.push(
   },
 );
 
+/** Each line of a log with a time for its wrapper (any: the line keeps its own, which is read first). */
+function wrapped(s: Sample): [at: string, line: string][] {
+  return lines(s.plain).map((l, i) => [`2026-11-20T09:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`, l]);
+}
+
 function same(n: number): number {
   return n;
 }
@@ -398,16 +443,34 @@ function lineHolding(text: string, needle: string): number {
 
 SHAPES.push(
   {
+    anyLog: true,
     name: 'syslog file (RFC 3164: journalctl, rsyslog traditional format)',
     of: serverOnly,
-    make: () => [{ name: 'syslog', data: Buffer.from(`${NANOMDM.map((l) => `${bsdDate(l[0])} mdm-1 nanomdm[812]: ${plainLine(l)}`).join('\n')}\n`) }],
+    make: (s) => [
+      {
+        name: 'syslog',
+        data: Buffer.from(
+          `${wrapped(s)
+            .map(([at, l]) => `${bsdDate(at)} mdm-1 nanomdm[812]: ${l}`)
+            .join('\n')}\n`,
+        ),
+      },
+    ],
     lineOf: same,
   },
   {
+    anyLog: true,
     name: 'syslog as received (RFC 3164 with its <PRI>)',
     of: serverOnly,
-    make: () => [
-      { name: 'syslog-remote.log', data: Buffer.from(`${NANOMDM.map((l) => `<30>${bsdDate(l[0])} mdm-1 nanomdm[812]: ${plainLine(l)}`).join('\n')}\n`) },
+    make: (s) => [
+      {
+        name: 'syslog-remote.log',
+        data: Buffer.from(
+          `${wrapped(s)
+            .map(([at, l]) => `<30>${bsdDate(at)} mdm-1 nanomdm[812]: ${l}`)
+            .join('\n')}\n`,
+        ),
+      },
     ],
     lineOf: same,
   },
@@ -420,13 +483,16 @@ SHAPES.push(
     lineOf: same,
   },
   {
+    anyLog: true,
     name: 'syslog RFC 5424 with structured data (the line keeps its own ts)',
     of: serverOnly,
-    make: () => [
+    make: (s) => [
       {
         name: 'nanomdm-5424.log',
         data: Buffer.from(
-          `${NANOMDM.map((l) => `<14>1 ${l[0]}.000+00:00 mdm-1.example.com nanomdm 812 ID47 [meta sequenceId="1"] ${plainLine(l)}`).join('\n')}\n`,
+          `${wrapped(s)
+            .map(([at, l]) => `<14>1 ${at}.000+00:00 mdm-1.example.com nanomdm 812 ID47 [meta sequenceId="1"] ${l}`)
+            .join('\n')}\n`,
         ),
       },
     ],
@@ -445,6 +511,7 @@ SHAPES.push(
     lineOf: same,
   },
   {
+    anyLog: true,
     name: 'mixed line ends (CRLF and LF, as after an edit on Windows)',
     of: ALL,
     make: (s) => [
@@ -460,12 +527,34 @@ SHAPES.push(
     lineOf: same,
   },
   {
+    anyLog: true,
     name: 'gzipped single log (.log.gz)',
     of: ALL,
     make: (s) => [{ name: `${s.file}.gz`, data: gzipSync(s.plain) }],
     lineOf: same,
   },
 );
+
+SHAPES.push({
+  name: 'log show --style syslog',
+  of: ['device'],
+  make: () => [
+    {
+      name: 'mdmd.log',
+      data: Buffer.from(
+        `${[
+          DEVICE[0]!,
+          'Timestamp                       (process)[PID]    ',
+          ...DEVICE.slice(2).map((l) => {
+            const m = /^(\S+ \S+) 0x\S+\s+\S+\s+0x\S+\s+(\d+)\s+\d+\s+(\w+): (.*)$/.exec(l)!;
+            return `${m[1]}  localhost ${m[3]}[${m[2]}]: ${m[4]}`;
+          }),
+        ].join('\n')}\n`,
+      ),
+    },
+  ],
+  lineOf: same,
+});
 
 /** RFC 3164's time: no year, no zone, the day padded with a space. */
 function bsdDate(at: string): string {

@@ -56,3 +56,11 @@ describe('the file line an unwrapped line comes from', () => {
     expect((o as unknown as { runs: number[] }).runs.length).toBeLessThan(10_000);
   });
 });
+
+describe('the file line of an unwrapped line, asked in any order', () => {
+  it('is found for any line not yet passed, as in order', () => {
+    const o = new LineOrigin();
+    for (const line of [2, 3, 4, 9, 9, 9, 12, 13, 30]) o.note(line);
+    expect([9, 1, 5, 7, 2, 8, 3, 6, 4].map((n) => o.lineAt(n))).toEqual([30, 2, 9, 12, 3, 13, 4, 9, 9]);
+  });
+});

@@ -96,4 +96,33 @@ describe('a wrapped log of long lines', () => {
     const large = timeOf(131072);
     expect(large).toBeLessThan(small * 24);
   });
+
+  it('takes a kubectl prefix before a Go log line for kubectl, not for syslog (its time has colons, no program)', async () => {
+    const { unwrapperFor } = await import('../../src/evidence/text/unwrap.js');
+    const u = unwrapperFor('2026-11-20T09:00:00.123456789Z 2021/05/30 12:26:18 level=info service=nanomdm msg=TokenUpdate\n')!;
+    expect(u.label).toBe('kubectl logs --timestamps output');
+  });
+
+  it("leaves a program's own lines alone: a level and a component are no syslog host and program, and a timestamp= further in is no time of the line", async () => {
+    const { unwrapperFor } = await import('../../src/evidence/text/unwrap.js');
+    const token = 'a'.repeat(64);
+    expect(
+      unwrapperFor(
+        `2026-11-30T10:00:00Z WARN apns: POST https://api.push.apple.com/3/device/${token} status=410 reason=Unregistered timestamp=1764490000000\n`,
+      ),
+    ).toBeUndefined();
+    const u = unwrapperFor(`<30>Nov 30 10:00:00 mdm-1 provider[812]: POST /3/device/${token} status=410 timestamp=1764490000000\n`)!;
+    // The prefix stays (its <PRI> dropped): the line is dated by syslog, not by when the token went stale.
+    expect(u.push(`<30>Nov 30 10:00:00 mdm-1 provider[812]: POST /3/device/${token} status=410 timestamp=1764490000000\n`)).toBe(
+      `Nov 30 10:00:00 mdm-1 provider[812]: POST /3/device/${token} status=410 timestamp=1764490000000\n`,
+    );
+  });
+
+  it("dates a provider's Docker line by Docker when the line's only time is an APNs answer's timestamp= further in", async () => {
+    const { unwrapperFor } = await import('../../src/evidence/text/unwrap.js');
+    const line = `POST /3/device/${'b'.repeat(64)} status=410 reason=Unregistered timestamp=1764490000000`;
+    const text = `${JSON.stringify({ log: `${line}\n`, stream: 'stdout', time: '2026-11-30T10:00:00.123456789Z' })}\n`;
+    const u = unwrapperFor(text)!;
+    expect(u.push(text) + u.end()).toBe(`2026-11-30T10:00:00.123Z ${line}\n`);
+  });
 });

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expandFacts } from '../../src/facts/fold.js';
 import { readPath, runCase, type Fact, type Problem } from '../../src/index.js';
 import { ctxWith } from '../archive/support.js';
 import type { Sample, Shape } from './corpus.js';
@@ -36,7 +37,8 @@ export async function outcomeOf(dir: string, files: { name: string; data: Buffer
   const problems: Problem[] = [];
   for (const p of paths) {
     const r = await readPath(p, ctxWith());
-    for (const f of r.facts) {
+    // Observations folded into one fact carry their lines and members inside it: each is weighed on its own.
+    for (const f of expandFacts(r.facts)) {
       facts.push(weighed(f));
       lines.push({ fact: weighed(f), line: (f.source as { line?: number }).line });
     }

@@ -33,12 +33,15 @@ function nulPattern(head: Buffer): TextEncoding | undefined {
   if (pairs < 8) return undefined;
   let le = 0;
   let be = 0;
+  // Most heads are plain text or binary: a tenth of the pairs unlike UTF-16 settles it (this runs on every member's head).
+  const misses = pairs / 10;
   for (let i = 0; i < pairs; i++) {
     const a = head[2 * i]!;
     const b = head[2 * i + 1]!;
     if (a === 0 && b === 0) return undefined;
     if (b === 0 && isTextByte(a)) le++;
     else if (a === 0 && isTextByte(b)) be++;
+    else if (i + 1 - le - be > misses) return undefined;
   }
   if (le >= pairs * 0.9) return 'utf-16le';
   if (be >= pairs * 0.9) return 'utf-16be';

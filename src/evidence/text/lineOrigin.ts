@@ -56,4 +56,22 @@ export class LineOrigin {
     const start = r[this.at]!;
     return n < start ? n : r[this.at + 1]! + r[this.at + 2]! * (n - start);
   }
+
+  /**
+   * The file line output line `n` came from, in any order, for lines no
+   * lookup with `of` has passed yet (a paste's structured readers, which see
+   * the whole unwrapped text before its lines are fed).
+   */
+  lineAt(n: number): number {
+    const r = this.runs;
+    let lo = this.at / 3;
+    let hi = r.length / 3 - 1;
+    if (hi < lo || n < r[this.at]!) return n;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (r[mid * 3]! <= n) lo = mid;
+      else hi = mid - 1;
+    }
+    return r[lo * 3 + 1]! + r[lo * 3 + 2]! * (n - r[lo * 3]!);
+  }
 }

@@ -33,10 +33,11 @@ export interface Unwrapper {
 
 /**
  * A line that already says when it was written: a leading date, a logfmt
- * time field, or a JSON line's time key. Not a "timestamp: 176…" further in
- * (an object a provider printed), which says when something else happened.
+ * time field first or second (`level=info ts=…`), or a JSON line's time key.
+ * Not a "timestamp: 176…" or `timestamp=176…` further in (an object or an
+ * APNs answer a provider printed), which says when something else happened.
  */
-const OWN_TIME = /^\s*\[?\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}|(?:^|\s)(?:ts|time|timestamp)=\S/;
+const OWN_TIME = /^\s*\[?\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}|^(?:[\w.-]+=\S+ )?(?:ts|time|timestamp)=\S/;
 /** A JSON line's time key (a separate test: one pattern for both would backtrack over a long line). */
 const JSON_TIME = /"(?:ts|time|timestamp|@timestamp)"\s*:\s*"?\d/;
 
@@ -504,16 +505,23 @@ const MONTH_NAMES = 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec';
 /** A log level (any case) where syslog puts the host is an application's own `TIME LEVEL logger: message` line, not syslog. */
 const NOT_A_LEVEL = '(?!(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRIT|CRITICAL|ALERT|EMERG)\\b)';
 /** RFC 3164 (journalctl's short output, rsyslog's traditional file format), with the <PRI> a receiver keeps or without. */
-const BSD_SYSLOG = new RegExp(`^(?:<\\d{1,3}>)?(?:${MONTH_NAMES}) [ \\d]\\d \\d{2}:\\d{2}:\\d{2} ${NOT_A_LEVEL}\\S+ ([^\\s:[]+)(?:\\[\\d+\\])?: ?`, 'i');
-/** rsyslog's high-precision file format, journalctl -o short-iso: a whole time, host, program. */
+const BSD_SYSLOG = new RegExp(
+  `^(?:<\\d{1,3}>)?(?:${MONTH_NAMES}) [ \\d]\\d \\d{2}:\\d{2}:\\d{2} ${NOT_A_LEVEL}\\S+ ([A-Za-z][^\\s:[]*)(?:\\[\\d+\\])?:(?: |$)`,
+  'i',
+);
+/**
+ * rsyslog's high-precision file format, journalctl -o short-iso: a whole
+ * time, host, program[pid]. Only with the pid: "2026-11-30T10:00:00Z WARN
+ * apns: …" is a program's own line.
+ */
 const ISO_SYSLOG = new RegExp(
-  `^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:?\\d{2})) ${NOT_A_LEVEL}\\S+ ([^\\s:[]+)(?:\\[\\d+\\])?: ?`,
+  `^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:?\\d{2})) ${NOT_A_LEVEL}\\S+ ([A-Za-z][^\\s:[]*)\\[\\d+\\]:(?: |$)`,
   'i',
 );
 /** RFC 5424: <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID, then the structured data and the message. */
 const SYSLOG_5424 = /^<\d{1,3}>1 (\S+) \S+ (\S+) \S+ \S+ /;
 /** Apple's own processes: their syslog lines are a device's, which the device log reader reads as they are. */
-const DEVICE_PROCESS = /\b(?:mdmd|mdmclient|apsd|ManagedClient|dasd|profiled|SpringBoard|kernel\[0\])\b/;
+const DEVICE_PROCESS = /^(?:mdmd|mdmclient|apsd|ManagedClient|dasd|profiled|SpringBoard|backboardd|locationd|installd|storedownloadd|appstored)$/;
 
 /** RFC 5424's structured data (`-` or `[id k="v"]…`, `\]` escaped) from `at`: where the message starts, or -1. */
 function afterStructuredData(line: string, at: number): number {
@@ -528,26 +536,26 @@ function afterStructuredData(line: string, at: number): number {
   return i === at ? -1 : i;
 }
 
-/** A syslog line's time (undefined for RFC 3164's, which has no year) and message, or undefined for no syslog line. */
-function syslogParts(line: string): { stamp: string | undefined; message: string } | undefined {
+/** A syslog line's time (undefined for RFC 3164's, which has no year), program and message, or undefined for no syslog line. */
+function syslogParts(line: string): { stamp: string | undefined; program: string; message: string } | undefined {
   let m = SYSLOG_5424.exec(line);
   if (m) {
     const end = afterStructuredData(line, m[0].length);
     if (end < 0) return undefined;
     // The message may open with a BOM (RFC 5424 6.4).
     const message = line.slice(end).replace(/^ ?\uFEFF?/, '');
-    return { stamp: m[1] === '-' ? undefined : stampOf(m[1], false), message };
+    return { stamp: m[1] === '-' ? undefined : stampOf(m[1], false), program: m[2]!, message };
   }
   m = ISO_SYSLOG.exec(line);
-  if (m) return { stamp: stampOf(m[1], false), message: line.slice(m[0].length) };
+  if (m) return { stamp: stampOf(m[1], false), program: m[2]!, message: line.slice(m[0].length) };
   m = BSD_SYSLOG.exec(line);
-  if (m) return { stamp: undefined, message: line.slice(m[0].length) };
+  if (m) return { stamp: undefined, program: m[1]!, message: line.slice(m[0].length) };
   return undefined;
 }
 
 /**
  * A server's lines as syslog kept them: the prefix goes when the line after
- * it carries its own time; otherwise a whole syslog time (RFC 5424, ISO)
+ * it starts with its own time; otherwise a whole syslog time (RFC 5424, ISO)
  * takes the prefix's place, and an RFC 3164 line (no year) stays as it is,
  * its <PRI> dropped.
  */
@@ -569,11 +577,11 @@ function syslogFor(head: string): Unwrapper | undefined {
     .slice(0, -1)
     .map((l) => l.replace(/\r$/, ''))
     .filter((l) => l.trim() && !/^\s/.test(l) && !/^-- .* --$/.test(l));
-  if (lines.length === 0 || DEVICE_PROCESS.test(head)) return undefined;
+  if (lines.length === 0) return undefined;
   let changes = false;
   for (const l of lines) {
     const p = l.length > 8000 ? undefined : syslogParts(l);
-    if (!p) return undefined;
+    if (!p || DEVICE_PROCESS.test(p.program)) return undefined;
     changes ||= !!p.stamp || l.startsWith('<') || hasOwnTime(p.message);
   }
   // RFC 3164 lines whose messages carry no time of their own would come out as they went in: read as they are.
