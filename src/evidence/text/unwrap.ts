@@ -180,7 +180,12 @@ const ELASTIC_DOC: RecordKind = {
   key: /"@timestamp"\s*:/,
   lines: elasticLines,
 };
-const ELASTIC_MARKS = /"(?:ecs|agent|@metadata|input|event\.original|log\.original|log\.file\.path)"\s*:|"log"\s*:\s*\{\s*"(?:offset|file|original)"/;
+/**
+ * The shipper's own fields, as objects (an `"agent": "curl/8.4.0"` or an
+ * `"input": "…"` is a server's own field), or ECS's dotted names.
+ */
+const ELASTIC_MARKS =
+  /"(?:ecs|agent|@metadata|input)"\s*:\s*\{|"(?:ecs\.version|event\.original|log\.original|log\.file\.path|agent\.type)"\s*:|"log"\s*:\s*\{\s*"(?:offset|file|original)"/;
 
 /** Splunk's JSON export (`output_mode=json`, the search page's Export): each result's `_raw` and `_time`. */
 const SPLUNK: RecordKind = {
