@@ -556,6 +556,19 @@ SHAPES.push({
   lineOf: same,
 });
 
+SHAPES.push({
+  name: 'Splunk REST answer (output_mode=json: results in one array)',
+  of: serverOnly,
+  make: () => [{ name: 'splunk-results.json', data: Buffer.from(splunkRest()) }],
+  lineOf: (n) => n + 1,
+});
+
+function splunkRest(): string {
+  const results = NANOMDM.map(([at, rest], i) => JSON.stringify({ _bkt: 'main~12~ABC', _cd: `12:${i}`, _raw: rest, _time: `${at}.000+00:00`, host: 'mdm-1' }));
+  // The REST answer (`…/search/jobs/<sid>/results?output_mode=json`), a result a line as a pretty-printer would leave it.
+  return `{"preview":false,"init_offset":0,"messages":[],"fields":[{"name":"_raw"},{"name":"_time"}],"results":[\n${results.join(',\n')}\n],"highlighted":{}}\n`;
+}
+
 /** RFC 3164's time: no year, no zone, the day padded with a space. */
 function bsdDate(at: string): string {
   const [, mo, d] = at.slice(0, 10).split('-').map(Number) as [number, number, number];

@@ -125,4 +125,18 @@ describe('a wrapped log of long lines', () => {
     const u = unwrapperFor(text)!;
     expect(u.push(text) + u.end()).toBe(`2026-11-30T10:00:00.123Z ${line}\n`);
   });
+
+  it("reads a server's own JSON log with @timestamp and message as it is: its fields (the device, the status) are not a shipper's", async () => {
+    const { unwrapperFor } = await import('../../src/evidence/text/unwrap.js');
+    const line = JSON.stringify({
+      '@timestamp': '2026-11-20T10:00:00.000Z',
+      level: 'error',
+      message: 'push failed',
+      agent: 'MDM/1.0',
+      input: 'InstallProfile',
+      udid: '00008110-001A2C3E4F50801E',
+      status: 410,
+    });
+    expect(unwrapperFor(`${line}\n`)).toBeUndefined();
+  });
 });

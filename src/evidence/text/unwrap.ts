@@ -180,13 +180,24 @@ const ELASTIC_DOC: RecordKind = {
   key: /"@timestamp"\s*:/,
   lines: elasticLines,
 };
-const ELASTIC_MARKS = /"(?:ecs|agent|@metadata|input|event\.original|log\.original|log\.file\.path)"\s*:|"log"\s*:\s*\{\s*"(?:offset|file|original)"/;
+/**
+ * The shipper's own fields, as objects (an `"agent": "curl/8.4.0"` or an
+ * `"input": "…"` is a server's own field), or ECS's dotted names.
+ */
+const ELASTIC_MARKS =
+  /"(?:ecs|agent|@metadata|input)"\s*:\s*\{|"(?:ecs\.version|event\.original|log\.original|log\.file\.path|agent\.type)"\s*:|"log"\s*:\s*\{\s*"(?:offset|file|original)"/;
 
-/** Splunk's JSON export (`output_mode=json`, the search page's Export): each result's `_raw` and `_time`. */
+/**
+ * Splunk's JSON exports (the search page's Export and `search/jobs/export`,
+ * a result a line; the REST `results` answer, all in one array): each
+ * result's `_raw` and `_time`.
+ */
 const SPLUNK: RecordKind = {
   label: 'Splunk JSON export',
   key: /"_raw"\s*:/,
   lines: (o) => {
+    // Objects beside the results (the REST answer's `fields` and `messages`) hold no event.
+    if (!('_raw' in o)) return [];
     const m = text(o._raw);
     return m === undefined ? undefined : dated(m, stampOf(o._time, false));
   },
