@@ -1,6 +1,6 @@
 import type { Fact } from './schema.js';
 import { withoutHashGivenAsToken } from './hashAsToken.js';
-import { maskedTokenFits, tokenKey } from './maskedToken.js';
+import { hiddenMayBeSeveral, maskedTokenFits, tokenKey } from './maskedToken.js';
 import { pushedTo, withoutEnrollmentBeforeFailure, withoutSuperseded, withoutSupersededSnapshots } from './supersede.js';
 
 /**
@@ -196,7 +196,9 @@ function ownTokens<F extends Fact>(every: readonly F[], ids: ReadonlySet<string>
   const facts = namedToken ? every.filter((f) => (!detailToken(f) || ids!.has(detailToken(f)!)) && !maskedOther(f)) : every;
   // A masked token is the whole token (of the log, or the case's) its ends fit, else a device of its own.
   const whole = [...(ids ?? []), ...facts.flatMap((f) => (f.name === 'apns.response' && f.attrs?.token ? [f.attrs.token] : []))];
-  const tokenOf = (f: Fact) => (f.name === 'apns.response' ? tokenKey(f.attrs, whole) : undefined);
+  // Answers whose token the log hid whole are one device's only while nothing says they may be several.
+  const several = hiddenMayBeSeveral(every.filter((f) => f.name === 'apns.response'));
+  const tokenOf = (f: Fact) => (f.name === 'apns.response' ? tokenKey(f.attrs, whole, several) : undefined);
   const tokens = new Set<string>();
   for (const f of facts) {
     const t = tokenOf(f);
@@ -217,7 +219,9 @@ function ownTokens<F extends Fact>(every: readonly F[], ids: ReadonlySet<string>
   const byKind = new Map<string, Set<string>>();
   for (const f of facts) if (refused(f)) byKind.set(kindOf(f), (byKind.get(kindOf(f)) ?? new Set()).add(tokenOf(f)!));
   const everyRefused = new Set(facts.filter(refused).map((f) => tokenOf(f)!)).size === tokens.size;
-  const speaksForCase = (f: Fact) => everyRefused && (kindOf(f) === 'provider' || byKind.get(kindOf(f))?.size === tokens.size);
+  // …but not when the tokens are hidden: every device the log shows refused alike says nothing of a device it may not show.
+  const speaksForCase = (f: Fact) =>
+    everyRefused && (kindOf(f) === 'provider' || (byKind.get(kindOf(f))?.size === tokens.size && !(several && f.attrs?.token_hidden)));
   // Likewise an accepted push speaks for the case only while no token's own refusal is set aside: one token's
   // 200 beside another's BadDeviceToken says nothing of the case's token (its environment, its app, its topic).
   const setAside = facts.some((f) => refused(f) && !speaksForCase(f) && kindOf(f) !== 'provider');

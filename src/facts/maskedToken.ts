@@ -16,11 +16,41 @@ export function maskedTokenFits(masked: string, token: string): boolean {
  * or, for a token the line masked, the whole token of `known` (the log's or the case's) its two ends fit, else
  * its masked form (`MASKED 9a4c2e7f…7d9e0f`). Two masked forms with different ends are two devices.
  */
-export function tokenKey(attrs: Readonly<Record<string, string>> | undefined, known: Iterable<string>): string | undefined {
+export function tokenKey(attrs: Readonly<Record<string, string>> | undefined, known: Iterable<string>, hiddenSeveral = false): string | undefined {
   const token = attrs?.token?.trim();
   if (token) return token.toUpperCase();
+  if (attrs?.token_hidden) return hiddenKey(attrs, known, hiddenSeveral);
   const masked = attrs?.token_masked;
   if (!masked) return undefined;
   for (const t of known) if (/^[0-9A-Fa-f]{64}$/.test(t) && maskedTokenFits(masked, t)) return t.toUpperCase();
   return `MASKED ${masked.toLowerCase()}`;
+}
+
+/** The answers of a provider's log, as tokenKey and hiddenMayBeSeveral read them. */
+interface Answer {
+  value: unknown;
+  attrs?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Whether the answers whose token the log hid whole (`token=****`, `[REDACTED]`) may be several devices': the
+ * log names other tokens too (whole or masked in their middle), or the hidden ones differ in the device id
+ * their lines name, or in what APNs answered. Otherwise they are read as one device's.
+ */
+export function hiddenMayBeSeveral(answers: readonly Answer[]): boolean {
+  const hidden = answers.filter((f) => f.attrs?.token_hidden);
+  if (!hidden.length) return false;
+  if (answers.some((f) => f.attrs?.token || f.attrs?.token_masked)) return true;
+  if (new Set(hidden.map((f) => f.attrs?.udid?.toUpperCase() ?? '')).size > 1) return true;
+  return new Set(hidden.map((f) => String(f.value))).size > 1;
+}
+
+/**
+ * A hidden token's device: one of several unknown devices (told apart by the device id its line names, else
+ * by APNs's answer) when the log may hold several; else the one whole token the case names, or one unknown device.
+ */
+function hiddenKey(attrs: Readonly<Record<string, string>>, known: Iterable<string>, several: boolean): string {
+  if (several) return `HIDDEN ${attrs.udid ? `device ${attrs.udid.toUpperCase()}` : `answered ${attrs.reason ?? attrs.status ?? '?'}`}`;
+  const whole = [...new Set([...known].filter((t) => /^[0-9A-Fa-f]{64}$/.test(t)).map((t) => t.toUpperCase()))];
+  return whole.length === 1 ? whole[0]! : 'HIDDEN';
 }

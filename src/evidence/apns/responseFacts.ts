@@ -28,6 +28,8 @@ export interface PendingAnswer {
   token?: string;
   /** The device token, when the line names it masked in its middle: `<first>…<last>`. */
   tokenMasked?: string;
+  /** The device token, when the line hides it whole (`****`, `[REDACTED]`), as written. */
+  tokenHidden?: string;
 }
 
 export interface HostSeen {
@@ -75,6 +77,7 @@ export function answerFact(p: PendingAnswer, item: Item): Fact {
   if (p.udid) attrs.udid = p.udid;
   if (p.token) attrs.token = p.token;
   if (p.tokenMasked) attrs.token_masked = p.tokenMasked;
+  if (p.tokenHidden) attrs.token_hidden = p.tokenHidden;
   return { name: p.mdm ? 'mdm.apns_response' : 'apns.response', value, source: sourceOf(item, p.line), ...(p.at ? { at: p.at } : {}), attrs };
 }
 

@@ -11,6 +11,7 @@ import { isPlausibleId } from '../notnow/ids.js';
 import { isPushText, lineTimeZoned } from './textInput.js';
 import { isRelayOwnAnswer } from './relayAnswers.js';
 import { proseTime, type ProseTime } from '../paste/proseTime.js';
+import { maskedWhy } from '../../facts/valueShape.js';
 
 /** A line that is about pushing to APNs (so a bare "400" or "unexpected EOF" on it means something). */
 const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopush|buford|pushy|apns2|gorush|node-apn|\bAPN\b|RoundTrip|GOAWAY|\bxapsd\b/i;
@@ -35,6 +36,18 @@ const TOKEN_ON_LINE = /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s
 /** The same, masked in its middle (`token=9a4c2e7f…7d9e0f`, `9a4c...9e0f`, `9a4c****9e0f`): its two ends. */
 const MASKED_TOKEN_ON_LINE =
   /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?|\bios \[|\bsending error to )([0-9A-Fa-f]{4,40})(?:…|\.{2,3}|\*{2,})([0-9A-Fa-f]{4,40})(?![0-9A-Fa-f])/i;
+
+/**
+ * A device token the line hides whole (`token=****`, `device_token=[REDACTED]`, `token=<redacted>`,
+ * `token=xxxxxxxx`): nothing of it is left to tell one device from another. Not a provider's own token (JWT).
+ */
+const HIDDEN_TOKEN_ON_LINE = /(?<!(?:provider|auth|bearer|access|jwt|api)[\s_-]?)\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?([^\s"',;}]+)/gi;
+
+/** The hidden token on a line, as the line wrote it. */
+function hiddenTokenOnLine(text: string): string | undefined {
+  for (const m of text.matchAll(HIDDEN_TOKEN_ON_LINE)) if (maskedWhy(m[1]) && !/[0-9A-Fa-f]{8}/.test(m[1])) return m[1];
+  return undefined;
+}
 
 /** A masked token on a line, as `<first>…<last>` in lower case. */
 function maskedTokenOnLine(text: string): string | undefined {
@@ -317,6 +330,7 @@ class ResponseScan implements LineSink {
     const udid = l.shape === 'prose' && this.item.pasted ? undefined : deviceOnLine(l.text, apnsId);
     const token = TOKEN_ON_LINE.exec(l.text)?.[1]?.toLowerCase();
     const masked = token ? undefined : maskedTokenOnLine(l.text);
+    const hidden = token || masked ? undefined : hiddenTokenOnLine(l.text);
     const q = this.pending;
     const merge =
       q &&
@@ -336,6 +350,7 @@ class ResponseScan implements LineSink {
     if (udid && !p.udid) p.udid = udid;
     if (token && !p.token) p.token = token;
     if (masked && !p.token && !p.tokenMasked) p.tokenMasked = masked;
+    if (hidden && !p.token && !p.tokenMasked && !p.tokenHidden) p.tokenHidden = hidden;
     if (reason) p.reason = reason;
     if (part.via) p.via = part.via;
     if (status !== undefined) p.status = status;

@@ -141,6 +141,12 @@ export const apnsFacts: FactDefinition[] = [
     'The status of a refusal logged without its reason that the reason someone told cannot be the reason of: APNs gives that reason with another status',
     { derived: true, marksDomain: false, multi: true, derivedFrom: ['apns.response', 'apns.refusal_reason'] },
   ),
+  d(
+    'apns.token_hidden',
+    'string',
+    "How a provider's log hid the device token whole on the answers it logged (`****`, `[REDACTED]`, `<redacted>`): nothing of the token is left to tie those answers to a device (attrs: answers, the number of them; several: yes when the log shows they may be several devices', no when they are read as one device's)",
+    { derived: true, marksDomain: false, derivedFrom: ['apns.response'] },
+  ),
   d('apns.works_on_other_network', 'boolean', 'Pushes arrive when the device is on another network (cellular with Wi-Fi off, another Wi-Fi) (answered)'),
   d('apns.some_delivered', 'boolean', 'Some notifications arrive, but not all (answered)'),
   d('apns.pushes_in_burst', 'boolean', 'Several notifications went to the same device within seconds, or while it was offline (answered)'),

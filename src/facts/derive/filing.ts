@@ -1,6 +1,6 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
-import { maskedTokenFits, tokenKey } from '../maskedToken.js';
+import { hiddenMayBeSeveral, maskedTokenFits, tokenKey } from '../maskedToken.js';
 import { duration, iso, momentOf, order, type Moment } from '../time.js';
 import { receiptOf } from './appDelivery.js';
 import { isProviderPace } from './providerPace.js';
@@ -67,7 +67,9 @@ function thisTokensAnswers(every: Fact[], index: Index): { mine: Fact[]; token?:
     .toLowerCase();
   // A masked token is the whole token (the log's or the case's) its ends fit, else a device of its own.
   const whole = [...(named ? [named] : []), ...every.flatMap((f) => (f.attrs?.token ? [f.attrs.token] : []))];
-  const tokenOf = (f: Fact) => tokenKey(f.attrs, whole)?.toLowerCase();
+  // Answers whose token the log hid whole are one device's only while nothing says they may be several.
+  const several = hiddenMayBeSeveral(index.get('apns.response') ?? []);
+  const tokenOf = (f: Fact) => tokenKey(f.attrs, whole, several)?.toLowerCase();
   // A push whose line masked its token is another device's when the token's two ends cannot be the case's.
   const answers = named && /^[0-9a-f]{64}$/.test(named) ? every.filter((f) => !f.attrs?.token_masked || maskedTokenFits(f.attrs.token_masked, named)) : every;
   const tokens = new Set(answers.map(tokenOf).filter((t): t is string => !!t));

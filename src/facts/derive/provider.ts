@@ -1,5 +1,5 @@
 import type { Fact } from '../schema.js';
-import { tokenKey } from '../maskedToken.js';
+import { hiddenMayBeSeveral, tokenKey } from '../maskedToken.js';
 import { showSecret } from '../secrets.js';
 import type { Deriver } from './types.js';
 
@@ -31,14 +31,15 @@ const severalTokens: Deriver = (index) => {
   const answers = index.get('apns.response') ?? [];
   const whole = answers.map((f) => f.attrs?.token).filter((t): t is string => !!t);
   // A token the log masked in its middle is a device of its own unless its ends fit a whole token the log names.
-  const tokens = new Set<string>();
+  // A token the log hid whole is one of several unknown devices when the log may hold several (hiddenMayBeSeveral).
+  const several = hiddenMayBeSeveral(answers);
+  const tokens = new Map<string, string>();
   for (const f of answers) {
-    const key = tokenKey(f.attrs, whole);
-    if (key) tokens.add(key.toLowerCase());
+    const key = tokenKey(f.attrs, whole, several)?.toLowerCase();
+    if (key && !tokens.has(key)) tokens.set(key, nameOf(key, f));
   }
   if (tokens.size < 2) return [];
-  // Named as a channel shows a token: enough to tell them apart by eye, not to push to one. A masked one as the log wrote it.
-  const names = [...tokens].sort().map((t) => `token ${t.startsWith('masked ') ? t.slice(7) : showSecret(t, 'token', 'channel')}`);
+  const names = [...tokens].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, name]) => name);
   return [
     {
       name: 'case.device_unresolved',
@@ -49,4 +50,40 @@ const severalTokens: Deriver = (index) => {
   ];
 };
 
-export const providerDerivers: Deriver[] = [apnsIds, severalTokens];
+/**
+ * Answers whose token the log hid whole: said in a note, with whether the log shows they may be several
+ * devices' (then they decide nothing about the case's device) or are read as one device's.
+ */
+const hiddenTokens: Deriver = (index) => {
+  const answers = index.get('apns.response') ?? [];
+  const hidden = answers.filter((f) => f.attrs?.token_hidden);
+  if (!hidden.length) return [];
+  const forms = [...new Set(hidden.map((f) => f.attrs!.token_hidden!))].sort();
+  const several = hiddenMayBeSeveral(answers);
+  return [
+    {
+      name: 'apns.token_hidden',
+      value: forms.map((x) => `token=${x}`).join(', '),
+      source: {
+        kind: 'derived',
+        how: `${hidden.length} of the provider's answers hide the device token whole${several ? ", and the log shows they may be several devices'" : ''}`,
+        from: ['apns.response'],
+      },
+      attrs: { answers: String(hidden.length), several: several ? 'yes' : 'no' },
+    },
+  ];
+};
+
+/**
+ * A device as severalTokens names it. Named as a channel shows a token: enough to tell them apart by eye, not
+ * to push to one. A masked one as the log wrote it; a hidden one by what its line shows (its device id, or
+ * APNs's answer).
+ */
+function nameOf(key: string, f: Fact): string {
+  if (key.startsWith('masked ')) return `token ${key.slice(7)}`;
+  if (!key.startsWith('hidden')) return `token ${showSecret(key, 'token', 'channel')}`;
+  const a = f.attrs ?? {};
+  return `token ${a.token_hidden} (${a.udid ? `device ${a.udid}` : `answered ${[a.status, a.reason].filter(Boolean).join(' ') || String(f.value)}`})`;
+}
+
+export const providerDerivers: Deriver[] = [apnsIds, severalTokens, hiddenTokens];
