@@ -17,6 +17,9 @@ function utf16(buf: Buffer, decoder: typeof UTF16LE): string {
 function guessUtf16(buf: Buffer): 'utf-16le' | 'utf-16be' | null {
   const n = Math.min(buf.length, 4096) & ~1;
   if (n < 8) return null;
+  // Nearly every head is plain text with no zero byte at all: one native scan says so (this runs on every member).
+  const zero = buf.indexOf(0);
+  if (zero < 0 || zero >= n) return null;
   let evenZero = 0;
   let oddZero = 0;
   for (let i = 0; i < n; i += 2) {

@@ -31,6 +31,9 @@ function isTextByte(b: number): boolean {
 function nulPattern(head: Buffer): TextEncoding | undefined {
   const pairs = Math.min(head.length, 4096) >> 1;
   if (pairs < 8) return undefined;
+  // UTF-16 of Latin script has a NUL in every other byte: a head with none is settled by one native scan.
+  const zero = head.indexOf(0);
+  if (zero < 0 || zero >= 2 * pairs) return undefined;
   let le = 0;
   let be = 0;
   // Most heads are plain text or binary: a tenth of the pairs unlike UTF-16 settles it (this runs on every member's head).
