@@ -1,7 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pem, pushCertificate } from '../apns/certs.js';
-import { APP_CHECKED_ANSWERS, cause, diagnose, file } from './evidence.js';
+import { cause, checkedAppCase, diagnose, file, TOKEN } from './evidence.js';
 
 /**
  * Troubleshooting step (TN2265, "Handling Malformed Notifications": the most common problem is an invalid
@@ -11,33 +9,12 @@ import { APP_CHECKED_ANSWERS, cause, diagnose, file } from './evidence.js';
  * way to the provider). The case stays with the token, never goes to Apple. Every value below is made up.
  */
 
-const TOKEN = '9a4c2e7f1b3d5c6e8a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e0f';
-const entitlements = fileURLToPath(new URL('../fixtures/apns/codesign_dict_production.txt', import.meta.url));
-const checkedCase = () => [
-  entitlements,
-  file('payload.json', '{"aps":{"alert":"Your order shipped"}}\n'),
-  file(
-    'app-push.pem',
-    pem(
-      pushCertificate({
-        uid: 'com.example.demo',
-        cn: 'Apple Push Services: com.example.demo',
-        notBefore: '2026-01-01T10:00:00Z',
-        notAfter: '2027-06-01T10:00:00Z',
-        production: true,
-        topics: ['com.example.demo'],
-      }),
-    ),
-  ),
-  ...APP_CHECKED_ANSWERS,
-  ...['--answer', 'q.apns.provider_host=production', '--answer', 'q.apns.cert_reloaded=yes', '--now', '2026-11-21T00:00:00Z'],
-];
 const log = (answer: string) =>
   file('push-worker.log', `2026-11-20T10:01:00.004Z WARN  apns: push failed token=${TOKEN} apns-topic=com.example.demo ${answer}\n`);
 
 describe('400 BadDeviceToken for a token the team calls the latest, in the hostâ€™s environment', () => {
   it('the stale token stays likely, and the case does not go to Apple', async () => {
-    const r = await diagnose(log(':status=400 body={"reason":"BadDeviceToken"}'), ...checkedCase());
+    const r = await diagnose(log(':status=400 body={"reason":"BadDeviceToken"}'), ...checkedAppCase());
     expect(cause(r, 'apns.stale_token')?.status).toBe('likely');
     expect(r.escalation).toBeNull();
     expect(r.headline).not.toMatch(/one for Apple/);
@@ -53,7 +30,7 @@ describe('400 BadDeviceToken for a token the team calls the latest, in the hostâ
           '',
         ].join('\n'),
       ),
-      ...checkedCase(),
+      ...checkedAppCase(),
     );
     expect(cause(r, 'apns.stale_token')?.status).toBe('ruled_out');
   });

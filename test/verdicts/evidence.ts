@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as plist from 'plist';
 import { expect } from 'vitest';
@@ -281,3 +282,24 @@ export const APP_CHECKED_ANSWERS = [
   'q.apns.burst=no',
   'q.mdm.network_ok=yes',
 ].flatMap((a) => ['--answer', a]);
+
+/** An app case every other cause of which someone checked: the app's entitlements, its payload, its certificate, the answers. */
+export const checkedAppCase = () => [
+  fileURLToPath(new URL('../fixtures/apns/codesign_dict_production.txt', import.meta.url)),
+  file('payload.json', '{"aps":{"alert":"Your order shipped"}}\n'),
+  file(
+    'app-push.pem',
+    pem(
+      pushCertificate({
+        uid: 'com.example.demo',
+        cn: 'Apple Push Services: com.example.demo',
+        notBefore: '2026-01-01T10:00:00Z',
+        notAfter: '2027-06-01T10:00:00Z',
+        production: true,
+        topics: ['com.example.demo'],
+      }),
+    ),
+  ),
+  ...APP_CHECKED_ANSWERS,
+  ...['--answer', 'q.apns.provider_host=production', '--answer', 'q.apns.cert_reloaded=yes', '--now', '2026-11-21T00:00:00Z'],
+];

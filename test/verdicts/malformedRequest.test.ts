@@ -1,7 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pem, pushCertificate } from '../apns/certs.js';
-import { APP_CHECKED_ANSWERS, cause, diagnose, file, questionIds } from './evidence.js';
+import { cause, checkedAppCase, diagnose, file, questionIds, TOKEN } from './evidence.js';
 
 /**
  * Troubleshooting step (TN2265, "Handling Malformed Notifications"): "what did APNs say was wrong with the
@@ -10,30 +8,6 @@ import { APP_CHECKED_ANSWERS, cause, diagnose, file, questionIds } from './evide
  * one for Apple; a 400 whose body the log cut off says only that APNs refused, so its reason is asked.
  * Every value below is made up.
  */
-
-const TOKEN = '9a4c2e7f1b3d5c6e8a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e0f';
-const entitlements = fileURLToPath(new URL('../fixtures/apns/codesign_dict_production.txt', import.meta.url));
-
-/** The rest of a case every other cause of which someone checked: the app, its payload, its certificate. */
-const checkedCase = () => [
-  entitlements,
-  file('payload.json', '{"aps":{"alert":"Your order shipped"}}\n'),
-  file(
-    'app-push.pem',
-    pem(
-      pushCertificate({
-        uid: 'com.example.demo',
-        cn: 'Apple Push Services: com.example.demo',
-        notBefore: '2026-01-01T10:00:00Z',
-        notAfter: '2027-06-01T10:00:00Z',
-        production: true,
-        topics: ['com.example.demo'],
-      }),
-    ),
-  ),
-  ...APP_CHECKED_ANSWERS,
-  ...['--answer', 'q.apns.provider_host=production', '--answer', 'q.apns.cert_reloaded=yes', '--now', '2026-11-21T00:00:00Z'],
-];
 
 const refused = (answer: string) =>
   file(
@@ -50,7 +24,7 @@ describe('APNs refuses the request itself (a header, the path or the method)', (
     ['404', 'BadPath'],
   ] as const) {
     it(`${status} ${reason}: the malformed request is found, and the case does not go to Apple`, async () => {
-      const r = await diagnose(refused(`:status=${status} body={"reason":"${reason}"}`), ...checkedCase());
+      const r = await diagnose(refused(`:status=${status} body={"reason":"${reason}"}`), ...checkedAppCase());
       expect(cause(r, 'apns.malformed_request')?.status).toBe('confirmed');
       expect(r.escalation).toBeNull();
       expect(r.headline).not.toMatch(/one for Apple/);
@@ -59,13 +33,13 @@ describe('APNs refuses the request itself (a header, the path or the method)', (
   }
 
   it('a reason about the token or the topic is not a malformed request: that cause is ruled out and the topic found', async () => {
-    const r = await diagnose(refused(':status=400 body={"reason":"TopicDisallowed"}'), ...checkedCase());
+    const r = await diagnose(refused(':status=400 body={"reason":"TopicDisallowed"}'), ...checkedAppCase());
     expect(cause(r, 'apns.malformed_request')?.status).toBe('ruled_out');
     expect(cause(r, 'apns.wrong_topic')?.status).toBe('confirmed');
   });
 
   it('pushes APNs accepted rule it out, and the accepted push still goes to Apple as before', async () => {
-    const r = await diagnose(refused('status=200'), ...checkedCase());
+    const r = await diagnose(refused('status=200'), ...checkedAppCase());
     expect(cause(r, 'apns.malformed_request')?.status).toBe('ruled_out');
     expect(r.headline).toMatch(/one for Apple/);
   });
@@ -74,7 +48,7 @@ describe('APNs refuses the request itself (a header, the path or the method)', (
 describe('a 400 whose JSON body the log cut off or garbled', () => {
   for (const body of ['body={"reas', 'body={"reason":"Bad\\ufffdTopic"}', '']) {
     it(`(${body || 'status only'}) stays open with the question of its reason, and does not go to Apple`, async () => {
-      const r = await diagnose(refused(`:status=400 ${body}`), ...checkedCase());
+      const r = await diagnose(refused(`:status=400 ${body}`), ...checkedAppCase());
       expect(cause(r, 'apns.malformed_request')?.status).toBe('open');
       expect(questionIds(r)[0]).toBe('q.apns.refusal_reason');
       expect(r.escalation).toBeNull();
@@ -82,12 +56,12 @@ describe('a 400 whose JSON body the log cut off or garbled', () => {
   }
 
   it('answered with a reason for a malformed request: confirmed', async () => {
-    const r = await diagnose(refused(':status=400 body={"reas'), ...checkedCase(), '--answer', 'q.apns.refusal_reason=BadExpirationDate');
+    const r = await diagnose(refused(':status=400 body={"reas'), ...checkedAppCase(), '--answer', 'q.apns.refusal_reason=BadExpirationDate');
     expect(cause(r, 'apns.malformed_request')?.status).toBe('confirmed');
   });
 
   it('answered with another reason: still not filed with Apple, the refusal stays unexplained', async () => {
-    const r = await diagnose(refused(':status=400 body={"reas'), ...checkedCase(), '--answer', 'q.apns.refusal_reason=BadDeviceToken');
+    const r = await diagnose(refused(':status=400 body={"reas'), ...checkedAppCase(), '--answer', 'q.apns.refusal_reason=BadDeviceToken');
     expect(cause(r, 'apns.malformed_request')?.status).not.toBe('confirmed');
     expect(r.escalation).toBeNull();
   });
