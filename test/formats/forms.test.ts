@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../support/scratch.js';
 import { BROKEN, SAMPLES, SHAPES } from './corpus.js';
-import { linesRight, outcomeOf, plainFiles } from './measure.js';
+import { cpuMs } from '../support/cpu.js';
+import { expectReadLikePlain } from './likePlain.js';
+import { outcomeOf } from './measure.js';
 
 /**
  * An engineer hands over the log as it came to them: saved by Notepad, pulled
@@ -16,16 +18,7 @@ const dir = () => `${scratchDir('pushcheck-formats-')}/${++n}`;
 describe.each(Object.entries(SAMPLES))('the %s', (key, sample) => {
   const shapes = SHAPES.filter((s) => s.of.includes(key as keyof typeof SAMPLES));
   it.each(shapes.map((s) => [s.name, s] as const))('%s gives the facts and verdict of the plain log, and no problem', async (_name, shape) => {
-    const plain = await outcomeOf(dir(), plainFiles(sample));
-    expect(plain.facts.length).toBeGreaterThan(0);
-    const files = shape.make(sample);
-    const got = await outcomeOf(dir(), files);
-    expect(got.facts).toEqual(plain.facts);
-    expect(got.verdict).toEqual(plain.verdict);
-    expect(got.problems).toEqual(plain.problems);
-    // Each fact names the line of the file its record starts at.
-    const lines = linesRight(shape, plain, got, files);
-    if (lines) expect(lines.have).toEqual(lines.want);
+    await expectReadLikePlain(dir, sample, shape);
   });
 });
 
@@ -42,21 +35,17 @@ describe('a log that is damaged in its wrapping', () => {
 describe('a wrapped log of long lines', () => {
   it('is unwrapped in linear time: a line made to make a pattern backtrack costs no more than its length', async () => {
     const { unwrapperFor } = await import('../../src/evidence/text/unwrap.js');
-    const cpu = () => {
-      const { user, system } = process.cpuUsage();
-      return (user + system) / 1000;
-    };
     // Inner lines that open like JSON and repeat the time keys' words without ever holding one.
     const hostile = (n: number) => `{${'"ts" "time" "timestamp" {'.repeat(n / 26)}`;
     const docker = (n: number) =>
       `${Array.from({ length: 20 }, () => JSON.stringify({ log: `${hostile(n)}\n`, stream: 'stdout', time: '2026-11-20T09:00:00.000000000Z' })).join('\n')}\n`;
     const timeOf = (n: number) => {
       const text = docker(n);
-      const started = cpu();
+      const started = cpuMs();
       const u = unwrapperFor(text)!;
       u.push(text);
       u.end();
-      return cpu() - started;
+      return cpuMs() - started;
     };
     timeOf(16384);
     const small = Math.max(timeOf(16384), 5);
@@ -67,10 +56,6 @@ describe('a wrapped log of long lines', () => {
 
   it('is read through a syslog prefix in linear time, whatever repeats in the line', async () => {
     const { unwrapperFor } = await import('../../src/evidence/text/unwrap.js');
-    const cpu = () => {
-      const { user, system } = process.cpuUsage();
-      return (user + system) / 1000;
-    };
     // Prefixes that open like syslog and never close: hosts without a program, structured data without its bracket, tags without a colon.
     const shapes = (n: number) => [
       `<30>1 2026-11-20T09:00:00Z mdm-1 nanomdm 812 - - ts=2026-11-20T09:00:00Z ${'a '.repeat(n / 2)}`,
@@ -83,13 +68,13 @@ describe('a wrapped log of long lines', () => {
       const text = `${shapes(n)
         .flatMap((l) => [l, l])
         .join('\n')}\n`;
-      const started = cpu();
+      const started = cpuMs();
       // A head of syslog lines chose the unwrapper; the hostile lines come after it.
       const u = unwrapperFor('<30>1 2026-11-20T09:00:00Z mdm-1 nanomdm 812 - - level=info\n')!;
       expect(u.label).toBe('syslog file');
       u.push(text);
       u.end();
-      return cpu() - started;
+      return cpuMs() - started;
     };
     timeOf(16384);
     const small = Math.max(timeOf(16384), 5);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readers } from '../../src/evidence/readers/index.js';
 import { DEFAULT_LIMITS, type ReadResult, type Reader } from '../../src/evidence/types.js';
+import { cpuMs } from '../support/cpu.js';
 import { NAME_ONLY, settingsFor, shapesFor, type Setting, type Shape } from './shapes.js';
 
 /**
@@ -30,12 +31,6 @@ const SIZES = [8192, 16384, 32768] as const;
 const MAX_STEP = 3;
 /** A dozen lines of 8K-32K characters read in no time by a linear reader; this is too slow whatever the growth. */
 const TOO_SLOW_MS = 2000;
-
-/** CPU time this process has used, in ms (user and system; the reader's work, whoever else has the cores). */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
 
 async function run(reader: Reader, setting: Setting, shape: Shape, length: number): Promise<{ ms: number; result: ReadResult }> {
   const ctx = { limits: { ...DEFAULT_LIMITS, maxLineLength: length } };

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { realSamples, SHAPES } from '../formats/corpus.js';
-import { linesRight, outcomeOf, plainFiles } from '../formats/measure.js';
+import { expectReadLikePlain } from '../formats/likePlain.js';
 import { scratchDir } from '../support/scratch.js';
 import { REALWORLD_DIR } from './files.js';
 
@@ -16,14 +16,6 @@ const dir = () => `${scratchDir('pushcheck-realforms-')}/${++n}`;
 describe.each(realSamples(REALWORLD_DIR).map((r) => [r.sample.name, r] as const))('the %s', (_name, { key, sample }) => {
   const shapes = SHAPES.filter((s) => s.anyLog && s.of.includes(key));
   it.each(shapes.map((s) => [s.name, s] as const))('%s gives the facts, verdict and lines of the plain file', async (_shape, shape) => {
-    const plain = await outcomeOf(dir(), plainFiles(sample));
-    expect(plain.facts.length).toBeGreaterThan(0);
-    const files = shape.make(sample);
-    const got = await outcomeOf(dir(), files);
-    expect(got.facts).toEqual(plain.facts);
-    expect(got.verdict).toEqual(plain.verdict);
-    expect(got.problems).toEqual(plain.problems);
-    const lines = linesRight(shape, plain, got, files);
-    if (lines) expect(lines.have).toEqual(lines.want);
+    await expectReadLikePlain(dir, sample, shape);
   });
 });

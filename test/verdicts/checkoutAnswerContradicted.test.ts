@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, facts, file, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, UDID_A, UDID_B } from './evidence.js';
+import { cause, diagnose, expectEnrollmentContested, facts, file, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, UDID_A, UDID_B } from './evidence.js';
 
 /**
  * Troubleshooting step: "is the MDM profile still installed?" The engineer answers yes, while the server's
@@ -38,13 +38,7 @@ describe('"the profile is still installed" against a CheckOut after the failing 
 
   it('the answer beside it: the disagreement is the headline, and the cause stays open', async () => {
     const r = await run(serverLog(), 'q.mdm.enrolled=yes');
-    expect(r.conflicts.map((k: { fact: string }) => k.fact)).toContain('device.mdm_enrolled');
-    const unenrolled = cause(r, 'mdm.unenrolled');
-    expect(unenrolled?.status).toBe('open');
-    expect(unenrolled?.contested).toEqual(['device.mdm_enrolled']);
-    expect(unenrolled?.because.join(' ')).toMatch(/disagree/);
-    expect(r.headline).toMatch(/^An answer and the evidence disagree on whether the device holds an MDM enrollment/);
-    expect(r.headline).toMatch(/q\.mdm\.enrolled says yes, the evidence shows no/);
+    expectEnrollmentContested(r, 'yes', 'no');
     expect(r.headline).not.toMatch(/^Found|one for Apple|No fault/);
     expect(r.escalation).toBeNull();
   });

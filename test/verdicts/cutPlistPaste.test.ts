@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, facts, MAGIC, OLD_MAGIC, TOPIC } from './evidence.js';
+import { cause, diagnose, facts, MAGIC, OLD_MAGIC, PLUTIL_MDM_PLIST, TOPIC } from './evidence.js';
 
 /**
  * Troubleshooting step: "read the PushMagic and topic off MDM.plist" (plutil -p, or plutil -convert xml1 -o -),
@@ -8,17 +8,7 @@ import { cause, diagnose, facts, MAGIC, OLD_MAGIC, TOPIC } from './evidence.js';
  * the middle ("7E3B1C9A-4D2") is never taken for the device's PushMagic.
  */
 
-const PLUTIL = `$ plutil -p logs/MCState/Shared/MDM.plist
-{
-  "AccessRights" => 8191
-  "CheckInURL" => "https://mdm.example.test/mdm/checkin"
-  "LastPollingAttempt" => 2026-11-30 09:40:11 +0000
-  "LastPollingSuccess" => 2026-11-30 09:40:11 +0000
-  "PushMagic" => "${MAGIC}"
-  "ServerURL" => "https://mdm.example.test/mdm/connect"
-  "Topic" => "${TOPIC}"
-  "UseDevelopmentAPNS" => false
-}`;
+const PLUTIL = `$ plutil -p logs/MCState/Shared/MDM.plist\n${PLUTIL_MDM_PLIST}`;
 
 const XML = `$ plutil -convert xml1 -o - logs/MCState/Shared/MDM.plist
 <?xml version="1.0" encoding="UTF-8"?>

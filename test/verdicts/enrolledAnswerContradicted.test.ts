@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, file, mdmPushCert, nanoLib, nanoPush, serverValues, sysdiagnose, UDID_A } from './evidence.js';
+import { cause, diagnose, expectEnrollmentContested, file, mdmPushCert, nanoLib, nanoPush, serverValues, sysdiagnose, UDID_A } from './evidence.js';
 
 /**
  * Troubleshooting step: "is the MDM profile still installed?" The engineer answers no (read off the user's
@@ -30,13 +30,7 @@ describe('"the profile is gone" against a later sysdiagnose that shows the enrol
 
   it('the answer beside it: the disagreement is the headline, and the cause stays open', async () => {
     const r = await run('2026.11.30_09-20-00+0000', 'q.mdm.enrolled=no');
-    expect(r.conflicts.map((k: { fact: string }) => k.fact)).toContain('device.mdm_enrolled');
-    const unenrolled = cause(r, 'mdm.unenrolled');
-    expect(unenrolled?.status).toBe('open');
-    expect(unenrolled?.contested).toEqual(['device.mdm_enrolled']);
-    expect(unenrolled?.because.join(' ')).toMatch(/disagree/);
-    expect(r.headline).toMatch(/^An answer and the evidence disagree on whether the device holds an MDM enrollment/);
-    expect(r.headline).toMatch(/q\.mdm\.enrolled says no, the evidence shows yes/);
+    expectEnrollmentContested(r, 'no', 'yes');
     expect(r.headline).not.toMatch(/^Found/);
     expect(r.filing.status).not.toBe('ready');
   });

@@ -144,6 +144,18 @@ export const answeredPushLog = (udid: string) =>
   );
 
 /** The push values the server uses, pasted as an engineer would (`--topic`, `--magic`, `--token`), and the moment of the diagnosis. */
+/** What `plutil -p MDM.plist` prints for a device enrolled with TOPIC and holding MAGIC (no newline after it). */
+export const PLUTIL_MDM_PLIST = `{
+  "AccessRights" => 8191
+  "CheckInURL" => "https://mdm.example.test/mdm/checkin"
+  "LastPollingAttempt" => 2026-11-30 09:40:11 +0000
+  "LastPollingSuccess" => 2026-11-30 09:40:11 +0000
+  "PushMagic" => "${MAGIC}"
+  "ServerURL" => "https://mdm.example.test/mdm/connect"
+  "Topic" => "${TOPIC}"
+  "UseDevelopmentAPNS" => false
+}`;
+
 export const serverValues = (now: string) => ['--topic', TOPIC, '--magic', MAGIC, '--token', TOKEN, '--now', now];
 
 export const microPush = (t: string, udid: string, apnsId: string) =>
@@ -303,3 +315,17 @@ export const checkedAppCase = () => [
   ...APP_CHECKED_ANSWERS,
   ...['--answer', 'q.apns.provider_host=production', '--answer', 'q.apns.cert_reloaded=yes', '--now', '2026-11-21T00:00:00Z'],
 ];
+
+/**
+ * The case where an answer and the evidence disagree on the device's MDM enrollment: the disagreement is the
+ * headline, and the unenrolled cause stays open, contested, whichever way round they disagree.
+ */
+export function expectEnrollmentContested(r: Json, answered: 'yes' | 'no', evidence: 'yes' | 'no'): void {
+  expect(r.conflicts.map((k: { fact: string }) => k.fact)).toContain('device.mdm_enrolled');
+  const unenrolled = cause(r, 'mdm.unenrolled');
+  expect(unenrolled?.status).toBe('open');
+  expect(unenrolled?.contested).toEqual(['device.mdm_enrolled']);
+  expect(unenrolled?.because.join(' ')).toMatch(/disagree/);
+  expect(r.headline).toMatch(/^An answer and the evidence disagree on whether the device holds an MDM enrollment/);
+  expect(r.headline).toMatch(new RegExp(`q\\.mdm\\.enrolled says ${answered}, the evidence shows ${evidence}`));
+}

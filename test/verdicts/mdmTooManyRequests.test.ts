@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose, facts, file, jamf, MAGIC, mdmPushCert, nanoLib, nanoTokenUpdate, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
+import { diagnose, facts, file, jamf, mdmPushCert, nanoLib, nanoTokenUpdate, serverValues, sysdiagnose, TOPIC, UDID_A } from './evidence.js';
 
 /**
  * Troubleshooting step: "APNs answered the MDM server's push with 429: whose is it to fix?" A 429 is
@@ -30,20 +30,7 @@ const jamfLog = (status: string) =>
     ].join('\n')}\n`,
   );
 const run = (log: string) =>
-  diagnose(
-    sysdiagnose({ taken: '2024.05.07_09-02-00+0000' }),
-    log,
-    mdmPushCert(),
-    '--topic',
-    TOPIC,
-    '--magic',
-    MAGIC,
-    '--token',
-    TOKEN,
-    '--now',
-    '2024-05-07T10:00:00Z',
-    ...CHECKED,
-  );
+  diagnose(sysdiagnose({ taken: '2024.05.07_09-02-00+0000' }), log, mdmPushCert(), ...serverValues('2024-05-07T10:00:00Z'), ...CHECKED);
 
 describe("a 429 in an MDM server's log, every other cause ruled out", () => {
   it('Jamf Pro: the 429 is not filed with Apple, and the case is not "one for Apple"', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tgz } from '../archive/support.js';
-import { cause, diagnose, facts, file, MAGIC, named, note, OLD_MAGIC, TOPIC } from './evidence.js';
+import { cause, diagnose, facts, file, MAGIC, named, note, OLD_MAGIC, PLUTIL_MDM_PLIST, TOPIC } from './evidence.js';
 
 /**
  * Troubleshooting step: "read the PushMagic and topic off MDM.plist". The engineer ran plutil on the Mac
@@ -9,17 +9,7 @@ import { cause, diagnose, facts, file, MAGIC, named, note, OLD_MAGIC, TOPIC } fr
  * server's. Every value below is made up.
  */
 
-const PLUTIL = `{
-  "AccessRights" => 8191
-  "CheckInURL" => "https://mdm.example.test/mdm/checkin"
-  "LastPollingAttempt" => 2026-11-30 09:40:11 +0000
-  "LastPollingSuccess" => 2026-11-30 09:40:11 +0000
-  "PushMagic" => "${MAGIC}"
-  "ServerURL" => "https://mdm.example.test/mdm/connect"
-  "Topic" => "${TOPIC}"
-  "UseDevelopmentAPNS" => false
-}
-`;
+const PLUTIL = `${PLUTIL_MDM_PLIST}\n`;
 
 const XML = `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
