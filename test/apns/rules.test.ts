@@ -196,6 +196,14 @@ const cases: Case[] = [
   // Stale token
   { step: 'APNs says ExpiredToken', facts: [answer('ExpiredToken')], cause: 'apns.stale_token', status: 'confirmed', rule: 'apns.stale_token.expired_token' },
   {
+    step: 'APNs answered 410 without its body, and the reason it gave was ExpiredToken',
+    facts: [answer('410', { attrs: { status: '410' } })],
+    answers: [{ question: 'q.apns.refusal_reason', value: 'ExpiredToken' }],
+    cause: 'apns.stale_token',
+    status: 'confirmed',
+    rule: 'apns.stale_token.bare_410_expired',
+  },
+  {
     step: 'APNs says Unregistered but the app is installed',
     facts: [answer('Unregistered')],
     answers: [yes('q.apns.app_installed')],

@@ -78,6 +78,26 @@ const cases: Case[] = [
     rule: 'mdm.unenrolled.checkout_seen',
   },
   {
+    step: 'the server pushed to the device after its CheckOut',
+    facts: [
+      server('mdm.checkin.checkout', true, at('2026-11-19T08:00:00.000Z')),
+      server('mdm.push_after_checkout', '2026-11-19T09:00:00.000Z', at('2026-11-19T09:00:00.000Z')),
+    ],
+    cause: 'mdm.unenrolled',
+    status: 'confirmed',
+    rule: 'mdm.unenrolled.pushed_after_checkout',
+  },
+  {
+    step: 'every push to the device went out before its CheckOut',
+    facts: [
+      server('mdm.checkin.checkout', true, at('2026-11-19T08:00:00.000Z')),
+      server('mdm.checkout_after_pushes', '2026-11-19T07:00:00.000Z', at('2026-11-19T07:00:00.000Z')),
+    ],
+    cause: 'mdm.unenrolled',
+    status: 'confirmed',
+    rule: 'mdm.unenrolled.checkout_after_pushes',
+  },
+  {
     step: 'a CheckOut was received, but the device holds an enrollment again (re-enrolled; a stale record is another cause)',
     facts: [server('mdm.checkin.checkout', true, at('2026-11-19T08:00:00.000Z')), ...enrolled],
     cause: 'mdm.unenrolled',

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, expectEnrollmentContested, facts, file, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, UDID_A, UDID_B } from './evidence.js';
+import {
+  cause,
+  diagnose,
+  nanoCheckOut,
+  expectEnrollmentContested,
+  facts,
+  file,
+  nanoIdle,
+  nanoLib,
+  nanoPush,
+  nanoTokenUpdate,
+  UDID_A,
+  UDID_B,
+} from './evidence.js';
 
 /**
  * Troubleshooting step: "is the MDM profile still installed?" The engineer answers yes, while the server's
@@ -9,10 +22,7 @@ import { cause, diagnose, expectEnrollmentContested, facts, file, nanoIdle, nano
  * someone settles which holds. The reverse of enrolledAnswerContradicted.test.ts.
  */
 
-const checkout = (t: string, udid: string) => [
-  nanoLib(t, 'level=info handler=log addr=::1 method=PUT path=/mdm/checkin agent=MDM/1.0 real_ip=198.51.100.7'),
-  nanoLib(t, `level=info service=nanomdm msg=CheckOut id=${udid} type=Device`),
-];
+const checkout = (t: string, udid: string) => nanoCheckOut(nanoLib, t, udid);
 /** NanoLIB (UTC): A's TokenUpdate at 08:00, a push to A at 10:00 left unanswered, A's CheckOut at 10:10; B polls at 10:30. */
 const serverLog = (...more: string[][]) =>
   file(

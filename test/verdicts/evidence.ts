@@ -131,6 +131,14 @@ export function nanoTokenUpdate(stamp: (t: string, rest: string) => string, t: s
   ];
 }
 
+/** A device leaving MDM: the check-in request and NanoMDM's CheckOut line. */
+export function nanoCheckOut(stamp: (t: string, rest: string) => string, t: string, udid: string): string[] {
+  return [
+    stamp(t, 'level=info handler=log addr=::1 method=PUT path=/mdm/checkin agent=MDM/1.0 real_ip=198.51.100.7'),
+    stamp(t, `level=info service=nanomdm msg=CheckOut id=${udid} type=Device`),
+  ];
+}
+
 /** MicroMDM's push log line (go-kit logfmt, UTC `ts`): `id` is the apns-id APNs handed back. */
 /** A NanoMDM log of one device: its TokenUpdate at 09:00, a push at 10:00 and the Idle poll that answered it. */
 export const answeredPushLog = (udid: string) =>

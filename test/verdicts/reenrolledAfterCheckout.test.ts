@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, file, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, UDID_A, UDID_B } from './evidence.js';
+import { cause, diagnose, nanoCheckOut, file, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, UDID_A, UDID_B } from './evidence.js';
 
 /**
  * Troubleshooting step: "did the device leave MDM?" A CheckOut in the server's log says the device left
@@ -7,10 +7,7 @@ import { cause, diagnose, file, nanoIdle, nanoLib, nanoPush, nanoTokenUpdate, UD
  * history: a push it does not answer later is not explained by that CheckOut.
  */
 
-const checkout = (t: string, udid: string) => [
-  nanoLib(t, 'level=info handler=log addr=::1 method=PUT path=/mdm/checkin agent=MDM/1.0 real_ip=198.51.100.7'),
-  nanoLib(t, `level=info service=nanomdm msg=CheckOut id=${udid} type=Device`),
-];
+const checkout = (t: string, udid: string) => nanoCheckOut(nanoLib, t, udid);
 const authenticate = (t: string, udid: string) => [
   nanoLib(t, 'level=info handler=log addr=::1 method=PUT path=/mdm/checkin agent=MDM/1.0 real_ip=198.51.100.7'),
   nanoLib(t, `level=info service=nanomdm msg=Authenticate id=${udid} type=Device`),

@@ -182,6 +182,18 @@ export const mdmFacts: FactDefinition[] = [
   d('mdm.checkin.token_update', 'time', 'A TokenUpdate check-in (attrs: udid, topic)', { marksDomain: false }),
   d('mdm.checkin.checkout', 'time', 'A CheckOut check-in: the device announced it is leaving MDM'),
   d(
+    'mdm.push_after_checkout',
+    'time',
+    "The first push the server sent the case's device after its last CheckOut, with no enrollment since (derived; attrs: device, zone)",
+    { derived: true, marksDomain: false },
+  ),
+  d(
+    'mdm.checkout_after_pushes',
+    'time',
+    "The latest push to the case's device, when every push in the evidence went out before its last CheckOut and no enrollment followed it (derived; attrs: device, zone)",
+    { derived: true, marksDomain: false },
+  ),
+  d(
     'mdm.command.status',
     'string',
     'An MDM command result status: Acknowledged, Error, CommandFormatError, NotNow, Idle (attrs: command_uuid, request_type, udid, channel, connection)',

@@ -99,6 +99,7 @@ export function reachedFacts(a: PushAnalysis, index: Index): Fact[] {
       ]),
       attrs: { device: d.label },
     });
+  if (lastCheckout) checkoutOrderFacts(d, lastCheckout, out);
   if (enrolled)
     out.push({
       name: 'device.mdm_enrolled',
@@ -107,6 +108,43 @@ export function reachedFacts(a: PushAnalysis, index: Index): Fact[] {
       attrs: { device: d.label },
     });
   return out;
+}
+
+/**
+ * Where the device's last CheckOut stands among the server's pushes to it, when no enrollment follows it: a push
+ * after it went to an enrollment the device had left (the server still pushes); with every push before it, the
+ * device was still enrolled when they went out, and leaving explains none of them. Neither when the stamps cannot
+ * order a push against the CheckOut (two logs without a common clock).
+ */
+function checkoutOrderFacts(d: NonNullable<PushAnalysis['device']>, checkout: DeviceEvent, out: Fact[]): void {
+  const reenrolled = d.contacts.some(
+    (c) => (c.name === 'mdm.checkin.authenticate' || c.name === 'mdm.checkin.token_update') && order(checkout.m, c.m) === 'before',
+  );
+  if (reenrolled || !d.pushes.length) return;
+  const firstAfter = d.pushes.find((p) => order(checkout.m, p.m) === 'before');
+  if (firstAfter) {
+    out.push({
+      name: 'mdm.push_after_checkout',
+      value: firstAfter.fact.at!,
+      source: derived(
+        `the server pushed to ${d.label} at ${when(firstAfter)} (${firstAfter.where}), after it ${checkout.what} at ${when(checkout)} (${checkout.where})`,
+        ['server.push_sent', 'mdm.checkin.checkout'],
+      ),
+      attrs: { device: d.label, ...zoneAttr(firstAfter) },
+    });
+    return;
+  }
+  if (!d.pushes.every((p) => order(p.m, checkout.m) === 'before')) return;
+  const last = d.pushes.at(-1)!;
+  out.push({
+    name: 'mdm.checkout_after_pushes',
+    value: last.fact.at!,
+    source: derived(
+      `every push to ${d.label} in the evidence went out before it ${checkout.what} at ${when(checkout)} (${checkout.where}); the last at ${when(last)} (${last.where})`,
+      ['server.push_sent', 'mdm.checkin.checkout'],
+    ),
+    attrs: { device: d.label, ...zoneAttr(last) },
+  });
 }
 
 /**

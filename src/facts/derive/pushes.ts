@@ -14,7 +14,8 @@ export const pushFacts: SteppedDeriver = function* (index, params = {}) {
   if (!a) return [];
   yield;
   const magic = magicFacts(a, index, params);
-  const left = (f: Fact) => f.name === 'device.mdm_enrolled' && f.value === false;
+  const left = (f: Fact) =>
+    (f.name === 'device.mdm_enrolled' && f.value === false) || f.name === 'mdm.push_after_checkout' || f.name === 'mdm.checkout_after_pushes';
   let reached = reachedFacts(a, index);
   const enrolledKnown = reached.some((f) => f.name === 'device.mdm_enrolled' && !left(f)) || (index.get('device.mdm_enrolled') ?? []).length > 0;
   yield;
