@@ -69,7 +69,10 @@ function splitMessage(body: string, out: LogLine): LogLine {
 }
 
 function parseAfterIsoTime(time: string, rest: string): LogLine | null {
-  let m = RE_DEFAULT_REST.exec(rest);
+  // Each form's first characters are looked at before its expression runs: an exec that fails at once still costs
+  // a call and its match state, and most lines of a push-heavy bundle are the syslog form, tried last.
+  const c = rest.charCodeAt(0);
+  let m = c === 48 && rest.charCodeAt(1) === 120 ? RE_DEFAULT_REST.exec(rest) : null;
   if (m) {
     const body = m[3];
     const colon = body.indexOf(': ');
@@ -81,7 +84,7 @@ function parseAfterIsoTime(time: string, rest: string): LogLine | null {
     out.process = body.slice(0, colon);
     return splitMessage(body.slice(colon + 2), out);
   }
-  m = RE_COMPACT_REST.exec(rest);
+  m = c >= 65 && c <= 90 ? RE_COMPACT_REST.exec(rest) : null;
   if (m) return splitMessage(m[4], { format: 'compact', time, process: m[2], message: '' });
   m = RE_SYSLOG_REST.exec(rest);
   if (m) return syslogLine(m, time);
