@@ -31,8 +31,9 @@ const RE_ISO_START = new RegExp(`^(${ISO_TIME})\\s+(.*)$`);
 const RE_DEFAULT_REST = /^0x[0-9a-f]+\s+([A-Za-z]+)\s+0x[0-9a-f]+\s+(\d+)\s+(?:\d+\s+)?(.*)$/;
 // "Df mdmd[123:abcd] …"
 const RE_COMPACT_REST = /^([A-Z][a-z]?)\s+(.+?)\[(\d+):[0-9a-fx]+\]\s?(.*)$/;
-// "[host ]proc[(lib)][pid][ (lib)][ <Level>]: message" — old syslog and `log show --style syslog`.
-const RE_SYSLOG_REST = /^(?:(\S+)\s+)?([^\s[\]()]+)(?:\(([^)]*)\))?\[(\d+)(?::[0-9a-fx]+)?\](?:\s+\(([^)]*)\))?(?:\s+<(\w+)>)?:?\s+(.*)$/;
+// "[host ]proc[(lib)][pid][ (lib)][ <Level>]: message" — old syslog and `log show --style syslog`. The pid and
+// the level are matched, not captured: nothing reads them, and each capture is a string made for every line.
+const RE_SYSLOG_REST = /^(?:(\S+)\s+)?([^\s[\]()]+)(?:\(([^)]*)\))?\[\d+(?::[0-9a-fx]+)?\](?:\s+\(([^)]*)\))?(?:\s+<\w+>)?:?\s+(.*)$/;
 const RE_SYSLOG_START = new RegExp(`^(${SYSLOG_TIME})\\s+(.*)$`);
 // Console.app copies: tab-separated Type, Time, Process, [Subsystem, Category,] Message.
 const RE_CONSOLE_LEVEL = /^(?:default|info|debug|error|fault|notice|activity|Default|Info|Debug|Error|Fault|Notice|Activity)$/;
@@ -49,7 +50,9 @@ export function isFrameLine(line: string): boolean {
 }
 
 function splitMessage(body: string, out: LogLine): LogLine {
-  const m = RE_MESSAGE_PREFIX.exec(body);
+  // Both prefixes start with a bracket: a message starting otherwise has none, and is taken as it is without a match made for it.
+  const c = body.charCodeAt(0);
+  const m = c === 40 || c === 91 ? RE_MESSAGE_PREFIX.exec(body) : null;
   if (m?.[0].length) {
     if (m[1] !== undefined) out.library ??= m[1];
     // "[com.apple.ManagedClient.InstallApplication]" — only dotted names are subsystems; "[Acknowledged(…)]" is message.
@@ -69,7 +72,10 @@ function splitMessage(body: string, out: LogLine): LogLine {
 }
 
 function parseAfterIsoTime(time: string, rest: string): LogLine | null {
-  let m = RE_DEFAULT_REST.exec(rest);
+  // Each form's first characters are looked at before its expression runs: an exec that fails at once still costs
+  // a call and its match state, and most lines of a push-heavy bundle are the syslog form, tried last.
+  const c = rest.charCodeAt(0);
+  let m = c === 48 && rest.charCodeAt(1) === 120 ? RE_DEFAULT_REST.exec(rest) : null;
   if (m) {
     const body = m[3];
     const colon = body.indexOf(': ');
@@ -81,7 +87,7 @@ function parseAfterIsoTime(time: string, rest: string): LogLine | null {
     out.process = body.slice(0, colon);
     return splitMessage(body.slice(colon + 2), out);
   }
-  m = RE_COMPACT_REST.exec(rest);
+  m = c >= 65 && c <= 90 ? RE_COMPACT_REST.exec(rest) : null;
   if (m) return splitMessage(m[4], { format: 'compact', time, process: m[2], message: '' });
   m = RE_SYSLOG_REST.exec(rest);
   if (m) return syslogLine(m, time);
@@ -90,10 +96,14 @@ function parseAfterIsoTime(time: string, rest: string): LogLine | null {
 
 /** The host column is only a host when a process follows it; `localhost` is what `log show --style syslog` prints. */
 function syslogLine(m: RegExpExecArray, time: string): LogLine {
-  const [, host, process, lib1, , lib2] = m;
-  const out: LogLine = { format: 'syslog', time, process: process!, ...(lib1 || lib2 ? { library: lib1 || lib2 } : {}), message: '' };
+  const [, host, process, lib1, lib2, message] = m;
+  const library = lib1 || lib2;
+  // Two literals rather than a spread (one made per line); the keys in the same order either way.
+  const out: LogLine = library
+    ? { format: 'syslog', time, process: process!, library, message: '' }
+    : { format: 'syslog', time, process: process!, message: '' };
   if (host && host !== 'localhost' && host !== 'unknown') out.host = host;
-  return splitMessage(m[7]!, out);
+  return splitMessage(message!, out);
 }
 
 function basename(p: string): string {

@@ -22,10 +22,17 @@ const clean = (v: string | undefined): string | undefined => {
   const t = v.replace(/^['"‘’“”]+|['"‘’“”.,;]+$/g, '');
   return !t || t.includes(REDACTED) || t === '(null)' ? undefined : t;
 };
+/** Keys in the order given (name, value, attrs): the report lists them so. Assigned, not spread: one made per matched line. */
 const withAttrs = (name: string, attrs: Record<string, string | undefined>, value?: string): Observation => {
-  const a: Record<string, string> = {};
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) a[k] = v;
-  return { name, ...(value !== undefined ? { value } : {}), ...(Object.keys(a).length ? { attrs: a } : {}) };
+  const out: Observation = { name };
+  if (value !== undefined) out.value = value;
+  let a: Record<string, string> | undefined;
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (v !== undefined) (a ??= {})[k] = v;
+  }
+  if (a) out.attrs = a;
+  return out;
 };
 
 const STATUSES = new Set(['Acknowledged', 'NotNow', 'Idle', 'Error', 'CommandFormatError']);
