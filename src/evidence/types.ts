@@ -16,6 +16,12 @@ export interface Item {
   pasted?: boolean;
   /** Declared size in bytes, when known up front. */
   size?: number;
+  /**
+   * The text is log lines taken out of a collector's wrapper or a console's
+   * export (text/unwrap.ts): read as a log, whatever its file is named
+   * (a Datadog or Kibana `.csv`).
+   */
+  unwrapped?: boolean;
 }
 
 /** The base name used to recognise an item (member path or input path). */

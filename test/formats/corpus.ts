@@ -68,6 +68,28 @@ const EVENTS = [
   },
 ];
 
+/**
+ * An app's push provider (Python logging's or log4j's default layout) sending to four devices: two pushes
+ * go through, one token is bad, one is no longer registered. Each failed push's APNs answer body is
+ * logged after its record's first words: on the same line in the plain log, under it in the forms below.
+ */
+const PROVIDER: [first: string, body?: Record<string, unknown>][] = [
+  [
+    '2026-11-20 10:02:31,002 INFO  [apns] push sent for token 5a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9 topic=com.example.chat apns-id=3F1E2D4C-5B6A-4978-8695-A4B3C2D1E0F9 status=200',
+  ],
+  [
+    '2026-11-20 10:12:33,120 ERROR [apns] push failed for token c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00 topic=com.example.chat status=400',
+    { reason: 'BadDeviceToken' },
+  ],
+  [
+    '2026-11-20 10:22:34,500 INFO  [apns] push sent for token 9e8d7c6b5a4938271605f4e3d2c1b0a99e8d7c6b5a4938271605f4e3d2c1b0a9 topic=com.example.chat apns-id=7A6B5C4D-3E2F-4A1B-9C8D-7E6F5A4B3C2D status=200',
+  ],
+  [
+    '2026-11-20 10:32:35,010 ERROR [apns] push failed for token 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef topic=com.example.chat status=410',
+    { reason: 'Unregistered', timestamp: 1763634100000 },
+  ],
+];
+
 export interface Sample {
   /** What the log is, for test names. */
   name: string;
@@ -80,6 +102,11 @@ export const SAMPLES = {
   server: { name: 'NanoMDM server log', file: 'nanomdm.log', plain: `${NANOMDM.map(plainLine).join('\n')}\n` },
   device: { name: 'mdmd log show export', file: 'mdmd.log', plain: `${DEVICE.join('\n')}\n` },
   events: { name: 'log show ndjson export', file: 'device.ndjson', plain: `${EVENTS.map((e) => JSON.stringify(e)).join('\n')}\n` },
+  provider: {
+    name: 'app push provider log',
+    file: 'provider.log',
+    plain: `${PROVIDER.map(([first, body]) => (body ? `${first} ${JSON.stringify(body)}` : first)).join('\n')}\n`,
+  },
 } satisfies Record<string, Sample>;
 
 /**
@@ -113,7 +140,7 @@ export interface Shape {
 const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
 const lines = (s: string) => s.replace(/\n$/, '').split('\n');
 const serverOnly: (keyof typeof SAMPLES)[] = ['server'];
-const ALL: (keyof typeof SAMPLES)[] = ['server', 'device', 'events'];
+const ALL: (keyof typeof SAMPLES)[] = ['server', 'device', 'events', 'provider'];
 
 /** Docker's json-file driver: RFC 3339 with nanoseconds. */
 const nano = (at: string, n: number) => `${at}.${String(123456789 + n).padStart(9, '0')}Z`;
@@ -656,6 +683,111 @@ function journal([at, rest]: Stamped, i: number): Record<string, unknown> {
     _SYSTEMD_UNIT: 'nanomdm.service',
   };
 }
+
+/** The provider log with each failed push's lines under its record's first line, as `under` lays them out. */
+function providerLog(under: (first: string, body: Record<string, unknown>) => string[]): string {
+  return `${PROVIDER.flatMap(([first, body]) => (body ? under(first, body) : [first])).join('\n')}\n`;
+}
+
+/** The file line each record of the provider log starts at: its first line's. */
+function providerLineOf(n: number, text: string): number {
+  return lineHolding(text, PROVIDER[n - 1]![0].slice(0, 23));
+}
+
+SHAPES.push(
+  {
+    name: "provider log with the APNs answer's body pretty-printed under its record (Python logging, log4j)",
+    of: ['provider'],
+    make: () => [{ name: 'provider.log', data: Buffer.from(providerLog((first, body) => [first, ...JSON.stringify(body, null, 2).split('\n')])) }],
+    lineOf: providerLineOf,
+  },
+  {
+    name: 'provider log with a Java stack trace under the record (pushy, log4j)',
+    of: ['provider'],
+    make: () => [
+      {
+        name: 'provider.log',
+        data: Buffer.from(
+          providerLog((first, body) => {
+            const [head, status] = first.split(' status=');
+            return [
+              head!,
+              `com.example.push.ApnsRejectedException: status=${status} ${JSON.stringify(body)}`,
+              '\tat com.example.push.ApnsSender.send(ApnsSender.java:88)',
+              '\tat java.base/java.util.concurrent.ThreadPoolExecutor.runWorker(ThreadPoolExecutor.java:1136)',
+              '\t... 2 more',
+            ];
+          }),
+        ),
+      },
+    ],
+    lineOf: providerLineOf,
+  },
+  {
+    name: 'provider log with a Python traceback under the record (its chained exceptions apart by a blank line)',
+    of: ['provider'],
+    make: () => [
+      {
+        name: 'provider.log',
+        data: Buffer.from(
+          providerLog((first, body) => {
+            const [head, status] = first.split(' status=');
+            return [
+              head!,
+              'Traceback (most recent call last):',
+              '  File "/srv/push/sender.py", line 41, in send',
+              '    response = client.post(path, json=payload)',
+              'push.errors.Rejected',
+              '',
+              'During handling of the above exception, another exception occurred:',
+              '',
+              'Traceback (most recent call last):',
+              '  File "/srv/push/worker.py", line 12, in run',
+              '    sender.send(note)',
+              `push.errors.DispatchError: status=${status} ${JSON.stringify(body)}`,
+            ];
+          }),
+        ),
+      },
+    ],
+    lineOf: providerLineOf,
+  },
+  {
+    anyLog: true,
+    name: 'Datadog Log Explorer CSV export (Date, Host, Service, Message; newest first)',
+    of: ['server', 'provider'],
+    make: (s) => [
+      {
+        name: 'extract-2026-11-20T11_00_00.000Z.csv',
+        data: Buffer.from(
+          `Date,Host,Service,Message\n${wrapped(s)
+            .map(([at, l]) => [`${at}.000Z`, 'mdm-1', 'nanomdm', l].map((v) => `"${v.replace(/"/g, '""')}"`).join(','))
+            .reverse()
+            .join('\n')}\n`,
+        ),
+      },
+    ],
+    // The newest row is the file's second line: the plain log's line n is read from the row n lines above the last.
+    lineOf: (n, text) => text.split('\n').length - n,
+  },
+  {
+    anyLog: true,
+    name: 'Kibana CSV export sorted as Discover sorts (newest first)',
+    of: ['server'],
+    make: (s) => [
+      {
+        name: 'Discover search.csv',
+        data: Buffer.from(
+          `"@timestamp",message\n${wrapped(s)
+            .map(([at, l]) => `"${kibanaDate(at)}","${l.replace(/"/g, '""')}"`)
+            .reverse()
+            .join('\n')}\n`,
+        ),
+      },
+    ],
+    lineOf: (n, text) => text.split('\n').length - n,
+  },
+);
 
 /** Broken forms: each must give a problem naming the file, never a crash. */
 export const BROKEN: { name: string; file: string; data: Buffer; problem: RegExp }[] = [

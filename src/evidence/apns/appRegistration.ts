@@ -46,7 +46,7 @@ export const appRegistrationReader: LineReader = {
           ...at,
           ...(t?.zone ? { attrs: zone } : {}),
         });
-        if (refused && n - refused.line <= ANSWER_LINES && ONESIGNAL_REASON.test(text)) {
+        if (refused && Math.abs(n - refused.line) <= ANSWER_LINES && ONESIGNAL_REASON.test(text)) {
           refused.fact.attrs = { ...refused.fact.attrs, code: 'Identifier invalid format' };
           return;
         }

@@ -172,10 +172,15 @@ export const relayAnswerReader: LineReader = {
     // The latest lines, kept by reference: a log entry's time, the service's name and a batch's counts lie a
     // few lines above the code, and are looked for only when a code is found (most lines have none).
     const recent: string[] = new Array(RECENT);
+    /**
+     * Lines fed so far: `recent` is kept by it, not by the file line, which may repeat or skip (a record
+     * taken out of a wrapper, or joined from several lines, is named by the line it starts on).
+     */
+    let fed = 0;
     let fcmSeen = false;
     let expoSeen = false;
     const tokens = new Set<string>();
-    /** The nearest line at or above n (within `span`) that the test finds something on. */
+    /** The nearest line fed at or above the k-th (within `span`) that the test finds something on. */
     const above = <T>(n: number, span: number, find: (text: string) => T | undefined): T | undefined => {
       for (let k = n; k > n - span && k > 0; k--) {
         const text = recent[k % RECENT];
@@ -187,12 +192,13 @@ export const relayAnswerReader: LineReader = {
     };
     return {
       line(raw, n) {
-        recent[n % RECENT] = raw;
+        const k = ++fed;
+        recent[k % RECENT] = raw;
         if (!GATE.test(raw)) return;
         const text = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
         // A file that has named FCM (or Expo) by now: its generic result names count.
-        if (!fcmSeen && above(n, RECENT, (t) => (FCM_CONTEXT.test(t) ? true : undefined))) fcmSeen = true;
-        if (!expoSeen && above(n, RECENT, (t) => (EXPO_CONTEXT.test(t) ? true : undefined))) expoSeen = true;
+        if (!fcmSeen && above(k, RECENT, (t) => (FCM_CONTEXT.test(t) ? true : undefined))) fcmSeen = true;
+        if (!expoSeen && above(k, RECENT, (t) => (EXPO_CONTEXT.test(t) ? true : undefined))) expoSeen = true;
         const found = codesOn(text, fcmSeen && !expoSeen, expoSeen);
         for (const f of found)
           if (f.relay === 'fcm') fcmSeen = true;
@@ -200,9 +206,9 @@ export const relayAnswerReader: LineReader = {
         const weak = !found.length;
         if (weak) for (const [re, value] of MESSAGES) if (re.test(text)) found.push({ value, code: re.source.replaceAll('\\b', ''), relay: 'fcm' });
         if (!found.length) return;
-        const time = above(n, ENTRY_LINES, (t) => lineTimeZoned(t));
+        const time = above(k, ENTRY_LINES, (t) => lineTimeZoned(t));
         const entries = text.match(RESULT_ENTRY)?.length ?? 0;
-        const counted = above(n, SAME_BODY_LINES, (t) => {
+        const counted = above(k, SAME_BODY_LINES, (t) => {
           let total = 0;
           for (const m of t.matchAll(COUNT)) total += Number(m[2]);
           return total || undefined;
@@ -214,11 +220,11 @@ export const relayAnswerReader: LineReader = {
         const bad = found.find((f) => f.value === 'invalid_argument');
         if (bad) {
           const before = last.get('invalid_registration');
-          if (MESSAGES[1]![0].test(text) || (before?.weak && n - before.line <= SAME_BODY_LINES)) bad.value = 'invalid_registration';
+          if (MESSAGES[1]![0].test(text) || (before?.weak && Math.abs(n - before.line) <= SAME_BODY_LINES)) bad.value = 'invalid_registration';
         }
         for (const f of found) {
           const before = last.get(f.value);
-          const near = before && n - before.line <= SAME_BODY_LINES;
+          const near = before && Math.abs(n - before.line) <= SAME_BODY_LINES;
           if (near && weak) continue;
           const fact: Fact = {
             name: 'apns.relay_answer',

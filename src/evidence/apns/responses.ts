@@ -27,15 +27,16 @@ const STATED_UDID = /\budid\s*[:=]?\s*([0-9A-F]{8}-[0-9A-F]{16}|[0-9A-F]{40}|[0-
 const DEVICE_ON_LINE = /(?<![\w-])(?:udid|id_?first|enrollment_?id|device_?id|host_?uuid|id)"?\s*[=:]\s*"?([A-Za-z0-9][A-Za-z0-9:._@-]{7,199})/gi;
 
 /**
- * The device token an app provider's line names (token=…, device_token, /3/device/<token>, node-apn's
+ * The device token an app provider's line names (token=…, device_token, "for token <token>", /3/device/<token>, node-apn's
  * failed entry `device: '<token>'`, gorush's `ios [<token>]`, Braze's "sending error to <token>"): 64 hex
  * digits, whole.
  */
-const TOKEN_ON_LINE = /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?|\bios \[|\bsending error to )([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
+const TOKEN_ON_LINE =
+  /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?|\btoken |\bios \[|\bsending error to )([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
 
 /** The same, masked in its middle (`token=9a4c2e7f…7d9e0f`, `9a4c...9e0f`, `9a4c****9e0f`): its two ends. */
 const MASKED_TOKEN_ON_LINE =
-  /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?|\bios \[|\bsending error to )([0-9A-Fa-f]{4,40})(?:…|\.{2,3}|\*{2,})([0-9A-Fa-f]{4,40})(?![0-9A-Fa-f])/i;
+  /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?|\btoken |\bios \[|\bsending error to )([0-9A-Fa-f]{4,40})(?:…|\.{2,3}|\*{2,})([0-9A-Fa-f]{4,40})(?![0-9A-Fa-f])/i;
 
 /**
  * A device token the line hides whole (`token=****`, `device_token=[REDACTED]`, `token=<redacted>`,
@@ -192,7 +193,8 @@ class ResponseScan implements LineSink {
   }
 
   line(text: string, n: number): void {
-    if (this.pending && n - this.pending.line > ANSWER_SPAN) this.flush();
+    // Lines may come in any order (a newest-first export read oldest first): the distance either way.
+    if (this.pending && Math.abs(n - this.pending.line) > ANSWER_SPAN) this.flush();
     const l = this.view(text, n);
     if (!l) return;
     this.headerFacts(l, n);
@@ -334,11 +336,12 @@ class ResponseScan implements LineSink {
     const q = this.pending;
     const merge =
       q &&
-      n - q.line <= ANSWER_SPAN &&
+      Math.abs(n - q.line) <= ANSWER_SPAN &&
       !(udid && q.udid && udid !== q.udid) &&
       !(token && q.token && token !== q.token) &&
       !(masked && q.tokenMasked && masked !== q.tokenMasked) &&
-      ((reason && !q.reason && (status === undefined || status === q.status)) ||
+      // APNs answers 200 with no body: a reason is never the body of a push that went through.
+      ((reason && !q.reason && (status === undefined || status === q.status) && q.status !== 200) ||
         // …but a line naming another push's apns-id starts that push's answer.
         (!reason && status === undefined && legacy === undefined && !(apnsId && q.apnsId && apnsId.toLowerCase() !== q.apnsId.toLowerCase())) ||
         (status !== undefined && q.status === undefined && !q.reason?.status));

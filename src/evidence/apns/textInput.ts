@@ -15,6 +15,8 @@ export function isPushText(name: string, head: Buffer, item: Item): boolean {
   // A device's sysdiagnose holds no provider-side evidence (APNs answers, PEM certificates, codesign
   // output); its logs belong to the device-log reader. Skipping them keeps a 300 MB scan near gunzip speed.
   if (isInSysdiagnose(item)) return false;
+  // Log lines out of a console's export (a provider's log saved from Datadog or Kibana as .csv).
+  if (item.unwrapped) return true;
   // Certificates: PEM is text, DER is not (the DER reader takes those).
   if (CERT_NAMES.test(name)) return head.toString('latin1').includes('-----BEGIN ');
   // A CMS envelope (a provisioning or enrollment profile saved as .txt) is binary: the plist readers take it.

@@ -113,10 +113,15 @@ export class Member implements ChunkSink {
     const kind = sniff(head);
     const nestedOk = opts.depth < MAX_DEPTH;
     if (opts.topLevel && kind !== 'other') return this.archive(kind);
-    if (kind === 'other' && !opts.normalised && mayNeedNormalising(head))
+    if (kind === 'other' && !opts.normalised && mayNeedNormalising(head, item))
       return new NormaliseSink(scan, item, (changed, origin) => {
         const { size: _size, ...rest } = item;
-        return new Member(scan, changed ? rest : item, { ...opts, ...(changed ? { size: undefined } : {}), normalised: true, ...(origin ? { origin } : {}) });
+        return new Member(scan, origin ? { ...rest, unwrapped: true } : changed ? rest : item, {
+          ...opts,
+          ...(changed ? { size: undefined } : {}),
+          normalised: true,
+          ...(origin ? { origin } : {}),
+        });
       });
     const name = itemName(item);
     const buffers = bufferReadersFor(name, head, item, scan.readers);

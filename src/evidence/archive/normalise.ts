@@ -2,6 +2,8 @@ import { StreamDecoder, textEncoding, type TextEncoding } from '../text/encoding
 import type { LineOrigin } from '../text/lineOrigin.js';
 import { unwrapperFor, type Unwrapper } from '../text/unwrap.js';
 import type { Item } from '../types.js';
+import { isInSysdiagnose } from '../sysdiagnose.js';
+import { looksLikeDeviceLog } from '../text/recognise.js';
 import type { Scan } from './scan.js';
 import { andThen, type ChunkSink } from './sink.js';
 
@@ -16,7 +18,7 @@ import { andThen, type ChunkSink } from './sink.js';
 const DECIDE_BYTES = 64 << 10;
 
 /** Whether a file whose first bytes are `head` may need normalising (cheap: most members are plainly not). */
-export function mayNeedNormalising(head: Buffer): boolean {
+export function mayNeedNormalising(head: Buffer, item?: Item): boolean {
   if (textEncoding(head)) return true;
   let i = 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
@@ -28,7 +30,9 @@ export function mayNeedNormalising(head: Buffer): boolean {
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}) /.test(text) ||
     // Syslog: RFC 5424, RFC 3164 with or without its <PRI>.
     /^(?:<\d{1,3}>(?:1 )?)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:|^<\d{1,3}>1 /.test(text) ||
-    /^"?(?:sep=|[^\n]*\b(?:message|_raw|msg|log)\b"?\s*(?:[,;\t]|\r?\n))/i.test(text)
+    /^"?(?:sep=|[^\n]*\b(?:message|_raw|msg|log)\b"?\s*(?:[,;\t]|\r?\n))/i.test(text) ||
+    // A server's or provider's log whose records may run over several lines (text/unwrap.ts): not a device's.
+    (/^\[?\d{4}[-/]\d{2}[-/]\d{2}(?:[T ]| - )\d{2}:\d{2}/.test(text) && !(item && isInSysdiagnose(item)) && !looksLikeDeviceLog(head))
   );
 }
 

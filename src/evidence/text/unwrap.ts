@@ -13,6 +13,7 @@
  * the record took or its message holds.
  */
 import { LineOrigin } from './lineOrigin.js';
+import { looksLikeDeviceLog } from './recognise.js';
 
 export interface UnwrapProblem {
   code: string;
@@ -467,11 +468,27 @@ abstract class LineUnwrapper implements Unwrapper {
   private whole(line: string): string {
     const n = ++this.line;
     const { lines, from } = this.lineOf(line.endsWith('\r') ? line.slice(0, -1) : line, n);
-    let out = '';
+    this.put(lines, from);
+    const out = this.out;
+    this.out = '';
+    return out;
+  }
+
+  /** Inner lines written so far and not yet handed on. */
+  private out = '';
+
+  /** Writes inner lines of a record that starts at file line `from` (a record held back is written when its turn comes). */
+  protected put(lines: readonly string[], from: number): void {
     for (const l of lines) {
-      out += `${l}\n`;
+      this.out += `${l}\n`;
       this.origin.note(from);
     }
+  }
+
+  /** What put() wrote since the last input line (at the end of the text). */
+  protected taken(): string {
+    const out = this.out;
+    this.out = '';
     return out;
   }
 
@@ -652,14 +669,28 @@ function csvFields(record: string, sep: string): string[] {
   }
 }
 
-/**
- * A log export as CSV (CloudWatch Logs Insights, Graylog, Kibana, Excel with
- * its `sep=` line): the message column, dated by the time column. A quoted
- * message may run over several lines.
- */
 /** Lines of one CSV record at most: a message (a stack trace) runs to a few hundred. */
 const MAX_RECORD_LINES = 10_000;
+/**
+ * Characters of records held back to be put in time order: a newest-first
+ * export (Datadog's, Kibana's and Graylog's by default) is held whole and
+ * read from its last row up, so that what happened later is read later.
+ */
+const MAX_HELD = 64 << 20;
 
+/** One CSV record's inner lines, the file line it starts at, and its time (NaN when it has none). */
+interface CsvRecord {
+  lines: readonly string[];
+  from: number;
+  at: number;
+}
+
+/**
+ * A log export as CSV (CloudWatch Logs Insights, Graylog, Kibana, Datadog,
+ * Excel with its `sep=` line): the message column, dated by the time column.
+ * A quoted message may run over several lines. Rows newest first (the order
+ * log consoles show and export them in) are read oldest first.
+ */
 class CsvExport extends LineUnwrapper {
   readonly label: string;
   private header = true;
@@ -669,6 +700,19 @@ class CsvExport extends LineUnwrapper {
   private quotes = 0;
   /** Records cut at MAX_RECORD_LINES. */
   private cut = 0;
+  /**
+   * The rows' order, told by the first two different times: `undecided`
+   * until then (the rows read so far are held), `file` once the rows go
+   * forward in time (or could not be held), `newest` while held to be read
+   * from the last.
+   */
+  private order: 'undecided' | 'file' | 'newest' = 'undecided';
+  private held: CsvRecord[] = [];
+  private heldChars = 0;
+  private firstAt = Number.NaN;
+  private lastAt = Number.NaN;
+  /** A newest-first export whose times go forward somewhere: not one order, read as it is. */
+  private mixed = false;
 
   constructor(
     private readonly sep: string,
@@ -703,37 +747,77 @@ class CsvExport extends LineUnwrapper {
           message: `line ${this.pendingFrom} opens a quoted field of ${article(this.label)} that runs over ${this.pending.length} lines: read as one record, and the lines after it as new records`,
         });
     }
-    return { lines: this.record(), from: this.pendingFrom };
+    this.take(this.record());
+    return { lines: [], from: n };
   }
 
   /** A quoted field still open when the text ended: what it holds is read all the same, and said. */
   override end(): string {
     const last = super.end();
-    if (!this.pending.length) return last;
-    const from = this.pendingFrom;
-    if (this.quotes % 2 === 1)
-      this.problems.push({
-        code: 'wrapper.garbled',
-        message: `line ${from} opens a quoted field of ${article(this.label)} that never closes: the ${this.pending.length} lines from there to the end were read as one record`,
-      });
-    let out = last;
-    for (const l of this.record()) {
-      out += `${l}\n`;
-      this.origin.note(from);
+    if (this.pending.length) {
+      if (this.quotes % 2 === 1)
+        this.problems.push({
+          code: 'wrapper.garbled',
+          message: `line ${this.pendingFrom} opens a quoted field of ${article(this.label)} that never closes: the ${this.pending.length} lines from there to the end were read as one record`,
+        });
+      this.take(this.record());
     }
-    return out;
+    if (this.order === 'newest' && this.mixed)
+      this.problems.push({
+        code: 'wrapper.unordered',
+        message: `its rows are in no one time order (newest first, then going forward again): read in the order of the file, so which came first may be misread`,
+      });
+    if (this.order === 'newest' && !this.mixed) for (let i = this.held.length - 1; i >= 0; i--) this.put(this.held[i]!.lines, this.held[i]!.from);
+    else this.release();
+    this.held = [];
+    return last + this.taken();
   }
 
-  /** The inner lines of the record in `pending`. */
-  private record(): string[] {
+  /** A whole record: written at once when the rows go forward in time, held while that is not known. */
+  private take(r: CsvRecord): void {
+    if (this.order === 'file') {
+      this.put(r.lines, r.from);
+      return;
+    }
+    this.held.push(r);
+    this.heldChars += r.lines.reduce((k, l) => k + l.length + 1, 16);
+    if (!Number.isNaN(r.at)) {
+      if (Number.isNaN(this.firstAt)) this.firstAt = r.at;
+      else if (this.order === 'undecided' && r.at !== this.firstAt) this.order = r.at > this.firstAt ? 'file' : 'newest';
+      if (this.order === 'newest' && r.at > this.lastAt) this.mixed = true;
+      this.lastAt = r.at;
+    }
+    if (this.order === 'file') this.release();
+    else if (this.heldChars > MAX_HELD) {
+      if (this.order === 'newest')
+        this.problems.push({
+          code: 'wrapper.unordered',
+          message: `its rows are newest first and too many to put in order (over ${MAX_HELD >> 20} MiB): read in the order of the file, so which came first may be misread`,
+        });
+      this.release();
+      this.order = 'file';
+    }
+  }
+
+  /** Writes the records held, in the order of the file. */
+  private release(): void {
+    for (const r of this.held) this.put(r.lines, r.from);
+    this.held = [];
+    this.heldChars = 0;
+  }
+
+  /** The record in `pending`: its inner lines and its time. */
+  private record(): CsvRecord {
     const record = this.pending.join('\n');
+    const from = this.pendingFrom;
     this.pending = [];
     this.quotes = 0;
-    if (!record.trim()) return [];
+    if (!record.trim()) return { lines: [], from, at: Number.NaN };
     const f = csvFields(record, this.sep);
     const msg = f[this.message];
-    if (msg === undefined) return [];
-    return dated(msg, stampOf(f[this.time], this.utc));
+    if (msg === undefined) return { lines: [], from, at: Number.NaN };
+    const stamp = stampOf(f[this.time], this.utc);
+    return { lines: dated(msg, stamp), from, at: stamp ? Date.parse(stamp) : Number.NaN };
   }
 }
 
@@ -765,8 +849,117 @@ function csvFor(head: string): Unwrapper | undefined {
       ? 'Splunk CSV export'
       : cols[time] === '@timestamp'
         ? 'Kibana CSV export'
-        : 'CSV log export';
+        : cols[time] === 'date' && name === 'message' && cols.includes('host') && cols.includes('service')
+          ? 'Datadog Log Explorer CSV export'
+          : 'CSV log export';
   return new CsvExport(sep, !!sepLine, time, cols.indexOf(name), insights, label);
+}
+
+// ------------------------------------------------------------ records over several lines
+
+/**
+ * A line that starts a log record with its time: ISO 8601 or Python's,
+ * Java's, .NET's `2026-11-20 10:22:33,120`, Go's `2026/11/20 10:22:33`,
+ * gorush's `2026/11/20 - 10:22:33`, Monolog's `[2026-11-20T10:22:33…]`.
+ */
+const RECORD_START = /^\[?\d{4}[-/]\d{2}[-/]\d{2}(?:[T ]| - )\d{2}:\d{2}/;
+/**
+ * A line that goes on with the record above it: indented (a pretty-printed
+ * JSON body, node's util.inspect, a stack frame), a bracket or brace of a
+ * printed object, a Java / .NET / Python / PHP stack trace's own lines and
+ * its exception (`com.example.PushException: …`, `apns2.errors.BadDeviceToken`,
+ * `ValueError: …`). Tested on the line's first characters only.
+ */
+const CONTINUATION =
+  /^(?:[ \t]+\S|[{}\]]|\[(?:\s|$|[{["'\]])|(?:Caused by|Suppressed|Stack trace|Next [\w\\]{1,200}): |Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause|\.\.\. \d{1,9} (?:more|common frames omitted)|--- End of |#\d{1,9} |(?:[a-z_$][\w$]{0,200}\.){1,30}[A-Z][\w$]{0,200}(?::\s|$)|[A-Z]\w{0,200}(?:Error|Exception|Warning)(?::\s|$))/;
+/** A record joined from more lines than this, or longer, goes on as lines of their own (a 10,000-line dump is no one event). */
+const MAX_JOINED_LINES = 200;
+const MAX_JOINED_CHARS = 8000;
+/** Blank lines a record may hold (between a Python traceback's parts). */
+const MAX_HELD_BLANKS = 3;
+
+function isContinuation(line: string): boolean {
+  return CONTINUATION.test(line.length > 300 ? line.slice(0, 300) : line);
+}
+
+/**
+ * A plain log whose records may run over several lines: a provider that logs
+ * a failed push, then the APNs answer's JSON body pretty-printed or a stack
+ * trace under it. Each record is read as one line, its lines joined by a
+ * space, so that what its later lines say (the reason) is read with what its
+ * first line says (the time, its zone, the device token) and is named by the
+ * line it starts on, as a wrapped record's lines are. A line with a time of
+ * its own, or one that does not read as a continuation, is a record of its
+ * own: lines of other devices' pushes are never joined.
+ */
+class RecordJoiner extends LineUnwrapper {
+  readonly label = 'log with records over several lines';
+  private parts: string[] = [];
+  private chars = 0;
+  private from = 0;
+  /** Blank lines after the record, held until it is known whether it goes on after them. */
+  private blanks: number[] = [];
+
+  protected lineOf(line: string, n: number): { lines: readonly string[]; from: number } {
+    if (RECORD_START.test(line)) {
+      this.flush();
+      this.parts = [line];
+      this.chars = line.length;
+      this.from = n;
+    } else if (!line.trim()) {
+      if (this.parts.length && this.blanks.length < MAX_HELD_BLANKS) this.blanks.push(n);
+      else {
+        this.flush();
+        this.put([line], n);
+      }
+    } else if (this.parts.length && this.parts.length < MAX_JOINED_LINES && this.chars + line.length < MAX_JOINED_CHARS && isContinuation(line)) {
+      const part = line.trim();
+      this.parts.push(part);
+      this.chars += part.length + 1;
+      this.blanks = [];
+    } else {
+      this.flush();
+      this.put([line], n);
+    }
+    return { lines: [], from: n };
+  }
+
+  override end(): string {
+    const last = super.end();
+    this.flush();
+    return last + this.taken();
+  }
+
+  /** Writes the record read so far as one line, then the blank lines held after it. */
+  private flush(): void {
+    if (this.parts.length) this.put([this.parts.join(' ')], this.from);
+    this.parts = [];
+    this.chars = 0;
+    for (const b of this.blanks) this.put([''], b);
+    this.blanks = [];
+  }
+}
+
+/**
+ * Records over several lines when the head's first line starts a record and
+ * a record in it goes on in the next line; not a device's log (its own
+ * reader knows its multi-line messages). A log whose records are all one
+ * line is read as it is.
+ */
+function recordsFor(head: string): Unwrapper | undefined {
+  const lines = head.split('\n', 2000);
+  lines.pop();
+  let i = 0;
+  while (i < lines.length && !lines[i]!.trim()) i++;
+  if (i >= lines.length || !RECORD_START.test(lines[i]!) || looksLikeDeviceLog(Buffer.from(head.slice(0, 4096), 'latin1'))) return undefined;
+  let inRecord = false;
+  for (; i < lines.length; i++) {
+    const l = lines[i]!.replace(/\r$/, '');
+    if (RECORD_START.test(l)) inRecord = true;
+    else if (inRecord && l.trim() && isContinuation(l)) return new RecordJoiner();
+    else if (l.trim()) inRecord = false;
+  }
+  return undefined;
 }
 
 /**
@@ -775,5 +968,5 @@ function csvFor(head: string): Unwrapper | undefined {
  * text is read as it is.
  */
 export function unwrapperFor(head: string): Unwrapper | undefined {
-  return jsonRecordsFor(head) ?? syslogFor(head) ?? kubectlFor(head) ?? csvFor(head);
+  return jsonRecordsFor(head) ?? syslogFor(head) ?? kubectlFor(head) ?? csvFor(head) ?? recordsFor(head);
 }
