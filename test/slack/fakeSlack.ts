@@ -78,6 +78,8 @@ export class FakeSlack {
   readonly unsized = new Set<string>();
   /** Files whose downloads get no answer at all (not even headers) until released. */
   private readonly silent = new Map<string, Promise<void>>();
+  /** Web API calls answered only when released (a call still on its way to Slack), each hold taking the first call it matches. */
+  private readonly holds: { method: string; match: (args: Record<string, unknown>) => boolean; take(c: Call): void; released: Promise<void> }[] = [];
   private readonly trickles = new Map<string, { bytes: number; everyMs: number }>();
 
   async start(): Promise<this> {
@@ -170,6 +172,19 @@ export class FakeSlack {
       this.silent.delete(name);
       release();
     };
+  }
+
+  /**
+   * The first call of `method` whose arguments `match` is recorded when it arrives but answered only
+   * when `release` is called: `held` resolves with it once it has arrived.
+   */
+  hold(method: string, match: (args: Record<string, unknown>) => boolean): { held: Promise<Call>; release: () => void } {
+    let take!: (c: Call) => void;
+    let release!: () => void;
+    const held = new Promise<Call>((r) => (take = r));
+    const released = new Promise<void>((r) => (release = r));
+    this.holds.push({ method, match, take, released });
+    return { held, release };
   }
 
   of(method: string): Call[] {
@@ -281,6 +296,12 @@ export class FakeSlack {
     const args = parseArgs(req, raw);
     const call: Call = { method, args, at: Date.now() };
     this.calls.push(call);
+    const hold = this.holds.findIndex((h) => h.method === method && h.match(args));
+    if (hold >= 0) {
+      const [h] = this.holds.splice(hold, 1);
+      h!.take(call);
+      await h!.released;
+    }
     const limit = this.rateLimits.get(`${method}:${String(args.channel)}`) ?? this.rateLimits.get(method);
     if (limit && limit.times > 0) {
       limit.times--;

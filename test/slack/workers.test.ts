@@ -92,7 +92,7 @@ describe('a reader that runs past its deadline (1.5 s here)', () => {
   let bot: RunningBot;
   let pool: WorkerPool;
   beforeAll(async () => {
-    pool = new WorkerPool({ workerScript: workerScript(), size: 2, maxJobMs: 1500 });
+    pool = new WorkerPool({ workerScript: workerScript(), size: 2, maxScanMs: 1500 });
     bot = await startBot(fake, tempDb(), {}, undefined, { runner: pool });
   });
   afterAll(async () => {

@@ -39,7 +39,7 @@ export class WorkerPool implements Runner {
   private readonly setup: Omit<WorkerSetup, 'lane'>;
   private readonly maxHeapMb: number;
   private readonly caseJobMs: number;
-  private readonly maxJobMs: number;
+  private readonly maxScanMs: number;
   private readonly workerScript: URL | undefined;
   /** Workers replaced so far (after a crash or a deadline), for tests and logs. */
   replaced = 0;
@@ -51,7 +51,7 @@ export class WorkerPool implements Runner {
     this.setup = { ...(opts.rules ? { rules: opts.rules } : {}), caseMemoryBytes: opts.caseMemoryBytes ?? DEFAULT_CASE_MEMORY };
     this.maxHeapMb = opts.maxHeapMb ?? 768;
     this.caseJobMs = opts.caseJobMs ?? 120_000;
-    this.maxJobMs = opts.maxJobMs ?? Number.POSITIVE_INFINITY;
+    this.maxScanMs = opts.maxScanMs ?? Number.POSITIVE_INFINITY;
     this.workerScript = opts.workerScript;
   }
 
@@ -63,7 +63,7 @@ export class WorkerPool implements Runner {
     if (this.closed) return Promise.reject(new WorkerStopped('the pool closed'));
     const id = ++this.seq;
     return new Promise<JobOutput<K>>((resolve, reject) => {
-      const ms = Math.min(opts.timeoutMs ?? this.caseJobMs, this.maxJobMs);
+      const ms = Math.min(opts.timeoutMs ?? this.caseJobMs, kind === 'scan' ? this.maxScanMs : Number.POSITIVE_INFINITY);
       this.submit(id, { resolve: resolve as (v: unknown) => void, reject, opts, kind, input, ms });
     });
   }

@@ -42,8 +42,12 @@ export interface PoolOptions {
   maxHeapMb?: number;
   /** How long a job without a deadline of its own may take (default 2 minutes: a 320 MB bundle's case evaluates in about a second). */
   caseJobMs?: number;
-  /** No job may take longer than this, whatever it asks for (tests). */
-  maxJobMs?: number;
+  /**
+   * No file's read may take longer than this, whatever its download and read limits allow (tests: a
+   * stuck reader stopped in seconds). Case jobs keep their own deadlines: on a busy machine a first
+   * diagnosis in a fresh, low-priority worker can itself take seconds.
+   */
+  maxScanMs?: number;
   /** The worker's code, when not the one beside this module (tests: worker.ts bundled once, not compiled by tsx in every thread). */
   workerScript?: URL;
 }
