@@ -203,7 +203,12 @@ export class FakeSlack {
 
   private readonly threadOf = new Map<string, string>();
 
-  async waitFor<T>(check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  /**
+   * Polls until `check` holds. The default bound is the one the worker tests use: what is waited for
+   * is mostly a file read and a case diagnosed in worker threads, which on a 2-core machine running
+   * the whole suite beside other work (load 15-20) took over 5 s; a wait that holds returns at once.
+   */
+  async waitFor<T>(check: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const v = check();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WorkerPool } from '../../src/slack/workers/pool.js';
-import { workerScript } from '../support/built.js';
+import { testWorkers } from '../support/built.js';
 import { FakeSlack, type Call } from './fakeSlack.js';
 import { blocksText, startBot, tempDb, type RunningBot } from './harness.js';
 
@@ -69,7 +69,7 @@ describe('a read whose diagnosis cannot be worked out (the workers stop while th
   let bot: RunningBot;
   let pool: WorkerPool;
   beforeAll(async () => {
-    pool = new WorkerPool({ workerScript: workerScript(), size: 2 });
+    pool = new WorkerPool({ ...testWorkers(), size: 2 });
     bot = await startBot(fake, tempDb(), {}, undefined, { runner: pool });
   });
   afterAll(async () => {
@@ -112,7 +112,7 @@ describe('the same, in a thread without a report yet', () => {
   let bot: RunningBot;
   let pool: WorkerPool;
   beforeAll(async () => {
-    pool = new WorkerPool({ workerScript: workerScript(), size: 2 });
+    pool = new WorkerPool({ ...testWorkers(), size: 2 });
     bot = await startBot(fake, tempDb(), {}, undefined, { runner: pool });
   });
   afterAll(async () => {

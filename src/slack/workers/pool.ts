@@ -4,7 +4,7 @@ import { InlineRunner } from './inline.js';
 import type { JobInput, JobKind, JobOutput } from './jobs.js';
 import { type Pending, PoolWorker } from './poolWorker.js';
 import type { WorkerSetup } from './protocol.js';
-import { DEFAULT_CASE_MEMORY, type PoolOptions, type RunOptions, type Runner } from './runner.js';
+import { DEFAULT_CASE_MEMORY, type PoolOptions, type RunOptions, type Runner, WORKER_NICENESS } from './runner.js';
 
 // The pool's public face: its errors and the inline runner are imported from here too.
 export { JobTimedOut, WorkerStopped } from './errors.js';
@@ -39,16 +39,21 @@ export class WorkerPool implements Runner {
   private readonly setup: Omit<WorkerSetup, 'lane'>;
   private readonly maxHeapMb: number;
   private readonly caseJobMs: number;
-  private readonly maxScanMs: number;
   private readonly workerScript: URL | undefined;
   /** Workers replaced so far (after a crash or a deadline), for tests and logs. */
   replaced = 0;
+  /** See PoolOptions.maxScanMs; a test may lift it for the reads after its stuck one. */
+  maxScanMs: number;
 
   constructor(opts: PoolOptions = {}) {
     const n = lanes(Math.max(2, opts.size ?? defaultPoolSize()));
     this.scanWorkers = Array.from({ length: n.scan });
     this.caseWorkers = Array.from({ length: n.case });
-    this.setup = { ...(opts.rules ? { rules: opts.rules } : {}), caseMemoryBytes: opts.caseMemoryBytes ?? DEFAULT_CASE_MEMORY };
+    this.setup = {
+      ...(opts.rules ? { rules: opts.rules } : {}),
+      caseMemoryBytes: opts.caseMemoryBytes ?? DEFAULT_CASE_MEMORY,
+      niceness: opts.niceness ?? WORKER_NICENESS,
+    };
     this.maxHeapMb = opts.maxHeapMb ?? 768;
     this.caseJobMs = opts.caseJobMs ?? 120_000;
     this.maxScanMs = opts.maxScanMs ?? Number.POSITIVE_INFINITY;

@@ -48,9 +48,18 @@ export interface PoolOptions {
    * diagnosis in a fresh, low-priority worker can itself take seconds.
    */
   maxScanMs?: number;
+  /**
+   * How much lower than the bot's main thread the workers run (default 10): Slack wants its answer
+   * within 3 s, so the main thread goes first. Tests run them at 0: there the other test files'
+   * processes, not the bot, compete for the cores, and they would starve niced workers.
+   */
+  niceness?: number;
   /** The worker's code, when not the one beside this module (tests: worker.ts bundled once, not compiled by tsx in every thread). */
   workerScript?: URL;
 }
+
+/** The workers' default nice value (see PoolOptions.niceness). */
+export const WORKER_NICENESS = 10;
 
 /** About eight 320 MB bundles' evidence (4.3 MB of facts as JSON each) and their deflated reports. */
 export const DEFAULT_CASE_MEMORY = 48 * 1024 * 1024;
