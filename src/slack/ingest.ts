@@ -167,6 +167,9 @@ export function contribute(deps: SlackDeps, client: WebClient, c: Contribution):
       }
     } catch (e) {
       await thread.fail('update the diagnosis', e);
+    } finally {
+      // Reported or failed: the summary no longer says a file of this contribution is being read.
+      await thread.endProgress();
     }
   });
 }

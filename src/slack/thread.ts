@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import { progressBlocks, type ProgressState } from './blocks/progress.js';
+import { progressBlocks, unfinishedBlocks, type ProgressState } from './blocks/progress.js';
 import type { Block } from './blocks/budget.js';
 import type { SlackDeps } from './context.js';
 import { rateLimitedFor, slackSaid } from './edits.js';
@@ -15,6 +15,8 @@ type WebClient = webApi.WebClient;
 export class Thread {
   private pendingProgress: ProgressState | undefined;
   private lastHeadline: string | undefined;
+  /** A progress edit of this object's went out and no report has replaced it yet. */
+  private progressShown = false;
   private summaryTs: string | undefined;
 
   constructor(
@@ -74,6 +76,7 @@ export class Thread {
       const { text, blocks } = progressBlocks(cur, this.lastHeadline);
       try {
         const ts = await this.ensureSummary();
+        this.progressShown = true;
         await this.deps.edits.chat.update({ channel: this.channel, ts, text, blocks });
       } catch (e) {
         const wait = rateLimitedFor(e);
@@ -94,6 +97,7 @@ export class Thread {
     this.pendingProgress = undefined;
     await this.deps.pacer.settle(this.key);
     await this.showSummary(view.summary.text, view.summary.blocks);
+    this.progressShown = false;
     if (view.summary.truncated)
       await this.attachReport().catch((e: unknown) =>
         this.fail(
@@ -102,6 +106,28 @@ export class Thread {
           'The summary above has the main findings; the full report is what `pushcheck diagnose` prints for the same files.',
         ),
       );
+  }
+
+  /**
+   * The reading this object showed progress for ended without a report
+   * (the diagnosis failed, or the store did, after the read): the summary
+   * must not go on saying a file is being read. It shows again the last
+   * report this process showed of the thread (its buttons still work), or,
+   * without one, that the diagnosis could not be brought up to date and the
+   * message below says why. Never throws.
+   */
+  async endProgress(): Promise<void> {
+    if (!this.pendingProgress && !this.progressShown) return; // no progress of this object's since its last report
+    this.pendingProgress = undefined;
+    await this.deps.pacer.settle(this.key);
+    if (!this.progressShown) return;
+    this.progressShown = false;
+    const shown = this.deps.views.peek(this.key)?.summary ?? unfinishedBlocks(this.lastHeadline);
+    try {
+      await this.showSummary(shown.text, shown.blocks);
+    } catch (e) {
+      this.log.warn({ err: e }, 'could not take the progress line off the summary');
+    }
   }
 
   private async showSummary(text: string, blocks: Block[]): Promise<void> {

@@ -78,6 +78,8 @@ export class FakeSlack {
   readonly unsized = new Set<string>();
   /** Files whose downloads get no answer at all (not even headers) until released. */
   private readonly silent = new Map<string, Promise<void>>();
+  /** Web API calls answered only when released (a call still on its way to Slack), each hold taking the first call it matches. */
+  private readonly holds: { method: string; match: (args: Record<string, unknown>) => boolean; take(c: Call): void; released: Promise<void> }[] = [];
   private readonly trickles = new Map<string, { bytes: number; everyMs: number }>();
 
   async start(): Promise<this> {
@@ -172,6 +174,19 @@ export class FakeSlack {
     };
   }
 
+  /**
+   * The first call of `method` whose arguments `match` is recorded when it arrives but answered only
+   * when `release` is called: `held` resolves with it once it has arrived.
+   */
+  hold(method: string, match: (args: Record<string, unknown>) => boolean): { held: Promise<Call>; release: () => void } {
+    let take!: (c: Call) => void;
+    let release!: () => void;
+    const held = new Promise<Call>((r) => (take = r));
+    const released = new Promise<void>((r) => (release = r));
+    this.holds.push({ method, match, take, released });
+    return { held, release };
+  }
+
   of(method: string): Call[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -188,7 +203,12 @@ export class FakeSlack {
 
   private readonly threadOf = new Map<string, string>();
 
-  async waitFor<T>(check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  /**
+   * Polls until `check` holds. The default bound is the one the worker tests use: what is waited for
+   * is mostly a file read and a case diagnosed in worker threads, which on a 2-core machine running
+   * the whole suite beside other work (load 15-20) took over 5 s; a wait that holds returns at once.
+   */
+  async waitFor<T>(check: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const v = check();
@@ -281,6 +301,12 @@ export class FakeSlack {
     const args = parseArgs(req, raw);
     const call: Call = { method, args, at: Date.now() };
     this.calls.push(call);
+    const hold = this.holds.findIndex((h) => h.method === method && h.match(args));
+    if (hold >= 0) {
+      const [h] = this.holds.splice(hold, 1);
+      h!.take(call);
+      await h!.released;
+    }
     const limit = this.rateLimits.get(`${method}:${String(args.channel)}`) ?? this.rateLimits.get(method);
     if (limit && limit.times > 0) {
       limit.times--;

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../src/slack/workers/pool.js';
 import { FakeSlack, type Call } from './fakeSlack.js';
 import { blocksText, startBot, tempDb, type RunningBot } from './harness.js';
-import { workerScript } from '../support/built.js';
+import { testWorkers } from '../support/built.js';
 
 // Slack misbehaving on the wire while a thread is diagnosed: downloads that never answer, stall or
 // crawl, sizes that lie, rate limits on the summary's edits, an upload that fails. Each time the
@@ -46,8 +46,7 @@ async function summaryTs(bot: RunningBot, key: string): Promise<string> {
   }
 }
 
-// A second, not less: a bot's worker threads run at a lower priority than the tests, and on a busy
-// machine a shorter wait can pass before the worker has even sent its request.
+// A second, not less: on a busy machine a shorter wait can pass before the worker has even sent its request.
 describe('a download Slack does not finish (idle timeout 1 s)', () => {
   let bot: RunningBot;
   beforeAll(async () => {
@@ -245,7 +244,7 @@ describe('four files read at once over a slow link', () => {
     timeout: 60_000,
   }, async () => {
     // Four readers, so that the four files are read at the same time.
-    const pool = new WorkerPool({ workerScript: workerScript(), size: 5 });
+    const pool = new WorkerPool({ ...testWorkers(), size: 5 });
     const bot = await startBot(fake, tempDb(), {}, undefined, { progressEditsPerMinute: 120, runner: pool });
     try {
       // A server log of about 40 KB arriving at 1 KB every 100 ms: about four seconds of progress per file.

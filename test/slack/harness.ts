@@ -14,7 +14,7 @@ import { parseConfig, type SlackConfig } from '../../src/slack/config.js';
 import type { SlackDeps } from '../../src/slack/context.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { WorkerPool } from '../../src/slack/workers/pool.js';
-import { workerScript } from '../support/built.js';
+import { testWorkers } from '../support/built.js';
 import type { FakeSlack } from './fakeSlack.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -73,8 +73,8 @@ export async function startBot(
   const cases = new CaseService(store, rules ? { rules } : {});
   const receiver = createReceiver(config, logger) as HTTPReceiver;
   // A bot with rules of its own has workers of its own (they hold the rules they evaluate with).
-  const own = rules && !options.runner ? new WorkerPool({ rules, workerScript: workerScript() }) : undefined;
-  const runner = options.runner ?? own ?? (shared ??= new WorkerPool({ workerScript: workerScript() }));
+  const own = rules && !options.runner ? new WorkerPool({ rules, ...testWorkers() }) : undefined;
+  const runner = options.runner ?? own ?? (shared ??= new WorkerPool({ ...testWorkers() }));
   await runner.ready();
   const { app, deps } = createSlackApp({
     receiver,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseRef, StoredBatch } from '../../src/slack/workers/jobs.js';
 import { defaultPoolSize, JobTimedOut, lanes, WorkerPool, WorkerStopped } from '../../src/slack/workers/pool.js';
-import { workerScript } from '../support/built.js';
+import { testWorkers } from '../support/built.js';
 
 // The worker threads a bot reads files and diagnoses cases in. A worker that crashes or runs past
 // its deadline is replaced; the job that caused it fails with words a thread can show, and the
@@ -29,7 +29,7 @@ describe('the pool is sized to the cores', () => {
 describe('a case job that runs past its deadline', () => {
   let pool: WorkerPool;
   beforeAll(async () => {
-    pool = new WorkerPool({ workerScript: workerScript(), size: 2, caseJobMs: 400 });
+    pool = new WorkerPool({ ...testWorkers(), size: 2, caseJobMs: 400 });
     await pool.ready();
   });
   afterAll(async () => {
@@ -68,7 +68,7 @@ describe('a case job that runs past its deadline', () => {
 describe('a worker that runs out of memory', () => {
   let pool: WorkerPool;
   beforeAll(async () => {
-    pool = new WorkerPool({ workerScript: workerScript(), size: 2, maxHeapMb: 64 });
+    pool = new WorkerPool({ ...testWorkers(), size: 2, maxHeapMb: 64 });
     await pool.ready();
   });
   afterAll(async () => {
@@ -91,7 +91,7 @@ describe('a case worker keeps each case', () => {
   let pool: WorkerPool;
   beforeAll(async () => {
     // The worker from the sources, as `tsx src/main.ts` starts it (the other pools here run the bundled worker).
-    pool = new WorkerPool({ size: 2 });
+    pool = new WorkerPool({ size: 2, niceness: 0 });
     await pool.ready();
   });
   afterAll(async () => {

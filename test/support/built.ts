@@ -29,3 +29,10 @@ export function built(entry: keyof typeof ENTRIES): string {
 
 /** The pool's worker, bundled: for WorkerPool's `workerScript`. */
 export const workerScript = (): URL => pathToFileURL(built('worker'));
+
+/**
+ * A test's worker pool: the bundled worker, run at the test process's own priority. Niced (the
+ * bot's default), its threads lose the cores to the other test files' processes on a busy machine
+ * and take many times longer than the waits of the tests that use them.
+ */
+export const testWorkers = () => ({ workerScript: workerScript(), niceness: 0 });

@@ -39,3 +39,14 @@ export function progressBlocks(p: ProgressState, lastHeadline?: string): { text:
   // The notification and screen-reader text: plain words, no emoji codes or mrkdwn.
   return { text: `pushcheck: ${progressWords(p, false)}`, blocks };
 }
+
+/** The summary after a read whose diagnosis could not be worked out, when this process has no earlier report of the thread to show again. */
+export function unfinishedBlocks(lastHeadline?: string): { text: string; blocks: Block[] } {
+  const words = 'The diagnosis could not be brought up to date after the read: the message below says why.';
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'pushcheck diagnosis' } },
+    { type: 'section', text: { type: 'mrkdwn', text: `:x: ${words}` } },
+  ];
+  if (lastHeadline) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `So far: ${esc(lastHeadline)}` }] });
+  return { text: `pushcheck: ${words}`, blocks };
+}

@@ -4,7 +4,7 @@ import { InlineRunner } from './inline.js';
 import type { JobInput, JobKind, JobOutput } from './jobs.js';
 import { type Pending, PoolWorker } from './poolWorker.js';
 import type { WorkerSetup } from './protocol.js';
-import { DEFAULT_CASE_MEMORY, type PoolOptions, type RunOptions, type Runner } from './runner.js';
+import { DEFAULT_CASE_MEMORY, type PoolOptions, type RunOptions, type Runner, WORKER_NICENESS } from './runner.js';
 
 // The pool's public face: its errors and the inline runner are imported from here too.
 export { JobTimedOut, WorkerStopped } from './errors.js';
@@ -39,19 +39,24 @@ export class WorkerPool implements Runner {
   private readonly setup: Omit<WorkerSetup, 'lane'>;
   private readonly maxHeapMb: number;
   private readonly caseJobMs: number;
-  private readonly maxJobMs: number;
   private readonly workerScript: URL | undefined;
   /** Workers replaced so far (after a crash or a deadline), for tests and logs. */
   replaced = 0;
+  /** See PoolOptions.maxScanMs; a test may lift it for the reads after its stuck one. */
+  maxScanMs: number;
 
   constructor(opts: PoolOptions = {}) {
     const n = lanes(Math.max(2, opts.size ?? defaultPoolSize()));
     this.scanWorkers = Array.from({ length: n.scan });
     this.caseWorkers = Array.from({ length: n.case });
-    this.setup = { ...(opts.rules ? { rules: opts.rules } : {}), caseMemoryBytes: opts.caseMemoryBytes ?? DEFAULT_CASE_MEMORY };
+    this.setup = {
+      ...(opts.rules ? { rules: opts.rules } : {}),
+      caseMemoryBytes: opts.caseMemoryBytes ?? DEFAULT_CASE_MEMORY,
+      niceness: opts.niceness ?? WORKER_NICENESS,
+    };
     this.maxHeapMb = opts.maxHeapMb ?? 768;
     this.caseJobMs = opts.caseJobMs ?? 120_000;
-    this.maxJobMs = opts.maxJobMs ?? Number.POSITIVE_INFINITY;
+    this.maxScanMs = opts.maxScanMs ?? Number.POSITIVE_INFINITY;
     this.workerScript = opts.workerScript;
   }
 
@@ -63,7 +68,7 @@ export class WorkerPool implements Runner {
     if (this.closed) return Promise.reject(new WorkerStopped('the pool closed'));
     const id = ++this.seq;
     return new Promise<JobOutput<K>>((resolve, reject) => {
-      const ms = Math.min(opts.timeoutMs ?? this.caseJobMs, this.maxJobMs);
+      const ms = Math.min(opts.timeoutMs ?? this.caseJobMs, kind === 'scan' ? this.maxScanMs : Number.POSITIVE_INFINITY);
       this.submit(id, { resolve: resolve as (v: unknown) => void, reject, opts, kind, input, ms });
     });
   }

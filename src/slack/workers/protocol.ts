@@ -8,6 +8,8 @@ export interface WorkerSetup {
   /** The bot's own rules; absent: the shipped ones. */
   rules?: RuleSet;
   caseMemoryBytes: number;
+  /** How much lower than the bot's main thread the worker runs (Linux thread nice value). */
+  niceness: number;
 }
 
 /** Main thread → worker. */

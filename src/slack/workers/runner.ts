@@ -42,11 +42,24 @@ export interface PoolOptions {
   maxHeapMb?: number;
   /** How long a job without a deadline of its own may take (default 2 minutes: a 320 MB bundle's case evaluates in about a second). */
   caseJobMs?: number;
-  /** No job may take longer than this, whatever it asks for (tests). */
-  maxJobMs?: number;
+  /**
+   * No file's read may take longer than this, whatever its download and read limits allow (tests: a
+   * stuck reader stopped in seconds). Case jobs keep their own deadlines: on a busy machine a first
+   * diagnosis in a fresh, low-priority worker can itself take seconds.
+   */
+  maxScanMs?: number;
+  /**
+   * How much lower than the bot's main thread the workers run (default 10): Slack wants its answer
+   * within 3 s, so the main thread goes first. Tests run them at 0: there the other test files'
+   * processes, not the bot, compete for the cores, and they would starve niced workers.
+   */
+  niceness?: number;
   /** The worker's code, when not the one beside this module (tests: worker.ts bundled once, not compiled by tsx in every thread). */
   workerScript?: URL;
 }
+
+/** The workers' default nice value (see PoolOptions.niceness). */
+export const WORKER_NICENESS = 10;
 
 /** About eight 320 MB bundles' evidence (4.3 MB of facts as JSON each) and their deflated reports. */
 export const DEFAULT_CASE_MEMORY = 48 * 1024 * 1024;

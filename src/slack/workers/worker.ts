@@ -3,8 +3,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { caseMemoryOnce, JOBS, type JobContext, type StoredBatch } from './jobs.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 
-const WORKER_NICENESS = 10;
-
 /**
  * A worker thread of the pool (pool.ts): runs jobs as the main thread sends
  * them, several at once when they wait (a case asking for its evidence, a
@@ -14,9 +12,9 @@ const setup = workerData as WorkerSetup;
 // Slack wants an answer within 3 s: the main thread, which acknowledges requests, goes before the
 // reading and diagnosing. On Linux a nice value belongs to a thread (setpriority on pid 0 is the
 // calling thread there; elsewhere it would be the whole process, so it is left alone).
-if (platform() === 'linux') {
+if (platform() === 'linux' && setup.niceness !== 0) {
   try {
-    setPriority(WORKER_NICENESS);
+    setPriority(setup.niceness);
   } catch {
     // Not allowed (a container without the capability to renice): the workers run at the bot's own priority.
   }
