@@ -43,12 +43,24 @@ export function interpretAnswer(q: Question, raw: string): AnswerCheck {
       if (q.normalize === 'token') v = normalizeToken(text);
       if (q.normalize === 'zone') v = canonicalZone(text);
       // A device named by its push token, in whichever form it was copied (NSData's <…>, base64), is that token in hex.
-      if (q.normalize === 'device') v = normalizeToken(text) ?? text.trim();
+      if (q.normalize === 'device') v = normalizeToken(text) ?? deviceName(text);
       if (v === null || (q.pattern && !new RegExp(q.pattern).test(v)))
         return { ok: false, message: `${q.id}: "${text.length > 80 ? `${text.slice(0, 80)}…` : text}" is not in the expected form` };
       return { ok: true, value: v };
     }
   }
+}
+
+/**
+ * A device as people name it from a server's console: Jamf Pro's "computer id 42" / "mobile device ID: 7" is the
+ * id its log gives (computer-42, mobile-device-7); "device id 412" is the bare id.
+ */
+function deviceName(text: string): string {
+  const t = text.trim();
+  const jamf = /^(mobile[\s_-]*device|computer)[\s_-]*(?:id)?\s*[:#=]?\s*(\d{1,9})$/i.exec(t);
+  if (jamf) return `${/^computer/i.test(jamf[1]) ? 'computer' : 'mobile-device'}-${jamf[2]}`;
+  const bare = /^(?:device[\s_-]*)?id\s*[:#=]?\s*(\S+)$/i.exec(t);
+  return bare ? bare[1] : t;
 }
 
 /** The offset a time was typed with ("2026-11-30T09:00+02:00" → "+02:00"); none for UTC or no offset. */

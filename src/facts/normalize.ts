@@ -13,6 +13,15 @@ export function normalizeToken(raw: string): string | null {
   return null;
 }
 
+/**
+ * A server's own short id for a device (`device_id=A1`, Jamf's 42), too short to be a UDID or serial: letters and
+ * digits with at least one digit, so that no word ("yes", "none", "null") and no lone letter names a device; an id
+ * of only zeros is a server's "no device".
+ */
+export function isShortDeviceId(v: string): boolean {
+  return v.length < 8 && /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(v) && /\d/.test(v) && !/^0+$/.test(v);
+}
+
 /** Hex with optional spaces / <> / colons, any even length; lower-cased. */
 export function normalizeHex(raw: string): string | null {
   const hex = raw.trim().replace(/^<|>$/g, '').replace(/[\s:]/g, '');

@@ -1,4 +1,4 @@
-import { ID_ATTRS, usableId } from '../facts/derive/deviceEvents.js';
+import { ID_ATTRS, namesDevice, usableId } from '../facts/derive/deviceEvents.js';
 import { showSecret, type SecretKind } from '../facts/secrets.js';
 import type { Report, TimelineEvent } from '../report/types.js';
 
@@ -27,7 +27,7 @@ function namesOf(e: TimelineEvent): [attr: string, value: string][] {
   const out: [string, string][] = [];
   for (const k of [...ID_ATTRS, 'token']) {
     const v = e.attrs?.[k]?.trim();
-    if (v && usableId(v)) out.push([k, v.toUpperCase()]);
+    if (v && namesDevice(k, v)) out.push([k, v.toUpperCase()]);
   }
   return out;
 }
@@ -55,7 +55,8 @@ class Names {
 function subjectNames(report: Report): string[] {
   const f = report.facts.find((x) => x.fact === 'case.device');
   if (!f) return [];
-  return [String(f.value), ...Object.values(f.attrs ?? {})].map((v) => v.trim().toUpperCase()).filter(usableId);
+  const named = Object.entries(f.attrs ?? {}).filter(([k, v]) => namesDevice(k, v.trim()));
+  return [String(f.value), ...named.map(([, v]) => v)].map((v) => v.trim().toUpperCase()).filter((v, i) => i > 0 || usableId(v));
 }
 
 /** The devices the events name; undefined when they name fewer than two (the picture is drawn as for one device). */

@@ -30,6 +30,9 @@ describe('the only push to the device went out before its CheckOut', () => {
     expect(because).not.toMatch(/still push/);
     expect(because).toMatch(/after the last push to it in the evidence \(2026-11-20T10:00:00\)/);
     expect(because).toMatch(/leaving does not explain why they went unanswered/);
+    // Said first, where the short report shows only one reason.
+    expect(cause(r, 'mdm.unenrolled')?.because[0]).toMatch(/^The device sent CheckOut .* after the last push/);
+    expect(r.headline).not.toMatch(/still push/);
     expect(facts(r, 'mdm.push_after_checkout')).toEqual([]);
     // The pushes before it keep their own causes open.
     for (const id of ['mdm.network', 'mdm.wrong_magic', 'mdm.wrong_token']) expect(cause(r, id)?.status, id).not.toBe('ruled_out');
@@ -45,6 +48,7 @@ describe('the server pushed to the device after its CheckOut', () => {
   it('the server still pushes to an enrollment the device had left, named with the time of that push', async () => {
     const { r, because } = await why(log(tokenUpdate, push('2026-11-20T10:00:00'), checkout('2026-11-20T10:10:00'), push('2026-11-20T10:20:00'), otherDevice));
     expect(because).toMatch(/still pushed to the device \(2026-11-20T10:20:00\) after its CheckOut/);
+    expect(cause(r, 'mdm.unenrolled')?.because[0]).toMatch(/^The server still pushed/);
     expect(facts(r, 'mdm.checkout_after_pushes')).toEqual([]);
   });
 

@@ -173,6 +173,13 @@ export const microPush = (t: string, udid: string, apnsId: string) =>
 export const jamf = (t: string, level: string, logger: string, msg: string) =>
   `${t} [${level.padEnd(5)}] [duledPool-3    ] [${logger.padEnd(25).slice(0, 25)}] - ${msg}`;
 
+/** Jamf Pro's PushNotificationSender sending a device's MDM push; `who` is Jamf's own id as it writes it ("Device ID: 412", "Computer ID: 42"). */
+export const jamfSending = (t: string, who: string, udid: string) =>
+  jamf(t, 'INFO', 'PushNotificationSender', `Sending MDM push notification. ${who}, UDID: ${udid}, Topic: ${TOPIC}`);
+/** Jamf Pro's line with APNs's answer to that push. */
+export const jamfAnswered = (t: string, who: string, udid: string, status: string, apnsId = '5e6f7a8b-1c2d-4e3f-9a0b-1c2d3e4f5a6b') =>
+  jamf(t, 'INFO', 'PushNotificationSender', `APNs response. ${who}, UDID: ${udid}, Status: ${status}, apns-id: ${apnsId}`);
+
 // ------------------------------------------------------------ device side
 
 /** `log show --style default` lines of mdmd / mdmclient, with the Mac's (or device's) offset. */

@@ -3,7 +3,8 @@ import {
   diagnose,
   facts,
   file,
-  jamf,
+  jamfAnswered,
+  jamfSending,
   mdmPushCert,
   nanoIdle,
   nanoLib,
@@ -11,7 +12,6 @@ import {
   note,
   serverValues,
   sysdiagnose,
-  TOPIC,
   UDID_A,
   UDID_B,
 } from './evidence.js';
@@ -24,7 +24,6 @@ import {
  * device did not answer (sent at a pace APNs accepts). Every value below is made up.
  */
 
-const SENDER = 'PushNotificationSender';
 const CHECKED = ['q.mdm.network_ok=yes', 'q.mdm.server_reachable=yes', 'q.mdm.push_soon_after_enrollment=no', `q.case.device=${UDID_A}`].flatMap((a) => [
   '--answer',
   a,
@@ -33,15 +32,10 @@ const jamfLog = (status: string) =>
   file(
     'JAMFSoftwareServer.log',
     `${[
-      jamf('2024-05-07 08:00:03,117', 'INFO', SENDER, `Sending MDM push notification. Device ID: 412, UDID: ${UDID_A}, Topic: ${TOPIC}`),
-      jamf(
-        '2024-05-07 08:00:03,741',
-        'INFO',
-        SENDER,
-        `APNs response. Device ID: 412, UDID: ${UDID_A}, Status: ${status}, apns-id: 5e6f7a8b-1c2d-4e3f-9a0b-1c2d3e4f5a6b`,
-      ),
+      jamfSending('2024-05-07 08:00:03,117', 'Device ID: 412', UDID_A),
+      jamfAnswered('2024-05-07 08:00:03,741', 'Device ID: 412', UDID_A, status),
       // The log goes on past a minute after the push: it had time to be answered.
-      jamf('2024-05-07 08:40:00,004', 'INFO', SENDER, `Sending MDM push notification. Device ID: 412, UDID: ${UDID_A}, Topic: ${TOPIC}`),
+      jamfSending('2024-05-07 08:40:00,004', 'Device ID: 412', UDID_A),
     ].join('\n')}\n`,
   );
 /** NanoLIB (UTC): A's TokenUpdate, two pushes to A a second apart that APNs answers 429 TooManyRequests, B polling. */

@@ -1,3 +1,5 @@
+import { isShortDeviceId } from '../../facts/normalize.js';
+
 /** Who a server log line is about, and on which channel. */
 export interface Enrollment {
   /** The whole enrollment id as the server logs it (NanoMDM: "<udid>" or "<udid>:<user id>"). */
@@ -24,6 +26,11 @@ export function isPlausibleId(v: string): boolean {
   return PLAUSIBLE_ID.test(v) && /[A-Za-z-]/.test(v) && /\d/.test(v);
 }
 
+/** Under the server's own device id key (`device_id=A1`), a short id names a device too: the key says what it is. */
+export function isServerDeviceId(key: string, v: string): boolean {
+  return isPlausibleId(v) || (key === 'deviceid' && isShortDeviceId(v));
+}
+
 export function splitEnrollmentId(raw: string, typeHint?: string, userHint?: string): Enrollment {
   const id = raw.trim();
   const colon = id.indexOf(':');
@@ -41,7 +48,7 @@ export function splitEnrollmentId(raw: string, typeHint?: string, userHint?: str
 export function enrollmentOf(fields: Map<string, string>): Enrollment | undefined {
   for (const k of ID_KEYS) {
     const v = fields.get(k);
-    if (v && isPlausibleId(v)) {
+    if (v && isServerDeviceId(k, v)) {
       // MicroMDM keys user-channel queues by the user's GUID and logs udid separately; prefer udid + userid.
       const user = fields.get('userid') || fields.get('enrollmentuserid');
       // Marked on the object made, not spread into a copy: a copy per status line of a busy log was kept

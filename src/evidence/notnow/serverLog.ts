@@ -1,5 +1,5 @@
 import { problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
-import { enrollmentOf, isPlausibleId, splitEnrollmentId, type Enrollment } from './ids.js';
+import { enrollmentOf, isPlausibleId, isServerDeviceId, splitEnrollmentId, type Enrollment } from './ids.js';
 import { CHECKIN_NEEDLES, CHECKIN_WORDS, lastCheckinOf } from './lastCheckin.js';
 import { lineTime } from './lineTime.js';
 import { parseLine, type LogRecord } from './logfmt.js';
@@ -154,7 +154,7 @@ class ServerLogSink implements LineSink {
     this.aliases = {};
     for (const [key, attr] of ALIAS_KEYS) {
       const v = f.get(key)?.trim();
-      if (v && isPlausibleId(v)) this.aliases[attr] = v;
+      if (v && isServerDeviceId(key, v)) this.aliases[attr] = v;
     }
     for (const k of SERIAL_KEYS) {
       const v = f.get(k)?.trim().toUpperCase();
@@ -212,6 +212,7 @@ class ServerLogSink implements LineSink {
     // Every key a server names a device by (Fleet's JSON lines say host_uuid), as for status lines.
     const direct = f.get('udid') ?? f.get('id') ?? f.get('idfirst') ?? f.get('deviceudid') ?? f.get('enrollmentid') ?? f.get('hostuuid') ?? f.get('deviceid');
     if (direct && isPlausibleId(direct)) ids = [direct];
+    else if (direct && direct === f.get('deviceid') && isServerDeviceId('deviceid', direct)) ids = [direct];
     if (this.pendingPush && (!trace || !this.pendingPush.trace || trace === this.pendingPush.trace)) {
       const count = Number(f.get('idcount') ?? this.pendingPush.ids.length);
       if (!ids.length || (this.pendingPush.ids.includes(ids[0]) && count === this.pendingPush.ids.length)) ids = this.pendingPush.ids;
@@ -265,7 +266,14 @@ class ServerLogSink implements LineSink {
   }
 
   private who(e: Enrollment): Record<string, string> {
-    return { udid: e.udid, channel: e.channel, ...(e.user ? { user: e.user } : {}), ...(e.idKey === 'enrollmentid' ? { enrollment_id: e.udid } : {}) };
+    return {
+      udid: e.udid,
+      channel: e.channel,
+      ...(e.user ? { user: e.user } : {}),
+      ...(e.idKey === 'enrollmentid' ? { enrollment_id: e.udid } : {}),
+      // The server's own id, named as such: a short one (`device_id=A1`) names the device only under that name.
+      ...(e.idKey === 'deviceid' ? { device_id: e.udid } : {}),
+    };
   }
 
   end(): ReadResult {

@@ -25,6 +25,12 @@ export const caseFacts: FactDefinition[] = [
         { derived: true },
       ],
       [
+        'case.device_not_found',
+        'string',
+        'The answer to q.case.device names no device of the evidence, or a bare number that is the id of several (derived; the value is the answer and the devices the evidence names)',
+        { derived: true },
+      ],
+      [
         'case.log_time_zone',
         'string',
         'The time zone the MDM server log writes its zone-less times in: an offset such as +02:00, UTC, or a zone name such as Europe/Berlin (answered)',

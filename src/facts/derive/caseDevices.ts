@@ -28,6 +28,8 @@ export interface CaseDevices {
   chosen?: string;
   /** Devices that could be the subject, when it is ambiguous. */
   candidates: Device[];
+  /** The answer to q.case.device names no device of the evidence (none, or a bare number several devices' ids end in). */
+  unmatched?: { answer: string; several: string[]; devices: string[] };
 }
 
 class Names {
@@ -131,10 +133,22 @@ export function caseDevices(index: Index): CaseDevices {
   const answered = (index.get('case.device_id') ?? []).filter((f) => f.source.kind === 'answer').at(-1);
   if (answered) {
     const id = String(answered.value).trim();
-    const d = find(id);
-    if (d) return withOwn(d, `the device named in the answer to q.case.device (${id})`);
-    // Named, but nothing in the evidence is about it.
-    return withOwn({ ids: [id.toUpperCase()], label: id, pushes: [], contacts: [], untimed: [] }, `the device named in the answer to q.case.device (${id})`);
+    const named = answeredDevices(id, find);
+    if (named.length === 1) return withOwn(named[0], `the device named in the answer to q.case.device (${id})`);
+    // Named, but nothing in the evidence is about it (or a bare number that is several devices' ids): no device of
+    // the evidence is credited to the case, and the report says the answer matched none.
+    const none = withOwn(
+      { ids: [id.toUpperCase()], label: id, pushes: [], contacts: [], untimed: [] },
+      `the device named in the answer to q.case.device (${id})`,
+    );
+    // A push token names an app's device, which the provider's log, not this grouping, holds; a device named only
+    // by a message without a time (a check-in saved on its own) or by a sysdiagnose is in the evidence too.
+    const elsewhere = new Set([
+      ...untimed.flatMap(idsOf),
+      ...['device.udid', 'device.serial'].flatMap((n) => (index.get(n) ?? []).map((f) => String(f.value).trim().toUpperCase())),
+    ]);
+    if (!devices.length || /^[0-9a-f]{64}$/.test(id) || elsewhere.has(id.toUpperCase())) return none;
+    return { ...none, unmatched: { answer: id, several: named.map((d) => d.label), devices: devices.map((d) => d.label) } };
   }
 
   const namedBy = new Map<Device, Set<string>>();
@@ -192,6 +206,17 @@ export function caseDevices(index: Index): CaseDevices {
     return { devices: [d], subject: d, chosen: 'the evidence names no device, so all of it is taken to be about one', candidates: [d] };
   }
   return { devices, candidates: devices };
+}
+
+/**
+ * The devices an answer names: the one with that id, else for a bare number Jamf Pro's device of that id (its log
+ * names them mobile-device-<id> and computer-<id>); two of those are two devices, and name neither.
+ */
+function answeredDevices(id: string, find: (id: string) => Device | undefined): Device[] {
+  const d = find(id);
+  if (d) return [d];
+  if (!/^\d{1,9}$/.test(id)) return [];
+  return [...new Set([find(`mobile-device-${id}`), find(`computer-${id}`)].filter((x): x is Device => !!x))];
 }
 
 /** The pushes and contacts whose device id is masked, as one unknown device (named by its masks). */

@@ -1,6 +1,7 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
 import { attrAt, entry, expandFacts, lineAt, msOf, observation, sourceAt } from '../fold.js';
+import { isShortDeviceId } from '../normalize.js';
 import { isZoneLess, lineOf, momentOf, rotationOrder, sourceKey, type Moment } from '../time.js';
 
 /**
@@ -152,6 +153,11 @@ export function usableId(v: string): boolean {
   return v.length >= 6 && !/[*…<>]|X{4,}|redacted|private|unknown|\(unnamed/i.test(v);
 }
 
+/** Whether a value under an attribute names a device: a usable id, or the server's own short id under `device_id`. */
+export function namesDevice(attr: string, v: string): boolean {
+  return usableId(v) || (attr === 'device_id' && isShortDeviceId(v));
+}
+
 /** Upper-cased names already made, and the last list of them: a busy log names its few devices on every line. */
 const upper = new Map<string, string>();
 let lastIds: string[] = [];
@@ -161,7 +167,7 @@ export function idsOf(f: Fact): string[] {
   const found: string[] = [];
   for (const k of ID_ATTRS) {
     const v = f.attrs?.[k]?.trim();
-    if (!v || !usableId(v)) continue;
+    if (!v || !namesDevice(k, v)) continue;
     let u = upper.get(v);
     if (u === undefined) {
       // Bounded: a long-running bot sees many devices; the cache only saves allocations.

@@ -17,6 +17,8 @@ export function subjectFacts(a: PushAnalysis): Fact[] {
     for (const e of [...d.pushes, ...d.contacts])
       for (const k of ['udid', 'enrollment_id', 'serial', 'device_id'] as const) {
         const v = e.attr(k) ?? (k === 'udid' ? e.attr('device') : undefined);
+        // A line that named the device only by the server's id carries that id as its udid too: no UDID.
+        if (k === 'udid' && v && v === e.attr('device_id')) continue;
         if (v && !attrs[k]) attrs[k] = v;
       }
     out.push({
@@ -24,6 +26,21 @@ export function subjectFacts(a: PushAnalysis): Fact[] {
       value: d.label,
       source: derived(`the device the case is about: ${a.cases.chosen}`, ['server.push_sent', 'mdm.command.status', 'device.udid', 'case.device_id']),
       attrs,
+    });
+  }
+  const u = a.cases.unmatched;
+  if (u) {
+    const list = (names: string[]) => (names.length > 6 ? `${names.slice(0, 6).join(', ')} and ${names.length - 6} more` : names.join(', '));
+    out.push({
+      name: 'case.device_not_found',
+      value: u.several.length ? `${u.answer} (the id of ${list(u.several)})` : `${u.answer} (the evidence names ${list(u.devices)})`,
+      source: derived(
+        u.several.length
+          ? `the answer to q.case.device (${u.answer}) is the id of several devices in the evidence (${list(u.several)})`
+          : `the answer to q.case.device (${u.answer}) matches no device the evidence names (${list(u.devices)})`,
+        ['case.device_id', 'server.push_sent', 'mdm.command.status'],
+      ),
+      attrs: { devices: list(u.several.length ? u.several : u.devices) },
     });
   }
   if (!d && a.cases.candidates.length > 1) {
