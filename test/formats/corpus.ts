@@ -798,6 +798,24 @@ SHAPES.push(
 );
 
 SHAPES.push({
+  name: "Datadog Log Explorer CSV export of the provider log, each record's lines in one message (multi-line aggregation; newest first)",
+  of: ['provider'],
+  make: () => {
+    const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
+    const rows = PROVIDER.map(([first, body], i) =>
+      [
+        q(`2026-11-20T10:${String(i).padStart(2, '0')}:00.000Z`),
+        q('push-1'),
+        q('push-provider'),
+        q(body ? `${first}\n${JSON.stringify(body, null, 2)}` : first),
+      ].join(','),
+    );
+    return [{ name: 'extract-2026-11-20T11_00_00.000Z.csv', data: Buffer.from(`Date,Host,Service,Message\n${rows.reverse().join('\n')}\n`) }];
+  },
+  lineOf: providerLineOf,
+});
+
+SHAPES.push({
   name: 'JAMFSoftwareServer.log with a Java stack trace under its error line',
   of: ['jamf'],
   make: () => [
@@ -861,6 +879,16 @@ export const BROKEN: { name: string; file: string; data: Buffer; problem: RegExp
       ].join('\n'),
     ),
     problem: /line 2 is not a whole record of a Splunk JSON export/,
+  },
+  {
+    name: 'a Datadog CSV export whose rows go back and forth in time (two exports pasted one after the other)',
+    file: 'extract-2026-11-20T11_00_00.000Z.csv',
+    data: Buffer.from(
+      `Date,Host,Service,Message\n${[...NANOMDM.slice(0, 5).reverse(), ...NANOMDM.slice(5).reverse()]
+        .map(([at, rest]) => [`${at}.000Z`, 'mdm-1', 'nanomdm', rest].map((v) => `"${v}"`).join(','))
+        .join('\n')}\n`,
+    ),
+    problem: /rows are in no one time order .* read in the order of the file/,
   },
   {
     name: 'a Kibana CSV whose quoted message never closes',
