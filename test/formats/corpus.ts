@@ -90,6 +90,13 @@ const PROVIDER: [first: string, body?: Record<string, unknown>][] = [
   ],
 ];
 
+/** Jamf Pro's server log (log4j, the server's local time, no zone): a push to each of two devices, one answered Unregistered. */
+const JAMF = [
+  `2024-05-06 09:14:02,117 [INFO ] [duledPool-3    ] [PushNotificationSender   ] - Sending MDM push notification. Device ID: 97, UDID: ${UDID}, Topic: ${TOPIC}`,
+  `2024-05-06 09:14:03,002 [ERROR] [duledPool-3    ] [PushNotificationSender   ] - APNs rejected push notification. Device ID: 97, UDID: ${UDID}, Status: 410, Reason: Unregistered`,
+  `2024-05-06 09:15:00,500 [INFO ] [duledPool-3    ] [PushNotificationSender   ] - Sending MDM push notification. Device ID: 412, UDID: 00008110-001A2C3E4F50802F, Topic: ${TOPIC}`,
+];
+
 export interface Sample {
   /** What the log is, for test names. */
   name: string;
@@ -102,6 +109,7 @@ export const SAMPLES = {
   server: { name: 'NanoMDM server log', file: 'nanomdm.log', plain: `${NANOMDM.map(plainLine).join('\n')}\n` },
   device: { name: 'mdmd log show export', file: 'mdmd.log', plain: `${DEVICE.join('\n')}\n` },
   events: { name: 'log show ndjson export', file: 'device.ndjson', plain: `${EVENTS.map((e) => JSON.stringify(e)).join('\n')}\n` },
+  jamf: { name: 'Jamf Pro server log', file: 'JAMFSoftwareServer.log', plain: `${JAMF.join('\n')}\n` },
   provider: {
     name: 'app push provider log',
     file: 'provider.log',
@@ -140,7 +148,7 @@ export interface Shape {
 const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
 const lines = (s: string) => s.replace(/\n$/, '').split('\n');
 const serverOnly: (keyof typeof SAMPLES)[] = ['server'];
-const ALL: (keyof typeof SAMPLES)[] = ['server', 'device', 'events', 'provider'];
+const ALL: (keyof typeof SAMPLES)[] = ['server', 'device', 'events', 'provider', 'jamf'];
 
 /** Docker's json-file driver: RFC 3339 with nanoseconds. */
 const nano = (at: string, n: number) => `${at}.${String(123456789 + n).padStart(9, '0')}Z`;
@@ -755,7 +763,7 @@ SHAPES.push(
   {
     anyLog: true,
     name: 'Datadog Log Explorer CSV export (Date, Host, Service, Message; newest first)',
-    of: ['server', 'provider'],
+    of: ['server', 'provider', 'jamf'],
     make: (s) => [
       {
         name: 'extract-2026-11-20T11_00_00.000Z.csv',
@@ -788,6 +796,47 @@ SHAPES.push(
     lineOf: (n, text) => text.split('\n').length - n,
   },
 );
+
+SHAPES.push({
+  name: "Datadog Log Explorer CSV export of the provider log, each record's lines in one message (multi-line aggregation; newest first)",
+  of: ['provider'],
+  make: () => {
+    const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
+    const rows = PROVIDER.map(([first, body], i) =>
+      [
+        q(`2026-11-20T10:${String(i).padStart(2, '0')}:00.000Z`),
+        q('push-1'),
+        q('push-provider'),
+        q(body ? `${first}\n${JSON.stringify(body, null, 2)}` : first),
+      ].join(','),
+    );
+    return [{ name: 'extract-2026-11-20T11_00_00.000Z.csv', data: Buffer.from(`Date,Host,Service,Message\n${rows.reverse().join('\n')}\n`) }];
+  },
+  lineOf: providerLineOf,
+});
+
+SHAPES.push({
+  name: 'JAMFSoftwareServer.log with a Java stack trace under its error line',
+  of: ['jamf'],
+  make: () => [
+    {
+      name: 'JAMFSoftwareServer.log',
+      data: Buffer.from(
+        `${JAMF.flatMap((l) =>
+          l.includes('[ERROR]')
+            ? [
+                l,
+                'com.jamfsoftware.jss.push.PushException: APNs rejected the notification',
+                '\tat com.jamfsoftware.jss.push.PushNotificationSender.send(PushNotificationSender.java:212)',
+                '\tat java.base/java.lang.Thread.run(Thread.java:833)',
+              ]
+            : [l],
+        ).join('\n')}\n`,
+      ),
+    },
+  ],
+  lineOf: (n, text) => lineHolding(text, JAMF[n - 1]!.slice(0, 23)),
+});
 
 /** Broken forms: each must give a problem naming the file, never a crash. */
 export const BROKEN: { name: string; file: string; data: Buffer; problem: RegExp }[] = [
@@ -830,6 +879,16 @@ export const BROKEN: { name: string; file: string; data: Buffer; problem: RegExp
       ].join('\n'),
     ),
     problem: /line 2 is not a whole record of a Splunk JSON export/,
+  },
+  {
+    name: 'a Datadog CSV export whose rows go back and forth in time (two exports pasted one after the other)',
+    file: 'extract-2026-11-20T11_00_00.000Z.csv',
+    data: Buffer.from(
+      `Date,Host,Service,Message\n${[...NANOMDM.slice(0, 5).reverse(), ...NANOMDM.slice(5).reverse()]
+        .map(([at, rest]) => [`${at}.000Z`, 'mdm-1', 'nanomdm', rest].map((v) => `"${v}"`).join(','))
+        .join('\n')}\n`,
+    ),
+    problem: /rows are in no one time order .* read in the order of the file/,
   },
   {
     name: 'a Kibana CSV whose quoted message never closes',
