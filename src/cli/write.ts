@@ -2,6 +2,13 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Bytes gathered into one write: few calls, yet no string of megabytes. */
 const CHUNK = 64 * 1024;
+/**
+ * A piece this long is written on its own. Joined to the chunk, it would be
+ * copied into one flat string before being encoded; a run of array elements
+ * (renderJsonPieces) is already a flat slice of its JSON.stringify text, and
+ * most of a push-heavy report.
+ */
+const LONG_PIECE = 16 * 1024;
 /** Main-thread work between two turns of the event loop, at most. */
 const SLICE_MS = 5;
 
@@ -22,10 +29,16 @@ export async function writePieces(out: Out, pieces: Iterable<string>): Promise<v
   let chunk = '';
   let since = performance.now();
   for (const piece of pieces) {
-    chunk += piece;
-    if (chunk.length < CHUNK) continue;
-    await send(out, chunk);
-    chunk = '';
+    if (piece.length >= LONG_PIECE) {
+      if (chunk) await send(out, chunk);
+      chunk = '';
+      await send(out, piece);
+    } else {
+      chunk += piece;
+      if (chunk.length < CHUNK) continue;
+      await send(out, chunk);
+      chunk = '';
+    }
     if (performance.now() - since >= SLICE_MS) {
       await nextTurn();
       since = performance.now();

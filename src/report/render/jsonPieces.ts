@@ -56,7 +56,9 @@ function* arrayPieces(v: unknown[], indent: string, depth: number): Generator<st
     const run = v.slice(i, i + n);
     const text = elementsInPlace(run, depth + 1);
     i += run.length;
-    yield i < v.length ? `${text},\n${inner}` : text;
+    // The run apart from its separator: a writer may send a long run as it is, flat, where text joined to the separator would have to be copied first.
+    yield text;
+    if (i < v.length) yield `,\n${inner}`;
     if (text.length < RUN_CHARS / 2 && n < 4096) n *= 2;
     else if (text.length > RUN_CHARS * 2 && n > 1) n >>= 1;
   }
