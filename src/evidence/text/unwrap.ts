@@ -676,7 +676,7 @@ const MAX_RECORD_LINES = 10_000;
  * export (Datadog's, Kibana's and Graylog's by default) is held whole and
  * read from its last row up, so that what happened later is read later.
  */
-const MAX_HELD = 64 << 20;
+const MAX_HELD = 32 << 20;
 
 /** One CSV record's inner lines, the file line it starts at, and its time (NaN when it has none). */
 interface CsvRecord {
