@@ -52,7 +52,7 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
   const more = /^(.*) and (\d+) more$/.exec(devices);
   const listed = (more ? more[1] : devices).split(', ').map((d) => d.trim().toUpperCase());
   const covers = (named: ReadonlySet<string>) => listed.every((d) => named.has(d)) && (!more || named.size >= listed.length + Number(more[2]));
-  const deviceOf = (f: Fact) => f.attrs?.udid?.trim().toUpperCase();
+  const deviceOf = (f: Fact) => (f.attrs?.udid ?? f.attrs?.device_id)?.trim().toUpperCase();
 
   // A failure of one device's pushes (APNs refusing it, the server holding no push details for it, its CheckOut)
   // speaks for the case only when every device had one of the same kind.
@@ -230,6 +230,7 @@ function ownTokens<F extends Fact>(every: readonly F[], ids: ReadonlySet<string>
 
 /** Whether a push detail belongs to the device known by `ids` (upper case): it names that device, or none. */
 export function isDevicesOwn(f: Fact, ids: ReadonlySet<string>): boolean {
-  const udid = f.attrs?.udid?.trim().toUpperCase();
-  return !udid || ids.has(udid);
+  // A line that names its device only by the server's own id (device_id=A1) names it all the same.
+  const named = f.attrs?.udid ?? f.attrs?.device_id;
+  return !named || ids.has(named.trim().toUpperCase()) || (!!f.attrs?.device_id && ids.has(f.attrs.device_id.trim().toUpperCase()));
 }

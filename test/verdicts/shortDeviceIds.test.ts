@@ -9,19 +9,20 @@ import { cause, diagnose, facts, file, goLog, jamfAnswered, jamfSending, note, q
  * the report says so instead of crediting anyone's pushes to the case. Every value below is made up.
  */
 
-/** One server log (Go's prefix: local time, to the second, no zone) of three devices named by the server's short ids. */
-const serverLog = () =>
+/** A server log (Go's prefix: local time, to the second, no zone) whose first line joins A1 to its UDID (its TokenUpdate) and whose devices are named by the server's short ids. */
+const shortIdLog = (...lines: [time: string, rest: string][]) =>
   file(
     'mdm-server.log',
-    `${[
-      goLog('2026-11-30T09:00:00', `level=info service=nanomdm msg=TokenUpdate udid=${UDID_A} device_id=A1 type=Device`),
-      goLog('2026-11-30T10:00:00', 'level=info msg=push device_id=A1 status=200'),
-      goLog('2026-11-30T10:00:00', 'level=info msg=push device_id=B7 status=200'),
-      goLog('2026-11-30T10:00:02', 'level=info service=nanomdm status=Idle device_id=B7 type=Device'),
-      // A line whose device the server did not know: no device at all.
-      goLog('2026-11-30T10:05:00', 'level=info service=nanomdm status=Idle device_id=none type=Device'),
-      goLog('2026-11-30T10:30:00', 'level=info service=nanomdm status=Idle device_id=B7 type=Device'),
-    ].join('\n')}\n`,
+    `${[[`2026-11-30T09:00:00`, `level=info service=nanomdm msg=TokenUpdate udid=${UDID_A} device_id=A1 type=Device`], ...lines].map(([t, rest]) => goLog(t, rest)).join('\n')}\n`,
+  );
+const serverLog = () =>
+  shortIdLog(
+    ['2026-11-30T10:00:00', 'level=info msg=push device_id=A1 status=200'],
+    ['2026-11-30T10:00:00', 'level=info msg=push device_id=B7 status=200'],
+    ['2026-11-30T10:00:02', 'level=info service=nanomdm status=Idle device_id=B7 type=Device'],
+    // A line whose device the server did not know: no device at all.
+    ['2026-11-30T10:05:00', 'level=info service=nanomdm status=Idle device_id=none type=Device'],
+    ['2026-11-30T10:30:00', 'level=info service=nanomdm status=Idle device_id=B7 type=Device'],
   );
 const named = (id: string) => diagnose(serverLog(), '--answer', `q.case.device=${id}`);
 
@@ -101,5 +102,30 @@ describe("Jamf Pro's ids, as its console shows them", () => {
     const r = await diagnose(jamfLog('7'), '--answer', 'q.case.device=7');
     expect(note(r, 'case.note.device_not_found')?.text).toMatch(/7 \(the id of /);
     expect(facts(r, 'case.failed_push')).toEqual([]);
+  });
+});
+
+/**
+ * "Does the server hold push details for this device?" A server that names devices by short ids says which one
+ * it holds none for the same way (`no push info found for device_id=B7`): that is B7's problem, not A1's.
+ */
+describe('a "no push info" line naming a device by its short id', () => {
+  const log = () =>
+    shortIdLog(
+      ['2026-11-30T10:00:00', 'level=info msg=push device_id=A1 status=200'],
+      ['2026-11-30T10:00:02', 'level=info service=nanomdm status=Idle device_id=A1 type=Device'],
+      ['2026-11-30T10:01:00', 'level=warn msg=push device_id=B7 err="no push info found for device_id=B7"'],
+      ['2026-11-30T10:30:00', 'level=info service=nanomdm status=Idle device_id=A1 type=Device'],
+    );
+
+  it('is the case’s when the case is B7', async () => {
+    const r = await diagnose(log(), '--answer', 'q.case.device=B7');
+    expect(cause(r, 'mdm.no_push_info')?.status).toBe('confirmed');
+  });
+
+  it('is not A1’s: A1’s answered push stands, and no missing push details are put on it', async () => {
+    const r = await diagnose(log(), '--answer', 'q.case.device=A1');
+    // Its TokenUpdate is stored: the server holds A1's push details.
+    expect(cause(r, 'mdm.no_push_info')?.status).toBe('ruled_out');
   });
 });

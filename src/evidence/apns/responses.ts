@@ -6,7 +6,7 @@ import { APNS_REASONS, LEGACY_STATUSES, REASON_PATTERN, TLS_PATTERNS } from './r
 import { answerClause, isHedged, isTechnicalConnect, isTechnicalTls, lineShape, type LineShape } from './answerShape.js';
 import { answerOnLine, isApplePhraseLine, type AnswerPart } from './answerOnLine.js';
 import { answerFact, endpointFacts, isAnswer, settleAnswers, tlsFacts, type HostSeen, type PendingAnswer, type TlsSeen } from './responseFacts.js';
-import { idOnLine, isNoPushInfo, isServerApi } from './serverApi.js';
+import { idOnLine, isNoPushInfo, isServerApi, shortIdOnLine } from './serverApi.js';
 import { isPlausibleId } from '../notnow/ids.js';
 import { isPushText, lineTimeZoned } from './textInput.js';
 import { isRelayOwnAnswer } from './relayAnswers.js';
@@ -201,13 +201,15 @@ class ResponseScan implements LineSink {
     // The MDM server's own storage has no TokenUpdate for the device: it sent nothing to APNs.
     if (isNoPushInfo(text)) {
       const udid = idOnLine(text);
+      // A short id is named as the server's own (device_id), never as a UDID.
+      const short = udid ? undefined : shortIdOnLine(text);
       const { at, zone } = l;
       this.facts.push({
         name: 'server.push_info_missing',
         value: at ?? 'unknown',
         source: sourceOf(this.item, n),
         ...(at ? { at } : {}),
-        attrs: { ...(udid ? { udid } : {}), ...(zone ? { zone } : {}) },
+        attrs: { ...(udid ? { udid } : {}), ...(short ? { device_id: short } : {}), ...(zone ? { zone } : {}) },
       });
       this.mdmItem = true;
       return;

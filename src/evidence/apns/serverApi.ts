@@ -1,3 +1,4 @@
+import { isShortDeviceId } from '../../facts/normalize.js';
 import { isPlausibleId } from '../notnow/ids.js';
 
 /**
@@ -23,6 +24,14 @@ export function idOnLine(line: string): string | undefined {
   const m = ID_AT.exec(line);
   const id = m?.[1] ?? m?.[2];
   return id && isPlausibleId(id) ? id : undefined;
+}
+
+const SHORT_ID_AT = /\bdevice_?id\s*[=:]\s*"?([A-Za-z0-9][A-Za-z0-9_-]{0,6})(?![A-Za-z0-9_.:@-])/i;
+
+/** The server's own short device id (`device_id=A1`) a "no push info" line names, when it names no longer id. */
+export function shortIdOnLine(line: string): string | undefined {
+  const id = SHORT_ID_AT.exec(line)?.[1];
+  return id && isShortDeviceId(id) ? id : undefined;
 }
 
 /**
