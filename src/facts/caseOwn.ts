@@ -172,8 +172,12 @@ function anotherDevicesTopic(f: Fact, ids: ReadonlySet<string>): boolean {
   return to.length > 0 && !to.some((d) => ids.has(d));
 }
 
-/** What a provider log says of one push beside its answer, kept with the device token the push went to. */
-const PUSH_DETAILS_BY_TOKEN: ReadonlySet<string> = new Set(['apns.topic', 'apns.topic_bundle']);
+/**
+ * What a provider log says of one push beside its answer, kept with the device token the push went to; and the
+ * device's log receiving the app's push right after APNs accepted one to a token (a receipt after another
+ * token's push does not say the case's token reached the device).
+ */
+const PUSH_DETAILS_BY_TOKEN: ReadonlySet<string> = new Set(['apns.topic', 'apns.topic_bundle', 'apns.push_reached_device']);
 
 /** APNs reasons about one device token, not about the provider's credentials, topic or request. */
 const TOKEN_REASONS: ReadonlySet<string> = new Set(['BadDeviceToken', 'Unregistered', 'ExpiredToken', 'DeviceTokenNotForTopic']);

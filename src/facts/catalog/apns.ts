@@ -170,5 +170,10 @@ export const apnsFacts: FactDefinition[] = [
     'The bundle id a push topic addresses: the APNs or certificate topic without a push-type suffix such as .voip or .complication (derived)',
     { ...quiet, multi: true },
   ),
-  d('apns.min_push_gap_seconds', 'number', 'Shortest time between two pushes APNs accepted (status 200) for the same device (derived)', quiet),
+  d(
+    'apns.min_push_gap_seconds',
+    'number',
+    "Shortest time between two pushes APNs accepted (status 200) for the same device token: the case's token's, or, with several tokens and none named, the widest of every token's shortest gap (derived)",
+    quiet,
+  ),
 ];

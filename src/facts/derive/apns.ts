@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { hiddenMayBeSeveral, tokenKey } from '../maskedToken.js';
 import type { Fact } from '../schema.js';
+import { comparable, momentOf, type Moment } from '../time.js';
 import { appPushReceived } from './appDelivery.js';
 import type { Deriver } from './types.js';
 
@@ -148,24 +150,86 @@ const topicBundle: Deriver = (index) => {
     }));
 };
 
-/** Pushes APNs accepted close together: the device keeps only the last one it missed. */
+/**
+ * Pushes APNs accepted close together for one device: APNs stores one notification per app per device
+ * (TN2265, "Some Notifications Received, but Not All"), so only pushes to the same device token replace
+ * each other. A provider's log holds every copy of the app: pushes to two tokens a second apart are two
+ * devices' notifications, each stored on its own. The gap is the case's token's (q.case.device, or the
+ * server's token); with several tokens and none named, it speaks for the case only when every token the
+ * log answered had pushes that close, and then it is the widest of their shortest gaps. Two times only
+ * count when they share a clock (one log, or both with a zone).
+ */
 const pushGaps: Deriver = (index) => {
-  const times = (index.get('apns.response') ?? [])
-    .filter((f) => f.attrs?.status === '200' && f.at)
-    .map((f) => Date.parse(f.at!))
-    .filter((t) => !Number.isNaN(t))
-    .sort((a, b) => a - b);
-  if (times.length < 2) return [];
-  let min = Infinity;
-  for (let i = 1; i < times.length; i++) min = Math.min(min, times[i] - times[i - 1]);
+  const answers = index.get('apns.response') ?? [];
+  if (answers.length < 2) return [];
+  const named = caseToken(index);
+  // A masked token is the whole token (the log's or the case's) its ends fit, else a device of its own.
+  const whole = [...(named ? [named] : []), ...answers.flatMap((f) => (f.attrs?.token ? [f.attrs.token] : []))];
+  const several = hiddenMayBeSeveral(answers);
+  // Answers that name no token at all are one device's only when no answer of the log names one.
+  const anyNamed = answers.some((f) => f.attrs?.token || f.attrs?.token_masked || f.attrs?.token_hidden);
+  const keyOf = (f: Fact) => tokenKey(f.attrs, whole, several) ?? (anyNamed ? undefined : 'UNNAMED');
+  const devices = new Set<string>();
+  const accepted = new Map<string, Moment[]>();
+  // Hidden tokens of a log that may hold several devices, told apart by nothing but APNs's answer: not one device.
+  let untold = false;
+  for (const f of answers) {
+    const key = keyOf(f);
+    if (!key) continue;
+    if (key.startsWith('HIDDEN answered')) {
+      untold = true;
+      continue;
+    }
+    devices.add(key);
+    const m = f.attrs?.status === '200' ? momentOf(f) : undefined;
+    if (m) accepted.set(key, [...(accepted.get(key) ?? []), m]);
+  }
+  const shortest = new Map<string, { ms: number; count: number }>();
+  for (const [key, times] of accepted) {
+    times.sort((a, b) => a.ms - b.ms || a.line - b.line);
+    let min = Infinity;
+    for (let i = 1; i < times.length; i++) if (comparable(times[i - 1], times[i])) min = Math.min(min, times[i].ms - times[i - 1].ms);
+    if (min < Infinity) shortest.set(key, { ms: min, count: times.length });
+  }
+  const seconds = (ms: number) => Math.round(ms) / 1000;
+  const one = (key: string, how: string) => {
+    const s = shortest.get(key);
+    if (!s) return [];
+    const token: Record<string, string> = /^[0-9A-F]{64}$/.test(key) ? { token: key.toLowerCase() } : {};
+    return [
+      { name: 'apns.min_push_gap_seconds', value: seconds(s.ms), source: derived(`${how}, of ${s.count} accepted pushes`, ['apns.response']), attrs: token },
+    ];
+  };
+  if (named && devices.has(named)) return one(named, "shortest gap between accepted pushes to the case's device token");
+  // The case names a token the log never pushed to: the log's pushes are other devices'.
+  if (named || untold) return [];
+  if (devices.size === 1) return one([...devices][0], 'shortest gap between accepted pushes to the one device token of the log');
+  if (![...devices].every((k) => shortest.has(k))) return [];
+  const widest = Math.max(...[...shortest.values()].map((s) => s.ms));
   return [
     {
       name: 'apns.min_push_gap_seconds',
-      value: Math.round(min) / 1000,
-      source: derived(`shortest gap between ${times.length} accepted pushes`, ['apns.response']),
+      value: seconds(widest),
+      source: derived(
+        `every one of the ${devices.size} device tokens of the log got accepted pushes at most this far apart (the widest of their shortest gaps)`,
+        ['apns.response'],
+      ),
+      attrs: { devices: String(devices.size) },
     },
   ];
 };
+
+/** The device token the case is about: a token given as the answer to q.case.device, else the server's one token (upper case). */
+function caseToken(index: Index): string | undefined {
+  const answered = (index.get('case.device_id') ?? [])
+    .filter((f) => f.source.kind === 'answer')
+    .at(-1)
+    ?.value.toString()
+    .trim();
+  if (answered) return /^[0-9a-fA-F]{64}$/.test(answered) ? answered.toUpperCase() : undefined;
+  const server = new Set((index.get('server.push_token') ?? []).map((f) => String(f.value).trim().toUpperCase()).filter((t) => /^[0-9A-F]{64}$/.test(t)));
+  return server.size === 1 ? [...server][0] : undefined;
+}
 
 /**
  * APNs refused a push and the log kept its status only (the JSON body cut off or garbled), and someone told

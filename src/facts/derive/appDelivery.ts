@@ -56,7 +56,13 @@ export const appPushReceived: Deriver = (index, params = {}) => {
         how: `APNs accepted the push of ${iso(Date.parse(f.at!))}${id} and apsd received a message for ${r.attrs!.topic} ${later} (${describeSource(r.source)})`,
         from: ['apns.response', 'device.log.push_received'],
       },
-      attrs: { topic: r.attrs!.topic!, pushed_at: f.at!, ...(f.attrs?.apns_id ? { apns_id: f.attrs.apns_id } : {}) },
+      // The token the push went to: once the case names its token, a receipt after another token's push is not the case's.
+      attrs: {
+        topic: r.attrs!.topic!,
+        pushed_at: f.at!,
+        ...(f.attrs?.apns_id ? { apns_id: f.attrs.apns_id } : {}),
+        ...(f.attrs?.token ? { token: f.attrs.token } : {}),
+      },
     });
   }
   return out;
