@@ -19,6 +19,8 @@ const PER_DEVICE: ReadonlySet<string> = new Set([
   // nor one device's CheckOut (it left MDM) of whether another did.
   'server.push_info_missing',
   'mdm.checkin.checkout',
+  // Nor does the server's record of when one device last checked in say whether another ever enrolled.
+  'server.device_last_checkin',
   // What one device answered its commands, and what followed on its connections, is that device's alone.
   'mdm.command.status',
   'notnow.command',
@@ -39,8 +41,21 @@ const DETAILS = [
   'notnow.resent_after_poll',
 ];
 
+/** What shows one device enrolled (it answered commands, the server records its check-ins), read by "the device enrolled". */
+const ENROLLED_SIGNS: ReadonlySet<string> = new Set(['mdm.command.status', 'server.device_last_checkin']);
+
 /** What says a NotNow was answered, and to what: the case's only if the case's device is among those that answered one. */
 const NOTNOW_SEEN = ['notnow.seen', 'notnow.command', 'notnow.channel'];
+
+/**
+ * Several devices and none named yet (case.device_unresolved lists them, `A, B and 2 more`): whether a set of
+ * device ids (upper case) names every one of them, so that what holds for each holds for the case's device.
+ */
+export function coversEveryDevice(devices: string): (named: ReadonlySet<string>) => boolean {
+  const more = /^(.*) and (\d+) more$/.exec(devices);
+  const listed = (more ? more[1] : devices).split(', ').map((d) => d.trim().toUpperCase());
+  return (named) => listed.every((d) => named.has(d)) && (!more || named.size >= listed.length + Number(more[2]));
+}
 
 /**
  * Several devices and none named yet (the case asks which): what one of them holds or was answered is not yet
@@ -49,9 +64,7 @@ const NOTNOW_SEEN = ['notnow.seen', 'notnow.command', 'notnow.channel'];
  * push (200) speaks for the server (its certificate works), so it always stays.
  */
 function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: string): readonly F[] {
-  const more = /^(.*) and (\d+) more$/.exec(devices);
-  const listed = (more ? more[1] : devices).split(', ').map((d) => d.trim().toUpperCase());
-  const covers = (named: ReadonlySet<string>) => listed.every((d) => named.has(d)) && (!more || named.size >= listed.length + Number(more[2]));
+  const covers = coversEveryDevice(devices);
   const deviceOf = (f: Fact) => (f.attrs?.udid ?? f.attrs?.device_id)?.trim().toUpperCase();
 
   // A failure of one device's pushes (APNs refusing it, the server holding no push details for it, its CheckOut)
@@ -93,9 +106,15 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
       else unnamedNotNow = true;
     }
   if (notNowFor.size && !unnamedNotNow && !covers(notNowFor)) for (const name of NOTNOW_SEEN) unshared.add(name);
+  // One device answering commands or checking in shows that device enrolled, not the case's: such a sign speaks
+  // for the case only when every device gave one.
+  const signed = new Set<string>();
+  for (const f of facts) if (ENROLLED_SIGNS.has(f.name) && deviceOf(f)) signed.add(deviceOf(f)!);
+  const dropSigns = signed.size > 0 && !covers(signed);
+  const sign = (f: Fact) => ENROLLED_SIGNS.has(f.name) && f.value !== 'NotNow' && !!deviceOf(f);
 
-  if (!dropFailed && !unshared.size) return facts;
-  return facts.filter((f) => !((dropFailed && failed(f)) || (unshared.has(f.name) && (deviceOf(f) || NOTNOW_SEEN.includes(f.name)))));
+  if (!dropFailed && !unshared.size && !dropSigns) return facts;
+  return facts.filter((f) => !((dropFailed && failed(f)) || (dropSigns && sign(f)) || (unshared.has(f.name) && (deviceOf(f) || NOTNOW_SEEN.includes(f.name)))));
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Fact } from '../schema.js';
+import { coversEveryDevice } from '../caseOwn.js';
 import { aboutCaseDevice } from './caseDevices.js';
+import { idsOf } from './deviceEvents.js';
 import type { Deriver } from './types.js';
 
 /** Evidence that the MDM server holds a device's push details (its stored TokenUpdate). */
@@ -22,9 +24,20 @@ const HELD: { name: string; holds: (f: Fact) => boolean }[] = [
  * questions that set these facts look more useful than they are.
  */
 const pushInfoHeld: Deriver = (index) => {
+  // Several devices and none named yet: one device's stored TokenUpdate says nothing of the case's device. What
+  // names no device (a pasted token or PushMagic) still counts; a device's own evidence counts only when every
+  // device of the case has some.
+  const unresolved = index.get('case.device')?.length ? undefined : index.get('case.device_unresolved')?.find((f) => f.attrs?.by !== 'token');
+  let oneOfSeveral = (_f: Fact) => true;
+  if (unresolved) {
+    const heldFor = new Set<string>();
+    for (const h of HELD) for (const f of index.get(h.name) ?? []) if (h.holds(f)) for (const id of idsOf(f)) heldFor.add(id);
+    if (!coversEveryDevice(String(unresolved.value))(heldFor)) oneOfSeveral = (f) => !idsOf(f).length;
+  }
   // Another device's TokenUpdate or APNs answer says nothing about this device's push details.
   const mine = aboutCaseDevice(index);
-  const from = HELD.filter((h) => (index.get(h.name) ?? []).some((f) => h.holds(f) && mine(f))).map((h) => h.name);
+  const held = (f: Fact) => mine(f) && oneOfSeveral(f);
+  const from = HELD.filter((h) => (index.get(h.name) ?? []).some((f) => h.holds(f) && held(f))).map((h) => h.name);
   if (!from.length) return [];
   return [
     {
