@@ -36,7 +36,8 @@ const summaryEdits = (summaryTs: string): Call[] => fake.of('chat.update').filte
 const progressOf = (name: string) => (args: Record<string, unknown>) => String(args.text).startsWith(`pushcheck: Reading ${name}:`);
 
 describe('a progress edit still on its way to Slack when the file has been read', () => {
-  it('is answered before the report goes out: the summary ends on the report', async () => {
+  // A whole read and diagnosis, then the hold: the time the worker tests give such a wait on a loaded machine.
+  it('is answered before the report goes out: the summary ends on the report', { timeout: 60_000 }, async () => {
     const bot = await startBot(fake, tempDb());
     const progress = fake.hold('chat.update', progressOf('slow-edit.plist'));
     try {
