@@ -248,7 +248,13 @@ function ownTokens<F extends Fact>(every: readonly F[], ids: ReadonlySet<string>
   // Likewise an accepted push speaks for the case only while no token's own refusal is set aside: one token's
   // 200 beside another's BadDeviceToken says nothing of the case's token (its environment, its app, its topic).
   const setAside = facts.some((f) => refused(f) && !speaksForCase(f) && kindOf(f) !== 'provider');
-  return facts.filter((f) => (refused(f) ? speaksForCase(f) : !(setAside && tokenOf(f))));
+  // The device's log receiving the app's push right after one token's push says that token reached it, not
+  // that the case's did (another token may be an old one of the same device): it speaks for the case only
+  // when a receipt followed a push to every token.
+  const reached = new Set(facts.flatMap((f) => (f.name === 'apns.push_reached_device' && f.attrs?.token ? [f.attrs.token.toUpperCase()] : [])));
+  const everyReached = [...tokens].every((t) => reached.has(t));
+  const otherReceipt = (f: Fact) => f.name === 'apns.push_reached_device' && !!f.attrs?.token && !everyReached;
+  return facts.filter((f) => (refused(f) ? speaksForCase(f) : !(setAside && tokenOf(f)) && !otherReceipt(f)));
 }
 
 /** Whether a push detail belongs to the device known by `ids` (upper case): it names that device, or none. */

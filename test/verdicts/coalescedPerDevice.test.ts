@@ -97,6 +97,16 @@ describe('pushes close together, and whether they went to the same device', () =
   });
 });
 
+describe('one push logged twice', () => {
+  it('the same apns-id logged when sent and when answered is one notification: nothing to coalesce', async () => {
+    const line = (t: string, verb: string) =>
+      `${t} INFO  apns: ${verb} apns-id=5e3b1a2c-0d4f-4e6a-9b8c-7d6e5f4a3b31 token=${A} apns-topic=com.example.demo status=200`;
+    const r = await diagnose(file('provider.log', `${line('2026-11-20T10:01:00.004Z', 'sent')}\n${line('2026-11-20T10:01:00.204Z', 'delivered')}\n`));
+    expect(facts(r, 'apns.min_push_gap_seconds')).toEqual([]);
+    expect(cause(r, 'apns.coalesced')?.status).not.toBe('likely');
+  });
+});
+
 describe('tokens the log masked in the middle', () => {
   const masked = (token: string) => `${token.slice(0, 8)}…${token.slice(-6)}`;
 

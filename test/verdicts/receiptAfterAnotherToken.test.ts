@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, facts, file, logShow } from './evidence.js';
+import { cause, diagnose, facts, file, logShow, questionIds } from './evidence.js';
 
 /**
  * Troubleshooting step (TN2265, "Observing Push Status Messages"): did the push to this token reach the device?
@@ -39,6 +39,12 @@ describe("the device received the app's push right after APNs accepted a push to
   it('the receipt is tied to the token whose push it followed', async () => {
     const r = await diagnose(...evidence());
     expect(facts(r, 'apns.push_reached_device').map((f) => f.attrs.pushed_at)).toEqual(['2026-11-20T10:05:00.104Z']);
+  });
+
+  it('no word on which token is the case: a stale token stays open, and the case asks which device', async () => {
+    const r = await diagnose(...evidence());
+    expect(cause(r, 'apns.stale_token')?.status).not.toBe('ruled_out');
+    expect(questionIds(r)[0]).toBe('q.case.device');
   });
 
   it('the case is the token whose push nothing followed: a stale token or a removed app stay open', async () => {

@@ -173,6 +173,7 @@ const pushGaps: Deriver = (index) => {
   const accepted = new Map<string, Moment[]>();
   // Hidden tokens of a log that may hold several devices, told apart by nothing but APNs's answer: not one device.
   let untold = false;
+  const pushIds = new Set<string>();
   for (const f of answers) {
     const key = keyOf(f);
     if (!key) continue;
@@ -181,6 +182,10 @@ const pushGaps: Deriver = (index) => {
       continue;
     }
     devices.add(key);
+    // One push logged twice (sent, then answered) under its apns-id is one notification, not two.
+    const id = f.attrs?.apns_id;
+    if (id && pushIds.has(id)) continue;
+    if (id) pushIds.add(id);
     const m = f.attrs?.status === '200' ? momentOf(f) : undefined;
     if (m) accepted.set(key, [...(accepted.get(key) ?? []), m]);
   }
