@@ -6,13 +6,17 @@ import { ScanStop, type Scan } from './scan.js';
 import { PIPELINE_BUFFER, writableOf, type ChunkSink } from './sink.js';
 
 /**
- * Output buffers of 2 MiB: the default 16 KiB makes gunzip about three times
- * slower. Each buffer inflated costs a turn of the main thread (zlib's
- * callback starts the next one), so while the readers parse a burst of text
- * logs, a larger step keeps the threadpool inflating ahead of them instead of
- * waiting for that turn.
+ * Output buffers of 1 MiB, as the bare-gunzip reference of the bench: the
+ * default 16 KiB makes gunzip about three times slower. Each buffer inflated
+ * costs a turn of the main thread (zlib's callback starts the next one).
+ * Not larger: each is a fresh buffer, and one still queued or being parsed when
+ * two scavenges pass is promoted, its memory then counted against the old
+ * generation's limit until a full collection frees it. On the push-heavy bench
+ * bundle, 2 MiB buffers (and 2 MiB queues) made 2-14 full collections a run
+ * (median 6 of 9 runs); 1 MiB made 1-2 (8 runs), with as many scavenges and
+ * main-thread CPU no higher (median 1.52 s against 1.57 s).
  */
-const GUNZIP_CHUNK = 2 << 20;
+const GUNZIP_CHUNK = 1 << 20;
 
 /**
  * Decompresses gzip data into `inner` as it arrives. A gzip error (truncated,
