@@ -77,3 +77,25 @@ describe("a provider log's accepted pushes against the device's receipts", () =>
     expect(large).toBeLessThan(small * 24);
   });
 });
+
+describe('a provider log that masks the token on some lines and not on others', () => {
+  it("names a masked token's device by the whole token its ends fit, at the same cost per answer however long the log", async () => {
+    const { tokenKey } = await import('../../src/facts/maskedToken.js');
+    const whole = (i: number) => `${String(i).padStart(8, '0')}${'ab'.repeat(24)}${String(i).padStart(8, '0')}`;
+    const masked = (i: number) => `${String(i).padStart(8, '0')}…${String(i).padStart(8, '0')}`;
+    const timeOf = (answers: number) => {
+      // A hundred devices, each answered many times: every answer masks its token, and the list holds every answer's whole token.
+      const known = Array.from({ length: answers }, (_, i) => whole(i % 100));
+      const started = cpuMs();
+      const keys = known.map((_, i) => tokenKey({ token_masked: masked(i % 100) }, known));
+      const spent = cpuMs() - started;
+      expect(keys[answers - 1]).toBe(whole((answers - 1) % 100).toUpperCase());
+      expect(tokenKey({ token_masked: 'ffffffff…ffffffff' }, known)).toBe('MASKED ffffffff…ffffffff');
+      return spent;
+    };
+    timeOf(2000);
+    const small = Math.max(timeOf(2000), 5);
+    const large = timeOf(16_000);
+    expect(large).toBeLessThan(small * 24);
+  });
+});
