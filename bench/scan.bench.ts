@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildArchive } from './build.js';
 import { pushHeavyBundle } from './pushHeavy.js';
-import { apnsEventsTable, notNowServerLog } from './volume.js';
+import { apnsEventsTable, notNowServerLog, providerLog } from './volume.js';
 
 /**
  * `npm run bench` (after `npm run build`: the measured processes run the
@@ -23,8 +23,8 @@ import { apnsEventsTable, notNowServerLog } from './volume.js';
  * scan variants of bench/child.ts (what the scan alone costs, and its parts).
  * PUSHCHECK_BENCH_ONLY=fixed,synthetic,push-heavy,volume runs only those parts.
  * PUSHCHECK_BENCH_SHARED names the folder holding the push-heavy generator when ../shared/bench is not beside the repository.
- * The volume part runs the two logs whose size used to decide a case's cost
- * (bench/volume.ts) and prints facts, JSON size, time and peak RSS; its
+ * The volume part runs the logs whose size used to decide a case's cost
+ * (bench/volume.ts: a NanoMDM log, a Secure Mail events table, an app's APNs provider log) and prints facts, JSON size, time and peak RSS; its
  * targets are facts in the low thousands and RSS <= 150 MB.
  */
 const RUNS = Math.max(1, Number(process.env.PUSHCHECK_BENCH_RUNS ?? 5));
@@ -212,6 +212,7 @@ async function volume(): Promise<boolean> {
   const logs: [string, string][] = [
     ['NanoMDM log, 500,000 NotNow lines', await notNowServerLog(dir, 500_000)],
     ['Secure Mail CtxLog_APNS_Events.csv, 200,000 rows', await apnsEventsTable(dir, 200_000)],
+    ['APNs provider log, 150,000 lines, 5,000 tokens', await providerLog(dir, 150_000)],
   ];
   console.log('\nLog volume (whole process, pushcheck diagnose FILE --format json, one run each):');
   const rows: string[][] = [['input', 'MiB', 'wall s', 'cpu s', 'peak RSS MB', 'max loop delay ms', 'own work ms', 'facts', 'observations', 'JSON MiB']];

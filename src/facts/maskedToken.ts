@@ -22,6 +22,21 @@ export function tokenKey(attrs: Readonly<Record<string, string>> | undefined, kn
   if (attrs?.token_hidden) return hiddenKey(attrs, known, hiddenSeveral);
   const masked = attrs?.token_masked;
   if (!masked) return undefined;
+  if (!Array.isArray(known)) return maskedKey(masked, known);
+  // The callers pass one list of the log's tokens (one per answer) for every answer: a masked form is
+  // looked up once per list, among its whole tokens once each (looking over every answer's token for
+  // every masked answer was quadratic in a provider log that masks some lines and not others).
+  let byMasked = maskedKeys.get(known);
+  if (!byMasked) maskedKeys.set(known, (byMasked = { whole: [...new Set(known.filter((t) => /^[0-9A-Fa-f]{64}$/.test(t)))], keys: new Map() }));
+  let key = byMasked.keys.get(masked);
+  if (key === undefined) byMasked.keys.set(masked, (key = maskedKey(masked, byMasked.whole)));
+  return key;
+}
+
+/** Per list of known tokens: its whole tokens, in order, each once; and the keys of the masked forms looked up. */
+const maskedKeys = new WeakMap<readonly string[], { whole: readonly string[]; keys: Map<string, string> }>();
+
+function maskedKey(masked: string, known: Iterable<string>): string {
   for (const t of known) if (/^[0-9A-Fa-f]{64}$/.test(t) && maskedTokenFits(masked, t)) return t.toUpperCase();
   return `MASKED ${masked.toLowerCase()}`;
 }

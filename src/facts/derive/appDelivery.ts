@@ -1,6 +1,6 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
-import { duration, gapMs, iso, momentOf } from '../time.js';
+import { duration, gapMs, iso, type Moment, momentOf } from '../time.js';
 import type { Deriver } from './types.js';
 
 /**
@@ -22,27 +22,63 @@ function appTopics(index: Index): Set<string> {
   return out;
 }
 
-/** The receipt on the device that answers an accepted app push, if the evidence holds one. */
-export function receiptOf(response: Fact, index: Index, windowMs: number | undefined): Fact | undefined {
-  if (!windowMs || response.attrs?.status !== '200' || !response.at) return undefined;
-  const sent = momentOf(response);
-  if (!sent) return undefined;
+/**
+ * The receipt on the device that answers an accepted app push, if the evidence holds one: the first of the
+ * device's receipts (in the evidence's order) for one of the app's topics whose time falls in the answer
+ * window after the push. Built once per derivation: the app's topics and the receipts sorted by time are
+ * read once, and each push looks only at the receipts near its own time (a provider's log answers a
+ * hundred thousand pushes; looking over every topic and receipt for each was quadratic in the log).
+ */
+export function receiptFinder(index: Index, windowMs: number | undefined): (response: Fact) => Fact | undefined {
+  let near: ((sent: Moment) => Fact | undefined) | undefined;
+  return (response) => {
+    if (!windowMs || response.attrs?.status !== '200' || !response.at) return undefined;
+    const sent = momentOf(response);
+    if (!sent) return undefined;
+    near ??= receiptsByTime(index, windowMs);
+    return near(sent);
+  };
+}
+
+function receiptsByTime(index: Index, windowMs: number): (sent: Moment) => Fact | undefined {
   const topics = appTopics(index);
-  for (const r of index.get('device.log.push_received') ?? []) {
+  const all: { r: Fact; got: Moment; i: number }[] = [];
+  (index.get('device.log.push_received') ?? []).forEach((r, i) => {
     const topic = r.attrs?.topic;
-    if (!topic || !topics.has(topic) || !r.at) continue;
+    if (!topic || !topics.has(topic) || !r.at) return;
     const got = momentOf(r);
-    const gap = got && gapMs(sent, got);
-    if (gap && gap.most >= 0 && gap.least <= windowMs) return r;
-  }
-  return undefined;
+    if (got) all.push({ r, got, i });
+  });
+  all.sort((a, b) => a.got.ms - b.got.ms || a.i - b.i);
+  return (sent) => {
+    // A receipt can answer the push only if its time, to its resolution (a second at most), is at or after
+    // the push's and at most the window after it: those lie between these bounds; gapMs decides.
+    const from = sent.ms - 1000;
+    const to = sent.ms + sent.res + windowMs;
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (all[mid]!.got.ms < from) lo = mid + 1;
+      else hi = mid;
+    }
+    let first: { r: Fact; i: number } | undefined;
+    for (let k = lo; k < all.length && all[k]!.got.ms <= to; k++) {
+      const c = all[k]!;
+      if (first && c.i > first.i) continue;
+      const gap = gapMs(sent, c.got);
+      if (gap && gap.most >= 0 && gap.least <= windowMs) first = c;
+    }
+    return first?.r;
+  };
 }
 
 export const appPushReceived: Deriver = (index, params = {}) => {
   const windowMs = params.pushAnswerWindowSeconds ? params.pushAnswerWindowSeconds * 1000 : undefined;
+  const receiptOf = receiptFinder(index, windowMs);
   const out: Fact[] = [];
   for (const f of index.get('apns.response') ?? []) {
-    const r = receiptOf(f, index, windowMs);
+    const r = receiptOf(f);
     if (!r) continue;
     const gap = Math.max(0, Date.parse(r.at!) - Date.parse(f.at!));
     const later = gap < 1000 ? 'within a second' : `${duration(gap)} later`;

@@ -2,7 +2,7 @@ import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
 import { hiddenMayBeSeveral, maskedTokenFits, tokenKey } from '../maskedToken.js';
 import { duration, iso, momentOf, order, type Moment } from '../time.js';
-import { receiptOf } from './appDelivery.js';
+import { receiptFinder } from './appDelivery.js';
 import { isProviderPace } from './providerPace.js';
 import { statedAnswersAreMdm } from './statedAnswer.js';
 import type { Deriver } from './types.js';
@@ -29,8 +29,9 @@ const appFailedPushes: Deriver = (index, params = {}) => {
   // An answer told in words in an MDM case is the MDM server's (derive/statedAnswer.ts), not an app push's.
   // Asked only when some answer was told in words: the question walks every fact of the case.
   const mdmCase = all.some((f) => f.attrs?.stated) && statedAnswersAreMdm(index);
+  const receiptOf = receiptFinder(index, windowMs);
   const answers = [...all]
-    .filter((f) => !tooManyToOneToken(f) && !receiptOf(f, index, windowMs) && !(f.attrs?.stated && mdmCase))
+    .filter((f) => !tooManyToOneToken(f) && !receiptOf(f) && !(f.attrs?.stated && mdmCase))
     .sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : (a.at ?? '') > (b.at ?? '') ? 1 : 0));
   const { mine, token } = thisTokensAnswers(answers, index);
   const kept = mine.length > KEEP ? [...mine.slice(0, 10), ...mine.slice(-(KEEP - 10))] : mine;
