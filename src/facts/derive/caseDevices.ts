@@ -147,8 +147,11 @@ export function caseDevices(index: Index): CaseDevices {
       ...untimed.flatMap(idsOf),
       ...['device.udid', 'device.serial'].flatMap((n) => (index.get(n) ?? []).map((f) => String(f.value).trim().toUpperCase())),
     ]);
-    if (!devices.length || /^[0-9a-f]{64}$/.test(id) || elsewhere.has(id.toUpperCase())) return none;
-    return { ...none, unmatched: { answer: id, several: named.map((d) => d.label), devices: devices.map((d) => d.label) } };
+    if (/^[0-9a-f]{64}$/.test(id) || elsewhere.has(id.toUpperCase())) return none;
+    // The devices the answer could have named: the logs' ones, and those named only by a check-in saved on its own or a sysdiagnose.
+    const known = [...devices, ...(named.length ? [] : quietDevices(index, untimed, names, find, false))];
+    if (!known.length) return none;
+    return { ...none, unmatched: { answer: id, several: named.map((d) => d.label), devices: known.map((d) => d.label) } };
   }
 
   const namedBy = new Map<Device, Set<string>>();
@@ -255,8 +258,10 @@ function quietDevices(index: Index, untimed: Fact[], names: Names, find: (id: st
   }
   const own = serialNamed ? [] : (index.get('device.udid') ?? []).map((f) => String(f.value).trim().toUpperCase());
   const byRoot = new Map<string, string[]>();
-  for (const id of new Set([...untimed.flatMap(idsOf), ...own])) {
-    if (!usableId(id) || find(id)) continue;
+  // An untimed message's ids already name a device (a short server id under device_id does too); a device's own UDID must be usable.
+  const saved = new Set(untimed.flatMap(idsOf));
+  for (const id of new Set([...saved, ...own])) {
+    if ((!saved.has(id) && !usableId(id)) || find(id)) continue;
     const root = names.find(id);
     byRoot.set(root, [...(byRoot.get(root) ?? []), id]);
   }
