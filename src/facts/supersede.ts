@@ -306,7 +306,7 @@ function checkoutsSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F
     enrolled ??= facts.reduce((m, e) => {
       const u = e.name === 'mdm.checkin.authenticate' || e.name === 'mdm.checkin.token_update' ? udidOf(e) : undefined;
       const et = u ? timeOf(e) : undefined;
-      if (et) m.set(u!, [...(m.get(u!) ?? []), et]);
+      if (et) m.get(u!)?.push(et) ?? m.set(u!, [et]);
       return m;
     }, new Map<string, Timed[]>());
     if (enrolled.get(udid!)?.some((e) => e.clock === t.clock && e.ms > t.ms)) dropped.add(f);
@@ -422,7 +422,7 @@ function statesSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>):
       latest = new Map();
       for (const o of facts) {
         const ot = o.name.startsWith('securemail.log.') ? timeOf(o) : undefined;
-        if (ot) latest.set(o.name, [...(latest.get(o.name) ?? []), ot]);
+        if (ot) latest.get(o.name)?.push(ot) ?? latest.set(o.name, [ot]);
       }
     }
     if (opposites.some((name) => latest!.get(name)?.some((o) => o.clock === t.clock && o.ms > t.ms))) dropped.add(f);
@@ -432,7 +432,7 @@ function statesSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>):
 /** Successes by step ("step:<operation>") and of a whole subscription ("subscribed"), with their times and tenant. */
 function subscriptionSuccesses(facts: readonly Fact[], clocks?: ReadonlyMap<string, string>): Map<string, (Timed & { tenant?: string })[]> {
   const out = new Map<string, (Timed & { tenant?: string })[]>();
-  const add = (key: string, t: Timed & { tenant?: string }) => out.set(key, [...(out.get(key) ?? []), t]);
+  const add = (key: string, t: Timed & { tenant?: string }) => out.get(key)?.push(t) ?? out.set(key, [t]);
   for (const s of facts) {
     const at = s.name === 'securemail.apns.succeeded_operation' || s.name === 'securemail.log.subscription_succeeded' ? timeOf(s, clocks) : undefined;
     if (!at) continue;
@@ -492,7 +492,8 @@ export function withoutSupersededSnapshots<F extends Fact>(facts: readonly F[], 
     if (ms === undefined) continue;
     // A masked or cut value is never compared (it would differ from anything).
     if (MASKED.test(String(f.value))) continue;
-    for (const [name, s] of Object.entries(SNAPSHOT)) if (s.sent === f.name) sent.set(name, [...(sent.get(name) ?? []), { ms, value: s.as(String(f.value)) }]);
+    for (const [name, s] of Object.entries(SNAPSHOT))
+      if (s.sent === f.name) sent.get(name)?.push({ ms, value: s.as(String(f.value)) }) ?? sent.set(name, [{ ms, value: s.as(String(f.value)) }]);
   }
   const stale = (f: F) => {
     const t = f.source.kind === 'file' && !f.at ? taken.get(f.source.input) : undefined;

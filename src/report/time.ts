@@ -65,8 +65,8 @@ export function formatTime(iso: string, zone?: string): string {
 export function formatSpan(isos: readonly string[], zone?: string): string {
   const ms = isos.map((t) => Date.parse(t)).filter(Number.isFinite);
   if (ms.length === 0) return '';
-  const lo = Math.min(...ms);
-  const hi = Math.max(...ms);
+  const lo = ms.reduce((a, b) => Math.min(a, b));
+  const hi = ms.reduce((a, b) => Math.max(a, b));
   if (lo === hi) return formatTime(new Date(lo).toISOString(), zone);
   const z = normalZone(zone);
   const a = parts(lo);

@@ -336,8 +336,8 @@ function certificateSpan(events: readonly TimelineEvent[], marks: Mark[]): Span[
   const certStart = events.filter((e) => CERT_START.test(e.fact)).map(timeOf);
   const certEnd = events.filter((e) => CERT_END.test(e.fact)).map(timeOf);
   if (!certStart.length && !certEnd.length) return [];
-  const from = certStart.length ? Math.min(...certStart) : Number.NEGATIVE_INFINITY;
-  const to = certEnd.length ? Math.max(...certEnd) : Number.POSITIVE_INFINITY;
+  const from = certStart.length ? certStart.reduce((a, b) => Math.min(a, b)) : Number.NEGATIVE_INFINITY;
+  const to = certEnd.length ? certEnd.reduce((a, b) => Math.max(a, b)) : Number.POSITIVE_INFINITY;
   for (const e of events.filter((x) => CERT_START.test(x.fact)))
     marks.push({ at: timeOf(e), iso: e.at, lane: 'certificate', label: 'valid from', tone: 'info', shape: 'square' });
   for (const e of events.filter((x) => CERT_END.test(x.fact)))
@@ -374,7 +374,7 @@ function focusWindow(marks: readonly Mark[], spans: readonly Span[], markers: re
   const anchors = (failures.length ? failures : traffic.length ? traffic : events).map((m) => m.at).sort((a, b) => a - b);
   if (!anchors.length) {
     const times = [...markers.map((m) => m.at), ...marks.map((m) => m.at)];
-    return times.length ? { start: Math.min(...times), end: Math.max(...times) } : { start: 0, end: 0 };
+    return times.length ? { start: times.reduce((a, b) => Math.min(a, b)), end: times.reduce((a, b) => Math.max(a, b)) } : { start: 0, end: 0 };
   }
   let first = anchors.length - 1;
   while (first > 0 && anchors[first]! - anchors[first - 1]! <= EPISODE_GAP) first--;

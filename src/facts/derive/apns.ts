@@ -187,7 +187,10 @@ const pushGaps: Deriver = (index) => {
     if (id && pushIds.has(id)) continue;
     if (id) pushIds.add(id);
     const m = f.attrs?.status === '200' ? momentOf(f) : undefined;
-    if (m) accepted.set(key, [...(accepted.get(key) ?? []), m]);
+    if (!m) continue;
+    const times = accepted.get(key);
+    if (times) times.push(m);
+    else accepted.set(key, [m]);
   }
   const shortest = new Map<string, { ms: number; count: number }>();
   for (const [key, times] of accepted) {
@@ -210,7 +213,8 @@ const pushGaps: Deriver = (index) => {
   if (named || untold) return [];
   if (devices.size === 1) return one([...devices][0], 'shortest gap between accepted pushes to the one device token of the log');
   if (![...devices].every((k) => shortest.has(k))) return [];
-  const widest = Math.max(...[...shortest.values()].map((s) => s.ms));
+  let widest = 0;
+  for (const s of shortest.values()) widest = Math.max(widest, s.ms);
   return [
     {
       name: 'apns.min_push_gap_seconds',

@@ -263,7 +263,7 @@ function quietDevices(index: Index, untimed: Fact[], names: Names, find: (id: st
   for (const id of new Set([...saved, ...own])) {
     if ((!saved.has(id) && !usableId(id)) || find(id)) continue;
     const root = names.find(id);
-    byRoot.set(root, [...(byRoot.get(root) ?? []), id]);
+    byRoot.get(root)?.push(id) ?? byRoot.set(root, [id]);
   }
   return [...byRoot.values()]
     .map((ids): Device => {
