@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack, type Call } from './fakeSlack.js';
-import { blocksText, buttonClick, sign, startBot, startFormSubmission, tempDb, type RunningBot } from './harness.js';
+import { blocksText, buttonClick, fileShare, sign, startBot, startFormSubmission, tempDb, type RunningBot } from './harness.js';
 
 const EXAMPLE = new URL('../../examples/mdm-wrong-magic/', import.meta.url);
 const MDM_PLIST = readFileSync(new URL('MDM.plist', EXAMPLE));
@@ -22,10 +22,6 @@ const lastUpdate = (ts: string): Call | undefined =>
     .filter((c) => c.args.ts === ts)
     .at(-1);
 const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
-
-function fileShare(channel: string, ts: string, files: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
-  return { type: 'message', subtype: 'file_share', channel, channel_type: 'channel', user: 'U1', text: '', ts, files, ...extra };
-}
 
 /** The answer buttons in a message (the summary also has "More questions" and "Show all evidence"). */
 function buttons(update: Call): { action_id: string; value: string; text: { text: string } }[] {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../src/slack/workers/pool.js';
 import { FakeSlack, type Call } from './fakeSlack.js';
-import { blocksText, startBot, tempDb, type RunningBot } from './harness.js';
+import { blocksText, fileShare, startBot, tempDb, type RunningBot } from './harness.js';
 import { testWorkers } from '../support/built.js';
 
 // Slack misbehaving on the wire while a thread is diagnosed: downloads that never answer, stall or
@@ -29,9 +29,6 @@ afterEach(() => {
   fake.clearRateLimits();
 });
 
-function fileShare(channel: string, ts: string, files: Record<string, unknown>[]) {
-  return { type: 'message', subtype: 'file_share', channel, channel_type: 'channel', user: 'U1', text: '', ts, files };
-}
 const replies = (channel: string, ts: string) => fake.of('chat.postMessage').filter((c) => c.args.channel === channel && c.args.thread_ts === ts);
 const edits = (ts: string): Call[] => fake.of('chat.update').filter((c) => c.args.ts === ts);
 const rootOf = (channel: string) =>

@@ -146,6 +146,11 @@ export async function startBot(
 }
 
 /** The summary (blocks) of a chat.update or postMessage call as plain text, for assertions. */
+/** A file shared in a channel (a new thread), as Slack's Events API sends it; `extra` adds thread_ts, text and so on. */
+export function fileShare(channel: string, ts: string, files: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
+  return { type: 'message', subtype: 'file_share', channel, channel_type: 'channel', user: 'U1', text: '', ts, files, ...extra };
+}
+
 export function blocksText(args: Record<string, unknown>): string {
   const out: string[] = [];
   const visit = (v: unknown): void => {

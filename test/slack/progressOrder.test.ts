@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WorkerPool } from '../../src/slack/workers/pool.js';
 import { testWorkers } from '../support/built.js';
 import { FakeSlack, type Call } from './fakeSlack.js';
-import { blocksText, startBot, tempDb, type RunningBot } from './harness.js';
+import { blocksText, fileShare, startBot, tempDb, type RunningBot } from './harness.js';
 
 // While a file is read the summary says how far it got; once the read is over, the summary must
 // never be left saying "Reading …", whatever order the edits reach Slack in and whatever went wrong
@@ -19,16 +19,6 @@ afterAll(async () => {
   await fake.stop();
 });
 
-const fileShare = (channel: string, ts: string, files: Record<string, unknown>[]) => ({
-  type: 'message',
-  subtype: 'file_share',
-  channel,
-  channel_type: 'channel',
-  user: 'U1',
-  text: '',
-  ts,
-  files,
-});
 const replyMatching = (channel: string, ts: string, re: RegExp) =>
   fake.waitFor(() => fake.of('chat.postMessage').find((c) => c.args.channel === channel && c.args.thread_ts === ts && re.test(String(c.args.text))), 15_000);
 const summaryTsOf = async (bot: RunningBot, key: string) => (await bot.store.thread(key))!.summaryTs!;

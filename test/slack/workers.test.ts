@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../src/slack/workers/pool.js';
 import { FakeSlack, type Call } from './fakeSlack.js';
-import { blocksText, buttonClick, startBot, tempDb, type RunningBot } from './harness.js';
+import { blocksText, fileShare, buttonClick, startBot, tempDb, type RunningBot } from './harness.js';
 import { testWorkers } from '../support/built.js';
 
 // A thread's evidence is read and diagnosed in worker threads. The bot keeps each thread's latest
@@ -25,16 +25,6 @@ const buttonsOf = (c: Call): Button[] =>
   ((c.args.blocks ?? []) as { type: string; elements?: Button[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
 const replies = (channel: string, ts: string) => fake.of('chat.postMessage').filter((c) => c.args.channel === channel && c.args.thread_ts === ts);
 const replyMatching = (channel: string, ts: string, re: RegExp) => fake.waitFor(() => replies(channel, ts).find((c) => re.test(String(c.args.text))), 15_000);
-const fileShare = (channel: string, ts: string, files: Record<string, unknown>[]) => ({
-  type: 'message',
-  subtype: 'file_share',
-  channel,
-  channel_type: 'channel',
-  user: 'U1',
-  text: '',
-  ts,
-  files,
-});
 
 describe('a thread whose case is kept by a worker', () => {
   let bot: RunningBot;
