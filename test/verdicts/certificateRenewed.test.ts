@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pem, pushCertificate } from '../apns/certs.js';
-import { cause, diagnose, file, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
+import { appPushCertificate, cause, diagnose, file, sysdiagnose, TOKEN, TOPIC, UDID_A } from './evidence.js';
 
 /**
  * Troubleshooting step: "is the push certificate the server uses now still refused?" A server that logged
@@ -71,20 +71,7 @@ describe('the old, expired MDM push certificate attached beside the one the serv
 });
 
 describe("an app's expired push certificate attached, while APNs accepts the provider's pushes for that app", () => {
-  const appCert = (notAfter: string) =>
-    file(
-      'app-push.pem',
-      pem(
-        pushCertificate({
-          uid: 'com.example.demo',
-          cn: 'Apple Push Services: com.example.demo',
-          notBefore: '2023-04-30T10:00:00Z',
-          notAfter,
-          production: true,
-          topics: ['com.example.demo'],
-        }),
-      ),
-    );
+  const appCert = (notAfter: string) => appPushCertificate('2023-04-30T10:00:00Z', notAfter);
   const NOW = ['--now', '2024-05-07T10:00:00Z'];
 
   it('accepted after the certificate expired: the provider signs with something else, not confirmed expired', async () => {

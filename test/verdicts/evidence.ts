@@ -310,23 +310,27 @@ export const APP_CHECKED_ANSWERS = [
   'q.mdm.network_ok=yes',
 ].flatMap((a) => ['--answer', a]);
 
-/** An app case every other cause of which someone checked: the app's entitlements, its payload, its certificate, the answers. */
-export const checkedAppCase = () => [
-  fileURLToPath(new URL('../fixtures/apns/codesign_dict_production.txt', import.meta.url)),
-  file('payload.json', '{"aps":{"alert":"Your order shipped"}}\n'),
+/** The production push certificate of com.example.demo, valid over the times given, attached as app-push.pem. */
+export const appPushCertificate = (notBefore: string, notAfter: string) =>
   file(
     'app-push.pem',
     pem(
       pushCertificate({
         uid: 'com.example.demo',
         cn: 'Apple Push Services: com.example.demo',
-        notBefore: '2026-01-01T10:00:00Z',
-        notAfter: '2027-06-01T10:00:00Z',
+        notBefore,
+        notAfter,
         production: true,
         topics: ['com.example.demo'],
       }),
     ),
-  ),
+  );
+
+/** An app case every other cause of which someone checked: the app's entitlements, its payload, its certificate, the answers. */
+export const checkedAppCase = () => [
+  fileURLToPath(new URL('../fixtures/apns/codesign_dict_production.txt', import.meta.url)),
+  file('payload.json', '{"aps":{"alert":"Your order shipped"}}\n'),
+  appPushCertificate('2026-01-01T10:00:00Z', '2027-06-01T10:00:00Z'),
   ...APP_CHECKED_ANSWERS,
   ...['--answer', 'q.apns.provider_host=production', '--answer', 'q.apns.cert_reloaded=yes', '--now', '2026-11-21T00:00:00Z'],
 ];
