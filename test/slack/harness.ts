@@ -16,6 +16,8 @@ import { SqliteStore } from '../../src/store/sqlite.js';
 import { WorkerPool } from '../../src/slack/workers/pool.js';
 import { testWorkers } from '../support/built.js';
 import type { FakeSlack } from './fakeSlack.js';
+import type { PoolOptions } from '../../src/slack/workers/runner.js';
+import { afterAll, beforeAll } from 'vitest';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-token';
@@ -146,6 +148,23 @@ export async function startBot(
 }
 
 /** The summary (blocks) of a chat.update or postMessage call as plain text, for assertions. */
+/**
+ * A bot with a worker pool of its own (two workers unless `pool` says otherwise) for the enclosing describe:
+ * started before its tests, stopped after. Tests that stop or reconfigure the pool touch no other bot's.
+ */
+export function botWithOwnWorkers(fake: () => FakeSlack, pool: PoolOptions = {}): { bot: RunningBot; pool: WorkerPool } {
+  const own = {} as { bot: RunningBot; pool: WorkerPool };
+  beforeAll(async () => {
+    own.pool = new WorkerPool({ ...testWorkers(), size: 2, ...pool });
+    own.bot = await startBot(fake(), tempDb(), {}, undefined, { runner: own.pool });
+  });
+  afterAll(async () => {
+    await own.bot.stop();
+    await own.pool.close();
+  });
+  return own;
+}
+
 /** A file shared in a channel (a new thread), as Slack's Events API sends it; `extra` adds thread_ts, text and so on. */
 export function fileShare(channel: string, ts: string, files: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
   return { type: 'message', subtype: 'file_share', channel, channel_type: 'channel', user: 'U1', text: '', ts, files, ...extra };

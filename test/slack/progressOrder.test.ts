@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { WorkerPool } from '../../src/slack/workers/pool.js';
-import { testWorkers } from '../support/built.js';
 import { FakeSlack, type Call } from './fakeSlack.js';
-import { blocksText, fileShare, startBot, tempDb, type RunningBot } from './harness.js';
+import { blocksText, botWithOwnWorkers, fileShare, startBot, tempDb, type RunningBot } from './harness.js';
 
 // While a file is read the summary says how far it got; once the read is over, the summary must
 // never be left saying "Reading …", whatever order the edits reach Slack in and whatever went wrong
@@ -57,18 +55,10 @@ describe('a progress edit still on its way to Slack when the file has been read'
 });
 
 describe('a read whose diagnosis cannot be worked out (the workers stop while the file is read, as when the bot stops)', () => {
-  let bot: RunningBot;
-  let pool: WorkerPool;
-  beforeAll(async () => {
-    pool = new WorkerPool({ ...testWorkers(), size: 2 });
-    bot = await startBot(fake, tempDb(), {}, undefined, { runner: pool });
-  });
-  afterAll(async () => {
-    await bot.stop();
-    await pool.close();
-  });
+  const own = botWithOwnWorkers(() => fake);
 
   it('in a thread with an earlier report: the thread is told, and the summary shows that report again instead of "Reading …"', async () => {
+    const { bot, pool } = own;
     const ts = '1700800002.000100';
     const key = `CPO2:${ts}`;
     await bot.event(fileShare('CPO2', ts, [fake.addFile('FPO2', 'MDM.plist', MDM_PLIST)]));
@@ -100,18 +90,10 @@ describe('a read whose diagnosis cannot be worked out (the workers stop while th
 });
 
 describe('the same, in a thread without a report yet', () => {
-  let bot: RunningBot;
-  let pool: WorkerPool;
-  beforeAll(async () => {
-    pool = new WorkerPool({ ...testWorkers(), size: 2 });
-    bot = await startBot(fake, tempDb(), {}, undefined, { runner: pool });
-  });
-  afterAll(async () => {
-    await bot.stop();
-    await pool.close();
-  });
+  const own = botWithOwnWorkers(() => fake);
 
   it('the summary says the diagnosis could not be brought up to date and points at the message saying why', async () => {
+    const { bot, pool } = own;
     const ts = '1700800003.000100';
     const release = fake.noAnswer('first-file.plist');
     try {

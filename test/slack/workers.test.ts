@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerPool } from '../../src/slack/workers/pool.js';
 import { FakeSlack, type Call } from './fakeSlack.js';
-import { blocksText, fileShare, buttonClick, startBot, tempDb, type RunningBot } from './harness.js';
-import { testWorkers } from '../support/built.js';
+import { blocksText, botWithOwnWorkers, fileShare, buttonClick } from './harness.js';
 
 // A thread's evidence is read and diagnosed in worker threads. The bot keeps each thread's latest
 // report: a click that changes nothing (More questions, Show all evidence, chatter) is answered from
@@ -27,18 +25,10 @@ const replies = (channel: string, ts: string) => fake.of('chat.postMessage').fil
 const replyMatching = (channel: string, ts: string, re: RegExp) => fake.waitFor(() => replies(channel, ts).find((c) => re.test(String(c.args.text))), 15_000);
 
 describe('a thread whose case is kept by a worker', () => {
-  let bot: RunningBot;
-  let pool: WorkerPool;
-  beforeAll(async () => {
-    pool = new WorkerPool({ ...testWorkers(), size: 2 });
-    bot = await startBot(fake, tempDb(), {}, undefined, { runner: pool });
-  });
-  afterAll(async () => {
-    await bot.stop();
-    await pool.close();
-  });
+  const own = botWithOwnWorkers(() => fake);
 
   it('is diagnosed once for its file; More questions, Show all evidence and chatter do not diagnose it again; an answer does, once', async () => {
+    const { bot } = own;
     const ts = '1700700001.000100';
     const key = `CW1:${ts}`;
     await bot.event(fileShare('CW1', ts, [fake.addFile('FW1', 'MDM.plist', MDM_PLIST)]));
@@ -79,18 +69,10 @@ describe('a thread whose case is kept by a worker', () => {
 });
 
 describe('a reader that runs past its deadline (1.5 s here)', () => {
-  let bot: RunningBot;
-  let pool: WorkerPool;
-  beforeAll(async () => {
-    pool = new WorkerPool({ ...testWorkers(), size: 2, maxScanMs: 1500 });
-    bot = await startBot(fake, tempDb(), {}, undefined, { runner: pool });
-  });
-  afterAll(async () => {
-    await bot.stop();
-    await pool.close();
-  });
+  const own = botWithOwnWorkers(() => fake, { maxScanMs: 1500 });
 
   it('is stopped: the thread says reading the file took too long, the summary no longer says it is reading, and the next file is read by a new worker', async () => {
+    const { bot, pool } = own;
     const release = fake.noAnswer('stuck.plist');
     try {
       const ts = '1700700101.000100';

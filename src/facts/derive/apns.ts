@@ -3,6 +3,7 @@ import { hiddenMayBeSeveral, tokenKey } from '../maskedToken.js';
 import type { Fact } from '../schema.js';
 import { comparable, momentOf, type Moment } from '../time.js';
 import { appPushReceived } from './appDelivery.js';
+import { answeredCaseDevice } from './caseAnswer.js';
 import type { Deriver } from './types.js';
 
 type Index = Parameters<Deriver>[0];
@@ -230,11 +231,7 @@ const pushGaps: Deriver = (index) => {
 
 /** The device token the case is about: a token given as the answer to q.case.device, else the server's one token (upper case). */
 function caseToken(index: Index): string | undefined {
-  const answered = (index.get('case.device_id') ?? [])
-    .filter((f) => f.source.kind === 'answer')
-    .at(-1)
-    ?.value.toString()
-    .trim();
+  const answered = answeredCaseDevice(index);
   if (answered) return /^[0-9a-fA-F]{64}$/.test(answered) ? answered.toUpperCase() : undefined;
   const server = new Set((index.get('server.push_token') ?? []).map((f) => String(f.value).trim().toUpperCase()).filter((t) => /^[0-9A-F]{64}$/.test(t)));
   return server.size === 1 ? [...server][0] : undefined;

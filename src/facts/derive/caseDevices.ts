@@ -1,6 +1,7 @@
 import type { Fact, Source } from '../schema.js';
 import { lineOf, rotationOrder, sourceKey } from '../time.js';
 import { contactItems, type DeviceEvent, type EventBatch, ID_ATTRS, idsOf, isOwn, MASKED_ID, pushEvents, usableId } from './deviceEvents.js';
+import { answeredCaseDevice } from './caseAnswer.js';
 
 /**
  * The devices of a case: pushes and contacts grouped by device (two names on
@@ -130,9 +131,8 @@ export function caseDevices(index: Index): CaseDevices {
     return devices.find((d) => d.ids.some((x) => names.find(x) === root));
   };
 
-  const answered = (index.get('case.device_id') ?? []).filter((f) => f.source.kind === 'answer').at(-1);
-  if (answered) {
-    const id = String(answered.value).trim();
+  const id = answeredCaseDevice(index);
+  if (id !== undefined) {
     const named = answeredDevices(id, find);
     if (named.length === 1) return withOwn(named[0], `the device named in the answer to q.case.device (${id})`);
     // Named, but nothing in the evidence is about it (or a bare number that is several devices' ids): no device of

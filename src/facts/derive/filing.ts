@@ -3,6 +3,7 @@ import type { Fact } from '../schema.js';
 import { hiddenMayBeSeveral, maskedTokenFits, tokenKey } from '../maskedToken.js';
 import { duration, iso, momentOf, order, type Moment } from '../time.js';
 import { receiptFinder } from './appDelivery.js';
+import { answeredCaseDevice } from './caseAnswer.js';
 import { isProviderPace } from './providerPace.js';
 import { statedAnswersAreMdm } from './statedAnswer.js';
 import type { Deriver } from './types.js';
@@ -60,12 +61,7 @@ const appFailedPushes: Deriver = (index, params = {}) => {
  * several tokens, those of the token the case named (q.case.device), and none while it names none.
  */
 function thisTokensAnswers(every: Fact[], index: Index): { mine: Fact[]; token?: string } {
-  const named = (index.get('case.device_id') ?? [])
-    .filter((f) => f.source.kind === 'answer')
-    .at(-1)
-    ?.value.toString()
-    .trim()
-    .toLowerCase();
+  const named = answeredCaseDevice(index)?.toLowerCase();
   // A masked token is the whole token (the log's or the case's) its ends fit, else a device of its own.
   const whole = [...(named ? [named] : []), ...every.flatMap((f) => (f.attrs?.token ? [f.attrs.token] : []))];
   // Answers whose token the log hid whole are one device's only while nothing says they may be several.
