@@ -1,3 +1,4 @@
+import { FactFolder } from '../../facts/fold.js';
 import type { Fact, Problem } from '../../facts/schema.js';
 import { itemName, problemOf, sourceOf, type Item, type LineReader, type LineSink, type ReadResult } from '../types.js';
 import { SECURE_MAIL_MODULE } from '../securemail/names.js';
@@ -171,6 +172,8 @@ export const apnsResponseReader: LineReader = {
 
 class ResponseScan implements LineSink {
   private readonly facts: Fact[] = [];
+  /** The topic and push type of each request, folded as read: a provider may log them on every push line. */
+  private readonly headers = new FactFolder();
   private pending: PendingAnswer | undefined;
   private readonly hosts = new Map<string, HostSeen>();
   private readonly tls = new Map<string, TlsSeen>();
@@ -226,7 +229,12 @@ class ResponseScan implements LineSink {
   end(): ReadResult {
     this.flush();
     settleAnswers(this.facts, this.hosts, this.mdmItem);
-    const facts = [...this.facts, ...endpointFacts(this.hosts, this.item), ...tlsFacts(this.tls, this.mdmItem || this.mdmByName, this.item)];
+    const facts = [
+      ...this.facts,
+      ...this.headers.facts(),
+      ...endpointFacts(this.hosts, this.item),
+      ...tlsFacts(this.tls, this.mdmItem || this.mdmByName, this.item),
+    ];
     const problems: Problem[] = [];
     if (this.responses > MAX_RESPONSES)
       problems.push(problemOf(this.item, 'apns.responses_truncated', `holds ${this.responses} APNs answers; the first ${MAX_RESPONSES} were kept`));
@@ -284,7 +292,7 @@ class ResponseScan implements LineSink {
     // A provider log holds every app's pushes: the topic is kept with the token its line pushed to.
     const token = topic ? TOKEN_ON_LINE.exec(l.text)?.[1]?.toLowerCase() : undefined;
     if (topic && !topic[1].startsWith('com.apple.mgmt.'))
-      this.facts.push({
+      this.headers.add({
         name: 'apns.topic',
         value: topic[1],
         source: sourceOf(this.item, n),
@@ -292,7 +300,7 @@ class ResponseScan implements LineSink {
         ...(token ? { attrs: { token } } : {}),
       });
     const pushType = l.text.match(PUSH_TYPE);
-    if (pushType) this.facts.push({ name: 'apns.push_type', value: pushType[1].toLowerCase(), source: sourceOf(this.item, n) });
+    if (pushType) this.headers.add({ name: 'apns.push_type', value: pushType[1].toLowerCase(), source: sourceOf(this.item, n) });
   }
 
   /** TLS failures (counted by kind) and connections to APNs that never opened. */

@@ -230,7 +230,7 @@ const pushGaps: Deriver = (index) => {
 };
 
 /** The device token the case is about: a token given as the answer to q.case.device, else the server's one token (upper case). */
-function caseToken(index: Index): string | undefined {
+export function caseToken(index: Index): string | undefined {
   const answered = answeredCaseDevice(index);
   if (answered) return /^[0-9a-fA-F]{64}$/.test(answered) ? answered.toUpperCase() : undefined;
   const server = new Set((index.get('server.push_token') ?? []).map((f) => String(f.value).trim().toUpperCase()).filter((t) => /^[0-9A-F]{64}$/.test(t)));

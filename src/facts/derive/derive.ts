@@ -34,6 +34,8 @@ const READ_FOLDED: ReadonlySet<string> = new Set([
   'securemail.apns.tenant_id',
   'securemail.apns.listener_token',
   'securemail.apns.listener_key',
+  // The topic a provider's log names on every push line: its derivations read the topics (and tokens) named, not each line.
+  'apns.topic',
 ]);
 
 /** Run in order: later derivers see what earlier ones produced. */

@@ -1,26 +1,90 @@
 import type { Fact } from '../schema.js';
 import { hiddenMayBeSeveral, tokenKey } from '../maskedToken.js';
 import { showSecret } from '../secrets.js';
+import { lineOf } from '../foldColumns.js';
+import { caseToken } from './apns.js';
 import type { Deriver } from './types.js';
 
 /**
  * The apns-ids of app pushes APNs accepted: each is a key into the Push
  * Notifications Console's Delivery Log, which says what APNs did with that
- * push afterwards. A rejected push's fate is its answer already.
+ * push afterwards. A rejected push's fate is its answer already. An apns-id
+ * logged twice (sent, then answered) is one push.
+ *
+ * A busy provider log names thousands (one per push): beyond MAX_APNS_IDS, each
+ * device token keeps the apns-ids of its first and last few pushes, and of those
+ * the case's token's stay with the newest of the others up to the bound. What is
+ * looked up is one push the case is about, not every push of the log.
  */
+const MAX_APNS_IDS = 20;
+const FIRST_OF_TOKEN = 2;
+const LAST_OF_TOKEN = 3;
+
+interface SeenId {
+  id: string;
+  from: string[];
+  /** The token the push went to (whole, else as the log masked it), or '' for none. */
+  token: string;
+  at: string;
+  line: number;
+  /** Reading order among the answers, for ties. */
+  n: number;
+}
+
 const apnsIds: Deriver = (index) => {
-  const seen = new Map<string, string[]>();
+  const seen = new Map<string, SeenId>();
   const accepted = (f: Fact) => f.name !== 'apns.response' || f.attrs?.status === '200' || f.value === '200';
   for (const name of ['apns.response', 'apns.console.delivery'])
     for (const f of index.get(name) ?? []) {
       if (!accepted(f)) continue;
       const id = f.attrs?.apns_id?.toLowerCase();
-      if (id) seen.set(id, [...new Set([...(seen.get(id) ?? []), name])]);
+      if (!id) continue;
+      const s = seen.get(id);
+      if (s) {
+        if (!s.from.includes(name)) s.from.push(name);
+      } else
+        seen.set(id, {
+          id,
+          from: [name],
+          token: (f.attrs?.token ?? f.attrs?.token_masked ?? '').toUpperCase(),
+          at: f.at ?? '',
+          line: lineOf(f),
+          n: seen.size,
+        });
     }
-  return [...seen]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([id, from]): Fact => ({ name: 'apns.apns_id', value: id, source: { kind: 'derived', how: `apns-id named by ${from.join(', ')}`, from } }));
+  const all = [...seen.values()];
+  const kept = all.length > MAX_APNS_IDS ? keptIds(all, caseToken(index)) : all;
+  const how = (s: SeenId) =>
+    `apns-id named by ${s.from.join(', ')}${kept === all ? '' : ` (${kept.length} of the ${all.length} accepted pushes' apns-ids kept: each token's first ${FIRST_OF_TOKEN} and last ${LAST_OF_TOKEN}, the case's token's and the newest)`}`;
+  return kept
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((s): Fact => ({ name: 'apns.apns_id', value: s.id, source: { kind: 'derived', how: how(s), from: s.from } }));
 };
+
+/** Reading order: time, then line, then the order the answers came in. */
+function byTime(a: SeenId, b: SeenId): number {
+  return a.at < b.at ? -1 : a.at > b.at ? 1 : a.line - b.line || a.n - b.n;
+}
+
+/** The apns-ids kept of a busy log (see apnsIds): linear but for sorting. */
+function keptIds(all: SeenId[], caseToken: string | undefined): SeenId[] {
+  const byToken = new Map<string, SeenId[]>();
+  for (const s of all) {
+    const list = byToken.get(s.token);
+    if (list) list.push(s);
+    else byToken.set(s.token, [s]);
+  }
+  const own: SeenId[] = [];
+  const others: SeenId[] = [];
+  for (const [token, list] of byToken) {
+    list.sort(byTime);
+    const ends = list.length <= FIRST_OF_TOKEN + LAST_OF_TOKEN ? list : list.slice(0, FIRST_OF_TOKEN).concat(list.slice(-LAST_OF_TOKEN));
+    for (const s of ends) (caseToken && token === caseToken ? own : others).push(s);
+  }
+  if (own.length + others.length <= MAX_APNS_IDS) return own.concat(others);
+  others.sort(byTime);
+  return own.concat(others.slice(Math.max(0, others.length - Math.max(0, MAX_APNS_IDS - own.length))));
+}
 
 /**
  * A provider's log of pushes to several device tokens, and no word on which device the case is about:
