@@ -335,6 +335,13 @@ const cases: Case[] = [
     rule: 'apns.invalid_payload.rejected',
   },
   {
+    step: 'APNs answers 413 and the log lost its reason: 413 is only ever PayloadTooLarge, whatever the sample payload',
+    facts: [answer('413', { attrs: { status: '413' } }), file('apns.payload_bytes', 40), file('apns.payload_has_aps', true)],
+    cause: 'apns.invalid_payload',
+    status: 'confirmed',
+    rule: 'apns.invalid_payload.status_413',
+  },
+  {
     step: 'a 5000-byte alert payload',
     facts: [file('apns.payload_bytes', 5000), file('apns.payload_has_aps', true)],
     cause: 'apns.invalid_payload',

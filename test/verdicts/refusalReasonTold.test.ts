@@ -4,7 +4,7 @@ import { cause, checkedAppCase, diagnose, file, questionIds, TOKEN } from './evi
 /**
  * Troubleshooting step: "what reason did APNs give with its refusal?", when the provider's log kept the
  * HTTP status (403, 410, 413) but cut off the JSON body naming the reason. A refusal is never one for Apple,
- * whatever else was checked: the case asks for its reason, and the reason told is read as APNs's answer by
+ * whatever else was checked: the case asks for its reason (but for a 413, which is PayloadTooLarge alone), and the reason told is read as APNs's answer by
  * the cause it names. Every value below is made up.
  */
 
@@ -12,7 +12,7 @@ const cut = (status: number) =>
   file('push-worker.log', `2026-11-20T10:01:00.004Z WARN  apns: push failed token=${TOKEN} apns-topic=com.example.demo :status=${status} body={"reas\n`);
 
 describe('a refusal whose reason the log cut off, every other cause checked', () => {
-  for (const status of [403, 410, 413]) {
+  for (const status of [403, 410]) {
     it(`${status}: not one for Apple; the case asks for the reason`, async () => {
       const r = await diagnose(cut(status), ...checkedAppCase());
       expect(r.escalation).toBeNull();
@@ -20,6 +20,15 @@ describe('a refusal whose reason the log cut off, every other cause checked', ()
       expect(questionIds(r)[0]).toBe('q.apns.refusal_reason');
     });
   }
+
+  // APNs gives 413 for PayloadTooLarge alone: the status is its reason.
+  it('413: not one for Apple; the payload is the cause without asking', async () => {
+    const r = await diagnose(cut(413), ...checkedAppCase());
+    expect(r.escalation).toBeNull();
+    expect(r.headline).not.toMatch(/one for Apple/);
+    expect(cause(r, 'apns.invalid_payload')?.status).toBe('confirmed');
+    expect(questionIds(r)).not.toContain('q.apns.refusal_reason');
+  });
 });
 
 describe('the reason told is read as the answer APNs gave', () => {

@@ -31,6 +31,12 @@ export const caseFacts: FactDefinition[] = [
         { derived: true },
       ],
       [
+        'case.device_not_a_token',
+        'string',
+        "The answer to q.case.device is no push token (a UDID, a serial), and the evidence's devices are an app provider's device tokens only (derived; the value is the answer and the tokens)",
+        { derived: true },
+      ],
+      [
         'case.log_time_zone',
         'string',
         'The time zone the MDM server log writes its zone-less times in: an offset such as +02:00, UTC, or a zone name such as Europe/Berlin (answered)',

@@ -2,6 +2,8 @@ import type { Fact, Source } from '../schema.js';
 import { lineOf, rotationOrder, sourceKey } from '../time.js';
 import { contactItems, type DeviceEvent, type EventBatch, ID_ATTRS, idsOf, isOwn, MASKED_ID, pushEvents, usableId } from './deviceEvents.js';
 import { answeredCaseDevice } from './caseAnswer.js';
+import { providerTokens, tokenInEvidence } from './provider.js';
+import { showSecret } from '../secrets.js';
 
 /**
  * The devices of a case: pushes and contacts grouped by device (two names on
@@ -31,6 +33,8 @@ export interface CaseDevices {
   candidates: Device[];
   /** The answer to q.case.device names no device of the evidence (none, or a bare number several devices' ids end in). */
   unmatched?: { answer: string; several: string[]; devices: string[] };
+  /** The answer to q.case.device is no push token (a UDID), and the evidence's devices are a provider's tokens only. */
+  notToken?: { answer: string; tokens: string[] };
 }
 
 class Names {
@@ -147,10 +151,24 @@ export function caseDevices(index: Index): CaseDevices {
       ...untimed.flatMap(idsOf),
       ...['device.udid', 'device.serial'].flatMap((n) => (index.get(n) ?? []).map((f) => String(f.value).trim().toUpperCase())),
     ]);
-    if (/^[0-9a-f]{64}$/.test(id) || elsewhere.has(id.toUpperCase())) return none;
+    if (elsewhere.has(id.toUpperCase())) return none;
     // The devices the answer could have named: the logs' ones, and those named only by a check-in saved on its own or a sysdiagnose.
     const known = [...devices, ...(named.length ? [] : quietDevices(index, untimed, names, find, false))];
-    if (!known.length) return none;
+    const tokens = providerTokens(index);
+    if (/^[0-9a-f]{64}$/i.test(id)) {
+      if (tokenInEvidence(index, id)) return none;
+      // A token none of the evidence's pushes went to: its devices are the provider's tokens and the servers' devices.
+      const all = [...known.map((d) => d.label), ...[...tokens.values()]];
+      if (!all.length) return none;
+      return { ...none, unmatched: { answer: `token ${showSecret(id, 'token', 'channel')}`, several: [], devices: all } };
+    }
+    if (!known.length) {
+      // An id that is no push token (a UDID) beside a provider's log that names its devices by token only: which
+      // token is the device's the evidence cannot tell, and the report asks for the token.
+      if (tokens.size && !(index.get('apns.response') ?? []).some((f) => idsOf(f).includes(id.toUpperCase())))
+        return { ...none, notToken: { answer: id, tokens: [...tokens.values()] } };
+      return none;
+    }
     return { ...none, unmatched: { answer: id, several: named.map((d) => d.label), devices: known.map((d) => d.label) } };
   }
 

@@ -1,5 +1,5 @@
 import type { Fact } from '../schema.js';
-import { hiddenMayBeSeveral, tokenKey } from '../maskedToken.js';
+import { hiddenMayBeSeveral, maskedTokenFits, tokenKey } from '../maskedToken.js';
 import { showSecret } from '../secrets.js';
 import { lineOf } from '../foldColumns.js';
 import { caseToken } from './apns.js';
@@ -92,16 +92,7 @@ function keptIds(all: SeenId[], caseToken: string | undefined): SeenId[] {
  */
 const severalTokens: Deriver = (index) => {
   if ((index.get('case.device_id') ?? []).some((f) => f.source.kind === 'answer')) return [];
-  const answers = index.get('apns.response') ?? [];
-  const whole = answers.map((f) => f.attrs?.token).filter((t): t is string => !!t);
-  // A token the log masked in its middle is a device of its own unless its ends fit a whole token the log names.
-  // A token the log hid whole is one of several unknown devices when the log may hold several (hiddenMayBeSeveral).
-  const several = hiddenMayBeSeveral(answers);
-  const tokens = new Map<string, string>();
-  for (const f of answers) {
-    const key = tokenKey(f.attrs, whole, several)?.toLowerCase();
-    if (key && !tokens.has(key)) tokens.set(key, nameOf(key, f));
-  }
+  const tokens = providerTokens(index);
   if (tokens.size < 2) return [];
   const names = [...tokens].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, name]) => name);
   return [
@@ -113,6 +104,42 @@ const severalTokens: Deriver = (index) => {
     },
   ];
 };
+
+/**
+ * The device tokens a provider's log answers for, each as its key (lower case: a whole token, `masked <ends>`,
+ * `hidden…`) and the name a report shows it by.
+ */
+export function providerTokens(index: ReadonlyMap<string, readonly Fact[]>): Map<string, string> {
+  const answers = index.get('apns.response') ?? [];
+  const whole = answers.map((f) => f.attrs?.token).filter((t): t is string => !!t);
+  // A token the log masked in its middle is a device of its own unless its ends fit a whole token the log names.
+  // A token the log hid whole is one of several unknown devices when the log may hold several (hiddenMayBeSeveral).
+  const several = hiddenMayBeSeveral(answers);
+  const tokens = new Map<string, string>();
+  for (const f of answers) {
+    const key = tokenKey(f.attrs, whole, several)?.toLowerCase();
+    if (key && !tokens.has(key)) tokens.set(key, nameOf(key, f));
+  }
+  return tokens;
+}
+
+/**
+ * Whether a push token (64 hex digits) may be one the evidence names: a provider's answer for it (whole, or masked
+ * with ends that fit it, or hidden whole, which may be any token), or the token an MDM server pushes to.
+ */
+export function tokenInEvidence(index: ReadonlyMap<string, readonly Fact[]>, token: string): boolean {
+  const t = token.toLowerCase();
+  for (const f of index.get('apns.response') ?? []) {
+    const a = f.attrs ?? {};
+    if (a.token?.trim().toLowerCase() === t || a.token_hidden || (a.token_masked && maskedTokenFits(a.token_masked, t))) return true;
+  }
+  // A server token the evidence masked or garbled may be this one.
+  for (const f of index.get('server.push_token') ?? []) {
+    const v = String(f.value).trim().toLowerCase();
+    if (v === t || !/^[0-9a-f]{64}$/.test(v)) return true;
+  }
+  return (index.get('apns.push_reached_device') ?? []).some((f) => f.attrs?.token?.trim().toLowerCase() === t);
+}
 
 /**
  * Answers whose token the log hid whole: said in a note, with whether the log shows they may be several

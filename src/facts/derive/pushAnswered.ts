@@ -43,6 +43,19 @@ export function subjectFacts(a: PushAnalysis): Fact[] {
       attrs: { devices: list(u.several.length ? u.several : u.devices) },
     });
   }
+  const t = a.cases.notToken;
+  if (t) {
+    const list = t.tokens.length > 6 ? `${t.tokens.slice(0, 6).join(', ')} and ${t.tokens.length - 6} more` : t.tokens.join(', ');
+    out.push({
+      name: 'case.device_not_a_token',
+      value: `${t.answer} (the provider's log names ${list})`,
+      source: derived(`the answer to q.case.device (${t.answer}) is no push token, and the provider's log names its devices by token only`, [
+        'case.device_id',
+        'apns.response',
+      ]),
+      attrs: { tokens: String(t.tokens.length) },
+    });
+  }
   if (!d && a.cases.candidates.length > 1) {
     const names = a.cases.candidates.map((c) => c.label);
     out.push({
