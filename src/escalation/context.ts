@@ -333,7 +333,11 @@ function failuresBegan(report: Report, words: DraftWords): string {
   const began = factsOf(report, 'case.failures_began')[0];
   if (began) return words.value(began);
   const earliest = factsOf(report, 'case.failures_seen_from')[0];
-  return earliest ? `${words.value(earliest)} (the earliest failed push in the evidence; failures may have begun earlier)` : NOT_IN_EVIDENCE;
+  if (!earliest) return NOT_IN_EVIDENCE;
+  // A push logged without a zone that cannot be ordered against it may be the earlier one.
+  if (earliest.attrs?.order === 'unknown')
+    return `${words.value(earliest)} or ${earliest.attrs.rival} (failed pushes from logs whose times cannot be ordered against each other; failures may have begun earlier)`;
+  return `${words.value(earliest)} (the earliest failed push in the evidence; failures may have begun earlier)`;
 }
 
 type Labelled = [label: string, value: string | undefined];

@@ -1,7 +1,7 @@
 import { describeSource } from '../order.js';
 import type { Fact } from '../schema.js';
 import { hiddenMayBeSeveral, maskedTokenFits, tokenKey } from '../maskedToken.js';
-import { duration, iso, momentOf, order, type Moment } from '../time.js';
+import { duration, iso, momentOf, order, type Moment, type Order } from '../time.js';
 import { receiptFinder } from './appDelivery.js';
 import { answeredCaseDevice } from './caseAnswer.js';
 import { isProviderPace } from './providerPace.js';
@@ -89,25 +89,50 @@ function moments(index: Index, name: string): Moment[] {
   return out.sort((a, b) => a.ms - b.ms);
 }
 
+/**
+ * The failed pushes no other is provably earlier (or later) than, by the time model of every other judgement: one
+ * log's lines in their order, a zone-less time never compared with a zoned one as if both were UTC. One moment
+ * when the evidence tells, several when it cannot (a zone-less server log's push beside a zoned one's).
+ */
+function extremes(ms: readonly Moment[], which: 'earliest' | 'latest'): Moment[] {
+  const beats: Order = which === 'earliest' ? 'before' : 'after';
+  const out = ms.filter((m) => !ms.some((x) => x !== m && order(x, m) === beats));
+  // The same time of one clock (two pushes in one second) is one answer.
+  return out.filter((m, i) => !out.slice(0, i).some((x) => x.ms === m.ms && x.zoneLess === m.zoneLess && x.src === m.src));
+}
+
+/** A failed push's time as its log wrote it: a zone-less one without the Z of the ISO form it is kept in. */
+const wallClock = (m: Moment) =>
+  iso(m.ms)
+    .replace('T', ' ')
+    .replace(/(\.000)?Z$/, '');
+const timeWords = (m: Moment) => `${iso(m.ms)}${m.zoneLess ? ', zone unknown' : ''}`;
+
 const sysdiagnoseAfterFailure: Deriver = (index) => {
   const failed = moments(index, 'case.failed_push_at');
   const taken = moments(index, 'device.sysdiagnose_at').at(-1);
   if (!failed.length || !taken) return [];
-  const last = failed.at(-1)!;
-  const o = order(last, taken);
-  if (o === 'unknown') return [];
+  // After the latest failed push means after every one; before one of them is before the latest. A push whose
+  // time cannot be ordered against the sysdiagnose's (a zone-less server log) leaves it unknown.
+  const before = failed.find((f) => order(taken, f) === 'before');
+  const after = !before && failed.every((f) => order(f, taken) === 'before');
+  if (!before && !after) return [];
+  const last = before ?? extremes(failed, 'latest')[0];
   const out: Fact[] = [
     {
       name: 'case.sysdiagnose_after_failure',
-      value: o === 'before',
+      value: after,
       source: derived(
-        `the sysdiagnose was taken at ${iso(taken.ms)}, ${o === 'before' ? 'after' : 'before'} the latest failed push (${iso(last.ms)}${last.zoneLess ? ', zone unknown' : ''})`,
+        after
+          ? `the sysdiagnose was taken at ${iso(taken.ms)}, after the latest failed push (${timeWords(last)})`
+          : `the sysdiagnose was taken at ${iso(taken.ms)}, before a failed push (${timeWords(last)})`,
         ['device.sysdiagnose_at', 'case.failed_push_at'],
       ),
     },
   ];
-  const began = moments(index, 'case.failures_began')[0] ?? failed[0];
-  if (o === 'before' && !began.zoneLess)
+  const firsts = extremes(failed, 'earliest');
+  const began = moments(index, 'case.failures_began')[0] ?? (firsts.length === 1 ? firsts[0] : undefined);
+  if (after && began && !began.zoneLess)
     out.push({
       name: 'case.sysdiagnose_days_after_failures_began',
       value: Math.round(((taken.ms - began.ms) / 86_400_000) * 10) / 10,
@@ -122,16 +147,18 @@ const sysdiagnoseAfterFailure: Deriver = (index) => {
 
 /** A logging profile helps only if it was installed before the failure was reproduced. */
 const loggingBeforeFailure: Deriver = (index) => {
-  const last = moments(index, 'case.failed_push_at').at(-1);
-  if (!last) return [];
+  const failed = moments(index, 'case.failed_push_at');
+  if (!failed.length) return [];
   const out: Fact[] = [];
   for (const f of index.get('device.logging_profiles') ?? []) {
     const m = momentOf(f);
-    if (!m || order(m, last) !== 'before') continue;
+    // Before one failed push is before the latest: the latest is that one or later.
+    const push = m && failed.filter((p) => order(m, p) === 'before').at(-1);
+    if (!push) continue;
     out.push({
       name: 'case.logging_profile_before_failure',
       value: String(f.value),
-      source: derived(`the logging profile ${String(f.value)} was installed at ${f.at}, before the latest failed push (${iso(last.ms)})`, [
+      source: derived(`the logging profile ${String(f.value)} was installed at ${f.at}, before a failed push (${timeWords(push)})`, [
         'device.logging_profiles',
         'case.failed_push_at',
       ]),
@@ -140,17 +167,39 @@ const loggingBeforeFailure: Deriver = (index) => {
   return out;
 };
 
-/** The earliest failed push on record: Apple wants when failures began, and this is the evidence's bound. */
+/**
+ * The earliest failed push on record: Apple wants when failures began, and this is the evidence's bound. A time
+ * from a log without a zone stays the wall clock it was logged at (zone unknown). When a zone-less push and a
+ * zoned one cannot be ordered, the zoned one is given (a time Apple can look up), marked order=unknown with the
+ * zone-less rival beside it: either may be the earlier.
+ */
 const failuresSeenFrom: Deriver = (index) => {
-  let first: Fact | undefined;
-  for (const f of index.get('case.failed_push_at') ?? []) if (f.at && (!first || Date.parse(f.at) < Date.parse(first.at!))) first = f;
-  if (!first) return [];
+  const failed = index.get('case.failed_push_at') ?? [];
+  const byMoment = new Map<Moment, Fact>();
+  for (const f of failed) {
+    const m = momentOf(f);
+    if (m) byMoment.set(m, f);
+  }
+  const firsts = extremes([...byMoment.keys()], 'earliest').sort((a, b) => Number(a.zoneLess) - Number(b.zoneLess) || a.ms - b.ms);
+  if (!firsts.length) return [];
+  const first = firsts[0];
+  const fact = byMoment.get(first)!;
+  const rivals = firsts.slice(1);
+  const attrs: Record<string, string> = {
+    ...(fact.attrs?.zone ? { zone: fact.attrs.zone } : {}),
+    ...(rivals.length ? { order: 'unknown', rival: rivals.map((m) => `${wallClock(m)}${m.zoneLess ? ' (zone unknown)' : ' UTC'}`).join(', ') } : {}),
+  };
   return [
     {
       name: 'case.failures_seen_from',
-      value: first.at!,
-      source: derived(`the earliest failed push in the evidence${first.attrs?.zone === 'unknown' ? ' (zone unknown)' : ''}`, ['case.failed_push_at']),
-      ...(first.attrs?.zone ? { attrs: { zone: first.attrs.zone } } : {}),
+      value: fact.at!,
+      source: derived(
+        rivals.length
+          ? `the earliest failed push ${first.zoneLess ? 'of its log (zone unknown)' : 'with a known zone'}; ${attrs.rival}, from another log, cannot be ordered against it (a log without a zone) and may be earlier`
+          : `the earliest failed push in the evidence${first.zoneLess ? ' (zone unknown)' : ''}`,
+        ['case.failed_push_at'],
+      ),
+      ...(Object.keys(attrs).length ? { attrs } : {}),
     },
   ];
 };
