@@ -7,6 +7,7 @@ import { finish, type Steps } from '../facts/steps.js';
 import { applyAnswers, type Answer } from './answers.js';
 import { indexFacts } from '../facts/byName.js';
 import { caseOwnFacts } from '../facts/caseOwn.js';
+import { foldOtherTokens } from '../facts/otherTokens.js';
 import { decidingFacts, evaluate, type Trace } from './evaluate.js';
 import { deriveParams, type RuleSet } from './loadRules.js';
 import { ruleObservers } from './observe.js';
@@ -194,8 +195,9 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
   yield;
   const facts = sortFacts(kept.concat(derived));
   yield;
-  // Rules read the case's device's push details only; the report still lists every fact.
-  const index = indexFacts(caseOwnFacts(facts));
+  // Rules read the case's device's push details only; the report still lists every fact (other tokens' answers folded, below).
+  const own = caseOwnFacts(facts);
+  const index = indexFacts(own);
   const domains = relevantDomains(facts);
   yield;
 
@@ -237,10 +239,13 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
   const problems = [...(input.problems ?? []), ...applied.problems].sort((a, b) =>
     `${a.input}\u0000${a.member ?? ''}\u0000${a.code}\u0000${a.message}` < `${b.input}\u0000${b.member ?? ''}\u0000${b.code}\u0000${b.message}` ? -1 : 1,
   );
+  // What the report shows: the answers to thousands of other tokens folded per answer, once the rules have read the case's own.
+  const shown = foldOtherTokens(facts, own);
+  yield;
   return {
     domains,
     advisories,
-    facts,
+    facts: shown,
     causes,
     questions,
     conflicts,

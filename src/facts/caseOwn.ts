@@ -3,6 +3,9 @@ import { withoutHashGivenAsToken } from './hashAsToken.js';
 import { hiddenMayBeSeveral, maskedTokenFits, tokenKey } from './maskedToken.js';
 import { pushedTo, withoutEnrollmentBeforeFailure, withoutSuperseded, withoutSupersededSnapshots } from './supersede.js';
 
+/** APNs's answers to other device tokens than the case's, folded per answer for the report (facts/otherTokens.ts). */
+export const OTHER_TOKENS = 'apns.response_other_tokens';
+
 /**
  * Push details a check-in or a server log gave for one device, and what it answered. Once the case's device is known, another
  * device's are not the case's: the server pushes that device with its own PushMagic, token and topic.
@@ -124,7 +127,9 @@ function withoutOneOfSeveral<F extends Fact>(facts: readonly F[], devices: strin
  * later TokenUpdate of it, and less the push details another device's check-in or log gave,
  * once the case names its device. A value that names no device stays.
  */
-export function caseOwnFacts<F extends Fact>(every: readonly F[]): readonly F[] {
+export function caseOwnFacts<F extends Fact>(shown: readonly F[]): readonly F[] {
+  // Answers folded as the rules set them aside (facts/otherTokens.ts) are never the case's.
+  const every = shown.some((f) => f.name === OTHER_TOKENS) ? shown.filter((f) => f.name !== OTHER_TOKENS) : shown;
   const all = withoutEnrollmentBeforeFailure(withoutHashGivenAsToken(every));
   const subjects = all.filter((f) => f.name === 'case.device');
   const s = subjects.length === 1 ? subjects[0] : undefined;

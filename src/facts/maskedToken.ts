@@ -27,14 +27,38 @@ export function tokenKey(attrs: Readonly<Record<string, string>> | undefined, kn
   // looked up once per list, among its whole tokens once each (looking over every answer's token for
   // every masked answer was quadratic in a provider log that masks some lines and not others).
   let byMasked = maskedKeys.get(known);
-  if (!byMasked) maskedKeys.set(known, (byMasked = { whole: [...new Set(known.filter((t) => /^[0-9A-Fa-f]{64}$/.test(t)))], keys: new Map() }));
+  if (!byMasked) maskedKeys.set(known, (byMasked = { byEnds: wholeByEnds(known), keys: new Map() }));
   let key = byMasked.keys.get(masked);
-  if (key === undefined) byMasked.keys.set(masked, (key = maskedKey(masked, byMasked.whole)));
+  if (key === undefined) byMasked.keys.set(masked, (key = maskedKey(masked, byMasked.byEnds.get(endsOf(masked)) ?? [])));
   return key;
 }
 
-/** Per list of known tokens: its whole tokens, in order, each once; and the keys of the masked forms looked up. */
-const maskedKeys = new WeakMap<readonly string[], { whole: readonly string[]; keys: Map<string, string> }>();
+/**
+ * Per list of known tokens: its whole tokens, in order, each once, by their first and last four hex digits (a
+ * masked form keeps at least four at each end: only the tokens that start and end as it does can fit it, so
+ * each masked form looks at a handful, not at every token of a log of thousands); and the keys of the masked
+ * forms looked up.
+ */
+const maskedKeys = new WeakMap<readonly string[], { byEnds: Map<string, string[]>; keys: Map<string, string> }>();
+
+/** A token's (or a masked form's) first and last four characters, in lower case: the key it is looked up by. */
+function endsOf(t: string): string {
+  return (t.slice(0, 4) + t.slice(t.length - 4)).toLowerCase();
+}
+
+function wholeByEnds(known: readonly string[]): Map<string, string[]> {
+  const seen = new Set<string>();
+  const out = new Map<string, string[]>();
+  for (const t of known) {
+    if (seen.has(t) || !/^[0-9A-Fa-f]{64}$/.test(t)) continue;
+    seen.add(t);
+    const ends = endsOf(t);
+    const list = out.get(ends);
+    if (list) list.push(t);
+    else out.set(ends, [t]);
+  }
+  return out;
+}
 
 function maskedKey(masked: string, known: Iterable<string>): string {
   for (const t of known) if (/^[0-9A-Fa-f]{64}$/.test(t) && maskedTokenFits(masked, t)) return t.toUpperCase();

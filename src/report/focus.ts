@@ -54,5 +54,8 @@ const HOST_QUESTIONS: ReadonlySet<string> = new Set(['q.apns.provider_host']);
  * production build), so the person is asked about the build before the host, which they cannot set.
  */
 function relayedOnly(r: Pick<Report, 'facts'>): boolean {
-  return r.facts.some((f) => f.fact === 'apns.relay_answer') && !r.facts.some((f) => f.fact === 'apns.response' || f.fact === 'apns.endpoint');
+  return (
+    r.facts.some((f) => f.fact === 'apns.relay_answer') &&
+    !r.facts.some((f) => f.fact === 'apns.response' || f.fact === 'apns.response_other_tokens' || f.fact === 'apns.endpoint')
+  );
 }

@@ -98,4 +98,25 @@ describe('a provider log that masks the token on some lines and not on others', 
     const large = timeOf(16_000);
     expect(large).toBeLessThan(small * 24);
   });
+
+  it('as many devices as answers (each token masked on one line, whole on another): each masked form looks at the tokens whose ends fit', async () => {
+    const { tokenKey } = await import('../../src/facts/maskedToken.js');
+    const whole = (i: number) => `${String(i).padStart(8, '0')}${'ab'.repeat(24)}${String(i).padStart(8, '0')}`;
+    const masked = (i: number) => `${String(i).padStart(8, '0')}…${String(i).padStart(8, '0')}`;
+    const timeOf = (devices: number) => {
+      const known = Array.from({ length: devices }, (_, i) => whole(i));
+      const started = cpuMs();
+      const keys = known.map((_, i) => tokenKey({ token_masked: masked(i) }, known));
+      const spent = cpuMs() - started;
+      expect(keys[devices - 1]).toBe(whole(devices - 1).toUpperCase());
+      // Same ends, another middle: still its own device unless a whole token fits it.
+      expect(tokenKey({ token_masked: `${String(7).padStart(8, '0')}ff…ff${String(7).padStart(8, '0')}` }, known)).toMatch(/^MASKED /);
+      return spent;
+    };
+    timeOf(2000);
+    const small = Math.max(timeOf(2000), 5);
+    // Eight times the devices: linear work is about eight times slower, distinct-masked times distinct-whole sixty-four.
+    const large = timeOf(16_000);
+    expect(large).toBeLessThan(small * 24);
+  });
 });

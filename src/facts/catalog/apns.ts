@@ -105,6 +105,12 @@ export const apnsFacts: FactDefinition[] = [
       marks: (f) => (f.attrs?.stated ? [] : ['apns']),
     },
   ),
+  d(
+    'apns.response_other_tokens',
+    'string',
+    "APNs answers to app pushes that the rules set aside as other device tokens' (or not yet the case's), folded per answer for the report once a provider log names more than a hundred such tokens: the reason or status as in apns.response (attrs as apns.response's less the token; tokens: how many tokens; count, times and examples: the pushes)",
+    { multi: true, marksDomain: false },
+  ),
   d('mdm.apns_response', 'string', 'An APNs answer to an MDM push, as an MDM server logged it (same value and attrs as apns.response)', {
     domains: ['mdm'],
     multi: true,
