@@ -297,6 +297,17 @@ const cases: Case[] = [
     rule: 'apns.coalesced.close_pushes',
   },
   {
+    step: 'APNs accepted two pushes an hour apart under one apns-collapse-id: the device shows them as one',
+    facts: [
+      answer('200', { at: '2026-11-20T10:00:00.000Z', attrs: { status: '200', collapse_id: 'chat-7' } }),
+      answer('200', { at: '2026-11-20T11:00:00.000Z', attrs: { status: '200', collapse_id: 'chat-7' } }),
+    ],
+    answers: [no('q.apns.burst')],
+    cause: 'apns.coalesced',
+    status: 'likely',
+    rule: 'apns.coalesced.same_collapse_id',
+  },
+  {
     step: 'the pushes were hours apart',
     facts: [BUNDLE],
     answers: [no('q.apns.burst')],

@@ -39,6 +39,19 @@ const STATUS =
 const SNAKE = /:?\b([a-z]+(?:_[a-z]+){1,5})\b/g;
 // The header's name (apns-id), or a library's field for it (Pushy's and apns2's apnsId / ApnsID, apns_id).
 const APNS_ID = /apns[-_]?id["'\s:=]+([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/i;
+/**
+ * The apns-collapse-id a request carried, as providers log it: the header itself (`apns-collapse-id: order-42`), or
+ * a library's field for it (node-apn's and Pushy's collapseId, apns2's CollapseID, dotAPNS's CollapseId, collapse_id).
+ * Never the reason BadCollapseId (no word boundary before its "Collapse"), and never an empty or null value.
+ */
+const COLLAPSE_ID = /\b(?:apns[-_])?collapse[-_]?id\b["']?\s*[:=]+\s*["']?([^\s"',;{}()[\]<>]{1,200})/i;
+const NO_VALUE = /^(?:null|undefined|nil|none)$/i;
+
+/** The apns-collapse-id a line names, if any. */
+export function collapseIdOnLine(text: string): string | undefined {
+  const m = COLLAPSE_ID.exec(text);
+  return m && !NO_VALUE.test(m[1]) ? m[1] : undefined;
+}
 const TIMESTAMP = /timestamp\\*"?\s*[:=]?\s*(\d{10,13})\b/i;
 const LEGACY_STATUS = /status(?:[ _-]?code)?["'\s:=]*\(?(\d{1,3})\b/i;
 
@@ -120,6 +133,7 @@ export interface AnswerPart {
   legacy?: number;
   apnsId?: string;
   timestamp?: string;
+  collapseId?: string;
 }
 
 export interface AnswerLine {
@@ -149,5 +163,6 @@ export function answerOnLine(l: AnswerLine): AnswerPart | undefined {
   const apnsId = l.text.match(APNS_ID)?.[1];
   const timestamp = l.text.match(TIMESTAMP)?.[1];
   if (!found.reason && status === undefined && legacy === undefined && !apnsId && !timestamp) return undefined;
-  return { ...found, status, legacy, apnsId, timestamp };
+  const collapseId = collapseIdOnLine(l.text);
+  return { ...found, status, legacy, apnsId, timestamp, ...(collapseId ? { collapseId } : {}) };
 }

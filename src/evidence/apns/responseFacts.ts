@@ -11,6 +11,8 @@ export interface PendingAnswer {
   legacy?: number;
   apnsId?: string;
   timestamp?: string;
+  /** The apns-collapse-id the request carried, when the provider logged it. */
+  collapseId?: string;
   via: 'http2' | 'goaway' | 'legacy';
   host?: string;
   environment?: ApnsEnvironment;
@@ -69,6 +71,7 @@ export function answerFact(p: PendingAnswer, item: Item): Fact {
   }
   if (p.apnsId) attrs.apns_id = p.apnsId.toLowerCase();
   if (p.timestamp) attrs.timestamp = p.timestamp;
+  if (p.collapseId) attrs.collapse_id = p.collapseId;
   if (p.host) attrs.host = p.host;
   if (p.environment) attrs.environment = p.environment;
   if (p.time) attrs.time = p.time;

@@ -5,7 +5,7 @@ import { SECURE_MAIL_MODULE } from '../securemail/names.js';
 import { hostsIn, type HostMention } from './hosts.js';
 import { APNS_REASONS, LEGACY_STATUSES, REASON_PATTERN, TLS_PATTERNS } from './reasons.js';
 import { answerClause, isHedged, isTechnicalConnect, isTechnicalTls, lineShape, type LineShape } from './answerShape.js';
-import { answerOnLine, isApplePhraseLine, type AnswerPart } from './answerOnLine.js';
+import { answerOnLine, collapseIdOnLine, isApplePhraseLine, type AnswerPart } from './answerOnLine.js';
 import { answerFact, endpointFacts, isAnswer, settleAnswers, tlsFacts, type HostSeen, type PendingAnswer, type TlsSeen } from './responseFacts.js';
 import { idOnLine, isNoPushInfo, isServerApi, shortIdOnLine } from './serverApi.js';
 import { isPlausibleId } from '../notnow/ids.js';
@@ -182,6 +182,8 @@ class ResponseScan implements LineSink {
   /** A request to (or answer from) the MDM server's own push API was seen. */
   private serverApi = false;
   private responses = 0;
+  /** The apns-collapse-id of the latest request line that named one, waiting for its answer. */
+  private collapse: { id: string; line: number; token?: string } | undefined;
   /** A line of this input was a program's (a log line): Apple's phrase alone on a later line is its output too. */
   private logLines = false;
 
@@ -224,6 +226,19 @@ class ResponseScan implements LineSink {
     l.legacy = this.legacy;
     const part = answerOnLine(l);
     if (part) this.addPart(part, l, n);
+    else this.requestLine(l.text, n);
+  }
+
+  /**
+   * A request line that names its apns-collapse-id (a library logging the notification before it sends it): the
+   * id belongs to the answer that follows within a few lines, to the same device token when either line names one.
+   */
+  private requestLine(text: string, n: number): void {
+    const id = collapseIdOnLine(text);
+    if (!id) return;
+    this.flush();
+    const token = TOKEN_ON_LINE.exec(text)?.[1]?.toLowerCase();
+    this.collapse = { id, line: n, ...(token ? { token } : {}) };
   }
 
   end(): ReadResult {
@@ -373,6 +388,12 @@ class ResponseScan implements LineSink {
     }
     if (apnsId) p.apnsId = apnsId;
     if (part.timestamp) p.timestamp = part.timestamp;
+    if (part.collapseId) p.collapseId = part.collapseId;
+    const c = this.collapse;
+    if (c && !p.collapseId && Math.abs(n - c.line) <= ANSWER_SPAN && (!c.token || !p.token || c.token === p.token)) {
+      p.collapseId = c.id;
+      this.collapse = undefined;
+    }
     const host = l.hosts[0];
     if (host && !p.host) {
       p.host = host.host;

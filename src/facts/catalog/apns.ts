@@ -182,4 +182,10 @@ export const apnsFacts: FactDefinition[] = [
     "Shortest time between two pushes APNs accepted (status 200) for the same device token: the case's token's, or, with several tokens and none named, the widest of every token's shortest gap (derived)",
     quiet,
   ),
+  d(
+    'apns.collapse_id_repeated',
+    'string',
+    "Several pushes APNs accepted (status 200) for the case's device token under one apns-collapse-id, which the device shows as one notification (derived; attrs: collapse_id, pushes, token)",
+    { ...quiet, multi: true },
+  ),
 ];

@@ -229,6 +229,44 @@ const pushGaps: Deriver = (index) => {
   ];
 };
 
+/**
+ * Pushes APNs accepted for one device token under one apns-collapse-id: the device shows notifications that share
+ * a collapse id as one, the latest replacing the earlier (Apple, "Sending notification requests to APNs": the
+ * apns-collapse-id header). Only the case's token counts (q.case.device, or the log's only token): another
+ * device's pushes replace nothing on this one. One push logged twice under its apns-id counts once.
+ */
+const collapseRepeats: Deriver = (index) => {
+  const answers = (index.get('apns.response') ?? []).filter((f) => f.attrs?.collapse_id);
+  if (answers.length < 2) return [];
+  const all = index.get('apns.response') ?? [];
+  const named = caseToken(index);
+  const whole = [...(named ? [named] : []), ...all.flatMap((f) => (f.attrs?.token ? [f.attrs.token] : []))];
+  const several = hiddenMayBeSeveral(all);
+  const anyNamed = all.some((f) => f.attrs?.token || f.attrs?.token_masked || f.attrs?.token_hidden);
+  const keyOf = (f: Fact) => tokenKey(f.attrs, whole, several) ?? (anyNamed ? undefined : 'UNNAMED');
+  const devices = new Set(all.map(keyOf).filter((k): k is string => !!k));
+  const key = named ?? (devices.size === 1 ? [...devices][0] : undefined);
+  if (!key || key.startsWith('HIDDEN answered')) return [];
+  const byId = new Map<string, Set<string>>();
+  for (const f of answers) {
+    if (f.attrs?.status !== '200' || keyOf(f) !== key) continue;
+    const id = f.attrs.collapse_id!;
+    const pushes = byId.get(id) ?? new Set<string>();
+    pushes.add(f.attrs.apns_id ?? `${f.at ?? ''}\u0000${f.source.kind === 'file' ? `${f.source.input}:${f.source.line ?? ''}` : pushes.size}`);
+    byId.set(id, pushes);
+  }
+  const token: Record<string, string> = /^[0-9A-F]{64}$/.test(key) ? { token: key.toLowerCase() } : {};
+  return [...byId]
+    .filter(([, pushes]) => pushes.size > 1)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, pushes]) => ({
+      name: 'apns.collapse_id_repeated',
+      value: `${pushes.size} accepted pushes with apns-collapse-id ${id}`,
+      source: derived(`pushes APNs accepted for the case's device token under one apns-collapse-id`, ['apns.response']),
+      attrs: { collapse_id: id, pushes: String(pushes.size), ...token },
+    }));
+};
+
 /** The device token the case is about: a token given as the answer to q.case.device, else the server's one token (upper case). */
 export function caseToken(index: Index): string | undefined {
   const answered = answeredCaseDevice(index);
@@ -338,5 +376,6 @@ export const apnsDerivers: Deriver[] = [
   providerEnvironment,
   topicBundle,
   pushGaps,
+  collapseRepeats,
   appPushReceived,
 ];
