@@ -69,7 +69,7 @@ export interface ChecklistResult {
  * confirmed or likely, no push was answered, and a failed push is on record.
  */
 export interface EscalationJudgement {
-  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple' | 'values_conflict';
+  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple' | 'values_conflict' | 'push_refused';
   /** Domains of the case that end in "file Feedback with Apple". */
   domains: Domain[];
   checklist: ChecklistResult[];
@@ -257,6 +257,14 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
  * answers (seed 000). Which domains, what counts as a failed push on record
  * and the checklist are rules/ data; this only evaluates them.
  */
+/**
+ * Whether APNs refused a failed push for a fault of the provider's own request or credentials: a 400, 403, 404, 405
+ * or 413 (shared/knowledge/apns-mdm.md, section b), whatever its reason. Such an answer names what to fix, so the
+ * push is none Apple looks into. (A 410 about a token the device still holds, or APNs's own 5xx, may still be.)
+ */
+const REFUSED_FOR_THE_PROVIDER: ReadonlySet<string> = new Set(['400', '403', '404', '405', '413']);
+const refusedForTheProvider = (f: Fact) => REFUSED_FOR_THE_PROVIDER.has(f.attrs?.status ?? /^(\d{3})\b/.exec(String(f.value))?.[1] ?? '');
+
 /** APNs's answers to the failed pushes, as a draft for Apple states them. */
 const ANSWER_FACTS: ReadonlySet<string> = new Set(['server.push_status', 'mdm.apns_response', 'apns.response']);
 
@@ -298,5 +306,11 @@ function judgeEscalation(
   // would state one of them as fact. Settle it first.
   if (failed && conflicts.some((k) => ANSWER_FACTS.has(k.fact) && k.values.some((f) => f.source.kind === 'answer')))
     return { ...judged, status: 'values_conflict' };
+  // Apple looks into pushes APNs accepted that never arrived (seed 000): a push APNs refused as the provider's fault
+  // (403, 413, a bare 400…) carries its own answer, which names what to fix, even where no cause of the rules covers it.
+  if (failed) {
+    const pushes = (index.get('case.failed_push') ?? []).filter((f) => live.includes(f.attrs?.domain as Domain));
+    if (pushes.length && pushes.every(refusedForTheProvider)) return { ...judged, status: 'push_refused' };
+  }
   return { ...judged, status: failed ? 'ready' : 'no_failed_push' };
 }
