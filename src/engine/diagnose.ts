@@ -7,6 +7,7 @@ import { finish, type Steps } from '../facts/steps.js';
 import { applyAnswers, type Answer } from './answers.js';
 import { indexFacts } from '../facts/byName.js';
 import { caseOwnFacts } from '../facts/caseOwn.js';
+import { gapMs, momentOf, type Moment } from '../facts/time.js';
 import { decidingFacts, evaluate, type Trace } from './evaluate.js';
 import { deriveParams, type RuleSet } from './loadRules.js';
 import { ruleObservers } from './observe.js';
@@ -69,7 +70,7 @@ export interface ChecklistResult {
  * confirmed or likely, no push was answered, and a failed push is on record.
  */
 export interface EscalationJudgement {
-  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple' | 'values_conflict' | 'push_refused';
+  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple' | 'values_conflict' | 'push_refused' | 'push_transient';
   /** Domains of the case that end in "file Feedback with Apple". */
   domains: Domain[];
   checklist: ChecklistResult[];
@@ -263,7 +264,19 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
  * push is none Apple looks into. (A 410 about a token the device still holds, or APNs's own 5xx, may still be.)
  */
 const REFUSED_FOR_THE_PROVIDER: ReadonlySet<string> = new Set(['400', '403', '404', '405', '413']);
-const refusedForTheProvider = (f: Fact) => REFUSED_FOR_THE_PROVIDER.has(f.attrs?.status ?? /^(\d{3})\b/.exec(String(f.value))?.[1] ?? '');
+const refusedForTheProvider = (f: Fact) => REFUSED_FOR_THE_PROVIDER.has(statusOf(f));
+
+const statusOf = (f: Fact) => f.attrs?.status ?? /^(\d{3})\b/.exec(String(f.value))?.[1] ?? '';
+const transient = (f: Fact) => /^5\d\d$/.test(statusOf(f));
+
+/** Whether the failed pushes span an hour or more, by stamps that share a clock. */
+function failingForAnHour(pushes: readonly Fact[]): boolean {
+  const ms = pushes.map((f) => momentOf(f)).filter((m): m is Moment => !!m);
+  if (ms.length < 2) return false;
+  const first = ms.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const last = ms.reduce((a, b) => (b.ms > a.ms ? b : a));
+  return (gapMs(first, last)?.least ?? 0) >= 3_600_000;
+}
 
 /** APNs's answers to the failed pushes, as a draft for Apple states them. */
 const ANSWER_FACTS: ReadonlySet<string> = new Set(['server.push_status', 'mdm.apns_response', 'apns.response']);
@@ -311,6 +324,10 @@ function judgeEscalation(
   if (failed) {
     const pushes = (index.get('case.failed_push') ?? []).filter((f) => live.includes(f.attrs?.domain as Domain));
     if (pushes.length && pushes.every(refusedForTheProvider)) return { ...judged, status: 'push_refused' };
+    // APNs's own 500/503 is passing: Apple wants it only when every push fails that way for hours
+    // (shared/knowledge/apns-mdm.md, section b; the transient-answer note). Over a shorter span, or with times
+    // that share no clock, the push is retried first.
+    if (pushes.length && pushes.every(transient) && !failingForAnHour(pushes)) return { ...judged, status: 'push_transient' };
   }
   return { ...judged, status: failed ? 'ready' : 'no_failed_push' };
 }

@@ -216,6 +216,16 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
       next: { kind: 'none', text: "Look up APNs's answer (status and reason) in Apple's 'Handling notification responses from APNs' and fix what it names." },
     };
   }
+  if (r.filing?.status === 'push_transient') {
+    const answers = [...new Set(r.facts.filter((f) => f.fact === 'case.failed_push').map((f) => String(f.value)))].sort();
+    return {
+      headline: `Every known cause is ruled out, but APNs answered the failed push with its own passing error (${answers.join(', ')}): send it again — it is one for Apple only if every push fails this way for hours.`,
+      next: {
+        kind: 'none',
+        text: 'Send the push again (on a new connection after Shutdown); if every push fails this way for an hour or more, run pushcheck again with that log.',
+      },
+    };
+  }
   if (r.filing?.status === 'no_failed_push') {
     // Apple needs a push that failed to look into; what to collect comes from the rules.
     const lead = 'Every known cause is ruled out, but no failed push is on record';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
-import { diagnose, file, goLog, MAGIC, mdmPushCert, nanoIdle, nanoPush, sysdiagnose, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import { checkedAppCase, diagnose, file, goLog, MAGIC, mdmPushCert, nanoIdle, nanoPush, sysdiagnose, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
 
 /**
  * Troubleshooting step: "every known cause is ruled out: is it one for Apple?" Apple looks into pushes APNs
@@ -53,6 +53,32 @@ describe('an MDM push APNs refused, its reason cut off, every cause ruled out', 
 describe('the same push accepted (200) and never answered', () => {
   it('is one for Apple, as before', async () => {
     const r = await diagnose(...evidence(nanoPush(goLog, '2024-05-07T08:00:03', UDID_A)[0]!), '--answer', 'q.mdm.push_status=200');
+    expect(r.filing.status).toBe('ready');
+  });
+});
+
+/**
+ * APNs's own 500 or 503 is a passing error: retried first, and one for Apple only when every push fails that way
+ * for hours (shared/knowledge/apns-mdm.md, section b).
+ */
+describe('an app push APNs answered with its own passing error, every other cause checked', () => {
+  const failed = (...lines: [time: string, status: string][]) =>
+    file('push-worker.log', `${lines.map(([t, s]) => `${t} WARN apns: push failed token=${TOKEN} apns-topic=com.example.demo status=${s}`).join('\n')}\n`);
+
+  it('one 500: send it again, no draft yet', async () => {
+    const r = await diagnose(failed(['2026-11-20T10:01:00Z', '500']), ...checkedAppCase());
+    expect(r.filing.status).toBe('push_transient');
+    expect(r.escalation).toBeNull();
+    expect(r.headline).toContain('send it again');
+  });
+
+  it('500s and 503s for a quarter of an hour: still retried first', async () => {
+    const r = await diagnose(failed(['2026-11-20T10:01:00Z', '500'], ['2026-11-20T10:08:00Z', '503'], ['2026-11-20T10:16:00Z', '500']), ...checkedAppCase());
+    expect(r.filing.status).toBe('push_transient');
+  });
+
+  it('every push failing this way for two hours: one for Apple', async () => {
+    const r = await diagnose(failed(['2026-11-20T10:01:00Z', '500'], ['2026-11-20T11:01:00Z', '503'], ['2026-11-20T12:01:00Z', '500']), ...checkedAppCase());
     expect(r.filing.status).toBe('ready');
   });
 });
