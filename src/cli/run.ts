@@ -59,6 +59,10 @@ function noDraftReason(report: Report): string {
       return 'No Feedback draft yet: every known cause is ruled out, but no failed push is on record (Apple needs one, with its time and APNs answer).';
     case 'push_answered':
       return 'No Feedback draft: the latest push the evidence can judge was answered, so there is nothing to file.';
+    case 'push_transient':
+      return 'No Feedback draft yet: APNs answered the failed push with its own passing error (500, 503); send it again, and file only if every push fails this way for hours.';
+    case 'push_refused':
+      return 'No Feedback draft: APNs refused the failed push; its answer names what to fix, and a refused push is not one Apple looks into.';
     case 'not_for_apple':
       return 'No Feedback draft: this kind of problem is not one Apple takes as Feedback.';
     case 'values_conflict':

@@ -8,6 +8,7 @@ import { applyAnswers, type Answer } from './answers.js';
 import { indexFacts } from '../facts/byName.js';
 import { caseOwnFacts } from '../facts/caseOwn.js';
 import { foldOtherTokens } from '../facts/otherTokens.js';
+import { gapMs, momentOf, type Moment } from '../facts/time.js';
 import { decidingFacts, evaluate, type Trace } from './evaluate.js';
 import { deriveParams, type RuleSet } from './loadRules.js';
 import { ruleObservers } from './observe.js';
@@ -70,7 +71,7 @@ export interface ChecklistResult {
  * confirmed or likely, no push was answered, and a failed push is on record.
  */
 export interface EscalationJudgement {
-  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple' | 'values_conflict';
+  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple' | 'values_conflict' | 'push_refused' | 'push_transient';
   /** Domains of the case that end in "file Feedback with Apple". */
   domains: Domain[];
   checklist: ChecklistResult[];
@@ -262,6 +263,26 @@ export function* diagnoseSteps(input: DiagnoseInput, rules: RuleSet): Steps<Diag
  * answers (seed 000). Which domains, what counts as a failed push on record
  * and the checklist are rules/ data; this only evaluates them.
  */
+/**
+ * Whether APNs refused a failed push for a fault of the provider's own request or credentials: a 400, 403, 404, 405
+ * or 413 (shared/knowledge/apns-mdm.md, section b), whatever its reason. Such an answer names what to fix, so the
+ * push is none Apple looks into. (A 410 about a token the device still holds, or APNs's own 5xx, may still be.)
+ */
+const REFUSED_FOR_THE_PROVIDER: ReadonlySet<string> = new Set(['400', '403', '404', '405', '413']);
+const refusedForTheProvider = (f: Fact) => REFUSED_FOR_THE_PROVIDER.has(statusOf(f));
+
+const statusOf = (f: Fact) => f.attrs?.status ?? /^(\d{3})\b/.exec(String(f.value))?.[1] ?? '';
+const transient = (f: Fact) => /^5\d\d$/.test(statusOf(f));
+
+/** Whether the failed pushes span an hour or more, by stamps that share a clock. */
+function failingForAnHour(pushes: readonly Fact[]): boolean {
+  const ms = pushes.map((f) => momentOf(f)).filter((m): m is Moment => !!m);
+  if (ms.length < 2) return false;
+  const first = ms.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const last = ms.reduce((a, b) => (b.ms > a.ms ? b : a));
+  return (gapMs(first, last)?.least ?? 0) >= 3_600_000;
+}
+
 /** APNs's answers to the failed pushes, as a draft for Apple states them. */
 const ANSWER_FACTS: ReadonlySet<string> = new Set(['server.push_status', 'mdm.apns_response', 'apns.response']);
 
@@ -303,5 +324,15 @@ function judgeEscalation(
   // would state one of them as fact. Settle it first.
   if (failed && conflicts.some((k) => ANSWER_FACTS.has(k.fact) && k.values.some((f) => f.source.kind === 'answer')))
     return { ...judged, status: 'values_conflict' };
+  // Apple looks into pushes APNs accepted that never arrived (seed 000): a push APNs refused as the provider's fault
+  // (403, 413, a bare 400…) carries its own answer, which names what to fix, even where no cause of the rules covers it.
+  if (failed) {
+    const pushes = (index.get('case.failed_push') ?? []).filter((f) => live.includes(f.attrs?.domain as Domain));
+    if (pushes.length && pushes.every(refusedForTheProvider)) return { ...judged, status: 'push_refused' };
+    // APNs's own 500/503 is passing: Apple wants it only when every push fails that way for hours
+    // (shared/knowledge/apns-mdm.md, section b; the transient-answer note). Over a shorter span, or with times
+    // that share no clock, the push is retried first.
+    if (pushes.length && pushes.every(transient) && !failingForAnHour(pushes)) return { ...judged, status: 'push_transient' };
+  }
   return { ...judged, status: failed ? 'ready' : 'no_failed_push' };
 }

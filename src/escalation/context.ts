@@ -113,7 +113,15 @@ function summary(report: Report, pushes: PushLine[], total: number, device: stri
   const zoneLess = timed.some((p) => p.zoneLess);
   const when = (p: PushLine) => (zoneLess ? (p.bareAt ?? p.at) : p.at);
   const clock = zoneLess ? ` (${mdm ? "the server log's" : "the provider log's"} local time; its zone is not in the evidence)` : '';
-  if (timed.length) {
+  // Times from a log without a zone beside zoned ones cannot be ordered against each other: each is given with its
+  // own clock, and no span is claimed between them.
+  const mixed = zoneLess && timed.some((p) => !p.zoneLess);
+  if (mixed) {
+    parts.push(
+      `${sender === 'the server' ? 'The server' : 'The provider'} sent ${total} push${total === 1 ? '' : 'es'} to ${who} that ${mdm ? 'got no answer' : 'never arrived'}, at ${timed.map((p) => p.at).join(', ')} (from logs with and without a time zone, whose times cannot be ordered against each other); ${answered}.`,
+      missed,
+    );
+  } else if (timed.length) {
     parts.push(
       timed.length === 1 && total === 1
         ? `At ${when(timed[0]!)}${clock} ${sender} sent a push to ${who}; ${answered}.`

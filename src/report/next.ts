@@ -209,6 +209,23 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
         'Every known cause is ruled out, but an answer and the evidence disagree on what APNs answered the failed push — settle which one holds before filing with Apple.',
       next: { kind: 'none', text: "Check which APNs answer holds (the report's conflicts list both) and answer again." },
     };
+  if (r.filing?.status === 'push_refused') {
+    const answers = [...new Set(r.facts.filter((f) => f.fact === 'case.failed_push').map((f) => String(f.value)))].sort();
+    return {
+      headline: `Every known cause is ruled out, but APNs refused the failed push (${answers.join(', ')}): a refused push is not one for Apple — fix what APNs's answer names.`,
+      next: { kind: 'none', text: "Look up APNs's answer (status and reason) in Apple's 'Handling notification responses from APNs' and fix what it names." },
+    };
+  }
+  if (r.filing?.status === 'push_transient') {
+    const answers = [...new Set(r.facts.filter((f) => f.fact === 'case.failed_push').map((f) => String(f.value)))].sort();
+    return {
+      headline: `Every known cause is ruled out, but APNs answered the failed push with its own passing error (${answers.join(', ')}): send it again — it is one for Apple only if every push fails this way for hours.`,
+      next: {
+        kind: 'none',
+        text: 'Send the push again (on a new connection after Shutdown); if every push fails this way for an hour or more, run pushcheck again with that log.',
+      },
+    };
+  }
   if (r.filing?.status === 'no_failed_push') {
     // Apple needs a push that failed to look into; what to collect comes from the rules.
     const lead = 'Every known cause is ruled out, but no failed push is on record';

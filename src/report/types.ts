@@ -35,10 +35,12 @@ export interface Report {
  * The Feedback decision: `ready` (a draft is in `escalation`), `no_failed_push` (every cause is ruled
  * out but Apple would need a failed push: see `collect`), `causes_open`, `push_answered` (the latest
  * push was answered: nothing to file), `not_for_apple` (the case's domains never go to Apple),
- * `values_conflict` (an answer and the evidence disagree on what APNs answered: see `conflicts`).
+ * `values_conflict` (an answer and the evidence disagree on what APNs answered: see `conflicts`), `push_refused`
+ * (every failed push on record was refused by APNs, whose answer names the fault: not one for Apple), `push_transient`
+ * (every failed push got APNs's own transient 5xx, over less than an hour: retry first).
  */
 export interface FilingReport {
-  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple' | 'values_conflict';
+  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple' | 'values_conflict' | 'push_refused' | 'push_transient';
   /** Kinds of push left out of the filing: a push of theirs arrived (the MDM push answered beside an app's failing pushes). */
   heldBack?: Domain[];
   /** What Apple asks for, each ticked only when the evidence proves it. */

@@ -64,3 +64,14 @@ describe("a zone-less server log's failed push beside a zoned one's", () => {
     expect(item.todo).toMatch(/the server log's local time, zone unknown/);
   });
 });
+
+describe('the Feedback draft for those two pushes', () => {
+  it('gives each time with its own clock, claims no span between them, and says either may be the first', async () => {
+    const r = await run('--answer', 'q.mdm.server_reachable=yes', '--answer', 'q.mdm.push_status=200');
+    expect(r.filing.status).toBe('ready');
+    const draft = r.escalation.feedbackDraft as string;
+    expect(draft).not.toMatch(/Between 2024-05-07 07:30:00 and 2024-05-07 08:30:00 UTC/);
+    expect(draft).toContain('at 2024-05-07 07:30:00 (zone unknown), 2024-05-07 08:30:00 UTC (from logs with and without a time zone');
+    expect(draft).toContain('When pushes started failing: 2024-05-07 08:30:00 UTC or 2024-05-07 07:30:00 (zone unknown)');
+  });
+});
