@@ -14,7 +14,7 @@ const token = (i: number) => createHash('sha256').update(`device ${i}`).digest('
 /** The case's device's token. */
 const CASE = token(0);
 
-type Story = 'late 410' | 'late BadDeviceToken' | 'late ExpiredProviderToken' | 'recovered';
+type Story = 'late 410' | 'late BadDeviceToken' | 'late ExpiredProviderToken' | 'recovered' | 'late burst';
 
 /** Three accepted pushes to the case's token, `filler` pushes to `others` other tokens, then the story's end. */
 function providerLog(story: Story, filler: number, others = 40): { path: string; answers: number } {
@@ -29,9 +29,16 @@ function providerLog(story: Story, filler: number, others = 40): { path: string;
   const ok = (t: string) => lines.push(`${at()} INFO  apns: sent apns-id=${id()} token=${t} topic=com.example.demo status=200`);
   const refused = (t: string, status: number, reason: string) =>
     lines.push(`${at()} WARN  apns: apns-id=${id()} token=${t} topic=com.example.demo status=${status} reason=${reason}`);
-  for (let i = 0; i < 3; i++) ok(CASE);
+  // A burst: the case's token pushed every 100 answers, and twice in a row once, four fifths of the way in.
+  if (story === 'late burst')
+    for (let n = 0; n < filler; n++) {
+      if (n % 100 === 50) ok(CASE);
+      if (n === Math.floor((filler * 0.8) / 100) * 100 + 50) ok(CASE);
+      ok(token(1 + (n % others)));
+    }
+  else for (let i = 0; i < 3; i++) ok(CASE);
   if (story === 'recovered') refused(CASE, 410, 'Unregistered');
-  for (let n = 0; n < filler; n++) ok(token(1 + (n % others)));
+  if (story !== 'late burst') for (let n = 0; n < filler; n++) ok(token(1 + (n % others)));
   if (story === 'late 410') refused(CASE, 410, 'Unregistered');
   if (story === 'late BadDeviceToken') refused(CASE, 400, 'BadDeviceToken');
   if (story === 'late ExpiredProviderToken') for (let i = 0; i <= 40; i++) refused(token(i), 403, 'ExpiredProviderToken');
@@ -91,6 +98,17 @@ describe('a provider log whose case-deciding answers come after its first 5,000'
     ]);
     expect(cause(r, 'apns.app_removed')?.status).not.toBe('likely');
     expect(verdict(r)).toEqual(verdict(await diagnose(providerLog('recovered', 300).path, ...named)));
+  });
+});
+
+describe('pushes to the case token close together, after the first 5,000 answers', () => {
+  it('the shortest gap between its accepted pushes is the one a short log gives (the closest pair is kept)', async () => {
+    const r = await diagnose(providerLog('late burst', 6500).path, ...named);
+    const short = await diagnose(providerLog('late burst', 300).path, ...named);
+    const gap = (x: Json) => facts(x, 'apns.min_push_gap_seconds').map((f) => f.value);
+    expect(gap(r)).toEqual([1]);
+    expect(gap(r)).toEqual(gap(short));
+    expect(verdict(r)).toEqual(verdict(short));
   });
 });
 

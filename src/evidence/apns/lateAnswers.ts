@@ -19,6 +19,10 @@ interface Kept {
 interface TokenAnswers {
   kinds: Map<string, { first: Kept; last: Kept }>;
   newest: Kept[];
+  /** The token's latest accepted push so far (seq -1: one of those kept whole). */
+  accepted?: Kept;
+  /** The two accepted pushes in a row that came closest together (how close pushes to one device came: coalescing). */
+  closest?: { pair: [Kept, Kept]; ms: number };
 }
 
 /** The token (or the masked or hidden form, or the device) an answer went to: answers to one never stand for another's. */
@@ -41,7 +45,8 @@ const isAccepted = (f: Fact) => f.attrs?.status === '200' || f.value === '200';
  * The answers of a log after its first few thousand, bounded per device token without losing what the rules
  * judge: for each token and kind of answer (status, reason, host…) the first and the newest, so the newest
  * answer per token, whether a token was accepted after a refusal, the first and last refusal, and every kind
- * of answer each token got stay as unbounded reading has them. What falls between a kind's first and newest
+ * of answer each token got stay as unbounded reading has them; so does the shortest gap between two accepted
+ * pushes to a token (the pair is kept), which coalescing is judged on. What falls between a kind's first and newest
  * is counted, not kept. Beyond TOKENS_TRACKED tokens a token keeps only its newest answer, when that is a
  * refusal or follows one (addUntracked). Memory grows with tokens and kinds, not with answers.
  */
@@ -51,8 +56,10 @@ export class LateAnswers {
   private readonly untracked = new Map<string, Kept>();
   /** Whether each token's newest answer among those kept whole was an accepted push. */
   private readonly wholeAccepted = new Map<string, boolean>();
-  /** Answers not kept, by value (status or reason). */
-  private readonly aside = new Map<string, number>();
+  /** Each token's latest accepted push among those kept whole. */
+  private readonly wholeLastAccepted = new Map<string, Fact>();
+  /** Answers given, by value (status or reason). */
+  private readonly byValue = new Map<string, number>();
 
   /** Answers given. */
   get count(): number {
@@ -61,27 +68,40 @@ export class LateAnswers {
 
   /** An answer kept whole, before the late ones: its token's newest state so far. */
   whole(fact: Fact): void {
-    this.wholeAccepted.set(tokenKey(fact), isAccepted(fact));
+    const key = tokenKey(fact);
+    this.wholeAccepted.set(key, isAccepted(fact));
+    if (isAccepted(fact)) this.wholeLastAccepted.set(key, fact);
   }
 
   add(fact: Fact): void {
     const kept = { seq: this.seq++, fact };
+    const v = String(fact.value);
+    this.byValue.set(v, (this.byValue.get(v) ?? 0) + 1);
     const key = tokenKey(fact);
     let t = this.tokens.get(key);
     if (!t) {
       if (this.tokens.size >= TOKENS_TRACKED) return this.addUntracked(key, kept);
-      this.tokens.set(key, (t = { kinds: new Map(), newest: [] }));
+      const before = this.wholeLastAccepted.get(key);
+      this.tokens.set(key, (t = { kinds: new Map(), newest: [], ...(before ? { accepted: { seq: -1, fact: before } } : {}) }));
     }
+    if (isAccepted(fact)) this.closer(t, kept);
     const kind = kindKey(fact);
     const k = t.kinds.get(kind);
-    if (k) {
-      if (k.last !== k.first) this.setAside(k.last.fact);
-      k.last = kept;
-    } else if (t.kinds.size < KINDS_PER_TOKEN) t.kinds.set(kind, { first: kept, last: kept });
+    if (k) k.last = kept;
+    else if (t.kinds.size < KINDS_PER_TOKEN) t.kinds.set(kind, { first: kept, last: kept });
     else {
       t.newest.push(kept);
-      if (t.newest.length > NEWEST_PER_TOKEN) this.setAside(t.newest.shift()!.fact);
+      if (t.newest.length > NEWEST_PER_TOKEN) t.newest.shift();
     }
+  }
+
+  /** Keeps the accepted push and the one before it to the same token when they are the closest pair so far. */
+  private closer(t: TokenAnswers, kept: Kept): void {
+    const prev = t.accepted;
+    t.accepted = kept;
+    if (!prev?.fact.at || !kept.fact.at) return;
+    const ms = Math.abs(Date.parse(kept.fact.at) - Date.parse(prev.fact.at));
+    if (Number.isFinite(ms) && (!t.closest || ms < t.closest.ms)) t.closest = { pair: [prev, kept], ms };
   }
 
   /**
@@ -91,37 +111,32 @@ export class LateAnswers {
    */
   private addUntracked(key: string, kept: Kept): void {
     const prev = this.untracked.get(key);
-    if (!isAccepted(kept.fact) || prev || this.wholeAccepted.get(key) === false) {
-      if (prev) this.setAside(prev.fact);
-      this.untracked.set(key, kept);
-    } else this.setAside(kept.fact);
+    if (!isAccepted(kept.fact) || prev || this.wholeAccepted.get(key) === false) this.untracked.set(key, kept);
   }
 
-  private setAside(f: Fact): void {
-    const v = String(f.value);
-    this.aside.set(v, (this.aside.get(v) ?? 0) + 1);
-  }
-
-  /** How many answers were not kept, by value: `200 ×120000, Unregistered ×310`. */
-  asideSummary(): string {
-    return [...this.aside]
+  /**
+   * The answers kept, in the order they were read, and how many were not, by value (`200 ×120000,
+   * Unregistered ×310`).
+   */
+  result(): { facts: Fact[]; aside: string } {
+    const kept = new Set<Kept>();
+    for (const t of this.tokens.values()) {
+      for (const k of t.kinds.values()) kept.add(k.first).add(k.last);
+      for (const n of t.newest) kept.add(n);
+      for (const c of t.closest?.pair ?? []) if (c.seq >= 0) kept.add(c);
+    }
+    for (const u of this.untracked.values()) kept.add(u);
+    const list = [...kept].sort((a, b) => a.seq - b.seq);
+    const aside = new Map(this.byValue);
+    for (const k of list) {
+      const v = String(k.fact.value);
+      aside.set(v, aside.get(v)! - 1);
+    }
+    const summary = [...aside]
+      .filter(([, n]) => n > 0)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .map(([v, n]) => `${v} ×${n}`)
       .join(', ');
-  }
-
-  /** The answers kept, in the order they were read. */
-  facts(): Fact[] {
-    const kept: Kept[] = [];
-    for (const t of this.tokens.values()) {
-      for (const k of t.kinds.values()) {
-        kept.push(k.first);
-        if (k.last !== k.first) kept.push(k.last);
-      }
-      for (const n of t.newest) kept.push(n);
-    }
-    for (const u of this.untracked.values()) kept.push(u);
-    kept.sort((a, b) => a.seq - b.seq);
-    return kept.map((k) => k.fact);
+    return { facts: list.map((k) => k.fact), aside: summary };
   }
 }

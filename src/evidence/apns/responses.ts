@@ -247,8 +247,8 @@ class ResponseScan implements LineSink {
 
   end(): ReadResult {
     this.flush();
-    const late = this.late.facts();
-    for (const f of late) this.facts.push(f);
+    const late = this.late.result();
+    for (const f of late.facts) this.facts.push(f);
     settleAnswers(this.facts, this.hosts, this.mdmItem);
     const facts = [
       ...this.facts,
@@ -263,7 +263,7 @@ class ResponseScan implements LineSink {
           this.item,
           'apns.responses_truncated',
           `holds ${this.responses} APNs answers; the first ${MAX_RESPONSES} were kept whole, and of the ${this.late.count} after them ` +
-            `the first and newest of each kind of answer per device token (${late.length} kept; set aside: ${this.late.asideSummary()})`,
+            `the first and newest of each kind of answer per device token (${late.facts.length} kept; set aside: ${late.aside})`,
         ),
       );
     return { facts, problems };
