@@ -259,7 +259,11 @@ function ownTokens<F extends Fact>(every: readonly F[], ids: ReadonlySet<string>
   const reached = new Set(facts.flatMap((f) => (f.name === 'apns.push_reached_device' && f.attrs?.token ? [f.attrs.token.toUpperCase()] : [])));
   const everyReached = [...tokens].every((t) => reached.has(t));
   const otherReceipt = (f: Fact) => f.name === 'apns.push_reached_device' && !!f.attrs?.token && !everyReached;
-  return facts.filter((f) => (refused(f) ? speaksForCase(f) : !(setAside && tokenOf(f)) && !otherReceipt(f)));
+  // Tokens pushed on different topics, none named: the case's topic is its token's (another app, or another
+  // copy of it, shares the log), so neither one token's topic nor its accepted push speaks for the case's topic.
+  const topicsDiffer = !namedToken && new Set(facts.flatMap((f) => (f.name === 'apns.topic' && f.attrs?.token ? [String(f.value)] : []))).size > 1;
+  const otherTopic = (f: Fact) => topicsDiffer && !!detailToken(f) && f.name !== 'apns.push_reached_device';
+  return facts.filter((f) => (refused(f) ? speaksForCase(f) : !((setAside || topicsDiffer) && tokenOf(f)) && !otherReceipt(f) && !otherTopic(f)));
 }
 
 /** Whether a push detail belongs to the device known by `ids` (upper case): it names that device, or none. */

@@ -11,6 +11,7 @@ import { idOnLine, isNoPushInfo, isServerApi, shortIdOnLine } from './serverApi.
 import { isPlausibleId } from '../notnow/ids.js';
 import { isPushText, lineTimeZoned } from './textInput.js';
 import { isRelayOwnAnswer } from './relayAnswers.js';
+import { LateAnswers } from './lateAnswers.js';
 import { proseTime, type ProseTime } from '../paste/proseTime.js';
 import { maskedWhy } from '../../facts/valueShape.js';
 
@@ -136,6 +137,7 @@ function isLegacyStatusSaid(text: string): boolean {
 }
 /** The lines of one answer (curl -v prints the status and the reason apart) lie at most this far apart. */
 const ANSWER_SPAN = 6;
+/** Answers kept whole; those after them are kept per token and kind of answer (lateAnswers.ts). */
 const MAX_RESPONSES = 5000;
 
 /** One line as the reader sees it: what it is about, who wrote it, when, and which APNs hosts it names. */
@@ -182,6 +184,8 @@ class ResponseScan implements LineSink {
   /** A request to (or answer from) the MDM server's own push API was seen. */
   private serverApi = false;
   private responses = 0;
+  /** The answers after the first MAX_RESPONSES: the first and newest of each kind per token. */
+  private readonly late = new LateAnswers();
   /** The apns-collapse-id of the latest request line that named one, waiting for its answer. */
   private collapse: { id: string; line: number; token?: string } | undefined;
   /** A line of this input was a program's (a log line): Apple's phrase alone on a later line is its output too. */
@@ -243,6 +247,8 @@ class ResponseScan implements LineSink {
 
   end(): ReadResult {
     this.flush();
+    const late = this.late.result();
+    for (const f of late.facts) this.facts.push(f);
     settleAnswers(this.facts, this.hosts, this.mdmItem);
     const facts = [
       ...this.facts,
@@ -251,8 +257,15 @@ class ResponseScan implements LineSink {
       ...tlsFacts(this.tls, this.mdmItem || this.mdmByName, this.item),
     ];
     const problems: Problem[] = [];
-    if (this.responses > MAX_RESPONSES)
-      problems.push(problemOf(this.item, 'apns.responses_truncated', `holds ${this.responses} APNs answers; the first ${MAX_RESPONSES} were kept`));
+    if (this.late.count)
+      problems.push(
+        problemOf(
+          this.item,
+          'apns.responses_truncated',
+          `holds ${this.responses} APNs answers; the first ${MAX_RESPONSES} were kept whole, and of the ${this.late.count} after them ` +
+            `the first and newest of each kind of answer per device token (${late.facts.length} kept; set aside: ${late.aside})`,
+        ),
+      );
     return { facts, problems };
   }
 
@@ -420,7 +433,11 @@ class ResponseScan implements LineSink {
     const p = this.pending;
     this.pending = undefined;
     if (!p || !isAnswer(p)) return;
-    if (++this.responses > MAX_RESPONSES) return;
-    this.facts.push(answerFact(p, this.item));
+    if (++this.responses > MAX_RESPONSES) this.late.add(answerFact(p, this.item));
+    else {
+      const f = answerFact(p, this.item);
+      this.late.whole(f);
+      this.facts.push(f);
+    }
   }
 }
