@@ -224,23 +224,26 @@ function connectionFacts(out: Fact[], { file, ordered, last, down }: LogEnd, lat
   const attrs: Record<string, string> = { file, last_seen: whenOf(last) };
   if (down) attrs.kind = kindOf(last);
   if (recovered) attrs.up_again_at = latestUp!;
-  out.push({
+  // Property by property (at only when known), in the order of a fact's keys: a spread per log copied an object each time.
+  const connection: Fact = {
     name: 'device.log.push_connection',
     value: recovered ? 'recovered' : down ? 'down' : 'up',
     source: derived(`the last of apsd's ${ordered.length} connection events in ${file || 'the log'}`, [...new Set(ordered.map((f) => f.name))].sort()),
-    ...(last.at ? { at: last.at } : {}),
-    attrs,
-  });
+  };
+  if (last.at) connection.at = last.at;
+  connection.attrs = attrs;
+  out.push(connection);
   if (down && !recovered) {
     const code = last.attrs?.code ? ` (error ${last.attrs.code})` : '';
     const where = lineOf(last) ? ` line ${lineOf(last)}` : '';
-    out.push({
+    const problem: Fact = {
       name: 'device.log.push_connection_problem',
       value: `${PROBLEM_WORDS[kindOf(last)] ?? PROBLEM_WORDS.courier}${code}, last logged ${whenOf(last)} (${shownFile(last) || 'the log'}${where})`,
       source: derived('the last push connection failure of a log whose connection ends down', [last.name]),
-      ...(last.at ? { at: last.at } : {}),
-      attrs: { kind: kindOf(last), file },
-    });
+    };
+    if (last.at) problem.at = last.at;
+    problem.attrs = { kind: kindOf(last), file };
+    out.push(problem);
   }
 }
 
