@@ -34,6 +34,9 @@ export async function runCase(input: CaseInput, opts: CollectOptions & { rules?:
   // The scan's facts are the diagnosis's to hold (and drop) from here: not kept beside the report being built.
   evidence = undefined;
   const diagnosis = await inSlices(steps);
+  tracePhase('diagnosed');
   await nextTurn();
-  return inSlices(reportSteps(diagnosis));
+  const report = await inSlices(reportSteps(diagnosis));
+  tracePhase('report built');
+  return report;
 }

@@ -268,16 +268,16 @@ function* timelineSteps(facts: Diagnosis['facts']): Steps<TimelineEvent[]> {
 /** A fact's events on the timeline, appended: a folded fact shows its observations (the latest ones when there are many); the first says how many there are in all. */
 function timelineEvents(timeline: TimelineEvent[], f: Diagnosis['facts'][number]): void {
   const shown = f.fold ? examplesOf(f, TIMELINE_PER_FOLD / 10, (TIMELINE_PER_FOLD * 9) / 10) : [f];
-  shown.forEach((x, i) => {
-    if (!x.at) return;
-    timeline.push({
-      at: x.at,
-      fact: x.name,
-      label: factDefinition(x.name)?.description ?? x.name,
-      value: x.value,
-      source: describeSource(x.source),
-      ...(x.attrs ? { attrs: x.attrs } : {}),
-      ...(f.fold && i === 0 ? { count: f.fold.count, ...(f.fold.lastAt ? { lastAt: f.fold.lastAt } : {}) } : {}),
-    });
-  });
+  // Built property by property, in the order the JSON shows them: spreads of optional keys cost thousands of events as many object copies.
+  for (let i = 0; i < shown.length; i++) {
+    const x = shown[i]!;
+    if (!x.at) continue;
+    const e: TimelineEvent = { at: x.at, fact: x.name, label: factDefinition(x.name)?.description ?? x.name, value: x.value, source: describeSource(x.source) };
+    if (x.attrs) e.attrs = x.attrs;
+    if (f.fold && i === 0) {
+      e.count = f.fold.count;
+      if (f.fold.lastAt) e.lastAt = f.fold.lastAt;
+    }
+    timeline.push(e);
+  }
 }
