@@ -17,8 +17,9 @@ import { maskedWhy } from '../../facts/valueShape.js';
 /** A line that is about pushing to APNs (so a bare "400" or "unexpected EOF" on it means something). */
 const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopush|buford|pushy|apns2|gorush|node-apn|\bAPN\b|RoundTrip|GOAWAY|\bxapsd\b/i;
 /** Lines from MDM servers, or about MDM topics: their APNs answers are MDM evidence, not app evidence. */
+/** (nanopush, NanoMDM's pusher, words its error "push HTTP status: 403: APNs push error: …": an MDM push, whatever else the line holds.) */
 const MDM_CONTEXT =
-  /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b|\bdevice_udid=|\brequest_type=[A-Z]/i;
+  /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b|\bdevice_udid=|\brequest_type=[A-Z]|\bpush HTTP status: \d{3}\b/i;
 /** File names of MicroMDM's and NanoMDM's logs and tools' output. */
 const MDM_TOOL_FILE = /micromdm|nanomdm|mdmctl|send_push_notification/i;
 /** A device's UDID named in a person's words ("for UDID 00008120-…"). */
