@@ -33,6 +33,9 @@ const DEVICE_ON_LINE = /(?<![\w-])(?:udid|id_?first|enrollment_?id|device_?id|ho
  * failed entry `device: '<token>'`, gorush's `ios [<token>]`, Braze's "sending error to <token>"): 64 hex
  * digits, whole.
  */
+/** A request to APNs's device path (its method before it, or a URL's host): the token the push goes to. */
+const REQUEST_PATH_TOKEN =
+  /(?:\b(?:POST|PUT)\s+(?:https:\/\/[\w.-]+(?::\d+)?)?|https:\/\/api(?:\.sandbox|\.development)?\.push\.apple\.com(?::\d+)?)\/3\/device\/([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/;
 const TOKEN_ON_LINE =
   /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?|\btoken |\bios \[|\bsending error to )([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
 
@@ -185,6 +188,8 @@ class ResponseScan implements LineSink {
   private responses = 0;
   /** The apns-collapse-id of the latest request line that named one, waiting for its answer. */
   private collapse: { id: string; line: number; token?: string } | undefined;
+  /** The device token of the latest request line (`POST /3/device/<token>`: curl -v, .NET), waiting for its answer. */
+  private request: { token: string; line: number } | undefined;
   /** A line of this input was a program's (a log line): Apple's phrase alone on a later line is its output too. */
   private logLines = false;
 
@@ -235,6 +240,8 @@ class ResponseScan implements LineSink {
    * id belongs to the answer that follows within a few lines, to the same device token when either line names one.
    */
   private requestLine(text: string, n: number): void {
+    const path = REQUEST_PATH_TOKEN.exec(text)?.[1]?.toLowerCase();
+    if (path) this.request = { token: path, line: n };
     const id = collapseIdOnLine(text);
     if (!id) return;
     this.flush();
@@ -378,6 +385,13 @@ class ResponseScan implements LineSink {
     const p = this.pending!;
     if (udid && !p.udid) p.udid = udid;
     if (token && !p.token) p.token = token;
+    // The request line just before (curl -v's `> POST /3/device/<token>`, a .NET client's request log) names the
+    // device token its answer is for, when the answer's own lines name none.
+    const r = this.request;
+    if (r && n > r.line && n - r.line <= ANSWER_SPAN) {
+      if (!p.token && !p.tokenMasked && !p.tokenHidden) p.token = r.token;
+      this.request = undefined;
+    }
     if (masked && !p.token && !p.tokenMasked) p.tokenMasked = masked;
     if (hidden && !p.token && !p.tokenMasked && !p.tokenHidden) p.tokenHidden = hidden;
     if (reason) p.reason = reason;
