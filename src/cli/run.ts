@@ -59,6 +59,8 @@ function noDraftReason(report: Report): string {
       return 'No Feedback draft yet: every known cause is ruled out, but no failed push is on record (Apple needs one, with its time and APNs answer).';
     case 'push_answered':
       return 'No Feedback draft: the latest push the evidence can judge was answered, so there is nothing to file.';
+    case 'token_renewed':
+      return "No Feedback draft yet: APNs answered 410 only before the device's latest TokenUpdate; push again to the token it brought, and file only if that push fails too.";
     case 'push_transient':
       return 'No Feedback draft yet: APNs answered the failed push with its own passing error (500, 503); send it again, and file only if every push fails this way for hours.';
     case 'push_refused':

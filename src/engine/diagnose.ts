@@ -8,7 +8,7 @@ import { applyAnswers, type Answer } from './answers.js';
 import { indexFacts } from '../facts/byName.js';
 import { caseOwnFacts } from '../facts/caseOwn.js';
 import { foldOtherTokens } from '../facts/otherTokens.js';
-import { gapMs, momentOf, type Moment } from '../facts/time.js';
+import { gapMs, isZoneLess, momentOf, type Moment } from '../facts/time.js';
 import { decidingFacts, evaluate, type Trace } from './evaluate.js';
 import { deriveParams, type RuleSet } from './loadRules.js';
 import { ruleObservers } from './observe.js';
@@ -71,7 +71,16 @@ export interface ChecklistResult {
  * confirmed or likely, no push was answered, and a failed push is on record.
  */
 export interface EscalationJudgement {
-  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple' | 'values_conflict' | 'push_refused' | 'push_transient';
+  status:
+    | 'ready'
+    | 'no_failed_push'
+    | 'causes_open'
+    | 'push_answered'
+    | 'not_for_apple'
+    | 'values_conflict'
+    | 'push_refused'
+    | 'push_transient'
+    | 'token_renewed';
   /** Domains of the case that end in "file Feedback with Apple". */
   domains: Domain[];
   checklist: ChecklistResult[];
@@ -283,6 +292,25 @@ function failingForAnHour(pushes: readonly Fact[]): boolean {
   return (gapMs(first, last)?.least ?? 0) >= 3_600_000;
 }
 
+/**
+ * Whether every 410 APNs gave the case's device's MDM pushes came before a TokenUpdate of that device: the device
+ * re-registered since, so the token refused may be an old one, and a push to the latest TokenUpdate's token is what
+ * to try (and, if it fails too, to file). A 410 the log does not time, or one after the latest TokenUpdate, may still
+ * be one for Apple.
+ */
+function unregisteredBeforeTokenUpdate(pushes: readonly Fact[], index: ReadonlyMap<string, readonly Fact[]>): boolean {
+  const updates = index.get('mdm.checkin.token_update') ?? [];
+  if (!updates.length) return false;
+  // One clock: the push's line is in the TokenUpdate's log (a log repeats an answer it already gave, so the failed
+  // push, not the answer, carries each push's own time), or both times carry their zone.
+  const sameClock = (push: Fact, u: Fact) =>
+    (u.source.kind === 'file' && !!push.attrs?.push?.startsWith(`${u.source.input}${u.source.member ? '' : ':'}`)) || (!isZoneLess(push) && !isZoneLess(u));
+  return pushes.every((p) => {
+    const at = p.at ? Date.parse(p.at) : Number.NaN;
+    return !Number.isNaN(at) && updates.some((u) => !!u.at && sameClock(p, u) && Date.parse(u.at) > at);
+  });
+}
+
 /** APNs's answers to the failed pushes, as a draft for Apple states them. */
 const ANSWER_FACTS: ReadonlySet<string> = new Set(['server.push_status', 'mdm.apns_response', 'apns.response']);
 
@@ -333,6 +361,10 @@ function judgeEscalation(
     // (shared/knowledge/apns-mdm.md, section b; the transient-answer note). Over a shorter span, or with times
     // that share no clock, the push is retried first.
     if (pushes.length && pushes.every(transient) && !failingForAnHour(pushes)) return { ...judged, status: 'push_transient' };
+    // A 410 about a token the device replaced since (a TokenUpdate after it): push to the new token first.
+    const gone = (f: Fact) => statusOf(f) === '410' || ['Unregistered', 'ExpiredToken'].includes(String(f.value));
+    if (live.includes('mdm') && pushes.length && pushes.every(gone) && unregisteredBeforeTokenUpdate(pushes, index))
+      return { ...judged, status: 'token_renewed' };
   }
   return { ...judged, status: failed ? 'ready' : 'no_failed_push' };
 }

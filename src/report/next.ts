@@ -216,6 +216,15 @@ export function nextAction(r: NextInput): { headline: string; next: NextAction }
       next: { kind: 'none', text: "Look up APNs's answer (status and reason) in Apple's 'Handling notification responses from APNs' and fix what it names." },
     };
   }
+  if (r.filing?.status === 'token_renewed')
+    return {
+      headline:
+        "Every known cause is ruled out, but APNs answered 410 (Unregistered) only before the device's latest TokenUpdate: push again to the token that TokenUpdate brought — it is one for Apple only if that push fails too.",
+      next: {
+        kind: 'none',
+        text: "Make sure the server stores the token from the device's latest TokenUpdate, push again, and run pushcheck again with the log of that push.",
+      },
+    };
   if (r.filing?.status === 'push_transient') {
     const answers = [...new Set(r.facts.filter((f) => f.fact === 'case.failed_push').map((f) => String(f.value)))].sort();
     return {

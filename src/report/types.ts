@@ -37,10 +37,20 @@ export interface Report {
  * push was answered: nothing to file), `not_for_apple` (the case's domains never go to Apple),
  * `values_conflict` (an answer and the evidence disagree on what APNs answered: see `conflicts`), `push_refused`
  * (every failed push on record was refused by APNs, whose answer names the fault: not one for Apple), `push_transient`
- * (every failed push got APNs's own transient 5xx, over less than an hour: retry first).
+ * (every failed push got APNs's own transient 5xx, over less than an hour: retry first), `token_renewed` (every failed
+ * MDM push got 410 before the device's latest TokenUpdate: push to its new token first).
  */
 export interface FilingReport {
-  status: 'ready' | 'no_failed_push' | 'causes_open' | 'push_answered' | 'not_for_apple' | 'values_conflict' | 'push_refused' | 'push_transient';
+  status:
+    | 'ready'
+    | 'no_failed_push'
+    | 'causes_open'
+    | 'push_answered'
+    | 'not_for_apple'
+    | 'values_conflict'
+    | 'push_refused'
+    | 'push_transient'
+    | 'token_renewed';
   /** Kinds of push left out of the filing: a push of theirs arrived (the MDM push answered beside an app's failing pushes). */
   heldBack?: Domain[];
   /** What Apple asks for, each ticked only when the evidence proves it. */

@@ -280,7 +280,7 @@ export function sysdiagnose(o: SysdiagnoseOptions): string {
 // ------------------------------------------------------------ running it
 
 // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON report, read key by key in assertions
-type Json = Record<string, any>;
+export type Json = Record<string, any>;
 
 /** `pushcheck diagnose … --format json`, as a user runs it. */
 export async function diagnose(...argv: string[]): Promise<Json> {

@@ -1,6 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
-import { checkedAppCase, diagnose, file, goLog, MAGIC, mdmPushCert, nanoIdle, nanoPush, sysdiagnose, TOKEN, TOPIC, UDID_A, UDID_B } from './evidence.js';
+import {
+  cause,
+  checkedAppCase,
+  diagnose,
+  file,
+  goLog,
+  heldRules,
+  questionIds,
+  MAGIC,
+  mdmPushCert,
+  nanoIdle,
+  nanoPush,
+  sysdiagnose,
+  TOKEN,
+  TOPIC,
+  UDID_A,
+  UDID_B,
+} from './evidence.js';
+import type { Json } from './evidence.js';
 
 /**
  * Troubleshooting step: "every known cause is ruled out: is it one for Apple?" Apple looks into pushes APNs
@@ -32,21 +50,29 @@ const evidence = (push: string) => [
 ];
 const refused = (status: string) => goLog('2024-05-07T08:00:03', `level=info service=push msg=push id=${UDID_A} err="push HTTP status: ${status}"`);
 
-describe('an MDM push APNs refused, its reason cut off, every cause ruled out', () => {
+describe('an MDM push APNs refused, its reason cut off, every other cause ruled out', () => {
+  const fix: Record<string, RegExp> = {
+    '403': /MDM push certificate/,
+    '413': /only the device's PushMagic|<PushMagic>/,
+    '400': /token|topic/,
+    '405': /POST to \/3\/device/,
+  };
   for (const status of ['403', '413', '400', '405']) {
-    it(`${status}: not one for Apple, and the headline says APNs refused it`, async () => {
+    it(`${status}: the refusal is the cause found, with what to fix; not one for Apple`, async () => {
       const r = await diagnose(...evidence(refused(status)));
-      expect(r.filing.status).toBe('push_refused');
+      expect(cause(r, 'mdm.push_refused')?.status).toBe('confirmed');
+      expect(r.causes.filter((c: Json) => c.status !== 'ruled_out').map((c: Json) => c.id)).toEqual(['mdm.push_refused']);
       expect(r.escalation).toBeNull();
       expect(r.headline).not.toMatch(/this is one for Apple/);
-      expect(r.headline).toContain(`APNs refused the failed push (${status})`);
+      expect(r.headline).toMatch(/^Found: APNs refused the MDM server's push/);
+      expect(JSON.stringify(cause(r, 'mdm.push_refused'))).toMatch(fix[status]!);
     });
   }
 
-  it('`pushcheck feedback` prints no draft and says why', async () => {
+  it('`pushcheck feedback` prints no draft', async () => {
     const out = await cli('feedback', ...evidence(refused('403')));
     expect(out.code).toBe(0);
-    expect(`${out.out}${out.err}`).toMatch(/No Feedback draft: APNs refused the failed push/);
+    expect(out.out).toBe('');
   });
 });
 
@@ -80,5 +106,44 @@ describe('an app push APNs answered with its own passing error, every other caus
   it('every push failing this way for two hours: one for Apple', async () => {
     const r = await diagnose(failed(['2026-11-20T10:01:00Z', '500'], ['2026-11-20T11:01:00Z', '503'], ['2026-11-20T12:01:00Z', '500']), ...checkedAppCase());
     expect(r.filing.status).toBe('ready');
+  });
+});
+
+/**
+ * Troubleshooting step: "did APNs refuse this device's push?" Only the case's device's pushes count: NanoMDM's log
+ * holds two iPhones, and a 403 for one says nothing of the other's pushes that APNs took (200).
+ */
+describe("APNs refusing the MDM server's push: the case's device's pushes only", () => {
+  const log = (lines: string[]) => file('nanomdm.log', `${lines.join('\n')}\n`);
+  const twoDevices = log([
+    goLog('2024-05-07T08:00:03', `level=info service=push msg=push id=${UDID_B} err="push HTTP status: 403: APNs push error: BadCertificate"`),
+    ...nanoPush(goLog, '2024-05-07T08:00:04', UDID_A),
+  ]);
+
+  it('the refused device: confirmed, its certificate named', async () => {
+    const r = await diagnose(twoDevices, '--answer', `q.case.device=${UDID_B}`);
+    expect(cause(r, 'mdm.push_refused')?.status).toBe('confirmed');
+    expect(heldRules(cause(r, 'mdm.push_refused'))).toEqual(['mdm.push_refused.certificate']);
+  });
+
+  it('the other device, whose push APNs took (200): ruled out', async () => {
+    const r = await diagnose(twoDevices, '--answer', `q.case.device=${UDID_A}`, '--answer', 'q.mdm.push_status=200');
+    expect(cause(r, 'mdm.push_refused')?.status).toBe('ruled_out');
+  });
+
+  it('no device named: open, and the case asks which device', async () => {
+    const r = await diagnose(twoDevices);
+    expect(cause(r, 'mdm.push_refused')?.status).toBe('open');
+    expect(questionIds(r)).toContain('q.case.device');
+  });
+
+  it("a refusal whose reason is another cause's evidence (BadDeviceToken) makes that cause fire instead", async () => {
+    const r = await diagnose(
+      log([goLog('2024-05-07T08:00:03', `level=info service=push msg=push id=${UDID_A} err="push HTTP status: 400: APNs push error: BadDeviceToken"`)]),
+      '--answer',
+      `q.case.device=${UDID_A}`,
+    );
+    expect(cause(r, 'mdm.push_refused')?.status).toBe('open');
+    expect(cause(r, 'mdm.wrong_token')?.status).toBe('likely');
   });
 });

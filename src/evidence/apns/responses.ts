@@ -18,8 +18,9 @@ import { maskedWhy } from '../../facts/valueShape.js';
 /** A line that is about pushing to APNs (so a bare "400" or "unexpected EOF" on it means something). */
 const PUSH_CONTEXT = /push\.apple\.com|\bapns|apns-id|apns-topic|\bpush\b|nanopush|buford|pushy|apns2|gorush|node-apn|\bAPN\b|RoundTrip|GOAWAY|\bxapsd\b/i;
 /** Lines from MDM servers, or about MDM topics: their APNs answers are MDM evidence, not app evidence. */
+/** (nanopush, NanoMDM's pusher, words its error "push HTTP status: 403: APNs push error: …": an MDM push, whatever else the line holds.) */
 const MDM_CONTEXT =
-  /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b|\bdevice_udid=|\brequest_type=[A-Z]/i;
+  /com\.apple\.mgmt\.|nanopush|nanomdm|micromdm|\bmdm\b|PushMagic|PushInfo|apple_mdm|\bfleetdm\b|\budid[=:]|\budid\s+[0-9A-F]{8}-|\bid_first=|\benrollment_?id\b|component=apns\b.*\bmethod=Push\b|\bdevice_udid=|\brequest_type=[A-Z]|\bpush HTTP status: \d{3}\b/i;
 /** File names of MicroMDM's and NanoMDM's logs and tools' output. */
 const MDM_TOOL_FILE = /micromdm|nanomdm|mdmctl|send_push_notification/i;
 /** A device's UDID named in a person's words ("for UDID 00008120-…"). */
@@ -33,6 +34,9 @@ const DEVICE_ON_LINE = /(?<![\w-])(?:udid|id_?first|enrollment_?id|device_?id|ho
  * failed entry `device: '<token>'`, gorush's `ios [<token>]`, Braze's "sending error to <token>"): 64 hex
  * digits, whole.
  */
+/** A request to APNs's device path (its method before it, or a URL's host): the token the push goes to. */
+const REQUEST_PATH_TOKEN =
+  /(?:\b(?:POST|PUT)\s+(?:https:\/\/[\w.-]+(?::\d+)?)?|https:\/\/api(?:\.sandbox|\.development)?\.push\.apple\.com(?::\d+)?)\/3\/device\/([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/;
 const TOKEN_ON_LINE =
   /(?:\/3\/device\/|\b(?:device(?:[_-]?token)?|token)["']?\s*[=:]\s*["']?|\btoken |\bios \[|\bsending error to )([0-9A-Fa-f]{64})(?![0-9A-Fa-f])/i;
 
@@ -188,6 +192,8 @@ class ResponseScan implements LineSink {
   private readonly late = new LateAnswers();
   /** The apns-collapse-id of the latest request line that named one, waiting for its answer. */
   private collapse: { id: string; line: number; token?: string } | undefined;
+  /** The device token of the latest request line (`POST /3/device/<token>`: curl -v, .NET), waiting for its answer. */
+  private request: { token: string; line: number } | undefined;
   /** A line of this input was a program's (a log line): Apple's phrase alone on a later line is its output too. */
   private logLines = false;
 
@@ -238,6 +244,8 @@ class ResponseScan implements LineSink {
    * id belongs to the answer that follows within a few lines, to the same device token when either line names one.
    */
   private requestLine(text: string, n: number): void {
+    const path = REQUEST_PATH_TOKEN.exec(text)?.[1]?.toLowerCase();
+    if (path) this.request = { token: path, line: n };
     const id = collapseIdOnLine(text);
     if (!id) return;
     this.flush();
@@ -390,6 +398,13 @@ class ResponseScan implements LineSink {
     const p = this.pending!;
     if (udid && !p.udid) p.udid = udid;
     if (token && !p.token) p.token = token;
+    // The request line just before (curl -v's `> POST /3/device/<token>`, a .NET client's request log) names the
+    // device token its answer is for, when the answer's own lines name none.
+    const r = this.request;
+    if (r && n > r.line && n - r.line <= ANSWER_SPAN) {
+      if (!p.token && !p.tokenMasked && !p.tokenHidden) p.token = r.token;
+      this.request = undefined;
+    }
     if (masked && !p.token && !p.tokenMasked) p.tokenMasked = masked;
     if (hidden && !p.token && !p.tokenMasked && !p.tokenHidden) p.tokenHidden = hidden;
     if (reason) p.reason = reason;
