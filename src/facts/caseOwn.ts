@@ -206,6 +206,16 @@ const PUSH_DETAILS_BY_TOKEN: ReadonlySet<string> = new Set(['apns.topic', 'apns.
 /** APNs reasons about one device token, not about the provider's credentials, topic or request. */
 const TOKEN_REASONS: ReadonlySet<string> = new Set(['BadDeviceToken', 'Unregistered', 'ExpiredToken', 'DeviceTokenNotForTopic']);
 
+/** APNs reasons refusing the provider's token authentication (rules/apns_provider.yml, token_reasons). */
+const CREDENTIAL_REASONS: ReadonlySet<string> = new Set([
+  'MissingProviderToken',
+  'InvalidProviderToken',
+  'ExpiredProviderToken',
+  'TooManyProviderTokenUpdates',
+  'UnrelatedKeyIdInToken',
+  'BadEnvironmentKeyIdInToken',
+]);
+
 /**
  * An app provider's answers for several device tokens: once the case names its device's token, the others'
  * answers are not the case's; until then APNs refusing one token speaks for the case only when it refused
@@ -252,7 +262,9 @@ function ownTokens<F extends Fact>(every: readonly F[], ids: ReadonlySet<string>
     everyRefused && (kindOf(f) === 'provider' || (byKind.get(kindOf(f))?.size === tokens.size && !(several && f.attrs?.token_hidden)));
   // Likewise an accepted push speaks for the case only while no token's own refusal is set aside: one token's
   // 200 beside another's BadDeviceToken says nothing of the case's token (its environment, its app, its topic).
-  const setAside = facts.some((f) => refused(f) && !speaksForCase(f) && kindOf(f) !== 'provider');
+  // A refusal of the provider's own credentials is set aside too: a token whose newest answer refused the JWT may be
+  // the case's (its push failed and was never sent again), whatever the other tokens got after the JWT was renewed.
+  const setAside = facts.some((f) => refused(f) && !speaksForCase(f) && (kindOf(f) !== 'provider' || CREDENTIAL_REASONS.has(String(f.value))));
   // The device's log receiving the app's push right after one token's push says that token reached it, not
   // that the case's did (another token may be an old one of the same device): it speaks for the case only
   // when a receipt followed a push to every token.
