@@ -362,9 +362,8 @@ function judgeEscalation(
     // that share no clock, the push is retried first.
     if (pushes.length && pushes.every(transient) && !failingForAnHour(pushes)) return { ...judged, status: 'push_transient' };
     // A 410 about a token the device replaced since (a TokenUpdate after it): push to the new token first.
-    const gone = (f: Fact) => statusOf(f) === '410' || ['Unregistered', 'ExpiredToken'].includes(String(f.value));
-    if (live.includes('mdm') && pushes.length && pushes.every(gone) && unregisteredBeforeTokenUpdate(pushes, index))
-      return { ...judged, status: 'token_renewed' };
+    const gone = (f: Fact) => f.attrs?.domain === 'mdm' && (statusOf(f) === '410' || ['Unregistered', 'ExpiredToken'].includes(String(f.value)));
+    if (pushes.length && pushes.every(gone) && unregisteredBeforeTokenUpdate(pushes, index)) return { ...judged, status: 'token_renewed' };
   }
   return { ...judged, status: failed ? 'ready' : 'no_failed_push' };
 }

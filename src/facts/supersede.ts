@@ -137,7 +137,7 @@ const isAccepted = (f: Fact) =>
   (f.name === 'server.push_status' && Number(f.value) === 200) ||
   ((f.name === 'mdm.apns_response' || f.name === 'apns.response') && (String(f.value) === '200' || f.attrs?.status === '200'));
 
-/** APNs refusing one device's push (410 Unregistered, BadDeviceToken…) is history once APNs accepted a later push to it. */
+/** APNs refusing one device's push (410 Unregistered, BadDeviceToken, a bare 403…) is history once APNs accepted a later push to it. */
 function acceptedLater<F extends Fact>(facts: readonly F[]): Map<string, Timed[]> {
   const accepted = new Map<string, Timed[]>();
   for (const f of facts) {
@@ -155,7 +155,9 @@ function acceptedLater<F extends Fact>(facts: readonly F[]): Map<string, Timed[]
 function refusalsSuperseded<F extends Fact>(facts: readonly F[], dropped: Set<F>): void {
   let accepted: Map<string, Timed[]> | undefined;
   for (const f of facts) {
-    if ((f.name !== 'mdm.apns_response' && f.name !== 'apns.response') || isAccepted(f)) continue;
+    // (An MDM server's bare status for one device, 403 or 410, is APNs's answer as much as a logged reason is.)
+    const bareRefusal = f.name === 'server.push_status' && Number(f.value) >= 400;
+    if ((f.name !== 'mdm.apns_response' && f.name !== 'apns.response' && !bareRefusal) || isAccepted(f)) continue;
     const key = answeredFor(f);
     const t = key ? timeOf(f) : undefined;
     if (!t) continue;

@@ -147,3 +147,20 @@ describe("APNs refusing the MDM server's push: the case's device's pushes only",
     expect(cause(r, 'mdm.wrong_token')?.status).toBe('likely');
   });
 });
+
+describe('a refusal superseded', () => {
+  const log = (lines: string[]) => file('nanomdm.log', `${lines.join('\n')}\n`);
+
+  it('a 403 for the device, then a later push to it that APNs took: the refusal is history', async () => {
+    const r = await diagnose(
+      log([
+        goLog('2024-05-07T08:00:03', `level=info service=push msg=push id=${UDID_A} err="push HTTP status: 403"`),
+        ...nanoPush(goLog, '2024-05-07T09:00:03', UDID_A),
+        ...nanoIdle(goLog, '2024-05-07T09:30:05', UDID_B),
+      ]),
+      '--answer',
+      `q.case.device=${UDID_A}`,
+    );
+    expect(cause(r, 'mdm.push_refused')?.status).toBe('ruled_out');
+  });
+});

@@ -54,3 +54,15 @@ describe('a 410 Unregistered on an MDM push, every cause ruled out', () => {
     expect(r.escalation).toBeNull();
   });
 });
+
+describe("an app push's 410 beside an MDM server's TokenUpdate", () => {
+  it('the app push is not held back by the MDM TokenUpdate', async () => {
+    const { checkedAppCase, TOKEN } = await import('./evidence.js');
+    const r = await diagnose(
+      file('push-worker.log', `2024-05-07T08:00:03Z WARN apns: push failed token=${TOKEN} apns-topic=com.example.demo status=410 reason=Unregistered\n`),
+      file('nanomdm.log', `${nanoTokenUpdate((t, rest) => `ts=${t}Z ${rest}`, '2024-05-07T08:30:00', UDID_A).join('\n')}\n`),
+      ...checkedAppCase(),
+    );
+    expect(r.filing.status).not.toBe('token_renewed');
+  });
+});
