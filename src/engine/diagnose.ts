@@ -65,22 +65,25 @@ export interface ChecklistResult {
   todo?: string;
 }
 
+/** The Feedback decision; each status is described on the report's FilingReport. */
+export type FilingStatus =
+  | 'ready'
+  | 'no_failed_push'
+  | 'causes_open'
+  | 'push_answered'
+  | 'not_for_apple'
+  | 'values_conflict'
+  | 'push_refused'
+  | 'push_transient'
+  | 'token_renewed';
+
 /**
  * Whether the case goes to Apple (rules/escalation.yml). `ready` only when
  * every cause of an escalating domain is ruled out, no cause elsewhere is
  * confirmed or likely, no push was answered, and a failed push is on record.
  */
 export interface EscalationJudgement {
-  status:
-    | 'ready'
-    | 'no_failed_push'
-    | 'causes_open'
-    | 'push_answered'
-    | 'not_for_apple'
-    | 'values_conflict'
-    | 'push_refused'
-    | 'push_transient'
-    | 'token_renewed';
+  status: FilingStatus;
   /** Domains of the case that end in "file Feedback with Apple". */
   domains: Domain[];
   checklist: ChecklistResult[];

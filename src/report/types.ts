@@ -1,5 +1,5 @@
 import type { Domain, FactValue, Source } from '../facts/schema.js';
-import type { CauseStatus } from '../engine/diagnose.js';
+import type { CauseStatus, FilingStatus } from '../engine/diagnose.js';
 import type { SourceRef } from '../engine/ruleSchema.js';
 
 /**
@@ -41,16 +41,7 @@ export interface Report {
  * MDM push got 410 before the device's latest TokenUpdate: push to its new token first).
  */
 export interface FilingReport {
-  status:
-    | 'ready'
-    | 'no_failed_push'
-    | 'causes_open'
-    | 'push_answered'
-    | 'not_for_apple'
-    | 'values_conflict'
-    | 'push_refused'
-    | 'push_transient'
-    | 'token_renewed';
+  status: FilingStatus;
   /** Kinds of push left out of the filing: a push of theirs arrived (the MDM push answered beside an app's failing pushes). */
   heldBack?: Domain[];
   /** What Apple asks for, each ticked only when the evidence proves it. */

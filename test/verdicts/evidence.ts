@@ -348,3 +348,25 @@ export function expectEnrollmentContested(r: Json, answered: 'yes' | 'no', evide
   expect(r.headline).toMatch(/^An answer and the evidence disagree on whether the device holds an MDM enrollment/);
   expect(r.headline).toMatch(new RegExp(`q\\.mdm\\.enrolled says ${answered}, the evidence shows ${evidence}`));
 }
+
+/**
+ * An app server's APNs provider log as the tests write it: a line a second from 2026-11-20 10:00 UTC, each push
+ * with an apns-id of its own, every push on `topic`.
+ */
+export function providerLogLines(topic = 'com.example.demo') {
+  const lines: string[] = [];
+  let s = 0;
+  const at = () => new Date(Date.UTC(2026, 10, 20, 10, 0, 0) + 1000 * s++).toISOString();
+  const id = () =>
+    createHash('md5')
+      .update(`push ${s}`)
+      .digest('hex')
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+  return {
+    lines,
+    accepted: (token: string) => lines.push(`${at()} INFO  apns: sent apns-id=${id()} token=${token} topic=${topic} status=200`),
+    refused: (token: string, status: number, reason: string) =>
+      lines.push(`${at()} WARN  apns: apns-id=${id()} token=${token} topic=${topic} status=${status} reason=${reason}`),
+    text: () => `${lines.join('\n')}\n`,
+  };
+}

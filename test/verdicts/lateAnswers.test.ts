@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, facts, file, questionIds } from './evidence.js';
+import { cause, diagnose, facts, file, providerLogLines, questionIds } from './evidence.js';
 
 /**
  * Troubleshooting step: "what did APNs answer the pushes to this device's token lately?", asked of a long-running
@@ -18,17 +18,7 @@ type Story = 'late 410' | 'late BadDeviceToken' | 'late ExpiredProviderToken' | 
 
 /** Three accepted pushes to the case's token, `filler` pushes to `others` other tokens, then the story's end. */
 function providerLog(story: Story, filler: number, others = 40): { path: string; answers: number } {
-  const lines: string[] = [];
-  let s = 0;
-  const at = () => new Date(Date.UTC(2026, 10, 20, 10, 0, 0) + 1000 * s++).toISOString();
-  const id = () =>
-    createHash('md5')
-      .update(`push ${s}`)
-      .digest('hex')
-      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-  const ok = (t: string) => lines.push(`${at()} INFO  apns: sent apns-id=${id()} token=${t} topic=com.example.demo status=200`);
-  const refused = (t: string, status: number, reason: string) =>
-    lines.push(`${at()} WARN  apns: apns-id=${id()} token=${t} topic=com.example.demo status=${status} reason=${reason}`);
+  const { lines, accepted: ok, refused, text } = providerLogLines();
   // A burst: the case's token pushed every 100 answers, and twice in a row once, four fifths of the way in.
   if (story === 'late burst')
     for (let n = 0; n < filler; n++) {
@@ -44,7 +34,7 @@ function providerLog(story: Story, filler: number, others = 40): { path: string;
   if (story === 'late ExpiredProviderToken') for (let i = 0; i <= 40; i++) refused(token(i), 403, 'ExpiredProviderToken');
   if (story === 'recovered') ok(CASE);
   for (let n = 0; n < 20; n++) ok(token(1 + (n % others)));
-  return { path: file(`late-${story.replace(/ /g, '-')}-${filler}-${others}.log`, `${lines.join('\n')}\n`), answers: lines.length };
+  return { path: file(`late-${story.replace(/ /g, '-')}-${filler}-${others}.log`, text()), answers: lines.length };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON report, read key by key in assertions

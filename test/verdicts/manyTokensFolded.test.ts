@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, facts, file, questionIds } from './evidence.js';
+import { cause, diagnose, facts, file, providerLogLines, questionIds } from './evidence.js';
 
 /**
  * Troubleshooting step: "what did APNs answer the pushes to this device's token?", asked of a provider's log
@@ -19,18 +19,10 @@ const KEPT = token(1);
 
 /** `tokens` tokens, three accepted pushes each a second apart, then an Unregistered for every seventh token. */
 function providerLog(tokens: number): { path: string; answers: number } {
-  const lines: string[] = [];
-  let s = 0;
-  const at = () => new Date(Date.UTC(2026, 10, 20, 10, 0, 0) + 1000 * s++).toISOString();
-  const id = () =>
-    createHash('md5')
-      .update(`push ${s}`)
-      .digest('hex')
-      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-  for (let round = 0; round < 3; round++)
-    for (let i = 0; i < tokens; i++) lines.push(`${at()} INFO  apns: sent apns-id=${id()} token=${token(i)} topic=com.example.demo status=200`);
-  for (let i = 0; i < tokens; i += 7) lines.push(`${at()} WARN  apns: apns-id=${id()} token=${token(i)} topic=com.example.demo status=410 reason=Unregistered`);
-  return { path: file(`provider-${tokens}.log`, `${lines.join('\n')}\n`), answers: lines.length };
+  const { lines, accepted, refused, text } = providerLogLines();
+  for (let round = 0; round < 3; round++) for (let i = 0; i < tokens; i++) accepted(token(i));
+  for (let i = 0; i < tokens; i += 7) refused(token(i), 410, 'Unregistered');
+  return { path: file(`provider-${tokens}.log`, text()), answers: lines.length };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON report, read key by key in assertions

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cause, diagnose, file, questionIds } from './evidence.js';
+import { cause, diagnose, file, providerLogLines, questionIds } from './evidence.js';
 
 /**
  * Troubleshooting step: "did APNs refuse the provider's JWT for this device's push?", asked of an app server's log
@@ -13,21 +13,12 @@ import { cause, diagnose, file, questionIds } from './evidence.js';
 const token = (i: number) => createHash('sha256').update(`renewed ${i}`).digest('hex');
 
 function providerLog(): string {
-  const lines: string[] = [];
-  let s = 0;
-  const at = () => new Date(Date.UTC(2026, 10, 20, 10, 0, 0) + 1000 * s++).toISOString();
-  const line = (t: string, tail: string) =>
-    lines.push(
-      `${at()} INFO  apns: apns-id=${createHash('md5')
-        .update(`p${s}`)
-        .digest('hex')
-        .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')} token=${t} topic=com.example.demo ${tail}`,
-    );
-  for (let n = 0; n < 12; n++) line(token(n % 4), 'status=200');
-  for (let i = 0; i < 4; i++) line(token(i), 'status=403 reason=ExpiredProviderToken');
+  const { accepted, refused, text } = providerLogLines();
+  for (let n = 0; n < 12; n++) accepted(token(n % 4));
+  for (let i = 0; i < 4; i++) refused(token(i), 403, 'ExpiredProviderToken');
   // Renewed: devices 1-3 get pushes again and APNs accepts them; device 0 is never pushed again.
-  for (let n = 0; n < 6; n++) line(token(1 + (n % 3)), 'status=200');
-  return file('renewed-jwt.log', `${lines.join('\n')}\n`);
+  for (let n = 0; n < 6; n++) accepted(token(1 + (n % 3)));
+  return file('renewed-jwt.log', text());
 }
 
 describe('a JWT that expired for every device and was renewed before some of them were pushed again', () => {
