@@ -9,16 +9,13 @@ import type { Json } from './evidence.js';
  * for A; it never counts for B; with no device named the case asks which. Every value below is made up.
  */
 
-const log = (...masks: string[]) =>
-  file(
-    'nanomdm.log',
-    `${[
-      goLog('2024-05-07T08:00:03', `level=info service=push msg=push id=${masks[0]} err="push HTTP status: 403"`),
-      ...nanoPush(goLog, '2024-05-07T08:00:04', UDID_B),
-      ...nanoIdle(goLog, '2024-05-07T08:00:05', UDID_B),
-      goLog('2024-05-07T08:00:06', `level=info service=nanomdm status=Idle id=${masks[1] ?? masks[0]} type=Device`),
-    ].join('\n')}\n`,
-  );
+const lines = (...masks: string[]) => [
+  goLog('2024-05-07T08:00:03', `level=info service=push msg=push id=${masks[0]} err="push HTTP status: 403"`),
+  ...nanoPush(goLog, '2024-05-07T08:00:04', UDID_B),
+  ...nanoIdle(goLog, '2024-05-07T08:00:05', UDID_B),
+  goLog('2024-05-07T08:00:06', `level=info service=nanomdm status=Idle id=${masks[1] ?? masks[0]} type=Device`),
+];
+const log = (...masks: string[]) => file('nanomdm.log', `${lines(...masks).join('\n')}\n`);
 const notes = (r: Json) => (r.notes as Json[]).map((n) => n.id);
 
 describe("a server log that masked one device's UDID in its middle", () => {
@@ -33,6 +30,18 @@ describe("a server log that masked one device's UDID in its middle", () => {
       expect(facts(r, 'case.device_not_found')).toEqual([]);
     });
   }
+
+  it('A named and also logged whole elsewhere: the masked refusal joins its whole-id lines', async () => {
+    const r = await diagnose(
+      file(
+        'nanomdm.log',
+        `${[goLog('2024-05-07T08:00:01', `level=info service=nanomdm status=Idle id=${UDID_A} type=Device`), ...lines('00008110-…801E')].join('\n')}\n`,
+      ),
+      '--answer',
+      `q.case.device=${UDID_A}`,
+    );
+    expect(cause(r, 'mdm.push_refused')?.status).toBe('confirmed');
+  });
 
   it("B named: A's refusal does not count for B", async () => {
     const r = await diagnose(log('00008110-…801E'), '--answer', `q.case.device=${UDID_B}`);
