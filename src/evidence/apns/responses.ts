@@ -62,7 +62,16 @@ function maskedTokenOnLine(text: string): string | undefined {
   return m ? `${m[1]}…${m[2]}`.toLowerCase() : undefined;
 }
 
+/**
+ * A device id the line masked in its middle (`id=00008110-…801E`, `udid=00008110-****-801E`, `00008110-XXXX…801E`):
+ * kept as `<first>…<last>` (a masked device id, facts/maskedId.ts), never cut to its first part as an id of its own.
+ */
+const MASKED_DEVICE_ON_LINE =
+  /(?<![\w-])(?:udid|id_?first|enrollment_?id|device_?id|host_?uuid|id)"?\s*[=:]\s*"?([0-9A-Fa-f]{4,}(?:-[0-9A-Fa-f]+)*-?)(?:-?(?:…|\.{2,3}|\*{2,}|X{2,}))+-?([0-9A-Fa-f]{4,})(?![\w-])/i;
+
 function deviceOnLine(text: string, apnsId: string | undefined): string | undefined {
+  const masked = MASKED_DEVICE_ON_LINE.exec(text);
+  if (masked) return `${masked[1]}…${masked[2]}`.toUpperCase();
   for (const m of text.matchAll(DEVICE_ON_LINE)) {
     const id = m[1].replace(/[.:]+$/, '');
     if (isPlausibleId(id) && id.toLowerCase() !== apnsId?.toLowerCase()) return id;

@@ -1,3 +1,4 @@
+import { maskedIdOf } from '../../facts/maskedId.js';
 import { isShortDeviceId } from '../../facts/normalize.js';
 
 /** Who a server log line is about, and on which channel. */
@@ -48,6 +49,9 @@ export function splitEnrollmentId(raw: string, typeHint?: string, userHint?: str
 export function enrollmentOf(fields: Map<string, string>): Enrollment | undefined {
   for (const k of ID_KEYS) {
     const v = fields.get(k);
+    // A device id the log masked in its middle is kept as such (`00008110-…801E`): some device, matched by its ends.
+    const masked = v ? maskedIdOf(v) : undefined;
+    if (masked) return { id: masked, udid: masked, channel: 'device', idKey: k };
     if (v && isServerDeviceId(k, v)) {
       // MicroMDM keys user-channel queues by the user's GUID and logs udid separately; prefer udid + userid.
       const user = fields.get('userid') || fields.get('enrollmentuserid');

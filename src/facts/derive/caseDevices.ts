@@ -4,6 +4,7 @@ import { contactItems, type DeviceEvent, type EventBatch, ID_ATTRS, idsOf, isOwn
 import { answeredCaseDevice } from './caseAnswer.js';
 import { providerTokens, tokenInEvidence } from './provider.js';
 import { showSecret } from '../secrets.js';
+import { isMaskedId, maskedIdFits } from '../maskedId.js';
 
 /**
  * The devices of a case: pushes and contacts grouped by device (two names on
@@ -21,6 +22,8 @@ export interface Device {
   contacts: DeviceEvent[];
   /** Contacts whose time the evidence does not give (a command result saved on its own, a syslog line without a year). */
   untimed: Fact[];
+  /** Device ids masked in their middle (`00008110-…801E`) whose ends fit this device's id, and no other known device's. */
+  masked?: string[];
 }
 
 export interface CaseDevices {
@@ -138,6 +141,30 @@ export function caseDevices(index: Index): CaseDevices {
   const id = answeredCaseDevice(index);
   if (id !== undefined) {
     const named = answeredDevices(id, find);
+    // Lines whose device id was masked in its middle (`00008110-…801E`): those whose ends fit the named id are its
+    // own, unless another device the evidence names fits them too (then they are neither's, and speak for neither).
+    const maskOf = (e: DeviceEvent) => ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find(isMaskedId);
+    const masks = [...new Set(nameless.flatMap((e) => maskOf(e) ?? []))].sort();
+    const fitting = masks.filter((m) => maskedIdFits(m, id));
+    const others = devices.filter((d) => d !== named[0]).flatMap((d) => d.ids);
+    const ambiguous = fitting.filter((m) => others.some((o) => maskedIdFits(m, o)));
+    if (fitting.length && ambiguous.length) {
+      const both = devices.filter((d) => d.ids.some((o) => ambiguous.some((m) => maskedIdFits(m, o))));
+      return { devices, candidates: [...(named.length ? named : []), ...both, maskedDevice(nameless.filter((e) => ambiguous.includes(maskOf(e) ?? '')))] };
+    }
+    if (fitting.length) {
+      const mine = nameless.filter((e) => fitting.includes(maskOf(e) ?? ''));
+      const base: Device = named[0] ?? { ids: [id.toUpperCase()], label: id, pushes: [], contacts: [], untimed: [] };
+      const d: Device = {
+        ...base,
+        pushes: [...base.pushes, ...mine.filter((e) => e.kind === 'push')].sort(byTime),
+        contacts: [...base.contacts, ...mine.filter((e) => e.kind === 'contact')].sort(byTime),
+        untimed: base.untimed,
+        masked: fitting,
+      };
+      const r = withOwn(d, `the device named in the answer to q.case.device (${id}), with the lines whose masked id (${fitting.join(', ')}) fits it`);
+      return named[0] ? { ...r, devices: devices.map((x) => (x === named[0] ? r.subject! : x)) } : r;
+    }
     if (named.length === 1) return withOwn(named[0], `the device named in the answer to q.case.device (${id})`);
     // Named, but nothing in the evidence is about it (or a bare number that is several devices' ids): no device of
     // the evidence is credited to the case, and the report says the answer matched none.
@@ -212,6 +239,17 @@ export function caseDevices(index: Index): CaseDevices {
   // Every device id masked (a log shared with its UDIDs hidden, all alike): a masked poll may be any device's,
   // so no push is judged answered by it. The pushes stay some device's, none the case's.
   if (devices.length === 0 && hidden.some((e) => e.kind === 'push')) {
+    // Ids masked in their middle with different ends (`00008110-…801E`, `00008101-…401E`) are as many devices: the case asks which.
+    const ends = new Map<string, DeviceEvent[]>();
+    for (const e of hidden) {
+      const m = ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find(isMaskedId);
+      if (!m) continue;
+      const list = ends.get(m);
+      if (list) list.push(e);
+      else ends.set(m, [e]);
+    }
+    if (ends.size > 1 && ends.size === new Set(hidden.map((e) => ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find((v) => MASKED_ID.test(v)))).size)
+      return { devices, candidates: [...ends.keys()].sort().map((m) => maskedDevice(ends.get(m)!)) };
     return { devices, candidates: [maskedDevice(hidden)] };
   }
   if (devices.length === 0) {

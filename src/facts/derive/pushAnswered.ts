@@ -1,4 +1,5 @@
 import { describeSource } from '../order.js';
+import { isMaskedId } from '../maskedId.js';
 import { occurrences, sourceAt } from '../fold.js';
 import type { Fact } from '../schema.js';
 import { duration, order } from '../time.js';
@@ -19,8 +20,10 @@ export function subjectFacts(a: PushAnalysis): Fact[] {
         const v = e.attr(k) ?? (k === 'udid' ? e.attr('device') : undefined);
         // A line that named the device only by the server's id carries that id as its udid too: no UDID.
         if (k === 'udid' && v && v === e.attr('device_id')) continue;
-        if (v && !attrs[k]) attrs[k] = v;
+        if (v && !attrs[k] && !isMaskedId(v)) attrs[k] = v;
       }
+    // The masked ids taken for the device's own (caseDevices): its facts name it by them.
+    for (const [i, m] of (d.masked ?? []).entries()) attrs[i ? `udid_masked_${i + 1}` : 'udid_masked'] = m;
     out.push({
       name: 'case.device',
       value: d.label,
