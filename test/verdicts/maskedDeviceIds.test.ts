@@ -85,4 +85,20 @@ describe("a server log that masked one device's UDID in its middle", () => {
     expect(cause(r, 'mdm.push_refused')?.status).not.toBe('ruled_out');
     expect(facts(r, 'case.device_not_found')).toEqual([]);
   });
+
+  it("A's push logged with its whole UDID, APNs's refusal a second later masked: the refusal is A's push's", async () => {
+    const mixed = file(
+      'nanomdm.log',
+      `${[
+        ...nanoPush(goLog, '2024-05-07T08:00:02', UDID_A),
+        goLog('2024-05-07T08:00:03', 'level=info service=push msg=push id=00008110-…801E err="push HTTP status: 403"'),
+        ...nanoPush(goLog, '2024-05-07T08:00:04', UDID_B),
+        ...nanoIdle(goLog, '2024-05-07T08:00:05', UDID_B),
+      ].join('\n')}\n`,
+    );
+    const a = await diagnose(mixed, '--answer', `q.case.device=${UDID_A}`);
+    expect(cause(a, 'mdm.push_refused')?.status).toBe('confirmed');
+    const b = await diagnose(mixed, '--answer', `q.case.device=${UDID_B}`);
+    expect(cause(b, 'mdm.push_refused')?.status).toBe('ruled_out');
+  });
 });

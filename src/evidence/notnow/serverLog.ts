@@ -7,6 +7,7 @@ import { ServerLogFacts, type Observed } from './serverLogFacts.js';
 import { PushIdentities, pushOutcome } from './serverLogPush.js';
 import { Commands } from './serverLogCommands.js';
 import { ConnectionTracker } from '../../facts/connections.js';
+import { maskedIdOf } from '../../facts/maskedId.js';
 import { isInSysdiagnose } from '../sysdiagnose.js';
 import { judgeValue, unusableValueFact } from '../../facts/valueShape.js';
 import { CHECKINS, clip, INTERESTING, looksLikeServerLog, MAYBE, MDM_SERVER_LINE, plainMessage, PUSH_ID_KEYS, STATUSES } from './serverLogWords.js';
@@ -211,7 +212,10 @@ class ServerLogSink implements LineSink {
     let ids: string[] = [];
     // Every key a server names a device by (Fleet's JSON lines say host_uuid), as for status lines.
     const direct = f.get('udid') ?? f.get('id') ?? f.get('idfirst') ?? f.get('deviceudid') ?? f.get('enrollmentid') ?? f.get('hostuuid') ?? f.get('deviceid');
-    if (direct && isPlausibleId(direct)) ids = [direct];
+    // A device id the log masked in its middle (`00008110-…801E`) is some device, matched later by its ends.
+    const masked = direct ? maskedIdOf(direct) : undefined;
+    if (masked) ids = [masked];
+    else if (direct && isPlausibleId(direct)) ids = [direct];
     else if (direct && direct === f.get('deviceid') && isServerDeviceId('deviceid', direct)) ids = [direct];
     if (this.pendingPush && (!trace || !this.pendingPush.trace || trace === this.pendingPush.trace)) {
       const count = Number(f.get('idcount') ?? this.pendingPush.ids.length);
