@@ -143,17 +143,19 @@ export function caseDevices(index: Index): CaseDevices {
     const named = answeredDevices(id, find);
     // Lines whose device id was masked in its middle (`00008110-…801E`): those whose ends fit the named id are its
     // own, unless another device the evidence names fits them too (then they are neither's, and speak for neither).
-    const maskOf = (e: DeviceEvent) => ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find(isMaskedId);
-    const masks = [...new Set(nameless.flatMap((e) => maskOf(e) ?? []))].sort();
+    const masks = [...new Set(nameless.flatMap((e) => middleMaskOf(e) ?? []))].sort();
     const fitting = masks.filter((m) => maskedIdFits(m, id));
     const others = devices.filter((d) => d !== named[0]).flatMap((d) => d.ids);
     const ambiguous = fitting.filter((m) => others.some((o) => maskedIdFits(m, o)));
     if (fitting.length && ambiguous.length) {
       const both = devices.filter((d) => d.ids.some((o) => ambiguous.some((m) => maskedIdFits(m, o))));
-      return { devices, candidates: [...(named.length ? named : []), ...both, maskedDevice(nameless.filter((e) => ambiguous.includes(maskOf(e) ?? '')))] };
+      return {
+        devices,
+        candidates: [...named, ...both, maskedDevice(nameless.filter((e) => ambiguous.includes(middleMaskOf(e) ?? '')))],
+      };
     }
     if (fitting.length) {
-      const mine = nameless.filter((e) => fitting.includes(maskOf(e) ?? ''));
+      const mine = nameless.filter((e) => fitting.includes(middleMaskOf(e) ?? ''));
       const base: Device = named[0] ?? { ids: [id.toUpperCase()], label: id, pushes: [], contacts: [], untimed: [] };
       const d: Device = {
         ...base,
@@ -242,13 +244,13 @@ export function caseDevices(index: Index): CaseDevices {
     // Ids masked in their middle with different ends (`00008110-…801E`, `00008101-…401E`) are as many devices: the case asks which.
     const ends = new Map<string, DeviceEvent[]>();
     for (const e of hidden) {
-      const m = ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find(isMaskedId);
+      const m = middleMaskOf(e);
       if (!m) continue;
       const list = ends.get(m);
       if (list) list.push(e);
       else ends.set(m, [e]);
     }
-    if (ends.size > 1 && ends.size === new Set(hidden.map((e) => ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find((v) => MASKED_ID.test(v)))).size)
+    if (ends.size > 1 && ends.size === new Set(hidden.map(hiddenIdOf)).size)
       return { devices, candidates: [...ends.keys()].sort().map((m) => maskedDevice(ends.get(m)!)) };
     return { devices, candidates: [maskedDevice(hidden)] };
   }
@@ -279,8 +281,18 @@ function answeredDevices(id: string, find: (id: string) => Device | undefined): 
 }
 
 /** The pushes and contacts whose device id is masked, as one unknown device (named by its masks). */
+/** The first of an event's ids masked in its middle (`00008110-…801E`), as the readers keep one. */
+function middleMaskOf(e: DeviceEvent): string | undefined {
+  return ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find(isMaskedId);
+}
+
+/** The first of an event's ids the log hid, wholly or in part. */
+function hiddenIdOf(e: DeviceEvent): string | undefined {
+  return ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find((v) => MASKED_ID.test(v));
+}
+
 function maskedDevice(hidden: readonly DeviceEvent[]): Device {
-  const masked = [...new Set(hidden.map((e) => ID_ATTRS.map((k) => e.attr(k)?.trim() ?? '').find((v) => MASKED_ID.test(v))!))].sort();
+  const masked = [...new Set(hidden.map((e) => hiddenIdOf(e)!))].sort();
   return {
     ids: [],
     label: `${masked.join(', ')} (masked)`,
